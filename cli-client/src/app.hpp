@@ -1,0 +1,34 @@
+// The canvass command line as a library: main() and the tests call run().
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace canvass::cli {
+
+// What every command may use: where to print, and how the user wants it printed.
+struct Context {
+    std::ostream& out;
+    std::ostream& err;
+    std::istream& in;
+    bool color = false;        // stdout is a terminal and NO_COLOR is unset
+    bool interactive = false;  // stdin and stdout are terminals
+    int exit_code = 0;         // set by the command that ran
+};
+
+// Exit codes of every command (DESIGN.md section 8).
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_usage = 2;
+
+// Runs canvass with `args` (without the program name). Never throws.
+int run(const std::vector<std::string>& args, Context& ctx);
+
+// Each command family adds its subcommands to the root app (declared below, one per family).
+
+}  // namespace canvass::cli

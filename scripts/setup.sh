@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages canvass needs, only those that are missing.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libcli11-dev
+  libreadstat-dev libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev
+  readstat sqlite3 python3 python3-jsonschema tmux
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
