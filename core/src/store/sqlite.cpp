@@ -1,0 +1,201 @@
+#include "store/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace canvass::store {
+
+namespace {
+
+Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
+    std::string msg(what);
+    msg += ": ";
+    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    return unexpected(Domain::store, rc, std::move(msg));
+}
+
+}  // namespace
+
+Result<Database> Database::open(const std::string& path, bool create) {
+    sqlite3* db = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        auto err = sqlite_error(db, rc, "cannot open " + path);
+        sqlite3_close(db);
+        return err;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    Database d(db);
+    sqlite3_busy_timeout(db, 5000);
+    // journal_mode returns a row; exec() ignores it.
+    CANVASS_TRY_VOID(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                            " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
+    return d;
+}
+
+Database::Database(Database&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
+Database& Database::operator=(Database&& o) noexcept {
+    if (this != &o) {
+        if (db_) sqlite3_close_v2(db_);
+        db_ = std::exchange(o.db_, nullptr);
+    }
+    return *this;
+}
+Database::~Database() {
+    if (db_) sqlite3_close_v2(db_);
+}
+
+Result<void> Database::exec(std::string_view sql) {
+    std::string s(sql);
+    char* msg = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &msg);
+    if (rc != SQLITE_OK) {
+        std::string text = msg ? msg : sqlite3_errstr(rc);
+        sqlite3_free(msg);
+        return unexpected(Domain::store, rc, "database: " + text);
+    }
+    return {};
+}
+
+Result<Statement> Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    if (rc != SQLITE_OK) return sqlite_error(db_, rc, "cannot prepare statement");
+    return Statement(stmt, db_);
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+int Database::changes() const { return sqlite3_changes(db_); }
+
+Result<void> Database::migrate(std::span<const std::string_view> migrations) {
+    CANVASS_TRY(auto st, prepare("PRAGMA user_version"));
+    CANVASS_TRY(bool row, st.step());
+    const std::int64_t current = row ? st.int64(0) : 0;
+    if (current > static_cast<std::int64_t>(migrations.size())) {
+        return unexpected(Domain::store, errc::unsupported,
+                          "the database was written by a newer canvass (schema version " +
+                              std::to_string(current) + "); upgrade canvass to open it");
+    }
+    for (auto v = static_cast<std::size_t>(current); v < migrations.size(); ++v) {
+        CANVASS_TRY(auto tx, Transaction::begin(*this));
+        CANVASS_TRY_VOID(exec(migrations[v]));
+        CANVASS_TRY_VOID(exec("PRAGMA user_version=" + std::to_string(v + 1)));
+        CANVASS_TRY_VOID(tx.commit());
+    }
+    return {};
+}
+
+Result<std::string> Database::integrity_check() {
+    CANVASS_TRY(auto st, prepare("PRAGMA integrity_check"));
+    std::string out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        if (!out.empty()) out += "\n";
+        out += st.text(0);
+    }
+    return out;
+}
+
+Statement::Statement(Statement&& o) noexcept
+    : stmt_(std::exchange(o.stmt_, nullptr)),
+      db_(o.db_),
+      error_(std::move(o.error_)),
+      bind_failed_(o.bind_failed_) {}
+Statement& Statement::operator=(Statement&& o) noexcept {
+    if (this != &o) {
+        if (stmt_) sqlite3_finalize(stmt_);
+        stmt_ = std::exchange(o.stmt_, nullptr);
+        db_ = o.db_;
+        error_ = std::move(o.error_);
+        bind_failed_ = o.bind_failed_;
+    }
+    return *this;
+}
+Statement::~Statement() {
+    if (stmt_) sqlite3_finalize(stmt_);
+}
+
+namespace {
+bool check_bind(int rc, sqlite3* db, Error& error, bool& failed) {
+    if (rc == SQLITE_OK) return true;
+    if (!failed) error = sqlite_error(db, rc, "cannot bind parameter").error;
+    failed = true;
+    return false;
+}
+}  // namespace
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    check_bind(sqlite3_bind_int64(stmt_, index, value), db_, error_, bind_failed_);
+    return *this;
+}
+Statement& Statement::bind(int index, std::string_view text) {
+    check_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                   SQLITE_UTF8),
+               db_, error_, bind_failed_);
+    return *this;
+}
+Statement& Statement::bind(int index, std::span<const std::uint8_t> blob) {
+    // A zero-length blob must still be a blob, not NULL: give SQLite a valid pointer.
+    static const std::uint8_t empty = 0;
+    check_bind(sqlite3_bind_blob64(stmt_, index, blob.empty() ? &empty : blob.data(),
+                                   blob.size(), SQLITE_TRANSIENT),
+               db_, error_, bind_failed_);
+    return *this;
+}
+Statement& Statement::bind_null(int index) {
+    check_bind(sqlite3_bind_null(stmt_, index), db_, error_, bind_failed_);
+    return *this;
+}
+
+Result<bool> Statement::step() {
+    if (bind_failed_) return unexpected(error_);
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    auto err = sqlite_error(db_, rc, "database");
+    sqlite3_reset(stmt_);
+    return err;
+}
+
+Result<void> Statement::run() {
+    CANVASS_TRY(bool row, step());
+    (void)row;
+    sqlite3_reset(stmt_);
+    return {};
+}
+
+void Statement::reset() { sqlite3_reset(stmt_); }
+
+bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+std::string Statement::text(int col) const {
+    auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+}
+std::vector<std::uint8_t> Statement::blob(int col) const {
+    auto p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, col));
+    auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
+    return p ? std::vector<std::uint8_t>(p, p + n) : std::vector<std::uint8_t>();
+}
+
+Result<Transaction> Transaction::begin(Database& db) {
+    CANVASS_TRY_VOID(db.exec("BEGIN IMMEDIATE"));
+    return Transaction(&db);
+}
+
+Transaction::~Transaction() {
+    if (db_) (void)db_->exec("ROLLBACK");
+}
+
+Result<void> Transaction::commit() {
+    CANVASS_TRY_VOID(db_->exec("COMMIT"));
+    db_ = nullptr;
+    return {};
+}
+
+}  // namespace canvass::store

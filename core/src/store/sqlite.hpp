@@ -1,0 +1,116 @@
+// RAII over SQLite: a connection, prepared statements, transactions and schema migrations.
+// The only code besides the stores themselves that includes <sqlite3.h>; the server's store
+// uses it too. Errors are Error{Domain::store, <SQLite extended code>, message}.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canvass/result.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace canvass::store {
+
+class Statement;
+
+class Database {
+public:
+    // Opens (creating if asked) a database file in WAL mode with synchronous=FULL, so a
+    // committed transaction survives power loss, and foreign keys on.
+    static Result<Database> open(const std::string& path, bool create);
+
+    Database(Database&&) noexcept;
+    Database& operator=(Database&&) noexcept;
+    ~Database();
+
+    // Runs one or more statements without results.
+    Result<void> exec(std::string_view sql);
+    Result<Statement> prepare(std::string_view sql);
+    std::int64_t last_insert_rowid() const;
+    int changes() const;
+    // Applies migrations[i] for every i >= PRAGMA user_version, each in its own transaction,
+    // and sets user_version. Refuses a database newer than this program.
+    Result<void> migrate(std::span<const std::string_view> migrations);
+    // "ok", or the problems PRAGMA integrity_check found.
+    Result<std::string> integrity_check();
+    sqlite3* handle() const { return db_; }
+
+private:
+    explicit Database(sqlite3* db) : db_(db) {}
+    sqlite3* db_ = nullptr;
+};
+
+// A prepared statement; parameters are 1-based as in SQLite, columns 0-based.
+class Statement {
+public:
+    Statement(Statement&&) noexcept;
+    Statement& operator=(Statement&&) noexcept;
+    ~Statement();
+
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, std::span<const std::uint8_t> blob);
+    Statement& bind_null(int index);
+    template <std::size_t N>
+    Statement& bind(int index, const std::array<std::uint8_t, N>& a) {
+        return bind(index, std::span<const std::uint8_t>(a));
+    }
+    Statement& bind(int index, const std::vector<std::uint8_t>& v) {
+        return bind(index, std::span<const std::uint8_t>(v));
+    }
+    Statement& bind(int index, const std::string& s) { return bind(index, std::string_view(s)); }
+    Statement& bind(int index, const char* s) { return bind(index, std::string_view(s)); }
+    Statement& bind(int index, int value) { return bind(index, std::int64_t{value}); }
+    Statement& bind(int index, std::uint64_t value) {
+        return bind(index, static_cast<std::int64_t>(value));
+    }
+
+    // true: a row is ready; false: done.
+    Result<bool> step();
+    // Runs a statement that returns no rows (or ignores them).
+    Result<void> run();
+    void reset();  // ready to run again, bindings kept
+
+    bool is_null(int col) const;
+    std::int64_t int64(int col) const;
+    std::string text(int col) const;
+    std::vector<std::uint8_t> blob(int col) const;
+    template <std::size_t N>
+    bool blob_into(int col, std::array<std::uint8_t, N>& out) const {
+        auto b = blob(col);
+        if (b.size() != N) return false;
+        std::copy(b.begin(), b.end(), out.begin());
+        return true;
+    }
+
+private:
+    friend class Database;
+    Statement(sqlite3_stmt* s, sqlite3* db) : stmt_(s), db_(db) {}
+    sqlite3_stmt* stmt_ = nullptr;
+    sqlite3* db_ = nullptr;
+    Error error_;  // a bind error, reported by the next step()
+    bool bind_failed_ = false;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.
+class Transaction {
+public:
+    static Result<Transaction> begin(Database& db);
+    Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+    Transaction& operator=(Transaction&&) = delete;
+    ~Transaction();
+    Result<void> commit();
+
+private:
+    explicit Transaction(Database* db) : db_(db) {}
+    Database* db_;
+};
+
+}  // namespace canvass::store
