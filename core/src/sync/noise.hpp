@@ -17,13 +17,15 @@
 // parsed with bounds checks and each is authenticated before its payload is returned.
 // After any failed call a handshake is dead: every later call fails too.
 //
-// All cryptography is in crypto/ (this part never includes sodium.h); sockets are elsewhere.
+// All cryptography goes through crypto/ (the only part that uses libsodium); no sockets here.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "canvass/result.hpp"
