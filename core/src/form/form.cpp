@@ -1,0 +1,88 @@
+#include "form/form.hpp"
+
+namespace canvass::form {
+namespace {
+
+struct TypeName {
+    RowType type;
+    std::string_view name;
+};
+
+constexpr TypeName type_names[] = {
+    {RowType::text, "text"},           {RowType::integer, "integer"},
+    {RowType::decimal, "decimal"},     {RowType::select_one, "select_one"},
+    {RowType::select_multiple, "select_multiple"}, {RowType::date, "date"},
+    {RowType::time, "time"},           {RowType::datetime, "datetime"},
+    {RowType::geopoint, "geopoint"},   {RowType::note, "note"},
+    {RowType::acknowledge, "acknowledge"}, {RowType::calculate, "calculate"},
+    {RowType::group, "group"},         {RowType::repeat, "repeat"},
+};
+
+}  // namespace
+
+std::string_view type_name(RowType t) {
+    for (const auto& tn : type_names)
+        if (tn.type == t) return tn.name;
+    return "";
+}
+
+std::optional<RowType> type_from_name(std::string_view word) {
+    for (const auto& tn : type_names)
+        if (tn.name == word) return tn.type;
+    return std::nullopt;
+}
+
+bool is_question(RowType t) {
+    return t != RowType::note && t != RowType::calculate && t != RowType::group &&
+           t != RowType::repeat;
+}
+
+std::string text_in(const Label& label, const std::string& lang, const std::string& default_lang) {
+    if (auto it = label.find(lang); it != label.end()) return it->second;
+    if (auto it = label.find(default_lang); it != label.end()) return it->second;
+    return {};
+}
+
+const Choice* ChoiceList::find(std::string_view choice_name) const {
+    for (const auto& c : choices)
+        if (c.name == choice_name) return &c;
+    return nullptr;
+}
+
+const Row* Form::find(std::string_view name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : &rows_[it->second];
+}
+
+const ChoiceList* Form::choices(std::string_view name) const {
+    auto it = lists_.find(name);
+    return it == lists_.end() ? nullptr : &it->second;
+}
+
+std::vector<RowId> Form::rows_answered_at(std::optional<RowId> repeat) const {
+    std::vector<RowId> out;
+    for (const auto& r : rows_) {
+        if (r.type == RowType::group) continue;
+        std::optional<RowId> innermost;
+        if (!r.repeats.empty()) innermost = r.repeats.back();
+        if (innermost == repeat) out.push_back(r.id);
+    }
+    return out;
+}
+
+std::size_t Form::question_count() const {
+    std::size_t n = 0;
+    for (const auto& r : rows_)
+        if (is_question(r.type)) ++n;
+    return n;
+}
+
+Form FormBuilder::build() && {
+    for (const auto& r : form_.rows_) {
+        form_.by_name_.emplace(r.name, r.id);
+        if (!r.parent) form_.top_.push_back(r.id);
+    }
+    return std::move(form_);
+}
+
+}  // namespace canvass::form

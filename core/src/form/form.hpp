@@ -1,0 +1,140 @@
+// The form model: a questionnaire as loaded and checked by form/loader.hpp.
+//
+// A Form is immutable and self-consistent: every name is unique, every reference and
+// choice list exists, every expression is compiled. Rows are stored flat in document
+// order (a parent before its children), so a RowId is also the row's order in the form;
+// the tree is given by Row::parent and Row::children. The store, the exporter and the
+// interviewer all read forms through this header.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "form/expression.hpp"
+
+namespace canvass::form {
+
+// Index of a row in Form::rows(): also its position in document order.
+using RowId = std::size_t;
+
+enum class RowType : std::uint8_t {
+    text, integer, decimal, select_one, select_multiple, date, time, datetime,
+    geopoint, note, acknowledge, calculate, group, repeat
+};
+
+// "select_one", "group", … (the type's word in a form, without the list name).
+std::string_view type_name(RowType t);
+std::optional<RowType> type_from_name(std::string_view word);
+// True for rows whose answer an interviewer gives: every type but note, calculate, group
+// and repeat.
+bool is_question(RowType t);
+
+// Text in every language of the form, keyed by language code.
+using Label = std::map<std::string, std::string>;
+
+// `lang`'s text, else the default language's, else "" (a form checked by the loader has
+// every language, so the fallbacks matter only for a language the form does not have).
+std::string text_in(const Label& label, const std::string& lang, const std::string& default_lang);
+
+struct Settings {
+    std::string form_id;
+    std::string version;
+    Label title;
+    std::string default_language;
+    std::vector<std::string> languages;  // never empty; holds default_language
+};
+
+struct Choice {
+    std::string name;
+    Label label;
+    std::map<std::string, std::string> columns;  // extra columns, for choice_filter
+};
+
+struct ChoiceList {
+    std::string name;
+    std::vector<Choice> choices;  // in form order
+    const Choice* find(std::string_view choice_name) const;
+};
+
+struct Row {
+    RowId id = 0;                  // index in Form::rows(), i.e. order in the form
+    RowType type = RowType::text;
+    std::string name;
+    std::string list_name;         // select_one / select_multiple only
+    std::string source_path;       // where it is in the form file: `survey[3].children[1]`
+
+    Label label, hint, constraint_message, required_message;
+    std::string appearance;
+    bool read_only = false;
+    nlohmann::json default_value;  // null when absent; else a valid answer of this type
+
+    // Compiled expressions, absent when the column is. `required: true` is the constant
+    // expression true(); `required: false` is absent.
+    std::optional<Expression> required, relevant, constraint, calculation, choice_filter,
+        repeat_count;
+
+    std::optional<RowId> parent;   // the enclosing group or repeat
+    std::vector<RowId> children;   // groups and repeats
+    std::vector<RowId> repeats;    // enclosing repeats, outermost first (not the row itself)
+};
+
+class Form {
+public:
+    const Settings& settings() const { return settings_; }
+    const std::vector<std::string>& languages() const { return settings_.languages; }
+
+    // Every row in document order; rows()[id].id == id.
+    const std::vector<Row>& rows() const { return rows_; }
+    const Row& row(RowId id) const { return rows_.at(id); }
+    // The rows of the survey array itself (no parent), in order.
+    const std::vector<RowId>& top_rows() const { return top_; }
+    // The row named `name` anywhere in the form, or nullptr.
+    const Row* find(std::string_view name) const;
+
+    // The choice list `name`, or nullptr.
+    const ChoiceList* choices(std::string_view name) const;
+    const std::map<std::string, ChoiceList, std::less<>>& choice_lists() const { return lists_; }
+
+    // The calculate rows ordered so that each comes after every calculate it references.
+    const std::vector<RowId>& calculation_order() const { return calc_order_; }
+
+    // Rows answered in the same JSON object as the instances of `repeat` (or the top
+    // level when nullopt): questions, notes and calculates whose innermost enclosing
+    // repeat it is, plus the repeats nested directly in it, through any groups.
+    std::vector<RowId> rows_answered_at(std::optional<RowId> repeat) const;
+
+    // Number of rows for which is_question() holds.
+    std::size_t question_count() const;
+
+private:
+    friend class FormBuilder;
+    Settings settings_;
+    std::vector<Row> rows_;
+    std::vector<RowId> top_;
+    std::map<std::string, RowId, std::less<>> by_name_;
+    std::map<std::string, ChoiceList, std::less<>> lists_;
+    std::vector<RowId> calc_order_;
+};
+
+// Assembles a Form; used by the loader once every check has passed. Callers outside the
+// loader normally never need it.
+class FormBuilder {
+public:
+    Settings& settings() { return form_.settings_; }
+    std::vector<Row>& rows() { return form_.rows_; }
+    std::map<std::string, ChoiceList, std::less<>>& choice_lists() { return form_.lists_; }
+    void set_calculation_order(std::vector<RowId> order) { form_.calc_order_ = std::move(order); }
+    // Indexes names and top rows. Precondition: rows are in document order with ids set.
+    Form build() &&;
+
+private:
+    Form form_;
+};
+
+}  // namespace canvass::form

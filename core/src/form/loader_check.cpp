@@ -1,0 +1,187 @@
+// The loader's last passes: expressions checked against the form (fields, functions,
+// `.`, position(..), choice columns) and calculations checked for cycles.
+#include <algorithm>
+#include <set>
+
+#include "form/functions.hpp"
+#include "form/loader_detail.hpp"
+
+namespace canvass::form::detail {
+namespace {
+
+// Where an expression sits, which decides what it may refer to.
+struct Site {
+    const Loading& L;
+    const Row& row;
+    std::string column;
+    const ChoiceList* filter_list;  // the row's list, for choice_filter only
+};
+
+bool list_has_column(const ChoiceList& list, const std::string& column) {
+    if (column == "name") return true;
+    return std::any_of(list.choices.begin(), list.choices.end(),
+                       [&](const Choice& c) { return c.columns.count(column) > 0; });
+}
+
+void check_node(const Node& n, const Site& site, std::vector<std::string>& out);
+
+void check_call(const Node& n, const Site& site, std::vector<std::string>& out) {
+    const FunctionInfo* f = find_function(n.text);
+    if (!f) {
+        out.push_back("unknown function " + n.text + "()");
+        return;
+    }
+    int count = static_cast<int>(n.args.size());
+    if (count < f->min_args || (f->max_args >= 0 && count > f->max_args))
+        out.push_back(n.text + "() " + arity_text(*f) + ", got " + std::to_string(count));
+    if (n.text == "position") {
+        if (count != 1 || n.args[0]->kind != Node::Kind::parent)
+            out.push_back("position() takes '..' as its argument: position(..)");
+        else if (site.row.repeats.empty())
+            out.push_back("position(..) is only allowed inside a repeat");
+        return;  // its '..' is not checked as a stray '..'
+    }
+    if (n.text == "regex" && count == 2 && n.args[1]->kind == Node::Kind::string) {
+        if (auto problem = regex_problem(n.args[1]->text))
+            out.push_back("invalid regular expression '" + n.args[1]->text + "': " + *problem);
+    }
+    for (const auto& a : n.args) check_node(*a, site, out);
+}
+
+void check_node(const Node& n, const Site& site, std::vector<std::string>& out) {
+    switch (n.kind) {
+        case Node::Kind::field: {
+            auto it = site.L.names.find(n.text);
+            if (it == site.L.names.end()) out.push_back("unknown field ${" + n.text + "}");
+            else if (site.L.rows[it->second].type == RowType::group)
+                out.push_back("${" + n.text + "} is a group, which has no value");
+            return;
+        }
+        case Node::Kind::current:
+            if (site.column != "constraint")
+                out.push_back("'.' (the current answer) is only allowed in constraint");
+            return;
+        case Node::Kind::parent: out.push_back("'..' is only allowed in position(..)"); return;
+        case Node::Kind::name:
+            if (!site.filter_list)
+                out.push_back("unknown name " + n.text + " (a field is written ${" + n.text + "})");
+            else if (!list_has_column(*site.filter_list, n.text))
+                out.push_back("choice list " + site.filter_list->name + " has no column " + n.text);
+            return;
+        case Node::Kind::call: check_call(n, site, out); return;
+        default:
+            for (const auto& a : n.args) check_node(*a, site, out);
+    }
+}
+
+void check_expression(const std::optional<Expression>& e, const char* column, const Row& row, Loading& L) {
+    if (!e) return;
+    const ChoiceList* list = nullptr;
+    if (std::string_view(column) == "choice_filter") {
+        auto it = L.lists.find(row.list_name);
+        if (it == L.lists.end()) return;  // reported with the type
+        list = &it->second;
+    }
+    std::vector<std::string> messages;
+    check_node(e->root(), Site{L, row, column, list}, messages);
+    std::set<std::string> seen;
+    for (auto& m : messages)
+        if (seen.insert(m).second) L.add(child_path(row.source_path, column), std::move(m));
+}
+
+// Depth-first search over calculate -> calculate references. Finds cycles and, when
+// there is none, the order in which calculations can run (dependencies first).
+class CycleFinder {
+public:
+    explicit CycleFinder(Loading& L) : L_(L), state_(L.rows.size(), State::fresh) {}
+
+    std::vector<RowId> run() {
+        for (const auto& row : L_.rows)
+            if (row.type == RowType::calculate) visit(row.id);
+        return order_;
+    }
+
+private:
+    enum class State { fresh, active, done };
+
+    std::vector<RowId> dependencies(RowId id) const {
+        std::vector<RowId> out;
+        const auto& calc = L_.rows[id].calculation;
+        if (!calc) return out;
+        for (const auto& name : calc->field_references()) {
+            auto it = L_.names.find(name);
+            if (it != L_.names.end() && L_.rows[it->second].type == RowType::calculate)
+                out.push_back(it->second);
+        }
+        return out;
+    }
+
+    // Iterative, since a form may chain thousands of calculations.
+    void visit(RowId root) {
+        if (state_[root] != State::fresh) return;
+        struct Frame {
+            RowId id;
+            std::vector<RowId> deps;
+            std::size_t next = 0;
+        };
+        std::vector<Frame> frames;
+        auto enter = [&](RowId id) {
+            state_[id] = State::active;
+            stack_.push_back(id);
+            frames.push_back({id, dependencies(id)});
+        };
+        enter(root);
+        while (!frames.empty()) {
+            Frame& f = frames.back();
+            if (f.next < f.deps.size()) {
+                RowId dep = f.deps[f.next++];
+                if (state_[dep] == State::active) report(dep);
+                else if (state_[dep] == State::fresh) enter(dep);
+                continue;
+            }
+            state_[f.id] = State::done;
+            order_.push_back(f.id);
+            stack_.pop_back();
+            frames.pop_back();
+        }
+    }
+
+    // The cycle is the stack from `start` to its top, closed back to `start`; it is
+    // reported once, at the calculate of the cycle that comes first in the form.
+    void report(RowId start) {
+        auto from = std::find(stack_.begin(), stack_.end(), start);
+        std::vector<RowId> cycle(from, stack_.end());
+        auto first = std::min_element(cycle.begin(), cycle.end());
+        std::rotate(cycle.begin(), first, cycle.end());
+        if (!reported_.insert(cycle).second) return;
+        std::string text;
+        for (RowId r : cycle) text += L_.rows[r].name + " -> ";
+        text += L_.rows[cycle.front()].name;
+        L_.add(child_path(L_.rows[cycle.front()].source_path, "calculation"), "calculation cycle: " + text);
+    }
+
+    Loading& L_;
+    std::vector<State> state_;
+    std::vector<RowId> stack_;
+    std::vector<RowId> order_;
+    std::set<std::vector<RowId>> reported_;
+};
+
+}  // namespace
+
+void check_expressions(Loading& L) {
+    for (const auto& row : L.rows) {
+        check_expression(row.required, "required", row, L);
+        check_expression(row.relevant, "relevant", row, L);
+        check_expression(row.constraint, "constraint", row, L);
+        check_expression(row.calculation, "calculation", row, L);
+        check_expression(row.choice_filter, "choice_filter", row, L);
+        check_expression(row.repeat_count, "repeat_count", row, L);
+    }
+}
+
+std::vector<RowId> check_calculation_cycles(Loading& L) {
+    return CycleFinder(L).run();
+}
+
+}  // namespace canvass::form::detail
