@@ -1,0 +1,68 @@
+// What the server side of the protocol needs from the server's store besides changesets:
+// enrolled devices, enrollment tokens, projects and forms. sync-server implements it on its
+// ServerStore; the protocol tests implement it in memory.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "crypto/box.hpp"
+#include "crypto/secret.hpp"
+#include "crypto/sign.hpp"
+#include "merge/ids.hpp"
+#include "sync/messages.hpp"
+#include "sync/replica.hpp"
+#include "sync/role.hpp"
+#include "sync/token.hpp"
+
+namespace canvass::sync {
+
+struct DeviceRecord {
+    merge::DeviceId id{};
+    std::string project;
+    Role role = Role::collector;
+    crypto::SigningPublicKey signing_key{};
+    crypto::DhPublicKey transport_key{};
+    std::uint64_t enrolled_unix = 0;
+    bool revoked = false;
+};
+
+struct TokenRecord {
+    TokenId id{};
+    crypto::SecretBytes secret;  // the PSK
+    std::string project;
+    Role role = Role::collector;
+    std::uint64_t expires_unix = 0;
+    bool used = false;
+};
+
+struct ProjectInfo {
+    std::string name;
+    std::vector<crypto::DhPublicKey> recipients;
+    std::vector<FormRef> forms;
+};
+
+class ServerDirectory {
+public:
+    virtual ~ServerDirectory() = default;
+
+    // The device that authenticates with this Noise static key, if enrolled (revoked ones too).
+    virtual Result<std::optional<DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) = 0;
+    virtual Result<std::optional<DeviceRecord>> device(const merge::DeviceId& id) = 0;
+    virtual Result<std::optional<TokenRecord>> token(const TokenId& id) = 0;
+    // Registers `device` and marks the token used, in one transaction. Fails with
+    // Error{auth, already_exists} if the token was used meanwhile, or the device id or
+    // transport key is already enrolled; nothing changes then.
+    virtual Result<void> enroll_device(const TokenId& token, const DeviceRecord& device) = 0;
+    virtual Result<ProjectInfo> project(const std::string& name) = 0;
+    // A published form's JSON text; nullopt if that version does not exist.
+    virtual Result<std::optional<std::string>> form_body(const std::string& project, const std::string& id,
+                                                         const std::string& version) = 0;
+    // The changesets of a project. The reference stays valid while the directory lives.
+    virtual Result<Replica*> replica(const std::string& project) = 0;
+};
+
+}  // namespace canvass::sync

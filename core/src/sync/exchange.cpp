@@ -1,0 +1,244 @@
+#include "sync/exchange.hpp"
+
+#include <algorithm>
+
+namespace canvass::sync {
+namespace {
+
+Error out_of_place(std::string_view what) {
+    return Error{Domain::protocol, errc::invalid_argument, std::string(what)};
+}
+
+merge::VersionVector to_vector(const Summary& s) {
+    merge::VersionVector vv;
+    for (const auto& t : s.chains) vv.advance(t.device, {t.seq, t.hash});
+    return vv;
+}
+
+}  // namespace
+
+ExchangePolicy device_policy(Role role, const merge::DeviceId& self) {
+    ExchangePolicy p;
+    p.send = true;
+    if (role == Role::collector) {
+        p.disclose = ExchangePolicy::Disclose::one_chain;
+        p.disclosed_device = self;
+    } else {
+        p.disclose = ExchangePolicy::Disclose::all_chains;
+    }
+    p.accept = role == Role::coordinator ? ExchangePolicy::Accept::any_chain : ExchangePolicy::Accept::nothing;
+    return p;
+}
+
+ExchangePolicy server_policy(Role role, const merge::DeviceId& peer) {
+    ExchangePolicy p;
+    switch (role) {
+        case Role::collector:
+            p.disclose = ExchangePolicy::Disclose::one_chain;
+            p.disclosed_device = peer;
+            p.accept = ExchangePolicy::Accept::one_chain;
+            p.accepted_device = peer;
+            break;
+        case Role::organizer:
+            p.disclose = ExchangePolicy::Disclose::chains_peer_listed;
+            p.accept = ExchangePolicy::Accept::any_chain;
+            break;
+        case Role::coordinator:
+            p.disclose = ExchangePolicy::Disclose::all_chains;
+            p.send = true;
+            p.accept = ExchangePolicy::Accept::any_chain;
+            break;
+    }
+    return p;
+}
+
+ErrorCode refusal_code(const Error& e) {
+    switch (e.domain) {
+        case Domain::auth: return ErrorCode::forbidden;
+        case Domain::protocol:
+            if (e.code == errc::limit_exceeded) return ErrorCode::limit;
+            if (e.code == errc::corrupt || e.code == errc::wrong_key) return ErrorCode::bad_batch;
+            return ErrorCode::protocol;
+        default: return ErrorCode::internal;
+    }
+}
+
+Error peer_error(const ErrorMessage& m, std::string_view peer) {
+    Domain domain = Domain::protocol;
+    int code = errc::invalid_argument;
+    switch (m.code) {
+        case ErrorCode::unknown_device:
+        case ErrorCode::revoked:
+        case ErrorCode::forbidden:
+        case ErrorCode::invalid_token:
+        case ErrorCode::token_used:
+        case ErrorCode::token_expired: domain = Domain::auth; code = errc::permission_denied; break;
+        case ErrorCode::limit: code = errc::limit_exceeded; break;
+        case ErrorCode::not_found: code = errc::not_found; break;
+        case ErrorCode::unavailable:
+        case ErrorCode::internal: domain = Domain::net; code = errc::io; break;
+        default: break;
+    }
+    return Error{domain, code,
+                 "the " + std::string(peer) + " refused (" + std::string(error_code_name(m.code)) + "): " + m.message};
+}
+
+Exchange::Exchange(Replica& replica, ExchangePolicy policy, Options options)
+    : replica_(replica), policy_(policy), options_(std::move(options)) {
+    options_.verify.may_deliver = [p = policy_](const merge::DeviceId& d) {
+        return p.accept == ExchangePolicy::Accept::any_chain ||
+               (p.accept == ExchangePolicy::Accept::one_chain && d == p.accepted_device);
+    };
+}
+
+std::vector<Message> Exchange::start() {
+    if (!options_.initiator) return {};
+    auto summary = our_summary(nullptr);
+    if (!summary) return fail(std::move(summary).error(), true);
+    summary_sent_ = true;
+    return {Message{std::move(summary).value()}};
+}
+
+std::vector<Message> Exchange::receive(const Message& message) {
+    if (error_) return {};
+    if (const auto* e = std::get_if<ErrorMessage>(&message)) return fail(peer_error(*e), false);
+    std::vector<Message> out;
+    Result<void> r = std::visit(
+        [&](const auto& m) -> Result<void> {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, Summary>) return on_summary(m, out);
+            else if constexpr (std::is_same_v<T, Changesets>) return on_changesets(m, out);
+            else if constexpr (std::is_same_v<T, Ack>) return on_ack(m, out);
+            else if constexpr (std::is_same_v<T, Bye>) {
+                if (!summary_received_) return unexpected(out_of_place("bye before the summaries"));
+                if (bye_received_) return unexpected(out_of_place("a second bye"));
+                bye_received_ = true;
+                return {};
+            } else {
+                return unexpected(out_of_place("unexpected " + std::string(message_name(message)) +
+                                               " message during the exchange"));
+            }
+        },
+        message);
+    if (!r) {
+        auto tail = fail(std::move(r).error(), true);
+        out.insert(out.end(), tail.begin(), tail.end());
+    }
+    return out;
+}
+
+Result<Summary> Exchange::our_summary(const std::vector<ChainTip>* peer_listed) {
+    Summary s;
+    auto add = [&](const merge::DeviceId& d) -> Result<void> {
+        CANVASS_TRY(auto point, replica_.chain_point(d));
+        if (point) s.chains.push_back({d, point->seq, point->hash});
+        return {};
+    };
+    switch (policy_.disclose) {
+        case ExchangePolicy::Disclose::one_chain: CANVASS_TRY_VOID(add(policy_.disclosed_device)); break;
+        case ExchangePolicy::Disclose::chains_peer_listed:
+            if (peer_listed)
+                for (const auto& t : *peer_listed) CANVASS_TRY_VOID(add(t.device));
+            break;
+        case ExchangePolicy::Disclose::all_chains: {
+            CANVASS_TRY(auto vv, replica_.chains());
+            for (const auto& [d, p] : vv.entries()) s.chains.push_back({d, p.seq, p.hash});
+            break;
+        }
+    }
+    return s;
+}
+
+Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out) {
+    if (summary_received_) return unexpected(out_of_place("a second summary"));
+    if (options_.initiator && !summary_sent_) return unexpected(out_of_place("summary before ours"));
+    summary_received_ = true;
+    CANVASS_TRY(auto ours, our_summary(&peer.chains));
+    if (!options_.initiator) {
+        out.push_back(ours);
+        summary_sent_ = true;
+    }
+    auto peer_vv = to_vector(peer);
+    auto our_vv = to_vector(ours);
+    for (const auto& d : merge::forked(our_vv, peer_vv))
+        equivocations_.push_back({d, our_vv.get(d)->seq, our_vv.get(d)->hash, peer_vv.get(d)->hash});
+    std::vector<merge::SeqRange> plan;
+    if (policy_.send) plan = merge::missing(peer_vv, our_vv);
+    outbox_.emplace(replica_, std::move(plan), options_.send_limits);
+    stats_.to_send = outbox_->planned_changesets();
+    return pump(out);
+}
+
+Result<void> Exchange::pump(std::vector<Message>& out) {
+    while (outbox_ && !outbox_->empty() && in_flight_.size() < options_.send_limits.window) {
+        CANVASS_TRY(auto batch, outbox_->next_batch(next_batch_));
+        std::size_t n = 0;
+        for (const auto& run : batch.runs) n += run.changesets.size();
+        in_flight_.emplace_back(next_batch_++, n);
+        stats_.sent += n;
+        ++stats_.batches_sent;
+        out.push_back(std::move(batch));
+        report();
+    }
+    if (outbox_ && outbox_->empty() && in_flight_.empty() && !bye_sent_) {
+        out.push_back(Bye{});
+        bye_sent_ = true;
+    }
+    return {};
+}
+
+Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Message>& out) {
+    if (!summary_received_ || !summary_sent_) return unexpected(out_of_place("changesets before the summaries"));
+    if (bye_received_) return unexpected(out_of_place("changesets after bye"));
+    if (policy_.accept == ExchangePolicy::Accept::nothing)
+        return unexpected(Domain::auth, errc::permission_denied, "this side does not accept changesets");
+    if (batch.batch != expected_batch_)
+        return unexpected(out_of_place("batch " + std::to_string(batch.batch) + " where " +
+                                       std::to_string(expected_batch_) + " was expected"));
+    ++expected_batch_;
+    ++stats_.batches_received;
+    CANVASS_TRY(auto verified, verify_batch(batch, replica_, options_.verify));
+    for (const auto& run : batch.runs) stats_.received += run.changesets.size();
+    if (!verified.empty()) CANVASS_TRY_VOID(replica_.store(verified));
+    for (const auto& run : verified.runs) {
+        stats_.stored += run.changesets.size();
+        for (const auto& c : run.changesets) stats_.far_future += c.far_future ? 1 : 0;
+    }
+    for (const auto& e : verified.evidence) {
+        stats_.evidence += e.changesets.size();
+        equivocations_.push_back({e.device, e.seq, e.held, e.changesets.front().hash});
+    }
+    Ack ack{batch.batch, {}};
+    for (const auto& run : batch.runs) {
+        CANVASS_TRY(auto point, replica_.chain_point(run.device));
+        ack.durable.push_back({run.device, point ? point->seq : 0});
+    }
+    out.push_back(std::move(ack));
+    report();
+    return {};
+}
+
+Result<void> Exchange::on_ack(const Ack& ack, std::vector<Message>& out) {
+    if (in_flight_.empty() || in_flight_.front().first != ack.batch)
+        return unexpected(out_of_place("ack for batch " + std::to_string(ack.batch) + ", which is not in flight"));
+    stats_.acknowledged += in_flight_.front().second;
+    in_flight_.pop_front();
+    for (const auto& d : ack.durable) CANVASS_TRY_VOID(replica_.acknowledged(d.device, d.seq));
+    report();
+    return pump(out);
+}
+
+std::vector<Message> Exchange::fail(Error error, bool tell_peer) {
+    std::vector<Message> out;
+    if (tell_peer) {
+        ErrorCode code = refusal_code(error);
+        // A local failure (storage) is ours to log, not the peer's to read.
+        out.push_back(ErrorMessage{code, code == ErrorCode::internal
+                                             ? "could not store the batch; try again later"
+                                             : error.message});
+    }
+    error_ = std::move(error);
+    return out;
+}
+
+}  // namespace canvass::sync

@@ -1,0 +1,115 @@
+// Anti-entropy: one side of the changeset exchange that follows hello/welcome (schemas/
+// protocol/sync.md, "Exchange"). Sans-I/O: it consumes decoded messages and returns the
+// messages to send, so the blocking client and the server's coroutines drive the same code.
+//
+//   initiator (device)                 responder (server)
+//   summary  ------------------------>
+//            <------------------------  summary (filtered by the device's role)
+//   changesets (batch 1..W in flight) changesets (the same, toward a coordinator)
+//   ack for each batch received, only after store() committed it
+//   bye once everything it sent is acknowledged and it has nothing left to send
+//   the exchange is finished when both sides have sent and received bye
+//
+// A sync with nothing to do is one summary each way and one bye each way.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "sync/messages.hpp"
+#include "sync/outbox.hpp"
+#include "sync/replica.hpp"
+#include "sync/verify.hpp"
+
+namespace canvass::sync {
+
+// Which chains a side tells about, sends and accepts: derived from the device's role.
+struct ExchangePolicy {
+    enum class Disclose { one_chain, chains_peer_listed, all_chains };
+    Disclose disclose = Disclose::one_chain;
+    merge::DeviceId disclosed_device{};  // for one_chain
+    bool send = false;                   // send what the peer lacks among the disclosed chains
+    enum class Accept { nothing, one_chain, any_chain };
+    Accept accept = Accept::nothing;
+    merge::DeviceId accepted_device{};   // for one_chain
+};
+
+// The device's side, for its role. `self` is the device's own id.
+ExchangePolicy device_policy(Role role, const merge::DeviceId& self);
+// The server's side facing a device with this role and id.
+ExchangePolicy server_policy(Role role, const merge::DeviceId& peer);
+
+struct ExchangeStats {
+    std::uint64_t to_send = 0;          // changesets planned after the summaries
+    std::uint64_t sent = 0;             // changesets sent
+    std::uint64_t acknowledged = 0;     // changesets the peer acknowledged as durable
+    std::uint64_t received = 0;         // changesets received (including duplicates)
+    std::uint64_t stored = 0;           // new changesets stored
+    std::uint64_t evidence = 0;         // changesets kept as evidence of equivocation
+    std::uint64_t far_future = 0;       // stored changesets flagged for their clock
+    std::uint64_t batches_sent = 0;
+    std::uint64_t batches_received = 0;
+};
+
+class Exchange {
+public:
+    struct Options {
+        bool initiator = true;       // the device; the server is the responder
+        SyncLimits send_limits;      // batch caps and window for what this side sends
+        VerifyContext verify;        // project, clock; may_deliver is set from the policy
+        std::function<void(const ExchangeStats&)> progress;  // after each batch sent or stored
+    };
+
+    Exchange(Replica& replica, ExchangePolicy policy, Options options);
+
+    // The first messages: the initiator's summary; nothing for the responder.
+    std::vector<Message> start();
+    // Handles one message from the peer (summary, changesets, ack, bye) and returns what to
+    // send. After a failure, failed() is true, the returned messages end with an `error` for
+    // the peer (unless the peer sent the error), and the session must be closed.
+    std::vector<Message> receive(const Message& message);
+
+    bool finished() const { return bye_sent_ && bye_received_ && !error_; }
+    bool failed() const { return error_.has_value(); }
+    const Error& error() const { return *error_; }
+    const ExchangeStats& stats() const { return stats_; }
+    const std::vector<merge::Equivocation>& equivocations() const { return equivocations_; }
+
+private:
+    Result<void> on_summary(const Summary& summary, std::vector<Message>& out);
+    Result<void> on_changesets(const Changesets& batch, std::vector<Message>& out);
+    Result<void> on_ack(const Ack& ack, std::vector<Message>& out);
+    Result<void> pump(std::vector<Message>& out);  // sends batches while the window allows
+    Result<Summary> our_summary(const std::vector<ChainTip>* peer_listed);
+    std::vector<Message> fail(Error error, bool tell_peer);
+    void report() { if (options_.progress) options_.progress(stats_); }
+
+    Replica& replica_;
+    ExchangePolicy policy_;
+    Options options_;
+    std::optional<Outbox> outbox_;
+    std::deque<std::pair<std::uint64_t, std::size_t>> in_flight_;  // batch number, changesets
+    std::uint64_t next_batch_ = 1;
+    std::uint64_t expected_batch_ = 1;  // the number of the peer's next batch
+    bool summary_sent_ = false;
+    bool summary_received_ = false;
+    bool bye_sent_ = false;
+    bool bye_received_ = false;
+    std::optional<Error> error_;
+    ExchangeStats stats_;
+    std::vector<merge::Equivocation> equivocations_;
+};
+
+// The code to tell the peer for a local failure.
+ErrorCode refusal_code(const Error& error);
+
+// The local Error for an `error` message from the peer: domain auth for refusals of who we
+// are, protocol otherwise; the message says the peer refused.
+Error peer_error(const ErrorMessage& message, std::string_view peer = "peer");
+
+}  // namespace canvass::sync

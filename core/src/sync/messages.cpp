@@ -1,0 +1,299 @@
+#include "sync/messages.hpp"
+
+#include "sync/cbor.hpp"
+#include "sync/cbor_fields.hpp"
+
+namespace canvass::sync {
+namespace {
+
+using detail::binary;
+using detail::Fields;
+using json = nlohmann::json;
+
+constexpr std::string_view kErrorNames[] = {
+    "protocol", "unknown_device", "revoked", "forbidden", "invalid_token", "token_used",
+    "token_expired", "bad_batch", "limit", "not_found", "unavailable", "internal"};
+
+std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// ---- encoding -------------------------------------------------------------------------
+
+json encode_tip(const ChainTip& t) {
+    return {{"device", binary(t.device)}, {"seq", t.seq}, {"hash", binary(t.hash)}};
+}
+
+json encode_run(const ChainRun& r) {
+    json changesets = json::array(), grants = json::array();
+    for (const auto& c : r.changesets) changesets.push_back(binary(c));
+    for (const auto& g : r.grants) grants.push_back(binary(g));
+    return {{"device", binary(r.device)},
+            {"key", binary(r.key)},
+            {"changesets", std::move(changesets)},
+            {"head", {{"seq", r.head.seq}, {"hash", binary(r.head.hash)}, {"sig", binary(r.head.signature)}}},
+            {"grants", std::move(grants)}};
+}
+
+json encode_limits(const SyncLimits& l) {
+    return {{"batch_changesets", l.batch_changesets}, {"batch_bytes", l.batch_bytes}, {"window", l.window}};
+}
+
+struct Encoder {
+    json operator()(const Hello& m) const { return {{"t", "hello"}, {"agent", m.agent}}; }
+    json operator()(const Welcome& m) const {
+        json recipients = json::array(), forms = json::array();
+        for (const auto& r : m.recipients) recipients.push_back(binary(r));
+        for (const auto& f : m.forms)
+            forms.push_back({{"id", f.id}, {"version", f.version}, {"hash", binary(f.hash)}});
+        return {{"t", "welcome"}, {"project", m.project}, {"role", role_name(m.role)},
+                {"device", binary(m.device)}, {"time", m.server_time_ms},
+                {"recipients", std::move(recipients)}, {"forms", std::move(forms)},
+                {"limits", encode_limits(m.limits)}};
+    }
+    json operator()(const Summary& m) const {
+        json chains = json::array();
+        for (const auto& t : m.chains) chains.push_back(encode_tip(t));
+        return {{"t", "summary"}, {"chains", std::move(chains)}};
+    }
+    json operator()(const Changesets& m) const {
+        json runs = json::array();
+        for (const auto& r : m.runs) runs.push_back(encode_run(r));
+        return {{"t", "changesets"}, {"batch", m.batch}, {"runs", std::move(runs)}};
+    }
+    json operator()(const Ack& m) const {
+        json durable = json::array();
+        for (const auto& d : m.durable) durable.push_back({{"device", binary(d.device)}, {"seq", d.seq}});
+        return {{"t", "ack"}, {"batch", m.batch}, {"durable", std::move(durable)}};
+    }
+    json operator()(const FormMessage& m) const {
+        json j = {{"t", "form"}, {"id", m.id}, {"version", m.version}};
+        if (m.body) j["body"] = *m.body;
+        return j;
+    }
+    json operator()(const ErrorMessage& m) const {
+        return {{"t", "error"}, {"code", error_code_name(m.code)}, {"message", m.message}};
+    }
+    json operator()(const Bye&) const { return {{"t", "bye"}}; }
+};
+
+// ---- decoding -------------------------------------------------------------------------
+
+Result<ChainTip> decode_tip(const json& j, const std::string& path) {
+    Fields f(j, path);
+    ChainTip t;
+    CANVASS_TRY(t.device, f.fixed<16>("device"));
+    CANVASS_TRY(t.seq, f.u64("seq"));
+    CANVASS_TRY(t.hash, f.fixed<32>("hash"));
+    CANVASS_TRY_VOID(f.done());
+    return t;
+}
+
+Result<std::vector<Bytes>> decode_blobs(const json& list, const std::string& path, std::size_t max_bytes) {
+    std::vector<Bytes> out;
+    out.reserve(list.size());
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (!list[i].is_binary() || list[i].get_binary().size() > max_bytes)
+            return unexpected(Domain::protocol, errc::corrupt,
+                              at(path, i) + ": expected a byte string of at most " +
+                                  std::to_string(max_bytes) + " bytes");
+        const auto& b = list[i].get_binary();
+        out.emplace_back(b.begin(), b.end());
+    }
+    return out;
+}
+
+Result<ChainRun> decode_run(const json& j, const std::string& path, const MessageLimits& lim) {
+    Fields f(j, path);
+    ChainRun r;
+    CANVASS_TRY(r.device, f.fixed<16>("device"));
+    CANVASS_TRY(r.key, f.fixed<32>("key"));
+    CANVASS_TRY(const json* changesets, f.array("changesets", lim.max_batch_changesets));
+    CANVASS_TRY(r.changesets, decode_blobs(*changesets, f.path("changesets"), lim.max_changeset_bytes));
+    if (r.changesets.empty()) return f.bad("changesets", "a run holds at least one changeset");
+    CANVASS_TRY(const json* grants, f.array("grants", lim.max_batch_changesets));
+    CANVASS_TRY(r.grants, decode_blobs(*grants, f.path("grants"), 1024));
+    CANVASS_TRY(const json* head, f.map("head"));
+    Fields h(*head, f.path("head"));
+    CANVASS_TRY(r.head.seq, h.u64("seq"));
+    CANVASS_TRY(r.head.hash, h.fixed<32>("hash"));
+    CANVASS_TRY(r.head.signature, h.fixed<64>("sig"));
+    CANVASS_TRY_VOID(h.done());
+    CANVASS_TRY_VOID(f.done());
+    return r;
+}
+
+Result<SyncLimits> decode_limits(const json& j, const std::string& path) {
+    Fields f(j, path);
+    SyncLimits l;
+    CANVASS_TRY(auto changesets, f.u64("batch_changesets"));
+    CANVASS_TRY(auto bytes, f.u64("batch_bytes"));
+    CANVASS_TRY(auto window, f.u64("window"));
+    CANVASS_TRY_VOID(f.done());
+    if (changesets == 0 || changesets > 1u << 20 || bytes == 0 || bytes > 1u << 30 || window == 0 ||
+        window > 1024)
+        return unexpected(Domain::protocol, errc::corrupt, path + ": out of range");
+    l.batch_changesets = static_cast<std::uint32_t>(changesets);
+    l.batch_bytes = static_cast<std::uint32_t>(bytes);
+    l.window = static_cast<std::uint32_t>(window);
+    return l;
+}
+
+Result<Message> decode_welcome(Fields& f, const MessageLimits& lim) {
+    Welcome m;
+    CANVASS_TRY(m.project, f.text("project", lim.max_text));
+    CANVASS_TRY(auto role, f.text("role", lim.max_text));
+    auto parsed = parse_role(role);
+    if (!parsed) return f.bad("role", "unknown role \"" + role + "\"");
+    m.role = *parsed;
+    CANVASS_TRY(m.device, f.fixed<16>("device"));
+    CANVASS_TRY(m.server_time_ms, f.u64("time"));
+    CANVASS_TRY(const json* recipients, f.array("recipients", lim.max_recipients));
+    for (std::size_t i = 0; i < recipients->size(); ++i) {
+        const json& r = (*recipients)[i];
+        if (!r.is_binary() || r.get_binary().size() != 32)
+            return f.bad(at("recipients", i), "expected 32 bytes");
+        crypto::DhPublicKey k{};
+        std::copy(r.get_binary().begin(), r.get_binary().end(), k.begin());
+        m.recipients.push_back(k);
+    }
+    CANVASS_TRY(const json* forms, f.array("forms", lim.max_forms));
+    for (std::size_t i = 0; i < forms->size(); ++i) {
+        Fields ff((*forms)[i], at(f.path("forms"), i));
+        FormRef ref;
+        CANVASS_TRY(ref.id, ff.text("id", lim.max_text));
+        CANVASS_TRY(ref.version, ff.text("version", lim.max_text));
+        CANVASS_TRY(ref.hash, ff.fixed<32>("hash"));
+        CANVASS_TRY_VOID(ff.done());
+        m.forms.push_back(std::move(ref));
+    }
+    CANVASS_TRY(const json* limits, f.map("limits"));
+    CANVASS_TRY(m.limits, decode_limits(*limits, f.path("limits")));
+    return Message{std::move(m)};
+}
+
+Result<Message> decode_summary(Fields& f, const MessageLimits& lim) {
+    Summary m;
+    CANVASS_TRY(const json* chains, f.array("chains", lim.max_chains));
+    m.chains.reserve(chains->size());
+    for (std::size_t i = 0; i < chains->size(); ++i) {
+        CANVASS_TRY(auto tip, decode_tip((*chains)[i], at(f.path("chains"), i)));
+        m.chains.push_back(tip);
+    }
+    return Message{std::move(m)};
+}
+
+Result<Message> decode_changesets(Fields& f, const MessageLimits& lim) {
+    Changesets m;
+    CANVASS_TRY(m.batch, f.u64("batch"));
+    CANVASS_TRY(const json* runs, f.array("runs", lim.max_batch_changesets));
+    std::size_t count = 0, bytes = 0;
+    for (std::size_t i = 0; i < runs->size(); ++i) {
+        CANVASS_TRY(auto run, decode_run((*runs)[i], at(f.path("runs"), i), lim));
+        count += run.changesets.size();
+        bytes += run_bytes(run);
+        m.runs.push_back(std::move(run));
+    }
+    if (count > lim.max_batch_changesets)
+        return unexpected(Domain::protocol, errc::limit_exceeded, "changesets: batch holds more than " +
+                                                                      std::to_string(lim.max_batch_changesets) + " changesets");
+    if (bytes > lim.max_batch_bytes)
+        return unexpected(Domain::protocol, errc::limit_exceeded,
+                          "changesets: batch larger than " + std::to_string(lim.max_batch_bytes) + " bytes");
+    return Message{std::move(m)};
+}
+
+Result<Message> decode_ack(Fields& f, const MessageLimits& lim) {
+    Ack m;
+    CANVASS_TRY(m.batch, f.u64("batch"));
+    CANVASS_TRY(const json* durable, f.array("durable", lim.max_batch_changesets));
+    for (std::size_t i = 0; i < durable->size(); ++i) {
+        Fields d((*durable)[i], at(f.path("durable"), i));
+        DurableTip t;
+        CANVASS_TRY(t.device, d.fixed<16>("device"));
+        CANVASS_TRY(t.seq, d.u64("seq"));
+        CANVASS_TRY_VOID(d.done());
+        m.durable.push_back(t);
+    }
+    return Message{std::move(m)};
+}
+
+Result<Message> decode_form(Fields& f, const MessageLimits& lim) {
+    FormMessage m;
+    CANVASS_TRY(m.id, f.text("id", lim.max_text));
+    CANVASS_TRY(m.version, f.text("version", lim.max_text));
+    if (f.has("body")) {
+        CANVASS_TRY(auto body, f.text("body", lim.max_form_bytes));
+        m.body = std::move(body);
+    }
+    return Message{std::move(m)};
+}
+
+Result<Message> decode_error(Fields& f, const MessageLimits& lim) {
+    ErrorMessage m;
+    CANVASS_TRY(auto code, f.text("code", lim.max_text));
+    // An error code this version does not know is still an error: keep its text.
+    m.code = parse_error_code(code).value_or(ErrorCode::protocol);
+    CANVASS_TRY(m.message, f.text("message", lim.max_text));
+    return Message{std::move(m)};
+}
+
+Result<Message> decode_body(const std::string& type, Fields& f, const MessageLimits& lim) {
+    if (type == "hello") {
+        Hello m;
+        CANVASS_TRY(m.agent, f.text("agent", lim.max_text));
+        return Message{std::move(m)};
+    }
+    if (type == "welcome") return decode_welcome(f, lim);
+    if (type == "summary") return decode_summary(f, lim);
+    if (type == "changesets") return decode_changesets(f, lim);
+    if (type == "ack") return decode_ack(f, lim);
+    if (type == "form") return decode_form(f, lim);
+    if (type == "error") return decode_error(f, lim);
+    if (type == "bye") return Message{Bye{}};
+    return unexpected(Domain::protocol, errc::unsupported, "unknown message type \"" + type + "\"");
+}
+
+}  // namespace
+
+std::string_view error_code_name(ErrorCode code) {
+    auto i = static_cast<std::size_t>(code);
+    return i < std::size(kErrorNames) ? kErrorNames[i] : "internal";
+}
+
+std::optional<ErrorCode> parse_error_code(std::string_view name) {
+    for (std::size_t i = 0; i < std::size(kErrorNames); ++i)
+        if (kErrorNames[i] == name) return static_cast<ErrorCode>(i);
+    return std::nullopt;
+}
+
+std::string_view message_name(const Message& m) {
+    constexpr std::string_view names[] = {"hello", "welcome", "summary", "changesets",
+                                          "ack",   "form",    "error",   "bye"};
+    return names[m.index()];
+}
+
+std::size_t run_bytes(const ChainRun& run) {
+    std::size_t n = 0;
+    for (const auto& c : run.changesets) n += c.size();
+    return n;
+}
+
+Bytes encode_message(const Message& m) { return json::to_cbor(std::visit(Encoder{}, m)); }
+
+Result<Message> decode_message(std::span<const std::uint8_t> bytes, const MessageLimits& limits) {
+    if (bytes.size() > limits.max_message_bytes)
+        return unexpected(Domain::protocol, errc::limit_exceeded, "message larger than " +
+                                                                      std::to_string(limits.max_message_bytes) + " bytes");
+    CborLimits cbor;
+    cbor.max_items = std::max<std::size_t>(limits.max_chains, limits.max_batch_changesets);
+    CANVASS_TRY(json j, parse_cbor(bytes, cbor));
+    Fields f(j, "message");
+    if (!f.is_map()) return unexpected(Domain::protocol, errc::corrupt, "message: expected a map");
+    CANVASS_TRY(std::string type, f.text("t", 32));
+    Fields body(j, type);
+    body.skip("t");
+    CANVASS_TRY(Message m, decode_body(type, body, limits));
+    CANVASS_TRY_VOID(body.done());
+    return m;
+}
+
+}  // namespace canvass::sync

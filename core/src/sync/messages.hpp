@@ -1,0 +1,164 @@
+// The application messages of the sync protocol (schemas/protocol/sync.md documents each one,
+// its CBOR layout and when it may be sent).
+//
+// Every message is one CBOR map whose "t" names its type. Decoding is strict: a missing or
+// mistyped field, an unknown field, a value out of range or over a cap is refused with an
+// error naming the field ("changesets.runs[0].head.hash: expected 32 bytes").
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "crypto/box.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/sign.hpp"
+#include "merge/ids.hpp"
+#include "sync/role.hpp"
+#include "sync/transport.hpp"
+
+namespace canvass::sync {
+
+// Caps applied when decoding (and respected when encoding by well-behaved peers).
+struct MessageLimits {
+    std::size_t max_message_bytes = 8u << 20;      // a whole message, all frames together
+    std::size_t max_batch_changesets = 1024;       // changesets in one `changesets` message
+    std::size_t max_batch_bytes = 4u << 20;        // their encoded bytes together
+    std::size_t max_changeset_bytes = 1u << 20;    // one encoded changeset
+    std::size_t max_chains = 100000;               // entries of a summary
+    std::size_t max_forms = 1000;                  // forms listed in a welcome
+    std::size_t max_form_bytes = 4u << 20;         // one form body
+    std::size_t max_recipients = 64;
+    std::size_t max_text = 1024;                   // names, versions, messages
+};
+
+// A published form: its id, version and the BLAKE2b-256 of its body.
+struct FormRef {
+    std::string id;
+    std::string version;
+    crypto::Hash hash{};
+    friend bool operator==(const FormRef&, const FormRef&) = default;
+};
+
+// The limits a server applies, told to the client so it builds batches the server accepts.
+struct SyncLimits {
+    std::uint32_t batch_changesets = 256;  // changesets per batch
+    std::uint32_t batch_bytes = 1u << 20;  // encoded changeset bytes per batch
+    std::uint32_t window = 4;              // batches sent and not yet acknowledged
+    friend bool operator==(const SyncLimits&, const SyncLimits&) = default;
+};
+
+// Client -> server, first message after the handshake.
+struct Hello {
+    std::string agent;  // "canvass/0.1.0": for logs only, never trusted
+};
+
+// Server -> client: who the device is to the server and what the project holds.
+struct Welcome {
+    std::string project;
+    Role role = Role::collector;
+    merge::DeviceId device{};
+    std::uint64_t server_time_ms = 0;
+    std::vector<crypto::DhPublicKey> recipients;  // coordinators' keys: epoch keys are sealed to these
+    std::vector<FormRef> forms;                   // every published version
+    SyncLimits limits;
+};
+
+// One chain as a replica holds it: the highest seq up to which it has every changeset of
+// `device`, and the hash of that changeset.
+struct ChainTip {
+    merge::DeviceId device{};
+    std::uint64_t seq = 0;
+    crypto::Hash hash{};
+    friend bool operator==(const ChainTip&, const ChainTip&) = default;
+};
+
+struct Summary {
+    std::vector<ChainTip> chains;  // at most one entry per device
+};
+
+// A signature by the chain's device over its head (device, seq, hash); merge/changeset.hpp
+// defines the signed bytes.
+struct HeadSignature {
+    std::uint64_t seq = 0;
+    crypto::Hash hash{};
+    crypto::Signature signature{};
+};
+
+// Consecutive changesets of one device, oldest first, with the signed head that covers the
+// last of them and the device's public key, so any receiver can check that the key derives
+// the device id, the head's signature, and the hash chain down from the head.
+struct ChainRun {
+    merge::DeviceId device{};
+    crypto::SigningPublicKey key{};
+    std::vector<Bytes> changesets;  // encoded (merge/changeset.hpp), seq ascending, no gaps
+    HeadSignature head;             // head.seq is the seq of the last changeset
+    std::vector<Bytes> grants;      // encoded EpochGrants of this device (store/grant.hpp)
+};
+
+struct Changesets {
+    std::uint64_t batch = 0;  // numbers the batches of one session, for the ack
+    std::vector<ChainRun> runs;
+};
+
+struct DurableTip {
+    merge::DeviceId device{};
+    std::uint64_t seq = 0;
+};
+
+// The receiver has committed batch `batch`: for each device, every changeset up to `seq` is
+// durable there.
+struct Ack {
+    std::uint64_t batch = 0;
+    std::vector<DurableTip> durable;
+};
+
+// Without a body: a request for that form version. With a body: the answer.
+struct FormMessage {
+    std::string id;
+    std::string version;
+    std::optional<std::string> body;  // the form's JSON text
+};
+
+enum class ErrorCode {
+    protocol,          // a message out of place or malformed
+    unknown_device,    // this key is not enrolled
+    revoked,           // this device was revoked
+    forbidden,         // the role does not allow it
+    invalid_token,     // unknown token id
+    token_used,        // the token was already used
+    token_expired,
+    bad_batch,         // a changeset, head, signature or grant did not verify
+    limit,             // a cap was exceeded
+    not_found,         // a requested form does not exist
+    unavailable,       // the server is busy or shutting down
+    internal,          // the peer failed (a storage error); try again later
+};
+std::string_view error_code_name(ErrorCode code);
+std::optional<ErrorCode> parse_error_code(std::string_view name);
+
+struct ErrorMessage {
+    ErrorCode code = ErrorCode::protocol;
+    std::string message;  // for a person to read; never contains answers or secrets
+};
+
+// "I will send no more changesets, and every batch I sent is acknowledged."
+struct Bye {};
+
+using Message = std::variant<Hello, Welcome, Summary, Changesets, Ack, FormMessage, ErrorMessage, Bye>;
+
+// "hello", "welcome", ...: the value of "t".
+std::string_view message_name(const Message& m);
+
+Bytes encode_message(const Message& m);
+Result<Message> decode_message(std::span<const std::uint8_t> bytes, const MessageLimits& limits = {});
+
+// The encoded size of a changeset run, as counted against max_batch_bytes.
+std::size_t run_bytes(const ChainRun& run);
+
+}  // namespace canvass::sync

@@ -1,0 +1,70 @@
+// The server side of one connection, sans-I/O: feed it the frames the client sends, write
+// out the frames it returns, close when it says so. The canvass-server drives it from Asio
+// coroutines; tests drive it over a memory transport with serve_blocking().
+//
+// It runs the handshake (Noise_XK for sync, Noise_XKpsk3 for enrollment, told apart by
+// which one message 1 decrypts under), checks the device or the token, and then the
+// messages: enrollment's welcome and forms, or sync's hello, welcome, forms and exchange.
+// Every refusal after the handshake is an `error` message the client can show; before it,
+// the connection is simply closed (nothing can be said securely to an unauthenticated peer),
+// except that a refused token is explained in handshake message 2 (authenticated by the
+// server's key).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "merge/hlc.hpp"
+#include "sync/chunking.hpp"
+#include "sync/directory.hpp"
+#include "sync/exchange.hpp"
+#include "sync/messages.hpp"
+#include "sync/noise.hpp"
+#include "sync/transport.hpp"
+
+namespace canvass::sync {
+
+struct ServerSessionOptions {
+    SyncLimits limits;              // told to clients; also used for the server's own sends
+    MessageLimits message_limits;   // caps on what clients may send
+    merge::Clock* clock = nullptr;  // nullptr: the system clock
+    std::uint64_t future_threshold_ms = 24 * 3600 * 1000;
+    // One line per event ("sync device=… project=… role=… outcome=ok …"); never a secret or
+    // an answer. May be empty.
+    std::function<void(const std::string&)> log;
+};
+
+class ServerSession {
+public:
+    struct Output {
+        std::vector<Bytes> frames;  // to write, in order
+        bool close = false;         // close the connection once they are written
+    };
+
+    // `server_key` and `directory` must outlive the session.
+    ServerSession(ServerDirectory& directory, const crypto::DhKeyPair& server_key, ServerSessionOptions options);
+    ~ServerSession();
+
+    // Handles one frame from the client. After an Output with close, call nothing more.
+    Output on_frame(std::span<const std::uint8_t> frame);
+    // True until the handshake (and the device check) is over: the deadline to apply.
+    bool handshaking() const;
+    bool closed() const;
+    // "device=0a1b… project=p role=collector", or "device=?" before the handshake, for logs.
+    std::string who() const;
+
+private:
+    struct State;
+    Output handle(std::span<const std::uint8_t> frame);
+    std::unique_ptr<State> s_;
+};
+
+// Serves one connection on a blocking transport until the session closes: for tests and
+// simple embeddings. Returns the reason the session ended (ok if it finished normally).
+Result<void> serve_blocking(Transport& transport, ServerSession& session);
+
+}  // namespace canvass::sync

@@ -1,0 +1,37 @@
+// Checking a received batch before anything of it is stored (DESIGN.md 4 and 6).
+//
+// For each run: the device is one the sender may deliver here; the public key derives the
+// device id; every changeset decodes strictly, belongs to the device and the project, and
+// the seqs ascend without a gap; each prev is the hash of the changeset before; the signed
+// head names the last changeset and its signature verifies; every grant is the device's and
+// verifies. Then the run is placed against the replica's chain: changesets already held are
+// dropped (idempotence), a run that starts beyond the chain's end is refused (a gap), and a
+// run that disagrees with the chain at some seq becomes evidence of equivocation instead of
+// being appended. A clock stamp far in the future is flagged, never refused.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "canvass/result.hpp"
+#include "sync/messages.hpp"
+#include "sync/replica.hpp"
+
+namespace canvass::sync {
+
+struct VerifyContext {
+    std::string project;  // every changeset must name it
+    // Whether the sender may deliver this device's changesets here (its role).
+    std::function<bool(const merge::DeviceId&)> may_deliver;
+    std::uint64_t now_ms = 0;
+    std::uint64_t future_threshold_ms = 24 * 3600 * 1000;  // "far ahead": more than a day
+};
+
+// The verified batch, ready for Replica::store(). Errors: Error{auth, permission_denied} for
+// a device the sender may not deliver; Error{protocol, ...} naming the run and changeset for
+// anything that does not verify; the replica's own errors pass through. On error nothing of
+// the batch may be stored.
+Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, const VerifyContext& context);
+
+}  // namespace canvass::sync
