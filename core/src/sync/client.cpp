@@ -30,6 +30,17 @@ Result<Message> receive_from_server(SecureChannel& channel) {
     return m;
 }
 
+// Sends a message; if the connection is gone, the server may have said why just before
+// closing it (a refused device): that explanation is the better error.
+Result<void> send_or_explain(SecureChannel& channel, const Message& m) {
+    auto sent = channel.send(m);
+    if (sent || sent.error().domain != Domain::net) return sent;
+    auto why = channel.receive();
+    if (why && std::holds_alternative<ErrorMessage>(*why))
+        return unexpected(peer_error(std::get<ErrorMessage>(*why), "server"));
+    return sent;
+}
+
 Result<Welcome> receive_welcome(SecureChannel& channel, const store::DeviceKeys& keys) {
     CANVASS_TRY(Message m, receive_from_server(channel));
     auto* w = std::get_if<Welcome>(&m);
@@ -47,7 +58,8 @@ Result<std::vector<FormRef>> fetch_forms(SecureChannel& channel, const Welcome& 
     std::vector<FormRef> wanted;
     for (const auto& f : welcome.forms)
         if (!sink.has_form(f)) wanted.push_back(f);
-    for (const auto& f : wanted) CANVASS_TRY_VOID(channel.send(FormMessage{f.id, f.version, std::nullopt}));
+    for (const auto& f : wanted)
+        CANVASS_TRY_VOID(send_or_explain(channel, FormMessage{f.id, f.version, std::nullopt}));
     for (const auto& f : wanted) {
         CANVASS_TRY(Message m, receive_from_server(channel));
         auto* form = std::get_if<FormMessage>(&m);
@@ -104,10 +116,10 @@ Result<NoiseSession> enroll_handshake(Transport& t, const EnrollmentToken& token
 
 // Runs the exchange until both sides said bye, or one failed.
 Result<void> exchange_loop(SecureChannel& channel, Exchange& exchange) {
-    for (const auto& m : exchange.start()) CANVASS_TRY_VOID(channel.send(m));
+    for (const auto& m : exchange.start()) CANVASS_TRY_VOID(send_or_explain(channel, m));
     while (!exchange.finished() && !exchange.failed()) {
         CANVASS_TRY(Message m, channel.receive());
-        for (const auto& reply : exchange.receive(m)) CANVASS_TRY_VOID(channel.send(reply));
+        for (const auto& reply : exchange.receive(m)) CANVASS_TRY_VOID(send_or_explain(channel, reply));
     }
     if (exchange.failed()) return unexpected(exchange.error());
     return {};
@@ -120,13 +132,18 @@ Result<EnrollmentResult> enroll(Transport& transport, const EnrollmentToken& tok
     CANVASS_TRY(auto session, enroll_handshake(transport, token, keys, options.agent));
     SecureChannel channel(transport, std::move(session), options.limits);
     EnrollmentResult result;
-    CANVASS_TRY(result.welcome, receive_welcome(channel, keys));
+    auto welcome = receive_welcome(channel, keys);
+    if (!welcome && welcome.error().domain == Domain::net && welcome.error().code == errc::io)
+        return unexpected(Domain::auth, errc::permission_denied,
+                          "the server closed the connection at the end of the handshake: the token's "
+                          "secret does not match (was the token copied completely?)");
+    CANVASS_TRY(result.welcome, std::move(welcome));
     if (result.welcome.project != token.project || result.welcome.role != token.role)
         return unexpected(Domain::protocol, errc::invalid_argument,
                           "the server enrolled this device in another project or role than the token's");
     CANVASS_TRY_VOID(sink.on_welcome(result.welcome));
     CANVASS_TRY(result.forms_received, fetch_forms(channel, result.welcome, sink));
-    CANVASS_TRY_VOID(channel.send(Bye{}));
+    CANVASS_TRY_VOID(send_or_explain(channel, Bye{}));
     CANVASS_TRY(Message last, receive_from_server(channel));
     if (!std::holds_alternative<Bye>(last))
         return unexpected(Domain::protocol, errc::invalid_argument, "the server did not end the enrollment");
@@ -139,7 +156,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
                                    const ClientOptions& options) {
     CANVASS_TRY(auto session, sync_handshake(transport, keys.transport, server_key));
     SecureChannel channel(transport, std::move(session), options.limits);
-    CANVASS_TRY_VOID(channel.send(Hello{options.agent}));
+    CANVASS_TRY_VOID(send_or_explain(channel, Hello{options.agent}));
     SyncReport report;
     CANVASS_TRY(report.welcome, receive_welcome(channel, keys));
     CANVASS_TRY_VOID(sink.on_welcome(report.welcome));

@@ -1,0 +1,101 @@
+// Enrollment tokens: one line of text, checked before any network traffic.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
+#include "sync/token.hpp"
+
+namespace canvass::sync {
+namespace {
+
+EnrollmentToken sample() {
+    EnrollmentToken t;
+    t.address = "survey.example.org:7433";
+    t.server_key = crypto::random_array<32>();
+    t.id = crypto::random_array<16>();
+    t.secret = crypto::SecretBytes::random(32);
+    t.project = "Waste pickers — Dakar 2026";
+    t.expires_unix = 1'790'000'000;
+    t.role = Role::organizer;
+    return t;
+}
+
+TEST(Token, RoundTrips) {
+    auto t = sample();
+    auto text = encode_token(t);
+    EXPECT_TRUE(text.starts_with("canvass1-"));
+    EXPECT_EQ(text.find_first_of(" \n"), std::string::npos);
+    auto back = decode_token(text);
+    ASSERT_TRUE(back) << back.error().describe();
+    EXPECT_EQ(back->address, t.address);
+    EXPECT_EQ(back->server_key, t.server_key);
+    EXPECT_EQ(back->id, t.id);
+    EXPECT_TRUE(crypto::constant_time_equal(back->secret, t.secret));
+    EXPECT_EQ(back->project, t.project);
+    EXPECT_EQ(back->expires_unix, t.expires_unix);
+    EXPECT_EQ(back->role, Role::organizer);
+}
+
+TEST(Token, IgnoresCaseAndWhitespace) {
+    auto text = encode_token(sample());
+    std::string upper = text;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    EXPECT_TRUE(decode_token(upper));
+    std::string wrapped = "  " + text.substr(0, 40) + "\n" + text.substr(40) + "\n";
+    EXPECT_TRUE(decode_token(wrapped));
+}
+
+TEST(Token, RefusesWhatIsNotAToken) {
+    auto r = decode_token("hello");
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("not a canvass enrollment token"), std::string::npos);
+    auto bad_char = decode_token("canvass1-abc!def");
+    ASSERT_FALSE(bad_char);
+    EXPECT_NE(bad_char.error().message.find("position 4"), std::string::npos) << bad_char.error().message;
+}
+
+TEST(Token, DetectsTyposAndTruncation) {
+    auto text = encode_token(sample());
+    std::string typo = text;
+    typo[20] = typo[20] == 'a' ? 'b' : 'a';
+    auto r = decode_token(typo);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("damaged"), std::string::npos);
+    EXPECT_FALSE(decode_token(text.substr(0, text.size() - 10)));
+    EXPECT_FALSE(decode_token(text.substr(0, 20)));
+}
+
+TEST(Token, RefusesAnUnknownVersion) {
+    // Version 2 with a valid check: refused for its version, not as damaged.
+    auto bytes = base32_decode(encode_token(sample()).substr(9)).value();
+    bytes[0] = 2;
+    bytes.resize(bytes.size() - 4);
+    crypto::Blake2b check;
+    check.update("canvass token v1");
+    check.update(bytes);
+    auto digest = check.finish();
+    bytes.insert(bytes.end(), digest.begin(), digest.begin() + 4);
+    auto r = decode_token("canvass1-" + base32_encode(bytes));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::unsupported);
+    EXPECT_NE(r.error().message.find("version 2"), std::string::npos);
+}
+
+TEST(Base32, KnownVectors) {
+    auto enc = [](std::string_view s) {
+        return base32_encode({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
+    };
+    EXPECT_EQ(enc(""), "");
+    EXPECT_EQ(enc("f"), "my");
+    EXPECT_EQ(enc("fo"), "mzxq");
+    EXPECT_EQ(enc("foo"), "mzxw6");
+    EXPECT_EQ(enc("foobar"), "mzxw6ytboi");
+    auto dec = base32_decode("MZXW6YTBOI").value();
+    EXPECT_EQ(std::string(dec.begin(), dec.end()), "foobar");
+}
+
+}  // namespace
+}  // namespace canvass::sync
