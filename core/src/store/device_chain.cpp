@@ -1,0 +1,287 @@
+// The device store's chains: epochs and grants, and what sync reads and writes.
+#include "merge/chain.hpp"
+#include "merge/digest.hpp"
+#include "store/device_store.hpp"
+#include "store/device_store_impl.hpp"
+
+namespace canvass::store {
+
+Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::current_epoch() {
+    const auto now = clock->now_ms();
+    CANVASS_TRY(auto st, db.prepare("SELECT id, created, key FROM epochs ORDER BY ord DESC LIMIT 1"));
+    CANVASS_TRY(bool row, st.step());
+    if (row) {
+        auto created = static_cast<std::uint64_t>(st.int64(1));
+        // A clock set back must not keep one key forever either: age counts both ways.
+        auto age = now > created ? now - created : created - now;
+        if (age < kEpochLifetimeMs) {
+            EpochId id{};
+            st.blob_into(0, id);
+            CANVASS_TRY(auto key, sealer.open(Purpose::epoch_key, id, st.blob(2), "an epoch key"));
+            crypto::SecretBytes secret(key);
+            crypto::wipe(key);
+            return std::pair{id, std::move(secret)};
+        }
+    }
+    EpochId id = crypto::random_array<16>();
+    auto key = crypto::SecretBytes::random(32);
+    CANVASS_TRY(auto ins, db.prepare("INSERT INTO epochs(id, created, key) VALUES(?, ?, ?)"));
+    CANVASS_TRY_VOID(ins.bind(1, id).bind(2, now).bind(3, sealer.seal(Purpose::epoch_key, id, key.span())).run());
+    CANVASS_TRY(auto raw, get_meta("project"));
+    if (raw) {
+        auto j = nlohmann::json::parse(raw->begin(), raw->end(), nullptr, false);
+        for (const auto& r : j.value("recipients", nlohmann::json::array())) {
+            crypto::DhPublicKey pk{};
+            if (r.is_string() && crypto::from_hex(r.get<std::string>(), pk)) {
+                CANVASS_TRY_VOID(store_grant(make_grant(keys.id, id, key, pk, keys.signing.secret_key)));
+            }
+        }
+    }
+    return std::pair{id, std::move(key)};
+}
+
+Result<void> DeviceStore::Impl::grant_epochs(const std::vector<crypto::DhPublicKey>& recipients) {
+    CANVASS_TRY(auto st, db.prepare("SELECT id, key FROM epochs"));
+    CANVASS_TRY(auto have, db.prepare(
+        "SELECT 1 FROM grants WHERE device = ? AND epoch = ? AND recipient = ?"));
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        EpochId id{};
+        st.blob_into(0, id);
+        CANVASS_TRY(auto key, sealer.open(Purpose::epoch_key, id, st.blob(1), "an epoch key"));
+        crypto::SecretBytes secret(key);
+        crypto::wipe(key);
+        for (const auto& r : recipients) {
+            have.reset();
+            have.bind(1, keys.id).bind(2, id).bind(3, r);
+            CANVASS_TRY(bool exists, have.step());
+            if (exists) continue;
+            CANVASS_TRY_VOID(store_grant(make_grant(keys.id, id, secret, r, keys.signing.secret_key)));
+        }
+    }
+    return {};
+}
+
+Result<void> DeviceStore::Impl::store_grant(const EpochGrant& g) {
+    CANVASS_TRY(auto st, db.prepare(
+        "INSERT OR IGNORE INTO grants(device, epoch, recipient, body) VALUES(?, ?, ?, ?)"));
+    return st.bind(1, g.device).bind(2, g.epoch).bind(3, g.recipient).bind(4, encode_grant(g)).run();
+}
+
+Result<std::optional<merge::ChainPoint>> DeviceStore::Impl::chain_point(const merge::DeviceId& device) {
+    CANVASS_TRY(auto st, db.prepare(
+        "SELECT seq, hash FROM changesets WHERE device = ? ORDER BY seq DESC LIMIT 1"));
+    st.bind(1, device);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return std::optional<merge::ChainPoint>();
+    merge::ChainPoint p;
+    p.seq = static_cast<std::uint64_t>(st.int64(0));
+    st.blob_into(1, p.hash);
+    return std::optional<merge::ChainPoint>(p);
+}
+
+Result<merge::VersionVector> DeviceStore::summary() {
+    // Chains are stored contiguously from seq 1 (ingest verifies it), so the last seq of a
+    // device is its contiguous point.
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "SELECT device, seq, hash FROM changesets c WHERE seq = "
+        "(SELECT max(seq) FROM changesets WHERE device = c.device)"));
+    merge::VersionVector vv;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        merge::DeviceId d{};
+        merge::ChainPoint p;
+        st.blob_into(0, d);
+        p.seq = static_cast<std::uint64_t>(st.int64(1));
+        st.blob_into(2, p.hash);
+        vv.advance(d, p);
+    }
+    return vv;
+}
+
+Result<std::vector<std::vector<std::uint8_t>>> DeviceStore::changesets(const merge::DeviceId& device,
+                                                                        std::uint64_t first,
+                                                                        std::uint64_t last) {
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "SELECT body FROM changesets WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq"));
+    st.bind(1, device).bind(2, first).bind(3, last);
+    std::vector<std::vector<std::uint8_t>> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        out.push_back(st.blob(0));
+    }
+    return out;
+}
+
+Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> DeviceStore::head(
+    const merge::DeviceId& device) {
+    using Out = std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>;
+    if (device == impl_->keys.id) {
+        if (impl_->seq == 0) return Out();
+        auto h = merge::sign_head(device, impl_->seq, impl_->head_hash, impl_->keys.signing.secret_key);
+        return Out(std::pair{h, impl_->keys.signing.public_key});
+    }
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "SELECT signing_key, head_seq, head_hash, head_signature FROM devices WHERE device = ? "
+        "AND head_seq > 0"));
+    st.bind(1, device);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return Out();
+    merge::SignedHead h;
+    crypto::SigningPublicKey pk{};
+    h.device = device;
+    h.seq = static_cast<std::uint64_t>(st.int64(1));
+    if (!st.blob_into(0, pk) || !st.blob_into(2, h.hash) || !st.blob_into(3, h.signature)) {
+        return unexpected(Domain::store, errc::corrupt, "a stored chain head is damaged");
+    }
+    return Out(std::pair{h, pk});
+}
+
+Result<std::vector<EpochGrant>> DeviceStore::grants(const merge::DeviceId& device) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM grants WHERE device = ?"));
+    st.bind(1, device);
+    std::vector<EpochGrant> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        CANVASS_TRY(auto g, decode_grant(st.blob(0)));
+        out.push_back(std::move(g));
+    }
+    return out;
+}
+
+Result<std::optional<EpochGrant>> DeviceStore::grant_for(const merge::DeviceId& device,
+                                                         const EpochId& epoch,
+                                                         const crypto::DhPublicKey& recipient) {
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "SELECT body FROM grants WHERE device = ? AND epoch = ? AND recipient = ?"));
+    st.bind(1, device).bind(2, epoch).bind(3, recipient);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return std::optional<EpochGrant>();
+    CANVASS_TRY(auto g, decode_grant(st.blob(0)));
+    return std::optional<EpochGrant>(std::move(g));
+}
+
+Result<void> DeviceStore::ingest(const merge::DeviceId& device,
+                                 const crypto::SigningPublicKey& signing_key,
+                                 std::span<const std::vector<std::uint8_t>> batch,
+                                 const merge::SignedHead& head, std::span<const EpochGrant> grants) {
+    if (device_id_of(signing_key) != device) {
+        return unexpected(Domain::protocol, errc::invalid_argument,
+                          "a device's id does not match its signing key");
+    }
+    if (device == impl_->keys.id) {
+        return unexpected(Domain::protocol, errc::invalid_argument,
+                          "received changesets claiming to be this device's own");
+    }
+    for (const auto& g : grants) {
+        if (g.device != device || !verify_grant(g, signing_key)) {
+            return unexpected(Domain::protocol, errc::invalid_argument,
+                              "an epoch grant is not signed by its device");
+        }
+    }
+    std::vector<merge::Changeset> decoded;
+    decoded.reserve(batch.size());
+    for (const auto& bytes : batch) {
+        CANVASS_TRY(auto cs, merge::decode(bytes));
+        decoded.push_back(std::move(cs));
+    }
+    CANVASS_TRY(auto known, impl_->chain_point(device));
+    // Changesets this store already holds are skipped (a resent batch), after checking they
+    // are the same ones: a different changeset at a held seq is equivocation.
+    std::size_t skip = 0;
+    CANVASS_TRY(auto held, impl_->db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
+    for (const auto& cs : decoded) {
+        if (!known || cs.header.seq > known->seq) break;
+        held.reset();
+        held.bind(1, device).bind(2, cs.header.seq);
+        CANVASS_TRY(bool row, held.step());
+        merge::Hash h{};
+        if (row) held.blob_into(0, h);
+        if (row && h != merge::changeset_hash(cs)) {
+            CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+            CANVASS_TRY(auto ev, impl_->db.prepare(
+                "INSERT OR IGNORE INTO evidence(device, seq, hash, body, received) VALUES(?, ?, ?, ?, ?)"));
+            CANVASS_TRY_VOID(ev.bind(1, device).bind(2, cs.header.seq).bind(3, merge::changeset_hash(cs))
+                                 .bind(4, batch[skip]).bind(5, impl_->clock->now_ms()).run());
+            CANVASS_TRY_VOID(tx.commit());
+            return unexpected(Domain::protocol, errc::corrupt,
+                              "device " + crypto::to_hex(device) + " forked its chain at seq " +
+                                  std::to_string(cs.header.seq) + " (kept as evidence, not merged)");
+        }
+        ++skip;
+    }
+    std::span<const merge::Changeset> fresh(decoded.data() + skip, decoded.size() - skip);
+    if (fresh.empty() && known && head.seq <= known->seq) {
+        // Nothing new; still keep the grants (a recipient may have been added).
+        CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+        for (const auto& g : grants) CANVASS_TRY_VOID(impl_->store_grant(g));
+        return tx.commit();
+    }
+    CANVASS_TRY_VOID(merge::verify_chain(device, known, fresh, head, signing_key));
+
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto ins, impl_->db.prepare(
+        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
+    std::map<merge::RecordId, std::pair<std::string, merge::RecordState>> touched;
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        const auto& cs = fresh[i];
+        ins.reset();
+        CANVASS_TRY_VOID(ins.bind(1, device).bind(2, cs.header.seq).bind(3, merge::changeset_hash(cs))
+                             .bind(4, cs.header.record).bind(5, batch[skip + i]).run());
+        auto it = touched.find(cs.header.record);
+        if (it == touched.end()) {
+            auto loaded = impl_->load_record(cs.header.record);
+            merge::RecordState state(cs.header.record);
+            if (loaded && loaded->state) state = std::move(*loaded->state);
+            it = touched.emplace(cs.header.record, std::pair{cs.header.form_id, std::move(state)}).first;
+        }
+        CANVASS_TRY(auto applied, it->second.second.apply(cs.header));
+        (void)applied;
+    }
+    for (auto& [id, entry] : touched) {
+        CANVASS_TRY_VOID(impl_->write_record(id, entry.first, entry.second, std::nullopt));
+    }
+    CANVASS_TRY(auto dev, impl_->db.prepare(
+        "INSERT INTO devices(device, signing_key, head_seq, head_hash, head_signature) "
+        "VALUES(?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET head_seq = excluded.head_seq, "
+        "head_hash = excluded.head_hash, head_signature = excluded.head_signature "
+        "WHERE excluded.head_seq > devices.head_seq"));
+    CANVASS_TRY_VOID(dev.bind(1, device).bind(2, signing_key).bind(3, head.seq).bind(4, head.hash)
+                         .bind(5, head.signature).run());
+    for (const auto& g : grants) CANVASS_TRY_VOID(impl_->store_grant(g));
+    return tx.commit();
+}
+
+Result<void> DeviceStore::mark_acked(const merge::DeviceId& device, std::uint64_t seq) {
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "INSERT INTO devices(device, signing_key, acked) VALUES(?, ?, ?) "
+        "ON CONFLICT(device) DO UPDATE SET acked = max(acked, excluded.acked)"));
+    crypto::SigningPublicKey pk{};
+    if (device == impl_->keys.id) pk = impl_->keys.signing.public_key;
+    return st.bind(1, device).bind(2, pk).bind(3, seq).run();
+}
+
+Result<std::uint64_t> DeviceStore::acked(const merge::DeviceId& device) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT acked FROM devices WHERE device = ?"));
+    st.bind(1, device);
+    CANVASS_TRY(bool row, st.step());
+    return row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+}
+
+Result<void> DeviceStore::for_each_changeset(
+    const std::function<Result<void>(const merge::Changeset&)>& fn) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM changesets ORDER BY device, seq"));
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        CANVASS_TRY(auto cs, merge::decode(st.blob(0)));
+        CANVASS_TRY_VOID(fn(cs));
+    }
+    return {};
+}
+
+}  // namespace canvass::store

@@ -1,0 +1,452 @@
+// Records in the device store: drafts, finalized records, edits, deletes, and the changesets
+// they produce.
+#include <algorithm>
+
+#include "crypto/aead.hpp"
+#include "form/validate.hpp"
+#include "merge/digest.hpp"
+#include "merge/path.hpp"
+#include "store/answers.hpp"
+#include "store/device_store.hpp"
+#include "store/device_store_impl.hpp"
+#include "store/values.hpp"
+
+namespace canvass::store {
+
+using nlohmann::json;
+
+namespace {
+
+Unexpected<Error> record_not_found(const merge::RecordId& id) {
+    return unexpected(Domain::store, errc::not_found,
+                      "no record " + merge::format_uuid(id) + " in this store");
+}
+
+std::size_t conflict_count(const merge::RecordView& view) {
+    std::size_t n = 0;
+    for (const auto& f : view.fields) n += (!f.deleted && f.conflict()) ? 1 : 0;
+    for (const auto& r : view.repeats) {
+        for (const auto& i : r.instances) n += i.status.conflict ? 1 : 0;
+    }
+    return n + (view.status.conflict ? 1 : 0);
+}
+
+// Winner value of every visible field, by path.
+std::map<std::string, std::string> current_values(const merge::RecordView& view) {
+    std::map<std::string, std::string> out;
+    for (const auto& f : view.fields) {
+        if (f.deleted || !f.winner().value || *f.winner().value == "null") continue;
+        out.emplace(f.path, *f.winner().value);
+    }
+    return out;
+}
+
+std::set<std::string> current_instances(const merge::RecordView& view) {
+    std::set<std::string> out;
+    for (const auto& r : view.repeats) {
+        for (const auto& i : r.instances) {
+            if (!i.deleted) out.insert(i.path);
+        }
+    }
+    return out;
+}
+
+bool inside_any(const std::string& path, const std::set<std::string>& prefixes) {
+    for (const auto& p : prefixes) {
+        if (merge::is_inside(path, p)) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
+    CANVASS_TRY(auto st, db.prepare("SELECT form_id, finalized, state, draft FROM records WHERE id = ?"));
+    st.bind(1, id);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return record_not_found(id);
+    LoadedRecord r;
+    r.form_id = st.text(0);
+    r.finalized = st.int64(1) != 0;
+    auto key = record_row_key(id);
+    if (!st.is_null(2)) {
+        CANVASS_TRY(auto bytes, sealer.open(Purpose::record, as_bytes(key), st.blob(2), "a record"));
+        CANVASS_TRY(auto state, merge::RecordState::deserialize(bytes));
+        r.state = std::move(state);
+    }
+    if (!st.is_null(3)) {
+        CANVASS_TRY(auto text, sealer.open_text(Purpose::draft, key, st.blob(3), "a draft"));
+        auto j = json::parse(text, nullptr, false);
+        if (j.is_discarded()) return unexpected(Domain::store, errc::corrupt, "a draft is damaged");
+        r.draft = std::move(j);
+    }
+    return r;
+}
+
+Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const std::string& form_id,
+                                             const std::optional<merge::RecordState>& state,
+                                             const std::optional<json>& draft) {
+    auto key = record_row_key(id);
+    CANVASS_TRY(auto st, db.prepare(
+        "INSERT OR REPLACE INTO records(id, form_id, finalized, deleted, conflicts, updated, "
+        "digest, state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    st.bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
+    if (state) {
+        auto view = merge::make_view(*state);
+        st.bind(4, view.deleted() ? 1 : 0).bind(5, static_cast<std::int64_t>(conflict_count(view)));
+        st.bind(7, merge::record_digest(*state));
+        st.bind(8, sealer.seal(Purpose::record, as_bytes(key), state->serialize()));
+    } else {
+        st.bind(4, 0).bind(5, 0).bind_null(7).bind_null(8);
+    }
+    if (draft) st.bind(9, sealer.seal(Purpose::draft, key, draft->dump()));
+    else st.bind_null(9);
+    return st.run();
+}
+
+Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& answers, bool final,
+                                          std::string_view lang) {
+    form::ValidateOptions options;
+    options.mode = final ? form::Mode::final : form::Mode::draft;
+    options.language = std::string(lang);
+    auto result = form::validate_answers(form, answers, options);
+    if (!result.ok()) {
+        std::string msg = "the answers have " + std::to_string(result.violations.size()) + " problem" +
+                          (result.violations.size() == 1 ? "" : "s") + ":";
+        for (const auto& p : result.violations) msg += "\n  " + form::describe(p);
+        return unexpected(Domain::form, errc::invalid_argument, msg);
+    }
+    return std::move(result.completed);
+}
+
+Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form,
+                                               merge::RecordState& state, json answers,
+                                               const std::map<std::string, json>& forced) {
+    CANVASS_TRY(auto flat, flatten(form, answers, *random));
+    auto view = merge::make_view(state);
+    auto before = current_values(view);
+    auto before_instances = current_instances(view);
+
+    std::vector<merge::Op> ops;
+    std::vector<std::optional<std::string>> values;
+    std::set<std::string> removed;
+    for (const auto& ip : before_instances) {
+        if (!flat.instances.count(ip)) removed.insert(ip);
+    }
+    // An instance whose enclosing instance is removed is covered by that delete already.
+    for (const auto& ip : removed) {
+        if (inside_any(ip, removed)) continue;
+        ops.push_back(merge::delete_instance_op(state, ip));
+        values.emplace_back();
+    }
+    for (const auto& ip : flat.instances) {
+        if (before_instances.count(ip)) continue;
+        ops.push_back(merge::keep_op(state, ip));  // marks a new, possibly empty, instance
+        values.emplace_back();
+    }
+    for (const auto& [path, value] : flat.fields) {
+        auto text = value.dump();
+        auto it = before.find(path);
+        bool force = forced.count(path) > 0;
+        if (!force && it != before.end() && it->second == text) continue;
+        ops.push_back(merge::set_op(state, path));
+        values.emplace_back(std::move(text));
+    }
+    for (const auto& [path, value] : forced) {
+        if (flat.fields.count(path)) continue;
+        ops.push_back(merge::set_op(state, path));
+        values.emplace_back(value.dump());
+    }
+    for (const auto& [path, text] : before) {
+        if (flat.fields.count(path) || forced.count(path) || inside_any(path, removed)) continue;
+        ops.push_back(merge::set_op(state, path));  // the answer was cleared
+        values.emplace_back("null");
+    }
+    if (ops.empty()) return false;
+    CANVASS_TRY_VOID(append_changeset(form, state, std::move(ops), std::move(values)));
+    return true;
+}
+
+Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::RecordState& state,
+                                                 std::vector<merge::Op> ops,
+                                                 std::vector<std::optional<std::string>> values) {
+    CANVASS_TRY(auto config, [this]() -> Result<std::optional<std::string>> {
+        CANVASS_TRY(auto raw, get_meta("project"));
+        if (!raw) return std::optional<std::string>();
+        auto j = json::parse(raw->begin(), raw->end(), nullptr, false);
+        if (!j.is_object() || !j.contains("project")) return std::optional<std::string>();
+        return std::optional<std::string>(j["project"].get<std::string>());
+    }());
+    CANVASS_TRY(auto epoch, current_epoch());
+
+    merge::Hlc hlc(*clock, hlc_last);
+    merge::Changeset cs;
+    auto& h = cs.header;
+    h.device = keys.id;
+    h.seq = seq + 1;
+    h.prev = head_hash;
+    h.hlc = hlc.tick();
+    // Records saved before enrollment carry "local": the server files them under the
+    // device's project (docs/decisions.md).
+    h.project = config.value_or("local");
+    h.form_id = form.settings().form_id;
+    h.form_version = form.settings().version;
+    h.record = state.id();
+    h.ops = std::move(ops);
+    h.epoch = epoch.first;
+    h.nonce = crypto::random_xnonce();
+    merge::canonicalize(h);
+    CANVASS_TRY_VOID(merge::validate(h));
+
+    cs.ciphertext = encrypt_values(epoch.second, h, values);
+
+    auto bytes = merge::encode(cs);
+    auto hash = crypto::blake2b_256(bytes);
+    CANVASS_TRY(auto applied, state.apply(h, std::move(values)));
+    (void)applied;
+    CANVASS_TRY(auto ins, db.prepare(
+        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
+    CANVASS_TRY_VOID(ins.bind(1, h.device).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
+    CANVASS_TRY_VOID(put_meta("hlc", std::to_string(hlc.last())));
+    seq = h.seq;
+    head_hash = hash;
+    hlc_last = hlc.last();
+    return {};
+}
+
+// ---- public record operations ----
+
+Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, json answers,
+                                                   bool finalize, std::string_view lang) {
+    std::vector<json> one;
+    one.push_back(std::move(answers));
+    CANVASS_TRY(auto ids, import_records(form_id, std::move(one), finalize, lang));
+    return ids.front();
+}
+
+Result<std::vector<merge::RecordId>> DeviceStore::import_records(std::string_view form_id,
+                                                                 std::vector<json> records,
+                                                                 bool finalize,
+                                                                 std::string_view lang) {
+    CANVASS_TRY(auto f, form(form_id));
+    std::vector<merge::RecordId> ids;
+    ids.reserve(records.size());
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    const auto seq_before = impl_->seq;
+    const auto hash_before = impl_->head_hash;
+    const auto hlc_before = impl_->hlc_last;
+    auto restore = [&] {  // the transaction rolls back: so must the in-memory chain head
+        impl_->seq = seq_before;
+        impl_->head_hash = hash_before;
+        impl_->hlc_last = hlc_before;
+    };
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        auto completed = impl_->validated(*f, records[i], finalize, lang);
+        if (!completed) {
+            restore();
+            auto e = std::move(completed).error();
+            if (records.size() > 1) e.message = "record " + std::to_string(i + 1) + ": " + e.message;
+            return unexpected(std::move(e));
+        }
+        merge::RecordId id = merge::new_uuid(*impl_->random);
+        Result<void> saved;
+        if (finalize) {
+            merge::RecordState state(id);
+            auto committed = impl_->commit_answers(*f, state, std::move(completed).value());
+            saved = committed ? impl_->write_record(id, f->settings().form_id, state, std::nullopt)
+                              : Result<void>(unexpected(committed.error()));
+        } else {
+            saved = impl_->write_record(id, f->settings().form_id, std::nullopt, std::move(completed).value());
+        }
+        if (!saved) {
+            restore();
+            return unexpected(std::move(saved).error());
+        }
+        ids.push_back(id);
+    }
+    if (auto c = tx.commit(); !c) {
+        restore();
+        return unexpected(std::move(c).error());
+    }
+    return ids;
+}
+
+Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers, std::string_view lang) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    CANVASS_TRY(auto f, form(r.form_id));
+    CANVASS_TRY(auto completed, impl_->validated(*f, answers, false, lang));
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY_VOID(impl_->write_record(id, r.form_id, r.state, completed));
+    return tx.commit();
+}
+
+Result<void> DeviceStore::finalize(const merge::RecordId& id, std::string_view lang) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    if (!r.draft) {
+        if (r.finalized) return {};  // nothing pending: already final
+        return unexpected(Domain::store, errc::corrupt, "the record has neither draft nor state");
+    }
+    CANVASS_TRY(auto f, form(r.form_id));
+    CANVASS_TRY(auto completed, impl_->validated(*f, *r.draft, true, lang));
+    merge::RecordState state = r.state ? std::move(*r.state) : merge::RecordState(id);
+    const auto seq_before = impl_->seq;
+    const auto hash_before = impl_->head_hash;
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    auto committed = impl_->commit_answers(*f, state, std::move(completed));
+    Result<void> written = committed ? impl_->write_record(id, r.form_id, state, std::nullopt)
+                                     : Result<void>(unexpected(committed.error()));
+    if (written) written = tx.commit();
+    if (!written) {
+        impl_->seq = seq_before;
+        impl_->head_hash = hash_before;
+        return written;
+    }
+    return {};
+}
+
+Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes, std::string_view lang) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    if (!r.finalized || !r.state) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "record " + merge::format_uuid(id) +
+                              " is a draft: change it with 'canvass interview --resume' or finalize it first");
+    }
+    CANVASS_TRY(auto f, form(r.form_id));
+    auto answers = to_answers(merge::make_view(*r.state));
+    strip_calculations(*f, answers);
+    CANVASS_TRY_VOID(apply_changes(*f, answers, changes));
+    CANVASS_TRY(auto completed, impl_->validated(*f, answers, true, lang));
+    const auto seq_before = impl_->seq;
+    const auto hash_before = impl_->head_hash;
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    auto changed = impl_->commit_answers(*f, *r.state, std::move(completed));
+    Result<void> written = changed ? impl_->write_record(id, r.form_id, r.state, r.draft)
+                                   : Result<void>(unexpected(changed.error()));
+    if (written) written = tx.commit();
+    if (!written) {
+        impl_->seq = seq_before;
+        impl_->head_hash = hash_before;
+        return unexpected(std::move(written).error());
+    }
+    return *changed;
+}
+
+Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    if (!r.state) return unexpected(Domain::store, errc::invalid_argument, "a draft has no conflicts");
+    if (merge::path_kind(path) != merge::PathKind::field) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "'" + std::string(path) + "' is not a field path (see 'canvass conflicts')");
+    }
+    CANVASS_TRY(auto f, form(r.form_id));
+    auto seq_before = impl_->seq;
+    auto hash_before = impl_->head_hash;
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    std::vector<merge::Op> ops{merge::set_op(*r.state, std::string(path))};
+    std::vector<std::optional<std::string>> values{value.dump()};
+    auto appended = impl_->append_changeset(*f, *r.state, std::move(ops), std::move(values));
+    if (appended) appended = impl_->write_record(id, r.form_id, r.state, r.draft);
+    if (appended) appended = tx.commit();
+    if (!appended) {
+        impl_->seq = seq_before;
+        impl_->head_hash = hash_before;
+    }
+    return appended;
+}
+
+Result<void> DeviceStore::delete_record(const merge::RecordId& id) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    if (!r.finalized) {  // never left the device: erase it
+        CANVASS_TRY(auto st, impl_->db.prepare("DELETE FROM records WHERE id = ?"));
+        CANVASS_TRY_VOID(st.bind(1, id).run());
+        return tx.commit();
+    }
+    CANVASS_TRY(auto f, form(r.form_id, r.state->meta().form_version));
+    auto seq_before = impl_->seq;
+    auto hash_before = impl_->head_hash;
+    std::vector<merge::Op> ops{merge::delete_record_op(*r.state)};
+    auto done = impl_->append_changeset(*f, *r.state, std::move(ops), {std::nullopt});
+    if (done) done = impl_->write_record(id, r.form_id, r.state, std::nullopt);
+    if (done) done = tx.commit();
+    if (!done) {
+        impl_->seq = seq_before;
+        impl_->head_hash = hash_before;
+    }
+    return done;
+}
+
+Result<RecordSnapshot> DeviceStore::record(const merge::RecordId& id) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    RecordSnapshot snap;
+    snap.summary.id = id;
+    snap.summary.form_id = r.form_id;
+    snap.summary.status = r.finalized ? RecordStatus::finalized : RecordStatus::draft;
+    snap.summary.pending_edit = r.finalized && r.draft.has_value();
+    if (r.state) {
+        auto view = merge::make_view(*r.state);
+        snap.form_version = view.meta.form_version;
+        snap.summary.deleted = view.deleted();
+        snap.summary.conflicts = conflict_count(view);
+        snap.summary.updated_ms = merge::hlc_ms(view.meta.updated);
+        for (const auto& fld : view.fields) {
+            if (!fld.winner().value) snap.readable = false;
+        }
+        snap.answers = to_answers(view);
+        snap.view = std::move(view);
+    } else {
+        snap.answers = r.draft.value_or(json::object());
+        CANVASS_TRY(auto f, form(r.form_id));
+        snap.form_version = f->settings().version;
+    }
+    return snap;
+}
+
+Result<std::vector<RecordSummary>> DeviceStore::records(std::string_view form_id) {
+    std::string sql = "SELECT id, form_id, finalized, deleted, conflicts, updated, draft IS NOT NULL "
+                      "FROM records";
+    if (!form_id.empty()) sql += " WHERE form_id = ?";
+    sql += " ORDER BY updated, id";
+    CANVASS_TRY(auto st, impl_->db.prepare(sql));
+    if (!form_id.empty()) st.bind(1, form_id);
+    std::vector<RecordSummary> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        RecordSummary s;
+        st.blob_into(0, s.id);
+        s.form_id = st.text(1);
+        s.status = st.int64(2) ? RecordStatus::finalized : RecordStatus::draft;
+        s.deleted = st.int64(3) != 0;
+        s.conflicts = static_cast<std::size_t>(st.int64(4));
+        s.updated_ms = static_cast<std::uint64_t>(st.int64(5));
+        s.pending_edit = s.status == RecordStatus::finalized && st.int64(6) != 0;
+        out.push_back(s);
+    }
+    return out;
+}
+
+Result<merge::RecordId> DeviceStore::find_record(std::string_view text) {
+    if (auto full = merge::parse_uuid(text)) return *full;
+    if (text.size() < 4 || text.size() > 36 ||
+        text.find_first_not_of("0123456789abcdef-") != std::string_view::npos) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "'" + std::string(text) +
+                              "' is not a record id (a UUID, or its first 4 or more characters)");
+    }
+    CANVASS_TRY(auto all, records());
+    std::optional<merge::RecordId> found;
+    for (const auto& r : all) {
+        if (merge::format_uuid(r.id).starts_with(text)) {
+            if (found) {
+                return unexpected(Domain::store, errc::invalid_argument,
+                                  "'" + std::string(text) + "' matches several records; give more of the id");
+            }
+            found = r.id;
+        }
+    }
+    if (!found) return unexpected(Domain::store, errc::not_found, "no record starts with '" + std::string(text) + "'");
+    return *found;
+}
+
+}  // namespace canvass::store

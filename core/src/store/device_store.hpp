@@ -1,0 +1,191 @@
+// The device store: one SQLite database in the device's home directory holding its keys,
+// forms, drafts, its own changeset chain, changesets it carries or pulled for others, and the
+// merged state of every record (DESIGN.md sections 3 to 5).
+//
+// Nothing sensitive is stored in clear: answers (drafts and record states), forms (their
+// labels describe sensitive questions), private keys and epoch keys are sealed under the store
+// key (store/sealed.hpp), which is itself wrapped by Argon2id of the passphrase or given raw.
+// What stays in clear is what the server sees too: ids, paths, form ids and versions, clocks.
+//
+// Every save is one transaction with synchronous=FULL: once a call returns, the save
+// survives a crash or power loss. A DeviceStore is not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "canvass/result.hpp"
+#include "crypto/passphrase.hpp"
+#include "form/form.hpp"
+#include "merge/changeset.hpp"
+#include "merge/chain.hpp"
+#include "merge/hlc.hpp"
+#include "merge/record_view.hpp"
+#include "merge/version_vector.hpp"
+#include "store/grant.hpp"
+#include "store/keyring.hpp"
+
+namespace canvass::store {
+
+struct FormInfo {
+    std::string form_id;
+    std::string version;
+    std::string title;  // in the form's default language
+    std::size_t questions = 0;
+    std::vector<std::string> languages;
+};
+
+enum class RecordStatus { draft, finalized };
+
+struct RecordSummary {
+    merge::RecordId id{};
+    std::string form_id;
+    RecordStatus status = RecordStatus::draft;
+    bool pending_edit = false;  // finalized, with an edit drafted but not saved yet
+    bool deleted = false;
+    std::size_t conflicts = 0;
+    std::uint64_t updated_ms = 0;
+};
+
+// A record as a person sees it.
+struct RecordSnapshot {
+    RecordSummary summary;
+    std::string form_version;
+    nlohmann::json answers;           // merged winners (or the draft, for a draft)
+    std::optional<merge::RecordView> view;  // for finalized records
+    bool readable = true;             // false: others' answers this device cannot decrypt
+};
+
+// What one sync or enrollment set: where the server is and what the project wants.
+struct ProjectConfig {
+    std::string project;
+    std::string role;  // collector, organizer or coordinator
+    std::string server_address;
+    crypto::DhPublicKey server_key{};
+    std::vector<crypto::DhPublicKey> recipients;
+};
+
+struct StoreStatus {
+    merge::DeviceId device{};
+    std::optional<ProjectConfig> project;
+    std::size_t forms = 0;
+    std::size_t drafts = 0;
+    std::size_t finalized = 0;
+    std::size_t conflicts = 0;    // records with at least one conflict
+    std::uint64_t own_changesets = 0;
+    std::uint64_t unsent = 0;     // own changesets the server has not acknowledged
+    std::uint64_t carried = 0;    // other devices' changesets held here
+    std::size_t equivocations = 0;
+    merge::Hash digest{};
+};
+
+struct StoreOptions {
+    crypto::PwhashParams pwhash{};    // for create() with a passphrase
+    merge::Clock* clock = nullptr;    // default: the system clock
+    merge::Random* random = nullptr;  // default: the OS CSPRNG
+};
+
+class DeviceStore {
+public:
+    // Creates the store in `home` (created with mode 0700 if missing). Fails if a store is
+    // already there.
+    static Result<DeviceStore> create(const std::string& home, Unlock unlock,
+                                      StoreOptions options = {});
+    // Opens the store in `home`. A wrong passphrase or key is Error{crypto, wrong_key}; the
+    // store is then not opened at all.
+    static Result<DeviceStore> open(const std::string& home, Unlock unlock,
+                                    StoreOptions options = {});
+    static bool exists(const std::string& home);
+
+    DeviceStore(DeviceStore&&) noexcept;
+    DeviceStore& operator=(DeviceStore&&) noexcept;
+    ~DeviceStore();
+
+    const DeviceKeys& keys() const;
+
+    // Forms. add_form checks the form (every problem in the error message) and keeps every
+    // version; the newest installed version is used for new records.
+    Result<FormInfo> add_form(std::string_view json_text);
+    Result<std::vector<FormInfo>> forms();
+    // The form `form_id` at `version`, or its newest version when empty.
+    Result<std::shared_ptr<const form::Form>> form(std::string_view form_id,
+                                                   std::string_view version = {});
+
+    // Records. Answers are validated against the form before anything is written: a draft
+    // may leave required questions unanswered; finalized records may not.
+    Result<merge::RecordId> create_record(std::string_view form_id, nlohmann::json answers,
+                                          bool finalize, std::string_view lang = {});
+    // Many records in one transaction (bulk import); all or none are saved.
+    Result<std::vector<merge::RecordId>> import_records(std::string_view form_id,
+                                                        std::vector<nlohmann::json> records,
+                                                        bool finalize, std::string_view lang = {});
+    // Replaces the draft answers of a record (a new interview, or an edit in progress).
+    Result<void> save_draft(const merge::RecordId& id, nlohmann::json answers,
+                            std::string_view lang = {});
+    // Finalizes the draft of a record: its changes become one changeset of the chain.
+    Result<void> finalize(const merge::RecordId& id, std::string_view lang = {});
+    // Applies `changes` (only the fields to change, store/answers.hpp) to a finalized record
+    // as one new changeset. Returns false when nothing differed (nothing written).
+    Result<bool> edit(const merge::RecordId& id, const nlohmann::json& changes,
+                      std::string_view lang = {});
+    // Settles the conflict at `path` with `value` (JSON) superseding every candidate.
+    Result<void> resolve(const merge::RecordId& id, std::string_view path,
+                         const nlohmann::json& value);
+    // Deletes a record: a draft that never left the device is erased; a finalized record gets
+    // a delete op (concurrent edits elsewhere keep it alive, flagged).
+    Result<void> delete_record(const merge::RecordId& id);
+
+    Result<RecordSnapshot> record(const merge::RecordId& id);
+    Result<std::vector<RecordSummary>> records(std::string_view form_id = {});
+    // A record id from its full text or a unique prefix of at least 4 characters.
+    Result<merge::RecordId> find_record(std::string_view text);
+
+    Result<StoreStatus> status();
+
+    // The project configuration received at enrollment, if any.
+    Result<std::optional<ProjectConfig>> project();
+    // Saves the enrollment: project config, and grants of every epoch key to the recipients.
+    Result<void> set_project(const ProjectConfig& config);
+
+    // -- For sync (a sync::Replica over this store) --
+    Result<merge::VersionVector> summary();
+    // Changesets of `device` with seq in [first, last], encoded, oldest first.
+    Result<std::vector<std::vector<std::uint8_t>>> changesets(const merge::DeviceId& device,
+                                                              std::uint64_t first,
+                                                              std::uint64_t last);
+    // The latest signed head of `device` and its signing key; for this device, signs its
+    // current head first. nullopt when no changeset of the device is held.
+    Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> head(
+        const merge::DeviceId& device);
+    Result<std::vector<EpochGrant>> grants(const merge::DeviceId& device);
+    // Verifies and stores changesets of other devices (chain, signature, device id derived
+    // from `signing_key`), merging them into record states without values. All or nothing.
+    Result<void> ingest(const merge::DeviceId& device, const crypto::SigningPublicKey& signing_key,
+                        std::span<const std::vector<std::uint8_t>> changesets,
+                        const merge::SignedHead& head, std::span<const EpochGrant> grants);
+    // The server holds `device`'s chain up to `seq` durably.
+    Result<void> mark_acked(const merge::DeviceId& device, std::uint64_t seq);
+    Result<std::uint64_t> acked(const merge::DeviceId& device);
+
+    // For export and checks: every changeset held (own and others'), decoded, in chain order.
+    Result<void> for_each_changeset(
+        const std::function<Result<void>(const merge::Changeset&)>& fn);
+    Result<std::optional<EpochGrant>> grant_for(const merge::DeviceId& device,
+                                                const EpochId& epoch,
+                                                const crypto::DhPublicKey& recipient);
+
+    Result<std::string> integrity_check();
+
+private:
+    struct Impl;
+    explicit DeviceStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace canvass::store

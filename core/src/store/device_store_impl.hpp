@@ -1,0 +1,95 @@
+// Internal to the device store: the state shared by its .cpp files.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+
+#include "crypto/random.hpp"
+#include "merge/record_state.hpp"
+#include "store/device_store.hpp"
+#include "store/sealed.hpp"
+#include "store/sqlite.hpp"
+
+namespace canvass::store {
+
+class SystemClock final : public merge::Clock {
+public:
+    std::uint64_t now_ms() override {
+        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+    }
+};
+
+class OsRandom final : public merge::Random {
+public:
+    void fill(std::span<std::uint8_t> out) override { crypto::random_bytes(out); }
+};
+
+// A record row as stored, with its state opened.
+struct LoadedRecord {
+    std::string form_id;
+    bool finalized = false;
+    std::optional<merge::RecordState> state;  // finalized records
+    std::optional<nlohmann::json> draft;      // a draft (new interview or pending edit)
+};
+
+// How long one epoch data key is used before a new one is drawn (DESIGN.md 4: at least daily).
+inline constexpr std::uint64_t kEpochLifetimeMs = 24ull * 3600 * 1000;
+
+struct DeviceStore::Impl {
+    Database db;
+    Sealer sealer;
+    DeviceKeys keys;
+    SystemClock system_clock;
+    OsRandom os_random;
+    merge::Clock* clock = nullptr;
+    merge::Random* random = nullptr;
+    std::uint64_t hlc_last = 0;
+    std::uint64_t seq = 0;  // own chain head
+    merge::Hash head_hash{};
+    std::map<std::string, std::shared_ptr<const form::Form>> forms;  // "id\nversion"
+
+    Impl(Database d, Sealer s, DeviceKeys k, const StoreOptions& o)
+        : db(std::move(d)), sealer(std::move(s)), keys(std::move(k)) {
+        clock = o.clock ? o.clock : &system_clock;
+        random = o.random ? o.random : &os_random;
+    }
+
+    // meta table
+    Result<std::optional<std::vector<std::uint8_t>>> get_meta(std::string_view key);
+    Result<void> put_meta(std::string_view key, std::span<const std::uint8_t> value);
+    Result<void> put_meta(std::string_view key, std::string_view text);
+
+    // records
+    Result<LoadedRecord> load_record(const merge::RecordId& id);
+    Result<void> write_record(const merge::RecordId& id, const std::string& form_id,
+                              const std::optional<merge::RecordState>& state,
+                              const std::optional<nlohmann::json>& draft);
+    // Validates `answers` for `form`; final mode enforces required questions. Fills in
+    // calculations. Every problem in one error message.
+    Result<nlohmann::json> validated(const form::Form& form, const nlohmann::json& answers,
+                                     bool final, std::string_view lang);
+    // Turns the difference between `state` and `answers` into one changeset of the chain
+    // (plus `forced` paths set even if unchanged, for resolving conflicts). Returns false
+    // if nothing differs. Must run inside a transaction.
+    Result<bool> commit_answers(const form::Form& form,
+                                merge::RecordState& state, nlohmann::json answers,
+                                const std::map<std::string, nlohmann::json>& forced = {});
+    Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
+                                  std::vector<merge::Op> ops,
+                                  std::vector<std::optional<std::string>> values);
+
+    // epochs and grants
+    Result<std::pair<EpochId, crypto::SecretBytes>> current_epoch();
+    Result<void> grant_epochs(const std::vector<crypto::DhPublicKey>& recipients);
+    Result<void> store_grant(const EpochGrant& g);
+
+    Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device);
+};
+
+std::span<const std::uint8_t> as_bytes(std::string_view s);
+std::string record_row_key(const merge::RecordId& id);
+
+}  // namespace canvass::store

@@ -1,0 +1,92 @@
+#include "store/schema.hpp"
+
+namespace canvass::store {
+
+namespace {
+
+// Version 1. Columns in clear hold only what the server also sees (ids, form ids, clocks,
+// digests); everything else is a sealed blob (store/sealed.hpp).
+constexpr std::string_view v1 = R"sql(
+CREATE TABLE meta(
+  key TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- Every installed version of every form; the newest (highest ord) is used for new records.
+CREATE TABLE forms(
+  ord INTEGER PRIMARY KEY,
+  form_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  body BLOB NOT NULL,            -- sealed form JSON
+  UNIQUE(form_id, version)
+);
+
+-- This device's epoch data keys, newest last.
+CREATE TABLE epochs(
+  ord INTEGER PRIMARY KEY,
+  id BLOB NOT NULL UNIQUE,
+  created INTEGER NOT NULL,      -- ms since 1970
+  key BLOB NOT NULL              -- sealed 32-byte key
+);
+
+-- Epoch keys sealed to project recipients: this device's, and others' it carries.
+CREATE TABLE grants(
+  device BLOB NOT NULL,
+  epoch BLOB NOT NULL,
+  recipient BLOB NOT NULL,
+  body BLOB NOT NULL,            -- store/grant.hpp encoding
+  PRIMARY KEY(device, epoch, recipient)
+) WITHOUT ROWID;
+
+-- Changeset chains: this device's and those it carries or pulled. Values inside are already
+-- encrypted under the author's epoch key.
+CREATE TABLE changesets(
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  record BLOB NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY(device, seq)
+) WITHOUT ROWID;
+
+-- Per device: its signing key, its latest signed head, and how far the server acknowledged.
+CREATE TABLE devices(
+  device BLOB PRIMARY KEY,
+  signing_key BLOB NOT NULL,
+  head_seq INTEGER NOT NULL DEFAULT 0,
+  head_hash BLOB,
+  head_signature BLOB,
+  acked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- Two changesets with one (device, seq): kept as proof, merged neither.
+CREATE TABLE evidence(
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  body BLOB NOT NULL,
+  received INTEGER NOT NULL,
+  PRIMARY KEY(device, seq, hash)
+) WITHOUT ROWID;
+
+CREATE TABLE records(
+  id BLOB PRIMARY KEY,
+  form_id TEXT NOT NULL,
+  finalized INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  conflicts INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL,      -- ms since 1970
+  digest BLOB,                   -- merge/digest.hpp record_digest, finalized records
+  state BLOB,                    -- sealed merge state with values
+  draft BLOB                     -- sealed draft answers
+) WITHOUT ROWID;
+CREATE INDEX records_by_form ON records(form_id, updated);
+)sql";
+
+constexpr std::string_view migrations[] = {v1};
+
+}  // namespace
+
+std::span<const std::string_view> device_store_migrations() { return migrations; }
+
+}  // namespace canvass::store

@@ -1,0 +1,41 @@
+// Encryption at rest inside the device store. Every secret row (record states, drafts, forms,
+// epoch keys, device keys) is sealed with XChaCha20-Poly1305 under a subkey of the store key
+// for its purpose; the associated data names the row (the record id, the form id and
+// version...), so a blob copied into another row does not open.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "crypto/secret.hpp"
+
+namespace canvass::store {
+
+enum class Purpose : std::uint64_t { device_keys = 1, epoch_key = 2, form = 3, record = 4, draft = 5 };
+
+class Sealer {
+public:
+    explicit Sealer(crypto::SecretBytes store_key);
+
+    // nonce (24 bytes) || ciphertext of `plaintext`, bound to `purpose` and `row`.
+    std::vector<std::uint8_t> seal(Purpose purpose, std::span<const std::uint8_t> row,
+                                   std::span<const std::uint8_t> plaintext) const;
+    std::vector<std::uint8_t> seal(Purpose purpose, std::string_view row,
+                                   std::string_view plaintext) const;
+    // The plaintext, or Error{store, corrupt} naming `what` if the blob was altered, moved
+    // to another row or sealed under another store key.
+    Result<std::vector<std::uint8_t>> open(Purpose purpose, std::span<const std::uint8_t> row,
+                                           std::span<const std::uint8_t> blob,
+                                           std::string_view what) const;
+    Result<std::string> open_text(Purpose purpose, std::string_view row,
+                                  std::span<const std::uint8_t> blob, std::string_view what) const;
+
+private:
+    const crypto::SecretBytes& key(Purpose p) const;
+    crypto::SecretBytes keys_[5];
+};
+
+}  // namespace canvass::store

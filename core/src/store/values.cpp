@@ -1,0 +1,49 @@
+#include "store/values.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "crypto/aead.hpp"
+#include "crypto/kdf.hpp"
+
+namespace canvass::store {
+
+using nlohmann::json;
+
+namespace {
+constexpr std::string_view kValueKeyContext = "cnvsval1";
+}
+
+std::vector<std::uint8_t> encrypt_values(const crypto::SecretBytes& epoch_key,
+                                         const merge::ChangesetHeader& header,
+                                         const std::vector<std::optional<std::string>>& values) {
+    json plain = json::array();
+    for (const auto& v : values) plain.push_back(v ? json::parse(*v) : json());
+    auto text = plain.dump();
+    auto key = crypto::derive_subkey(epoch_key, header.seq, kValueKeyContext);
+    auto ct = crypto::xchacha_encrypt(
+        key, header.nonce, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
+        merge::encode_header(header));
+    crypto::wipe({reinterpret_cast<std::uint8_t*>(text.data()), text.size()});
+    return ct;
+}
+
+Result<std::vector<std::optional<std::string>>> decrypt_values(const crypto::SecretBytes& epoch_key,
+                                                               const merge::Changeset& cs) {
+    const auto& h = cs.header;
+    auto key = crypto::derive_subkey(epoch_key, h.seq, kValueKeyContext);
+    CANVASS_TRY(auto plain, crypto::xchacha_decrypt(key, h.nonce, cs.ciphertext, merge::encode_header(h)));
+    auto values = json::parse(plain.begin(), plain.end(), nullptr, false);
+    crypto::wipe(plain);
+    if (!values.is_array() || values.size() != h.ops.size()) {
+        return unexpected(Domain::crypto, errc::corrupt, "a changeset's values do not match its ops");
+    }
+    std::vector<std::optional<std::string>> out;
+    out.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (h.ops[i].kind == merge::OpKind::set) out.emplace_back(values[i].dump());
+        else out.emplace_back();
+    }
+    return out;
+}
+
+}  // namespace canvass::store

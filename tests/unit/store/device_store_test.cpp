@@ -1,0 +1,251 @@
+#include "store/device_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "household_form.hpp"
+#include "merge/hlc.hpp"
+#include "temp_dir.hpp"
+
+namespace canvass::store {
+namespace {
+
+using canvass::testing::TempDir;
+using nlohmann::json;
+
+StoreOptions fast() {
+    StoreOptions o;
+    o.pwhash = crypto::PwhashParams::minimum();
+    return o;
+}
+
+DeviceStore make_store(const std::string& home) {
+    auto s = DeviceStore::create(home, Passphrase{"correct horse"}, fast());
+    EXPECT_TRUE(s) << (s ? "" : s.error().message);
+    auto f = s->add_form(canvass::testing::kHouseholdForm);
+    EXPECT_TRUE(f) << (f ? "" : f.error().message);
+    return std::move(s).value();
+}
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+TEST(DeviceStore, CreateThenOpenWithTheSamePassphrase) {
+    TempDir dir;
+    merge::DeviceId id;
+    {
+        auto s = make_store(dir / "home");
+        id = s.keys().id;
+    }
+    auto again = DeviceStore::open(dir / "home", Passphrase{"correct horse"});
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->keys().id, id);
+    auto forms = again->forms();
+    ASSERT_TRUE(forms);
+    ASSERT_EQ(forms->size(), 1u);
+    EXPECT_EQ((*forms)[0].form_id, "household");
+}
+
+TEST(DeviceStore, WrongPassphraseIsAClearErrorAndOpensNothing) {
+    TempDir dir;
+    { make_store(dir / "home"); }
+    auto s = DeviceStore::open(dir / "home", Passphrase{"wrong"});
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, errc::wrong_key);
+    EXPECT_EQ(s.error().message, "wrong passphrase for this canvass store");
+}
+
+TEST(DeviceStore, RawKeyUnlocksAndAPassphraseDoesNot) {
+    TempDir dir;
+    auto key = crypto::SecretBytes::random(32);
+    { ASSERT_TRUE(DeviceStore::create(dir / "home", RawKey{key.clone()})); }
+    EXPECT_TRUE(DeviceStore::open(dir / "home", RawKey{key.clone()}));
+    auto wrong = DeviceStore::open(dir / "home", RawKey{crypto::SecretBytes::random(32)});
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, errc::wrong_key);
+    EXPECT_FALSE(DeviceStore::open(dir / "home", Passphrase{"anything"}));
+}
+
+TEST(DeviceStore, CreateRefusesAnExistingStoreAndOpenAMissingOne) {
+    TempDir dir;
+    { make_store(dir / "home"); }
+    auto again = DeviceStore::create(dir / "home", Passphrase{"x"}, fast());
+    ASSERT_FALSE(again);
+    EXPECT_NE(again.error().message.find("already exists"), std::string::npos);
+    auto missing = DeviceStore::open(dir / "nowhere", Passphrase{"x"});
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("canvass init"), std::string::npos);
+}
+
+TEST(DeviceStore, AddFormReportsEveryProblemAndRefusesChangedContentUnderOneVersion) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto bad = s.add_form(R"({"settings": {}, "survey": []})");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("problem"), std::string::npos);
+    std::string changed = canvass::testing::kHouseholdForm;
+    changed.replace(changed.find("\"Name\""), 6, "\"Full name\"");
+    auto clash = s.add_form(changed);
+    ASSERT_FALSE(clash);
+    EXPECT_NE(clash.error().message.find("new settings.version"), std::string::npos);
+    EXPECT_TRUE(s.add_form(canvass::testing::kHouseholdForm));  // same content: fine
+}
+
+TEST(DeviceStore, FinalizedRecordReadsBackWithCalculationsAndInstanceIds) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto id = s.create_record("household",
+                              json{{"name", "Amina"}, {"age", 34}, {"work", "vendor"},
+                                   {"members", json::array({json{{"member_name", "Ali"}}})}},
+                              true);
+    ASSERT_TRUE(id) << id.error().message;
+    auto snap = s.record(*id);
+    ASSERT_TRUE(snap);
+    EXPECT_EQ(snap->summary.status, RecordStatus::finalized);
+    EXPECT_EQ(snap->answers["name"], "Amina");
+    EXPECT_EQ(snap->answers["size"], 2);
+    ASSERT_EQ(snap->answers["members"].size(), 1u);
+    EXPECT_EQ(snap->answers["members"][0]["member_name"], "Ali");
+    EXPECT_TRUE(snap->answers["members"][0].contains("_id"));
+}
+
+TEST(DeviceStore, InvalidAnswersSaveNothing) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto r = s.create_record("household", json{{"name", "A"}, {"age", 5}}, true);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("age: Between 14 and 110"), std::string::npos);
+    auto missing = s.create_record("household", json{{"age", 30}}, true);
+    ASSERT_FALSE(missing);
+    EXPECT_NE(missing.error().message.find("name"), std::string::npos);
+    EXPECT_TRUE(s.records()->empty());
+    EXPECT_EQ(s.status()->own_changesets, 0u);
+}
+
+TEST(DeviceStore, ADraftMayMissRequiredAnswersUntilFinalized) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto id = s.create_record("household", json{{"age", 30}}, false);
+    ASSERT_TRUE(id) << id.error().message;
+    EXPECT_EQ(s.status()->own_changesets, 0u);  // drafts never enter the chain
+    EXPECT_FALSE(s.finalize(*id));
+    ASSERT_TRUE(s.save_draft(*id, json{{"age", 30}, {"name", "B"}}));
+    ASSERT_TRUE(s.finalize(*id));
+    EXPECT_EQ(s.status()->own_changesets, 1u);
+    EXPECT_EQ(s.record(*id)->answers["name"], "B");
+}
+
+TEST(DeviceStore, EditWritesOnlyWhatChangedAndNothingWhenNothingDid) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto id = *s.create_record("household", json{{"name", "A"}, {"age", 30}}, true);
+    auto changed = s.edit(id, json{{"age", 31}});
+    ASSERT_TRUE(changed) << changed.error().message;
+    EXPECT_TRUE(*changed);
+    auto same = s.edit(id, json{{"age", 31}});
+    ASSERT_TRUE(same);
+    EXPECT_FALSE(*same);
+    EXPECT_EQ(s.status()->own_changesets, 2u);
+    auto cs = s.changesets(s.keys().id, 2, 2);
+    ASSERT_EQ(cs->size(), 1u);
+    auto decoded = merge::decode((*cs)[0]);
+    ASSERT_TRUE(decoded);
+    ASSERT_EQ(decoded->header.ops.size(), 1u);
+    EXPECT_EQ(decoded->header.ops[0].path, "age");
+    EXPECT_EQ(s.record(id)->answers["age"], 31);
+}
+
+TEST(DeviceStore, EditAddsAndRemovesRepeatInstancesById) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto id = *s.create_record(
+        "household", json{{"name", "A"}, {"members", json::array({json{{"member_name", "X"}}})}}, true);
+    auto member = s.record(id)->answers["members"][0]["_id"];
+    auto added = s.edit(id, json{{"members", json::array({json{{"member_name", "Y"}}})}});
+    ASSERT_TRUE(added) << added.error().message;
+    auto two = s.record(id)->answers["members"];
+    ASSERT_EQ(two.size(), 2u);
+    EXPECT_EQ(s.record(id)->answers["size"], 3);
+    ASSERT_TRUE(s.edit(id, json{{"members", json::array({json{{"_id", member}, {"_delete", true}}})}}));
+    auto one = s.record(id)->answers["members"];
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0]["member_name"], "Y");
+    EXPECT_FALSE(s.edit(id, json{{"members", json::array({json{{"_id", member}, {"member_age", 3}}})}}));
+}
+
+TEST(DeviceStore, DeletingADraftErasesItAndAFinalizedRecordIsMarkedDeleted) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    auto draft = *s.create_record("household", json{{"name", "D"}}, false);
+    auto final = *s.create_record("household", json{{"name", "F"}}, true);
+    ASSERT_TRUE(s.delete_record(draft));
+    EXPECT_FALSE(s.record(draft));
+    ASSERT_TRUE(s.delete_record(final));
+    EXPECT_TRUE(s.record(final)->summary.deleted);
+    EXPECT_EQ(s.status()->own_changesets, 2u);
+}
+
+TEST(DeviceStore, BulkImportIsAllOrNothing) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    std::vector<json> batch{json{{"name", "A"}}, json{{"name", "B"}, {"age", 3}}};
+    auto r = s.import_records("household", batch, true);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("record 2"), std::string::npos);
+    EXPECT_TRUE(s.records()->empty());
+    EXPECT_EQ(s.status()->own_changesets, 0u);
+    // The chain head rolled back with the transaction: the next save is seq 1.
+    ASSERT_TRUE(s.create_record("household", json{{"name", "C"}}, true));
+    EXPECT_TRUE(s.changesets(s.keys().id, 1, 1)->size() == 1);
+}
+
+TEST(DeviceStore, NoAnswerIsStoredInClear) {
+    TempDir dir;
+    {
+        auto s = make_store(dir / "home");
+        ASSERT_TRUE(s.create_record("household", json{{"name", "Zanele Mokoena-Dlamini"}}, true));
+        ASSERT_TRUE(s.create_record("household", json{{"name", "Thabo Sekgobela-Draft"}}, false));
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "home")) {
+        auto bytes = slurp(entry.path());
+        EXPECT_EQ(bytes.find("Zanele"), std::string::npos) << entry.path();
+        EXPECT_EQ(bytes.find("Thabo"), std::string::npos) << entry.path();
+        EXPECT_EQ(bytes.find("Waste picker"), std::string::npos) << entry.path();  // form labels
+    }
+}
+
+TEST(DeviceStore, AnotherStoreIngestsAChainAndRefusesATamperedOne) {
+    TempDir dir;
+    auto a = make_store(dir / "a");
+    auto b = make_store(dir / "b");
+    ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
+    ASSERT_TRUE(a.create_record("household", json{{"name", "B"}}, true));
+    auto batch = *a.changesets(a.keys().id, 1, 2);
+    auto head = **a.head(a.keys().id);
+
+    auto tampered = batch;
+    tampered[1].back() ^= 1;
+    EXPECT_FALSE(b.ingest(a.keys().id, head.second, tampered, head.first, {}));
+    EXPECT_EQ(b.status()->carried, 0u);
+
+    auto ok = b.ingest(a.keys().id, head.second, batch, head.first, {});
+    ASSERT_TRUE(ok) << ok.error().message;
+    EXPECT_EQ(b.status()->carried, 2u);
+    EXPECT_EQ(b.status()->digest, a.status()->digest);
+    EXPECT_TRUE(b.ingest(a.keys().id, head.second, batch, head.first, {}));  // idempotent
+    auto vv = *b.summary();
+    EXPECT_EQ(vv.get(a.keys().id)->seq, 2u);
+    auto records = *b.records();
+    ASSERT_EQ(records.size(), 2u);
+    EXPECT_FALSE(b.record(records[0].id)->readable);  // others' answers stay sealed
+}
+
+}  // namespace
+}  // namespace canvass::store
