@@ -56,8 +56,9 @@ private:
     std::vector<std::string> items_;
 };
 
-// XPath's rendering of a number: integers without a decimal point, NaN as "NaN",
-// infinities as "Infinity"/"-Infinity", others in the shortest exact form.
+// XPath's rendering of a number: never an exponent, integers without a decimal point,
+// others with the fewest digits that read back exactly; NaN as "NaN", infinities as
+// "Infinity"/"-Infinity".
 std::string format_number(double d);
 
 // Reads digits with an optional fraction ("12", "3.5", ".5", "-2") independently of the

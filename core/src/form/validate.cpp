@@ -161,12 +161,11 @@ private:
     void check_calculated(const Row& row, const json* given, const InstancePath& at, const std::string& path) {
         if (!given) return;
         const json* inst = record_.instance(at);
-        std::string computed;
-        if (inst && inst->contains(row.name)) computed = answer_text((*inst)[row.name]);
-        std::string provided = answer_text(*given);
-        if (provided == computed) return;
-        add(path, "calculated as " + (computed.empty() ? std::string("empty") : json(computed).dump()) +
-                      ", not " + short_json(*given));
+        auto computed = inst ? inst->find(row.name) : json::const_iterator{};
+        bool has = inst && computed != inst->end();
+        if (answer_text(*given) == (has ? answer_text(*computed) : std::string())) return;
+        add(path, "calculated as " + (has ? short_json(*computed) : std::string("empty")) + ", not " +
+                      short_json(*given));
     }
 
     void visit_repeat(const Row& row, const json& obj, InstancePath& at, const std::string& prefix) {

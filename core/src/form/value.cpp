@@ -115,13 +115,10 @@ std::string format_number(double d) {
     if (std::isnan(d)) return "NaN";
     if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
     if (d == 0) return "0";  // also -0
+    // Fixed notation, as XPath prints numbers: an exponent ("1e-07") would not read back
+    // through number(). The longest finite double takes about 330 characters.
     char buf[400];
-    std::to_chars_result r;
-    if (std::trunc(d) == d && std::fabs(d) < 1e21) {
-        r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 0);
-    } else {
-        r = std::to_chars(buf, buf + sizeof buf, d);
-    }
+    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
     return std::string(buf, r.ptr);
 }
 

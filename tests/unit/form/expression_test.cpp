@@ -229,7 +229,9 @@ TEST_F(ExpressionTest, NumbersPrintLikeXPath) {
     EXPECT_EQ(str("-0"), "0");
     EXPECT_EQ(str("1 div 0"), "Infinity");
     EXPECT_EQ(str("number('x')"), "NaN");
-    EXPECT_EQ(str("100000000000000000000 * 10"), "1e+21");
+    EXPECT_EQ(str("100000000000000000000 * 10"), "1000000000000000000000");
+    EXPECT_EQ(str("1 div 10000000"), "0.0000001");  // no exponent: it must read back
+    EXPECT_EQ(num("number(1 div 10000000) * 10000000"), 1);
     EXPECT_EQ(str(".5"), "0.5");
 }
 
