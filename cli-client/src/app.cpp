@@ -12,6 +12,8 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     app.require_subcommand(1);
     app.set_version_flag("--version", CANVASS_VERSION);
     // Command families register here, one line each.
+    add_form_commands(app, ctx);
+    add_store_commands(app, ctx);
 
     // CLI11 wants the arguments in reverse order when given as a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());
@@ -28,11 +30,14 @@ int run(const std::vector<std::string>& args, Context& ctx) {
         return exit_ok;
     } catch (const CLI::ParseError& e) {
         ctx.err << "canvass: " << e.what() << "\n";
-        // Help of the innermost subcommand that was reached, so the user sees the usage.
-        const CLI::App* sub = &app;
-        while (!sub->get_subcommands().empty()) sub = sub->get_subcommands().front();
-        ctx.err << "Run 'canvass " << (sub == &app ? "" : sub->get_name() + " ")
-                << "--help' for usage.\n";
+        // Point at the help of the innermost subcommand reached, named by its whole chain
+        // ("canvass form check --help"), so the user sees the usage that applies.
+        std::string chain = "canvass";
+        for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+            sub = sub->get_subcommands().front();
+            chain += " " + sub->get_name();
+        }
+        ctx.err << "Run '" << chain << " --help' for usage.\n";
         return exit_usage;
     } catch (const std::exception& e) {
         ctx.err << "canvass: " << e.what() << "\n";

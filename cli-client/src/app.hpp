@@ -31,4 +31,8 @@ int run(const std::vector<std::string>& args, Context& ctx);
 
 // Each command family adds its subcommands to the root app (declared below, one per family).
 
+// `form check FILE...` and `form validate FILE --answers FILE` (form_commands.cpp).
+void add_form_commands(CLI::App& app, Context& ctx);
+void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
+
 }  // namespace canvass::cli

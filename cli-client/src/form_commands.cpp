@@ -1,0 +1,199 @@
+// `canvass form check` and `canvass form validate`: the form engine on files, no store.
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "app.hpp"
+#include "form/json_text.hpp"
+#include "form/loader.hpp"
+#include "form/validate.hpp"
+
+namespace canvass::cli {
+namespace {
+
+using nlohmann::json;
+
+// Largest answers file read (JSON Lines of many records); a form is capped by the loader.
+constexpr std::uintmax_t max_answers_bytes = 256u << 20;
+
+Result<std::string> read_text(const std::string& path, std::uintmax_t max_bytes) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) return unexpected(Domain::core, errc::io, "cannot read " + path + ": " + ec.message());
+    if (size > max_bytes)
+        return unexpected(Domain::core, errc::limit_exceeded, path + ": file larger than " +
+                                                                   std::to_string(max_bytes >> 20) + " MiB");
+    std::ifstream in(path, std::ios::binary);
+    std::string text(size, '\0');
+    if (!in || !in.read(text.data(), static_cast<std::streamsize>(size)))
+        return unexpected(Domain::core, errc::io, "cannot read " + path);
+    return text;
+}
+
+std::string problem_line(const std::string& where, const form::Problem& p) {
+    return where + ": " + form::describe(p);
+}
+
+std::string join(const std::vector<std::string>& items, const char* sep) {
+    std::string out;
+    for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
+    return out;
+}
+
+// Reads and loads one form; on failure the problems (or the read error as one problem).
+form::Checked<form::Form> load_file(const std::string& path) {
+    auto text = read_text(path, form::max_form_bytes + 1);
+    if (!text) return std::vector<form::Problem>{{"", text.error().message}};
+    return form::load_form(*text);
+}
+
+struct CheckOptions {
+    std::vector<std::string> files;
+    bool json = false;
+};
+
+void run_check(const CheckOptions& o, Context& ctx) {
+    json report = json::array();
+    bool all_valid = true;
+    for (const auto& file : o.files) {
+        auto loaded = load_file(file);
+        if (!loaded) {
+            all_valid = false;
+            json problems = json::array();
+            for (const auto& p : loaded.error()) {
+                problems.push_back({{"path", p.path}, {"message", p.message}});
+                if (!o.json) ctx.out << problem_line(file, p) << "\n";
+            }
+            report.push_back({{"file", file}, {"valid", false}, {"problems", problems}});
+            continue;
+        }
+        const auto& s = loaded->settings();
+        report.push_back({{"file", file}, {"valid", true}, {"form_id", s.form_id}, {"version", s.version},
+                          {"questions", loaded->question_count()}, {"languages", s.languages}});
+        if (!o.json)
+            ctx.out << file << ": ok: " << s.form_id << " version " << s.version << ", "
+                    << loaded->question_count() << " questions, languages " << join(s.languages, " ") << "\n";
+    }
+    if (o.json) ctx.out << report.dump(2) << "\n";
+    ctx.exit_code = all_valid ? exit_ok : exit_failure;
+}
+
+struct ValidateOptions {
+    std::string form_file;
+    std::string answers_file;
+    std::string lang;
+    bool final = false;
+    bool json = false;
+};
+
+// One answer set of an answers file: its JSON (or why it is not JSON) and its line.
+struct AnswerSet {
+    json answers;
+    std::string parse_error;
+    std::size_t line = 0;  // 0 when the file is a single JSON document
+};
+
+// A file is one JSON document, or else JSON Lines (one answer set per non-blank line).
+// A file that is neither gets the whole-document parse error, which names line and column.
+std::vector<AnswerSet> split_answers(const std::string& text) {
+    auto whole = form::parse_json(text);
+    if (whole) return {AnswerSet{std::move(whole).value(), "", 0}};
+    std::vector<AnswerSet> sets;
+    std::istringstream lines(text);
+    std::string line;
+    for (std::size_t n = 1; std::getline(lines, line); ++n) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        auto parsed = form::parse_json(line);
+        if (sets.empty() && !parsed) return {AnswerSet{json(), whole.error().message, 0}};
+        if (parsed) sets.push_back({std::move(parsed).value(), "", n});
+        else sets.push_back({json(), parsed.error().message, n});
+    }
+    if (sets.empty()) return {AnswerSet{json(), whole.error().message, 0}};
+    return sets;
+}
+
+void run_validate(const ValidateOptions& o, Context& ctx) {
+    auto loaded = load_file(o.form_file);
+    if (!loaded) {
+        for (const auto& p : loaded.error()) ctx.out << problem_line(o.form_file, p) << "\n";
+        ctx.exit_code = exit_failure;
+        return;
+    }
+    const form::Form& f = loaded.value();
+    const auto& langs = f.languages();
+    if (!o.lang.empty() && std::find(langs.begin(), langs.end(), o.lang) == langs.end()) {
+        ctx.err << "canvass: --lang " << o.lang << ": form " << f.settings().form_id
+                << " is written in " << join(langs, ", ") << "\n";
+        ctx.exit_code = exit_usage;
+        return;
+    }
+    auto text = read_text(o.answers_file, max_answers_bytes);
+    if (!text) {
+        ctx.err << "canvass: " << text.error().message << "\n";
+        ctx.exit_code = exit_failure;
+        return;
+    }
+    form::ValidateOptions options{o.lang, o.final ? form::Mode::final : form::Mode::draft, {}};
+    auto sets = split_answers(*text);
+    json report = json::array();
+    std::size_t failing = 0;
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+        const AnswerSet& set = sets[i];
+        std::vector<form::Problem> problems;
+        if (!set.parse_error.empty()) problems.push_back({"", set.parse_error});
+        else problems = form::validate_answers(f, set.answers, options).violations;
+        if (!problems.empty()) ++failing;
+        std::string where = o.answers_file + (set.line ? ":" + std::to_string(set.line) : "");
+        for (const auto& p : problems) {
+            json item = {{"record", i + 1}, {"path", p.path}, {"message", p.message}};
+            if (set.line) item["line"] = set.line;
+            report.push_back(std::move(item));
+            if (!o.json) ctx.out << problem_line(where, p) << "\n";
+        }
+    }
+    if (o.json) {
+        ctx.out << report.dump(2) << "\n";
+    } else if (failing == 0) {
+        ctx.out << o.answers_file << ": " << sets.size() << (sets.size() == 1 ? " record" : " records")
+                << " valid against " << f.settings().form_id << " version " << f.settings().version << "\n";
+    } else {
+        ctx.out << o.answers_file << ": " << failing << " of " << sets.size() << " records with violations\n";
+    }
+    ctx.exit_code = failing == 0 ? exit_ok : exit_failure;
+}
+
+}  // namespace
+
+void add_form_commands(CLI::App& app, Context& ctx) {
+    CLI::App* form_cmd = nullptr;
+    try {
+        form_cmd = app.get_subcommand("form");
+    } catch (const CLI::OptionNotFound&) {
+        form_cmd = app.add_subcommand("form", "check, validate and install forms");
+    }
+    form_cmd->require_subcommand(1);
+
+    auto check = std::make_shared<CheckOptions>();
+    auto* check_cmd = form_cmd->add_subcommand(
+        "check", "check form files; print a summary of each valid one, every problem of the others");
+    check_cmd->add_option("FILE", check->files, "form JSON files")->required();
+    check_cmd->add_flag("--json", check->json, "print a JSON list, one entry per file");
+    check_cmd->callback([check, &ctx] { run_check(*check, ctx); });
+
+    auto val = std::make_shared<ValidateOptions>();
+    auto* val_cmd = form_cmd->add_subcommand(
+        "validate", "check answers (one JSON object, or JSON Lines of many) against a form");
+    val_cmd->add_option("FILE", val->form_file, "form JSON file")->required();
+    val_cmd->add_option("--answers", val->answers_file, "answers: a JSON object or JSON Lines")->required();
+    val_cmd->add_option("--lang", val->lang, "language of the messages (default: the form's)");
+    val_cmd->add_flag("--final", val->final, "check as a finished interview: required answers must be there");
+    val_cmd->add_flag("--json", val->json, "print a JSON list of violations");
+    val_cmd->callback([val, &ctx] { run_validate(*val, ctx); });
+}
+
+}  // namespace canvass::cli
