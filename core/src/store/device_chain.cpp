@@ -116,12 +116,24 @@ Result<std::vector<std::vector<std::uint8_t>>> DeviceStore::changesets(const mer
     return out;
 }
 
-Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> DeviceStore::head(
-    const merge::DeviceId& device) {
+Result<std::optional<merge::Hash>> DeviceStore::chain_hash(const merge::DeviceId& device,
+                                                          std::uint64_t seq) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
+    st.bind(1, device).bind(2, seq);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return std::optional<merge::Hash>();
+    merge::Hash h{};
+    st.blob_into(0, h);
+    return std::optional<merge::Hash>(h);
+}
+
+Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> DeviceStore::head_at(
+    const merge::DeviceId& device, std::uint64_t seq) {
     using Out = std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>;
     if (device == impl_->keys.id) {
-        if (impl_->seq == 0) return Out();
-        auto h = merge::sign_head(device, impl_->seq, impl_->head_hash, impl_->keys.signing.secret_key);
+        CANVASS_TRY(auto hash, chain_hash(device, seq));
+        if (!hash) return Out();
+        auto h = merge::sign_head(device, seq, *hash, impl_->keys.signing.secret_key);
         return Out(std::pair{h, impl_->keys.signing.public_key});
     }
     CANVASS_TRY(auto st, impl_->db.prepare(
@@ -165,35 +177,49 @@ Result<std::optional<EpochGrant>> DeviceStore::grant_for(const merge::DeviceId& 
     return std::optional<EpochGrant>(std::move(g));
 }
 
-Result<void> DeviceStore::ingest(const merge::DeviceId& device,
-                                 const crypto::SigningPublicKey& signing_key,
-                                 std::span<const std::vector<std::uint8_t>> batch,
-                                 const merge::SignedHead& head, std::span<const EpochGrant> grants) {
-    if (device_id_of(signing_key) != device) {
-        return unexpected(Domain::protocol, errc::invalid_argument,
-                          "a device's id does not match its signing key");
+namespace {
+
+Unexpected<Error> refuse(std::string message) {
+    return unexpected(Domain::protocol, errc::invalid_argument, std::move(message));
+}
+
+}  // namespace
+
+Result<void> DeviceStore::Impl::keep_evidence(const merge::DeviceId& device, std::uint64_t seq,
+                                              std::span<const std::vector<std::uint8_t>> bodies) {
+    CANVASS_TRY(auto ev, db.prepare(
+        "INSERT OR IGNORE INTO evidence(device, seq, hash, body, received) VALUES(?, ?, ?, ?, ?)"));
+    for (const auto& body : bodies) {
+        ev.reset();
+        CANVASS_TRY_VOID(ev.bind(1, device).bind(2, seq++).bind(3, crypto::blake2b_256(body))
+                             .bind(4, body).bind(5, clock->now_ms()).run());
     }
-    if (device == impl_->keys.id) {
-        return unexpected(Domain::protocol, errc::invalid_argument,
-                          "received changesets claiming to be this device's own");
+    return {};
+}
+
+Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
+                                           std::map<merge::RecordId, TouchedRecord>& touched) {
+    const auto& device = run.device;
+    if (device_id_of(run.signing_key) != device) {
+        return refuse("device " + crypto::to_hex(device) + ": its id does not match its signing key");
     }
-    for (const auto& g : grants) {
-        if (g.device != device || !verify_grant(g, signing_key)) {
-            return unexpected(Domain::protocol, errc::invalid_argument,
-                              "an epoch grant is not signed by its device");
+    if (device == keys.id) return refuse("received changesets claiming to be this device's own");
+    for (const auto& g : run.grants) {
+        if (g.device != device || !verify_grant(g, run.signing_key)) {
+            return refuse("device " + crypto::to_hex(device) + ": an epoch grant is not signed by it");
         }
     }
     std::vector<merge::Changeset> decoded;
-    decoded.reserve(batch.size());
-    for (const auto& bytes : batch) {
+    decoded.reserve(run.changesets.size());
+    for (const auto& bytes : run.changesets) {
         CANVASS_TRY(auto cs, merge::decode(bytes));
         decoded.push_back(std::move(cs));
     }
-    CANVASS_TRY(auto known, impl_->chain_point(device));
-    // Changesets this store already holds are skipped (a resent batch), after checking they
-    // are the same ones: a different changeset at a held seq is equivocation.
+    CANVASS_TRY(auto known, chain_point(device));
+    // Changesets already held are skipped (a resent batch) once checked to be the same: a
+    // different changeset at a held seq is equivocation.
     std::size_t skip = 0;
-    CANVASS_TRY(auto held, impl_->db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
+    CANVASS_TRY(auto held, db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
     for (const auto& cs : decoded) {
         if (!known || cs.header.seq > known->seq) break;
         held.reset();
@@ -201,59 +227,94 @@ Result<void> DeviceStore::ingest(const merge::DeviceId& device,
         CANVASS_TRY(bool row, held.step());
         merge::Hash h{};
         if (row) held.blob_into(0, h);
-        if (row && h != merge::changeset_hash(cs)) {
-            CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-            CANVASS_TRY(auto ev, impl_->db.prepare(
-                "INSERT OR IGNORE INTO evidence(device, seq, hash, body, received) VALUES(?, ?, ?, ?, ?)"));
-            CANVASS_TRY_VOID(ev.bind(1, device).bind(2, cs.header.seq).bind(3, merge::changeset_hash(cs))
-                                 .bind(4, batch[skip]).bind(5, impl_->clock->now_ms()).run());
-            CANVASS_TRY_VOID(tx.commit());
-            return unexpected(Domain::protocol, errc::corrupt,
+        if (!row || h != merge::changeset_hash(cs)) {
+            // already_exists marks a fork for ingest(), which keeps the evidence.
+            return unexpected(Domain::protocol, errc::already_exists,
                               "device " + crypto::to_hex(device) + " forked its chain at seq " +
-                                  std::to_string(cs.header.seq) + " (kept as evidence, not merged)");
+                                  std::to_string(cs.header.seq));
         }
         ++skip;
     }
     std::span<const merge::Changeset> fresh(decoded.data() + skip, decoded.size() - skip);
-    if (fresh.empty() && known && head.seq <= known->seq) {
-        // Nothing new; still keep the grants (a recipient may have been added).
-        CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-        for (const auto& g : grants) CANVASS_TRY_VOID(impl_->store_grant(g));
-        return tx.commit();
+    if (!fresh.empty() || !known || run.head.seq > known->seq) {
+        CANVASS_TRY_VOID(merge::verify_chain(device, known, fresh, run.head, run.signing_key));
     }
-    CANVASS_TRY_VOID(merge::verify_chain(device, known, fresh, head, signing_key));
-
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-    CANVASS_TRY(auto ins, impl_->db.prepare(
+    CANVASS_TRY(auto ins, db.prepare(
         "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
-    std::map<merge::RecordId, std::pair<std::string, merge::RecordState>> touched;
     for (std::size_t i = 0; i < fresh.size(); ++i) {
         const auto& cs = fresh[i];
         ins.reset();
         CANVASS_TRY_VOID(ins.bind(1, device).bind(2, cs.header.seq).bind(3, merge::changeset_hash(cs))
-                             .bind(4, cs.header.record).bind(5, batch[skip + i]).run());
+                             .bind(4, cs.header.record).bind(5, run.changesets[skip + i]).run());
         auto it = touched.find(cs.header.record);
         if (it == touched.end()) {
-            auto loaded = impl_->load_record(cs.header.record);
             merge::RecordState state(cs.header.record);
+            std::optional<nlohmann::json> draft;
+            auto loaded = load_record(cs.header.record);
             if (loaded && loaded->state) state = std::move(*loaded->state);
-            it = touched.emplace(cs.header.record, std::pair{cs.header.form_id, std::move(state)}).first;
+            if (loaded) draft = std::move(loaded->draft);
+            it = touched.emplace(cs.header.record,
+                                 TouchedRecord{cs.header.form_id, std::move(state), std::move(draft)}).first;
         }
-        CANVASS_TRY(auto applied, it->second.second.apply(cs.header));
+        CANVASS_TRY(auto applied, it->second.state.apply(cs.header));
         (void)applied;
     }
-    for (auto& [id, entry] : touched) {
-        CANVASS_TRY_VOID(impl_->write_record(id, entry.first, entry.second, std::nullopt));
+    if (!fresh.empty()) {
+        CANVASS_TRY(auto dev, db.prepare(
+            "INSERT INTO devices(device, signing_key, head_seq, head_hash, head_signature) "
+            "VALUES(?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET head_seq = excluded.head_seq, "
+            "head_hash = excluded.head_hash, head_signature = excluded.head_signature, "
+            "signing_key = excluded.signing_key WHERE excluded.head_seq > devices.head_seq"));
+        CANVASS_TRY_VOID(dev.bind(1, device).bind(2, run.signing_key).bind(3, run.head.seq)
+                             .bind(4, run.head.hash).bind(5, run.head.signature).run());
     }
-    CANVASS_TRY(auto dev, impl_->db.prepare(
-        "INSERT INTO devices(device, signing_key, head_seq, head_hash, head_signature) "
-        "VALUES(?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET head_seq = excluded.head_seq, "
-        "head_hash = excluded.head_hash, head_signature = excluded.head_signature "
-        "WHERE excluded.head_seq > devices.head_seq"));
-    CANVASS_TRY_VOID(dev.bind(1, device).bind(2, signing_key).bind(3, head.seq).bind(4, head.hash)
-                         .bind(5, head.signature).run());
-    for (const auto& g : grants) CANVASS_TRY_VOID(impl_->store_grant(g));
-    return tx.commit();
+    for (const auto& g : run.grants) CANVASS_TRY_VOID(store_grant(g));
+    return {};
+}
+
+Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
+                                 std::span<const IncomingEvidence> evidence) {
+    std::map<merge::RecordId, Impl::TouchedRecord> touched;
+    {
+        CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+        Result<void> stored;
+        for (const auto& run : runs) {
+            stored = impl_->ingest_run(run, touched);
+            if (!stored) break;
+        }
+        if (stored) {
+            for (auto& [id, t] : touched) {
+                stored = impl_->write_record(id, t.form_id, t.state, t.draft);
+                if (!stored) break;
+            }
+        }
+        if (stored) {
+            for (const auto& e : evidence) {
+                stored = impl_->keep_evidence(e.device, e.seq, e.changesets);
+                if (!stored) break;
+            }
+        }
+        if (stored) return tx.commit();
+        if (stored.error().code != errc::already_exists) return stored;
+    }
+    // A fork: keep the offending changesets as evidence in a transaction of their own.
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    for (const auto& run : runs) {
+        CANVASS_TRY(auto known, impl_->chain_point(run.device));
+        for (const auto& bytes : run.changesets) {
+            auto cs = merge::decode(bytes);
+            if (!cs || !known || cs->header.seq > known->seq) continue;
+            CANVASS_TRY(auto held, chain_hash(run.device, cs->header.seq));
+            if (held && *held != merge::changeset_hash(*cs)) {
+                std::vector<std::vector<std::uint8_t>> one{bytes};
+                CANVASS_TRY_VOID(impl_->keep_evidence(run.device, cs->header.seq, one));
+            }
+        }
+    }
+    CANVASS_TRY_VOID(tx.commit());
+    return unexpected(Domain::protocol, errc::corrupt,
+                      "a device forked its chain: the conflicting changesets were kept as evidence, "
+                      "nothing was merged");
 }
 
 Result<void> DeviceStore::mark_acked(const merge::DeviceId& device, std::uint64_t seq) {

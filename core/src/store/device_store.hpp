@@ -159,16 +159,34 @@ public:
     Result<std::vector<std::vector<std::uint8_t>>> changesets(const merge::DeviceId& device,
                                                               std::uint64_t first,
                                                               std::uint64_t last);
-    // The latest signed head of `device` and its signing key; for this device, signs its
-    // current head first. nullopt when no changeset of the device is held.
-    Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> head(
-        const merge::DeviceId& device);
     Result<std::vector<EpochGrant>> grants(const merge::DeviceId& device);
-    // Verifies and stores changesets of other devices (chain, signature, device id derived
-    // from `signing_key`), merging them into record states without values. All or nothing.
-    Result<void> ingest(const merge::DeviceId& device, const crypto::SigningPublicKey& signing_key,
-                        std::span<const std::vector<std::uint8_t>> changesets,
-                        const merge::SignedHead& head, std::span<const EpochGrant> grants);
+    // The hash of changeset `seq` of `device`'s chain, if held.
+    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& device, std::uint64_t seq);
+    // A signed head covering `device`'s chain up to `seq`: for this device, one signed now at
+    // exactly `seq`; for others, the latest head received.
+    Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> head_at(
+        const merge::DeviceId& device, std::uint64_t seq);
+
+    // Changesets of another device that extend its chain, as received.
+    struct IncomingRun {
+        merge::DeviceId device{};
+        crypto::SigningPublicKey signing_key{};
+        std::vector<std::vector<std::uint8_t>> changesets;  // ascending seq
+        merge::SignedHead head;
+        std::vector<EpochGrant> grants;
+    };
+    // Changesets that fork a device's chain: kept as proof, never merged.
+    struct IncomingEvidence {
+        merge::DeviceId device{};
+        std::uint64_t seq = 0;
+        std::vector<std::vector<std::uint8_t>> changesets;
+    };
+    // Verifies (chain, head signature, device id derived from the key, grant signatures) and
+    // stores everything in one transaction, merging into record states without values.
+    // Changesets already held are skipped; one that differs from the held one at its seq is
+    // kept as evidence and the call fails. On failure nothing of the runs is stored.
+    Result<void> ingest(std::span<const IncomingRun> runs,
+                        std::span<const IncomingEvidence> evidence = {});
     // The server holds `device`'s chain up to `seq` durably.
     Result<void> mark_acked(const merge::DeviceId& device, std::uint64_t seq);
     Result<std::uint64_t> acked(const merge::DeviceId& device);

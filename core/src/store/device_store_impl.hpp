@@ -87,6 +87,16 @@ struct DeviceStore::Impl {
     Result<void> store_grant(const EpochGrant& g);
 
     Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device);
+
+    // ingest
+    struct TouchedRecord {
+        std::string form_id;
+        merge::RecordState state;
+        std::optional<nlohmann::json> draft;
+    };
+    Result<void> ingest_run(const IncomingRun& run, std::map<merge::RecordId, TouchedRecord>& touched);
+    Result<void> keep_evidence(const merge::DeviceId& device, std::uint64_t first_seq,
+                               std::span<const std::vector<std::uint8_t>> bodies);
 };
 
 std::span<const std::uint8_t> as_bytes(std::string_view s);

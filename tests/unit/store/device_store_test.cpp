@@ -228,23 +228,52 @@ TEST(DeviceStore, AnotherStoreIngestsAChainAndRefusesATamperedOne) {
     ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
     ASSERT_TRUE(a.create_record("household", json{{"name", "B"}}, true));
     auto batch = *a.changesets(a.keys().id, 1, 2);
-    auto head = **a.head(a.keys().id);
-
+    auto head = **a.head_at(a.keys().id, 2);
+    auto run = [&](std::vector<std::vector<std::uint8_t>> changesets) {
+        std::vector<DeviceStore::IncomingRun> runs(1);
+        runs[0] = {a.keys().id, head.second, std::move(changesets), head.first, *a.grants(a.keys().id)};
+        return runs;
+    };
     auto tampered = batch;
     tampered[1].back() ^= 1;
-    EXPECT_FALSE(b.ingest(a.keys().id, head.second, tampered, head.first, {}));
+    EXPECT_FALSE(b.ingest(run(tampered)));
     EXPECT_EQ(b.status()->carried, 0u);
 
-    auto ok = b.ingest(a.keys().id, head.second, batch, head.first, {});
+    auto ok = b.ingest(run(batch));
     ASSERT_TRUE(ok) << ok.error().message;
     EXPECT_EQ(b.status()->carried, 2u);
     EXPECT_EQ(b.status()->digest, a.status()->digest);
-    EXPECT_TRUE(b.ingest(a.keys().id, head.second, batch, head.first, {}));  // idempotent
+    EXPECT_TRUE(b.ingest(run(batch)));  // idempotent
     auto vv = *b.summary();
     EXPECT_EQ(vv.get(a.keys().id)->seq, 2u);
     auto records = *b.records();
     ASSERT_EQ(records.size(), 2u);
     EXPECT_FALSE(b.record(records[0].id)->readable);  // others' answers stay sealed
+}
+
+TEST(DeviceStore, AForkedChainIsKeptAsEvidenceAndNotMerged) {
+    TempDir dir;
+    auto a = make_store(dir / "a");
+    auto b = make_store(dir / "b");
+    ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
+    auto first = *a.changesets(a.keys().id, 1, 1);
+    auto head = **a.head_at(a.keys().id, 1);
+    std::vector<DeviceStore::IncomingRun> runs(1);
+    runs[0] = {a.keys().id, head.second, first, head.first, {}};
+    ASSERT_TRUE(b.ingest(runs));
+
+    // The same device signs a different changeset 1: build it by hand from the original.
+    auto forged = *merge::decode(first[0]);
+    forged.header.hlc += 1;
+    auto forged_bytes = merge::encode(forged);
+    auto forged_head = merge::sign_head(a.keys().id, 1, merge::changeset_hash(forged),
+                                        a.keys().signing.secret_key);
+    runs[0] = {a.keys().id, head.second, {forged_bytes}, forged_head, {}};
+    auto r = b.ingest(runs);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("evidence"), std::string::npos);
+    EXPECT_EQ(b.status()->equivocations, 1u);
+    EXPECT_EQ(b.status()->carried, 1u);
 }
 
 }  // namespace
