@@ -1,0 +1,387 @@
+// Device commands that work fully offline: init, form add, forms, fill, edit, records, show,
+// finalize, delete, status.
+#include <CLI/CLI.hpp>
+
+#include <ctime>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app.hpp"
+#include "crypto/hash.hpp"
+#include "device_session.hpp"
+#include "form/json_text.hpp"
+#include "passphrase.hpp"
+
+namespace canvass::cli {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kImportBatch = 1000;  // records per transaction in a bulk import
+
+std::string time_text(std::uint64_t ms) {
+    if (ms == 0) return "-";
+    std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::ostringstream out;
+    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    return out.str();
+}
+
+std::string status_text(const store::RecordSummary& s) {
+    if (s.deleted) return "deleted";
+    if (s.status == store::RecordStatus::draft) return "draft";
+    return s.pending_edit ? "finalized, edit pending" : "finalized";
+}
+
+json summary_json(const store::RecordSummary& s) {
+    return json{{"id", merge::format_uuid(s.id)},   {"form", s.form_id},
+                {"status", status_text(s)},          {"conflicts", s.conflicts},
+                {"updated", time_text(s.updated_ms)}};
+}
+
+// Parses an answers file: one JSON object, or JSON Lines of objects. Errors name the line.
+Result<std::vector<json>> parse_answers(const std::string& text, const std::string& file) {
+    auto whole = form::parse_json(text);
+    if (whole && whole->is_object()) return std::vector<json>{std::move(whole).value()};
+    std::vector<json> out;
+    std::istringstream lines(text);
+    std::string line;
+    for (std::size_t n = 1; std::getline(lines, line); ++n) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        auto j = form::parse_json(line);
+        if (!j) return unexpected(Domain::form, errc::invalid_argument, file + ":" + std::to_string(n) + ": " + j.error().message);
+        if (!j->is_object()) {
+            return unexpected(Domain::form, errc::invalid_argument,
+                              file + ":" + std::to_string(n) + ": an answer set is a JSON object");
+        }
+        out.push_back(std::move(j).value());
+    }
+    if (out.empty()) return unexpected(Domain::form, errc::invalid_argument, file + ": no answers");
+    return out;
+}
+
+void print_conflicts(std::ostream& out, const merge::RecordView& view) {
+    for (const auto& f : view.fields) {
+        if (f.deleted || !f.conflict()) continue;
+        out << "  conflict at " << f.path << ":\n";
+        for (const auto& c : f.candidates) {
+            out << "    " << c.value.value_or("(encrypted)") << "  by device "
+                << crypto::to_hex(c.op.device).substr(0, 8) << " at " << time_text(merge::hlc_ms(c.hlc))
+                << "\n";
+        }
+    }
+    if (view.status.conflict) out << "  deleted on one device and edited or kept on another\n";
+    for (const auto& r : view.repeats) {
+        for (const auto& i : r.instances) {
+            if (i.status.conflict) out << "  " << i.path << " deleted on one device and edited on another\n";
+        }
+    }
+}
+
+json conflicts_json(const merge::RecordView& view) {
+    json out = json::array();
+    for (const auto& f : view.fields) {
+        if (f.deleted || !f.conflict()) continue;
+        json candidates = json::array();
+        for (const auto& c : f.candidates) {
+            candidates.push_back({{"value", c.value ? json::parse(*c.value, nullptr, false) : json()},
+                                  {"device", crypto::to_hex(c.op.device)},
+                                  {"time", time_text(merge::hlc_ms(c.hlc))}});
+        }
+        out.push_back({{"path", f.path}, {"candidates", candidates}});
+    }
+    return out;
+}
+
+}  // namespace
+
+void add_store_commands(CLI::App& app, Context& ctx) {
+    auto dev = add_device_options(app);
+
+    auto* init = app.add_subcommand("init", "create the device store (keys, passphrase)");
+    init->callback([dev, &ctx] {
+        auto home = resolve_home(*dev);
+        if (store::DeviceStore::exists(home)) return fail(ctx, "a canvass store already exists in " + home);
+        auto pass = read_passphrase({dev->passphrase_file}, "New passphrase for " + home + ": ", true);
+        if (!pass) return fail(ctx, pass.error());
+        auto created = store::DeviceStore::create(home, store::Passphrase{std::move(pass).value()});
+        if (!created) return fail(ctx, created.error());
+        ctx.out << "created a canvass store in " << home << "\ndevice "
+                << crypto::to_hex(created->keys().id) << "\n";
+    });
+
+    CLI::App* form_cmd = nullptr;
+    try {
+        form_cmd = app.get_subcommand("form");
+    } catch (const CLI::OptionNotFound&) {
+        form_cmd = app.add_subcommand("form", "check, validate and install forms");
+    }
+    auto* add = form_cmd->add_subcommand("add", "install a form on this device (no server needed)");
+    auto add_file = std::make_shared<std::string>();
+    add->add_option("FILE", *add_file, "form JSON file")->required();
+    add->callback([dev, add_file, &ctx] {
+        auto text = read_file(*add_file, ctx);
+        if (!text) return fail(ctx, text.error());
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto info = store->add_form(*text);
+        if (!info) return fail(ctx, *add_file + ": " + info.error().message);
+        ctx.out << "installed " << info->form_id << " version " << info->version << " ("
+                << info->questions << " questions)\n";
+    });
+
+    auto* forms = app.add_subcommand("forms", "list the forms installed on this device");
+    auto forms_json = std::make_shared<bool>(false);
+    forms->add_flag("--json", *forms_json, "machine-readable output");
+    forms->callback([dev, forms_json, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto list = store->forms();
+        if (!list) return fail(ctx, list.error());
+        json out = json::array();
+        for (const auto& f : *list) {
+            if (*forms_json) {
+                out.push_back({{"form_id", f.form_id}, {"version", f.version}, {"title", f.title},
+                               {"questions", f.questions}, {"languages", f.languages}});
+            } else {
+                ctx.out << f.form_id << "  version " << f.version << "  " << f.questions
+                        << " questions  " << f.title << "\n";
+            }
+        }
+        if (*forms_json) ctx.out << out.dump(2) << "\n";
+        else if (list->empty()) ctx.out << "no forms installed (canvass form add FILE, or enroll)\n";
+    });
+
+    struct FillArgs {
+        std::string form, answers, lang;
+        bool finalize = false;
+    };
+    auto fa = std::make_shared<FillArgs>();
+    auto* fill = app.add_subcommand("fill", "save answers from a file as new records");
+    fill->add_option("FORM", fa->form, "form id")->required();
+    fill->add_option("--answers", fa->answers, "JSON object, or JSON Lines of many records ('-': stdin)")->required();
+    fill->add_flag("--finalize", fa->finalize, "finalize the records (else they stay drafts)");
+    fill->add_option("--lang", fa->lang, "language of error messages");
+    fill->callback([dev, fa, &ctx] {
+        auto text = read_file(fa->answers, ctx);
+        if (!text) return fail(ctx, text.error());
+        auto sets = parse_answers(*text, fa->answers);
+        if (!sets) return fail(ctx, sets.error());
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        std::size_t saved = 0;
+        std::vector<merge::RecordId> ids;
+        for (std::size_t start = 0; start < sets->size(); start += kImportBatch) {
+            auto end = std::min(sets->size(), start + kImportBatch);
+            std::vector<json> batch(sets->begin() + static_cast<std::ptrdiff_t>(start),
+                                    sets->begin() + static_cast<std::ptrdiff_t>(end));
+            auto r = store->import_records(fa->form, std::move(batch), fa->finalize, fa->lang);
+            if (!r) {
+                auto e = r.error();
+                if (sets->size() > 1) {
+                    e.message = "batch starting at line " + std::to_string(start + 1) + " not saved (" +
+                                std::to_string(saved) + " records saved before it): " + e.message;
+                }
+                return fail(ctx, e);
+            }
+            saved += r->size();
+            if (ids.size() < 5) ids.insert(ids.end(), r->begin(), r->end());
+        }
+        const char* what = fa->finalize ? "finalized" : "draft";
+        if (saved == 1) ctx.out << "saved " << what << " record " << merge::format_uuid(ids.front()) << "\n";
+        else ctx.out << "saved " << saved << " " << what << " records\n";
+    });
+
+    struct EditArgs {
+        std::string record, answers, lang;
+    };
+    auto ea = std::make_shared<EditArgs>();
+    auto* edit = app.add_subcommand("edit", "change a finalized record; the edit syncs and merges");
+    edit->add_option("RECORD", ea->record, "record id (or its first characters)")->required();
+    edit->add_option("--answers", ea->answers, "JSON with only the fields to change ('-': stdin)")->required();
+    edit->add_option("--lang", ea->lang, "language of error messages");
+    edit->callback([dev, ea, &ctx] {
+        auto text = read_file(ea->answers, ctx);
+        if (!text) return fail(ctx, text.error());
+        auto changes = form::parse_json(*text);
+        if (!changes) return fail(ctx, ea->answers + ": " + changes.error().message);
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto id = store->find_record(ea->record);
+        if (!id) return fail(ctx, id.error());
+        auto changed = store->edit(*id, *changes, ea->lang);
+        if (!changed) return fail(ctx, changed.error());
+        ctx.out << (*changed ? "saved the edit of " : "nothing changed in ") << merge::format_uuid(*id) << "\n";
+    });
+
+    struct ListArgs {
+        std::string form;
+        bool json = false;
+    };
+    auto la = std::make_shared<ListArgs>();
+    auto* records = app.add_subcommand("records", "list the records on this device");
+    records->add_option("--form", la->form, "only records of this form");
+    records->add_flag("--json", la->json, "machine-readable output");
+    records->callback([dev, la, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto list = store->records(la->form);
+        if (!list) return fail(ctx, list.error());
+        if (la->json) {
+            json out = json::array();
+            for (const auto& s : *list) out.push_back(summary_json(s));
+            ctx.out << out.dump(2) << "\n";
+            return;
+        }
+        if (list->empty()) {
+            ctx.out << "no records\n";
+            return;
+        }
+        ctx.out << std::left << std::setw(38) << "RECORD" << std::setw(22) << "FORM" << std::setw(26)
+                << "STATUS" << std::setw(10) << "CONFLICTS" << "UPDATED\n";
+        for (const auto& s : *list) {
+            ctx.out << std::setw(38) << merge::format_uuid(s.id) << std::setw(22) << s.form_id
+                    << std::setw(26) << status_text(s) << std::setw(10) << s.conflicts
+                    << time_text(s.updated_ms) << "\n";
+        }
+    });
+
+    struct ShowArgs {
+        std::string record;
+        bool json = false;
+    };
+    auto sa = std::make_shared<ShowArgs>();
+    auto* show = app.add_subcommand("show", "show one record, with its conflicts");
+    show->add_option("RECORD", sa->record, "record id (or its first characters)")->required();
+    show->add_flag("--json", sa->json, "machine-readable output");
+    show->callback([dev, sa, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto id = store->find_record(sa->record);
+        if (!id) return fail(ctx, id.error());
+        auto snap = store->record(*id);
+        if (!snap) return fail(ctx, snap.error());
+        if (sa->json) {
+            json out = summary_json(snap->summary);
+            out["form_version"] = snap->form_version;
+            out["answers"] = snap->readable ? snap->answers : json();
+            out["readable"] = snap->readable;
+            out["conflicts"] = snap->view ? conflicts_json(*snap->view) : json::array();
+            ctx.out << out.dump(2) << "\n";
+            return;
+        }
+        ctx.out << "record " << merge::format_uuid(*id) << "\nform " << snap->summary.form_id
+                << " version " << snap->form_version << "\nstatus " << status_text(snap->summary) << "\n";
+        if (!snap->readable) {
+            ctx.out << "answers: encrypted for the project's coordinators "
+                       "(canvass export --key FILE decrypts them)\n";
+        } else {
+            ctx.out << "answers:\n" << snap->answers.dump(2) << "\n";
+        }
+        if (snap->view && snap->view->has_conflicts()) {
+            ctx.out << "conflicts:\n";
+            print_conflicts(ctx.out, *snap->view);
+        }
+    });
+
+    struct FinalizeArgs {
+        std::string record;
+        bool all = false;
+    };
+    auto fz = std::make_shared<FinalizeArgs>();
+    auto* fin = app.add_subcommand("finalize", "finalize a draft (it then syncs)");
+    auto* rec_opt = fin->add_option("RECORD", fz->record, "record id (or its first characters)");
+    auto* all_opt = fin->add_flag("--all", fz->all, "finalize every draft");
+    rec_opt->excludes(all_opt);
+    fin->callback([dev, fz, &ctx] {
+        if (fz->record.empty() && !fz->all) {
+            ctx.err << "canvass: finalize needs RECORD or --all\n";
+            ctx.exit_code = exit_usage;
+            return;
+        }
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        std::vector<merge::RecordId> ids;
+        if (fz->all) {
+            auto list = store->records();
+            if (!list) return fail(ctx, list.error());
+            for (const auto& s : *list) {
+                if (s.status == store::RecordStatus::draft || s.pending_edit) ids.push_back(s.id);
+            }
+        } else {
+            auto id = store->find_record(fz->record);
+            if (!id) return fail(ctx, id.error());
+            ids.push_back(*id);
+        }
+        std::size_t done = 0;
+        for (const auto& id : ids) {
+            auto r = store->finalize(id);
+            if (!r) {
+                ctx.err << "canvass: " << merge::format_uuid(id) << ": " << r.error().message << "\n";
+                ctx.exit_code = exit_failure;
+                continue;
+            }
+            ++done;
+        }
+        ctx.out << "finalized " << done << " record" << (done == 1 ? "" : "s") << "\n";
+    });
+
+    auto del_record = std::make_shared<std::string>();
+    auto* del = app.add_subcommand("delete", "delete a record (a draft is erased; a finalized record is deleted by an edit that syncs)");
+    del->add_option("RECORD", *del_record, "record id (or its first characters)")->required();
+    del->callback([dev, del_record, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto id = store->find_record(*del_record);
+        if (!id) return fail(ctx, id.error());
+        auto r = store->delete_record(*id);
+        if (!r) return fail(ctx, r.error());
+        ctx.out << "deleted " << merge::format_uuid(*id) << "\n";
+    });
+
+    auto status_json = std::make_shared<bool>(false);
+    auto* status = app.add_subcommand("status", "what this device holds and what is waiting to sync");
+    status->add_flag("--json", *status_json, "machine-readable output");
+    status->callback([dev, status_json, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto s = store->status();
+        if (!s) return fail(ctx, s.error());
+        json out{{"device", crypto::to_hex(s->device)},
+                 {"project", s->project ? json(s->project->project) : json()},
+                 {"role", s->project ? json(s->project->role) : json()},
+                 {"server", s->project ? json(s->project->server_address) : json()},
+                 {"forms", s->forms},
+                 {"drafts", s->drafts},
+                 {"finalized", s->finalized},
+                 {"records_with_conflicts", s->conflicts},
+                 {"own_changesets", s->own_changesets},
+                 {"unsent_changesets", s->unsent},
+                 {"carried_changesets", s->carried},
+                 {"equivocations", s->equivocations},
+                 {"digest", crypto::to_hex(s->digest)}};
+        if (*status_json) {
+            ctx.out << out.dump(2) << "\n";
+            return;
+        }
+        ctx.out << "device      " << out["device"].get<std::string>() << "\n";
+        if (s->project) {
+            ctx.out << "project     " << s->project->project << " (" << s->project->role << ") at "
+                    << s->project->server_address << "\n";
+        } else {
+            ctx.out << "project     none (not enrolled: canvass enroll TOKEN)\n";
+        }
+        ctx.out << "forms       " << s->forms << "\nrecords     " << s->finalized << " finalized, "
+                << s->drafts << " drafts, " << s->conflicts << " with conflicts\nto sync     "
+                << s->unsent << " of " << s->own_changesets << " changesets\n";
+        if (s->carried) ctx.out << "carried     " << s->carried << " changesets of other devices\n";
+        if (s->equivocations) ctx.out << "WARNING     " << s->equivocations << " forked chains kept as evidence\n";
+        ctx.out << "digest      " << out["digest"].get<std::string>() << "\n";
+    });
+}
+
+}  // namespace canvass::cli
