@@ -2,6 +2,7 @@
 #include "form/loader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "form/json_text.hpp"
@@ -17,6 +18,22 @@ bool is_form_id(const std::string& s) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     });
 }
+
+// BCP 47 in the simple form forms use: `en`, `fr`, `pt-BR`, `es-419`.
+bool is_language_code(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
+    if (i < 2 || i > 3) return false;
+    while (i < s.size()) {
+        if (s[i++] != '-') return false;
+        std::size_t start = i;
+        while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
+        if (i == start || i - start > 8) return false;
+    }
+    return true;
+}
+
+constexpr const char* language_code_message = "must be a language code like en, fr or pt-BR";
 
 // A required non-empty string setting; "" when missing or wrong.
 std::string string_setting(const json& s, const char* key, Loading& L) {
@@ -45,8 +62,8 @@ void load_languages(const json& s, Loading& L) {
     for (std::size_t i = 0; i < it->size(); ++i) {
         const json& lang = (*it)[i];
         std::string path = index_path("settings.languages", i);
-        if (!lang.is_string() || lang.get_ref<const std::string&>().empty()) {
-            L.add(path, "must be a non-empty string");
+        if (!lang.is_string() || !is_language_code(lang.get<std::string>())) {
+            L.add(path, language_code_message);
         } else if (std::find(L.languages.begin(), L.languages.end(), lang) != L.languages.end()) {
             L.add(path, "duplicate language " + lang.get<std::string>());
         } else {
@@ -78,7 +95,8 @@ void load_choice(const json& c, const std::string& path, ChoiceList& list, Loadi
     choice.label = load_label(label == c.end() ? nullptr : &*label, child_path(path, "label"), true, L);
     for (const auto& [key, value] : c.items()) {
         if (key == "name" || key == "label") continue;
-        if (value.is_string()) choice.columns.emplace(key, value.get<std::string>());
+        if (!is_valid_name(key)) L.add(child_path(path, key), "invalid column name " + key);
+        else if (value.is_string()) choice.columns.emplace(key, value.get<std::string>());
         else L.add(child_path(path, key), "must be a string");
     }
     list.choices.push_back(std::move(choice));
@@ -152,6 +170,10 @@ void load_settings(const json& doc, Loading& L) {
     load_languages(s, L);
     std::string lang = string_setting(s, "default_language", L);
     L.settings.default_language = lang;
+    if (!lang.empty() && !is_language_code(lang)) {
+        L.add("settings.default_language", language_code_message);
+        lang.clear();
+    }
     auto languages = s.find("languages");
     if (languages == s.end()) {
         if (!lang.empty()) L.languages.push_back(lang);

@@ -43,11 +43,15 @@ struct Validation {
 // Checks `answers` (an object keyed by field name; groups flattened; a repeat an array
 // of instance objects, each optionally carrying its "_id" UUID) against `form`: unknown
 // fields, answer types, required (final mode), constraints, relevance, choice filters,
-// read-only and note rows, calculated values, repeat counts. Never throws on any JSON.
+// read-only and note rows, repeat counts. Values given for calculate rows are ignored:
+// `completed` holds what the calculations give. Never throws on any JSON.
+// Precondition: `answers` is no deeper than 64 levels (true of anything read with
+// form/json_text.hpp's parse_json), since copying JSON is recursive.
 Validation validate_answers(const Form& form, const nlohmann::json& answers,
                             const ValidateOptions& options = {});
 
-// `answers` with the calculations computed, without checking anything else.
+// `answers` with the calculations computed (given calculate values replaced), without
+// checking anything else. Same precondition as validate_answers.
 nlohmann::json complete_answers(const Form& form, const nlohmann::json& answers,
                                 const Clock& clock = {});
 

@@ -40,6 +40,13 @@ const Case cases[] = {
      {{"settings.default_language", "missing"}}},
     {"languages_duplicate", [](json& f) { f["settings"]["languages"] = {"en", "fr", "en"}; },
      {{"settings.languages[2]", "duplicate language en"}}},
+    {"language_not_a_code", [](json& f) { f["settings"]["languages"] = {"en", "fr", "Spanish"}; },
+     {{"settings.languages[2]", "must be a language code like en, fr or pt-BR"}}},
+    {"default_language_not_a_code", [](json& f) {
+         f["settings"].erase("languages");
+         f["settings"]["default_language"] = "English";
+     },
+     {{"settings.default_language", "must be a language code like en, fr or pt-BR"}}},
     {"languages_not_array", [](json& f) { f["settings"]["languages"] = "en fr"; },
      {{"settings.languages", "must be an array of language codes"}}},
     {"title_missing_language", [](json& f) { f["settings"]["title"].erase("fr"); },
@@ -90,6 +97,8 @@ const Case cases[] = {
      {{"choices.goods[1].name", "must be non-empty and without spaces"}}},
     {"choice_column_not_string", [](json& f) { f["choices"]["city"][0]["country"] = 1; },
      {{"choices.city[0].country", "must be a string"}}},
+    {"choice_column_bad_name", [](json& f) { f["choices"]["city"][0]["in country"] = "ke"; },
+     {{"choices.city[0][\"in country\"]", "invalid column name in country"}}},
     {"choice_list_empty", [](json& f) { f["choices"]["goods"] = json::array(); },
      {{"choices.goods", "a choice list needs at least one choice"}}},
     {"choices_not_object", [](json& f) { f["choices"] = json::array(); },
