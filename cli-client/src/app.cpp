@@ -11,9 +11,13 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     CLI::App app{"canvass: offline-first field survey collector", "canvass"};
     app.require_subcommand(1);
     app.set_version_flag("--version", CANVASS_VERSION);
+    // Options of the root (--home) may also follow a subcommand: `canvass records --home D`.
+    app.fallthrough();
+    ctx.device_options.reset();  // a Context may serve several runs (tests)
     // Command families register here, one line each.
     add_form_commands(app, ctx);
     add_store_commands(app, ctx);
+    add_sync_commands(app, ctx);
 
     // CLI11 wants the arguments in reverse order when given as a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,8 @@ class App;
 
 namespace canvass::cli {
 
+struct DeviceOptions;  // device_session.hpp
+
 // What every command may use: where to print, and how the user wants it printed.
 struct Context {
     std::ostream& out;
@@ -19,6 +22,8 @@ struct Context {
     bool color = false;        // stdout is a terminal and NO_COLOR is unset
     bool interactive = false;  // stdin and stdout are terminals
     int exit_code = 0;         // set by the command that ran
+    // --home and --passphrase-file, shared by every command family (device_session.hpp).
+    std::shared_ptr<DeviceOptions> device_options;
 };
 
 // Exit codes of every command (DESIGN.md section 8).
@@ -34,5 +39,6 @@ int run(const std::vector<std::string>& args, Context& ctx);
 // `form check FILE...` and `form validate FILE --answers FILE` (form_commands.cpp).
 void add_form_commands(CLI::App& app, Context& ctx);
 void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
+void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
 
 }  // namespace canvass::cli

@@ -11,8 +11,10 @@
 
 namespace canvass::cli {
 
-std::shared_ptr<DeviceOptions> add_device_options(CLI::App& app) {
+std::shared_ptr<DeviceOptions> add_device_options(CLI::App& app, Context& ctx) {
+    if (ctx.device_options) return ctx.device_options;
     auto options = std::make_shared<DeviceOptions>();
+    ctx.device_options = options;
     app.add_option("--home", options->home,
                    "directory of the device store (default: $CANVASS_HOME, else ~/.canvass)");
     app.add_option("--passphrase-file", options->passphrase_file,

@@ -17,9 +17,9 @@ struct DeviceOptions {
     std::optional<std::string> passphrase_file;
 };
 
-// Adds --home and --passphrase-file to the root app; the returned object is filled at parse
-// and must be kept alive by the commands' callbacks that read it.
-std::shared_ptr<DeviceOptions> add_device_options(CLI::App& app);
+// Adds --home and --passphrase-file to the root app the first time a command family asks, and
+// returns the object they fill at parse (the same one for every family). Callbacks capture it.
+std::shared_ptr<DeviceOptions> add_device_options(CLI::App& app, Context& ctx);
 
 // The store's directory after applying the defaults.
 std::string resolve_home(const DeviceOptions& options);

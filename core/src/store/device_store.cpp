@@ -236,6 +236,17 @@ Result<std::vector<FormInfo>> DeviceStore::forms() {
     return out;
 }
 
+Result<std::optional<std::string>> DeviceStore::form_text(std::string_view form_id,
+                                                          std::string_view version) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM forms WHERE form_id = ? AND version = ?"));
+    st.bind(1, form_id).bind(2, version);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return std::optional<std::string>();
+    CANVASS_TRY(auto text, impl_->sealer.open_text(Purpose::form, form_key(form_id, version),
+                                                   st.blob(0), "a form"));
+    return std::optional<std::string>(std::move(text));
+}
+
 Result<std::shared_ptr<const form::Form>> DeviceStore::form(std::string_view form_id,
                                                             std::string_view version) {
     std::string sql = version.empty()

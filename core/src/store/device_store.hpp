@@ -113,6 +113,8 @@ public:
     // version; the newest installed version is used for new records.
     Result<FormInfo> add_form(std::string_view json_text);
     Result<std::vector<FormInfo>> forms();
+    // The JSON text of an installed form version, or nullopt if it is not installed.
+    Result<std::optional<std::string>> form_text(std::string_view form_id, std::string_view version);
     // The form `form_id` at `version`, or its newest version when empty.
     Result<std::shared_ptr<const form::Form>> form(std::string_view form_id,
                                                    std::string_view version = {});

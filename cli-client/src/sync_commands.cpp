@@ -1,0 +1,96 @@
+// canvass enroll TOKEN and canvass sync: the device side of the sync protocol over TCP.
+#include <CLI/CLI.hpp>
+
+#include "app.hpp"
+#include "crypto/hash.hpp"
+#include "device_session.hpp"
+#include "net/tcp_transport.hpp"
+#include "sync/client.hpp"
+#include "sync/device_replica.hpp"
+#include "sync/token.hpp"
+
+namespace canvass::cli {
+
+namespace {
+
+// Progress on stderr when it is a terminal: one line rewritten in place.
+std::function<void(const sync::ExchangeStats&)> progress_printer(Context& ctx) {
+    if (!ctx.interactive) return {};
+    return [&ctx](const sync::ExchangeStats& s) {
+        ctx.err << "\rsent " << s.sent << "/" << s.to_send << " (acknowledged " << s.acknowledged
+                << "), received " << s.received << "   " << std::flush;
+    };
+}
+
+std::string plural(std::uint64_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+}  // namespace
+
+void add_sync_commands(CLI::App& app, Context& ctx) {
+    auto dev = add_device_options(app, ctx);
+
+    auto token_text = std::make_shared<std::string>();
+    auto* enroll = app.add_subcommand("enroll", "join a project with an enrollment token");
+    enroll->add_option("TOKEN", *token_text, "the token from 'canvass-server token create'")->required();
+    enroll->callback([dev, token_text, &ctx] {
+        auto token = sync::decode_token(*token_text);
+        if (!token) return fail(ctx, "this enrollment token cannot be used: " + token.error().message);
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto transport = net::connect_tcp(token->address);
+        if (!transport) return fail(ctx, transport.error());
+        sync::DeviceProjectSink sink(*store, token->address, token->server_key);
+        sync::ClientOptions options;
+        auto enrolled = sync::enroll(**transport, *token, store->keys(), sink, options);
+        if (!enrolled) return fail(ctx, "enrollment refused: " + enrolled.error().message);
+        const auto& w = enrolled->welcome;
+        ctx.out << "enrolled in project " << w.project << " as " << sync::role_name(w.role)
+                << " (server " << token->address << ")\n";
+        for (const auto& f : enrolled->forms_received) {
+            ctx.out << "installed form " << f.id << " version " << f.version << "\n";
+        }
+    });
+
+    auto sync_cmd = app.add_subcommand("sync", "exchange changesets with the project's server");
+    sync_cmd->callback([dev, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto project = store->project();
+        if (!project) return fail(ctx, project.error());
+        if (!*project) return fail(ctx, "this device is not enrolled in a project (canvass enroll TOKEN)");
+        const auto config = **project;
+        auto transport = net::connect_tcp(config.server_address);
+        if (!transport) return fail(ctx, transport.error());
+        sync::DeviceReplica replica(*store);
+        sync::DeviceProjectSink sink(*store, config.server_address, config.server_key);
+        sync::ClientOptions options;
+        options.progress = progress_printer(ctx);
+        auto report = sync::run_client_sync(**transport, config.server_key, store->keys(), replica,
+                                            sink, options);
+        if (options.progress) ctx.err << "\n";
+        if (!report) {
+            return fail(ctx, "sync failed: " + report.error().message +
+                                 "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
+        }
+        const auto& s = report->stats;
+        ctx.out << "synced with " << config.server_address << " (project " << config.project << ", "
+                << config.role << ")\n"
+                << "sent " << plural(s.sent, "changeset") << ", " << s.acknowledged
+                << " acknowledged; received " << plural(s.received, "changeset") << ", " << s.stored
+                << " new\n";
+        for (const auto& f : report->forms_received) {
+            ctx.out << "installed form " << f.id << " version " << f.version << "\n";
+        }
+        if (s.far_future) ctx.out << "warning: " << plural(s.far_future, "changeset") << " stamped far in the future (a device clock is wrong)\n";
+        if (!report->equivocations.empty()) {
+            ctx.out << "WARNING: " << report->equivocations.size()
+                    << " device(s) forked their chain; the evidence is kept (canvass status)\n";
+        }
+        ctx.out << "bytes on the wire: " << report->bytes_sent << " sent, " << report->bytes_received
+                << " received\n";
+    });
+}
+
+}  // namespace canvass::cli

@@ -1,0 +1,50 @@
+// A device store seen by the sync protocol: the Replica (what it holds and stores) and the
+// ProjectSink (where the welcome's project configuration and forms go).
+#pragma once
+
+#include "store/device_store.hpp"
+#include "sync/client.hpp"
+#include "sync/replica.hpp"
+
+namespace canvass::sync {
+
+class DeviceReplica final : public Replica {
+public:
+    explicit DeviceReplica(store::DeviceStore& store) : store_(store) {}
+
+    Result<merge::VersionVector> chains() override;
+    Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device) override;
+    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& device,
+                                                  std::uint64_t seq) override;
+    Result<std::vector<Bytes>> changesets(const merge::DeviceId& device, std::uint64_t first,
+                                          std::uint64_t last) override;
+    Result<std::optional<KeyedHead>> cover_head(const merge::DeviceId& device, std::uint64_t first,
+                                                std::uint64_t last) override;
+    Result<std::vector<Bytes>> grants(const merge::DeviceId& device) override;
+    Result<void> store(const VerifiedBatch& batch) override;
+    Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
+
+private:
+    store::DeviceStore& store_;
+};
+
+// Keeps the welcome in the store's project configuration (recipients: the epoch keys are
+// granted to them at once) and installs the forms the server publishes.
+class DeviceProjectSink final : public ProjectSink {
+public:
+    // `server_address` and `server_key` are the pinned server, kept with the project.
+    DeviceProjectSink(store::DeviceStore& store, std::string server_address,
+                      const crypto::DhPublicKey& server_key)
+        : store_(store), address_(std::move(server_address)), server_key_(server_key) {}
+
+    Result<void> on_welcome(const Welcome& welcome) override;
+    bool has_form(const FormRef& form) override;
+    Result<void> add_form(const FormRef& form, std::string_view body) override;
+
+private:
+    store::DeviceStore& store_;
+    std::string address_;
+    crypto::DhPublicKey server_key_;
+};
+
+}  // namespace canvass::sync
