@@ -54,8 +54,9 @@ public:
     virtual Result<std::optional<DeviceRecord>> device(const merge::DeviceId& id) = 0;
     virtual Result<std::optional<TokenRecord>> token(const TokenId& id) = 0;
     // Registers `device` and marks the token used, in one transaction. Fails with
-    // Error{auth, already_exists} if the token was used meanwhile, or the device id or
-    // transport key is already enrolled; nothing changes then.
+    // Error{auth, already_exists} if the token was used meanwhile, Error{auth,
+    // permission_denied} if the device id or transport key is already enrolled; nothing
+    // changes then.
     virtual Result<void> enroll_device(const TokenId& token, const DeviceRecord& device) = 0;
     virtual Result<ProjectInfo> project(const std::string& name) = 0;
     // A published form's JSON text; nullopt if that version does not exist.

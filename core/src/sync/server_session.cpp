@@ -42,12 +42,16 @@ struct ServerSession::State {
     std::optional<DeviceRecord> device;
     std::optional<Exchange> exchange;
     std::string kind = "session";  // "sync" or "enroll" once known, for logs
+    std::string unknown_key;       // a static key that is not enrolled (its first bytes), for logs
 
     void log(const std::string& line) const {
         if (opt.log) opt.log(kind + " " + who() + " " + line);
     }
     std::string who() const {
-        if (!device) return token ? "token=" + short_hex(token->id) : "device=?";
+        if (!device) {
+            if (token) return "token=" + short_hex(token->id);
+            return unknown_key.empty() ? "device=?" : "device=? key=" + unknown_key;
+        }
         return "device=" + crypto::to_hex(device->id) + " project=" + device->project + " role=" +
                std::string(role_name(device->role));
     }
@@ -153,12 +157,15 @@ void ServerSession::State::on_sync_message3(std::span<const std::uint8_t> frame,
     auto split = hs->split();
     if (!split) return fail_internal(split.error(), out);
     session.emplace(std::move(split).value());
-    auto found = dir.device_by_transport_key(*hs->remote_static());
+    auto remote = *hs->remote_static();
     hs.reset();
+    auto found = dir.device_by_transport_key(remote);
     if (!found) return fail_internal(found.error(), out);
-    if (!*found)
+    if (!*found) {
+        unknown_key = short_hex(remote);
         return refuse(ErrorCode::unknown_device,
                       "this device is not enrolled on this server; enroll it with a token first", out);
+    }
     device = std::move(**found);
     if (device->revoked) return refuse(ErrorCode::revoked, "this device was revoked by the server's administrator", out);
     phase = Phase::await_hello;
@@ -189,7 +196,9 @@ void ServerSession::State::on_enroll_message3(std::span<const std::uint8_t> fram
     device = record;
     auto enrolled = dir.enroll_device(token->id, record);
     if (!enrolled) {
-        if (enrolled.error().domain == Domain::auth) return refuse(ErrorCode::token_used, enrolled.error().message, out);
+        const auto& e = enrolled.error();
+        if (e.domain == Domain::auth)
+            return refuse(e.code == errc::already_exists ? ErrorCode::token_used : ErrorCode::forbidden, e.message, out);
         return fail_internal(enrolled.error(), out);
     }
     log("outcome=ok");

@@ -140,7 +140,7 @@ public:
         auto& t = tokens.at(token);
         if (t.used) return unexpected(Domain::auth, errc::already_exists, "this enrollment token was already used");
         if (devices.contains(device.id))
-            return unexpected(Domain::auth, errc::already_exists, "this device is already enrolled");
+            return unexpected(Domain::auth, errc::permission_denied, "this device is already enrolled");
         t.used = true;
         devices[device.id] = device;
         return {};

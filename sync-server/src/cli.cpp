@@ -1,0 +1,125 @@
+#include "cli.hpp"
+
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+
+namespace canvass::server {
+namespace {
+
+// Adds the flags that tune `run`: deadlines and caps, shortened by tests.
+void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
+    run.add_option("--listen", o.listen, "address to listen on, HOST:PORT (port 0: any free port)")->required();
+    run.add_option("--handshake-timeout", ms[0], "milliseconds a client has to finish the handshake")
+        ->capture_default_str();
+    run.add_option("--idle-timeout", ms[1], "milliseconds of silence before a session is closed")
+        ->capture_default_str();
+    run.add_option("--read-timeout", ms[2], "milliseconds to receive the rest of a frame")->capture_default_str();
+    run.add_option("--write-timeout", ms[3], "milliseconds for a client to take what is sent")
+        ->capture_default_str();
+    run.add_option("--max-sessions", o.max_sessions, "connections served at once")->capture_default_str();
+    run.add_option("--batch-changesets", o.session.limits.batch_changesets, "changesets per batch")
+        ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+    run.add_option("--batch-bytes", o.session.limits.batch_bytes, "bytes of changesets per batch")
+        ->capture_default_str()->check(CLI::Range(1024, 1 << 26));
+    run.add_option("--window", o.session.limits.window, "batches in flight before an acknowledgement")
+        ->capture_default_str()->check(CLI::Range(1, 64));
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    // The data directory holds the server key and token secrets: nothing it creates (the
+    // database and its -wal and -shm files included) is for other users to read.
+    ::umask(077);
+    CLI::App app{"canvass-server: the sync server of a canvass survey project"};
+    app.require_subcommand(1);
+    std::string data;
+    app.add_option("--data", data, "the server's data directory")->required();
+    bool json = false;
+    std::function<int()> command;
+
+    auto* init = app.add_subcommand("init", "create the data directory and the server key; print the public key");
+    std::string init_address;
+    init->add_option("--address", init_address, "HOST:PORT where devices will reach this server (put in tokens)");
+    init->add_flag("--json", json, "print JSON");
+    init->callback([&] { command = [&] { return cmd_init(data, init_address, json); }; });
+
+    auto* project = app.add_subcommand("project", "manage projects");
+    project->require_subcommand(1);
+    auto* create = project->add_subcommand("create", "create a project and name its recipients (coordinators)");
+    std::string project_name;
+    std::vector<std::string> recipients;
+    create->add_option("NAME", project_name, "project name")->required();
+    create->add_option("--recipient", recipients, "a coordinator's public key (64 hex digits, from `canvass keys create`)")
+        ->required();
+    create->callback([&] { command = [&] { return cmd_project_create(data, project_name, recipients); }; });
+
+    auto* form = app.add_subcommand("form", "manage forms");
+    form->require_subcommand(1);
+    auto* publish = form->add_subcommand("publish", "check a form file and publish it to a project's devices");
+    std::string form_project, form_file;
+    publish->add_option("--project", form_project, "project name")->required();
+    publish->add_option("FILE", form_file, "the form's JSON file")->required()->check(CLI::ExistingFile);
+    publish->callback([&] { command = [&] { return cmd_form_publish(data, form_project, form_file); }; });
+
+    auto* token = app.add_subcommand("token", "manage enrollment tokens");
+    token->require_subcommand(1);
+    auto* token_create = token->add_subcommand("create", "make a single-use enrollment token (text and QR code)");
+    TokenRequest request;
+    token_create->add_option("--project", request.project, "project name")->required();
+    token_create->add_option("--role", request.role, "collector, organizer or coordinator")
+        ->required()->check(CLI::IsMember({"collector", "organizer", "coordinator"}));
+    token_create->add_option("--expires", request.expires, "validity, e.g. 72h, 7d, 30m")->capture_default_str();
+    token_create->add_option("--address", request.address, "HOST:PORT devices connect to (default: from init)");
+    token_create->add_flag("--json", request.json, "print JSON");
+    token_create->add_flag("--dark-on-light", request.dark_on_light, "draw the QR code for a light terminal");
+    token_create->callback([&] { command = [&] { return cmd_token_create(data, request); }; });
+
+    auto* run = app.add_subcommand("run", "serve devices until SIGINT or SIGTERM");
+    ListenOptions listen;
+    std::uint64_t ms[4] = {10000, 120000, 30000, 30000};
+    add_run_options(*run, listen, ms);
+    run->callback([&] {
+        command = [&] {
+            listen.handshake_timeout = std::chrono::milliseconds(ms[0]);
+            listen.idle_timeout = std::chrono::milliseconds(ms[1]);
+            listen.read_timeout = std::chrono::milliseconds(ms[2]);
+            listen.write_timeout = std::chrono::milliseconds(ms[3]);
+            return cmd_run(data, listen);
+        };
+    });
+
+    auto* devices = app.add_subcommand("devices", "list enrolled devices");
+    devices->add_flag("--json", json, "print JSON");
+    devices->callback([&] { command = [&] { return cmd_devices(data, json); }; });
+
+    auto* revoke = app.add_subcommand("revoke", "refuse a device from now on");
+    std::string device;
+    revoke->add_option("DEVICE", device, "device id (32 hex digits, from `devices`)")->required();
+    revoke->callback([&] { command = [&] { return cmd_revoke(data, device); }; });
+
+    auto* stats = app.add_subcommand("stats", "devices, records, changesets, equivocations, clocks, state digest");
+    std::string stats_project;
+    stats->add_option("--project", stats_project, "only this project");
+    stats->add_flag("--json", json, "print JSON");
+    stats->callback([&] { command = [&] { return cmd_stats(data, stats_project, json); }; });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+    return command ? command() : 2;
+}
+
+}  // namespace canvass::server

@@ -1,0 +1,28 @@
+// The server's data directory (DESIGN.md section 7): everything the server keeps.
+//
+//   DIR/server.key   the X25519 secret key, 32 raw bytes, mode 0600
+//   DIR/server.pub   its public key, lowercase hex, for the administrator
+//   DIR/server.db    the SQLite store (WAL, synchronous=FULL) and its -wal/-shm files
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "canvass/result.hpp"
+#include "crypto/box.hpp"
+#include "server_store.hpp"
+
+namespace canvass::server {
+
+// Creates the directory (0700 if new), a fresh server key and an empty store. Refuses a
+// directory that already holds a server key (Error{store, already_exists}): a second init
+// must never replace the key every enrolled device has pinned.
+Result<crypto::DhPublicKey> init_data_dir(const std::filesystem::path& dir);
+
+// The server's key pair. Errors name the file and say to run `init` when it is missing.
+Result<crypto::DhKeyPair> load_server_key(const std::filesystem::path& dir);
+
+// The store of an initialized data directory.
+Result<std::unique_ptr<ServerStore>> open_data_store(const std::filesystem::path& dir);
+
+}  // namespace canvass::server

@@ -1,0 +1,315 @@
+#include <utility>  // before Asio: its awaitable.hpp misses it with g++ 12
+
+#include "listener.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
+#include <memory>
+#include <set>
+
+#include "net/tcp_transport.hpp"
+#include "sync/frame.hpp"
+
+namespace canvass::server {
+namespace {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using boost::system::error_code;
+
+class Connection;
+
+// What every connection shares: the store, the key, the options, the log, the live set.
+struct Shared {
+    ServerStore& store;
+    const crypto::DhKeyPair& key;
+    ListenOptions options;
+    Logger& log;
+    std::set<std::shared_ptr<Connection>> live;
+    asio::steady_timer* grace = nullptr;  // set while stopping: cancelled when the last session ends
+};
+
+// Logs the exception that ended a coroutine, if any: a session never takes the server down.
+auto log_exceptions(Logger& log, std::string what) {
+    return [&log, what = std::move(what)](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log.line(what + " outcome=error detail=\"" + ex.what() + "\"");
+        }
+    };
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    Connection(tcp::socket socket, Shared& shared, std::uint64_t id)
+        : socket_(std::move(socket)), shared_(shared), signal_(socket_.get_executor()),
+          watchdog_(socket_.get_executor()), prefix_(describe(socket_, id)),
+          logic_(shared.store, shared.key, session_options(shared, prefix_)),
+          handshake_deadline_(Clock::now() + shared.options.handshake_timeout) {
+        signal_.expires_at(Clock::time_point::max());
+        set_read_deadline(handshake_deadline_);
+    }
+
+    void start() {
+        auto ex = socket_.get_executor();
+        auto self = shared_from_this();
+        asio::co_spawn(ex, [self] { return self->reader(); }, log_exceptions(shared_.log, prefix_));
+        asio::co_spawn(ex, [self] { return self->writer(); }, log_exceptions(shared_.log, prefix_));
+        asio::co_spawn(ex, [self] { return self->watch(); }, log_exceptions(shared_.log, prefix_));
+    }
+
+    // Ends the connection now.
+    void stop() {
+        if (stopped_) return;
+        stopped_ = true;
+        error_code ignored;
+        socket_.close(ignored);
+        signal_.cancel();
+        watchdog_.cancel();
+        shared_.live.erase(shared_from_this());
+        if (shared_.grace && shared_.live.empty()) shared_.grace->cancel();
+    }
+
+    // Stops reading; what is queued is still written, then the connection closes.
+    void finish() {
+        closing_ = true;
+        signal_.cancel_one();
+        error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_receive, ignored);
+    }
+
+    void log(const std::string& line) { shared_.log.line(prefix_ + " " + line); }
+
+private:
+    static std::string describe(const tcp::socket& socket, std::uint64_t id) {
+        error_code ec;
+        auto peer = socket.remote_endpoint(ec);
+        return "session=" + std::to_string(id) + " peer=" +
+               (ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
+    }
+    // The session's own log lines carry this connection's prefix.
+    static sync::ServerSessionOptions session_options(Shared& shared, const std::string& prefix) {
+        auto o = shared.options.session;
+        o.log = [&log = shared.log, prefix](const std::string& line) { log.line(prefix + " " + line); };
+        return o;
+    }
+
+    awaitable<void> reader() {
+        std::array<std::uint8_t, sync::frame_header_bytes> header{};
+        sync::Bytes frame;
+        try {
+            while (!stopped_) {
+                set_read_deadline(logic_.handshaking() ? handshake_deadline_
+                                                       : Clock::now() + shared_.options.idle_timeout);
+                co_await asio::async_read(socket_, asio::buffer(header), use_awaitable);
+                std::size_t n = sync::frame_length(header);
+                if (logic_.handshaking() && n > shared_.options.max_handshake_frame) {
+                    log(logic_.who() + " outcome=refused reason=limit detail=\"handshake frame of " +
+                        std::to_string(n) + " bytes\"");
+                    stop();
+                    co_return;
+                }
+                auto frame_deadline = Clock::now() + shared_.options.read_timeout;
+                set_read_deadline(logic_.handshaking() ? std::min(frame_deadline, handshake_deadline_) : frame_deadline);
+                frame.resize(n);
+                co_await asio::async_read(socket_, asio::buffer(frame), use_awaitable);
+                if (closing_) break;  // stopping: take nothing more
+                auto out = logic_.on_frame(frame);
+                for (auto& f : out.frames) queue_.push_back(std::move(f));
+                signal_.cancel_one();
+                if (out.close) {
+                    co_await drain();
+                    break;
+                }
+            }
+        } catch (const boost::system::system_error& e) {
+            if (!stopped_ && !logic_.closed())
+                log(logic_.who() + " outcome=disconnected detail=\"" + e.code().message() + "\"");
+        }
+        reader_done_ = true;
+        if (!closing_ || writer_done_) stop();
+    }
+
+    // After the session ended: let the writer flush, then wait (briefly) for the client to
+    // close first, so the last message is not lost to a TCP reset.
+    awaitable<void> drain() {
+        closing_ = true;
+        signal_.cancel_one();
+        set_read_deadline(Clock::now() + std::min<Clock::duration>(shared_.options.read_timeout, std::chrono::seconds(2)));
+        std::array<std::uint8_t, 512> sink{};
+        error_code ec;
+        while (!ec && !stopped_) co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+        stop();  // the client closed, or took too long to: either way, done
+    }
+
+    awaitable<void> writer() {
+        try {
+            while (!stopped_) {
+                if (queue_.empty()) {
+                    if (closing_) {
+                        error_code ignored;
+                        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+                        writer_done_ = true;
+                        if (reader_done_) stop();
+                        co_return;
+                    }
+                    error_code ec;
+                    co_await signal_.async_wait(asio::redirect_error(use_awaitable, ec));
+                    continue;
+                }
+                co_await write_queued();
+            }
+        } catch (const boost::system::system_error&) {
+            stop();
+        }
+    }
+
+    // Writes everything queued in one gathered write: headers and frames.
+    awaitable<void> write_queued() {
+        std::deque<sync::Bytes> batch;
+        batch.swap(queue_);
+        std::vector<std::array<std::uint8_t, 2>> headers;
+        headers.reserve(batch.size());
+        std::vector<asio::const_buffer> buffers;
+        for (const auto& f : batch) {
+            headers.push_back(sync::frame_header(f.size()));
+            buffers.push_back(asio::buffer(headers.back()));
+            buffers.push_back(asio::buffer(f));
+        }
+        write_deadline_ = Clock::now() + shared_.options.write_timeout;
+        rearm_watchdog(write_deadline_);
+        co_await asio::async_write(socket_, buffers, use_awaitable);
+        write_deadline_ = Clock::time_point::max();
+    }
+
+    awaitable<void> watch() {
+        while (!stopped_) {
+            auto deadline = std::min(read_deadline_, write_deadline_);
+            if (deadline <= Clock::now()) {
+                log(logic_.who() + " outcome=timeout detail=\"" +
+                    (logic_.handshaking() ? "handshake not completed in time" : "no data from the client in time") + "\"");
+                stop();
+                co_return;
+            }
+            watchdog_.expires_at(deadline);
+            error_code ec;
+            co_await watchdog_.async_wait(asio::redirect_error(use_awaitable, ec));
+        }
+    }
+
+    void set_read_deadline(Clock::time_point t) {
+        read_deadline_ = t;
+        rearm_watchdog(t);
+    }
+    // Wakes the watchdog if the new deadline is earlier than the one it sleeps until.
+    void rearm_watchdog(Clock::time_point t) {
+        if (t < watchdog_.expiry()) watchdog_.cancel();
+    }
+
+    tcp::socket socket_;
+    Shared& shared_;
+    asio::steady_timer signal_;    // wakes the writer
+    asio::steady_timer watchdog_;  // closes the socket on a deadline
+    std::string prefix_;           // "session=N peer=ADDRESS", for every log line
+    sync::ServerSession logic_;
+    std::deque<sync::Bytes> queue_;
+    Clock::time_point handshake_deadline_;
+    Clock::time_point read_deadline_ = Clock::time_point::max();
+    Clock::time_point write_deadline_ = Clock::time_point::max();
+    bool closing_ = false;  // the session ended or the server is stopping: flush, then close
+    bool reader_done_ = false;
+    bool writer_done_ = false;
+    bool stopped_ = false;
+};
+
+awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
+    std::uint64_t next_id = 1;
+    asio::steady_timer pause(acceptor.get_executor());
+    while (acceptor.is_open()) {
+        error_code ec;
+        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+        if (ec == asio::error::operation_aborted) co_return;
+        if (ec) {  // out of file descriptors and the like: wait a little rather than spin
+            shared.log.line("accept outcome=error detail=\"" + ec.message() + "\"");
+            pause.expires_after(std::chrono::milliseconds(100));
+            co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+            continue;
+        }
+        auto id = next_id++;
+        if (shared.live.size() >= shared.options.max_sessions) {
+            shared.log.line("session=" + std::to_string(id) + " outcome=refused reason=busy detail=\"" +
+                            std::to_string(shared.live.size()) + " sessions open\"");
+            socket.close(ec);
+            continue;
+        }
+        auto connection = std::make_shared<Connection>(std::move(socket), shared, id);
+        shared.live.insert(connection);
+        connection->start();
+    }
+}
+
+}  // namespace
+
+Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options, Logger& log,
+                        const std::function<void(const std::string&)>& on_listening) {
+    CANVASS_TRY(auto hp, net::parse_address(options.listen, true));
+    asio::io_context io(1);
+    error_code ec;
+    auto address = asio::ip::make_address(hp.host, ec);
+    if (ec)
+        return unexpected(Domain::net, errc::invalid_argument,
+                          "cannot listen on \"" + options.listen + "\": give an IP address, e.g. 0.0.0.0:7433");
+    auto port = static_cast<unsigned short>(std::stoul(hp.port));
+    tcp::acceptor acceptor(io);
+    tcp::endpoint endpoint(address, port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return unexpected(Domain::net, errc::io, "cannot listen on " + options.listen + ": " + ec.message());
+    auto bound = acceptor.local_endpoint();
+    std::string bound_text = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
+                                                      : bound.address().to_string()) + ":" + std::to_string(bound.port());
+
+    Shared shared{store, key, std::move(options), log, {}};
+    asio::co_spawn(io, accept_loop(acceptor, shared), log_exceptions(log, "accept"));
+
+    asio::signal_set signals(io, SIGINT, SIGTERM);
+    asio::steady_timer grace(io);
+    signals.async_wait([&](const error_code& e, int signal) {
+        if (e) return;
+        log.line("server outcome=stopping signal=" + std::to_string(signal) + " sessions=" + std::to_string(shared.live.size()));
+        error_code ignored;
+        acceptor.close(ignored);
+        for (const auto& c : std::set(shared.live)) c->finish();
+        // Whatever has not finished writing within the grace period is cut.
+        if (shared.live.empty()) return;
+        shared.grace = &grace;
+        grace.expires_after(std::chrono::seconds(5));
+        grace.async_wait([&](const error_code& g) {
+            if (!g)
+                for (const auto& c : std::set(shared.live)) c->stop();
+        });
+    });
+    log.line("server outcome=listening address=" + bound_text);
+    on_listening(bound_text);
+    io.run();
+    log.line("server outcome=stopped");
+    return {};
+}
+
+}  // namespace canvass::server

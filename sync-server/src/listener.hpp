@@ -1,0 +1,35 @@
+// The network side of canvass-server: one io_context, a coroutine per connection (a reader,
+// a writer and a watchdog, in the shape of Asio's cpp20 chat_server example), deadlines,
+// caps, and a graceful stop on SIGINT/SIGTERM. The protocol itself is sync::ServerSession.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "canvass/result.hpp"
+#include "crypto/box.hpp"
+#include "log.hpp"
+#include "server_store.hpp"
+#include "sync/server_session.hpp"
+
+namespace canvass::server {
+
+struct ListenOptions {
+    std::string listen = "127.0.0.1:7433";              // host:port; port 0 lets the OS choose
+    std::chrono::milliseconds handshake_timeout{10000};  // from accept to the end of the handshake
+    std::chrono::milliseconds idle_timeout{120000};      // waiting for the next frame
+    std::chrono::milliseconds read_timeout{30000};       // for the rest of a frame once begun
+    std::chrono::milliseconds write_timeout{30000};      // for the client to take what we send
+    std::size_t max_sessions = 256;                      // more connections are closed at once
+    std::size_t max_handshake_frame = 1024;              // handshake messages are ~100 bytes
+    sync::ServerSessionOptions session;                  // batch caps, message caps
+};
+
+// Serves until SIGINT or SIGTERM. Calls `on_listening` with the bound "host:port" once the
+// socket listens. Returns an Error if it cannot listen (address in use, bad address).
+Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options, Logger& log,
+                        const std::function<void(const std::string&)>& on_listening);
+
+}  // namespace canvass::server

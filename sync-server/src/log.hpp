@@ -1,0 +1,22 @@
+// The server's log: one line per event on stderr, prefixed with a UTC timestamp. Lines name
+// the session, the device, the project and the outcome; never an answer, a key or a token
+// secret (the protocol code composes them from ids and counts only).
+#pragma once
+
+#include <string_view>
+
+namespace canvass::server {
+
+class Logger {
+public:
+    virtual ~Logger() = default;
+    virtual void line(std::string_view text) = 0;
+};
+
+// Writes to stderr, flushing every line so a killed server loses none.
+class StderrLogger final : public Logger {
+public:
+    void line(std::string_view text) override;
+};
+
+}  // namespace canvass::server

@@ -1,0 +1,62 @@
+// The server's state behind one interface (DESIGN.md section 7): what the protocol needs
+// (sync::ServerDirectory: devices, tokens, projects, forms, and a Replica per project) plus
+// the administrator's commands. The SQLite implementation is the embedded default; a
+// PostgreSQL one can later let several server instances share one database.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "sync/directory.hpp"
+
+namespace canvass::server {
+
+// What `stats` reports for one project. The digest is the metadata-only state digest
+// (merge/digest.hpp) of every changeset held: a coordinator that synced everything has the
+// same one.
+struct ProjectStats {
+    std::string project;
+    std::uint64_t devices = 0;
+    std::uint64_t revoked_devices = 0;
+    std::uint64_t records = 0;
+    std::uint64_t changesets = 0;
+    std::uint64_t equivocations = 0;        // conflicting changesets kept as evidence
+    std::uint64_t equivocating_devices = 0;
+    std::uint64_t future_clock = 0;         // changesets whose clock was far ahead on arrival
+    std::uint64_t open_tokens = 0;          // neither used nor expired
+    crypto::Hash state_digest{};
+};
+
+class ServerStore : public sync::ServerDirectory {
+public:
+    // Error{store, already_exists} if the name is taken; invalid_argument for an empty name
+    // or no recipient.
+    virtual Result<void> create_project(const std::string& name, const std::vector<crypto::DhPublicKey>& recipients,
+                                        std::uint64_t now_unix) = 0;
+    virtual Result<std::vector<std::string>> project_names() = 0;
+    // Stores a form version. Publishing the same body again is a no-op; another body under
+    // an existing (id, version) is Error{store, already_exists}: versions are immutable.
+    virtual Result<sync::FormRef> publish_form(const std::string& project, const std::string& form_id,
+                                               const std::string& version, const std::string& body,
+                                               std::uint64_t now_unix) = 0;
+    virtual Result<void> create_token(const sync::TokenRecord& token, std::uint64_t now_unix) = 0;
+    virtual Result<std::vector<sync::DeviceRecord>> devices() = 0;
+    // Error{store, not_found} if no device has this id.
+    virtual Result<void> revoke(const merge::DeviceId& device, std::uint64_t now_unix) = 0;
+    virtual Result<ProjectStats> stats(const std::string& project, std::uint64_t now_unix) = 0;
+    // "ok" or what PRAGMA integrity_check found.
+    virtual Result<std::string> integrity_check() = 0;
+    // A setting of the data directory ("address": where devices reach the server).
+    virtual Result<std::optional<std::string>> setting(const std::string& name) = 0;
+    virtual Result<void> set_setting(const std::string& name, const std::string& value) = 0;
+};
+
+// Opens (or with `create`, creates) the SQLite store at `path`: WAL, synchronous=FULL,
+// every batch in one transaction.
+Result<std::unique_ptr<ServerStore>> open_sqlite_store(const std::string& path, bool create);
+
+}  // namespace canvass::server

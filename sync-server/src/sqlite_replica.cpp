@@ -1,0 +1,214 @@
+#include <chrono>
+
+#include "merge/digest.hpp"
+#include "merge/record_state.hpp"
+#include "sqlite_store.hpp"
+
+namespace canvass::server {
+namespace {
+
+template <std::size_t N>
+std::array<std::uint8_t, N> fixed_blob(const store::Statement& st, int col) {
+    std::array<std::uint8_t, N> out{};
+    (void)st.blob_into(col, out);
+    return out;
+}
+
+std::int64_t now_unix() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Resets a cached statement when the caller is done with it, whatever the outcome.
+struct Done {
+    store::Statement* st;
+    ~Done() { st->reset(); }
+};
+
+}  // namespace
+
+Result<store::Statement*> SqliteReplica::cached(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+        CANVASS_TRY(auto st, db_.prepare(sql));
+        it = statements_.emplace(sql, std::move(st)).first;
+    }
+    it->second.reset();
+    return &it->second;
+}
+
+Result<merge::VersionVector> SqliteReplica::chains() {
+    CANVASS_TRY(auto* st, cached("SELECT device, seq, hash FROM chains WHERE project = ?1"));
+    Done done{st};
+    st->bind(1, project_);
+    merge::VersionVector vv;
+    for (;;) {
+        CANVASS_TRY(bool row, st->step());
+        if (!row) break;
+        vv.advance(fixed_blob<16>(*st, 0), {static_cast<std::uint64_t>(st->int64(1)), fixed_blob<32>(*st, 2)});
+    }
+    return vv;
+}
+
+Result<std::optional<merge::ChainPoint>> SqliteReplica::chain_point(const merge::DeviceId& device) {
+    CANVASS_TRY(auto* st, cached("SELECT seq, hash FROM chains WHERE project = ?1 AND device = ?2"));
+    Done done{st};
+    st->bind(1, project_).bind(2, device);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::optional<merge::ChainPoint>{};
+    return std::optional<merge::ChainPoint>{merge::ChainPoint{static_cast<std::uint64_t>(st->int64(0)), fixed_blob<32>(*st, 1)}};
+}
+
+Result<std::optional<merge::Hash>> SqliteReplica::chain_hash(const merge::DeviceId& device, std::uint64_t seq) {
+    CANVASS_TRY(auto* st, cached("SELECT hash FROM changesets WHERE project = ?1 AND device = ?2 AND seq = ?3"));
+    Done done{st};
+    st->bind(1, project_).bind(2, device).bind(3, seq);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::optional<merge::Hash>{};
+    return std::optional<merge::Hash>{fixed_blob<32>(*st, 0)};
+}
+
+Result<std::vector<sync::Bytes>> SqliteReplica::changesets(const merge::DeviceId& device, std::uint64_t first,
+                                                           std::uint64_t last) {
+    CANVASS_TRY(auto* st, cached("SELECT seq, body FROM changesets WHERE project = ?1 AND device = ?2 "
+                                 "AND seq BETWEEN ?3 AND ?4 ORDER BY seq"));
+    Done done{st};
+    st->bind(1, project_).bind(2, device).bind(3, first).bind(4, last);
+    std::vector<sync::Bytes> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st->step());
+        if (!row) break;
+        if (static_cast<std::uint64_t>(st->int64(0)) != first + out.size())
+            return unexpected(Domain::store, errc::corrupt, "a chain has a gap in the server database");
+        out.push_back(st->blob(1));
+    }
+    if (out.size() != last - first + 1)
+        return unexpected(Domain::store, errc::corrupt, "changesets missing from the server database");
+    return out;
+}
+
+Result<std::optional<sync::KeyedHead>> SqliteReplica::cover_head(const merge::DeviceId& device, std::uint64_t first,
+                                                                 std::uint64_t last) {
+    // The greatest head in [first, last], else the smallest above `last` within the chain.
+    CANVASS_TRY(auto* st, cached(
+        "SELECT h.seq, h.hash, h.signature, c.key FROM heads h JOIN chains c "
+        "ON c.project = h.project AND c.device = h.device WHERE h.project = ?1 AND h.device = ?2 "
+        "AND h.seq >= ?3 AND h.seq <= c.seq "
+        "ORDER BY CASE WHEN h.seq <= ?4 THEN 0 ELSE 1 END, "
+        "CASE WHEN h.seq <= ?4 THEN -h.seq ELSE h.seq END LIMIT 1"));
+    Done done{st};
+    st->bind(1, project_).bind(2, device).bind(3, first).bind(4, last);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::optional<sync::KeyedHead>{};
+    sync::KeyedHead k;
+    k.head = merge::SignedHead{device, static_cast<std::uint64_t>(st->int64(0)), fixed_blob<32>(*st, 1),
+                               fixed_blob<64>(*st, 2)};
+    k.key = fixed_blob<32>(*st, 3);
+    return std::optional<sync::KeyedHead>{k};
+}
+
+Result<std::vector<sync::Bytes>> SqliteReplica::grants(const merge::DeviceId& device) {
+    CANVASS_TRY(auto* st, cached("SELECT body FROM grants WHERE project = ?1 AND device = ?2"));
+    Done done{st};
+    st->bind(1, project_).bind(2, device);
+    std::vector<sync::Bytes> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st->step());
+        if (!row) break;
+        out.push_back(st->blob(0));
+    }
+    return out;
+}
+
+Result<void> SqliteReplica::store(const sync::VerifiedBatch& batch) {
+    CANVASS_TRY(auto tx, store::Transaction::begin(db_));
+    auto now = now_unix();
+    for (const auto& run : batch.runs) CANVASS_TRY_VOID(store_run(run, now));
+    for (const auto& e : batch.evidence) CANVASS_TRY_VOID(store_evidence(e, now));
+    return tx.commit();  // synchronous=FULL: durable when this returns
+}
+
+Result<void> SqliteReplica::store_run(const sync::VerifiedRun& run, std::int64_t now) {
+    CANVASS_TRY(auto point, chain_point(run.device));
+    std::uint64_t held = point ? point->seq : 0;
+    CANVASS_TRY(auto* insert, cached("INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, "
+                                     "received, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    for (const auto& in : run.changesets) {
+        const auto& h = in.changeset.header;
+        if (h.seq <= held) continue;  // already held: idempotent
+        if (h.seq != held + 1) return unexpected(Domain::store, errc::invalid_argument, "run does not continue the chain");
+        Done done{insert};
+        insert->bind(1, project_).bind(2, run.device).bind(3, h.seq).bind(4, in.hash).bind(5, h.record)
+            .bind(6, h.hlc).bind(7, in.far_future ? 1 : 0).bind(8, now).bind(9, in.encoded);
+        CANVASS_TRY_VOID(insert->run());
+        CANVASS_TRY_VOID(merge_metadata(in.changeset));
+        held = h.seq;
+        point = merge::ChainPoint{h.seq, in.hash};
+    }
+    if (point) {
+        CANVASS_TRY(auto* chain, cached("INSERT INTO chains (project, device, key, seq, hash) VALUES (?1, ?2, ?3, ?4, ?5) "
+                                        "ON CONFLICT (project, device) DO UPDATE SET seq = excluded.seq, "
+                                        "hash = excluded.hash WHERE excluded.seq > chains.seq"));
+        Done done{chain};
+        chain->bind(1, project_).bind(2, run.device).bind(3, run.key).bind(4, point->seq).bind(5, point->hash);
+        CANVASS_TRY_VOID(chain->run());
+    }
+    CANVASS_TRY(auto* head, cached("INSERT OR IGNORE INTO heads (project, device, seq, hash, signature) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5)"));
+    {
+        Done done{head};
+        head->bind(1, project_).bind(2, run.device).bind(3, run.head.seq).bind(4, run.head.hash)
+            .bind(5, run.head.signature);
+        CANVASS_TRY_VOID(head->run());
+    }
+    CANVASS_TRY(auto* grant, cached("INSERT OR IGNORE INTO grants (project, device, body) VALUES (?1, ?2, ?3)"));
+    for (const auto& g : run.grants) {
+        Done done{grant};
+        grant->bind(1, project_).bind(2, run.device).bind(3, store::encode_grant(g));
+        CANVASS_TRY_VOID(grant->run());
+    }
+    return {};
+}
+
+// The metadata-only merge: the server cannot read a value, but it keeps each record's merge
+// state so that its state digest can be compared with a coordinator's.
+Result<void> SqliteReplica::merge_metadata(const merge::Changeset& cs) {
+    const auto& record = cs.header.record;
+    CANVASS_TRY(auto* load, cached("SELECT state FROM records WHERE project = ?1 AND record = ?2"));
+    std::optional<merge::RecordState> state;
+    {
+        Done done{load};
+        load->bind(1, project_).bind(2, record);
+        CANVASS_TRY(bool row, load->step());
+        if (row) {
+            CANVASS_TRY(auto s, merge::RecordState::deserialize(load->blob(0)));
+            state.emplace(std::move(s));
+        }
+    }
+    if (!state) state.emplace(record);
+    CANVASS_TRY_VOID(state->apply(cs.header));
+    CANVASS_TRY(auto* save, cached("INSERT INTO records (project, record, state, digest) VALUES (?1, ?2, ?3, ?4) "
+                                   "ON CONFLICT (project, record) DO UPDATE SET state = excluded.state, "
+                                   "digest = excluded.digest"));
+    Done done{save};
+    save->bind(1, project_).bind(2, record).bind(3, state->serialize()).bind(4, merge::record_digest(*state));
+    return save->run();
+}
+
+Result<void> SqliteReplica::store_evidence(const sync::Evidence& e, std::int64_t now) {
+    CANVASS_TRY(auto* insert, cached(
+        "INSERT OR IGNORE INTO evidence (project, device, seq, hash, fork_seq, held_hash, head_seq, head_hash, "
+        "head_signature, received, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    for (const auto& in : e.changesets) {
+        Done done{insert};
+        insert->bind(1, project_).bind(2, e.device).bind(3, in.changeset.header.seq).bind(4, in.hash).bind(5, e.seq)
+            .bind(6, e.held).bind(7, e.head.seq).bind(8, e.head.hash).bind(9, e.head.signature).bind(10, now)
+            .bind(11, in.encoded);
+        CANVASS_TRY_VOID(insert->run());
+    }
+    CANVASS_TRY(auto* flag, cached("UPDATE chains SET equivocated = 1 WHERE project = ?1 AND device = ?2"));
+    Done done{flag};
+    flag->bind(1, project_).bind(2, e.device);
+    return flag->run();
+}
+
+}  // namespace canvass::server

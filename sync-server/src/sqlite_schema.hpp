@@ -1,0 +1,99 @@
+// The server database's schema, as migrations applied in order (store/sqlite.hpp).
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace canvass::server {
+
+inline constexpr std::array<std::string_view, 1> server_migrations = {R"sql(
+CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE projects (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL);
+CREATE TABLE recipients (
+  project INTEGER NOT NULL REFERENCES projects(id),
+  key BLOB NOT NULL,
+  PRIMARY KEY (project, key));
+CREATE TABLE forms (
+  project INTEGER NOT NULL REFERENCES projects(id),
+  form_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  hash BLOB NOT NULL,
+  body TEXT NOT NULL,
+  published INTEGER NOT NULL,
+  PRIMARY KEY (project, form_id, version));
+CREATE TABLE tokens (
+  id BLOB PRIMARY KEY,
+  secret BLOB NOT NULL,
+  project INTEGER NOT NULL REFERENCES projects(id),
+  role TEXT NOT NULL,
+  expires INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  used_by BLOB,
+  used_at INTEGER);
+CREATE TABLE devices (
+  id BLOB PRIMARY KEY,
+  project INTEGER NOT NULL REFERENCES projects(id),
+  role TEXT NOT NULL,
+  signing_key BLOB NOT NULL,
+  transport_key BLOB NOT NULL UNIQUE,
+  enrolled INTEGER NOT NULL,
+  revoked INTEGER);
+-- One row per device chain held: its point (seq, hash) and key.
+CREATE TABLE chains (
+  project INTEGER NOT NULL REFERENCES projects(id),
+  device BLOB NOT NULL,
+  key BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  equivocated INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (project, device)) WITHOUT ROWID;
+CREATE TABLE changesets (
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  record BLOB NOT NULL,
+  hlc INTEGER NOT NULL,
+  far_future INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (project, device, seq)) WITHOUT ROWID;
+CREATE TABLE heads (
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  PRIMARY KEY (project, device, seq)) WITHOUT ROWID;
+CREATE TABLE grants (
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (project, device, body)) WITHOUT ROWID;
+-- Changesets that conflict with a chain: kept, never merged.
+CREATE TABLE evidence (
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  fork_seq INTEGER NOT NULL,
+  held_hash BLOB NOT NULL,
+  head_seq INTEGER NOT NULL,
+  head_hash BLOB NOT NULL,
+  head_signature BLOB NOT NULL,
+  received INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (project, device, seq, hash)) WITHOUT ROWID;
+-- Metadata-only merge state of each record (merge/record_state.hpp) and its digest.
+CREATE TABLE records (
+  project INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  state BLOB NOT NULL,
+  digest BLOB NOT NULL,
+  PRIMARY KEY (project, record)) WITHOUT ROWID;
+)sql"};
+
+}  // namespace canvass::server

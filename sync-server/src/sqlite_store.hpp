@@ -1,0 +1,75 @@
+// The SQLite ServerStore: internal to the server library.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "server_store.hpp"
+#include "store/sqlite.hpp"
+#include "sync/replica.hpp"
+
+namespace canvass::server {
+
+// The changesets of one project in the server database.
+class SqliteReplica final : public sync::Replica {
+public:
+    SqliteReplica(store::Database& db, std::int64_t project) : db_(db), project_(project) {}
+
+    Result<merge::VersionVector> chains() override;
+    Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device) override;
+    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& device, std::uint64_t seq) override;
+    Result<std::vector<sync::Bytes>> changesets(const merge::DeviceId& device, std::uint64_t first,
+                                                std::uint64_t last) override;
+    Result<std::optional<sync::KeyedHead>> cover_head(const merge::DeviceId& device, std::uint64_t first,
+                                                      std::uint64_t last) override;
+    Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& device) override;
+    Result<void> store(const sync::VerifiedBatch& batch) override;
+    Result<void> acknowledged(const merge::DeviceId&, std::uint64_t) override { return {}; }
+
+private:
+    Result<void> store_run(const sync::VerifiedRun& run, std::int64_t now);
+    Result<void> store_evidence(const sync::Evidence& e, std::int64_t now);
+    Result<void> merge_metadata(const merge::Changeset& cs);
+    Result<store::Statement*> cached(const char* sql);
+
+    store::Database& db_;
+    std::int64_t project_;
+    std::map<const char*, store::Statement> statements_;  // keyed by the literal's address
+};
+
+class SqliteStore final : public ServerStore {
+public:
+    explicit SqliteStore(store::Database db) : db_(std::move(db)) {}
+
+    Result<std::optional<sync::DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) override;
+    Result<std::optional<sync::DeviceRecord>> device(const merge::DeviceId& id) override;
+    Result<std::optional<sync::TokenRecord>> token(const sync::TokenId& id) override;
+    Result<void> enroll_device(const sync::TokenId& token, const sync::DeviceRecord& device) override;
+    Result<sync::ProjectInfo> project(const std::string& name) override;
+    Result<std::optional<std::string>> form_body(const std::string& project, const std::string& id,
+                                                 const std::string& version) override;
+    Result<sync::Replica*> replica(const std::string& project) override;
+
+    Result<void> create_project(const std::string& name, const std::vector<crypto::DhPublicKey>& recipients,
+                                std::uint64_t now_unix) override;
+    Result<std::vector<std::string>> project_names() override;
+    Result<sync::FormRef> publish_form(const std::string& project, const std::string& form_id,
+                                       const std::string& version, const std::string& body,
+                                       std::uint64_t now_unix) override;
+    Result<void> create_token(const sync::TokenRecord& token, std::uint64_t now_unix) override;
+    Result<std::vector<sync::DeviceRecord>> devices() override;
+    Result<void> revoke(const merge::DeviceId& device, std::uint64_t now_unix) override;
+    Result<ProjectStats> stats(const std::string& project, std::uint64_t now_unix) override;
+    Result<std::string> integrity_check() override { return db_.integrity_check(); }
+    Result<std::optional<std::string>> setting(const std::string& name) override;
+    Result<void> set_setting(const std::string& name, const std::string& value) override;
+
+private:
+    Result<std::int64_t> project_id(const std::string& name);
+    Result<std::vector<sync::DeviceRecord>> query_devices(const char* where, std::span<const std::uint8_t> key);
+
+    store::Database db_;
+    std::map<std::int64_t, std::unique_ptr<SqliteReplica>> replicas_;
+};
+
+}  // namespace canvass::server
