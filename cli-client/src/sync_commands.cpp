@@ -1,10 +1,13 @@
 // canvass enroll TOKEN and canvass sync: the device side of the sync protocol over TCP.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+
 #include "app.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
 #include "net/tcp_transport.hpp"
+#include "sync/bundle.hpp"
 #include "sync/client.hpp"
 #include "sync/device_replica.hpp"
 #include "sync/token.hpp"
@@ -90,6 +93,44 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         }
         ctx.out << "bytes on the wire: " << report->bytes_sent << " sent, " << report->bytes_received
                 << " received\n";
+    });
+
+    auto* bundle = app.add_subcommand("bundle", "carry changesets in a file where there is no network");
+    bundle->require_subcommand(1);
+    auto out_path = std::make_shared<std::string>();
+    auto* bexport = bundle->add_subcommand("export", "write every chain this device holds to a file");
+    bexport->add_option("--out", *out_path, "bundle file to write")->required();
+    bexport->callback([dev, out_path, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        sync::DeviceReplica replica(*store);
+        auto report = sync::write_bundle(replica, *out_path);
+        if (!report) return fail(ctx, report.error());
+        ctx.out << "wrote " << plural(report->changesets, "changeset") << " of "
+                << plural(report->devices, "device") << " to " << *out_path << "\n";
+    });
+    auto in_path = std::make_shared<std::string>();
+    auto* bimport = bundle->add_subcommand(
+        "import", "verify and keep the chains of a bundle (they sync on to the server from here)");
+    bimport->add_option("FILE", *in_path, "bundle file to read")->required();
+    bimport->callback([dev, in_path, &ctx] {
+        auto store = open_device(*dev, ctx);
+        if (!store) return;
+        auto project = store->project();
+        if (!project) return fail(ctx, project.error());
+        std::string name = *project ? (*project)->project : std::string(store::kUnenrolledProject);
+        sync::DeviceReplica replica(*store);
+        auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count());
+        auto report = sync::read_bundle(replica, *in_path, name, now);
+        if (!report) return fail(ctx, *in_path + ": " + report.error().message);
+        ctx.out << "kept " << plural(report->changesets, "new changeset") << " of "
+                << plural(report->devices, "device") << " from " << *in_path << "\n";
+        if (report->evidence) {
+            ctx.out << "WARNING: " << plural(report->evidence, "changeset")
+                    << " forked a device's chain and were kept as evidence\n";
+        }
     });
 }
 

@@ -186,9 +186,7 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     h.seq = seq + 1;
     h.prev = head_hash;
     h.hlc = hlc.tick();
-    // Records saved before enrollment carry "local": the server files them under the
-    // device's project (docs/decisions.md).
-    h.project = config.value_or("local");
+    h.project = config.value_or(std::string(kUnenrolledProject));
     h.form_id = form.settings().form_id;
     h.form_version = form.settings().version;
     h.record = state.id();

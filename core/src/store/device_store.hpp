@@ -33,6 +33,10 @@
 
 namespace canvass::store {
 
+// The project named by changesets saved before the device enrolled in one. The server files
+// them under the device's project (docs/decisions.md).
+inline constexpr std::string_view kUnenrolledProject = "local";
+
 struct FormInfo {
     std::string form_id;
     std::string version;

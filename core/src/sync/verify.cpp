@@ -1,5 +1,7 @@
 #include "sync/verify.hpp"
 
+#include "store/device_store.hpp"
+
 #include <set>
 
 #include "merge/hlc.hpp"
@@ -26,7 +28,8 @@ Result<std::vector<IncomingChangeset>> check_run(const ChainRun& run, const Veri
         const auto& h = decoded->header;
         std::string where = "changeset " + std::to_string(h.seq);
         if (h.device != run.device) return refuse(run.device, where + " belongs to another device");
-        if (h.project != ctx.project)
+        // Changesets saved before their device enrolled name no project yet.
+        if (h.project != ctx.project && h.project != store::kUnenrolledProject)
             return refuse(run.device, where + " belongs to project \"" + h.project + "\", not \"" +
                                           ctx.project + "\"");
         if (!out.empty()) {
