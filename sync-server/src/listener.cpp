@@ -256,6 +256,8 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
             socket.close(ec);
             continue;
         }
+        // Acks are small and latency-bound: Nagle's algorithm would hold each one back.
+        socket.set_option(tcp::no_delay(true), ec);
         auto connection = std::make_shared<Connection>(std::move(socket), shared, id);
         shared.live.insert(connection);
         connection->start();

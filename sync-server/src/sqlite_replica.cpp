@@ -1,7 +1,5 @@
 #include <chrono>
 
-#include "merge/digest.hpp"
-#include "merge/record_state.hpp"
 #include "sqlite_store.hpp"
 
 namespace canvass::server {
@@ -140,7 +138,7 @@ Result<void> SqliteReplica::store_run(const sync::VerifiedRun& run, std::int64_t
         insert->bind(1, project_).bind(2, run.device).bind(3, h.seq).bind(4, in.hash).bind(5, h.record)
             .bind(6, h.hlc).bind(7, in.far_future ? 1 : 0).bind(8, now).bind(9, in.encoded);
         CANVASS_TRY_VOID(insert->run());
-        CANVASS_TRY_VOID(merge_metadata(in.changeset));
+        CANVASS_TRY_VOID(mark_dirty(h.record));
         held = h.seq;
         point = merge::ChainPoint{h.seq, in.hash};
     }
@@ -169,29 +167,13 @@ Result<void> SqliteReplica::store_run(const sync::VerifiedRun& run, std::int64_t
     return {};
 }
 
-// The metadata-only merge: the server cannot read a value, but it keeps each record's merge
-// state so that its state digest can be compared with a coordinator's.
-Result<void> SqliteReplica::merge_metadata(const merge::Changeset& cs) {
-    const auto& record = cs.header.record;
-    CANVASS_TRY(auto* load, cached("SELECT state FROM records WHERE project = ?1 AND record = ?2"));
-    std::optional<merge::RecordState> state;
-    {
-        Done done{load};
-        load->bind(1, project_).bind(2, record);
-        CANVASS_TRY(bool row, load->step());
-        if (row) {
-            CANVASS_TRY(auto s, merge::RecordState::deserialize(load->blob(0)));
-            state.emplace(std::move(s));
-        }
-    }
-    if (!state) state.emplace(record);
-    CANVASS_TRY_VOID(state->apply(cs.header));
-    CANVASS_TRY(auto* save, cached("INSERT INTO records (project, record, state, digest) VALUES (?1, ?2, ?3, ?4) "
-                                   "ON CONFLICT (project, record) DO UPDATE SET state = excluded.state, "
-                                   "digest = excluded.digest"));
-    Done done{save};
-    save->bind(1, project_).bind(2, record).bind(3, state->serialize()).bind(4, merge::record_digest(*state));
-    return save->run();
+// The record's merge state is brought up to date when a digest is asked for (stats), not
+// here: a push then costs one small row per record instead of a merge and a state rewrite.
+Result<void> SqliteReplica::mark_dirty(const merge::RecordId& record) {
+    CANVASS_TRY(auto* st, cached("INSERT OR IGNORE INTO dirty_records (project, record) VALUES (?1, ?2)"));
+    Done done{st};
+    st->bind(1, project_).bind(2, record);
+    return st->run();
 }
 
 Result<void> SqliteReplica::store_evidence(const sync::Evidence& e, std::int64_t now) {

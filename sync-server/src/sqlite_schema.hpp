@@ -61,6 +61,7 @@ CREATE TABLE changesets (
   received INTEGER NOT NULL,
   body BLOB NOT NULL,
   PRIMARY KEY (project, device, seq)) WITHOUT ROWID;
+CREATE INDEX changesets_by_record ON changesets (project, record);
 CREATE TABLE heads (
   project INTEGER NOT NULL,
   device BLOB NOT NULL,
@@ -87,7 +88,12 @@ CREATE TABLE evidence (
   received INTEGER NOT NULL,
   body BLOB NOT NULL,
   PRIMARY KEY (project, device, seq, hash)) WITHOUT ROWID;
--- Metadata-only merge state of each record (merge/record_state.hpp) and its digest.
+-- Metadata-only merge state of each record (merge/record_state.hpp) and its digest,
+-- brought up to date for the records listed in dirty_records when a digest is asked for.
+CREATE TABLE dirty_records (
+  project INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (project, record)) WITHOUT ROWID;
 CREATE TABLE records (
   project INTEGER NOT NULL,
   record BLOB NOT NULL,

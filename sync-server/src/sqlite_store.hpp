@@ -29,7 +29,7 @@ public:
 private:
     Result<void> store_run(const sync::VerifiedRun& run, std::int64_t now);
     Result<void> store_evidence(const sync::Evidence& e, std::int64_t now);
-    Result<void> merge_metadata(const merge::Changeset& cs);
+    Result<void> mark_dirty(const merge::RecordId& record);
     Result<store::Statement*> cached(const char* sql);
 
     store::Database& db_;
@@ -66,6 +66,11 @@ public:
 
 private:
     Result<std::int64_t> project_id(const std::string& name);
+    struct RecordStatements {
+        Result<store::Statement> load, changesets, save;
+    };
+    Result<void> refresh_record_states(std::int64_t project);
+    Result<void> refresh_record(RecordStatements& st, std::int64_t project, const merge::RecordId& record);
     Result<std::vector<sync::DeviceRecord>> query_devices(const char* where, std::span<const std::uint8_t> key);
 
     store::Database db_;
