@@ -8,16 +8,16 @@ namespace canvass::store {
 
 Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::current_epoch() {
     const auto now = clock->now_ms();
-    CANVASS_TRY(auto st, db.prepare("SELECT id, created, key FROM epochs ORDER BY ord DESC LIMIT 1"));
-    CANVASS_TRY(bool row, st.step());
+    CANVASS_TRY(auto st, db.cached("SELECT id, created, key FROM epochs ORDER BY ord DESC LIMIT 1"));
+    CANVASS_TRY(bool row, st->step());
     if (row) {
-        auto created = static_cast<std::uint64_t>(st.int64(1));
+        auto created = static_cast<std::uint64_t>(st->int64(1));
         // A clock set back must not keep one key forever either: age counts both ways.
         auto age = now > created ? now - created : created - now;
         if (age < kEpochLifetimeMs) {
             EpochId id{};
-            st.blob_into(0, id);
-            CANVASS_TRY(auto key, sealer.open(Purpose::epoch_key, id, st.blob(2), "an epoch key"));
+            st->blob_into(0, id);
+            CANVASS_TRY(auto key, sealer.open(Purpose::epoch_key, id, st->blob(2), "an epoch key"));
             crypto::SecretBytes secret(key);
             crypto::wipe(key);
             return std::pair{id, std::move(secret)};
@@ -25,8 +25,8 @@ Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::current_epoch
     }
     EpochId id = crypto::random_array<16>();
     auto key = crypto::SecretBytes::random(32);
-    CANVASS_TRY(auto ins, db.prepare("INSERT INTO epochs(id, created, key) VALUES(?, ?, ?)"));
-    CANVASS_TRY_VOID(ins.bind(1, id).bind(2, now).bind(3, sealer.seal(Purpose::epoch_key, id, key.span())).run());
+    CANVASS_TRY(auto ins, db.cached("INSERT INTO epochs(id, created, key) VALUES(?, ?, ?)"));
+    CANVASS_TRY_VOID(ins->bind(1, id).bind(2, now).bind(3, sealer.seal(Purpose::epoch_key, id, key.span())).run());
     CANVASS_TRY(auto raw, get_meta("project"));
     if (raw) {
         auto j = nlohmann::json::parse(raw->begin(), raw->end(), nullptr, false);
@@ -70,14 +70,14 @@ Result<void> DeviceStore::Impl::store_grant(const EpochGrant& g) {
 }
 
 Result<std::optional<merge::ChainPoint>> DeviceStore::Impl::chain_point(const merge::DeviceId& device) {
-    CANVASS_TRY(auto st, db.prepare(
+    CANVASS_TRY(auto st, db.cached(
         "SELECT seq, hash FROM changesets WHERE device = ? ORDER BY seq DESC LIMIT 1"));
-    st.bind(1, device);
-    CANVASS_TRY(bool row, st.step());
+    st->bind(1, device);
+    CANVASS_TRY(bool row, st->step());
     if (!row) return std::optional<merge::ChainPoint>();
     merge::ChainPoint p;
-    p.seq = static_cast<std::uint64_t>(st.int64(0));
-    st.blob_into(1, p.hash);
+    p.seq = static_cast<std::uint64_t>(st->int64(0));
+    st->blob_into(1, p.hash);
     return std::optional<merge::ChainPoint>(p);
 }
 

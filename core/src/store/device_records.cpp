@@ -61,21 +61,21 @@ bool inside_any(const std::string& path, const std::set<std::string>& prefixes) 
 }  // namespace
 
 Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
-    CANVASS_TRY(auto st, db.prepare("SELECT form_id, finalized, state, draft FROM records WHERE id = ?"));
-    st.bind(1, id);
-    CANVASS_TRY(bool row, st.step());
+    CANVASS_TRY(auto st, db.cached("SELECT form_id, finalized, state, draft FROM records WHERE id = ?"));
+    st->bind(1, id);
+    CANVASS_TRY(bool row, st->step());
     if (!row) return record_not_found(id);
     LoadedRecord r;
-    r.form_id = st.text(0);
-    r.finalized = st.int64(1) != 0;
+    r.form_id = st->text(0);
+    r.finalized = st->int64(1) != 0;
     auto key = record_row_key(id);
-    if (!st.is_null(2)) {
-        CANVASS_TRY(auto bytes, sealer.open(Purpose::record, as_bytes(key), st.blob(2), "a record"));
+    if (!st->is_null(2)) {
+        CANVASS_TRY(auto bytes, sealer.open(Purpose::record, as_bytes(key), st->blob(2), "a record"));
         CANVASS_TRY(auto state, merge::RecordState::deserialize(bytes));
         r.state = std::move(state);
     }
-    if (!st.is_null(3)) {
-        CANVASS_TRY(auto text, sealer.open_text(Purpose::draft, key, st.blob(3), "a draft"));
+    if (!st->is_null(3)) {
+        CANVASS_TRY(auto text, sealer.open_text(Purpose::draft, key, st->blob(3), "a draft"));
         auto j = json::parse(text, nullptr, false);
         if (j.is_discarded()) return unexpected(Domain::store, errc::corrupt, "a draft is damaged");
         r.draft = std::move(j);
@@ -87,21 +87,21 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
                                              const std::optional<merge::RecordState>& state,
                                              const std::optional<json>& draft) {
     auto key = record_row_key(id);
-    CANVASS_TRY(auto st, db.prepare(
+    CANVASS_TRY(auto st, db.cached(
         "INSERT OR REPLACE INTO records(id, form_id, finalized, deleted, conflicts, updated, "
         "digest, state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    st.bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
+    st->bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
     if (state) {
         auto view = merge::make_view(*state);
-        st.bind(4, view.deleted() ? 1 : 0).bind(5, static_cast<std::int64_t>(conflict_count(view)));
-        st.bind(7, merge::record_digest(*state));
-        st.bind(8, sealer.seal(Purpose::record, as_bytes(key), state->serialize()));
+        st->bind(4, view.deleted() ? 1 : 0).bind(5, static_cast<std::int64_t>(conflict_count(view)));
+        st->bind(7, merge::record_digest(*state));
+        st->bind(8, sealer.seal(Purpose::record, as_bytes(key), state->serialize()));
     } else {
-        st.bind(4, 0).bind(5, 0).bind_null(7).bind_null(8);
+        st->bind(4, 0).bind(5, 0).bind_null(7).bind_null(8);
     }
-    if (draft) st.bind(9, sealer.seal(Purpose::draft, key, draft->dump()));
-    else st.bind_null(9);
-    return st.run();
+    if (draft) st->bind(9, sealer.seal(Purpose::draft, key, draft->dump()));
+    else st->bind_null(9);
+    return st->run();
 }
 
 Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& answers, bool final,
@@ -202,9 +202,9 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     auto hash = crypto::blake2b_256(bytes);
     CANVASS_TRY(auto applied, state.apply(h, std::move(values)));
     (void)applied;
-    CANVASS_TRY(auto ins, db.prepare(
+    CANVASS_TRY(auto ins, db.cached(
         "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
-    CANVASS_TRY_VOID(ins.bind(1, h.device).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
+    CANVASS_TRY_VOID(ins->bind(1, h.device).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
     CANVASS_TRY_VOID(put_meta("hlc", std::to_string(hlc.last())));
     seq = h.seq;
     head_hash = hash;

@@ -167,16 +167,16 @@ Result<DeviceStore> DeviceStore::open(const std::string& home, Unlock unlock, St
 }
 
 Result<std::optional<std::vector<std::uint8_t>>> DeviceStore::Impl::get_meta(std::string_view key) {
-    CANVASS_TRY(auto st, db.prepare("SELECT value FROM meta WHERE key = ?"));
-    st.bind(1, key);
-    CANVASS_TRY(bool row, st.step());
+    CANVASS_TRY(auto st, db.cached("SELECT value FROM meta WHERE key = ?"));
+    st->bind(1, key);
+    CANVASS_TRY(bool row, st->step());
     if (!row) return std::optional<std::vector<std::uint8_t>>();
-    return std::optional<std::vector<std::uint8_t>>(st.blob(0));
+    return std::optional<std::vector<std::uint8_t>>(st->blob(0));
 }
 
 Result<void> DeviceStore::Impl::put_meta(std::string_view key, std::span<const std::uint8_t> value) {
-    CANVASS_TRY(auto st, db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
-    return st.bind(1, key).bind(2, value).run();
+    CANVASS_TRY(auto st, db.cached("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
+    return st->bind(1, key).bind(2, value).run();
 }
 
 Result<void> DeviceStore::Impl::put_meta(std::string_view key, std::string_view text) {

@@ -36,16 +36,33 @@ Result<Database> Database::open(const std::string& path, bool create) {
     return d;
 }
 
-Database::Database(Database&& o) noexcept : db_(std::exchange(o.db_, nullptr)) {}
+Database::Database(sqlite3* db)
+    : db_(db), cache_(std::make_unique<std::map<std::string, Statement, std::less<>>>()) {}
+Database::Database(Database&& o) noexcept
+    : db_(std::exchange(o.db_, nullptr)), cache_(std::move(o.cache_)) {}
 Database& Database::operator=(Database&& o) noexcept {
     if (this != &o) {
+        if (cache_) cache_->clear();
         if (db_) sqlite3_close_v2(db_);
         db_ = std::exchange(o.db_, nullptr);
+        cache_ = std::move(o.cache_);
     }
     return *this;
 }
 Database::~Database() {
+    if (cache_) cache_->clear();  // finalize statements before closing
     if (db_) sqlite3_close_v2(db_);
+}
+
+Result<Database::Cached> Database::cached(std::string_view sql) {
+    auto it = cache_->find(sql);
+    if (it == cache_->end()) {
+        CANVASS_TRY(auto st, prepare(sql));
+        it = cache_->emplace(std::string(sql), std::move(st)).first;
+    }
+    it->second.reset();
+    it->second.bind_failed_ = false;
+    return Cached(&it->second);
 }
 
 Result<void> Database::exec(std::string_view sql) {

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "canvass/result.hpp"
@@ -33,6 +35,11 @@ public:
     // Runs one or more statements without results.
     Result<void> exec(std::string_view sql);
     Result<Statement> prepare(std::string_view sql);
+    // A statement prepared once per connection and reused for statements run on every save.
+    // The handle resets it when it goes out of scope, so no read stays open. Not reentrant:
+    // one handle per SQL text at a time.
+    class Cached;
+    Result<Cached> cached(std::string_view sql);
     std::int64_t last_insert_rowid() const;
     int changes() const;
     // Applies migrations[i] for every i >= PRAGMA user_version, each in its own transaction,
@@ -43,8 +50,10 @@ public:
     sqlite3* handle() const { return db_; }
 
 private:
-    explicit Database(sqlite3* db) : db_(db) {}
+    explicit Database(sqlite3* db);
     sqlite3* db_ = nullptr;
+    // Declared after db_ so the statements are finalized before the connection closes.
+    std::unique_ptr<std::map<std::string, Statement, std::less<>>> cache_;
 };
 
 // A prepared statement; parameters are 1-based as in SQLite, columns 0-based.
@@ -97,6 +106,21 @@ private:
     sqlite3* db_ = nullptr;
     Error error_;  // a bind error, reported by the next step()
     bool bind_failed_ = false;
+};
+
+class Database::Cached {
+public:
+    explicit Cached(Statement* s) : s_(s) {}
+    Cached(Cached&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+    Cached& operator=(Cached&&) = delete;
+    ~Cached() {
+        if (s_) s_->reset();
+    }
+    Statement* operator->() const { return s_; }
+    Statement& operator*() const { return *s_; }
+
+private:
+    Statement* s_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.

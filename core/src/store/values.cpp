@@ -16,9 +16,13 @@ constexpr std::string_view kValueKeyContext = "cnvsval1";
 std::vector<std::uint8_t> encrypt_values(const crypto::SecretBytes& epoch_key,
                                          const merge::ChangesetHeader& header,
                                          const std::vector<std::optional<std::string>>& values) {
-    json plain = json::array();
-    for (const auto& v : values) plain.push_back(v ? json::parse(*v) : json());
-    auto text = plain.dump();
+    // The values are JSON texts already: join them into the array without reparsing.
+    std::string text = "[";
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (i) text += ',';
+        text += values[i] ? *values[i] : "null";
+    }
+    text += ']';
     auto key = crypto::derive_subkey(epoch_key, header.seq, kValueKeyContext);
     auto ct = crypto::xchacha_encrypt(
         key, header.nonce, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()},
