@@ -1,0 +1,78 @@
+#include "store/record_json.hpp"
+
+#include <ctime>
+#include <iomanip>
+#include <sstream>
+
+#include "crypto/hash.hpp"
+
+namespace canvass::store {
+
+using nlohmann::json;
+
+std::string time_text(std::uint64_t ms) {
+    if (ms == 0) return "-";
+    std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::ostringstream out;
+    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
+    return out.str();
+}
+
+std::string status_text(const RecordSummary& s) {
+    if (s.deleted) return "deleted";
+    if (s.status == RecordStatus::draft) return "draft";
+    return s.pending_edit ? "finalized, edit pending" : "finalized";
+}
+
+json summary_json(const RecordSummary& s) {
+    return json{{"id", merge::format_uuid(s.id)},   {"form", s.form_id},
+                {"status", status_text(s)},          {"conflicts", s.conflicts},
+                {"updated", time_text(s.updated_ms)}};
+}
+
+namespace {
+
+json conflicts_json(const merge::RecordView& view) {
+    json out = json::array();
+    for (const auto& f : view.fields) {
+        if (f.deleted || !f.conflict()) continue;
+        json candidates = json::array();
+        for (const auto& c : f.candidates) {
+            candidates.push_back({{"value", c.value ? json::parse(*c.value, nullptr, false) : json()},
+                                  {"device", crypto::to_hex(c.op.device)},
+                                  {"time", time_text(merge::hlc_ms(c.hlc))}});
+        }
+        out.push_back({{"path", f.path}, {"kind", "value"}, {"candidates", candidates}});
+    }
+    if (view.status.conflict) out.push_back({{"path", ""}, {"kind", "delete"}});
+    for (const auto& r : view.repeats) {
+        for (const auto& i : r.instances) {
+            if (i.status.conflict) out.push_back({{"path", i.path}, {"kind", "delete"}});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+json record_json(const RecordSnapshot& snap) {
+    json out = summary_json(snap.summary);
+    out["form_version"] = snap.form_version;
+    out["readable"] = snap.readable;
+    out["answers"] = snap.readable ? snap.answers : json();
+    out["conflicts"] = snap.view ? conflicts_json(*snap.view) : json::array();
+    return out;
+}
+
+json forms_json(const std::vector<FormInfo>& forms) {
+    json out = json::array();
+    for (const auto& f : forms) {
+        out.push_back({{"form_id", f.form_id}, {"version", f.version}, {"title", f.title},
+                       {"questions", f.questions}, {"languages", f.languages}});
+    }
+    return out;
+}
+
+}  // namespace canvass::store

@@ -1,0 +1,21 @@
+// Records as JSON, the one rendering shared by `canvass records/show --json` and the C ABI.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "store/device_store.hpp"
+
+namespace canvass::store {
+
+std::string status_text(const RecordSummary& s);  // "draft", "finalized", "deleted"...
+std::string time_text(std::uint64_t ms);          // ISO 8601 UTC, "-" for 0
+
+// {id, form, status, conflicts, updated}
+nlohmann::json summary_json(const RecordSummary& s);
+// summary_json plus form_version, readable, answers (null when not readable) and conflicts:
+// [{path, candidates: [{value, device, time}]}] including delete conflicts (path "" or an
+// instance path, with the kind "delete").
+nlohmann::json record_json(const RecordSnapshot& snapshot);
+nlohmann::json forms_json(const std::vector<FormInfo>& forms);
+
+}  // namespace canvass::store
