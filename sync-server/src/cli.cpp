@@ -23,9 +23,9 @@ void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
         ->capture_default_str();
     run.add_option("--max-sessions", o.max_sessions, "connections served at once")->capture_default_str();
     run.add_option("--batch-changesets", o.session.limits.batch_changesets, "changesets per batch")
-        ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+        ->capture_default_str()->check(CLI::Range(1, 1024));
     run.add_option("--batch-bytes", o.session.limits.batch_bytes, "bytes of changesets per batch")
-        ->capture_default_str()->check(CLI::Range(1024, 1 << 26));
+        ->capture_default_str()->check(CLI::Range(1024, 4 << 20));
     run.add_option("--window", o.session.limits.window, "batches in flight before an acknowledgement")
         ->capture_default_str()->check(CLI::Range(1, 64));
 }

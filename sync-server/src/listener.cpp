@@ -138,7 +138,8 @@ private:
             }
         } catch (const boost::system::system_error& e) {
             if (!stopped_ && !logic_.closed())
-                log(logic_.who() + " outcome=disconnected detail=\"" + e.code().message() + "\"");
+                log(logic_.who() + (closing_ ? " outcome=interrupted detail=\"the server is stopping\""
+                                             : " outcome=disconnected detail=\"" + e.code().message() + "\""));
         }
         reader_done_ = true;
         if (!closing_ || writer_done_) stop();
@@ -200,8 +201,10 @@ private:
         while (!stopped_) {
             auto deadline = std::min(read_deadline_, write_deadline_);
             if (deadline <= Clock::now()) {
-                log(logic_.who() + " outcome=timeout detail=\"" +
-                    (logic_.handshaking() ? "handshake not completed in time" : "no data from the client in time") + "\"");
+                if (!closing_)  // a session that already ended has logged its outcome
+                    log(logic_.who() + " outcome=timeout detail=\"" +
+                        (logic_.handshaking() ? "handshake not completed in time" : "no data from the client in time") +
+                        "\"");
                 stop();
                 co_return;
             }
