@@ -40,5 +40,6 @@ int run(const std::vector<std::string>& args, Context& ctx);
 void add_form_commands(CLI::App& app, Context& ctx);
 void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
+void add_export_commands(CLI::App& app, Context& ctx);  // keys, export, conflicts, resolve
 
 }  // namespace canvass::cli

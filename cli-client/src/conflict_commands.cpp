@@ -1,0 +1,219 @@
+// `canvass conflicts [--form F] [--key FILE] [--json]` lists open conflicts with every
+// candidate; `canvass resolve RECORD PATH --value V` settles one with a coordinator edit
+// that supersedes every candidate and syncs like any other (DESIGN.md section 5).
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "app.hpp"
+#include "coordinator_commands.hpp"
+#include "coordinator_session.hpp"
+#include "crypto/hash.hpp"
+#include "export/cells.hpp"
+#include "export/conflicts.hpp"
+#include "export/dataset.hpp"
+#include "form/answer_types.hpp"
+#include "form/json_text.hpp"
+#include "merge/path.hpp"
+
+namespace canvass::cli {
+
+using nlohmann::json;
+
+namespace {
+
+// One record's conflicts, however they were obtained.
+struct RecordConflicts {
+    merge::RecordId id{};
+    std::string form_id;
+    std::vector<exporting::Conflict> conflicts;
+};
+
+struct ListArgs {
+    std::string form;
+    KeyOptions key;
+    bool json = false;
+};
+
+// Without the key: the store's own view, where only this device's values are readable.
+Result<std::vector<RecordConflicts>> sealed_conflicts(store::DeviceStore& store, const std::string& form) {
+    CANVASS_TRY(auto list, store.records(form));
+    std::vector<RecordConflicts> out;
+    for (const auto& s : list) {
+        if (s.conflicts == 0 || s.deleted) continue;
+        CANVASS_TRY(auto snap, store.record(s.id));
+        if (!snap.view) continue;
+        out.push_back({s.id, s.form_id, exporting::conflicts_of(*snap.view, nullptr)});
+    }
+    return out;
+}
+
+Result<std::vector<RecordConflicts>> decrypted_conflicts(store::DeviceStore& store,
+                                                         const crypto::DhKeyPair& key,
+                                                         const std::string& form, Context& ctx) {
+    CANVASS_TRY(auto data, exporting::load_dataset(store, key, form));
+    for (const auto& line : exporting::describe(data.report)) ctx.err << "canvass: warning: " << line << "\n";
+    std::vector<RecordConflicts> out;
+    for (const auto& r : data.records) {
+        if (r.view.deleted() || !r.view.has_conflicts()) continue;
+        out.push_back({r.view.id, r.view.meta.form_id, exporting::conflicts_of(r.view, &r.state)});
+    }
+    return out;
+}
+
+json candidate_json(const exporting::ConflictCandidate& c, const char* unreadable) {
+    json value;
+    if (c.readable && c.value) value = json::parse(*c.value, nullptr, false);
+    if (value.is_discarded()) value = nullptr;
+    static const char* kinds[] = {"value", "deleted", "kept", "edited"};
+    json out{{"kind", kinds[static_cast<int>(c.kind)]},
+             {"value", value},
+             {"text", exporting::candidate_text(c, unreadable)},
+             {"readable", c.readable},
+             {"device", crypto::to_hex(c.device)},
+             {"time", exporting::iso_time(c.hlc)},
+             {"shown", c.shown}};
+    if (c.kind == exporting::CandidateKind::edited) out["path"] = c.edited_path;
+    return out;
+}
+
+void print_json(Context& ctx, const std::vector<RecordConflicts>& all, const char* unreadable) {
+    json out = json::array();
+    for (const auto& r : all) {
+        for (const auto& c : r.conflicts) {
+            json candidates = json::array();
+            for (const auto& cand : c.candidates) candidates.push_back(candidate_json(cand, unreadable));
+            out.push_back({{"record", merge::format_uuid(r.id)},
+                           {"form", r.form_id},
+                           {"path", c.path},
+                           {"conflict", c.delete_conflict ? "delete" : "value"},
+                           {"candidates", candidates}});
+        }
+    }
+    ctx.out << out.dump(2) << "\n";
+}
+
+void print_text(Context& ctx, const std::vector<RecordConflicts>& all, const char* unreadable) {
+    if (all.empty()) {
+        ctx.out << "no open conflicts\n";
+        return;
+    }
+    for (const auto& r : all) {
+        ctx.out << "record " << merge::format_uuid(r.id) << "  form " << r.form_id << "\n";
+        for (const auto& c : r.conflicts) {
+            if (c.delete_conflict) {
+                ctx.out << "  " << (c.path.empty() ? "the record" : c.path)
+                        << ": deleted on one device, kept or edited on another\n";
+            } else {
+                ctx.out << "  " << c.path << ": " << c.candidates.size() << " candidates\n";
+            }
+            for (const auto& cand : c.candidates) {
+                ctx.out << "    " << (cand.shown ? "* " : "  ") << exporting::candidate_text(cand, unreadable)
+                        << "  by device " << crypto::to_hex(cand.device).substr(0, 8) << " at "
+                        << exporting::iso_time(cand.hlc) << "\n";
+            }
+        }
+    }
+    ctx.out << "(* the value shown until resolved) settle one with: canvass resolve RECORD PATH --value VALUE\n";
+}
+
+void add_list(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
+    auto a = std::make_shared<ListArgs>();
+    auto* cmd = app.add_subcommand("conflicts", "list open conflicts with every candidate");
+    cmd->add_option("--form", a->form, "only records of this form");
+    cmd->add_option("--key", a->key.file, "coordinator key file: show every value decrypted");
+    add_key_passphrase_option(cmd, a->key);
+    cmd->add_flag("--json", a->json, "machine-readable output");
+    cmd->callback([a, dev, &ctx] {
+        const auto& d = *dev;
+        auto store = open_device(d, ctx);
+        if (!store) return;
+        Result<std::vector<RecordConflicts>> all = std::vector<RecordConflicts>{};
+        const char* unreadable = "(encrypted)";
+        if (a->key.file.empty()) {
+            all = sealed_conflicts(*store, a->form);
+        } else {
+            auto key = open_coordinator_key(a->key, d, ctx);
+            if (!key) return;
+            all = decrypted_conflicts(*store, *key, a->form, ctx);
+            unreadable = "(not decrypted)";
+        }
+        if (!all) return fail(ctx, all.error());
+        if (a->json) print_json(ctx, *all, unreadable);
+        else print_text(ctx, *all, unreadable);
+    });
+}
+
+struct ResolveArgs {
+    std::string record, path, value;
+};
+
+// V as JSON when it parses, else as a plain string ("Ana" needs no quotes).
+json parse_value(const std::string& text) {
+    auto j = form::parse_json(text);
+    return j ? std::move(j).value() : json(text);
+}
+
+// Refuses a value that is not a well-formed answer to the field in the newest form.
+Result<void> check_answer(store::DeviceStore& store, const std::string& form_id, const std::string& path,
+                          const json& value) {
+    CANVASS_TRY(auto form, store.form(form_id));
+    auto slash = path.rfind('/');
+    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    const auto* row = form->find(name);
+    if (!row || !form::is_question(row->type) || form::is_unanswered(value)) return {};
+    auto problem = form::type_problem(*row, form->choices(row->list_name), value);
+    if (!problem) return {};
+    return unexpected(Domain::form, errc::invalid_argument,
+                      form::short_json(value) + " is not an answer to " + name + ": " + *problem);
+}
+
+void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
+    auto store = open_device(dev, ctx);
+    if (!store) return;
+    auto id = store->find_record(a.record);
+    if (!id) return fail(ctx, id.error());
+    auto snap = store->record(*id);
+    if (!snap) return fail(ctx, snap.error());
+    if (!snap->view) return fail(ctx, "record " + merge::format_uuid(*id) + " is a draft: it has no conflicts");
+    auto conflicts = exporting::conflicts_of(*snap->view, nullptr);
+    auto it = std::find_if(conflicts.begin(), conflicts.end(),
+                           [&](const exporting::Conflict& c) { return c.path == a.path; });
+    if (it == conflicts.end()) {
+        return fail(ctx, "no open conflict at '" + a.path + "' in record " + merge::format_uuid(*id) +
+                             " ('canvass conflicts' lists them; 'canvass edit' changes any answer)");
+    }
+    if (it->delete_conflict) {
+        return fail(ctx, "'" + (a.path.empty() ? std::string("the record") : a.path) +
+                             "' was deleted on one device and kept or edited on another: delete it again "
+                             "('canvass delete') or edit it to keep it");
+    }
+    auto value = parse_value(a.value);
+    auto ok = check_answer(*store, snap->summary.form_id, a.path, value);
+    if (ok) ok = store->resolve(*id, a.path, value);
+    if (!ok) return fail(ctx, ok.error());
+    ctx.out << "resolved " << a.path << " of " << merge::format_uuid(*id) << " to "
+            << form::short_json(value) << ", superseding " << it->candidates.size()
+            << " candidates; the edit syncs like any other\n";
+}
+
+void add_resolve(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
+    auto a = std::make_shared<ResolveArgs>();
+    auto* cmd = app.add_subcommand("resolve", "settle a conflict: the value replaces every candidate");
+    cmd->add_option("RECORD", a->record, "record id (or its first characters)")->required();
+    cmd->add_option("PATH", a->path, "field path as 'canvass conflicts' shows it")->required();
+    cmd->add_option("--value", a->value, "the answer: JSON, or plain text")->required();
+    cmd->callback([a, dev, &ctx] { run_resolve(*a, *dev, ctx); });
+}
+
+}  // namespace
+
+void add_conflict_commands(CLI::App& app, Context& ctx) {
+    auto dev = add_device_options(app, ctx);
+    add_list(app, dev, ctx);
+    add_resolve(app, dev, ctx);
+}
+
+}  // namespace canvass::cli

@@ -1,0 +1,38 @@
+// What the coordinator commands (keys, export, conflicts, resolve) share: the device
+// options of the root command, the coordinator key file and its passphrase.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "app.hpp"
+#include "crypto/box.hpp"
+#include "device_session.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace canvass::cli {
+
+// Where the coordinator key's passphrase comes from, first found wins:
+// --key-passphrase-file, $CANVASS_KEY_PASSPHRASE, --passphrase-file, $CANVASS_PASSPHRASE,
+// the terminal. So one passphrase can serve both the store and the key, and a script can
+// still give two.
+struct KeyOptions {
+    std::string file;                                // --key FILE
+    std::optional<std::string> passphrase_file;      // --key-passphrase-file
+};
+
+// Adds --key-passphrase-file to `cmd`.
+void add_key_passphrase_option(CLI::App* cmd, KeyOptions& options);
+
+Result<std::string> key_passphrase(const KeyOptions& key, const DeviceOptions& device,
+                                   const std::string& prompt, bool confirm);
+
+// Opens the coordinator key file. On failure prints the reason on ctx.err and sets the
+// failure exit code.
+std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
+                                                      const DeviceOptions& device, Context& ctx);
+
+}  // namespace canvass::cli

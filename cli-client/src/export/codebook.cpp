@@ -1,0 +1,118 @@
+// codebook.csv: one row per variable of every table (a field, or a metadata column) with
+// what an analyst needs to read the data without the form: its CSV column(s), its type,
+// its label and choices in every language, the form's logic, and its Stata and SPSS names.
+#include <map>
+
+#include "export/cells.hpp"
+#include "export/csv.hpp"
+#include "export/output_file.hpp"
+#include "export/stat_model.hpp"
+#include "export/writers.hpp"
+
+namespace canvass::cli::exporting {
+
+namespace {
+
+std::string expression(const std::optional<form::Expression>& e) { return e ? e->source() : std::string(); }
+
+std::string type_text(const form::Row& row) {
+    std::string t(form::type_name(row.type));
+    return row.list_name.empty() ? t : t + " " + row.list_name;
+}
+
+std::string choices_in(const form::Form& form, const form::Row& row, const std::string& lang) {
+    const auto* list = form.choices(row.list_name);
+    if (!list) return {};
+    std::string out;
+    for (const auto& c : list->choices) {
+        if (!out.empty()) out += ";";
+        out += c.name + "=" + form::text_in(c.label, lang, form.settings().default_language);
+    }
+    return out;
+}
+
+std::string columns_of(const ExportJob& job, std::size_t table, const form::Row& row) {
+    std::string base = odk_column(job.form, row, job.tables.layouts[table].repeat);
+    if (row.type != form::RowType::geopoint) return base;
+    std::string out;
+    for (const char* part : kGeopointParts) out += (out.empty() ? "" : " ") + base + "-" + part;
+    return out;
+}
+
+// Variable names of each source (field or metadata column) of one table, space-separated.
+std::map<std::string, std::string> names_by_source(const std::vector<StatVariable>& vars) {
+    std::map<std::string, std::string> out;
+    for (const auto& v : vars) {
+        auto& s = out[v.source];
+        s += (s.empty() ? "" : " ") + v.name;
+    }
+    return out;
+}
+
+std::string table_name(const ExportJob& job, std::size_t t) {
+    auto path = table_path(job, t, "csv");
+    return path.substr(path.rfind('/') + 1);
+}
+
+}  // namespace
+
+Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
+    const auto& langs = job.form.languages();
+    std::vector<std::string> header{"table", "name", "column", "type"};
+    for (const auto& l : langs) header.push_back("label::" + l);
+    for (const auto& l : langs) header.push_back("hint::" + l);
+    for (const auto& l : langs) header.push_back("choices::" + l);
+    for (const char* h : {"relevant", "constraint", "required", "calculation", "choice_filter",
+                          "description", "stata", "spss"}) {
+        header.push_back(h);
+    }
+    auto dta = stat_model(job, StatFormat::dta);
+    auto sav = stat_model(job, StatFormat::sav);
+
+    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/codebook.csv"));
+    write_csv_record(file.stream(), header);
+    std::size_t n = 0;
+    auto meta_row = [&](std::size_t t, const MetaColumn& m, const std::map<std::string, std::string>& d,
+                        const std::map<std::string, std::string>& s) {
+        std::vector<std::string> r{table_name(job, t), m.name, m.name, "metadata"};
+        r.resize(4 + 3 * langs.size() + 5);
+        r.push_back(m.description);
+        r.push_back(d.count(m.name) ? d.at(m.name) : "");
+        r.push_back(s.count(m.name) ? s.at(m.name) : "");
+        write_csv_record(file.stream(), r);
+        ++n;
+    };
+    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
+        auto d = names_by_source(dta.tables[t]);
+        auto s = names_by_source(sav.tables[t]);
+        if (t == 0) meta_row(t, submission_date_column(), d, s);
+        for (form::RowId id : job.tables.layouts[t].fields) {
+            const auto& row = job.form.row(id);
+            std::vector<std::string> r{table_name(job, t), row.name, columns_of(job, t, row), type_text(row)};
+            const auto& def = job.form.settings().default_language;
+            for (const auto& l : langs) r.push_back(form::text_in(row.label, l, def));
+            for (const auto& l : langs) r.push_back(form::text_in(row.hint, l, def));
+            for (const auto& l : langs) r.push_back(choices_in(job.form, row, l));
+            for (const auto* e : {&row.relevant, &row.constraint, &row.required, &row.calculation,
+                                  &row.choice_filter}) {
+                r.push_back(expression(*e));
+            }
+            r.push_back({});
+            r.push_back(d[row.name]);
+            r.push_back(s[row.name]);
+            write_csv_record(file.stream(), r);
+            ++n;
+        }
+        if (t == 0) {
+            for (const auto& m : meta_columns()) meta_row(t, m, d, s);
+        } else {
+            meta_row(t, {"PARENT_KEY", "key of the enclosing row (KEY of the main table or of the enclosing repeat's table)", false}, d, s);
+            meta_row(t, {"KEY", "key of this row: the parent's key, the groups, then <repeat>[<position>]", false}, d, s);
+        }
+    }
+    CANVASS_TRY_VOID(file.commit());
+    result.files.push_back({file.path(), n, "variables"});
+    return {};
+}
+
+}  // namespace canvass::cli::exporting

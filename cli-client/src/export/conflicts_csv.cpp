@@ -1,0 +1,72 @@
+// conflicts.csv: one row per candidate of every open conflict of the exported records, so
+// a coordinator can review them in a spreadsheet and settle each with `canvass resolve`.
+#include <map>
+
+#include "crypto/hash.hpp"
+#include "export/cells.hpp"
+#include "export/conflicts.hpp"
+#include "export/csv.hpp"
+#include "export/output_file.hpp"
+#include "export/writers.hpp"
+#include "merge/path.hpp"
+
+namespace canvass::cli::exporting {
+
+namespace {
+
+// (record, instance path) -> the KEY of that instance's row; "" is the record's own row.
+using RowKeys = std::map<std::pair<merge::RecordId, std::string>, std::string>;
+
+RowKeys row_keys(const Tables& tables) {
+    RowKeys out;
+    for (const auto& rows : tables.rows) {
+        for (const auto& r : rows) out[{r.record->view.id, r.instance_path}] = r.key;
+    }
+    return out;
+}
+
+// The KEY of the row holding `path`: its innermost enclosing instance's, else the record's.
+std::string key_for(const RowKeys& keys, const merge::RecordId& record, const std::string& path) {
+    std::string holder;
+    if (!path.empty()) {
+        auto enclosing = merge::enclosing_instances(path);
+        if (!enclosing.empty()) holder = std::string(enclosing.back());
+    }
+    auto it = keys.find({record, holder});
+    return it == keys.end() ? std::string() : it->second;
+}
+
+std::string field_of(const Conflict& c) {
+    if (c.delete_conflict) return {};
+    auto slash = c.path.rfind('/');
+    return slash == std::string::npos ? c.path : c.path.substr(slash + 1);
+}
+
+}  // namespace
+
+Result<void> write_conflicts(const ExportJob& job, ExportResult& result) {
+    auto keys = row_keys(job.tables);
+    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/conflicts.csv"));
+    write_csv_record(file.stream(), {"record", "KEY", "path", "field", "conflict", "candidate", "value",
+                                     "device", "time", "shown"});
+    std::size_t n = 0;
+    for (const auto& r : job.dataset.records) {
+        if (r.view.deleted()) continue;
+        for (const auto& c : conflicts_of(r.view, &r.state)) {
+            for (std::size_t i = 0; i < c.candidates.size(); ++i) {
+                const auto& cand = c.candidates[i];
+                write_csv_record(file.stream(),
+                                 {merge::format_uuid(r.view.id), key_for(keys, r.view.id, c.path), c.path,
+                                  field_of(c), c.delete_conflict ? "delete" : "value", std::to_string(i + 1),
+                                  candidate_text(cand), crypto::to_hex(cand.device), iso_time(cand.hlc),
+                                  cand.shown ? "yes" : ""});
+                ++n;
+            }
+        }
+    }
+    CANVASS_TRY_VOID(file.commit());
+    result.files.push_back({file.path(), n, "candidates"});
+    return {};
+}
+
+}  // namespace canvass::cli::exporting

@@ -1,0 +1,62 @@
+// JSON Lines: one merged record per line, answers nested as a person gave them (repeats
+// as arrays of instance objects with their "_id"), every answer kept, including answers
+// to questions the newest form version no longer has.
+#include "export/cells.hpp"
+#include "export/output_file.hpp"
+#include "export/writers.hpp"
+#include "crypto/hash.hpp"
+
+namespace canvass::cli::exporting {
+
+using nlohmann::json;
+
+namespace {
+
+json conflict_paths(const merge::RecordView& view) {
+    json out = json::array();
+    for (const auto& f : view.fields) {
+        if (f.conflict() && !f.deleted) out.push_back(f.path);
+    }
+    for (const auto& r : view.repeats) {
+        for (const auto& i : r.instances) {
+            if (i.status.conflict) out.push_back(i.path);
+        }
+    }
+    return out;
+}
+
+json record_line(const ExportRecord& r) {
+    json devices = json::array();
+    for (const auto& d : r.view.devices) devices.push_back(crypto::to_hex(d));
+    return json{{"id", merge::format_uuid(r.view.id)},
+                {"KEY", record_key(r.view.id)},
+                {"form_id", r.view.meta.form_id},
+                {"form_version", r.view.meta.form_version},
+                {"submission_date", iso_time(r.view.meta.created)},
+                {"updated", iso_time(r.view.meta.updated)},
+                {"device", crypto::to_hex(r.creator)},
+                {"devices", devices},
+                {"edits", r.view.edits > 0 ? r.view.edits - 1 : 0},
+                {"status", status_text(r)},
+                {"review_state", review_state(r)},
+                {"conflicts", conflict_paths(r.view)},
+                {"delete_conflict", r.view.status.conflict},
+                {"answers", r.answers}};
+}
+
+}  // namespace
+
+Result<void> write_jsonl(const ExportJob& job, ExportResult& result) {
+    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/" + job.form.settings().form_id + ".jsonl"));
+    std::size_t n = 0;
+    for (const auto& r : job.dataset.records) {
+        if (r.view.deleted()) continue;
+        file.stream() << record_line(r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        ++n;
+    }
+    CANVASS_TRY_VOID(file.commit());
+    result.files.push_back({file.path(), n});
+    return {};
+}
+
+}  // namespace canvass::cli::exporting

@@ -1,0 +1,35 @@
+// A file of the export, written under a temporary name and renamed into place only when
+// complete, so an interrupted export never leaves a truncated table that looks whole.
+#pragma once
+
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "canvass/result.hpp"
+
+namespace canvass::cli::exporting {
+
+class OutputFile {
+public:
+    // Opens `path` + ".part" for writing (replacing any leftover). Errors name the file.
+    static Result<OutputFile> create(const std::string& path);
+
+    OutputFile(OutputFile&&) = default;
+    OutputFile& operator=(OutputFile&&) = default;
+    ~OutputFile();  // removes the temporary file unless commit() succeeded
+
+    std::ostream& stream() { return *out_; }
+    const std::string& path() const { return path_; }
+    // Flushes, closes and renames the file to its final name (replacing an older export).
+    Result<void> commit();
+
+private:
+    OutputFile(std::string path, std::unique_ptr<std::ofstream> out);
+
+    std::string path_;
+    std::unique_ptr<std::ofstream> out_;
+    bool committed_ = false;
+};
+
+}  // namespace canvass::cli::exporting

@@ -1,0 +1,239 @@
+// Stata .dta and SPSS .sav files through ReadStat's writer API: one file per table, the
+// variables of stat_model.hpp, value labels for select_one codes.
+#include <readstat.h>
+
+#include <map>
+#include <memory>
+#include <set>
+
+#include "export/output_file.hpp"
+#include "export/stat_model.hpp"
+#include "export/writers.hpp"
+
+namespace canvass::cli::exporting {
+
+namespace {
+
+// Limits of the file formats, in bytes unless said otherwise.
+constexpr std::size_t kStataLabelChars = 80;         // variable and data labels, characters
+constexpr std::size_t kStataMaxStr = 2045;           // longer strings become strL
+constexpr std::size_t kSpssVariableLabel = 255;
+constexpr std::size_t kSpssValueLabel = 120;
+constexpr std::size_t kSpssFileLabel = 64;
+constexpr std::size_t kSpssMaxString = 32767;
+constexpr long kStataFormatVersion = 118;            // Stata 14 and later, UTF-8
+
+using Writer = std::unique_ptr<readstat_writer_t, decltype(&readstat_writer_free)>;
+
+ssize_t write_to_stream(const void* data, size_t len, void* ctx) {
+    auto* out = static_cast<std::ostream*>(ctx);
+    out->write(static_cast<const char*>(data), static_cast<std::streamsize>(len));
+    return *out ? static_cast<ssize_t>(len) : -1;
+}
+
+Unexpected<Error> readstat_failed(const std::string& path, const std::string& what, readstat_error_t e) {
+    return unexpected(Domain::core, errc::io,
+                      path + ": " + what + ": " + readstat_error_message(e));
+}
+
+std::string fit_label(const std::string& text, StatFormat format, std::size_t spss_bytes) {
+    if (format == StatFormat::dta) return utf8_chars(text, kStataLabelChars);
+    return utf8_prefix(text, spss_bytes);
+}
+
+// One table's file.
+class TableWriter {
+public:
+    TableWriter(const ExportJob& job, StatFormat format, const StatModel& model, std::size_t table,
+                ExportResult& result)
+        : job_(job), format_(format), model_(model), vars_(model.tables[table]),
+          rows_(job.tables.rows[table]), result_(result),
+          path_(table_path(job, table, format == StatFormat::dta ? "dta" : "sav")) {}
+
+    Result<void> write() {
+        Writer writer(readstat_writer_init(), &readstat_writer_free);
+        if (!writer) return unexpected(Domain::core, errc::limit_exceeded, "out of memory");
+        readstat_set_data_writer(writer.get(), &write_to_stream);
+        auto title = form::text_in(job_.form.settings().title, job_.lang,
+                                   job_.form.settings().default_language);
+        readstat_writer_set_file_label(writer.get(), fit_label(title, format_, kSpssFileLabel).c_str());
+        if (format_ == StatFormat::dta) {
+            readstat_writer_set_file_format_version(writer.get(), kStataFormatVersion);
+        } else {
+            readstat_writer_set_compression(writer.get(), READSTAT_COMPRESS_ROWS);
+        }
+        add_label_sets(writer.get());
+        add_variables(writer.get());
+
+        CANVASS_TRY(auto file, OutputFile::create(path_));
+        void* ctx = &file.stream();
+        auto rows = static_cast<long>(rows_.size());
+        readstat_error_t e = format_ == StatFormat::dta
+                                 ? readstat_begin_writing_dta(writer.get(), ctx, rows)
+                                 : readstat_begin_writing_sav(writer.get(), ctx, rows);
+        if (e != READSTAT_OK) return readstat_failed(path_, "cannot start the file", e);
+        CANVASS_TRY_VOID(validate(writer.get()));
+        for (std::size_t r = 0; r < rows_.size(); ++r) CANVASS_TRY_VOID(write_row(writer.get(), r));
+        e = readstat_end_writing(writer.get());
+        if (e != READSTAT_OK) return readstat_failed(path_, "cannot finish the file", e);
+        CANVASS_TRY_VOID(file.commit());
+        result_.files.push_back({path_, rows_.size()});
+        report_dropped();
+        return {};
+    }
+
+private:
+    void add_label_sets(readstat_writer_t* w) {
+        std::set<std::string> used;
+        for (const auto& v : vars_) {
+            if (v.kind == VarKind::coded) used.insert(v.label_set);
+        }
+        for (const auto& [list, set] : model_.label_sets) {
+            if (!used.count(set.name)) continue;
+            auto* ls = readstat_add_label_set(w, READSTAT_TYPE_INT32, set.name.c_str());
+            for (const auto& [code, text] : set.labels) {
+                auto label = format_ == StatFormat::sav ? utf8_prefix(text, kSpssValueLabel) : text;
+                readstat_label_int32_value(ls, code, label.c_str());
+            }
+            label_sets_[set.name] = ls;
+        }
+    }
+
+    // Widest text of a variable, in bytes (at least 1: a zero width means "default").
+    std::size_t text_width(const StatVariable& v) const {
+        std::size_t width = 1;
+        for (const auto& row : rows_) {
+            auto cell = v.value(row);
+            if (const auto* s = std::get_if<std::string>(&cell)) width = std::max(width, s->size());
+        }
+        return width;
+    }
+
+    // SPSS shows numbers with two decimals unless told; codes and counts have none.
+    static bool whole_numbers(const StatVariable& v) {
+        if (v.kind == VarKind::coded || v.kind == VarKind::dummy) return true;
+        if (v.kind != VarKind::number) return false;
+        return v.row ? v.row->type == form::RowType::integer : true;  // metadata numbers are counts
+    }
+
+    void add_variables(readstat_writer_t* w) {
+        for (const auto& v : vars_) {
+            readstat_type_t type = READSTAT_TYPE_DOUBLE;
+            std::size_t width = 0;
+            if (v.kind == VarKind::coded) type = READSTAT_TYPE_INT32;
+            if (v.kind == VarKind::dummy) type = READSTAT_TYPE_INT8;
+            if (v.kind == VarKind::text) {
+                width = text_width(v);
+                type = READSTAT_TYPE_STRING;
+                if (format_ == StatFormat::dta && width > kStataMaxStr) type = READSTAT_TYPE_STRING_REF;
+                if (format_ == StatFormat::sav) width = std::min(width, kSpssMaxString);
+            }
+            auto* var = readstat_add_variable(w, v.name.c_str(), type, width);
+            if (type == READSTAT_TYPE_STRING_REF) add_string_refs(w, variables_.size());
+            readstat_variable_set_label(var, fit_label(v.label, format_, kSpssVariableLabel).c_str());
+            if (v.kind == VarKind::coded) readstat_variable_set_label_set(var, label_sets_.at(v.label_set));
+            if (format_ == StatFormat::sav && whole_numbers(v)) readstat_variable_set_format(var, "F12.0");
+            variables_.push_back(var);
+        }
+    }
+
+    // A strL's texts must all be known before the file starts: Stata's header maps where
+    // they go. Empty cells share one empty text.
+    void add_string_refs(readstat_writer_t* w, std::size_t var) {
+        auto& refs = string_refs_[var];
+        readstat_string_ref_t* empty = nullptr;
+        for (const auto& row : rows_) {
+            auto cell = vars_[var].value(row);
+            const auto* text = std::get_if<std::string>(&cell);
+            if (text) {
+                refs.push_back(readstat_add_string_ref(w, text->c_str()));
+                continue;
+            }
+            if (!empty) empty = readstat_add_string_ref(w, "");
+            refs.push_back(empty);
+        }
+    }
+
+    Result<void> validate(readstat_writer_t* w) {
+        auto e = readstat_validate_metadata(w);
+        if (e != READSTAT_OK) return readstat_failed(path_, "invalid file metadata", e);
+        for (std::size_t i = 0; i < vars_.size(); ++i) {
+            e = readstat_validate_variable(w, variables_[i]);
+            if (e != READSTAT_OK) return readstat_failed(path_, "variable " + vars_[i].name, e);
+        }
+        return {};
+    }
+
+    readstat_error_t insert(readstat_writer_t* w, std::size_t i, std::size_t row, const Cell& cell) {
+        const auto& v = vars_[i];
+        auto* var = variables_[i];
+        if (auto refs = string_refs_.find(i); refs != string_refs_.end()) {
+            return readstat_insert_string_ref(w, var, refs->second.at(row));
+        }
+        const auto* text = std::get_if<std::string>(&cell);
+        const auto* number = std::get_if<double>(&cell);
+        if (v.kind == VarKind::text) {
+            if (!text) return readstat_insert_missing_value(w, var);
+            if (text->size() > kSpssMaxString) {
+                ++truncated_[v.name];
+                return readstat_insert_string_value(w, var, utf8_prefix(*text, kSpssMaxString).c_str());
+            }
+            return readstat_insert_string_value(w, var, text->c_str());
+        }
+        if (!number) {
+            if (text) ++not_numbers_[v.name];
+            return readstat_insert_missing_value(w, var);
+        }
+        if (v.kind == VarKind::coded) return readstat_insert_int32_value(w, var, static_cast<int32_t>(*number));
+        if (v.kind == VarKind::dummy) return readstat_insert_int8_value(w, var, static_cast<int8_t>(*number));
+        return readstat_insert_double_value(w, var, *number);
+    }
+
+    Result<void> write_row(readstat_writer_t* w, std::size_t index) {
+        const auto& row = rows_[index];
+        auto e = readstat_begin_row(w);
+        for (std::size_t i = 0; e == READSTAT_OK && i < vars_.size(); ++i) {
+            e = insert(w, i, index, vars_[i].value(row));
+            if (e != READSTAT_OK) return readstat_failed(path_, "row " + row.key + ", " + vars_[i].name, e);
+        }
+        if (e == READSTAT_OK) e = readstat_end_row(w);
+        if (e != READSTAT_OK) return readstat_failed(path_, "row " + row.key, e);
+        return {};
+    }
+
+    void report_dropped() {
+        for (const auto& [name, n] : not_numbers_) {
+            result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
+                                       " are not numbers (answered under an older form version?) and "
+                                       "are left empty; the CSV and JSON Lines files have them");
+        }
+        for (const auto& [name, n] : truncated_) {
+            result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
+                                       " were cut to SPSS's 32767 bytes");
+        }
+    }
+
+    const ExportJob& job_;
+    StatFormat format_;
+    const StatModel& model_;
+    const std::vector<StatVariable>& vars_;
+    const std::vector<TableRow>& rows_;
+    ExportResult& result_;
+    std::string path_;
+    std::map<std::string, readstat_label_set_t*> label_sets_;
+    std::vector<readstat_variable_t*> variables_;
+    std::map<std::size_t, std::vector<readstat_string_ref_t*>> string_refs_;  // by variable
+    std::map<std::string, std::size_t> not_numbers_, truncated_;
+};
+
+}  // namespace
+
+Result<void> write_stat(const ExportJob& job, StatFormat format, ExportResult& result) {
+    auto model = stat_model(job, format);
+    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
+        CANVASS_TRY_VOID(TableWriter(job, format, model, t, result).write());
+    }
+    return {};
+}
+
+}  // namespace canvass::cli::exporting

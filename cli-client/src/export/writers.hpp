@@ -1,0 +1,56 @@
+// The files `canvass export` writes (DESIGN.md section 10, docs/export.md): each writer
+// takes the laid-out dataset and writes its files into the output directory.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "export/dataset.hpp"
+#include "export/tables.hpp"
+#include "form/form.hpp"
+
+namespace canvass::cli::exporting {
+
+struct ExportJob {
+    const form::Form& form;  // the newest version: its columns, labels and choices
+    const Dataset& dataset;
+    const Tables& tables;
+    std::string dir;   // existing output directory
+    std::string lang;  // language of labels, one of the form's
+};
+
+struct WrittenFile {
+    std::string path;
+    std::size_t rows = 0;
+    std::string unit = "rows";  // what `rows` counts
+};
+
+// What the writers did: files in the order written, and anything the user must know
+// (values a format could not hold). Writers append to it.
+struct ExportResult {
+    std::vector<WrittenFile> files;
+    std::vector<std::string> warnings;
+};
+
+// `<dir>/<form id>.<ext>` for the main table, `<dir>/<form id>-<repeat>.<ext>` for a
+// repeat's, as ODK Central names the files of its export.
+std::string table_path(const ExportJob& job, std::size_t table, const std::string& ext);
+
+// CSV in ODK Central's layout, one file per table.
+Result<void> write_odk_csv(const ExportJob& job, ExportResult& result);
+// `<form id>.jsonl`: one merged record per line.
+Result<void> write_jsonl(const ExportJob& job, ExportResult& result);
+
+enum class StatFormat { dta, sav };
+// Stata .dta (format 118, Stata 14 and later) or SPSS .sav, one file per table, through
+// ReadStat, with variable and value labels in job.lang.
+Result<void> write_stat(const ExportJob& job, StatFormat format, ExportResult& result);
+
+// `codebook.csv`: one row per variable of every table.
+Result<void> write_codebook(const ExportJob& job, ExportResult& result);
+// `conflicts.csv`: one row per candidate of every open conflict.
+Result<void> write_conflicts(const ExportJob& job, ExportResult& result);
+
+}  // namespace canvass::cli::exporting

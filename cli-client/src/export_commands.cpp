@@ -1,0 +1,175 @@
+// `canvass export --key FILE --form F --format csv|jsonl|dta|sav --out DIR [--lang L]`:
+// the coordinator's merged, decrypted dataset (DESIGN.md section 10, docs/export.md).
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "app.hpp"
+#include "coordinator_commands.hpp"
+#include "coordinator_session.hpp"
+#include "export/dataset.hpp"
+#include "export/tables.hpp"
+#include "export/writers.hpp"
+
+namespace canvass::cli {
+
+namespace {
+
+struct ExportArgs {
+    KeyOptions key;
+    std::string form, out, lang;
+    std::vector<std::string> formats;
+};
+
+// Progress on standard error, only when it is a terminal (never in logs or pipes).
+class TerminalProgress {
+public:
+    explicit TerminalProgress(Context& ctx) : on_(&ctx.err == &std::cerr && isatty(STDERR_FILENO)) {}
+    ~TerminalProgress() { clear(); }
+
+    exporting::Progress decrypting() {
+        if (!on_) return {};
+        return [this](std::size_t done, std::size_t total) {
+            show("decrypting and merging " + std::to_string(done) + " of " + std::to_string(total) +
+                 " changesets");
+        };
+    }
+    void show(const std::string& what) {
+        if (!on_) return;
+        std::cerr << "\r\033[K" << what << std::flush;
+        shown_ = true;
+    }
+    void clear() {
+        if (shown_) std::cerr << "\r\033[K" << std::flush;
+        shown_ = false;
+    }
+
+private:
+    bool on_;
+    bool shown_ = false;
+};
+
+std::set<std::string> chosen_formats(const std::vector<std::string>& given) {
+    std::set<std::string> out(given.begin(), given.end());
+    if (out.empty()) out.insert("csv");
+    if (out.count("all")) out = {"csv", "jsonl", "dta", "sav"};
+    return out;
+}
+
+std::optional<std::string> check_language(const form::Form& form, const std::string& lang, Context& ctx) {
+    if (lang.empty()) return form.settings().default_language;
+    const auto& langs = form.languages();
+    if (std::find(langs.begin(), langs.end(), lang) != langs.end()) return lang;
+    std::string list;
+    for (const auto& l : langs) list += " " + l;
+    fail(ctx, "form " + form.settings().form_id + " has no language '" + lang + "' (it has" + list + ")");
+    return std::nullopt;
+}
+
+Result<void> write_all(const exporting::ExportJob& job, const std::set<std::string>& formats,
+                       exporting::ExportResult& result, TerminalProgress& progress) {
+    using namespace exporting;
+    if (formats.count("csv")) {
+        progress.show("writing CSV");
+        CANVASS_TRY_VOID(write_odk_csv(job, result));
+    }
+    if (formats.count("jsonl")) {
+        progress.show("writing JSON Lines");
+        CANVASS_TRY_VOID(write_jsonl(job, result));
+    }
+    if (formats.count("dta")) {
+        progress.show("writing Stata files");
+        CANVASS_TRY_VOID(write_stat(job, StatFormat::dta, result));
+    }
+    if (formats.count("sav")) {
+        progress.show("writing SPSS files");
+        CANVASS_TRY_VOID(write_stat(job, StatFormat::sav, result));
+    }
+    progress.show("writing the codebook and conflicts");
+    CANVASS_TRY_VOID(write_codebook(job, result));
+    CANVASS_TRY_VOID(write_conflicts(job, result));
+    progress.clear();
+    return {};
+}
+
+void print_summary(Context& ctx, const exporting::ExportJob& job, const exporting::ExportResult& result) {
+    std::size_t records = job.tables.rows[0].size();
+    ctx.out << "exported " << records << " record" << (records == 1 ? "" : "s") << " of "
+            << job.form.settings().form_id << " (columns of version " << job.form.settings().version
+            << ", labels in " << job.lang << "):\n";
+    std::size_t width = 0;
+    for (const auto& f : result.files) width = std::max(width, f.path.size());
+    for (const auto& f : result.files) {
+        ctx.out << "  " << std::left << std::setw(static_cast<int>(width)) << f.path << "  " << f.rows
+                << " " << f.unit << "\n";
+    }
+    ctx.out << "files are in " << job.dir << "\n";
+}
+
+void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
+    auto store = open_device(dev, ctx);
+    if (!store) return;
+    auto form = store->form(a.form);
+    if (!form) return fail(ctx, "no form '" + a.form + "' on this device: " + form.error().message +
+                                    " (canvass forms lists them; sync first)");
+    auto lang = check_language(**form, a.lang, ctx);
+    if (!lang) return;
+    auto key = open_coordinator_key(a.key, dev, ctx);
+    if (!key) return;
+
+    TerminalProgress progress(ctx);
+    auto dataset = exporting::load_dataset(*store, *key, a.form, progress.decrypting());
+    progress.clear();
+    if (!dataset) return fail(ctx, dataset.error());
+    for (const auto& line : exporting::describe(dataset->report)) ctx.err << "canvass: warning: " << line << "\n";
+    if (dataset->report.unreadable() > 0) {
+        ctx.err << "canvass: warning: records with unreadable changesets are exported with what could be "
+                   "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
+    }
+
+    std::error_code ec;
+    std::filesystem::create_directories(a.out, ec);
+    if (ec || !std::filesystem::is_directory(a.out)) {
+        return fail(ctx, "cannot create the output directory " + a.out +
+                             (ec ? ": " + ec.message() : ": a file is in the way"));
+    }
+    auto tables = exporting::build_tables(**form, *dataset);
+    exporting::ExportJob job{**form, *dataset, tables, a.out, *lang};
+    exporting::ExportResult result;
+    auto written = write_all(job, chosen_formats(a.formats), result, progress);
+    if (!written) return fail(ctx, written.error());
+    for (const auto& w : result.warnings) ctx.err << "canvass: warning: " << w << "\n";
+    print_summary(ctx, job, result);
+}
+
+void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
+    auto a = std::make_shared<ExportArgs>();
+    auto* cmd = app.add_subcommand("export", "decrypt, merge and write the project's data (coordinator)");
+    cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
+    cmd->add_option("--form", a->form, "form id")->required();
+    cmd->add_option("--format", a->formats,
+                    "csv (ODK Central's layout), jsonl, dta (Stata), sav (SPSS) or all; repeat the "
+                    "option or separate with commas (default: csv)")
+        ->delimiter(',')
+        ->check(CLI::IsMember({"csv", "jsonl", "dta", "sav", "all"}));
+    cmd->add_option("--out", a->out, "output directory (created if missing)")->required();
+    cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
+    add_key_passphrase_option(cmd, a->key);
+    cmd->callback([a, dev, &ctx] { run_export(*a, *dev, ctx); });
+}
+
+}  // namespace
+
+void add_export_commands(CLI::App& app, Context& ctx) {
+    auto dev = add_device_options(app, ctx);
+    add_keys_commands(app, ctx);
+    add_export(app, dev, ctx);
+    add_conflict_commands(app, ctx);
+}
+
+}  // namespace canvass::cli
