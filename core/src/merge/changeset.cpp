@@ -57,20 +57,6 @@ Result<void> validate_ops(const ChangesetHeader& h) {
     return {};
 }
 
-Result<void> validate_epoch_keys(const ChangesetHeader& h) {
-    if (h.epoch_keys.size() > kMaxEpochKeys) return invalid("too many epoch keys");
-    std::vector<std::array<std::uint8_t, 32>> recipients;
-    for (const auto& k : h.epoch_keys) {
-        if (k.sealed.empty() || k.sealed.size() > kMaxSealedKeyBytes)
-            return invalid("sealed epoch key size out of range");
-        recipients.push_back(k.recipient);
-    }
-    std::sort(recipients.begin(), recipients.end());
-    if (std::adjacent_find(recipients.begin(), recipients.end()) != recipients.end())
-        return invalid("an epoch key sealed twice to one recipient");
-    return {};
-}
-
 bool strictly_sorted(const std::vector<OpId>& ids) {
     return std::adjacent_find(ids.begin(), ids.end(), [](const OpId& a, const OpId& b) {
                return !(a < b);
@@ -103,18 +89,6 @@ void write_op(Writer& w, const Op& op) {
     }
 }
 
-void write_epoch_keys(Writer& w, const std::vector<SealedEpochKey>& keys) {
-    std::vector<const SealedEpochKey*> order;
-    for (const auto& k : keys) order.push_back(&k);
-    std::sort(order.begin(), order.end(),
-              [](const auto* a, const auto* b) { return a->recipient < b->recipient; });
-    w.varint(order.size());
-    for (const auto* k : order) {
-        w.fixed(k->recipient);
-        w.bytes(k->sealed);
-    }
-}
-
 void write_header(Writer& w, const ChangesetHeader& h) {
     w.byte(h.format);
     w.fixed(h.device);
@@ -128,7 +102,6 @@ void write_header(Writer& w, const ChangesetHeader& h) {
     w.varint(h.ops.size());
     for (const Op& op : h.ops) write_op(w, op);
     w.fixed(h.epoch);
-    write_epoch_keys(w, h.epoch_keys);
     w.fixed(h.nonce);
 }
 
@@ -159,20 +132,6 @@ Result<Op> read_op(Reader& r, std::size_t& budget) {
     return op;
 }
 
-Result<std::vector<SealedEpochKey>> read_epoch_keys(Reader& r) {
-    CANVASS_TRY(const std::uint64_t n, r.varint("epoch key count", kMaxEpochKeys));
-    std::vector<SealedEpochKey> keys;
-    for (std::uint64_t i = 0; i < n; ++i) {
-        SealedEpochKey k;
-        CANVASS_TRY(k.recipient, r.fixed<32>("epoch key recipient"));
-        CANVASS_TRY(k.sealed, r.bytes("sealed epoch key", kMaxSealedKeyBytes));
-        if (!keys.empty() && !(keys.back().recipient < k.recipient))
-            return r.fail("epoch keys", "not sorted by recipient or repeated");
-        keys.push_back(std::move(k));
-    }
-    return keys;
-}
-
 Result<ChangesetHeader> read_header(Reader& r) {
     ChangesetHeader h;
     CANVASS_TRY(h.format, r.byte("format"));
@@ -193,7 +152,6 @@ Result<ChangesetHeader> read_header(Reader& r) {
         h.ops.push_back(std::move(op));
     }
     CANVASS_TRY(h.epoch, r.fixed<16>("epoch"));
-    CANVASS_TRY(h.epoch_keys, read_epoch_keys(r));
     CANVASS_TRY(h.nonce, r.fixed<24>("nonce"));
     return h;
 }
@@ -205,14 +163,11 @@ Result<void> validate(const ChangesetHeader& h) {
     if (h.seq == 0) return invalid("seq starts at 1");
     if (h.seq == 1 && h.prev != Hash{}) return invalid("the first changeset has a zero prev");
     CANVASS_TRY_VOID(validate_names(h));
-    CANVASS_TRY_VOID(validate_ops(h));
-    return validate_epoch_keys(h);
+    return validate_ops(h);
 }
 
 void canonicalize(ChangesetHeader& h) {
     for (Op& op : h.ops) sort_unique(op.supersedes);
-    std::sort(h.epoch_keys.begin(), h.epoch_keys.end(),
-              [](const auto& a, const auto& b) { return a.recipient < b.recipient; });
 }
 
 std::vector<std::uint8_t> encode_header(const ChangesetHeader& h) {

@@ -23,8 +23,6 @@ inline constexpr std::uint8_t kChangesetFormat = 1;
 inline constexpr std::size_t kMaxOps = 10'000;
 inline constexpr std::size_t kMaxSupersedesPerChangeset = 100'000;  // summed over all ops
 inline constexpr std::size_t kMaxNameBytes = 256;                   // project, form id, version
-inline constexpr std::size_t kMaxEpochKeys = 64;
-inline constexpr std::size_t kMaxSealedKeyBytes = 256;
 inline constexpr std::size_t kMaxCiphertextBytes = 16 * 1024 * 1024;
 
 enum class OpKind : std::uint8_t { set = 1, delete_record = 2, delete_instance = 3, keep = 4 };
@@ -40,14 +38,6 @@ struct Op {
     friend bool operator==(const Op&, const Op&) = default;
 };
 
-// The epoch data key sealed (crypto_box_seal) to one project recipient's X25519 key.
-struct SealedEpochKey {
-    std::array<std::uint8_t, 32> recipient{};
-    std::vector<std::uint8_t> sealed;
-
-    friend bool operator==(const SealedEpochKey&, const SealedEpochKey&) = default;
-};
-
 struct ChangesetHeader {
     std::uint8_t format = kChangesetFormat;
     DeviceId device{};
@@ -59,8 +49,9 @@ struct ChangesetHeader {
     std::string form_version;
     RecordId record{};
     std::vector<Op> ops;  // op id = (device, seq, index in ops)
+    // The epoch data key the values are encrypted under. The key itself reaches recipients
+    // as signed epoch grants (store/grant.hpp), never inside a changeset.
     std::array<std::uint8_t, 16> epoch{};
-    std::vector<SealedEpochKey> epoch_keys;  // only on the first changeset of an epoch
     std::array<std::uint8_t, 24> nonce{};
 
     friend bool operator==(const ChangesetHeader&, const ChangesetHeader&) = default;
@@ -80,25 +71,25 @@ inline OpId op_id(const ChangesetHeader& h, std::size_t index) {
 // Checks everything decode() checks except order: format, limits, seq >= 1, prev zero for
 // seq 1, UTF-8 and non-empty names, at least one op, each path well-formed for its kind
 // (set: a field; delete_record: ""; delete_instance: an instance; keep: "" or an instance),
-// one op per path, supersedes pointing only at earlier changesets of the author,
-// distinct epoch key recipients. Error domain protocol, code invalid_argument.
+// one op per path, supersedes pointing only at earlier changesets of the author.
+// Error domain protocol, code invalid_argument.
 Result<void> validate(const ChangesetHeader& h);
 
-// Sorts each op's supersedes by (device, seq, index) dropping duplicates, and epoch keys
-// by recipient: the order the encoding requires. encode() does this on the fly, so calling
-// it is only needed to make an in-memory header equal to decode(encode(header)).
+// Sorts each op's supersedes by (device, seq, index) dropping duplicates: the order the
+// encoding requires. encode() does this on the fly, so calling it is only needed to make
+// an in-memory header equal to decode(encode(header)).
 void canonicalize(ChangesetHeader& h);
 
 // Canonical bytes of a header: the AEAD associated data that binds the ciphertext to its
 // device, seq, record and paths. Precondition: validate(h) succeeds (otherwise the bytes
-// are not decodable). Supersedes and epoch keys are written in canonical order whatever
-// their order in memory, so one logical changeset always has one encoding.
+// are not decodable). Supersedes are written in canonical order whatever their order in
+// memory, so one logical changeset always has one encoding.
 std::vector<std::uint8_t> encode_header(const ChangesetHeader& h);
 // encode_header(h) then the ciphertext, length-prefixed. Same precondition.
 std::vector<std::uint8_t> encode(const Changeset& cs);
 
 // Strict inverse of encode(): refuses unknown formats, truncation, trailing bytes,
-// non-canonical forms (non-minimal varints, unsorted or repeated supersedes or epoch keys),
+// non-canonical forms (non-minimal varints, unsorted or repeated supersedes),
 // invalid UTF-8, bad paths and anything above the limits, with an Error of domain protocol.
 // Never reads out of bounds nor allocates more than the input justifies.
 Result<Changeset> decode(std::span<const std::uint8_t> bytes);

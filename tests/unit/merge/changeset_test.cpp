@@ -14,7 +14,7 @@ using testing::uuid;
 
 const std::string kMember = "members[" + format_uuid(uuid(1)) + "]";
 
-// A changeset using every field: several ops and kinds, supersedes across devices, epoch keys.
+// A changeset using every field: several ops and kinds, supersedes across devices.
 Changeset sample() {
     Changeset cs;
     auto& h = cs.header;
@@ -32,10 +32,6 @@ Changeset sample() {
         Op{kMember, OpKind::keep, {OpId{device(3), 1, 0}}},
     };
     h.epoch.fill(0x0e);
-    h.epoch_keys = {SealedEpochKey{{}, std::vector<std::uint8_t>(80, 0x11)},
-                    SealedEpochKey{{}, std::vector<std::uint8_t>(80, 0x22)}};
-    h.epoch_keys[0].recipient.fill(0x01);
-    h.epoch_keys[1].recipient.fill(0x02);
     h.nonce.fill(0x24);
     cs.ciphertext.assign(100, 0xc1);
     return cs;
@@ -78,7 +74,6 @@ TEST(ChangesetEncoding, OrderInMemoryDoesNotChangeTheBytes) {
     auto& sup = shuffled.header.ops[0].supersedes;
     std::reverse(sup.begin(), sup.end());
     sup.push_back(sup.front());  // a duplicate
-    std::reverse(shuffled.header.epoch_keys.begin(), shuffled.header.epoch_keys.end());
     EXPECT_EQ(encode(shuffled), encode(cs));
     EXPECT_EQ(changeset_hash(shuffled), changeset_hash(cs));
     canonicalize(shuffled.header);
@@ -87,16 +82,28 @@ TEST(ChangesetEncoding, OrderInMemoryDoesNotChangeTheBytes) {
 
 TEST(ChangesetEncoding, AnyFieldChangeChangesTheHash) {
     const Hash base = changeset_hash(sample());
-    std::vector<Changeset> variants(8, sample());
+    std::vector<Changeset> variants(9, sample());
     variants[0].header.seq = 8;
     variants[1].header.hlc += 1;
     variants[2].header.ops[0].path = "agee";
     variants[3].header.ops[0].supersedes.pop_back();
     variants[4].header.record[0] ^= 1;
-    variants[5].header.epoch_keys.pop_back();
+    variants[5].header.epoch[0] ^= 1;
     variants[6].ciphertext.push_back(0);
     variants[7].header.form_version = "2026.11.2";
+    variants[8].header.nonce[0] ^= 1;
     for (const auto& v : variants) EXPECT_NE(changeset_hash(v), base);
+}
+
+// Epoch keys travel as signed grants (store/grant.hpp), not in the changeset: the header
+// ends with the epoch id and the nonce, nothing between them.
+TEST(ChangesetEncoding, HeaderEndsWithEpochThenNonce) {
+    const Changeset cs = sample();
+    const auto header = encode_header(cs.header);
+    ASSERT_GE(header.size(), 40u);
+    const auto tail = header.end() - 40;
+    EXPECT_TRUE(std::equal(cs.header.epoch.begin(), cs.header.epoch.end(), tail));
+    EXPECT_TRUE(std::equal(cs.header.nonce.begin(), cs.header.nonce.end(), tail + 16));
 }
 
 TEST(ChangesetDecoding, RejectsEveryTruncation) {
@@ -232,8 +239,6 @@ TEST(ChangesetValidation, LimitsAndRulesHaveNames) {
     check([](ChangesetHeader& h) { h.ops[1].path = "age"; });  // two ops on one path
     check([](ChangesetHeader& h) { h.ops[0].supersedes.push_back(OpId{h.device, h.seq, 0}); });
     check([](ChangesetHeader& h) { h.ops[0].supersedes.push_back(OpId{device(4), 0, 0}); });
-    check([](ChangesetHeader& h) { h.epoch_keys[1].recipient = h.epoch_keys[0].recipient; });
-    check([](ChangesetHeader& h) { h.epoch_keys[0].sealed.clear(); });
     check([](ChangesetHeader& h) {
         h.ops.resize(kMaxOps + 1, Op{"x", OpKind::set, {}});
         for (std::size_t i = 0; i < h.ops.size(); ++i) h.ops[i].path = "f" + std::to_string(i);
