@@ -3,6 +3,7 @@
 #include "crypto/hash.hpp"
 #include "sync/channel.hpp"
 #include "sync/enrollment.hpp"
+#include "sync/frame.hpp"
 #include "sync/noise.hpp"
 #include "sync/system_clock.hpp"
 
@@ -74,7 +75,14 @@ Result<std::vector<FormRef>> fetch_forms(SecureChannel& channel, const Welcome& 
     return wanted;
 }
 
-Result<NoiseSession> sync_handshake(Transport& t, const crypto::DhKeyPair& local, const crypto::DhPublicKey& server) {
+// The handshake's bytes on the wire, framing included, for the report.
+struct HandshakeBytes {
+    std::uint64_t sent = 0;
+    std::uint64_t received = 0;
+};
+
+Result<NoiseSession> sync_handshake(Transport& t, const crypto::DhKeyPair& local, const crypto::DhPublicKey& server,
+                                    HandshakeBytes& bytes) {
     CANVASS_TRY(auto hs, NoiseHandshake::initiator(NoisePattern::xk, as_bytes(sync_prologue), clone(local),
                                                    server, std::nullopt));
     CANVASS_TRY(auto m1, hs.write_message({}));
@@ -85,6 +93,8 @@ Result<NoiseSession> sync_handshake(Transport& t, const crypto::DhKeyPair& local
     if (!p2) return unexpected(server_handshake_error(p2.error()));
     CANVASS_TRY(auto m3, hs.write_message({}));
     CANVASS_TRY_VOID(t.send_frame(m3));
+    bytes.sent = m1.size() + m3.size() + 2 * frame_header_bytes;
+    bytes.received = m2->size() + frame_header_bytes;
     return hs.split();
 }
 
@@ -154,7 +164,8 @@ Result<EnrollmentResult> enroll(Transport& transport, const EnrollmentToken& tok
 Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicKey& server_key,
                                    const store::DeviceKeys& keys, Replica& replica, ProjectSink& sink,
                                    const ClientOptions& options) {
-    CANVASS_TRY(auto session, sync_handshake(transport, keys.transport, server_key));
+    HandshakeBytes handshake;
+    CANVASS_TRY(auto session, sync_handshake(transport, keys.transport, server_key, handshake));
     SecureChannel channel(transport, std::move(session), options.limits);
     CANVASS_TRY_VOID(send_or_explain(channel, Hello{options.agent}));
     SyncReport report;
@@ -174,8 +185,8 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     auto done = exchange_loop(channel, exchange);
     report.stats = exchange.stats();
     report.equivocations = exchange.equivocations();
-    report.bytes_sent = channel.bytes_sent();
-    report.bytes_received = channel.bytes_received();
+    report.bytes_sent = handshake.sent + channel.bytes_sent();
+    report.bytes_received = handshake.received + channel.bytes_received();
     channel.close();
     if (!done) return unexpected(std::move(done).error());
     return report;

@@ -46,6 +46,14 @@ TEST(Protocol, SyncWithNothingToDoIsOneSummaryEachWay) {
     // Client: handshake 1 and 3, hello, summary, bye. Server: handshake 2, welcome, summary, bye.
     EXPECT_EQ(from_client, 5);
     EXPECT_EQ(from_server, 4);
+    // And it does not grow with the database (beyond a seq taking a byte more to write).
+    collector.author(500);
+    ASSERT_TRUE(h.sync(collector));
+    auto bigger = h.sync(collector);
+    ASSERT_TRUE(bigger);
+    EXPECT_LE(bigger->bytes_sent, report->bytes_sent + 4);
+    EXPECT_LE(bigger->bytes_received, report->bytes_received + 4);
+    EXPECT_LT(report->bytes_sent + report->bytes_received, 1000u);
 }
 
 TEST(Protocol, BatchesRespectTheServersLimitsAndWindow) {
