@@ -18,6 +18,7 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     add_form_commands(app, ctx);
     add_store_commands(app, ctx);
     add_sync_commands(app, ctx);
+    add_interview_commands(app, ctx);
     add_export_commands(app, ctx);
 
     // CLI11 wants the arguments in reverse order when given as a vector.

@@ -23,7 +23,7 @@ struct Context {
     bool interactive = false;  // stdin and stdout are terminals
     int exit_code = 0;         // set by the command that ran
     // --home and --passphrase-file, shared by every command family (device_session.hpp).
-    std::shared_ptr<DeviceOptions> device_options;
+    std::shared_ptr<DeviceOptions> device_options{};
 };
 
 // Exit codes of every command (DESIGN.md section 8).
@@ -40,6 +40,7 @@ int run(const std::vector<std::string>& args, Context& ctx);
 void add_form_commands(CLI::App& app, Context& ctx);
 void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
+void add_interview_commands(CLI::App& app, Context& ctx);  // interview_commands.cpp
 void add_export_commands(CLI::App& app, Context& ctx);  // keys, export, conflicts, resolve
 
 }  // namespace canvass::cli

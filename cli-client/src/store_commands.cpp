@@ -11,6 +11,7 @@
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
 #include "form/json_text.hpp"
+#include "interview_commands.hpp"
 #include "passphrase.hpp"
 
 namespace canvass::cli {
@@ -202,9 +203,11 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     auto ea = std::make_shared<EditArgs>();
     auto* edit = app.add_subcommand("edit", "change a finalized record; the edit syncs and merges");
     edit->add_option("RECORD", ea->record, "record id (or its first characters)")->required();
-    edit->add_option("--answers", ea->answers, "JSON with only the fields to change ('-': stdin)")->required();
+    edit->add_option("--answers", ea->answers,
+                     "JSON with only the fields to change ('-': stdin); without it, edit question by question");
     edit->add_option("--lang", ea->lang, "language of error messages");
     edit->callback([dev, ea, &ctx] {
+        if (ea->answers.empty()) return edit_interactively(*dev, ea->record, ea->lang, ctx);
         auto text = read_file(ea->answers, ctx);
         if (!text) return fail(ctx, text.error());
         auto changes = form::parse_json(*text);

@@ -1,0 +1,51 @@
+#include "interview/answer_tree.hpp"
+
+#include "form/answer_types.hpp"
+
+namespace canvass::cli::interview {
+
+using nlohmann::json;
+
+const json* instance_at(const form::Form& form, const json& answers, const form::InstancePath& at) {
+    const json* obj = &answers;
+    for (const auto& step : at) {
+        if (!obj->is_object()) return nullptr;
+        auto it = obj->find(form.row(step.repeat).name);
+        if (it == obj->end() || !it->is_array() || step.index >= it->size()) return nullptr;
+        obj = &(*it)[step.index];
+    }
+    return obj->is_object() ? obj : nullptr;
+}
+
+json* instance_at(const form::Form& form, json& answers, const form::InstancePath& at) {
+    return const_cast<json*>(instance_at(form, static_cast<const json&>(answers), at));
+}
+
+const json* answer_at(const form::Form& form, const json& answers, const form::InstancePath& at,
+                      const form::Row& row) {
+    const json* obj = instance_at(form, answers, at);
+    if (!obj) return nullptr;
+    auto it = obj->find(row.name);
+    if (it == obj->end() || form::is_unanswered(*it)) return nullptr;
+    return &*it;
+}
+
+void set_answer(const form::Form& form, json& answers, const form::InstancePath& at,
+                const form::Row& row, json value) {
+    json* obj = instance_at(form, answers, at);
+    if (!obj) return;
+    if (form::is_unanswered(value))
+        obj->erase(row.name);
+    else
+        (*obj)[row.name] = std::move(value);
+}
+
+std::size_t instance_count(const form::Form& form, const json& answers,
+                           const form::InstancePath& at, const form::Row& repeat) {
+    const json* obj = instance_at(form, answers, at);
+    if (!obj) return 0;
+    auto it = obj->find(repeat.name);
+    return it != obj->end() && it->is_array() ? it->size() : 0;
+}
+
+}  // namespace canvass::cli::interview

@@ -1,0 +1,439 @@
+#include "interview/session.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+
+#include "form/answer_types.hpp"
+#include "interview/answer_tree.hpp"
+#include "interview/settle.hpp"
+#include "interview/typed_answer.hpp"
+
+namespace canvass::cli::interview {
+namespace {
+
+using form::RowType;
+using nlohmann::json;
+
+// The cursor's key once every question is behind: after any step's key.
+StepKey end_key() {
+    constexpr auto max = std::numeric_limits<std::size_t>::max();
+    return {{max, max}};
+}
+
+std::string trim(std::string_view s) {
+    auto first = s.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return {};
+    auto last = s.find_last_not_of(" \t\r\n");
+    return std::string(s.substr(first, last - first + 1));
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
+bool is_yes(const std::string& in) {
+    return in == "y" || in == "yes";
+}
+bool is_no(const std::string& in) {
+    return in == "n" || in == "no";
+}
+
+}  // namespace
+
+Session::Session(const form::Form& form, json answers, AnswerSink& sink, SessionOptions options)
+    : form_(form),
+      sink_(sink),
+      options_(std::move(options)),
+      view_(form, options_.language, options_.color),
+      answers_(answers.is_object() ? std::move(answers) : json::object()) {
+    if (!options_.clock) options_.clock = form::system_clock();
+}
+
+Session::~Session() = default;
+
+std::string Session::take() {
+    std::string s = out_.str();
+    out_.str("");
+    return s;
+}
+
+// ---- moving through the steps ----------------------------------------------------------
+
+void Session::refresh() {
+    record_ = std::make_unique<form::Record>(form_, answers_, options_.clock);
+    record_->compute_calculations();
+    steps_ = list_steps(form_, *record_);
+}
+
+std::string Session::start() {
+    json given = answers_;
+    settle(form_, answers_, options_.clock, view_.language());
+    // A draft saved by an older canvass, or a repeat_count instance still to create.
+    if (options_.purpose == Purpose::resume && answers_ != given) changed({});
+    initial_ = answers_;
+    refresh();
+    out_ << view_.strong(form::text_in(form_.settings().title, view_.language(),
+                                       form_.settings().default_language))
+         << "\n";
+    switch (options_.purpose) {
+        case Purpose::interview:
+            out_ << "Each answer is saved as it is given. Type ? for help.\n";
+            break;
+        case Purpose::resume:
+            out_ << "Resuming a draft after its last answer; < goes back to earlier answers. "
+                    "Type ? for help.\n";
+            break;
+        case Purpose::edit:
+            out_ << "Editing a finalized record: Enter keeps the answer shown; the changes are "
+                    "saved as one edit at the end. Type ? for help.\n";
+            break;
+    }
+    show_from(options_.purpose == Purpose::resume ? resume_point() : 0);
+    return take();
+}
+
+// Shows the notes from `index` on, then asks the first step that takes an answer.
+void Session::show_from(std::size_t index) {
+    for (; index < steps_.size(); ++index) {
+        if (steps_[index].interactive()) return ask(index);
+        out_ << view_.headings(steps_[index], *record_) << view_.display(steps_[index], *record_);
+    }
+    go_to_end();
+}
+
+void Session::ask(std::size_t index) {
+    current_ = steps_[index];
+    cursor_ = key_of(current_);
+    state_ = State::asking;
+    out_ << view_.headings(current_, *record_);
+    if (current_.kind == StepKind::add) {
+        out_ << view_.add_prompt(current_, *record_, options_.purpose == Purpose::edit);
+        return;
+    }
+    out_ << view_.question(current_, *record_, proposal(), required(current_));
+}
+
+// What Enter answers at the current question: its answer, else the form's default. An
+// edit offers no default: a question left unanswered in a finished record stays so.
+std::optional<Proposal> Session::proposal() const {
+    const form::Row& row = form_.row(current_.row);
+    if (const json* given = answer_at(form_, answers_, current_.at, row))
+        return Proposal{*given, false};
+    if (!row.default_value.is_null() && options_.purpose != Purpose::edit)
+        return Proposal{row.default_value, true};
+    return std::nullopt;
+}
+
+void Session::ask_current_again() {
+    std::size_t index = first_after(steps_, cursor_, true);
+    if (index < steps_.size() && key_of(steps_[index]) == cursor_) return ask(index);
+    show_from(index);
+}
+
+void Session::move_on() {
+    refresh();
+    show_from(first_after(steps_, cursor_));
+}
+
+void Session::go_back() {
+    for (std::size_t i = steps_.size(); i-- > 0;) {
+        if (steps_[i].interactive() && key_of(steps_[i]) < cursor_) return ask(i);
+    }
+    out_ << view_.problem("This is the first question.") << view_.prompt();
+}
+
+void Session::go_to_end() {
+    state_ = State::confirming_end;
+    cursor_ = end_key();
+    // Resuming and editing can start past a required question left unanswered.
+    if (auto missing = first_missing_required()) {
+        out_ << view_.problem("A required question has no answer yet.");
+        return ask(*missing);
+    }
+    if (options_.purpose == Purpose::edit && answers_ == initial_)
+        return finish(Outcome::unchanged, "Nothing was changed: the record stays as it was.");
+    view_.forget_headings();
+    out_ << view_.summary(steps_, *record_, answers_) << "\n"
+         << (options_.purpose == Purpose::edit
+                 ? "Save these changes as an edit of the record? [y/n]"
+                 : "Finalize this interview? [y/n]")
+         << "\n"
+         << view_.prompt();
+}
+
+void Session::quit() {
+    if (options_.purpose == Purpose::edit) return go_to_end();
+    finish(Outcome::draft_kept, "Stopped. The draft keeps every answer given so far.");
+}
+
+void Session::finish(Outcome outcome, const std::string& message) {
+    state_ = State::finished;
+    outcome_ = outcome;
+    out_ << message << "\n";
+}
+
+// ---- input -------------------------------------------------------------------------------
+
+std::string Session::respond(std::string_view line) {
+    std::string in = trim(line);
+    switch (state_) {
+        case State::asking:
+            if (common_command(lower(in))) break;
+            if (current_.kind == StepKind::add)
+                on_add(lower(in));
+            else
+                on_question(in);
+            break;
+        case State::confirming_end:
+            if (!common_command(lower(in))) on_end(lower(in));
+            break;
+        case State::confirming_removal:
+            on_removal(lower(in));
+            break;
+        case State::finished:
+            break;
+    }
+    return take();
+}
+
+std::string Session::end_of_input() {
+    if (state_ == State::finished) return {};
+    out_ << "\n";
+    if (options_.purpose == Purpose::edit)
+        finish(Outcome::edit_discarded, "Input ended: the edit was not saved.");
+    else
+        finish(Outcome::draft_kept, "Input ended. The draft keeps every answer given so far.");
+    return take();
+}
+
+// Commands that mean the same at every prompt. True when `in` was one.
+bool Session::common_command(const std::string& in) {
+    if (in == "<" || in == "back") {
+        go_back();
+    } else if (in == "?" || in == "help") {
+        out_ << help() << view_.prompt();
+    } else if (in == "quit" || in == "exit") {
+        quit();
+    } else if (in == "remove" && state_ == State::asking) {
+        ask_removal();
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void Session::on_question(const std::string& in) {
+    const form::Row& row = form_.row(current_.row);
+    auto proposed = proposal();
+    if (in.empty() && proposed && !proposed->is_default) return move_on();  // Enter keeps it
+    if (in.empty() && proposed)
+        return take_answer(row, proposed->value);  // Enter takes the default
+    if (in.empty() || lower(in) == "skip") return leave_unanswered();
+    std::string text = in[0] == '\\' ? in.substr(1) : in;  // \< answers "<"
+    auto value =
+        read_answer(row, offered_choices(form_, *record_, current_), text, options_.clock());
+    if (!value) {
+        out_ << view_.problem(value.error().message) << view_.prompt();
+        return;
+    }
+    if (form::is_unanswered(*value)) return leave_unanswered();  // "n" to an acknowledge
+    take_answer(row, *value);
+}
+
+void Session::take_answer(const form::Row& row, const json& value) {
+    if (auto refused = check(row, value)) {
+        out_ << view_.problem(*refused) << view_.prompt();
+        return;
+    }
+    accept(value);
+}
+
+void Session::leave_unanswered() {
+    const form::Row& row = form_.row(current_.row);
+    if (required(current_)) {
+        std::string message = form::text_in(row.required_message, view_.language(),
+                                            form_.settings().default_language);
+        out_ << view_.problem(message.empty() ? "This question needs an answer." : message)
+             << view_.prompt();
+        return;
+    }
+    if (!answer_at(form_, answers_, current_.at, row)) return move_on();
+    accept(json());
+}
+
+// Why `value` cannot answer `row` here, judged as the store will judge the draft: the type
+// rules, then the choice filter and constraint with the value in place (a constraint may
+// use a calculation that depends on it).
+std::optional<std::string> Session::check(const form::Row& row, const json& value) {
+    if (auto p = form::type_problem(row, form_.choices(row.list_name), value)) return p;
+    json trial = answers_;
+    set_answer(form_, trial, current_.at, row, value);
+    form::Record record(form_, std::move(trial), options_.clock);
+    record.compute_calculations();
+    if (row.constraint &&
+        !record.evaluate(*row.constraint, row.id, current_.at, &value).as_boolean()) {
+        std::string message = form::text_in(row.constraint_message, view_.language(),
+                                            form_.settings().default_language);
+        return message.empty() ? "This answer is not allowed (" + row.constraint->source() + ")."
+                               : message;
+    }
+    return std::nullopt;
+}
+
+void Session::accept(json value) {
+    set_answer(form_, answers_, current_.at, form_.row(current_.row), std::move(value));
+    changed(settle(form_, answers_, options_.clock, view_.language()));
+    move_on();
+}
+
+// Saves the answers after a change, and says which earlier answers the change removed.
+void Session::changed(const std::vector<std::string>& cleared) {
+    if (!cleared.empty()) {
+        out_ << "Answers that no longer apply were removed:";
+        for (const auto& c : cleared) out_ << "\n  " << c;
+        out_ << "\n";
+    }
+    auto saved = sink_.save(answers_);
+    if (!saved)
+        out_ << view_.problem("Not saved: " + saved.error().message);
+    else if (!saved->empty())
+        out_ << *saved << "\n";
+}
+
+void Session::on_add(const std::string& in) {
+    bool no = is_no(in) || (in.empty() && options_.purpose == Purpose::edit);
+    if (!is_yes(in) && !no) {
+        out_ << view_.problem("Type y to add one, or n to go on.") << view_.prompt();
+        return;
+    }
+    if (no) {
+        cursor_ = key_after_repeat(current_.at, current_.row);
+        return move_on();
+    }
+    json* holder = instance_at(form_, answers_, current_.at);
+    if (!holder) return move_on();
+    json& list = (*holder)[form_.row(current_.row).name];
+    if (!list.is_array()) list = json::array();
+    list.push_back(json::object());
+    changed(settle(form_, answers_, options_.clock, view_.language()));
+    move_on();  // the cursor is the add step, just before the new instance's questions
+}
+
+void Session::on_end(const std::string& in) {
+    if (is_yes(in)) {
+        auto done = sink_.finish(answers_);
+        if (!done) {
+            out_ << view_.problem(done.error().message)
+                 << "Type < to go back to the answers, or n to stop here.\n"
+                 << view_.prompt();
+            return;
+        }
+        return finish(options_.purpose == Purpose::edit ? Outcome::edit_saved : Outcome::finalized,
+                      *done);
+    }
+    if (is_no(in)) {
+        if (options_.purpose == Purpose::edit)
+            return finish(Outcome::edit_discarded, "The edit was not saved.");
+        return finish(Outcome::draft_kept, "Kept as a draft.");
+    }
+    out_ << view_.problem("Type y or n.") << view_.prompt();
+}
+
+// ---- removing a repeat instance --------------------------------------------------------
+
+void Session::ask_removal() {
+    if (current_.kind != StepKind::question || current_.at.empty() ||
+        form_.row(current_.at.back().repeat).repeat_count) {
+        out_ << view_.problem(
+                    "remove works at a question inside a repeat whose number of instances "
+                    "is not fixed by the form.")
+             << view_.prompt();
+        return;
+    }
+    removal_ = current_.at;
+    const form::Row& repeat = form_.row(removal_.back().repeat);
+    state_ = State::confirming_removal;
+    out_ << "Remove \"" << view_.text(repeat.label, removal_, *record_) << "\" "
+         << removal_.back().index + 1 << " and all its answers? [y/n]\n"
+         << view_.prompt();
+}
+
+void Session::on_removal(const std::string& in) {
+    if (!is_yes(in)) {
+        out_ << "Nothing removed.\n";
+        return ask_current_again();
+    }
+    form::InstancePath holder_at(removal_.begin(), removal_.end() - 1);
+    const form::Row& repeat = form_.row(removal_.back().repeat);
+    json* holder = instance_at(form_, answers_, holder_at);
+    if (holder && holder->contains(repeat.name)) {
+        json& list = (*holder)[repeat.name];
+        list.erase(removal_.back().index);
+        if (list.empty()) holder->erase(repeat.name);
+    }
+    out_ << "Removed.\n";
+    changed(settle(form_, answers_, options_.clock, view_.language()));
+    refresh();
+    view_.forget_headings();  // the instance now in that place is another one: say which
+    // The next instance moved into the removed one's place; else the add step follows.
+    StepKey key;
+    for (const auto& s : removal_) key.emplace_back(s.repeat, s.index);
+    show_from(first_after(steps_, key, true));
+}
+
+// ---- questions about the steps ---------------------------------------------------------
+
+bool Session::required(const Step& step) {
+    const form::Row& row = form_.row(step.row);
+    return row.required && record_->evaluate(*row.required, row.id, step.at).as_boolean();
+}
+
+// Where a resumed draft continues: the first step after the last answered question, which
+// is the first unanswered question there, or the add step of a repeat the program was
+// stopped in. Optional questions left empty before it are not asked again; a required one
+// left empty is asked before finalizing (go_to_end).
+std::size_t Session::resume_point() {
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+        const Step& s = steps_[i];
+        if (s.kind == StepKind::question && answer_at(form_, answers_, s.at, form_.row(s.row)))
+            next = i + 1;
+    }
+    return next;
+}
+
+std::optional<std::size_t> Session::first_missing_required() {
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+        const Step& s = steps_[i];
+        if (s.kind == StepKind::question && required(s) &&
+            !answer_at(form_, answers_, s.at, form_.row(s.row)))
+            return i;
+    }
+    return std::nullopt;
+}
+
+std::string Session::help() const {
+    std::string out =
+        "\nAt any prompt:\n"
+        "  < or back   go back to the previous question\n"
+        "  Enter       keep the answer shown, or leave an optional question unanswered\n"
+        "  skip        leave this question unanswered (not a required one)\n"
+        "  remove      remove the repeat instance this question is in\n";
+    out += options_.purpose == Purpose::edit
+               ? "  quit        stop here and review the changes before saving them\n"
+               : "  quit        stop here; the draft keeps every answer (canvass interview "
+                 "--resume)\n";
+    out +=
+        "  ? or help   this help\n"
+        "  \\TEXT       answer TEXT even if it reads like a command\n";
+    if (state_ == State::asking && current_.kind == StepKind::question) {
+        std::string format = answer_format(form_.row(current_.row));
+        if (!format.empty()) out += "This question takes " + format + ".\n";
+    }
+    return out;
+}
+
+}  // namespace canvass::cli::interview

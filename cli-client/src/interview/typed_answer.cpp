@@ -1,0 +1,226 @@
+#include "interview/typed_answer.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+
+#include "form/answer_types.hpp"
+#include "form/calendar.hpp"
+
+namespace canvass::cli::interview {
+namespace {
+
+using form::RowType;
+using nlohmann::json;
+
+Unexpected<Error> refuse(std::string message) {
+    return unexpected(Domain::form, errc::invalid_argument, std::move(message));
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+// Items separated by spaces, tabs or commas.
+std::vector<std::string> split_items(std::string_view text) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : text) {
+        if (c == ' ' || c == ',' || c == '\t') {
+            if (!item.empty()) out.push_back(std::move(item));
+            item.clear();
+        } else {
+            item += c;
+        }
+    }
+    if (!item.empty()) out.push_back(std::move(item));
+    return out;
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+Result<json> read_integer(std::string_view text) {
+    std::string_view digits = text;
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+    if (!all_digits(digits)) return refuse("type a whole number, like 12");
+    std::int64_t n = 0;
+    std::string_view parse = text[0] == '+' ? text.substr(1) : text;
+    auto [end, ec] = std::from_chars(parse.data(), parse.data() + parse.size(), n);
+    if (ec != std::errc() || end != parse.data() + parse.size())
+        return refuse("that number is too large");
+    return json(n);
+}
+
+// A finite number, whole ones as JSON integers (as the example answers write them).
+Result<json> read_decimal(std::string_view text) {
+    double d = form::parse_decimal(text);
+    if (std::isnan(d)) return refuse("type a number, like 12 or 3.5");
+    if (!std::isfinite(d)) return refuse("that number is too large");
+    if (std::trunc(d) == d && std::fabs(d) < 9007199254740992.0)
+        return json(static_cast<std::int64_t>(d));
+    return json(d);
+}
+
+Result<json> read_geopoint(std::string_view text) {
+    static const char* const keys[] = {"lat", "lon", "alt", "acc"};
+    auto items = split_items(text);
+    if (items.size() < 2 || items.size() > 4)
+        return refuse(
+            "type latitude and longitude, like 18.5024 73.8267 (then altitude and accuracy if "
+            "known)");
+    json point = json::object();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        double d = form::parse_decimal(items[i]);
+        if (!std::isfinite(d)) return refuse(items[i] + " is not a number");
+        point[keys[i]] = d;
+    }
+    return point;
+}
+
+// now() without its milliseconds: "2026-09-12T09:25:02+05:30".
+std::string datetime_now(const form::Instant& now) {
+    std::string s = form::format_local_datetime(now);
+    if (auto dot = s.find('.'); dot != std::string::npos) s.erase(dot, 4);
+    return s;
+}
+
+Result<std::string> choose(const std::vector<const form::Choice*>& offered,
+                           const std::string& item) {
+    if (all_digits(item)) {
+        std::size_t n = 0;
+        std::from_chars(item.data(), item.data() + item.size(), n);
+        if (n >= 1 && n <= offered.size()) return offered[n - 1]->name;
+        return refuse("choose a number from 1 to " + std::to_string(offered.size()));
+    }
+    for (const auto* c : offered)
+        if (c->name == item) return c->name;
+    for (const auto* c : offered)
+        if (lower(c->name) == lower(item)) return c->name;
+    return refuse("there is no choice " + item + " here: type its number or its name");
+}
+
+Result<json> read_select_one(const std::vector<const form::Choice*>& offered,
+                             std::string_view text) {
+    auto items = split_items(text);
+    if (items.size() != 1) return refuse("choose one answer: type its number");
+    auto name = choose(offered, items[0]);
+    if (!name) return unexpected(name.error());
+    return json(*name);
+}
+
+// Choices in the order they are offered, each once, however they were typed.
+Result<json> read_select_multiple(const std::vector<const form::Choice*>& offered,
+                                  std::string_view text) {
+    std::vector<std::size_t> picked;
+    for (const auto& item : split_items(text)) {
+        auto name = choose(offered, item);
+        if (!name) return unexpected(name.error());
+        auto at = std::find_if(offered.begin(), offered.end(),
+                               [&](const auto* c) { return c->name == *name; });
+        picked.push_back(static_cast<std::size_t>(at - offered.begin()));
+    }
+    std::sort(picked.begin(), picked.end());
+    picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
+    json out = json::array();
+    for (auto i : picked) out.push_back(offered[i]->name);
+    return out;
+}
+
+Result<json> read_acknowledge(std::string_view text) {
+    std::string word = lower(text);
+    if (word == "y" || word == "yes" || word == "ok") return json("OK");
+    if (word == "n" || word == "no") return json();
+    return refuse("type y (or OK) to confirm");
+}
+
+}  // namespace
+
+Result<json> read_answer(const form::Row& row, const std::vector<const form::Choice*>& offered,
+                         std::string_view text, const form::Instant& now) {
+    std::string word = lower(text);
+    switch (row.type) {
+        case RowType::integer:
+            return read_integer(text);
+        case RowType::decimal:
+            return read_decimal(text);
+        case RowType::geopoint:
+            return read_geopoint(text);
+        case RowType::select_one:
+            return read_select_one(offered, text);
+        case RowType::select_multiple:
+            return read_select_multiple(offered, text);
+        case RowType::acknowledge:
+            return read_acknowledge(text);
+        case RowType::date:
+            return json(word == "today" ? form::format_local_date(now) : std::string(text));
+        case RowType::time:
+            return json(word == "now" ? datetime_now(now).substr(11, 5) : std::string(text));
+        case RowType::datetime: {
+            if (word == "now") return json(datetime_now(now));
+            std::string s(text);
+            // "2026-09-12 09:25" is easier to type than the T of ISO 8601.
+            if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
+            return json(s);
+        }
+        default:
+            return json(std::string(text));
+    }
+}
+
+std::string answer_format(const form::Row& row) {
+    switch (row.type) {
+        case RowType::integer:
+            return "a whole number";
+        case RowType::decimal:
+            return "a number";
+        case RowType::date:
+            return "a date YYYY-MM-DD, or today";
+        case RowType::time:
+            return "a time HH:MM, or now";
+        case RowType::datetime:
+            return "a date and time YYYY-MM-DD HH:MM, or now";
+        case RowType::geopoint:
+            return "latitude longitude [altitude [accuracy]]";
+        case RowType::select_multiple:
+            return "one or more numbers, separated by spaces";
+        case RowType::acknowledge:
+            return "y to confirm";
+        default:
+            return {};
+    }
+}
+
+std::string show_answer(const form::Form& form, const form::Row& row, const json& value,
+                        const std::string& lang) {
+    const auto& fallback = form.settings().default_language;
+    const form::ChoiceList* list = form.choices(row.list_name);
+    auto choice_label = [&](const json& name) {
+        const form::Choice* c =
+            list && name.is_string() ? list->find(name.get<std::string>()) : nullptr;
+        return c ? form::text_in(c->label, lang, fallback) : form::answer_text(name);
+    };
+    if (row.type == RowType::select_one) return choice_label(value);
+    if (row.type == RowType::select_multiple && value.is_array()) {
+        std::string out;
+        for (const auto& name : value) out += (out.empty() ? "" : ", ") + choice_label(name);
+        return out;
+    }
+    if (row.type == RowType::geopoint && value.is_object()) {
+        std::string out;
+        for (const char* key : {"lat", "lon", "alt", "acc"})
+            if (value.contains(key))
+                out += (out.empty() ? "" : " ") + form::answer_text(value[key]);
+        return out;
+    }
+    return form::answer_text(value);
+}
+
+}  // namespace canvass::cli::interview

@@ -1,0 +1,34 @@
+// Between what an interviewer types on one line and the JSON answer of each question type
+// (docs/forms.md "survey rows"; docs/interview.md for what can be typed).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canvass/result.hpp"
+#include "form/expression.hpp"
+#include "form/form.hpp"
+
+namespace canvass::cli::interview {
+
+// Reads `text` (trimmed, not empty) as an answer to `row`, a question. `offered`: for a
+// select, its choices that pass the choice_filter, in the order shown (numbers count from
+// 1 in that order). `now` gives "today" and "now". Failure: Error{form, invalid_argument}
+// whose message tells the interviewer what to type instead. Type checks of the form
+// (form/answer_types.hpp) and constraints are the caller's to apply to the result.
+Result<nlohmann::json> read_answer(const form::Row& row,
+                                   const std::vector<const form::Choice*>& offered,
+                                   std::string_view text, const form::Instant& now);
+
+// What to type for `row`, for the prompt and for help: "a whole number",
+// "a date YYYY-MM-DD, or today". Empty for text and select_one (their prompt says it).
+std::string answer_format(const form::Row& row);
+
+// An answer as the interviewer reads it: choice labels in `lang` for selects
+// ("Cardboard, Glass"), "lat lon [alt [acc]]" for geopoints, the text of anything else.
+std::string show_answer(const form::Form& form, const form::Row& row, const nlohmann::json& value,
+                        const std::string& lang);
+
+}  // namespace canvass::cli::interview

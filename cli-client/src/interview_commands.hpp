@@ -1,0 +1,18 @@
+// `canvass interview` and the interactive `canvass edit` (docs/interview.md): the terminal
+// side of interview/session.hpp, over the device store.
+#pragma once
+
+#include <string>
+
+#include "app.hpp"
+#include "device_session.hpp"
+
+namespace canvass::cli {
+
+// `canvass edit RECORD` without --answers: walks the finalized record's questions with its
+// answers as defaults, then saves what changed as one edit (DeviceStore::edit), which
+// syncs and merges like any change. Failures are printed on ctx.err with ctx.exit_code set.
+void edit_interactively(const DeviceOptions& device, const std::string& record,
+                        const std::string& lang, Context& ctx);
+
+}  // namespace canvass::cli
