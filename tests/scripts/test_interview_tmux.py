@@ -260,6 +260,12 @@ def run(args, work):
         check_final_record(args.canvass, env, record)
     finally:
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        # tmux leaves the socket file of a killed server behind.
+        socket_dir = os.path.join(os.environ.get("TMUX_TMPDIR", "/tmp"), f"tmux-{os.getuid()}")
+        try:
+            os.unlink(os.path.join(socket_dir, socket))
+        except FileNotFoundError:
+            pass
 
 
 def main():
