@@ -47,9 +47,10 @@ Result<void> flatten_into(const form::Form& form, json& object, const std::strin
             if (!instance.is_object()) return bad(inst_where + ": not an object");
             CANVASS_TRY(auto id, instance_id(instance, random, inst_where));
             std::string path = merge::instance_path(parent, key, id);
-            if (!out.instances.insert(path).second) {
+            if (!out.instance_set.insert(path).second) {
                 return bad(inst_where + ": instance id used twice");
             }
+            out.instances.push_back(path);
             CANVASS_TRY_VOID(flatten_into(form, instance, path, inst_where, random, out));
         }
     }

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <set>
+#include <vector>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -28,7 +29,8 @@ inline constexpr const char* kDeleteInstanceKey = "_delete";
 // Every instance path is listed too, so an instance with no answers yet is not lost.
 struct FlatAnswers {
     std::map<std::string, nlohmann::json> fields;
-    std::set<std::string> instances;  // instance paths
+    std::vector<std::string> instances;     // instance paths, in the order of the answers
+    std::set<std::string> instance_set;     // the same, for lookups
 };
 Result<FlatAnswers> flatten(const form::Form& form, nlohmann::json& answers,
                             merge::Random& random);

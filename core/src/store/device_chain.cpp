@@ -128,28 +128,41 @@ Result<std::optional<merge::Hash>> DeviceStore::chain_hash(const merge::DeviceId
 }
 
 Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> DeviceStore::head_at(
-    const merge::DeviceId& device, std::uint64_t seq) {
+    const merge::DeviceId& device, std::uint64_t first, std::uint64_t last) {
     using Out = std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>;
     if (device == impl_->keys.id) {
-        CANVASS_TRY(auto hash, chain_hash(device, seq));
+        CANVASS_TRY(auto hash, chain_hash(device, last));
         if (!hash) return Out();
-        auto h = merge::sign_head(device, seq, *hash, impl_->keys.signing.secret_key);
+        auto h = merge::sign_head(device, last, *hash, impl_->keys.signing.secret_key);
         return Out(std::pair{h, impl_->keys.signing.public_key});
     }
-    CANVASS_TRY(auto st, impl_->db.prepare(
-        "SELECT signing_key, head_seq, head_hash, head_signature FROM devices WHERE device = ? "
-        "AND head_seq > 0"));
-    st.bind(1, device);
-    CANVASS_TRY(bool row, st.step());
-    if (!row) return Out();
-    merge::SignedHead h;
+    CANVASS_TRY(auto key_st, impl_->db.prepare("SELECT signing_key FROM devices WHERE device = ?"));
+    key_st.bind(1, device);
+    CANVASS_TRY(bool known, key_st.step());
     crypto::SigningPublicKey pk{};
-    h.device = device;
-    h.seq = static_cast<std::uint64_t>(st.int64(1));
-    if (!st.blob_into(0, pk) || !st.blob_into(2, h.hash) || !st.blob_into(3, h.signature)) {
-        return unexpected(Domain::store, errc::corrupt, "a stored chain head is damaged");
-    }
-    return Out(std::pair{h, pk});
+    if (!known || !key_st.blob_into(0, pk)) return Out();
+    // The statement is bound by the caller; the first row is the head.
+    auto first_head = [&](Statement& st) -> Result<Out> {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) return Out();
+        merge::SignedHead h;
+        h.device = device;
+        h.seq = static_cast<std::uint64_t>(st.int64(0));
+        if (!st.blob_into(1, h.hash) || !st.blob_into(2, h.signature)) {
+            return unexpected(Domain::store, errc::corrupt, "a stored chain head is damaged");
+        }
+        return Out(std::pair{h, pk});
+    };
+    CANVASS_TRY(auto within, impl_->db.prepare(
+        "SELECT seq, hash, signature FROM heads WHERE device = ? AND seq BETWEEN ? AND ? "
+        "ORDER BY seq DESC LIMIT 1"));
+    within.bind(1, device).bind(2, first).bind(3, last);
+    CANVASS_TRY(auto found, first_head(within));
+    if (found) return found;
+    CANVASS_TRY(auto above, impl_->db.prepare(
+        "SELECT seq, hash, signature FROM heads WHERE device = ? AND seq > ? ORDER BY seq LIMIT 1"));
+    above.bind(1, device).bind(2, last);
+    return first_head(above);
 }
 
 Result<std::vector<EpochGrant>> DeviceStore::grants(const merge::DeviceId& device) {
@@ -259,6 +272,10 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
         CANVASS_TRY(auto applied, it->second.state.apply(cs.header));
         (void)applied;
     }
+    CANVASS_TRY(auto head_st, db.prepare(
+        "INSERT OR IGNORE INTO heads(device, seq, hash, signature) VALUES(?, ?, ?, ?)"));
+    CANVASS_TRY_VOID(head_st.bind(1, device).bind(2, run.head.seq).bind(3, run.head.hash)
+                         .bind(4, run.head.signature).run());
     if (!fresh.empty()) {
         CANVASS_TRY(auto dev, db.prepare(
             "INSERT INTO devices(device, signing_key, head_seq, head_hash, head_signature) "

@@ -131,7 +131,7 @@ Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form,
     std::vector<std::optional<std::string>> values;
     std::set<std::string> removed;
     for (const auto& ip : before_instances) {
-        if (!flat.instances.count(ip)) removed.insert(ip);
+        if (!flat.instance_set.count(ip)) removed.insert(ip);
     }
     // An instance whose enclosing instance is removed is covered by that delete already.
     for (const auto& ip : removed) {
@@ -139,6 +139,8 @@ Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form,
         ops.push_back(merge::delete_instance_op(state, ip));
         values.emplace_back();
     }
+    // New instances in the order of the answers, before any field op: instances are ordered by
+    // their first op, so this keeps the interviewer's order (and position(..) with it).
     for (const auto& ip : flat.instances) {
         if (before_instances.count(ip)) continue;
         ops.push_back(merge::keep_op(state, ip));  // marks a new, possibly empty, instance

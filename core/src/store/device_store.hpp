@@ -168,10 +168,11 @@ public:
     Result<std::vector<EpochGrant>> grants(const merge::DeviceId& device);
     // The hash of changeset `seq` of `device`'s chain, if held.
     Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& device, std::uint64_t seq);
-    // A signed head covering `device`'s chain up to `seq`: for this device, one signed now at
-    // exactly `seq`; for others, the latest head received.
+    // A signed head to send changesets first..last of `device` with: for this device, one
+    // signed now at exactly `last`; for others, the received head with the greatest seq in
+    // [first, last], else the one with the smallest seq above `last`.
     Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> head_at(
-        const merge::DeviceId& device, std::uint64_t seq);
+        const merge::DeviceId& device, std::uint64_t first, std::uint64_t last);
 
     // Changesets of another device that extend its chain, as received.
     struct IncomingRun {

@@ -83,7 +83,21 @@ CREATE TABLE records(
 CREATE INDEX records_by_form ON records(form_id, updated);
 )sql";
 
-constexpr std::string_view migrations[] = {v1};
+// Version 2: every signed head received, not only the latest, so a relay can cut another
+// device's chain into batches that each end at a signed head.
+constexpr std::string_view v2 = R"sql(
+CREATE TABLE heads(
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  PRIMARY KEY(device, seq)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO heads(device, seq, hash, signature)
+  SELECT device, head_seq, head_hash, head_signature FROM devices WHERE head_seq > 0;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2};
 
 }  // namespace
 

@@ -23,8 +23,7 @@ Result<std::vector<Bytes>> DeviceReplica::changesets(const merge::DeviceId& devi
 
 Result<std::optional<KeyedHead>> DeviceReplica::cover_head(const merge::DeviceId& device,
                                                            std::uint64_t first, std::uint64_t last) {
-    (void)first;  // a device signs its own head at `last`; others' latest head covers any range
-    CANVASS_TRY(auto head, store_.head_at(device, last));
+    CANVASS_TRY(auto head, store_.head_at(device, first, last));
     if (!head) return std::optional<KeyedHead>();
     return std::optional<KeyedHead>(KeyedHead{head->first, head->second});
 }

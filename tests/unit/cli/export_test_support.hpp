@@ -193,7 +193,7 @@ inline void ship(store::DeviceStore& from, store::DeviceStore& to) {
     std::uint64_t first = have ? have->seq + 1 : 1;
     if (first > last) return;
     std::vector<store::DeviceStore::IncomingRun> runs(1);
-    auto head = **from.head_at(id, last);
+    auto head = **from.head_at(id, first, last);
     runs[0] = {id, head.second, *from.changesets(id, first, last), head.first, *from.grants(id)};
     auto r = to.ingest(runs);
     ASSERT_TRUE(r) << r.error().message;

@@ -180,6 +180,21 @@ TEST(DeviceStore, EditAddsAndRemovesRepeatInstancesById) {
     EXPECT_FALSE(s.edit(id, json{{"members", json::array({json{{"_id", member}, {"member_age", 3}}})}}));
 }
 
+TEST(DeviceStore, RepeatInstancesKeepTheOrderTheyWereGivenIn) {
+    TempDir dir;
+    auto s = make_store(dir / "home");
+    json members = json::array();
+    for (const char* name : {"first", "second", "third", "fourth", "fifth", "sixth"}) {
+        members.push_back(json{{"member_name", name}});
+    }
+    auto id = *s.create_record("household", json{{"name", "A"}, {"members", members}}, true);
+    ASSERT_TRUE(s.edit(id, json{{"members", json::array({json{{"member_name", "seventh"}}})}}));
+    auto back = s.record(id)->answers["members"];
+    ASSERT_EQ(back.size(), 7u);
+    for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(back[i]["member_name"], members[i]["member_name"]);
+    EXPECT_EQ(back[6]["member_name"], "seventh");
+}
+
 TEST(DeviceStore, DeletingADraftErasesItAndAFinalizedRecordIsMarkedDeleted) {
     TempDir dir;
     auto s = make_store(dir / "home");
@@ -228,7 +243,7 @@ TEST(DeviceStore, AnotherStoreIngestsAChainAndRefusesATamperedOne) {
     ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
     ASSERT_TRUE(a.create_record("household", json{{"name", "B"}}, true));
     auto batch = *a.changesets(a.keys().id, 1, 2);
-    auto head = **a.head_at(a.keys().id, 2);
+    auto head = **a.head_at(a.keys().id, 1, 2);
     auto run = [&](std::vector<std::vector<std::uint8_t>> changesets) {
         std::vector<DeviceStore::IncomingRun> runs(1);
         runs[0] = {a.keys().id, head.second, std::move(changesets), head.first, *a.grants(a.keys().id)};
@@ -257,7 +272,7 @@ TEST(DeviceStore, AForkedChainIsKeptAsEvidenceAndNotMerged) {
     auto b = make_store(dir / "b");
     ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
     auto first = *a.changesets(a.keys().id, 1, 1);
-    auto head = **a.head_at(a.keys().id, 1);
+    auto head = **a.head_at(a.keys().id, 1, 1);
     std::vector<DeviceStore::IncomingRun> runs(1);
     runs[0] = {a.keys().id, head.second, first, head.first, {}};
     ASSERT_TRUE(b.ingest(runs));
