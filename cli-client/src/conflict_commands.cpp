@@ -156,14 +156,34 @@ json parse_value(const std::string& text) {
     return j ? std::move(j).value() : json(text);
 }
 
-// Refuses a value that is not a well-formed answer to the field in the newest form.
-Result<void> check_answer(store::DeviceStore& store, const std::string& form_id, const std::string& path,
-                          const json& value) {
-    CANVASS_TRY(auto form, store.form(form_id));
+// Refuses a path that is not a question of the newest form at its place in the record
+// (a typo must not become a stray answer), and a value that is not a well-formed answer.
+Result<void> check_answer(store::DeviceStore& store, const store::RecordSnapshot& snap,
+                          const std::string& path, const json& value) {
+    auto bad = [&](const std::string& why) {
+        return unexpected(Domain::form, errc::invalid_argument, "'" + path + "': " + why);
+    };
+    if (merge::path_kind(path) != merge::PathKind::field) {
+        return bad("not a field path (a name, or repeat[<instance id>]/name as 'canvass conflicts' shows it)");
+    }
+    CANVASS_TRY(auto form, store.form(snap.summary.form_id));
     auto slash = path.rfind('/');
     std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    std::string parent = slash == std::string::npos ? std::string() : path.substr(0, slash);
     const auto* row = form->find(name);
-    if (!row || !form::is_question(row->type) || form::is_unanswered(value)) return {};
+    if (!row || !form::is_question(row->type)) return bad("form " + form->settings().form_id + " has no question " + name);
+    std::string repeat = row->repeats.empty() ? std::string() : form->row(row->repeats.back()).name;
+    auto ref = merge::split_instance(parent);
+    std::string given = ref ? ref->repeat.substr(ref->repeat.rfind('/') + 1) : std::string();
+    if (given != repeat) return bad(name + " is " + (repeat.empty() ? "not in a repeat" : "in repeat " + repeat));
+    if (ref) {
+        bool exists = false;
+        for (const auto& r : snap.view->repeats) {
+            for (const auto& i : r.instances) exists = exists || (i.path == parent && !i.deleted);
+        }
+        if (!exists) return bad("record " + merge::format_uuid(snap.summary.id) + " has no instance " + parent);
+    }
+    if (form::is_unanswered(value)) return {};
     auto problem = form::type_problem(*row, form->choices(row->list_name), value);
     if (!problem) return {};
     return unexpected(Domain::form, errc::invalid_argument,
@@ -177,31 +197,35 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!id) return fail(ctx, id.error());
     auto snap = store->record(*id);
     if (!snap) return fail(ctx, snap.error());
-    if (!snap->view) return fail(ctx, "record " + merge::format_uuid(*id) + " is a draft: it has no conflicts");
+    if (!snap->view) return fail(ctx, "record " + merge::format_uuid(*id) + " is a draft: finalize it first");
     auto conflicts = exporting::conflicts_of(*snap->view, nullptr);
     auto it = std::find_if(conflicts.begin(), conflicts.end(),
                            [&](const exporting::Conflict& c) { return c.path == a.path; });
-    if (it == conflicts.end()) {
-        return fail(ctx, "no open conflict at '" + a.path + "' in record " + merge::format_uuid(*id) +
-                             " ('canvass conflicts' lists them; 'canvass edit' changes any answer)");
-    }
-    if (it->delete_conflict) {
+    if (it != conflicts.end() && it->delete_conflict) {
         return fail(ctx, "'" + (a.path.empty() ? std::string("the record") : a.path) +
                              "' was deleted on one device and kept or edited on another: delete it again "
                              "('canvass delete') or edit it to keep it");
     }
     auto value = parse_value(a.value);
-    auto ok = check_answer(*store, snap->summary.form_id, a.path, value);
+    auto ok = check_answer(*store, *snap, a.path, value);
     if (ok) ok = store->resolve(*id, a.path, value);
     if (!ok) return fail(ctx, ok.error());
-    ctx.out << "resolved " << a.path << " of " << merge::format_uuid(*id) << " to "
-            << form::short_json(value) << ", superseding " << it->candidates.size()
-            << " candidates; the edit syncs like any other\n";
+    if (it != conflicts.end()) {
+        ctx.out << "resolved " << a.path << " of " << merge::format_uuid(*id) << " to " << form::short_json(value)
+                << ", superseding " << it->candidates.size() << " candidates";
+    } else {
+        // No conflict: a coordinator's correction, which needs no key (the value replaces what
+        // this device has seen, readable or not).
+        ctx.out << "corrected " << a.path << " of " << merge::format_uuid(*id) << " to " << form::short_json(value)
+                << " (no conflict was open there)";
+    }
+    ctx.out << "; the edit syncs like any other\n";
 }
 
 void add_resolve(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto a = std::make_shared<ResolveArgs>();
-    auto* cmd = app.add_subcommand("resolve", "settle a conflict: the value replaces every candidate");
+    auto* cmd = app.add_subcommand(
+        "resolve", "settle a conflict (or correct one answer): the value replaces every value seen there");
     cmd->add_option("RECORD", a->record, "record id (or its first characters)")->required();
     cmd->add_option("PATH", a->path, "field path as 'canvass conflicts' shows it")->required();
     cmd->add_option("--value", a->value, "the answer: JSON, or plain text")->required();
