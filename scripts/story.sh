@@ -1,9 +1,75 @@
 #!/usr/bin/env bash
-# The main job, on already-built binaries in the build directory given as $1.
+# canvass's main job on one machine, with the binaries of the build directory given as $1:
+# a local sync server, two field devices and a coordinator; interviews saved offline; sync;
+# the merged records; the coordinator's export.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=${1:-build}
+bin=$(cd "${1:-build}" && pwd)
 canvass="$bin/cli-client/canvass"
+server="$bin/sync-server/canvass-server"
+work="$bin/story"
+form=street_vendors
+answers="schemas/forms/$form.answers.jsonl"
 
-echo "== Checking the example forms"
+rm -rf "$work"
+mkdir -p "$work"
+# One passphrase for every store of the demonstration; in the field each person types theirs.
+export CANVASS_PASSPHRASE="story passphrase, not for real data"
+export NO_COLOR=1
+step() { printf '\n== %s\n' "$*"; }
+as() { local who=$1; shift; CANVASS_HOME="$work/$who" "$canvass" "$@"; }
+
+step "The example forms"
 "$canvass" form check schemas/forms/*.json
+
+step "The coordinator creates the project key (only coordinators can read answers)"
+as coordinator init
+recipient=$(as coordinator keys create --out "$work/coordinator.key" | awk '{print $NF}' | tail -1)
+
+step "The sync server: project, form, listening on 127.0.0.1"
+"$server" --data "$work/server" init
+"$server" --data "$work/server" project create vendors --recipient "$recipient"
+"$server" --data "$work/server" form publish --project vendors "schemas/forms/$form.json"
+"$server" --data "$work/server" run --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$work/server.out" && break; sleep 0.1; done
+address=$(awk '/listening on/ {print $NF}' "$work/server.out")
+echo "server at $address"
+
+step "Two field researchers and the coordinator enroll with one-time tokens"
+for who in amina bongani coordinator; do
+  role=collector
+  [ $who = coordinator ] && role=coordinator
+  [ $who = coordinator ] || as $who init
+  token=$("$server" --data "$work/server" token create --project vendors --role $role \
+           --address "$address" --json | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
+  as $who enroll "$token"
+done
+
+step "Interviews offline: Amina and Bongani each record their share"
+total=$(grep -c . "$answers")
+head -n $((total / 2)) "$answers" >"$work/amina.jsonl"
+tail -n +$((total / 2 + 1)) "$answers" >"$work/bongani.jsonl"
+as amina fill $form --answers "$work/amina.jsonl" --finalize
+as bongani fill $form --answers "$work/bongani.jsonl" --finalize
+as amina status
+
+step "Back in range: they sync"
+as amina sync
+as bongani sync
+
+step "The coordinator syncs and sees one merged dataset"
+as coordinator sync
+as coordinator records | head -5
+echo "..."
+"$server" --data "$work/server" stats
+echo "coordinator $(as coordinator status --json | sed -n 's/.*"digest": *"\([^"]*\)".*/digest \1/p')"
+
+step "The coordinator exports for the statisticians"
+as coordinator export --key "$work/coordinator.key" --form $form --format csv --out "$work/export"
+as coordinator export --key "$work/coordinator.key" --form $form --format dta --out "$work/export"
+as coordinator export --key "$work/coordinator.key" --form $form --format sav --out "$work/export"
+echo
+echo "The merged dataset is in $work/export:"
+ls -1 "$work/export"
