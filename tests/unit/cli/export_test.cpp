@@ -131,7 +131,8 @@ TEST_F(ExportTest, RepeatFilesCarryParentKeyAndKeyDownToNestedRepeats) {
             EXPECT_TRUE(keys.count(key_of(i) + "/household/hh_members[" + std::to_string(k) + "]"))
                 << "record " << i << " member " << k;
         }
-        for (const auto& m : given) {
+        for (std::size_t k = 0; k < given.size(); ++k) {
+            const auto& m = given[k];
             auto mine = members.where("member_name", m["member_name"].get<std::string>());
             std::size_t row = 0;
             bool found = false;
@@ -139,6 +140,8 @@ TEST_F(ExportTest, RepeatFilesCarryParentKeyAndKeyDownToNestedRepeats) {
                 if (members.cell(candidate, "PARENT_KEY") == key_of(i)) row = candidate, found = true;
             }
             ASSERT_TRUE(found) << m["member_name"];
+            EXPECT_EQ(members.cell(row, "KEY"), key_of(i) + "/household/hh_members[" + std::to_string(k + 1) + "]")
+                << m["member_name"];
             EXPECT_EQ(members.cell(row, "member_age"), odk_text(m["member_age"]));
             EXPECT_EQ(members.cell(row, "member_relation"), m["member_relation"].get<std::string>());
             const auto& given_jobs = m.value("member_jobs", json::array());
@@ -149,12 +152,13 @@ TEST_F(ExportTest, RepeatFilesCarryParentKeyAndKeyDownToNestedRepeats) {
                 EXPECT_TRUE(jobs.where("KEY", members.cell(row, "KEY") + "/member_jobs[" +
                                                   std::to_string(j + 1) + "]").size() == 1);
             }
-            // Compared as sets: instances saved together are ordered by the store, not by
-            // their position in the answers file.
-            std::multiset<std::string> want, got;
-            for (const auto& job : given_jobs) want.insert(job["job_type"].get<std::string>());
-            for (auto jr : job_rows) got.insert(jobs.cell(jr, "job_type"));
-            EXPECT_EQ(got, want) << m["member_name"];
+            // Instances saved together keep the order of the answers: member_jobs[n] is the
+            // n-th job given.
+            for (std::size_t j = 0; j < given_jobs.size(); ++j) {
+                auto at = jobs.where("KEY", members.cell(row, "KEY") + "/member_jobs[" + std::to_string(j + 1) + "]");
+                ASSERT_EQ(at.size(), 1u);
+                EXPECT_EQ(jobs.cell(at[0], "job_type"), given_jobs[j]["job_type"].get<std::string>());
+            }
         }
     }
     EXPECT_EQ(members.rows.size(), all_members);
