@@ -13,36 +13,18 @@
 #include "form/json_text.hpp"
 #include "interview_commands.hpp"
 #include "passphrase.hpp"
+#include "store/record_json.hpp"
 
 namespace canvass::cli {
 
 using nlohmann::json;
+using store::status_text;
+using store::summary_json;
+using store::time_text;
 
 namespace {
 
 constexpr std::size_t kImportBatch = 1000;  // records per transaction in a bulk import
-
-std::string time_text(std::uint64_t ms) {
-    if (ms == 0) return "-";
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::ostringstream out;
-    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    return out.str();
-}
-
-std::string status_text(const store::RecordSummary& s) {
-    if (s.deleted) return "deleted";
-    if (s.status == store::RecordStatus::draft) return "draft";
-    return s.pending_edit ? "finalized, edit pending" : "finalized";
-}
-
-json summary_json(const store::RecordSummary& s) {
-    return json{{"id", merge::format_uuid(s.id)},   {"form", s.form_id},
-                {"status", status_text(s)},          {"conflicts", s.conflicts},
-                {"updated", time_text(s.updated_ms)}};
-}
 
 // Parses an answers file: one JSON object, or JSON Lines of objects. Errors name the line.
 Result<std::vector<json>> parse_answers(const std::string& text, const std::string& file) {
@@ -81,21 +63,6 @@ void print_conflicts(std::ostream& out, const merge::RecordView& view) {
             if (i.status.conflict) out << "  " << i.path << " deleted on one device and edited on another\n";
         }
     }
-}
-
-json conflicts_json(const merge::RecordView& view) {
-    json out = json::array();
-    for (const auto& f : view.fields) {
-        if (f.deleted || !f.conflict()) continue;
-        json candidates = json::array();
-        for (const auto& c : f.candidates) {
-            candidates.push_back({{"value", c.value ? json::parse(*c.value, nullptr, false) : json()},
-                                  {"device", crypto::to_hex(c.op.device)},
-                                  {"time", time_text(merge::hlc_ms(c.hlc))}});
-        }
-        out.push_back({{"path", f.path}, {"candidates", candidates}});
-    }
-    return out;
 }
 
 }  // namespace
@@ -143,18 +110,15 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!store) return;
         auto list = store->forms();
         if (!list) return fail(ctx, list.error());
-        json out = json::array();
-        for (const auto& f : *list) {
-            if (*forms_json) {
-                out.push_back({{"form_id", f.form_id}, {"version", f.version}, {"title", f.title},
-                               {"questions", f.questions}, {"languages", f.languages}});
-            } else {
-                ctx.out << f.form_id << "  version " << f.version << "  " << f.questions
-                        << " questions  " << f.title << "\n";
-            }
+        if (*forms_json) {
+            ctx.out << store::forms_json(*list).dump(2) << "\n";
+            return;
         }
-        if (*forms_json) ctx.out << out.dump(2) << "\n";
-        else if (list->empty()) ctx.out << "no forms installed (canvass form add FILE, or enroll)\n";
+        for (const auto& f : *list) {
+            ctx.out << f.form_id << "  version " << f.version << "  " << f.questions
+                    << " questions  " << f.title << "\n";
+        }
+        if (list->empty()) ctx.out << "no forms installed (canvass form add FILE, or enroll)\n";
     });
 
     struct FillArgs {
@@ -269,12 +233,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         auto snap = store->record(*id);
         if (!snap) return fail(ctx, snap.error());
         if (sa->json) {
-            json out = summary_json(snap->summary);
-            out["form_version"] = snap->form_version;
-            out["answers"] = snap->readable ? snap->answers : json();
-            out["readable"] = snap->readable;
-            out["conflicts"] = snap->view ? conflicts_json(*snap->view) : json::array();
-            ctx.out << out.dump(2) << "\n";
+            ctx.out << store::record_json(*snap).dump(2) << "\n";
             return;
         }
         ctx.out << "record " << merge::format_uuid(*id) << "\nform " << snap->summary.form_id
