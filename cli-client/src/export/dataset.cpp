@@ -142,8 +142,12 @@ Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair&
         return merge_one(cs, keys, out.records[it->second], out.report);
     }));
     if (progress) progress(total, total);
-    if (out.report.changesets > 0 && keys.grants_found() == 0) {
-        return not_a_recipient(store, recipient, out.report.changesets);
+    if (out.report.changesets > 0 && out.report.decrypted == 0) {
+        if (keys.grants_found() == 0) return not_a_recipient(store, recipient, out.report.changesets);
+        return unexpected(Domain::crypto, errc::wrong_key,
+                          "the coordinator key " + short_hex(recipient.public_key) + " has grants here but "
+                          "none of them opens, so none of the " + std::to_string(out.report.changesets) +
+                          " changesets can be read: the key file or the store is damaged");
     }
     for (std::size_t i = 0; i < out.records.size(); ++i) {
         auto& r = out.records[i];

@@ -64,8 +64,9 @@ using Progress = std::function<void(std::size_t, std::size_t)>;
 // Rebuilds every record of form `form_id` (every form when empty) held in `store`,
 // decrypting with `recipient`. Records and changesets it cannot read are kept with what
 // can be read and counted in the report. Fails (Error{crypto, wrong_key}) when there are
-// changesets of the selection but not one of them has a grant for `recipient`: the key
-// is not one of the project's recipients. Store errors pass through.
+// changesets of the selection but not one of them can be read: no grant for `recipient`
+// (the key is not one of the project's recipients) or none that opens. Store errors pass
+// through.
 Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                              std::string_view form_id, const Progress& progress = {});
 
