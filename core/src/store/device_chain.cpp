@@ -83,22 +83,28 @@ Result<std::optional<merge::ChainPoint>> DeviceStore::Impl::chain_point(const me
 
 Result<merge::VersionVector> DeviceStore::summary() {
     // Chains are stored contiguously from seq 1 (ingest verifies it), so the last seq of a
-    // device is its contiguous point.
-    CANVASS_TRY(auto st, impl_->db.prepare(
-        "SELECT device, seq, hash FROM changesets c WHERE seq = "
-        "(SELECT max(seq) FROM changesets WHERE device = c.device)"));
+    // device is its contiguous point. Devices are visited by seeking past the previous one in
+    // the primary key, so the cost grows with devices, not changesets: a sync with nothing to
+    // do stays as cheap at 100,000 records as at 10.
     merge::VersionVector vv;
+    std::vector<std::uint8_t> after;  // the empty blob sorts before every device id
     for (;;) {
-        CANVASS_TRY(bool row, st.step());
+        CANVASS_TRY(auto st, impl_->db.cached(
+            "SELECT device FROM changesets WHERE device > ? ORDER BY device LIMIT 1"));
+        st->bind(1, after);
+        CANVASS_TRY(bool row, st->step());
         if (!row) break;
         merge::DeviceId d{};
-        merge::ChainPoint p;
-        st.blob_into(0, d);
-        p.seq = static_cast<std::uint64_t>(st.int64(1));
-        st.blob_into(2, p.hash);
-        vv.advance(d, p);
+        st->blob_into(0, d);
+        CANVASS_TRY(auto point, impl_->chain_point(d));
+        if (point) vv.advance(d, *point);
+        after.assign(d.begin(), d.end());
     }
     return vv;
+}
+
+Result<std::optional<merge::ChainPoint>> DeviceStore::chain_point(const merge::DeviceId& device) {
+    return impl_->chain_point(device);
 }
 
 Result<std::vector<std::vector<std::uint8_t>>> DeviceStore::changesets(const merge::DeviceId& device,

@@ -160,7 +160,10 @@ public:
     Result<void> set_project(const ProjectConfig& config);
 
     // -- For sync (a sync::Replica over this store) --
+    // Every chain held, at its last seq: O(devices), whatever the number of changesets.
     Result<merge::VersionVector> summary();
+    // The last changeset held of `device`'s chain, if any.
+    Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device);
     // Changesets of `device` with seq in [first, last], encoded, oldest first.
     Result<std::vector<std::vector<std::uint8_t>>> changesets(const merge::DeviceId& device,
                                                               std::uint64_t first,

@@ -7,8 +7,7 @@ namespace canvass::sync {
 Result<merge::VersionVector> DeviceReplica::chains() { return store_.summary(); }
 
 Result<std::optional<merge::ChainPoint>> DeviceReplica::chain_point(const merge::DeviceId& device) {
-    CANVASS_TRY(auto vv, store_.summary());
-    return vv.get(device);
+    return store_.chain_point(device);
 }
 
 Result<std::optional<merge::Hash>> DeviceReplica::chain_hash(const merge::DeviceId& device,
