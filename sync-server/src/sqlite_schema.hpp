@@ -6,7 +6,7 @@
 
 namespace canvass::server {
 
-inline constexpr std::array<std::string_view, 1> server_migrations = {R"sql(
+inline constexpr std::array<std::string_view, 2> server_migrations = {R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
   id INTEGER PRIMARY KEY,
@@ -100,6 +100,30 @@ CREATE TABLE records (
   state BLOB NOT NULL,
   digest BLOB NOT NULL,
   PRIMARY KEY (project, record)) WITHOUT ROWID;
+)sql",
+// Version 2: changesets in a rowid table. A changeset of a 50-answer interview is over 1 KB,
+// more than a WITHOUT ROWID row keeps in its page, so each spilled into an overflow page of
+// its own: twice the pages written per batch. In a rowid table three fit in a page; the
+// (project, device, seq) key becomes a small unique index appended to in order.
+R"sql(
+CREATE TABLE changesets_rowid (
+  id INTEGER PRIMARY KEY,
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  record BLOB NOT NULL,
+  hlc INTEGER NOT NULL,
+  far_future INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (project, device, seq));
+INSERT INTO changesets_rowid (project, device, seq, hash, record, hlc, far_future, received, body)
+  SELECT project, device, seq, hash, record, hlc, far_future, received, body FROM changesets
+  ORDER BY project, device, seq;
+DROP TABLE changesets;
+ALTER TABLE changesets_rowid RENAME TO changesets;
+CREATE INDEX changesets_by_record ON changesets (project, record);
 )sql"};
 
 }  // namespace canvass::server

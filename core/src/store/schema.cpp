@@ -97,7 +97,46 @@ INSERT OR IGNORE INTO heads(device, seq, hash, signature)
   SELECT device, head_seq, head_hash, head_signature FROM devices WHERE head_seq > 0;
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2};
+// Version 3: changesets and records in rowid tables. Their rows (a changeset of a 50-answer
+// interview, a record's sealed state) are over 1 KB, more than a WITHOUT ROWID row keeps in its
+// page, so each spilled into overflow pages of its own and a save wrote twice the pages it
+// needs. Rowid tables keep such rows inline; the keys become small unique indexes.
+constexpr std::string_view v3 = R"sql(
+CREATE TABLE changesets_v3(
+  n INTEGER PRIMARY KEY,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  record BLOB NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE(device, seq)
+);
+INSERT INTO changesets_v3(device, seq, hash, record, body)
+  SELECT device, seq, hash, record, body FROM changesets ORDER BY device, seq;
+DROP TABLE changesets;
+ALTER TABLE changesets_v3 RENAME TO changesets;
+
+CREATE TABLE records_v3(
+  n INTEGER PRIMARY KEY,
+  id BLOB NOT NULL UNIQUE,
+  form_id TEXT NOT NULL,
+  finalized INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  conflicts INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL,      -- ms since 1970
+  digest BLOB,                   -- merge/digest.hpp record_digest, finalized records
+  state BLOB,                    -- sealed merge state with values
+  draft BLOB                     -- sealed draft answers
+);
+INSERT INTO records_v3(id, form_id, finalized, deleted, conflicts, updated, digest, state, draft)
+  SELECT id, form_id, finalized, deleted, conflicts, updated, digest, state, draft FROM records
+  ORDER BY updated, id;
+DROP TABLE records;
+ALTER TABLE records_v3 RENAME TO records;
+CREATE INDEX records_by_form ON records(form_id, updated);
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3};
 
 }  // namespace
 

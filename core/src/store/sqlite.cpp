@@ -88,9 +88,12 @@ std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_ro
 int Database::changes() const { return sqlite3_changes(db_); }
 
 Result<void> Database::migrate(std::span<const std::string_view> migrations) {
-    CANVASS_TRY(auto st, prepare("PRAGMA user_version"));
-    CANVASS_TRY(bool row, st.step());
-    const std::int64_t current = row ? st.int64(0) : 0;
+    std::int64_t current = 0;
+    {  // finalized before migrating: a statement left open keeps DROP TABLE from running
+        CANVASS_TRY(auto st, prepare("PRAGMA user_version"));
+        CANVASS_TRY(bool row, st.step());
+        if (row) current = st.int64(0);
+    }
     if (current > static_cast<std::int64_t>(migrations.size())) {
         return unexpected(Domain::store, errc::unsupported,
                           "the database was written by a newer canvass (schema version " +
