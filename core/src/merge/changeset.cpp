@@ -1,7 +1,6 @@
 #include "merge/changeset.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "merge/codec.hpp"
 
@@ -38,12 +37,13 @@ Result<void> validate_ops(const ChangesetHeader& h) {
     if (h.ops.empty() || h.ops.size() > kMaxOps)
         return invalid("a changeset holds 1 to " + std::to_string(kMaxOps) + " ops");
     std::size_t total = 0;
-    std::unordered_set<std::string_view> paths;
+    std::vector<std::string_view> paths;
+    paths.reserve(h.ops.size());
     for (const Op& op : h.ops) {
         if (!is_known_kind(static_cast<std::uint8_t>(op.kind))) return invalid("unknown op kind");
         if (!kind_fits_path(op.kind, path_kind(op.path)))
             return invalid("bad path for its op kind: \"" + op.path.substr(0, 64) + "\"");
-        if (!paths.insert(op.path).second) return invalid("two ops on path \"" + op.path + "\"");
+        paths.push_back(op.path);
         total += op.supersedes.size();
         for (const OpId& s : op.supersedes) {
             if (s.seq == 0) return invalid("supersedes an op of seq 0");
@@ -54,6 +54,9 @@ Result<void> validate_ops(const ChangesetHeader& h) {
         }
     }
     if (total > kMaxSupersedesPerChangeset) return invalid("too many supersedes entries");
+    std::sort(paths.begin(), paths.end());
+    if (auto twice = std::adjacent_find(paths.begin(), paths.end()); twice != paths.end())
+        return invalid("two ops on path \"" + std::string(*twice) + "\"");
     return {};
 }
 
@@ -147,6 +150,7 @@ Result<ChangesetHeader> read_header(Reader& r) {
     CANVASS_TRY(h.record, r.fixed<16>("record"));
     CANVASS_TRY(const std::uint64_t n_ops, r.varint("op count", kMaxOps));
     std::size_t budget = kMaxSupersedesPerChangeset;
+    h.ops.reserve(n_ops);  // at most kMaxOps
     for (std::uint64_t i = 0; i < n_ops; ++i) {
         CANVASS_TRY(Op op, read_op(r, budget));
         h.ops.push_back(std::move(op));
