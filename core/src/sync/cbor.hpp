@@ -1,9 +1,10 @@
 // Checked CBOR decoding of untrusted bytes (messages from the network, tokens).
 //
-// nlohmann's CBOR reader recurses once per nesting level and trusts the element counts a
-// document announces, so a hostile peer could exhaust the stack with deep nesting. This
-// parser enforces a depth and a container-size cap while it builds the document, in one pass,
-// and never throws.
+// The subset canvass writes (nlohmann's to_cbor): integers, byte and text strings, arrays,
+// maps with text keys, false/true/null and floats, all of definite length. Every announced
+// length is checked against the bytes left and the limits before anything is allocated,
+// nesting is bounded, nothing throws, and byte strings are copied whole (a batch of
+// changesets is mostly byte strings).
 #pragma once
 
 #include <cstddef>
@@ -23,7 +24,7 @@ struct CborLimits {
 
 // The document encoded by `bytes` (exactly one CBOR item, nothing after it), or
 // Error{protocol, corrupt, "malformed CBOR: ..."} / Error{protocol, limit_exceeded, ...}.
-// Tags are refused.
+// Tags, indefinite lengths, text that is not UTF-8 and a map key given twice are refused.
 Result<nlohmann::json> parse_cbor(std::span<const std::uint8_t> bytes, CborLimits limits = {});
 
 }  // namespace canvass::sync
