@@ -51,4 +51,29 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
     return std::move(pair).value();
 }
 
+void add_record_key_options(CLI::App* cmd, KeyOptions& options) {
+    cmd->add_option("--key", options.file,
+                    "coordinator key file: read the answers other devices encrypted for the project's coordinators");
+    add_key_passphrase_option(cmd, options);
+}
+
+std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store, const merge::RecordId& id,
+                                                            const KeyOptions& key, const DeviceOptions& device,
+                                                            Context& ctx) {
+    auto pair = open_coordinator_key(key, device, ctx);
+    if (!pair) return std::nullopt;
+    auto record = exporting::load_record(store, *pair, id);
+    if (!record) {
+        fail(ctx, record.error());
+        return std::nullopt;
+    }
+    if (record->readability() != exporting::Readability::full) {
+        fail(ctx, std::to_string(record->unreadable) + " of the " + std::to_string(record->changesets) +
+                      " changesets of record " + merge::format_uuid(id) + " cannot be decrypted with " + key.file +
+                      " (its device has not granted this key its epoch, or they are damaged)");
+        return std::nullopt;
+    }
+    return std::move(record).value();
+}
+
 }  // namespace canvass::cli

@@ -8,6 +8,7 @@
 #include "app.hpp"
 #include "crypto/box.hpp"
 #include "device_session.hpp"
+#include "export/dataset.hpp"
 
 namespace CLI {
 class App;
@@ -34,5 +35,17 @@ Result<std::string> key_passphrase(const KeyOptions& key, const DeviceOptions& d
 // failure exit code.
 std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
                                                       const DeviceOptions& device, Context& ctx);
+
+// Adds --key FILE (to read answers other devices sealed to the project's coordinators) and
+// --key-passphrase-file to `cmd`.
+void add_record_key_options(CLI::App* cmd, KeyOptions& options);
+
+// Record `id` rebuilt with the answers the coordinator key in `key` decrypts, for show and
+// edit. Every changeset of it must open: a record read in part would look as if answers
+// had been cleared. On failure prints the reason on ctx.err, sets the exit code and returns
+// nullopt.
+std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store, const merge::RecordId& id,
+                                                            const KeyOptions& key, const DeviceOptions& device,
+                                                            Context& ctx);
 
 }  // namespace canvass::cli

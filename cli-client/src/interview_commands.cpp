@@ -72,13 +72,14 @@ class DraftSink : public interview::AnswerSink {
 class EditSink : public interview::AnswerSink {
   public:
     EditSink(store::DeviceStore& store, const form::Form& form, merge::RecordId id, json before,
-             std::string lang)
-        : store_(store), form_(form), id_(id), before_(std::move(before)), lang_(std::move(lang)) {}
+             std::string lang, const merge::RecordState* readable)
+        : store_(store), form_(form), id_(id), before_(std::move(before)), lang_(std::move(lang)),
+          readable_(readable) {}
 
     Result<std::string> save(const json&) override { return std::string(); }
 
     Result<std::string> finish(const json& answers) override {
-        auto changed = store_.edit(id_, interview::edit_changes(form_, before_, answers), lang_);
+        auto changed = store_.edit(id_, interview::edit_changes(form_, before_, answers), lang_, readable_);
         if (!changed) return unexpected(changed.error());
         if (!*changed)
             return std::string("Nothing changed in record " + merge::format_uuid(id_) + ".");
@@ -92,6 +93,7 @@ class EditSink : public interview::AnswerSink {
     merge::RecordId id_;
     json before_;
     std::string lang_;
+    const merge::RecordState* readable_;  // a coordinator's decryption of the record, or null
 };
 
 // Feeds the session one line at a time until it is done or the input ends.
@@ -202,8 +204,8 @@ void add_interview_commands(CLI::App& app, Context& ctx) {
     cmd->callback([&app, args, &ctx] { run_interview(app, *args, ctx); });
 }
 
-void edit_interactively(const DeviceOptions& device, const std::string& record,
-                        const std::string& lang, Context& ctx) {
+void edit_interactively(const DeviceOptions& device, const std::string& record, const std::string& lang,
+                        const KeyOptions& key, Context& ctx) {
     auto store = open_device(device, ctx);
     if (!store) return;
     auto id = store->find_record(record);
@@ -216,14 +218,20 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
         return fail(ctx, "record " + name +
                              " is a draft: continue it with 'canvass interview --resume " +
                              short_id(*id) + "'");
-    if (!snap->readable)
-        return fail(ctx, "record " + name + " holds answers this device cannot read");
+    std::optional<exporting::ExportRecord> readable;
+    if (!key.file.empty()) {
+        if (!(readable = open_record_with_key(*store, *id, key, device, ctx))) return;
+        snap->answers = readable->answers;
+    } else if (!snap->readable) {
+        return fail(ctx, "record " + name + " holds answers encrypted for the project's coordinators: "
+                         "give --key FILE, a coordinator key, to edit it");
+    }
     auto form = store->form(snap->summary.form_id);
     if (!form) return fail(ctx, form.error());
     if (!language_ok(**form, lang, ctx)) return;
     json before = snap->answers;
     store::strip_calculations(**form, before);
-    EditSink sink(*store, **form, *id, before, lang);
+    EditSink sink(*store, **form, *id, before, lang, readable ? &readable->state : nullptr);
     interview::Session session(**form, std::move(before), sink,
                                {interview::Purpose::edit, lang, {}, ctx.color});
     converse(session, ctx);

@@ -5,14 +5,17 @@
 #include <string>
 
 #include "app.hpp"
+#include "coordinator_session.hpp"
 #include "device_session.hpp"
 
 namespace canvass::cli {
 
 // `canvass edit RECORD` without --answers: walks the finalized record's questions with its
 // answers as defaults, then saves what changed as one edit (DeviceStore::edit), which
-// syncs and merges like any change. Failures are printed on ctx.err with ctx.exit_code set.
-void edit_interactively(const DeviceOptions& device, const std::string& record,
-                        const std::string& lang, Context& ctx);
+// syncs and merges like any change. A coordinator gives `key` to edit a record holding
+// answers other devices encrypted for the project's coordinators. Failures are printed on
+// ctx.err with ctx.exit_code set.
+void edit_interactively(const DeviceOptions& device, const std::string& record, const std::string& lang,
+                        const KeyOptions& key, Context& ctx);
 
 }  // namespace canvass::cli

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "coordinator_session.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
 #include "form/json_text.hpp"
@@ -163,6 +164,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
 
     struct EditArgs {
         std::string record, answers, lang;
+        KeyOptions key;
     };
     auto ea = std::make_shared<EditArgs>();
     auto* edit = app.add_subcommand("edit", "change a finalized record; the edit syncs and merges");
@@ -170,8 +172,9 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     edit->add_option("--answers", ea->answers,
                      "JSON with only the fields to change ('-': stdin); without it, edit question by question");
     edit->add_option("--lang", ea->lang, "language of error messages");
+    add_record_key_options(edit, ea->key);
     edit->callback([dev, ea, &ctx] {
-        if (ea->answers.empty()) return edit_interactively(*dev, ea->record, ea->lang, ctx);
+        if (ea->answers.empty()) return edit_interactively(*dev, ea->record, ea->lang, ea->key, ctx);
         auto text = read_file(ea->answers, ctx);
         if (!text) return fail(ctx, text.error());
         auto changes = form::parse_json(*text);
@@ -180,7 +183,9 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!store) return;
         auto id = store->find_record(ea->record);
         if (!id) return fail(ctx, id.error());
-        auto changed = store->edit(*id, *changes, ea->lang);
+        std::optional<exporting::ExportRecord> readable;
+        if (!ea->key.file.empty() && !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx))) return;
+        auto changed = store->edit(*id, *changes, ea->lang, readable ? &readable->state : nullptr);
         if (!changed) return fail(ctx, changed.error());
         ctx.out << (*changed ? "saved the edit of " : "nothing changed in ") << merge::format_uuid(*id) << "\n";
     });
@@ -220,11 +225,13 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     struct ShowArgs {
         std::string record;
         bool json = false;
+        KeyOptions key;
     };
     auto sa = std::make_shared<ShowArgs>();
     auto* show = app.add_subcommand("show", "show one record, with its conflicts");
     show->add_option("RECORD", sa->record, "record id (or its first characters)")->required();
     show->add_flag("--json", sa->json, "machine-readable output");
+    add_record_key_options(show, sa->key);
     show->callback([dev, sa, &ctx] {
         auto store = open_device(*dev, ctx);
         if (!store) return;
@@ -232,6 +239,13 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!id) return fail(ctx, id.error());
         auto snap = store->record(*id);
         if (!snap) return fail(ctx, snap.error());
+        if (!sa->key.file.empty() && snap->view) {
+            auto readable = open_record_with_key(*store, *id, sa->key, *dev, ctx);
+            if (!readable) return;
+            snap->readable = true;
+            snap->answers = std::move(readable->answers);
+            snap->view = std::move(readable->view);
+        }
         if (sa->json) {
             ctx.out << store::record_json(*snap).dump(2) << "\n";
             return;
@@ -240,7 +254,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                 << " version " << snap->form_version << "\nstatus " << status_text(snap->summary) << "\n";
         if (!snap->readable) {
             ctx.out << "answers: encrypted for the project's coordinators "
-                       "(canvass export --key FILE decrypts them)\n";
+                       "(--key FILE, a coordinator key, decrypts them)\n";
         } else {
             ctx.out << "answers:\n" << snap->answers.dump(2) << "\n";
         }

@@ -114,10 +114,9 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, ExportRecord
     return {};
 }
 
-}  // namespace
-
-Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
-                             std::string_view form_id, const Progress& progress) {
+// Every record of the changesets `selected` picks, decrypted and merged.
+Result<Dataset> load(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
+                     const std::function<bool(const merge::ChangesetHeader&)>& selected, const Progress& progress) {
     std::size_t total = 0;
     if (progress) {
         CANVASS_TRY(auto status, store.status());
@@ -131,7 +130,7 @@ Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair&
     CANVASS_TRY_VOID(store.for_each_changeset([&](const merge::Changeset& cs) -> Result<void> {
         if (progress && ++seen % kProgressEvery == 0) progress(seen, total);
         const auto& h = cs.header;
-        if (!form_id.empty() && h.form_id != form_id) return {};
+        if (!selected(h)) return {};
         auto [it, fresh] = index.emplace(h.record, out.records.size());
         if (fresh) {
             out.records.emplace_back(h.record);
@@ -159,6 +158,21 @@ Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair&
         return std::pair(a.view.meta.created, a.view.id) < std::pair(b.view.meta.created, b.view.id);
     });
     return out;
+}
+
+}  // namespace
+
+Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
+                             std::string_view form_id, const Progress& progress) {
+    return load(store, recipient, [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
+                progress);
+}
+
+Result<ExportRecord> load_record(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
+                                 const merge::RecordId& id) {
+    CANVASS_TRY(auto one, load(store, recipient, [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}));
+    if (one.records.empty()) return unexpected(Domain::store, errc::not_found, "no changeset of record " + merge::format_uuid(id) + " here");
+    return std::move(one.records.front());
 }
 
 std::vector<std::string> describe(const DecryptionReport& report) {

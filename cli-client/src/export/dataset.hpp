@@ -70,6 +70,11 @@ using Progress = std::function<void(std::size_t, std::size_t)>;
 Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                              std::string_view form_id, const Progress& progress = {});
 
+// One record, rebuilt and decrypted the same way (for a coordinator's show and edit). Errors
+// as load_dataset's; Error{store, not_found} when no changeset of it is held.
+Result<ExportRecord> load_record(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
+                                 const merge::RecordId& id);
+
 // One line per problem for the user: how many changesets of which devices could not be
 // read, and why. Empty when everything was decrypted.
 std::vector<std::string> describe(const DecryptionReport& report);

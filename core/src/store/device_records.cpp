@@ -31,6 +31,11 @@ std::size_t conflict_count(const merge::RecordView& view) {
     return n + (view.status.conflict ? 1 : 0);
 }
 
+// False when some shown value is another device's, which this store cannot decrypt.
+bool is_readable(const merge::RecordView& view) {
+    return std::all_of(view.fields.begin(), view.fields.end(), [](const auto& f) { return f.winner().value.has_value(); });
+}
+
 // Winner value of every visible field, by path.
 std::map<std::string, std::string> current_values(const merge::RecordView& view) {
     std::map<std::string, std::string> out;
@@ -119,11 +124,10 @@ Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& an
     return std::move(result.completed);
 }
 
-Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form,
-                                               merge::RecordState& state, json answers,
-                                               const std::map<std::string, json>& forced) {
+Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form, merge::RecordState& state, json answers,
+                                               const merge::RecordState* readable) {
     CANVASS_TRY(auto flat, flatten(form, answers, *random));
-    auto view = merge::make_view(state);
+    auto view = merge::make_view(readable ? *readable : state);
     auto before = current_values(view);
     auto before_instances = current_instances(view);
 
@@ -149,18 +153,12 @@ Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form,
     for (const auto& [path, value] : flat.fields) {
         auto text = value.dump();
         auto it = before.find(path);
-        bool force = forced.count(path) > 0;
-        if (!force && it != before.end() && it->second == text) continue;
+        if (it != before.end() && it->second == text) continue;
         ops.push_back(merge::set_op(state, path));
         values.emplace_back(std::move(text));
     }
-    for (const auto& [path, value] : forced) {
-        if (flat.fields.count(path)) continue;
-        ops.push_back(merge::set_op(state, path));
-        values.emplace_back(value.dump());
-    }
     for (const auto& [path, text] : before) {
-        if (flat.fields.count(path) || forced.count(path) || inside_any(path, removed)) continue;
+        if (flat.fields.count(path) || inside_any(path, removed)) continue;
         ops.push_back(merge::set_op(state, path));  // the answer was cleared
         values.emplace_back("null");
     }
@@ -305,21 +303,38 @@ Result<void> DeviceStore::finalize(const merge::RecordId& id, std::string_view l
 }
 
 Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes, std::string_view lang) {
+    return edit(id, changes, lang, nullptr);
+}
+
+Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes, std::string_view lang,
+                               const merge::RecordState* readable) {
     CANVASS_TRY(auto r, impl_->load_record(id));
     if (!r.finalized || !r.state) {
         return unexpected(Domain::store, errc::invalid_argument,
                           "record " + merge::format_uuid(id) +
                               " is a draft: change it with 'canvass interview --resume' or finalize it first");
     }
+    if (readable && (readable->id() != id || merge::record_digest(*readable) != merge::record_digest(*r.state))) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "the decrypted record " + merge::format_uuid(id) +
+                              " is not the one this store holds; nothing was changed");
+    }
+    const auto view = merge::make_view(readable ? *readable : *r.state);
+    if (!readable && !is_readable(view)) {
+        return unexpected(Domain::crypto, errc::wrong_key,
+                          "the answers of record " + merge::format_uuid(id) +
+                              " are encrypted for the project's coordinators: give --key FILE, a coordinator "
+                              "key, to change them");
+    }
     CANVASS_TRY(auto f, form(r.form_id));
-    auto answers = to_answers(merge::make_view(*r.state));
+    auto answers = to_answers(view);
     strip_calculations(*f, answers);
     CANVASS_TRY_VOID(apply_changes(*f, answers, changes));
     CANVASS_TRY(auto completed, impl_->validated(*f, answers, true, lang));
     const auto seq_before = impl_->seq;
     const auto hash_before = impl_->head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-    auto changed = impl_->commit_answers(*f, *r.state, std::move(completed));
+    auto changed = impl_->commit_answers(*f, *r.state, std::move(completed), readable);
     Result<void> written = changed ? impl_->write_record(id, r.form_id, r.state, r.draft)
                                    : Result<void>(unexpected(changed.error()));
     if (written) written = tx.commit();
@@ -389,9 +404,7 @@ Result<RecordSnapshot> DeviceStore::record(const merge::RecordId& id) {
         snap.summary.deleted = view.deleted();
         snap.summary.conflicts = conflict_count(view);
         snap.summary.updated_ms = merge::hlc_ms(view.meta.updated);
-        for (const auto& fld : view.fields) {
-            if (!fld.winner().value) snap.readable = false;
-        }
+        snap.readable = is_readable(view);
         snap.answers = to_answers(view);
         snap.view = std::move(view);
     } else {

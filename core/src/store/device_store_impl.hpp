@@ -71,12 +71,13 @@ struct DeviceStore::Impl {
     // calculations. Every problem in one error message.
     Result<nlohmann::json> validated(const form::Form& form, const nlohmann::json& answers,
                                      bool final, std::string_view lang);
-    // Turns the difference between `state` and `answers` into one changeset of the chain
-    // (plus `forced` paths set even if unchanged, for resolving conflicts). Returns false
-    // if nothing differs. Must run inside a transaction.
-    Result<bool> commit_answers(const form::Form& form,
-                                merge::RecordState& state, nlohmann::json answers,
-                                const std::map<std::string, nlohmann::json>& forced = {});
+    // Turns the difference between `state` and `answers` into one changeset of the chain.
+    // `readable`, when given, is the same record with values this store cannot decrypt
+    // (a coordinator's, from the project key): the difference is taken against it, the
+    // changeset still goes onto `state`. Returns false if nothing differs. Must run inside a
+    // transaction.
+    Result<bool> commit_answers(const form::Form& form, merge::RecordState& state, nlohmann::json answers,
+                                const merge::RecordState* readable = nullptr);
     Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
                                   std::vector<merge::Op> ops,
                                   std::vector<std::optional<std::string>> values);

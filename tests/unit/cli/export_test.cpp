@@ -3,6 +3,7 @@
 // ODK Central's CSV layout, JSON Lines, a codebook and a conflicts file.
 #include "export_test_support.hpp"
 
+#include <fstream>
 #include <set>
 #include <sys/stat.h>
 
@@ -342,6 +343,58 @@ TEST_F(ExportTest, ASameFieldClashListsBothCandidatesUntilResolved) {
         auto view = collector.record(ids[0])->view;
         ASSERT_TRUE(view);
         EXPECT_FALSE(view->has_conflicts());
+    }
+}
+
+TEST_F(ExportTest, ACoordinatorReadsAndEditsACollectorsRecordWithTheKey) {
+    const auto record = merge::format_uuid(ids[0]);
+    const std::string edit_file = dir / "edit.json";
+    std::ofstream(edit_file) << R"({"age": 52})";
+
+    // Without the key the answers are sealed: shown as such, and an edit is refused, not guessed.
+    auto sealed = canvass(on_coordinator({"show", record}));
+    ASSERT_EQ(sealed.code, 0) << sealed.err;
+    EXPECT_NE(sealed.out.find("encrypted for the project's coordinators"), std::string::npos) << sealed.out;
+    auto refused = canvass(on_coordinator({"edit", record, "--answers", edit_file}));
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.err.find("give --key FILE"), std::string::npos) << refused.err;
+    auto other = Coordinator::create(dir, "other.key");
+    auto wrong = canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", other.key_file}));
+    EXPECT_EQ(wrong.code, 1);
+    EXPECT_NE(wrong.err.find("cannot decrypt"), std::string::npos) << wrong.err;
+
+    auto shown = canvass(on_coordinator({"show", record, "--json", "--key", coord.key_file}));
+    ASSERT_EQ(shown.code, 0) << shown.err;
+    auto before = json::parse(shown.out)["answers"];
+    EXPECT_EQ(before["age"], answers[0]["age"]);
+
+    auto edited = canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", coord.key_file}));
+    ASSERT_EQ(edited.code, 0) << edited.err;
+    EXPECT_NE(edited.out.find("saved the edit of " + record), std::string::npos) << edited.out;
+    auto again = canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", coord.key_file}));
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_NE(again.out.find("nothing changed"), std::string::npos) << again.out;
+
+    // Only the edited answer changed; the export and the collector's device agree.
+    shown = canvass(on_coordinator({"show", record, "--json", "--key", coord.key_file}));
+    auto after = json::parse(shown.out)["answers"];
+    EXPECT_EQ(after["age"], 52);
+    after["age"] = before["age"];
+    EXPECT_EQ(after, before);
+    ASSERT_EQ(export_all().code, 0);
+    auto main = table(kForm + ".csv");
+    auto row = main.where("KEY", key_of(0))[0];
+    EXPECT_EQ(main.cell(row, "respondent-age"), "52");
+    EXPECT_EQ(main.cell(row, "ReviewState"), "edited");
+    EXPECT_TRUE(table("conflicts.csv").rows.empty());
+    {
+        auto collector = open(collector_home);
+        auto c = open(coordinator_home);
+        ship(c, collector);
+        auto held = collector.record(ids[0]);
+        ASSERT_TRUE(held && held->view);
+        EXPECT_FALSE(held->view->has_conflicts());
+        EXPECT_EQ(held->summary.updated_ms, c.record(ids[0])->summary.updated_ms);
     }
 }
 
