@@ -233,6 +233,67 @@ TEST_F(ServerTest, AServerWithAnotherKeyIsRefusedByTheClient) {
     EXPECT_NE(enrolled.error().message.find("server key"), std::string::npos) << enrolled.error().message;
 }
 
+// Hands out a device's changesets with one byte changed, as a hostile or broken relay would.
+class TamperingReplica final : public sync::Replica {
+public:
+    TamperingReplica(sync::Replica& inner, std::size_t byte) : inner_(inner), byte_(byte) {}
+    Result<merge::VersionVector> chains() override { return inner_.chains(); }
+    Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& d) override {
+        return inner_.chain_point(d);
+    }
+    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& d, std::uint64_t seq) override {
+        return inner_.chain_hash(d, seq);
+    }
+    Result<std::vector<sync::Bytes>> changesets(const merge::DeviceId& d, std::uint64_t first,
+                                                std::uint64_t last) override {
+        CANVASS_TRY(auto out, inner_.changesets(d, first, last));
+        auto& victim = out.back();
+        victim[byte_ % victim.size()] ^= 0x01;
+        return out;
+    }
+    Result<std::optional<sync::KeyedHead>> cover_head(const merge::DeviceId& d, std::uint64_t first,
+                                                      std::uint64_t last) override {
+        return inner_.cover_head(d, first, last);
+    }
+    Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& d) override { return inner_.grants(d); }
+    Result<void> store(const sync::VerifiedBatch& b) override { return inner_.store(b); }
+    Result<void> acknowledged(const merge::DeviceId& d, std::uint64_t seq) override {
+        return inner_.acknowledged(d, seq);
+    }
+
+private:
+    sync::Replica& inner_;
+    std::size_t byte_;
+};
+
+TEST_F(ServerTest, ATamperedChangesetIsRefusedAndNothingOfItsBatchIsStored) {
+    RunningServer server(tmp, data, test_flags());
+    server.start();
+    Device device;
+    ASSERT_TRUE(device.enroll(token(server, "collector")));
+    device.author(3, "demo");
+    ASSERT_TRUE(device.sync());
+    device.author(4, "demo");
+    // A byte of the header, of an op, of the ciphertext: each breaks the chain or its signed head.
+    for (std::size_t byte : {1u, 30u, 90u, 150u}) {
+        TamperingReplica tampered(device.replica, byte);
+        auto t = net::connect_tcp(device.address, Device::tcp_options());
+        ASSERT_TRUE(t) << t.error().describe();
+        auto r = sync::run_client_sync(**t, device.server_key, device.keys, tampered, device);
+        ASSERT_FALSE(r) << "byte " << byte;
+        EXPECT_EQ(r.error().domain, Domain::protocol) << r.error().describe();
+        EXPECT_NE(r.error().message.find("refused (bad_batch): changesets of device " +
+                                         crypto::to_hex(device.keys.id)),
+                  std::string::npos)
+            << r.error().message;
+        EXPECT_EQ(stats()["changesets"], 3) << "byte " << byte;
+    }
+    // The server went on serving, and the untouched chain goes through.
+    auto honest = device.sync();
+    ASSERT_TRUE(honest) << honest.error().describe();
+    EXPECT_EQ(stats()["changesets"], 7);
+}
+
 TEST_F(ServerTest, RevokedAndUnknownDevicesAreRefused) {
     RunningServer server(tmp, data, test_flags());
     server.start();
