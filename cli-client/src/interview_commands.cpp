@@ -1,6 +1,8 @@
 // `canvass interview FORM | --resume RECORD [--lang L]` and the interactive `canvass edit`.
 #include "interview_commands.hpp"
 
+#include "interview/words.hpp"
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <istream>
@@ -10,6 +12,7 @@
 
 #include "interview/edit_changes.hpp"
 #include "interview/session.hpp"
+#include "interview/words.hpp"
 #include "store/answers.hpp"
 
 namespace canvass::cli {
@@ -40,16 +43,14 @@ class DraftSink : public interview::AnswerSink {
         auto id = store_.create_record(form_id_, answers, false, lang_);
         if (!id) return failed(id.error());
         id_ = *id;
-        return "(saved as draft " + merge::format_uuid(*id) +
-               "; resume it with canvass interview --resume " + short_id(*id) + ")";
+        return interview::say(lang_, interview::Phrase::draft_saved, {merge::format_uuid(*id), short_id(*id)});
     }
 
     Result<std::string> finish(const json& answers) override {
         auto saved = save(answers);
         if (!saved) return saved;
         if (auto done = store_.finalize(*id_, lang_); !done) return unexpected(done.error());
-        return "Finalized record " + merge::format_uuid(*id_) +
-               ": it is sent at the next canvass sync.";
+        return interview::say(lang_, interview::Phrase::finalized, {merge::format_uuid(*id_)});
     }
 
     const std::optional<merge::RecordId>& id() const { return id_; }
@@ -82,9 +83,8 @@ class EditSink : public interview::AnswerSink {
         auto changed = store_.edit(id_, interview::edit_changes(form_, before_, answers), lang_, readable_);
         if (!changed) return unexpected(changed.error());
         if (!*changed)
-            return std::string("Nothing changed in record " + merge::format_uuid(id_) + ".");
-        return "Saved the edit of record " + merge::format_uuid(id_) +
-               ": it syncs and merges like any change.";
+            return interview::say(lang_, interview::Phrase::unchanged_record, {merge::format_uuid(id_)});
+        return interview::say(lang_, interview::Phrase::saved_edit, {merge::format_uuid(id_)});
     }
 
   private:

@@ -34,13 +34,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool is_yes(const std::string& in) {
-    return in == "y" || in == "yes";
-}
-bool is_no(const std::string& in) {
-    return in == "n" || in == "no";
-}
-
 }  // namespace
 
 Session::Session(const form::Form& form, json answers, AnswerSink& sink, SessionOptions options)
@@ -80,15 +73,13 @@ std::string Session::start() {
          << "\n";
     switch (options_.purpose) {
         case Purpose::interview:
-            out_ << "Each answer is saved as it is given. Type ? for help.\n";
+            out_ << say(Phrase::intro_interview) << "\n";
             break;
         case Purpose::resume:
-            out_ << "Resuming a draft after its last answer; < goes back to earlier answers. "
-                    "Type ? for help.\n";
+            out_ << say(Phrase::intro_resume) << "\n";
             break;
         case Purpose::edit:
-            out_ << "Editing a finalized record: Enter keeps the answer shown; the changes are "
-                    "saved as one edit at the end. Type ? for help.\n";
+            out_ << say(Phrase::intro_edit) << "\n";
             break;
     }
     show_from(options_.purpose == Purpose::resume ? resume_point() : 0);
@@ -142,7 +133,7 @@ void Session::go_back() {
     for (std::size_t i = steps_.size(); i-- > 0;) {
         if (steps_[i].interactive() && key_of(steps_[i]) < cursor_) return ask(i);
     }
-    out_ << view_.problem("This is the first question.") << view_.prompt();
+    out_ << view_.problem(say(Phrase::first_question)) << view_.prompt();
 }
 
 void Session::go_to_end() {
@@ -150,23 +141,21 @@ void Session::go_to_end() {
     cursor_ = end_key();
     // Resuming and editing can start past a required question left unanswered.
     if (auto missing = first_missing_required()) {
-        out_ << view_.problem("A required question has no answer yet.");
+        out_ << view_.problem(say(Phrase::required_missing));
         return ask(*missing);
     }
     if (options_.purpose == Purpose::edit && answers_ == initial_)
-        return finish(Outcome::unchanged, "Nothing was changed: the record stays as it was.");
+        return finish(Outcome::unchanged, say(Phrase::nothing_changed));
     view_.forget_headings();
     out_ << view_.summary(steps_, *record_, answers_) << "\n"
-         << (options_.purpose == Purpose::edit
-                 ? "Save these changes as an edit of the record? [y/n]"
-                 : "Finalize this interview? [y/n]")
+         << say(options_.purpose == Purpose::edit ? Phrase::confirm_edit : Phrase::confirm_finalize)
          << "\n"
          << view_.prompt();
 }
 
 void Session::quit() {
     if (options_.purpose == Purpose::edit) return go_to_end();
-    finish(Outcome::draft_kept, "Stopped. The draft keeps every answer given so far.");
+    finish(Outcome::draft_kept, say(Phrase::stopped));
 }
 
 void Session::finish(Outcome outcome, const std::string& message) {
@@ -203,21 +192,21 @@ std::string Session::end_of_input() {
     if (state_ == State::finished) return {};
     out_ << "\n";
     if (options_.purpose == Purpose::edit)
-        finish(Outcome::edit_discarded, "Input ended: the edit was not saved.");
+        finish(Outcome::edit_discarded, say(Phrase::input_ended_edit));
     else
-        finish(Outcome::draft_kept, "Input ended. The draft keeps every answer given so far.");
+        finish(Outcome::draft_kept, say(Phrase::input_ended_draft));
     return take();
 }
 
 // Commands that mean the same at every prompt. True when `in` was one.
 bool Session::common_command(const std::string& in) {
-    if (in == "<" || in == "back") {
+    if (means(Word::back, in)) {
         go_back();
-    } else if (in == "?" || in == "help") {
+    } else if (means(Word::help, in)) {
         out_ << help() << view_.prompt();
-    } else if (in == "quit" || in == "exit") {
+    } else if (means(Word::quit, in)) {
         quit();
-    } else if (in == "remove" && state_ == State::asking) {
+    } else if (means(Word::remove, in) && state_ == State::asking) {
         ask_removal();
     } else {
         return false;
@@ -231,10 +220,10 @@ void Session::on_question(const std::string& in) {
     if (in.empty() && proposed && !proposed->is_default) return move_on();  // Enter keeps it
     if (in.empty() && proposed)
         return take_answer(row, proposed->value);  // Enter takes the default
-    if (in.empty() || lower(in) == "skip") return leave_unanswered();
+    if (in.empty() || means(Word::skip, lower(in))) return leave_unanswered();
     std::string text = in[0] == '\\' ? in.substr(1) : in;  // \< answers "<"
     auto value =
-        read_answer(row, offered_choices(form_, *record_, current_), text, options_.clock());
+        read_answer(row, offered_choices(form_, *record_, current_), text, options_.clock(), view_.language());
     if (!value) {
         out_ << view_.problem(value.error().message) << view_.prompt();
         return;
@@ -256,7 +245,7 @@ void Session::leave_unanswered() {
     if (required(current_)) {
         std::string message = form::text_in(row.required_message, view_.language(),
                                             form_.settings().default_language);
-        out_ << view_.problem(message.empty() ? "This question needs an answer." : message)
+        out_ << view_.problem(message.empty() ? say(Phrase::needs_answer) : message)
              << view_.prompt();
         return;
     }
@@ -277,8 +266,7 @@ std::optional<std::string> Session::check(const form::Row& row, const json& valu
         !record.evaluate(*row.constraint, row.id, current_.at, &value).as_boolean()) {
         std::string message = form::text_in(row.constraint_message, view_.language(),
                                             form_.settings().default_language);
-        return message.empty() ? "This answer is not allowed (" + row.constraint->source() + ")."
-                               : message;
+        return message.empty() ? say(Phrase::not_allowed, {row.constraint->source()}) : message;
     }
     return std::nullopt;
 }
@@ -292,21 +280,21 @@ void Session::accept(json value) {
 // Saves the answers after a change, and says which earlier answers the change removed.
 void Session::changed(const std::vector<std::string>& cleared) {
     if (!cleared.empty()) {
-        out_ << "Answers that no longer apply were removed:";
+        out_ << say(Phrase::removed_answers);
         for (const auto& c : cleared) out_ << "\n  " << c;
         out_ << "\n";
     }
     auto saved = sink_.save(answers_);
     if (!saved)
-        out_ << view_.problem("Not saved: " + saved.error().message);
+        out_ << view_.problem(say(Phrase::not_saved, {saved.error().message}));
     else if (!saved->empty())
         out_ << *saved << "\n";
 }
 
 void Session::on_add(const std::string& in) {
-    bool no = is_no(in) || (in.empty() && options_.purpose == Purpose::edit);
-    if (!is_yes(in) && !no) {
-        out_ << view_.problem("Type y to add one, or n to go on.") << view_.prompt();
+    bool no = means(Word::no, in) || (in.empty() && options_.purpose == Purpose::edit);
+    if (!means(Word::yes, in) && !no) {
+        out_ << view_.problem(say(Phrase::add_yes_or_no)) << view_.prompt();
         return;
     }
     if (no) {
@@ -323,23 +311,21 @@ void Session::on_add(const std::string& in) {
 }
 
 void Session::on_end(const std::string& in) {
-    if (is_yes(in)) {
+    if (means(Word::yes, in)) {
         auto done = sink_.finish(answers_);
         if (!done) {
-            out_ << view_.problem(done.error().message)
-                 << "Type < to go back to the answers, or n to stop here.\n"
+            out_ << view_.problem(done.error().message) << say(Phrase::go_back_or_stop) << "\n"
                  << view_.prompt();
             return;
         }
         return finish(options_.purpose == Purpose::edit ? Outcome::edit_saved : Outcome::finalized,
                       *done);
     }
-    if (is_no(in)) {
-        if (options_.purpose == Purpose::edit)
-            return finish(Outcome::edit_discarded, "The edit was not saved.");
-        return finish(Outcome::draft_kept, "Kept as a draft.");
+    if (means(Word::no, in)) {
+        if (options_.purpose == Purpose::edit) return finish(Outcome::edit_discarded, say(Phrase::edit_not_saved));
+        return finish(Outcome::draft_kept, say(Phrase::kept_as_draft));
     }
-    out_ << view_.problem("Type y or n.") << view_.prompt();
+    out_ << view_.problem(say(Phrase::yes_or_no)) << view_.prompt();
 }
 
 // ---- removing a repeat instance --------------------------------------------------------
@@ -347,23 +333,21 @@ void Session::on_end(const std::string& in) {
 void Session::ask_removal() {
     if (current_.kind != StepKind::question || current_.at.empty() ||
         form_.row(current_.at.back().repeat).repeat_count) {
-        out_ << view_.problem(
-                    "remove works at a question inside a repeat whose number of instances "
-                    "is not fixed by the form.")
-             << view_.prompt();
+        out_ << view_.problem(say(Phrase::remove_where)) << view_.prompt();
         return;
     }
     removal_ = current_.at;
     const form::Row& repeat = form_.row(removal_.back().repeat);
     state_ = State::confirming_removal;
-    out_ << "Remove \"" << view_.text(repeat.label, removal_, *record_) << "\" "
-         << removal_.back().index + 1 << " and all its answers? [y/n]\n"
+    out_ << say(Phrase::remove_confirm,
+                {view_.text(repeat.label, removal_, *record_), std::to_string(removal_.back().index + 1)})
+         << "\n"
          << view_.prompt();
 }
 
 void Session::on_removal(const std::string& in) {
-    if (!is_yes(in)) {
-        out_ << "Nothing removed.\n";
+    if (!means(Word::yes, in)) {
+        out_ << say(Phrase::nothing_removed) << "\n";
         return ask_current_again();
     }
     form::InstancePath holder_at(removal_.begin(), removal_.end() - 1);
@@ -374,7 +358,7 @@ void Session::on_removal(const std::string& in) {
         list.erase(removal_.back().index);
         if (list.empty()) holder->erase(repeat.name);
     }
-    out_ << "Removed.\n";
+    out_ << say(Phrase::removed) << "\n";
     changed(settle(form_, answers_, options_.clock, view_.language()));
     refresh();
     view_.forget_headings();  // the instance now in that place is another one: say which
@@ -416,22 +400,12 @@ std::optional<std::size_t> Session::first_missing_required() {
 }
 
 std::string Session::help() const {
-    std::string out =
-        "\nAt any prompt:\n"
-        "  < or back   go back to the previous question\n"
-        "  Enter       keep the answer shown, or leave an optional question unanswered\n"
-        "  skip        leave this question unanswered (not a required one)\n"
-        "  remove      remove the repeat instance this question is in\n";
-    out += options_.purpose == Purpose::edit
-               ? "  quit        stop here and review the changes before saving them\n"
-               : "  quit        stop here; the draft keeps every answer (canvass interview "
-                 "--resume)\n";
-    out +=
-        "  ? or help   this help\n"
-        "  \\TEXT       answer TEXT even if it reads like a command\n";
+    std::string out = say(Phrase::help);
+    out += say(options_.purpose == Purpose::edit ? Phrase::help_quit_edit : Phrase::help_quit_draft);
+    out += say(Phrase::help_answer_text);
     if (state_ == State::asking && current_.kind == StepKind::question) {
-        std::string format = answer_format(form_.row(current_.row));
-        if (!format.empty()) out += "This question takes " + format + ".\n";
+        std::string format = answer_format(form_.row(current_.row), view_.language());
+        if (!format.empty()) out += say(Phrase::takes_format, {format}) + "\n";
     }
     return out;
 }

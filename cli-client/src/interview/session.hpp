@@ -23,6 +23,7 @@
 #include "form/record.hpp"
 #include "interview/steps.hpp"
 #include "interview/view.hpp"
+#include "interview/words.hpp"
 
 namespace canvass::cli::interview {
 
@@ -112,6 +113,11 @@ class Session {
     std::size_t resume_point();
     std::optional<std::size_t> first_missing_required();
     std::string help() const;
+    // The session's own words in the interview's language (interview/words.hpp).
+    std::string say(Phrase phrase, std::initializer_list<std::string_view> args = {}) const {
+        return interview::say(view_.language(), phrase, args);
+    }
+    bool means(Word word, const std::string& typed) const { return interview::means(view_.language(), word, typed); }
     std::string take();
 
     const form::Form& form_;

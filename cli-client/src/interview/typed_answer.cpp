@@ -8,6 +8,7 @@
 
 #include "form/answer_types.hpp"
 #include "form/calendar.hpp"
+#include "interview/words.hpp"
 
 namespace canvass::cli::interview {
 namespace {
@@ -47,39 +48,35 @@ bool all_digits(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-Result<json> read_integer(std::string_view text) {
+Result<json> read_integer(std::string_view text, std::string_view lang) {
     std::string_view digits = text;
     if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
-    if (!all_digits(digits)) return refuse("type a whole number, like 12");
+    if (!all_digits(digits)) return refuse(say(lang, Phrase::type_whole_number));
     std::int64_t n = 0;
     std::string_view parse = text[0] == '+' ? text.substr(1) : text;
     auto [end, ec] = std::from_chars(parse.data(), parse.data() + parse.size(), n);
-    if (ec != std::errc() || end != parse.data() + parse.size())
-        return refuse("that number is too large");
+    if (ec != std::errc() || end != parse.data() + parse.size()) return refuse(say(lang, Phrase::number_too_large));
     return json(n);
 }
 
 // A finite number, whole ones as JSON integers (as the example answers write them).
-Result<json> read_decimal(std::string_view text) {
+Result<json> read_decimal(std::string_view text, std::string_view lang) {
     double d = form::parse_decimal(text);
-    if (std::isnan(d)) return refuse("type a number, like 12 or 3.5");
-    if (!std::isfinite(d)) return refuse("that number is too large");
+    if (std::isnan(d)) return refuse(say(lang, Phrase::type_number));
+    if (!std::isfinite(d)) return refuse(say(lang, Phrase::number_too_large));
     if (std::trunc(d) == d && std::fabs(d) < 9007199254740992.0)
         return json(static_cast<std::int64_t>(d));
     return json(d);
 }
 
-Result<json> read_geopoint(std::string_view text) {
+Result<json> read_geopoint(std::string_view text, std::string_view lang) {
     static const char* const keys[] = {"lat", "lon", "alt", "acc"};
     auto items = split_items(text);
-    if (items.size() < 2 || items.size() > 4)
-        return refuse(
-            "type latitude and longitude, like 18.5024 73.8267 (then altitude and accuracy if "
-            "known)");
+    if (items.size() < 2 || items.size() > 4) return refuse(say(lang, Phrase::type_geopoint));
     json point = json::object();
     for (std::size_t i = 0; i < items.size(); ++i) {
         double d = form::parse_decimal(items[i]);
-        if (!std::isfinite(d)) return refuse(items[i] + " is not a number");
+        if (!std::isfinite(d)) return refuse(say(lang, Phrase::not_a_number, {items[i]}));
         point[keys[i]] = d;
     }
     return point;
@@ -92,36 +89,36 @@ std::string datetime_now(const form::Instant& now) {
     return s;
 }
 
-Result<std::string> choose(const std::vector<const form::Choice*>& offered,
-                           const std::string& item) {
+Result<std::string> choose(const std::vector<const form::Choice*>& offered, const std::string& item,
+                           std::string_view lang) {
     if (all_digits(item)) {
         std::size_t n = 0;
         std::from_chars(item.data(), item.data() + item.size(), n);
         if (n >= 1 && n <= offered.size()) return offered[n - 1]->name;
-        return refuse("choose a number from 1 to " + std::to_string(offered.size()));
+        return refuse(say(lang, Phrase::choose_from, {std::to_string(offered.size())}));
     }
     for (const auto* c : offered)
         if (c->name == item) return c->name;
     for (const auto* c : offered)
         if (lower(c->name) == lower(item)) return c->name;
-    return refuse("there is no choice " + item + " here: type its number or its name");
+    return refuse(say(lang, Phrase::no_such_choice, {item}));
 }
 
-Result<json> read_select_one(const std::vector<const form::Choice*>& offered,
-                             std::string_view text) {
+Result<json> read_select_one(const std::vector<const form::Choice*>& offered, std::string_view text,
+                             std::string_view lang) {
     auto items = split_items(text);
-    if (items.size() != 1) return refuse("choose one answer: type its number");
-    auto name = choose(offered, items[0]);
+    if (items.size() != 1) return refuse(say(lang, Phrase::choose_one));
+    auto name = choose(offered, items[0], lang);
     if (!name) return unexpected(name.error());
     return json(*name);
 }
 
 // Choices in the order they are offered, each once, however they were typed.
-Result<json> read_select_multiple(const std::vector<const form::Choice*>& offered,
-                                  std::string_view text) {
+Result<json> read_select_multiple(const std::vector<const form::Choice*>& offered, std::string_view text,
+                                  std::string_view lang) {
     std::vector<std::size_t> picked;
     for (const auto& item : split_items(text)) {
-        auto name = choose(offered, item);
+        auto name = choose(offered, item, lang);
         if (!name) return unexpected(name.error());
         auto at = std::find_if(offered.begin(), offered.end(),
                                [&](const auto* c) { return c->name == *name; });
@@ -134,37 +131,37 @@ Result<json> read_select_multiple(const std::vector<const form::Choice*>& offere
     return out;
 }
 
-Result<json> read_acknowledge(std::string_view text) {
+Result<json> read_acknowledge(std::string_view text, std::string_view lang) {
     std::string word = lower(text);
-    if (word == "y" || word == "yes" || word == "ok") return json("OK");
-    if (word == "n" || word == "no") return json();
-    return refuse("type y (or OK) to confirm");
+    if (means(lang, Word::yes, word) || means(lang, Word::ok, word)) return json("OK");
+    if (means(lang, Word::no, word)) return json();
+    return refuse(say(lang, Phrase::type_confirm));
 }
 
 }  // namespace
 
 Result<json> read_answer(const form::Row& row, const std::vector<const form::Choice*>& offered,
-                         std::string_view text, const form::Instant& now) {
+                         std::string_view text, const form::Instant& now, std::string_view lang) {
     std::string word = lower(text);
     switch (row.type) {
         case RowType::integer:
-            return read_integer(text);
+            return read_integer(text, lang);
         case RowType::decimal:
-            return read_decimal(text);
+            return read_decimal(text, lang);
         case RowType::geopoint:
-            return read_geopoint(text);
+            return read_geopoint(text, lang);
         case RowType::select_one:
-            return read_select_one(offered, text);
+            return read_select_one(offered, text, lang);
         case RowType::select_multiple:
-            return read_select_multiple(offered, text);
+            return read_select_multiple(offered, text, lang);
         case RowType::acknowledge:
-            return read_acknowledge(text);
+            return read_acknowledge(text, lang);
         case RowType::date:
-            return json(word == "today" ? form::format_local_date(now) : std::string(text));
+            return json(means(lang, Word::today, word) ? form::format_local_date(now) : std::string(text));
         case RowType::time:
-            return json(word == "now" ? datetime_now(now).substr(11, 5) : std::string(text));
+            return json(means(lang, Word::now, word) ? datetime_now(now).substr(11, 5) : std::string(text));
         case RowType::datetime: {
-            if (word == "now") return json(datetime_now(now));
+            if (means(lang, Word::now, word)) return json(datetime_now(now));
             std::string s(text);
             // "2026-09-12 09:25" is easier to type than the T of ISO 8601.
             if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
@@ -175,26 +172,17 @@ Result<json> read_answer(const form::Row& row, const std::vector<const form::Cho
     }
 }
 
-std::string answer_format(const form::Row& row) {
+std::string answer_format(const form::Row& row, std::string_view lang) {
     switch (row.type) {
-        case RowType::integer:
-            return "a whole number";
-        case RowType::decimal:
-            return "a number";
-        case RowType::date:
-            return "a date YYYY-MM-DD, or today";
-        case RowType::time:
-            return "a time HH:MM, or now";
-        case RowType::datetime:
-            return "a date and time YYYY-MM-DD HH:MM, or now";
-        case RowType::geopoint:
-            return "latitude longitude [altitude [accuracy]]";
-        case RowType::select_multiple:
-            return "one or more numbers, separated by spaces";
-        case RowType::acknowledge:
-            return "y to confirm";
-        default:
-            return {};
+        case RowType::integer: return say(lang, Phrase::format_integer);
+        case RowType::decimal: return say(lang, Phrase::format_decimal);
+        case RowType::date: return say(lang, Phrase::format_date);
+        case RowType::time: return say(lang, Phrase::format_time);
+        case RowType::datetime: return say(lang, Phrase::format_datetime);
+        case RowType::geopoint: return say(lang, Phrase::format_geopoint);
+        case RowType::select_multiple: return say(lang, Phrase::format_select_multiple);
+        case RowType::acknowledge: return say(lang, Phrase::format_acknowledge);
+        default: return {};
     }
 }
 

@@ -15,16 +15,16 @@ namespace canvass::cli::interview {
 
 // Reads `text` (trimmed, not empty) as an answer to `row`, a question. `offered`: for a
 // select, its choices that pass the choice_filter, in the order shown (numbers count from
-// 1 in that order). `now` gives "today" and "now". Failure: Error{form, invalid_argument}
-// whose message tells the interviewer what to type instead. Type checks of the form
+// 1 in that order). `now` gives "today" and "now" (or their words in `lang`, the
+// interview's language: interview/words.hpp). Failure: Error{form, invalid_argument} whose
+// message, in `lang`, tells the interviewer what to type instead. Type checks of the form
 // (form/answer_types.hpp) and constraints are the caller's to apply to the result.
-Result<nlohmann::json> read_answer(const form::Row& row,
-                                   const std::vector<const form::Choice*>& offered,
-                                   std::string_view text, const form::Instant& now);
+Result<nlohmann::json> read_answer(const form::Row& row, const std::vector<const form::Choice*>& offered,
+                                   std::string_view text, const form::Instant& now, std::string_view lang = "en");
 
-// What to type for `row`, for the prompt and for help: "a whole number",
+// What to type for `row`, in `lang`, for the prompt and for help: "a whole number",
 // "a date YYYY-MM-DD, or today". Empty for text and select_one (their prompt says it).
-std::string answer_format(const form::Row& row);
+std::string answer_format(const form::Row& row, std::string_view lang = "en");
 
 // An answer as the interviewer reads it: choice labels in `lang` for selects
 // ("Cardboard, Glass"), "lat lon [alt [acc]]" for geopoints, the text of anything else.

@@ -4,6 +4,7 @@
 
 #include "interview/answer_tree.hpp"
 #include "interview/typed_answer.hpp"
+#include "interview/words.hpp"
 
 namespace canvass::cli::interview {
 namespace {
@@ -101,11 +102,11 @@ std::string View::question(const Step& step, form::Record& record,
             out += "  " + std::to_string(i + 1) + ". " + text(offered[i]->label, step.at, record) +
                    "\n";
     }
-    std::string format = answer_format(row);
+    std::string format = answer_format(row, lang_);
     if (proposal) {
         format += format.empty() ? "" : "; ";
-        format += (proposal->is_default ? "Enter answers " : "Enter keeps ") +
-                  show_answer(form_, row, proposal->value, lang_);
+        format += say(lang_, proposal->is_default ? Phrase::enter_answers : Phrase::enter_keeps,
+                      {show_answer(form_, row, proposal->value, lang_)});
     }
     if (!format.empty()) out += faint("  (" + format + ")") + "\n";
     return out + prompt();
@@ -128,15 +129,15 @@ std::string View::display(const Step& step, const form::Record& record) const {
 std::string View::add_prompt(const Step& step, const form::Record& record,
                              bool enter_means_no) const {
     const form::Row& row = form_.row(step.row);
-    std::string out = "\nAdd a \"" + text(row.label, step.at, record) + "\"?";
-    if (step.instance > 0) out += " (" + std::to_string(step.instance) + " so far)";
-    out += enter_means_no ? " [y/N]" : " [y/n]";
+    std::string out = "\n" + say(lang_, Phrase::add_question, {text(row.label, step.at, record)});
+    if (step.instance > 0) out += " " + say(lang_, Phrase::so_far, {std::to_string(step.instance)});
+    out += " " + say(lang_, enter_means_no ? Phrase::yes_no_enter_no : Phrase::yes_no_keys);
     return out + "\n" + prompt();
 }
 
 std::string View::summary(const std::vector<Step>& steps, const form::Record& record,
                           const json& answers) const {
-    std::string out = "\n" + strong("Summary") + "\n";
+    std::string out = "\n" + strong(say(lang_, Phrase::summary)) + "\n";
     StepContext shown;
     for (const auto& step : steps) {
         const form::Row& row = form_.row(step.row);
@@ -151,7 +152,7 @@ std::string View::summary(const std::vector<Step>& steps, const form::Record& re
         const json* value = answer_at(form_, answers, step.at, row);
         if (!value && row.read_only && !row.default_value.is_null()) value = &row.default_value;
         out += indent(shown.size() + 1) + text(row.label, step.at, record) + ": " +
-               (value ? show_answer(form_, row, *value, lang_) : faint("(no answer)")) + "\n";
+               (value ? show_answer(form_, row, *value, lang_) : faint(say(lang_, Phrase::no_answer))) + "\n";
     }
     return out;
 }

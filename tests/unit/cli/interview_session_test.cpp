@@ -29,8 +29,42 @@ TEST(InterviewSession, OpensWithTitleNotesAndTheFirstQuestion) {
 TEST(InterviewSession, ShowsLabelHintAndNumberedChoicesInTheChosenLanguage) {
     Interviewer i(json::object(), Purpose::interview, "fr");
     EXPECT_THAT(i.last, HasSubstr("Enquête marché"));
-    EXPECT_THAT(i.type({"Ana"}), HasSubstr("* Âge ?\n  En années\n  (a whole number)\n> "));
+    EXPECT_THAT(i.type({"Ana"}), HasSubstr("* Âge ?\n  En années\n  (un nombre entier)\n> "));
     EXPECT_THAT(i.type({"30"}), HasSubstr("* Pays ?\n  1. Kenya\n  2. Sénégal\n> "));
+}
+
+TEST(InterviewSession, SpeaksAndUnderstandsTheInterviewLanguage) {
+    Interviewer i(json::object(), Purpose::interview, "fr");
+    EXPECT_THAT(i.last, HasSubstr("Chaque réponse est enregistrée dès qu'elle est donnée. Tapez ? pour l'aide."));
+    EXPECT_EQ(i.type({""}), "! Cette question demande une réponse.\n> ");
+    EXPECT_EQ(i.type({"retour"}), "! C'est la première question.\n> ");
+    EXPECT_THAT(i.type({"aide"}), HasSubstr("  < ou retour     revenir à la question précédente\n"));
+    i.type({"Ana"});
+    EXPECT_EQ(i.type({"trente"}), "! tapez un nombre entier, comme 12\n> ");
+    i.type({"30", "1"});
+    EXPECT_EQ(i.type({"7"}), "! choisissez un numéro de 1 à 2\n> ");  // Nairobi and Mombasa only
+    EXPECT_THAT(i.type({"nairobi"}), HasSubstr("Revenu ?"));
+    i.type({"passer", "1"});
+    EXPECT_THAT(i.last, HasSubstr("Ajouter « Membre » ? [o/n]"));
+    EXPECT_EQ(i.type({"peut-être"}), "! Tapez o pour en ajouter, ou n pour continuer.\n> ");
+    i.type({"non", "1"});
+    EXPECT_THAT(i.type({"aujourd'hui"}), HasSubstr("Confirmez"));
+    EXPECT_EQ(i.type({"bof"}), "! tapez o (ou OK) pour confirmer\n> ");
+    EXPECT_THAT(i.type({"oui"}), HasSubstr("Finaliser cet entretien ? [o/n]"));
+    EXPECT_THAT(i.last, HasSubstr("Résumé"));
+    i.type({"o"});
+    EXPECT_TRUE(i.session.done());
+    EXPECT_EQ(i.session.outcome(), Outcome::finalized);
+    EXPECT_EQ(i.sink.saves.back()["consent"], "OK");
+    EXPECT_EQ(i.sink.saves.back()["visit"][0]["visit_date"].get<std::string>().size(), 10u);
+}
+
+TEST(InterviewSession, EnglishWordsWorkInAnyLanguageAndOthersFallBackToEnglish) {
+    Interviewer fr(json::object(), Purpose::interview, "fr");
+    EXPECT_EQ(fr.type({"back"}), "! C'est la première question.\n> ");
+    Interviewer es(json::object(), Purpose::interview, "es");  // not a language of this form
+    EXPECT_EQ(es.type({""}), "! This question needs an answer.\n> ");
+    EXPECT_THAT(es.type({"atrás"}), HasSubstr("* Age?\n")) << "an answer: Spanish words need a Spanish form";
 }
 
 TEST(InterviewSession, RefusesAnAnswerWithTheConstraintMessageAndAsksAgain) {
