@@ -66,6 +66,16 @@ echo "..."
 "$server" --data "$work/server" stats
 echo "coordinator $(as coordinator status --json | sed -n 's/.*"digest": *"\([^"]*\)".*/digest \1/p')"
 
+step "Cleaning: after a call-back Amina corrects one answer, the coordinator another; both merge"
+record=$(as amina records --json | sed -n 's/.*"id": *"\([^"]*\)".*/\1/p' | head -1)
+echo '{"dependants": 3}' >"$work/callback.json"
+as amina edit "$record" --answers "$work/callback.json"
+echo '{"years_vending": 1}' >"$work/cleaning.json"
+as coordinator edit "$record" --key "$work/coordinator.key" --answers "$work/cleaning.json"
+as amina sync
+as coordinator sync
+as coordinator show "$record" --key "$work/coordinator.key" | grep -E '"(dependants|years_vending)"'
+
 step "The coordinator exports for the statisticians"
 as coordinator export --key "$work/coordinator.key" --form $form --format csv --out "$work/export"
 as coordinator export --key "$work/coordinator.key" --form $form --format dta --out "$work/export"
