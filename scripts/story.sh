@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # canvass's main job on one machine, with the binaries of the build directory given as $1:
 # a local sync server, two field devices and a coordinator; interviews saved offline; sync;
-# the merged records; the coordinator's export.
+# the merged records; a correction by each side merging; the coordinator's export.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(cd "${1:-build}" && pwd)
