@@ -4,7 +4,8 @@
 A collector interviews offline and syncs; a coordinator syncs and exports; the CSV files
 are read with Python's csv module and the Stata/SPSS files with the `readstat` program.
 Then, after a call-back, the collector edits a finalized record while the coordinator
-cleans the same record, in a different field and in the same field; both sync. The
+cleans the same record with `canvass edit --key`, in a different field and in the same
+field; both sync. The
 export merges the different fields and lists the same-field clash with both candidates
 in conflicts.csv; after `canvass resolve` and a sync the clash is gone for the server
 and for a second coordinator (same state digest, no conflicts listed).
@@ -189,8 +190,13 @@ def main():
             with open(edit_file, "w") as f:
                 json.dump({"age": 35, "can_read": "yes"}, f)
             world.canvass("collector", "edit", record, "--answers", edit_file)
-            world.canvass("coordinator", "resolve", record, "age", "--value", "36")
-            world.canvass("coordinator", "resolve", record, "marital_status", "--value", "widowed")
+            # The coordinator cleans with the key: one edit of two fields, one of them the collector's.
+            cleaning_file = os.path.join(work, "cleaning.json")
+            with open(cleaning_file, "w") as f:
+                json.dump({"age": 36, "marital_status": "widowed"}, f)
+            p = world.canvass("coordinator", "edit", record, "--answers", cleaning_file, ok=False)
+            check(p.returncode == 1 and "give --key FILE" in p.stderr, "edit without the key: " + p.stderr)
+            world.canvass("coordinator", "edit", record, "--answers", cleaning_file, "--key", world.key)
             world.canvass("collector", "sync")
             world.canvass("coordinator", "sync")
 
