@@ -5,10 +5,10 @@ A collector interviews offline and syncs; a coordinator syncs and exports; the C
 are read with Python's csv module and the Stata/SPSS files with the `readstat` program.
 Then, after a call-back, the collector edits a finalized record while the coordinator
 cleans the same record with `canvass edit --key`, in a different field and in the same
-field; both sync. The
-export merges the different fields and lists the same-field clash with both candidates
-in conflicts.csv; after `canvass resolve` and a sync the clash is gone for the server
-and for a second coordinator (same state digest, no conflicts listed).
+field; both sync. The export merges the different fields and lists the same-field clash
+with both candidates in conflicts.csv; after `canvass resolve` and a sync the clash is
+gone for the server and for a second coordinator (same state digest, no conflicts
+listed).
 
 Run by ctest as: python3 test_export.py --source SRC --canvass BIN --server BIN
 """
