@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--records")) records = std::stoi(argv[i + 1]);
     }
-    auto root = (fs::temp_directory_path() / ("canvass-bench-p2-" + std::to_string(getpid()))).string();
+    auto root =
+        (fs::temp_directory_path() / ("canvass-bench-p2-" + std::to_string(getpid()))).string();
     fs::create_directories(root);
     {
         Server server(root, crypto::generate_dh_key().public_key);
@@ -26,18 +27,23 @@ int main(int argc, char** argv) {
         auto transport = connect(device);
         const double device_cpu0 = own_cpu_seconds(), server_cpu0 = server.cpu_seconds();
         auto run = timed_sync(device, *transport);
-        const double device_cpu = own_cpu_seconds() - device_cpu0, server_cpu = server.cpu_seconds() - server_cpu0;
-        if (run.report.stats.acknowledged != static_cast<std::uint64_t>(records)) die("not everything was acknowledged");
+        const double device_cpu = own_cpu_seconds() - device_cpu0,
+                     server_cpu = server.cpu_seconds() - server_cpu0;
+        if (run.report.stats.acknowledged != static_cast<std::uint64_t>(records))
+            die("not everything was acknowledged");
         double base = baseline_push(bodies, root + "/baseline");
 
         std::printf("P2: push of %d interviews x 50 answers, one device, loopback\n", records);
-        std::printf("%-36s %10s %12s %14s %16s\n", "", "seconds", "records/s", "bytes sent", "peak RSS KiB");
-        std::printf("%-36s %10.3f %12.0f %14llu %8ld/%ld (device/server)\n", "canvass sync (Noise, verified, durable)",
-                    run.seconds, records / run.seconds, static_cast<unsigned long long>(run.report.bytes_sent),
-                    own_peak_kib(), server.peak_kib());
-        std::printf("%-36s %10.3f %12.0f %14llu\n", "baseline: raw TCP into plain SQLite", base, records / base,
-                    static_cast<unsigned long long>(payload));
-        std::printf("%-36s %9.2fx   (target: under 0.5 s)\n", "canvass / baseline", run.seconds / base);
+        std::printf("%-36s %10s %12s %14s %16s\n", "", "seconds", "records/s", "bytes sent",
+                    "peak RSS KiB");
+        std::printf("%-36s %10.3f %12.0f %14llu %8ld/%ld (device/server)\n",
+                    "canvass sync (Noise, verified, durable)", run.seconds, records / run.seconds,
+                    static_cast<unsigned long long>(run.report.bytes_sent), own_peak_kib(),
+                    server.peak_kib());
+        std::printf("%-36s %10.3f %12.0f %14llu\n", "baseline: raw TCP into plain SQLite", base,
+                    records / base, static_cast<unsigned long long>(payload));
+        std::printf("%-36s %9.2fx   (target: under 0.5 s)\n", "canvass / baseline",
+                    run.seconds / base);
         std::printf("CPU during the sync: device %.3f s, server %.3f s\n", device_cpu, server_cpu);
     }
     fs::remove_all(root);

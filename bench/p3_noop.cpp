@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
     std::printf("%10s %12s %14s %14s\n", "records", "ms", "bytes sent", "bytes received");
     for (int records : {10, 1000, 10000, 100000}) {
         if (records > max) break;
-        auto root = (fs::temp_directory_path() / ("canvass-bench-p3-" + std::to_string(getpid()))).string();
+        auto root =
+            (fs::temp_directory_path() / ("canvass-bench-p3-" + std::to_string(getpid()))).string();
         fs::create_directories(root);
         {
             Server server(root, crypto::generate_dh_key().public_key);

@@ -11,22 +11,25 @@ namespace {
 
 // Passes frames through until `limit` bytes were sent, then breaks the connection.
 class CutTransport final : public canvass::sync::Transport {
-public:
+  public:
     CutTransport(std::unique_ptr<canvass::sync::Transport> inner, std::uint64_t limit)
         : inner_(std::move(inner)), limit_(limit) {}
     canvass::Result<void> send_frame(std::span<const std::uint8_t> frame) override {
         if (sent_ >= limit_) {
             inner_->close();
-            return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "cut by the benchmark");
+            return canvass::unexpected(canvass::Domain::net, canvass::errc::io,
+                                       "cut by the benchmark");
         }
         sent_ += frame.size() + 2;
         return inner_->send_frame(frame);
     }
-    canvass::Result<canvass::sync::Bytes> receive_frame() override { return inner_->receive_frame(); }
+    canvass::Result<canvass::sync::Bytes> receive_frame() override {
+        return inner_->receive_frame();
+    }
     void close() override { inner_->close(); }
     std::uint64_t sent() const { return sent_; }
 
-private:
+  private:
     std::unique_ptr<canvass::sync::Transport> inner_;
     std::uint64_t limit_;
     std::uint64_t sent_ = 0;
@@ -41,7 +44,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--records")) records = std::stoi(argv[i + 1]);
     }
-    auto root = (fs::temp_directory_path() / ("canvass-bench-p4-" + std::to_string(getpid()))).string();
+    auto root =
+        (fs::temp_directory_path() / ("canvass-bench-p4-" + std::to_string(getpid()))).string();
     fs::create_directories(root);
     {
         Server server(root, crypto::generate_dh_key().public_key);
@@ -62,18 +66,23 @@ int main(int argc, char** argv) {
         // Bytes of both attempts beyond those of the uninterrupted push: what the cut cost.
         const auto both = cut.sent() + second.bytes_sent;
         const auto again = both > whole.bytes_sent ? both - whole.bytes_sent : 0;
-        std::printf("P4: push of %d interviews cut after half of its bytes, then resumed\n", records);
+        std::printf("P4: push of %d interviews cut after half of its bytes, then resumed\n",
+                    records);
         std::printf("  uninterrupted push:        %llu bytes, %llu changesets\n",
                     static_cast<unsigned long long>(whole.bytes_sent),
                     static_cast<unsigned long long>(whole.stats.sent));
-        std::printf("  acknowledged before cut:   %llu changesets\n", static_cast<unsigned long long>(acked));
+        std::printf("  acknowledged before cut:   %llu changesets\n",
+                    static_cast<unsigned long long>(acked));
         std::printf("  resumed sync sent:         %llu bytes, %llu changesets\n",
                     static_cast<unsigned long long>(second.bytes_sent),
                     static_cast<unsigned long long>(second.stats.sent));
-        std::printf("  before the cut:            %llu bytes\n", static_cast<unsigned long long>(cut.sent()));
-        std::printf("  sent again:                %llu bytes (%.1f%% of the push; at most the batches in flight)\n",
-                    static_cast<unsigned long long>(again),
-                    100.0 * static_cast<double>(again) / static_cast<double>(whole.bytes_sent));
+        std::printf("  before the cut:            %llu bytes\n",
+                    static_cast<unsigned long long>(cut.sent()));
+        std::printf(
+            "  sent again:                %llu bytes (%.1f%% of the push; at most the batches in "
+            "flight)\n",
+            static_cast<unsigned long long>(again),
+            100.0 * static_cast<double>(again) / static_cast<double>(whole.bytes_sent));
     }
     fs::remove_all(root);
     return 0;

@@ -2,27 +2,26 @@
 // OS-chosen port, device stores filled with generated interviews, and a timed sync.
 #pragma once
 
-#include <signal.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "crypto/hash.hpp"
 #include "net/tcp_transport.hpp"
@@ -49,11 +48,15 @@ inline std::string form_of(int answers) {
     json survey = json::array();
     for (int i = 0; i < answers; ++i) {
         std::string type = i % 3 == 0 ? "integer" : (i % 3 == 1 ? "decimal" : "text");
-        survey.push_back({{"type", type}, {"name", "q" + std::to_string(i)},
+        survey.push_back({{"type", type},
+                          {"name", "q" + std::to_string(i)},
                           {"label", {{"en", "Question " + std::to_string(i)}}}});
     }
-    return json{{"settings", {{"form_id", "bench"}, {"version", std::to_string(answers)}, {"title", {{"en", "Bench"}}},
-                              {"default_language", "en"}}},
+    return json{{"settings",
+                 {{"form_id", "bench"},
+                  {"version", std::to_string(answers)},
+                  {"title", {{"en", "Bench"}}},
+                  {"default_language", "en"}}},
                 {"survey", survey}}
         .dump();
 }
@@ -62,9 +65,12 @@ inline json answers_of(int answers, int record) {
     json a = json::object();
     for (int i = 0; i < answers; ++i) {
         auto name = "q" + std::to_string(i);
-        if (i % 3 == 0) a[name] = record * 7 + i;
-        else if (i % 3 == 1) a[name] = record * 0.5 + i;
-        else a[name] = "answer " + std::to_string(record) + " to question " + std::to_string(i);
+        if (i % 3 == 0)
+            a[name] = record * 7 + i;
+        else if (i % 3 == 1)
+            a[name] = record * 0.5 + i;
+        else
+            a[name] = "answer " + std::to_string(record) + " to question " + std::to_string(i);
     }
     return a;
 }
@@ -82,27 +88,35 @@ inline std::string server_cmd(const std::string& data, const std::string& args) 
 }
 
 class Server {
-public:
-    Server(const std::string& root, const crypto::DhPublicKey& recipient) : data_(root + "/server") {
+  public:
+    Server(const std::string& root, const crypto::DhPublicKey& recipient)
+        : data_(root + "/server") {
         server_cmd(data_, "init >/dev/null 2>&1");
-        server_cmd(data_, "project create bench --recipient " + crypto::to_hex(recipient) + " >/dev/null");
+        server_cmd(data_,
+                   "project create bench --recipient " + crypto::to_hex(recipient) + " >/dev/null");
         std::ofstream(root + "/form.json") << form_of(50);
         server_cmd(data_, "form publish --project bench '" + root + "/form.json' >/dev/null");
         out_ = root + "/server.out";
-        std::string a0 = CANVASS_SERVER_BIN, a1 = "--data", a3 = "run", a4 = "--listen", a5 = "127.0.0.1:0";
-        char* argv[] = {a0.data(), a1.data(), data_.data(), a3.data(), a4.data(), a5.data(), nullptr};
+        std::string a0 = CANVASS_SERVER_BIN, a1 = "--data", a3 = "run", a4 = "--listen",
+                    a5 = "127.0.0.1:0";
+        char* argv[] = {a0.data(), a1.data(), data_.data(), a3.data(),
+                        a4.data(), a5.data(), nullptr};
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_addopen(&fa, 2, (root + "/server.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv, environ) != 0) die("cannot start the server");
+        posix_spawn_file_actions_addopen(&fa, 2, (root + "/server.log").c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (posix_spawn(&pid_, argv[0], &fa, nullptr, argv, environ) != 0)
+            die("cannot start the server");
         posix_spawn_file_actions_destroy(&fa);
         for (int i = 0; i < 200 && address_.empty(); ++i) {
             std::ifstream in(out_);
             std::string word, line;
             std::getline(in, line);
-            if (line.rfind("listening on ", 0) == 0) address_ = line.substr(13);
-            else usleep(50'000);
+            if (line.rfind("listening on ", 0) == 0)
+                address_ = line.substr(13);
+            else
+                usleep(50'000);
         }
         if (address_.empty()) die("the server did not start");
     }
@@ -138,7 +152,7 @@ public:
         return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
     }
 
-private:
+  private:
     std::string data_, out_, address_;
     pid_t pid_ = -1;
 };
@@ -146,7 +160,9 @@ private:
 inline double own_cpu_seconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    auto s = [](const timeval& t) {
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+    };
     return s(u.ru_utime) + s(u.ru_stime);
 }
 
@@ -157,7 +173,8 @@ inline long own_peak_kib() {
 }
 
 // A device store enrolled in the bench project, holding `records` finalized interviews.
-inline store::DeviceStore enrolled_device(const std::string& home, Server& server, int records, int answers) {
+inline store::DeviceStore enrolled_device(const std::string& home, Server& server, int records,
+                                          int answers) {
     store::StoreOptions options;
     options.pwhash = crypto::PwhashParams::minimum();  // not what is measured
     auto s = store::DeviceStore::create(home, store::Passphrase{"bench"}, options);
@@ -172,7 +189,8 @@ inline store::DeviceStore enrolled_device(const std::string& home, Server& serve
     if (answers != 50 && !s->add_form(form_of(answers))) die("form");
     for (int start = 0; start < records; start += 1000) {
         std::vector<json> batch;
-        for (int i = start; i < std::min(records, start + 1000); ++i) batch.push_back(answers_of(answers, i));
+        for (int i = start; i < std::min(records, start + 1000); ++i)
+            batch.push_back(answers_of(answers, i));
         auto r = s->import_records("bench", std::move(batch), true);
         if (!r) die(r.error().message);
     }
@@ -194,7 +212,8 @@ inline Timed timed_sync(store::DeviceStore& s, sync::Transport& t) {
         options.progress = [t0](const sync::ExchangeStats& x) {
             std::fprintf(stderr, "%8.1f ms  sent %llu  acknowledged %llu\n",
                          std::chrono::duration<double, std::milli>(Clock::now() - t0).count(),
-                         static_cast<unsigned long long>(x.sent), static_cast<unsigned long long>(x.acknowledged));
+                         static_cast<unsigned long long>(x.sent),
+                         static_cast<unsigned long long>(x.acknowledged));
         };
     }
     auto r = sync::run_client_sync(t, config.server_key, s.keys(), replica, sink, options);
@@ -214,13 +233,14 @@ inline std::unique_ptr<sync::Transport> connect(store::DeviceStore& s) {
 // The baseline transfer: the same changeset bytes over a plain loopback TCP connection into a
 // plain SQLite table on the other end, same batching and synchronous=FULL, no encryption, no
 // verification, no protocol. What canvass adds is the difference.
-inline double baseline_push(const std::vector<std::vector<std::uint8_t>>& bodies, const std::string& dir,
-                            std::size_t batch = 256) {
+inline double baseline_push(const std::vector<std::vector<std::uint8_t>>& bodies,
+                            const std::string& dir, std::size_t batch = 256) {
     int listener = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener, 1) != 0) {
+    if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        listen(listener, 1) != 0) {
         die("baseline socket");
     }
     socklen_t len = sizeof addr;
@@ -239,7 +259,8 @@ inline double baseline_push(const std::vector<std::vector<std::uint8_t>>& bodies
     std::thread receiver([&] {
         int fd = accept(listener, nullptr, nullptr);
         auto db = store::Database::open(dir + "/plain.db", true);
-        if (!db || !db->exec("CREATE TABLE changesets(n INTEGER PRIMARY KEY, body BLOB)")) die("baseline db");
+        if (!db || !db->exec("CREATE TABLE changesets(n INTEGER PRIMARY KEY, body BLOB)"))
+            die("baseline db");
         auto ins = *db->prepare("INSERT INTO changesets(body) VALUES(?)");
         std::uint32_t count = 0;
         while (read_all(fd, &count, 4) && count) {
@@ -260,7 +281,8 @@ inline double baseline_push(const std::vector<std::vector<std::uint8_t>>& bodies
     });
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     auto t0 = Clock::now();
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) die("baseline connect");
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        die("baseline connect");
     auto write_all = [fd](const void* p, std::size_t n) {
         if (::write(fd, p, n) != static_cast<ssize_t>(n)) die("baseline write");
     };

@@ -53,12 +53,15 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
 
 void add_record_key_options(CLI::App* cmd, KeyOptions& options) {
     cmd->add_option("--key", options.file,
-                    "coordinator key file: read the answers other devices encrypted for the project's coordinators");
+                    "coordinator key file: read the answers other devices encrypted for the "
+                    "project's coordinators");
     add_key_passphrase_option(cmd, options);
 }
 
-std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store, const merge::RecordId& id,
-                                                            const KeyOptions& key, const DeviceOptions& device,
+std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store,
+                                                            const merge::RecordId& id,
+                                                            const KeyOptions& key,
+                                                            const DeviceOptions& device,
                                                             Context& ctx) {
     auto pair = open_coordinator_key(key, device, ctx);
     if (!pair) return std::nullopt;
@@ -68,8 +71,9 @@ std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& 
         return std::nullopt;
     }
     if (record->readability() != exporting::Readability::full) {
-        fail(ctx, std::to_string(record->unreadable) + " of the " + std::to_string(record->changesets) +
-                      " changesets of record " + merge::format_uuid(id) + " cannot be decrypted with " + key.file +
+        fail(ctx, std::to_string(record->unreadable) + " of the " +
+                      std::to_string(record->changesets) + " changesets of record " +
+                      merge::format_uuid(id) + " cannot be decrypted with " + key.file +
                       " (its device has not granted this key its epoch, or they are damaged)");
         return std::nullopt;
     }

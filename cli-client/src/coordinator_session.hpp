@@ -44,8 +44,10 @@ void add_record_key_options(CLI::App* cmd, KeyOptions& options);
 // edit. Every changeset of it must open: a record read in part would look as if answers
 // had been cleared. On failure prints the reason on ctx.err, sets the exit code and returns
 // nullopt.
-std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store, const merge::RecordId& id,
-                                                            const KeyOptions& key, const DeviceOptions& device,
+std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store,
+                                                            const merge::RecordId& id,
+                                                            const KeyOptions& key,
+                                                            const DeviceOptions& device,
                                                             Context& ctx);
 
 }  // namespace canvass::cli

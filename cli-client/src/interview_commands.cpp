@@ -1,8 +1,6 @@
 // `canvass interview FORM | --resume RECORD [--lang L]` and the interactive `canvass edit`.
 #include "interview_commands.hpp"
 
-#include "interview/words.hpp"
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <istream>
@@ -43,7 +41,8 @@ class DraftSink : public interview::AnswerSink {
         auto id = store_.create_record(form_id_, answers, false, lang_);
         if (!id) return failed(id.error());
         id_ = *id;
-        return interview::say(lang_, interview::Phrase::draft_saved, {merge::format_uuid(*id), short_id(*id)});
+        return interview::say(lang_, interview::Phrase::draft_saved,
+                              {merge::format_uuid(*id), short_id(*id)});
     }
 
     Result<std::string> finish(const json& answers) override {
@@ -74,16 +73,22 @@ class EditSink : public interview::AnswerSink {
   public:
     EditSink(store::DeviceStore& store, const form::Form& form, merge::RecordId id, json before,
              std::string lang, const merge::RecordState* readable)
-        : store_(store), form_(form), id_(id), before_(std::move(before)), lang_(std::move(lang)),
+        : store_(store),
+          form_(form),
+          id_(id),
+          before_(std::move(before)),
+          lang_(std::move(lang)),
           readable_(readable) {}
 
     Result<std::string> save(const json&) override { return std::string(); }
 
     Result<std::string> finish(const json& answers) override {
-        auto changed = store_.edit(id_, interview::edit_changes(form_, before_, answers), lang_, readable_);
+        auto changed =
+            store_.edit(id_, interview::edit_changes(form_, before_, answers), lang_, readable_);
         if (!changed) return unexpected(changed.error());
         if (!*changed)
-            return interview::say(lang_, interview::Phrase::unchanged_record, {merge::format_uuid(id_)});
+            return interview::say(lang_, interview::Phrase::unchanged_record,
+                                  {merge::format_uuid(id_)});
         return interview::say(lang_, interview::Phrase::saved_edit, {merge::format_uuid(id_)});
     }
 
@@ -204,8 +209,8 @@ void add_interview_commands(CLI::App& app, Context& ctx) {
     cmd->callback([&app, args, &ctx] { run_interview(app, *args, ctx); });
 }
 
-void edit_interactively(const DeviceOptions& device, const std::string& record, const std::string& lang,
-                        const KeyOptions& key, Context& ctx) {
+void edit_interactively(const DeviceOptions& device, const std::string& record,
+                        const std::string& lang, const KeyOptions& key, Context& ctx) {
     auto store = open_device(device, ctx);
     if (!store) return;
     auto id = store->find_record(record);
@@ -223,8 +228,9 @@ void edit_interactively(const DeviceOptions& device, const std::string& record, 
         if (!(readable = open_record_with_key(*store, *id, key, device, ctx))) return;
         snap->answers = readable->answers;
     } else if (!snap->readable) {
-        return fail(ctx, "record " + name + " holds answers encrypted for the project's coordinators: "
-                         "give --key FILE, a coordinator key, to edit it");
+        return fail(ctx, "record " + name +
+                             " holds answers encrypted for the project's coordinators: "
+                             "give --key FILE, a coordinator key, to edit it");
     }
     auto form = store->form(snap->summary.form_id);
     if (!form) return fail(ctx, form.error());

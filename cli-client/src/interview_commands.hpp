@@ -15,7 +15,7 @@ namespace canvass::cli {
 // syncs and merges like any change. A coordinator gives `key` to edit a record holding
 // answers other devices encrypted for the project's coordinators. Failures are printed on
 // ctx.err with ctx.exit_code set.
-void edit_interactively(const DeviceOptions& device, const std::string& record, const std::string& lang,
-                        const KeyOptions& key, Context& ctx);
+void edit_interactively(const DeviceOptions& device, const std::string& record,
+                        const std::string& lang, const KeyOptions& key, Context& ctx);
 
 }  // namespace canvass::cli

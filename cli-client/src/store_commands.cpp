@@ -1,7 +1,6 @@
 // Device commands that work fully offline: init, form add, forms, fill, edit, records, show,
 // finalize, delete, status.
 #include <CLI/CLI.hpp>
-
 #include <ctime>
 #include <iomanip>
 #include <nlohmann/json.hpp>
@@ -174,7 +173,8 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     edit->add_option("--lang", ea->lang, "language of error messages");
     add_record_key_options(edit, ea->key);
     edit->callback([dev, ea, &ctx] {
-        if (ea->answers.empty()) return edit_interactively(*dev, ea->record, ea->lang, ea->key, ctx);
+        if (ea->answers.empty())
+            return edit_interactively(*dev, ea->record, ea->lang, ea->key, ctx);
         auto text = read_file(ea->answers, ctx);
         if (!text) return fail(ctx, text.error());
         auto changes = form::parse_json(*text);
@@ -184,7 +184,9 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         auto id = store->find_record(ea->record);
         if (!id) return fail(ctx, id.error());
         std::optional<exporting::ExportRecord> readable;
-        if (!ea->key.file.empty() && !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx))) return;
+        if (!ea->key.file.empty() &&
+            !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx)))
+            return;
         auto changed = store->edit(*id, *changes, ea->lang, readable ? &readable->state : nullptr);
         if (!changed) return fail(ctx, changed.error());
         ctx.out << (*changed ? "saved the edit of " : "nothing changed in ") << merge::format_uuid(*id) << "\n";

@@ -6,7 +6,8 @@
 
 namespace canvass::server {
 
-inline constexpr std::array<std::string_view, 2> server_migrations = {R"sql(
+inline constexpr std::array<std::string_view, 2> server_migrations = {
+    R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
   id INTEGER PRIMARY KEY,
@@ -101,11 +102,11 @@ CREATE TABLE records (
   digest BLOB NOT NULL,
   PRIMARY KEY (project, record)) WITHOUT ROWID;
 )sql",
-// Version 2: changesets in a rowid table. A changeset of a 50-answer interview is over 1 KB,
-// more than a WITHOUT ROWID row keeps in its page, so each spilled into an overflow page of
-// its own: twice the pages written per batch. In a rowid table three fit in a page; the
-// (project, device, seq) key becomes a small unique index appended to in order.
-R"sql(
+    // Version 2: changesets in a rowid table. A changeset of a 50-answer interview is over 1 KB,
+    // more than a WITHOUT ROWID row keeps in its page, so each spilled into an overflow page of
+    // its own: twice the pages written per batch. In a rowid table three fit in a page; the
+    // (project, device, seq) key becomes a small unique index appended to in order.
+    R"sql(
 CREATE TABLE changesets_rowid (
   id INTEGER PRIMARY KEY,
   project INTEGER NOT NULL,

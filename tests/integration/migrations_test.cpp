@@ -24,12 +24,14 @@ Blob blob(int seed, std::size_t size) {
 }
 
 // Every row of `sql`, its `columns` written with SQL's quote(): what must not change.
-std::vector<std::string> rows(store::Database& db, const std::string& columns, const std::string& rest) {
+std::vector<std::string> rows(store::Database& db, const std::string& columns,
+                              const std::string& rest) {
     std::string select = "SELECT ";
     std::size_t n = 0;
     for (std::size_t at = 0; at <= columns.size(); ++n) {
         auto comma = std::min(columns.find(',', at), columns.size());
-        select += std::string(n ? " || '|' || " : "") + "quote(" + columns.substr(at, comma - at) + ")";
+        select +=
+            std::string(n ? " || '|' || " : "") + "quote(" + columns.substr(at, comma - at) + ")";
         at = comma + 1;
     }
     auto st = db.prepare(select + " " + rest);
@@ -51,29 +53,42 @@ TEST(Migrations, DeviceStoreVersion2RowsSurviveTheMoveToRowidTables) {
     ASSERT_GE(all.size(), 3u);
     auto db = *store::Database::open(dir / "device.db", true);
     ASSERT_TRUE(db.migrate(all.first(2)));
-    auto cs = *db.prepare("INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)");
-    auto rec = *db.prepare("INSERT INTO records(id, form_id, finalized, deleted, conflicts, updated, digest, "
-                           "state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    auto cs = *db.prepare(
+        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)");
+    auto rec = *db.prepare(
+        "INSERT INTO records(id, form_id, finalized, deleted, conflicts, updated, digest, "
+        "state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (int d = 0; d < 3; ++d) {
         for (int seq = 1; seq <= 40; ++seq) {
             cs.reset();
-            ASSERT_TRUE(cs.bind(1, blob(d, 16)).bind(2, seq).bind(3, blob(seq, 32)).bind(4, blob(seq % 7, 16))
-                            .bind(5, blob(d + seq, 1500)).run());
+            ASSERT_TRUE(cs.bind(1, blob(d, 16))
+                            .bind(2, seq)
+                            .bind(3, blob(seq, 32))
+                            .bind(4, blob(seq % 7, 16))
+                            .bind(5, blob(d + seq, 1500))
+                            .run());
         }
     }
     for (int r = 0; r < 30; ++r) {
         rec.reset();
-        rec.bind(1, blob(100 + r, 16)).bind(2, r % 2 ? "household" : "vendor").bind(3, r % 3 ? 1 : 0)
-            .bind(4, r % 5 == 0 ? 1 : 0).bind(5, r % 4).bind(6, 1'700'000'000'000 + r);
-        if (r % 3) rec.bind(7, blob(r, 32)).bind(8, blob(r, 3000)).bind_null(9);
-        else rec.bind_null(7).bind_null(8).bind(9, blob(r, 900));
+        rec.bind(1, blob(100 + r, 16))
+            .bind(2, r % 2 ? "household" : "vendor")
+            .bind(3, r % 3 ? 1 : 0)
+            .bind(4, r % 5 == 0 ? 1 : 0)
+            .bind(5, r % 4)
+            .bind(6, 1'700'000'000'000 + r);
+        if (r % 3)
+            rec.bind(7, blob(r, 32)).bind(8, blob(r, 3000)).bind_null(9);
+        else
+            rec.bind_null(7).bind_null(8).bind(9, blob(r, 900));
         ASSERT_TRUE(rec.run());
     }
     auto changesets = [&] {
         return rows(db, "device,seq,hash,record,body", "FROM changesets ORDER BY device, seq");
     };
     auto records = [&] {
-        return rows(db, "id,form_id,finalized,deleted,conflicts,updated,digest,state,draft", "FROM records ORDER BY id");
+        return rows(db, "id,form_id,finalized,deleted,conflicts,updated,digest,state,draft",
+                    "FROM records ORDER BY id");
     };
     auto changesets_before = changesets();
     auto records_before = records();
@@ -86,10 +101,12 @@ TEST(Migrations, DeviceStoreVersion2RowsSurviveTheMoveToRowidTables) {
     EXPECT_EQ(records(), records_before);
     EXPECT_EQ(*db.integrity_check(), "ok");
     // The keys still refuse duplicates.
-    EXPECT_FALSE(db.exec("INSERT INTO changesets(device, seq, hash, record, body) "
-                         "SELECT device, seq, hash, record, body FROM changesets LIMIT 1"));
-    EXPECT_FALSE(db.exec("INSERT INTO records(id, form_id, finalized, updated) "
-                         "SELECT id, form_id, finalized, updated FROM records LIMIT 1"));
+    EXPECT_FALSE(
+        db.exec("INSERT INTO changesets(device, seq, hash, record, body) "
+                "SELECT device, seq, hash, record, body FROM changesets LIMIT 1"));
+    EXPECT_FALSE(
+        db.exec("INSERT INTO records(id, form_id, finalized, updated) "
+                "SELECT id, form_id, finalized, updated FROM records LIMIT 1"));
 }
 
 TEST(Migrations, ServerVersion1ChangesetsSurviveTheMoveToARowidTable) {
@@ -99,14 +116,22 @@ TEST(Migrations, ServerVersion1ChangesetsSurviveTheMoveToARowidTable) {
     auto db = *store::Database::open(dir / "server.db", true);
     ASSERT_TRUE(db.migrate(all.first(1)));
     ASSERT_TRUE(db.exec("INSERT INTO projects(id, name, created) VALUES(1, 'p', 0), (2, 'q', 0)"));
-    auto ins = *db.prepare("INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, received, "
-                           "body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    auto ins = *db.prepare(
+        "INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, received, "
+        "body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     for (int p = 1; p <= 2; ++p) {
         for (int seq = 1; seq <= 50; ++seq) {
             ins.reset();
-            ASSERT_TRUE(ins.bind(1, p).bind(2, blob(p, 16)).bind(3, seq).bind(4, blob(seq, 32))
-                            .bind(5, blob(seq % 9, 16)).bind(6, 1000 + seq).bind(7, seq % 11 == 0 ? 1 : 0)
-                            .bind(8, 17 + seq).bind(9, blob(p * seq, 1200)).run());
+            ASSERT_TRUE(ins.bind(1, p)
+                            .bind(2, blob(p, 16))
+                            .bind(3, seq)
+                            .bind(4, blob(seq, 32))
+                            .bind(5, blob(seq % 9, 16))
+                            .bind(6, 1000 + seq)
+                            .bind(7, seq % 11 == 0 ? 1 : 0)
+                            .bind(8, 17 + seq)
+                            .bind(9, blob(p * seq, 1200))
+                            .run());
         }
     }
     auto changesets = [&] {
@@ -119,11 +144,14 @@ TEST(Migrations, ServerVersion1ChangesetsSurviveTheMoveToARowidTable) {
     ASSERT_TRUE(db.migrate(all));
     EXPECT_EQ(user_version(db), static_cast<std::int64_t>(all.size()));
     EXPECT_EQ(changesets(), before);
-    EXPECT_EQ(rows(db, "name", "FROM sqlite_master WHERE name = 'changesets_by_record'").size(), 1u);
+    EXPECT_EQ(rows(db, "name", "FROM sqlite_master WHERE name = 'changesets_by_record'").size(),
+              1u);
     EXPECT_EQ(*db.integrity_check(), "ok");
-    EXPECT_FALSE(db.exec("INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, received, body) "
-                         "SELECT project, device, seq, hash, record, hlc, far_future, received, body "
-                         "FROM changesets LIMIT 1"));
+    EXPECT_FALSE(
+        db.exec("INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, "
+                "received, body) "
+                "SELECT project, device, seq, hash, record, hlc, far_future, received, body "
+                "FROM changesets LIMIT 1"));
 }
 
 }  // namespace

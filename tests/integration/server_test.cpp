@@ -235,13 +235,14 @@ TEST_F(ServerTest, AServerWithAnotherKeyIsRefusedByTheClient) {
 
 // Hands out a device's changesets with one byte changed, as a hostile or broken relay would.
 class TamperingReplica final : public sync::Replica {
-public:
+  public:
     TamperingReplica(sync::Replica& inner, std::size_t byte) : inner_(inner), byte_(byte) {}
     Result<merge::VersionVector> chains() override { return inner_.chains(); }
     Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& d) override {
         return inner_.chain_point(d);
     }
-    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& d, std::uint64_t seq) override {
+    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& d,
+                                                  std::uint64_t seq) override {
         return inner_.chain_hash(d, seq);
     }
     Result<std::vector<sync::Bytes>> changesets(const merge::DeviceId& d, std::uint64_t first,
@@ -255,13 +256,15 @@ public:
                                                       std::uint64_t last) override {
         return inner_.cover_head(d, first, last);
     }
-    Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& d) override { return inner_.grants(d); }
+    Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& d) override {
+        return inner_.grants(d);
+    }
     Result<void> store(const sync::VerifiedBatch& b) override { return inner_.store(b); }
     Result<void> acknowledged(const merge::DeviceId& d, std::uint64_t seq) override {
         return inner_.acknowledged(d, seq);
     }
 
-private:
+  private:
     sync::Replica& inner_;
     std::size_t byte_;
 };

@@ -116,7 +116,8 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, ExportRecord
 
 // Every record of the changesets `selected` picks, decrypted and merged.
 Result<Dataset> load(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
-                     const std::function<bool(const merge::ChangesetHeader&)>& selected, const Progress& progress) {
+                     const std::function<bool(const merge::ChangesetHeader&)>& selected,
+                     const Progress& progress) {
     std::size_t total = 0;
     if (progress) {
         CANVASS_TRY(auto status, store.status());
@@ -164,14 +165,20 @@ Result<Dataset> load(store::DeviceStore& store, const crypto::DhKeyPair& recipie
 
 Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                              std::string_view form_id, const Progress& progress) {
-    return load(store, recipient, [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
-                progress);
+    return load(
+        store, recipient,
+        [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
+        progress);
 }
 
 Result<ExportRecord> load_record(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                                  const merge::RecordId& id) {
-    CANVASS_TRY(auto one, load(store, recipient, [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}));
-    if (one.records.empty()) return unexpected(Domain::store, errc::not_found, "no changeset of record " + merge::format_uuid(id) + " here");
+    CANVASS_TRY(auto one,
+                load(store, recipient,
+                     [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}));
+    if (one.records.empty())
+        return unexpected(Domain::store, errc::not_found,
+                          "no changeset of record " + merge::format_uuid(id) + " here");
     return std::move(one.records.front());
 }
 

@@ -222,8 +222,8 @@ void Session::on_question(const std::string& in) {
         return take_answer(row, proposed->value);  // Enter takes the default
     if (in.empty() || means(Word::skip, lower(in))) return leave_unanswered();
     std::string text = in[0] == '\\' ? in.substr(1) : in;  // \< answers "<"
-    auto value =
-        read_answer(row, offered_choices(form_, *record_, current_), text, options_.clock(), view_.language());
+    auto value = read_answer(row, offered_choices(form_, *record_, current_), text,
+                             options_.clock(), view_.language());
     if (!value) {
         out_ << view_.problem(value.error().message) << view_.prompt();
         return;
@@ -322,7 +322,8 @@ void Session::on_end(const std::string& in) {
                       *done);
     }
     if (means(Word::no, in)) {
-        if (options_.purpose == Purpose::edit) return finish(Outcome::edit_discarded, say(Phrase::edit_not_saved));
+        if (options_.purpose == Purpose::edit)
+            return finish(Outcome::edit_discarded, say(Phrase::edit_not_saved));
         return finish(Outcome::draft_kept, say(Phrase::kept_as_draft));
     }
     out_ << view_.problem(say(Phrase::yes_or_no)) << view_.prompt();
@@ -339,8 +340,8 @@ void Session::ask_removal() {
     removal_ = current_.at;
     const form::Row& repeat = form_.row(removal_.back().repeat);
     state_ = State::confirming_removal;
-    out_ << say(Phrase::remove_confirm,
-                {view_.text(repeat.label, removal_, *record_), std::to_string(removal_.back().index + 1)})
+    out_ << say(Phrase::remove_confirm, {view_.text(repeat.label, removal_, *record_),
+                                         std::to_string(removal_.back().index + 1)})
          << "\n"
          << view_.prompt();
 }
@@ -401,7 +402,8 @@ std::optional<std::size_t> Session::first_missing_required() {
 
 std::string Session::help() const {
     std::string out = say(Phrase::help);
-    out += say(options_.purpose == Purpose::edit ? Phrase::help_quit_edit : Phrase::help_quit_draft);
+    out +=
+        say(options_.purpose == Purpose::edit ? Phrase::help_quit_edit : Phrase::help_quit_draft);
     out += say(Phrase::help_answer_text);
     if (state_ == State::asking && current_.kind == StepKind::question) {
         std::string format = answer_format(form_.row(current_.row), view_.language());

@@ -117,7 +117,9 @@ class Session {
     std::string say(Phrase phrase, std::initializer_list<std::string_view> args = {}) const {
         return interview::say(view_.language(), phrase, args);
     }
-    bool means(Word word, const std::string& typed) const { return interview::means(view_.language(), word, typed); }
+    bool means(Word word, const std::string& typed) const {
+        return interview::means(view_.language(), word, typed);
+    }
     std::string take();
 
     const form::Form& form_;

@@ -55,7 +55,8 @@ Result<json> read_integer(std::string_view text, std::string_view lang) {
     std::int64_t n = 0;
     std::string_view parse = text[0] == '+' ? text.substr(1) : text;
     auto [end, ec] = std::from_chars(parse.data(), parse.data() + parse.size(), n);
-    if (ec != std::errc() || end != parse.data() + parse.size()) return refuse(say(lang, Phrase::number_too_large));
+    if (ec != std::errc() || end != parse.data() + parse.size())
+        return refuse(say(lang, Phrase::number_too_large));
     return json(n);
 }
 
@@ -114,8 +115,8 @@ Result<json> read_select_one(const std::vector<const form::Choice*>& offered, st
 }
 
 // Choices in the order they are offered, each once, however they were typed.
-Result<json> read_select_multiple(const std::vector<const form::Choice*>& offered, std::string_view text,
-                                  std::string_view lang) {
+Result<json> read_select_multiple(const std::vector<const form::Choice*>& offered,
+                                  std::string_view text, std::string_view lang) {
     std::vector<std::size_t> picked;
     for (const auto& item : split_items(text)) {
         auto name = choose(offered, item, lang);
@@ -157,9 +158,11 @@ Result<json> read_answer(const form::Row& row, const std::vector<const form::Cho
         case RowType::acknowledge:
             return read_acknowledge(text, lang);
         case RowType::date:
-            return json(means(lang, Word::today, word) ? form::format_local_date(now) : std::string(text));
+            return json(means(lang, Word::today, word) ? form::format_local_date(now)
+                                                       : std::string(text));
         case RowType::time:
-            return json(means(lang, Word::now, word) ? datetime_now(now).substr(11, 5) : std::string(text));
+            return json(means(lang, Word::now, word) ? datetime_now(now).substr(11, 5)
+                                                     : std::string(text));
         case RowType::datetime: {
             if (means(lang, Word::now, word)) return json(datetime_now(now));
             std::string s(text);
@@ -174,15 +177,24 @@ Result<json> read_answer(const form::Row& row, const std::vector<const form::Cho
 
 std::string answer_format(const form::Row& row, std::string_view lang) {
     switch (row.type) {
-        case RowType::integer: return say(lang, Phrase::format_integer);
-        case RowType::decimal: return say(lang, Phrase::format_decimal);
-        case RowType::date: return say(lang, Phrase::format_date);
-        case RowType::time: return say(lang, Phrase::format_time);
-        case RowType::datetime: return say(lang, Phrase::format_datetime);
-        case RowType::geopoint: return say(lang, Phrase::format_geopoint);
-        case RowType::select_multiple: return say(lang, Phrase::format_select_multiple);
-        case RowType::acknowledge: return say(lang, Phrase::format_acknowledge);
-        default: return {};
+        case RowType::integer:
+            return say(lang, Phrase::format_integer);
+        case RowType::decimal:
+            return say(lang, Phrase::format_decimal);
+        case RowType::date:
+            return say(lang, Phrase::format_date);
+        case RowType::time:
+            return say(lang, Phrase::format_time);
+        case RowType::datetime:
+            return say(lang, Phrase::format_datetime);
+        case RowType::geopoint:
+            return say(lang, Phrase::format_geopoint);
+        case RowType::select_multiple:
+            return say(lang, Phrase::format_select_multiple);
+        case RowType::acknowledge:
+            return say(lang, Phrase::format_acknowledge);
+        default:
+            return {};
     }
 }
 

@@ -19,8 +19,10 @@ namespace canvass::cli::interview {
 // interview's language: interview/words.hpp). Failure: Error{form, invalid_argument} whose
 // message, in `lang`, tells the interviewer what to type instead. Type checks of the form
 // (form/answer_types.hpp) and constraints are the caller's to apply to the result.
-Result<nlohmann::json> read_answer(const form::Row& row, const std::vector<const form::Choice*>& offered,
-                                   std::string_view text, const form::Instant& now, std::string_view lang = "en");
+Result<nlohmann::json> read_answer(const form::Row& row,
+                                   const std::vector<const form::Choice*>& offered,
+                                   std::string_view text, const form::Instant& now,
+                                   std::string_view lang = "en");
 
 // What to type for `row`, in `lang`, for the prompt and for help: "a whole number",
 // "a date YYYY-MM-DD, or today". Empty for text and select_one (their prompt says it).

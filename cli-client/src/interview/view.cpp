@@ -152,7 +152,9 @@ std::string View::summary(const std::vector<Step>& steps, const form::Record& re
         const json* value = answer_at(form_, answers, step.at, row);
         if (!value && row.read_only && !row.default_value.is_null()) value = &row.default_value;
         out += indent(shown.size() + 1) + text(row.label, step.at, record) + ": " +
-               (value ? show_answer(form_, row, *value, lang_) : faint(say(lang_, Phrase::no_answer))) + "\n";
+               (value ? show_answer(form_, row, *value, lang_)
+                      : faint(say(lang_, Phrase::no_answer))) +
+               "\n";
     }
     return out;
 }

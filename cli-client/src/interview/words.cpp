@@ -28,7 +28,8 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
      "Edición de un registro finalizado: Intro conserva la respuesta mostrada; los cambios se "
      "guardan como una sola edición al final. Escriba ? para la ayuda."},
     {"This is the first question.", "C'est la première question.", "Esta es la primera pregunta."},
-    {"A required question has no answer yet.", "Une question obligatoire n'a pas encore de réponse.",
+    {"A required question has no answer yet.",
+     "Une question obligatoire n'a pas encore de réponse.",
      "Una pregunta obligatoria aún no tiene respuesta."},
     {"Nothing was changed: the record stays as it was.",
      "Rien n'a changé : la fiche reste telle quelle.",
@@ -36,18 +37,23 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
     {"Save these changes as an edit of the record? [y/n]",
      "Enregistrer ces changements comme une modification de la fiche ? [o/n]",
      "¿Guardar estos cambios como una edición del registro? [s/n]"},
-    {"Finalize this interview? [y/n]", "Finaliser cet entretien ? [o/n]", "¿Finalizar esta entrevista? [s/n]"},
+    {"Finalize this interview? [y/n]", "Finaliser cet entretien ? [o/n]",
+     "¿Finalizar esta entrevista? [s/n]"},
     {"Stopped. The draft keeps every answer given so far.",
      "Arrêté. Le brouillon garde toutes les réponses données jusqu'ici.",
      "Detenido. El borrador conserva todas las respuestas dadas hasta ahora."},
-    {"Input ended: the edit was not saved.", "Fin de la saisie : la modification n'a pas été enregistrée.",
+    {"Input ended: the edit was not saved.",
+     "Fin de la saisie : la modification n'a pas été enregistrée.",
      "Fin de la entrada: la edición no se guardó."},
     {"Input ended. The draft keeps every answer given so far.",
      "Fin de la saisie. Le brouillon garde toutes les réponses données jusqu'ici.",
      "Fin de la entrada. El borrador conserva todas las respuestas dadas hasta ahora."},
-    {"This question needs an answer.", "Cette question demande une réponse.", "Esta pregunta necesita una respuesta."},
-    {"This answer is not allowed ({}).", "Cette réponse n'est pas permise ({}).", "Esta respuesta no está permitida ({})."},
-    {"Answers that no longer apply were removed:", "Les réponses qui ne s'appliquent plus ont été retirées :",
+    {"This question needs an answer.", "Cette question demande une réponse.",
+     "Esta pregunta necesita una respuesta."},
+    {"This answer is not allowed ({}).", "Cette réponse n'est pas permise ({}).",
+     "Esta respuesta no está permitida ({})."},
+    {"Answers that no longer apply were removed:",
+     "Les réponses qui ne s'appliquent plus ont été retirées :",
      "Se quitaron las respuestas que ya no corresponden:"},
     {"Not saved: {}", "Non enregistré : {}", "No guardado: {}"},
     {"Type y to add one, or n to go on.", "Tapez o pour en ajouter, ou n pour continuer.",
@@ -55,14 +61,17 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
     {"Type < to go back to the answers, or n to stop here.",
      "Tapez < pour revenir aux réponses, ou n pour vous arrêter ici.",
      "Escriba < para volver a las respuestas, o n para detenerse aquí."},
-    {"The edit was not saved.", "La modification n'a pas été enregistrée.", "La edición no se guardó."},
+    {"The edit was not saved.", "La modification n'a pas été enregistrée.",
+     "La edición no se guardó."},
     {"Kept as a draft.", "Gardé comme brouillon.", "Se conserva como borrador."},
     {"Type y or n.", "Tapez o ou n.", "Escriba s o n."},
-    {"remove works at a question inside a repeat whose number of instances is not fixed by the form.",
+    {"remove works at a question inside a repeat whose number of instances is not fixed by the "
+     "form.",
      "supprimer s'utilise à une question d'un groupe répété dont le nombre n'est pas fixé par le "
      "formulaire.",
      "eliminar se usa en una pregunta de un grupo repetido cuyo número no fija el formulario."},
-    {"Remove \"{}\" {} and all its answers? [y/n]", "Supprimer « {} » {} et toutes ses réponses ? [o/n]",
+    {"Remove \"{}\" {} and all its answers? [y/n]",
+     "Supprimer « {} » {} et toutes ses réponses ? [o/n]",
      "¿Eliminar «{}» {} y todas sus respuestas? [s/n]"},
     {"Nothing removed.", "Rien n'a été supprimé.", "No se eliminó nada."},
     {"Removed.", "Supprimé.", "Eliminado."},
@@ -73,20 +82,24 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
      "  remove      remove the repeat instance this question is in\n",
      "\nÀ chaque question :\n"
      "  < ou retour     revenir à la question précédente\n"
-     "  Entrée          garder la réponse affichée, ou laisser sans réponse une question facultative\n"
+     "  Entrée          garder la réponse affichée, ou laisser sans réponse une question "
+     "facultative\n"
      "  passer          laisser cette question sans réponse (pas une question obligatoire)\n"
      "  supprimer       supprimer l'élément répété où se trouve cette question\n",
      "\nEn cada pregunta:\n"
      "  < o atrás       volver a la pregunta anterior\n"
-     "  Intro           conservar la respuesta mostrada, o dejar sin respuesta una pregunta opcional\n"
+     "  Intro           conservar la respuesta mostrada, o dejar sin respuesta una pregunta "
+     "opcional\n"
      "  omitir          dejar esta pregunta sin respuesta (no una obligatoria)\n"
      "  eliminar        eliminar el elemento repetido en que está esta pregunta\n"},
     {"  quit        stop here and review the changes before saving them\n",
      "  quitter         s'arrêter ici et revoir les changements avant de les enregistrer\n",
      "  salir           detenerse aquí y revisar los cambios antes de guardarlos\n"},
     {"  quit        stop here; the draft keeps every answer (canvass interview --resume)\n",
-     "  quitter         s'arrêter ici ; le brouillon garde toutes les réponses (canvass interview --resume)\n",
-     "  salir           detenerse aquí; el borrador conserva todas las respuestas (canvass interview --resume)\n"},
+     "  quitter         s'arrêter ici ; le brouillon garde toutes les réponses (canvass interview "
+     "--resume)\n",
+     "  salir           detenerse aquí; el borrador conserva todas las respuestas (canvass "
+     "interview --resume)\n"},
     {"  ? or help   this help\n"
      "  \\TEXT       answer TEXT even if it reads like a command\n",
      "  ? ou aide       cette aide\n"
@@ -102,27 +115,35 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
     {"(no answer)", "(pas de réponse)", "(sin respuesta)"},
     {"[y/n]", "[o/n]", "[s/n]"},
     {"[y/N]", "[o/N]", "[s/N]"},
-    {"type a whole number, like 12", "tapez un nombre entier, comme 12", "escriba un número entero, como 12"},
+    {"type a whole number, like 12", "tapez un nombre entier, comme 12",
+     "escriba un número entero, como 12"},
     {"that number is too large", "ce nombre est trop grand", "ese número es demasiado grande"},
-    {"type a number, like 12 or 3.5", "tapez un nombre, comme 12 ou 3.5", "escriba un número, como 12 o 3.5"},
+    {"type a number, like 12 or 3.5", "tapez un nombre, comme 12 ou 3.5",
+     "escriba un número, como 12 o 3.5"},
     {"type latitude and longitude, like 18.5024 73.8267 (then altitude and accuracy if known)",
-     "tapez la latitude et la longitude, comme 14.6928 -17.4467 (puis l'altitude et la précision si "
+     "tapez la latitude et la longitude, comme 14.6928 -17.4467 (puis l'altitude et la précision "
+     "si "
      "elles sont connues)",
-     "escriba la latitud y la longitud, como -12.0464 -77.0428 (y luego la altitud y la precisión si "
+     "escriba la latitud y la longitud, como -12.0464 -77.0428 (y luego la altitud y la precisión "
+     "si "
      "se conocen)"},
     {"{} is not a number", "{} n'est pas un nombre", "{} no es un número"},
-    {"choose a number from 1 to {}", "choisissez un numéro de 1 à {}", "elija un número del 1 al {}"},
+    {"choose a number from 1 to {}", "choisissez un numéro de 1 à {}",
+     "elija un número del 1 al {}"},
     {"there is no choice {} here: type its number or its name",
      "il n'y a pas de choix {} ici : tapez son numéro ou son nom",
      "no hay opción {} aquí: escriba su número o su nombre"},
     {"choose one answer: type its number", "choisissez une seule réponse : tapez son numéro",
      "elija una sola respuesta: escriba su número"},
-    {"type y (or OK) to confirm", "tapez o (ou OK) pour confirmer", "escriba s (u OK) para confirmar"},
+    {"type y (or OK) to confirm", "tapez o (ou OK) pour confirmer",
+     "escriba s (u OK) para confirmar"},
     {"a whole number", "un nombre entier", "un número entero"},
     {"a number", "un nombre", "un número"},
-    {"a date YYYY-MM-DD, or today", "une date AAAA-MM-JJ, ou aujourd'hui", "una fecha AAAA-MM-DD, u hoy"},
+    {"a date YYYY-MM-DD, or today", "une date AAAA-MM-JJ, ou aujourd'hui",
+     "una fecha AAAA-MM-DD, u hoy"},
     {"a time HH:MM, or now", "une heure HH:MM, ou maintenant", "una hora HH:MM, o ahora"},
-    {"a date and time YYYY-MM-DD HH:MM, or now", "une date et une heure AAAA-MM-JJ HH:MM, ou maintenant",
+    {"a date and time YYYY-MM-DD HH:MM, or now",
+     "une date et une heure AAAA-MM-JJ HH:MM, ou maintenant",
      "una fecha y hora AAAA-MM-DD HH:MM, o ahora"},
     {"latitude longitude [altitude [accuracy]]", "latitude longitude [altitude [précision]]",
      "latitud longitud [altitud [precisión]]"},
@@ -130,9 +151,11 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
      "uno o más números, separados por espacios"},
     {"y to confirm", "o pour confirmer", "s para confirmar"},
     {"Saved the edit of record {}: it syncs and merges like any change.",
-     "Modification de la fiche {} enregistrée : elle se synchronise et se fusionne comme tout changement.",
+     "Modification de la fiche {} enregistrée : elle se synchronise et se fusionne comme tout "
+     "changement.",
      "Edición del registro {} guardada: se sincroniza y se fusiona como cualquier cambio."},
-    {"Nothing changed in record {}.", "Rien n'a changé dans la fiche {}.", "No cambió nada en el registro {}."},
+    {"Nothing changed in record {}.", "Rien n'a changé dans la fiche {}.",
+     "No cambió nada en el registro {}."},
     {"Finalized record {}: it is sent at the next canvass sync.",
      "Fiche {} finalisée : elle part à la prochaine synchronisation (canvass sync).",
      "Registro {} finalizado: se envía en la próxima sincronización (canvass sync)."},
@@ -170,7 +193,8 @@ const T& in_language(const T& en, const T& fr, const T& es, std::string_view lan
 
 }  // namespace
 
-std::string say(std::string_view lang, Phrase phrase, std::initializer_list<std::string_view> args) {
+std::string say(std::string_view lang, Phrase phrase,
+                std::initializer_list<std::string_view> args) {
     const auto& t = kPhrases[static_cast<std::size_t>(phrase)];
     std::string_view text = in_language(t.en, t.fr, t.es, lang);
     std::string out;

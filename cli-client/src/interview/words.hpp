@@ -11,51 +11,51 @@
 namespace canvass::cli::interview {
 
 enum class Phrase {
-    intro_interview,      // start of a new interview
-    intro_resume,         // start of a resumed draft
-    intro_edit,           // start of an edit
-    first_question,       // "<" at the first question
-    required_missing,     // finalizing with a required question unanswered
-    nothing_changed,      // an edit that changed nothing
-    confirm_edit,         // "Save these changes…? [y/n]"
-    confirm_finalize,     // "Finalize this interview? [y/n]"
-    stopped,              // quit during an interview
+    intro_interview,   // start of a new interview
+    intro_resume,      // start of a resumed draft
+    intro_edit,        // start of an edit
+    first_question,    // "<" at the first question
+    required_missing,  // finalizing with a required question unanswered
+    nothing_changed,   // an edit that changed nothing
+    confirm_edit,      // "Save these changes…? [y/n]"
+    confirm_finalize,  // "Finalize this interview? [y/n]"
+    stopped,           // quit during an interview
     input_ended_edit,
     input_ended_draft,
-    needs_answer,         // a required question left empty, without a form message
-    not_allowed,          // {}: the constraint; without a form message
-    removed_answers,      // followed by the answers that no longer apply
-    not_saved,            // {}: why
+    needs_answer,     // a required question left empty, without a form message
+    not_allowed,      // {}: the constraint; without a form message
+    removed_answers,  // followed by the answers that no longer apply
+    not_saved,        // {}: why
     add_yes_or_no,
-    go_back_or_stop,      // after a refused finalize
+    go_back_or_stop,  // after a refused finalize
     edit_not_saved,
     kept_as_draft,
     yes_or_no,
-    remove_where,         // "remove" where it cannot work
-    remove_confirm,       // {} {}: repeat label, instance number
+    remove_where,    // "remove" where it cannot work
+    remove_confirm,  // {} {}: repeat label, instance number
     nothing_removed,
     removed,
-    help,                 // the command list, without the quit line
+    help,  // the command list, without the quit line
     help_quit_edit,
     help_quit_draft,
-    help_answer_text,     // the \TEXT line, last
-    takes_format,         // {}: answer_format
-    enter_answers,        // {}: the default
-    enter_keeps,          // {}: the current answer
-    add_question,         // {}: repeat label
-    so_far,               // {}: instances
+    help_answer_text,  // the \TEXT line, last
+    takes_format,      // {}: answer_format
+    enter_answers,     // {}: the default
+    enter_keeps,       // {}: the current answer
+    add_question,      // {}: repeat label
+    so_far,            // {}: instances
     summary,
     no_answer,
-    yes_no_keys,          // "[y/n]"
-    yes_no_enter_no,      // "[y/N]"
+    yes_no_keys,      // "[y/n]"
+    yes_no_enter_no,  // "[y/N]"
     // typed answers
     type_whole_number,
     number_too_large,
     type_number,
     type_geopoint,
-    not_a_number,         // {}: the item
-    choose_from,          // {}: how many
-    no_such_choice,       // {}: the item
+    not_a_number,    // {}: the item
+    choose_from,     // {}: how many
+    no_such_choice,  // {}: the item
     choose_one,
     type_confirm,
     // answer formats
@@ -68,10 +68,10 @@ enum class Phrase {
     format_select_multiple,
     format_acknowledge,
     // the sinks' outcomes
-    saved_edit,           // {}: record id
-    unchanged_record,     // {}: record id
-    finalized,            // {}: record id
-    draft_saved,          // {} {}: record id, its short form
+    saved_edit,        // {}: record id
+    unchanged_record,  // {}: record id
+    finalized,         // {}: record id
+    draft_saved,       // {} {}: record id, its short form
     count_
 };
 
@@ -79,7 +79,8 @@ enum class Phrase {
 enum class Word { yes, no, back, help, quit, skip, remove, today, now, ok };
 
 // `phrase` in `lang`, each {} replaced by the next of `args`.
-std::string say(std::string_view lang, Phrase phrase, std::initializer_list<std::string_view> args = {});
+std::string say(std::string_view lang, Phrase phrase,
+                std::initializer_list<std::string_view> args = {});
 
 // Whether `typed` (already lower case and trimmed) is `word` in `lang` or in English.
 bool means(std::string_view lang, Word word, std::string_view typed);

@@ -89,8 +89,9 @@ Result<merge::VersionVector> DeviceStore::summary() {
     merge::VersionVector vv;
     std::vector<std::uint8_t> after;  // the empty blob sorts before every device id
     for (;;) {
-        CANVASS_TRY(auto st, impl_->db.cached(
-            "SELECT device FROM changesets WHERE device > ? ORDER BY device LIMIT 1"));
+        CANVASS_TRY(auto st,
+                    impl_->db.cached(
+                        "SELECT device FROM changesets WHERE device > ? ORDER BY device LIMIT 1"));
         st->bind(1, after);
         CANVASS_TRY(bool row, st->step());
         if (!row) break;

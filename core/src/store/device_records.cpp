@@ -33,7 +33,8 @@ std::size_t conflict_count(const merge::RecordView& view) {
 
 // False when some shown value is another device's, which this store cannot decrypt.
 bool is_readable(const merge::RecordView& view) {
-    return std::all_of(view.fields.begin(), view.fields.end(), [](const auto& f) { return f.winner().value.has_value(); });
+    return std::all_of(view.fields.begin(), view.fields.end(),
+                       [](const auto& f) { return f.winner().value.has_value(); });
 }
 
 // Winner value of every visible field, by path.
@@ -124,8 +125,8 @@ Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& an
     return std::move(result.completed);
 }
 
-Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form, merge::RecordState& state, json answers,
-                                               const merge::RecordState* readable) {
+Result<bool> DeviceStore::Impl::commit_answers(const form::Form& form, merge::RecordState& state,
+                                               json answers, const merge::RecordState* readable) {
     CANVASS_TRY(auto flat, flatten(form, answers, *random));
     auto view = merge::make_view(readable ? *readable : state);
     auto before = current_values(view);
@@ -306,25 +307,27 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes, s
     return edit(id, changes, lang, nullptr);
 }
 
-Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes, std::string_view lang,
-                               const merge::RecordState* readable) {
+Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
+                               std::string_view lang, const merge::RecordState* readable) {
     CANVASS_TRY(auto r, impl_->load_record(id));
     if (!r.finalized || !r.state) {
         return unexpected(Domain::store, errc::invalid_argument,
                           "record " + merge::format_uuid(id) +
                               " is a draft: change it with 'canvass interview --resume' or finalize it first");
     }
-    if (readable && (readable->id() != id || merge::record_digest(*readable) != merge::record_digest(*r.state))) {
+    if (readable && (readable->id() != id ||
+                     merge::record_digest(*readable) != merge::record_digest(*r.state))) {
         return unexpected(Domain::store, errc::invalid_argument,
                           "the decrypted record " + merge::format_uuid(id) +
                               " is not the one this store holds; nothing was changed");
     }
     const auto view = merge::make_view(readable ? *readable : *r.state);
     if (!readable && !is_readable(view)) {
-        return unexpected(Domain::crypto, errc::wrong_key,
-                          "the answers of record " + merge::format_uuid(id) +
-                              " are encrypted for the project's coordinators: give --key FILE, a coordinator "
-                              "key, to change them");
+        return unexpected(
+            Domain::crypto, errc::wrong_key,
+            "the answers of record " + merge::format_uuid(id) +
+                " are encrypted for the project's coordinators: give --key FILE, a coordinator "
+                "key, to change them");
     }
     CANVASS_TRY(auto f, form(r.form_id));
     auto answers = to_answers(view);

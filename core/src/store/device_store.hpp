@@ -145,8 +145,8 @@ public:
     // decrypts (the export's decryption). It must match the record held (same changesets);
     // the new changeset is encrypted like every other of this device. Without it such a
     // record is refused with Error{crypto, wrong_key}.
-    Result<bool> edit(const merge::RecordId& id, const nlohmann::json& changes, std::string_view lang,
-                      const merge::RecordState* readable);
+    Result<bool> edit(const merge::RecordId& id, const nlohmann::json& changes,
+                      std::string_view lang, const merge::RecordState* readable);
     // Settles the conflict at `path` with `value` (JSON) superseding every candidate.
     Result<void> resolve(const merge::RecordId& id, std::string_view path,
                          const nlohmann::json& value);

@@ -76,7 +76,8 @@ struct DeviceStore::Impl {
     // (a coordinator's, from the project key): the difference is taken against it, the
     // changeset still goes onto `state`. Returns false if nothing differs. Must run inside a
     // transaction.
-    Result<bool> commit_answers(const form::Form& form, merge::RecordState& state, nlohmann::json answers,
+    Result<bool> commit_answers(const form::Form& form, merge::RecordState& state,
+                                nlohmann::json answers,
                                 const merge::RecordState* readable = nullptr);
     Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
                                   std::vector<merge::Op> ops,

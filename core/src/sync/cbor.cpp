@@ -18,7 +18,7 @@ Unexpected<Error> malformed(const std::string& what) {
 // Reads one item at a time, checking every announced length against the bytes left and the
 // limits before allocating anything; recursion is bounded by limits.max_depth.
 class Reader {
-public:
+  public:
     Reader(std::span<const std::uint8_t> in, CborLimits limits) : in_(in), limits_(limits) {}
 
     Result<json> document() {
@@ -27,15 +27,16 @@ public:
         return out;
     }
 
-private:
+  private:
     std::size_t left() const { return in_.size() - pos_; }
 
     // The argument of an item whose initial byte has additional information `info`.
     Result<std::uint64_t> argument(std::uint8_t info) {
         if (info < 24) return info;
         if (info > 27) {
-            return info == 31 ? malformed("indefinite-length items are not used")
-                              : malformed("reserved additional information " + std::to_string(info));
+            return info == 31
+                       ? malformed("indefinite-length items are not used")
+                       : malformed("reserved additional information " + std::to_string(info));
         }
         const std::size_t n = std::size_t{1} << (info - 24);
         if (left() < n) return malformed("truncated");
@@ -74,9 +75,11 @@ private:
         if (major == 7) return simple(info);
         CANVASS_TRY(const std::uint64_t arg, argument(info));
         switch (major) {
-            case 0: return json(arg);
+            case 0:
+                return json(arg);
             case 1:
-                if (arg > static_cast<std::uint64_t>(INT64_MAX)) return malformed("a negative integer out of range");
+                if (arg > static_cast<std::uint64_t>(INT64_MAX))
+                    return malformed("a negative integer out of range");
                 return json(-1 - static_cast<std::int64_t>(arg));
             case 2: {
                 CANVASS_TRY(auto bytes, take(arg));
@@ -106,19 +109,24 @@ private:
                     CANVASS_TRY(const std::uint64_t len, argument(key & 0x1f));
                     CANVASS_TRY(std::string k, text(len));
                     CANVASS_TRY(json v, item(depth + 1));
-                    if (!out.emplace(std::move(k), std::move(v)).second) return malformed("a map key given twice");
+                    if (!out.emplace(std::move(k), std::move(v)).second)
+                        return malformed("a map key given twice");
                 }
                 return out;
             }
-            default: return malformed("tags are not used");
+            default:
+                return malformed("tags are not used");
         }
     }
 
     Result<json> simple(std::uint8_t info) {
         switch (info) {
-            case 20: return json(false);
-            case 21: return json(true);
-            case 22: return json(nullptr);
+            case 20:
+                return json(false);
+            case 21:
+                return json(true);
+            case 22:
+                return json(nullptr);
             case 25: {
                 CANVASS_TRY(const std::uint64_t h, argument(info));
                 // IEEE 754 half precision: sign, 5-bit exponent, 10-bit fraction.
@@ -142,7 +150,8 @@ private:
                 std::memcpy(&d, &bits, sizeof d);
                 return json(d);
             }
-            default: return malformed("simple value " + std::to_string(info) + " is not used");
+            default:
+                return malformed("simple value " + std::to_string(info) + " is not used");
         }
     }
 

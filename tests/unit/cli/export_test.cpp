@@ -1,13 +1,13 @@
 // `canvass export` end to end in-process: a collector's records, shipped to the
 // coordinator's device as a sync would, decrypted with the coordinator key and written in
 // ODK Central's CSV layout, JSON Lines, a codebook and a conflicts file.
-#include "export_test_support.hpp"
+#include <sys/stat.h>
 
 #include <fstream>
 #include <set>
-#include <sys/stat.h>
 
 #include "export/coordinator_key.hpp"
+#include "export_test_support.hpp"
 #include "merge/ids.hpp"
 
 namespace canvass::cli::export_test {
@@ -354,12 +354,14 @@ TEST_F(ExportTest, ACoordinatorReadsAndEditsACollectorsRecordWithTheKey) {
     // Without the key the answers are sealed: shown as such, and an edit is refused, not guessed.
     auto sealed = canvass(on_coordinator({"show", record}));
     ASSERT_EQ(sealed.code, 0) << sealed.err;
-    EXPECT_NE(sealed.out.find("encrypted for the project's coordinators"), std::string::npos) << sealed.out;
+    EXPECT_NE(sealed.out.find("encrypted for the project's coordinators"), std::string::npos)
+        << sealed.out;
     auto refused = canvass(on_coordinator({"edit", record, "--answers", edit_file}));
     EXPECT_EQ(refused.code, 1);
     EXPECT_NE(refused.err.find("give --key FILE"), std::string::npos) << refused.err;
     auto other = Coordinator::create(dir, "other.key");
-    auto wrong = canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", other.key_file}));
+    auto wrong =
+        canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", other.key_file}));
     EXPECT_EQ(wrong.code, 1);
     EXPECT_NE(wrong.err.find("cannot decrypt"), std::string::npos) << wrong.err;
 
@@ -368,10 +370,12 @@ TEST_F(ExportTest, ACoordinatorReadsAndEditsACollectorsRecordWithTheKey) {
     auto before = json::parse(shown.out)["answers"];
     EXPECT_EQ(before["age"], answers[0]["age"]);
 
-    auto edited = canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", coord.key_file}));
+    auto edited =
+        canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", coord.key_file}));
     ASSERT_EQ(edited.code, 0) << edited.err;
     EXPECT_NE(edited.out.find("saved the edit of " + record), std::string::npos) << edited.out;
-    auto again = canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", coord.key_file}));
+    auto again =
+        canvass(on_coordinator({"edit", record, "--answers", edit_file, "--key", coord.key_file}));
     ASSERT_EQ(again.code, 0) << again.err;
     EXPECT_NE(again.out.find("nothing changed"), std::string::npos) << again.out;
 

@@ -35,10 +35,13 @@ TEST(InterviewSession, ShowsLabelHintAndNumberedChoicesInTheChosenLanguage) {
 
 TEST(InterviewSession, SpeaksAndUnderstandsTheInterviewLanguage) {
     Interviewer i(json::object(), Purpose::interview, "fr");
-    EXPECT_THAT(i.last, HasSubstr("Chaque réponse est enregistrée dès qu'elle est donnée. Tapez ? pour l'aide."));
+    EXPECT_THAT(
+        i.last,
+        HasSubstr("Chaque réponse est enregistrée dès qu'elle est donnée. Tapez ? pour l'aide."));
     EXPECT_EQ(i.type({""}), "! Cette question demande une réponse.\n> ");
     EXPECT_EQ(i.type({"retour"}), "! C'est la première question.\n> ");
-    EXPECT_THAT(i.type({"aide"}), HasSubstr("  < ou retour     revenir à la question précédente\n"));
+    EXPECT_THAT(i.type({"aide"}),
+                HasSubstr("  < ou retour     revenir à la question précédente\n"));
     i.type({"Ana"});
     EXPECT_EQ(i.type({"trente"}), "! tapez un nombre entier, comme 12\n> ");
     i.type({"30", "1"});
@@ -64,7 +67,8 @@ TEST(InterviewSession, EnglishWordsWorkInAnyLanguageAndOthersFallBackToEnglish) 
     EXPECT_EQ(fr.type({"back"}), "! C'est la première question.\n> ");
     Interviewer es(json::object(), Purpose::interview, "es");  // not a language of this form
     EXPECT_EQ(es.type({""}), "! This question needs an answer.\n> ");
-    EXPECT_THAT(es.type({"atrás"}), HasSubstr("* Age?\n")) << "an answer: Spanish words need a Spanish form";
+    EXPECT_THAT(es.type({"atrás"}), HasSubstr("* Age?\n"))
+        << "an answer: Spanish words need a Spanish form";
 }
 
 TEST(InterviewSession, RefusesAnAnswerWithTheConstraintMessageAndAsksAgain) {

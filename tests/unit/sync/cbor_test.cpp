@@ -1,13 +1,12 @@
 // The CBOR reader: everything canvass writes reads back equal; everything outside that subset,
 // malformed or over the limits is refused with a message saying what.
+#include "sync/cbor.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
-
 #include <nlohmann/json.hpp>
-
-#include "sync/cbor.hpp"
 
 namespace canvass::sync {
 namespace {
@@ -22,10 +21,33 @@ std::string refusal(const Bytes& bytes, CborLimits limits = {}) {
 
 TEST(Cbor, WhatNlohmannWritesReadsBackEqual) {
     const json docs[] = {
-        0, 23, 24, 255, 256, 65535, 65536, std::numeric_limits<std::uint64_t>::max(),
-        -1, -24, -25, -256, -257, std::numeric_limits<std::int64_t>::min(),
-        1.5, -0.25, 3.141592653589793, 1e300, true, false, nullptr, "", "écrit", json::array(), json::object(),
-        json::binary({}), json::binary(Bytes(70000, 0xab)),
+        0,
+        23,
+        24,
+        255,
+        256,
+        65535,
+        65536,
+        std::numeric_limits<std::uint64_t>::max(),
+        -1,
+        -24,
+        -25,
+        -256,
+        -257,
+        std::numeric_limits<std::int64_t>::min(),
+        1.5,
+        -0.25,
+        3.141592653589793,
+        1e300,
+        true,
+        false,
+        nullptr,
+        "",
+        "écrit",
+        json::array(),
+        json::object(),
+        json::binary({}),
+        json::binary(Bytes(70000, 0xab)),
         {{"t", "changesets"}, {"runs", {{{"device", json::binary(Bytes(16, 1))}, {"seq", 7}}}}},
         json::array({1, "two", json::array({3.0, json::object({{"four", nullptr}})})}),
     };
@@ -51,20 +73,24 @@ TEST(Cbor, HalfPrecisionFloatsDecode) {
 TEST(Cbor, ItemsOutsideTheSubsetAreRefusedByName) {
     EXPECT_EQ(refusal({0xc1, 0x00}), "malformed CBOR: tags are not used");
     EXPECT_EQ(refusal({0x9f, 0x00, 0xff}), "malformed CBOR: indefinite-length items are not used");
-    EXPECT_EQ(refusal({0x5f, 0x41, 0x00, 0xff}), "malformed CBOR: indefinite-length items are not used");
+    EXPECT_EQ(refusal({0x5f, 0x41, 0x00, 0xff}),
+              "malformed CBOR: indefinite-length items are not used");
     EXPECT_EQ(refusal({0xf7}), "malformed CBOR: simple value 23 is not used");
     EXPECT_EQ(refusal({0x1c}), "malformed CBOR: reserved additional information 28");
     EXPECT_EQ(refusal({0xa1, 0x01, 0x02}), "malformed CBOR: a map key that is not a text string");
-    EXPECT_EQ(refusal({0xa2, 0x61, 'k', 0x01, 0x61, 'k', 0x02}), "malformed CBOR: a map key given twice");
+    EXPECT_EQ(refusal({0xa2, 0x61, 'k', 0x01, 0x61, 'k', 0x02}),
+              "malformed CBOR: a map key given twice");
     EXPECT_EQ(refusal({0x62, 0xc3, 0x28}), "malformed CBOR: a text string that is not UTF-8");
-    EXPECT_EQ(refusal({0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0}), "malformed CBOR: a negative integer out of range");
+    EXPECT_EQ(refusal({0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0}),
+              "malformed CBOR: a negative integer out of range");
 }
 
 TEST(Cbor, TruncationAndTrailingBytesAreRefused) {
     EXPECT_EQ(refusal({}), "malformed CBOR: truncated");
     EXPECT_EQ(refusal({0x19, 0x01}), "malformed CBOR: truncated");
     EXPECT_EQ(refusal({0x43, 1, 2}), "malformed CBOR: a string longer than the bytes left");
-    EXPECT_EQ(refusal({0x82, 0x01}), "malformed CBOR: a container announcing more items than the bytes left");
+    EXPECT_EQ(refusal({0x82, 0x01}),
+              "malformed CBOR: a container announcing more items than the bytes left");
     EXPECT_EQ(refusal({0x82, 0x01, 0x19, 0x01}), "malformed CBOR: truncated");
     EXPECT_EQ(refusal({0x01, 0x02}), "malformed CBOR: bytes after the end of the item");
     auto bytes = json::to_cbor(json{{"t", "hello"}, {"agent", "canvass"}});
