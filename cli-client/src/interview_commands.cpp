@@ -230,7 +230,9 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
     } else if (!snap->readable) {
         return fail(ctx, "record " + name +
                              " holds answers encrypted for the project's coordinators: "
-                             "give --key FILE, a coordinator key, to edit it");
+                             "give --key FILE, a coordinator key, to edit it, or correct one "
+                             "answer with 'canvass resolve " +
+                             short_id(*id) + " PATH --value V'");
     }
     auto form = store->form(snap->summary.form_id);
     if (!form) return fail(ctx, form.error());

@@ -327,7 +327,8 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
             Domain::crypto, errc::wrong_key,
             "the answers of record " + merge::format_uuid(id) +
                 " are encrypted for the project's coordinators: give --key FILE, a coordinator "
-                "key, to change them");
+                "key, to change them, or correct one answer with 'canvass resolve " +
+                merge::format_uuid(id) + " PATH --value V'");
     }
     CANVASS_TRY(auto f, form(r.form_id));
     auto answers = to_answers(view);
