@@ -58,7 +58,7 @@ Result<std::vector<RecordConflicts>> decrypted_conflicts(store::DeviceStore& sto
     std::vector<RecordConflicts> out;
     for (const auto& r : data.records) {
         if (r.view.deleted() || !r.view.has_conflicts()) continue;
-        out.push_back({r.view.id, r.view.meta.form_id, exporting::conflicts_of(r.view, &r.state)});
+        out.push_back({r.view.id, r.view.meta.form_id, r.conflicts});
     }
     return out;
 }

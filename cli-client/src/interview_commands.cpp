@@ -239,7 +239,7 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
     if (!language_ok(**form, lang, ctx)) return;
     json before = snap->answers;
     store::strip_calculations(**form, before);
-    EditSink sink(*store, **form, *id, before, lang, readable ? &readable->state : nullptr);
+    EditSink sink(*store, **form, *id, before, lang, readable ? &*readable->state : nullptr);
     interview::Session session(**form, std::move(before), sink,
                                {interview::Purpose::edit, lang, {}, ctx.color});
     converse(session, ctx);

@@ -187,7 +187,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!ea->key.file.empty() &&
             !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx)))
             return;
-        auto changed = store->edit(*id, *changes, ea->lang, readable ? &readable->state : nullptr);
+        auto changed = store->edit(*id, *changes, ea->lang, readable ? &*readable->state : nullptr);
         if (!changed) return fail(ctx, changed.error());
         ctx.out << (*changed ? "saved the edit of " : "nothing changed in ") << merge::format_uuid(*id) << "\n";
     });

@@ -52,7 +52,7 @@ Result<void> write_conflicts(const ExportJob& job, ExportResult& result) {
     std::size_t n = 0;
     for (const auto& r : job.dataset.records) {
         if (r.view.deleted()) continue;
-        for (const auto& c : conflicts_of(r.view, &r.state)) {
+        for (const auto& c : r.conflicts) {
             for (std::size_t i = 0; i < c.candidates.size(); ++i) {
                 const auto& cand = c.candidates[i];
                 write_csv_record(file.stream(),

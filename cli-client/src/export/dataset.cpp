@@ -104,7 +104,7 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, ExportRecord
         auto& tally = found.first == EpochKeys::Outcome::no_grant ? report.no_grant : report.damaged;
         ++tally[h.device];
     }
-    auto applied = record.state.apply(h, std::move(values));
+    auto applied = record.state->apply(h, std::move(values));
     if (!applied) {
         auto e = std::move(applied).error();
         e.message = "changeset " + std::to_string(h.seq) + " of device " + crypto::to_hex(h.device) +
@@ -114,10 +114,11 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, ExportRecord
     return {};
 }
 
-// Every record of the changesets `selected` picks, decrypted and merged.
+// Every record of the changesets `selected` picks, decrypted and merged; `keep_state`
+// keeps each record's merge state beside its view.
 Result<Dataset> load(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                      const std::function<bool(const merge::ChangesetHeader&)>& selected,
-                     const Progress& progress) {
+                     const Progress& progress, bool keep_state) {
     std::size_t total = 0;
     if (progress) {
         CANVASS_TRY(auto status, store.status());
@@ -152,8 +153,10 @@ Result<Dataset> load(store::DeviceStore& store, const crypto::DhKeyPair& recipie
     for (std::size_t i = 0; i < out.records.size(); ++i) {
         auto& r = out.records[i];
         r.creator = first[i].device;
-        r.view = merge::make_view(r.state);
+        r.view = merge::make_view(*r.state);
         r.answers = store::to_answers(r.view);
+        r.conflicts = conflicts_of(r.view, &*r.state);
+        if (!keep_state) r.state.reset();
     }
     std::sort(out.records.begin(), out.records.end(), [](const ExportRecord& a, const ExportRecord& b) {
         return std::pair(a.view.meta.created, a.view.id) < std::pair(b.view.meta.created, b.view.id);
@@ -168,14 +171,14 @@ Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair&
     return load(
         store, recipient,
         [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
-        progress);
+        progress, false);
 }
 
 Result<ExportRecord> load_record(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                                  const merge::RecordId& id) {
     CANVASS_TRY(auto one,
                 load(store, recipient,
-                     [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}));
+                     [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}, true));
     if (one.records.empty())
         return unexpected(Domain::store, errc::not_found,
                           "no changeset of record " + merge::format_uuid(id) + " here");

@@ -19,6 +19,7 @@
 
 #include "canvass/result.hpp"
 #include "crypto/box.hpp"
+#include "export/conflicts.hpp"
 #include "merge/record_state.hpp"
 #include "merge/record_view.hpp"
 #include "store/device_store.hpp"
@@ -29,14 +30,17 @@ namespace canvass::cli::exporting {
 enum class Readability { full, partial, none };
 
 struct ExportRecord {
-    merge::RecordState state;
+    // The merged state with values: kept by load_record (an edit needs it), dropped by
+    // load_dataset once view, answers and conflicts are made (it would double the memory).
+    std::optional<merge::RecordState> state;
     merge::RecordView view;     // values filled where decrypted
     nlohmann::json answers;     // store::to_answers(view): winners, repeats nested, "_id"s
     merge::DeviceId creator{};  // author of its first changeset (smallest hlc)
     std::size_t changesets = 0;
     std::size_t unreadable = 0;  // changesets whose values could not be decrypted
+    std::vector<Conflict> conflicts;  // open conflicts with every candidate (conflicts_of)
 
-    explicit ExportRecord(const merge::RecordId& id) : state(id) {}
+    explicit ExportRecord(const merge::RecordId& id) : state(std::in_place, id) {}
     Readability readability() const {
         if (unreadable == 0) return Readability::full;
         return unreadable == changesets ? Readability::none : Readability::partial;
