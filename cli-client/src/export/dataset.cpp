@@ -177,8 +177,9 @@ Result<Dataset> load_dataset(store::DeviceStore& store, const crypto::DhKeyPair&
 Result<ExportRecord> load_record(store::DeviceStore& store, const crypto::DhKeyPair& recipient,
                                  const merge::RecordId& id) {
     CANVASS_TRY(auto one,
-                load(store, recipient,
-                     [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}, true));
+                load(
+                    store, recipient,
+                    [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}, true));
     if (one.records.empty())
         return unexpected(Domain::store, errc::not_found,
                           "no changeset of record " + merge::format_uuid(id) + " here");
