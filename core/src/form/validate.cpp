@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "form/answer_types.hpp"
 #include "form/json_text.hpp"
@@ -56,11 +55,6 @@ public:
         const auto& langs = form.languages();
         bool known = std::find(langs.begin(), langs.end(), options.language) != langs.end();
         lang_ = known ? options.language : form.settings().default_language;
-        for (const auto& row : form.rows()) {
-            std::optional<RowId> level;
-            if (!row.repeats.empty()) level = row.repeats.back();
-            if (row.type != RowType::group) names_at_[level].insert(row.name);
-        }
     }
 
     std::vector<Problem> run(const json& answers) {
@@ -77,12 +71,16 @@ private:
         return text_in(label, lang_, form_.settings().default_language);
     }
 
+    // Names are unique in a form, so a key is allowed at `level` when the row of that name is
+    // a question answered there (not a group, and in that repeat or at the top level).
     void check_keys(const json& obj, std::optional<RowId> level, const std::string& prefix) {
-        const auto& allowed = names_at_[level];
         for (const auto& [key, _] : obj.items()) {
-            if (allowed.count(key) || (level && key == "_id")) continue;
-            std::string path = join_path(prefix, key);
+            if (level && key == "_id") continue;
             const Row* row = form_.find(key);
+            std::optional<RowId> row_level;
+            if (row && !row->repeats.empty()) row_level = row->repeats.back();
+            if (row && row->type != RowType::group && row_level == level) continue;
+            std::string path = join_path(prefix, key);
             if (!row) {
                 add(path, "unknown field");
             } else if (row->type == RowType::group) {
@@ -211,7 +209,6 @@ private:
     Record& record_;
     Mode mode_;
     std::string lang_;
-    std::map<std::optional<RowId>, std::set<std::string>> names_at_;
     std::vector<Problem> out_;
 };
 
