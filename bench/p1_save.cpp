@@ -3,6 +3,7 @@
 //   - bulk import of 10,000 such records, in batches of 1,000 per transaction, in records/s;
 //   - the same two figures for plain SQLite inserting the same values, one row per answer,
 //     with the same batching and synchronous=FULL in WAL mode, and the ratio.
+// The two take turns save by save and batch by batch, so both meet the disk in the same state.
 // Target: within 2x of the baseline.
 //
 //   bench_p1_save [--records N] [--saves N] [--dir DIR]
@@ -10,7 +11,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <array>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,73 +77,80 @@ void check(bool ok, const std::string& what) {
     }
 }
 
-Figures run_canvass(const std::string& dir, int saves, std::size_t records) {
-    store::StoreOptions options;
-    auto created = store::DeviceStore::create(dir, store::Passphrase{"bench"}, options);
-    check(created.has_value(), created ? "" : created.error().message);
-    auto& s = *created;
+// One side of the comparison: a durable save of record i, and an import of records
+// [first, last) in one transaction.
+struct Side {
+    std::function<void(int)> save;
+    std::function<void(std::size_t, std::size_t)> import;
+    std::vector<double> latencies;
+    double import_seconds = 0;
+};
+
+Side canvass_side(store::DeviceStore& s) {
     check(s.add_form(fifty_question_form()).has_value(), "the bench form does not load");
-    std::vector<double> lat;
-    for (int i = 0; i < saves; ++i) {
-        auto t0 = Clock::now();
+    Side side;
+    side.save = [&s](int i) {
         auto r = s.create_record("bench", answers(i), true);
-        lat.push_back(ms(Clock::now() - t0));
         check(r.has_value(), r ? "" : r.error().message);
-    }
-    auto t0 = Clock::now();
-    for (std::size_t start = 0; start < records; start += kBatch) {
+    };
+    side.import = [&s](std::size_t first, std::size_t last) {
         std::vector<json> batch;
-        for (std::size_t i = start; i < std::min(records, start + kBatch); ++i) {
-            batch.push_back(answers(static_cast<int>(i)));
-        }
+        for (std::size_t i = first; i < last; ++i) batch.push_back(answers(static_cast<int>(i)));
         auto r = s.import_records("bench", std::move(batch), true);
         check(r.has_value(), r ? "" : r.error().message);
-    }
-    return summarize(lat, std::chrono::duration<double>(Clock::now() - t0).count(), records);
+    };
+    return side;
 }
 
 // Plain SQLite: one row per answer, same batching, same durability.
-Figures run_baseline(const std::string& dir, int saves, std::size_t records) {
-    std::filesystem::create_directories(dir);
-    auto db = store::Database::open(dir + "/plain.db", true);
-    check(db.has_value(), "cannot open the baseline database");
-    check(db->exec("CREATE TABLE answers(record INTEGER, field TEXT, value TEXT, "
-                   "PRIMARY KEY(record, field))")
-              .has_value(),
-          "cannot create the baseline table");
-    auto insert = db->prepare("INSERT INTO answers VALUES(?, ?, ?)");
-    check(insert.has_value(), "cannot prepare the baseline insert");
-    auto save = [&](int record) {
+Side baseline_side(store::Database& db, store::Statement& insert) {
+    auto save = [&insert](int record) {
         const json a = answers(record);
         for (const auto& [field, value] : a.items()) {
-            insert->reset();
-            check(insert->bind(1, record).bind(2, field).bind(3, value.dump()).run().has_value(),
+            insert.reset();
+            check(insert.bind(1, record).bind(2, field).bind(3, value.dump()).run().has_value(),
                   "baseline insert failed");
         }
     };
-    std::vector<double> lat;
-    for (int i = 0; i < saves; ++i) {
-        auto t0 = Clock::now();
-        auto tx = store::Transaction::begin(*db);
+    Side side;
+    side.save = [&db, save](int i) {
+        auto tx = store::Transaction::begin(db);
         save(i);
         check(tx->commit().has_value(), "baseline commit failed");
-        lat.push_back(ms(Clock::now() - t0));
-    }
-    auto t0 = Clock::now();
-    for (std::size_t start = 0; start < records; start += kBatch) {
-        auto tx = store::Transaction::begin(*db);
-        for (std::size_t i = start; i < std::min(records, start + kBatch); ++i) {
-            save(static_cast<int>(saves + i));
-        }
+    };
+    side.import = [&db, save](std::size_t first, std::size_t last) {
+        auto tx = store::Transaction::begin(db);
+        for (std::size_t i = first; i < last; ++i) save(static_cast<int>(i));
         check(tx->commit().has_value(), "baseline commit failed");
+    };
+    return side;
+}
+
+// The two sides take turns, save by save and batch by batch, which of them goes first
+// alternating: both meet the same disk, whose fsync time drifts during a run.
+void run_interleaved(Side& a, Side& b, int saves, std::size_t records) {
+    for (int i = 0; i < saves; ++i) {
+        for (Side* side : i % 2 ? std::array{&b, &a} : std::array{&a, &b}) {
+            auto t0 = Clock::now();
+            side->save(i);
+            side->latencies.push_back(ms(Clock::now() - t0));
+        }
     }
-    return summarize(lat, std::chrono::duration<double>(Clock::now() - t0).count(), records);
+    std::size_t n = 0;
+    for (std::size_t first = 0; first < records; first += kBatch, ++n) {
+        const std::size_t last = std::min(records, first + kBatch);
+        for (Side* side : n % 2 ? std::array{&b, &a} : std::array{&a, &b}) {
+            auto t0 = Clock::now();
+            side->import(static_cast<std::size_t>(saves) + first, static_cast<std::size_t>(saves) + last);
+            side->import_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
+        }
+    }
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    int saves = 200;
+    int saves = 1000;
     std::size_t records = 10000;
     std::string dir = std::filesystem::temp_directory_path() / "canvass-bench-p1";
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -149,8 +159,23 @@ int main(int argc, char** argv) {
         else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
     }
     std::filesystem::remove_all(dir);
-    auto base = run_baseline(dir + "/baseline", saves, records);
-    auto ours = run_canvass(dir + "/canvass", saves, records);
+    std::filesystem::create_directories(dir + "/baseline");
+    auto db = store::Database::open(dir + "/baseline/plain.db", true);
+    check(db.has_value(), "cannot open the baseline database");
+    check(db->exec("CREATE TABLE answers(record INTEGER, field TEXT, value TEXT, "
+                   "PRIMARY KEY(record, field))")
+              .has_value(),
+          "cannot create the baseline table");
+    auto insert = db->prepare("INSERT INTO answers VALUES(?, ?, ?)");
+    check(insert.has_value(), "cannot prepare the baseline insert");
+    auto created = store::DeviceStore::create(dir + "/canvass", store::Passphrase{"bench"}, {});
+    check(created.has_value(), created ? "" : created.error().message);
+
+    Side base_side = baseline_side(*db, *insert);
+    Side ours_side = canvass_side(*created);
+    run_interleaved(base_side, ours_side, saves, records);
+    auto base = summarize(base_side.latencies, base_side.import_seconds, records);
+    auto ours = summarize(ours_side.latencies, ours_side.import_seconds, records);
     std::filesystem::remove_all(dir);
 
     std::printf("P1: durable saves of a %d-answer interview (%d single saves, %zu records imported "
