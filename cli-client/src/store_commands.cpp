@@ -170,7 +170,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     edit->add_option("RECORD", ea->record, "record id (or its first characters)")->required();
     edit->add_option("--answers", ea->answers,
                      "JSON with only the fields to change ('-': stdin); without it, edit question by question");
-    edit->add_option("--lang", ea->lang, "language of error messages");
+    edit->add_option("--lang", ea->lang, "language of the questions (edited one by one) and of the messages");
     add_record_key_options(edit, ea->key);
     edit->callback([dev, ea, &ctx] {
         if (ea->answers.empty())
