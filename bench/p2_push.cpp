@@ -4,20 +4,14 @@
 // Target: under 0.5 s (PouchDB, in memory and unencrypted, needs 4 to 6.5 s for this push).
 //
 //   bench_p2_push [--records N]
-#include <cstring>
-
 #include "sync_bench_support.hpp"
 
 int main(int argc, char** argv) {
     using namespace canvass;
     using namespace canvass::bench;
-    int records = 10000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--records")) records = std::stoi(argv[i + 1]);
-    }
-    auto root =
-        (fs::temp_directory_path() / ("canvass-bench-p2-" + std::to_string(getpid()))).string();
-    fs::create_directories(root);
+    const int records = int_option(argc, argv, "--records", 10000);
+    TempRoot temp("canvass-bench-p2");
+    const std::string& root = temp.path();
     {
         Server server(root, crypto::generate_dh_key().public_key);
         auto device = enrolled_device(root + "/device", server, records, 50);
@@ -46,6 +40,5 @@ int main(int argc, char** argv) {
                     run.seconds / base);
         std::printf("CPU during the sync: device %.3f s, server %.3f s\n", device_cpu, server_cpu);
     }
-    fs::remove_all(root);
     return 0;
 }

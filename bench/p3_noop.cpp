@@ -3,38 +3,29 @@
 // each way). The baseline is the same no-op sync with 10 records, in the same run.
 //
 //   bench_p3_noop [--max N]
-#include <cstring>
-
 #include "sync_bench_support.hpp"
 
 int main(int argc, char** argv) {
     using namespace canvass;
     using namespace canvass::bench;
-    int max = 100000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--max")) max = std::stoi(argv[i + 1]);
-    }
+    const int max = int_option(argc, argv, "--max", 100000);
     std::printf("P3: a sync with nothing to do (records of 5 answers)\n");
     std::printf("%10s %12s %14s %14s\n", "records", "ms", "bytes sent", "bytes received");
     for (int records : {10, 1000, 10000, 100000}) {
         if (records > max) break;
-        auto root =
-            (fs::temp_directory_path() / ("canvass-bench-p3-" + std::to_string(getpid()))).string();
-        fs::create_directories(root);
-        {
-            Server server(root, crypto::generate_dh_key().public_key);
-            auto device = enrolled_device(root + "/device", server, records, 5);
-            auto first = connect(device);
-            timed_sync(device, *first);  // the real push
-            auto again = connect(device);
-            auto run = timed_sync(device, *again);
-            if (run.report.stats.sent != 0) die("the second sync sent changesets");
-            std::printf("%10d %12.2f %14llu %14llu%s\n", records, run.seconds * 1000,
-                        static_cast<unsigned long long>(run.report.bytes_sent),
-                        static_cast<unsigned long long>(run.report.bytes_received),
-                        records == 10 ? "   (baseline)" : "");
-        }
-        fs::remove_all(root);
+        TempRoot temp("canvass-bench-p3");
+        const std::string& root = temp.path();
+        Server server(root, crypto::generate_dh_key().public_key);
+        auto device = enrolled_device(root + "/device", server, records, 5);
+        auto first = connect(device);
+        timed_sync(device, *first);  // the real push
+        auto again = connect(device);
+        auto run = timed_sync(device, *again);
+        if (run.report.stats.sent != 0) die("the second sync sent changesets");
+        std::printf("%10d %12.2f %14llu %14llu%s\n", records, run.seconds * 1000,
+                    static_cast<unsigned long long>(run.report.bytes_sent),
+                    static_cast<unsigned long long>(run.report.bytes_received),
+                    records == 10 ? "   (baseline)" : "");
     }
     return 0;
 }

@@ -3,8 +3,6 @@
 // uninterrupted push of the same records measured in the same run.
 //
 //   bench_p4_resume [--records N]
-#include <cstring>
-
 #include "sync_bench_support.hpp"
 
 namespace {
@@ -40,13 +38,9 @@ class CutTransport final : public canvass::sync::Transport {
 int main(int argc, char** argv) {
     using namespace canvass;
     using namespace canvass::bench;
-    int records = 10000;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--records")) records = std::stoi(argv[i + 1]);
-    }
-    auto root =
-        (fs::temp_directory_path() / ("canvass-bench-p4-" + std::to_string(getpid()))).string();
-    fs::create_directories(root);
+    const int records = int_option(argc, argv, "--records", 10000);
+    TempRoot temp("canvass-bench-p4");
+    const std::string& root = temp.path();
     {
         Server server(root, crypto::generate_dh_key().public_key);
         auto whole_device = enrolled_device(root + "/whole", server, records, 50);
@@ -84,6 +78,5 @@ int main(int argc, char** argv) {
             static_cast<unsigned long long>(again),
             100.0 * static_cast<double>(again) / static_cast<double>(whole.bytes_sent));
     }
-    fs::remove_all(root);
     return 0;
 }

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -43,6 +44,35 @@ namespace fs = std::filesystem;
     std::fprintf(stderr, "bench: %s\n", what.c_str());
     std::exit(1);
 }
+
+// The value given to option `name` (`--records 5000`), else `fallback`.
+inline int int_option(int argc, char** argv, const char* name, int fallback) {
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], name)) return std::stoi(argv[i + 1]);
+    }
+    return fallback;
+}
+
+// A fresh directory under the system's temporary one, removed with all it holds at the end
+// (declare it before the Server and stores that live in it).
+class TempRoot {
+public:
+    explicit TempRoot(const std::string& name)
+        : path_((fs::temp_directory_path() / (name + "-" + std::to_string(getpid()))).string()) {
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+    }
+    ~TempRoot() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+    TempRoot(const TempRoot&) = delete;
+    TempRoot& operator=(const TempRoot&) = delete;
+    const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
 
 inline std::string form_of(int answers) {
     json survey = json::array();
