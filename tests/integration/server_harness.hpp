@@ -250,10 +250,15 @@ struct Device : sync::ProjectSink {
     }
 
     Result<sync::SyncReport> sync(std::function<void(const sync::ExchangeStats&)> progress = {}) {
+        return sync_from(replica, std::move(progress));
+    }
+    // A sync that hands out changesets from `from` (a test's wrapper of `replica`).
+    Result<sync::SyncReport> sync_from(sync::Replica& from,
+                                       std::function<void(const sync::ExchangeStats&)> progress = {}) {
         CANVASS_TRY(auto t, net::connect_tcp(address, tcp_options()));
         sync::ClientOptions options;
         options.progress = std::move(progress);
-        return sync::run_client_sync(*t, server_key, keys, replica, *this, options);
+        return sync::run_client_sync(*t, server_key, keys, from, *this, options);
     }
 
     static net::TcpOptions tcp_options() {

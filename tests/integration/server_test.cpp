@@ -280,9 +280,7 @@ TEST_F(ServerTest, ATamperedChangesetIsRefusedAndNothingOfItsBatchIsStored) {
     // A byte of the header, of an op, of the ciphertext: each breaks the chain or its signed head.
     for (std::size_t byte : {1u, 30u, 90u, 150u}) {
         TamperingReplica tampered(device.replica, byte);
-        auto t = net::connect_tcp(device.address, Device::tcp_options());
-        ASSERT_TRUE(t) << t.error().describe();
-        auto r = sync::run_client_sync(**t, device.server_key, device.keys, tampered, device);
+        auto r = device.sync_from(tampered);
         ASSERT_FALSE(r) << "byte " << byte;
         EXPECT_EQ(r.error().domain, Domain::protocol) << r.error().describe();
         EXPECT_NE(r.error().message.find("refused (bad_batch): changesets of device " +
