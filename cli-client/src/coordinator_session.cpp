@@ -74,7 +74,9 @@ std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& 
         fail(ctx, std::to_string(record->unreadable) + " of the " +
                       std::to_string(record->changesets) + " changesets of record " +
                       merge::format_uuid(id) + " cannot be decrypted with " + key.file +
-                      " (its device has not granted this key its epoch, or they are damaged)");
+                      " (its device has not granted this key its epoch yet, or they are damaged); "
+                      "nothing was changed. Sync again to receive the device's grants, or use the "
+                      "key the device's project was created with");
         return std::nullopt;
     }
     return std::move(record).value();

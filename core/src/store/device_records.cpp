@@ -319,7 +319,8 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
                      merge::record_digest(*readable) != merge::record_digest(*r.state))) {
         return unexpected(Domain::store, errc::invalid_argument,
                           "the decrypted record " + merge::format_uuid(id) +
-                              " is not the one this store holds; nothing was changed");
+                              " is not the one this store holds (it changed meanwhile); nothing "
+                              "was changed: run the command again");
     }
     const auto view = merge::make_view(readable ? *readable : *r.state);
     if (!readable && !is_readable(view)) {
