@@ -11,14 +11,14 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "app.hpp"
 #include "crypto/hash.hpp"
+#include "run_captured.hpp"
 #include "store/device_store.hpp"
 #include "temp_dir.hpp"
 
@@ -28,18 +28,8 @@ using nlohmann::json;
 
 inline const std::string kPassphrase = "tamarind seeds at dusk";
 
-struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-};
-
 inline Outcome canvass(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    std::istringstream in;
-    Context ctx{out, err, in, false, false, 0, nullptr};
-    int code = run(args, ctx);
-    return {code, out.str(), err.str()};
+    return run_captured(args);
 }
 
 inline std::string slurp(const std::string& path) {

@@ -3,12 +3,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../form/test_forms.hpp"
 #include "app.hpp"
+#include "run_captured.hpp"
 #include "temp_dir.hpp"
 
 namespace canvass::cli {
@@ -16,18 +16,8 @@ namespace {
 
 using nlohmann::json;
 
-struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-};
-
-Outcome canvass(std::vector<std::string> args) {
-    std::ostringstream out, err;
-    std::istringstream in;
-    Context ctx{out, err, in};
-    int code = run(args, ctx);
-    return {code, out.str(), err.str()};
+Outcome canvass(const std::vector<std::string>& args) {
+    return run_captured(args);
 }
 
 class FormCommandsTest : public ::testing::Test {

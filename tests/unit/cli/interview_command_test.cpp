@@ -10,6 +10,7 @@
 
 #include "app.hpp"
 #include "interview_test_support.hpp"
+#include "run_captured.hpp"
 #include "temp_dir.hpp"
 
 namespace canvass::cli {
@@ -17,12 +18,6 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
-
-struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-};
 
 class InterviewCommand : public ::testing::Test {
   protected:
@@ -40,11 +35,7 @@ class InterviewCommand : public ::testing::Test {
 
     Outcome canvass(std::vector<std::string> args, const std::string& input = "") {
         args.insert(args.begin(), {"--home", home});
-        std::ostringstream out, err;
-        std::istringstream in(input);
-        Context ctx{out, err, in};
-        int code = run(args, ctx);
-        return {code, out.str(), err.str()};
+        return run_captured(args, input);
     }
 
     json records() { return json::parse(canvass({"records", "--json"}).out); }

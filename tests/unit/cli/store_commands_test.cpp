@@ -5,12 +5,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "app.hpp"
 #include "household_form.hpp"
+#include "run_captured.hpp"
 #include "store/device_store.hpp"
 #include "temp_dir.hpp"
 
@@ -18,12 +18,6 @@ namespace canvass::cli {
 namespace {
 
 using nlohmann::json;
-
-struct Outcome {
-    int code;
-    std::string out;
-    std::string err;
-};
 
 class StoreCommandsTest : public ::testing::Test {
 protected:
@@ -35,11 +29,7 @@ protected:
 
     Outcome canvass(std::vector<std::string> args) {
         args.insert(args.begin(), {"--home", home});
-        std::ostringstream out, err;
-        std::istringstream in;
-        Context ctx{out, err, in};
-        int code = run(args, ctx);
-        return {code, out.str(), err.str()};
+        return run_captured(args);
     }
     std::string write(const std::string& name, const std::string& text) {
         std::string path = dir / name;
