@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     TempRoot temp("canvass-bench-p2");
     const std::string& root = temp.path();
     {
-        Server server(root, crypto::generate_dh_key().public_key);
+        Server server(root, crypto::generate_dh_key());
         auto device = enrolled_device(root + "/device", server, records, 50);
         auto bodies = *device.changesets(device.keys().id, 1, static_cast<std::uint64_t>(records));
         std::uint64_t payload = 0;

@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
         if (records > max) break;
         TempRoot temp("canvass-bench-p3");
         const std::string& root = temp.path();
-        Server server(root, crypto::generate_dh_key().public_key);
+        Server server(root, crypto::generate_dh_key());
         auto device = enrolled_device(root + "/device", server, records, 5);
         auto first = connect(device);
         timed_sync(device, *first);  // the real push

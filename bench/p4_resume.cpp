@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     TempRoot temp("canvass-bench-p4");
     const std::string& root = temp.path();
     {
-        Server server(root, crypto::generate_dh_key().public_key);
+        Server server(root, crypto::generate_dh_key());
         auto whole_device = enrolled_device(root + "/whole", server, records, 50);
         auto t = connect(whole_device);
         auto whole = timed_sync(whole_device, *t).report;

@@ -119,11 +119,12 @@ inline std::string server_cmd(const std::string& data, const std::string& args) 
 
 class Server {
   public:
-    Server(const std::string& root, const crypto::DhPublicKey& recipient)
+    Server(const std::string& root, const crypto::DhKeyPair& recipient)
         : data_(root + "/server") {
         server_cmd(data_, "init >/dev/null 2>&1");
-        server_cmd(data_,
-                   "project create bench --recipient " + crypto::to_hex(recipient) + " >/dev/null");
+        std::ofstream(root + "/recipients.txt")
+            << store::statement_text(store::first_statement("bench", recipient)) << "\n";
+        server_cmd(data_, "project create bench --recipients '" + root + "/recipients.txt' >/dev/null");
         std::ofstream(root + "/form.json") << form_of(50);
         server_cmd(data_, "form publish --project bench '" + root + "/form.json' >/dev/null");
         out_ = root + "/server.out";
@@ -213,7 +214,7 @@ inline store::DeviceStore enrolled_device(const std::string& home, Server& serve
     if (!token) die(token.error().message);
     auto t = net::connect_tcp(token->address);
     if (!t) die(t.error().message);
-    sync::DeviceProjectSink sink(*s, token->address, token->server_key);
+    sync::DeviceProjectSink sink(*s, token->address, token->server_key, token->fingerprint);
     auto e = sync::enroll(**t, *token, s->keys(), sink);
     if (!e) die(e.error().message);
     if (answers != 50 && !s->add_form(form_of(answers))) die("form");

@@ -24,11 +24,14 @@ step "The example forms"
 
 step "The coordinator creates the project key (only coordinators can read answers)"
 as coordinator init
-recipient=$(as coordinator keys create --out "$work/coordinator.key" | awk '{print $NF}' | tail -1)
+as coordinator keys create --out "$work/coordinator.key"
+step "The coordinator signs who may read the project's answers (devices check it, not the server)"
+as coordinator keys recipients --key "$work/coordinator.key" --project vendors --out "$work/recipients.txt"
 
 step "The sync server: project, form, listening on 127.0.0.1"
 "$server" --data "$work/server" init
-"$server" --data "$work/server" project create vendors --recipient "$recipient"
+"$server" --data "$work/server" project create vendors --recipients "$work/recipients.txt"
+fingerprint=$("$server" --data "$work/server" project recipients vendors 2>&1 >/dev/null | awk '/^fingerprint/ {print $2}')
 "$server" --data "$work/server" form publish --project vendors "schemas/forms/$form.json"
 "$server" --data "$work/server" run --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
@@ -44,7 +47,7 @@ for who in amina bongani coordinator; do
   [ $who = coordinator ] || as $who init
   token=$("$server" --data "$work/server" token create --project vendors --role $role \
            --address "$address" --json | sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
-  as $who enroll "$token"
+  as $who enroll "$token" --fingerprint "$fingerprint"
 done
 
 step "Interviews offline: Amina and Bongani each record their share"

@@ -35,22 +35,32 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
 
     auto token_text = std::make_shared<std::string>();
+    auto fingerprint = std::make_shared<std::string>();
     auto* enroll = app.add_subcommand("enroll", "join a project with an enrollment token");
     enroll->add_option("TOKEN", *token_text, "the token from 'canvass-server token create'")->required();
-    enroll->callback([dev, token_text, &ctx] {
+    enroll->add_option("--fingerprint", *fingerprint,
+                       "the project fingerprint your coordinator gave you (at least its first 16 hex digits): "
+                       "refuse a token made for anyone else");
+    enroll->callback([dev, token_text, fingerprint, &ctx] {
         auto token = sync::decode_token(*token_text);
         if (!token) return fail(ctx, "this enrollment token cannot be used: " + token.error().message);
+        if (!fingerprint->empty()) {
+            if (auto checked = sync::check_fingerprint(*token, *fingerprint); !checked)
+                return fail(ctx, checked.error());
+        }
         auto store = open_device(*dev, ctx);
         if (!store) return;
         auto transport = net::connect_tcp(token->address);
         if (!transport) return fail(ctx, transport.error());
-        sync::DeviceProjectSink sink(*store, token->address, token->server_key);
+        sync::DeviceProjectSink sink(*store, token->address, token->server_key, token->fingerprint);
         sync::ClientOptions options;
         auto enrolled = sync::enroll(**transport, *token, store->keys(), sink, options);
         if (!enrolled) return fail(ctx, "enrollment refused: " + enrolled.error().message);
         const auto& w = enrolled->welcome;
         ctx.out << "enrolled in project " << w.project << " as " << sync::role_name(w.role)
-                << " (server " << token->address << ")\n";
+                << " (server " << token->address << ")\n"
+                << "project fingerprint " << sync::short_fingerprint(token->fingerprint)
+                << ": answers are sealed only to the coordinators it names\n";
         for (const auto& f : enrolled->forms_received) {
             ctx.out << "installed form " << f.id << " version " << f.version << "\n";
         }

@@ -51,13 +51,33 @@ int run_cli(int argc, char** argv) {
 
     auto* project = app.add_subcommand("project", "manage projects");
     project->require_subcommand(1);
-    auto* create = project->add_subcommand("create", "create a project and name its recipients (coordinators)");
-    std::string project_name;
-    std::vector<std::string> recipients;
-    create->add_option("NAME", project_name, "project name")->required();
-    create->add_option("--recipient", recipients, "a coordinator's public key (64 hex digits, from `canvass keys create`)")
-        ->required();
-    create->callback([&] { command = [&] { return cmd_project_create(data, project_name, recipients); }; });
+    auto* create = project->add_subcommand("create", "create a project with its recipients, as a coordinator signed them");
+    std::string project_name, statement_file;
+    std::vector<std::string> bare_keys;
+    create->add_option("NAME", project_name, "project name: letters, digits, - _ .")->required();
+    create->add_option("--recipients", statement_file,
+                       "the signed recipient statement from `canvass keys recipients` (a file or its text)");
+    create->add_option("--recipient", bare_keys)->group("");  // the old form, explained below
+    create->callback([&] {
+        command = [&] {
+            if (!bare_keys.empty() || statement_file.empty()) {
+                std::cerr << "canvass-server: a project's recipients must be signed by a coordinator, so that "
+                             "devices can check them without trusting this server.\nThe coordinator runs "
+                             "`canvass keys recipients --key FILE --project "
+                          << (project_name.empty() ? "NAME" : project_name)
+                          << " --out recipients.txt`; then give --recipients recipients.txt\n";
+                return 2;
+            }
+            return cmd_project_create(data, project_name, statement_file);
+        };
+    });
+    auto* recipients = project->add_subcommand(
+        "recipients", "print a project's current recipient statement, or --update it with the next one");
+    std::string recipients_project, update_file;
+    recipients->add_option("NAME", recipients_project, "project name")->required();
+    recipients->add_option("--update", update_file,
+                           "the next statement, signed by a coordinator the current one trusts");
+    recipients->callback([&] { command = [&] { return cmd_project_recipients(data, recipients_project, update_file); }; });
 
     auto* form = app.add_subcommand("form", "manage forms");
     form->require_subcommand(1);
@@ -79,6 +99,15 @@ int run_cli(int argc, char** argv) {
     token_create->add_flag("--json", request.json, "print JSON");
     token_create->add_flag("--dark-on-light", request.dark_on_light, "draw the QR code for a light terminal");
     token_create->callback([&] { command = [&] { return cmd_token_create(data, request); }; });
+    auto* token_list = token->add_subcommand("list", "list tokens: open, used (by which device), expired, revoked");
+    std::string token_project;
+    token_list->add_option("--project", token_project, "only this project");
+    token_list->add_flag("--json", json, "print JSON");
+    token_list->callback([&] { command = [&] { return cmd_token_list(data, token_project, json); }; });
+    auto* token_revoke = token->add_subcommand("revoke", "end an unused token now (a token handed to the wrong person)");
+    std::string token_id;
+    token_revoke->add_option("ID", token_id, "the token's id, or its first hex digits, from `token list`")->required();
+    token_revoke->callback([&] { command = [&] { return cmd_token_revoke(data, token_id); }; });
 
     auto* run = app.add_subcommand("run", "serve devices until SIGINT or SIGTERM");
     ListenOptions listen;

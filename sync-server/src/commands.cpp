@@ -15,6 +15,7 @@
 #include "form/loader.hpp"
 #include "net/tcp_transport.hpp"
 #include "qr.hpp"
+#include "store/recipients.hpp"
 #include "sync/token.hpp"
 
 namespace canvass::server {
@@ -42,16 +43,31 @@ std::string date_of(std::uint64_t unix_seconds) {
     return buf;
 }
 
-// A recipient key as `canvass keys create` prints it: 64 lowercase (or uppercase) hex digits.
-Result<crypto::DhPublicKey> parse_recipient(const std::string& text) {
-    crypto::DhPublicKey key{};
-    if (!crypto::from_hex(text, key))
-        return unexpected(Domain::core, errc::invalid_argument,
-                          "recipient key \"" + text + "\" is not 64 hex digits (a public key from `canvass keys create`)");
-    // A low-order point would let anyone open what is sealed to it: refuse it now.
-    if (!crypto::dh(crypto::SecretBytes::random(32), key))
-        return unexpected(Domain::core, errc::invalid_argument, "recipient key \"" + text + "\" is not a usable X25519 key");
-    return key;
+// A recipient statement as `canvass keys recipients` writes it: a file holding one line, or
+// that line itself.
+Result<store::RecipientStatement> read_statement(const std::string& file_or_text) {
+    std::string text = file_or_text;
+    if (!file_or_text.starts_with(store::kStatementTextPrefix)) {
+        std::ifstream in(file_or_text, std::ios::binary);
+        if (!in)
+            return unexpected(Domain::core, errc::io,
+                              "cannot read " + file_or_text + " (a file written by 'canvass keys recipients')");
+        std::ostringstream all;
+        all << in.rdbuf();
+        text = all.str();
+    }
+    auto s = store::parse_statement_text(text);
+    if (!s) return unexpected(s.error().domain, s.error().code, file_or_text + ": " + s.error().message);
+    return s;
+}
+
+// What a statement says, for the administrator to compare with what the coordinator meant.
+void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
+    out << "recipient statement " << s.serial << " of " << s.project << ": " << s.recipients.size()
+        << " recipient key(s), " << s.signers.size() << " signer(s)" << (s.share_past ? ", shares past epochs" : "")
+        << "\n";
+    for (const auto& r : s.recipients) out << "  recipient " << crypto::to_hex(r) << "\n";
+    for (const auto& k : s.signers) out << "  signer    " << crypto::to_hex(k) << "\n";
 }
 
 }  // namespace
@@ -91,18 +107,37 @@ int cmd_init(const std::filesystem::path& data, const std::string& address, bool
     return 0;
 }
 
-int cmd_project_create(const std::filesystem::path& data, const std::string& name,
-                       const std::vector<std::string>& recipients) {
-    std::vector<crypto::DhPublicKey> keys;
-    for (const auto& r : recipients) {
-        auto k = parse_recipient(r);
-        if (!k) return fail(k.error());
-        keys.push_back(*k);
-    }
+int cmd_project_create(const std::filesystem::path& data, const std::string& name, const std::string& statement_file) {
+    auto statement = read_statement(statement_file);
+    if (!statement) return fail(statement.error());
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
-    if (auto r = (*store)->create_project(name, keys, now_unix()); !r) return fail(r.error());
-    std::cout << "created project " << name << " with " << keys.size() << " recipient key(s)\n";
+    if (auto r = (*store)->create_project(name, *statement, now_unix()); !r) return fail(r.error());
+    std::cout << "created project " << name << "; fingerprint "
+              << crypto::to_hex(store::statement_digest(*statement)) << "\n";
+    describe_statement(std::cout, *statement);
+    return 0;
+}
+
+int cmd_project_recipients(const std::filesystem::path& data, const std::string& name,
+                           const std::string& update_file) {
+    auto store = open_data_store(data);
+    if (!store) return fail(store.error());
+    if (!update_file.empty()) {
+        auto statement = read_statement(update_file);
+        if (!statement) return fail(statement.error());
+        if (auto r = (*store)->add_recipient_statement(name, *statement); !r) return fail(r.error());
+        std::cerr << "devices adopt it at their next sync\n";
+        describe_statement(std::cerr, *statement);
+        return 0;
+    }
+    auto project = (*store)->project(name);
+    if (!project) return fail(project.error());
+    if (project->recipients.empty()) return fail("project " + name + " has no recipient statement");
+    const auto& last = project->recipients.back();
+    std::cout << store::statement_text(last) << "\n";
+    std::cerr << "fingerprint " << crypto::to_hex(store::statement_digest(project->recipients.front())) << "\n";
+    describe_statement(std::cerr, last);
     return 0;
 }
 
@@ -143,7 +178,12 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
         address = **saved;
     }
     if (auto a = net::parse_address(address); !a) return fail(a.error());
+    auto project = (*store)->project(req.project);
+    if (!project) return fail(project.error());
+    if (project->recipients.empty())
+        return fail("project " + req.project + " has no recipient statement signed by a coordinator");
     sync::EnrollmentToken token;
+    token.fingerprint = store::statement_digest(project->recipients.front());
     token.address = address;
     token.server_key = key->public_key;
     token.id = crypto::random_array<16>();
@@ -155,7 +195,7 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
     if (auto r = (*store)->create_token(record, now_unix()); !r) return fail(r.error());
     auto text = sync::encode_token(token);
     if (req.json) {
-        std::cout << json{{"token", text}, {"project", token.project}, {"role", req.role},
+        std::cout << json{{"token", text}, {"id", crypto::to_hex(token.id)}, {"project", token.project}, {"role", req.role},
                           {"expires", token.expires_unix}, {"address", address}}.dump() << "\n";
         return 0;
     }
@@ -165,8 +205,44 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
         for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         if (auto qr = render_qr(upper, req.dark_on_light)) std::cout << *qr;
         std::cout << "single use, " << req.role << " of " << token.project << ", valid until "
-                  << date_of(token.expires_unix) << "\n";
+                  << date_of(token.expires_unix) << "; token id " << crypto::to_hex(token.id).substr(0, 16)
+                  << " (token revoke ID ends it)\n";
     }
+    return 0;
+}
+
+int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
+    auto store = open_data_store(data);
+    if (!store) return fail(store.error());
+    auto now = now_unix();
+    auto tokens = (*store)->tokens(project, now);
+    if (!tokens) return fail(tokens.error());
+    json out = json::array();
+    for (const auto& t : *tokens) {
+        json j{{"id", crypto::to_hex(t.id)}, {"project", t.project}, {"role", sync::role_name(t.role)},
+               {"created", t.created_unix}, {"expires", t.expires_unix}, {"status", t.status(now)}};
+        if (t.used_by) j["used_by"] = crypto::to_hex(*t.used_by);
+        if (as_json) {
+            out.push_back(std::move(j));
+            continue;
+        }
+        std::cout << crypto::to_hex(t.id).substr(0, 16) << "  " << t.project << "  " << sync::role_name(t.role)
+                  << "  " << t.status(now);
+        if (t.used_by) std::cout << " by " << crypto::to_hex(*t.used_by).substr(0, 16) << " " << date_of(t.used_unix);
+        else std::cout << (t.status(now) == "open" ? " until " : " since ") << date_of(t.expires_unix);
+        std::cout << "\n";
+    }
+    if (as_json) std::cout << out.dump() << "\n";
+    return 0;
+}
+
+int cmd_token_revoke(const std::filesystem::path& data, const std::string& id) {
+    auto store = open_data_store(data);
+    if (!store) return fail(store.error());
+    auto t = (*store)->revoke_token(id, now_unix());
+    if (!t) return fail(t.error());
+    std::cout << "revoked token " << crypto::to_hex(t->id).substr(0, 16) << " (" << sync::role_name(t->role) << " of "
+              << t->project << "): it can no longer enroll a device, and its secret is erased\n";
     return 0;
 }
 
@@ -228,11 +304,13 @@ int cmd_stats(const std::filesystem::path& data, const std::string& project, boo
         json j = {{"project", s->project}, {"devices", s->devices}, {"revoked_devices", s->revoked_devices},
                   {"records", s->records}, {"changesets", s->changesets}, {"equivocations", s->equivocations},
                   {"equivocating_devices", s->equivocating_devices}, {"future_clock", s->future_clock},
+                  {"held_changesets", s->held_changesets}, {"held_devices", s->held_devices},
                   {"open_tokens", s->open_tokens}, {"state_digest", crypto::to_hex(s->state_digest)}};
         if (!as_json) {
             std::cout << "project " << s->project << "\n";
             for (const char* k : {"devices", "revoked_devices", "records", "changesets", "equivocations",
-                                  "equivocating_devices", "future_clock", "open_tokens", "state_digest"})
+                                  "equivocating_devices", "future_clock", "held_changesets", "held_devices",
+                                  "open_tokens", "state_digest"})
                 std::cout << "  " << k << ": " << (j[k].is_string() ? j[k].get<std::string>() : j[k].dump()) << "\n";
         }
         out.push_back(std::move(j));

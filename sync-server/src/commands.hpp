@@ -21,10 +21,15 @@ struct TokenRequest {
 };
 
 int cmd_init(const std::filesystem::path& data, const std::string& address, bool json);
-int cmd_project_create(const std::filesystem::path& data, const std::string& name,
-                       const std::vector<std::string>& recipients);
+// Creates a project from a first recipient statement (a file, or its text).
+int cmd_project_create(const std::filesystem::path& data, const std::string& name, const std::string& statement);
+// Prints the project's current recipient statement (for `canvass keys recipients --from`), or
+// with `update` appends the next one.
+int cmd_project_recipients(const std::filesystem::path& data, const std::string& name, const std::string& update);
 int cmd_form_publish(const std::filesystem::path& data, const std::string& project, const std::string& file);
 int cmd_token_create(const std::filesystem::path& data, const TokenRequest& request);
+int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool json);
+int cmd_token_revoke(const std::filesystem::path& data, const std::string& id);
 int cmd_run(const std::filesystem::path& data, ListenOptions options);
 int cmd_devices(const std::filesystem::path& data, bool json);
 int cmd_revoke(const std::filesystem::path& data, const std::string& device);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "canvass/result.hpp"
+#include "store/recipients.hpp"
 #include "sync/directory.hpp"
 
 namespace canvass::server {
@@ -27,16 +28,40 @@ struct ProjectStats {
     std::uint64_t equivocations = 0;        // conflicting changesets kept as evidence
     std::uint64_t equivocating_devices = 0;
     std::uint64_t future_clock = 0;         // changesets whose clock was far ahead on arrival
+    // Held apart, never merged: work of devices not enrolled in the project (it joins when
+    // they enroll) and what revoked devices made after their revocation.
+    std::uint64_t held_changesets = 0;
+    std::uint64_t held_devices = 0;
     std::uint64_t open_tokens = 0;          // neither used nor expired
     crypto::Hash state_digest{};
 };
 
+// An enrollment token as `token list` shows it: never its secret.
+struct TokenInfo {
+    sync::TokenId id{};
+    std::string project;
+    sync::Role role = sync::Role::collector;
+    std::uint64_t created_unix = 0;
+    std::uint64_t expires_unix = 0;
+    std::optional<merge::DeviceId> used_by;
+    std::uint64_t used_unix = 0;
+    bool revoked = false;
+    // "open", "used", "expired" or "revoked" at `now`.
+    std::string status(std::uint64_t now_unix) const;
+};
+
 class ServerStore : public sync::ServerDirectory {
 public:
-    // Error{store, already_exists} if the name is taken; invalid_argument for an empty name
-    // or no recipient.
-    virtual Result<void> create_project(const std::string& name, const std::vector<crypto::DhPublicKey>& recipients,
+    // Creates a project whose recipients are `genesis`, a first statement signed by a
+    // coordinator (store/recipients.hpp). Error{store, already_exists} if the name is taken;
+    // invalid_argument for a name check_project_name() refuses or a statement of another
+    // project; Error{auth, ...} if the statement does not verify.
+    virtual Result<void> create_project(const std::string& name, const store::RecipientStatement& genesis,
                                         std::uint64_t now_unix) = 0;
+    // Appends the next recipient statement of a project: it must follow the last one held,
+    // signed by one of that one's signers (Error{auth, permission_denied} otherwise).
+    virtual Result<void> add_recipient_statement(const std::string& project,
+                                                 const store::RecipientStatement& next) = 0;
     virtual Result<std::vector<std::string>> project_names() = 0;
     // Stores a form version. Publishing the same body again is a no-op; another body under
     // an existing (id, version) is Error{store, already_exists}: versions are immutable.
@@ -44,6 +69,12 @@ public:
                                                const std::string& version, const std::string& body,
                                                std::uint64_t now_unix) = 0;
     virtual Result<void> create_token(const sync::TokenRecord& token, std::uint64_t now_unix) = 0;
+    // Every token, newest first, without secrets; `project` empty for all projects.
+    virtual Result<std::vector<TokenInfo>> tokens(const std::string& project, std::uint64_t now_unix) = 0;
+    // Ends an unused token now and erases its secret. `id_prefix` is at least 4 hex digits of
+    // its id; Error{store, not_found} if none matches, invalid_argument if several do or it
+    // was already used.
+    virtual Result<TokenInfo> revoke_token(const std::string& id_prefix, std::uint64_t now_unix) = 0;
     virtual Result<std::vector<sync::DeviceRecord>> devices() = 0;
     // Error{store, not_found} if no device has this id.
     virtual Result<void> revoke(const merge::DeviceId& device, std::uint64_t now_unix) = 0;
@@ -54,6 +85,11 @@ public:
     virtual Result<std::optional<std::string>> setting(const std::string& name) = 0;
     virtual Result<void> set_setting(const std::string& name, const std::string& value) = 0;
 };
+
+// Project names are what devices, tokens and logs carry: 1 to 64 letters, digits, '-', '_'
+// or '.', starting with a letter or digit; "local" is reserved for work saved before
+// enrollment. Error{store, invalid_argument} saying so otherwise.
+Result<void> check_project_name(std::string_view name);
 
 // Opens (or with `create`, creates) the SQLite store at `path`: WAL, synchronous=FULL,
 // every batch in one transaction.

@@ -47,7 +47,7 @@ Result<merge::VersionVector> SqliteReplica::chains() {
     return vv;
 }
 
-Result<std::optional<merge::ChainPoint>> SqliteReplica::chain_point(const merge::DeviceId& device) {
+Result<std::optional<merge::ChainPoint>> SqliteReplica::admitted_point(const merge::DeviceId& device) {
     CANVASS_TRY(auto* st, cached("SELECT seq, hash FROM chains WHERE project = ?1 AND device = ?2"));
     Done done{st};
     st->bind(1, project_).bind(2, device);
@@ -56,13 +56,44 @@ Result<std::optional<merge::ChainPoint>> SqliteReplica::chain_point(const merge:
     return std::optional<merge::ChainPoint>{merge::ChainPoint{static_cast<std::uint64_t>(st->int64(0)), fixed_blob<32>(*st, 1)}};
 }
 
-Result<std::optional<merge::Hash>> SqliteReplica::chain_hash(const merge::DeviceId& device, std::uint64_t seq) {
-    CANVASS_TRY(auto* st, cached("SELECT hash FROM changesets WHERE project = ?1 AND device = ?2 AND seq = ?3"));
+Result<std::optional<merge::ChainPoint>> SqliteReplica::held_point(const merge::DeviceId& device) {
+    CANVASS_TRY(auto* st, cached("SELECT seq, hash FROM held WHERE project = ?1 AND device = ?2 ORDER BY seq DESC LIMIT 1"));
     Done done{st};
-    st->bind(1, project_).bind(2, device).bind(3, seq);
+    st->bind(1, project_).bind(2, device);
     CANVASS_TRY(bool row, st->step());
-    if (!row) return std::optional<merge::Hash>{};
-    return std::optional<merge::Hash>{fixed_blob<32>(*st, 0)};
+    if (!row) return std::optional<merge::ChainPoint>{};
+    return std::optional<merge::ChainPoint>{merge::ChainPoint{static_cast<std::uint64_t>(st->int64(0)), fixed_blob<32>(*st, 1)}};
+}
+
+// Held changesets continue the admitted chain, so the point is the held one when there is.
+// Relays see what they delivered as held (and stop sending it); verification places new runs
+// after it; chains(), what coordinators receive and the digest cover, shows only what is admitted.
+Result<std::optional<merge::ChainPoint>> SqliteReplica::chain_point(const merge::DeviceId& device) {
+    CANVASS_TRY(auto held, held_point(device));
+    if (held) return held;
+    return admitted_point(device);
+}
+
+Result<std::optional<merge::Hash>> SqliteReplica::chain_hash(const merge::DeviceId& device, std::uint64_t seq) {
+    for (const char* sql : {"SELECT hash FROM changesets WHERE project = ?1 AND device = ?2 AND seq = ?3",
+                            "SELECT hash FROM held WHERE project = ?1 AND device = ?2 AND seq = ?3"}) {
+        CANVASS_TRY(auto* st, cached(sql));
+        Done done{st};
+        st->bind(1, project_).bind(2, device).bind(3, seq);
+        CANVASS_TRY(bool row, st->step());
+        if (row) return std::optional<merge::Hash>{fixed_blob<32>(*st, 0)};
+    }
+    return std::optional<merge::Hash>{};
+}
+
+Result<std::optional<std::uint64_t>> SqliteReplica::admitted_until(const merge::DeviceId& device) {
+    CANVASS_TRY(auto* st, cached("SELECT revoked, revoked_seq FROM devices WHERE id = ?1 AND project = ?2"));
+    Done done{st};
+    st->bind(1, device).bind(2, project_);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::optional<std::uint64_t>{0};
+    if (st->is_null(0)) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{static_cast<std::uint64_t>(st->is_null(1) ? 0 : st->int64(1))};
 }
 
 Result<std::vector<sync::Bytes>> SqliteReplica::changesets(const merge::DeviceId& device, std::uint64_t first,
@@ -117,6 +148,14 @@ Result<std::vector<sync::Bytes>> SqliteReplica::grants(const merge::DeviceId& de
     return out;
 }
 
+Result<std::uint64_t> SqliteReplica::grant_count(const merge::DeviceId& device) {
+    CANVASS_TRY(auto* st, cached("SELECT count(*) FROM grants WHERE project = ?1 AND device = ?2"));
+    Done done{st};
+    st->bind(1, project_).bind(2, device);
+    CANVASS_TRY(bool row, st->step());
+    return row ? static_cast<std::uint64_t>(st->int64(0)) : 0;
+}
+
 Result<void> SqliteReplica::store(const sync::VerifiedBatch& batch) {
     CANVASS_TRY(auto tx, store::Transaction::begin(db_));
     auto now = now_unix();
@@ -126,21 +165,32 @@ Result<void> SqliteReplica::store(const sync::VerifiedBatch& batch) {
 }
 
 Result<void> SqliteReplica::store_run(const sync::VerifiedRun& run, std::int64_t now) {
-    CANVASS_TRY(auto point, chain_point(run.device));
-    std::uint64_t held = point ? point->seq : 0;
+    CANVASS_TRY(auto limit, admitted_until(run.device));
+    CANVASS_TRY(auto point, admitted_point(run.device));
+    CANVASS_TRY(auto held_at, held_point(run.device));
+    std::uint64_t held = held_at ? held_at->seq : point ? point->seq : 0;
     CANVASS_TRY(auto* insert, cached("INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, "
                                      "received, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    CANVASS_TRY(auto* hold, cached("INSERT INTO held (project, device, seq, hash, record, hlc, far_future, "
+                                   "received, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
     for (const auto& in : run.changesets) {
         const auto& h = in.changeset.header;
         if (h.seq <= held) continue;  // already held: idempotent
         if (h.seq != held + 1) return unexpected(Domain::store, errc::invalid_argument, "run does not continue the chain");
-        Done done{insert};
-        insert->bind(1, project_).bind(2, run.device).bind(3, h.seq).bind(4, in.hash).bind(5, h.record)
+        // Once one changeset is held apart, every later one is too: the chain stays contiguous.
+        bool admitted = !held_at && (!limit || h.seq <= *limit);
+        auto* st = admitted ? insert : hold;
+        Done done{st};
+        st->bind(1, project_).bind(2, run.device).bind(3, h.seq).bind(4, in.hash).bind(5, h.record)
             .bind(6, h.hlc).bind(7, in.far_future ? 1 : 0).bind(8, now).bind(9, in.encoded);
-        CANVASS_TRY_VOID(insert->run());
-        CANVASS_TRY_VOID(mark_dirty(h.record));
+        CANVASS_TRY_VOID(st->run());
         held = h.seq;
-        point = merge::ChainPoint{h.seq, in.hash};
+        if (admitted) {
+            CANVASS_TRY_VOID(mark_dirty(h.record));
+            point = merge::ChainPoint{h.seq, in.hash};
+        } else {
+            held_at = merge::ChainPoint{h.seq, in.hash};
+        }
     }
     if (point) {
         CANVASS_TRY(auto* chain, cached("INSERT INTO chains (project, device, key, seq, hash) VALUES (?1, ?2, ?3, ?4, ?5) "

@@ -6,7 +6,7 @@
 
 namespace canvass::server {
 
-inline constexpr std::array<std::string_view, 2> server_migrations = {
+inline constexpr std::array<std::string_view, 3> server_migrations = {
     R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
@@ -125,6 +125,41 @@ INSERT INTO changesets_rowid (project, device, seq, hash, record, hlc, far_futur
 DROP TABLE changesets;
 ALTER TABLE changesets_rowid RENAME TO changesets;
 CREATE INDEX changesets_by_record ON changesets (project, record);
+)sql",
+    // Version 3: authority over the data.
+    // - A project's recipients are statements signed by coordinators (store/recipients.hpp),
+    //   kept in order; the bare keys of the recipients table are no longer read, since a device
+    //   would not seal to a key nobody signed.
+    // - Tokens lose their secret once used, expired or revoked.
+    // - Changesets of a device that is not enrolled in the project (work carried before it
+    //   enrolled), or made after its revocation (beyond revoked_seq), are held apart: verified
+    //   and durable, never merged or sent on. A device's held changesets join its chain when it
+    //   enrolls.
+    R"sql(
+CREATE TABLE recipient_statements (
+  project INTEGER NOT NULL REFERENCES projects(id),
+  serial INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  PRIMARY KEY (project, serial)) WITHOUT ROWID;
+ALTER TABLE devices ADD COLUMN revoked_seq INTEGER;
+UPDATE devices SET revoked_seq = coalesce(
+  (SELECT seq FROM chains WHERE chains.project = devices.project AND chains.device = devices.id), 0)
+  WHERE revoked IS NOT NULL;
+-- A used or expired token keeps no secret: a stolen database cannot rebuild it.
+ALTER TABLE tokens ADD COLUMN revoked INTEGER;
+UPDATE tokens SET secret = zeroblob(0) WHERE used_by IS NOT NULL OR expires <= strftime('%s', 'now');
+CREATE TABLE held (
+  id INTEGER PRIMARY KEY,
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  record BLOB NOT NULL,
+  hlc INTEGER NOT NULL,
+  far_future INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE (project, device, seq));
 )sql"};
 
 }  // namespace canvass::server

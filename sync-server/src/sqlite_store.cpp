@@ -1,6 +1,10 @@
 #include "sqlite_store.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "crypto/hash.hpp"
+#include "store/device_store.hpp"
 #include "merge/digest.hpp"
 #include "sqlite_schema.hpp"
 
@@ -38,6 +42,20 @@ Result<std::uint64_t> count(store::Database& db, const std::string& sql, std::in
 }
 
 }  // namespace
+
+Result<void> check_project_name(std::string_view name) {
+    auto ok_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };
+    bool ok = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name.front())) &&
+              std::all_of(name.begin(), name.end(), ok_char);
+    if (!ok)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "a project name is 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or "
+                          "digit (\"" + std::string(name.substr(0, 64)) + "\" is not)");
+    if (name == store::kUnenrolledProject)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "\"" + std::string(name) + "\" is reserved for work saved before a device enrolls");
+    return {};
+}
 
 Result<std::unique_ptr<ServerStore>> open_sqlite_store(const std::string& path, bool create) {
     CANVASS_TRY(auto db, store::Database::open(path, create));
@@ -78,6 +96,9 @@ Result<std::vector<sync::DeviceRecord>> SqliteStore::devices() {
 }
 
 Result<std::optional<sync::TokenRecord>> SqliteStore::token(const sync::TokenId& id) {
+    // Expired secrets are erased as they are met (a no-op write when there is none).
+    CANVASS_TRY_VOID(db_.exec("UPDATE tokens SET secret = zeroblob(0) WHERE length(secret) > 0 "
+                              "AND expires <= CAST(strftime('%s', 'now') AS INTEGER)"));
     CANVASS_TRY(auto st, db_.prepare("SELECT t.secret, p.name, t.role, t.expires, t.used_by IS NOT NULL "
                                      "FROM tokens t JOIN projects p ON p.id = t.project WHERE t.id = ?1"));
     st.bind(1, id);
@@ -97,7 +118,8 @@ Result<std::optional<sync::TokenRecord>> SqliteStore::token(const sync::TokenId&
 
 Result<void> SqliteStore::enroll_device(const sync::TokenId& token, const sync::DeviceRecord& d) {
     CANVASS_TRY(auto tx, store::Transaction::begin(db_));
-    CANVASS_TRY(auto use, db_.prepare("UPDATE tokens SET used_by = ?2, used_at = ?3 WHERE id = ?1 AND used_by IS NULL"));
+    CANVASS_TRY(auto use, db_.prepare("UPDATE tokens SET used_by = ?2, used_at = ?3, secret = zeroblob(0) "
+                                      "WHERE id = ?1 AND used_by IS NULL"));
     use.bind(1, token).bind(2, d.id).bind(3, d.enrolled_unix);
     CANVASS_TRY_VOID(use.run());
     if (db_.changes() != 1) return unexpected(Domain::auth, errc::already_exists, "this enrollment token was already used");
@@ -111,7 +133,29 @@ Result<void> SqliteStore::enroll_device(const sync::TokenId& token, const sync::
     insert.bind(1, d.id).bind(2, project).bind(3, sync::role_name(d.role)).bind(4, d.signing_key)
         .bind(5, d.transport_key).bind(6, d.enrolled_unix);
     CANVASS_TRY_VOID(insert.run());
+    CANVASS_TRY_VOID(admit_held(project, d));
     return tx.commit();
+}
+
+Result<void> SqliteStore::admit_held(std::int64_t project, const sync::DeviceRecord& d) {
+    // The held chain was verified on arrival against a key that derives this device id; the
+    // enrolled signing key derives it too, so it is the same key.
+    for (const char* sql : {
+             "INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, received, body) "
+             "SELECT project, device, seq, hash, record, hlc, far_future, received, body FROM held "
+             "WHERE project = ?1 AND device = ?2 ORDER BY seq",
+             "INSERT OR IGNORE INTO dirty_records (project, record) "
+             "SELECT DISTINCT project, record FROM held WHERE project = ?1 AND device = ?2",
+             "INSERT INTO chains (project, device, key, seq, hash) "
+             "SELECT project, device, ?3, seq, hash FROM held WHERE project = ?1 AND device = ?2 "
+             "ORDER BY seq DESC LIMIT 1",
+             "DELETE FROM held WHERE project = ?1 AND device = ?2"}) {
+        CANVASS_TRY(auto st, db_.prepare(sql));
+        st.bind(1, project).bind(2, d.id);
+        if (std::string_view(sql).find("?3") != std::string_view::npos) st.bind(3, d.signing_key);
+        CANVASS_TRY_VOID(st.run());
+    }
+    return {};
 }
 
 Result<std::int64_t> SqliteStore::project_id(const std::string& name) {
@@ -126,13 +170,7 @@ Result<sync::ProjectInfo> SqliteStore::project(const std::string& name) {
     CANVASS_TRY(auto id, project_id(name));
     sync::ProjectInfo info;
     info.name = name;
-    CANVASS_TRY(auto r, db_.prepare("SELECT key FROM recipients WHERE project = ?1 ORDER BY key"));
-    r.bind(1, id);
-    for (;;) {
-        CANVASS_TRY(bool row, r.step());
-        if (!row) break;
-        info.recipients.push_back(fixed_blob<32>(r, 0));
-    }
+    CANVASS_TRY(info.recipients, recipient_statements(id));
     CANVASS_TRY(auto f, db_.prepare("SELECT form_id, version, hash FROM forms WHERE project = ?1 "
                                     "ORDER BY form_id, published, version"));
     f.bind(1, id);
@@ -161,13 +199,33 @@ Result<sync::Replica*> SqliteStore::replica(const std::string& project) {
     return static_cast<sync::Replica*>(r.get());
 }
 
-Result<void> SqliteStore::create_project(const std::string& name, const std::vector<crypto::DhPublicKey>& recipients,
+Result<std::vector<store::RecipientStatement>> SqliteStore::recipient_statements(std::int64_t project) {
+    CANVASS_TRY(auto st, db_.prepare("SELECT body FROM recipient_statements WHERE project = ?1 ORDER BY serial"));
+    st.bind(1, project);
+    std::vector<store::RecipientStatement> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        CANVASS_TRY(auto s, store::decode_statement(st.blob(0)));
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+Result<void> SqliteStore::insert_statement(std::int64_t project, const store::RecipientStatement& s) {
+    CANVASS_TRY(auto st, db_.prepare("INSERT INTO recipient_statements (project, serial, body) VALUES (?1, ?2, ?3)"));
+    st.bind(1, project).bind(2, static_cast<std::int64_t>(s.serial)).bind(3, store::encode_statement(s));
+    return st.run();
+}
+
+Result<void> SqliteStore::create_project(const std::string& name, const store::RecipientStatement& genesis,
                                          std::uint64_t now_unix) {
-    if (name.empty() || name.size() > 256)
-        return unexpected(Domain::store, errc::invalid_argument, "a project name is 1 to 256 bytes");
-    if (recipients.empty())
+    CANVASS_TRY_VOID(check_project_name(name));
+    if (genesis.project != name)
         return unexpected(Domain::store, errc::invalid_argument,
-                          "a project needs at least one recipient key (a coordinator's public key)");
+                          "the recipient statement is for project \"" + genesis.project + "\", not \"" + name + "\"");
+    std::vector chain{genesis};
+    CANVASS_TRY_VOID(store::verify_chain(chain, store::statement_digest(genesis), name));
     CANVASS_TRY(auto tx, store::Transaction::begin(db_));
     CANVASS_TRY(auto exists, db_.prepare("SELECT 1 FROM projects WHERE name = ?1"));
     exists.bind(1, name);
@@ -176,12 +234,19 @@ Result<void> SqliteStore::create_project(const std::string& name, const std::vec
     CANVASS_TRY(auto insert, db_.prepare("INSERT INTO projects (name, created) VALUES (?1, ?2)"));
     insert.bind(1, name).bind(2, now_unix);
     CANVASS_TRY_VOID(insert.run());
-    auto id = db_.last_insert_rowid();
-    CANVASS_TRY(auto key, db_.prepare("INSERT OR IGNORE INTO recipients (project, key) VALUES (?1, ?2)"));
-    for (const auto& r : recipients) {
-        key.bind(1, id).bind(2, r);
-        CANVASS_TRY_VOID(key.run());
-    }
+    CANVASS_TRY_VOID(insert_statement(db_.last_insert_rowid(), genesis));
+    return tx.commit();
+}
+
+Result<void> SqliteStore::add_recipient_statement(const std::string& project, const store::RecipientStatement& next) {
+    CANVASS_TRY(auto tx, store::Transaction::begin(db_));
+    CANVASS_TRY(auto id, project_id(project));
+    CANVASS_TRY(auto chain, recipient_statements(id));
+    if (chain.empty())
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "project " + project + " has no recipient statement yet; create it with one");
+    CANVASS_TRY_VOID(store::verify_successor(chain.back(), next));
+    CANVASS_TRY_VOID(insert_statement(id, next));
     return tx.commit();
 }
 
@@ -228,8 +293,70 @@ Result<void> SqliteStore::create_token(const sync::TokenRecord& t, std::uint64_t
     return st.run();
 }
 
+std::string TokenInfo::status(std::uint64_t now_unix) const {
+    if (used_by) return "used";
+    if (revoked) return "revoked";
+    return expires_unix <= now_unix ? "expired" : "open";
+}
+
+Result<std::vector<TokenInfo>> SqliteStore::tokens(const std::string& project, std::uint64_t) {
+    CANVASS_TRY(auto st, db_.prepare(
+        "SELECT t.id, p.name, t.role, t.created, t.expires, t.used_by, t.used_at, t.revoked IS NOT NULL "
+        "FROM tokens t JOIN projects p ON p.id = t.project WHERE ?1 = '' OR p.name = ?1 "
+        "ORDER BY t.created DESC, t.id"));
+    st.bind(1, project);
+    std::vector<TokenInfo> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        TokenInfo t;
+        t.id = fixed_blob<16>(st, 0);
+        t.project = st.text(1);
+        t.role = sync::parse_role(st.text(2)).value_or(sync::Role::collector);
+        t.created_unix = static_cast<std::uint64_t>(st.int64(3));
+        t.expires_unix = static_cast<std::uint64_t>(st.int64(4));
+        if (!st.is_null(5)) t.used_by = fixed_blob<16>(st, 5);
+        t.used_unix = st.is_null(6) ? 0 : static_cast<std::uint64_t>(st.int64(6));
+        t.revoked = st.int64(7) != 0;
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+Result<TokenInfo> SqliteStore::revoke_token(const std::string& id_prefix, std::uint64_t now_unix) {
+    std::string prefix;
+    for (char c : id_prefix) prefix.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (prefix.size() < 4 || prefix.size() > 32 || prefix.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "a token id is 4 to 32 hex digits, as `token list` shows it");
+    CANVASS_TRY(auto all, tokens("", now_unix));
+    std::vector<TokenInfo> matches;
+    for (auto& t : all)
+        if (crypto::to_hex(t.id).starts_with(prefix)) matches.push_back(t);
+    if (matches.empty()) return unexpected(Domain::store, errc::not_found, "no token " + prefix);
+    if (matches.size() > 1)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          std::to_string(matches.size()) + " tokens start with " + prefix + "; give more digits");
+    auto t = matches.front();
+    if (t.used_by)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "token " + prefix + " was already used by device " + crypto::to_hex(*t.used_by) +
+                              "; revoke the device instead (canvass-server revoke DEVICE)");
+    CANVASS_TRY(auto st, db_.prepare("UPDATE tokens SET revoked = coalesce(revoked, ?2), "
+                                     "expires = min(expires, ?2), secret = zeroblob(0) WHERE id = ?1"));
+    st.bind(1, t.id).bind(2, now_unix);
+    CANVASS_TRY_VOID(st.run());
+    t.revoked = true;
+    t.expires_unix = std::min(t.expires_unix, now_unix);
+    return t;
+}
+
 Result<void> SqliteStore::revoke(const merge::DeviceId& device, std::uint64_t now_unix) {
-    CANVASS_TRY(auto st, db_.prepare("UPDATE devices SET revoked = coalesce(revoked, ?2) WHERE id = ?1"));
+    // What it delivered until now stays; whatever arrives later is held apart.
+    CANVASS_TRY(auto st, db_.prepare(
+        "UPDATE devices SET revoked = coalesce(revoked, ?2), revoked_seq = coalesce(revoked_seq, "
+        "(SELECT seq FROM chains WHERE chains.project = devices.project AND chains.device = devices.id), 0) "
+        "WHERE id = ?1"));
     st.bind(1, device).bind(2, now_unix);
     CANVASS_TRY_VOID(st.run());
     if (db_.changes() != 1)
@@ -249,6 +376,8 @@ Result<ProjectStats> SqliteStore::stats(const std::string& project, std::uint64_
     CANVASS_TRY(s.equivocations, count(db_, "SELECT count(*) FROM evidence WHERE project = ?1", id));
     CANVASS_TRY(s.equivocating_devices, count(db_, "SELECT count(*) FROM chains WHERE project = ?1 AND equivocated", id));
     CANVASS_TRY(s.future_clock, count(db_, "SELECT count(*) FROM changesets WHERE project = ?1 AND far_future", id));
+    CANVASS_TRY(s.held_changesets, count(db_, "SELECT count(*) FROM held WHERE project = ?1", id));
+    CANVASS_TRY(s.held_devices, count(db_, "SELECT count(DISTINCT device) FROM held WHERE project = ?1", id));
     CANVASS_TRY(s.open_tokens, count(db_, "SELECT count(*) FROM tokens WHERE project = ?1 AND used_by IS NULL AND expires > " +
                                               std::to_string(now_unix), id));
     CANVASS_TRY(auto st, db_.prepare("SELECT record, digest FROM records WHERE project = ?1"));

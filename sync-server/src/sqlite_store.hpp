@@ -23,10 +23,18 @@ public:
     Result<std::optional<sync::KeyedHead>> cover_head(const merge::DeviceId& device, std::uint64_t first,
                                                       std::uint64_t last) override;
     Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& device) override;
+    Result<std::uint64_t> grant_count(const merge::DeviceId& device) override;
     Result<void> store(const sync::VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId&, std::uint64_t) override { return {}; }
 
 private:
+    // The last seq of `device` that may join the project's data: nullopt for no limit (an
+    // enrolled device), its seq at revocation for a revoked one, 0 for a device that is not
+    // enrolled in this project. What lies beyond is held apart.
+    Result<std::optional<std::uint64_t>> admitted_until(const merge::DeviceId& device);
+    // The point of the device's chain in the project's data, without what is held apart.
+    Result<std::optional<merge::ChainPoint>> admitted_point(const merge::DeviceId& device);
+    Result<std::optional<merge::ChainPoint>> held_point(const merge::DeviceId& device);
     Result<void> store_run(const sync::VerifiedRun& run, std::int64_t now);
     Result<void> store_evidence(const sync::Evidence& e, std::int64_t now);
     Result<void> mark_dirty(const merge::RecordId& record);
@@ -50,13 +58,16 @@ public:
                                                  const std::string& version) override;
     Result<sync::Replica*> replica(const std::string& project) override;
 
-    Result<void> create_project(const std::string& name, const std::vector<crypto::DhPublicKey>& recipients,
+    Result<void> create_project(const std::string& name, const store::RecipientStatement& genesis,
                                 std::uint64_t now_unix) override;
+    Result<void> add_recipient_statement(const std::string& project, const store::RecipientStatement& next) override;
     Result<std::vector<std::string>> project_names() override;
     Result<sync::FormRef> publish_form(const std::string& project, const std::string& form_id,
                                        const std::string& version, const std::string& body,
                                        std::uint64_t now_unix) override;
     Result<void> create_token(const sync::TokenRecord& token, std::uint64_t now_unix) override;
+    Result<std::vector<TokenInfo>> tokens(const std::string& project, std::uint64_t now_unix) override;
+    Result<TokenInfo> revoke_token(const std::string& id_prefix, std::uint64_t now_unix) override;
     Result<std::vector<sync::DeviceRecord>> devices() override;
     Result<void> revoke(const merge::DeviceId& device, std::uint64_t now_unix) override;
     Result<ProjectStats> stats(const std::string& project, std::uint64_t now_unix) override;
@@ -66,6 +77,10 @@ public:
 
 private:
     Result<std::int64_t> project_id(const std::string& name);
+    // Moves the changesets held apart for `device` into the project's data (it just enrolled).
+    Result<void> admit_held(std::int64_t project, const sync::DeviceRecord& device);
+    Result<std::vector<store::RecipientStatement>> recipient_statements(std::int64_t project);
+    Result<void> insert_statement(std::int64_t project, const store::RecipientStatement& s);
     struct RecordStatements {
         Result<store::Statement> load, changesets, save;
     };

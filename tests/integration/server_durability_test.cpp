@@ -12,8 +12,8 @@ TEST(ServerDurability, SigkillDuringAPushLosesNothingAcknowledged) {
     testing::TempDir tmp;
     std::string data = tmp / "data";
     ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-    auto recipient = crypto::to_hex(crypto::generate_dh_key().public_key);
-    ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipient", recipient}).exit_code, 0);
+    auto recipients = recipients_file(tmp, "demo", crypto::generate_dh_key());
+    ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients}).exit_code, 0);
     std::vector<std::string> flags{"--batch-changesets", "40", "--window", "3"};
     RunningServer server(tmp, data, flags);
     server.start();

@@ -28,6 +28,7 @@
 #include "merge/changeset.hpp"
 #include "net/tcp_transport.hpp"
 #include "store/keyring.hpp"
+#include "store/recipients.hpp"
 #include "sync/client.hpp"
 #include "sync/memory_replica.hpp"
 #include "sync/token.hpp"
@@ -51,6 +52,15 @@ inline std::string slurp(const std::string& path) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+// Writes the first recipient statement of `project`, naming `coordinator`, to a file in `tmp`
+// (what `canvass keys recipients` writes) and returns its path, for `project create --recipients`.
+inline std::string recipients_file(const testing::TempDir& tmp, const std::string& project,
+                                   const crypto::DhKeyPair& coordinator) {
+    std::string path = tmp / ("recipients-" + crypto::to_hex(coordinator.public_key).substr(0, 8) + ".txt");
+    std::ofstream(path) << store::statement_text(store::first_statement(project, coordinator)) << "\n";
+    return path;
 }
 
 // Starts CANVASS_SERVER_BIN --data DIR ARGS... with stdout and stderr going to files.

@@ -24,8 +24,8 @@ struct ServerTest : ::testing::Test {
         auto init = server_command(tmp, data, {"init"});
         ASSERT_EQ(init.exit_code, 0) << init.err;
         server_public = first_line(init.out);
-        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipient",
-                                                  crypto::to_hex(coordinator_key.public_key)});
+        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipients",
+                                                  recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(project.exit_code, 0) << project.err;
         auto form = server_command(tmp, data, {"form", "publish", "--project", "demo", kForm});
         ASSERT_EQ(form.exit_code, 0) << form.err;
@@ -63,11 +63,24 @@ TEST_F(ServerTest, InitProjectFormAndTokenCommands) {
     EXPECT_EQ(again.exit_code, 1);
     EXPECT_NE(again.err.find("already initialized"), std::string::npos) << again.err;
 
-    auto bad_key = server_command(tmp, data, {"project", "create", "x", "--recipient", "abc"});
-    EXPECT_EQ(bad_key.exit_code, 1);
-    EXPECT_NE(bad_key.err.find("64 hex digits"), std::string::npos) << bad_key.err;
-    auto taken = server_command(tmp, data, {"project", "create", "demo", "--recipient",
-                                            crypto::to_hex(coordinator_key.public_key)});
+    auto bare_key = server_command(tmp, data, {"project", "create", "x", "--recipient",
+                                               crypto::to_hex(coordinator_key.public_key)});
+    EXPECT_EQ(bare_key.exit_code, 2);
+    EXPECT_NE(bare_key.err.find("signed by a coordinator"), std::string::npos) << bare_key.err;
+    std::ofstream(tmp / "bad.txt") << "canvass-recipients1-00\n";
+    auto bad_statement = server_command(tmp, data, {"project", "create", "x", "--recipients", tmp / "bad.txt"});
+    EXPECT_EQ(bad_statement.exit_code, 1);
+    EXPECT_NE(bad_statement.err.find("bad.txt"), std::string::npos) << bad_statement.err;
+    auto other_project = server_command(tmp, data, {"project", "create", "x", "--recipients",
+                                                    recipients_file(tmp, "demo", coordinator_key)});
+    EXPECT_EQ(other_project.exit_code, 1);
+    EXPECT_NE(other_project.err.find("not \"x\""), std::string::npos) << other_project.err;
+    auto unsafe = server_command(tmp, data, {"project", "create", "a b", "--recipients",
+                                             recipients_file(tmp, "a b", coordinator_key)});
+    EXPECT_EQ(unsafe.exit_code, 1);
+    EXPECT_NE(unsafe.err.find("letters, digits"), std::string::npos) << unsafe.err;
+    auto taken = server_command(tmp, data, {"project", "create", "demo", "--recipients",
+                                            recipients_file(tmp, "demo", coordinator_key)});
     EXPECT_EQ(taken.exit_code, 1);
 
     std::ofstream(tmp / "bad.json") << R"({"survey": []})";
@@ -88,6 +101,7 @@ TEST_F(ServerTest, InitProjectFormAndTokenCommands) {
     EXPECT_EQ(decoded->project, "demo");
     EXPECT_EQ(decoded->role, sync::Role::organizer);
     EXPECT_EQ(crypto::to_hex(decoded->server_key), server_public);
+    EXPECT_EQ(decoded->fingerprint, store::statement_digest(store::first_statement("demo", coordinator_key)));
 
     auto usage = server_command(tmp, data, {"token", "create", "--project", "demo"});
     EXPECT_EQ(usage.exit_code, 2);
@@ -103,7 +117,7 @@ TEST_F(ServerTest, DevicesEnrollPushAndPullAndTheDigestsAgree) {
     auto enrolled = collector.enroll(token(server, "collector"));
     ASSERT_TRUE(enrolled) << enrolled.error().describe();
     EXPECT_EQ(enrolled->welcome.project, "demo");
-    EXPECT_EQ(enrolled->welcome.recipients.at(0), coordinator_key.public_key);
+    EXPECT_EQ(enrolled->welcome.recipients.at(0).recipients.at(0), coordinator_key.public_key);
     EXPECT_EQ(collector.forms.size(), 1u);
     ASSERT_TRUE(coordinator.enroll(token(server, "coordinator")));
 

@@ -171,7 +171,10 @@ def main():
             recipient = world.canvass("coordinator", "keys", "create", "--out", world.key).stdout.strip()
             check(re.fullmatch(r"[0-9a-f]{64}", recipient), "keys create printed " + recipient)
             world.server("init")
-            world.server("project", "create", "survey", "--recipient", recipient)
+            statement = os.path.join(work, "recipients.txt")
+            world.canvass("coordinator", "keys", "recipients", "--key", world.key, "--project", "survey",
+                          "--out", statement)
+            world.server("project", "create", "survey", "--recipients", statement)
             world.server("form", "publish", "--project", "survey", form_file)
             server, address = start_server(world)
             enroll(world, address, "collector", "collector")

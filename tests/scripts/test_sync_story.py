@@ -53,8 +53,12 @@ def main():
             d.cmd("init")
         key_file = os.path.join(root, "coordinator.key")
         recipient = coordinator.cmd("keys", "create", "--out", key_file).stdout.split()[-1]
+        statement = os.path.join(root, "recipients.txt")
+        coordinator.cmd("keys", "recipients", "--key", key_file, "--project", "vendors", "--out", statement)
         server.cmd("init")
-        server.cmd("project", "create", "vendors", "--recipient", recipient)
+        created = server.cmd("project", "create", "vendors", "--recipients", statement).stdout
+        fingerprint = created.split("fingerprint ")[1].split()[0]
+        check(recipient in created, "the project does not name the coordinator's key: " + created)
         server.cmd("form", "publish", "--project", "vendors", form_path)
         address = server.start()
         relay = Relay(address)
@@ -62,7 +66,7 @@ def main():
             for d, role in ((alice, "collector"), (bob, "collector"), (carol, "collector"),
                             (olga, "organizer"), (coordinator, "coordinator")):
                 token = server.token("vendors", role, relay.address)
-                out = d.cmd("enroll", token).stdout
+                out = d.cmd("enroll", token, "--fingerprint", fingerprint[:16]).stdout
                 check("enrolled in project vendors as " + role in out, out)
                 check(FORM in d.cmd("forms").stdout, "the published form was not installed")
 

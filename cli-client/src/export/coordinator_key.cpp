@@ -13,6 +13,7 @@
 
 #include "crypto/hash.hpp"
 #include "form/json_text.hpp"
+#include "store/recipients.hpp"
 
 namespace canvass::cli::exporting {
 
@@ -109,6 +110,7 @@ Result<crypto::DhPublicKey> create_key_file(const std::string& path, const std::
     json doc{{"format", kKeyFileFormat},
              {"version", kKeyFileVersion},
              {"public_key", recipient_text(pair.public_key)},
+             {"signing_key", crypto::to_hex(store::coordinator_signing_key(pair.secret_key).public_key)},
              {"secret", crypto::to_hex(blob)}};
     CANVASS_TRY_VOID(write_new_private_file(path, doc.dump(2) + "\n"));
     return pair.public_key;
@@ -117,6 +119,16 @@ Result<crypto::DhPublicKey> create_key_file(const std::string& path, const std::
 Result<crypto::DhPublicKey> read_public_key(const std::string& path) {
     CANVASS_TRY(auto j, read_key_json(path));
     return public_key_of(j, path);
+}
+
+Result<std::optional<crypto::SigningPublicKey>> read_signing_key(const std::string& path) {
+    CANVASS_TRY(auto j, read_key_json(path));
+    auto it = j.find("signing_key");
+    if (it == j.end()) return std::optional<crypto::SigningPublicKey>();
+    crypto::SigningPublicKey pk{};
+    if (!it->is_string() || !crypto::from_hex(it->get<std::string>(), pk))
+        return damaged(path, "\"signing_key\" is not 64 hex digits");
+    return std::optional<crypto::SigningPublicKey>(pk);
 }
 
 Result<crypto::DhKeyPair> open_key_file(const std::string& path, const std::string& passphrase) {
@@ -143,6 +155,9 @@ Result<crypto::DhKeyPair> open_key_file(const std::string& path, const std::stri
     if (sk->size() != 32) return damaged(path, "the secret is not an X25519 key");
     auto pair = crypto::dh_key_from_secret(std::move(sk).value());
     if (pair.public_key != pk) return damaged(path, "the secret does not match the public key");
+    CANVASS_TRY(auto signing, read_signing_key(path));
+    if (signing && *signing != store::coordinator_signing_key(pair.secret_key).public_key)
+        return damaged(path, "the secret does not match the signing key");
     return pair;
 }
 

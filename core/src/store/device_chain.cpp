@@ -23,6 +23,11 @@ Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::current_epoch
             return std::pair{id, std::move(secret)};
         }
     }
+    return new_epoch();
+}
+
+Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::new_epoch() {
+    const auto now = clock->now_ms();
     EpochId id = crypto::random_array<16>();
     auto key = crypto::SecretBytes::random(32);
     CANVASS_TRY(auto ins, db.cached("INSERT INTO epochs(id, created, key) VALUES(?, ?, ?)"));
@@ -344,7 +349,7 @@ Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
 Result<void> DeviceStore::mark_acked(const merge::DeviceId& device, std::uint64_t seq) {
     CANVASS_TRY(auto st, impl_->db.prepare(
         "INSERT INTO devices(device, signing_key, acked) VALUES(?, ?, ?) "
-        "ON CONFLICT(device) DO UPDATE SET acked = max(acked, excluded.acked)"));
+        "ON CONFLICT(device) DO UPDATE SET acked = excluded.acked WHERE excluded.acked > devices.acked"));
     crypto::SigningPublicKey pk{};
     if (device == impl_->keys.id) pk = impl_->keys.signing.public_key;
     return st.bind(1, device).bind(2, pk).bind(3, seq).run();

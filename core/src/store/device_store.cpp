@@ -278,11 +278,14 @@ namespace {
 json config_to_json(const ProjectConfig& c) {
     json recipients = json::array();
     for (const auto& r : c.recipients) recipients.push_back(crypto::to_hex(r));
-    return json{{"project", c.project},
-                {"role", c.role},
-                {"server_address", c.server_address},
-                {"server_key", crypto::to_hex(c.server_key)},
-                {"recipients", recipients}};
+    json j{{"project", c.project},
+           {"role", c.role},
+           {"server_address", c.server_address},
+           {"server_key", crypto::to_hex(c.server_key)},
+           {"fingerprint", crypto::to_hex(c.fingerprint)},
+           {"recipients", recipients}};
+    if (c.statement) j["statement"] = statement_text(*c.statement);
+    return j;
 }
 
 Result<ProjectConfig> config_from_json(const json& j) {
@@ -292,10 +295,16 @@ Result<ProjectConfig> config_from_json(const json& j) {
         c.role = j.at("role").get<std::string>();
         c.server_address = j.at("server_address").get<std::string>();
         bool ok = crypto::from_hex(j.at("server_key").get<std::string>(), c.server_key);
+        if (j.contains("fingerprint")) ok = ok && crypto::from_hex(j.at("fingerprint").get<std::string>(), c.fingerprint);
         for (const auto& r : j.at("recipients")) {
             crypto::DhPublicKey k{};
             ok = ok && crypto::from_hex(r.get<std::string>(), k);
             c.recipients.push_back(k);
+        }
+        if (j.contains("statement")) {
+            auto s = parse_statement_text(j.at("statement").get<std::string>());
+            ok = ok && s.has_value();
+            if (s) c.statement = std::move(s).value();
         }
         if (ok) return c;
     } catch (const json::exception&) {
@@ -312,10 +321,13 @@ Result<std::optional<ProjectConfig>> DeviceStore::project() {
     return std::optional<ProjectConfig>(std::move(c));
 }
 
-Result<void> DeviceStore::set_project(const ProjectConfig& config) {
+Result<void> DeviceStore::set_project(ProjectConfig config, const RecipientPlan& plan) {
+    config.statement = plan.adopted;
+    config.recipients = plan.adopted.recipients;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     CANVASS_TRY_VOID(impl_->put_meta("project", config_to_json(config).dump()));
-    CANVASS_TRY_VOID(impl_->grant_epochs(config.recipients));
+    if (plan.new_epoch) CANVASS_TRY_VOID(impl_->new_epoch());
+    CANVASS_TRY_VOID(impl_->grant_epochs(plan.grant_past_to));
     return tx.commit();
 }
 

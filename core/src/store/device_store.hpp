@@ -30,6 +30,7 @@
 #include "merge/version_vector.hpp"
 #include "store/grant.hpp"
 #include "store/keyring.hpp"
+#include "store/recipients.hpp"
 
 namespace canvass::store {
 
@@ -72,6 +73,12 @@ struct ProjectConfig {
     std::string role;  // collector, organizer or coordinator
     std::string server_address;
     crypto::DhPublicKey server_key{};
+    // The digest of the project's first recipient statement, pinned from the enrollment token
+    // (zero for a store enrolled before statements existed, until it adopts one).
+    crypto::Hash fingerprint{};
+    // The recipient statement this device follows (store/recipients.hpp), and its keys: every
+    // epoch key is sealed to these and to nobody else.
+    std::optional<RecipientStatement> statement;
     std::vector<crypto::DhPublicKey> recipients;
 };
 
@@ -163,8 +170,12 @@ public:
 
     // The project configuration received at enrollment, if any.
     Result<std::optional<ProjectConfig>> project();
-    // Saves the enrollment: project config, and grants of every epoch key to the recipients.
-    Result<void> set_project(const ProjectConfig& config);
+    // Saves the project config (enrollment, or what a sync changed) and carries out `plan`
+    // in the same transaction: config.statement and config.recipients become plan.adopted,
+    // every existing epoch key is granted to plan.grant_past_to, and with plan.new_epoch the
+    // current epoch key is retired, so what is saved next is readable only by the adopted
+    // recipients.
+    Result<void> set_project(ProjectConfig config, const RecipientPlan& plan);
 
     // -- For sync (a sync::Replica over this store) --
     // Every chain held, at its last seq: O(devices), whatever the number of changesets.

@@ -84,7 +84,10 @@ struct DeviceStore::Impl {
                                   std::vector<std::optional<std::string>> values);
 
     // epochs and grants
+    // The epoch key to encrypt with now: the newest, or a new one once it is a day old.
     Result<std::pair<EpochId, crypto::SecretBytes>> current_epoch();
+    // Starts a new epoch key now, granted to the project's current recipients.
+    Result<std::pair<EpochId, crypto::SecretBytes>> new_epoch();
     Result<void> grant_epochs(const std::vector<crypto::DhPublicKey>& recipients);
     Result<void> store_grant(const EpochGrant& g);
 

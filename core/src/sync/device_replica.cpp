@@ -1,5 +1,7 @@
 #include "sync/device_replica.hpp"
 
+#include <algorithm>
+
 #include "crypto/hash.hpp"
 
 namespace canvass::sync {
@@ -57,10 +59,44 @@ Result<void> DeviceReplica::acknowledged(const merge::DeviceId& device, std::uin
     return store_.mark_acked(device, seq);
 }
 
+namespace {
+
+// A store enrolled before recipient statements existed holds bare keys and no fingerprint. It
+// pins the server's first statement only if that names exactly the keys it already seals to:
+// it trusted those once, and nothing new is trusted on the server's word.
+std::optional<crypto::Hash> legacy_pin(const store::ProjectConfig& held, const Welcome& welcome) {
+    if (welcome.recipients.empty()) return std::nullopt;
+    auto sorted = [](std::vector<crypto::DhPublicKey> v) {
+        std::sort(v.begin(), v.end());
+        return v;
+    };
+    const auto& genesis = welcome.recipients.front();
+    if (sorted(genesis.recipients) != sorted(held.recipients)) return std::nullopt;
+    return store::statement_digest(genesis);
+}
+
+}  // namespace
+
 Result<void> DeviceProjectSink::on_welcome(const Welcome& welcome) {
-    store::ProjectConfig config{welcome.project, std::string(role_name(welcome.role)), address_,
-                                server_key_, welcome.recipients};
-    return store_.set_project(config);
+    CANVASS_TRY(auto held, store_.project());
+    store::ProjectConfig config;
+    if (held) config = *held;
+    config.project = welcome.project;
+    config.role = std::string(role_name(welcome.role));
+    config.server_address = address_;
+    config.server_key = server_key_;
+    if (fingerprint_) config.fingerprint = *fingerprint_;  // enrolling: the token's pin
+    if (config.fingerprint == crypto::Hash{} && held) {
+        auto pin = legacy_pin(*held, welcome);
+        if (pin) config.fingerprint = *pin;
+    }
+    const store::RecipientStatement* adopted = held && !fingerprint_ && held->statement ? &*held->statement : nullptr;
+    auto plan = store::plan_recipients(adopted, welcome.recipients, config.fingerprint, welcome.project);
+    if (!plan)
+        return unexpected(Domain::auth, errc::permission_denied,
+                          "the server sent a recipient set this device cannot verify (" + plan.error().message +
+                              "); nothing was sealed to it. Tell the project's coordinator.");
+    return store_.set_project(std::move(config), *plan);
 }
 
 bool DeviceProjectSink::has_form(const FormRef& form) {

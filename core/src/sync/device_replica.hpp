@@ -28,14 +28,19 @@ private:
     store::DeviceStore& store_;
 };
 
-// Keeps the welcome in the store's project configuration (recipients: the epoch keys are
-// granted to them at once) and installs the forms the server publishes.
+// Keeps the welcome in the store's project configuration and installs the forms the server
+// publishes. Recipients are taken only as a chain of coordinator-signed statements that
+// descends from the pinned fingerprint (store/recipients.hpp): a welcome whose chain does not
+// verify fails with Error{auth, permission_denied} and nothing is sealed.
 class DeviceProjectSink final : public ProjectSink {
 public:
-    // `server_address` and `server_key` are the pinned server, kept with the project.
+    // `server_address` and `server_key` are the pinned server, kept with the project. When
+    // enrolling, `fingerprint` is the token's; when syncing, the store's pin is used.
     DeviceProjectSink(store::DeviceStore& store, std::string server_address,
-                      const crypto::DhPublicKey& server_key)
-        : store_(store), address_(std::move(server_address)), server_key_(server_key) {}
+                      const crypto::DhPublicKey& server_key,
+                      std::optional<crypto::Hash> fingerprint = std::nullopt)
+        : store_(store), address_(std::move(server_address)), server_key_(server_key),
+          fingerprint_(fingerprint) {}
 
     Result<void> on_welcome(const Welcome& welcome) override;
     bool has_form(const FormRef& form) override;
@@ -45,6 +50,7 @@ private:
     store::DeviceStore& store_;
     std::string address_;
     crypto::DhPublicKey server_key_;
+    std::optional<crypto::Hash> fingerprint_;
 };
 
 }  // namespace canvass::sync

@@ -13,6 +13,7 @@
 #include "crypto/secret.hpp"
 #include "crypto/sign.hpp"
 #include "merge/ids.hpp"
+#include "store/recipients.hpp"
 #include "sync/messages.hpp"
 #include "sync/replica.hpp"
 #include "sync/role.hpp"
@@ -41,7 +42,7 @@ struct TokenRecord {
 
 struct ProjectInfo {
     std::string name;
-    std::vector<crypto::DhPublicKey> recipients;
+    std::vector<store::RecipientStatement> recipients;  // genesis first; never verified by the server's word
     std::vector<FormRef> forms;
 };
 

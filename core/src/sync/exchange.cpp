@@ -1,6 +1,7 @@
 #include "sync/exchange.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace canvass::sync {
 namespace {
@@ -131,7 +132,9 @@ Result<Summary> Exchange::our_summary(const std::vector<ChainTip>* peer_listed) 
     Summary s;
     auto add = [&](const merge::DeviceId& d) -> Result<void> {
         CANVASS_TRY(auto point, replica_.chain_point(d));
-        if (point) s.chains.push_back({d, point->seq, point->hash});
+        if (!point) return {};
+        CANVASS_TRY(auto grants, replica_.grant_count(d));
+        s.chains.push_back({d, point->seq, point->hash, grants});
         return {};
     };
     switch (policy_.disclose) {
@@ -142,7 +145,10 @@ Result<Summary> Exchange::our_summary(const std::vector<ChainTip>* peer_listed) 
             break;
         case ExchangePolicy::Disclose::all_chains: {
             CANVASS_TRY(auto vv, replica_.chains());
-            for (const auto& [d, p] : vv.entries()) s.chains.push_back({d, p.seq, p.hash});
+            for (const auto& [d, p] : vv.entries()) {
+                CANVASS_TRY(auto grants, replica_.grant_count(d));
+                s.chains.push_back({d, p.seq, p.hash, grants});
+            }
             break;
         }
     }
@@ -158,15 +164,46 @@ Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out
         out.push_back(ours);
         summary_sent_ = true;
     }
+    if (options_.initiator) CANVASS_TRY_VOID(learn_delivered(peer));
     auto peer_vv = to_vector(peer);
     auto our_vv = to_vector(ours);
     for (const auto& d : merge::forked(our_vv, peer_vv))
         equivocations_.push_back({d, our_vv.get(d)->seq, our_vv.get(d)->hash, peer_vv.get(d)->hash});
     std::vector<merge::SeqRange> plan;
-    if (policy_.send) plan = merge::missing(peer_vv, our_vv);
+    if (policy_.send) {
+        plan = merge::missing(peer_vv, our_vv);
+        add_grant_refreshes(peer, ours, plan);
+    }
     outbox_.emplace(replica_, std::move(plan), options_.send_limits);
     stats_.to_send = outbox_->planned_changesets();
     return pump(out);
+}
+
+Result<void> Exchange::learn_delivered(const Summary& peer) {
+    // The peer's summary lists what it holds durably. Where it holds a chain as we do (same
+    // hash at its seq), that much is delivered, however it got there: an acknowledgement lost
+    // in a crash, or an organizer who carried the chain.
+    for (const auto& t : peer.chains) {
+        if (t.seq == 0) continue;
+        CANVASS_TRY(auto h, replica_.chain_hash(t.device, t.seq));
+        if (h && *h == t.hash) CANVASS_TRY_VOID(replica_.acknowledged(t.device, t.seq));
+    }
+    return {};
+}
+
+void Exchange::add_grant_refreshes(const Summary& peer, const Summary& ours, std::vector<merge::SeqRange>& plan) {
+    std::map<merge::DeviceId, const ChainTip*> held;
+    for (const auto& t : peer.chains) held.emplace(t.device, &t);
+    for (const auto& mine : ours.chains) {
+        auto it = held.find(mine.device);
+        if (it == held.end()) continue;
+        const ChainTip* theirs = it->second;
+        if (theirs->seq != mine.seq || theirs->hash != mine.hash) continue;
+        if (theirs->grants >= mine.grants) continue;
+        // The peer holds the whole chain but fewer grants: send its last changeset again, which
+        // the peer skips, so that the grants travel with it (verify.hpp keeps them).
+        plan.push_back({mine.device, mine.seq, mine.seq});
+    }
 }
 
 Result<void> Exchange::pump(std::vector<Message>& out) {

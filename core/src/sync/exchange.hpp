@@ -85,6 +85,10 @@ private:
     Result<void> on_changesets(const Changesets& batch, std::vector<Message>& out);
     Result<void> on_ack(const Ack& ack, std::vector<Message>& out);
     Result<void> pump(std::vector<Message>& out);  // sends batches while the window allows
+    // Marks as acknowledged what the peer's summary shows it holds of our chains.
+    Result<void> learn_delivered(const Summary& peer);
+    // Plans the chains the peer holds whole but with fewer grants than ours.
+    static void add_grant_refreshes(const Summary& peer, const Summary& ours, std::vector<merge::SeqRange>& plan);
     Result<Summary> our_summary(const std::vector<ChainTip>* peer_listed);
     std::vector<Message> fail(Error error, bool tell_peer);
     void report() { if (options_.progress) options_.progress(stats_); }

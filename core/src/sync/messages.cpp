@@ -19,7 +19,7 @@ std::string at(const std::string& path, std::size_t i) { return path + "[" + std
 // ---- encoding -------------------------------------------------------------------------
 
 json encode_tip(const ChainTip& t) {
-    return {{"device", binary(t.device)}, {"seq", t.seq}, {"hash", binary(t.hash)}};
+    return {{"device", binary(t.device)}, {"seq", t.seq}, {"hash", binary(t.hash)}, {"grants", t.grants}};
 }
 
 json encode_run(const ChainRun& r) {
@@ -40,13 +40,13 @@ json encode_limits(const SyncLimits& l) {
 struct Encoder {
     json operator()(const Hello& m) const { return {{"t", "hello"}, {"agent", m.agent}}; }
     json operator()(const Welcome& m) const {
-        json recipients = json::array(), forms = json::array();
-        for (const auto& r : m.recipients) recipients.push_back(binary(r));
+        json statements = json::array(), forms = json::array();
+        for (const auto& r : m.recipients) statements.push_back(binary(store::encode_statement(r)));
         for (const auto& f : m.forms)
             forms.push_back({{"id", f.id}, {"version", f.version}, {"hash", binary(f.hash)}});
         return {{"t", "welcome"}, {"project", m.project}, {"role", role_name(m.role)},
                 {"device", binary(m.device)}, {"time", m.server_time_ms},
-                {"recipients", std::move(recipients)}, {"forms", std::move(forms)},
+                {"recipients", std::move(statements)}, {"forms", std::move(forms)},
                 {"limits", encode_limits(m.limits)}};
     }
     json operator()(const Summary& m) const {
@@ -83,6 +83,9 @@ Result<ChainTip> decode_tip(const json& j, const std::string& path) {
     CANVASS_TRY(t.device, f.fixed<16>("device"));
     CANVASS_TRY(t.seq, f.u64("seq"));
     CANVASS_TRY(t.hash, f.fixed<32>("hash"));
+    if (f.has("grants")) {  // absent from older peers: 0
+        CANVASS_TRY(t.grants, f.u64("grants"));
+    }
     CANVASS_TRY_VOID(f.done());
     return t;
 }
@@ -146,14 +149,13 @@ Result<Message> decode_welcome(Fields& f, const MessageLimits& lim) {
     m.role = *parsed;
     CANVASS_TRY(m.device, f.fixed<16>("device"));
     CANVASS_TRY(m.server_time_ms, f.u64("time"));
-    CANVASS_TRY(const json* recipients, f.array("recipients", lim.max_recipients));
-    for (std::size_t i = 0; i < recipients->size(); ++i) {
-        const json& r = (*recipients)[i];
-        if (!r.is_binary() || r.get_binary().size() != 32)
-            return f.bad(at("recipients", i), "expected 32 bytes");
-        crypto::DhPublicKey k{};
-        std::copy(r.get_binary().begin(), r.get_binary().end(), k.begin());
-        m.recipients.push_back(k);
+    CANVASS_TRY(const json* statements, f.array("recipients", lim.max_recipient_statements));
+    for (std::size_t i = 0; i < statements->size(); ++i) {
+        const json& r = (*statements)[i];
+        if (!r.is_binary()) return f.bad(at("recipients", i), "expected a recipient statement (bytes)");
+        auto statement = store::decode_statement(r.get_binary());
+        if (!statement) return f.bad(at("recipients", i), statement.error().message);
+        m.recipients.push_back(std::move(statement).value());
     }
     CANVASS_TRY(const json* forms, f.array("forms", lim.max_forms));
     for (std::size_t i = 0; i < forms->size(); ++i) {

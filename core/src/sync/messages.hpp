@@ -19,6 +19,7 @@
 #include "crypto/hash.hpp"
 #include "crypto/sign.hpp"
 #include "merge/ids.hpp"
+#include "store/recipients.hpp"
 #include "sync/role.hpp"
 #include "sync/transport.hpp"
 
@@ -33,7 +34,7 @@ struct MessageLimits {
     std::size_t max_chains = 100000;               // entries of a summary
     std::size_t max_forms = 1000;                  // forms listed in a welcome
     std::size_t max_form_bytes = 4u << 20;         // one form body
-    std::size_t max_recipients = 64;
+    std::size_t max_recipient_statements = 256;    // the chain of a project's recipient sets
     std::size_t max_text = 1024;                   // names, versions, messages
 };
 
@@ -64,17 +65,22 @@ struct Welcome {
     Role role = Role::collector;
     merge::DeviceId device{};
     std::uint64_t server_time_ms = 0;
-    std::vector<crypto::DhPublicKey> recipients;  // coordinators' keys: epoch keys are sealed to these
+    // The project's recipient statements, genesis first (store/recipients.hpp): a device
+    // seals epoch keys only to the last one that chains down from the fingerprint it pinned.
+    std::vector<store::RecipientStatement> recipients;
     std::vector<FormRef> forms;                   // every published version
     SyncLimits limits;
 };
 
 // One chain as a replica holds it: the highest seq up to which it has every changeset of
-// `device`, and the hash of that changeset.
+// `device`, the hash of that changeset, and how many of the device's epoch grants it holds
+// (a peer holding more sends them, with the chain's last changeset, even when no changeset
+// is missing: grants made when a device enrolls or its recipients change).
 struct ChainTip {
     merge::DeviceId device{};
     std::uint64_t seq = 0;
     crypto::Hash hash{};
+    std::uint64_t grants = 0;
     friend bool operator==(const ChainTip&, const ChainTip&) = default;
 };
 

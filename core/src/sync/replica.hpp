@@ -102,6 +102,12 @@ public:
 
     // The device's epoch grants (encoded, store/grant.hpp), sent with its changesets.
     virtual Result<std::vector<Bytes>> grants(const merge::DeviceId& device) = 0;
+    // How many grants of the device are held (told in summaries). Override where counting is
+    // cheaper than reading them all.
+    virtual Result<std::uint64_t> grant_count(const merge::DeviceId& device) {
+        CANVASS_TRY(auto all, grants(device));
+        return static_cast<std::uint64_t>(all.size());
+    }
 
     // Stores a verified batch in one transaction: appends each run's changesets to its chain,
     // keeps its head, the device key and the grants (ignoring grants already held), and keeps

@@ -13,7 +13,7 @@ namespace {
 constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
 constexpr std::string_view kCheckTag = "canvass token v1";
 constexpr std::size_t kCheckBytes = 4;
-constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kVersion = 2;
 
 Unexpected<Error> damaged(const std::string& what) {
     return unexpected(Domain::auth, errc::corrupt, "enrollment token damaged: " + what);
@@ -103,6 +103,7 @@ std::string encode_token(const EnrollmentToken& t) {
     b.insert(b.end(), t.id.begin(), t.id.end());
     b.insert(b.end(), t.secret.span().begin(), t.secret.span().end());
     b.insert(b.end(), t.server_key.begin(), t.server_key.end());
+    b.insert(b.end(), t.fingerprint.begin(), t.fingerprint.end());
     put_text(b, t.project);
     put_text(b, t.address);
     auto check = check_of(b);
@@ -123,23 +124,28 @@ Result<EnrollmentToken> decode_token(std::string_view text) {
         return unexpected(Domain::auth, errc::corrupt,
                           "not a canvass enrollment token (it starts with \"canvass1-\")");
     CANVASS_TRY(auto bytes, base32_decode(std::string_view(compact).substr(token_prefix.size())));
-    if (bytes.size() < 2 + 8 + 16 + 32 + 32 + 2 + kCheckBytes) return damaged("too short; was it copied completely?");
+    if (bytes.size() < 1 + kCheckBytes) return damaged("too short; was it copied completely?");
     std::span<const std::uint8_t> all(bytes);
     auto body = all.first(all.size() - kCheckBytes);
     auto expected = check_of(body);
     if (!std::equal(expected.begin(), expected.end(), all.end() - kCheckBytes))
         return damaged("check mismatch; was it copied completely and without typos?");
+    if (bytes[0] == 1)
+        return unexpected(Domain::auth, errc::unsupported,
+                          "this enrollment token was made by an older canvass-server and does not pin the "
+                          "project's coordinators; ask for a new token");
     if (bytes[0] != kVersion)
         return unexpected(Domain::auth, errc::unsupported,
                           "enrollment token version " + std::to_string(bytes[0]) +
                               " is not supported by this version of canvass");
+    if (bytes.size() < 2 + 8 + 16 + 32 + 32 + 32 + 2 + kCheckBytes) return damaged("too short; was it copied completely?");
     EnrollmentToken t;
     Cursor c{body, 1};
     std::uint8_t role = 0;
     std::array<std::uint8_t, 8> expires{};
     crypto::SecretBytes secret(32);
     if (!c.byte(role) || !c.take(expires) || !c.take(t.id) || !c.take(secret.span()) ||
-        !c.take(t.server_key) || !c.text(t.project) || !c.text(t.address) || c.pos != body.size())
+        !c.take(t.server_key) || !c.take(t.fingerprint) || !c.text(t.project) || !c.text(t.address) || c.pos != body.size())
         return damaged("fields do not fit the token's layout");
     if (role > static_cast<std::uint8_t>(Role::coordinator)) return damaged("unknown role");
     t.role = static_cast<Role>(role);
@@ -148,6 +154,28 @@ Result<EnrollmentToken> decode_token(std::string_view text) {
     crypto::wipe(bytes);
     if (t.project.empty() || t.address.empty()) return damaged("empty project or address");
     return t;
+}
+
+Result<void> check_fingerprint(const EnrollmentToken& token, std::string_view expected) {
+    std::string digits;
+    for (char c : expected) {
+        if (c == ' ' || c == '-' || c == ':') continue;
+        digits.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    if (digits.size() < 16 || digits.size() > 64 || digits.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "a fingerprint is 16 to 64 hex digits, as `canvass-server project create` prints it");
+    if (crypto::to_hex(token.fingerprint).substr(0, digits.size()) != digits)
+        return unexpected(Domain::auth, errc::permission_denied,
+                          "this token's project fingerprint is " + short_fingerprint(token.fingerprint) +
+                              ", not the one you were given: it was not made for your project's coordinators. "
+                              "Do not enroll with it; tell your coordinator");
+    return {};
+}
+
+std::string short_fingerprint(const crypto::Hash& fingerprint) {
+    auto hex = crypto::to_hex(fingerprint).substr(0, 16);
+    return hex.substr(0, 4) + " " + hex.substr(4, 4) + " " + hex.substr(8, 4) + " " + hex.substr(12, 4);
 }
 
 }  // namespace canvass::sync

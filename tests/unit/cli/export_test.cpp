@@ -484,8 +484,8 @@ TEST_F(ExportTest, DeletedRecordsAndInstancesAreLeftOutAndDeleteConflictsKept) {
 
 TEST_F(ExportTest, ChangesetsWithoutAGrantAreReportedAndTheirRecordsKept) {
     {
-        // A device enrolled before this coordinator key was a recipient: nothing sealed to it.
-        auto stranger = make_store(dir / "stranger", {form_text}, {}, "collector");
+        // A device whose recipients never included this coordinator key: nothing sealed to it.
+        auto stranger = make_store(dir / "stranger", {form_text}, {crypto::generate_dh_key().public_key}, "collector");
         ASSERT_TRUE(stranger.create_record(kForm, answers[3], true));
         auto c = open(coordinator_home);
         ship(stranger, c);

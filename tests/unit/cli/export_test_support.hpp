@@ -168,8 +168,13 @@ inline store::DeviceStore make_store(const std::string& home, const std::vector<
     config.project = "worker-survey";
     config.role = role;
     config.server_address = "127.0.0.1:1";
-    config.recipients = recipients;
-    auto set = s->set_project(config);
+    // The recipients as a coordinator would have signed them (the signer does not matter here).
+    store::RecipientPlan plan;
+    plan.adopted.project = config.project;
+    plan.adopted.recipients = recipients;
+    plan.adopted.signers = {crypto::generate_signing_key().public_key};
+    plan.grant_past_to = recipients;
+    auto set = s->set_project(config, plan);
     EXPECT_TRUE(set) << (set ? "" : set.error().message);
     return std::move(s).value();
 }

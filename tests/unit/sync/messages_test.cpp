@@ -37,7 +37,7 @@ TEST(Messages, EveryTypeRoundTrips) {
     w.role = Role::coordinator;
     w.device = device(7);
     w.server_time_ms = 123456;
-    w.recipients = {crypto::DhPublicKey{1}, crypto::DhPublicKey{2}};
+    w.recipients = {store::first_statement("p", crypto::generate_dh_key())};
     w.forms = {FormRef{"f", "1", crypto::Hash{3}}};
     w.limits = SyncLimits{10, 2000, 3};
     auto w2 = round_trip(w);

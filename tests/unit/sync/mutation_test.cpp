@@ -10,6 +10,7 @@
 
 #include "merge/changeset.hpp"
 #include "store/grant.hpp"
+#include "store/recipients.hpp"
 #include "sync/cbor.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/messages.hpp"
@@ -45,8 +46,9 @@ std::vector<Bytes> seeds() {
     ChainRun run{id(1), {}, {changeset, changeset}, {2, {}, {}}, {Bytes(160, 3)}};
     std::vector<Message> messages{
         Hello{"canvass/test"},
-        Welcome{"vendors", Role::coordinator, id(2), 123, {crypto::DhPublicKey{}}, {{"f", "1", {}}}, {}},
-        Summary{{{id(1), 3, {}}, {id(2), 1, {}}}},
+        Welcome{"vendors", Role::coordinator, id(2), 123,
+                {store::first_statement("vendors", crypto::generate_dh_key())}, {{"f", "1", {}}}, {}},
+        Summary{{{id(1), 3, {}, 4}, {id(2), 1, {}, 0}}},
         Changesets{1, {run}},
         Ack{1, {{id(1), 2}}},
         FormMessage{"street_vendors", "2026.11.1", std::string(R"({"settings":{}})")},
@@ -56,6 +58,7 @@ std::vector<Bytes> seeds() {
     std::vector<Bytes> out{changeset};
     for (const auto& m : messages) out.push_back(encode_message(m));
     out.push_back(encode_enroll_request(EnrollRequest{{}, {}, "canvass/test"}));
+    out.push_back(store::encode_statement(store::first_statement("vendors", crypto::generate_dh_key())));
     return out;
 }
 
@@ -108,11 +111,13 @@ TEST(Mutation, DamagedInputsAreRefusedAsValuesNeverCrashes) {
                 auto c = merge::decode(b);
                 auto e = decode_enroll_request(b);
                 auto g = store::decode_grant(b);
+                auto r = store::decode_statement(b);
                 auto j = parse_cbor(b);
                 auto t = decode_token(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-                accepted += m.has_value() + c.has_value() + e.has_value() + g.has_value() + j.has_value() +
-                            t.has_value();
-                refused += !m + !c + !e + !g + !j + !t;
+                accepted += m.has_value() + c.has_value() + e.has_value() + g.has_value() + r.has_value() +
+                            j.has_value() + t.has_value();
+                refused += !m + !c + !e + !g + !r + !j + !t;
+                if (r) ASSERT_TRUE(store::decode_statement(store::encode_statement(*r)));
                 // What decodes re-encodes to something that decodes again.
                 if (m) ASSERT_TRUE(decode_message(encode_message(*m))) << "seed " << seed << " round " << round;
                 if (c) ASSERT_TRUE(merge::decode(merge::encode(*c))) << "seed " << seed << " round " << round;

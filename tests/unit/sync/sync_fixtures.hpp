@@ -85,7 +85,7 @@ public:
     Project& add_project(const std::string& name) {
         auto& p = projects[name];
         p.info.name = name;
-        p.info.recipients.push_back(crypto::generate_dh_key().public_key);
+        p.info.recipients.push_back(store::first_statement(name, crypto::generate_dh_key()));
         return p;
     }
     void publish(const std::string& project, const std::string& id, const std::string& version,

@@ -20,6 +20,7 @@ EnrollmentToken sample() {
     t.project = "Waste pickers — Dakar 2026";
     t.expires_unix = 1'790'000'000;
     t.role = Role::organizer;
+    t.fingerprint = crypto::random_array<32>();
     return t;
 }
 
@@ -37,6 +38,41 @@ TEST(Token, RoundTrips) {
     EXPECT_EQ(back->project, t.project);
     EXPECT_EQ(back->expires_unix, t.expires_unix);
     EXPECT_EQ(back->role, Role::organizer);
+    EXPECT_EQ(back->fingerprint, t.fingerprint);
+}
+
+TEST(Token, AVersion1TokenWithoutAFingerprintIsRefusedAndSaysWhy) {
+    // A version 1 token, check bytes and all: it pinned no coordinator.
+    std::vector<std::uint8_t> b{1, 0, 0, 0, 0, 0, 0x6a, 0xb0, 0x00, 0x00};
+    b.resize(b.size() + 16 + 32 + 32, 7);
+    for (std::string_view text : {std::string_view("p"), std::string_view("h:1")}) {
+        b.push_back(static_cast<std::uint8_t>(text.size()));
+        b.insert(b.end(), text.begin(), text.end());
+    }
+    crypto::Blake2b h;
+    h.update("canvass token v1");
+    h.update(b);
+    auto check = h.finish();
+    b.insert(b.end(), check.begin(), check.begin() + 4);
+    auto r = decode_token(std::string(token_prefix) + base32_encode(b));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::unsupported);
+    EXPECT_NE(r.error().message.find("ask for a new token"), std::string::npos) << r.error().message;
+}
+
+TEST(Token, TheFingerprintIsCheckedAgainstWhatTheCoordinatorGaveOut) {
+    auto t = sample();
+    auto hex = crypto::to_hex(t.fingerprint);
+    EXPECT_TRUE(check_fingerprint(t, hex));
+    EXPECT_TRUE(check_fingerprint(t, hex.substr(0, 16)));
+    EXPECT_TRUE(check_fingerprint(t, short_fingerprint(t.fingerprint)));
+    auto wrong = hex;
+    wrong[3] = wrong[3] == '0' ? '1' : '0';
+    auto r = check_fingerprint(t, wrong.substr(0, 16));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().domain, Domain::auth);
+    EXPECT_FALSE(check_fingerprint(t, hex.substr(0, 8)));  // too short to mean anything
+    EXPECT_FALSE(check_fingerprint(t, "not hex at all, really"));
 }
 
 TEST(Token, IgnoresCaseAndWhitespace) {
@@ -69,9 +105,9 @@ TEST(Token, DetectsTyposAndTruncation) {
 }
 
 TEST(Token, RefusesAnUnknownVersion) {
-    // Version 2 with a valid check: refused for its version, not as damaged.
+    // Version 3 with a valid check: refused for its version, not as damaged.
     auto bytes = base32_decode(encode_token(sample()).substr(9)).value();
-    bytes[0] = 2;
+    bytes[0] = 3;
     bytes.resize(bytes.size() - 4);
     crypto::Blake2b check;
     check.update("canvass token v1");
@@ -81,7 +117,7 @@ TEST(Token, RefusesAnUnknownVersion) {
     auto r = decode_token("canvass1-" + base32_encode(bytes));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::unsupported);
-    EXPECT_NE(r.error().message.find("version 2"), std::string::npos);
+    EXPECT_NE(r.error().message.find("version 3"), std::string::npos);
 }
 
 TEST(Base32, KnownVectors) {

@@ -1,0 +1,108 @@
+// Enrollment tokens keep their secret no longer than needed, and an administrator can see and
+// end them: a token rebuilt from a stolen server.db must not enroll anything.
+#include "field_device.hpp"
+
+namespace canvass::server_test {
+namespace {
+
+using nlohmann::json;
+
+struct TokensTest : ::testing::Test {
+    testing::TempDir tmp;
+    std::string data = tmp / "data";
+    std::optional<RunningServer> server;
+
+    void SetUp() override {
+        ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
+        auto p = server_command(tmp, data, {"project", "create", "demo", "--recipients",
+                                            recipients_file(tmp, "demo", crypto::generate_dh_key())});
+        ASSERT_EQ(p.exit_code, 0) << p.err;
+        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
+        server->start();
+    }
+
+    json token(const std::string& expires = "1h") {
+        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
+                                            "--expires", expires, "--address", server->address(), "--json"});
+        EXPECT_EQ(t.exit_code, 0) << t.err;
+        return json::parse(t.out);
+    }
+
+    // The secret bytes the server's database still holds for this token.
+    std::size_t stored_secret(const std::string& id) {
+        std::size_t size = 99;
+        sqlite3* db = nullptr;
+        EXPECT_EQ(sqlite3_open((data + "/server.db").c_str(), &db), SQLITE_OK);
+        sqlite3_stmt* st = nullptr;
+        sqlite3_prepare_v2(db, ("SELECT length(secret) FROM tokens WHERE hex(id) = upper('" + id + "')").c_str(), -1,
+                           &st, nullptr);
+        if (sqlite3_step(st) == SQLITE_ROW) size = static_cast<std::size_t>(sqlite3_column_int(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+        return size;
+    }
+
+    json list() {
+        auto l = server_command(tmp, data, {"token", "list", "--json"});
+        EXPECT_EQ(l.exit_code, 0) << l.err;
+        return json::parse(l.out);
+    }
+
+    std::string status_of(const std::string& id) {
+        for (const auto& t : list())
+            if (t.at("id") == id) return t.at("status");
+        return "missing";
+    }
+};
+
+TEST_F(TokensTest, AUsedTokenKeepsNoSecretAndListsTheDeviceThatUsedIt) {
+    auto t = token();
+    std::string id = t.at("id");
+    EXPECT_EQ(stored_secret(id), 32u);
+    EXPECT_EQ(status_of(id), "open");
+    Device device;
+    ASSERT_TRUE(device.enroll(t.at("token")));
+    EXPECT_EQ(stored_secret(id), 0u) << "the secret of a used token stays in server.db";
+    EXPECT_EQ(status_of(id), "used");
+    for (const auto& row : list())
+        if (row.at("id") == id) EXPECT_EQ(row.at("used_by"), crypto::to_hex(device.keys.id));
+}
+
+TEST_F(TokensTest, AnExpiredTokenLosesItsSecretWhenNextLookedUp) {
+    auto t = token("1s");
+    std::string id = t.at("id");
+    std::this_thread::sleep_for(2100ms);
+    Device device;
+    auto refused = device.enroll(t.at("token"));
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("expired"), std::string::npos) << refused.error().message;
+    EXPECT_EQ(stored_secret(id), 0u);
+    EXPECT_EQ(status_of(id), "expired");
+}
+
+TEST_F(TokensTest, ARevokedTokenEnrollsNothing) {
+    auto t = token();
+    std::string id = t.at("id");
+    auto short_id = id.substr(0, 8);
+    auto r = server_command(tmp, data, {"token", "revoke", short_id});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("revoked token"), std::string::npos) << r.out;
+    EXPECT_EQ(stored_secret(id), 0u);
+    EXPECT_EQ(status_of(id), "revoked");
+    Device device;
+    EXPECT_FALSE(device.enroll(t.at("token")));
+
+    EXPECT_EQ(server_command(tmp, data, {"token", "revoke", "zz"}).exit_code, 1);
+    auto unknown = server_command(tmp, data, {"token", "revoke", "0000000000"});
+    EXPECT_EQ(unknown.exit_code, 1);
+    EXPECT_NE(unknown.err.find("no token"), std::string::npos) << unknown.err;
+    auto used = token();
+    Device other;
+    ASSERT_TRUE(other.enroll(used.at("token")));
+    auto late = server_command(tmp, data, {"token", "revoke", used.at("id")});
+    EXPECT_EQ(late.exit_code, 1);
+    EXPECT_NE(late.err.find("revoke the device instead"), std::string::npos) << late.err;
+}
+
+}  // namespace
+}  // namespace canvass::server_test
