@@ -228,7 +228,11 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
     if (device_id_of(run.signing_key) != device) {
         return refuse("device " + crypto::to_hex(device) + ": its id does not match its signing key");
     }
-    if (device == keys.id) return refuse("received changesets claiming to be this device's own");
+    // This device's own chain comes back only to a store restored from an older copy: it
+    // must continue the chain exactly where this store ends, signed by this device's key.
+    const bool own = device == keys.id;
+    if (own && run.signing_key != keys.signing.public_key)
+        return refuse("received changesets claiming to be this device's own, under another key");
     for (const auto& g : run.grants) {
         if (g.device != device || !verify_grant(g, run.signing_key)) {
             return refuse("device " + crypto::to_hex(device) + ": an epoch grant is not signed by it");
@@ -298,12 +302,29 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
                              .bind(4, run.head.hash).bind(5, run.head.signature).run());
     }
     for (const auto& g : run.grants) CANVASS_TRY_VOID(store_grant(g));
+    if (own && !fresh.empty()) {
+        // The server held these: they are delivered, and what this device saves next follows them.
+        seq = fresh.back().header.seq;
+        head_hash = merge::changeset_hash(fresh.back());
+        CANVASS_TRY(auto ack, db.prepare("UPDATE devices SET acked = max(acked, ?) WHERE device = ?"));
+        CANVASS_TRY_VOID(ack.bind(1, seq).bind(2, device).run());
+    }
     return {};
 }
 
 Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
                                  std::span<const IncomingEvidence> evidence) {
     std::map<merge::RecordId, Impl::TouchedRecord> touched;
+    // Receiving its own chain back moves this device's chain head; a rollback moves it back.
+    struct HeadGuard {
+        Impl& impl;
+        std::uint64_t seq;
+        merge::Hash hash;
+        bool keep = false;
+        ~HeadGuard() {
+            if (!keep) impl.seq = seq, impl.head_hash = hash;
+        }
+    } guard{*impl_, impl_->seq, impl_->head_hash};
     {
         CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
         Result<void> stored;
@@ -323,7 +344,11 @@ Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
                 if (!stored) break;
             }
         }
-        if (stored) return tx.commit();
+        if (stored) {
+            CANVASS_TRY_VOID(tx.commit());
+            guard.keep = true;
+            return {};
+        }
         if (stored.error().code != errc::already_exists) return stored;
     }
     // A fork: keep the offending changesets as evidence in a transaction of their own.

@@ -181,6 +181,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     xo.verify.now_ms = clock.now_ms();
     xo.verify.future_threshold_ms = options.future_threshold_ms;
     xo.progress = options.progress;
+    xo.self = keys.id;
     Exchange exchange(replica, device_policy(report.welcome.role, keys.id), std::move(xo));
     auto done = exchange_loop(channel, exchange);
     report.stats = exchange.stats();

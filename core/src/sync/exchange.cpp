@@ -6,6 +6,16 @@
 namespace canvass::sync {
 namespace {
 
+// What a device is told when the server's copy of its own chain differs from its store's.
+Error own_chain_forked(std::uint64_t seq) {
+    return Error{Domain::protocol, errc::already_exists,
+                 "the server holds changesets of this device that differ from this store's at seq " +
+                     std::to_string(seq) +
+                     ": this store was restored from an older copy and has saved new work since, or another "
+                     "device uses the same identity. Nothing of it was sent, so no conflict was created; keep "
+                     "this store as it is and tell your coordinator"};
+}
+
 Error out_of_place(std::string_view what) {
     return Error{Domain::protocol, errc::invalid_argument, std::string(what)};
 }
@@ -24,10 +34,13 @@ ExchangePolicy device_policy(Role role, const merge::DeviceId& self) {
     if (role == Role::collector) {
         p.disclose = ExchangePolicy::Disclose::one_chain;
         p.disclosed_device = self;
+        // Its own chain back, for a store restored from an older copy.
+        p.accept = ExchangePolicy::Accept::one_chain;
+        p.accepted_device = self;
     } else {
         p.disclose = ExchangePolicy::Disclose::all_chains;
+        p.accept = role == Role::coordinator ? ExchangePolicy::Accept::any_chain : ExchangePolicy::Accept::nothing;
     }
-    p.accept = role == Role::coordinator ? ExchangePolicy::Accept::any_chain : ExchangePolicy::Accept::nothing;
     return p;
 }
 
@@ -37,6 +50,7 @@ ExchangePolicy server_policy(Role role, const merge::DeviceId& peer) {
         case Role::collector:
             p.disclose = ExchangePolicy::Disclose::one_chain;
             p.disclosed_device = peer;
+            p.send = true;  // only ever its own chain: what it lacks of it after a restore
             p.accept = ExchangePolicy::Accept::one_chain;
             p.accepted_device = peer;
             break;
@@ -174,9 +188,31 @@ Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out
         plan = merge::missing(peer_vv, our_vv);
         add_grant_refreshes(peer, ours, plan);
     }
+    if (options_.initiator) CANVASS_TRY_VOID(check_own_chain(peer, plan));
     outbox_.emplace(replica_, std::move(plan), options_.send_limits);
     stats_.to_send = outbox_->planned_changesets();
     return pump(out);
+}
+
+Result<void> Exchange::check_own_chain(const Summary& peer, std::vector<merge::SeqRange>& plan) {
+    if (!options_.self) return {};
+    const auto& self = *options_.self;
+    auto theirs = std::find_if(peer.chains.begin(), peer.chains.end(), [&](const ChainTip& t) { return t.device == self; });
+    if (theirs == peer.chains.end()) return {};
+    CANVASS_TRY(auto mine, replica_.chain_point(self));
+    std::uint64_t held = mine ? mine->seq : 0;
+    if (theirs->seq <= held) {
+        CANVASS_TRY(auto h, replica_.chain_hash(self, theirs->seq));
+        if (h && *h == theirs->hash) return {};  // the peer's copy is a prefix of ours: all well
+    } else if (held > 0) {
+        // The peer holds more of our chain than we do: a store restored from an older copy.
+        // It sends us the rest; anything we would send now could only conflict with it.
+        std::erase_if(plan, [&](const merge::SeqRange& r) { return r.device == self; });
+        return {};
+    } else {
+        return {};
+    }
+    return unexpected(own_chain_forked(theirs->seq));
 }
 
 Result<void> Exchange::learn_delivered(const Summary& peer) {
@@ -235,6 +271,8 @@ Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Messag
     ++expected_batch_;
     ++stats_.batches_received;
     CANVASS_TRY(auto verified, verify_batch(batch, replica_, options_.verify));
+    for (const auto& e : verified.evidence)
+        if (options_.self && e.device == *options_.self) return unexpected(own_chain_forked(e.seq));
     for (const auto& run : batch.runs) stats_.received += run.changesets.size();
     if (!verified.empty()) CANVASS_TRY_VOID(replica_.store(verified));
     for (const auto& run : verified.runs) {

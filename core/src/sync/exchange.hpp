@@ -62,6 +62,9 @@ public:
         bool initiator = true;       // the device; the server is the responder
         SyncLimits send_limits;      // batch caps and window for what this side sends
         VerifyContext verify;        // project, clock; may_deliver is set from the policy
+        // The initiator's own device id: its chain is never sent where the peer's copy of it
+        // differs (a store restored from an older copy, or a clone).
+        std::optional<merge::DeviceId> self;
         std::function<void(const ExchangeStats&)> progress;  // after each batch sent or stored
     };
 
@@ -85,6 +88,8 @@ private:
     Result<void> on_changesets(const Changesets& batch, std::vector<Message>& out);
     Result<void> on_ack(const Ack& ack, std::vector<Message>& out);
     Result<void> pump(std::vector<Message>& out);  // sends batches while the window allows
+    // Stops (or drops from `plan`) what would fork our own chain at the peer.
+    Result<void> check_own_chain(const Summary& peer, std::vector<merge::SeqRange>& plan);
     // Marks as acknowledged what the peer's summary shows it holds of our chains.
     Result<void> learn_delivered(const Summary& peer);
     // Plans the chains the peer holds whole but with fewer grants than ours.
