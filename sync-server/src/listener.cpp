@@ -18,6 +18,7 @@
 
 #include "net/tcp_transport.hpp"
 #include "sync/frame.hpp"
+#include "util/log_text.hpp"
 
 namespace canvass::server {
 namespace {
@@ -48,7 +49,7 @@ auto log_exceptions(Logger& log, std::string what) {
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& ex) {
-            log.line(what + " outcome=error detail=\"" + ex.what() + "\"");
+            log.line(what + " outcome=error detail=" + util::log_quoted(ex.what()));
         }
     };
 }
@@ -139,7 +140,7 @@ private:
         } catch (const boost::system::system_error& e) {
             if (!stopped_ && !logic_.closed())
                 log(logic_.who() + (closing_ ? " outcome=interrupted detail=\"the server is stopping\""
-                                             : " outcome=disconnected detail=\"" + e.code().message() + "\""));
+                                             : " outcome=disconnected detail=" + util::log_quoted(e.code().message())));
         }
         reader_done_ = true;
         if (!closing_ || writer_done_) stop();
@@ -247,7 +248,7 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
         tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
         if (ec == asio::error::operation_aborted) co_return;
         if (ec) {  // out of file descriptors and the like: wait a little rather than spin
-            shared.log.line("accept outcome=error detail=\"" + ec.message() + "\"");
+            shared.log.line("accept outcome=error detail=" + util::log_quoted(ec.message()));
             pause.expires_after(std::chrono::milliseconds(100));
             co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
             continue;

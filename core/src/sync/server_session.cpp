@@ -4,6 +4,7 @@
 #include "store/keyring.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/system_clock.hpp"
+#include "util/log_text.hpp"
 
 namespace canvass::sync {
 namespace {
@@ -20,6 +21,16 @@ std::string token_refusal_text(ErrorCode code) {
         case ErrorCode::token_expired: return "this enrollment token has expired; ask for a new one";
         default: return "this enrollment token is not known to the server";
     }
+}
+
+// A refusal's text as sent back: it may quote what the peer sent (a huge field name), and must
+// stay within the peer's cap on message text; cut on a UTF-8 boundary.
+std::string for_peer(const std::string& why) {
+    constexpr std::size_t max_bytes = 512;
+    if (why.size() <= max_bytes) return why;
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(why[n]) & 0xc0) == 0x80) --n;
+    return why.substr(0, n) + "...";
 }
 
 }  // namespace
@@ -73,12 +84,12 @@ struct ServerSession::State {
     }
     // Tells the client why, logs it, and ends the session.
     void refuse(ErrorCode code, const std::string& why, Output& out) {
-        log("outcome=refused reason=" + std::string(error_code_name(code)) + " detail=\"" + why + "\"");
-        if (session) send(ErrorMessage{code, why}, out);
+        log("outcome=refused reason=" + std::string(error_code_name(code)) + " detail=" + util::log_quoted(why));
+        if (session) send(ErrorMessage{code, for_peer(why)}, out);
         close(out);
     }
     void fail_internal(const Error& e, Output& out) {
-        log("outcome=error detail=\"" + e.describe() + "\"");
+        log("outcome=error detail=" + util::log_quoted(e.describe()));
         if (session) send(ErrorMessage{ErrorCode::internal, "the server failed; try again later"}, out);
         close(out);
     }
@@ -263,7 +274,7 @@ void ServerSession::State::on_message(Message m, Output& out) {
             for (const auto& reply : exchange->receive(m)) send(reply, out);
             const auto& s = exchange->stats();
             if (exchange->failed()) {
-                log("outcome=refused detail=\"" + exchange->error().message + "\"");
+                log("outcome=refused detail=" + util::log_quoted(exchange->error().message));
                 return close(out);
             }
             if (exchange->finished()) {
@@ -319,7 +330,7 @@ ServerSession::Output ServerSession::on_frame(std::span<const std::uint8_t> fram
             default: s_->on_transport_frame(frame, out); break;
         }
     } catch (const std::exception& e) {  // never let one session's surprise escape
-        s_->log(std::string("outcome=error detail=\"") + e.what() + "\"");
+        s_->log("outcome=error detail=" + util::log_quoted(e.what()));
         s_->close(out);
     }
     return out;
