@@ -63,6 +63,7 @@ public:
         SyncLimits send_limits;      // batch caps and window for what this side sends
         VerifyContext verify;        // project, clock; may_deliver is set from the policy
         std::function<void(const ExchangeStats&)> progress;  // after each batch sent or stored
+        std::string peer_name = "peer";  // in errors: "the server refused (...)"
     };
 
     Exchange(Replica& replica, ExchangePolicy policy, Options options);

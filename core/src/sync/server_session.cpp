@@ -3,6 +3,7 @@
 #include "crypto/hash.hpp"
 #include "store/keyring.hpp"
 #include "sync/enrollment.hpp"
+#include "sync/handshake_hint.hpp"
 #include "sync/system_clock.hpp"
 #include "util/log_text.hpp"
 
@@ -38,7 +39,7 @@ std::string for_peer(const std::string& why) {
 struct ServerSession::State {
     State(ServerDirectory& d, const crypto::DhKeyPair& k, ServerSessionOptions o)
         : dir(d), key(k), opt(std::move(o)), clock(opt.clock ? *opt.clock : system_clock()),
-          assembler(opt.message_limits.max_message_bytes) {}
+          assembler(opt.message_limits.max_message_bytes, opt.assembly_budget) {}
 
     ServerDirectory& dir;
     const crypto::DhKeyPair& key;
@@ -90,8 +91,19 @@ struct ServerSession::State {
     }
     void fail_internal(const Error& e, Output& out) {
         log("outcome=error detail=" + util::log_quoted(e.describe()));
-        if (session) send(ErrorMessage{ErrorCode::internal, "the server failed; try again later"}, out);
+        if (session) {
+            auto code = refusal_code(e);
+            send(ErrorMessage{code, std::string(code == ErrorCode::disk_full ? disk_full_text
+                                                                            : "the server failed; try again later")},
+                 out);
+        }
         close(out);
+    }
+    // Whether the server has room for this session now (ServerSessionOptions::admit).
+    bool admitted(Output& out) {
+        if (!opt.admit || opt.admit()) return true;
+        refuse(ErrorCode::unavailable, std::string(busy_text), out);
+        return false;
     }
 
     void on_message1(std::span<const std::uint8_t> frame, Output& out);
@@ -126,6 +138,7 @@ void ServerSession::State::on_message1(std::span<const std::uint8_t> frame, Outp
     if (!payload || payload->size() != TokenId{}.size()) {
         log("outcome=refused reason=handshake detail=\"message 1 is not a canvass handshake for this "
             "server's key\"");
+        out.frames.push_back(handshake_hint_frame(HandshakeHint::wrong_key));
         return close(out);
     }
     kind = "enroll";
@@ -170,6 +183,7 @@ void ServerSession::State::on_sync_message3(std::span<const std::uint8_t> frame,
     session.emplace(std::move(split).value());
     auto remote = *hs->remote_static();
     hs.reset();
+    if (!admitted(out)) return;
     auto found = dir.device_by_transport_key(remote);
     if (!found) return fail_internal(found.error(), out);
     if (!*found) {
@@ -193,6 +207,7 @@ void ServerSession::State::on_enroll_message3(std::span<const std::uint8_t> fram
     session.emplace(std::move(split).value());
     auto transport_key = *hs->remote_static();
     hs.reset();
+    if (!admitted(out)) return;
     auto request = decode_enroll_request(*payload);
     if (!request) return refuse(ErrorCode::protocol, request.error().message, out);
     if (!crypto::verify(request->signature, enroll_binding(h2, transport_key, token->id), request->signing_key))
@@ -297,7 +312,9 @@ void ServerSession::State::on_transport_frame(std::span<const std::uint8_t> fram
         return close(out);  // the stream is out of step: nothing more can be said
     }
     auto message = assembler.add(*plaintext);
-    if (!message) return refuse(ErrorCode::limit, message.error().message, out);
+    if (!message)
+        return refuse(message.error().code == errc::unavailable ? ErrorCode::unavailable : ErrorCode::limit,
+                      message.error().message, out);
     if (!*message) return;
     auto decoded = decode_message(**message, opt.message_limits);
     if (!decoded) {
