@@ -21,7 +21,17 @@ void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
     run.add_option("--read-timeout", ms[2], "milliseconds to receive the rest of a frame")->capture_default_str();
     run.add_option("--write-timeout", ms[3], "milliseconds for a client to take what is sent")
         ->capture_default_str();
-    run.add_option("--max-sessions", o.max_sessions, "connections served at once")->capture_default_str();
+    run.add_option("--max-sessions", o.max_sessions, "authenticated sessions at once; more are told the server is busy")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
+    run.add_option("--max-handshakes", o.max_handshakes,
+                   "unfinished handshakes at once; beyond it the oldest is closed to make room")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
+    run.add_option("--max-handshakes-per-address", o.max_handshakes_per_address,
+                   "unfinished handshakes from one source address")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
+    run.add_option("--assembly-budget", o.assembly_budget,
+                   "bytes all sessions together may hold in messages still arriving")
+        ->capture_default_str()->check(CLI::Range(std::size_t{1} << 20, std::size_t{1} << 34));
     run.add_option("--batch-changesets", o.session.limits.batch_changesets, "changesets per batch")
         ->capture_default_str()->check(CLI::Range(1, 1024));
     run.add_option("--batch-bytes", o.session.limits.batch_bytes, "bytes of changesets per batch")
@@ -111,7 +121,7 @@ int run_cli(int argc, char** argv) {
 
     auto* run = app.add_subcommand("run", "serve devices until SIGINT or SIGTERM");
     ListenOptions listen;
-    std::uint64_t ms[4] = {10000, 120000, 30000, 30000};
+    std::uint64_t ms[4] = {5000, 120000, 30000, 30000};
     add_run_options(*run, listen, ms);
     run->callback([&] {
         command = [&] {

@@ -12,12 +12,20 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <deque>
+#include <list>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "net/tcp_transport.hpp"
 #include "sync/frame.hpp"
+#include "sync/handshake_hint.hpp"
+#include "util/log_text.hpp"
 
 namespace canvass::server {
 namespace {
@@ -31,14 +39,37 @@ using boost::system::error_code;
 
 class Connection;
 
-// What every connection shares: the store, the key, the options, the log, the live set.
+// What every connection shares: the store, the key, the options, the log, the live set, and
+// the two stages of admission (listener.hpp).
 struct Shared {
+    Shared(ServerStore& s, const crypto::DhKeyPair& k, ListenOptions o, Logger& l)
+        : store(s), key(k), options(std::move(o)), log(l), assembly(options.assembly_budget) {}
+
     ServerStore& store;
     const crypto::DhKeyPair& key;
     ListenOptions options;
     Logger& log;
-    std::set<std::shared_ptr<Connection>> live;
+    std::list<Connection*> handshakes;                   // unfinished, oldest first
+    std::map<std::string, std::size_t> handshakes_from;  // how many of them per source address
+    std::size_t authenticated = 0;
+    sync::AssemblyBudget assembly;  // messages still arriving, all sessions together
+    std::uint64_t evicted = 0;      // handshakes closed to make room, not yet logged
+    Clock::time_point evictions_logged{};
     asio::steady_timer* grace = nullptr;  // set while stopping: cancelled when the last session ends
+    // Last, so that connections still held here go before what they refer to above.
+    std::set<std::shared_ptr<Connection>> live;
+
+    // One line at most a second about evictions: a flood must not become a flood of log lines.
+    void note_eviction(bool force = false) {
+        if (!force) ++evicted;
+        auto now = Clock::now();
+        if (evicted == 0 || (!force && now - evictions_logged < std::chrono::seconds(1))) return;
+        log.line("handshakes outcome=evicted count=" + std::to_string(evicted) + " pending=" +
+                 std::to_string(handshakes.size()) +
+                 " detail=\"the oldest unfinished handshakes were closed to make room for new connections\"");
+        evicted = 0;
+        evictions_logged = now;
+    }
 };
 
 // Logs the exception that ended a coroutine, if any: a session never takes the server down.
@@ -48,21 +79,28 @@ auto log_exceptions(Logger& log, std::string what) {
         try {
             std::rethrow_exception(e);
         } catch (const std::exception& ex) {
-            log.line(what + " outcome=error detail=\"" + ex.what() + "\"");
+            log.line(what + " outcome=error detail=" + util::log_quoted(ex.what()));
         }
     };
 }
 
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-    Connection(tcp::socket socket, Shared& shared, std::uint64_t id)
+    Connection(tcp::socket socket, Shared& shared, std::uint64_t id, std::string address)
         : socket_(std::move(socket)), shared_(shared), signal_(socket_.get_executor()),
-          watchdog_(socket_.get_executor()), prefix_(describe(socket_, id)),
-          logic_(shared.store, shared.key, session_options(shared, prefix_)),
+          watchdog_(socket_.get_executor()), address_(std::move(address)), prefix_(describe(socket_, id)),
+          logic_(shared.store, shared.key, session_options()),
           handshake_deadline_(Clock::now() + shared.options.handshake_timeout) {
         signal_.expires_at(Clock::time_point::max());
         set_read_deadline(handshake_deadline_);
+        in_handshakes_ = shared_.handshakes.insert(shared_.handshakes.end(), this);
+        ++shared_.handshakes_from[address_];
     }
+    ~Connection() { leave_handshakes(); }
+
+    const std::string& address() const { return address_; }
+    // Nothing whole received yet: the first to go when room is needed.
+    bool silent() const { return !spoken_; }
 
     void start() {
         auto ex = socket_.get_executor();
@@ -76,6 +114,9 @@ public:
     void stop() {
         if (stopped_) return;
         stopped_ = true;
+        leave_handshakes();
+        if (authenticated_) --shared_.authenticated;
+        authenticated_ = false;
         error_code ignored;
         socket_.close(ignored);
         signal_.cancel();
@@ -94,17 +135,54 @@ public:
 
     void log(const std::string& line) { shared_.log.line(prefix_ + " " + line); }
 
+    // Closes an unfinished handshake to make room. One that has not spoken is still waiting
+    // for message 2: it gets the (advisory) busy hint instead, so its device can say why.
+    void evict() {
+        if (!spoken_) {
+            error_code ec;
+            socket_.non_blocking(true, ec);
+            // Take what it sent first, or closing would reset the connection and lose the hint.
+            std::array<std::uint8_t, 1024> sink{};
+            for (int i = 0; i < 4 && !ec; ++i) socket_.read_some(asio::buffer(sink), ec);
+            auto hint = sync::handshake_hint_frame(sync::HandshakeHint::busy);
+            auto header = sync::frame_header(hint.size());
+            std::array<asio::const_buffer, 2> buffers{asio::buffer(header), asio::buffer(hint)};
+            socket_.write_some(buffers, ec);
+        }
+        stop();
+    }
+
 private:
+    // Leaves the first stage of admission (handshake done, or connection over).
+    void leave_handshakes() {
+        if (!in_handshakes_) return;
+        shared_.handshakes.erase(*in_handshakes_);
+        in_handshakes_.reset();
+        auto from = shared_.handshakes_from.find(address_);
+        if (from != shared_.handshakes_from.end() && --from->second == 0) shared_.handshakes_from.erase(from);
+    }
+    // The second stage: called by the session once the handshake is over.
+    bool admit() {
+        leave_handshakes();
+        if (shared_.authenticated >= shared_.options.max_sessions) return false;
+        ++shared_.authenticated;
+        authenticated_ = true;
+        return true;
+    }
+
     static std::string describe(const tcp::socket& socket, std::uint64_t id) {
         error_code ec;
         auto peer = socket.remote_endpoint(ec);
         return "session=" + std::to_string(id) + " peer=" +
                (ec ? "?" : peer.address().to_string() + ":" + std::to_string(peer.port()));
     }
-    // The session's own log lines carry this connection's prefix.
-    static sync::ServerSessionOptions session_options(Shared& shared, const std::string& prefix) {
-        auto o = shared.options.session;
-        o.log = [&log = shared.log, prefix](const std::string& line) { log.line(prefix + " " + line); };
+    // The session's own log lines carry this connection's prefix; it asks this connection
+    // for admission and takes from the server's assembly budget.
+    sync::ServerSessionOptions session_options() {
+        auto o = shared_.options.session;
+        o.log = [&log = shared_.log, prefix = prefix_](const std::string& line) { log.line(prefix + " " + line); };
+        o.assembly_budget = &shared_.assembly;
+        o.admit = [this] { return admit(); };
         return o;
     }
 
@@ -128,6 +206,7 @@ private:
                 frame.resize(n);
                 co_await asio::async_read(socket_, asio::buffer(frame), use_awaitable);
                 if (closing_) break;  // stopping: take nothing more
+                spoken_ = true;
                 auto out = logic_.on_frame(frame);
                 for (auto& f : out.frames) queue_.push_back(std::move(f));
                 signal_.cancel_one();
@@ -139,7 +218,7 @@ private:
         } catch (const boost::system::system_error& e) {
             if (!stopped_ && !logic_.closed())
                 log(logic_.who() + (closing_ ? " outcome=interrupted detail=\"the server is stopping\""
-                                             : " outcome=disconnected detail=\"" + e.code().message() + "\""));
+                                             : " outcome=disconnected detail=" + util::log_quoted(e.code().message())));
         }
         reader_done_ = true;
         if (!closing_ || writer_done_) stop();
@@ -227,9 +306,13 @@ private:
     Shared& shared_;
     asio::steady_timer signal_;    // wakes the writer
     asio::steady_timer watchdog_;  // closes the socket on a deadline
+    std::string address_;          // the peer's IP address, for the per-address cap
     std::string prefix_;           // "session=N peer=ADDRESS", for every log line
     sync::ServerSession logic_;
     std::deque<sync::Bytes> queue_;
+    std::optional<std::list<Connection*>::iterator> in_handshakes_;  // while in the first stage
+    bool spoken_ = false;          // a whole frame was received
+    bool authenticated_ = false;   // counted in Shared::authenticated
     Clock::time_point handshake_deadline_;
     Clock::time_point read_deadline_ = Clock::time_point::max();
     Clock::time_point write_deadline_ = Clock::time_point::max();
@@ -239,6 +322,52 @@ private:
     bool stopped_ = false;
 };
 
+// The oldest unfinished handshake from `address`, silent ones first; nullptr if none.
+Connection* oldest_handshake(Shared& shared, const std::string& address) {
+    Connection* oldest = nullptr;
+    for (auto* c : shared.handshakes) {
+        if (c->address() != address) continue;
+        if (c->silent()) return c;
+        if (!oldest) oldest = c;
+    }
+    return oldest;
+}
+
+// Before a new connection joins the handshakes: if its address holds its share, the oldest
+// of that address goes; if all handshakes together are at the cap, the oldest of the
+// address holding the most goes, so one source's flood never pushes out another's devices.
+void make_room_for_handshake(Shared& shared, const std::string& address) {
+    const auto& o = shared.options;
+    Connection* victim = nullptr;
+    auto from = shared.handshakes_from.find(address);
+    if (from != shared.handshakes_from.end() && from->second >= std::max<std::size_t>(1, o.max_handshakes_per_address)) {
+        victim = oldest_handshake(shared, address);
+    } else if (shared.handshakes.size() >= std::max<std::size_t>(1, o.max_handshakes)) {
+        auto busiest = std::max_element(shared.handshakes_from.begin(), shared.handshakes_from.end(),
+                                        [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (busiest != shared.handshakes_from.end()) victim = oldest_handshake(shared, busiest->first);
+    }
+    if (!victim) return;
+    victim->evict();
+    shared.note_eviction();
+}
+
+// Every connection is a file descriptor: raise the soft limit so the caps above, and not
+// the operating system, decide who is refused.
+void raise_descriptor_limit(const ListenOptions& o, Logger& log) {
+    rlimit r{};
+    if (getrlimit(RLIMIT_NOFILE, &r) != 0) return;
+    rlim_t wanted = o.max_handshakes + o.max_sessions + 64;
+    if (r.rlim_cur < wanted) {
+        r.rlim_cur = std::min(wanted, r.rlim_max);
+        setrlimit(RLIMIT_NOFILE, &r);
+    }
+    if (r.rlim_cur < wanted)
+        log.line("server outcome=warning detail=\"the open file limit (" + std::to_string(r.rlim_cur) +
+                 ") is below what the connection caps need (" + std::to_string(wanted) +
+                 "): raise it (ulimit -n) or lower --max-sessions and --max-handshakes\"");
+}
+
 awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
     std::uint64_t next_id = 1;
     asio::steady_timer pause(acceptor.get_executor());
@@ -247,21 +376,18 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
         tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
         if (ec == asio::error::operation_aborted) co_return;
         if (ec) {  // out of file descriptors and the like: wait a little rather than spin
-            shared.log.line("accept outcome=error detail=\"" + ec.message() + "\"");
+            shared.log.line("accept outcome=error detail=" + util::log_quoted(ec.message()));
             pause.expires_after(std::chrono::milliseconds(100));
             co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
             continue;
         }
         auto id = next_id++;
-        if (shared.live.size() >= shared.options.max_sessions) {
-            shared.log.line("session=" + std::to_string(id) + " outcome=refused reason=busy detail=\"" +
-                            std::to_string(shared.live.size()) + " sessions open\"");
-            socket.close(ec);
-            continue;
-        }
+        auto peer = socket.remote_endpoint(ec);
+        std::string address = ec ? "?" : peer.address().to_string();
+        make_room_for_handshake(shared, address);
         // Acks are small and latency-bound: Nagle's algorithm would hold each one back.
         socket.set_option(tcp::no_delay(true), ec);
-        auto connection = std::make_shared<Connection>(std::move(socket), shared, id);
+        auto connection = std::make_shared<Connection>(std::move(socket), shared, id, std::move(address));
         shared.live.insert(connection);
         connection->start();
     }
@@ -290,7 +416,8 @@ Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, Listen
     std::string bound_text = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                       : bound.address().to_string()) + ":" + std::to_string(bound.port());
 
-    Shared shared{store, key, std::move(options), log, {}};
+    raise_descriptor_limit(options, log);
+    Shared shared(store, key, std::move(options), log);
     asio::co_spawn(io, accept_loop(acceptor, shared), log_exceptions(log, "accept"));
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -313,6 +440,7 @@ Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, Listen
     log.line("server outcome=listening address=" + bound_text);
     on_listening(bound_text);
     io.run();
+    shared.note_eviction(true);
     log.line("server outcome=stopped");
     return {};
 }

@@ -16,14 +16,24 @@
 
 namespace canvass::server {
 
+// Connections are admitted in two stages, as nginx and haproxy keep unfinished requests
+// apart from established ones. A connection that has not finished the handshake costs the
+// attacker nothing, so those are capped per source address and in total, and when a cap is
+// reached the oldest of them (silent ones first) is closed to make room: a flood only ever
+// pushes out the flood, and an honest device, which speaks at once and finishes in one round
+// trip, always gets in. Authenticated sessions are capped on their own; beyond the cap a
+// device is told the server is busy. docs/server.md gives the figures.
 struct ListenOptions {
     std::string listen = "127.0.0.1:7433";              // host:port; port 0 lets the OS choose
-    std::chrono::milliseconds handshake_timeout{10000};  // from accept to the end of the handshake
+    std::chrono::milliseconds handshake_timeout{5000};   // from accept to the end of the handshake
     std::chrono::milliseconds idle_timeout{120000};      // waiting for the next frame
     std::chrono::milliseconds read_timeout{30000};       // for the rest of a frame once begun
     std::chrono::milliseconds write_timeout{30000};      // for the client to take what we send
-    std::size_t max_sessions = 256;                      // more connections are closed at once
+    std::size_t max_sessions = 256;                      // authenticated sessions; more are told "busy"
+    std::size_t max_handshakes = 512;                    // unfinished handshakes, all addresses
+    std::size_t max_handshakes_per_address = 64;         // unfinished handshakes from one address
     std::size_t max_handshake_frame = 1024;              // handshake messages are ~100 bytes
+    std::size_t assembly_budget = 32u << 20;             // bytes of messages still arriving, all sessions
     sync::ServerSessionOptions session;                  // batch caps, message caps
 };
 

@@ -5,6 +5,8 @@
 #include <ctime>
 #include <string>
 
+#include "util/log_text.hpp"
+
 namespace canvass::server {
 
 void StderrLogger::line(std::string_view text) {
@@ -14,7 +16,8 @@ void StderrLogger::line(std::string_view text) {
     gmtime_r(&t, &utc);
     char stamp[32];
     std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    std::string out = std::string(stamp) + " " + std::string(text) + "\n";
+    // Callers quote what peers chose (util::log_quoted); this keeps any line one line, and short.
+    std::string out = std::string(stamp) + " " + util::log_line_safe(text) + "\n";
     std::fwrite(out.data(), 1, out.size(), stderr);
     std::fflush(stderr);
 }

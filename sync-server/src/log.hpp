@@ -1,6 +1,8 @@
 // The server's log: one line per event on stderr, prefixed with a UTC timestamp. Lines name
 // the session, the device, the project and the outcome; never an answer, a key or a token
-// secret (the protocol code composes them from ids and counts only).
+// secret (the protocol code composes them from ids and counts only). Text a peer chose is
+// quoted with util::log_quoted; the logger itself escapes any control byte left and cuts
+// every line to util::log_line_bytes, so one event is always one bounded line.
 #pragma once
 
 #include <string_view>

@@ -183,27 +183,6 @@ TEST_F(ServerTest, AStalledHandshakeNeitherBlocksOthersNorLastsForever) {
     EXPECT_NE(server.log().find("outcome=timeout"), std::string::npos) << server.log();
 }
 
-TEST_F(ServerTest, ConnectionsBeyondTheSessionCapAreClosedAtOnce) {
-    auto flags = test_flags();
-    flags.insert(flags.end(), {"--max-sessions", "2"});
-    RunningServer server(tmp, data, flags);
-    server.start();
-    Device collector;
-    ASSERT_TRUE(collector.enroll(token(server, "collector")));
-    RawSocket a(server.port()), b(server.port());
-    ASSERT_TRUE(a.connected() && b.connected());
-    std::this_thread::sleep_for(200ms);  // let the server accept both
-    RawSocket third(server.port());
-    EXPECT_TRUE(third.closed_by_server(20s));
-    EXPECT_NE(server.log().find("reason=busy"), std::string::npos) << server.log();
-    // Once the stalled ones time out, the server serves again.
-    EXPECT_TRUE(a.closed_by_server(60s));
-    EXPECT_TRUE(b.closed_by_server(60s));
-    collector.author(3, "demo");
-    auto r = collector.sync();
-    ASSERT_TRUE(r) << r.error().describe();
-}
-
 TEST_F(ServerTest, ReusedAndExpiredTokensAreRefused) {
     RunningServer server(tmp, data, test_flags());
     server.start();

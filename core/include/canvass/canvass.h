@@ -40,6 +40,7 @@ enum {
     CANVASS_ERR_WRONG_KEY = 8,
     CANVASS_ERR_LIMIT_EXCEEDED = 9,
     CANVASS_ERR_TIMEOUT = 10,
+    CANVASS_ERR_UNAVAILABLE = 11, /* the server is busy or out of room: try again later */
     CANVASS_ERR_INTERNAL = 99 /* a bug: please report it with the message */
 };
 

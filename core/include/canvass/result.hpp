@@ -36,6 +36,7 @@ inline constexpr int unsupported = 7;
 inline constexpr int wrong_key = 8;
 inline constexpr int limit_exceeded = 9;
 inline constexpr int timeout = 10;
+inline constexpr int unavailable = 11;  // busy or out of room for now: try again later
 }  // namespace errc
 
 template <class E>

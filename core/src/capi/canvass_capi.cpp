@@ -28,7 +28,7 @@ int report(canvass_error* out, const Error& e) {
         std::snprintf(out->message, sizeof out->message, "%s", e.message.c_str());
     }
     if (e.domain == canvass::Domain::store && e.code > canvass::errc::timeout) return CANVASS_ERR_IO;
-    return code > canvass::errc::timeout ? CANVASS_ERR_INTERNAL : code;
+    return code > canvass::errc::unavailable ? CANVASS_ERR_INTERNAL : code;
 }
 
 int invalid(canvass_error* out, const char* what) {

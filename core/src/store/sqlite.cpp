@@ -18,6 +18,8 @@ Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
 
 }  // namespace
 
+bool is_disk_full(const Error& e) { return e.domain == Domain::store && (e.code & 0xff) == SQLITE_FULL; }
+
 Result<Database> Database::open(const std::string& path, bool create) {
     sqlite3* db = nullptr;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);

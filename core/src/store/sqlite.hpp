@@ -22,6 +22,9 @@ namespace canvass::store {
 
 class Statement;
 
+// Whether `e` is SQLite saying the disk (or the database's size limit) is full: SQLITE_FULL.
+bool is_disk_full(const Error& e);
+
 class Database {
 public:
     // Opens (creating if asked) a database file in WAL mode with synchronous=FULL, so a

@@ -4,6 +4,7 @@
 #include "sync/channel.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/frame.hpp"
+#include "sync/handshake_hint.hpp"
 #include "sync/noise.hpp"
 #include "sync/system_clock.hpp"
 
@@ -12,16 +13,35 @@ namespace {
 
 crypto::DhKeyPair clone(const crypto::DhKeyPair& k) { return {k.public_key, k.secret_key.clone()}; }
 
-// What a failed message 2 means to the person running the command.
+// What a failed message 2 means to the person running the command. Only a message 2 that
+// does not verify proves a wrong key; a connection that ends says nothing about keys.
 Error server_handshake_error(const Error& e) {
     if (e.domain == Domain::net && e.code == errc::io)
-        return Error{Domain::protocol, errc::wrong_key,
-                     "the server closed the connection during the handshake: it does not hold "
-                     "the server key this device trusts, or it is not a canvass server"};
+        return Error{Domain::net, errc::io,
+                     "lost the connection to the server during the handshake (it stopped, or the network "
+                     "failed); try again"};
     if (e.domain == Domain::net) return e;
     return Error{Domain::protocol, errc::wrong_key,
                  "the server could not prove it holds the server key this device trusts (" +
                      e.message + "); refusing to talk to it"};
+}
+
+// What a server's hint in place of message 2 means. Unauthenticated, so it only chooses the
+// explanation (handshake_hint.hpp): nothing the device trusts changes.
+Error hint_error(HandshakeHint hint) {
+    if (hint == HandshakeHint::busy) return Error{Domain::net, errc::unavailable, std::string(busy_text)};
+    return Error{Domain::protocol, errc::wrong_key,
+                 "the server at this address does not hold the server key this device trusts (another "
+                 "server answers there, or its key was replaced); refusing to talk to it: check the "
+                 "address, or enroll again with a new token"};
+}
+
+// Message 2, or why there is none.
+Result<Bytes> receive_message2(Transport& t) {
+    auto m2 = t.receive_frame();
+    if (!m2) return unexpected(server_handshake_error(m2.error()));
+    if (auto hint = read_handshake_hint(*m2)) return unexpected(hint_error(*hint));
+    return m2;
 }
 
 // The next message, with an `error` from the server turned into the local Error.
@@ -87,8 +107,8 @@ Result<NoiseSession> sync_handshake(Transport& t, const crypto::DhKeyPair& local
                                                    server, std::nullopt));
     CANVASS_TRY(auto m1, hs.write_message({}));
     CANVASS_TRY_VOID(t.send_frame(m1));
-    auto m2 = t.receive_frame();
-    if (!m2) return unexpected(server_handshake_error(m2.error()));
+    auto m2 = receive_message2(t);
+    if (!m2) return unexpected(std::move(m2).error());
     auto p2 = hs.read_message(*m2);
     if (!p2) return unexpected(server_handshake_error(p2.error()));
     CANVASS_TRY(auto m3, hs.write_message({}));
@@ -104,8 +124,8 @@ Result<NoiseSession> enroll_handshake(Transport& t, const EnrollmentToken& token
                                                    clone(keys.transport), token.server_key, token.secret.clone()));
     CANVASS_TRY(auto m1, hs.write_message(token.id));
     CANVASS_TRY_VOID(t.send_frame(m1));
-    auto m2 = t.receive_frame();
-    if (!m2) return unexpected(server_handshake_error(m2.error()));
+    auto m2 = receive_message2(t);
+    if (!m2) return unexpected(std::move(m2).error());
     auto p2 = hs.read_message(*m2);
     if (!p2) return unexpected(server_handshake_error(p2.error()));
     if (!p2->empty()) {  // the server refuses the token, and says why
@@ -182,6 +202,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     xo.verify.future_threshold_ms = options.future_threshold_ms;
     xo.progress = options.progress;
     xo.self = keys.id;
+    xo.peer_name = "server";
     Exchange exchange(replica, device_policy(report.welcome.role, keys.id), std::move(xo));
     auto done = exchange_loop(channel, exchange);
     report.stats = exchange.stats();

@@ -77,7 +77,8 @@ Result<EnrollmentResult> enroll(Transport& transport, const EnrollmentToken& tok
 // anti-entropy exchange (exchange.hpp) with the role the server states. Returns when both
 // sides said bye. Errors: Error{auth, permission_denied} when the server refuses this
 // device (unknown, revoked) or a batch on role grounds; Error{protocol, ...} when the server
-// cannot prove the pinned key (wrong server) or sends something invalid; Error{net, ...}
+// cannot prove the pinned key (wrong server) or sends something invalid; Error{net,
+// unavailable} when the server is busy or its disk is full (try again later); Error{net, io}
 // when the connection breaks. After a failure, running it again resumes: everything
 // acknowledged stays acknowledged and only unacknowledged batches are sent again.
 Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicKey& server_key,

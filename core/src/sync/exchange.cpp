@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "store/sqlite.hpp"
+
 namespace canvass::sync {
 namespace {
 
@@ -74,7 +76,7 @@ ErrorCode refusal_code(const Error& e) {
             if (e.code == errc::limit_exceeded) return ErrorCode::limit;
             if (e.code == errc::corrupt || e.code == errc::wrong_key) return ErrorCode::bad_batch;
             return ErrorCode::protocol;
-        default: return ErrorCode::internal;
+        default: return store::is_disk_full(e) ? ErrorCode::disk_full : ErrorCode::internal;
     }
 }
 
@@ -90,7 +92,14 @@ Error peer_error(const ErrorMessage& m, std::string_view peer) {
         case ErrorCode::token_expired: domain = Domain::auth; code = errc::permission_denied; break;
         case ErrorCode::limit: code = errc::limit_exceeded; break;
         case ErrorCode::not_found: code = errc::not_found; break;
+        // Said by the server when it is short of room: the device's own words, not the server's.
         case ErrorCode::unavailable:
+            return Error{Domain::net, errc::unavailable, std::string(busy_text)};
+        case ErrorCode::disk_full:
+            return Error{Domain::net, errc::unavailable,
+                         "the " + std::string(peer) +
+                             "'s disk is full: it can store nothing more until its administrator frees space; "
+                             "everything stays on this device, sync again later"};
         case ErrorCode::internal: domain = Domain::net; code = errc::io; break;
         default: break;
     }
@@ -116,7 +125,7 @@ std::vector<Message> Exchange::start() {
 
 std::vector<Message> Exchange::receive(const Message& message) {
     if (error_) return {};
-    if (const auto* e = std::get_if<ErrorMessage>(&message)) return fail(peer_error(*e), false);
+    if (const auto* e = std::get_if<ErrorMessage>(&message)) return fail(peer_error(*e, options_.peer_name), false);
     std::vector<Message> out;
     Result<void> r = std::visit(
         [&](const auto& m) -> Result<void> {
@@ -308,9 +317,10 @@ std::vector<Message> Exchange::fail(Error error, bool tell_peer) {
     if (tell_peer) {
         ErrorCode code = refusal_code(error);
         // A local failure (storage) is ours to log, not the peer's to read.
-        out.push_back(ErrorMessage{code, code == ErrorCode::internal
-                                             ? "could not store the batch; try again later"
-                                             : error.message});
+        std::string text = code == ErrorCode::internal    ? "could not store the batch; try again later"
+                           : code == ErrorCode::disk_full ? std::string(disk_full_text)
+                                                          : error.message;
+        out.push_back(ErrorMessage{code, std::move(text)});
     }
     error_ = std::move(error);
     return out;

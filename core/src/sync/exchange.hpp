@@ -66,6 +66,7 @@ public:
         // differs (a store restored from an older copy, or a clone).
         std::optional<merge::DeviceId> self;
         std::function<void(const ExchangeStats&)> progress;  // after each batch sent or stored
+        std::string peer_name = "peer";  // in errors: "the server refused (...)"
     };
 
     Exchange(Replica& replica, ExchangePolicy policy, Options options);

@@ -92,8 +92,9 @@ Result<std::vector<Bytes>> MemoryReplica::grants(const merge::DeviceId& device) 
 Result<void> MemoryReplica::store(const VerifiedBatch& batch) {
     ++store_calls_;
     if (fail_next_store_) {
-        fail_next_store_ = false;
-        return unexpected(Domain::store, errc::io, "disk full (simulated)");
+        auto error = std::move(*fail_next_store_);
+        fail_next_store_.reset();
+        return unexpected(std::move(error));
     }
     // Check every run first so that a failure stores nothing, like a rolled-back transaction.
     for (const auto& run : batch.runs) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -27,8 +28,11 @@ public:
     // is the device's key. Test helper: a real device store does this when it saves.
     void append_own(const merge::Changeset& cs, const crypto::SigningKeyPair& signing);
 
-    // Makes the next store() fail (a full disk), to test that nothing is acknowledged.
-    void fail_next_store() { fail_next_store_ = true; }
+    // Makes the next store() fail with `error` (by default a storage failure), to test that
+    // nothing is acknowledged and what the peer is told.
+    void fail_next_store(Error error = {Domain::store, errc::io, "disk full (simulated)"}) {
+        fail_next_store_ = std::move(error);
+    }
 
     const std::map<merge::DeviceId, Chain>& all_chains() const { return chains_; }
     const std::vector<Evidence>& evidence() const { return evidence_; }
@@ -51,7 +55,7 @@ public:
 private:
     std::map<merge::DeviceId, Chain> chains_;
     std::vector<Evidence> evidence_;
-    bool fail_next_store_ = false;
+    std::optional<Error> fail_next_store_;
     std::size_t store_calls_ = 0;
 };
 

@@ -12,7 +12,7 @@ using json = nlohmann::json;
 
 constexpr std::string_view kErrorNames[] = {
     "protocol", "unknown_device", "revoked", "forbidden", "invalid_token", "token_used",
-    "token_expired", "bad_batch", "limit", "not_found", "unavailable", "internal"};
+    "token_expired", "bad_batch", "limit", "not_found", "unavailable", "internal", "disk_full"};
 
 std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 

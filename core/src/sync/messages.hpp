@@ -144,8 +144,15 @@ enum class ErrorCode {
     not_found,         // a requested form does not exist
     unavailable,       // the server is busy or shutting down
     internal,          // the peer failed (a storage error); try again later
+    disk_full,         // the server's disk is full: nothing more is stored until space is freed
 };
 std::string_view error_code_name(ErrorCode code);
+
+// What a server says with `unavailable` when it has no room for a session, and with
+// `disk_full`. Clients show their own words for both (peer_error in exchange.hpp).
+inline constexpr std::string_view busy_text = "the server is busy, try again in a minute";
+inline constexpr std::string_view disk_full_text =
+    "the server's disk is full: nothing more can be stored there until its administrator frees space";
 std::optional<ErrorCode> parse_error_code(std::string_view name);
 
 struct ErrorMessage {

@@ -3,7 +3,9 @@
 #include "crypto/hash.hpp"
 #include "store/keyring.hpp"
 #include "sync/enrollment.hpp"
+#include "sync/handshake_hint.hpp"
 #include "sync/system_clock.hpp"
+#include "util/log_text.hpp"
 
 namespace canvass::sync {
 namespace {
@@ -22,12 +24,22 @@ std::string token_refusal_text(ErrorCode code) {
     }
 }
 
+// A refusal's text as sent back: it may quote what the peer sent (a huge field name), and must
+// stay within the peer's cap on message text; cut on a UTF-8 boundary.
+std::string for_peer(const std::string& why) {
+    constexpr std::size_t max_bytes = 512;
+    if (why.size() <= max_bytes) return why;
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(why[n]) & 0xc0) == 0x80) --n;
+    return why.substr(0, n) + "...";
+}
+
 }  // namespace
 
 struct ServerSession::State {
     State(ServerDirectory& d, const crypto::DhKeyPair& k, ServerSessionOptions o)
         : dir(d), key(k), opt(std::move(o)), clock(opt.clock ? *opt.clock : system_clock()),
-          assembler(opt.message_limits.max_message_bytes) {}
+          assembler(opt.message_limits.max_message_bytes, opt.assembly_budget) {}
 
     ServerDirectory& dir;
     const crypto::DhKeyPair& key;
@@ -73,14 +85,25 @@ struct ServerSession::State {
     }
     // Tells the client why, logs it, and ends the session.
     void refuse(ErrorCode code, const std::string& why, Output& out) {
-        log("outcome=refused reason=" + std::string(error_code_name(code)) + " detail=\"" + why + "\"");
-        if (session) send(ErrorMessage{code, why}, out);
+        log("outcome=refused reason=" + std::string(error_code_name(code)) + " detail=" + util::log_quoted(why));
+        if (session) send(ErrorMessage{code, for_peer(why)}, out);
         close(out);
     }
     void fail_internal(const Error& e, Output& out) {
-        log("outcome=error detail=\"" + e.describe() + "\"");
-        if (session) send(ErrorMessage{ErrorCode::internal, "the server failed; try again later"}, out);
+        log("outcome=error detail=" + util::log_quoted(e.describe()));
+        if (session) {
+            auto code = refusal_code(e);
+            send(ErrorMessage{code, std::string(code == ErrorCode::disk_full ? disk_full_text
+                                                                            : "the server failed; try again later")},
+                 out);
+        }
         close(out);
+    }
+    // Whether the server has room for this session now (ServerSessionOptions::admit).
+    bool admitted(Output& out) {
+        if (!opt.admit || opt.admit()) return true;
+        refuse(ErrorCode::unavailable, std::string(busy_text), out);
+        return false;
     }
 
     void on_message1(std::span<const std::uint8_t> frame, Output& out);
@@ -115,6 +138,7 @@ void ServerSession::State::on_message1(std::span<const std::uint8_t> frame, Outp
     if (!payload || payload->size() != TokenId{}.size()) {
         log("outcome=refused reason=handshake detail=\"message 1 is not a canvass handshake for this "
             "server's key\"");
+        out.frames.push_back(handshake_hint_frame(HandshakeHint::wrong_key));
         return close(out);
     }
     kind = "enroll";
@@ -159,6 +183,7 @@ void ServerSession::State::on_sync_message3(std::span<const std::uint8_t> frame,
     session.emplace(std::move(split).value());
     auto remote = *hs->remote_static();
     hs.reset();
+    if (!admitted(out)) return;
     auto found = dir.device_by_transport_key(remote);
     if (!found) return fail_internal(found.error(), out);
     if (!*found) {
@@ -182,6 +207,7 @@ void ServerSession::State::on_enroll_message3(std::span<const std::uint8_t> fram
     session.emplace(std::move(split).value());
     auto transport_key = *hs->remote_static();
     hs.reset();
+    if (!admitted(out)) return;
     auto request = decode_enroll_request(*payload);
     if (!request) return refuse(ErrorCode::protocol, request.error().message, out);
     if (!crypto::verify(request->signature, enroll_binding(h2, transport_key, token->id), request->signing_key))
@@ -263,7 +289,7 @@ void ServerSession::State::on_message(Message m, Output& out) {
             for (const auto& reply : exchange->receive(m)) send(reply, out);
             const auto& s = exchange->stats();
             if (exchange->failed()) {
-                log("outcome=refused detail=\"" + exchange->error().message + "\"");
+                log("outcome=refused detail=" + util::log_quoted(exchange->error().message));
                 return close(out);
             }
             if (exchange->finished()) {
@@ -286,7 +312,9 @@ void ServerSession::State::on_transport_frame(std::span<const std::uint8_t> fram
         return close(out);  // the stream is out of step: nothing more can be said
     }
     auto message = assembler.add(*plaintext);
-    if (!message) return refuse(ErrorCode::limit, message.error().message, out);
+    if (!message)
+        return refuse(message.error().code == errc::unavailable ? ErrorCode::unavailable : ErrorCode::limit,
+                      message.error().message, out);
     if (!*message) return;
     auto decoded = decode_message(**message, opt.message_limits);
     if (!decoded) {
@@ -319,7 +347,7 @@ ServerSession::Output ServerSession::on_frame(std::span<const std::uint8_t> fram
             default: s_->on_transport_frame(frame, out); break;
         }
     } catch (const std::exception& e) {  // never let one session's surprise escape
-        s_->log(std::string("outcome=error detail=\"") + e.what() + "\"");
+        s_->log("outcome=error detail=" + util::log_quoted(e.what()));
         s_->close(out);
     }
     return out;

@@ -6,9 +6,9 @@
 // which one message 1 decrypts under), checks the device or the token, and then the
 // messages: enrollment's welcome and forms, or sync's hello, welcome, forms and exchange.
 // Every refusal after the handshake is an `error` message the client can show; before it,
-// the connection is simply closed (nothing can be said securely to an unauthenticated peer),
-// except that a refused token is explained in handshake message 2 (authenticated by the
-// server's key).
+// nothing can be said securely to an unauthenticated peer: a message 1 made for another key
+// gets an advisory hint (handshake_hint.hpp) and the connection is closed, except that a
+// refused token is explained in handshake message 2 (authenticated by the server's key).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +36,12 @@ struct ServerSessionOptions {
     // One line per event ("sync device=… project=… role=… outcome=ok …"); never a secret or
     // an answer. May be empty.
     std::function<void(const std::string&)> log;
+    // Shared by the sessions of one server: what all of them together may hold in messages
+    // still arriving (chunking.hpp). nullptr: only message_limits bounds each session.
+    AssemblyBudget* assembly_budget = nullptr;
+    // Asked once the handshake is over, before the device or token is looked at: false
+    // refuses the session as `unavailable` (the server is busy). Empty: always admitted.
+    std::function<bool()> admit;
 };
 
 class ServerSession {

@@ -3,6 +3,7 @@
 
 #include "raw_client.hpp"
 #include "sync/frame.hpp"
+#include "sync/handshake_hint.hpp"
 
 namespace canvass::sync::testing {
 namespace {
@@ -160,14 +161,18 @@ TEST(Hostile, GarbageAfterTheHandshakeEndsTheSession) {
     EXPECT_EQ(r.error().domain, Domain::net);  // the server hung up
 }
 
-TEST(Hostile, GarbageInsteadOfAHandshakeIsDropped) {
+TEST(Hostile, GarbageInsteadOfAHandshakeGetsTheWrongKeyHintAndIsDropped) {
     Harness h;
+    std::optional<HandshakeHint> hint;
     auto r = h.run([&](Transport& t) -> Result<Bytes> {
         Bytes garbage(48, 0x42);
         CANVASS_TRY_VOID(t.send_frame(garbage));
+        CANVASS_TRY(auto first, t.receive_frame());
+        hint = read_handshake_hint(first);
         return t.receive_frame();
     });
-    ASSERT_FALSE(r);
+    EXPECT_EQ(hint, HandshakeHint::wrong_key);
+    ASSERT_FALSE(r);  // and then the server hung up
     std::lock_guard lock(h.log_mutex);
     ASSERT_FALSE(h.log.empty());
     EXPECT_NE(h.log.back().find("reason=handshake"), std::string::npos) << h.log.back();
