@@ -19,8 +19,8 @@ struct LoadTest : ::testing::Test {
     void SetUp() override {
         auto init = server_command(tmp, data, {"init"});
         ASSERT_EQ(init.exit_code, 0) << init.err;
-        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipient",
-                                                  crypto::to_hex(coordinator_key.public_key)});
+        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipients",
+                                                  recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(project.exit_code, 0) << project.err;
         auto form = server_command(tmp, data, {"form", "publish", "--project", "demo",
                                                std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json"});
