@@ -6,7 +6,7 @@
 
 namespace canvass::server {
 
-inline constexpr std::array<std::string_view, 2> server_migrations = {
+inline constexpr std::array<std::string_view, 3> server_migrations = {
     R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
@@ -125,6 +125,32 @@ INSERT INTO changesets_rowid (project, device, seq, hash, record, hlc, far_futur
 DROP TABLE changesets;
 ALTER TABLE changesets_rowid RENAME TO changesets;
 CREATE INDEX changesets_by_record ON changesets (project, record);
+)sql",
+    // Version 3: who created each record (merge/authority.hpp), and the changes refused because
+    // their author may not change the record. A record held before ids were bound to their
+    // creator gets as creator the device whose changeset on it arrived first (docs/decisions.md).
+    R"sql(
+CREATE TABLE record_creators (
+  project INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  device BLOB NOT NULL,
+  PRIMARY KEY (project, record)) WITHOUT ROWID;
+INSERT INTO record_creators (project, record, device)
+  SELECT project, record, device FROM (
+    SELECT project, record, device,
+           row_number() OVER (PARTITION BY project, record ORDER BY received, id) AS n
+    FROM changesets)
+  WHERE n = 1;
+CREATE TABLE refused_changes (
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  delivered_by BLOB NOT NULL,
+  received INTEGER NOT NULL,
+  times INTEGER NOT NULL DEFAULT 1,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (project, device, seq, record)) WITHOUT ROWID;
 )sql"};
 
 }  // namespace canvass::server
