@@ -198,6 +198,7 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     auto snap = store->record(*id);
     if (!snap) return fail(ctx, snap.error());
     if (!snap->view) return fail(ctx, "record " + merge::format_uuid(*id) + " is a draft: finalize it first");
+    if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
     auto conflicts = exporting::conflicts_of(*snap->view, nullptr);
     auto it = std::find_if(conflicts.begin(), conflicts.end(),
                            [&](const exporting::Conflict& c) { return c.path == a.path; });

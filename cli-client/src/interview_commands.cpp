@@ -223,6 +223,8 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
         return fail(ctx, "record " + name +
                              " is a draft: continue it with 'canvass interview --resume " +
                              short_id(*id) + "'");
+    // Before any question: an edit this device may not save is refused now, not at the end.
+    if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
     std::optional<exporting::ExportRecord> readable;
     if (!key.file.empty()) {
         if (!(readable = open_record_with_key(*store, *id, key, device, ctx))) return;

@@ -47,6 +47,24 @@ Result<std::vector<json>> parse_answers(const std::string& text, const std::stri
     return out;
 }
 
+// Asks on the terminal before a delete; true on "y" or "yes". A record that is not found
+// again is left to delete_record() to report.
+bool confirm_delete(store::DeviceStore& store, const merge::RecordId& id, Context& ctx) {
+    auto snap = store.record(id);
+    std::string what = "record " + merge::format_uuid(id);
+    if (snap) {
+        what += " (" + snap->summary.form_id + ", " + status_text(snap->summary) + ")";
+        what += snap->summary.status == store::RecordStatus::draft
+                    ? ": the draft is erased from this device"
+                    : ": the delete syncs to the project like an edit";
+    }
+    ctx.out << "delete " << what << "? [y/N] " << std::flush;
+    std::string answer;
+    if (!std::getline(ctx.in, answer)) return false;
+    for (auto& c : answer) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return answer == "y" || answer == "yes";
+}
+
 void print_conflicts(std::ostream& out, const merge::RecordView& view) {
     for (const auto& f : view.fields) {
         if (f.deleted || !f.conflict()) continue;
@@ -183,6 +201,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!store) return;
         auto id = store->find_record(ea->record);
         if (!id) return fail(ctx, id.error());
+        if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
         std::optional<exporting::ExportRecord> readable;
         if (!ea->key.file.empty() &&
             !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx)))
@@ -308,14 +327,25 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         ctx.out << "finalized " << done << " record" << (done == 1 ? "" : "s") << "\n";
     });
 
-    auto del_record = std::make_shared<std::string>();
+    struct DeleteArgs {
+        std::string record;
+        bool yes = false;
+    };
+    auto da = std::make_shared<DeleteArgs>();
     auto* del = app.add_subcommand("delete", "delete a record (a draft is erased; a finalized record is deleted by an edit that syncs)");
-    del->add_option("RECORD", *del_record, "record id (or its first characters)")->required();
-    del->callback([dev, del_record, &ctx] {
+    del->add_option("RECORD", da->record, "record id (or its first characters)")->required();
+    del->add_flag("--yes,-y", da->yes,
+                  "do not ask for confirmation (it is asked only when stdin and stdout are a terminal)");
+    del->callback([dev, da, &ctx] {
         auto store = open_device(*dev, ctx);
         if (!store) return;
-        auto id = store->find_record(*del_record);
+        auto id = store->find_record(da->record);
         if (!id) return fail(ctx, id.error());
+        if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
+        if (ctx.interactive && !da->yes && !confirm_delete(*store, *id, ctx)) {
+            ctx.out << "nothing deleted\n";
+            return;
+        }
         auto r = store->delete_record(*id);
         if (!r) return fail(ctx, r.error());
         ctx.out << "deleted " << merge::format_uuid(*id) << "\n";

@@ -29,6 +29,20 @@ std::string plural(std::uint64_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// What becomes of imported chains: only an organizer (or a coordinator) sends other devices'
+// changesets on to the server; a collector's sync sends its own chain only (sync/exchange.hpp).
+std::string forwarding_note(const std::optional<store::ProjectConfig>& project) {
+    if (!project) {
+        return "this device is not enrolled: the chains stay here, and reach the server only if it "
+               "enrolls as an organizer (a collector never forwards others' work)";
+    }
+    if (project->role == "organizer" || project->role == "coordinator")
+        return "they go on to the server at this device's next 'canvass sync'";
+    return "only organizers forward others' work: this device is a " + project->role +
+           ", so its sync sends its own interviews only and these chains stay here; give the bundle "
+           "to an organizer to deliver it";
+}
+
 }  // namespace
 
 void add_sync_commands(CLI::App& app, Context& ctx) {
@@ -121,7 +135,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
     });
     auto in_path = std::make_shared<std::string>();
     auto* bimport = bundle->add_subcommand(
-        "import", "verify and keep the chains of a bundle (they sync on to the server from here)");
+        "import", "verify and keep the chains of a bundle (an organizer's next sync forwards them to the server)");
     bimport->add_option("FILE", *in_path, "bundle file to read")->required();
     bimport->callback([dev, in_path, &ctx] {
         auto store = open_device(*dev, ctx);
@@ -141,6 +155,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
             ctx.out << "WARNING: " << plural(report->evidence, "changeset")
                     << " forked a device's chain and were kept as evidence\n";
         }
+        ctx.out << forwarding_note(*project) << "\n";
     });
 }
 

@@ -265,13 +265,27 @@ int cmd_devices(const std::filesystem::path& data, bool as_json) {
     if (!store) return fail(store.error());
     auto devices = (*store)->devices();
     if (!devices) return fail(devices.error());
+    auto flagged = (*store)->flagged_devices();
+    if (!flagged) return fail(flagged.error());
+    auto flag_of = [&](const sync::DeviceRecord& d) -> const FlaggedDevice* {
+        for (const auto& f : *flagged)
+            if (f.device == d.id && f.project == d.project) return &f;
+        return nullptr;
+    };
     json out = json::array();
     for (const auto& d : *devices) {
+        const auto* flag = flag_of(d);
+        json refused = flag ? json{{"changesets", flag->refused}, {"last", flag->last_reason}} : json();
         out.push_back({{"device", crypto::to_hex(d.id)}, {"project", d.project}, {"role", sync::role_name(d.role)},
-                       {"enrolled", d.enrolled_unix}, {"revoked", d.revoked}});
-        if (!as_json)
+                       {"enrolled", d.enrolled_unix}, {"revoked", d.revoked}, {"refused_changes", refused}});
+        if (!as_json) {
             std::cout << crypto::to_hex(d.id) << "  " << d.project << "  " << sync::role_name(d.role) << "  enrolled "
-                      << date_of(d.enrolled_unix) << (d.revoked ? "  REVOKED" : "") << "\n";
+                      << date_of(d.enrolled_unix) << (d.revoked ? "  REVOKED" : "")
+                      << (flag ? "  FLAGGED: " + std::to_string(flag->refused) +
+                                     " refused change(s) of records it may not change"
+                               : std::string()) << "\n";
+            if (flag) std::cout << "    last: " << flag->last_reason << "\n";
+        }
     }
     if (as_json) std::cout << out.dump() << "\n";
     else if (devices->empty()) std::cout << "no enrolled devices\n";
@@ -305,11 +319,13 @@ int cmd_stats(const std::filesystem::path& data, const std::string& project, boo
                   {"records", s->records}, {"changesets", s->changesets}, {"equivocations", s->equivocations},
                   {"equivocating_devices", s->equivocating_devices}, {"future_clock", s->future_clock},
                   {"held_changesets", s->held_changesets}, {"held_devices", s->held_devices},
+                  {"refused_changes", s->refused_changes}, {"refusing_devices", s->refusing_devices},
                   {"open_tokens", s->open_tokens}, {"state_digest", crypto::to_hex(s->state_digest)}};
         if (!as_json) {
             std::cout << "project " << s->project << "\n";
             for (const char* k : {"devices", "revoked_devices", "records", "changesets", "equivocations",
                                   "equivocating_devices", "future_clock", "held_changesets", "held_devices",
+                                  "refused_changes", "refusing_devices",
                                   "open_tokens", "state_digest"})
                 std::cout << "  " << k << ": " << (j[k].is_string() ? j[k].get<std::string>() : j[k].dump()) << "\n";
         }

@@ -32,6 +32,8 @@ struct ProjectStats {
     // they enroll) and what revoked devices made after their revocation.
     std::uint64_t held_changesets = 0;
     std::uint64_t held_devices = 0;
+    std::uint64_t refused_changes = 0;      // changes of records their author may not change
+    std::uint64_t refusing_devices = 0;     // devices that made them (flagged)
     std::uint64_t open_tokens = 0;          // neither used nor expired
     crypto::Hash state_digest{};
 };
@@ -48,6 +50,14 @@ struct TokenInfo {
     bool revoked = false;
     // "open", "used", "expired" or "revoked" at `now`.
     std::string status(std::uint64_t now_unix) const;
+};
+
+// A device whose changes of records it may not change were refused (merge/authority.hpp).
+struct FlaggedDevice {
+    merge::DeviceId device{};
+    std::string project;
+    std::uint64_t refused = 0;  // refused changesets (each counted once, however often sent)
+    std::string last_reason;    // the latest refusal, naming the record and seq
 };
 
 class ServerStore : public sync::ServerDirectory {
@@ -78,6 +88,8 @@ public:
     virtual Result<std::vector<sync::DeviceRecord>> devices() = 0;
     // Error{store, not_found} if no device has this id.
     virtual Result<void> revoke(const merge::DeviceId& device, std::uint64_t now_unix) = 0;
+    // Devices flagged for changing records they may not change, by project and device.
+    virtual Result<std::vector<FlaggedDevice>> flagged_devices() = 0;
     virtual Result<ProjectStats> stats(const std::string& project, std::uint64_t now_unix) = 0;
     // "ok" or what PRAGMA integrity_check found.
     virtual Result<std::string> integrity_check() = 0;

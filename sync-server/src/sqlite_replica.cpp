@@ -1,5 +1,6 @@
 #include <chrono>
 
+#include "merge/authority.hpp"
 #include "sqlite_store.hpp"
 
 namespace canvass::server {
@@ -184,6 +185,9 @@ Result<void> SqliteReplica::store_run(const sync::VerifiedRun& run, std::int64_t
         st->bind(1, project_).bind(2, run.device).bind(3, h.seq).bind(4, in.hash).bind(5, h.record)
             .bind(6, h.hlc).bind(7, in.far_future ? 1 : 0).bind(8, now).bind(9, in.encoded);
         CANVASS_TRY_VOID(st->run());
+        // A creation proves its author (merge/authority.hpp), held apart or not: noted either
+        // way, so the creator's later changes are known when its chain is admitted.
+        if (merge::creates_record(h)) CANVASS_TRY_VOID(note_creator(h.record, run.device));
         held = h.seq;
         if (admitted) {
             CANVASS_TRY_VOID(mark_dirty(h.record));
@@ -215,6 +219,22 @@ Result<void> SqliteReplica::store_run(const sync::VerifiedRun& run, std::int64_t
         CANVASS_TRY_VOID(grant->run());
     }
     return {};
+}
+
+Result<std::optional<merge::DeviceId>> SqliteReplica::record_creator(const merge::RecordId& record) {
+    CANVASS_TRY(auto* st, cached("SELECT device FROM record_creators WHERE project = ?1 AND record = ?2"));
+    Done done{st};
+    st->bind(1, project_).bind(2, record);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::optional<merge::DeviceId>{};
+    return std::optional<merge::DeviceId>{fixed_blob<16>(*st, 0)};
+}
+
+Result<void> SqliteReplica::note_creator(const merge::RecordId& record, const merge::DeviceId& creator) {
+    CANVASS_TRY(auto* st, cached("INSERT OR IGNORE INTO record_creators (project, record, device) VALUES (?1, ?2, ?3)"));
+    Done done{st};
+    st->bind(1, project_).bind(2, record).bind(3, creator);
+    return st->run();
 }
 
 // The record's merge state is brought up to date when a digest is asked for (stats), not

@@ -135,6 +135,9 @@ CREATE INDEX changesets_by_record ON changesets (project, record);
     //   enrolled), or made after its revocation (beyond revoked_seq), are held apart: verified
     //   and durable, never merged or sent on. A device's held changesets join its chain when it
     //   enrolls.
+    // - Who created each record (merge/authority.hpp), and the changes refused because their
+    //   author may not change the record. A record held before ids were bound to their creator
+    //   gets as creator the device whose changeset on it arrived first (docs/decisions.md).
     R"sql(
 CREATE TABLE recipient_statements (
   project INTEGER NOT NULL REFERENCES projects(id),
@@ -160,6 +163,27 @@ CREATE TABLE held (
   received INTEGER NOT NULL,
   body BLOB NOT NULL,
   UNIQUE (project, device, seq));
+CREATE TABLE record_creators (
+  project INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  device BLOB NOT NULL,
+  PRIMARY KEY (project, record)) WITHOUT ROWID;
+INSERT INTO record_creators (project, record, device)
+  SELECT project, record, device FROM (
+    SELECT project, record, device,
+           row_number() OVER (PARTITION BY project, record ORDER BY received, id) AS n
+    FROM changesets)
+  WHERE n = 1;
+CREATE TABLE refused_changes (
+  project INTEGER NOT NULL,
+  device BLOB NOT NULL,
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  delivered_by BLOB NOT NULL,
+  received INTEGER NOT NULL,
+  times INTEGER NOT NULL DEFAULT 1,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (project, device, seq, record)) WITHOUT ROWID;
 )sql"};
 
 }  // namespace canvass::server

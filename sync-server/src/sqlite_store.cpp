@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "crypto/hash.hpp"
 #include "store/device_store.hpp"
@@ -364,6 +365,35 @@ Result<void> SqliteStore::revoke(const merge::DeviceId& device, std::uint64_t no
     return {};
 }
 
+Result<void> SqliteStore::flag_unauthorized(const std::string& project, const sync::UnauthorizedChange& change,
+                                            const merge::DeviceId& delivered_by) {
+    CANVASS_TRY(auto id, project_id(project));
+    CANVASS_TRY(auto st, db_.prepare(
+        "INSERT INTO refused_changes (project, device, seq, record, delivered_by, received, reason) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (project, device, seq, record) DO UPDATE SET "
+        "times = times + 1, received = excluded.received, delivered_by = excluded.delivered_by"));
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    st.bind(1, id).bind(2, change.device).bind(3, change.seq).bind(4, change.record).bind(5, delivered_by)
+        .bind(6, static_cast<std::int64_t>(now)).bind(7, change.message);
+    return st.run();
+}
+
+Result<std::vector<FlaggedDevice>> SqliteStore::flagged_devices() {
+    CANVASS_TRY(auto st, db_.prepare(
+        "SELECT r.device, p.name, count(*), (SELECT reason FROM refused_changes l WHERE l.project = r.project "
+        "AND l.device = r.device ORDER BY l.received DESC, l.seq DESC LIMIT 1) "
+        "FROM refused_changes r JOIN projects p ON p.id = r.project GROUP BY r.project, r.device "
+        "ORDER BY p.name, r.device"));
+    std::vector<FlaggedDevice> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        out.push_back({fixed_blob<16>(st, 0), st.text(1), static_cast<std::uint64_t>(st.int64(2)), st.text(3)});
+    }
+    return out;
+}
+
 Result<ProjectStats> SqliteStore::stats(const std::string& project, std::uint64_t now_unix) {
     CANVASS_TRY(auto id, project_id(project));
     CANVASS_TRY_VOID(refresh_record_states(id));
@@ -378,6 +408,9 @@ Result<ProjectStats> SqliteStore::stats(const std::string& project, std::uint64_
     CANVASS_TRY(s.future_clock, count(db_, "SELECT count(*) FROM changesets WHERE project = ?1 AND far_future", id));
     CANVASS_TRY(s.held_changesets, count(db_, "SELECT count(*) FROM held WHERE project = ?1", id));
     CANVASS_TRY(s.held_devices, count(db_, "SELECT count(DISTINCT device) FROM held WHERE project = ?1", id));
+    CANVASS_TRY(s.refused_changes, count(db_, "SELECT count(*) FROM refused_changes WHERE project = ?1", id));
+    CANVASS_TRY(s.refusing_devices,
+                count(db_, "SELECT count(DISTINCT device) FROM refused_changes WHERE project = ?1", id));
     CANVASS_TRY(s.open_tokens, count(db_, "SELECT count(*) FROM tokens WHERE project = ?1 AND used_by IS NULL AND expires > " +
                                               std::to_string(now_unix), id));
     CANVASS_TRY(auto st, db_.prepare("SELECT record, digest FROM records WHERE project = ?1"));

@@ -24,6 +24,7 @@ public:
                                                       std::uint64_t last) override;
     Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& device) override;
     Result<std::uint64_t> grant_count(const merge::DeviceId& device) override;
+    Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) override;
     Result<void> store(const sync::VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId&, std::uint64_t) override { return {}; }
 
@@ -38,6 +39,7 @@ private:
     Result<void> store_run(const sync::VerifiedRun& run, std::int64_t now);
     Result<void> store_evidence(const sync::Evidence& e, std::int64_t now);
     Result<void> mark_dirty(const merge::RecordId& record);
+    Result<void> note_creator(const merge::RecordId& record, const merge::DeviceId& creator);
     Result<store::Statement*> cached(const char* sql);
 
     store::Database& db_;
@@ -57,6 +59,9 @@ public:
     Result<std::optional<std::string>> form_body(const std::string& project, const std::string& id,
                                                  const std::string& version) override;
     Result<sync::Replica*> replica(const std::string& project) override;
+    Result<void> flag_unauthorized(const std::string& project, const sync::UnauthorizedChange& change,
+                                   const merge::DeviceId& delivered_by) override;
+    Result<std::vector<FlaggedDevice>> flagged_devices() override;
 
     Result<void> create_project(const std::string& name, const store::RecipientStatement& genesis,
                                 std::uint64_t now_unix) override;

@@ -154,5 +154,37 @@ TEST(Migrations, ServerVersion1ChangesetsSurviveTheMoveToARowidTable) {
                 "FROM changesets LIMIT 1"));
 }
 
+TEST(Migrations, ServerRecordsHeldBeforeIdsWereBoundGetTheirFirstWriterAsCreator) {
+    TempDir dir;
+    std::span<const std::string_view> all = server::server_migrations;
+    ASSERT_GE(all.size(), 3u);
+    auto db = *store::Database::open(dir / "server.db", true);
+    ASSERT_TRUE(db.migrate(all.first(2)));
+    ASSERT_TRUE(db.exec("INSERT INTO projects(id, name, created) VALUES(1, 'p', 0), (2, 'q', 0)"));
+    auto ins = *db.prepare(
+        "INSERT INTO changesets (project, device, seq, hash, record, hlc, far_future, received, "
+        "body) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, x'00')");
+    // (project, device, seq, record, received): record 1 of project 1 was written by device 7
+    // first, then edited by device 8 with a lower seq but later; project 2 holds it by 8 only.
+    struct Row { int project, device, seq, record, received; };
+    for (const Row& r : std::vector<Row>{{1, 8, 1, 1, 30}, {1, 7, 5, 1, 20}, {1, 7, 6, 2, 40},
+                                         {2, 8, 1, 1, 10}}) {
+        ins.reset();
+        ASSERT_TRUE(ins.bind(1, r.project).bind(2, blob(r.device, 16)).bind(3, r.seq)
+                        .bind(4, blob(r.seq, 32)).bind(5, blob(r.record, 16)).bind(6, r.received).run());
+    }
+    ASSERT_TRUE(db.migrate(all));
+    auto creators = rows(db, "project,record,device", "FROM record_creators ORDER BY project, record");
+    auto quoted = [&](int seed) {
+        auto st = *db.prepare("SELECT quote(?1)");
+        st.bind(1, blob(seed, 16));
+        EXPECT_TRUE(*st.step());
+        return st.text(0);
+    };
+    EXPECT_EQ(creators, (std::vector<std::string>{"1|" + quoted(1) + "|" + quoted(7),
+                                                  "1|" + quoted(2) + "|" + quoted(7),
+                                                  "2|" + quoted(1) + "|" + quoted(8)}));
+}
+
 }  // namespace
 }  // namespace canvass

@@ -25,6 +25,7 @@
 
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
+#include "merge/authority.hpp"
 #include "merge/changeset.hpp"
 #include "net/tcp_transport.hpp"
 #include "store/keyring.hpp"
@@ -240,7 +241,8 @@ struct Device : sync::ProjectSink {
             h.project = project;
             h.form_id = "street_vendors";
             h.form_version = "2026.11.1";
-            h.record = crypto::random_array<16>();
+            h.nonce = crypto::random_array<24>();
+            h.record = merge::record_id_for(keys.id, h.nonce);  // a new record of this device
             h.ops.push_back(merge::Op{"age", merge::OpKind::set, {}});
             auto noise = crypto::random_array<64>();
             cs.ciphertext.assign(noise.begin(), noise.end());

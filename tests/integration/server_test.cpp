@@ -252,6 +252,9 @@ class TamperingReplica final : public sync::Replica {
     Result<std::vector<sync::Bytes>> grants(const merge::DeviceId& d) override {
         return inner_.grants(d);
     }
+    Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& r) override {
+        return inner_.record_creator(r);
+    }
     Result<void> store(const sync::VerifiedBatch& b) override { return inner_.store(b); }
     Result<void> acknowledged(const merge::DeviceId& d, std::uint64_t seq) override {
         return inner_.acknowledged(d, seq);

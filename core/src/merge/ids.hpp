@@ -15,7 +15,8 @@ namespace canvass::merge {
 
 // 16 bytes derived elsewhere from the device's Ed25519 public key.
 using DeviceId = std::array<std::uint8_t, 16>;
-// Random UUIDv4 bytes (RFC 9562 section 5.4), minted by new_uuid().
+// UUIDv4-shaped bytes bound to the record's creator (merge/authority.hpp, record_id_for);
+// records made before that rule have random UUIDv4 ids (new_uuid()).
 using RecordId = std::array<std::uint8_t, 16>;
 using InstanceId = std::array<std::uint8_t, 16>;
 using Uuid = std::array<std::uint8_t, 16>;

@@ -193,9 +193,11 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     h.record = state.id();
     h.ops = std::move(ops);
     h.epoch = epoch.first;
-    h.nonce = crypto::random_xnonce();
+    CANVASS_TRY(auto creation, take_creation_nonce(h.record));  // the id derives from it
+    h.nonce = creation.value_or(crypto::random_xnonce());
     merge::canonicalize(h);
     CANVASS_TRY_VOID(merge::validate(h));
+    CANVASS_TRY_VOID(check_may_change(h));
 
     cs.ciphertext = encrypt_values(epoch.second, h, values);
 
@@ -247,7 +249,12 @@ Result<std::vector<merge::RecordId>> DeviceStore::import_records(std::string_vie
             if (records.size() > 1) e.message = "record " + std::to_string(i + 1) + ": " + e.message;
             return unexpected(std::move(e));
         }
-        merge::RecordId id = merge::new_uuid(*impl_->random);
+        auto minted = impl_->mint_record_id();
+        if (!minted) {
+            restore();
+            return unexpected(std::move(minted).error());
+        }
+        const merge::RecordId id = *minted;
         Result<void> saved;
         if (finalize) {
             merge::RecordState state(id);
@@ -380,6 +387,8 @@ Result<void> DeviceStore::delete_record(const merge::RecordId& id) {
     if (!r.finalized) {  // never left the device: erase it
         CANVASS_TRY(auto st, impl_->db.prepare("DELETE FROM records WHERE id = ?"));
         CANVASS_TRY_VOID(st.bind(1, id).run());
+        CANVASS_TRY(auto nonce, impl_->take_creation_nonce(id));
+        (void)nonce;
         return tx.commit();
     }
     CANVASS_TRY(auto f, form(r.form_id, r.state->meta().form_version));

@@ -158,6 +158,7 @@ Result<DeviceStore> DeviceStore::open(const std::string& home, Unlock unlock, St
 
     auto impl = std::make_unique<Impl>(std::move(db), std::move(sealer), std::move(keys), options);
     impl->hlc_last = std::stoull(std::string(hlc.begin(), hlc.end()));
+    CANVASS_TRY_VOID(impl->rekey_legacy_drafts());
     CANVASS_TRY(auto point, impl->chain_point(impl->keys.id));
     if (point) {
         impl->seq = point->seq;

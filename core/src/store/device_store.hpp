@@ -161,6 +161,13 @@ public:
     // a delete op (concurrent edits elsewhere keep it alive, flagged).
     Result<void> delete_record(const merge::RecordId& id);
 
+    // Whether this device may change the record (merge/authority.hpp): ok for its own records,
+    // a draft, or on a coordinator's device; otherwise Error{auth, permission_denied} saying who
+    // may. edit, resolve and delete check the same before saving anything.
+    Result<void> may_change(const merge::RecordId& id);
+    // The device that created the record, if a changeset of it is held.
+    Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& id);
+
     Result<RecordSnapshot> record(const merge::RecordId& id);
     Result<std::vector<RecordSummary>> records(std::string_view form_id = {});
     // A record id from its full text or a unique prefix of at least 4 characters.

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "crypto/random.hpp"
+#include "merge/authority.hpp"
 #include "merge/record_state.hpp"
 #include "store/device_store.hpp"
 #include "store/sealed.hpp"
@@ -82,6 +83,21 @@ struct DeviceStore::Impl {
     Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
                                   std::vector<merge::Op> ops,
                                   std::vector<std::optional<std::string>> values);
+
+    // who may change a record (record_authority.cpp, merge/authority.hpp)
+    // A new record id bound to this device, its creation nonce kept for the first changeset.
+    Result<merge::RecordId> mint_record_id();
+    // The nonce kept for the record's creating changeset, removed as it is used; nullopt for a
+    // record that has changesets already or was minted before ids were bound.
+    Result<std::optional<merge::ChangesetNonce>> take_creation_nonce(const merge::RecordId& id);
+    // The creator, from the creating changeset held (else the first writer held: a record
+    // minted before ids were bound); nullopt if no changeset of the record is held.
+    Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& id);
+    Result<bool> is_coordinator();  // enrolled as the project's coordinator
+    // merge::may_change for a changeset this device is about to append.
+    Result<void> check_may_change(const merge::ChangesetHeader& h);
+    // Gives drafts minted before ids were bound an id bound to this device (at open).
+    Result<void> rekey_legacy_drafts();
 
     // epochs and grants
     // The epoch key to encrypt with now: the newest, or a new one once it is a day old.

@@ -136,7 +136,18 @@ ALTER TABLE records_v3 RENAME TO records;
 CREATE INDEX records_by_form ON records(form_id, updated);
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3};
+// Version 4: record ids bound to their creator (merge/authority.hpp). A draft gets its id
+// before its first changeset, so the nonce that changeset will carry is kept until then;
+// changesets are found by record to learn a record's creator.
+constexpr std::string_view v4 = R"sql(
+CREATE TABLE record_nonces(
+  record BLOB PRIMARY KEY,
+  nonce BLOB NOT NULL            -- the nonce of the record's creating changeset, to come
+) WITHOUT ROWID;
+CREATE INDEX changesets_by_record ON changesets(record);
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4};
 
 }  // namespace
 

@@ -37,6 +37,10 @@ Result<std::vector<Bytes>> DeviceReplica::grants(const merge::DeviceId& device) 
     return out;
 }
 
+Result<std::optional<merge::DeviceId>> DeviceReplica::record_creator(const merge::RecordId& record) {
+    return store_.record_creator(record);
+}
+
 Result<void> DeviceReplica::store(const VerifiedBatch& batch) {
     std::vector<store::DeviceStore::IncomingRun> runs;
     runs.reserve(batch.runs.size());

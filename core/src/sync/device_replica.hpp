@@ -21,6 +21,7 @@ public:
     Result<std::optional<KeyedHead>> cover_head(const merge::DeviceId& device, std::uint64_t first,
                                                 std::uint64_t last) override;
     Result<std::vector<Bytes>> grants(const merge::DeviceId& device) override;
+    Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) override;
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
 

@@ -18,6 +18,7 @@
 #include "sync/replica.hpp"
 #include "sync/role.hpp"
 #include "sync/token.hpp"
+#include "sync/verify.hpp"
 
 namespace canvass::sync {
 
@@ -65,6 +66,11 @@ public:
                                                          const std::string& version) = 0;
     // The changesets of a project. The reference stays valid while the directory lives.
     virtual Result<Replica*> replica(const std::string& project) = 0;
+    // Keeps the note that `change`, delivered by device `delivered_by`, was refused: its
+    // author is flagged (stats, devices). In a transaction of its own: nothing of the refused
+    // batch is stored.
+    virtual Result<void> flag_unauthorized(const std::string& project, const UnauthorizedChange& change,
+                                           const merge::DeviceId& delivered_by) = 0;
 };
 
 }  // namespace canvass::sync

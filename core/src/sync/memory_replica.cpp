@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "merge/authority.hpp"
 #include "merge/digest.hpp"
 #include "merge/record_state.hpp"
 
@@ -16,6 +17,7 @@ void MemoryReplica::append_own(const merge::Changeset& cs, const crypto::Signing
     chain.encoded.push_back(merge::encode(cs));
     chain.hashes.push_back(hash);
     chain.heads[cs.header.seq] = merge::sign_head(cs.header.device, cs.header.seq, hash, signing.secret_key);
+    if (merge::creates_record(cs.header)) creators_.try_emplace(cs.header.record, cs.header.device);
 }
 
 std::size_t MemoryReplica::changeset_count() const {
@@ -89,6 +91,12 @@ Result<std::vector<Bytes>> MemoryReplica::grants(const merge::DeviceId& device) 
     return std::vector<Bytes>(it->second.grants.begin(), it->second.grants.end());
 }
 
+Result<std::optional<merge::DeviceId>> MemoryReplica::record_creator(const merge::RecordId& record) {
+    auto it = creators_.find(record);
+    if (it == creators_.end()) return std::optional<merge::DeviceId>{};
+    return std::optional<merge::DeviceId>{it->second};
+}
+
 Result<void> MemoryReplica::store(const VerifiedBatch& batch) {
     ++store_calls_;
     if (fail_next_store_) {
@@ -111,6 +119,8 @@ Result<void> MemoryReplica::store(const VerifiedBatch& batch) {
             chain.encoded.push_back(in.encoded);
             chain.hashes.push_back(in.hash);
             if (in.far_future) ++chain.far_future;
+            const auto& h = in.changeset.header;
+            if (merge::creates_record(h)) creators_.try_emplace(h.record, h.device);
         }
         chain.heads[run.head.seq] = run.head;
         for (const auto& g : run.grants) chain.grants.insert(store::encode_grant(g));

@@ -49,12 +49,14 @@ public:
     Result<std::optional<KeyedHead>> cover_head(const merge::DeviceId& device, std::uint64_t first,
                                                 std::uint64_t last) override;
     Result<std::vector<Bytes>> grants(const merge::DeviceId& device) override;
+    Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) override;
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
 
 private:
     std::map<merge::DeviceId, Chain> chains_;
     std::vector<Evidence> evidence_;
+    std::map<merge::RecordId, merge::DeviceId> creators_;  // from the creating changesets held
     std::optional<Error> fail_next_store_;
     std::size_t store_calls_ = 0;
 };

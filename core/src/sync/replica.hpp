@@ -109,6 +109,12 @@ public:
         return static_cast<std::uint64_t>(all.size());
     }
 
+    // The device that created `record` (merge/authority.hpp), from the creating changeset
+    // held, or for a record minted before ids were bound to their creator, the creator the
+    // replica recorded for it; nullopt if neither is known. store() must record the creator
+    // of every creating changeset it stores.
+    virtual Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) = 0;
+
     // Stores a verified batch in one transaction: appends each run's changesets to its chain,
     // keeps its head, the device key and the grants (ignoring grants already held), and keeps
     // the evidence (flagging the device). On success everything is durable (committed; on

@@ -263,6 +263,18 @@ void ServerSession::State::start_exchange(Output& out) {
     xo.verify.project = device->project;
     xo.verify.now_ms = clock.now_ms();
     xo.verify.future_threshold_ms = opt.future_threshold_ms;
+    xo.verify.is_coordinator = [this](const merge::DeviceId& id) -> Result<bool> {
+        CANVASS_TRY(auto author, dir.device(id));
+        return author && author->project == device->project && author->role == Role::coordinator &&
+               !author->revoked;
+    };
+    xo.verify.on_unauthorized = [this](const UnauthorizedChange& change) {
+        log("outcome=flagged author=" + crypto::to_hex(change.device) + " record=" +
+            merge::format_uuid(change.record) + " seq=" + std::to_string(change.seq) +
+            " reason=\"changes a record it may not\"");
+        if (auto flagged = dir.flag_unauthorized(device->project, change, device->id); !flagged)
+            log("outcome=error detail=\"could not flag the device: " + flagged.error().describe() + "\"");
+    };
     exchange.emplace(**replica, server_policy(device->role, device->id), std::move(xo));
     phase = Phase::exchanging;
     for (const auto& m : exchange->start()) send(m, out);

@@ -2,8 +2,10 @@
 
 #include "store/device_store.hpp"
 
+#include <map>
 #include <set>
 
+#include "merge/authority.hpp"
 #include "merge/hlc.hpp"
 #include "store/keyring.hpp"
 
@@ -111,11 +113,43 @@ Result<void> place_run(const ChainRun& run, std::vector<IncomingChangeset> chang
     return {};
 }
 
+// Who may change each record the run changes (merge/authority.hpp). `creators` holds what is
+// known of the batch so far: records created in it and creators already looked up.
+Result<void> check_authority(const VerifiedRun& run, Replica& replica, const VerifyContext& ctx,
+                             std::map<merge::RecordId, merge::DeviceId>& creators) {
+    std::optional<bool> coordinator;  // the author's role, looked up once when needed
+    for (const auto& in : run.changesets) {
+        const auto& h = in.changeset.header;
+        merge::RecordAuthority known;
+        if (auto it = creators.find(h.record); it != creators.end()) {
+            known.creator = it->second;
+        } else if (!merge::creates_record(h)) {
+            CANVASS_TRY(known.creator, replica.record_creator(h.record));
+        }
+        if (known.creator != h.device && !merge::creates_record(h)) {
+            if (!coordinator) {
+                CANVASS_TRY(coordinator, ctx.is_coordinator(h.device));
+            }
+            known.author_is_coordinator = *coordinator;
+        }
+        auto right = merge::may_change(h, known);
+        if (!right) {
+            if (ctx.on_unauthorized)
+                ctx.on_unauthorized({h.device, h.record, h.seq, known.creator, right.error().message});
+            return unexpected(std::move(right).error());
+        }
+        if (*right == merge::ChangeRight::creates) creators.try_emplace(h.record, h.device);
+        else if (known.creator) creators.try_emplace(h.record, *known.creator);
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, const VerifyContext& ctx) {
     VerifiedBatch out;
     std::set<merge::DeviceId> seen;
+    std::map<merge::RecordId, merge::DeviceId> creators;
     for (const auto& run : batch.runs) {
         if (!seen.insert(run.device).second)
             return refuse(run.device, "two runs of one device in one batch");
@@ -124,7 +158,10 @@ Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, co
                               "this device may not deliver changesets of device " + crypto::to_hex(run.device));
         CANVASS_TRY(auto changesets, check_run(run, ctx));
         CANVASS_TRY(auto grants, check_grants(run));
+        const auto runs_before = out.runs.size();
         CANVASS_TRY_VOID(place_run(run, std::move(changesets), std::move(grants), replica, out));
+        if (ctx.is_coordinator && out.runs.size() > runs_before)
+            CANVASS_TRY_VOID(check_authority(out.runs.back(), replica, ctx, creators));
     }
     return out;
 }

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "canvass/result.hpp"
@@ -20,16 +21,34 @@
 
 namespace canvass::sync {
 
+// A changeset that changes a record its author may not change (merge/authority.hpp).
+struct UnauthorizedChange {
+    merge::DeviceId device{};  // the author, to flag
+    merge::RecordId record{};
+    std::uint64_t seq = 0;
+    std::optional<merge::DeviceId> creator;  // the record's creator, if known
+    std::string message;                     // what the refusal says
+};
+
 struct VerifyContext {
     std::string project;  // every changeset must name it
     // Whether the sender may deliver this device's changesets here (its role).
     std::function<bool(const merge::DeviceId&)> may_deliver;
+    // Who may change a record, where the roles of devices are known (the server): when set,
+    // every new changeset is checked with merge::may_change against its record's creator
+    // (held, or created earlier in the batch) and a change its author may not make refuses
+    // the whole batch. Unset (a device, which cannot tell a coordinator from a collector),
+    // records are not checked here.
+    std::function<Result<bool>(const merge::DeviceId&)> is_coordinator;
+    // Told of a refused change before verify_batch returns the refusal (to flag the author).
+    std::function<void(const UnauthorizedChange&)> on_unauthorized;
     std::uint64_t now_ms = 0;
     std::uint64_t future_threshold_ms = 24 * 3600 * 1000;  // "far ahead": more than a day
 };
 
 // The verified batch, ready for Replica::store(). Errors: Error{auth, permission_denied} for
-// a device the sender may not deliver; Error{protocol, ...} naming the run and changeset for
+// a device the sender may not deliver, or for a change of a record its author may not make
+// (naming the device, record and seq); Error{protocol, ...} naming the run and changeset for
 // anything that does not verify; the replica's own errors pass through. On error nothing of
 // the batch may be stored.
 Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, const VerifyContext& context);

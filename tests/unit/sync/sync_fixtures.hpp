@@ -10,6 +10,7 @@
 #include "crypto/box.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
+#include "merge/authority.hpp"
 #include "merge/changeset.hpp"
 #include "merge/hlc.hpp"
 #include "store/keyring.hpp"
@@ -35,6 +36,20 @@ struct TestDevice {
     void author(int n, std::uint64_t hlc_ms = kNowMs, const std::string& project = kProject) {
         for (int i = 0; i < n; ++i) replica.append_own(next(hlc_ms, project), keys.signing);
     }
+    // Saves a change of `record` (an edit, or with delete_record a delete), whoever created
+    // it: what a tampered client signs when it changes another device's record.
+    void change(const merge::RecordId& record, merge::OpKind kind = merge::OpKind::set) {
+        auto cs = next();
+        cs.header.record = record;
+        cs.header.ops = {merge::Op{kind == merge::OpKind::delete_record ? "" : "age", kind, {}}};
+        last = merge::changeset_hash(cs);
+        replica.append_own(cs, keys.signing);
+    }
+    // The record created by changeset `seq` of this device (by author()).
+    merge::RecordId record_of(std::uint64_t seq) {
+        auto bytes = replica.changesets(keys.id, seq, seq).value();
+        return merge::decode(bytes.front()).value().header.record;
+    }
     // The next changeset of this device's chain (advances the chain without storing it).
     merge::Changeset next(std::uint64_t hlc_ms = kNowMs, const std::string& project = kProject) {
         merge::Changeset cs;
@@ -46,7 +61,8 @@ struct TestDevice {
         h.project = project;
         h.form_id = "street_vendors";
         h.form_version = "1";
-        h.record = crypto::random_array<16>();
+        h.nonce = crypto::random_array<24>();
+        h.record = merge::record_id_for(keys.id, h.nonce);  // a new record of this device
         h.ops.push_back(merge::Op{"age", merge::OpKind::set, {}});
         auto noise = crypto::random_array<48>();
         cs.ciphertext.assign(noise.begin(), noise.end());
@@ -154,7 +170,18 @@ public:
         return std::optional<std::string>{it->second};
     }
     Result<Replica*> replica(const std::string& project) override { return &projects.at(project).replica; }
+    Result<void> flag_unauthorized(const std::string& project, const UnauthorizedChange& change,
+                                   const merge::DeviceId& delivered_by) override {
+        flagged.push_back({project, change, delivered_by});
+        return {};
+    }
 
+    struct Flag {
+        std::string project;
+        UnauthorizedChange change;
+        merge::DeviceId delivered_by{};
+    };
+    std::vector<Flag> flagged;
     std::map<std::string, Project> projects;
     std::map<merge::DeviceId, DeviceRecord> devices;
     std::map<TokenId, TokenRecord> tokens;
