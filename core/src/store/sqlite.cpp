@@ -9,11 +9,23 @@ namespace canvass::store {
 
 namespace {
 
+// A damaged file is named, with what to do about it: SQLite's own words ("database disk
+// image is malformed") say neither which file nor that only a backup brings it back.
+std::string explain_damage(sqlite3* db, int rc, std::string detail) {
+    int primary = rc & 0xff;
+    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) return detail;
+    const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
+    std::string file = name && *name ? name : "the database file";
+    return file + " is damaged (" + detail + "). Stop using it and restore it from a backup copy; " +
+           "to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'";
+}
+
 Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
-    std::string msg(what);
-    msg += ": ";
-    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    return unexpected(Domain::store, rc, std::move(msg));
+    std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        return unexpected(Domain::store, rc, explain_damage(db, rc, std::move(detail)));
+    return unexpected(Domain::store, rc, std::string(what) + ": " + detail);
 }
 
 }  // namespace
@@ -33,6 +45,23 @@ Result<Database> Database::open(const std::string& path, bool create) {
     // journal_mode returns a row; exec() ignores it.
     CANVASS_TRY_VOID(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                             " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
+    return d;
+}
+
+Result<Database> Database::open_read_only(const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK) {
+        auto err = sqlite_error(db, rc, "cannot open " + path);
+        sqlite3_close(db);
+        return err;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    Database d(db);
+    sqlite3_busy_timeout(db, 5000);
+    // The file is already in WAL mode (setting it would be a write); query_only refuses any
+    // write this connection might still attempt.
+    CANVASS_TRY_VOID(d.exec("PRAGMA query_only=ON;"));
     return d;
 }
 
@@ -72,6 +101,9 @@ Result<void> Database::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string text = msg ? msg : sqlite3_errstr(rc);
         sqlite3_free(msg);
+        int primary = rc & 0xff;
+        if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+            return unexpected(Domain::store, rc, explain_damage(db_, rc, std::move(text)));
         return unexpected(Domain::store, rc, "database: " + text);
     }
     return {};
@@ -108,8 +140,17 @@ Result<void> Database::migrate(std::span<const std::string_view> migrations) {
     return {};
 }
 
-Result<std::string> Database::integrity_check() {
-    CANVASS_TRY(auto st, prepare("PRAGMA integrity_check"));
+Result<std::int64_t> Database::schema_version() {
+    CANVASS_TRY(auto st, prepare("PRAGMA user_version"));
+    CANVASS_TRY(bool row, st.step());
+    return row ? st.int64(0) : 0;
+}
+
+Result<std::string> Database::integrity_check() { return check("PRAGMA integrity_check"); }
+Result<std::string> Database::quick_check() { return check("PRAGMA quick_check"); }
+
+Result<std::string> Database::check(const char* pragma) {
+    CANVASS_TRY(auto st, prepare(pragma));
     std::string out;
     for (;;) {
         CANVASS_TRY(bool row, st.step());
