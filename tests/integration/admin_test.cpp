@@ -1,6 +1,7 @@
 // Administration as administrators expect it, against the real canvass-server: reports that
 // never stop a push and write nothing, damaged databases named with what to do, and the
 // lists (projects, forms, devices with labels, last-seen times and records) with --json.
+#include <grp.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -37,6 +38,38 @@ Output run_program(const testing::TempDir& tmp, const std::string& program, cons
     o.out = slurp(out);
     o.err = slurp(err);
     return o;
+}
+
+// Runs canvass-server as the unprivileged user `uid` (when the tests run as root, where
+// permissions stop nothing), its output captured in files `uid` may write.
+Output server_command_as(const testing::TempDir& tmp, uid_t uid, gid_t gid, const std::string& data,
+                         const std::vector<std::string>& args) {
+    static int n = 0;
+    std::string dir = tmp / ("as-" + std::to_string(++n));
+    fs::create_directory(dir);
+    EXPECT_EQ(::chown(dir.c_str(), uid, gid), 0);
+    std::string out = dir + "/out", err = dir + "/err";
+    std::vector<std::string> argv_s{CANVASS_SERVER_BIN, "--data", data};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid == 0) {  // only async-signal-safe calls until exec
+        if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0) ::_exit(126);
+        int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (o < 0 || e < 0) ::_exit(126);
+        ::dup2(o, 1);
+        ::dup2(e, 2);
+        ::execve(argv[0], argv.data(), environ);
+        ::_exit(127);
+    }
+    Output r;
+    r.exit_code = pid < 0 ? -1 : wait_exit(pid);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
 }
 
 // Overwrites `length` bytes of `path` at `offset` with garbage.
@@ -219,7 +252,40 @@ TEST_F(AdminTest, StatsAndTheListsWorkOnAReadOnlyDataDirectoryAndWriteNothing) {
     const auto& db = before.at(data + "/server.db");
     EXPECT_TRUE(state_of(data + "/server.db") == db) << "server.db was written to by a report";
     for (const auto& [f, was] : before)
-        if (was.exists) EXPECT_TRUE(state_of(f) == was) << f << " changed";
+        if (was.exists) {
+            EXPECT_TRUE(state_of(f) == was) << f << " changed";
+        }
+}
+
+// The directory and its files belong to an unprivileged user who may only read them, and no
+// -wal or -shm file is left after a clean stop: SQLite can create neither, so the report
+// must read the database as it is.
+TEST_F(AdminTest, StatsWorksForAUserWhoCanOnlyReadTheDataDirectory) {
+    start();
+    Device collector;
+    ASSERT_TRUE(collector.enroll(token()));
+    collector.author(25, "demo");
+    ASSERT_TRUE(collector.sync());
+    ASSERT_EQ(server->stop(), 0);
+    ASSERT_FALSE(fs::exists(data + "/server.db-wal")) << "a clean stop leaves no WAL";
+    uid_t uid = ::getuid();
+    gid_t gid = ::getgid();
+    if (uid == 0) {
+        uid = 65534;  // nobody
+        gid = 65534;
+        for (const auto& e : fs::directory_iterator(data)) ASSERT_EQ(::chown(e.path().c_str(), uid, gid), 0);
+        ASSERT_EQ(::chown(data.c_str(), uid, gid), 0);
+    }
+    fs::permissions(data + "/server.db", fs::perms::owner_read);
+    fs::permissions(data, fs::perms::owner_read | fs::perms::owner_exec);
+    auto before = state_of(data + "/server.db");
+    auto s = ::getuid() == 0 ? server_command_as(tmp, uid, gid, data, {"stats", "--project", "demo", "--json"})
+                             : server_command(tmp, data, {"stats", "--project", "demo", "--json"});
+    fs::permissions(data, fs::perms::owner_all);
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_EQ(json::parse(s.out).at("records"), 25);
+    EXPECT_TRUE(state_of(data + "/server.db") == before);
+    EXPECT_FALSE(fs::exists(data + "/server.db-wal"));
 }
 
 TEST_F(AdminTest, AServerDatabaseWithDamagedPagesIsReportedAtStartWithWhatToDo) {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace canvass::store {
@@ -48,21 +49,58 @@ Result<Database> Database::open(const std::string& path, bool create) {
     return d;
 }
 
-Result<Database> Database::open_read_only(const std::string& path) {
+namespace {
+
+// `path` as a file: URI (RFC 3986 percent-encoding of what a URI path cannot hold).
+std::string file_uri(const std::string& path, std::string_view query) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || std::string_view("/-._~").find(static_cast<char>(c)) != std::string_view::npos) {
+            uri.push_back(static_cast<char>(c));
+        } else {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 15];
+        }
+    }
+    return uri + "?" + std::string(query);
+}
+
+Result<sqlite3*> open_handle(const std::string& name, int flags, const std::string& path) {
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
         auto err = sqlite_error(db, rc, "cannot open " + path);
         sqlite3_close(db);
         return err;
     }
     sqlite3_extended_result_codes(db, 1);
-    Database d(db);
     sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+}  // namespace
+
+Result<Database> Database::open_read_only(const std::string& path) {
+    constexpr int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    CANVASS_TRY(auto handle, open_handle(file_uri(path, "mode=ro"), flags, path));
+    Database d(handle);
     // The file is already in WAL mode (setting it would be a write); query_only refuses any
-    // write this connection might still attempt.
-    CANVASS_TRY_VOID(d.exec("PRAGMA query_only=ON;"));
-    return d;
+    // write this connection might still attempt. Reading the schema finds out whether the
+    // WAL can be read at all.
+    auto probe = d.exec("PRAGMA query_only=ON; SELECT count(*) FROM sqlite_schema;");
+    if (probe) return d;
+    // SQLITE_CANTOPEN or SQLITE_READONLY_CANTINIT: the -shm can be neither opened nor created.
+    int primary = probe.error().code & 0xff;
+    if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) return unexpected(probe.error());
+    // A WAL database whose -wal and -shm files are gone (a clean shutdown) in a directory
+    // nobody can write to: no writer can exist there (it would have to create the -wal), so
+    // the file can be read as immutable.
+    CANVASS_TRY(auto frozen, open_handle(file_uri(path, "mode=ro&immutable=1"), flags, path));
+    Database f(frozen);
+    CANVASS_TRY_VOID(f.exec("PRAGMA query_only=ON; SELECT count(*) FROM sqlite_schema;"));
+    return f;
 }
 
 Database::Database(sqlite3* db)
