@@ -48,6 +48,8 @@ int run_cli(int argc, char** argv) {
     ::umask(077);
     CLI::App app{"canvass-server: the sync server of a canvass survey project"};
     app.require_subcommand(1);
+    // Answered before anything else is checked: no --data needed.
+    app.set_version_flag("--version", std::string("canvass-server ") + CANVASS_VERSION);
     std::string data;
     app.add_option("--data", data, "the server's data directory")->required();
     bool json = false;
@@ -81,6 +83,9 @@ int run_cli(int argc, char** argv) {
             return cmd_project_create(data, project_name, statement_file);
         };
     });
+    auto* project_list = project->add_subcommand("list", "list projects with their device, record and form counts");
+    project_list->add_flag("--json", json, "print JSON");
+    project_list->callback([&] { command = [&] { return cmd_project_list(data, json); }; });
     auto* recipients = project->add_subcommand(
         "recipients", "print a project's current recipient statement, or --update it with the next one");
     std::string recipients_project, update_file;
@@ -96,6 +101,11 @@ int run_cli(int argc, char** argv) {
     publish->add_option("--project", form_project, "project name")->required();
     publish->add_option("FILE", form_file, "the form's JSON file")->required()->check(CLI::ExistingFile);
     publish->callback([&] { command = [&] { return cmd_form_publish(data, form_project, form_file); }; });
+    auto* form_list = form->add_subcommand("list", "list published forms: versions, dates, records per version");
+    std::string form_list_project;
+    form_list->add_option("--project", form_list_project, "only this project");
+    form_list->add_flag("--json", json, "print JSON");
+    form_list->callback([&] { command = [&] { return cmd_form_list(data, form_list_project, json); }; });
 
     auto* token = app.add_subcommand("token", "manage enrollment tokens");
     token->require_subcommand(1);
@@ -106,6 +116,8 @@ int run_cli(int argc, char** argv) {
         ->required()->check(CLI::IsMember({"collector", "organizer", "coordinator"}));
     token_create->add_option("--expires", request.expires, "validity, e.g. 72h, 7d, 30m")->capture_default_str();
     token_create->add_option("--address", request.address, "HOST:PORT devices connect to (default: from init)");
+    token_create->add_option("--label", request.label,
+                             "a name for the device it enrolls (who carries it), shown in lists and logs");
     token_create->add_flag("--json", request.json, "print JSON");
     token_create->add_flag("--dark-on-light", request.dark_on_light, "draw the QR code for a light terminal");
     token_create->callback([&] { command = [&] { return cmd_token_create(data, request); }; });
@@ -133,13 +145,13 @@ int run_cli(int argc, char** argv) {
         };
     });
 
-    auto* devices = app.add_subcommand("devices", "list enrolled devices");
+    auto* devices = app.add_subcommand("devices", "list enrolled devices: label, last seen, records");
     devices->add_flag("--json", json, "print JSON");
     devices->callback([&] { command = [&] { return cmd_devices(data, json); }; });
 
     auto* revoke = app.add_subcommand("revoke", "refuse a device from now on");
     std::string device;
-    revoke->add_option("DEVICE", device, "device id (32 hex digits, from `devices`)")->required();
+    revoke->add_option("DEVICE", device, "device id from `devices`, or its first hex digits (at least 4)")->required();
     revoke->callback([&] { command = [&] { return cmd_revoke(data, device); }; });
 
     auto* stats = app.add_subcommand("stats", "devices, records, changesets, equivocations, clocks, state digest");
@@ -153,6 +165,8 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -15,6 +16,7 @@
 #include "form/loader.hpp"
 #include "net/tcp_transport.hpp"
 #include "qr.hpp"
+#include "record_keeper.hpp"
 #include "store/recipients.hpp"
 #include "sync/token.hpp"
 
@@ -191,12 +193,14 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
     token.project = req.project;
     token.expires_unix = now_unix() + *seconds;
     token.role = *sync::parse_role(req.role);
-    sync::TokenRecord record{token.id, token.secret.clone(), token.project, token.role, token.expires_unix, false};
+    if (auto ok = check_device_label(req.label); !ok) return fail(ok.error());
+    sync::TokenRecord record{token.id, token.secret.clone(), token.project, token.role, token.expires_unix, false,
+                             req.label};
     if (auto r = (*store)->create_token(record, now_unix()); !r) return fail(r.error());
     auto text = sync::encode_token(token);
     if (req.json) {
         std::cout << json{{"token", text}, {"id", crypto::to_hex(token.id)}, {"project", token.project}, {"role", req.role},
-                          {"expires", token.expires_unix}, {"address", address}}.dump() << "\n";
+                          {"expires", token.expires_unix}, {"address", address}, {"label", req.label}}.dump() << "\n";
         return 0;
     }
     std::cout << text << "\n";
@@ -204,7 +208,8 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
         std::string upper = text;  // uppercase fits QR's compact alphanumeric mode
         for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         if (auto qr = render_qr(upper, req.dark_on_light)) std::cout << *qr;
-        std::cout << "single use, " << req.role << " of " << token.project << ", valid until "
+        std::cout << "single use, " << req.role << " of " << token.project
+                  << (req.label.empty() ? "" : " (" + req.label + ")") << ", valid until "
                   << date_of(token.expires_unix) << "; token id " << crypto::to_hex(token.id).substr(0, 16)
                   << " (token revoke ID ends it)\n";
     }
@@ -212,7 +217,7 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
 }
 
 int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
-    auto store = open_data_store(data);
+    auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto now = now_unix();
     auto tokens = (*store)->tokens(project, now);
@@ -222,12 +227,14 @@ int cmd_token_list(const std::filesystem::path& data, const std::string& project
         json j{{"id", crypto::to_hex(t.id)}, {"project", t.project}, {"role", sync::role_name(t.role)},
                {"created", t.created_unix}, {"expires", t.expires_unix}, {"status", t.status(now)}};
         if (t.used_by) j["used_by"] = crypto::to_hex(*t.used_by);
+        if (!t.label.empty()) j["label"] = t.label;
         if (as_json) {
             out.push_back(std::move(j));
             continue;
         }
         std::cout << crypto::to_hex(t.id).substr(0, 16) << "  " << t.project << "  " << sync::role_name(t.role)
                   << "  " << t.status(now);
+        if (!t.label.empty()) std::cout << "  \"" << t.label << "\"";
         if (t.used_by) std::cout << " by " << crypto::to_hex(*t.used_by).substr(0, 16) << " " << date_of(t.used_unix);
         else std::cout << (t.status(now) == "open" ? " until " : " since ") << date_of(t.expires_unix);
         std::cout << "\n";
@@ -251,8 +258,19 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options) {
     if (!key) return fail(key.error());
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
+    // A damaged page found now is reported before any device is told its work is stored.
+    auto check = (*store)->quick_check();
+    if (!check) return fail(check.error());
+    if (*check != "ok")
+        return fail((data / "server.db").string() + " is damaged; the server will not start on it:\n" +
+                    check->substr(0, 2000) +
+                    "\nStop here and restore the data directory from a backup (devices send again what the "
+                    "backup lacks); to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'");
     std::signal(SIGPIPE, SIG_IGN);
     StderrLogger log;
+    auto keeper_store = open_data_store(data);
+    if (!keeper_store) return fail(keeper_store.error());
+    RecordKeeper keeper(std::move(*keeper_store), log);
     auto done = run_server(**store, *key, options, log, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;
     });
@@ -261,10 +279,17 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options) {
 }
 
 int cmd_devices(const std::filesystem::path& data, bool as_json) {
-    auto store = open_data_store(data);
+    auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto devices = (*store)->devices();
     if (!devices) return fail(devices.error());
+    std::map<std::string, RecordCensus> census;  // by project
+    for (const auto& d : *devices) {
+        if (census.contains(d.project)) continue;
+        auto c = (*store)->census(d.project);
+        if (!c) return fail(c.error());
+        census.emplace(d.project, std::move(*c));
+    }
     auto flagged = (*store)->flagged_devices();
     if (!flagged) return fail(flagged.error());
     auto flag_of = [&](const sync::DeviceRecord& d) -> const FlaggedDevice* {
@@ -276,14 +301,21 @@ int cmd_devices(const std::filesystem::path& data, bool as_json) {
     for (const auto& d : *devices) {
         const auto* flag = flag_of(d);
         json refused = flag ? json{{"changesets", flag->refused}, {"last", flag->last_reason}} : json();
-        out.push_back({{"device", crypto::to_hex(d.id)}, {"project", d.project}, {"role", sync::role_name(d.role)},
-                       {"enrolled", d.enrolled_unix}, {"revoked", d.revoked}, {"refused_changes", refused}});
+        const auto& by_device = census.at(d.project).by_device;
+        auto it = by_device.find(d.id);
+        std::uint64_t records = it == by_device.end() ? 0 : it->second;
+        out.push_back({{"device", crypto::to_hex(d.id)}, {"label", d.label}, {"project", d.project},
+                       {"role", sync::role_name(d.role)}, {"enrolled", d.enrolled_unix}, {"last_seen", d.last_seen_unix},
+                       {"records", records}, {"revoked", d.revoked}, {"refused_changes", refused}});
         if (!as_json) {
-            std::cout << crypto::to_hex(d.id) << "  " << d.project << "  " << sync::role_name(d.role) << "  enrolled "
-                      << date_of(d.enrolled_unix) << (d.revoked ? "  REVOKED" : "")
+            std::cout << crypto::to_hex(d.id) << "  " << (d.label.empty() ? "-" : "\"" + d.label + "\"") << "  "
+                      << d.project << "  " << sync::role_name(d.role) << "  enrolled " << date_of(d.enrolled_unix)
+                      << "  last seen " << (d.last_seen_unix ? date_of(d.last_seen_unix) : "never") << "  " << records
+                      << (records == 1 ? " record" : " records") << (d.revoked ? "  REVOKED" : "")
                       << (flag ? "  FLAGGED: " + std::to_string(flag->refused) +
                                      " refused change(s) of records it may not change"
-                               : std::string()) << "\n";
+                               : std::string())
+                      << "\n";
             if (flag) std::cout << "    last: " << flag->last_reason << "\n";
         }
     }
@@ -293,17 +325,67 @@ int cmd_devices(const std::filesystem::path& data, bool as_json) {
 }
 
 int cmd_revoke(const std::filesystem::path& data, const std::string& device) {
-    merge::DeviceId id{};
-    if (!crypto::from_hex(device, id)) return fail("\"" + device + "\" is not a device id (32 hex digits; see `devices`)");
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
-    if (auto r = (*store)->revoke(id, now_unix()); !r) return fail(r.error());
-    std::cout << "revoked " << crypto::to_hex(id) << ": its next sync will be refused\n";
+    auto d = (*store)->revoke(device, now_unix());
+    if (!d) return fail(d.error());
+    std::cout << "revoked " << crypto::to_hex(d->id) << (d->label.empty() ? "" : " (" + d->label + ")") << " of "
+              << d->project << ": its next sync will be refused\n";
+    return 0;
+}
+
+int cmd_project_list(const std::filesystem::path& data, bool as_json) {
+    auto store = open_data_store(data, Access::read_only);
+    if (!store) return fail(store.error());
+    auto projects = (*store)->projects();
+    if (!projects) return fail(projects.error());
+    json out = json::array();
+    for (const auto& p : *projects) {
+        out.push_back({{"project", p.name}, {"created", p.created_unix}, {"devices", p.devices},
+                       {"revoked_devices", p.revoked_devices}, {"records", p.records}, {"forms", p.forms},
+                       {"form_versions", p.form_versions}});
+        if (!as_json)
+            std::cout << p.name << "  created " << date_of(p.created_unix) << "  " << p.devices << " device(s)"
+                      << (p.revoked_devices ? " (" + std::to_string(p.revoked_devices) + " revoked)" : "") << "  "
+                      << p.records << " record(s)  " << p.forms << " form(s), " << p.form_versions
+                      << " version(s)\n";
+    }
+    if (as_json) std::cout << out.dump() << "\n";
+    else if (projects->empty()) std::cout << "no projects; create one with: canvass-server project create NAME\n";
+    return 0;
+}
+
+int cmd_form_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
+    auto store = open_data_store(data, Access::read_only);
+    if (!store) return fail(store.error());
+    auto forms = (*store)->forms(project);
+    if (!forms) return fail(forms.error());
+    std::map<std::string, RecordCensus> census;  // by project
+    for (const auto& f : *forms) {
+        if (census.contains(f.project)) continue;
+        auto c = (*store)->census(f.project);
+        if (!c) return fail(c.error());
+        census.emplace(f.project, std::move(*c));
+    }
+    json out = json::array();
+    for (const auto& f : *forms) {
+        const auto& by_version = census.at(f.project).by_form_version;
+        auto it = by_version.find({f.form_id, f.version});
+        std::uint64_t records = it == by_version.end() ? 0 : it->second;
+        out.push_back({{"project", f.project}, {"form", f.form_id}, {"version", f.version},
+                       {"published", f.published_unix}, {"hash", crypto::to_hex(f.hash)}, {"records", records}});
+        if (!as_json)
+            std::cout << f.project << "  " << f.form_id << "  " << f.version << "  published "
+                      << date_of(f.published_unix) << "  " << records << (records == 1 ? " record" : " records")
+                      << "\n";
+    }
+    if (as_json) std::cout << out.dump() << "\n";
+    else if (forms->empty()) std::cout << "no published forms; publish one with: canvass-server form publish --project NAME FILE\n";
     return 0;
 }
 
 int cmd_stats(const std::filesystem::path& data, const std::string& project, bool as_json) {
-    auto store = open_data_store(data);
+    auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     std::vector<std::string> names{project};
     if (project.empty()) {

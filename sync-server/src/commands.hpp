@@ -16,6 +16,7 @@ struct TokenRequest {
     std::string role;
     std::string expires = "72h";
     std::string address;  // empty: the address saved by `init --address`
+    std::string label;    // the name of the device it enrolls, shown in lists and logs
     bool json = false;
     bool dark_on_light = false;
 };
@@ -26,13 +27,20 @@ int cmd_project_create(const std::filesystem::path& data, const std::string& nam
 // Prints the project's current recipient statement (for `canvass keys recipients --from`), or
 // with `update` appends the next one.
 int cmd_project_recipients(const std::filesystem::path& data, const std::string& name, const std::string& update);
+// Projects with their device, record and form counts (reads only).
+int cmd_project_list(const std::filesystem::path& data, bool json);
+// Published form versions with their dates and record counts (reads only).
+int cmd_form_list(const std::filesystem::path& data, const std::string& project, bool json);
 int cmd_form_publish(const std::filesystem::path& data, const std::string& project, const std::string& file);
 int cmd_token_create(const std::filesystem::path& data, const TokenRequest& request);
 int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool json);
 int cmd_token_revoke(const std::filesystem::path& data, const std::string& id);
 int cmd_run(const std::filesystem::path& data, ListenOptions options);
+// Devices with label, last-seen time and records (reads only).
 int cmd_devices(const std::filesystem::path& data, bool json);
+// Revokes the device whose id starts with `device` (at least 4 hex digits, unique).
 int cmd_revoke(const std::filesystem::path& data, const std::string& device);
+// Reads only: works on a full disk or a read-only data directory, beside a running server.
 int cmd_stats(const std::filesystem::path& data, const std::string& project, bool json);
 
 // "72h", "30m", "7d", "90s" in seconds; nullopt for anything else (or zero).

@@ -77,12 +77,13 @@ Result<crypto::DhKeyPair> load_server_key(const fs::path& dir) {
     return crypto::dh_key_from_secret(std::move(secret));
 }
 
-Result<std::unique_ptr<ServerStore>> open_data_store(const fs::path& dir) {
+Result<std::unique_ptr<ServerStore>> open_data_store(const fs::path& dir, Access access) {
     std::error_code ec;
     if (!fs::exists(dir / "server.db", ec))
         return unexpected(Domain::store, errc::not_found,
                           dir.string() + " is not a canvass-server data directory; run: canvass-server --data " +
                               dir.string() + " init");
+    if (access == Access::read_only) return open_sqlite_store_read_only((dir / "server.db").string());
     return open_sqlite_store((dir / "server.db").string(), false);
 }
 

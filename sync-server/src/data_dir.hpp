@@ -22,7 +22,11 @@ Result<crypto::DhPublicKey> init_data_dir(const std::filesystem::path& dir);
 // The server's key pair. Errors name the file and say to run `init` when it is missing.
 Result<crypto::DhKeyPair> load_server_key(const std::filesystem::path& dir);
 
-// The store of an initialized data directory.
-Result<std::unique_ptr<ServerStore>> open_data_store(const std::filesystem::path& dir);
+enum class Access { read_write, read_only };
+
+// The store of an initialized data directory. Read-only access writes nothing there (for
+// reports: they work on a full disk and beside a running server without delaying it).
+Result<std::unique_ptr<ServerStore>> open_data_store(const std::filesystem::path& dir,
+                                                     Access access = Access::read_write);
 
 }  // namespace canvass::server

@@ -6,7 +6,7 @@
 
 namespace canvass::server {
 
-inline constexpr std::array<std::string_view, 3> server_migrations = {
+inline constexpr std::array<std::string_view, 4> server_migrations = {
     R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
@@ -184,6 +184,14 @@ CREATE TABLE refused_changes (
   times INTEGER NOT NULL DEFAULT 1,
   reason TEXT NOT NULL,
   PRIMARY KEY (project, device, seq, record)) WITHOUT ROWID;
+)sql",
+    // Version 4: administration. A device carries the label given to its token (`token create
+    // --label`), so lists and logs can name it, and the time of its last authenticated sync.
+    R"sql(
+ALTER TABLE tokens ADD COLUMN label TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN label TEXT NOT NULL DEFAULT '';
+ALTER TABLE devices ADD COLUMN last_seen INTEGER;
+UPDATE devices SET last_seen = enrolled;
 )sql"};
 
 }  // namespace canvass::server

@@ -6,6 +6,7 @@
 
 #include "crypto/hash.hpp"
 #include "store/device_store.hpp"
+#include "merge/codec.hpp"
 #include "merge/digest.hpp"
 #include "sqlite_schema.hpp"
 
@@ -20,7 +21,7 @@ std::array<std::uint8_t, N> fixed_blob(const store::Statement& st, int col) {
 }
 
 constexpr const char* kDeviceColumns =
-    "SELECT d.id, p.name, d.role, d.signing_key, d.transport_key, d.enrolled, d.revoked "
+    "SELECT d.id, p.name, d.role, d.signing_key, d.transport_key, d.enrolled, d.revoked, d.label, d.last_seen "
     "FROM devices d JOIN projects p ON p.id = d.project ";
 
 sync::DeviceRecord read_device(const store::Statement& st) {
@@ -32,7 +33,20 @@ sync::DeviceRecord read_device(const store::Statement& st) {
     d.transport_key = fixed_blob<32>(st, 4);
     d.enrolled_unix = static_cast<std::uint64_t>(st.int64(5));
     d.revoked = !st.is_null(6);
+    d.label = st.text(7);
+    d.last_seen_unix = st.is_null(8) ? 0 : static_cast<std::uint64_t>(st.int64(8));
     return d;
+}
+
+// An id or its first digits, as the lists show them, in lowercase: 4 to 32 hex digits.
+Result<std::string> hex_prefix(std::string_view text, const char* what, const char* shown_by) {
+    std::string prefix;
+    for (char c : text) prefix.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (prefix.size() < 4 || prefix.size() > 32 || prefix.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          std::string(what) + " is 4 to 32 hex digits (its start is enough), as " + shown_by +
+                              " shows it");
+    return prefix;
 }
 
 Result<std::uint64_t> count(store::Database& db, const std::string& sql, std::int64_t project) {
@@ -58,12 +72,39 @@ Result<void> check_project_name(std::string_view name) {
     return {};
 }
 
+Result<void> check_device_label(std::string_view label) {
+    bool ok = label.size() <= 64 && std::none_of(label.begin(), label.end(), [](char c) {
+                  auto u = static_cast<unsigned char>(c);
+                  return u < 0x20 || u == 0x7f || c == '"' || c == '\\';
+              });
+    if (!ok || !merge::is_valid_utf8(label))
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "a device label is up to 64 bytes of text without control characters, quotes or "
+                          "backslashes, e.g. --label \"Amina (market team)\"");
+    return {};
+}
+
 Result<std::unique_ptr<ServerStore>> open_sqlite_store(const std::string& path, bool create) {
     CANVASS_TRY(auto db, store::Database::open(path, create));
     // A 64 MB page cache rather than SQLite's 2 MB: the chain tails, the indexes and the
     // record states of a busy project stay in memory between batches.
     CANVASS_TRY_VOID(db.exec("PRAGMA cache_size=-65536"));
     CANVASS_TRY_VOID(db.migrate(server_migrations));
+    return std::unique_ptr<ServerStore>(std::make_unique<SqliteStore>(std::move(db)));
+}
+
+Result<std::unique_ptr<ServerStore>> open_sqlite_store_read_only(const std::string& path) {
+    CANVASS_TRY(auto db, store::Database::open_read_only(path));
+    CANVASS_TRY(auto version, db.schema_version());
+    auto current = static_cast<std::int64_t>(server_migrations.size());
+    if (version > current)
+        return unexpected(Domain::store, errc::unsupported,
+                          path + " was written by a newer canvass-server (schema " + std::to_string(version) +
+                              "); upgrade canvass-server to read it");
+    if (version < current)
+        return unexpected(Domain::store, errc::unsupported,
+                          path + " has schema " + std::to_string(version) + " of " + std::to_string(current) +
+                              "; start the server once (canvass-server run) to upgrade it, then run this again");
     return std::unique_ptr<ServerStore>(std::make_unique<SqliteStore>(std::move(db)));
 }
 
@@ -96,11 +137,17 @@ Result<std::vector<sync::DeviceRecord>> SqliteStore::devices() {
     return query_devices("ORDER BY p.name, d.enrolled, d.id", {});
 }
 
+Result<void> SqliteStore::device_seen(const merge::DeviceId& id, std::uint64_t now_unix) {
+    CANVASS_TRY(auto st, db_.cached("UPDATE devices SET last_seen = ?2 WHERE id = ?1"));
+    st->bind(1, id).bind(2, now_unix);
+    return st->run();
+}
+
 Result<std::optional<sync::TokenRecord>> SqliteStore::token(const sync::TokenId& id) {
     // Expired secrets are erased as they are met (a no-op write when there is none).
     CANVASS_TRY_VOID(db_.exec("UPDATE tokens SET secret = zeroblob(0) WHERE length(secret) > 0 "
                               "AND expires <= CAST(strftime('%s', 'now') AS INTEGER)"));
-    CANVASS_TRY(auto st, db_.prepare("SELECT t.secret, p.name, t.role, t.expires, t.used_by IS NOT NULL "
+    CANVASS_TRY(auto st, db_.prepare("SELECT t.secret, p.name, t.role, t.expires, t.used_by IS NOT NULL, t.label "
                                      "FROM tokens t JOIN projects p ON p.id = t.project WHERE t.id = ?1"));
     st.bind(1, id);
     CANVASS_TRY(bool row, st.step());
@@ -114,6 +161,7 @@ Result<std::optional<sync::TokenRecord>> SqliteStore::token(const sync::TokenId&
     t.role = sync::parse_role(st.text(2)).value_or(sync::Role::collector);
     t.expires_unix = static_cast<std::uint64_t>(st.int64(3));
     t.used = st.int64(4) != 0;
+    t.label = st.text(5);
     return std::optional<sync::TokenRecord>{std::move(t)};
 }
 
@@ -129,10 +177,12 @@ Result<void> SqliteStore::enroll_device(const sync::TokenId& token, const sync::
     CANVASS_TRY(auto by_key, device_by_transport_key(d.transport_key));
     if (by_key) return unexpected(Domain::auth, errc::permission_denied, "this device key is already enrolled");
     CANVASS_TRY(auto project, project_id(d.project));
-    CANVASS_TRY(auto insert, db_.prepare("INSERT INTO devices (id, project, role, signing_key, transport_key, enrolled) "
-                                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    // The label is the token's, whatever the session says.
+    CANVASS_TRY(auto insert, db_.prepare("INSERT INTO devices (id, project, role, signing_key, transport_key, enrolled, "
+                                         "last_seen, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, "
+                                         "(SELECT label FROM tokens WHERE id = ?7))"));
     insert.bind(1, d.id).bind(2, project).bind(3, sync::role_name(d.role)).bind(4, d.signing_key)
-        .bind(5, d.transport_key).bind(6, d.enrolled_unix);
+        .bind(5, d.transport_key).bind(6, d.enrolled_unix).bind(7, token);
     CANVASS_TRY_VOID(insert.run());
     CANVASS_TRY_VOID(admit_held(project, d));
     return tx.commit();
@@ -262,6 +312,46 @@ Result<std::vector<std::string>> SqliteStore::project_names() {
     return out;
 }
 
+Result<std::vector<ProjectSummary>> SqliteStore::projects() {
+    CANVASS_TRY(auto st, db_.prepare(
+        "SELECT p.name, p.created, "
+        "(SELECT count(*) FROM devices d WHERE d.project = p.id), "
+        "(SELECT count(*) FROM devices d WHERE d.project = p.id AND d.revoked IS NOT NULL), "
+        "(SELECT count(*) FROM records r WHERE r.project = p.id) + "
+        "(SELECT count(*) FROM dirty_records y WHERE y.project = p.id AND NOT EXISTS "
+        "  (SELECT 1 FROM records r WHERE r.project = y.project AND r.record = y.record)), "
+        "(SELECT count(DISTINCT form_id) FROM forms f WHERE f.project = p.id), "
+        "(SELECT count(*) FROM forms f WHERE f.project = p.id) "
+        "FROM projects p ORDER BY p.name"));
+    std::vector<ProjectSummary> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        auto n = [&](int col) { return static_cast<std::uint64_t>(st.int64(col)); };
+        out.push_back(ProjectSummary{st.text(0), n(1), n(2), n(3), n(4), n(5), n(6)});
+    }
+    return out;
+}
+
+Result<std::vector<FormInfo>> SqliteStore::forms(const std::string& project) {
+    if (!project.empty()) {
+        CANVASS_TRY(auto id, project_id(project));  // names a project that does not exist
+        (void)id;
+    }
+    CANVASS_TRY(auto st, db_.prepare("SELECT p.name, f.form_id, f.version, f.hash, f.published "
+                                     "FROM forms f JOIN projects p ON p.id = f.project "
+                                     "WHERE ?1 = '' OR p.name = ?1 ORDER BY p.name, f.form_id, f.published, f.version"));
+    st.bind(1, project);
+    std::vector<FormInfo> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        out.push_back(FormInfo{st.text(0), st.text(1), st.text(2), fixed_blob<32>(st, 3),
+                               static_cast<std::uint64_t>(st.int64(4))});
+    }
+    return out;
+}
+
 Result<sync::FormRef> SqliteStore::publish_form(const std::string& project, const std::string& form_id,
                                                 const std::string& version, const std::string& body,
                                                 std::uint64_t now_unix) {
@@ -286,11 +376,12 @@ Result<sync::FormRef> SqliteStore::publish_form(const std::string& project, cons
 }
 
 Result<void> SqliteStore::create_token(const sync::TokenRecord& t, std::uint64_t now_unix) {
+    CANVASS_TRY_VOID(check_device_label(t.label));
     CANVASS_TRY(auto pid, project_id(t.project));
-    CANVASS_TRY(auto st, db_.prepare("INSERT INTO tokens (id, secret, project, role, expires, created) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    CANVASS_TRY(auto st, db_.prepare("INSERT INTO tokens (id, secret, project, role, expires, created, label) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     st.bind(1, t.id).bind(2, t.secret.span()).bind(3, pid).bind(4, sync::role_name(t.role))
-        .bind(5, t.expires_unix).bind(6, now_unix);
+        .bind(5, t.expires_unix).bind(6, now_unix).bind(7, t.label);
     return st.run();
 }
 
@@ -302,7 +393,7 @@ std::string TokenInfo::status(std::uint64_t now_unix) const {
 
 Result<std::vector<TokenInfo>> SqliteStore::tokens(const std::string& project, std::uint64_t) {
     CANVASS_TRY(auto st, db_.prepare(
-        "SELECT t.id, p.name, t.role, t.created, t.expires, t.used_by, t.used_at, t.revoked IS NOT NULL "
+        "SELECT t.id, p.name, t.role, t.created, t.expires, t.used_by, t.used_at, t.revoked IS NOT NULL, t.label "
         "FROM tokens t JOIN projects p ON p.id = t.project WHERE ?1 = '' OR p.name = ?1 "
         "ORDER BY t.created DESC, t.id"));
     st.bind(1, project);
@@ -319,17 +410,14 @@ Result<std::vector<TokenInfo>> SqliteStore::tokens(const std::string& project, s
         if (!st.is_null(5)) t.used_by = fixed_blob<16>(st, 5);
         t.used_unix = st.is_null(6) ? 0 : static_cast<std::uint64_t>(st.int64(6));
         t.revoked = st.int64(7) != 0;
+        t.label = st.text(8);
         out.push_back(std::move(t));
     }
     return out;
 }
 
 Result<TokenInfo> SqliteStore::revoke_token(const std::string& id_prefix, std::uint64_t now_unix) {
-    std::string prefix;
-    for (char c : id_prefix) prefix.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (prefix.size() < 4 || prefix.size() > 32 || prefix.find_first_not_of("0123456789abcdef") != std::string::npos)
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "a token id is 4 to 32 hex digits, as `token list` shows it");
+    CANVASS_TRY(auto prefix, hex_prefix(id_prefix, "a token id", "`token list`"));
     CANVASS_TRY(auto all, tokens("", now_unix));
     std::vector<TokenInfo> matches;
     for (auto& t : all)
@@ -352,17 +440,26 @@ Result<TokenInfo> SqliteStore::revoke_token(const std::string& id_prefix, std::u
     return t;
 }
 
-Result<void> SqliteStore::revoke(const merge::DeviceId& device, std::uint64_t now_unix) {
+Result<sync::DeviceRecord> SqliteStore::revoke(const std::string& id_prefix, std::uint64_t now_unix) {
+    CANVASS_TRY(auto prefix, hex_prefix(id_prefix, "a device id", "`devices`"));
+    CANVASS_TRY(auto all, devices());
+    std::vector<sync::DeviceRecord> matches;
+    for (auto& d : all)
+        if (crypto::to_hex(d.id).starts_with(prefix)) matches.push_back(d);
+    if (matches.empty()) return unexpected(Domain::store, errc::not_found, "no enrolled device " + prefix + " (see `devices`)");
+    if (matches.size() > 1)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          std::to_string(matches.size()) + " devices start with " + prefix + "; give more digits");
+    auto d = matches.front();
     // What it delivered until now stays; whatever arrives later is held apart.
     CANVASS_TRY(auto st, db_.prepare(
         "UPDATE devices SET revoked = coalesce(revoked, ?2), revoked_seq = coalesce(revoked_seq, "
         "(SELECT seq FROM chains WHERE chains.project = devices.project AND chains.device = devices.id), 0) "
         "WHERE id = ?1"));
-    st.bind(1, device).bind(2, now_unix);
+    st.bind(1, d.id).bind(2, now_unix);
     CANVASS_TRY_VOID(st.run());
-    if (db_.changes() != 1)
-        return unexpected(Domain::store, errc::not_found, "no enrolled device " + crypto::to_hex(device));
-    return {};
+    d.revoked = true;
+    return d;
 }
 
 Result<void> SqliteStore::flag_unauthorized(const std::string& project, const sync::UnauthorizedChange& change,
@@ -396,12 +493,12 @@ Result<std::vector<FlaggedDevice>> SqliteStore::flagged_devices() {
 
 Result<ProjectStats> SqliteStore::stats(const std::string& project, std::uint64_t now_unix) {
     CANVASS_TRY(auto id, project_id(project));
-    CANVASS_TRY_VOID(refresh_record_states(id));
+    CANVASS_TRY(auto merged, project_digest(id));
     ProjectStats s;
     s.project = project;
     CANVASS_TRY(s.devices, count(db_, "SELECT count(*) FROM devices WHERE project = ?1", id));
     CANVASS_TRY(s.revoked_devices, count(db_, "SELECT count(*) FROM devices WHERE project = ?1 AND revoked IS NOT NULL", id));
-    CANVASS_TRY(s.records, count(db_, "SELECT count(*) FROM records WHERE project = ?1", id));
+    s.records = merged.records;
     CANVASS_TRY(s.changesets, count(db_, "SELECT count(*) FROM changesets WHERE project = ?1", id));
     CANVASS_TRY(s.equivocations, count(db_, "SELECT count(*) FROM evidence WHERE project = ?1", id));
     CANVASS_TRY(s.equivocating_devices, count(db_, "SELECT count(*) FROM chains WHERE project = ?1 AND equivocated", id));
@@ -413,15 +510,7 @@ Result<ProjectStats> SqliteStore::stats(const std::string& project, std::uint64_
                 count(db_, "SELECT count(DISTINCT device) FROM refused_changes WHERE project = ?1", id));
     CANVASS_TRY(s.open_tokens, count(db_, "SELECT count(*) FROM tokens WHERE project = ?1 AND used_by IS NULL AND expires > " +
                                               std::to_string(now_unix), id));
-    CANVASS_TRY(auto st, db_.prepare("SELECT record, digest FROM records WHERE project = ?1"));
-    st.bind(1, id);
-    merge::StoreDigest digest;
-    for (;;) {
-        CANVASS_TRY(bool row, st.step());
-        if (!row) break;
-        digest.add(fixed_blob<16>(st, 0), fixed_blob<32>(st, 1));
-    }
-    s.state_digest = digest.value();
+    s.state_digest = merged.digest;
     return s;
 }
 

@@ -1,9 +1,11 @@
 // The SQLite ServerStore: internal to the server library.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 
+#include "merge/record_state.hpp"
 #include "server_store.hpp"
 #include "store/sqlite.hpp"
 #include "sync/replica.hpp"
@@ -53,6 +55,7 @@ public:
 
     Result<std::optional<sync::DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) override;
     Result<std::optional<sync::DeviceRecord>> device(const merge::DeviceId& id) override;
+    Result<void> device_seen(const merge::DeviceId& id, std::uint64_t now_unix) override;
     Result<std::optional<sync::TokenRecord>> token(const sync::TokenId& id) override;
     Result<void> enroll_device(const sync::TokenId& token, const sync::DeviceRecord& device) override;
     Result<sync::ProjectInfo> project(const std::string& name) override;
@@ -67,6 +70,8 @@ public:
                                 std::uint64_t now_unix) override;
     Result<void> add_recipient_statement(const std::string& project, const store::RecipientStatement& next) override;
     Result<std::vector<std::string>> project_names() override;
+    Result<std::vector<ProjectSummary>> projects() override;
+    Result<std::vector<FormInfo>> forms(const std::string& project) override;
     Result<sync::FormRef> publish_form(const std::string& project, const std::string& form_id,
                                        const std::string& version, const std::string& body,
                                        std::uint64_t now_unix) override;
@@ -74,9 +79,12 @@ public:
     Result<std::vector<TokenInfo>> tokens(const std::string& project, std::uint64_t now_unix) override;
     Result<TokenInfo> revoke_token(const std::string& id_prefix, std::uint64_t now_unix) override;
     Result<std::vector<sync::DeviceRecord>> devices() override;
-    Result<void> revoke(const merge::DeviceId& device, std::uint64_t now_unix) override;
+    Result<sync::DeviceRecord> revoke(const std::string& id_prefix, std::uint64_t now_unix) override;
     Result<ProjectStats> stats(const std::string& project, std::uint64_t now_unix) override;
+    Result<RecordCensus> census(const std::string& project) override;
+    Result<std::size_t> catch_up_record_states(std::size_t max_records) override;
     Result<std::string> integrity_check() override { return db_.integrity_check(); }
+    Result<std::string> quick_check() override { return db_.quick_check(); }
     Result<std::optional<std::string>> setting(const std::string& name) override;
     Result<void> set_setting(const std::string& name, const std::string& value) override;
 
@@ -86,11 +94,30 @@ private:
     Result<void> admit_held(std::int64_t project, const sync::DeviceRecord& device);
     Result<std::vector<store::RecipientStatement>> recipient_statements(std::int64_t project);
     Result<void> insert_statement(std::int64_t project, const store::RecipientStatement& s);
-    struct RecordStatements {
-        Result<store::Statement> load, changesets, save;
+    // A record's merge state with the changesets it has not merged yet, and the digest stored
+    // for it (nullopt: no state stored yet).
+    struct MergedRecord {
+        merge::RecordState state;
+        std::optional<merge::Hash> stored_digest;
     };
-    Result<void> refresh_record_states(std::int64_t project);
-    Result<void> refresh_record(RecordStatements& st, std::int64_t project, const merge::RecordId& record);
+    Result<MergedRecord> merged_record(std::int64_t project, const merge::RecordId& record);
+    struct RecordView {
+        merge::RecordId record{};
+        merge::Hash digest{};
+        const merge::RecordState* state = nullptr;  // only when asked for
+    };
+    // Visits every record of the project as merged now, in one read transaction and without
+    // writing: stored states, and the dirty records merged in memory (sqlite_digest.cpp).
+    Result<void> each_record(std::int64_t project, bool with_state,
+                             const std::function<Result<void>(const RecordView&)>& visit);
+    struct ProjectDigest {
+        std::uint64_t records = 0;
+        crypto::Hash digest{};
+    };
+    Result<ProjectDigest> project_digest(std::int64_t project);
+    // Stores the merged state of at most `max_records` dirty records of `project`, in one
+    // transaction; returns how many.
+    Result<std::size_t> refresh_record_states(std::int64_t project, std::size_t max_records);
     Result<std::vector<sync::DeviceRecord>> query_devices(const char* where, std::span<const std::uint8_t> key);
 
     store::Database db_;

@@ -139,7 +139,7 @@ TEST_F(RecordAuthorityTest, ATamperedClientsEditOfAnotherCollectorsRecordIsRefus
     EXPECT_EQ(flagged["refused_changes"]["changesets"], 1);
     EXPECT_TRUE(device_entry(alice).at("refused_changes").is_null());
     auto listing = server_command(tmp, data, {"devices"});
-    EXPECT_NE(listing.out.find(crypto::to_hex(mallory.keys.id) + "  demo  collector"), std::string::npos);
+    EXPECT_NE(listing.out.find(crypto::to_hex(mallory.keys.id) + "  -  demo  collector"), std::string::npos);
     EXPECT_NE(listing.out.find("FLAGGED"), std::string::npos) << listing.out;
 
     // A retry is refused the same way, and counted once.

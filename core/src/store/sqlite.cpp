@@ -3,17 +3,30 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace canvass::store {
 
 namespace {
 
+// A damaged file is named, with what to do about it: SQLite's own words ("database disk
+// image is malformed") say neither which file nor that only a backup brings it back.
+std::string explain_damage(sqlite3* db, int rc, std::string detail) {
+    int primary = rc & 0xff;
+    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) return detail;
+    const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
+    std::string file = name && *name ? name : "the database file";
+    return file + " is damaged (" + detail + "). Stop using it and restore it from a backup copy; " +
+           "to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'";
+}
+
 Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
-    std::string msg(what);
-    msg += ": ";
-    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    return unexpected(Domain::store, rc, std::move(msg));
+    std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    int primary = rc & 0xff;
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+        return unexpected(Domain::store, rc, explain_damage(db, rc, std::move(detail)));
+    return unexpected(Domain::store, rc, std::string(what) + ": " + detail);
 }
 
 }  // namespace
@@ -36,6 +49,60 @@ Result<Database> Database::open(const std::string& path, bool create) {
     CANVASS_TRY_VOID(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                             " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
     return d;
+}
+
+namespace {
+
+// `path` as a file: URI (RFC 3986 percent-encoding of what a URI path cannot hold).
+std::string file_uri(const std::string& path, std::string_view query) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string uri = "file:";
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || std::string_view("/-._~").find(static_cast<char>(c)) != std::string_view::npos) {
+            uri.push_back(static_cast<char>(c));
+        } else {
+            uri += '%';
+            uri += hex[c >> 4];
+            uri += hex[c & 15];
+        }
+    }
+    return uri + "?" + std::string(query);
+}
+
+Result<sqlite3*> open_handle(const std::string& name, int flags, const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        auto err = sqlite_error(db, rc, "cannot open " + path);
+        sqlite3_close(db);
+        return err;
+    }
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, 5000);
+    return db;
+}
+
+}  // namespace
+
+Result<Database> Database::open_read_only(const std::string& path) {
+    constexpr int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    CANVASS_TRY(auto handle, open_handle(file_uri(path, "mode=ro"), flags, path));
+    Database d(handle);
+    // The file is already in WAL mode (setting it would be a write); query_only refuses any
+    // write this connection might still attempt. Reading the schema finds out whether the
+    // WAL can be read at all.
+    auto probe = d.exec("PRAGMA query_only=ON; SELECT count(*) FROM sqlite_schema;");
+    if (probe) return d;
+    // SQLITE_CANTOPEN or SQLITE_READONLY_CANTINIT: the -shm can be neither opened nor created.
+    int primary = probe.error().code & 0xff;
+    if (primary != SQLITE_CANTOPEN && primary != SQLITE_READONLY) return unexpected(probe.error());
+    // A WAL database whose -wal and -shm files are gone (a clean shutdown) in a directory
+    // nobody can write to: no writer can exist there (it would have to create the -wal), so
+    // the file can be read as immutable.
+    CANVASS_TRY(auto frozen, open_handle(file_uri(path, "mode=ro&immutable=1"), flags, path));
+    Database f(frozen);
+    CANVASS_TRY_VOID(f.exec("PRAGMA query_only=ON; SELECT count(*) FROM sqlite_schema;"));
+    return f;
 }
 
 Database::Database(sqlite3* db)
@@ -74,6 +141,9 @@ Result<void> Database::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string text = msg ? msg : sqlite3_errstr(rc);
         sqlite3_free(msg);
+        int primary = rc & 0xff;
+        if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
+            return unexpected(Domain::store, rc, explain_damage(db_, rc, std::move(text)));
         return unexpected(Domain::store, rc, "database: " + text);
     }
     return {};
@@ -110,8 +180,17 @@ Result<void> Database::migrate(std::span<const std::string_view> migrations) {
     return {};
 }
 
-Result<std::string> Database::integrity_check() {
-    CANVASS_TRY(auto st, prepare("PRAGMA integrity_check"));
+Result<std::int64_t> Database::schema_version() {
+    CANVASS_TRY(auto st, prepare("PRAGMA user_version"));
+    CANVASS_TRY(bool row, st.step());
+    return row ? st.int64(0) : 0;
+}
+
+Result<std::string> Database::integrity_check() { return check("PRAGMA integrity_check"); }
+Result<std::string> Database::quick_check() { return check("PRAGMA quick_check"); }
+
+Result<std::string> Database::check(const char* pragma) {
+    CANVASS_TRY(auto st, prepare(pragma));
     std::string out;
     for (;;) {
         CANVASS_TRY(bool row, st.step());

@@ -1,6 +1,8 @@
 // RAII over SQLite: a connection, prepared statements, transactions and schema migrations.
 // The only code besides the stores themselves that includes <sqlite3.h>; the server's store
-// uses it too. Errors are Error{Domain::store, <SQLite extended code>, message}.
+// uses it too. Errors are Error{Domain::store, <SQLite extended code>, message}; when SQLite
+// finds the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB) the message names the file and says
+// to restore it from a backup and how to check it.
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,10 @@ public:
     // Opens (creating if asked) a database file in WAL mode with synchronous=FULL, so a
     // committed transaction survives power loss, and foreign keys on.
     static Result<Database> open(const std::string& path, bool create);
+    // Opens an existing database for reading only (SQLITE_OPEN_READONLY, query_only): it
+    // never writes to the file, so it works on a full disk or a read-only directory. The
+    // database must already be in WAL mode or rollback mode as written.
+    static Result<Database> open_read_only(const std::string& path);
 
     Database(Database&&) noexcept;
     Database& operator=(Database&&) noexcept;
@@ -48,12 +54,18 @@ public:
     // Applies migrations[i] for every i >= PRAGMA user_version, each in its own transaction,
     // and sets user_version. Refuses a database newer than this program.
     Result<void> migrate(std::span<const std::string_view> migrations);
+    // PRAGMA user_version: the number of migrations applied.
+    Result<std::int64_t> schema_version();
     // "ok", or the problems PRAGMA integrity_check found.
     Result<std::string> integrity_check();
+    // "ok", or the problems PRAGMA quick_check found: every page read, without the index
+    // cross-checks, so it is fast enough to run at every start.
+    Result<std::string> quick_check();
     sqlite3* handle() const { return db_; }
 
 private:
     explicit Database(sqlite3* db);
+    Result<std::string> check(const char* pragma);
     sqlite3* db_ = nullptr;
     // Declared after db_ so the statements are finalized before the connection closes.
     std::unique_ptr<std::map<std::string, Statement, std::less<>>> cache_;

@@ -30,6 +30,10 @@ struct DeviceRecord {
     crypto::DhPublicKey transport_key{};
     std::uint64_t enrolled_unix = 0;
     bool revoked = false;
+    // The administrator's name for the device, from its token (`token create --label`); may be
+    // empty. Never contains control characters, quotes or backslashes.
+    std::string label;
+    std::uint64_t last_seen_unix = 0;  // its last authenticated sync; 0 for never
 };
 
 struct TokenRecord {
@@ -39,6 +43,7 @@ struct TokenRecord {
     Role role = Role::collector;
     std::uint64_t expires_unix = 0;
     bool used = false;
+    std::string label;  // given to the device it enrolls
 };
 
 struct ProjectInfo {
@@ -54,6 +59,9 @@ public:
     // The device that authenticates with this Noise static key, if enrolled (revoked ones too).
     virtual Result<std::optional<DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) = 0;
     virtual Result<std::optional<DeviceRecord>> device(const merge::DeviceId& id) = 0;
+    // Notes that `device` authenticated now (its last-seen time). One small write per sync;
+    // a failure is logged by the caller and does not stop the sync.
+    virtual Result<void> device_seen(const merge::DeviceId& id, std::uint64_t now_unix) = 0;
     virtual Result<std::optional<TokenRecord>> token(const TokenId& id) = 0;
     // Registers `device` and marks the token used, in one transaction. Fails with
     // Error{auth, already_exists} if the token was used meanwhile, Error{auth,

@@ -64,7 +64,8 @@ struct ServerSession::State {
             if (token) return "token=" + short_hex(token->id);
             return unknown_key.empty() ? "device=?" : "device=? key=" + unknown_key;
         }
-        return "device=" + crypto::to_hex(device->id) + " project=" + device->project + " role=" +
+        std::string label = device->label.empty() ? "" : " label=\"" + device->label + "\"";
+        return "device=" + crypto::to_hex(device->id) + label + " project=" + device->project + " role=" +
                std::string(role_name(device->role));
     }
 
@@ -149,7 +150,7 @@ void ServerSession::State::on_message1(std::span<const std::uint8_t> frame, Outp
     Bytes reply;  // message 2's payload: empty, or why the token is refused
     std::optional<ErrorCode> refusal = *found ? check_token(**found) : ErrorCode::invalid_token;
     if (*found) token = std::move(**found);
-    else token = TokenRecord{id, {}, {}, Role::collector, 0, false};
+    else token = TokenRecord{id, {}, {}, Role::collector, 0, false, {}};
     if (!refusal) {
         auto set = enroll->set_psk(token->secret.clone());
         if (!set) return fail_internal(set.error(), out);
@@ -192,6 +193,8 @@ void ServerSession::State::on_sync_message3(std::span<const std::uint8_t> frame,
                       "this device is not enrolled on this server; enroll it with a token first", out);
     }
     device = std::move(**found);
+    if (auto seen = dir.device_seen(device->id, clock.now_ms() / 1000); !seen)
+        log("outcome=warning detail=\"cannot note the last-seen time: " + seen.error().message + "\"");
     if (device->revoked) return refuse(ErrorCode::revoked, "this device was revoked by the server's administrator", out);
     phase = Phase::await_hello;
 }
@@ -219,6 +222,8 @@ void ServerSession::State::on_enroll_message3(std::span<const std::uint8_t> fram
     record.signing_key = request->signing_key;
     record.transport_key = transport_key;
     record.enrolled_unix = clock.now_ms() / 1000;
+    record.label = token->label;
+    record.last_seen_unix = record.enrolled_unix;
     device = record;
     auto enrolled = dir.enroll_device(token->id, record);
     if (!enrolled) {

@@ -130,7 +130,7 @@ public:
         t.project = project;
         t.expires_unix = expires_unix;
         t.role = role;
-        tokens[t.id] = TokenRecord{t.id, t.secret.clone(), project, role, expires_unix, false};
+        tokens[t.id] = TokenRecord{t.id, t.secret.clone(), project, role, expires_unix, false, {}};
         return t;
     }
     Replica& replica_of(const std::string& project = kProject) { return projects.at(project).replica; }
@@ -146,11 +146,15 @@ public:
         if (it == devices.end()) return std::optional<DeviceRecord>{};
         return std::optional<DeviceRecord>{it->second};
     }
+    Result<void> device_seen(const merge::DeviceId& id, std::uint64_t now_unix) override {
+        if (auto it = devices.find(id); it != devices.end()) it->second.last_seen_unix = now_unix;
+        return {};
+    }
     Result<std::optional<TokenRecord>> token(const TokenId& id) override {
         auto it = tokens.find(id);
         if (it == tokens.end()) return std::optional<TokenRecord>{};
         const auto& t = it->second;
-        return std::optional<TokenRecord>{TokenRecord{t.id, t.secret.clone(), t.project, t.role, t.expires_unix, t.used}};
+        return std::optional<TokenRecord>{TokenRecord{t.id, t.secret.clone(), t.project, t.role, t.expires_unix, t.used, t.label}};
     }
     Result<void> enroll_device(const TokenId& token, const DeviceRecord& device) override {
         auto& t = tokens.at(token);
