@@ -64,6 +64,47 @@ bool inside_any(const std::string& path, const std::set<std::string>& prefixes) 
     return false;
 }
 
+// Answers too large for one sync (merge::kMaxAnswerBytes), by path as validation names them.
+void add_size_problems(const json& answers, const std::string& prefix, std::vector<form::Problem>& out) {
+    for (const auto& [name, value] : answers.items()) {
+        std::string path = prefix.empty() ? name : prefix + "." + name;
+        if (value.is_array() && !value.empty() && value.front().is_object()) {  // a repeat
+            for (std::size_t i = 0; i < value.size(); ++i)
+                add_size_problems(value[i], path + "[" + std::to_string(i + 1) + "]", out);
+            continue;
+        }
+        auto bytes = value.dump().size();
+        if (bytes <= merge::kMaxAnswerBytes) continue;
+        out.push_back({path, "the answer is " + std::to_string(bytes) + " bytes long; one answer may hold at most " +
+                                 std::to_string(merge::kMaxAnswerBytes) +
+                                 " bytes, so that the save can sync: shorten it"});
+    }
+}
+
+// The question a changeset path names: its last segment ("members[<id>]/age" -> "age").
+std::string question_of(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// A save the server would refuse: too many ops or too many bytes for one changeset.
+Unexpected<Error> too_large_to_sync(const merge::ChangesetHeader& h,
+                                    const std::vector<std::optional<std::string>>& values,
+                                    std::size_t bytes) {
+    std::size_t largest = 0;
+    for (std::size_t i = 1; i < values.size(); ++i) {
+        if (values[i].value_or("").size() > values[largest].value_or("").size()) largest = i;
+    }
+    std::string msg = "this save is too large to sync: it would be a changeset of " + std::to_string(bytes) +
+                      " bytes, and a server accepts at most " + std::to_string(merge::kMaxChangesetBytes) +
+                      " bytes (1 MiB) in one save";
+    if (!values.empty() && values[largest]) {
+        msg += "; the largest answer is to " + question_of(h.ops[largest].path) + " (" +
+               std::to_string(values[largest]->size()) + " bytes): shorten it";
+    }
+    return unexpected(Domain::form, errc::limit_exceeded, msg + ". Nothing was saved.");
+}
+
 }  // namespace
 
 Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
@@ -110,12 +151,19 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
     return st->run();
 }
 
-Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& answers, bool final,
-                                          std::string_view lang) {
+form::Validation DeviceStore::Impl::checked(const form::Form& form, const json& answers, bool final,
+                                            std::string_view lang) {
     form::ValidateOptions options;
     options.mode = final ? form::Mode::final : form::Mode::draft;
     options.language = std::string(lang);
     auto result = form::validate_answers(form, answers, options);
+    if (result.ok()) add_size_problems(result.completed, "", result.violations);
+    return result;
+}
+
+Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& answers, bool final,
+                                          std::string_view lang) {
+    auto result = checked(form, answers, final, lang);
     if (!result.ok()) {
         std::string msg = "the answers have " + std::to_string(result.violations.size()) + " problem" +
                           (result.violations.size() == 1 ? "" : "s") + ":";
@@ -194,12 +242,19 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     h.ops = std::move(ops);
     h.epoch = epoch.first;
     h.nonce = crypto::random_xnonce();
+    if (h.ops.size() > merge::kMaxOps) {
+        return unexpected(Domain::form, errc::limit_exceeded,
+                          "this save changes " + std::to_string(h.ops.size()) + " answers, and one save may change at most " +
+                              std::to_string(merge::kMaxOps) + " (what a server accepts): save it in parts. "
+                              "Nothing was saved.");
+    }
     merge::canonicalize(h);
     CANVASS_TRY_VOID(merge::validate(h));
 
     cs.ciphertext = encrypt_values(epoch.second, h, values);
 
     auto bytes = merge::encode(cs);
+    if (bytes.size() > merge::kMaxChangesetBytes) return too_large_to_sync(h, values, bytes.size());
     auto hash = crypto::blake2b_256(bytes);
     CANVASS_TRY(auto applied, state.apply(h, std::move(values)));
     (void)applied;
@@ -215,59 +270,35 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
 
 // ---- public record operations ----
 
-Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, json answers,
-                                                   bool finalize, std::string_view lang) {
-    std::vector<json> one;
-    one.push_back(std::move(answers));
-    CANVASS_TRY(auto ids, import_records(form_id, std::move(one), finalize, lang));
-    return ids.front();
+Result<merge::RecordId> DeviceStore::Impl::save_new(const form::Form& form, json completed, bool finalize) {
+    merge::RecordId id = merge::new_uuid(*random);
+    if (finalize) {
+        merge::RecordState state(id);
+        CANVASS_TRY_VOID(commit_answers(form, state, std::move(completed)));
+        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, state, std::nullopt));
+    } else {
+        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, std::nullopt, std::move(completed)));
+    }
+    return id;
 }
 
-Result<std::vector<merge::RecordId>> DeviceStore::import_records(std::string_view form_id,
-                                                                 std::vector<json> records,
-                                                                 bool finalize,
-                                                                 std::string_view lang) {
+Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, json answers,
+                                                   bool finalize, std::string_view lang) {
     CANVASS_TRY(auto f, form(form_id));
-    std::vector<merge::RecordId> ids;
-    ids.reserve(records.size());
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto completed, impl_->validated(*f, answers, finalize, lang));
     const auto seq_before = impl_->seq;
     const auto hash_before = impl_->head_hash;
     const auto hlc_before = impl_->hlc_last;
-    auto restore = [&] {  // the transaction rolls back: so must the in-memory chain head
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    auto id = impl_->save_new(*f, std::move(completed), finalize);
+    Result<void> done = id ? tx.commit() : Result<void>(unexpected(id.error()));
+    if (!done) {  // the transaction rolls back: so must the in-memory chain head
         impl_->seq = seq_before;
         impl_->head_hash = hash_before;
         impl_->hlc_last = hlc_before;
-    };
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        auto completed = impl_->validated(*f, records[i], finalize, lang);
-        if (!completed) {
-            restore();
-            auto e = std::move(completed).error();
-            if (records.size() > 1) e.message = "record " + std::to_string(i + 1) + ": " + e.message;
-            return unexpected(std::move(e));
-        }
-        merge::RecordId id = merge::new_uuid(*impl_->random);
-        Result<void> saved;
-        if (finalize) {
-            merge::RecordState state(id);
-            auto committed = impl_->commit_answers(*f, state, std::move(completed).value());
-            saved = committed ? impl_->write_record(id, f->settings().form_id, state, std::nullopt)
-                              : Result<void>(unexpected(committed.error()));
-        } else {
-            saved = impl_->write_record(id, f->settings().form_id, std::nullopt, std::move(completed).value());
-        }
-        if (!saved) {
-            restore();
-            return unexpected(std::move(saved).error());
-        }
-        ids.push_back(id);
+        return unexpected(std::move(done).error());
     }
-    if (auto c = tx.commit(); !c) {
-        restore();
-        return unexpected(std::move(c).error());
-    }
-    return ids;
+    return *id;
 }
 
 Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers, std::string_view lang) {

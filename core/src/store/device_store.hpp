@@ -127,7 +127,9 @@ public:
     // may leave required questions unanswered; finalized records may not.
     Result<merge::RecordId> create_record(std::string_view form_id, nlohmann::json answers,
                                           bool finalize, std::string_view lang = {});
-    // Many records in one transaction (bulk import); all or none are saved.
+    // Many records in one transaction (bulk import, store/bulk_import.hpp); all or none are
+    // saved, and the error lists every problem by record number. A record imported before
+    // (same instanceID, or same answers) is skipped: its id is the one saved then.
     Result<std::vector<merge::RecordId>> import_records(std::string_view form_id,
                                                         std::vector<nlohmann::json> records,
                                                         bool finalize, std::string_view lang = {});
@@ -218,6 +220,7 @@ public:
     Result<std::string> integrity_check();
 
 private:
+    friend class BulkImport;
     struct Impl;
     explicit DeviceStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

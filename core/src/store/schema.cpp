@@ -136,7 +136,20 @@ ALTER TABLE records_v3 RENAME TO records;
 CREATE INDEX records_by_form ON records(form_id, updated);
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3};
+// Version 4: the import key of every record a bulk import saved (store/bulk_import.hpp), so
+// importing the same file again skips what was saved. The key (a line's instanceID, or its
+// canonical JSON) is kept only as a MAC under a subkey of the store key: a plain hash of a
+// line's answers could be tested against guesses by anyone holding the file.
+constexpr std::string_view v4 = R"sql(
+CREATE TABLE import_keys(
+  form_id TEXT NOT NULL,
+  mac BLOB NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY(form_id, mac)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4};
 
 }  // namespace
 
