@@ -25,7 +25,8 @@ class Statement;
 class Database {
 public:
     // Opens (creating if asked) a database file in WAL mode with synchronous=FULL, so a
-    // committed transaction survives power loss, and foreign keys on.
+    // committed transaction survives power loss, and foreign keys on. The file and its -wal
+    // and -shm are owner-only (0600) whatever the umask; wider ones are narrowed on open.
     static Result<Database> open(const std::string& path, bool create);
 
     Database(Database&&) noexcept;
