@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "crypto/aead.hpp"
+#include "form/answer_types.hpp"
+#include "form/json_text.hpp"
 #include "form/validate.hpp"
 #include "merge/digest.hpp"
 #include "merge/path.hpp"
@@ -105,7 +107,83 @@ Unexpected<Error> too_large_to_sync(const merge::ChangesetHeader& h,
     return unexpected(Domain::form, errc::limit_exceeded, msg + ". Nothing was saved.");
 }
 
+// The record's answers with `value` at `path` (a changeset path: "age",
+// "members[<id>]/age"). Sets `at` to the path validation names it by ("members[2].age").
+// False when an instance on the path is not in the answers.
+bool set_answer(json& answers, const std::string& path, const json& value, std::string& at) {
+    json* holder = &answers;
+    std::size_t start = 0;
+    at.clear();
+    for (;;) {
+        auto slash = path.find('/', start);
+        std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (slash == std::string::npos) {
+            at += part;
+            if (form::is_unanswered(value)) holder->erase(part);
+            else (*holder)[part] = value;
+            return true;
+        }
+        auto open = part.find('[');
+        if (open == std::string::npos || part.back() != ']') return false;
+        std::string name = part.substr(0, open), id = part.substr(open + 1, part.size() - open - 2);
+        auto list = holder->find(name);
+        if (list == holder->end() || !list->is_array()) return false;
+        std::size_t i = 0;
+        for (; i < list->size(); ++i) {
+            if ((*list)[i].value(kInstanceIdKey, "") == id) break;
+        }
+        if (i == list->size()) return false;
+        at += name + "[" + std::to_string(i + 1) + "].";
+        holder = &(*list)[i];
+        start = slash + 1;
+    }
+}
+
 }  // namespace
+
+// A resolution is a save like any other: the record with the new value must pass the form's
+// checks (constraints, required, relevance, types, size). When some answers are another
+// device's, which this store cannot read, only what does not depend on them is checked, and a
+// rule that does depend on them needs the coordinator's key.
+Result<void> DeviceStore::Impl::check_resolution(const form::Form& form, const merge::RecordView& view,
+                                                 const std::string& path, const json& value,
+                                                 std::string_view lang) {
+    auto answers = to_answers(view);
+    strip_calculations(form, answers);
+    std::string at;
+    if (!set_answer(answers, path, value, at)) {
+        return unexpected(Domain::form, errc::invalid_argument,
+                          "record " + merge::format_uuid(view.id) + " has no instance on the path " + path);
+    }
+    auto checked = this->checked(form, answers, true, lang);
+    if (!is_readable(view)) {
+        const form::Row* row = form.find(question_of(path));
+        std::vector<std::string> refs;
+        for (const form::Row* r = row; r; r = r->parent ? &form.row(*r->parent) : nullptr) {
+            for (const auto* e : {&r->relevant, r == row ? &r->constraint : nullptr, r == row ? &r->required : nullptr}) {
+                if (!e || !*e) continue;
+                for (auto& name : (*e)->field_references()) refs.push_back(name);
+            }
+        }
+        if (!refs.empty()) {
+            return unexpected(Domain::crypto, errc::wrong_key,
+                              "whether " + std::string(question_of(path)) + " may be " + form::short_json(value) +
+                                  " depends on other answers (${" + refs.front() +
+                                  "}...) encrypted for the project's coordinators: give --key FILE, a "
+                                  "coordinator key, to check it. Nothing was changed.");
+        }
+        // Only the question itself can be judged here: the rest is others' answers, unread.
+        std::erase_if(checked.violations, [&](const form::Problem& p) { return p.path != at; });
+    }
+    if (checked.violations.empty()) return {};
+    std::string msg = "nothing was changed: with " + form::short_json(value) + " at " + path + " the record has " +
+                      std::to_string(checked.violations.size()) + " problem" +
+                      (checked.violations.size() == 1 ? "" : "s") + ":";
+    for (const auto& p : checked.violations) msg += "\n  " + form::describe(p);
+    msg += "\n(to change several answers together: canvass edit " + merge::format_uuid(view.id) +
+           " --answers FILE --key FILE)";
+    return unexpected(Domain::form, errc::invalid_argument, msg);
+}
 
 Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
     CANVASS_TRY(auto st, db.cached("SELECT form_id, finalized, state, draft FROM records WHERE id = ?"));
@@ -383,13 +461,27 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
 }
 
 Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value) {
+    return resolve(id, path, value, {}, nullptr);
+}
+
+Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value,
+                                  std::string_view lang, const merge::RecordState* readable) {
     CANVASS_TRY(auto r, impl_->load_record(id));
     if (!r.state) return unexpected(Domain::store, errc::invalid_argument, "a draft has no conflicts");
     if (merge::path_kind(path) != merge::PathKind::field) {
         return unexpected(Domain::store, errc::invalid_argument,
                           "'" + std::string(path) + "' is not a field path (see 'canvass conflicts')");
     }
+    if (readable && (readable->id() != id ||
+                     merge::record_digest(*readable) != merge::record_digest(*r.state))) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "the decrypted record " + merge::format_uuid(id) +
+                              " is not the one this store holds (it changed meanwhile); nothing "
+                              "was changed: run the command again");
+    }
     CANVASS_TRY(auto f, form(r.form_id));
+    CANVASS_TRY_VOID(impl_->check_resolution(*f, merge::make_view(readable ? *readable : *r.state),
+                                             std::string(path), value, lang));
     auto seq_before = impl_->seq;
     auto hash_before = impl_->head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));

@@ -149,9 +149,17 @@ public:
     // record is refused with Error{crypto, wrong_key}.
     Result<bool> edit(const merge::RecordId& id, const nlohmann::json& changes,
                       std::string_view lang, const merge::RecordState* readable);
-    // Settles the conflict at `path` with `value` (JSON) superseding every candidate.
+    // Settles the conflict at `path` with `value` (JSON) superseding every candidate. The
+    // record with the new value is checked like any other save (constraints, required,
+    // relevance, types; messages in `lang`), and refused with every problem. `readable`, as
+    // for edit(), is the record decrypted with the project key; without it, a record holding
+    // answers this store cannot read is checked only where the question's rules do not
+    // depend on them, and a rule that does is refused with Error{crypto, wrong_key}.
     Result<void> resolve(const merge::RecordId& id, std::string_view path,
                          const nlohmann::json& value);
+    Result<void> resolve(const merge::RecordId& id, std::string_view path,
+                         const nlohmann::json& value, std::string_view lang,
+                         const merge::RecordState* readable);
     // Deletes a record: a draft that never left the device is erased; a finalized record gets
     // a delete op (concurrent edits elsewhere keep it alive, flagged).
     Result<void> delete_record(const merge::RecordId& id);

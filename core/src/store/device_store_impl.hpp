@@ -83,6 +83,10 @@ struct DeviceStore::Impl {
     Result<bool> commit_answers(const form::Form& form, merge::RecordState& state,
                                 nlohmann::json answers,
                                 const merge::RecordState* readable = nullptr);
+    // Refuses a resolution (DeviceStore::resolve) that leaves the record invalid.
+    Result<void> check_resolution(const form::Form& form, const merge::RecordView& view,
+                                  const std::string& path, const nlohmann::json& value,
+                                  std::string_view lang);
     // Saves validated answers as a new record (a finalized one appends its changeset). Must
     // run inside a transaction; on failure the caller restores the chain head.
     Result<merge::RecordId> save_new(const form::Form& form, nlohmann::json completed, bool finalize);
