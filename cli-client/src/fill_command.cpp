@@ -124,6 +124,7 @@ public:
                 if (!line) return fail(ctx_, line.error());  // the store failed: nothing is saved
                 if (line->outcome == BulkImport::Outcome::saved && first_ids_.empty())
                     first_ids_.push_back(line->record);
+                if (line->outcome == BulkImport::Outcome::skipped && line->same_as) ++repeated_;
                 if (line->outcome != BulkImport::Outcome::refused) continue;
                 problems = std::move(line->problems);
             } else {
@@ -160,6 +161,7 @@ private:
         return {{"lines", lines_},
                 {"saved", saved ? import.saved() : 0},
                 {"skipped", import.skipped()},
+                {"repeated", repeated_},  // of the skipped: same key as an earlier line of the file
                 {"refused", refused_lines_},
                 {"refused_file", refused_lines_ > 0 && a_.keep_valid ? json(a_.refused) : json()},
                 {"problems", problems}};
@@ -189,7 +191,11 @@ private:
             ctx_.out << "saved " << what << " record " << merge::format_uuid(first_ids_.front()) << "\n";
         } else {
             ctx_.out << "saved " << import.saved() << " " << what << " record" << (import.saved() == 1 ? "" : "s");
-            if (import.skipped()) ctx_.out << ", skipped " << import.skipped() << " imported before";
+            if (std::size_t before = import.skipped() - repeated_) ctx_.out << ", skipped " << before << " imported before";
+            if (repeated_) {
+                ctx_.out << ", skipped " << repeated_ << " line" << (repeated_ == 1 ? "" : "s")
+                         << " repeating an earlier one (same instanceID, or same answers)";
+            }
             ctx_.out << "\n";
         }
         if (import.saved() == 0 && import.skipped() > 0 && lines_ == 1)
@@ -204,7 +210,7 @@ private:
 
     const FillArgs& a_;
     Context& ctx_;
-    std::size_t lines_ = 0, refused_lines_ = 0;
+    std::size_t lines_ = 0, refused_lines_ = 0, repeated_ = 0;
     std::vector<merge::RecordId> first_ids_;
     std::vector<LineProblem> problems_;  // --json only
 };

@@ -117,7 +117,7 @@ Result<BulkImport::Line> BulkImport::add(json record, bool save) {
     if (before || !fresh) {
         line.outcome = Outcome::skipped;
         if (before) line.record = *before;
-        if (!before) line.same_as = earlier->second;
+        if (!fresh) line.same_as = earlier->second;
         ++skipped_;
         return line;
     }

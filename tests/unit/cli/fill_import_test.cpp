@@ -156,7 +156,12 @@ TEST_F(FillImportTest, IdenticalLinesWithoutInstanceIdAreOneRecordAndTheSummaryS
     auto summary = json::parse(r.out);
     EXPECT_EQ(summary["saved"], 1);
     EXPECT_EQ(summary["skipped"], 2);
+    EXPECT_EQ(summary["repeated"], 2);
     EXPECT_EQ(records(), 1u);
+    auto text = canvass({"fill", "household", "--answers", write("same2.jsonl", line + line)});
+    EXPECT_NE(text.out.find("saved 0 draft records, skipped 1 imported before, skipped 1 line repeating an earlier one"),
+              std::string::npos)
+        << text.out;
 }
 
 TEST_F(FillImportTest, AnErasedDraftIsImportedAgain) {
