@@ -74,6 +74,7 @@ BulkImport::BulkImport(BulkImport&& o) noexcept
       hlc_before_(o.hlc_before_),
       hash_before_(o.hash_before_),
       keys_(std::move(o.keys_)),
+      keys_before_(o.keys_before_),
       count_(o.count_),
       saved_(o.saved_),
       skipped_(o.skipped_),
@@ -95,6 +96,15 @@ Result<BulkImport> BulkImport::begin(DeviceStore& store, std::string_view form_i
 }
 
 Result<std::optional<merge::RecordId>> BulkImport::saved_before(const crypto::Hash& mac) {
+    // A first import of the form (the common case) has nothing to look up: what it saved
+    // itself is in keys_.
+    if (!keys_before_) {
+        CANVASS_TRY(auto any, impl_->db.cached("SELECT EXISTS(SELECT 1 FROM import_keys WHERE form_id = ?)"));
+        any->bind(1, form_->settings().form_id);
+        CANVASS_TRY(bool row, any->step());
+        keys_before_ = row && any->int64(0) != 0;
+    }
+    if (!*keys_before_) return std::optional<merge::RecordId>();
     // Joined with records: a draft erased since ('canvass delete') is imported again.
     CANVASS_TRY(auto st, impl_->db.cached(
         "SELECT k.record FROM import_keys k JOIN records r ON r.id = k.record "
@@ -112,12 +122,18 @@ Result<BulkImport::Line> BulkImport::add(json record, bool save) {
     Line line;
     const auto& form_id = form_->settings().form_id;
     auto mac = impl_->sealer.mac(Purpose::import_key, form_id + '\n' + import_key(*form_, record));
-    auto [earlier, fresh] = keys_.emplace(mac_key(mac), count_);
-    CANVASS_TRY(auto before, saved_before(mac));
-    if (before || !fresh) {
+    auto [earlier, fresh] = keys_.emplace(mac_key(mac), Taken{count_, {}});
+    if (!fresh) {  // a repeat of an earlier record of this import
         line.outcome = Outcome::skipped;
-        if (before) line.record = *before;
-        if (!fresh) line.same_as = earlier->second;
+        line.same_as = earlier->second.number;
+        line.record = earlier->second.record;
+        ++skipped_;
+        return line;
+    }
+    CANVASS_TRY(auto before, saved_before(mac));
+    if (before) {
+        line.outcome = Outcome::skipped;
+        line.record = earlier->second.record = *before;
         ++skipped_;
         return line;
     }
@@ -145,7 +161,7 @@ Result<BulkImport::Line> BulkImport::add(json record, bool save) {
         "INSERT OR REPLACE INTO import_keys(form_id, mac, record) VALUES(?, ?, ?)"));
     CANVASS_TRY_VOID(ins->bind(1, form_id).bind(2, mac).bind(3, *id).run());
     line.outcome = Outcome::saved;
-    line.record = *id;
+    line.record = earlier->second.record = *id;
     ++saved_;
     return line;
 }

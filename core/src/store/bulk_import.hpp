@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,9 +87,14 @@ private:
     bool active_ = true;  // not committed: the destructor restores the chain head
     std::uint64_t seq_before_, hlc_before_;
     merge::Hash hash_before_;
-    // Keys taken in this import (MAC bytes -> record number), to name the line a duplicate
-    // repeats: 32 bytes and a number per record, never the records themselves.
-    std::unordered_map<std::string, std::size_t> keys_;
+    // Keys taken in this import (MAC bytes -> record number and id), to name the record a
+    // duplicate repeats: some 64 bytes per record, never the records themselves.
+    struct Taken {
+        std::size_t number = 0;
+        merge::RecordId record{};  // zero while only checked
+    };
+    std::unordered_map<std::string, Taken> keys_;
+    std::optional<bool> keys_before_;  // the form had import keys when the import began
     std::size_t count_ = 0, saved_ = 0, skipped_ = 0, refused_ = 0;
 };
 
