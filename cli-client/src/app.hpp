@@ -39,6 +39,7 @@ int run(const std::vector<std::string>& args, Context& ctx);
 // `form check FILE...` and `form validate FILE --answers FILE` (form_commands.cpp).
 void add_form_commands(CLI::App& app, Context& ctx);
 void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
+void add_fill_command(CLI::App& app, Context& ctx);    // fill_command.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
 void add_interview_commands(CLI::App& app, Context& ctx);  // interview_commands.cpp
 void add_export_commands(CLI::App& app, Context& ctx);  // keys, export, conflicts, resolve

@@ -147,7 +147,8 @@ void add_list(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context&
 }
 
 struct ResolveArgs {
-    std::string record, path, value;
+    std::string record, path, value, lang;
+    KeyOptions key;
 };
 
 // V as JSON when it parses, else as a plain string ("Ana" needs no quotes).
@@ -209,7 +210,10 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     }
     auto value = parse_value(a.value);
     auto ok = check_answer(*store, *snap, a.path, value);
-    if (ok) ok = store->resolve(*id, a.path, value);
+    if (!ok) return fail(ctx, ok.error());
+    std::optional<exporting::ExportRecord> readable;
+    if (!a.key.file.empty() && !(readable = open_record_with_key(*store, *id, a.key, dev, ctx))) return;
+    ok = store->resolve(*id, a.path, value, a.lang, readable ? &*readable->state : nullptr);
     if (!ok) return fail(ctx, ok.error());
     if (it != conflicts.end()) {
         ctx.out << "resolved " << a.path << " of " << merge::format_uuid(*id) << " to " << form::short_json(value)
@@ -230,6 +234,8 @@ void add_resolve(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Conte
     cmd->add_option("RECORD", a->record, "record id (or its first characters)")->required();
     cmd->add_option("PATH", a->path, "field path as 'canvass conflicts' shows it")->required();
     cmd->add_option("--value", a->value, "the answer: JSON, or plain text")->required();
+    cmd->add_option("--lang", a->lang, "language of the messages");
+    add_record_key_options(cmd, a->key);
     cmd->callback([a, dev, &ctx] { run_resolve(*a, *dev, ctx); });
 }
 

@@ -13,6 +13,7 @@
 #include "coordinator_commands.hpp"
 #include "coordinator_session.hpp"
 #include "export/dataset.hpp"
+#include "export/output_file.hpp"
 #include "export/tables.hpp"
 #include "export/writers.hpp"
 
@@ -108,7 +109,12 @@ void print_summary(Context& ctx, const exporting::ExportJob& job, const exportin
         ctx.out << "  " << std::left << std::setw(static_cast<int>(width)) << f.path << "  " << f.rows
                 << " " << f.unit << "\n";
     }
-    ctx.out << "files are in " << job.dir << "\n";
+    std::error_code ec;
+    auto where = std::filesystem::absolute(job.dir, ec);
+    ctx.out << "files are in " << (ec ? job.dir : where.lexically_normal().string()) << "\n"
+            << "they hold decrypted answers: readable by you only (mode 0600); keep them on an "
+               "encrypted disk, share them only with people allowed to read the answers, and "
+               "delete them when done\n";
 }
 
 void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
@@ -132,12 +138,7 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
                    "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
     }
 
-    std::error_code ec;
-    std::filesystem::create_directories(a.out, ec);
-    if (ec || !std::filesystem::is_directory(a.out)) {
-        return fail(ctx, "cannot create the output directory " + a.out +
-                             (ec ? ": " + ec.message() : ": a file is in the way"));
-    }
+    if (auto made = exporting::create_private_directories(a.out); !made) return fail(ctx, made.error());
     auto tables = exporting::build_tables(**form, *dataset);
     exporting::ExportJob job{**form, *dataset, tables, a.out, *lang};
     exporting::ExportResult result;

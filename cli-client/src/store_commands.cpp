@@ -1,5 +1,5 @@
-// Device commands that work fully offline: init, form add, forms, fill, edit, records, show,
-// finalize, delete, status.
+// Device commands that work fully offline: init, form add, forms, edit, records, show,
+// finalize, delete, status (fill is in fill_command.cpp).
 #include <CLI/CLI.hpp>
 #include <ctime>
 #include <iomanip>
@@ -23,29 +23,6 @@ using store::summary_json;
 using store::time_text;
 
 namespace {
-
-constexpr std::size_t kImportBatch = 1000;  // records per transaction in a bulk import
-
-// Parses an answers file: one JSON object, or JSON Lines of objects. Errors name the line.
-Result<std::vector<json>> parse_answers(const std::string& text, const std::string& file) {
-    auto whole = form::parse_json(text);
-    if (whole && whole->is_object()) return std::vector<json>{std::move(whole).value()};
-    std::vector<json> out;
-    std::istringstream lines(text);
-    std::string line;
-    for (std::size_t n = 1; std::getline(lines, line); ++n) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        auto j = form::parse_json(line);
-        if (!j) return unexpected(Domain::form, errc::invalid_argument, file + ":" + std::to_string(n) + ": " + j.error().message);
-        if (!j->is_object()) {
-            return unexpected(Domain::form, errc::invalid_argument,
-                              file + ":" + std::to_string(n) + ": an answer set is a JSON object");
-        }
-        out.push_back(std::move(j).value());
-    }
-    if (out.empty()) return unexpected(Domain::form, errc::invalid_argument, file + ": no answers");
-    return out;
-}
 
 // Asks on the terminal before a delete; true on "y" or "yes". A record that is not found
 // again is left to delete_record() to report.
@@ -137,46 +114,6 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                     << " questions  " << f.title << "\n";
         }
         if (list->empty()) ctx.out << "no forms installed (canvass form add FILE, or enroll)\n";
-    });
-
-    struct FillArgs {
-        std::string form, answers, lang;
-        bool finalize = false;
-    };
-    auto fa = std::make_shared<FillArgs>();
-    auto* fill = app.add_subcommand("fill", "save answers from a file as new records");
-    fill->add_option("FORM", fa->form, "form id")->required();
-    fill->add_option("--answers", fa->answers, "JSON object, or JSON Lines of many records ('-': stdin)")->required();
-    fill->add_flag("--finalize", fa->finalize, "finalize the records (else they stay drafts)");
-    fill->add_option("--lang", fa->lang, "language of error messages");
-    fill->callback([dev, fa, &ctx] {
-        auto text = read_file(fa->answers, ctx);
-        if (!text) return fail(ctx, text.error());
-        auto sets = parse_answers(*text, fa->answers);
-        if (!sets) return fail(ctx, sets.error());
-        auto store = open_device(*dev, ctx);
-        if (!store) return;
-        std::size_t saved = 0;
-        std::vector<merge::RecordId> ids;
-        for (std::size_t start = 0; start < sets->size(); start += kImportBatch) {
-            auto end = std::min(sets->size(), start + kImportBatch);
-            std::vector<json> batch(sets->begin() + static_cast<std::ptrdiff_t>(start),
-                                    sets->begin() + static_cast<std::ptrdiff_t>(end));
-            auto r = store->import_records(fa->form, std::move(batch), fa->finalize, fa->lang);
-            if (!r) {
-                auto e = r.error();
-                if (sets->size() > 1) {
-                    e.message = "batch starting at line " + std::to_string(start + 1) + " not saved (" +
-                                std::to_string(saved) + " records saved before it): " + e.message;
-                }
-                return fail(ctx, e);
-            }
-            saved += r->size();
-            if (ids.size() < 5) ids.insert(ids.end(), r->begin(), r->end());
-        }
-        const char* what = fa->finalize ? "finalized" : "draft";
-        if (saved == 1) ctx.out << "saved " << what << " record " << merge::format_uuid(ids.front()) << "\n";
-        else ctx.out << "saved " << saved << " " << what << " records\n";
     });
 
     struct EditArgs {

@@ -1,8 +1,13 @@
 #include "export/output_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 namespace canvass::cli::exporting {
@@ -13,11 +18,42 @@ std::string part_name(const std::string& path) { return path + ".part"; }
 
 }  // namespace
 
+Result<void> create_private_directories(const std::string& path) {
+    namespace fs = std::filesystem;
+    fs::path dir;
+    for (const auto& part : fs::path(path).lexically_normal()) {
+        dir /= part;
+        if (part.empty() || part == dir.root_path()) continue;
+        std::error_code ec;
+        if (fs::is_directory(dir, ec)) continue;
+        if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+            return unexpected(Domain::core, errc::io,
+                              "cannot create the directory " + dir.string() + ": " + std::strerror(errno));
+        }
+        ::chmod(dir.c_str(), 0700);  // exact, whatever the umask
+    }
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+        return unexpected(Domain::core, errc::io, "cannot create the directory " + path + ": a file is in the way");
+    }
+    return {};
+}
+
 OutputFile::OutputFile(std::string path, std::unique_ptr<std::ofstream> out)
     : path_(std::move(path)), out_(std::move(out)) {}
 
 Result<OutputFile> OutputFile::create(const std::string& path) {
-    auto out = std::make_unique<std::ofstream>(part_name(path), std::ios::binary | std::ios::trunc);
+    // Owner-only before a byte is written: these files hold decrypted answers. The mode is
+    // set on the file itself, whatever the umask, and also on a leftover of an earlier run.
+    const std::string part = part_name(path);
+    int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || ::fchmod(fd, 0600) != 0) {
+        auto err = unexpected(Domain::core, errc::io, "cannot write " + path + ": " + std::strerror(errno));
+        if (fd >= 0) ::close(fd);
+        return err;
+    }
+    ::close(fd);
+    auto out = std::make_unique<std::ofstream>(part, std::ios::binary | std::ios::trunc);
     if (!*out) {
         return unexpected(Domain::core, errc::io,
                           "cannot write " + path + ": " + std::strerror(errno));

@@ -1,5 +1,6 @@
 // A file of the export, written under a temporary name and renamed into place only when
-// complete, so an interrupted export never leaves a truncated table that looks whole.
+// complete, so an interrupted export never leaves a truncated table that looks whole, and
+// created owner-only (docs/security.md, "Files at rest").
 #pragma once
 
 #include <fstream>
@@ -10,9 +11,15 @@
 
 namespace canvass::cli::exporting {
 
+// Creates the directory `path` and any missing parent, each owner-only (0700). An existing
+// directory is left as it is. Errors name the directory.
+Result<void> create_private_directories(const std::string& path);
+
 class OutputFile {
 public:
-    // Opens `path` + ".part" for writing (replacing any leftover). Errors name the file.
+    // Opens `path` + ".part" for writing (replacing any leftover), readable and writable by
+    // its owner only (0600, whatever the umask): the file holds decrypted answers. Errors name
+    // the file.
     static Result<OutputFile> create(const std::string& path);
 
     OutputFile(OutputFile&&) = default;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "form/answer_types.hpp"
+#include "merge/changeset.hpp"
 #include "interview/answer_tree.hpp"
 #include "interview/settle.hpp"
 #include "interview/typed_answer.hpp"
@@ -258,6 +259,8 @@ void Session::leave_unanswered() {
 // use a calculation that depends on it).
 std::optional<std::string> Session::check(const form::Row& row, const json& value) {
     if (auto p = form::type_problem(row, form_.choices(row.list_name), value)) return p;
+    if (auto bytes = value.dump().size(); bytes > merge::kMaxAnswerBytes)  // the store refuses it too
+        return say(Phrase::too_long, {std::to_string(bytes), std::to_string(merge::kMaxAnswerBytes)});
     json trial = answers_;
     set_answer(form_, trial, current_.at, row, value);
     form::Record record(form_, std::move(trial), options_.clock);

@@ -24,6 +24,7 @@ enum class Phrase {
     input_ended_draft,
     needs_answer,     // a required question left empty, without a form message
     not_allowed,      // {}: the constraint; without a form message
+    too_long,         // {} {}: the answer's bytes, the most one answer may hold
     removed_answers,  // followed by the answers that no longer apply
     not_saved,        // {}: why
     add_yes_or_no,

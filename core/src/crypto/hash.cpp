@@ -20,6 +20,13 @@ Hash blake2b_256(std::span<const std::uint8_t> data) {
     return h;
 }
 
+Hash blake2b_256_keyed(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data) {
+    ensure_initialized();
+    Hash h;
+    crypto_generichash(h.data(), h.size(), data.data(), data.size(), key.data(), key.size());
+    return h;
+}
+
 Blake2b::Blake2b() {
     ensure_initialized();
     crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0,

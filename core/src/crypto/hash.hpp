@@ -20,6 +20,9 @@ inline Hash blake2b_256(std::string_view s) {
     return blake2b_256({reinterpret_cast<const std::uint8_t*>(s.data()), s.size()});
 }
 
+// Keyed BLAKE2b-256 (a MAC): `key` is 16 to 64 bytes.
+Hash blake2b_256_keyed(std::span<const std::uint8_t> key, std::span<const std::uint8_t> data);
+
 // Incremental BLAKE2b-256 for data that arrives in pieces.
 class Blake2b {
 public:

@@ -25,6 +25,17 @@ inline constexpr std::size_t kMaxSupersedesPerChangeset = 100'000;  // summed ov
 inline constexpr std::size_t kMaxNameBytes = 256;                   // project, form id, version
 inline constexpr std::size_t kMaxCiphertextBytes = 16 * 1024 * 1024;
 
+// What one save may hold, end to end. This is the one place that states it: the server
+// refuses a batch holding an encoded changeset larger than kMaxChangesetBytes (its
+// sync::MessageLimits take this value), so a device refuses to save one, naming the answer
+// (store/device_records.cpp), and nothing it saved can block its sync. docs/limits.md
+// explains them to users.
+inline constexpr std::size_t kMaxChangesetBytes = 1u << 20;  // one encoded changeset
+// The largest single answer (its JSON text): a changeset holding it alone, with the header,
+// paths and the AEAD tag around it, stays under kMaxChangesetBytes. Several large answers
+// in one save are bounded together by kMaxChangesetBytes.
+inline constexpr std::size_t kMaxAnswerBytes = kMaxChangesetBytes - (64u << 10);
+
 enum class OpKind : std::uint8_t { set = 1, delete_record = 2, delete_instance = 3, keep = 4 };
 
 // What one op does at one path. `supersedes` lists the ops the author saw and replaces:

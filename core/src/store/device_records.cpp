@@ -9,6 +9,7 @@
 #include "store/answers.hpp"
 #include "store/device_store.hpp"
 #include "store/device_store_impl.hpp"
+#include "store/save_checks.hpp"
 #include "store/values.hpp"
 
 namespace canvass::store {
@@ -29,12 +30,6 @@ std::size_t conflict_count(const merge::RecordView& view) {
         for (const auto& i : r.instances) n += i.status.conflict ? 1 : 0;
     }
     return n + (view.status.conflict ? 1 : 0);
-}
-
-// False when some shown value is another device's, which this store cannot decrypt.
-bool is_readable(const merge::RecordView& view) {
-    return std::all_of(view.fields.begin(), view.fields.end(),
-                       [](const auto& f) { return f.winner().value.has_value(); });
 }
 
 // Winner value of every visible field, by path.
@@ -110,12 +105,19 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
     return st->run();
 }
 
-Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& answers, bool final,
-                                          std::string_view lang) {
+form::Validation DeviceStore::Impl::checked(const form::Form& form, const json& answers, bool final,
+                                            std::string_view lang) {
     form::ValidateOptions options;
     options.mode = final ? form::Mode::final : form::Mode::draft;
     options.language = std::string(lang);
     auto result = form::validate_answers(form, answers, options);
+    if (result.ok()) add_size_problems(result.completed, "", result.violations);
+    return result;
+}
+
+Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& answers, bool final,
+                                          std::string_view lang) {
+    auto result = checked(form, answers, final, lang);
     if (!result.ok()) {
         std::string msg = "the answers have " + std::to_string(result.violations.size()) + " problem" +
                           (result.violations.size() == 1 ? "" : "s") + ":";
@@ -195,6 +197,12 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     h.epoch = epoch.first;
     CANVASS_TRY(auto creation, take_creation_nonce(h.record));  // the id derives from it
     h.nonce = creation.value_or(crypto::random_xnonce());
+    if (h.ops.size() > merge::kMaxOps) {
+        return unexpected(Domain::form, errc::limit_exceeded,
+                          "this save changes " + std::to_string(h.ops.size()) + " answers, and one save may change at most " +
+                              std::to_string(merge::kMaxOps) + " (what a server accepts): save it in parts. "
+                              "Nothing was saved.");
+    }
     merge::canonicalize(h);
     CANVASS_TRY_VOID(merge::validate(h));
     CANVASS_TRY_VOID(check_may_change(h));
@@ -202,6 +210,7 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     cs.ciphertext = encrypt_values(epoch.second, h, values);
 
     auto bytes = merge::encode(cs);
+    if (bytes.size() > merge::kMaxChangesetBytes) return too_large_to_sync(h, values, bytes.size());
     auto hash = crypto::blake2b_256(bytes);
     CANVASS_TRY(auto applied, state.apply(h, std::move(values)));
     (void)applied;
@@ -217,64 +226,35 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
 
 // ---- public record operations ----
 
-Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, json answers,
-                                                   bool finalize, std::string_view lang) {
-    std::vector<json> one;
-    one.push_back(std::move(answers));
-    CANVASS_TRY(auto ids, import_records(form_id, std::move(one), finalize, lang));
-    return ids.front();
+Result<merge::RecordId> DeviceStore::Impl::save_new(const form::Form& form, json completed, bool finalize) {
+    CANVASS_TRY(const merge::RecordId id, mint_record_id());  // bound to this device (merge/authority.hpp)
+    if (finalize) {
+        merge::RecordState state(id);
+        CANVASS_TRY_VOID(commit_answers(form, state, std::move(completed)));
+        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, state, std::nullopt));
+    } else {
+        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, std::nullopt, std::move(completed)));
+    }
+    return id;
 }
 
-Result<std::vector<merge::RecordId>> DeviceStore::import_records(std::string_view form_id,
-                                                                 std::vector<json> records,
-                                                                 bool finalize,
-                                                                 std::string_view lang) {
+Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, json answers,
+                                                   bool finalize, std::string_view lang) {
     CANVASS_TRY(auto f, form(form_id));
-    std::vector<merge::RecordId> ids;
-    ids.reserve(records.size());
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto completed, impl_->validated(*f, answers, finalize, lang));
     const auto seq_before = impl_->seq;
     const auto hash_before = impl_->head_hash;
     const auto hlc_before = impl_->hlc_last;
-    auto restore = [&] {  // the transaction rolls back: so must the in-memory chain head
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    auto id = impl_->save_new(*f, std::move(completed), finalize);
+    Result<void> done = id ? tx.commit() : Result<void>(unexpected(id.error()));
+    if (!done) {  // the transaction rolls back: so must the in-memory chain head
         impl_->seq = seq_before;
         impl_->head_hash = hash_before;
         impl_->hlc_last = hlc_before;
-    };
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        auto completed = impl_->validated(*f, records[i], finalize, lang);
-        if (!completed) {
-            restore();
-            auto e = std::move(completed).error();
-            if (records.size() > 1) e.message = "record " + std::to_string(i + 1) + ": " + e.message;
-            return unexpected(std::move(e));
-        }
-        auto minted = impl_->mint_record_id();
-        if (!minted) {
-            restore();
-            return unexpected(std::move(minted).error());
-        }
-        const merge::RecordId id = *minted;
-        Result<void> saved;
-        if (finalize) {
-            merge::RecordState state(id);
-            auto committed = impl_->commit_answers(*f, state, std::move(completed).value());
-            saved = committed ? impl_->write_record(id, f->settings().form_id, state, std::nullopt)
-                              : Result<void>(unexpected(committed.error()));
-        } else {
-            saved = impl_->write_record(id, f->settings().form_id, std::nullopt, std::move(completed).value());
-        }
-        if (!saved) {
-            restore();
-            return unexpected(std::move(saved).error());
-        }
-        ids.push_back(id);
+        return unexpected(std::move(done).error());
     }
-    if (auto c = tx.commit(); !c) {
-        restore();
-        return unexpected(std::move(c).error());
-    }
-    return ids;
+    return *id;
 }
 
 Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers, std::string_view lang) {
@@ -359,13 +339,27 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
 }
 
 Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value) {
+    return resolve(id, path, value, {}, nullptr);
+}
+
+Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value,
+                                  std::string_view lang, const merge::RecordState* readable) {
     CANVASS_TRY(auto r, impl_->load_record(id));
     if (!r.state) return unexpected(Domain::store, errc::invalid_argument, "a draft has no conflicts");
     if (merge::path_kind(path) != merge::PathKind::field) {
         return unexpected(Domain::store, errc::invalid_argument,
                           "'" + std::string(path) + "' is not a field path (see 'canvass conflicts')");
     }
+    if (readable && (readable->id() != id ||
+                     merge::record_digest(*readable) != merge::record_digest(*r.state))) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "the decrypted record " + merge::format_uuid(id) +
+                              " is not the one this store holds (it changed meanwhile); nothing "
+                              "was changed: run the command again");
+    }
     CANVASS_TRY(auto f, form(r.form_id));
+    CANVASS_TRY_VOID(impl_->check_resolution(*f, merge::make_view(readable ? *readable : *r.state),
+                                             std::string(path), value, lang));
     auto seq_before = impl_->seq;
     auto hash_before = impl_->head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));

@@ -134,7 +134,9 @@ public:
     // may leave required questions unanswered; finalized records may not.
     Result<merge::RecordId> create_record(std::string_view form_id, nlohmann::json answers,
                                           bool finalize, std::string_view lang = {});
-    // Many records in one transaction (bulk import); all or none are saved.
+    // Many records in one transaction (bulk import, store/bulk_import.hpp); all or none are
+    // saved, and the error lists every problem by record number. A record imported before
+    // (same instanceID, or same answers) is skipped: its id is the one saved then.
     Result<std::vector<merge::RecordId>> import_records(std::string_view form_id,
                                                         std::vector<nlohmann::json> records,
                                                         bool finalize, std::string_view lang = {});
@@ -154,9 +156,17 @@ public:
     // record is refused with Error{crypto, wrong_key}.
     Result<bool> edit(const merge::RecordId& id, const nlohmann::json& changes,
                       std::string_view lang, const merge::RecordState* readable);
-    // Settles the conflict at `path` with `value` (JSON) superseding every candidate.
+    // Settles the conflict at `path` with `value` (JSON) superseding every candidate. The
+    // record with the new value is checked like any other save (constraints, required,
+    // relevance, types; messages in `lang`), and refused with every problem. `readable`, as
+    // for edit(), is the record decrypted with the project key; without it, a record holding
+    // answers this store cannot read is checked only where the question's rules do not
+    // depend on them, and a rule that does is refused with Error{crypto, wrong_key}.
     Result<void> resolve(const merge::RecordId& id, std::string_view path,
                          const nlohmann::json& value);
+    Result<void> resolve(const merge::RecordId& id, std::string_view path,
+                         const nlohmann::json& value, std::string_view lang,
+                         const merge::RecordState* readable);
     // Deletes a record: a draft that never left the device is erased; a finalized record gets
     // a delete op (concurrent edits elsewhere keep it alive, flagged).
     Result<void> delete_record(const merge::RecordId& id);
@@ -236,6 +246,7 @@ public:
     Result<std::string> integrity_check();
 
 private:
+    friend class BulkImport;
     struct Impl;
     explicit DeviceStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -8,6 +8,7 @@
 #include "crypto/random.hpp"
 #include "merge/authority.hpp"
 #include "merge/record_state.hpp"
+#include "form/validate.hpp"
 #include "store/device_store.hpp"
 #include "store/sealed.hpp"
 #include "store/sqlite.hpp"
@@ -68,8 +69,11 @@ struct DeviceStore::Impl {
     Result<void> write_record(const merge::RecordId& id, const std::string& form_id,
                               const std::optional<merge::RecordState>& state,
                               const std::optional<nlohmann::json>& draft);
-    // Validates `answers` for `form`; final mode enforces required questions. Fills in
-    // calculations. Every problem in one error message.
+    // Validates `answers` for `form` (form::validate_answers, and no answer too large to
+    // sync); final mode enforces required questions. Fills in calculations.
+    form::Validation checked(const form::Form& form, const nlohmann::json& answers, bool final,
+                             std::string_view lang);
+    // The same, every problem in one error message.
     Result<nlohmann::json> validated(const form::Form& form, const nlohmann::json& answers,
                                      bool final, std::string_view lang);
     // Turns the difference between `state` and `answers` into one changeset of the chain.
@@ -80,6 +84,13 @@ struct DeviceStore::Impl {
     Result<bool> commit_answers(const form::Form& form, merge::RecordState& state,
                                 nlohmann::json answers,
                                 const merge::RecordState* readable = nullptr);
+    // Refuses a resolution (DeviceStore::resolve) that leaves the record invalid.
+    Result<void> check_resolution(const form::Form& form, const merge::RecordView& view,
+                                  const std::string& path, const nlohmann::json& value,
+                                  std::string_view lang);
+    // Saves validated answers as a new record (a finalized one appends its changeset). Must
+    // run inside a transaction; on failure the caller restores the chain head.
+    Result<merge::RecordId> save_new(const form::Form& form, nlohmann::json completed, bool finalize);
     Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
                                   std::vector<merge::Op> ops,
                                   std::vector<std::optional<std::string>> values);

@@ -14,7 +14,7 @@ std::span<const std::uint8_t> bytes_of(std::string_view s) {
 }  // namespace
 
 Sealer::Sealer(crypto::SecretBytes store_key) {
-    for (std::uint64_t i = 0; i < 5; ++i) keys_[i] = crypto::derive_subkey(store_key, i + 1, "cnvstore");
+    for (std::uint64_t i = 0; i < 6; ++i) keys_[i] = crypto::derive_subkey(store_key, i + 1, "cnvstore");
 }
 
 const crypto::SecretBytes& Sealer::key(Purpose p) const {
@@ -33,6 +33,10 @@ std::vector<std::uint8_t> Sealer::seal(Purpose purpose, std::span<const std::uin
 std::vector<std::uint8_t> Sealer::seal(Purpose purpose, std::string_view row,
                                        std::string_view plaintext) const {
     return seal(purpose, bytes_of(row), bytes_of(plaintext));
+}
+
+crypto::Hash Sealer::mac(Purpose purpose, std::string_view data) const {
+    return crypto::blake2b_256_keyed(key(purpose).span(), bytes_of(data));
 }
 
 Result<std::vector<std::uint8_t>> Sealer::open(Purpose purpose, std::span<const std::uint8_t> row,

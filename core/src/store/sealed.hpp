@@ -10,11 +10,19 @@
 #include <vector>
 
 #include "canvass/result.hpp"
+#include "crypto/hash.hpp"
 #include "crypto/secret.hpp"
 
 namespace canvass::store {
 
-enum class Purpose : std::uint64_t { device_keys = 1, epoch_key = 2, form = 3, record = 4, draft = 5 };
+enum class Purpose : std::uint64_t {
+    device_keys = 1,
+    epoch_key = 2,
+    form = 3,
+    record = 4,
+    draft = 5,
+    import_key = 6,  // MACs of bulk import keys (store/bulk_import.hpp)
+};
 
 class Sealer {
 public:
@@ -33,9 +41,13 @@ public:
     Result<std::string> open_text(Purpose purpose, std::string_view row,
                                   std::span<const std::uint8_t> blob, std::string_view what) const;
 
+    // A keyed BLAKE2b-256 of `data` under the subkey for `purpose`: a value that can be
+    // looked up in clear without revealing `data` to anyone lacking the store key.
+    crypto::Hash mac(Purpose purpose, std::string_view data) const;
+
 private:
     const crypto::SecretBytes& key(Purpose p) const;
-    crypto::SecretBytes keys_[5];
+    crypto::SecretBytes keys_[6];
 };
 
 }  // namespace canvass::store

@@ -1,9 +1,14 @@
 #include "store/sqlite.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 namespace canvass::store {
@@ -29,11 +34,39 @@ Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
     return unexpected(Domain::store, rc, std::string(what) + ": " + detail);
 }
 
+// The database and its -wal and -shm files readable by their owner only. SQLite creates the
+// -wal and -shm files with the mode of the database file, so creating that one 0600 (whatever
+// the umask) covers all three; files of an older version made with a wider mode are narrowed.
+Result<void> make_owner_only(const std::string& path, bool create) {
+    if (create) {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0) {
+            return unexpected(Domain::store, errc::io, "cannot create " + path + ": " + std::strerror(errno));
+        }
+        ::close(fd);
+    }
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::string file = path + suffix;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) continue;
+        if (::chmod(file.c_str(), st.st_mode & 0700) != 0 && suffix[0] == '\0') {
+            return unexpected(Domain::store, errc::io,
+                              "cannot make " + file + " private (chmod 600): " + std::strerror(errno));
+        }
+    }
+    return {};
+}
+
 }  // namespace
 
 bool is_disk_full(const Error& e) { return e.domain == Domain::store && (e.code & 0xff) == SQLITE_FULL; }
 
 Result<Database> Database::open(const std::string& path, bool create) {
+    if (path != ":memory:" && !path.starts_with("file:")) {
+        struct stat st {};
+        bool exists = ::stat(path.c_str(), &st) == 0;
+        if (exists || create) CANVASS_TRY_VOID(make_owner_only(path, create && !exists));
+    }
     sqlite3* db = nullptr;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);

@@ -30,7 +30,8 @@ bool is_disk_full(const Error& e);
 class Database {
 public:
     // Opens (creating if asked) a database file in WAL mode with synchronous=FULL, so a
-    // committed transaction survives power loss, and foreign keys on.
+    // committed transaction survives power loss, and foreign keys on. The file and its -wal
+    // and -shm are owner-only (0600) whatever the umask; wider ones are narrowed on open.
     static Result<Database> open(const std::string& path, bool create);
     // Opens an existing database for reading only (SQLITE_OPEN_READONLY, query_only): it
     // never writes to the file, so it works on a full disk or a read-only directory. The

@@ -18,6 +18,7 @@
 #include "crypto/box.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/sign.hpp"
+#include "merge/changeset.hpp"
 #include "merge/ids.hpp"
 #include "store/recipients.hpp"
 #include "sync/role.hpp"
@@ -30,7 +31,7 @@ struct MessageLimits {
     std::size_t max_message_bytes = 8u << 20;      // a whole message, all frames together
     std::size_t max_batch_changesets = 1024;       // changesets in one `changesets` message
     std::size_t max_batch_bytes = 4u << 20;        // their encoded bytes together
-    std::size_t max_changeset_bytes = 1u << 20;    // one encoded changeset
+    std::size_t max_changeset_bytes = merge::kMaxChangesetBytes;  // one encoded changeset
     std::size_t max_chains = 100000;               // entries of a summary
     std::size_t max_forms = 1000;                  // forms listed in a welcome
     std::size_t max_form_bytes = 4u << 20;         // one form body
