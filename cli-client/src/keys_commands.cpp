@@ -69,21 +69,6 @@ void add_show(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, Context
     });
 }
 
-// The statement in FILE (as `canvass-server project recipients NAME` prints it), or the text.
-Result<store::RecipientStatement> read_statement(const std::string& file_or_text) {
-    std::string text = file_or_text;
-    if (!file_or_text.starts_with(store::kStatementTextPrefix)) {
-        std::ifstream in(file_or_text, std::ios::binary);
-        if (!in) return unexpected(Domain::core, errc::io, "cannot read recipient statement " + file_or_text);
-        std::ostringstream all;
-        all << in.rdbuf();
-        text = all.str();
-    }
-    auto s = store::parse_statement_text(text);
-    if (!s) return unexpected(s.error().domain, s.error().code, file_or_text + ": " + s.error().message);
-    return s;
-}
-
 template <class Key>
 Result<std::vector<Key>> parse_keys(const std::vector<std::string>& texts, const char* option) {
     std::vector<Key> out;
@@ -154,7 +139,7 @@ void run_recipients(const RecipientsArgs& a, const DeviceOptions& dev, Context& 
         next.recipients = std::move(r).value();
         next.signers = std::move(s).value();
     } else {
-        auto current = read_statement(a.from);
+        auto current = store::read_statement(a.from);
         if (!current) return fail(ctx, current.error());
         if (!a.project.empty() && a.project != current->project)
             return fail(ctx, a.from + " is project " + current->project + "'s statement, not " + a.project + "'s");

@@ -45,24 +45,6 @@ std::string date_of(std::uint64_t unix_seconds) {
     return buf;
 }
 
-// A recipient statement as `canvass keys recipients` writes it: a file holding one line, or
-// that line itself.
-Result<store::RecipientStatement> read_statement(const std::string& file_or_text) {
-    std::string text = file_or_text;
-    if (!file_or_text.starts_with(store::kStatementTextPrefix)) {
-        std::ifstream in(file_or_text, std::ios::binary);
-        if (!in)
-            return unexpected(Domain::core, errc::io,
-                              "cannot read " + file_or_text + " (a file written by 'canvass keys recipients')");
-        std::ostringstream all;
-        all << in.rdbuf();
-        text = all.str();
-    }
-    auto s = store::parse_statement_text(text);
-    if (!s) return unexpected(s.error().domain, s.error().code, file_or_text + ": " + s.error().message);
-    return s;
-}
-
 // What a statement says, for the administrator to compare with what the coordinator meant.
 void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
     out << "recipient statement " << s.serial << " of " << s.project << ": " << s.recipients.size()
@@ -110,7 +92,7 @@ int cmd_init(const std::filesystem::path& data, const std::string& address, bool
 }
 
 int cmd_project_create(const std::filesystem::path& data, const std::string& name, const std::string& statement_file) {
-    auto statement = read_statement(statement_file);
+    auto statement = store::read_statement(statement_file);
     if (!statement) return fail(statement.error());
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
@@ -126,7 +108,7 @@ int cmd_project_recipients(const std::filesystem::path& data, const std::string&
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
     if (!update_file.empty()) {
-        auto statement = read_statement(update_file);
+        auto statement = store::read_statement(update_file);
         if (!statement) return fail(statement.error());
         if (auto r = (*store)->add_recipient_statement(name, *statement); !r) return fail(r.error());
         std::cerr << "devices adopt it at their next sync\n";

@@ -28,18 +28,9 @@ struct AdmissionTest : ::testing::Test {
         ASSERT_TRUE(coordinator.enroll(token("coordinator")));
     }
 
-    std::string token(const std::string& role) {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", role, "--address",
-                                            server->address(), "--json"});
-        EXPECT_EQ(t.exit_code, 0) << t.err;
-        return json::parse(t.out).at("token").get<std::string>();
-    }
+    std::string token(const std::string& role) { return mint_token(tmp, data, server->address(), role); }
 
-    json stats() {
-        auto s = server_command(tmp, data, {"stats", "--project", "demo", "--json"});
-        EXPECT_EQ(s.exit_code, 0) << s.err;
-        return json::parse(s.out);
-    }
+    json stats() { return project_stats(tmp, data); }
 
     // The organizer picks up every chain of `from` (a bundle, as in the field) and syncs.
     void carry(sync::Replica& from) {

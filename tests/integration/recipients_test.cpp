@@ -29,12 +29,7 @@ struct RecipientsTest : ::testing::Test {
         server->start();
     }
 
-    std::string token(const std::string& role = "collector") {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", role, "--address",
-                                            server->address(), "--json"});
-        EXPECT_EQ(t.exit_code, 0) << t.err;
-        return json::parse(t.out).at("token").get<std::string>();
-    }
+    std::string token(const std::string& role = "collector") { return mint_token(tmp, data, server->address(), role); }
 
     // The next statement after `prev`, signed by `by`.
     static store::RecipientStatement successor(const store::RecipientStatement& prev,

@@ -25,18 +25,9 @@ struct RestoreTest : ::testing::Test {
         server->start();
     }
 
-    std::string token() {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                            "--address", server->address(), "--json"});
-        EXPECT_EQ(t.exit_code, 0) << t.err;
-        return json::parse(t.out).at("token").get<std::string>();
-    }
+    std::string token() { return mint_token(tmp, data, server->address()); }
 
-    json stats() {
-        auto s = server_command(tmp, data, {"stats", "--project", "demo", "--json"});
-        EXPECT_EQ(s.exit_code, 0) << s.err;
-        return json::parse(s.out);
-    }
+    json stats() { return project_stats(tmp, data); }
 
     // The store in `home` opened again, as a person restoring a backup would.
     static FieldDevice reopen(const std::string& home) {

@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "merge/authority.hpp"
@@ -63,6 +65,13 @@ inline std::string recipients_file(const testing::TempDir& tmp, const std::strin
     std::ofstream(path) << store::statement_text(store::first_statement(project, coordinator)) << "\n";
     return path;
 }
+
+// `stats --project P --json` of the server in `data`.
+inline nlohmann::json project_stats(const testing::TempDir& tmp, const std::string& data,
+                                    const std::string& project = "demo");
+// A single-use token of `project` for `role`, for a server listening at `address`.
+inline std::string mint_token(const testing::TempDir& tmp, const std::string& data, const std::string& address,
+                              const std::string& role = "collector", const std::string& project = "demo");
 
 // Starts CANVASS_SERVER_BIN --data DIR ARGS... with stdout and stderr going to files.
 inline pid_t spawn_server(const std::string& data, const std::vector<std::string>& args, const std::string& out_path,
@@ -108,6 +117,21 @@ inline Output server_command(const testing::TempDir& tmp, const std::string& dat
     o.out = slurp(out);
     o.err = slurp(err);
     return o;
+}
+
+inline nlohmann::json project_stats(const testing::TempDir& tmp, const std::string& data, const std::string& project) {
+    auto s = server_command(tmp, data, {"stats", "--project", project, "--json"});
+    EXPECT_EQ(s.exit_code, 0) << s.err;
+    return nlohmann::json::parse(s.out, nullptr, false);
+}
+
+inline std::string mint_token(const testing::TempDir& tmp, const std::string& data, const std::string& address,
+                              const std::string& role, const std::string& project) {
+    auto t = server_command(tmp, data, {"token", "create", "--project", project, "--role", role, "--address", address,
+                                        "--json"});
+    EXPECT_EQ(t.exit_code, 0) << t.err;
+    auto j = nlohmann::json::parse(t.out, nullptr, false);
+    return j.is_object() ? j.value("token", "") : "";
 }
 
 inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }

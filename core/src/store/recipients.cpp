@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <sstream>
 #include <set>
 #include <stdexcept>
 
@@ -165,6 +167,23 @@ Result<RecipientStatement> parse_statement_text(std::string_view text) {
     std::vector<std::uint8_t> bytes(text.size() / 2);
     if (!crypto::from_hex(text, bytes)) return malformed("damaged text (not hex)");
     return decode_statement(bytes);
+}
+
+Result<RecipientStatement> read_statement(const std::string& file_or_text) {
+    std::string text = file_or_text;
+    if (!file_or_text.starts_with(kStatementTextPrefix)) {
+        std::ifstream in(file_or_text, std::ios::binary);
+        if (!in)
+            return unexpected(Domain::core, errc::io,
+                              "cannot read recipient statement " + file_or_text +
+                                  " (a file written by 'canvass keys recipients')");
+        std::ostringstream all;
+        all << in.rdbuf();
+        text = all.str();
+    }
+    auto s = parse_statement_text(text);
+    if (!s) return unexpected(s.error().domain, s.error().code, file_or_text + ": " + s.error().message);
+    return s;
 }
 
 Result<void> verify_successor(const RecipientStatement& current, const RecipientStatement& next) {

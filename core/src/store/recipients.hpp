@@ -75,6 +75,9 @@ crypto::Hash statement_digest(const RecipientStatement& s);
 // administrator (a file of one line, or pasted).
 std::string statement_text(const RecipientStatement& s);
 Result<RecipientStatement> parse_statement_text(std::string_view text);
+// The statement in a file as `canvass keys recipients --out` writes it, or `text` itself when
+// it is a statement's text. Errors name the file.
+Result<RecipientStatement> read_statement(const std::string& file_or_text);
 
 // Verifies a whole chain against the pinned genesis digest: the first statement's digest is
 // `fingerprint` and it is serial 1, signed by one of its own signers; each next one has the
