@@ -55,6 +55,37 @@ constexpr auto regex_flags = std::regex::ECMAScript | std::regex_constants::__po
 constexpr auto regex_flags = std::regex::ECMAScript;
 #endif
 
+// The first brace count above regex_max_repeat (as written), outside escapes and
+// character classes; "" when there is none.
+std::string oversized_repeat(const std::string& pattern) {
+    bool in_class = false;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        char c = pattern[i];
+        if (c == '\\') {
+            ++i;  // the escaped character is literal
+        } else if (in_class) {
+            in_class = c != ']';
+        } else if (c == '[') {
+            in_class = true;
+        } else if (c == '{') {
+            // Every digit run inside the braces, as libstdc++ reads them before it checks
+            // that the quantifier is well formed.
+            for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
+                if (pattern[j] < '0' || pattern[j] > '9') continue;
+                std::size_t start = j;
+                unsigned long value = 0;
+                while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') {
+                    if (value <= regex_max_repeat) value = value * 10 + static_cast<unsigned long>(pattern[j] - '0');
+                    ++j;
+                }
+                if (value > regex_max_repeat) return pattern.substr(start, j - start);
+                --j;
+            }
+        }
+    }
+    return "";
+}
+
 // Compiled patterns, per thread since std::regex objects are not shared across threads
 // by this cache; nullptr records a pattern that does not compile.
 std::shared_ptr<const std::regex> compiled(const std::string& pattern) {
@@ -62,9 +93,11 @@ std::shared_ptr<const std::regex> compiled(const std::string& pattern) {
     if (auto it = cache.find(pattern); it != cache.end()) return it->second;
     if (cache.size() >= 64) cache.clear();
     std::shared_ptr<const std::regex> re;
-    try {
-        re = std::make_shared<const std::regex>(pattern, regex_flags);
-    } catch (const std::regex_error&) {
+    if (oversized_repeat(pattern).empty()) {
+        try {
+            re = std::make_shared<const std::regex>(pattern, regex_flags);
+        } catch (const std::regex_error&) {
+        }
     }
     cache.emplace(pattern, re);
     return re;
@@ -189,6 +222,8 @@ std::string arity_text(const FunctionInfo& f) {
 std::optional<std::string> regex_problem(const std::string& pattern) {
     if (pattern.size() > regex_max_pattern)
         return "pattern longer than " + std::to_string(regex_max_pattern) + " characters";
+    if (auto count = oversized_repeat(pattern); !count.empty())
+        return "repeat count " + count + " is more than " + std::to_string(regex_max_repeat);
     try {
         std::regex re(pattern, regex_flags);
     } catch (const std::regex_error& e) {

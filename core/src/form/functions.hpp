@@ -32,6 +32,10 @@ Value call_function(const Node& call, const Scope& scope);
 // for patterns like (a*)*b). Longer input simply does not match.
 inline constexpr std::size_t regex_max_subject = 2000;
 inline constexpr std::size_t regex_max_pattern = 500;
+// Largest count in a brace quantifier (`a{n}`, `a{n,m}`). libstdc++ reads the count
+// into an int without an overflow check, and repeats the sub-pattern that many times,
+// so larger counts are refused before std::regex sees them.
+inline constexpr unsigned long regex_max_repeat = 1000;
 
 // Checks a regex() pattern as std::regex (ECMAScript) would compile it; the error text
 // when it does not compile.

@@ -174,6 +174,19 @@ TEST_F(ExpressionTest, RegexSearchesAndNeverThrows) {
     EXPECT_FALSE(yes("regex(., '^(a|b)*$')"));      // too long to match safely
 }
 
+// libstdc++ overflowed a signed int reading this count (undefined behaviour).
+TEST_F(ExpressionTest, RegexHugeBraceCountIsNoMatchNotOverflow) {
+    EXPECT_FALSE(yes("regex('a', 'a{99999999999999999999}')"));
+    EXPECT_FALSE(yes("regex('a', 'a{1,99999999999999999999}')"));
+    EXPECT_FALSE(yes("regex('a', 'a{99999999999999999999')"));
+    scope.fields["pattern"] = Value::string("^a{0,99999999999999999999}$");
+    EXPECT_FALSE(yes("regex('a', ${pattern})"));  // an answer used as the pattern
+    EXPECT_FALSE(yes("regex('a', 'a{1001}')"));
+    EXPECT_TRUE(yes("regex('aaa', '^a{1,1000}$')"));
+    EXPECT_TRUE(yes("regex('{99999999999}', '[{]9+\\}')"));  // literal braces are not counts
+    EXPECT_TRUE(yes("regex('{99999999999}', '\\{9+')"));
+}
+
 TEST_F(ExpressionTest, ClockFunctionsUseTheInjectedClockAndLocalDate) {
     EXPECT_EQ(str("today()"), "2024-03-01");
     EXPECT_EQ(str("now()"), "2024-03-01T00:30:00.000+01:00");

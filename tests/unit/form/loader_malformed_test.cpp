@@ -175,6 +175,9 @@ const Case cases[] = {
     {"invalid_regex", [](json& f) { row(f, 6)["relevant"] = "regex(${job}, '[a-')"; },
      {{"survey[6].relevant",
        "invalid regular expression '[a-': Invalid end of '[x-x]' range in regular expression"}}},
+    {"regex_huge_brace_count", [](json& f) { row(f, 6)["relevant"] = "regex(${job}, 'a{99999999999999999999}')"; },
+     {{"survey[6].relevant",
+       "invalid regular expression 'a{99999999999999999999}': repeat count 99999999999999999999 is more than 1000"}}},
     {"calculation_cycle", [](json& f) {
          f["survey"].push_back({{"type", "calculate"}, {"name", "a"}, {"calculation", "${b} + 1"}});
          f["survey"].push_back({{"type", "calculate"}, {"name", "b"}, {"calculation", "${c} * 2"}});
