@@ -117,10 +117,17 @@ TEST(Mutation, DamagedInputsAreRefusedAsValuesNeverCrashes) {
                 accepted += m.has_value() + c.has_value() + e.has_value() + g.has_value() + r.has_value() +
                             j.has_value() + t.has_value();
                 refused += !m + !c + !e + !g + !r + !j + !t;
-                if (r) ASSERT_TRUE(store::decode_statement(store::encode_statement(*r)));
-                // What decodes re-encodes to something that decodes again.
-                if (m) ASSERT_TRUE(decode_message(encode_message(*m))) << "seed " << seed << " round " << round;
-                if (c) ASSERT_TRUE(merge::decode(merge::encode(*c))) << "seed " << seed << " round " << round;
+                // What decodes re-encodes to something that decodes again. Braces: ASSERT_*
+                // expands to an if/else, so a bare `if (x) ASSERT_TRUE(...)` is a dangling else.
+                if (r) {
+                    ASSERT_TRUE(store::decode_statement(store::encode_statement(*r)));
+                }
+                if (m) {
+                    ASSERT_TRUE(decode_message(encode_message(*m))) << "seed " << seed << " round " << round;
+                }
+                if (c) {
+                    ASSERT_TRUE(merge::decode(merge::encode(*c))) << "seed " << seed << " round " << round;
+                }
             } catch (const std::exception& ex) {
                 FAIL() << "threw " << ex.what() << " (CANVASS_MUTATION_SEED=" << seed << ", round " << round
                        << ")";
