@@ -52,11 +52,13 @@ CodeTable choice_codes(const ExportJob& job) {
                     }
                 }
             }
+            // A named reference, not the binding: clang 14 cannot capture structured bindings.
+            ChoiceCodes& codes = *it->second;
             auto note = [&](const json& v) {
                 auto name = choice_name(v);
-                if (it->second->code_of(name) == 0) {
-                    it->second->names.push_back(name);
-                    it->second->labels.push_back(name);
+                if (codes.code_of(name) == 0) {
+                    codes.names.push_back(name);
+                    codes.labels.push_back(name);
                 }
             };
             for (const auto& r : job.tables.rows[t]) {

@@ -242,7 +242,7 @@ TEST_F(ValidateTest, RepeatCount) {
     });
     json a = {{"n", 2}, {"members", {json::object(), json::object(), json::object()}}};
     EXPECT_EQ(check(a), (Problems{{"members", "repeat_count (${n}) is 2 but there are 3 instances"}}));
-    a["members"] = {json::object()};
+    a["members"] = json::array({json::object()});  // {json::object()} alone is an object under clang
     EXPECT_EQ(check(a), Problems{});  // a draft may still be adding instances
     EXPECT_EQ(check(a, Mode::final), (Problems{{"age", "Age is needed"}, {"members", "repeat_count (${n}) is 2 but there are 1 instances"}}));
     a.erase("n");
