@@ -10,27 +10,14 @@ namespace {
 
 using nlohmann::json;
 
-struct AdmissionTest : ::testing::Test {
-    testing::TempDir tmp;
-    std::string data = tmp / "data";
-    crypto::DhKeyPair coordinator_key = crypto::generate_dh_key();
-    std::optional<RunningServer> server;
+struct AdmissionTest : DemoServerTest {
     Device organizer, coordinator;
 
     void SetUp() override {
-        ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-        auto p = server_command(tmp, data,
-                                {"project", "create", "demo", "--recipients", recipients_file(tmp, "demo", coordinator_key)});
-        ASSERT_EQ(p.exit_code, 0) << p.err;
-        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
-        server->start();
+        DemoServerTest::SetUp();
         ASSERT_TRUE(organizer.enroll(token("organizer")));
         ASSERT_TRUE(coordinator.enroll(token("coordinator")));
     }
-
-    std::string token(const std::string& role) { return mint_token(tmp, data, server->address(), role); }
-
-    json stats() { return project_stats(tmp, data); }
 
     // The organizer picks up every chain of `from` (a bundle, as in the field) and syncs.
     void carry(sync::Replica& from) {

@@ -78,6 +78,26 @@ struct FieldDevice {
     }
 };
 
+// A running server on 127.0.0.1 with project "demo", whose one recipient is coordinator_key.
+struct DemoServerTest : ::testing::Test {
+    testing::TempDir tmp;
+    std::string data = tmp / "data";
+    crypto::DhKeyPair coordinator_key = crypto::generate_dh_key();
+    std::optional<RunningServer> server;
+
+    void SetUp() override {
+        ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
+        auto p = server_command(tmp, data,
+                                {"project", "create", "demo", "--recipients", recipients_file(tmp, "demo", coordinator_key)});
+        ASSERT_EQ(p.exit_code, 0) << p.err;
+        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
+        server->start();
+    }
+
+    std::string token(const std::string& role = "collector") { return mint_token(tmp, data, server->address(), role); }
+    nlohmann::json stats() { return project_stats(tmp, data); }
+};
+
 // Runs SQL against a database from outside its owner, as a host (or a crash) could.
 inline void tamper(const std::string& db_path, const std::string& sql) {
     sqlite3* db = nullptr;

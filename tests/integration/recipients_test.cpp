@@ -13,23 +13,10 @@ using nlohmann::json;
 
 std::string hex_blob(std::span<const std::uint8_t> bytes) { return "x'" + crypto::to_hex(bytes) + "'"; }
 
-struct RecipientsTest : ::testing::Test {
-    testing::TempDir tmp;
-    std::string data = tmp / "data";
-    crypto::DhKeyPair coordinator = crypto::generate_dh_key();
+struct RecipientsTest : DemoServerTest {
+    crypto::DhKeyPair& coordinator = coordinator_key;
     crypto::DhKeyPair intruder = crypto::generate_dh_key();
-    store::RecipientStatement genesis = store::first_statement("demo", coordinator);
-    std::optional<RunningServer> server;
-
-    void SetUp() override {
-        ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-        auto p = server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients_file(tmp, "demo", coordinator)});
-        ASSERT_EQ(p.exit_code, 0) << p.err;
-        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
-        server->start();
-    }
-
-    std::string token(const std::string& role = "collector") { return mint_token(tmp, data, server->address(), role); }
+    store::RecipientStatement genesis = store::first_statement("demo", coordinator_key);
 
     // The next statement after `prev`, signed by `by`.
     static store::RecipientStatement successor(const store::RecipientStatement& prev,

@@ -11,24 +11,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-struct RestoreTest : ::testing::Test {
-    testing::TempDir tmp;
-    std::string data = tmp / "data";
-    std::optional<RunningServer> server;
-
-    void SetUp() override {
-        ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-        auto p = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                            recipients_file(tmp, "demo", crypto::generate_dh_key())});
-        ASSERT_EQ(p.exit_code, 0) << p.err;
-        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
-        server->start();
-    }
-
-    std::string token() { return mint_token(tmp, data, server->address()); }
-
-    json stats() { return project_stats(tmp, data); }
-
+struct RestoreTest : DemoServerTest {
     // The store in `home` opened again, as a person restoring a backup would.
     static FieldDevice reopen(const std::string& home) {
         store::StoreOptions o;

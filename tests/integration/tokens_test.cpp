@@ -7,21 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-struct TokensTest : ::testing::Test {
-    testing::TempDir tmp;
-    std::string data = tmp / "data";
-    std::optional<RunningServer> server;
-
-    void SetUp() override {
-        ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-        auto p = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                            recipients_file(tmp, "demo", crypto::generate_dh_key())});
-        ASSERT_EQ(p.exit_code, 0) << p.err;
-        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
-        server->start();
-    }
-
-    json token(const std::string& expires = "1h") {
+struct TokensTest : DemoServerTest {
+    // `token create --json` with its id, for the tests that look the token up.
+    json created_token(const std::string& expires = "1h") {
         auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
                                             "--expires", expires, "--address", server->address(), "--json"});
         EXPECT_EQ(t.exit_code, 0) << t.err;
@@ -56,7 +44,7 @@ struct TokensTest : ::testing::Test {
 };
 
 TEST_F(TokensTest, AUsedTokenKeepsNoSecretAndListsTheDeviceThatUsedIt) {
-    auto t = token();
+    auto t = created_token();
     std::string id = t.at("id");
     EXPECT_EQ(stored_secret(id), 32u);
     EXPECT_EQ(status_of(id), "open");
@@ -69,7 +57,7 @@ TEST_F(TokensTest, AUsedTokenKeepsNoSecretAndListsTheDeviceThatUsedIt) {
 }
 
 TEST_F(TokensTest, AnExpiredTokenLosesItsSecretWhenNextLookedUp) {
-    auto t = token("1s");
+    auto t = created_token("1s");
     std::string id = t.at("id");
     std::this_thread::sleep_for(2100ms);
     Device device;
@@ -81,7 +69,7 @@ TEST_F(TokensTest, AnExpiredTokenLosesItsSecretWhenNextLookedUp) {
 }
 
 TEST_F(TokensTest, ARevokedTokenEnrollsNothing) {
-    auto t = token();
+    auto t = created_token();
     std::string id = t.at("id");
     auto short_id = id.substr(0, 8);
     auto r = server_command(tmp, data, {"token", "revoke", short_id});
@@ -96,7 +84,7 @@ TEST_F(TokensTest, ARevokedTokenEnrollsNothing) {
     auto unknown = server_command(tmp, data, {"token", "revoke", "0000000000"});
     EXPECT_EQ(unknown.exit_code, 1);
     EXPECT_NE(unknown.err.find("no token"), std::string::npos) << unknown.err;
-    auto used = token();
+    auto used = created_token();
     Device other;
     ASSERT_TRUE(other.enroll(used.at("token")));
     auto late = server_command(tmp, data, {"token", "revoke", used.at("id")});

@@ -209,18 +209,15 @@ Result<void> Exchange::check_own_chain(const Summary& peer, std::vector<merge::S
     auto theirs = std::find_if(peer.chains.begin(), peer.chains.end(), [&](const ChainTip& t) { return t.device == self; });
     if (theirs == peer.chains.end()) return {};
     CANVASS_TRY(auto mine, replica_.chain_point(self));
-    std::uint64_t held = mine ? mine->seq : 0;
-    if (theirs->seq <= held) {
-        CANVASS_TRY(auto h, replica_.chain_hash(self, theirs->seq));
-        if (h && *h == theirs->hash) return {};  // the peer's copy is a prefix of ours: all well
-    } else if (held > 0) {
-        // The peer holds more of our chain than we do: a store restored from an older copy.
-        // It sends us the rest; anything we would send now could only conflict with it.
+    const std::uint64_t held = mine ? mine->seq : 0;
+    if (theirs->seq > held) {
+        // The peer holds more of our chain than we do (a store restored from an older copy):
+        // it sends us the rest, and anything we sent now could only conflict with it.
         std::erase_if(plan, [&](const merge::SeqRange& r) { return r.device == self; });
         return {};
-    } else {
-        return {};
     }
+    CANVASS_TRY(auto h, replica_.chain_hash(self, theirs->seq));
+    if (h && *h == theirs->hash) return {};  // the peer's copy is a prefix of ours: all well
     return unexpected(own_chain_forked(theirs->seq));
 }
 
