@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages canvass needs, only those that are missing.
+# Extra package names given as arguments are installed too (scripts/check-build.sh: clang).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libreadstat-dev libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev
   readstat sqlite3 python3 python3-jsonschema tmux
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
