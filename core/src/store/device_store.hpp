@@ -92,6 +92,7 @@ struct StoreStatus {
     std::uint64_t own_changesets = 0;
     std::uint64_t unsent = 0;     // own changesets the server has not acknowledged
     std::uint64_t carried = 0;    // other devices' changesets held here
+    std::uint64_t carried_unsent = 0;  // of those, the ones the server has not acknowledged
     std::size_t equivocations = 0;
     merge::Hash digest{};
 };
