@@ -69,6 +69,9 @@ struct DeviceStore::Impl {
     Result<void> write_record(const merge::RecordId& id, const std::string& form_id,
                               const std::optional<merge::RecordState>& state,
                               const std::optional<nlohmann::json>& draft);
+    // The language kept with a record's draft ("" for none); "" drops it.
+    Result<std::string> draft_language(const merge::RecordId& id);
+    Result<void> keep_draft_language(const merge::RecordId& id, std::string_view lang);
     // Validates `answers` for `form` (form::validate_answers, and no answer too large to
     // sync); final mode enforces required questions. Fills in calculations.
     form::Validation checked(const form::Form& form, const nlohmann::json& answers, bool final,
