@@ -234,6 +234,12 @@ std::optional<std::string> regex_problem(const std::string& pattern) {
 
 Value call_function(const Node& call, const Scope& scope) {
     const std::string& name = call.text;
+    // The form loader refuses unknown functions and wrong argument counts; an expression
+    // evaluated without that check (an app's, a fuzzer's) gives "" rather than reading
+    // arguments that are not there.
+    const FunctionInfo* f = find_function(name);
+    const auto count = static_cast<int>(call.args.size());
+    if (!f || count < f->min_args || (f->max_args >= 0 && count > f->max_args)) return {};
     if (name == "true" || name == "false") return Value::boolean(name == "true");
     if (name == "not") return Value::boolean(!arg(call, 0, scope).as_boolean());
     if (name == "if")
@@ -244,8 +250,7 @@ Value call_function(const Node& call, const Scope& scope) {
     if (name == "count" || name == "sum" || name == "max" || name == "min")
         return call_aggregate(name, call, scope);
     if (name == "int" || name == "number" || name == "round") return call_number(name, call, scope);
-    if (find_function(name)) return call_text(name, call, scope);
-    return {};
+    return call_text(name, call, scope);
 }
 
 }  // namespace canvass::form
