@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages canvass needs, only those that are missing.
+# Extra package names given as arguments are installed too (scripts/check-build.sh: clang).
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   readstat sqlite3 python3 python3-jsonschema tmux
   openjdk-17-jdk-headless junit4
 )
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
 
 #include "form/expression.hpp"
 
@@ -346,22 +349,33 @@ private:
 };
 
 // Node columns hold byte offsets while parsing; turn them into 1-based character columns.
-std::size_t column_of(std::string_view s, std::size_t offset) {
-    std::size_t col = 1;
-    for (std::size_t i = 0; i < offset && i < s.size(); ++i)
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++col;
-    return col;
+// One pass over the source gives every offset's column, so fixing every node is linear
+// (a column counted from the start for each node made long expressions quadratic).
+class Columns {
+  public:
+    explicit Columns(std::string_view s) : at_(s.size() + 1) {
+        std::size_t col = 1;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            at_[i] = col;
+            if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++col;
+        }
+        at_[s.size()] = col;
+    }
+    std::size_t of(std::size_t offset) const { return at_[std::min(offset, at_.size() - 1)]; }
+
+  private:
+    std::vector<std::size_t> at_;
+};
+
+void fix_columns(Node& n, const Columns& columns) {
+    n.column = columns.of(n.column);
+    for (auto& a : n.args) fix_columns(*a, columns);
 }
 
-void fix_columns(Node& n, std::string_view s) {
-    n.column = column_of(s, n.column);
-    for (auto& a : n.args) fix_columns(*a, s);
-}
-
-void collect_fields(const Node& n, std::vector<std::string>& out) {
-    if (n.kind == Node::Kind::field && std::find(out.begin(), out.end(), n.text) == out.end())
-        out.push_back(n.text);
-    for (const auto& a : n.args) collect_fields(*a, out);
+void collect_fields(const Node& n, std::unordered_set<std::string_view>& seen,
+                    std::vector<std::string>& out) {
+    if (n.kind == Node::Kind::field && seen.insert(n.text).second) out.push_back(n.text);
+    for (const auto& a : n.args) collect_fields(*a, seen, out);
 }
 
 }  // namespace
@@ -372,12 +386,12 @@ Result<Expression> Expression::parse(std::string_view source) {
     try {
         Parser p(e.source_);
         NodePtr root = p.parse_all();
-        fix_columns(*root, e.source_);
+        fix_columns(*root, Columns(e.source_));
         e.root_ = std::move(root);
     } catch (const SyntaxError& err) {
         return unexpected(Domain::form, errc::invalid_argument,
                           "syntax error at column " +
-                              std::to_string(column_of(e.source_, err.offset)) + ": " +
+                              std::to_string(Columns(e.source_).of(err.offset)) + ": " +
                               err.message);
     }
     return e;
@@ -389,7 +403,8 @@ Expression Expression::constant_true() {
 
 std::vector<std::string> Expression::field_references() const {
     std::vector<std::string> out;
-    if (root_) collect_fields(*root_, out);
+    std::unordered_set<std::string_view> seen;
+    if (root_) collect_fields(*root_, seen, out);
     return out;
 }
 

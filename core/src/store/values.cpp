@@ -4,6 +4,7 @@
 
 #include "crypto/aead.hpp"
 #include "crypto/kdf.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::store {
 
@@ -11,6 +12,10 @@ using nlohmann::json;
 
 namespace {
 constexpr std::string_view kValueKeyContext = "cnvsval1";
+// The array of values, an answer in it, and the arrays of a select_multiple or geopoint:
+// an honest device never nests deeper. Values come from other devices, so this is checked
+// here, the one door where they become plaintext, and every later reader sees shallow JSON.
+constexpr int kMaxValueDepth = 8;
 }
 
 std::vector<std::uint8_t> encrypt_values(const crypto::SecretBytes& epoch_key,
@@ -36,8 +41,15 @@ Result<std::vector<std::optional<std::string>>> decrypt_values(const crypto::Sec
     const auto& h = cs.header;
     auto key = crypto::derive_subkey(epoch_key, h.seq, kValueKeyContext);
     CANVASS_TRY(auto plain, crypto::xchacha_decrypt(key, h.nonce, cs.ciphertext, merge::encode_header(h)));
-    auto values = json::parse(plain.begin(), plain.end(), nullptr, false);
+    auto parsed = form::parse_json(
+        {reinterpret_cast<const char*>(plain.data()), plain.size()},
+        form::JsonLimits{plain.size(), kMaxValueDepth});
     crypto::wipe(plain);
+    if (!parsed) {
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "a changeset's values are not shallow JSON: " + parsed.error().message);
+    }
+    json values = std::move(*parsed);
     if (!values.is_array() || values.size() != h.ops.size()) {
         return unexpected(Domain::crypto, errc::corrupt, "a changeset's values do not match its ops");
     }

@@ -76,6 +76,11 @@ Result<BundleReport> read_bundle(Replica& replica, const std::string& path, cons
     if (!in || magic != kMagic) {
         return unexpected(Domain::protocol, errc::corrupt, path + " is not a canvass bundle");
     }
+    // A length is believed only as far as the file goes: a 12-byte file claiming a 512 MiB
+    // record is truncated, and nothing that large is allocated for it.
+    std::error_code size_ec;
+    const std::uintmax_t file_bytes = std::filesystem::file_size(path, size_ec);
+    if (size_ec) return io_error("cannot read " + path + ": " + size_ec.message());
     const auto limits = bundle_limits();
     VerifyContext context;
     context.project = project;
@@ -91,6 +96,10 @@ Result<BundleReport> read_bundle(Replica& replica, const std::string& path, cons
                               std::size_t{len[2]} << 8 | len[3];
         if (n > limits.max_message_bytes) {
             return unexpected(Domain::protocol, errc::limit_exceeded, path + " holds a record too large");
+        }
+        const auto at = static_cast<std::uintmax_t>(in.tellg());
+        if (at > file_bytes || n > file_bytes - at) {
+            return unexpected(Domain::protocol, errc::corrupt, path + " is truncated");
         }
         Bytes bytes(n);
         in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(n));
