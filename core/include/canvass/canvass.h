@@ -85,7 +85,8 @@ CANVASS_API const char* canvass_version(void);
 CANVASS_API void canvass_free(void* p);
 
 /* Creates a device store in directory `home` locked by `passphrase` (Argon2id).
- * OUT *store: a new handle, to close with canvass_store_close(). */
+ * OUT *store: a new handle, to close with canvass_store_close(); NULL on failure (as for
+ * every function that opens a store). A store already there is CANVASS_ERR_ALREADY_EXISTS. */
 CANVASS_API int canvass_store_create(const char* home, const char* passphrase,
                                      canvass_store** store /* OUT */, canvass_error* error);
 
@@ -243,27 +244,36 @@ CANVASS_API int canvass_sync_over(canvass_store* store, const canvass_transport*
                                   char** result_json /* OUT */, canvass_error* error);
 
 /* ---- Planned: the interview session --------------------------------------------------
- * Not available yet (it comes with the interview engine, core/src/interview/). The shape:
+ * Not available yet: it comes with the interview engine (core/src/interview/). Its shape:
  *
- *   typedef struct canvass_interview canvass_interview;   one interview of one record
- *   canvass_interview_start(store, form_id, lang, &iv, err)    a new draft record
- *   canvass_interview_resume(store, record_id, &iv, err)      a draft, in its own language
- *   canvass_interview_edit(store, record_id, lang, &iv, err)  a finalized record: saved as
- *                                                             one changeset of what changed
- *   canvass_interview_record_id(iv, id[37])
- *   canvass_interview_step(iv, &step_json, err)       the current step: {kind: question |
- *       repeat_prompt | note | end, index, count, name, path, type, label, hint, choices,
- *       answer, required, read_only, group, language}
- *   canvass_interview_answer(iv, value_json, &step_json, err)   answers the current step;
- *       a refused answer is CANVASS_DOMAIN_FORM, CANVASS_ERR_INVALID_ARGUMENT with the
- *       message in the interview's language, and changes nothing
- *   canvass_interview_next / _back(iv, &step_json, err)
- *   canvass_interview_jump(iv, index_or_name, &step_json, err)
- *   canvass_interview_hierarchy(iv, &json, err)      every step with its answer
+ *   typedef struct canvass_interview canvass_interview;  one interview of one record; the
+ *       store handle it was opened on must outlive it and is not used elsewhere meanwhile
+ *   canvass_interview_start(store, form_id, lang_or_NULL, &iv, err)  a new record: its draft
+ *       is created at the first answer
+ *   canvass_interview_resume(store, record_id, lang_or_NULL, &iv, err)  a draft, from the
+ *       step after its last answer, in the draft's own language unless lang is given
+ *   canvass_interview_edit(store, record_id, lang_or_NULL, &iv, err)  a finalized record:
+ *       nothing is written until finalize, then what changed as one changeset
+ *   canvass_interview_record_id(iv, id[37], err)  CANVASS_ERR_NOT_FOUND before a first save
+ *   canvass_interview_step(iv, &step_json, err)  the current step: {kind (question | note |
+ *       repeat_prompt | end), index, number, name, type, label, hint, format, required,
+ *       read_only, groups, choices, answer, answer_text, instances, progress: {position,
+ *       total}, language}
+ *   Each of the following moves the session, and hands the new step back in *step_json
+ *   (may be NULL). A refusal (an answer the form does not allow, next() past a required
+ *   question left empty) is CANVASS_DOMAIN_FORM, CANVASS_ERR_INVALID_ARGUMENT with the
+ *   form's message in the session's language, and changes nothing:
+ *   canvass_interview_answer(iv, value_json, &step_json, err)  "null" clears; saved at once
+ *   canvass_interview_next(iv, &step_json, err) / canvass_interview_back(...)
+ *   canvass_interview_add_instance(iv, &step_json, err)   at a repeat prompt: one more
+ *   canvass_interview_remove_instance(iv, &step_json, err)
+ *   canvass_interview_jump(iv, index, &step_json, err)   an index of the hierarchy
+ *   canvass_interview_jump_to(iv, name, &step_json, err) a question by name
  *   canvass_interview_language(iv, lang, &step_json, err)  kept with the draft
- *   canvass_interview_finalize(iv, err)   every missing answer named in the message
- *   canvass_interview_close(iv)           the draft stays saved (every answer is saved as
- *                                         it is given); the store outlives the session
+ *   canvass_interview_hierarchy(iv, &json, err)  every step with its answer
+ *   canvass_interview_finalize(iv, &result_json, err)  {outcome, record_id}; while an answer
+ *       is missing, CANVASS_ERR_INVALID_ARGUMENT naming every one
+ *   canvass_interview_close(iv)  the draft stays saved: every answer is saved as it is given
  */
 
 #ifdef __cplusplus

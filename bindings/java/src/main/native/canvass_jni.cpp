@@ -106,6 +106,7 @@ struct JavaTransport {
 
     int thrown() {
         jthrowable t = env->ExceptionOccurred();
+        if (!t) return -1;
         env->ExceptionClear();
         bool timeout = timeout_class && env->IsInstanceOf(t, timeout_class);
         jclass object = env->FindClass("java/lang/Object");
