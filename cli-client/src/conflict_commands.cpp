@@ -1,6 +1,7 @@
-// `canvass conflicts [--form F] [--key FILE] [--json]` lists open conflicts with every
-// candidate; `canvass resolve RECORD PATH --value V` settles one with a coordinator edit
-// that supersedes every candidate and syncs like any other (DESIGN.md section 5).
+// `canvass conflicts [--form F] [--record R] [--resolved] [--key FILE] [--json]` lists
+// conflicts with every candidate, through the core's one listing (coordinator/conflicts.hpp);
+// `canvass resolve RECORD PATH --value V` settles one with a coordinator edit that
+// supersedes every candidate and syncs like any other (DESIGN.md section 5).
 #include <CLI/CLI.hpp>
 
 #include <memory>
@@ -10,10 +11,12 @@
 #include "app.hpp"
 #include "coordinator_commands.hpp"
 #include "coordinator_session.hpp"
+#include "coordinator/conflicts.hpp"
+#include "coordinator/records.hpp"
+#include "coordinator/source.hpp"
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
-#include "export/conflicts.hpp"
-#include "export/dataset.hpp"
+#include "export/conflict_text.hpp"
 #include "form/answer_types.hpp"
 #include "form/json_text.hpp"
 #include "merge/path.hpp"
@@ -24,126 +27,143 @@ using nlohmann::json;
 
 namespace {
 
-// One record's conflicts, however they were obtained.
-struct RecordConflicts {
-    merge::RecordId id{};
-    std::string form_id;
-    std::vector<exporting::Conflict> conflicts;
-};
-
 struct ListArgs {
-    std::string form;
+    std::string form, record;
+    bool resolved = false;
     KeyOptions key;
     bool json = false;
 };
 
-// Without the key: the store's own view, where only this device's values are readable.
-Result<std::vector<RecordConflicts>> sealed_conflicts(store::DeviceStore& store, const std::string& form) {
-    CANVASS_TRY(auto list, store.records(form));
-    std::vector<RecordConflicts> out;
+// Without the key: the store's own view, where only this device's values are readable and
+// delete conflicts are listed without their candidates.
+Result<std::vector<coordinator::RecordConflicts>> sealed_conflicts(store::DeviceStore& store,
+                                                                   const coordinator::ConflictFilter& filter) {
+    CANVASS_TRY(auto list, store.records(filter.form_id));
+    std::vector<coordinator::Record> records;
     for (const auto& s : list) {
-        if (s.conflicts == 0 || s.deleted) continue;
+        if (filter.record && s.id != *filter.record) continue;
+        // The store's count of a record's conflicts includes every one the listing could
+        // find: a record it counts none for need not be read.
+        if (s.conflicts == 0) continue;
         CANVASS_TRY(auto snap, store.record(s.id));
         if (!snap.view) continue;
-        out.push_back({s.id, s.form_id, exporting::conflicts_of(*snap.view, nullptr)});
+        auto& r = records.emplace_back(s.id);
+        r.state.reset();
+        r.view = std::move(*snap.view);
+        r.conflicts = coordinator::conflicts_of(r.view, nullptr);
     }
-    return out;
+    return coordinator::list_conflicts(records, filter);
 }
 
-Result<std::vector<RecordConflicts>> decrypted_conflicts(store::DeviceStore& store,
-                                                         const crypto::DhKeyPair& key,
-                                                         const std::string& form, Context& ctx) {
-    CANVASS_TRY(auto data, exporting::load_dataset(store, key, form));
-    for (const auto& line : exporting::describe(data.report)) ctx.err << "canvass: warning: " << line << "\n";
-    std::vector<RecordConflicts> out;
-    for (const auto& r : data.records) {
-        if (r.view.deleted() || !r.view.has_conflicts()) continue;
-        out.push_back({r.view.id, r.view.meta.form_id, r.conflicts});
-    }
-    return out;
-}
-
-json candidate_json(const exporting::ConflictCandidate& c, const char* unreadable) {
+json candidate_json(const coordinator::ConflictCandidate& c, const char* unreadable) {
     json value;
     if (c.readable && c.value) value = json::parse(*c.value, nullptr, false);
     if (value.is_discarded()) value = nullptr;
-    static const char* kinds[] = {"value", "deleted", "kept", "edited"};
-    json out{{"kind", kinds[static_cast<int>(c.kind)]},
+    json out{{"kind", exporting::candidate_kind_name(c.kind)},
              {"value", value},
              {"text", exporting::candidate_text(c, unreadable)},
              {"readable", c.readable},
              {"device", crypto::to_hex(c.device)},
              {"time", exporting::iso_time(c.hlc)},
              {"shown", c.shown}};
-    if (c.kind == exporting::CandidateKind::edited) out["path"] = c.edited_path;
+    if (c.kind == coordinator::CandidateKind::edited) out["path"] = c.edited_path;
     return out;
 }
 
-void print_json(Context& ctx, const std::vector<RecordConflicts>& all, const char* unreadable) {
+void print_json(Context& ctx, const std::vector<coordinator::RecordConflicts>& all, const char* unreadable) {
     json out = json::array();
     for (const auto& r : all) {
         for (const auto& c : r.conflicts) {
             json candidates = json::array();
             for (const auto& cand : c.candidates) candidates.push_back(candidate_json(cand, unreadable));
-            out.push_back({{"record", merge::format_uuid(r.id)},
-                           {"form", r.form_id},
-                           {"path", c.path},
-                           {"conflict", c.delete_conflict ? "delete" : "value"},
-                           {"candidates", candidates}});
+            json item{{"record", merge::format_uuid(r.record)},
+                      {"form", r.form_id},
+                      {"path", c.path},
+                      {"conflict", c.delete_conflict ? "delete" : "value"},
+                      {"resolved", c.resolved},
+                      {"candidates", candidates}};
+            if (c.resolution) item["resolution"] = candidate_json(*c.resolution, unreadable);
+            out.push_back(std::move(item));
         }
     }
     ctx.out << out.dump(2) << "\n";
 }
 
-void print_text(Context& ctx, const std::vector<RecordConflicts>& all, const char* unreadable) {
+void print_candidate(Context& ctx, const coordinator::ConflictCandidate& cand, const char* mark,
+                     const char* unreadable) {
+    ctx.out << "    " << mark << exporting::candidate_text(cand, unreadable) << "  by device "
+            << crypto::to_hex(cand.device).substr(0, 8) << " at " << exporting::iso_time(cand.hlc) << "\n";
+}
+
+void print_text(Context& ctx, const std::vector<coordinator::RecordConflicts>& all, bool resolved_too,
+                const char* unreadable) {
     if (all.empty()) {
-        ctx.out << "no open conflicts\n";
+        ctx.out << (resolved_too ? "no conflicts, open or resolved\n" : "no open conflicts\n");
         return;
     }
+    bool open = false;
     for (const auto& r : all) {
-        ctx.out << "record " << merge::format_uuid(r.id) << "  form " << r.form_id << "\n";
+        ctx.out << "record " << merge::format_uuid(r.record) << "  form " << r.form_id << "\n";
         for (const auto& c : r.conflicts) {
+            std::string where = c.path.empty() ? std::string("the record") : c.path;
+            if (c.resolved) {
+                ctx.out << "  " << where << ": resolved, " << c.candidates.size() << " candidates replaced by\n";
+                print_candidate(ctx, *c.resolution, "= ", unreadable);
+                for (const auto& cand : c.candidates) print_candidate(ctx, cand, "  ", unreadable);
+                continue;
+            }
+            open = true;
             if (c.delete_conflict) {
-                ctx.out << "  " << (c.path.empty() ? "the record" : c.path)
-                        << ": deleted on one device, kept or edited on another\n";
+                ctx.out << "  " << where << ": deleted on one device, kept or edited on another\n";
             } else {
                 ctx.out << "  " << c.path << ": " << c.candidates.size() << " candidates\n";
             }
-            for (const auto& cand : c.candidates) {
-                ctx.out << "    " << (cand.shown ? "* " : "  ") << exporting::candidate_text(cand, unreadable)
-                        << "  by device " << crypto::to_hex(cand.device).substr(0, 8) << " at "
-                        << exporting::iso_time(cand.hlc) << "\n";
-            }
+            for (const auto& cand : c.candidates) print_candidate(ctx, cand, cand.shown ? "* " : "  ", unreadable);
         }
     }
-    ctx.out << "(* the value shown until resolved) settle one with: canvass resolve RECORD PATH --value VALUE\n";
+    if (open)
+        ctx.out << "(* the value shown until resolved) settle one with: canvass resolve RECORD PATH --value VALUE\n";
+}
+
+void run_list(const ListArgs& a, const DeviceOptions& d, Context& ctx) {
+    auto store = open_device(d, ctx);
+    if (!store) return;
+    coordinator::ConflictFilter filter;
+    filter.form_id = a.form;
+    filter.scope = a.resolved ? coordinator::ConflictScope::resolved_too : coordinator::ConflictScope::open;
+    if (!a.record.empty()) {
+        auto id = store->find_record(a.record);
+        if (!id) return fail(ctx, id.error());
+        filter.record = *id;
+    }
+    if (a.key.file.empty()) {
+        if (a.resolved)
+            return fail(ctx, "--resolved reads every changeset's values: give --key FILE, a coordinator key");
+        auto all = sealed_conflicts(*store, filter);
+        if (!all) return fail(ctx, all.error());
+        if (a.json) return print_json(ctx, *all, "(encrypted)");
+        return print_text(ctx, *all, false, "(encrypted)");
+    }
+    auto key = open_coordinator_key(a.key, d, ctx);
+    if (!key) return;
+    coordinator::DeviceStoreSource source(*store);
+    auto listing = coordinator::list_conflicts(source, *key, filter);
+    if (!listing) return fail(ctx, listing.error());
+    for (const auto& line : decryption_warnings(listing->report)) ctx.err << "canvass: warning: " << line << "\n";
+    if (a.json) return print_json(ctx, listing->records, "(not decrypted)");
+    print_text(ctx, listing->records, a.resolved, "(not decrypted)");
 }
 
 void add_list(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto a = std::make_shared<ListArgs>();
     auto* cmd = app.add_subcommand("conflicts", "list open conflicts with every candidate");
     cmd->add_option("--form", a->form, "only records of this form");
+    cmd->add_option("--record", a->record, "only this record (its id or first characters)");
+    cmd->add_flag("--resolved", a->resolved, "resolved conflicts too, with what settled them (needs --key)");
     cmd->add_option("--key", a->key.file, "coordinator key file: show every value decrypted");
     add_key_passphrase_option(cmd, a->key);
     cmd->add_flag("--json", a->json, "machine-readable output");
-    cmd->callback([a, dev, &ctx] {
-        const auto& d = *dev;
-        auto store = open_device(d, ctx);
-        if (!store) return;
-        Result<std::vector<RecordConflicts>> all = std::vector<RecordConflicts>{};
-        const char* unreadable = "(encrypted)";
-        if (a->key.file.empty()) {
-            all = sealed_conflicts(*store, a->form);
-        } else {
-            auto key = open_coordinator_key(a->key, d, ctx);
-            if (!key) return;
-            all = decrypted_conflicts(*store, *key, a->form, ctx);
-            unreadable = "(not decrypted)";
-        }
-        if (!all) return fail(ctx, all.error());
-        if (a->json) print_json(ctx, *all, unreadable);
-        else print_text(ctx, *all, unreadable);
-    });
+    cmd->callback([a, dev, &ctx] { run_list(*a, *dev, ctx); });
 }
 
 struct ResolveArgs {
@@ -200,9 +220,9 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!snap) return fail(ctx, snap.error());
     if (!snap->view) return fail(ctx, "record " + merge::format_uuid(*id) + " is a draft: finalize it first");
     if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
-    auto conflicts = exporting::conflicts_of(*snap->view, nullptr);
+    auto conflicts = coordinator::conflicts_of(*snap->view, nullptr);
     auto it = std::find_if(conflicts.begin(), conflicts.end(),
-                           [&](const exporting::Conflict& c) { return c.path == a.path; });
+                           [&](const coordinator::Conflict& c) { return c.path == a.path; });
     if (it != conflicts.end() && it->delete_conflict) {
         return fail(ctx, "'" + (a.path.empty() ? std::string("the record") : a.path) +
                              "' was deleted on one device and kept or edited on another: delete it again "
@@ -211,7 +231,7 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     auto value = parse_value(a.value);
     auto ok = check_answer(*store, *snap, a.path, value);
     if (!ok) return fail(ctx, ok.error());
-    std::optional<exporting::ExportRecord> readable;
+    std::optional<coordinator::Record> readable;
     if (!a.key.file.empty() && !(readable = open_record_with_key(*store, *id, a.key, dev, ctx))) return;
     ok = store->resolve(*id, a.path, value, a.lang, readable ? &*readable->state : nullptr);
     if (!ok) return fail(ctx, ok.error());

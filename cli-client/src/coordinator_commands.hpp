@@ -11,5 +11,7 @@ namespace canvass::cli {
 void add_keys_commands(CLI::App& app, Context& ctx);
 // conflicts, resolve (conflict_commands.cpp).
 void add_conflict_commands(CLI::App& app, Context& ctx);
+// history (history_command.cpp).
+void add_history_command(CLI::App& app, Context& ctx);
 
 }  // namespace canvass::cli

@@ -4,7 +4,9 @@
 
 #include <cstdlib>
 
-#include "export/coordinator_key.hpp"
+#include "coordinator/key_file.hpp"
+#include "coordinator/source.hpp"
+#include "crypto/hash.hpp"
 #include "passphrase.hpp"
 
 namespace canvass::cli {
@@ -27,7 +29,7 @@ Result<std::string> key_passphrase(const KeyOptions& key, const DeviceOptions& d
 std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
                                                       const DeviceOptions& device, Context& ctx) {
     // Read the public half first: a missing or foreign file fails before asking anything.
-    auto pk = exporting::read_public_key(key.file);
+    auto pk = coordinator::read_public_key(key.file);
     if (!pk) {
         fail(ctx, pk.error());
         return std::nullopt;
@@ -37,7 +39,7 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
         fail(ctx, pass.error());
         return std::nullopt;
     }
-    auto pair = exporting::open_key_file(key.file, *pass);
+    auto pair = coordinator::open_key_file(key.file, *pass);
     if (!pair) {
         auto e = pair.error();
         const char* env = std::getenv("CANVASS_KEY_PASSPHRASE");
@@ -49,6 +51,21 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
         return std::nullopt;
     }
     return std::move(pair).value();
+}
+
+std::vector<std::string> decryption_warnings(const coordinator::DecryptionReport& report) {
+    std::vector<std::string> lines;
+    auto list = [&](const std::map<merge::DeviceId, std::size_t>& tally, const std::string& why) {
+        for (const auto& [device, count] : tally) {
+            lines.push_back(std::to_string(count) + " changeset" + (count == 1 ? "" : "s") + " of device " +
+                            crypto::to_hex(device) + " " + why);
+        }
+    };
+    list(report.no_grant,
+         "could not be decrypted: the device never sealed that epoch's key to this coordinator "
+         "key (it was not a recipient when the device enrolled, or its grants have not synced yet)");
+    list(report.damaged, "could not be decrypted: the grant or the ciphertext does not open (damaged)");
+    return lines;
 }
 
 void add_record_key_options(CLI::App* cmd, KeyOptions& options) {
@@ -65,12 +82,13 @@ std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& 
                                                             Context& ctx) {
     auto pair = open_coordinator_key(key, device, ctx);
     if (!pair) return std::nullopt;
-    auto record = exporting::load_record(store, *pair, id);
+    coordinator::DeviceStoreSource source(store);
+    auto record = coordinator::load_record(source, *pair, id);
     if (!record) {
         fail(ctx, record.error());
         return std::nullopt;
     }
-    if (record->readability() != exporting::Readability::full) {
+    if (record->readability() != coordinator::Readability::full) {
         fail(ctx, std::to_string(record->unreadable) + " of the " +
                       std::to_string(record->changesets) + " changesets of record " +
                       merge::format_uuid(id) + " cannot be decrypted with " + key.file +

@@ -1,9 +1,11 @@
-// What the coordinator commands (keys, export, conflicts, resolve) share: the device
-// options of the root command, the coordinator key file and its passphrase.
+// What the coordinator commands (keys, export, conflicts, resolve, history) share: the device
+// options of the root command, the coordinator key file and its passphrase, and the words
+// for what the coordinator view (coordinator/records.hpp) could not decrypt.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app.hpp"
 #include "crypto/box.hpp"
@@ -39,6 +41,10 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
 // Adds --key FILE (to read answers other devices sealed to the project's coordinators) and
 // --key-passphrase-file to `cmd`.
 void add_record_key_options(CLI::App* cmd, KeyOptions& options);
+
+// One line per problem for the user: how many changesets of which devices could not be
+// read, and why. Empty when everything was decrypted.
+std::vector<std::string> decryption_warnings(const coordinator::DecryptionReport& report);
 
 // Record `id` rebuilt with the answers the coordinator key in `key` decrypts, for show and
 // edit. Every changeset of it must open: a record read in part would look as if answers

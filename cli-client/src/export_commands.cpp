@@ -129,10 +129,11 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!key) return;
 
     TerminalProgress progress(ctx);
-    auto dataset = exporting::load_dataset(*store, *key, a.form, progress.decrypting());
+    coordinator::DeviceStoreSource source(*store);
+    auto dataset = coordinator::load_dataset(source, *key, a.form, progress.decrypting());
     progress.clear();
     if (!dataset) return fail(ctx, dataset.error());
-    for (const auto& line : exporting::describe(dataset->report)) ctx.err << "canvass: warning: " << line << "\n";
+    for (const auto& line : decryption_warnings(dataset->report)) ctx.err << "canvass: warning: " << line << "\n";
     if (dataset->report.unreadable() > 0) {
         ctx.err << "canvass: warning: records with unreadable changesets are exported with what could be "
                    "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
@@ -171,6 +172,7 @@ void add_export_commands(CLI::App& app, Context& ctx) {
     add_keys_commands(app, ctx);
     add_export(app, dev, ctx);
     add_conflict_commands(app, ctx);
+    add_history_command(app, ctx);
 }
 
 }  // namespace canvass::cli

@@ -1,108 +1,50 @@
-// `canvass interview FORM | --resume RECORD [--lang L]` and the interactive `canvass edit`.
+// `canvass interview FORM | --resume RECORD [--lang L]` and the interactive `canvass edit`:
+// the terminal face of the interview engine (interview/form_session.hpp) over the device
+// store (interview/device_sink.hpp).
 #include "interview_commands.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
 #include <istream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 
-#include "interview/edit_changes.hpp"
+#include "interview/device_sink.hpp"
 #include "interview/session.hpp"
-#include "interview/words.hpp"
-#include "store/answers.hpp"
 
 namespace canvass::cli {
 namespace {
 
-using nlohmann::json;
+using canvass::interview::DeviceInterview;
 
-// What a person types to find a record again (find_record takes a unique prefix).
-std::string short_id(const merge::RecordId& id) {
-    return merge::format_uuid(id).substr(0, 8);
+// Where lines wrap: $COLUMNS when set, else the terminal's width; no wrapping when the
+// output is not a terminal (a transcript or a pipe keeps its lines whole).
+std::size_t line_width(const Context& ctx) {
+    if (const char* columns = std::getenv("COLUMNS"); columns && *columns) {
+        std::size_t n = 0;
+        std::string_view text(columns);
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size() && n >= 20) return n;
+    }
+    if (!ctx.interactive) return 0;
+    winsize size{};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 20) return size.ws_col;
+    return 0;
 }
 
-// A new interview's draft in the device store: created at the first answer (so quitting
-// before answering leaves nothing behind), replaced at every answer after, finalized at
-// the end.
-class DraftSink : public interview::AnswerSink {
-  public:
-    DraftSink(store::DeviceStore& store, std::string form_id, std::string lang,
-              std::optional<merge::RecordId> id)
-        : store_(store), form_id_(std::move(form_id)), lang_(std::move(lang)), id_(id) {}
-
-    Result<std::string> save(const json& answers) override {
-        if (id_) {
-            auto saved = store_.save_draft(*id_, answers, lang_);
-            if (!saved) return failed(saved.error());
-            return std::string();
-        }
-        auto id = store_.create_record(form_id_, answers, false, lang_);
-        if (!id) return failed(id.error());
-        id_ = *id;
-        return interview::say(lang_, interview::Phrase::draft_saved,
-                              {merge::format_uuid(*id), short_id(*id)});
-    }
-
-    Result<std::string> finish(const json& answers) override {
-        auto saved = save(answers);
-        if (!saved) return saved;
-        if (auto done = store_.finalize(*id_, lang_); !done) return unexpected(done.error());
-        return interview::say(lang_, interview::Phrase::finalized, {merge::format_uuid(*id_)});
-    }
-
-    const std::optional<merge::RecordId>& id() const { return id_; }
-    bool any_failure() const { return any_failure_; }
-
-  private:
-    Unexpected<Error> failed(Error e) {
-        any_failure_ = true;
-        return unexpected(std::move(e));
-    }
-
-    store::DeviceStore& store_;
-    std::string form_id_, lang_;
-    std::optional<merge::RecordId> id_;
-    bool any_failure_ = false;
-};
-
-// An edit of a finalized record: nothing is written until the end, then only what changed,
-// as one edit.
-class EditSink : public interview::AnswerSink {
-  public:
-    EditSink(store::DeviceStore& store, const form::Form& form, merge::RecordId id, json before,
-             std::string lang, const merge::RecordState* readable)
-        : store_(store),
-          form_(form),
-          id_(id),
-          before_(std::move(before)),
-          lang_(std::move(lang)),
-          readable_(readable) {}
-
-    Result<std::string> save(const json&) override { return std::string(); }
-
-    Result<std::string> finish(const json& answers) override {
-        auto changed =
-            store_.edit(id_, interview::edit_changes(form_, before_, answers), lang_, readable_);
-        if (!changed) return unexpected(changed.error());
-        if (!*changed)
-            return interview::say(lang_, interview::Phrase::unchanged_record,
-                                  {merge::format_uuid(id_)});
-        return interview::say(lang_, interview::Phrase::saved_edit, {merge::format_uuid(id_)});
-    }
-
-  private:
-    store::DeviceStore& store_;
-    const form::Form& form_;
-    merge::RecordId id_;
-    json before_;
-    std::string lang_;
-    const merge::RecordState* readable_;  // a coordinator's decryption of the record, or null
-};
-
 // Feeds the session one line at a time until it is done or the input ends.
-void converse(interview::Session& session, Context& ctx) {
+void converse(DeviceInterview& opened, Context& ctx) {
+    cli::interview::Session session(
+        *opened.session,
+        {ctx.color, line_width(ctx), [&opened] {
+             auto id = opened.record();
+             return id ? merge::format_uuid(*id) : std::string();
+         }});
     ctx.out << session.start() << std::flush;
     std::string line;
     while (!session.done()) {
@@ -115,6 +57,14 @@ void converse(interview::Session& session, Context& ctx) {
         if (!ctx.interactive) ctx.out << line << "\n";
         ctx.out << session.respond(line) << std::flush;
     }
+    if (session.outcome() == cli::interview::Outcome::draft_kept) {
+        if (auto id = opened.record())
+            ctx.out << "Resume with: canvass interview --resume " << canvass::interview::short_id(*id)
+                    << "\n";
+        else
+            ctx.out << "No answer was given: nothing was saved.\n";
+    }
+    if (!opened.session->save_problem().empty()) ctx.exit_code = exit_failure;
 }
 
 // --home and --passphrase-file as given to the root app, where the store commands add them
@@ -128,24 +78,18 @@ DeviceOptions device_options(const CLI::App& root) {
     return device;
 }
 
-bool language_ok(const form::Form& form, const std::string& lang, Context& ctx) {
-    const auto& langs = form.languages();
-    if (lang.empty() || std::find(langs.begin(), langs.end(), lang) != langs.end()) return true;
+// The form's languages, to name them when --lang is not one.
+Result<void> language_ok(store::DeviceStore& store, const std::string& form_id,
+                         const std::string& lang) {
+    if (lang.empty()) return {};
+    auto form = store.form(form_id);
+    if (!form) return {};  // opening says which form is missing
+    const auto& langs = (*form)->languages();
+    if (std::find(langs.begin(), langs.end(), lang) != langs.end()) return {};
     std::string list;
     for (const auto& l : langs) list += " " + l;
-    fail(ctx,
-         "form " + form.settings().form_id + " has no language " + lang + " (it has:" + list + ")");
-    return false;
-}
-
-// Why record `snap` cannot be resumed, or "" when it is a draft.
-std::string not_resumable(const store::RecordSnapshot& snap, const merge::RecordId& id) {
-    std::string name = merge::format_uuid(id);
-    if (snap.summary.deleted) return "record " + name + " is deleted";
-    if (snap.summary.status != store::RecordStatus::draft)
-        return "record " + name + " is finalized: change it with 'canvass edit " + short_id(id) +
-               "'";
-    return {};
+    return unexpected(Domain::form, errc::invalid_argument,
+                      "form " + form_id + " has no language " + lang + " (it has:" + list + ")");
 }
 
 struct InterviewArgs {
@@ -162,37 +106,15 @@ void run_interview(const CLI::App& root, const InterviewArgs& args, Context& ctx
     auto store = open_device(device_options(root), ctx);
     if (!store) return;
     std::string form_id = args.form;
-    json answers = json::object();
-    std::optional<merge::RecordId> id;
     if (!args.resume.empty()) {
-        auto found = store->find_record(args.resume);
-        if (!found) return fail(ctx, found.error());
-        auto snap = store->record(*found);
-        if (!snap) return fail(ctx, snap.error());
-        if (auto why = not_resumable(*snap, *found); !why.empty()) return fail(ctx, why);
-        form_id = snap->summary.form_id;
-        answers = std::move(snap->answers);
-        id = *found;
+        auto id = store->find_record(args.resume);
+        auto snap = id ? store->record(*id) : Result<store::RecordSnapshot>(unexpected(id.error()));
+        if (snap) form_id = snap->summary.form_id;
     }
-    auto form = store->form(form_id);
-    if (!form) {
-        return fail(ctx, "no form " + form_id +
-                             " on this device ('canvass forms' lists them; "
-                             "'canvass form add FILE' installs one)");
-    }
-    if (!language_ok(**form, args.lang, ctx)) return;
-    DraftSink sink(*store, form_id, args.lang, id);
-    interview::Purpose purpose = id ? interview::Purpose::resume : interview::Purpose::interview;
-    interview::Session session(**form, std::move(answers), sink,
-                               {purpose, args.lang, {}, ctx.color});
-    converse(session, ctx);
-    if (session.outcome() == interview::Outcome::draft_kept) {
-        if (sink.id())
-            ctx.out << "Resume with: canvass interview --resume " << short_id(*sink.id()) << "\n";
-        else
-            ctx.out << "No answer was given: nothing was saved.\n";
-    }
-    if (sink.any_failure()) ctx.exit_code = exit_failure;
+    if (auto ok = language_ok(*store, form_id, args.lang); !ok) return fail(ctx, ok.error());
+    auto opened = canvass::interview::open_interview(*store, {args.form, args.resume, args.lang, {}});
+    if (!opened) return fail(ctx, opened.error());
+    converse(**opened, ctx);
 }
 
 }  // namespace
@@ -203,9 +125,11 @@ void add_interview_commands(CLI::App& app, Context& ctx) {
         "interview", "interview someone question by question (saved at every answer)");
     auto* form_opt = cmd->add_option("FORM", args->form, "form id ('canvass forms' lists them)");
     auto* resume_opt = cmd->add_option("--resume", args->resume,
-                                       "continue the draft RECORD (its id or first characters)");
+                                       "continue the draft RECORD (its id or first characters) "
+                                       "in the language it was left in");
     form_opt->excludes(resume_opt);
-    cmd->add_option("--lang", args->lang, "language of the questions (default: the form's)");
+    cmd->add_option("--lang", args->lang,
+                    "language of the questions (default: the form's, or the draft's)");
     cmd->callback([&app, args, &ctx] { run_interview(app, *args, ctx); });
 }
 
@@ -215,36 +139,21 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
     if (!store) return;
     auto id = store->find_record(record);
     if (!id) return fail(ctx, id.error());
-    auto snap = store->record(*id);
-    if (!snap) return fail(ctx, snap.error());
-    std::string name = merge::format_uuid(*id);
-    if (snap->summary.deleted) return fail(ctx, "record " + name + " is deleted");
-    if (snap->summary.status == store::RecordStatus::draft)
-        return fail(ctx, "record " + name +
-                             " is a draft: continue it with 'canvass interview --resume " +
-                             short_id(*id) + "'");
-    // Before any question: an edit this device may not save is refused now, not at the end.
-    if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
+    canvass::interview::EditStart start{record, lang, {}, std::nullopt, nullptr};
     std::optional<exporting::ExportRecord> readable;
     if (!key.file.empty()) {
+        // Refused before the key is opened when the device may not change the record.
+        if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
         if (!(readable = open_record_with_key(*store, *id, key, device, ctx))) return;
-        snap->answers = readable->answers;
-    } else if (!snap->readable) {
-        return fail(ctx, "record " + name +
-                             " holds answers encrypted for the project's coordinators: "
-                             "give --key FILE, a coordinator key, to edit it, or correct one "
-                             "answer with 'canvass resolve " +
-                             short_id(*id) + " PATH --value V'");
+        start.readable_answers = readable->answers;
+        start.readable_state = &*readable->state;
     }
-    auto form = store->form(snap->summary.form_id);
-    if (!form) return fail(ctx, form.error());
-    if (!language_ok(**form, lang, ctx)) return;
-    json before = snap->answers;
-    store::strip_calculations(**form, before);
-    EditSink sink(*store, **form, *id, before, lang, readable ? &*readable->state : nullptr);
-    interview::Session session(**form, std::move(before), sink,
-                               {interview::Purpose::edit, lang, {}, ctx.color});
-    converse(session, ctx);
+    auto snap = store->record(*id);
+    if (!snap) return fail(ctx, snap.error());
+    if (auto ok = language_ok(*store, snap->summary.form_id, lang); !ok) return fail(ctx, ok.error());
+    auto opened = canvass::interview::open_edit(*store, start);
+    if (!opened) return fail(ctx, opened.error());
+    converse(**opened, ctx);
 }
 
 }  // namespace canvass::cli

@@ -1,5 +1,5 @@
 // `canvass keys create|show|recipients`: the coordinator key whose public half the project's
-// devices seal their data to (export/coordinator_key.hpp), and the signed statements that
+// devices seal their data to (coordinator/key_file.hpp), and the signed statements that
 // name a project's recipients (store/recipients.hpp).
 #include <CLI/CLI.hpp>
 
@@ -11,7 +11,7 @@
 #include "app.hpp"
 #include "coordinator_session.hpp"
 #include "crypto/hash.hpp"
-#include "export/coordinator_key.hpp"
+#include "coordinator/key_file.hpp"
 #include "store/recipients.hpp"
 
 namespace canvass::cli {
@@ -32,11 +32,11 @@ void add_create(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, Conte
     create->callback([k, dev, &ctx] {
         auto pass = key_passphrase(*k, *dev, "New passphrase for coordinator key " + k->file + ": ", true);
         if (!pass) return fail(ctx, pass.error());
-        auto pk = exporting::create_key_file(k->file, *pass);
+        auto pk = coordinator::create_key_file(k->file, *pass);
         if (!pk) return fail(ctx, pk.error());
-        auto signing = exporting::read_signing_key(k->file);
+        auto signing = coordinator::read_signing_key(k->file);
         // The key alone on stdout, so a script can capture it; the explanation beside it.
-        ctx.out << exporting::recipient_text(*pk) << "\n";
+        ctx.out << coordinator::recipient_text(*pk) << "\n";
         ctx.err << "created coordinator key " << k->file
                 << ". Keep the file and its passphrase safe: without them nobody can decrypt the "
                    "project's data.\nThe line above is its public recipient key";
@@ -53,16 +53,16 @@ void add_show(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, Context
     show->add_option("FILE", k->file, "coordinator key file")->required();
     add_key_passphrase_option(show, *k);
     show->callback([k, dev, &ctx] {
-        auto pk = exporting::read_public_key(k->file);
+        auto pk = coordinator::read_public_key(k->file);
         if (!pk) return fail(ctx, pk.error());
-        auto signing = exporting::read_signing_key(k->file);
+        auto signing = coordinator::read_signing_key(k->file);
         if (!signing) return fail(ctx, signing.error());
         if (!*signing) {  // a file written before it named its signing key: derive it
             auto pair = open_coordinator_key(*k, *dev, ctx);
             if (!pair) return;
             *signing = store::coordinator_signing_key(pair->secret_key).public_key;
         }
-        ctx.out << exporting::recipient_text(*pk) << "\n";
+        ctx.out << coordinator::recipient_text(*pk) << "\n";
         ctx.err << "recipient key (above): devices seal the project's data to it\n"
                 << "signing key: " << crypto::to_hex(**signing)
                 << " (give it to a coordinator who adds you with --add-signer)\n";

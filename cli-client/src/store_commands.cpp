@@ -7,9 +7,11 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "coordinator/conflicts.hpp"
 #include "coordinator_session.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
+#include "export/conflict_text.hpp"
 #include "form/json_text.hpp"
 #include "interview_commands.hpp"
 #include "passphrase.hpp"
@@ -42,22 +44,40 @@ bool confirm_delete(store::DeviceStore& store, const merge::RecordId& id, Contex
     return answer == "y" || answer == "yes";
 }
 
-void print_conflicts(std::ostream& out, const merge::RecordView& view) {
-    for (const auto& f : view.fields) {
-        if (f.deleted || !f.conflict()) continue;
-        out << "  conflict at " << f.path << ":\n";
-        for (const auto& c : f.candidates) {
-            out << "    " << c.value.value_or("(encrypted)") << "  by device "
-                << crypto::to_hex(c.op.device).substr(0, 8) << " at " << time_text(merge::hlc_ms(c.hlc))
-                << "\n";
+// A record's open conflicts, as the core's one listing gives them (coordinator/conflicts.hpp).
+void print_conflicts(std::ostream& out, const std::vector<coordinator::Conflict>& conflicts) {
+    for (const auto& c : conflicts) {
+        if (c.delete_conflict) {
+            out << "  " << (c.path.empty() ? std::string("the record") : c.path)
+                << " deleted on one device and edited or kept on another\n";
+        } else {
+            out << "  conflict at " << c.path << ":\n";
+        }
+        for (const auto& cand : c.candidates) {
+            out << "    " << exporting::candidate_text(cand, "(encrypted)") << "  by device "
+                << crypto::to_hex(cand.device).substr(0, 8) << " at " << time_text(merge::hlc_ms(cand.hlc)) << "\n";
         }
     }
-    if (view.status.conflict) out << "  deleted on one device and edited or kept on another\n";
-    for (const auto& r : view.repeats) {
-        for (const auto& i : r.instances) {
-            if (i.status.conflict) out << "  " << i.path << " deleted on one device and edited on another\n";
+}
+
+// The same as `show --json` gives them: [{path, kind, candidates: [{value, device, time}]}].
+json conflicts_json(const std::vector<coordinator::Conflict>& conflicts) {
+    json out = json::array();
+    for (const auto& c : conflicts) {
+        json item{{"path", c.path}, {"kind", c.delete_conflict ? "delete" : "value"}};
+        json candidates = json::array();
+        for (const auto& cand : c.candidates) {
+            json value;
+            if (cand.readable && cand.value) value = json::parse(*cand.value, nullptr, false);
+            if (value.is_discarded()) value = nullptr;
+            candidates.push_back({{"value", value},
+                                  {"device", crypto::to_hex(cand.device)},
+                                  {"time", time_text(merge::hlc_ms(cand.hlc))}});
         }
+        if (!c.delete_conflict || !candidates.empty()) item["candidates"] = std::move(candidates);
+        out.push_back(std::move(item));
     }
+    return out;
 }
 
 }  // namespace
@@ -139,7 +159,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         auto id = store->find_record(ea->record);
         if (!id) return fail(ctx, id.error());
         if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
-        std::optional<exporting::ExportRecord> readable;
+        std::optional<coordinator::Record> readable;
         if (!ea->key.file.empty() &&
             !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx)))
             return;
@@ -197,15 +217,21 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!id) return fail(ctx, id.error());
         auto snap = store->record(*id);
         if (!snap) return fail(ctx, snap.error());
+        std::vector<coordinator::Conflict> conflicts;
         if (!sa->key.file.empty() && snap->view) {
             auto readable = open_record_with_key(*store, *id, sa->key, *dev, ctx);
             if (!readable) return;
             snap->readable = true;
             snap->answers = std::move(readable->answers);
             snap->view = std::move(readable->view);
+            conflicts = std::move(readable->conflicts);
+        } else if (snap->view) {
+            conflicts = coordinator::conflicts_of(*snap->view, nullptr);
         }
         if (sa->json) {
-            ctx.out << store::record_json(*snap).dump(2) << "\n";
+            auto out = store::record_json(*snap);
+            out["conflicts"] = conflicts_json(conflicts);
+            ctx.out << out.dump(2) << "\n";
             return;
         }
         ctx.out << "record " << merge::format_uuid(*id) << "\nform " << snap->summary.form_id
@@ -216,9 +242,9 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         } else {
             ctx.out << "answers:\n" << snap->answers.dump(2) << "\n";
         }
-        if (snap->view && snap->view->has_conflicts()) {
+        if (!conflicts.empty()) {
             ctx.out << "conflicts:\n";
-            print_conflicts(ctx.out, *snap->view);
+            print_conflicts(ctx.out, conflicts);
         }
     });
 

@@ -5,11 +5,34 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 
 namespace canvass::server {
 namespace {
+
+// "500M", "20G", "65536", "64K": bytes, at least 64 KiB.
+std::optional<std::uint64_t> parse_size(const std::string& text) {
+    std::uint64_t value = 0;
+    std::size_t i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        if (value > (std::uint64_t{1} << 50)) return std::nullopt;
+        value = value * 10 + static_cast<std::uint64_t>(text[i] - '0');
+    }
+    if (i == 0) return std::nullopt;
+    std::string unit = text.substr(i);
+    int shift = unit.empty() ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : unit == "T" ? 40 : -1;
+    if (shift < 0 || value > (std::uint64_t{1} << (62 - shift))) return std::nullopt;
+    value <<= shift;
+    if (value < (std::uint64_t{64} << 10)) return std::nullopt;
+    return value;
+}
+
+std::string size_help(const std::string& text) {
+    return "--max-db-size " + text + ": give a size of at least 64K, as a number of bytes or with K, M, G or T "
+           "(e.g. 500M, 20G)";
+}
 
 // Adds the flags that tune `run`: deadlines and caps, shortened by tests.
 void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
@@ -23,6 +46,12 @@ void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
         ->capture_default_str();
     run.add_option("--max-sessions", o.max_sessions, "authenticated sessions at once; more are told the server is busy")
         ->capture_default_str()->check(CLI::Range(1, 100000));
+    run.add_option("--max-sessions-per-device", o.max_sessions_per_device,
+                   "authenticated sessions one device may hold at once; more are refused")
+        ->capture_default_str()->check(CLI::Range(1, 100000));
+    run.add_option("--assembly-per-device", o.assembly_per_device,
+                   "bytes of the assembly budget one device's sessions together may hold")
+        ->capture_default_str()->check(CLI::Range(std::size_t{1} << 20, std::size_t{1} << 34));
     run.add_option("--max-handshakes", o.max_handshakes,
                    "unfinished handshakes at once; beyond it the oldest is closed to make room")
         ->capture_default_str()->check(CLI::Range(1, 100000));
@@ -135,13 +164,18 @@ int run_cli(int argc, char** argv) {
     ListenOptions listen;
     std::uint64_t ms[4] = {5000, 120000, 30000, 30000};
     add_run_options(*run, listen, ms);
+    std::string max_db_size;
+    run->add_option("--max-db-size", max_db_size,
+                    "a quota on server.db, e.g. 500M or 20G: beyond it devices are told the disk is full "
+                    "(reads and summaries go on); raise it and restart to make room")
+        ->check([](const std::string& text) { return parse_size(text) ? std::string() : size_help(text); });
     run->callback([&] {
         command = [&] {
             listen.handshake_timeout = std::chrono::milliseconds(ms[0]);
             listen.idle_timeout = std::chrono::milliseconds(ms[1]);
             listen.read_timeout = std::chrono::milliseconds(ms[2]);
             listen.write_timeout = std::chrono::milliseconds(ms[3]);
-            return cmd_run(data, listen);
+            return cmd_run(data, listen, max_db_size.empty() ? 0 : *parse_size(max_db_size));
         };
     });
 

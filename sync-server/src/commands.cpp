@@ -235,11 +235,13 @@ int cmd_token_revoke(const std::filesystem::path& data, const std::string& id) {
     return 0;
 }
 
-int cmd_run(const std::filesystem::path& data, ListenOptions options) {
+int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint64_t max_db_bytes) {
     auto key = load_server_key(data);
     if (!key) return fail(key.error());
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
+    if (max_db_bytes > 0)
+        if (auto limited = (*store)->limit_size(max_db_bytes); !limited) return fail(limited.error());
     // A damaged page found now is reported before any device is told its work is stored.
     auto check = (*store)->quick_check();
     if (!check) return fail(check.error());
@@ -252,6 +254,8 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options) {
     StderrLogger log;
     auto keeper_store = open_data_store(data);
     if (!keeper_store) return fail(keeper_store.error());
+    if (max_db_bytes > 0)
+        if (auto limited = (*keeper_store)->limit_size(max_db_bytes); !limited) return fail(limited.error());
     RecordKeeper keeper(std::move(*keeper_store), log);
     auto done = run_server(**store, *key, options, log, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;

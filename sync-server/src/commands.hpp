@@ -35,7 +35,8 @@ int cmd_form_publish(const std::filesystem::path& data, const std::string& proje
 int cmd_token_create(const std::filesystem::path& data, const TokenRequest& request);
 int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool json);
 int cmd_token_revoke(const std::filesystem::path& data, const std::string& id);
-int cmd_run(const std::filesystem::path& data, ListenOptions options);
+// `max_db_bytes`: the database's quota (0: none), SqliteStore::limit_size.
+int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint64_t max_db_bytes = 0);
 // Devices with label, last-seen time and records (reads only).
 int cmd_devices(const std::filesystem::path& data, bool json);
 // Revokes the device whose id starts with `device` (at least 4 hex digits, unique).

@@ -52,6 +52,8 @@ struct Shared {
     std::list<Connection*> handshakes;                   // unfinished, oldest first
     std::map<std::string, std::size_t> handshakes_from;  // how many of them per source address
     std::size_t authenticated = 0;
+    std::map<merge::DeviceId, std::size_t> sessions_of;  // authenticated sessions per device
+    std::map<merge::DeviceId, std::size_t> assembling_of;  // budget bytes their messages hold
     sync::AssemblyBudget assembly;  // messages still arriving, all sessions together
     std::uint64_t evicted = 0;      // handshakes closed to make room, not yet logged
     Clock::time_point evictions_logged{};
@@ -117,6 +119,7 @@ public:
         leave_handshakes();
         if (authenticated_) --shared_.authenticated;
         authenticated_ = false;
+        leave_device();
         error_code ignored;
         socket_.close(ignored);
         signal_.cancel();
@@ -161,6 +164,38 @@ private:
         auto from = shared_.handshakes_from.find(address_);
         if (from != shared_.handshakes_from.end() && --from->second == 0) shared_.handshakes_from.erase(from);
     }
+    // What this session holds of the budget is now `charged`: false if the device's sessions
+    // together hold more than its share.
+    bool charge_device(std::size_t charged) {
+        if (!device_) return true;
+        auto& total = shared_.assembling_of[*device_];
+        total = total - std::min(total, charged_) + charged;
+        charged_ = charged;
+        return total <= shared_.options.assembly_per_device;
+    }
+    void leave_device() {
+        if (!device_) return;
+        charge_device(0);
+        if (auto a = shared_.assembling_of.find(*device_); a != shared_.assembling_of.end() && a->second == 0)
+            shared_.assembling_of.erase(a);
+        auto it = shared_.sessions_of.find(*device_);
+        if (it != shared_.sessions_of.end() && --it->second == 0) shared_.sessions_of.erase(it);
+        device_.reset();
+    }
+    // Once the device is known: one device holds at most max_sessions_per_device sessions.
+    bool admit_device(const merge::DeviceId& device) {
+        auto& held = shared_.sessions_of[device];
+        if (held >= shared_.options.max_sessions_per_device) {
+            if (held == 0) shared_.sessions_of.erase(device);
+            // Refused: its slot is free at once, not when the connection is over.
+            if (authenticated_) --shared_.authenticated;
+            authenticated_ = false;
+            return false;
+        }
+        ++held;
+        device_ = device;
+        return true;
+    }
     // The second stage: called by the session once the handshake is over.
     bool admit() {
         leave_handshakes();
@@ -183,6 +218,9 @@ private:
         o.log = [&log = shared_.log, prefix = prefix_](const std::string& line) { log.line(prefix + " " + line); };
         o.assembly_budget = &shared_.assembly;
         o.admit = [this] { return admit(); };
+        o.admit_device = [this](const merge::DeviceId& d) { return admit_device(d); };
+        o.admit_device_cap = shared_.options.max_sessions_per_device;
+        o.device_assembly = [this](std::size_t charged) { return charge_device(charged); };
         return o;
     }
 
@@ -313,6 +351,8 @@ private:
     std::optional<std::list<Connection*>::iterator> in_handshakes_;  // while in the first stage
     bool spoken_ = false;          // a whole frame was received
     bool authenticated_ = false;   // counted in Shared::authenticated
+    std::optional<merge::DeviceId> device_;  // counted in Shared::sessions_of
+    std::size_t charged_ = 0;                // counted in Shared::assembling_of
     Clock::time_point handshake_deadline_;
     Clock::time_point read_deadline_ = Clock::time_point::max();
     Clock::time_point write_deadline_ = Clock::time_point::max();

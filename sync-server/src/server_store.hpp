@@ -142,6 +142,9 @@ public:
     virtual Result<std::string> integrity_check() = 0;
     // "ok" or what PRAGMA quick_check found (every page read; fast enough for each start).
     virtual Result<std::string> quick_check() = 0;
+    // A quota: the database grows to at most `bytes` (never below what it holds now); a write
+    // beyond it fails as a full disk does, and devices are told the server's disk is full.
+    virtual Result<void> limit_size(std::uint64_t bytes) = 0;
     // A setting of the data directory ("address": where devices reach the server).
     virtual Result<std::optional<std::string>> setting(const std::string& name) = 0;
     virtual Result<void> set_setting(const std::string& name, const std::string& value) = 0;

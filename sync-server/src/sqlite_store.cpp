@@ -93,6 +93,14 @@ Result<std::unique_ptr<ServerStore>> open_sqlite_store(const std::string& path, 
     return std::unique_ptr<ServerStore>(std::make_unique<SqliteStore>(std::move(db)));
 }
 
+Result<void> SqliteStore::limit_size(std::uint64_t bytes) {
+    CANVASS_TRY(auto st, db_.prepare("PRAGMA page_size"));
+    CANVASS_TRY(bool row, st.step());
+    const auto page = row ? static_cast<std::uint64_t>(st.int64(0)) : 4096;
+    // SQLite's own quota: allocating a page beyond it fails with SQLITE_FULL, like a full disk.
+    return db_.exec("PRAGMA max_page_count=" + std::to_string(std::max<std::uint64_t>(1, bytes / page)));
+}
+
 Result<std::unique_ptr<ServerStore>> open_sqlite_store_read_only(const std::string& path) {
     CANVASS_TRY(auto db, store::Database::open_read_only(path));
     CANVASS_TRY(auto version, db.schema_version());

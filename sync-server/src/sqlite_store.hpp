@@ -85,6 +85,7 @@ public:
     Result<std::size_t> catch_up_record_states(std::size_t max_records) override;
     Result<std::string> integrity_check() override { return db_.integrity_check(); }
     Result<std::string> quick_check() override { return db_.quick_check(); }
+    Result<void> limit_size(std::uint64_t bytes) override;
     Result<std::optional<std::string>> setting(const std::string& name) override;
     Result<void> set_setting(const std::string& name, const std::string& value) override;
 

@@ -108,6 +108,38 @@ TEST_F(AdmissionTest, WhatAnOrganizerOrALostAcknowledgementDeliveredShowsAsDeliv
     EXPECT_EQ(*field.unsent(), 0u);
 }
 
+TEST_F(AdmissionTest, AnOrganizersStatusShowsTheCarriedChangesetsItHasNotPushedYet) {
+    auto field = FieldDevice::create(tmp / "field");
+    ASSERT_TRUE(field.enroll(token("collector")));
+    field.interview("Amina");
+    field.interview("Bongani");
+    auto relay = FieldDevice::create(tmp / "relay");
+    ASSERT_TRUE(relay.enroll(token("organizer")));
+    std::string path = tmp / "picked-up.bundle";
+    sync::DeviceReplica field_replica(field.store);
+    ASSERT_TRUE(sync::write_bundle(field_replica, path));
+    sync::DeviceReplica relay_replica(relay.store);
+    auto read = sync::read_bundle(relay_replica, path, "demo", 1'790'000'000'000);
+    ASSERT_TRUE(read) << read.error().describe();
+    auto before = relay.store.status();
+    ASSERT_TRUE(before);
+    EXPECT_EQ(before->carried, 2u);
+    EXPECT_EQ(before->carried_unsent, 2u) << "carried, not yet pushed";
+
+    auto pushed = relay.sync();
+    ASSERT_TRUE(pushed) << pushed.error().describe();
+    EXPECT_EQ(pushed->stats.acknowledged, 2u);
+    auto after = relay.store.status();
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->carried, 2u);
+    EXPECT_EQ(after->carried_unsent, 0u);
+    // And the collector sees its work delivered at its next sync.
+    auto synced = field.sync();
+    ASSERT_TRUE(synced) << synced.error().describe();
+    EXPECT_EQ(synced->stats.sent, 0u);
+    EXPECT_EQ(*field.unsent(), 0u);
+}
+
 TEST_F(AdmissionTest, WhatARevokedDeviceMadeAfterItsRevocationIsHeldApart) {
     Device collector;
     ASSERT_TRUE(collector.enroll(token("collector")));

@@ -189,6 +189,46 @@ TEST_F(LoadTest, ADeviceBeyondTheSessionCapIsToldTheServerIsBusyAndGetsInOnceThe
     EXPECT_EQ(changesets(), 3);
 }
 
+// One enrolled device opens far more sessions than the server has slots and holds them:
+// it gets max_sessions_per_device (4) of them, and every other device still syncs.
+TEST_F(LoadTest, OneDeviceHoldingManySessionsDoesNotTakeTheSlotsOfOthers) {
+    constexpr int kAttempts = 40;
+    RunningServer server(tmp, data, {"--max-sessions", "16"});
+    server.start();
+    Device greedy;
+    ASSERT_TRUE(greedy.enroll(token(server)));
+    std::vector<testing::RawTcpSession> held;
+    int refused_as_limit = 0;
+    std::string refusal;
+    net::TcpOptions quick;
+    quick.read_timeout = 500ms;  // an admitted session waits for a hello and says nothing
+    for (int i = 0; i < kAttempts; ++i) {
+        auto session = testing::RawTcpSession::open(greedy.address, greedy.server_key, greedy.keys, quick);
+        ASSERT_TRUE(session) << session.error().describe();
+        held.push_back(std::move(session).value());
+    }
+    // The server refuses what is beyond the device's share at once; the rest wait for a hello.
+    for (auto& s : held) {
+        auto said = s.refusal();
+        if (said && said->code == sync::ErrorCode::limit) {
+            ++refused_as_limit;
+            refusal = said->message;
+        }
+    }
+    EXPECT_EQ(refused_as_limit, kAttempts - 4) << server.log();
+    EXPECT_NE(refusal.find("already holds 4 sessions"), std::string::npos) << refusal;
+
+    for (int i = 0; i < 5; ++i) {
+        Device honest;
+        ASSERT_TRUE(honest.enroll(token(server)));
+        honest.author(2, "demo");
+        auto r = honest.sync();
+        ASSERT_TRUE(r) << "device " << i << ": " << r.error().describe();
+    }
+    EXPECT_EQ(changesets(), 10);
+    for (auto& s : held) s.close();
+}
+
 TEST_F(LoadTest, AServerThatVanishesIsALostConnectionNotAWrongKey) {
     // Something that accepts on the server's address and closes every connection at once.
     int listener = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -215,32 +255,45 @@ TEST_F(LoadTest, AServerThatVanishesIsALostConnectionNotAWrongKey) {
     EXPECT_EQ(r.error().message.find("server key"), std::string::npos) << r.error().message;
 }
 
-// An enrolled device opens many sessions and in each sends all but the last chunk of the
-// largest message allowed (8 MiB), then waits. Without a shared budget every session would
-// hold its 8 MiB: 64 sessions, over 512 MB.
+// Sends, in `session`, all but the last chunk of the largest message allowed (8 MiB), so the
+// server holds it unfinished. A refused session stops at the first send after the close.
+void hold_unfinished_message(testing::RawTcpSession& session) {
+    sync::Bytes chunk(sync::max_chunk_bytes + 1, 0x5a);
+    chunk[0] = 0x01;  // more follows: the message never ends
+    const std::size_t chunks = (8u << 20) / sync::max_chunk_bytes - 1;
+    for (std::size_t c = 0; c < chunks && session.send_plaintext(chunk); ++c) {
+    }
+}
+
+int count_of(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+}
+
+// Enrolled devices open many sessions and in each hold an unfinished 8 MiB message. Without
+// a shared budget every session would hold its 8 MiB: 64 sessions, over 512 MB.
 TEST_F(LoadTest, UnfinishedMessagesOfManySessionsStayWithinTheServersMemoryBound) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     GTEST_SKIP() << "sanitizers change what memory means";
 #endif
+    constexpr int kDevices = 16;  // each holds the 4 sessions one device may
     constexpr int kSessions = 64;
     constexpr long kBoundKib = 100 * 1024;  // 100 MB, the documented bound with a margin
     RunningServer server(tmp, data);
     server.start();
-    Device attacker, honest;
-    ASSERT_TRUE(attacker.enroll(token(server)));
+    std::vector<Device> attackers(kDevices);
+    for (auto& a : attackers) ASSERT_TRUE(a.enroll(token(server)));
+    Device honest;
     ASSERT_TRUE(honest.enroll(token(server)));
     const long idle = peak_rss_kib(server.pid());
 
-    sync::Bytes chunk(sync::max_chunk_bytes + 1, 0x5a);
-    chunk[0] = 0x01;  // more follows: the message never ends
-    const std::size_t chunks = (8u << 20) / sync::max_chunk_bytes - 1;
     std::vector<testing::RawTcpSession> sessions;
     for (int s = 0; s < kSessions; ++s) {
+        auto& attacker = attackers[static_cast<std::size_t>(s % kDevices)];
         auto session = testing::RawTcpSession::open(attacker.address, attacker.server_key, attacker.keys);
         ASSERT_TRUE(session) << session.error().describe();
-        // A refused session stops at the first send after the server closed it.
-        for (std::size_t c = 0; c < chunks && session->send_plaintext(chunk); ++c) {
-        }
+        hold_unfinished_message(*session);
         sessions.push_back(std::move(session).value());
     }
     // While they hold what they sent, an honest device still syncs.
@@ -249,16 +302,53 @@ TEST_F(LoadTest, UnfinishedMessagesOfManySessionsStayWithinTheServersMemoryBound
     ASSERT_TRUE(r) << r.error().describe();
     const long peak = peak_rss_kib(server.pid());
     for (auto& s : sessions) s.close();
-    auto log = server.log();
-    int refused = 0;
-    for (auto at = log.find("reason=unavailable"); at != std::string::npos; at = log.find("reason=unavailable", at + 1))
-        ++refused;
+    const int refused = count_of(server.log(), "reason=unavailable");
 
     std::cout << "server peak RSS: idle " << idle << " KiB, under " << kSessions << " buffering sessions " << peak
               << " KiB; " << refused << " sessions refused as busy\n";
     EXPECT_GT(refused, 0) << "the budget should have run out";
     EXPECT_LT(peak, kBoundKib);
-    EXPECT_NE(server.log().find("reason=unavailable"), std::string::npos);
+}
+
+// One enrolled device holds unfinished messages in every session it may open: it holds at
+// most its share of the shared budget (8 MiB of 32), and another device still sends a
+// message of a megabyte, which needs the budget beyond its free window.
+TEST_F(LoadTest, OneDevicesUnfinishedMessagesHoldOnlyItsShareOfTheServersBudget) {
+    RunningServer server(tmp, data);
+    server.start();
+    Device greedy;
+    ASSERT_TRUE(greedy.enroll(token(server)));
+    Device honest;
+    ASSERT_TRUE(honest.enroll(token(server)));
+    std::vector<testing::RawTcpSession> sessions;
+    for (int s = 0; s < 4; ++s) {
+        auto session = testing::RawTcpSession::open(greedy.address, greedy.server_key, greedy.keys);
+        ASSERT_TRUE(session) << session.error().describe();
+        hold_unfinished_message(*session);
+        sessions.push_back(std::move(session).value());
+    }
+    EXPECT_GT(count_of(server.log(), "its whole share of the server's memory"), 0) << server.log();
+
+    // A changeset of about 900 KB: one batch, one message far beyond the free window.
+    merge::Changeset cs;
+    auto& h = cs.header;
+    h.device = honest.keys.id;
+    h.seq = 1;
+    h.hlc = merge::make_hlc(1'790'000'000'000, 0);
+    h.project = "demo";
+    h.form_id = "street_vendors";
+    h.form_version = "2026.11.1";
+    h.nonce = crypto::random_array<24>();
+    h.record = merge::record_id_for(honest.keys.id, h.nonce);
+    h.ops.push_back(merge::Op{"age", merge::OpKind::set, {}});
+    cs.ciphertext.assign(900'000, 0x42);
+    honest.replica.append_own(cs, honest.keys.signing);
+    honest.seq = 1;
+    honest.last = merge::changeset_hash(cs);
+    auto r = honest.sync();
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(r->stats.acknowledged, 1u);
+    for (auto& s : sessions) s.close();
 }
 
 }  // namespace

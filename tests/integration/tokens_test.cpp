@@ -52,8 +52,11 @@ TEST_F(TokensTest, AUsedTokenKeepsNoSecretAndListsTheDeviceThatUsedIt) {
     ASSERT_TRUE(device.enroll(t.at("token")));
     EXPECT_EQ(stored_secret(id), 0u) << "the secret of a used token stays in server.db";
     EXPECT_EQ(status_of(id), "used");
-    for (const auto& row : list())
-        if (row.at("id") == id) EXPECT_EQ(row.at("used_by"), crypto::to_hex(device.keys.id));
+    for (const auto& row : list()) {
+        if (row.at("id") == id) {
+            EXPECT_EQ(row.at("used_by"), crypto::to_hex(device.keys.id));
+        }
+    }
 }
 
 TEST_F(TokensTest, AnExpiredTokenLosesItsSecretWhenNextLookedUp) {

@@ -17,6 +17,7 @@ Usage (ctest runs it this way):
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -132,7 +133,9 @@ def first_half(t):
         raise Failure("the choice filter should offer Indian cities only:\n" + city)
     t.answer("GPS position", "18.5024 73.8267 562 11")
     t.answer("First name or nickname", "Ramesh")
-    t.answer("How old are you?", "150")
+    age = t.answer("How old are you?", "150")
+    if not re.search(r"question \d+ of \d+\n\* How old are you\?", age):
+        raise Failure(f"the question does not say where it is:\n{age}")
     t.answer("The age must be between 14 and 100.", "32")  # refused, asked again
     t.answer("Gender of the respondent", "<")  # one step back...
     t.answer("Enter keeps 32", "")  # ...shows the answer, Enter keeps it
@@ -147,7 +150,7 @@ def first_half(t):
     t.answer("Which materials do you collect?", "cardboard pet glass")
     t.answer("Which of these do you use", "sacks, gloves")
     t.answer("Did you sell materials", "yes")
-    t.answer('Add a "Sales in the last 7 days"? [y/n]', "y")
+    t.answer('Add a "Sales in the last 7 days"? [y/N]', "y")
     sold = t.answer("Material sold", "pet")
     if "Textiles" in sold:
         raise Failure("only the materials collected may be sold:\n" + sold)
@@ -155,12 +158,12 @@ def first_half(t):
     t.answer("Price received per kg", "23")
     t.answer("Who bought it?", "middleman")
     t.answer("Do you trust this buyer's scale?", "no")
-    t.question('Add a "Sales in the last 7 days"? (1 so far) [y/n]')
+    t.question('Add a "Sales in the last 7 days"? (1 so far) [y/N]')
 
 
 def second_half(t):
     """From the second sale to finalizing."""
-    t.answer('Add a "Sales in the last 7 days"? (1 so far) [y/n]', "y")
+    t.answer('Add a "Sales in the last 7 days"? (1 so far) [y/N]', "y")
     t.answer("── Sales in the last 7 days 2 ──", "glass")
     t.answer("Quantity sold (kg)", "27")
     t.answer("Price received per kg", "4.5")

@@ -65,7 +65,8 @@ std::string status_text(const ExportRecord& record) {
 }
 
 std::string review_state(const ExportRecord& record) {
-    if (record.view.has_conflicts()) return "hasIssues";
+    for (const auto& c : record.conflicts)
+        if (!c.resolved) return "hasIssues";
     return record.view.edits > 1 ? "edited" : "";
 }
 

@@ -4,7 +4,7 @@
 
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
-#include "export/conflicts.hpp"
+#include "export/conflict_text.hpp"
 #include "export/csv.hpp"
 #include "export/output_file.hpp"
 #include "export/writers.hpp"

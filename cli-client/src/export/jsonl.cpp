@@ -12,14 +12,14 @@ using nlohmann::json;
 
 namespace {
 
-json conflict_paths(const merge::RecordView& view) {
+// Paths of the record's open conflicts below the record itself (whose delete conflict has
+// its own key): fields first, then instances, each in the listing's order.
+json conflict_paths(const ExportRecord& r) {
     json out = json::array();
-    for (const auto& f : view.fields) {
-        if (f.conflict() && !f.deleted) out.push_back(f.path);
-    }
-    for (const auto& r : view.repeats) {
-        for (const auto& i : r.instances) {
-            if (i.status.conflict) out.push_back(i.path);
+    for (bool fields : {true, false}) {
+        for (const auto& c : r.conflicts) {
+            if (c.resolved || c.path.empty() || c.delete_conflict == fields) continue;
+            out.push_back(c.path);
         }
     }
     return out;
@@ -39,7 +39,7 @@ json record_line(const ExportRecord& r) {
                 {"edits", r.view.edits > 0 ? r.view.edits - 1 : 0},
                 {"status", status_text(r)},
                 {"review_state", review_state(r)},
-                {"conflicts", conflict_paths(r.view)},
+                {"conflicts", conflict_paths(r)},
                 {"delete_conflict", r.view.status.conflict},
                 {"answers", r.answers}};
 }

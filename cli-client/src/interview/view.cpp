@@ -2,46 +2,83 @@
 
 #include <algorithm>
 
-#include "interview/answer_tree.hpp"
-#include "interview/typed_answer.hpp"
 #include "interview/words.hpp"
 
 namespace canvass::cli::interview {
 namespace {
 
-using form::RowType;
-using nlohmann::json;
+using canvass::interview::Phrase;
+using canvass::interview::say;
+using canvass::interview::StepGroup;
 
-// The instance path `at` cut after the instance of `repeat` (the path of that instance).
-form::InstancePath up_to(const form::InstancePath& at, form::RowId repeat) {
-    auto it = std::find_if(at.begin(), at.end(), [&](const auto& s) { return s.repeat == repeat; });
-    return it == at.end() ? at : form::InstancePath(at.begin(), it + 1);
+std::string indent(std::size_t depth) { return std::string(2 * depth, ' '); }
+
+std::string heading_text(const StepGroup& g) {
+    return g.instance ? g.label + " " + std::to_string(g.instance) : g.label;
 }
 
-std::string indent(std::size_t depth) {
-    return std::string(2 * depth, ' ');
+std::vector<std::pair<std::string, std::size_t>> levels(const Step& step) {
+    std::vector<std::pair<std::string, std::size_t>> out;
+    for (const auto& g : step.groups) out.emplace_back(g.name, g.instance);
+    return out;
+}
+
+// Columns `s` takes on a terminal: its UTF-8 characters outside ANSI escapes.
+std::size_t columns(const std::string& s) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\033') {
+            while (i < s.size() && s[i] != 'm') ++i;
+            continue;
+        }
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) ++n;
+    }
+    return n;
+}
+
+// Breaks `line` at its spaces into lines of at most `width` columns (a word longer than that
+// stays whole); the runs of spaces between words are kept, the indentation repeated.
+std::string wrap_line(const std::string& line, std::size_t width) {
+    if (columns(line) <= width) return line;
+    std::size_t lead = line.find_first_not_of(' ');
+    if (lead == std::string::npos) return line;
+    const std::string pad(lead, ' ');
+    std::string out, current = pad;
+    std::size_t pos = lead;
+    while (pos < line.size()) {
+        std::size_t word_at = line.find_first_not_of(' ', pos);
+        if (word_at == std::string::npos) break;
+        std::size_t word_end = std::min(line.find(' ', word_at), line.size());
+        std::string gap = line.substr(pos, word_at - pos);
+        std::string word = line.substr(word_at, word_end - word_at);
+        pos = word_end;
+        if (current.size() == pad.size()) {
+            current += word;
+        } else if (columns(current) + gap.size() + columns(word) > width) {
+            out += current + "\n";
+            current = pad + word;
+        } else {
+            current += gap + word;
+        }
+    }
+    return out + current;
 }
 
 }  // namespace
 
-std::vector<const form::Choice*> offered_choices(const form::Form& form, form::Record& record,
-                                                 const Step& step) {
-    const form::Row& row = form.row(step.row);
-    std::vector<const form::Choice*> out;
-    const form::ChoiceList* list = form.choices(row.list_name);
-    if (!list) return out;
-    for (const auto& choice : list->choices) {
-        if (!row.choice_filter ||
-            record.evaluate(*row.choice_filter, row.id, step.at, nullptr, &choice).as_boolean())
-            out.push_back(&choice);
+std::string wrap(const std::string& text, std::size_t width) {
+    if (width == 0) return text;
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t nl = text.find('\n', pos);
+        std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        out += wrap_line(line, width);
+        if (nl == std::string::npos) break;
+        out += "\n";
+        pos = nl + 1;
     }
     return out;
-}
-
-View::View(const form::Form& form, const std::string& lang, bool color)
-    : form_(form), lang_(form.settings().default_language), color_(color) {
-    const auto& langs = form.languages();
-    if (std::find(langs.begin(), langs.end(), lang) != langs.end()) lang_ = lang;
 }
 
 std::string View::style(const char* code, const std::string& s) const {
@@ -49,112 +86,71 @@ std::string View::style(const char* code, const std::string& s) const {
     return "\033[" + std::string(code) + "m" + s + "\033[0m";
 }
 
-std::string View::text(const form::Label& label, const form::InstancePath& at,
-                       const form::Record& record) const {
-    std::string in = form::text_in(label, lang_, form_.settings().default_language);
-    std::string out;
-    std::size_t pos = 0;
-    while (pos < in.size()) {
-        std::size_t open = in.find("${", pos);
-        std::size_t close = open == std::string::npos ? open : in.find('}', open);
-        if (close == std::string::npos) break;
-        out.append(in, pos, open - pos);
-        std::string name = in.substr(open + 2, close - open - 2);
-        const form::Row* row = form_.find(name);
-        if (row && row->type != RowType::group)
-            out += record.field_value(*row, at).as_string();
-        else
-            out.append(in, open, close + 1 - open);  // not a field: leave it as written
-        pos = close + 1;
-    }
-    out.append(in, std::min(pos, in.size()), std::string::npos);
-    return out;
-}
-
-std::string View::heading(const std::pair<form::RowId, std::size_t>& level, const Step& step,
-                          const form::Record& record) const {
-    const form::Row& row = form_.row(level.first);
-    if (row.type != RowType::repeat) return text(row.label, step.at, record);
-    return text(row.label, up_to(step.at, row.id), record) + " " + std::to_string(level.second + 1);
-}
-
-std::string View::headings(const Step& step, const form::Record& record) {
-    StepContext now = context_of(form_, step);
+std::string View::headings(const Step& step) {
+    auto now = levels(step);
     std::size_t common = 0;
     while (common < now.size() && common < shown_.size() && now[common] == shown_[common]) ++common;
     std::string out;
     for (std::size_t i = common; i < now.size(); ++i)
-        out += "\n" + strong("── " + heading(now[i], step, record) + " ──") + "\n";
+        out += "\n" + strong("── " + heading_text(step.groups[i]) + " ──") + "\n";
     shown_ = std::move(now);
     return out;
 }
 
-std::string View::question(const Step& step, form::Record& record,
-                           const std::optional<Proposal>& proposal, bool required) const {
-    const form::Row& row = form_.row(step.row);
-    std::string out =
-        "\n" + strong((required ? "* " : "") + text(row.label, step.at, record)) + "\n";
-    if (std::string hint = text(row.hint, step.at, record); !hint.empty())
-        out += faint("  " + hint) + "\n";
-    if (row.type == RowType::select_one || row.type == RowType::select_multiple) {
-        auto offered = offered_choices(form_, record, step);
-        for (std::size_t i = 0; i < offered.size(); ++i)
-            out += "  " + std::to_string(i + 1) + ". " + text(offered[i]->label, step.at, record) +
-                   "\n";
-    }
-    std::string format = answer_format(row, lang_);
-    if (proposal) {
+std::string View::question(const Step& step, const Progress& progress,
+                           const std::string& lang) const {
+    std::string out = "\n";
+    if (step.number)
+        out += faint(say(lang, Phrase::question_of,
+                         {std::to_string(step.number), std::to_string(progress.total)})) +
+               "\n";
+    out += strong((step.required ? "* " : "") + step.label) + "\n";
+    if (!step.hint.empty()) out += faint("  " + step.hint) + "\n";
+    for (std::size_t i = 0; i < step.choices.size(); ++i)
+        out += "  " + std::to_string(i + 1) + ". " + step.choices[i].label + "\n";
+    std::string format = step.format;
+    if (!step.answer.empty()) {
         format += format.empty() ? "" : "; ";
-        format += say(lang_, proposal->is_default ? Phrase::enter_answers : Phrase::enter_keeps,
-                      {show_answer(form_, row, proposal->value, lang_)});
+        format += say(lang, step.answer_is_default ? Phrase::enter_answers : Phrase::enter_keeps,
+                      {step.answer_text});
     }
     if (!format.empty()) out += faint("  (" + format + ")") + "\n";
     return out + prompt();
 }
 
-std::string View::display(const Step& step, const form::Record& record) const {
-    const form::Row& row = form_.row(step.row);
-    std::string out = "\n" + text(row.label, step.at, record);
-    if (row.read_only) {
-        const json* value = answer_at(form_, record.answers(), step.at, row);
-        if (!value && !row.default_value.is_null()) value = &row.default_value;
-        out += ": " + (value ? show_answer(form_, row, *value, lang_) : std::string("-"));
-    }
+std::string View::display(const Step& step) const {
+    std::string out = "\n" + step.label;
+    if (step.kind == StepKind::question)  // read_only
+        out += ": " + (step.answer.empty() ? std::string("-") : step.answer_text);
     out += "\n";
-    if (std::string hint = text(row.hint, step.at, record); !hint.empty())
-        out += faint("  " + hint) + "\n";
+    if (!step.hint.empty()) out += faint("  " + step.hint) + "\n";
     return out;
 }
 
-std::string View::add_prompt(const Step& step, const form::Record& record,
-                             bool enter_means_no) const {
-    const form::Row& row = form_.row(step.row);
-    std::string out = "\n" + say(lang_, Phrase::add_question, {text(row.label, step.at, record)});
-    if (step.instance > 0) out += " " + say(lang_, Phrase::so_far, {std::to_string(step.instance)});
-    out += " " + say(lang_, enter_means_no ? Phrase::yes_no_enter_no : Phrase::yes_no_keys);
+std::string View::add_prompt(const Step& step, const std::string& lang) const {
+    std::string out = "\n" + say(lang, Phrase::add_question, {step.label});
+    if (step.instances > 0)
+        out += " " + say(lang, Phrase::so_far, {std::to_string(step.instances)});
+    out += " " + say(lang, Phrase::yes_no_enter_no);
     return out + "\n" + prompt();
 }
 
-std::string View::summary(const std::vector<Step>& steps, const form::Record& record,
-                          const json& answers) const {
-    std::string out = "\n" + strong(say(lang_, Phrase::summary)) + "\n";
-    StepContext shown;
+std::string View::summary(const std::vector<Step>& steps, const std::string& lang) const {
+    std::string out = "\n" + strong(say(lang, Phrase::summary)) + "\n";
+    std::vector<std::pair<std::string, std::size_t>> shown;
     for (const auto& step : steps) {
-        const form::Row& row = form_.row(step.row);
-        if (step.kind == StepKind::add || row.type == RowType::note) continue;
-        StepContext now = context_of(form_, step);
+        if (step.kind != StepKind::question) continue;
+        auto now = levels(step);
         std::size_t common = 0;
         while (common < now.size() && common < shown.size() && now[common] == shown[common])
             ++common;
         for (std::size_t i = common; i < now.size(); ++i)
-            out += indent(i + 1) + "── " + heading(now[i], step, record) + " ──\n";
+            out += indent(i + 1) + "── " + heading_text(step.groups[i]) + " ──\n";
         shown = std::move(now);
-        const json* value = answer_at(form_, answers, step.at, row);
-        if (!value && row.read_only && !row.default_value.is_null()) value = &row.default_value;
-        out += indent(shown.size() + 1) + text(row.label, step.at, record) + ": " +
-               (value ? show_answer(form_, row, *value, lang_)
-                      : faint(say(lang_, Phrase::no_answer))) +
-               "\n";
+        std::string number = step.number ? std::to_string(step.number) + ". " : "";
+        bool answered = !step.answer.empty() && (!step.answer_is_default || step.read_only);
+        out += indent(shown.size() + 1) + number + step.label + ": " +
+               (answered ? step.answer_text : faint(say(lang, Phrase::no_answer))) + "\n";
     }
     return out;
 }

@@ -1,58 +1,46 @@
-// How an interview reads on a plain terminal: labels in the chosen language with their
-// ${field} references filled in, section headings, question blocks, the summary. Pure
-// text, so the session can be tested without a terminal; ANSI styles only when asked.
+// How the engine's steps (interview/form_session.hpp) read on a plain terminal: section
+// headings, question blocks, the summary, lines wrapped at word boundaries. Pure text, so
+// it can be tested without a terminal; ANSI styles only when asked.
 #pragma once
 
-#include <nlohmann/json.hpp>
-#include <optional>
+#include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "form/form.hpp"
-#include "form/record.hpp"
-#include "interview/steps.hpp"
+#include "interview/form_session.hpp"
 
 namespace canvass::cli::interview {
 
-// The choices of a select step that pass its choice_filter, in form order.
-std::vector<const form::Choice*> offered_choices(const form::Form& form, form::Record& record,
-                                                 const Step& step);
+using canvass::interview::Progress;
+using canvass::interview::Step;
+using canvass::interview::StepKind;
 
-// What Enter answers at a question: the answer it already has, or the form's default.
-struct Proposal {
-    nlohmann::json value;
-    bool is_default = false;
-};
+// `text` with every line longer than `width` columns broken at its spaces; a broken line's
+// continuation keeps the line's indentation. 0: no wrapping. Columns count UTF-8 characters;
+// ANSI styles take none.
+std::string wrap(const std::string& text, std::size_t width);
 
 class View {
-  public:
-    // `lang`: one of the form's languages, else the form's default is used.
-    View(const form::Form& form, const std::string& lang, bool color);
-
-    const std::string& language() const { return lang_; }
-
-    // `label` in the view's language with each ${name} replaced by that field's value as
-    // seen from instance `at` (XLSForm's output of a field in a label).
-    std::string text(const form::Label& label, const form::InstancePath& at,
-                     const form::Record& record) const;
+public:
+    explicit View(bool color) : color_(color) {}
 
     // Headings of the groups and repeat instances `step` enters that the last step shown
     // was not in ("── Child 2 ──"). Remembers `step` as the last shown.
-    std::string headings(const Step& step, const form::Record& record);
+    std::string headings(const Step& step);
     // The next step shown prints all its headings again (after a summary, for instance).
     void forget_headings() { shown_.clear(); }
 
-    // A question: label (marked * when required), hint, numbered choices, what to type,
-    // and what Enter answers. Ends with the prompt.
-    std::string question(const Step& step, form::Record& record,
-                         const std::optional<Proposal>& proposal, bool required) const;
+    // A question: where it is ("question 3 of 12"), its label (marked * when required),
+    // hint, numbered choices, what to type and what Enter does, in `lang`. Ends with the
+    // prompt.
+    std::string question(const Step& step, const Progress& progress, const std::string& lang) const;
     // A note or read_only question: its label, hint and (read_only) value.
-    std::string display(const Step& step, const form::Record& record) const;
-    // "Add a "Child"? (1 so far) [y/n]" and the prompt; in an edit Enter means no.
-    std::string add_prompt(const Step& step, const form::Record& record, bool enter_means_no) const;
-    // Every answered (or relevant but unanswered) question in form order, with headings.
-    std::string summary(const std::vector<Step>& steps, const form::Record& record,
-                        const nlohmann::json& answers) const;
+    std::string display(const Step& step) const;
+    // "Add a "Child"? (1 so far) [y/N]" and the prompt: Enter goes on without adding.
+    std::string add_prompt(const Step& step, const std::string& lang) const;
+    // Every question with its number and answer, notes left out, under their headings.
+    std::string summary(const std::vector<Step>& steps, const std::string& lang) const;
 
     std::string prompt() const { return "> "; }
     std::string problem(const std::string& message) const {
@@ -61,15 +49,11 @@ class View {
     std::string strong(const std::string& s) const { return style("1", s); }
     std::string faint(const std::string& s) const { return style("2", s); }
 
-  private:
+private:
     std::string style(const char* code, const std::string& s) const;
-    std::string heading(const std::pair<form::RowId, std::size_t>& level, const Step& step,
-                        const form::Record& record) const;
 
-    const form::Form& form_;
-    std::string lang_;
     bool color_;
-    StepContext shown_;
+    std::vector<std::pair<std::string, std::size_t>> shown_;  // groups of the last step shown
 };
 
 }  // namespace canvass::cli::interview

@@ -1,8 +1,12 @@
 // The device store's chains: epochs and grants, and what sync reads and writes.
+#include <algorithm>
+#include <limits>
+
 #include "merge/chain.hpp"
 #include "merge/digest.hpp"
 #include "store/device_store.hpp"
 #include "store/device_store_impl.hpp"
+#include "store/values.hpp"
 
 namespace canvass::store {
 
@@ -244,6 +248,13 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
         CANVASS_TRY(auto cs, merge::decode(bytes));
         decoded.push_back(std::move(cs));
     }
+    // A store restored from an older copy may have saved new work at seqs the server
+    // already holds: that work moves after the server's (take_unsent_tail).
+    std::vector<TakenChangeset> taken;
+    if (own) {
+        CANVASS_TRY(auto took, take_unsent_tail(decoded, touched, taken));
+        (void)took;
+    }
     CANVASS_TRY(auto known, chain_point(device));
     // Changesets already held are skipped (a resent batch) once checked to be the same: a
     // different changeset at a held seq is equivocation.
@@ -309,6 +320,151 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
         CANVASS_TRY(auto ack, db.prepare("UPDATE devices SET acked = max(acked, ?) WHERE device = ?"));
         CANVASS_TRY_VOID(ack.bind(1, seq).bind(2, device).run());
     }
+    if (!taken.empty()) CANVASS_TRY_VOID(append_taken(taken, touched));
+    return {};
+}
+
+Result<std::optional<crypto::SecretBytes>> DeviceStore::Impl::epoch_key(const EpochId& id) {
+    CANVASS_TRY(auto st, db.cached("SELECT key FROM epochs WHERE id = ?"));
+    st->bind(1, id);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::optional<crypto::SecretBytes>();
+    CANVASS_TRY(auto key, sealer.open(Purpose::epoch_key, id, st->blob(0), "an epoch key"));
+    crypto::SecretBytes secret(key);
+    crypto::wipe(key);
+    return std::optional<crypto::SecretBytes>(std::move(secret));
+}
+
+Result<merge::RecordState> DeviceStore::Impl::replay_record(const merge::RecordId& id) {
+    merge::RecordState state(id);
+    CANVASS_TRY(auto st, db.prepare("SELECT device, body FROM changesets WHERE record = ? ORDER BY device, seq"));
+    st.bind(1, id);
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        merge::DeviceId author{};
+        st.blob_into(0, author);
+        CANVASS_TRY(auto cs, merge::decode(st.blob(1)));
+        std::vector<std::optional<std::string>> values;
+        if (author == keys.id) {
+            CANVASS_TRY(auto key, epoch_key(cs.header.epoch));
+            if (key) {
+                auto opened = decrypt_values(*key, cs);
+                if (opened) values = std::move(opened).value();
+            }
+        }
+        CANVASS_TRY(auto applied, state.apply(cs.header, std::move(values)));
+        (void)applied;
+    }
+    return state;
+}
+
+Result<bool> DeviceStore::Impl::take_unsent_tail(const std::vector<merge::Changeset>& incoming,
+                                                 std::map<merge::RecordId, TouchedRecord>& touched,
+                                                 std::vector<TakenChangeset>& taken) {
+    CANVASS_TRY(auto known, chain_point(keys.id));
+    if (!known) return false;
+    // The first incoming changeset that differs from the one held at its seq.
+    CANVASS_TRY(auto held, db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
+    std::optional<std::size_t> at;
+    for (std::size_t i = 0; i < incoming.size() && incoming[i].header.seq <= known->seq; ++i) {
+        held.reset();
+        held.bind(1, keys.id).bind(2, incoming[i].header.seq);
+        CANVASS_TRY(bool row, held.step());
+        merge::Hash h{};
+        if (row) held.blob_into(0, h);
+        if (!row || h != merge::changeset_hash(incoming[i])) {
+            at = i;
+            break;
+        }
+    }
+    if (!at) return false;
+    const std::uint64_t from = incoming[*at].header.seq;
+    // What the server acknowledged once is the server's: a difference there is a real fork.
+    CANVASS_TRY(auto acked_st, db.prepare("SELECT acked FROM devices WHERE device = ?"));
+    acked_st.bind(1, keys.id);
+    CANVASS_TRY(bool has_acked, acked_st.step());
+    if (has_acked && static_cast<std::uint64_t>(acked_st.int64(0)) >= from) return false;
+
+    CANVASS_TRY(auto tail_st, db.prepare("SELECT body FROM changesets WHERE device = ? AND seq >= ? ORDER BY seq"));
+    tail_st.bind(1, keys.id).bind(2, from);
+    std::vector<TakenChangeset> tail;
+    for (;;) {
+        CANVASS_TRY(bool row, tail_st.step());
+        if (!row) break;
+        CANVASS_TRY(auto cs, merge::decode(tail_st.blob(0)));
+        tail.push_back({std::move(cs), {}});
+    }
+    if (tail.empty()) return false;
+    // A restore: the lost copy made everything the server holds before this store made its
+    // new work. Two copies working side by side interleave in time: that is a fork.
+    std::uint64_t first_new = std::numeric_limits<std::uint64_t>::max();
+    for (const auto& t : tail) first_new = std::min(first_new, t.changeset.header.hlc);
+    for (std::size_t i = *at; i < incoming.size(); ++i)
+        if (incoming[i].header.hlc >= first_new) return false;
+
+    for (auto& t : tail) {
+        CANVASS_TRY(auto key, epoch_key(t.changeset.header.epoch));
+        if (!key)
+            return unexpected(Domain::store, errc::not_found,
+                              "this store lacks the epoch key of its own changeset " +
+                                  std::to_string(t.changeset.header.seq) + ", so it cannot move it after the server's");
+        CANVASS_TRY(t.values, decrypt_values(*key, t.changeset));
+    }
+    CANVASS_TRY(auto drop, db.prepare("DELETE FROM changesets WHERE device = ? AND seq >= ?"));
+    CANVASS_TRY_VOID(drop.bind(1, keys.id).bind(2, from).run());
+    CANVASS_TRY(auto drop_heads, db.prepare("DELETE FROM heads WHERE device = ? AND seq >= ?"));
+    CANVASS_TRY_VOID(drop_heads.bind(1, keys.id).bind(2, from).run());
+    seq = from - 1;
+    head_hash = merge::Hash{};
+    if (seq > 0) {
+        held.reset();
+        held.bind(1, keys.id).bind(2, seq);
+        CANVASS_TRY(bool row, held.step());
+        if (row) held.blob_into(0, head_hash);
+    }
+    for (const auto& t : tail) {
+        const auto& record = t.changeset.header.record;
+        if (touched.count(record)) touched.erase(record);
+        CANVASS_TRY(auto loaded, load_record(record));
+        CANVASS_TRY(auto state, replay_record(record));
+        touched.emplace(record, TouchedRecord{loaded.form_id, std::move(state), std::move(loaded.draft)});
+    }
+    taken = std::move(tail);
+    return true;
+}
+
+Result<void> DeviceStore::Impl::append_taken(std::vector<TakenChangeset>& taken,
+                                             std::map<merge::RecordId, TouchedRecord>& touched) {
+    std::map<std::uint64_t, std::uint64_t> renumbered;  // old seq -> new seq
+    CANVASS_TRY(auto ins, db.prepare(
+        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
+    for (auto& t : taken) {
+        merge::ChangesetHeader h = t.changeset.header;
+        const std::uint64_t old_seq = h.seq;
+        h.seq = seq + 1;
+        h.prev = head_hash;
+        for (auto& op : h.ops)
+            for (auto& s : op.supersedes)
+                if (auto it = renumbered.find(s.seq); s.device == keys.id && it != renumbered.end()) s.seq = it->second;
+        merge::canonicalize(h);
+        CANVASS_TRY_VOID(merge::validate(h));
+        CANVASS_TRY(auto key, epoch_key(h.epoch));
+        if (!key) return unexpected(Domain::store, errc::not_found, "an epoch key vanished while re-basing");
+        merge::Changeset cs{h, encrypt_values(*key, h, t.values)};
+        auto bytes = merge::encode(cs);
+        auto hash = crypto::blake2b_256(bytes);
+        ins.reset();
+        CANVASS_TRY_VOID(ins.bind(1, keys.id).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
+        auto it = touched.find(h.record);
+        if (it == touched.end())
+            return unexpected(Domain::store, errc::corrupt, "a re-based record was not prepared");
+        CANVASS_TRY(auto applied, it->second.state.apply(h, std::move(t.values)));
+        (void)applied;
+        renumbered[old_seq] = h.seq;
+        seq = h.seq;
+        head_hash = hash;
+    }
     return {};
 }
 
@@ -366,7 +522,8 @@ Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
         }
     }
     CANVASS_TRY_VOID(tx.commit());
-    return unexpected(Domain::protocol, errc::corrupt,
+    // already_exists: the exchange tells a fork of this device's own chain apart (exchange.cpp).
+    return unexpected(Domain::protocol, errc::already_exists,
                       "a device forked its chain: the conflicting changesets were kept as evidence, "
                       "nothing was merged");
 }

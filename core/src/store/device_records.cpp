@@ -105,6 +105,27 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
     return st->run();
 }
 
+namespace {
+std::string language_row_key(const merge::RecordId& id) { return record_row_key(id) + "/language"; }
+}  // namespace
+
+Result<std::string> DeviceStore::Impl::draft_language(const merge::RecordId& id) {
+    CANVASS_TRY(auto st, db.cached("SELECT language FROM draft_languages WHERE record = ?"));
+    st->bind(1, id);
+    CANVASS_TRY(bool row, st->step());
+    if (!row) return std::string();
+    return sealer.open_text(Purpose::draft, language_row_key(id), st->blob(0), "a draft's language");
+}
+
+Result<void> DeviceStore::Impl::keep_draft_language(const merge::RecordId& id, std::string_view lang) {
+    if (lang.empty()) {
+        CANVASS_TRY(auto st, db.cached("DELETE FROM draft_languages WHERE record = ?"));
+        return st->bind(1, id).run();
+    }
+    CANVASS_TRY(auto st, db.cached("INSERT OR REPLACE INTO draft_languages(record, language) VALUES(?, ?)"));
+    return st->bind(1, id).bind(2, sealer.seal(Purpose::draft, language_row_key(id), lang)).run();
+}
+
 form::Validation DeviceStore::Impl::checked(const form::Form& form, const json& answers, bool final,
                                             std::string_view lang) {
     form::ValidateOptions options;
@@ -247,7 +268,9 @@ Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, jso
     const auto hlc_before = impl_->hlc_last;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     auto id = impl_->save_new(*f, std::move(completed), finalize);
-    Result<void> done = id ? tx.commit() : Result<void>(unexpected(id.error()));
+    Result<void> done = id ? Result<void>() : Result<void>(unexpected(id.error()));
+    if (done && !finalize) done = impl_->keep_draft_language(*id, lang);
+    if (done) done = tx.commit();
     if (!done) {  // the transaction rolls back: so must the in-memory chain head
         impl_->seq = seq_before;
         impl_->head_hash = hash_before;
@@ -263,6 +286,7 @@ Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers, st
     CANVASS_TRY(auto completed, impl_->validated(*f, answers, false, lang));
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     CANVASS_TRY_VOID(impl_->write_record(id, r.form_id, r.state, completed));
+    CANVASS_TRY_VOID(impl_->keep_draft_language(id, lang));
     return tx.commit();
 }
 
@@ -281,6 +305,7 @@ Result<void> DeviceStore::finalize(const merge::RecordId& id, std::string_view l
     auto committed = impl_->commit_answers(*f, state, std::move(completed));
     Result<void> written = committed ? impl_->write_record(id, r.form_id, state, std::nullopt)
                                      : Result<void>(unexpected(committed.error()));
+    if (written) written = impl_->keep_draft_language(id, {});
     if (written) written = tx.commit();
     if (!written) {
         impl_->seq = seq_before;
@@ -381,6 +406,7 @@ Result<void> DeviceStore::delete_record(const merge::RecordId& id) {
     if (!r.finalized) {  // never left the device: erase it
         CANVASS_TRY(auto st, impl_->db.prepare("DELETE FROM records WHERE id = ?"));
         CANVASS_TRY_VOID(st.bind(1, id).run());
+        CANVASS_TRY_VOID(impl_->keep_draft_language(id, {}));
         CANVASS_TRY(auto nonce, impl_->take_creation_nonce(id));
         (void)nonce;
         return tx.commit();
@@ -417,6 +443,7 @@ Result<RecordSnapshot> DeviceStore::record(const merge::RecordId& id) {
         snap.view = std::move(view);
     } else {
         snap.answers = r.draft.value_or(json::object());
+        CANVASS_TRY(snap.language, impl_->draft_language(id));
         CANVASS_TRY(auto f, form(r.form_id));
         snap.form_version = f->settings().version;
     }

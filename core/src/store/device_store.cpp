@@ -362,6 +362,15 @@ Result<StoreStatus> DeviceStore::status() {
         CANVASS_TRY(bool row, st.step());
         s.carried = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
     }
+    {
+        // What the server acknowledged of each carried chain (or showed it holds) is delivered.
+        CANVASS_TRY(auto st, impl_->db.prepare(
+            "SELECT count(*) FROM changesets c LEFT JOIN devices d ON d.device = c.device "
+            "WHERE c.device != ? AND c.seq > coalesce(d.acked, 0)"));
+        st.bind(1, impl_->keys.id);
+        CANVASS_TRY(bool row, st.step());
+        s.carried_unsent = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+    }
     merge::StoreDigest digest;
     CANVASS_TRY(auto st, impl_->db.prepare("SELECT id, digest FROM records WHERE digest IS NOT NULL"));
     for (;;) {

@@ -65,6 +65,7 @@ struct RecordSnapshot {
     nlohmann::json answers;           // merged winners (or the draft, for a draft)
     std::optional<merge::RecordView> view;  // for finalized records
     bool readable = true;             // false: others' answers this device cannot decrypt
+    std::string language;             // a draft's: the language it is being taken in, or ""
 };
 
 // What one sync or enrollment set: where the server is and what the project wants.
@@ -92,6 +93,7 @@ struct StoreStatus {
     std::uint64_t own_changesets = 0;
     std::uint64_t unsent = 0;     // own changesets the server has not acknowledged
     std::uint64_t carried = 0;    // other devices' changesets held here
+    std::uint64_t carried_unsent = 0;  // of those, the ones the server has not acknowledged
     std::size_t equivocations = 0;
     merge::Hash digest{};
 };
@@ -131,7 +133,9 @@ public:
                                                    std::string_view version = {});
 
     // Records. Answers are validated against the form before anything is written: a draft
-    // may leave required questions unanswered; finalized records may not.
+    // may leave required questions unanswered; finalized records may not. `lang` is the
+    // language of the messages and, for a draft, the interview's language, kept with it
+    // (RecordSnapshot::language; "" keeps none).
     Result<merge::RecordId> create_record(std::string_view form_id, nlohmann::json answers,
                                           bool finalize, std::string_view lang = {});
     // Many records in one transaction (bulk import, store/bulk_import.hpp); all or none are
@@ -140,7 +144,8 @@ public:
     Result<std::vector<merge::RecordId>> import_records(std::string_view form_id,
                                                         std::vector<nlohmann::json> records,
                                                         bool finalize, std::string_view lang = {});
-    // Replaces the draft answers of a record (a new interview, or an edit in progress).
+    // Replaces the draft answers of a record (a new interview, or an edit in progress), and
+    // the language kept with them.
     Result<void> save_draft(const merge::RecordId& id, nlohmann::json answers,
                             std::string_view lang = {});
     // Finalizes the draft of a record: its changes become one changeset of the chain.

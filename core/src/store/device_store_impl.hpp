@@ -69,6 +69,9 @@ struct DeviceStore::Impl {
     Result<void> write_record(const merge::RecordId& id, const std::string& form_id,
                               const std::optional<merge::RecordState>& state,
                               const std::optional<nlohmann::json>& draft);
+    // The language kept with a record's draft ("" for none); "" drops it.
+    Result<std::string> draft_language(const merge::RecordId& id);
+    Result<void> keep_draft_language(const merge::RecordId& id, std::string_view lang);
     // Validates `answers` for `form` (form::validate_answers, and no answer too large to
     // sync); final mode enforces required questions. Fills in calculations.
     form::Validation checked(const form::Form& form, const nlohmann::json& answers, bool final,
@@ -127,6 +130,34 @@ struct DeviceStore::Impl {
         std::optional<nlohmann::json> draft;
     };
     Result<void> ingest_run(const IncomingRun& run, std::map<merge::RecordId, TouchedRecord>& touched);
+
+    // Re-basing (device_chain.cpp): a store restored from an older copy that saved new work
+    // before its first sync holds changesets at seqs the server already holds from the lost
+    // copy. Those never-acknowledged changesets are taken off the chain, the server's are
+    // stored in their place, and the taken ones are appended again after them: the same
+    // record, ops, values, clock and nonce (so the same record ids), re-numbered, re-linked
+    // and re-encrypted for their new seq.
+    struct TakenChangeset {
+        merge::Changeset changeset;
+        std::vector<std::optional<std::string>> values;
+    };
+    // If `incoming` (this device's own chain, from the server) differs from the held chain
+    // at a seq above the acknowledged point, and everything of it from there was made before
+    // the first of the held changesets it replaces (a lost copy, then a restore; not two
+    // copies working side by side), takes the held changesets from that seq off the chain
+    // into `taken`, rebuilds the states of their records into `touched` and returns true.
+    // Returns false when nothing differs or the difference is a real fork.
+    Result<bool> take_unsent_tail(const std::vector<merge::Changeset>& incoming,
+                                  std::map<merge::RecordId, TouchedRecord>& touched,
+                                  std::vector<TakenChangeset>& taken);
+    // Appends `taken` after the chain head, in order, merging each into `touched`.
+    Result<void> append_taken(std::vector<TakenChangeset>& taken,
+                              std::map<merge::RecordId, TouchedRecord>& touched);
+    // The key of one of this device's epochs, nullopt if this store does not hold it.
+    Result<std::optional<crypto::SecretBytes>> epoch_key(const EpochId& id);
+    // A record's state merged again from every changeset held of it (values of this device's
+    // own where its epoch key is held).
+    Result<merge::RecordState> replay_record(const merge::RecordId& id);
     Result<void> keep_evidence(const merge::DeviceId& device, std::uint64_t first_seq,
                                std::span<const std::vector<std::uint8_t>> bodies);
 };

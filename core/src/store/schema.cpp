@@ -157,7 +157,17 @@ CREATE TABLE import_keys(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3, v4};
+// Version 5: the language a draft is being taken in, kept with it so that resuming asks in
+// the same language (interview/form_session.hpp). Sealed like the draft, under its own
+// associated data, so it cannot be swapped with a draft blob.
+constexpr std::string_view v5 = R"sql(
+CREATE TABLE draft_languages(
+  record BLOB PRIMARY KEY,
+  language BLOB NOT NULL         -- sealed language code of the draft's interview
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5};
 
 }  // namespace
 

@@ -63,6 +63,10 @@ Result<void> DeviceReplica::acknowledged(const merge::DeviceId& device, std::uin
     return store_.mark_acked(device, seq);
 }
 
+Result<std::uint64_t> DeviceReplica::acknowledged_seq(const merge::DeviceId& device) {
+    return store_.acked(device);
+}
+
 namespace {
 
 // A store enrolled before recipient statements existed holds bare keys and no fingerprint. It

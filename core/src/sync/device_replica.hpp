@@ -24,6 +24,7 @@ public:
     Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) override;
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
+    Result<std::uint64_t> acknowledged_seq(const merge::DeviceId& device) override;
 
 private:
     store::DeviceStore& store_;

@@ -9,13 +9,16 @@ namespace canvass::sync {
 namespace {
 
 // What a device is told when the server's copy of its own chain differs from its store's.
-Error own_chain_forked(std::uint64_t seq) {
+// `shown`: this store's conflicting changesets went to the server, which keeps them as
+// evidence of the fork.
+Error own_chain_forked(std::uint64_t seq, bool shown = false) {
     return Error{Domain::protocol, errc::already_exists,
                  "the server holds changesets of this device that differ from this store's at seq " +
                      std::to_string(seq) +
-                     ": this store was restored from an older copy and has saved new work since, or another "
-                     "device uses the same identity. Nothing of it was sent, so no conflict was created; keep "
-                     "this store as it is and tell your coordinator"};
+                     ": another device uses the same identity and saved work at the same time as this one. " +
+                     (shown ? std::string("The server recorded the fork (an equivocation) and merged neither side; ")
+                            : std::string("Nothing of it was sent; ")) +
+                     "keep this store as it is and tell your coordinator"};
 }
 
 Error out_of_place(std::string_view what) {
@@ -41,7 +44,14 @@ ExchangePolicy device_policy(Role role, const merge::DeviceId& self) {
         p.accepted_device = self;
     } else {
         p.disclose = ExchangePolicy::Disclose::all_chains;
-        p.accept = role == Role::coordinator ? ExchangePolicy::Accept::any_chain : ExchangePolicy::Accept::nothing;
+        if (role == Role::coordinator) {
+            p.accept = ExchangePolicy::Accept::any_chain;
+        } else {
+            // An organizer carries others' chains it cannot read; it receives only its own
+            // back, for a store restored from an older copy.
+            p.accept = ExchangePolicy::Accept::one_chain;
+            p.accepted_device = self;
+        }
     }
     return p;
 }
@@ -58,6 +68,8 @@ ExchangePolicy server_policy(Role role, const merge::DeviceId& peer) {
             break;
         case Role::organizer:
             p.disclose = ExchangePolicy::Disclose::chains_peer_listed;
+            p.send_own = true;  // only its own chain, what it lacks of it after a restore
+            p.own_device = peer;
             p.accept = ExchangePolicy::Accept::any_chain;
             break;
         case Role::coordinator:
@@ -119,6 +131,7 @@ std::vector<Message> Exchange::start() {
     if (!options_.initiator) return {};
     auto summary = our_summary(nullptr);
     if (!summary) return fail(std::move(summary).error(), true);
+    if (auto told = tell_own_at_acknowledged(*summary); !told) return fail(std::move(told).error(), true);
     summary_sent_ = true;
     return {Message{std::move(summary).value()}};
 }
@@ -137,6 +150,7 @@ std::vector<Message> Exchange::receive(const Message& message) {
                 if (!summary_received_) return unexpected(out_of_place("bye before the summaries"));
                 if (bye_received_) return unexpected(out_of_place("a second bye"));
                 bye_received_ = true;
+                if (peer_own_) return after_own_chain(out);
                 return {};
             } else {
                 return unexpected(out_of_place("unexpected " + std::string(message_name(message)) +
@@ -196,6 +210,9 @@ Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out
     if (policy_.send) {
         plan = merge::missing(peer_vv, our_vv);
         add_grant_refreshes(peer, ours, plan);
+    } else if (policy_.send_own) {
+        for (const auto& r : merge::missing(peer_vv, our_vv))
+            if (r.device == policy_.own_device) plan.push_back(r);
     }
     if (options_.initiator) CANVASS_TRY_VOID(check_own_chain(peer, plan));
     outbox_.emplace(replica_, std::move(plan), options_.send_limits);
@@ -210,15 +227,78 @@ Result<void> Exchange::check_own_chain(const Summary& peer, std::vector<merge::S
     if (theirs == peer.chains.end()) return {};
     CANVASS_TRY(auto mine, replica_.chain_point(self));
     const std::uint64_t held = mine ? mine->seq : 0;
-    if (theirs->seq > held) {
-        // The peer holds more of our chain than we do (a store restored from an older copy):
-        // it sends us the rest, and anything we sent now could only conflict with it.
-        std::erase_if(plan, [&](const merge::SeqRange& r) { return r.device == self; });
+    if (theirs->seq <= held) {
+        CANVASS_TRY(auto h, replica_.chain_hash(self, theirs->seq));
+        if (h && *h == theirs->hash) return {};  // the peer's copy is a prefix of ours: all well
+        CANVASS_TRY(auto acked, replica_.acknowledged_seq(self));
+        // What the peer acknowledged once differs: another device uses this identity.
+        if (theirs->seq <= acked) return unexpected(own_chain_forked(theirs->seq));
+    }
+    // The peer holds more of our chain than we do, or holds other changesets than our unsent
+    // ones (a store restored from an older copy that saved new work): it sends its copy from
+    // our acknowledged point, and what we send waits until it has (after_own_chain).
+    std::erase_if(plan, [&](const merge::SeqRange& r) { return r.device == self; });
+    peer_own_ = *theirs;
+    return {};
+}
+
+Result<void> Exchange::tell_own_at_acknowledged(Summary& ours) {
+    if (!options_.self) return {};
+    auto it = std::find_if(ours.chains.begin(), ours.chains.end(),
+                           [&](const ChainTip& t) { return t.device == *options_.self; });
+    if (it == ours.chains.end()) return {};
+    CANVASS_TRY(auto acked, replica_.acknowledged_seq(*options_.self));
+    if (acked >= it->seq) return {};
+    CANVASS_TRY(auto hash, acked == 0 ? Result<std::optional<merge::Hash>>(std::nullopt)
+                                      : replica_.chain_hash(*options_.self, acked));
+    if (!hash) {
+        ours.chains.erase(it);
         return {};
     }
-    CANVASS_TRY(auto h, replica_.chain_hash(self, theirs->seq));
-    if (h && *h == theirs->hash) return {};  // the peer's copy is a prefix of ours: all well
-    return unexpected(own_chain_forked(theirs->seq));
+    it->seq = acked;
+    it->hash = *hash;
+    return {};
+}
+
+Result<void> Exchange::store_own_chain(Evidence own) {
+    const std::uint64_t seq = own.seq;
+    // The peer's changesets must start where ours differ; a fork below them was acknowledged.
+    if (own.changesets.empty() || own.changesets.front().changeset.header.seq != seq) {
+        own_fork_ = own_fork_ ? std::min(*own_fork_, seq) : seq;
+        return {};
+    }
+    VerifiedBatch batch;
+    batch.runs.push_back(VerifiedRun{own.device, own.key, std::move(own.changesets), own.head, {}});
+    auto stored = replica_.store(batch);
+    if (stored) {
+        stats_.stored += batch.runs.front().changesets.size();
+        return {};
+    }
+    if (stored.error().code != errc::already_exists) return stored;
+    own_fork_ = own_fork_ ? std::min(*own_fork_, seq) : seq;
+    return {};
+}
+
+Result<void> Exchange::after_own_chain(std::vector<Message>& out) {
+    const auto& self = *options_.self;
+    const ChainTip theirs = *peer_own_;
+    peer_own_.reset();
+    CANVASS_TRY(auto mine, replica_.chain_point(self));
+    std::vector<merge::SeqRange> plan;
+    if (own_fork_) {
+        // Two copies of this device saved work side by side: the peer is shown ours, which
+        // it keeps as evidence of the fork, merging neither.
+        if (mine && mine->seq >= *own_fork_) plan.push_back({self, *own_fork_, mine->seq});
+        own_fork_shown_ = true;
+    } else {
+        CANVASS_TRY(auto h, replica_.chain_hash(self, theirs.seq));
+        if (!h || *h != theirs.hash) return unexpected(own_chain_forked(theirs.seq));
+        if (mine && mine->seq > theirs.seq) plan.push_back({self, theirs.seq + 1, mine->seq});
+    }
+    if (own_fork_ && plan.empty()) return unexpected(own_chain_forked(*own_fork_));
+    outbox_.emplace(replica_, std::move(plan), options_.send_limits);
+    stats_.to_send += outbox_->planned_changesets();
+    return pump(out);
 }
 
 Result<void> Exchange::learn_delivered(const Summary& peer) {
@@ -259,7 +339,7 @@ Result<void> Exchange::pump(std::vector<Message>& out) {
         out.push_back(std::move(batch));
         report();
     }
-    if (outbox_ && outbox_->empty() && in_flight_.empty() && !bye_sent_) {
+    if (outbox_ && outbox_->empty() && in_flight_.empty() && !bye_sent_ && !peer_own_) {
         out.push_back(Bye{});
         bye_sent_ = true;
     }
@@ -276,11 +356,31 @@ Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Messag
                                        std::to_string(expected_batch_) + " was expected"));
     ++expected_batch_;
     ++stats_.batches_received;
-    CANVASS_TRY(auto verified, verify_batch(batch, replica_, options_.verify));
-    for (const auto& e : verified.evidence)
-        if (options_.self && e.device == *options_.self) return unexpected(own_chain_forked(e.seq));
+    // Once our own chain forked, the rest of the peer's copy of it is not placed: it would
+    // only show the same fork again, or a gap.
+    Changesets without_own;
+    const Changesets* placed = &batch;
+    if (own_fork_) {
+        without_own.batch = batch.batch;
+        for (const auto& run : batch.runs)
+            if (run.device != *options_.self) without_own.runs.push_back(run);
+        placed = &without_own;
+    }
+    CANVASS_TRY(auto verified, verify_batch(*placed, replica_, options_.verify));
+    std::optional<Evidence> own;
+    if (options_.self) {
+        auto it = std::find_if(verified.evidence.begin(), verified.evidence.end(),
+                               [&](const Evidence& e) { return e.device == *options_.self; });
+        if (it != verified.evidence.end()) {
+            // Only a peer we told our acknowledged point sends a copy that differs.
+            if (!peer_own_) return unexpected(own_chain_forked(it->seq));
+            own = std::move(*it);
+            verified.evidence.erase(it);
+        }
+    }
     for (const auto& run : batch.runs) stats_.received += run.changesets.size();
     if (!verified.empty()) CANVASS_TRY_VOID(replica_.store(verified));
+    if (own) CANVASS_TRY_VOID(store_own_chain(std::move(*own)));
     for (const auto& run : verified.runs) {
         stats_.stored += run.changesets.size();
         for (const auto& c : run.changesets) stats_.far_future += c.far_future ? 1 : 0;
@@ -304,8 +404,14 @@ Result<void> Exchange::on_ack(const Ack& ack, std::vector<Message>& out) {
         return unexpected(out_of_place("ack for batch " + std::to_string(ack.batch) + ", which is not in flight"));
     stats_.acknowledged += in_flight_.front().second;
     in_flight_.pop_front();
-    for (const auto& d : ack.durable) CANVASS_TRY_VOID(replica_.acknowledged(d.device, d.seq));
+    for (const auto& d : ack.durable) {
+        // The peer kept our forked changesets as evidence: they are not delivered.
+        if (own_fork_shown_ && options_.self && d.device == *options_.self) continue;
+        CANVASS_TRY_VOID(replica_.acknowledged(d.device, d.seq));
+    }
     report();
+    if (own_fork_shown_ && in_flight_.empty() && outbox_ && outbox_->empty())
+        return unexpected(own_chain_forked(*own_fork_, true));
     return pump(out);
 }
 

@@ -34,6 +34,10 @@ struct ExchangePolicy {
     Disclose disclose = Disclose::one_chain;
     merge::DeviceId disclosed_device{};  // for one_chain
     bool send = false;                   // send what the peer lacks among the disclosed chains
+    // Without `send`: still send the peer its own chain where it holds less of it (a store
+    // restored from an older copy), `own_device` being the peer.
+    bool send_own = false;
+    merge::DeviceId own_device{};
     enum class Accept { nothing, one_chain, any_chain };
     Accept accept = Accept::nothing;
     merge::DeviceId accepted_device{};   // for one_chain
@@ -91,6 +95,14 @@ private:
     Result<void> pump(std::vector<Message>& out);  // sends batches while the window allows
     // Stops (or drops from `plan`) what would fork our own chain at the peer.
     Result<void> check_own_chain(const Summary& peer, std::vector<merge::SeqRange>& plan);
+    // Tells our own chain at its acknowledged point, so a peer holding more sends the rest.
+    Result<void> tell_own_at_acknowledged(Summary& ours);
+    // Stores a run of our own chain that differs from ours: the store moves its unsent work
+    // after it (a restore), or it is a real fork, remembered to be shown to the peer.
+    Result<void> store_own_chain(Evidence own);
+    // After the peer's bye, when our own chain came back: sends what follows the peer's copy
+    // (re-based work) or, for a real fork, the conflicting changesets as evidence.
+    Result<void> after_own_chain(std::vector<Message>& out);
     // Marks as acknowledged what the peer's summary shows it holds of our chains.
     Result<void> learn_delivered(const Summary& peer);
     // Plans the chains the peer holds whole but with fewer grants than ours.
@@ -111,6 +123,11 @@ private:
     bool bye_sent_ = false;
     bool bye_received_ = false;
     std::optional<Error> error_;
+    // Our own chain as the peer holds it, when it differs from ours: the peer sends it from
+    // our acknowledged point, and our bye waits for the peer's.
+    std::optional<ChainTip> peer_own_;
+    std::optional<std::uint64_t> own_fork_;  // the seq where our own chain really forked
+    bool own_fork_shown_ = false;            // the fork's changesets went to the peer
     ExchangeStats stats_;
     std::vector<merge::Equivocation> equivocations_;
 };

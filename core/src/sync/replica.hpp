@@ -125,6 +125,13 @@ public:
     // The peer acknowledged that it durably holds the device's chain up to `seq`. A device
     // records this to show what was sent; the server ignores it.
     virtual Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) = 0;
+    // How much of the device's chain a peer acknowledged. A device tells its own chain at this
+    // point in its summary, so a server holding more of it (a store restored from an older
+    // copy) sends the rest from there. By default everything held counts as acknowledged.
+    virtual Result<std::uint64_t> acknowledged_seq(const merge::DeviceId& device) {
+        CANVASS_TRY(auto point, chain_point(device));
+        return point ? point->seq : 0;
+    }
 };
 
 }  // namespace canvass::sync

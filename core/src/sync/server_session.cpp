@@ -196,6 +196,11 @@ void ServerSession::State::on_sync_message3(std::span<const std::uint8_t> frame,
     if (auto seen = dir.device_seen(device->id, clock.now_ms() / 1000); !seen)
         log("outcome=warning detail=\"cannot note the last-seen time: " + seen.error().message + "\"");
     if (device->revoked) return refuse(ErrorCode::revoked, "this device was revoked by the server's administrator", out);
+    if (opt.admit_device && !opt.admit_device(device->id))
+        return refuse(ErrorCode::limit,
+                      "this device already holds " + std::to_string(opt.admit_device_cap) +
+                          " sessions with the server, the most one device may; let them finish, then sync again",
+                      out);
     phase = Phase::await_hello;
 }
 
@@ -332,6 +337,12 @@ void ServerSession::State::on_transport_frame(std::span<const std::uint8_t> fram
     if (!message)
         return refuse(message.error().code == errc::unavailable ? ErrorCode::unavailable : ErrorCode::limit,
                       message.error().message, out);
+    // One device's sessions together hold at most its share of the budget: the rest stays
+    // for the others.
+    if (device && opt.device_assembly && !opt.device_assembly(assembler.charged())) {
+        log("outcome=refused reason=unavailable detail=\"this device's unfinished messages hold its whole share of the server's memory\"");
+        return refuse(ErrorCode::unavailable, std::string(busy_text), out);
+    }
     if (!*message) return;
     auto decoded = decode_message(**message, opt.message_limits);
     if (!decoded) {

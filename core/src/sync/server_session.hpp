@@ -42,6 +42,16 @@ struct ServerSessionOptions {
     // Asked once the handshake is over, before the device or token is looked at: false
     // refuses the session as `unavailable` (the server is busy). Empty: always admitted.
     std::function<bool()> admit;
+    // Asked once the device is known (enrolled, not revoked), before its hello: false
+    // refuses the session as `limit`, the device holding as many sessions as one device may
+    // (admit_device_cap in the message). Empty: always admitted.
+    std::function<bool(const merge::DeviceId&)> admit_device;
+    std::size_t admit_device_cap = 0;  // for the refusal's message only
+    // Told, after each frame of an admitted device's message, what this session now holds
+    // of the shared assembly budget (MessageAssembler::charged): false when the device's
+    // sessions together hold more than one device's share, which refuses the session as
+    // `unavailable`. Empty: no share per device.
+    std::function<bool(std::size_t charged)> device_assembly;
 };
 
 class ServerSession {

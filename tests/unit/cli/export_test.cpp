@@ -6,7 +6,7 @@
 #include <fstream>
 #include <set>
 
-#include "export/coordinator_key.hpp"
+#include "coordinator/key_file.hpp"
 #include "export_test_support.hpp"
 #include "merge/ids.hpp"
 
@@ -557,11 +557,11 @@ TEST(KeysCommands, ADamagedKeyFileIsAClearError) {
     doc["public_key"] = crypto::to_hex(other.public_key);
     std::string mixed = dir / "mixed.key";
     std::ofstream(mixed) << doc.dump();
-    auto opened = exporting::open_key_file(mixed, kPassphrase);
+    auto opened = coordinator::open_key_file(mixed, kPassphrase);
     ASSERT_FALSE(opened);
     EXPECT_EQ(opened.error().code, errc::corrupt);
     EXPECT_NE(opened.error().message.find("does not match"), std::string::npos) << opened.error().message;
-    EXPECT_EQ(exporting::open_key_file(c.key_file, "wrong").error().code, errc::wrong_key);
+    EXPECT_EQ(coordinator::open_key_file(c.key_file, "wrong").error().code, errc::wrong_key);
 
     std::string foreign = dir / "foreign.key";
     std::ofstream(foreign) << "{\"format\": \"something else\"}";

@@ -72,12 +72,34 @@ TEST_F(InterviewCommand, AnInterviewStoppedMidwayIsADraftThatResumes) {
     EXPECT_EQ(list[0]["status"], "draft");
     EXPECT_EQ(shown(id)["answers"]["age"], 30);
 
+    // Resumed in the language the draft was taken in, without --lang.
     r = canvass({"interview", "--resume", id.substr(0, 8)}, "1\n1\n12.5\n1 3\nn\n0\ny\ny\n");
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_THAT(r.out, HasSubstr("Resuming a draft"));
-    EXPECT_THAT(r.out, HasSubstr("Summary\n  Name?: Ana\n  Age?: 30\n  Country?: Kenya\n"));
-    EXPECT_THAT(r.out, HasSubstr("Finalized record " + id));
+    EXPECT_THAT(r.out, HasSubstr("Reprise d'un brouillon"));
+    EXPECT_THAT(r.out, HasSubstr("Résumé\n  1. Nom ?: Ana\n  2. Âge ?: 30\n  3. Pays ?: Kenya\n"));
+    EXPECT_THAT(r.out, HasSubstr("Fiche " + id + " finalisée"));
     EXPECT_EQ(records()[0]["status"], "finalized");
+}
+
+TEST_F(InterviewCommand, ALanguageChosenDuringTheInterviewIsKeptForResume) {
+    auto r = canvass({"interview", "market"}, "Ana\nlang fr\n30\n");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("Âge ?"));
+    std::string id = records()[0]["id"];
+    r = canvass({"interview", "--resume", id}, "quit\n");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("* Pays ?"));
+    r = canvass({"interview", "--resume", id, "--lang", "en"}, "quit\n");
+    EXPECT_THAT(r.out, HasSubstr("* Country?"));  // --lang chooses another
+}
+
+TEST_F(InterviewCommand, LinesWrapToColumnsWhenSetAndStayWholeOtherwise) {
+    setenv("COLUMNS", "30", 1);
+    auto r = canvass({"interview", "market"}, "quit\n");
+    unsetenv("COLUMNS");
+    EXPECT_THAT(r.out, HasSubstr("Each answer is saved as it is\ngiven. Type ? for help.\n"));
+    r = canvass({"interview", "market"}, "quit\n");
+    EXPECT_THAT(r.out, HasSubstr("Each answer is saved as it is given. Type ? for help.\n"));
 }
 
 TEST_F(InterviewCommand, QuittingBeforeAnyAnswerSavesNothing) {

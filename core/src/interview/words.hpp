@@ -1,6 +1,6 @@
 // The interview's own words, as opposed to the form's: prompts, help, refusals, and what
 // the interviewer may type. In English, French and Spanish; the language follows the
-// interview's (--lang), English for any other. Typed words are also understood in English
+// interview's, English for any other. Typed words are also understood in English
 // whatever the language, so "y" and "back" always work.
 #pragma once
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 
 enum class Phrase {
     intro_interview,   // start of a new interview
@@ -73,17 +73,43 @@ enum class Phrase {
     unchanged_record,  // {}: record id
     finalized,         // {}: record id
     draft_saved,       // {} {}: record id, its short form
+    // refusals of typed or given answers (the form's own checks speak English)
+    type_date,
+    no_such_date,      // {}: what was typed
+    type_time,
+    type_datetime,
+    geopoint_range,
+    type_text,
+    ambiguous_choice,  // {}: what was typed
+    not_an_answer,     // at a step that takes no answer
+    // navigation
+    at_end,            // next() at the end
+    no_such_step,      // {} {}: what was asked, the number of steps
+    no_such_question,  // {}: the name
+    not_relevant_now,  // {}: the name
+    no_language,       // {} {}: the language, the form's languages
+    missing_required,  // {}: how many, then the list
+    question_of,       // {} {}: number, total
+    review_at_end,     // after the summary: how to jump to an answer
+    help_navigation,   // go, summary, lang lines of the help
+    summary_choose,    // the prompt under a summary shown with "summary"
+    language_now,      // {}: the language
+    no_more_instances, // add_instance() elsewhere than at a repeat prompt
     count_
 };
 
 // What the interviewer may type, beside answers.
-enum class Word { yes, no, back, help, quit, skip, remove, today, now, ok };
+enum class Word { yes, no, back, help, quit, skip, remove, today, now, ok, go, summary, lang };
 
 // `phrase` in `lang`, each {} replaced by the next of `args`.
 std::string say(std::string_view lang, Phrase phrase,
                 std::initializer_list<std::string_view> args = {});
 
-// Whether `typed` (already lower case and trimmed) is `word` in `lang` or in English.
+// Whether `typed` (trimmed) is `word` in `lang` or in English, ignoring case and accents.
 bool means(std::string_view lang, Word word, std::string_view typed);
 
-}  // namespace canvass::cli::interview
+// `text` lower-cased with the accents of Latin letters taken off ("Sénégal" -> "senegal"),
+// for comparing what a person typed with a label or a word.
+std::string fold(std::string_view text);
+
+}  // namespace canvass::interview

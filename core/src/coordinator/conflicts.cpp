@@ -1,12 +1,12 @@
-#include "export/conflicts.hpp"
+#include "coordinator/conflicts.hpp"
 
 #include <algorithm>
+#include <tuple>
 
-#include <nlohmann/json.hpp>
+#include "merge/record_state.hpp"
+#include "merge/record_view.hpp"
 
-#include "export/cells.hpp"
-
-namespace canvass::cli::exporting {
+namespace canvass::coordinator {
 
 namespace {
 
@@ -53,12 +53,49 @@ std::vector<ConflictCandidate> delete_candidates(const merge::RecordState& state
     return out;
 }
 
+CandidateKind candidate_kind(ChangeKind k) {
+    switch (k) {
+        case ChangeKind::answer: return CandidateKind::value;
+        case ChangeKind::keep: return CandidateKind::kept;
+        case ChangeKind::delete_record:
+        case ChangeKind::delete_instance: return CandidateKind::deleted;
+    }
+    return CandidateKind::value;
+}
+
+// A conflict settled by `change` of `entry`.
+Conflict resolved_by(const HistoryEntry& entry, const FieldChange& change) {
+    Conflict c;
+    c.path = change.path;
+    c.delete_conflict = change.kind != ChangeKind::answer;
+    c.resolved = true;
+    for (const auto& r : change.replaced) {
+        ConflictCandidate cand;
+        cand.kind = candidate_kind(r.kind);
+        cand.value = r.value;
+        cand.readable = r.readable;
+        cand.device = r.op.device;
+        cand.hlc = r.hlc;
+        c.candidates.push_back(std::move(cand));
+    }
+    ConflictCandidate settled;
+    settled.kind = candidate_kind(change.kind);
+    settled.value = change.value;
+    settled.readable = change.readable;
+    settled.device = entry.device;
+    settled.hlc = entry.hlc;
+    settled.shown = true;
+    c.resolution = std::move(settled);
+    return c;
+}
+
 }  // namespace
 
-std::vector<Conflict> conflicts_of(const merge::RecordView& view, const merge::RecordState* state) {
+std::vector<Conflict> conflicts_of(const merge::RecordView& view, const merge::RecordState* state,
+                                   std::span<const HistoryEntry> history, ConflictScope scope) {
     std::vector<Conflict> out;
     auto add_delete = [&](const std::string& path) {
-        Conflict c{path, true, {}};
+        Conflict c{path, true, false, {}, std::nullopt};
         if (state) c.candidates = delete_candidates(*state, path);
         out.push_back(std::move(c));
     };
@@ -70,7 +107,7 @@ std::vector<Conflict> conflicts_of(const merge::RecordView& view, const merge::R
     }
     for (const auto& f : view.fields) {
         if (f.deleted || !f.conflict()) continue;
-        Conflict c{f.path, false, {}};
+        Conflict c{f.path, false, false, {}, std::nullopt};
         for (std::size_t i = 0; i < f.candidates.size(); ++i) {
             const auto& cand = f.candidates[i];
             ConflictCandidate cc;
@@ -83,24 +120,14 @@ std::vector<Conflict> conflicts_of(const merge::RecordView& view, const merge::R
         }
         out.push_back(std::move(c));
     }
+    if (scope == ConflictScope::resolved_too) {
+        for (const auto& entry : history) {
+            for (const auto& change : entry.changes) {
+                if (change.resolves()) out.push_back(resolved_by(entry, change));
+            }
+        }
+    }
     return out;
 }
 
-std::string candidate_text(const ConflictCandidate& c, const char* unreadable) {
-    auto answer = [&]() -> std::string {
-        if (!c.readable) return unreadable;
-        auto v = nlohmann::json::parse(*c.value, nullptr, false);
-        if (v.is_discarded()) return *c.value;
-        if (v.is_null()) return "(cleared)";
-        return cell_text(v);
-    };
-    switch (c.kind) {
-        case CandidateKind::deleted: return "(deleted)";
-        case CandidateKind::kept: return "(kept)";
-        case CandidateKind::edited: return "(edited " + c.edited_path + ": " + answer() + ")";
-        case CandidateKind::value: return answer();
-    }
-    return {};
-}
-
-}  // namespace canvass::cli::exporting
+}  // namespace canvass::coordinator

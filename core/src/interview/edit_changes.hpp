@@ -8,7 +8,7 @@
 
 #include "form/form.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 
 // The changes that turn `before` into `after` (both answers objects without calculations,
 // repeat instances of `before` carrying their "_id"): a changed or new answer is given,
@@ -18,4 +18,4 @@ namespace canvass::cli::interview {
 nlohmann::json edit_changes(const form::Form& form, const nlohmann::json& before,
                             const nlohmann::json& after);
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -4,7 +4,7 @@
 #include <array>
 #include <vector>
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 namespace {
 
 struct Texts {
@@ -165,6 +165,60 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
     {"(saved as draft {}; resume it with canvass interview --resume {})",
      "(enregistré comme brouillon {} ; reprenez-le avec canvass interview --resume {})",
      "(guardado como borrador {}; retómelo con canvass interview --resume {})"},
+    {"type a date like 2026-09-12 (YYYY-MM-DD), or today",
+     "tapez une date comme 2026-09-12 (AAAA-MM-JJ), ou aujourd'hui",
+     "escriba una fecha como 2026-09-12 (AAAA-MM-DD), u hoy"},
+    {"no such date: {}", "cette date n'existe pas : {}", "esa fecha no existe: {}"},
+    {"type a time like 09:30 (HH:MM), or now", "tapez une heure comme 09:30 (HH:MM), ou maintenant",
+     "escriba una hora como 09:30 (HH:MM), o ahora"},
+    {"type a date and time like 2026-09-12 09:30, or now",
+     "tapez une date et une heure comme 2026-09-12 09:30, ou maintenant",
+     "escriba una fecha y hora como 2026-09-12 09:30, o ahora"},
+    {"latitude goes from -90 to 90 and longitude from -180 to 180; accuracy is not negative",
+     "la latitude va de -90 à 90 et la longitude de -180 à 180 ; la précision n'est pas négative",
+     "la latitud va de -90 a 90 y la longitud de -180 a 180; la precisión no es negativa"},
+    {"type some text", "tapez un texte", "escriba un texto"},
+    {"{} matches more than one choice: type its number",
+     "{} correspond à plusieurs choix : tapez son numéro",
+     "{} corresponde a varias opciones: escriba su número"},
+    {"This step takes no answer.", "Cette étape n'attend pas de réponse.",
+     "Este paso no espera respuesta."},
+    {"This is the end of the interview.", "C'est la fin de l'entretien.",
+     "Este es el final de la entrevista."},
+    {"There is no question {} here: type a number from 1 to {}, or a question's name.",
+     "Il n'y a pas de question {} ici : tapez un numéro de 1 à {}, ou le nom d'une question.",
+     "No hay pregunta {} aquí: escriba un número del 1 al {}, o el nombre de una pregunta."},
+    {"This form has no question named {}.", "Ce formulaire n'a pas de question nommée {}.",
+     "Este formulario no tiene una pregunta llamada {}."},
+    {"Question {} does not apply to the answers given.",
+     "La question {} ne s'applique pas aux réponses données.",
+     "La pregunta {} no corresponde a las respuestas dadas."},
+    {"This form has no language {} (it has: {}).",
+     "Ce formulaire n'a pas la langue {} (il a : {}).",
+     "Este formulario no tiene el idioma {} (tiene: {})."},
+    {"{} required questions have no answer yet:",
+     "{} questions obligatoires n'ont pas encore de réponse :",
+     "{} preguntas obligatorias aún no tienen respuesta:"},
+    {"question {} of {}", "question {} sur {}", "pregunta {} de {}"},
+    {"To change an answer, type its number or name.",
+     "Pour changer une réponse, tapez son numéro ou son nom.",
+     "Para cambiar una respuesta, escriba su número o su nombre."},
+    {"  go N        go to question N, or go NAME to the question named NAME\n"
+     "  summary     every answer so far, numbered; type a number there to change it\n"
+     "  lang L      ask in language L from now on (kept with the draft)\n",
+     "  aller N         aller à la question N, ou aller NOM à la question nommée NOM\n"
+     "  résumé          toutes les réponses, numérotées ; tapez un numéro pour en changer une\n"
+     "  langue L        poser les questions en langue L (gardée avec le brouillon)\n",
+     "  ir N            ir a la pregunta N, o ir NOMBRE a la pregunta llamada NOMBRE\n"
+     "  resumen         todas las respuestas, numeradas; escriba un número para cambiar una\n"
+     "  idioma L        preguntar en el idioma L desde ahora (se guarda con el borrador)\n"},
+    {"Type a number or a name to change that answer, or Enter to go on.",
+     "Tapez un numéro ou un nom pour changer cette réponse, ou Entrée pour continuer.",
+     "Escriba un número o un nombre para cambiar esa respuesta, o Intro para seguir."},
+    {"Language: {}", "Langue : {}", "Idioma: {}"},
+    {"This is not a place to add a repeat instance.",
+     "Ce n'est pas un endroit où ajouter un élément répété.",
+     "Este no es un lugar para añadir un elemento repetido."},
 }};
 
 struct Spellings {
@@ -172,7 +226,7 @@ struct Spellings {
 };
 
 const Spellings& spellings(Word word) {
-    static const std::array<Spellings, 10> kWords{{
+    static const std::array<Spellings, 13> kWords{{
         {{"y", "yes"}, {"o", "oui"}, {"s", "si", "sí"}},
         {{"n", "no"}, {"n", "non"}, {"n", "no"}},
         {{"<", "back"}, {"retour"}, {"atrás", "atras"}},
@@ -183,6 +237,9 @@ const Spellings& spellings(Word word) {
         {{"today"}, {"aujourd'hui"}, {"hoy"}},
         {{"now"}, {"maintenant"}, {"ahora"}},
         {{"ok"}, {}, {}},
+        {{"go", ":"}, {"aller"}, {"ir"}},
+        {{"summary", "list"}, {"résumé", "resume"}, {"resumen"}},
+        {{"lang", "language"}, {"langue"}, {"idioma"}},
     }};
     return kWords[static_cast<std::size_t>(word)];
 }
@@ -194,7 +251,43 @@ const T& in_language(const T& en, const T& fr, const T& es, std::string_view lan
     return en;
 }
 
+// The base letter of a Latin-1 letter with an accent (U+00C0 to U+00FF), lower case; 0 for
+// the others.
+char base_letter(unsigned code) {
+    static constexpr std::string_view kBase =
+        "aaaaaaaceeeeiiii"   // À..Ï
+        "dnooooo.ouuuuyts"   // Ð..ß (× stays)
+        "aaaaaaaceeeeiiii"   // à..ï
+        "dnooooo.ouuuuyty";  // ð..ÿ (÷ stays)
+    if (code < 0xC0 || code > 0xFF) return 0;
+    char c = kBase[code - 0xC0];
+    return c == '.' ? 0 : c;
+}
+
 }  // namespace
+
+std::string fold(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+            continue;
+        }
+        // A two-byte UTF-8 sequence in Latin-1 Supplement: C3 xx.
+        if (c == 0xC3 && i + 1 < text.size()) {
+            unsigned code = 0xC0 + (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+            if (char b = base_letter(code)) {
+                out += b;
+                ++i;
+                continue;
+            }
+        }
+        out += static_cast<char>(c);
+    }
+    return out;
+}
 
 std::string say(std::string_view lang, Phrase phrase,
                 std::initializer_list<std::string_view> args) {
@@ -215,10 +308,12 @@ std::string say(std::string_view lang, Phrase phrase,
 
 bool means(std::string_view lang, Word word, std::string_view typed) {
     const auto& s = spellings(word);
+    std::string folded = fold(typed);
     auto has = [&](const std::vector<std::string_view>& list) {
-        return std::find(list.begin(), list.end(), typed) != list.end();
+        return std::any_of(list.begin(), list.end(),
+                           [&](std::string_view w) { return fold(w) == folded; });
     };
     return has(s.en) || has(in_language(s.en, s.fr, s.es, lang));
 }
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

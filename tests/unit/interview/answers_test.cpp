@@ -5,9 +5,9 @@
 #include "interview/edit_changes.hpp"
 #include "interview/settle.hpp"
 #include "interview/typed_answer.hpp"
-#include "interview_test_support.hpp"
+#include "market_form.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 namespace {
 
 using nlohmann::json;
@@ -19,9 +19,9 @@ class TypedAnswer : public ::testing::Test {
 
     Result<json> read(const std::string& field, std::string_view text) {
         const form::Row& row = *form.find(field);
-        std::vector<const form::Choice*> offered;
+        std::vector<StepChoice> offered;
         if (const auto* list = form.choices(row.list_name))
-            for (const auto& c : list->choices) offered.push_back(&c);
+            for (const auto& c : list->choices) offered.push_back({c.name, c.label.at("en")});
         return read_answer(row, offered, text, now);
     }
     std::string refusal(const std::string& field, std::string_view text) {
@@ -121,4 +121,4 @@ TEST(EditChanges, OnlyWhatChangedWithInstancesMatchedById) {
 }
 
 }  // namespace
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

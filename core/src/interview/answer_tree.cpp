@@ -2,7 +2,7 @@
 
 #include "form/answer_types.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 
 using nlohmann::json;
 
@@ -48,4 +48,4 @@ std::size_t instance_count(const form::Form& form, const json& answers,
     return it != obj->end() && it->is_array() ? it->size() : 0;
 }
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -10,7 +10,7 @@
 #include "form/calendar.hpp"
 #include "interview/words.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 namespace {
 
 using form::RowType;
@@ -18,13 +18,6 @@ using nlohmann::json;
 
 Unexpected<Error> refuse(std::string message) {
     return unexpected(Domain::form, errc::invalid_argument, std::move(message));
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
 }
 
 // Items separated by spaces, tabs or commas.
@@ -90,23 +83,33 @@ std::string datetime_now(const form::Instant& now) {
     return s;
 }
 
-Result<std::string> choose(const std::vector<const form::Choice*>& offered, const std::string& item,
+// The offered choice `item` names: by its number, its name, or its label, the last two
+// ignoring case and accents; a label must fit one choice only.
+Result<std::string> choose(const std::vector<StepChoice>& offered, const std::string& item,
                            std::string_view lang) {
     if (all_digits(item)) {
         std::size_t n = 0;
         std::from_chars(item.data(), item.data() + item.size(), n);
-        if (n >= 1 && n <= offered.size()) return offered[n - 1]->name;
+        if (n >= 1 && n <= offered.size()) return offered[n - 1].name;
         return refuse(say(lang, Phrase::choose_from, {std::to_string(offered.size())}));
     }
-    for (const auto* c : offered)
-        if (c->name == item) return c->name;
-    for (const auto* c : offered)
-        if (lower(c->name) == lower(item)) return c->name;
+    for (const auto& c : offered)
+        if (c.name == item) return c.name;
+    std::string folded = fold(item);
+    for (const auto& c : offered)
+        if (fold(c.name) == folded) return c.name;
+    std::vector<const StepChoice*> by_label;
+    for (const auto& c : offered)
+        if (fold(c.label) == folded) by_label.push_back(&c);
+    if (by_label.size() == 1) return by_label[0]->name;
+    if (by_label.size() > 1) return refuse(say(lang, Phrase::ambiguous_choice, {item}));
     return refuse(say(lang, Phrase::no_such_choice, {item}));
 }
 
-Result<json> read_select_one(const std::vector<const form::Choice*>& offered, std::string_view text,
+Result<json> read_select_one(const std::vector<StepChoice>& offered, std::string_view text,
                              std::string_view lang) {
+    // A label of several words ("Street vendor") is one choice.
+    if (auto whole = choose(offered, std::string(text), lang)) return json(*whole);
     auto items = split_items(text);
     if (items.size() != 1) return refuse(say(lang, Phrase::choose_one));
     auto name = choose(offered, items[0], lang);
@@ -114,26 +117,52 @@ Result<json> read_select_one(const std::vector<const form::Choice*>& offered, st
     return json(*name);
 }
 
+// The parts of a select_multiple's text between its commas, trimmed.
+std::vector<std::string> comma_parts(std::string_view text) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t comma = std::min(text.find(',', pos), text.size());
+        std::string item(text.substr(pos, comma - pos));
+        auto first = item.find_first_not_of(" \t");
+        if (first != std::string::npos)
+            out.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
+        pos = comma + 1;
+    }
+    return out;
+}
+
 // Choices in the order they are offered, each once, however they were typed.
-Result<json> read_select_multiple(const std::vector<const form::Choice*>& offered,
-                                  std::string_view text, std::string_view lang) {
+Result<json> read_select_multiple(const std::vector<StepChoice>& offered, std::string_view text,
+                                  std::string_view lang) {
     std::vector<std::size_t> picked;
-    for (const auto& item : split_items(text)) {
-        auto name = choose(offered, item, lang);
-        if (!name) return unexpected(name.error());
+    auto pick = [&](const std::string& name) {
         auto at = std::find_if(offered.begin(), offered.end(),
-                               [&](const auto* c) { return c->name == *name; });
+                               [&](const StepChoice& c) { return c.name == name; });
         picked.push_back(static_cast<std::size_t>(at - offered.begin()));
+    };
+    // Each part between commas is one choice ("Street vendor, Waste picker"), or several
+    // separated by spaces ("1 3").
+    for (const auto& part : comma_parts(text)) {
+        if (auto whole = choose(offered, part, lang)) {
+            pick(*whole);
+            continue;
+        }
+        for (const auto& item : split_items(part)) {
+            auto name = choose(offered, item, lang);
+            if (!name) return unexpected(name.error());
+            pick(*name);
+        }
     }
     std::sort(picked.begin(), picked.end());
     picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
     json out = json::array();
-    for (auto i : picked) out.push_back(offered[i]->name);
+    for (auto i : picked) out.push_back(offered[i].name);
     return out;
 }
 
 Result<json> read_acknowledge(std::string_view text, std::string_view lang) {
-    std::string word = lower(text);
+    std::string word = fold(text);
     if (means(lang, Word::yes, word) || means(lang, Word::ok, word)) return json("OK");
     if (means(lang, Word::no, word)) return json();
     return refuse(say(lang, Phrase::type_confirm));
@@ -141,9 +170,9 @@ Result<json> read_acknowledge(std::string_view text, std::string_view lang) {
 
 }  // namespace
 
-Result<json> read_answer(const form::Row& row, const std::vector<const form::Choice*>& offered,
+Result<json> read_answer(const form::Row& row, const std::vector<StepChoice>& offered,
                          std::string_view text, const form::Instant& now, std::string_view lang) {
-    std::string word = lower(text);
+    std::string word = fold(text);
     switch (row.type) {
         case RowType::integer:
             return read_integer(text, lang);
@@ -198,6 +227,44 @@ std::string answer_format(const form::Row& row, std::string_view lang) {
     }
 }
 
+std::optional<std::string> refusal(const form::Row& row, const form::ChoiceList* list,
+                                   const json& value, std::string_view lang) {
+    auto problem = form::type_problem(row, list, value);
+    if (!problem) return std::nullopt;
+    switch (row.type) {
+        case RowType::integer:
+            return say(lang, value.is_number() ? Phrase::number_too_large : Phrase::type_whole_number);
+        case RowType::decimal:
+            return say(lang, Phrase::type_number);
+        case RowType::date: {
+            // A date of the right shape that does not exist (2026-02-30).
+            std::string s = value.is_string() ? value.get<std::string>() : std::string();
+            bool shaped = s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+                          std::all_of(s.begin(), s.end(), [](char c) {
+                              return c == '-' || (c >= '0' && c <= '9');
+                          });
+            return shaped ? say(lang, Phrase::no_such_date, {s}) : say(lang, Phrase::type_date);
+        }
+        case RowType::time:
+            return say(lang, Phrase::type_time);
+        case RowType::datetime:
+            return say(lang, Phrase::type_datetime);
+        case RowType::geopoint:
+            return say(lang, value.is_object() && value.contains("lat") && value.contains("lon")
+                                 ? Phrase::geopoint_range
+                                 : Phrase::type_geopoint);
+        case RowType::select_one:
+        case RowType::select_multiple:
+            return say(lang, Phrase::no_such_choice, {form::answer_text(value)});
+        case RowType::acknowledge:
+            return say(lang, Phrase::type_confirm);
+        case RowType::text:
+            return say(lang, Phrase::type_text);
+        default:
+            return problem;
+    }
+}
+
 std::string show_answer(const form::Form& form, const form::Row& row, const json& value,
                         const std::string& lang) {
     const auto& fallback = form.settings().default_language;
@@ -223,4 +290,4 @@ std::string show_answer(const form::Form& form, const form::Row& row, const json
     return form::answer_text(value);
 }
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

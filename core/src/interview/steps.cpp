@@ -6,7 +6,7 @@
 
 #include "interview/answer_tree.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 namespace {
 
 using form::RowType;
@@ -18,7 +18,7 @@ StepKey instance_pairs(const form::InstancePath& at) {
 }
 
 void walk(const form::Form& form, form::Record& record, const std::vector<form::RowId>& rows,
-          form::InstancePath& at, std::vector<Step>& out) {
+          form::InstancePath& at, std::vector<Place>& out) {
     for (form::RowId id : rows) {
         const form::Row& row = form.row(id);
         if (!record.relevant(id, at)) continue;
@@ -34,25 +34,25 @@ void walk(const form::Form& form, form::Record& record, const std::vector<form::
                     at.pop_back();
                 }
                 // With repeat_count the number of instances is fixed: nothing to ask.
-                if (!row.repeat_count) out.push_back({StepKind::add, id, at, n});
+                if (!row.repeat_count) out.push_back({PlaceKind::add, id, at, n});
                 break;
             }
             case RowType::calculate:
                 break;
             case RowType::note:
-                out.push_back({StepKind::display, id, at, 0});
+                out.push_back({PlaceKind::display, id, at, 0});
                 break;
             default:
-                out.push_back({row.read_only ? StepKind::display : StepKind::question, id, at, 0});
+                out.push_back({row.read_only ? PlaceKind::display : PlaceKind::question, id, at, 0});
         }
     }
 }
 
 }  // namespace
 
-StepKey key_of(const Step& step) {
+StepKey key_of(const Place& step) {
     StepKey key = instance_pairs(step.at);
-    key.emplace_back(step.row, step.kind == StepKind::add ? step.instance : 0);
+    key.emplace_back(step.row, step.kind == PlaceKind::add ? step.instance : 0);
     return key;
 }
 
@@ -62,22 +62,22 @@ StepKey key_after_repeat(const form::InstancePath& at, form::RowId repeat) {
     return key;
 }
 
-std::vector<Step> list_steps(const form::Form& form, form::Record& record) {
-    std::vector<Step> out;
+std::vector<Place> list_places(const form::Form& form, form::Record& record) {
+    std::vector<Place> out;
     form::InstancePath at;
     walk(form, record, form.top_rows(), at, out);
     return out;
 }
 
-std::size_t first_after(const std::vector<Step>& steps, const StepKey& key, bool or_equal) {
-    for (std::size_t i = 0; i < steps.size(); ++i) {
-        StepKey k = key_of(steps[i]);
+std::size_t first_after(const std::vector<Place>& places, const StepKey& key, bool or_equal) {
+    for (std::size_t i = 0; i < places.size(); ++i) {
+        StepKey k = key_of(places[i]);
         if (k > key || (or_equal && k == key)) return i;
     }
-    return steps.size();
+    return places.size();
 }
 
-StepContext context_of(const form::Form& form, const Step& step) {
+StepContext context_of(const form::Form& form, const Place& step) {
     StepContext out;
     std::optional<form::RowId> parent = form.row(step.row).parent;
     for (; parent; parent = form.row(*parent).parent) {
@@ -95,4 +95,4 @@ StepContext context_of(const form::Form& form, const Step& step) {
     return out;
 }
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -14,7 +14,7 @@
 #include "form/expression.hpp"
 #include "form/form.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 
 // Most instances a repeat_count may create: a mistyped count must not fill the memory.
 inline constexpr std::size_t max_counted_instances = 1000;
@@ -29,4 +29,4 @@ inline constexpr std::size_t max_counted_instances = 1000;
 std::vector<std::string> settle(const form::Form& form, nlohmann::json& answers,
                                 const form::Clock& clock, const std::string& lang);
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -1,4 +1,4 @@
-#include "export/coordinator_key.hpp"
+#include "coordinator/key_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -15,7 +15,7 @@
 #include "form/json_text.hpp"
 #include "store/recipients.hpp"
 
-namespace canvass::cli::exporting {
+namespace canvass::coordinator {
 
 using nlohmann::json;
 
@@ -161,4 +161,4 @@ Result<crypto::DhKeyPair> open_key_file(const std::string& path, const std::stri
     return pair;
 }
 
-}  // namespace canvass::cli::exporting
+}  // namespace canvass::coordinator

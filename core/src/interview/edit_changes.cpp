@@ -5,7 +5,7 @@
 
 #include "store/answers.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 namespace {
 
 using nlohmann::json;
@@ -78,4 +78,4 @@ json edit_changes(const form::Form& form, const json& before, const json& after)
     return object_changes(form, before, after);
 }
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -8,7 +8,7 @@
 #include "form/form.hpp"
 #include "form/record.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 
 // The object holding the answers of instance `at` (`answers` itself when `at` is empty),
 // or nullptr when the answers have no such instance.
@@ -30,4 +30,4 @@ void set_answer(const form::Form& form, nlohmann::json& answers, const form::Ins
 std::size_t instance_count(const form::Form& form, const nlohmann::json& answers,
                            const form::InstancePath& at, const form::Row& repeat);
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -20,7 +20,7 @@
 #include "crypto/passphrase.hpp"
 #include "crypto/sign.hpp"
 
-namespace canvass::cli::exporting {
+namespace canvass::coordinator {
 
 inline constexpr const char* kKeyFileFormat = "canvass-coordinator-key";
 inline constexpr int kKeyFileVersion = 1;
@@ -46,4 +46,4 @@ Result<crypto::DhKeyPair> open_key_file(const std::string& path, const std::stri
 // 64 lowercase hex digits: the form `canvass-server project create --recipient` takes.
 std::string recipient_text(const crypto::DhPublicKey& key);
 
-}  // namespace canvass::cli::exporting
+}  // namespace canvass::coordinator

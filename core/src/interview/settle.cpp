@@ -6,7 +6,7 @@
 #include "form/answer_types.hpp"
 #include "form/record.hpp"
 
-namespace canvass::cli::interview {
+namespace canvass::interview {
 namespace {
 
 using form::InstancePath;
@@ -171,4 +171,4 @@ std::vector<std::string> settle(const form::Form& form, json& answers, const for
     return cleared;
 }
 
-}  // namespace canvass::cli::interview
+}  // namespace canvass::interview

@@ -1,0 +1,241 @@
+#include "coordinator/records.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "coordinator/history_builder.hpp"
+#include "crypto/hash.hpp"
+#include "store/answers.hpp"
+#include "store/values.hpp"
+
+namespace canvass::coordinator {
+
+namespace {
+
+constexpr std::size_t kProgressEvery = 500;  // changesets between two progress calls
+
+// Epoch keys opened so far: one X25519 operation per (device, epoch), not per changeset.
+// The keys are SecretBytes: wiped when the load ends.
+class EpochKeys {
+public:
+    enum class Outcome { opened, no_grant, damaged };
+
+    EpochKeys(ChainSource& source, const crypto::DhKeyPair& me) : source_(source), me_(me) {}
+
+    // The epoch key of `device`'s epoch `epoch`, or why there is none.
+    Result<std::pair<Outcome, const crypto::SecretBytes*>> get(const merge::DeviceId& device,
+                                                               const store::EpochId& epoch) {
+        auto key = std::make_pair(device, epoch);
+        auto it = cache_.find(key);
+        if (it == cache_.end()) {
+            CANVASS_TRY(auto entry, open(device, epoch));
+            it = cache_.emplace(key, std::move(entry)).first;
+        }
+        const crypto::SecretBytes* key_ptr =
+            it->second.outcome == Outcome::opened ? &it->second.key : nullptr;
+        return std::pair<Outcome, const crypto::SecretBytes*>(it->second.outcome, key_ptr);
+    }
+    std::size_t grants_found() const { return grants_found_; }
+
+private:
+    struct Entry {
+        Outcome outcome = Outcome::no_grant;
+        crypto::SecretBytes key;
+    };
+
+    Result<Entry> open(const merge::DeviceId& device, const store::EpochId& epoch) {
+        CANVASS_TRY(auto grant, source_.grant_for(device, epoch, me_.public_key));
+        if (!grant) return Entry{};
+        ++grants_found_;
+        auto key = store::open_grant(*grant, me_);
+        if (!key) return Entry{Outcome::damaged, {}};
+        return Entry{Outcome::opened, std::move(key).value()};
+    }
+
+    ChainSource& source_;
+    const crypto::DhKeyPair& me_;
+    std::map<std::pair<merge::DeviceId, store::EpochId>, Entry> cache_;
+    std::size_t grants_found_ = 0;
+};
+
+// The record's earliest changeset, by the order the merge uses for display.
+struct FirstAuthor {
+    merge::OrderKey key{~std::uint64_t{0}, {}, 0, 0};
+    merge::DeviceId device{};
+};
+
+std::string short_hex(const crypto::DhPublicKey& key) { return crypto::to_hex(key).substr(0, 16) + "…"; }
+
+Unexpected<Error> not_a_recipient(ChainSource& source, const crypto::DhKeyPair& me, std::size_t changesets) {
+    std::string message = "the coordinator key " + short_hex(me.public_key) + " cannot decrypt any of the " +
+                          std::to_string(changesets) + " changesets held here: no device sealed its data to it";
+    auto recipients = source.recipients();
+    if (recipients && !recipients->empty()) {
+        message += " (this project's recipient keys are";
+        for (const auto& r : *recipients) message += " " + short_hex(r);
+        message += ")";
+    }
+    message += ". Is this the right --key file?";
+    return unexpected(Domain::crypto, errc::wrong_key, std::move(message));
+}
+
+// What one load builds per record besides the record itself.
+struct Building {
+    FirstAuthor first;
+    HistoryBuilder history;
+};
+
+// Decrypts `cs` with `keys` and merges it into `record`, counting what could not be read.
+Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& record, Building& building,
+                       DecryptionReport& report, bool keep_history) {
+    const auto& h = cs.header;
+    std::vector<std::optional<std::string>> values;
+    CANVASS_TRY(auto found, keys.get(h.device, h.epoch));
+    if (found.first == EpochKeys::Outcome::opened) {
+        auto opened = store::decrypt_values(*found.second, cs);
+        if (opened) {
+            values = std::move(opened).value();
+        } else {
+            found.first = EpochKeys::Outcome::damaged;
+        }
+    }
+    ++report.changesets;
+    ++record.changesets;
+    const bool readable = found.first == EpochKeys::Outcome::opened;
+    if (readable) {
+        ++report.decrypted;
+    } else {
+        ++record.unreadable;
+        auto& tally = found.first == EpochKeys::Outcome::no_grant ? report.no_grant : report.damaged;
+        ++tally[h.device];
+    }
+    if (keep_history) building.history.add(h, values, readable);
+    auto applied = record.state->apply(h, std::move(values));
+    if (!applied) {
+        auto e = std::move(applied).error();
+        e.message = "changeset " + std::to_string(h.seq) + " of device " + crypto::to_hex(h.device) +
+                    " does not merge: " + e.message;
+        return unexpected(std::move(e));
+    }
+    return {};
+}
+
+// Every record of the changesets `selected` picks, decrypted and merged.
+Result<Dataset> load(ChainSource& source, const crypto::DhKeyPair& key,
+                     const std::function<bool(const merge::ChangesetHeader&)>& selected, const Progress& progress,
+                     Keep keep) {
+    if (keep.conflicts == ConflictScope::resolved_too) keep.history = true;
+    std::size_t total = 0;
+    if (progress) {
+        CANVASS_TRY(auto count, source.changeset_count());
+        total = count ? static_cast<std::size_t>(*count) : 0;
+    }
+    Dataset out;
+    EpochKeys keys(source, key);
+    std::map<merge::RecordId, std::size_t> index;
+    std::vector<Building> building;
+    std::size_t seen = 0;
+    CANVASS_TRY_VOID(source.for_each_changeset([&](const merge::Changeset& cs) -> Result<void> {
+        if (progress && ++seen % kProgressEvery == 0) progress(seen, total);
+        const auto& h = cs.header;
+        if (!selected(h)) return {};
+        auto [it, fresh] = index.emplace(h.record, out.records.size());
+        if (fresh) {
+            out.records.emplace_back(h.record);
+            building.emplace_back();
+        }
+        auto& b = building[it->second];
+        merge::OrderKey order{h.hlc, h.device, h.seq, 0};
+        if (order < b.first.key) b.first = {order, h.device};
+        return merge_one(cs, keys, out.records[it->second], b, out.report, keep.history);
+    }));
+    if (progress) progress(total ? total : seen, total);
+    if (out.report.changesets > 0 && out.report.decrypted == 0) {
+        if (keys.grants_found() == 0) return not_a_recipient(source, key, out.report.changesets);
+        return unexpected(Domain::crypto, errc::wrong_key,
+                          "the coordinator key " + short_hex(key.public_key) + " has grants here but "
+                          "none of them opens, so none of the " + std::to_string(out.report.changesets) +
+                          " changesets can be read: the key file or the store is damaged");
+    }
+    for (std::size_t i = 0; i < out.records.size(); ++i) {
+        auto& r = out.records[i];
+        r.creator = building[i].first.device;
+        r.view = merge::make_view(*r.state);
+        r.answers = store::to_answers(r.view);
+        if (keep.history) r.history = std::move(building[i].history).finish(r.creator);
+        r.conflicts = conflicts_of(r.view, &*r.state, r.history, keep.conflicts);
+        if (!keep.state) r.state.reset();
+    }
+    std::sort(out.records.begin(), out.records.end(), [](const Record& a, const Record& b) {
+        return std::pair(a.view.meta.created, a.view.id) < std::pair(b.view.meta.created, b.view.id);
+    });
+    return out;
+}
+
+}  // namespace
+
+Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key, std::string_view form_id,
+                             const Progress& progress, Keep keep) {
+    return load(
+        source, key, [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
+        progress, keep);
+}
+
+Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
+                           Keep keep) {
+    CANVASS_TRY(auto one,
+                load(source, key, [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}, keep));
+    if (one.records.empty())
+        return unexpected(Domain::store, errc::not_found, "no changeset of record " + merge::format_uuid(id) + " here");
+    return std::move(one.records.front());
+}
+
+Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
+                               const DeviceLabels& labels) {
+    CANVASS_TRY(auto record, load_record(source, key, id, Keep{false, true, ConflictScope::open}));
+    History out;
+    out.record = id;
+    out.form_id = record.view.meta.form_id;
+    out.creator = record.creator;
+    out.unreadable = record.unreadable;
+    out.entries = std::move(record.history);
+    for (auto& e : out.entries) {
+        if (auto it = labels.find(e.device); it != labels.end()) e.label = it->second;
+    }
+    return out;
+}
+
+std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, const ConflictFilter& filter) {
+    std::vector<RecordConflicts> out;
+    for (const auto& r : records) {
+        if (r.view.deleted()) continue;
+        if (!filter.form_id.empty() && r.view.meta.form_id != filter.form_id) continue;
+        if (filter.record && r.view.id != *filter.record) continue;
+        RecordConflicts listed{r.view.id, r.view.meta.form_id, {}};
+        for (const auto& c : r.conflicts) {
+            if (c.resolved && filter.scope == ConflictScope::open) continue;
+            listed.conflicts.push_back(c);
+        }
+        if (!listed.conflicts.empty()) out.push_back(std::move(listed));
+    }
+    return out;
+}
+
+Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyPair& key,
+                                       const ConflictFilter& filter) {
+    Keep keep{false, filter.scope == ConflictScope::resolved_too, filter.scope};
+    Dataset data;
+    if (filter.record) {
+        CANVASS_TRY(auto one, load(
+                                  source, key,
+                                  [&](const merge::ChangesetHeader& h) { return h.record == *filter.record; }, {},
+                                  keep));
+        data = std::move(one);
+    } else {
+        CANVASS_TRY(auto all, load_dataset(source, key, filter.form_id, {}, keep));
+        data = std::move(all);
+    }
+    return ConflictListing{list_conflicts(data.records, filter), std::move(data.report)};
+}
+
+}  // namespace canvass::coordinator

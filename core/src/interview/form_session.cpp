@@ -1,0 +1,467 @@
+#include "interview/form_session.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "form/answer_types.hpp"
+#include "form/form.hpp"
+#include "form/record.hpp"
+#include "interview/answer_tree.hpp"
+#include "interview/labels.hpp"
+#include "interview/settle.hpp"
+#include "interview/steps.hpp"
+#include "interview/typed_answer.hpp"
+#include "interview/words.hpp"
+#include "merge/changeset.hpp"
+
+namespace canvass::interview {
+namespace {
+
+using form::RowType;
+using nlohmann::json;
+
+// The cursor's key once every step is behind: after any place's key.
+StepKey end_key() {
+    constexpr auto max = std::numeric_limits<std::size_t>::max();
+    return {{max, max}};
+}
+
+Unexpected<Error> refuse(std::string message) {
+    return unexpected(Domain::form, errc::invalid_argument, std::move(message));
+}
+
+bool takes_answer(const Place& p) { return p.kind == PlaceKind::question; }
+
+}  // namespace
+
+const char* kind_name(StepKind kind) {
+    switch (kind) {
+        case StepKind::question:
+            return "question";
+        case StepKind::note:
+            return "note";
+        case StepKind::repeat_prompt:
+            return "repeat_prompt";
+        case StepKind::end:
+            return "end";
+    }
+    return "end";
+}
+
+struct FormSession::Impl {
+    const form::Form& form;
+    AnswerSink& sink;
+    Purpose purpose;
+    std::string lang;
+    form::Clock clock;
+    json answers;
+    json initial;
+    std::unique_ptr<form::Record> record;  // answers with calculations, for relevance & labels
+    std::vector<Place> places;
+    std::vector<std::size_t> numbers;  // per place: its question number, 0 if none
+    std::size_t questions = 0;
+    StepKey cursor;
+    std::vector<std::string> removed;
+    std::string save_problem;
+    Outcome outcome = Outcome::open;
+    bool draft_exists = false;
+
+    Impl(const form::Form& f, AnswerSink& s, SessionOptions& o)
+        : form(f), sink(s), purpose(o.purpose), lang(o.language), clock(std::move(o.clock)) {
+        if (lang.empty()) lang = form.settings().default_language;
+        if (!clock) clock = form::system_clock();
+        draft_exists = purpose == Purpose::resume;
+    }
+
+    std::string say(Phrase p, std::initializer_list<std::string_view> args = {}) const {
+        return interview::say(lang, p, args);
+    }
+
+    void refresh() {
+        record = std::make_unique<form::Record>(form, answers, clock);
+        record->compute_calculations();
+        places = list_places(form, *record);
+        numbers.assign(places.size(), 0);
+        questions = 0;
+        for (std::size_t i = 0; i < places.size(); ++i)
+            if (takes_answer(places[i])) numbers[i] = ++questions;
+    }
+
+    // The index of the current place, places.size() at the end; the cursor is moved onto
+    // it (a place may have gone since the cursor was set).
+    std::size_t index() {
+        std::size_t i = first_after(places, cursor, true);
+        cursor = i < places.size() ? key_of(places[i]) : end_key();
+        return i;
+    }
+    void go(std::size_t i) { cursor = i < places.size() ? key_of(places[i]) : end_key(); }
+
+    bool required(const Place& p) const {
+        const form::Row& row = form.row(p.row);
+        return p.kind == PlaceKind::question && row.required &&
+               record->evaluate(*row.required, row.id, p.at).as_boolean();
+    }
+    const json* answer_of(const Place& p) const {
+        return answer_at(form, answers, p.at, form.row(p.row));
+    }
+
+    std::vector<StepChoice> choices(const Place& p) const {
+        const form::Row& row = form.row(p.row);
+        std::vector<StepChoice> out;
+        if (row.type != RowType::select_one && row.type != RowType::select_multiple) return out;
+        for (const auto* c : offered_choices(form, *record, row, p.at))
+            out.push_back({c->name, fill(form, c->label, lang, p.at, *record)});
+        return out;
+    }
+
+    std::vector<StepGroup> groups(const Place& p) const {
+        std::vector<StepGroup> out;
+        for (const auto& [id, index] : context_of(form, p)) {
+            const form::Row& row = form.row(id);
+            bool repeat = row.type == RowType::repeat;
+            out.push_back({row.name, fill(form, row.label, lang, repeat ? up_to(p.at, id) : p.at, *record),
+                           repeat ? index + 1 : 0});
+        }
+        return out;
+    }
+
+    Step step(std::size_t i) const {
+        Step s;
+        s.index = i;
+        if (i >= places.size()) return s;  // the end
+        const Place& p = places[i];
+        const form::Row& row = form.row(p.row);
+        s.name = row.name;
+        s.appearance = row.appearance;
+        s.label = fill(form, row.label, lang, p.at, *record);
+        s.hint = fill(form, row.hint, lang, p.at, *record);
+        s.groups = groups(p);
+        if (p.kind == PlaceKind::add) {
+            s.kind = StepKind::repeat_prompt;
+            s.type = "repeat";
+            s.instances = p.instance;
+            return s;
+        }
+        s.kind = row.type == RowType::note ? StepKind::note : StepKind::question;
+        s.type = std::string(form::type_name(row.type));
+        s.number = numbers[i];
+        s.read_only = row.read_only;
+        s.required = required(p);
+        if (s.required) s.required_message = required_message(p);
+        if (s.kind == StepKind::question) {
+            s.format = answer_format(row, lang);
+            s.choices = choices(p);
+        }
+        const json* value = answer_of(p);
+        if (!value && !row.default_value.is_null() && purpose != Purpose::edit &&
+            s.kind == StepKind::question) {
+            value = &row.default_value;
+            s.answer_is_default = true;
+        }
+        if (value) {
+            s.answer = value->dump();
+            s.answer_text = show_answer(form, row, *value, lang);
+        }
+        return s;
+    }
+
+    // Saves after a change of answers or language.
+    void save() {
+        auto saved = sink.save(answers.dump(), lang);
+        if (saved) {
+            save_problem.clear();
+            draft_exists = true;
+        } else {
+            save_problem = say(Phrase::not_saved, {saved.error().message});
+        }
+    }
+    void changed() {
+        removed = settle(form, answers, clock, lang);
+        save();
+        refresh();
+    }
+
+    // Why `value` cannot answer the question at `p`, judged as the store will judge the
+    // draft: the type rules, the size limit, the choice filter, then the constraint with
+    // the value in place (a constraint may use a calculation that depends on it).
+    std::optional<std::string> check(const Place& p, const json& value) {
+        const form::Row& row = form.row(p.row);
+        if (auto why = refusal(row, form.choices(row.list_name), value, lang)) return why;
+        if (auto bytes = value.dump().size(); bytes > merge::kMaxAnswerBytes)
+            return say(Phrase::too_long,
+                       {std::to_string(bytes), std::to_string(merge::kMaxAnswerBytes)});
+        if (row.choice_filter) {
+            auto offered = choices(p);
+            auto names = value.is_array() ? std::vector<json>(value.begin(), value.end())
+                                          : std::vector<json>{value};
+            for (const auto& name : names) {
+                bool found = std::any_of(offered.begin(), offered.end(), [&](const StepChoice& c) {
+                    return name.is_string() && c.name == name.get<std::string>();
+                });
+                if (!found) return say(Phrase::no_such_choice, {form::answer_text(name)});
+            }
+        }
+        json trial = answers;
+        set_answer(form, trial, p.at, row, value);
+        form::Record with(form, std::move(trial), clock);
+        with.compute_calculations();
+        if (row.constraint && !with.evaluate(*row.constraint, row.id, p.at, &value).as_boolean()) {
+            std::string message = form::text_in(row.constraint_message, lang,
+                                                form.settings().default_language);
+            return message.empty() ? say(Phrase::not_allowed, {row.constraint->source()}) : message;
+        }
+        return std::nullopt;
+    }
+
+    Result<void> set(const json& value) {
+        std::size_t i = index();
+        if (i >= places.size() || !takes_answer(places[i])) return refuse(say(Phrase::not_an_answer));
+        const Place p = places[i];
+        const form::Row& row = form.row(p.row);
+        if (!form::is_unanswered(value)) {
+            if (auto why = check(p, value)) return refuse(*why);
+        } else if (!answer_of(p)) {
+            removed.clear();
+            return {};  // already unanswered: nothing to save
+        }
+        set_answer(form, answers, p.at, row, value);
+        changed();
+        return {};
+    }
+
+    // Where a resumed draft continues: the first place after the last answered question,
+    // which is the first unanswered question there, or the add prompt of a repeat the app
+    // was stopped in.
+    std::size_t resume_point() const {
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < places.size(); ++i)
+            if (places[i].kind == PlaceKind::question && answer_of(places[i])) next = i + 1;
+        return next;
+    }
+
+    std::string required_message(const Place& p) const {
+        std::string message = form::text_in(form.row(p.row).required_message, lang,
+                                            form.settings().default_language);
+        return message.empty() ? say(Phrase::needs_answer) : message;
+    }
+};
+
+FormSession::FormSession(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FormSession::FormSession(FormSession&&) noexcept = default;
+FormSession& FormSession::operator=(FormSession&&) noexcept = default;
+FormSession::~FormSession() = default;
+
+Result<FormSession> FormSession::open(const form::Form& form, AnswerSink& sink,
+                                      SessionOptions options) {
+    const auto& langs = form.languages();
+    if (!options.language.empty() &&
+        std::find(langs.begin(), langs.end(), options.language) == langs.end()) {
+        std::string list;
+        for (const auto& l : langs) list += (list.empty() ? "" : ", ") + l;
+        return refuse(say(options.language, Phrase::no_language, {options.language, list}));
+    }
+    json answers = json::parse(options.answers_json.empty() ? "{}" : options.answers_json,
+                               nullptr, false);
+    if (answers.is_discarded() || !answers.is_object())
+        return refuse("the answers to start from are not a JSON object of answers");
+    auto impl = std::make_unique<Impl>(form, sink, options);
+    impl->answers = std::move(answers);
+    json given = impl->answers;
+    impl->removed = settle(form, impl->answers, impl->clock, impl->lang);
+    // A draft saved by an older canvass, or a repeat_count instance still to create.
+    if (impl->purpose == Purpose::resume && impl->answers != given) impl->save();
+    impl->initial = impl->answers;
+    impl->refresh();
+    impl->go(impl->purpose == Purpose::resume ? impl->resume_point() : 0);
+    return FormSession(std::move(impl));
+}
+
+Step FormSession::current() const { return impl_->step(impl_->index()); }
+
+std::vector<Step> FormSession::steps() const {
+    std::vector<Step> out;
+    for (std::size_t i = 0; i < impl_->places.size(); ++i) out.push_back(impl_->step(i));
+    return out;
+}
+
+Progress FormSession::progress() const {
+    std::size_t i = impl_->index();
+    std::size_t before = 0;
+    for (std::size_t k = 0; k < i && k < impl_->places.size(); ++k)
+        before += impl_->numbers[k] ? 1 : 0;
+    return {before + 1, impl_->questions};
+}
+
+std::vector<Step> FormSession::missing() const {
+    std::vector<Step> out;
+    for (std::size_t i = 0; i < impl_->places.size(); ++i) {
+        const Place& p = impl_->places[i];
+        if (impl_->required(p) && !impl_->answer_of(p)) out.push_back(impl_->step(i));
+    }
+    return out;
+}
+
+Result<void> FormSession::answer(std::string_view json_value) {
+    json value = json::parse(json_value, nullptr, false);
+    if (value.is_discarded())
+        return refuse("the answer is not JSON (a string is written in quotes: \"Ana\")");
+    return impl_->set(value);
+}
+
+Result<void> FormSession::answer_typed(std::string_view text) {
+    std::size_t i = impl_->index();
+    if (i >= impl_->places.size() || !takes_answer(impl_->places[i]))
+        return refuse(impl_->say(Phrase::not_an_answer));
+    if (text.empty()) return impl_->set(json());
+    const Place& p = impl_->places[i];
+    auto value = read_answer(impl_->form.row(p.row), impl_->choices(p), text, impl_->clock(),
+                             impl_->lang);
+    if (!value) return unexpected(value.error());
+    return impl_->set(*value);
+}
+
+const std::vector<std::string>& FormSession::removed() const { return impl_->removed; }
+const std::string& FormSession::save_problem() const { return impl_->save_problem; }
+
+Result<void> FormSession::next() {
+    std::size_t i = impl_->index();
+    if (i >= impl_->places.size()) return refuse(impl_->say(Phrase::at_end));
+    const Place& p = impl_->places[i];
+    if (impl_->required(p) && !impl_->answer_of(p)) return refuse(impl_->required_message(p));
+    if (p.kind == PlaceKind::add) {
+        impl_->cursor = key_after_repeat(p.at, p.row);
+        impl_->index();
+        return {};
+    }
+    impl_->go(first_after(impl_->places, impl_->cursor));
+    return {};
+}
+
+Result<void> FormSession::add_instance() {
+    std::size_t i = impl_->index();
+    if (i >= impl_->places.size() || impl_->places[i].kind != PlaceKind::add)
+        return refuse(impl_->say(Phrase::no_more_instances));
+    const Place p = impl_->places[i];
+    json* holder = instance_at(impl_->form, impl_->answers, p.at);
+    if (!holder) return refuse(impl_->say(Phrase::no_more_instances));
+    json& list = (*holder)[impl_->form.row(p.row).name];
+    if (!list.is_array()) list = json::array();
+    list.push_back(json::object());
+    impl_->changed();
+    // The cursor is the add prompt, just before the new instance's places.
+    impl_->go(first_after(impl_->places, impl_->cursor));
+    return {};
+}
+
+bool FormSession::can_remove_instance() const {
+    std::size_t i = impl_->index();
+    if (i >= impl_->places.size()) return false;
+    const Place& p = impl_->places[i];
+    return p.kind != PlaceKind::add && !p.at.empty() &&
+           !impl_->form.row(p.at.back().repeat).repeat_count;
+}
+
+Result<void> FormSession::remove_instance() {
+    std::size_t i = impl_->index();
+    const form::Form& form = impl_->form;
+    if (!can_remove_instance()) return refuse(impl_->say(Phrase::remove_where));
+    form::InstancePath removal = impl_->places[i].at;
+    form::InstancePath holder_at(removal.begin(), removal.end() - 1);
+    const form::Row& repeat = form.row(removal.back().repeat);
+    json* holder = instance_at(form, impl_->answers, holder_at);
+    if (holder && holder->contains(repeat.name)) {
+        json& list = (*holder)[repeat.name];
+        list.erase(removal.back().index);
+        if (list.empty()) holder->erase(repeat.name);
+    }
+    impl_->changed();
+    // The next instance moved into the removed one's place; else the add prompt follows.
+    StepKey key;
+    for (const auto& s : removal) key.emplace_back(s.repeat, s.index);
+    impl_->go(first_after(impl_->places, key, true));
+    return {};
+}
+
+Result<void> FormSession::back() {
+    std::size_t i = impl_->index();
+    if (i == 0) return refuse(impl_->say(Phrase::first_question));
+    impl_->go(std::min(i, impl_->places.size()) - 1);
+    return {};
+}
+
+Result<void> FormSession::jump(std::size_t index) {
+    if (index > impl_->places.size())
+        return refuse(impl_->say(Phrase::no_such_step, {std::to_string(index + 1),
+                                                        std::to_string(impl_->places.size())}));
+    impl_->go(index);
+    return {};
+}
+
+Result<void> FormSession::jump(std::string_view name) {
+    const form::Form& form = impl_->form;
+    const form::Row* row = form.find(name);
+    if (!row) return refuse(impl_->say(Phrase::no_such_question, {name}));
+    // The first place of the row, or inside it (a group or a repeat).
+    auto inside = [&](form::RowId id) {
+        for (std::optional<form::RowId> r = id; r; r = form.row(*r).parent)
+            if (*r == row->id) return true;
+        return false;
+    };
+    for (std::size_t i = 0; i < impl_->places.size(); ++i) {
+        if (inside(impl_->places[i].row)) {
+            impl_->go(i);
+            return {};
+        }
+    }
+    return refuse(impl_->say(Phrase::not_relevant_now, {name}));
+}
+
+Result<void> FormSession::set_language(std::string_view language) {
+    const auto& langs = impl_->form.languages();
+    if (std::find(langs.begin(), langs.end(), language) == langs.end()) {
+        std::string list;
+        for (const auto& l : langs) list += (list.empty() ? "" : ", ") + l;
+        return refuse(impl_->say(Phrase::no_language, {language, list}));
+    }
+    if (impl_->lang == language) return {};
+    impl_->lang = std::string(language);
+    // A new interview with no answer has no draft yet: its first save carries the language.
+    if (impl_->draft_exists) impl_->save();
+    return {};
+}
+
+const std::string& FormSession::language() const { return impl_->lang; }
+std::vector<std::string> FormSession::languages() const { return impl_->form.languages(); }
+
+Result<void> FormSession::finalize() {
+    auto missing_now = missing();
+    if (!missing_now.empty()) {
+        std::string message =
+            impl_->say(Phrase::missing_required, {std::to_string(missing_now.size())});
+        for (const auto& s : missing_now) {
+            message += "\n  " + (s.number ? std::to_string(s.number) + ". " : "") + s.label;
+            for (const auto& g : s.groups)
+                if (g.instance) message += " (" + g.label + " " + std::to_string(g.instance) + ")";
+        }
+        if (missing_now.size() == 1)  // "1 required questions" reads badly: say it plainly
+            message = impl_->say(Phrase::required_missing) + message.substr(message.find('\n'));
+        return refuse(message);
+    }
+    if (impl_->purpose == Purpose::edit && !changed()) {
+        impl_->outcome = Outcome::unchanged;
+        return {};
+    }
+    if (auto done = impl_->sink.finish(impl_->answers.dump(), impl_->lang); !done)
+        return unexpected(done.error());
+    impl_->outcome = impl_->purpose == Purpose::edit ? Outcome::edit_saved : Outcome::finalized;
+    return {};
+}
+
+Outcome FormSession::outcome() const { return impl_->outcome; }
+bool FormSession::changed() const { return impl_->answers != impl_->initial; }
+std::string FormSession::answers_json() const { return impl_->answers.dump(); }
+Purpose FormSession::purpose() const { return impl_->purpose; }
+const form::Form& FormSession::form() const { return impl_->form; }
+
+}  // namespace canvass::interview
