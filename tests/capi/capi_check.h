@@ -43,6 +43,7 @@ void stop_server(pid_t pid);
 /* The parts of the test program. */
 void store_tests(const char* dir);
 void error_tests(const char* dir);
+void interview_tests(const char* dir);
 void sync_tests(const char* dir, const char* source, const char* server_bin, const char* canvass_bin);
 
 #endif

@@ -1,6 +1,6 @@
 /* Drives the C ABI from plain C11. This file: create and reopen a store, add a form, save a
  * draft, finalize, edit, read back, list, delete, and the error paths; then the other parts
- * (capi_errors.c, capi_sync.c). Exit 0 on success.
+ * (capi_errors.c, capi_interview.c, capi_sync.c). Exit 0 on success.
  *
  * Usage: capi_test SOURCE_DIR [CANVASS_SERVER_BIN CANVASS_BIN] (without the programs, the
  * sync tests are skipped and say so). */
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
     }
     store_tests(dir);
     error_tests(dir);
+    interview_tests(dir);
     if (argc >= 4 && argv[2][0] && argv[3][0]) {
         sync_tests(dir, argv[1], argv[2], argv[3]);
     } else {

@@ -243,38 +243,89 @@ CANVASS_API int canvass_sync_over(canvass_store* store, const canvass_transport*
                                   canvass_progress_fn progress, void* progress_user,
                                   char** result_json /* OUT */, canvass_error* error);
 
-/* ---- Planned: the interview session --------------------------------------------------
- * Not available yet: it comes with the interview engine (core/src/interview/). Its shape:
+/* ---- The interview session -----------------------------------------------------------
+ * One interview of one record, run by the core's engine: an app renders steps and never
+ * re-implements skip logic, constraints, choice filters or repeats. Every answer is saved to
+ * the encrypted draft as it is given. A session uses the store handle it was opened on:
+ * that handle must outlive it and not be used on another thread meanwhile.
  *
- *   typedef struct canvass_interview canvass_interview;  one interview of one record; the
- *       store handle it was opened on must outlive it and is not used elsewhere meanwhile
- *   canvass_interview_start(store, form_id, lang_or_NULL, &iv, err)  a new record: its draft
- *       is created at the first answer
- *   canvass_interview_resume(store, record_id, lang_or_NULL, &iv, err)  a draft, from the
- *       step after its last answer, in the draft's own language unless lang is given
- *   canvass_interview_edit(store, record_id, lang_or_NULL, &iv, err)  a finalized record:
- *       nothing is written until finalize, then what changed as one changeset
- *   canvass_interview_record_id(iv, id[37], err)  CANVASS_ERR_NOT_FOUND before a first save
- *   canvass_interview_step(iv, &step_json, err)  the current step: {kind (question | note |
- *       repeat_prompt | end), index, number, name, type, label, hint, format, required,
- *       read_only, groups, choices, answer, answer_text, instances, progress: {position,
- *       total}, language}
- *   Each of the following moves the session, and hands the new step back in *step_json
- *   (may be NULL). A refusal (an answer the form does not allow, next() past a required
- *   question left empty) is CANVASS_DOMAIN_FORM, CANVASS_ERR_INVALID_ARGUMENT with the
- *   form's message in the session's language, and changes nothing:
- *   canvass_interview_answer(iv, value_json, &step_json, err)  "null" clears; saved at once
- *   canvass_interview_next(iv, &step_json, err) / canvass_interview_back(...)
- *   canvass_interview_add_instance(iv, &step_json, err)   at a repeat prompt: one more
- *   canvass_interview_remove_instance(iv, &step_json, err)
- *   canvass_interview_jump(iv, index, &step_json, err)   an index of the hierarchy
- *   canvass_interview_jump_to(iv, name, &step_json, err) a question by name
- *   canvass_interview_language(iv, lang, &step_json, err)  kept with the draft
- *   canvass_interview_hierarchy(iv, &json, err)  every step with its answer
- *   canvass_interview_finalize(iv, &result_json, err)  {outcome, record_id}; while an answer
- *       is missing, CANVASS_ERR_INVALID_ARGUMENT naming every one
- *   canvass_interview_close(iv)  the draft stays saved: every answer is saved as it is given
- */
+ * A step (OUT *step_json) is one JSON object: {kind ("question", "note", "repeat_prompt",
+ * "end"), index, number, name, type, appearance, label, hint, format, required,
+ * required_message, read_only, groups: [{name, label, instance}], choices: [{name, label}]
+ * (after choice filters), answer (JSON, null when none), answer_text, answer_is_default,
+ * instances, progress: {position, total}, language, removed (lines naming earlier answers
+ * the last change removed), save_problem (null, or why the last save failed)}. Labels and
+ * messages are in the session's language.
+ *
+ * The functions that move the session hand the new step back in *step_json (may be NULL;
+ * free with canvass_free). A refusal (an answer the form does not allow, next() past a
+ * required question left empty, back() at the first step) is CANVASS_DOMAIN_FORM,
+ * CANVASS_ERR_INVALID_ARGUMENT with the form's message in the session's language, and
+ * changes nothing. */
+typedef struct canvass_interview canvass_interview;
+
+/* A new record of `form_id` (its newest version); its draft is created at the first answer.
+ * `language` NULL: the form's default. OUT *interview: close with canvass_interview_close(). */
+CANVASS_API int canvass_interview_start(canvass_store* store, const char* form_id, const char* language,
+                                        canvass_interview** interview /* OUT */, canvass_error* error);
+
+/* A draft, from the first step after its last answer; `language` NULL: the draft's own. */
+CANVASS_API int canvass_interview_resume(canvass_store* store, const char* record_id, const char* language,
+                                         canvass_interview** interview /* OUT */, canvass_error* error);
+
+/* A finalized record this device may change: nothing is written until
+ * canvass_interview_finalize(), then what changed as one changeset. */
+CANVASS_API int canvass_interview_edit(canvass_store* store, const char* record_id, const char* language,
+                                       canvass_interview** interview /* OUT */, canvass_error* error);
+
+/* The record's id; CANVASS_ERR_NOT_FOUND while a new interview has no answer saved yet. */
+CANVASS_API int canvass_interview_record_id(canvass_interview* interview, char record_id[37] /* OUT */,
+                                            canvass_error* error);
+
+/* The current step. */
+CANVASS_API int canvass_interview_step(canvass_interview* interview, char** step_json /* OUT */,
+                                       canvass_error* error);
+
+/* Answers the current question with one JSON value ("null" clears it); the cursor stays. */
+CANVASS_API int canvass_interview_answer(canvass_interview* interview, const char* value_json,
+                                         char** step_json /* OUT */, canvass_error* error);
+
+/* To the next step (at a repeat prompt: no more instances) or the previous one. */
+CANVASS_API int canvass_interview_next(canvass_interview* interview, char** step_json /* OUT */,
+                                       canvass_error* error);
+CANVASS_API int canvass_interview_back(canvass_interview* interview, char** step_json /* OUT */,
+                                       canvass_error* error);
+
+/* At a repeat prompt: one more instance, at its first step. */
+CANVASS_API int canvass_interview_add_instance(canvass_interview* interview, char** step_json /* OUT */,
+                                               canvass_error* error);
+/* Removes the repeat instance the current step is in. */
+CANVASS_API int canvass_interview_remove_instance(canvass_interview* interview, char** step_json /* OUT */,
+                                                  canvass_error* error);
+
+/* To step `index` of the hierarchy (its length: the end), or to the question named `name`. */
+CANVASS_API int canvass_interview_jump(canvass_interview* interview, size_t index, char** step_json /* OUT */,
+                                       canvass_error* error);
+CANVASS_API int canvass_interview_jump_to(canvass_interview* interview, const char* name,
+                                          char** step_json /* OUT */, canvass_error* error);
+
+/* Labels, messages and choices in `language` from now on; kept with the draft. */
+CANVASS_API int canvass_interview_language(canvass_interview* interview, const char* language,
+                                           char** step_json /* OUT */, canvass_error* error);
+
+/* OUT *json: every step for the answers now, with its answer (a JSON array of steps without
+ * progress and language), ODK's "go to prompt". */
+CANVASS_API int canvass_interview_hierarchy(canvass_interview* interview, char** json /* OUT */,
+                                            canvass_error* error);
+
+/* Finalizes the record (or saves the edit). While a required answer is missing,
+ * CANVASS_ERR_INVALID_ARGUMENT naming every one. OUT *result_json (may be NULL): {outcome
+ * ("finalized", "edit_saved", "unchanged"), record_id}. */
+CANVASS_API int canvass_interview_finalize(canvass_interview* interview, char** result_json /* OUT */,
+                                           canvass_error* error);
+
+/* Ends the session; a draft stays saved. NULL is allowed. */
+CANVASS_API void canvass_interview_close(canvass_interview* interview);
 
 #ifdef __cplusplus
 }
