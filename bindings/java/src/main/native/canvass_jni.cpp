@@ -217,6 +217,31 @@ struct JavaProgress {
     }
 };
 
+
+// ---- The interview session -------------------------------------------------------------
+
+canvass_interview* interview_of(jlong handle) { return reinterpret_cast<canvass_interview*>(handle); }
+
+using OpenInterview = int (*)(canvass_store*, const char*, const char*, canvass_interview**, canvass_error*);
+
+jlong open_interview(JNIEnv* env, OpenInterview open, jlong store, jbyteArray what, jbyteArray language) {
+    Text w(env, what), l(env, language);
+    if (refuse_nul(env, {&w, &l})) return 0;
+    canvass_interview* iv = nullptr;
+    canvass_error err{};
+    if (failed(env, open(store_of(store), w.c_str(), l.c_str(), &iv, &err), err)) return 0;
+    return reinterpret_cast<jlong>(iv);
+}
+
+using MoveInterview = int (*)(canvass_interview*, char**, canvass_error*);
+
+jbyteArray move_interview(JNIEnv* env, MoveInterview move, jlong iv) {
+    char* step = nullptr;
+    canvass_error err{};
+    if (failed(env, move(interview_of(iv), &step, &err), err)) return nullptr;
+    return take(env, step);
+}
+
 }  // namespace
 
 extern "C" {
@@ -451,6 +476,126 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_sync(JNIEnv* env, jclass, j
         if (!bind(env, transport, jt, ct)) return nullptr;
         int rc = canvass_sync_over(store_of(store), &ct, fn, &jp, &out, &err);
         if (failed_over(env, rc, err, &jt)) return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewStart(JNIEnv* env, jclass, jlong store, jbyteArray form,
+                                                               jbyteArray language) {
+    return guard(env, [&]() -> jlong { return open_interview(env, canvass_interview_start, store, form, language); });
+}
+
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewResume(JNIEnv* env, jclass, jlong store, jbyteArray id,
+                                                                jbyteArray language) {
+    return guard(env, [&]() -> jlong { return open_interview(env, canvass_interview_resume, store, id, language); });
+}
+
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewEdit(JNIEnv* env, jclass, jlong store, jbyteArray id,
+                                                              jbyteArray language) {
+    return guard(env, [&]() -> jlong { return open_interview(env, canvass_interview_edit, store, id, language); });
+}
+
+JNIEXPORT void JNICALL Java_org_canvass_Native_interviewClose(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> void { canvass_interview_close(interview_of(iv)); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewRecordId(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray {
+        char id[37] = {0};
+        canvass_error err{};
+        if (failed(env, canvass_interview_record_id(interview_of(iv), id, &err), err)) return nullptr;
+        return to_bytes(env, id, std::strlen(id));
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewStep(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray {
+        char* step = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_step(interview_of(iv), &step, &err), err)) return nullptr;
+        return take(env, step);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewAnswer(JNIEnv* env, jclass, jlong iv, jbyteArray value) {
+    return guard(env, [&]() -> jbyteArray {
+        Text v(env, value);
+        if (refuse_nul(env, {&v})) return nullptr;
+        char* step = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_answer(interview_of(iv), v.c_str(), &step, &err), err)) return nullptr;
+        return take(env, step);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewNext(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_next, iv); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewBack(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_back, iv); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewAddInstance(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_add_instance, iv); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewRemoveInstance(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_remove_instance, iv); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewJump(JNIEnv* env, jclass, jlong iv, jint index) {
+    return guard(env, [&]() -> jbyteArray {
+        if (index < 0) {
+            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE, CANVASS_ERR_INVALID_ARGUMENT,
+                          "a step index is 0 or more");
+            return nullptr;
+        }
+        char* step = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_jump(interview_of(iv), static_cast<size_t>(index), &step, &err), err))
+            return nullptr;
+        return take(env, step);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewJumpTo(JNIEnv* env, jclass, jlong iv, jbyteArray name) {
+    return guard(env, [&]() -> jbyteArray {
+        Text n(env, name);
+        if (refuse_nul(env, {&n})) return nullptr;
+        char* step = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_jump_to(interview_of(iv), n.c_str(), &step, &err), err)) return nullptr;
+        return take(env, step);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewLanguage(JNIEnv* env, jclass, jlong iv,
+                                                                       jbyteArray language) {
+    return guard(env, [&]() -> jbyteArray {
+        Text l(env, language);
+        if (refuse_nul(env, {&l})) return nullptr;
+        char* step = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_language(interview_of(iv), l.c_str(), &step, &err), err)) return nullptr;
+        return take(env, step);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewHierarchy(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray {
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_hierarchy(interview_of(iv), &out, &err), err)) return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewFinalize(JNIEnv* env, jclass, jlong iv) {
+    return guard(env, [&]() -> jbyteArray {
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_interview_finalize(interview_of(iv), &out, &err), err)) return nullptr;
         return take(env, out);
     });
 }

@@ -40,4 +40,22 @@ final class Native {
             throws CanvassException;
     /** `transport` null: canvass's own TCP; `progress` may be null. */
     static native byte[] sync(long store, Transport transport, SyncProgress progress) throws CanvassException;
+
+    /** `language` null: the form's default (start), the draft's own (resume). */
+    static native long interviewStart(long store, byte[] formId, byte[] language) throws CanvassException;
+    static native long interviewResume(long store, byte[] recordId, byte[] language) throws CanvassException;
+    static native long interviewEdit(long store, byte[] recordId, byte[] language) throws CanvassException;
+    static native void interviewClose(long interview);
+    static native byte[] interviewRecordId(long interview) throws CanvassException;
+    static native byte[] interviewStep(long interview) throws CanvassException;
+    static native byte[] interviewAnswer(long interview, byte[] value) throws CanvassException;
+    static native byte[] interviewNext(long interview) throws CanvassException;
+    static native byte[] interviewBack(long interview) throws CanvassException;
+    static native byte[] interviewAddInstance(long interview) throws CanvassException;
+    static native byte[] interviewRemoveInstance(long interview) throws CanvassException;
+    static native byte[] interviewJump(long interview, int index) throws CanvassException;
+    static native byte[] interviewJumpTo(long interview, byte[] name) throws CanvassException;
+    static native byte[] interviewLanguage(long interview, byte[] language) throws CanvassException;
+    static native byte[] interviewHierarchy(long interview) throws CanvassException;
+    static native byte[] interviewFinalize(long interview) throws CanvassException;
 }

@@ -3,6 +3,9 @@ package org.canvass;
 import static org.canvass.Canvass.text;
 import static org.canvass.Canvass.utf8;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A device store: one encrypted database in a directory of the app's own files, holding the
  * device's keys, its forms and its records. JSON crosses as strings, in the shapes canvass.h
@@ -16,6 +19,7 @@ import static org.canvass.Canvass.utf8;
  */
 public final class Store implements AutoCloseable {
     private long handle;
+    private final List<InterviewSession> interviews = new ArrayList<>();
 
     private Store(long handle) {
         this.handle = handle;
@@ -42,10 +46,39 @@ public final class Store implements AutoCloseable {
         return new Store(Native.storeOpenWithKey(utf8(home), key, false));
     }
 
+    /** Closes the store, and first every interview still open on it. Idempotent. */
     @Override
     public synchronized void close() {
+        for (InterviewSession s : new ArrayList<>(interviews)) s.close();
         if (handle != 0) Native.storeClose(handle);
         handle = 0;
+    }
+
+    synchronized void forget(InterviewSession session) {
+        interviews.remove(session);
+    }
+
+    private InterviewSession opened(long interview) {
+        InterviewSession s = new InterviewSession(this, interview);
+        interviews.add(s);
+        return s;
+    }
+
+    /** A new interview of `formId` (its newest version); `language` null: the form's default.
+     * Its draft is created at the first answer. */
+    public synchronized InterviewSession startInterview(String formId, String language) throws CanvassException {
+        return opened(Native.interviewStart(handle(), utf8(formId), utf8(language)));
+    }
+
+    /** Resumes a draft after its last answer; `language` null: the draft's own. */
+    public synchronized InterviewSession resumeInterview(String recordId, String language) throws CanvassException {
+        return opened(Native.interviewResume(handle(), utf8(recordId), utf8(language)));
+    }
+
+    /** Edits a finalized record step by step: what changed is saved as one edit at
+     * {@link InterviewSession#finalizeInterview()}. */
+    public synchronized InterviewSession editInterview(String recordId, String language) throws CanvassException {
+        return opened(Native.interviewEdit(handle(), utf8(recordId), utf8(language)));
     }
 
     private long handle() {
