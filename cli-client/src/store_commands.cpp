@@ -333,6 +333,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                  {"own_changesets", s->own_changesets},
                  {"unsent_changesets", s->unsent},
                  {"carried_changesets", s->carried},
+                 {"carried_unsent_changesets", s->carried_unsent},
                  {"equivocations", s->equivocations},
                  {"digest", crypto::to_hex(s->digest)}};
         if (*status_json) {
@@ -349,7 +350,12 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         ctx.out << "forms       " << s->forms << "\nrecords     " << s->finalized << " finalized, "
                 << s->drafts << " drafts, " << s->conflicts << " with conflicts\nto sync     "
                 << s->unsent << " of " << s->own_changesets << " changesets\n";
-        if (s->carried) ctx.out << "carried     " << s->carried << " changesets of other devices\n";
+        if (s->carried) {
+            const bool forwards = s->project && (s->project->role == "organizer" || s->project->role == "coordinator");
+            ctx.out << "carried     " << s->carried << " changesets of other devices, ";
+            if (forwards) ctx.out << s->carried_unsent << " not yet delivered to the server\n";
+            else ctx.out << "kept here (only an organizer delivers others' work)\n";
+        }
         if (s->equivocations) ctx.out << "WARNING     " << s->equivocations << " forked chains kept as evidence\n";
         ctx.out << "digest      " << out["digest"].get<std::string>() << "\n";
     });

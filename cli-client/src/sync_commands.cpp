@@ -1,8 +1,6 @@
 // canvass enroll TOKEN and canvass sync: the device side of the sync protocol over TCP.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-
 #include "app.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
@@ -144,9 +142,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         if (!project) return fail(ctx, project.error());
         std::string name = *project ? (*project)->project : std::string(store::kUnenrolledProject);
         sync::DeviceReplica replica(*store);
-        auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch())
-                                                  .count());
+        const auto now = store->clock().now_ms();
         auto report = sync::read_bundle(replica, *in_path, name, now);
         if (!report) return fail(ctx, *in_path + ": " + report.error().message);
         ctx.out << "kept " << plural(report->changesets, "new changeset") << " of "

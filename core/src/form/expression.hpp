@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "canvass/result.hpp"
+#include "util/clock.hpp"
 
 namespace canvass::form {
 
@@ -75,7 +76,10 @@ struct Instant {
 };
 using Clock = std::function<Instant()>;
 
-// The machine's clock and time zone.
+// What today() and now() see of `clock` (util/clock.hpp): its time and its time zone's
+// offset at that time. `clock` must outlive the result.
+Clock local_clock(canvass::Clock& clock);
+// local_clock(canvass::system_clock()): the machine's clock and time zone.
 Clock system_clock();
 // Always `at`: for tests and for re-validating saved answers deterministically.
 Clock fixed_clock(Instant at);

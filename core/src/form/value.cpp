@@ -126,18 +126,14 @@ double Scope::position() const { return nan; }
 
 Value Scope::choice_column(std::string_view) const { return {}; }
 
-Clock system_clock() {
-    return [] {
-        auto now = std::chrono::system_clock::now();
-        std::time_t t = std::chrono::system_clock::to_time_t(now);
-        std::tm local{};
-        localtime_r(&t, &local);
-        Instant at;
-        at.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-        at.utc_offset_minutes = static_cast<int>(local.tm_gmtoff / 60);
-        return at;
+Clock local_clock(canvass::Clock& clock) {
+    return [&clock] {
+        const std::uint64_t ms = clock.now_ms();
+        return Instant{static_cast<std::int64_t>(ms), clock.utc_offset_minutes(ms)};
     };
 }
+
+Clock system_clock() { return local_clock(canvass::system_clock()); }
 
 Clock fixed_clock(Instant at) {
     return [at] { return at; };

@@ -77,7 +77,8 @@ Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& stor
     if (start.form_id.empty() == start.resume.empty())
         return refuse("an interview starts from a form, or resumes a draft: give one of them");
     auto out = std::make_unique<DeviceInterview>();
-    SessionOptions options{Purpose::interview, "{}", start.language, start.clock};
+    SessionOptions options{Purpose::interview, "{}", start.language,
+                           start.clock ? start.clock : form::local_clock(store.clock())};
     std::string form_id = start.form_id;
     std::optional<merge::RecordId> id;
     if (!start.resume.empty()) {
@@ -130,7 +131,8 @@ Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
     CANVASS_TRY(out->form, installed_form(store, snap.summary.form_id));
     json before = snap.answers;
     store::strip_calculations(*out->form, before);
-    SessionOptions options{Purpose::edit, before.dump(), start.language, start.clock};
+    SessionOptions options{Purpose::edit, before.dump(), start.language,
+                           start.clock ? start.clock : form::local_clock(store.clock())};
     out->sink = std::make_unique<DeviceEditSink>(store, *out->form, id, std::move(before),
                                                  start.readable_state);
     CANVASS_TRY(auto session, FormSession::open(*out->form, *out->sink, std::move(options)));

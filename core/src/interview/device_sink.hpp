@@ -71,7 +71,7 @@ struct InterviewStart {
     std::string form_id;   // a new interview of this form (its newest version) ...
     std::string resume;    // ... or the draft with this id (or a unique prefix of it)
     std::string language;  // "" : the draft's language when resuming, else the form's default
-    form::Clock clock;     // today() and now(); empty: the system clock
+    form::Clock clock;     // today() and now(); empty: the store's clock
 };
 
 // Opens a new interview or resumes a draft. Failure says what was wrong and what to do: no
@@ -82,7 +82,7 @@ Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& stor
 struct EditStart {
     std::string record;    // the finalized record's id or a unique prefix of it
     std::string language;  // "" : the form's default
-    form::Clock clock;
+    form::Clock clock;     // today() and now(); empty: the store's clock
     // A coordinator's decryption of the record (answers and state, DeviceStore::edit); the
     // state must outlive the interview. Without it, a record holding answers this device
     // cannot read is refused.

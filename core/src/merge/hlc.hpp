@@ -5,26 +5,13 @@
 
 #include <cstdint>
 
+#include "util/clock.hpp"
+
 namespace canvass::merge {
 
-// Wall-clock time, injected so tests and simulations are deterministic.
-class Clock {
-public:
-    virtual ~Clock() = default;
-    virtual std::uint64_t now_ms() = 0;  // milliseconds since 1970-01-01T00:00:00Z
-};
-
-// A clock that only moves when told to: for tests and simulated devices.
-class ManualClock final : public Clock {
-public:
-    explicit ManualClock(std::uint64_t ms = 0) : ms_(ms) {}
-    std::uint64_t now_ms() override { return ms_; }
-    void set(std::uint64_t ms) { ms_ = ms; }
-    void advance(std::uint64_t ms) { ms_ += ms; }
-
-private:
-    std::uint64_t ms_;
-};
+// Wall-clock time, injected so tests and simulations are deterministic (util/clock.hpp).
+using Clock = canvass::Clock;
+using ManualClock = canvass::ManualClock;
 
 inline constexpr std::uint64_t kHlcMaxMs = (std::uint64_t{1} << 48) - 1;
 inline constexpr std::uint64_t kHlcMaxCounter = 0xffff;

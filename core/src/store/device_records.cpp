@@ -131,6 +131,7 @@ form::Validation DeviceStore::Impl::checked(const form::Form& form, const json& 
     form::ValidateOptions options;
     options.mode = final ? form::Mode::final : form::Mode::draft;
     options.language = std::string(lang);
+    options.clock = form::local_clock(*clock);  // today() in constraints: the store's clock
     auto result = form::validate_answers(form, answers, options);
     if (result.ok()) add_size_problems(result.completed, "", result.violations);
     return result;

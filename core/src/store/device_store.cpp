@@ -86,6 +86,7 @@ DeviceStore& DeviceStore::operator=(DeviceStore&&) noexcept = default;
 DeviceStore::~DeviceStore() = default;
 
 const DeviceKeys& DeviceStore::keys() const { return impl_->keys; }
+Clock& DeviceStore::clock() const { return *impl_->clock; }
 
 bool DeviceStore::exists(const std::string& home) {
     std::error_code ec;

@@ -121,6 +121,9 @@ public:
     ~DeviceStore();
 
     const DeviceKeys& keys() const;
+    // The clock the store was opened with (StoreOptions::clock, else the system clock): the
+    // one its stamps, epochs and today() in constraints read.
+    Clock& clock() const;
 
     // Forms. add_form checks the form (every problem in the error message) and keeps every
     // version; the newest installed version is used for new records.

@@ -1,7 +1,6 @@
 // Internal to the device store: the state shared by its .cpp files.
 #pragma once
 
-#include <chrono>
 #include <map>
 #include <memory>
 
@@ -14,15 +13,6 @@
 #include "store/sqlite.hpp"
 
 namespace canvass::store {
-
-class SystemClock final : public merge::Clock {
-public:
-    std::uint64_t now_ms() override {
-        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
-    }
-};
 
 class OsRandom final : public merge::Random {
 public:
@@ -44,7 +34,6 @@ struct DeviceStore::Impl {
     Database db;
     Sealer sealer;
     DeviceKeys keys;
-    SystemClock system_clock;
     OsRandom os_random;
     merge::Clock* clock = nullptr;
     merge::Random* random = nullptr;
@@ -55,7 +44,7 @@ struct DeviceStore::Impl {
 
     Impl(Database d, Sealer s, DeviceKeys k, const StoreOptions& o)
         : db(std::move(d)), sealer(std::move(s)), keys(std::move(k)) {
-        clock = o.clock ? o.clock : &system_clock;
+        clock = o.clock ? o.clock : &canvass::system_clock();
         random = o.random ? o.random : &os_random;
     }
 

@@ -6,7 +6,7 @@
 #include "sync/frame.hpp"
 #include "sync/handshake_hint.hpp"
 #include "sync/noise.hpp"
-#include "sync/system_clock.hpp"
+#include "util/clock.hpp"
 
 namespace canvass::sync {
 namespace {
@@ -193,7 +193,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     CANVASS_TRY_VOID(sink.on_welcome(report.welcome));
     CANVASS_TRY(report.forms_received, fetch_forms(channel, report.welcome, sink));
 
-    merge::Clock& clock = options.clock ? *options.clock : system_clock();
+    merge::Clock& clock = options.clock ? *options.clock : canvass::system_clock();
     Exchange::Options xo;
     xo.initiator = true;
     xo.send_limits = report.welcome.limits;

@@ -4,7 +4,7 @@
 #include "store/keyring.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/handshake_hint.hpp"
-#include "sync/system_clock.hpp"
+#include "util/clock.hpp"
 #include "util/log_text.hpp"
 
 namespace canvass::sync {
@@ -38,7 +38,7 @@ std::string for_peer(const std::string& why) {
 
 struct ServerSession::State {
     State(ServerDirectory& d, const crypto::DhKeyPair& k, ServerSessionOptions o)
-        : dir(d), key(k), opt(std::move(o)), clock(opt.clock ? *opt.clock : system_clock()),
+        : dir(d), key(k), opt(std::move(o)), clock(opt.clock ? *opt.clock : canvass::system_clock()),
           assembler(opt.message_limits.max_message_bytes, opt.assembly_budget) {}
 
     ServerDirectory& dir;

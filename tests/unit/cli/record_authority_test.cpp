@@ -139,6 +139,14 @@ TEST_F(RecordAuthorityCliTest, BundleImportSaysOnlyOrganizersForwardOthersWork) 
     EXPECT_NE(organizer.out.find("they go on to the server at this device's next 'canvass sync'"),
               std::string::npos)
         << organizer.out;
+    // status says what is carried and whether it will be delivered.
+    auto carrying = canvass(on(organizer_home, {"status"}));
+    EXPECT_NE(carrying.out.find("not yet delivered to the server"), std::string::npos) << carrying.out;
+    auto carried = json::parse(canvass(on(organizer_home, {"status", "--json"})).out);
+    EXPECT_GT(carried.at("carried_changesets").get<int>(), 0);
+    EXPECT_EQ(carried.at("carried_unsent_changesets"), carried.at("carried_changesets"));
+    EXPECT_NE(canvass(on(carol_home, {"status"})).out.find("kept here (only an organizer delivers others' work)"),
+              std::string::npos);
 }
 
 }  // namespace

@@ -293,3 +293,32 @@ TEST(DeviceStore, AForkedChainIsKeptAsEvidenceAndNotMerged) {
 
 }  // namespace
 }  // namespace canvass::store
+
+namespace canvass::store {
+namespace {
+
+// today() in a constraint reads the clock the store was given, not the machine's: a test's
+// (or an app's) clock decides what "not in the future" means when answers are saved.
+TEST(DeviceStoreClock, TodayInConstraintsReadsTheStoresClock) {
+    static constexpr std::string_view form = R"json({
+      "settings": {"form_id": "visit", "version": "1", "title": {"en": "Visit"}, "default_language": "en"},
+      "survey": [{"type": "date", "name": "visited", "label": {"en": "Visited on"},
+                  "constraint": ". <= today()", "constraint_message": {"en": "not in the future"}}],
+      "choices": {}})json";
+    TempDir dir;
+    ManualClock clock(1'577'880'000'000);  // 2020-01-01T12:00Z
+    StoreOptions options = fast();
+    options.clock = &clock;
+    auto s = DeviceStore::create(dir / "home", Passphrase{"correct horse"}, options);
+    ASSERT_TRUE(s) << s.error().message;
+    ASSERT_TRUE(s->add_form(form));
+    auto later = s->create_record("visit", json{{"visited", "2021-06-01"}}, true);
+    ASSERT_FALSE(later) << "2021-06-01 is in the future of the store's clock";
+    EXPECT_NE(later.error().message.find("not in the future"), std::string::npos) << later.error().message;
+    EXPECT_TRUE(s->create_record("visit", json{{"visited", "2019-12-31"}}, true));
+    clock.set(1'640'995'200'000);  // 2022-01-01
+    EXPECT_TRUE(s->create_record("visit", json{{"visited", "2021-06-01"}}, true));
+}
+
+}  // namespace
+}  // namespace canvass::store

@@ -1,0 +1,39 @@
+// The one clock of canvass: every part that needs the time (HLC stamps, today() and now()
+// in forms, token expiry, epoch lifetimes) is handed a Clock, so a test or a simulation
+// runs the whole core on its own time.
+#pragma once
+
+#include <cstdint>
+
+namespace canvass {
+
+class Clock {
+  public:
+    virtual ~Clock() = default;
+    // Milliseconds since 1970-01-01T00:00:00Z.
+    virtual std::uint64_t now_ms() = 0;
+    // Minutes east of UTC of the local time at `at_ms` (what today() counts days in). The
+    // default reads the machine's time zone.
+    virtual int utc_offset_minutes(std::uint64_t at_ms);
+};
+
+// The machine's clock and time zone. Thread-safe.
+Clock& system_clock();
+
+// A clock that only moves when told to, in a fixed time zone (UTC unless set): for tests
+// and simulated devices.
+class ManualClock final : public Clock {
+  public:
+    explicit ManualClock(std::uint64_t ms = 0, int utc_offset_minutes = 0)
+        : ms_(ms), offset_(utc_offset_minutes) {}
+    std::uint64_t now_ms() override { return ms_; }
+    int utc_offset_minutes(std::uint64_t) override { return offset_; }
+    void set(std::uint64_t ms) { ms_ = ms; }
+    void advance(std::uint64_t ms) { ms_ += ms; }
+
+  private:
+    std::uint64_t ms_;
+    int offset_;
+};
+
+}  // namespace canvass
