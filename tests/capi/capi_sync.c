@@ -229,6 +229,7 @@ static canvass_store* collector_over_tcp(struct world* w, char first_record[37])
     CHECK(progress_calls > 0);
     CHECK_OK(canvass_status(store, &json, &err), err);
     CHECK(json && strstr(json, "\"unsent_changesets\":0") && strstr(json, "\"drafts\":1"));
+    CHECK(json && strstr(json, "\"carried_unsent_changesets\":0"));
     canvass_free(json);
     return store;
 }

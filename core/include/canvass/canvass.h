@@ -168,7 +168,8 @@ CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_
 
 /* What this device holds and what waits to sync. OUT *json: {device, project, role, server
  * (null until enrolled), forms, drafts, finalized, records_with_conflicts, own_changesets,
- * unsent_changesets (to sync), carried_changesets, equivocations, digest}, the keys of
+ * unsent_changesets (to sync), carried_changesets, carried_unsent_changesets (others' work
+ * not yet delivered to the server), equivocations, digest}, the keys of
  * `canvass status --json`. Free with canvass_free(). */
 CANVASS_API int canvass_status(canvass_store* store, char** json /* OUT */, canvass_error* error);
 

@@ -222,6 +222,7 @@ int canvass_status(canvass_store* store, char** out, canvass_error* error) {
                              {"own_changesets", s->own_changesets},
                              {"unsent_changesets", s->unsent},
                              {"carried_changesets", s->carried},
+                             {"carried_unsent_changesets", s->carried_unsent},
                              {"equivocations", s->equivocations},
                              {"digest", canvass::crypto::to_hex(s->digest)}}
                             .dump());
