@@ -8,6 +8,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libcli11-dev
   libreadstat-dev libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev
   readstat sqlite3 python3 python3-jsonschema tmux
+  openjdk-17-jdk-headless junit4
 )
 packages+=("$@")
 

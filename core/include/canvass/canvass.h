@@ -1,16 +1,20 @@
 /*
- * canvass.h: the C ABI of canvass's device store, for phone apps and other languages.
+ * canvass.h: the C ABI of canvass, for phone apps and other languages (docs/embedding.md).
  *
  * Conventions (after sqlite3.h and Couchbase Lite's c4 API):
  * - Opaque handles: canvass_store. Functions are canvass_<object>_<verb>.
- * - Every function returns an int: CANVASS_OK (0) on success, otherwise the code of the
- *   error, which is also written to the optional canvass_error* out parameter (may be NULL).
+ * - Every function returns an int: CANVASS_OK (0) on success, otherwise a CANVASS_ERR_* code,
+ *   also described in the optional canvass_error* out parameter (may be NULL).
  * - Strings are UTF-8 and NUL-terminated. JSON in and out follows docs/forms.md (answers)
- *   and `canvass show --json` (records).
+ *   and `canvass show --json` (records); every JSON result is one object or array.
  * - Ownership is stated on every pointer: OUT strings are allocated by canvass and freed by
- *   the caller with canvass_free(); handles are closed with canvass_store_close().
+ *   the caller with canvass_free(); handles are closed with canvass_store_close(). Inputs
+ *   are only read during the call; nothing keeps a pointer the caller gave.
  * - Error codes and domains are only ever appended, never renumbered.
- * - A canvass_store is not thread-safe: use one handle per thread.
+ * - A canvass_store is not thread-safe: use one handle per thread. Several handles (threads
+ *   or processes) may open the same store; a write that waits more than 5 seconds for
+ *   another one fails with CANVASS_ERR_BUSY and may simply be tried again.
+ * - Nothing here throws, aborts or prints: every failure is a returned code.
  */
 #ifndef CANVASS_H
 #define CANVASS_H
@@ -41,10 +45,20 @@ enum {
     CANVASS_ERR_LIMIT_EXCEEDED = 9,
     CANVASS_ERR_TIMEOUT = 10,
     CANVASS_ERR_UNAVAILABLE = 11, /* the server is busy or out of room: try again later */
-    CANVASS_ERR_INTERNAL = 99 /* a bug: please report it with the message */
+    CANVASS_ERR_BUSY = 12,        /* the store is in use by another handle or process: retry */
+    CANVASS_ERR_READ_ONLY = 13,   /* the store's files or directory cannot be written */
+    CANVASS_ERR_DISK_FULL = 14,   /* no room left on this device's disk */
+    CANVASS_ERR_INTERNAL = 99     /* a bug: please report it with the message */
 };
 
-/* Where an error comes from; store errors carry SQLite's code in `code`. */
+/* Where an error comes from. For every domain but CANVASS_DOMAIN_SQLITE, error->code is the
+ * CANVASS_ERR_* code the function returned. For CANVASS_DOMAIN_SQLITE, error->code is SQLite's
+ * extended result code as SQLite returned it (5 SQLITE_BUSY, 8 SQLITE_READONLY, 13 SQLITE_FULL,
+ * 261 SQLITE_BUSY_RECOVERY...; `code & 0xff` is the primary code) and the function returns
+ * what it means: SQLITE_BUSY and SQLITE_LOCKED are CANVASS_ERR_BUSY, SQLITE_READONLY is
+ * CANVASS_ERR_READ_ONLY, SQLITE_FULL is CANVASS_ERR_DISK_FULL, SQLITE_CORRUPT and
+ * SQLITE_NOTADB are CANVASS_ERR_CORRUPT, SQLITE_IOERR and SQLITE_CANTOPEN are CANVASS_ERR_IO,
+ * SQLITE_PERM is CANVASS_ERR_PERMISSION_DENIED, and a misuse of SQLite is CANVASS_ERR_INTERNAL. */
 enum {
     CANVASS_DOMAIN_CORE = 1,
     CANVASS_DOMAIN_FORM = 2,
@@ -52,7 +66,8 @@ enum {
     CANVASS_DOMAIN_CRYPTO = 4,
     CANVASS_DOMAIN_NET = 5,
     CANVASS_DOMAIN_PROTOCOL = 6,
-    CANVASS_DOMAIN_AUTH = 7
+    CANVASS_DOMAIN_AUTH = 7,    /* refused: a token, a device, a record that is not yours */
+    CANVASS_DOMAIN_SQLITE = 8   /* SQLite itself; see above */
 };
 
 typedef struct canvass_error {
@@ -70,7 +85,8 @@ CANVASS_API const char* canvass_version(void);
 CANVASS_API void canvass_free(void* p);
 
 /* Creates a device store in directory `home` locked by `passphrase` (Argon2id).
- * OUT *store: a new handle, to close with canvass_store_close(). */
+ * OUT *store: a new handle, to close with canvass_store_close(); NULL on failure (as for
+ * every function that opens a store). A store already there is CANVASS_ERR_ALREADY_EXISTS. */
 CANVASS_API int canvass_store_create(const char* home, const char* passphrase,
                                      canvass_store** store /* OUT */, canvass_error* error);
 
@@ -129,6 +145,188 @@ CANVASS_API int canvass_record_get(canvass_store* store, const char* record_id,
  * free with canvass_free(). */
 CANVASS_API int canvass_records_list(canvass_store* store, const char* form_id,
                                      char** json /* OUT */, canvass_error* error);
+
+/* A record's conflicts, as in canvass_record_get: OUT *json is a JSON array of
+ * {path, kind: "value", candidates: [{value, device, time}]} and {path, kind: "delete"} (a
+ * delete against an edit; path "" is the record itself); empty when there is none. A draft
+ * has no conflicts: CANVASS_ERR_INVALID_ARGUMENT. Free with canvass_free(). */
+CANVASS_API int canvass_record_conflicts(canvass_store* store, const char* record_id,
+                                         char** json /* OUT */, canvass_error* error);
+
+/* Every record with a conflict: OUT *json is a JSON array of {id, form, conflicts: [as in
+ * canvass_record_conflicts]}, oldest change first. Free with canvass_free(). */
+CANVASS_API int canvass_conflicts_list(canvass_store* store, char** json /* OUT */,
+                                       canvass_error* error);
+
+/* Settles the conflict at `path` of a record with `value_json` (one JSON value: a string,
+ * number, array of choice names...), superseding every candidate; it syncs like an edit.
+ * The value is checked like any answer; the device must be the record's creator or a
+ * coordinator (else CANVASS_DOMAIN_AUTH, CANVASS_ERR_PERMISSION_DENIED). */
+CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_id,
+                                       const char* path, const char* value_json,
+                                       canvass_error* error);
+
+/* What this device holds and what waits to sync. OUT *json: {device, project, role, server
+ * (null until enrolled), forms, drafts, finalized, records_with_conflicts, own_changesets,
+ * unsent_changesets (to sync), carried_changesets, carried_unsent_changesets (others' work
+ * not yet delivered to the server), equivocations, digest}, the keys of
+ * `canvass status --json`. Free with canvass_free(). */
+CANVASS_API int canvass_status(canvass_store* store, char** json /* OUT */, canvass_error* error);
+
+/* ---- Enrollment and sync ---------------------------------------------------------------
+ * Enrollment and sync block the calling thread until they end (run them off an app's UI
+ * thread) and use the store handle throughout: do not use that handle elsewhere meanwhile.
+ * Errors: CANVASS_DOMAIN_AUTH for a refused token or device (message from the server),
+ * CANVASS_DOMAIN_NET for the connection (CANVASS_ERR_IO, _TIMEOUT; _UNAVAILABLE when the
+ * server is busy or its disk is full: try later), CANVASS_DOMAIN_PROTOCOL when the server is
+ * not the one pinned or misbehaves. An interrupted sync is simply run again: what the server
+ * acknowledged stays acknowledged. */
+
+/* Reads an enrollment token without using it, so an app can show what it joins (and open its
+ * own connection to the server before canvass_enroll_over). OUT *json: {project, role,
+ * address ("host:port"), expires (ISO 8601 UTC), expires_unix, fingerprint (the first 16 hex
+ * digits in groups of four, as coordinators hand it out)}. A mistyped token is
+ * CANVASS_DOMAIN_AUTH, CANVASS_ERR_CORRUPT. Free with canvass_free(). */
+CANVASS_API int canvass_token_inspect(const char* token, char** json /* OUT */,
+                                      canvass_error* error);
+
+/* Called on the syncing thread after each batch sent or stored, with the exchange so far:
+ * {to_send, sent, acknowledged, received, stored}. The string lives only during the call. */
+typedef void (*canvass_progress_fn)(void* user, const char* progress_json);
+
+/* A connection the host opened itself (its own socket, a VPN, a proxy): a byte stream to the
+ * server, on which canvass writes and reads its frames exactly as over its own TCP. The
+ * callbacks are called on the syncing thread only, one at a time, with `user` as given.
+ * Deadlines are the host's: a receive that never returns stalls the sync, so give the socket
+ * a read timeout. This struct will not grow; a later version would add a new one. */
+typedef struct canvass_transport {
+    void* user;
+    /* Writes all `length` bytes. Returns 0, CANVASS_TRANSPORT_TIMEOUT when the write deadline
+     * passed, any other negative value when the connection is broken. */
+    int (*send)(void* user, const uint8_t* bytes, size_t length);
+    /* Reads at least 1 and at most `capacity` bytes into `buffer`. Returns how many, 0 when
+     * the peer closed the connection, CANVASS_TRANSPORT_TIMEOUT when nothing arrived in time,
+     * any other negative value when the connection is broken. */
+    ptrdiff_t (*receive)(void* user, uint8_t* buffer, size_t capacity);
+    /* Closes the connection. Called once before canvass_*_over returns, success or not; after
+     * it canvass calls nothing of this struct again. May be NULL. */
+    void (*close)(void* user);
+} canvass_transport;
+
+#define CANVASS_TRANSPORT_TIMEOUT (-2)
+
+/* Joins a project with an enrollment token (`canvass-server token create`): connects to the
+ * token's server over TCP, proves this device, receives the project's configuration and
+ * installs its published forms. `fingerprint` (may be NULL) is the project fingerprint the
+ * coordinator handed out, at least its first 16 hex digits: a token made for anyone else is
+ * refused (CANVASS_DOMAIN_AUTH, CANVASS_ERR_PERMISSION_DENIED) before any connection.
+ * OUT *result_json (may be NULL): {project, role, device, server, fingerprint,
+ * forms_installed: [{form_id, version}]}; free with canvass_free(). */
+CANVASS_API int canvass_enroll(canvass_store* store, const char* token, const char* fingerprint,
+                               char** result_json /* OUT */, canvass_error* error);
+
+/* The same over a connection the host opened to the token's address (canvass_token_inspect). */
+CANVASS_API int canvass_enroll_over(canvass_store* store, const char* token,
+                                    const char* fingerprint, const canvass_transport* transport,
+                                    char** result_json /* OUT */, canvass_error* error);
+
+/* One sync with the project's server over TCP: sends this device's finalized work (only what
+ * the server has not acknowledged), receives what its role may receive and any new or changed
+ * form. `progress` may be NULL. A store that is not enrolled is CANVASS_DOMAIN_CORE,
+ * CANVASS_ERR_NOT_FOUND. OUT *result_json (may be NULL): {project, role, server, to_send, sent,
+ * acknowledged, received, stored, evidence, far_future, forms_installed: [{form_id, version}],
+ * equivocations: [{device, seq}], bytes_sent, bytes_received}; free with canvass_free(). */
+CANVASS_API int canvass_sync(canvass_store* store, canvass_progress_fn progress, void* progress_user,
+                             char** result_json /* OUT */, canvass_error* error);
+
+/* The same over a connection the host opened to the server (the status's "server"). */
+CANVASS_API int canvass_sync_over(canvass_store* store, const canvass_transport* transport,
+                                  canvass_progress_fn progress, void* progress_user,
+                                  char** result_json /* OUT */, canvass_error* error);
+
+/* ---- The interview session -----------------------------------------------------------
+ * One interview of one record, run by the core's engine: an app renders steps and never
+ * re-implements skip logic, constraints, choice filters or repeats. Every answer is saved to
+ * the encrypted draft as it is given. A session uses the store handle it was opened on:
+ * that handle must outlive it and not be used on another thread meanwhile.
+ *
+ * A step (OUT *step_json) is one JSON object: {kind ("question", "note", "repeat_prompt",
+ * "end"), index, number, name, type, appearance, label, hint, format, required,
+ * required_message, read_only, groups: [{name, label, instance}], choices: [{name, label}]
+ * (after choice filters), answer (JSON, null when none), answer_text, answer_is_default,
+ * instances, progress: {position, total}, language, removed (lines naming earlier answers
+ * the last change removed), save_problem (null, or why the last save failed)}. Labels and
+ * messages are in the session's language.
+ *
+ * The functions that move the session hand the new step back in *step_json (may be NULL;
+ * free with canvass_free). A refusal (an answer the form does not allow, next() past a
+ * required question left empty, back() at the first step) is CANVASS_DOMAIN_FORM,
+ * CANVASS_ERR_INVALID_ARGUMENT with the form's message in the session's language, and
+ * changes nothing. */
+typedef struct canvass_interview canvass_interview;
+
+/* A new record of `form_id` (its newest version); its draft is created at the first answer.
+ * `language` NULL: the form's default. OUT *interview: close with canvass_interview_close(). */
+CANVASS_API int canvass_interview_start(canvass_store* store, const char* form_id, const char* language,
+                                        canvass_interview** interview /* OUT */, canvass_error* error);
+
+/* A draft, from the first step after its last answer; `language` NULL: the draft's own. */
+CANVASS_API int canvass_interview_resume(canvass_store* store, const char* record_id, const char* language,
+                                         canvass_interview** interview /* OUT */, canvass_error* error);
+
+/* A finalized record this device may change: nothing is written until
+ * canvass_interview_finalize(), then what changed as one changeset. */
+CANVASS_API int canvass_interview_edit(canvass_store* store, const char* record_id, const char* language,
+                                       canvass_interview** interview /* OUT */, canvass_error* error);
+
+/* The record's id; CANVASS_ERR_NOT_FOUND while a new interview has no answer saved yet. */
+CANVASS_API int canvass_interview_record_id(canvass_interview* interview, char record_id[37] /* OUT */,
+                                            canvass_error* error);
+
+/* The current step. */
+CANVASS_API int canvass_interview_step(canvass_interview* interview, char** step_json /* OUT */,
+                                       canvass_error* error);
+
+/* Answers the current question with one JSON value ("null" clears it); the cursor stays. */
+CANVASS_API int canvass_interview_answer(canvass_interview* interview, const char* value_json,
+                                         char** step_json /* OUT */, canvass_error* error);
+
+/* To the next step (at a repeat prompt: no more instances) or the previous one. */
+CANVASS_API int canvass_interview_next(canvass_interview* interview, char** step_json /* OUT */,
+                                       canvass_error* error);
+CANVASS_API int canvass_interview_back(canvass_interview* interview, char** step_json /* OUT */,
+                                       canvass_error* error);
+
+/* At a repeat prompt: one more instance, at its first step. */
+CANVASS_API int canvass_interview_add_instance(canvass_interview* interview, char** step_json /* OUT */,
+                                               canvass_error* error);
+/* Removes the repeat instance the current step is in. */
+CANVASS_API int canvass_interview_remove_instance(canvass_interview* interview, char** step_json /* OUT */,
+                                                  canvass_error* error);
+
+/* To step `index` of the hierarchy (its length: the end), or to the question named `name`. */
+CANVASS_API int canvass_interview_jump(canvass_interview* interview, size_t index, char** step_json /* OUT */,
+                                       canvass_error* error);
+CANVASS_API int canvass_interview_jump_to(canvass_interview* interview, const char* name,
+                                          char** step_json /* OUT */, canvass_error* error);
+
+/* Labels, messages and choices in `language` from now on; kept with the draft. */
+CANVASS_API int canvass_interview_language(canvass_interview* interview, const char* language,
+                                           char** step_json /* OUT */, canvass_error* error);
+
+/* OUT *json: every step for the answers now, with its answer (a JSON array of steps without
+ * progress and language), ODK's "go to prompt". */
+CANVASS_API int canvass_interview_hierarchy(canvass_interview* interview, char** json /* OUT */,
+                                            canvass_error* error);
+
+/* Finalizes the record (or saves the edit). While a required answer is missing,
+ * CANVASS_ERR_INVALID_ARGUMENT naming every one. OUT *result_json (may be NULL): {outcome
+ * ("finalized", "edit_saved", "unchanged"), record_id}. */
+CANVASS_API int canvass_interview_finalize(canvass_interview* interview, char** result_json /* OUT */,
+                                           canvass_error* error);
+
+/* Ends the session; a draft stays saved. NULL is allowed. */
+CANVASS_API void canvass_interview_close(canvass_interview* interview);
 
 #ifdef __cplusplus
 }

@@ -12,7 +12,11 @@
 
 namespace canvass {
 
-enum class Domain : std::uint8_t { core = 1, form, store, crypto, net, protocol, auth };
+// Where an error comes from. Values are only ever appended (the C ABI mirrors them).
+// store: canvass's own storage rules, with errc codes; sqlite: SQLite itself, with SQLite's
+// extended result code (SQLITE_BUSY is 5, SQLITE_READONLY 8...), so its codes never pass for
+// errc codes that happen to share their numbers.
+enum class Domain : std::uint8_t { core = 1, form, store, crypto, net, protocol, auth, sqlite };
 
 const char* domain_name(Domain d) noexcept;
 
@@ -24,7 +28,7 @@ struct Error {
     std::string describe() const;  // "store: database is locked"
 };
 
-// Codes shared by every domain; store errors carry SQLite's own codes instead.
+// Codes shared by every domain except sqlite, which carries SQLite's own codes.
 namespace errc {
 inline constexpr int invalid_argument = 1;
 inline constexpr int not_found = 2;
@@ -37,6 +41,9 @@ inline constexpr int wrong_key = 8;
 inline constexpr int limit_exceeded = 9;
 inline constexpr int timeout = 10;
 inline constexpr int unavailable = 11;  // busy or out of room for now: try again later
+inline constexpr int busy = 12;          // the database is in use by another connection: retry
+inline constexpr int read_only = 13;     // the database or its directory cannot be written
+inline constexpr int disk_full = 14;     // no room left on the disk (or the database's size cap)
 }  // namespace errc
 
 template <class E>

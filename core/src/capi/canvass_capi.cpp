@@ -1,75 +1,23 @@
-// The C ABI (canvass.h) over the C++ device store. Every body catches everything: nothing
-// crosses the ABI as an exception.
+// The C ABI (canvass.h) over the C++ device store: stores, forms, records and their
+// conflicts. Every body runs in guarded(): nothing crosses the ABI as an exception.
 #include "canvass/canvass.h"
 
+#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <exception>
-#include <new>
 
-#include "store/device_store.hpp"
+#include "capi/capi_support.hpp"
 #include "store/record_json.hpp"
-
-struct canvass_store {
-    canvass::store::DeviceStore store;
-};
 
 namespace {
 
 using canvass::Error;
+using canvass::capi::copy_out;
+using canvass::capi::guarded;
+using canvass::capi::invalid;
+using canvass::capi::parse;
+using canvass::capi::record_id;
+using canvass::capi::report;
 using nlohmann::json;
-
-int report(canvass_error* out, const Error& e) {
-    const int code = e.code == 0 ? CANVASS_ERR_INTERNAL : e.code;
-    if (out) {
-        out->domain = static_cast<int>(e.domain);
-        // Store errors carry SQLite's code: give the caller ours, keeping SQLite's in `code`.
-        out->code = e.code;
-        std::snprintf(out->message, sizeof out->message, "%s", e.message.c_str());
-    }
-    if (e.domain == canvass::Domain::store && e.code > canvass::errc::timeout) return CANVASS_ERR_IO;
-    return code > canvass::errc::unavailable ? CANVASS_ERR_INTERNAL : code;
-}
-
-int invalid(canvass_error* out, const char* what) {
-    return report(out, Error{canvass::Domain::core, canvass::errc::invalid_argument, what});
-}
-
-// Runs `body`, turning any exception into CANVASS_ERR_INTERNAL.
-template <class F>
-int guarded(canvass_error* error, F&& body) {
-    try {
-        return body();
-    } catch (const std::bad_alloc&) {
-        return report(error, Error{canvass::Domain::core, canvass::errc::limit_exceeded, "out of memory"});
-    } catch (const std::exception& e) {
-        return report(error, Error{canvass::Domain::core, CANVASS_ERR_INTERNAL, e.what()});
-    } catch (...) {
-        return report(error, Error{canvass::Domain::core, CANVASS_ERR_INTERNAL, "unknown failure"});
-    }
-}
-
-char* copy_out(const std::string& s) {
-    char* p = static_cast<char*>(std::malloc(s.size() + 1));
-    if (!p) throw std::bad_alloc();
-    std::memcpy(p, s.c_str(), s.size() + 1);
-    return p;
-}
-
-canvass::Result<json> parse(const char* text) {
-    if (!text) return canvass::unexpected(canvass::Domain::core, canvass::errc::invalid_argument, "no JSON given");
-    auto j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) {
-        return canvass::unexpected(canvass::Domain::form, canvass::errc::invalid_argument, "not valid JSON");
-    }
-    return j;
-}
-
-canvass::Result<canvass::merge::RecordId> record_id(const char* text) {
-    auto id = text ? canvass::merge::parse_uuid(text) : std::nullopt;
-    if (!id) return canvass::unexpected(canvass::Domain::core, canvass::errc::invalid_argument, "not a record id");
-    return *id;
-}
 
 int opened(canvass::Result<canvass::store::DeviceStore> r, canvass_store** out, canvass_error* error) {
     if (!r) return report(error, r.error());
@@ -89,6 +37,7 @@ int canvass_store_create(const char* home, const char* passphrase, canvass_store
                          canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!home || !passphrase || !store) return invalid(error, "home, passphrase and store are required");
+        *store = nullptr;
         return opened(canvass::store::DeviceStore::create(home, canvass::store::Passphrase{passphrase}), store, error);
     });
 }
@@ -97,6 +46,7 @@ int canvass_store_open(const char* home, const char* passphrase, canvass_store**
                        canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!home || !passphrase || !store) return invalid(error, "home, passphrase and store are required");
+        *store = nullptr;
         return opened(canvass::store::DeviceStore::open(home, canvass::store::Passphrase{passphrase}), store, error);
     });
 }
@@ -105,6 +55,7 @@ int canvass_store_open_with_key(const char* home, const uint8_t key[32], int cre
                                 canvass_store** store, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!home || !key || !store) return invalid(error, "home, key and store are required");
+        *store = nullptr;
         canvass::store::RawKey raw{canvass::crypto::SecretBytes(std::span<const std::uint8_t>(key, 32))};
         auto r = create ? canvass::store::DeviceStore::create(home, std::move(raw))
                         : canvass::store::DeviceStore::open(home, std::move(raw));
@@ -214,6 +165,53 @@ int canvass_records_list(canvass_store* store, const char* form_id, char** out, 
         for (const auto& s : *r) list.push_back(canvass::store::summary_json(s));
         *out = copy_out(list.dump());
         return CANVASS_OK;
+    });
+}
+
+int canvass_record_conflicts(canvass_store* store, const char* id, char** out, canvass_error* error) {
+    return guarded(error, [&]() -> int {
+        if (!store || !out) return invalid(error, "store and json are required");
+        auto rid = record_id(id);
+        if (!rid) return report(error, rid.error());
+        auto r = store->store.record(*rid);
+        if (!r) return report(error, r.error());
+        if (!r->view) {
+            return report(error, Error{canvass::Domain::core, canvass::errc::invalid_argument,
+                                       "a draft has no conflicts: only finalized records merge"});
+        }
+        *out = copy_out(canvass::store::record_json(*r)["conflicts"].dump());
+        return CANVASS_OK;
+    });
+}
+
+int canvass_conflicts_list(canvass_store* store, char** out, canvass_error* error) {
+    return guarded(error, [&]() -> int {
+        if (!store || !out) return invalid(error, "store and json are required");
+        auto summaries = store->store.records();
+        if (!summaries) return report(error, summaries.error());
+        json list = json::array();
+        for (const auto& s : *summaries) {
+            if (s.conflicts == 0) continue;
+            auto r = store->store.record(s.id);
+            if (!r) return report(error, r.error());
+            auto j = canvass::store::record_json(*r);
+            list.push_back({{"id", j["id"]}, {"form", j["form"]}, {"conflicts", j["conflicts"]}});
+        }
+        *out = copy_out(list.dump());
+        return CANVASS_OK;
+    });
+}
+
+int canvass_record_resolve(canvass_store* store, const char* id, const char* path, const char* value_json,
+                           canvass_error* error) {
+    return guarded(error, [&]() -> int {
+        if (!store || !path || !*path) return invalid(error, "store and path are required");
+        auto rid = record_id(id);
+        if (!rid) return report(error, rid.error());
+        auto value = parse(value_json);
+        if (!value) return report(error, value.error());
+        auto r = store->store.resolve(*rid, path, *value);
+        return r ? CANVASS_OK : report(error, r.error());
     });
 }
 

@@ -30,8 +30,8 @@ Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     int primary = rc & 0xff;
     if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-        return unexpected(Domain::store, rc, explain_damage(db, rc, std::move(detail)));
-    return unexpected(Domain::store, rc, std::string(what) + ": " + detail);
+        return unexpected(Domain::sqlite, rc, explain_damage(db, rc, std::move(detail)));
+    return unexpected(Domain::sqlite, rc, std::string(what) + ": " + detail);
 }
 
 // The database and its -wal and -shm files readable by their owner only. SQLite creates the
@@ -59,7 +59,30 @@ Result<void> make_owner_only(const std::string& path, bool create) {
 
 }  // namespace
 
-bool is_disk_full(const Error& e) { return e.domain == Domain::store && (e.code & 0xff) == SQLITE_FULL; }
+bool is_disk_full(const Error& e) { return e.domain == Domain::sqlite && (e.code & 0xff) == SQLITE_FULL; }
+
+int errc_for_sqlite(int rc) {
+    switch (rc & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: return errc::busy;
+        case SQLITE_READONLY: return errc::read_only;
+        case SQLITE_FULL: return errc::disk_full;
+        case SQLITE_PERM:
+        case SQLITE_AUTH: return errc::permission_denied;
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: return errc::corrupt;
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PROTOCOL: return errc::io;
+        case SQLITE_NOMEM:
+        case SQLITE_TOOBIG: return errc::limit_exceeded;
+        case SQLITE_NOLFS: return errc::unsupported;
+        case SQLITE_CONSTRAINT:
+            if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return errc::already_exists;
+            return errc::invalid_argument;
+        default: return 0;  // SQLITE_ERROR, MISUSE, SCHEMA...: a fault of canvass's own
+    }
+}
 
 Result<Database> Database::open(const std::string& path, bool create) {
     if (path != ":memory:" && !path.starts_with("file:")) {
@@ -176,8 +199,8 @@ Result<void> Database::exec(std::string_view sql) {
         sqlite3_free(msg);
         int primary = rc & 0xff;
         if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-            return unexpected(Domain::store, rc, explain_damage(db_, rc, std::move(text)));
-        return unexpected(Domain::store, rc, "database: " + text);
+            return unexpected(Domain::sqlite, rc, explain_damage(db_, rc, std::move(text)));
+        return unexpected(Domain::sqlite, rc, "database: " + text);
     }
     return {};
 }

@@ -1,6 +1,6 @@
 // RAII over SQLite: a connection, prepared statements, transactions and schema migrations.
 // The only code besides the stores themselves that includes <sqlite3.h>; the server's store
-// uses it too. Errors are Error{Domain::store, <SQLite extended code>, message}; when SQLite
+// uses it too. Errors are Error{Domain::sqlite, <SQLite extended code>, message}; when SQLite
 // finds the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB) the message names the file and says
 // to restore it from a backup and how to check it.
 #pragma once
@@ -26,6 +26,11 @@ class Statement;
 
 // Whether `e` is SQLite saying the disk (or the database's size limit) is full: SQLITE_FULL.
 bool is_disk_full(const Error& e);
+
+// The errc code that says what a SQLite result code means to a caller (SQLITE_BUSY and
+// SQLITE_LOCKED: busy; SQLITE_READONLY: read_only; SQLITE_FULL: disk_full; ...), or 0 when it
+// means canvass misused SQLite (SQLITE_ERROR, SQLITE_MISUSE...). `rc` may be extended.
+int errc_for_sqlite(int rc);
 
 class Database {
 public:

@@ -11,6 +11,7 @@ const char* domain_name(Domain d) noexcept {
         case Domain::net: return "net";
         case Domain::protocol: return "protocol";
         case Domain::auth: return "auth";
+        case Domain::sqlite: return "sqlite";
     }
     return "unknown";
 }

@@ -19,6 +19,7 @@ TEST(DiskFull, SqliteRefusingToGrowIsADiskFull) {
     ASSERT_FALSE(last);
     EXPECT_TRUE(is_disk_full(last.error())) << last.error().describe();
     EXPECT_FALSE(is_disk_full(Error{Domain::store, errc::io, "cannot read"}));
+    EXPECT_FALSE(is_disk_full(Error{Domain::store, 13, "a canvass store code, not SQLite's"}));
     EXPECT_FALSE(is_disk_full(Error{Domain::net, 13, "not a store error"}));
 }
 

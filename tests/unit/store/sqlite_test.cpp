@@ -29,7 +29,7 @@ TEST(Sqlite, OpenWithoutCreateFailsOnMissingFile) {
     TempDir dir;
     auto db = Database::open(dir / "missing.db", false);
     ASSERT_FALSE(db);
-    EXPECT_EQ(db.error().domain, Domain::store);
+    EXPECT_EQ(db.error().domain, Domain::sqlite);
     EXPECT_NE(db.error().message.find("missing.db"), std::string::npos);
 }
 
@@ -99,7 +99,7 @@ TEST(Sqlite, SyntaxErrorIsAnErrorValue) {
     auto db = *Database::open(dir / "a.db", true);
     auto r = db.exec("CREATE TABLEX t(x)");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().domain, Domain::store);
+    EXPECT_EQ(r.error().domain, Domain::sqlite);
     EXPECT_FALSE(db.prepare("SELEC 1"));
 }
 

@@ -100,7 +100,7 @@ TEST(LoadRefusals, AFullDiskReachesTheDeviceAsAFullDisk) {
     TestDevice device;
     h.directory.add_device(device.keys, Role::collector);
     device.author(3);
-    Error full{Domain::store, kSqliteFull, "cannot store the batch: database or disk is full"};
+    Error full{Domain::sqlite, kSqliteFull, "cannot store the batch: database or disk is full"};
     ASSERT_TRUE(store::is_disk_full(full));
     h.directory.memory_replica().fail_next_store(full);
     auto r = h.sync(device);
