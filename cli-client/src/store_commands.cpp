@@ -322,20 +322,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!store) return;
         auto s = store->status();
         if (!s) return fail(ctx, s.error());
-        json out{{"device", crypto::to_hex(s->device)},
-                 {"project", s->project ? json(s->project->project) : json()},
-                 {"role", s->project ? json(s->project->role) : json()},
-                 {"server", s->project ? json(s->project->server_address) : json()},
-                 {"forms", s->forms},
-                 {"drafts", s->drafts},
-                 {"finalized", s->finalized},
-                 {"records_with_conflicts", s->conflicts},
-                 {"own_changesets", s->own_changesets},
-                 {"unsent_changesets", s->unsent},
-                 {"carried_changesets", s->carried},
-                 {"carried_unsent_changesets", s->carried_unsent},
-                 {"equivocations", s->equivocations},
-                 {"digest", crypto::to_hex(s->digest)}};
+        json out = store::status_json(*s);
         if (*status_json) {
             ctx.out << out.dump(2) << "\n";
             return;

@@ -209,23 +209,7 @@ int canvass_status(canvass_store* store, char** out, canvass_error* error) {
         if (!store || !out) return invalid(error, "store and json are required");
         auto s = store->store.status();
         if (!s) return report(error, s.error());
-        const auto& p = s->project;
-        // The keys of `canvass status --json`, so scripts and apps read one shape.
-        *out = copy_out(json{{"device", canvass::crypto::to_hex(s->device)},
-                             {"project", p ? json(p->project) : json()},
-                             {"role", p ? json(p->role) : json()},
-                             {"server", p ? json(p->server_address) : json()},
-                             {"forms", s->forms},
-                             {"drafts", s->drafts},
-                             {"finalized", s->finalized},
-                             {"records_with_conflicts", s->conflicts},
-                             {"own_changesets", s->own_changesets},
-                             {"unsent_changesets", s->unsent},
-                             {"carried_changesets", s->carried},
-                             {"carried_unsent_changesets", s->carried_unsent},
-                             {"equivocations", s->equivocations},
-                             {"digest", canvass::crypto::to_hex(s->digest)}}
-                            .dump());
+        *out = copy_out(canvass::store::status_json(*s).dump());
         return CANVASS_OK;
     });
 }

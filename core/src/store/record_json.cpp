@@ -75,4 +75,22 @@ json forms_json(const std::vector<FormInfo>& forms) {
     return out;
 }
 
+json status_json(const StoreStatus& s) {
+    const auto& p = s.project;
+    return json{{"device", crypto::to_hex(s.device)},
+                {"project", p ? json(p->project) : json()},
+                {"role", p ? json(p->role) : json()},
+                {"server", p ? json(p->server_address) : json()},
+                {"forms", s.forms},
+                {"drafts", s.drafts},
+                {"finalized", s.finalized},
+                {"records_with_conflicts", s.conflicts},
+                {"own_changesets", s.own_changesets},
+                {"unsent_changesets", s.unsent},
+                {"carried_changesets", s.carried},
+                {"carried_unsent_changesets", s.carried_unsent},
+                {"equivocations", s.equivocations},
+                {"digest", crypto::to_hex(s.digest)}};
+}
+
 }  // namespace canvass::store

@@ -17,5 +17,7 @@ nlohmann::json summary_json(const RecordSummary& s);
 // instance path, with the kind "delete").
 nlohmann::json record_json(const RecordSnapshot& snapshot);
 nlohmann::json forms_json(const std::vector<FormInfo>& forms);
+// What `canvass status --json` and canvass_status() give: one shape for scripts and apps.
+nlohmann::json status_json(const StoreStatus& s);
 
 }  // namespace canvass::store
