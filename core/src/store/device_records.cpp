@@ -18,6 +18,18 @@ using nlohmann::json;
 
 namespace {
 
+// A coordinator's decryption (`readable`) must be of the record as this store holds it now:
+// an edit or resolution made on a stale decryption would undo what arrived meanwhile.
+Result<void> same_record(const merge::RecordId& id, const merge::RecordState* readable,
+                         const merge::RecordState& held) {
+    if (!readable) return {};
+    if (readable->id() == id && merge::record_digest(*readable) == merge::record_digest(held)) return {};
+    return unexpected(Domain::store, errc::invalid_argument,
+                      "the decrypted record " + merge::format_uuid(id) +
+                          " is not the one this store holds (it changed meanwhile); nothing "
+                          "was changed: run the command again");
+}
+
 Unexpected<Error> record_not_found(const merge::RecordId& id) {
     return unexpected(Domain::store, errc::not_found,
                       "no record " + merge::format_uuid(id) + " in this store");
@@ -328,13 +340,7 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
                           "record " + merge::format_uuid(id) +
                               " is a draft: change it with 'canvass interview --resume' or finalize it first");
     }
-    if (readable && (readable->id() != id ||
-                     merge::record_digest(*readable) != merge::record_digest(*r.state))) {
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "the decrypted record " + merge::format_uuid(id) +
-                              " is not the one this store holds (it changed meanwhile); nothing "
-                              "was changed: run the command again");
-    }
+    CANVASS_TRY_VOID(same_record(id, readable, *r.state));
     const auto view = merge::make_view(readable ? *readable : *r.state);
     if (!readable && !is_readable(view)) {
         return unexpected(
@@ -376,13 +382,7 @@ Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view pa
         return unexpected(Domain::store, errc::invalid_argument,
                           "'" + std::string(path) + "' is not a field path (see 'canvass conflicts')");
     }
-    if (readable && (readable->id() != id ||
-                     merge::record_digest(*readable) != merge::record_digest(*r.state))) {
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "the decrypted record " + merge::format_uuid(id) +
-                              " is not the one this store holds (it changed meanwhile); nothing "
-                              "was changed: run the command again");
-    }
+    CANVASS_TRY_VOID(same_record(id, readable, *r.state));
     CANVASS_TRY(auto f, form(r.form_id));
     CANVASS_TRY_VOID(impl_->check_resolution(*f, merge::make_view(readable ? *readable : *r.state),
                                              std::string(path), value, lang));
