@@ -1,5 +1,6 @@
 // Device commands that work fully offline: init, form add, forms, edit, records, show,
 // finalize, delete, status (fill is in fill_command.cpp).
+#include <algorithm>
 #include <CLI/CLI.hpp>
 #include <ctime>
 #include <iomanip>
@@ -191,12 +192,16 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             ctx.out << "no records\n";
             return;
         }
+        // The NAME column (the form's instance_name) only when some record has one.
+        bool named = std::any_of(list->begin(), list->end(), [](const auto& s) { return !s.name.empty(); });
         ctx.out << std::left << std::setw(38) << "RECORD" << std::setw(22) << "FORM" << std::setw(26)
-                << "STATUS" << std::setw(10) << "CONFLICTS" << "UPDATED\n";
+                << "STATUS" << std::setw(10) << "CONFLICTS" << (named ? std::setw(22) : std::setw(0))
+                << "UPDATED" << (named ? "NAME\n" : "\n");
         for (const auto& s : *list) {
             ctx.out << std::setw(38) << merge::format_uuid(s.id) << std::setw(22) << s.form_id
                     << std::setw(26) << status_text(s) << std::setw(10) << s.conflicts
-                    << time_text(s.updated_ms) << "\n";
+                    << (named ? std::setw(22) : std::setw(0)) << time_text(s.updated_ms)
+                    << (named ? s.name : "") << "\n";
         }
     });
 
@@ -234,8 +239,10 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             ctx.out << out.dump(2) << "\n";
             return;
         }
-        ctx.out << "record " << merge::format_uuid(*id) << "\nform " << snap->summary.form_id
-                << " version " << snap->form_version << "\nstatus " << status_text(snap->summary) << "\n";
+        ctx.out << "record " << merge::format_uuid(*id) << "\n";
+        if (!snap->summary.name.empty()) ctx.out << "name " << snap->summary.name << "\n";
+        ctx.out << "form " << snap->summary.form_id << " version " << snap->form_version
+                << "\nstatus " << status_text(snap->summary) << "\n";
         if (!snap->readable) {
             ctx.out << "answers: encrypted for the project's coordinators "
                        "(--key FILE, a coordinator key, decrypts them)\n";

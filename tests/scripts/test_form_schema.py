@@ -126,7 +126,7 @@ def broken_documents():
     variant("a label whose value is not a string", lambda d: d["survey"][0]["label"].__setitem__("fr", 3))
     variant("a select_one without a list", lambda d: d["survey"][0].__setitem__("type", "select_one"))
     variant("a select_multiple without a list", lambda d: d["survey"][0].__setitem__("type", "select_multiple "))
-    variant("an unknown type", lambda d: d["survey"][0].__setitem__("type", "barcode"))
+    variant("an unknown type", lambda d: d["survey"][0].__setitem__("type", "photo"))
     variant("a name with a space", lambda d: d["survey"][0].__setitem__("name", "is ok"))
     variant("a question without a label", lambda d: d["survey"][0].pop("label"))
     variant("a calculate without a calculation", lambda d: d["survey"][2].pop("calculation"))
@@ -139,9 +139,11 @@ def broken_documents():
     variant("repeat_count on a group", lambda d: d["survey"][1].__setitem__("repeat_count", "2"))
     variant("required that is a number", lambda d: d["survey"][0].__setitem__("required", 1))
     variant("read_only that is a string", lambda d: d["survey"][0].__setitem__("read_only", "yes"))
-    variant("an integer default that is a string", lambda d: inner(d).__setitem__("default", "3"))
+    variant("an integer default that is a boolean", lambda d: inner(d).__setitem__("default", True))
     variant("a choice without a label", lambda d: d["choices"]["yes_no"][0].pop("label"))
-    variant("a choice name with a space", lambda d: d["choices"]["yes_no"][0].__setitem__("name", "y es"))
+    variant("a choice name starting with a space", lambda d: d["choices"]["yes_no"][0].__setitem__("name", " yes"))
+    variant("a choice name with a tab", lambda d: d["choices"]["yes_no"][0].__setitem__("name", "y\tes"))
+    variant("a trigger that is not a field reference", lambda d: inner(d).__setitem__("trigger", "n"))
     variant("an empty choice list", lambda d: d["choices"].__setitem__("empty", []))
     variant("a choice column that is not a string", lambda d: d["choices"]["yes_no"][0].__setitem__("country", 1))
     variant("settings without form_id", lambda d: d["settings"].pop("form_id"))
@@ -190,7 +192,7 @@ def check_form_document(path, form, validator):
         for col in ("label", "hint", "constraint_message", "required_message"):
             if col in row:
                 label(row[col], f"{row['name']}.{col}")
-        if " " in row["type"] and row["type"].split(" ", 1)[1] not in form.get("choices", {}):
+        if " " in row["type"] and row["type"].split(" ")[1] not in form.get("choices", {}):
             problem(f"{path}: {row['name']}: unknown choice list in {row['type']!r}")
     for list_name, choices in form.get("choices", {}).items():
         names = [c["name"] for c in choices]

@@ -1,5 +1,7 @@
 #include "export/cells.hpp"
 
+#include "form/validate.hpp"
+
 #include <ctime>
 #include <iomanip>
 #include <sstream>
@@ -97,6 +99,12 @@ std::vector<Cell> meta_values(const ExportRecord& record) {
     double edits = record.view.edits > 0 ? static_cast<double>(record.view.edits - 1) : 0.0;
     return {record_key(record.view.id), creator, std::string(), 0.0, 0.0, status_text(record),
             review_state(record), creator, edits, record.view.meta.form_version};
+}
+
+std::string instance_name(const form::Form& form, const ExportRecord& record) {
+    if (!form.settings().instance_name) return {};
+    auto at = static_cast<std::int64_t>(merge::hlc_ms(record.view.meta.updated));
+    return form::record_name(form, record.answers, form::fixed_clock({at, 0}));
 }
 
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "export/dataset.hpp"
+#include "form/form.hpp"
 
 namespace canvass::cli::exporting {
 
@@ -34,6 +35,9 @@ std::string iso_time(std::uint64_t hlc);
 
 // ODK's KEY of a record: "uuid:" then its id.
 std::string record_key(const merge::RecordId& id);
+// ODK Central's meta-instanceName: the form's instance_name on the record's answers, at the
+// time of its last change (UTC); "" when the form has none.
+std::string instance_name(const form::Form& form, const ExportRecord& record);
 
 // Status as ODK Central's column says it: "" when every value was decrypted, else
 // "not decrypted" (nothing could be read) or "partly decrypted".

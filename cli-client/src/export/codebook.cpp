@@ -33,7 +33,7 @@ std::string choices_in(const form::Form& form, const form::Row& row, const std::
 
 std::string columns_of(const ExportJob& job, std::size_t table, const form::Row& row) {
     std::string base = odk_column(job.form, row, job.tables.layouts[table].repeat);
-    if (row.type != form::RowType::geopoint) return base;
+    if (row.type != form::RowType::geopoint && row.type != form::RowType::start_geopoint) return base;
     std::string out;
     for (const char* part : kGeopointParts) out += (out.empty() ? "" : " ") + base + "-" + part;
     return out;

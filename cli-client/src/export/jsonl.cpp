@@ -25,10 +25,11 @@ json conflict_paths(const ExportRecord& r) {
     return out;
 }
 
-json record_line(const ExportRecord& r) {
+json record_line(const form::Form& form, const ExportRecord& r) {
     json devices = json::array();
     for (const auto& d : r.view.devices) devices.push_back(crypto::to_hex(d));
     return json{{"id", merge::format_uuid(r.view.id)},
+                {"instance_name", instance_name(form, r)},
                 {"KEY", record_key(r.view.id)},
                 {"form_id", r.view.meta.form_id},
                 {"form_version", r.view.meta.form_version},
@@ -51,7 +52,7 @@ Result<void> write_jsonl(const ExportJob& job, ExportResult& result) {
     std::size_t n = 0;
     for (const auto& r : job.dataset.records) {
         if (r.view.deleted()) continue;
-        file.stream() << record_line(r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        file.stream() << record_line(job.form, r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
         ++n;
     }
     CANVASS_TRY_VOID(file.commit());

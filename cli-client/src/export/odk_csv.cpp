@@ -1,7 +1,8 @@
 // CSV files in ODK Central's layout (its "CSV files (.zip)" export, briefcase.js):
 //   main table:  SubmissionDate, fields in form order (groups joined by '-', a geopoint as
 //                four -Latitude -Longitude -Altitude -Accuracy columns, a select_multiple
-//                as its choice names joined by spaces), KEY, SubmitterID, SubmitterName,
+//                as its choice names joined by spaces), meta-instanceName when the form
+//                has an instance_name, KEY, SubmitterID, SubmitterName,
 //                AttachmentsPresent, AttachmentsExpected, Status, ReviewState, DeviceID,
 //                Edits, FormVersion
 //   repeat table: its fields (groups inside the repeat joined by '-'), PARENT_KEY, KEY
@@ -34,13 +35,15 @@ std::vector<std::string> header(const ExportJob& job, std::size_t table) {
     for (form::RowId id : layout.fields) {
         const auto& row = job.form.row(id);
         std::string base = odk_column(job.form, row, layout.repeat);
-        if (row.type == form::RowType::geopoint) {
+        if (row.type == form::RowType::geopoint || row.type == form::RowType::start_geopoint) {
             for (const char* part : kGeopointParts) out.push_back(base + "-" + part);
         } else {
             out.push_back(base);
         }
     }
     if (table == 0) {
+        // Where ODK Central puts the meta group's instanceName: after the form's fields.
+        if (job.form.settings().instance_name) out.push_back("meta-instanceName");
         for (const auto& m : meta_columns()) out.push_back(m.name);
     } else {
         out.push_back("PARENT_KEY");
@@ -56,7 +59,7 @@ std::vector<std::string> record(const ExportJob& job, std::size_t table, const T
     for (form::RowId id : layout.fields) {
         const auto& row = job.form.row(id);
         const json* answer = answer_of(r, row);
-        if (row.type == form::RowType::geopoint) {
+        if (row.type == form::RowType::geopoint || row.type == form::RowType::start_geopoint) {
             for (int part = 0; part < 4; ++part) {
                 auto v = answer ? geopoint_part(*answer, part) : std::nullopt;
                 out.push_back(v ? form::answer_text(json(*v)) : std::string());
@@ -66,6 +69,7 @@ std::vector<std::string> record(const ExportJob& job, std::size_t table, const T
         }
     }
     if (table == 0) {
+        if (job.form.settings().instance_name) out.push_back(instance_name(job.form, *r.record));
         for (const auto& cell : meta_values(*r.record)) out.push_back(cell_text(cell));
     } else {
         out.push_back(r.parent_key);

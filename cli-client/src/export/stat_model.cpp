@@ -159,6 +159,7 @@ private:
         switch (row.type) {
             case RowType::integer:
             case RowType::decimal:
+            case RowType::range:
                 return add(row.name, label, VarKind::number, p,
                            [p](const TableRow& r) { return number_or_text(answer_of(r, *p)); });
             case RowType::calculate:
@@ -168,6 +169,7 @@ private:
                 }
                 break;
             case RowType::geopoint:
+            case RowType::start_geopoint:
                 for (int part = 0; part < 4; ++part) {
                     add(row.name + "_" + kGeopointSuffix[part], label + " (" + kGeopointSuffix[part] + ")",
                         VarKind::number, p, [p, part](const TableRow& r) -> Cell {

@@ -1,7 +1,9 @@
 #include "form/answer_types.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "form/calendar.hpp"
 #include "form/json_text.hpp"
@@ -48,6 +50,64 @@ std::optional<std::string> multiple_problem(const ChoiceList* list, const json& 
         if (!seen.insert(item.get<std::string>()).second)
             return short_json(item) + " is chosen more than once";
     }
+    return std::nullopt;
+}
+
+// A rank: every choice of the list once, in the order given.
+std::optional<std::string> rank_problem(const ChoiceList* list, const json& v) {
+    if (auto p = multiple_problem(list, v)) return p;
+    if (list && v.size() != list->choices.size())
+        return "a rank orders every choice of list " + list->name + " (" + std::to_string(list->choices.size()) +
+               "), got " + std::to_string(v.size());
+    return std::nullopt;
+}
+
+// ODK's range: a number from start to end, a whole number of steps from start.
+std::optional<std::string> range_problem(const Row& row, const json& v) {
+    if (!v.is_number()) return "expected a number" + got(v);
+    double d = v.get<double>();
+    double lo = std::min(row.range_start, row.range_end), hi = std::max(row.range_start, row.range_end);
+    std::string span = format_number(row.range_start) + " to " + format_number(row.range_end) +
+                       " in steps of " + format_number(row.range_step);
+    if (d < lo || d > hi) return "expected a number from " + span + got(v);
+    double steps = (d - row.range_start) / row.range_step;
+    if (std::fabs(steps - std::round(steps)) > 1e-9) return "expected a number from " + span + got(v);
+    return std::nullopt;
+}
+
+// ODK's geotrace and geoshape: "lat lon [alt [acc]]" points separated by ';'; a trace has
+// at least 2, a shape at least 3 and ends where it starts.
+std::optional<std::string> geoline_problem(const json& v, bool shape) {
+    std::string kind = shape ? "geoshape" : "geotrace";
+    std::string form = " (\"lat lon alt acc;lat lon alt acc;…\")";
+    if (!v.is_string()) return "expected a " + kind + form + got(v);
+    const auto& s = v.get_ref<const std::string&>();
+    std::vector<std::pair<double, double>> points;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        std::size_t end = std::min(s.find(';', start), s.size());
+        std::string part = s.substr(start, end - start);
+        start = end + 1;
+        if (part.find_first_not_of(' ') == std::string::npos) continue;
+        std::vector<double> numbers;
+        std::size_t i = 0;
+        while (i < part.size()) {
+            i = part.find_first_not_of(' ', i);
+            if (i == std::string::npos) break;
+            std::size_t e = std::min(part.find(' ', i), part.size());
+            numbers.push_back(parse_decimal(std::string_view(part).substr(i, e - i)));
+            i = e;
+        }
+        bool ok = numbers.size() >= 2 && numbers.size() <= 4 && numbers[0] >= -90 && numbers[0] <= 90 &&
+                  numbers[1] >= -180 && numbers[1] <= 180;
+        for (double n : numbers) ok = ok && std::isfinite(n);
+        if (!ok) return "expected a " + kind + form + ": bad point \"" + part + "\"";
+        points.emplace_back(numbers[0], numbers[1]);
+    }
+    std::size_t least = shape ? 3 : 2;
+    if (points.size() < least)
+        return "a " + kind + " needs at least " + std::to_string(least) + " points, got " + std::to_string(points.size());
+    if (shape && points.front() != points.back()) return "a geoshape must end at its first point";
     return std::nullopt;
 }
 
@@ -123,6 +183,23 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list, 
         case RowType::acknowledge:
             if (v == "OK") return std::nullopt;
             return "expected \"OK\"" + got(v);
+        case RowType::range: return range_problem(row, v);
+        case RowType::rank: return rank_problem(list, v);
+        case RowType::geotrace: return geoline_problem(v, false);
+        case RowType::geoshape: return geoline_problem(v, true);
+        case RowType::barcode:
+            if (v.is_string()) return std::nullopt;
+            return "expected text (a JSON string)" + got(v);
+        case RowType::start:
+        case RowType::end: return datetime_problem(v);
+        case RowType::today: return date_problem(v);
+        case RowType::start_geopoint: return geopoint_problem(v);
+        case RowType::deviceid:
+        case RowType::username:
+        case RowType::phonenumber:
+        case RowType::email:
+            if (v.is_string()) return std::nullopt;
+            return "expected text (a JSON string)" + got(v);
         default: return "a " + std::string(type_name(row.type)) + " row takes no answer";
     }
 }
@@ -150,6 +227,58 @@ std::string answer_text(const json& v) {
             return part("lat") + " " + part("lon") + " " + part("alt") + " " + part("acc");
         }
         default: return {};
+    }
+}
+
+std::optional<json> answer_from_value(const Row& row, const Value& value) {
+    if (value.kind() == Value::Kind::list && value.items().empty()) return std::nullopt;
+    std::string text = value.as_string();
+    if (text.empty()) return std::nullopt;
+    auto number = [&]() -> std::optional<json> {
+        double d = value.kind() == Value::Kind::number ? value.as_number() : Value::string(text).as_number();
+        if (!std::isfinite(d)) return std::nullopt;
+        if (std::trunc(d) == d && std::fabs(d) < 9007199254740992.0) return json(static_cast<std::int64_t>(d));
+        return json(d);
+    };
+    switch (row.type) {
+        case RowType::integer:
+        case RowType::decimal:
+        case RowType::range: return number();
+        case RowType::calculate:  // as calculations are saved: numbers stay numbers
+            if (value.kind() == Value::Kind::number) return number();
+            if (value.kind() == Value::Kind::boolean) return json(value.as_boolean());
+            return json(text);
+        case RowType::select_multiple:
+        case RowType::rank: {
+            json names = json::array();
+            std::size_t i = 0;
+            while (i < text.size()) {
+                i = text.find_first_not_of(" \t\r\n", i);
+                if (i == std::string::npos) break;
+                std::size_t end = std::min(text.find_first_of(" \t\r\n", i), text.size());
+                names.push_back(text.substr(i, end - i));
+                i = end;
+            }
+            return names;
+        }
+        case RowType::geopoint:
+        case RowType::start_geopoint: {
+            json point = json::object();
+            const char* keys[] = {"lat", "lon", "alt", "acc"};
+            std::size_t i = 0, k = 0;
+            while (i < text.size() && k < 4) {
+                i = text.find_first_not_of(' ', i);
+                if (i == std::string::npos) break;
+                std::size_t end = std::min(text.find(' ', i), text.size());
+                double d = parse_decimal(std::string_view(text).substr(i, end - i));
+                if (!std::isfinite(d)) return std::nullopt;
+                point[keys[k++]] = d;
+                i = end;
+            }
+            if (k < 2) return std::nullopt;
+            return point;
+        }
+        default: return json(text);
     }
 }
 

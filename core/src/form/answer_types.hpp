@@ -17,8 +17,8 @@ bool is_unanswered(const nlohmann::json& value);
 // Why `value` is not a well-formed answer to a question of `row`'s type: JSON type,
 // format, calendar, ranges, membership in `list` (the row's choice list, nullptr for
 // other types). nullopt when it is well formed. Relevance, constraints, choice_filter
-// and required are the validator's business. Precondition: is_question(row.type) and
-// !is_unanswered(value).
+// and required are the validator's business. Precondition: is_question(row.type) or
+// is_metadata(row.type), and !is_unanswered(value).
 std::optional<std::string> type_problem(const Row& row, const ChoiceList* list,
                                         const nlohmann::json& value);
 
@@ -26,6 +26,12 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list,
 // form, a select_multiple as its names joined by spaces, a geopoint as
 // "lat lon alt acc" (ODK's form), booleans as "true"/"false", anything else "".
 std::string answer_text(const nlohmann::json& value);
+
+// An expression's value as an answer to `row` (a computed answer, a trigger's value, a
+// dynamic default): a number for integer and decimal questions, an array of names for a
+// select_multiple, a geopoint object from "lat lon [alt [acc]]", text otherwise; nullopt
+// for "" and for what does not read as the type (the caller checks type_problem too).
+std::optional<nlohmann::json> answer_from_value(const Row& row, const Value& value);
 
 // Integral JSON numbers that fit in int64 as integers (12.0 -> 12); other values as they
 // are. Used to store integer answers in one canonical form.

@@ -2,10 +2,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
-#include <memory>
-#include <regex>
-
 #include "form/calendar.hpp"
 #include "form/functions.hpp"
 
@@ -14,104 +10,44 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
+// Every function of the language (docs/forms.md "Functions" lists them with their
+// source in the XForms specification).
+using G = FunctionGroup;
 constexpr FunctionInfo functions[] = {
-    {"not", 1, 1},          {"if", 3, 3},         {"selected", 2, 2},
-    {"count-selected", 1, 1}, {"string-length", 1, 1}, {"regex", 2, 2},
-    {"concat", 1, -1},      {"coalesce", 2, 2},   {"today", 0, 0},
-    {"now", 0, 0},          {"int", 1, 1},        {"number", 1, 1},
-    {"round", 1, 2},        {"position", 1, 1},   {"count", 1, 1},
-    {"sum", 1, 1},          {"max", 1, -1},       {"min", 1, -1},
-    {"true", 0, 0},         {"false", 0, 0},
+    {"not", 1, 1, G::core},          {"if", 3, 3, G::core},         {"selected", 2, 2, G::core},
+    {"count-selected", 1, 1, G::core}, {"string-length", 1, 1, G::core}, {"regex", 2, 2, G::core},
+    {"concat", 1, -1, G::core},      {"coalesce", 2, 2, G::core},   {"today", 0, 0, G::core},
+    {"now", 0, 0, G::core},          {"int", 1, 1, G::core},        {"number", 1, 1, G::core},
+    {"round", 1, 2, G::core},        {"position", 1, 1, G::core},   {"count", 1, 1, G::core},
+    {"sum", 1, 1, G::core},          {"max", 1, -1, G::core},       {"min", 1, -1, G::core},
+    {"true", 0, 0, G::core},         {"false", 0, 0, G::core},
+    // strings and selects (expr_text.cpp)
+    {"string", 1, 1, G::text},       {"join", 1, -1, G::text},      {"substr", 2, 3, G::text},
+    {"substring-before", 2, 2, G::text}, {"substring-after", 2, 2, G::text}, {"translate", 3, 3, G::text},
+    {"normalize-space", 0, 1, G::text}, {"contains", 2, 2, G::text}, {"starts-with", 2, 2, G::text},
+    {"ends-with", 2, 2, G::text},    {"uuid", 0, 1, G::text},       {"boolean", 1, 1, G::text},
+    {"boolean-from-string", 1, 1, G::text}, {"once", 1, 1, G::text}, {"checklist", 2, -1, G::text},
+    {"weighted-checklist", 2, -1, G::text}, {"count-non-empty", 1, 1, G::text}, {"selected-at", 2, 2, G::text},
+    {"jr:choice-name", 2, 2, G::text}, {"indexed-repeat", 3, 7, G::text}, {"base64-decode", 1, 1, G::text},
+    // numbers and places (expr_math.cpp)
+    {"random", 0, 0, G::math},       {"pow", 2, 2, G::math},        {"log", 1, 1, G::math},
+    {"log10", 1, 1, G::math},        {"abs", 1, 1, G::math},        {"sin", 1, 1, G::math},
+    {"cos", 1, 1, G::math},          {"tan", 1, 1, G::math},        {"asin", 1, 1, G::math},
+    {"acos", 1, 1, G::math},         {"atan", 1, 1, G::math},       {"atan2", 2, 2, G::math},
+    {"sqrt", 1, 1, G::math},         {"exp", 1, 1, G::math},        {"exp10", 1, 1, G::math},
+    {"pi", 0, 0, G::math},           {"distance", 1, 1, G::math},   {"area", 1, 1, G::math},
+    // dates (expr_dates.cpp)
+    {"date", 1, 1, G::dates},         {"format-date", 2, 2, G::dates}, {"format-date-time", 2, 2, G::dates},
+    {"decimal-date-time", 1, 1, G::dates}, {"decimal-time", 1, 1, G::dates},
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-// A select_multiple answer is its choice names separated by spaces (XLSForm).
-std::vector<std::string> split_words(const std::string& s) {
-    std::vector<std::string> words;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && is_space(s[i])) ++i;
-        std::size_t start = i;
-        while (i < s.size() && !is_space(s[i])) ++i;
-        if (i > start) words.push_back(s.substr(start, i - start));
-    }
-    return words;
-}
 
 double utf8_length(const std::string& s) {
     double n = 0;
     for (unsigned char c : s)
         if ((c & 0xC0) != 0x80) ++n;
     return n;
-}
-
-// libstdc++'s default matcher backtracks recursively (stack and time grow with the
-// subject); its polynomial mode runs a breadth-first automaton whose recursion is bounded
-// by the pattern, at the price of refusing back-references.
-#if defined(__GLIBCXX__)
-constexpr auto regex_flags = std::regex::ECMAScript | std::regex_constants::__polynomial;
-#else
-constexpr auto regex_flags = std::regex::ECMAScript;
-#endif
-
-// The first brace count above regex_max_repeat (as written), outside escapes and
-// character classes; "" when there is none.
-std::string oversized_repeat(const std::string& pattern) {
-    bool in_class = false;
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
-        char c = pattern[i];
-        if (c == '\\') {
-            ++i;  // the escaped character is literal
-        } else if (in_class) {
-            in_class = c != ']';
-        } else if (c == '[') {
-            in_class = true;
-        } else if (c == '{') {
-            // Every digit run inside the braces, as libstdc++ reads them before it checks
-            // that the quantifier is well formed.
-            for (std::size_t j = i + 1; j < pattern.size() && pattern[j] != '}'; ++j) {
-                if (pattern[j] < '0' || pattern[j] > '9') continue;
-                std::size_t start = j;
-                unsigned long value = 0;
-                while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') {
-                    if (value <= regex_max_repeat) value = value * 10 + static_cast<unsigned long>(pattern[j] - '0');
-                    ++j;
-                }
-                if (value > regex_max_repeat) return pattern.substr(start, j - start);
-                --j;
-            }
-        }
-    }
-    return "";
-}
-
-// Compiled patterns, per thread since std::regex objects are not shared across threads
-// by this cache; nullptr records a pattern that does not compile.
-std::shared_ptr<const std::regex> compiled(const std::string& pattern) {
-    thread_local std::map<std::string, std::shared_ptr<const std::regex>> cache;
-    if (auto it = cache.find(pattern); it != cache.end()) return it->second;
-    if (cache.size() >= 64) cache.clear();
-    std::shared_ptr<const std::regex> re;
-    if (oversized_repeat(pattern).empty()) {
-        try {
-            re = std::make_shared<const std::regex>(pattern, regex_flags);
-        } catch (const std::regex_error&) {
-        }
-    }
-    cache.emplace(pattern, re);
-    return re;
-}
-
-bool regex_matches(const std::string& subject, const std::string& pattern) {
-    if (subject.size() > regex_max_subject || pattern.size() > regex_max_pattern) return false;
-    auto re = compiled(pattern);
-    if (!re) return false;
-    try {
-        return std::regex_search(subject, *re);
-    } catch (const std::regex_error&) {  // error_complexity, error_stack
-        return false;
-    }
 }
 
 // Half away from zero, as ODK's round(); `digits` may be negative (round(1234, -2) = 1200).
@@ -160,9 +96,7 @@ Value concat(const Node& call, const Scope& scope) {
     return Value::string(std::move(out));
 }
 
-Value arg(const Node& call, std::size_t i, const Scope& scope) {
-    return eval_node(*call.args[i], scope);
-}
+Value arg(const Node& call, std::size_t i, const Scope& scope) { return eval_arg(call, i, scope); }
 
 Value call_aggregate(const std::string& name, const Node& call, const Scope& scope) {
     if (name == "count") {
@@ -177,7 +111,7 @@ Value call_aggregate(const std::string& name, const Node& call, const Scope& sco
     return extreme(call, scope, name == "max");
 }
 
-Value call_text(const std::string& name, const Node& call, const Scope& scope) {
+Value call_core_text(const std::string& name, const Node& call, const Scope& scope) {
     if (name == "selected") {
         auto words = split_words(arg(call, 0, scope).as_string());
         auto wanted = split_words(arg(call, 1, scope).as_string());
@@ -205,6 +139,46 @@ Value call_number(const std::string& name, const Node& call, const Scope& scope)
 
 }  // namespace
 
+Value eval_arg(const Node& call, std::size_t i, const Scope& scope) {
+    return eval_node(*call.args[i], scope);
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && is_space(s[i])) ++i;
+        std::size_t start = i;
+        while (i < s.size() && !is_space(s[i])) ++i;
+        if (i > start) words.push_back(s.substr(start, i - start));
+    }
+    return words;
+}
+
+std::vector<std::string> utf8_characters(const std::string& s) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t len = 1;
+        while (i + len < s.size() && (static_cast<unsigned char>(s[i + len]) & 0xC0) == 0x80) ++len;
+        out.push_back(s.substr(i, len));
+        i += len;
+    }
+    return out;
+}
+
+std::vector<Value> flat_args(const Node& call, const Scope& scope, std::size_t first) {
+    std::vector<Value> out;
+    for (std::size_t i = first; i < call.args.size(); ++i) {
+        Value v = eval_arg(call, i, scope);
+        if (v.kind() != Value::Kind::list) {
+            out.push_back(std::move(v));
+            continue;
+        }
+        for (auto& item : v.items()) out.push_back(Value::string(std::move(item)));
+    }
+    return out;
+}
+
 const FunctionInfo* find_function(std::string_view name) {
     for (const auto& f : functions)
         if (f.name == name) return &f;
@@ -217,19 +191,6 @@ std::string arity_text(const FunctionInfo& f) {
     if (f.max_args < 0) return "takes at least " + args(f.min_args);
     if (f.min_args == f.max_args) return "takes " + args(f.min_args);
     return "takes " + std::to_string(f.min_args) + " or " + args(f.max_args);
-}
-
-std::optional<std::string> regex_problem(const std::string& pattern) {
-    if (pattern.size() > regex_max_pattern)
-        return "pattern longer than " + std::to_string(regex_max_pattern) + " characters";
-    if (auto count = oversized_repeat(pattern); !count.empty())
-        return "repeat count " + count + " is more than " + std::to_string(regex_max_repeat);
-    try {
-        std::regex re(pattern, regex_flags);
-    } catch (const std::regex_error& e) {
-        return std::string(e.what());
-    }
-    return std::nullopt;
 }
 
 Value call_function(const Node& call, const Scope& scope) {
@@ -250,7 +211,13 @@ Value call_function(const Node& call, const Scope& scope) {
     if (name == "count" || name == "sum" || name == "max" || name == "min")
         return call_aggregate(name, call, scope);
     if (name == "int" || name == "number" || name == "round") return call_number(name, call, scope);
-    return call_text(name, call, scope);
+    switch (f->group) {
+        case FunctionGroup::text: return call_text_function(name, call, scope);
+        case FunctionGroup::math: return call_math_function(name, call, scope);
+        case FunctionGroup::dates: return call_date_function(name, call, scope);
+        case FunctionGroup::core: break;
+    }
+    return call_core_text(name, call, scope);
 }
 
 }  // namespace canvass::form

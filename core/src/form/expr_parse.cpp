@@ -58,6 +58,11 @@ public:
         if (is_name_start(c)) {
             std::size_t start = i_;
             while (i_ < s_.size() && is_name_char(s_[i_])) ++i_;
+            // A prefixed name, as XForms writes jr:choice-name().
+            if (i_ + 1 < s_.size() && s_[i_] == ':' && is_name_start(s_[i_ + 1])) {
+                ++i_;
+                while (i_ < s_.size() && is_name_char(s_[i_])) ++i_;
+            }
             t.kind = Tok::name;
             t.text = std::string(s_.substr(start, i_ - start));
             return std::nullopt;

@@ -14,8 +14,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "canvass/result.hpp"
@@ -153,7 +155,27 @@ public:
     virtual Value choice_column(std::string_view column) const;
     // The moment used by today() and now().
     virtual Instant now() const = 0;
+    // 64 random bits for random() and uuid(), from the source the host injected; nullopt
+    // when there is none (random() is then NaN and uuid() "").
+    virtual std::optional<std::uint64_t> random_bits() const { return std::nullopt; }
+    // indexed-repeat(${field}, ${repeat1}, index1, …): ${field} seen with the instance of
+    // each named repeat fixed at its 1-based index (other repeats as field() sees them).
+    virtual Value indexed_field(std::string_view name,
+                                const std::vector<std::pair<std::string, double>>& picks) const {
+        (void)picks;
+        return field(name);
+    }
+    // jr:choice-name(value, '${field}'): the label, in the active language, of choice
+    // `choice` of select `field`'s list; "" when there is none.
+    virtual std::string choice_label(std::string_view field, std::string_view choice) const {
+        (void)field;
+        (void)choice;
+        return {};
+    }
 };
+
+// Where random() and uuid() draw from: 64 random bits per call.
+using RandomBits = std::function<std::uint64_t()>;
 
 // Evaluates `e` in `scope`. Never throws on any input: invalid regular expressions and
 // arithmetic on text give false/NaN, as in XPath.

@@ -16,6 +16,13 @@ constexpr TypeName type_names[] = {
     {RowType::geopoint, "geopoint"},   {RowType::note, "note"},
     {RowType::acknowledge, "acknowledge"}, {RowType::calculate, "calculate"},
     {RowType::group, "group"},         {RowType::repeat, "repeat"},
+    {RowType::start, "start"},         {RowType::end, "end"},
+    {RowType::today, "today"},         {RowType::deviceid, "deviceid"},
+    {RowType::username, "username"},   {RowType::phonenumber, "phonenumber"},
+    {RowType::email, "email"},         {RowType::start_geopoint, "start-geopoint"},
+    {RowType::range, "range"},         {RowType::rank, "rank"},
+    {RowType::geotrace, "geotrace"},   {RowType::geoshape, "geoshape"},
+    {RowType::barcode, "barcode"},
 };
 
 }  // namespace
@@ -34,7 +41,25 @@ std::optional<RowType> type_from_name(std::string_view word) {
 
 bool is_question(RowType t) {
     return t != RowType::note && t != RowType::calculate && t != RowType::group &&
-           t != RowType::repeat;
+           t != RowType::repeat && !is_metadata(t);
+}
+
+bool uses_choices(RowType t) {
+    return t == RowType::select_one || t == RowType::select_multiple || t == RowType::rank;
+}
+
+bool is_metadata(RowType t) {
+    switch (t) {
+        case RowType::start:
+        case RowType::end:
+        case RowType::today:
+        case RowType::deviceid:
+        case RowType::username:
+        case RowType::phonenumber:
+        case RowType::email:
+        case RowType::start_geopoint: return true;
+        default: return false;
+    }
 }
 
 std::string text_in(const Label& label, const std::string& lang, const std::string& default_lang) {

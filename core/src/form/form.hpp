@@ -25,15 +25,24 @@ using RowId = std::size_t;
 
 enum class RowType : std::uint8_t {
     text, integer, decimal, select_one, select_multiple, date, time, datetime,
-    geopoint, note, acknowledge, calculate, group, repeat
+    geopoint, note, acknowledge, calculate, group, repeat,
+    // Metadata: filled in by the interview, never asked (docs/forms.md "metadata").
+    start, end, today, deviceid, username, phonenumber, email, start_geopoint,
+    range, rank, geotrace, geoshape, barcode,
 };
 
 // "select_one", "group", … (the type's word in a form, without the list name).
 std::string_view type_name(RowType t);
 std::optional<RowType> type_from_name(std::string_view word);
-// True for rows whose answer an interviewer gives: every type but note, calculate, group
-// and repeat.
+// True for rows whose answer an interviewer gives: every type but note, calculate, group,
+// repeat and the metadata types.
 bool is_question(RowType t);
+// The metadata types (start, end, today, deviceid, username, phonenumber, email,
+// start-geopoint): their values are set by the interview engine at a fixed moment and are
+// saved and exported like answers.
+bool is_metadata(RowType t);
+// The types answered from a choice list: select_one, select_multiple and rank.
+bool uses_choices(RowType t);
 
 // Text in every language of the form, keyed by language code.
 using Label = std::map<std::string, std::string>;
@@ -48,6 +57,11 @@ struct Settings {
     Label title;
     std::string default_language;
     std::vector<std::string> languages;  // never empty; holds default_language
+    // XLSForm's instance_name: an expression over the record's answers giving its display
+    // name (form/validate.hpp record_name()); absent when the form has none.
+    std::optional<Expression> instance_name;
+    // XLSForm's allow_choice_duplicates: a choice list may hold the same name twice.
+    bool allow_choice_duplicates = false;
 };
 
 struct Choice {
@@ -66,18 +80,39 @@ struct Row {
     RowId id = 0;                  // index in Form::rows(), i.e. order in the form
     RowType type = RowType::text;
     std::string name;
-    std::string list_name;         // select_one / select_multiple only
+    std::string list_name;         // select_one, select_multiple and rank only
     std::string source_path;       // where it is in the form file: `survey[3].children[1]`
 
     Label label, hint, constraint_message, required_message;
     std::string appearance;
     bool read_only = false;
+    // range rows: XLSForm's parameters start, end and step (pyxform's defaults 1, 10, 1).
+    double range_start = 1, range_end = 10, range_step = 1;
     nlohmann::json default_value;  // null when absent; else a valid answer of this type
 
     // Compiled expressions, absent when the column is. `required: true` is the constant
     // expression true(); `required: false` is absent.
     std::optional<Expression> required, relevant, constraint, calculation, choice_filter,
         repeat_count;
+
+    // The calculation uses once(): its value, once set, is kept with the answers instead of
+    // being recomputed (docs/forms.md "once()").
+    bool calculated_once = false;
+    // `select_one L or_other`: the list has an "other" choice and the row NAME_other after
+    // this one asks to specify it, as pyxform writes them.
+    bool or_other = false;
+    // XLSForm's trigger column: the fields whose change sets this row's value to its
+    // calculation (or clears it when there is none), as ODK Collect does.
+    std::vector<std::string> triggers;
+    // A default written as an expression (`${other}`, `today()`): evaluated when the
+    // question is reached without an answer; default_value stays null then.
+    std::optional<Expression> default_expression;
+
+    // A calculate whose value is kept with the answers, not recomputed at every change: one
+    // using once(), or one set only by its trigger.
+    bool kept_calculation() const {
+        return type == RowType::calculate && (calculated_once || !triggers.empty());
+    }
 
     std::optional<RowId> parent;   // the enclosing group or repeat
     std::vector<RowId> children;   // groups and repeats

@@ -72,6 +72,32 @@ void load_languages(const json& s, Loading& L) {
     }
 }
 
+// The expression is checked against the survey later (check_expressions).
+void load_instance_name(const json& s, Loading& L) {
+    auto it = s.find("instance_name");
+    if (it == s.end()) return;
+    if (!it->is_string() || it->get_ref<const std::string&>().empty())
+        return L.add("settings.instance_name", "must be an expression (a string), like concat(${name}, ' ', today())");
+    auto e = Expression::parse(it->get<std::string>());
+    if (!e) return L.add("settings.instance_name", e.error().message);
+    L.settings.instance_name = std::move(e).value();
+}
+
+// As XLSForm writes it: yes / no (a spreadsheet cell), or a JSON boolean.
+void load_choice_duplicates(const json& s, Loading& L) {
+    auto it = s.find("allow_choice_duplicates");
+    if (it == s.end()) return;
+    if (it->is_boolean()) {
+        L.settings.allow_choice_duplicates = it->get<bool>();
+        return;
+    }
+    std::string word = it->is_string() ? it->get<std::string>() : std::string();
+    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (word == "yes" || word == "true") L.settings.allow_choice_duplicates = true;
+    else if (word != "no" && word != "false")
+        L.add("settings.allow_choice_duplicates", "must be yes or no (or true or false)");
+}
+
 void load_choice(const json& c, const std::string& path, ChoiceList& list, Loading& L) {
     if (!c.is_object()) {
         L.add(path, "a choice must be an object");
@@ -85,11 +111,16 @@ void load_choice(const json& c, const std::string& path, ChoiceList& list, Loadi
         L.add(child_path(path, "name"), "must be a string");
     } else {
         choice.name = name->get<std::string>();
-        bool plain = !choice.name.empty() &&
-                     choice.name.find_first_of(" \t\r\n") == std::string::npos;
-        if (!plain) L.add(child_path(path, "name"), "must be non-empty and without spaces");
-        else if (list.find(choice.name))
-            L.add(child_path(path, "name"), "duplicate choice " + choice.name + " in list " + list.name);
+        // Spaces inside a name are allowed (a select_one answer may be "in town"); a
+        // select_multiple using the list is refused where it is declared.
+        const auto& n = choice.name;
+        bool trimmed = !n.empty() && n.find_first_of("\t\r\n") == std::string::npos &&
+                       n.front() != ' ' && n.back() != ' ';
+        if (!trimmed)
+            L.add(child_path(path, "name"), "must be non-empty, without tabs or line breaks, and not start or end with a space");
+        else if (list.find(choice.name) && !L.settings.allow_choice_duplicates)
+            L.add(child_path(path, "name"), "duplicate choice " + choice.name + " in list " + list.name +
+                                                " (settings.allow_choice_duplicates: yes allows it)");
     }
     auto label = c.find("label");
     choice.label = load_label(label == c.end() ? nullptr : &*label, child_path(path, "label"), true, L);
@@ -159,8 +190,9 @@ void load_settings(const json& doc, Loading& L) {
         L.add("settings", "must be an object");
         return;
     }
-    static const std::set<std::string> known = {"form_id", "version", "title",
-                                                "default_language", "languages"};
+    static const std::set<std::string> known = {"form_id", "version", "title", "default_language",
+                                                "languages", "instance_name",
+                                                "allow_choice_duplicates"};
     for (const auto& [key, _] : s.items())
         if (!known.count(key)) L.add(child_path("settings", key), "unknown setting");
     L.settings.form_id = string_setting(s, "form_id", L);
@@ -184,6 +216,8 @@ void load_settings(const json& doc, Loading& L) {
     L.settings.languages = L.languages;
     auto title = s.find("title");
     L.settings.title = load_label(title == s.end() ? nullptr : &*title, "settings.title", true, L);
+    load_instance_name(s, L);
+    load_choice_duplicates(s, L);
 }
 
 void load_choices(const json& doc, Loading& L) {

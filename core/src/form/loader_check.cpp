@@ -25,6 +25,51 @@ bool list_has_column(const ChoiceList& list, const std::string& column) {
 
 void check_node(const Node& n, const Site& site, std::vector<std::string>& out);
 
+const Row* row_named(const Site& site, const std::string& name) {
+    auto it = site.L.names.find(name);
+    return it == site.L.names.end() ? nullptr : &site.L.rows[it->second];
+}
+
+// jr:choice-name(value, '${select}'): the select is named in a string, as XLSForm writes it.
+void check_choice_name(const Node& n, const Site& site, std::vector<std::string>& out) {
+    const Node& which = *n.args[1];
+    const std::string& t = which.text;
+    bool named = which.kind == Node::Kind::string && t.size() > 3 && t.compare(0, 2, "${") == 0 && t.back() == '}';
+    if (!named) {
+        out.push_back("jr:choice-name() names its select question in quotes: jr:choice-name(${q}, '${q}')");
+        return;
+    }
+    std::string name = t.substr(2, t.size() - 3);
+    const Row* row = row_named(site, name);
+    if (!row) out.push_back("unknown field ${" + name + "} in jr:choice-name()");
+    else if (!uses_choices(row->type))
+        out.push_back("jr:choice-name() needs a select question, and ${" + name + "} is a " +
+                      std::string(type_name(row->type)));
+}
+
+// indexed-repeat(${field}, ${repeat1}, index1[, ${repeat2}, index2[, ${repeat3}, index3]]).
+void check_indexed_repeat(const Node& n, const Site& site, std::vector<std::string>& out) {
+    if (n.args.size() % 2 != 1) {
+        out.push_back("indexed-repeat() takes a field, then pairs of repeat and index");
+        return;
+    }
+    const Row* field = n.args[0]->kind == Node::Kind::field ? row_named(site, n.args[0]->text) : nullptr;
+    if (n.args[0]->kind != Node::Kind::field) {
+        out.push_back("indexed-repeat() takes a field ${name} as its first argument");
+        return;
+    }
+    for (std::size_t i = 1; i < n.args.size(); i += 2) {
+        const Node& r = *n.args[i];
+        const Row* repeat = r.kind == Node::Kind::field ? row_named(site, r.text) : nullptr;
+        if (r.kind != Node::Kind::field || (repeat && repeat->type != RowType::repeat)) {
+            out.push_back("indexed-repeat() argument " + std::to_string(i + 1) + " must be a repeat ${name}");
+        } else if (repeat && field &&
+                   std::find(field->repeats.begin(), field->repeats.end(), repeat->id) == field->repeats.end()) {
+            out.push_back("${" + field->name + "} is not inside repeat ${" + repeat->name + "}");
+        }
+    }
+}
+
 void check_call(const Node& n, const Site& site, std::vector<std::string>& out) {
     const FunctionInfo* f = find_function(n.text);
     if (!f) {
@@ -41,6 +86,12 @@ void check_call(const Node& n, const Site& site, std::vector<std::string>& out) 
             out.push_back("position(..) is only allowed inside a repeat");
         return;  // its '..' is not checked as a stray '..'
     }
+    if (n.text == "once" && site.column != "calculation")
+        out.push_back("once() is only allowed in a calculation (it keeps the calculated value)");
+    if (n.text == "jr:choice-name" && count == 2) check_choice_name(n, site, out);
+    if (n.text == "indexed-repeat") check_indexed_repeat(n, site, out);
+    if (n.text == "weighted-checklist" && count % 2 != 0)
+        out.push_back("weighted-checklist() takes min, max and then pairs of value and weight");
     if (n.text == "regex" && count == 2 && n.args[1]->kind == Node::Kind::string) {
         if (auto problem = regex_problem(n.args[1]->text))
             out.push_back("invalid regular expression '" + n.args[1]->text + "': " + *problem);
@@ -170,6 +221,11 @@ private:
 }  // namespace
 
 void check_expressions(Loading& L) {
+    if (L.settings.instance_name) {
+        Row record;  // the record as a whole: outside every repeat
+        record.source_path = "settings";
+        check_expression(L.settings.instance_name, "instance_name", record, L);
+    }
     for (const auto& row : L.rows) {
         check_expression(row.required, "required", row, L);
         check_expression(row.relevant, "relevant", row, L);
@@ -177,6 +233,16 @@ void check_expressions(Loading& L) {
         check_expression(row.calculation, "calculation", row, L);
         check_expression(row.choice_filter, "choice_filter", row, L);
         check_expression(row.repeat_count, "repeat_count", row, L);
+        check_expression(row.default_expression, "default", row, L);
+        for (const auto& name : row.triggers) {
+            auto it = L.names.find(name);
+            std::string path = child_path(row.source_path, "trigger");
+            if (it == L.names.end()) L.add(path, "unknown field ${" + name + "}");
+            else if (L.rows[it->second].type == RowType::group || L.rows[it->second].type == RowType::repeat)
+                L.add(path, "${" + name + "} is a " + std::string(type_name(L.rows[it->second].type)) +
+                                ": a trigger is a question or calculate");
+            else if (it->second == row.id) L.add(path, "a row cannot trigger itself");
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 // The loader's survey pass: every row, its type, name, labels and columns.
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "form/answer_types.hpp"
+#include "form/functions.hpp"
 #include "form/loader_detail.hpp"
 
 namespace canvass::form::detail {
@@ -11,7 +13,7 @@ namespace {
 const std::set<std::string, std::less<>> known_columns = {
     "type", "name", "label", "hint", "required", "required_message", "relevant",
     "constraint", "constraint_message", "calculation", "default", "choice_filter",
-    "appearance", "read_only", "repeat_count", "children"};
+    "appearance", "read_only", "repeat_count", "children", "trigger", "parameters"};
 
 // Columns that only make sense on some types, and the message when used elsewhere.
 struct Restriction {
@@ -20,14 +22,18 @@ struct Restriction {
     std::string_view message;  // empty: "COLUMN is not allowed on a TYPE row"
 };
 
-bool is_select(RowType t) { return t == RowType::select_one || t == RowType::select_multiple; }
+bool is_select(RowType t) { return uses_choices(t); }
 bool is_container(RowType t) { return t == RowType::group || t == RowType::repeat; }
 
 const Restriction restrictions[] = {
-    {"calculation", [](RowType t) { return t == RowType::calculate; },
-     "calculation is only allowed on calculate rows"},
+    {"calculation", [](RowType t) { return t == RowType::calculate || is_question(t); },
+     "calculation is only allowed on calculate rows and questions"},
+    {"parameters", [](RowType t) { return t == RowType::range; },
+     "parameters is only allowed on range rows (start=1 end=10 step=1)"},
+    {"trigger", [](RowType t) { return t == RowType::calculate || is_question(t); },
+     "trigger is only allowed on calculate rows and questions"},
     {"children", is_container, "children are only allowed on group and repeat rows"},
-    {"choice_filter", is_select, "choice_filter is only allowed on select_one and select_multiple rows"},
+    {"choice_filter", is_select, "choice_filter is only allowed on select_one, select_multiple and rank rows"},
     {"repeat_count", [](RowType t) { return t == RowType::repeat; },
      "repeat_count is only allowed on repeat rows"},
     {"required", is_question, ""},
@@ -36,6 +42,20 @@ const Restriction restrictions[] = {
     {"constraint_message", is_question, ""},
     {"default", is_question, ""},
     {"read_only", is_question, ""},
+    {"relevant", [](RowType t) { return !is_metadata(t); },
+     "relevant is not allowed on a metadata row: its value is filled in automatically"},
+};
+
+// XLSForm types canvass refuses, with the reason and what to do instead.
+struct Refused {
+    std::string_view type;
+    std::string_view why;
+};
+const Refused refused_types[] = {
+    {"audit", "is not supported: canvass records no audit log of the interview; remove the row"},
+    {"subscriberid", "is not supported: phones no longer give apps the SIM's subscriber id; remove the row"},
+    {"simserial", "is not supported: phones no longer give apps the SIM serial number; remove the row"},
+    {"background-audio", "is not supported: canvass records no audio; remove the row"},
 };
 
 std::vector<std::string> words_of(const std::string& s) {
@@ -61,16 +81,28 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     auto words = words_of(it->get<std::string>());
     if (words.empty()) return L.add(tpath, "must not be empty"), false;
     auto type = type_from_name(words[0]);
+    for (const auto& r : refused_types)
+        if (r.type == words[0]) return L.add(tpath, "type " + words[0] + " " + std::string(r.why)), false;
     if (!type) return L.add(tpath, "unknown type " + words[0]), false;
     row.type = *type;
     if (!is_select(*type)) {
         if (words.size() > 1) return L.add(tpath, "unknown type " + it->get<std::string>()), false;
         return true;
     }
-    if (words.size() != 2)
-        return L.add(tpath, words[0] + " needs one choice list: " + words[0] + " LIST"), false;
+    row.or_other = words.size() == 3 && words[2] == "or_other" && *type != RowType::rank;
+    if (words.size() != 2 && !row.or_other)
+        return L.add(tpath, words[0] + " needs one choice list: " + words[0] + " LIST [or_other]"), false;
     row.list_name = words[1];
-    if (!L.lists.count(row.list_name)) L.add(tpath, "unknown choice list " + row.list_name);
+    auto list = L.lists.find(row.list_name);
+    if (list == L.lists.end()) return L.add(tpath, "unknown choice list " + row.list_name), true;
+    if (*type == RowType::select_one) return true;
+    for (const auto& c : list->second.choices) {
+        if (c.name.find(' ') == std::string::npos) continue;
+        L.add(tpath, words[0] + " cannot use list " + row.list_name + ": its choice '" + c.name +
+                         "' has a space, and a " + words[0] + " answer is its choice names separated "
+                         "by spaces (rename the choice, or use select_one)");
+        break;
+    }
     return true;
 }
 
@@ -85,8 +117,11 @@ void load_name(const json& r, const std::string& path, Row& row, Loading& L) {
                                 ": use letters, digits, _, . and -, starting with a letter or _");
     if (row.name == "_id") return L.add(npath, "the name _id is reserved for repeat instance ids");
     auto [first, fresh] = L.names.emplace(row.name, row.id);
-    if (!fresh)
-        L.add(npath, "duplicate name " + row.name + " (also at " + L.rows[first->second].source_path + ")");
+    if (fresh) return;
+    const Row& taken = L.rows[first->second];
+    bool made = taken.id > 0 && L.rows[taken.id - 1].or_other && L.rows[taken.id - 1].name + "_other" == taken.name;
+    L.add(npath, "duplicate name " + row.name +
+                     (made ? " (or_other at " + taken.source_path + " adds it)" : " (also at " + taken.source_path + ")"));
 }
 
 std::optional<Expression> load_expression(const json& r, const std::string& path,
@@ -98,6 +133,11 @@ std::optional<Expression> load_expression(const json& r, const std::string& path
     auto e = Expression::parse(it->get<std::string>());
     if (!e) return L.add(cpath, e.error().message), std::nullopt;
     return std::move(e).value();
+}
+
+bool calls(const Node& n, std::string_view function) {
+    if (n.kind == Node::Kind::call && n.text == function) return true;
+    return std::any_of(n.args.begin(), n.args.end(), [&](const auto& a) { return calls(*a, function); });
 }
 
 void load_required(const json& r, const std::string& path, Row& row, Loading& L) {
@@ -123,6 +163,21 @@ void load_plain_columns(const json& r, const std::string& path, Row& row, Loadin
     }
 }
 
+// A default written as text that reads as an expression: it parses, and refers to a
+// ${field} or calls a function of the language (pyxform's rule, so "Hello (world)" stays
+// text).
+bool calls_known_function(const Node& n) {
+    if (n.kind == Node::Kind::call && find_function(n.text)) return true;
+    return std::any_of(n.args.begin(), n.args.end(), [](const auto& a) { return calls_known_function(*a); });
+}
+
+std::optional<Expression> dynamic_default(const std::string& s) {
+    auto e = Expression::parse(s);
+    if (!e) return std::nullopt;
+    if (e->field_references().empty() && !calls_known_function(e->root())) return std::nullopt;
+    return std::move(e).value();
+}
+
 void load_default(const json& r, const std::string& path, Row& row, bool type_known, Loading& L) {
     auto it = r.find("default");
     if (it == r.end() || !type_known || !is_question(row.type)) return;
@@ -131,8 +186,67 @@ void load_default(const json& r, const std::string& path, Row& row, bool type_kn
     auto list = L.lists.find(row.list_name);
     const ChoiceList* choices = list == L.lists.end() ? nullptr : &list->second;
     if (is_select(row.type) && !choices) return;  // the unknown list is already reported
-    if (auto p = type_problem(row, choices, *it)) return L.add(dpath, *p);
-    row.default_value = *it;
+    if (it->is_string()) {
+        if (auto e = dynamic_default(it->get<std::string>())) {
+            row.default_expression = std::move(*e);
+            return;
+        }
+    }
+    auto problem = type_problem(row, choices, *it);
+    if (!problem) {
+        row.default_value = *it;
+        return;
+    }
+    // As a spreadsheet cell gives it: "12" for an integer, "a b" for a select_multiple.
+    if (it->is_string()) {
+        auto typed = answer_from_value(row, Value::string(it->get<std::string>()));
+        if (typed && !type_problem(row, choices, *typed)) {
+            row.default_value = *typed;
+            return;
+        }
+    }
+    L.add(dpath, *problem);
+}
+
+// XLSForm's parameters of a range: "start=0 end=100 step=5", any order, each optional.
+void load_parameters(const json& r, const std::string& path, Row& row, Loading& L) {
+    auto it = r.find("parameters");
+    if (it == r.end()) return;
+    std::string ppath = child_path(path, "parameters");
+    if (!it->is_string()) return L.add(ppath, "must be text like start=1 end=10 step=1");
+    std::string text = it->get<std::string>();
+    for (char& c : text)
+        if (c == ',' || c == ';') c = ' ';
+    for (const auto& word : words_of(text)) {
+        auto eq = word.find('=');
+        std::string key = word.substr(0, eq);
+        double value = eq == std::string::npos ? std::nan("") : parse_decimal(std::string_view(word).substr(eq + 1));
+        double* target = key == "start" ? &row.range_start : key == "end" ? &row.range_end
+                         : key == "step" ? &row.range_step : nullptr;
+        if (!target) return L.add(ppath, "unknown parameter " + key + " (a range takes start, end and step)");
+        if (!std::isfinite(value)) return L.add(ppath, key + " must be a number, got " + word);
+        *target = value;
+    }
+    if (!(row.range_step > 0)) L.add(ppath, "step must be more than 0");
+    else if (row.range_start == row.range_end) L.add(ppath, "start and end must differ");
+}
+
+// trigger: one or more ${field}, separated by spaces or commas.
+void load_trigger(const json& r, const std::string& path, Row& row, Loading& L) {
+    auto it = r.find("trigger");
+    if (it == r.end()) return;
+    std::string tpath = child_path(path, "trigger");
+    if (!it->is_string()) return L.add(tpath, "must be a field reference like ${age}");
+    std::string text = it->get<std::string>();
+    for (char& c : text)
+        if (c == ',') c = ' ';
+    for (const auto& word : words_of(text)) {
+        auto e = Expression::parse(word);
+        if (!e || e->root().kind != Node::Kind::field)
+            return L.add(tpath, "must be field references like ${age} (or ${a}, ${b}), got " + word);
+        row.triggers.push_back(e->root().text);
+    }
+    if (row.triggers.empty()) L.add(tpath, "must not be empty");
 }
 
 void check_columns(const json& r, const std::string& path, const Row& row, bool type_known, Loading& L) {
@@ -178,7 +292,11 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
         auto it = r.find(column);
         return load_label(it == r.end() ? nullptr : &*it, child_path(path, column), required, L);
     };
-    row.label = label("label", type_known && row.type != RowType::calculate);
+    bool needs_label = type_known && row.type != RowType::calculate && !is_metadata(row.type);
+    row.label = label("label", needs_label);
+    if (type_known && is_metadata(row.type) && !row.repeats.empty())
+        L.add(child_path(path, "type"), "a " + std::string(type_name(row.type)) +
+                                            " row belongs outside repeats: it has one value per record");
     row.hint = label("hint", false);
     row.constraint_message = label("constraint_message", false);
     row.required_message = label("required_message", false);
@@ -186,10 +304,13 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
     row.relevant = load_expression(r, path, "relevant", L);
     row.constraint = load_expression(r, path, "constraint", L);
     row.calculation = load_expression(r, path, "calculation", L);
+    row.calculated_once = row.calculation && calls(row.calculation->root(), "once");
     row.choice_filter = load_expression(r, path, "choice_filter", L);
     row.repeat_count = load_expression(r, path, "repeat_count", L);
     load_plain_columns(r, path, row, L);
     load_default(r, path, row, type_known, L);
+    load_trigger(r, path, row, L);
+    load_parameters(r, path, row, L);
     RowType type = row.type;
     if (type_known && type == RowType::calculate && !r.contains("calculation"))
         L.add(child_path(path, "calculation"), "missing: a calculate row needs a calculation");
@@ -202,12 +323,46 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
         L.add(child_path(path, "children"), "a " + std::string(type_name(type)) + " must have at least one row");
 }
 
+// pyxform's or_other: an "other" choice in the list, labelled Other, and after the select a
+// text row NAME_other, "Specify other.", relevant when other is chosen.
+void add_or_other(RowId select, std::optional<RowId> parent, Loading& L) {
+    const Row& s = L.rows[select];
+    auto list = L.lists.find(s.list_name);
+    std::string tpath = child_path(s.source_path, "type");
+    if (list == L.lists.end()) return;
+    if (s.choice_filter) return L.add(tpath, "or_other cannot be used with a choice_filter (as in pyxform): add an other choice to the list instead");
+    auto all = [&](const std::string& text) {
+        Label label;
+        for (const auto& lang : L.languages) label[lang] = text;
+        return label;
+    };
+    if (!list->second.find("other")) list->second.choices.push_back({"other", all("Other"), {}});
+    Row other;
+    other.id = L.rows.size();
+    other.type = RowType::text;
+    other.name = s.name + "_other";
+    other.source_path = s.source_path;
+    other.parent = parent;
+    other.repeats = s.repeats;
+    other.label = all("Specify other.");
+    other.relevant = Expression::parse("selected(${" + s.name + "}, 'other')").value();
+    auto [first, fresh] = L.names.emplace(other.name, other.id);
+    if (!fresh)
+        return L.add(tpath, "or_other adds the row " + other.name + ", but that name is taken (at " +
+                                L.rows[first->second].source_path + ")");
+    L.rows.push_back(std::move(other));
+}
+
 void load_rows(const json& rows, const std::string& path, std::optional<RowId> parent, Loading& L) {
     if (!rows.is_array()) return L.add(path, "must be an array of rows");
     for (std::size_t i = 0; i < rows.size(); ++i) {
         std::size_t before = L.rows.size();
         load_row(rows[i], index_path(path, i), parent, L);
         if (parent && L.rows.size() > before) L.rows[*parent].children.push_back(before);
+        if (L.rows.size() > before && L.rows[before].or_other && L.rows.size() == before + 1) {
+            add_or_other(before, parent, L);
+            if (parent && L.rows.size() > before + 1) L.rows[*parent].children.push_back(before + 1);
+        }
     }
 }
 

@@ -34,6 +34,32 @@ public:
         return it == choice_->columns.end() ? Value{} : Value::string(it->second);
     }
     Instant now() const override { return clock_ ? clock_() : Instant{}; }
+    std::optional<std::uint64_t> random_bits() const override {
+        if (!record_.random()) return std::nullopt;
+        return record_.random()();
+    }
+    Value indexed_field(std::string_view name,
+                        const std::vector<std::pair<std::string, double>>& picks) const override {
+        const Row* target = form_.find(name);
+        if (!target) return {};
+        std::map<RowId, std::size_t> fixed;
+        for (const auto& [repeat, index] : picks) {
+            const Row* r = form_.find(repeat);
+            // A 1-based index that is not a whole number from 1 on selects nothing.
+            if (!r || r->type != RowType::repeat || !(index >= 1) || std::trunc(index) != index) return {};
+            fixed[r->id] = static_cast<std::size_t>(index) - 1;
+        }
+        return record_.field_value(*target, at_, &fixed);
+    }
+    std::string choice_label(std::string_view field, std::string_view choice) const override {
+        const Row* row = form_.find(field);
+        const ChoiceList* list = row ? form_.choices(row->list_name) : nullptr;
+        const Choice* c = list ? list->find(choice) : nullptr;
+        if (!c) return {};
+        const std::string& lang = record_.language();
+        return text_in(c->label, lang.empty() ? form_.settings().default_language : lang,
+                       form_.settings().default_language);
+    }
 
 private:
     const Record& record_;
@@ -102,13 +128,23 @@ const json* Record::instance(const InstancePath& at) const {
     return obj->is_object() ? obj : nullptr;
 }
 
-Value Record::field_value(const Row& target, const InstancePath& at) const {
+Value Record::field_value(const Row& target, const InstancePath& at,
+                          const std::map<RowId, std::size_t>* picks) const {
     const auto& chain = target.repeats;
     bool is_repeat = target.type == RowType::repeat;
-    // Repeats shared with the current instance stay on it; deeper ones fan out to a list.
+    // Repeats shared with the current instance stay on it; deeper ones fan out to a list,
+    // unless `picks` fixes their instance.
     std::size_t common = 0;
-    while (common < chain.size() && common < at.size() && chain[common] == at[common].repeat) ++common;
-    bool many = is_repeat || common < chain.size();
+    while (common < chain.size() && common < at.size() && chain[common] == at[common].repeat &&
+           !(picks && picks->count(chain[common])))
+        ++common;
+    auto picked = [&](std::size_t k) -> const std::size_t* {
+        if (!picks) return nullptr;
+        auto it = picks->find(chain[k]);
+        return it == picks->end() ? nullptr : &it->second;
+    };
+    bool many = is_repeat;
+    for (std::size_t k = common; k < chain.size(); ++k) many = many || !picked(k);
     std::vector<std::string> items;
     std::function<void(const json&, std::size_t)> walk = [&](const json& obj, std::size_t k) {
         if (!obj.is_object()) return;
@@ -119,6 +155,10 @@ Value Record::field_value(const Row& target, const InstancePath& at) const {
             return;
         }
         if (it == obj.end() || !it->is_array()) return;
+        if (const std::size_t* fixed = picked(k)) {
+            if (*fixed < it->size()) walk((*it)[*fixed], k + 1);
+            return;
+        }
         if (k < common) {
             if (at[k].index < it->size()) walk((*it)[at[k].index], k + 1);
             return;
@@ -154,9 +194,16 @@ std::set<Record::Key> Record::compute_round(const std::set<Key>& off) {
     for (RowId id : form_.calculation_order()) {
         const Row& row = form_.row(id);
         each_instance(form_, answers_, row.repeats, 0, at, [&](const InstancePath& where, json& obj) {
+            // A triggered calculate changes only when its trigger does (the interview sets it).
+            if (!row.triggers.empty()) {
+                if (off.count(key_of(row, where))) obj.erase(row.name);
+                return;
+            }
             std::optional<json> v;
+            // The value so far is the calculation's `.`-less context, what once() keeps.
+            json before = obj.contains(row.name) ? obj[row.name] : json();
             if (!off.count(key_of(row, where)) && row.calculation)
-                v = stored_value(evaluate(*row.calculation, id, where));
+                v = stored_value(evaluate(*row.calculation, id, where, before.is_null() ? nullptr : &before));
             if (v) obj[row.name] = std::move(*v);
             else obj.erase(row.name);
         });

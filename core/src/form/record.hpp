@@ -50,10 +50,21 @@ public:
     const nlohmann::json* instance(const InstancePath& at) const;
 
     const nlohmann::json& answers() const { return answers_; }
+    const Form& form() const { return form_; }
     nlohmann::json take_answers() && { return std::move(answers_); }
 
-    // ${name} seen from instance `at`: a string, or a list when it spans instances.
-    Value field_value(const Row& target, const InstancePath& at) const;
+    // ${name} seen from instance `at`: a string, or a list when it spans instances. `picks`
+    // fixes the instance (0-based) of some enclosing repeats of `target`, as
+    // indexed-repeat() does; an index past the instances gives "".
+    Value field_value(const Row& target, const InstancePath& at,
+                      const std::map<RowId, std::size_t>* picks = nullptr) const;
+
+    // random() and uuid() draw from `random` (none: they give NaN and ""); jr:choice-name()
+    // gives labels in `language` (default: the form's default language).
+    void set_random(RandomBits random) { random_ = std::move(random); }
+    void set_language(std::string language) { language_ = std::move(language); }
+    const RandomBits& random() const { return random_; }
+    const std::string& language() const { return language_; }
 
 private:
     using Key = std::pair<RowId, std::vector<std::size_t>>;
@@ -63,6 +74,8 @@ private:
     const Form& form_;
     nlohmann::json answers_;
     Clock clock_;
+    RandomBits random_;
+    std::string language_;
     std::map<Key, bool> relevance_;
 };
 

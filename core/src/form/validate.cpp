@@ -37,7 +37,7 @@ void clean(const Form& form, json& obj) {
     if (!obj.is_object()) return;
     for (auto it = obj.begin(); it != obj.end();) {
         const Row* row = form.find(it.key());
-        if (is_unanswered(*it) || (row && row->type == RowType::calculate)) {
+        if (is_unanswered(*it) || (row && row->type == RowType::calculate && !row->kept_calculation())) {
             it = obj.erase(it);
             continue;
         }
@@ -123,12 +123,20 @@ private:
         // A calculate's given value is ignored: it is recomputed, and a stored record
         // re-validated later (an edit) may hold a value computed from today() or now().
         if (row.type == RowType::calculate) return;
+        // Metadata is set by the interview whatever the answers: only its form is checked.
+        if (is_metadata(row.type)) {
+            if (given)
+                if (auto p = type_problem(row, nullptr, *given)) add(path, *p);
+            return;
+        }
         if (!record_.relevant(row.id, at)) {
             if (given) add(path, not_relevant(row, at));
             return;
         }
         if (given && row.type == RowType::note) return add(path, "a note is not answered");
-        if (given && row.read_only) return add(path, "a read_only question is not answered");
+        // A read_only question may hold what its calculation or trigger computed.
+        bool computed = row.calculation || !row.triggers.empty();
+        if (given && row.read_only && !computed) return add(path, "a read_only question is not answered");
         if (!given) {
             if (mode_ == Mode::final && row.required && record_.evaluate(*row.required, row.id, at).as_boolean()) {
                 std::string message = text(row.required_message);
@@ -237,6 +245,13 @@ json complete_answers(const Form& form, const json& answers, const Clock& clock)
     Record record(form, std::move(working), clock ? clock : system_clock());
     record.compute_calculations();
     return std::move(record).take_answers();
+}
+
+std::string record_name(const Form& form, const json& answers, const Clock& clock) {
+    const auto& name = form.settings().instance_name;
+    if (!name || !answers.is_object()) return {};
+    Record record(form, answers, clock ? clock : system_clock());
+    return record.evaluate(*name, 0, {}).as_string();
 }
 
 }  // namespace canvass::form

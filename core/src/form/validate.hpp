@@ -55,4 +55,10 @@ Validation validate_answers(const Form& form, const nlohmann::json& answers,
 nlohmann::json complete_answers(const Form& form, const nlohmann::json& answers,
                                 const Clock& clock = {});
 
+// The record's display name: settings.instance_name evaluated on `answers` (a record's
+// answers as saved, calculations included) at `clock`'s time; "" when the form has no
+// instance_name or it gives nothing. Exports and listings pass the time of the record's last
+// change, so a name using now() stays what it was when the record was saved.
+std::string record_name(const Form& form, const nlohmann::json& answers, const Clock& clock = {});
+
 }  // namespace canvass::form

@@ -48,4 +48,28 @@ std::size_t instance_count(const form::Form& form, const json& answers,
     return it != obj->end() && it->is_array() ? it->size() : 0;
 }
 
+namespace {
+
+void collect(const form::Form& form, const json& obj, const std::vector<form::RowId>& chain, std::size_t k,
+             form::InstancePath& at, std::vector<form::InstancePath>& out) {
+    if (k == chain.size()) return out.push_back(at);
+    auto it = obj.is_object() ? obj.find(form.row(chain[k]).name) : obj.end();
+    if (!obj.is_object() || it == obj.end() || !it->is_array()) return;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        at.push_back({chain[k], i});
+        collect(form, (*it)[i], chain, k + 1, at, out);
+        at.pop_back();
+    }
+}
+
+}  // namespace
+
+std::vector<form::InstancePath> instances_of(const form::Form& form, const json& answers,
+                                             const form::Row& row) {
+    std::vector<form::InstancePath> out;
+    form::InstancePath at;
+    collect(form, answers, row.repeats, 0, at, out);
+    return out;
+}
+
 }  // namespace canvass::interview

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "form/form.hpp"
 #include "form/record.hpp"
@@ -29,5 +30,10 @@ void set_answer(const form::Form& form, nlohmann::json& answers, const form::Ins
 // How many instances `repeat` has inside instance `at`.
 std::size_t instance_count(const form::Form& form, const nlohmann::json& answers,
                            const form::InstancePath& at, const form::Row& repeat);
+
+// Every instance `row` is answered in: {{}} for a row outside repeats, else one path per
+// instance of its innermost repeat, in order.
+std::vector<form::InstancePath> instances_of(const form::Form& form, const nlohmann::json& answers,
+                                             const form::Row& row);
 
 }  // namespace canvass::interview

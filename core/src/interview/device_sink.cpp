@@ -1,5 +1,8 @@
 #include "interview/device_sink.hpp"
 
+#include <array>
+
+#include "crypto/hash.hpp"
 #include "interview/edit_changes.hpp"
 #include "store/answers.hpp"
 
@@ -72,13 +75,33 @@ std::optional<merge::RecordId> DeviceInterview::record() const {
     return std::nullopt;
 }
 
+form::RandomBits random_bits(store::DeviceStore& store) {
+    merge::Random* random = &store.random();
+    return [random] {
+        std::array<std::uint8_t, 8> bytes{};
+        random->fill(bytes);
+        std::uint64_t v = 0;
+        for (auto b : bytes) v = (v << 8) | b;
+        return v;
+    };
+}
+
+DeviceMetadata device_metadata(const store::DeviceStore& store) {
+    // The device store keeps no label, phone number or e-mail address of its own: the
+    // administrator's label stays on the server (docs/forms.md "Metadata").
+    DeviceMetadata m;
+    m.deviceid = "canvass:" + crypto::to_hex(store.keys().id);
+    return m;
+}
+
 Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& store,
                                                         const InterviewStart& start) {
     if (start.form_id.empty() == start.resume.empty())
         return refuse("an interview starts from a form, or resumes a draft: give one of them");
     auto out = std::make_unique<DeviceInterview>();
     SessionOptions options{Purpose::interview, "{}", start.language,
-                           start.clock ? start.clock : form::local_clock(store.clock())};
+                           start.clock ? start.clock : form::local_clock(store.clock()),
+                           device_metadata(store), random_bits(store)};
     std::string form_id = start.form_id;
     std::optional<merge::RecordId> id;
     if (!start.resume.empty()) {
@@ -132,7 +155,8 @@ Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
     json before = snap.answers;
     store::strip_calculations(*out->form, before);
     SessionOptions options{Purpose::edit, before.dump(), start.language,
-                           start.clock ? start.clock : form::local_clock(store.clock())};
+                           start.clock ? start.clock : form::local_clock(store.clock()), {},
+                           random_bits(store)};
     out->sink = std::make_unique<DeviceEditSink>(store, *out->form, id, std::move(before),
                                                  start.readable_state);
     CANVASS_TRY(auto session, FormSession::open(*out->form, *out->sink, std::move(options)));

@@ -74,6 +74,13 @@ struct InterviewStart {
     form::Clock clock;     // today() and now(); empty: the store's clock
 };
 
+// What the store knows of this device for metadata questions: its id, prefixed as the
+// ODK XForms specification asks of deviceID ("canvass:" and 32 hex digits).
+DeviceMetadata device_metadata(const store::DeviceStore& store);
+
+// The store's random source as random() and uuid() draw from it.
+form::RandomBits random_bits(store::DeviceStore& store);
+
 // Opens a new interview or resumes a draft. Failure says what was wrong and what to do: no
 // such form or record, a finalized or deleted record, a language the form does not have.
 Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& store,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "form/answer_types.hpp"
+#include "form/calendar.hpp"
 #include "form/form.hpp"
 #include "form/record.hpp"
 #include "interview/answer_tree.hpp"
@@ -55,6 +56,7 @@ struct FormSession::Impl {
     Purpose purpose;
     std::string lang;
     form::Clock clock;
+    form::RandomBits random;
     json answers;
     json initial;
     std::unique_ptr<form::Record> record;  // answers with calculations, for relevance & labels
@@ -68,19 +70,60 @@ struct FormSession::Impl {
     bool draft_exists = false;
 
     Impl(const form::Form& f, AnswerSink& s, SessionOptions& o)
-        : form(f), sink(s), purpose(o.purpose), lang(o.language), clock(std::move(o.clock)) {
+        : form(f), sink(s), purpose(o.purpose), lang(o.language), clock(std::move(o.clock)),
+          random(std::move(o.random)) {
         if (lang.empty()) lang = form.settings().default_language;
         if (!clock) clock = form::system_clock();
         draft_exists = purpose == Purpose::resume;
+    }
+
+    // start, today and the device's metadata, where the answers have none yet.
+    void fill_opening_metadata(const DeviceMetadata& device) {
+        if (purpose == Purpose::edit) return;
+        form::Instant now = clock();
+        for (const auto& row : form.rows()) {
+            if (!form::is_metadata(row.type) || answer_at(form, answers, {}, row)) continue;
+            std::string value;
+            switch (row.type) {
+                case RowType::start: value = form::format_local_datetime(now); break;
+                case RowType::today: value = form::format_local_date(now); break;
+                case RowType::deviceid: value = device.deviceid; break;
+                case RowType::username: value = device.username; break;
+                case RowType::phonenumber: value = device.phonenumber; break;
+                case RowType::email: value = device.email; break;
+                default: break;  // end at finalize, start-geopoint from the host
+            }
+            if (!value.empty()) set_answer(form, answers, {}, row, json(value));
+        }
+    }
+
+    // Sets every metadata row of `type` to `value`; `only_empty` keeps those set already.
+    bool set_metadata(RowType type, const json& value, bool only_empty) {
+        bool any = false;
+        for (const auto& row : form.rows()) {
+            if (row.type != type || (only_empty && answer_at(form, answers, {}, row))) continue;
+            set_answer(form, answers, {}, row, value);
+            any = true;
+        }
+        return any;
     }
 
     std::string say(Phrase p, std::initializer_list<std::string_view> args = {}) const {
         return interview::say(lang, p, args);
     }
 
+    // A Record over `a` with the session's randomness and language, calculations computed.
+    std::unique_ptr<form::Record> computed(json a) const {
+        auto r = std::make_unique<form::Record>(form, std::move(a), clock);
+        r->set_random(random);
+        r->set_language(lang);
+        r->compute_calculations();
+        return r;
+    }
+
     void refresh() {
-        record = std::make_unique<form::Record>(form, answers, clock);
-        record->compute_calculations();
+        record = computed(answers);
+        keep_once_values(form, record->answers(), answers);
         places = list_places(form, *record);
         numbers.assign(places.size(), 0);
         questions = 0;
@@ -109,7 +152,7 @@ struct FormSession::Impl {
     std::vector<StepChoice> choices(const Place& p) const {
         const form::Row& row = form.row(p.row);
         std::vector<StepChoice> out;
-        if (row.type != RowType::select_one && row.type != RowType::select_multiple) return out;
+        if (!form::uses_choices(row.type)) return out;
         for (const auto* c : offered_choices(form, *record, row, p.at))
             out.push_back({c->name, fill(form, c->label, lang, p.at, *record)});
         return out;
@@ -153,9 +196,22 @@ struct FormSession::Impl {
             s.format = answer_format(row, lang);
             s.choices = choices(p);
         }
+        if (row.type == RowType::range) {
+            s.range_start = row.range_start;
+            s.range_end = row.range_end;
+            s.range_step = row.range_step;
+        }
         const json* value = answer_of(p);
-        if (!value && !row.default_value.is_null() && purpose != Purpose::edit &&
-            s.kind == StepKind::question) {
+        std::optional<json> dynamic;
+        if (!value && row.default_expression && purpose != Purpose::edit && s.kind == StepKind::question) {
+            dynamic = form::answer_from_value(row, record->evaluate(*row.default_expression, row.id, p.at));
+            if (dynamic && form::type_problem(row, form.choices(row.list_name), *dynamic)) dynamic.reset();
+        }
+        if (!value && dynamic) {
+            value = &*dynamic;
+            s.answer_is_default = true;
+        } else if (!value && !row.default_value.is_null() && purpose != Purpose::edit &&
+                   s.kind == StepKind::question) {
             value = &row.default_value;
             s.answer_is_default = true;
         }
@@ -178,8 +234,8 @@ struct FormSession::Impl {
     }
     void changed() {
         removed = settle(form, answers, clock, lang);
-        save();
         refresh();
+        save();
     }
 
     // Why `value` cannot answer the question at `p`, judged as the store will judge the
@@ -204,9 +260,8 @@ struct FormSession::Impl {
         }
         json trial = answers;
         set_answer(form, trial, p.at, row, value);
-        form::Record with(form, std::move(trial), clock);
-        with.compute_calculations();
-        if (row.constraint && !with.evaluate(*row.constraint, row.id, p.at, &value).as_boolean()) {
+        auto with = computed(std::move(trial));
+        if (row.constraint && !with->evaluate(*row.constraint, row.id, p.at, &value).as_boolean()) {
             std::string message = form::text_in(row.constraint_message, lang,
                                                 form.settings().default_language);
             return message.empty() ? say(Phrase::not_allowed, {row.constraint->source()}) : message;
@@ -225,9 +280,60 @@ struct FormSession::Impl {
             removed.clear();
             return {};  // already unanswered: nothing to save
         }
+        json before = answers;
         set_answer(form, answers, p.at, row, value);
+        derive(before);
         changed();
         return {};
+    }
+
+    // ODK Collect's computed answers after a change from `before`: a question with a
+    // calculation takes its new value when that value changes (the interviewer may still
+    // change it), and a row with a trigger is set to its calculation (or cleared) when a
+    // trigger's value changes. Rows of the interviewer's own change are left as given.
+    void derive(const json& before) {
+        auto was = computed(before);
+        auto now = computed(answers);
+        for (const auto& row : form.rows()) {
+            bool computed_answer = form::is_question(row.type) && row.calculation;
+            if (!computed_answer && row.triggers.empty()) continue;
+            for (const auto& at : instances_of(form, answers, row)) {
+                if (!fires(row, at, *was, *now)) continue;
+                std::optional<json> value;
+                if (row.calculation) value = form::answer_from_value(row, now->evaluate(*row.calculation, row.id, at));
+                const form::ChoiceList* list = form.choices(row.list_name);
+                if (value && form::is_question(row.type) && form::type_problem(row, list, *value)) continue;
+                set_answer(form, answers, at, row, value ? *value : json());
+            }
+        }
+    }
+
+    static bool fires(const form::Row& row, const form::InstancePath& at, const form::Record& was,
+                      const form::Record& now) {
+        if (row.triggers.empty())
+            return was.evaluate(*row.calculation, row.id, at).as_string() !=
+                   now.evaluate(*row.calculation, row.id, at).as_string();
+        for (const auto& name : row.triggers) {
+            const form::Row* t = now.form().find(name);
+            if (t && was.field_value(*t, at).items() != now.field_value(*t, at).items()) return true;
+        }
+        return false;
+    }
+
+    // New interviews start with every computed answer computed (Collect computes them when
+    // the form opens); triggered rows wait for their trigger.
+    void compute_initial_answers() {
+        if (purpose == Purpose::edit) return;
+        auto now = computed(answers);
+        for (const auto& row : form.rows()) {
+            if (!form::is_question(row.type) || !row.calculation || !row.triggers.empty()) continue;
+            for (const auto& at : instances_of(form, answers, row)) {
+                if (answer_at(form, answers, at, row)) continue;
+                auto value = form::answer_from_value(row, now->evaluate(*row.calculation, row.id, at));
+                if (value && !form::type_problem(row, form.choices(row.list_name), *value))
+                    set_answer(form, answers, at, row, *value);
+            }
+        }
     }
 
     // Where a resumed draft continues: the first place after the last answered question,
@@ -268,11 +374,15 @@ Result<FormSession> FormSession::open(const form::Form& form, AnswerSink& sink,
     auto impl = std::make_unique<Impl>(form, sink, options);
     impl->answers = std::move(answers);
     json given = impl->answers;
+    impl->fill_opening_metadata(options.metadata);
+    impl->compute_initial_answers();
     impl->removed = settle(form, impl->answers, impl->clock, impl->lang);
     // A draft saved by an older canvass, or a repeat_count instance still to create.
     if (impl->purpose == Purpose::resume && impl->answers != given) impl->save();
-    impl->initial = impl->answers;
+    // A new interview's metadata is not a change of the interviewer's: it is saved with the
+    // first answer, so quitting before any answer still leaves nothing.
     impl->refresh();
+    impl->initial = impl->answers;
     impl->go(impl->purpose == Purpose::resume ? impl->resume_point() : 0);
     return FormSession(std::move(impl));
 }
@@ -426,6 +536,7 @@ Result<void> FormSession::set_language(std::string_view language) {
     }
     if (impl_->lang == language) return {};
     impl_->lang = std::string(language);
+    impl_->refresh();  // jr:choice-name() labels are in the language
     // A new interview with no answer has no draft yet: its first save carries the language.
     if (impl_->draft_exists) impl_->save();
     return {};
@@ -452,9 +563,24 @@ Result<void> FormSession::finalize() {
         impl_->outcome = Outcome::unchanged;
         return {};
     }
+    // As ODK Collect: `end` is when the record was last saved as finished.
+    impl_->set_metadata(RowType::end, json(form::format_local_datetime(impl_->clock())), false);
     if (auto done = impl_->sink.finish(impl_->answers.dump(), impl_->lang); !done)
         return unexpected(done.error());
     impl_->outcome = impl_->purpose == Purpose::edit ? Outcome::edit_saved : Outcome::finalized;
+    return {};
+}
+
+Result<void> FormSession::supply_location(std::string_view geopoint_json) {
+    json value = json::parse(geopoint_json, nullptr, false);
+    form::Row probe;
+    probe.type = RowType::start_geopoint;
+    if (value.is_discarded() || form::is_unanswered(value) || form::type_problem(probe, nullptr, value))
+        return refuse(impl_->say(Phrase::type_geopoint));
+    if (impl_->purpose == Purpose::edit) return {};
+    if (!impl_->set_metadata(RowType::start_geopoint, value, true)) return {};
+    if (impl_->draft_exists) impl_->save();
+    impl_->refresh();
     return {};
 }
 

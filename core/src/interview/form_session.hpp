@@ -78,6 +78,9 @@ struct Step {
     std::string answer_text;  // the answer as a person reads it (choice labels, "lat lon")
     bool answer_is_default = false;
     std::size_t instances = 0;  // repeat_prompt: how many instances the repeat has so far
+    // A range question's parameters (0 for other types): the answer is a number from start
+    // to end, a whole number of steps from start.
+    double range_start = 0, range_end = 0, range_step = 0;
 };
 
 // The step as one JSON object (docs/interview.md "engine" gives the shape).
@@ -102,6 +105,15 @@ public:
     virtual Result<void> finish(std::string_view answers_json, std::string_view language) = 0;
 };
 
+// What the metadata questions record of the device (docs/forms.md "Metadata"), given by
+// the host when the session opens. An empty value leaves its question unanswered.
+struct DeviceMetadata {
+    std::string deviceid;     // the canvass device id, "canvass:" and 32 hex digits
+    std::string username;     // the enrolled device's label
+    std::string phonenumber;  // a property of the device, when the host has it
+    std::string email;
+};
+
 enum class Purpose : std::uint8_t {
     interview,  // a new record: from the first step
     resume,     // a draft: from the first step after its last answer
@@ -113,6 +125,12 @@ struct SessionOptions {
     std::string answers_json = "{}";  // where to start: the draft's or the record's answers
     std::string language;             // "" : the form's default
     form::Clock clock;                // today() and now(); empty: the system clock
+    // deviceid, username, phonenumber, email questions. With `start` and `today` they are
+    // filled in when an interview opens (a resumed draft keeps those it has); `end` at
+    // every finalize() that saves something.
+    DeviceMetadata metadata;
+    // Where random() and uuid() draw from (64 bits a call); empty: they give NaN and "".
+    form::RandomBits random;
 };
 
 enum class Outcome : std::uint8_t {
@@ -180,7 +198,12 @@ public:
     const std::string& language() const;
     std::vector<std::string> languages() const;
 
-    // Saves the end: refused while a required question is unanswered (every one named), or
+    // The device's position as the host learns it (a geopoint as JSON text, as answers
+    // give it): the first one fills the form's start-geopoint questions; later ones change
+    // nothing. Not for edits, which keep the record's. Refused when it is not a geopoint.
+    Result<void> supply_location(std::string_view geopoint_json);
+
+    // Saves the end (setting `end` questions to now): refused while a required question is unanswered (every one named), or
     // with what the sink refused. On success outcome() tells what happened.
     Result<void> finalize();
     Outcome outcome() const;

@@ -112,7 +112,13 @@ class Pass {
     }
 
     bool keeps(const Row& row, const json& value, const InstancePath& at) {
-        if (!form::is_question(row.type) || row.read_only || form::is_unanswered(value))
+        if (row.kept_calculation())
+            return !form::is_unanswered(value) && record_.relevant(row.id, at);
+        if (form::is_metadata(row.type))
+            return !form::is_unanswered(value) && !form::type_problem(row, nullptr, value);
+        // A read_only question holds only what its calculation or trigger put there.
+        bool computed = row.calculation || !row.triggers.empty();
+        if (!form::is_question(row.type) || (row.read_only && !computed) || form::is_unanswered(value))
             return false;
         if (!record_.relevant(row.id, at)) return false;
         const form::ChoiceList* list = form_.choices(row.list_name);
@@ -169,6 +175,34 @@ std::vector<std::string> settle(const form::Form& form, json& answers, const for
         if (!Pass(form, record, lang, cleared).run(answers)) break;
     }
     return cleared;
+}
+
+namespace {
+
+void copy_once(const form::Form& form, const std::vector<form::RowId>& rows, const json& from, json& to) {
+    if (!from.is_object() || !to.is_object()) return;
+    for (form::RowId id : rows) {
+        const Row& row = form.row(id);
+        if (row.type == RowType::group) {
+            copy_once(form, row.children, from, to);
+        } else if (row.type == RowType::repeat) {
+            auto f = from.find(row.name);
+            auto t = to.find(row.name);
+            if (f == from.end() || t == to.end() || !f->is_array() || !t->is_array()) continue;
+            for (std::size_t i = 0; i < f->size() && i < t->size(); ++i)
+                copy_once(form, row.children, (*f)[i], (*t)[i]);
+        } else if (row.kept_calculation()) {
+            auto f = from.find(row.name);
+            if (f != from.end()) to[row.name] = *f;
+            else to.erase(row.name);
+        }
+    }
+}
+
+}  // namespace
+
+void keep_once_values(const form::Form& form, const json& computed, json& answers) {
+    copy_once(form, form.top_rows(), computed, answers);
 }
 
 }  // namespace canvass::interview

@@ -29,4 +29,9 @@ inline constexpr std::size_t max_counted_instances = 1000;
 std::vector<std::string> settle(const form::Form& form, nlohmann::json& answers,
                                 const form::Clock& clock, const std::string& lang);
 
+// Copies into `answers` the values of calculations using once() from `computed` (the same
+// answers with calculations computed, form::Record::answers()), instance by instance: such a
+// value is kept with the answers so that once(random()) stays what it first was.
+void keep_once_values(const form::Form& form, const nlohmann::json& computed, nlohmann::json& answers);
+
 }  // namespace canvass::interview

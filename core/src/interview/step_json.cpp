@@ -16,7 +16,7 @@ json step_object(const Step& s) {
     for (const auto& c : s.choices) choices.push_back({{"name", c.name}, {"label", c.label}});
     json answer = s.answer.empty() ? json() : json::parse(s.answer, nullptr, false);
     if (answer.is_discarded()) answer = json();
-    return {{"kind", kind_name(s.kind)},
+    json out = {{"kind", kind_name(s.kind)},
             {"index", s.index},
             {"number", s.number},
             {"name", s.name},
@@ -34,6 +34,9 @@ json step_object(const Step& s) {
             {"answer_text", s.answer_text},
             {"answer_is_default", s.answer_is_default},
             {"instances", s.instances}};
+    if (s.type == "range")
+        out["range"] = {{"start", s.range_start}, {"end", s.range_end}, {"step", s.range_step}};
+    return out;
 }
 
 }  // namespace

@@ -39,6 +39,15 @@ void walk(const form::Form& form, form::Record& record, const std::vector<form::
             }
             case RowType::calculate:
                 break;
+            case RowType::start:
+            case RowType::end:
+            case RowType::today:
+            case RowType::deviceid:
+            case RowType::username:
+            case RowType::phonenumber:
+            case RowType::email:
+            case RowType::start_geopoint:
+                break;  // metadata: filled in by the session, never a step
             case RowType::note:
                 out.push_back({PlaceKind::display, id, at, 0});
                 break;

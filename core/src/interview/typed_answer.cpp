@@ -161,6 +161,31 @@ Result<json> read_select_multiple(const std::vector<StepChoice>& offered, std::s
     return out;
 }
 
+// A rank: every offered choice once, in the order typed ("3 1 2", or names or labels
+// between commas).
+Result<json> read_rank(const std::vector<StepChoice>& offered, std::string_view text, std::string_view lang) {
+    std::vector<std::string> order;
+    for (const auto& part : comma_parts(text)) {
+        if (auto whole = choose(offered, part, lang)) {
+            order.push_back(*whole);
+            continue;
+        }
+        for (const auto& item : split_items(part)) {
+            auto name = choose(offered, item, lang);
+            if (!name) return unexpected(name.error());
+            order.push_back(*name);
+        }
+    }
+    std::vector<std::string> sorted = order;
+    std::sort(sorted.begin(), sorted.end());
+    bool repeated = std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end();
+    if (repeated || order.size() != offered.size())
+        return refuse(say(lang, Phrase::rank_all, {std::to_string(offered.size())}));
+    json out = json::array();
+    for (auto& name : order) out.push_back(std::move(name));
+    return out;
+}
+
 Result<json> read_acknowledge(std::string_view text, std::string_view lang) {
     std::string word = fold(text);
     if (means(lang, Word::yes, word) || means(lang, Word::ok, word)) return json("OK");
@@ -177,9 +202,12 @@ Result<json> read_answer(const form::Row& row, const std::vector<StepChoice>& of
         case RowType::integer:
             return read_integer(text, lang);
         case RowType::decimal:
+        case RowType::range:
             return read_decimal(text, lang);
         case RowType::geopoint:
             return read_geopoint(text, lang);
+        case RowType::rank:
+            return read_rank(offered, text, lang);
         case RowType::select_one:
             return read_select_one(offered, text, lang);
         case RowType::select_multiple:
@@ -222,6 +250,16 @@ std::string answer_format(const form::Row& row, std::string_view lang) {
             return say(lang, Phrase::format_select_multiple);
         case RowType::acknowledge:
             return say(lang, Phrase::format_acknowledge);
+        case RowType::range:
+            return say(lang, Phrase::format_range,
+                       {form::format_number(row.range_start), form::format_number(row.range_end),
+                        form::format_number(row.range_step)});
+        case RowType::rank:
+            return say(lang, Phrase::format_rank);
+        case RowType::geotrace:
+            return say(lang, Phrase::format_geotrace);
+        case RowType::geoshape:
+            return say(lang, Phrase::format_geoshape);
         default:
             return {};
     }
@@ -236,6 +274,12 @@ std::optional<std::string> refusal(const form::Row& row, const form::ChoiceList*
             return say(lang, value.is_number() ? Phrase::number_too_large : Phrase::type_whole_number);
         case RowType::decimal:
             return say(lang, Phrase::type_number);
+        case RowType::range:
+            return say(lang, Phrase::format_range,
+                       {form::format_number(row.range_start), form::format_number(row.range_end),
+                        form::format_number(row.range_step)});
+        case RowType::rank:
+            return say(lang, Phrase::rank_all, {std::to_string(list ? list->choices.size() : 0)});
         case RowType::date: {
             // A date of the right shape that does not exist (2026-02-30).
             std::string s = value.is_string() ? value.get<std::string>() : std::string();
@@ -275,7 +319,7 @@ std::string show_answer(const form::Form& form, const form::Row& row, const json
         return c ? form::text_in(c->label, lang, fallback) : form::answer_text(name);
     };
     if (row.type == RowType::select_one) return choice_label(value);
-    if (row.type == RowType::select_multiple && value.is_array()) {
+    if ((row.type == RowType::select_multiple || row.type == RowType::rank) && value.is_array()) {
         std::string out;
         for (const auto& name : value) out += (out.empty() ? "" : ", ") + choice_label(name);
         return out;

@@ -219,6 +219,17 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
     {"This is not a place to add a repeat instance.",
      "Ce n'est pas un endroit où ajouter un élément répété.",
      "Este no es un lugar para añadir un elemento repetido."},
+    {"a number from {} to {}, in steps of {}", "un nombre de {} à {}, par pas de {}",
+     "un número de {} a {}, en pasos de {}"},
+    {"every choice number, in order, separated by spaces",
+     "tous les numéros de choix, dans l'ordre, séparés par des espaces",
+     "todos los números de opción, en orden, separados por espacios"},
+    {"points lat lon [alt [acc]] separated by ;", "des points lat lon [alt [acc]] séparés par ;",
+     "puntos lat lon [alt [acc]] separados por ;"},
+    {"points lat lon [alt [acc]] separated by ;, the last one the first",
+     "des points lat lon [alt [acc]] séparés par ;, le dernier égal au premier",
+     "puntos lat lon [alt [acc]] separados por ;, el último igual al primero"},
+    {"put all {} choices in order", "classez les {} choix", "ordene las {} opciones"},
 }};
 
 struct Spellings {

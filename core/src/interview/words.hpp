@@ -95,6 +95,11 @@ enum class Phrase {
     summary_choose,    // the prompt under a summary shown with "summary"
     language_now,      // {}: the language
     no_more_instances, // add_instance() elsewhere than at a repeat prompt
+    format_range,      // {} {} {}: start, end, step
+    format_rank,
+    format_geotrace,
+    format_geoshape,
+    rank_all,          // {}: how many choices
     count_
 };
 

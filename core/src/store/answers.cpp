@@ -174,7 +174,7 @@ void strip_calculations(const form::Form& form, json& answers) {
     if (!answers.is_object()) return;
     for (auto it = answers.begin(); it != answers.end();) {
         const auto* row = form.find(it.key());
-        if (row && row->type == form::RowType::calculate) {
+        if (row && row->type == form::RowType::calculate && !row->kept_calculation()) {
             it = answers.erase(it);
             continue;
         }

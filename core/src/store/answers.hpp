@@ -47,7 +47,7 @@ Result<void> apply_changes(const form::Form& form, nlohmann::json& current,
                            const nlohmann::json& changes);
 
 // Removes the answers of calculate rows at every level, so they are computed afresh (an
-// edit changes what they depend on).
+// edit changes what they depend on); a calculation using once() keeps its value.
 void strip_calculations(const form::Form& form, nlohmann::json& answers);
 
 }  // namespace canvass::store

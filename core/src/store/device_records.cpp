@@ -448,7 +448,19 @@ Result<RecordSnapshot> DeviceStore::record(const merge::RecordId& id) {
         CANVASS_TRY(auto f, form(r.form_id));
         snap.form_version = f->settings().version;
     }
+    snap.summary.name = display_name(snap);
     return snap;
+}
+
+// settings.instance_name on the answers, as they were at the record's last change.
+std::string DeviceStore::display_name(const RecordSnapshot& snap) {
+    if (!snap.readable) return {};
+    auto f = form(snap.summary.form_id, snap.form_version);
+    if (!f || !(*f)->settings().instance_name) return {};
+    // A draft is named as it is now; a finalized record as at its last saved change.
+    std::uint64_t at = snap.view ? snap.summary.updated_ms : impl_->clock->now_ms();
+    form::Instant when{static_cast<std::int64_t>(at), impl_->clock->utc_offset_minutes(at)};
+    return form::record_name(**f, snap.answers, form::fixed_clock(when));
 }
 
 Result<std::vector<RecordSummary>> DeviceStore::records(std::string_view form_id) {
@@ -471,6 +483,13 @@ Result<std::vector<RecordSummary>> DeviceStore::records(std::string_view form_id
         s.updated_ms = static_cast<std::uint64_t>(st.int64(5));
         s.pending_edit = s.status == RecordStatus::finalized && st.int64(6) != 0;
         out.push_back(s);
+    }
+    // Display names need the answers: read only for forms that define one.
+    for (auto& s : out) {
+        auto f = form(s.form_id);
+        if (!f || !(*f)->settings().instance_name) continue;
+        CANVASS_TRY(auto snap, record(s.id));
+        s.name = std::move(snap.summary.name);
     }
     return out;
 }

@@ -87,6 +87,7 @@ DeviceStore::~DeviceStore() = default;
 
 const DeviceKeys& DeviceStore::keys() const { return impl_->keys; }
 Clock& DeviceStore::clock() const { return *impl_->clock; }
+merge::Random& DeviceStore::random() const { return *impl_->random; }
 
 bool DeviceStore::exists(const std::string& home) {
     std::error_code ec;

@@ -56,6 +56,9 @@ struct RecordSummary {
     bool deleted = false;
     std::size_t conflicts = 0;
     std::uint64_t updated_ms = 0;
+    // The form's instance_name evaluated on the answers (form::record_name), "" when the
+    // form has none or the answers cannot be read here.
+    std::string name;
 };
 
 // A record as a person sees it.
@@ -132,6 +135,9 @@ public:
     // The clock the store was opened with (StoreOptions::clock, else the system clock): the
     // one its stamps, epochs and today() in constraints read.
     Clock& clock() const;
+    // The random source the store was opened with (StoreOptions::random, else the OS's):
+    // the one its ids and keys come from, and the interview's random() and uuid().
+    merge::Random& random() const;
 
     // Forms. add_form checks the form (every problem in the error message) and keeps every
     // version; the newest installed version is used for new records.
@@ -196,6 +202,8 @@ public:
 
     Result<RecordSnapshot> record(const merge::RecordId& id);
     Result<std::vector<RecordSummary>> records(std::string_view form_id = {});
+    // The record's display name (RecordSummary::name) for a snapshot of it.
+    std::string display_name(const RecordSnapshot& snap);
     // A record id from its full text or a unique prefix of at least 4 characters.
     Result<merge::RecordId> find_record(std::string_view text);
 

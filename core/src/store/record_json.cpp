@@ -29,7 +29,7 @@ std::string status_text(const RecordSummary& s) {
 json summary_json(const RecordSummary& s) {
     return json{{"id", merge::format_uuid(s.id)},   {"form", s.form_id},
                 {"status", status_text(s)},          {"conflicts", s.conflicts},
-                {"updated", time_text(s.updated_ms)}};
+                {"updated", time_text(s.updated_ms)}, {"name", s.name}};
 }
 
 namespace {
