@@ -40,8 +40,10 @@ if [ ! -f "$dir/CMakeCache.txt" ]; then
   cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCANVASS_CORE_ONLY=ON \
     -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR="$1" \
     -DCMAKE_C_COMPILER="$triplet-gcc" -DCMAKE_CXX_COMPILER="$triplet-g++" \
-    -DCMAKE_LIBRARY_ARCHITECTURE="$triplet"
+    -DCMAKE_LIBRARY_ARCHITECTURE="$triplet" -DCMAKE_CXX_FLAGS=-Wno-psabi
 fi
+# -Wno-psabi: armhf g++ notes every std::map iterator passed by value ("parameter passing
+# changed in GCC 7.1"), which concerns only code built by g++ before 7.1.
 # No -L/QEMU_LD_PREFIX: the loader is Debian's /lib/ld-linux-*.so, the same build as its libc.
 cmake -B "$dir" -DCMAKE_CROSSCOMPILING_EMULATOR="$qemu" >/dev/null
 cmake --build "$dir" -j"$(nproc)"
