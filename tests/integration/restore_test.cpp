@@ -52,6 +52,7 @@ TEST_F(RestoreTest, ARestoredStoreLearnsItsOwnChainBackAndContinuesAfterIt) {
     ASSERT_TRUE(synced) << synced.error().describe();
     EXPECT_EQ(synced->stats.sent, 0u);
     EXPECT_EQ(synced->stats.stored, 2u) << "the two changesets saved after the backup came back";
+    EXPECT_EQ(synced->stats.own_returned, 2u);
     EXPECT_EQ(*restored.unsent(), 0u);
     auto records = restored.store.records();
     ASSERT_TRUE(records);
@@ -65,6 +66,79 @@ TEST_F(RestoreTest, ARestoredStoreLearnsItsOwnChainBackAndContinuesAfterIt) {
     EXPECT_EQ(next->stats.acknowledged, 1u);
     auto s = stats();
     EXPECT_EQ(s.at("changesets"), 5);
+    EXPECT_EQ(s.at("equivocations"), 0);
+}
+
+TEST_F(RestoreTest, InterviewsTheLostCopyMadeUnderANewerEpochComeBackReadable) {
+    // The lost copy drew a new epoch key after the backup (epochs last a day): the backup does
+    // not hold it, but the server sends it back sealed to this device's recovery key.
+    canvass::ManualClock clock{1'790'000'000'000};
+    store::StoreOptions o;
+    o.pwhash = crypto::PwhashParams::minimum();
+    o.clock = &clock;
+    const std::string home = tmp / "phone";
+    std::string copy;
+    merge::RecordId later{};
+    {
+        auto created = store::DeviceStore::create(home, store::Passphrase{"field passphrase"}, o);
+        ASSERT_TRUE(created) << created.error().message;
+        FieldDevice device{home, std::move(created).value()};
+        ASSERT_TRUE(device.store.add_form(canvass::testing::kHouseholdForm));
+        ASSERT_TRUE(device.enroll(token()));
+        const auto first = device.interview("Amina");
+        ASSERT_TRUE(device.sync());
+        copy = backup(device.home, "backup");
+        clock.advance(2ull * 24 * 3600 * 1000);
+        EXPECT_NE(device.interview("Chidi"), first) << "a new epoch";
+        ASSERT_TRUE(device.sync());
+        auto records = device.store.records();
+        ASSERT_TRUE(records);
+        for (const auto& r : *records)
+            if (device.store.record(r.id)->answers.value("name", "") == "Chidi") later = r.id;
+    }
+    auto opened = store::DeviceStore::open(copy, store::Passphrase{"field passphrase"}, o);
+    ASSERT_TRUE(opened) << opened.error().message;
+    FieldDevice restored{copy, std::move(opened).value()};
+    auto synced = restored.sync();
+    ASSERT_TRUE(synced) << synced.error().describe();
+    EXPECT_EQ(synced->stats.stored, 1u);
+    auto snapshot = restored.store.record(later);
+    ASSERT_TRUE(snapshot) << snapshot.error().message;
+    EXPECT_TRUE(snapshot->readable);
+    EXPECT_EQ(snapshot->answers.value("name", ""), "Chidi");
+    // New work goes on under an epoch of its own, not the recovered one.
+    restored.interview("Dembe");
+    auto next = restored.sync();
+    ASSERT_TRUE(next) << next.error().describe();
+    EXPECT_EQ(next->stats.sent, 1u);
+    EXPECT_EQ(stats().at("equivocations"), 0);
+}
+
+TEST_F(RestoreTest, TwoCopiesUsedOneAfterTheOtherBothDeliverAndEachIsToldItsChainCameBack) {
+    // Never at the same time, the two copies form one straight chain: the server sees no
+    // fork, nothing is lost, and each copy is told that its own chain came back to it.
+    auto a = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(a.enroll(token()));
+    a.interview("Amina");
+    ASSERT_TRUE(a.sync());
+    auto b = reopen(backup(a.home, "clone"));
+    a.interview("Bongani");
+    auto first = a.sync();
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_EQ(first->stats.own_returned, 0u);
+    std::this_thread::sleep_for(5ms);  // b's work is later than a's
+    b.interview("Chidi");
+    auto second = b.sync();
+    ASSERT_TRUE(second) << second.error().describe();
+    EXPECT_EQ(second->stats.own_returned, 1u) << "a's Bongani came back to the clone";
+    EXPECT_EQ(second->stats.sent, 1u);
+    std::this_thread::sleep_for(5ms);
+    a.interview("Dembe");
+    auto third = a.sync();
+    ASSERT_TRUE(third) << third.error().describe();
+    EXPECT_EQ(third->stats.own_returned, 1u) << "the clone's Chidi came back to a";
+    auto s = stats();
+    EXPECT_EQ(s.at("changesets"), 4);
     EXPECT_EQ(s.at("equivocations"), 0);
 }
 
