@@ -2,6 +2,9 @@
 # The builds CI runs after the README's test command, each in its own build directory:
 #   scripts/check-build.sh sanitize   AddressSanitizer + UndefinedBehaviorSanitizer, warnings
 #                                     as errors, the whole suite (build-sanitize/)
+#   scripts/check-build.sh sanitize-core
+#                                     the same, for the core parts and their unit tests only
+#                                     (build-sanitize-core/): what .ci/run runs today
 #   scripts/check-build.sh clang      clang, warnings as errors, the whole suite (build-clang/)
 # A finding stops the run: UBSan does not recover, ASan aborts, and leaks fail the test.
 set -euo pipefail
@@ -19,19 +22,28 @@ run_suite() {  # build directory, then cmake options
   ctest --test-dir "$dir" --output-on-failure -j"$(nproc)" --timeout 1800
 }
 
+# -O1 -g1, as the sanitizers' own documentation suggests: a third less compile time than
+# -O2 -g, and line numbers in every report.
+sanitize_options=(-DCANVASS_SANITIZE=ON -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG"
+                  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG")
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
 case "${1:-}" in
   sanitize)
     scripts/setup.sh
-    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
-    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-    run_suite build-sanitize -DCANVASS_SANITIZE=ON
+    run_suite build-sanitize "${sanitize_options[@]}"
+    ;;
+  sanitize-core)
+    scripts/setup.sh
+    run_suite build-sanitize-core "${sanitize_options[@]}" -DCANVASS_CORE_ONLY=ON
     ;;
   clang)
     scripts/setup.sh clang
     run_suite build-clang -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++
     ;;
   *)
-    echo "usage: scripts/check-build.sh sanitize|clang" >&2
+    echo "usage: scripts/check-build.sh sanitize|sanitize-core|clang" >&2
     exit 2
     ;;
 esac

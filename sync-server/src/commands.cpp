@@ -19,6 +19,7 @@
 #include "record_keeper.hpp"
 #include "store/recipients.hpp"
 #include "sync/token.hpp"
+#include "util/utc_text.hpp"
 
 namespace canvass::server {
 namespace {
@@ -37,12 +38,8 @@ int fail(const Error& e) {
 int fail(const std::string& message) { return fail(Error{Domain::core, errc::invalid_argument, message}); }
 
 std::string date_of(std::uint64_t unix_seconds) {
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &utc);
-    return buf;
+    auto text = util::utc_text(unix_seconds * 1000);  // 2026-12-01T17:31:13Z
+    return text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
 }
 
 // What a statement says, for the administrator to compare with what the coordinator meant.

@@ -1,15 +1,13 @@
 #include "export/cells.hpp"
 
-#include "form/validate.hpp"
-
-#include <ctime>
-#include <iomanip>
 #include <sstream>
 
+#include "form/validate.hpp"
 #include "crypto/hash.hpp"
 #include "form/answer_types.hpp"
 #include "merge/hlc.hpp"
 #include "merge/path.hpp"
+#include "util/utc_text.hpp"
 
 namespace canvass::cli::exporting {
 
@@ -44,16 +42,7 @@ std::optional<double> geopoint_part(const json& value, int part) {
     return it->get<double>();
 }
 
-std::string iso_time(std::uint64_t hlc) {
-    auto ms = merge::hlc_ms(hlc);
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::ostringstream out;
-    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%S") << '.' << std::setw(3) << std::setfill('0')
-        << ms % 1000 << 'Z';
-    return out.str();
-}
+std::string iso_time(std::uint64_t hlc) { return util::utc_text(merge::hlc_ms(hlc), true); }
 
 std::string record_key(const merge::RecordId& id) { return "uuid:" + merge::format_uuid(id); }
 

@@ -1,24 +1,13 @@
 #include "store/record_json.hpp"
 
-#include <ctime>
-#include <iomanip>
-#include <sstream>
-
 #include "crypto/hash.hpp"
+#include "util/utc_text.hpp"
 
 namespace canvass::store {
 
 using nlohmann::json;
 
-std::string time_text(std::uint64_t ms) {
-    if (ms == 0) return "-";
-    std::time_t t = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::ostringstream out;
-    out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%SZ");
-    return out.str();
-}
+std::string time_text(std::uint64_t ms) { return ms == 0 ? "-" : util::utc_text(ms); }
 
 std::string status_text(const RecordSummary& s) {
     if (s.deleted) return "deleted";

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 
 namespace canvass {
 namespace {
@@ -17,7 +18,14 @@ class SystemClock final : public Clock {
 }  // namespace
 
 int Clock::utc_offset_minutes(std::uint64_t at_ms) {
-    const auto t = static_cast<std::time_t>(at_ms / 1000);
+    // Where time_t is 32 bits (32-bit ARM), a time past January 2038 would wrap to 1901 and
+    // take that year's offset (no daylight saving time then). Every 28 years from 1901 to
+    // 2099 the calendar repeats, weekdays and leap days included, so the zone's rules give
+    // the same offset 28 years earlier.
+    constexpr std::uint64_t cycle_s = (365ull * 28 + 7) * 86400;
+    std::uint64_t s = at_ms / 1000;
+    while (s > static_cast<std::uint64_t>(std::numeric_limits<std::time_t>::max())) s -= cycle_s;
+    const auto t = static_cast<std::time_t>(s);
     std::tm local{};
     localtime_r(&t, &local);
     return static_cast<int>(local.tm_gmtoff / 60);

@@ -50,7 +50,7 @@ std::vector<Bytes> seeds() {
                 {store::first_statement("vendors", crypto::generate_dh_key())}, {{"f", "1", {}}}, {}},
         Summary{{{id(1), 3, {}, 4}, {id(2), 1, {}, 0}}},
         Changesets{1, {run}},
-        Ack{1, {{id(1), 2}}},
+        Ack{1, {{id(1), 2}}, {RefusedTip{id(3), 4, ErrorCode::forbidden, "may not change record"}}},
         FormMessage{"street_vendors", "2026.11.1", std::string(R"({"settings":{}})")},
         ErrorMessage{ErrorCode::bad_batch, "no"},
         Bye{},
