@@ -29,7 +29,7 @@ constexpr std::size_t max_nesting = 30;
 // spreadsheet program's autocorrection; in labels it is the designer's typography.
 bool is_expression_column(const std::string& key) {
     return key == "relevant" || key == "constraint" || key == "calculation" || key == "required" ||
-           key == "choice_filter" || key == "repeat_count" || key == "read_only" || key == "default";
+           key == "choice_filter" || key == "repeat_count" || key == "read_only";
 }
 
 struct SheetColumns {
@@ -88,28 +88,31 @@ private:
         cols.header_row = header.number;
         bool double_colon = std::any_of(header.cells.begin(), header.cells.end(),
                                         [](const Cell& c) { return c.text.find("::") != std::string::npos; });
-        std::map<std::string, std::uint32_t> seen;  // key and language as written -> column
+        std::map<std::string, std::uint32_t> seen;  // key and language code -> column
         for (const auto& cell : header.cells) {
             Column c = detail::parse_header(cell.text, kind, double_colon);
-            std::string id = c.key + "\x1f" + (c.translatable ? detail::lower(c.language) : "");
-            if (auto [it, fresh] = seen.emplace(id, cell.column); !fresh) {
-                problem(sheet.name, header.number, c.header,
-                        "the same column as column " + column_letters(it->second) + " (" +
-                            cols.by_index[it->second].header + "); keep one of them");
-                continue;
-            }
+            std::string code;
             if (c.translatable && !c.language.empty()) {
-                auto code = detail::language_code(c.language);
-                if (!code) {
+                auto known = detail::language_code(c.language);
+                if (!known) {
                     problem(sheet.name, header.number, c.header,
                             "cannot tell which language \"" + c.language + "\" is: write it with its code, like " +
                                 c.key + "::" + c.language + " (xx), where xx is a code such as en, fr or pt-BR");
                     continue;
                 }
-                add_language(*code);
-            } else if (c.translatable) {
-                plain_used_ = true;
+                code = *known;
             }
+            std::string id = c.key + "\x1f" + (c.translatable ? (c.language.empty() ? "\x1f" : code) : "");
+            if (auto [it, fresh] = seen.emplace(id, cell.column); !fresh) {
+                auto first = cols.by_index.find(it->second);
+                problem(sheet.name, header.number, c.header,
+                        "the same column as column " + column_letters(it->second) +
+                            (first == cols.by_index.end() ? "" : " (" + first->second.header + ")") +
+                            "; keep one of them");
+                continue;
+            }
+            if (!code.empty()) add_language(code);
+            else if (c.translatable && kind != SheetKind::settings) plain_used_ = true;  // not form_title
             cols.by_index.emplace(cell.column, std::move(c));
         }
         return cols;

@@ -35,7 +35,7 @@ public:
         zip_error_init(&error);
         zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
         if (!src) return bad("cannot read the workbook: " + std::string(zip_error_strerror(&error)));
-        zip_t* z = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
+        zip_t* z = zip_open_from_source(src, ZIP_RDONLY, &error);
         if (!z) {
             zip_source_free(src);
             std::string why = zip_error_strerror(&error);

@@ -2,6 +2,8 @@
 // named by sheet, row and column.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "xlsform/import.hpp"
@@ -263,6 +265,59 @@ TEST(Import, ReadsPyxformsOwnXlsWorkbooks) {
     EXPECT_EQ(t["survey"][1]["type"], "group");
     EXPECT_EQ(t["survey"][1]["children"][1], json::parse(R"({"type":"integer","name":"age",
         "label":{"en":"How old is your father?"}})"));
+}
+
+TEST(ImportProblems, MapQuotedJsonPathsOfColumnsTheFormDoesNotHold) {
+    auto b = book({{"survey", {{"type", "name", "label::English (en)", "image::English (en)"},
+                               {"note", "n", "Look", "market.jpg"}}},
+                   {"external_choices", {{"list_name", "name", "label::English (en)"}, {"towns", "a", "A"}}},
+                   {"settings", settings_en}});
+    Import i = import_workbook(b, "f");
+    json t = json::parse(i.twin_text);
+    EXPECT_EQ(t["survey"][0]["media::image"], json::parse(R"({"en":"market.jpg"})"));
+    EXPECT_EQ(t["external_choices"]["towns"][0]["name"], "a");
+    std::vector<std::string> problems;
+    for (const auto& p : i.problems) problems.push_back(describe(p));
+    EXPECT_NE(std::find(problems.begin(), problems.end(),
+                        "survey row 2, column image::English (en): unknown column (survey[0][\"media::image\"])"),
+              problems.end())
+        << ::testing::PrintToString(problems);
+    auto external = std::find_if(i.problems.begin(), i.problems.end(),
+                                 [](const CellProblem& p) { return p.path == "external_choices"; });
+    ASSERT_NE(external, i.problems.end()) << ::testing::PrintToString(problems);
+    EXPECT_EQ(where(*external), "external_choices sheet");
+}
+
+TEST(ImportProblems, RefuseGroupsNestedBeyondTheTwinsDepth) {
+    Grid survey = {{"type", "name", "label"}};
+    for (int i = 0; i < 40; ++i) survey.push_back({"begin group", "g" + std::to_string(i), "G"});
+    survey.push_back({"text", "t", "T"});
+    for (int i = 0; i < 40; ++i) survey.push_back({"end group"});
+    auto b = book({{"survey", survey}, {"settings", settings_en}});
+    Import i = import_workbook(b, "f");
+    ASSERT_EQ(i.problems.size(), 10u);
+    EXPECT_EQ(describe(i.problems[0]),
+              "survey row 32, column type: groups and repeats nest more than 30 deep, the most a form may hold");
+    json t = json::parse(i.twin_text);  // the 30 levels that fit are kept, with every row
+    json* level = &t["survey"];
+    for (int d = 0; d < 30; ++d) level = &(*level)[0]["children"];
+    EXPECT_EQ((*level)[0]["name"], "t");
+}
+
+TEST(Import, ReadsTheTitleInEveryLanguage) {
+    auto b = book({{"survey", {{"type", "name", "label::English (en)", "label::French (fr)"}, {"note", "n", "N", "N"}}},
+                   {"settings", {{"form_id", "version", "form_title", "form_title::French (fr)", "default_language"},
+                                 {"m", "1", "Market", "Marché", "English (en)"}}}});
+    EXPECT_EQ(twin_of(b)["settings"]["title"], json::parse(R"({"en":"Market","fr":"Marché"})"));
+}
+
+TEST(Import, APlainFormTitleBesideNamedLanguagesIsInTheFirstLanguage) {
+    auto b = book({{"survey", {{"type", "name", "label::English (en)", "label::French (fr)"}, {"note", "n", "N", "N"}}},
+                   {"settings", {{"form_id", "version", "form_title"}, {"m", "1", "Market"}}}});
+    json t = twin_of(b);
+    EXPECT_EQ(t["settings"]["languages"], json::parse(R"(["en","fr"])"));
+    EXPECT_EQ(t["settings"]["default_language"], "en");
+    EXPECT_EQ(t["settings"]["title"], json::parse(R"({"en":"Market","fr":"Market"})"));
 }
 
 }  // namespace
