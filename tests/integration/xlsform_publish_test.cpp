@@ -13,13 +13,17 @@ using json = nlohmann::json;
 const std::string kForms = std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/";
 
 TEST_F(DemoServerTest, PublishTakesAnXlsxAndDevicesReceiveTheForm) {
-    auto published = server_command(tmp, data, {"form", "publish", "--project", "demo", kForms + "street_vendors.xlsx"});
+    auto published = server_command(
+        tmp, data, {"form", "publish", "--project", "demo", kForms + "street_vendors.xlsx"});
     ASSERT_EQ(published.exit_code, 0) << published.err;
-    EXPECT_EQ(published.out.rfind("published form street_vendors version 2026.11.1 to demo", 0), 0u) << published.out;
+    EXPECT_EQ(published.out.rfind("published form street_vendors version 2026.11.1 to demo", 0), 0u)
+        << published.out;
 
     auto listed = json::parse(server_command(tmp, data, {"form", "list", "--json"}).out);
     bool found = false;
-    for (const auto& f : listed) found = found || (f.value("form", "") == "street_vendors" && f.value("version", "") == "2026.11.1");
+    for (const auto& f : listed)
+        found = found ||
+                (f.value("form", "") == "street_vendors" && f.value("version", "") == "2026.11.1");
     EXPECT_TRUE(found) << listed.dump();
 
     auto device = FieldDevice::create(tmp / "device");
@@ -42,12 +46,11 @@ TEST_F(DemoServerTest, PublishTakesAnXlsxAndDevicesReceiveTheForm) {
 
 TEST_F(DemoServerTest, PublishRefusesABrokenSpreadsheetByCell) {
     std::string bad = tmp / "bad.xlsx";
-    {
-        std::ofstream(bad, std::ios::binary) << "PK\x03\x04 truncated";
-    }
+    { std::ofstream(bad, std::ios::binary) << "PK\x03\x04 truncated"; }
     auto r = server_command(tmp, data, {"form", "publish", "--project", "demo", bad});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find(bad + ": not an .xlsx workbook: the zip archive is damaged or truncated"), std::string::npos)
+    EXPECT_NE(r.err.find(bad + ": not an .xlsx workbook: the zip archive is damaged or truncated"),
+              std::string::npos)
         << r.err;
     EXPECT_NE(r.err.find("is not a valid form; nothing was published"), std::string::npos) << r.err;
     std::string misnamed = tmp / "form.txt";

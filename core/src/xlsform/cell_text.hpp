@@ -21,12 +21,12 @@ std::string decode_ooxml_escapes(std::string_view text);
 // Cells of one sheet as they arrive in any order, turned into sorted rows. A cell given
 // twice keeps its last text (as Excel does).
 class SheetBuilder {
-public:
+  public:
     // Adds a cell; whitespace-only text is an empty cell and is dropped.
     void add(std::uint32_t row, std::uint32_t column, std::string text);
     Sheet finish(std::string name) &&;
 
-private:
+  private:
     std::map<std::uint32_t, std::map<std::uint32_t, std::string>> rows_;
 };
 

@@ -17,44 +17,75 @@ struct Alias {
 // resolved to the twin's names. Whole headers are looked up first, so `bind::relevant`
 // and `jr:constraintMsg` never reach the language split.
 constexpr Alias survey_aliases[] = {
-    {"type", "type"}, {"command", "type"}, {"name", "name"}, {"tag", "name"}, {"value", "name"},
-    {"label", "label"}, {"caption", "label"}, {"hint", "hint"},
-    {"required", "required"}, {"bind::required", "required"},
-    {"required_message", "required_message"}, {"requiredmsg", "required_message"},
-    {"jr:requiredmsg", "required_message"}, {"bind::jr:requiredmsg", "required_message"},
+    {"type", "type"},
+    {"command", "type"},
+    {"name", "name"},
+    {"tag", "name"},
+    {"value", "name"},
+    {"label", "label"},
+    {"caption", "label"},
+    {"hint", "hint"},
+    {"required", "required"},
+    {"bind::required", "required"},
+    {"required_message", "required_message"},
+    {"requiredmsg", "required_message"},
+    {"jr:requiredmsg", "required_message"},
+    {"bind::jr:requiredmsg", "required_message"},
     {"required-message", "required_message"},
-    {"relevant", "relevant"}, {"relevance", "relevant"}, {"bind::relevant", "relevant"},
-    {"constraint", "constraint"}, {"bind::constraint", "constraint"},
-    {"constraint_message", "constraint_message"}, {"constraint-message", "constraint_message"},
-    {"constraining_message", "constraint_message"}, {"jr:constraintmsg", "constraint_message"},
+    {"relevant", "relevant"},
+    {"relevance", "relevant"},
+    {"bind::relevant", "relevant"},
+    {"constraint", "constraint"},
+    {"bind::constraint", "constraint"},
+    {"constraint_message", "constraint_message"},
+    {"constraint-message", "constraint_message"},
+    {"constraining_message", "constraint_message"},
+    {"jr:constraintmsg", "constraint_message"},
     {"bind::jr:constraintmsg", "constraint_message"},
-    {"calculation", "calculation"}, {"calculate", "calculation"}, {"bind::calculate", "calculation"},
-    {"default", "default"}, {"choice_filter", "choice_filter"},
-    {"appearance", "appearance"}, {"control::appearance", "appearance"},
-    {"read_only", "read_only"}, {"readonly", "read_only"}, {"bind::readonly", "read_only"},
-    {"repeat_count", "repeat_count"}, {"count", "repeat_count"}, {"jr:count", "repeat_count"},
+    {"calculation", "calculation"},
+    {"calculate", "calculation"},
+    {"bind::calculate", "calculation"},
+    {"default", "default"},
+    {"choice_filter", "choice_filter"},
+    {"appearance", "appearance"},
+    {"control::appearance", "appearance"},
+    {"read_only", "read_only"},
+    {"readonly", "read_only"},
+    {"bind::readonly", "read_only"},
+    {"repeat_count", "repeat_count"},
+    {"count", "repeat_count"},
+    {"jr:count", "repeat_count"},
     {"control::jr:count", "repeat_count"},
-    {"image", "media::image"}, {"big-image", "media::big-image"}, {"audio", "media::audio"},
+    {"image", "media::image"},
+    {"big-image", "media::big-image"},
+    {"audio", "media::audio"},
     {"video", "media::video"},
 };
 
 constexpr Alias choices_aliases[] = {
-    {"list_name", "list_name"}, {"name", "name"}, {"value", "name"}, {"label", "label"},
-    {"caption", "label"}, {"image", "media::image"}, {"big-image", "media::big-image"},
-    {"audio", "media::audio"}, {"video", "media::video"},
+    {"list_name", "list_name"},
+    {"name", "name"},
+    {"value", "name"},
+    {"label", "label"},
+    {"caption", "label"},
+    {"image", "media::image"},
+    {"big-image", "media::big-image"},
+    {"audio", "media::audio"},
+    {"video", "media::video"},
 };
 
 constexpr Alias settings_aliases[] = {
-    {"form_title", "title"}, {"set_form_title", "title"}, {"title", "title"},
-    {"form_id", "form_id"}, {"set_form_id", "form_id"}, {"id_string", "form_id"},
-    {"version", "version"}, {"default_language", "default_language"},
+    {"form_title", "title"},    {"set_form_title", "title"},
+    {"title", "title"},         {"form_id", "form_id"},
+    {"set_form_id", "form_id"}, {"id_string", "form_id"},
+    {"version", "version"},     {"default_language", "default_language"},
 };
 
 bool is_translatable(std::string_view key, SheetKind sheet) {
     if (key.rfind("media::", 0) == 0) return sheet != SheetKind::settings;
     if (sheet == SheetKind::survey)
-        return key == "label" || key == "hint" || key == "constraint_message" || key == "required_message" ||
-               key == "guidance_hint";
+        return key == "label" || key == "hint" || key == "constraint_message" ||
+               key == "required_message" || key == "guidance_hint";
     if (sheet == SheetKind::choices) return key == "label";
     return key == "title";
 }
@@ -68,16 +99,20 @@ std::optional<std::string_view> lookup(const Alias (&table)[N], std::string_view
 
 std::optional<std::string_view> alias(std::string_view name, SheetKind sheet) {
     switch (sheet) {
-        case SheetKind::survey: return lookup(survey_aliases, name);
-        case SheetKind::choices: return lookup(choices_aliases, name);
-        case SheetKind::settings: return lookup(settings_aliases, name);
+        case SheetKind::survey:
+            return lookup(survey_aliases, name);
+        case SheetKind::choices:
+            return lookup(choices_aliases, name);
+        case SheetKind::settings:
+            return lookup(settings_aliases, name);
     }
     return std::nullopt;
 }
 
 std::string snake(std::string_view s) {
     std::string out;
-    for (char c : collapse_spaces(s)) out += c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char c : collapse_spaces(s))
+        out += c == ' ' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -93,7 +128,8 @@ std::vector<std::string> split(std::string_view s, std::string_view delimiter) {
     std::size_t start = 0;
     for (;;) {
         auto at = s.find(delimiter, start);
-        parts.push_back(trim(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start)));
+        parts.push_back(trim(
+            s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start)));
         if (at == std::string_view::npos) return parts;
         start = at + delimiter.size();
     }
@@ -107,27 +143,68 @@ struct LanguageName {
 
 // Languages of the places canvass's users work, by English name and own name.
 constexpr LanguageName languages[] = {
-    {"en", "English", "English"}, {"fr", "French", "Français"}, {"es", "Spanish", "Español"},
-    {"pt", "Portuguese", "Português"}, {"ar", "Arabic", "العربية"}, {"sw", "Swahili", "Kiswahili"},
-    {"hi", "Hindi", "हिन्दी"}, {"bn", "Bengali", "বাংলা"}, {"ur", "Urdu", "اردو"},
-    {"ne", "Nepali", "नेपाली"}, {"zh", "Chinese", "中文"}, {"ru", "Russian", "Русский"},
-    {"de", "German", "Deutsch"}, {"it", "Italian", "Italiano"}, {"nl", "Dutch", "Nederlands"},
-    {"tr", "Turkish", "Türkçe"}, {"id", "Indonesian", "Bahasa Indonesia"}, {"vi", "Vietnamese", "Tiếng Việt"},
-    {"th", "Thai", "ไทย"}, {"km", "Khmer", "ខ្មែរ"}, {"my", "Burmese", "မြန်မာ"},
-    {"tl", "Tagalog", "Tagalog"}, {"fil", "Filipino", "Filipino"}, {"am", "Amharic", "አማርኛ"},
-    {"ti", "Tigrinya", "ትግርኛ"}, {"om", "Oromo", "Afaan Oromoo"}, {"so", "Somali", "Soomaali"},
-    {"ha", "Hausa", "Hausa"}, {"yo", "Yoruba", "Yorùbá"}, {"ig", "Igbo", "Igbo"},
-    {"zu", "Zulu", "isiZulu"}, {"xh", "Xhosa", "isiXhosa"}, {"af", "Afrikaans", "Afrikaans"},
-    {"st", "Sotho", "Sesotho"}, {"tn", "Tswana", "Setswana"}, {"sn", "Shona", "chiShona"},
-    {"ny", "Chichewa", "Chichewa"}, {"rw", "Kinyarwanda", "Ikinyarwanda"}, {"lg", "Luganda", "Luganda"},
-    {"mg", "Malagasy", "Malagasy"}, {"wo", "Wolof", "Wolof"}, {"ln", "Lingala", "Lingála"},
-    {"ht", "Haitian Creole", "Kreyòl ayisyen"}, {"fa", "Persian", "فارسی"}, {"ps", "Pashto", "پښتو"},
-    {"ta", "Tamil", "தமிழ்"}, {"te", "Telugu", "తెలుగు"}, {"mr", "Marathi", "मराठी"},
-    {"gu", "Gujarati", "ગુજરાતી"}, {"pa", "Punjabi", "ਪੰਜਾਬੀ"}, {"si", "Sinhala", "සිංහල"},
-    {"ms", "Malay", "Bahasa Melayu"}, {"ko", "Korean", "한국어"}, {"ja", "Japanese", "日本語"},
-    {"uk", "Ukrainian", "Українська"}, {"pl", "Polish", "Polski"}, {"ro", "Romanian", "Română"},
-    {"el", "Greek", "Ελληνικά"}, {"he", "Hebrew", "עברית"}, {"qu", "Quechua", "Runasimi"},
-    {"ay", "Aymara", "Aymar aru"}, {"gn", "Guarani", "Avañe'ẽ"},
+    {"en", "English", "English"},
+    {"fr", "French", "Français"},
+    {"es", "Spanish", "Español"},
+    {"pt", "Portuguese", "Português"},
+    {"ar", "Arabic", "العربية"},
+    {"sw", "Swahili", "Kiswahili"},
+    {"hi", "Hindi", "हिन्दी"},
+    {"bn", "Bengali", "বাংলা"},
+    {"ur", "Urdu", "اردو"},
+    {"ne", "Nepali", "नेपाली"},
+    {"zh", "Chinese", "中文"},
+    {"ru", "Russian", "Русский"},
+    {"de", "German", "Deutsch"},
+    {"it", "Italian", "Italiano"},
+    {"nl", "Dutch", "Nederlands"},
+    {"tr", "Turkish", "Türkçe"},
+    {"id", "Indonesian", "Bahasa Indonesia"},
+    {"vi", "Vietnamese", "Tiếng Việt"},
+    {"th", "Thai", "ไทย"},
+    {"km", "Khmer", "ខ្មែរ"},
+    {"my", "Burmese", "မြန်မာ"},
+    {"tl", "Tagalog", "Tagalog"},
+    {"fil", "Filipino", "Filipino"},
+    {"am", "Amharic", "አማርኛ"},
+    {"ti", "Tigrinya", "ትግርኛ"},
+    {"om", "Oromo", "Afaan Oromoo"},
+    {"so", "Somali", "Soomaali"},
+    {"ha", "Hausa", "Hausa"},
+    {"yo", "Yoruba", "Yorùbá"},
+    {"ig", "Igbo", "Igbo"},
+    {"zu", "Zulu", "isiZulu"},
+    {"xh", "Xhosa", "isiXhosa"},
+    {"af", "Afrikaans", "Afrikaans"},
+    {"st", "Sotho", "Sesotho"},
+    {"tn", "Tswana", "Setswana"},
+    {"sn", "Shona", "chiShona"},
+    {"ny", "Chichewa", "Chichewa"},
+    {"rw", "Kinyarwanda", "Ikinyarwanda"},
+    {"lg", "Luganda", "Luganda"},
+    {"mg", "Malagasy", "Malagasy"},
+    {"wo", "Wolof", "Wolof"},
+    {"ln", "Lingala", "Lingála"},
+    {"ht", "Haitian Creole", "Kreyòl ayisyen"},
+    {"fa", "Persian", "فارسی"},
+    {"ps", "Pashto", "پښتو"},
+    {"ta", "Tamil", "தமிழ்"},
+    {"te", "Telugu", "తెలుగు"},
+    {"mr", "Marathi", "मराठी"},
+    {"gu", "Gujarati", "ગુજરાતી"},
+    {"pa", "Punjabi", "ਪੰਜਾਬੀ"},
+    {"si", "Sinhala", "සිංහල"},
+    {"ms", "Malay", "Bahasa Melayu"},
+    {"ko", "Korean", "한국어"},
+    {"ja", "Japanese", "日本語"},
+    {"uk", "Ukrainian", "Українська"},
+    {"pl", "Polish", "Polski"},
+    {"ro", "Romanian", "Română"},
+    {"el", "Greek", "Ελληνικά"},
+    {"he", "Hebrew", "עברית"},
+    {"qu", "Quechua", "Runasimi"},
+    {"ay", "Aymara", "Aymar aru"},
+    {"gn", "Guarani", "Avañe'ẽ"},
 };
 
 }  // namespace
@@ -156,8 +233,10 @@ std::string lower(std::string_view s) {
 std::string clean_text(std::string_view s, bool expression) {
     std::string t = trim(s);
     if (!expression) return t;
-    static const std::pair<std::string_view, char> quotes[] = {
-        {"\xE2\x80\x98", '\''}, {"\xE2\x80\x99", '\''}, {"\xE2\x80\x9C", '"'}, {"\xE2\x80\x9D", '"'}};
+    static const std::pair<std::string_view, char> quotes[] = {{"\xE2\x80\x98", '\''},
+                                                               {"\xE2\x80\x99", '\''},
+                                                               {"\xE2\x80\x9C", '"'},
+                                                               {"\xE2\x80\x9D", '"'}};
     if (t.find("\xE2\x80") == std::string::npos) return t;
     std::string out;
     for (std::size_t i = 0; i < t.size(); ++i) {
@@ -247,7 +326,8 @@ Column parse_header(std::string_view raw, SheetKind sheet, bool double_colon) {
         if (base == "media" && tokens.size() >= 2) {  // media::image::English (en)
             base = "media::" + lower(tokens[1]);
             lang_at = 2;
-        } else if (auto two = alias(snake(tokens[0] + "::" + tokens[1]), sheet)) {  // bind::relevant::x
+        } else if (auto two =
+                       alias(snake(tokens[0] + "::" + tokens[1]), sheet)) {  // bind::relevant::x
             base = std::string(*two);
             lang_at = 2;
         } else if (auto key = alias(base, sheet)) {

@@ -16,11 +16,11 @@ enum class SheetKind { survey, choices, settings };
 // reaches the twin unchanged. Translatable columns carry the language as written
 // (`French (fr)`) or nothing for a column with no language.
 struct Column {
-    std::string header;    // as the designer wrote it, trimmed
+    std::string header;  // as the designer wrote it, trimmed
     std::string key;
     bool translatable = false;
-    bool known = false;         // a column canvass knows by name (aliases resolved)
-    std::string language;       // translatable columns: the language part, "" when none
+    bool known = false;    // a column canvass knows by name (aliases resolved)
+    std::string language;  // translatable columns: the language part, "" when none
 };
 
 Column parse_header(std::string_view header, SheetKind sheet, bool double_colon);

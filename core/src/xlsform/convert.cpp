@@ -19,7 +19,8 @@ using detail::SheetKind;
 
 // Settings that steer only ODK's own server and transport; canvass always encrypts and
 // sends through its sync, so they have nothing to say to it and are left out.
-constexpr std::string_view transport_settings[] = {"public_key", "submission_url", "auto_send", "auto_delete"};
+constexpr std::string_view transport_settings[] = {"public_key", "submission_url", "auto_send",
+                                                   "auto_delete"};
 
 // Groups and repeats inside each other: each adds two levels to the twin, which the
 // loader caps at 64 (form::max_form_depth).
@@ -35,12 +36,12 @@ bool is_expression_column(const std::string& key) {
 struct SheetColumns {
     const Sheet* sheet = nullptr;
     std::uint32_t header_row = 0;
-    std::map<std::uint32_t, Column> by_index;  // 0-based column -> meaning
+    std::map<std::uint32_t, Column> by_index;    // 0-based column -> meaning
     std::map<std::uint32_t, std::string> codes;  // translatable columns -> language code
 };
 
 class Converter {
-public:
+  public:
     Converter(const Workbook& book, std::string_view stem) : book_(book), stem_(stem) {}
 
     Conversion run() && {
@@ -51,8 +52,10 @@ public:
         if (!survey) {
             std::string names;
             for (const auto& s : book_.sheets) names += (names.empty() ? "" : ", ") + s.name;
-            problem("", 0, "", "the workbook has no sheet named survey" +
-                                   (names.empty() ? std::string(" (it has no sheets)") : " (its sheets: " + names + ")"));
+            problem("", 0, "",
+                    "the workbook has no sheet named survey" +
+                        (names.empty() ? std::string(" (it has no sheets)")
+                                       : " (its sheets: " + names + ")"));
         }
         SheetColumns survey_cols, choices_cols, settings_cols, external_cols;
         if (survey) survey_cols = read_header(*survey, SheetKind::survey);
@@ -60,7 +63,8 @@ public:
         if (settings) settings_cols = read_header(*settings, SheetKind::settings);
         if (external) external_cols = read_header(*external, SheetKind::choices);
         settle_languages(settings ? &settings_cols : nullptr);
-        for (auto* cols : {&survey_cols, &choices_cols, &settings_cols, &external_cols}) assign_codes(*cols);
+        for (auto* cols : {&survey_cols, &choices_cols, &settings_cols, &external_cols})
+            assign_codes(*cols);
 
         out_.twin["settings"] = settings_object(settings ? &settings_cols : nullptr);
         if (survey) out_.twin["survey"] = survey_rows(survey_cols);
@@ -75,7 +79,7 @@ public:
         return std::move(out_);
     }
 
-private:
+  private:
     void problem(std::string sheet, std::uint32_t row, std::string column, std::string message) {
         out_.problems.push_back({std::move(sheet), row, std::move(column), "", std::move(message)});
     }
@@ -86,8 +90,9 @@ private:
         if (sheet.rows.empty()) return cols;
         const SheetRow& header = sheet.rows.front();
         cols.header_row = header.number;
-        bool double_colon = std::any_of(header.cells.begin(), header.cells.end(),
-                                        [](const Cell& c) { return c.text.find("::") != std::string::npos; });
+        bool double_colon =
+            std::any_of(header.cells.begin(), header.cells.end(),
+                        [](const Cell& c) { return c.text.find("::") != std::string::npos; });
         std::map<std::string, std::uint32_t> seen;  // key and language code -> column
         for (const auto& cell : header.cells) {
             Column c = detail::parse_header(cell.text, kind, double_colon);
@@ -96,30 +101,36 @@ private:
                 auto known = detail::language_code(c.language);
                 if (!known) {
                     problem(sheet.name, header.number, c.header,
-                            "cannot tell which language \"" + c.language + "\" is: write it with its code, like " +
-                                c.key + "::" + c.language + " (xx), where xx is a code such as en, fr or pt-BR");
+                            "cannot tell which language \"" + c.language +
+                                "\" is: write it with its code, like " + c.key + "::" + c.language +
+                                " (xx), where xx is a code such as en, fr or pt-BR");
                     continue;
                 }
                 code = *known;
             }
-            std::string id = c.key + "\x1f" + (c.translatable ? (c.language.empty() ? "\x1f" : code) : "");
+            std::string id =
+                c.key + "\x1f" + (c.translatable ? (c.language.empty() ? "\x1f" : code) : "");
             if (auto [it, fresh] = seen.emplace(id, cell.column); !fresh) {
                 auto first = cols.by_index.find(it->second);
-                problem(sheet.name, header.number, c.header,
-                        "the same column as column " + column_letters(it->second) +
-                            (first == cols.by_index.end() ? "" : " (" + first->second.header + ")") +
-                            "; keep one of them");
+                problem(
+                    sheet.name, header.number, c.header,
+                    "the same column as column " + column_letters(it->second) +
+                        (first == cols.by_index.end() ? "" : " (" + first->second.header + ")") +
+                        "; keep one of them");
                 continue;
             }
-            if (!code.empty()) add_language(code);
-            else if (c.translatable && kind != SheetKind::settings) plain_used_ = true;  // not form_title
+            if (!code.empty())
+                add_language(code);
+            else if (c.translatable && kind != SheetKind::settings)
+                plain_used_ = true;  // not form_title
             cols.by_index.emplace(cell.column, std::move(c));
         }
         return cols;
     }
 
     void add_language(const std::string& code) {
-        if (std::find(languages_.begin(), languages_.end(), code) == languages_.end()) languages_.push_back(code);
+        if (std::find(languages_.begin(), languages_.end(), code) == languages_.end())
+            languages_.push_back(code);
     }
 
     void settle_languages(const SheetColumns* settings) {
@@ -134,15 +145,19 @@ private:
                 if (!given)
                     problem(settings->sheet->name, values.number, col.header,
                             "cannot tell which language \"" + text +
-                                "\" is: write it like English (en), or as a code such as en, fr or pt-BR");
+                                "\" is: write it like English (en), or as a code such as en, fr or "
+                                "pt-BR");
             }
         }
         // Columns without a language (plain `label`) are in the default language: the one
         // the settings name, else "und" (BCP 47's "undetermined") when named languages sit
         // beside them, else the first named language.
-        if (given) default_ = *given;
-        else if (plain_used_ || languages_.empty()) default_ = "und";
-        else default_ = languages_.front();
+        if (given)
+            default_ = *given;
+        else if (plain_used_ || languages_.empty())
+            default_ = "und";
+        else
+            default_ = languages_.front();
         if (std::find(languages_.begin(), languages_.end(), default_) == languages_.end())
             languages_.insert(languages_.begin(), default_);
     }
@@ -150,7 +165,8 @@ private:
     void assign_codes(SheetColumns& cols) {
         for (const auto& [index, col] : cols.by_index) {
             if (!col.translatable) continue;
-            cols.codes[index] = col.language.empty() ? default_ : *detail::language_code(col.language);
+            cols.codes[index] =
+                col.language.empty() ? default_ : *detail::language_code(col.language);
             out_.map.add_column(cols.sheet->name, col.key + "." + cols.codes[index], col.header);
             out_.map.add_column(cols.sheet->name, col.key, col.header);
         }
@@ -165,7 +181,8 @@ private:
         std::string fallback = label.contains(default_) ? label[default_].get<std::string>()
                                                         : label.begin().value().get<std::string>();
         ojson ordered = ojson::object();
-        for (const auto& lang : languages_) ordered[lang] = label.contains(lang) ? label[lang] : ojson(fallback);
+        for (const auto& lang : languages_)
+            ordered[lang] = label.contains(lang) ? label[lang] : ojson(fallback);
         for (auto& [lang, text] : label.items())
             if (!ordered.contains(lang)) ordered[lang] = text;
         label = std::move(ordered);
@@ -197,7 +214,8 @@ private:
     ojson settings_object(const SheetColumns* cols) {
         ojson s = ojson::object();
         ojson extra = ojson::object();
-        std::uint32_t row_number = cols && cols->sheet ? std::max<std::uint32_t>(cols->header_row + 1, 2) : 0;
+        std::uint32_t row_number =
+            cols && cols->sheet ? std::max<std::uint32_t>(cols->header_row + 1, 2) : 0;
         std::string sheet_name = cols && cols->sheet ? cols->sheet->name : "settings";
         ojson values = ojson::object();
         if (cols && cols->sheet && cols->sheet->rows.size() > 1) {
@@ -206,7 +224,8 @@ private:
             values = row_object(row, *cols);
         }
         out_.map.add_row({std::string("settings")}, sheet_name, row_number);
-        std::string form_id = values.contains("form_id") ? values["form_id"].get<std::string>() : form_id_from_stem();
+        std::string form_id =
+            values.contains("form_id") ? values["form_id"].get<std::string>() : form_id_from_stem();
         s["form_id"] = form_id;
         if (values.contains("version")) s["version"] = values["version"];
         if (values.contains("title")) {
@@ -220,7 +239,8 @@ private:
         s["default_language"] = default_;
         s["languages"] = languages_;
         for (auto& [key, value] : values.items()) {
-            if (key == "form_id" || key == "version" || key == "title" || key == "default_language") continue;
+            if (key == "form_id" || key == "version" || key == "title" || key == "default_language")
+                continue;
             if (std::find(std::begin(transport_settings), std::end(transport_settings), key) !=
                 std::end(transport_settings))
                 continue;
@@ -233,10 +253,12 @@ private:
     std::string form_id_from_stem() const {
         std::string id;
         for (char c : stem_) {
-            bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+            bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '_';
             id += ok ? c : '_';
         }
-        if (id.empty() || !((id[0] >= 'A' && id[0] <= 'Z') || (id[0] >= 'a' && id[0] <= 'z'))) id = "form_" + id;
+        if (id.empty() || !((id[0] >= 'A' && id[0] <= 'Z') || (id[0] >= 'a' && id[0] <= 'z')))
+            id = "form_" + id;
         return id;
     }
 
@@ -248,7 +270,8 @@ private:
         for (const auto& [index, col] : cols.by_index)
             if (col.key == "list_name") list_col = index;
         if (!list_col && sheet.rows.size() > 0) {
-            problem(sheet.name, cols.header_row, "", "no list_name column: every choice needs the name of its list");
+            problem(sheet.name, cols.header_row, "",
+                    "no list_name column: every choice needs the name of its list");
             return lists;
         }
         for (std::size_t r = 1; r < sheet.rows.size(); ++r) {
@@ -273,9 +296,9 @@ private:
     }
 
     struct Frame {
-        ojson node;           // the group or repeat (holding "children"); the root holds rows
-        JsonPath path;        // where its rows go: {"survey"} or {..., "children"}
-        std::string kind;     // "group", "repeat" or another begin word; "" for the root
+        ojson node;        // the group or repeat (holding "children"); the root holds rows
+        JsonPath path;     // where its rows go: {"survey"} or {..., "children"}
+        std::string kind;  // "group", "repeat" or another begin word; "" for the root
         std::uint32_t begin_row = 0;
         std::string type_header;
     };
@@ -288,7 +311,8 @@ private:
         for (const auto& [index, col] : cols.by_index)
             if (col.key == "type") type_header = col.header, has_type = true;
         if (!has_type && !sheet.rows.empty())
-            problem(sheet.name, cols.header_row, "", "no type column: every row of the survey needs a type");
+            problem(sheet.name, cols.header_row, "",
+                    "no type column: every row of the survey needs a type");
         std::vector<Frame> stack;
         std::size_t too_deep = 0;
         stack.push_back({ojson::array(), {std::string("survey")}, "", 0, type_header});
@@ -298,7 +322,8 @@ private:
             if (obj.empty()) continue;
             std::string raw_type = obj.contains("type") ? obj["type"].get<std::string>() : "";
             detail::SurveyType t = detail::survey_type(raw_type);
-            if (t.kind == detail::SurveyType::none && !obj.contains("name") && !obj.contains("label"))
+            if (t.kind == detail::SurveyType::none && !obj.contains("name") &&
+                !obj.contains("label"))
                 continue;  // a comment row: text in other columns only
             if (t.kind == detail::SurveyType::end) {
                 if (too_deep > 0) {  // closes a group refused below: its rows stayed a level up
@@ -306,14 +331,16 @@ private:
                     continue;
                 }
                 if (stack.size() == 1) {
-                    problem(sheet.name, row.number, type_header, raw_type + " without a begin " + t.type + " before it");
+                    problem(sheet.name, row.number, type_header,
+                            raw_type + " without a begin " + t.type + " before it");
                     continue;
                 }
                 Frame done = std::move(stack.back());
                 stack.pop_back();
                 if (done.kind != t.type)
                     problem(sheet.name, row.number, type_header,
-                            raw_type + " closes the begin " + done.kind + " of row " + std::to_string(done.begin_row));
+                            raw_type + " closes the begin " + done.kind + " of row " +
+                                std::to_string(done.begin_row));
                 children_of(stack.back()).push_back(std::move(done.node));
                 continue;
             }
@@ -337,7 +364,8 @@ private:
             if (t.kind == detail::SurveyType::begin) {
                 node["children"] = ojson::array();
                 path.emplace_back(std::string("children"));
-                stack.push_back({std::move(node), std::move(path), t.type, row.number, type_header});
+                stack.push_back(
+                    {std::move(node), std::move(path), t.type, row.number, type_header});
                 continue;
             }
             children_of(stack.back()).push_back(std::move(node));

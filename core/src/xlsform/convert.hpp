@@ -2,11 +2,10 @@
 // in the JSON object docs/forms.md describes, with a map back to the cells.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "xlsform/source_map.hpp"
 #include "xlsform/workbook.hpp"
@@ -14,9 +13,9 @@
 namespace canvass::xlsform {
 
 struct Conversion {
-    nlohmann::ordered_json twin;       // keys in the order a designer reads them
-    detail::SourceMap map;             // JSON paths of the twin -> cells
-    std::vector<CellProblem> problems; // what the spreadsheet itself gets wrong
+    nlohmann::ordered_json twin;        // keys in the order a designer reads them
+    detail::SourceMap map;              // JSON paths of the twin -> cells
+    std::vector<CellProblem> problems;  // what the spreadsheet itself gets wrong
 };
 
 // Converts `book`. `file_stem` is the form_id when the settings sheet gives none (as

@@ -18,9 +18,11 @@ namespace {
 using nlohmann::json;
 
 // The twin's row keys in the order a designer expects the columns.
-const std::vector<std::string> survey_order = {
-    "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint",
-    "constraint_message", "calculation", "default", "choice_filter", "appearance", "read_only", "repeat_count"};
+const std::vector<std::string> survey_order = {"type",        "name",       "label",
+                                               "hint",        "required",   "required_message",
+                                               "relevant",    "constraint", "constraint_message",
+                                               "calculation", "default",    "choice_filter",
+                                               "appearance",  "read_only",  "repeat_count"};
 
 bool is_label(const json& v) {
     if (!v.is_object() || v.empty()) return false;
@@ -42,30 +44,34 @@ struct OutColumn {
 };
 
 class SheetWriter {
-public:
+  public:
     SheetWriter(lxw_workbook* book, const char* name, lxw_format* bold)
         : sheet_(workbook_add_worksheet(book, name)), bold_(bold) {}
 
     void header(const std::vector<OutColumn>& cols) {
         for (std::size_t c = 0; c < cols.size(); ++c) {
             string(0, c, cols[c].header, bold_);
-            double width = std::clamp<double>(static_cast<double>(cols[c].header.size()) + 2, 10, 40);
-            worksheet_set_column(sheet_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c), width, nullptr);
+            double width =
+                std::clamp<double>(static_cast<double>(cols[c].header.size()) + 2, 10, 40);
+            worksheet_set_column(sheet_, static_cast<lxw_col_t>(c), static_cast<lxw_col_t>(c),
+                                 width, nullptr);
         }
         worksheet_freeze_panes(sheet_, 1, 0);
     }
 
-    void string(std::size_t row, std::size_t col, const std::string& text, lxw_format* f = nullptr) {
+    void string(std::size_t row, std::size_t col, const std::string& text,
+                lxw_format* f = nullptr) {
         if (text.empty() || !error_.empty()) return;
-        lxw_error e = worksheet_write_string(sheet_, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col),
-                                             text.c_str(), f);
+        lxw_error e = worksheet_write_string(sheet_, static_cast<lxw_row_t>(row),
+                                             static_cast<lxw_col_t>(col), text.c_str(), f);
         if (e != LXW_NO_ERROR)
-            error_ = "cell " + column_letters(static_cast<std::uint32_t>(col)) + std::to_string(row + 1) + ": " +
-                     lxw_strerror(e);
+            error_ = "cell " + column_letters(static_cast<std::uint32_t>(col)) +
+                     std::to_string(row + 1) + ": " + lxw_strerror(e);
     }
 
     void number(std::size_t row, std::size_t col, double v) {
-        worksheet_write_number(sheet_, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v, nullptr);
+        worksheet_write_number(sheet_, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v,
+                               nullptr);
     }
 
     // A twin value in a cell of column `c`.
@@ -75,26 +81,35 @@ public:
                 string(row, col, v[c.language].get<std::string>());
             return;
         }
-        if (v.is_string()) string(row, col, v.get<std::string>());
-        else if (v.is_boolean()) string(row, col, v.get<bool>() ? "yes" : "no");
-        else if (v.is_number() && c.key == "default") number(row, col, v.get<double>());
-        else if (c.key == "default") string(row, col, detail::default_text(v));
-        else if (v.is_number_integer()) number(row, col, v.get<double>());
-        else if (v.is_number_float()) string(row, col, detail::number_text(v.get<double>()));
-        else string(row, col, v.dump());
+        if (v.is_string())
+            string(row, col, v.get<std::string>());
+        else if (v.is_boolean())
+            string(row, col, v.get<bool>() ? "yes" : "no");
+        else if (v.is_number() && c.key == "default")
+            number(row, col, v.get<double>());
+        else if (c.key == "default")
+            string(row, col, detail::default_text(v));
+        else if (v.is_number_integer())
+            number(row, col, v.get<double>());
+        else if (v.is_number_float())
+            string(row, col, detail::number_text(v.get<double>()));
+        else
+            string(row, col, v.dump());
     }
 
     const std::string& error() const { return error_; }
 
-private:
+  private:
     lxw_worksheet* sheet_;
     lxw_format* bold_;
     std::string error_;
 };
 
 // Columns for the keys of `objects`, known ones in `order` first; labels one per language.
-std::vector<OutColumn> columns_for(const std::vector<const json*>& objects, const std::vector<std::string>& order,
-                                   const std::vector<std::string>& languages, const std::vector<std::string>& skip) {
+std::vector<OutColumn> columns_for(const std::vector<const json*>& objects,
+                                   const std::vector<std::string>& order,
+                                   const std::vector<std::string>& languages,
+                                   const std::vector<std::string>& skip) {
     std::vector<std::string> keys;
     std::map<std::string, bool> label_keys;
     for (const json* o : objects) {
@@ -130,7 +145,8 @@ void collect_rows(const json& rows, std::vector<const json*>& out) {
     }
 }
 
-void write_rows(SheetWriter& w, const json& rows, const std::vector<OutColumn>& cols, std::size_t& line) {
+void write_rows(SheetWriter& w, const json& rows, const std::vector<OutColumn>& cols,
+                std::size_t& line) {
     for (const auto& r : rows) {
         std::string type = r.value("type", "");
         bool container = type == "group" || type == "repeat";
@@ -153,9 +169,10 @@ void write_rows(SheetWriter& w, const json& rows, const std::vector<OutColumn>& 
 
 Result<void> export_xlsform(const json& twin, const std::string& path) {
     const json& settings = twin.at("settings");
-    std::vector<std::string> languages = settings.contains("languages")
-                                             ? settings["languages"].get<std::vector<std::string>>()
-                                             : std::vector<std::string>{settings.at("default_language").get<std::string>()};
+    std::vector<std::string> languages =
+        settings.contains("languages")
+            ? settings["languages"].get<std::vector<std::string>>()
+            : std::vector<std::string>{settings.at("default_language").get<std::string>()};
     std::string default_language = settings.at("default_language").get<std::string>();
 
     {  // libxlsxwriter reports an unwritable path only on stderr at close: ask first
@@ -192,7 +209,8 @@ Result<void> export_xlsform(const json& twin, const std::string& path) {
             for (const auto& c : items) {
                 choices.string(line, 0, list);
                 for (std::size_t k = 1; k < choice_cols.size(); ++k)
-                    if (c.contains(choice_cols[k].key)) choices.value(line, k, choice_cols[k], c[choice_cols[k].key]);
+                    if (c.contains(choice_cols[k].key))
+                        choices.value(line, k, choice_cols[k], c[choice_cols[k].key]);
                 ++line;
             }
         }
@@ -201,20 +219,23 @@ Result<void> export_xlsform(const json& twin, const std::string& path) {
     // Settings: form_title in the default language (what ODK reads), then the title in
     // every other language, then any other setting under its own name.
     SheetWriter sheet(book, "settings", bold);
-    std::vector<OutColumn> setting_cols = {{"form_id", "", "form_id"}, {"version", "", "version"},
-                                           {"title", "", "form_title"}};
+    std::vector<OutColumn> setting_cols = {
+        {"form_id", "", "form_id"}, {"version", "", "version"}, {"title", "", "form_title"}};
     const json& title = settings.at("title");
     for (const auto& lang : languages)
-        if (lang != default_language) setting_cols.push_back({"title", lang, language_header("form_title", lang)});
+        if (lang != default_language)
+            setting_cols.push_back({"title", lang, language_header("form_title", lang)});
     setting_cols.push_back({"default_language", "", "default_language"});
     for (const auto& [k, v] : settings.items())
-        if (k != "form_id" && k != "version" && k != "title" && k != "default_language" && k != "languages")
+        if (k != "form_id" && k != "version" && k != "title" && k != "default_language" &&
+            k != "languages")
             setting_cols.push_back({k, "", k});
     sheet.header(setting_cols);
     for (std::size_t c = 0; c < setting_cols.size(); ++c) {
         const auto& col = setting_cols[c];
         if (col.key == "title" && col.language.empty()) {
-            if (title.contains(default_language)) sheet.string(1, c, title[default_language].get<std::string>());
+            if (title.contains(default_language))
+                sheet.string(1, c, title[default_language].get<std::string>());
         } else if (col.key == "default_language") {
             auto name = detail::language_name(default_language);
             sheet.string(1, c, name ? *name + " (" + default_language + ")" : default_language);
@@ -225,14 +246,16 @@ Result<void> export_xlsform(const json& twin, const std::string& path) {
         }
     }
 
-    std::string failure = !survey.error().empty() ? "survey " + survey.error()
+    std::string failure = !survey.error().empty()    ? "survey " + survey.error()
                           : !choices.error().empty() ? "choices " + choices.error()
                           : !sheet.error().empty()   ? "settings " + sheet.error()
                                                      : "";
     lxw_error closed = workbook_close(book);
-    if (!failure.empty()) return unexpected(Domain::form, errc::limit_exceeded, path + ": " + failure);
+    if (!failure.empty())
+        return unexpected(Domain::form, errc::limit_exceeded, path + ": " + failure);
     if (closed != LXW_NO_ERROR)
-        return unexpected(Domain::core, errc::io, "cannot write " + path + ": " + lxw_strerror(closed));
+        return unexpected(Domain::core, errc::io,
+                          "cannot write " + path + ": " + lxw_strerror(closed));
     return {};
 }
 

@@ -2,9 +2,8 @@
 // editing in Excel or LibreOffice, which import_file reads back to the same twin.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "canvass/result.hpp"
 

@@ -30,7 +30,8 @@ std::string rewrite_paths(std::string message, const detail::SourceMap& map) {
 Import import_workbook(const Workbook& book, std::string_view file_stem) {
     Conversion c = convert(book, file_stem);
     Import out;
-    out.twin_text = c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out.twin_text =
+        c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     out.problems = std::move(c.problems);
     auto loaded = form::load_form(out.twin_text);
     if (!loaded) {

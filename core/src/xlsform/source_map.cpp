@@ -14,7 +14,8 @@ std::string where(const CellProblem& p) {
 
 std::string describe(const CellProblem& p) {
     std::string w = where(p);
-    if (w.empty() && !p.path.empty()) return p.path + ": " + p.message;  // a JSON form's own problem
+    if (w.empty() && !p.path.empty())
+        return p.path + ": " + p.message;  // a JSON form's own problem
     std::string text = w.empty() ? p.message : w + ": " + p.message;
     if (!p.path.empty()) text += " (" + p.path + ")";
     return text;
@@ -73,7 +74,8 @@ void SourceMap::add_column(const std::string& sheet, std::string key, std::strin
 std::string SourceMap::row_name(const std::string& path) const {
     auto it = rows_.find(split_path(path));
     if (it == rows_.end()) return {};
-    return it->second.sheet + (it->second.row ? " row " + std::to_string(it->second.row) : " sheet");
+    return it->second.sheet +
+           (it->second.row ? " row " + std::to_string(it->second.row) : " sheet");
 }
 
 CellProblem SourceMap::locate(const std::string& path, const std::string& message) const {
@@ -85,7 +87,8 @@ CellProblem SourceMap::locate(const std::string& path, const std::string& messag
     std::size_t n = steps.size();
     const Origin* origin = nullptr;
     for (; n > 0; --n) {
-        auto it = rows_.find(JsonPath(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(n)));
+        auto it =
+            rows_.find(JsonPath(steps.begin(), steps.begin() + static_cast<std::ptrdiff_t>(n)));
         if (it != rows_.end()) {
             origin = &it->second;
             break;

@@ -45,7 +45,7 @@ using JsonPath = std::vector<PathStep>;
 JsonPath split_path(const std::string& path);
 
 class SourceMap {
-public:
+  public:
     // The object at `path` is row `row` of `sheet`.
     void add_row(JsonPath path, std::string sheet, std::uint32_t row);
     // In `sheet`, the twin key `key` (`label.fr`, `relevant`) is the column headed `header`.
@@ -58,7 +58,7 @@ public:
     // The sheet-and-row text of the row at `path` (`survey row 5`), or "" when unknown.
     std::string row_name(const std::string& path) const;
 
-private:
+  private:
     struct Origin {
         std::string sheet;
         std::uint32_t row;

@@ -3,8 +3,8 @@
 
 #include <charconv>
 #include <cmath>
-#include <optional>
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "xlsform/cell_text.hpp"
@@ -35,7 +35,8 @@ std::string join_from(const std::vector<std::string>& w, std::size_t from) {
 std::optional<double> number(const std::string& text) {
     double d = 0;
     auto r = std::from_chars(text.data(), text.data() + text.size(), d);
-    if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(d)) return std::nullopt;
+    if (r.ec != std::errc() || r.ptr != text.data() + text.size() || !std::isfinite(d))
+        return std::nullopt;
     return d;
 }
 
@@ -63,9 +64,12 @@ SurveyType survey_type(std::string_view text) {
     for (const char* edge : {"begin", "end"}) {
         std::string e = edge;
         std::string rest;
-        if (first == e && w.size() >= 2) rest = lower(join_from(w, 1));
-        else if (first.rfind(e + "_", 0) == 0 && w.size() == 1) rest = first.substr(e.size() + 1);
-        else continue;
+        if (first == e && w.size() >= 2)
+            rest = lower(join_from(w, 1));
+        else if (first.rfind(e + "_", 0) == 0 && w.size() == 1)
+            rest = first.substr(e.size() + 1);
+        else
+            continue;
         if (rest == "lgroup" || rest == "looped group" || rest == "looped_group") rest = "repeat";
         SurveyType t;
         t.kind = e == "begin" ? SurveyType::begin : SurveyType::end;
@@ -90,8 +94,9 @@ SurveyType survey_type(std::string_view text) {
         return select("select_multiple", from ? 5 : 4);
     }
     // The twin's own type words in any case (`Integer`); list names keep theirs.
-    static const char* const twin_types[] = {"text", "integer", "decimal", "date", "time", "datetime",
-                                             "geopoint", "note", "calculate", "acknowledge"};
+    static const char* const twin_types[] = {"text",      "integer",    "decimal",  "date",
+                                             "time",      "datetime",   "geopoint", "note",
+                                             "calculate", "acknowledge"};
     for (const char* known : twin_types)
         if (w.size() == 1 && first == known) return t.type = first, t;
     if (w.size() == 1) {
@@ -132,8 +137,10 @@ nlohmann::ordered_json typed_default(const std::string& type, const std::string&
             if (!d) return text;
             long long v = 0;
             auto r = std::from_chars(w[i].data(), w[i].data() + w[i].size(), v);
-            if (r.ec == std::errc() && r.ptr == w[i].data() + w[i].size()) point[keys[i]] = v;
-            else point[keys[i]] = *d;
+            if (r.ec == std::errc() && r.ptr == w[i].data() + w[i].size())
+                point[keys[i]] = v;
+            else
+                point[keys[i]] = *d;
         }
         return point;
     }
@@ -141,7 +148,8 @@ nlohmann::ordered_json typed_default(const std::string& type, const std::string&
     if (base == "date" && serial) return serial_date(*serial);
     if (base == "datetime" && serial) return serial_datetime(*serial);
     if (base == "time" && serial && *serial < 1) return serial_time(*serial);
-    if (base == "datetime" && text.size() == 19 && text[10] == ' ') return text.substr(0, 10) + "T" + text.substr(11);
+    if (base == "datetime" && text.size() == 19 && text[10] == ' ')
+        return text.substr(0, 10) + "T" + text.substr(11);
     return text;
 }
 
@@ -149,7 +157,8 @@ std::string default_text(const nlohmann::json& value) {
     if (value.is_string()) return value.get<std::string>();
     if (value.is_array()) {
         std::string out;
-        for (const auto& v : value) out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : v.dump());
+        for (const auto& v : value)
+            out += (out.empty() ? "" : " ") + (v.is_string() ? v.get<std::string>() : v.dump());
         return out;
     }
     if (value.is_object()) {  // a geopoint
@@ -157,7 +166,8 @@ std::string default_text(const nlohmann::json& value) {
         for (const char* k : {"lat", "lon", "alt", "acc"}) {
             if (!value.contains(k)) break;
             const auto& v = value[k];
-            out += (out.empty() ? "" : " ") + (v.is_number_float() ? number_text(v.get<double>()) : v.dump());
+            out += (out.empty() ? "" : " ") +
+                   (v.is_number_float() ? number_text(v.get<double>()) : v.dump());
         }
         return out;
     }

@@ -1,10 +1,9 @@
 // Survey types and default values between their spreadsheet text and the twin.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace canvass::xlsform::detail {
 

@@ -16,7 +16,8 @@ namespace {
 
 bool iequal(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
            });
 }
 
@@ -38,7 +39,8 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 }
 
 bool is_blank(const std::string& s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
 }  // namespace
@@ -121,16 +123,20 @@ Sheet SheetBuilder::finish(std::string name) && {
 }
 
 Error bytes_cap_error(const std::string& what, std::size_t cap) {
-    return Error{Domain::form, errc::limit_exceeded,
-                 what + " is larger than " + std::to_string(cap >> 20) + " MiB, the most canvass reads"};
+    return Error{
+        Domain::form, errc::limit_exceeded,
+        what + " is larger than " + std::to_string(cap >> 20) + " MiB, the most canvass reads"};
 }
 
 }  // namespace detail
 
 FileKind sniff(std::string_view first) {
-    if (first.size() >= 4 && first.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return FileKind::xlsx;
-    if (first.size() >= 4 && first.substr(0, 4) == std::string_view("PK\x05\x06", 4)) return FileKind::xlsx;
-    if (first.size() >= 8 && first.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
+    if (first.size() >= 4 && first.substr(0, 4) == std::string_view("PK\x03\x04", 4))
+        return FileKind::xlsx;
+    if (first.size() >= 4 && first.substr(0, 4) == std::string_view("PK\x05\x06", 4))
+        return FileKind::xlsx;
+    if (first.size() >= 8 &&
+        first.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8))
         return FileKind::xls;
     return FileKind::other;
 }
@@ -168,16 +174,22 @@ Result<Workbook> read_workbook(const std::string& path, const Limits& limits) {
         case FileKind::xls: {
             std::error_code ec;
             auto size = std::filesystem::file_size(path, ec);
-            if (ec) return unexpected(Domain::core, errc::io, "cannot read " + path + ": " + ec.message());
-            if (size > limits.file_bytes) return unexpected(detail::bytes_cap_error(path, limits.file_bytes));
+            if (ec)
+                return unexpected(Domain::core, errc::io,
+                                  "cannot read " + path + ": " + ec.message());
+            if (size > limits.file_bytes)
+                return unexpected(detail::bytes_cap_error(path, limits.file_bytes));
             return read_xls(path, limits);
         }
-        case FileKind::other: break;
+        case FileKind::other:
+            break;
     }
-    if (!std::filesystem::exists(path)) return unexpected(Domain::core, errc::io, "cannot read " + path + ": no such file");
-    std::string what = ends_with_nocase(path, ".xlsx") ? "an .xlsx workbook (it is not a zip archive)"
-                       : ends_with_nocase(path, ".xls") ? "an .xls workbook (it is not an OLE2 document)"
-                                                        : "an .xlsx or .xls workbook";
+    if (!std::filesystem::exists(path))
+        return unexpected(Domain::core, errc::io, "cannot read " + path + ": no such file");
+    std::string what =
+        ends_with_nocase(path, ".xlsx")  ? "an .xlsx workbook (it is not a zip archive)"
+        : ends_with_nocase(path, ".xls") ? "an .xls workbook (it is not an OLE2 document)"
+                                         : "an .xlsx or .xls workbook";
     return unexpected(Domain::form, errc::unsupported, path + " is not " + what);
 }
 

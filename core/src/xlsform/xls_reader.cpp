@@ -11,13 +11,19 @@ namespace {
 
 std::string freexl_problem(int code) {
     switch (code) {
-        case FREEXL_FILE_NOT_FOUND: return "the file cannot be opened";
-        case FREEXL_INSUFFICIENT_MEMORY: return "not enough memory to read it";
-        case FREEXL_UNSUPPORTED_CHARSET: return "its character set is not supported (save it as .xlsx)";
-        case FREEXL_BIFF_WORKBOOK_NOT_FOUND: return "it holds no workbook (save it as .xlsx)";
+        case FREEXL_FILE_NOT_FOUND:
+            return "the file cannot be opened";
+        case FREEXL_INSUFFICIENT_MEMORY:
+            return "not enough memory to read it";
+        case FREEXL_UNSUPPORTED_CHARSET:
+            return "its character set is not supported (save it as .xlsx)";
+        case FREEXL_BIFF_WORKBOOK_NOT_FOUND:
+            return "it holds no workbook (save it as .xlsx)";
         case FREEXL_INVALID_CFBF_HEADER:
-        case FREEXL_CFBF_INVALID_SIGNATURE: return "it is not an OLE2 compound document";
-        default: return "it is damaged or truncated (FreeXL error " + std::to_string(code) + ")";
+        case FREEXL_CFBF_INVALID_SIGNATURE:
+            return "it is not an OLE2 compound document";
+        default:
+            return "it is damaged or truncated (FreeXL error " + std::to_string(code) + ")";
     }
 }
 
@@ -35,14 +41,18 @@ Result<Workbook> read_xls(const std::string& path, const Limits& limits) {
     int rc = freexl_open(path.c_str(), &book.h);
     if (rc != FREEXL_OK) {
         book.h = nullptr;  // freexl_open leaves no handle to close on failure
-        return unexpected(Domain::form, errc::corrupt, path + ": cannot read the .xls workbook: " + freexl_problem(rc));
+        return unexpected(Domain::form, errc::corrupt,
+                          path + ": cannot read the .xls workbook: " + freexl_problem(rc));
     }
     unsigned int count = 0;
     if (freexl_get_info(book.h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
-        return unexpected(Domain::form, errc::corrupt, path + ": cannot read the .xls workbook's sheet list");
+        return unexpected(Domain::form, errc::corrupt,
+                          path + ": cannot read the .xls workbook's sheet list");
     unsigned int password = 0;
-    if (freexl_get_info(book.h, FREEXL_BIFF_PASSWORD, &password) == FREEXL_OK && password == FREEXL_BIFF_OBFUSCATED)
-        return unexpected(Domain::form, errc::unsupported, path + ": the .xls workbook is protected by a password");
+    if (freexl_get_info(book.h, FREEXL_BIFF_PASSWORD, &password) == FREEXL_OK &&
+        password == FREEXL_BIFF_OBFUSCATED)
+        return unexpected(Domain::form, errc::unsupported,
+                          path + ": the .xls workbook is protected by a password");
     Workbook out;
     std::size_t cells = 0;
     for (unsigned short i = 0; i < count && i < 1000; ++i) {
@@ -59,14 +69,21 @@ Result<Workbook> read_xls(const std::string& path, const Limits& limits) {
                 if (freexl_get_cell_value(book.h, r, c, &v) != FREEXL_OK) continue;
                 std::string text;
                 switch (v.type) {
-                    case FREEXL_CELL_INT: text = std::to_string(v.value.int_value); break;
-                    case FREEXL_CELL_DOUBLE: text = detail::number_text(v.value.double_value); break;
+                    case FREEXL_CELL_INT:
+                        text = std::to_string(v.value.int_value);
+                        break;
+                    case FREEXL_CELL_DOUBLE:
+                        text = detail::number_text(v.value.double_value);
+                        break;
                     case FREEXL_CELL_TEXT:
                     case FREEXL_CELL_SST_TEXT:
                     case FREEXL_CELL_DATE:
                     case FREEXL_CELL_DATETIME:
-                    case FREEXL_CELL_TIME: text = v.value.text_value ? v.value.text_value : ""; break;
-                    default: continue;
+                    case FREEXL_CELL_TIME:
+                        text = v.value.text_value ? v.value.text_value : "";
+                        break;
+                    default:
+                        continue;
                 }
                 if (text.empty()) continue;
                 if (++cells > limits.cells)

@@ -29,18 +29,20 @@ struct ZipFileCloser {
 };
 
 class Archive {
-public:
+  public:
     static Result<Archive> open(std::string_view bytes) {
         zip_error_t error;
         zip_error_init(&error);
         zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-        if (!src) return bad("cannot read the workbook: " + std::string(zip_error_strerror(&error)));
+        if (!src)
+            return bad("cannot read the workbook: " + std::string(zip_error_strerror(&error)));
         zip_t* z = zip_open_from_source(src, ZIP_RDONLY, &error);
         if (!z) {
             zip_source_free(src);
             std::string why = zip_error_strerror(&error);
             zip_error_fini(&error);
-            return bad("not an .xlsx workbook: the zip archive is damaged or truncated (" + why + ")");
+            return bad("not an .xlsx workbook: the zip archive is damaged or truncated (" + why +
+                       ")");
         }
         zip_error_fini(&error);
         Archive a;
@@ -48,29 +50,36 @@ public:
         return a;
     }
 
-    bool has(const std::string& name) const { return zip_name_locate(zip_.get(), name.c_str(), ZIP_FL_NOCASE) >= 0; }
+    bool has(const std::string& name) const {
+        return zip_name_locate(zip_.get(), name.c_str(), ZIP_FL_NOCASE) >= 0;
+    }
 
     // Streams part `name` into `handler`, reading at most `cap` uncompressed bytes.
     Result<void> parse(const std::string& name, std::size_t cap, XmlHandler& handler) const {
         zip_int64_t index = zip_name_locate(zip_.get(), name.c_str(), ZIP_FL_NOCASE);
         if (index < 0) return bad("not an .xlsx workbook: it has no part " + name);
-        std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
+        std::unique_ptr<zip_file_t, ZipFileCloser> file(
+            zip_fopen_index(zip_.get(), static_cast<zip_uint64_t>(index), 0));
         if (!file) return bad(name + ": " + zip_strerror(zip_.get()));
         detail::XmlParse xml(handler, name);
         std::vector<char> buf(64 * 1024);
         std::size_t total = 0;
         for (;;) {
             zip_int64_t n = zip_fread(file.get(), buf.data(), buf.size());
-            if (n < 0) return bad(name + ": the archive is damaged (" + std::string(zip_file_strerror(file.get())) + ")");
+            if (n < 0)
+                return bad(name + ": the archive is damaged (" +
+                           std::string(zip_file_strerror(file.get())) + ")");
             total += static_cast<std::size_t>(n);
-            if (total > cap) return unexpected(detail::bytes_cap_error("the part " + name + " uncompressed", cap));
+            if (total > cap)
+                return unexpected(
+                    detail::bytes_cap_error("the part " + name + " uncompressed", cap));
             if (!xml.feed(std::string_view(buf.data(), static_cast<std::size_t>(n)), n == 0))
                 return bad(xml.error());
             if (n == 0) return {};
         }
     }
 
-private:
+  private:
     std::unique_ptr<zip_t, ZipCloser> zip_;
 };
 
@@ -80,7 +89,7 @@ struct SheetEntry {
 };
 
 class WorkbookPart : public XmlHandler {
-public:
+  public:
     std::vector<SheetEntry> sheets;
     void start(std::string_view name, const char** attrs) override {
         if (name != "sheet") return;
@@ -100,7 +109,7 @@ public:
 };
 
 class RelationshipsPart : public XmlHandler {
-public:
+  public:
     std::map<std::string, std::string> targets;  // id -> part name in the archive
     std::string shared_strings;
     void start(std::string_view name, const char** attrs) override {
@@ -119,14 +128,16 @@ public:
 };
 
 class SharedStringsPart : public XmlHandler {
-public:
-    SharedStringsPart(std::size_t max_bytes, std::size_t max_count) : max_bytes_(max_bytes), max_count_(max_count) {}
+  public:
+    SharedStringsPart(std::size_t max_bytes, std::size_t max_count)
+        : max_bytes_(max_bytes), max_count_(max_count) {}
     std::vector<std::string> strings;
 
     void start(std::string_view name, const char**) override {
         if (name == "si") {
             if (strings.size() >= max_count_) {
-                failure = "more than " + std::to_string(max_count_) + " shared strings, the most canvass reads";
+                failure = "more than " + std::to_string(max_count_) +
+                          " shared strings, the most canvass reads";
                 return;
             }
             in_si_ = true;
@@ -138,8 +149,10 @@ public:
         }
     }
     void end(std::string_view name) override {
-        if (name == "t") in_t_ = false;
-        else if (name == "rPh" && phonetic_ > 0) --phonetic_;
+        if (name == "t")
+            in_t_ = false;
+        else if (name == "rPh" && phonetic_ > 0)
+            --phonetic_;
         else if (name == "si" && in_si_) {
             in_si_ = false;
             strings.push_back(detail::decode_ooxml_escapes(current_));
@@ -149,13 +162,14 @@ public:
         if (!in_t_) return;
         total_ += s.size();
         if (total_ > max_bytes_) {
-            failure = "shared strings longer than " + std::to_string(max_bytes_ >> 20) + " MiB, the most canvass reads";
+            failure = "shared strings longer than " + std::to_string(max_bytes_ >> 20) +
+                      " MiB, the most canvass reads";
             return;
         }
         current_.append(s);
     }
 
-private:
+  private:
     std::size_t max_bytes_, max_count_, total_ = 0;
     bool in_si_ = false, in_t_ = false;
     int phonetic_ = 0;
@@ -196,8 +210,9 @@ std::optional<CellRef> parse_ref(std::string_view s) {
 }
 
 class WorksheetPart : public XmlHandler {
-public:
-    WorksheetPart(const std::vector<std::string>& strings, std::size_t& cells_left, std::size_t cells_cap)
+  public:
+    WorksheetPart(const std::vector<std::string>& strings, std::size_t& cells_left,
+                  std::size_t cells_cap)
         : strings_(strings), cells_left_(cells_left), cells_cap_(cells_cap) {}
     detail::SheetBuilder builder;
 
@@ -253,7 +268,7 @@ public:
         if (in_value_) value_.append(s);
     }
 
-private:
+  private:
     void fail_ref(const std::string& what) {
         failure = what + " is outside a spreadsheet's grid (A1 to XFD1048576)";
     }
@@ -263,10 +278,12 @@ private:
         if (type_ == "s") {
             std::size_t index = 0;
             bool ok = !value_.empty() && value_.size() < 12;
-            for (char c : value_) ok = ok && c >= '0' && c <= '9', index = index * 10 + static_cast<std::size_t>(c - '0');
+            for (char c : value_)
+                ok = ok && c >= '0' && c <= '9',
+                index = index * 10 + static_cast<std::size_t>(c - '0');
             if (!ok || index >= strings_.size()) {
-                failure = "cell " + column_letters(column_) + std::to_string(row_) + " refers to shared string " +
-                          value_ + ", which does not exist";
+                failure = "cell " + column_letters(column_) + std::to_string(row_) +
+                          " refers to shared string " + value_ + ", which does not exist";
                 return;
             }
             text = strings_[index];
@@ -301,7 +318,8 @@ private:
 }  // namespace
 
 Result<Workbook> read_xlsx(std::string_view bytes, const Limits& limits) {
-    if (bytes.size() > limits.file_bytes) return unexpected(detail::bytes_cap_error("the workbook", limits.file_bytes));
+    if (bytes.size() > limits.file_bytes)
+        return unexpected(detail::bytes_cap_error("the workbook", limits.file_bytes));
     CANVASS_TRY(auto archive, Archive::open(bytes));
     if (!archive.has("xl/workbook.xml")) {
         if (archive.has("content.xml") && archive.has("mimetype"))
@@ -315,16 +333,19 @@ Result<Workbook> read_xlsx(std::string_view bytes, const Limits& limits) {
     if (archive.has("xl/_rels/workbook.xml.rels"))
         CANVASS_TRY_VOID(archive.parse("xl/_rels/workbook.xml.rels", limits.part_bytes, rels));
     SharedStringsPart shared(limits.strings_bytes, limits.cells);
-    std::string strings_part = rels.shared_strings.empty() ? "xl/sharedStrings.xml" : rels.shared_strings;
-    if (archive.has(strings_part)) CANVASS_TRY_VOID(archive.parse(strings_part, limits.part_bytes, shared));
+    std::string strings_part =
+        rels.shared_strings.empty() ? "xl/sharedStrings.xml" : rels.shared_strings;
+    if (archive.has(strings_part))
+        CANVASS_TRY_VOID(archive.parse(strings_part, limits.part_bytes, shared));
 
     Workbook out;
     std::size_t cells_left = limits.cells;
     for (std::size_t i = 0; i < book.sheets.size(); ++i) {
         const auto& entry = book.sheets[i];
         auto target = rels.targets.find(entry.rel_id);
-        std::string part = target != rels.targets.end() ? target->second
-                                                        : "xl/worksheets/sheet" + std::to_string(i + 1) + ".xml";
+        std::string part = target != rels.targets.end()
+                               ? target->second
+                               : "xl/worksheets/sheet" + std::to_string(i + 1) + ".xml";
         if (!archive.has(part)) continue;  // a chart sheet or a dangling entry: no cells
         WorksheetPart sheet(shared.strings, cells_left, limits.cells);
         auto parsed = archive.parse(part, limits.part_bytes, sheet);

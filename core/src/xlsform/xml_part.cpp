@@ -41,13 +41,15 @@ bool XmlParse::feed(std::string_view chunk, bool last) {
     if (!error_.empty()) return false;
     while (!chunk.empty() || last) {
         std::size_t n = std::min<std::size_t>(chunk.size(), std::numeric_limits<int>::max() / 2);
-        if (XML_Parse(parser_, chunk.data(), static_cast<int>(n), last && n == chunk.size()) == XML_STATUS_ERROR) {
+        if (XML_Parse(parser_, chunk.data(), static_cast<int>(n), last && n == chunk.size()) ==
+            XML_STATUS_ERROR) {
             if (error_.empty()) {
-                error_ = part_ + ": " + (handler_.failure.empty()
-                                             ? std::string("not well-formed XML at line ") +
-                                                   std::to_string(XML_GetCurrentLineNumber(parser_)) + ": " +
-                                                   XML_ErrorString(XML_GetErrorCode(parser_))
-                                             : handler_.failure);
+                error_ = part_ + ": " +
+                         (handler_.failure.empty()
+                              ? std::string("not well-formed XML at line ") +
+                                    std::to_string(XML_GetCurrentLineNumber(parser_)) + ": " +
+                                    XML_ErrorString(XML_GetErrorCode(parser_))
+                              : handler_.failure);
             }
             return false;
         }

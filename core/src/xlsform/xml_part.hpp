@@ -11,7 +11,7 @@
 namespace canvass::xlsform::detail {
 
 class XmlHandler {
-public:
+  public:
     virtual ~XmlHandler() = default;
     // `name` is the element's local name (`c` for `x:c`); attrs as expat gives them,
     // a null-terminated array of name, value pairs (names with their prefix).
@@ -27,7 +27,7 @@ const char* attribute(const char** attrs, std::string_view local);
 
 // One parse of one part; feed() it chunks, then finish().
 class XmlParse {
-public:
+  public:
     XmlParse(XmlHandler& handler, std::string part_name);
     ~XmlParse();
     XmlParse(const XmlParse&) = delete;
@@ -37,7 +37,7 @@ public:
     bool feed(std::string_view chunk, bool last);
     const std::string& error() const { return error_; }
 
-private:
+  private:
     static void on_start(void* self, const char* name, const char** attrs);
     static void on_end(void* self, const char* name);
     static void on_text(void* self, const char* s, int len);

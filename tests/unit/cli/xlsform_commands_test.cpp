@@ -26,25 +26,28 @@ std::string slurp(const std::string& path) {
 }
 
 json example(const std::string& name) {
-    json j = json::parse(slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/" + name + ".json"));
+    json j =
+        json::parse(slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/" + name + ".json"));
     j.erase("$schema");
     return j;
 }
 
-const std::string vendors_xlsx = std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.xlsx";
+const std::string vendors_xlsx =
+    std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.xlsx";
 
 class XlsformCommandsTest : public ::testing::Test {
-protected:
+  protected:
     canvass::testing::TempDir dir;
 
     std::string write(const std::string& name, const std::string& bytes) {
         return xlsform::testing::write_file(dir, name, bytes);
     }
     std::string bad_xlsx() {
-        return write("bad.xlsx", xlsx_of({{"survey", {{"type", "name", "label", "relevant"},
-                                                      {"integer", "age", "Age"},
-                                                      {"text", "job", "Job", "${agee} > 14"},
-                                                      {"begin group", "g", "G"}}},
+        return write("bad.xlsx", xlsx_of({{"survey",
+                                           {{"type", "name", "label", "relevant"},
+                                            {"integer", "age", "Age"},
+                                            {"text", "job", "Job", "${agee} > 14"},
+                                            {"begin group", "g", "G"}}},
                                           {"settings", {{"form_id", "version"}, {"f", "1"}}}}));
     }
 };
@@ -68,9 +71,11 @@ TEST_F(XlsformCommandsTest, ImportPrintsEveryProblemByCellAndWritesNothing) {
     std::string out = dir / "bad.json";
     auto r = run_captured({"form", "import", bad, "--out", out});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.out, bad + ": survey row 4, column type: begin group without an end group after it\n" +
-                         bad + ": survey row 4: a group must have at least one row (survey[2].children)\n" +
-                         bad + ": survey row 3, column relevant: unknown field ${agee} (survey[1].relevant)\n");
+    EXPECT_EQ(
+        r.out,
+        bad + ": survey row 4, column type: begin group without an end group after it\n" + bad +
+            ": survey row 4: a group must have at least one row (survey[2].children)\n" + bad +
+            ": survey row 3, column relevant: unknown field ${agee} (survey[1].relevant)\n");
     EXPECT_EQ(r.err, "canvass: " + bad + ": 3 problems; nothing was written\n");
     EXPECT_FALSE(std::filesystem::exists(out));
 }
@@ -83,7 +88,8 @@ TEST_F(XlsformCommandsTest, ImportRefusesWhatIsNoSpreadsheet) {
     std::string zip = write("photos.xlsx", xlsform::testing::zip_of({{"a.jpg", "jpeg"}}));
     r = run_captured({"form", "import", zip});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.out, zip + ": a zip archive but not an .xlsx workbook (it has no xl/workbook.xml)\n");
+    EXPECT_EQ(r.out,
+              zip + ": a zip archive but not an .xlsx workbook (it has no xl/workbook.xml)\n");
 }
 
 TEST_F(XlsformCommandsTest, CheckTakesSpreadsheetsBesideJsonForms) {
@@ -95,19 +101,24 @@ TEST_F(XlsformCommandsTest, CheckTakesSpreadsheetsBesideJsonForms) {
     EXPECT_EQ(report[0]["valid"], true);
     EXPECT_EQ(report[0]["form_id"], "street_vendors");
     EXPECT_EQ(report[1]["valid"], false);
-    EXPECT_EQ(report[1]["problems"][2], json::parse(R"({"sheet":"survey","row":3,"column":"relevant",
+    EXPECT_EQ(report[1]["problems"][2],
+              json::parse(R"({"sheet":"survey","row":3,"column":"relevant",
         "path":"survey[1].relevant","message":"unknown field ${agee}"})"));
     r = run_captured({"form", "check", vendors_xlsx});
     EXPECT_EQ(r.code, 0) << r.out;
-    EXPECT_EQ(r.out.rfind(vendors_xlsx + ": ok: street_vendors version 2026.11.1, ", 0), 0u) << r.out;
+    EXPECT_EQ(r.out.rfind(vendors_xlsx + ": ok: street_vendors version 2026.11.1, ", 0), 0u)
+        << r.out;
 }
 
 TEST_F(XlsformCommandsTest, ExportWritesAnXlsformThatImportsToTheSameForm) {
     std::string xlsx = dir / "waste.xlsx";
-    auto r = run_captured({"form", "export", std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/waste_pickers.json",
+    auto r = run_captured({"form", "export",
+                           std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/waste_pickers.json",
                            "--out", xlsx});
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_EQ(r.out, "wrote " + xlsx + ": waste_pickers version 2026.11.1 as an XLSForm (survey, choices and settings sheets)\n");
+    EXPECT_EQ(r.out, "wrote " + xlsx +
+                         ": waste_pickers version 2026.11.1 as an XLSForm (survey, choices and "
+                         "settings sheets)\n");
     r = run_captured({"form", "import", xlsx});
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(json::parse(r.out), example("waste_pickers"));
@@ -118,7 +129,8 @@ TEST_F(XlsformCommandsTest, ExportRefusesAnInvalidForm) {
     std::string out = dir / "out.xlsx";
     auto r = run_captured({"form", "export", bad, "--out", out});
     EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.out.find("survey row 3, column relevant: unknown field ${agee}"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("survey row 3, column relevant: unknown field ${agee}"), std::string::npos)
+        << r.out;
     EXPECT_EQ(r.err, "canvass: " + bad + " is not a valid form; nothing was written\n");
     EXPECT_FALSE(std::filesystem::exists(out));
 }
@@ -133,8 +145,11 @@ TEST_F(XlsformCommandsTest, AddInstallsASpreadsheetAndRefusesABrokenOne) {
     std::string bad = bad_xlsx();
     r = run_captured({"--home", home, "form", "add", bad});
     EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.err.find(bad + ": survey row 3, column relevant: unknown field ${agee} (survey[1].relevant)\n"),
-              std::string::npos) << r.err;
+    EXPECT_NE(
+        r.err.find(bad +
+                   ": survey row 3, column relevant: unknown field ${agee} (survey[1].relevant)\n"),
+        std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("is not a valid form; nothing was installed"), std::string::npos) << r.err;
     r = run_captured({"--home", home, "forms"});
     EXPECT_EQ(r.out.find("f "), std::string::npos);

@@ -8,7 +8,6 @@ namespace {
 
 using namespace testing;
 
-
 Workbook read_parts(const std::map<std::string, std::string>& parts, const Limits& limits = {}) {
     auto book = read_xlsx(zip_of(parts), limits);
     EXPECT_TRUE(book.has_value()) << (book ? "" : book.error().message);
@@ -22,7 +21,8 @@ std::string read_error(const std::string& bytes, const Limits& limits = {}) {
 }
 
 TEST(XlsxReader, ReadsSharedInlineNumberBooleanAndFormulaCells) {
-    auto parts = xlsx_parts({{"survey", R"(<row r="1">
+    auto parts = xlsx_parts(
+        {{"survey", R"(<row r="1">
         <c r="A1" t="s"><v>0</v></c>
         <c r="B1" t="inlineStr"><is><t>inline</t></is></c>
         <c r="C1"><v>1</v></c>
@@ -33,7 +33,7 @@ TEST(XlsxReader, ReadsSharedInlineNumberBooleanAndFormulaCells) {
         <c r="H1"><v>1.0E-3</v></c>
         <c r="I1"><v>20261101</v></c>
         <c r="J1" t="s"><v>1</v></c></row>)"}},
-                            {"<t>shared</t>", "<r><t>rich </t></r><r><t>text</t></r><rPh><t>ignored</t></rPh>"});
+        {"<t>shared</t>", "<r><t>rich </t></r><r><t>text</t></r><rPh><t>ignored</t></rPh>"});
     Workbook b = read_parts(parts);
     ASSERT_EQ(b.sheets.size(), 1u);
     const SheetRow& row = b.sheets[0].rows.at(0);
@@ -70,12 +70,15 @@ TEST(XlsxReader, PlacesCellsByReferenceWithSkippedCellsAndColumnsInAnyOrder) {
 }
 
 TEST(XlsxReader, DecodesOoxmlEscapes) {
-    auto parts = xlsx_parts({{"survey", R"(<row r="1"><c r="A1" t="inlineStr"><is><t>line_x000D_two _x00E9_</t></is></c></row>)"}});
+    auto parts = xlsx_parts(
+        {{"survey",
+          R"(<row r="1"><c r="A1" t="inlineStr"><is><t>line_x000D_two _x00E9_</t></is></c></row>)"}});
     EXPECT_EQ(read_parts(parts).sheets[0].rows[0].at(0), "line\rtwo \xC3\xA9");
 }
 
 TEST(XlsxReader, FindsSheetsByNameInAnyCase) {
-    auto b = read_parts(xlsx_parts({{"Settings", ""}, {"SURVEY", inline_rows({{"type"}})}, {"choices", ""}}));
+    auto b = read_parts(
+        xlsx_parts({{"Settings", ""}, {"SURVEY", inline_rows({{"type"}})}, {"choices", ""}}));
     ASSERT_NE(b.find("survey"), nullptr);
     EXPECT_EQ(b.find("survey")->name, "SURVEY");
     EXPECT_EQ(b.find("settings")->name, "Settings");
@@ -84,40 +87,55 @@ TEST(XlsxReader, FindsSheetsByNameInAnyCase) {
 
 TEST(XlsxReader, RefusesCellReferencesOutsideTheGrid) {
     for (std::string ref : {"ZZZZZZ99999999", "XFE1", "A1048577", "A0", "12"}) {
-        auto bytes = zip_of(xlsx_parts({{"survey", "<row r=\"1\"><c r=\"" + ref + "\"><v>1</v></c></row>"}}));
-        EXPECT_EQ(read_error(bytes), "sheet survey: xl/worksheets/sheet1.xml: cell reference " + ref +
+        auto bytes = zip_of(
+            xlsx_parts({{"survey", "<row r=\"1\"><c r=\"" + ref + "\"><v>1</v></c></row>"}}));
+        EXPECT_EQ(read_error(bytes), "sheet survey: xl/worksheets/sheet1.xml: cell reference " +
+                                         ref +
                                          " is outside a spreadsheet's grid (A1 to XFD1048576)");
     }
     auto bytes = zip_of(xlsx_parts({{"survey", "<row r=\"99999999999\"><c><v>1</v></c></row>"}}));
-    EXPECT_EQ(read_error(bytes), "sheet survey: xl/worksheets/sheet1.xml: row 99999999999 is outside a "
-                                 "spreadsheet's grid (A1 to XFD1048576)");
+    EXPECT_EQ(read_error(bytes),
+              "sheet survey: xl/worksheets/sheet1.xml: row 99999999999 is outside a "
+              "spreadsheet's grid (A1 to XFD1048576)");
     // The last cell of the grid is fine.
-    auto b = read_parts(xlsx_parts({{"survey", R"(<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>)"}}));
+    auto b = read_parts(
+        xlsx_parts({{"survey", R"(<row r="1048576"><c r="XFD1048576"><v>7</v></c></row>)"}}));
     EXPECT_EQ(b.sheets[0].rows.at(0).number, 1048576u);
     EXPECT_EQ(b.sheets[0].rows.at(0).at(16383), "7");
 }
 
 TEST(XlsxReader, RefusesASharedStringThatDoesNotExist) {
-    auto bytes = zip_of(xlsx_parts({{"survey", R"(<row r="1"><c r="B1" t="s"><v>5</v></c></row>)"}}, {"<t>only</t>"}));
+    auto bytes = zip_of(xlsx_parts({{"survey", R"(<row r="1"><c r="B1" t="s"><v>5</v></c></row>)"}},
+                                   {"<t>only</t>"}));
     EXPECT_EQ(read_error(bytes),
-              "sheet survey: xl/worksheets/sheet1.xml: cell B1 refers to shared string 5, which does not exist");
+              "sheet survey: xl/worksheets/sheet1.xml: cell B1 refers to shared string 5, which "
+              "does not exist");
 }
 
 TEST(XlsxReader, RefusesFilesThatAreNotXlsx) {
-    EXPECT_EQ(read_error("{\"settings\": {}}").rfind("not an .xlsx workbook: the zip archive is damaged or truncated", 0), 0u);
+    EXPECT_EQ(read_error("{\"settings\": {}}")
+                  .rfind("not an .xlsx workbook: the zip archive is damaged or truncated", 0),
+              0u);
     std::string good = zip_of(xlsx_parts({{"survey", inline_rows({{"type", "name"}})}}));
-    EXPECT_EQ(read_error(good.substr(0, good.size() / 2)).rfind("not an .xlsx workbook: the zip archive is damaged", 0), 0u);
+    EXPECT_EQ(read_error(good.substr(0, good.size() / 2))
+                  .rfind("not an .xlsx workbook: the zip archive is damaged", 0),
+              0u);
     EXPECT_EQ(read_error(zip_of({{"readme.txt", "hello"}})),
               "a zip archive but not an .xlsx workbook (it has no xl/workbook.xml)");
-    EXPECT_EQ(read_error(zip_of({{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"}, {"content.xml", "<x/>"}})),
+    EXPECT_EQ(read_error(zip_of({{"mimetype", "application/vnd.oasis.opendocument.spreadsheet"},
+                                 {"content.xml", "<x/>"}})),
               "an OpenDocument spreadsheet (.ods) is not read: save it as .xlsx");
     auto parts = xlsx_parts({{"survey", "<row r=\"1\"><c r=\"A1\"><v>1</v></row>"}});
-    EXPECT_EQ(read_error(zip_of(parts)).rfind("sheet survey: xl/worksheets/sheet1.xml: not well-formed XML at line 1", 0), 0u);
+    EXPECT_EQ(
+        read_error(zip_of(parts))
+            .rfind("sheet survey: xl/worksheets/sheet1.xml: not well-formed XML at line 1", 0),
+        0u);
 }
 
 TEST(XlsxReader, RefusesDocumentTypeDeclarations) {
     auto parts = xlsx_parts({{"survey", ""}});
-    parts["xl/workbook.xml"] = R"(<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><workbook><sheets><sheet name="&b;" r:id="rId1"/></sheets></workbook>)";
+    parts["xl/workbook.xml"] =
+        R"(<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><workbook><sheets><sheet name="&b;" r:id="rId1"/></sheets></workbook>)";
     EXPECT_EQ(read_error(zip_of(parts)),
               "xl/workbook.xml: a document type declaration is not allowed in a spreadsheet part");
 }
@@ -131,13 +149,16 @@ TEST(XlsxReader, CapsTheUncompressedSizeOfEveryPart) {
     ASSERT_LT(bytes.size(), 1u << 20);
     Limits roomy;
     roomy.strings_bytes = 128u << 20;  // so that the part's own cap is the one reached
-    EXPECT_EQ(read_error(bytes, roomy), "the part xl/sharedStrings.xml uncompressed is larger than 64 MiB, the most canvass reads");
+    EXPECT_EQ(
+        read_error(bytes, roomy),
+        "the part xl/sharedStrings.xml uncompressed is larger than 64 MiB, the most canvass reads");
 }
 
 TEST(XlsxReader, CapsSharedStringTextCellsAndStrings) {
     Limits small;
     small.strings_bytes = 1u << 20;
-    auto bytes = zip_of(xlsx_parts({{"survey", ""}}, {"<t>" + std::string((1u << 20) + 1, 'a') + "</t>"}));
+    auto bytes =
+        zip_of(xlsx_parts({{"survey", ""}}, {"<t>" + std::string((1u << 20) + 1, 'a') + "</t>"}));
     EXPECT_EQ(read_error(bytes, small),
               "xl/sharedStrings.xml: shared strings longer than 1 MiB, the most canvass reads");
     Limits few;
@@ -146,7 +167,8 @@ TEST(XlsxReader, CapsSharedStringTextCellsAndStrings) {
     EXPECT_EQ(read_error(bytes, few),
               "sheet survey: xl/worksheets/sheet1.xml: more than 2 cells, the most canvass reads");
     bytes = zip_of(xlsx_parts({{"survey", ""}}, {"<t>a</t>", "<t>b</t>", "<t>c</t>"}));
-    EXPECT_EQ(read_error(bytes, few), "xl/sharedStrings.xml: more than 2 shared strings, the most canvass reads");
+    EXPECT_EQ(read_error(bytes, few),
+              "xl/sharedStrings.xml: more than 2 shared strings, the most canvass reads");
     Limits tiny;
     tiny.file_bytes = 10;
     EXPECT_EQ(read_error(bytes, tiny), "the workbook is larger than 0 MiB, the most canvass reads");
@@ -164,9 +186,11 @@ TEST(WorkbookFiles, SniffsByContentWhateverTheExtension) {
     EXPECT_EQ(read_workbook(json).error().message, json + " is not an .xlsx or .xls workbook");
     std::string fake = write_file(dir, "form.xlsx", "{}");
     EXPECT_TRUE(is_spreadsheet_file(fake));
-    EXPECT_EQ(read_workbook(fake).error().message, fake + " is not an .xlsx workbook (it is not a zip archive)");
+    EXPECT_EQ(read_workbook(fake).error().message,
+              fake + " is not an .xlsx workbook (it is not a zip archive)");
     std::string fake_xls = write_file(dir, "old.XLS", "text");
-    EXPECT_EQ(read_workbook(fake_xls).error().message, fake_xls + " is not an .xls workbook (it is not an OLE2 document)");
+    EXPECT_EQ(read_workbook(fake_xls).error().message,
+              fake_xls + " is not an .xls workbook (it is not an OLE2 document)");
 }
 
 TEST(ColumnLetters, NamesColumnsAsExcelDoes) {
@@ -198,7 +222,8 @@ TEST(XlsReader, RefusesADamagedFile) {
     std::string path = write_file(dir, "broken.xls", bytes);
     auto b = read_workbook(path);
     ASSERT_FALSE(b.has_value());
-    EXPECT_EQ(b.error().message.rfind(path + ": cannot read the .xls workbook: ", 0), 0u) << b.error().message;
+    EXPECT_EQ(b.error().message.rfind(path + ": cannot read the .xls workbook: ", 0), 0u)
+        << b.error().message;
 }
 
 }  // namespace

@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "xlsform/export.hpp"
 #include "xlsform/import.hpp"
@@ -16,7 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-const char* const example_forms[] = {"street_vendors", "waste_pickers", "home_based_workers", "domestic_workers"};
+const char* const example_forms[] = {"street_vendors", "waste_pickers", "home_based_workers",
+                                     "domestic_workers"};
 
 json read_json(const std::string& path) {
     std::ifstream in(path);
@@ -34,7 +34,7 @@ json imported(const std::string& path) {
 }
 
 class ExampleForms : public ::testing::TestWithParam<const char*> {
-protected:
+  protected:
     std::string source(const std::string& ext) const {
         return std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/" + GetParam() + ext;
     }
@@ -81,17 +81,18 @@ TEST(Export, WritesLanguageColumnsGroupsAndSettingsAsXlsformReadsThem) {
         return rows;
     };
     using Rows = std::vector<std::vector<std::string>>;
-    EXPECT_EQ(text(book->find("survey")),
-              (Rows{{"A=type", "B=name", "C=label::English (en)", "D=label::French (fr)", "E=required", "F=default"},
-                    {"A=begin_group", "B=g", "C=G", "D=G"},
-                    {"A=integer", "B=n", "C=N", "D=N", "E=yes", "F=3"},
-                    {"A=end_group"}}));
-    EXPECT_EQ(text(book->find("choices")),
-              (Rows{{"A=list_name", "B=name", "C=label::English (en)", "D=label::French (fr)", "E=group"},
-                    {"A=yn", "B=y", "C=Yes", "D=Oui", "E=a"}}));
+    EXPECT_EQ(text(book->find("survey")), (Rows{{"A=type", "B=name", "C=label::English (en)",
+                                                 "D=label::French (fr)", "E=required", "F=default"},
+                                                {"A=begin_group", "B=g", "C=G", "D=G"},
+                                                {"A=integer", "B=n", "C=N", "D=N", "E=yes", "F=3"},
+                                                {"A=end_group"}}));
+    EXPECT_EQ(
+        text(book->find("choices")),
+        (Rows{{"A=list_name", "B=name", "C=label::English (en)", "D=label::French (fr)", "E=group"},
+              {"A=yn", "B=y", "C=Yes", "D=Oui", "E=a"}}));
     EXPECT_EQ(text(book->find("settings")),
-              (Rows{{"A=form_id", "B=version", "C=form_title", "D=form_title::French (fr)", "E=default_language",
-                     "F=instance_name"},
+              (Rows{{"A=form_id", "B=version", "C=form_title", "D=form_title::French (fr)",
+                     "E=default_language", "F=instance_name"},
                     {"A=m", "B=2", "C=Market", "D=Marché", "E=English (en)", "F=${n}"}}));
     // instance_name passes through whether or not the form engine knows it yet.
     EXPECT_EQ(json::parse(import_file(path).twin_text), form);
@@ -101,7 +102,8 @@ TEST(Export, FailsOnAPathItCannotWrite) {
     json form = read_json(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json");
     auto r = export_xlsform(form, "/nonexistent-dir/x.xlsx");
     ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().message.rfind("cannot write /nonexistent-dir/x.xlsx", 0), 0u) << r.error().message;
+    EXPECT_EQ(r.error().message.rfind("cannot write /nonexistent-dir/x.xlsx", 0), 0u)
+        << r.error().message;
 }
 
 }  // namespace
