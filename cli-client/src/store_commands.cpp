@@ -355,6 +355,10 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             if (forwards) ctx.out << s->carried_unsent << " not yet delivered to the server\n";
             else ctx.out << "kept here (only an organizer delivers others' work)\n";
         }
+        for (const auto& r : s->refused)
+            ctx.out << "REFUSED     " << r.changesets << " carried changesets of device " << crypto::to_hex(r.device)
+                    << " from seq " << r.seq << ": the server refused them (" << r.why
+                    << "). They stay here and are not sent again; tell your coordinator\n";
         if (s->equivocations) ctx.out << "WARNING     " << s->equivocations << " forked chains kept as evidence\n";
         ctx.out << "digest      " << out["digest"].get<std::string>() << "\n";
     });

@@ -109,6 +109,11 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
             ctx.out << "installed form " << f.id << " version " << f.version << "\n";
         }
         if (s.far_future) ctx.out << "warning: " << plural(s.far_future, "changeset") << " stamped far in the future (a device clock is wrong)\n";
+        for (const auto& r : report->refused)
+            ctx.out << "REFUSED: the server refused the carried chain of device " << crypto::to_hex(r.device)
+                    << " from seq " << r.seq << " (" << r.message
+                    << "); everything else was delivered. That chain stays here and is not sent again; tell your "
+                       "coordinator\n";
         if (!report->equivocations.empty()) {
             ctx.out << "WARNING: " << report->equivocations.size()
                     << " device(s) forked their chain; the evidence is kept (canvass status)\n";

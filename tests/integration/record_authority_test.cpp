@@ -1,11 +1,15 @@
 // Who may change a record, against a real canvass-server: a tampered client that signs an
 // edit or a delete of another collector's record, pushing it itself or through an organizer,
-// is refused by name, nothing of its batch is stored, it is flagged, the server goes on
-// serving, and the coordinator's merge holds only honest work.
+// is refused by name, nothing of its batch is stored (an organizer's batch loses only that
+// chain, which the organizer then stops sending), it is flagged, the server goes on serving,
+// and the coordinator's merge holds only honest work.
 #include <nlohmann/json.hpp>
 
 #include "crypto/box.hpp"
+#include "field_device.hpp"
 #include "server_harness.hpp"
+#include "store/record_json.hpp"
+#include "sync/bundle.hpp"
 #include "sync/exchange.hpp"
 
 namespace canvass::server_test {
@@ -162,7 +166,7 @@ TEST_F(RecordAuthorityTest, ATamperedClientsDeleteOfAnotherCollectorsRecordIsRef
     expect_coordinator_unaffected(3);
 }
 
-TEST_F(RecordAuthorityTest, AnOrganizerRelayingAForgedChainIsRefusedAndNothingOfTheBatchIsStored) {
+TEST_F(RecordAuthorityTest, AnOrganizerRelayingAForgedChainHasThatChainRefusedAloneAndDeliversTheRest) {
     Device organizer, bob;
     ASSERT_TRUE(organizer.enroll(token("organizer")));
     ASSERT_TRUE(bob.enroll(token("collector")));
@@ -172,17 +176,63 @@ TEST_F(RecordAuthorityTest, AnOrganizerRelayingAForgedChainIsRefusedAndNothingOf
     carry(mallory.replica, organizer.replica, mallory.keys.id);
     ASSERT_EQ(organizer.replica.changeset_count(), 3u);
 
-    expect_refused_by_name(organizer.sync(), 1);
-    EXPECT_EQ(stats()["changesets"], 3);  // neither mallory's nor bob's: the batch held both
+    auto relayed = organizer.sync();
+    ASSERT_TRUE(relayed) << relayed.error().describe();
+    ASSERT_EQ(relayed->refused.size(), 1u);
+    EXPECT_EQ(relayed->refused[0].device, mallory.keys.id);
+    EXPECT_EQ(relayed->refused[0].seq, 1u);
+    EXPECT_EQ(stats()["changesets"], 5);  // alice's 3 and bob's 2: mallory's run alone refused
     EXPECT_EQ(stats()["refusing_devices"], 1);
     EXPECT_TRUE(device_entry(mallory).at("refused_changes").is_object());
     EXPECT_TRUE(device_entry(organizer).at("refused_changes").is_null());  // a relay is not flagged
     EXPECT_NE(server->log().find("outcome=flagged author=" + crypto::to_hex(mallory.keys.id)), std::string::npos);
-
-    // Bob's own sync still delivers his work; the coordinator sees alice's and bob's only.
-    auto direct = bob.sync();
-    ASSERT_TRUE(direct) << direct.error().describe();
+    EXPECT_NE(server->log().find("outcome=refused_run chain=" + crypto::to_hex(mallory.keys.id) + " seq=1"),
+              std::string::npos)
+        << server->log();
     expect_coordinator_unaffected(5);
+
+    // The relay remembers the refusal: the next sync sends nothing of that chain and succeeds.
+    auto again = organizer.sync();
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ(again->stats.sent, 0u);
+    EXPECT_TRUE(again->refused.empty());
+    EXPECT_EQ(stats()["refused_changes"], 1);
+}
+
+TEST_F(RecordAuthorityTest, AnOrganizersStoreRemembersARefusedChainAndItsStatusSaysSo) {
+    // The forged chain reaches a real organizer store in a bundle: a device cannot tell who
+    // may change a record (it does not know the roles), so it carries it.
+    auto relay = FieldDevice::create(tmp / "relay");
+    ASSERT_TRUE(relay.enroll(token("organizer")));
+    sign_change(mallory, alices_record, merge::OpKind::set);
+    const std::string path = tmp / "mallory.bundle";
+    ASSERT_TRUE(sync::write_bundle(mallory.replica, path));
+    sync::DeviceReplica replica(relay.store);
+    auto read = sync::read_bundle(replica, path, "demo", 1'790'000'000'000);
+    ASSERT_TRUE(read) << read.error().describe();
+
+    auto pushed = relay.sync();
+    ASSERT_TRUE(pushed) << pushed.error().describe();
+    ASSERT_EQ(pushed->refused.size(), 1u);
+    auto status = relay.store.status();
+    ASSERT_TRUE(status);
+    ASSERT_EQ(status->refused.size(), 1u);
+    EXPECT_EQ(status->refused[0].device, mallory.keys.id);
+    EXPECT_EQ(status->refused[0].seq, 1u);
+    EXPECT_EQ(status->refused[0].changesets, 1u);
+    EXPECT_NE(status->refused[0].why.find("may not change record"), std::string::npos) << status->refused[0].why;
+    EXPECT_EQ(status->carried_unsent, 0u) << "a refused chain is not counted as still to deliver";
+    auto json = store::status_json(*status);
+    EXPECT_EQ(json.at("refused_chains").size(), 1u);
+    EXPECT_EQ(json.at("refused_chains")[0].at("from_seq"), 1);
+
+    // Its own interviews still go through, and the refused chain is never sent again.
+    relay.interview("Amina");
+    auto next = relay.sync();
+    ASSERT_TRUE(next) << next.error().describe();
+    EXPECT_EQ(next->stats.sent, 1u);
+    EXPECT_TRUE(next->refused.empty());
+    EXPECT_EQ(stats()["refused_changes"], 1);
 }
 
 TEST_F(RecordAuthorityTest, ACoordinatorMayCorrectAnyRecord) {

@@ -169,7 +169,8 @@ CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_
 /* What this device holds and what waits to sync. OUT *json: {device, project, role, server
  * (null until enrolled), forms, drafts, finalized, records_with_conflicts, own_changesets,
  * unsent_changesets (to sync), carried_changesets, carried_unsent_changesets (others' work
- * not yet delivered to the server), equivocations, digest}, the keys of
+ * not yet delivered to the server), refused_chains: [{device, from_seq, changesets, reason}]
+ * (carried chains the server refused: never sent again), equivocations, digest}, the keys of
  * `canvass status --json`. Free with canvass_free(). */
 CANVASS_API int canvass_status(canvass_store* store, char** json /* OUT */, canvass_error* error);
 
@@ -235,7 +236,9 @@ CANVASS_API int canvass_enroll_over(canvass_store* store, const char* token,
  * form. `progress` may be NULL. A store that is not enrolled is CANVASS_DOMAIN_CORE,
  * CANVASS_ERR_NOT_FOUND. OUT *result_json (may be NULL): {project, role, server, to_send, sent,
  * acknowledged, received, stored, evidence, far_future, forms_installed: [{form_id, version}],
- * equivocations: [{device, seq}], bytes_sent, bytes_received}; free with canvass_free(). */
+ * equivocations: [{device, seq}], refused_chains: [{device, from_seq, code, reason}] (carried
+ * chains the server refused alone at this sync), bytes_sent, bytes_received}; free with
+ * canvass_free(). */
 CANVASS_API int canvass_sync(canvass_store* store, canvass_progress_fn progress, void* progress_user,
                              char** result_json /* OUT */, canvass_error* error);
 

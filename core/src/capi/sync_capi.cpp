@@ -152,6 +152,11 @@ int run_sync(canvass_store* store, std::unique_ptr<sync::Transport> host, canvas
     for (const auto& e : synced->equivocations)
         forks.push_back({{"device", canvass::crypto::to_hex(e.device)}, {"seq", e.seq}});
     result["equivocations"] = forks;
+    json refused = json::array();
+    for (const auto& r : synced->refused)
+        refused.push_back({{"device", canvass::crypto::to_hex(r.device)}, {"from_seq", r.seq},
+                           {"code", sync::error_code_name(r.code)}, {"reason", r.message}});
+    result["refused_chains"] = refused;
     result["bytes_sent"] = synced->bytes_sent;
     result["bytes_received"] = synced->bytes_received;
     return set_result(out, result);

@@ -537,6 +537,24 @@ Result<void> DeviceStore::mark_acked(const merge::DeviceId& device, std::uint64_
     return st.bind(1, device).bind(2, pk).bind(3, seq).run();
 }
 
+Result<void> DeviceStore::mark_refused(const merge::DeviceId& device, std::uint64_t seq, std::string_view why) {
+    if (device == impl_->keys.id)
+        return unexpected(Domain::protocol, errc::invalid_argument, "a device's own chain is never refused alone");
+    // The first refusal stands: a later one of the same chain only says again what follows.
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "UPDATE devices SET refused_seq = ?, refused_why = ? "
+        "WHERE device = ? AND (refused_seq IS NULL OR refused_seq > ?)"));
+    return st.bind(1, seq).bind(2, why).bind(3, device).bind(4, seq).run();
+}
+
+Result<std::optional<std::uint64_t>> DeviceStore::refused_from(const merge::DeviceId& device) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT refused_seq FROM devices WHERE device = ? AND refused_seq IS NOT NULL"));
+    st.bind(1, device);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return std::optional<std::uint64_t>{};
+    return std::optional<std::uint64_t>{static_cast<std::uint64_t>(st.int64(0))};
+}
+
 Result<std::uint64_t> DeviceStore::acked(const merge::DeviceId& device) {
     CANVASS_TRY(auto st, impl_->db.prepare("SELECT acked FROM devices WHERE device = ?"));
     st.bind(1, device);

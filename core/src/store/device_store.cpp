@@ -367,10 +367,26 @@ Result<StoreStatus> DeviceStore::status() {
         // What the server acknowledged of each carried chain (or showed it holds) is delivered.
         CANVASS_TRY(auto st, impl_->db.prepare(
             "SELECT count(*) FROM changesets c LEFT JOIN devices d ON d.device = c.device "
-            "WHERE c.device != ? AND c.seq > coalesce(d.acked, 0)"));
+            "WHERE c.device != ? AND c.seq > coalesce(d.acked, 0) AND c.seq < coalesce(d.refused_seq, c.seq + 1)"));
         st.bind(1, impl_->keys.id);
         CANVASS_TRY(bool row, st.step());
         s.carried_unsent = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+    }
+    {
+        CANVASS_TRY(auto st, impl_->db.prepare(
+            "SELECT d.device, d.refused_seq, d.refused_why, "
+            "(SELECT count(*) FROM changesets c WHERE c.device = d.device AND c.seq >= d.refused_seq) "
+            "FROM devices d WHERE d.refused_seq IS NOT NULL ORDER BY d.device"));
+        for (;;) {
+            CANVASS_TRY(bool row, st.step());
+            if (!row) break;
+            StoreStatus::RefusedChain r;
+            st.blob_into(0, r.device);
+            r.seq = static_cast<std::uint64_t>(st.int64(1));
+            r.why = st.text(2);
+            r.changesets = static_cast<std::uint64_t>(st.int64(3));
+            s.refused.push_back(std::move(r));
+        }
     }
     merge::StoreDigest digest;
     CANVASS_TRY(auto st, impl_->db.prepare("SELECT id, digest FROM records WHERE digest IS NOT NULL"));

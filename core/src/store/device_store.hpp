@@ -93,7 +93,15 @@ struct StoreStatus {
     std::uint64_t own_changesets = 0;
     std::uint64_t unsent = 0;     // own changesets the server has not acknowledged
     std::uint64_t carried = 0;    // other devices' changesets held here
-    std::uint64_t carried_unsent = 0;  // of those, the ones the server has not acknowledged
+    std::uint64_t carried_unsent = 0;  // of those, the ones still to deliver (refused ones apart)
+    // Carried chains the server refused from some seq on: never sent again.
+    struct RefusedChain {
+        merge::DeviceId device{};
+        std::uint64_t seq = 0;          // refused from this seq
+        std::uint64_t changesets = 0;   // held here from that seq
+        std::string why;                // the server's reason
+    };
+    std::vector<RefusedChain> refused;
     std::size_t equivocations = 0;
     merge::Hash digest{};
 };
@@ -243,6 +251,11 @@ public:
     // The server holds `device`'s chain up to `seq` durably.
     Result<void> mark_acked(const merge::DeviceId& device, std::uint64_t seq);
     Result<std::uint64_t> acked(const merge::DeviceId& device);
+    // The server refused a chain this device carries from `seq` on (sync/replica.hpp
+    // Replica::refused): remembered, with the server's words, so that the chain is sent no
+    // further and the status shows it. Only other devices' chains; the first refusal stands.
+    Result<void> mark_refused(const merge::DeviceId& device, std::uint64_t seq, std::string_view why);
+    Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device);
 
     // For export and checks: every changeset held (own and others'), decoded, in chain order.
     Result<void> for_each_changeset(

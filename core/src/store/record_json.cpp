@@ -77,6 +77,10 @@ json forms_json(const std::vector<FormInfo>& forms) {
 
 json status_json(const StoreStatus& s) {
     const auto& p = s.project;
+    json refused = json::array();
+    for (const auto& r : s.refused)
+        refused.push_back({{"device", crypto::to_hex(r.device)}, {"from_seq", r.seq},
+                           {"changesets", r.changesets}, {"reason", r.why}});
     return json{{"device", crypto::to_hex(s.device)},
                 {"project", p ? json(p->project) : json()},
                 {"role", p ? json(p->role) : json()},
@@ -89,6 +93,7 @@ json status_json(const StoreStatus& s) {
                 {"unsent_changesets", s.unsent},
                 {"carried_changesets", s.carried},
                 {"carried_unsent_changesets", s.carried_unsent},
+                {"refused_chains", std::move(refused)},
                 {"equivocations", s.equivocations},
                 {"digest", crypto::to_hex(s.digest)}};
 }

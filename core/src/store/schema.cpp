@@ -167,7 +167,15 @@ CREATE TABLE draft_languages(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5};
+// Version 6: a chain this device carries for another that the server refused (a forged or
+// unauthorized run relayed by an organizer, sync/verify.hpp): from which seq, and the
+// server's reason. That chain is sent no further and shown in the status.
+constexpr std::string_view v6 = R"sql(
+ALTER TABLE devices ADD COLUMN refused_seq INTEGER;
+ALTER TABLE devices ADD COLUMN refused_why TEXT;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6};
 
 }  // namespace
 

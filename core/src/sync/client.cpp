@@ -207,6 +207,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     auto done = exchange_loop(channel, exchange);
     report.stats = exchange.stats();
     report.equivocations = exchange.equivocations();
+    report.refused = exchange.refused();
     report.bytes_sent = handshake.sent + channel.bytes_sent();
     report.bytes_received = handshake.received + channel.bytes_received();
     channel.close();

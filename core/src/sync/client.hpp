@@ -57,6 +57,7 @@ struct SyncReport {
     std::vector<FormRef> forms_received;
     ExchangeStats stats;
     std::vector<merge::Equivocation> equivocations;  // forks seen or received
+    std::vector<RefusedTip> refused;                 // carried chains the server refused alone
     std::uint64_t bytes_sent = 0;                    // on the wire, framing included
     std::uint64_t bytes_received = 0;
 };

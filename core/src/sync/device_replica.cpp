@@ -67,6 +67,14 @@ Result<std::uint64_t> DeviceReplica::acknowledged_seq(const merge::DeviceId& dev
     return store_.acked(device);
 }
 
+Result<void> DeviceReplica::refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) {
+    return store_.mark_refused(device, seq, why);
+}
+
+Result<std::optional<std::uint64_t>> DeviceReplica::refused_from(const merge::DeviceId& device) {
+    return store_.refused_from(device);
+}
+
 namespace {
 
 // A store enrolled before recipient statements existed holds bare keys and no fingerprint. It

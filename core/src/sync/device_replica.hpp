@@ -25,6 +25,8 @@ public:
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
     Result<std::uint64_t> acknowledged_seq(const merge::DeviceId& device) override;
+    Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) override;
+    Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device) override;
 
 private:
     store::DeviceStore& store_;

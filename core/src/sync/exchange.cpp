@@ -215,6 +215,7 @@ Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out
             if (r.device == policy_.own_device) plan.push_back(r);
     }
     if (options_.initiator) CANVASS_TRY_VOID(check_own_chain(peer, plan));
+    CANVASS_TRY_VOID(clip_refused(plan));
     outbox_.emplace(replica_, std::move(plan), options_.send_limits);
     stats_.to_send = outbox_->planned_changesets();
     return pump(out);
@@ -313,6 +314,24 @@ Result<void> Exchange::learn_delivered(const Summary& peer) {
     return {};
 }
 
+Result<void> Exchange::clip_refused(std::vector<merge::SeqRange>& plan) {
+    std::vector<merge::SeqRange> kept;
+    for (auto r : plan) {
+        CANVASS_TRY(auto from, replica_.refused_from(r.device));
+        if (from && r.last >= *from) {
+            r.last = *from - 1;
+            if (r.first > r.last) continue;
+            // A relay cannot sign another device's head: what lies below the refusal goes
+            // only as far as a head it holds there, and not at all without one.
+            CANVASS_TRY(auto head, replica_.cover_head(r.device, r.first, r.last));
+            if (!head || head->head.seq > r.last) continue;
+        }
+        kept.push_back(r);
+    }
+    plan = std::move(kept);
+    return {};
+}
+
 void Exchange::add_grant_refreshes(const Summary& peer, const Summary& ours, std::vector<merge::SeqRange>& plan) {
     std::map<merge::DeviceId, const ChainTip*> held;
     for (const auto& t : peer.chains) held.emplace(t.device, &t);
@@ -389,10 +408,15 @@ Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Messag
         stats_.evidence += e.changesets.size();
         equivocations_.push_back({e.device, e.seq, e.held, e.changesets.front().hash});
     }
-    Ack ack{batch.batch, {}};
+    Ack ack{batch.batch, {}, {}};
     for (const auto& run : batch.runs) {
         CANVASS_TRY(auto point, replica_.chain_point(run.device));
         ack.durable.push_back({run.device, point ? point->seq : 0});
+    }
+    for (const auto& r : verified.refused) {
+        ack.refused.push_back({r.device, r.seq, refusal_code(r.why), peer_text(r.why.message)});
+        refused_.push_back(ack.refused.back());
+        ++stats_.refused_runs;
     }
     out.push_back(std::move(ack));
     report();
@@ -408,6 +432,14 @@ Result<void> Exchange::on_ack(const Ack& ack, std::vector<Message>& out) {
         // The peer kept our forked changesets as evidence: they are not delivered.
         if (own_fork_shown_ && options_.self && d.device == *options_.self) continue;
         CANVASS_TRY_VOID(replica_.acknowledged(d.device, d.seq));
+    }
+    for (const auto& r : ack.refused) {
+        // Only a chain we relay is refused alone; our own would have failed the batch.
+        if (options_.self && r.device == *options_.self)
+            return unexpected(out_of_place("the peer refused this device's own chain alone"));
+        CANVASS_TRY_VOID(replica_.refused(r.device, std::max<std::uint64_t>(r.seq, 1), r.message));
+        refused_.push_back(r);
+        ++stats_.refused_runs;
     }
     report();
     if (own_fork_shown_ && in_flight_.empty() && outbox_ && outbox_->empty())

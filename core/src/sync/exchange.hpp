@@ -56,6 +56,7 @@ struct ExchangeStats {
     std::uint64_t stored = 0;           // new changesets stored
     std::uint64_t evidence = 0;         // changesets kept as evidence of equivocation
     std::uint64_t far_future = 0;       // stored changesets flagged for their clock
+    std::uint64_t refused_runs = 0;     // relayed runs refused alone, either way (Ack::refused)
     std::uint64_t batches_sent = 0;
     std::uint64_t batches_received = 0;
 };
@@ -87,6 +88,8 @@ public:
     const Error& error() const { return *error_; }
     const ExchangeStats& stats() const { return stats_; }
     const std::vector<merge::Equivocation>& equivocations() const { return equivocations_; }
+    // The relayed runs refused alone: by this side (responder) or by the peer (initiator).
+    const std::vector<RefusedTip>& refused() const { return refused_; }
 
 private:
     Result<void> on_summary(const Summary& summary, std::vector<Message>& out);
@@ -105,6 +108,8 @@ private:
     Result<void> after_own_chain(std::vector<Message>& out);
     // Marks as acknowledged what the peer's summary shows it holds of our chains.
     Result<void> learn_delivered(const Summary& peer);
+    // Keeps out of `plan` what the peer once refused of the chains we carry.
+    Result<void> clip_refused(std::vector<merge::SeqRange>& plan);
     // Plans the chains the peer holds whole but with fewer grants than ours.
     static void add_grant_refreshes(const Summary& peer, const Summary& ours, std::vector<merge::SeqRange>& plan);
     Result<Summary> our_summary(const std::vector<ChainTip>* peer_listed);
@@ -130,6 +135,7 @@ private:
     bool own_fork_shown_ = false;            // the fork's changesets went to the peer
     ExchangeStats stats_;
     std::vector<merge::Equivocation> equivocations_;
+    std::vector<RefusedTip> refused_;
 };
 
 // The code to tell the peer for a local failure.

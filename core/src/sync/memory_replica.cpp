@@ -135,4 +135,15 @@ Result<void> MemoryReplica::acknowledged(const merge::DeviceId& device, std::uin
     return {};
 }
 
+Result<void> MemoryReplica::refused(const merge::DeviceId& device, std::uint64_t seq, const std::string&) {
+    auto& chain = chains_[device];
+    if (!chain.refused_from || seq < *chain.refused_from) chain.refused_from = seq;
+    return {};
+}
+
+Result<std::optional<std::uint64_t>> MemoryReplica::refused_from(const merge::DeviceId& device) {
+    auto it = chains_.find(device);
+    return it == chains_.end() ? std::optional<std::uint64_t>{} : it->second.refused_from;
+}
+
 }  // namespace canvass::sync

@@ -20,6 +20,7 @@ public:
         std::map<std::uint64_t, merge::SignedHead> heads;
         std::set<Bytes> grants;
         std::uint64_t acknowledged = 0;
+        std::optional<std::uint64_t> refused_from;  // the peer refused it from this seq
         std::uint64_t far_future = 0;            // changesets flagged for their clock
     };
 
@@ -52,6 +53,8 @@ public:
     Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) override;
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
+    Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) override;
+    Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device) override;
 
 private:
     std::map<merge::DeviceId, Chain> chains_;

@@ -62,7 +62,15 @@ struct Encoder {
     json operator()(const Ack& m) const {
         json durable = json::array();
         for (const auto& d : m.durable) durable.push_back({{"device", binary(d.device)}, {"seq", d.seq}});
-        return {{"t", "ack"}, {"batch", m.batch}, {"durable", std::move(durable)}};
+        json j = {{"t", "ack"}, {"batch", m.batch}, {"durable", std::move(durable)}};
+        if (!m.refused.empty()) {
+            json refused = json::array();
+            for (const auto& r : m.refused)
+                refused.push_back({{"device", binary(r.device)}, {"seq", r.seq},
+                                   {"code", error_code_name(r.code)}, {"message", r.message}});
+            j["refused"] = std::move(refused);
+        }
+        return j;
     }
     json operator()(const FormMessage& m) const {
         json j = {{"t", "form"}, {"id", m.id}, {"version", m.version}};
@@ -215,6 +223,20 @@ Result<Message> decode_ack(Fields& f, const MessageLimits& lim) {
         CANVASS_TRY_VOID(d.done());
         m.durable.push_back(t);
     }
+    if (f.has("refused")) {
+        CANVASS_TRY(const json* refused, f.array("refused", lim.max_batch_changesets));
+        for (std::size_t i = 0; i < refused->size(); ++i) {
+            Fields r((*refused)[i], at(f.path("refused"), i));
+            RefusedTip t;
+            CANVASS_TRY(t.device, r.fixed<16>("device"));
+            CANVASS_TRY(t.seq, r.u64("seq"));
+            CANVASS_TRY(auto code, r.text("code", lim.max_text));
+            t.code = parse_error_code(code).value_or(ErrorCode::protocol);
+            CANVASS_TRY(t.message, r.text("message", lim.max_text));
+            CANVASS_TRY_VOID(r.done());
+            m.refused.push_back(std::move(t));
+        }
+    }
     return Message{std::move(m)};
 }
 
@@ -255,6 +277,14 @@ Result<Message> decode_body(const std::string& type, Fields& f, const MessageLim
 }
 
 }  // namespace
+
+std::string peer_text(const std::string& why) {
+    constexpr std::size_t max_bytes = 512;
+    if (why.size() <= max_bytes) return why;
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(why[n]) & 0xc0) == 0x80) --n;
+    return why.substr(0, n) + "...";
+}
 
 std::string_view error_code_name(ErrorCode code) {
     auto i = static_cast<std::size_t>(code);

@@ -118,13 +118,6 @@ struct DurableTip {
     std::uint64_t seq = 0;
 };
 
-// The receiver has committed batch `batch`: for each device, every changeset up to `seq` is
-// durable there.
-struct Ack {
-    std::uint64_t batch = 0;
-    std::vector<DurableTip> durable;
-};
-
 // Without a body: a request for that form version. With a body: the answer.
 struct FormMessage {
     std::string id;
@@ -155,6 +148,26 @@ inline constexpr std::string_view busy_text = "the server is busy, try again in 
 inline constexpr std::string_view disk_full_text =
     "the server's disk is full: nothing more can be stored there until its administrator frees space";
 std::optional<ErrorCode> parse_error_code(std::string_view name);
+
+struct RefusedTip {
+    merge::DeviceId device{};
+    std::uint64_t seq = 0;
+    ErrorCode code = ErrorCode::bad_batch;
+    std::string message;  // why, for a person to read
+};
+
+// The receiver has committed batch `batch`: for each device, every changeset up to `seq` is
+// durable there. `refused` names the relayed runs the receiver refused alone (verify.hpp):
+// nothing of them was stored, and the device's chain is refused from that seq on.
+struct Ack {
+    std::uint64_t batch = 0;
+    std::vector<DurableTip> durable;
+    std::vector<RefusedTip> refused;
+};
+
+// A refusal's text as sent to the peer: it may quote what the peer sent (a huge field name)
+// and must stay within the peer's cap on message text, so it is cut on a UTF-8 boundary.
+std::string peer_text(const std::string& why);
 
 struct ErrorMessage {
     ErrorCode code = ErrorCode::protocol;

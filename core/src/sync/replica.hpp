@@ -66,9 +66,18 @@ struct Evidence {
     merge::SignedHead head;                     // the signed head covering them
 };
 
+// A relayed run refused on its own (verify.hpp, VerifyContext::sender): nothing of it is
+// stored, and the device's chain is refused from `seq` on.
+struct RefusedRun {
+    merge::DeviceId device{};
+    std::uint64_t seq = 0;
+    Error why;
+};
+
 struct VerifiedBatch {
     std::vector<VerifiedRun> runs;  // at most one per device
     std::vector<Evidence> evidence;
+    std::vector<RefusedRun> refused;  // never stored
     bool empty() const { return runs.empty() && evidence.empty(); }
 };
 
@@ -131,6 +140,19 @@ public:
     virtual Result<std::uint64_t> acknowledged_seq(const merge::DeviceId& device) {
         CANVASS_TRY(auto point, chain_point(device));
         return point ? point->seq : 0;
+    }
+
+    // The peer refused the device's chain from `seq` on (a chain this replica carries for
+    // another device: see RefusedRun). A device remembers it, sends that chain no further
+    // than seq - 1, and shows it in its status; by default nothing is remembered.
+    virtual Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) {
+        (void)device, (void)seq, (void)why;
+        return {};
+    }
+    // The seq from which a peer refused the device's chain, if it did.
+    virtual Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device) {
+        (void)device;
+        return std::optional<std::uint64_t>{};
     }
 };
 

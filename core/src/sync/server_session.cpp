@@ -24,16 +24,6 @@ std::string token_refusal_text(ErrorCode code) {
     }
 }
 
-// A refusal's text as sent back: it may quote what the peer sent (a huge field name), and must
-// stay within the peer's cap on message text; cut on a UTF-8 boundary.
-std::string for_peer(const std::string& why) {
-    constexpr std::size_t max_bytes = 512;
-    if (why.size() <= max_bytes) return why;
-    std::size_t n = max_bytes;
-    while (n > 0 && (static_cast<unsigned char>(why[n]) & 0xc0) == 0x80) --n;
-    return why.substr(0, n) + "...";
-}
-
 }  // namespace
 
 struct ServerSession::State {
@@ -87,7 +77,7 @@ struct ServerSession::State {
     // Tells the client why, logs it, and ends the session.
     void refuse(ErrorCode code, const std::string& why, Output& out) {
         log("outcome=refused reason=" + std::string(error_code_name(code)) + " detail=" + util::log_quoted(why));
-        if (session) send(ErrorMessage{code, for_peer(why)}, out);
+        if (session) send(ErrorMessage{code, peer_text(why)}, out);
         close(out);
     }
     void fail_internal(const Error& e, Output& out) {
@@ -271,6 +261,7 @@ void ServerSession::State::start_exchange(Output& out) {
     xo.initiator = false;
     xo.send_limits = opt.limits;
     xo.verify.project = device->project;
+    xo.verify.sender = device->id;
     xo.verify.now_ms = clock.now_ms();
     xo.verify.future_threshold_ms = opt.future_threshold_ms;
     xo.verify.is_coordinator = [this](const merge::DeviceId& id) -> Result<bool> {
@@ -308,7 +299,13 @@ void ServerSession::State::on_message(Message m, Output& out) {
             if (phase != Phase::closed) start_exchange(out);
             return;
         case Phase::exchanging: {
+            const auto refused_before = exchange->refused().size();
             for (const auto& reply : exchange->receive(m)) send(reply, out);
+            for (auto i = refused_before; i < exchange->refused().size(); ++i) {
+                const auto& r = exchange->refused()[i];
+                log("outcome=refused_run chain=" + crypto::to_hex(r.device) + " seq=" + std::to_string(r.seq) +
+                    " reason=" + std::string(error_code_name(r.code)) + " detail=" + util::log_quoted(r.message));
+            }
             const auto& s = exchange->stats();
             if (exchange->failed()) {
                 log("outcome=refused detail=" + util::log_quoted(exchange->error().message));
@@ -317,6 +314,7 @@ void ServerSession::State::on_message(Message m, Output& out) {
             if (exchange->finished()) {
                 log("outcome=ok sent=" + std::to_string(s.sent) + " received=" + std::to_string(s.received) +
                     " stored=" + std::to_string(s.stored) + " evidence=" + std::to_string(s.evidence) +
+                    " refused_runs=" + std::to_string(s.refused_runs) +
                     " future_clock=" + std::to_string(s.far_future));
                 return close(out);
             }

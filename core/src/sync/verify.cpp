@@ -116,7 +116,8 @@ Result<void> place_run(const ChainRun& run, std::vector<IncomingChangeset> chang
 // Who may change each record the run changes (merge/authority.hpp). `creators` holds what is
 // known of the batch so far: records created in it and creators already looked up.
 Result<void> check_authority(const VerifiedRun& run, Replica& replica, const VerifyContext& ctx,
-                             std::map<merge::RecordId, merge::DeviceId>& creators) {
+                             std::map<merge::RecordId, merge::DeviceId>& creators,
+                             std::optional<std::uint64_t>& refused_at) {
     std::optional<bool> coordinator;  // the author's role, looked up once when needed
     for (const auto& in : run.changesets) {
         const auto& h = in.changeset.header;
@@ -134,6 +135,7 @@ Result<void> check_authority(const VerifiedRun& run, Replica& replica, const Ver
         }
         auto right = merge::may_change(h, known);
         if (!right) {
+            refused_at = h.seq;
             if (ctx.on_unauthorized)
                 ctx.on_unauthorized({h.device, h.record, h.seq, known.creator, right.error().message});
             return unexpected(std::move(right).error());
@@ -156,12 +158,35 @@ Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, co
         if (!ctx.may_deliver(run.device))
             return unexpected(Domain::auth, errc::permission_denied,
                               "this device may not deliver changesets of device " + crypto::to_hex(run.device));
-        CANVASS_TRY(auto changesets, check_run(run, ctx));
-        CANVASS_TRY(auto grants, check_grants(run));
-        const auto runs_before = out.runs.size();
-        CANVASS_TRY_VOID(place_run(run, std::move(changesets), std::move(grants), replica, out));
-        if (ctx.is_coordinator && out.runs.size() > runs_before)
-            CANVASS_TRY_VOID(check_authority(out.runs.back(), replica, ctx, creators));
+        // A run is checked into copies, so that a relayed run refused alone leaves nothing
+        // of itself behind.
+        VerifiedBatch placed;
+        auto known = creators;
+        std::optional<std::uint64_t> refused_at;  // the changeset an authority check refused
+        auto checked = [&]() -> Result<void> {
+            CANVASS_TRY(auto changesets, check_run(run, ctx));
+            CANVASS_TRY(auto grants, check_grants(run));
+            CANVASS_TRY_VOID(place_run(run, std::move(changesets), std::move(grants), replica, placed));
+            if (ctx.is_coordinator && !placed.runs.empty())
+                CANVASS_TRY_VOID(check_authority(placed.runs.back(), replica, ctx, known, refused_at));
+            return {};
+        }();
+        if (!checked) {
+            const auto& e = checked.error();
+            const bool refusal = e.domain == Domain::protocol || e.domain == Domain::auth;
+            if (!refusal || !ctx.sender || run.device == *ctx.sender) return unexpected(checked.error());
+            // Refused from the offending changeset, or else from the first this replica lacks:
+            // a relay sends what the receiver lacks, so its run starts there.
+            if (!refused_at) {
+                CANVASS_TRY(auto point, replica.chain_point(run.device));
+                refused_at = (point ? point->seq : 0) + 1;
+            }
+            out.refused.push_back({run.device, *refused_at, e});
+            continue;
+        }
+        creators = std::move(known);
+        for (auto& r : placed.runs) out.runs.push_back(std::move(r));
+        for (auto& e : placed.evidence) out.evidence.push_back(std::move(e));
     }
     return out;
 }

@@ -42,11 +42,17 @@ struct VerifyContext {
     std::function<Result<bool>(const merge::DeviceId&)> is_coordinator;
     // Told of a refused change before verify_batch returns the refusal (to flag the author).
     std::function<void(const UnauthorizedChange&)> on_unauthorized;
+    // The device at the other end of the session. A run of another device it relays (an
+    // organizer carrying others' chains) that does not verify, or that changes a record its
+    // author may not change, is refused alone (VerifiedBatch::refused) and the rest of the
+    // batch is kept: one bad chain in a relay's store must not block every other one. The
+    // sender's own runs, and any run when unset, refuse the whole batch.
+    std::optional<merge::DeviceId> sender;
     std::uint64_t now_ms = 0;
     std::uint64_t future_threshold_ms = 24 * 3600 * 1000;  // "far ahead": more than a day
 };
 
-// The verified batch, ready for Replica::store(). Errors: Error{auth, permission_denied} for
+// The verified batch, ready for Replica::store(), with the relayed runs refused alone. Errors: Error{auth, permission_denied} for
 // a device the sender may not deliver, or for a change of a record its author may not make
 // (naming the device, record and seq); Error{protocol, ...} naming the run and changeset for
 // anything that does not verify; the replica's own errors pass through. On error nothing of

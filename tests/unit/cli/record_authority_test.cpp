@@ -149,5 +149,34 @@ TEST_F(RecordAuthorityCliTest, BundleImportSaysOnlyOrganizersForwardOthersWork) 
               std::string::npos);
 }
 
+TEST_F(RecordAuthorityCliTest, StatusNamesACarriedChainTheServerRefused) {
+    std::string organizer_home = dir / "organizer";
+    std::string alice_hex;
+    std::uint64_t held = 0;
+    {
+        auto alice = store::DeviceStore::open(alice_home, store::Passphrase{kPassphrase}, fast());
+        ASSERT_TRUE(alice);
+        alice_hex = crypto::to_hex(alice->keys().id);
+        held = alice->status()->own_changesets;
+        ASSERT_GE(held, 2u);
+        auto organizer = make_store(organizer_home, {form_text}, {coord.public_key}, "organizer");
+        ship(*alice, organizer);
+        // What a sync records when the server refuses that chain (sync/exchange.cpp).
+        ASSERT_TRUE(organizer.mark_refused(alice->keys().id, 2, "device x may not change record y"));
+        EXPECT_FALSE(organizer.mark_refused(organizer.keys().id, 1, "own")) << "never its own chain";
+    }
+    auto status = canvass(on(organizer_home, {"status"}));
+    ASSERT_EQ(status.code, 0) << status.err;
+    EXPECT_NE(status.out.find("REFUSED     " + std::to_string(held - 1) + " carried changesets of device " + alice_hex +
+                              " from seq 2: the server refused them (device x may not change record y)"),
+              std::string::npos)
+        << status.out;
+    EXPECT_NE(status.out.find("1 not yet delivered to the server"), std::string::npos) << status.out;
+    auto j = json::parse(canvass(on(organizer_home, {"status", "--json"})).out);
+    ASSERT_EQ(j.at("refused_chains").size(), 1u);
+    EXPECT_EQ(j.at("refused_chains")[0].at("device"), alice_hex);
+    EXPECT_EQ(j.at("refused_chains")[0].at("changesets"), held - 1);
+}
+
 }  // namespace
 }  // namespace canvass::cli

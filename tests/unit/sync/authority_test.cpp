@@ -1,6 +1,6 @@
 // Who may change a record, as the server enforces it on every batch (merge/authority.hpp):
 // its creator or a coordinator; a change by anyone else refuses the batch by name, stores
-// nothing of it and flags the author.
+// nothing of it and flags the author. A relay's batch loses only the offending run.
 #include <gtest/gtest.h>
 
 #include "sync_fixtures.hpp"
@@ -96,23 +96,58 @@ TEST_F(AuthorityTest, ARevokedCoordinatorIsNoLongerOne) {
     EXPECT_EQ(held(), 2u);
 }
 
-TEST_F(AuthorityTest, AnOrganizerRelayingAForgedChainIsRefusedAndStoresNothingOfTheBatch) {
+TEST_F(AuthorityTest, AnOrganizerRelayingAForgedChainHasThatChainRefusedAloneAndDeliversTheRest) {
     TestDevice organizer, bob;
     h.directory.add_device(organizer.keys, Role::organizer);
     h.directory.add_device(bob.keys, Role::collector);
     bob.author(3);                        // honest work the organizer also carries
-    mallory.author(1);
-    mallory.change(alices_record);
+    mallory.author(1);                    // seq 1: honest
+    mallory.change(alices_record);        // seq 2: forged
     relay(bob.replica, organizer.replica, bob.keys.id);
     relay(mallory.replica, organizer.replica, mallory.keys.id);
+
     auto r = h.sync(organizer);
-    ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("device " + crypto::to_hex(mallory.keys.id)), std::string::npos)
-        << r.error().message;
-    EXPECT_EQ(held(), 2u);
+    ASSERT_TRUE(r) << r.error().describe();
+    EXPECT_EQ(held(), 5u);  // alice's and bob's; nothing of mallory's run
+    ASSERT_EQ(r->refused.size(), 1u);
+    EXPECT_EQ(r->refused[0].device, mallory.keys.id);
+    EXPECT_EQ(r->refused[0].seq, 2u);
+    EXPECT_EQ(r->refused[0].code, ErrorCode::forbidden);
+    EXPECT_NE(r->refused[0].message.find("record " + merge::format_uuid(alices_record)), std::string::npos)
+        << r->refused[0].message;
+    EXPECT_EQ(organizer.replica.refused_from(mallory.keys.id).value(), std::optional<std::uint64_t>(2));
     ASSERT_EQ(h.directory.flagged.size(), 1u);
     EXPECT_EQ(h.directory.flagged[0].change.device, mallory.keys.id);
     EXPECT_EQ(h.directory.flagged[0].delivered_by, organizer.keys.id);
+
+    // The next sync sends nothing of that chain: what lies below the forged changeset has no
+    // head of its own here (the relay received one run, signed at seq 2), and a relay cannot
+    // sign one.
+    auto again = h.sync(organizer);
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_TRUE(again->refused.empty());
+    EXPECT_EQ(again->stats.sent, 0u);
+    EXPECT_EQ(held(), 5u);
+    EXPECT_EQ(h.directory.flagged.size(), 1u);
+}
+
+TEST_F(AuthorityTest, WhatARelayHoldsSignedBelowARefusedChangesetStillGoesThrough) {
+    TestDevice organizer;
+    h.directory.add_device(organizer.keys, Role::organizer);
+    mallory.author(1);
+    relay(mallory.replica, organizer.replica, mallory.keys.id);  // seq 1, with its own head
+    mallory.change(alices_record);                                 // seq 2: forged
+    relay(mallory.replica, organizer.replica, mallory.keys.id);
+    auto r = h.sync(organizer);
+    ASSERT_TRUE(r) << r.error().describe();
+    ASSERT_EQ(r->refused.size(), 1u);
+    EXPECT_EQ(r->refused[0].seq, 2u);
+    EXPECT_EQ(held(), 2u) << "one run of seq 1-2: refused whole";
+    auto again = h.sync(organizer);
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ(again->stats.sent, 1u);
+    EXPECT_EQ(held(), 3u);
+    EXPECT_EQ(h.directory.memory_replica().all_chains().at(mallory.keys.id).encoded.size(), 1u);
 }
 
 TEST_F(AuthorityTest, AForgedEditSentBeforeTheCreationNeverLocksTheCreatorOut) {

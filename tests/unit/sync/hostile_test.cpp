@@ -69,13 +69,37 @@ TEST(Hostile, AForgedHeadSignatureIsRefused) {
 
 TEST(Hostile, AKeyThatDoesNotDeriveTheDeviceIdIsRefused) {
     Harness h;
-    TestDevice organizer, collector, forger;
-    h.directory.add_device(organizer.keys, Role::organizer);
+    TestDevice collector, forger;
+    h.directory.add_device(collector.keys, Role::collector);
     collector.author(2);
     auto run = make_run(collector, 1, 2);
     run.key = forger.keys.signing.public_key;
-    auto r = send_batch(h, organizer, Changesets{1, {run}});
+    auto r = send_batch(h, collector, Changesets{1, {run}});
     EXPECT_EQ(error_code_of(r), ErrorCode::bad_batch);
+}
+
+TEST(Hostile, ARelayedRunThatDoesNotVerifyIsRefusedAloneAndTheRestOfTheBatchIsStored) {
+    Harness h;
+    TestDevice organizer, collector, other, forger;
+    h.directory.add_device(organizer.keys, Role::organizer);
+    h.directory.add_device(collector.keys, Role::collector);
+    h.directory.add_device(other.keys, Role::collector);
+    collector.author(2);
+    other.author(3);
+    auto bad = make_run(collector, 1, 2);
+    bad.key = forger.keys.signing.public_key;
+    auto r = send_batch(h, organizer, Changesets{1, {bad, make_run(other, 1, 3)}});
+    ASSERT_TRUE(r) << r.error().describe();
+    auto* ack = std::get_if<Ack>(&*r);
+    ASSERT_TRUE(ack) << "expected an ack, got " << message_name(*r);
+    ASSERT_EQ(ack->refused.size(), 1u);
+    EXPECT_EQ(ack->refused[0].device, collector.keys.id);
+    EXPECT_EQ(ack->refused[0].seq, 1u);
+    EXPECT_EQ(ack->refused[0].code, ErrorCode::bad_batch);
+    EXPECT_NE(ack->refused[0].message.find("does not derive the device id"), std::string::npos)
+        << ack->refused[0].message;
+    EXPECT_EQ(h.directory.memory_replica().changeset_count(), 3u);
+    EXPECT_FALSE(h.directory.memory_replica().all_chains().contains(collector.keys.id));
 }
 
 TEST(Hostile, AGapIsRefused) {

@@ -60,9 +60,16 @@ TEST(Messages, EveryTypeRoundTrips) {
     EXPECT_EQ(c.runs[0].head.signature, run.head.signature);
     EXPECT_EQ(c.runs[0].grants, run.grants);
 
-    auto a = round_trip(Ack{3, {DurableTip{device(1), 9}}});
+    auto a = round_trip(Ack{3, {DurableTip{device(1), 9}}, {}});
     EXPECT_EQ(a.batch, 3u);
     EXPECT_EQ(a.durable.at(0).seq, 9u);
+    EXPECT_TRUE(a.refused.empty());
+    auto refused = round_trip(Ack{4, {}, {RefusedTip{device(2), 7, ErrorCode::forbidden, "may not"}}});
+    ASSERT_EQ(refused.refused.size(), 1u);
+    EXPECT_EQ(refused.refused[0].device, device(2));
+    EXPECT_EQ(refused.refused[0].seq, 7u);
+    EXPECT_EQ(refused.refused[0].code, ErrorCode::forbidden);
+    EXPECT_EQ(refused.refused[0].message, "may not");
 
     EXPECT_FALSE(round_trip(FormMessage{"f", "2", std::nullopt}).body);
     EXPECT_EQ(*round_trip(FormMessage{"f", "2", "{}"}).body, "{}");
