@@ -346,6 +346,19 @@ Column parse_header(std::string_view raw, SheetKind sheet, bool double_colon) {
             return c;
         }
     }
+    // An unknown column with a language written out (`guidance::French (fr)`, not a bare
+    // code, which could be anything): a label the form engine may learn to read.
+    auto delimiter = double_colon || has_double ? std::string_view("::") : std::string_view(":");
+    auto parts = split(c.header, delimiter);
+    if (parts.size() == 2 && !parts[0].empty() && !alias(snake(parts[0]), sheet) &&
+        (parts[1].find('(') != std::string::npos ||
+         (language_code(parts[1]) && !is_language_code(parts[1]))) &&
+        language_code(parts[1])) {
+        c.key = parts[0];
+        c.translatable = true;
+        c.language = parts[1];
+        return c;
+    }
     c.key = c.header;  // unknown: kept as written, so choice filters keep their names
     return c;
 }

@@ -31,9 +31,17 @@ bool is_label(const json& v) {
     return true;
 }
 
-std::string language_header(const std::string& key, const std::string& code) {
+// `label::French (fr)`; a code the table does not name stands alone (`label::pt-BR`), except
+// in a column canvass does not know, where only `pt-BR (pt-BR)` says it is a language.
+std::string language_header(const std::string& key, const std::string& code, bool known_column) {
     auto name = detail::language_name(code);
-    return key + "::" + (name ? *name + " (" + code + ")" : code);
+    if (name) return key + "::" + *name + " (" + code + ")";
+    return key + "::" + (known_column ? code : code + " (" + code + ")");
+}
+
+bool is_known_label(const std::string& key) {
+    return key == "label" || key == "hint" || key == "constraint_message" ||
+           key == "required_message" || key == "guidance_hint";
 }
 
 // A spreadsheet column: the twin key it holds, and for a label one language.
@@ -130,7 +138,8 @@ std::vector<OutColumn> columns_for(const std::vector<const json*>& objects,
     std::vector<OutColumn> cols;
     for (const auto& k : keys) {
         if (label_keys[k]) {
-            for (const auto& lang : languages) cols.push_back({k, lang, language_header(k, lang)});
+            for (const auto& lang : languages)
+                cols.push_back({k, lang, language_header(k, lang, is_known_label(k))});
         } else {
             cols.push_back({k, "", k});
         }
@@ -224,7 +233,7 @@ Result<void> export_xlsform(const json& twin, const std::string& path) {
     const json& title = settings.at("title");
     for (const auto& lang : languages)
         if (lang != default_language)
-            setting_cols.push_back({"title", lang, language_header("form_title", lang)});
+            setting_cols.push_back({"title", lang, language_header("form_title", lang, true)});
     setting_cols.push_back({"default_language", "", "default_language"});
     for (const auto& [k, v] : settings.items())
         if (k != "form_id" && k != "version" && k != "title" && k != "default_language" &&

@@ -25,6 +25,20 @@ std::string rewrite_paths(std::string message, const detail::SourceMap& map) {
     return message.substr(0, at) + marker + row + message.substr(close);
 }
 
+// Whether `text` can begin a JSON document: a CSV (`type,name`), a PDF or a Word file
+// cannot, and is better told so than given a JSON syntax error at line 1. Empty text is
+// left to the loader.
+bool could_be_json(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return true;
+    text.remove_prefix(first);
+    for (std::string_view literal : {"true", "false", "null"})
+        if (text[0] == literal[0])
+            return text.substr(0, literal.size()) ==
+                   literal.substr(0, text.size() < literal.size() ? text.size() : literal.size());
+    return std::string_view("{[\"-0123456789").find(text[0]) != std::string_view::npos;
+}
+
 }  // namespace
 
 Import import_workbook(const Workbook& book, std::string_view file_stem) {
@@ -77,6 +91,15 @@ FormText read_form_file(const std::string& path) {
     if (!in || !in.read(out.json_text.data(), static_cast<std::streamsize>(n))) {
         out.json_text.clear();
         out.problems.push_back({"", 0, "", "", "cannot read " + path});
+        return out;
+    }
+    // Text that no JSON document can start with (a PDF, a CSV, a Word file) is neither
+    // kind of form: say so, rather than give a JSON syntax error at line 1.
+    if (!could_be_json(out.json_text)) {
+        out.problems.push_back(
+            {"", 0, "", "",
+             path + " is not a form: neither a JSON form nor an .xlsx or .xls spreadsheet"});
+        out.json_text.clear();
     }
     return out;
 }

@@ -38,8 +38,8 @@ Import import_file(const std::string& path, const Limits& limits = {});
 
 // The JSON text of any form file canvass reads: a JSON twin as it is, or a spreadsheet
 // (is_spreadsheet_file) imported. `problems` is non-empty only for spreadsheets whose
-// import failed or files that cannot be read; a JSON file's own problems are the loader's
-// to report (form::load_form).
+// import failed, files that cannot be read, and text no JSON document can start with; a
+// JSON file's own problems are the loader's to report (form::load_form).
 struct FormText {
     std::string json_text;
     std::vector<CellProblem> problems;

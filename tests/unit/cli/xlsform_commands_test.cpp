@@ -92,6 +92,14 @@ TEST_F(XlsformCommandsTest, ImportRefusesWhatIsNoSpreadsheet) {
               zip + ": a zip archive but not an .xlsx workbook (it has no xl/workbook.xml)\n");
 }
 
+TEST_F(XlsformCommandsTest, CheckSaysWhenAFileIsNeitherKindOfForm) {
+    std::string csv = write("survey.csv", "type,name,label\ntext,a,A\n");
+    auto r = run_captured({"form", "check", csv});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_EQ(r.out, csv + ": " + csv +
+                         " is not a form: neither a JSON form nor an .xlsx or .xls spreadsheet\n");
+}
+
 TEST_F(XlsformCommandsTest, CheckTakesSpreadsheetsBesideJsonForms) {
     std::string bad = bad_xlsx();
     auto r = run_captured({"form", "check", vendors_xlsx, bad, "--json"});

@@ -98,6 +98,21 @@ TEST(Export, WritesLanguageColumnsGroupsAndSettingsAsXlsformReadsThem) {
     EXPECT_EQ(json::parse(import_file(path).twin_text), form);
 }
 
+TEST(Export, ALabelColumnCanvassDoesNotKnowComesBackAsALabel) {
+    json form = json::parse(R"({
+      "settings": {"form_id": "m", "version": "2", "title": {"pt-BR": "Feira"}, "default_language": "pt-BR",
+                   "languages": ["pt-BR"]},
+      "survey": [{"type": "text", "name": "n", "label": {"pt-BR": "Nome"}, "guidance": {"pt-BR": "Pergunte"}}]})");
+    canvass::testing::TempDir dir;
+    std::string path = dir / "m.xlsx";
+    ASSERT_TRUE(export_xlsform(form, path).has_value());
+    auto book = read_workbook(path);
+    ASSERT_TRUE(book.has_value());
+    EXPECT_EQ(book->find("survey")->rows[0].at(2), "label::pt-BR");
+    EXPECT_EQ(book->find("survey")->rows[0].at(3), "guidance::pt-BR (pt-BR)");
+    EXPECT_EQ(json::parse(import_file(path).twin_text), form);
+}
+
 TEST(Export, FailsOnAPathItCannotWrite) {
     json form = read_json(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json");
     auto r = export_xlsform(form, "/nonexistent-dir/x.xlsx");
