@@ -68,12 +68,20 @@ struct FieldDevice {
         return g && g->has_value();
     }
 
-    // Every key this device has sealed an epoch key of its own to.
+    // Every key but its own recovery key (store/keyring.hpp) this device has sealed an epoch
+    // key of its own to. Every epoch is sealed to the recovery key too; that is checked here.
     std::set<crypto::DhPublicKey> sealed_to() {
         std::set<crypto::DhPublicKey> out;
         auto grants = store.grants(store.keys().id);
         EXPECT_TRUE(grants);
-        for (const auto& g : *grants) out.insert(g.recipient);
+        const auto recovery = store::epoch_recovery_key(store.keys()).public_key;
+        std::set<store::EpochId> epochs, recoverable;
+        for (const auto& g : *grants) {
+            epochs.insert(g.epoch);
+            if (g.recipient == recovery) recoverable.insert(g.epoch);
+            else out.insert(g.recipient);
+        }
+        EXPECT_EQ(epochs, recoverable) << "an epoch not sealed to the device's recovery key";
         return out;
     }
 };

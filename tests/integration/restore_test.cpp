@@ -68,6 +68,51 @@ TEST_F(RestoreTest, ARestoredStoreLearnsItsOwnChainBackAndContinuesAfterIt) {
     EXPECT_EQ(s.at("equivocations"), 0);
 }
 
+TEST_F(RestoreTest, InterviewsTheLostCopyMadeUnderANewerEpochComeBackReadable) {
+    // The lost copy drew a new epoch key after the backup (epochs last a day): the backup does
+    // not hold it, but the server sends it back sealed to this device's recovery key.
+    canvass::ManualClock clock{1'790'000'000'000};
+    store::StoreOptions o;
+    o.pwhash = crypto::PwhashParams::minimum();
+    o.clock = &clock;
+    const std::string home = tmp / "phone";
+    std::string copy;
+    merge::RecordId later{};
+    {
+        auto created = store::DeviceStore::create(home, store::Passphrase{"field passphrase"}, o);
+        ASSERT_TRUE(created) << created.error().message;
+        FieldDevice device{home, std::move(created).value()};
+        ASSERT_TRUE(device.store.add_form(canvass::testing::kHouseholdForm));
+        ASSERT_TRUE(device.enroll(token()));
+        const auto first = device.interview("Amina");
+        ASSERT_TRUE(device.sync());
+        copy = backup(device.home, "backup");
+        clock.advance(2ull * 24 * 3600 * 1000);
+        EXPECT_NE(device.interview("Chidi"), first) << "a new epoch";
+        ASSERT_TRUE(device.sync());
+        auto records = device.store.records();
+        ASSERT_TRUE(records);
+        for (const auto& r : *records)
+            if (device.store.record(r.id)->answers.value("name", "") == "Chidi") later = r.id;
+    }
+    auto opened = store::DeviceStore::open(copy, store::Passphrase{"field passphrase"}, o);
+    ASSERT_TRUE(opened) << opened.error().message;
+    FieldDevice restored{copy, std::move(opened).value()};
+    auto synced = restored.sync();
+    ASSERT_TRUE(synced) << synced.error().describe();
+    EXPECT_EQ(synced->stats.stored, 1u);
+    auto snapshot = restored.store.record(later);
+    ASSERT_TRUE(snapshot) << snapshot.error().message;
+    EXPECT_TRUE(snapshot->readable);
+    EXPECT_EQ(snapshot->answers.value("name", ""), "Chidi");
+    // New work goes on under an epoch of its own, not the recovered one.
+    restored.interview("Dembe");
+    auto next = restored.sync();
+    ASSERT_TRUE(next) << next.error().describe();
+    EXPECT_EQ(next->stats.sent, 1u);
+    EXPECT_EQ(stats().at("equivocations"), 0);
+}
+
 // What a coordinator reads of `device`'s changesets: record id and the name answered,
 // decrypted with the coordinator's key from the grants that reached it through the server.
 std::map<merge::RecordId, std::string> coordinator_reads(Device& coordinator, const merge::DeviceId& device,

@@ -36,6 +36,7 @@ Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::new_epoch() {
     auto key = crypto::SecretBytes::random(32);
     CANVASS_TRY(auto ins, db.cached("INSERT INTO epochs(id, created, key) VALUES(?, ?, ?)"));
     CANVASS_TRY_VOID(ins->bind(1, id).bind(2, now).bind(3, sealer.seal(Purpose::epoch_key, id, key.span())).run());
+    CANVASS_TRY_VOID(store_grant(make_grant(keys.id, id, key, recovery.public_key, keys.signing.secret_key)));
     CANVASS_TRY(auto raw, get_meta("project"));
     if (raw) {
         auto j = nlohmann::json::parse(raw->begin(), raw->end(), nullptr, false);
@@ -276,6 +277,8 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
         ++skip;
     }
     std::span<const merge::Changeset> fresh(decoded.data() + skip, decoded.size() - skip);
+    // The epochs of work the lost copy delivered come back sealed to this device's recovery key.
+    if (own) CANVASS_TRY_VOID(recover_epochs(run.grants));
     if (!fresh.empty() || !known || run.head.seq > known->seq) {
         CANVASS_TRY_VOID(merge::verify_chain(device, known, fresh, run.head, run.signing_key));
     }
@@ -296,7 +299,11 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
             it = touched.emplace(cs.header.record,
                                  TouchedRecord{cs.header.form_id, std::move(state), std::move(draft)}).first;
         }
-        CANVASS_TRY(auto applied, it->second.state.apply(cs.header));
+        std::vector<std::optional<std::string>> values;
+        if (own) {
+            CANVASS_TRY(values, own_values(cs));
+        }
+        CANVASS_TRY(auto applied, it->second.state.apply(cs.header, std::move(values)));
         (void)applied;
     }
     CANVASS_TRY(auto head_st, db.prepare(
@@ -335,6 +342,27 @@ Result<std::optional<crypto::SecretBytes>> DeviceStore::Impl::epoch_key(const Ep
     return std::optional<crypto::SecretBytes>(std::move(secret));
 }
 
+Result<void> DeviceStore::Impl::recover_epochs(const std::vector<EpochGrant>& grants) {
+    for (const auto& g : grants) {
+        if (g.recipient != recovery.public_key) continue;
+        CANVASS_TRY(auto held, epoch_key(g.epoch));
+        if (held) continue;
+        CANVASS_TRY(auto key, open_grant(g, recovery));
+        // Kept as an old epoch (created at 0), so that new work never reuses it.
+        CANVASS_TRY(auto ins, db.cached("INSERT INTO epochs(id, created, key) VALUES(?, 0, ?)"));
+        CANVASS_TRY_VOID(ins->bind(1, g.epoch).bind(2, sealer.seal(Purpose::epoch_key, g.epoch, key.span())).run());
+    }
+    return {};
+}
+
+Result<std::vector<std::optional<std::string>>> DeviceStore::Impl::own_values(const merge::Changeset& cs) {
+    CANVASS_TRY(auto key, epoch_key(cs.header.epoch));
+    if (!key) return std::vector<std::optional<std::string>>{};
+    auto opened = decrypt_values(*key, cs);
+    if (!opened) return std::vector<std::optional<std::string>>{};
+    return std::move(opened).value();
+}
+
 Result<merge::RecordState> DeviceStore::Impl::replay_record(const merge::RecordId& id) {
     merge::RecordState state(id);
     CANVASS_TRY(auto st, db.prepare("SELECT device, body FROM changesets WHERE record = ? ORDER BY device, seq"));
@@ -347,11 +375,7 @@ Result<merge::RecordState> DeviceStore::Impl::replay_record(const merge::RecordI
         CANVASS_TRY(auto cs, merge::decode(st.blob(1)));
         std::vector<std::optional<std::string>> values;
         if (author == keys.id) {
-            CANVASS_TRY(auto key, epoch_key(cs.header.epoch));
-            if (key) {
-                auto opened = decrypt_values(*key, cs);
-                if (opened) values = std::move(opened).value();
-            }
+            CANVASS_TRY(values, own_values(cs));
         }
         CANVASS_TRY(auto applied, state.apply(cs.header, std::move(values)));
         (void)applied;

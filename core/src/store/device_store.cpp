@@ -330,6 +330,8 @@ Result<void> DeviceStore::set_project(ProjectConfig config, const RecipientPlan&
     CANVASS_TRY_VOID(impl_->put_meta("project", config_to_json(config).dump()));
     if (plan.new_epoch) CANVASS_TRY_VOID(impl_->new_epoch());
     CANVASS_TRY_VOID(impl_->grant_epochs(plan.grant_past_to));
+    // Epochs drawn before recovery grants existed get theirs too.
+    CANVASS_TRY_VOID(impl_->grant_epochs({impl_->recovery.public_key}));
     return tx.commit();
 }
 

@@ -34,6 +34,7 @@ struct DeviceStore::Impl {
     Database db;
     Sealer sealer;
     DeviceKeys keys;
+    crypto::DhKeyPair recovery;  // epoch_recovery_key(keys)
     OsRandom os_random;
     merge::Clock* clock = nullptr;
     merge::Random* random = nullptr;
@@ -43,7 +44,7 @@ struct DeviceStore::Impl {
     std::map<std::string, std::shared_ptr<const form::Form>> forms;  // "id\nversion"
 
     Impl(Database d, Sealer s, DeviceKeys k, const StoreOptions& o)
-        : db(std::move(d)), sealer(std::move(s)), keys(std::move(k)) {
+        : db(std::move(d)), sealer(std::move(s)), keys(std::move(k)), recovery(epoch_recovery_key(keys)) {
         clock = o.clock ? o.clock : &canvass::system_clock();
         random = o.random ? o.random : &os_random;
     }
@@ -144,6 +145,11 @@ struct DeviceStore::Impl {
                               std::map<merge::RecordId, TouchedRecord>& touched);
     // The key of one of this device's epochs, nullopt if this store does not hold it.
     Result<std::optional<crypto::SecretBytes>> epoch_key(const EpochId& id);
+    // Keeps the epoch keys of this device's grants sealed to its recovery key that this store
+    // lacks (its own chain coming back to a store restored from an older copy).
+    Result<void> recover_epochs(const std::vector<EpochGrant>& grants);
+    // The values of one of this device's own changesets, empty where its epoch key is not held.
+    Result<std::vector<std::optional<std::string>>> own_values(const merge::Changeset& cs);
     // A record's state merged again from every changeset held of it (values of this device's
     // own where its epoch key is held).
     Result<merge::RecordState> replay_record(const merge::RecordId& id);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "crypto/hash.hpp"
+#include "crypto/kdf.hpp"
 
 namespace canvass::store {
 
@@ -21,6 +22,11 @@ DeviceKeys generate_device_keys() {
     DeviceKeys k{crypto::generate_signing_key(), crypto::generate_dh_key(), {}};
     k.id = device_id_of(k.signing.public_key);
     return k;
+}
+
+crypto::DhKeyPair epoch_recovery_key(const DeviceKeys& keys) {
+    crypto::SecretBytes seed(keys.signing.secret_key.span().first(32));
+    return crypto::dh_key_from_secret(crypto::derive_subkey(seed, 1, "epochrec"));
 }
 
 crypto::SecretBytes serialize_device_secrets(const DeviceKeys& keys) {

@@ -46,6 +46,13 @@ merge::DeviceId device_id_of(const crypto::SigningPublicKey& pk);
 
 DeviceKeys generate_device_keys();
 
+// The key a device seals each of its epoch keys to, besides the project's recipients, so
+// that a store restored from an older copy (same keys, fewer epochs) can open the work the
+// lost copy delivered when the server sends it back. Derived from the signing key's seed
+// (crypto_kdf, context "epochrec"), so it is in every copy of the store and nowhere else; it
+// never leaves the device and is used for nothing else.
+crypto::DhKeyPair epoch_recovery_key(const DeviceKeys& keys);
+
 // The device's two secret keys as one blob (64 + 32 bytes) and back.
 crypto::SecretBytes serialize_device_secrets(const DeviceKeys& keys);
 Result<DeviceKeys> parse_device_secrets(const crypto::SecretBytes& bytes);
