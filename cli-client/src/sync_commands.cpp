@@ -108,6 +108,11 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         for (const auto& f : report->forms_received) {
             ctx.out << "installed form " << f.id << " version " << f.version << "\n";
         }
+        if (s.own_returned)
+            ctx.out << "note: " << plural(s.own_returned, "changeset")
+                    << " of this device's own came back from the server: this store was restored from an older "
+                       "copy, or another copy of it is in use. If nobody restored it, stop using one of the copies "
+                       "and tell your coordinator\n";
         if (s.far_future) ctx.out << "warning: " << plural(s.far_future, "changeset") << " stamped far in the future (a device clock is wrong)\n";
         for (const auto& r : report->refused)
             ctx.out << "REFUSED: the server refused the carried chain of device " << crypto::to_hex(r.device)

@@ -52,6 +52,7 @@ TEST_F(RestoreTest, ARestoredStoreLearnsItsOwnChainBackAndContinuesAfterIt) {
     ASSERT_TRUE(synced) << synced.error().describe();
     EXPECT_EQ(synced->stats.sent, 0u);
     EXPECT_EQ(synced->stats.stored, 2u) << "the two changesets saved after the backup came back";
+    EXPECT_EQ(synced->stats.own_returned, 2u);
     EXPECT_EQ(*restored.unsent(), 0u);
     auto records = restored.store.records();
     ASSERT_TRUE(records);
@@ -111,6 +112,34 @@ TEST_F(RestoreTest, InterviewsTheLostCopyMadeUnderANewerEpochComeBackReadable) {
     ASSERT_TRUE(next) << next.error().describe();
     EXPECT_EQ(next->stats.sent, 1u);
     EXPECT_EQ(stats().at("equivocations"), 0);
+}
+
+TEST_F(RestoreTest, TwoCopiesUsedOneAfterTheOtherBothDeliverAndEachIsToldItsChainCameBack) {
+    // Never at the same time, the two copies form one straight chain: the server sees no
+    // fork, nothing is lost, and each copy is told that its own chain came back to it.
+    auto a = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(a.enroll(token()));
+    a.interview("Amina");
+    ASSERT_TRUE(a.sync());
+    auto b = reopen(backup(a.home, "clone"));
+    a.interview("Bongani");
+    auto first = a.sync();
+    ASSERT_TRUE(first) << first.error().describe();
+    EXPECT_EQ(first->stats.own_returned, 0u);
+    std::this_thread::sleep_for(5ms);  // b's work is later than a's
+    b.interview("Chidi");
+    auto second = b.sync();
+    ASSERT_TRUE(second) << second.error().describe();
+    EXPECT_EQ(second->stats.own_returned, 1u) << "a's Bongani came back to the clone";
+    EXPECT_EQ(second->stats.sent, 1u);
+    std::this_thread::sleep_for(5ms);
+    a.interview("Dembe");
+    auto third = a.sync();
+    ASSERT_TRUE(third) << third.error().describe();
+    EXPECT_EQ(third->stats.own_returned, 1u) << "the clone's Chidi came back to a";
+    auto s = stats();
+    EXPECT_EQ(s.at("changesets"), 4);
+    EXPECT_EQ(s.at("equivocations"), 0);
 }
 
 // What a coordinator reads of `device`'s changesets: record id and the name answered,

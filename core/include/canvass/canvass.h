@@ -235,7 +235,9 @@ CANVASS_API int canvass_enroll_over(canvass_store* store, const char* token,
  * the server has not acknowledged), receives what its role may receive and any new or changed
  * form. `progress` may be NULL. A store that is not enrolled is CANVASS_DOMAIN_CORE,
  * CANVASS_ERR_NOT_FOUND. OUT *result_json (may be NULL): {project, role, server, to_send, sent,
- * acknowledged, received, stored, evidence, far_future, forms_installed: [{form_id, version}],
+ * acknowledged, received, stored, evidence, far_future, own_returned (changesets of this device's
+ * own chain the server sent back: a restored store, or another copy in use),
+ * forms_installed: [{form_id, version}],
  * equivocations: [{device, seq}], refused_chains: [{device, from_seq, code, reason}] (carried
  * chains the server refused alone at this sync), bytes_sent, bytes_received}; free with
  * canvass_free(). */

@@ -147,6 +147,7 @@ int run_sync(canvass_store* store, std::unique_ptr<sync::Transport> host, canvas
     result["server"] = config.server_address;
     result["evidence"] = s.evidence;
     result["far_future"] = s.far_future;
+    result["own_returned"] = s.own_returned;
     result["forms_installed"] = forms_installed(synced->forms_received);
     json forks = json::array();
     for (const auto& e : synced->equivocations)

@@ -273,6 +273,7 @@ Result<void> Exchange::store_own_chain(Evidence own) {
     auto stored = replica_.store(batch);
     if (stored) {
         stats_.stored += batch.runs.front().changesets.size();
+        stats_.own_returned += batch.runs.front().changesets.size();
         return {};
     }
     if (stored.error().code != errc::already_exists) return stored;
@@ -402,6 +403,7 @@ Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Messag
     if (own) CANVASS_TRY_VOID(store_own_chain(std::move(*own)));
     for (const auto& run : verified.runs) {
         stats_.stored += run.changesets.size();
+        if (options_.self && run.device == *options_.self) stats_.own_returned += run.changesets.size();
         for (const auto& c : run.changesets) stats_.far_future += c.far_future ? 1 : 0;
     }
     for (const auto& e : verified.evidence) {

@@ -57,6 +57,9 @@ struct ExchangeStats {
     std::uint64_t evidence = 0;         // changesets kept as evidence of equivocation
     std::uint64_t far_future = 0;       // stored changesets flagged for their clock
     std::uint64_t refused_runs = 0;     // relayed runs refused alone, either way (Ack::refused)
+    // Of `stored`, changesets of the initiator's own chain the peer sent back: the store was
+    // restored from an older copy, or another copy of it is in use.
+    std::uint64_t own_returned = 0;
     std::uint64_t batches_sent = 0;
     std::uint64_t batches_received = 0;
 };
