@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libcli11-dev libre2-dev
   libreadstat-dev libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
   readstat sqlite3 python3 python3-jsonschema tmux
   openjdk-17-jdk-headless junit4
 )

@@ -19,8 +19,8 @@ export NO_COLOR=1
 step() { printf '\n== %s\n' "$*"; }
 as() { local who=$1; shift; CANVASS_HOME="$work/$who" "$canvass" "$@"; }
 
-step "The example forms"
-"$canvass" form check schemas/forms/*.json
+step "The example forms (each also as an XLSForm spreadsheet, as survey designers write them)"
+"$canvass" form check schemas/forms/*.json schemas/forms/*.xlsx
 
 step "The coordinator creates the project key (only coordinators can read answers)"
 as coordinator init
@@ -32,7 +32,7 @@ step "The sync server: project, form, listening on 127.0.0.1"
 "$server" --data "$work/server" init
 "$server" --data "$work/server" project create vendors --recipients "$work/recipients.txt"
 fingerprint=$("$server" --data "$work/server" project recipients vendors 2>&1 >/dev/null | awk '/^fingerprint/ {print $2}')
-"$server" --data "$work/server" form publish --project vendors "schemas/forms/$form.json"
+"$server" --data "$work/server" form publish --project vendors "schemas/forms/$form.xlsx"
 "$server" --data "$work/server" run --listen 127.0.0.1:0 >"$work/server.out" 2>"$work/server.log" &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true; wait $server_pid 2>/dev/null || true' EXIT

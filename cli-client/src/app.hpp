@@ -43,5 +43,7 @@ void add_fill_command(CLI::App& app, Context& ctx);    // fill_command.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
 void add_interview_commands(CLI::App& app, Context& ctx);  // interview_commands.cpp
 void add_export_commands(CLI::App& app, Context& ctx);  // keys, export, conflicts, resolve
+// `form import FILE.xlsx` and `form export FORM --out FILE.xlsx` (xlsform_commands.cpp).
+void add_xlsform_commands(CLI::App& app, Context& ctx);
 
 }  // namespace canvass::cli

@@ -1,9 +1,11 @@
 // `canvass form check` and `canvass form validate`: the form engine on files, no store.
+// Form files are JSON twins or XLSForm spreadsheets (.xlsx, .xls), decided by content.
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +14,7 @@
 #include "form/json_text.hpp"
 #include "form/loader.hpp"
 #include "form/validate.hpp"
+#include "xlsform/import.hpp"
 
 namespace canvass::cli {
 namespace {
@@ -38,6 +41,7 @@ Result<std::string> read_text(const std::string& path, std::uintmax_t max_bytes)
 std::string problem_line(const std::string& where, const form::Problem& p) {
     return where + ": " + form::describe(p);
 }
+std::string problem_line(const std::string& file, const xlsform::CellProblem& p);
 
 std::string join(const std::vector<std::string>& items, const char* sep) {
     std::string out;
@@ -45,11 +49,34 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
     return out;
 }
 
-// Reads and loads one form; on failure the problems (or the read error as one problem).
-form::Checked<form::Form> load_file(const std::string& path) {
-    auto text = read_text(path, form::max_form_bytes + 1);
-    if (!text) return std::vector<form::Problem>{{"", text.error().message}};
-    return form::load_form(*text);
+// One problem of a form file as a line (`FILE: where: message (path)`) and as JSON.
+std::string problem_line(const std::string& file, const xlsform::CellProblem& p) {
+    return file + ": " + xlsform::describe(p);
+}
+
+json problem_json(const xlsform::CellProblem& p) {
+    json j = {{"path", p.path}, {"message", p.message}};
+    if (!p.sheet.empty()) j["sheet"] = p.sheet;
+    if (p.row) j["row"] = p.row;
+    if (!p.column.empty()) j["column"] = p.column;
+    return j;
+}
+
+// Reads and loads one form (a JSON twin or a spreadsheet); on failure every problem,
+// spreadsheet ones with their sheet, row and column.
+struct LoadedFile {
+    std::optional<form::Form> form;
+    std::vector<xlsform::CellProblem> problems;
+};
+
+LoadedFile load_file(const std::string& path) {
+    auto text = xlsform::read_form_file(path);
+    if (!text.problems.empty()) return {std::nullopt, std::move(text.problems)};
+    auto loaded = form::load_form(text.json_text);
+    if (loaded) return {std::move(loaded).value(), {}};
+    LoadedFile out;
+    for (const auto& p : loaded.error()) out.problems.push_back({"", 0, "", p.path, p.message});
+    return out;
 }
 
 struct CheckOptions {
@@ -62,22 +89,22 @@ void run_check(const CheckOptions& o, Context& ctx) {
     bool all_valid = true;
     for (const auto& file : o.files) {
         auto loaded = load_file(file);
-        if (!loaded) {
+        if (!loaded.form) {
             all_valid = false;
             json problems = json::array();
-            for (const auto& p : loaded.error()) {
-                problems.push_back({{"path", p.path}, {"message", p.message}});
+            for (const auto& p : loaded.problems) {
+                problems.push_back(problem_json(p));
                 if (!o.json) ctx.out << problem_line(file, p) << "\n";
             }
             report.push_back({{"file", file}, {"valid", false}, {"problems", problems}});
             continue;
         }
-        const auto& s = loaded->settings();
+        const auto& s = loaded.form->settings();
         report.push_back({{"file", file}, {"valid", true}, {"form_id", s.form_id}, {"version", s.version},
-                          {"questions", loaded->question_count()}, {"languages", s.languages}});
+                          {"questions", loaded.form->question_count()}, {"languages", s.languages}});
         if (!o.json)
             ctx.out << file << ": ok: " << s.form_id << " version " << s.version << ", "
-                    << loaded->question_count() << " questions, languages " << join(s.languages, " ") << "\n";
+                    << loaded.form->question_count() << " questions, languages " << join(s.languages, " ") << "\n";
     }
     if (o.json) ctx.out << report.dump(2) << "\n";
     ctx.exit_code = all_valid ? exit_ok : exit_failure;
@@ -119,12 +146,12 @@ std::vector<AnswerSet> split_answers(const std::string& text) {
 
 void run_validate(const ValidateOptions& o, Context& ctx) {
     auto loaded = load_file(o.form_file);
-    if (!loaded) {
-        for (const auto& p : loaded.error()) ctx.out << problem_line(o.form_file, p) << "\n";
+    if (!loaded.form) {
+        for (const auto& p : loaded.problems) ctx.out << problem_line(o.form_file, p) << "\n";
         ctx.exit_code = exit_failure;
         return;
     }
-    const form::Form& f = loaded.value();
+    const form::Form& f = *loaded.form;
     const auto& langs = f.languages();
     if (!o.lang.empty() && std::find(langs.begin(), langs.end(), o.lang) == langs.end()) {
         ctx.err << "canvass: --lang " << o.lang << ": form " << f.settings().form_id
@@ -181,14 +208,14 @@ void add_form_commands(CLI::App& app, Context& ctx) {
     auto check = std::make_shared<CheckOptions>();
     auto* check_cmd = form_cmd->add_subcommand(
         "check", "check form files; print a summary of each valid one, every problem of the others");
-    check_cmd->add_option("FILE", check->files, "form JSON files")->required();
+    check_cmd->add_option("FILE", check->files, "form files: JSON, .xlsx or .xls")->required();
     check_cmd->add_flag("--json", check->json, "print a JSON list, one entry per file");
     check_cmd->callback([check, &ctx] { run_check(*check, ctx); });
 
     auto val = std::make_shared<ValidateOptions>();
     auto* val_cmd = form_cmd->add_subcommand(
         "validate", "check answers (one JSON object, or JSON Lines of many) against a form");
-    val_cmd->add_option("FILE", val->form_file, "form JSON file")->required();
+    val_cmd->add_option("FILE", val->form_file, "form file: JSON, .xlsx or .xls")->required();
     val_cmd->add_option("--answers", val->answers_file, "answers: a JSON object or JSON Lines")->required();
     val_cmd->add_option("--lang", val->lang, "language of the messages (default: the form's)");
     val_cmd->add_flag("--final", val->final, "check as a finished interview: required answers must be there");

@@ -17,6 +17,7 @@
 #include "interview_commands.hpp"
 #include "passphrase.hpp"
 #include "store/record_json.hpp"
+#include "xlsform/import.hpp"
 
 namespace canvass::cli {
 
@@ -106,13 +107,24 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     }
     auto* add = form_cmd->add_subcommand("add", "install a form on this device (no server needed)");
     auto add_file = std::make_shared<std::string>();
-    add->add_option("FILE", *add_file, "form JSON file")->required();
+    add->add_option("FILE", *add_file, "form file: JSON, .xlsx or .xls")->required();
     add->callback([dev, add_file, &ctx] {
-        auto text = read_file(*add_file, ctx);
-        if (!text) return fail(ctx, text.error());
+        std::string text;
+        if (*add_file != "-" && xlsform::is_spreadsheet_file(*add_file)) {
+            auto imported = xlsform::import_file(*add_file);
+            if (!imported.ok()) {
+                for (const auto& p : imported.problems) ctx.err << *add_file << ": " << xlsform::describe(p) << "\n";
+                return fail(ctx, *add_file + " is not a valid form; nothing was installed");
+            }
+            text = std::move(imported.twin_text);
+        } else {
+            auto read = read_file(*add_file, ctx);
+            if (!read) return fail(ctx, read.error());
+            text = std::move(read).value();
+        }
         auto store = open_device(*dev, ctx);
         if (!store) return;
-        auto info = store->add_form(*text);
+        auto info = store->add_form(text);
         if (!info) return fail(ctx, *add_file + ": " + info.error().message);
         ctx.out << "installed " << info->form_id << " version " << info->version << " ("
                 << info->questions << " questions)\n";

@@ -128,7 +128,7 @@ int run_cli(int argc, char** argv) {
     auto* publish = form->add_subcommand("publish", "check a form file and publish it to a project's devices");
     std::string form_project, form_file;
     publish->add_option("--project", form_project, "project name")->required();
-    publish->add_option("FILE", form_file, "the form's JSON file")->required()->check(CLI::ExistingFile);
+    publish->add_option("FILE", form_file, "the form: a JSON file, or an XLSForm .xlsx or .xls")->required()->check(CLI::ExistingFile);
     publish->callback([&] { command = [&] { return cmd_form_publish(data, form_project, form_file); }; });
     auto* form_list = form->add_subcommand("list", "list published forms: versions, dates, records per version");
     std::string form_list_project;

@@ -20,6 +20,7 @@
 #include "store/recipients.hpp"
 #include "sync/token.hpp"
 #include "util/utc_text.hpp"
+#include "xlsform/import.hpp"
 
 namespace canvass::server {
 namespace {
@@ -123,11 +124,14 @@ int cmd_project_recipients(const std::filesystem::path& data, const std::string&
 }
 
 int cmd_form_publish(const std::filesystem::path& data, const std::string& project, const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return fail("cannot read " + file);
-    std::string body = text.str();
+    // A JSON form is published as written; an XLSForm (.xlsx, .xls) as its JSON twin.
+    auto read = xlsform::read_form_file(file);
+    if (!read.problems.empty()) {
+        for (const auto& p : read.problems) std::cerr << file << ": " << xlsform::describe(p) << "\n";
+        std::cerr << "canvass-server: " << file << " is not a valid form; nothing was published\n";
+        return 1;
+    }
+    std::string body = std::move(read.json_text);
     auto form = form::load_form(body);
     if (!form) {
         for (const auto& p : form.error()) std::cerr << file << ": " << form::describe(p) << "\n";

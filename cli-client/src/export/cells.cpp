@@ -1,7 +1,5 @@
 #include "export/cells.hpp"
 
-#include <sstream>
-
 #include "form/validate.hpp"
 #include "crypto/hash.hpp"
 #include "form/answer_types.hpp"

@@ -1,0 +1,107 @@
+// The import pipeline: workbook -> conversion -> loader -> problems at cells.
+#include "xlsform/import.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "form/loader.hpp"
+#include "xlsform/convert.hpp"
+
+namespace canvass::xlsform {
+namespace {
+
+// The loader names other rows by JSON path ("duplicate name age (also at survey[2])"):
+// those become the rows the designer sees.
+std::string rewrite_paths(std::string message, const detail::SourceMap& map) {
+    const std::string marker = "(also at ";
+    auto at = message.find(marker);
+    if (at == std::string::npos) return message;
+    auto close = message.find(')', at);
+    if (close == std::string::npos) return message;
+    std::string path = message.substr(at + marker.size(), close - at - marker.size());
+    std::string row = map.row_name(path);
+    if (row.empty()) return message;
+    return message.substr(0, at) + marker + row + message.substr(close);
+}
+
+// Whether `text` can begin a JSON document: a CSV (`type,name`), a PDF or a Word file
+// cannot, and is better told so than given a JSON syntax error at line 1. Empty text is
+// left to the loader.
+bool could_be_json(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) return true;
+    text.remove_prefix(first);
+    for (std::string_view literal : {"true", "false", "null"})
+        if (text[0] == literal[0])
+            return text.substr(0, literal.size()) ==
+                   literal.substr(0, text.size() < literal.size() ? text.size() : literal.size());
+    return std::string_view("{[\"-0123456789").find(text[0]) != std::string_view::npos;
+}
+
+}  // namespace
+
+Import import_workbook(const Workbook& book, std::string_view file_stem) {
+    Conversion c = convert(book, file_stem);
+    Import out;
+    out.twin_text =
+        c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out.problems = std::move(c.problems);
+    auto loaded = form::load_form(out.twin_text);
+    if (!loaded) {
+        for (const auto& p : loaded.error()) {
+            CellProblem cp = c.map.locate(p.path, p.message);
+            cp.message = rewrite_paths(cp.message, c.map);
+            if (std::find(out.problems.begin(), out.problems.end(), cp) == out.problems.end())
+                out.problems.push_back(std::move(cp));
+        }
+    }
+    return out;
+}
+
+Import import_file(const std::string& path, const Limits& limits) {
+    auto book = read_workbook(path, limits);
+    if (!book) {
+        Import out;
+        out.problems.push_back({"", 0, "", "", book.error().message});
+        return out;
+    }
+    return import_workbook(*book, std::filesystem::path(path).stem().string());
+}
+
+FormText read_form_file(const std::string& path) {
+    FormText out;
+    if (is_spreadsheet_file(path)) {
+        out.spreadsheet = true;
+        Import imported = import_file(path);
+        out.json_text = std::move(imported.twin_text);
+        out.problems = std::move(imported.problems);
+        return out;
+    }
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    if (ec) {
+        out.problems.push_back({"", 0, "", "", "cannot read " + path + ": " + ec.message()});
+        return out;
+    }
+    // One byte over the loader's cap, so that the loader reports the size itself.
+    std::size_t n = std::min<std::uintmax_t>(size, form::max_form_bytes + 1);
+    std::ifstream in(path, std::ios::binary);
+    out.json_text.assign(n, '\0');
+    if (!in || !in.read(out.json_text.data(), static_cast<std::streamsize>(n))) {
+        out.json_text.clear();
+        out.problems.push_back({"", 0, "", "", "cannot read " + path});
+        return out;
+    }
+    // Text that no JSON document can start with (a PDF, a CSV, a Word file) is neither
+    // kind of form: say so, rather than give a JSON syntax error at line 1.
+    if (!could_be_json(out.json_text)) {
+        out.problems.push_back(
+            {"", 0, "", "",
+             path + " is not a form: neither a JSON form nor an .xlsx or .xls spreadsheet"});
+        out.json_text.clear();
+    }
+    return out;
+}
+
+}  // namespace canvass::xlsform
