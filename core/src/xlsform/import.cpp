@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crypto/hash.hpp"
 #include "form/loader.hpp"
 #include "xlsform/convert.hpp"
 
@@ -39,10 +40,27 @@ bool could_be_json(std::string_view text) {
     return std::string_view("{[\"-0123456789").find(text[0]) != std::string_view::npos;
 }
 
+// A form whose settings give no version (pyxform does not require one, and many shared forms
+// have none) is versioned by its content: the same spreadsheet always gives the same version,
+// and any change to the form gives another, as a newer version must.
+void version_by_content(nlohmann::ordered_json& twin) {
+    auto& settings = twin["settings"];
+    if (!settings.is_object() || settings.contains("version")) return;
+    const auto digest = crypto::blake2b_256(twin.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    nlohmann::ordered_json with = nlohmann::ordered_json::object();
+    for (auto& [key, value] : settings.items()) {
+        with[key] = value;
+        if (key == "form_id") with["version"] = "c" + crypto::to_hex(digest).substr(0, 12);
+    }
+    if (!with.contains("version")) with["version"] = "c" + crypto::to_hex(digest).substr(0, 12);
+    settings = std::move(with);
+}
+
 }  // namespace
 
 Import import_workbook(const Workbook& book, std::string_view file_stem) {
     Conversion c = convert(book, file_stem);
+    version_by_content(c.twin);
     Import out;
     out.twin_text =
         c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";

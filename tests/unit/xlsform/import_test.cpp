@@ -286,7 +286,7 @@ TEST(ImportProblems, NameMissingSheetsAndUnknownColumns) {
         (std::vector<std::string>{
             "the workbook has no sheet named survey (its sheets: Sheet1, choices)",
             "choices row 2, column list_name: missing: every choice needs the name of its list",
-            "settings sheet, column version: missing (settings.version)", "survey: missing"}));
+            "survey: missing"}));
     b = book({{"survey", {{"type", "name", "label", "relevent"}, {"text", "t", "T", "${x}"}}},
               {"settings", {{"form_id", "version"}, {"f", "1"}}}});
     EXPECT_EQ(problems_of(b),
@@ -316,10 +316,15 @@ TEST(Import, ReadsPyxformsOwnXlsWorkbooks) {
         "label":{"en":"have you had a good day today?"}}])"));
     EXPECT_EQ(t["choices"], json::parse(R"({"yes_or_no":[{"name":"yes","label":{"en":"yes"}},
         {"name":"no","label":{"en":"no"}}]})"));
-    // It has no settings sheet, so no version: the one problem left.
-    ASSERT_EQ(i.problems.size(), 1u);
-    EXPECT_EQ(describe(i.problems[0]),
-              "settings sheet, column version: missing (settings.version)");
+    // It has no settings sheet, so no version: one is made from the form's content.
+    EXPECT_TRUE(i.problems.empty()) << describe(i.problems.front());
+    const std::string version = t["settings"]["version"];
+    EXPECT_EQ(version.size(), 13u);
+    EXPECT_EQ(version[0], 'c');
+    EXPECT_EQ(json::parse(import_file(std::string(CANVASS_SOURCE_DIR) + "/tests/data/xlsform/yes_or_no_question.xls")
+                              .twin_text)["settings"]["version"],
+              version)
+        << "the same spreadsheet, the same version";
 
     i = import_file(std::string(CANVASS_SOURCE_DIR) + "/tests/data/xlsform/group.xls");
     t = json::parse(i.twin_text);
