@@ -9,18 +9,8 @@
 #include "form/loader_detail.hpp"
 
 namespace canvass::form {
-namespace detail {
-namespace {
 
-bool is_form_id(const std::string& s) {
-    if (s.empty() || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
-}
-
-// BCP 47 in the simple form forms use: `en`, `fr`, `pt-BR`, `es-419`.
-bool is_language_code(const std::string& s) {
+bool is_language_code(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
     if (i < 2 || i > 3) return false;
@@ -31,6 +21,16 @@ bool is_language_code(const std::string& s) {
         if (i == start || i - start > 8) return false;
     }
     return true;
+}
+
+namespace detail {
+namespace {
+
+bool is_form_id(const std::string& s) {
+    if (s.empty() || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
 }
 
 constexpr const char* language_code_message = "must be a language code like en, fr or pt-BR";

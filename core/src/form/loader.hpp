@@ -33,4 +33,7 @@ Checked<Form> load_form(std::string_view json_text);
 // form/json_text.hpp's parse_json or with the same limits).
 Checked<Form> load_form_json(const nlohmann::json& document);
 
+// A language code as forms write it: BCP 47 in its simple form, `en`, `fr`, `pt-BR`, `es-419`.
+bool is_language_code(std::string_view s);
+
 }  // namespace canvass::form

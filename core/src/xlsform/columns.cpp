@@ -261,19 +261,6 @@ std::optional<bool> yes_no(std::string_view s) {
     return std::nullopt;
 }
 
-bool is_language_code(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
-    if (i < 2 || i > 3) return false;
-    while (i < s.size()) {
-        if (s[i++] != '-') return false;
-        std::size_t start = i;
-        while (i < s.size() && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
-        if (i == start || i - start > 8) return false;
-    }
-    return true;
-}
-
 std::optional<std::string> language_code(std::string_view language) {
     std::string text = collapse_spaces(language);
     // `French (fr)`: the code in the last parentheses; the primary subtag lowercased.

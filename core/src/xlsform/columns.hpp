@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "form/loader.hpp"
+
 namespace canvass::xlsform::detail {
 
 enum class SheetKind { survey, choices, settings };
@@ -32,8 +34,8 @@ std::optional<std::string> language_code(std::string_view language);
 // A code's English name for headers (`fr` -> `French`), or nullopt for codes not listed.
 std::optional<std::string> language_name(std::string_view code);
 
-// BCP 47 as forms use it (`en`, `pt-BR`, `es-419`), the same rule as the form loader.
-bool is_language_code(std::string_view s);
+// BCP 47 as forms use it (`en`, `pt-BR`, `es-419`): the form loader's rule.
+using form::is_language_code;
 
 // "  a   b " -> "a b"; and a lowercase copy.
 std::string collapse_spaces(std::string_view s);
