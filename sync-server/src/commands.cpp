@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -19,6 +18,7 @@
 #include "record_keeper.hpp"
 #include "store/recipients.hpp"
 #include "sync/token.hpp"
+#include "util/clock.hpp"
 #include "util/utc_text.hpp"
 #include "xlsform/import.hpp"
 
@@ -27,10 +27,7 @@ namespace {
 
 using json = nlohmann::json;
 
-std::uint64_t now_unix() {
-    return static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-}
+std::uint64_t now_unix() { return system_clock().now_ms() / 1000; }
 
 int fail(const Error& e) {
     std::cerr << "canvass-server: " << e.message << "\n";

@@ -1,5 +1,3 @@
-#include <chrono>
-
 #include "merge/authority.hpp"
 #include "sqlite_store.hpp"
 
@@ -11,10 +9,6 @@ std::array<std::uint8_t, N> fixed_blob(const store::Statement& st, int col) {
     std::array<std::uint8_t, N> out{};
     (void)st.blob_into(col, out);
     return out;
-}
-
-std::int64_t now_unix() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // Resets a cached statement when the caller is done with it, whatever the outcome.

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
 
 #include "crypto/hash.hpp"
 #include "store/device_store.hpp"
@@ -254,7 +253,7 @@ Result<std::optional<std::string>> SqliteStore::form_body(const std::string& pro
 Result<sync::Replica*> SqliteStore::replica(const std::string& project) {
     CANVASS_TRY(auto id, project_id(project));
     auto& r = replicas_[id];
-    if (!r) r = std::make_unique<SqliteReplica>(db_, id);
+    if (!r) r = std::make_unique<SqliteReplica>(db_, id, clock_);
     return static_cast<sync::Replica*>(r.get());
 }
 
@@ -477,8 +476,7 @@ Result<void> SqliteStore::flag_unauthorized(const std::string& project, const sy
         "INSERT INTO refused_changes (project, device, seq, record, delivered_by, received, reason) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (project, device, seq, record) DO UPDATE SET "
         "times = times + 1, received = excluded.received, delivered_by = excluded.delivered_by"));
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+    const auto now = clock_.now_ms() / 1000;
     st.bind(1, id).bind(2, change.device).bind(3, change.seq).bind(4, change.record).bind(5, delivered_by)
         .bind(6, static_cast<std::int64_t>(now)).bind(7, change.message);
     return st.run();

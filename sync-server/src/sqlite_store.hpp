@@ -9,13 +9,14 @@
 #include "server_store.hpp"
 #include "store/sqlite.hpp"
 #include "sync/replica.hpp"
+#include "util/clock.hpp"
 
 namespace canvass::server {
 
 // The changesets of one project in the server database.
 class SqliteReplica final : public sync::Replica {
 public:
-    SqliteReplica(store::Database& db, std::int64_t project) : db_(db), project_(project) {}
+    SqliteReplica(store::Database& db, std::int64_t project, Clock& clock) : db_(db), project_(project), clock_(clock) {}
 
     Result<merge::VersionVector> chains() override;
     Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device) override;
@@ -44,14 +45,18 @@ private:
     Result<void> note_creator(const merge::RecordId& record, const merge::DeviceId& creator);
     Result<store::Statement*> cached(const char* sql);
 
+    // Seconds since 1970 by the store's clock: when a changeset was received.
+    std::int64_t now_unix() const { return static_cast<std::int64_t>(clock_.now_ms() / 1000); }
+
     store::Database& db_;
     std::int64_t project_;
+    Clock& clock_;
     std::map<const char*, store::Statement> statements_;  // keyed by the literal's address
 };
 
 class SqliteStore final : public ServerStore {
 public:
-    explicit SqliteStore(store::Database db) : db_(std::move(db)) {}
+    explicit SqliteStore(store::Database db, Clock& clock = system_clock()) : db_(std::move(db)), clock_(clock) {}
 
     Result<std::optional<sync::DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) override;
     Result<std::optional<sync::DeviceRecord>> device(const merge::DeviceId& id) override;
@@ -122,6 +127,7 @@ private:
     Result<std::vector<sync::DeviceRecord>> query_devices(const char* where, std::span<const std::uint8_t> key);
 
     store::Database db_;
+    Clock& clock_;  // what received times are stamped with
     std::map<std::int64_t, std::unique_ptr<SqliteReplica>> replicas_;
 };
 
