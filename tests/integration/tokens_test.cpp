@@ -1,6 +1,10 @@
 // Enrollment tokens keep their secret no longer than needed, and an administrator can see and
 // end them: a token rebuilt from a stolen server.db must not enroll anything.
+#include <fstream>
+#include <iterator>
+
 #include "field_device.hpp"
+#include "interview/device_sink.hpp"
 
 namespace canvass::server_test {
 namespace {
@@ -93,6 +97,47 @@ TEST_F(TokensTest, ARevokedTokenEnrollsNothing) {
     auto late = server_command(tmp, data, {"token", "revoke", used.at("id")});
     EXPECT_EQ(late.exit_code, 1);
     EXPECT_NE(late.err.find("revoke the device instead"), std::string::npos) << late.err;
+}
+
+// `token create --label` names the person using the device; the welcome carries it, the
+// device keeps it sealed, and a form's `username` question records it.
+TEST_F(TokensTest, TheTokensLabelIsTheUsernameOfTheDevicesInterviewsAndIsSealedOnTheDevice) {
+    const std::string label = "Amina Ouedraogo (market team)";
+    auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector", "--label",
+                                        label, "--address", server->address(), "--json"});
+    ASSERT_EQ(t.exit_code, 0) << t.err;
+    auto device = FieldDevice::create(tmp / "amina");
+    ASSERT_TRUE(device.enroll(json::parse(t.out).at("token")));
+    auto project = device.store.project();
+    ASSERT_TRUE(project && *project);
+    EXPECT_EQ((*project)->label, label);
+
+    auto added = device.store.add_form(R"({
+      "settings": {"form_id": "visit", "version": "1", "title": {"en": "Visit"}, "default_language": "en"},
+      "survey": [{"type": "username", "name": "who"}, {"type": "deviceid", "name": "device"},
+                 {"type": "text", "name": "stall", "label": {"en": "Stall"}}]})");
+    ASSERT_TRUE(added) << added.error().message;
+    auto opened = interview::open_interview(device.store, {"visit", "", "", {}});
+    ASSERT_TRUE(opened) << opened.error().message;
+    auto& session = *(*opened)->session;
+    ASSERT_TRUE(session.answer("\"stall 12\""));
+    ASSERT_TRUE(session.finalize());
+    auto record = device.store.record(*(*opened)->record());
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->answers.value("who", ""), label);
+    EXPECT_EQ(record->answers.value("device", ""), "canvass:" + crypto::to_hex(device.store.keys().id));
+
+    // Reopened, the store still has it; on disk it is nowhere in the clear.
+    const std::string home = device.home;
+    { auto moved = std::move(device.store); }
+    auto reopened = store::DeviceStore::open(home, store::Passphrase{"field passphrase"});
+    ASSERT_TRUE(reopened) << reopened.error().message;
+    EXPECT_EQ((*reopened->project())->label, label);
+    for (const auto& entry : std::filesystem::directory_iterator(home)) {
+        std::ifstream in(entry.path(), std::ios::binary);
+        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(bytes.find("Ouedraogo"), std::string::npos) << entry.path() << " holds the label in the clear";
+    }
 }
 
 }  // namespace

@@ -86,11 +86,13 @@ form::RandomBits random_bits(store::DeviceStore& store) {
     };
 }
 
-DeviceMetadata device_metadata(const store::DeviceStore& store) {
-    // The device store keeps no label, phone number or e-mail address of its own: the
-    // administrator's label stays on the server (docs/forms.md "Metadata").
+Result<DeviceMetadata> device_metadata(store::DeviceStore& store) {
+    // No phone number or e-mail address: a host that has them adds them (docs/forms.md
+    // "Metadata").
     DeviceMetadata m;
     m.deviceid = "canvass:" + crypto::to_hex(store.keys().id);
+    CANVASS_TRY(auto project, store.project());
+    if (project) m.username = project->label;
     return m;
 }
 
@@ -99,9 +101,10 @@ Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& stor
     if (start.form_id.empty() == start.resume.empty())
         return refuse("an interview starts from a form, or resumes a draft: give one of them");
     auto out = std::make_unique<DeviceInterview>();
+    CANVASS_TRY(auto metadata, device_metadata(store));
     SessionOptions options{Purpose::interview, "{}", start.language,
                            start.clock ? start.clock : form::local_clock(store.clock()),
-                           device_metadata(store), random_bits(store)};
+                           std::move(metadata), random_bits(store)};
     std::string form_id = start.form_id;
     std::optional<merge::RecordId> id;
     if (!start.resume.empty()) {

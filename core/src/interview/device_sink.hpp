@@ -75,8 +75,9 @@ struct InterviewStart {
 };
 
 // What the store knows of this device for metadata questions: its id, prefixed as the
-// ODK XForms specification asks of deviceID ("canvass:" and 32 hex digits).
-DeviceMetadata device_metadata(const store::DeviceStore& store);
+// ODK XForms specification asks of deviceID ("canvass:" and 32 hex digits), and as
+// username the label it was enrolled under (`token create --label`; "" before enrollment).
+Result<DeviceMetadata> device_metadata(store::DeviceStore& store);
 
 // The store's random source as random() and uuid() draw from it.
 form::RandomBits random_bits(store::DeviceStore& store);

@@ -321,6 +321,10 @@ Result<std::optional<ProjectConfig>> DeviceStore::project() {
     if (!raw) return std::optional<ProjectConfig>();
     auto j = json::parse(raw->begin(), raw->end(), nullptr, false);
     CANVASS_TRY(auto c, config_from_json(j));
+    CANVASS_TRY(auto label, impl_->get_meta("label"));
+    if (label) {  // stores enrolled before labels were kept have none
+        CANVASS_TRY(c.label, impl_->sealer.open_text(Purpose::profile, "label", *label, "the device's label"));
+    }
     return std::optional<ProjectConfig>(std::move(c));
 }
 
@@ -329,6 +333,7 @@ Result<void> DeviceStore::set_project(ProjectConfig config, const RecipientPlan&
     config.recipients = plan.adopted.recipients;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     CANVASS_TRY_VOID(impl_->put_meta("project", config_to_json(config).dump()));
+    CANVASS_TRY_VOID(impl_->put_meta("label", impl_->sealer.seal(Purpose::profile, "label", config.label)));
     if (plan.new_epoch) CANVASS_TRY_VOID(impl_->new_epoch());
     CANVASS_TRY_VOID(impl_->grant_epochs(plan.grant_past_to));
     // Epochs drawn before recovery grants existed get theirs too.

@@ -75,6 +75,9 @@ struct RecordSnapshot {
 struct ProjectConfig {
     std::string project;
     std::string role;  // collector, organizer or coordinator
+    // The administrator's name for this device (`token create --label`), as the server's
+    // welcome gives it; "" if none. Sealed at rest: it names a person. A form's `username`.
+    std::string label;
     std::string server_address;
     crypto::DhPublicKey server_key{};
     // The digest of the project's first recipient statement, pinned from the enrollment token

@@ -22,7 +22,9 @@ enum class Purpose : std::uint64_t {
     record = 4,
     draft = 5,
     import_key = 6,  // MACs of bulk import keys (store/bulk_import.hpp)
+    profile = 7,     // what names the person using the device: its enrolled label
 };
+inline constexpr std::uint64_t kSealPurposes = 7;
 
 class Sealer {
 public:
@@ -47,7 +49,7 @@ public:
 
 private:
     const crypto::SecretBytes& key(Purpose p) const;
-    crypto::SecretBytes keys_[6];
+    crypto::SecretBytes keys_[kSealPurposes];
 };
 
 }  // namespace canvass::store

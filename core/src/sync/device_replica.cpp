@@ -99,6 +99,7 @@ Result<void> DeviceProjectSink::on_welcome(const Welcome& welcome) {
     if (held) config = *held;
     config.project = welcome.project;
     config.role = std::string(role_name(welcome.role));
+    config.label = welcome.label;
     config.server_address = address_;
     config.server_key = server_key_;
     if (fingerprint_) config.fingerprint = *fingerprint_;  // enrolling: the token's pin

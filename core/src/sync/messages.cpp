@@ -44,10 +44,12 @@ struct Encoder {
         for (const auto& r : m.recipients) statements.push_back(binary(store::encode_statement(r)));
         for (const auto& f : m.forms)
             forms.push_back({{"id", f.id}, {"version", f.version}, {"hash", binary(f.hash)}});
-        return {{"t", "welcome"}, {"project", m.project}, {"role", role_name(m.role)},
-                {"device", binary(m.device)}, {"time", m.server_time_ms},
-                {"recipients", std::move(statements)}, {"forms", std::move(forms)},
-                {"limits", encode_limits(m.limits)}};
+        json out{{"t", "welcome"}, {"project", m.project}, {"role", role_name(m.role)},
+                 {"device", binary(m.device)}, {"time", m.server_time_ms},
+                 {"recipients", std::move(statements)}, {"forms", std::move(forms)},
+                 {"limits", encode_limits(m.limits)}};
+        if (!m.label.empty()) out["label"] = m.label;
+        return out;
     }
     json operator()(const Summary& m) const {
         json chains = json::array();
@@ -156,6 +158,9 @@ Result<Message> decode_welcome(Fields& f, const MessageLimits& lim) {
     if (!parsed) return f.bad("role", "unknown role \"" + role + "\"");
     m.role = *parsed;
     CANVASS_TRY(m.device, f.fixed<16>("device"));
+    if (f.has("label")) {  // absent from older servers
+        CANVASS_TRY(m.label, f.text("label", lim.max_text));
+    }
     CANVASS_TRY(m.server_time_ms, f.u64("time"));
     CANVASS_TRY(const json* statements, f.array("recipients", lim.max_recipient_statements));
     for (std::size_t i = 0; i < statements->size(); ++i) {

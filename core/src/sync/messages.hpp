@@ -71,6 +71,9 @@ struct Welcome {
     std::vector<store::RecipientStatement> recipients;
     std::vector<FormRef> forms;                   // every published version
     SyncLimits limits;
+    // The administrator's name for the device (`token create --label`), "" if none: what a
+    // form's `username` question records. Absent from older servers.
+    std::string label;
 };
 
 // One chain as a replica holds it: the highest seq up to which it has every changeset of

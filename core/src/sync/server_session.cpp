@@ -239,6 +239,7 @@ void ServerSession::State::welcome(Output& out) {
     w.project = project->name;
     w.role = device->role;
     w.device = device->id;
+    w.label = device->label;
     w.server_time_ms = clock.now_ms();
     w.recipients = project->recipients;
     w.forms = project->forms;

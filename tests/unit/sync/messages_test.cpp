@@ -48,6 +48,9 @@ TEST(Messages, EveryTypeRoundTrips) {
     EXPECT_EQ(w2.recipients, w.recipients);
     EXPECT_EQ(w2.forms, w.forms);
     EXPECT_EQ(w2.limits, w.limits);
+    EXPECT_EQ(w2.label, "");  // no label: none sent, as from an older server
+    w.label = "Amina (market team)";
+    EXPECT_EQ(round_trip(w).label, "Amina (market team)");
 
     Summary s{{ChainTip{device(1), 5, crypto::Hash{9}}, ChainTip{device(2), 1, crypto::Hash{8}}}};
     EXPECT_EQ(round_trip(s).chains, s.chains);
