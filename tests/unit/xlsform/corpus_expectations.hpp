@@ -104,6 +104,8 @@ inline const Feature expression_defects{
      "has no column", "choice_filter is only allowed on", "coalesce() takes 2 arguments",
      "unexpected character '&'", "is a group, which has no value",
      "trigger is only allowed on calculate rows and questions"}};
+inline const Feature unknown_type{"a type no XLSForm tool knows (country; pyxform refuses it too)",
+                                  {"unknown type country"}};
 inline const Feature default_not_a_choice{"a default that is not a choice of its list (Fixme: …)",
                                           {"\"Fixme: I need this list\" is not a choice"}};
 
@@ -167,6 +169,12 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"pyxform_widgets.xls", {&media, &add_none_option}},
         {"pyxform_xlsform_spec_test.xlsx",
          {&media, &add_none_option, &uri_deviceid, &odk_columns, &form_id_characters}},
+        // CorrelAid's LimeSurvey converter (CorrelAid/xlsform2lstsv)
+        {"correlaid_mitwirken_umfrage.xlsx", {}},
+        // OPENGIS.ch's QGIS converter (opengisch/xlsform2qgis)
+        {"opengisch_service_rating.xlsx", {&unknown_type}},
+        // UNHCR's XLSForm utilities (unhcr-americas/XlsFormUtil)
+        {"unhcr_KoBoXLSFormExamples.xlsx", {&shared_names}},
         // ODK's XLSForm Offline (getodk/xlsform-offline)
         {"xlsform-offline_external-itemsets.xlsx", {&external_choices}},
         {"xlsform-offline_pyxform-clean.xlsx", {}},
