@@ -68,6 +68,11 @@ inline const Feature cht{
      "unknown function difference-in-months()", "unknown function add-date()",
      "unknown function parse-timestamp-to-date()"}};
 
+// FreeXL 1.0.6 (Debian 12's) opens some .xls files without finding their workbook.
+inline const Feature freexl_unreadable{
+    "an .xls that FreeXL finds no workbook in (Excel and LibreOffice open it)",
+    {"FreeXL, which reads .xls files, finds no workbook in it"}};
+
 // ---- Rules of canvass that these forms break ----------------------------------------------
 
 inline const Feature shared_names{
@@ -137,6 +142,7 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"fmtm_slum_assessment_survey.xlsx", {&media, &shared_names}},
         {"fmtm_test_form_for_mandatory_fields.xls", {&last_saved}},
         // OpenStreetMap field mapping (hotosm/osm-fieldwork)
+        {"osm-fieldwork_amenities.xls", {&freexl_unreadable}},
         {"osm-fieldwork_buildings.xls", {&last_saved, &merged_template, &expression_defects}},
         {"osm-fieldwork_health.xls", {&xpath_paths, &merged_template}},
         {"osm-fieldwork_highways.xls",
