@@ -38,8 +38,8 @@ inline const Feature external_choices{
     "select_one_external and the external_choices sheet not yet supported",
     {"unknown type select_one_external", "(external_choices)"}};
 inline const Feature xpath_paths{
-    "XPath paths in expressions not yet supported: instance('list')/root/item[…] lookups, "
-    "../field, /data/field",
+    "XPath paths in expressions not yet supported: instance('list') lookups with a path and a "
+    "predicate, ../field, absolute paths from the form's top element",
     {"unexpected character '/'"}};
 inline const Feature last_saved{
     "${last-saved#field} (the last saved record's answer) not yet supported", {"${last-saved#"}};
