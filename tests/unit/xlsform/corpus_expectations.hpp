@@ -89,18 +89,19 @@ inline const Feature note_columns{
     "a designer's own column (notes, tutorial notes) where canvass catches misspelt columns",
     {"column notes: unknown column", "column tutorial notes:"}};
 
-// ---- Defects of the form itself, found by checks pyxform does not make --------------------
+inline const Feature unnamed_rows{
+    "a note without a name, choices without a label, a setting named id (canvass names every "
+    "row and labels every choice; pyxform lets the first through and warns of the second)",
+    {"column name: missing", "column label::English(en): missing (choices.",
+     "column id: unknown setting"}};
+
+// ---- Defects of the form itself: pyxform refuses the templates and the unknown type too ---
 
 inline const Feature merged_template{
     "a template for FMTM to merge with its mandatory fields: the yes_no list and ${feature} or "
     "${existing} are not in it (pyxform refuses it too)",
     {"unknown choice list yes_no", "unknown field ${feature}", "unknown field ${existing}",
      "unknown field ${digitisation_correct}", "calculation cycle: status -> status"}};
-inline const Feature unfinished_rows{
-    "rows without a name, choices without a label, a setting misnamed id (pyxform refuses "
-    "nameless rows too)",
-    {"column name: missing", "column label::English(en): missing (choices.",
-     "column id: unknown setting"}};
 inline const Feature expression_defects{
     "expression defects: a bare name that is no field (yes, basic, NULL), a choice_filter on a "
     "column its list lacks or on a row without choices, coalesce() with 3 arguments, '&' for "
@@ -155,9 +156,9 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"osm-fieldwork_places.xls", {&media, &select_from_file, &xpath_paths}},
         {"osm-fieldwork_solidwaste.xlsx", {&select_from_file}},
         {"osm-fieldwork_toilets.xls", {&media, &select_from_file, &xpath_paths, &last_saved}},
-        {"osm-fieldwork_transportation.xls", {&media, &unfinished_rows, &shared_names}},
+        {"osm-fieldwork_transportation.xls", {&media, &unnamed_rows, &shared_names}},
         {"osm-fieldwork_waste_collection.xlsx",
-         {&media, &form_id_characters, &unfinished_rows, &default_not_a_choice}},
+         {&media, &form_id_characters, &unnamed_rows, &default_not_a_choice}},
         {"osm-fieldwork_wastedisposal.xls",
          {&media, &select_from_file, &xpath_paths, &expression_defects}},
         {"osm-fieldwork_waterpoints.xls",
