@@ -36,6 +36,7 @@ constexpr FunctionInfo functions[] = {
     {"acos", 1, 1, G::math},         {"atan", 1, 1, G::math},       {"atan2", 2, 2, G::math},
     {"sqrt", 1, 1, G::math},         {"exp", 1, 1, G::math},        {"exp10", 1, 1, G::math},
     {"pi", 0, 0, G::math},           {"distance", 1, 1, G::math},   {"area", 1, 1, G::math},
+    {"floor", 1, 1, G::math},        {"ceiling", 1, 1, G::math},
     // dates (expr_dates.cpp)
     {"date", 1, 1, G::dates},         {"format-date", 2, 2, G::dates}, {"format-date-time", 2, 2, G::dates},
     {"decimal-date-time", 1, 1, G::dates}, {"decimal-time", 1, 1, G::dates},

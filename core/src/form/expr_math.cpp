@@ -100,6 +100,8 @@ Value call_math_function(const std::string& name, const Node& call, const Scope&
         {"asin", [](double v) { return std::asin(v); }},   {"acos", [](double v) { return std::acos(v); }},
         {"atan", [](double v) { return std::atan(v); }},   {"sqrt", [](double v) { return std::sqrt(v); }},
         {"exp", [](double v) { return std::exp(v); }},     {"exp10", [](double v) { return std::pow(10.0, v); }},
+        // XPath 1.0's floor() and ceiling(), which the ODK XForms specification takes over.
+        {"floor", [](double v) { return std::floor(v); }}, {"ceiling", [](double v) { return std::ceil(v); }},
     };
     for (const auto& u : unary)
         if (u.name == name) return Value::number(u.f(x(call, scope)));

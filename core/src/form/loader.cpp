@@ -157,6 +157,14 @@ bool is_valid_name(std::string_view s) {
     });
 }
 
+bool is_valid_list_name(std::string_view s) {
+    // A field name's characters and `:`, as OpenStreetMap's keys (`building:material`) name
+    // lists in the forms of OSM field mapping; a list name is never an expression's name.
+    std::string name(s);
+    std::replace(name.begin(), name.end(), ':', '_');
+    return !s.empty() && s[0] != ':' && is_valid_name(name);
+}
+
 Label load_label(const json* v, const std::string& path, bool required, Loading& L) {
     Label label;
     if (!v) {
@@ -192,7 +200,7 @@ void load_settings(const json& doc, Loading& L) {
     }
     static const std::set<std::string> known = {"form_id", "version", "title", "default_language",
                                                 "languages", "instance_name",
-                                                "allow_choice_duplicates"};
+                                                "allow_choice_duplicates", "style"};
     for (const auto& [key, _] : s.items())
         if (!known.count(key)) L.add(child_path("settings", key), "unknown setting");
     L.settings.form_id = string_setting(s, "form_id", L);
@@ -218,6 +226,9 @@ void load_settings(const json& doc, Loading& L) {
     L.settings.title = load_label(title == s.end() ? nullptr : &*title, "settings.title", true, L);
     load_instance_name(s, L);
     load_choice_duplicates(s, L);
+    // XLSForm's style (Enketo's theme: `pages`, `theme-grid`) is for the app showing the form.
+    if (auto style = s.find("style"); style != s.end() && !style->is_string())
+        L.add("settings.style", "must be a string, like pages or theme-grid");
 }
 
 void load_choices(const json& doc, Loading& L) {
@@ -229,7 +240,7 @@ void load_choices(const json& doc, Loading& L) {
     }
     for (const auto& [name, choices] : it->items()) {
         std::string path = child_path("choices", name);
-        if (!is_valid_name(name)) L.add(path, "invalid list name " + name);
+        if (!is_valid_list_name(name)) L.add(path, "invalid list name " + name);
         if (!choices.is_array()) {
             L.add(path, "must be an array of choices");
             continue;

@@ -35,6 +35,8 @@ std::string index_path(const std::string& parent, std::size_t i);
 
 // Names of fields and choice lists: ^[A-Za-z_][A-Za-z0-9_.-]*$
 bool is_valid_name(std::string_view s);
+// A choice list's name: a field name that may also hold `:` after its first character.
+bool is_valid_list_name(std::string_view s);
 
 // Reads a label (an object keyed by language) at `path`; `v` may be nullptr when the key
 // is absent, which is a problem only when `required`.

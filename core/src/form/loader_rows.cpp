@@ -292,7 +292,10 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
         auto it = r.find(column);
         return load_label(it == r.end() ? nullptr : &*it, child_path(path, column), required, L);
     };
-    bool needs_label = type_known && row.type != RowType::calculate && !is_metadata(row.type);
+    // As pyxform: a group or repeat may have no label (a field-list page of questions often
+    // has none), and a question may have a hint instead of one.
+    bool needs_label = type_known && row.type != RowType::calculate && !is_metadata(row.type) &&
+                       !is_container(row.type) && !r.contains("hint");
     row.label = label("label", needs_label);
     if (type_known && is_metadata(row.type) && !row.repeats.empty())
         L.add(child_path(path, "type"), "a " + std::string(type_name(row.type)) +

@@ -116,11 +116,32 @@ std::string snake(std::string_view s) {
     return out;
 }
 
+// The white space pyxform strips from every cell (Python's str.strip): ASCII spaces and
+// controls, and Unicode's spaces. Spreadsheets hold U+00A0 (no-break space) often, pasted
+// from web pages and word processors, where it looks exactly like a space.
+constexpr std::string_view unicode_spaces[] = {
+    "\xC2\x85",     "\xC2\xA0",     "\xE1\x9A\x80", "\xE2\x80\x80", "\xE2\x80\x81",
+    "\xE2\x80\x82", "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85", "\xE2\x80\x86",
+    "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8",
+    "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80"};
+
+bool ascii_space(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1C' && c <= '\x1F');
+}
+
+// Bytes of the white-space character that `s` starts (or, with `at_end`, ends) with; 0 if none.
+std::size_t space_length(std::string_view s, bool at_end) {
+    if (s.empty()) return 0;
+    if (ascii_space(at_end ? s.back() : s.front())) return 1;
+    for (std::string_view sp : unicode_spaces)
+        if (at_end ? s.ends_with(sp) : s.starts_with(sp)) return sp.size();
+    return 0;
+}
+
 std::string trim(std::string_view s) {
-    auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    auto e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
+    while (std::size_t n = space_length(s, false)) s.remove_prefix(n);
+    while (std::size_t n = space_length(s, true)) s.remove_suffix(n);
+    return std::string(s);
 }
 
 std::vector<std::string> split(std::string_view s, std::string_view delimiter) {
@@ -261,20 +282,32 @@ std::optional<bool> yes_no(std::string_view s) {
     return std::nullopt;
 }
 
+namespace {
+
+// `code` with its primary subtag lowercased (`EN` and `Fr-CA` as `en`, `fr-CA`), when that
+// is a language code: BCP 47 tags are case-insensitive, and designers write `label::EN`.
+std::optional<std::string> code_in_any_case(const std::string& code) {
+    auto dash = code.find('-');
+    std::string tag =
+        lower(code.substr(0, dash)) + (dash == std::string::npos ? "" : code.substr(dash));
+    if (is_language_code(tag)) return tag;
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::string> language_code(std::string_view language) {
     std::string text = collapse_spaces(language);
-    // `French (fr)`: the code in the last parentheses; the primary subtag lowercased.
+    // `French (fr)`: the code in the last parentheses.
     if (!text.empty() && text.back() == ')') {
         auto open = text.rfind('(');
         if (open != std::string::npos) {
-            std::string code = collapse_spaces(text.substr(open + 1, text.size() - open - 2));
-            auto dash = code.find('-');
-            std::string primary = lower(code.substr(0, dash));
-            code = primary + (dash == std::string::npos ? "" : code.substr(dash));
-            if (is_language_code(code)) return code;
+            auto code =
+                code_in_any_case(collapse_spaces(text.substr(open + 1, text.size() - open - 2)));
+            if (code) return code;
         }
     }
-    if (is_language_code(text)) return text;
+    if (auto code = code_in_any_case(text)) return code;
     std::string l = lower(text);
     for (const auto& n : languages) {
         if (l == lower(n.english) || text == n.own || l == lower(n.own)) return std::string(n.code);
@@ -339,7 +372,7 @@ Column parse_header(std::string_view raw, SheetKind sheet, bool double_colon) {
     auto parts = split(c.header, delimiter);
     if (parts.size() == 2 && !parts[0].empty() && !alias(snake(parts[0]), sheet) &&
         (parts[1].find('(') != std::string::npos ||
-         (language_code(parts[1]) && !is_language_code(parts[1]))) &&
+         (language_code(parts[1]) && !code_in_any_case(parts[1]))) &&
         language_code(parts[1])) {
         c.key = parts[0];
         c.translatable = true;

@@ -17,10 +17,13 @@ using detail::Column;
 using detail::JsonPath;
 using detail::SheetKind;
 
-// Settings that steer only ODK's own server and transport; canvass always encrypts and
-// sends through its sync, so they have nothing to say to it and are left out.
-constexpr std::string_view transport_settings[] = {"public_key", "submission_url", "auto_send",
-                                                   "auto_delete"};
+// Settings left out of the twin: those that steer only ODK's own server and transport
+// (canvass always encrypts and sends through its sync), and those that shape only the XForm
+// XML pyxform writes (the instance's root name, its XML namespaces, whether it carries an
+// instanceID, pyxform's own whitespace cleaning), since canvass writes no XForm.
+constexpr std::string_view ignored_settings[] = {
+    "public_key", "submission_url", "auto_send",       "auto_delete",
+    "name",       "namespaces",     "omit_instanceID", "clean_text_values"};
 
 // Groups and repeats inside each other: each adds two levels to the twin, which the
 // loader caps at 64 (form::max_form_depth).
@@ -241,8 +244,8 @@ class Converter {
         for (auto& [key, value] : values.items()) {
             if (key == "form_id" || key == "version" || key == "title" || key == "default_language")
                 continue;
-            if (std::find(std::begin(transport_settings), std::end(transport_settings), key) !=
-                std::end(transport_settings))
+            if (std::find(std::begin(ignored_settings), std::end(ignored_settings), key) !=
+                std::end(ignored_settings))
                 continue;
             extra[key] = value;
         }

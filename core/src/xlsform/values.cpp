@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <optional>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "xlsform/cell_text.hpp"
@@ -60,6 +62,17 @@ SurveyType survey_type(std::string_view text) {
     auto w = words(text);
     if (w.empty()) return {};
     std::string first = lower(w[0]);
+    // pyxform's other spellings of the twin's types (its question type dictionary), which
+    // older forms still use; `end time` is the end metadata, not the end of a `time`.
+    static const std::pair<std::string_view, std::string_view> aliases[] = {
+        {"string", "text"},     {"int", "integer"},           {"trigger", "acknowledge"},
+        {"gps", "geopoint"},    {"location", "geopoint"},     {"date time", "datetime"},
+        {"imei", "deviceid"},   {"device id", "deviceid"},    {"start time", "start"},
+        {"end time", "end"},    {"get start time", "start"},  {"get end time", "end"},
+        {"get today", "today"}, {"get device id", "deviceid"}};
+    std::string spelled = lower(collapse_spaces(text));
+    for (const auto& [alias, twin] : aliases)
+        if (spelled == alias) return {SurveyType::question, std::string(twin)};
     // begin_group / begin group / begin_repeat / end repeat ...
     for (const char* edge : {"begin", "end"}) {
         std::string e = edge;
@@ -78,7 +91,15 @@ SurveyType survey_type(std::string_view text) {
     }
     SurveyType t{SurveyType::question, ""};
     auto select = [&](const char* kind, std::size_t list_at) {
-        t.type = std::string(kind) + (w.size() > list_at ? " " + join_from(w, list_at) : "");
+        // pyxform's older spellings of `or_other`: `L or specify other`, `L or other`.
+        std::size_t end = w.size();
+        if (end >= list_at + 4 && lower(join_from(w, end - 3)) == "or specify other")
+            end -= 3;
+        else if (end >= list_at + 3 && lower(join_from(w, end - 2)) == "or other")
+            end -= 2;
+        std::vector<std::string> kept(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(end));
+        if (end < w.size()) kept.emplace_back("or_other");
+        t.type = std::string(kind) + (kept.size() > list_at ? " " + join_from(kept, list_at) : "");
         return t;
     };
     std::string two = w.size() >= 2 ? first + " " + lower(w[1]) : "";
@@ -99,11 +120,6 @@ SurveyType survey_type(std::string_view text) {
                                              "calculate", "acknowledge"};
     for (const char* known : twin_types)
         if (w.size() == 1 && first == known) return t.type = first, t;
-    if (w.size() == 1) {
-        if (first == "string") return t.type = "text", t;
-        if (first == "int") return t.type = "integer", t;
-        if (first == "trigger") return t.type = "acknowledge", t;
-    }
     t.type = collapse_spaces(text);
     return t;
 }

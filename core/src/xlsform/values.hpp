@@ -16,7 +16,8 @@ struct SurveyType {
 };
 
 // `begin group`, `begin_group`, `End Repeat`, `select one from yes_no`, `select all that
-// apply L`, `select1 L`, `string`, `int`, `trigger` and the twin's own spellings.
+// apply L`, `select1 L`, `L or specify other`, `string`, `int`, `trigger`, `gps`, `imei`,
+// `start time` (pyxform's older type names) and the twin's own spellings.
 SurveyType survey_type(std::string_view text);
 
 // A `default` cell as the twin wants it for a row of `type`: a number for integer and

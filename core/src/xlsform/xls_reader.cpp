@@ -44,6 +44,13 @@ Result<Workbook> read_xls(const std::string& path, const Limits& limits) {
         return unexpected(Domain::form, errc::corrupt,
                           path + ": cannot read the .xls workbook: " + freexl_problem(rc));
     }
+    // FreeXL 1.0.6 returns FREEXL_OK and no workbook for some files that Excel and
+    // LibreOffice open (several OpenStreetMap field mapping forms): say so, and what to do.
+    if (!book.h)
+        return unexpected(Domain::form, errc::unsupported,
+                          path +
+                              ": FreeXL, which reads .xls files, finds no workbook in it; "
+                              "save it as .xlsx");
     unsigned int count = 0;
     if (freexl_get_info(book.h, FREEXL_BIFF_SHEET_COUNT, &count) != FREEXL_OK)
         return unexpected(Domain::form, errc::corrupt,

@@ -226,5 +226,16 @@ TEST(XlsReader, RefusesADamagedFile) {
         << b.error().message;
 }
 
+// An OpenStreetMap field mapping form (tests/data/xlsform/corpus/README.md) that Excel and
+// LibreOffice open, for which FreeXL reports success but gives no workbook.
+TEST(XlsReader, SaysWhatToDoWithAnXlsFreexlFindsNoWorkbookIn) {
+    std::string path =
+        std::string(CANVASS_SOURCE_DIR) + "/tests/data/xlsform/corpus/osm-fieldwork_amenities.xls";
+    auto b = read_workbook(path);
+    ASSERT_FALSE(b.has_value());
+    EXPECT_EQ(b.error().message,
+              path + ": FreeXL, which reads .xls files, finds no workbook in it; save it as .xlsx");
+}
+
 }  // namespace
 }  // namespace canvass::xlsform
