@@ -346,7 +346,9 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             ctx.out << out.dump(2) << "\n";
             return;
         }
-        ctx.out << "device      " << out["device"].get<std::string>() << "\n";
+        ctx.out << "device      " << out["device"].get<std::string>();
+        if (s->project && !s->project->label.empty()) ctx.out << " (" << s->project->label << ")";
+        ctx.out << "\n";
         if (s->project) {
             ctx.out << "project     " << s->project->project << " (" << s->project->role << ") at "
                     << s->project->server_address << "\n";
@@ -355,7 +357,8 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         }
         ctx.out << "forms       " << s->forms << "\nrecords     " << s->finalized << " finalized, "
                 << s->drafts << " drafts, " << s->conflicts << " with conflicts\nto sync     "
-                << s->unsent << " of " << s->own_changesets << " changesets\n";
+                << s->unsent_records << (s->unsent_records == 1 ? " interview (" : " interviews (") << s->unsent
+                << " of " << s->own_changesets << " changesets)\n";
         if (s->carried) {
             const bool forwards = s->project && (s->project->role == "organizer" || s->project->role == "coordinator");
             ctx.out << "carried     " << s->carried << " changesets of other devices, ";

@@ -1,6 +1,9 @@
 // canvass enroll TOKEN and canvass sync: the device side of the sync protocol over TCP.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
+#include <thread>
+
 #include "app.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
@@ -8,7 +11,9 @@
 #include "sync/bundle.hpp"
 #include "sync/client.hpp"
 #include "sync/device_replica.hpp"
+#include "sync/retry.hpp"
 #include "sync/token.hpp"
+#include "util/duration.hpp"
 
 namespace canvass::cli {
 
@@ -39,6 +44,47 @@ std::string forwarding_note(const std::optional<store::ProjectConfig>& project) 
     return "only organizers forward others' work: this device is a " + project->role +
            ", so its sync sends its own interviews only and these chains stay here; give the bundle "
            "to an organizer to deliver it";
+}
+
+// One sync with the project's server: connect, exchange, close.
+Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::ProjectConfig& config, Context& ctx) {
+    CANVASS_TRY(auto transport, net::connect_tcp(config.server_address));
+    sync::DeviceReplica replica(store);
+    sync::DeviceProjectSink sink(store, config.server_address, config.server_key);
+    sync::ClientOptions options;
+    options.progress = progress_printer(ctx);
+    auto report = sync::run_client_sync(*transport, config.server_key, store.keys(), replica, sink, options);
+    if (options.progress) ctx.err << "\n";
+    return report;
+}
+
+void print_report(const sync::SyncReport& report, const store::ProjectConfig& config, Context& ctx) {
+    const auto& s = report.stats;
+    ctx.out << "synced with " << config.server_address << " (project " << config.project << ", " << config.role
+            << ")\n"
+            << "sent " << plural(s.sent, "changeset") << ", " << s.acknowledged << " acknowledged; received "
+            << plural(s.received, "changeset") << ", " << s.stored << " new\n";
+    for (const auto& f : report.forms_received) {
+        ctx.out << "installed form " << f.id << " version " << f.version << "\n";
+    }
+    if (s.own_returned)
+        ctx.out << "note: " << plural(s.own_returned, "changeset")
+                << " of this device's own came back from the server: this store was restored from an older "
+                   "copy, or another copy of it is in use. If nobody restored it, stop using one of the copies "
+                   "and tell your coordinator\n";
+    if (s.far_future)
+        ctx.out << "warning: " << plural(s.far_future, "changeset")
+                << " stamped far in the future (a device clock is wrong)\n";
+    for (const auto& r : report.refused)
+        ctx.out << "REFUSED: the server refused the carried chain of device " << crypto::to_hex(r.device)
+                << " from seq " << r.seq << " (" << r.message
+                << "); everything else was delivered. That chain stays here and is not sent again; tell your "
+                   "coordinator\n";
+    if (!report.equivocations.empty()) {
+        ctx.out << "WARNING: " << report.equivocations.size()
+                << " device(s) forked their chain; the evidence is kept (canvass status)\n";
+    }
+    ctx.out << "bytes on the wire: " << report.bytes_sent << " sent, " << report.bytes_received << " received\n";
 }
 
 }  // namespace
@@ -78,53 +124,83 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         }
     });
 
+    struct SyncRequest {
+        bool until_done = false;
+        std::string give_up_after = "2h";
+    };
+    auto req = std::make_shared<SyncRequest>();
     auto sync_cmd = app.add_subcommand("sync", "exchange changesets with the project's server");
-    sync_cmd->callback([dev, &ctx] {
+    sync_cmd->add_flag("--until-done", req->until_done,
+                       "on a lost link or a busy server, try again (waiting 2 s, doubling up to a minute) "
+                       "until every interview is delivered");
+    sync_cmd->add_option("--give-up-after", req->give_up_after,
+                         "with --until-done: stop trying after this long, e.g. 30m, 2h, 1d")
+        ->capture_default_str();
+    sync_cmd->callback([dev, req, &ctx] {
+        auto limit_s = util::parse_duration(req->give_up_after);
+        if (!limit_s)
+            return fail(ctx, "--give-up-after \"" + req->give_up_after + "\" is not a duration like 90s, 30m or 2h");
         auto store = open_device(*dev, ctx);
         if (!store) return;
         auto project = store->project();
         if (!project) return fail(ctx, project.error());
         if (!*project) return fail(ctx, "this device is not enrolled in a project (canvass enroll TOKEN)");
         const auto config = **project;
-        auto transport = net::connect_tcp(config.server_address);
-        if (!transport) return fail(ctx, transport.error());
-        sync::DeviceReplica replica(*store);
-        sync::DeviceProjectSink sink(*store, config.server_address, config.server_key);
-        sync::ClientOptions options;
-        options.progress = progress_printer(ctx);
-        auto report = sync::run_client_sync(**transport, config.server_key, store->keys(), replica,
-                                            sink, options);
-        if (options.progress) ctx.err << "\n";
-        if (!report) {
-            return fail(ctx, "sync failed: " + report.error().message +
-                                 "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
+        const bool forwards = config.role == "organizer" || config.role == "coordinator";
+        auto status = store->status();
+        if (!status) return fail(ctx, status.error());
+        const std::uint64_t to_deliver = status->unsent_records;
+        // What still waits for the server: own interviews, and what an organizer carries.
+        auto waiting = [&]() -> Result<std::pair<std::uint64_t, std::uint64_t>> {
+            CANVASS_TRY(auto now, store->status());
+            return std::pair{now.unsent_records, forwards ? now.carried_unsent : 0};
+        };
+        auto delivered_text = [&](std::uint64_t left) {
+            return std::to_string(to_deliver - std::min(to_deliver, left)) + " of " +
+                   plural(to_deliver, "interview") + " delivered";
+        };
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*limit_s);
+        std::optional<std::pair<std::uint64_t, std::uint64_t>> after_last_success;
+        std::pair<std::uint64_t, std::uint64_t> before{status->unsent_records, forwards ? status->carried_unsent : 0};
+        for (unsigned retry = 1;; ++retry) {
+            auto report = sync_once(*store, config, ctx);
+            std::optional<Error> failure;
+            if (report) {
+                print_report(*report, config, ctx);
+                auto left = waiting();
+                if (!left) return fail(ctx, left.error());
+                if (!req->until_done || (left->first == 0 && left->second == 0)) {
+                    if (req->until_done) ctx.out << "done: " << delivered_text(0) << "\n";
+                    return;
+                }
+                // A whole sync that delivered nothing more will not deliver it by repeating.
+                if (after_last_success == *left)
+                    return fail(ctx, "the server took no more after a complete sync: " + delivered_text(left->first) +
+                                         ", " + std::to_string(left->second) +
+                                         " carried changesets still here (canvass status)");
+                after_last_success = *left;
+                failure = Error{Domain::net, errc::unavailable, "more is waiting to be sent"};
+            } else {
+                failure = std::move(report).error();
+                if (!req->until_done || !sync::worth_retrying(*failure))
+                    return fail(ctx, "sync failed: " + failure->message +
+                                         "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
+            }
+            auto left = waiting();
+            if (!left) return fail(ctx, left.error());
+            // An attempt that delivered something before the link dropped: the link works
+            // now and then, so the waits start short again.
+            if (left->first < before.first || left->second < before.second) retry = 1;
+            before = *left;
+            const auto wait = std::chrono::milliseconds(sync::retry_delay_ms(retry, store->random()));
+            if (std::chrono::steady_clock::now() + wait > deadline)
+                return fail(ctx, "gave up after " + req->give_up_after + ": " + failure->message + "; " +
+                                     delivered_text(left->first) +
+                                     ". What was acknowledged is kept; run 'canvass sync --until-done' again later");
+            ctx.err << "sync: " << failure->message << "; " << delivered_text(left->first) << ", trying again in "
+                    << (wait.count() + 500) / 1000 << " s\n";
+            std::this_thread::sleep_for(wait);
         }
-        const auto& s = report->stats;
-        ctx.out << "synced with " << config.server_address << " (project " << config.project << ", "
-                << config.role << ")\n"
-                << "sent " << plural(s.sent, "changeset") << ", " << s.acknowledged
-                << " acknowledged; received " << plural(s.received, "changeset") << ", " << s.stored
-                << " new\n";
-        for (const auto& f : report->forms_received) {
-            ctx.out << "installed form " << f.id << " version " << f.version << "\n";
-        }
-        if (s.own_returned)
-            ctx.out << "note: " << plural(s.own_returned, "changeset")
-                    << " of this device's own came back from the server: this store was restored from an older "
-                       "copy, or another copy of it is in use. If nobody restored it, stop using one of the copies "
-                       "and tell your coordinator\n";
-        if (s.far_future) ctx.out << "warning: " << plural(s.far_future, "changeset") << " stamped far in the future (a device clock is wrong)\n";
-        for (const auto& r : report->refused)
-            ctx.out << "REFUSED: the server refused the carried chain of device " << crypto::to_hex(r.device)
-                    << " from seq " << r.seq << " (" << r.message
-                    << "); everything else was delivered. That chain stays here and is not sent again; tell your "
-                       "coordinator\n";
-        if (!report->equivocations.empty()) {
-            ctx.out << "WARNING: " << report->equivocations.size()
-                    << " device(s) forked their chain; the evidence is kept (canvass status)\n";
-        }
-        ctx.out << "bytes on the wire: " << report->bytes_sent << " sent, " << report->bytes_received
-                << " received\n";
     });
 
     auto* bundle = app.add_subcommand("bundle", "carry changesets in a file where there is no network");

@@ -19,6 +19,7 @@
 #include "store/recipients.hpp"
 #include "sync/token.hpp"
 #include "util/clock.hpp"
+#include "util/duration.hpp"
 #include "util/utc_text.hpp"
 #include "xlsform/import.hpp"
 
@@ -50,23 +51,6 @@ void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
 }
 
 }  // namespace
-
-std::optional<std::uint64_t> parse_duration(const std::string& text) {
-    if (text.size() < 2 || text.size() > 12) return std::nullopt;
-    std::string digits = text.substr(0, text.size() - 1);
-    if (digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    std::uint64_t n = std::stoull(digits);
-    std::uint64_t unit;
-    switch (text.back()) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        default: return std::nullopt;
-    }
-    if (n == 0 || n > 3650 * 86400 / unit) return std::nullopt;
-    return n * unit;
-}
 
 int cmd_init(const std::filesystem::path& data, const std::string& address, bool as_json) {
     if (!address.empty()) {
@@ -146,7 +130,7 @@ int cmd_form_publish(const std::filesystem::path& data, const std::string& proje
 }
 
 int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req) {
-    auto seconds = parse_duration(req.expires);
+    auto seconds = util::parse_duration(req.expires);
     if (!seconds) return fail("--expires \"" + req.expires + "\" is not a duration like 72h, 7d or 30m");
     auto store = open_data_store(data);
     if (!store) return fail(store.error());

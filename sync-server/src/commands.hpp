@@ -44,7 +44,4 @@ int cmd_revoke(const std::filesystem::path& data, const std::string& device);
 // Reads only: works on a full disk or a read-only data directory, beside a running server.
 int cmd_stats(const std::filesystem::path& data, const std::string& project, bool json);
 
-// "72h", "30m", "7d", "90s" in seconds; nullopt for anything else (or zero).
-std::optional<std::uint64_t> parse_duration(const std::string& text);
-
 }  // namespace canvass::server

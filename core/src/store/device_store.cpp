@@ -366,6 +366,13 @@ Result<StoreStatus> DeviceStore::status() {
     CANVASS_TRY(auto acked_seq, acked(impl_->keys.id));
     s.unsent = impl_->seq - std::min(impl_->seq, acked_seq);
     {
+        CANVASS_TRY(auto st, impl_->db.prepare(
+            "SELECT count(DISTINCT record) FROM changesets WHERE device = ?1 AND seq > ?2"));
+        st.bind(1, impl_->keys.id).bind(2, static_cast<std::int64_t>(acked_seq));
+        CANVASS_TRY(bool row, st.step());
+        s.unsent_records = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+    }
+    {
         CANVASS_TRY(auto st, impl_->db.prepare("SELECT count(*) FROM changesets WHERE device != ?"));
         st.bind(1, impl_->keys.id);
         CANVASS_TRY(bool row, st.step());

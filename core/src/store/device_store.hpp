@@ -98,6 +98,7 @@ struct StoreStatus {
     std::size_t conflicts = 0;    // records with at least one conflict
     std::uint64_t own_changesets = 0;
     std::uint64_t unsent = 0;     // own changesets the server has not acknowledged
+    std::uint64_t unsent_records = 0;  // records (interviews) those changesets are of
     std::uint64_t carried = 0;    // other devices' changesets held here
     std::uint64_t carried_unsent = 0;  // of those, the ones still to deliver (refused ones apart)
     // Carried chains the server refused from some seq on: never sent again.
