@@ -245,6 +245,15 @@ std::string Session::end_of_input() {
     return take();
 }
 
+// At a text question, "go to the market" is an answer, not a jump: names of questions and
+// languages have no spaces, so a `go` or `lang` followed by several words is taken as the text
+// it is. One word after it stays a command, so a mistyped name is told, not saved.
+bool Session::answers_text(const std::string& argument) const {
+    if (state_ != State::asking || argument.find(' ') == std::string::npos) return false;
+    const Step step = engine_.current();
+    return step.kind == StepKind::question && step.type == "text";
+}
+
 // Commands that mean the same at every prompt. True when `in` was one.
 bool Session::common_command(const std::string& in) {
     std::string command = command_of(in);
@@ -267,9 +276,9 @@ bool Session::common_command(const std::string& in) {
                 "\n" + view_.prompt();
     } else if (means(Word::summary, in)) {
         show_summary();
-    } else if (!argument.empty() && means(Word::go, command)) {
+    } else if (!argument.empty() && means(Word::go, command) && !answers_text(argument)) {
         go_to(argument);
-    } else if (!argument.empty() && means(Word::lang, command)) {
+    } else if (!argument.empty() && means(Word::lang, command) && !answers_text(argument)) {
         switch_language(argument);
     } else {
         return false;

@@ -73,6 +73,7 @@ private:
     void finish(Outcome outcome, const std::string& message);
 
     bool common_command(const std::string& in);
+    bool answers_text(const std::string& argument) const;
     void on_question(const std::string& in);
     void on_add(const std::string& in);
     void on_browse(const std::string& in);

@@ -32,6 +32,20 @@ TEST(InterviewNavigation, GoJumpsToAQuestionByNumberOrName) {
     EXPECT_THAT(i.type({""}), HasSubstr("\nCity?\n"));
 }
 
+TEST(InterviewNavigation, AtATextQuestionGoOrLangFollowedByWordsIsTheAnswer) {
+    Interviewer i;
+    ASSERT_THAT(i.last, HasSubstr("Name?"));
+    EXPECT_THAT(i.type({"go to the market"}), Not(HasSubstr("!")));
+    EXPECT_EQ(i.sink.saves.back()["name"], "go to the market");
+    i.type({"go name"});  // one word: still a jump
+    EXPECT_THAT(i.last, HasSubstr("Name?"));
+    EXPECT_THAT(i.type({"lang is not known"}), Not(HasSubstr("!")));
+    EXPECT_EQ(i.sink.saves.back()["name"], "lang is not known");
+    // At a question that is not text, it stays a command, and a wrong one is told.
+    EXPECT_THAT(i.last, HasSubstr("Age?"));
+    EXPECT_EQ(i.type({"go to the market"}), "! This form has no question named to the market.\n> ");
+}
+
 TEST(InterviewNavigation, TheSummaryListsNumberedAnswersAndTakesANumber) {
     Interviewer i;
     i.type({"Ana", "30", "1"});
