@@ -126,7 +126,26 @@ static void bad_arguments_are_refused(const char* dir) {
     canvass_store_close(store);
 }
 
+/* A lost link is worth another try, after a wait that grows; a refusal is not. */
+static void sync_failures_say_whether_to_retry(void) {
+    canvass_error lost = {CANVASS_DOMAIN_NET, CANVASS_ERR_IO, "connection closed by peer"};
+    uint64_t first = canvass_sync_retry_delay_ms(&lost, 1);
+    CHECK(first >= 1500 && first <= 2500);
+    uint64_t later = canvass_sync_retry_delay_ms(&lost, 10);
+    CHECK(later >= 45000 && later <= 75000);
+    canvass_error busy = {CANVASS_DOMAIN_NET, CANVASS_ERR_UNAVAILABLE, "the server is busy"};
+    CHECK(canvass_sync_retry_delay_ms(&busy, 2) >= 3000);
+    canvass_error revoked = {CANVASS_DOMAIN_AUTH, CANVASS_ERR_PERMISSION_DENIED, "revoked"};
+    CHECK(canvass_sync_retry_delay_ms(&revoked, 1) == 0);
+    canvass_error wrong_key = {CANVASS_DOMAIN_PROTOCOL, CANVASS_ERR_WRONG_KEY, "not the server key"};
+    CHECK(canvass_sync_retry_delay_ms(&wrong_key, 1) == 0);
+    canvass_error full = {CANVASS_DOMAIN_SQLITE, 13 /* SQLITE_FULL */, "database or disk is full"};
+    CHECK(canvass_sync_retry_delay_ms(&full, 1) == 0);
+    CHECK(canvass_sync_retry_delay_ms(NULL, 1) == 0);
+}
+
 void error_tests(const char* dir) {
+    sync_failures_say_whether_to_retry();
     store_errors_keep_canvass_codes(dir);
     bad_arguments_are_refused(dir);
     locked_store_is_busy(dir);

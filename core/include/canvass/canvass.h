@@ -170,7 +170,9 @@ CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_
  * (null until enrolled), forms, drafts, finalized, records_with_conflicts, own_changesets,
  * unsent_changesets (to sync), carried_changesets, carried_unsent_changesets (others' work
  * not yet delivered to the server), refused_chains: [{device, from_seq, changesets, reason}]
- * (carried chains the server refused: never sent again), equivocations, digest}, the keys of
+ * (carried chains the server refused: never sent again), equivocations, digest, label (the
+ * name the device was enrolled under, null before), unsent_records (interviews with work the
+ * server has not acknowledged)}, the keys of
  * `canvass status --json`. Free with canvass_free(). */
 CANVASS_API int canvass_status(canvass_store* store, char** json /* OUT */, canvass_error* error);
 
@@ -248,6 +250,15 @@ CANVASS_API int canvass_sync(canvass_store* store, canvass_progress_fn progress,
 CANVASS_API int canvass_sync_over(canvass_store* store, const canvass_transport* transport,
                                   canvass_progress_fn progress, void* progress_user,
                                   char** result_json /* OUT */, canvass_error* error);
+
+/* After a failed canvass_sync or canvass_sync_over, given the error it filled in: how many
+ * milliseconds to wait before try number `retry` (1 for the first), or 0 when trying again
+ * cannot help (a revoked device, a wrong server key, a refused batch, a full disk here). A
+ * lost or timed-out link, an unreachable or busy server, or one whose disk is full is worth
+ * retrying: 2 s, doubling to 60 s, each between 75 % and 125 % of that. What `canvass sync
+ * --until-done` follows; start again from 1 after a try that delivered something
+ * (unsent_records of canvass_status went down). */
+CANVASS_API uint64_t canvass_sync_retry_delay_ms(const canvass_error* error, unsigned retry);
 
 /* ---- The interview session -----------------------------------------------------------
  * One interview of one record, run by the core's engine: an app renders steps and never

@@ -10,7 +10,9 @@
 #include "net/tcp_transport.hpp"
 #include "store/record_json.hpp"
 #include "sync/client.hpp"
+#include "crypto/random.hpp"
 #include "sync/device_replica.hpp"
+#include "sync/retry.hpp"
 #include "sync/stream_transport.hpp"
 #include "sync/token.hpp"
 
@@ -208,6 +210,19 @@ int canvass_sync_over(canvass_store* store, const canvass_transport* transport, 
         if (!host) return report(error, host.error());
         return run_sync(store, std::move(host).value(), progress, progress_user, result_json, error);
     });
+}
+
+uint64_t canvass_sync_retry_delay_ms(const canvass_error* error, unsigned retry) {
+    if (!error) return 0;
+    struct OsRandom final : canvass::merge::Random {
+        void fill(std::span<std::uint8_t> out) override { canvass::crypto::random_bytes(out); }
+    } random;
+    const Error e{static_cast<Domain>(error->domain), error->code, error->message};
+    try {
+        return sync::worth_retrying(e) ? sync::retry_delay_ms(retry, random) : 0;
+    } catch (...) {
+        return 0;
+    }
 }
 
 int canvass_status(canvass_store* store, char** out, canvass_error* error) {
