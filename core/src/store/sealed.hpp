@@ -22,6 +22,8 @@ enum class Purpose : std::uint64_t {
     record = 4,
     draft = 5,
     import_key = 6,  // MACs of bulk import keys (store/bulk_import.hpp)
+    attachment = 7,  // attachment bytes (secretstream) and their outbox rows (docs/media.md)
+    attachment_id = 8,  // MACs naming attachment rows without their BLAKE2b in clear
 };
 
 class Sealer {
@@ -44,10 +46,12 @@ public:
     // A keyed BLAKE2b-256 of `data` under the subkey for `purpose`: a value that can be
     // looked up in clear without revealing `data` to anyone lacking the store key.
     crypto::Hash mac(Purpose purpose, std::string_view data) const;
+    // The subkey for `purpose` itself, for a stream cipher that takes a raw key (attachments).
+    const crypto::SecretBytes& subkey(Purpose purpose) const { return key(purpose); }
 
 private:
     const crypto::SecretBytes& key(Purpose p) const;
-    crypto::SecretBytes keys_[6];
+    crypto::SecretBytes keys_[8];
 };
 
 }  // namespace canvass::store
