@@ -90,8 +90,10 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         if (!transport) return fail(ctx, transport.error());
         sync::DeviceReplica replica(*store);
         sync::DeviceProjectSink sink(*store, config.server_address, config.server_key);
+        sync::DeviceMediaReplica media(*store);
         sync::ClientOptions options;
         options.progress = progress_printer(ctx);
+        options.media = &media;
         auto report = sync::run_client_sync(**transport, config.server_key, store->keys(), replica,
                                             sink, options);
         if (options.progress) ctx.err << "\n";
@@ -122,6 +124,11 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         if (!report->equivocations.empty()) {
             ctx.out << "WARNING: " << report->equivocations.size()
                     << " device(s) forked their chain; the evidence is kept (canvass status)\n";
+        }
+        if (report->media) {
+            const auto& m = *report->media;
+            ctx.out << "attachments: " << m.delivered << " delivered (" << plural(m.chunks_sent, "chunk")
+                    << " sent), " << m.fetched << " fetched (" << plural(m.chunks_received, "chunk") << ")\n";
         }
         ctx.out << "bytes on the wire: " << report->bytes_sent << " sent, " << report->bytes_received
                 << " received\n";

@@ -1,5 +1,6 @@
 // Attachments in the device store (docs/media.md): copied in sealed, read back checked, and
 // listed, sealed again, for sync.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -32,6 +33,34 @@ Unexpected<Error> too_large(std::string_view what, std::uint64_t size, std::uint
 }
 
 }  // namespace
+
+// The transaction an attachment is copied in: its own, or a savepoint inside the caller's
+// (a bulk import copies files in while its one transaction is open).
+class AttachmentTx {
+public:
+    static Result<AttachmentTx> begin(Database& db) {
+        const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+        CANVASS_TRY_VOID(db.exec(nested ? "SAVEPOINT attachment" : "BEGIN IMMEDIATE"));
+        return AttachmentTx(db, nested);
+    }
+    AttachmentTx(AttachmentTx&& o) noexcept : db_(std::exchange(o.db_, nullptr)), nested_(o.nested_) {}
+    AttachmentTx& operator=(AttachmentTx&&) = delete;
+    ~AttachmentTx() {
+        if (!db_) return;
+        if (nested_) (void)db_->exec("ROLLBACK TO attachment; RELEASE attachment");
+        else (void)db_->exec("ROLLBACK");
+    }
+    Result<void> commit() {
+        CANVASS_TRY_VOID(db_->exec(nested_ ? "RELEASE attachment" : "COMMIT"));
+        db_ = nullptr;
+        return {};
+    }
+
+private:
+    AttachmentTx(Database& db, bool nested) : db_(&db), nested_(nested) {}
+    Database* db_;
+    bool nested_;
+};
 
 // Writes an attachment's chunks as they come, under a temporary row key, then names it by
 // the MAC of its content hash once the last chunk is in: one pass over the file.
@@ -166,7 +195,7 @@ Result<form::AttachmentRef> DeviceStore::add_attachment_file(const std::string& 
     CANVASS_TRY_VOID(check_name(name));
     std::ifstream in(path, std::ios::binary);
     if (!in) return unexpected(Domain::store, errc::io, "cannot read " + path + ": " + std::strerror(errno));
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto tx, AttachmentTx::begin(impl_->db));
     AttachmentWriter writer(*impl_, limits.file_bytes, path);
     std::vector<std::uint8_t> buf(crypto::attachment_chunk_bytes);
     while (in) {
@@ -185,7 +214,7 @@ Result<form::AttachmentRef> DeviceStore::add_attachment(std::span<const std::uin
     CANVASS_TRY(auto limits, media_limits());
     if (bytes.size() > limits.file_bytes) return too_large("the attachment " + std::string(name), bytes.size(), limits.file_bytes);
     CANVASS_TRY_VOID(check_name(name));
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto tx, AttachmentTx::begin(impl_->db));
     AttachmentWriter writer(*impl_, limits.file_bytes, std::string(name));
     CANVASS_TRY_VOID(writer.add(bytes));
     CANVASS_TRY(auto content, writer.finish());
@@ -385,7 +414,15 @@ Result<AttachmentStatus> DeviceStore::Impl::attachment_status() {
         return {};
     };
     CANVASS_TRY_VOID(count("SELECT count(*), coalesce(sum(size), 0) FROM attachments", s.held, &s.held_bytes));
-    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_outbox WHERE sent = 0", s.unsent));
+    CANVASS_TRY_VOID(count("SELECT count(*), coalesce(sum(size), 0) FROM attachment_outbox WHERE sent = 0", s.unsent,
+                           &s.unsent_bytes));
+    {
+        CANVASS_TRY(auto st, db.prepare("SELECT count(DISTINCT c.record) FROM attachment_outbox o "
+                                        "JOIN changesets c ON c.device = ? AND c.seq = o.seq WHERE o.sent = 0"));
+        st.bind(1, keys.id);
+        CANVASS_TRY(bool row, st.step());
+        if (row) s.records_waiting = static_cast<std::uint64_t>(st.int64(0));
+    }
     CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks = "
                            "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.received));
     CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks > "

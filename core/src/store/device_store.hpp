@@ -108,6 +108,8 @@ struct AttachmentStatus {
     std::uint64_t held = 0;         // attachments in the store (own, copied in)
     std::uint64_t held_bytes = 0;
     std::uint64_t unsent = 0;       // own ones the server has not acknowledged whole
+    std::uint64_t unsent_bytes = 0;
+    std::uint64_t records_waiting = 0;  // own records with an attachment not yet delivered
     std::uint64_t received = 0;     // others' received whole (coordinator)
     std::uint64_t partial = 0;      // others' with chunks still missing
 };
