@@ -13,6 +13,7 @@
 #include "coordinator_commands.hpp"
 #include "coordinator_session.hpp"
 #include "export/dataset.hpp"
+#include "export/media_files.hpp"
 #include "export/output_file.hpp"
 #include "export/tables.hpp"
 #include "export/writers.hpp"
@@ -98,7 +99,8 @@ Result<void> write_all(const exporting::ExportJob& job, const std::set<std::stri
     return {};
 }
 
-void print_summary(Context& ctx, const exporting::ExportJob& job, const exporting::ExportResult& result) {
+void print_summary(Context& ctx, const exporting::ExportJob& job, const exporting::ExportResult& result,
+                   std::size_t media_files) {
     std::size_t records = job.tables.rows[0].size();
     ctx.out << "exported " << records << " record" << (records == 1 ? "" : "s") << " of "
             << job.form.settings().form_id << " (columns of version " << job.form.settings().version
@@ -109,6 +111,7 @@ void print_summary(Context& ctx, const exporting::ExportJob& job, const exportin
         ctx.out << "  " << std::left << std::setw(static_cast<int>(width)) << f.path << "  " << f.rows
                 << " " << f.unit << "\n";
     }
+    if (media_files) ctx.out << "  media/  " << media_files << " file" << (media_files == 1 ? "" : "s") << "\n";
     std::error_code ec;
     auto where = std::filesystem::absolute(job.dir, ec);
     ctx.out << "files are in " << (ec ? job.dir : where.lexically_normal().string()) << "\n"
@@ -140,13 +143,20 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
     }
 
     if (auto made = exporting::create_private_directories(a.out); !made) return fail(ctx, made.error());
+    auto media = exporting::write_media(*store, **form, *dataset, a.out);
+    if (!media) return fail(ctx, media.error());
+    if (media->missing > 0)
+        ctx.err << "canvass: warning: " << media->missing << " attachment" << (media->missing == 1 ? "" : "s") << " of "
+                << media->records_missing << " record" << (media->records_missing == 1 ? "" : "s")
+                << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells name the files "
+                   "to come: sync again later\n";
     auto tables = exporting::build_tables(**form, *dataset);
     exporting::ExportJob job{**form, *dataset, tables, a.out, *lang};
     exporting::ExportResult result;
     auto written = write_all(job, chosen_formats(a.formats), result, progress);
     if (!written) return fail(ctx, written.error());
     for (const auto& w : result.warnings) ctx.err << "canvass: warning: " << w << "\n";
-    print_summary(ctx, job, result);
+    print_summary(ctx, job, result, media->written);
 }
 
 void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {

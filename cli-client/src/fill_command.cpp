@@ -6,6 +6,7 @@
 // instanceID, or same answers) are skipped, so running it again never duplicates a record.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <istream>
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "attachment_answers.hpp"
 #include "device_session.hpp"
 #include "export/output_file.hpp"
 #include "form/json_text.hpp"
@@ -112,6 +114,7 @@ public:
             if (!f) return fail(ctx_, f.error());
             refused_file.emplace(std::move(f).value());
         }
+        auto form = store.form(a_.form);  // for the paths of attachments
         AnswersReader reader(in);
         std::size_t number = 0;
         std::string text;
@@ -119,7 +122,8 @@ public:
             ++lines_;
             auto record = parse_line(text);
             std::vector<form::Problem> problems;
-            if (record) {
+            if (record && form) problems = attach_files(store, **form, *record, base_dir());
+            if (record && problems.empty()) {
                 auto line = import->add(std::move(record).value(), a_.keep_valid || import->refused() == 0);
                 if (!line) return fail(ctx_, line.error());  // the store failed: nothing is saved
                 if (line->outcome == BulkImport::Outcome::saved && first_ids_.empty())
@@ -127,7 +131,7 @@ public:
                 if (line->outcome == BulkImport::Outcome::skipped && line->same_as) ++repeated_;
                 if (line->outcome != BulkImport::Outcome::refused) continue;
                 problems = std::move(line->problems);
-            } else {
+            } else if (!record) {
                 problems.push_back({"", record.error().message});
             }
             for (auto& p : problems) report({number, std::move(p.path), std::move(p.message)});
@@ -145,6 +149,12 @@ public:
     }
 
 private:
+    // Attachment paths are relative to the answers file's folder (stdin: the working folder).
+    std::filesystem::path base_dir() const {
+        if (a_.answers == "-") return std::filesystem::current_path();
+        return std::filesystem::absolute(a_.answers).parent_path();
+    }
+
     void report(LineProblem p) {
         if (a_.json) {
             problems_.push_back(std::move(p));

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "form/attachment_ref.hpp"
 #include "interview/device_sink.hpp"
 #include "interview/session.hpp"
 
@@ -38,12 +39,19 @@ std::size_t line_width(const Context& ctx) {
 }
 
 // Feeds the session one line at a time until it is done or the input ends.
-void converse(DeviceInterview& opened, Context& ctx) {
+void converse(DeviceInterview& opened, store::DeviceStore& store, Context& ctx) {
     cli::interview::Session session(
         *opened.session,
-        {ctx.color, line_width(ctx), [&opened] {
+        {ctx.color, line_width(ctx),
+         [&opened] {
              auto id = opened.record();
              return id ? merge::format_uuid(*id) : std::string();
+         },
+         [&store](const std::string& path, const std::string& type) -> Result<std::string> {
+             CANVASS_TRY(auto ref, store.add_attachment_file(path));
+             if (auto problem = form::attachment_problem(ref.to_json(), type))
+                 return unexpected(Domain::form, errc::invalid_argument, path + ": " + *problem);
+             return ref.to_json().dump();
          }});
     ctx.out << session.start() << std::flush;
     std::string line;
@@ -114,7 +122,7 @@ void run_interview(const CLI::App& root, const InterviewArgs& args, Context& ctx
     if (auto ok = language_ok(*store, form_id, args.lang); !ok) return fail(ctx, ok.error());
     auto opened = canvass::interview::open_interview(*store, {args.form, args.resume, args.lang, {}});
     if (!opened) return fail(ctx, opened.error());
-    converse(**opened, ctx);
+    converse(**opened, *store, ctx);
 }
 
 }  // namespace
@@ -153,7 +161,7 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
     if (auto ok = language_ok(*store, snap->summary.form_id, lang); !ok) return fail(ctx, ok.error());
     auto opened = canvass::interview::open_edit(*store, start);
     if (!opened) return fail(ctx, opened.error());
-    converse(**opened, ctx);
+    converse(**opened, *store, ctx);
 }
 
 }  // namespace canvass::cli

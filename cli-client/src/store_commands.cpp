@@ -370,6 +370,17 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                     << " from seq " << r.seq << ": the server refused them (" << r.why
                     << "). They stay here and are not sent again; tell your coordinator\n";
         if (s->equivocations) ctx.out << "WARNING     " << s->equivocations << " forked chains kept as evidence\n";
+        const auto& a = s->attachments;
+        if (a.held || a.received || a.partial) {
+            ctx.out << "attachments " << a.held << " held here";
+            if (a.unsent)
+                ctx.out << ", " << a.unsent << " not yet delivered (" << a.records_waiting
+                        << (a.records_waiting == 1 ? " record waits" : " records wait")
+                        << " for its attachments to reach the server: canvass sync)";
+            if (a.received || a.partial)
+                ctx.out << "; " << a.received << " received whole, " << a.partial << " still arriving";
+            ctx.out << "\n";
+        }
         ctx.out << "digest      " << out["digest"].get<std::string>() << "\n";
     });
 }

@@ -51,8 +51,10 @@ Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::Proje
     CANVASS_TRY(auto transport, net::connect_tcp(config.server_address));
     sync::DeviceReplica replica(store);
     sync::DeviceProjectSink sink(store, config.server_address, config.server_key);
+    sync::DeviceMediaReplica media(store);
     sync::ClientOptions options;
     options.progress = progress_printer(ctx);
+    options.media = &media;
     auto report = sync::run_client_sync(*transport, config.server_key, store.keys(), replica, sink, options);
     if (options.progress) ctx.err << "\n";
     return report;
@@ -83,6 +85,11 @@ void print_report(const sync::SyncReport& report, const store::ProjectConfig& co
     if (!report.equivocations.empty()) {
         ctx.out << "WARNING: " << report.equivocations.size()
                 << " device(s) forked their chain; the evidence is kept (canvass status)\n";
+    }
+    if (report.media) {
+        const auto& m = *report.media;
+        ctx.out << "attachments: " << m.delivered << " delivered (" << plural(m.chunks_sent, "chunk")
+                << " sent), " << m.fetched << " fetched (" << plural(m.chunks_received, "chunk") << ")\n";
     }
     ctx.out << "bytes on the wire: " << report.bytes_sent << " sent, " << report.bytes_received << " received\n";
 }
@@ -150,10 +157,14 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         auto status = store->status();
         if (!status) return fail(ctx, status.error());
         const std::uint64_t to_deliver = status->unsent_records;
-        // What still waits for the server: own interviews, and what an organizer carries.
+        // What still waits for the server: own interviews; then own attachments and what an
+        // organizer carries.
+        auto rest = [forwards](const store::StoreStatus& s) {
+            return s.attachments.unsent + (forwards ? s.carried_unsent : 0);
+        };
         auto waiting = [&]() -> Result<std::pair<std::uint64_t, std::uint64_t>> {
             CANVASS_TRY(auto now, store->status());
-            return std::pair{now.unsent_records, forwards ? now.carried_unsent : 0};
+            return std::pair{now.unsent_records, rest(now)};
         };
         auto delivered_text = [&](std::uint64_t left) {
             return std::to_string(to_deliver - std::min(to_deliver, left)) + " of " +
@@ -161,7 +172,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         };
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*limit_s);
         std::optional<std::pair<std::uint64_t, std::uint64_t>> after_last_success;
-        std::pair<std::uint64_t, std::uint64_t> before{status->unsent_records, forwards ? status->carried_unsent : 0};
+        std::pair<std::uint64_t, std::uint64_t> before{status->unsent_records, rest(*status)};
         for (unsigned retry = 1;; ++retry) {
             auto report = sync_once(*store, config, ctx);
             std::optional<Error> failure;
@@ -177,7 +188,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
                 if (after_last_success == *left)
                     return fail(ctx, "the server took no more after a complete sync: " + delivered_text(left->first) +
                                          ", " + std::to_string(left->second) +
-                                         " carried changesets still here (canvass status)");
+                                         " attachments or carried changesets still here (canvass status)");
                 after_last_success = *left;
                 failure = Error{Domain::net, errc::unavailable, "more is waiting to be sent"};
             } else {

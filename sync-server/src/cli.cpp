@@ -67,6 +67,12 @@ void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
         ->capture_default_str()->check(CLI::Range(1024, 4 << 20));
     run.add_option("--window", o.session.limits.window, "batches in flight before an acknowledgement")
         ->capture_default_str()->check(CLI::Range(1, 64));
+    run.add_option("--max-attachment-bytes", o.session.media.file_bytes,
+                   "bytes one attachment (photo, recording, file) may have; told to devices, checked before upload")
+        ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    run.add_option("--max-device-attachment-bytes", o.session.media.device_bytes,
+                   "bytes of attachments one device may deliver in all; told to devices, checked before upload")
+        ->capture_default_str()->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 50));
 }
 
 }  // namespace

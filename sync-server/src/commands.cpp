@@ -13,6 +13,7 @@
 #include "crypto/random.hpp"
 #include "data_dir.hpp"
 #include "form/loader.hpp"
+#include "media_vault.hpp"
 #include "net/tcp_transport.hpp"
 #include "qr.hpp"
 #include "record_keeper.hpp"
@@ -239,6 +240,8 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     if (max_db_bytes > 0)
         if (auto limited = (*keeper_store)->limit_size(max_db_bytes); !limited) return fail(limited.error());
     RecordKeeper keeper(std::move(*keeper_store), log);
+    FileMediaVault media(data / "media");
+    (*store)->attach_media(&media);
     auto done = run_server(**store, *key, options, log, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;
     });
@@ -371,12 +374,20 @@ int cmd_stats(const std::filesystem::path& data, const std::string& project, boo
                   {"held_changesets", s->held_changesets}, {"held_devices", s->held_devices},
                   {"refused_changes", s->refused_changes}, {"refusing_devices", s->refusing_devices},
                   {"open_tokens", s->open_tokens}, {"state_digest", crypto::to_hex(s->state_digest)}};
+        // Attachments are files beside server.db (media_vault.hpp), counted here.
+        auto media = FileMediaVault(data / "media").census(name);
+        if (!media) return fail(media.error());
+        j["attachments"] = media->attachments;
+        j["attachments_partial"] = media->partial;
+        j["attachment_chunks"] = media->chunks;
+        j["attachment_bytes"] = media->bytes;
         if (!as_json) {
             std::cout << "project " << s->project << "\n";
             for (const char* k : {"devices", "revoked_devices", "records", "changesets", "equivocations",
                                   "equivocating_devices", "future_clock", "held_changesets", "held_devices",
                                   "refused_changes", "refusing_devices",
-                                  "open_tokens", "state_digest"})
+                                  "open_tokens", "attachments", "attachments_partial", "attachment_chunks",
+                                  "attachment_bytes", "state_digest"})
                 std::cout << "  " << k << ": " << (j[k].is_string() ? j[k].get<std::string>() : j[k].dump()) << "\n";
         }
         out.push_back(std::move(j));

@@ -93,6 +93,11 @@ struct FlaggedDevice {
 
 class ServerStore : public sync::ServerDirectory {
 public:
+    // Where sessions keep attachments (media_vault.hpp); the vault must outlive the store's
+    // use. Without one, the server states no media caps and devices keep their attachments.
+    void attach_media(sync::MediaVault* vault) { media_ = vault; }
+    sync::MediaVault* media_vault() override { return media_; }
+
     // Creates a project whose recipients are `genesis`, a first statement signed by a
     // coordinator (store/recipients.hpp). Error{store, already_exists} if the name is taken;
     // invalid_argument for a name check_project_name() refuses or a statement of another
@@ -148,6 +153,9 @@ public:
     // A setting of the data directory ("address": where devices reach the server).
     virtual Result<std::optional<std::string>> setting(const std::string& name) = 0;
     virtual Result<void> set_setting(const std::string& name, const std::string& value) = 0;
+
+private:
+    sync::MediaVault* media_ = nullptr;
 };
 
 // Project names are what devices, tokens and logs carry: 1 to 64 letters, digits, '-', '_'

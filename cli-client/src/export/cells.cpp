@@ -23,6 +23,9 @@ std::string cell_text(const json& value) {
         }
         return out;
     }
+    // An attachment's cell is its file's name in media/, as in ODK Central's export.
+    if (auto name = value.find("name"); value.contains("attachment") && name != value.end() && name->is_string())
+        return name->get<std::string>();
     return value.dump();
 }
 
@@ -70,8 +73,8 @@ const std::vector<MetaColumn>& meta_columns() {
         {"KEY", "record key: uuid:<record id>", false},
         {"SubmitterID", "device that created the record", false},
         {"SubmitterName", "always empty: canvass identifies submitters by device", false},
-        {"AttachmentsPresent", "always 0: canvass forms have no attachments", true},
-        {"AttachmentsExpected", "always 0: canvass forms have no attachments", true},
+        {"AttachmentsPresent", "attachments of the record in media/ (fewer than expected: not all arrived yet)", true},
+        {"AttachmentsExpected", "attachments the record's answers reference", true},
         {"Status", "empty, or 'partly decrypted' / 'not decrypted' when the key could not read everything", false},
         {"ReviewState", "hasIssues while a conflict is open, edited after a change, else empty", false},
         {"DeviceID", "device that created the record", false},
@@ -84,7 +87,8 @@ const std::vector<MetaColumn>& meta_columns() {
 std::vector<Cell> meta_values(const ExportRecord& record) {
     std::string creator = crypto::to_hex(record.creator);
     double edits = record.view.edits > 0 ? static_cast<double>(record.view.edits - 1) : 0.0;
-    return {record_key(record.view.id), creator, std::string(), 0.0, 0.0, status_text(record),
+    return {record_key(record.view.id), creator, std::string(), static_cast<double>(record.attachments_present),
+            static_cast<double>(record.attachments_expected), status_text(record),
             review_state(record), creator, edits, record.view.meta.form_version};
 }
 

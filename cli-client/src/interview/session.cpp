@@ -300,6 +300,20 @@ void Session::on_question(const std::string& in) {
             return;
         }
         given = engine_.answer_typed("");
+    } else if (step.type == "image" || step.type == "audio" || step.type == "video" || step.type == "file") {
+        // A media question takes a file's path; the file is copied into the store at once, so
+        // a missing or too large file is refused now and the interview goes on.
+        std::string path = in[0] == '\\' ? in.substr(1) : in;
+        if (!options_.attach) {
+            out_ += view_.problem("this interview cannot take files; skip the question") + view_.prompt();
+            return;
+        }
+        auto ref = options_.attach(path, step.type);
+        if (!ref) {
+            out_ += view_.problem(ref.error().message) + view_.prompt();
+            return;
+        }
+        given = engine_.answer(*ref);
     } else {
         given = engine_.answer_typed(in[0] == '\\' ? in.substr(1) : in);  // \< answers "<"
     }

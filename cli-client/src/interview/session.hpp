@@ -31,6 +31,10 @@ struct SessionOptions {
     // The record's id as the interviewer reads it, "" while nothing is saved: named when the
     // first save creates the draft, and at the end.
     std::function<std::string()> record_name = [] { return std::string(); };
+    // At an image, audio, video or file question the interviewer types a file's path: this
+    // copies the file into the store and gives the answer (the attachment reference as JSON
+    // text), or an error naming the path. Empty: such questions cannot be answered here.
+    std::function<Result<std::string>(const std::string& path, const std::string& type)> attach;
 };
 
 enum class Outcome : std::uint8_t {

@@ -176,6 +176,22 @@ CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_
  * `canvass status --json`. Free with canvass_free(). */
 CANVASS_API int canvass_status(canvass_store* store, char** json /* OUT */, canvass_error* error);
 
+/* ---- Attachments (docs/media.md) --------------------------------------------------------
+ * The answer to an image, audio, video or file question is an attachment reference,
+ * {"attachment": hash, "size", "name", "type"}: add the file first, then give the reference
+ * returned as the question's answer (canvass_record_create, the interview's answer). Files
+ * over the server's cap (learned at sync; 64 MiB before) are refused with
+ * CANVASS_DOMAIN_FORM, CANVASS_ERR_LIMIT_EXCEEDED before anything is kept; a missing file is
+ * CANVASS_DOMAIN_STORE, CANVASS_ERR_NOT_FOUND naming the path. The same bytes added twice are
+ * kept once. OUT *json: the reference, to free with canvass_free(). */
+CANVASS_API int canvass_attachment_add_file(canvass_store* store, const char* path, char** json /* OUT */,
+                                            canvass_error* error);
+/* The same for bytes the app holds; `name` is the file name to keep (no folders), `type` its
+ * media type ("image/jpeg"), or NULL to take it from the name's extension. */
+CANVASS_API int canvass_attachment_add_bytes(canvass_store* store, const uint8_t* bytes, size_t size,
+                                             const char* name, const char* type, char** json /* OUT */,
+                                             canvass_error* error);
+
 /* ---- Enrollment and sync ---------------------------------------------------------------
  * Enrollment and sync block the calling thread until they end (run them off an app's UI
  * thread) and use the store handle throughout: do not use that handle elsewhere meanwhile.

@@ -129,7 +129,9 @@ int run_sync(canvass_store* store, std::unique_ptr<sync::Transport> host, canvas
     if (!transport) return report(error, transport.error());
     sync::DeviceReplica replica(store->store);
     sync::DeviceProjectSink sink(store->store, config.server_address, config.server_key);
+    sync::DeviceMediaReplica media(store->store);  // attachments follow the changesets
     sync::ClientOptions options;
+    options.media = &media;
     if (progress) {
         options.progress = [progress, progress_user](const sync::ExchangeStats& s) {
             progress(progress_user, progress_json(s).dump().c_str());

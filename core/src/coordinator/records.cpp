@@ -87,7 +87,7 @@ struct Building {
 
 // Decrypts `cs` with `keys` and merges it into `record`, counting what could not be read.
 Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& record, Building& building,
-                       DecryptionReport& report, bool keep_history) {
+                       DecryptionReport& report, bool keep_history, MediaKeys* media = nullptr) {
     const auto& h = cs.header;
     std::vector<std::optional<std::string>> values;
     CANVASS_TRY(auto found, keys.get(h.device, h.epoch));
@@ -95,6 +95,7 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& reco
         auto opened = store::decrypt_values(*found.second, cs);
         if (opened) {
             values = std::move(opened).value();
+            if (media) note_media(values, *found.second, *media);
         } else {
             found.first = EpochKeys::Outcome::damaged;
         }
@@ -147,7 +148,7 @@ Result<Dataset> load(ChainSource& source, const crypto::DhKeyPair& key,
         auto& b = building[it->second];
         merge::OrderKey order{h.hlc, h.device, h.seq, 0};
         if (order < b.first.key) b.first = {order, h.device};
-        return merge_one(cs, keys, out.records[it->second], b, out.report, keep.history);
+        return merge_one(cs, keys, out.records[it->second], b, out.report, keep.history, &out.media);
     }));
     if (progress) progress(total ? total : seen, total);
     if (out.report.changesets > 0 && out.report.decrypted == 0) {

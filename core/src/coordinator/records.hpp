@@ -22,6 +22,7 @@
 #include "canvass/result.hpp"
 #include "coordinator/conflicts.hpp"
 #include "coordinator/history.hpp"
+#include "coordinator/media.hpp"
 #include "coordinator/source.hpp"
 #include "crypto/box.hpp"
 #include "merge/record_state.hpp"
@@ -43,6 +44,10 @@ struct Record {
     std::size_t unreadable = 0;       // changesets whose values could not be decrypted
     std::vector<Conflict> conflicts;  // conflicts_of(view, state, history, the scope loaded)
     std::vector<HistoryEntry> history;  // when asked: every changeset, oldest first
+    // Attachments the answers reference, and those of them whose bytes are here (set by the
+    // export, which decrypts them: cli-client/src/export/media_files.hpp).
+    std::size_t attachments_expected = 0;
+    std::size_t attachments_present = 0;
 
     explicit Record(const merge::RecordId& id) : state(std::in_place, id) {}
     Readability readability() const {
@@ -64,6 +69,7 @@ struct DecryptionReport {
 struct Dataset {
     std::vector<Record> records;  // ordered by creation time, then id
     DecryptionReport report;
+    MediaKeys media;              // the keys of every attachment the decrypted values reference
 };
 
 // What a load keeps beside each record's view and answers.

@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "form/attachment_ref.hpp"
 #include "form/calendar.hpp"
 #include "form/json_text.hpp"
 
@@ -190,6 +191,10 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list, 
         case RowType::barcode:
             if (v.is_string()) return std::nullopt;
             return "expected text (a JSON string)" + got(v);
+        case RowType::image:
+        case RowType::audio:
+        case RowType::video:
+        case RowType::file: return attachment_problem(v, type_name(row.type));
         case RowType::start:
         case RowType::end: return datetime_problem(v);
         case RowType::today: return date_problem(v);
@@ -220,6 +225,9 @@ std::string answer_text(const json& v) {
             return out;
         }
         case json::value_t::object: {
+            // An attachment reads as its file name, as a media answer does in ODK.
+            if (auto name = v.find("name"); v.contains("attachment") && name != v.end() && name->is_string())
+                return name->get<std::string>();
             if (!v.contains("lat") || !v.contains("lon")) return {};
             auto part = [&](const char* key) {
                 return v.contains(key) ? answer_text(v[key]) : std::string("0");

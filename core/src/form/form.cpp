@@ -23,6 +23,8 @@ constexpr TypeName type_names[] = {
     {RowType::range, "range"},         {RowType::rank, "rank"},
     {RowType::geotrace, "geotrace"},   {RowType::geoshape, "geoshape"},
     {RowType::barcode, "barcode"},
+    {RowType::image, "image"},         {RowType::audio, "audio"},
+    {RowType::video, "video"},         {RowType::file, "file"},
 };
 
 }  // namespace
@@ -46,6 +48,10 @@ bool is_question(RowType t) {
 
 bool uses_choices(RowType t) {
     return t == RowType::select_one || t == RowType::select_multiple || t == RowType::rank;
+}
+
+bool is_media(RowType t) {
+    return t == RowType::image || t == RowType::audio || t == RowType::video || t == RowType::file;
 }
 
 bool is_metadata(RowType t) {

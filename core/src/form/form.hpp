@@ -29,6 +29,8 @@ enum class RowType : std::uint8_t {
     // Metadata: filled in by the interview, never asked (docs/forms.md "metadata").
     start, end, today, deviceid, username, phonenumber, email, start_geopoint,
     range, rank, geotrace, geoshape, barcode,
+    // Media: the answer references an attachment held beside the record (docs/media.md).
+    image, audio, video, file,
 };
 
 // "select_one", "group", … (the type's word in a form, without the list name).
@@ -43,6 +45,9 @@ bool is_question(RowType t);
 bool is_metadata(RowType t);
 // The types answered from a choice list: select_one, select_multiple and rank.
 bool uses_choices(RowType t);
+// The media types (image, audio, video, file): the answer is an attachment reference
+// (form/attachment_ref.hpp), the file's bytes are kept apart from the answers.
+bool is_media(RowType t);
 
 // Text in every language of the form, keyed by language code.
 using Label = std::map<std::string, std::string>;

@@ -241,6 +241,7 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     CANVASS_TRY_VOID(merge::validate(h));
     CANVASS_TRY_VOID(check_may_change(h));
 
+    CANVASS_TRY_VOID(register_attachments(h, epoch.first, epoch.second, values));
     cs.ciphertext = encrypt_values(epoch.second, h, values);
 
     auto bytes = merge::encode(cs);

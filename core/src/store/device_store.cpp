@@ -363,6 +363,7 @@ Result<StoreStatus> DeviceStore::status() {
     s.conflicts = conflicts;
     s.equivocations = evidence;
     s.own_changesets = impl_->seq;
+    CANVASS_TRY(s.attachments, impl_->attachment_status());
     CANVASS_TRY(auto acked_seq, acked(impl_->keys.id));
     s.unsent = impl_->seq - std::min(impl_->seq, acked_seq);
     {

@@ -22,6 +22,7 @@
 
 #include "canvass/result.hpp"
 #include "crypto/passphrase.hpp"
+#include "form/attachment_ref.hpp"
 #include "form/form.hpp"
 #include "merge/changeset.hpp"
 #include "merge/chain.hpp"
@@ -89,6 +90,33 @@ struct ProjectConfig {
     std::vector<crypto::DhPublicKey> recipients;
 };
 
+// Caps on attachments (docs/media.md, docs/limits.md): the server's, told in its welcome and
+// kept; these defaults until the device has synced with a server that states them.
+struct MediaLimits {
+    std::uint64_t file_bytes = 64ull << 20;     // one attachment
+    std::uint64_t device_bytes = 2ull << 30;    // everything one device delivers
+};
+
+// One of this device's attachments to deliver (sync/media_exchange.hpp).
+struct OutgoingAttachment {
+    crypto::Hash id{};          // server-visible: keyed BLAKE2b under the epoch key
+    std::uint64_t size = 0;     // plaintext bytes (the sealed chunks add 16 bytes each)
+    std::uint64_t chunks = 0;
+    std::uint64_t seq = 0;      // the first changeset of this device referencing it
+    std::string name;           // the file's name, for messages on this device only
+};
+
+// Attachments this device holds or misses, for `canvass status`.
+struct AttachmentStatus {
+    std::uint64_t held = 0;         // attachments in the store (own, copied in)
+    std::uint64_t held_bytes = 0;
+    std::uint64_t unsent = 0;       // own ones the server has not acknowledged whole
+    std::uint64_t unsent_bytes = 0;
+    std::uint64_t records_waiting = 0;  // own records with an attachment not yet delivered
+    std::uint64_t received = 0;     // others' received whole (coordinator)
+    std::uint64_t partial = 0;      // others' with chunks still missing
+};
+
 struct StoreStatus {
     merge::DeviceId device{};
     std::optional<ProjectConfig> project;
@@ -111,6 +139,7 @@ struct StoreStatus {
     std::vector<RefusedChain> refused;
     std::size_t equivocations = 0;
     merge::Hash digest{};
+    AttachmentStatus attachments;
 };
 
 struct StoreOptions {
@@ -278,8 +307,44 @@ public:
 
     Result<std::string> integrity_check();
 
+    // -- Attachments (device_attachments.cpp, docs/media.md) --
+    // Copies the file at `path` into the store, sealed in chunks; its name is the path's last
+    // component and its type from the extension unless `type` is given. The size is checked
+    // against media_limits().file_bytes before a byte is read. Errors name the path and what
+    // to do: Error{store, not_found} missing, Error{store, io} unreadable or not a regular
+    // file, Error{form, limit_exceeded} too large. Nothing is kept on failure; a file already
+    // held (same bytes) is kept once.
+    Result<form::AttachmentRef> add_attachment_file(const std::string& path, std::string_view type = {});
+    // The same for bytes an app holds (the C ABI), named `name`.
+    Result<form::AttachmentRef> add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
+                                               std::string_view type = {});
+    // The bytes of an attachment held, decrypted and checked against `content`; nullopt when
+    // not held. Error{store, corrupt} when its rows were altered.
+    Result<std::optional<std::vector<std::uint8_t>>> attachment(const crypto::Hash& content);
+    Result<bool> has_attachment(const crypto::Hash& content);
+    Result<MediaLimits> media_limits();
+    Result<void> set_media_limits(const MediaLimits& limits);
+
+    // For sync. This device's attachments referenced by changesets up to `up_to_seq` and not
+    // yet acknowledged whole by the server, oldest first.
+    Result<std::vector<OutgoingAttachment>> unsent_attachments(std::uint64_t up_to_seq);
+    // Every attachment of this device listed for sync (sent or not).
+    Result<std::vector<OutgoingAttachment>> own_attachments();
+    // Chunk `index` of an outgoing attachment, sealed for sync under its epoch's key.
+    Result<std::vector<std::uint8_t>> sync_chunk(const crypto::Hash& id, std::uint64_t index);
+    Result<void> mark_attachment_sent(const crypto::Hash& id);
+    // Attachments received for others (a coordinator's pull), kept sealed as received.
+    // How many of its chunks are held from the first on (the next to ask for).
+    Result<std::uint64_t> received_chunks(const crypto::Hash& id);
+    Result<void> keep_received_chunk(const crypto::Hash& id, std::uint64_t size, std::uint64_t chunks,
+                                     std::uint64_t index, std::span<const std::uint8_t> body);
+    // Every sealed chunk of a received attachment, in order; nullopt until all are held.
+    Result<std::optional<std::vector<std::vector<std::uint8_t>>>> received_attachment(const crypto::Hash& id);
+
 private:
     friend class BulkImport;
+    friend class AttachmentWriter;
+    friend struct AttachmentRows;
     struct Impl;
     explicit DeviceStore(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -87,6 +87,13 @@ struct DeviceStore::Impl {
     Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
                                   std::vector<merge::Op> ops,
                                   std::vector<std::optional<std::string>> values);
+    // Lists in the outbox every attachment the values of changeset `h` reference, under the
+    // server-visible id of its epoch (device_attachments.cpp); refuses a reference to an
+    // attachment this store does not hold. Must run inside the changeset's transaction.
+    Result<void> register_attachments(const merge::ChangesetHeader& h, const EpochId& epoch,
+                                      const crypto::SecretBytes& epoch_key,
+                                      const std::vector<std::optional<std::string>>& values);
+    Result<AttachmentStatus> attachment_status();
 
     // who may change a record (record_authority.cpp, merge/authority.hpp)
     // A new record id bound to this device, its creation nonce kept for the first changeset.

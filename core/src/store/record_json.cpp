@@ -86,6 +86,13 @@ json status_json(const StoreStatus& s) {
                 {"carried_unsent_changesets", s.carried_unsent},
                 {"refused_chains", std::move(refused)},
                 {"equivocations", s.equivocations},
+                {"attachments", {{"held", s.attachments.held},
+                                 {"held_bytes", s.attachments.held_bytes},
+                                 {"unsent", s.attachments.unsent},
+                                 {"unsent_bytes", s.attachments.unsent_bytes},
+                                 {"records_waiting", s.attachments.records_waiting},
+                                 {"received", s.attachments.received},
+                                 {"partial", s.attachments.partial}}},
                 {"digest", crypto::to_hex(s.digest)}};
 }
 

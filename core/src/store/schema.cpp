@@ -175,7 +175,51 @@ ALTER TABLE devices ADD COLUMN refused_seq INTEGER;
 ALTER TABLE devices ADD COLUMN refused_why TEXT;
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6};
+// Version 7: attachments (docs/media.md). Their bytes, sealed with secretstream under the
+// store's attachment subkey in chunks of 63 KiB, are rows of this database rather than files
+// beside it (docs/decisions.md, "Attachments on the device"). Rows are named by a MAC of the
+// plaintext's BLAKE2b under a store subkey, never the BLAKE2b itself, which would let whoever
+// holds the file test a guessed photo. The outbox lists this device's attachments to deliver
+// under the server-visible id of the epoch that carries them; the inbox keeps what a
+// coordinator received for others, still sealed under the authors' epoch keys.
+constexpr std::string_view v7 = R"sql(
+CREATE TABLE attachments(
+  key BLOB PRIMARY KEY,          -- MAC of the content hash (Purpose::attachment_id)
+  size INTEGER NOT NULL,
+  chunks INTEGER NOT NULL,
+  header BLOB NOT NULL           -- secretstream header
+) WITHOUT ROWID;
+CREATE TABLE attachment_chunks(
+  n INTEGER PRIMARY KEY,
+  key BLOB NOT NULL,
+  idx INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  UNIQUE(key, idx)
+);
+CREATE TABLE attachment_outbox(
+  id BLOB PRIMARY KEY,           -- server-visible id: keyed BLAKE2b under the epoch key
+  key BLOB NOT NULL,             -- the attachments row
+  content BLOB NOT NULL,         -- sealed content hash (Purpose::attachment)
+  epoch BLOB NOT NULL,
+  seq INTEGER NOT NULL,          -- the first changeset that references it
+  size INTEGER NOT NULL,
+  sent INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE attachment_inbox(
+  id BLOB PRIMARY KEY,
+  size INTEGER NOT NULL,         -- bytes of plaintext
+  chunks INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE attachment_inbox_chunks(
+  n INTEGER PRIMARY KEY,
+  id BLOB NOT NULL,
+  idx INTEGER NOT NULL,
+  body BLOB NOT NULL,            -- sealed for sync, as received
+  UNIQUE(id, idx)
+);
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7};
 
 }  // namespace
 

@@ -22,9 +22,11 @@ enum class Purpose : std::uint64_t {
     record = 4,
     draft = 5,
     import_key = 6,  // MACs of bulk import keys (store/bulk_import.hpp)
-    profile = 7,     // what names the person using the device: its enrolled label
+    attachment = 7,  // attachment bytes (secretstream) and their outbox rows (docs/media.md)
+    attachment_id = 8,  // MACs naming attachment rows without their BLAKE2b in clear
+    profile = 9,     // what names the person using the device: its enrolled label
 };
-inline constexpr std::uint64_t kSealPurposes = 7;
+inline constexpr std::uint64_t kSealPurposes = 9;
 
 class Sealer {
 public:
@@ -46,6 +48,8 @@ public:
     // A keyed BLAKE2b-256 of `data` under the subkey for `purpose`: a value that can be
     // looked up in clear without revealing `data` to anyone lacking the store key.
     crypto::Hash mac(Purpose purpose, std::string_view data) const;
+    // The subkey for `purpose` itself, for a stream cipher that takes a raw key (attachments).
+    const crypto::SecretBytes& subkey(Purpose purpose) const { return key(purpose); }
 
 private:
     const crypto::SecretBytes& key(Purpose p) const;

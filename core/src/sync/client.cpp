@@ -187,7 +187,10 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     HandshakeBytes handshake;
     CANVASS_TRY(auto session, sync_handshake(transport, keys.transport, server_key, handshake));
     SecureChannel channel(transport, std::move(session), options.limits);
-    CANVASS_TRY_VOID(send_or_explain(channel, Hello{options.agent}));
+    Hello hello;
+    hello.agent = options.agent;
+    hello.media = options.media != nullptr;
+    CANVASS_TRY_VOID(send_or_explain(channel, hello));
     SyncReport report;
     CANVASS_TRY(report.welcome, receive_welcome(channel, keys));
     CANVASS_TRY_VOID(sink.on_welcome(report.welcome));
@@ -205,6 +208,12 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     xo.peer_name = "server";
     Exchange exchange(replica, device_policy(report.welcome.role, keys.id), std::move(xo));
     auto done = exchange_loop(channel, exchange);
+    if (done && options.media && report.welcome.media) {
+        auto media = run_media_client(channel, *options.media, report.welcome.role, *report.welcome.media,
+                                      options.media_progress);
+        if (media) report.media = *media;
+        else done = unexpected(std::move(media).error());
+    }
     report.stats = exchange.stats();
     report.equivocations = exchange.equivocations();
     report.refused = exchange.refused();

@@ -19,6 +19,7 @@
 #include "merge/hlc.hpp"
 #include "store/keyring.hpp"
 #include "sync/exchange.hpp"
+#include "sync/media_exchange.hpp"
 #include "sync/messages.hpp"
 #include "sync/replica.hpp"
 #include "sync/token.hpp"
@@ -45,6 +46,11 @@ struct ClientOptions {
     MessageLimits limits;                // caps on what the server may send
     std::uint64_t future_threshold_ms = 24 * 3600 * 1000;
     std::function<void(const ExchangeStats&)> progress;
+    // Where this device's attachments are (sync/media_exchange.hpp): with it, the hello asks
+    // for attachments and they follow the exchange. A server from before attachments refuses
+    // such a hello ("unknown field media"): upgrade servers before devices.
+    MediaReplica* media = nullptr;
+    std::function<void(const MediaStats&)> media_progress;
 };
 
 struct EnrollmentResult {
@@ -60,6 +66,7 @@ struct SyncReport {
     std::vector<RefusedTip> refused;                 // carried chains the server refused alone
     std::uint64_t bytes_sent = 0;                    // on the wire, framing included
     std::uint64_t bytes_received = 0;
+    std::optional<MediaStats> media;                 // when attachments were exchanged
 };
 
 // Enrolls this device with a token: runs Noise_XKpsk3 against the token's server key with

@@ -131,4 +131,36 @@ Result<void> DeviceProjectSink::add_form(const FormRef& form, std::string_view b
     return {};
 }
 
+Result<void> DeviceMediaReplica::caps(const MediaCaps& caps) {
+    return store_.set_media_limits({caps.file_bytes, caps.device_bytes});
+}
+
+Result<std::vector<MediaReplica::Outgoing>> DeviceMediaReplica::unsent() {
+    CANVASS_TRY(auto acked, store_.acked(store_.keys().id));
+    CANVASS_TRY(auto list, store_.unsent_attachments(acked));
+    std::vector<Outgoing> out;
+    for (const auto& a : list) out.push_back({MediaItem{a.id, a.size, a.chunks}, a.name});
+    return out;
+}
+
+Result<std::uint64_t> DeviceMediaReplica::delivered_bytes() {
+    CANVASS_TRY(auto all, store_.own_attachments());
+    CANVASS_TRY(auto acked, store_.acked(store_.keys().id));
+    CANVASS_TRY(auto unsent, store_.unsent_attachments(acked));
+    std::uint64_t total = 0;
+    for (const auto& a : all) total += a.size;
+    for (const auto& a : unsent) total -= a.size;
+    return total;
+}
+
+Result<Bytes> DeviceMediaReplica::chunk(const crypto::Hash& id, std::uint64_t index) { return store_.sync_chunk(id, index); }
+
+Result<void> DeviceMediaReplica::delivered(const crypto::Hash& id) { return store_.mark_attachment_sent(id); }
+
+Result<std::uint64_t> DeviceMediaReplica::held(const crypto::Hash& id) { return store_.received_chunks(id); }
+
+Result<void> DeviceMediaReplica::keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) {
+    return store_.keep_received_chunk(item.id, item.size, item.chunks, index, data);
+}
+
 }  // namespace canvass::sync

@@ -4,6 +4,7 @@
 
 #include "store/device_store.hpp"
 #include "sync/client.hpp"
+#include "sync/media_exchange.hpp"
 #include "sync/replica.hpp"
 
 namespace canvass::sync {
@@ -27,6 +28,23 @@ public:
     Result<std::uint64_t> acknowledged_seq(const merge::DeviceId& device) override;
     Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) override;
     Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device) override;
+
+private:
+    store::DeviceStore& store_;
+};
+
+// The store's attachments for sync: its own outbox (referenced by changesets the server
+// acknowledged) and, for a coordinator, what it fetched, kept sealed as received.
+class DeviceMediaReplica final : public MediaReplica {
+public:
+    explicit DeviceMediaReplica(store::DeviceStore& store) : store_(store) {}
+    Result<void> caps(const MediaCaps& caps) override;
+    Result<std::vector<Outgoing>> unsent() override;
+    Result<std::uint64_t> delivered_bytes() override;
+    Result<Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override;
+    Result<void> delivered(const crypto::Hash& id) override;
+    Result<std::uint64_t> held(const crypto::Hash& id) override;
+    Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) override;
 
 private:
     store::DeviceStore& store_;

@@ -14,6 +14,7 @@
 #include "crypto/sign.hpp"
 #include "merge/ids.hpp"
 #include "store/recipients.hpp"
+#include "sync/media_exchange.hpp"
 #include "sync/messages.hpp"
 #include "sync/replica.hpp"
 #include "sync/role.hpp"
@@ -79,6 +80,9 @@ public:
     // batch is stored.
     virtual Result<void> flag_unauthorized(const std::string& project, const UnauthorizedChange& change,
                                            const merge::DeviceId& delivered_by) = 0;
+    // Where attachments are kept; nullptr when this server carries none (it then states no
+    // media caps and devices keep their attachments).
+    virtual MediaVault* media_vault() { return nullptr; }
 };
 
 }  // namespace canvass::sync

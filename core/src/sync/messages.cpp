@@ -38,8 +38,17 @@ json encode_limits(const SyncLimits& l) {
 }
 
 struct Encoder {
-    json operator()(const Hello& m) const { return {{"t", "hello"}, {"agent", m.agent}}; }
+    json operator()(const Hello& m) const {
+        json j = {{"t", "hello"}, {"agent", m.agent}};
+        if (m.media) j["media"] = 1;
+        return j;
+    }
     json operator()(const Welcome& m) const {
+        json j = welcome(m);
+        if (m.media) j["media"] = {{"file_bytes", m.media->file_bytes}, {"device_bytes", m.media->device_bytes}};
+        return j;
+    }
+    json welcome(const Welcome& m) const {
         json statements = json::array(), forms = json::array();
         for (const auto& r : m.recipients) statements.push_back(binary(store::encode_statement(r)));
         for (const auto& f : m.forms)
@@ -83,6 +92,23 @@ struct Encoder {
         return {{"t", "error"}, {"code", error_code_name(m.code)}, {"message", m.message}};
     }
     json operator()(const Bye&) const { return {{"t", "bye"}}; }
+    static json items(const std::vector<MediaItem>& list) {
+        json out = json::array();
+        for (const auto& i : list) out.push_back({{"id", binary(i.id)}, {"size", i.size}, {"chunks", i.chunks}});
+        return out;
+    }
+    json operator()(const MediaOffer& m) const { return {{"t", "media_offer"}, {"items", items(m.items)}}; }
+    json operator()(const MediaNeed& m) const { return {{"t", "media_need"}, {"held", m.held}}; }
+    json operator()(const MediaChunk& m) const {
+        return {{"t", "media_chunk"}, {"id", binary(m.id)}, {"index", m.index}, {"data", binary(m.data)}};
+    }
+    json operator()(const MediaAck& m) const { return {{"t", "media_ack"}, {"id", binary(m.id)}, {"index", m.index}}; }
+    json operator()(const MediaList& m) const {
+        json j = {{"t", "media_list"}};
+        if (m.items) j["items"] = items(*m.items);
+        return j;
+    }
+    json operator()(const MediaGet& m) const { return {{"t", "media_get"}, {"id", binary(m.id)}, {"index", m.index}}; }
 };
 
 // ---- decoding -------------------------------------------------------------------------
@@ -182,6 +208,72 @@ Result<Message> decode_welcome(Fields& f, const MessageLimits& lim) {
     }
     CANVASS_TRY(const json* limits, f.map("limits"));
     CANVASS_TRY(m.limits, decode_limits(*limits, f.path("limits")));
+    if (f.has("media")) {
+        CANVASS_TRY(const json* media, f.map("media"));
+        Fields mf(*media, f.path("media"));
+        MediaCaps caps;
+        CANVASS_TRY(caps.file_bytes, mf.u64("file_bytes"));
+        CANVASS_TRY(caps.device_bytes, mf.u64("device_bytes"));
+        CANVASS_TRY_VOID(mf.done());
+        m.media = caps;
+    }
+    return Message{std::move(m)};
+}
+
+// The most chunks one attachment may have: a 1 TiB file at 63 KiB a chunk.
+constexpr std::uint64_t kMaxMediaChunks = (1ull << 40) / (63 * 1024);
+
+Result<std::vector<MediaItem>> decode_items(Fields& f, const MessageLimits& lim) {
+    CANVASS_TRY(const json* list, f.array("items", lim.max_media_items));
+    std::vector<MediaItem> out;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+        Fields it((*list)[i], at(f.path("items"), i));
+        MediaItem item;
+        CANVASS_TRY(item.id, it.fixed<32>("id"));
+        CANVASS_TRY(item.size, it.u64("size"));
+        CANVASS_TRY(item.chunks, it.u64("chunks"));
+        CANVASS_TRY_VOID(it.done());
+        if (item.chunks == 0 || item.chunks > kMaxMediaChunks)
+            return it.bad("chunks", "out of range");
+        out.push_back(item);
+    }
+    return out;
+}
+
+Result<Message> decode_media(const std::string& type, Fields& f, const MessageLimits& lim) {
+    if (type == "media_offer") {
+        MediaOffer m;
+        CANVASS_TRY(m.items, decode_items(f, lim));
+        return Message{std::move(m)};
+    }
+    if (type == "media_need") {
+        MediaNeed m;
+        CANVASS_TRY(const json* held, f.array("held", lim.max_media_items));
+        for (std::size_t i = 0; i < held->size(); ++i) {
+            if (!(*held)[i].is_number_unsigned()) return f.bad(at("held", i), "expected an unsigned integer");
+            m.held.push_back((*held)[i].get<std::uint64_t>());
+        }
+        return Message{std::move(m)};
+    }
+    if (type == "media_chunk") {
+        MediaChunk m;
+        CANVASS_TRY(m.id, f.fixed<32>("id"));
+        CANVASS_TRY(m.index, f.u64("index"));
+        CANVASS_TRY(m.data, f.bytes("data", 64 * 1024));
+        return Message{std::move(m)};
+    }
+    if (type == "media_ack" || type == "media_get") {
+        crypto::Hash id{};
+        CANVASS_TRY(id, f.fixed<32>("id"));
+        CANVASS_TRY(auto index, f.u64("index"));
+        if (type == "media_ack") return Message{MediaAck{id, index}};
+        return Message{MediaGet{id, index}};
+    }
+    MediaList m;  // media_list
+    if (f.has("items")) {
+        CANVASS_TRY(auto items, decode_items(f, lim));
+        m.items = std::move(items);
+    }
     return Message{std::move(m)};
 }
 
@@ -269,6 +361,11 @@ Result<Message> decode_body(const std::string& type, Fields& f, const MessageLim
     if (type == "hello") {
         Hello m;
         CANVASS_TRY(m.agent, f.text("agent", lim.max_text));
+        if (f.has("media")) {
+            CANVASS_TRY(auto media, f.u64("media"));
+            if (media != 1) return f.bad("media", "expected 1");
+            m.media = true;
+        }
         return Message{std::move(m)};
     }
     if (type == "welcome") return decode_welcome(f, lim);
@@ -278,6 +375,9 @@ Result<Message> decode_body(const std::string& type, Fields& f, const MessageLim
     if (type == "form") return decode_form(f, lim);
     if (type == "error") return decode_error(f, lim);
     if (type == "bye") return Message{Bye{}};
+    if (type == "media_offer" || type == "media_need" || type == "media_chunk" || type == "media_ack" ||
+        type == "media_list" || type == "media_get")
+        return decode_media(type, f, lim);
     return unexpected(Domain::protocol, errc::unsupported, "unknown message type \"" + type + "\"");
 }
 
@@ -303,8 +403,9 @@ std::optional<ErrorCode> parse_error_code(std::string_view name) {
 }
 
 std::string_view message_name(const Message& m) {
-    constexpr std::string_view names[] = {"hello", "welcome", "summary", "changesets",
-                                          "ack",   "form",    "error",   "bye"};
+    constexpr std::string_view names[] = {"hello",       "welcome",    "summary",     "changesets", "ack",
+                                          "form",        "error",      "bye",         "media_offer", "media_need",
+                                          "media_chunk", "media_ack",  "media_list",  "media_get"};
     return names[m.index()];
 }
 

@@ -37,6 +37,7 @@ struct MessageLimits {
     std::size_t max_form_bytes = 4u << 20;         // one form body
     std::size_t max_recipient_statements = 256;    // the chain of a project's recipient sets
     std::size_t max_text = 1024;                   // names, versions, messages
+    std::size_t max_media_items = 10000;           // attachments in one offer or list
 };
 
 // A published form: its id, version and the BLAKE2b-256 of its body.
@@ -58,6 +59,18 @@ struct SyncLimits {
 // Client -> server, first message after the handshake.
 struct Hello {
     std::string agent;  // "canvass/0.1.0": for logs only, never trusted
+    // The client carries attachments after the exchange (media_* messages, docs/media.md).
+    // Sent only as true; a server that does not know the field refuses the hello.
+    bool media = false;
+};
+
+// Caps on attachments a server states in its welcome (to a client that said media): one
+// attachment's plaintext bytes, and all of one device's together. Both sides check them
+// before any chunk is sent.
+struct MediaCaps {
+    std::uint64_t file_bytes = 64ull << 20;
+    std::uint64_t device_bytes = 2ull << 30;
+    friend bool operator==(const MediaCaps&, const MediaCaps&) = default;
 };
 
 // Server -> client: who the device is to the server and what the project holds.
@@ -74,6 +87,8 @@ struct Welcome {
     // The administrator's name for the device (`token create --label`), "" if none: what a
     // form's `username` question records. Absent from older servers.
     std::string label;
+    // Present when the server carries attachments and the hello asked for them.
+    std::optional<MediaCaps> media;
 };
 
 // One chain as a replica holds it: the highest seq up to which it has every changeset of
@@ -180,7 +195,55 @@ struct ErrorMessage {
 // "I will send no more changesets, and every batch I sent is acknowledged."
 struct Bye {};
 
-using Message = std::variant<Hello, Welcome, Summary, Changesets, Ack, FormMessage, ErrorMessage, Bye>;
+// ---- attachments, after the exchange (docs/media.md, schemas/protocol/sync.md) ----------
+
+// One attachment as the server sees it: its server-visible id (a keyed BLAKE2b under the
+// epoch key, never the plaintext's hash), its plaintext size and its number of chunks.
+struct MediaItem {
+    crypto::Hash id{};
+    std::uint64_t size = 0;
+    std::uint64_t chunks = 0;
+    friend bool operator==(const MediaItem&, const MediaItem&) = default;
+};
+
+// Device -> server: the attachments it is about to deliver (of its own chain).
+struct MediaOffer {
+    std::vector<MediaItem> items;
+};
+
+// Server -> device, in answer to an offer: for each item, in order, how many of its chunks
+// the server holds from the first on (== chunks: it has it whole, send nothing).
+struct MediaNeed {
+    std::vector<std::uint64_t> held;
+};
+
+// One sealed chunk (plaintext + 16 bytes), either way.
+struct MediaChunk {
+    crypto::Hash id{};
+    std::uint64_t index = 0;
+    Bytes data;
+};
+
+// Server -> device: chunk `index` of `id` is durable (written and fsync'd).
+struct MediaAck {
+    crypto::Hash id{};
+    std::uint64_t index = 0;
+};
+
+// Device -> server without items: which attachments of the project may I fetch (a
+// coordinator). Server -> device with items: those it holds whole.
+struct MediaList {
+    std::optional<std::vector<MediaItem>> items;
+};
+
+// Device -> server: send chunk `index` of `id`.
+struct MediaGet {
+    crypto::Hash id{};
+    std::uint64_t index = 0;
+};
+
+using Message = std::variant<Hello, Welcome, Summary, Changesets, Ack, FormMessage, ErrorMessage, Bye, MediaOffer,
+                             MediaNeed, MediaChunk, MediaAck, MediaList, MediaGet>;
 
 // "hello", "welcome", ...: the value of "t".
 std::string_view message_name(const Message& m);

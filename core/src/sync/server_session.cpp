@@ -10,7 +10,7 @@
 namespace canvass::sync {
 namespace {
 
-enum class Phase { message1, sync_message3, enroll_message3, enrolled, await_hello, exchanging, closed };
+enum class Phase { message1, sync_message3, enroll_message3, enrolled, await_hello, exchanging, media, closed };
 
 crypto::DhKeyPair clone(const crypto::DhKeyPair& k) { return {k.public_key, k.secret_key.clone()}; }
 
@@ -43,6 +43,8 @@ struct ServerSession::State {
     MessageAssembler assembler;
     std::optional<DeviceRecord> device;
     std::optional<Exchange> exchange;
+    bool media_asked = false;  // the hello said media and this server carries attachments
+    std::optional<MediaResponder> media;
     std::string kind = "session";  // "sync" or "enroll" once known, for logs
     std::string unknown_key;       // a static key that is not enrolled (its first bytes), for logs
 
@@ -244,6 +246,7 @@ void ServerSession::State::welcome(Output& out) {
     w.recipients = project->recipients;
     w.forms = project->forms;
     w.limits = opt.limits;
+    if (media_asked) w.media = opt.media;
     send(w, out);
 }
 
@@ -296,6 +299,7 @@ void ServerSession::State::on_message(Message m, Output& out) {
             return close(out);
         case Phase::await_hello:
             if (!std::holds_alternative<Hello>(m)) break;
+            media_asked = std::get<Hello>(m).media && dir.media_vault() != nullptr;
             welcome(out);
             if (phase != Phase::closed) start_exchange(out);
             return;
@@ -317,6 +321,23 @@ void ServerSession::State::on_message(Message m, Output& out) {
                     " stored=" + std::to_string(s.stored) + " evidence=" + std::to_string(s.evidence) +
                     " refused_runs=" + std::to_string(s.refused_runs) +
                     " future_clock=" + std::to_string(s.far_future));
+                if (!media_asked) return close(out);
+                media.emplace(*dir.media_vault(), device->project, device->id, device->role, opt.media);
+                phase = Phase::media;
+            }
+            return;
+        }
+        case Phase::media: {
+            for (const auto& reply : media->receive(m)) send(reply, out);
+            const auto& ms = media->stats();
+            if (media->failed()) {
+                log("outcome=refused phase=media detail=" + util::log_quoted(media->error().message));
+                return close(out);
+            }
+            if (media->done()) {
+                log("outcome=ok phase=media offered=" + std::to_string(ms.offered) +
+                    " chunks_received=" + std::to_string(ms.chunks_received) + " delivered=" +
+                    std::to_string(ms.delivered) + " chunks_sent=" + std::to_string(ms.chunks_sent));
                 return close(out);
             }
             return;

@@ -52,6 +52,9 @@ struct ServerSessionOptions {
     // sessions together hold more than one device's share, which refuses the session as
     // `unavailable`. Empty: no share per device.
     std::function<bool(std::size_t charged)> device_assembly;
+    // Caps on attachments, stated in the welcome to devices that ask (with a directory that
+    // has a media_vault()).
+    MediaCaps media;
 };
 
 class ServerSession {

@@ -1,0 +1,433 @@
+// Attachments in the device store (docs/media.md): copied in sealed, read back checked, and
+// listed, sealed again, for sync.
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "crypto/attachment_crypto.hpp"
+#include "store/device_store_impl.hpp"
+
+namespace canvass::store {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view stream_ad = "canvass attachment at rest v1";
+
+std::span<const std::uint8_t> ad() { return as_bytes(stream_ad); }
+
+std::string mb(std::uint64_t bytes) {
+    auto tenths = (bytes * 10 + (1u << 19)) >> 20;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+}
+
+Unexpected<Error> too_large(std::string_view what, std::uint64_t size, std::uint64_t limit) {
+    return unexpected(Domain::form, errc::limit_exceeded,
+                      std::string(what) + " is " + mb(size) + " (" + std::to_string(size) +
+                          " bytes), more than the " + mb(limit) + " (" + std::to_string(limit) +
+                          " bytes) one attachment may be: take a smaller photo or a shorter recording, "
+                          "or ask the server's administrator to raise --max-attachment-bytes");
+}
+
+}  // namespace
+
+// The transaction an attachment is copied in: its own, or a savepoint inside the caller's
+// (a bulk import copies files in while its one transaction is open).
+class AttachmentTx {
+public:
+    static Result<AttachmentTx> begin(Database& db) {
+        const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
+        CANVASS_TRY_VOID(db.exec(nested ? "SAVEPOINT attachment" : "BEGIN IMMEDIATE"));
+        return AttachmentTx(db, nested);
+    }
+    AttachmentTx(AttachmentTx&& o) noexcept : db_(std::exchange(o.db_, nullptr)), nested_(o.nested_) {}
+    AttachmentTx& operator=(AttachmentTx&&) = delete;
+    ~AttachmentTx() {
+        if (!db_) return;
+        if (nested_) (void)db_->exec("ROLLBACK TO attachment; RELEASE attachment");
+        else (void)db_->exec("ROLLBACK");
+    }
+    Result<void> commit() {
+        CANVASS_TRY_VOID(db_->exec(nested_ ? "RELEASE attachment" : "COMMIT"));
+        db_ = nullptr;
+        return {};
+    }
+
+private:
+    AttachmentTx(Database& db, bool nested) : db_(&db), nested_(nested) {}
+    Database* db_;
+    bool nested_;
+};
+
+// Writes an attachment's chunks as they come, under a temporary row key, then names it by
+// the MAC of its content hash once the last chunk is in: one pass over the file.
+class AttachmentWriter {
+public:
+    AttachmentWriter(DeviceStore::Impl& impl, std::uint64_t limit, std::string what)
+        : impl_(impl), sealer_(impl.sealer.subkey(Purpose::attachment)), limit_(limit), what_(std::move(what)) {
+        impl.random->fill(temp_);
+    }
+
+    Result<void> add(std::span<const std::uint8_t> bytes) {
+        size_ += bytes.size();
+        if (size_ > limit_) return too_large(what_, size_, limit_);
+        hash_.update(bytes);
+        pending_.insert(pending_.end(), bytes.begin(), bytes.end());
+        while (pending_.size() > crypto::attachment_chunk_bytes) CANVASS_TRY_VOID(flush(false));
+        return {};
+    }
+
+    // Names the rows; returns the content hash.
+    Result<crypto::Hash> finish() {
+        CANVASS_TRY_VOID(flush(true));
+        crypto::Hash content = hash_.finish();
+        auto key = impl_.sealer.mac(Purpose::attachment_id,
+                                    std::string_view(reinterpret_cast<const char*>(content.data()), content.size()));
+        CANVASS_TRY(auto held, impl_.db.prepare("SELECT 1 FROM attachments WHERE key = ?"));
+        held.bind(1, key);
+        CANVASS_TRY(bool exists, held.step());
+        if (exists) {  // the same bytes again: the rows already there stay, ours go
+            CANVASS_TRY(auto del, impl_.db.prepare("DELETE FROM attachment_chunks WHERE key = ?"));
+            CANVASS_TRY_VOID(del.bind(1, temp_).run());
+            return content;
+        }
+        CANVASS_TRY(auto up, impl_.db.prepare("UPDATE attachment_chunks SET key = ? WHERE key = ?"));
+        CANVASS_TRY_VOID(up.bind(1, key).bind(2, temp_).run());
+        CANVASS_TRY(auto ins, impl_.db.prepare("INSERT INTO attachments(key, size, chunks, header) VALUES(?, ?, ?, ?)"));
+        CANVASS_TRY_VOID(ins.bind(1, key).bind(2, size_).bind(3, index_).bind(4, sealer_.header()).run());
+        return content;
+    }
+
+    std::uint64_t size() const { return size_; }
+
+private:
+    Result<void> flush(bool last) {
+        std::size_t n = std::min(pending_.size(), crypto::attachment_chunk_bytes);
+        auto sealed = sealer_.push(std::span<const std::uint8_t>(pending_).first(n), last, ad());
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(n));
+        CANVASS_TRY(auto ins, impl_.db.cached("INSERT INTO attachment_chunks(key, idx, body) VALUES(?, ?, ?)"));
+        CANVASS_TRY_VOID(ins->bind(1, temp_).bind(2, index_).bind(3, sealed).run());
+        ++index_;
+        return {};
+    }
+
+    DeviceStore::Impl& impl_;
+    crypto::StreamSealer sealer_;
+    std::uint64_t limit_;
+    std::string what_;
+    std::array<std::uint8_t, 32> temp_{};
+    crypto::Blake2b hash_;
+    std::vector<std::uint8_t> pending_;
+    std::uint64_t size_ = 0;
+    std::uint64_t index_ = 0;
+};
+
+// Reads of the attachment rows that need the store's insides.
+struct AttachmentRows {
+    static Result<bool> read_chunks(DeviceStore::Impl& impl, const crypto::Hash& key, const crypto::Hash& content,
+                                    const std::function<Result<void>(std::uint64_t, std::vector<std::uint8_t>)>& fn,
+                                    std::optional<std::uint64_t> only = std::nullopt);
+    static Result<std::vector<OutgoingAttachment>> list_outgoing(DeviceStore::Impl& impl, std::string_view where,
+                                                                 std::optional<std::uint64_t> up_to);
+};
+
+namespace {
+
+crypto::Hash row_key(const Sealer& sealer, const crypto::Hash& content) {
+    return sealer.mac(Purpose::attachment_id,
+                      std::string_view(reinterpret_cast<const char*>(content.data()), content.size()));
+}
+
+form::AttachmentRef make_ref(const crypto::Hash& content, std::uint64_t size, std::string_view name,
+                             std::string_view type) {
+    form::AttachmentRef ref;
+    ref.hash = content;
+    ref.size = size;
+    ref.name = std::string(name);
+    ref.type = type.empty() ? form::media_type_for_name(name) : std::string(type);
+    return ref;
+}
+
+Result<void> check_name(std::string_view name) {
+    form::AttachmentRef probe = make_ref({}, 0, name, "application/octet-stream");
+    if (auto p = form::attachment_problem(probe.to_json(), "file"))
+        return unexpected(Domain::form, errc::invalid_argument, *p);
+    return {};
+}
+
+}  // namespace
+
+Result<MediaLimits> DeviceStore::media_limits() {
+    MediaLimits limits;
+    CANVASS_TRY(auto raw, impl_->get_meta("media_limits"));
+    if (!raw) return limits;
+    auto j = json::parse(raw->begin(), raw->end(), nullptr, false);
+    if (j.is_object()) {
+        limits.file_bytes = j.value("file_bytes", limits.file_bytes);
+        limits.device_bytes = j.value("device_bytes", limits.device_bytes);
+    }
+    return limits;
+}
+
+Result<void> DeviceStore::set_media_limits(const MediaLimits& limits) {
+    return impl_->put_meta("media_limits",
+                           json{{"file_bytes", limits.file_bytes}, {"device_bytes", limits.device_bytes}}.dump());
+}
+
+Result<form::AttachmentRef> DeviceStore::add_attachment_file(const std::string& path, std::string_view type) {
+    const std::string name = form::file_name_of(path);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        int err = errno;
+        if (err == ENOENT || err == ENOTDIR)
+            return unexpected(Domain::store, errc::not_found,
+                              "there is no file " + path + ": give the path of the photo, recording or file to attach");
+        return unexpected(Domain::store, errc::io, "cannot read " + path + ": " + std::strerror(err));
+    }
+    if (!S_ISREG(st.st_mode))
+        return unexpected(Domain::store, errc::io, path + " is not a file: give the path of a photo, recording or file");
+    CANVASS_TRY(auto limits, media_limits());
+    const auto size = static_cast<std::uint64_t>(st.st_size);
+    if (size > limits.file_bytes) return too_large(path, size, limits.file_bytes);
+    CANVASS_TRY_VOID(check_name(name));
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return unexpected(Domain::store, errc::io, "cannot read " + path + ": " + std::strerror(errno));
+    CANVASS_TRY(auto tx, AttachmentTx::begin(impl_->db));
+    AttachmentWriter writer(*impl_, limits.file_bytes, path);
+    std::vector<std::uint8_t> buf(crypto::attachment_chunk_bytes);
+    while (in) {
+        in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
+        auto got = static_cast<std::size_t>(in.gcount());
+        if (got > 0) CANVASS_TRY_VOID(writer.add(std::span<const std::uint8_t>(buf).first(got)));
+    }
+    if (in.bad()) return unexpected(Domain::store, errc::io, "reading " + path + " failed: nothing was kept");
+    CANVASS_TRY(auto content, writer.finish());
+    CANVASS_TRY_VOID(tx.commit());
+    return make_ref(content, writer.size(), name, type);
+}
+
+Result<form::AttachmentRef> DeviceStore::add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
+                                                        std::string_view type) {
+    CANVASS_TRY(auto limits, media_limits());
+    if (bytes.size() > limits.file_bytes) return too_large("the attachment " + std::string(name), bytes.size(), limits.file_bytes);
+    CANVASS_TRY_VOID(check_name(name));
+    CANVASS_TRY(auto tx, AttachmentTx::begin(impl_->db));
+    AttachmentWriter writer(*impl_, limits.file_bytes, std::string(name));
+    CANVASS_TRY_VOID(writer.add(bytes));
+    CANVASS_TRY(auto content, writer.finish());
+    CANVASS_TRY_VOID(tx.commit());
+    return make_ref(content, bytes.size(), name, type);
+}
+
+Result<bool> DeviceStore::has_attachment(const crypto::Hash& content) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT 1 FROM attachments WHERE key = ?"));
+    st.bind(1, row_key(impl_->sealer, content));
+    return st.step();
+}
+
+// Calls `fn` with each plaintext chunk of the attachment row `key`, in order, checked.
+Result<bool> AttachmentRows::read_chunks(DeviceStore::Impl& impl, const crypto::Hash& key, const crypto::Hash& content,
+                                         const std::function<Result<void>(std::uint64_t, std::vector<std::uint8_t>)>& fn,
+                                         std::optional<std::uint64_t> only) {
+    CANVASS_TRY(auto head, impl.db.prepare("SELECT size, chunks, header FROM attachments WHERE key = ?"));
+    head.bind(1, key);
+    CANVASS_TRY(bool found, head.step());
+    if (!found) return false;
+    const auto chunks = static_cast<std::uint64_t>(head.int64(1));
+    CANVASS_TRY(auto opener, crypto::StreamOpener::open(impl.sealer.subkey(Purpose::attachment), head.blob(2)));
+    CANVASS_TRY(auto st, impl.db.prepare("SELECT idx, body FROM attachment_chunks WHERE key = ? ORDER BY idx"));
+    st.bind(1, key);
+    crypto::Blake2b hash;
+    std::uint64_t next = 0;
+    auto damaged = [&] {
+        return unexpected(Domain::store, errc::corrupt,
+                          "an attachment in this store is damaged (its chunks do not open): restore the store from a backup");
+    };
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        if (static_cast<std::uint64_t>(st.int64(0)) != next) return damaged();
+        auto plain = opener.pull(st.blob(1), next + 1 == chunks, ad());
+        if (!plain) return damaged();
+        hash.update(*plain);
+        // Chunks before `only` are opened for the stream's order but not handed on.
+        if (!only || *only == next) CANVASS_TRY_VOID(fn(next, std::move(plain).value()));
+        ++next;
+        if (only && next > *only) return true;
+    }
+    if (next != chunks || hash.finish() != content) return damaged();
+    return true;
+}
+
+Result<std::optional<std::vector<std::uint8_t>>> DeviceStore::attachment(const crypto::Hash& content) {
+    std::vector<std::uint8_t> out;
+    CANVASS_TRY(bool found, AttachmentRows::read_chunks(*impl_, row_key(impl_->sealer, content), content,
+                                        [&](std::uint64_t, std::vector<std::uint8_t> c) -> Result<void> {
+                                            out.insert(out.end(), c.begin(), c.end());
+                                            return {};
+                                        }));
+    if (!found) return std::optional<std::vector<std::uint8_t>>();
+    return std::optional<std::vector<std::uint8_t>>(std::move(out));
+}
+
+// ---- for sync ----
+
+Result<void> DeviceStore::Impl::register_attachments(const merge::ChangesetHeader& h, const EpochId& epoch,
+                                                     const crypto::SecretBytes& epoch_key,
+                                                     const std::vector<std::optional<std::string>>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (!values[i] || values[i]->empty() || (*values[i])[0] != '{') continue;
+        auto j = json::parse(*values[i], nullptr, false);
+        auto ref = form::attachment_from_json(j);
+        if (!ref) continue;
+        const crypto::Hash content = ref->hash;
+        const auto key = row_key(sealer, content);
+        CANVASS_TRY(auto held, db.prepare("SELECT size FROM attachments WHERE key = ?"));
+        held.bind(1, key);
+        CANVASS_TRY(bool found, held.step());
+        if (!found || static_cast<std::uint64_t>(held.int64(0)) != ref->size)
+            return unexpected(Domain::form, errc::invalid_argument,
+                              h.ops[i].path + ": the attachment " + ref->name +
+                                  " is not in this store: answer the question with the file's path, so that "
+                                  "it is copied in. Nothing was saved.");
+        const crypto::Hash id = crypto::attachment_sync_id(epoch_key, content);
+        CANVASS_TRY(auto ins, db.prepare(
+            "INSERT OR IGNORE INTO attachment_outbox(id, key, content, epoch, seq, size) VALUES(?, ?, ?, ?, ?, ?)"));
+        CANVASS_TRY_VOID(ins.bind(1, id).bind(2, key)
+                             .bind(3, sealer.seal(Purpose::attachment, id, content))
+                             .bind(4, epoch).bind(5, h.seq).bind(6, ref->size).run());
+    }
+    return {};
+}
+
+Result<std::vector<OutgoingAttachment>> AttachmentRows::list_outgoing(DeviceStore::Impl& impl, std::string_view where,
+                                                                      std::optional<std::uint64_t> up_to) {
+    CANVASS_TRY(auto st, impl.db.prepare("SELECT id, size, seq FROM attachment_outbox " + std::string(where) +
+                                         " ORDER BY seq, id"));
+    if (up_to) st.bind(1, *up_to);
+    std::vector<OutgoingAttachment> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        OutgoingAttachment a;
+        if (!st.blob_into(0, a.id)) return unexpected(Domain::store, errc::corrupt, "an attachment outbox row is damaged");
+        a.size = static_cast<std::uint64_t>(st.int64(1));
+        a.chunks = crypto::attachment_chunks(a.size);
+        a.seq = static_cast<std::uint64_t>(st.int64(2));
+        out.push_back(a);
+    }
+    return out;
+}
+
+Result<std::vector<OutgoingAttachment>> DeviceStore::unsent_attachments(std::uint64_t up_to_seq) {
+    return AttachmentRows::list_outgoing(*impl_, "WHERE sent = 0 AND seq <= ?", up_to_seq);
+}
+
+Result<std::vector<OutgoingAttachment>> DeviceStore::own_attachments() {
+    return AttachmentRows::list_outgoing(*impl_, "", std::nullopt);
+}
+
+Result<std::vector<std::uint8_t>> DeviceStore::sync_chunk(const crypto::Hash& id, std::uint64_t index) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT key, content, epoch, size FROM attachment_outbox WHERE id = ?"));
+    st.bind(1, id);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return unexpected(Domain::store, errc::not_found, "no such attachment to send");
+    crypto::Hash key{}, content{};
+    EpochId epoch{};
+    if (!st.blob_into(0, key) || !st.blob_into(2, epoch))
+        return unexpected(Domain::store, errc::corrupt, "an attachment outbox row is damaged");
+    CANVASS_TRY(auto opened, impl_->sealer.open(Purpose::attachment, id, st.blob(1), "an attachment's outbox row"));
+    if (opened.size() != content.size()) return unexpected(Domain::store, errc::corrupt, "an attachment outbox row is damaged");
+    std::copy(opened.begin(), opened.end(), content.begin());
+    const auto chunks = crypto::attachment_chunks(static_cast<std::uint64_t>(st.int64(3)));
+    if (index >= chunks) return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
+    CANVASS_TRY(auto epoch_key, impl_->epoch_key(epoch));
+    if (!epoch_key)
+        return unexpected(Domain::crypto, errc::wrong_key, "the epoch key of an attachment to send is not in this store");
+    auto sync_key = crypto::attachment_sync_key(*epoch_key, content);
+    std::vector<std::uint8_t> sealed;
+    CANVASS_TRY(bool found, AttachmentRows::read_chunks(*impl_, key, content,
+                                        [&](std::uint64_t, std::vector<std::uint8_t> plain) -> Result<void> {
+                                            sealed = crypto::seal_sync_chunk(sync_key, id, index, chunks, plain);
+                                            crypto::wipe(plain);
+                                            return {};
+                                        },
+                                        index));
+    if (!found) return unexpected(Domain::store, errc::not_found, "an attachment to send is no longer in this store");
+    return sealed;
+}
+
+Result<void> DeviceStore::mark_attachment_sent(const crypto::Hash& id) {
+    CANVASS_TRY(auto st, impl_->db.prepare("UPDATE attachment_outbox SET sent = 1 WHERE id = ?"));
+    return st.bind(1, id).run();
+}
+
+Result<std::uint64_t> DeviceStore::received_chunks(const crypto::Hash& id) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT count(*) FROM attachment_inbox_chunks WHERE id = ?"));
+    st.bind(1, id);
+    CANVASS_TRY(bool row, st.step());
+    return row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+}
+
+Result<void> DeviceStore::keep_received_chunk(const crypto::Hash& id, std::uint64_t size, std::uint64_t chunks,
+                                              std::uint64_t index, std::span<const std::uint8_t> body) {
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto head, impl_->db.prepare("INSERT OR IGNORE INTO attachment_inbox(id, size, chunks) VALUES(?, ?, ?)"));
+    CANVASS_TRY_VOID(head.bind(1, id).bind(2, size).bind(3, chunks).run());
+    CANVASS_TRY(auto ins, impl_->db.prepare("INSERT OR IGNORE INTO attachment_inbox_chunks(id, idx, body) VALUES(?, ?, ?)"));
+    CANVASS_TRY_VOID(ins.bind(1, id).bind(2, index).bind(3, body).run());
+    return tx.commit();
+}
+
+Result<std::optional<std::vector<std::vector<std::uint8_t>>>> DeviceStore::received_attachment(const crypto::Hash& id) {
+    using Chunks = std::vector<std::vector<std::uint8_t>>;
+    CANVASS_TRY(auto head, impl_->db.prepare("SELECT chunks FROM attachment_inbox WHERE id = ?"));
+    head.bind(1, id);
+    CANVASS_TRY(bool found, head.step());
+    if (!found) return std::optional<Chunks>();
+    const auto chunks = static_cast<std::uint64_t>(head.int64(0));
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT idx, body FROM attachment_inbox_chunks WHERE id = ? ORDER BY idx"));
+    st.bind(1, id);
+    Chunks out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        if (static_cast<std::uint64_t>(st.int64(0)) != out.size()) return std::optional<Chunks>();
+        out.push_back(st.blob(1));
+    }
+    if (out.size() != chunks) return std::optional<Chunks>();
+    return std::optional<Chunks>(std::move(out));
+}
+
+Result<AttachmentStatus> DeviceStore::Impl::attachment_status() {
+    AttachmentStatus s;
+    auto count = [this](std::string_view sql, std::uint64_t& a, std::uint64_t* b = nullptr) -> Result<void> {
+        CANVASS_TRY(auto st, db.prepare(sql));
+        CANVASS_TRY(bool row, st.step());
+        if (row) {
+            a = static_cast<std::uint64_t>(st.int64(0));
+            if (b) *b = static_cast<std::uint64_t>(st.int64(1));
+        }
+        return {};
+    };
+    CANVASS_TRY_VOID(count("SELECT count(*), coalesce(sum(size), 0) FROM attachments", s.held, &s.held_bytes));
+    CANVASS_TRY_VOID(count("SELECT count(*), coalesce(sum(size), 0) FROM attachment_outbox WHERE sent = 0", s.unsent,
+                           &s.unsent_bytes));
+    {
+        CANVASS_TRY(auto st, db.prepare("SELECT count(DISTINCT c.record) FROM attachment_outbox o "
+                                        "JOIN changesets c ON c.device = ? AND c.seq = o.seq WHERE o.sent = 0"));
+        st.bind(1, keys.id);
+        CANVASS_TRY(bool row, st.step());
+        if (row) s.records_waiting = static_cast<std::uint64_t>(st.int64(0));
+    }
+    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks = "
+                           "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.received));
+    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks > "
+                           "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.partial));
+    return s;
+}
+
+}  // namespace canvass::store

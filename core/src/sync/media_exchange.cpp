@@ -1,0 +1,237 @@
+#include "sync/media_exchange.hpp"
+
+#include <set>
+
+#include "crypto/attachment_crypto.hpp"
+
+namespace canvass::sync {
+namespace {
+
+std::string mb(std::uint64_t bytes) {
+    auto tenths = (bytes * 10 + (1u << 19)) >> 20;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+}
+
+Error refusal(int code, std::string message) { return Error{Domain::protocol, code, std::move(message)}; }
+
+}  // namespace
+
+std::uint64_t sealed_chunk_bytes(const MediaItem& item, std::uint64_t index) {
+    const std::uint64_t full = crypto::attachment_chunk_bytes;
+    std::uint64_t plain = index + 1 < item.chunks ? full : item.size - full * (item.chunks - 1);
+    return plain + crypto::sync_chunk_overhead;
+}
+
+bool well_formed(const MediaItem& item) { return item.chunks == crypto::attachment_chunks(item.size); }
+
+std::optional<std::string> media_cap_problem(const std::vector<MediaItem>& items, std::uint64_t already,
+                                             const MediaCaps& caps, const std::vector<std::string>& names) {
+    std::uint64_t total = already;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& item = items[i];
+        std::string what = i < names.size() && !names[i].empty() ? "the attachment " + names[i] : "an attachment";
+        if (item.size > caps.file_bytes)
+            return what + " is " + mb(item.size) + ", more than the " + mb(caps.file_bytes) +
+                   " one attachment may be on this server (" + std::to_string(item.size) + " > " +
+                   std::to_string(caps.file_bytes) + " bytes): nothing was sent; ask the server's administrator "
+                   "to raise --max-attachment-bytes";
+        total += item.size;
+    }
+    if (total > caps.device_bytes)
+        return "this device's attachments would come to " + mb(total) + ", more than the " + mb(caps.device_bytes) +
+               " one device may deliver to this server: nothing was sent; ask the server's administrator to "
+               "raise --max-device-attachment-bytes";
+    return std::nullopt;
+}
+
+// ---- server ----------------------------------------------------------------------------
+
+std::vector<Message> MediaResponder::receive(const Message& m) {
+    std::vector<Message> out;
+    if (done_ || error_) return out;
+    Result<void> r = std::visit(
+        [&](const auto& msg) -> Result<void> {
+            using T = std::decay_t<decltype(msg)>;
+            if constexpr (std::is_same_v<T, MediaOffer>) return on_offer(msg, out);
+            else if constexpr (std::is_same_v<T, MediaChunk>) return on_chunk(msg, out);
+            else if constexpr (std::is_same_v<T, MediaGet>) return on_get(msg, out);
+            else if constexpr (std::is_same_v<T, MediaList>) {
+                if (msg.items) return unexpected(refusal(errc::invalid_argument, "devices do not send media lists"));
+                if (role_ != Role::coordinator)
+                    return unexpected(Domain::auth, errc::permission_denied,
+                                      "only a coordinator fetches the project's attachments");
+                CANVASS_TRY(auto items, vault_.complete(project_));
+                out.push_back(MediaList{std::move(items)});
+                return {};
+            } else if constexpr (std::is_same_v<T, Bye>) {
+                out.push_back(Bye{});
+                done_ = true;
+                return {};
+            } else {
+                return unexpected(refusal(errc::invalid_argument,
+                                          "unexpected " + std::string(message_name(Message{msg})) +
+                                              " message while attachments are exchanged"));
+            }
+        },
+        m);
+    if (!r) {
+        error_ = r.error();
+        ErrorCode code = r.error().domain == Domain::auth ? ErrorCode::forbidden
+                         : r.error().code == errc::limit_exceeded ? ErrorCode::limit
+                         : r.error().domain == Domain::protocol ? ErrorCode::protocol
+                                                                : ErrorCode::internal;
+        out.push_back(ErrorMessage{code, code == ErrorCode::internal ? std::string("the server could not store the attachment; try again later")
+                                                                     : peer_text(r.error().message)});
+    }
+    return out;
+}
+
+Result<void> MediaResponder::on_offer(const MediaOffer& m, std::vector<Message>& out) {
+    if (!offered_.empty()) return unexpected(refusal(errc::invalid_argument, "a second media_offer"));
+    std::set<crypto::Hash> seen;
+    std::vector<MediaItem> fresh;
+    for (const auto& item : m.items) {
+        if (!well_formed(item))
+            return unexpected(refusal(errc::invalid_argument, "media_offer: an item's chunks do not match its size"));
+        if (!seen.insert(item.id).second)
+            return unexpected(refusal(errc::invalid_argument, "media_offer: an item offered twice"));
+        CANVASS_TRY(auto held, vault_.find(project_, item.id));
+        if (held && (held->item != item || held->device != device_))
+            return unexpected(Domain::auth, errc::permission_denied,
+                              "media_offer: an attachment id the server holds for another item or device");
+        if (!held) fresh.push_back(item);
+    }
+    // Every cap before any chunk: what the device already delivered, plus what is new.
+    CANVASS_TRY(auto already, vault_.device_bytes(project_, device_));
+    if (auto problem = media_cap_problem(fresh, already, caps_))
+        return unexpected(refusal(errc::limit_exceeded, *problem));
+    MediaNeed need;
+    for (const auto& item : m.items) {
+        CANVASS_TRY_VOID(vault_.open(project_, device_, item));
+        CANVASS_TRY(auto held, vault_.find(project_, item.id));
+        need.held.push_back(held ? held->chunks_held : 0);
+    }
+    offered_ = m.items;
+    next_ = need.held;
+    stats_.offered += m.items.size();
+    out.push_back(std::move(need));
+    return {};
+}
+
+Result<void> MediaResponder::on_chunk(const MediaChunk& m, std::vector<Message>& out) {
+    std::size_t i = 0;
+    while (i < offered_.size() && offered_[i].id != m.id) ++i;
+    if (i == offered_.size()) return unexpected(refusal(errc::invalid_argument, "media_chunk: an attachment not offered"));
+    const auto& item = offered_[i];
+    if (m.index != next_[i])
+        return unexpected(refusal(errc::invalid_argument, "media_chunk: chunk " + std::to_string(m.index) + " where " +
+                                                              std::to_string(next_[i]) + " was expected"));
+    if (m.data.size() != sealed_chunk_bytes(item, m.index))
+        return unexpected(refusal(errc::invalid_argument, "media_chunk: chunk " + std::to_string(m.index) +
+                                                              " has the wrong length"));
+    CANVASS_TRY_VOID(vault_.put(project_, m.id, m.index, m.data));
+    ++next_[i];
+    ++stats_.chunks_received;
+    if (next_[i] == item.chunks) ++stats_.delivered;
+    out.push_back(MediaAck{m.id, m.index});
+    return {};
+}
+
+Result<void> MediaResponder::on_get(const MediaGet& m, std::vector<Message>& out) {
+    if (role_ != Role::coordinator)
+        return unexpected(Domain::auth, errc::permission_denied, "only a coordinator fetches the project's attachments");
+    CANVASS_TRY(auto held, vault_.find(project_, m.id));
+    if (!held || held->chunks_held != held->item.chunks || m.index >= held->item.chunks)
+        return unexpected(refusal(errc::not_found, "media_get: no such attachment chunk"));
+    CANVASS_TRY(auto data, vault_.get(project_, m.id, m.index));
+    stats_.bytes_sent += data.size();
+    ++stats_.chunks_sent;
+    out.push_back(MediaChunk{m.id, m.index, std::move(data)});
+    return {};
+}
+
+// ---- device ----------------------------------------------------------------------------
+
+namespace {
+
+Result<Message> expect(SecureChannel& channel) {
+    CANVASS_TRY(Message m, channel.receive());
+    if (const auto* e = std::get_if<ErrorMessage>(&m)) {
+        if (e->code == ErrorCode::limit) return unexpected(Domain::form, errc::limit_exceeded, "the server refused: " + e->message);
+        return unexpected(Domain::protocol, errc::invalid_argument,
+                          "the server refused (" + std::string(error_code_name(e->code)) + "): " + e->message);
+    }
+    return m;
+}
+
+template <class T>
+Result<T> expect_a(SecureChannel& channel, std::string_view what) {
+    CANVASS_TRY(Message m, expect(channel));
+    if (auto* t = std::get_if<T>(&m)) return std::move(*t);
+    return unexpected(Domain::protocol, errc::invalid_argument,
+                      "the server sent " + std::string(message_name(m)) + " where " + std::string(what) + " was expected");
+}
+
+}  // namespace
+
+Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replica, Role role, const MediaCaps& caps,
+                                    const std::function<void(const MediaStats&)>& progress) {
+    MediaStats stats;
+    CANVASS_TRY_VOID(replica.caps(caps));
+    CANVASS_TRY(auto unsent, replica.unsent());
+    if (!unsent.empty()) {
+        std::vector<MediaItem> items;
+        std::vector<std::string> names;
+        for (const auto& u : unsent) items.push_back(u.item), names.push_back(u.name);
+        CANVASS_TRY(auto already, replica.delivered_bytes());
+        // The device checks the caps itself before offering: a refusal costs no upload.
+        if (auto problem = media_cap_problem(items, already, caps, names))
+            return unexpected(Domain::form, errc::limit_exceeded, *problem);
+        CANVASS_TRY_VOID(channel.send(MediaOffer{items}));
+        CANVASS_TRY(auto need, expect_a<MediaNeed>(channel, "media_need"));
+        if (need.held.size() != items.size())
+            return unexpected(Domain::protocol, errc::invalid_argument, "the server answered another number of attachments");
+        stats.offered = items.size();
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& item = items[i];
+            if (need.held[i] > item.chunks)
+                return unexpected(Domain::protocol, errc::invalid_argument, "the server claims more chunks than exist");
+            for (std::uint64_t c = need.held[i]; c < item.chunks; ++c) {
+                CANVASS_TRY(auto data, replica.chunk(item.id, c));
+                stats.bytes_sent += data.size();
+                CANVASS_TRY_VOID(channel.send(MediaChunk{item.id, c, std::move(data)}));
+                CANVASS_TRY(auto ack, expect_a<MediaAck>(channel, "media_ack"));
+                if (ack.id != item.id || ack.index != c)
+                    return unexpected(Domain::protocol, errc::invalid_argument, "the server acknowledged another chunk");
+                ++stats.chunks_sent;
+                if (progress) progress(stats);
+            }
+            CANVASS_TRY_VOID(replica.delivered(item.id));
+            ++stats.delivered;
+        }
+    }
+    if (role == Role::coordinator) {
+        CANVASS_TRY_VOID(channel.send(MediaList{}));
+        CANVASS_TRY(auto list, expect_a<MediaList>(channel, "media_list"));
+        for (const auto& item : list.items.value_or(std::vector<MediaItem>{})) {
+            if (!well_formed(item) || item.size > caps.file_bytes) continue;  // not one to keep
+            CANVASS_TRY(auto held, replica.held(item.id));
+            for (std::uint64_t c = held; c < item.chunks; ++c) {
+                CANVASS_TRY_VOID(channel.send(MediaGet{item.id, c}));
+                CANVASS_TRY(auto chunk, expect_a<MediaChunk>(channel, "media_chunk"));
+                if (chunk.id != item.id || chunk.index != c || chunk.data.size() != sealed_chunk_bytes(item, c))
+                    return unexpected(Domain::protocol, errc::invalid_argument, "the server sent another chunk than asked");
+                CANVASS_TRY_VOID(replica.keep(item, c, chunk.data));
+                ++stats.chunks_received;
+                if (progress) progress(stats);
+            }
+            if (held < item.chunks) ++stats.fetched;
+        }
+    }
+    CANVASS_TRY_VOID(channel.send(Bye{}));
+    CANVASS_TRY(auto bye, expect_a<Bye>(channel, "bye"));
+    (void)bye;
+    return stats;
+}
+
+}  // namespace canvass::sync

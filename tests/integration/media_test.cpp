@@ -1,0 +1,299 @@
+// Attachments against a real server (issue 13): photos of a few MB pushed over a link cut
+// several times, each cut costing at most the chunk in flight; the coordinator's export holds
+// the same bytes; the server's data directory and log hold none of them; caps refuse a file
+// before anything is uploaded.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "coordinator/records.hpp"
+#include "coordinator/source.hpp"
+#include "crypto/attachment_crypto.hpp"
+#include "export/media_files.hpp"
+#include "field_device.hpp"
+#include "sync/frame.hpp"
+
+namespace canvass::server_test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* kPhotoForm = R"({
+  "settings": {"form_id": "stalls", "version": "1", "title": {"en": "Stalls"}, "default_language": "en"},
+  "survey": [
+    {"type": "text", "name": "market", "label": {"en": "Market"}},
+    {"type": "image", "name": "stall", "label": {"en": "Photo of the stall"}}
+  ]
+})";
+
+constexpr std::string_view kMarker = "CANVASS-PLAINTEXT-PHOTO-MARKER";
+
+// A photo of `n` bytes, different for each `seed`, with the marker all through it.
+std::vector<std::uint8_t> photo(std::size_t n, std::uint32_t seed) {
+    std::vector<std::uint8_t> out(n);
+    std::uint32_t x = seed * 2654435761u + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        x = x * 1664525u + 1013904223u;
+        out[i] = static_cast<std::uint8_t>(x >> 24);
+    }
+    for (std::size_t at = 100; at + kMarker.size() < n; at += 40000)
+        std::copy(kMarker.begin(), kMarker.end(), out.begin() + static_cast<std::ptrdiff_t>(at));
+    return out;
+}
+
+std::string slurp_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Cuts the connection once `budget` bytes were sent (after the frame that crosses it, so that
+// frame may arrive but its answer never does).
+class CuttingTransport final : public sync::Transport {
+public:
+    CuttingTransport(std::unique_ptr<sync::Transport> inner, std::uint64_t budget)
+        : inner_(std::move(inner)), budget_(budget) {}
+    Result<void> send_frame(std::span<const std::uint8_t> frame) override {
+        if (cut_) return unexpected(Domain::net, errc::io, "the link was cut");
+        CANVASS_TRY_VOID(inner_->send_frame(frame));
+        sent_ += frame.size();
+        if (sent_ >= budget_) {
+            cut_ = true;
+            inner_->close();
+        }
+        return {};
+    }
+    Result<sync::Bytes> receive_frame() override {
+        if (cut_) return unexpected(Domain::net, errc::io, "the link was cut");
+        return inner_->receive_frame();
+    }
+    void close() override { inner_->close(); }
+    bool cut() const { return cut_; }
+
+private:
+    std::unique_ptr<sync::Transport> inner_;
+    std::uint64_t budget_;
+    std::uint64_t sent_ = 0;
+    bool cut_ = false;
+};
+
+// The store's attachments, counting the chunks read to be sent.
+class CountingMedia final : public sync::MediaReplica {
+public:
+    explicit CountingMedia(store::DeviceStore& store) : inner_(store) {}
+    Result<void> caps(const sync::MediaCaps& c) override { return inner_.caps(c); }
+    Result<std::vector<Outgoing>> unsent() override { return inner_.unsent(); }
+    Result<std::uint64_t> delivered_bytes() override { return inner_.delivered_bytes(); }
+    Result<sync::Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override {
+        ++chunks_read;
+        return inner_.chunk(id, index);
+    }
+    Result<void> delivered(const crypto::Hash& id) override { return inner_.delivered(id); }
+    Result<std::uint64_t> held(const crypto::Hash& id) override { return inner_.held(id); }
+    Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) override {
+        return inner_.keep(item, index, data);
+    }
+    std::uint64_t chunks_read = 0;
+
+private:
+    sync::DeviceMediaReplica inner_;
+};
+
+struct MediaTest : DemoServerTest {
+    void SetUp() override {
+        DemoServerTest::SetUp();
+        std::string form = tmp / "stalls.json";
+        std::ofstream(form) << kPhotoForm;
+        auto published = server_command(tmp, data, {"form", "publish", "--project", "demo", form});
+        ASSERT_EQ(published.exit_code, 0) << published.err;
+    }
+
+    // One sync with attachments over a link cut after `budget` bytes (0: never cut).
+    // `chunks_sent` counts the chunks read to be sent (a cut one included).
+    Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget, std::uint64_t* chunks_sent = nullptr,
+                                        bool* was_cut = nullptr) {
+        CANVASS_TRY(auto config, device.store.project());
+        CANVASS_TRY(auto t, net::connect_tcp(config->server_address, Device::tcp_options()));
+        CuttingTransport link(std::move(t), budget ? budget : ~std::uint64_t{0});
+        sync::DeviceReplica replica(device.store);
+        CountingMedia media(device.store);
+        sync::DeviceProjectSink sink(device.store, config->server_address, config->server_key);
+        sync::ClientOptions options;
+        options.media = &media;
+        auto r = sync::run_client_sync(link, config->server_key, device.store.keys(), replica, sink, options);
+        if (chunks_sent) *chunks_sent += media.chunks_read;
+        if (was_cut) *was_cut = link.cut();
+        return r;
+    }
+
+    // Interviews with photos of the given sizes; the photos, by record market name.
+    std::map<std::string, std::vector<std::uint8_t>> interviews(FieldDevice& device, const std::vector<std::size_t>& sizes) {
+        std::map<std::string, std::vector<std::uint8_t>> photos;
+        for (std::size_t i = 0; i < sizes.size(); ++i) {
+            std::string market = "market-" + std::to_string(i);
+            auto bytes = photo(sizes[i], static_cast<std::uint32_t>(i + 1));
+            std::string path = tmp / ("stall-" + std::to_string(i) + ".jpg");
+            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                        static_cast<std::streamsize>(bytes.size()));
+            auto ref = device.store.add_attachment_file(path);
+            EXPECT_TRUE(ref) << ref.error().message;
+            auto id = device.store.create_record("stalls", json{{"market", market}, {"stall", ref->to_json()}}, true);
+            EXPECT_TRUE(id) << id.error().message;
+            photos[market] = std::move(bytes);
+        }
+        return photos;
+    }
+};
+
+TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerCut) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    const std::vector<std::size_t> sizes{2'300'000, 3'100'000, 2'000'000, 4'200'000};
+    auto photos = interviews(collector, sizes);
+    std::uint64_t chunks = 0;
+    for (auto s : sizes) chunks += crypto::attachment_chunks(s);
+
+    // Cut the link several times, each after some bytes, then let a sync finish.
+    std::uint64_t begun = 0, cuts = 0;
+    for (std::uint64_t budget : {900'000ull, 1'700'000ull, 2'500'000ull, 1'300'000ull, 0ull}) {
+        bool cut = false;
+        auto r = sync_media(collector, budget, &begun, &cut);
+        if (budget == 0) {
+            ASSERT_TRUE(r) << r.error().describe();
+            ASSERT_TRUE(r->media);
+        } else {
+            ASSERT_TRUE(cut) << "the link was meant to be cut after " << budget << " bytes";
+            ASSERT_FALSE(r);
+            ++cuts;
+        }
+    }
+    EXPECT_EQ(cuts, 4u);
+    EXPECT_GE(begun, chunks);
+    EXPECT_LE(begun, chunks + cuts) << "each cut re-sends at most the chunk in flight";
+    auto status = collector.store.status();
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->attachments.unsent, 0u);
+    EXPECT_EQ(status->attachments.records_waiting, 0u);
+
+    // A sync with nothing new sends no chunk.
+    std::uint64_t again = 0;
+    auto idle = sync_media(collector, 0, &again);
+    ASSERT_TRUE(idle) << idle.error().describe();
+    EXPECT_EQ(again, 0u);
+
+    auto s = stats();
+    EXPECT_EQ(s.at("attachments"), 4);
+    EXPECT_EQ(s.at("attachments_partial"), 0);
+    EXPECT_EQ(s.at("attachment_chunks"), static_cast<int>(chunks));
+
+    // The coordinator fetches and decrypts them: the export's media/ holds the same bytes.
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    auto pulled = sync_media(coordinator, 0);
+    ASSERT_TRUE(pulled) << pulled.error().describe();
+    ASSERT_TRUE(pulled->media);
+    EXPECT_EQ(pulled->media->fetched, 4u);
+    coordinator::DeviceStoreSource source(coordinator.store);
+    auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
+    ASSERT_TRUE(dataset) << dataset.error().message;
+    auto form = coordinator.store.form("stalls");
+    ASSERT_TRUE(form);
+    std::string out = tmp / "export";
+    fs::create_directories(out);
+    auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, out);
+    ASSERT_TRUE(media) << media.error().message;
+    EXPECT_EQ(media->written, 4u);
+    EXPECT_EQ(media->missing, 0u);
+    ASSERT_EQ(dataset->records.size(), 4u);
+    for (const auto& r : dataset->records) {
+        EXPECT_EQ(r.attachments_expected, 1u);
+        EXPECT_EQ(r.attachments_present, 1u);
+        std::string market = r.answers.at("market").get<std::string>();
+        std::string name = r.answers.at("stall").at("name").get<std::string>();
+        auto written = slurp_file(fs::path(out) / "media" / name);
+        const auto& original = photos.at(market);
+        EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
+    }
+
+    // None of the plaintext on the server: not in its files, not in its log.
+    std::size_t scanned = 0;
+    for (const auto& e : fs::recursive_directory_iterator(data)) {
+        if (!e.is_regular_file()) continue;
+        ++scanned;
+        EXPECT_EQ(slurp_file(e.path()).find(kMarker), std::string::npos) << e.path();
+    }
+    EXPECT_GT(scanned, chunks);
+    EXPECT_EQ(server->log().find(kMarker), std::string::npos);
+    // Nor in the devices' stores at rest.
+    for (const auto& home : {collector.home, coordinator.home})
+        for (const auto& e : fs::directory_iterator(home))
+            EXPECT_EQ(slurp_file(e.path()).find(kMarker), std::string::npos) << e.path();
+}
+
+TEST_F(MediaTest, ARecordWhoseAttachmentHasNotArrivedShowsItInStatusAndExport) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    interviews(collector, {300'000});
+    // The changesets arrive, the attachment does not (a sync without attachments).
+    ASSERT_TRUE(collector.sync());
+    auto status = collector.store.status();
+    ASSERT_TRUE(status);
+    EXPECT_EQ(status->attachments.unsent, 1u);
+    EXPECT_EQ(status->attachments.records_waiting, 1u);
+
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    coordinator::DeviceStoreSource source(coordinator.store);
+    auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
+    ASSERT_TRUE(dataset);
+    auto form = coordinator.store.form("stalls");
+    auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, tmp / "export");
+    ASSERT_TRUE(media);
+    EXPECT_EQ(media->missing, 1u);
+    EXPECT_EQ(media->records_missing, 1u);
+    ASSERT_EQ(dataset->records.size(), 1u);
+    EXPECT_EQ(dataset->records[0].attachments_expected, 1u);
+    EXPECT_EQ(dataset->records[0].attachments_present, 0u);
+    EXPECT_EQ(dataset->records[0].answers.at("stall").at("name"), "stall-0.jpg");  // the cell names it
+
+    // Once it is delivered, the next pull and export have it.
+    ASSERT_TRUE(sync_media(collector, 0));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    auto again = coordinator::load_dataset(source, coordinator_key, "stalls");
+    ASSERT_TRUE(again);
+    auto media2 = cli::exporting::write_media(coordinator.store, **form, *again, tmp / "export2");
+    ASSERT_TRUE(media2);
+    EXPECT_EQ(media2->written, 1u);
+    EXPECT_EQ(again->records[0].attachments_present, 1u);
+}
+
+TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {
+    server->stop();
+    server.emplace(tmp, data, std::vector<std::string>{"--max-attachment-bytes", "1000000"});
+    server->start();
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    interviews(collector, {1'500'000});  // taken before the device knew the server's cap
+    std::uint64_t begun = 0;
+    auto r = sync_media(collector, 0, &begun);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::limit_exceeded);
+    EXPECT_NE(r.error().message.find("more than the 1.0 MB one attachment may be on this server"), std::string::npos)
+        << r.error().message;
+    EXPECT_EQ(begun, 0u) << "nothing uploaded";
+    EXPECT_EQ(stats().at("attachment_chunks"), 0);
+    // Now the device knows the cap: a larger file is refused when it is taken.
+    std::string big = tmp / "big.jpg";
+    { std::ofstream(big, std::ios::binary); }
+    fs::resize_file(big, 2ull << 30);  // 2 GB, sparse
+    auto taken = collector.store.add_attachment_file(big);
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().code, errc::limit_exceeded);
+    EXPECT_NE(taken.error().message.find("more than the 1.0 MB"), std::string::npos) << taken.error().message;
+}
+
+}  // namespace
+}  // namespace canvass::server_test
