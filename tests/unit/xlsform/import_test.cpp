@@ -237,7 +237,7 @@ TEST(ImportProblems, NameTheSheetRowAndColumnOfLoaderProblems) {
                   "survey row 6, column name: duplicate name age (also at survey row 2) "
                   "(survey[1].children[1].name)",
                   "survey row 8, column calculation: missing: a calculate row needs a calculation "
-                  "(survey[2].calculation)",
+                  "(or a default that is an expression) (survey[2].calculation)",
                   "survey row 4, column relevant: unknown field ${agee} (survey[1].relevant)"}));
 }
 
