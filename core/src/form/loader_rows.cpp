@@ -393,3 +393,9 @@ void load_survey(const json& doc, Loading& L) {
 }
 
 }  // namespace canvass::form::detail
+
+namespace canvass::form {
+
+bool is_survey_column(std::string_view column) { return detail::known_columns.count(column) > 0; }
+
+}  // namespace canvass::form

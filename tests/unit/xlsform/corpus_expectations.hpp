@@ -80,9 +80,6 @@ inline const Feature reserved_id{"a field named _id (canvass's repeat instance i
 inline const Feature form_id_characters{
     "a form_id with characters other than letters, digits, _ and :",
     {"column form_id: must be letters, digits, _ and :"}};
-inline const Feature note_columns{
-    "a designer's own column (notes, tutorial notes) where canvass catches misspelt columns",
-    {"column notes: unknown column", "column tutorial notes:"}};
 
 inline const Feature unnamed_rows{
     "a note without a name, choices without a label, a setting named id (canvass names every "
@@ -132,7 +129,7 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"fmtm_entities_registration.xls", {&entities, &select_from_file}},
         {"fmtm_highways.xls", {&last_saved, &merged_template, &expression_defects}},
         {"fmtm_simple_building_survey_wildfires.xlsx",
-         {&last_saved, &note_columns, &merged_template, &expression_defects}},
+         {&last_saved, &merged_template, &expression_defects}},
         {"fmtm_slum_assessment_survey.xlsx", {&media, &shared_names}},
         {"fmtm_test_form_for_mandatory_fields.xls", {&last_saved}},
         // OpenStreetMap field mapping (hotosm/osm-fieldwork)
@@ -143,7 +140,7 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
          {&select_from_file, &xpath_paths, &last_saved, &expression_defects, &shared_names}},
         {"osm-fieldwork_historical.xls", {&media, &select_from_file, &xpath_paths}},
         {"osm-fieldwork_mandatory_fields.xls",
-         {&entities, &select_from_file, &xpath_paths, &note_columns, &merged_template}},
+         {&entities, &select_from_file, &xpath_paths, &merged_template}},
         {"osm-fieldwork_nature.xls", {&media, &select_from_file, &xpath_paths}},
         {"osm-fieldwork_places.xls", {&media, &select_from_file, &xpath_paths}},
         {"osm-fieldwork_solidwaste.xlsx", {&select_from_file}},
@@ -164,7 +161,7 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"pyxform_or_other.xlsx", {&expression_defects}},
         {"pyxform_specify_other.xlsx", {}},
         {"pyxform_style_settings.xls", {}},
-        {"pyxform_tutorial.xls", {&note_columns}},
+        {"pyxform_tutorial.xls", {}},
         {"pyxform_widgets.xls", {&media, &add_none_option}},
         {"pyxform_xlsform_spec_test.xlsx",
          {&media, &add_none_option, &uri_deviceid, &odk_columns, &form_id_characters}},
