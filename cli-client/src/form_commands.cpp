@@ -67,14 +67,16 @@ json problem_json(const xlsform::CellProblem& p) {
 struct LoadedFile {
     std::optional<form::Form> form;
     std::vector<xlsform::CellProblem> problems;
+    std::vector<xlsform::CellProblem> warnings;  // what a spreadsheet's reading ignored
 };
 
 LoadedFile load_file(const std::string& path) {
     auto text = xlsform::read_form_file(path);
-    if (!text.problems.empty()) return {std::nullopt, std::move(text.problems)};
+    if (!text.problems.empty()) return {std::nullopt, std::move(text.problems), std::move(text.warnings)};
     auto loaded = form::load_form(text.json_text);
-    if (loaded) return {std::move(loaded).value(), {}};
+    if (loaded) return {std::move(loaded).value(), {}, std::move(text.warnings)};
     LoadedFile out;
+    out.warnings = std::move(text.warnings);
     for (const auto& p : loaded.error()) out.problems.push_back({"", 0, "", p.path, p.message});
     return out;
 }
@@ -89,6 +91,11 @@ void run_check(const CheckOptions& o, Context& ctx) {
     bool all_valid = true;
     for (const auto& file : o.files) {
         auto loaded = load_file(file);
+        json warnings = json::array();
+        for (const auto& w : loaded.warnings) {
+            warnings.push_back(problem_json(w));
+            if (!o.json) ctx.out << file << ": warning: " << xlsform::describe(w) << "\n";
+        }
         if (!loaded.form) {
             all_valid = false;
             json problems = json::array();
@@ -97,11 +104,13 @@ void run_check(const CheckOptions& o, Context& ctx) {
                 if (!o.json) ctx.out << problem_line(file, p) << "\n";
             }
             report.push_back({{"file", file}, {"valid", false}, {"problems", problems}});
+            if (!warnings.empty()) report.back()["warnings"] = warnings;
             continue;
         }
         const auto& s = loaded.form->settings();
         report.push_back({{"file", file}, {"valid", true}, {"form_id", s.form_id}, {"version", s.version},
                           {"questions", loaded.form->question_count()}, {"languages", s.languages}});
+        if (!warnings.empty()) report.back()["warnings"] = warnings;
         if (!o.json)
             ctx.out << file << ": ok: " << s.form_id << " version " << s.version << ", "
                     << loaded.form->question_count() << " questions, languages " << join(s.languages, " ") << "\n";

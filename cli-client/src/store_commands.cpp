@@ -112,6 +112,8 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         std::string text;
         if (*add_file != "-" && xlsform::is_spreadsheet_file(*add_file)) {
             auto imported = xlsform::import_file(*add_file);
+            for (const auto& w : imported.warnings)
+                ctx.err << *add_file << ": warning: " << xlsform::describe(w) << "\n";
             if (!imported.ok()) {
                 for (const auto& p : imported.problems) ctx.err << *add_file << ": " << xlsform::describe(p) << "\n";
                 return fail(ctx, *add_file + " is not a valid form; nothing was installed");

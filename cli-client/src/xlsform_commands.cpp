@@ -22,6 +22,9 @@ struct ImportOptions {
 
 void run_import(const ImportOptions& o, Context& ctx) {
     auto imported = xlsform::import_file(o.file);
+    // On stderr: without --out, stdout is the twin itself.
+    for (const auto& w : imported.warnings)
+        ctx.err << o.file << ": warning: " << xlsform::describe(w) << "\n";
     if (!imported.ok()) {
         for (const auto& p : imported.problems)
             ctx.out << o.file << ": " << xlsform::describe(p) << "\n";

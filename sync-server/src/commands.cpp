@@ -108,6 +108,7 @@ int cmd_project_recipients(const std::filesystem::path& data, const std::string&
 int cmd_form_publish(const std::filesystem::path& data, const std::string& project, const std::string& file) {
     // A JSON form is published as written; an XLSForm (.xlsx, .xls) as its JSON twin.
     auto read = xlsform::read_form_file(file);
+    for (const auto& w : read.warnings) std::cerr << file << ": warning: " << xlsform::describe(w) << "\n";
     if (!read.problems.empty()) {
         for (const auto& p : read.problems) std::cerr << file << ": " << xlsform::describe(p) << "\n";
         std::cerr << "canvass-server: " << file << " is not a valid form; nothing was published\n";

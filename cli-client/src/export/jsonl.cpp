@@ -48,7 +48,7 @@ json record_line(const form::Form& form, const ExportRecord& r) {
 }  // namespace
 
 Result<void> write_jsonl(const ExportJob& job, ExportResult& result) {
-    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/" + job.form.settings().form_id + ".jsonl"));
+    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/" + file_stem(job.form) + ".jsonl"));
     std::size_t n = 0;
     for (const auto& r : job.dataset.records) {
         if (r.view.deleted()) continue;

@@ -7,6 +7,7 @@
 //                Edits, FormVersion
 //   repeat table: its fields (groups inside the repeat joined by '-'), PARENT_KEY, KEY
 // Deviations are listed in docs/export.md.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,14 @@ namespace canvass::cli::exporting {
 
 using nlohmann::json;
 
+std::string file_stem(const form::Form& form) {
+    std::string name = form.settings().form_id;
+    std::replace(name.begin(), name.end(), ':', '-');
+    return name;
+}
+
 std::string table_path(const ExportJob& job, std::size_t table, const std::string& ext) {
-    std::string name = job.form.settings().form_id;
+    std::string name = file_stem(job.form);
     if (table > 0) name += "-" + job.tables.layouts[table].name;
     return job.dir + "/" + name + "." + ext;
 }

@@ -37,6 +37,9 @@ struct ExportResult {
 // `<dir>/<form id>.<ext>` for the main table, `<dir>/<form id>-<repeat>.<ext>` for a
 // repeat's, as ODK Central names the files of its export.
 std::string table_path(const ExportJob& job, std::size_t table, const std::string& ext);
+// The form_id as the start of a file name: a `:` (CHT's `contact:person:create`), which
+// Windows forbids in file names, becomes `-`, which no form_id holds.
+std::string file_stem(const form::Form& form);
 
 // CSV in ODK Central's layout, one file per table.
 Result<void> write_odk_csv(const ExportJob& job, ExportResult& result);

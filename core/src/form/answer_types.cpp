@@ -189,6 +189,7 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list, 
         case RowType::geotrace: return geoline_problem(v, false);
         case RowType::geoshape: return geoline_problem(v, true);
         case RowType::barcode:
+        case RowType::hidden:
             if (v.is_string()) return std::nullopt;
             return "expected text (a JSON string)" + got(v);
         case RowType::image:

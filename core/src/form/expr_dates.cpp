@@ -1,4 +1,4 @@
-// Date and time functions of the ODK XForms specification: date(), format-date(),
+// Date and time functions of the ODK XForms specification: date(), date-time(), format-date(),
 // format-date-time(), decimal-date-time(), decimal-time(). A date or time written with
 // its offset is formatted as written (the local time where it was taken); a number of days
 // since 1970-01-01 is read in the time zone of the interview's clock.
@@ -147,6 +147,24 @@ double decimal_time(const std::string& s, int offset_minutes) {
     return day < 0 ? day + 1 : day;
 }
 
+// date-time(): a datetime as written stays as it is; a date is its midnight and a number of
+// days since 1970-01-01 (UTC) its moment, both written at the clock's offset as JavaRosa
+// writes a dateTime (`2026-09-10T14:00:00.000+02:00`); anything else is "".
+std::string date_time(const Value& v, int offset_minutes) {
+    double days = std::nan("");
+    if (v.kind() != Value::Kind::number && v.kind() != Value::Kind::boolean) {
+        std::string s = v.as_string();
+        if (parse_datetime(s)) return s;
+        if (auto d = parse_date(s)) days = static_cast<double>(days_from_civil(*d)) - offset_minutes / 1440.0;
+        else days = v.as_number();
+    } else {
+        days = v.as_number();
+    }
+    if (!std::isfinite(days) || std::fabs(days) > 3.7e6) return {};  // ±10000 years
+    auto ms = static_cast<std::int64_t>(std::llround(days * 86400000.0));
+    return format_local_datetime(Instant{ms, offset_minutes});
+}
+
 }  // namespace
 
 Value call_date_function(const std::string& name, const Node& call, const Scope& scope) {
@@ -159,6 +177,7 @@ Value call_date_function(const std::string& name, const Node& call, const Scope&
         return Value::number(v.as_number());
     }
     if (name == "decimal-time") return Value::number(decimal_time(v.as_string(), offset));
+    if (name == "date-time") return Value::string(date_time(v, offset));
     // A number of days is a day count for date() and format-date() (JavaRosa floors it, in
     // no time zone), a moment for format-date-time().
     auto w = wall_time(v, name == "format-date-time" ? offset : 0);

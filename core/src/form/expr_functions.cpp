@@ -39,7 +39,7 @@ constexpr FunctionInfo functions[] = {
     {"floor", 1, 1, G::math},        {"ceiling", 1, 1, G::math},
     // dates (expr_dates.cpp)
     {"date", 1, 1, G::dates},         {"format-date", 2, 2, G::dates}, {"format-date-time", 2, 2, G::dates},
-    {"decimal-date-time", 1, 1, G::dates}, {"decimal-time", 1, 1, G::dates},
+    {"decimal-date-time", 1, 1, G::dates}, {"decimal-time", 1, 1, G::dates}, {"date-time", 1, 1, G::dates},
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

@@ -22,7 +22,7 @@ constexpr TypeName type_names[] = {
     {RowType::email, "email"},         {RowType::start_geopoint, "start-geopoint"},
     {RowType::range, "range"},         {RowType::rank, "rank"},
     {RowType::geotrace, "geotrace"},   {RowType::geoshape, "geoshape"},
-    {RowType::barcode, "barcode"},
+    {RowType::barcode, "barcode"},     {RowType::hidden, "hidden"},
     {RowType::image, "image"},         {RowType::audio, "audio"},
     {RowType::video, "video"},         {RowType::file, "file"},
 };
@@ -104,7 +104,7 @@ std::vector<RowId> Form::rows_answered_at(std::optional<RowId> repeat) const {
 std::size_t Form::question_count() const {
     std::size_t n = 0;
     for (const auto& r : rows_)
-        if (is_question(r.type)) ++n;
+        if (is_question(r.type) && r.type != RowType::hidden) ++n;
     return n;
 }
 

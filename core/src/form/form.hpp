@@ -31,6 +31,9 @@ enum class RowType : std::uint8_t {
     range, rank, geotrace, geoshape, barcode,
     // Media: the answer references an attachment held beside the record (docs/media.md).
     image, audio, video, file,
+    // XLSForm's hidden: a text value kept with the record and never shown (its default, its
+    // calculation, or what the app puts there).
+    hidden,
 };
 
 // "select_one", "group", … (the type's word in a form, without the list name).
@@ -114,9 +117,9 @@ struct Row {
     std::optional<Expression> default_expression;
 
     // A calculate whose value is kept with the answers, not recomputed at every change: one
-    // using once(), or one set only by its trigger.
+    // using once(), one set only by its trigger, or one with only a default (its first value).
     bool kept_calculation() const {
-        return type == RowType::calculate && (calculated_once || !triggers.empty());
+        return type == RowType::calculate && (calculated_once || !triggers.empty() || !calculation);
     }
 
     std::optional<RowId> parent;   // the enclosing group or repeat
@@ -149,7 +152,8 @@ public:
     // repeat it is, plus the repeats nested directly in it, through any groups.
     std::vector<RowId> rows_answered_at(std::optional<RowId> repeat) const;
 
-    // Number of rows for which is_question() holds.
+    // Number of questions an interviewer is asked: rows for which is_question() holds, hidden
+    // rows excepted (they take a value but are never shown).
     std::size_t question_count() const;
 
 private:

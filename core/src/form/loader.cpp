@@ -26,10 +26,13 @@ bool is_language_code(std::string_view s) {
 namespace detail {
 namespace {
 
+// Letters, digits, `_` and `:` (the Community Health Toolkit's `contact:person:create`; an
+// XForm's id is any text), starting with a letter. File names made from it replace the `:`.
 bool is_form_id(const std::string& s) {
     if (s.empty() || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+               c == ':';
     });
 }
 
@@ -205,7 +208,7 @@ void load_settings(const json& doc, Loading& L) {
         if (!known.count(key)) L.add(child_path("settings", key), "unknown setting");
     L.settings.form_id = string_setting(s, "form_id", L);
     if (!L.settings.form_id.empty() && !is_form_id(L.settings.form_id))
-        L.add("settings.form_id", "must be letters, digits and _, starting with a letter");
+        L.add("settings.form_id", "must be letters, digits, _ and :, starting with a letter");
     L.settings.version = string_setting(s, "version", L);
     load_languages(s, L);
     std::string lang = string_setting(s, "default_language", L);

@@ -33,6 +33,10 @@ Checked<Form> load_form(std::string_view json_text);
 // form/json_text.hpp's parse_json or with the same limits).
 Checked<Form> load_form_json(const nlohmann::json& document);
 
+// Whether `column` is a column a survey row of the twin may have (docs/forms.md "survey
+// rows": type, name, label, relevant, …), which the XLSForm reader keeps.
+bool is_survey_column(std::string_view column);
+
 // A language code as forms write it: BCP 47 in its simple form, `en`, `fr`, `pt-BR`, `es-419`.
 bool is_language_code(std::string_view s);
 

@@ -24,6 +24,7 @@ struct Restriction {
 
 bool is_select(RowType t) { return uses_choices(t); }
 bool is_container(RowType t) { return t == RowType::group || t == RowType::repeat; }
+bool is_question_or_calculate(RowType t) { return is_question(t) || t == RowType::calculate; }
 
 const Restriction restrictions[] = {
     {"calculation", [](RowType t) { return t == RowType::calculate || is_question(t); },
@@ -36,11 +37,13 @@ const Restriction restrictions[] = {
     {"choice_filter", is_select, "choice_filter is only allowed on select_one, select_multiple and rank rows"},
     {"repeat_count", [](RowType t) { return t == RowType::repeat; },
      "repeat_count is only allowed on repeat rows"},
-    {"required", is_question, ""},
-    {"required_message", is_question, ""},
+    // pyxform writes required and default on a calculate too: the default is its first value
+    // and required means nothing on a row nobody answers (ODK checks only shown questions).
+    {"required", is_question_or_calculate, ""},
+    {"required_message", is_question_or_calculate, ""},
     {"constraint", is_question, ""},
     {"constraint_message", is_question, ""},
-    {"default", is_question, ""},
+    {"default", is_question_or_calculate, ""},
     {"read_only", is_question, ""},
     {"relevant", [](RowType t) { return !is_metadata(t); },
      "relevant is not allowed on a metadata row: its value is filled in automatically"},
@@ -145,11 +148,12 @@ void load_required(const json& r, const std::string& path, Row& row, Loading& L)
     if (it == r.end()) return;
     if (it->is_boolean()) {
         if (it->get<bool>()) row.required = Expression::constant_true();
-        return;
-    }
-    if (!it->is_string())
+    } else if (!it->is_string()) {
         return L.add(child_path(path, "required"), "must be true, false or an expression");
-    row.required = load_expression(r, path, "required", L);
+    } else {
+        row.required = load_expression(r, path, "required", L);
+    }
+    if (row.type == RowType::calculate) row.required.reset();  // checked, then ignored
 }
 
 void load_plain_columns(const json& r, const std::string& path, Row& row, Loading& L) {
@@ -180,9 +184,18 @@ std::optional<Expression> dynamic_default(const std::string& s) {
 
 void load_default(const json& r, const std::string& path, Row& row, bool type_known, Loading& L) {
     auto it = r.find("default");
-    if (it == r.end() || !type_known || !is_question(row.type)) return;
+    if (it == r.end() || !type_known || !is_question_or_calculate(row.type)) return;
     std::string dpath = child_path(path, "default");
     if (is_unanswered(*it)) return L.add(dpath, "must not be empty");
+    if (row.type == RowType::calculate) {
+        // A calculation recomputes the value at once, so only a calculate without one keeps
+        // its default, which pyxform then requires to be an expression.
+        if (!it->is_string() && !it->is_number()) return L.add(dpath, "must be text, a number or an expression");
+        std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+        if (auto e = dynamic_default(text)) row.default_expression = std::move(*e);
+        else row.default_value = *it;
+        return;
+    }
     auto list = L.lists.find(row.list_name);
     const ChoiceList* choices = list == L.lists.end() ? nullptr : &list->second;
     if (is_select(row.type) && !choices) return;  // the unknown list is already reported
@@ -294,8 +307,8 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
     };
     // As pyxform: a group or repeat may have no label (a field-list page of questions often
     // has none), and a question may have a hint instead of one.
-    bool needs_label = type_known && row.type != RowType::calculate && !is_metadata(row.type) &&
-                       !is_container(row.type) && !r.contains("hint");
+    bool needs_label = type_known && row.type != RowType::calculate && row.type != RowType::hidden &&
+                       !is_metadata(row.type) && !is_container(row.type) && !r.contains("hint");
     row.label = label("label", needs_label);
     if (type_known && is_metadata(row.type) && !row.repeats.empty())
         L.add(child_path(path, "type"), "a " + std::string(type_name(row.type)) +
@@ -315,8 +328,9 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
     load_trigger(r, path, row, L);
     load_parameters(r, path, row, L);
     RowType type = row.type;
-    if (type_known && type == RowType::calculate && !r.contains("calculation"))
-        L.add(child_path(path, "calculation"), "missing: a calculate row needs a calculation");
+    if (type_known && type == RowType::calculate && !r.contains("calculation") && !row.default_expression)
+        L.add(child_path(path, "calculation"),
+              "missing: a calculate row needs a calculation (or a default that is an expression)");
     auto children = r.find("children");
     if (children != r.end()) {
         load_rows(*children, child_path(path, "children"), id, L);
@@ -379,3 +393,9 @@ void load_survey(const json& doc, Loading& L) {
 }
 
 }  // namespace canvass::form::detail
+
+namespace canvass::form {
+
+bool is_survey_column(std::string_view column) { return detail::known_columns.count(column) > 0; }
+
+}  // namespace canvass::form

@@ -194,8 +194,9 @@ std::set<Record::Key> Record::compute_round(const std::set<Key>& off) {
     for (RowId id : form_.calculation_order()) {
         const Row& row = form_.row(id);
         each_instance(form_, answers_, row.repeats, 0, at, [&](const InstancePath& where, json& obj) {
-            // A triggered calculate changes only when its trigger does (the interview sets it).
-            if (!row.triggers.empty()) {
+            // A triggered calculate changes only when its trigger does, and one without a
+            // calculation keeps its default (the interview sets both).
+            if (!row.triggers.empty() || !row.calculation) {
                 if (off.count(key_of(row, where))) obj.erase(row.name);
                 return;
             }

@@ -321,11 +321,17 @@ struct FormSession::Impl {
     }
 
     // New interviews start with every computed answer computed (Collect computes them when
-    // the form opens); triggered rows wait for their trigger.
+    // the form opens); triggered rows wait for their trigger. A hidden row or a calculate is
+    // never reached, so its default is its value from the start, as ODK sets defaults when the
+    // form loads.
     void compute_initial_answers() {
         if (purpose == Purpose::edit) return;
         auto now = computed(answers);
         for (const auto& row : form.rows()) {
+            if ((row.type == RowType::hidden || row.type == RowType::calculate) && !row.calculation) {
+                set_initial_default(row, *now, {});
+                continue;
+            }
             if (!form::is_question(row.type) || !row.calculation || !row.triggers.empty()) continue;
             for (const auto& at : instances_of(form, answers, row)) {
                 if (answer_at(form, answers, at, row)) continue;
@@ -333,6 +339,22 @@ struct FormSession::Impl {
                 if (value && !form::type_problem(row, form.choices(row.list_name), *value))
                     set_answer(form, answers, at, row, *value);
             }
+        }
+    }
+
+    // Sets the default of `row` (hidden, or a calculate without a calculation) where it has no
+    // value, in the instances inside `within` (every instance when it is empty).
+    void set_initial_default(const form::Row& row, const form::Record& now,
+                            const form::InstancePath& within) {
+        if (row.default_value.is_null() && !row.default_expression) return;
+        for (const auto& at : instances_of(form, answers, row)) {
+            if (at.size() < within.size() || !std::equal(within.begin(), within.end(), at.begin()))
+                continue;
+            if (answer_at(form, answers, at, row)) continue;
+            std::optional<json> value = row.default_value;
+            if (row.default_expression)
+                value = form::answer_from_value(row, now.evaluate(*row.default_expression, row.id, at));
+            if (value && !value->is_null()) set_answer(form, answers, at, row, *value);
         }
     }
 
@@ -458,6 +480,13 @@ Result<void> FormSession::add_instance() {
     json& list = (*holder)[impl_->form.row(p.row).name];
     if (!list.is_array()) list = json::array();
     list.push_back(json::object());
+    // The new instance's hidden rows start with their defaults, as its questions are offered theirs.
+    form::InstancePath added = p.at;
+    added.push_back({p.row, list.size() - 1});
+    auto now = impl_->computed(impl_->answers);
+    for (const auto& row : impl_->form.rows())
+        if ((row.type == RowType::hidden || row.type == RowType::calculate) && !row.calculation)
+            impl_->set_initial_default(row, *now, added);
     impl_->changed();
     // The cursor is the add prompt, just before the new instance's places.
     impl_->go(first_after(impl_->places, impl_->cursor));

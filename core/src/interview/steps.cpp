@@ -38,6 +38,7 @@ void walk(const form::Form& form, form::Record& record, const std::vector<form::
                 break;
             }
             case RowType::calculate:
+            case RowType::hidden:  // kept with the record, never shown
                 break;
             case RowType::start:
             case RowType::end:

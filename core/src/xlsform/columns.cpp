@@ -5,6 +5,8 @@
 #include <cctype>
 #include <map>
 
+#include "form/loader_detail.hpp"
+
 namespace canvass::xlsform::detail {
 namespace {
 
@@ -107,6 +109,51 @@ std::optional<std::string_view> alias(std::string_view name, SheetKind sheet) {
             return lookup(settings_aliases, name);
     }
     return std::nullopt;
+}
+
+// Survey columns pyxform reads that canvass does not yet (ODK Collect's display columns,
+// entities, guidance): kept in the twin, so the loader names them as not supported rather
+// than the reader dropping them. Namespaced columns (`body::`, `instance::`, `media::`,
+// a language) are kept too.
+constexpr std::string_view pyxform_columns[] = {
+    "guidance_hint", "save_to", "rows", "autoplay", "buttontext", "noapperrorstring", "intent"};
+
+bool read_by_pyxform(std::string_view name) {
+    return std::find(std::begin(pyxform_columns), std::end(pyxform_columns), name) !=
+           std::end(pyxform_columns);
+}
+
+// Levenshtein's distance, for telling a misspelt column from a designer's own.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// The survey column (or alias) closest to `name`, when at most two edits away and fewer than
+// half its letters: `relevent` -> relevant, `lable` -> label; `notes` -> "".
+std::string closest_column(std::string_view name) {
+    std::string best;
+    std::size_t best_distance = 3;
+    auto consider = [&](std::string_view candidate) {
+        std::size_t d = edit_distance(name, candidate);
+        if (d < best_distance && 2 * d < candidate.size()) {
+            best_distance = d;
+            best = std::string(candidate);
+        }
+    };
+    for (const auto& a : survey_aliases) consider(a.from);
+    for (std::string_view column : {"trigger", "parameters"}) consider(column);
+    return best;
 }
 
 std::string snake(std::string_view s) {
@@ -380,6 +427,21 @@ Column parse_header(std::string_view raw, SheetKind sheet, bool double_colon) {
         return c;
     }
     c.key = c.header;  // unknown: kept as written, so choice filters keep their names
+    if (sheet == SheetKind::survey && c.header.find(':') == std::string::npos) {
+        std::string name = snake(c.header);
+        if (form::is_survey_column(name)) {
+            c.key = name;  // `Trigger`, `parameters`: in any case, like the aliases
+            c.known = true;
+        } else if (!read_by_pyxform(name)) {
+            c.ignored = true;
+            c.suggestion = closest_column(name);
+        }
+    }
+    // A choices column is a choice_filter's bare name; one that cannot be a name (a
+    // designer's `tutorial notes`) is no filter column, and is ignored too.
+    if (sheet == SheetKind::choices && c.header.find(':') == std::string::npos &&
+        !form::detail::is_valid_name(c.header))
+        c.ignored = true;
     return c;
 }
 

@@ -23,6 +23,11 @@ struct Column {
     bool translatable = false;
     bool known = false;    // a column canvass knows by name (aliases resolved)
     std::string language;  // translatable columns: the language part, "" when none
+    // A survey column neither canvass nor pyxform reads (a designer's `notes`): pyxform
+    // ignores it, and so does the reader, with a warning naming `suggestion`, the known
+    // column its header is closest to ("" when none is close: `relevent` gives relevant).
+    bool ignored = false;
+    std::string suggestion;
 };
 
 Column parse_header(std::string_view header, SheetKind sheet, bool double_colon);

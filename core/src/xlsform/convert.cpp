@@ -99,6 +99,16 @@ class Converter {
         std::map<std::string, std::uint32_t> seen;  // key and language code -> column
         for (const auto& cell : header.cells) {
             Column c = detail::parse_header(cell.text, kind, double_colon);
+            if (c.ignored) {
+                std::string why =
+                    kind == SheetKind::choices
+                        ? "not a name a choice_filter can use (letters, digits, _, . and -), ignored"
+                        : "unknown column, ignored" +
+                              (c.suggestion.empty() ? std::string(" (pyxform ignores it too)")
+                                                    : " (did you mean " + c.suggestion + "?)");
+                out_.warnings.push_back({sheet.name, header.number, c.header, "", std::move(why)});
+                continue;
+            }
             std::string code;
             if (c.translatable && !c.language.empty()) {
                 auto known = detail::language_code(c.language);

@@ -16,6 +16,7 @@ struct Conversion {
     nlohmann::ordered_json twin;        // keys in the order a designer reads them
     detail::SourceMap map;              // JSON paths of the twin -> cells
     std::vector<CellProblem> problems;  // what the spreadsheet itself gets wrong
+    std::vector<CellProblem> warnings;  // what was ignored: a column no tool reads (`notes`)
 };
 
 // Converts `book`. `file_stem` is the form_id when the settings sheet gives none (as

@@ -65,6 +65,7 @@ Import import_workbook(const Workbook& book, std::string_view file_stem) {
     out.twin_text =
         c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     out.problems = std::move(c.problems);
+    out.warnings = std::move(c.warnings);
     auto loaded = form::load_form(out.twin_text);
     if (!loaded) {
         for (const auto& p : loaded.error()) {
@@ -94,6 +95,7 @@ FormText read_form_file(const std::string& path) {
         Import imported = import_file(path);
         out.json_text = std::move(imported.twin_text);
         out.problems = std::move(imported.problems);
+        out.warnings = std::move(imported.warnings);
         return out;
     }
     std::error_code ec;

@@ -25,6 +25,10 @@ struct Import {
     // whose language cannot be told), then those the form loader finds in the twin,
     // mapped back to their cells. Empty on success.
     std::vector<CellProblem> problems;
+    // What the reader ignored, as pyxform does, and says so: a survey column that neither
+    // canvass nor pyxform reads (a designer's `notes`; a misspelt `relevent`, with the
+    // column it is closest to). They do not stop the import.
+    std::vector<CellProblem> warnings;
 
     bool ok() const { return problems.empty(); }
 };
@@ -43,6 +47,7 @@ Import import_file(const std::string& path, const Limits& limits = {});
 struct FormText {
     std::string json_text;
     std::vector<CellProblem> problems;
+    std::vector<CellProblem> warnings;  // a spreadsheet's (Import::warnings)
     bool spreadsheet = false;
 };
 FormText read_form_file(const std::string& path);

@@ -173,6 +173,15 @@ TEST_F(SpecFunctions, DateFunctions) {
     // 12:00 at UTC+02:00 is 11:00 at the clock's UTC+01:00.
     EXPECT_DOUBLE_EQ(num("decimal-time('12:00:00.000+02:00')"), 11.0 / 24);
     EXPECT_TRUE(std::isnan(num("decimal-time('noon')")));
+    // date-time(): a number of days since 1970-01-01T00:00Z is that moment, written at the
+    // clock's offset as JavaRosa writes a dateTime; a date is its local midnight; a datetime
+    // stays as written.
+    EXPECT_EQ(str("date-time(0)"), "1970-01-01T01:00:00.000+01:00");
+    EXPECT_EQ(str("date-time(1.5)"), "1970-01-02T13:00:00.000+01:00");
+    EXPECT_EQ(str("date-time('2024-01-05')"), "2024-01-05T00:00:00.000+01:00");
+    EXPECT_EQ(str("date-time('2024-01-05T07:03:09.250+03:00')"), "2024-01-05T07:03:09.250+03:00");
+    EXPECT_EQ(str("date-time(decimal-date-time('2024-01-05T07:00:00Z'))"), "2024-01-05T08:00:00.000+01:00");
+    EXPECT_EQ(str("date-time('soon')"), "");
 }
 
 TEST_F(SpecFunctions, DistanceAndArea) {
