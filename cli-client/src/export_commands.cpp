@@ -25,6 +25,8 @@ struct ExportArgs {
     KeyOptions key;
     std::string form, out, lang;
     std::vector<std::string> formats;
+    exporting::CsvOptions csv;
+    bool no_group_paths = false;
 };
 
 // Progress on standard error, only when it is a terminal (never in logs or pipes).
@@ -141,7 +143,9 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
 
     if (auto made = exporting::create_private_directories(a.out); !made) return fail(ctx, made.error());
     auto tables = exporting::build_tables(**form, *dataset);
-    exporting::ExportJob job{**form, *dataset, tables, a.out, *lang};
+    exporting::CsvOptions csv = a.csv;
+    csv.group_paths = !a.no_group_paths;
+    exporting::ExportJob job{**form, *dataset, tables, a.out, *lang, csv};
     exporting::ExportResult result;
     auto written = write_all(job, chosen_formats(a.formats), result, progress);
     if (!written) return fail(ctx, written.error());
@@ -161,6 +165,12 @@ void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Contex
         ->check(CLI::IsMember({"csv", "jsonl", "dta", "sav", "all"}));
     cmd->add_option("--out", a->out, "output directory (created if missing)")->required();
     cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
+    cmd->add_flag("--split-select-multiples", a->csv.split_select_multiples,
+                  "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
+    cmd->add_flag("--no-group-paths", a->no_group_paths,
+                  "CSV: bare field names as column headers, without their groups");
+    cmd->add_flag("--zip", a->csv.zip,
+                  "CSV: the tables in FORM.zip as ODK Central downloads them (LF line ends)");
     add_key_passphrase_option(cmd, a->key);
     cmd->callback([a, dev, &ctx] { run_export(*a, *dev, ctx); });
 }

@@ -32,7 +32,7 @@ std::string choices_in(const form::Form& form, const form::Row& row, const std::
 }
 
 std::string columns_of(const ExportJob& job, std::size_t table, const form::Row& row) {
-    std::string base = odk_column(job.form, row, job.tables.layouts[table].repeat);
+    std::string base = job.csv.group_paths ? odk_column(job.form, row, job.tables.layouts[table].repeat) : row.name;
     if (row.type != form::RowType::geopoint && row.type != form::RowType::start_geopoint) return base;
     std::string out;
     for (const char* part : kGeopointParts) out += (out.empty() ? "" : " ") + base + "-" + part;
@@ -104,6 +104,8 @@ Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
             ++n;
         }
         if (t == 0) {
+            std::string instance_id = job.csv.group_paths ? "meta-instanceID" : "instanceID";
+            meta_row(t, {instance_id, "the record's instanceID, uuid:<record id> (the same as KEY)", false}, d, s);
             for (const auto& m : meta_columns()) meta_row(t, m, d, s);
         } else {
             meta_row(t, {"PARENT_KEY", "key of the enclosing row (KEY of the main table or of the enclosing repeat's table)", false}, d, s);

@@ -13,12 +13,20 @@
 
 namespace canvass::cli::exporting {
 
+// How the CSV tables are laid out, each option one of ODK Central's download choices.
+struct CsvOptions {
+    bool split_select_multiples = false;  // a 1/0 `question/choice` column after each select_multiple
+    bool group_paths = true;              // false: bare field names as headers (groupPaths=false)
+    bool zip = false;                     // the tables in `<form id>.zip`, LF line ends
+};
+
 struct ExportJob {
     const form::Form& form;  // the newest version: its columns, labels and choices
     const Dataset& dataset;
     const Tables& tables;
     std::string dir;   // existing output directory
     std::string lang;  // language of labels, one of the form's
+    CsvOptions csv = {};
 };
 
 struct WrittenFile {
@@ -37,8 +45,11 @@ struct ExportResult {
 // `<dir>/<form id>.<ext>` for the main table, `<dir>/<form id>-<repeat>.<ext>` for a
 // repeat's, as ODK Central names the files of its export.
 std::string table_path(const ExportJob& job, std::size_t table, const std::string& ext);
+// The same name without the directory.
+std::string table_file_name(const ExportJob& job, std::size_t table, const std::string& ext);
 
-// CSV in ODK Central's layout, one file per table.
+// CSV in ODK Central's layout, one file per table, or with job.csv.zip one `<form id>.zip`
+// holding them as ODK Central's "CSV files (.zip)" download does.
 Result<void> write_odk_csv(const ExportJob& job, ExportResult& result);
 // `<form id>.jsonl`: one merged record per line.
 Result<void> write_jsonl(const ExportJob& job, ExportResult& result);
