@@ -138,3 +138,32 @@ TEST(OdkMetaGroup, InstanceIdComesBeforeInstanceName) {
 
 }  // namespace
 }  // namespace canvass::cli::export_test
+
+namespace canvass::cli::export_test {
+namespace {
+
+// ODK Central's test forms name a question `name` at the top level and in a repeat: each
+// table gets its own column.
+TEST(SharedNameExport, TheSameNameAtTheTopAndInARepeatFillsEachTable) {
+    FormExport e;
+    json form = {{"settings", {{"form_id", "family"}, {"version", "1"}, {"title", {{"en", "Family"}}},
+                               {"default_language", "en"}, {"languages", {"en"}}}},
+                 {"choices", json::object()},
+                 {"survey", {{{"type", "text"}, {"name", "name"}, {"label", {{"en", "Family name"}}}},
+                             {{"type", "repeat"}, {"name", "children"}, {"label", {{"en", "Child"}}},
+                              {"children", {{{"type", "text"}, {"name", "name"}, {"label", {{"en", "Child's name"}}}}}}}}}};
+    e.load(form.dump(), {{{"name", "Silva"}, {"children", {{{"name", "Ana"}}, {{"name", "Rui"}}}}}});
+    auto r = e.run({"--format", "csv,dta"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto main = e.table("family.csv");
+    ASSERT_EQ(main.rows.size(), 1u);
+    EXPECT_EQ(main.cell(0, "name"), "Silva");
+    auto kids = e.table("family-children.csv");
+    ASSERT_EQ(kids.rows.size(), 2u);
+    EXPECT_EQ(kids.cell(0, "name"), "Ana");
+    EXPECT_EQ(kids.cell(1, "name"), "Rui");
+    EXPECT_EQ(kids.cell(1, "PARENT_KEY"), e.key_of(0));
+}
+
+}  // namespace
+}  // namespace canvass::cli::export_test
