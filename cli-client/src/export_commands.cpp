@@ -60,17 +60,20 @@ private:
 std::set<std::string> chosen_formats(const std::vector<std::string>& given) {
     std::set<std::string> out(given.begin(), given.end());
     if (out.empty()) out.insert("csv");
-    if (out.count("all")) out = {"csv", "jsonl", "dta", "sav"};
+    if (out.count("all")) out = {"csv", "jsonl", "dta", "sav"};  // the tables; geojson when asked
     return out;
 }
 
-std::optional<std::string> check_language(const form::Form& form, const std::string& lang, Context& ctx) {
+// `lang` given with `option`, checked against the form's languages; "" gives the default.
+std::optional<std::string> check_language(const form::Form& form, const std::string& lang, Context& ctx,
+                                          const std::string& option = "--lang") {
     if (lang.empty()) return form.settings().default_language;
     const auto& langs = form.languages();
     if (std::find(langs.begin(), langs.end(), lang) != langs.end()) return lang;
     std::string list;
     for (const auto& l : langs) list += " " + l;
-    fail(ctx, "form " + form.settings().form_id + " has no language '" + lang + "' (it has" + list + ")");
+    fail(ctx, option + " " + lang + ": form " + form.settings().form_id + " has no language '" + lang +
+                  "' (it has" + list + ")");
     return std::nullopt;
 }
 
@@ -84,6 +87,10 @@ Result<void> write_all(const exporting::ExportJob& job, const std::set<std::stri
     if (formats.count("jsonl")) {
         progress.show("writing JSON Lines");
         CANVASS_TRY_VOID(write_jsonl(job, result));
+    }
+    if (formats.count("geojson")) {
+        progress.show("writing GeoJSON");
+        CANVASS_TRY_VOID(write_geojson(job, result));
     }
     if (formats.count("dta")) {
         progress.show("writing Stata files");
@@ -127,6 +134,7 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
                                     " (canvass forms lists them; sync first)");
     auto lang = check_language(**form, a.lang, ctx);
     if (!lang) return;
+    if (!a.csv.labels.empty() && !check_language(**form, a.csv.labels, ctx, "--labels")) return;
     auto key = open_coordinator_key(a.key, dev, ctx);
     if (!key) return;
 
@@ -159,16 +167,19 @@ void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Contex
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
     cmd->add_option("--form", a->form, "form id")->required();
     cmd->add_option("--format", a->formats,
-                    "csv (ODK Central's layout), jsonl, dta (Stata), sav (SPSS) or all; repeat the "
+                    "csv (ODK Central's layout), jsonl, geojson, dta (Stata), sav (SPSS) or all (every one but "
+                    "geojson); repeat the "
                     "option or separate with commas (default: csv)")
         ->delimiter(',')
-        ->check(CLI::IsMember({"csv", "jsonl", "dta", "sav", "all"}));
+        ->check(CLI::IsMember({"csv", "jsonl", "geojson", "dta", "sav", "all"}));
     cmd->add_option("--out", a->out, "output directory (created if missing)")->required();
     cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
     cmd->add_flag("--split-select-multiples", a->csv.split_select_multiples,
                   "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
     cmd->add_flag("--no-group-paths", a->no_group_paths,
                   "CSV: bare field names as column headers, without their groups");
+    cmd->add_option("--labels", a->csv.labels,
+                    "CSV: choices as their labels in this language of the form, not their names");
     cmd->add_flag("--zip", a->csv.zip,
                   "CSV: the tables in FORM.zip as ODK Central downloads them (LF line ends)");
     add_key_passphrase_option(cmd, a->key);

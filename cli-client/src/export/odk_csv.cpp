@@ -114,7 +114,7 @@ public:
                 }
                 continue;
             }
-            out.push_back(answer ? cell_text(*answer) : std::string());
+            out.push_back(answer ? answer_cell(row, *answer) : std::string());
             for (const auto& choice : splits_[f]) out.push_back(split_cell(answer, choice));
         }
         if (table_ == 0) {
@@ -130,6 +130,26 @@ public:
     }
 
 private:
+    // The answer's cell; with CsvOptions::labels, a select's choices as their labels in that
+    // language (a choice the newest form no longer lists keeps its name), joined by spaces
+    // like the names.
+    std::string answer_cell(const form::Row& row, const json& answer) const {
+        bool select = row.type == form::RowType::select_one || row.type == form::RowType::select_multiple;
+        if (job_.csv.labels.empty() || !select) return cell_text(answer);
+        const auto* list = job_.form.choices(row.list_name);
+        auto label = [&](const json& v) {
+            auto name = choice_text(v);
+            const auto* c = list ? list->find(name) : nullptr;
+            if (!c) return name;
+            auto text = form::text_in(c->label, job_.csv.labels, job_.form.settings().default_language);
+            return text.empty() ? name : text;
+        };
+        if (!answer.is_array()) return label(answer);
+        std::string out;
+        for (const auto& v : answer) out += (out.empty() ? "" : " ") + label(v);
+        return out;
+    }
+
     // ODK Central's split cell: empty when the question has no answer, else 1 or 0.
     static std::string split_cell(const json* answer, const std::string& choice) {
         if (!answer) return {};

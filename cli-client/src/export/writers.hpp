@@ -18,6 +18,7 @@ struct CsvOptions {
     bool split_select_multiples = false;  // a 1/0 `question/choice` column after each select_multiple
     bool group_paths = true;              // false: bare field names as headers (groupPaths=false)
     bool zip = false;                     // the tables in `<form id>.zip`, LF line ends
+    std::string labels;                   // a language of the form: choice labels, not names
 };
 
 struct ExportJob {
@@ -51,6 +52,8 @@ std::string table_file_name(const ExportJob& job, std::size_t table, const std::
 // CSV in ODK Central's layout, one file per table, or with job.csv.zip one `<form id>.zip`
 // holding them as ODK Central's "CSV files (.zip)" download does.
 Result<void> write_odk_csv(const ExportJob& job, ExportResult& result);
+// `<form id>.geojson`: one Point feature per record at the main table's first geopoint.
+Result<void> write_geojson(const ExportJob& job, ExportResult& result);
 // `<form id>.jsonl`: one merged record per line.
 Result<void> write_jsonl(const ExportJob& job, ExportResult& result);
 

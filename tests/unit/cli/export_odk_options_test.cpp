@@ -117,6 +117,37 @@ TEST_F(OdkOptionsTest, ZipHoldsEveryTableWithLfLineEndsAndTheSameCells) {
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
+TEST_F(OdkOptionsTest, LabelsWritesChoiceLabelsInTheLanguageAsked) {
+    auto r = run({"--labels", "fr"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto t = table(kForm + ".csv");
+    auto form = json::parse(source_file("schemas/forms/" + kForm + ".json"));
+    auto label_of = [&](const std::string& list, const std::string& name) -> std::string {
+        for (const auto& c : form["choices"][list])
+            if (c["name"] == name) return c["label"]["fr"];
+        return name;
+    };
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        auto row = t.where("KEY", key_of(i)).at(0);
+        EXPECT_EQ(t.cell(row, "respondent-gender"), label_of("gender", answers[i]["gender"])) << i;
+        std::string joined;
+        for (const auto& v : answers[i].value("inputs_provided", json::array()))
+            joined += (joined.empty() ? "" : " ") + label_of("input", v);
+        EXPECT_EQ(t.cell(row, "piece_rate-inputs_provided"), joined) << i;
+        EXPECT_EQ(t.cell(row, "respondent-age"), odk_text(answers[i]["age"])) << "other answers stay";
+    }
+    auto members = table(kForm + "-hh_members.csv");
+    EXPECT_EQ(members.cell(0, "member_relation"), label_of("relation", answers[0]["hh_members"][0]["member_relation"]));
+}
+
+TEST_F(OdkOptionsTest, LabelsInALanguageTheFormLacksIsAClearError) {
+    auto r = run({"--labels", "de"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("--labels de: form home_based_workers has no language 'de' (it has en fr es)"),
+              std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv"));
+}
+
 // A form whose settings name its records: ODK Central writes meta-instanceID, then
 // meta-instanceName, then KEY.
 TEST(OdkMetaGroup, InstanceIdComesBeforeInstanceName) {
