@@ -126,21 +126,19 @@ void print_summary(Context& ctx, const exporting::ExportJob& job, const exportin
                "delete them when done\n";
 }
 
-void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto store = open_device(dev, ctx);
-    if (!store) return;
-    auto form = store->form(a.form);
-    if (!form) return fail(ctx, "no form '" + a.form + "' on this device: " + form.error().message +
+// Exports form `form_id` into `dir`. Errors are reported through ctx (exit_code set).
+void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const ExportArgs& a,
+                 const std::string& form_id, const std::string& dir, Context& ctx) {
+    auto form = store.form(form_id);
+    if (!form) return fail(ctx, "no form '" + form_id + "' on this device: " + form.error().message +
                                     " (canvass forms lists them; sync first)");
     auto lang = check_language(**form, a.lang, ctx);
     if (!lang) return;
     if (!a.csv.labels.empty() && !check_language(**form, a.csv.labels, ctx, "--labels")) return;
-    auto key = open_coordinator_key(a.key, dev, ctx);
-    if (!key) return;
 
     TerminalProgress progress(ctx);
-    coordinator::DeviceStoreSource source(*store);
-    auto dataset = coordinator::load_dataset(source, *key, a.form, progress.decrypting());
+    coordinator::DeviceStoreSource source(store);
+    auto dataset = coordinator::load_dataset(source, key, form_id, progress.decrypting());
     progress.clear();
     if (!dataset) return fail(ctx, dataset.error());
     for (const auto& line : decryption_warnings(dataset->report)) ctx.err << "canvass: warning: " << line << "\n";
@@ -149,11 +147,11 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
                    "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
     }
 
-    if (auto made = exporting::create_private_directories(a.out); !made) return fail(ctx, made.error());
+    if (auto made = exporting::create_private_directories(dir); !made) return fail(ctx, made.error());
     auto tables = exporting::build_tables(**form, *dataset);
     exporting::CsvOptions csv = a.csv;
     csv.group_paths = !a.no_group_paths;
-    exporting::ExportJob job{**form, *dataset, tables, a.out, *lang, csv};
+    exporting::ExportJob job{**form, *dataset, tables, dir, *lang, csv};
     exporting::ExportResult result;
     auto written = write_all(job, chosen_formats(a.formats), result, progress);
     if (!written) return fail(ctx, written.error());
@@ -161,11 +159,35 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
     print_summary(ctx, job, result);
 }
 
+// Without --form, every form of the device, each in its own folder `<out>/<form id>/`, so
+// one form's codebook.csv and conflicts.csv never overwrite another's. Stops at the first
+// form that fails.
+void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
+    auto store = open_device(dev, ctx);
+    if (!store) return;
+    std::vector<std::string> form_ids{a.form};
+    if (a.form.empty()) {
+        auto forms = store->forms();
+        if (!forms) return fail(ctx, forms.error());
+        form_ids.clear();
+        for (const auto& f : *forms) {
+            if (std::find(form_ids.begin(), form_ids.end(), f.form_id) == form_ids.end()) form_ids.push_back(f.form_id);
+        }
+        if (form_ids.empty()) return fail(ctx, "no forms on this device to export (sync first)");
+    }
+    auto key = open_coordinator_key(a.key, dev, ctx);
+    if (!key) return;
+    for (const auto& id : form_ids) {
+        export_form(*store, *key, a, id, a.form.empty() ? a.out + "/" + id : a.out, ctx);
+        if (ctx.exit_code != 0) return;
+    }
+}
+
 void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto a = std::make_shared<ExportArgs>();
     auto* cmd = app.add_subcommand("export", "decrypt, merge and write the project's data (coordinator)");
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
-    cmd->add_option("--form", a->form, "form id")->required();
+    cmd->add_option("--form", a->form, "form id (default: every form, each in its own folder under --out)");
     cmd->add_option("--format", a->formats,
                     "csv (ODK Central's layout), jsonl, geojson, dta (Stata), sav (SPSS) or all (every one but "
                     "geojson); repeat the "
