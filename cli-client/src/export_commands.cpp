@@ -88,6 +88,10 @@ Result<void> write_all(const exporting::ExportJob& job, const std::set<std::stri
         progress.show("writing JSON Lines");
         CANVASS_TRY_VOID(write_jsonl(job, result));
     }
+    if (formats.count("xlsx")) {
+        progress.show("writing the XLSX workbook");
+        CANVASS_TRY_VOID(write_xlsx(job, result));
+    }
     if (formats.count("geojson")) {
         progress.show("writing GeoJSON");
         CANVASS_TRY_VOID(write_geojson(job, result));
@@ -189,11 +193,11 @@ void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Contex
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
     cmd->add_option("--form", a->form, "form id (default: every form, each in its own folder under --out)");
     cmd->add_option("--format", a->formats,
-                    "csv (ODK Central's layout), jsonl, geojson, dta (Stata), sav (SPSS) or all (every one but "
-                    "geojson); repeat the "
+                    "csv (ODK Central's layout), xlsx, jsonl, geojson, dta (Stata), sav (SPSS) or all (every "
+                    "one but xlsx and geojson); repeat the "
                     "option or separate with commas (default: csv)")
         ->delimiter(',')
-        ->check(CLI::IsMember({"csv", "jsonl", "geojson", "dta", "sav", "all"}));
+        ->check(CLI::IsMember({"csv", "xlsx", "jsonl", "geojson", "dta", "sav", "all"}));
     cmd->add_option("--out", a->out, "output directory (created if missing)")->required();
     cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
     cmd->add_flag("--split-select-multiples", a->csv.split_select_multiples,

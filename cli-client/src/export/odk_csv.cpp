@@ -100,6 +100,32 @@ public:
         return out;
     }
 
+    // Which columns of header() hold numbers (numeric questions, geopoint parts, split
+    // columns, counts), for formats that type their cells.
+    std::vector<bool> numeric_columns() const {
+        const auto& layout = job_.tables.layouts[table_];
+        std::vector<bool> out;
+        if (table_ == 0) out.push_back(false);
+        for (std::size_t f = 0; f < layout.fields.size(); ++f) {
+            const auto& row = job_.form.row(layout.fields[f]);
+            if (is_geopoint(row)) {
+                out.insert(out.end(), 4, true);
+                continue;
+            }
+            using form::RowType;
+            out.push_back(row.type == RowType::integer || row.type == RowType::decimal || row.type == RowType::range);
+            out.insert(out.end(), splits_[f].size(), true);
+        }
+        if (table_ == 0) {
+            out.push_back(false);
+            if (job_.form.settings().instance_name) out.push_back(false);
+            for (const auto& m : meta_columns()) out.push_back(m.numeric);
+        } else {
+            out.insert(out.end(), 2, false);
+        }
+        return out;
+    }
+
     std::vector<std::string> record(const TableRow& r) const {
         const auto& layout = job_.tables.layouts[table_];
         std::vector<std::string> out;
@@ -172,6 +198,13 @@ void write_table(const ExportJob& job, std::size_t t, std::ostream& out, std::st
 }
 
 }  // namespace
+
+OdkTable odk_table(const ExportJob& job, std::size_t table) {
+    CsvTable t(job, table);
+    OdkTable out{t.header(), t.numeric_columns(), {}};
+    for (const auto& r : job.tables.rows[table]) out.rows.push_back(t.record(r));
+    return out;
+}
 
 Result<void> write_odk_csv(const ExportJob& job, ExportResult& result) {
     if (job.csv.zip) {

@@ -49,6 +49,19 @@ std::string table_path(const ExportJob& job, std::size_t table, const std::strin
 // The same name without the directory.
 std::string table_file_name(const ExportJob& job, std::size_t table, const std::string& ext);
 
+// One table in ODK Central's layout under job.csv's options, as the CSV and XLSX files
+// write it: its header, which columns hold numbers, and every row's cells as text.
+struct OdkTable {
+    std::vector<std::string> header;
+    std::vector<bool> numeric;
+    std::vector<std::vector<std::string>> rows;
+};
+OdkTable odk_table(const ExportJob& job, std::size_t table);
+
+// `<form id>.xlsx`: the tables of the CSV export as sheets of one workbook, the main table
+// first, then one sheet per repeat (Kobo's XLS export of a form with repeats).
+Result<void> write_xlsx(const ExportJob& job, ExportResult& result);
+
 // CSV in ODK Central's layout, one file per table, or with job.csv.zip one `<form id>.zip`
 // holding them as ODK Central's "CSV files (.zip)" download does.
 Result<void> write_odk_csv(const ExportJob& job, ExportResult& result);
