@@ -1,4 +1,6 @@
-// `canvass export --key FILE --form F --format csv|jsonl|dta|sav --out DIR [--lang L]`:
+// `canvass export --key FILE [--form F] --format csv|xlsx|jsonl|geojson|dta|sav --out DIR [--lang L]`
+// and the CSV options of ODK Central's download (--split-select-multiples, --no-group-paths,
+// --zip) and Kobo's (--labels L):
 // the coordinator's merged, decrypted dataset (DESIGN.md section 10, docs/export.md).
 #include <CLI/CLI.hpp>
 #include <unistd.h>

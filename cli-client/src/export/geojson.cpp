@@ -36,7 +36,8 @@ Result<void> write_geojson(const ExportJob& job, ExportResult& result) {
         if (!lat || !lon) continue;
         json coordinates = {*lon, *lat};  // GeoJSON (RFC 7946) puts longitude first
         if (auto alt = geopoint_part(*answer, 2)) coordinates.push_back(*alt);
-        json properties = {{"KEY", r.key}, {"SubmissionDate", iso_time(r.record->view.meta.created)},
+        json properties = {{"KEY", r.key},
+                           {"SubmissionDate", iso_time(r.record->view.meta.created)},
                            {"question", point->name}};
         if (auto acc = geopoint_part(*answer, 3)) properties["accuracy"] = *acc;
         for (form::RowId id : layout.fields) {
@@ -45,11 +46,13 @@ Result<void> write_geojson(const ExportJob& job, ExportResult& result) {
             const json* a = answer_of(r, row);
             properties[odk_column(job.form, row, std::nullopt)] = a ? json(cell_text(*a)) : json();
         }
-        features.push_back({{"type", "Feature"}, {"id", r.key},
+        features.push_back({{"type", "Feature"},
+                            {"id", r.key},
                             {"geometry", {{"type", "Point"}, {"coordinates", coordinates}}},
                             {"properties", properties}});
     }
-    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/" + job.form.settings().form_id + ".geojson"));
+    CANVASS_TRY(auto file,
+                OutputFile::create(job.dir + "/" + job.form.settings().form_id + ".geojson"));
     file.stream() << json{{"type", "FeatureCollection"}, {"features", features}}.dump() << "\n";
     CANVASS_TRY_VOID(file.commit());
     result.files.push_back({file.path(), features.size(), "features"});

@@ -40,12 +40,15 @@ bool is_geopoint(const form::Row& row) {
     return row.type == form::RowType::geopoint || row.type == form::RowType::start_geopoint;
 }
 
-std::string choice_text(const json& v) { return v.is_string() ? v.get<std::string>() : form::answer_text(v); }
+std::string choice_text(const json& v) {
+    return v.is_string() ? v.get<std::string>() : form::answer_text(v);
+}
 
 // The columns a split select_multiple gets: the form's choices in order, then values the
 // data holds that the newest form does not list (answered under an older version), in the
 // order first met, so no answer is lost.
-std::vector<std::string> split_choices(const ExportJob& job, std::size_t table, const form::Row& row) {
+std::vector<std::string> split_choices(const ExportJob& job, std::size_t table,
+                                       const form::Row& row) {
     std::vector<std::string> out;
     if (const auto* list = job.form.choices(row.list_name)) {
         for (const auto& c : list->choices) out.push_back(c.name);
@@ -63,12 +66,13 @@ std::vector<std::string> split_choices(const ExportJob& job, std::size_t table, 
 
 // One table's layout under the job's options: what each field becomes.
 class CsvTable {
-public:
+  public:
     CsvTable(const ExportJob& job, std::size_t table) : job_(job), table_(table) {
         const auto& layout = job.tables.layouts[table];
         for (form::RowId id : layout.fields) {
             const auto& row = job.form.row(id);
-            bool split = job.csv.split_select_multiples && row.type == form::RowType::select_multiple;
+            bool split =
+                job.csv.split_select_multiples && row.type == form::RowType::select_multiple;
             splits_.push_back(split ? split_choices(job, table, row) : std::vector<std::string>{});
         }
     }
@@ -79,7 +83,8 @@ public:
         if (table_ == 0) out.push_back(submission_date_column().name);
         for (std::size_t f = 0; f < layout.fields.size(); ++f) {
             const auto& row = job_.form.row(layout.fields[f]);
-            std::string base = job_.csv.group_paths ? odk_column(job_.form, row, layout.repeat) : row.name;
+            std::string base =
+                job_.csv.group_paths ? odk_column(job_.form, row, layout.repeat) : row.name;
             if (is_geopoint(row)) {
                 for (const char* part : kGeopointParts) out.push_back(base + "-" + part);
                 continue;
@@ -113,7 +118,8 @@ public:
                 continue;
             }
             using form::RowType;
-            out.push_back(row.type == RowType::integer || row.type == RowType::decimal || row.type == RowType::range);
+            out.push_back(row.type == RowType::integer || row.type == RowType::decimal ||
+                          row.type == RowType::range);
             out.insert(out.end(), splits_[f].size(), true);
         }
         if (table_ == 0) {
@@ -146,7 +152,8 @@ public:
         if (table_ == 0) {
             // The record's id as its instanceID, as ODK Central fills it (the same as KEY).
             out.push_back(record_key(r.record->view.id));
-            if (job_.form.settings().instance_name) out.push_back(instance_name(job_.form, *r.record));
+            if (job_.form.settings().instance_name)
+                out.push_back(instance_name(job_.form, *r.record));
             for (const auto& cell : meta_values(*r.record)) out.push_back(cell_text(cell));
         } else {
             out.push_back(r.parent_key);
@@ -155,19 +162,21 @@ public:
         return out;
     }
 
-private:
+  private:
     // The answer's cell; with CsvOptions::labels, a select's choices as their labels in that
     // language (a choice the newest form no longer lists keeps its name), joined by spaces
     // like the names.
     std::string answer_cell(const form::Row& row, const json& answer) const {
-        bool select = row.type == form::RowType::select_one || row.type == form::RowType::select_multiple;
+        bool select =
+            row.type == form::RowType::select_one || row.type == form::RowType::select_multiple;
         if (job_.csv.labels.empty() || !select) return cell_text(answer);
         const auto* list = job_.form.choices(row.list_name);
         auto label = [&](const json& v) {
             auto name = choice_text(v);
             const auto* c = list ? list->find(name) : nullptr;
             if (!c) return name;
-            auto text = form::text_in(c->label, job_.csv.labels, job_.form.settings().default_language);
+            auto text =
+                form::text_in(c->label, job_.csv.labels, job_.form.settings().default_language);
             return text.empty() ? name : text;
         };
         if (!answer.is_array()) return label(answer);
@@ -191,7 +200,8 @@ private:
     std::vector<std::vector<std::string>> splits_;  // per field: its split columns' choices
 };
 
-void write_table(const ExportJob& job, std::size_t t, std::ostream& out, std::string_view line_end) {
+void write_table(const ExportJob& job, std::size_t t, std::ostream& out,
+                 std::string_view line_end) {
     CsvTable table(job, t);
     write_csv_record(out, table.header(), line_end);
     for (const auto& r : job.tables.rows[t]) write_csv_record(out, table.record(r), line_end);

@@ -25,7 +25,8 @@ std::string sheet_name(const std::string& wanted, std::set<std::string>& taken) 
     base = utf8_prefix(base, kSheetNameMax);
     if (base.empty()) base = "table";
     auto lower = [](std::string s) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         return s;
     };
     std::string name = base;
@@ -65,7 +66,8 @@ Result<void> write_xlsx(const ExportJob& job, ExportResult& result) {
         std::string wanted = t == 0 ? job.form.settings().form_id : job.tables.layouts[t].name;
         lxw_worksheet* sheet = workbook_add_worksheet(book, sheet_name(wanted, taken).c_str());
         for (std::size_t c = 0; c < table.header.size(); ++c) {
-            worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), table.header[c].c_str(), bold);
+            worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), table.header[c].c_str(),
+                                   bold);
         }
         for (std::size_t r = 0; r < table.rows.size(); ++r) {
             auto row = static_cast<lxw_row_t>(r + 1);
@@ -74,11 +76,12 @@ Result<void> write_xlsx(const ExportJob& job, ExportResult& result) {
                 if (cell.empty()) continue;
                 auto col = static_cast<lxw_col_t>(c);
                 auto number = table.numeric[c] ? number_in(cell) : std::nullopt;
-                if (number) worksheet_write_number(sheet, row, col, *number, nullptr);
-                else worksheet_write_string(sheet, row, col, cell.c_str(), nullptr);
+                if (number)
+                    worksheet_write_number(sheet, row, col, *number, nullptr);
+                else
+                    worksheet_write_string(sheet, row, col, cell.c_str(), nullptr);
             }
         }
-
     }
     lxw_error e = workbook_close(book);
     if (e != LXW_NO_ERROR) return unexpected(Domain::core, errc::io, path + ": " + lxw_strerror(e));

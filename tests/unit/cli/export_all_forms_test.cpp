@@ -17,8 +17,8 @@ TEST(AllFormsExport, EachFormGetsItsOwnFolderWithItsOwnCodebook) {
     ship(collector, c);
 
     std::string out = dir / "out";
-    auto r = canvass({"--home", dir / "coordinator", "--passphrase-file", coord.passphrase_file, "export", "--key",
-                      coord.key_file, "--out", out, "--format", "csv"});
+    auto r = canvass({"--home", dir / "coordinator", "--passphrase-file", coord.passphrase_file,
+                      "export", "--key", coord.key_file, "--out", out, "--format", "csv"});
     ASSERT_EQ(r.code, 0) << r.err;
     for (const auto& id : ids) {
         auto main = CsvTable::read(out + "/" + id + "/" + id + ".csv");

@@ -9,7 +9,7 @@
 namespace canvass::cli::export_test {
 
 class FormExport {
-public:
+  public:
     canvass::testing::TempDir dir;
     Coordinator coord = Coordinator::create(dir);
     std::string form_id;
@@ -21,7 +21,8 @@ public:
     // the coordinator's device.
     void load(const std::string& form_text, const std::vector<json>& answers) {
         form_id = json::parse(form_text).at("settings").at("form_id");
-        auto collector = make_store(dir / "collector", {form_text}, {coord.public_key}, "collector");
+        auto collector =
+            make_store(dir / "collector", {form_text}, {coord.public_key}, "collector");
         auto imported = collector.import_records(form_id, answers, true);
         ASSERT_TRUE(imported) << imported.error().message;
         ids = *imported;
@@ -31,8 +32,17 @@ public:
 
     // `canvass export` of the form into `out`, with `extra` options after the usual ones.
     Outcome run(const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> args{"--home", coordinator_home, "--passphrase-file", coord.passphrase_file,
-                                      "export", "--key", coord.key_file, "--form", form_id, "--out", out};
+        std::vector<std::string> args{"--home",
+                                      coordinator_home,
+                                      "--passphrase-file",
+                                      coord.passphrase_file,
+                                      "export",
+                                      "--key",
+                                      coord.key_file,
+                                      "--form",
+                                      form_id,
+                                      "--out",
+                                      out};
         args.insert(args.end(), extra.begin(), extra.end());
         return canvass(args);
     }

@@ -30,7 +30,8 @@ TEST(GeoJsonExport, OneFeaturePerRecordAtItsGeopointWithItsKey) {
         EXPECT_EQ(f["geometry"]["type"], "Point");
         const auto& c = f["geometry"]["coordinates"];
         ASSERT_GE(c.size(), 2u);
-        EXPECT_DOUBLE_EQ(c[0].get<double>(), where["lon"].get<double>()) << "longitude first (RFC 7946)";
+        EXPECT_DOUBLE_EQ(c[0].get<double>(), where["lon"].get<double>())
+            << "longitude first (RFC 7946)";
         EXPECT_DOUBLE_EQ(c[1].get<double>(), where["lat"].get<double>());
         EXPECT_EQ(c.size(), where.contains("alt") ? 3u : 2u);
         EXPECT_EQ(f["properties"]["KEY"], e.key_of(i));

@@ -31,7 +31,7 @@ std::map<std::string, std::string> unzip(const std::string& path) {
 }
 
 class OdkOptionsTest : public ::testing::Test, public FormExport {
-protected:
+  protected:
     std::vector<json> answers = answer_sets(kForm);
     void SetUp() override { load(source_file("schemas/forms/" + kForm + ".json"), answers); }
 };
@@ -66,11 +66,14 @@ TEST_F(OdkOptionsTest, SplitSelectMultiplesAddsOneColumnPerChoiceAfterTheQuestio
     for (std::size_t i = 0; i < answers.size(); ++i) {
         auto row = t.where("KEY", key_of(i)).at(0);
         const json given = answers[i].value("inputs_provided", json::array());
-        EXPECT_EQ(t.cell(row, "piece_rate-inputs_provided"), odk_text(given)) << "the joined column stays";
+        EXPECT_EQ(t.cell(row, "piece_rate-inputs_provided"), odk_text(given))
+            << "the joined column stays";
         for (const auto& c : choices) {
             std::string want;
-            if (!given.empty()) want = std::find(given.begin(), given.end(), c) != given.end() ? "1" : "0";
-            EXPECT_EQ(t.cell(row, "piece_rate-inputs_provided/" + c), want) << "record " << i << " " << c;
+            if (!given.empty())
+                want = std::find(given.begin(), given.end(), c) != given.end() ? "1" : "0";
+            EXPECT_EQ(t.cell(row, "piece_rate-inputs_provided/" + c), want)
+                << "record " << i << " " << c;
         }
     }
     // Without the option the columns are not there.
@@ -97,20 +100,24 @@ TEST_F(OdkOptionsTest, NoGroupPathsWritesBareFieldNames) {
 TEST_F(OdkOptionsTest, ZipHoldsEveryTableWithLfLineEndsAndTheSameCells) {
     ASSERT_EQ(run().code, 0);
     std::map<std::string, std::string> loose;
-    for (const auto& name : {kForm + ".csv", kForm + "-hh_members.csv", kForm + "-member_jobs.csv"}) {
+    for (const auto& name :
+         {kForm + ".csv", kForm + "-hh_members.csv", kForm + "-member_jobs.csv"}) {
         loose[name] = slurp(out + "/" + name);
         std::filesystem::remove(out + "/" + name);
     }
     auto r = run({"--zip"});
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv")) << "the tables are in the zip only";
+    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv"))
+        << "the tables are in the zip only";
     auto files = unzip(out + "/" + kForm + ".zip");
     ASSERT_EQ(files.size(), loose.size());
     for (const auto& [name, text] : loose) {
         ASSERT_TRUE(files.count(name)) << name;
         const auto& zipped = files.at(name);
-        EXPECT_EQ(zipped.find("\r\n"), std::string::npos) << name << ": LF line ends, as ODK Central writes";
-        EXPECT_EQ(parse_csv(zipped), parse_csv(text)) << name << ": the same cells as the loose file";
+        EXPECT_EQ(zipped.find("\r\n"), std::string::npos)
+            << name << ": LF line ends, as ODK Central writes";
+        EXPECT_EQ(parse_csv(zipped), parse_csv(text))
+            << name << ": the same cells as the loose file";
     }
     struct stat st {};
     ASSERT_EQ(::stat((out + "/" + kForm + ".zip").c_str(), &st), 0);
@@ -134,17 +141,21 @@ TEST_F(OdkOptionsTest, LabelsWritesChoiceLabelsInTheLanguageAsked) {
         for (const auto& v : answers[i].value("inputs_provided", json::array()))
             joined += (joined.empty() ? "" : " ") + label_of("input", v);
         EXPECT_EQ(t.cell(row, "piece_rate-inputs_provided"), joined) << i;
-        EXPECT_EQ(t.cell(row, "respondent-age"), odk_text(answers[i]["age"])) << "other answers stay";
+        EXPECT_EQ(t.cell(row, "respondent-age"), odk_text(answers[i]["age"]))
+            << "other answers stay";
     }
     auto members = table(kForm + "-hh_members.csv");
-    EXPECT_EQ(members.cell(0, "member_relation"), label_of("relation", answers[0]["hh_members"][0]["member_relation"]));
+    EXPECT_EQ(members.cell(0, "member_relation"),
+              label_of("relation", answers[0]["hh_members"][0]["member_relation"]));
 }
 
 TEST_F(OdkOptionsTest, LabelsInALanguageTheFormLacksIsAClearError) {
     auto r = run({"--labels", "de"});
     EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.err.find("--labels de: form home_based_workers has no language 'de' (it has en fr es)"),
-              std::string::npos) << r.err;
+    EXPECT_NE(
+        r.err.find("--labels de: form home_based_workers has no language 'de' (it has en fr es)"),
+        std::string::npos)
+        << r.err;
     EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv"));
 }
 
@@ -152,15 +163,20 @@ TEST_F(OdkOptionsTest, LabelsInALanguageTheFormLacksIsAClearError) {
 // meta-instanceName, then KEY.
 TEST(OdkMetaGroup, InstanceIdComesBeforeInstanceName) {
     FormExport e;
-    json form = {{"settings", {{"form_id", "named"}, {"version", "1"}, {"title", {{"en", "Named"}}},
-                               {"default_language", "en"}, {"languages", {"en"}},
-                               {"instance_name", "${who}"}}},
+    json form = {{"settings",
+                  {{"form_id", "named"},
+                   {"version", "1"},
+                   {"title", {{"en", "Named"}}},
+                   {"default_language", "en"},
+                   {"languages", {"en"}},
+                   {"instance_name", "${who}"}}},
                  {"choices", json::object()},
                  {"survey", {{{"type", "text"}, {"name", "who"}, {"label", {{"en", "Who?"}}}}}}};
     e.load(form.dump(), {{{"who", "Ana"}}});
     ASSERT_EQ(e.run().code, 0);
     auto t = e.table("named.csv");
-    std::vector<std::string> want{"SubmissionDate", "who", "meta-instanceID", "meta-instanceName", "KEY"};
+    std::vector<std::string> want{"SubmissionDate", "who", "meta-instanceID", "meta-instanceName",
+                                  "KEY"};
     ASSERT_GE(t.header.size(), want.size());
     EXPECT_EQ(std::vector<std::string>(t.header.begin(), t.header.begin() + 5), want);
     EXPECT_EQ(t.cell(0, "meta-instanceName"), "Ana");
@@ -177,13 +193,23 @@ namespace {
 // table gets its own column.
 TEST(SharedNameExport, TheSameNameAtTheTopAndInARepeatFillsEachTable) {
     FormExport e;
-    json form = {{"settings", {{"form_id", "family"}, {"version", "1"}, {"title", {{"en", "Family"}}},
-                               {"default_language", "en"}, {"languages", {"en"}}}},
-                 {"choices", json::object()},
-                 {"survey", {{{"type", "text"}, {"name", "name"}, {"label", {{"en", "Family name"}}}},
-                             {{"type", "repeat"}, {"name", "children"}, {"label", {{"en", "Child"}}},
-                              {"children", {{{"type", "text"}, {"name", "name"}, {"label", {{"en", "Child's name"}}}}}}}}}};
-    e.load(form.dump(), {{{"name", "Silva"}, {"children", {{{"name", "Ana"}}, {{"name", "Rui"}}}}}});
+    json form = {
+        {"settings",
+         {{"form_id", "family"},
+          {"version", "1"},
+          {"title", {{"en", "Family"}}},
+          {"default_language", "en"},
+          {"languages", {"en"}}}},
+        {"choices", json::object()},
+        {"survey",
+         {{{"type", "text"}, {"name", "name"}, {"label", {{"en", "Family name"}}}},
+          {{"type", "repeat"},
+           {"name", "children"},
+           {"label", {{"en", "Child"}}},
+           {"children",
+            {{{"type", "text"}, {"name", "name"}, {"label", {{"en", "Child's name"}}}}}}}}}};
+    e.load(form.dump(),
+           {{{"name", "Silva"}, {"children", {{{"name", "Ana"}}, {{"name", "Rui"}}}}}});
     auto r = e.run({"--format", "csv,dta"});
     ASSERT_EQ(r.code, 0) << r.err;
     auto main = e.table("family.csv");

@@ -19,7 +19,9 @@ TEST(XlsxExport, OneSheetPerTableWithTheCellsOfTheCsvFiles) {
     auto book = xlsform::read_workbook(path);
     ASSERT_TRUE(book) << book.error().message;
     const std::vector<std::pair<std::string, std::string>> tables{
-        {kForm, kForm + ".csv"}, {"hh_members", kForm + "-hh_members.csv"}, {"member_jobs", kForm + "-member_jobs.csv"}};
+        {kForm, kForm + ".csv"},
+        {"hh_members", kForm + "-hh_members.csv"},
+        {"member_jobs", kForm + "-member_jobs.csv"}};
     ASSERT_EQ(book->sheets.size(), tables.size());
     for (std::size_t s = 0; s < tables.size(); ++s) {
         const auto& sheet = book->sheets[s];
