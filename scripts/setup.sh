@@ -8,7 +8,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libsodium-dev libsqlite3-dev libcli11-dev libre2-dev
   libreadstat-dev libqrencode-dev libgtest-dev libgmock-dev libbenchmark-dev
   libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
-  readstat sqlite3 python3 python3-jsonschema tmux
+  readstat sqlite3 python3 python3-jsonschema python3-pandas r-cran-haven tmux
   openjdk-17-jdk-headless junit4
 )
 packages+=("$@")

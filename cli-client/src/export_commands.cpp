@@ -1,4 +1,6 @@
-// `canvass export --key FILE --form F --format csv|jsonl|dta|sav --out DIR [--lang L]`:
+// `canvass export --key FILE [--form F] --format csv|xlsx|jsonl|geojson|dta|sav --out DIR [--lang L]`
+// and the CSV options of ODK Central's download (--split-select-multiples, --no-group-paths,
+// --zip) and Kobo's (--labels L):
 // the coordinator's merged, decrypted dataset (DESIGN.md section 10, docs/export.md).
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -26,6 +28,8 @@ struct ExportArgs {
     KeyOptions key;
     std::string form, out, lang;
     std::vector<std::string> formats;
+    exporting::CsvOptions csv;
+    bool no_group_paths = false;
 };
 
 // Progress on standard error, only when it is a terminal (never in logs or pipes).
@@ -59,17 +63,20 @@ private:
 std::set<std::string> chosen_formats(const std::vector<std::string>& given) {
     std::set<std::string> out(given.begin(), given.end());
     if (out.empty()) out.insert("csv");
-    if (out.count("all")) out = {"csv", "jsonl", "dta", "sav"};
+    if (out.count("all")) out = {"csv", "jsonl", "dta", "sav"};  // the tables; geojson when asked
     return out;
 }
 
-std::optional<std::string> check_language(const form::Form& form, const std::string& lang, Context& ctx) {
+// `lang` given with `option`, checked against the form's languages; "" gives the default.
+std::optional<std::string> check_language(const form::Form& form, const std::string& lang, Context& ctx,
+                                          const std::string& option = "--lang") {
     if (lang.empty()) return form.settings().default_language;
     const auto& langs = form.languages();
     if (std::find(langs.begin(), langs.end(), lang) != langs.end()) return lang;
     std::string list;
     for (const auto& l : langs) list += " " + l;
-    fail(ctx, "form " + form.settings().form_id + " has no language '" + lang + "' (it has" + list + ")");
+    fail(ctx, option + " " + lang + ": form " + form.settings().form_id + " has no language '" + lang +
+                  "' (it has" + list + ")");
     return std::nullopt;
 }
 
@@ -83,6 +90,14 @@ Result<void> write_all(const exporting::ExportJob& job, const std::set<std::stri
     if (formats.count("jsonl")) {
         progress.show("writing JSON Lines");
         CANVASS_TRY_VOID(write_jsonl(job, result));
+    }
+    if (formats.count("xlsx")) {
+        progress.show("writing the XLSX workbook");
+        CANVASS_TRY_VOID(write_xlsx(job, result));
+    }
+    if (formats.count("geojson")) {
+        progress.show("writing GeoJSON");
+        CANVASS_TRY_VOID(write_geojson(job, result));
     }
     if (formats.count("dta")) {
         progress.show("writing Stata files");
@@ -120,20 +135,19 @@ void print_summary(Context& ctx, const exporting::ExportJob& job, const exportin
                "delete them when done\n";
 }
 
-void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto store = open_device(dev, ctx);
-    if (!store) return;
-    auto form = store->form(a.form);
-    if (!form) return fail(ctx, "no form '" + a.form + "' on this device: " + form.error().message +
+// Exports form `form_id` into `dir`. Errors are reported through ctx (exit_code set).
+void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const ExportArgs& a,
+                 const std::string& form_id, const std::string& dir, Context& ctx) {
+    auto form = store.form(form_id);
+    if (!form) return fail(ctx, "no form '" + form_id + "' on this device: " + form.error().message +
                                     " (canvass forms lists them; sync first)");
     auto lang = check_language(**form, a.lang, ctx);
     if (!lang) return;
-    auto key = open_coordinator_key(a.key, dev, ctx);
-    if (!key) return;
+    if (!a.csv.labels.empty() && !check_language(**form, a.csv.labels, ctx, "--labels")) return;
 
     TerminalProgress progress(ctx);
-    coordinator::DeviceStoreSource source(*store);
-    auto dataset = coordinator::load_dataset(source, *key, a.form, progress.decrypting());
+    coordinator::DeviceStoreSource source(store);
+    auto dataset = coordinator::load_dataset(source, key, form_id, progress.decrypting());
     progress.clear();
     if (!dataset) return fail(ctx, dataset.error());
     for (const auto& line : decryption_warnings(dataset->report)) ctx.err << "canvass: warning: " << line << "\n";
@@ -142,8 +156,8 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
                    "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
     }
 
-    if (auto made = exporting::create_private_directories(a.out); !made) return fail(ctx, made.error());
-    auto media = exporting::write_media(*store, **form, *dataset, a.out);
+    if (auto made = exporting::create_private_directories(dir); !made) return fail(ctx, made.error());
+    auto media = exporting::write_media(store, **form, *dataset, dir);
     if (!media) return fail(ctx, media.error());
     if (media->missing > 0)
         ctx.err << "canvass: warning: " << media->missing << " attachment" << (media->missing == 1 ? "" : "s") << " of "
@@ -151,7 +165,9 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
                 << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells name the files "
                    "to come: sync again later\n";
     auto tables = exporting::build_tables(**form, *dataset);
-    exporting::ExportJob job{**form, *dataset, tables, a.out, *lang};
+    exporting::CsvOptions csv = a.csv;
+    csv.group_paths = !a.no_group_paths;
+    exporting::ExportJob job{**form, *dataset, tables, dir, *lang, csv};
     exporting::ExportResult result;
     auto written = write_all(job, chosen_formats(a.formats), result, progress);
     if (!written) return fail(ctx, written.error());
@@ -159,18 +175,53 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
     print_summary(ctx, job, result, media->written);
 }
 
+// Without --form, every form of the device, each in its own folder `<out>/<form id>/`, so
+// one form's codebook.csv and conflicts.csv never overwrite another's. Stops at the first
+// form that fails.
+void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
+    auto store = open_device(dev, ctx);
+    if (!store) return;
+    std::vector<std::string> form_ids{a.form};
+    if (a.form.empty()) {
+        auto forms = store->forms();
+        if (!forms) return fail(ctx, forms.error());
+        form_ids.clear();
+        for (const auto& f : *forms) {
+            if (std::find(form_ids.begin(), form_ids.end(), f.form_id) == form_ids.end()) form_ids.push_back(f.form_id);
+        }
+        if (form_ids.empty()) return fail(ctx, "no forms on this device to export (sync first)");
+    }
+    auto key = open_coordinator_key(a.key, dev, ctx);
+    if (!key) return;
+    for (const auto& id : form_ids) {
+        std::string folder = id;  // as file_stem: no ':' in a folder name either
+        std::replace(folder.begin(), folder.end(), ':', '-');
+        export_form(*store, *key, a, id, a.form.empty() ? a.out + "/" + folder : a.out, ctx);
+        if (ctx.exit_code != 0) return;
+    }
+}
+
 void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto a = std::make_shared<ExportArgs>();
     auto* cmd = app.add_subcommand("export", "decrypt, merge and write the project's data (coordinator)");
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
-    cmd->add_option("--form", a->form, "form id")->required();
+    cmd->add_option("--form", a->form, "form id (default: every form, each in its own folder under --out)");
     cmd->add_option("--format", a->formats,
-                    "csv (ODK Central's layout), jsonl, dta (Stata), sav (SPSS) or all; repeat the "
+                    "csv (ODK Central's layout), xlsx, jsonl, geojson, dta (Stata), sav (SPSS) or all (every "
+                    "one but xlsx and geojson); repeat the "
                     "option or separate with commas (default: csv)")
         ->delimiter(',')
-        ->check(CLI::IsMember({"csv", "jsonl", "dta", "sav", "all"}));
+        ->check(CLI::IsMember({"csv", "xlsx", "jsonl", "geojson", "dta", "sav", "all"}));
     cmd->add_option("--out", a->out, "output directory (created if missing)")->required();
     cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
+    cmd->add_flag("--split-select-multiples", a->csv.split_select_multiples,
+                  "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
+    cmd->add_flag("--no-group-paths", a->no_group_paths,
+                  "CSV: bare field names as column headers, without their groups");
+    cmd->add_option("--labels", a->csv.labels,
+                    "CSV: choices as their labels in this language of the form, not their names");
+    cmd->add_flag("--zip", a->csv.zip,
+                  "CSV: the tables in FORM.zip as ODK Central downloads them (LF line ends)");
     add_key_passphrase_option(cmd, a->key);
     cmd->callback([a, dev, &ctx] { run_export(*a, *dev, ctx); });
 }

@@ -32,7 +32,7 @@ std::string choices_in(const form::Form& form, const form::Row& row, const std::
 }
 
 std::string columns_of(const ExportJob& job, std::size_t table, const form::Row& row) {
-    std::string base = odk_column(job.form, row, job.tables.layouts[table].repeat);
+    std::string base = job.csv.group_paths ? odk_column(job.form, row, job.tables.layouts[table].repeat) : row.name;
     if (row.type != form::RowType::geopoint && row.type != form::RowType::start_geopoint) return base;
     std::string out;
     for (const char* part : kGeopointParts) out += (out.empty() ? "" : " ") + base + "-" + part;
@@ -45,6 +45,21 @@ std::map<std::string, std::string> names_by_source(const std::vector<StatVariabl
     for (const auto& v : vars) {
         auto& s = out[v.source];
         s += (s.empty() ? "" : " ") + v.name;
+    }
+    return out;
+}
+
+// The Stata and SPSS codes of a select's choices, `code=name;…`, and how they were chosen.
+std::string codes_of(const StatModel& model, const form::Row& row) {
+    if (row.type != form::RowType::select_one && row.type != form::RowType::select_multiple) return {};
+    auto it = model.label_sets.find(row.list_name);
+    if (row.type == form::RowType::select_multiple) return "0/1 per choice";
+    if (it == model.label_sets.end()) return {};
+    const auto& set = it->second;
+    std::string out = set.choice_names ? "the choice names (all integers): " : "1..n in choice order: ";
+    const auto& names = set.names;
+    for (std::size_t i = 0; i < set.labels.size(); ++i) {
+        out += (i ? ";" : "") + std::to_string(set.labels[i].first) + "=" + names[i];
     }
     return out;
 }
@@ -63,7 +78,7 @@ Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
     for (const auto& l : langs) header.push_back("hint::" + l);
     for (const auto& l : langs) header.push_back("choices::" + l);
     for (const char* h : {"relevant", "constraint", "required", "calculation", "choice_filter",
-                          "description", "stata", "spss"}) {
+                          "description", "stata", "spss", "codes"}) {
         header.push_back(h);
     }
     auto dta = stat_model(job, StatFormat::dta);
@@ -79,6 +94,7 @@ Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
         r.push_back(m.description);
         r.push_back(d.count(m.name) ? d.at(m.name) : "");
         r.push_back(s.count(m.name) ? s.at(m.name) : "");
+        r.push_back({});
         write_csv_record(file.stream(), r);
         ++n;
     };
@@ -100,10 +116,13 @@ Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
             r.push_back({});
             r.push_back(d[row.name]);
             r.push_back(s[row.name]);
+            r.push_back(codes_of(dta, row));
             write_csv_record(file.stream(), r);
             ++n;
         }
         if (t == 0) {
+            std::string instance_id = job.csv.group_paths ? "meta-instanceID" : "instanceID";
+            meta_row(t, {instance_id, "the record's instanceID, uuid:<record id> (the same as KEY)", false}, d, s);
             for (const auto& m : meta_columns()) meta_row(t, m, d, s);
         } else {
             meta_row(t, {"PARENT_KEY", "key of the enclosing row (KEY of the main table or of the enclosing repeat's table)", false}, d, s);

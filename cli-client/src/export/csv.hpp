@@ -13,7 +13,8 @@ namespace canvass::cli::exporting {
 // `field` as it appears in a record.
 std::string csv_field(std::string_view field);
 
-// Writes one record.
-void write_csv_record(std::ostream& out, const std::vector<std::string>& fields);
+// Writes one record, ended by `line_end` (CRLF as RFC 4180; ODK Central writes LF).
+void write_csv_record(std::ostream& out, const std::vector<std::string>& fields,
+                      std::string_view line_end = "\r\n");
 
 }  // namespace canvass::cli::exporting

@@ -83,10 +83,26 @@ public:
     }
 
 private:
+    // Value labels of the missing values, after a set's own labels.
+    void label_missing(readstat_label_set_t* ls, bool int32) {
+        if (format_ == StatFormat::dta) {
+            readstat_label_tagged_value(ls, kStataNotRelevant, kNotRelevantLabel);
+            readstat_label_tagged_value(ls, kStataNotAnswered, kNotAnsweredLabel);
+        } else if (int32) {
+            readstat_label_int32_value(ls, static_cast<int32_t>(kSpssNotRelevant), kNotRelevantLabel);
+            readstat_label_int32_value(ls, static_cast<int32_t>(kSpssNotAnswered), kNotAnsweredLabel);
+        } else {
+            readstat_label_double_value(ls, kSpssNotRelevant, kNotRelevantLabel);
+            readstat_label_double_value(ls, kSpssNotAnswered, kNotAnsweredLabel);
+        }
+    }
+
     void add_label_sets(readstat_writer_t* w) {
         std::set<std::string> used;
+        bool missing_used = false;
         for (const auto& v : vars_) {
             if (v.kind == VarKind::coded) used.insert(v.label_set);
+            if (uses_missing_set(v)) missing_used = true;
         }
         for (const auto& [list, set] : model_.label_sets) {
             if (!used.count(set.name)) continue;
@@ -95,7 +111,36 @@ private:
                 auto label = format_ == StatFormat::sav ? utf8_prefix(text, kSpssValueLabel) : text;
                 readstat_label_int32_value(ls, code, label.c_str());
             }
+            label_missing(ls, true);
             label_sets_[set.name] = ls;
+        }
+        if (missing_used) {
+            // Stata's value labels are integers (the tagged missing values among them).
+            auto type = format_ == StatFormat::dta ? READSTAT_TYPE_INT32 : READSTAT_TYPE_DOUBLE;
+            auto* ls = readstat_add_label_set(w, type, model_.missing_set.c_str());
+            label_missing(ls, false);
+            label_sets_[model_.missing_set] = ls;
+        }
+    }
+
+    // Numeric fields without choices carry the missing values' labels.
+    static bool uses_missing_set(const StatVariable& v) {
+        return v.row && (v.kind == VarKind::number || v.kind == VarKind::dummy);
+    }
+    // Fields whose empty values say why (dates only in Stata: SPSS dates have no codes to spare).
+    bool says_why_missing(const StatVariable& v) const {
+        if (!v.why_missing || v.kind == VarKind::text) return false;
+        if (format_ == StatFormat::sav) return v.kind == VarKind::number || v.kind == VarKind::coded || v.kind == VarKind::dummy;
+        return true;
+    }
+
+    static const char* date_format(VarKind kind, StatFormat format) {
+        bool stata = format == StatFormat::dta;
+        switch (kind) {
+            case VarKind::date: return stata ? "%td" : "DATE11";
+            case VarKind::datetime: return stata ? "%tc" : "DATETIME23.3";
+            case VarKind::time: return stata ? "%tcHH:MM:SS" : "TIME8";
+            default: return nullptr;
         }
     }
 
@@ -121,7 +166,7 @@ private:
             readstat_type_t type = READSTAT_TYPE_DOUBLE;
             std::size_t width = 0;
             if (v.kind == VarKind::coded) type = READSTAT_TYPE_INT32;
-            if (v.kind == VarKind::dummy) type = READSTAT_TYPE_INT8;
+            if (v.kind == VarKind::dummy && format_ == StatFormat::dta) type = READSTAT_TYPE_INT8;
             if (v.kind == VarKind::text) {
                 width = text_width(v);
                 type = READSTAT_TYPE_STRING;
@@ -132,8 +177,18 @@ private:
             if (type == READSTAT_TYPE_STRING_REF) add_string_refs(w, variables_.size());
             readstat_variable_set_label(var, fit_label(v.label, format_, kSpssVariableLabel).c_str());
             if (v.kind == VarKind::coded) readstat_variable_set_label_set(var, label_sets_.at(v.label_set));
-            if (format_ == StatFormat::sav && whole_numbers(v)) readstat_variable_set_format(var, "F12.0");
+            if (uses_missing_set(v)) readstat_variable_set_label_set(var, label_sets_.at(model_.missing_set));
+            if (const char* f = date_format(v.kind, format_)) {
+                readstat_variable_set_format(var, f);
+            } else if (format_ == StatFormat::sav && whole_numbers(v)) {
+                readstat_variable_set_format(var, "F12.0");
+            }
+            if (format_ == StatFormat::sav && says_why_missing(v)) {
+                readstat_variable_add_missing_double_value(var, kSpssNotRelevant);
+                readstat_variable_add_missing_double_value(var, kSpssNotAnswered);
+            }
             variables_.push_back(var);
+            types_.push_back(type);
         }
     }
 
@@ -181,11 +236,24 @@ private:
             return readstat_insert_string_value(w, var, text->c_str());
         }
         if (!number) {
-            if (text) ++not_numbers_[v.name];
-            return readstat_insert_missing_value(w, var);
+            if (text) {
+                ++not_numbers_[v.name];
+                return readstat_insert_missing_value(w, var);
+            }
+            if (!says_why_missing(v)) return readstat_insert_missing_value(w, var);
+            bool relevant = v.why_missing(rows_[row]) == MissingKind::not_answered;
+            if (format_ == StatFormat::dta) {
+                return readstat_insert_tagged_missing_value(w, var, relevant ? kStataNotAnswered : kStataNotRelevant);
+            }
+            double code = relevant ? kSpssNotAnswered : kSpssNotRelevant;
+            if (types_[i] == READSTAT_TYPE_INT32) return readstat_insert_int32_value(w, var, static_cast<int32_t>(code));
+            return readstat_insert_double_value(w, var, code);
         }
-        if (v.kind == VarKind::coded) return readstat_insert_int32_value(w, var, static_cast<int32_t>(*number));
-        if (v.kind == VarKind::dummy) return readstat_insert_int8_value(w, var, static_cast<int8_t>(*number));
+        if (format_ == StatFormat::sav && says_why_missing(v) && (*number == kSpssNotRelevant || *number == kSpssNotAnswered)) {
+            ++missing_codes_[v.name];
+        }
+        if (types_[i] == READSTAT_TYPE_INT32) return readstat_insert_int32_value(w, var, static_cast<int32_t>(*number));
+        if (types_[i] == READSTAT_TYPE_INT8) return readstat_insert_int8_value(w, var, static_cast<int8_t>(*number));
         return readstat_insert_double_value(w, var, *number);
     }
 
@@ -207,6 +275,12 @@ private:
                                        " are not numbers (answered under an older form version?) and "
                                        "are left empty; the CSV and JSON Lines files have them");
         }
+        for (const auto& [name, n] : missing_codes_) {
+            result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
+                                       " equal a missing-value code (" + std::to_string(static_cast<long>(kSpssNotRelevant)) +
+                                       " or " + std::to_string(static_cast<long>(kSpssNotAnswered)) +
+                                       ") and read as missing in SPSS");
+        }
         for (const auto& [name, n] : truncated_) {
             result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
                                        " were cut to SPSS's 32767 bytes");
@@ -222,8 +296,9 @@ private:
     std::string path_;
     std::map<std::string, readstat_label_set_t*> label_sets_;
     std::vector<readstat_variable_t*> variables_;
+    std::vector<readstat_type_t> types_;  // parallel to variables_
     std::map<std::size_t, std::vector<readstat_string_ref_t*>> string_refs_;  // by variable
-    std::map<std::string, std::size_t> not_numbers_, truncated_;
+    std::map<std::string, std::size_t> not_numbers_, truncated_, missing_codes_;
 };
 
 }  // namespace

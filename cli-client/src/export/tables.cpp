@@ -73,8 +73,9 @@ void add_instances(const form::Form& form, Tables& t, std::size_t index, const T
     for (const auto& g : groups_between(form, *layout.repeat, t.layouts[*layout.parent].repeat)) {
         via += "/" + g;
     }
-    std::size_t position = 0;
+    std::size_t position = 0, element = 0;
     for (const auto& instance : *it) {
+        std::size_t at = element++;
         if (!instance.is_object()) continue;
         ++position;
         TableRow row;
@@ -82,6 +83,8 @@ void add_instances(const form::Form& form, Tables& t, std::size_t index, const T
         row.answers = &instance;
         row.key = parent.key + via + "/" + layout.name + "[" + std::to_string(position) + "]";
         row.parent_key = parent.key;
+        row.at = parent.at;
+        row.at.push_back({*layout.repeat, at});
         if (auto id = merge::parse_uuid(instance.value(store::kInstanceIdKey, ""))) {
             row.instance_path = merge::instance_path(parent.instance_path, layout.name, *id);
         }

@@ -16,6 +16,7 @@
 
 #include "export/dataset.hpp"
 #include "form/form.hpp"
+#include "form/record.hpp"
 
 namespace canvass::cli::exporting {
 
@@ -51,6 +52,7 @@ struct TableRow {
     std::string key;             // ODK's KEY: uuid:<record>[/group…/repeat[n]…]
     std::string parent_key;      // the enclosing row's KEY; "" in the main table
     std::string instance_path;   // merge path of the instance; "" in the main table
+    form::InstancePath at;       // the instance as the form engine names it; empty in the main table
 };
 
 struct Tables {

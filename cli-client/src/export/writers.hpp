@@ -13,12 +13,21 @@
 
 namespace canvass::cli::exporting {
 
+// How the CSV tables are laid out, each option one of ODK Central's download choices.
+struct CsvOptions {
+    bool split_select_multiples = false;  // a 1/0 `question/choice` column after each select_multiple
+    bool group_paths = true;              // false: bare field names as headers (groupPaths=false)
+    bool zip = false;                     // the tables in `<form id>.zip`, LF line ends
+    std::string labels;                   // a language of the form: choice labels, not names
+};
+
 struct ExportJob {
     const form::Form& form;  // the newest version: its columns, labels and choices
     const Dataset& dataset;
     const Tables& tables;
     std::string dir;   // existing output directory
     std::string lang;  // language of labels, one of the form's
+    CsvOptions csv = {};
 };
 
 struct WrittenFile {
@@ -37,12 +46,30 @@ struct ExportResult {
 // `<dir>/<form id>.<ext>` for the main table, `<dir>/<form id>-<repeat>.<ext>` for a
 // repeat's, as ODK Central names the files of its export.
 std::string table_path(const ExportJob& job, std::size_t table, const std::string& ext);
+// The same name without the directory.
+std::string table_file_name(const ExportJob& job, std::size_t table, const std::string& ext);
 // The form_id as the start of a file name: a `:` (CHT's `contact:person:create`), which
 // Windows forbids in file names, becomes `-`, which no form_id holds.
 std::string file_stem(const form::Form& form);
 
-// CSV in ODK Central's layout, one file per table.
+// One table in ODK Central's layout under job.csv's options, as the CSV and XLSX files
+// write it: its header, which columns hold numbers, and every row's cells as text.
+struct OdkTable {
+    std::vector<std::string> header;
+    std::vector<bool> numeric;
+    std::vector<std::vector<std::string>> rows;
+};
+OdkTable odk_table(const ExportJob& job, std::size_t table);
+
+// `<form id>.xlsx`: the tables of the CSV export as sheets of one workbook, the main table
+// first, then one sheet per repeat (Kobo's XLS export of a form with repeats).
+Result<void> write_xlsx(const ExportJob& job, ExportResult& result);
+
+// CSV in ODK Central's layout, one file per table, or with job.csv.zip one `<form id>.zip`
+// holding them as ODK Central's "CSV files (.zip)" download does.
 Result<void> write_odk_csv(const ExportJob& job, ExportResult& result);
+// `<form id>.geojson`: one Point feature per record at the main table's first geopoint.
+Result<void> write_geojson(const ExportJob& job, ExportResult& result);
 // `<form id>.jsonl`: one merged record per line.
 Result<void> write_jsonl(const ExportJob& job, ExportResult& result);
 

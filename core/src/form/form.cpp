@@ -85,6 +85,12 @@ const Row* Form::find(std::string_view name) const {
     return it == by_name_.end() ? nullptr : &rows_[it->second];
 }
 
+const Row* Form::find_at(std::string_view name, std::optional<RowId> repeat) const {
+    auto it = by_level_.find(std::make_pair(repeat ? *repeat + 1 : 0, std::string(name)));
+    if (it != by_level_.end()) return &rows_[it->second];
+    return find(name);  // answered elsewhere: the caller reports where it belongs
+}
+
 const ChoiceList* Form::choices(std::string_view name) const {
     auto it = lists_.find(name);
     return it == lists_.end() ? nullptr : &it->second;
@@ -111,6 +117,8 @@ std::size_t Form::question_count() const {
 Form FormBuilder::build() && {
     for (const auto& r : form_.rows_) {
         form_.by_name_.emplace(r.name, r.id);
+        RowId level = r.repeats.empty() ? 0 : r.repeats.back() + 1;
+        form_.by_level_.emplace(std::make_pair(level, r.name), r.id);
         if (!r.parent) form_.top_.push_back(r.id);
     }
     return std::move(form_);

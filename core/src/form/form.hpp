@@ -137,8 +137,12 @@ public:
     const Row& row(RowId id) const { return rows_.at(id); }
     // The rows of the survey array itself (no parent), in order.
     const std::vector<RowId>& top_rows() const { return top_; }
-    // The row named `name` anywhere in the form, or nullptr.
+    // The row named `name` anywhere in the form, or nullptr. A name that questions at
+    // several levels share (the top level and a repeat) gives the first in form order.
     const Row* find(std::string_view name) const;
+    // The row named `name` answered in the instances of `repeat` (the top level when
+    // nullopt), through any groups, or nullptr. Names are unique at each level.
+    const Row* find_at(std::string_view name, std::optional<RowId> repeat) const;
 
     // The choice list `name`, or nullptr.
     const ChoiceList* choices(std::string_view name) const;
@@ -162,6 +166,7 @@ private:
     std::vector<Row> rows_;
     std::vector<RowId> top_;
     std::map<std::string, RowId, std::less<>> by_name_;
+    std::map<std::pair<RowId, std::string>, RowId, std::less<>> by_level_;  // (repeat + 1 or 0, name)
     std::map<std::string, ChoiceList, std::less<>> lists_;
     std::vector<RowId> calc_order_;
 };

@@ -104,6 +104,9 @@ void check_node(const Node& n, const Site& site, std::vector<std::string>& out) 
         case Node::Kind::field: {
             auto it = site.L.names.find(n.text);
             if (it == site.L.names.end()) out.push_back("unknown field ${" + n.text + "}");
+            else if (site.L.shared_names.count(n.text))
+                out.push_back("${" + n.text + "} is ambiguous: questions at different levels (the top "
+                              "level, repeats) are named " + n.text + "; rename one to refer to it");
             else if (site.L.rows[it->second].type == RowType::group)
                 out.push_back("${" + n.text + "} is a group, which has no value");
             return;
@@ -238,6 +241,8 @@ void check_expressions(Loading& L) {
             auto it = L.names.find(name);
             std::string path = child_path(row.source_path, "trigger");
             if (it == L.names.end()) L.add(path, "unknown field ${" + name + "}");
+            else if (L.shared_names.count(name))
+                L.add(path, "${" + name + "} is ambiguous: questions at different levels are named " + name);
             else if (L.rows[it->second].type == RowType::group || L.rows[it->second].type == RowType::repeat)
                 L.add(path, "${" + name + "} is a " + std::string(type_name(L.rows[it->second].type)) +
                                 ": a trigger is a question or calculate");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct Loading {
     std::map<std::string, ChoiceList, std::less<>> lists;
     std::vector<Row> rows;                    // document order, ids set
     std::map<std::string, RowId, std::less<>> names;  // first row of each name
+    // Names given to questions at more than one level (the top level and a repeat, or two
+    // repeats): each answered in its own JSON object, so allowed, but a ${name} reference
+    // to one would be ambiguous.
+    std::set<std::string, std::less<>> shared_names;
 
     void add(std::string path, std::string message) {
         problems.push_back({std::move(path), std::move(message)});

@@ -109,6 +109,27 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     return true;
 }
 
+// Where a row's answer is kept: the innermost enclosing repeat, or the top level.
+std::optional<RowId> answer_level(const Row& row) {
+    return row.repeats.empty() ? std::nullopt : std::optional<RowId>(row.repeats.back());
+}
+
+// A question may take a name already used if every row of that name is a question answered
+// at another level (ODK's forms use `name` at the top level and in a repeat): answers and
+// paths are kept per level. Groups, repeats and calculates keep unique names, since they
+// structure the answers or are found by name alone.
+bool may_share_name(const Loading& L, const Row& row) {
+    auto plain = [](const Row& r) {
+        return r.type != RowType::group && r.type != RowType::repeat && r.type != RowType::calculate;
+    };
+    if (!plain(row)) return false;
+    for (const Row& other : L.rows) {
+        if (other.id == row.id || other.name != row.name) continue;
+        if (!plain(other) || answer_level(other) == answer_level(row)) return false;
+    }
+    return true;
+}
+
 void load_name(const json& r, const std::string& path, Row& row, Loading& L) {
     std::string npath = child_path(path, "name");
     auto it = r.find("name");
@@ -121,6 +142,10 @@ void load_name(const json& r, const std::string& path, Row& row, Loading& L) {
     if (row.name == "_id") return L.add(npath, "the name _id is reserved for repeat instance ids");
     auto [first, fresh] = L.names.emplace(row.name, row.id);
     if (fresh) return;
+    if (may_share_name(L, row)) {
+        L.shared_names.insert(row.name);
+        return;
+    }
     const Row& taken = L.rows[first->second];
     bool made = taken.id > 0 && L.rows[taken.id - 1].or_other && L.rows[taken.id - 1].name + "_other" == taken.name;
     L.add(npath, "duplicate name " + row.name +

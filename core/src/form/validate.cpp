@@ -33,17 +33,17 @@ std::string join_path(const std::string& prefix, const std::string& name) {
 
 // The working copy the calculations run on: empty answers dropped, integers canonical,
 // given calculate values removed (they are recomputed, then compared).
-void clean(const Form& form, json& obj) {
+void clean(const Form& form, json& obj, std::optional<RowId> level = std::nullopt) {
     if (!obj.is_object()) return;
     for (auto it = obj.begin(); it != obj.end();) {
-        const Row* row = form.find(it.key());
+        const Row* row = form.find_at(it.key(), level);
         if (is_unanswered(*it) || (row && row->type == RowType::calculate && !row->kept_calculation())) {
             it = obj.erase(it);
             continue;
         }
         if (row && row->type == RowType::integer) *it = canonical_integer(*it);
         if (row && row->type == RowType::repeat && it->is_array())
-            for (auto& inst : *it) clean(form, inst);
+            for (auto& inst : *it) clean(form, inst, row->id);
         ++it;
     }
 }
@@ -71,12 +71,12 @@ private:
         return text_in(label, lang_, form_.settings().default_language);
     }
 
-    // Names are unique in a form, so a key is allowed at `level` when the row of that name is
-    // a question answered there (not a group, and in that repeat or at the top level).
+    // Names are unique at each level, so a key is allowed at `level` when the row of that name
+    // there is a question answered there (not a group, and in that repeat or at the top level).
     void check_keys(const json& obj, std::optional<RowId> level, const std::string& prefix) {
         for (const auto& [key, _] : obj.items()) {
             if (level && key == "_id") continue;
-            const Row* row = form_.find(key);
+            const Row* row = form_.find_at(key, level);
             std::optional<RowId> row_level;
             if (row && !row->repeats.empty()) row_level = row->repeats.back();
             if (row && row->type != RowType::group && row_level == level) continue;

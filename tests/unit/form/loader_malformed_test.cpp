@@ -70,8 +70,12 @@ const Case cases[] = {
      {{"survey[6].name", "invalid name visit date: use letters, digits, _, . and -, starting with a letter or _"}}},
     {"name_reserved", [](json& f) { row(f, 6)["name"] = "_id"; },
      {{"survey[6].name", "the name _id is reserved for repeat instance ids"}}},
-    {"name_duplicate_nested", [](json& f) { child(f, 4, 0)["name"] = "age"; },
-     {{"survey[4].children[0].name", "duplicate name age (also at survey[0])"}}},
+    // A repeat's question may share a top-level question's name, but not be referred to then.
+    {"name_shared_with_repeat_referenced", [](json& f) { child(f, 4, 0)["name"] = "age"; },
+     {{"survey[3].relevant", "${age} is ambiguous: questions at different levels (the top level, repeats) are "
+                             "named age; rename one to refer to it"},
+      {"survey[3].children[0].required", "${age} is ambiguous: questions at different levels (the top level, "
+                                         "repeats) are named age; rename one to refer to it"}}},
     {"label_missing", [](json& f) { row(f, 6).erase("label"); }, {{"survey[6].label", "missing"}}},
     {"label_missing_language", [](json& f) { row(f, 0)["label"].erase("fr"); },
      {{"survey[0].label", "missing language fr"}}},
