@@ -96,6 +96,9 @@ struct Row {
     bool read_only = false;
     // range rows: XLSForm's parameters start, end and step (pyxform's defaults 1, 10, 1).
     double range_start = 1, range_end = 10, range_step = 1;
+    // image rows: XLSForm's max-pixels parameter, the longest side an app scales a photo
+    // down to before keeping it; 0 for none. Kept for apps: a terminal copies files as given.
+    std::uint32_t max_pixels = 0;
     nlohmann::json default_value;  // null when absent; else a valid answer of this type
 
     // Compiled expressions, absent when the column is. `required: true` is the constant

@@ -29,8 +29,8 @@ bool is_question_or_calculate(RowType t) { return is_question(t) || t == RowType
 const Restriction restrictions[] = {
     {"calculation", [](RowType t) { return t == RowType::calculate || is_question(t); },
      "calculation is only allowed on calculate rows and questions"},
-    {"parameters", [](RowType t) { return t == RowType::range; },
-     "parameters is only allowed on range rows (start=1 end=10 step=1)"},
+    {"parameters", [](RowType t) { return t == RowType::range || t == RowType::image; },
+     "parameters is only allowed on range rows (start=1 end=10 step=1) and image rows (max-pixels=1024)"},
     {"trigger", [](RowType t) { return t == RowType::calculate || is_question(t); },
      "trigger is only allowed on calculate rows and questions"},
     {"children", is_container, "children are only allowed on group and repeat rows"},
@@ -246,6 +246,20 @@ void load_default(const json& r, const std::string& path, Row& row, bool type_kn
     L.add(dpath, *problem);
 }
 
+// XLSForm's parameters of an image: "max-pixels=1024", the longest side an app scales a
+// photo down to before it is kept.
+void load_image_parameters(const std::vector<std::string>& words, const std::string& ppath, Row& row, Loading& L) {
+    for (const auto& word : words) {
+        auto eq = word.find('=');
+        std::string key = word.substr(0, eq);
+        if (key != "max-pixels") return L.add(ppath, "unknown parameter " + key + " (an image takes max-pixels)");
+        double value = eq == std::string::npos ? std::nan("") : parse_decimal(std::string_view(word).substr(eq + 1));
+        if (!(value >= 1 && value <= 1e6) || value != std::floor(value))
+            return L.add(ppath, "max-pixels must be a whole number of pixels, got " + word);
+        row.max_pixels = static_cast<std::uint32_t>(value);
+    }
+}
+
 // XLSForm's parameters of a range: "start=0 end=100 step=5", any order, each optional.
 void load_parameters(const json& r, const std::string& path, Row& row, Loading& L) {
     auto it = r.find("parameters");
@@ -255,6 +269,8 @@ void load_parameters(const json& r, const std::string& path, Row& row, Loading& 
     std::string text = it->get<std::string>();
     for (char& c : text)
         if (c == ',' || c == ';') c = ' ';
+    if (row.type == RowType::image) return load_image_parameters(words_of(text), ppath, row, L);
+    if (row.type != RowType::range) return;  // refused by check_columns
     for (const auto& word : words_of(text)) {
         auto eq = word.find('=');
         std::string key = word.substr(0, eq);

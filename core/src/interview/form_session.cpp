@@ -201,6 +201,7 @@ struct FormSession::Impl {
             s.range_end = row.range_end;
             s.range_step = row.range_step;
         }
+        s.max_pixels = row.max_pixels;
         const json* value = answer_of(p);
         std::optional<json> dynamic;
         if (!value && row.default_expression && purpose != Purpose::edit && s.kind == StepKind::question) {

@@ -81,6 +81,9 @@ struct Step {
     // A range question's parameters (0 for other types): the answer is a number from start
     // to end, a whole number of steps from start.
     double range_start = 0, range_end = 0, range_step = 0;
+    // An image question's max-pixels parameter: the longest side the app scales a photo down
+    // to before answering with it; 0 for none.
+    std::uint32_t max_pixels = 0;
 };
 
 // The step as one JSON object (docs/interview.md "engine" gives the shape).

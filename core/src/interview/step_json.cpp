@@ -36,6 +36,7 @@ json step_object(const Step& s) {
             {"instances", s.instances}};
     if (s.type == "range")
         out["range"] = {{"start", s.range_start}, {"end", s.range_end}, {"step", s.range_step}};
+    if (s.max_pixels) out["max_pixels"] = s.max_pixels;
     return out;
 }
 

@@ -106,3 +106,29 @@ TEST(AttachmentRef, NamesAndTypesFromPaths) {
 
 }  // namespace
 }  // namespace canvass::form
+
+namespace canvass::form {
+namespace {
+
+// ODK's image parameter: max-pixels=N, the longest side an app scales a photo down to.
+TEST(ImageParameters, MaxPixelsIsKeptAndBadValuesAreLoadTimeErrors) {
+    auto form = canvass::testing::load_feature_form(canvass::testing::feature_form_json(
+        {{{"type", "image"}, {"name", "stall"}, {"label", canvass::testing::en("Stall")},
+          {"parameters", "max-pixels=1024"}}}));
+    ASSERT_TRUE(form);
+    EXPECT_EQ(form->find("stall")->max_pixels, 1024u);
+    EXPECT_THAT(canvass::testing::feature_form_problems(canvass::testing::feature_form_json(
+                    {{{"type", "image"}, {"name", "a"}, {"label", canvass::testing::en("A")},
+                      {"parameters", "max-pixels=big"}},
+                     {{"type", "image"}, {"name", "b"}, {"label", canvass::testing::en("B")},
+                      {"parameters", "quality=high"}},
+                     {{"type", "audio"}, {"name", "c"}, {"label", canvass::testing::en("C")},
+                      {"parameters", "max-pixels=10"}}})),
+                ::testing::ElementsAre(
+                    "survey[0].parameters: max-pixels must be a whole number of pixels, got max-pixels=big",
+                    "survey[1].parameters: unknown parameter quality (an image takes max-pixels)",
+                    ::testing::HasSubstr("survey[2].parameters: parameters is only allowed on range rows")));
+}
+
+}  // namespace
+}  // namespace canvass::form

@@ -22,14 +22,14 @@ struct Feature {
 
 // ---- Not yet supported (docs/forms.md "XLSForm support") ---------------------------------
 
-// Being added on its own branch: when it lands, take `media` out of the forms below.
+// Images, audio and video in labels (the media:: and image columns), and a note or choice
+// shown as an image alone: the question types image, audio, video and file are supported.
 inline const Feature media{
-    "media question type not yet supported (image, audio, video, file; media columns; a note "
+    "media in labels not yet supported (media::image, image, audio and video columns; a note "
     "or choice shown as an image alone)",
-    {"unknown type image", "unknown type audio", "unknown type video", "unknown type file",
-     "media::", "media:audio", "column image", "column audio", "column video",
-     "unknown parameter max-pixels", "column label: missing (choices.",
-     "column label::english: missing (survey", "column label::en: missing (survey"}};
+    {"media::", "media:audio", "column image", "column audio", "column video",
+     "column label: missing (choices.", "column label::english: missing (survey",
+     "column label::en: missing (survey"}};
 inline const Feature select_from_file{
     "select_one_from_file / select_multiple_from_file (choice lists in CSV files) not yet "
     "supported",
@@ -125,12 +125,12 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"cht_training_admin_welcome.xlsx", {&media, &shared_names}},
         // Field Mapping Tasking Manager (hotosm/fmtm)
         {"fmtm_building_natural_risks_survey.xlsx",
-         {&media, &select_from_file, &xpath_paths, &expression_defects}},
+         {&select_from_file, &xpath_paths, &expression_defects}},
         {"fmtm_entities_registration.xls", {&entities, &select_from_file}},
         {"fmtm_highways.xls", {&last_saved, &merged_template, &expression_defects}},
         {"fmtm_simple_building_survey_wildfires.xlsx",
          {&last_saved, &merged_template, &expression_defects}},
-        {"fmtm_slum_assessment_survey.xlsx", {&media, &shared_names}},
+        {"fmtm_slum_assessment_survey.xlsx", {&shared_names}},
         {"fmtm_test_form_for_mandatory_fields.xls", {&last_saved}},
         // OpenStreetMap field mapping (hotosm/osm-fieldwork)
         {"osm-fieldwork_amenities.xls", {&freexl_unreadable}},
@@ -138,22 +138,22 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"osm-fieldwork_health.xls", {&xpath_paths, &merged_template}},
         {"osm-fieldwork_highways.xls",
          {&select_from_file, &xpath_paths, &last_saved, &expression_defects, &shared_names}},
-        {"osm-fieldwork_historical.xls", {&media, &select_from_file, &xpath_paths}},
+        {"osm-fieldwork_historical.xls", {&select_from_file, &xpath_paths}},
         {"osm-fieldwork_mandatory_fields.xls",
          {&entities, &select_from_file, &xpath_paths, &merged_template}},
-        {"osm-fieldwork_nature.xls", {&media, &select_from_file, &xpath_paths}},
-        {"osm-fieldwork_places.xls", {&media, &select_from_file, &xpath_paths}},
+        {"osm-fieldwork_nature.xls", {&select_from_file, &xpath_paths}},
+        {"osm-fieldwork_places.xls", {&select_from_file, &xpath_paths}},
         {"osm-fieldwork_solidwaste.xlsx", {&select_from_file}},
-        {"osm-fieldwork_toilets.xls", {&media, &select_from_file, &xpath_paths, &last_saved}},
+        {"osm-fieldwork_toilets.xls", {&select_from_file, &xpath_paths, &last_saved}},
         {"osm-fieldwork_transportation.xls", {&media, &unnamed_rows, &shared_names}},
         {"osm-fieldwork_waste_collection.xlsx",
-         {&media, &form_id_characters, &unnamed_rows, &default_not_a_choice}},
+         {&form_id_characters, &unnamed_rows, &default_not_a_choice}},
         {"osm-fieldwork_wastedisposal.xls",
-         {&media, &select_from_file, &xpath_paths, &expression_defects}},
+         {&select_from_file, &xpath_paths, &expression_defects}},
         {"osm-fieldwork_waterpoints.xls",
-         {&media, &select_from_file, &xpath_paths, &expression_defects}},
+         {&select_from_file, &xpath_paths, &expression_defects}},
         // pyxform's test workbooks (XLSForm/pyxform)
-        {"pyxform_UCL_Biomass_Plot_Form.xlsx", {&media, &select_from_file}},
+        {"pyxform_UCL_Biomass_Plot_Form.xlsx", {&select_from_file}},
         {"pyxform_cascading_select_test_equivalent.xls", {}},
         {"pyxform_case_insensitivity.xlsx", {&external_choices, &osm_type}},
         {"pyxform_choice_filter_test.xlsx", {}},
