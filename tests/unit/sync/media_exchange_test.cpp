@@ -116,8 +116,8 @@ TEST(MediaResponder, OnlyACoordinatorListsAndFetches) {
     EXPECT_EQ(std::get<ErrorMessage>(out.at(0)).code, ErrorCode::forbidden);
 
     auto a = item(3, 5);
-    vault.open("demo", phone, a);
-    vault.put("demo", a.id, 0, Bytes(21, 7));
+    ASSERT_TRUE(vault.open("demo", phone, a));
+    ASSERT_TRUE(vault.put("demo", a.id, 0, Bytes(21, 7)));
     MediaResponder desk(vault, "demo", merge::DeviceId{2}, Role::coordinator, MediaCaps{});
     auto listed = desk.receive(MediaList{});
     ASSERT_EQ(std::get<MediaList>(listed.at(0)).items->size(), 1u);

@@ -47,7 +47,7 @@ std::vector<Bytes> seeds() {
     std::vector<Message> messages{
         Hello{"canvass/test"},
         Welcome{"vendors", Role::coordinator, id(2), 123,
-                {store::first_statement("vendors", crypto::generate_dh_key())}, {{"f", "1", {}}}, {}, "Amina"},
+                {store::first_statement("vendors", crypto::generate_dh_key())}, {{"f", "1", {}}}, {}, "Amina", std::nullopt},
         Summary{{{id(1), 3, {}, 4}, {id(2), 1, {}, 0}}},
         Changesets{1, {run}},
         Ack{1, {{id(1), 2}}, {RefusedTip{id(3), 4, ErrorCode::forbidden, "may not change record"}}},
