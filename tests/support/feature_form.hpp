@@ -8,6 +8,7 @@
 #include <string>
 
 #include "form/loader.hpp"
+#include "form/validate.hpp"
 
 namespace canvass::testing {
 
@@ -45,6 +46,13 @@ inline std::vector<std::string> feature_form_problems(const nlohmann::json& doc)
     auto loaded = form::load_form_json(doc);
     if (!loaded)
         for (const auto& p : loaded.error()) out.push_back(form::describe(p));
+    return out;
+}
+
+// Every violation validate_answers() finds in `answers`, as "path: message" lines.
+inline std::vector<std::string> feature_form_violations(const form::Form& form, const nlohmann::json& answers) {
+    std::vector<std::string> out;
+    for (const auto& p : form::validate_answers(form, answers).violations) out.push_back(form::describe(p));
     return out;
 }
 

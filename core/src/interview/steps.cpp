@@ -22,6 +22,7 @@ void walk(const form::Form& form, form::Record& record, const std::vector<form::
     for (form::RowId id : rows) {
         const form::Row& row = form.row(id);
         if (!record.relevant(id, at)) continue;
+        if (form::is_metadata(row.type)) continue;  // filled in by the session, never a step
         switch (row.type) {
             case RowType::group:
                 walk(form, record, row.children, at, out);
@@ -40,15 +41,6 @@ void walk(const form::Form& form, form::Record& record, const std::vector<form::
             case RowType::calculate:
             case RowType::hidden:  // kept with the record, never shown
                 break;
-            case RowType::start:
-            case RowType::end:
-            case RowType::today:
-            case RowType::deviceid:
-            case RowType::username:
-            case RowType::phonenumber:
-            case RowType::email:
-            case RowType::start_geopoint:
-                break;  // metadata: filled in by the session, never a step
             case RowType::note:
                 out.push_back({PlaceKind::display, id, at, 0});
                 break;

@@ -19,9 +19,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 std::vector<std::string> violations(const Form& form, const json& answers) {
-    std::vector<std::string> out;
-    for (const auto& p : validate_answers(form, answers).violations) out.push_back(describe(p));
-    return out;
+    return canvass::testing::feature_form_violations(form, answers);
 }
 
 // The XLSForm documentation's range example: parameters start=0 end=17 step=1.

@@ -21,9 +21,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 std::vector<std::string> violations(const Form& form, const json& answers) {
-    std::vector<std::string> out;
-    for (const auto& p : validate_answers(form, answers).violations) out.push_back(describe(p));
-    return out;
+    return canvass::testing::feature_form_violations(form, answers);
 }
 
 json household(json extra_member_row = nullptr) {
