@@ -217,15 +217,27 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
         EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
     }
 
-    // None of the plaintext on the server: not in its files, not in its log.
+    // None of the plaintext on the server: not in its files, not in its log. Nor the
+    // photos' plain BLAKE2b, in a file name or in a file: whoever holds a photo could look
+    // it up there (the server knows each attachment by a keyed id only).
+    std::vector<std::string> hashes;
+    for (const auto& [market, bytes] : photos) {
+        auto h = crypto::blake2b_256(bytes);
+        hashes.push_back(crypto::to_hex(h));
+        hashes.emplace_back(h.begin(), h.end());
+    }
     std::size_t scanned = 0;
     for (const auto& e : fs::recursive_directory_iterator(data)) {
+        for (const auto& h : hashes) EXPECT_EQ(e.path().string().find(h), std::string::npos) << e.path();
         if (!e.is_regular_file()) continue;
         ++scanned;
-        EXPECT_EQ(slurp_file(e.path()).find(kMarker), std::string::npos) << e.path();
+        const auto content = slurp_file(e.path());
+        EXPECT_EQ(content.find(kMarker), std::string::npos) << e.path();
+        for (const auto& h : hashes) EXPECT_EQ(content.find(h), std::string::npos) << e.path() << " holds a photo's hash";
     }
     EXPECT_GT(scanned, chunks);
     EXPECT_EQ(server->log().find(kMarker), std::string::npos);
+    for (const auto& h : hashes) EXPECT_EQ(server->log().find(h), std::string::npos);
     // Nor in the devices' stores at rest.
     for (const auto& home : {collector.home, coordinator.home})
         for (const auto& e : fs::directory_iterator(home))
