@@ -10,6 +10,8 @@ packages=(
   libzip-dev libexpat1-dev libfreexl-dev libxlsxwriter-dev
   readstat sqlite3 python3 python3-jsonschema python3-pandas r-cran-haven tmux
   openjdk-17-jdk-headless junit4
+  libpq-dev postgresql
+  chromium chromium-driver python3-selenium
 )
 packages+=("$@")
 
