@@ -373,7 +373,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                     << "). They stay here and are not sent again; tell your coordinator\n";
         if (s->equivocations) ctx.out << "WARNING     " << s->equivocations << " forked chains kept as evidence\n";
         const auto& a = s->attachments;
-        if (a.held || a.received || a.partial) {
+        if (a.held || a.received || a.partial || a.carried) {
             ctx.out << "attachments " << a.held << " held here";
             if (a.unsent)
                 ctx.out << ", " << a.unsent << " not yet delivered (" << a.records_waiting
@@ -381,6 +381,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                         << " for its attachments to reach the server: canvass sync)";
             if (a.received || a.partial)
                 ctx.out << "; " << a.received << " received whole, " << a.partial << " still arriving";
+            if (a.carried) ctx.out << "; " << a.carried << " carried for other devices, to deliver at the next sync";
             ctx.out << "\n";
         }
         ctx.out << "digest      " << out["digest"].get<std::string>() << "\n";

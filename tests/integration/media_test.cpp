@@ -86,14 +86,16 @@ public:
     Result<void> caps(const sync::MediaCaps& c) override { return inner_.caps(c); }
     Result<std::vector<Outgoing>> unsent() override { return inner_.unsent(); }
     Result<std::uint64_t> delivered_bytes() override { return inner_.delivered_bytes(); }
+    Result<std::vector<sync::MediaItem>> carried() override { return inner_.carried(); }
     Result<sync::Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override {
         ++chunks_read;
         return inner_.chunk(id, index);
     }
     Result<void> delivered(const crypto::Hash& id) override { return inner_.delivered(id); }
     Result<std::uint64_t> held(const crypto::Hash& id) override { return inner_.held(id); }
-    Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) override {
-        return inner_.keep(item, index, data);
+    Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
+                      bool forward) override {
+        return inner_.keep(item, index, data, forward);
     }
     std::uint64_t chunks_read = 0;
 
