@@ -4,6 +4,7 @@
 // before anything is uploaded.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "coordinator/records.hpp"
@@ -11,6 +12,7 @@
 #include "crypto/attachment_crypto.hpp"
 #include "export/media_files.hpp"
 #include "field_device.hpp"
+#include "sync/bundle.hpp"
 #include "sync/frame.hpp"
 
 namespace canvass::server_test {
@@ -89,7 +91,9 @@ public:
     Result<std::vector<sync::MediaItem>> carried() override { return inner_.carried(); }
     Result<sync::Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override {
         ++chunks_read;
-        return inner_.chunk(id, index);
+        CANVASS_TRY(auto data, inner_.chunk(id, index));
+        if (tamper) tamper(data);
+        return data;
     }
     Result<void> delivered(const crypto::Hash& id) override { return inner_.delivered(id); }
     Result<std::uint64_t> held(const crypto::Hash& id) override { return inner_.held(id); }
@@ -98,6 +102,7 @@ public:
         return inner_.keep(item, index, data, forward);
     }
     std::uint64_t chunks_read = 0;
+    std::function<void(sync::Bytes&)> tamper;  // a hostile carrier's change to each chunk sent
 
 private:
     sync::DeviceMediaReplica inner_;
@@ -115,12 +120,13 @@ struct MediaTest : DemoServerTest {
     // One sync with attachments over a link cut after `budget` bytes (0: never cut).
     // `chunks_sent` counts the chunks read to be sent (a cut one included).
     Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget, std::uint64_t* chunks_sent = nullptr,
-                                        bool* was_cut = nullptr) {
+                                        bool* was_cut = nullptr, std::function<void(sync::Bytes&)> tamper = {}) {
         CANVASS_TRY(auto config, device.store.project());
         CANVASS_TRY(auto t, net::connect_tcp(config->server_address, Device::tcp_options()));
         CuttingTransport link(std::move(t), budget ? budget : ~std::uint64_t{0});
         sync::DeviceReplica replica(device.store);
         CountingMedia media(device.store);
+        media.tamper = std::move(tamper);
         sync::DeviceProjectSink sink(device.store, config->server_address, config->server_key);
         sync::ClientOptions options;
         options.media = &media;
@@ -128,6 +134,31 @@ struct MediaTest : DemoServerTest {
         if (chunks_sent) *chunks_sent += media.chunks_read;
         if (was_cut) *was_cut = link.cut();
         return r;
+    }
+
+    // The coordinator's export of `device`'s store into `out`: every photo there, byte for byte.
+    void expect_exported(FieldDevice& coordinator, const std::map<std::string, std::vector<std::uint8_t>>& photos,
+                         const std::string& out) {
+        coordinator::DeviceStoreSource source(coordinator.store);
+        auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
+        ASSERT_TRUE(dataset) << dataset.error().message;
+        auto form = coordinator.store.form("stalls");
+        ASSERT_TRUE(form);
+        fs::create_directories(out);
+        auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, out);
+        ASSERT_TRUE(media) << media.error().message;
+        EXPECT_EQ(media->written, photos.size());
+        EXPECT_EQ(media->missing, 0u);
+        ASSERT_EQ(dataset->records.size(), photos.size());
+        for (const auto& r : dataset->records) {
+            EXPECT_EQ(r.attachments_expected, 1u);
+            EXPECT_EQ(r.attachments_present, 1u);
+            std::string market = r.answers.at("market").get<std::string>();
+            std::string name = r.answers.at("stall").at("name").get<std::string>();
+            auto written = slurp_file(fs::path(out) / "media" / name);
+            const auto& original = photos.at(market);
+            EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
+        }
     }
 
     // Interviews with photos of the given sizes; the photos, by record market name.
@@ -197,27 +228,7 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
     ASSERT_TRUE(pulled) << pulled.error().describe();
     ASSERT_TRUE(pulled->media);
     EXPECT_EQ(pulled->media->fetched, 4u);
-    coordinator::DeviceStoreSource source(coordinator.store);
-    auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
-    ASSERT_TRUE(dataset) << dataset.error().message;
-    auto form = coordinator.store.form("stalls");
-    ASSERT_TRUE(form);
-    std::string out = tmp / "export";
-    fs::create_directories(out);
-    auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, out);
-    ASSERT_TRUE(media) << media.error().message;
-    EXPECT_EQ(media->written, 4u);
-    EXPECT_EQ(media->missing, 0u);
-    ASSERT_EQ(dataset->records.size(), 4u);
-    for (const auto& r : dataset->records) {
-        EXPECT_EQ(r.attachments_expected, 1u);
-        EXPECT_EQ(r.attachments_present, 1u);
-        std::string market = r.answers.at("market").get<std::string>();
-        std::string name = r.answers.at("stall").at("name").get<std::string>();
-        auto written = slurp_file(fs::path(out) / "media" / name);
-        const auto& original = photos.at(market);
-        EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
-    }
+    expect_exported(coordinator, photos, tmp / "export");
 
     // None of the plaintext on the server: not in its files, not in its log. Nor the
     // photos' plain BLAKE2b, in a file name or in a file: whoever holds a photo could look
@@ -307,6 +318,113 @@ TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {
     ASSERT_FALSE(taken);
     EXPECT_EQ(taken.error().code, errc::limit_exceeded);
     EXPECT_NE(taken.error().message.find("more than the 1.0 MB"), std::string::npos) << taken.error().message;
+}
+
+// Issue 13: an organizer carries a collector's photos, which never reached the server, in a
+// bundle; the coordinator exports them byte for byte, and the collector's own sync later
+// sends none of them again.
+TEST_F(MediaTest, AnOrganizerCarriesACollectorsPhotosInABundleToTheCoordinator) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    auto photos = interviews(collector, {1'400'000, 200'000});
+    const std::string path = tmp / "market-day.bundle";
+    {
+        sync::DeviceReplica replica(collector.store);
+        sync::DeviceMediaReplica media(collector.store);
+        auto wrote = sync::write_bundle(replica, &media, path);
+        ASSERT_TRUE(wrote) << wrote.error().message;
+        EXPECT_EQ(wrote->attachments, 2u);
+        EXPECT_EQ(wrote->attachment_bytes, 1'600'000u);
+    }
+    EXPECT_EQ(slurp_file(path).find(kMarker), std::string::npos) << "the bundle holds the photos sealed";
+
+    auto organizer = FieldDevice::create(tmp / "organizer");
+    ASSERT_TRUE(organizer.enroll(token("organizer")));
+    {
+        sync::DeviceReplica replica(organizer.store);
+        sync::DeviceMediaReplica media(organizer.store);
+        auto read = sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000);
+        ASSERT_TRUE(read) << read.error().message;
+        EXPECT_EQ(read->attachments, 2u);
+        auto again = sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000);
+        ASSERT_TRUE(again) << again.error().message;
+        EXPECT_EQ(again->attachments, 0u) << "a bundle read twice keeps nothing twice";
+    }
+    EXPECT_EQ(organizer.store.status()->attachments.carried, 2u);
+    for (const auto& e : fs::directory_iterator(organizer.home))
+        EXPECT_EQ(slurp_file(e.path()).find(kMarker), std::string::npos) << e.path();
+
+    auto carried = sync_media(organizer, 0);
+    ASSERT_TRUE(carried) << carried.error().describe();
+    ASSERT_TRUE(carried->media);
+    EXPECT_EQ(carried->media->delivered, 2u);
+    EXPECT_EQ(organizer.store.status()->attachments.carried, 0u);
+    EXPECT_EQ(stats().at("attachments"), 2);
+
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    expect_exported(coordinator, photos, tmp / "export");
+
+    // The collector, back in range, finds its photos on the server already.
+    std::uint64_t resent = 0;
+    auto own = sync_media(collector, 0, &resent);
+    ASSERT_TRUE(own) << own.error().describe();
+    EXPECT_EQ(resent, 0u);
+    EXPECT_EQ(collector.store.status()->attachments.unsent, 0u);
+}
+
+// Attacks by whoever carries attachments: a bundle's chunk changed on the way, and an
+// organizer sending the server other bytes for a collector's photo. Neither is kept, and the
+// real photo still reaches the coordinator.
+TEST_F(MediaTest, ACarrierCannotPassOtherBytesOffAsACollectorsPhoto) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    auto photos = interviews(collector, {300'000});
+    const std::string path = tmp / "carried.bundle";
+    {
+        sync::DeviceReplica replica(collector.store);
+        sync::DeviceMediaReplica media(collector.store);
+        ASSERT_TRUE(sync::write_bundle(replica, &media, path));
+    }
+    auto organizer = FieldDevice::create(tmp / "organizer");
+    ASSERT_TRUE(organizer.enroll(token("organizer")));
+
+    // One byte of the last chunk changed: refused, nothing of it kept.
+    {
+        auto bytes = slurp_file(path);
+        bytes[bytes.size() - 200] ^= 0x01;  // inside the last chunk's data
+        const std::string changed = tmp / "changed.bundle";
+        std::ofstream(changed, std::ios::binary) << bytes;
+        sync::DeviceReplica replica(organizer.store);
+        sync::DeviceMediaReplica media(organizer.store);
+        auto read = sync::read_bundle(replica, &media, changed, "demo", 1'790'000'000'000);
+        ASSERT_FALSE(read);
+        EXPECT_NE(read.error().message.find("not the ones its author signed"), std::string::npos) << read.error().message;
+        EXPECT_EQ(organizer.store.status()->attachments.carried, 0u);
+        EXPECT_EQ(organizer.store.status()->attachments.partial, 0u);
+    }
+
+    // The organizer, holding the real bundle, sends the server other bytes in every chunk.
+    {
+        sync::DeviceReplica replica(organizer.store);
+        sync::DeviceMediaReplica media(organizer.store);
+        ASSERT_TRUE(sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000));
+    }
+    auto forged = sync_media(organizer, 0, nullptr, nullptr, [](sync::Bytes& chunk) { chunk[0] ^= 0xff; });
+    ASSERT_FALSE(forged);
+    EXPECT_NE(forged.error().message.find("do not match what its author signed"), std::string::npos)
+        << forged.error().describe();
+    EXPECT_EQ(stats().at("attachments"), 0);
+    EXPECT_EQ(stats().at("attachment_chunks"), 0) << "every chunk of it was discarded";
+    EXPECT_NE(server->log().find("do not match what its author signed"), std::string::npos);
+
+    // The collector delivers the real one; the coordinator exports it.
+    ASSERT_TRUE(sync_media(collector, 0));
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    expect_exported(coordinator, photos, tmp / "export");
 }
 
 }  // namespace
