@@ -1,7 +1,8 @@
-// Attachments against a real server (issue 13): photos of a few MB pushed over a link cut
+// Attachments against a real server (issue 13): 20 photos of 2 to 5 MB pushed over a link cut
 // several times, each cut costing at most the chunk in flight; the coordinator's export holds
-// the same bytes; the server's data directory and log hold none of them; caps refuse a file
-// before anything is uploaded.
+// the same bytes; the server's data directory, its log and a capture of the wire hold none of
+// them; caps refuse a file before anything is uploaded; organizers carry them in bundles, and
+// a carrier cannot pass other bytes off as them.
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -60,6 +61,7 @@ public:
     Result<void> send_frame(std::span<const std::uint8_t> frame) override {
         if (cut_) return unexpected(Domain::net, errc::io, "the link was cut");
         CANVASS_TRY_VOID(inner_->send_frame(frame));
+        if (wire) wire->insert(wire->end(), frame.begin(), frame.end());
         sent_ += frame.size();
         if (sent_ >= budget_) {
             cut_ = true;
@@ -69,10 +71,13 @@ public:
     }
     Result<sync::Bytes> receive_frame() override {
         if (cut_) return unexpected(Domain::net, errc::io, "the link was cut");
-        return inner_->receive_frame();
+        CANVASS_TRY(auto frame, inner_->receive_frame());
+        if (wire) wire->insert(wire->end(), frame.begin(), frame.end());
+        return frame;
     }
     void close() override { inner_->close(); }
     bool cut() const { return cut_; }
+    std::string* wire = nullptr;  // when set, every frame either way is appended (a capture)
 
 private:
     std::unique_ptr<sync::Transport> inner_;
@@ -120,10 +125,12 @@ struct MediaTest : DemoServerTest {
     // One sync with attachments over a link cut after `budget` bytes (0: never cut).
     // `chunks_sent` counts the chunks read to be sent (a cut one included).
     Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget, std::uint64_t* chunks_sent = nullptr,
-                                        bool* was_cut = nullptr, std::function<void(sync::Bytes&)> tamper = {}) {
+                                        bool* was_cut = nullptr, std::function<void(sync::Bytes&)> tamper = {},
+                                        std::string* wire = nullptr) {
         CANVASS_TRY(auto config, device.store.project());
         CANVASS_TRY(auto t, net::connect_tcp(config->server_address, Device::tcp_options()));
         CuttingTransport link(std::move(t), budget ? budget : ~std::uint64_t{0});
+        link.wire = wire;
         sync::DeviceReplica replica(device.store);
         CountingMedia media(device.store);
         media.tamper = std::move(tamper);
@@ -183,16 +190,20 @@ struct MediaTest : DemoServerTest {
 TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerCut) {
     auto collector = FieldDevice::create(tmp / "phone");
     ASSERT_TRUE(collector.enroll(token()));
-    const std::vector<std::size_t> sizes{2'300'000, 3'100'000, 2'000'000, 4'200'000};
+    // 20 interviews with photos of 2 to 5 MB.
+    std::vector<std::size_t> sizes;
+    for (std::size_t i = 0; i < 20; ++i) sizes.push_back(2'000'000 + i * 157'000);
     auto photos = interviews(collector, sizes);
     std::uint64_t chunks = 0;
     for (auto s : sizes) chunks += crypto::attachment_chunks(s);
 
-    // Cut the link several times, each after some bytes, then let a sync finish.
+    // Cut the link several times, each after some bytes, then let a sync finish; every
+    // byte either way is captured.
+    std::string wire;
     std::uint64_t begun = 0, cuts = 0;
-    for (std::uint64_t budget : {900'000ull, 1'700'000ull, 2'500'000ull, 1'300'000ull, 0ull}) {
+    for (std::uint64_t budget : {9'000'000ull, 17'000'000ull, 2'500'000ull, 13'000'000ull, 0ull}) {
         bool cut = false;
-        auto r = sync_media(collector, budget, &begun, &cut);
+        auto r = sync_media(collector, budget, &begun, &cut, {}, &wire);
         if (budget == 0) {
             ASSERT_TRUE(r) << r.error().describe();
             ASSERT_TRUE(r->media);
@@ -216,18 +227,27 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
     ASSERT_TRUE(idle) << idle.error().describe();
     EXPECT_EQ(again, 0u);
 
+    EXPECT_GT(wire.size(), 70'000'000u);
+    EXPECT_EQ(wire.find(kMarker), std::string::npos) << "a photo's plaintext on the wire";
+    for (const auto& [market, bytes] : photos) {
+        auto h = crypto::blake2b_256(bytes);
+        EXPECT_EQ(wire.find(std::string(h.begin(), h.end())), std::string::npos) << "a photo's plain hash on the wire";
+    }
+
     auto s = stats();
-    EXPECT_EQ(s.at("attachments"), 4);
+    EXPECT_EQ(s.at("attachments"), 20);
     EXPECT_EQ(s.at("attachments_partial"), 0);
     EXPECT_EQ(s.at("attachment_chunks"), static_cast<int>(chunks));
 
     // The coordinator fetches and decrypts them: the export's media/ holds the same bytes.
     auto coordinator = FieldDevice::create(tmp / "desk");
     ASSERT_TRUE(coordinator.enroll(token("coordinator")));
-    auto pulled = sync_media(coordinator, 0);
+    std::string pulled_wire;
+    auto pulled = sync_media(coordinator, 0, nullptr, nullptr, {}, &pulled_wire);
     ASSERT_TRUE(pulled) << pulled.error().describe();
     ASSERT_TRUE(pulled->media);
-    EXPECT_EQ(pulled->media->fetched, 4u);
+    EXPECT_EQ(pulled->media->fetched, 20u);
+    EXPECT_EQ(pulled_wire.find(kMarker), std::string::npos) << "a photo's plaintext on the coordinator's wire";
     expect_exported(coordinator, photos, tmp / "export");
 
     // None of the plaintext on the server: not in its files, not in its log. Nor the
