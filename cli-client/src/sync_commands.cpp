@@ -32,12 +32,17 @@ std::string plural(std::uint64_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
-// " and 2 attachments (4.2 MB)" when a bundle carries some.
+// " and 2 attachments (4.2 MB)" when a bundle carries some ("(3 kB)" under a megabyte).
 std::string attachments_text(const sync::BundleReport& r) {
     if (r.attachments == 0) return "";
-    const auto tenths = (r.attachment_bytes + 50'000) / 100'000;
-    return " and " + plural(r.attachments, "attachment") + " (" + std::to_string(tenths / 10) + "." +
-           std::to_string(tenths % 10) + " MB)";
+    std::string size;
+    if (r.attachment_bytes < 1'000'000) {
+        size = std::to_string((r.attachment_bytes + 999) / 1000) + " kB";
+    } else {
+        const auto tenths = (r.attachment_bytes + 50'000) / 100'000;
+        size = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+    }
+    return " and " + plural(r.attachments, "attachment") + " (" + size + ")";
 }
 
 // What becomes of imported chains: only an organizer (or a coordinator) sends other devices'
