@@ -264,6 +264,7 @@ void ServerSession::State::start_exchange(Output& out) {
     Exchange::Options xo;
     xo.initiator = false;
     xo.send_limits = opt.limits;
+    xo.clock = &clock;
     xo.verify.project = device->project;
     xo.verify.sender = device->id;
     xo.verify.now_ms = clock.now_ms();
