@@ -2,7 +2,8 @@
  * enrolls and syncs over canvass's own TCP, a second one over a socket this test opens and
  * hands in as a canvass_transport; a coordinator store sees a conflict between the
  * collector's edit and a coordinator's, settles it, and the coordinator's export (the
- * `canvass` command line with the project key) shows what was answered and settled. */
+ * `canvass` command line with the project key) shows what was answered and settled, with
+ * the photo the collector attached from bytes. */
 #define _POSIX_C_SOURCE 200809L
 #include <canvass/canvass.h>
 
@@ -152,7 +153,9 @@ static void count_progress(void* user, const char* progress_json) {
     if (strstr(progress_json, "\"sent\":") && strstr(progress_json, "\"acknowledged\":")) ++progress_calls;
 }
 
-static char* answers_line(const char* source, int index) {
+/* Line `index` of the example answers, as an app gives them: a photo the line names
+ * (`"stall.png"`) is attached to `store` first and the line answers with its reference. */
+static char* answers_line(canvass_store* store, const char* source, int index) {
     char path[600];
     snprintf(path, sizeof path, "%s/schemas/forms/" FORM ".answers.jsonl", source);
     char* text = read_text(path);
@@ -170,6 +173,23 @@ static char* answers_line(const char* source, int index) {
         copy[n] = '\0';
     }
     free(text);
+    const char* named = copy ? strstr(copy, "\"stall.png\"") : NULL;
+    if (named) {
+        char photo[700];
+        snprintf(photo, sizeof photo, "%s/schemas/forms/stall.png", source);
+        char* ref = NULL;
+        canvass_error err;
+        CHECK_OK(canvass_attachment_add_file(store, photo, &ref, &err), err);
+        if (!ref) return copy;
+        const size_t head = (size_t)(named - copy), name = strlen("\"stall.png\"");
+        char* answered = malloc(strlen(copy) - name + strlen(ref) + 1);
+        memcpy(answered, copy, head);
+        strcpy(answered + head, ref);
+        strcat(answered, named + name);
+        canvass_free(ref);
+        free(copy);
+        copy = answered;
+    }
     return copy;
 }
 
@@ -209,7 +229,7 @@ static canvass_store* collector_over_tcp(struct world* w, char first_record[37])
     canvass_store_close(other);
 
     for (int i = 0; i < 2; ++i) {
-        char* answers = answers_line(w->source, i);
+        char* answers = answers_line(store, w->source, i);
         CHECK(answers != NULL);
         char id[37];
         CHECK_OK(canvass_record_create(store, FORM, answers ? answers : "{}", 1, id, &err), err);
@@ -248,7 +268,7 @@ static void collector_over_host_socket(struct world* w) {
     canvass_free(json);
     CHECK(link.sent > 0 && link.received > 0 && link.closes == 1);
 
-    char* answers = answers_line(w->source, 2);
+    char* answers = answers_line(store, w->source, 2);
     char id[37];
     CHECK_OK(canvass_record_create(store, FORM, answers ? answers : "{}", 1, id, &err), err);
     free(answers);
@@ -259,7 +279,7 @@ static void collector_over_host_socket(struct world* w) {
     CHECK(link.sent > 0 && link.received > 0 && link.closes == 1);
 
     /* A connection that breaks: a net error, the socket closed once, the work still unsent. */
-    char* more = answers_line(w->source, 3);
+    char* more = answers_line(store, w->source, 3);
     CHECK_OK(canvass_record_create(store, FORM, more ? more : "{}", 1, id, &err), err);
     free(more);
     t = open_link(&link, w->address);
@@ -287,6 +307,23 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     int changed = 0;
     CHECK_OK(canvass_record_edit(collector, record, "{\"age\": 40}", &changed, &err), err);
     CHECK(changed == 1);
+    /* A photo of the stall, from bytes the app holds, answers the image question. */
+    static const uint8_t photo[] = "CAPI-PHOTO-BYTES: a stall at Makola, seen from the road";
+    char* ref = NULL;
+    CHECK_OK(canvass_attachment_add_bytes(collector, photo, sizeof photo, "makola.jpg", NULL, &ref, &err), err);
+    CHECK(ref && strstr(ref, "\"type\":\"image/jpeg\"") && strstr(ref, "\"name\":\"makola.jpg\""));
+    char photo_edit[600];
+    snprintf(photo_edit, sizeof photo_edit, "{\"stall_photo\": %s}", ref ? ref : "null");
+    canvass_free(ref);
+    ref = NULL;
+    CHECK_OK(canvass_record_edit(collector, record, photo_edit, &changed, &err), err);
+    CHECK(changed == 1);
+    /* Not a photo: a text file at an image question is refused by the store. */
+    CHECK(canvass_attachment_add_bytes(collector, photo, sizeof photo, "notes.txt", NULL, &ref, &err) == 0);
+    snprintf(photo_edit, sizeof photo_edit, "{\"stall_photo\": %s}", ref ? ref : "null");
+    canvass_free(ref);
+    ref = NULL;
+    CHECK(canvass_record_edit(collector, record, photo_edit, &changed, &err) == CANVASS_ERR_INVALID_ARGUMENT);
     snprintf(edit_path, sizeof edit_path, "%s/cleaning.json", w->dir);
     FILE* f = fopen(edit_path, "w");
     CHECK(f != NULL);
@@ -303,7 +340,7 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     CHECK_OK(canvass_enroll(desk, token, w->fingerprint, NULL, &err), err);
     char* json = NULL;
     CHECK_OK(canvass_sync(desk, NULL, NULL, &json, &err), err);
-    CHECK(json && strstr(json, "\"received\":6"));
+    CHECK(json && strstr(json, "\"received\":7"));  /* with the photo's edit */
     canvass_free(json);
     CHECK_OK(canvass_record_conflicts(desk, record, &json, &err), err);
     CHECK(json && strstr(json, "\"path\":\"age\"") && strstr(json, "\"kind\":\"value\""));
@@ -349,6 +386,12 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     CHECK(line && strstr(line, ",42,") && strstr(line, ",42,") < row);
     CHECK(csv && strstr(csv, "makola") != NULL);
     free(csv);
+    /* The photo reached the coordinator's export, byte for byte. */
+    char photo_path[400];
+    snprintf(photo_path, sizeof photo_path, "%s/media/makola.jpg", export_dir);
+    char* exported = read_text(photo_path);
+    CHECK(exported && strcmp(exported, (const char*)photo) == 0);
+    free(exported);
     char conflicts_path[400];
     snprintf(conflicts_path, sizeof conflicts_path, "%s/conflicts.csv", export_dir);
     char* conflicts = read_text(conflicts_path);
