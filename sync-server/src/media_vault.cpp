@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/attachment_crypto.hpp"
 #include "crypto/hash.hpp"
 
 namespace canvass::server {
@@ -68,7 +69,10 @@ Result<void> make_dirs(const fs::path& dir) {
     return fsync_dir(dir.parent_path());
 }
 
-fs::path chunk_path(const fs::path& dir, std::uint64_t index) { return dir / (std::to_string(index) + ".chunk"); }
+// Every chunk but the last has the same sealed length, so chunk i lies at i * slot.
+constexpr std::uint64_t slot = crypto::attachment_chunk_bytes + crypto::sync_chunk_overhead;
+
+fs::path chunks_path(const fs::path& dir) { return dir / "chunks"; }
 
 struct ItemFile {
     sync::MediaItem item;
@@ -88,11 +92,14 @@ std::optional<ItemFile> read_item(const fs::path& dir) {
     return f;
 }
 
-std::uint64_t chunks_held(const fs::path& dir, std::uint64_t chunks) {
-    std::uint64_t n = 0;
+// Chunks are written in order, so those held are the whole slots the file holds.
+std::uint64_t chunks_held(const fs::path& dir, const sync::MediaItem& item) {
     std::error_code ec;
-    while (n < chunks && fs::exists(chunk_path(dir, n), ec)) ++n;
-    return n;
+    const auto bytes = fs::file_size(chunks_path(dir), ec);
+    if (ec) return 0;
+    const std::uint64_t last_end = (item.chunks - 1) * slot + sync::sealed_chunk_bytes(item, item.chunks - 1);
+    if (bytes >= last_end) return item.chunks;
+    return std::min<std::uint64_t>(bytes / slot, item.chunks - 1);
 }
 
 }  // namespace
@@ -108,7 +115,7 @@ Result<std::optional<sync::MediaVault::Held>> FileMediaVault::find(const std::st
     if (!fs::exists(dir / "item", ec)) return std::optional<Held>();
     auto f = read_item(dir);
     if (!f) return unexpected(Domain::store, errc::corrupt, (dir / "item").string() + " is damaged");
-    return std::optional<Held>(Held{f->item, f->device, chunks_held(dir, f->item.chunks)});
+    return std::optional<Held>(Held{f->item, f->device, chunks_held(dir, f->item)});
 }
 
 Result<void> FileMediaVault::open(const std::string& project, const merge::DeviceId& device, const sync::MediaItem& item) {
@@ -121,19 +128,58 @@ Result<void> FileMediaVault::open(const std::string& project, const merge::Devic
     return write_durably(dir / "item", std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
+// One write and one fdatasync per chunk (a file per chunk took a file, a rename and two
+// fsyncs): the chunk is durable when this returns. A crash may leave the file longer than
+// what was written; the torn chunk is found when the attachment is whole, since its chunks
+// then do not hash to the root its author signed, and it is discarded and sent again.
 Result<void> FileMediaVault::put(const std::string& project, const crypto::Hash& id, std::uint64_t index,
                                  std::span<const std::uint8_t> data) {
-    return write_durably(chunk_path(project_dir(project) / crypto::to_hex(id), index), data);
+    const auto dir = project_dir(project) / crypto::to_hex(id);
+    const auto path = chunks_path(dir);
+    std::error_code ec;
+    const bool created = !fs::exists(path, ec);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return unexpected(io_error(path, "cannot open"));
+    std::size_t done = 0;
+    const auto at = static_cast<off_t>(index * slot);
+    while (done < data.size()) {
+        ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, at + static_cast<off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            auto e = io_error(path, errno == ENOSPC ? "the disk is full writing" : "cannot write");
+            if (errno == ENOSPC) e.code = errc::disk_full;
+            ::close(fd);
+            return unexpected(std::move(e));
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fdatasync(fd) != 0) {
+        auto e = io_error(path, "cannot sync");
+        ::close(fd);
+        return unexpected(std::move(e));
+    }
+    ::close(fd);
+    return created ? fsync_dir(dir) : Result<void>{};
 }
 
 Result<sync::Bytes> FileMediaVault::get(const std::string& project, const crypto::Hash& id, std::uint64_t index) {
-    auto path = chunk_path(project_dir(project) / crypto::to_hex(id), index);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return unexpected(io_error(path, "cannot read"));
-    std::ostringstream s;
-    s << in.rdbuf();
-    auto text = s.str();
-    return sync::Bytes(text.begin(), text.end());
+    const auto dir = project_dir(project) / crypto::to_hex(id);
+    auto f = read_item(dir);
+    if (!f || index >= f->item.chunks) return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
+    const auto path = chunks_path(dir);
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return unexpected(io_error(path, "cannot read"));
+    sync::Bytes out(sync::sealed_chunk_bytes(f->item, index));
+    std::size_t done = 0;
+    while (done < out.size()) {
+        ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(index * slot + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    if (done != out.size()) return unexpected(Domain::store, errc::corrupt, path.string() + " is shorter than its chunks");
+    return out;
 }
 
 Result<std::uint64_t> FileMediaVault::device_bytes(const std::string& project, const merge::DeviceId& device) {
@@ -155,7 +201,7 @@ Result<std::vector<sync::MediaItem>> FileMediaVault::complete(const std::string&
     if (!fs::exists(dir, ec)) return out;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         auto f = read_item(entry.path());
-        if (f && chunks_held(entry.path(), f->item.chunks) == f->item.chunks) out.push_back(f->item);
+        if (f && chunks_held(entry.path(), f->item) == f->item.chunks) out.push_back(f->item);
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return out;
@@ -184,10 +230,10 @@ Result<MediaCensus> FileMediaVault::census(const std::string& project) {
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         auto f = read_item(entry.path());
         if (!f) continue;
-        auto held = chunks_held(entry.path(), f->item.chunks);
+        auto held = chunks_held(entry.path(), f->item);
         (held == f->item.chunks ? c.attachments : c.partial) += 1;
         c.chunks += held;
-        for (std::uint64_t i = 0; i < held; ++i) c.bytes += fs::file_size(chunk_path(entry.path(), i), ec);
+        for (std::uint64_t i = 0; i < held; ++i) c.bytes += sync::sealed_chunk_bytes(f->item, i);
     }
     return c;
 }

@@ -1,14 +1,16 @@
 // Attachment chunks on the server's disk, outside server.db (docs/media.md):
 //
-//   DIR/media/<project>/<id>/item          "<author hex> <size> <chunks> <root hex> <signature hex>\n"
-//   DIR/media/<project>/<id>/<index>.chunk one sealed chunk, as the device sent it
+//   DIR/media/<project>/<id>/item     "<author hex> <size> <chunks> <root hex> <signature hex>\n"
+//   DIR/media/<project>/<id>/chunks   the sealed chunks as the device sent them, chunk i at
+//                                     i * (63 KiB + 16)
 //
 // <project> is the hex of the first 16 bytes of BLAKE2b-256 of the project's name (no name
 // chosen by an administrator reaches a path), <id> the attachment's server-visible id in
-// hex. Every file is written to a temporary name, fsync'd, renamed into place and its folder
-// fsync'd before the chunk is acknowledged, so an acknowledged chunk survives a crash and a
-// half-written one is never taken for a chunk. The server holds only sealed chunks: it has
-// no key that opens one.
+// hex. The item file is written to a temporary name, fsync'd, renamed into place and its
+// folder fsync'd; each chunk is written in place and fdatasync'd before it is acknowledged,
+// so an acknowledged chunk survives a crash, and a chunk a crash tore is caught when the
+// attachment is whole (its chunks no longer hash to the signed root: it is discarded and
+// sent again). The server holds only sealed chunks: it has no key that opens one.
 #pragma once
 
 #include <filesystem>
