@@ -30,6 +30,7 @@ table { border-collapse: collapse; }
 caption { text-align: left; font-weight: bold; }
 th, td { border-bottom: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
 td.n { text-align: right; }
+td.when { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.submissions th a { text-decoration: none; white-space: nowrap; }
 td.conflict, .answer.conflict { color: var(--warn); font-weight: bold; }
@@ -46,6 +47,8 @@ ol.history { font-size: .9em; }
 fieldset { border: 1px solid var(--line); }
 svg.map { width: 100%; max-height: 75vh; border: 1px solid var(--line); }
 svg.map .ground { fill: #dfe9d8; }
+svg.map line { stroke: #fff; stroke-width: 1; vector-effect: non-scaling-stroke; }
+svg.map text { fill: #567; font-size: 11px; }
 svg.map circle { fill: var(--accent); stroke: #fff; stroke-width: 0; }
 svg.map circle.conflict { fill: var(--warn); }
 svg.map a:focus circle, svg.map a:hover circle { fill: #f90; }

@@ -74,6 +74,20 @@ Response Desk::map_page(const Params& q, const View& v) {
         .raw("\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"map-title\">").text(say(v.lang, "map"))
         .raw("</title><rect x=\"").text(num(west)).raw("\" y=\"").text(num(-(south + height))).raw("\" width=\"")
         .text(num(width)).raw("\" height=\"").text(num(height)).raw("\" class=\"ground\"/>");
+    // A graticule: meridians and parallels at a round step, labelled, so a reader knows
+    // where the points are without a base map.
+    double step = 1e-3;
+    for (double s : {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0})
+        if (std::max(width, height) / s <= 12) {
+            step = s;
+            break;
+        }
+    for (double lon = std::ceil(west / step) * step; lon < west + width; lon += step)
+        m.raw("<line x1=\"").text(num(lon)).raw("\" y1=\"").text(num(-(south + height))).raw("\" x2=\"")
+            .text(num(lon)).raw("\" y2=\"").text(num(-south)).raw("\"/>");
+    for (double lat = std::ceil(south / step) * step; lat < south + height; lat += step)
+        m.raw("<line x1=\"").text(num(west)).raw("\" y1=\"").text(num(-lat)).raw("\" x2=\"")
+            .text(num(west + width)).raw("\" y2=\"").text(num(-lat)).raw("\"/>");
     for (const auto& p : points) {
         const auto& rec = table->records[p.record];
         auto rid = merge::format_uuid(rec.view.id);
@@ -83,7 +97,8 @@ Response Desk::map_page(const Params& q, const View& v) {
             .text(num(p.lat)).raw(", ").text(num(p.lon)).raw("</title></circle></a>");
     }
     m.raw("</svg><p>").text(std::to_string(points.size())).raw(" · ").text(num(south + pad)).raw("…")
-        .text(num(north)).raw(" / ").text(num(west + pad)).raw("…").text(num(east)).raw("</p>");
+        .text(num(north)).raw(" / ").text(num(west + pad)).raw("…").text(num(east)).raw(" · ")
+        .text(num(step)).raw("°</p>");
     return html_response(page(v, std::string(say(v.lang, "map")), m.str()));
 }
 

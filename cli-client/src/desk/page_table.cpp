@@ -104,8 +104,10 @@ Response Desk::table_page(const Params& q, const View& v) {
         auto rid = merge::format_uuid(r.view.id);
         auto conflicts = open_conflicts(r);
         auto review = review_name(r);
-        m.raw("<tr data-record=\"").text(rid).raw("\"><td><a href=\"").text(link(v, "/record", {{"id", rid}}))
-            .raw("\">").text(exporting::iso_time(r.view.meta.created).substr(0, 16)).raw("</a></td><td>")
+        auto when = exporting::iso_time(r.view.meta.created).substr(0, 16);
+        when[10] = ' ';
+        m.raw("<tr data-record=\"").text(rid).raw("\"><td class=\"when\"><a href=\"")
+            .text(link(v, "/record", {{"id", rid}})).raw("\">").text(when).raw("</a></td><td>")
             .text(device_name(r.creator)).raw("</td><td>")
             .text(review.empty() ? std::string() : std::string(say(v.lang, review))).raw("</td><td")
             .raw(conflicts ? " class=\"conflict\">" : ">").text(conflicts ? std::to_string(conflicts) : "")
