@@ -46,6 +46,20 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
 
+def wait_for(driver, selector, seconds=30):
+    """The element `selector` once the page that holds it has loaded (a click on a form's
+    button returns before the next page is there), or None."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    try:
+        return WebDriverWait(driver, seconds).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector)))
+    except TimeoutException:
+        return None
+
+
 class Desk:
     """`canvass desk` as a child process; its first lines give the link."""
 
@@ -186,12 +200,14 @@ def main():
 
             # The table: every record, then a search.
             driver.find_element(By.CSS_SELECTOR, "section[data-form='%s'] h2 a" % FORM).click()
+            wait_for(driver, "#matched")
             check(driver.find_element(By.ID, "matched").text == str(len(answers)), "the table's count")
             driver.save_screenshot(os.path.join(args.screenshots, "table.png"))
             market = answers[0]["market"]
             box = driver.find_element(By.ID, "q")
             box.send_keys(market)
             box.submit()
+            wait_for(driver, "input#q[value='%s']" % market)
             expected = sum(1 for a in answers if market in json.dumps(a))
             shown = int(driver.find_element(By.ID, "matched").text)
             check(0 < shown <= expected, "search %s: %d shown, at most %d expected" % (market, shown, expected))
@@ -204,7 +220,7 @@ def main():
             chosen = [c for c in candidates if c.find_element(By.CSS_SELECTOR, ".value").text == "41"]
             check(chosen, "no candidate 41: %r" % [c.text for c in candidates])
             chosen[0].find_element(By.TAG_NAME, "button").click()
-            check(driver.find_elements(By.ID, "no-conflicts"), "the conflict is still open")
+            check(wait_for(driver, "#no-conflicts"), "the conflict is still open")
             age = driver.find_element(By.CSS_SELECTOR, ".field[data-path='age'] .answer").text
             check(age == "41", "age after settling: " + age)
             driver.save_screenshot(os.path.join(args.screenshots, "record-settled.png"))
@@ -215,6 +231,7 @@ def main():
             driver.find_element(By.ID, "state-hasIssues").click()
             driver.find_element(By.ID, "comment").send_keys("Check the age & the <market>")
             driver.find_element(By.ID, "save-review").click()
+            check(wait_for(driver, "#review-state[data-state='hasIssues']"), "the review was not saved")
             state = driver.find_element(By.ID, "review-state").get_attribute("data-state")
             check(state == "hasIssues", "review state: " + state)
             comment = driver.find_element(By.ID, "review-comment").text
@@ -228,7 +245,24 @@ def main():
             driver.get(desk.base + "/?lang=es")
             driver.save_screenshot(os.path.join(args.screenshots, "forms-es.png"))
 
+            # The keyboard alone: the first Tab reaches the skip link, Enter follows it.
+            from selenium.webdriver.common.keys import Keys
+            driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+            focused = driver.switch_to.active_element
+            check(focused.get_attribute("class") == "skip", "the first Tab: %r" % focused.get_attribute("outerHTML"))
+            focused.send_keys(Keys.ENTER)
+            time.sleep(0.2)
+            check(driver.current_url.endswith("#main"), "the skip link: " + driver.current_url)
+            # A phone's width: the record page fits, nothing wider than the screen but the table.
+            driver.set_window_size(390, 844)
+            driver.get(desk.base + "/record?id=" + reviewed)
+            wide = driver.execute_script("return document.documentElement.scrollWidth")
+            check(wide <= 400, "the record page is %d px wide on a phone" % wide)
+            driver.save_screenshot(os.path.join(args.screenshots, "record-phone.png"))
+            driver.set_window_size(1280, 1000)
+
             driver.find_element(By.ID, "sync").click()
+            check(wait_for(driver, "#synced, .error"), "the sync page did not come")
             check(driver.find_elements(By.ID, "synced"), "sync: " + driver.find_element(By.TAG_NAME, "body").text)
             report = driver.find_element(By.CSS_SELECTOR, "pre.report").text
             check("sent 2 changesets, 2 acknowledged" in report, "sync report: " + report)

@@ -42,6 +42,8 @@ td.conflict, .answer.conflict { color: var(--warn); font-weight: bold; }
 .conflict li { margin: .25rem 0; }
 dl .field { display: grid; grid-template-columns: minmax(8rem, 20rem) 1fr; gap: .5rem; border-bottom: 1px solid var(--line); padding: .25rem 0; }
 dl dd { margin: 0; }
+dl dt, dl dd { min-width: 0; }
+.answers, .conflicts, .review, main > p, h1 { overflow-wrap: anywhere; }
 @media (max-width: 40rem) { dl .field { grid-template-columns: 1fr; } main { padding: .5rem; } }
 ol.history { font-size: .9em; }
 fieldset { border: 1px solid var(--line); }
