@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 
 #include "export/cells.hpp"
 #include "export/tables.hpp"
@@ -55,15 +57,24 @@ bool holds_word(const std::string& cell, const std::string& value) {
     return false;
 }
 
-// Numbers compare as numbers, everything else as text; empty cells last either way.
+// A cell that is a whole finite number ("35", "-0.5"), as a number.
+std::optional<double> number_in(const std::string& cell) {
+    char* end = nullptr;
+    double d = std::strtod(cell.c_str(), &end);
+    if (end == cell.c_str() || *end != '\0' || !std::isfinite(d)) return std::nullopt;
+    return d;
+}
+
+// One total order, so the sort is well defined on any mix: empty cells last, numbers (by
+// value) before text, text by its bytes.
 int compare_cells(const std::string& a, const std::string& b) {
     if (a.empty() || b.empty()) return a.empty() == b.empty() ? 0 : (a.empty() ? 1 : -1);
-    char* ea = nullptr;
-    char* eb = nullptr;
-    double da = std::strtod(a.c_str(), &ea);
-    double db = std::strtod(b.c_str(), &eb);
-    if (*ea == '\0' && *eb == '\0') return da < db ? -1 : (db < da ? 1 : 0);
-    return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
+    auto na = number_in(a);
+    auto nb = number_in(b);
+    if (na && nb) return *na < *nb ? -1 : (*nb < *na ? 1 : 0);
+    if (na || nb) return na ? -1 : 1;
+    int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
 }  // namespace
