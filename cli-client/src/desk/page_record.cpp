@@ -6,6 +6,7 @@
 #include "coordinator/records.hpp"
 #include "coordinator/review.hpp"
 #include "coordinator/source.hpp"
+#include "desk/answer_text.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
@@ -15,48 +16,6 @@
 #include "merge/path.hpp"
 
 namespace canvass::cli::desk {
-
-namespace {
-
-using nlohmann::json;
-
-// The field's name: the last segment of its path.
-std::string field_name(const std::string& path) {
-    auto slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-std::string choice_label(const form::Form& form, const form::Row& row, const std::string& name,
-                         const std::string& lang) {
-    const auto* list = form.choices(row.list_name);
-    const auto* choice = list ? list->find(name) : nullptr;
-    if (!choice) return name;
-    auto label = form::text_in(choice->label, lang, form.settings().default_language);
-    return label.empty() ? name : label;
-}
-
-// An answer as a person reads it: choices by their label in `lang`.
-std::string answer_display(const form::Form& form, const form::Row* row, const std::optional<std::string>& text,
-                           bool readable, const std::string& unreadable, const std::string& unanswered,
-                           const std::string& lang) {
-    if (!readable || !text) return readable ? unanswered : unreadable;
-    auto value = json::parse(*text, nullptr, false);
-    if (value.is_discarded() || value.is_null()) return unanswered;
-    if (row && form::uses_choices(row->type)) {
-        if (value.is_string()) return choice_label(form, *row, value.get<std::string>(), lang);
-        if (value.is_array()) {
-            std::string out;
-            for (const auto& v : value) {
-                if (!out.empty()) out += ", ";
-                out += v.is_string() ? choice_label(form, *row, v.get<std::string>(), lang) : v.dump();
-            }
-            return out;
-        }
-    }
-    return exporting::cell_text(value);
-}
-
-}  // namespace
 
 Response Desk::record_page(const Params& q, const View& v) {
     auto id = merge::parse_uuid(param(q, "id"));

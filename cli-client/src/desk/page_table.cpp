@@ -1,4 +1,5 @@
 // /form?id=F: the submissions table, filtered, searched, sorted and paged on the server.
+#include "desk/answer_text.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
@@ -112,7 +113,10 @@ Response Desk::table_page(const Params& q, const View& v) {
             .text(review.empty() ? std::string() : std::string(say(v.lang, review))).raw("</td><td")
             .raw(conflicts ? " class=\"conflict\">" : ">").text(conflicts ? std::to_string(conflicts) : "")
             .raw("</td>");
-        for (const auto& cell : table->cells[i]) m.raw("<td>").text(exporting::utf8_chars(cell, 80)).raw("</td>");
+        for (std::size_t c = 0; c < table->columns.size(); ++c) {
+            auto shown = cell_display(form, form.row(table->columns[c].row), table->cells[i][c], flang);
+            m.raw("<td>").text(exporting::utf8_chars(shown, 80)).raw("</td>");
+        }
         m.raw("</tr>");
     }
     m.raw("</tbody></table></div>");

@@ -211,6 +211,37 @@ TEST_F(DeskPagesTest, AReviewIsSavedShownAndExportedAsCentralsReviewState) {
     EXPECT_EQ(review->comment, "age & <dates>?");
 }
 
+TEST_F(DeskPagesTest, TheSyncButtonSyncsAndSaysWhyWhenItCannot) {
+    bool fail = true;
+    Desk desk(*coordinator_store, *key, Guard("secret", "session", "csrf", 8123),
+              DeskSetup{{}, [&fail]() -> Result<std::string> {
+                  if (fail) return unexpected(Domain::net, errc::unavailable, "cannot reach 127.0.0.1:1 <now>");
+                  return std::string("synced with <server>\nsent 0 changesets");
+              }});
+    ASSERT_TRUE(desk.load());
+    EXPECT_TRUE(has(get(desk, "/").body, "id=\"sync\""));
+    auto failed = post(desk, "/sync", "");
+    EXPECT_EQ(failed.status, 502);
+    EXPECT_TRUE(has(failed.body, "cannot reach 127.0.0.1:1 &lt;now&gt;")) << failed.body;
+    fail = false;
+    auto done = post(desk, "/sync", "");
+    EXPECT_EQ(done.status, 200);
+    EXPECT_TRUE(has(done.body, "id=\"synced\""));
+    EXPECT_TRUE(has(done.body, "synced with &lt;server&gt;"));
+    // Without a sync action (no server), no button.
+    auto plain_desk = open_desk();
+    EXPECT_FALSE(has(get(plain_desk, "/").body, "id=\"sync\""));
+    EXPECT_EQ(post(plain_desk, "/sync", "").status, 404);
+}
+
+TEST_F(DeskPagesTest, TheTableShowsChoicesByTheirLabelsInTheFormsLanguage) {
+    auto desk = open_desk();
+    auto fr = get(desk, "/form?id=" + kForm + "&lang=fr&field=country&value=pe");
+    ASSERT_EQ(fr.status, 200);
+    EXPECT_TRUE(has(fr.body, "<td>Pérou</td>")) << fr.body.substr(0, 4000);
+    EXPECT_FALSE(has(fr.body, "<td>pe</td>"));
+}
+
 TEST_F(DeskPagesTest, ADownloadIsAZipOfTheExport) {
     auto desk = open_desk();
     auto r = post(desk, "/export", "form=" + kForm + "&format=csv");
