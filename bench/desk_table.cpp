@@ -10,16 +10,15 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <csignal>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "coordinator/records.hpp"
 #include "crypto/box.hpp"
@@ -45,7 +44,8 @@ std::string slurp(const std::string& path) {
 // `count` records of street_vendors: the example answers again and again, new ids.
 cli::desk::FormRecords make_table(std::shared_ptr<const form::Form> form, std::size_t count) {
     std::vector<nlohmann::json> samples;
-    std::istringstream lines(slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.answers.jsonl"));
+    std::istringstream lines(
+        slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.answers.jsonl"));
     for (std::string line; std::getline(lines, line);)
         if (!line.empty()) samples.push_back(nlohmann::json::parse(line));
     coordinator::Dataset dataset;
@@ -95,7 +95,9 @@ Timing fetch(unsigned port, const std::string& target, const std::string& cookie
     for (;;) {
         auto n = ::recv(fd, buf, sizeof buf, 0);
         if (n <= 0) break;
-        if (got.empty()) t.first_byte_ms = std::chrono::duration<double, std::milli>(Steady::now() - start).count();
+        if (got.empty())
+            t.first_byte_ms =
+                std::chrono::duration<double, std::milli>(Steady::now() - start).count();
         got.append(buf, static_cast<std::size_t>(n));
     }
     t.full_ms = std::chrono::duration<double, std::milli>(Steady::now() - start).count();
@@ -109,7 +111,8 @@ Timing fetch(unsigned port, const std::string& target, const std::string& cookie
 Timing median(unsigned port, const std::string& target, const std::string& cookie, int runs = 7) {
     std::vector<Timing> all;
     for (int i = 0; i < runs; ++i) all.push_back(fetch(port, target, cookie));
-    std::sort(all.begin(), all.end(), [](const Timing& a, const Timing& b) { return a.full_ms < b.full_ms; });
+    std::sort(all.begin(), all.end(),
+              [](const Timing& a, const Timing& b) { return a.full_ms < b.full_ms; });
     return all[all.size() / 2];
 }
 
@@ -117,7 +120,8 @@ Timing median(unsigned port, const std::string& target, const std::string& cooki
 
 int main(int argc, char** argv) {
     std::size_t count = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 100000;
-    auto loaded = form::load_form(slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json"));
+    auto loaded = form::load_form(
+        slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json"));
     if (!loaded.has_value()) {
         std::fprintf(stderr, "the form does not load\n");
         return 1;
@@ -161,12 +165,16 @@ int main(int argc, char** argv) {
             desk.adopt(std::move(tables));
         }
         auto first = median(port, "/form?id=street_vendors", cookie);
-        auto filtered = median(port, "/form?id=street_vendors&field=market&value=makola&sort=age&dir=asc&page=3", cookie);
+        auto filtered = median(
+            port, "/form?id=street_vendors&field=market&value=makola&sort=age&dir=asc&page=3",
+            cookie);
         auto search = median(port, "/form?id=street_vendors&q=accra&page=2", cookie);
         std::printf("%7zu records  layout %8.1f ms\n", n, index_ms);
-        for (auto [name, t] : {std::pair{"first page", first}, {"filtered, sorted p3", filtered}, {"search, p2", search}})
-            std::printf("  %-20s status %d  first byte %7.1f ms  full %7.1f ms  %6zu KiB\n", name, t.status,
-                        t.first_byte_ms, t.full_ms, t.bytes / 1024);
+        for (auto [name, t] : {std::pair{"first page", first},
+                               {"filtered, sorted p3", filtered},
+                               {"search, p2", search}})
+            std::printf("  %-20s status %d  first byte %7.1f ms  full %7.1f ms  %6zu KiB\n", name,
+                        t.status, t.first_byte_ms, t.full_ms, t.bytes / 1024);
     }
     std::raise(SIGTERM);  // stops run(): its signal set takes it
     serving.join();

@@ -2,7 +2,6 @@
 // review of a record, as ODK Central's review states, written as a coordinator edit of the
 // record's reserved review field (coordinator/review.hpp) that syncs like any other.
 #include <CLI/CLI.hpp>
-
 #include <memory>
 
 #include "app.hpp"
@@ -19,7 +18,9 @@ struct ReviewArgs {
 
 void run_review(const ReviewArgs& a, const DeviceOptions& dev, Context& ctx) {
     auto state = coordinator::parse_review_state(a.state);
-    if (!state) return fail(ctx, "'" + a.state + "' is not a review state: approved, hasIssues, rejected or none");
+    if (!state)
+        return fail(
+            ctx, "'" + a.state + "' is not a review state: approved, hasIssues, rejected or none");
     auto store = open_device(dev, ctx);
     if (!store) return;
     auto id = store->find_record(a.record);
@@ -28,9 +29,11 @@ void run_review(const ReviewArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!value) return fail(ctx, value.error());
     if (auto done = store->set_review(*id, *value); !done) return fail(ctx, done.error());
     ctx.out << "reviewed " << merge::format_uuid(*id) << ": "
-            << (*state == coordinator::ReviewState::none ? std::string("review cleared")
-                                                         : std::string(coordinator::central_name(*state)))
-            << (a.comment.empty() ? "" : ", with a comment") << "; the review syncs like any other edit\n";
+            << (*state == coordinator::ReviewState::none
+                    ? std::string("review cleared")
+                    : std::string(coordinator::central_name(*state)))
+            << (a.comment.empty() ? "" : ", with a comment")
+            << "; the review syncs like any other edit\n";
 }
 
 }  // namespace
@@ -38,10 +41,13 @@ void run_review(const ReviewArgs& a, const DeviceOptions& dev, Context& ctx) {
 void add_review_command(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
     auto a = std::make_shared<ReviewArgs>();
-    auto* cmd = app.add_subcommand("review", "set a record's review state (coordinator): approved, hasIssues, "
-                                             "rejected or none, as ODK Central's");
+    auto* cmd =
+        app.add_subcommand("review",
+                           "set a record's review state (coordinator): approved, hasIssues, "
+                           "rejected or none, as ODK Central's");
     cmd->add_option("RECORD", a->record, "record id (or its first characters)")->required();
-    cmd->add_option("STATE", a->state, "approved, hasIssues, rejected, or none to clear it")->required();
+    cmd->add_option("STATE", a->state, "approved, hasIssues, rejected, or none to clear it")
+        ->required();
     cmd->add_option("--comment", a->comment, "why: what the field researcher should check");
     cmd->callback([a, dev, &ctx] { run_review(*a, *dev, ctx); });
 }

@@ -11,7 +11,8 @@ namespace canvass::cli {
 
 // Connects to the server of `config`, exchanges changesets and attachments, closes.
 // Progress goes to ctx.err when it is a terminal.
-Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::ProjectConfig& config, Context& ctx);
+Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::ProjectConfig& config,
+                                   Context& ctx);
 // What the sync did, in the words `canvass sync` prints, on ctx.out.
 void print_report(const sync::SyncReport& report, const store::ProjectConfig& config, Context& ctx);
 

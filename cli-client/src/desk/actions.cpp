@@ -4,9 +4,8 @@
 // (`canvass review`), sync_once (`canvass sync`), the export writers (`canvass export`).
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "coordinator/records.hpp"
 #include "coordinator/review.hpp"
@@ -32,9 +31,9 @@ namespace {
 // A private temporary folder removed with everything in it when it goes out of scope: the
 // export is written there, zipped, read into memory and the folder deleted at once.
 class ScratchDir {
-public:
+  public:
     ScratchDir() {
-        auto name = "canvass-desk-" + crypto::to_hex(crypto::random_array<12>());
+        auto name = "canvass-desk-export-" + crypto::to_hex(crypto::random_array<12>());
         std::error_code ec;
         path_ = (fs::temp_directory_path(ec) / name).string();
     }
@@ -46,7 +45,7 @@ public:
     ScratchDir& operator=(const ScratchDir&) = delete;
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -74,16 +73,22 @@ Response Desk::settle(const Params& body, const View& v) {
         if (c.path == path && !c.resolved && !c.delete_conflict) conflict = &c;
     std::size_t index = 0;
     auto given = param(body, "candidate");
-    bool number = !given.empty() && given.size() < 6 &&
-                  std::all_of(given.begin(), given.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool number =
+        !given.empty() && given.size() < 6 &&
+        std::all_of(given.begin(), given.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (number) index = static_cast<std::size_t>(std::stoul(given));
-    if (!conflict || !number || index >= conflict->candidates.size() || !conflict->candidates[index].value)
-        return failure(v, 409, "no open conflict at '" + path + "' with that candidate (it may have been settled already)");
+    if (!conflict || !number || index >= conflict->candidates.size() ||
+        !conflict->candidates[index].value)
+        return failure(v, 409,
+                       "no open conflict at '" + path +
+                           "' with that candidate (it may have been settled already)");
     auto value = nlohmann::json::parse(*conflict->candidates[index].value, nullptr, false);
     if (value.is_discarded()) return failure(v, 409, "the candidate's value does not read as JSON");
-    auto done = resolve_field(store_, *id, path, value, form_language(*form_of_record(*id)->form, v), &*record);
+    auto done = resolve_field(store_, *id, path, value,
+                              form_language(*form_of_record(*id)->form, v), &*record);
     if (!done) return failure(v, 409, done.error().message);
-    if (auto reloaded = reload_record(*id); !reloaded) return failure(v, 500, reloaded.error().message);
+    if (auto reloaded = reload_record(*id); !reloaded)
+        return failure(v, 500, reloaded.error().message);
     return redirect(link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "settled"}}));
 }
 
@@ -94,9 +99,12 @@ Response Desk::review(const Params& body, const View& v) {
     if (!state) return failure(v, 400, "no review state '" + param(body, "state") + "'");
     auto value = coordinator::review_value(*state, param(body, "comment"));
     if (!value) return failure(v, 400, value.error().message);
-    if (auto done = store_.set_review(*id, *value); !done) return failure(v, 409, done.error().message);
-    if (auto reloaded = reload_record(*id); !reloaded) return failure(v, 500, reloaded.error().message);
-    return redirect(link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "review_saved"}}));
+    if (auto done = store_.set_review(*id, *value); !done)
+        return failure(v, 409, done.error().message);
+    if (auto reloaded = reload_record(*id); !reloaded)
+        return failure(v, 500, reloaded.error().message);
+    return redirect(
+        link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "review_saved"}}));
 }
 
 Response Desk::sync(const View& v) {
@@ -104,16 +112,23 @@ Response Desk::sync(const View& v) {
     auto report = setup_.sync();
     Html m;
     if (!report) {
-        m.raw("<h1>").text(say(v.lang, "sync_failed")).raw("</h1><p class=\"error\" role=\"alert\">")
-            .text(report.error().message).raw("</p>");
+        m.raw("<h1>")
+            .text(say(v.lang, "sync_failed"))
+            .raw("</h1><p class=\"error\" role=\"alert\">")
+            .text(report.error().message)
+            .raw("</p>");
         auto r = html_response(page(v, std::string(say(v.lang, "sync_failed")), m.str()));
         r.status = 502;
         return r;
     }
     auto loaded = load();
-    m.raw("<h1 id=\"synced\">").text(say(v.lang, "synced")).raw("</h1><pre class=\"report\">").text(*report)
+    m.raw("<h1 id=\"synced\">")
+        .text(say(v.lang, "synced"))
+        .raw("</h1><pre class=\"report\">")
+        .text(*report)
         .raw("</pre>");
-    if (!loaded) m.raw("<p class=\"error\" role=\"alert\">").text(loaded.error().message).raw("</p>");
+    if (!loaded)
+        m.raw("<p class=\"error\" role=\"alert\">").text(loaded.error().message).raw("</p>");
     m.raw("<p><a href=\"").text(link(v, "/")).raw("\">").text(say(v.lang, "forms")).raw("</a></p>");
     return html_response(page(v, std::string(say(v.lang, "synced")), m.str()));
 }
@@ -144,9 +159,11 @@ Response Desk::download(const Params& body, const View& v) {
         for (const auto& e : fs::recursive_directory_iterator(dir)) {
             if (!e.is_regular_file()) continue;
             CANVASS_TRY(auto bytes, read_bytes(e.path().string()));
-            entries.push_back({fs::relative(e.path(), scratch.path()).generic_string(), std::move(bytes)});
+            entries.push_back(
+                {fs::relative(e.path(), scratch.path()).generic_string(), std::move(bytes)});
         }
-        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+        std::sort(entries.begin(), entries.end(),
+                  [](const auto& a, const auto& b) { return a.name < b.name; });
         const std::string zip = scratch.path() + "/export.zip";
         CANVASS_TRY_VOID(exporting::write_zip(zip, entries));
         return read_bytes(zip);

@@ -24,8 +24,9 @@ std::string choice_label(const form::Form& form, const form::Row& row, const std
 }
 
 // An answer as a person reads it: choices by their label in `lang`.
-std::string answer_display(const form::Form& form, const form::Row* row, const std::optional<std::string>& text,
-                           bool readable, const std::string& unreadable, const std::string& unanswered,
+std::string answer_display(const form::Form& form, const form::Row* row,
+                           const std::optional<std::string>& text, bool readable,
+                           const std::string& unreadable, const std::string& unanswered,
                            const std::string& lang) {
     if (!readable || !text) return readable ? unanswered : unreadable;
     auto value = json::parse(*text, nullptr, false);
@@ -36,7 +37,8 @@ std::string answer_display(const form::Form& form, const form::Row* row, const s
             std::string out;
             for (const auto& v : value) {
                 if (!out.empty()) out += ", ";
-                out += v.is_string() ? choice_label(form, *row, v.get<std::string>(), lang) : v.dump();
+                out +=
+                    v.is_string() ? choice_label(form, *row, v.get<std::string>(), lang) : v.dump();
             }
             return out;
         }

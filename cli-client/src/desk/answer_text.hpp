@@ -18,8 +18,9 @@ std::string choice_label(const form::Form& form, const form::Row& row, const std
 
 // An answer's JSON text as a person reads it: `unreadable` when not decrypted, `unanswered`
 // when absent or null, choices by their labels.
-std::string answer_display(const form::Form& form, const form::Row* row, const std::optional<std::string>& text,
-                           bool readable, const std::string& unreadable, const std::string& unanswered,
+std::string answer_display(const form::Form& form, const form::Row* row,
+                           const std::optional<std::string>& text, bool readable,
+                           const std::string& unreadable, const std::string& unanswered,
                            const std::string& lang);
 
 // A table cell (a select_multiple's names joined by spaces) with its choices' labels.

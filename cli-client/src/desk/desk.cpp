@@ -13,13 +13,15 @@ namespace canvass::cli::desk {
 
 std::string form_language(const form::Form& form, const Desk::View& v) {
     const auto& langs = form.languages();
-    if (!v.asked.empty() && std::find(langs.begin(), langs.end(), v.asked) != langs.end()) return v.asked;
+    if (!v.asked.empty() && std::find(langs.begin(), langs.end(), v.asked) != langs.end())
+        return v.asked;
     if (std::find(langs.begin(), langs.end(), v.lang) != langs.end()) return v.lang;
     return form.settings().default_language;
 }
 
 std::string form_title(const form::Form& form, const Desk::View& v) {
-    auto title = form::text_in(form.settings().title, form_language(form, v), form.settings().default_language);
+    auto title = form::text_in(form.settings().title, form_language(form, v),
+                               form.settings().default_language);
     return title.empty() ? form.settings().form_id : title;
 }
 
@@ -87,7 +89,8 @@ Response Desk::handle(const Request& request) {
     if (auto refused = guard_.check(request)) return *refused;
     try {
         auto q = parse_params(request.query());
-        View v{page_language(param(q, "lang"), request.header("accept-language")), param(q, "lang"), guard_.csrf()};
+        View v{page_language(param(q, "lang"), request.header("accept-language")), param(q, "lang"),
+               guard_.csrf()};
         if (v.asked != "en" && v.asked != "fr" && v.asked != "es") v.asked.clear();
         response = route(request, v);
     } catch (const std::exception& e) {
@@ -123,24 +126,48 @@ Response Desk::route(const Request& request, const View& v) {
 
 std::string Desk::page(const View& v, const std::string& title, const std::string& main) {
     Html h;
-    h.raw("<!doctype html>\n<html lang=\"").text(v.lang).raw("\"><head><meta charset=\"utf-8\">")
+    h.raw("<!doctype html>\n<html lang=\"")
+        .text(v.lang)
+        .raw("\"><head><meta charset=\"utf-8\">")
         .raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-        .raw("<title>").text(title).raw(" · ").text(say(v.lang, "desk")).raw("</title>")
+        .raw("<title>")
+        .text(title)
+        .raw(" · ")
+        .text(say(v.lang, "desk"))
+        .raw("</title>")
         .raw("<link rel=\"stylesheet\" href=\"/assets/desk.css\"></head><body>")
-        .raw("<a class=\"skip\" href=\"#main\">").text(say(v.lang, "skip")).raw("</a>")
-        .raw("<header><nav aria-label=\"main\"><a href=\"").text(link(v, "/")).raw("\">")
-        .text(say(v.lang, "forms")).raw("</a>");
+        .raw("<a class=\"skip\" href=\"#main\">")
+        .text(say(v.lang, "skip"))
+        .raw("</a>")
+        .raw("<header><nav aria-label=\"main\"><a href=\"")
+        .text(link(v, "/"))
+        .raw("\">")
+        .text(say(v.lang, "forms"))
+        .raw("</a>");
     if (setup_.sync) {
-        h.raw("<form method=\"post\" action=\"").text(link(v, "/sync")).raw("\" class=\"inline\">")
-            .raw("<input type=\"hidden\" name=\"csrf\" value=\"").text(v.csrf).raw("\">")
-            .raw("<button type=\"submit\" id=\"sync\">").text(say(v.lang, "sync")).raw("</button></form>");
+        h.raw("<form method=\"post\" action=\"")
+            .text(link(v, "/sync"))
+            .raw("\" class=\"inline\">")
+            .raw("<input type=\"hidden\" name=\"csrf\" value=\"")
+            .text(v.csrf)
+            .raw("\">")
+            .raw("<button type=\"submit\" id=\"sync\">")
+            .text(say(v.lang, "sync"))
+            .raw("</button></form>");
     }
     h.raw("<span class=\"langs\">");
     for (const char* l : {"en", "fr", "es"}) {
         View other = v;
         other.asked = l;
-        h.raw("<a hreflang=\"").text(l).raw("\" href=\"").text(link(other, "/")).raw("\"")
-            .raw(v.lang == l ? " aria-current=\"true\"" : "").raw(">").text(l).raw("</a> ");
+        h.raw("<a hreflang=\"")
+            .text(l)
+            .raw("\" href=\"")
+            .text(link(other, "/"))
+            .raw("\"")
+            .raw(v.lang == l ? " aria-current=\"true\"" : "")
+            .raw(">")
+            .text(l)
+            .raw("</a> ");
     }
     h.raw("</span></nav></header><main id=\"main\">").raw(main).raw("</main></body></html>\n");
     return h.take();
@@ -148,8 +175,12 @@ std::string Desk::page(const View& v, const std::string& title, const std::strin
 
 Response Desk::failure(const View& v, int status, const std::string& message) {
     Html m;
-    m.raw("<h1>").text(status == 404 ? say(v.lang, "not_found") : say(v.lang, "failed")).raw("</h1>")
-        .raw("<p class=\"error\" role=\"alert\">").text(message).raw("</p>");
+    m.raw("<h1>")
+        .text(status == 404 ? say(v.lang, "not_found") : say(v.lang, "failed"))
+        .raw("</h1>")
+        .raw("<p class=\"error\" role=\"alert\">")
+        .text(message)
+        .raw("</p>");
     auto r = html_response(page(v, std::string(say(v.lang, "failed")), m.str()));
     r.status = status;
     return r;
@@ -161,38 +192,80 @@ Response Desk::forms_page(const View& v) {
     for (const auto& f : forms_) {
         const auto& s = f.form->settings();
         const auto& id = s.form_id;
-        m.raw("<section class=\"form\" data-form=\"").text(id).raw("\"><h2><a href=\"")
-            .text(link(v, "/form", {{"id", id}})).raw("\">").text(form_title(*f.form, v)).raw("</a></h2>")
-            .raw("<p><span class=\"count\" data-count=\"").text(std::to_string(f.records.size())).raw("\">")
-            .text(std::to_string(f.records.size())).raw("</span> ").text(say(v.lang, "records"))
-            .raw(" · <a href=\"").text(link(v, "/map", {{"id", id}})).raw("\">").text(say(v.lang, "map"))
+        m.raw("<section class=\"form\" data-form=\"")
+            .text(id)
+            .raw("\"><h2><a href=\"")
+            .text(link(v, "/form", {{"id", id}}))
+            .raw("\">")
+            .text(form_title(*f.form, v))
+            .raw("</a></h2>")
+            .raw("<p><span class=\"count\" data-count=\"")
+            .text(std::to_string(f.records.size()))
+            .raw("\">")
+            .text(std::to_string(f.records.size()))
+            .raw("</span> ")
+            .text(say(v.lang, "records"))
+            .raw(" · <a href=\"")
+            .text(link(v, "/map", {{"id", id}}))
+            .raw("\">")
+            .text(say(v.lang, "map"))
             .raw("</a></p>");
         if (f.report.unreadable() > 0)
-            m.raw("<p class=\"warning\">").text(say(v.lang, "decryption_warning")).raw(": ")
-                .text(std::to_string(f.report.unreadable())).raw("</p>");
-        m.raw("<div class=\"counts\"><table class=\"by-device\"><caption>").text(say(v.lang, "by_researcher"))
-            .raw("</caption><thead><tr><th scope=\"col\">").text(say(v.lang, "device")).raw("</th><th scope=\"col\">")
-            .text(say(v.lang, "count")).raw("</th></tr></thead><tbody>");
+            m.raw("<p class=\"warning\">")
+                .text(say(v.lang, "decryption_warning"))
+                .raw(": ")
+                .text(std::to_string(f.report.unreadable()))
+                .raw("</p>");
+        m.raw("<div class=\"counts\"><table class=\"by-device\"><caption>")
+            .text(say(v.lang, "by_researcher"))
+            .raw("</caption><thead><tr><th scope=\"col\">")
+            .text(say(v.lang, "device"))
+            .raw("</th><th scope=\"col\">")
+            .text(say(v.lang, "count"))
+            .raw("</th></tr></thead><tbody>");
         for (const auto& [device, n] : count_by_device(f)) {
-            m.raw("<tr><td>").text(device_name(device)).raw("</td><td class=\"n\">").text(std::to_string(n))
+            m.raw("<tr><td>")
+                .text(device_name(device))
+                .raw("</td><td class=\"n\">")
+                .text(std::to_string(n))
                 .raw("</td></tr>");
         }
-        m.raw("</tbody></table><table class=\"by-day\"><caption>").text(say(v.lang, "by_day"))
-            .raw("</caption><thead><tr><th scope=\"col\">").text(say(v.lang, "day")).raw("</th><th scope=\"col\">")
-            .text(say(v.lang, "count")).raw("</th></tr></thead><tbody>");
+        m.raw("</tbody></table><table class=\"by-day\"><caption>")
+            .text(say(v.lang, "by_day"))
+            .raw("</caption><thead><tr><th scope=\"col\">")
+            .text(say(v.lang, "day"))
+            .raw("</th><th scope=\"col\">")
+            .text(say(v.lang, "count"))
+            .raw("</th></tr></thead><tbody>");
         for (const auto& [day, n] : count_by_day(f)) {
-            m.raw("<tr><td>").text(day).raw("</td><td class=\"n\">").text(std::to_string(n)).raw("</td></tr>");
+            m.raw("<tr><td>")
+                .text(day)
+                .raw("</td><td class=\"n\">")
+                .text(std::to_string(n))
+                .raw("</td></tr>");
         }
         m.raw("</tbody></table></div>");
         // Downloads: the export writers, as `canvass export` runs them.
-        m.raw("<form method=\"post\" action=\"").text(link(v, "/export")).raw("\" class=\"download\">")
-            .raw("<input type=\"hidden\" name=\"csrf\" value=\"").text(v.csrf).raw("\">")
-            .raw("<input type=\"hidden\" name=\"form\" value=\"").text(id).raw("\">")
-            .raw("<label>").text(say(v.lang, "format")).raw(" <select name=\"format\">");
+        m.raw("<form method=\"post\" action=\"")
+            .text(link(v, "/export"))
+            .raw("\" class=\"download\">")
+            .raw("<input type=\"hidden\" name=\"csrf\" value=\"")
+            .text(v.csrf)
+            .raw("\">")
+            .raw("<input type=\"hidden\" name=\"form\" value=\"")
+            .text(id)
+            .raw("\">")
+            .raw("<label>")
+            .text(say(v.lang, "format"))
+            .raw(" <select name=\"format\">");
         for (const char* format : {"csv", "xlsx", "jsonl", "geojson", "dta", "sav"})
             m.raw("<option>").text(format).raw("</option>");
-        m.raw("</select></label> <button type=\"submit\">").text(say(v.lang, "download")).raw("</button>")
-            .raw("<small>").text(say(v.lang, "export_note")).raw("</small></form></section>");
+        m.raw("</select></label> <button type=\"submit\">")
+            .text(say(v.lang, "download"))
+            .raw("</button>")
+            .raw("<small>")
+            .text(say(v.lang, "export_note"))
+            .raw("</small></form></section>");
     }
     return html_response(page(v, std::string(say(v.lang, "forms")), m.str()));
 }

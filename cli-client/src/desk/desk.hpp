@@ -34,7 +34,7 @@ struct DeskSetup {
 };
 
 class Desk {
-public:
+  public:
     // `store` (the coordinator's) and `key` must outlive the desk.
     Desk(store::DeviceStore& store, const crypto::DhKeyPair& key, Guard guard, DeskSetup setup);
 
@@ -54,12 +54,12 @@ public:
 
     // Per request: the page's language and the pieces every page shares.
     struct View {
-        std::string lang;       // the page's words: en, fr or es
-        std::string asked;      // ?lang= as given ("" when not)
+        std::string lang;   // the page's words: en, fr or es
+        std::string asked;  // ?lang= as given ("" when not)
         std::string csrf;
     };
 
-private:
+  private:
     Response route(const Request& request, const View& view);
     Response forms_page(const View& v);
     Response table_page(const Params& q, const View& v);

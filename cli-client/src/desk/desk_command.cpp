@@ -2,7 +2,6 @@
 // machine (docs/desk.md). Unlocks the coordinator key once, decrypts the store's records
 // into memory, listens on 127.0.0.1 and prints the one URL that opens a session.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -58,12 +57,13 @@ void run_desk(const DeskArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (auto loaded = page.load(); !loaded) return fail(ctx, loaded.error());
     std::size_t records = 0;
     for (const auto& f : page.forms()) records += f.records.size();
-    ctx.out << "canvass desk: " << records << " record" << (records == 1 ? "" : "s") << " of "
-            << page.forms().size() << " form" << (page.forms().size() == 1 ? "" : "s")
-            << " decrypted in memory\n"
-            << "open " << page.guard().first_url() << "\n"
-            << "(the link works once, in one browser; it listens on 127.0.0.1 only; stop with Ctrl-C)\n"
-            << std::flush;
+    ctx.out
+        << "canvass desk: " << records << " record" << (records == 1 ? "" : "s") << " of "
+        << page.forms().size() << " form" << (page.forms().size() == 1 ? "" : "s")
+        << " decrypted in memory\n"
+        << "open " << page.guard().first_url() << "\n"
+        << "(the link works once, in one browser; it listens on 127.0.0.1 only; stop with Ctrl-C)\n"
+        << std::flush;
     auto served = server->run([&page](const desk::Request& r) { return page.handle(r); });
     if (!served) return fail(ctx, served.error());
     ctx.out << "canvass desk: stopped\n";
@@ -74,7 +74,8 @@ void run_desk(const DeskArgs& a, const DeviceOptions& dev, Context& ctx) {
 void add_desk_command(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
     auto a = std::make_shared<DeskArgs>();
-    auto* cmd = app.add_subcommand("desk", "the coordinator's web page on this machine (127.0.0.1 only)");
+    auto* cmd =
+        app.add_subcommand("desk", "the coordinator's web page on this machine (127.0.0.1 only)");
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
     cmd->add_option("--port", a->port, "port on 127.0.0.1 (default: one the system chooses)")
         ->check(CLI::Range(0u, 65535u));

@@ -29,16 +29,27 @@ bool same_secret(const std::string& a, const std::string& b) {
 }
 
 Guard::Guard(std::string url_secret, std::string session, std::string csrf, unsigned port)
-    : url_secret_(std::move(url_secret)), session_(std::move(session)), csrf_(std::move(csrf)), port_(port) {}
+    : url_secret_(std::move(url_secret)),
+      session_(std::move(session)),
+      csrf_(std::move(csrf)),
+      port_(port) {}
 
-Guard Guard::random(unsigned port) { return Guard(random_hex(), random_hex(), random_hex(), port); }
+Guard Guard::random(unsigned port) {
+    return Guard(random_hex(), random_hex(), random_hex(), port);
+}
 
-std::string Guard::authority() const { return "127.0.0.1:" + std::to_string(port_); }
+std::string Guard::authority() const {
+    return "127.0.0.1:" + std::to_string(port_);
+}
 
-std::string Guard::first_url() const { return "http://" + authority() + "/?token=" + url_secret_; }
+std::string Guard::first_url() const {
+    return "http://" + authority() + "/?token=" + url_secret_;
+}
 
 // Per port: two desks on one machine share the browser's cookies for 127.0.0.1.
-std::string Guard::cookie_name() const { return "canvass_desk_" + std::to_string(port_); }
+std::string Guard::cookie_name() const {
+    return "canvass_desk_" + std::to_string(port_);
+}
 
 bool Guard::host_ok(const std::string& host) const {
     return host == authority();
@@ -74,7 +85,9 @@ std::optional<Response> Guard::check(const Request& request) {
     if (request.method == "GET" && !given.empty()) {
         bool fresh = !spent_ && same_secret(given, url_secret_);
         if (!fresh && !has_session(request))
-            return refuse(403, "refused: this link was used already (or is wrong); restart 'canvass desk' for a new one");
+            return refuse(403,
+                          "refused: this link was used already (or is wrong); restart 'canvass "
+                          "desk' for a new one");
         spent_ = true;
         auto r = redirect(request.path());
         r.set("Set-Cookie", cookie_name() + "=" + session_ + "; HttpOnly; SameSite=Strict; Path=/");
@@ -82,7 +95,8 @@ std::optional<Response> Guard::check(const Request& request) {
         return r;
     }
     if (!has_session(request))
-        return refuse(403, "refused: open the link 'canvass desk' printed (this browser has no session)");
+        return refuse(
+            403, "refused: open the link 'canvass desk' printed (this browser has no session)");
     if (request.method == "POST") {
         // The desk's own pages say Referrer-Policy: no-referrer, under which a browser sends
         // "Origin: null" even for a same-origin form; then Sec-Fetch-Site, which the browser

@@ -20,7 +20,7 @@
 namespace canvass::cli::desk {
 
 class Guard {
-public:
+  public:
     // `url_secret`, `session` and `csrf` are random texts (hex), unguessable and different;
     // `port` the port the desk listens on.
     Guard(std::string url_secret, std::string session, std::string csrf, unsigned port);
@@ -41,7 +41,7 @@ public:
     std::string authority() const;
     bool url_secret_spent() const { return spent_; }
 
-private:
+  private:
     bool host_ok(const std::string& host) const;
     bool has_session(const Request& request) const;
 

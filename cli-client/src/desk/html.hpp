@@ -12,7 +12,7 @@ std::string escape(std::string_view text);
 
 // A page under construction: append with <<, escaped or not by what is appended.
 class Html {
-public:
+  public:
     // Raw markup: only for literals and what another Html built.
     Html& raw(std::string_view markup) {
         out_ += markup;
@@ -27,7 +27,7 @@ public:
     const std::string& str() const { return out_; }
     std::string take() { return std::move(out_); }
 
-private:
+  private:
     std::string out_;
 };
 

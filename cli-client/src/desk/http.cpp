@@ -60,7 +60,8 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
         char c = text[i];
         if (c == '+' && plus_is_space) {
             out += ' ';
-        } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+        } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
+                   hex_digit(text[i + 2]) >= 0) {
             out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
             i += 2;
         } else {
@@ -94,7 +95,8 @@ Params parse_params(std::string_view text) {
         if (part.empty()) continue;
         auto eq = part.find('=');
         auto name = percent_decode(part.substr(0, eq), true);
-        auto value = eq == std::string_view::npos ? std::string() : percent_decode(part.substr(eq + 1), true);
+        auto value = eq == std::string_view::npos ? std::string()
+                                                  : percent_decode(part.substr(eq + 1), true);
         out.emplace_back(std::move(name), std::move(value));
     }
     return out;

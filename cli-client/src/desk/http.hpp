@@ -14,7 +14,7 @@ namespace canvass::cli::desk {
 
 struct Request {
     std::string method = "GET";
-    std::string target = "/";                  // path and query, as sent
+    std::string target = "/";                    // path and query, as sent
     std::map<std::string, std::string> headers;  // names in lower case
     std::string body;
 

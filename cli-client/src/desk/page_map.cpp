@@ -69,11 +69,25 @@ Response Desk::map_page(const Params& q, const View& v) {
     double height = std::max(north - south + pad, span * 0.6);
     double r = std::max(width, height) / 120;
     // SVG's y grows downwards: y = -latitude.
-    m.raw("<svg class=\"map\" role=\"img\" aria-labelledby=\"map-title\" viewBox=\"").text(num(west)).raw(" ")
-        .text(num(-(south + height))).raw(" ").text(num(width)).raw(" ").text(num(height))
-        .raw("\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"map-title\">").text(say(v.lang, "map"))
-        .raw("</title><rect x=\"").text(num(west)).raw("\" y=\"").text(num(-(south + height))).raw("\" width=\"")
-        .text(num(width)).raw("\" height=\"").text(num(height)).raw("\" class=\"ground\"/>");
+    m.raw("<svg class=\"map\" role=\"img\" aria-labelledby=\"map-title\" viewBox=\"")
+        .text(num(west))
+        .raw(" ")
+        .text(num(-(south + height)))
+        .raw(" ")
+        .text(num(width))
+        .raw(" ")
+        .text(num(height))
+        .raw("\" preserveAspectRatio=\"xMidYMid meet\"><title id=\"map-title\">")
+        .text(say(v.lang, "map"))
+        .raw("</title><rect x=\"")
+        .text(num(west))
+        .raw("\" y=\"")
+        .text(num(-(south + height)))
+        .raw("\" width=\"")
+        .text(num(width))
+        .raw("\" height=\"")
+        .text(num(height))
+        .raw("\" class=\"ground\"/>");
     // A graticule: meridians and parallels at a round step, labelled, so a reader knows
     // where the points are without a base map.
     double step = 1e-3;
@@ -83,22 +97,59 @@ Response Desk::map_page(const Params& q, const View& v) {
             break;
         }
     for (double lon = std::ceil(west / step) * step; lon < west + width; lon += step)
-        m.raw("<line x1=\"").text(num(lon)).raw("\" y1=\"").text(num(-(south + height))).raw("\" x2=\"")
-            .text(num(lon)).raw("\" y2=\"").text(num(-south)).raw("\"/>");
+        m.raw("<line x1=\"")
+            .text(num(lon))
+            .raw("\" y1=\"")
+            .text(num(-(south + height)))
+            .raw("\" x2=\"")
+            .text(num(lon))
+            .raw("\" y2=\"")
+            .text(num(-south))
+            .raw("\"/>");
     for (double lat = std::ceil(south / step) * step; lat < south + height; lat += step)
-        m.raw("<line x1=\"").text(num(west)).raw("\" y1=\"").text(num(-lat)).raw("\" x2=\"")
-            .text(num(west + width)).raw("\" y2=\"").text(num(-lat)).raw("\"/>");
+        m.raw("<line x1=\"")
+            .text(num(west))
+            .raw("\" y1=\"")
+            .text(num(-lat))
+            .raw("\" x2=\"")
+            .text(num(west + width))
+            .raw("\" y2=\"")
+            .text(num(-lat))
+            .raw("\"/>");
     for (const auto& p : points) {
         const auto& rec = table->records[p.record];
         auto rid = merge::format_uuid(rec.view.id);
-        m.raw("<a href=\"").text(link(v, "/record", {{"id", rid}})).raw("\" class=\"point\"><circle cx=\"")
-            .text(num(p.lon)).raw("\" cy=\"").text(num(-p.lat)).raw("\" r=\"").text(num(r)).raw("\"")
-            .raw(open_conflicts(rec) ? " class=\"conflict\"" : "").raw("><title>").text(rid.substr(0, 8)).raw(" · ")
-            .text(num(p.lat)).raw(", ").text(num(p.lon)).raw("</title></circle></a>");
+        m.raw("<a href=\"")
+            .text(link(v, "/record", {{"id", rid}}))
+            .raw("\" class=\"point\"><circle cx=\"")
+            .text(num(p.lon))
+            .raw("\" cy=\"")
+            .text(num(-p.lat))
+            .raw("\" r=\"")
+            .text(num(r))
+            .raw("\"")
+            .raw(open_conflicts(rec) ? " class=\"conflict\"" : "")
+            .raw("><title>")
+            .text(rid.substr(0, 8))
+            .raw(" · ")
+            .text(num(p.lat))
+            .raw(", ")
+            .text(num(p.lon))
+            .raw("</title></circle></a>");
     }
-    m.raw("</svg><p>").text(std::to_string(points.size())).raw(" · ").text(num(south + pad)).raw("…")
-        .text(num(north)).raw(" / ").text(num(west + pad)).raw("…").text(num(east)).raw(" · ")
-        .text(num(step)).raw("°</p>");
+    m.raw("</svg><p>")
+        .text(std::to_string(points.size()))
+        .raw(" · ")
+        .text(num(south + pad))
+        .raw("…")
+        .text(num(north))
+        .raw(" / ")
+        .text(num(west + pad))
+        .raw("…")
+        .text(num(east))
+        .raw(" · ")
+        .text(num(step))
+        .raw("°</p>");
     return html_response(page(v, std::string(say(v.lang, "map")), m.str()));
 }
 

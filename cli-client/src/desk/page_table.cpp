@@ -62,34 +62,72 @@ Response Desk::table_page(const Params& q, const View& v) {
 
     Html m;
     m.raw("<h1>").text(form_title(form, v)).raw("</h1>");
-    m.raw("<p><a href=\"").text(link(v, "/map", {{"id", id}})).raw("\">").text(say(v.lang, "map")).raw("</a></p>");
+    m.raw("<p><a href=\"")
+        .text(link(v, "/map", {{"id", id}}))
+        .raw("\">")
+        .text(say(v.lang, "map"))
+        .raw("</a></p>");
     // The filter form is a GET: a filtered page is a link one can keep.
     m.raw("<form method=\"get\" action=\"/form\" class=\"filters\" role=\"search\">")
-        .raw("<input type=\"hidden\" name=\"id\" value=\"").text(id).raw("\">");
-    if (!v.asked.empty()) m.raw("<input type=\"hidden\" name=\"lang\" value=\"").text(v.asked).raw("\">");
-    m.raw("<label>").text(say(v.lang, "search")).raw(" <input type=\"search\" name=\"q\" id=\"q\" value=\"")
-        .text(query.search).raw("\" placeholder=\"").text(say(v.lang, "search_text")).raw("\"></label> ")
-        .raw("<label>").text(say(v.lang, "question")).raw(" <select name=\"field\" id=\"field\"><option value=\"\">")
-        .text(say(v.lang, "any_question")).raw("</option>");
+        .raw("<input type=\"hidden\" name=\"id\" value=\"")
+        .text(id)
+        .raw("\">");
+    if (!v.asked.empty())
+        m.raw("<input type=\"hidden\" name=\"lang\" value=\"").text(v.asked).raw("\">");
+    m.raw("<label>")
+        .text(say(v.lang, "search"))
+        .raw(" <input type=\"search\" name=\"q\" id=\"q\" value=\"")
+        .text(query.search)
+        .raw("\" placeholder=\"")
+        .text(say(v.lang, "search_text"))
+        .raw("\"></label> ")
+        .raw("<label>")
+        .text(say(v.lang, "question"))
+        .raw(" <select name=\"field\" id=\"field\"><option value=\"\">")
+        .text(say(v.lang, "any_question"))
+        .raw("</option>");
     for (const auto& c : table->columns) {
-        m.raw("<option value=\"").text(c.name).raw("\"").raw(c.name == query.field ? " selected" : "").raw(">")
-            .text(question_label(form, form.row(c.row), flang)).raw("</option>");
+        m.raw("<option value=\"")
+            .text(c.name)
+            .raw("\"")
+            .raw(c.name == query.field ? " selected" : "")
+            .raw(">")
+            .text(question_label(form, form.row(c.row), flang))
+            .raw("</option>");
     }
-    m.raw("</select></label> <label>").text(say(v.lang, "value"))
-        .raw(" <input type=\"text\" name=\"value\" id=\"value\" value=\"").text(query.value).raw("\"></label> ")
-        .raw("<button type=\"submit\">").text(say(v.lang, "apply")).raw("</button> <a href=\"")
-        .text(link(v, "/form", {{"id", id}})).raw("\">").text(say(v.lang, "clear")).raw("</a></form>");
+    m.raw("</select></label> <label>")
+        .text(say(v.lang, "value"))
+        .raw(" <input type=\"text\" name=\"value\" id=\"value\" value=\"")
+        .text(query.value)
+        .raw("\"></label> ")
+        .raw("<button type=\"submit\">")
+        .text(say(v.lang, "apply"))
+        .raw("</button> <a href=\"")
+        .text(link(v, "/form", {{"id", id}}))
+        .raw("\">")
+        .text(say(v.lang, "clear"))
+        .raw("</a></form>");
 
-    m.raw("<p class=\"matched\"><span id=\"matched\">").text(std::to_string(result.matched)).raw("</span> ")
-        .text(say(v.lang, "matching")).raw("</p>");
+    m.raw("<p class=\"matched\"><span id=\"matched\">")
+        .text(std::to_string(result.matched))
+        .raw("</span> ")
+        .text(say(v.lang, "matching"))
+        .raw("</p>");
 
     auto header = [&](const std::string& key, const std::string& label) {
         bool current = query.sort == key;
         std::string dir = current && query.descending ? "asc" : "desc";
         m.raw("<th scope=\"col\"");
-        if (current) m.raw(" aria-sort=\"").raw(query.descending ? "descending" : "ascending").raw("\"");
-        m.raw("><a href=\"").text(with({{"sort", key}, {"dir", dir}, {"page", ""}})).raw("\" title=\"")
-            .text(say(v.lang, "sort_by")).raw(" ").text(label).raw("\">").text(label);
+        if (current)
+            m.raw(" aria-sort=\"").raw(query.descending ? "descending" : "ascending").raw("\"");
+        m.raw("><a href=\"")
+            .text(with({{"sort", key}, {"dir", dir}, {"page", ""}}))
+            .raw("\" title=\"")
+            .text(say(v.lang, "sort_by"))
+            .raw(" ")
+            .text(label)
+            .raw("\">")
+            .text(label);
         if (current) m.raw(query.descending ? " ▼" : " ▲");
         m.raw("</a></th>");
     };
@@ -98,7 +136,8 @@ Response Desk::table_page(const Params& q, const View& v) {
     header("device", std::string(say(v.lang, "device")));
     header("review", std::string(say(v.lang, "review")));
     header("conflicts", std::string(say(v.lang, "conflicts")));
-    for (const auto& c : table->columns) header(c.name, question_label(form, form.row(c.row), flang));
+    for (const auto& c : table->columns)
+        header(c.name, question_label(form, form.row(c.row), flang));
     m.raw("</tr></thead><tbody>");
     for (auto i : result.rows) {
         const auto& r = table->records[i];
@@ -107,14 +146,23 @@ Response Desk::table_page(const Params& q, const View& v) {
         auto review = review_name(r);
         auto when = exporting::iso_time(r.view.meta.created).substr(0, 16);
         when[10] = ' ';
-        m.raw("<tr data-record=\"").text(rid).raw("\"><td class=\"when\"><a href=\"")
-            .text(link(v, "/record", {{"id", rid}})).raw("\">").text(when).raw("</a></td><td>")
-            .text(device_name(r.creator)).raw("</td><td>")
-            .text(review.empty() ? std::string() : std::string(say(v.lang, review))).raw("</td><td")
-            .raw(conflicts ? " class=\"conflict\">" : ">").text(conflicts ? std::to_string(conflicts) : "")
+        m.raw("<tr data-record=\"")
+            .text(rid)
+            .raw("\"><td class=\"when\"><a href=\"")
+            .text(link(v, "/record", {{"id", rid}}))
+            .raw("\">")
+            .text(when)
+            .raw("</a></td><td>")
+            .text(device_name(r.creator))
+            .raw("</td><td>")
+            .text(review.empty() ? std::string() : std::string(say(v.lang, review)))
+            .raw("</td><td")
+            .raw(conflicts ? " class=\"conflict\">" : ">")
+            .text(conflicts ? std::to_string(conflicts) : "")
             .raw("</td>");
         for (std::size_t c = 0; c < table->columns.size(); ++c) {
-            auto shown = cell_display(form, form.row(table->columns[c].row), table->cells[i][c], flang);
+            auto shown =
+                cell_display(form, form.row(table->columns[c].row), table->cells[i][c], flang);
             m.raw("<td>").text(exporting::utf8_chars(shown, 80)).raw("</td>");
         }
         m.raw("</tr>");
@@ -124,13 +172,24 @@ Response Desk::table_page(const Params& q, const View& v) {
     const std::size_t current = std::clamp<std::size_t>(query.page, 1, result.pages);
     m.raw("<nav class=\"pages\" aria-label=\"pages\">");
     if (current > 1)
-        m.raw("<a rel=\"prev\" href=\"").text(with({{"page", std::to_string(current - 1)}})).raw("\">")
-            .text(say(v.lang, "previous")).raw("</a> ");
-    m.text(say(v.lang, "page")).raw(" ").text(std::to_string(current)).raw(" ").text(say(v.lang, "of")).raw(" ")
+        m.raw("<a rel=\"prev\" href=\"")
+            .text(with({{"page", std::to_string(current - 1)}}))
+            .raw("\">")
+            .text(say(v.lang, "previous"))
+            .raw("</a> ");
+    m.text(say(v.lang, "page"))
+        .raw(" ")
+        .text(std::to_string(current))
+        .raw(" ")
+        .text(say(v.lang, "of"))
+        .raw(" ")
         .text(std::to_string(result.pages));
     if (current < result.pages)
-        m.raw(" <a rel=\"next\" href=\"").text(with({{"page", std::to_string(current + 1)}})).raw("\">")
-            .text(say(v.lang, "next")).raw("</a>");
+        m.raw(" <a rel=\"next\" href=\"")
+            .text(with({{"page", std::to_string(current + 1)}}))
+            .raw("\">")
+            .text(say(v.lang, "next"))
+            .raw("</a>");
     m.raw("</nav>");
     return html_response(page(v, form_title(form, v), m.str()));
 }

@@ -1,20 +1,18 @@
-#include <utility>  // before Asio: its awaitable.hpp misses it with g++ 12
-
 #include "desk/server.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <cctype>
 #include <chrono>
+#include <utility>  // before Asio: its awaitable.hpp misses it with g++ 12
 
 namespace canvass::cli::desk {
 
@@ -25,7 +23,7 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kMaxBodyBytes = 1u << 20;     // forms are small: a comment, a value
+constexpr std::size_t kMaxBodyBytes = 1u << 20;  // forms are small: a comment, a value
 constexpr auto kRequestDeadline = std::chrono::seconds(30);
 
 Request to_request(const http::request<http::string_body>& in) {
@@ -51,7 +49,8 @@ http::response<http::string_body> to_beast(const Response& in, unsigned version,
     return out;
 }
 
-asio::awaitable<void> serve_connection(tcp::socket socket, const std::function<Response(const Request&)>& handle) {
+asio::awaitable<void> serve_connection(tcp::socket socket,
+                                       const std::function<Response(const Request&)>& handle) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     for (;;) {
@@ -60,7 +59,8 @@ asio::awaitable<void> serve_connection(tcp::socket socket, const std::function<R
         parser.header_limit(64 * 1024);
         stream.expires_after(kRequestDeadline);
         boost::system::error_code ec;
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;  // closed, timed out, or not HTTP: nothing to answer
         auto request = parser.release();
         Response response = handle(to_request(request));
@@ -94,12 +94,15 @@ Result<DeskServer> DeskServer::bind(unsigned port) {
     if (!ec) impl->acceptor.bind(at, ec);
     if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
     if (ec)
-        return unexpected(Domain::net, errc::unavailable,
-                          "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + ec.message());
+        return unexpected(
+            Domain::net, errc::unavailable,
+            "cannot listen on 127.0.0.1:" + std::to_string(port) + ": " + ec.message());
     return DeskServer(std::move(impl));
 }
 
-unsigned DeskServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned DeskServer::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
 
 Result<void> DeskServer::run(const std::function<Response(const Request&)>& handle) {
     auto& io = impl_->io;
@@ -108,13 +111,15 @@ Result<void> DeskServer::run(const std::function<Response(const Request&)>& hand
     auto accept = [&]() -> asio::awaitable<void> {
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket socket = co_await impl_->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            tcp::socket socket = co_await impl_->acceptor.async_accept(
+                asio::redirect_error(asio::use_awaitable, ec));
             if (ec) {
                 if (ec == asio::error::operation_aborted) co_return;
                 continue;
             }
             // One connection's failure never takes the desk down.
-            asio::co_spawn(io, serve_connection(std::move(socket), handle), [](std::exception_ptr) {});
+            asio::co_spawn(io, serve_connection(std::move(socket), handle),
+                           [](std::exception_ptr) {});
         }
     };
     asio::co_spawn(io, accept(), asio::detached);

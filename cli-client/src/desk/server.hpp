@@ -13,7 +13,7 @@
 namespace canvass::cli::desk {
 
 class DeskServer {
-public:
+  public:
     // Listens on 127.0.0.1:`port` (0: the system chooses). Errors: the port is in use.
     static Result<DeskServer> bind(unsigned port);
     DeskServer(DeskServer&&) noexcept;
@@ -25,7 +25,7 @@ public:
     // handlers share the store). Returns when stopped.
     Result<void> run(const std::function<Response(const Request&)>& handle);
 
-private:
+  private:
     struct Impl;
     explicit DeskServer(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -25,7 +25,8 @@ std::vector<std::string> cells_of(const FormRecords& t, const coordinator::Recor
     out.reserve(t.columns.size());
     for (const auto& c : t.columns) {
         auto it = r.answers.is_object() ? r.answers.find(c.name) : r.answers.end();
-        out.push_back(it == r.answers.end() || it->is_null() ? std::string() : exporting::cell_text(*it));
+        out.push_back(it == r.answers.end() || it->is_null() ? std::string()
+                                                             : exporting::cell_text(*it));
     }
     return out;
 }
@@ -85,8 +86,9 @@ const coordinator::Record* FormRecords::find(const merge::RecordId& id) const {
 }
 
 std::size_t open_conflicts(const coordinator::Record& record) {
-    return static_cast<std::size_t>(std::count_if(record.conflicts.begin(), record.conflicts.end(),
-                                                  [](const coordinator::Conflict& c) { return !c.resolved; }));
+    return static_cast<std::size_t>(
+        std::count_if(record.conflicts.begin(), record.conflicts.end(),
+                      [](const coordinator::Conflict& c) { return !c.resolved; }));
 }
 
 std::string review_name(const coordinator::Record& record) {
@@ -161,8 +163,10 @@ TablePage query_table(const FormRecords& t, const TableQuery& q) {
     const std::size_t first = (number - 1) * per;
     const std::size_t last = std::min(rows.size(), first + per);
     // Only the page's rows need their final order: a partial sort up to its end.
-    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(last), rows.end(), less);
-    page.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(first), rows.begin() + static_cast<std::ptrdiff_t>(last));
+    std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(last), rows.end(),
+                      less);
+    page.rows.assign(rows.begin() + static_cast<std::ptrdiff_t>(first),
+                     rows.begin() + static_cast<std::ptrdiff_t>(last));
     return page;
 }
 
@@ -174,7 +178,8 @@ std::map<merge::DeviceId, std::size_t> count_by_device(const FormRecords& t) {
 
 std::map<std::string, std::size_t> count_by_day(const FormRecords& t) {
     std::map<std::string, std::size_t> out;
-    for (const auto& r : t.records) ++out[util::utc_text(merge::hlc_ms(r.view.meta.created)).substr(0, 10)];
+    for (const auto& r : t.records)
+        ++out[util::utc_text(merge::hlc_ms(r.view.meta.created)).substr(0, 10)];
     return out;
 }
 

@@ -26,11 +26,11 @@ struct Column {
 
 struct FormRecords {
     std::shared_ptr<const form::Form> form;
-    std::vector<coordinator::Record> records;   // creation order; deleted ones left out
+    std::vector<coordinator::Record> records;  // creation order; deleted ones left out
     coordinator::DecryptionReport report;
-    std::vector<Column> columns;                // the main table's questions, form order
-    std::vector<std::vector<std::string>> cells;  // per record, per column: the answer as text
-    std::vector<std::string> haystack;          // per record: every cell, lower case, for search
+    std::vector<Column> columns;                   // the main table's questions, form order
+    std::vector<std::vector<std::string>> cells;   // per record, per column: the answer as text
+    std::vector<std::string> haystack;             // per record: every cell, lower case, for search
     std::map<merge::RecordId, std::size_t> index;  // record id -> position
 
     const coordinator::Record* find(const merge::RecordId& id) const;
@@ -38,12 +38,12 @@ struct FormRecords {
 
 // What one table page asks for (the query string of /form).
 struct TableQuery {
-    std::string search;        // text in any cell, case-insensitive (ASCII)
-    std::string field;         // a column name, or "" for no filter
-    std::string value;         // with `field`: cells equal to it, or holding it as a word
+    std::string search;              // text in any cell, case-insensitive (ASCII)
+    std::string field;               // a column name, or "" for no filter
+    std::string value;               // with `field`: cells equal to it, or holding it as a word
     std::string sort = "submitted";  // a column name, "submitted", "device", "review", "conflicts"
     bool descending = true;
-    std::size_t page = 1;      // from 1
+    std::size_t page = 1;  // from 1
     std::size_t per_page = 50;
 };
 

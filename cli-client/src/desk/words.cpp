@@ -30,7 +30,8 @@ const std::map<std::string_view, Text>& words() {
         {"review", {"Review", "Revue", "Revisión"}},
         {"conflicts", {"Conflicts", "Conflits", "Conflictos"}},
         {"search", {"Search", "Rechercher", "Buscar"}},
-        {"search_text", {"Text in any answer", "Texte dans une réponse", "Texto en cualquier respuesta"}},
+        {"search_text",
+         {"Text in any answer", "Texte dans une réponse", "Texto en cualquier respuesta"}},
         {"filter", {"Filter", "Filtrer", "Filtrar"}},
         {"question", {"Question", "Question", "Pregunta"}},
         {"any_question", {"(no filter)", "(aucun filtre)", "(sin filtro)"}},
@@ -48,19 +49,26 @@ const std::map<std::string_view, Text>& words() {
         {"history", {"History", "Historique", "Historial"}},
         {"created", {"created the record", "a créé la fiche", "creó el registro"}},
         {"edited", {"edited", "a modifié", "editó"}},
-        {"coordinator_edit", {"coordinator's edit", "modification du coordinateur", "edición del coordinador"}},
-        {"resolving", {"resolving a conflict", "en résolvant un conflit", "resolviendo un conflicto"}},
+        {"coordinator_edit",
+         {"coordinator's edit", "modification du coordinateur", "edición del coordinador"}},
+        {"resolving",
+         {"resolving a conflict", "en résolvant un conflit", "resolviendo un conflicto"}},
         {"conflict", {"Conflict", "Conflit", "Conflicto"}},
         {"candidates", {"candidates", "candidats", "candidatos"}},
         {"keep_this", {"Keep this value", "Garder cette valeur", "Conservar este valor"}},
-        {"shown", {"shown until settled", "affichée jusqu'au règlement", "mostrado hasta resolver"}},
+        {"shown",
+         {"shown until settled", "affichée jusqu'au règlement", "mostrado hasta resolver"}},
         {"by", {"by", "par", "por"}},
         {"at", {"at", "le", "el"}},
-        {"no_conflicts", {"No open conflict.", "Aucun conflit ouvert.", "Ningún conflicto abierto."}},
+        {"no_conflicts",
+         {"No open conflict.", "Aucun conflit ouvert.", "Ningún conflicto abierto."}},
         {"delete_conflict",
-         {"Deleted on one device, kept or edited on another: settle it with 'canvass delete' or an edit.",
-          "Supprimée sur un appareil, gardée ou modifiée sur un autre : réglez-le avec 'canvass delete' ou une modification.",
-          "Borrado en un dispositivo, conservado o editado en otro: resuélvalo con 'canvass delete' o una edición."}},
+         {"Deleted on one device, kept or edited on another: settle it with 'canvass delete' or an "
+          "edit.",
+          "Supprimée sur un appareil, gardée ou modifiée sur un autre : réglez-le avec 'canvass "
+          "delete' ou une modification.",
+          "Borrado en un dispositivo, conservado o editado en otro: resuélvalo con 'canvass "
+          "delete' o una edición."}},
         {"approved", {"Approved", "Approuvée", "Aprobado"}},
         {"hasIssues", {"Has issues", "A des problèmes", "Tiene problemas"}},
         {"rejected", {"Rejected", "Rejetée", "Rechazado"}},
@@ -71,33 +79,40 @@ const std::map<std::string_view, Text>& words() {
          {"Two coordinators reviewed it at once; the newest is shown.",
           "Deux coordinateurs l'ont revue en même temps ; la plus récente est affichée.",
           "Dos coordinadores lo revisaron a la vez; se muestra la más reciente."}},
-        {"sync", {"Sync with the server", "Synchroniser avec le serveur", "Sincronizar con el servidor"}},
+        {"sync",
+         {"Sync with the server", "Synchroniser avec le serveur", "Sincronizar con el servidor"}},
         {"synced", {"Synced", "Synchronisé", "Sincronizado"}},
         {"sync_failed", {"Sync failed", "Échec de la synchronisation", "Falló la sincronización"}},
         {"download", {"Download", "Télécharger", "Descargar"}},
         {"format", {"Format", "Format", "Formato"}},
         {"map", {"Map", "Carte", "Mapa"}},
-        {"no_points", {"No geopoint answered.", "Aucun point géographique.", "Ningún punto geográfico."}},
+        {"no_points",
+         {"No geopoint answered.", "Aucun point géographique.", "Ningún punto geográfico."}},
         {"language", {"Language", "Langue", "Idioma"}},
-        {"settled", {"Conflict settled; the edit syncs like any other.",
-                     "Conflit réglé ; la modification se synchronise comme les autres.",
-                     "Conflicto resuelto; la edición se sincroniza como cualquier otra."}},
-        {"review_saved", {"Review saved; it syncs like any other edit.",
-                          "Revue enregistrée ; elle se synchronise comme toute modification.",
-                          "Revisión guardada; se sincroniza como cualquier edición."}},
+        {"settled",
+         {"Conflict settled; the edit syncs like any other.",
+          "Conflit réglé ; la modification se synchronise comme les autres.",
+          "Conflicto resuelto; la edición se sincroniza como cualquier otra."}},
+        {"review_saved",
+         {"Review saved; it syncs like any other edit.",
+          "Revue enregistrée ; elle se synchronise comme toute modification.",
+          "Revisión guardada; se sincroniza como cualquier edición."}},
         {"failed", {"Nothing was changed", "Rien n'a été modifié", "No se cambió nada"}},
         {"unreadable", {"(not decrypted)", "(non déchiffré)", "(no descifrado)"}},
         {"unanswered", {"(no answer)", "(sans réponse)", "(sin respuesta)"}},
-        {"decryption_warning", {"Some changesets could not be decrypted", "Certains changements n'ont pu être déchiffrés",
-                                "Algunos cambios no se pudieron descifrar"}},
+        {"decryption_warning",
+         {"Some changesets could not be decrypted", "Certains changements n'ont pu être déchiffrés",
+          "Algunos cambios no se pudieron descifrar"}},
         {"skip", {"Skip to the content", "Aller au contenu", "Saltar al contenido"}},
         {"not_found", {"Not found", "Introuvable", "No encontrado"}},
         {"all", {"All", "Tous", "Todos"}},
         {"sort_by", {"sort by", "trier par", "ordenar por"}},
         {"export_note",
          {"The file holds decrypted answers: keep it on an encrypted disk, delete it when done.",
-          "Le fichier contient les réponses déchiffrées : gardez-le sur un disque chiffré, supprimez-le ensuite.",
-          "El archivo contiene respuestas descifradas: guárdelo en un disco cifrado y bórrelo al terminar."}},
+          "Le fichier contient les réponses déchiffrées : gardez-le sur un disque chiffré, "
+          "supprimez-le ensuite.",
+          "El archivo contiene respuestas descifradas: guárdelo en un disco cifrado y bórrelo al "
+          "terminar."}},
     };
     return table;
 }
@@ -112,7 +127,8 @@ std::string page_language(std::string_view asked, std::string_view accept_langua
     while (!accept_language.empty()) {
         auto comma = accept_language.find(',');
         auto part = accept_language.substr(0, comma);
-        accept_language = comma == std::string_view::npos ? std::string_view() : accept_language.substr(comma + 1);
+        accept_language = comma == std::string_view::npos ? std::string_view()
+                                                          : accept_language.substr(comma + 1);
         while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
         std::string tag;
         for (char c : part) {

@@ -16,7 +16,8 @@ Result<void> write_format(const ExportJob& job, std::string_view format, ExportR
     if (format == "geojson") return write_geojson(job, result);
     if (format == "dta") return write_stat(job, StatFormat::dta, result);
     if (format == "sav") return write_stat(job, StatFormat::sav, result);
-    return unexpected(Domain::core, errc::invalid_argument, "no export format '" + std::string(format) + "'");
+    return unexpected(Domain::core, errc::invalid_argument,
+                      "no export format '" + std::string(format) + "'");
 }
 
 }  // namespace canvass::cli::exporting

@@ -8,17 +8,22 @@ using nlohmann::json;
 
 std::string_view central_name(ReviewState state) {
     switch (state) {
-        case ReviewState::approved: return "approved";
-        case ReviewState::has_issues: return "hasIssues";
-        case ReviewState::rejected: return "rejected";
-        case ReviewState::none: return "";
+        case ReviewState::approved:
+            return "approved";
+        case ReviewState::has_issues:
+            return "hasIssues";
+        case ReviewState::rejected:
+            return "rejected";
+        case ReviewState::none:
+            return "";
     }
     return "";
 }
 
 std::optional<ReviewState> parse_review_state(std::string_view name) {
     if (name == "approved") return ReviewState::approved;
-    if (name == "hasIssues" || name == "has-issues" || name == "has_issues") return ReviewState::has_issues;
+    if (name == "hasIssues" || name == "has-issues" || name == "has_issues")
+        return ReviewState::has_issues;
     if (name == "rejected") return ReviewState::rejected;
     if (name.empty() || name == "none") return ReviewState::none;
     return std::nullopt;
@@ -26,13 +31,15 @@ std::optional<ReviewState> parse_review_state(std::string_view name) {
 
 Result<std::string> review_value(ReviewState state, std::string_view comment) {
     if (comment.size() > kMaxReviewCommentBytes)
-        return unexpected(Domain::form, errc::invalid_argument,
-                          "a review comment holds at most " + std::to_string(kMaxReviewCommentBytes) + " bytes");
+        return unexpected(
+            Domain::form, errc::invalid_argument,
+            "a review comment holds at most " + std::to_string(kMaxReviewCommentBytes) + " bytes");
     json value{{"state", std::string(central_name(state))}, {"comment", std::string(comment)}};
     try {
         return value.dump();
     } catch (const json::exception&) {
-        return unexpected(Domain::form, errc::invalid_argument, "a review comment must be UTF-8 text");
+        return unexpected(Domain::form, errc::invalid_argument,
+                          "a review comment must be UTF-8 text");
     }
 }
 
@@ -51,7 +58,8 @@ std::optional<Review> review_of(const merge::RecordView& view) {
     if (!value.is_object()) return r;  // a value no canvass writes: shown as no state
     auto state = parse_review_state(value.value("state", std::string()));
     r.state = state.value_or(ReviewState::none);
-    if (auto it = value.find("comment"); it != value.end() && it->is_string()) r.comment = it->get<std::string>();
+    if (auto it = value.find("comment"); it != value.end() && it->is_string())
+        r.comment = it->get<std::string>();
     return r;
 }
 

@@ -33,7 +33,7 @@ Request post(const std::string& target, const std::string& body, const std::stri
 }
 
 class DeskGuardTest : public ::testing::Test {
-protected:
+  protected:
     Guard guard{"urlsecret", "sessionvalue", "csrftoken", kPort};
     const std::string session = "canvass_desk_8123=sessionvalue";
 };
@@ -84,7 +84,9 @@ TEST_F(DeskGuardTest, AChangeNeedsThisDesksOriginAndTheCsrfToken) {
     EXPECT_FALSE(guard.check(post("/review", "csrf=csrftoken&state=approved", session)));
     EXPECT_EQ(guard.check(post("/review", "state=approved", session))->status, 403);
     EXPECT_EQ(guard.check(post("/review", "csrf=wrong&state=approved", session))->status, 403);
-    EXPECT_EQ(guard.check(post("/review", "csrf=csrftoken", session, "http://evil.example"))->status, 403);
+    EXPECT_EQ(
+        guard.check(post("/review", "csrf=csrftoken", session, "http://evil.example"))->status,
+        403);
     EXPECT_EQ(guard.check(post("/review", "csrf=csrftoken", session, ""))->status, 403);
     EXPECT_EQ(guard.check(post("/review", "csrf=csrftoken", ""))->status, 403);
     // no-referrer pages make the browser say "Origin: null": then only with Sec-Fetch-Site.

@@ -26,7 +26,7 @@ const std::string kSession = "canvass_desk_8123=session";
 const std::string kScript = "<script>alert(1)</script>";
 
 class DeskPagesTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     Coordinator coord = Coordinator::create(dir);
     std::string form_text = source_file("schemas/forms/" + kForm + ".json");
@@ -43,7 +43,8 @@ protected:
         auto imported = collector->import_records(kForm, answers, true);
         ASSERT_TRUE(imported) << imported.error().message;
         ids = *imported;
-        coordinator_store.emplace(make_store(dir / "coord", {form_text}, {coord.public_key}, "coordinator"));
+        coordinator_store.emplace(
+            make_store(dir / "coord", {form_text}, {coord.public_key}, "coordinator"));
         ship(*collector, *coordinator_store);
         auto opened = coordinator::open_key_file(coord.key_file, kPassphrase);
         ASSERT_TRUE(opened) << opened.error().message;
@@ -91,7 +92,9 @@ protected:
     }
 };
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 TEST_F(DeskPagesTest, TheFormsPageCountsRecordsByResearcherAndByDay) {
     auto desk = open_desk();
@@ -131,7 +134,8 @@ TEST_F(DeskPagesTest, TheTableSearchesFiltersAndPagesOnTheServer) {
     std::size_t age = 0;
     for (std::size_t c = 0; c < table.columns.size(); ++c)
         if (table.columns[c].name == "age") age = c;
-    EXPECT_LE(std::stod(table.cells[first.rows[0]][age]), std::stod(table.cells[first.rows[4]][age]));
+    EXPECT_LE(std::stod(table.cells[first.rows[0]][age]),
+              std::stod(table.cells[first.rows[4]][age]));
 }
 
 TEST_F(DeskPagesTest, AnswersAreEscapedEverywhere) {
@@ -154,7 +158,8 @@ TEST_F(DeskPagesTest, AConflictIsSettledByOneClickOnACandidate) {
     const auto rid = merge::format_uuid(ids[1]);
     auto before = get(desk, "/record?id=" + rid);
     ASSERT_TRUE(has(before.body, "class=\"conflict\" data-path=\"age\"")) << before.body;
-    EXPECT_TRUE(has(get(desk, "/form?id=" + kForm + "&sort=conflicts").body, "class=\"conflict\">1<"));
+    EXPECT_TRUE(
+        has(get(desk, "/form?id=" + kForm + "&sort=conflicts").body, "class=\"conflict\">1<"));
     // Candidate 0 is the one shown (the newest); keep the other.
     auto settled = post(desk, "/settle", "record=" + rid + "&path=age&candidate=1");
     ASSERT_EQ(settled.status, 303) << settled.body;
@@ -162,8 +167,8 @@ TEST_F(DeskPagesTest, AConflictIsSettledByOneClickOnACandidate) {
     EXPECT_TRUE(has(after.body, "id=\"no-conflicts\"")) << after.body;
     EXPECT_TRUE(has(after.body, "resolving a conflict"));
     // Settled the same way `canvass conflicts` sees it.
-    auto listed = canvass({"conflicts", "--home", dir / "coord", "--passphrase-file", coord.passphrase_file, "--key",
-                           coord.key_file, "--json"});
+    auto listed = canvass({"conflicts", "--home", dir / "coord", "--passphrase-file",
+                           coord.passphrase_file, "--key", coord.key_file, "--json"});
     EXPECT_EQ(listed.code, 0) << listed.err;
     EXPECT_EQ(json::parse(listed.out), json::array());
     // Twice: nothing left to settle.
@@ -173,9 +178,13 @@ TEST_F(DeskPagesTest, AConflictIsSettledByOneClickOnACandidate) {
 TEST_F(DeskPagesTest, AReviewIsSavedShownAndExportedAsCentralsReviewState) {
     auto desk = open_desk();
     const auto rid = merge::format_uuid(ids[2]);
-    auto saved = post(desk, "/review", "record=" + rid + "&state=hasIssues&comment=" + percent_encode("age & <dates>?"));
+    auto saved =
+        post(desk, "/review",
+             "record=" + rid + "&state=hasIssues&comment=" + percent_encode("age & <dates>?"));
     ASSERT_EQ(saved.status, 303) << saved.body;
-    ASSERT_EQ(post(desk, "/review", "record=" + merge::format_uuid(ids[3]) + "&state=approved").status, 303);
+    ASSERT_EQ(
+        post(desk, "/review", "record=" + merge::format_uuid(ids[3]) + "&state=approved").status,
+        303);
     ASSERT_EQ(post(desk, "/review", "record=" + rid + "&state=bogus").status, 400);
     auto page = get(desk, "/record?id=" + rid);
     EXPECT_TRUE(has(page.body, "data-state=\"hasIssues\"")) << page.body;
@@ -187,8 +196,9 @@ TEST_F(DeskPagesTest, AReviewIsSavedShownAndExportedAsCentralsReviewState) {
     EXPECT_FALSE(snap->answers.contains("_review"));
 
     auto out = dir / "export";
-    auto exported = canvass({"export", "--home", dir / "coord", "--passphrase-file", coord.passphrase_file, "--key",
-                             coord.key_file, "--form", kForm, "--out", out});
+    auto exported =
+        canvass({"export", "--home", dir / "coord", "--passphrase-file", coord.passphrase_file,
+                 "--key", coord.key_file, "--form", kForm, "--out", out});
     ASSERT_EQ(exported.code, 0) << exported.err;
     auto csv = CsvTable::read(out + "/" + kForm + ".csv");
     auto key_col = csv.col("KEY");
@@ -215,9 +225,11 @@ TEST_F(DeskPagesTest, TheSyncButtonSyncsAndSaysWhyWhenItCannot) {
     bool fail = true;
     Desk desk(*coordinator_store, *key, Guard("secret", "session", "csrf", 8123),
               DeskSetup{{}, [&fail]() -> Result<std::string> {
-                  if (fail) return unexpected(Domain::net, errc::unavailable, "cannot reach 127.0.0.1:1 <now>");
-                  return std::string("synced with <server>\nsent 0 changesets");
-              }});
+                            if (fail)
+                                return unexpected(Domain::net, errc::unavailable,
+                                                  "cannot reach 127.0.0.1:1 <now>");
+                            return std::string("synced with <server>\nsent 0 changesets");
+                        }});
     ASSERT_TRUE(desk.load());
     EXPECT_TRUE(has(get(desk, "/").body, "id=\"sync\""));
     auto failed = post(desk, "/sync", "");
@@ -242,14 +254,49 @@ TEST_F(DeskPagesTest, TheTableShowsChoicesByTheirLabelsInTheFormsLanguage) {
     EXPECT_FALSE(has(fr.body, "<td>pe</td>"));
 }
 
+TEST_F(DeskPagesTest, TwoCoordinatorsReviewingAtOnceAreBothKeptUntilALaterReview) {
+    auto other = make_store(dir / "coord2", {form_text}, {coord.public_key}, "coordinator");
+    ship(*collector, other);
+    auto approved = coordinator::review_value(coordinator::ReviewState::approved, "fine");
+    auto rejected = coordinator::review_value(coordinator::ReviewState::rejected, "a duplicate");
+    ASSERT_TRUE(approved && rejected);
+    ASSERT_TRUE(coordinator_store->set_review(ids[5], *approved));
+    ASSERT_TRUE(other.set_review(ids[5], *rejected));
+    ship(other, *coordinator_store);
+    const auto rid = merge::format_uuid(ids[5]);
+    auto desk = open_desk();
+    auto page = get(desk, "/record?id=" + rid);
+    EXPECT_TRUE(has(page.body, "Two coordinators reviewed it at once")) << page.body;
+    coordinator::DeviceStoreSource source(*coordinator_store);
+    auto record = coordinator::load_record(source, *key, ids[5]);
+    ASSERT_TRUE(record);
+    auto review = coordinator::review_of(record->view);
+    ASSERT_TRUE(review);
+    EXPECT_TRUE(review->contested);
+    // The review is not an answer: no answer conflict is listed for it.
+    EXPECT_TRUE(record->conflicts.empty());
+    ASSERT_EQ(post(desk, "/review", "record=" + rid + "&state=rejected&comment=agreed").status, 303);
+    auto settled = get(desk, "/record?id=" + rid);
+    EXPECT_FALSE(has(settled.body, "Two coordinators reviewed it at once"));
+    EXPECT_TRUE(has(settled.body, "data-state=\"rejected\""));
+}
+
 TEST_F(DeskPagesTest, ADownloadIsAZipOfTheExport) {
     auto desk = open_desk();
-    auto r = post(desk, "/export", "form=" + kForm + "&format=csv");
-    ASSERT_EQ(r.status, 200) << r.body;
-    EXPECT_EQ(r.get("Content-Type"), "application/zip");
-    EXPECT_EQ(r.body.substr(0, 2), "PK");
-    EXPECT_TRUE(has(r.body, kForm + "/" + kForm + ".csv"));
+    for (const char* format : {"csv", "xlsx", "jsonl", "geojson", "dta", "sav"}) {
+        auto r = post(desk, "/export", "form=" + kForm + "&format=" + format);
+        ASSERT_EQ(r.status, 200) << format << ": " << r.body;
+        EXPECT_EQ(r.get("Content-Type"), "application/zip");
+        EXPECT_EQ(r.body.substr(0, 2), "PK");
+        // Zip entries name their files in clear: the form's table in that format, and the codebook.
+        EXPECT_TRUE(has(r.body, kForm + "/" + kForm + "." + format)) << format;
+        EXPECT_TRUE(has(r.body, kForm + "/codebook.csv")) << format;
+        EXPECT_TRUE(has(*r.get("Content-Disposition"), kForm + "-" + format + ".zip"));
+    }
     EXPECT_EQ(post(desk, "/export", "form=" + kForm + "&format=pdf").status, 404);
+    // Nothing decrypted stays on disk: the scratch folders are gone.
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
+        EXPECT_NE(e.path().filename().string().rfind("canvass-desk-export-", 0), 0u) << e.path();
 }
 
 TEST_F(DeskPagesTest, OnlyACoordinatorWhoDidNotCreateTheRecordReviewsIt) {
@@ -275,7 +322,9 @@ TEST_F(DeskPagesTest, OnlyACoordinatorWhoDidNotCreateTheRecordReviewsIt) {
 TEST_F(DeskPagesTest, AFormMayNotNameAQuestionAfterTheReviewField) {
     auto doc = json::parse(form_text);
     doc["settings"]["version"] = "9999";
-    doc["survey"].push_back({{"type", "text"}, {"name", "_review"}, {"label", {{"en", "x"}, {"fr", "x"}, {"es", "x"}}}});
+    doc["survey"].push_back({{"type", "text"},
+                             {"name", "_review"},
+                             {"label", {{"en", "x"}, {"fr", "x"}, {"es", "x"}}}});
     auto added = coordinator_store->add_form(doc.dump());
     ASSERT_FALSE(added);
     EXPECT_TRUE(has(added.error().message, "reserved")) << added.error().message;

@@ -30,7 +30,8 @@ FormRecords table_of(const std::vector<json>& answers) {
     return index_records(form, std::move(dataset));
 }
 
-std::vector<std::string> column(const FormRecords& t, const TablePage& page, const std::string& name) {
+std::vector<std::string> column(const FormRecords& t, const TablePage& page,
+                                const std::string& name) {
     std::size_t c = 0;
     while (t.columns[c].name != name) ++c;
     std::vector<std::string> out;
@@ -47,7 +48,8 @@ TEST(DeskTableTest, AColumnMixingNumbersAndTextSortsInOneOrder) {
     q.sort = "goods_other";
     q.descending = false;
     auto page = query_table(t, q);
-    EXPECT_EQ(column(t, page, "goods_other"), (std::vector<std::string>{"-3", "2", "10", "1a", "abc", "nan", ""}));
+    EXPECT_EQ(column(t, page, "goods_other"),
+              (std::vector<std::string>{"-3", "2", "10", "1a", "abc", "nan", ""}));
     q.descending = true;
     page = query_table(t, q);
     EXPECT_EQ(column(t, page, "goods_other").front(), "");

@@ -14,7 +14,7 @@ using canvass::testing::TempDir;
 const std::string kForm = "street_vendors";
 
 class ReviewCommandTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     Coordinator coord = Coordinator::create(dir);
     std::string form_text = source_file("schemas/forms/" + kForm + ".json");
@@ -29,16 +29,19 @@ protected:
         ship(alice, desk);
     }
     Outcome on(const std::string& home, std::vector<std::string> args) {
-        args.insert(args.begin(), {"--home", dir / home, "--passphrase-file", coord.passphrase_file});
+        args.insert(args.begin(),
+                    {"--home", dir / home, "--passphrase-file", coord.passphrase_file});
         return canvass(args);
     }
     std::map<std::string, std::string> review_states() {
         auto out = dir / "export";
-        auto r = on("coord", {"export", "--key", coord.key_file, "--form", kForm, "--out", out, "--format", "csv,jsonl"});
+        auto r = on("coord", {"export", "--key", coord.key_file, "--form", kForm, "--out", out,
+                              "--format", "csv,jsonl"});
         EXPECT_EQ(r.code, 0) << r.err;
         auto csv = CsvTable::read(out + "/" + kForm + ".csv");
         std::map<std::string, std::string> states;
-        for (std::size_t i = 0; i < csv.rows.size(); ++i) states[csv.cell(i, "KEY")] = csv.cell(i, "ReviewState");
+        for (std::size_t i = 0; i < csv.rows.size(); ++i)
+            states[csv.cell(i, "KEY")] = csv.cell(i, "ReviewState");
         return states;
     }
 };
