@@ -99,6 +99,35 @@ Response Desk::record_page(const Params& q, const View& v) {
         m.raw("<blockquote id=\"review-comment\">").text(current->comment).raw("</blockquote>");
     if (current && current->contested)
         m.raw("<p class=\"warning\">").text(say(v.lang, "review_contested")).raw("</p>");
+    // Every review written, oldest first: who judged what, when.
+    std::string reviews;
+    for (const auto& e : history->entries) {
+        for (const auto& change : e.changes) {
+            if (change.path != merge::kReviewPath) continue;
+            auto r = coordinator::read_review(change.readable ? change.value : std::nullopt);
+            Html line;
+            line.raw("<li>")
+                .text(exporting::iso_time(e.hlc))
+                .raw(" · ")
+                .text(device_name(e.device))
+                .raw(" · ");
+            if (!r.readable) {
+                line.text(say(v.lang, "unreadable"));
+            } else {
+                line.text(r.state == coordinator::ReviewState::none
+                              ? say(v.lang, "no_review")
+                              : say(v.lang, coordinator::central_name(r.state)));
+                if (!r.comment.empty()) line.raw(": ").text(r.comment);
+            }
+            reviews += line.str() + "</li>";
+        }
+    }
+    if (!reviews.empty())
+        m.raw("<details><summary>")
+            .text(say(v.lang, "history"))
+            .raw("</summary><ol class=\"history\" id=\"review-history\">")
+            .raw(reviews)
+            .raw("</ol></details>");
     m.raw("<form method=\"post\" action=\"")
         .text(link(v, "/review"))
         .raw("\">")

@@ -43,23 +43,28 @@ Result<std::string> review_value(ReviewState state, std::string_view comment) {
     }
 }
 
-std::optional<Review> review_of(const merge::RecordView& view) {
-    if (!view.review || view.review->candidates.empty()) return std::nullopt;
-    const auto& winner = view.review->winner();
+Review read_review(const std::optional<std::string>& value_json) {
     Review r;
-    r.by = winner.op.device;
-    r.hlc = winner.hlc;
-    r.contested = view.review->conflict();
-    if (!winner.value) {
+    if (!value_json) {
         r.readable = false;
         return r;
     }
-    auto value = json::parse(*winner.value, nullptr, false);
-    if (!value.is_object()) return r;  // a value no canvass writes: shown as no state
-    auto state = parse_review_state(value.value("state", std::string()));
-    r.state = state.value_or(ReviewState::none);
+    auto value = json::parse(*value_json, nullptr, false);
+    if (!value.is_object()) return r;
+    if (auto it = value.find("state"); it != value.end() && it->is_string())
+        r.state = parse_review_state(it->get<std::string>()).value_or(ReviewState::none);
     if (auto it = value.find("comment"); it != value.end() && it->is_string())
         r.comment = it->get<std::string>();
+    return r;
+}
+
+std::optional<Review> review_of(const merge::RecordView& view) {
+    if (!view.review || view.review->candidates.empty()) return std::nullopt;
+    const auto& winner = view.review->winner();
+    Review r = read_review(winner.value);
+    r.by = winner.op.device;
+    r.hlc = winner.hlc;
+    r.contested = view.review->conflict();
     return r;
 }
 

@@ -45,6 +45,10 @@ std::optional<ReviewState> parse_review_state(std::string_view name);
 // comment is longer than kMaxReviewCommentBytes or is not UTF-8.
 Result<std::string> review_value(ReviewState state, std::string_view comment);
 
+// The state and comment of one review value (the reserved field's JSON text); readable false
+// when there is no text (not decrypted). A value no canvass writes reads as no state.
+Review read_review(const std::optional<std::string>& value_json);
+
 // The record's review, from its view (values decrypted where the key allowed); nullopt when
 // nobody reviewed it.
 std::optional<Review> review_of(const merge::RecordView& view);

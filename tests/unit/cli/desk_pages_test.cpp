@@ -275,10 +275,18 @@ TEST_F(DeskPagesTest, TwoCoordinatorsReviewingAtOnceAreBothKeptUntilALaterReview
     EXPECT_TRUE(review->contested);
     // The review is not an answer: no answer conflict is listed for it.
     EXPECT_TRUE(record->conflicts.empty());
-    ASSERT_EQ(post(desk, "/review", "record=" + rid + "&state=rejected&comment=agreed").status, 303);
+    ASSERT_EQ(post(desk, "/review", "record=" + rid + "&state=rejected&comment=agreed").status,
+              303);
     auto settled = get(desk, "/record?id=" + rid);
     EXPECT_FALSE(has(settled.body, "Two coordinators reviewed it at once"));
     EXPECT_TRUE(has(settled.body, "data-state=\"rejected\""));
+    // The review's own history: the three reviews, each with its comment.
+    auto from = settled.body.find("id=\"review-history\"");
+    ASSERT_NE(from, std::string::npos);
+    auto list = settled.body.substr(from, settled.body.find("</ol>", from) - from);
+    EXPECT_TRUE(has(list, "Approved: fine") && has(list, "Rejected: a duplicate") &&
+                has(list, "Rejected: agreed"))
+        << list;
 }
 
 TEST_F(DeskPagesTest, ADownloadIsAZipOfTheExport) {
@@ -295,7 +303,8 @@ TEST_F(DeskPagesTest, ADownloadIsAZipOfTheExport) {
     }
     EXPECT_EQ(post(desk, "/export", "form=" + kForm + "&format=pdf").status, 404);
     // Nothing decrypted stays on disk: the scratch folders are gone.
-    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path()))
         EXPECT_NE(e.path().filename().string().rfind("canvass-desk-export-", 0), 0u) << e.path();
 }
 
