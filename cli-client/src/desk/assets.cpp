@@ -33,6 +33,7 @@ td.n { text-align: right; }
 td.when { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 table.submissions th a { text-decoration: none; white-space: nowrap; }
+table.submissions td { max-width: 16rem; }
 td.conflict, .answer.conflict { color: var(--warn); font-weight: bold; }
 .filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin: .5rem 0; }
 .pages { margin: 1rem 0; }

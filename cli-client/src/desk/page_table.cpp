@@ -114,7 +114,9 @@ Response Desk::table_page(const Params& q, const View& v) {
         .text(say(v.lang, "matching"))
         .raw("</p>");
 
-    auto header = [&](const std::string& key, const std::string& label) {
+    // Questions are headed by their names, as ODK Central's table does (labels are long); the
+    // label is the link's title.
+    auto header = [&](const std::string& key, const std::string& label, const std::string& title) {
         bool current = query.sort == key;
         std::string dir = current && query.descending ? "asc" : "desc";
         m.raw("<th scope=\"col\"");
@@ -124,20 +126,20 @@ Response Desk::table_page(const Params& q, const View& v) {
             .text(with({{"sort", key}, {"dir", dir}, {"page", ""}}))
             .raw("\" title=\"")
             .text(say(v.lang, "sort_by"))
-            .raw(" ")
-            .text(label)
+            .raw(": ")
+            .text(title)
             .raw("\">")
             .text(label);
         if (current) m.raw(query.descending ? " ▼" : " ▲");
         m.raw("</a></th>");
     };
     m.raw("<div class=\"scroll\"><table class=\"submissions\"><thead><tr>");
-    header("submitted", std::string(say(v.lang, "submitted")));
-    header("device", std::string(say(v.lang, "device")));
-    header("review", std::string(say(v.lang, "review")));
-    header("conflicts", std::string(say(v.lang, "conflicts")));
+    for (const char* key : {"submitted", "device", "review", "conflicts"}) {
+        std::string word(say(v.lang, key));
+        header(key, word, word);
+    }
     for (const auto& c : table->columns)
-        header(c.name, question_label(form, form.row(c.row), flang));
+        header(c.name, c.name, question_label(form, form.row(c.row), flang));
     m.raw("</tr></thead><tbody>");
     for (auto i : result.rows) {
         const auto& r = table->records[i];
