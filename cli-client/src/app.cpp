@@ -22,6 +22,8 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     add_sync_commands(app, ctx);
     add_interview_commands(app, ctx);
     add_export_commands(app, ctx);
+    add_desk_command(app, ctx);
+    add_review_command(app, ctx);
 
     // CLI11 wants the arguments in reverse order when given as a vector.
     std::vector<std::string> reversed(args.rbegin(), args.rend());

@@ -43,6 +43,10 @@ void add_fill_command(CLI::App& app, Context& ctx);    // fill_command.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
 void add_interview_commands(CLI::App& app, Context& ctx);  // interview_commands.cpp
 void add_export_commands(CLI::App& app, Context& ctx);  // keys, export, conflicts, resolve
+// `canvass desk`, the coordinator's web page (desk/desk_command.cpp), and `canvass review`
+// (review_command.cpp).
+void add_desk_command(CLI::App& app, Context& ctx);
+void add_review_command(CLI::App& app, Context& ctx);
 // `form import FILE.xlsx` and `form export FORM --out FILE.xlsx` (xlsform_commands.cpp).
 void add_xlsform_commands(CLI::App& app, Context& ctx);
 

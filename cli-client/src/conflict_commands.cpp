@@ -216,28 +216,14 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!store) return;
     auto id = store->find_record(a.record);
     if (!id) return fail(ctx, id.error());
-    auto snap = store->record(*id);
-    if (!snap) return fail(ctx, snap.error());
-    if (!snap->view) return fail(ctx, "record " + merge::format_uuid(*id) + " is a draft: finalize it first");
-    if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
-    auto conflicts = coordinator::conflicts_of(*snap->view, nullptr);
-    auto it = std::find_if(conflicts.begin(), conflicts.end(),
-                           [&](const coordinator::Conflict& c) { return c.path == a.path; });
-    if (it != conflicts.end() && it->delete_conflict) {
-        return fail(ctx, "'" + (a.path.empty() ? std::string("the record") : a.path) +
-                             "' was deleted on one device and kept or edited on another: delete it again "
-                             "('canvass delete') or edit it to keep it");
-    }
-    auto value = parse_value(a.value);
-    auto ok = check_answer(*store, *snap, a.path, value);
-    if (!ok) return fail(ctx, ok.error());
     std::optional<coordinator::Record> readable;
     if (!a.key.file.empty() && !(readable = open_record_with_key(*store, *id, a.key, dev, ctx))) return;
-    ok = store->resolve(*id, a.path, value, a.lang, readable ? &*readable->state : nullptr);
-    if (!ok) return fail(ctx, ok.error());
-    if (it != conflicts.end()) {
+    auto value = parse_value(a.value);
+    auto settled = resolve_field(*store, *id, a.path, value, a.lang, readable ? &*readable : nullptr);
+    if (!settled) return fail(ctx, settled.error());
+    if (*settled) {
         ctx.out << "resolved " << a.path << " of " << merge::format_uuid(*id) << " to " << form::short_json(value)
-                << ", superseding " << it->candidates.size() << " candidates";
+                << ", superseding " << (*settled)->candidates.size() << " candidates";
     } else {
         // No conflict: a coordinator's correction, which needs no key (the value replaces what
         // this device has seen, readable or not).
@@ -260,6 +246,31 @@ void add_resolve(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Conte
 }
 
 }  // namespace
+
+Result<std::optional<coordinator::Conflict>> resolve_field(store::DeviceStore& store, const merge::RecordId& id,
+                                                           const std::string& path, const json& value,
+                                                           const std::string& lang,
+                                                           const coordinator::Record* readable) {
+    CANVASS_TRY(auto snap, store.record(id));
+    if (!snap.view)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "record " + merge::format_uuid(id) + " is a draft: finalize it first");
+    CANVASS_TRY_VOID(store.may_change(id));
+    auto conflicts = coordinator::conflicts_of(*snap.view, nullptr);
+    auto it = std::find_if(conflicts.begin(), conflicts.end(),
+                           [&](const coordinator::Conflict& c) { return c.path == path; });
+    if (it != conflicts.end() && it->delete_conflict) {
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "'" + (path.empty() ? std::string("the record") : path) +
+                              "' was deleted on one device and kept or edited on another: delete it again "
+                              "('canvass delete') or edit it to keep it");
+    }
+    CANVASS_TRY_VOID(check_answer(store, snap, path, value));
+    const merge::RecordState* state = readable && readable->state ? &*readable->state : nullptr;
+    CANVASS_TRY_VOID(store.resolve(id, path, value, lang, state));
+    if (it == conflicts.end()) return std::optional<coordinator::Conflict>();
+    return std::optional<coordinator::Conflict>(*it);
+}
 
 void add_conflict_commands(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);

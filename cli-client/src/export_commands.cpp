@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -85,29 +86,13 @@ std::optional<std::string> check_language(const form::Form& form, const std::str
 Result<void> write_all(const exporting::ExportJob& job, const std::set<std::string>& formats,
                        exporting::ExportResult& result, TerminalProgress& progress) {
     using namespace exporting;
-    if (formats.count("csv")) {
-        progress.show("writing CSV");
-        CANVASS_TRY_VOID(write_odk_csv(job, result));
-    }
-    if (formats.count("jsonl")) {
-        progress.show("writing JSON Lines");
-        CANVASS_TRY_VOID(write_jsonl(job, result));
-    }
-    if (formats.count("xlsx")) {
-        progress.show("writing the XLSX workbook");
-        CANVASS_TRY_VOID(write_xlsx(job, result));
-    }
-    if (formats.count("geojson")) {
-        progress.show("writing GeoJSON");
-        CANVASS_TRY_VOID(write_geojson(job, result));
-    }
-    if (formats.count("dta")) {
-        progress.show("writing Stata files");
-        CANVASS_TRY_VOID(write_stat(job, StatFormat::dta, result));
-    }
-    if (formats.count("sav")) {
-        progress.show("writing SPSS files");
-        CANVASS_TRY_VOID(write_stat(job, StatFormat::sav, result));
+    static const std::map<std::string, std::string> doing{
+        {"csv", "writing CSV"},          {"jsonl", "writing JSON Lines"}, {"xlsx", "writing the XLSX workbook"},
+        {"geojson", "writing GeoJSON"}, {"dta", "writing Stata files"},  {"sav", "writing SPSS files"}};
+    for (const auto& format : format_names()) {
+        if (!formats.count(format)) continue;
+        progress.show(doing.at(format));
+        CANVASS_TRY_VOID(write_format(job, format, result));
     }
     progress.show("writing the codebook and conflicts");
     CANVASS_TRY_VOID(write_codebook(job, result));

@@ -190,6 +190,10 @@ void run_history(const HistoryArgs& a, const DeviceOptions& dev, Context& ctx) {
 
 }  // namespace
 
+Result<coordinator::DeviceLabels> read_device_labels(const std::string& path, Context& ctx) {
+    return read_labels(path, ctx);
+}
+
 void add_history_command(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
     auto a = std::make_shared<HistoryArgs>();

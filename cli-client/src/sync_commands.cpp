@@ -7,6 +7,7 @@
 #include "app.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
+#include "sync_once.hpp"
 #include "net/tcp_transport.hpp"
 #include "sync/bundle.hpp"
 #include "sync/client.hpp"
@@ -59,6 +60,8 @@ std::string forwarding_note(const std::optional<store::ProjectConfig>& project) 
            "to an organizer to deliver it";
 }
 
+}  // namespace
+
 // One sync with the project's server: connect, exchange, close.
 Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::ProjectConfig& config, Context& ctx) {
     CANVASS_TRY(auto transport, net::connect_tcp(config.server_address));
@@ -106,8 +109,6 @@ void print_report(const sync::SyncReport& report, const store::ProjectConfig& co
     }
     ctx.out << "bytes on the wire: " << report.bytes_sent << " sent, " << report.bytes_received << " received\n";
 }
-
-}  // namespace
 
 void add_sync_commands(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);

@@ -1,6 +1,7 @@
 #include "export/cells.hpp"
 
 #include "form/validate.hpp"
+#include "coordinator/review.hpp"
 #include "crypto/hash.hpp"
 #include "form/answer_types.hpp"
 #include "merge/hlc.hpp"
@@ -59,7 +60,14 @@ std::string status_text(const ExportRecord& record) {
 std::string review_state(const ExportRecord& record) {
     for (const auto& c : record.conflicts)
         if (!c.resolved) return "hasIssues";
+    if (auto review = coordinator::review_of(record.view); review && review->state != coordinator::ReviewState::none)
+        return std::string(coordinator::central_name(review->state));
     return record.view.edits > 1 ? "edited" : "";
+}
+
+std::string review_comment(const ExportRecord& record) {
+    auto review = coordinator::review_of(record.view);
+    return review ? review->comment : std::string();
 }
 
 const MetaColumn& submission_date_column() {
@@ -76,7 +84,10 @@ const std::vector<MetaColumn>& meta_columns() {
         {"AttachmentsPresent", "attachments of the record in media/ (fewer than expected: not all arrived yet)", true},
         {"AttachmentsExpected", "attachments the record's answers reference", true},
         {"Status", "empty, or 'partly decrypted' / 'not decrypted' when the key could not read everything", false},
-        {"ReviewState", "hasIssues while a conflict is open, edited after a change, else empty", false},
+        {"ReviewState",
+         "hasIssues while a conflict is open, else a coordinator's review (approved, hasIssues, rejected), "
+         "else edited after a change, else empty",
+         false},
         {"DeviceID", "device that created the record", false},
         {"Edits", "number of saved changes after the first save", true},
         {"FormVersion", "form version of the latest change", false},

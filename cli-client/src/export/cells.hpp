@@ -43,9 +43,12 @@ std::string instance_name(const form::Form& form, const ExportRecord& record);
 // "not decrypted" (nothing could be read) or "partly decrypted".
 std::string status_text(const ExportRecord& record);
 
-// ODK Central's review state, derived: "hasIssues" while the record has an open conflict,
-// else "edited" once it was changed after its first save, else "".
+// ODK Central's review state: "hasIssues" while the record has an open conflict, else the
+// coordinators' review ("approved", "hasIssues", "rejected", coordinator/review.hpp), else
+// "edited" once it was changed after its first save, else "".
 std::string review_state(const ExportRecord& record);
+// The comment of the coordinators' review, "" when none.
+std::string review_comment(const ExportRecord& record);
 
 // The columns after the answers in the main table (KEY … FormVersion), in ODK Central's
 // order; SubmissionDate, the first column, is separate.

@@ -40,6 +40,7 @@ json record_line(const form::Form& form, const ExportRecord& r) {
                 {"edits", r.view.edits > 0 ? r.view.edits - 1 : 0},
                 {"status", status_text(r)},
                 {"review_state", review_state(r)},
+                {"review_comment", review_comment(r)},
                 {"conflicts", conflict_paths(r)},
                 {"delete_conflict", r.view.status.conflict},
                 {"answers", r.answers}};

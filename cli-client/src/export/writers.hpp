@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "canvass/result.hpp"
@@ -77,6 +78,11 @@ enum class StatFormat { dta, sav };
 // Stata .dta (format 118, Stata 14 and later) or SPSS .sav, one file per table, through
 // ReadStat, with variable and value labels in job.lang.
 Result<void> write_stat(const ExportJob& job, StatFormat format, ExportResult& result);
+
+// The formats by name, as --format takes them, in the order an export writes them.
+const std::vector<std::string>& format_names();
+// Writes format `format` (one of format_names()). Error{core, invalid_argument} for another.
+Result<void> write_format(const ExportJob& job, std::string_view format, ExportResult& result);
 
 // `codebook.csv`: one row per variable of every table.
 Result<void> write_codebook(const ExportJob& job, ExportResult& result);

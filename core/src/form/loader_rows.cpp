@@ -140,6 +140,7 @@ void load_name(const json& r, const std::string& path, Row& row, Loading& L) {
         return L.add(npath, "invalid name " + row.name +
                                 ": use letters, digits, _, . and -, starting with a letter or _");
     if (row.name == "_id") return L.add(npath, "the name _id is reserved for repeat instance ids");
+    if (row.name == "_review") return L.add(npath, "the name _review is reserved for coordinators' reviews");
     auto [first, fresh] = L.names.emplace(row.name, row.id);
     if (fresh) return;
     if (may_share_name(L, row)) {

@@ -34,9 +34,30 @@ std::string who_may_change(const std::optional<DeviceId>& creator) {
     return "its creator (device " + short_device(*creator) + ") or a coordinator";
 }
 
+namespace {
+
+bool writes_review(const ChangesetHeader& h) {
+    return std::any_of(h.ops.begin(), h.ops.end(), [](const Op& op) { return op.path == kReviewPath; });
+}
+
+Unexpected<Error> self_review(const ChangesetHeader& h) {
+    return unexpected(Domain::auth, errc::permission_denied,
+                      "device " + crypto::to_hex(h.device) + " may not review record " + format_uuid(h.record) +
+                          " (changeset seq " + std::to_string(h.seq) +
+                          "): it created the record; only a coordinator who did not may review it");
+}
+
+}  // namespace
+
 Result<ChangeRight> may_change(const ChangesetHeader& h, const RecordAuthority& known) {
-    if (creates_record(h)) return ChangeRight::creates;
-    if (known.creator && *known.creator == h.device) return ChangeRight::creator;
+    if (creates_record(h)) {
+        if (writes_review(h)) return self_review(h);
+        return ChangeRight::creates;
+    }
+    if (known.creator && *known.creator == h.device) {
+        if (writes_review(h)) return self_review(h);
+        return ChangeRight::creator;
+    }
     if (known.author_is_coordinator) return ChangeRight::coordinator;
     std::string why = known.creator ? "it was created by device " + crypto::to_hex(*known.creator)
                                     : "its creation is not held here, so it is not this device's";

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "canvass/result.hpp"
 #include "merge/changeset.hpp"
@@ -22,6 +23,13 @@
 namespace canvass::merge {
 
 using ChangesetNonce = std::array<std::uint8_t, 24>;
+
+// The record's reserved field holding the coordinators' review (coordinator/review.hpp). No
+// form may name a question so (form/loader_rows.cpp); the record view keeps it apart from
+// the answers (RecordView::review). Reviewing is judging another's work: a changeset that
+// writes it is refused when it creates the record or its author created the record, so only
+// a coordinator who did not collect it reviews it (docs/decisions.md, "Review states").
+inline constexpr std::string_view kReviewPath = "_review";
 
 // The first 16 bytes of BLAKE2b-256("canvass record v1" || creator || nonce), with the
 // UUIDv4 version and variant bits set: the id of the record that `creator` creates in a
@@ -47,7 +55,7 @@ struct RecordAuthority {
 };
 
 // The rule. A changeset by device D on record R is allowed iff it creates R, or R's creator is
-// D, or D is a coordinator. Error{auth, permission_denied} otherwise, naming the device, the
+// D, or D is a coordinator; and, when it writes kReviewPath, iff D is not R's creator. Error{auth, permission_denied} otherwise, naming the device, the
 // record, the seq and who may change the record.
 Result<ChangeRight> may_change(const ChangesetHeader& h, const RecordAuthority& known);
 

@@ -1,5 +1,7 @@
 #include "merge/record_view.hpp"
 
+#include "merge/authority.hpp"
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -79,6 +81,10 @@ RecordView make_view(const RecordState& state) {
         if (path_kind(path) != PathKind::field) continue;
         FieldView field = field_view(state, path, ids);
         field.deleted = parent_deleted(path, record_deleted, instance_deleted);
+        if (path == kReviewPath) {
+            view.review = std::move(field);
+            continue;
+        }
         view.fields.push_back(std::move(field));
     }
     return view;

@@ -57,6 +57,9 @@ struct RecordView {
     DeleteStatus status;             // of the record's own delete and keep ops
     std::vector<FieldView> fields;   // sorted by path
     std::vector<RepeatView> repeats; // sorted by path
+    // The coordinators' review (merge::kReviewPath, coordinator/review.hpp), never among
+    // `fields`: it is not an answer, so answers, edits and exports of answers never see it.
+    std::optional<FieldView> review;
 
     bool deleted() const { return status.deleted; }
     // Paths with several candidates, and records or instances with a delete conflict.

@@ -4,6 +4,7 @@
 
 #include "crypto/aead.hpp"
 #include "form/validate.hpp"
+#include "merge/authority.hpp"
 #include "merge/digest.hpp"
 #include "merge/path.hpp"
 #include "store/answers.hpp"
@@ -391,6 +392,34 @@ Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view pa
     auto hash_before = impl_->head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     std::vector<merge::Op> ops{merge::set_op(*r.state, std::string(path))};
+    std::vector<std::optional<std::string>> values{value.dump()};
+    auto appended = impl_->append_changeset(*f, *r.state, std::move(ops), std::move(values));
+    if (appended) appended = impl_->write_record(id, r.form_id, r.state, r.draft);
+    if (appended) appended = tx.commit();
+    if (!appended) {
+        impl_->seq = seq_before;
+        impl_->head_hash = hash_before;
+    }
+    return appended;
+}
+
+Result<void> DeviceStore::set_review(const merge::RecordId& id, std::string_view value_json) {
+    CANVASS_TRY(auto r, impl_->load_record(id));
+    if (!r.state || !r.finalized)
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "record " + merge::format_uuid(id) + " is a draft: only finalized records are reviewed");
+    auto value = json::parse(value_json, nullptr, false);
+    if (!value.is_object() || value_json.size() > 8192)
+        return unexpected(Domain::form, errc::invalid_argument, "a review is a small JSON object");
+    CANVASS_TRY(bool coordinator, impl_->is_coordinator());
+    if (!coordinator)
+        return unexpected(Domain::auth, errc::permission_denied,
+                          "only a coordinator reviews records (this device is not enrolled as one)");
+    CANVASS_TRY(auto f, form(r.form_id));
+    auto seq_before = impl_->seq;
+    auto hash_before = impl_->head_hash;
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    std::vector<merge::Op> ops{merge::set_op(*r.state, std::string(merge::kReviewPath))};
     std::vector<std::optional<std::string>> values{value.dump()};
     auto appended = impl_->append_changeset(*f, *r.state, std::move(ops), std::move(values));
     if (appended) appended = impl_->write_record(id, r.form_id, r.state, r.draft);

@@ -234,6 +234,12 @@ public:
     Result<void> resolve(const merge::RecordId& id, std::string_view path,
                          const nlohmann::json& value, std::string_view lang,
                          const merge::RecordState* readable);
+    // Writes the coordinators' review of a finalized record (merge::kReviewPath): `value_json`
+    // is the JSON object coordinator::review_value() makes; it supersedes every review this
+    // store has seen, in one changeset that syncs like any edit. Refused with Error{auth,
+    // permission_denied} unless this device is a coordinator that did not create the record
+    // (merge/authority.hpp); Error{form, invalid_argument} for a value that is not an object.
+    Result<void> set_review(const merge::RecordId& id, std::string_view value_json);
     // Deletes a record: a draft that never left the device is erased; a finalized record gets
     // a delete op (concurrent edits elsewhere keep it alive, flagged).
     Result<void> delete_record(const merge::RecordId& id);

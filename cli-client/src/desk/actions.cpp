@@ -1,0 +1,180 @@
+// The desk's changes (POST, past the guard's CSRF and Origin checks): settling a conflict,
+// reviewing a record, syncing, and downloading an export. Each is what the command line
+// does, through the same code: resolve_field (`canvass resolve`), the store's review
+// (`canvass review`), sync_once (`canvass sync`), the export writers (`canvass export`).
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "coordinator/records.hpp"
+#include "coordinator/review.hpp"
+#include "coordinator/source.hpp"
+#include "coordinator_commands.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
+#include "desk/desk.hpp"
+#include "desk/html.hpp"
+#include "desk/words.hpp"
+#include "export/csv_zip.hpp"
+#include "export/media_files.hpp"
+#include "export/output_file.hpp"
+#include "export/tables.hpp"
+#include "export/writers.hpp"
+
+namespace canvass::cli::desk {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A private temporary folder removed with everything in it when it goes out of scope: the
+// export is written there, zipped, read into memory and the folder deleted at once.
+class ScratchDir {
+  public:
+    ScratchDir() {
+        auto name = "canvass-desk-export-" + crypto::to_hex(crypto::random_array<12>());
+        std::error_code ec;
+        path_ = (fs::temp_directory_path(ec) / name).string();
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        fs::remove_all(path_, ec);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+    const std::string& path() const { return path_; }
+
+  private:
+    std::string path_;
+};
+
+Result<std::string> read_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return unexpected(Domain::core, errc::io, "cannot read " + path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+Response Desk::settle(const Params& body, const View& v) {
+    auto id = merge::parse_uuid(param(body, "record"));
+    if (!id || !form_of_record(*id)) return failure(v, 404, std::string(say(v.lang, "not_found")));
+    const auto path = param(body, "path");
+    // The candidates as they stand now, from a fresh decryption with the record's state: the
+    // page may be older than the last sync.
+    coordinator::DeviceStoreSource source(store_);
+    auto record = coordinator::load_record(source, key_, *id);
+    if (!record) return failure(v, 409, record.error().message);
+    const coordinator::Conflict* conflict = nullptr;
+    for (const auto& c : record->conflicts)
+        if (c.path == path && !c.resolved && !c.delete_conflict) conflict = &c;
+    std::size_t index = 0;
+    auto given = param(body, "candidate");
+    bool number =
+        !given.empty() && given.size() < 6 &&
+        std::all_of(given.begin(), given.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (number) index = static_cast<std::size_t>(std::stoul(given));
+    if (!conflict || !number || index >= conflict->candidates.size() ||
+        !conflict->candidates[index].value)
+        return failure(v, 409,
+                       "no open conflict at '" + path +
+                           "' with that candidate (it may have been settled already)");
+    auto value = nlohmann::json::parse(*conflict->candidates[index].value, nullptr, false);
+    if (value.is_discarded()) return failure(v, 409, "the candidate's value does not read as JSON");
+    auto done = resolve_field(store_, *id, path, value,
+                              form_language(*form_of_record(*id)->form, v), &*record);
+    if (!done) return failure(v, 409, done.error().message);
+    if (auto reloaded = reload_record(*id); !reloaded)
+        return failure(v, 500, reloaded.error().message);
+    return redirect(link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "settled"}}));
+}
+
+Response Desk::review(const Params& body, const View& v) {
+    auto id = merge::parse_uuid(param(body, "record"));
+    if (!id || !form_of_record(*id)) return failure(v, 404, std::string(say(v.lang, "not_found")));
+    auto state = coordinator::parse_review_state(param(body, "state"));
+    if (!state) return failure(v, 400, "no review state '" + param(body, "state") + "'");
+    auto value = coordinator::review_value(*state, param(body, "comment"));
+    if (!value) return failure(v, 400, value.error().message);
+    if (auto done = store_.set_review(*id, *value); !done)
+        return failure(v, 409, done.error().message);
+    if (auto reloaded = reload_record(*id); !reloaded)
+        return failure(v, 500, reloaded.error().message);
+    return redirect(
+        link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "review_saved"}}));
+}
+
+Response Desk::sync(const View& v) {
+    if (!setup_.sync) return failure(v, 404, std::string(say(v.lang, "not_found")));
+    auto report = setup_.sync();
+    Html m;
+    if (!report) {
+        m.raw("<h1>")
+            .text(say(v.lang, "sync_failed"))
+            .raw("</h1><p class=\"error\" role=\"alert\">")
+            .text(report.error().message)
+            .raw("</p>");
+        auto r = html_response(page(v, std::string(say(v.lang, "sync_failed")), m.str()));
+        r.status = 502;
+        return r;
+    }
+    auto loaded = load();
+    m.raw("<h1 id=\"synced\">")
+        .text(say(v.lang, "synced"))
+        .raw("</h1><pre class=\"report\">")
+        .text(*report)
+        .raw("</pre>");
+    if (!loaded)
+        m.raw("<p class=\"error\" role=\"alert\">").text(loaded.error().message).raw("</p>");
+    m.raw("<p><a href=\"").text(link(v, "/")).raw("\">").text(say(v.lang, "forms")).raw("</a></p>");
+    return html_response(page(v, std::string(say(v.lang, "synced")), m.str()));
+}
+
+Response Desk::download(const Params& body, const View& v) {
+    const auto form_id = param(body, "form");
+    const auto format = param(body, "format");
+    const auto& names = exporting::format_names();
+    auto* table = form_named(form_id);
+    if (!table || std::find(names.begin(), names.end(), format) == names.end())
+        return failure(v, 404, std::string(say(v.lang, "not_found")));
+    const auto& form = *table->form;
+    ScratchDir scratch;
+    const std::string dir = scratch.path() + "/" + exporting::file_stem(form);
+    auto written = [&]() -> Result<std::string> {
+        CANVASS_TRY_VOID(exporting::create_private_directories(dir));
+        coordinator::DeviceStoreSource source(store_);
+        CANVASS_TRY(auto dataset, coordinator::load_dataset(source, key_, form_id));
+        CANVASS_TRY(auto media, exporting::write_media(store_, form, dataset, dir));
+        (void)media;
+        auto tables = exporting::build_tables(form, dataset);
+        exporting::ExportJob job{form, dataset, tables, dir, form_language(form, v), {}};
+        exporting::ExportResult result;
+        CANVASS_TRY_VOID(exporting::write_format(job, format, result));
+        CANVASS_TRY_VOID(exporting::write_codebook(job, result));
+        CANVASS_TRY_VOID(exporting::write_conflicts(job, result));
+        std::vector<exporting::ZipEntry> entries;
+        for (const auto& e : fs::recursive_directory_iterator(dir)) {
+            if (!e.is_regular_file()) continue;
+            CANVASS_TRY(auto bytes, read_bytes(e.path().string()));
+            entries.push_back(
+                {fs::relative(e.path(), scratch.path()).generic_string(), std::move(bytes)});
+        }
+        std::sort(entries.begin(), entries.end(),
+                  [](const auto& a, const auto& b) { return a.name < b.name; });
+        const std::string zip = scratch.path() + "/export.zip";
+        CANVASS_TRY_VOID(exporting::write_zip(zip, entries));
+        return read_bytes(zip);
+    }();
+    if (!written) return failure(v, 500, written.error().message);
+    Response r;
+    r.set("Content-Type", "application/zip");
+    r.set("Content-Disposition",
+          "attachment; filename=\"" + exporting::file_stem(form) + "-" + format + ".zip\"");
+    r.body = std::move(written).value();
+    return r;
+}
+
+}  // namespace canvass::cli::desk
