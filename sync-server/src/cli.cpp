@@ -85,8 +85,11 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     // Answered before anything else is checked: no --data needed.
     app.set_version_flag("--version", std::string("canvass-server ") + CANVASS_VERSION);
-    std::string data;
-    app.add_option("--data", data, "the server's data directory")->required();
+    DataDir data;
+    app.add_option("--data", data.dir, "the server's data directory")->required();
+    app.add_option("--database", data.database,
+                   "a PostgreSQL store shared by several instances, postgresql://USER@HOST:PORT/DB (with init: "
+                   "saved in the data directory; default: DIR/database if present, else the embedded DIR/server.db)");
     bool json = false;
     std::function<int()> command;
 

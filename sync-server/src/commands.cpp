@@ -53,7 +53,7 @@ void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
 
 }  // namespace
 
-int cmd_init(const std::filesystem::path& data, const std::string& address, bool as_json) {
+int cmd_init(const DataDir& data, const std::string& address, bool as_json) {
     if (!address.empty()) {
         if (auto a = net::parse_address(address); !a) return fail(a.error());
     }
@@ -65,13 +65,13 @@ int cmd_init(const std::filesystem::path& data, const std::string& address, bool
         if (auto r = (*store)->set_setting("address", address); !r) return fail(r.error());
     }
     auto hex = crypto::to_hex(*key);
-    if (as_json) std::cout << json{{"public_key", hex}, {"data", data.string()}}.dump() << "\n";
+    if (as_json) std::cout << json{{"public_key", hex}, {"data", data.dir.string()}}.dump() << "\n";
     else std::cout << hex << "\n";
-    std::cerr << "initialized " << data.string() << "; the line above is the server's public key\n";
+    std::cerr << "initialized " << data.dir.string() << "; the line above is the server's public key\n";
     return 0;
 }
 
-int cmd_project_create(const std::filesystem::path& data, const std::string& name, const std::string& statement_file) {
+int cmd_project_create(const DataDir& data, const std::string& name, const std::string& statement_file) {
     auto statement = store::read_statement(statement_file);
     if (!statement) return fail(statement.error());
     auto store = open_data_store(data);
@@ -83,7 +83,7 @@ int cmd_project_create(const std::filesystem::path& data, const std::string& nam
     return 0;
 }
 
-int cmd_project_recipients(const std::filesystem::path& data, const std::string& name,
+int cmd_project_recipients(const DataDir& data, const std::string& name,
                            const std::string& update_file) {
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
@@ -105,7 +105,7 @@ int cmd_project_recipients(const std::filesystem::path& data, const std::string&
     return 0;
 }
 
-int cmd_form_publish(const std::filesystem::path& data, const std::string& project, const std::string& file) {
+int cmd_form_publish(const DataDir& data, const std::string& project, const std::string& file) {
     // A JSON form is published as written; an XLSForm (.xlsx, .xls) as its JSON twin.
     auto read = xlsform::read_form_file(file);
     for (const auto& w : read.warnings) std::cerr << file << ": warning: " << xlsform::describe(w) << "\n";
@@ -131,12 +131,12 @@ int cmd_form_publish(const std::filesystem::path& data, const std::string& proje
     return 0;
 }
 
-int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req) {
+int cmd_token_create(const DataDir& data, const TokenRequest& req) {
     auto seconds = util::parse_duration(req.expires);
     if (!seconds) return fail("--expires \"" + req.expires + "\" is not a duration like 72h, 7d or 30m");
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
-    auto key = load_server_key(data);
+    auto key = load_server_key(data.dir);
     if (!key) return fail(key.error());
     std::string address = req.address;
     if (address.empty()) {
@@ -182,7 +182,7 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
     return 0;
 }
 
-int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
+int cmd_token_list(const DataDir& data, const std::string& project, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto now = now_unix();
@@ -209,7 +209,7 @@ int cmd_token_list(const std::filesystem::path& data, const std::string& project
     return 0;
 }
 
-int cmd_token_revoke(const std::filesystem::path& data, const std::string& id) {
+int cmd_token_revoke(const DataDir& data, const std::string& id) {
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
     auto t = (*store)->revoke_token(id, now_unix());
@@ -219,8 +219,8 @@ int cmd_token_revoke(const std::filesystem::path& data, const std::string& id) {
     return 0;
 }
 
-int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint64_t max_db_bytes) {
-    auto key = load_server_key(data);
+int cmd_run(const DataDir& data, ListenOptions options, std::uint64_t max_db_bytes) {
+    auto key = load_server_key(data.dir);
     if (!key) return fail(key.error());
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
@@ -230,7 +230,8 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     auto check = (*store)->quick_check();
     if (!check) return fail(check.error());
     if (*check != "ok")
-        return fail((data / "server.db").string() + " is damaged; the server will not start on it:\n" +
+        return fail((database_url(data).value_or("").empty() ? (data.dir / "server.db").string() : "the PostgreSQL store") +
+                    " is damaged; the server will not start on it:\n" +
                     check->substr(0, 2000) +
                     "\nStop here and restore the data directory from a backup (devices send again what the "
                     "backup lacks); to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'");
@@ -241,8 +242,11 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     if (max_db_bytes > 0)
         if (auto limited = (*keeper_store)->limit_size(max_db_bytes); !limited) return fail(limited.error());
     RecordKeeper keeper(std::move(*keeper_store), log);
-    FileMediaVault media(data / "media");
-    (*store)->attach_media(&media);
+    // A shared store keeps attachments itself, so that every instance serves them.
+    auto database_media = (*store)->database_media();
+    if (!database_media) return fail(database_media.error());
+    FileMediaVault files(data.dir / "media");
+    (*store)->attach_media(*database_media ? database_media->get() : static_cast<ServerMediaVault*>(&files));
     auto done = run_server(**store, *key, options, log, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;
     });
@@ -250,7 +254,7 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     return 0;
 }
 
-int cmd_devices(const std::filesystem::path& data, bool as_json) {
+int cmd_devices(const DataDir& data, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto devices = (*store)->devices();
@@ -296,7 +300,7 @@ int cmd_devices(const std::filesystem::path& data, bool as_json) {
     return 0;
 }
 
-int cmd_revoke(const std::filesystem::path& data, const std::string& device) {
+int cmd_revoke(const DataDir& data, const std::string& device) {
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
     auto d = (*store)->revoke(device, now_unix());
@@ -306,7 +310,7 @@ int cmd_revoke(const std::filesystem::path& data, const std::string& device) {
     return 0;
 }
 
-int cmd_project_list(const std::filesystem::path& data, bool as_json) {
+int cmd_project_list(const DataDir& data, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto projects = (*store)->projects();
@@ -327,7 +331,7 @@ int cmd_project_list(const std::filesystem::path& data, bool as_json) {
     return 0;
 }
 
-int cmd_form_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
+int cmd_form_list(const DataDir& data, const std::string& project, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto forms = (*store)->forms(project);
@@ -356,9 +360,12 @@ int cmd_form_list(const std::filesystem::path& data, const std::string& project,
     return 0;
 }
 
-int cmd_stats(const std::filesystem::path& data, const std::string& project, bool as_json) {
+int cmd_stats(const DataDir& data, const std::string& project, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
+    auto shared_media = (*store)->database_media();
+    if (!shared_media) return fail(shared_media.error());
+    auto* database_media = shared_media->get() ? &*shared_media : nullptr;
     std::vector<std::string> names{project};
     if (project.empty()) {
         auto all = (*store)->project_names();
@@ -375,8 +382,9 @@ int cmd_stats(const std::filesystem::path& data, const std::string& project, boo
                   {"held_changesets", s->held_changesets}, {"held_devices", s->held_devices},
                   {"refused_changes", s->refused_changes}, {"refusing_devices", s->refusing_devices},
                   {"open_tokens", s->open_tokens}, {"state_digest", crypto::to_hex(s->state_digest)}};
-        // Attachments are files beside server.db (media_vault.hpp), counted here.
-        auto media = FileMediaVault(data / "media").census(name);
+        // Attachments are files beside server.db (media_vault.hpp), or rows of a shared store.
+        FileMediaVault files(data.dir / "media");
+        auto media = database_media ? (*database_media)->census(name) : files.census(name);
         if (!media) return fail(media.error());
         j["attachments"] = media->attachments;
         j["attachments_partial"] = media->partial;
