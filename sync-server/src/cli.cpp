@@ -86,7 +86,8 @@ int run_cli(int argc, char** argv) {
     // Answered before anything else is checked: no --data needed.
     app.set_version_flag("--version", std::string("canvass-server ") + CANVASS_VERSION);
     DataDir data;
-    app.add_option("--data", data.dir, "the server's data directory")->required();
+    app.add_option("--data", data.dir, "the server's data directory (every command but migrate)");
+    bool needs_data = true;
     app.add_option("--database", data.database,
                    "a PostgreSQL store shared by several instances, postgresql://USER@HOST:PORT/DB (with init: "
                    "saved in the data directory; default: DIR/database if present, else the embedded DIR/server.db)");
@@ -203,6 +204,18 @@ int run_cli(int argc, char** argv) {
     stats->add_flag("--json", json, "print JSON");
     stats->callback([&] { command = [&] { return cmd_stats(data, stats_project, json); }; });
 
+    auto* migrate = app.add_subcommand(
+        "migrate", "copy an embedded server's state into an empty PostgreSQL database, checked by equal digests");
+    std::filesystem::path migrate_from;
+    std::string migrate_to;
+    migrate->add_option("--from", migrate_from, "the data directory of the server to copy (stopped)")->required();
+    migrate->add_option("--to", migrate_to, "the PostgreSQL database, postgresql://USER@HOST:PORT/DB")->required();
+    migrate->add_flag("--json", json, "print JSON");
+    migrate->callback([&] {
+        needs_data = false;
+        command = [&] { return cmd_migrate(migrate_from, migrate_to, json); };
+    });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -213,6 +226,10 @@ int run_cli(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);
+        return 2;
+    }
+    if (needs_data && data.dir.empty()) {
+        std::cerr << "--data is required\nRun with --help for more information.\n";
         return 2;
     }
     return command ? command() : 2;

@@ -14,6 +14,8 @@
 #include "data_dir.hpp"
 #include "form/loader.hpp"
 #include "media_vault.hpp"
+#include "migrate.hpp"
+#include "pg/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "qr.hpp"
 #include "record_keeper.hpp"
@@ -357,6 +359,34 @@ int cmd_form_list(const DataDir& data, const std::string& project, bool as_json)
     }
     if (as_json) std::cout << out.dump() << "\n";
     else if (forms->empty()) std::cout << "no published forms; publish one with: canvass-server form publish --project NAME FILE\n";
+    return 0;
+}
+
+int cmd_migrate(const std::filesystem::path& from, const std::string& to, bool as_json) {
+    if (!pg::is_postgres_url(to)) return fail("--to takes a postgresql://USER@HOST:PORT/DB URL");
+    auto report = migrate_to_postgres(from, to, now_unix());
+    if (!report) return fail(report.error());
+    bool equal = true;
+    json projects = json::array();
+    for (const auto& p : report->projects) {
+        equal = equal && p.equal;
+        projects.push_back({{"project", p.name}, {"changesets", p.changesets},
+                            {"state_digest", crypto::to_hex(p.state_digest)}, {"equal", p.equal}});
+    }
+    if (as_json) {
+        json rows = json::object();
+        for (const auto& [table, n] : report->rows) rows[table] = n;
+        std::cout << json{{"rows", rows}, {"attachments", report->attachments}, {"projects", projects}}.dump() << "\n";
+    } else {
+        for (const auto& [table, n] : report->rows) std::cout << "  " << table << ": " << n << " row(s)\n";
+        std::cout << "  attachments: " << report->attachments << "\n";
+        for (const auto& p : report->projects)
+            std::cout << "project " << p.name << ": " << p.changesets << " changeset(s), state digest "
+                      << crypto::to_hex(p.state_digest) << (p.equal ? " (equal in both stores)" : " (DIFFERS)") << "\n";
+    }
+    if (!equal) return fail("the PostgreSQL copy differs from " + (from / "server.db").string() + "; do not use it");
+    std::cerr << "copied; to serve from PostgreSQL, stop the server, save the URL as " << (from / "database").string()
+              << " (mode 0600), and start it again\n";
     return 0;
 }
 

@@ -42,6 +42,9 @@ int cmd_run(const DataDir& data, ListenOptions options, std::uint64_t max_db_byt
 int cmd_devices(const DataDir& data, bool json);
 // Revokes the device whose id starts with `device` (at least 4 hex digits, unique).
 int cmd_revoke(const DataDir& data, const std::string& device);
+// Copies the embedded store of `from` into the empty PostgreSQL database `to`, checked by
+// equal state digests.
+int cmd_migrate(const std::filesystem::path& from, const std::string& to, bool json);
 // Reads only: works on a full disk or a read-only data directory, beside a running server.
 int cmd_stats(const DataDir& data, const std::string& project, bool json);
 

@@ -77,6 +77,12 @@ Params& Params::null_bytes() {
     return *this;
 }
 
+Params& Params::null_int64() {
+    values_.emplace_back(std::nullopt);
+    types_.push_back(kInt8);
+    return *this;
+}
+
 Rows::Rows(pg_result* r) : r_(r) {}
 Rows::Rows(Rows&& o) noexcept : r_(std::exchange(o.r_, nullptr)) {}
 Rows& Rows::operator=(Rows&& o) noexcept {

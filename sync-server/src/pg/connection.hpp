@@ -41,6 +41,7 @@ public:
     Params& add(const Bytes& bytes) { return add(std::span<const std::uint8_t>(bytes)); }
     Params& text(std::string_view s);
     Params& null_bytes();  // a NULL bytea
+    Params& null_int64();  // a NULL bigint
 
     std::size_t size() const { return values_.size(); }
 
