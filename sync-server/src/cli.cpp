@@ -96,7 +96,8 @@ int run_cli(int argc, char** argv) {
 
     auto* init = app.add_subcommand("init", "create the data directory and the server key; print the public key");
     std::string init_address;
-    init->add_option("--address", init_address, "HOST:PORT where devices will reach this server (put in tokens)");
+    init->add_option("--address", init_address, "HOST:PORT where devices will reach this server (put in tokens); several instances: "
+                     "HOST:PORT,HOST:PORT, tried in turn");
     init->add_flag("--json", json, "print JSON");
     init->callback([&] { command = [&] { return cmd_init(data, init_address, json); }; });
 
@@ -154,7 +155,7 @@ int run_cli(int argc, char** argv) {
     token_create->add_option("--role", request.role, "collector, organizer or coordinator")
         ->required()->check(CLI::IsMember({"collector", "organizer", "coordinator"}));
     token_create->add_option("--expires", request.expires, "validity, e.g. 72h, 7d, 30m")->capture_default_str();
-    token_create->add_option("--address", request.address, "HOST:PORT devices connect to (default: from init)");
+    token_create->add_option("--address", request.address, "HOST:PORT devices connect to, or several separated by commas, tried in turn (default: from init)");
     token_create->add_option("--label", request.label,
                              "a name for the device it enrolls (who carries it), shown in lists and logs");
     token_create->add_flag("--json", request.json, "print JSON");

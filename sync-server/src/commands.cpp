@@ -57,7 +57,7 @@ void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
 
 int cmd_init(const DataDir& data, const std::string& address, bool as_json) {
     if (!address.empty()) {
-        if (auto a = net::parse_address(address); !a) return fail(a.error());
+        if (auto a = net::parse_addresses(address); !a) return fail(a.error());
     }
     auto key = init_data_dir(data);
     if (!key) return fail(key.error());
@@ -147,7 +147,7 @@ int cmd_token_create(const DataDir& data, const TokenRequest& req) {
         if (!*saved) return fail("give --address HOST:PORT (where devices reach this server), or set it with init --address");
         address = **saved;
     }
-    if (auto a = net::parse_address(address); !a) return fail(a.error());
+    if (auto a = net::parse_addresses(address); !a) return fail(a.error());
     auto project = (*store)->project(req.project);
     if (!project) return fail(project.error());
     if (project->recipients.empty())

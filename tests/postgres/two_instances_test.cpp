@@ -154,5 +154,26 @@ TEST_F(TwoInstances, AnInstanceKilledMidPushLosesNothingAcknowledgedAndTheOtherS
     EXPECT_EQ(b->stop(), 0);
 }
 
+TEST_F(TwoInstances, ATokenNamingBothInstancesReachesTheOneThatAnswers) {
+    const std::string both = a->address() + "," + b->address();
+    auto token = server_command(tmp_a, data_a, {"token", "create", "--project", "demo", "--role", "collector",
+                                                "--address", both, "--json"});
+    ASSERT_EQ(token.exit_code, 0) << token.err;
+    ASSERT_EQ(a->stop(), 0);  // the first address no longer answers
+    Device device;
+    auto enrolled = device.enroll(nlohmann::json::parse(token.out).at("token").get<std::string>());
+    ASSERT_TRUE(enrolled) << enrolled.error().describe();
+    EXPECT_EQ(device.address, both);
+    device.author(30, "demo");
+    auto synced = device.sync();  // through the second address, the first still down
+    ASSERT_TRUE(synced) << synced.error().describe();
+    EXPECT_EQ(synced->stats.acknowledged, 30u);
+    auto none = net::connect_tcp(a->address() + "," + a->address());
+    ASSERT_FALSE(none);
+    EXPECT_NE(none.error().message.find("no server address answered"), std::string::npos) << none.error().message;
+    EXPECT_FALSE(net::parse_addresses(b->address() + ",nowhere"));
+    EXPECT_EQ(b->stop(), 0);
+}
+
 }  // namespace
 }  // namespace canvass::server_test
