@@ -143,7 +143,7 @@ Result<Connection> Connection::open(const std::string& url) {
         return unexpected(Domain::store, errc::unavailable, "cannot connect to PostgreSQL: " + why);
     }
     Connection conn(c);
-    // Quiet notices; UTC; no statement left waiting on a lock forever.
+    // Quiet notices; times in UTC.
     CANVASS_TRY_VOID(conn.script("SET client_min_messages = warning; SET TIME ZONE 'UTC'"));
     return conn;
 }

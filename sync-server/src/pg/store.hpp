@@ -143,7 +143,6 @@ private:
     std::string url_;
     Clock& clock_;
     std::map<std::int64_t, std::unique_ptr<PgReplica>> replicas_;
-    std::uint64_t size_limit_ = 0;  // limit_size(): checked before each batch is stored
 };
 
 }  // namespace canvass::server::pg
