@@ -119,7 +119,8 @@ inline std::string server_cmd(const std::string& data, const std::string& args) 
 
 class Server {
   public:
-    Server(const std::string& root, const crypto::DhKeyPair& recipient)
+    // `extra_form`: the JSON of a second form to publish (empty: none).
+    Server(const std::string& root, const crypto::DhKeyPair& recipient, const std::string& extra_form = {})
         : data_(root + "/server") {
         server_cmd(data_, "init >/dev/null 2>&1");
         std::ofstream(root + "/recipients.txt")
@@ -127,6 +128,10 @@ class Server {
         server_cmd(data_, "project create bench --recipients '" + root + "/recipients.txt' >/dev/null");
         std::ofstream(root + "/form.json") << form_of(50);
         server_cmd(data_, "form publish --project bench '" + root + "/form.json' >/dev/null");
+        if (!extra_form.empty()) {
+            std::ofstream(root + "/extra_form.json") << extra_form;
+            server_cmd(data_, "form publish --project bench '" + root + "/extra_form.json' >/dev/null");
+        }
         out_ = root + "/server.out";
         std::string a0 = CANVASS_SERVER_BIN, a1 = "--data", a3 = "run", a4 = "--listen",
                     a5 = "127.0.0.1:0";

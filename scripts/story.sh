@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # canvass's main job on one machine, with the binaries of the build directory given as $1:
 # a local sync server, two field devices and a coordinator; interviews saved offline; sync;
-# the merged records; a correction by each side merging; the coordinator's export.
+# the merged records; a correction by each side merging; the coordinator's export, with the
+# photos taken in the interviews.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(cd "${1:-build}" && pwd)
@@ -54,6 +55,8 @@ step "Interviews offline: Amina and Bongani each record their share"
 total=$(grep -c . "$answers")
 head -n $((total / 2)) "$answers" >"$work/amina.jsonl"
 tail -n +$((total / 2 + 1)) "$answers" >"$work/bongani.jsonl"
+# Some answers name a photo of the stall; it is copied into the store, encrypted, when saved.
+cp schemas/forms/stall.png "$work/"
 as amina fill $form --answers "$work/amina.jsonl" --finalize
 as bongani fill $form --answers "$work/bongani.jsonl" --finalize
 as amina status
@@ -86,3 +89,6 @@ as coordinator export --key "$work/coordinator.key" --form $form --format sav --
 echo
 echo "The merged dataset is in $work/export:"
 ls -1 "$work/export"
+echo "with the photos of the stalls, decrypted, in $work/export/media:"
+ls -1 "$work/export/media" | head -3
+cmp "$work/export/media/$(ls "$work/export/media" | head -1)" schemas/forms/stall.png && echo "(the same bytes as the photo taken)"

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "app.hpp"
+#include "export/all_versions.hpp"
 #include "coordinator_commands.hpp"
 #include "coordinator_session.hpp"
 #include "export/dataset.hpp"
@@ -30,6 +31,7 @@ struct ExportArgs {
     std::vector<std::string> formats;
     exporting::CsvOptions csv;
     bool no_group_paths = false;
+    bool all_versions = false;
 };
 
 // Progress on standard error, only when it is a terminal (never in logs or pipes).
@@ -135,15 +137,37 @@ void print_summary(Context& ctx, const exporting::ExportJob& job, const exportin
                "delete them when done\n";
 }
 
+// The newest version of the form with the questions older versions had (--all-versions).
+Result<form::Form> every_version(store::DeviceStore& store, const form::Form& newest) {
+    const std::string& id = newest.settings().form_id;
+    CANVASS_TRY(auto installed, store.forms());
+    std::vector<std::string> texts;
+    CANVASS_TRY(auto newest_text, store.form_text(id, newest.settings().version));
+    if (!newest_text) return unexpected(Domain::store, errc::not_found, "the newest version of " + id + " is not installed");
+    texts.push_back(std::move(*newest_text));
+    for (auto it = installed.rbegin(); it != installed.rend(); ++it) {
+        if (it->form_id != id || it->version == newest.settings().version) continue;
+        CANVASS_TRY(auto text, store.form_text(id, it->version));
+        if (text) texts.push_back(std::move(*text));
+    }
+    return exporting::all_versions_form(texts);
+}
+
 // Exports form `form_id` into `dir`. Errors are reported through ctx (exit_code set).
 void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const ExportArgs& a,
                  const std::string& form_id, const std::string& dir, Context& ctx) {
-    auto form = store.form(form_id);
-    if (!form) return fail(ctx, "no form '" + form_id + "' on this device: " + form.error().message +
-                                    " (canvass forms lists them; sync first)");
-    auto lang = check_language(**form, a.lang, ctx);
+    auto newest = store.form(form_id);
+    if (!newest) return fail(ctx, "no form '" + form_id + "' on this device: " + newest.error().message +
+                                      " (canvass forms lists them; sync first)");
+    std::shared_ptr<const form::Form> form = *newest;
+    if (a.all_versions) {
+        auto merged = every_version(store, **newest);
+        if (!merged) return fail(ctx, merged.error());
+        form = std::make_shared<const form::Form>(std::move(merged).value());
+    }
+    auto lang = check_language(*form, a.lang, ctx);
     if (!lang) return;
-    if (!a.csv.labels.empty() && !check_language(**form, a.csv.labels, ctx, "--labels")) return;
+    if (!a.csv.labels.empty() && !check_language(*form, a.csv.labels, ctx, "--labels")) return;
 
     TerminalProgress progress(ctx);
     coordinator::DeviceStoreSource source(store);
@@ -157,17 +181,17 @@ void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const 
     }
 
     if (auto made = exporting::create_private_directories(dir); !made) return fail(ctx, made.error());
-    auto media = exporting::write_media(store, **form, *dataset, dir);
+    auto media = exporting::write_media(store, *form, *dataset, dir);
     if (!media) return fail(ctx, media.error());
     if (media->missing > 0)
         ctx.err << "canvass: warning: " << media->missing << " attachment" << (media->missing == 1 ? "" : "s") << " of "
                 << media->records_missing << " record" << (media->records_missing == 1 ? "" : "s")
                 << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells name the files "
                    "to come: sync again later\n";
-    auto tables = exporting::build_tables(**form, *dataset);
+    auto tables = exporting::build_tables(*form, *dataset);
     exporting::CsvOptions csv = a.csv;
     csv.group_paths = !a.no_group_paths;
-    exporting::ExportJob job{**form, *dataset, tables, dir, *lang, csv};
+    exporting::ExportJob job{*form, *dataset, tables, dir, *lang, csv};
     exporting::ExportResult result;
     auto written = write_all(job, chosen_formats(a.formats), result, progress);
     if (!written) return fail(ctx, written.error());
@@ -216,6 +240,8 @@ void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Contex
     cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
     cmd->add_flag("--split-select-multiples", a->csv.split_select_multiples,
                   "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
+    cmd->add_flag("--all-versions", a->all_versions,
+                  "columns of every version's questions, those the newest version removed too");
     cmd->add_flag("--no-group-paths", a->no_group_paths,
                   "CSV: bare field names as column headers, without their groups");
     cmd->add_option("--labels", a->csv.labels,

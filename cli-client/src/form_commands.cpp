@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
+#include "attachment_answers.hpp"
 #include "form/json_text.hpp"
 #include "form/loader.hpp"
 #include "form/validate.hpp"
@@ -176,13 +177,21 @@ void run_validate(const ValidateOptions& o, Context& ctx) {
     }
     form::ValidateOptions options{o.lang, o.final ? form::Mode::final : form::Mode::draft, {}};
     auto sets = split_answers(*text);
+    const std::filesystem::path base =
+        o.answers_file == "-" ? std::filesystem::path(".") : std::filesystem::path(o.answers_file).parent_path();
     json report = json::array();
     std::size_t failing = 0;
     for (std::size_t i = 0; i < sets.size(); ++i) {
         const AnswerSet& set = sets[i];
         std::vector<form::Problem> problems;
-        if (!set.parse_error.empty()) problems.push_back({"", set.parse_error});
-        else problems = form::validate_answers(f, set.answers, options).violations;
+        if (!set.parse_error.empty()) {
+            problems.push_back({"", set.parse_error});
+        } else {
+            // A file named at a media question is read as `fill` would attach it.
+            json answers = set.answers;
+            problems = resolve_files(f, answers, base, describe_file);
+            if (problems.empty()) problems = form::validate_answers(f, answers, options).violations;
+        }
         if (!problems.empty()) ++failing;
         std::string where = o.answers_file + (set.line ? ":" + std::to_string(set.line) : "");
         for (const auto& p : problems) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app.hpp"
+#include "attachment_answers.hpp"
 #include "coordinator/conflicts.hpp"
 #include "coordinator_session.hpp"
 #include "crypto/hash.hpp"
@@ -174,6 +175,20 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         auto id = store->find_record(ea->record);
         if (!id) return fail(ctx, id.error());
         if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
+        {
+            // A path at a media question is the file to attach, as in `fill`.
+            auto snapshot = store->record(*id);
+            if (!snapshot) return fail(ctx, snapshot.error());
+            auto form = store->form(snapshot->summary.form_id, snapshot->form_version);
+            if (!form) return fail(ctx, form.error());
+            const auto base = ea->answers == "-" ? std::filesystem::path(".")
+                                                 : std::filesystem::path(ea->answers).parent_path();
+            auto problems = attach_files(*store, **form, *changes, base);
+            if (!problems.empty()) {
+                for (const auto& p : problems) ctx.err << "canvass: " << ea->answers << ": " << p.path << ": " << p.message << "\n";
+                return fail(ctx, "nothing was saved: attach the files named above, or leave those questions out");
+            }
+        }
         std::optional<coordinator::Record> readable;
         if (!ea->key.file.empty() &&
             !(readable = open_record_with_key(*store, *id, ea->key, *dev, ctx)))
@@ -373,7 +388,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                     << "). They stay here and are not sent again; tell your coordinator\n";
         if (s->equivocations) ctx.out << "WARNING     " << s->equivocations << " forked chains kept as evidence\n";
         const auto& a = s->attachments;
-        if (a.held || a.received || a.partial) {
+        if (a.held || a.received || a.partial || a.carried) {
             ctx.out << "attachments " << a.held << " held here";
             if (a.unsent)
                 ctx.out << ", " << a.unsent << " not yet delivered (" << a.records_waiting
@@ -381,6 +396,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                         << " for its attachments to reach the server: canvass sync)";
             if (a.received || a.partial)
                 ctx.out << "; " << a.received << " received whole, " << a.partial << " still arriving";
+            if (a.carried) ctx.out << "; " << a.carried << " carried for other devices, to deliver at the next sync";
             ctx.out << "\n";
         }
         ctx.out << "digest      " << out["digest"].get<std::string>() << "\n";

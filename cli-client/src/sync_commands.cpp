@@ -32,6 +32,19 @@ std::string plural(std::uint64_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// " and 2 attachments (4.2 MB)" when a bundle carries some ("(3 kB)" under a megabyte).
+std::string attachments_text(const sync::BundleReport& r) {
+    if (r.attachments == 0) return "";
+    std::string size;
+    if (r.attachment_bytes < 1'000'000) {
+        size = std::to_string((r.attachment_bytes + 999) / 1000) + " kB";
+    } else {
+        const auto tenths = (r.attachment_bytes + 50'000) / 100'000;
+        size = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MB";
+    }
+    return " and " + plural(r.attachments, "attachment") + " (" + size + ")";
+}
+
 // What becomes of imported chains: only an organizer (or a coordinator) sends other devices'
 // changesets on to the server; a collector's sync sends its own chain only (sync/exchange.hpp).
 std::string forwarding_note(const std::optional<store::ProjectConfig>& project) {
@@ -160,7 +173,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         // What still waits for the server: own interviews; then own attachments and what an
         // organizer carries.
         auto rest = [forwards](const store::StoreStatus& s) {
-            return s.attachments.unsent + (forwards ? s.carried_unsent : 0);
+            return s.attachments.unsent + (forwards ? s.carried_unsent + s.attachments.carried : 0);
         };
         auto waiting = [&]() -> Result<std::pair<std::uint64_t, std::uint64_t>> {
             CANVASS_TRY(auto now, store->status());
@@ -223,10 +236,11 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         auto store = open_device(*dev, ctx);
         if (!store) return;
         sync::DeviceReplica replica(*store);
-        auto report = sync::write_bundle(replica, *out_path);
+        sync::DeviceMediaReplica media(*store);
+        auto report = sync::write_bundle(replica, &media, *out_path);
         if (!report) return fail(ctx, report.error());
-        ctx.out << "wrote " << plural(report->changesets, "changeset") << " of "
-                << plural(report->devices, "device") << " to " << *out_path << "\n";
+        ctx.out << "wrote " << plural(report->changesets, "changeset") << " of " << plural(report->devices, "device")
+                << attachments_text(*report) << " to " << *out_path << "\n";
     });
     auto in_path = std::make_shared<std::string>();
     auto* bimport = bundle->add_subcommand(
@@ -239,11 +253,12 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         if (!project) return fail(ctx, project.error());
         std::string name = *project ? (*project)->project : std::string(store::kUnenrolledProject);
         sync::DeviceReplica replica(*store);
+        sync::DeviceMediaReplica media(*store);
         const auto now = store->clock().now_ms();
-        auto report = sync::read_bundle(replica, *in_path, name, now);
+        auto report = sync::read_bundle(replica, &media, *in_path, name, now);
         if (!report) return fail(ctx, *in_path + ": " + report.error().message);
-        ctx.out << "kept " << plural(report->changesets, "new changeset") << " of "
-                << plural(report->devices, "device") << " from " << *in_path << "\n";
+        ctx.out << "kept " << plural(report->changesets, "new changeset") << " of " << plural(report->devices, "device")
+                << attachments_text(*report) << " from " << *in_path << "\n";
         if (report->evidence) {
             ctx.out << "WARNING: " << plural(report->evidence, "changeset")
                     << " forked a device's chain and were kept as evidence\n";

@@ -77,11 +77,14 @@ struct ItemFile {
 
 std::optional<ItemFile> read_item(const fs::path& dir) {
     std::ifstream in(dir / "item");
-    std::string device_hex;
+    std::string device_hex, root_hex, signature_hex;
     ItemFile f;
-    if (!(in >> device_hex >> f.item.size >> f.item.chunks)) return std::nullopt;
-    if (!crypto::from_hex(device_hex, f.device)) return std::nullopt;
+    if (!(in >> device_hex >> f.item.size >> f.item.chunks >> root_hex >> signature_hex)) return std::nullopt;
+    if (!crypto::from_hex(device_hex, f.device) || !crypto::from_hex(root_hex, f.item.root) ||
+        !crypto::from_hex(signature_hex, f.item.signature))
+        return std::nullopt;
     if (!crypto::from_hex(dir.filename().string(), f.item.id)) return std::nullopt;
+    f.item.author = f.device;
     return f;
 }
 
@@ -113,7 +116,8 @@ Result<void> FileMediaVault::open(const std::string& project, const merge::Devic
     std::error_code ec;
     if (fs::exists(dir / "item", ec)) return {};
     CANVASS_TRY_VOID(make_dirs(dir));
-    std::string text = crypto::to_hex(device) + " " + std::to_string(item.size) + " " + std::to_string(item.chunks) + "\n";
+    std::string text = crypto::to_hex(device) + " " + std::to_string(item.size) + " " + std::to_string(item.chunks) +
+                       " " + crypto::to_hex(item.root) + " " + crypto::to_hex(item.signature) + "\n";
     return write_durably(dir / "item", std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
@@ -155,6 +159,21 @@ Result<std::vector<sync::MediaItem>> FileMediaVault::complete(const std::string&
     }
     std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
     return out;
+}
+
+Result<void> FileMediaVault::discard(const std::string& project, const crypto::Hash& id) {
+    // Renamed away first, so that a crash while removing leaves no item half there.
+    auto dir = project_dir(project) / crypto::to_hex(id);
+    auto gone = dir;
+    gone += ".discarded";
+    std::error_code ec;
+    fs::remove_all(gone, ec);
+    if (!fs::exists(dir, ec)) return {};
+    fs::rename(dir, gone, ec);
+    if (ec) return unexpected(Domain::store, errc::io, "cannot discard " + dir.string() + ": " + ec.message());
+    CANVASS_TRY_VOID(fsync_dir(dir.parent_path()));
+    fs::remove_all(gone, ec);
+    return {};
 }
 
 Result<MediaCensus> FileMediaVault::census(const std::string& project) {

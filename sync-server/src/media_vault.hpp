@@ -1,6 +1,6 @@
 // Attachment chunks on the server's disk, outside server.db (docs/media.md):
 //
-//   DIR/media/<project>/<id>/item          "<device hex> <size> <chunks>\n"
+//   DIR/media/<project>/<id>/item          "<author hex> <size> <chunks> <root hex> <signature hex>\n"
 //   DIR/media/<project>/<id>/<index>.chunk one sealed chunk, as the device sent it
 //
 // <project> is the hex of the first 16 bytes of BLAKE2b-256 of the project's name (no name
@@ -42,6 +42,7 @@ public:
     Result<sync::Bytes> get(const std::string& project, const crypto::Hash& id, std::uint64_t index) override;
     Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& device) override;
     Result<std::vector<sync::MediaItem>> complete(const std::string& project) override;
+    Result<void> discard(const std::string& project, const crypto::Hash& id) override;
 
     Result<MediaCensus> census(const std::string& project) override;
 

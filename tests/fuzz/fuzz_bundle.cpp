@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     }
     canvass::sync::MemoryReplica replica;
-    (void)canvass::sync::read_bundle(replica, path, "fuzz", 1709249400000);
+    (void)canvass::sync::read_bundle(replica, nullptr, path, "fuzz", 1709249400000);
     std::remove(path.c_str());
     return 0;
 }

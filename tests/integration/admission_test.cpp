@@ -22,8 +22,8 @@ struct AdmissionTest : DemoServerTest {
     // The organizer picks up every chain of `from` (a bundle, as in the field) and syncs.
     void carry(sync::Replica& from) {
         std::string path = tmp / "carried.bundle";
-        ASSERT_TRUE(sync::write_bundle(from, path));
-        auto read = sync::read_bundle(organizer.replica, path, "demo", 1'790'000'000'000);
+        ASSERT_TRUE(sync::write_bundle(from, nullptr, path));
+        auto read = sync::read_bundle(organizer.replica, nullptr, path, "demo", 1'790'000'000'000);
         ASSERT_TRUE(read) << read.error().describe();
         auto synced = organizer.sync();
         ASSERT_TRUE(synced) << synced.error().describe();
@@ -117,9 +117,9 @@ TEST_F(AdmissionTest, AnOrganizersStatusShowsTheCarriedChangesetsItHasNotPushedY
     ASSERT_TRUE(relay.enroll(token("organizer")));
     std::string path = tmp / "picked-up.bundle";
     sync::DeviceReplica field_replica(field.store);
-    ASSERT_TRUE(sync::write_bundle(field_replica, path));
+    ASSERT_TRUE(sync::write_bundle(field_replica, nullptr, path));
     sync::DeviceReplica relay_replica(relay.store);
-    auto read = sync::read_bundle(relay_replica, path, "demo", 1'790'000'000'000);
+    auto read = sync::read_bundle(relay_replica, nullptr, path, "demo", 1'790'000'000'000);
     ASSERT_TRUE(read) << read.error().describe();
     auto before = relay.store.status();
     ASSERT_TRUE(before);

@@ -1,9 +1,11 @@
-// Attachments against a real server (issue 13): photos of a few MB pushed over a link cut
+// Attachments against a real server (issue 13): 20 photos of 2 to 5 MB pushed over a link cut
 // several times, each cut costing at most the chunk in flight; the coordinator's export holds
-// the same bytes; the server's data directory and log hold none of them; caps refuse a file
-// before anything is uploaded.
+// the same bytes; the server's data directory, its log and a capture of the wire hold none of
+// them; caps refuse a file before anything is uploaded; organizers carry them in bundles, and
+// a carrier cannot pass other bytes off as them.
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "coordinator/records.hpp"
@@ -11,6 +13,7 @@
 #include "crypto/attachment_crypto.hpp"
 #include "export/media_files.hpp"
 #include "field_device.hpp"
+#include "sync/bundle.hpp"
 #include "sync/frame.hpp"
 
 namespace canvass::server_test {
@@ -58,6 +61,7 @@ public:
     Result<void> send_frame(std::span<const std::uint8_t> frame) override {
         if (cut_) return unexpected(Domain::net, errc::io, "the link was cut");
         CANVASS_TRY_VOID(inner_->send_frame(frame));
+        if (wire) wire->insert(wire->end(), frame.begin(), frame.end());
         sent_ += frame.size();
         if (sent_ >= budget_) {
             cut_ = true;
@@ -67,10 +71,13 @@ public:
     }
     Result<sync::Bytes> receive_frame() override {
         if (cut_) return unexpected(Domain::net, errc::io, "the link was cut");
-        return inner_->receive_frame();
+        CANVASS_TRY(auto frame, inner_->receive_frame());
+        if (wire) wire->insert(wire->end(), frame.begin(), frame.end());
+        return frame;
     }
     void close() override { inner_->close(); }
     bool cut() const { return cut_; }
+    std::string* wire = nullptr;  // when set, every frame either way is appended (a capture)
 
 private:
     std::unique_ptr<sync::Transport> inner_;
@@ -86,16 +93,21 @@ public:
     Result<void> caps(const sync::MediaCaps& c) override { return inner_.caps(c); }
     Result<std::vector<Outgoing>> unsent() override { return inner_.unsent(); }
     Result<std::uint64_t> delivered_bytes() override { return inner_.delivered_bytes(); }
+    Result<std::vector<sync::MediaItem>> carried() override { return inner_.carried(); }
     Result<sync::Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override {
         ++chunks_read;
-        return inner_.chunk(id, index);
+        CANVASS_TRY(auto data, inner_.chunk(id, index));
+        if (tamper) tamper(data);
+        return data;
     }
     Result<void> delivered(const crypto::Hash& id) override { return inner_.delivered(id); }
     Result<std::uint64_t> held(const crypto::Hash& id) override { return inner_.held(id); }
-    Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) override {
-        return inner_.keep(item, index, data);
+    Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
+                      bool forward) override {
+        return inner_.keep(item, index, data, forward);
     }
     std::uint64_t chunks_read = 0;
+    std::function<void(sync::Bytes&)> tamper;  // a hostile carrier's change to each chunk sent
 
 private:
     sync::DeviceMediaReplica inner_;
@@ -113,12 +125,15 @@ struct MediaTest : DemoServerTest {
     // One sync with attachments over a link cut after `budget` bytes (0: never cut).
     // `chunks_sent` counts the chunks read to be sent (a cut one included).
     Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget, std::uint64_t* chunks_sent = nullptr,
-                                        bool* was_cut = nullptr) {
+                                        bool* was_cut = nullptr, std::function<void(sync::Bytes&)> tamper = {},
+                                        std::string* wire = nullptr) {
         CANVASS_TRY(auto config, device.store.project());
         CANVASS_TRY(auto t, net::connect_tcp(config->server_address, Device::tcp_options()));
         CuttingTransport link(std::move(t), budget ? budget : ~std::uint64_t{0});
+        link.wire = wire;
         sync::DeviceReplica replica(device.store);
         CountingMedia media(device.store);
+        media.tamper = std::move(tamper);
         sync::DeviceProjectSink sink(device.store, config->server_address, config->server_key);
         sync::ClientOptions options;
         options.media = &media;
@@ -126,6 +141,31 @@ struct MediaTest : DemoServerTest {
         if (chunks_sent) *chunks_sent += media.chunks_read;
         if (was_cut) *was_cut = link.cut();
         return r;
+    }
+
+    // The coordinator's export of `device`'s store into `out`: every photo there, byte for byte.
+    void expect_exported(FieldDevice& coordinator, const std::map<std::string, std::vector<std::uint8_t>>& photos,
+                         const std::string& out) {
+        coordinator::DeviceStoreSource source(coordinator.store);
+        auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
+        ASSERT_TRUE(dataset) << dataset.error().message;
+        auto form = coordinator.store.form("stalls");
+        ASSERT_TRUE(form);
+        fs::create_directories(out);
+        auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, out);
+        ASSERT_TRUE(media) << media.error().message;
+        EXPECT_EQ(media->written, photos.size());
+        EXPECT_EQ(media->missing, 0u);
+        ASSERT_EQ(dataset->records.size(), photos.size());
+        for (const auto& r : dataset->records) {
+            EXPECT_EQ(r.attachments_expected, 1u);
+            EXPECT_EQ(r.attachments_present, 1u);
+            std::string market = r.answers.at("market").get<std::string>();
+            std::string name = r.answers.at("stall").at("name").get<std::string>();
+            auto written = slurp_file(fs::path(out) / "media" / name);
+            const auto& original = photos.at(market);
+            EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
+        }
     }
 
     // Interviews with photos of the given sizes; the photos, by record market name.
@@ -150,16 +190,20 @@ struct MediaTest : DemoServerTest {
 TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerCut) {
     auto collector = FieldDevice::create(tmp / "phone");
     ASSERT_TRUE(collector.enroll(token()));
-    const std::vector<std::size_t> sizes{2'300'000, 3'100'000, 2'000'000, 4'200'000};
+    // 20 interviews with photos of 2 to 5 MB.
+    std::vector<std::size_t> sizes;
+    for (std::size_t i = 0; i < 20; ++i) sizes.push_back(2'000'000 + i * 157'000);
     auto photos = interviews(collector, sizes);
     std::uint64_t chunks = 0;
     for (auto s : sizes) chunks += crypto::attachment_chunks(s);
 
-    // Cut the link several times, each after some bytes, then let a sync finish.
+    // Cut the link several times, each after some bytes, then let a sync finish; every
+    // byte either way is captured.
+    std::string wire;
     std::uint64_t begun = 0, cuts = 0;
-    for (std::uint64_t budget : {900'000ull, 1'700'000ull, 2'500'000ull, 1'300'000ull, 0ull}) {
+    for (std::uint64_t budget : {9'000'000ull, 17'000'000ull, 2'500'000ull, 13'000'000ull, 0ull}) {
         bool cut = false;
-        auto r = sync_media(collector, budget, &begun, &cut);
+        auto r = sync_media(collector, budget, &begun, &cut, {}, &wire);
         if (budget == 0) {
             ASSERT_TRUE(r) << r.error().describe();
             ASSERT_TRUE(r->media);
@@ -183,39 +227,28 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
     ASSERT_TRUE(idle) << idle.error().describe();
     EXPECT_EQ(again, 0u);
 
+    EXPECT_GT(wire.size(), 70'000'000u);
+    EXPECT_EQ(wire.find(kMarker), std::string::npos) << "a photo's plaintext on the wire";
+    for (const auto& [market, bytes] : photos) {
+        auto h = crypto::blake2b_256(bytes);
+        EXPECT_EQ(wire.find(std::string(h.begin(), h.end())), std::string::npos) << "a photo's plain hash on the wire";
+    }
+
     auto s = stats();
-    EXPECT_EQ(s.at("attachments"), 4);
+    EXPECT_EQ(s.at("attachments"), 20);
     EXPECT_EQ(s.at("attachments_partial"), 0);
     EXPECT_EQ(s.at("attachment_chunks"), static_cast<int>(chunks));
 
     // The coordinator fetches and decrypts them: the export's media/ holds the same bytes.
     auto coordinator = FieldDevice::create(tmp / "desk");
     ASSERT_TRUE(coordinator.enroll(token("coordinator")));
-    auto pulled = sync_media(coordinator, 0);
+    std::string pulled_wire;
+    auto pulled = sync_media(coordinator, 0, nullptr, nullptr, {}, &pulled_wire);
     ASSERT_TRUE(pulled) << pulled.error().describe();
     ASSERT_TRUE(pulled->media);
-    EXPECT_EQ(pulled->media->fetched, 4u);
-    coordinator::DeviceStoreSource source(coordinator.store);
-    auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
-    ASSERT_TRUE(dataset) << dataset.error().message;
-    auto form = coordinator.store.form("stalls");
-    ASSERT_TRUE(form);
-    std::string out = tmp / "export";
-    fs::create_directories(out);
-    auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, out);
-    ASSERT_TRUE(media) << media.error().message;
-    EXPECT_EQ(media->written, 4u);
-    EXPECT_EQ(media->missing, 0u);
-    ASSERT_EQ(dataset->records.size(), 4u);
-    for (const auto& r : dataset->records) {
-        EXPECT_EQ(r.attachments_expected, 1u);
-        EXPECT_EQ(r.attachments_present, 1u);
-        std::string market = r.answers.at("market").get<std::string>();
-        std::string name = r.answers.at("stall").at("name").get<std::string>();
-        auto written = slurp_file(fs::path(out) / "media" / name);
-        const auto& original = photos.at(market);
-        EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
-    }
+    EXPECT_EQ(pulled->media->fetched, 20u);
+    EXPECT_EQ(pulled_wire.find(kMarker), std::string::npos) << "a photo's plaintext on the coordinator's wire";
+    expect_exported(coordinator, photos, tmp / "export");
 
     // None of the plaintext on the server: not in its files, not in its log. Nor the
     // photos' plain BLAKE2b, in a file name or in a file: whoever holds a photo could look
@@ -305,6 +338,113 @@ TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {
     ASSERT_FALSE(taken);
     EXPECT_EQ(taken.error().code, errc::limit_exceeded);
     EXPECT_NE(taken.error().message.find("more than the 1.0 MB"), std::string::npos) << taken.error().message;
+}
+
+// Issue 13: an organizer carries a collector's photos, which never reached the server, in a
+// bundle; the coordinator exports them byte for byte, and the collector's own sync later
+// sends none of them again.
+TEST_F(MediaTest, AnOrganizerCarriesACollectorsPhotosInABundleToTheCoordinator) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    auto photos = interviews(collector, {1'400'000, 200'000});
+    const std::string path = tmp / "market-day.bundle";
+    {
+        sync::DeviceReplica replica(collector.store);
+        sync::DeviceMediaReplica media(collector.store);
+        auto wrote = sync::write_bundle(replica, &media, path);
+        ASSERT_TRUE(wrote) << wrote.error().message;
+        EXPECT_EQ(wrote->attachments, 2u);
+        EXPECT_EQ(wrote->attachment_bytes, 1'600'000u);
+    }
+    EXPECT_EQ(slurp_file(path).find(kMarker), std::string::npos) << "the bundle holds the photos sealed";
+
+    auto organizer = FieldDevice::create(tmp / "organizer");
+    ASSERT_TRUE(organizer.enroll(token("organizer")));
+    {
+        sync::DeviceReplica replica(organizer.store);
+        sync::DeviceMediaReplica media(organizer.store);
+        auto read = sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000);
+        ASSERT_TRUE(read) << read.error().message;
+        EXPECT_EQ(read->attachments, 2u);
+        auto again = sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000);
+        ASSERT_TRUE(again) << again.error().message;
+        EXPECT_EQ(again->attachments, 0u) << "a bundle read twice keeps nothing twice";
+    }
+    EXPECT_EQ(organizer.store.status()->attachments.carried, 2u);
+    for (const auto& e : fs::directory_iterator(organizer.home))
+        EXPECT_EQ(slurp_file(e.path()).find(kMarker), std::string::npos) << e.path();
+
+    auto carried = sync_media(organizer, 0);
+    ASSERT_TRUE(carried) << carried.error().describe();
+    ASSERT_TRUE(carried->media);
+    EXPECT_EQ(carried->media->delivered, 2u);
+    EXPECT_EQ(organizer.store.status()->attachments.carried, 0u);
+    EXPECT_EQ(stats().at("attachments"), 2);
+
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    expect_exported(coordinator, photos, tmp / "export");
+
+    // The collector, back in range, finds its photos on the server already.
+    std::uint64_t resent = 0;
+    auto own = sync_media(collector, 0, &resent);
+    ASSERT_TRUE(own) << own.error().describe();
+    EXPECT_EQ(resent, 0u);
+    EXPECT_EQ(collector.store.status()->attachments.unsent, 0u);
+}
+
+// Attacks by whoever carries attachments: a bundle's chunk changed on the way, and an
+// organizer sending the server other bytes for a collector's photo. Neither is kept, and the
+// real photo still reaches the coordinator.
+TEST_F(MediaTest, ACarrierCannotPassOtherBytesOffAsACollectorsPhoto) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    auto photos = interviews(collector, {300'000});
+    const std::string path = tmp / "carried.bundle";
+    {
+        sync::DeviceReplica replica(collector.store);
+        sync::DeviceMediaReplica media(collector.store);
+        ASSERT_TRUE(sync::write_bundle(replica, &media, path));
+    }
+    auto organizer = FieldDevice::create(tmp / "organizer");
+    ASSERT_TRUE(organizer.enroll(token("organizer")));
+
+    // One byte of the last chunk changed: refused, nothing of it kept.
+    {
+        auto bytes = slurp_file(path);
+        bytes[bytes.size() - 200] ^= 0x01;  // inside the last chunk's data
+        const std::string changed = tmp / "changed.bundle";
+        std::ofstream(changed, std::ios::binary) << bytes;
+        sync::DeviceReplica replica(organizer.store);
+        sync::DeviceMediaReplica media(organizer.store);
+        auto read = sync::read_bundle(replica, &media, changed, "demo", 1'790'000'000'000);
+        ASSERT_FALSE(read);
+        EXPECT_NE(read.error().message.find("not the ones its author signed"), std::string::npos) << read.error().message;
+        EXPECT_EQ(organizer.store.status()->attachments.carried, 0u);
+        EXPECT_EQ(organizer.store.status()->attachments.partial, 0u);
+    }
+
+    // The organizer, holding the real bundle, sends the server other bytes in every chunk.
+    {
+        sync::DeviceReplica replica(organizer.store);
+        sync::DeviceMediaReplica media(organizer.store);
+        ASSERT_TRUE(sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000));
+    }
+    auto forged = sync_media(organizer, 0, nullptr, nullptr, [](sync::Bytes& chunk) { chunk[0] ^= 0xff; });
+    ASSERT_FALSE(forged);
+    EXPECT_NE(forged.error().message.find("do not match what its author signed"), std::string::npos)
+        << forged.error().describe();
+    EXPECT_EQ(stats().at("attachments"), 0);
+    EXPECT_EQ(stats().at("attachment_chunks"), 0) << "every chunk of it was discarded";
+    EXPECT_NE(server->log().find("do not match what its author signed"), std::string::npos);
+
+    // The collector delivers the real one; the coordinator exports it.
+    ASSERT_TRUE(sync_media(collector, 0));
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    expect_exported(coordinator, photos, tmp / "export");
 }
 
 }  // namespace

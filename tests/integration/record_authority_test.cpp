@@ -206,9 +206,9 @@ TEST_F(RecordAuthorityTest, AnOrganizersStoreRemembersARefusedChainAndItsStatusS
     ASSERT_TRUE(relay.enroll(token("organizer")));
     sign_change(mallory, alices_record, merge::OpKind::set);
     const std::string path = tmp / "mallory.bundle";
-    ASSERT_TRUE(sync::write_bundle(mallory.replica, path));
+    ASSERT_TRUE(sync::write_bundle(mallory.replica, nullptr, path));
     sync::DeviceReplica replica(relay.store);
-    auto read = sync::read_bundle(replica, path, "demo", 1'790'000'000'000);
+    auto read = sync::read_bundle(replica, nullptr, path, "demo", 1'790'000'000'000);
     ASSERT_TRUE(read) << read.error().describe();
 
     auto pushed = relay.sync();

@@ -248,7 +248,7 @@ def check_coverage(forms):
 
 
 # ------------------------------------------------------------------ the answers
-def check_answers_shape(path, form, answers):
+def check_answers_shape(path, form, answers, folder):
     """Keys and JSON shapes only; relevance, constraints and calculations are `canvass form validate`'s job."""
     choices = {k: {c["name"] for c in v} for k, v in form.get("choices", {}).items()}
 
@@ -286,6 +286,9 @@ def check_answers_shape(path, form, answers):
                     "datetime": lambda v: isinstance(v, str) and "T" in v,
                     "geopoint": lambda v: isinstance(v, dict) and {"lat", "lon"} <= set(v) <= {"lat", "lon", "alt", "acc"},
                     "acknowledge": lambda v: v == "OK",
+                    # A media answer names a file beside the answers file, as `canvass fill` reads it.
+                    **{m: (lambda v: isinstance(v, str) and os.path.isfile(os.path.join(folder, v)))
+                       for m in ("image", "audio", "video", "file")},
                     "select_one": lambda v: v in choices.get(row["type"].split(" ")[1], ()),
                     "select_multiple": lambda v: isinstance(v, list) and len(v) == len(set(v)) and all(
                         x in choices.get(row["type"].split(" ")[1], ()) for x in v),
@@ -315,7 +318,7 @@ def check_answers_file(path, form):
             problem(f"{path}:{n}: an answer set is a JSON object")
             continue
         if form is not None:
-            check_answers_shape(f"{os.path.basename(path)}:{n}", form, record)
+            check_answers_shape(f"{os.path.basename(path)}:{n}", form, record, os.path.dirname(path))
 
 
 # ------------------------------------------------------------------ canvass itself

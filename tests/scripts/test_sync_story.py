@@ -9,8 +9,10 @@ log or the captured bytes; a second sync with nothing to do moves no changeset; 
 Run by ctest as: python3 test_sync_story.py --source SRC --canvass BIN --server BIN
 """
 import argparse
+import csv
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -41,7 +43,12 @@ def main():
     with open(answers_path) as f:
         lines = [l for l in f.read().splitlines() if l.strip()]
 
+    photo_path = os.path.join(args.source, "schemas", "forms", "stall.png")
+    with open(photo_path, "rb") as f:
+        photo = f.read()
     with tempfile.TemporaryDirectory(prefix="canvass-story-") as root:
+        # Some answers name this photo of a stall, beside the answers file.
+        shutil.copy(photo_path, root)
         server = Server(args.server, root)
         coordinator = Device(args.canvass, root, "coordinator")
         alice = Device(args.canvass, root, "alice")
@@ -94,7 +101,7 @@ def main():
             bundle = os.path.join(root, "carol.bundle")
             carol.cmd("bundle", "export", "--out", bundle)
             out = olga.cmd("bundle", "import", bundle).stdout
-            check("kept 3 new changesets of 1 device" in out, out)
+            check("kept 3 new changesets of 1 device and 1 attachment" in out, out)
             carried_record = olga.json("records")[0]["id"]
             shown = olga.json("show", carried_record)
             check(shown["readable"] is False and shown["answers"] is None,
@@ -119,6 +126,17 @@ def main():
                   "coordinator digest %s != server %s" % (status["digest"], stats["state_digest"]))
             records = coordinator.json("records")
             check(len(records) == total, "coordinator holds %d records" % len(records))
+            # The photos reached the coordinator, carol's through olga's bundle among them.
+            exported = os.path.join(root, "export")
+            coordinator.cmd("export", "--key", key_file, "--form", FORM, "--format", "csv", "--out", exported)
+            with open(os.path.join(exported, "media", "stall.png"), "rb") as f:
+                check(f.read() == photo, "the exported photo is not the one taken")
+            with open(os.path.join(exported, FORM + ".csv"), newline="") as f:
+                rows = list(csv.DictReader(f))
+            with_photo = [r for r in rows if r["AttachmentsExpected"] == "1"]
+            check(len(with_photo) == sum('"stall_photo"' in l for l in lines + carried),
+                  "records with a photo: %d" % len(with_photo))
+            check(all(r["AttachmentsPresent"] == "1" for r in with_photo), "a photo did not arrive")
 
             # A sync with nothing to do sends and receives no changeset.
             out = alice.cmd("sync").stdout
@@ -148,6 +166,17 @@ def main():
             log = f.read()
         hits += [(server.log_path, s) for s in secrets if s.encode() in log]
         hits += [("wire", s) for s in secrets if s.encode() in bytes(relay.captured)]
+        # Nor the photo: no 32 bytes of it anywhere on the server, the wire or in the bundle.
+        pieces = [photo[i:i + 32] for i in range(0, len(photo) - 32, 64)]
+        for dirpath, _, names in os.walk(server.data):
+            for name in names:
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    data = f.read()
+                hits += [(os.path.join(dirpath, name), "photo") for p in pieces if p in data]
+        with open(bundle, "rb") as f:
+            data = f.read()
+        hits += [("bundle", "photo") for p in pieces if p in data]
+        hits += [("wire", "photo") for p in pieces if p in bytes(relay.captured)]
         with open(bundle, "rb") as f:
             hits += [("bundle", s) for s in secrets if s.encode() in f.read()]
         check(len(relay.captured) > 1000, "the relay captured nothing")

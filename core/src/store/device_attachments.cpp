@@ -125,6 +125,15 @@ private:
     std::uint64_t index_ = 0;
 };
 
+// What the outbox row of `id` says: the attachment row, its content hash and its epoch.
+struct OutboxRow {
+    crypto::Hash key{};
+    crypto::Hash content{};
+    EpochId epoch{};
+    std::uint64_t chunks = 0;
+    std::optional<crypto::Hash> root;
+};
+
 // Reads of the attachment rows that need the store's insides.
 struct AttachmentRows {
     static Result<bool> read_chunks(DeviceStore::Impl& impl, const crypto::Hash& key, const crypto::Hash& content,
@@ -132,6 +141,9 @@ struct AttachmentRows {
                                     std::optional<std::uint64_t> only = std::nullopt);
     static Result<std::vector<OutgoingAttachment>> list_outgoing(DeviceStore::Impl& impl, std::string_view where,
                                                                  std::optional<std::uint64_t> up_to);
+    static Result<OutboxRow> outbox_row(DeviceStore::Impl& impl, const crypto::Hash& id);
+    static Result<std::vector<std::uint8_t>> plain_chunk(DeviceStore::Impl& impl, const crypto::Hash& key,
+                                                         std::uint64_t index);
 };
 
 namespace {
@@ -330,39 +342,96 @@ Result<std::vector<OutgoingAttachment>> DeviceStore::own_attachments() {
     return AttachmentRows::list_outgoing(*impl_, "", std::nullopt);
 }
 
-Result<std::vector<std::uint8_t>> DeviceStore::sync_chunk(const crypto::Hash& id, std::uint64_t index) {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT key, content, epoch, size FROM attachment_outbox WHERE id = ?"));
+Result<OutboxRow> AttachmentRows::outbox_row(DeviceStore::Impl& impl, const crypto::Hash& id) {
+    CANVASS_TRY(auto st, impl.db.prepare("SELECT key, content, epoch, size, root FROM attachment_outbox WHERE id = ?"));
     st.bind(1, id);
     CANVASS_TRY(bool row, st.step());
     if (!row) return unexpected(Domain::store, errc::not_found, "no such attachment to send");
-    crypto::Hash key{}, content{};
-    EpochId epoch{};
-    if (!st.blob_into(0, key) || !st.blob_into(2, epoch))
+    OutboxRow r;
+    if (!st.blob_into(0, r.key) || !st.blob_into(2, r.epoch))
         return unexpected(Domain::store, errc::corrupt, "an attachment outbox row is damaged");
-    CANVASS_TRY(auto opened, impl_->sealer.open(Purpose::attachment, id, st.blob(1), "an attachment's outbox row"));
-    if (opened.size() != content.size()) return unexpected(Domain::store, errc::corrupt, "an attachment outbox row is damaged");
-    std::copy(opened.begin(), opened.end(), content.begin());
-    const auto chunks = crypto::attachment_chunks(static_cast<std::uint64_t>(st.int64(3)));
-    if (index >= chunks) return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
-    CANVASS_TRY(auto epoch_key, impl_->epoch_key(epoch));
+    CANVASS_TRY(auto opened, impl.sealer.open(Purpose::attachment, id, st.blob(1), "an attachment's outbox row"));
+    if (opened.size() != r.content.size()) return unexpected(Domain::store, errc::corrupt, "an attachment outbox row is damaged");
+    std::copy(opened.begin(), opened.end(), r.content.begin());
+    r.chunks = crypto::attachment_chunks(static_cast<std::uint64_t>(st.int64(3)));
+    crypto::Hash root{};
+    if (st.blob_into(4, root)) r.root = root;
+    return r;
+}
+
+// The plaintext of chunk `index` of the attachment row `key`, going on from the cursor when
+// it stands there, else opening the stream from its first chunk.
+Result<std::vector<std::uint8_t>> AttachmentRows::plain_chunk(DeviceStore::Impl& impl, const crypto::Hash& key,
+                                                              std::uint64_t index) {
+    auto damaged = [] {
+        return unexpected(Domain::store, errc::corrupt,
+                          "an attachment in this store is damaged (its chunks do not open): restore the store from a backup");
+    };
+    if (!impl.cursor || impl.cursor->key != key || impl.cursor->next > index) {
+        impl.cursor.reset();
+        CANVASS_TRY(auto head, impl.db.prepare("SELECT chunks, header FROM attachments WHERE key = ?"));
+        head.bind(1, key);
+        CANVASS_TRY(bool found, head.step());
+        if (!found) return unexpected(Domain::store, errc::not_found, "an attachment to send is no longer in this store");
+        CANVASS_TRY(auto opener, crypto::StreamOpener::open(impl.sealer.subkey(Purpose::attachment), head.blob(1)));
+        impl.cursor.emplace(DeviceStore::Impl::ChunkCursor{key, 0, static_cast<std::uint64_t>(head.int64(0)),
+                                                           std::move(opener)});
+    }
+    auto& c = *impl.cursor;
+    if (index >= c.chunks) return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
+    CANVASS_TRY(auto st, impl.db.cached("SELECT body FROM attachment_chunks WHERE key = ? AND idx = ?"));
+    for (;;) {
+        st->bind(1, key).bind(2, c.next);
+        CANVASS_TRY(bool row, st->step());
+        if (!row) {
+            impl.cursor.reset();
+            return damaged();
+        }
+        auto plain = c.opener.pull(st->blob(0), c.next + 1 == c.chunks, ad());
+        st->reset();
+        if (!plain) {
+            impl.cursor.reset();
+            return damaged();
+        }
+        if (c.next++ == index) return std::move(plain).value();
+        crypto::wipe(*plain);
+    }
+}
+
+Result<std::vector<std::uint8_t>> DeviceStore::sync_chunk(const crypto::Hash& id, std::uint64_t index) {
+    CANVASS_TRY(auto row, AttachmentRows::outbox_row(*impl_, id));
+    if (index >= row.chunks) return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
+    CANVASS_TRY(auto epoch_key, impl_->epoch_key(row.epoch));
     if (!epoch_key)
         return unexpected(Domain::crypto, errc::wrong_key, "the epoch key of an attachment to send is not in this store");
-    auto sync_key = crypto::attachment_sync_key(*epoch_key, content);
-    std::vector<std::uint8_t> sealed;
-    CANVASS_TRY(bool found, AttachmentRows::read_chunks(*impl_, key, content,
-                                        [&](std::uint64_t, std::vector<std::uint8_t> plain) -> Result<void> {
-                                            sealed = crypto::seal_sync_chunk(sync_key, id, index, chunks, plain);
-                                            crypto::wipe(plain);
-                                            return {};
-                                        },
-                                        index));
-    if (!found) return unexpected(Domain::store, errc::not_found, "an attachment to send is no longer in this store");
+    auto sync_key = crypto::attachment_sync_key(*epoch_key, row.content);
+    CANVASS_TRY(auto plain, AttachmentRows::plain_chunk(*impl_, row.key, index));
+    auto sealed = crypto::seal_sync_chunk(sync_key, id, index, row.chunks, plain);
+    crypto::wipe(plain);
     return sealed;
 }
 
+Result<crypto::Hash> DeviceStore::sync_root(const crypto::Hash& id) {
+    CANVASS_TRY(auto row, AttachmentRows::outbox_row(*impl_, id));
+    if (row.root) return *row.root;
+    crypto::Blake2b root;
+    for (std::uint64_t c = 0; c < row.chunks; ++c) {
+        CANVASS_TRY(auto sealed, sync_chunk(id, c));
+        root.update(sealed);
+    }
+    const crypto::Hash r = root.finish();
+    CANVASS_TRY(auto st, impl_->db.prepare("UPDATE attachment_outbox SET root = ? WHERE id = ?"));
+    CANVASS_TRY_VOID(st.bind(1, r).bind(2, id).run());
+    return r;
+}
+
 Result<void> DeviceStore::mark_attachment_sent(const crypto::Hash& id) {
-    CANVASS_TRY(auto st, impl_->db.prepare("UPDATE attachment_outbox SET sent = 1 WHERE id = ?"));
-    return st.bind(1, id).run();
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    CANVASS_TRY(auto own, impl_->db.prepare("UPDATE attachment_outbox SET sent = 1 WHERE id = ?"));
+    CANVASS_TRY_VOID(own.bind(1, id).run());
+    CANVASS_TRY(auto carried, impl_->db.prepare("UPDATE attachment_inbox SET forward = 0 WHERE id = ?"));
+    CANVASS_TRY_VOID(carried.bind(1, id).run());
+    return tx.commit();
 }
 
 Result<std::uint64_t> DeviceStore::received_chunks(const crypto::Hash& id) {
@@ -372,14 +441,47 @@ Result<std::uint64_t> DeviceStore::received_chunks(const crypto::Hash& id) {
     return row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
 }
 
-Result<void> DeviceStore::keep_received_chunk(const crypto::Hash& id, std::uint64_t size, std::uint64_t chunks,
-                                              std::uint64_t index, std::span<const std::uint8_t> body) {
+Result<void> DeviceStore::keep_received_chunk(const CarriedAttachment& a, std::uint64_t index,
+                                              std::span<const std::uint8_t> body, bool forward) {
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-    CANVASS_TRY(auto head, impl_->db.prepare("INSERT OR IGNORE INTO attachment_inbox(id, size, chunks) VALUES(?, ?, ?)"));
-    CANVASS_TRY_VOID(head.bind(1, id).bind(2, size).bind(3, chunks).run());
+    CANVASS_TRY(auto head, impl_->db.prepare(
+        "INSERT INTO attachment_inbox(id, size, chunks, author, root, signature, forward) VALUES(?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET author = coalesce(author, excluded.author), "
+        "root = coalesce(root, excluded.root), signature = coalesce(signature, excluded.signature)"));
+    CANVASS_TRY_VOID(head.bind(1, a.id).bind(2, a.size).bind(3, a.chunks).bind(4, a.author).bind(5, a.root)
+                         .bind(6, a.signature).bind(7, forward ? 1 : 0).run());
     CANVASS_TRY(auto ins, impl_->db.prepare("INSERT OR IGNORE INTO attachment_inbox_chunks(id, idx, body) VALUES(?, ?, ?)"));
-    CANVASS_TRY_VOID(ins.bind(1, id).bind(2, index).bind(3, body).run());
+    CANVASS_TRY_VOID(ins.bind(1, a.id).bind(2, index).bind(3, body).run());
     return tx.commit();
+}
+
+Result<std::vector<std::uint8_t>> DeviceStore::received_chunk(const crypto::Hash& id, std::uint64_t index) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM attachment_inbox_chunks WHERE id = ? AND idx = ?"));
+    st.bind(1, id).bind(2, index);
+    CANVASS_TRY(bool row, st.step());
+    if (!row) return unexpected(Domain::store, errc::not_found, "no such attachment chunk held for another device");
+    return st.blob(0);
+}
+
+Result<std::vector<CarriedAttachment>> DeviceStore::carried_attachments(bool to_forward) {
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        std::string("SELECT id, size, chunks, author, root, signature FROM attachment_inbox i "
+                    "WHERE author IS NOT NULL AND root IS NOT NULL AND signature IS NOT NULL") +
+        (to_forward ? " AND forward = 1" : "") +
+        " AND chunks = (SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id) ORDER BY id"));
+    std::vector<CarriedAttachment> out;
+    for (;;) {
+        CANVASS_TRY(bool row, st.step());
+        if (!row) break;
+        CarriedAttachment a;
+        a.size = static_cast<std::uint64_t>(st.int64(1));
+        a.chunks = static_cast<std::uint64_t>(st.int64(2));
+        if (!st.blob_into(0, a.id) || !st.blob_into(3, a.author) || !st.blob_into(4, a.root) ||
+            !st.blob_into(5, a.signature))
+            return unexpected(Domain::store, errc::corrupt, "a row of the attachments held for others is damaged");
+        out.push_back(a);
+    }
+    return out;
 }
 
 Result<std::optional<std::vector<std::vector<std::uint8_t>>>> DeviceStore::received_attachment(const crypto::Hash& id) {
@@ -427,6 +529,7 @@ Result<AttachmentStatus> DeviceStore::Impl::attachment_status() {
                            "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.received));
     CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks > "
                            "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.partial));
+    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox WHERE forward = 1", s.carried));
     return s;
 }
 

@@ -106,6 +106,17 @@ struct OutgoingAttachment {
     std::string name;           // the file's name, for messages on this device only
 };
 
+// Another device's attachment held sealed, as the server and relays see it (sync's
+// MediaItem): received from the server (a coordinator's pull) or from a bundle.
+struct CarriedAttachment {
+    crypto::Hash id{};
+    std::uint64_t size = 0;
+    std::uint64_t chunks = 0;
+    merge::DeviceId author{};
+    crypto::Hash root{};            // BLAKE2b-256 of its sealed chunks in order
+    crypto::Signature signature{};  // the author's, over all the above
+};
+
 // Attachments this device holds or misses, for `canvass status`.
 struct AttachmentStatus {
     std::uint64_t held = 0;         // attachments in the store (own, copied in)
@@ -115,6 +126,7 @@ struct AttachmentStatus {
     std::uint64_t records_waiting = 0;  // own records with an attachment not yet delivered
     std::uint64_t received = 0;     // others' received whole (coordinator)
     std::uint64_t partial = 0;      // others' with chunks still missing
+    std::uint64_t carried = 0;      // others' from a bundle, still to deliver (an organizer)
 };
 
 struct StoreStatus {
@@ -330,14 +342,24 @@ public:
     Result<std::vector<OutgoingAttachment>> unsent_attachments(std::uint64_t up_to_seq);
     // Every attachment of this device listed for sync (sent or not).
     Result<std::vector<OutgoingAttachment>> own_attachments();
-    // Chunk `index` of an outgoing attachment, sealed for sync under its epoch's key.
+    // Chunk `index` of an outgoing attachment, sealed for sync under its epoch's key. Asking
+    // for the chunks in order costs one pass over the attachment.
     Result<std::vector<std::uint8_t>> sync_chunk(const crypto::Hash& id, std::uint64_t index);
+    // The BLAKE2b-256 of all the outgoing attachment's sync chunks in order, which its
+    // signed MediaItem carries: computed in one pass the first time, then kept.
+    Result<crypto::Hash> sync_root(const crypto::Hash& id);
+    // Marks an outgoing attachment, or one carried for another device, delivered.
     Result<void> mark_attachment_sent(const crypto::Hash& id);
-    // Attachments received for others (a coordinator's pull), kept sealed as received.
-    // How many of its chunks are held from the first on (the next to ask for).
+    // Attachments of other devices (a coordinator's pull, a bundle's), kept sealed as
+    // received. How many of its chunks are held from the first on (the next to ask for).
     Result<std::uint64_t> received_chunks(const crypto::Hash& id);
-    Result<void> keep_received_chunk(const crypto::Hash& id, std::uint64_t size, std::uint64_t chunks,
-                                     std::uint64_t index, std::span<const std::uint8_t> body);
+    // `forward`: it came from a bundle, and this device's next sync delivers it.
+    Result<void> keep_received_chunk(const CarriedAttachment& a, std::uint64_t index,
+                                     std::span<const std::uint8_t> body, bool forward);
+    Result<std::vector<std::uint8_t>> received_chunk(const crypto::Hash& id, std::uint64_t index);
+    // Other devices' attachments held whole whose author is known; `to_forward`: only those
+    // still to deliver.
+    Result<std::vector<CarriedAttachment>> carried_attachments(bool to_forward);
     // Every sealed chunk of a received attachment, in order; nullopt until all are held.
     Result<std::optional<std::vector<std::vector<std::uint8_t>>>> received_attachment(const crypto::Hash& id);
 

@@ -3,7 +3,9 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
+#include "crypto/attachment_crypto.hpp"
 #include "crypto/random.hpp"
 #include "merge/authority.hpp"
 #include "merge/record_state.hpp"
@@ -42,6 +44,15 @@ struct DeviceStore::Impl {
     std::uint64_t seq = 0;  // own chain head
     merge::Hash head_hash{};
     std::map<std::string, std::shared_ptr<const form::Form>> forms;  // "id\nversion"
+    // Where the last read of an attachment's chunks stopped: a secretstream opens only in
+    // order, so reading chunk i+1 after chunk i goes on from here (device_attachments.cpp).
+    struct ChunkCursor {
+        crypto::Hash key{};
+        std::uint64_t next = 0;
+        std::uint64_t chunks = 0;
+        crypto::StreamOpener opener;
+    };
+    std::optional<ChunkCursor> cursor;
 
     Impl(Database d, Sealer s, DeviceKeys k, const StoreOptions& o)
         : db(std::move(d)), sealer(std::move(s)), keys(std::move(k)), recovery(epoch_recovery_key(keys)) {

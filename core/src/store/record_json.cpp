@@ -91,6 +91,7 @@ json status_json(const StoreStatus& s) {
                                  {"unsent", s.attachments.unsent},
                                  {"unsent_bytes", s.attachments.unsent_bytes},
                                  {"records_waiting", s.attachments.records_waiting},
+                                 {"carried", s.attachments.carried},
                                  {"received", s.attachments.received},
                                  {"partial", s.attachments.partial}}},
                 {"digest", crypto::to_hex(s.digest)}};

@@ -219,7 +219,19 @@ CREATE TABLE attachment_inbox_chunks(
 );
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+// Version 8: attachments carried by organizers and bundles (docs/media.md, "Carried by
+// organizers and bundles"). An outgoing attachment keeps the root of its sync chunks, which
+// its author signs; one received keeps its author, root and signature, so that it can be
+// carried on and checked, and `forward` marks one from a bundle still to deliver.
+constexpr std::string_view v8 = R"sql(
+ALTER TABLE attachment_outbox ADD COLUMN root BLOB;
+ALTER TABLE attachment_inbox ADD COLUMN author BLOB;
+ALTER TABLE attachment_inbox ADD COLUMN root BLOB;
+ALTER TABLE attachment_inbox ADD COLUMN signature BLOB;
+ALTER TABLE attachment_inbox ADD COLUMN forward INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 
 }  // namespace
 

@@ -206,6 +206,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     xo.progress = options.progress;
     xo.self = keys.id;
     xo.peer_name = "server";
+    xo.clock = &clock;
     Exchange exchange(replica, device_policy(report.welcome.role, keys.id), std::move(xo));
     auto done = exchange_loop(channel, exchange);
     if (done && options.media && report.welcome.media) {

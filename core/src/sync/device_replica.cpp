@@ -135,11 +135,36 @@ Result<void> DeviceMediaReplica::caps(const MediaCaps& caps) {
     return store_.set_media_limits({caps.file_bytes, caps.device_bytes});
 }
 
+Result<MediaItem> DeviceMediaReplica::own_item(const store::OutgoingAttachment& a) {
+    MediaItem item{a.id, a.size, a.chunks, store_.keys().id, {}, {}};
+    CANVASS_TRY(item.root, store_.sync_root(a.id));
+    sign_item(item, store_.keys().signing.secret_key);
+    return item;
+}
+
+namespace {
+
+MediaItem item_of(const store::CarriedAttachment& a) {
+    return MediaItem{a.id, a.size, a.chunks, a.author, a.root, a.signature};
+}
+
+}  // namespace
+
 Result<std::vector<MediaReplica::Outgoing>> DeviceMediaReplica::unsent() {
     CANVASS_TRY(auto acked, store_.acked(store_.keys().id));
     CANVASS_TRY(auto list, store_.unsent_attachments(acked));
     std::vector<Outgoing> out;
-    for (const auto& a : list) out.push_back({MediaItem{a.id, a.size, a.chunks}, a.name});
+    for (const auto& a : list) {
+        CANVASS_TRY(auto item, own_item(a));
+        out.push_back({std::move(item), a.name, false});
+    }
+    // Carried ones once the server holds some of their author's chain: it checks each
+    // against its author's key.
+    CANVASS_TRY(auto carried, store_.carried_attachments(true));
+    for (const auto& a : carried) {
+        CANVASS_TRY(auto author_acked, store_.acked(a.author));
+        if (author_acked > 0) out.push_back({item_of(a), std::string(), true});
+    }
     return out;
 }
 
@@ -153,14 +178,33 @@ Result<std::uint64_t> DeviceMediaReplica::delivered_bytes() {
     return total;
 }
 
-Result<Bytes> DeviceMediaReplica::chunk(const crypto::Hash& id, std::uint64_t index) { return store_.sync_chunk(id, index); }
+Result<std::vector<MediaItem>> DeviceMediaReplica::carried() {
+    std::vector<MediaItem> out;
+    CANVASS_TRY(auto own, store_.own_attachments());
+    for (const auto& a : own) {
+        CANVASS_TRY(auto item, own_item(a));
+        out.push_back(std::move(item));
+    }
+    CANVASS_TRY(auto others, store_.carried_attachments(false));
+    for (const auto& a : others) out.push_back(item_of(a));
+    return out;
+}
+
+Result<Bytes> DeviceMediaReplica::chunk(const crypto::Hash& id, std::uint64_t index) {
+    auto own = store_.sync_chunk(id, index);
+    if (!own && own.error().domain == Domain::store && own.error().code == errc::not_found)
+        return store_.received_chunk(id, index);
+    return own;
+}
 
 Result<void> DeviceMediaReplica::delivered(const crypto::Hash& id) { return store_.mark_attachment_sent(id); }
 
 Result<std::uint64_t> DeviceMediaReplica::held(const crypto::Hash& id) { return store_.received_chunks(id); }
 
-Result<void> DeviceMediaReplica::keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) {
-    return store_.keep_received_chunk(item.id, item.size, item.chunks, index, data);
+Result<void> DeviceMediaReplica::keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
+                                      bool forward) {
+    return store_.keep_received_chunk({item.id, item.size, item.chunks, item.author, item.root, item.signature}, index,
+                                      data, forward);
 }
 
 }  // namespace canvass::sync

@@ -33,20 +33,24 @@ private:
     store::DeviceStore& store_;
 };
 
-// The store's attachments for sync: its own outbox (referenced by changesets the server
-// acknowledged) and, for a coordinator, what it fetched, kept sealed as received.
+// The store's attachments for sync and bundles: its own outbox (referenced by changesets the
+// server acknowledged), signed here, and other devices' kept sealed as received (what a
+// coordinator fetched, what a bundle brought to carry on).
 class DeviceMediaReplica final : public MediaReplica {
 public:
     explicit DeviceMediaReplica(store::DeviceStore& store) : store_(store) {}
     Result<void> caps(const MediaCaps& caps) override;
     Result<std::vector<Outgoing>> unsent() override;
     Result<std::uint64_t> delivered_bytes() override;
+    Result<std::vector<MediaItem>> carried() override;
     Result<Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override;
     Result<void> delivered(const crypto::Hash& id) override;
     Result<std::uint64_t> held(const crypto::Hash& id) override;
-    Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data) override;
+    Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
+                      bool forward) override;
 
 private:
+    Result<MediaItem> own_item(const store::OutgoingAttachment& a);
     store::DeviceStore& store_;
 };
 

@@ -120,7 +120,7 @@ Error peer_error(const ErrorMessage& m, std::string_view peer) {
 }
 
 Exchange::Exchange(Replica& replica, ExchangePolicy policy, Options options)
-    : replica_(replica), policy_(policy), options_(std::move(options)) {
+    : replica_(replica), policy_(policy), options_(std::move(options)), pacer_(options_.send_limits) {
     options_.verify.may_deliver = [p = policy_](const merge::DeviceId& d) {
         return p.accept == ExchangePolicy::Accept::any_chain ||
                (p.accept == ExchangePolicy::Accept::one_chain && d == p.accepted_device);
@@ -350,9 +350,11 @@ void Exchange::add_grant_refreshes(const Summary& peer, const Summary& ours, std
 
 Result<void> Exchange::pump(std::vector<Message>& out) {
     while (outbox_ && !outbox_->empty() && in_flight_.size() < options_.send_limits.window) {
-        CANVASS_TRY(auto batch, outbox_->next_batch(next_batch_));
+        CANVASS_TRY(auto batch, outbox_->next_batch(next_batch_, options_.clock ? pacer_.next_bytes() : SIZE_MAX));
         std::size_t n = 0;
-        for (const auto& run : batch.runs) n += run.changesets.size();
+        std::uint64_t bytes = 0;
+        for (const auto& run : batch.runs) n += run.changesets.size(), bytes += run_bytes(run);
+        if (options_.clock) pacer_.sent(next_batch_, bytes, options_.clock->now_ms());
         in_flight_.emplace_back(next_batch_++, n);
         stats_.sent += n;
         ++stats_.batches_sent;
@@ -430,6 +432,7 @@ Result<void> Exchange::on_ack(const Ack& ack, std::vector<Message>& out) {
         return unexpected(out_of_place("ack for batch " + std::to_string(ack.batch) + ", which is not in flight"));
     stats_.acknowledged += in_flight_.front().second;
     in_flight_.pop_front();
+    if (options_.clock) pacer_.acknowledged(ack.batch, options_.clock->now_ms());
     for (const auto& d : ack.durable) {
         // The peer kept our forked changesets as evidence: they are not delivered.
         if (own_fork_shown_ && options_.self && d.device == *options_.self) continue;

@@ -21,8 +21,10 @@
 #include <vector>
 
 #include "canvass/result.hpp"
+#include "util/clock.hpp"
 #include "sync/messages.hpp"
 #include "sync/outbox.hpp"
+#include "sync/pacing.hpp"
 #include "sync/replica.hpp"
 #include "sync/verify.hpp"
 
@@ -75,6 +77,9 @@ public:
         std::optional<merge::DeviceId> self;
         std::function<void(const ExchangeStats&)> progress;  // after each batch sent or stored
         std::string peer_name = "peer";  // in errors: "the server refused (...)"
+        // With a clock, batches are sized to the link (sync/pacing.hpp); without one, each
+        // is as large as send_limits allow.
+        Clock* clock = nullptr;
     };
 
     Exchange(Replica& replica, ExchangePolicy policy, Options options);
@@ -123,6 +128,7 @@ private:
     ExchangePolicy policy_;
     Options options_;
     std::optional<Outbox> outbox_;
+    BatchPacer pacer_;
     std::deque<std::pair<std::uint64_t, std::size_t>> in_flight_;  // batch number, changesets
     std::uint64_t next_batch_ = 1;
     std::uint64_t expected_batch_ = 1;  // the number of the peer's next batch

@@ -1,5 +1,6 @@
 #include "sync/media_exchange.hpp"
 
+#include <map>
 #include <set>
 
 #include "crypto/attachment_crypto.hpp"
@@ -23,6 +24,38 @@ std::uint64_t sealed_chunk_bytes(const MediaItem& item, std::uint64_t index) {
 }
 
 bool well_formed(const MediaItem& item) { return item.chunks == crypto::attachment_chunks(item.size); }
+
+Bytes item_message(const MediaItem& item) {
+    constexpr std::string_view domain = "canvass media item v1";
+    Bytes out(domain.begin(), domain.end());
+    auto put = [&out](std::span<const std::uint8_t> b) { out.insert(out.end(), b.begin(), b.end()); };
+    auto put64 = [&out](std::uint64_t v) {
+        for (int i = 7; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    put(item.id);
+    put64(item.size);
+    put64(item.chunks);
+    put(item.author);
+    put(item.root);
+    return out;
+}
+
+void sign_item(MediaItem& item, const crypto::SecretBytes& signing_key) {
+    item.signature = crypto::sign(item_message(item), signing_key);
+}
+
+bool signed_by(const MediaItem& item, const crypto::SigningPublicKey& key) {
+    return crypto::verify(item.signature, item_message(item), key);
+}
+
+Result<std::optional<std::string>> item_problem(const MediaItem& item, const AuthorKeys& keys) {
+    using Problem = std::optional<std::string>;
+    if (!well_formed(item)) return Problem("its chunks do not match its size");
+    CANVASS_TRY(auto key, keys(item.author));
+    if (!key) return Problem("its author, device " + crypto::to_hex(item.author) + ", is not a device of this project");
+    if (!signed_by(item, *key)) return Problem("it is not signed by its author, device " + crypto::to_hex(item.author));
+    return Problem();
+}
 
 std::optional<std::string> media_cap_problem(const std::vector<MediaItem>& items, std::uint64_t already,
                                              const MediaCaps& caps, const std::vector<std::string>& names) {
@@ -89,25 +122,33 @@ std::vector<Message> MediaResponder::receive(const Message& m) {
 Result<void> MediaResponder::on_offer(const MediaOffer& m, std::vector<Message>& out) {
     if (!offered_.empty()) return unexpected(refusal(errc::invalid_argument, "a second media_offer"));
     std::set<crypto::Hash> seen;
-    std::vector<MediaItem> fresh;
+    std::map<merge::DeviceId, std::vector<MediaItem>> fresh;  // by author
     for (const auto& item : m.items) {
-        if (!well_formed(item))
-            return unexpected(refusal(errc::invalid_argument, "media_offer: an item's chunks do not match its size"));
         if (!seen.insert(item.id).second)
             return unexpected(refusal(errc::invalid_argument, "media_offer: an item offered twice"));
+        if (item.author != device_ && role_ == Role::collector)
+            return unexpected(Domain::auth, errc::permission_denied,
+                              "media_offer: a collector delivers only its own attachments");
+        CANVASS_TRY(auto problem, item_problem(item, keys_));
+        if (problem) return unexpected(refusal(errc::invalid_argument, "media_offer: an attachment refused: " + *problem));
         CANVASS_TRY(auto held, vault_.find(project_, item.id));
-        if (held && (held->item != item || held->device != device_))
+        if (held && (held->item != item || held->device != item.author))
             return unexpected(Domain::auth, errc::permission_denied,
                               "media_offer: an attachment id the server holds for another item or device");
-        if (!held) fresh.push_back(item);
+        if (!held) fresh[item.author].push_back(item);
+        if (item.author != device_) ++stats_.relayed;
     }
-    // Every cap before any chunk: what the device already delivered, plus what is new.
-    CANVASS_TRY(auto already, vault_.device_bytes(project_, device_));
-    if (auto problem = media_cap_problem(fresh, already, caps_))
-        return unexpected(refusal(errc::limit_exceeded, *problem));
+    // Every cap before any chunk: what each author already delivered, plus what is new.
+    for (const auto& [author, items] : fresh) {
+        CANVASS_TRY(auto already, vault_.device_bytes(project_, author));
+        if (auto problem = media_cap_problem(items, already, caps_)) {
+            if (author != device_) *problem = "carried for device " + crypto::to_hex(author) + ": " + *problem;
+            return unexpected(refusal(errc::limit_exceeded, *problem));
+        }
+    }
     MediaNeed need;
     for (const auto& item : m.items) {
-        CANVASS_TRY_VOID(vault_.open(project_, device_, item));
+        CANVASS_TRY_VOID(vault_.open(project_, item.author, item));
         CANVASS_TRY(auto held, vault_.find(project_, item.id));
         need.held.push_back(held ? held->chunks_held : 0);
     }
@@ -132,7 +173,22 @@ Result<void> MediaResponder::on_chunk(const MediaChunk& m, std::vector<Message>&
     CANVASS_TRY_VOID(vault_.put(project_, m.id, m.index, m.data));
     ++next_[i];
     ++stats_.chunks_received;
-    if (next_[i] == item.chunks) ++stats_.delivered;
+    if (next_[i] == item.chunks) {
+        // Whole: its chunks, wherever each came from, must be the ones its author signed.
+        RootHasher root;
+        for (std::uint64_t c = 0; c < item.chunks; ++c) {
+            CANVASS_TRY(auto data, vault_.get(project_, m.id, c));
+            root.update(data);
+        }
+        if (root.finish() != item.root) {
+            CANVASS_TRY_VOID(vault_.discard(project_, m.id));
+            return unexpected(refusal(errc::corrupt,
+                                      "media_chunk: the chunks of an attachment of device " + crypto::to_hex(item.author) +
+                                          " do not match what its author signed: the server discarded them; "
+                                          "sync again to deliver it anew"));
+        }
+        ++stats_.delivered;
+    }
     out.push_back(MediaAck{m.id, m.index});
     return {};
 }
@@ -180,12 +236,16 @@ Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replic
     CANVASS_TRY_VOID(replica.caps(caps));
     CANVASS_TRY(auto unsent, replica.unsent());
     if (!unsent.empty()) {
-        std::vector<MediaItem> items;
+        std::vector<MediaItem> items, own;
         std::vector<std::string> names;
-        for (const auto& u : unsent) items.push_back(u.item), names.push_back(u.name);
+        for (const auto& u : unsent) {
+            items.push_back(u.item);
+            if (!u.carried) own.push_back(u.item), names.push_back(u.name);
+        }
         CANVASS_TRY(auto already, replica.delivered_bytes());
-        // The device checks the caps itself before offering: a refusal costs no upload.
-        if (auto problem = media_cap_problem(items, already, caps, names))
+        // The device checks the caps on its own attachments before offering: a refusal costs
+        // no upload. The server checks those it carries against their authors' totals.
+        if (auto problem = media_cap_problem(own, already, caps, names))
             return unexpected(Domain::form, errc::limit_exceeded, *problem);
         CANVASS_TRY_VOID(channel.send(MediaOffer{items}));
         CANVASS_TRY(auto need, expect_a<MediaNeed>(channel, "media_need"));
@@ -221,7 +281,7 @@ Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replic
                 CANVASS_TRY(auto chunk, expect_a<MediaChunk>(channel, "media_chunk"));
                 if (chunk.id != item.id || chunk.index != c || chunk.data.size() != sealed_chunk_bytes(item, c))
                     return unexpected(Domain::protocol, errc::invalid_argument, "the server sent another chunk than asked");
-                CANVASS_TRY_VOID(replica.keep(item, c, chunk.data));
+                CANVASS_TRY_VOID(replica.keep(item, c, chunk.data, false));
                 ++stats.chunks_received;
                 if (progress) progress(stats);
             }

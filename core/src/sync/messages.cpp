@@ -94,7 +94,9 @@ struct Encoder {
     json operator()(const Bye&) const { return {{"t", "bye"}}; }
     static json items(const std::vector<MediaItem>& list) {
         json out = json::array();
-        for (const auto& i : list) out.push_back({{"id", binary(i.id)}, {"size", i.size}, {"chunks", i.chunks}});
+        for (const auto& i : list)
+            out.push_back({{"id", binary(i.id)}, {"size", i.size}, {"chunks", i.chunks}, {"author", binary(i.author)},
+                           {"root", binary(i.root)}, {"sig", binary(i.signature)}});
         return out;
     }
     json operator()(const MediaOffer& m) const { return {{"t", "media_offer"}, {"items", items(m.items)}}; }
@@ -232,6 +234,9 @@ Result<std::vector<MediaItem>> decode_items(Fields& f, const MessageLimits& lim)
         CANVASS_TRY(item.id, it.fixed<32>("id"));
         CANVASS_TRY(item.size, it.u64("size"));
         CANVASS_TRY(item.chunks, it.u64("chunks"));
+        CANVASS_TRY(item.author, it.fixed<16>("author"));
+        CANVASS_TRY(item.root, it.fixed<32>("root"));
+        CANVASS_TRY(item.signature, it.fixed<64>("sig"));
         CANVASS_TRY_VOID(it.done());
         if (item.chunks == 0 || item.chunks > kMaxMediaChunks)
             return it.bad("chunks", "out of range");

@@ -198,15 +198,22 @@ struct Bye {};
 // ---- attachments, after the exchange (docs/media.md, schemas/protocol/sync.md) ----------
 
 // One attachment as the server sees it: its server-visible id (a keyed BLAKE2b under the
-// epoch key, never the plaintext's hash), its plaintext size and its number of chunks.
+// epoch key, never the plaintext's hash), its plaintext size and its number of chunks; the
+// device that attached it, the BLAKE2b-256 of its sealed chunks in order (`root`), and that
+// device's signature of all of these (media_exchange.hpp, item_message). Whoever carries it,
+// the server and every relay can check that the chunks are the author's, not a carrier's.
 struct MediaItem {
     crypto::Hash id{};
     std::uint64_t size = 0;
     std::uint64_t chunks = 0;
+    merge::DeviceId author{};
+    crypto::Hash root{};
+    crypto::Signature signature{};
     friend bool operator==(const MediaItem&, const MediaItem&) = default;
 };
 
-// Device -> server: the attachments it is about to deliver (of its own chain).
+// Device -> server: the attachments it is about to deliver: its own, and (an organizer or a
+// coordinator) those it carries for other devices.
 struct MediaOffer {
     std::vector<MediaItem> items;
 };

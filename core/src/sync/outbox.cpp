@@ -10,7 +10,8 @@ std::uint64_t Outbox::planned_changesets() const {
     return n;
 }
 
-Result<Changesets> Outbox::next_batch(std::uint64_t batch_number) {
+Result<Changesets> Outbox::next_batch(std::uint64_t batch_number, std::size_t max_bytes) {
+    budget_ = std::min<std::size_t>(limits_.batch_bytes, max_bytes);
     Changesets batch;
     batch.batch = batch_number;
     std::size_t count = 0, bytes = 0;
@@ -35,7 +36,7 @@ Result<bool> Outbox::add_run(Changesets& batch, std::size_t& count, std::size_t&
     std::size_t keep = 0, run_size = 0;
     for (; keep < changesets.size(); ++keep) {
         std::size_t n = changesets[keep].size();
-        if (count + keep > 0 && bytes + run_size + n > limits_.batch_bytes) break;
+        if (count + keep > 0 && bytes + run_size + n > budget_) break;
         run_size += n;
     }
     if (keep == 0) return false;

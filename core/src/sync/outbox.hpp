@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <deque>
 #include <optional>
 #include <set>
@@ -23,10 +24,11 @@ public:
     std::uint64_t planned_changesets() const;
 
     // The next batch, oldest changesets first: at most limits.batch_changesets changesets and
-    // limits.batch_bytes bytes, cut where the replica has signed heads, at most one run per
-    // device. A single run may exceed the caps only when the replica's heads leave no smaller
-    // cut (a relayed chain signed in larger batches). Precondition: !empty().
-    Result<Changesets> next_batch(std::uint64_t batch_number);
+    // min(limits.batch_bytes, max_bytes) bytes (sync/pacing.hpp sizes it to the link), cut
+    // where the replica has signed heads, at most one run per device. A single run may exceed
+    // the caps only when the replica's heads leave no smaller cut (a relayed chain signed in
+    // larger batches). Precondition: !empty().
+    Result<Changesets> next_batch(std::uint64_t batch_number, std::size_t max_bytes = SIZE_MAX);
 
 private:
     // Adds the next run of the front range to `batch`; false if it does not fit anymore.
@@ -35,6 +37,7 @@ private:
     Replica& replica_;
     std::deque<merge::SeqRange> plan_;
     SyncLimits limits_;
+    std::size_t budget_ = 0;  // the byte budget of the batch being made
     std::set<merge::DeviceId> granted_;  // devices whose grants went out in this session
 };
 

@@ -264,6 +264,7 @@ void ServerSession::State::start_exchange(Output& out) {
     Exchange::Options xo;
     xo.initiator = false;
     xo.send_limits = opt.limits;
+    xo.clock = &clock;
     xo.verify.project = device->project;
     xo.verify.sender = device->id;
     xo.verify.now_ms = clock.now_ms();
@@ -322,7 +323,12 @@ void ServerSession::State::on_message(Message m, Output& out) {
                     " refused_runs=" + std::to_string(s.refused_runs) +
                     " future_clock=" + std::to_string(s.far_future));
                 if (!media_asked) return close(out);
-                media.emplace(*dir.media_vault(), device->project, device->id, device->role, opt.media);
+                media.emplace(*dir.media_vault(), device->project, device->id, device->role, opt.media,
+                              [this](const merge::DeviceId& author) -> Result<std::optional<crypto::SigningPublicKey>> {
+                                  CANVASS_TRY(auto d, dir.device(author));
+                                  if (!d || d->project != device->project) return std::optional<crypto::SigningPublicKey>();
+                                  return std::optional<crypto::SigningPublicKey>(d->signing_key);
+                              });
                 phase = Phase::media;
             }
             return;

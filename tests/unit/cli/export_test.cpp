@@ -275,6 +275,51 @@ TEST_F(ExportTest, RecordsOfAnOlderVersionExportUnderTheNewestColumns) {
     }
 }
 
+// ODK Central's deletedFields, Kobo's "all versions": a question the newest version removed
+// keeps its column, where it stood, with what older records answered.
+TEST_F(ExportTest, AllVersionsKeepsTheColumnsOfQuestionsTheNewestVersionRemoved) {
+    json v2 = json::parse(form_text);
+    v2["settings"]["version"] = "2027.01.1";
+    auto& survey = v2["survey"];
+    std::string before_comments;
+    for (auto it = survey.begin(); it != survey.end(); ++it) {
+        if ((*it)["name"] == "comments") {
+            before_comments = (*std::prev(it))["name"];
+            survey.erase(it);
+            break;
+        }
+    }
+    ASSERT_FALSE(before_comments.empty());
+    survey.push_back({{"type", "text"}, {"name", "phone_owner"}, {"label", {{"en", "Whose phone?"}, {"fr", "Téléphone de qui ?"}, {"es", "¿De quién es el teléfono?"}}}});
+    {
+        auto collector = open(collector_home);
+        ASSERT_TRUE(collector.add_form(v2.dump()));
+        json newer = answers[1];
+        newer.erase("comments");
+        newer["phone_owner"] = "her own";
+        ASSERT_TRUE(collector.create_record(kForm, newer, true));
+        auto c = open(coordinator_home);
+        ASSERT_TRUE(c.add_form(v2.dump()));
+        ship(collector, c);
+    }
+    auto r = export_all({"--all-versions"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    auto t = table(kForm + ".csv");
+    ASSERT_TRUE(t.has("phone_owner"));
+    ASSERT_TRUE(t.has("comments")) << "the newest version removed it; --all-versions keeps it";
+    const auto at = std::find(t.header.begin(), t.header.end(), "comments");
+    const auto added = std::find(t.header.begin(), t.header.end(), "phone_owner");
+    EXPECT_LT(at, added) << "it comes back where it stood (after " << before_comments
+                         << "), before what the newest version added at the end";
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        if (!answers[i].contains("comments")) continue;
+        auto row = t.where("KEY", key_of(i))[0];
+        EXPECT_EQ(t.cell(row, "comments"), answers[i]["comments"].get<std::string>());
+    }
+    auto codebook = table("codebook.csv");
+    EXPECT_EQ(codebook.where("name", "comments").size(), 1u);
+}
+
 TEST_F(ExportTest, ASameFieldClashListsBothCandidatesUntilResolved) {
     {
         auto collector = open(collector_home);

@@ -13,10 +13,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "app.hpp"
+#include "attachment_answers.hpp"
 #include "crypto/hash.hpp"
 #include "run_captured.hpp"
 #include "store/device_store.hpp"
@@ -50,6 +52,19 @@ inline std::vector<json> answer_sets(const std::string& form_id) {
         if (!line.empty()) out.push_back(json::parse(line));
     }
     return out;
+}
+
+// The example answers as `canvass fill` reads them: the photos they name (street vendors)
+// copied into `store`, each path replaced by its reference.
+inline std::vector<json> answer_sets(const std::string& form_id, store::DeviceStore& store) {
+    auto sets = answer_sets(form_id);
+    auto form = store.form(form_id);
+    if (!form) throw std::runtime_error(form.error().message);
+    for (auto& set : sets) {
+        auto problems = attach_files(store, **form, set, std::string(CANVASS_SOURCE_DIR) + "/schemas/forms");
+        if (!problems.empty()) throw std::runtime_error(problems.front().path + ": " + problems.front().message);
+    }
+    return sets;
 }
 
 // Standard output of a shell command (the independent readstat tools), and its status.

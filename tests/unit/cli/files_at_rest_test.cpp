@@ -34,7 +34,7 @@ TEST_F(FilesAtRestTest, TheDeviceStoreAndItsWriteAheadFilesAreOwnerOnly) {
     // A second connection keeps the -wal and -shm files on disk while the first writes.
     auto holder = store::DeviceStore::open(home, store::Passphrase{kPassphrase}, fast());
     ASSERT_TRUE(holder) << holder.error().message;
-    auto saved = store.import_records("street_vendors", answer_sets("street_vendors"), true);
+    auto saved = store.import_records("street_vendors", answer_sets("street_vendors", store), true);
     ASSERT_TRUE(saved) << saved.error().message;
     EXPECT_EQ(mode_of(home), 0700u);
     for (const char* file : {"/device.db", "/device.db-wal", "/device.db-shm"}) {
@@ -61,7 +61,7 @@ TEST_F(FilesAtRestTest, EveryExportedFileIsOwnerOnlyAndTheExportSaysWhereTheyAre
     std::string collector_home = dir / "collector", coordinator_home = dir / "coordinator";
     {
         auto collector = make_store(collector_home, {form_text}, {coord.public_key}, "collector");
-        ASSERT_TRUE(collector.import_records(form, answer_sets(form), true));
+        ASSERT_TRUE(collector.import_records(form, answer_sets(form, collector), true));
         auto c = make_store(coordinator_home, {form_text}, {coord.public_key}, "coordinator");
         ship(collector, c);
     }

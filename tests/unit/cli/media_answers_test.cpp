@@ -1,6 +1,7 @@
 // Media questions on the command line: `canvass interview` takes a file's path and copies
 // the file in, refusing a missing one by name while the interview goes on; `canvass fill`
-// reads paths relative to the answers file; `canvass status` says what waits to sync.
+// reads paths relative to the answers file, and so do `edit --answers` and `form validate`;
+// `canvass status` says what waits to sync.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -17,6 +18,7 @@ namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kStallForm = R"({
   "settings": {"form_id": "stalls", "version": "1", "title": {"en": "Stalls"}, "default_language": "en"},
@@ -84,6 +86,46 @@ TEST_F(MediaAnswers, FillReadsPathsBesideTheAnswersFileAndRefusesAMissingOneByFi
     auto list = json::parse(canvass({"records", "--json"}).out);
     ASSERT_EQ(list.size(), 1u);
     EXPECT_EQ(json::parse(canvass({"show", list[0]["id"], "--json"}).out)["answers"]["stall"]["name"], "stall.jpg");
+}
+
+TEST_F(MediaAnswers, AnEditTakesANewPhotoByPathAndRefusesAMissingOneSavingNothing) {
+    std::string answers = dir / "answers.jsonl";
+    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})" << "\n";
+    ASSERT_EQ(canvass({"fill", "stalls", "--answers", answers, "--finalize"}).code, 0);
+    const std::string id = json::parse(canvass({"records", "--json"}).out)[0]["id"];
+    std::ofstream(dir / "better.jpg", std::ios::binary) << std::string(90000, 'y');
+
+    std::string missing = dir / "edit-missing.json";
+    std::ofstream(missing) << R"({"stall": "lost.jpg"})";
+    auto refused = canvass({"edit", id, "--answers", missing});
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_THAT(refused.err, HasSubstr("stall: there is no file"));
+    EXPECT_THAT(refused.err, HasSubstr("nothing was saved"));
+    EXPECT_EQ(json::parse(canvass({"show", id, "--json"}).out)["answers"]["stall"]["name"], "stall.jpg");
+
+    std::string change = dir / "edit.json";
+    std::ofstream(change) << R"({"stall": "better.jpg"})";
+    auto edited = canvass({"edit", id, "--answers", change});
+    ASSERT_EQ(edited.code, 0) << edited.err;
+    auto shown = json::parse(canvass({"show", id, "--json"}).out);
+    EXPECT_EQ(shown["answers"]["stall"]["name"], "better.jpg");
+    EXPECT_EQ(shown["answers"]["stall"]["size"], 90000);
+    EXPECT_EQ(json::parse(canvass({"status", "--json"}).out)["attachments"]["held"], 2);
+}
+
+TEST_F(MediaAnswers, FormValidateReadsPathsAsFillWouldAndNamesAMissingFile) {
+    std::string form = dir / "stalls.json";
+    std::string answers = dir / "answers.jsonl";
+    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})" << "\n"
+                           << R"({"market": "Toi", "stall": "gone.jpg"})" << "\n"
+                           << R"({"market": "Toi", "stall": "stalls.json"})" << "\n";
+    auto r = canvass({"form", "validate", form, "--answers", answers, "--final"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_THAT(r.out, Not(HasSubstr(":1:")));
+    EXPECT_THAT(r.out, HasSubstr(":2: stall: there is no file"));
+    EXPECT_THAT(r.out, HasSubstr(":3: stall:"));  // a .json file is not an image
+    EXPECT_THAT(r.out, HasSubstr("2 of 3 records"));
+    EXPECT_EQ(json::parse(canvass({"status", "--json"}).out)["attachments"]["held"], 0) << "validate keeps nothing";
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ protected:
     void SetUp() override {
         std::ofstream(edit_file) << R"({"age": 52})";
         auto alice = make_store(alice_home, {form_text}, {coord.public_key}, "collector");
-        auto imported = alice.import_records(kForm, answer_sets(kForm), true);
+        auto imported = alice.import_records(kForm, answer_sets(kForm, alice), true);
         ASSERT_TRUE(imported) << imported.error().message;
         ids = *imported;
         alice_prefix = crypto::to_hex(alice.keys().id).substr(0, 8);

@@ -193,12 +193,12 @@ TEST(Attachments, ReceivedChunksAreKeptUntilComplete) {
     auto store = make_store(dir / "home");
     crypto::Hash id{};
     id[0] = 7;
-    ASSERT_TRUE(store.keep_received_chunk(id, 100000, 2, 0, std::vector<std::uint8_t>(10, 1)));
+    ASSERT_TRUE(store.keep_received_chunk({id, 100000, 2, {}, {}, {}}, 0, std::vector<std::uint8_t>(10, 1), false));
     EXPECT_EQ(*store.received_chunks(id), 1u);
     EXPECT_FALSE(*store.received_attachment(id));
     EXPECT_EQ(store.status()->attachments.partial, 1u);
-    ASSERT_TRUE(store.keep_received_chunk(id, 100000, 2, 1, std::vector<std::uint8_t>(10, 2)));
-    ASSERT_TRUE(store.keep_received_chunk(id, 100000, 2, 1, std::vector<std::uint8_t>(10, 2)));  // twice: kept once
+    ASSERT_TRUE(store.keep_received_chunk({id, 100000, 2, {}, {}, {}}, 1, std::vector<std::uint8_t>(10, 2), false));
+    ASSERT_TRUE(store.keep_received_chunk({id, 100000, 2, {}, {}, {}}, 1, std::vector<std::uint8_t>(10, 2), false));  // twice: kept once
     auto all = store.received_attachment(id);
     ASSERT_TRUE(all && *all);
     EXPECT_EQ((*all)->size(), 2u);

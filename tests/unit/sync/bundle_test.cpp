@@ -63,7 +63,7 @@ TEST(BundleTest, ALengthBeyondTheFileIsTruncatedWithoutAllocatingIt) {
     if (kSanitized) GTEST_SKIP() << "sanitizers reserve more address space than the cap";
     int rc = run_capped(256u << 20, [&] {
         MemoryReplica replica;
-        auto read = read_bundle(replica, path, "p", 0);
+        auto read = read_bundle(replica, nullptr, path, "p", 0);
         if (read) return 2;
         return read.error().message == path + " is truncated" ? 0 : 3;
     });
