@@ -311,7 +311,8 @@ TEST_P(ServerStoreContract, AttachmentChunksAreKeptWhole) {
     EXPECT_EQ(*database_media != nullptr, GetParam() == Kind::postgres);
     server::FileMediaVault files(s->tmp.path() / "media");
     server::ServerMediaVault& vault = *database_media ? **database_media : files;
-    sync::MediaItem item{crypto::random_array<32>(), 100, 2};
+    sync::MediaItem item{crypto::random_array<32>(), 100, 2, keys.id, crypto::random_array<32>(),
+                         crypto::random_array<64>()};
     ASSERT_TRUE(vault.open("demo", keys.id, item));
     ASSERT_TRUE(vault.open("demo", keys.id, item));  // again: no change
     std::vector<std::uint8_t> chunk0(40, 7), chunk1(30, 9);
@@ -335,6 +336,10 @@ TEST_P(ServerStoreContract, AttachmentChunksAreKeptWhole) {
     EXPECT_EQ(census->attachments, 1u);
     EXPECT_EQ(census->chunks, 2u);
     EXPECT_EQ(census->bytes, 70u);
+    ASSERT_TRUE(vault.discard("demo", item.id));
+    auto gone = vault.find("demo", item.id);
+    ASSERT_TRUE(gone);
+    EXPECT_FALSE(*gone);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryServerStore, ServerStoreContract, ::testing::Values(Kind::sqlite, Kind::postgres),

@@ -9,7 +9,8 @@ Result<std::optional<sync::MediaVault::Held>> PgMediaVault::find(const std::stri
     // Chunks count "from the first on", as the file vault counts them.
     CANVASS_TRY(auto rows, db_.query(
         "SELECT i.device, i.size, i.chunks, (SELECT count(*) FROM media_chunks c WHERE c.project = i.project "
-        "AND c.id = i.id AND c.chunk < i.chunks) FROM media_items i WHERE i.project = $1 AND i.id = $2",
+        "AND c.id = i.id AND c.chunk < i.chunks), i.root, i.signature FROM media_items i "
+        "WHERE i.project = $1 AND i.id = $2",
         Params().text(project).add(id)));
     if (rows.empty()) return std::optional<Held>();
     Held h;
@@ -17,6 +18,9 @@ Result<std::optional<sync::MediaVault::Held>> PgMediaVault::find(const std::stri
     h.item.size = rows.uint64(0, 1);
     h.item.chunks = rows.uint64(0, 2);
     h.device = rows.fixed<16>(0, 0);
+    h.item.author = h.device;  // as the file vault: the device that registered it
+    h.item.root = rows.fixed<32>(0, 4);
+    h.item.signature = rows.fixed<64>(0, 5);
     h.chunks_held = rows.uint64(0, 3);
     if (h.chunks_held < h.item.chunks) {
         // Held "from the first on": the first missing index bounds it.
@@ -30,9 +34,10 @@ Result<std::optional<sync::MediaVault::Held>> PgMediaVault::find(const std::stri
 }
 
 Result<void> PgMediaVault::open(const std::string& project, const merge::DeviceId& device, const sync::MediaItem& item) {
-    return db_.run("INSERT INTO media_items (project, id, device, size, chunks) VALUES ($1, $2, $3, $4, $5) "
-                   "ON CONFLICT DO NOTHING",
-                   Params().text(project).add(item.id).add(device).add(item.size).add(item.chunks));
+    return db_.run("INSERT INTO media_items (project, id, device, size, chunks, root, signature) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
+                   Params().text(project).add(item.id).add(device).add(item.size).add(item.chunks).add(item.root)
+                       .add(item.signature));
 }
 
 Result<void> PgMediaVault::put(const std::string& project, const crypto::Hash& id, std::uint64_t index,
@@ -59,7 +64,8 @@ Result<std::uint64_t> PgMediaVault::device_bytes(const std::string& project, con
 
 Result<std::vector<sync::MediaItem>> PgMediaVault::complete(const std::string& project) {
     CANVASS_TRY(auto rows, db_.query(
-        "SELECT i.id, i.size, i.chunks FROM media_items i WHERE i.project = $1 AND i.chunks = "
+        "SELECT i.id, i.size, i.chunks, i.device, i.root, i.signature FROM media_items i WHERE i.project = $1 "
+        "AND i.chunks = "
         "(SELECT count(*) FROM media_chunks c WHERE c.project = i.project AND c.id = i.id AND c.chunk < i.chunks) "
         "ORDER BY i.id",
         Params().text(project)));
@@ -69,9 +75,19 @@ Result<std::vector<sync::MediaItem>> PgMediaVault::complete(const std::string& p
         item.id = rows.fixed<32>(i, 0);
         item.size = rows.uint64(i, 1);
         item.chunks = rows.uint64(i, 2);
+        item.author = rows.fixed<16>(i, 3);
+        item.root = rows.fixed<32>(i, 4);
+        item.signature = rows.fixed<64>(i, 5);
         out.push_back(std::move(item));
     }
     return out;
+}
+
+Result<void> PgMediaVault::discard(const std::string& project, const crypto::Hash& id) {
+    return db_.transaction(Isolation::serializable, [&]() -> Result<void> {
+        CANVASS_TRY_VOID(db_.run("DELETE FROM media_chunks WHERE project = $1 AND id = $2", Params().text(project).add(id)));
+        return db_.run("DELETE FROM media_items WHERE project = $1 AND id = $2", Params().text(project).add(id));
+    });
 }
 
 Result<MediaCensus> PgMediaVault::census(const std::string& project) {

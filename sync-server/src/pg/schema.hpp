@@ -145,6 +145,8 @@ CREATE TABLE media_items (
   device BYTEA NOT NULL,
   size BIGINT NOT NULL,
   chunks BIGINT NOT NULL,
+  root BYTEA NOT NULL,
+  signature BYTEA NOT NULL,
   PRIMARY KEY (project, id));
 CREATE TABLE media_chunks (
   project TEXT NOT NULL,

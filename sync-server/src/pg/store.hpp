@@ -74,6 +74,7 @@ public:
     Result<sync::Bytes> get(const std::string& project, const crypto::Hash& id, std::uint64_t index) override;
     Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& device) override;
     Result<std::vector<sync::MediaItem>> complete(const std::string& project) override;
+    Result<void> discard(const std::string& project, const crypto::Hash& id) override;
     Result<MediaCensus> census(const std::string& project) override;
 
 private:
