@@ -1,10 +1,10 @@
-// P6: many devices pushing at once, over real TCP on loopback, against one canvass-server on
+// P7: many devices pushing at once, over real TCP on loopback, against one canvass-server on
 // its embedded SQLite store (the baseline), one on PostgreSQL, and two instances sharing one
 // PostgreSQL database (devices split between them, as a load balancer would). Prints, side
 // by side, the changesets stored per second and the median and p99 time of one device's
 // sync. PostgreSQL is started by the bench in a temporary directory (as the tests do).
 //
-//   bench_p6_shared_store [--devices N] [--changesets M]   (defaults: 48 devices x 100)
+//   bench_p7_shared_store [--devices N] [--changesets M]   (defaults: 48 devices x 100)
 #include <algorithm>
 #include <mutex>
 
@@ -166,13 +166,13 @@ Figures run(const std::string& root, const std::string& url, int instances, int 
 int main(int argc, char** argv) {
     const int devices = int_option(argc, argv, "--devices", 48);
     const int changesets = int_option(argc, argv, "--changesets", 100);
-    TempRoot temp("canvass-bench-p6");
+    TempRoot temp("canvass-bench-p7");
     canvass::testing::PostgresCluster postgres;
     if (postgres.unavailable()) die(*postgres.unavailable());
     auto sqlite = run(temp.path() + "/sqlite", "", 1, devices, changesets);
     auto one = run(temp.path() + "/pg1", postgres.create_database(), 1, devices, changesets);
     auto two = run(temp.path() + "/pg2", postgres.create_database(), 2, devices, changesets);
-    std::printf("P6: %d devices pushing %d changesets each at once, loopback, %u cores\n", devices, changesets,
+    std::printf("P7: %d devices pushing %d changesets each at once, loopback, %u cores\n", devices, changesets,
                 std::thread::hardware_concurrency());
     std::printf("%-40s %9s %14s %12s %12s\n", "", "seconds", "changesets/s", "median sync", "p99 sync");
     auto row = [](const char* name, const Figures& f) {
