@@ -85,14 +85,19 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     // Answered before anything else is checked: no --data needed.
     app.set_version_flag("--version", std::string("canvass-server ") + CANVASS_VERSION);
-    std::string data;
-    app.add_option("--data", data, "the server's data directory")->required();
+    DataDir data;
+    app.add_option("--data", data.dir, "the server's data directory (every command but migrate)");
+    bool needs_data = true;
+    app.add_option("--database", data.database,
+                   "a PostgreSQL store shared by several instances, postgresql://USER@HOST:PORT/DB (with init: "
+                   "saved in the data directory; default: DIR/database if present, else the embedded DIR/server.db)");
     bool json = false;
     std::function<int()> command;
 
     auto* init = app.add_subcommand("init", "create the data directory and the server key; print the public key");
     std::string init_address;
-    init->add_option("--address", init_address, "HOST:PORT where devices will reach this server (put in tokens)");
+    init->add_option("--address", init_address, "HOST:PORT where devices will reach this server (put in tokens); several instances: "
+                     "HOST:PORT,HOST:PORT, tried in turn");
     init->add_flag("--json", json, "print JSON");
     init->callback([&] { command = [&] { return cmd_init(data, init_address, json); }; });
 
@@ -150,7 +155,7 @@ int run_cli(int argc, char** argv) {
     token_create->add_option("--role", request.role, "collector, organizer or coordinator")
         ->required()->check(CLI::IsMember({"collector", "organizer", "coordinator"}));
     token_create->add_option("--expires", request.expires, "validity, e.g. 72h, 7d, 30m")->capture_default_str();
-    token_create->add_option("--address", request.address, "HOST:PORT devices connect to (default: from init)");
+    token_create->add_option("--address", request.address, "HOST:PORT devices connect to, or several separated by commas, tried in turn (default: from init)");
     token_create->add_option("--label", request.label,
                              "a name for the device it enrolls (who carries it), shown in lists and logs");
     token_create->add_flag("--json", request.json, "print JSON");
@@ -200,6 +205,18 @@ int run_cli(int argc, char** argv) {
     stats->add_flag("--json", json, "print JSON");
     stats->callback([&] { command = [&] { return cmd_stats(data, stats_project, json); }; });
 
+    auto* migrate = app.add_subcommand(
+        "migrate", "copy an embedded server's state into an empty PostgreSQL database, checked by equal digests");
+    std::filesystem::path migrate_from;
+    std::string migrate_to;
+    migrate->add_option("--from", migrate_from, "the data directory of the server to copy (stopped)")->required();
+    migrate->add_option("--to", migrate_to, "the PostgreSQL database, postgresql://USER@HOST:PORT/DB")->required();
+    migrate->add_flag("--json", json, "print JSON");
+    migrate->callback([&] {
+        needs_data = false;
+        command = [&] { return cmd_migrate(migrate_from, migrate_to, json); };
+    });
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -210,6 +227,10 @@ int run_cli(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);
+        return 2;
+    }
+    if (needs_data && data.dir.empty()) {
+        std::cerr << "--data is required\nRun with --help for more information.\n";
         return 2;
     }
     return command ? command() : 2;

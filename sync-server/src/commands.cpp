@@ -14,6 +14,8 @@
 #include "data_dir.hpp"
 #include "form/loader.hpp"
 #include "media_vault.hpp"
+#include "migrate.hpp"
+#include "pg/connection.hpp"
 #include "net/tcp_transport.hpp"
 #include "qr.hpp"
 #include "record_keeper.hpp"
@@ -53,9 +55,9 @@ void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
 
 }  // namespace
 
-int cmd_init(const std::filesystem::path& data, const std::string& address, bool as_json) {
+int cmd_init(const DataDir& data, const std::string& address, bool as_json) {
     if (!address.empty()) {
-        if (auto a = net::parse_address(address); !a) return fail(a.error());
+        if (auto a = net::parse_addresses(address); !a) return fail(a.error());
     }
     auto key = init_data_dir(data);
     if (!key) return fail(key.error());
@@ -65,13 +67,13 @@ int cmd_init(const std::filesystem::path& data, const std::string& address, bool
         if (auto r = (*store)->set_setting("address", address); !r) return fail(r.error());
     }
     auto hex = crypto::to_hex(*key);
-    if (as_json) std::cout << json{{"public_key", hex}, {"data", data.string()}}.dump() << "\n";
+    if (as_json) std::cout << json{{"public_key", hex}, {"data", data.dir.string()}}.dump() << "\n";
     else std::cout << hex << "\n";
-    std::cerr << "initialized " << data.string() << "; the line above is the server's public key\n";
+    std::cerr << "initialized " << data.dir.string() << "; the line above is the server's public key\n";
     return 0;
 }
 
-int cmd_project_create(const std::filesystem::path& data, const std::string& name, const std::string& statement_file) {
+int cmd_project_create(const DataDir& data, const std::string& name, const std::string& statement_file) {
     auto statement = store::read_statement(statement_file);
     if (!statement) return fail(statement.error());
     auto store = open_data_store(data);
@@ -83,7 +85,7 @@ int cmd_project_create(const std::filesystem::path& data, const std::string& nam
     return 0;
 }
 
-int cmd_project_recipients(const std::filesystem::path& data, const std::string& name,
+int cmd_project_recipients(const DataDir& data, const std::string& name,
                            const std::string& update_file) {
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
@@ -105,7 +107,7 @@ int cmd_project_recipients(const std::filesystem::path& data, const std::string&
     return 0;
 }
 
-int cmd_form_publish(const std::filesystem::path& data, const std::string& project, const std::string& file) {
+int cmd_form_publish(const DataDir& data, const std::string& project, const std::string& file) {
     // A JSON form is published as written; an XLSForm (.xlsx, .xls) as its JSON twin.
     auto read = xlsform::read_form_file(file);
     for (const auto& w : read.warnings) std::cerr << file << ": warning: " << xlsform::describe(w) << "\n";
@@ -131,12 +133,12 @@ int cmd_form_publish(const std::filesystem::path& data, const std::string& proje
     return 0;
 }
 
-int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req) {
+int cmd_token_create(const DataDir& data, const TokenRequest& req) {
     auto seconds = util::parse_duration(req.expires);
     if (!seconds) return fail("--expires \"" + req.expires + "\" is not a duration like 72h, 7d or 30m");
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
-    auto key = load_server_key(data);
+    auto key = load_server_key(data.dir);
     if (!key) return fail(key.error());
     std::string address = req.address;
     if (address.empty()) {
@@ -145,7 +147,7 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
         if (!*saved) return fail("give --address HOST:PORT (where devices reach this server), or set it with init --address");
         address = **saved;
     }
-    if (auto a = net::parse_address(address); !a) return fail(a.error());
+    if (auto a = net::parse_addresses(address); !a) return fail(a.error());
     auto project = (*store)->project(req.project);
     if (!project) return fail(project.error());
     if (project->recipients.empty())
@@ -182,7 +184,7 @@ int cmd_token_create(const std::filesystem::path& data, const TokenRequest& req)
     return 0;
 }
 
-int cmd_token_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
+int cmd_token_list(const DataDir& data, const std::string& project, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto now = now_unix();
@@ -209,7 +211,7 @@ int cmd_token_list(const std::filesystem::path& data, const std::string& project
     return 0;
 }
 
-int cmd_token_revoke(const std::filesystem::path& data, const std::string& id) {
+int cmd_token_revoke(const DataDir& data, const std::string& id) {
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
     auto t = (*store)->revoke_token(id, now_unix());
@@ -219,8 +221,8 @@ int cmd_token_revoke(const std::filesystem::path& data, const std::string& id) {
     return 0;
 }
 
-int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint64_t max_db_bytes) {
-    auto key = load_server_key(data);
+int cmd_run(const DataDir& data, ListenOptions options, std::uint64_t max_db_bytes) {
+    auto key = load_server_key(data.dir);
     if (!key) return fail(key.error());
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
@@ -230,7 +232,8 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     auto check = (*store)->quick_check();
     if (!check) return fail(check.error());
     if (*check != "ok")
-        return fail((data / "server.db").string() + " is damaged; the server will not start on it:\n" +
+        return fail((database_url(data).value_or("").empty() ? (data.dir / "server.db").string() : "the PostgreSQL store") +
+                    " is damaged; the server will not start on it:\n" +
                     check->substr(0, 2000) +
                     "\nStop here and restore the data directory from a backup (devices send again what the "
                     "backup lacks); to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'");
@@ -241,8 +244,11 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     if (max_db_bytes > 0)
         if (auto limited = (*keeper_store)->limit_size(max_db_bytes); !limited) return fail(limited.error());
     RecordKeeper keeper(std::move(*keeper_store), log);
-    FileMediaVault media(data / "media");
-    (*store)->attach_media(&media);
+    // A shared store keeps attachments itself, so that every instance serves them.
+    auto database_media = (*store)->database_media();
+    if (!database_media) return fail(database_media.error());
+    FileMediaVault files(data.dir / "media");
+    (*store)->attach_media(*database_media ? database_media->get() : static_cast<ServerMediaVault*>(&files));
     auto done = run_server(**store, *key, options, log, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;
     });
@@ -250,7 +256,7 @@ int cmd_run(const std::filesystem::path& data, ListenOptions options, std::uint6
     return 0;
 }
 
-int cmd_devices(const std::filesystem::path& data, bool as_json) {
+int cmd_devices(const DataDir& data, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto devices = (*store)->devices();
@@ -296,7 +302,7 @@ int cmd_devices(const std::filesystem::path& data, bool as_json) {
     return 0;
 }
 
-int cmd_revoke(const std::filesystem::path& data, const std::string& device) {
+int cmd_revoke(const DataDir& data, const std::string& device) {
     auto store = open_data_store(data);
     if (!store) return fail(store.error());
     auto d = (*store)->revoke(device, now_unix());
@@ -306,7 +312,7 @@ int cmd_revoke(const std::filesystem::path& data, const std::string& device) {
     return 0;
 }
 
-int cmd_project_list(const std::filesystem::path& data, bool as_json) {
+int cmd_project_list(const DataDir& data, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto projects = (*store)->projects();
@@ -327,7 +333,7 @@ int cmd_project_list(const std::filesystem::path& data, bool as_json) {
     return 0;
 }
 
-int cmd_form_list(const std::filesystem::path& data, const std::string& project, bool as_json) {
+int cmd_form_list(const DataDir& data, const std::string& project, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
     auto forms = (*store)->forms(project);
@@ -356,9 +362,40 @@ int cmd_form_list(const std::filesystem::path& data, const std::string& project,
     return 0;
 }
 
-int cmd_stats(const std::filesystem::path& data, const std::string& project, bool as_json) {
+int cmd_migrate(const std::filesystem::path& from, const std::string& to, bool as_json) {
+    if (!pg::is_postgres_url(to)) return fail("--to takes a postgresql://USER@HOST:PORT/DB URL");
+    auto report = migrate_to_postgres(from, to, now_unix());
+    if (!report) return fail(report.error());
+    bool equal = true;
+    json projects = json::array();
+    for (const auto& p : report->projects) {
+        equal = equal && p.equal;
+        projects.push_back({{"project", p.name}, {"changesets", p.changesets},
+                            {"state_digest", crypto::to_hex(p.state_digest)}, {"equal", p.equal}});
+    }
+    if (as_json) {
+        json rows = json::object();
+        for (const auto& [table, n] : report->rows) rows[table] = n;
+        std::cout << json{{"rows", rows}, {"attachments", report->attachments}, {"projects", projects}}.dump() << "\n";
+    } else {
+        for (const auto& [table, n] : report->rows) std::cout << "  " << table << ": " << n << " row(s)\n";
+        std::cout << "  attachments: " << report->attachments << "\n";
+        for (const auto& p : report->projects)
+            std::cout << "project " << p.name << ": " << p.changesets << " changeset(s), state digest "
+                      << crypto::to_hex(p.state_digest) << (p.equal ? " (equal in both stores)" : " (DIFFERS)") << "\n";
+    }
+    if (!equal) return fail("the PostgreSQL copy differs from " + (from / "server.db").string() + "; do not use it");
+    std::cerr << "copied; to serve from PostgreSQL, stop the server, save the URL as " << (from / "database").string()
+              << " (mode 0600), and start it again\n";
+    return 0;
+}
+
+int cmd_stats(const DataDir& data, const std::string& project, bool as_json) {
     auto store = open_data_store(data, Access::read_only);
     if (!store) return fail(store.error());
+    auto shared_media = (*store)->database_media();
+    if (!shared_media) return fail(shared_media.error());
+    auto* database_media = shared_media->get() ? &*shared_media : nullptr;
     std::vector<std::string> names{project};
     if (project.empty()) {
         auto all = (*store)->project_names();
@@ -375,8 +412,9 @@ int cmd_stats(const std::filesystem::path& data, const std::string& project, boo
                   {"held_changesets", s->held_changesets}, {"held_devices", s->held_devices},
                   {"refused_changes", s->refused_changes}, {"refusing_devices", s->refusing_devices},
                   {"open_tokens", s->open_tokens}, {"state_digest", crypto::to_hex(s->state_digest)}};
-        // Attachments are files beside server.db (media_vault.hpp), counted here.
-        auto media = FileMediaVault(data / "media").census(name);
+        // Attachments are files beside server.db (media_vault.hpp), or rows of a shared store.
+        FileMediaVault files(data.dir / "media");
+        auto media = database_media ? (*database_media)->census(name) : files.census(name);
         if (!media) return fail(media.error());
         j["attachments"] = media->attachments;
         j["attachments_partial"] = media->partial;

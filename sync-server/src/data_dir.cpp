@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "crypto/hash.hpp"
+#include "pg/connection.hpp"
+#include "pg/store.hpp"
 
 namespace canvass::server {
 namespace {
@@ -31,7 +33,24 @@ Result<void> write_private_file(const fs::path& p, std::span<const std::uint8_t>
 
 }  // namespace
 
-Result<crypto::DhPublicKey> init_data_dir(const fs::path& dir) {
+Result<std::string> database_url(const DataDir& data) {
+    if (!data.database.empty()) return data.database;
+    std::ifstream in(data.dir / "database");
+    if (!in) return std::string();
+    std::string url;
+    std::getline(in, url);
+    while (!url.empty() && (url.back() == '\r' || url.back() == ' ')) url.pop_back();
+    if (!pg::is_postgres_url(url))
+        return unexpected(Domain::store, errc::corrupt,
+                          (data.dir / "database").string() + " does not hold a postgresql:// URL");
+    return url;
+}
+
+Result<crypto::DhPublicKey> init_data_dir(const DataDir& data) {
+    const auto& dir = data.dir;
+    if (!data.database.empty() && !pg::is_postgres_url(data.database))
+        return unexpected(Domain::store, errc::invalid_argument,
+                          "--database takes a postgresql://USER@HOST:PORT/DB URL, not \"" + data.database + "\"");
     std::error_code ec;
     if (!fs::exists(dir, ec)) {
         fs::create_directories(dir, ec);
@@ -49,7 +68,16 @@ Result<crypto::DhPublicKey> init_data_dir(const fs::path& dir) {
         pub << crypto::to_hex(key.public_key) << "\n";
         if (!pub) return unexpected(io_error(dir / "server.pub", "cannot write"));
     }
-    CANVASS_TRY(auto store, open_sqlite_store((dir / "server.db").string(), true));
+    if (data.database.empty()) {
+        CANVASS_TRY(auto store, open_sqlite_store((dir / "server.db").string(), true));
+        (void)store;
+    } else {
+        CANVASS_TRY(auto store, open_postgres_store(data.database));
+        (void)store;
+        std::string line = data.database + "\n";
+        CANVASS_TRY_VOID(write_private_file(dir / "database",
+                                            std::span(reinterpret_cast<const std::uint8_t*>(line.data()), line.size())));
+    }
     return key.public_key;
 }
 
@@ -77,7 +105,10 @@ Result<crypto::DhKeyPair> load_server_key(const fs::path& dir) {
     return crypto::dh_key_from_secret(std::move(secret));
 }
 
-Result<std::unique_ptr<ServerStore>> open_data_store(const fs::path& dir, Access access) {
+Result<std::unique_ptr<ServerStore>> open_data_store(const DataDir& data, Access access) {
+    const auto& dir = data.dir;
+    CANVASS_TRY(auto url, database_url(data));
+    if (!url.empty()) return open_postgres_store(url, access == Access::read_write);
     std::error_code ec;
     if (!fs::exists(dir / "server.db", ec))
         return unexpected(Domain::store, errc::not_found,

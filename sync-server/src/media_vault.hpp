@@ -26,7 +26,14 @@ struct MediaCensus {
     std::uint64_t bytes = 0;        // sealed bytes on disk
 };
 
-class FileMediaVault final : public sync::MediaVault {
+// A vault of the server: the protocol's MediaVault, and what `stats` counts of it.
+class ServerMediaVault : public sync::MediaVault {
+public:
+    // What `stats` shows of a project (reads only).
+    virtual Result<MediaCensus> census(const std::string& project) = 0;
+};
+
+class FileMediaVault final : public ServerMediaVault {
 public:
     explicit FileMediaVault(std::filesystem::path root) : root_(std::move(root)) {}
 
@@ -39,8 +46,7 @@ public:
     Result<std::vector<sync::MediaItem>> complete(const std::string& project) override;
     Result<void> discard(const std::string& project, const crypto::Hash& id) override;
 
-    // What `stats` shows of a project (reads only).
-    Result<MediaCensus> census(const std::string& project);
+    Result<MediaCensus> census(const std::string& project) override;
 
 private:
     std::filesystem::path project_dir(const std::string& project) const;

@@ -1,7 +1,7 @@
 // The server's state behind one interface (DESIGN.md section 7): what the protocol needs
 // (sync::ServerDirectory: devices, tokens, projects, forms, and a Replica per project) plus
-// the administrator's commands. The SQLite implementation is the embedded default; a
-// PostgreSQL one can later let several server instances share one database.
+// the administrator's commands. The SQLite implementation is the embedded default; the
+// PostgreSQL one (pg/store.hpp) lets several server instances share one database.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +16,8 @@
 #include "sync/directory.hpp"
 
 namespace canvass::server {
+
+class ServerMediaVault;  // media_vault.hpp
 
 // What `stats` reports for one project. The digest is the metadata-only state digest
 // (merge/digest.hpp) of every changeset held: a coordinator that synced everything has the
@@ -153,6 +155,10 @@ public:
     // A setting of the data directory ("address": where devices reach the server).
     virtual Result<std::optional<std::string>> setting(const std::string& name) = 0;
     virtual Result<void> set_setting(const std::string& name, const std::string& value) = 0;
+    // A vault keeping attachments in the database itself, with a connection of its own, for a
+    // store that several instances share (PostgreSQL); nullptr for a store whose attachments
+    // are files in the data directory (SQLite: FileMediaVault).
+    virtual Result<std::unique_ptr<ServerMediaVault>> database_media();
 
 private:
     sync::MediaVault* media_ = nullptr;

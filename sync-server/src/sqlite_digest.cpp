@@ -1,148 +1,111 @@
-// The server's metadata-only merge: it cannot read a value, but it keeps each record's merge
-// state (merge/record_state.hpp) so that its state digest can be compared with a
-// coordinator's.
-//
-// Neither reporting nor the digest may hold up a push. So the digest is computed without
-// writing: the stored states, with the records that received changesets since (the dirty
-// ones) merged in memory. The stored states are brought up to date separately, a bounded
-// number of records per transaction (refresh_record_states), so the write lock is held for
-// milliseconds at a time and the WAL grows by one small transaction at a time.
-#include <functional>
-
-#include "merge/digest.hpp"
-#include "merge/record_state.hpp"
+// What the shared metadata merge (record_states.hpp) needs of the SQLite store, and the
+// transactions around it: a digest is computed in one read transaction (WAL: pushes go on
+// committing beside it), stored states are refreshed in one short write transaction. SQLite
+// has one writer at a time, so no push can mark a record while its state is being stored:
+// the dirty marks carry no counter here (Dirty::mark is 0).
+#include "record_states.hpp"
 #include "sqlite_store.hpp"
 
 namespace canvass::server {
-namespace {
 
-constexpr const char* kLoadState = "SELECT state, digest FROM records WHERE project = ?1 AND record = ?2";
-constexpr const char* kRecordChangesets = "SELECT device, seq, body FROM changesets WHERE project = ?1 AND record = ?2";
-
-Result<std::vector<merge::RecordId>> dirty_records(store::Database& db, std::int64_t project, std::int64_t limit) {
-    CANVASS_TRY(auto dirty, db.prepare("SELECT record FROM dirty_records WHERE project = ?1 LIMIT ?2"));
-    dirty.bind(1, project).bind(2, limit);
-    std::vector<merge::RecordId> records;
+Result<void> SqliteStore::each_clean(std::int64_t project, bool with_state,
+                                     const std::function<Result<void>(const Stored&)>& visit) {
+    CANVASS_TRY(auto st, db_.prepare(
+        std::string("SELECT r.record, r.digest") + (with_state ? ", r.state" : "") +
+        " FROM records r WHERE r.project = ?1 AND NOT EXISTS "
+        "(SELECT 1 FROM dirty_records d WHERE d.project = r.project AND d.record = r.record)"));
+    st.bind(1, project);
     for (;;) {
-        CANVASS_TRY(bool row, dirty.step());
+        CANVASS_TRY(bool row, st.step());
         if (!row) break;
-        merge::RecordId id{};
-        (void)dirty.blob_into(0, id);
-        records.push_back(id);
+        Stored s;
+        (void)st.blob_into(0, s.record);
+        (void)st.blob_into(1, s.digest);
+        if (with_state) s.state = st.blob(2);
+        CANVASS_TRY_VOID(visit(s));
     }
-    return records;
+    return {};
 }
 
-}  // namespace
-
-Result<SqliteStore::MergedRecord> SqliteStore::merged_record(std::int64_t project, const merge::RecordId& record) {
-    CANVASS_TRY(auto load, db_.cached(kLoadState));
-    load->bind(1, project).bind(2, record);
-    CANVASS_TRY(bool found, load->step());
-    MergedRecord out{merge::RecordState(record), std::nullopt};
-    if (found) {
-        CANVASS_TRY(auto s, merge::RecordState::deserialize(load->blob(0)));
-        out.state = std::move(s);
-        merge::Hash old{};
-        (void)load->blob_into(1, old);
-        out.stored_digest = old;
-    }
-    CANVASS_TRY(auto changesets, db_.cached(kRecordChangesets));
-    changesets->bind(1, project).bind(2, record);
+Result<std::vector<RecordStateStore::Dirty>> SqliteStore::dirty(std::int64_t project, std::optional<std::size_t> limit) {
+    CANVASS_TRY(auto st, db_.prepare("SELECT record FROM dirty_records WHERE project = ?1 LIMIT ?2"));
+    st.bind(1, project).bind(2, limit ? static_cast<std::int64_t>(*limit) : std::int64_t{-1});
+    std::vector<Dirty> out;
     for (;;) {
-        CANVASS_TRY(bool row, changesets->step());
+        CANVASS_TRY(bool row, st.step());
         if (!row) break;
-        merge::DeviceId device{};
-        (void)changesets->blob_into(0, device);
-        if (out.state.has_changeset(device, static_cast<std::uint64_t>(changesets->int64(1)))) continue;
-        CANVASS_TRY(auto cs, merge::decode(changesets->blob(2)));
-        CANVASS_TRY_VOID(out.state.apply(cs.header));
+        Dirty d;
+        (void)st.blob_into(0, d.record);
+        out.push_back(d);
     }
     return out;
 }
 
-Result<void> SqliteStore::each_record(std::int64_t project, bool with_state,
-                                      const std::function<Result<void>(const RecordView&)>& visit) {
-    // One read transaction: the stored states and the dirty list come from the same
-    // snapshot, while pushes go on committing beside it (WAL).
+Result<std::optional<RecordStateStore::Stored>> SqliteStore::stored(std::int64_t project, const merge::RecordId& record) {
+    CANVASS_TRY(auto load, db_.cached("SELECT state, digest FROM records WHERE project = ?1 AND record = ?2"));
+    load->bind(1, project).bind(2, record);
+    CANVASS_TRY(bool found, load->step());
+    if (!found) return std::optional<Stored>{};
+    Stored s;
+    s.record = record;
+    s.state = load->blob(0);
+    (void)load->blob_into(1, s.digest);
+    return std::optional<Stored>{std::move(s)};
+}
+
+Result<void> SqliteStore::each_changeset(std::int64_t project, const merge::RecordId& record,
+                                         const std::function<Result<void>(const merge::DeviceId&, std::uint64_t,
+                                                                          const Bytes&)>& visit) {
+    CANVASS_TRY(auto st, db_.cached("SELECT device, seq, body FROM changesets WHERE project = ?1 AND record = ?2"));
+    st->bind(1, project).bind(2, record);
+    for (;;) {
+        CANVASS_TRY(bool row, st->step());
+        if (!row) break;
+        merge::DeviceId device{};
+        (void)st->blob_into(0, device);
+        CANVASS_TRY_VOID(visit(device, static_cast<std::uint64_t>(st->int64(1)), st->blob(2)));
+    }
+    return {};
+}
+
+Result<void> SqliteStore::save(std::int64_t project, const Dirty& d, const Bytes& state, const merge::Hash& digest) {
+    CANVASS_TRY(auto put, db_.cached(
+        "INSERT INTO records (project, record, state, digest) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (project, record) DO UPDATE SET state = excluded.state, digest = excluded.digest"));
+    put->bind(1, project).bind(2, d.record).bind(3, state).bind(4, digest);
+    CANVASS_TRY_VOID(put->run());
+    CANVASS_TRY(auto clear, db_.cached("DELETE FROM dirty_records WHERE project = ?1 AND record = ?2"));
+    clear->bind(1, project).bind(2, d.record);
+    return clear->run();
+}
+
+Result<void> SqliteStore::in_read_transaction(const std::function<Result<void>()>& body) {
+    // One read transaction: the stored states and the dirty list come from one snapshot.
     CANVASS_TRY_VOID(db_.exec("BEGIN DEFERRED"));
     struct EndRead {
         store::Database& db;
         ~EndRead() { (void)db.exec("COMMIT"); }
     } end{db_};
-    {
-        CANVASS_TRY(auto st, db_.prepare(
-            std::string("SELECT r.record, r.digest") + (with_state ? ", r.state" : "") +
-            " FROM records r WHERE r.project = ?1 AND NOT EXISTS "
-            "(SELECT 1 FROM dirty_records d WHERE d.project = r.project AND d.record = r.record)"));
-        st.bind(1, project);
-        for (;;) {
-            CANVASS_TRY(bool row, st.step());
-            if (!row) break;
-            RecordView view;
-            (void)st.blob_into(0, view.record);
-            (void)st.blob_into(1, view.digest);
-            std::optional<merge::RecordState> state;
-            if (with_state) {
-                CANVASS_TRY(auto s, merge::RecordState::deserialize(st.blob(2)));
-                state.emplace(std::move(s));
-                view.state = &*state;
-            }
-            CANVASS_TRY_VOID(visit(view));
-        }
-    }
-    CANVASS_TRY(auto dirty, dirty_records(db_, project, -1));
-    for (const auto& record : dirty) {
-        CANVASS_TRY(auto merged, merged_record(project, record));
-        RecordView view{record, merge::record_digest(merged.state), &merged.state};
-        CANVASS_TRY_VOID(visit(view));
-    }
-    return {};
+    return body();
 }
 
-Result<SqliteStore::ProjectDigest> SqliteStore::project_digest(std::int64_t project) {
+Result<ProjectDigest> SqliteStore::project_digest(std::int64_t project) {
     ProjectDigest out;
-    merge::StoreDigest digest;
-    CANVASS_TRY_VOID(each_record(project, false, [&](const RecordView& r) -> Result<void> {
-        digest.add(r.record, r.digest);
-        ++out.records;
+    CANVASS_TRY_VOID(in_read_transaction([&]() -> Result<void> {
+        CANVASS_TRY(out, server::project_digest(*this, project));
         return {};
     }));
-    out.digest = digest.value();
     return out;
 }
 
 Result<RecordCensus> SqliteStore::census(const std::string& project) {
     CANVASS_TRY(auto id, project_id(project));
     RecordCensus out;
-    CANVASS_TRY_VOID(each_record(id, true, [&](const RecordView& r) -> Result<void> {
-        ++out.records;
-        const auto& meta = r.state->meta();
-        ++out.by_form_version[{meta.form_id, meta.form_version}];
-        for (const auto& d : r.state->devices()) ++out.by_device[d];
+    CANVASS_TRY_VOID(in_read_transaction([&]() -> Result<void> {
+        CANVASS_TRY(out, record_census(*this, id));
         return {};
     }));
     return out;
-}
-
-Result<std::size_t> SqliteStore::refresh_record_states(std::int64_t project, std::size_t max_records) {
-    CANVASS_TRY(auto tx, store::Transaction::begin(db_));
-    CANVASS_TRY(auto records, dirty_records(db_, project, static_cast<std::int64_t>(max_records)));
-    CANVASS_TRY(auto save, db_.prepare(
-        "INSERT INTO records (project, record, state, digest) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (project, record) DO UPDATE SET state = excluded.state, digest = excluded.digest"));
-    CANVASS_TRY(auto clear, db_.prepare("DELETE FROM dirty_records WHERE project = ?1 AND record = ?2"));
-    for (const auto& record : records) {
-        CANVASS_TRY(auto merged, merged_record(project, record));
-        save.reset();
-        save.bind(1, project).bind(2, record).bind(3, merged.state.serialize()).bind(4, merge::record_digest(merged.state));
-        CANVASS_TRY_VOID(save.run());
-        clear.reset();
-        clear.bind(1, project).bind(2, record);
-        CANVASS_TRY_VOID(clear.run());
-    }
-    CANVASS_TRY_VOID(tx.commit());
-    return records.size();
 }
 
 Result<std::size_t> SqliteStore::catch_up_record_states(std::size_t max_records) {
@@ -153,7 +116,10 @@ Result<std::size_t> SqliteStore::catch_up_record_states(std::size_t max_records)
         if (!row) return std::size_t{0};
         project = st.int64(0);
     }
-    return refresh_record_states(project, max_records);
+    CANVASS_TRY(auto tx, store::Transaction::begin(db_));
+    CANVASS_TRY(auto done, refresh_record_states(*this, project, max_records));
+    CANVASS_TRY_VOID(tx.commit());
+    return done;
 }
 
 }  // namespace canvass::server

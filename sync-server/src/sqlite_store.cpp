@@ -6,6 +6,7 @@
 #include "crypto/hash.hpp"
 #include "store/device_store.hpp"
 #include "merge/codec.hpp"
+#include "media_vault.hpp"
 #include "merge/digest.hpp"
 #include "sqlite_schema.hpp"
 
@@ -56,6 +57,10 @@ Result<std::uint64_t> count(store::Database& db, const std::string& sql, std::in
 }
 
 }  // namespace
+
+Result<std::unique_ptr<ServerMediaVault>> ServerStore::database_media() {
+    return std::unique_ptr<ServerMediaVault>();
+}
 
 Result<void> check_project_name(std::string_view name) {
     auto ok_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; };

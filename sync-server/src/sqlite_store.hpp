@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "merge/record_state.hpp"
+#include "record_states.hpp"
 #include "server_store.hpp"
 #include "store/sqlite.hpp"
 #include "sync/replica.hpp"
@@ -54,7 +55,7 @@ private:
     std::map<const char*, store::Statement> statements_;  // keyed by the literal's address
 };
 
-class SqliteStore final : public ServerStore {
+class SqliteStore final : public ServerStore, private RecordStateStore {
 public:
     explicit SqliteStore(store::Database db, Clock& clock = system_clock()) : db_(std::move(db)), clock_(clock) {}
 
@@ -100,30 +101,17 @@ private:
     Result<void> admit_held(std::int64_t project, const sync::DeviceRecord& device);
     Result<std::vector<store::RecipientStatement>> recipient_statements(std::int64_t project);
     Result<void> insert_statement(std::int64_t project, const store::RecipientStatement& s);
-    // A record's merge state with the changesets it has not merged yet, and the digest stored
-    // for it (nullopt: no state stored yet).
-    struct MergedRecord {
-        merge::RecordState state;
-        std::optional<merge::Hash> stored_digest;
-    };
-    Result<MergedRecord> merged_record(std::int64_t project, const merge::RecordId& record);
-    struct RecordView {
-        merge::RecordId record{};
-        merge::Hash digest{};
-        const merge::RecordState* state = nullptr;  // only when asked for
-    };
-    // Visits every record of the project as merged now, in one read transaction and without
-    // writing: stored states, and the dirty records merged in memory (sqlite_digest.cpp).
-    Result<void> each_record(std::int64_t project, bool with_state,
-                             const std::function<Result<void>(const RecordView&)>& visit);
-    struct ProjectDigest {
-        std::uint64_t records = 0;
-        crypto::Hash digest{};
-    };
+    // The metadata merge (record_states.hpp) over this database (sqlite_digest.cpp).
+    Result<void> each_clean(std::int64_t project, bool with_state,
+                            const std::function<Result<void>(const Stored&)>& visit) override;
+    Result<std::vector<Dirty>> dirty(std::int64_t project, std::optional<std::size_t> limit) override;
+    Result<std::optional<Stored>> stored(std::int64_t project, const merge::RecordId& record) override;
+    Result<void> each_changeset(std::int64_t project, const merge::RecordId& record,
+                                const std::function<Result<void>(const merge::DeviceId&, std::uint64_t,
+                                                                 const Bytes&)>& visit) override;
+    Result<void> save(std::int64_t project, const Dirty& dirty, const Bytes& state, const merge::Hash& digest) override;
+    Result<void> in_read_transaction(const std::function<Result<void>()>& body);
     Result<ProjectDigest> project_digest(std::int64_t project);
-    // Stores the merged state of at most `max_records` dirty records of `project`, in one
-    // transaction; returns how many.
-    Result<std::size_t> refresh_record_states(std::int64_t project, std::size_t max_records);
     Result<std::vector<sync::DeviceRecord>> query_devices(const char* where, std::span<const std::uint8_t> key);
 
     store::Database db_;

@@ -142,11 +142,42 @@ Result<HostPort> parse_address(std::string_view address, bool allow_port_zero) {
     return hp;
 }
 
+Result<std::vector<HostPort>> parse_addresses(std::string_view addresses) {
+    std::vector<HostPort> out;
+    for (std::size_t start = 0;;) {
+        auto comma = addresses.find(',', start);
+        auto one = addresses.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        CANVASS_TRY(auto hp, parse_address(one));
+        out.push_back(std::move(hp));
+        if (comma == std::string_view::npos) break;
+        start = comma + 1;
+    }
+    if (out.size() > 8)
+        return unexpected(Domain::net, errc::invalid_argument,
+                          "bad server address \"" + std::string(addresses) + "\": at most 8 addresses");
+    return out;
+}
+
 Result<std::unique_ptr<sync::Transport>> connect_tcp(std::string_view address, TcpOptions options) {
-    CANVASS_TRY(auto hp, parse_address(address));
-    auto transport = std::make_unique<TcpTransport>(options);
-    CANVASS_TRY_VOID(transport->connect(hp, std::string(address)));
-    return std::unique_ptr<sync::Transport>(std::move(transport));
+    if (address.find(',') == std::string_view::npos) {
+        CANVASS_TRY(auto hp, parse_address(address));
+        auto transport = std::make_unique<TcpTransport>(options);
+        CANVASS_TRY_VOID(transport->connect(hp, std::string(address)));
+        return std::unique_ptr<sync::Transport>(std::move(transport));
+    }
+    // Several instances of one server: the first that accepts serves the whole session.
+    CANVASS_TRY(auto all, parse_addresses(address));
+    Error last{Domain::net, errc::io, ""};
+    std::string reasons;
+    for (const auto& hp : all) {
+        auto transport = std::make_unique<TcpTransport>(options);
+        auto connected = transport->connect(hp, hp.host + ":" + hp.port);
+        if (connected) return std::unique_ptr<sync::Transport>(std::move(transport));
+        last = std::move(connected).error();
+        reasons += (reasons.empty() ? "" : "; ") + last.message;
+    }
+    last.message = "no server address answered: " + reasons;
+    return unexpected(std::move(last));
 }
 
 }  // namespace canvass::net

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "canvass/result.hpp"
 #include "sync/transport.hpp"
@@ -27,9 +28,16 @@ struct HostPort {
 };
 Result<HostPort> parse_address(std::string_view address, bool allow_port_zero = false);
 
-// Connects to `address` ("host:port"). Errors in domain net: invalid_argument for a bad
-// address, not_found when the name does not resolve, timeout, io when refused or unreachable,
-// each naming the address. The transport's errors follow sync::Transport's contract.
+// A server's addresses: one "host:port", or several separated by commas (instances of one
+// server behind no balancer, docs/server.md), each checked by parse_address(); at most 8.
+Result<std::vector<HostPort>> parse_addresses(std::string_view addresses);
+
+// Connects to `address` ("host:port", or several separated by commas: tried in turn, in
+// order, each with the whole connect timeout, until one accepts). Errors in domain net:
+// invalid_argument for a bad address, not_found when the name does not resolve, timeout, io
+// when refused or unreachable, each naming the address (for several, the last one's code,
+// and every address's reason in the message). The transport's errors follow
+// sync::Transport's contract.
 Result<std::unique_ptr<sync::Transport>> connect_tcp(std::string_view address, TcpOptions options = {});
 
 }  // namespace canvass::net

@@ -11,10 +11,14 @@
 // grants, and *evidence*: changesets that conflict with the chain (equivocation), which are
 // never part of the chain.
 //
-// Threading: a replica is used by one sync session at a time, from one thread, and nothing
-// else writes chains between a query and the store() that follows it (the server runs every
-// session on one thread; a device runs one sync at a time). Implementations must still make
-// store() idempotent.
+// Threading: a replica is used by one sync session at a time, from one thread. A replica of
+// its own, or the server's embedded store, may assume that nothing else writes chains
+// between a query and the store() that follows it (the server runs every session on one
+// thread; a device runs one sync at a time). A store that several processes share (the
+// server's PostgreSQL store) may not: its store() checks again, inside its transaction,
+// what the queries answered, skips what another wrote meanwhile with the same hash, and
+// keeps as evidence what now conflicts, as verification would have had it come second.
+// Every implementation makes store() idempotent.
 #pragma once
 
 #include <cstdint>

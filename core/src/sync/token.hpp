@@ -32,7 +32,9 @@ using TokenId = std::array<std::uint8_t, 16>;
 inline constexpr std::string_view token_prefix = "canvass1-";
 
 struct EnrollmentToken {
-    std::string address;  // where the server listens, "host:port"
+    // Where the server listens, "host:port"; or several instances of it, "host:port,host:port"
+    // (at most 255 bytes), which a device tries in turn (net::connect_tcp).
+    std::string address;
     crypto::DhPublicKey server_key{};
     // The digest of the project's first recipient statement, signed by a coordinator: the
     // device seals epoch keys only to recipients that chain down from it.

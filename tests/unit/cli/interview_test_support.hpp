@@ -56,7 +56,7 @@ struct Interviewer {
                                return sink.saves.empty() && sink.finishes.empty()
                                           ? std::string()
                                           : std::string("draft-1");
-                           }}) {
+                           }, {}}) {
         last = session.start();
         screen = last;
     }
