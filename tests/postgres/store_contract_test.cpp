@@ -4,6 +4,7 @@
 // where it is not installed.
 #include <gtest/gtest.h>
 
+#include "crypto/attachment_crypto.hpp"
 #include "media_vault.hpp"
 #include "pg/store.hpp"
 #include "postgres_fixture.hpp"
@@ -311,11 +312,13 @@ TEST_P(ServerStoreContract, AttachmentChunksAreKeptWhole) {
     EXPECT_EQ(*database_media != nullptr, GetParam() == Kind::postgres);
     server::FileMediaVault files(s->tmp.path() / "media");
     server::ServerMediaVault& vault = *database_media ? **database_media : files;
-    sync::MediaItem item{crypto::random_array<32>(), 100, 2, keys.id, crypto::random_array<32>(),
+    // Two chunks, as the protocol makes them: a whole one and 14 bytes (each sealed: 16 more).
+    const std::uint64_t size = crypto::attachment_chunk_bytes + 14;
+    sync::MediaItem item{crypto::random_array<32>(), size, 2, keys.id, crypto::random_array<32>(),
                          crypto::random_array<64>()};
     ASSERT_TRUE(vault.open("demo", keys.id, item));
     ASSERT_TRUE(vault.open("demo", keys.id, item));  // again: no change
-    std::vector<std::uint8_t> chunk0(40, 7), chunk1(30, 9);
+    std::vector<std::uint8_t> chunk0(crypto::attachment_chunk_bytes + 16, 7), chunk1(30, 9);
     ASSERT_TRUE(vault.put("demo", item.id, 0, chunk0));
     auto partial = vault.find("demo", item.id);
     ASSERT_TRUE(partial && *partial);
@@ -330,12 +333,12 @@ TEST_P(ServerStoreContract, AttachmentChunksAreKeptWhole) {
     auto got = vault.get("demo", item.id, 1);
     ASSERT_TRUE(got);
     EXPECT_EQ(*got, chunk1);
-    EXPECT_EQ(vault.device_bytes("demo", keys.id).value_or(0), 100u);
+    EXPECT_EQ(vault.device_bytes("demo", keys.id).value_or(0), size);
     auto census = vault.census("demo");
     ASSERT_TRUE(census);
     EXPECT_EQ(census->attachments, 1u);
     EXPECT_EQ(census->chunks, 2u);
-    EXPECT_EQ(census->bytes, 70u);
+    EXPECT_EQ(census->bytes, chunk0.size() + chunk1.size());
     ASSERT_TRUE(vault.discard("demo", item.id));
     auto gone = vault.find("demo", item.id);
     ASSERT_TRUE(gone);

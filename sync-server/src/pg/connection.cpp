@@ -4,8 +4,9 @@
 
 #include <chrono>
 #include <cstring>
-#include <random>
 #include <thread>
+
+#include "crypto/random.hpp"
 
 namespace canvass::server::pg {
 namespace {
@@ -221,7 +222,6 @@ Result<void> Connection::transaction(Isolation level, const std::function<Result
     static const char* begin[] = {"BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN ISOLATION LEVEL REPEATABLE READ",
                                   "BEGIN ISOLATION LEVEL SERIALIZABLE"};
     if (depth_ > 0) return body();  // already inside one: part of it
-    thread_local std::minstd_rand jitter{std::random_device{}()};
     Error last{Domain::store, errc::busy, "PostgreSQL: no attempt made"};
     for (int attempt = 0; attempt < attempts; ++attempt) {
         std::string start = begin[static_cast<int>(level)];
@@ -243,7 +243,7 @@ Result<void> Connection::transaction(Isolation level, const std::function<Result
         // serialization failure too, reported by the constraint.
         if (!retryable_ || (last.code != errc::busy && last.code != errc::already_exists))
             return unexpected(std::move(last));
-        auto pause = std::chrono::microseconds(200 + jitter() % (1000u << std::min(attempt, 6)));
+        auto pause = std::chrono::microseconds(200 + crypto::random_uniform(1000u << std::min(attempt, 6)));
         std::this_thread::sleep_for(pause);
     }
     return unexpected(std::move(last));

@@ -34,12 +34,13 @@ class DeskPagesTest : public ::testing::Test {
     std::optional<store::DeviceStore> coordinator_store;
     std::optional<crypto::DhKeyPair> key;
     std::vector<merge::RecordId> ids;
-    std::vector<json> answers = answer_sets(kForm);
+    std::vector<json> answers;  // the example answers, their photos attached (SetUp)
 
     void SetUp() override {
+        collector.emplace(make_store(dir / "alice", {form_text}, {coord.public_key}, "collector"));
+        answers = answer_sets(kForm, *collector);
         answers[0]["org_member"] = "yes";
         answers[0]["org_name"] = kScript;
-        collector.emplace(make_store(dir / "alice", {form_text}, {coord.public_key}, "collector"));
         auto imported = collector->import_records(kForm, answers, true);
         ASSERT_TRUE(imported) << imported.error().message;
         ids = *imported;

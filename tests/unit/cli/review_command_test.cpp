@@ -22,7 +22,7 @@ class ReviewCommandTest : public ::testing::Test {
 
     void SetUp() override {
         auto alice = make_store(dir / "alice", {form_text}, {coord.public_key}, "collector");
-        auto imported = alice.import_records(kForm, answer_sets(kForm), true);
+        auto imported = alice.import_records(kForm, answer_sets(kForm, alice), true);
         ASSERT_TRUE(imported) << imported.error().message;
         ids = *imported;
         auto desk = make_store(dir / "coord", {form_text}, {coord.public_key}, "coordinator");
