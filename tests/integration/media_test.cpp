@@ -169,12 +169,13 @@ struct MediaTest : DemoServerTest {
     }
 
     // Interviews with photos of the given sizes; the photos, by record market name.
-    std::map<std::string, std::vector<std::uint8_t>> interviews(FieldDevice& device, const std::vector<std::size_t>& sizes) {
+    std::map<std::string, std::vector<std::uint8_t>> interviews(FieldDevice& device, const std::vector<std::size_t>& sizes,
+                                                               const std::string& prefix = "market-") {
         std::map<std::string, std::vector<std::uint8_t>> photos;
         for (std::size_t i = 0; i < sizes.size(); ++i) {
-            std::string market = "market-" + std::to_string(i);
+            std::string market = prefix + std::to_string(i);
             auto bytes = photo(sizes[i], static_cast<std::uint32_t>(i + 1));
-            std::string path = tmp / ("stall-" + std::to_string(i) + ".jpg");
+            std::string path = tmp / ("stall-" + market + ".jpg");
             std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
                                                         static_cast<std::streamsize>(bytes.size()));
             auto ref = device.store.add_attachment_file(path);
@@ -302,7 +303,7 @@ TEST_F(MediaTest, ARecordWhoseAttachmentHasNotArrivedShowsItInStatusAndExport) {
     ASSERT_EQ(dataset->records.size(), 1u);
     EXPECT_EQ(dataset->records[0].attachments_expected, 1u);
     EXPECT_EQ(dataset->records[0].attachments_present, 0u);
-    EXPECT_EQ(dataset->records[0].answers.at("stall").at("name"), "stall-0.jpg");  // the cell names it
+    EXPECT_EQ(dataset->records[0].answers.at("stall").at("name"), "stall-market-0.jpg");  // the cell names it
 
     // Once it is delivered, the next pull and export have it.
     ASSERT_TRUE(sync_media(collector, 0));
@@ -374,16 +375,34 @@ TEST_F(MediaTest, AnOrganizerCarriesACollectorsPhotosInABundleToTheCoordinator) 
     for (const auto& e : fs::directory_iterator(organizer.home))
         EXPECT_EQ(slurp_file(e.path()).find(kMarker), std::string::npos) << e.path();
 
+    // A collector given the same bundle keeps the photos but does not deliver them: its
+    // own still go through.
+    auto other = FieldDevice::create(tmp / "other-phone");
+    ASSERT_TRUE(other.enroll(token()));
+    {
+        sync::DeviceReplica replica(other.store);
+        sync::DeviceMediaReplica media(other.store);
+        ASSERT_TRUE(sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000));
+    }
+    auto other_photos = interviews(other, {120'000}, "other-market-");
+    auto own_sync = sync_media(other, 0);
+    ASSERT_TRUE(own_sync) << own_sync.error().describe();
+    ASSERT_TRUE(own_sync->media);
+    EXPECT_EQ(own_sync->media->delivered, 1u) << "its own photo only";
+    EXPECT_EQ(other.store.status()->attachments.carried, 2u);
+    EXPECT_EQ(stats().at("attachments"), 1);
+
     auto carried = sync_media(organizer, 0);
     ASSERT_TRUE(carried) << carried.error().describe();
     ASSERT_TRUE(carried->media);
     EXPECT_EQ(carried->media->delivered, 2u);
     EXPECT_EQ(organizer.store.status()->attachments.carried, 0u);
-    EXPECT_EQ(stats().at("attachments"), 2);
+    EXPECT_EQ(stats().at("attachments"), 3);
 
     auto coordinator = FieldDevice::create(tmp / "desk");
     ASSERT_TRUE(coordinator.enroll(token("coordinator")));
     ASSERT_TRUE(sync_media(coordinator, 0));
+    photos.merge(other_photos);
     expect_exported(coordinator, photos, tmp / "export");
 
     // The collector, back in range, finds its photos on the server already.

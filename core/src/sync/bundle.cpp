@@ -75,7 +75,6 @@ public:
         in_.clear();
         in_.seekg(at);
     }
-    const MessageLimits& limits() const { return limits_; }
 
 private:
     explicit RecordReader(const std::string& path)

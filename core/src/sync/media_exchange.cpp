@@ -239,6 +239,8 @@ Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replic
         std::vector<MediaItem> items, own;
         std::vector<std::string> names;
         for (const auto& u : unsent) {
+            // Only organizers and coordinators carry others' work; a collector's stays here.
+            if (u.carried && role == Role::collector) continue;
             items.push_back(u.item);
             if (!u.carried) own.push_back(u.item), names.push_back(u.name);
         }
