@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "crypto/hash.hpp"
+#include "id_prefix.hpp"
 #include "store/device_store.hpp"
 #include "merge/codec.hpp"
 #include "media_vault.hpp"
@@ -38,16 +39,6 @@ sync::DeviceRecord read_device(const store::Statement& st) {
     return d;
 }
 
-// An id or its first digits, as the lists show them, in lowercase: 4 to 32 hex digits.
-Result<std::string> hex_prefix(std::string_view text, const char* what, const char* shown_by) {
-    std::string prefix;
-    for (char c : text) prefix.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-    if (prefix.size() < 4 || prefix.size() > 32 || prefix.find_first_not_of("0123456789abcdef") != std::string::npos)
-        return unexpected(Domain::store, errc::invalid_argument,
-                          std::string(what) + " is 4 to 32 hex digits (its start is enough), as " + shown_by +
-                              " shows it");
-    return prefix;
-}
 
 Result<std::uint64_t> count(store::Database& db, const std::string& sql, std::int64_t project) {
     CANVASS_TRY(auto st, db.prepare(sql));
@@ -431,14 +422,8 @@ Result<std::vector<TokenInfo>> SqliteStore::tokens(const std::string& project, s
 Result<TokenInfo> SqliteStore::revoke_token(const std::string& id_prefix, std::uint64_t now_unix) {
     CANVASS_TRY(auto prefix, hex_prefix(id_prefix, "a token id", "`token list`"));
     CANVASS_TRY(auto all, tokens("", now_unix));
-    std::vector<TokenInfo> matches;
-    for (auto& t : all)
-        if (crypto::to_hex(t.id).starts_with(prefix)) matches.push_back(t);
-    if (matches.empty()) return unexpected(Domain::store, errc::not_found, "no token " + prefix);
-    if (matches.size() > 1)
-        return unexpected(Domain::store, errc::invalid_argument,
-                          std::to_string(matches.size()) + " tokens start with " + prefix + "; give more digits");
-    auto t = matches.front();
+    CANVASS_TRY(auto t, one_with_prefix(std::move(all), prefix, [](const TokenInfo& i) { return i.id; },
+                                        "no token " + prefix, "tokens"));
     if (t.used_by)
         return unexpected(Domain::store, errc::invalid_argument,
                           "token " + prefix + " was already used by device " + crypto::to_hex(*t.used_by) +
@@ -455,14 +440,8 @@ Result<TokenInfo> SqliteStore::revoke_token(const std::string& id_prefix, std::u
 Result<sync::DeviceRecord> SqliteStore::revoke(const std::string& id_prefix, std::uint64_t now_unix) {
     CANVASS_TRY(auto prefix, hex_prefix(id_prefix, "a device id", "`devices`"));
     CANVASS_TRY(auto all, devices());
-    std::vector<sync::DeviceRecord> matches;
-    for (auto& d : all)
-        if (crypto::to_hex(d.id).starts_with(prefix)) matches.push_back(d);
-    if (matches.empty()) return unexpected(Domain::store, errc::not_found, "no enrolled device " + prefix + " (see `devices`)");
-    if (matches.size() > 1)
-        return unexpected(Domain::store, errc::invalid_argument,
-                          std::to_string(matches.size()) + " devices start with " + prefix + "; give more digits");
-    auto d = matches.front();
+    CANVASS_TRY(auto d, one_with_prefix(std::move(all), prefix, [](const sync::DeviceRecord& r) { return r.id; },
+                                        "no enrolled device " + prefix + " (see `devices`)", "devices"));
     // What it delivered until now stays; whatever arrives later is held apart.
     CANVASS_TRY(auto st, db_.prepare(
         "UPDATE devices SET revoked = coalesce(revoked, ?2), revoked_seq = coalesce(revoked_seq, "
