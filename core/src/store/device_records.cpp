@@ -388,17 +388,22 @@ Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view pa
     CANVASS_TRY(auto f, form(r.form_id));
     CANVASS_TRY_VOID(impl_->check_resolution(*f, merge::make_view(readable ? *readable : *r.state),
                                              std::string(path), value, lang));
-    auto seq_before = impl_->seq;
-    auto hash_before = impl_->head_hash;
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
+    return impl_->set_field(id, *f, r, path, value);
+}
+
+Result<void> DeviceStore::Impl::set_field(const merge::RecordId& id, const form::Form& form, LoadedRecord& r,
+                                         std::string_view path, const json& value) {
+    auto seq_before = seq;
+    auto hash_before = head_hash;
+    CANVASS_TRY(auto tx, Transaction::begin(db));
     std::vector<merge::Op> ops{merge::set_op(*r.state, std::string(path))};
     std::vector<std::optional<std::string>> values{value.dump()};
-    auto appended = impl_->append_changeset(*f, *r.state, std::move(ops), std::move(values));
-    if (appended) appended = impl_->write_record(id, r.form_id, r.state, r.draft);
+    auto appended = append_changeset(form, *r.state, std::move(ops), std::move(values));
+    if (appended) appended = write_record(id, r.form_id, r.state, r.draft);
     if (appended) appended = tx.commit();
     if (!appended) {
-        impl_->seq = seq_before;
-        impl_->head_hash = hash_before;
+        seq = seq_before;
+        head_hash = hash_before;
     }
     return appended;
 }
@@ -416,19 +421,7 @@ Result<void> DeviceStore::set_review(const merge::RecordId& id, std::string_view
         return unexpected(Domain::auth, errc::permission_denied,
                           "only a coordinator reviews records (this device is not enrolled as one)");
     CANVASS_TRY(auto f, form(r.form_id));
-    auto seq_before = impl_->seq;
-    auto hash_before = impl_->head_hash;
-    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-    std::vector<merge::Op> ops{merge::set_op(*r.state, std::string(merge::kReviewPath))};
-    std::vector<std::optional<std::string>> values{value.dump()};
-    auto appended = impl_->append_changeset(*f, *r.state, std::move(ops), std::move(values));
-    if (appended) appended = impl_->write_record(id, r.form_id, r.state, r.draft);
-    if (appended) appended = tx.commit();
-    if (!appended) {
-        impl_->seq = seq_before;
-        impl_->head_hash = hash_before;
-    }
-    return appended;
+    return impl_->set_field(id, *f, r, merge::kReviewPath, value);
 }
 
 Result<void> DeviceStore::delete_record(const merge::RecordId& id) {

@@ -95,6 +95,10 @@ struct DeviceStore::Impl {
     // Saves validated answers as a new record (a finalized one appends its changeset). Must
     // run inside a transaction; on failure the caller restores the chain head.
     Result<merge::RecordId> save_new(const form::Form& form, nlohmann::json completed, bool finalize);
+    // One changeset setting `path` of the finalized record `r` to `value`, with the record
+    // written, in one transaction; the chain's head is put back if anything fails.
+    Result<void> set_field(const merge::RecordId& id, const form::Form& form, LoadedRecord& r,
+                           std::string_view path, const nlohmann::json& value);
     Result<void> append_changeset(const form::Form& form, merge::RecordState& state,
                                   std::vector<merge::Op> ops,
                                   std::vector<std::optional<std::string>> values);
