@@ -13,10 +13,10 @@
 #include "coordinator_session.hpp"
 #include "coordinator/conflicts.hpp"
 #include "coordinator/records.hpp"
+#include "coordinator/resolve.hpp"
 #include "coordinator/source.hpp"
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
-#include "export/conflict_text.hpp"
 #include "form/answer_types.hpp"
 #include "form/json_text.hpp"
 #include "merge/path.hpp"
@@ -55,38 +55,8 @@ Result<std::vector<coordinator::RecordConflicts>> sealed_conflicts(store::Device
     return coordinator::list_conflicts(records, filter);
 }
 
-json candidate_json(const coordinator::ConflictCandidate& c, const char* unreadable) {
-    json value;
-    if (c.readable && c.value) value = json::parse(*c.value, nullptr, false);
-    if (value.is_discarded()) value = nullptr;
-    json out{{"kind", exporting::candidate_kind_name(c.kind)},
-             {"value", value},
-             {"text", exporting::candidate_text(c, unreadable)},
-             {"readable", c.readable},
-             {"device", crypto::to_hex(c.device)},
-             {"time", exporting::iso_time(c.hlc)},
-             {"shown", c.shown}};
-    if (c.kind == coordinator::CandidateKind::edited) out["path"] = c.edited_path;
-    return out;
-}
-
 void print_json(Context& ctx, const std::vector<coordinator::RecordConflicts>& all, const char* unreadable) {
-    json out = json::array();
-    for (const auto& r : all) {
-        for (const auto& c : r.conflicts) {
-            json candidates = json::array();
-            for (const auto& cand : c.candidates) candidates.push_back(candidate_json(cand, unreadable));
-            json item{{"record", merge::format_uuid(r.record)},
-                      {"form", r.form_id},
-                      {"path", c.path},
-                      {"conflict", c.delete_conflict ? "delete" : "value"},
-                      {"resolved", c.resolved},
-                      {"candidates", candidates}};
-            if (c.resolution) item["resolution"] = candidate_json(*c.resolution, unreadable);
-            out.push_back(std::move(item));
-        }
-    }
-    ctx.out << out.dump(2) << "\n";
+    ctx.out << coordinator::conflicts_json(all, unreadable).dump(2) << "\n";
 }
 
 void print_candidate(Context& ctx, const coordinator::ConflictCandidate& cand, const char* mark,
@@ -177,40 +147,6 @@ json parse_value(const std::string& text) {
     return j ? std::move(j).value() : json(text);
 }
 
-// Refuses a path that is not a question of the newest form at its place in the record
-// (a typo must not become a stray answer), and a value that is not a well-formed answer.
-Result<void> check_answer(store::DeviceStore& store, const store::RecordSnapshot& snap,
-                          const std::string& path, const json& value) {
-    auto bad = [&](const std::string& why) {
-        return unexpected(Domain::form, errc::invalid_argument, "'" + path + "': " + why);
-    };
-    if (merge::path_kind(path) != merge::PathKind::field) {
-        return bad("not a field path (a name, or repeat[<instance id>]/name as 'canvass conflicts' shows it)");
-    }
-    CANVASS_TRY(auto form, store.form(snap.summary.form_id));
-    auto slash = path.rfind('/');
-    std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    std::string parent = slash == std::string::npos ? std::string() : path.substr(0, slash);
-    const auto* row = form->find(name);
-    if (!row || !form::is_question(row->type)) return bad("form " + form->settings().form_id + " has no question " + name);
-    std::string repeat = row->repeats.empty() ? std::string() : form->row(row->repeats.back()).name;
-    auto ref = merge::split_instance(parent);
-    std::string given = ref ? ref->repeat.substr(ref->repeat.rfind('/') + 1) : std::string();
-    if (given != repeat) return bad(name + " is " + (repeat.empty() ? "not in a repeat" : "in repeat " + repeat));
-    if (ref) {
-        bool exists = false;
-        for (const auto& r : snap.view->repeats) {
-            for (const auto& i : r.instances) exists = exists || (i.path == parent && !i.deleted);
-        }
-        if (!exists) return bad("record " + merge::format_uuid(snap.summary.id) + " has no instance " + parent);
-    }
-    if (form::is_unanswered(value)) return {};
-    auto problem = form::type_problem(*row, form->choices(row->list_name), value);
-    if (!problem) return {};
-    return unexpected(Domain::form, errc::invalid_argument,
-                      form::short_json(value) + " is not an answer to " + name + ": " + *problem);
-}
-
 void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     auto store = open_device(dev, ctx);
     if (!store) return;
@@ -219,7 +155,7 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     std::optional<coordinator::Record> readable;
     if (!a.key.file.empty() && !(readable = open_record_with_key(*store, *id, a.key, dev, ctx))) return;
     auto value = parse_value(a.value);
-    auto settled = resolve_field(*store, *id, a.path, value, a.lang, readable ? &*readable : nullptr);
+    auto settled = coordinator::resolve_field(*store, *id, a.path, value, a.lang, readable ? &*readable : nullptr);
     if (!settled) return fail(ctx, settled.error());
     if (*settled) {
         ctx.out << "resolved " << a.path << " of " << merge::format_uuid(*id) << " to " << form::short_json(value)
@@ -246,31 +182,6 @@ void add_resolve(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Conte
 }
 
 }  // namespace
-
-Result<std::optional<coordinator::Conflict>> resolve_field(store::DeviceStore& store, const merge::RecordId& id,
-                                                           const std::string& path, const json& value,
-                                                           const std::string& lang,
-                                                           const coordinator::Record* readable) {
-    CANVASS_TRY(auto snap, store.record(id));
-    if (!snap.view)
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "record " + merge::format_uuid(id) + " is a draft: finalize it first");
-    CANVASS_TRY_VOID(store.may_change(id));
-    auto conflicts = coordinator::conflicts_of(*snap.view, nullptr);
-    auto it = std::find_if(conflicts.begin(), conflicts.end(),
-                           [&](const coordinator::Conflict& c) { return c.path == path; });
-    if (it != conflicts.end() && it->delete_conflict) {
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "'" + (path.empty() ? std::string("the record") : path) +
-                              "' was deleted on one device and kept or edited on another: delete it again "
-                              "('canvass delete') or edit it to keep it");
-    }
-    CANVASS_TRY_VOID(check_answer(store, snap, path, value));
-    const merge::RecordState* state = readable && readable->state ? &*readable->state : nullptr;
-    CANVASS_TRY_VOID(store.resolve(id, path, value, lang, state));
-    if (it == conflicts.end()) return std::optional<coordinator::Conflict>();
-    return std::optional<coordinator::Conflict>(*it);
-}
 
 void add_conflict_commands(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "coordinator/key_file.hpp"
+#include "coordinator/resolve.hpp"
 #include "coordinator/source.hpp"
 #include "crypto/hash.hpp"
 #include "passphrase.hpp"
@@ -83,18 +84,9 @@ std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& 
     auto pair = open_coordinator_key(key, device, ctx);
     if (!pair) return std::nullopt;
     coordinator::DeviceStoreSource source(store);
-    auto record = coordinator::load_record(source, *pair, id);
+    auto record = coordinator::load_whole_record(source, *pair, id, key.file);
     if (!record) {
         fail(ctx, record.error());
-        return std::nullopt;
-    }
-    if (record->readability() != coordinator::Readability::full) {
-        fail(ctx, std::to_string(record->unreadable) + " of the " +
-                      std::to_string(record->changesets) + " changesets of record " +
-                      merge::format_uuid(id) + " cannot be decrypted with " + key.file +
-                      " (its device has not granted this key its epoch yet, or they are damaged); "
-                      "nothing was changed. Sync again to receive the device's grants, or use the "
-                      "key the device's project was created with");
         return std::nullopt;
     }
     return std::move(record).value();

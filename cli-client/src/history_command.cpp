@@ -14,7 +14,6 @@
 #include "coordinator_session.hpp"
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
-#include "export/conflict_text.hpp"
 #include "form/json_text.hpp"
 
 namespace canvass::cli {
@@ -113,52 +112,6 @@ void print_text(Context& ctx, const coordinator::History& h, const merge::Device
     }
 }
 
-json value_json(const std::optional<std::string>& value, bool readable) {
-    if (!readable || !value) return nullptr;
-    auto v = json::parse(*value, nullptr, false);
-    return v.is_discarded() ? json(nullptr) : v;
-}
-
-json history_json(const coordinator::History& h, const merge::DeviceId& me) {
-    json entries = json::array();
-    for (const auto& e : h.entries) {
-        json changes = json::array();
-        for (const auto& c : e.changes) {
-            json replaced = json::array();
-            for (const auto& r : c.replaced) {
-                replaced.push_back({{"device", crypto::to_hex(r.op.device)},
-                                    {"seq", r.op.seq},
-                                    {"time", exporting::iso_time(r.hlc)},
-                                    {"kind", exporting::change_kind_name(r.kind)},
-                                    {"value", value_json(r.value, r.readable)},
-                                    {"readable", r.readable}});
-            }
-            changes.push_back({{"path", c.path},
-                               {"kind", exporting::change_kind_name(c.kind)},
-                               {"value", value_json(c.value, c.readable)},
-                               {"readable", c.readable},
-                               {"resolves", c.resolves()},
-                               {"replaced", replaced}});
-        }
-        entries.push_back({{"time", exporting::iso_time(e.hlc)},
-                           {"device", crypto::to_hex(e.device)},
-                           {"label", e.label},
-                           {"this_device", e.device == me},
-                           {"seq", e.seq},
-                           {"form_version", e.form_version},
-                           {"creates", e.creates},
-                           {"coordinator_edit", !e.by_creator},
-                           {"resolves", e.resolves()},
-                           {"readable", e.readable},
-                           {"changes", changes}});
-    }
-    return json{{"record", merge::format_uuid(h.record)},
-                {"form", h.form_id},
-                {"creator", crypto::to_hex(h.creator)},
-                {"unreadable", h.unreadable},
-                {"entries", entries}};
-}
-
 void run_history(const HistoryArgs& a, const DeviceOptions& dev, Context& ctx) {
     coordinator::DeviceLabels labels;
     if (!a.devices.empty()) {
@@ -182,7 +135,7 @@ void run_history(const HistoryArgs& a, const DeviceOptions& dev, Context& ctx) {
     }
     const auto& me = store->keys().id;
     if (a.json) {
-        ctx.out << history_json(*history, me).dump(2) << "\n";
+        ctx.out << coordinator::history_json(*history, me).dump(2) << "\n";
         return;
     }
     print_text(ctx, *history, me);

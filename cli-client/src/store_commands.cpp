@@ -13,7 +13,7 @@
 #include "coordinator_session.hpp"
 #include "crypto/hash.hpp"
 #include "device_session.hpp"
-#include "export/conflict_text.hpp"
+#include "export/cells.hpp"
 #include "form/json_text.hpp"
 #include "interview_commands.hpp"
 #include "passphrase.hpp"

@@ -295,8 +295,90 @@ static void collector_over_host_socket(struct world* w) {
     canvass_store_close(store);
 }
 
+/* The desk opens the project key over its store: the collector's answers, both candidates of
+ * the conflict, the record's history and the photo read in clear, and the settlement and a
+ * review go through the key's view. A key the project never named reads nothing. */
+static void coordinator_view(struct world* w, canvass_store* desk, const char* record, const uint8_t* photo,
+                             size_t photo_size) {
+    canvass_error err;
+    char* json = NULL;
+    char public_key[80];
+    CHECK_OK(canvass_coordinator_key_inspect(w->key, &json, &err), err);
+    CHECK(json && json_string(json, "public_key", public_key, sizeof public_key) && strlen(public_key) == 64);
+    canvass_free(json);
+
+    canvass_coordinator* c = NULL;
+    CHECK(canvass_coordinator_open(desk, w->key, "not the passphrase", &c, &err) == CANVASS_ERR_WRONG_KEY);
+    CHECK(c == NULL && err.domain == CANVASS_DOMAIN_CRYPTO);
+    CHECK_OK(canvass_coordinator_open(desk, w->key, "capi coordinator passphrase", &c, &err), err);
+    if (!c) return;
+
+    CHECK_OK(canvass_coordinator_records(c, FORM, &json, &err), err);
+    CHECK(json && strstr(json, record) && strstr(json, "\"conflicts\":[\"age\"]"));
+    CHECK(json && strstr(json, "\"status\":\"\"") && strstr(json, "\"decrypted\":"));
+    CHECK(json && strstr(json, "\"no_grant\":[]") && strstr(json, "\"damaged\":[]"));
+    canvass_free(json);
+
+    CHECK_OK(canvass_coordinator_conflicts(c, FORM, 0, &json, &err), err);
+    /* Both candidates decrypted: the collector's 40 and the coordinator's 41. */
+    CHECK(json && strstr(json, "\"path\":\"age\"") && strstr(json, "\"value\":40") && strstr(json, "\"value\":41"));
+    canvass_free(json);
+
+    CHECK_OK(canvass_coordinator_record(c, record, &json, &err), err);
+    char hash[80];
+    CHECK(json && strstr(json, "\"readable\":true") && strstr(json, "\"deleted\":false"));
+    CHECK(json && json_string(json, "attachment", hash, sizeof hash) && strlen(hash) == 64);
+    canvass_free(json);
+    uint8_t* bytes = NULL;
+    size_t size = 0;
+    CHECK_OK(canvass_coordinator_attachment(c, record, hash, &bytes, &size, &err), err);
+    CHECK(bytes && size == photo_size && memcmp(bytes, photo, size) == 0);
+    canvass_free(bytes);
+    CHECK(canvass_coordinator_attachment(c, record, "00", &bytes, &size, &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_coordinator_attachment(
+              c, record, "0000000000000000000000000000000000000000000000000000000000000000", &bytes, &size, &err) ==
+          CANVASS_ERR_NOT_FOUND);
+
+    CHECK_OK(canvass_coordinator_history(c, record, &json, &err), err);
+    CHECK(json && strstr(json, "\"creates\":true") && strstr(json, "\"coordinator_edit\":true"));
+    CHECK(json && strstr(json, "\"path\":\"age\""));
+    canvass_free(json);
+
+    /* The settlement, checked like any answer, then seen as resolved. */
+    CHECK(canvass_coordinator_resolve(c, record, "age", "\"forty\"", &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_coordinator_resolve(c, record, "agee", "42", &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "no question agee") != NULL);
+    CHECK_OK(canvass_coordinator_resolve(c, record, "age", "42", &err), err);
+    CHECK_OK(canvass_coordinator_conflicts(c, FORM, 0, &json, &err), err);
+    CHECK(json && strstr(json, "\"conflicts\":[]"));
+    canvass_free(json);
+    CHECK_OK(canvass_coordinator_conflicts(c, FORM, 1, &json, &err), err);
+    CHECK(json && strstr(json, "\"resolved\":true") && strstr(json, "\"resolution\""));
+    canvass_free(json);
+
+    CHECK(canvass_record_review(desk, record, "great", NULL, &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK_OK(canvass_record_review(desk, record, "approved", "checked with the vendor", &err), err);
+    CHECK_OK(canvass_coordinator_records(c, FORM, &json, &err), err);
+    CHECK(json && strstr(json, "\"review_state\":\"approved\"") && strstr(json, "checked with the vendor"));
+    canvass_free(json);
+    canvass_coordinator_close(c);
+
+    /* A new key, never named by the project: made once, and it reads nothing here. */
+    char other[400];
+    snprintf(other, sizeof other, "%s/other.key", w->dir);
+    CHECK_OK(canvass_coordinator_key_create(other, "another passphrase", &json, &err), err);
+    CHECK(json && strstr(json, "\"public_key\"") && !strstr(json, public_key));
+    canvass_free(json);
+    CHECK(canvass_coordinator_key_create(other, "another passphrase", NULL, &err) == CANVASS_ERR_ALREADY_EXISTS);
+    CHECK_OK(canvass_coordinator_open(desk, other, "another passphrase", &c, &err), err);
+    CHECK(canvass_coordinator_records(c, FORM, &json, &err) == CANVASS_ERR_WRONG_KEY);
+    CHECK(json == NULL && err.domain == CANVASS_DOMAIN_CRYPTO);
+    canvass_coordinator_close(c);
+}
+
 /* The collector and a coordinator change the same answer; a coordinator store sees both
- * candidates, settles on a third value, and the export shows it. */
+ * candidates, reads them with the project key, settles on a third value and approves the
+ * record, and the export shows it. */
 static void conflict_settled_by_coordinator_store(struct world* w, canvass_store* collector, const char* record) {
     canvass_error err;
     char token[400], edit_path[300];
@@ -356,12 +438,12 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     canvass_free(json);
 
     CHECK(canvass_record_resolve(desk, record, "age", "\"forty\"", &err) == CANVASS_ERR_INVALID_ARGUMENT);
-    CHECK_OK(canvass_record_resolve(desk, record, "age", "42", &err), err);
+    coordinator_view(w, desk, record, photo, sizeof photo);
     CHECK_OK(canvass_record_conflicts(desk, record, &json, &err), err);
     CHECK(json && strcmp(json, "[]") == 0);
     canvass_free(json);
     CHECK_OK(canvass_sync(desk, NULL, NULL, &json, &err), err);
-    CHECK(json && strstr(json, "\"sent\":1"));
+    CHECK(json && strstr(json, "\"sent\":2"));  /* the settlement and the review */
     canvass_free(json);
     canvass_store_close(desk);
 

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "coordinator/records.hpp"
+#include "coordinator/resolve.hpp"
 #include "coordinator/review.hpp"
 #include "coordinator/source.hpp"
 #include "coordinator_commands.hpp"
@@ -84,7 +85,7 @@ Response Desk::settle(const Params& body, const View& v) {
                            "' with that candidate (it may have been settled already)");
     auto value = nlohmann::json::parse(*conflict->candidates[index].value, nullptr, false);
     if (value.is_discarded()) return failure(v, 409, "the candidate's value does not read as JSON");
-    auto done = resolve_field(store_, *id, path, value,
+    auto done = coordinator::resolve_field(store_, *id, path, value,
                               form_language(*form_of_record(*id)->form, v), &*record);
     if (!done) return failure(v, 409, done.error().message);
     if (auto reloaded = reload_record(*id); !reloaded)

@@ -11,7 +11,6 @@
 #include "desk/html.hpp"
 #include "desk/words.hpp"
 #include "export/cells.hpp"
-#include "export/conflict_text.hpp"
 #include "merge/authority.hpp"
 #include "merge/path.hpp"
 

@@ -1,34 +1,11 @@
 #include "export/cells.hpp"
 
-#include "form/validate.hpp"
-#include "coordinator/review.hpp"
 #include "crypto/hash.hpp"
 #include "form/answer_types.hpp"
-#include "merge/hlc.hpp"
-#include "merge/path.hpp"
-#include "util/utc_text.hpp"
 
 namespace canvass::cli::exporting {
 
 using nlohmann::json;
-
-std::string cell_text(const json& value) {
-    if (value.is_null()) return {};
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number() || value.is_boolean()) return form::answer_text(value);
-    if (value.is_array()) {
-        std::string out;
-        for (const auto& v : value) {
-            if (!out.empty()) out += ' ';
-            out += v.is_string() ? v.get<std::string>() : v.dump();
-        }
-        return out;
-    }
-    // An attachment's cell is its file's name in media/, as in ODK Central's export.
-    if (auto name = value.find("name"); value.contains("attachment") && name != value.end() && name->is_string())
-        return name->get<std::string>();
-    return value.dump();
-}
 
 std::string cell_text(const Cell& cell) {
     if (const auto* d = std::get_if<double>(&cell)) return form::answer_text(json(*d));
@@ -42,32 +19,6 @@ std::optional<double> geopoint_part(const json& value, int part) {
     auto it = value.find(keys[part]);
     if (it == value.end() || !it->is_number()) return std::nullopt;
     return it->get<double>();
-}
-
-std::string iso_time(std::uint64_t hlc) { return util::utc_text(merge::hlc_ms(hlc), true); }
-
-std::string record_key(const merge::RecordId& id) { return "uuid:" + merge::format_uuid(id); }
-
-std::string status_text(const ExportRecord& record) {
-    switch (record.readability()) {
-        case Readability::full: return {};
-        case Readability::partial: return "partly decrypted";
-        case Readability::none: return "not decrypted";
-    }
-    return {};
-}
-
-std::string review_state(const ExportRecord& record) {
-    for (const auto& c : record.conflicts)
-        if (!c.resolved) return "hasIssues";
-    if (auto review = coordinator::review_of(record.view); review && review->state != coordinator::ReviewState::none)
-        return std::string(coordinator::central_name(review->state));
-    return record.view.edits > 1 ? "edited" : "";
-}
-
-std::string review_comment(const ExportRecord& record) {
-    auto review = coordinator::review_of(record.view);
-    return review ? review->comment : std::string();
 }
 
 const MetaColumn& submission_date_column() {
@@ -101,12 +52,6 @@ std::vector<Cell> meta_values(const ExportRecord& record) {
     return {record_key(record.view.id), creator, std::string(), static_cast<double>(record.attachments_present),
             static_cast<double>(record.attachments_expected), status_text(record),
             review_state(record), creator, edits, record.view.meta.form_version};
-}
-
-std::string instance_name(const form::Form& form, const ExportRecord& record) {
-    if (!form.settings().instance_name) return {};
-    auto at = static_cast<std::int64_t>(merge::hlc_ms(record.view.meta.updated));
-    return form::record_name(form, record.answers, form::fixed_clock({at, 0}));
 }
 
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {

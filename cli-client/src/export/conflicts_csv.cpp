@@ -4,7 +4,6 @@
 
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
-#include "export/conflict_text.hpp"
 #include "export/csv.hpp"
 #include "export/output_file.hpp"
 #include "export/writers.hpp"

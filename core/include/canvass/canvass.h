@@ -2,7 +2,7 @@
  * canvass.h: the C ABI of canvass, for phone apps and other languages (docs/embedding.md).
  *
  * Conventions (after sqlite3.h and Couchbase Lite's c4 API):
- * - Opaque handles: canvass_store. Functions are canvass_<object>_<verb>.
+ * - Opaque handles: canvass_store, canvass_interview, canvass_coordinator. Functions are canvass_<object>_<verb>.
  * - Every function returns an int: CANVASS_OK (0) on success, otherwise a CANVASS_ERR_* code,
  *   also described in the optional canvass_error* out parameter (may be NULL).
  * - Strings are UTF-8 and NUL-terminated. JSON in and out follows docs/forms.md (answers)
@@ -165,6 +165,15 @@ CANVASS_API int canvass_conflicts_list(canvass_store* store, char** json /* OUT 
 CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_id,
                                        const char* path, const char* value_json,
                                        canvass_error* error);
+
+/* Sets a record's review, as ODK Central's review states: `state` "approved", "hasIssues",
+ * "rejected", or "none" to clear it, with `comment` (may be NULL; at most 4000 bytes of
+ * UTF-8). It is a coordinator's edit that syncs like any other: only a coordinator's device
+ * that did not create the record may write it (else CANVASS_DOMAIN_AUTH,
+ * CANVASS_ERR_PERMISSION_DENIED); an unknown state is CANVASS_DOMAIN_FORM,
+ * CANVASS_ERR_INVALID_ARGUMENT. */
+CANVASS_API int canvass_record_review(canvass_store* store, const char* record_id, const char* state,
+                                      const char* comment, canvass_error* error);
 
 /* What this device holds and what waits to sync. OUT *json: {device, project, role, server
  * (null until enrolled), forms, drafts, finalized, records_with_conflicts, own_changesets,
@@ -359,6 +368,84 @@ CANVASS_API int canvass_interview_finalize(canvass_interview* interview, char** 
 
 /* Ends the session; a draft stays saved. NULL is allowed. */
 CANVASS_API void canvass_interview_close(canvass_interview* interview);
+
+/* ---- The coordinator's view (docs/embedding.md) ---------------------------------------
+ * A coordinator's store (enrolled with a coordinator token, after its sync) holds every
+ * device's changesets, sealed; the project's coordinator key file decrypts them. The key's
+ * secret stays in this process, in memory wiped on close, and is never written anywhere.
+ * Every load reads the store's changesets afresh, so a sync in between is seen. What could not
+ * be decrypted is never dropped silently: the results carry "unreadable": {changesets,
+ * decrypted, no_grant: [{device, changesets}], damaged: [{device, changesets}]} (no_grant:
+ * the device never sealed that epoch to this key; damaged: it does not open). A key that reads
+ * none of the changesets there is CANVASS_DOMAIN_CRYPTO, CANVASS_ERR_WRONG_KEY, naming the
+ * recipients the project knows. */
+typedef struct canvass_coordinator canvass_coordinator;
+
+/* Creates a coordinator key file at `path` (mode 0600; an existing file is never overwritten:
+ * CANVASS_ERR_ALREADY_EXISTS), its secret locked by `passphrase` (Argon2id). OUT *json (may
+ * be NULL): {public_key (64 hex digits: what `canvass-server project create --recipient`
+ * takes), signing_key}. Free with canvass_free(). */
+CANVASS_API int canvass_coordinator_key_create(const char* path, const char* passphrase, char** json /* OUT */,
+                                               canvass_error* error);
+
+/* The public halves of a key file, without its passphrase: OUT *json {public_key,
+ * signing_key (null for a file written before it was kept)}. Free with canvass_free(). */
+CANVASS_API int canvass_coordinator_key_inspect(const char* path, char** json /* OUT */, canvass_error* error);
+
+/* Opens the key file at `key_path` to read what `store` holds. A wrong passphrase is
+ * CANVASS_DOMAIN_CRYPTO, CANVASS_ERR_WRONG_KEY; a file that is not a key file
+ * CANVASS_ERR_CORRUPT. The store handle must outlive the coordinator handle and not be used on
+ * another thread meanwhile. OUT *coordinator: close with canvass_coordinator_close(). */
+CANVASS_API int canvass_coordinator_open(canvass_store* store, const char* key_path, const char* passphrase,
+                                         canvass_coordinator** coordinator /* OUT */, canvass_error* error);
+
+/* Wipes the key and frees the handle. NULL is allowed. */
+CANVASS_API void canvass_coordinator_close(canvass_coordinator* coordinator);
+
+/* Every record of `form_id` (NULL: every form), decrypted and merged, deleted ones left out,
+ * oldest first. OUT *json: {records: [{id, instance_name, KEY, form_id, form_version,
+ * submission_date, updated, device (its creator), devices, edits, status ("" when every value
+ * was decrypted, "partly decrypted", "not decrypted"), review_state (as ODK Central's),
+ * review_comment, conflicts (paths of its open conflicts), delete_conflict, answers}],
+ * unreadable}: each record as `canvass export --format jsonl` writes its line. */
+CANVASS_API int canvass_coordinator_records(canvass_coordinator* coordinator, const char* form_id,
+                                            char** json /* OUT */, canvass_error* error);
+
+/* One record as in canvass_coordinator_records, with deleted and readable (booleans), and
+ * conflict_list: its conflicts, open and resolved, as canvass_coordinator_conflicts lists
+ * them. A record with no changeset here is CANVASS_ERR_NOT_FOUND. */
+CANVASS_API int canvass_coordinator_record(canvass_coordinator* coordinator, const char* record_id,
+                                           char** json /* OUT */, canvass_error* error);
+
+/* Who changed which field of a record when, oldest first, as `canvass history --json`:
+ * {record, form, creator, unreadable (changesets not decrypted), entries: [{time, device,
+ * label, this_device, seq, form_version, creates, coordinator_edit, resolves, readable,
+ * changes: [{path, kind ("answer", "delete record", "delete instance", "keep"), value,
+ * readable, resolves, replaced: [{device, seq, time, kind, value, readable}]}]}]}. */
+CANVASS_API int canvass_coordinator_history(canvass_coordinator* coordinator, const char* record_id,
+                                            char** json /* OUT */, canvass_error* error);
+
+/* The conflicts of `form_id`'s records (NULL: every form), with their candidates decrypted;
+ * settled ones too when `resolved_too` != 0. OUT *json: {conflicts: [{record, form, path,
+ * conflict ("value" or "delete"), resolved, candidates: [{kind ("value", "deleted", "kept",
+ * "edited"), value, text, readable, device, time, shown}], resolution (when resolved)}],
+ * unreadable}, as `canvass conflicts --key --json`. */
+CANVASS_API int canvass_coordinator_conflicts(canvass_coordinator* coordinator, const char* form_id,
+                                              int resolved_too, char** json /* OUT */, canvass_error* error);
+
+/* canvass_record_resolve with the record decrypted first, so the values it supersedes are
+ * the ones the coordinator saw. Every changeset of the record must decrypt (else
+ * CANVASS_DOMAIN_CRYPTO, CANVASS_ERR_WRONG_KEY: sync again for the device's grants). */
+CANVASS_API int canvass_coordinator_resolve(canvass_coordinator* coordinator, const char* record_id,
+                                            const char* path, const char* value_json, canvass_error* error);
+
+/* The bytes of an attachment a record's decrypted answers reference, by the 64 hex digits of
+ * its reference's "attachment", checked against that hash. OUT *bytes (free with
+ * canvass_free()) and *size. CANVASS_ERR_NOT_FOUND when the record does not reference it or
+ * its bytes have not arrived yet (its author has not synced them). */
+CANVASS_API int canvass_coordinator_attachment(canvass_coordinator* coordinator, const char* record_id,
+                                               const char* attachment, uint8_t** bytes /* OUT */,
+                                               size_t* size /* OUT */, canvass_error* error);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "capi/capi_support.hpp"
+#include "coordinator/resolve.hpp"
 #include "store/record_json.hpp"
 
 namespace {
@@ -210,7 +211,7 @@ int canvass_record_resolve(canvass_store* store, const char* id, const char* pat
         if (!rid) return report(error, rid.error());
         auto value = parse(value_json);
         if (!value) return report(error, value.error());
-        auto r = store->store.resolve(*rid, path, *value);
+        auto r = canvass::coordinator::resolve_field(store->store, *rid, path, *value, "", nullptr);
         return r ? CANVASS_OK : report(error, r.error());
     });
 }

@@ -182,12 +182,18 @@ Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key, 
         progress, keep);
 }
 
-Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                           Keep keep) {
+Result<Dataset> load_record_data(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
+                                 Keep keep) {
     CANVASS_TRY(auto one,
                 load(source, key, [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}, keep));
     if (one.records.empty())
         return unexpected(Domain::store, errc::not_found, "no changeset of record " + merge::format_uuid(id) + " here");
+    return one;
+}
+
+Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
+                           Keep keep) {
+    CANVASS_TRY(auto one, load_record_data(source, key, id, keep));
     return std::move(one.records.front());
 }
 

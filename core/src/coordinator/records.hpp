@@ -97,6 +97,11 @@ Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key, 
 Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
                            Keep keep = {true, false, ConflictScope::open});
 
+// Record `id` alone as a Dataset: the record, loaded as `keep` says, and the keys of the
+// attachments its values reference (open_attachment, media.hpp). Errors as load_record's.
+Result<Dataset> load_record_data(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
+                                 Keep keep = {});
+
 // Record `id`'s history: who changed which field when, oldest first, including deletes,
 // resolutions and coordinators' edits, with each device's label from `labels` where given.
 // Errors as load_record's.

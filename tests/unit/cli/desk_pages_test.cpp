@@ -8,6 +8,7 @@
 
 #include "coordinator/key_file.hpp"
 #include "coordinator/records.hpp"
+#include "coordinator/resolve.hpp"
 #include "coordinator/review.hpp"
 #include "coordinator/source.hpp"
 #include "coordinator_commands.hpp"
@@ -85,7 +86,7 @@ class DeskPagesTest : public ::testing::Test {
         coordinator::DeviceStoreSource source(*coordinator_store);
         auto readable = coordinator::load_record(source, *key, id);
         ASSERT_TRUE(readable) << readable.error().message;
-        auto corrected = resolve_field(*coordinator_store, id, "age", 40, "", &*readable);
+        auto corrected = coordinator::resolve_field(*coordinator_store, id, "age", 40, "", &*readable);
         ASSERT_TRUE(corrected) << corrected.error().message;
         auto edited = collector->edit(id, json{{"age", 41}});
         ASSERT_TRUE(edited) << edited.error().message;
@@ -213,7 +214,7 @@ TEST_F(DeskPagesTest, AReviewIsSavedShownAndExportedAsCentralsReviewState) {
     coordinator::DeviceStoreSource source(*coordinator_store);
     auto readable = coordinator::load_record(source, *key, ids[2]);
     ASSERT_TRUE(readable);
-    ASSERT_TRUE(resolve_field(*coordinator_store, ids[2], "age", 33, "", &*readable));
+    ASSERT_TRUE(coordinator::resolve_field(*coordinator_store, ids[2], "age", 33, "", &*readable));
     auto again = coordinator::load_record(source, *key, ids[2]);
     ASSERT_TRUE(again);
     auto review = coordinator::review_of(again->view);

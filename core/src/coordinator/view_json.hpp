@@ -1,0 +1,79 @@
+// The coordinator view in words and JSON: one rendering of records, conflicts, history and
+// what could not be decrypted, shared by the command line (`canvass export --format jsonl`,
+// `conflicts --json`, `history --json`), the desk and the C ABI (canvass_coordinator_*), so
+// an app reads exactly what a script reads.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "coordinator/conflicts.hpp"
+#include "coordinator/history.hpp"
+#include "coordinator/records.hpp"
+#include "form/form.hpp"
+
+namespace canvass::coordinator {
+
+// A hybrid logical clock stamp's wall time as ISO 8601 UTC with milliseconds
+// ("2026-09-12T04:10:39.123Z", JavaScript's toISOString, which ODK Central writes).
+std::string iso_time(std::uint64_t hlc);
+
+// ODK's KEY of a record: "uuid:" then its id.
+std::string record_key(const merge::RecordId& id);
+// ODK Central's meta-instanceName: the form's instance_name on the record's answers, at the
+// time of its last change (UTC); "" when the form has none.
+std::string instance_name(const form::Form& form, const Record& record);
+
+// Status as ODK Central's column says it: "" when every value was decrypted, else
+// "not decrypted" (nothing could be read) or "partly decrypted".
+std::string status_text(const Record& record);
+
+// ODK Central's review state: "hasIssues" while the record has an open conflict, else the
+// coordinators' review ("approved", "hasIssues", "rejected", review.hpp), else "edited" once
+// it was changed after its first save, else "".
+std::string review_state(const Record& record);
+// The comment of the coordinators' review, "" when none.
+std::string review_comment(const Record& record);
+
+// Text of an answer as a cell shows it: strings as they are, numbers without exponent,
+// select_multiple names joined by spaces (ODK's form), an attachment by its file name,
+// anything else as compact JSON; "" for null.
+std::string cell_text(const nlohmann::json& value);
+// An answer's JSON text as a person reads it: cell_text, "(cleared)" for null, `unreadable`
+// when it was not decrypted.
+std::string answer_text(const std::optional<std::string>& json_text, bool readable, const char* unreadable);
+// A candidate: the answer, "(cleared)", `unreadable`, "(deleted)", "(kept)", or
+// "(edited <path>: <answer>)".
+std::string candidate_text(const ConflictCandidate& c, const char* unreadable = "(not decrypted)");
+
+// "value", "deleted", "kept", "edited".
+const char* candidate_kind_name(CandidateKind kind);
+// "answer", "delete record", "delete instance", "keep".
+const char* change_kind_name(ChangeKind kind);
+
+// One record as a JSON Lines export writes it: {id, instance_name, KEY, form_id,
+// form_version, submission_date, updated, device, devices, edits, status, review_state,
+// review_comment, conflicts (paths of open conflicts below the record), delete_conflict,
+// answers}. `form` names the record (instance_name); nullptr leaves the name "".
+nlohmann::json record_json(const form::Form* form, const Record& record);
+
+// Conflicts, one object per conflict: {record, form, path, conflict ("value" | "delete"),
+// resolved, candidates: [{kind, value, text, readable, device, time, shown[, path]}],
+// resolution (when resolved)}. `unreadable` is the text of a value not decrypted.
+nlohmann::json conflicts_json(const std::vector<RecordConflicts>& records, const char* unreadable);
+
+// A record's history: {record, form, creator, unreadable, entries: [{time, device, label,
+// this_device, seq, form_version, creates, coordinator_edit, resolves, readable, changes:
+// [{path, kind, value, readable, resolves, replaced: [{device, seq, time, kind, value,
+// readable}]}]}]}. `me` is the device reading it.
+nlohmann::json history_json(const History& history, const merge::DeviceId& me);
+
+// What could not be decrypted: {changesets, decrypted, no_grant: [{device, changesets}],
+// damaged: [{device, changesets}]}.
+nlohmann::json report_json(const DecryptionReport& report);
+
+}  // namespace canvass::coordinator
