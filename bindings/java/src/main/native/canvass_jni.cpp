@@ -242,6 +242,19 @@ jbyteArray move_interview(JNIEnv* env, MoveInterview move, jlong iv) {
     return take(env, step);
 }
 
+// ---- The coordinator's view -----------------------------------------------------------
+
+using CoordinatorRead = int (*)(canvass_coordinator*, const char*, char**, canvass_error*);
+
+jbyteArray coordinator_read(JNIEnv* env, CoordinatorRead read, jlong c, jbyteArray id) {
+    Text i(env, id);
+    if (refuse_nul(env, {&i})) return nullptr;
+    char* out = nullptr;
+    canvass_error err{};
+    if (failed(env, read(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), &out, &err), err)) return nullptr;
+    return take(env, out);
+}
+
 }  // namespace
 
 extern "C" {
@@ -597,6 +610,126 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewFinalize(JNIEnv* e
         canvass_error err{};
         if (failed(env, canvass_interview_finalize(interview_of(iv), &out, &err), err)) return nullptr;
         return take(env, out);
+    });
+}
+
+// ---- The coordinator's view ------------------------------------------------------------
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorKeyCreate(JNIEnv* env, jclass, jbyteArray path,
+                                                                          jbyteArray passphrase) {
+    return guard(env, [&]() -> jbyteArray {
+        Text p(env, path), pass(env, passphrase);
+        if (refuse_nul(env, {&p, &pass})) return nullptr;
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_coordinator_key_create(p.c_str(), pass.c_str(), &out, &err), err)) return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorKeyInspect(JNIEnv* env, jclass, jbyteArray path) {
+    return guard(env, [&]() -> jbyteArray {
+        Text p(env, path);
+        if (refuse_nul(env, {&p})) return nullptr;
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_coordinator_key_inspect(p.c_str(), &out, &err), err)) return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_coordinatorOpen(JNIEnv* env, jclass, jlong store, jbyteArray path,
+                                                                jbyteArray passphrase) {
+    return guard(env, [&]() -> jlong {
+        Text p(env, path), pass(env, passphrase);
+        if (refuse_nul(env, {&p, &pass})) return 0;
+        canvass_coordinator* c = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_coordinator_open(store_of(store), p.c_str(), pass.c_str(), &c, &err), err)) return 0;
+        return reinterpret_cast<jlong>(c);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorClose(JNIEnv* env, jclass, jlong c) {
+    return guard(env, [&]() -> void { canvass_coordinator_close(reinterpret_cast<canvass_coordinator*>(c)); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorRecords(JNIEnv* env, jclass, jlong c, jbyteArray form) {
+    return guard(env, [&]() -> jbyteArray {
+        Text f(env, form);
+        if (refuse_nul(env, {&f})) return nullptr;
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env, canvass_coordinator_records(reinterpret_cast<canvass_coordinator*>(c), f.c_str(), &out, &err),
+                   err))
+            return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorRecord(JNIEnv* env, jclass, jlong c, jbyteArray id) {
+    return guard(env, [&]() -> jbyteArray { return coordinator_read(env, canvass_coordinator_record, c, id); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorHistory(JNIEnv* env, jclass, jlong c, jbyteArray id) {
+    return guard(env, [&]() -> jbyteArray { return coordinator_read(env, canvass_coordinator_history, c, id); });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorConflicts(JNIEnv* env, jclass, jlong c,
+                                                                          jbyteArray form, jboolean resolved) {
+    return guard(env, [&]() -> jbyteArray {
+        Text f(env, form);
+        if (refuse_nul(env, {&f})) return nullptr;
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env,
+                   canvass_coordinator_conflicts(reinterpret_cast<canvass_coordinator*>(c), f.c_str(),
+                                                 resolved ? 1 : 0, &out, &err),
+                   err))
+            return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorResolve(JNIEnv* env, jclass, jlong c, jbyteArray id,
+                                                                  jbyteArray path, jbyteArray value) {
+    return guard(env, [&]() -> void {
+        Text i(env, id), p(env, path), v(env, value);
+        if (refuse_nul(env, {&i, &p, &v})) return;
+        canvass_error err{};
+        failed(env,
+               canvass_coordinator_resolve(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), p.c_str(), v.c_str(),
+                                           &err),
+               err);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorAttachment(JNIEnv* env, jclass, jlong c, jbyteArray id,
+                                                                           jbyteArray attachment) {
+    return guard(env, [&]() -> jbyteArray {
+        Text i(env, id), a(env, attachment);
+        if (refuse_nul(env, {&i, &a})) return nullptr;
+        uint8_t* bytes = nullptr;
+        size_t size = 0;
+        canvass_error err{};
+        if (failed(env,
+                   canvass_coordinator_attachment(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), a.c_str(),
+                                                  &bytes, &size, &err),
+                   err))
+            return nullptr;
+        jbyteArray out = to_bytes(env, reinterpret_cast<const char*>(bytes), size);
+        canvass_free(bytes);
+        return out;
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_canvass_Native_recordReview(JNIEnv* env, jclass, jlong store, jbyteArray id,
+                                                            jbyteArray state, jbyteArray comment) {
+    return guard(env, [&]() -> void {
+        Text i(env, id), st(env, state), cm(env, comment);
+        if (refuse_nul(env, {&i, &st, &cm})) return;
+        canvass_error err{};
+        failed(env, canvass_record_review(store_of(store), i.c_str(), st.c_str(), cm.c_str(), &err), err);
     });
 }
 

@@ -58,4 +58,19 @@ final class Native {
     static native byte[] interviewLanguage(long interview, byte[] language) throws CanvassException;
     static native byte[] interviewHierarchy(long interview) throws CanvassException;
     static native byte[] interviewFinalize(long interview) throws CanvassException;
+
+    static native byte[] coordinatorKeyCreate(byte[] path, byte[] passphrase) throws CanvassException;
+    static native byte[] coordinatorKeyInspect(byte[] path) throws CanvassException;
+    static native long coordinatorOpen(long store, byte[] keyPath, byte[] passphrase) throws CanvassException;
+    static native void coordinatorClose(long coordinator);
+    static native byte[] coordinatorRecords(long coordinator, byte[] formId) throws CanvassException;
+    static native byte[] coordinatorRecord(long coordinator, byte[] id) throws CanvassException;
+    static native byte[] coordinatorHistory(long coordinator, byte[] id) throws CanvassException;
+    static native byte[] coordinatorConflicts(long coordinator, byte[] formId, boolean resolvedToo)
+            throws CanvassException;
+    static native void coordinatorResolve(long coordinator, byte[] id, byte[] path, byte[] value)
+            throws CanvassException;
+    static native byte[] coordinatorAttachment(long coordinator, byte[] id, byte[] attachment)
+            throws CanvassException;
+    static native void recordReview(long store, byte[] id, byte[] state, byte[] comment) throws CanvassException;
 }

@@ -20,6 +20,7 @@ import java.util.List;
 public final class Store implements AutoCloseable {
     private long handle;
     private final List<InterviewSession> interviews = new ArrayList<>();
+    private final List<Coordinator> coordinators = new ArrayList<>();
 
     private Store(long handle) {
         this.handle = handle;
@@ -46,16 +47,29 @@ public final class Store implements AutoCloseable {
         return new Store(Native.storeOpenWithKey(utf8(home), key, false));
     }
 
-    /** Closes the store, and first every interview still open on it. Idempotent. */
+    /** Closes the store, and first every interview and coordinator still open on it. Idempotent. */
     @Override
     public synchronized void close() {
         for (InterviewSession s : new ArrayList<>(interviews)) s.close();
+        for (Coordinator c : new ArrayList<>(coordinators)) c.close();
         if (handle != 0) Native.storeClose(handle);
         handle = 0;
     }
 
     synchronized void forget(InterviewSession session) {
         interviews.remove(session);
+    }
+
+    synchronized void forget(Coordinator coordinator) {
+        coordinators.remove(coordinator);
+    }
+
+    /** Opens the project's coordinator key file over this store, to read every device's answers;
+     * a wrong passphrase is {@link CanvassException#WRONG_KEY}. */
+    public synchronized Coordinator openCoordinator(String keyPath, String passphrase) throws CanvassException {
+        Coordinator c = new Coordinator(this, Native.coordinatorOpen(handle(), utf8(keyPath), utf8(passphrase)));
+        coordinators.add(c);
+        return c;
     }
 
     private InterviewSession opened(long interview) {
@@ -146,6 +160,13 @@ public final class Store implements AutoCloseable {
     /** Settles the conflict at `path` with one JSON value superseding every candidate. */
     public synchronized void resolve(String recordId, String path, String valueJson) throws CanvassException {
         Native.recordResolve(handle(), utf8(recordId), utf8(path), utf8(valueJson));
+    }
+
+    /** Sets a record's review as ODK Central's states: "approved", "hasIssues", "rejected", or
+     * "none" to clear it, with a comment (or null). Only a coordinator that did not create the
+     * record may; it syncs like any edit. */
+    public synchronized void review(String recordId, String state, String comment) throws CanvassException {
+        Native.recordReview(handle(), utf8(recordId), utf8(state), utf8(comment));
     }
 
     /** What the device holds and what waits to sync: the keys of `canvass status --json`. */

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 import org.junit.Test;
 
 /** Enrollment and sync with a real canvass-server, over canvass's TCP and over the app's own
- * socket, and the coordinator's export (the command line with the project key) showing what
- * the phones answered. */
+ * socket; the coordinator's export (the command line with the project key) showing what the
+ * phones answered, and a coordinator's app reading, settling and reviewing it through
+ * {@link Coordinator}. */
 public class SyncTest {
     static final String FORM = StoreTest.FORM;
 
@@ -143,6 +144,31 @@ public class SyncTest {
             String tabletName = field(StoreTest.answers(1), "first_name");
             assertTrue(csv.contains(tabletName));
             assertEquals(3, rows.length);  // the header and one row per phone's record
+
+            // A coordinator's app reads the same with the project key, settles and reviews.
+            try (Store desk = Store.create(project.dir.resolve("desk").toString(), "desk passphrase")) {
+                desk.enroll(project.token("coordinator"), project.fingerprint);
+                desk.sync(null);
+                CanvassException wrong = assertThrows(CanvassException.class,
+                        () -> desk.openCoordinator(project.key.toString(), "not the passphrase"));
+                assertEquals(CanvassException.WRONG_KEY, wrong.getCode());
+                try (Coordinator c = desk.openCoordinator(project.key.toString(), Project.PASSPHRASE)) {
+                    String records = c.records(FORM);
+                    assertTrue(records, records.contains("\"Lakshmi\"") && records.contains(tabletName));
+                    assertFalse(records, records.contains("Ramesh"));
+                    assertTrue(records, records.contains("\"no_grant\":[]"));
+                    String history = c.history(recordId);
+                    assertTrue(history, history.contains("\"path\":\"first_name\""));
+                    assertTrue(history, history.contains("\"value\":\"Lakshmi\"")
+                            && history.contains("\"value\":\"Ramesh\""));
+                    c.resolve(recordId, "first_name", "\"Lakshmi Devi\"");
+                    assertTrue(c.record(recordId).contains("\"Lakshmi Devi\""));
+                    desk.review(recordId, "approved", "called back to check");
+                    assertTrue(c.records(FORM).contains("\"review_state\":\"approved\""));
+                    assertTrue(c.conflicts(FORM, false).contains("\"conflicts\":[]"));
+                }
+                assertEquals(64, field(Coordinator.inspectKey(project.key.toString()), "public_key").length());
+            }
         }
     }
 }
