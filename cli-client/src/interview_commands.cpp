@@ -1,5 +1,5 @@
 // `canvass interview FORM | --resume RECORD [--lang L]` and the interactive `canvass edit`:
-// the terminal face of the interview engine (interview/form_session.hpp) over the device
+// the terminal face of the interview engine (canvass/interview.hpp) over the device
 // store (interview/device_sink.hpp).
 #include "interview_commands.hpp"
 

@@ -21,7 +21,7 @@
 #include "record_keeper.hpp"
 #include "store/recipients.hpp"
 #include "sync/token.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 #include "util/duration.hpp"
 #include "util/utc_text.hpp"
 #include "xlsform/import.hpp"

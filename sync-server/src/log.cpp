@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <string>
 
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 #include "util/log_text.hpp"
 #include "util/utc_text.hpp"
 

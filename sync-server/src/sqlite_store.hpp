@@ -10,7 +10,7 @@
 #include "server_store.hpp"
 #include "store/sqlite.hpp"
 #include "sync/replica.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 
 namespace canvass::server {
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that canvass reads the time and draws randomness in one place each.
 
-Every part that needs the time of day is handed a canvass::Clock (core/src/util/clock.hpp),
+Every part that needs the time of day is handed a canvass::Clock (core/include/canvass/clock.hpp),
 so a test or a simulated device runs the whole program on its own time; keys, nonces and
 ids come from core/src/crypto/random.cpp (the OS CSPRNG) or an injected merge::Random.
 This test fails when code outside those two files reads the wall clock or a random source
@@ -51,7 +51,7 @@ def findings(source):
                 for number, line in enumerate(lines, 1):
                     if rel != CLOCK_HOME and CLOCK.search(line):
                         out.append(f"{rel}:{number}: reads the wall clock; take a canvass::Clock "
-                                   f"(util/clock.hpp) instead: {line.strip()}")
+                                   f"(canvass/clock.hpp) instead: {line.strip()}")
                     if rel != RANDOM_HOME and RANDOM.search(line):
                         out.append(f"{rel}:{number}: draws randomness directly; use crypto/random.hpp "
                                    f"or an injected merge::Random: {line.strip()}")

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <vector>
 
-#include "form/form.hpp"
 
 namespace canvass::cli::interview {
 namespace {
@@ -44,8 +43,7 @@ std::string Session::take() {
 }
 
 std::string Session::start() {
-    const auto& settings = engine_.form().settings();
-    out_ += view_.strong(form::text_in(settings.title, engine_.language(), settings.default_language)) + "\n";
+    out_ += view_.strong(engine_.title()) + "\n";
     switch (engine_.purpose()) {
         case Purpose::interview:
             out_ += say(Phrase::intro_interview) + "\n";

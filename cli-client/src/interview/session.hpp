@@ -1,5 +1,5 @@
 // The terminal face of an interview: reads the lines the interviewer types, drives the
-// engine (interview/form_session.hpp) and returns the text to show (docs/interview.md).
+// engine (canvass/interview.hpp) and returns the text to show (docs/interview.md).
 // Every rule of the interview is the engine's; this only renders steps and parses
 // commands, so it can be tested without a terminal or a store.
 //
@@ -16,9 +16,9 @@
 #include <string>
 #include <string_view>
 
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 #include "interview/view.hpp"
-#include "interview/words.hpp"
+#include "canvass/interview_words.hpp"
 
 namespace canvass::cli::interview {
 

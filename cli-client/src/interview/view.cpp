@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "interview/words.hpp"
+#include "canvass/interview_words.hpp"
 
 namespace canvass::cli::interview {
 namespace {

@@ -1,4 +1,4 @@
-// How the engine's steps (interview/form_session.hpp) read on a plain terminal: section
+// How the engine's steps (canvass/interview.hpp) read on a plain terminal: section
 // headings, question blocks, the summary, lines wrapped at word boundaries. Pure text, so
 // it can be tested without a terminal; ANSI styles only when asked.
 #pragma once
@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 namespace canvass::cli::interview {
 

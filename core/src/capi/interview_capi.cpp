@@ -1,4 +1,4 @@
-// The C ABI's interview session over the core's engine (interview/form_session.hpp): steps
+// The C ABI's interview session over the core's engine (canvass/interview.hpp): steps
 // as JSON, answers as JSON values, every answer saved to the encrypted draft as it is given
 // (interview/device_sink.hpp), so an app renders steps and never re-implements skip logic,
 // constraints or repeats.
@@ -8,7 +8,7 @@
 #include "canvass/canvass.h"
 #include "capi/capi_support.hpp"
 #include "interview/device_sink.hpp"
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 struct canvass_interview {
     std::unique_ptr<canvass::interview::DeviceInterview> device;

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "canvass/result.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 
 namespace canvass::form {
 
@@ -72,13 +72,10 @@ double parse_decimal(std::string_view s);
 
 // A moment and the local offset from UTC where the interview happens: today() is the
 // local date, now() the local time with its offset.
-struct Instant {
-    std::int64_t unix_ms = 0;
-    int utc_offset_minutes = 0;
-};
-using Clock = std::function<Instant()>;
+using Instant = canvass::Instant;
+using Clock = canvass::InstantSource;
 
-// What today() and now() see of `clock` (util/clock.hpp): its time and its time zone's
+// What today() and now() see of `clock` (canvass/clock.hpp): its time and its time zone's
 // offset at that time. `clock` must outlive the result.
 Clock local_clock(canvass::Clock& clock);
 // local_clock(canvass::system_clock()): the machine's clock and time zone.
@@ -175,7 +172,7 @@ public:
 };
 
 // Where random() and uuid() draw from: 64 random bits per call.
-using RandomBits = std::function<std::uint64_t()>;
+using RandomBits = canvass::RandomBits;
 
 // Evaluates `e` in `scope`. Never throws on any input: invalid regular expressions and
 // arithmetic on text give false/NaN, as in XPath.

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "canvass/result.hpp"
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 #include "merge/ids.hpp"
 #include "store/device_store.hpp"
 

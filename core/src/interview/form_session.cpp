@@ -1,4 +1,4 @@
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -13,7 +13,7 @@
 #include "interview/settle.hpp"
 #include "interview/steps.hpp"
 #include "interview/typed_answer.hpp"
-#include "interview/words.hpp"
+#include "canvass/interview_words.hpp"
 #include "merge/changeset.hpp"
 
 namespace canvass::interview {
@@ -574,6 +574,10 @@ Result<void> FormSession::set_language(std::string_view language) {
 
 const std::string& FormSession::language() const { return impl_->lang; }
 std::vector<std::string> FormSession::languages() const { return impl_->form.languages(); }
+std::string FormSession::title() const {
+    const auto& settings = impl_->form.settings();
+    return form::text_in(settings.title, impl_->lang, settings.default_language);
+}
 
 Result<void> FormSession::finalize() {
     auto missing_now = missing();

@@ -1,7 +1,7 @@
 // Steps as JSON for apps (docs/interview.md "engine" gives the shape).
 #include <nlohmann/json.hpp>
 
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 namespace canvass::interview {
 namespace {

@@ -1,7 +1,7 @@
 // The places of an interview, the engine's steps as rows and instances: what the
 // interviewer sees, one after the other, for the answers given so far. Relevance decides
 // which rows are places, so the list is rebuilt after every answer; a place is found again
-// in a new list by its key. interview/form_session.hpp turns a place into a Step.
+// in a new list by its key. canvass/interview.hpp turns a place into a Step.
 #pragma once
 
 #include <cstddef>

@@ -8,7 +8,7 @@
 
 #include "form/answer_types.hpp"
 #include "form/calendar.hpp"
-#include "interview/words.hpp"
+#include "canvass/interview_words.hpp"
 
 namespace canvass::interview {
 namespace {

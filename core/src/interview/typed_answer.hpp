@@ -11,7 +11,7 @@
 #include "canvass/result.hpp"
 #include "form/expression.hpp"
 #include "form/form.hpp"
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 namespace canvass::interview {
 
@@ -19,7 +19,7 @@ namespace canvass::interview {
 // select, its choices that pass the choice_filter, in the order shown (numbers count from
 // 1 in that order); a choice is typed by its number, name or label (case and accents
 // ignored, a label only when it fits one choice). `now` gives "today" and "now" (or their words in `lang`, the
-// interview's language: interview/words.hpp). Failure: Error{form, invalid_argument} whose
+// interview's language: canvass/interview_words.hpp). Failure: Error{form, invalid_argument} whose
 // message, in `lang`, tells the interviewer what to type instead. Type checks of the form
 // (form/answer_types.hpp) and constraints are the caller's to apply to the result.
 Result<nlohmann::json> read_answer(const form::Row& row, const std::vector<StepChoice>& offered,

@@ -1,4 +1,4 @@
-#include "interview/words.hpp"
+#include "canvass/interview_words.hpp"
 
 #include <algorithm>
 #include <array>

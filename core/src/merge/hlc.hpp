@@ -5,11 +5,11 @@
 
 #include <cstdint>
 
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 
 namespace canvass::merge {
 
-// Wall-clock time, injected so tests and simulations are deterministic (util/clock.hpp).
+// Wall-clock time, injected so tests and simulations are deterministic (canvass/clock.hpp).
 using Clock = canvass::Clock;
 using ManualClock = canvass::ManualClock;
 

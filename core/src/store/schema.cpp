@@ -158,7 +158,7 @@ CREATE TABLE import_keys(
 )sql";
 
 // Version 5: the language a draft is being taken in, kept with it so that resuming asks in
-// the same language (interview/form_session.hpp). Sealed like the draft, under its own
+// the same language (canvass/interview.hpp). Sealed like the draft, under its own
 // associated data, so it cannot be swapped with a draft blob.
 constexpr std::string_view v5 = R"sql(
 CREATE TABLE draft_languages(

@@ -6,7 +6,7 @@
 #include "sync/frame.hpp"
 #include "sync/handshake_hint.hpp"
 #include "sync/noise.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 
 namespace canvass::sync {
 namespace {

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "canvass/result.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 #include "sync/messages.hpp"
 #include "sync/outbox.hpp"
 #include "sync/pacing.hpp"

@@ -4,7 +4,7 @@
 #include "store/keyring.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/handshake_hint.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 #include "util/log_text.hpp"
 
 namespace canvass::sync {

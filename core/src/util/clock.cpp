@@ -1,4 +1,4 @@
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 
 #include <chrono>
 #include <ctime>

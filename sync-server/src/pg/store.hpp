@@ -25,7 +25,7 @@
 #include "record_states.hpp"
 #include "server_store.hpp"
 #include "sync/replica.hpp"
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 
 namespace canvass::server::pg {
 

@@ -7,7 +7,7 @@
 
 #include "feature_form.hpp"
 #include "form/validate.hpp"
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 namespace canvass::interview {
 namespace {

@@ -1,11 +1,11 @@
-// The interview engine (core/src/interview/form_session.hpp) driven as an app drives it:
+// The interview engine (core/include/canvass/interview.hpp) driven as an app drives it:
 // answers in, steps out, with a sink that records every save.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 #include "market_form.hpp"
 
 namespace canvass::interview {

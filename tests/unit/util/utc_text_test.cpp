@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "util/clock.hpp"
+#include "canvass/clock.hpp"
 #include "util/utc_text.hpp"
 
 namespace canvass::util {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 namespace canvass {
 
@@ -35,5 +36,18 @@ class ManualClock final : public Clock {
     std::uint64_t ms_;
     int offset_;
 };
+
+// A moment and the local offset from UTC where an interview happens: what a form's today()
+// (the local date) and now() (the local time with its offset) see.
+struct Instant {
+    std::int64_t unix_ms = 0;
+    int utc_offset_minutes = 0;
+};
+// Where a form session reads the time: usually a Clock's time and time zone; a fixed
+// Instant for tests and for re-validating saved answers deterministically.
+using InstantSource = std::function<Instant()>;
+
+// Where a form's random() and uuid() draw from: 64 random bits per call.
+using RandomBits = std::function<std::uint64_t()>;
 
 }  // namespace canvass

@@ -23,8 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include "canvass/clock.hpp"
 #include "canvass/result.hpp"
-#include "form/expression.hpp"
 
 namespace canvass::form {
 class Form;
@@ -127,13 +127,13 @@ struct SessionOptions {
     Purpose purpose = Purpose::interview;
     std::string answers_json = "{}";  // where to start: the draft's or the record's answers
     std::string language;             // "" : the form's default
-    form::Clock clock;                // today() and now(); empty: the system clock
+    InstantSource clock;              // today() and now(); empty: the system clock
     // deviceid, username, phonenumber, email questions. With `start` and `today` they are
     // filled in when an interview opens (a resumed draft keeps those it has); `end` at
     // every finalize() that saves something.
     DeviceMetadata metadata;
     // Where random() and uuid() draw from (64 bits a call); empty: they give NaN and "".
-    form::RandomBits random;
+    RandomBits random;
 };
 
 enum class Outcome : std::uint8_t {
@@ -200,6 +200,8 @@ public:
     Result<void> set_language(std::string_view language);
     const std::string& language() const;
     std::vector<std::string> languages() const;
+    // The form's title in the session's language.
+    std::string title() const;
 
     // The device's position as the host learns it (a geopoint as JSON text, as answers
     // give it): the first one fills the form's start-geopoint questions; later ones change
