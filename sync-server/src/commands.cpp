@@ -248,6 +248,8 @@ int cmd_run(const DataDir& data, ListenOptions options, std::uint64_t max_db_byt
     auto database_media = (*store)->database_media();
     if (!database_media) return fail(database_media.error());
     FileMediaVault files(data.dir / "media");
+    if (!*database_media)
+        if (auto moved = files.upgrade_layout(); !moved) return fail(moved.error());
     (*store)->attach_media(*database_media ? database_media->get() : static_cast<ServerMediaVault*>(&files));
     auto done = run_server(**store, *key, options, log, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;

@@ -1,12 +1,13 @@
 // Attachment chunks on the server's disk, outside server.db (docs/media.md):
 //
-//   DIR/media/<project>/<id>/item     "<author hex> <size> <chunks> <root hex> <signature hex>\n"
-//   DIR/media/<project>/<id>/chunks   the sealed chunks as the device sent them, chunk i at
-//                                     i * (63 KiB + 16)
+//   DIR/media/<project>/<author>/<id>/item     "<author hex> <size> <chunks> <root hex> <signature hex>\n"
+//   DIR/media/<project>/<author>/<id>/chunks   the sealed chunks as the device sent them,
+//                                              chunk i at i * (63 KiB + 16)
 //
 // <project> is the hex of the first 16 bytes of BLAKE2b-256 of the project's name (no name
-// chosen by an administrator reaches a path), <id> the attachment's server-visible id in
-// hex. The item file is written to a temporary name, fsync'd, renamed into place and its
+// chosen by an administrator reaches a path), <author> the hex of the device that attached
+// it, <id> the attachment's server-visible id in hex: two authors' items of one id are two
+// items. The item file is written to a temporary name, fsync'd, renamed into place and its
 // folder fsync'd; each chunk is written in place and fdatasync'd before it is acknowledged,
 // so an acknowledged chunk survives a crash, and a chunk a crash tore is caught when the
 // attachment is whole (its chunks no longer hash to the signed root: it is discarded and
@@ -14,6 +15,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 
 #include "sync/media_exchange.hpp"
 
@@ -37,19 +39,27 @@ class FileMediaVault final : public ServerMediaVault {
 public:
     explicit FileMediaVault(std::filesystem::path root) : root_(std::move(root)) {}
 
-    Result<std::optional<Held>> find(const std::string& project, const crypto::Hash& id) override;
-    Result<void> open(const std::string& project, const merge::DeviceId& device, const sync::MediaItem& item) override;
-    Result<void> put(const std::string& project, const crypto::Hash& id, std::uint64_t index,
+    // Moves the items of the layout before authors (DIR/media/<project>/<id>/) under their
+    // authors' folders; the running server calls it once before serving.
+    Result<void> upgrade_layout();
+
+    Result<std::optional<Held>> find(const std::string& project, const sync::MediaId& id) override;
+    Result<void> open(const std::string& project, const sync::MediaItem& item) override;
+    Result<void> put(const std::string& project, const sync::MediaId& id, std::uint64_t index,
                      std::span<const std::uint8_t> data) override;
-    Result<sync::Bytes> get(const std::string& project, const crypto::Hash& id, std::uint64_t index) override;
-    Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& device) override;
+    Result<sync::Bytes> get(const std::string& project, const sync::MediaId& id, std::uint64_t index) override;
+    Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& author) override;
     Result<std::vector<sync::MediaItem>> complete(const std::string& project) override;
-    Result<void> discard(const std::string& project, const crypto::Hash& id) override;
+    Result<void> discard(const std::string& project, const sync::MediaId& id) override;
 
     Result<MediaCensus> census(const std::string& project) override;
 
 private:
     std::filesystem::path project_dir(const std::string& project) const;
+    std::filesystem::path item_dir(const std::string& project, const sync::MediaId& id) const;
+    // Calls `fn` with the folder of every item of the project (of `author` only, if given).
+    void for_each_item(const std::string& project, const std::optional<merge::DeviceId>& author,
+                       const std::function<void(const std::filesystem::path&)>& fn) const;
     std::filesystem::path root_;
 };
 

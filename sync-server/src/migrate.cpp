@@ -93,16 +93,15 @@ Result<std::uint64_t> copy_table(store::Database& from, pg::Connection& to, cons
 Result<std::uint64_t> copy_media(const std::filesystem::path& dir, const std::vector<std::string>& projects,
                                  ServerMediaVault& to) {
     FileMediaVault from(dir / "media");
+    CANVASS_TRY_VOID(from.upgrade_layout());  // a directory this version's server never ran on
     std::uint64_t copied = 0;
     for (const auto& project : projects) {
         CANVASS_TRY(auto items, from.complete(project));
         for (const auto& item : items) {
-            CANVASS_TRY(auto held, from.find(project, item.id));
-            if (!held) continue;
-            CANVASS_TRY_VOID(to.open(project, (*held).device, item));
+            CANVASS_TRY_VOID(to.open(project, item));
             for (std::uint64_t i = 0; i < item.chunks; ++i) {
-                CANVASS_TRY(auto chunk, from.get(project, item.id, i));
-                CANVASS_TRY_VOID(to.put(project, item.id, i, chunk));
+                CANVASS_TRY(auto chunk, from.get(project, item.media_id(), i));
+                CANVASS_TRY_VOID(to.put(project, item.media_id(), i, chunk));
             }
             ++copied;
         }

@@ -24,7 +24,8 @@ struct MigrationReport {
 };
 
 // Copies every changeset, head, grant, device, token, form, setting and record state of the
-// SQLite store in `dir` (left unchanged) into the empty PostgreSQL database at `url`, in one
+// SQLite store in `dir` (left unchanged, but for attachments of the layout before authors,
+// moved under their authors' folders) into the empty PostgreSQL database at `url`, in one
 // transaction, and whole attachments under DIR/media into its vault; then compares each
 // project's state digest and counts on both sides. Error{store, already_exists} if the
 // database holds a project already; unsupported if server.db's schema is not the current one.

@@ -91,23 +91,30 @@ class CountingMedia final : public sync::MediaReplica {
 public:
     explicit CountingMedia(store::DeviceStore& store) : inner_(store) {}
     Result<void> caps(const sync::MediaCaps& c) override { return inner_.caps(c); }
-    Result<std::vector<Outgoing>> unsent() override { return inner_.unsent(); }
+    Result<std::vector<Outgoing>> unsent() override {
+        if (claim) return std::vector<Outgoing>{{*claim, "", false}};
+        return inner_.unsent();
+    }
     Result<std::uint64_t> delivered_bytes() override { return inner_.delivered_bytes(); }
     Result<std::vector<sync::MediaItem>> carried() override { return inner_.carried(); }
-    Result<sync::Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override {
+    Result<sync::Bytes> chunk(const sync::MediaId& id, std::uint64_t index) override {
         ++chunks_read;
+        if (claim && claim->media_id() == id) return claim_chunks.at(index);
         CANVASS_TRY(auto data, inner_.chunk(id, index));
         if (tamper) tamper(data);
         return data;
     }
-    Result<void> delivered(const crypto::Hash& id) override { return inner_.delivered(id); }
-    Result<std::uint64_t> held(const crypto::Hash& id) override { return inner_.held(id); }
+    Result<void> delivered(const sync::MediaId& id) override { return inner_.delivered(id); }
+    Result<std::uint64_t> held(const sync::MediaId& id) override { return inner_.held(id); }
     Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
                       bool forward) override {
         return inner_.keep(item, index, data, forward);
     }
     std::uint64_t chunks_read = 0;
     std::function<void(sync::Bytes&)> tamper;  // a hostile carrier's change to each chunk sent
+    // A hostile carrier's item of its own, with its chunks, offered instead of the store's.
+    std::optional<sync::MediaItem> claim;
+    std::vector<sync::Bytes> claim_chunks;
 
 private:
     sync::DeviceMediaReplica inner_;
@@ -126,7 +133,8 @@ struct MediaTest : DemoServerTest {
     // `chunks_sent` counts the chunks read to be sent (a cut one included).
     Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget, std::uint64_t* chunks_sent = nullptr,
                                         bool* was_cut = nullptr, std::function<void(sync::Bytes&)> tamper = {},
-                                        std::string* wire = nullptr) {
+                                        std::string* wire = nullptr,
+                                        const std::function<void(CountingMedia&)>& arrange = {}) {
         CANVASS_TRY(auto config, device.store.project());
         CANVASS_TRY(auto t, net::connect_tcp(config->server_address, Device::tcp_options()));
         CuttingTransport link(std::move(t), budget ? budget : ~std::uint64_t{0});
@@ -134,6 +142,7 @@ struct MediaTest : DemoServerTest {
         sync::DeviceReplica replica(device.store);
         CountingMedia media(device.store);
         media.tamper = std::move(tamper);
+        if (arrange) arrange(media);
         sync::DeviceProjectSink sink(device.store, config->server_address, config->server_key);
         sync::ClientOptions options;
         options.media = &media;
@@ -166,6 +175,63 @@ struct MediaTest : DemoServerTest {
             const auto& original = photos.at(market);
             EXPECT_EQ(written, std::string(original.begin(), original.end())) << name;
         }
+    }
+
+    // `device`'s chains and attachments written into the bundle `path`.
+    static Result<sync::BundleReport> write_bundle(FieldDevice& device, const std::string& path) {
+        sync::DeviceReplica replica(device.store);
+        sync::DeviceMediaReplica media(device.store);
+        return sync::write_bundle(replica, &media, path);
+    }
+
+    // The bundle `path` read into `device`'s store.
+    static Result<sync::BundleReport> read_bundle(FieldDevice& device, const std::string& path) {
+        sync::DeviceReplica replica(device.store);
+        sync::DeviceMediaReplica media(device.store);
+        return sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000);
+    }
+
+    // Where a carrier's attacks start: a collector's photo of 300 KB in a bundle at `path`,
+    // and an organizer enrolled to carry it.
+    struct Carried {
+        FieldDevice collector;
+        std::map<std::string, std::vector<std::uint8_t>> photos;
+        std::string path;
+        FieldDevice organizer;
+    };
+    Carried carried_photo() {
+        auto collector = FieldDevice::create(tmp / "phone");
+        EXPECT_TRUE(collector.enroll(token()));
+        auto photos = interviews(collector, {300'000});
+        const std::string path = tmp / "carried.bundle";
+        EXPECT_TRUE(write_bundle(collector, path));
+        auto organizer = FieldDevice::create(tmp / "organizer");
+        EXPECT_TRUE(organizer.enroll(token("organizer")));
+        return Carried{std::move(collector), std::move(photos), path, std::move(organizer)};
+    }
+
+    // The bundle `path` read into `organizer`'s store, and the one attachment it carries for
+    // another device as the bundle showed it: its id is now known to the organizer.
+    static std::optional<store::CarriedAttachment> learn(FieldDevice& organizer, const std::string& path) {
+        if (!read_bundle(organizer, path)) return std::nullopt;
+        auto carried = organizer.store.carried_attachments(false);
+        if (!carried || carried->size() != 1) return std::nullopt;
+        return carried->front();
+    }
+
+    // A sync of `organizer` claiming the id of `real`, which it carries, for an item of its own
+    // with `chunks`, signed by itself; it offers nothing else.
+    Result<sync::SyncReport> sync_claiming(FieldDevice& organizer, const store::CarriedAttachment& real,
+                                           const std::vector<sync::Bytes>& chunks) {
+        sync::MediaItem claim{real.id, real.size, real.chunks, organizer.store.keys().id, {}, {}};
+        sync::RootHasher root;
+        for (const auto& c : chunks) root.update(c);
+        claim.root = root.finish();
+        sync::sign_item(claim, organizer.store.keys().signing.secret_key);
+        return sync_media(organizer, 0, nullptr, nullptr, {}, nullptr, [&](CountingMedia& m) {
+            m.claim = claim;
+            m.claim_chunks = chunks;
+        });
     }
 
     // Interviews with photos of the given sizes; the photos, by record market name.
@@ -379,11 +445,7 @@ TEST_F(MediaTest, AnOrganizerCarriesACollectorsPhotosInABundleToTheCoordinator) 
     // own still go through.
     auto other = FieldDevice::create(tmp / "other-phone");
     ASSERT_TRUE(other.enroll(token()));
-    {
-        sync::DeviceReplica replica(other.store);
-        sync::DeviceMediaReplica media(other.store);
-        ASSERT_TRUE(sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000));
-    }
+    ASSERT_TRUE(read_bundle(other, path));
     auto other_photos = interviews(other, {120'000}, "other-market-");
     auto own_sync = sync_media(other, 0);
     ASSERT_TRUE(own_sync) << own_sync.error().describe();
@@ -417,17 +479,7 @@ TEST_F(MediaTest, AnOrganizerCarriesACollectorsPhotosInABundleToTheCoordinator) 
 // organizer sending the server other bytes for a collector's photo. Neither is kept, and the
 // real photo still reaches the coordinator.
 TEST_F(MediaTest, ACarrierCannotPassOtherBytesOffAsACollectorsPhoto) {
-    auto collector = FieldDevice::create(tmp / "phone");
-    ASSERT_TRUE(collector.enroll(token()));
-    auto photos = interviews(collector, {300'000});
-    const std::string path = tmp / "carried.bundle";
-    {
-        sync::DeviceReplica replica(collector.store);
-        sync::DeviceMediaReplica media(collector.store);
-        ASSERT_TRUE(sync::write_bundle(replica, &media, path));
-    }
-    auto organizer = FieldDevice::create(tmp / "organizer");
-    ASSERT_TRUE(organizer.enroll(token("organizer")));
+    auto [collector, photos, path, organizer] = carried_photo();
 
     // One byte of the last chunk changed: refused, nothing of it kept.
     {
@@ -445,11 +497,7 @@ TEST_F(MediaTest, ACarrierCannotPassOtherBytesOffAsACollectorsPhoto) {
     }
 
     // The organizer, holding the real bundle, sends the server other bytes in every chunk.
-    {
-        sync::DeviceReplica replica(organizer.store);
-        sync::DeviceMediaReplica media(organizer.store);
-        ASSERT_TRUE(sync::read_bundle(replica, &media, path, "demo", 1'790'000'000'000));
-    }
+    ASSERT_TRUE(read_bundle(organizer, path));
     auto forged = sync_media(organizer, 0, nullptr, nullptr, [](sync::Bytes& chunk) { chunk[0] ^= 0xff; });
     ASSERT_FALSE(forged);
     EXPECT_NE(forged.error().message.find("do not match what its author signed"), std::string::npos)
@@ -462,6 +510,78 @@ TEST_F(MediaTest, ACarrierCannotPassOtherBytesOffAsACollectorsPhoto) {
     ASSERT_TRUE(sync_media(collector, 0));
     auto coordinator = FieldDevice::create(tmp / "desk");
     ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    expect_exported(coordinator, photos, tmp / "export");
+}
+
+// Issue 13: an organizer that carried a collector's bundle learns its attachment's id and
+// claims that id first for an item of its own, signed by itself. The collector's photo is
+// still taken when it syncs, and the coordinator exports the collector's bytes, never the
+// organizer's.
+TEST_F(MediaTest, ACarrierCannotSquatTheIdOfACollectorsPhoto) {
+    auto [collector, photos, path, organizer] = carried_photo();
+    const auto learned = learn(organizer, path);
+    ASSERT_TRUE(learned);
+    const auto& real = *learned;
+
+    // The organizer's own item under the collector's id, of other bytes, signed by itself.
+    std::vector<sync::Bytes> junk;
+    for (std::uint64_t c = 0; c < real.chunks; ++c)
+        junk.emplace_back(sync::sealed_chunk_bytes(sync::MediaItem{real.id, real.size, real.chunks, {}, {}, {}}, c),
+                          std::uint8_t{0x5a});
+    auto squatted = sync_claiming(organizer, real, junk);
+    ASSERT_TRUE(squatted) << squatted.error().describe();
+    EXPECT_EQ(stats().at("attachments"), 1);
+
+    // The collector delivers its own photo all the same.
+    auto delivered = sync_media(collector, 0);
+    ASSERT_TRUE(delivered) << delivered.error().describe();
+    ASSERT_TRUE(delivered->media);
+    EXPECT_EQ(delivered->media->delivered, 1u);
+    EXPECT_EQ(collector.store.status()->attachments.unsent, 0u);
+    EXPECT_EQ(stats().at("attachments"), 2) << "both items kept, neither in place of the other";
+
+    // The coordinator fetches both and exports the collector's bytes for its record.
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    auto pulled = sync_media(coordinator, 0);
+    ASSERT_TRUE(pulled) << pulled.error().describe();
+    ASSERT_TRUE(pulled->media);
+    EXPECT_EQ(pulled->media->fetched, 2u);
+    expect_exported(coordinator, photos, tmp / "export");
+}
+
+// Issue 13: the organizer claims the id with the collector's own sealed chunks, re-signed as
+// its own, which would open under the collector's key. A coordinator still never opens that
+// copy for the collector's record: until the collector's item arrives, the photo is missing.
+TEST_F(MediaTest, ACoordinatorNeverOpensACarriersCopyForAnotherDevicesRecord) {
+    auto [collector, photos, path, organizer] = carried_photo();
+    const auto learned = learn(organizer, path);
+    ASSERT_TRUE(learned);
+    const auto& real = *learned;
+    std::vector<sync::Bytes> copied;
+    for (std::uint64_t c = 0; c < real.chunks; ++c) {
+        auto chunk = organizer.store.received_chunk(real.author, real.id, c);
+        ASSERT_TRUE(chunk);
+        copied.push_back(*chunk);
+    }
+    auto squatted = sync_claiming(organizer, real, copied);
+    ASSERT_TRUE(squatted) << squatted.error().describe();
+
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+    coordinator::DeviceStoreSource source(coordinator.store);
+    auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
+    ASSERT_TRUE(dataset);
+    ASSERT_EQ(dataset->records.size(), 1u) << "the collector's record, relayed by the organizer";
+    auto form = coordinator.store.form("stalls");
+    auto early = cli::exporting::write_media(coordinator.store, **form, *dataset, tmp / "early");
+    ASSERT_TRUE(early);
+    EXPECT_EQ(early->written, 0u) << "the organizer's copy is not opened for the collector's record";
+    EXPECT_EQ(early->missing, 1u);
+
+    ASSERT_TRUE(sync_media(collector, 0));
     ASSERT_TRUE(sync_media(coordinator, 0));
     expect_exported(coordinator, photos, tmp / "export");
 }

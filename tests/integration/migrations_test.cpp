@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "crypto/hash.hpp"
+#include "media_vault.hpp"
 #include "sqlite_schema.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -107,6 +110,84 @@ TEST(Migrations, DeviceStoreVersion2RowsSurviveTheMoveToRowidTables) {
     EXPECT_FALSE(
         db.exec("INSERT INTO records(id, form_id, finalized, updated) "
                 "SELECT id, form_id, finalized, updated FROM records LIMIT 1"));
+}
+
+// Issue 13: attachments held for other devices are kept by author and id from version 9 on.
+// Rows of version 8 keep every column and chunk; a row received before its author was known
+// (a pull before version 8) is dropped, to be fetched again with its author.
+TEST(Migrations, DeviceStoreVersion8AttachmentsHeldForOthersAreKeptByAuthorAndId) {
+    TempDir dir;
+    auto all = store::device_store_migrations();
+    ASSERT_GE(all.size(), 9u);
+    auto db = *store::Database::open(dir / "device.db", true);
+    ASSERT_TRUE(db.migrate(all.first(8)));
+    auto item = *db.prepare(
+        "INSERT INTO attachment_inbox(id, size, chunks, author, root, signature, forward) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    auto chunk = *db.prepare("INSERT INTO attachment_inbox_chunks(id, idx, body) VALUES(?, ?, ?)");
+    for (int i = 0; i < 4; ++i) {
+        item.reset();
+        item.bind(1, blob(i, 32)).bind(2, 70000 + i).bind(3, 2);
+        if (i == 3) item.bind_null(4).bind_null(5).bind_null(6);
+        else item.bind(4, blob(50 + i, 16)).bind(5, blob(60 + i, 32)).bind(6, blob(70 + i, 64));
+        ASSERT_TRUE(item.bind(7, i % 2).run());
+        for (int c = 0; c < 2; ++c) {
+            chunk.reset();
+            ASSERT_TRUE(chunk.bind(1, blob(i, 32)).bind(2, c).bind(3, blob(i + c, 300)).run());
+        }
+    }
+    const std::string kept = "WHERE author IS NOT NULL ORDER BY id";
+    auto items_before = rows(db, "author,id,size,chunks,root,signature,forward", "FROM attachment_inbox " + kept);
+    auto chunks_before = rows(db, "i.author,c.id,c.idx,c.body",
+                              "FROM attachment_inbox_chunks c JOIN attachment_inbox i ON i.id = c.id "
+                              "WHERE i.author IS NOT NULL ORDER BY c.id, c.idx");
+    ASSERT_EQ(items_before.size(), 3u);
+    ASSERT_EQ(chunks_before.size(), 6u);
+
+    ASSERT_TRUE(db.migrate(all));
+    EXPECT_EQ(user_version(db), static_cast<std::int64_t>(all.size()));
+    EXPECT_EQ(rows(db, "author,id,size,chunks,root,signature,forward", "FROM attachment_inbox ORDER BY id"),
+              items_before);
+    EXPECT_EQ(rows(db, "author,id,idx,body", "FROM attachment_inbox_chunks ORDER BY id, idx"), chunks_before);
+    EXPECT_EQ(*db.integrity_check(), "ok");
+    // Another author's item under the same id is another row; the same author's is refused.
+    EXPECT_TRUE(db.exec("INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
+                        "SELECT zeroblob(16), id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
+    EXPECT_FALSE(db.exec("INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
+                         "SELECT author, id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
+}
+
+// Issue 13: the embedded server keeps attachments under their authors' folders; an item of the
+// layout before (DIR/media/<project>/<id>/) is moved there whole when the server starts.
+TEST(Migrations, ServerAttachmentsOfTheLayoutBeforeAuthorsMoveUnderTheirAuthors) {
+    namespace fs = std::filesystem;
+    TempDir dir;
+    const fs::path root = dir.path() / "media";
+    server::FileMediaVault vault(root);
+    sync::MediaItem item;
+    item.id[0] = 0xab;
+    item.size = 10;
+    item.chunks = 1;
+    item.author[0] = 0xcd;
+    const Blob chunk = blob(3, 26);
+    ASSERT_TRUE(vault.open("demo", item));
+    ASSERT_TRUE(vault.put("demo", item.media_id(), 0, chunk));
+    // Put back where the server before authors kept it.
+    const auto project = fs::directory_iterator(root)->path();
+    const auto author_dir = project / crypto::to_hex(item.author);
+    fs::rename(author_dir / crypto::to_hex(item.id), project / crypto::to_hex(item.id));
+    fs::remove(author_dir);
+    ASSERT_FALSE(*vault.find("demo", item.media_id()));
+
+    ASSERT_TRUE(vault.upgrade_layout());
+    auto held = vault.find("demo", item.media_id());
+    ASSERT_TRUE(held && *held);
+    EXPECT_EQ((*held)->item, item);
+    EXPECT_EQ((*held)->chunks_held, 1u);
+    EXPECT_EQ(*vault.get("demo", item.media_id(), 0), chunk);
+    EXPECT_FALSE(fs::exists(project / crypto::to_hex(item.id)));
+    ASSERT_TRUE(vault.upgrade_layout());  // again: nothing to move
+    EXPECT_EQ(vault.complete("demo")->size(), 1u);
 }
 
 TEST(Migrations, ServerVersion1ChangesetsSurviveTheMoveToARowidTable) {

@@ -316,21 +316,21 @@ TEST_P(ServerStoreContract, AttachmentChunksAreKeptWhole) {
     const std::uint64_t size = crypto::attachment_chunk_bytes + 14;
     sync::MediaItem item{crypto::random_array<32>(), size, 2, keys.id, crypto::random_array<32>(),
                          crypto::random_array<64>()};
-    ASSERT_TRUE(vault.open("demo", keys.id, item));
-    ASSERT_TRUE(vault.open("demo", keys.id, item));  // again: no change
+    ASSERT_TRUE(vault.open("demo", item));
+    ASSERT_TRUE(vault.open("demo", item));  // again: no change
     std::vector<std::uint8_t> chunk0(crypto::attachment_chunk_bytes + 16, 7), chunk1(30, 9);
-    ASSERT_TRUE(vault.put("demo", item.id, 0, chunk0));
-    auto partial = vault.find("demo", item.id);
+    ASSERT_TRUE(vault.put("demo", item.media_id(), 0, chunk0));
+    auto partial = vault.find("demo", item.media_id());
     ASSERT_TRUE(partial && *partial);
     EXPECT_EQ((*partial)->chunks_held, 1u);
-    EXPECT_EQ((*partial)->device, keys.id);
+    EXPECT_EQ((*partial)->item, item);
     EXPECT_TRUE(vault.complete("demo")->empty());
-    ASSERT_TRUE(vault.put("demo", item.id, 1, chunk1));
+    ASSERT_TRUE(vault.put("demo", item.media_id(), 1, chunk1));
     auto whole = vault.complete("demo");
     ASSERT_TRUE(whole);
     ASSERT_EQ(whole->size(), 1u);
     EXPECT_EQ(whole->at(0), item);
-    auto got = vault.get("demo", item.id, 1);
+    auto got = vault.get("demo", item.media_id(), 1);
     ASSERT_TRUE(got);
     EXPECT_EQ(*got, chunk1);
     EXPECT_EQ(vault.device_bytes("demo", keys.id).value_or(0), size);
@@ -339,10 +339,45 @@ TEST_P(ServerStoreContract, AttachmentChunksAreKeptWhole) {
     EXPECT_EQ(census->attachments, 1u);
     EXPECT_EQ(census->chunks, 2u);
     EXPECT_EQ(census->bytes, chunk0.size() + chunk1.size());
-    ASSERT_TRUE(vault.discard("demo", item.id));
-    auto gone = vault.find("demo", item.id);
+    ASSERT_TRUE(vault.discard("demo", item.media_id()));
+    auto gone = vault.find("demo", item.media_id());
     ASSERT_TRUE(gone);
     EXPECT_FALSE(*gone);
+}
+
+// Issue 13: a carrier's item under another device's id is another item, in every vault.
+TEST_P(ServerStoreContract, AttachmentsOfTwoAuthorsUnderOneIdAreTwoItems) {
+    auto& store = *s->store;
+    auto database_media = store.database_media();
+    ASSERT_TRUE(database_media) << database_media.error().describe();
+    server::FileMediaVault files(s->tmp.path() / "media");
+    server::ServerMediaVault& vault = *database_media ? **database_media : files;
+    const auto carrier = store::generate_device_keys();
+    const sync::MediaItem claim{crypto::random_array<32>(), 10, 1, carrier.id, crypto::random_array<32>(),
+                                crypto::random_array<64>()};
+    const sync::MediaItem real{claim.id, 20, 1, keys.id, crypto::random_array<32>(), crypto::random_array<64>()};
+    const std::vector<std::uint8_t> junk(26, 1), photo(36, 2);
+    ASSERT_TRUE(vault.open("demo", claim));
+    ASSERT_TRUE(vault.put("demo", claim.media_id(), 0, junk));
+    auto before = vault.find("demo", real.media_id());
+    ASSERT_TRUE(before);
+    EXPECT_FALSE(*before) << "the carrier's item is not the author's";
+    ASSERT_TRUE(vault.open("demo", real));
+    ASSERT_TRUE(vault.put("demo", real.media_id(), 0, photo));
+    EXPECT_EQ(*vault.get("demo", real.media_id(), 0), photo);
+    EXPECT_EQ(*vault.get("demo", claim.media_id(), 0), junk);
+    auto whole = vault.complete("demo");
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->size(), 2u);
+    EXPECT_EQ(vault.device_bytes("demo", keys.id).value_or(0), real.size);
+    EXPECT_EQ(vault.device_bytes("demo", carrier.id).value_or(0), claim.size);
+    EXPECT_EQ(vault.census("demo")->attachments, 2u);
+    // Discarding one leaves the other whole.
+    ASSERT_TRUE(vault.discard("demo", claim.media_id()));
+    auto left = vault.find("demo", real.media_id());
+    ASSERT_TRUE(left && *left);
+    EXPECT_EQ((*left)->chunks_held, 1u);
+    EXPECT_EQ(vault.complete("demo")->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryServerStore, ServerStoreContract, ::testing::Values(Kind::sqlite, Kind::postgres),

@@ -5,8 +5,8 @@
 
 namespace canvass::coordinator {
 
-void note_media(const std::vector<std::optional<std::string>>& values, const crypto::SecretBytes& epoch_key,
-                MediaKeys& into) {
+void note_media(const std::vector<std::optional<std::string>>& values, const merge::DeviceId& author,
+                const crypto::SecretBytes& epoch_key, MediaKeys& into) {
     for (const auto& v : values) {
         if (!v || v->empty() || (*v)[0] != '{') continue;
         auto ref = form::attachment_from_json(nlohmann::json::parse(*v, nullptr, false));
@@ -14,8 +14,9 @@ void note_media(const std::vector<std::optional<std::string>>& values, const cry
         auto id = crypto::attachment_sync_id(epoch_key, ref->hash);
         auto& list = into[ref->hash];
         bool known = false;
-        for (const auto& k : list) known = known || k.id == id;
-        if (!known) list.push_back({id, crypto::attachment_sync_key(epoch_key, ref->hash)});
+        for (const auto& k : list) known = known || (k.author == author && k.id == id);
+        if (!known)
+            list.push_back({.author = author, .id = id, .key = crypto::attachment_sync_key(epoch_key, ref->hash)});
     }
 }
 
@@ -27,7 +28,7 @@ Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceSt
     auto it = keys.find(content);
     if (it == keys.end()) return std::optional<Bytes>();
     for (const auto& k : it->second) {
-        CANVASS_TRY(auto chunks, store.received_attachment(k.id));
+        CANVASS_TRY(auto chunks, store.received_attachment(k.author, k.id));
         if (!chunks) continue;
         Bytes out;
         bool ok = true;

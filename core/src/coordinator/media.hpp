@@ -14,6 +14,7 @@
 #include "crypto/secret.hpp"
 #include "form/attachment_ref.hpp"
 #include "form/form.hpp"
+#include "merge/ids.hpp"
 
 namespace canvass::store {
 class DeviceStore;
@@ -21,18 +22,22 @@ class DeviceStore;
 
 namespace canvass::coordinator {
 
-// Where the sealed copy of one attachment may be: its server-visible id and the key of its
-// chunks, under one epoch that referenced it.
+// Where the sealed copy of one attachment may be: the device whose changeset referenced it
+// (its author: the id is made with that device's epoch key), its server-visible id, and the
+// key of its chunks, under one epoch that referenced it.
 struct MediaKey {
+    merge::DeviceId author{};
     crypto::Hash id{};
     crypto::SecretBytes key;
 };
 // By the attachment's content hash; one entry per epoch that referenced it.
 using MediaKeys = std::map<crypto::Hash, std::vector<MediaKey>>;
 
-// Notes the attachments referenced by a changeset's decrypted `values` under `epoch_key`.
-void note_media(const std::vector<std::optional<std::string>>& values, const crypto::SecretBytes& epoch_key,
-                MediaKeys& into);
+// Notes the attachments referenced by a changeset of `author`, its decrypted `values`, under
+// its `epoch_key`. Only that author's item of each id is ever opened for them: another
+// device's item under the same id (a carrier's claim) is not.
+void note_media(const std::vector<std::optional<std::string>>& values, const merge::DeviceId& author,
+                const crypto::SecretBytes& epoch_key, MediaKeys& into);
 
 // The bytes of the attachment `content`, checked against its hash: the store's own copy, or a
 // fetched copy opened with one of `keys`; nullopt when none has arrived whole.

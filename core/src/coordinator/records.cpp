@@ -95,7 +95,7 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& reco
         auto opened = store::decrypt_values(*found.second, cs);
         if (opened) {
             values = std::move(opened).value();
-            if (media) note_media(values, *found.second, *media);
+            if (media) note_media(values, h.device, *found.second, *media);
         } else {
             found.first = EpochKeys::Outcome::damaged;
         }

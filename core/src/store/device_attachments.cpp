@@ -425,18 +425,20 @@ Result<crypto::Hash> DeviceStore::sync_root(const crypto::Hash& id) {
     return r;
 }
 
-Result<void> DeviceStore::mark_attachment_sent(const crypto::Hash& id) {
+Result<void> DeviceStore::mark_attachment_sent(const merge::DeviceId& author, const crypto::Hash& id) {
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-    CANVASS_TRY(auto own, impl_->db.prepare("UPDATE attachment_outbox SET sent = 1 WHERE id = ?"));
-    CANVASS_TRY_VOID(own.bind(1, id).run());
-    CANVASS_TRY(auto carried, impl_->db.prepare("UPDATE attachment_inbox SET forward = 0 WHERE id = ?"));
-    CANVASS_TRY_VOID(carried.bind(1, id).run());
+    if (author == impl_->keys.id) {
+        CANVASS_TRY(auto own, impl_->db.prepare("UPDATE attachment_outbox SET sent = 1 WHERE id = ?"));
+        CANVASS_TRY_VOID(own.bind(1, id).run());
+    }
+    CANVASS_TRY(auto carried, impl_->db.prepare("UPDATE attachment_inbox SET forward = 0 WHERE author = ? AND id = ?"));
+    CANVASS_TRY_VOID(carried.bind(1, author).bind(2, id).run());
     return tx.commit();
 }
 
-Result<std::uint64_t> DeviceStore::received_chunks(const crypto::Hash& id) {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT count(*) FROM attachment_inbox_chunks WHERE id = ?"));
-    st.bind(1, id);
+Result<std::uint64_t> DeviceStore::received_chunks(const merge::DeviceId& author, const crypto::Hash& id) {
+    CANVASS_TRY(auto st, impl_->db.prepare("SELECT count(*) FROM attachment_inbox_chunks WHERE author = ? AND id = ?"));
+    st.bind(1, author).bind(2, id);
     CANVASS_TRY(bool row, st.step());
     return row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
 }
@@ -445,19 +447,21 @@ Result<void> DeviceStore::keep_received_chunk(const CarriedAttachment& a, std::u
                                               std::span<const std::uint8_t> body, bool forward) {
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     CANVASS_TRY(auto head, impl_->db.prepare(
-        "INSERT INTO attachment_inbox(id, size, chunks, author, root, signature, forward) VALUES(?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET author = coalesce(author, excluded.author), "
-        "root = coalesce(root, excluded.root), signature = coalesce(signature, excluded.signature)"));
-    CANVASS_TRY_VOID(head.bind(1, a.id).bind(2, a.size).bind(3, a.chunks).bind(4, a.author).bind(5, a.root)
+        "INSERT OR IGNORE INTO attachment_inbox(author, id, size, chunks, root, signature, forward) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?)"));
+    CANVASS_TRY_VOID(head.bind(1, a.author).bind(2, a.id).bind(3, a.size).bind(4, a.chunks).bind(5, a.root)
                          .bind(6, a.signature).bind(7, forward ? 1 : 0).run());
-    CANVASS_TRY(auto ins, impl_->db.prepare("INSERT OR IGNORE INTO attachment_inbox_chunks(id, idx, body) VALUES(?, ?, ?)"));
-    CANVASS_TRY_VOID(ins.bind(1, a.id).bind(2, index).bind(3, body).run());
+    CANVASS_TRY(auto ins, impl_->db.prepare(
+        "INSERT OR IGNORE INTO attachment_inbox_chunks(author, id, idx, body) VALUES(?, ?, ?, ?)"));
+    CANVASS_TRY_VOID(ins.bind(1, a.author).bind(2, a.id).bind(3, index).bind(4, body).run());
     return tx.commit();
 }
 
-Result<std::vector<std::uint8_t>> DeviceStore::received_chunk(const crypto::Hash& id, std::uint64_t index) {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM attachment_inbox_chunks WHERE id = ? AND idx = ?"));
-    st.bind(1, id).bind(2, index);
+Result<std::vector<std::uint8_t>> DeviceStore::received_chunk(const merge::DeviceId& author, const crypto::Hash& id,
+                                                              std::uint64_t index) {
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "SELECT body FROM attachment_inbox_chunks WHERE author = ? AND id = ? AND idx = ?"));
+    st.bind(1, author).bind(2, id).bind(3, index);
     CANVASS_TRY(bool row, st.step());
     if (!row) return unexpected(Domain::store, errc::not_found, "no such attachment chunk held for another device");
     return st.blob(0);
@@ -465,10 +469,10 @@ Result<std::vector<std::uint8_t>> DeviceStore::received_chunk(const crypto::Hash
 
 Result<std::vector<CarriedAttachment>> DeviceStore::carried_attachments(bool to_forward) {
     CANVASS_TRY(auto st, impl_->db.prepare(
-        std::string("SELECT id, size, chunks, author, root, signature FROM attachment_inbox i "
-                    "WHERE author IS NOT NULL AND root IS NOT NULL AND signature IS NOT NULL") +
-        (to_forward ? " AND forward = 1" : "") +
-        " AND chunks = (SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id) ORDER BY id"));
+        std::string("SELECT id, size, chunks, author, root, signature FROM attachment_inbox i WHERE ") +
+        (to_forward ? "forward = 1 AND " : "") +
+        "chunks = (SELECT count(*) FROM attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id) "
+        "ORDER BY id, author"));
     std::vector<CarriedAttachment> out;
     for (;;) {
         CANVASS_TRY(bool row, st.step());
@@ -484,15 +488,17 @@ Result<std::vector<CarriedAttachment>> DeviceStore::carried_attachments(bool to_
     return out;
 }
 
-Result<std::optional<std::vector<std::vector<std::uint8_t>>>> DeviceStore::received_attachment(const crypto::Hash& id) {
+Result<std::optional<std::vector<std::vector<std::uint8_t>>>> DeviceStore::received_attachment(
+    const merge::DeviceId& author, const crypto::Hash& id) {
     using Chunks = std::vector<std::vector<std::uint8_t>>;
-    CANVASS_TRY(auto head, impl_->db.prepare("SELECT chunks FROM attachment_inbox WHERE id = ?"));
-    head.bind(1, id);
+    CANVASS_TRY(auto head, impl_->db.prepare("SELECT chunks FROM attachment_inbox WHERE author = ? AND id = ?"));
+    head.bind(1, author).bind(2, id);
     CANVASS_TRY(bool found, head.step());
     if (!found) return std::optional<Chunks>();
     const auto chunks = static_cast<std::uint64_t>(head.int64(0));
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT idx, body FROM attachment_inbox_chunks WHERE id = ? ORDER BY idx"));
-    st.bind(1, id);
+    CANVASS_TRY(auto st, impl_->db.prepare(
+        "SELECT idx, body FROM attachment_inbox_chunks WHERE author = ? AND id = ? ORDER BY idx"));
+    st.bind(1, author).bind(2, id);
     Chunks out;
     for (;;) {
         CANVASS_TRY(bool row, st.step());
@@ -525,10 +531,10 @@ Result<AttachmentStatus> DeviceStore::Impl::attachment_status() {
         CANVASS_TRY(bool row, st.step());
         if (row) s.records_waiting = static_cast<std::uint64_t>(st.int64(0));
     }
-    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks = "
-                           "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.received));
-    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks > "
-                           "(SELECT count(*) FROM attachment_inbox_chunks c WHERE c.id = i.id)", s.partial));
+    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks = (SELECT count(*) FROM "
+                           "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)", s.received));
+    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks > (SELECT count(*) FROM "
+                           "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)", s.partial));
     CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox WHERE forward = 1", s.carried));
     return s;
 }

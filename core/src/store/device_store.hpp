@@ -354,20 +354,24 @@ public:
     // The BLAKE2b-256 of all the outgoing attachment's sync chunks in order, which its
     // signed MediaItem carries: computed in one pass the first time, then kept.
     Result<crypto::Hash> sync_root(const crypto::Hash& id);
-    // Marks an outgoing attachment, or one carried for another device, delivered.
-    Result<void> mark_attachment_sent(const crypto::Hash& id);
+    // Marks an attachment of `author` delivered: this device's own outgoing one, or one it
+    // carries for another device.
+    Result<void> mark_attachment_sent(const merge::DeviceId& author, const crypto::Hash& id);
     // Attachments of other devices (a coordinator's pull, a bundle's), kept sealed as
-    // received. How many of its chunks are held from the first on (the next to ask for).
-    Result<std::uint64_t> received_chunks(const crypto::Hash& id);
+    // received, by author and id: two authors' items of one id are two items, and neither is
+    // ever read for the other. How many of its chunks are held from the first on (the next to
+    // ask for).
+    Result<std::uint64_t> received_chunks(const merge::DeviceId& author, const crypto::Hash& id);
     // `forward`: it came from a bundle, and this device's next sync delivers it.
     Result<void> keep_received_chunk(const CarriedAttachment& a, std::uint64_t index,
                                      std::span<const std::uint8_t> body, bool forward);
-    Result<std::vector<std::uint8_t>> received_chunk(const crypto::Hash& id, std::uint64_t index);
-    // Other devices' attachments held whole whose author is known; `to_forward`: only those
-    // still to deliver.
+    Result<std::vector<std::uint8_t>> received_chunk(const merge::DeviceId& author, const crypto::Hash& id,
+                                                     std::uint64_t index);
+    // Other devices' attachments held whole; `to_forward`: only those still to deliver.
     Result<std::vector<CarriedAttachment>> carried_attachments(bool to_forward);
     // Every sealed chunk of a received attachment, in order; nullopt until all are held.
-    Result<std::optional<std::vector<std::vector<std::uint8_t>>>> received_attachment(const crypto::Hash& id);
+    Result<std::optional<std::vector<std::vector<std::uint8_t>>>> received_attachment(const merge::DeviceId& author,
+                                                                                      const crypto::Hash& id);
 
 private:
     friend class BulkImport;

@@ -231,7 +231,42 @@ ALTER TABLE attachment_inbox ADD COLUMN signature BLOB;
 ALTER TABLE attachment_inbox ADD COLUMN forward INTEGER NOT NULL DEFAULT 0;
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+// Version 9: attachments of other devices kept by author and id (docs/media.md, "Sync"): a
+// carrier that learned an id may claim it for an item of its own, which must neither take the
+// author's place nor be read for it. Rows received before their author was known (a pull
+// before version 8) are dropped: the next sync fetches them again, with their authors.
+constexpr std::string_view v9 = R"sql(
+CREATE TABLE attachment_inbox_v9(
+  author BLOB NOT NULL,
+  id BLOB NOT NULL,
+  size INTEGER NOT NULL,         -- bytes of plaintext
+  chunks INTEGER NOT NULL,
+  root BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  forward INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY(author, id)
+) WITHOUT ROWID;
+INSERT INTO attachment_inbox_v9(author, id, size, chunks, root, signature, forward)
+  SELECT author, id, size, chunks, root, signature, forward FROM attachment_inbox
+  WHERE author IS NOT NULL AND root IS NOT NULL AND signature IS NOT NULL;
+CREATE TABLE attachment_inbox_chunks_v9(
+  n INTEGER PRIMARY KEY,
+  author BLOB NOT NULL,
+  id BLOB NOT NULL,
+  idx INTEGER NOT NULL,
+  body BLOB NOT NULL,            -- sealed for sync, as received
+  UNIQUE(author, id, idx)
+);
+INSERT INTO attachment_inbox_chunks_v9(author, id, idx, body)
+  SELECT i.author, c.id, c.idx, c.body FROM attachment_inbox_chunks c JOIN attachment_inbox_v9 i ON i.id = c.id
+  ORDER BY c.n;
+DROP TABLE attachment_inbox_chunks;
+DROP TABLE attachment_inbox;
+ALTER TABLE attachment_inbox_v9 RENAME TO attachment_inbox;
+ALTER TABLE attachment_inbox_chunks_v9 RENAME TO attachment_inbox_chunks;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
 
 }  // namespace
 

@@ -99,7 +99,8 @@ Result<void> read_chunks(RecordReader& reader, const std::string& path, const Me
     for (std::uint64_t c = 0; c < item.chunks; ++c) {
         CANVASS_TRY(auto m, reader.next());
         auto* chunk = m ? std::get_if<MediaChunk>(&*m) : nullptr;
-        if (!chunk || chunk->id != item.id || chunk->index != c || chunk->data.size() != sealed_chunk_bytes(item, c))
+        if (!chunk || chunk->id != item.id || chunk->index != c || chunk->data.size() != sealed_chunk_bytes(item, c) ||
+            (chunk->author && *chunk->author != item.author))
             return bad_item(path, item, "its chunks are missing or out of order");
         root.update(chunk->data);
         if (keep) CANVASS_TRY_VOID(keep(c, chunk->data));
@@ -148,8 +149,9 @@ Result<BundleReport> write_bundle(Replica& replica, MediaReplica* media, const s
         for (const auto& item : items) {
             write_record(out, Message{MediaOffer{{item}}});
             for (std::uint64_t c = 0; c < item.chunks; ++c) {
-                CANVASS_TRY(auto data, media->chunk(item.id, c));
-                write_record(out, Message{MediaChunk{item.id, c, std::move(data)}});
+                CANVASS_TRY(auto data, media->chunk(item.media_id(), c));
+                // Its item, just before, names its author.
+                write_record(out, Message{MediaChunk{.id = item.id, .index = c, .data = std::move(data), .author = std::nullopt}});
             }
             ++report.attachments;
             report.attachment_bytes += item.size;
@@ -182,7 +184,7 @@ Result<BundleReport> read_bundle(Replica& replica, MediaReplica* media, const st
             if (problem) return bad_item(path, item, *problem);
             std::uint64_t held = 0;
             if (media) {
-                CANVASS_TRY(held, media->held(item.id));
+                CANVASS_TRY(held, media->held(item.media_id()));
             }
             // Checked whole before any chunk is kept, so a forged one leaves nothing behind.
             const auto start = reader.tell();

@@ -189,7 +189,7 @@ Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicK
     SecureChannel channel(transport, std::move(session), options.limits);
     Hello hello;
     hello.agent = options.agent;
-    hello.media = options.media != nullptr;
+    hello.media = options.media != nullptr ? media_version : 0;
     CANVASS_TRY_VOID(send_or_explain(channel, hello));
     SyncReport report;
     CANVASS_TRY(report.welcome, receive_welcome(channel, keys));

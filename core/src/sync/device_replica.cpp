@@ -190,16 +190,18 @@ Result<std::vector<MediaItem>> DeviceMediaReplica::carried() {
     return out;
 }
 
-Result<Bytes> DeviceMediaReplica::chunk(const crypto::Hash& id, std::uint64_t index) {
-    auto own = store_.sync_chunk(id, index);
+Result<Bytes> DeviceMediaReplica::chunk(const MediaId& id, std::uint64_t index) {
+    // Another device's item is only ever its own copy, never this device's of the same id.
+    if (id.author != store_.keys().id) return store_.received_chunk(id.author, id.id, index);
+    auto own = store_.sync_chunk(id.id, index);
     if (!own && own.error().domain == Domain::store && own.error().code == errc::not_found)
-        return store_.received_chunk(id, index);
+        return store_.received_chunk(id.author, id.id, index);
     return own;
 }
 
-Result<void> DeviceMediaReplica::delivered(const crypto::Hash& id) { return store_.mark_attachment_sent(id); }
+Result<void> DeviceMediaReplica::delivered(const MediaId& id) { return store_.mark_attachment_sent(id.author, id.id); }
 
-Result<std::uint64_t> DeviceMediaReplica::held(const crypto::Hash& id) { return store_.received_chunks(id); }
+Result<std::uint64_t> DeviceMediaReplica::held(const MediaId& id) { return store_.received_chunks(id.author, id.id); }
 
 Result<void> DeviceMediaReplica::keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
                                       bool forward) {

@@ -43,9 +43,9 @@ public:
     Result<std::vector<Outgoing>> unsent() override;
     Result<std::uint64_t> delivered_bytes() override;
     Result<std::vector<MediaItem>> carried() override;
-    Result<Bytes> chunk(const crypto::Hash& id, std::uint64_t index) override;
-    Result<void> delivered(const crypto::Hash& id) override;
-    Result<std::uint64_t> held(const crypto::Hash& id) override;
+    Result<Bytes> chunk(const MediaId& id, std::uint64_t index) override;
+    Result<void> delivered(const MediaId& id) override;
+    Result<std::uint64_t> held(const MediaId& id) override;
     Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
                       bool forward) override;
 

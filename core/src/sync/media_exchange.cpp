@@ -15,6 +15,19 @@ std::string mb(std::uint64_t bytes) {
 
 Error refusal(int code, std::string message) { return Error{Domain::protocol, code, std::move(message)}; }
 
+// Where in `among` the item a chunk or a get names is: by author and id, or (media version 1,
+// no author) by an id only one item of `among` has; nullopt when none is, or several.
+std::optional<std::size_t> named(const crypto::Hash& id, const std::optional<merge::DeviceId>& author,
+                                 const std::vector<MediaItem>& among) {
+    std::optional<std::size_t> found;
+    for (std::size_t i = 0; i < among.size(); ++i) {
+        if (among[i].id != id || (author && among[i].author != *author)) continue;
+        if (found) return std::nullopt;
+        found = i;
+    }
+    return found;
+}
+
 }  // namespace
 
 std::uint64_t sealed_chunk_bytes(const MediaItem& item, std::uint64_t index) {
@@ -88,15 +101,8 @@ std::vector<Message> MediaResponder::receive(const Message& m) {
             if constexpr (std::is_same_v<T, MediaOffer>) return on_offer(msg, out);
             else if constexpr (std::is_same_v<T, MediaChunk>) return on_chunk(msg, out);
             else if constexpr (std::is_same_v<T, MediaGet>) return on_get(msg, out);
-            else if constexpr (std::is_same_v<T, MediaList>) {
-                if (msg.items) return unexpected(refusal(errc::invalid_argument, "devices do not send media lists"));
-                if (role_ != Role::coordinator)
-                    return unexpected(Domain::auth, errc::permission_denied,
-                                      "only a coordinator fetches the project's attachments");
-                CANVASS_TRY(auto items, vault_.complete(project_));
-                out.push_back(MediaList{std::move(items)});
-                return {};
-            } else if constexpr (std::is_same_v<T, Bye>) {
+            else if constexpr (std::is_same_v<T, MediaList>) return on_list(msg, out);
+            else if constexpr (std::is_same_v<T, Bye>) {
                 out.push_back(Bye{});
                 done_ = true;
                 return {};
@@ -121,20 +127,24 @@ std::vector<Message> MediaResponder::receive(const Message& m) {
 
 Result<void> MediaResponder::on_offer(const MediaOffer& m, std::vector<Message>& out) {
     if (!offered_.empty()) return unexpected(refusal(errc::invalid_argument, "a second media_offer"));
-    std::set<crypto::Hash> seen;
+    std::set<MediaId> seen;
+    std::set<crypto::Hash> ids;
     std::map<merge::DeviceId, std::vector<MediaItem>> fresh;  // by author
     for (const auto& item : m.items) {
-        if (!seen.insert(item.id).second)
+        // A device of media version 1 names a chunk by its id alone: one item per id.
+        if (!seen.insert(item.media_id()).second || (version_ < 2 && !ids.insert(item.id).second))
             return unexpected(refusal(errc::invalid_argument, "media_offer: an item offered twice"));
         if (item.author != device_ && role_ == Role::collector)
             return unexpected(Domain::auth, errc::permission_denied,
                               "media_offer: a collector delivers only its own attachments");
         CANVASS_TRY(auto problem, item_problem(item, keys_));
         if (problem) return unexpected(refusal(errc::invalid_argument, "media_offer: an attachment refused: " + *problem));
-        CANVASS_TRY(auto held, vault_.find(project_, item.id));
-        if (held && (held->item != item || held->device != item.author))
+        // Kept by author and id: another device's item of this id is another item.
+        CANVASS_TRY(auto held, vault_.find(project_, item.media_id()));
+        if (held && held->item != item)
             return unexpected(Domain::auth, errc::permission_denied,
-                              "media_offer: an attachment id the server holds for another item or device");
+                              "media_offer: an attachment of device " + crypto::to_hex(item.author) +
+                                  " the server holds otherwise under the same id");
         if (!held) fresh[item.author].push_back(item);
         if (item.author != device_) ++stats_.relayed;
     }
@@ -148,8 +158,8 @@ Result<void> MediaResponder::on_offer(const MediaOffer& m, std::vector<Message>&
     }
     MediaNeed need;
     for (const auto& item : m.items) {
-        CANVASS_TRY_VOID(vault_.open(project_, item.author, item));
-        CANVASS_TRY(auto held, vault_.find(project_, item.id));
+        CANVASS_TRY_VOID(vault_.open(project_, item));
+        CANVASS_TRY(auto held, vault_.find(project_, item.media_id()));
         need.held.push_back(held ? held->chunks_held : 0);
     }
     offered_ = m.items;
@@ -160,9 +170,9 @@ Result<void> MediaResponder::on_offer(const MediaOffer& m, std::vector<Message>&
 }
 
 Result<void> MediaResponder::on_chunk(const MediaChunk& m, std::vector<Message>& out) {
-    std::size_t i = 0;
-    while (i < offered_.size() && offered_[i].id != m.id) ++i;
-    if (i == offered_.size()) return unexpected(refusal(errc::invalid_argument, "media_chunk: an attachment not offered"));
+    const auto at = named(m.id, m.author, offered_);
+    if (!at) return unexpected(refusal(errc::invalid_argument, "media_chunk: an attachment not offered"));
+    const auto i = *at;
     const auto& item = offered_[i];
     if (m.index != next_[i])
         return unexpected(refusal(errc::invalid_argument, "media_chunk: chunk " + std::to_string(m.index) + " where " +
@@ -170,18 +180,18 @@ Result<void> MediaResponder::on_chunk(const MediaChunk& m, std::vector<Message>&
     if (m.data.size() != sealed_chunk_bytes(item, m.index))
         return unexpected(refusal(errc::invalid_argument, "media_chunk: chunk " + std::to_string(m.index) +
                                                               " has the wrong length"));
-    CANVASS_TRY_VOID(vault_.put(project_, m.id, m.index, m.data));
+    CANVASS_TRY_VOID(vault_.put(project_, item.media_id(), m.index, m.data));
     ++next_[i];
     ++stats_.chunks_received;
     if (next_[i] == item.chunks) {
         // Whole: its chunks, wherever each came from, must be the ones its author signed.
         RootHasher root;
         for (std::uint64_t c = 0; c < item.chunks; ++c) {
-            CANVASS_TRY(auto data, vault_.get(project_, m.id, c));
+            CANVASS_TRY(auto data, vault_.get(project_, item.media_id(), c));
             root.update(data);
         }
         if (root.finish() != item.root) {
-            CANVASS_TRY_VOID(vault_.discard(project_, m.id));
+            CANVASS_TRY_VOID(vault_.discard(project_, item.media_id()));
             return unexpected(refusal(errc::corrupt,
                                       "media_chunk: the chunks of an attachment of device " + crypto::to_hex(item.author) +
                                           " do not match what its author signed: the server discarded them; "
@@ -196,13 +206,36 @@ Result<void> MediaResponder::on_chunk(const MediaChunk& m, std::vector<Message>&
 Result<void> MediaResponder::on_get(const MediaGet& m, std::vector<Message>& out) {
     if (role_ != Role::coordinator)
         return unexpected(Domain::auth, errc::permission_denied, "only a coordinator fetches the project's attachments");
-    CANVASS_TRY(auto held, vault_.find(project_, m.id));
+    // Without an author (media version 1), the id names the one item of the list sent.
+    std::optional<MediaId> which;
+    if (m.author) which = MediaId{.author = *m.author, .id = m.id};
+    else if (auto at = named(m.id, std::nullopt, listed_)) which = listed_[*at].media_id();
+    std::optional<MediaVault::Held> held;
+    if (which) {
+        CANVASS_TRY(held, vault_.find(project_, *which));
+    }
     if (!held || held->chunks_held != held->item.chunks || m.index >= held->item.chunks)
         return unexpected(refusal(errc::not_found, "media_get: no such attachment chunk"));
-    CANVASS_TRY(auto data, vault_.get(project_, m.id, m.index));
+    CANVASS_TRY(auto data, vault_.get(project_, *which, m.index));
     stats_.bytes_sent += data.size();
     ++stats_.chunks_sent;
-    out.push_back(MediaChunk{m.id, m.index, std::move(data)});
+    out.push_back(MediaChunk{.id = m.id, .index = m.index, .data = std::move(data), .author = std::nullopt});
+    return {};
+}
+
+Result<void> MediaResponder::on_list(const MediaList& m, std::vector<Message>& out) {
+    if (m.items) return unexpected(refusal(errc::invalid_argument, "devices do not send media lists"));
+    if (role_ != Role::coordinator)
+        return unexpected(Domain::auth, errc::permission_denied, "only a coordinator fetches the project's attachments");
+    CANVASS_TRY(listed_, vault_.complete(project_));
+    // A device of media version 1 keeps attachments by id alone: it is listed none whose id
+    // two authors share, since it could not tell them apart.
+    if (version_ < 2) {
+        std::map<crypto::Hash, std::size_t> authors;
+        for (const auto& item : listed_) ++authors[item.id];
+        std::erase_if(listed_, [&](const MediaItem& item) { return authors[item.id] > 1; });
+    }
+    out.push_back(MediaList{listed_});
     return {};
 }
 
@@ -259,16 +292,17 @@ Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replic
             if (need.held[i] > item.chunks)
                 return unexpected(Domain::protocol, errc::invalid_argument, "the server claims more chunks than exist");
             for (std::uint64_t c = need.held[i]; c < item.chunks; ++c) {
-                CANVASS_TRY(auto data, replica.chunk(item.id, c));
+                CANVASS_TRY(auto data, replica.chunk(item.media_id(), c));
                 stats.bytes_sent += data.size();
-                CANVASS_TRY_VOID(channel.send(MediaChunk{item.id, c, std::move(data)}));
+                CANVASS_TRY_VOID(
+                    channel.send(MediaChunk{.id = item.id, .index = c, .data = std::move(data), .author = item.author}));
                 CANVASS_TRY(auto ack, expect_a<MediaAck>(channel, "media_ack"));
                 if (ack.id != item.id || ack.index != c)
                     return unexpected(Domain::protocol, errc::invalid_argument, "the server acknowledged another chunk");
                 ++stats.chunks_sent;
                 if (progress) progress(stats);
             }
-            CANVASS_TRY_VOID(replica.delivered(item.id));
+            CANVASS_TRY_VOID(replica.delivered(item.media_id()));
             ++stats.delivered;
         }
     }
@@ -277,9 +311,9 @@ Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replic
         CANVASS_TRY(auto list, expect_a<MediaList>(channel, "media_list"));
         for (const auto& item : list.items.value_or(std::vector<MediaItem>{})) {
             if (!well_formed(item) || item.size > caps.file_bytes) continue;  // not one to keep
-            CANVASS_TRY(auto held, replica.held(item.id));
+            CANVASS_TRY(auto held, replica.held(item.media_id()));
             for (std::uint64_t c = held; c < item.chunks; ++c) {
-                CANVASS_TRY_VOID(channel.send(MediaGet{item.id, c}));
+                CANVASS_TRY_VOID(channel.send(MediaGet{.id = item.id, .index = c, .author = item.author}));
                 CANVASS_TRY(auto chunk, expect_a<MediaChunk>(channel, "media_chunk"));
                 if (chunk.id != item.id || chunk.index != c || chunk.data.size() != sealed_chunk_bytes(item, c))
                     return unexpected(Domain::protocol, errc::invalid_argument, "the server sent another chunk than asked");

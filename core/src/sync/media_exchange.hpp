@@ -7,13 +7,13 @@
 //                                      then every cap (one file, each author's total): a
 //                                      refusal is `error limit` before any chunk is sent
 //   ◀─────────  media_need [held]      chunks held of each item from the first on
-//   media_chunk (id, i, data) ────▶   written to a file and fsync'd, then
+//   media_chunk (id, i, data, author) ▶ written to a file and fsync'd, then
 //   ◀─────────  media_ack (id, i)      one chunk in flight: a cut re-sends at most that one
 //   … every missing chunk …            the last one: the chunks must hash to the signed
 //                                      root, else all are discarded and the offer refused
 //   media_list ───────────────────▶   (a coordinator) what may I fetch
 //   ◀─────────  media_list [items]     attachments of the project held whole
-//   media_get (id, i) ────────────▶
+//   media_get (id, i, author) ────▶
 //   ◀─────────  media_chunk            kept sealed as it came; next get
 //   bye ──────────────────────────▶
 //   ◀─────────  bye
@@ -37,29 +37,29 @@
 
 namespace canvass::sync {
 
-// Where a server keeps attachment chunks (sync-server: files under its data directory).
+// Where a server keeps attachment chunks (sync-server: files under its data directory). Items
+// are kept by author and id (MediaId): two authors' items of one id are two items.
 class MediaVault {
 public:
     virtual ~MediaVault() = default;
-    // The item as registered, and who delivered it; nullopt if unknown.
+    // The item as registered; nullopt if unknown.
     struct Held {
         MediaItem item;
-        merge::DeviceId device{};
         std::uint64_t chunks_held = 0;  // from the first on
     };
-    virtual Result<std::optional<Held>> find(const std::string& project, const crypto::Hash& id) = 0;
-    // Registers an item offered by `device` (idempotent for the same item and device).
-    virtual Result<void> open(const std::string& project, const merge::DeviceId& device, const MediaItem& item) = 0;
+    virtual Result<std::optional<Held>> find(const std::string& project, const MediaId& id) = 0;
+    // Registers an item under its author and id (idempotent for the same item).
+    virtual Result<void> open(const std::string& project, const MediaItem& item) = 0;
     // Stores chunk `index`: durable (fsync'd) when this returns.
-    virtual Result<void> put(const std::string& project, const crypto::Hash& id, std::uint64_t index,
+    virtual Result<void> put(const std::string& project, const MediaId& id, std::uint64_t index,
                              std::span<const std::uint8_t> data) = 0;
-    virtual Result<Bytes> get(const std::string& project, const crypto::Hash& id, std::uint64_t index) = 0;
-    // Plaintext bytes of every item `device` registered in the project.
-    virtual Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& device) = 0;
-    // Every item of the project held whole.
+    virtual Result<Bytes> get(const std::string& project, const MediaId& id, std::uint64_t index) = 0;
+    // Plaintext bytes of every item of `author` registered in the project.
+    virtual Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& author) = 0;
+    // Every item of the project held whole, by id then author.
     virtual Result<std::vector<MediaItem>> complete(const std::string& project) = 0;
     // Forgets the item and every chunk of it (its chunks did not match its signed root).
-    virtual Result<void> discard(const std::string& project, const crypto::Hash& id) = 0;
+    virtual Result<void> discard(const std::string& project, const MediaId& id) = 0;
 };
 
 // What the author signs of an item: every field but the signature, domain-separated.
@@ -103,11 +103,12 @@ struct MediaStats {
 class MediaResponder {
 public:
     // `keys` gives the signing key of a device of the project: an item is taken only signed
-    // by its author, and a collector offers only its own.
+    // by its author, and a collector offers only its own. `version`: the media version the
+    // device's hello named (1: it names no author beside an id).
     MediaResponder(MediaVault& vault, std::string project, merge::DeviceId device, Role role, MediaCaps caps,
-                   AuthorKeys keys)
+                   AuthorKeys keys, std::uint32_t version = media_version)
         : vault_(vault), project_(std::move(project)), device_(device), role_(role), caps_(caps),
-          keys_(std::move(keys)) {}
+          keys_(std::move(keys)), version_(version) {}
     // The replies; `done()` after a bye (answered), `failed()` after a refusal (an `error`
     // ends the returned messages; close the connection).
     std::vector<Message> receive(const Message& m);
@@ -120,13 +121,16 @@ private:
     Result<void> on_offer(const MediaOffer& m, std::vector<Message>& out);
     Result<void> on_chunk(const MediaChunk& m, std::vector<Message>& out);
     Result<void> on_get(const MediaGet& m, std::vector<Message>& out);
+    Result<void> on_list(const MediaList& m, std::vector<Message>& out);
     MediaVault& vault_;
     std::string project_;
     merge::DeviceId device_{};
     Role role_;
     MediaCaps caps_;
     AuthorKeys keys_;
+    std::uint32_t version_;
     std::vector<MediaItem> offered_;
+    std::vector<MediaItem> listed_;    // the last media_list sent
     std::vector<std::uint64_t> next_;  // the next chunk expected of each offered item
     bool done_ = false;
     std::optional<Error> error_;
@@ -152,11 +156,12 @@ public:
     // Every attachment a bundle written here carries: this device's own and the others' it
     // holds whole.
     virtual Result<std::vector<MediaItem>> carried() = 0;
-    virtual Result<Bytes> chunk(const crypto::Hash& id, std::uint64_t index) = 0;
-    virtual Result<void> delivered(const crypto::Hash& id) = 0;
+    // Items are named by author and id: this device's own, or another's it holds.
+    virtual Result<Bytes> chunk(const MediaId& id, std::uint64_t index) = 0;
+    virtual Result<void> delivered(const MediaId& id) = 0;
     // Attachments of other devices (a coordinator's pull, a bundle's): chunks held from the
     // first on, and keeping one. `forward`: to deliver to the server (it came from a bundle).
-    virtual Result<std::uint64_t> held(const crypto::Hash& id) = 0;
+    virtual Result<std::uint64_t> held(const MediaId& id) = 0;
     virtual Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
                               bool forward) = 0;
 };

@@ -40,7 +40,7 @@ json encode_limits(const SyncLimits& l) {
 struct Encoder {
     json operator()(const Hello& m) const {
         json j = {{"t", "hello"}, {"agent", m.agent}};
-        if (m.media) j["media"] = 1;
+        if (m.media) j["media"] = m.media;
         return j;
     }
     json operator()(const Welcome& m) const {
@@ -102,7 +102,9 @@ struct Encoder {
     json operator()(const MediaOffer& m) const { return {{"t", "media_offer"}, {"items", items(m.items)}}; }
     json operator()(const MediaNeed& m) const { return {{"t", "media_need"}, {"held", m.held}}; }
     json operator()(const MediaChunk& m) const {
-        return {{"t", "media_chunk"}, {"id", binary(m.id)}, {"index", m.index}, {"data", binary(m.data)}};
+        json j = {{"t", "media_chunk"}, {"id", binary(m.id)}, {"index", m.index}, {"data", binary(m.data)}};
+        if (m.author) j["author"] = binary(*m.author);
+        return j;
     }
     json operator()(const MediaAck& m) const { return {{"t", "media_ack"}, {"id", binary(m.id)}, {"index", m.index}}; }
     json operator()(const MediaList& m) const {
@@ -110,7 +112,11 @@ struct Encoder {
         if (m.items) j["items"] = items(*m.items);
         return j;
     }
-    json operator()(const MediaGet& m) const { return {{"t", "media_get"}, {"id", binary(m.id)}, {"index", m.index}}; }
+    json operator()(const MediaGet& m) const {
+        json j = {{"t", "media_get"}, {"id", binary(m.id)}, {"index", m.index}};
+        if (m.author) j["author"] = binary(*m.author);
+        return j;
+    }
 };
 
 // ---- decoding -------------------------------------------------------------------------
@@ -260,19 +266,28 @@ Result<Message> decode_media(const std::string& type, Fields& f, const MessageLi
         }
         return Message{std::move(m)};
     }
+    // The author a device names beside an id (media version 2), absent in version 1.
+    auto author = [&f]() -> Result<std::optional<merge::DeviceId>> {
+        if (!f.has("author")) return std::optional<merge::DeviceId>();
+        CANVASS_TRY(auto a, f.fixed<16>("author"));
+        return std::optional<merge::DeviceId>(a);
+    };
     if (type == "media_chunk") {
         MediaChunk m;
         CANVASS_TRY(m.id, f.fixed<32>("id"));
         CANVASS_TRY(m.index, f.u64("index"));
         CANVASS_TRY(m.data, f.bytes("data", 64 * 1024));
+        CANVASS_TRY(m.author, author());
         return Message{std::move(m)};
     }
     if (type == "media_ack" || type == "media_get") {
         crypto::Hash id{};
         CANVASS_TRY(id, f.fixed<32>("id"));
         CANVASS_TRY(auto index, f.u64("index"));
-        if (type == "media_ack") return Message{MediaAck{id, index}};
-        return Message{MediaGet{id, index}};
+        if (type == "media_ack") return Message{MediaAck{.id = id, .index = index}};
+        MediaGet m{.id = id, .index = index, .author = std::nullopt};
+        CANVASS_TRY(m.author, author());
+        return Message{std::move(m)};
     }
     MediaList m;  // media_list
     if (f.has("items")) {
@@ -368,8 +383,8 @@ Result<Message> decode_body(const std::string& type, Fields& f, const MessageLim
         CANVASS_TRY(m.agent, f.text("agent", lim.max_text));
         if (f.has("media")) {
             CANVASS_TRY(auto media, f.u64("media"));
-            if (media != 1) return f.bad("media", "expected 1");
-            m.media = true;
+            if (media < 1 || media > media_version) return f.bad("media", "expected 1 or 2");
+            m.media = static_cast<std::uint32_t>(media);
         }
         return Message{std::move(m)};
     }

@@ -59,10 +59,14 @@ struct SyncLimits {
 // Client -> server, first message after the handshake.
 struct Hello {
     std::string agent;  // "canvass/0.1.0": for logs only, never trusted
-    // The client carries attachments after the exchange (media_* messages, docs/media.md).
-    // Sent only as true; a server that does not know the field refuses the hello.
-    bool media = false;
+    // The version of the media_* messages the client speaks after the exchange (docs/media.md),
+    // 0 when it carries no attachments; a server that does not know the field refuses the hello.
+    std::uint32_t media = 0;
 };
+
+// The media_* messages of this version name an attachment by its author and id (version 1:
+// by its id alone). A server takes both.
+inline constexpr std::uint32_t media_version = 2;
 
 // Caps on attachments a server states in its welcome (to a client that said media): one
 // attachment's plaintext bytes, and all of one device's together. Both sides check them
@@ -197,6 +201,15 @@ struct Bye {};
 
 // ---- attachments, after the exchange (docs/media.md, schemas/protocol/sync.md) ----------
 
+// An attachment as the server and relays keep it: by its author and its id together. A
+// carrier that learned an id from a bundle may claim it for an item of its own; that item
+// never stands in for the author's.
+struct MediaId {
+    merge::DeviceId author{};
+    crypto::Hash id{};
+    friend auto operator<=>(const MediaId&, const MediaId&) = default;
+};
+
 // One attachment as the server sees it: its server-visible id (a keyed BLAKE2b under the
 // epoch key, never the plaintext's hash), its plaintext size and its number of chunks; the
 // device that attached it, the BLAKE2b-256 of its sealed chunks in order (`root`), and that
@@ -209,6 +222,7 @@ struct MediaItem {
     merge::DeviceId author{};
     crypto::Hash root{};
     crypto::Signature signature{};
+    MediaId media_id() const { return MediaId{.author = author, .id = id}; }
     friend bool operator==(const MediaItem&, const MediaItem&) = default;
 };
 
@@ -224,11 +238,14 @@ struct MediaNeed {
     std::vector<std::uint64_t> held;
 };
 
-// One sealed chunk (plaintext + 16 bytes), either way.
+// One sealed chunk (plaintext + 16 bytes), either way. A device names the author of the item
+// it delivers (media version 2); the server's answer to a get, and a bundle's chunk following
+// its item, name none.
 struct MediaChunk {
     crypto::Hash id{};
     std::uint64_t index = 0;
     Bytes data;
+    std::optional<merge::DeviceId> author;
 };
 
 // Server -> device: chunk `index` of `id` is durable (written and fsync'd).
@@ -243,10 +260,12 @@ struct MediaList {
     std::optional<std::vector<MediaItem>> items;
 };
 
-// Device -> server: send chunk `index` of `id`.
+// Device -> server: send chunk `index` of the item `id` of `author` (absent in media
+// version 1).
 struct MediaGet {
     crypto::Hash id{};
     std::uint64_t index = 0;
+    std::optional<merge::DeviceId> author;
 };
 
 using Message = std::variant<Hello, Welcome, Summary, Changesets, Ack, FormMessage, ErrorMessage, Bye, MediaOffer,

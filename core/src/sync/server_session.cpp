@@ -44,6 +44,7 @@ struct ServerSession::State {
     std::optional<DeviceRecord> device;
     std::optional<Exchange> exchange;
     bool media_asked = false;  // the hello said media and this server carries attachments
+    std::uint32_t media_version = 0;  // the media version the hello named
     std::optional<MediaResponder> media;
     std::string kind = "session";  // "sync" or "enroll" once known, for logs
     std::string unknown_key;       // a static key that is not enrolled (its first bytes), for logs
@@ -300,7 +301,8 @@ void ServerSession::State::on_message(Message m, Output& out) {
             return close(out);
         case Phase::await_hello:
             if (!std::holds_alternative<Hello>(m)) break;
-            media_asked = std::get<Hello>(m).media && dir.media_vault() != nullptr;
+            media_version = std::get<Hello>(m).media;
+            media_asked = media_version > 0 && dir.media_vault() != nullptr;
             welcome(out);
             if (phase != Phase::closed) start_exchange(out);
             return;
@@ -328,7 +330,8 @@ void ServerSession::State::on_message(Message m, Output& out) {
                                   CANVASS_TRY(auto d, dir.device(author));
                                   if (!d || d->project != device->project) return std::optional<crypto::SigningPublicKey>();
                                   return std::optional<crypto::SigningPublicKey>(d->signing_key);
-                              });
+                              },
+                              media_version);
                 phase = Phase::media;
             }
             return;

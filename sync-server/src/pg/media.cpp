@@ -1,73 +1,73 @@
 // Attachment chunks in PostgreSQL (pg/store.hpp): the rows of media_items and media_chunks
-// stand for the item and chunk files of media_vault.hpp. Each write is one autocommitted
+// stand for the item and chunk files of media_vault.hpp, by author (`device`) and id. Each write is one autocommitted
 // statement, durable when it returns.
 #include "pg/store.hpp"
 
 namespace canvass::server::pg {
 
-Result<std::optional<sync::MediaVault::Held>> PgMediaVault::find(const std::string& project, const crypto::Hash& id) {
+Result<std::optional<sync::MediaVault::Held>> PgMediaVault::find(const std::string& project, const sync::MediaId& id) {
     // Chunks count "from the first on", as the file vault counts them.
     CANVASS_TRY(auto rows, db_.query(
-        "SELECT i.device, i.size, i.chunks, (SELECT count(*) FROM media_chunks c WHERE c.project = i.project "
-        "AND c.id = i.id AND c.chunk < i.chunks), i.root, i.signature FROM media_items i "
-        "WHERE i.project = $1 AND i.id = $2",
-        Params().text(project).add(id)));
+        "SELECT i.size, i.chunks, (SELECT count(*) FROM media_chunks c WHERE c.project = i.project "
+        "AND c.device = i.device AND c.id = i.id AND c.chunk < i.chunks), i.root, i.signature FROM media_items i "
+        "WHERE i.project = $1 AND i.device = $2 AND i.id = $3",
+        Params().text(project).add(id.author).add(id.id)));
     if (rows.empty()) return std::optional<Held>();
     Held h;
-    h.item.id = id;
-    h.item.size = rows.uint64(0, 1);
-    h.item.chunks = rows.uint64(0, 2);
-    h.device = rows.fixed<16>(0, 0);
-    h.item.author = h.device;  // as the file vault: the device that registered it
-    h.item.root = rows.fixed<32>(0, 4);
-    h.item.signature = rows.fixed<64>(0, 5);
-    h.chunks_held = rows.uint64(0, 3);
+    h.item.id = id.id;
+    h.item.author = id.author;
+    h.item.size = rows.uint64(0, 0);
+    h.item.chunks = rows.uint64(0, 1);
+    h.item.root = rows.fixed<32>(0, 3);
+    h.item.signature = rows.fixed<64>(0, 4);
+    h.chunks_held = rows.uint64(0, 2);
     if (h.chunks_held < h.item.chunks) {
         // Held "from the first on": the first missing index bounds it.
         CANVASS_TRY(auto gap, db_.query(
-            "SELECT coalesce(min(n), $3) FROM generate_series(0::bigint, $3 - 1) n WHERE NOT EXISTS "
-            "(SELECT 1 FROM media_chunks c WHERE c.project = $1 AND c.id = $2 AND c.chunk = n)",
-            Params().text(project).add(id).add(h.item.chunks)));
+            "SELECT coalesce(min(n), $4) FROM generate_series(0::bigint, $4 - 1) n WHERE NOT EXISTS "
+            "(SELECT 1 FROM media_chunks c WHERE c.project = $1 AND c.device = $2 AND c.id = $3 AND c.chunk = n)",
+            Params().text(project).add(id.author).add(id.id).add(h.item.chunks)));
         h.chunks_held = gap.uint64(0, 0);
     }
     return std::optional<Held>(std::move(h));
 }
 
-Result<void> PgMediaVault::open(const std::string& project, const merge::DeviceId& device, const sync::MediaItem& item) {
+Result<void> PgMediaVault::open(const std::string& project, const sync::MediaItem& item) {
     return db_.run("INSERT INTO media_items (project, id, device, size, chunks, root, signature) "
                    "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-                   Params().text(project).add(item.id).add(device).add(item.size).add(item.chunks).add(item.root)
+                   Params().text(project).add(item.id).add(item.author).add(item.size).add(item.chunks).add(item.root)
                        .add(item.signature));
 }
 
-Result<void> PgMediaVault::put(const std::string& project, const crypto::Hash& id, std::uint64_t index,
+Result<void> PgMediaVault::put(const std::string& project, const sync::MediaId& id, std::uint64_t index,
                                std::span<const std::uint8_t> data) {
-    return db_.run("INSERT INTO media_chunks (project, id, chunk, data) VALUES ($1, $2, $3, $4) "
-                   "ON CONFLICT (project, id, chunk) DO UPDATE SET data = excluded.data",
-                   Params().text(project).add(id).add(index).add(data));
+    return db_.run("INSERT INTO media_chunks (project, device, id, chunk, data) VALUES ($1, $2, $3, $4, $5) "
+                   "ON CONFLICT (project, device, id, chunk) DO UPDATE SET data = excluded.data",
+                   Params().text(project).add(id.author).add(id.id).add(index).add(data));
 }
 
-Result<sync::Bytes> PgMediaVault::get(const std::string& project, const crypto::Hash& id, std::uint64_t index) {
-    CANVASS_TRY(auto rows, db_.query("SELECT data FROM media_chunks WHERE project = $1 AND id = $2 AND chunk = $3",
-                                     Params().text(project).add(id).add(index)));
+Result<sync::Bytes> PgMediaVault::get(const std::string& project, const sync::MediaId& id, std::uint64_t index) {
+    CANVASS_TRY(auto rows, db_.query("SELECT data FROM media_chunks WHERE project = $1 AND device = $2 AND id = $3 "
+                                     "AND chunk = $4",
+                                     Params().text(project).add(id.author).add(id.id).add(index)));
     if (rows.empty())
         return unexpected(Domain::store, errc::not_found, "attachment chunk " + std::to_string(index) + " is not held");
     return rows.bytes(0, 0);
 }
 
-Result<std::uint64_t> PgMediaVault::device_bytes(const std::string& project, const merge::DeviceId& device) {
+Result<std::uint64_t> PgMediaVault::device_bytes(const std::string& project, const merge::DeviceId& author) {
     CANVASS_TRY(auto rows, db_.query("SELECT coalesce(sum(size), 0)::bigint FROM media_items WHERE project = $1 "
                                      "AND device = $2",
-                                     Params().text(project).add(device)));
+                                     Params().text(project).add(author)));
     return rows.uint64(0, 0);
 }
 
 Result<std::vector<sync::MediaItem>> PgMediaVault::complete(const std::string& project) {
     CANVASS_TRY(auto rows, db_.query(
         "SELECT i.id, i.size, i.chunks, i.device, i.root, i.signature FROM media_items i WHERE i.project = $1 "
-        "AND i.chunks = "
-        "(SELECT count(*) FROM media_chunks c WHERE c.project = i.project AND c.id = i.id AND c.chunk < i.chunks) "
-        "ORDER BY i.id",
+        "AND i.chunks = (SELECT count(*) FROM media_chunks c WHERE c.project = i.project AND c.device = i.device "
+        "AND c.id = i.id AND c.chunk < i.chunks) "
+        "ORDER BY i.id, i.device",
         Params().text(project)));
     std::vector<sync::MediaItem> out;
     for (int i = 0; i < rows.size(); ++i) {
@@ -83,10 +83,12 @@ Result<std::vector<sync::MediaItem>> PgMediaVault::complete(const std::string& p
     return out;
 }
 
-Result<void> PgMediaVault::discard(const std::string& project, const crypto::Hash& id) {
+Result<void> PgMediaVault::discard(const std::string& project, const sync::MediaId& id) {
     return db_.transaction(Isolation::serializable, [&]() -> Result<void> {
-        CANVASS_TRY_VOID(db_.run("DELETE FROM media_chunks WHERE project = $1 AND id = $2", Params().text(project).add(id)));
-        return db_.run("DELETE FROM media_items WHERE project = $1 AND id = $2", Params().text(project).add(id));
+        CANVASS_TRY_VOID(db_.run("DELETE FROM media_chunks WHERE project = $1 AND device = $2 AND id = $3",
+                                 Params().text(project).add(id.author).add(id.id)));
+        return db_.run("DELETE FROM media_items WHERE project = $1 AND device = $2 AND id = $3",
+                       Params().text(project).add(id.author).add(id.id));
     });
 }
 
@@ -94,9 +96,11 @@ Result<MediaCensus> PgMediaVault::census(const std::string& project) {
     CANVASS_TRY(auto rows, db_.query(
         "SELECT count(*) FILTER (WHERE held = chunks), count(*) FILTER (WHERE held < chunks), "
         "coalesce(sum(held), 0)::bigint, coalesce(sum(bytes), 0)::bigint FROM (SELECT i.chunks, "
-        "(SELECT count(*) FROM media_chunks c WHERE c.project = i.project AND c.id = i.id AND c.chunk < i.chunks) AS held, "
-        "(SELECT coalesce(sum(length(c.data)), 0) FROM media_chunks c WHERE c.project = i.project AND c.id = i.id "
-        "AND c.chunk < i.chunks) AS bytes FROM media_items i WHERE i.project = $1) t",
+        "(SELECT count(*) FROM media_chunks c WHERE c.project = i.project AND c.device = i.device AND c.id = i.id "
+        "AND c.chunk < i.chunks) AS held, "
+        "(SELECT coalesce(sum(length(c.data)), 0) FROM media_chunks c WHERE c.project = i.project "
+        "AND c.device = i.device AND c.id = i.id AND c.chunk < i.chunks) AS bytes "
+        "FROM media_items i WHERE i.project = $1) t",
         Params().text(project)));
     MediaCensus c;
     c.attachments = rows.uint64(0, 0);

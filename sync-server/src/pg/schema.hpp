@@ -13,7 +13,7 @@
 
 namespace canvass::server::pg {
 
-inline constexpr std::array<std::string_view, 1> migrations = {
+inline constexpr std::array<std::string_view, 2> migrations = {
     R"sql(
 CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
@@ -154,6 +154,18 @@ CREATE TABLE media_chunks (
   chunk BIGINT NOT NULL,
   data BYTEA NOT NULL,
   PRIMARY KEY (project, id, chunk));
+)sql",
+    // Version 2: attachments kept by author and id (docs/media.md, "Sync"), as the files of
+    // the embedded store are: another device's item of the same id is another item.
+    R"sql(
+ALTER TABLE media_chunks ADD COLUMN device BYTEA;
+UPDATE media_chunks c SET device = i.device FROM media_items i WHERE i.project = c.project AND i.id = c.id;
+DELETE FROM media_chunks WHERE device IS NULL;
+ALTER TABLE media_chunks ALTER COLUMN device SET NOT NULL;
+ALTER TABLE media_chunks DROP CONSTRAINT media_chunks_pkey;
+ALTER TABLE media_chunks ADD PRIMARY KEY (project, device, id, chunk);
+ALTER TABLE media_items DROP CONSTRAINT media_items_pkey;
+ALTER TABLE media_items ADD PRIMARY KEY (project, device, id);
 )sql"};
 
 // Brings the database's schema up to the last migration, in one transaction that holds an

@@ -67,14 +67,14 @@ class PgMediaVault final : public ServerMediaVault {
 public:
     explicit PgMediaVault(Connection db) : db_(std::move(db)) {}
 
-    Result<std::optional<Held>> find(const std::string& project, const crypto::Hash& id) override;
-    Result<void> open(const std::string& project, const merge::DeviceId& device, const sync::MediaItem& item) override;
-    Result<void> put(const std::string& project, const crypto::Hash& id, std::uint64_t index,
+    Result<std::optional<Held>> find(const std::string& project, const sync::MediaId& id) override;
+    Result<void> open(const std::string& project, const sync::MediaItem& item) override;
+    Result<void> put(const std::string& project, const sync::MediaId& id, std::uint64_t index,
                      std::span<const std::uint8_t> data) override;
-    Result<sync::Bytes> get(const std::string& project, const crypto::Hash& id, std::uint64_t index) override;
-    Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& device) override;
+    Result<sync::Bytes> get(const std::string& project, const sync::MediaId& id, std::uint64_t index) override;
+    Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& author) override;
     Result<std::vector<sync::MediaItem>> complete(const std::string& project) override;
-    Result<void> discard(const std::string& project, const crypto::Hash& id) override;
+    Result<void> discard(const std::string& project, const sync::MediaId& id) override;
     Result<MediaCensus> census(const std::string& project) override;
 
 private:

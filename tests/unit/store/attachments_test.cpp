@@ -183,7 +183,7 @@ TEST(Attachments, AFinalizedRecordListsItsAttachmentForSyncUnderAKeyedId) {
     EXPECT_EQ(c0->size(), crypto::attachment_chunk_bytes + crypto::sync_chunk_overhead);
     EXPECT_FALSE(store.sync_chunk(a.id, 2));
 
-    ASSERT_TRUE(store.mark_attachment_sent(a.id));
+    ASSERT_TRUE(store.mark_attachment_sent(store.keys().id, a.id));
     EXPECT_TRUE(store.unsent_attachments(1)->empty());
     EXPECT_EQ(store.own_attachments()->size(), 1u);
 }
@@ -193,16 +193,48 @@ TEST(Attachments, ReceivedChunksAreKeptUntilComplete) {
     auto store = make_store(dir / "home");
     crypto::Hash id{};
     id[0] = 7;
-    ASSERT_TRUE(store.keep_received_chunk({id, 100000, 2, {}, {}, {}}, 0, std::vector<std::uint8_t>(10, 1), false));
-    EXPECT_EQ(*store.received_chunks(id), 1u);
-    EXPECT_FALSE(*store.received_attachment(id));
+    const merge::DeviceId author{5};
+    const store::CarriedAttachment a{id, 100000, 2, author, {}, {}};
+    ASSERT_TRUE(store.keep_received_chunk(a, 0, std::vector<std::uint8_t>(10, 1), false));
+    EXPECT_EQ(*store.received_chunks(author, id), 1u);
+    EXPECT_FALSE(*store.received_attachment(author, id));
     EXPECT_EQ(store.status()->attachments.partial, 1u);
-    ASSERT_TRUE(store.keep_received_chunk({id, 100000, 2, {}, {}, {}}, 1, std::vector<std::uint8_t>(10, 2), false));
-    ASSERT_TRUE(store.keep_received_chunk({id, 100000, 2, {}, {}, {}}, 1, std::vector<std::uint8_t>(10, 2), false));  // twice: kept once
-    auto all = store.received_attachment(id);
+    ASSERT_TRUE(store.keep_received_chunk(a, 1, std::vector<std::uint8_t>(10, 2), false));
+    ASSERT_TRUE(store.keep_received_chunk(a, 1, std::vector<std::uint8_t>(10, 2), false));  // twice: kept once
+    auto all = store.received_attachment(author, id);
     ASSERT_TRUE(all && *all);
     EXPECT_EQ((*all)->size(), 2u);
     EXPECT_EQ(store.status()->attachments.received, 1u);
+}
+
+// Issue 13: a carrier's item under another device's id is another item: neither is read for
+// the other, and delivering one leaves the other to deliver.
+TEST(Attachments, ReceivedItemsOfTwoAuthorsUnderOneIdAreKeptApart) {
+    TempDir dir;
+    auto store = make_store(dir / "home");
+    crypto::Hash id{};
+    id[0] = 9;
+    const merge::DeviceId author{5}, carrier{6};
+    const store::CarriedAttachment real{id, 10, 1, author, {}, {}}, claim{id, 20, 1, carrier, {}, {}};
+    ASSERT_TRUE(store.keep_received_chunk(claim, 0, std::vector<std::uint8_t>(36, 0xcc), true));
+    EXPECT_EQ(*store.received_chunks(author, id), 0u) << "the carrier's chunk is not the author's";
+    EXPECT_FALSE(*store.received_attachment(author, id));
+    ASSERT_TRUE(store.keep_received_chunk(real, 0, std::vector<std::uint8_t>(26, 0xaa), true));
+    auto mine = store.received_attachment(author, id);
+    ASSERT_TRUE(mine && *mine);
+    EXPECT_EQ((*mine)->at(0), std::vector<std::uint8_t>(26, 0xaa));
+    EXPECT_EQ(*store.received_chunk(carrier, id, 0), std::vector<std::uint8_t>(36, 0xcc));
+    auto carried = store.carried_attachments(true);
+    ASSERT_TRUE(carried);
+    ASSERT_EQ(carried->size(), 2u);
+    EXPECT_EQ(store.status()->attachments.received, 2u);
+
+    ASSERT_TRUE(store.mark_attachment_sent(author, id));
+    carried = store.carried_attachments(true);
+    ASSERT_TRUE(carried);
+    ASSERT_EQ(carried->size(), 1u);
+    EXPECT_EQ(carried->at(0).author, carrier) << "delivering the author's leaves the carrier's to deliver";
+    EXPECT_EQ(store.status()->attachments.carried, 1u);
 }
 
 TEST(AttachmentCrypto, SyncIdsDependOnTheEpochKeyAndChunksOpenOnlyWhereTheyBelong) {
