@@ -60,6 +60,9 @@ public:
         return text_in(c->label, lang.empty() ? form_.settings().default_language : lang,
                        form_.settings().default_language);
     }
+    const DataInstance* secondary_instance(std::string_view id) const override {
+        return form_.instance(id);
+    }
 
 private:
     const Record& record_;
