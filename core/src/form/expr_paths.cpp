@@ -63,6 +63,7 @@ public:
     const DataInstance* secondary_instance(std::string_view id) const override {
         return outer_.secondary_instance(id);
     }
+    std::string language() const override { return outer_.language(); }
 
 private:
     const Scope& outer_;

@@ -192,6 +192,9 @@ public:
         (void)choice;
         return {};
     }
+    // The language labels are shown in (a code of the form's), which gives format-date()'s
+    // month and day names; "" for English.
+    virtual std::string language() const { return {}; }
     // instance('id'): the form's secondary instance `id` (a choice list, an attached CSV
     // file's stem), or nullptr. It must outlive the evaluation.
     virtual const DataInstance* secondary_instance(std::string_view id) const {
