@@ -126,7 +126,7 @@ FileSource files_in(std::string dir) {
         if (ec) return unexpected(Domain::form, errc::io, "cannot read " + name + ": " + ec.message());
         if (size > max_attached_bytes)
             return unexpected(Domain::form, errc::limit_exceeded,
-                              name + " is larger than 8 MiB, the most a form carries");
+                              name + " is larger than 4 MiB, the most a form carries to devices");
         std::string bytes(size, '\0');
         std::ifstream in(path, std::ios::binary);
         if (!in.read(bytes.data(), static_cast<std::streamsize>(size)))
@@ -188,6 +188,39 @@ std::string write_csv_table(const nlohmann::json& table) {
     if (table.contains("rows"))
         for (const auto& row : table["rows"]) line(row);
     return out;
+}
+
+std::string twin_text(ojson twin) {
+    constexpr auto replace = ojson::error_handler_t::replace;
+    ojson external;
+    if (twin.contains("external")) {
+        external = std::move(twin["external"]);
+        twin.erase("external");
+    }
+    std::string text = twin.dump(2, ' ', false, replace);
+    if (!external.is_object() || external.empty()) return text + "\n";
+    text.erase(text.size() - 2);  // the closing "\n}"
+    text += ",\n  \"external\": {";
+    bool first_file = true;
+    for (const auto& [name, table] : external.items()) {
+        text += std::string(first_file ? "" : ",") + "\n    " + ojson(name).dump(-1, ' ', false, replace) + ": {";
+        first_file = false;
+        bool first_key = true;
+        for (const auto& [key, value] : table.items()) {
+            text += std::string(first_key ? "" : ",") + "\n      " + ojson(key).dump() + ": ";
+            first_key = false;
+            if (key != "rows" || !value.is_array() || value.empty()) {
+                text += value.dump(-1, ' ', false, replace);
+                continue;
+            }
+            text += "[";
+            for (std::size_t i = 0; i < value.size(); ++i)
+                text += std::string(i ? "," : "") + "\n        " + value[i].dump(-1, ' ', false, replace);
+            text += "\n      ]";
+        }
+        text += "\n    }";
+    }
+    return text + "\n  }\n}\n";
 }
 
 std::vector<std::string> named_files(const ojson& twin) {

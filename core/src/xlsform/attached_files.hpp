@@ -21,8 +21,9 @@ namespace canvass::xlsform {
 // (unreadable, larger than max_attached_bytes) whose message names the file.
 using FileSource = std::function<Result<std::optional<std::string>>(const std::string& name)>;
 
-// The largest attached file read: the twin that carries it is held to the form's 8 MiB.
-inline constexpr std::size_t max_attached_bytes = 8u << 20;
+// The largest attached file read: a form sent to devices is at most 4 MiB with its files
+// (canvass-server form publish refuses a larger one).
+inline constexpr std::size_t max_attached_bytes = 4u << 20;
 
 // The files in folder `dir` (the form's own), read up to max_attached_bytes.
 FileSource files_in(std::string dir);
@@ -45,6 +46,10 @@ std::string write_csv_table(const nlohmann::json& table);
 // of its expressions that name no choice list of its own, as x.csv), in order of first
 // mention, each once.
 std::vector<std::string> named_files(const nlohmann::ordered_json& twin);
+
+// The twin as JSON text, 2-space indented, with each row of its `external` tables on one
+// line (a file's rows one cell a line would make a form many times the file's size).
+std::string twin_text(nlohmann::ordered_json twin);
 
 // Reads every file `twin` names from `files` into twin["external"]; a file that is absent is
 // left for the loader to report at the row that names it. Adds to `map` the lines of each

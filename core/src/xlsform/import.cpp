@@ -62,8 +62,7 @@ Import import_workbook(const Workbook& book, std::string_view file_stem, const F
     Conversion c = convert(book, file_stem, files);
     version_by_content(c.twin);
     Import out;
-    out.twin_text =
-        c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out.twin_text = twin_text(c.twin);
     out.problems = std::move(c.problems);
     out.warnings = std::move(c.warnings);
     auto loaded = form::load_form(out.twin_text);
