@@ -20,6 +20,7 @@
 #include "qr.hpp"
 #include "record_keeper.hpp"
 #include "store/recipients.hpp"
+#include "sync/messages.hpp"
 #include "sync/token.hpp"
 #include "canvass/clock.hpp"
 #include "util/duration.hpp"
@@ -117,6 +118,14 @@ int cmd_form_publish(const DataDir& data, const std::string& project, const std:
         return 1;
     }
     std::string body = std::move(read.json_text);
+    // Devices take a form body of at most this size in a sync or bundle message: a larger form
+    // (its attached files count) would publish and then never reach them.
+    if (const std::size_t most = sync::MessageLimits{}.max_form_bytes; body.size() > most) {
+        std::cerr << file << ": the form with its attached files is " << body.size() << " bytes, more than the "
+                  << (most >> 20) << " MiB a form sent to devices may be: make its CSV files smaller\n";
+        std::cerr << "canvass-server: " << file << " is not a valid form; nothing was published\n";
+        return 1;
+    }
     auto form = form::load_form(body);
     if (!form) {
         for (const auto& p : form.error()) std::cerr << file << ": " << form::describe(p) << "\n";

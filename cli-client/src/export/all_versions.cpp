@@ -61,6 +61,26 @@ void put_back_missing(json& merged, const json& old_rows, const std::string& gro
     }
 }
 
+// The files an older version carried (its `external`): a file the newer versions dropped is
+// kept for the old records' answers, and rows of a file whose columns did not change are
+// added when their first cell (the name, in a choice file) is new.
+void merge_files(json& merged, const json& old) {
+    if (!old.contains("external") || !old["external"].is_object()) return;
+    for (const auto& [file, table] : old["external"].items()) {
+        json& into = merged["external"][file];
+        if (into.is_null()) {
+            into = table;
+            continue;
+        }
+        if (into.value("columns", json()) != table.value("columns", json()) || !table.contains("rows")) continue;
+        std::set<json> have;
+        for (const auto& r : into["rows"])
+            if (r.is_array() && !r.empty()) have.insert(r[0]);
+        for (const auto& r : table["rows"])
+            if (r.is_array() && !r.empty() && !have.contains(r[0])) into["rows"].push_back(r);
+    }
+}
+
 }  // namespace
 
 Result<form::Form> all_versions_form(const std::vector<std::string>& versions) {
@@ -73,6 +93,7 @@ Result<form::Form> all_versions_form(const std::vector<std::string>& versions) {
         json old = json::parse(versions[v], nullptr, false);
         if (!old.is_object() || !old.contains("survey")) continue;
         put_back_missing(merged["survey"], old["survey"], "", names);
+        merge_files(merged, old);
         if (!old.contains("choices")) continue;
         for (const auto& [list, choices] : old["choices"].items()) {
             json& into = merged["choices"][list];

@@ -1,7 +1,8 @@
 // `canvass export --all-versions` (docs/export.md): the columns of every version of a form,
 // as ODK Central's deletedFields and Kobo's "all versions" give them. The newest version's
 // form, with each question an older version had and the newest removed put back after the
-// question it followed there (or at the end of its group), and the choices older lists had.
+// question it followed there (or at the end of its group), the choices older lists had, and
+// the attached files (and rows of them) older versions carried.
 #pragma once
 
 #include <string>

@@ -84,13 +84,37 @@ std::string padded(int v, int width) {
     return buf;
 }
 
-constexpr const char* month_names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-constexpr const char* day_names[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+// Abbreviated month and day names (%b, %a) in the languages of canvass's users, as CLDR
+// gives them (what JavaRosa shows through Java's locale data); English for any other.
+struct DateNames {
+    std::string_view language;
+    const char* months[12];
+    const char* days[7];  // from Sunday
+};
+constexpr DateNames date_names[] = {
+    {"en", {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+     {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}},
+    {"fr", {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+     {"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."}},
+    {"es", {"ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."},
+     {"dom.", "lun.", "mar.", "mié.", "jue.", "vie.", "sáb."}},
+    {"pt", {"jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."},
+     {"dom.", "seg.", "ter.", "qua.", "qui.", "sex.", "sáb."}},
+};
+
+// The names for `language` (`pt-BR` reads as `pt`).
+const DateNames& names_in(std::string_view language) {
+    std::string_view base = language.substr(0, language.find('-'));
+    for (const auto& n : date_names)
+        if (n.language == base) return n;
+    return date_names[0];
+}
 
 // The specification's identifiers; with_time adds those of format-date-time. Anything
 // else is copied as written.
-std::string format(const WallTime& w, const std::string& pattern, bool with_time) {
+std::string format(const WallTime& w, const std::string& pattern, bool with_time,
+                   std::string_view language = "en") {
+    const DateNames& names = names_in(language);
     std::string out;
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] != '%' || i + 1 == pattern.size()) {
@@ -103,10 +127,10 @@ std::string format(const WallTime& w, const std::string& pattern, bool with_time
             case 'y': out += padded(((w.date.year % 100) + 100) % 100, 2); continue;
             case 'm': out += padded(w.date.month, 2); continue;
             case 'n': out += std::to_string(w.date.month); continue;
-            case 'b': out += month_names[w.date.month - 1]; continue;
+            case 'b': out += names.months[w.date.month - 1]; continue;
             case 'd': out += padded(w.date.day, 2); continue;
             case 'e': out += std::to_string(w.date.day); continue;
-            case 'a': out += day_names[((w.days % 7) + 7 + 4) % 7]; continue;  // 1970-01-01: Thursday
+            case 'a': out += names.days[((w.days % 7) + 7 + 4) % 7]; continue;  // 1970-01-01: Thursday
             case '%': out += '%'; continue;
             default: break;
         }
@@ -184,7 +208,7 @@ Value call_date_function(const std::string& name, const Node& call, const Scope&
     if (!w) return {};
     if (name == "date") return Value::string(format(*w, "%Y-%m-%d", false));
     std::string pattern = eval_arg(call, 1, scope).as_string();
-    return Value::string(format(*w, pattern, name == "format-date-time"));
+    return Value::string(format(*w, pattern, name == "format-date-time", scope.language()));
 }
 
 }  // namespace canvass::form

@@ -100,6 +100,8 @@ Value eval_node(const Node& n, const Scope& scope) {
         case Node::Kind::negate: return Value::number(-eval_node(*n.args[0], scope).as_number());
         case Node::Kind::binary: return eval_binary(n, scope);
         case Node::Kind::call: return call_function(n, scope);
+        case Node::Kind::path: return eval_path(n, scope);
+        case Node::Kind::step: return {};  // only inside a path
     }
     return {};
 }

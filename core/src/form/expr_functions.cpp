@@ -40,6 +40,8 @@ constexpr FunctionInfo functions[] = {
     // dates (expr_dates.cpp)
     {"date", 1, 1, G::dates},         {"format-date", 2, 2, G::dates}, {"format-date-time", 2, 2, G::dates},
     {"decimal-date-time", 1, 1, G::dates}, {"decimal-time", 1, 1, G::dates}, {"date-time", 1, 1, G::dates},
+    // secondary instances (expr_paths.cpp)
+    {"instance", 1, 1, G::paths},     {"current", 0, 0, G::paths},   {"pulldata", 4, 4, G::paths},
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -216,6 +218,7 @@ Value call_function(const Node& call, const Scope& scope) {
         case FunctionGroup::text: return call_text_function(name, call, scope);
         case FunctionGroup::math: return call_math_function(name, call, scope);
         case FunctionGroup::dates: return call_date_function(name, call, scope);
+        case FunctionGroup::paths: return call_path_function(name, call, scope);
         case FunctionGroup::core: break;
     }
     return call_core_text(name, call, scope);

@@ -17,7 +17,7 @@ namespace {
 
 enum class Tok : std::uint8_t {
     end, number, string, field, dot, dotdot, name, lparen, rparen, comma,
-    plus, minus, star, eq, ne, lt, le, gt, ge
+    plus, minus, star, eq, ne, lt, le, gt, ge, slash, lbracket, rbracket
 };
 
 struct Token {
@@ -115,7 +115,8 @@ private:
             {"!=", Tok::ne}, {"<=", Tok::le}, {">=", Tok::ge}, {"..", Tok::dotdot},
             {"(", Tok::lparen}, {")", Tok::rparen}, {",", Tok::comma}, {"+", Tok::plus},
             {"-", Tok::minus}, {"*", Tok::star}, {"=", Tok::eq}, {"<", Tok::lt},
-            {">", Tok::gt}, {".", Tok::dot}};
+            {">", Tok::gt}, {".", Tok::dot}, {"/", Tok::slash}, {"[", Tok::lbracket},
+            {"]", Tok::rbracket}};
         for (const auto& sym : symbols) {
             if (two.substr(0, sym.text.size()) == sym.text) {
                 t.kind = sym.kind;
@@ -298,8 +299,19 @@ private:
             }
             case Tok::string: return leaf(Node::Kind::string, t);
             case Tok::field: return leaf(Node::Kind::field, t);
-            case Tok::dot: return leaf(Node::Kind::current, t);
-            case Tok::dotdot: return leaf(Node::Kind::parent, t);
+            case Tok::slash: {
+                advance();
+                auto n = make(Node::Kind::path, t.offset);
+                n->text = "/";
+                n->args.push_back(parse_step());
+                return parse_steps(std::move(n));
+            }
+            case Tok::dot:
+            case Tok::dotdot: {
+                NodePtr n = leaf(t.kind == Tok::dot ? Node::Kind::current : Node::Kind::parent, t);
+                if (tok_.kind != Tok::slash) return n;  // `.` alone, or position(..)'s `..`
+                return relative_path(t);
+            }
             case Tok::lparen: {
                 Nesting guard(*this, t.offset);
                 advance();
@@ -309,7 +321,21 @@ private:
             }
             case Tok::name: {
                 advance();
-                if (tok_.kind == Tok::lparen) return parse_call(t);
+                if (tok_.kind == Tok::lparen) {
+                    NodePtr call = parse_call(t);
+                    if (tok_.kind != Tok::slash && tok_.kind != Tok::lbracket) return call;
+                    // A filter expression: instance('list')/root/item, current()/../x.
+                    auto n = make(Node::Kind::path, t.offset);
+                    n->text = "(";
+                    n->args.push_back(std::move(call));
+                    if (tok_.kind == Tok::lbracket) {
+                        auto self = make(Node::Kind::step, tok_.offset);
+                        self->text = ".";
+                        n->args.push_back(parse_predicates(std::move(self)));
+                    }
+                    return parse_steps(std::move(n));
+                }
+                if (tok_.kind == Tok::slash || tok_.kind == Tok::lbracket) return relative_path(t);
                 auto n = make(Node::Kind::name, t.offset);
                 n->text = t.text;
                 return n;
@@ -317,6 +343,50 @@ private:
             case Tok::end: throw SyntaxError{t.offset, "unexpected end of expression"};
             default: throw SyntaxError{t.offset, "unexpected " + describe(t)};
         }
+    }
+
+    // A relative path whose first step `first` (a name, `.` or `..`) has just been read.
+    NodePtr relative_path(const Token& first) {
+        auto n = make(Node::Kind::path, first.offset);
+        auto step = make(Node::Kind::step, first.offset);
+        step->text = first.text;
+        n->args.push_back(first.kind == Tok::name ? parse_predicates(std::move(step)) : finish(std::move(step)));
+        return parse_steps(std::move(n));
+    }
+
+    // `/step` as long as they follow; `path` holds its origin and first steps.
+    NodePtr parse_steps(NodePtr path) {
+        Nesting guard(*this, path->column);
+        while (tok_.kind == Tok::slash) {
+            advance();
+            path->args.push_back(parse_step());
+        }
+        return finish(std::move(path));
+    }
+
+    // One step after a '/': a name with its predicates, `..` or `.`.
+    NodePtr parse_step() {
+        Token t = tok_;
+        if (t.kind == Tok::slash)
+            throw SyntaxError{t.offset, "'//' (any descendant) is not supported: write each step of the path"};
+        if (t.kind != Tok::name && t.kind != Tok::dot && t.kind != Tok::dotdot)
+            throw SyntaxError{t.offset, "expected a name, '..' or '.' after '/' but found " + describe(t)};
+        advance();
+        auto step = make(Node::Kind::step, t.offset);
+        step->text = t.text;
+        return parse_predicates(std::move(step));
+    }
+
+    NodePtr parse_predicates(NodePtr step) {
+        while (tok_.kind == Tok::lbracket) {
+            Nesting guard(*this, tok_.offset);
+            advance();
+            step->args.push_back(parse_or());
+            if (tok_.kind != Tok::rbracket)
+                throw SyntaxError{tok_.offset, "expected ']' but found " + describe(tok_)};
+            advance();
+        }
+        return finish(std::move(step));
     }
 
     NodePtr leaf(Node::Kind kind, const Token& t) {
@@ -380,10 +450,21 @@ void fix_columns(Node& n, const Columns& columns) {
 void collect_fields(const Node& n, std::unordered_set<std::string_view>& seen,
                     std::vector<std::string>& out) {
     if (n.kind == Node::Kind::field && seen.insert(n.text).second) out.push_back(n.text);
+    if (const std::string* name = primary_path_field(n); name && seen.insert(*name).second)
+        out.push_back(*name);
     for (const auto& a : n.args) collect_fields(*a, seen, out);
 }
 
 }  // namespace
+
+const std::string* primary_path_field(const Node& n) {
+    if (n.kind != Node::Kind::path || n.args.empty()) return nullptr;
+    if (n.text == "(" && !(n.args[0]->kind == Node::Kind::call && n.args[0]->text == "current"))
+        return nullptr;
+    const Node& last = *n.args.back();
+    if (last.kind != Node::Kind::step || last.text == ".." || last.text == ".") return nullptr;
+    return &last.text;
+}
 
 Result<Expression> Expression::parse(std::string_view source) {
     Expression e;

@@ -83,6 +83,20 @@ Clock system_clock();
 // Always `at`: for tests and for re-validating saved answers deterministically.
 Clock fixed_clock(Instant at);
 
+// ---- secondary instances -------------------------------------------------------------
+
+// A secondary instance of the ODK XForms specification, as XLSForm fills them: a list of
+// items under one root (`instance('id')/root/item`), each item a set of named text children.
+// A form's choice lists are such instances (name, label, the extra columns), and so is each
+// CSV file attached to a form (its header's columns).
+struct DataInstance {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::string>> items;  // items[i][j]: column j of item i
+
+    // The index of `name` in columns, or nullopt.
+    std::optional<std::size_t> column(std::string_view name) const;
+};
+
 // ---- syntax tree ---------------------------------------------------------------------
 
 enum class BinaryOp : std::uint8_t { or_, and_, eq, ne, lt, le, gt, ge, add, sub, mul, div, mod };
@@ -100,6 +114,11 @@ struct Node {
         negate,   // -args[0]
         binary,   // args[0] op args[1]
         call,     // text(args...)
+        // An XPath location path (ODK XForms): `text` is "/" for an absolute path, "" for a
+        // relative one, "(" when args[0] is the expression it starts from (instance('x'),
+        // current()); the other args are its steps, in order.
+        path,
+        step,     // one step of a path: `text` a name, ".." or "."; args its predicates [..]
     };
     Kind kind = Kind::string;
     BinaryOp op = BinaryOp::add;
@@ -127,7 +146,8 @@ public:
 
     const std::string& source() const { return source_; }
     const Node& root() const { return *root_; }
-    // Names referenced as ${name}, each once, in order of first appearance.
+    // Names referenced as ${name}, or by a path into the form's own instance (`../name`,
+    // `/data/group/name`, `current()/../name`), each once, in order of first appearance.
     std::vector<std::string> field_references() const;
 
 private:
@@ -169,7 +189,20 @@ public:
         (void)choice;
         return {};
     }
+    // The language labels are shown in (a code of the form's), which gives format-date()'s
+    // month and day names; "" for English.
+    virtual std::string language() const { return {}; }
+    // instance('id'): the form's secondary instance `id` (a choice list, an attached CSV
+    // file's stem), or nullptr. It must outlive the evaluation.
+    virtual const DataInstance* secondary_instance(std::string_view id) const {
+        (void)id;
+        return nullptr;
+    }
 };
+
+// The field a path into the form's own instance names (its last step), or nullptr when `n`
+// is not such a path (a path into a secondary instance, or one ending in `..` or `.`).
+const std::string* primary_path_field(const Node& n);
 
 // Where random() and uuid() draw from: 64 random bits per call.
 using RandomBits = canvass::RandomBits;

@@ -96,6 +96,11 @@ const ChoiceList* Form::choices(std::string_view name) const {
     return it == lists_.end() ? nullptr : &it->second;
 }
 
+const DataInstance* Form::instance(std::string_view id) const {
+    auto it = instances_.find(id);
+    return it == instances_.end() ? nullptr : &it->second;
+}
+
 std::vector<RowId> Form::rows_answered_at(std::optional<RowId> repeat) const {
     std::vector<RowId> out;
     for (const auto& r : rows_) {

@@ -81,6 +81,9 @@ struct Choice {
 struct ChoiceList {
     std::string name;
     std::vector<Choice> choices;  // in form order
+    // The attached file it is read from (`select_one_from_file villages.csv`, named by the
+    // file), "" for a list of the form's choices.
+    std::string file;
     const Choice* find(std::string_view choice_name) const;
 };
 
@@ -150,6 +153,9 @@ public:
     // The choice list `name`, or nullptr.
     const ChoiceList* choices(std::string_view name) const;
     const std::map<std::string, ChoiceList, std::less<>>& choice_lists() const { return lists_; }
+    // instance('id') of expressions: the choice list `id`, or the attached file whose stem
+    // is `id` (`villages` for villages.csv); nullptr when there is none.
+    const DataInstance* instance(std::string_view id) const;
 
     // The calculate rows ordered so that each comes after every calculate it references.
     const std::vector<RowId>& calculation_order() const { return calc_order_; }
@@ -171,6 +177,7 @@ private:
     std::map<std::string, RowId, std::less<>> by_name_;
     std::map<std::pair<RowId, std::string>, RowId, std::less<>> by_level_;  // (repeat + 1 or 0, name)
     std::map<std::string, ChoiceList, std::less<>> lists_;
+    std::map<std::string, DataInstance, std::less<>> instances_;
     std::vector<RowId> calc_order_;
 };
 
@@ -181,6 +188,7 @@ public:
     Settings& settings() { return form_.settings_; }
     std::vector<Row>& rows() { return form_.rows_; }
     std::map<std::string, ChoiceList, std::less<>>& choice_lists() { return form_.lists_; }
+    std::map<std::string, DataInstance, std::less<>>& instances() { return form_.instances_; }
     void set_calculation_order(std::vector<RowId> order) { form_.calc_order_ = std::move(order); }
     // Indexes names and top rows. Precondition: rows are in document order with ids set.
     Form build() &&;

@@ -13,7 +13,7 @@
 namespace canvass::form {
 
 // Which file implements a function.
-enum class FunctionGroup : std::uint8_t { core, text, math, dates };
+enum class FunctionGroup : std::uint8_t { core, text, math, dates, paths };
 
 struct FunctionInfo {
     std::string_view name;
@@ -52,6 +52,10 @@ bool regex_matches(const std::string& subject, const std::string& pattern);
 Value call_text_function(const std::string& name, const Node& call, const Scope& scope);  // expr_text.cpp
 Value call_math_function(const std::string& name, const Node& call, const Scope& scope);  // expr_math.cpp
 Value call_date_function(const std::string& name, const Node& call, const Scope& scope);  // expr_dates.cpp
+Value call_path_function(const std::string& name, const Node& call, const Scope& scope);  // expr_paths.cpp
+// A location path (Node::Kind::path): a list of the texts of the nodes it selects, or the
+// field a path into the form's own instance names (expr_paths.cpp).
+Value eval_path(const Node& path, const Scope& scope);
 
 // Helpers the groups share.
 Value eval_arg(const Node& call, std::size_t i, const Scope& scope);

@@ -269,12 +269,15 @@ Checked<Form> load_form_json(const nlohmann::json& document) {
     using namespace detail;
     if (!document.is_object()) return std::vector<Problem>{{"", "a form must be a JSON object"}};
     Loading L;
-    static const std::set<std::string> known = {"settings", "survey", "choices", "$schema"};
+    static const std::set<std::string> known = {"settings", "survey", "choices", "external", "$schema"};
     for (const auto& [key, _] : document.items())
-        if (!known.count(key)) L.add(child_path("", key), "unknown key (a form has settings, survey and choices)");
+        if (!known.count(key))
+            L.add(child_path("", key), "unknown key (a form has settings, survey, choices and external)");
     load_settings(document, L);
     load_choices(document, L);
+    load_external(document, L);
     load_survey(document, L);
+    add_list_instances(L);
     check_expressions(L);
     auto order = check_calculation_cycles(L);
     if (!L.problems.empty()) return std::move(L.problems);
@@ -282,6 +285,7 @@ Checked<Form> load_form_json(const nlohmann::json& document) {
     b.settings() = std::move(L.settings);
     b.rows() = std::move(L.rows);
     b.choice_lists() = std::move(L.lists);
+    b.instances() = std::move(L.instances);
     b.set_calculation_order(std::move(order));
     return std::move(b).build();
 }

@@ -15,6 +15,8 @@ struct Site {
     const Row& row;
     std::string column;
     const ChoiceList* filter_list;  // the row's list, for choice_filter only
+    const DataInstance* item;       // inside a predicate on an instance's items: that instance
+    bool predicate;                 // inside a predicate, where `.` is the node tested
 };
 
 bool list_has_column(const ChoiceList& list, const std::string& column) {
@@ -24,6 +26,8 @@ bool list_has_column(const ChoiceList& list, const std::string& column) {
 }
 
 void check_node(const Node& n, const Site& site, std::vector<std::string>& out);
+void check_path(const Node& n, const Site& site, std::vector<std::string>& out);
+std::string columns_text(const DataInstance& data);
 
 const Row* row_named(const Site& site, const std::string& name) {
     auto it = site.L.names.find(name);
@@ -70,6 +74,119 @@ void check_indexed_repeat(const Node& n, const Site& site, std::vector<std::stri
     }
 }
 
+std::string columns_text(const DataInstance& data) {
+    std::string text;
+    for (const auto& c : data.columns) text += (text.empty() ? "" : ", ") + c;
+    return text;
+}
+
+void check_field(const std::string& name, const Site& site, std::vector<std::string>& out) {
+    auto it = site.L.names.find(name);
+    if (it == site.L.names.end()) out.push_back("unknown field ${" + name + "}");
+    else if (site.L.shared_names.count(name))
+        out.push_back("${" + name + "} is ambiguous: questions at different levels (the top "
+                      "level, repeats) are named " + name + "; rename one to refer to it");
+    else if (site.L.rows[it->second].type == RowType::group)
+        out.push_back("${" + name + "} is a group, which has no value");
+}
+
+// instance('id') with the id in quotes, naming a choice list or an attached file.
+const DataInstance* named_instance(const Node& id, const Site& site, std::vector<std::string>& out) {
+    if (id.kind != Node::Kind::string) {
+        out.push_back("instance() and pulldata() name the list or file in quotes: instance('villages')");
+        return nullptr;
+    }
+    auto it = site.L.instances.find(id.text);
+    if (it != site.L.instances.end()) return &it->second;
+    for (const auto& file : site.L.unread_files)
+        if (file_stem(file) == id.text) {
+            out.push_back("instance('" + id.text + "') is the file " + file + ", which is not a CSV file: canvass "
+                          "reads CSV files only so far (not yet GeoJSON or XML)");
+            return nullptr;
+        }
+    out.push_back("unknown instance '" + id.text + "': the form has no choice list " + id.text +
+                  " and no file " + id.text + ".csv attached (put " + id.text +
+                  ".csv beside the form's spreadsheet)");
+    return nullptr;
+}
+
+// instance('id')/root/item[predicate]/column: the steps ODK XForms' secondary instances have.
+void check_instance_path(const Node& n, const Site& site, std::vector<std::string>& out) {
+    const Node& call = *n.args[0];
+    if (call.args.size() != 1) {
+        out.push_back("instance() takes 1 argument, got " + std::to_string(call.args.size()));
+        return;
+    }
+    const DataInstance* data = named_instance(*call.args[0], site, out);
+    if (!data) return;
+    const std::string& id = call.args[0]->text;
+    int level = 0;  // the document, root, an item, an item's column
+    for (std::size_t i = 1; i < n.args.size(); ++i) {
+        const Node& step = *n.args[i];
+        if (step.text == "..") level = std::max(level - 1, 0);
+        else if (level == 0 && step.text == "root") level = 1;
+        else if (level == 1 && step.text == "item") level = 2;
+        else if (level == 2 && data->column(step.text)) level = 3;
+        else if (step.text != ".") {
+            out.push_back(level == 2 ? "instance('" + id + "') has no column " + step.text +
+                                           " (its columns: " + columns_text(*data) + ")"
+                                     : "instance('" + id + "') is read as instance('" + id +
+                                           "')/root/item[…]/column, not with " + step.text);
+            return;
+        }
+        Site inside{site.L, site.row, site.column, site.filter_list, level == 2 ? data : nullptr, true};
+        for (const auto& predicate : step.args) check_node(*predicate, inside, out);
+    }
+}
+
+// A path into the form's own instance (`../x`, `/data/group/x`, `current()/../x`) names
+// its last step's field; the steps before it are groups and repeats.
+void check_path(const Node& n, const Site& site, std::vector<std::string>& out) {
+    bool from_call = n.text == "(";
+    if (from_call && n.args[0]->kind == Node::Kind::call && n.args[0]->text == "instance")
+        return check_instance_path(n, site, out);
+    if (from_call && !(n.args[0]->kind == Node::Kind::call && n.args[0]->text == "current")) {
+        out.push_back("a path starts from instance('name'), current(), '/', '..' or a name, not from " +
+                      n.args[0]->text + "()");
+        return;
+    }
+    if (from_call && !n.args[0]->args.empty()) out.push_back("current() takes no arguments");
+    const std::string* field = primary_path_field(n);
+    if (!field) {
+        out.push_back("a path into the form's fields must end at a field, like ../name");
+        return;
+    }
+    std::size_t first = from_call ? 1 : (n.text == "/" ? 1 : 0);  // skip the form's root element
+    for (std::size_t i = first; i < n.args.size(); ++i) {
+        const Node& step = *n.args[i];
+        if (!step.args.empty()) {
+            out.push_back("a predicate [..] on the form's own fields is not supported: use "
+                          "indexed-repeat() to read one instance of a repeat");
+            return;
+        }
+        if (i + 1 == n.args.size() || step.text == ".." || step.text == ".") continue;
+        auto it = site.L.names.find(step.text);
+        if (it == site.L.names.end() || (site.L.rows[it->second].type != RowType::group &&
+                                         site.L.rows[it->second].type != RowType::repeat)) {
+            out.push_back("the path to ${" + *field + "} goes through " + step.text +
+                          ", which is not a group or repeat of the form");
+            return;
+        }
+    }
+    check_field(*field, site, out);
+}
+
+void check_pulldata(const Node& n, const Site& site, std::vector<std::string>& out) {
+    const DataInstance* data = named_instance(*n.args[0], site, out);
+    if (!data) return;
+    for (std::size_t i : {std::size_t{1}, std::size_t{2}}) {
+        const Node& c = *n.args[i];
+        if (c.kind == Node::Kind::string && !data->column(c.text))
+            out.push_back("pulldata(): '" + n.args[0]->text + "' has no column " + c.text + " (its columns: " +
+                          columns_text(*data) + ")");
+    }
+}
+
 void check_call(const Node& n, const Site& site, std::vector<std::string>& out) {
     const FunctionInfo* f = find_function(n.text);
     if (!f) {
@@ -86,6 +203,9 @@ void check_call(const Node& n, const Site& site, std::vector<std::string>& out) 
             out.push_back("position(..) is only allowed inside a repeat");
         return;  // its '..' is not checked as a stray '..'
     }
+    if (n.text == "instance") out.push_back("instance('name') starts a path: instance('name')/root/item[…]/column");
+    if (n.text == "current") out.push_back("current() starts a path: current()/../field");
+    if (n.text == "pulldata" && count == 4) check_pulldata(n, site, out);
     if (n.text == "once" && site.column != "calculation")
         out.push_back("once() is only allowed in a calculation (it keeps the calculated value)");
     if (n.text == "jr:choice-name" && count == 2) check_choice_name(n, site, out);
@@ -101,23 +221,20 @@ void check_call(const Node& n, const Site& site, std::vector<std::string>& out) 
 
 void check_node(const Node& n, const Site& site, std::vector<std::string>& out) {
     switch (n.kind) {
-        case Node::Kind::field: {
-            auto it = site.L.names.find(n.text);
-            if (it == site.L.names.end()) out.push_back("unknown field ${" + n.text + "}");
-            else if (site.L.shared_names.count(n.text))
-                out.push_back("${" + n.text + "} is ambiguous: questions at different levels (the top "
-                              "level, repeats) are named " + n.text + "; rename one to refer to it");
-            else if (site.L.rows[it->second].type == RowType::group)
-                out.push_back("${" + n.text + "} is a group, which has no value");
-            return;
-        }
+        case Node::Kind::field: check_field(n.text, site, out); return;
         case Node::Kind::current:
-            if (site.column != "constraint")
+            if (site.column != "constraint" && !site.predicate)
                 out.push_back("'.' (the current answer) is only allowed in constraint");
             return;
         case Node::Kind::parent: out.push_back("'..' is only allowed in position(..)"); return;
+        case Node::Kind::path: check_path(n, site, out); return;
+        case Node::Kind::step: return;  // checked with its path
         case Node::Kind::name:
-            if (!site.filter_list)
+            if (site.item) {
+                if (!site.item->column(n.text))
+                    out.push_back("unknown name " + n.text + " in a predicate: the items have the columns " +
+                                  columns_text(*site.item));
+            } else if (!site.filter_list)
                 out.push_back("unknown name " + n.text + " (a field is written ${" + n.text + "})");
             else if (!list_has_column(*site.filter_list, n.text))
                 out.push_back("choice list " + site.filter_list->name + " has no column " + n.text);
@@ -137,7 +254,7 @@ void check_expression(const std::optional<Expression>& e, const char* column, co
         list = &it->second;
     }
     std::vector<std::string> messages;
-    check_node(e->root(), Site{L, row, column, list}, messages);
+    check_node(e->root(), Site{L, row, column, list, nullptr, false}, messages);
     std::set<std::string> seen;
     for (auto& m : messages)
         if (seen.insert(m).second) L.add(child_path(row.source_path, column), std::move(m));

@@ -28,6 +28,13 @@ struct Loading {
     // repeats): each answered in its own JSON object, so allowed, but a ${name} reference
     // to one would be ambiguous.
     std::set<std::string, std::less<>> shared_names;
+    // The files attached to the form (its `external` tables), by file name.
+    std::map<std::string, DataInstance, std::less<>> files;
+    // The secondary instances expressions read: each choice list by its name, each file by
+    // its stem.
+    std::map<std::string, DataInstance, std::less<>> instances;
+    // Files select_*_from_file rows name that canvass does not read yet (GeoJSON, XML).
+    std::set<std::string, std::less<>> unread_files;
 
     void add(std::string path, std::string message) {
         problems.push_back({std::move(path), std::move(message)});
@@ -47,10 +54,21 @@ bool is_valid_list_name(std::string_view s);
 // is absent, which is a problem only when `required`.
 Label load_label(const json* v, const std::string& path, bool required, Loading& L);
 
+// `villages` of `villages.csv`: the id instance() gives an attached file.
+std::string file_stem(const std::string& file);
+
+// The choice list a `select_one_from_file FILE` row answers from, made from the attached
+// table FILE (its name column, its label and label::LANG columns, its other columns for
+// choice_filter) and kept in L.lists under the file's name; nullptr, with the problem added
+// at `type_path`, when the file is not attached or is no choice list.
+const ChoiceList* file_choice_list(const std::string& file, const std::string& type_path, Loading& L);
+
 // The passes, in the order load_form runs them.
 void load_settings(const json& doc, Loading& L);
 void load_choices(const json& doc, Loading& L);
+void load_external(const json& doc, Loading& L);  // the attached files
 void load_survey(const json& doc, Loading& L);
+void add_list_instances(Loading& L);  // each choice list as instance('list')
 void check_expressions(Loading& L);
 std::vector<RowId> check_calculation_cycles(Loading& L);  // the calculation order
 

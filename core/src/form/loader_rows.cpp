@@ -83,7 +83,11 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     if (!it->is_string()) return L.add(tpath, "must be a string"), false;
     auto words = words_of(it->get<std::string>());
     if (words.empty()) return L.add(tpath, "must not be empty"), false;
-    auto type = type_from_name(words[0]);
+    // XLSForm's select_one_from_file FILE: a select whose list is an attached file.
+    bool from_file = words[0] == "select_one_from_file" || words[0] == "select_multiple_from_file";
+    auto type = !from_file ? type_from_name(words[0])
+                           : std::optional<RowType>(words[0] == "select_one_from_file" ? RowType::select_one
+                                                                                       : RowType::select_multiple);
     for (const auto& r : refused_types)
         if (r.type == words[0]) return L.add(tpath, "type " + words[0] + " " + std::string(r.why)), false;
     if (!type) return L.add(tpath, "unknown type " + words[0]), false;
@@ -96,10 +100,17 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     if (words.size() != 2 && !row.or_other)
         return L.add(tpath, words[0] + " needs one choice list: " + words[0] + " LIST [or_other]"), false;
     row.list_name = words[1];
-    auto list = L.lists.find(row.list_name);
-    if (list == L.lists.end()) return L.add(tpath, "unknown choice list " + row.list_name), true;
+    const ChoiceList* list = nullptr;
+    if (from_file) {
+        list = file_choice_list(row.list_name, tpath, L);
+        if (!list) return true;
+    } else if (auto it = L.lists.find(row.list_name); it != L.lists.end() && it->second.file.empty()) {
+        list = &it->second;
+    } else {
+        return L.add(tpath, "unknown choice list " + row.list_name), true;
+    }
     if (*type == RowType::select_one) return true;
-    for (const auto& c : list->second.choices) {
+    for (const auto& c : list->choices) {
         if (c.name.find(' ') == std::string::npos) continue;
         L.add(tpath, words[0] + " cannot use list " + row.list_name + ": its choice '" + c.name +
                          "' has a space, and a " + words[0] + " answer is its choice names separated "

@@ -60,6 +60,12 @@ public:
         return text_in(c->label, lang.empty() ? form_.settings().default_language : lang,
                        form_.settings().default_language);
     }
+    const DataInstance* secondary_instance(std::string_view id) const override {
+        return form_.instance(id);
+    }
+    std::string language() const override {
+        return record_.language().empty() ? form_.settings().default_language : record_.language();
+    }
 
 private:
     const Record& record_;

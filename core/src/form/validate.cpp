@@ -158,8 +158,12 @@ private:
         std::vector<json> names = given.is_array() ? std::vector<json>(given.begin(), given.end())
                                                    : std::vector<json>{given};
         for (const auto& name : names) {
-            const Choice* choice = list.find(name.get<std::string>());
-            if (record_.evaluate(*row.choice_filter, row.id, at, nullptr, choice).as_boolean()) continue;
+            // A name the list holds twice (allow_choice_duplicates) is offered when one is.
+            bool offered = std::any_of(list.choices.begin(), list.choices.end(), [&](const Choice& c) {
+                return c.name == name.get<std::string>() &&
+                       record_.evaluate(*row.choice_filter, row.id, at, nullptr, &c).as_boolean();
+            });
+            if (offered) continue;
             add(path, short_json(name) + " is not offered here (choice_filter: " + row.choice_filter->source() + ")");
             return false;
         }

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
+#include "xlsform/attached_files.hpp"
 #include "xlsform/columns.hpp"
 #include "xlsform/values.hpp"
 
@@ -45,7 +47,8 @@ struct SheetColumns {
 
 class Converter {
   public:
-    Converter(const Workbook& book, std::string_view stem) : book_(book), stem_(stem) {}
+    Converter(const Workbook& book, std::string_view stem, const FileSource& files)
+        : book_(book), stem_(stem), files_(files) {}
 
     Conversion run() && {
         const Sheet* survey = book_.find("survey");
@@ -71,18 +74,58 @@ class Converter {
 
         out_.twin["settings"] = settings_object(settings ? &settings_cols : nullptr);
         if (survey) out_.twin["survey"] = survey_rows(survey_cols);
-        if (choices) {
-            auto lists = choice_lists(choices_cols, "choices");
-            if (!lists.empty()) out_.twin["choices"] = std::move(lists);
-        }
-        if (external) {
-            auto lists = choice_lists(external_cols, "external_choices");
-            if (!lists.empty()) out_.twin["external_choices"] = std::move(lists);
-        }
+        ojson lists = choices ? choice_lists(choices_cols) : ojson::object();
+        if (external) add_external_lists(*external, external_cols, lists);
+        if (out_.twin.contains("survey")) point_external_selects(out_.twin["survey"]);
+        if (!lists.empty()) out_.twin["choices"] = std::move(lists);
+        attach_files(out_.twin, files_, out_.map, out_.problems);
         return std::move(out_);
     }
 
   private:
+    // The lists of select_one_external rows: choices like the others, which canvass carries in
+    // the form (pyxform writes them to a file itemsets.csv beside it). A list whose name the
+    // choices sheet also has is renamed L_external; one holding a name twice (ODK's external
+    // lists repeat a county's name in two states) sets allow_choice_duplicates, as ODK allows it.
+    void add_external_lists(const Sheet& sheet, const SheetColumns& cols, ojson& lists) {
+        ojson external = choice_lists(cols);
+        bool duplicates = false;
+        for (auto& [name, list] : external.items()) {
+            std::string given = name;
+            if (lists.contains(given)) given += "_external";
+            if (lists.contains(given)) {
+                problem(sheet.name, 0, "", "the list " + name + " is on both the choices and the " +
+                                               sheet.name + " sheets, and so is " + given + ": rename one");
+                continue;
+            }
+            std::set<std::string> seen;
+            for (const auto& c : list)
+                if (c.contains("name") && !seen.insert(c["name"].dump()).second) duplicates = true;
+            external_names_[name] = given;
+            lists[given] = std::move(list);
+        }
+        auto& settings = out_.twin["settings"];
+        if (duplicates && !settings.contains("allow_choice_duplicates")) {
+            settings["allow_choice_duplicates"] = "yes";
+            out_.warnings.push_back({sheet.name, 0, "", "",
+                                     "a list holds a choice name twice, as ODK allows in external choices: "
+                                     "allow_choice_duplicates is set to yes"});
+        }
+    }
+
+    void point_external_selects(ojson& rows) {
+        for (auto& row : rows) {
+            if (row.contains("children")) point_external_selects(row["children"]);
+            if (!row.contains("type") || !row["type"].is_string()) continue;
+            std::string type = row["type"].get<std::string>();
+            const std::string word = "select_one_external ";
+            if (type.rfind(word, 0) != 0) continue;
+            std::string list = type.substr(word.size());
+            auto it = external_names_.find(list);
+            row["type"] = "select_one " + (it == external_names_.end() ? list : it->second);
+        }
+    }
+
     void problem(std::string sheet, std::uint32_t row, std::string column, std::string message) {
         out_.problems.push_back({std::move(sheet), row, std::move(column), "", std::move(message)});
     }
@@ -275,7 +318,8 @@ class Converter {
         return id;
     }
 
-    ojson choice_lists(const SheetColumns& cols, const std::string& top) {
+    ojson choice_lists(const SheetColumns& cols) {
+        const std::string top = "choices";
         ojson lists = ojson::object();
         const Sheet& sheet = *cols.sheet;
         out_.map.add_row({top}, sheet.name, 0);
@@ -397,6 +441,8 @@ class Converter {
 
     const Workbook& book_;
     std::string stem_;
+    const FileSource& files_;
+    std::map<std::string, std::string> external_names_;  // external_choices list -> twin list
     Conversion out_;
     std::vector<std::string> languages_;
     std::string default_;
@@ -405,8 +451,8 @@ class Converter {
 
 }  // namespace
 
-Conversion convert(const Workbook& book, std::string_view file_stem) {
-    return Converter(book, file_stem).run();
+Conversion convert(const Workbook& book, std::string_view file_stem, const FileSource& files) {
+    return Converter(book, file_stem, files).run();
 }
 
 }  // namespace canvass::xlsform

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "xlsform/attached_files.hpp"
 #include "xlsform/source_map.hpp"
 #include "xlsform/workbook.hpp"
 
@@ -22,6 +23,8 @@ struct Conversion {
 // Converts `book`. `file_stem` is the form_id when the settings sheet gives none (as
 // pyxform names a form after its file). Never fails: what cannot be converted is a
 // problem, and the rest is converted so that the loader can find every other problem.
-Conversion convert(const Workbook& book, std::string_view file_stem);
+// The CSV files the form names are read from `files` (none when it is empty) into the
+// twin's `external`.
+Conversion convert(const Workbook& book, std::string_view file_stem, const FileSource& files = {});
 
 }  // namespace canvass::xlsform

@@ -4,10 +4,12 @@
 #include <xlsxwriter.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <vector>
 
+#include "xlsform/attached_files.hpp"
 #include "xlsform/cell_text.hpp"
 #include "xlsform/columns.hpp"
 #include "xlsform/values.hpp"
@@ -174,6 +176,21 @@ void write_rows(SheetWriter& w, const json& rows, const std::vector<OutColumn>& 
     }
 }
 
+// The files the form carries (its `external` tables), as CSV beside the spreadsheet, where
+// import_file reads them back.
+Result<void> write_attached_files(const json& twin, const std::string& path) {
+    if (!twin.contains("external") || !twin["external"].is_object()) return {};
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    for (const auto& [name, table] : twin["external"].items()) {
+        std::filesystem::path file = dir / name;
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        std::string text = write_csv_table(table);
+        if (!out || !out.write(text.data(), static_cast<std::streamsize>(text.size())))
+            return unexpected(Domain::core, errc::io, "cannot write " + file.string());
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> export_xlsform(const json& twin, const std::string& path) {
@@ -265,7 +282,7 @@ Result<void> export_xlsform(const json& twin, const std::string& path) {
     if (closed != LXW_NO_ERROR)
         return unexpected(Domain::core, errc::io,
                           "cannot write " + path + ": " + lxw_strerror(closed));
-    return {};
+    return write_attached_files(twin, path);
 }
 
 }  // namespace canvass::xlsform

@@ -14,7 +14,8 @@ namespace canvass::xlsform {
 // (list_name, name, then columns), a settings sheet; languages as `label::English (en)`
 // columns. Columns the twin has but canvass's XLSForm reading does not name are written
 // under their own key, so they come back. Fails on an unwritable path or a cell Excel
-// cannot hold (text longer than 32,767 characters).
+// cannot hold (text longer than 32,767 characters). The files the form carries (its
+// `external` tables) are written as CSV files beside `path`, as the form names them.
 Result<void> export_xlsform(const nlohmann::json& twin, const std::string& path);
 
 }  // namespace canvass::xlsform

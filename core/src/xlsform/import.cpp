@@ -58,12 +58,11 @@ void version_by_content(nlohmann::ordered_json& twin) {
 
 }  // namespace
 
-Import import_workbook(const Workbook& book, std::string_view file_stem) {
-    Conversion c = convert(book, file_stem);
+Import import_workbook(const Workbook& book, std::string_view file_stem, const FileSource& files) {
+    Conversion c = convert(book, file_stem, files);
     version_by_content(c.twin);
     Import out;
-    out.twin_text =
-        c.twin.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+    out.twin_text = twin_text(c.twin);
     out.problems = std::move(c.problems);
     out.warnings = std::move(c.warnings);
     auto loaded = form::load_form(out.twin_text);
@@ -85,7 +84,8 @@ Import import_file(const std::string& path, const Limits& limits) {
         out.problems.push_back({"", 0, "", "", book.error().message});
         return out;
     }
-    return import_workbook(*book, std::filesystem::path(path).stem().string());
+    std::filesystem::path p(path);
+    return import_workbook(*book, p.stem().string(), files_in(p.parent_path().string()));
 }
 
 FormText read_form_file(const std::string& path) {

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "xlsform/attached_files.hpp"
 #include "xlsform/source_map.hpp"
 #include "xlsform/workbook.hpp"
 
@@ -33,11 +34,13 @@ struct Import {
     bool ok() const { return problems.empty(); }
 };
 
-// Converts and checks `book`; `file_stem` names the form when its settings do not.
-Import import_workbook(const Workbook& book, std::string_view file_stem);
+// Converts and checks `book`; `file_stem` names the form when its settings do not. The CSV
+// files it names (select_one_from_file, instance(), pulldata()) are read from `files`.
+Import import_workbook(const Workbook& book, std::string_view file_stem, const FileSource& files = {});
 
-// Reads `path` (.xlsx or .xls, by content) and imports it. A file that cannot be read
-// as a workbook is one problem with no sheet, whose message says why.
+// Reads `path` (.xlsx or .xls, by content) and imports it, with the CSV files it names
+// read from the folder it is in. A file that cannot be read as a workbook is one problem
+// with no sheet, whose message says why.
 Import import_file(const std::string& path, const Limits& limits = {});
 
 // The JSON text of any form file canvass reads: a JSON twin as it is, or a spreadsheet

@@ -106,6 +106,9 @@ SurveyType survey_type(std::string_view text) {
     std::string four = w.size() >= 4 ? two + " " + lower(w[2]) + " " + lower(w[3]) : "";
     if (first == "select_one" || first == "select1") return select("select_one", 1);
     if (first == "select_multiple") return select("select_multiple", 1);
+    // pyxform's select_one_external L reads its list from the external_choices sheet; the
+    // converter makes it a select_one of that list, carried among the twin's choices.
+    if (first == "select_one_external") return select("select_one_external", 1);
     if (two == "select one" || two == "select multiple") {
         bool from = w.size() >= 3 && lower(w[2]) == "from";
         return select(two == "select one" ? "select_one" : "select_multiple", from ? 3 : 2);

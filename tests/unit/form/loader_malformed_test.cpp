@@ -25,7 +25,7 @@ json& child(json& f, int i, int c) { return f["survey"][i]["children"][c]; }
 const Case cases[] = {
     {"not_an_object", [](json& f) { f = json::array({1}); }, {{"", "a form must be a JSON object"}}},
     {"unknown_top_key", [](json& f) { f["surveys"] = json::array(); },
-     {{"surveys", "unknown key (a form has settings, survey and choices)"}}},
+     {{"surveys", "unknown key (a form has settings, survey, choices and external)"}}},
     {"settings_missing", [](json& f) { f.erase("settings"); },
      {{"settings", "missing"}}},  // languages unknown: labels are not checked against them
     {"settings_not_object", [](json& f) { f["settings"] = "vendors"; }, {{"settings", "must be an object"}}},

@@ -31,7 +31,9 @@ public:
     Instant at{1709249400000, 60};
     mutable std::uint64_t next = 0x0123456789abcdefull;
     bool has_random = true;
+    std::string lang;
 
+    std::string language() const override { return lang; }
     Value field(std::string_view name) const override {
         auto it = fields.find(name);
         return it == fields.end() ? Value{} : it->second;
@@ -161,6 +163,16 @@ TEST_F(SpecFunctions, DateFunctions) {
     EXPECT_EQ(str("format-date('2024-03-07', '%Y/%y/%m/%n/%b/%d/%e/%a')"), "2024/24/03/3/Mar/07/7/Thu");
     EXPECT_EQ(str("format-date(today(), '%e %b %Y')"), "1 Mar 2024");
     EXPECT_EQ(str("format-date('not a date', '%Y')"), "");
+    // Month and day names in the interview's language, as CLDR abbreviates them.
+    scope.lang = "fr";
+    EXPECT_EQ(str("format-date('2024-02-07', '%a %e %b %Y')"), "mer. 7 févr. 2024");
+    scope.lang = "es";
+    EXPECT_EQ(str("format-date('2024-08-10', '%a %e %b')"), "sáb. 10 ago.");
+    scope.lang = "pt-BR";
+    EXPECT_EQ(str("format-date-time('2024-09-02T10:30:00Z', '%a %e %b %H:%M')"), "seg. 2 set. 10:30");
+    scope.lang = "sw";  // a language without names here: English
+    EXPECT_EQ(str("format-date('2024-03-07', '%b %a')"), "Mar Thu");
+    scope.lang.clear();
     // format-date-time(): the time as written with its offset, or now() in local time.
     EXPECT_EQ(str("format-date-time('2024-01-05T07:03:09.250+03:00', '%H:%M:%S.%3 %h')"), "07:03:09.250 7");
     EXPECT_EQ(str("format-date-time(now(), '%Y-%m-%d %H:%M')"), "2024-03-01 00:30");

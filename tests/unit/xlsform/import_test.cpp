@@ -344,7 +344,7 @@ TEST(ImportProblems, MapQuotedJsonPathsOfColumnsTheFormDoesNotHold) {
     Import i = import_workbook(b, "f");
     json t = json::parse(i.twin_text);
     EXPECT_EQ(t["survey"][0]["media::image"], json::parse(R"({"en":"market.jpg"})"));
-    EXPECT_EQ(t["external_choices"]["towns"][0]["name"], "a");
+    EXPECT_EQ(t["choices"]["towns"][0]["name"], "a");  // external_choices' lists are choices
     std::vector<std::string> problems;
     for (const auto& p : i.problems) problems.push_back(describe(p));
     EXPECT_NE(std::find(problems.begin(), problems.end(),
@@ -352,12 +352,6 @@ TEST(ImportProblems, MapQuotedJsonPathsOfColumnsTheFormDoesNotHold) {
                         "(survey[0][\"media::image\"])"),
               problems.end())
         << ::testing::PrintToString(problems);
-    // Until the form engine holds external choices, it refuses the key: at the sheet.
-    auto external = std::find_if(i.problems.begin(), i.problems.end(),
-                                 [](const CellProblem& p) { return p.path == "external_choices"; });
-    if (external != i.problems.end()) {
-        EXPECT_EQ(where(*external), "external_choices sheet");
-    }
 }
 
 TEST(ImportProblems, RefuseGroupsNestedBeyondTheTwinsDepth) {
