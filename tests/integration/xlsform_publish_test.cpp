@@ -8,7 +8,7 @@
 #include "cities_form.hpp"
 #include "field_device.hpp"
 #include "form/loader.hpp"
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 #include "xlsform/export.hpp"
 
 namespace canvass::server_test {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cities_form.hpp"
-#include "interview/form_session.hpp"
+#include "canvass/interview.hpp"
 
 namespace canvass::interview {
 namespace {
