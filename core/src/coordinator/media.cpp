@@ -1,6 +1,7 @@
 #include "coordinator/media.hpp"
 
 #include "crypto/attachment_crypto.hpp"
+#include "form/json_text.hpp"
 #include "store/device_store.hpp"
 
 namespace canvass::coordinator {
@@ -9,7 +10,7 @@ void note_media(const std::vector<std::optional<std::string>>& values, const mer
                 const crypto::SecretBytes& epoch_key, MediaKeys& into) {
     for (const auto& v : values) {
         if (!v || v->empty() || (*v)[0] != '{') continue;
-        auto ref = form::attachment_from_json(nlohmann::json::parse(*v, nullptr, false));
+        auto ref = form::attachment_from_json(form::parse_value(*v));
         if (!ref) continue;
         auto id = crypto::attachment_sync_id(epoch_key, ref->hash);
         auto& list = into[ref->hash];

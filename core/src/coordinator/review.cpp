@@ -1,4 +1,5 @@
 #include "coordinator/review.hpp"
+#include "form/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -49,7 +50,7 @@ Review read_review(const std::optional<std::string>& value_json) {
         r.readable = false;
         return r;
     }
-    auto value = json::parse(*value_json, nullptr, false);
+    auto value = form::parse_value(*value_json);
     if (!value.is_object()) return r;
     if (auto it = value.find("state"); it != value.end() && it->is_string())
         r.state = parse_review_state(it->get<std::string>()).value_or(ReviewState::none);

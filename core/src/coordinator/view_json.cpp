@@ -6,6 +6,7 @@
 #include "form/validate.hpp"
 #include "merge/hlc.hpp"
 #include "util/utc_text.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::coordinator {
 
@@ -63,7 +64,7 @@ std::string cell_text(const json& value) {
 
 std::string answer_text(const std::optional<std::string>& json_text, bool readable, const char* unreadable) {
     if (!readable || !json_text) return unreadable;
-    auto v = json::parse(*json_text, nullptr, false);
+    auto v = form::parse_value(*json_text);
     if (v.is_discarded()) return *json_text;
     if (v.is_null()) return "(cleared)";
     return cell_text(v);
@@ -105,7 +106,7 @@ namespace {
 // A value's JSON text as JSON; null where it was not decrypted (or is not JSON).
 json value_json(const std::optional<std::string>& value, bool readable) {
     if (!readable || !value) return nullptr;
-    auto v = json::parse(*value, nullptr, false);
+    auto v = form::parse_value(*value);
     return v.is_discarded() ? json(nullptr) : v;
 }
 

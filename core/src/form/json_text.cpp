@@ -117,6 +117,11 @@ Result<json> parse_json(std::string_view text, const JsonLimits& limits) {
                           std::to_string(pos.column) + ": " + reason_of(catcher.what));
 }
 
+json parse_value(std::string_view text, const JsonLimits& limits) {
+    auto parsed = parse_json(text, limits);
+    return parsed ? std::move(parsed).value() : json(json::value_t::discarded);
+}
+
 std::string short_json(const json& value, std::size_t max_chars) {
     std::string s = value.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() <= max_chars) return s;

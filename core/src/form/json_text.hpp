@@ -23,6 +23,11 @@ struct JsonLimits {
 // Depth is checked before parsing so that no recursive code ever sees a deep document.
 Result<nlohmann::json> parse_json(std::string_view text, const JsonLimits& limits = {});
 
+// A stored value's JSON text (an answer, perhaps written by another device and decrypted here)
+// parsed under the same caps; a discarded value (is_discarded()) when it is not JSON or
+// exceeds them, so no recursive code (dump, comparison) ever sees a hostile nesting.
+nlohmann::json parse_value(std::string_view text, const JsonLimits& limits = {});
+
 // 1-based line and column (counted in characters, not bytes) of byte `offset` in `text`.
 struct TextPosition {
     std::size_t line = 1;

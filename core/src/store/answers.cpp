@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "form/json_text.hpp"
 #include "merge/path.hpp"
 
 namespace canvass::store {
@@ -158,7 +159,7 @@ json to_answers(const merge::RecordView& view) {
     }
     for (const auto& field : view.fields) {
         if (field.deleted || !field.winner().value) continue;
-        auto value = json::parse(*field.winner().value, nullptr, false);
+        auto value = form::parse_value(*field.winner().value);
         if (value.is_discarded() || value.is_null()) continue;
         auto [parent, name] = split_field(field.path);
         if (json* holder = object_at(root, parent)) (*holder)[std::string(name)] = std::move(value);

@@ -2,6 +2,7 @@
 
 #include "crypto/hash.hpp"
 #include "util/utc_text.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::store {
 
@@ -29,7 +30,9 @@ json conflicts_json(const merge::RecordView& view) {
         if (f.deleted || !f.conflict()) continue;
         json candidates = json::array();
         for (const auto& c : f.candidates) {
-            candidates.push_back({{"value", c.value ? json::parse(*c.value, nullptr, false) : json()},
+            json value = c.value ? form::parse_value(*c.value) : json();
+            if (value.is_discarded()) value = nullptr;  // not JSON, or nested past the caps
+            candidates.push_back({{"value", std::move(value)},
                                   {"device", crypto::to_hex(c.op.device)},
                                   {"time", time_text(merge::hlc_ms(c.hlc))}});
         }
