@@ -141,12 +141,6 @@ struct ResolveArgs {
     KeyOptions key;
 };
 
-// V as JSON when it parses, else as a plain string ("Ana" needs no quotes).
-json parse_value(const std::string& text) {
-    auto j = form::parse_json(text);
-    return j ? std::move(j).value() : json(text);
-}
-
 void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     auto store = open_device(dev, ctx);
     if (!store) return;
@@ -154,7 +148,7 @@ void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!id) return fail(ctx, id.error());
     std::optional<coordinator::Record> readable;
     if (!a.key.file.empty() && !(readable = open_record_with_key(*store, *id, a.key, dev, ctx))) return;
-    auto value = parse_value(a.value);
+    auto value = coordinator::typed_value(a.value);
     auto settled = coordinator::resolve_field(*store, *id, a.path, value, a.lang, readable ? &*readable : nullptr);
     if (!settled) return fail(ctx, settled.error());
     if (*settled) {

@@ -22,6 +22,7 @@
 #include "export/output_file.hpp"
 #include "export/tables.hpp"
 #include "export/writers.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::cli::desk {
 
@@ -72,19 +73,28 @@ Response Desk::settle(const Params& body, const View& v) {
     const coordinator::Conflict* conflict = nullptr;
     for (const auto& c : record->conflicts)
         if (c.path == path && !c.resolved && !c.delete_conflict) conflict = &c;
-    std::size_t index = 0;
-    auto given = param(body, "candidate");
-    bool number =
-        !given.empty() && given.size() < 6 &&
-        std::all_of(given.begin(), given.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (number) index = static_cast<std::size_t>(std::stoul(given));
-    if (!conflict || !number || index >= conflict->candidates.size() ||
-        !conflict->candidates[index].value)
-        return failure(v, 409,
-                       "no open conflict at '" + path +
-                           "' with that candidate (it may have been settled already)");
-    auto value = nlohmann::json::parse(*conflict->candidates[index].value, nullptr, false);
-    if (value.is_discarded()) return failure(v, 409, "the candidate's value does not read as JSON");
+    // Either one of the candidates, by its place, or a value the coordinator typed.
+    const auto given = param(body, "candidate");
+    const auto typed = param(body, "value");
+    nlohmann::json value;
+    if (given.empty() && !typed.empty()) {
+        if (!conflict)
+            return failure(v, 409, "no open conflict at '" + path + "' (it may have been settled already)");
+        value = coordinator::typed_value(typed);
+    } else {
+        std::size_t index = 0;
+        bool number =
+            !given.empty() && given.size() < 6 &&
+            std::all_of(given.begin(), given.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (number) index = static_cast<std::size_t>(std::stoul(given));
+        if (!conflict || !number || index >= conflict->candidates.size() ||
+            !conflict->candidates[index].value)
+            return failure(v, 409,
+                           "no open conflict at '" + path +
+                               "' with that candidate (it may have been settled already)");
+        value = form::parse_value(*conflict->candidates[index].value);
+        if (value.is_discarded()) return failure(v, 409, "the candidate's value does not read as JSON");
+    }
     auto done = coordinator::resolve_field(store_, *id, path, value,
                               form_language(*form_of_record(*id)->form, v), &*record);
     if (!done) return failure(v, 409, done.error().message);

@@ -221,7 +221,19 @@ Response Desk::record_page(const Params& q, const View& v) {
                 m.raw(" <button type=\"submit\">").text(say(v.lang, "keep_this")).raw("</button>");
             m.raw("</form></li>");
         }
-        m.raw("</ul></div>");
+        m.raw("</ul><form method=\"post\" action=\"")
+            .text(link(v, "/settle"))
+            .raw("\" class=\"typed\"><input type=\"hidden\" name=\"csrf\" value=\"")
+            .text(v.csrf)
+            .raw("\"><input type=\"hidden\" name=\"record\" value=\"")
+            .text(rid)
+            .raw("\"><input type=\"hidden\" name=\"path\" value=\"")
+            .text(c.path)
+            .raw("\"><label>")
+            .text(say(v.lang, "other_value"))
+            .raw(" <input type=\"text\" name=\"value\" required></label> <button type=\"submit\">")
+            .text(say(v.lang, "settle_with"))
+            .raw("</button></form></div>");
     }
     if (!any) m.raw("<p id=\"no-conflicts\">").text(say(v.lang, "no_conflicts")).raw("</p>");
     m.raw("</section>");

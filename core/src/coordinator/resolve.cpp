@@ -49,6 +49,11 @@ Result<void> check_answer(store::DeviceStore& store, const store::RecordSnapshot
 
 }  // namespace
 
+json typed_value(std::string_view text) {
+    auto j = form::parse_json(text);
+    return j ? std::move(j).value() : json(std::string(text));
+}
+
 Result<Record> load_whole_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
                                  std::string_view key_name) {
     CANVASS_TRY(auto record, load_record(source, key, id));

@@ -28,6 +28,10 @@ namespace canvass::coordinator {
 Result<Record> load_whole_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
                                  std::string_view key_name);
 
+// A value as a person types it for a settlement: JSON when it reads as JSON ("42", "[\"a\"]",
+// "null"), else the text itself as a string ("Ana" needs no quotes).
+nlohmann::json typed_value(std::string_view text);
+
 // What `canvass resolve` writes: checks that `path` is a question of the record's form at its
 // place and `value` an answer to it, then writes the coordinator edit that supersedes every
 // value seen there (messages in `lang`). `readable` is the record decrypted with the

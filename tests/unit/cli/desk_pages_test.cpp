@@ -177,6 +177,28 @@ TEST_F(DeskPagesTest, AConflictIsSettledByOneClickOnACandidate) {
     EXPECT_EQ(post(desk, "/settle", "record=" + rid + "&path=age&candidate=1").status, 409);
 }
 
+TEST_F(DeskPagesTest, AConflictIsSettledWithAValueTheCoordinatorTypes) {
+    make_clash(ids[1]);
+    auto desk = open_desk();
+    const auto rid = merge::format_uuid(ids[1]);
+    auto page = get(desk, "/record?id=" + rid);
+    ASSERT_TRUE(has(page.body, "class=\"typed\"")) << page.body;
+    ASSERT_TRUE(has(page.body, "name=\"value\""));
+    // Not an answer to an integer question: refused with the reason, nothing written.
+    auto refused = post(desk, "/settle", "record=" + rid + "&path=age&value=forty");
+    EXPECT_EQ(refused.status, 409);
+    EXPECT_TRUE(has(refused.body, "not an answer to age")) << refused.body;
+    auto settled = post(desk, "/settle", "record=" + rid + "&path=age&value=44");
+    ASSERT_EQ(settled.status, 303) << settled.body;
+    EXPECT_TRUE(has(get(desk, "/record?id=" + rid).body, "id=\"no-conflicts\""));
+    auto shown = canvass({"show", rid, "--home", dir / "coord", "--passphrase-file", coord.passphrase_file,
+                          "--key", coord.key_file, "--json"});
+    ASSERT_EQ(shown.code, 0) << shown.err;
+    EXPECT_EQ(json::parse(shown.out)["answers"]["age"], 44) << shown.out;
+    // Nothing left to settle there.
+    EXPECT_EQ(post(desk, "/settle", "record=" + rid + "&path=age&value=45").status, 409);
+}
+
 TEST_F(DeskPagesTest, AReviewIsSavedShownAndExportedAsCentralsReviewState) {
     auto desk = open_desk();
     const auto rid = merge::format_uuid(ids[2]);
