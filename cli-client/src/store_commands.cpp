@@ -71,7 +71,7 @@ json conflicts_json(const std::vector<coordinator::Conflict>& conflicts) {
         json candidates = json::array();
         for (const auto& cand : c.candidates) {
             json value;
-            if (cand.readable && cand.value) value = json::parse(*cand.value, nullptr, false);
+            if (cand.readable && cand.value) value = form::parse_value(*cand.value);
             if (value.is_discarded()) value = nullptr;
             candidates.push_back({{"value", value},
                                   {"device", crypto::to_hex(cand.device)},

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "export/cells.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::cli::desk {
 
@@ -29,7 +30,7 @@ std::string answer_display(const form::Form& form, const form::Row* row,
                            const std::string& unreadable, const std::string& unanswered,
                            const std::string& lang) {
     if (!readable || !text) return readable ? unanswered : unreadable;
-    auto value = json::parse(*text, nullptr, false);
+    auto value = form::parse_value(*text);
     if (value.is_discarded() || value.is_null()) return unanswered;
     if (row && form::uses_choices(row->type)) {
         if (value.is_string()) return choice_label(form, *row, value.get<std::string>(), lang);

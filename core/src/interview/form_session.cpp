@@ -15,6 +15,7 @@
 #include "interview/typed_answer.hpp"
 #include "canvass/interview_words.hpp"
 #include "merge/changeset.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::interview {
 namespace {
@@ -390,8 +391,7 @@ Result<FormSession> FormSession::open(const form::Form& form, AnswerSink& sink,
         for (const auto& l : langs) list += (list.empty() ? "" : ", ") + l;
         return refuse(say(options.language, Phrase::no_language, {options.language, list}));
     }
-    json answers = json::parse(options.answers_json.empty() ? "{}" : options.answers_json,
-                               nullptr, false);
+    json answers = form::parse_value(options.answers_json.empty() ? "{}" : options.answers_json);
     if (answers.is_discarded() || !answers.is_object())
         return refuse("the answers to start from are not a JSON object of answers");
     auto impl = std::make_unique<Impl>(form, sink, options);
@@ -436,7 +436,7 @@ std::vector<Step> FormSession::missing() const {
 }
 
 Result<void> FormSession::answer(std::string_view json_value) {
-    json value = json::parse(json_value, nullptr, false);
+    json value = form::parse_value(json_value);
     if (value.is_discarded())
         return refuse("the answer is not JSON (a string is written in quotes: \"Ana\")");
     return impl_->set(value);
@@ -606,7 +606,7 @@ Result<void> FormSession::finalize() {
 }
 
 Result<void> FormSession::supply_location(std::string_view geopoint_json) {
-    json value = json::parse(geopoint_json, nullptr, false);
+    json value = form::parse_value(geopoint_json);
     form::Row probe;
     probe.type = RowType::start_geopoint;
     if (value.is_discarded() || form::is_unanswered(value) || form::type_problem(probe, nullptr, value))

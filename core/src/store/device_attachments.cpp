@@ -9,6 +9,7 @@
 
 #include "crypto/attachment_crypto.hpp"
 #include "store/device_store_impl.hpp"
+#include "form/json_text.hpp"
 
 namespace canvass::store {
 namespace {
@@ -292,7 +293,7 @@ Result<void> DeviceStore::Impl::register_attachments(const merge::ChangesetHeade
                                                      const std::vector<std::optional<std::string>>& values) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!values[i] || values[i]->empty() || (*values[i])[0] != '{') continue;
-        auto j = json::parse(*values[i], nullptr, false);
+        auto j = form::parse_value(*values[i]);
         auto ref = form::attachment_from_json(j);
         if (!ref) continue;
         const crypto::Hash content = ref->hash;

@@ -115,6 +115,20 @@ TEST(FormSession, ARefusedAnswerSaysWhyInTheSessionLanguageAndChangesNothing) {
     EXPECT_EQ(e.at(), "age");
 }
 
+// An app hands answers in as JSON text: one nested far past the JSON caps is refused as not
+// JSON, without ever reaching the recursive code that would overflow the stack.
+TEST(FormSession, AnAnswerNestedPastTheJsonCapsIsRefusedAndChangesNothing) {
+    Engine e;
+    ASSERT_TRUE(e.session.next());
+    const std::string deep = std::string(300000, '[') + std::string(300000, ']');
+    auto refused = e.session.answer(deep);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("not JSON"), std::string::npos) << refused.error().message;
+    EXPECT_FALSE(e.session.supply_location(deep));
+    EXPECT_TRUE(e.sink.saves.empty() || e.sink.saves.back() == json::object());
+    EXPECT_EQ(e.at(), "name");
+}
+
 TEST(FormSession, DateRefusalsAreTranslatedToo) {
     Engine e(json::object(), Purpose::interview, "fr");
     ASSERT_TRUE(e.session.next());
