@@ -5,29 +5,17 @@
 #include <thread>
 
 #include "app.hpp"
-#include "crypto/hash.hpp"
+#include "device/access.hpp"
 #include "device_session.hpp"
-#include "sync_once.hpp"
-#include "net/tcp_transport.hpp"
 #include "sync/bundle.hpp"
-#include "sync/client.hpp"
 #include "sync/device_replica.hpp"
 #include "sync/retry.hpp"
-#include "sync/token.hpp"
+#include "sync_once.hpp"
 #include "util/duration.hpp"
 
 namespace canvass::cli {
 
 namespace {
-
-// Progress on stderr when it is a terminal: one line rewritten in place.
-std::function<void(const sync::ExchangeStats&)> progress_printer(Context& ctx) {
-    if (!ctx.interactive) return {};
-    return [&ctx](const sync::ExchangeStats& s) {
-        ctx.err << "\rsent " << s.sent << "/" << s.to_send << " (acknowledged " << s.acknowledged
-                << "), received " << s.received << "   " << std::flush;
-    };
-}
 
 std::string plural(std::uint64_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
@@ -62,52 +50,51 @@ std::string forwarding_note(const std::optional<store::ProjectConfig>& project) 
 
 }  // namespace
 
-// One sync with the project's server: connect, exchange, close.
-Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::ProjectConfig& config, Context& ctx) {
-    CANVASS_TRY(auto transport, net::connect_tcp(config.server_address));
-    sync::DeviceReplica replica(store);
-    sync::DeviceProjectSink sink(store, config.server_address, config.server_key);
-    sync::DeviceMediaReplica media(store);
-    sync::ClientOptions options;
-    options.progress = progress_printer(ctx);
-    options.media = &media;
-    auto report = sync::run_client_sync(*transport, config.server_key, store.keys(), replica, sink, options);
-    if (options.progress) ctx.err << "\n";
-    return report;
+// Progress on stderr when it is a terminal: one line rewritten in place.
+Result<SyncOutcome> sync_once(Device& device, Context& ctx) {
+    SyncProgress progress;
+    if (ctx.interactive) {
+        progress = [&ctx](const SyncCounts& s) {
+            ctx.err << "\rsent " << s.sent << "/" << s.to_send << " (acknowledged " << s.acknowledged
+                    << "), received " << s.received << "   " << std::flush;
+        };
+    }
+    auto outcome = device.sync(nullptr, progress);
+    if (progress) ctx.err << "\n";
+    return outcome;
 }
 
-void print_report(const sync::SyncReport& report, const store::ProjectConfig& config, Context& ctx) {
-    const auto& s = report.stats;
-    ctx.out << "synced with " << config.server_address << " (project " << config.project << ", " << config.role
-            << ")\n"
+void print_report(const SyncOutcome& outcome, Context& ctx) {
+    const auto& s = outcome.changesets;
+    ctx.out << "synced with " << outcome.server << " (project " << outcome.project << ", " << outcome.role << ")\n"
             << "sent " << plural(s.sent, "changeset") << ", " << s.acknowledged << " acknowledged; received "
             << plural(s.received, "changeset") << ", " << s.stored << " new\n";
-    for (const auto& f : report.forms_received) {
-        ctx.out << "installed form " << f.id << " version " << f.version << "\n";
+    for (const auto& f : outcome.forms_installed) {
+        ctx.out << "installed form " << f.form_id << " version " << f.version << "\n";
     }
-    if (s.own_returned)
-        ctx.out << "note: " << plural(s.own_returned, "changeset")
+    if (outcome.own_returned)
+        ctx.out << "note: " << plural(outcome.own_returned, "changeset")
                 << " of this device's own came back from the server: this store was restored from an older "
                    "copy, or another copy of it is in use. If nobody restored it, stop using one of the copies "
                    "and tell your coordinator\n";
-    if (s.far_future)
-        ctx.out << "warning: " << plural(s.far_future, "changeset")
+    if (outcome.far_future)
+        ctx.out << "warning: " << plural(outcome.far_future, "changeset")
                 << " stamped far in the future (a device clock is wrong)\n";
-    for (const auto& r : report.refused)
-        ctx.out << "REFUSED: the server refused the carried chain of device " << crypto::to_hex(r.device)
-                << " from seq " << r.seq << " (" << r.message
+    for (const auto& r : outcome.refused_chains)
+        ctx.out << "REFUSED: the server refused the carried chain of device " << r.device << " from seq "
+                << r.from_seq << " (" << r.reason
                 << "); everything else was delivered. That chain stays here and is not sent again; tell your "
                    "coordinator\n";
-    if (!report.equivocations.empty()) {
-        ctx.out << "WARNING: " << report.equivocations.size()
+    if (!outcome.forks.empty()) {
+        ctx.out << "WARNING: " << outcome.forks.size()
                 << " device(s) forked their chain; the evidence is kept (canvass status)\n";
     }
-    if (report.media) {
-        const auto& m = *report.media;
+    if (outcome.attachments) {
+        const auto& m = *outcome.attachments;
         ctx.out << "attachments: " << m.delivered << " delivered (" << plural(m.chunks_sent, "chunk")
                 << " sent), " << m.fetched << " fetched (" << plural(m.chunks_received, "chunk") << ")\n";
     }
-    ctx.out << "bytes on the wire: " << report.bytes_sent << " sent, " << report.bytes_received << " received\n";
+    ctx.out << "bytes on the wire: " << outcome.bytes_sent << " sent, " << outcome.bytes_received << " received\n";
 }
 
 void add_sync_commands(CLI::App& app, Context& ctx) {
@@ -121,27 +108,19 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
                        "the project fingerprint your coordinator gave you (at least its first 16 hex digits): "
                        "refuse a token made for anyone else");
     enroll->callback([dev, token_text, fingerprint, &ctx] {
-        auto token = sync::decode_token(*token_text);
-        if (!token) return fail(ctx, "this enrollment token cannot be used: " + token.error().message);
-        if (!fingerprint->empty()) {
-            if (auto checked = sync::check_fingerprint(*token, *fingerprint); !checked)
-                return fail(ctx, checked.error());
-        }
+        // A token that cannot be used is refused before the passphrase is asked for.
+        if (auto token = inspect_token(*token_text); !token)
+            return fail(ctx, "this enrollment token cannot be used: " + token.error().message);
         auto store = open_device(*dev, ctx);
         if (!store) return;
-        auto transport = net::connect_tcp(token->address);
-        if (!transport) return fail(ctx, transport.error());
-        sync::DeviceProjectSink sink(*store, token->address, token->server_key, token->fingerprint);
-        sync::ClientOptions options;
-        auto enrolled = sync::enroll(**transport, *token, store->keys(), sink, options);
-        if (!enrolled) return fail(ctx, "enrollment refused: " + enrolled.error().message);
-        const auto& w = enrolled->welcome;
-        ctx.out << "enrolled in project " << w.project << " as " << sync::role_name(w.role)
-                << " (server " << token->address << ")\n"
-                << "project fingerprint " << sync::short_fingerprint(token->fingerprint)
+        auto enrolled = device_over(*store).enroll(*token_text, *fingerprint);
+        if (!enrolled) return fail(ctx, enrolled.error());
+        ctx.out << "enrolled in project " << enrolled->project << " as " << enrolled->role << " (server "
+                << enrolled->server << ")\n"
+                << "project fingerprint " << enrolled->fingerprint
                 << ": answers are sealed only to the coordinators it names\n";
-        for (const auto& f : enrolled->forms_received) {
-            ctx.out << "installed form " << f.id << " version " << f.version << "\n";
+        for (const auto& f : enrolled->forms_installed) {
+            ctx.out << "installed form " << f.form_id << " version " << f.version << "\n";
         }
     });
 
@@ -166,8 +145,8 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         auto project = store->project();
         if (!project) return fail(ctx, project.error());
         if (!*project) return fail(ctx, "this device is not enrolled in a project (canvass enroll TOKEN)");
-        const auto config = **project;
-        const bool forwards = config.role == "organizer" || config.role == "coordinator";
+        const bool forwards = (*project)->role == "organizer" || (*project)->role == "coordinator";
+        auto device = device_over(*store);
         auto status = store->status();
         if (!status) return fail(ctx, status.error());
         const std::uint64_t to_deliver = status->unsent_records;
@@ -188,10 +167,10 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         std::optional<std::pair<std::uint64_t, std::uint64_t>> after_last_success;
         std::pair<std::uint64_t, std::uint64_t> before{status->unsent_records, rest(*status)};
         for (unsigned retry = 1;; ++retry) {
-            auto report = sync_once(*store, config, ctx);
+            auto report = sync_once(device, ctx);
             std::optional<Error> failure;
             if (report) {
-                print_report(*report, config, ctx);
+                print_report(*report, ctx);
                 auto left = waiting();
                 if (!left) return fail(ctx, left.error());
                 if (!req->until_done || (left->first == 0 && left->second == 0)) {
@@ -207,7 +186,7 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
                 failure = Error{Domain::net, errc::unavailable, "more is waiting to be sent"};
             } else {
                 failure = std::move(report).error();
-                if (!req->until_done || !sync::worth_retrying(*failure))
+                if (!req->until_done || !sync_worth_retrying(*failure))
                     return fail(ctx, "sync failed: " + failure->message +
                                          "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
             }

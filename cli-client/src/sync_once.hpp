@@ -3,17 +3,14 @@
 #pragma once
 
 #include "app.hpp"
+#include "canvass/device.hpp"
 #include "canvass/result.hpp"
-#include "store/device_store.hpp"
-#include "sync/client.hpp"
 
 namespace canvass::cli {
 
-// Connects to the server of `config`, exchanges changesets and attachments, closes.
-// Progress goes to ctx.err when it is a terminal.
-Result<sync::SyncReport> sync_once(store::DeviceStore& store, const store::ProjectConfig& config,
-                                   Context& ctx);
+// Device::sync with the pinned server, progress on ctx.err when it is a terminal.
+Result<SyncOutcome> sync_once(Device& device, Context& ctx);
 // What the sync did, in the words `canvass sync` prints, on ctx.out.
-void print_report(const sync::SyncReport& report, const store::ProjectConfig& config, Context& ctx);
+void print_report(const SyncOutcome& outcome, Context& ctx);
 
 }  // namespace canvass::cli

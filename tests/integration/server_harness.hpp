@@ -35,27 +35,17 @@
 #include "sync/client.hpp"
 #include "sync/memory_replica.hpp"
 #include "sync/token.hpp"
+#include "process.hpp"
 #include "temp_dir.hpp"
 
-extern char** environ;
 
 namespace canvass::server_test {
 
 using namespace std::chrono_literals;
 
-struct Output {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
-};
-
-// Reads a whole file (a captured stream).
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using testing::Output;
+using testing::slurp;
+using testing::wait_exit;
 
 // Writes the first recipient statement of `project`, naming `coordinator`, to a file in `tmp`
 // (what `canvass keys recipients` writes) and returns its path, for `project create --recipients`.
@@ -76,47 +66,17 @@ inline std::string mint_token(const testing::TempDir& tmp, const std::string& da
 // Starts CANVASS_SERVER_BIN --data DIR ARGS... with stdout and stderr going to files.
 inline pid_t spawn_server(const std::string& data, const std::vector<std::string>& args, const std::string& out_path,
                           const std::string& err_path) {
-    std::vector<std::string> argv_s{CANVASS_SERVER_BIN, "--data", data};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    return rc == 0 ? pid : -1;
-}
-
-// Waits for a process; -1 if it has not exited within `limit` (it is then killed).
-inline int wait_exit(pid_t pid, std::chrono::milliseconds limit = 120s) {
-    auto until = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-        int status = 0;
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (std::chrono::steady_clock::now() > until) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            return -1;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
+    std::vector<std::string> argv{CANVASS_SERVER_BIN, "--data", data};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::spawn(std::move(argv), out_path, err_path);
 }
 
 // One command of canvass-server against `data`, run to completion.
 inline Output server_command(const testing::TempDir& tmp, const std::string& data, const std::vector<std::string>& args) {
     static int n = 0;
-    std::string out = tmp / ("cmd" + std::to_string(++n) + ".out"), err = tmp / ("cmd" + std::to_string(n) + ".err");
-    pid_t pid = spawn_server(data, args, out, err);
-    Output o;
-    o.exit_code = pid < 0 ? -1 : wait_exit(pid);
-    o.out = slurp(out);
-    o.err = slurp(err);
-    return o;
+    std::vector<std::string> argv{CANVASS_SERVER_BIN, "--data", data};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::run(argv, tmp / ("cmd" + std::to_string(++n)));
 }
 
 inline nlohmann::json project_stats(const testing::TempDir& tmp, const std::string& data, const std::string& project) {

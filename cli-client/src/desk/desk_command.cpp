@@ -11,6 +11,7 @@
 #include "coordinator_session.hpp"
 #include "desk/desk.hpp"
 #include "desk/server.hpp"
+#include "device/access.hpp"
 #include "sync_once.hpp"
 
 namespace canvass::cli {
@@ -33,8 +34,9 @@ desk::SyncAction sync_action(store::DeviceStore& store) {
         std::ostringstream out, err;
         std::istringstream in;
         Context quiet{out, err, in};
-        CANVASS_TRY(auto report, sync_once(store, *project, quiet));
-        print_report(report, *project, quiet);
+        auto device = device_over(store);
+        CANVASS_TRY(auto outcome, sync_once(device, quiet));
+        print_report(outcome, quiet);
         return out.str();
     };
 }

@@ -1,30 +1,29 @@
-// The C ABI (canvass.h) over the C++ device store: stores, forms, records and their
-// conflicts. Every body runs in guarded(): nothing crosses the ABI as an exception.
+// The C ABI (canvass.h) over canvass::Device (canvass/device.hpp): stores, forms, records
+// and their conflicts. Every body runs in guarded(): nothing crosses the ABI as an exception.
 #include "canvass/canvass.h"
 
 #include <cstdio>
 #include <cstdlib>
 
 #include "capi/capi_support.hpp"
-#include "coordinator/resolve.hpp"
-#include "store/record_json.hpp"
 
 namespace {
 
-using canvass::Error;
-using canvass::capi::copy_out;
+using canvass::Device;
+using canvass::capi::done;
 using canvass::capi::guarded;
 using canvass::capi::invalid;
-using canvass::capi::parse;
-using canvass::capi::record_id;
 using canvass::capi::report;
-using nlohmann::json;
+using canvass::capi::text_out;
 
-int opened(canvass::Result<canvass::store::DeviceStore> r, canvass_store** out, canvass_error* error) {
+int opened(canvass::Result<Device> r, canvass_store** out, canvass_error* error) {
     if (!r) return report(error, r.error());
     *out = new canvass_store{std::move(r).value()};
     return CANVASS_OK;
 }
+
+// A C string as the text Device takes: NULL is "", which each call refuses as it should.
+std::string_view text(const char* s) { return s ? std::string_view(s) : std::string_view(); }
 
 }  // namespace
 
@@ -39,7 +38,7 @@ int canvass_store_create(const char* home, const char* passphrase, canvass_store
     return guarded(error, [&]() -> int {
         if (!home || !passphrase || !store) return invalid(error, "home, passphrase and store are required");
         *store = nullptr;
-        return opened(canvass::store::DeviceStore::create(home, canvass::store::Passphrase{passphrase}), store, error);
+        return opened(Device::create(home, passphrase), store, error);
     });
 }
 
@@ -48,7 +47,7 @@ int canvass_store_open(const char* home, const char* passphrase, canvass_store**
     return guarded(error, [&]() -> int {
         if (!home || !passphrase || !store) return invalid(error, "home, passphrase and store are required");
         *store = nullptr;
-        return opened(canvass::store::DeviceStore::open(home, canvass::store::Passphrase{passphrase}), store, error);
+        return opened(Device::open(home, passphrase), store, error);
     });
 }
 
@@ -57,10 +56,8 @@ int canvass_store_open_with_key(const char* home, const uint8_t key[32], int cre
     return guarded(error, [&]() -> int {
         if (!home || !key || !store) return invalid(error, "home, key and store are required");
         *store = nullptr;
-        canvass::store::RawKey raw{canvass::crypto::SecretBytes(std::span<const std::uint8_t>(key, 32))};
-        auto r = create ? canvass::store::DeviceStore::create(home, std::move(raw))
-                        : canvass::store::DeviceStore::open(home, std::move(raw));
-        return opened(std::move(r), store, error);
+        std::span<const std::uint8_t, 32> k(key, 32);
+        return opened(create ? Device::create(home, k) : Device::open(home, k), store, error);
     });
 }
 
@@ -69,18 +66,14 @@ void canvass_store_close(canvass_store* store) { delete store; }
 int canvass_form_add(canvass_store* store, const char* form_json, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !form_json) return invalid(error, "store and form_json are required");
-        auto r = store->store.add_form(form_json);
-        return r ? CANVASS_OK : report(error, r.error());
+        return done(store->device.add_form(form_json), error);
     });
 }
 
 int canvass_forms_list(canvass_store* store, char** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
-        auto r = store->store.forms();
-        if (!r) return report(error, r.error());
-        *out = copy_out(canvass::store::forms_json(*r).dump());
-        return CANVASS_OK;
+        return text_out(store->device.forms(), out, error);
     });
 }
 
@@ -88,11 +81,10 @@ int canvass_record_create(canvass_store* store, const char* form_id, const char*
                           int finalize, char record_id_out[37], canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !form_id || !record_id_out) return invalid(error, "store, form_id and record_id are required");
-        auto answers = parse(answers_json);
-        if (!answers) return report(error, answers.error());
-        auto r = store->store.create_record(form_id, std::move(answers).value(), finalize != 0);
+        if (!answers_json) return invalid(error, "no JSON given");
+        auto r = store->device.create_record(form_id, answers_json, finalize != 0);
         if (!r) return report(error, r.error());
-        std::snprintf(record_id_out, 37, "%s", canvass::merge::format_uuid(*r).c_str());
+        std::snprintf(record_id_out, 37, "%s", r->c_str());
         return CANVASS_OK;
     });
 }
@@ -101,22 +93,15 @@ int canvass_record_save_draft(canvass_store* store, const char* id, const char* 
                               canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store) return invalid(error, "store is required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto answers = parse(answers_json);
-        if (!answers) return report(error, answers.error());
-        auto r = store->store.save_draft(*rid, std::move(answers).value());
-        return r ? CANVASS_OK : report(error, r.error());
+        if (!answers_json) return invalid(error, "no JSON given");
+        return done(store->device.save_draft(text(id), answers_json), error);
     });
 }
 
 int canvass_record_finalize(canvass_store* store, const char* id, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store) return invalid(error, "store is required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto r = store->store.finalize(*rid);
-        return r ? CANVASS_OK : report(error, r.error());
+        return done(store->device.finalize(text(id)), error);
     });
 }
 
@@ -124,11 +109,8 @@ int canvass_record_edit(canvass_store* store, const char* id, const char* change
                         int* changed, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store) return invalid(error, "store is required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto changes = parse(changes_json);
-        if (!changes) return report(error, changes.error());
-        auto r = store->store.edit(*rid, *changes);
+        if (!changes_json) return invalid(error, "no JSON given");
+        auto r = store->device.edit(text(id), changes_json);
         if (!r) return report(error, r.error());
         if (changed) *changed = *r ? 1 : 0;
         return CANVASS_OK;
@@ -138,68 +120,35 @@ int canvass_record_edit(canvass_store* store, const char* id, const char* change
 int canvass_record_delete(canvass_store* store, const char* id, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store) return invalid(error, "store is required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto r = store->store.delete_record(*rid);
-        return r ? CANVASS_OK : report(error, r.error());
+        return done(store->device.delete_record(text(id)), error);
     });
 }
 
 int canvass_record_get(canvass_store* store, const char* id, char** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto r = store->store.record(*rid);
-        if (!r) return report(error, r.error());
-        *out = copy_out(canvass::store::record_json(*r).dump());
-        return CANVASS_OK;
+        return text_out(store->device.record(text(id)), out, error);
     });
 }
 
 int canvass_records_list(canvass_store* store, const char* form_id, char** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
-        auto r = store->store.records(form_id ? form_id : "");
-        if (!r) return report(error, r.error());
-        json list = json::array();
-        for (const auto& s : *r) list.push_back(canvass::store::summary_json(s));
-        *out = copy_out(list.dump());
-        return CANVASS_OK;
+        return text_out(store->device.records(text(form_id)), out, error);
     });
 }
 
 int canvass_record_conflicts(canvass_store* store, const char* id, char** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto r = store->store.record(*rid);
-        if (!r) return report(error, r.error());
-        if (!r->view) {
-            return report(error, Error{canvass::Domain::core, canvass::errc::invalid_argument,
-                                       "a draft has no conflicts: only finalized records merge"});
-        }
-        *out = copy_out(canvass::store::record_json(*r)["conflicts"].dump());
-        return CANVASS_OK;
+        return text_out(store->device.conflicts(text(id)), out, error);
     });
 }
 
 int canvass_conflicts_list(canvass_store* store, char** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
-        auto summaries = store->store.records();
-        if (!summaries) return report(error, summaries.error());
-        json list = json::array();
-        for (const auto& s : *summaries) {
-            if (s.conflicts == 0) continue;
-            auto r = store->store.record(s.id);
-            if (!r) return report(error, r.error());
-            auto j = canvass::store::record_json(*r);
-            list.push_back({{"id", j["id"]}, {"form", j["form"]}, {"conflicts", j["conflicts"]}});
-        }
-        *out = copy_out(list.dump());
-        return CANVASS_OK;
+        return text_out(store->device.conflicts(), out, error);
     });
 }
 
@@ -207,12 +156,8 @@ int canvass_record_resolve(canvass_store* store, const char* id, const char* pat
                            canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !path || !*path) return invalid(error, "store and path are required");
-        auto rid = record_id(id);
-        if (!rid) return report(error, rid.error());
-        auto value = parse(value_json);
-        if (!value) return report(error, value.error());
-        auto r = canvass::coordinator::resolve_field(store->store, *rid, path, *value, "", nullptr);
-        return r ? CANVASS_OK : report(error, r.error());
+        if (!value_json) return invalid(error, "no JSON given");
+        return done(store->device.resolve(text(id), path, value_json), error);
     });
 }
 

@@ -58,6 +58,14 @@ char* copy_out(const std::string& s) {
     return p;
 }
 
+int text_out(Result<std::string> r, char** out, canvass_error* error) {
+    if (!r) return report(error, r.error());
+    if (out) *out = copy_out(*r);
+    return CANVASS_OK;
+}
+
+int done(const Result<void>& r, canvass_error* error) { return r ? CANVASS_OK : report(error, r.error()); }
+
 Result<nlohmann::json> parse(const char* text) {
     if (!text) return unexpected(Domain::core, errc::invalid_argument, "no JSON given");
     return form::parse_json(text);  // depth and size capped before parsing

@@ -9,12 +9,16 @@
 #include <nlohmann/json.hpp>
 
 #include "canvass/canvass.h"
+#include "canvass/device.hpp"
 #include "canvass/result.hpp"
+#include "device/access.hpp"
 #include "merge/ids.hpp"
-#include "store/device_store.hpp"
 
+// The ABI's store handle is a canvass::Device: every call but the coordinator's view goes
+// through its member functions.
 struct canvass_store {
-    canvass::store::DeviceStore store;
+    canvass::Device device;
+    canvass::store::DeviceStore& store() { return canvass::device_store(device); }
 };
 
 namespace canvass::capi {
@@ -41,6 +45,10 @@ int guarded(canvass_error* error, F&& body) noexcept {
 
 // A malloc'ed copy of `s` for an OUT parameter (the caller frees it with canvass_free).
 char* copy_out(const std::string& s);
+// Sets *out (when `out` is not null) to a copy of the text `r` holds; or reports its error.
+int text_out(Result<std::string> r, char** out, canvass_error* error);
+// CANVASS_OK, or `r`'s error reported.
+int done(const Result<void>& r, canvass_error* error);
 // `text` parsed as JSON, nesting and size capped (form/json_text.hpp); Error{form,
 // invalid_argument} saying where when it is not JSON, {core, invalid_argument} when null.
 Result<nlohmann::json> parse(const char* text);

@@ -113,10 +113,10 @@ int canvass_coordinator_records(canvass_coordinator* c, const char* form_id, cha
     return guarded(error, [&]() -> int {
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
-        coordinator::DeviceStoreSource source(c->store->store);
+        coordinator::DeviceStoreSource source(c->store->store());
         auto data = coordinator::load_dataset(source, c->key, form_id ? form_id : "");
         if (!data) return report(error, data.error());
-        Forms forms(c->store->store);
+        Forms forms(c->store->store());
         json records = json::array();
         for (const auto& r : data->records) {
             if (r.view.deleted()) continue;
@@ -132,11 +132,11 @@ int canvass_coordinator_record(canvass_coordinator* c, const char* id, char** ou
         *out = nullptr;
         auto rid = record_id(id);
         if (!rid) return report(error, rid.error());
-        coordinator::DeviceStoreSource source(c->store->store);
+        coordinator::DeviceStoreSource source(c->store->store());
         auto r = coordinator::load_record(source, c->key, *rid,
                                           {false, true, coordinator::ConflictScope::resolved_too});
         if (!r) return report(error, r.error());
-        Forms forms(c->store->store);
+        Forms forms(c->store->store());
         json j = coordinator::record_json(forms(r->view.meta.form_id), *r);
         j["deleted"] = r->view.deleted();
         j["readable"] = coordinator::status_text(*r).empty();
@@ -152,10 +152,10 @@ int canvass_coordinator_history(canvass_coordinator* c, const char* id, char** o
         *out = nullptr;
         auto rid = record_id(id);
         if (!rid) return report(error, rid.error());
-        coordinator::DeviceStoreSource source(c->store->store);
+        coordinator::DeviceStoreSource source(c->store->store());
         auto h = coordinator::record_history(source, c->key, *rid);
         if (!h) return report(error, h.error());
-        return json_out(coordinator::history_json(*h, c->store->store.keys().id), out);
+        return json_out(coordinator::history_json(*h, c->store->store().keys().id), out);
     });
 }
 
@@ -167,7 +167,7 @@ int canvass_coordinator_conflicts(canvass_coordinator* c, const char* form_id, i
         coordinator::ConflictFilter filter;
         filter.form_id = form_id ? form_id : "";
         filter.scope = resolved_too ? coordinator::ConflictScope::resolved_too : coordinator::ConflictScope::open;
-        coordinator::DeviceStoreSource source(c->store->store);
+        coordinator::DeviceStoreSource source(c->store->store());
         auto listing = coordinator::list_conflicts(source, c->key, filter);
         if (!listing) return report(error, listing.error());
         return json_out({{"conflicts", coordinator::conflicts_json(listing->records, "(not decrypted)")},
@@ -184,10 +184,10 @@ int canvass_coordinator_resolve(canvass_coordinator* c, const char* id, const ch
         if (!rid) return report(error, rid.error());
         auto value = parse(value_json);
         if (!value) return report(error, value.error());
-        coordinator::DeviceStoreSource source(c->store->store);
+        coordinator::DeviceStoreSource source(c->store->store());
         auto readable = coordinator::load_whole_record(source, c->key, *rid, c->key_path);
         if (!readable) return report(error, readable.error());
-        auto r = coordinator::resolve_field(c->store->store, *rid, path, *value, "", &*readable);
+        auto r = coordinator::resolve_field(c->store->store(), *rid, path, *value, "", &*readable);
         return r ? CANVASS_OK : report(error, r.error());
     });
 }
@@ -203,11 +203,11 @@ int canvass_coordinator_attachment(canvass_coordinator* c, const char* id, const
         canvass::crypto::Hash hash{};
         if (std::strlen(attachment) != 64 || !canvass::crypto::from_hex(attachment, hash))
             return invalid(error, "attachment must be the 64 hex digits of an attachment reference's \"attachment\"");
-        coordinator::DeviceStoreSource source(c->store->store);
+        coordinator::DeviceStoreSource source(c->store->store());
         auto data = coordinator::load_record_data(source, c->key, *rid);
         if (!data) return report(error, data.error());
         const auto& record = data->records.front();
-        Forms forms(c->store->store);
+        Forms forms(c->store->store());
         const auto* form = forms(record.view.meta.form_id);
         bool referenced = false;
         if (form) {
@@ -217,7 +217,7 @@ int canvass_coordinator_attachment(canvass_coordinator* c, const char* id, const
             return report(error, canvass::Error{Domain::store, errc::not_found,
                                                 "record " + canvass::merge::format_uuid(*rid) +
                                                     " has no attachment " + attachment + " among its decrypted answers"});
-        auto opened = coordinator::open_attachment(c->store->store, data->media, hash);
+        auto opened = coordinator::open_attachment(c->store->store(), data->media, hash);
         if (!opened) return report(error, opened.error());
         if (!*opened)
             return report(error, canvass::Error{Domain::store, errc::not_found,
@@ -246,7 +246,7 @@ int canvass_record_review(canvass_store* store, const char* id, const char* stat
                                                     "' is not a review state: approved, hasIssues, rejected or none"});
         auto value = coordinator::review_value(*parsed, comment ? comment : "");
         if (!value) return report(error, value.error());
-        auto r = store->store.set_review(*rid, *value);
+        auto r = store->store().set_review(*rid, *value);
         return r ? CANVASS_OK : report(error, r.error());
     });
 }

@@ -1,18 +1,17 @@
-// The C ABI's interview session over the core's engine (canvass/interview.hpp): steps
-// as JSON, answers as JSON values, every answer saved to the encrypted draft as it is given
-// (interview/device_sink.hpp), so an app renders steps and never re-implements skip logic,
-// constraints or repeats.
+// The C ABI's interview session over the core's engine (canvass/interview.hpp), opened by
+// canvass::Device: steps as JSON, answers as JSON values, every answer saved to the
+// encrypted draft as it is given, so an app renders steps and never re-implements skip
+// logic, constraints or repeats.
 #include <memory>
 #include <string>
 
 #include "canvass/canvass.h"
-#include "capi/capi_support.hpp"
-#include "interview/device_sink.hpp"
 #include "canvass/interview.hpp"
+#include "capi/capi_support.hpp"
 
 struct canvass_interview {
-    std::unique_ptr<canvass::interview::DeviceInterview> device;
-    canvass::interview::FormSession& session() { return *device->session; }
+    canvass::Interview opened;
+    canvass::interview::FormSession& session() { return opened.session(); }
 };
 
 namespace {
@@ -28,7 +27,7 @@ using nlohmann::json;
 namespace errc = canvass::errc;
 namespace interview = canvass::interview;
 
-int opened(Result<std::unique_ptr<interview::DeviceInterview>> r, canvass_interview** out, canvass_error* error) {
+int opened(Result<canvass::Interview> r, canvass_interview** out, canvass_error* error) {
     if (!r) return report(error, r.error());
     *out = new canvass_interview{std::move(r).value()};
     return CANVASS_OK;
@@ -79,10 +78,7 @@ int canvass_interview_start(canvass_store* store, const char* form_id, const cha
     return guarded(error, [&]() -> int {
         if (!store || !form_id || !*form_id || !out) return invalid(error, "store, form_id and interview are required");
         *out = nullptr;
-        interview::InterviewStart start;
-        start.form_id = form_id;
-        start.language = text_or_empty(language);
-        return opened(interview::open_interview(store->store, start), out, error);
+        return opened(store->device.start_interview(form_id, text_or_empty(language)), out, error);
     });
 }
 
@@ -92,10 +88,7 @@ int canvass_interview_resume(canvass_store* store, const char* record_id, const 
         if (!store || !record_id || !*record_id || !out)
             return invalid(error, "store, record_id and interview are required");
         *out = nullptr;
-        interview::InterviewStart start;
-        start.resume = record_id;
-        start.language = text_or_empty(language);
-        return opened(interview::open_interview(store->store, start), out, error);
+        return opened(store->device.resume_interview(record_id, text_or_empty(language)), out, error);
     });
 }
 
@@ -105,22 +98,19 @@ int canvass_interview_edit(canvass_store* store, const char* record_id, const ch
         if (!store || !record_id || !*record_id || !out)
             return invalid(error, "store, record_id and interview are required");
         *out = nullptr;
-        interview::EditStart start;
-        start.record = record_id;
-        start.language = text_or_empty(language);
-        return opened(interview::open_edit(store->store, start), out, error);
+        return opened(store->device.edit_interview(record_id, text_or_empty(language)), out, error);
     });
 }
 
 int canvass_interview_record_id(canvass_interview* iv, char record_id[37], canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!iv || !record_id) return invalid(error, "interview and record_id are required");
-        auto id = iv->device->record();
+        auto id = iv->opened.record_id();
         if (!id) {
             return report(error, Error{Domain::core, errc::not_found,
                                        "nothing is saved yet: the record is created at the first answer"});
         }
-        std::snprintf(record_id, 37, "%s", canvass::merge::format_uuid(*id).c_str());
+        std::snprintf(record_id, 37, "%s", id->c_str());
         return CANVASS_OK;
     });
 }
@@ -193,9 +183,8 @@ int canvass_interview_finalize(canvass_interview* iv, char** result, canvass_err
         if (result) *result = nullptr;
         auto& s = iv->session();
         if (auto r = s.finalize(); !r) return report(error, r.error());
-        auto id = iv->device->record();
-        json out{{"outcome", outcome_name(s.outcome())},
-                 {"record_id", id ? json(canvass::merge::format_uuid(*id)) : json()}};
+        auto id = iv->opened.record_id();
+        json out{{"outcome", outcome_name(s.outcome())}, {"record_id", id ? json(*id) : json()}};
         if (result) *result = copy_out(out.dump());
         return CANVASS_OK;
     });

@@ -1,0 +1,237 @@
+// A device's encrypted store and everything an app does with it: forms, records, their
+// conflicts, attachments, interviews, enrollment and sync. The C ABI (canvass.h) is a thin
+// layer over this class, and so is the command line's `canvass enroll`, `sync` and
+// `status`: what one face can do, every face does the same way.
+//
+//   auto device = canvass::Device::open(home, passphrase);
+//   auto enrolled = device->enroll(token_text);           // pins the project's server
+//   auto interview = device->start_interview("market", "fr");
+//   interview->session().answer("\"Ana\"");               // canvass/interview.hpp
+//   ...
+//   auto outcome = device->sync();                        // over TCP, or a Connection
+//
+// Records, forms, statuses and conflicts cross this API as JSON text (the shapes are in
+// docs/embedding.md, the same as canvass.h's), so the header needs no JSON library. A
+// Device is used by one thread at a time; two Devices on one home may live in different
+// threads or processes (SQLite's locks keep them apart; a lost race is Error{sqlite, BUSY}).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canvass/interview.hpp"
+#include "canvass/result.hpp"
+
+namespace canvass {
+
+namespace store {
+class DeviceStore;
+}
+
+// A connection to the project's server that the host opens itself (its own socket, a
+// proxy, a test's pipe): canvass writes its frames on it as on its own TCP connection.
+// Calls come from the syncing thread, one at a time.
+class Connection {
+public:
+    virtual ~Connection() = default;
+    // Writes every byte, or fails with Error{net, io} (broken) or {net, timeout}.
+    virtual Result<void> send(std::span<const std::uint8_t> bytes) = 0;
+    // Reads at least one and at most into.size() bytes and says how many; 0 when the server
+    // closed the connection. Errors as for send.
+    virtual Result<std::size_t> receive(std::span<std::uint8_t> into) = 0;
+    // Called once, when enrollment or sync is done with the connection, whatever happened.
+    virtual void close() {}
+};
+
+// A form version fetched from the server and installed.
+struct InstalledForm {
+    std::string form_id;
+    std::string version;
+};
+
+// What an enrollment token says, before it is used.
+struct TokenInfo {
+    std::string project;
+    std::string role;         // "collector", "organizer" or "coordinator"
+    std::string address;      // the server's, "host:port" (several separated by commas)
+    std::string expires;      // "2026-12-01T10:00:00.000Z"
+    std::uint64_t expires_unix = 0;
+    std::string fingerprint;  // the project fingerprint's short form
+};
+
+// Error{core, invalid_argument} naming what is wrong with the token.
+Result<TokenInfo> inspect_token(std::string_view token);
+
+struct Enrollment {
+    std::string project;
+    std::string role;
+    std::string device;       // this device's id, 32 hex digits
+    std::string server;       // the address pinned
+    std::string fingerprint;  // short form: answers are sealed only to the keys it names
+    std::vector<InstalledForm> forms_installed;
+};
+
+// Changesets of one sync: counted as they go, given to a progress callback now and then.
+struct SyncCounts {
+    std::uint64_t to_send = 0;
+    std::uint64_t sent = 0;
+    std::uint64_t acknowledged = 0;
+    std::uint64_t received = 0;
+    std::uint64_t stored = 0;  // of those received, new here
+};
+using SyncProgress = std::function<void(const SyncCounts&)>;
+
+// A device whose chain forked (two histories signed under one identity) at `seq`.
+struct ChainFork {
+    std::string device;  // hex
+    std::uint64_t seq = 0;
+};
+
+// A carried chain the server refused alone (everything else was stored); it stays here and
+// is not sent again.
+struct RefusedChain {
+    std::string device;  // hex
+    std::uint64_t from_seq = 0;
+    std::string code;    // "forged", "not_authorized", ... (schemas/protocol/sync.md)
+    std::string reason;  // the server's words
+};
+
+struct AttachmentCounts {
+    std::uint64_t delivered = 0;  // attachments whose last chunk the server acknowledged
+    std::uint64_t chunks_sent = 0;
+    std::uint64_t fetched = 0;    // attachments received whole
+    std::uint64_t chunks_received = 0;
+};
+
+struct SyncOutcome {
+    std::string project;
+    std::string role;
+    std::string server;
+    SyncCounts changesets;
+    std::uint64_t evidence = 0;      // received changesets kept as evidence of a fork
+    std::uint64_t far_future = 0;    // stamped far in the future: a device clock is wrong
+    std::uint64_t own_returned = 0;  // this device's own came back: a restored or second copy
+    std::vector<InstalledForm> forms_installed;
+    std::vector<ChainFork> forks;
+    std::vector<RefusedChain> refused_chains;
+    std::optional<AttachmentCounts> attachments;  // when attachments were exchanged
+    std::uint64_t bytes_sent = 0;                 // on the wire, framing included
+    std::uint64_t bytes_received = 0;
+};
+
+class Interview;
+
+class Device {
+public:
+    // A new store in directory `home` (created if missing), sealed under a key derived from
+    // `passphrase`: Error{store, already_exists} when one is there.
+    static Result<Device> create(const std::string& home, std::string_view passphrase);
+    // Opens the store in `home`: Error{crypto, wrong_key} for a wrong passphrase,
+    // Error{store, not_found} when there is none.
+    static Result<Device> open(const std::string& home, std::string_view passphrase);
+    // The same with a 32-byte key the host keeps (Android Keystore, iOS Keychain) instead of
+    // a passphrase.
+    static Result<Device> create(const std::string& home, std::span<const std::uint8_t, 32> key);
+    static Result<Device> open(const std::string& home, std::span<const std::uint8_t, 32> key);
+    static bool exists(const std::string& home);
+
+    Device(Device&&) noexcept;
+    Device& operator=(Device&&) noexcept;
+    ~Device();  // closes the store and wipes its keys from memory
+
+    // Forms: a form file's JSON (docs/forms.md), installed as a new version when it differs.
+    Result<void> add_form(std::string_view form_json);
+    Result<std::string> forms() const;  // JSON array of the installed versions
+
+    // Records, each named by its id (36 characters). Answers are a JSON object (DESIGN.md
+    // section 8), checked against the form as every save is.
+    Result<std::string> create_record(std::string_view form_id, std::string_view answers_json, bool finalize);
+    Result<void> save_draft(std::string_view id, std::string_view answers_json);
+    Result<void> finalize(std::string_view id);
+    // `changes_json`: {"path": value, ...}; says whether anything changed.
+    Result<bool> edit(std::string_view id, std::string_view changes_json);
+    Result<void> delete_record(std::string_view id);
+    Result<std::string> record(std::string_view id) const;          // JSON object
+    Result<std::string> records(std::string_view form_id = {}) const;  // JSON array of summaries
+    // One finalized record's open conflicts; every record's with any, as a JSON array of
+    // {"id", "form", "conflicts"}.
+    Result<std::string> conflicts(std::string_view id) const;
+    Result<std::string> conflicts() const;
+    // Settles the conflict at `path` (a question's path) with `value_json`, as
+    // `canvass resolve` does.
+    Result<void> resolve(std::string_view id, std::string_view path, std::string_view value_json);
+
+    // Attachments: the file or bytes copied into the store, encrypted; the JSON reference to
+    // answer a media question with.
+    Result<std::string> add_attachment_file(const std::string& path);
+    Result<std::string> add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
+                                       std::string_view type);
+
+    // Where the store stands (`canvass status --json`'s object).
+    Result<std::string> status() const;
+
+    // Interviews over the engine (canvass/interview.hpp), every answer saved to the
+    // encrypted draft as it is given. `language` "" : the form's default (a draft's own when
+    // resuming). Failure names what was wrong: no such form or record, a finalized record to
+    // resume, a language the form does not have.
+    Result<Interview> start_interview(std::string_view form_id, std::string_view language = {});
+    Result<Interview> resume_interview(std::string_view record_id, std::string_view language = {});
+    // An edit of a finalized record this device may change: nothing is written until
+    // finalize(), then what changed as one changeset.
+    Result<Interview> edit_interview(std::string_view record_id, std::string_view language = {});
+
+    // Joins the project of `token` and pins its server. `fingerprint` (optional, at least 16
+    // hex digits) refuses a token made for another project. Over `connection` when given,
+    // else TCP to the token's address. Failure: Error{auth, permission_denied} with the
+    // server's reason ("enrollment refused: ..."), or what was wrong with the token.
+    Result<Enrollment> enroll(std::string_view token, std::string_view fingerprint = {},
+                              std::unique_ptr<Connection> connection = nullptr);
+    // One sync with the pinned server: changesets both ways, then attachments. What was
+    // acknowledged is kept on failure; syncing again resumes. Error{core, not_found} before
+    // enrollment; sync_worth_retrying() tells which failures a later attempt may cure.
+    Result<SyncOutcome> sync(std::unique_ptr<Connection> connection = nullptr, const SyncProgress& progress = {});
+
+private:
+    struct Impl;
+    explicit Device(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+    // For code inside the core and the command line not yet moved onto this class
+    // (core/src/device/access.hpp); not part of the API.
+    friend store::DeviceStore& device_store(Device& device);
+    friend Device device_over(store::DeviceStore& store);
+};
+
+// Whether a failed sync may succeed if tried again later (a lost link, a busy or full
+// server), and how long to wait before retry number `retry` (1, 2, ...): 2 s doubling up
+// to a minute, with jitter.
+bool sync_worth_retrying(const Error& error);
+std::uint64_t sync_retry_delay_ms(unsigned retry);
+
+// An interview or edit opened on a Device; the session (canvass/interview.hpp) drives it.
+class Interview {
+public:
+    Interview(Interview&&) noexcept;
+    Interview& operator=(Interview&&) noexcept;
+    ~Interview();
+
+    interview::FormSession& session();
+    const interview::FormSession& session() const;
+    // The record being filled in: the draft once its first answer is saved, or the record
+    // edited; nullopt before that.
+    std::optional<std::string> record_id() const;
+
+private:
+    struct Impl;
+    explicit Interview(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+    friend class Device;
+};
+
+}  // namespace canvass

@@ -1,0 +1,16 @@
+// The store behind a Device (canvass/device.hpp), for the code inside the project that
+// still works on the store itself: the C ABI's coordinator view and the command line's
+// commands not yet moved over to Device (docs/decisions.md, "The public API").
+#pragma once
+
+#include "canvass/device.hpp"
+#include "store/device_store.hpp"
+
+namespace canvass {
+
+// The store `device` owns (or views).
+store::DeviceStore& device_store(Device& device);
+// A Device over a store someone else owns and keeps open for as long as the Device lives.
+Device device_over(store::DeviceStore& store);
+
+}  // namespace canvass

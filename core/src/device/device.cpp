@@ -1,0 +1,343 @@
+// canvass::Device (canvass/device.hpp) over the device store, the interview engine, the
+// coordinator's settlement rule and the sync client: the one sequence of calls every face
+// (the C ABI, the command line) uses for each thing an app does.
+#include "canvass/device.hpp"
+
+#include <utility>
+
+#include "coordinator/resolve.hpp"
+#include "crypto/hash.hpp"
+#include "crypto/random.hpp"
+#include "device/access.hpp"
+#include "form/json_text.hpp"
+#include "interview/device_sink.hpp"
+#include "net/tcp_transport.hpp"
+#include "store/record_json.hpp"
+#include "sync/client.hpp"
+#include "sync/device_replica.hpp"
+#include "sync/retry.hpp"
+#include "sync/stream_transport.hpp"
+#include "sync/token.hpp"
+
+namespace canvass {
+
+struct Device::Impl {
+    std::optional<store::DeviceStore> owned;  // empty for a Device over someone else's store
+    store::DeviceStore* store;
+
+    explicit Impl(store::DeviceStore&& s) : owned(std::move(s)), store(&*owned) {}
+    explicit Impl(store::DeviceStore& s) : store(&s) {}
+};
+
+struct Interview::Impl {
+    std::unique_ptr<interview::DeviceInterview> opened;
+};
+
+namespace {
+
+using nlohmann::json;
+
+Result<Device> opened(Result<store::DeviceStore> r, auto make) {
+    if (!r) return unexpected(std::move(r).error());
+    return make(std::move(r).value());
+}
+
+Result<merge::RecordId> record_id(std::string_view text) {
+    auto id = merge::parse_uuid(text);
+    if (!id) return unexpected(Domain::core, errc::invalid_argument, "\"" + std::string(text) + "\" is not a record id");
+    return *id;
+}
+
+store::RawKey raw_key(std::span<const std::uint8_t, 32> key) {
+    return store::RawKey{crypto::SecretBytes(std::span<const std::uint8_t>(key.data(), key.size()))};
+}
+
+// The host's connection as the sync core's Transport; its close() runs when the Transport
+// closes or goes, whatever happened.
+std::unique_ptr<sync::Transport> transport_over(std::unique_ptr<Connection> connection) {
+    std::shared_ptr<Connection> c = std::move(connection);
+    sync::ByteStream stream;
+    stream.write = [c](std::span<const std::uint8_t> bytes) { return c->send(bytes); };
+    stream.read = [c](std::span<std::uint8_t> into) { return c->receive(into); };
+    stream.close = [c] { c->close(); };
+    return sync::stream_transport(std::move(stream));
+}
+
+// The host's connection when there is one, else a TCP connection to `address`.
+Result<std::unique_ptr<sync::Transport>> connect(std::unique_ptr<sync::Transport> host, std::string_view address) {
+    if (host) return host;
+    return net::connect_tcp(address);
+}
+
+std::vector<InstalledForm> installed(const std::vector<sync::FormRef>& forms) {
+    std::vector<InstalledForm> out;
+    for (const auto& f : forms) out.push_back({f.id, f.version});
+    return out;
+}
+
+SyncCounts counts(const sync::ExchangeStats& s) {
+    return {s.to_send, s.sent, s.acknowledged, s.received, s.stored};
+}
+
+}  // namespace
+
+Device::Device(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Device::Device(Device&&) noexcept = default;
+Device& Device::operator=(Device&&) noexcept = default;
+Device::~Device() = default;
+
+Result<Device> Device::create(const std::string& home, std::string_view passphrase) {
+    return opened(store::DeviceStore::create(home, store::Passphrase{std::string(passphrase)}),
+                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+}
+
+Result<Device> Device::open(const std::string& home, std::string_view passphrase) {
+    return opened(store::DeviceStore::open(home, store::Passphrase{std::string(passphrase)}),
+                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+}
+
+Result<Device> Device::create(const std::string& home, std::span<const std::uint8_t, 32> key) {
+    return opened(store::DeviceStore::create(home, raw_key(key)),
+                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+}
+
+Result<Device> Device::open(const std::string& home, std::span<const std::uint8_t, 32> key) {
+    return opened(store::DeviceStore::open(home, raw_key(key)),
+                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+}
+
+bool Device::exists(const std::string& home) { return store::DeviceStore::exists(home); }
+
+store::DeviceStore& device_store(Device& device) { return *device.impl_->store; }
+
+Device device_over(store::DeviceStore& store) { return Device(std::make_unique<Device::Impl>(store)); }
+
+Result<void> Device::add_form(std::string_view form_json) {
+    CANVASS_TRY(auto installed, impl_->store->add_form(form_json));
+    (void)installed;
+    return {};
+}
+
+Result<std::string> Device::forms() const {
+    CANVASS_TRY(auto forms, impl_->store->forms());
+    return store::forms_json(forms).dump();
+}
+
+Result<std::string> Device::create_record(std::string_view form_id, std::string_view answers_json, bool finalize) {
+    CANVASS_TRY(auto answers, form::parse_json(answers_json));
+    CANVASS_TRY(auto id, impl_->store->create_record(std::string(form_id), std::move(answers), finalize));
+    return merge::format_uuid(id);
+}
+
+Result<void> Device::save_draft(std::string_view id, std::string_view answers_json) {
+    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto answers, form::parse_json(answers_json));
+    return impl_->store->save_draft(rid, std::move(answers));
+}
+
+Result<void> Device::finalize(std::string_view id) {
+    CANVASS_TRY(auto rid, record_id(id));
+    return impl_->store->finalize(rid);
+}
+
+Result<bool> Device::edit(std::string_view id, std::string_view changes_json) {
+    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto changes, form::parse_json(changes_json));
+    return impl_->store->edit(rid, changes);
+}
+
+Result<void> Device::delete_record(std::string_view id) {
+    CANVASS_TRY(auto rid, record_id(id));
+    return impl_->store->delete_record(rid);
+}
+
+Result<std::string> Device::record(std::string_view id) const {
+    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto snapshot, impl_->store->record(rid));
+    return store::record_json(snapshot).dump();
+}
+
+Result<std::string> Device::records(std::string_view form_id) const {
+    CANVASS_TRY(auto summaries, impl_->store->records(std::string(form_id)));
+    json list = json::array();
+    for (const auto& s : summaries) list.push_back(store::summary_json(s));
+    return list.dump();
+}
+
+Result<std::string> Device::conflicts(std::string_view id) const {
+    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto snapshot, impl_->store->record(rid));
+    if (!snapshot.view)
+        return unexpected(Domain::core, errc::invalid_argument, "a draft has no conflicts: only finalized records merge");
+    return store::record_json(snapshot)["conflicts"].dump();
+}
+
+Result<std::string> Device::conflicts() const {
+    CANVASS_TRY(auto summaries, impl_->store->records());
+    json list = json::array();
+    for (const auto& s : summaries) {
+        if (s.conflicts == 0) continue;
+        CANVASS_TRY(auto snapshot, impl_->store->record(s.id));
+        auto j = store::record_json(snapshot);
+        list.push_back({{"id", j["id"]}, {"form", j["form"]}, {"conflicts", j["conflicts"]}});
+    }
+    return list.dump();
+}
+
+Result<void> Device::resolve(std::string_view id, std::string_view path, std::string_view value_json) {
+    if (path.empty()) return unexpected(Domain::core, errc::invalid_argument, "the path of the conflict is required");
+    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto value, form::parse_json(value_json));
+    CANVASS_TRY(auto settled, coordinator::resolve_field(*impl_->store, rid, std::string(path), value, "", nullptr));
+    (void)settled;
+    return {};
+}
+
+Result<std::string> Device::add_attachment_file(const std::string& path) {
+    CANVASS_TRY(auto ref, impl_->store->add_attachment_file(path));
+    return ref.to_json().dump();
+}
+
+Result<std::string> Device::add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
+                                           std::string_view type) {
+    CANVASS_TRY(auto ref, impl_->store->add_attachment(bytes, name, type));
+    return ref.to_json().dump();
+}
+
+Result<std::string> Device::status() const {
+    CANVASS_TRY(auto s, impl_->store->status());
+    return store::status_json(s).dump();
+}
+
+Result<Interview> Device::start_interview(std::string_view form_id, std::string_view language) {
+    if (form_id.empty()) return unexpected(Domain::core, errc::invalid_argument, "the form to interview with is required");
+    interview::InterviewStart start;
+    start.form_id = form_id;
+    start.language = language;
+    CANVASS_TRY(auto iv, interview::open_interview(*impl_->store, start));
+    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(iv)}));
+}
+
+Result<Interview> Device::resume_interview(std::string_view record, std::string_view language) {
+    if (record.empty()) return unexpected(Domain::core, errc::invalid_argument, "the draft to resume is required");
+    interview::InterviewStart start;
+    start.resume = record;
+    start.language = language;
+    CANVASS_TRY(auto iv, interview::open_interview(*impl_->store, start));
+    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(iv)}));
+}
+
+Result<Interview> Device::edit_interview(std::string_view record, std::string_view language) {
+    if (record.empty()) return unexpected(Domain::core, errc::invalid_argument, "the record to edit is required");
+    interview::EditStart start;
+    start.record = record;
+    start.language = language;
+    CANVASS_TRY(auto iv, interview::open_edit(*impl_->store, start));
+    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(iv)}));
+}
+
+Result<TokenInfo> inspect_token(std::string_view text) {
+    CANVASS_TRY(auto token, sync::decode_token(text));
+    return TokenInfo{token.project,
+                     std::string(sync::role_name(token.role)),
+                     token.address,
+                     store::time_text(token.expires_unix * 1000),
+                     token.expires_unix,
+                     sync::short_fingerprint(token.fingerprint)};
+}
+
+Result<Enrollment> Device::enroll(std::string_view token_text, std::string_view fingerprint,
+                                  std::unique_ptr<Connection> connection) {
+    // The host's connection becomes a Transport first, so that its close() runs whatever
+    // happens next.
+    auto host = connection ? transport_over(std::move(connection)) : nullptr;
+    auto token = sync::decode_token(token_text);
+    if (!token) {
+        return unexpected(token.error().domain, token.error().code,
+                          "this enrollment token cannot be used: " + token.error().message);
+    }
+    if (!fingerprint.empty()) {
+        CANVASS_TRY_VOID(sync::check_fingerprint(*token, fingerprint));
+    }
+    CANVASS_TRY(auto transport, connect(std::move(host), token->address));
+    auto& s = *impl_->store;
+    sync::DeviceProjectSink sink(s, token->address, token->server_key, token->fingerprint);
+    auto enrolled = sync::enroll(*transport, *token, s.keys(), sink);
+    transport->close();
+    if (!enrolled) {
+        const auto& e = enrolled.error();
+        return unexpected(e.domain, e.code, "enrollment refused: " + e.message);
+    }
+    const auto& w = enrolled->welcome;
+    return Enrollment{w.project,
+                      std::string(sync::role_name(w.role)),
+                      crypto::to_hex(w.device),
+                      token->address,
+                      sync::short_fingerprint(token->fingerprint),
+                      installed(enrolled->forms_received)};
+}
+
+Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection, const SyncProgress& progress) {
+    auto host = connection ? transport_over(std::move(connection)) : nullptr;
+    auto& s = *impl_->store;
+    CANVASS_TRY(auto project, s.project());
+    if (!project) {
+        return unexpected(Domain::core, errc::not_found, "this device is not enrolled in a project (enroll with a token)");
+    }
+    const auto config = *project;
+    CANVASS_TRY(auto transport, connect(std::move(host), config.server_address));
+    sync::DeviceReplica replica(s);
+    sync::DeviceProjectSink sink(s, config.server_address, config.server_key);
+    sync::DeviceMediaReplica media(s);  // attachments follow the changesets
+    sync::ClientOptions options;
+    options.media = &media;
+    if (progress) options.progress = [&progress](const sync::ExchangeStats& st) { progress(counts(st)); };
+    auto synced = sync::run_client_sync(*transport, config.server_key, s.keys(), replica, sink, options);
+    transport->close();
+    if (!synced) return unexpected(std::move(synced).error());
+    const auto& st = synced->stats;
+    SyncOutcome out;
+    out.project = config.project;
+    out.role = sync::role_name(synced->welcome.role);
+    out.server = config.server_address;
+    out.changesets = counts(st);
+    out.evidence = st.evidence;
+    out.far_future = st.far_future;
+    out.own_returned = st.own_returned;
+    out.forms_installed = installed(synced->forms_received);
+    for (const auto& e : synced->equivocations) out.forks.push_back({crypto::to_hex(e.device), e.seq});
+    for (const auto& r : synced->refused)
+        out.refused_chains.push_back({crypto::to_hex(r.device), r.seq, std::string(sync::error_code_name(r.code)), r.message});
+    if (synced->media) {
+        const auto& m = *synced->media;
+        out.attachments = AttachmentCounts{m.delivered, m.chunks_sent, m.fetched, m.chunks_received};
+    }
+    out.bytes_sent = synced->bytes_sent;
+    out.bytes_received = synced->bytes_received;
+    return out;
+}
+
+bool sync_worth_retrying(const Error& error) { return sync::worth_retrying(error); }
+
+std::uint64_t sync_retry_delay_ms(unsigned retry) {
+    struct OsRandom final : merge::Random {
+        void fill(std::span<std::uint8_t> out) override { crypto::random_bytes(out); }
+    } random;
+    return sync::retry_delay_ms(retry, random);
+}
+
+Interview::Interview(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Interview::Interview(Interview&&) noexcept = default;
+Interview& Interview::operator=(Interview&&) noexcept = default;
+Interview::~Interview() = default;
+
+interview::FormSession& Interview::session() { return *impl_->opened->session; }
+const interview::FormSession& Interview::session() const { return *impl_->opened->session; }
+
+std::optional<std::string> Interview::record_id() const {
+    auto id = impl_->opened->record();
+    if (!id) return std::nullopt;
+    return merge::format_uuid(*id);
+}
+
+}  // namespace canvass

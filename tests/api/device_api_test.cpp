@@ -1,0 +1,277 @@
+// The C++ API as an app sees it: built with only core/include on the include path (no header
+// of the core's own is reachable from here), against a real canvass-server, with the
+// coordinator's side done by the real `canvass` command line.
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <canvass/device.hpp>
+#include <canvass/interview.hpp>
+
+#include <cstdlib>
+#include <iterator>
+#include <thread>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+#include "temp_dir.hpp"
+
+namespace {
+
+using canvass::Device;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+const std::string kForm = "waste_pickers";
+
+std::string source(const std::string& relative) { return std::string(CANVASS_SOURCE_DIR) + "/" + relative; }
+
+std::string answers_line(int n) {
+    std::ifstream in(source("schemas/forms/" + kForm + ".answers.jsonl"));
+    std::string line;
+    for (int i = 0; i <= n; ++i) std::getline(in, line);
+    return line;
+}
+
+// A project on a real server: its coordinator's key and store made by the command line, the
+// form published, the server listening on 127.0.0.1 at a port the OS chose.
+class Project {
+public:
+    Project() {
+        setenv("CANVASS_PASSPHRASE", "coordinator passphrase", 1);
+        cli({"init"});
+        cli({"keys", "create", "--out", tmp / "coordinator.key"});
+        cli({"keys", "recipients", "--key", tmp / "coordinator.key", "--project", "demo", "--out",
+             tmp / "recipients.txt"});
+        server({"init"});
+        auto created = server({"project", "create", "demo", "--recipients", tmp / "recipients.txt"});
+        fingerprint = created.out.substr(created.out.find("fingerprint ") + 12, 16);
+        server({"form", "publish", "--project", "demo", source("schemas/forms/" + kForm + ".json")});
+        start();
+    }
+    ~Project() { stop(); }
+
+    // At `listen`: a restart takes the address the devices know.
+    void start(const std::string& listen = "127.0.0.1:0") {
+        const std::string out = tmp / ("server-" + std::to_string(++commands) + ".out");
+        pid = canvass::testing::spawn({CANVASS_SERVER_BIN, "--data", tmp / "server", "run", "--listen", listen}, out,
+                                      tmp / "server.log");
+        ASSERT_GT(pid, 0);
+        auto until = std::chrono::steady_clock::now() + 60s;
+        while (std::chrono::steady_clock::now() < until) {
+            auto text = canvass::testing::slurp(out);
+            if (auto at = text.find("listening on "); at != std::string::npos && text.find('\n', at) != std::string::npos) {
+                address = text.substr(at + 13, text.find('\n', at) - at - 13);
+                return;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
+        FAIL() << "canvass-server did not start: " << canvass::testing::slurp(tmp / "server.log");
+    }
+    void stop() {
+        if (pid <= 0) return;
+        kill(pid, SIGTERM);
+        canvass::testing::wait_exit(pid);
+        pid = -1;
+    }
+
+    std::string token(const std::string& role) {
+        auto t = server({"token", "create", "--project", "demo", "--role", role, "--address", address, "--json"});
+        return json::parse(t.out).at("token");
+    }
+    canvass::testing::Output server(std::vector<std::string> args) {
+        args.insert(args.begin(), {CANVASS_SERVER_BIN, "--data", tmp / "server"});
+        auto o = canvass::testing::run(args, tmp / ("server-command-" + std::to_string(++commands)));
+        EXPECT_EQ(o.exit_code, 0) << o.err;
+        return o;
+    }
+    // The coordinator's command line.
+    canvass::testing::Output cli(std::vector<std::string> args) {
+        args.insert(args.begin(), {CANVASS_BIN, "--home", tmp / "coordinator"});
+        auto o = canvass::testing::run(args, tmp / ("cli-" + std::to_string(++commands)));
+        EXPECT_EQ(o.exit_code, 0) << o.err;
+        return o;
+    }
+
+    canvass::testing::TempDir tmp;
+    std::string address, fingerprint;
+    pid_t pid = -1;
+    int commands = 0;
+};
+
+// The app's own connection: a plain socket it opened, counting what crosses it.
+class AppSocket final : public canvass::Connection {
+public:
+    AppSocket(const std::string& address, int& closes) : closes_(closes) {
+        fd_ = socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
+        inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+        connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
+    }
+    ~AppSocket() override {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    canvass::Result<void> send(std::span<const std::uint8_t> bytes) override {
+        while (!bytes.empty()) {
+            auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+            if (n <= 0) return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "send failed");
+            bytes = bytes.subspan(static_cast<std::size_t>(n));
+            sent += static_cast<std::size_t>(n);
+        }
+        return {};
+    }
+    canvass::Result<std::size_t> receive(std::span<std::uint8_t> into) override {
+        auto n = ::recv(fd_, into.data(), into.size(), 0);
+        if (n < 0) return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "receive failed");
+        return static_cast<std::size_t>(n);
+    }
+    void close() override {
+        ++closes_;
+        ::close(fd_);
+        fd_ = -1;
+    }
+    bool connected() const { return connected_; }
+    std::size_t sent = 0;
+
+private:
+    int fd_ = -1;
+    bool connected_ = false;
+    int& closes_;
+};
+
+TEST(DeviceApi, AnInterviewIsSavedAsItGoesAndResumesInItsLanguage) {
+    canvass::testing::TempDir tmp;
+    const std::string home = tmp / "phone";
+    EXPECT_FALSE(Device::exists(home));
+    auto device = Device::create(home, "phone passphrase");
+    ASSERT_TRUE(device) << device.error().message;
+    std::ifstream form_file(source("schemas/forms/" + kForm + ".json"));
+    std::string form((std::istreambuf_iterator<char>(form_file)), std::istreambuf_iterator<char>());
+    ASSERT_TRUE(device->add_form(form));
+    EXPECT_EQ(json::parse(*device->forms()).at(0).at("form_id"), kForm);
+
+    std::string draft;
+    {
+        auto iv = device->start_interview(kForm, "fr");
+        ASSERT_TRUE(iv) << iv.error().message;
+        EXPECT_FALSE(iv->record_id()) << "nothing is saved before the first answer";
+        auto& s = iv->session();
+        ASSERT_EQ(s.current().name, "survey_round");
+        ASSERT_TRUE(s.jump(std::string_view("interviewer")));
+        auto answered = s.answer("\"PN01\"");
+        ASSERT_TRUE(answered) << answered.error().message;
+        ASSERT_TRUE(iv->record_id()) << "the first answer creates the draft";
+        draft = *iv->record_id();
+    }  // the app is killed here: the answer is already in the encrypted draft
+
+    auto records = json::parse(*device->records(kForm));
+    ASSERT_EQ(records.size(), 1u);
+    EXPECT_EQ(records.at(0).at("id"), draft);
+    EXPECT_EQ(records.at(0).at("status"), "draft");
+
+    auto resumed = device->resume_interview(draft);
+    ASSERT_TRUE(resumed) << resumed.error().message;
+    EXPECT_EQ(resumed->session().language(), "fr") << "a draft keeps the language it was started in";
+    EXPECT_EQ(resumed->session().current().name, "country") << "resumed after its last answer";
+    auto saved = json::parse(*device->record(draft));
+    EXPECT_EQ(saved.at("answers").at("interviewer"), "PN01");
+
+    // What an app gets wrong is refused by name, and changes nothing.
+    auto bad = device->save_draft("not-an-id", "{}");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("not-an-id"), std::string::npos) << bad.error().message;
+    EXPECT_FALSE(device->create_record(kForm, "{\"age\": ", true)) << "not JSON";
+    EXPECT_FALSE(device->start_interview("no_such_form"));
+    EXPECT_EQ(json::parse(*device->records()).size(), 1u);
+
+    auto wrong = Device::open(home, "not the passphrase");
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().domain, canvass::Domain::crypto);
+    EXPECT_EQ(wrong.error().code, canvass::errc::wrong_key);
+}
+
+TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordinatorExportsIt) {
+    Project project;
+    ASSERT_FALSE(project.address.empty());
+    const std::string home = project.tmp / "phone";
+    auto device = Device::create(home, "phone passphrase");
+    ASSERT_TRUE(device) << device.error().message;
+
+    auto early = device->sync();
+    ASSERT_FALSE(early);
+    EXPECT_EQ(early.error().code, canvass::errc::not_found) << early.error().message;
+
+    auto info = canvass::inspect_token(project.token("collector"));
+    ASSERT_TRUE(info) << info.error().message;
+    EXPECT_EQ(info->project, "demo");
+    EXPECT_EQ(info->role, "collector");
+    EXPECT_FALSE(canvass::inspect_token("not a token"));
+
+    auto misdirected = device->enroll(project.token("collector"), "00000000000000000000");
+    ASSERT_FALSE(misdirected) << "a token for another project's fingerprint must be refused";
+
+    auto enrolled = device->enroll(project.token("collector"), project.fingerprint);
+    ASSERT_TRUE(enrolled) << enrolled.error().message;
+    EXPECT_EQ(enrolled->project, "demo");
+    EXPECT_EQ(enrolled->role, "collector");
+    EXPECT_EQ(enrolled->server, project.address);
+    ASSERT_EQ(enrolled->forms_installed.size(), 1u);
+    EXPECT_EQ(enrolled->forms_installed[0].form_id, kForm);
+
+    // Over canvass's own TCP connection, with progress.
+    auto first = device->create_record(kForm, answers_line(0), true);
+    ASSERT_TRUE(first) << first.error().message;
+    std::vector<canvass::SyncCounts> seen;
+    auto synced = device->sync(nullptr, [&](const canvass::SyncCounts& c) { seen.push_back(c); });
+    ASSERT_TRUE(synced) << synced.error().message;
+    EXPECT_EQ(synced->changesets.sent, 1u);
+    EXPECT_EQ(synced->changesets.acknowledged, 1u);
+    EXPECT_EQ(synced->project, "demo");
+    EXPECT_TRUE(synced->forks.empty() && synced->refused_chains.empty());
+    EXPECT_GT(synced->bytes_sent, 0u);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back().acknowledged, 1u);
+
+    // Over a socket the app opened itself: every byte of the sync crosses it.
+    auto second = device->create_record(kForm, answers_line(1), true);
+    ASSERT_TRUE(second) << second.error().message;
+    int closes = 0;
+    auto socket = std::make_unique<AppSocket>(project.address, closes);
+    ASSERT_TRUE(socket->connected());
+    auto over = device->sync(std::move(socket));
+    ASSERT_TRUE(over) << over.error().message;
+    EXPECT_EQ(over->changesets.acknowledged, 1u);
+    EXPECT_EQ(closes, 1) << "the connection is closed once, when the sync is done with it";
+    EXPECT_EQ(json::parse(*device->status()).at("unsent_changesets"), 0);
+
+    // A server that is gone: the failure says a later sync may work, and nothing is lost.
+    auto third = device->create_record(kForm, answers_line(2), true);
+    ASSERT_TRUE(third);
+    project.stop();
+    auto lost = device->sync();
+    ASSERT_FALSE(lost);
+    EXPECT_TRUE(canvass::sync_worth_retrying(lost.error())) << lost.error().message;
+    EXPECT_GT(canvass::sync_retry_delay_ms(1), 0u);
+    EXPECT_EQ(json::parse(*device->status()).at("unsent_changesets"), 1);
+    project.start(project.address);
+    auto again = device->sync();
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->changesets.acknowledged, 1u);
+
+    // The coordinator reads all three.
+    project.cli({"enroll", project.token("coordinator")});
+    project.cli({"sync"});
+    project.cli({"export", "--key", project.tmp / "coordinator.key", "--form", kForm, "--format", "csv", "--out",
+                 project.tmp / "export"});
+    auto csv = canvass::testing::slurp(project.tmp / ("export/" + kForm + ".csv"));
+    for (const auto& id : {*first, *second, *third}) EXPECT_NE(csv.find("uuid:" + id), std::string::npos) << id;
+}
+
+}  // namespace
