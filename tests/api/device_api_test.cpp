@@ -1,4 +1,4 @@
-// The C++ API as an app sees it: built with only core/include on the include path (no header
+// The C++ API (canvass/device.hpp, canvass/coordinator.hpp) as an app sees it: built with only core/include on the include path (no header
 // of the core's own is reachable from here), against a real canvass-server, with the
 // coordinator's side done by the real `canvass` command line.
 #include <gtest/gtest.h>
@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <canvass/coordinator.hpp>
 #include <canvass/device.hpp>
 #include <canvass/interview.hpp>
 
@@ -197,7 +198,7 @@ TEST(DeviceApi, AnInterviewIsSavedAsItGoesAndResumesInItsLanguage) {
     EXPECT_EQ(wrong.error().code, canvass::errc::wrong_key);
 }
 
-TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordinatorExportsIt) {
+TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordinatorReadsIt) {
     Project project;
     ASSERT_FALSE(project.address.empty());
     const std::string home = project.tmp / "phone";
@@ -272,6 +273,38 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
                  project.tmp / "export"});
     auto csv = canvass::testing::slurp(project.tmp / ("export/" + kForm + ".csv"));
     for (const auto& id : {*first, *second, *third}) EXPECT_NE(csv.find("uuid:" + id), std::string::npos) << id;
+
+    // And a coordinator's own app reads them through canvass::Coordinator.
+    auto desk = Device::create(project.tmp / "desk", "desk passphrase");
+    ASSERT_TRUE(desk) << desk.error().message;
+    ASSERT_TRUE(desk->enroll(project.token("coordinator")));
+    auto pulled = desk->sync();
+    ASSERT_TRUE(pulled) << pulled.error().message;
+    EXPECT_EQ(pulled->changesets.stored, 3u);
+    const std::string key = project.tmp / "coordinator.key";
+    auto wrong = canvass::Coordinator::open(*desk, key, "not the passphrase");
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, canvass::errc::wrong_key);
+    auto view = canvass::Coordinator::open(*desk, key, "coordinator passphrase");
+    ASSERT_TRUE(view) << view.error().message;
+    auto records = json::parse(*view->records(kForm));
+    ASSERT_EQ(records.at("records").size(), 3u) << records.dump();
+    const auto expected = json::parse(answers_line(0)).at("first_name");
+    auto one = json::parse(*view->record(*first));
+    EXPECT_EQ(one.at("answers").at("first_name"), expected) << one.dump();
+    EXPECT_EQ(one.at("readable"), true);
+    EXPECT_NE(view->history(*first)->find("\"path\":\"first_name\""), std::string::npos);
+
+    auto corrected = view->resolve(*first, "first_name", "\"Ramesh Kumar\"");
+    ASSERT_TRUE(corrected) << corrected.error().message;
+    EXPECT_EQ(json::parse(*view->record(*first)).at("answers").at("first_name"), "Ramesh Kumar");
+    EXPECT_FALSE(view->resolve(*first, "no_such_question", "1")) << "a path that is not a question is refused";
+    ASSERT_TRUE(desk->review(*first, "approved", "called back to check"));
+    EXPECT_FALSE(desk->review(*first, "fine")) << "not a review state";
+    EXPECT_EQ(json::parse(*view->record(*first)).at("review_state"), "approved");
+    auto key_info = canvass::inspect_coordinator_key(key);
+    ASSERT_TRUE(key_info) << key_info.error().message;
+    EXPECT_NE(project.cli({"keys", "show", key}).out.find(key_info->public_key), std::string::npos);
 }
 
 }  // namespace

@@ -168,6 +168,10 @@ public:
     // `canvass resolve` does.
     Result<void> resolve(std::string_view id, std::string_view path, std::string_view value_json);
 
+    // A coordinator's review of a finalized record: `state` "approved", "hasIssues",
+    // "rejected" or "none" (ODK Central's), with an optional comment; it syncs like an edit.
+    Result<void> review(std::string_view id, std::string_view state, std::string_view comment = {});
+
     // Attachments: the file or bytes copied into the store, encrypted; the JSON reference to
     // answer a media question with.
     Result<std::string> add_attachment_file(const std::string& path);

@@ -14,6 +14,7 @@ using canvass::capi::done;
 using canvass::capi::guarded;
 using canvass::capi::invalid;
 using canvass::capi::report;
+using canvass::capi::text;
 using canvass::capi::text_out;
 
 int opened(canvass::Result<Device> r, canvass_store** out, canvass_error* error) {
@@ -21,9 +22,6 @@ int opened(canvass::Result<Device> r, canvass_store** out, canvass_error* error)
     *out = new canvass_store{std::move(r).value()};
     return CANVASS_OK;
 }
-
-// A C string as the text Device takes: NULL is "", which each call refuses as it should.
-std::string_view text(const char* s) { return s ? std::string_view(s) : std::string_view(); }
 
 }  // namespace
 

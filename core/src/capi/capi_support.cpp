@@ -4,7 +4,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "form/json_text.hpp"
 #include "store/sqlite.hpp"
 
 namespace canvass::capi {
@@ -65,16 +64,5 @@ int text_out(Result<std::string> r, char** out, canvass_error* error) {
 }
 
 int done(const Result<void>& r, canvass_error* error) { return r ? CANVASS_OK : report(error, r.error()); }
-
-Result<nlohmann::json> parse(const char* text) {
-    if (!text) return unexpected(Domain::core, errc::invalid_argument, "no JSON given");
-    return form::parse_json(text);  // depth and size capped before parsing
-}
-
-Result<merge::RecordId> record_id(const char* text) {
-    auto id = text ? merge::parse_uuid(text) : std::nullopt;
-    if (!id) return unexpected(Domain::core, errc::invalid_argument, "not a record id");
-    return *id;
-}
 
 }  // namespace canvass::capi

@@ -6,19 +6,16 @@
 #include <new>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "canvass/canvass.h"
 #include "canvass/device.hpp"
 #include "canvass/result.hpp"
-#include "device/access.hpp"
-#include "merge/ids.hpp"
 
-// The ABI's store handle is a canvass::Device: every call but the coordinator's view goes
-// through its member functions.
+// The ABI's store handle is a canvass::Device: every call goes through its member functions
+// (the coordinator's view through canvass::Coordinator over it).
 struct canvass_store {
     canvass::Device device;
-    canvass::store::DeviceStore& store() { return canvass::device_store(device); }
 };
 
 namespace canvass::capi {
@@ -49,10 +46,7 @@ char* copy_out(const std::string& s);
 int text_out(Result<std::string> r, char** out, canvass_error* error);
 // CANVASS_OK, or `r`'s error reported.
 int done(const Result<void>& r, canvass_error* error);
-// `text` parsed as JSON, nesting and size capped (form/json_text.hpp); Error{form,
-// invalid_argument} saying where when it is not JSON, {core, invalid_argument} when null.
-Result<nlohmann::json> parse(const char* text);
-// `text` as a record id (the full 36 characters).
-Result<merge::RecordId> record_id(const char* text);
+// A C string as the text the C++ API takes: NULL is "", which each call refuses as it should.
+inline std::string_view text(const char* s) { return s ? std::string_view(s) : std::string_view(); }
 
 }  // namespace canvass::capi

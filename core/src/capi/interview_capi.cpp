@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "canvass/canvass.h"
 #include "canvass/interview.hpp"
 #include "capi/capi_support.hpp"
@@ -23,6 +25,7 @@ using canvass::capi::copy_out;
 using canvass::capi::guarded;
 using canvass::capi::invalid;
 using canvass::capi::report;
+using canvass::capi::text;
 using nlohmann::json;
 namespace errc = canvass::errc;
 namespace interview = canvass::interview;
@@ -67,8 +70,6 @@ int move(canvass_interview* iv, char** step_out, canvass_error* error, F&& step)
     return CANVASS_OK;
 }
 
-std::string text_or_empty(const char* s) { return s ? s : ""; }
-
 }  // namespace
 
 extern "C" {
@@ -78,7 +79,7 @@ int canvass_interview_start(canvass_store* store, const char* form_id, const cha
     return guarded(error, [&]() -> int {
         if (!store || !form_id || !*form_id || !out) return invalid(error, "store, form_id and interview are required");
         *out = nullptr;
-        return opened(store->device.start_interview(form_id, text_or_empty(language)), out, error);
+        return opened(store->device.start_interview(form_id, text(language)), out, error);
     });
 }
 
@@ -88,7 +89,7 @@ int canvass_interview_resume(canvass_store* store, const char* record_id, const 
         if (!store || !record_id || !*record_id || !out)
             return invalid(error, "store, record_id and interview are required");
         *out = nullptr;
-        return opened(store->device.resume_interview(record_id, text_or_empty(language)), out, error);
+        return opened(store->device.resume_interview(record_id, text(language)), out, error);
     });
 }
 
@@ -98,7 +99,7 @@ int canvass_interview_edit(canvass_store* store, const char* record_id, const ch
         if (!store || !record_id || !*record_id || !out)
             return invalid(error, "store, record_id and interview are required");
         *out = nullptr;
-        return opened(store->device.edit_interview(record_id, text_or_empty(language)), out, error);
+        return opened(store->device.edit_interview(record_id, text(language)), out, error);
     });
 }
 

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "canvass/canvass.h"
 #include "capi/capi_support.hpp"
 

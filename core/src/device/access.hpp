@@ -3,7 +3,10 @@
 // commands not yet moved over to Device (docs/decisions.md, "The public API").
 #pragma once
 
+#include <string_view>
+
 #include "canvass/device.hpp"
+#include "merge/ids.hpp"
 #include "store/device_store.hpp"
 
 namespace canvass {
@@ -12,5 +15,8 @@ namespace canvass {
 store::DeviceStore& device_store(Device& device);
 // A Device over a store someone else owns and keeps open for as long as the Device lives.
 Device device_over(store::DeviceStore& store);
+
+// `text` as a record id (all 36 characters), or Error{core, invalid_argument} naming it.
+Result<merge::RecordId> record_id_of(std::string_view text);
 
 }  // namespace canvass

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "coordinator/resolve.hpp"
+#include "coordinator/review.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "device/access.hpp"
@@ -40,12 +41,6 @@ using nlohmann::json;
 Result<Device> opened(Result<store::DeviceStore> r, auto make) {
     if (!r) return unexpected(std::move(r).error());
     return make(std::move(r).value());
-}
-
-Result<merge::RecordId> record_id(std::string_view text) {
-    auto id = merge::parse_uuid(text);
-    if (!id) return unexpected(Domain::core, errc::invalid_argument, "\"" + std::string(text) + "\" is not a record id");
-    return *id;
 }
 
 store::RawKey raw_key(std::span<const std::uint8_t, 32> key) {
@@ -112,6 +107,12 @@ store::DeviceStore& device_store(Device& device) { return *device.impl_->store; 
 
 Device device_over(store::DeviceStore& store) { return Device(std::make_unique<Device::Impl>(store)); }
 
+Result<merge::RecordId> record_id_of(std::string_view text) {
+    auto id = merge::parse_uuid(text);
+    if (!id) return unexpected(Domain::core, errc::invalid_argument, "\"" + std::string(text) + "\" is not a record id");
+    return *id;
+}
+
 Result<void> Device::add_form(std::string_view form_json) {
     CANVASS_TRY(auto installed, impl_->store->add_form(form_json));
     (void)installed;
@@ -130,29 +131,29 @@ Result<std::string> Device::create_record(std::string_view form_id, std::string_
 }
 
 Result<void> Device::save_draft(std::string_view id, std::string_view answers_json) {
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto answers, form::parse_json(answers_json));
     return impl_->store->save_draft(rid, std::move(answers));
 }
 
 Result<void> Device::finalize(std::string_view id) {
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     return impl_->store->finalize(rid);
 }
 
 Result<bool> Device::edit(std::string_view id, std::string_view changes_json) {
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto changes, form::parse_json(changes_json));
     return impl_->store->edit(rid, changes);
 }
 
 Result<void> Device::delete_record(std::string_view id) {
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     return impl_->store->delete_record(rid);
 }
 
 Result<std::string> Device::record(std::string_view id) const {
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto snapshot, impl_->store->record(rid));
     return store::record_json(snapshot).dump();
 }
@@ -165,7 +166,7 @@ Result<std::string> Device::records(std::string_view form_id) const {
 }
 
 Result<std::string> Device::conflicts(std::string_view id) const {
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto snapshot, impl_->store->record(rid));
     if (!snapshot.view)
         return unexpected(Domain::core, errc::invalid_argument, "a draft has no conflicts: only finalized records merge");
@@ -186,11 +187,21 @@ Result<std::string> Device::conflicts() const {
 
 Result<void> Device::resolve(std::string_view id, std::string_view path, std::string_view value_json) {
     if (path.empty()) return unexpected(Domain::core, errc::invalid_argument, "the path of the conflict is required");
-    CANVASS_TRY(auto rid, record_id(id));
+    CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto value, form::parse_json(value_json));
     CANVASS_TRY(auto settled, coordinator::resolve_field(*impl_->store, rid, std::string(path), value, "", nullptr));
     (void)settled;
     return {};
+}
+
+Result<void> Device::review(std::string_view id, std::string_view state, std::string_view comment) {
+    CANVASS_TRY(auto rid, record_id_of(id));
+    auto parsed = coordinator::parse_review_state(state);
+    if (!parsed)
+        return unexpected(Domain::form, errc::invalid_argument,
+                          "'" + std::string(state) + "' is not a review state: approved, hasIssues, rejected or none");
+    CANVASS_TRY(auto value, coordinator::review_value(*parsed, comment));
+    return impl_->store->set_review(rid, value);
 }
 
 Result<std::string> Device::add_attachment_file(const std::string& path) {

@@ -1,0 +1,74 @@
+// The coordinator's view: the project key opened over a coordinator's Device
+// (canvass/device.hpp), and the records, conflicts, history and attachments it decrypts.
+// The C ABI's canvass_coordinator_* functions are a thin layer over this class.
+//
+//   auto phone = canvass::Device::open(home, passphrase);   // enrolled as coordinator
+//   phone->sync();                                          // everyone's changesets
+//   auto view = canvass::Coordinator::open(*phone, "project.key", key_passphrase);
+//   auto records = view->records("market");                 // JSON, answers decrypted
+//
+// Decrypted answers exist only in what these calls return: the key's secret half lives in
+// wiped memory while the Coordinator is open, and nothing decrypted is written to the store.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canvass/device.hpp"
+#include "canvass/result.hpp"
+
+namespace canvass {
+
+// The public halves of a coordinator's key file.
+struct CoordinatorKeyInfo {
+    std::string public_key;                 // the recipient text a project names
+    std::optional<std::string> signing_key;  // hex; none in a key file from before signing keys
+};
+
+// Makes a key file at `path` sealed under `passphrase` (refused when the file exists).
+Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path, std::string_view passphrase);
+// Reads the public halves, no passphrase needed.
+Result<CoordinatorKeyInfo> inspect_coordinator_key(const std::string& path);
+
+class Coordinator {
+public:
+    // The key in `key_path` opened with `passphrase` (Error{crypto, wrong_key} when it does
+    // not open) over `device`, which must outlive the Coordinator and not be used from
+    // another thread meanwhile.
+    static Result<Coordinator> open(Device& device, const std::string& key_path, std::string_view passphrase);
+    Coordinator(Coordinator&&) noexcept;
+    Coordinator& operator=(Coordinator&&) noexcept;
+    ~Coordinator();  // wipes the key
+
+    // Every record of `form_id` (every form when empty) that is not deleted, each as its
+    // JSON Lines export line: {"records": [...], "unreadable": {what could not be decrypted,
+    // per device}}. Error{crypto, wrong_key} when not one changeset opens with this key.
+    Result<std::string> records(std::string_view form_id = {}) const;
+    // One record as in records(), with "deleted", "readable" and "conflict_list" (open and
+    // resolved, candidates decrypted).
+    Result<std::string> record(std::string_view id) const;
+    // Who changed which field when, oldest first (`canvass history --json`).
+    Result<std::string> history(std::string_view id) const;
+    // {"conflicts": [...], "unreadable": {...}}: the open conflicts of `form_id` (every form
+    // when empty), with the settled ones too when `resolved_too`.
+    Result<std::string> conflicts(std::string_view form_id = {}, bool resolved_too = false) const;
+    // Settles the conflict at `path` with `value_json` (or corrects the value there), the
+    // record decrypted first so the value is checked against what was answered, as
+    // `canvass resolve` does.
+    Result<void> resolve(std::string_view id, std::string_view path, std::string_view value_json);
+    // The bytes of attachment `attachment` (64 hex digits, the reference's "attachment") of
+    // record `id`, checked against the hash: Error{store, not_found} when the record's
+    // decrypted answers do not name it, or it has not arrived yet.
+    Result<std::vector<std::uint8_t>> attachment(std::string_view id, std::string_view attachment) const;
+
+private:
+    struct Impl;
+    explicit Coordinator(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace canvass
