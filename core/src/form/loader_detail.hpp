@@ -57,11 +57,20 @@ Label load_label(const json* v, const std::string& path, bool required, Loading&
 // `villages` of `villages.csv`: the id instance() gives an attached file.
 std::string file_stem(const std::string& file);
 
+// Which columns of a file give a choice's name and label: XLSForm's parameters `value=`
+// and `label=` of a select_one_from_file row (pyxform's), name and label by default.
+struct FileColumns {
+    std::string value = "name";
+    std::string label = "label";
+};
+
 // The choice list a `select_one_from_file FILE` row answers from, made from the attached
-// table FILE (its name column, its label and label::LANG columns, its other columns for
-// choice_filter) and kept in L.lists under the file's name; nullptr, with the problem added
-// at `type_path`, when the file is not attached or is no choice list.
-const ChoiceList* file_choice_list(const std::string& file, const std::string& type_path, Loading& L);
+// table FILE (its `columns.value` column, its `columns.label` and `columns.label`::LANG
+// columns, its other columns for choice_filter) and kept in L.lists under the file's name
+// (with the columns after it when they are not the default ones); nullptr, with the
+// problem added at `type_path`, when the file is not attached or is no choice list.
+const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns, const std::string& type_path,
+                                   Loading& L);
 
 // The passes, in the order load_form runs them.
 void load_settings(const json& doc, Loading& L);

@@ -19,6 +19,12 @@ bool is_file_name(const std::string& s) {
     });
 }
 
+std::string join(const std::vector<std::string>& words, const char* between) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : between) + w;
+    return out;
+}
+
 bool is_text(const json& v) {
     return v.is_string() && v.get_ref<const std::string&>().find_first_of("\r\n") == std::string::npos;
 }
@@ -103,8 +109,11 @@ void load_external(const json& doc, Loading& L) {
     }
 }
 
-const ChoiceList* file_choice_list(const std::string& file, const std::string& type_path, Loading& L) {
-    if (auto it = L.lists.find(file); it != L.lists.end()) {
+const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns, const std::string& type_path,
+                                   Loading& L) {
+    const bool plain = columns.value == "name" && columns.label == "label";
+    const std::string key = plain ? file : file + " (value=" + columns.value + ", label=" + columns.label + ")";
+    if (auto it = L.lists.find(key); it != L.lists.end()) {
         if (it->second.file == file) return &it->second;
         L.add(type_path, "the choice list " + file + " has the name of the file " + file + ": rename the list");
         return nullptr;
@@ -122,15 +131,31 @@ const ChoiceList* file_choice_list(const std::string& file, const std::string& t
         return nullptr;
     }
     const DataInstance& data = table->second;
-    auto name = data.column("name");
+    auto name = data.column(columns.value);
     if (!name) {
-        L.add(type_path, file + " has no column name: each row of a choice file gives a choice's "
-                                "name in the column name and its label in label (or label::fr, …)");
+        if (plain)
+            L.add(type_path, file + " has no column name: each row of a choice file gives a choice's "
+                                    "name in the column name and its label in label (or label::fr, …)");
+        else
+            L.add(type_path, file + " has no column " + columns.value + " (the parameter value=" + columns.value +
+                                 " names the column of the choices' names); its columns are " +
+                                 join(data.columns, ", "));
         return nullptr;
     }
-    auto plain_label = data.column("label");
+    if (!plain && !data.column(columns.label)) {
+        bool per_language = std::any_of(data.columns.begin(), data.columns.end(), [&](const std::string& c) {
+            return c.rfind(columns.label + "::", 0) == 0;
+        });
+        if (!per_language) {
+            L.add(type_path, file + " has no column " + columns.label + " (the parameter label=" + columns.label +
+                                 " names the column of the choices' labels); its columns are " +
+                                 join(data.columns, ", "));
+            return nullptr;
+        }
+    }
+    auto plain_label = data.column(columns.label);
     ChoiceList list;
-    list.name = file;
+    list.name = key;
     list.file = file;
     std::set<std::string> seen;
     std::string rows_path = child_path(child_path("external", file), "rows");
@@ -148,13 +173,13 @@ const ChoiceList* file_choice_list(const std::string& file, const std::string& t
             L.add(index_path(rows_path, i), "duplicate choice " + c.name + " in " + file +
                                                 " (settings.allow_choice_duplicates: yes allows it)");
         for (const auto& lang : L.languages) {
-            auto own = data.column("label::" + lang);
+            auto own = data.column(columns.label + "::" + lang);
             std::string text = own ? item[*own] : std::string();
             if (text.empty() && plain_label) text = item[*plain_label];
             c.label[lang] = text.empty() ? c.name : text;
         }
         for (std::size_t j = 0; j < data.columns.size(); ++j)
-            if (j != *name && data.columns[j].rfind("label", 0) != 0 && is_valid_name(data.columns[j]))
+            if (j != *name && data.columns[j].rfind(columns.label, 0) != 0 && is_valid_name(data.columns[j]))
                 c.columns.emplace(data.columns[j], item[j]);
         list.choices.push_back(std::move(c));
     }
@@ -163,7 +188,7 @@ const ChoiceList* file_choice_list(const std::string& file, const std::string& t
         L.add(type_path, file + " has no rows: a choice file needs at least one choice");
         return nullptr;
     }
-    return &L.lists.emplace(file, std::move(list)).first->second;
+    return &L.lists.emplace(key, std::move(list)).first->second;
 }
 
 void add_list_instances(Loading& L) {

@@ -29,8 +29,9 @@ bool is_question_or_calculate(RowType t) { return is_question(t) || t == RowType
 const Restriction restrictions[] = {
     {"calculation", [](RowType t) { return t == RowType::calculate || is_question(t); },
      "calculation is only allowed on calculate rows and questions"},
-    {"parameters", [](RowType t) { return t == RowType::range || t == RowType::image; },
-     "parameters is only allowed on range rows (start=1 end=10 step=1) and image rows (max-pixels=1024)"},
+    {"parameters", [](RowType t) { return t == RowType::range || t == RowType::image || is_select(t); },
+     "parameters is only allowed on range rows (start=1 end=10 step=1), image rows (max-pixels=1024) and "
+     "selects from a file (value=code label=title)"},
     {"trigger", [](RowType t) { return t == RowType::calculate || is_question(t); },
      "trigger is only allowed on calculate rows and questions"},
     {"children", is_container, "children are only allowed on group and repeat rows"},
@@ -75,6 +76,32 @@ std::vector<std::string> words_of(const std::string& s) {
     return words;
 }
 
+// The parameters of a select_one_from_file row: `value=code label=title` (pyxform's),
+// separated by spaces, commas or semicolons; nullopt with the problem added.
+std::optional<FileColumns> file_columns(const json& r, const std::string& path, Loading& L) {
+    FileColumns columns;
+    auto it = r.find("parameters");
+    if (it == r.end()) return columns;
+    std::string ppath = child_path(path, "parameters");
+    if (!it->is_string()) return L.add(ppath, "must be text like value=code label=title"), std::nullopt;
+    std::string text = it->get<std::string>();
+    for (char& c : text)
+        if (c == ',' || c == ';') c = ' ';
+    for (const auto& word : words_of(text)) {
+        auto eq = word.find('=');
+        std::string key = word.substr(0, eq);
+        std::string value = eq == std::string::npos ? std::string() : word.substr(eq + 1);
+        std::string* target = key == "value" ? &columns.value : key == "label" ? &columns.label : nullptr;
+        if (!target)
+            return L.add(ppath, "unknown parameter " + key + " (a select from a file takes value= and label=, "
+                                "the columns of the choices' names and labels)"),
+                   std::nullopt;
+        if (value.empty()) return L.add(ppath, key + "= needs the name of a column of the file"), std::nullopt;
+        *target = value;
+    }
+    return columns;
+}
+
 // Sets row.type and row.list_name; false when the type is missing or not understood.
 bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     std::string tpath = child_path(path, "type");
@@ -102,8 +129,11 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     row.list_name = words[1];
     const ChoiceList* list = nullptr;
     if (from_file) {
-        list = file_choice_list(row.list_name, tpath, L);
+        auto columns = file_columns(r, path, L);
+        if (!columns) return true;
+        list = file_choice_list(row.list_name, *columns, tpath, L);
         if (!list) return true;
+        row.list_name = list->name;
     } else if (auto it = L.lists.find(row.list_name); it != L.lists.end() && it->second.file.empty()) {
         list = &it->second;
     } else {
@@ -282,6 +312,13 @@ void load_parameters(const json& r, const std::string& path, Row& row, Loading& 
     for (char& c : text)
         if (c == ',' || c == ';') c = ' ';
     if (row.type == RowType::image) return load_image_parameters(words_of(text), ppath, row, L);
+    if (is_select(row.type)) {  // a select from a file read them with its type (file_columns)
+        auto list = L.lists.find(row.list_name);
+        if (list != L.lists.end() && list->second.file.empty())
+            L.add(ppath, "parameters value= and label= are for selects from a file "
+                         "(select_one_from_file FILE.csv); list " + row.list_name + " is the form's own");
+        return;
+    }
     if (row.type != RowType::range) return;  // refused by check_columns
     for (const auto& word : words_of(text)) {
         auto eq = word.find('=');

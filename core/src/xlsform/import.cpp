@@ -6,7 +6,9 @@
 #include <fstream>
 
 #include "crypto/hash.hpp"
+#include "form/json_text.hpp"
 #include "form/loader.hpp"
+#include "xlsform/attached_files.hpp"
 #include "xlsform/convert.hpp"
 
 namespace canvass::xlsform {
@@ -54,6 +56,25 @@ void version_by_content(nlohmann::ordered_json& twin) {
     }
     if (!with.contains("version")) with["version"] = "c" + crypto::to_hex(digest).substr(0, 12);
     settings = std::move(with);
+}
+
+// A JSON twin reads the files it names from its folder, as a spreadsheet does: those its
+// `external` does not hold already. Untouched (same text, same hash) when it names none or
+// holds them all; JSON that does not parse is left for the loader to report.
+void attach_files_beside(FormText& out, const std::string& path) {
+    if (!form::parse_json(out.json_text)) return;  // capped first: the loader says what is wrong
+    auto twin = nlohmann::ordered_json::parse(out.json_text, nullptr, false);
+    if (!twin.is_object()) return;
+    auto held = [&](const std::string& name) { return twin.contains("external") && twin["external"].contains(name); };
+    auto named = named_files(twin);
+    auto count_held = [&] { return std::count_if(named.begin(), named.end(), held); };
+    const auto before = count_held();
+    if (before == static_cast<std::ptrdiff_t>(named.size())) return;
+    detail::SourceMap map;
+    std::vector<CellProblem> problems;
+    attach_files(twin, files_in(std::filesystem::path(path).parent_path().string()), map, problems);
+    out.problems.insert(out.problems.end(), problems.begin(), problems.end());
+    if (problems.empty() && count_held() > before) out.json_text = twin_text(std::move(twin));
 }
 
 }  // namespace
@@ -120,7 +141,9 @@ FormText read_form_file(const std::string& path) {
             {"", 0, "", "",
              path + " is not a form: neither a JSON form nor an .xlsx or .xls spreadsheet"});
         out.json_text.clear();
+        return out;
     }
+    attach_files_beside(out, path);
     return out;
 }
 

@@ -139,6 +139,48 @@ TEST(SelectFromFile, AMissingFileOrNameColumnIsAProblemAtTheType) {
                 ::testing::Contains(HasSubstr("survey[1].type: cities.csv has no column name")));
 }
 
+// pyxform's parameters value= and label=: other columns of the file give the choices' names
+// and labels, so a file made for something else (a registry of stalls by code) serves as is.
+TEST(SelectFromFile, ValueAndLabelParametersNameTheColumnsOfNamesAndLabels) {
+    json doc = cities_form_json();
+    doc["survey"].push_back({{"type", "select_one_from_file cities.csv"}, {"name", "city_by_count"},
+                             {"label", {{"en", "City"}, {"fr", "Ville"}}},
+                             {"parameters", "value=population, label=name"}});
+    auto form = load_feature_form(doc);
+    ASSERT_TRUE(form) << ::testing::PrintToString(feature_form_problems(doc));
+    const Row* row = form->find("city_by_count");
+    ASSERT_NE(row, nullptr);
+    const ChoiceList* list = form->choices(row->list_name);
+    ASSERT_NE(list, nullptr);
+    ASSERT_EQ(list->choices.size(), 5u);
+    EXPECT_EQ(list->choices[3].name, "2794356");
+    EXPECT_EQ(list->choices[3].label.at("en"), "tor");
+    EXPECT_EQ(list->choices[3].columns.at("country"), "ca") << "the other columns stay for choice_filter";
+    // The same file read the usual way by another question is its own list.
+    EXPECT_EQ(form->choices("cities.csv")->choices[3].name, "tor");
+    EXPECT_TRUE(feature_form_violations(*form, {{"city_by_count", "2794356"}}).empty());
+    EXPECT_THAT(feature_form_violations(*form, {{"city_by_count", "tor"}}), ElementsAre(HasSubstr("city_by_count")));
+}
+
+TEST(SelectFromFile, ParametersNamingNoColumnOrOnTheFormsOwnListAreProblems) {
+    json doc = cities_form_json();
+    doc["survey"][1]["parameters"] = "value=code";
+    EXPECT_THAT(feature_form_problems(doc),
+                ::testing::Contains(HasSubstr("survey[1].type: cities.csv has no column code (the parameter "
+                                              "value=code names the column of the choices' names); its columns "
+                                              "are name, label, label::fr, country, population")));
+    doc["survey"][1]["parameters"] = "label=title";
+    EXPECT_THAT(feature_form_problems(doc), ::testing::Contains(HasSubstr("cities.csv has no column title")));
+    doc["survey"][1]["parameters"] = "randomize=true";
+    EXPECT_THAT(feature_form_problems(doc),
+                ::testing::Contains(HasSubstr("survey[1].parameters: unknown parameter randomize")));
+    json own = cities_form_json();
+    own["survey"][0]["parameters"] = "value=name";
+    EXPECT_THAT(feature_form_problems(own),
+                ::testing::Contains(HasSubstr("survey[0].parameters: parameters value= and label= are for selects "
+                                              "from a file")));
+}
+
 TEST(SelectFromFile, UnknownInstancesAndColumnsAreProblemsAtTheirExpression) {
     json doc = cities_form_json();
     doc["survey"][2]["calculation"] = "instance('towns')/root/item[name = ${country}]/label";

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -122,6 +123,57 @@ TEST(AttachedFiles, ExportWritesTheFilesBesideTheSpreadsheetAndImportReadsThemBa
     Import again = import_file(dir / "towns.xlsx");
     ASSERT_TRUE(again.ok()) << problems_of(again).front();
     EXPECT_EQ(json::parse(again.twin_text), twin);
+}
+
+TEST(AttachedFiles, TheParametersValueAndLabelPickTheFilesColumns) {
+    Workbook b = book({{"survey",
+                        {{"type", "name", "label::English (en)", "parameters"},
+                         {"select_one_from_file stalls.csv", "stall", "Stall", "value=stall_code label=owner"}}},
+                       {"settings", settings}});
+    Import i = import_workbook(b, "towns", files_of({{"stalls.csv", "stall_code,owner,market\nS-14,Amina,gikomba\n"}}));
+    ASSERT_TRUE(i.ok()) << problems_of(i).front();
+    auto form = form::load_form(i.twin_text);
+    ASSERT_TRUE(form);
+    const auto* list = form.value().choices(form.value().find("stall")->list_name);
+    ASSERT_NE(list, nullptr);
+    EXPECT_EQ(list->choices.at(0).name, "S-14");
+    EXPECT_EQ(list->choices.at(0).label.at("en"), "Amina");
+    Import wrong = import_workbook(b, "towns", files_of({{"stalls.csv", "code,owner\nS-14,Amina\n"}}));
+    EXPECT_THAT(problems_of(wrong), Contains(HasSubstr("survey row 2, column type: stalls.csv has no column "
+                                                       "stall_code (the parameter value=stall_code")));
+}
+
+// A JSON twin written by hand (or by another tool) names its files the same way: they are
+// read from its folder too, unless its external already holds them.
+TEST(AttachedFiles, AJsonFormReadsTheFilesBesideItAsASpreadsheetDoes) {
+    Import first = import_workbook(towns_book(), "towns", files_of({{"villages.csv", villages_csv}}));
+    ASSERT_TRUE(first.ok());
+    json twin = json::parse(first.twin_text);
+    const json carried = twin["external"];
+    twin.erase("external");
+    canvass::testing::TempDir dir;
+    std::ofstream(dir / "towns.json") << twin.dump(2);
+    std::ofstream(dir / "villages.csv") << villages_csv;
+    FormText read = read_form_file(dir / "towns.json");
+    ASSERT_TRUE(read.problems.empty()) << describe(read.problems.front());
+    EXPECT_EQ(json::parse(read.json_text)["external"], carried);
+    ASSERT_TRUE(form::load_form(read.json_text));
+
+    // A twin that carries its files is read as it is, byte for byte, whatever lies beside it.
+    std::ofstream(dir / "villages.csv") << "name,label\nother,Other\n";
+    std::ofstream(dir / "whole.json") << first.twin_text;
+    EXPECT_EQ(read_form_file(dir / "whole.json").json_text, first.twin_text);
+
+    // A file with a problem is named with its line; a missing one is the loader's problem.
+    std::ofstream(dir / "villages.csv") << "name,label\n\"kib,Kibera\n";
+    EXPECT_THAT(read_form_file(dir / "towns.json").problems,
+                Contains(::testing::Field(&CellProblem::sheet, "villages.csv")));
+    std::filesystem::remove(dir / "villages.csv");
+    FormText alone = read_form_file(dir / "towns.json");
+    EXPECT_TRUE(alone.problems.empty());
+    auto loaded = form::load_form(alone.json_text);
+    ASSERT_FALSE(loaded);
+    EXPECT_THAT(loaded.error().front().message, HasSubstr("the file villages.csv is not attached to the form"));
 }
 
 TEST(ExternalChoices, SelectOneExternalReadsItsListFromTheSheet) {
