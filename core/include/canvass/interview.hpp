@@ -134,6 +134,9 @@ struct SessionOptions {
     DeviceMetadata metadata;
     // Where random() and uuid() draw from (64 bits a call); empty: they give NaN and "".
     RandomBits random;
+    // The answers (a JSON object) of the last record of this form saved before this one,
+    // which ${last-saved#name} in a default reads; "" for none (the first interview).
+    std::string last_saved_json;
 };
 
 enum class Outcome : std::uint8_t {

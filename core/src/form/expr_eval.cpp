@@ -94,6 +94,7 @@ Value eval_node(const Node& n, const Scope& scope) {
         case Node::Kind::number: return Value::number(n.number);
         case Node::Kind::string: return Value::string(n.text);
         case Node::Kind::field: return scope.field(n.text);
+        case Node::Kind::last_saved: return scope.last_saved(n.text);
         case Node::Kind::current: return scope.current();
         case Node::Kind::parent: return {};  // only position(..) gives '..' a meaning
         case Node::Kind::name: return scope.choice_column(n.text);

@@ -16,7 +16,7 @@ namespace canvass::form {
 namespace {
 
 enum class Tok : std::uint8_t {
-    end, number, string, field, dot, dotdot, name, lparen, rparen, comma,
+    end, number, string, field, last_saved, dot, dotdot, name, lparen, rparen, comma,
     plus, minus, star, eq, ne, lt, le, gt, ge, slash, lbracket, rbracket
 };
 
@@ -99,10 +99,14 @@ private:
         auto close = s_.find('}', i_ + 2);
         if (close == std::string_view::npos) return SyntaxError{i_, "unterminated ${"};
         auto name = s_.substr(i_ + 2, close - i_ - 2);
+        // ${last-saved#name}: the field's answer in the last record saved of this form.
+        constexpr std::string_view last_saved = "last-saved#";
+        const bool last = name.substr(0, last_saved.size()) == last_saved;
+        if (last) name.remove_prefix(last_saved.size());
         bool ok = !name.empty() && is_name_start(name[0]);
         for (char c : name) ok = ok && is_name_char(c);
         if (!ok) return SyntaxError{i_ + 2, "invalid field name in ${" + std::string(name) + "}"};
-        t.kind = Tok::field;
+        t.kind = last ? Tok::last_saved : Tok::field;
         t.text = std::string(name);
         i_ = close + 1;
         return std::nullopt;
@@ -155,6 +159,7 @@ private:
             case Tok::end: return "end of expression";
             case Tok::string: return "string '" + t.text + "'";
             case Tok::field: return "${" + t.text + "}";
+            case Tok::last_saved: return "${last-saved#" + t.text + "}";
             case Tok::number: return "number " + format_number(t.number);
             default: return "'" + t.text + "'";
         }
@@ -299,6 +304,7 @@ private:
             }
             case Tok::string: return leaf(Node::Kind::string, t);
             case Tok::field: return leaf(Node::Kind::field, t);
+            case Tok::last_saved: return leaf(Node::Kind::last_saved, t);
             case Tok::slash: {
                 advance();
                 auto n = make(Node::Kind::path, t.offset);
@@ -486,6 +492,15 @@ Result<Expression> Expression::parse(std::string_view source) {
 Expression Expression::constant_true() {
     return parse("true()").value();
 }
+
+namespace {
+bool has_last_saved(const Node& n) {
+    if (n.kind == Node::Kind::last_saved) return true;
+    return std::any_of(n.args.begin(), n.args.end(), [](const auto& a) { return has_last_saved(*a); });
+}
+}  // namespace
+
+bool Expression::reads_last_saved() const { return root_ && has_last_saved(*root_); }
 
 std::vector<std::string> Expression::field_references() const {
     std::vector<std::string> out;

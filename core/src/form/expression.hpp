@@ -108,6 +108,7 @@ struct Node {
         number,   // literal: `number`
         string,   // literal: `text`
         field,    // ${text}
+        last_saved,  // ${last-saved#text}: the field's answer in the last record saved of the form
         current,  // .
         parent,   // .. (only meaningful as the argument of position)
         name,     // a bare name: a column of the choice list inside choice_filter
@@ -149,6 +150,8 @@ public:
     // Names referenced as ${name}, or by a path into the form's own instance (`../name`,
     // `/data/group/name`, `current()/../name`), each once, in order of first appearance.
     std::vector<std::string> field_references() const;
+    // Whether it reads ${last-saved#name} anywhere.
+    bool reads_last_saved() const;
 
 private:
     Expression() = default;
@@ -166,6 +169,12 @@ public:
     virtual Value field(std::string_view name) const = 0;
     // `.`: the answer being checked by a constraint.
     virtual Value current() const { return {}; }
+    // ${last-saved#name}: the field's answer in the last record of this form saved before
+    // this one (in its first instance, for a field inside repeats); "" when there is none.
+    virtual Value last_saved(std::string_view name) const {
+        (void)name;
+        return {};
+    }
     // position(..): 1-based index of the innermost repeat instance; NaN outside repeats.
     virtual double position() const;
     // A bare name inside choice_filter: that column of the choice being filtered.

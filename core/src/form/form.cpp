@@ -1,5 +1,7 @@
 #include "form/form.hpp"
 
+#include <algorithm>
+
 namespace canvass::form {
 namespace {
 
@@ -78,6 +80,11 @@ const Choice* ChoiceList::find(std::string_view choice_name) const {
     for (const auto& c : choices)
         if (c.name == choice_name) return &c;
     return nullptr;
+}
+
+bool Form::reads_last_saved() const {
+    return std::any_of(rows_.begin(), rows_.end(),
+                       [](const Row& r) { return r.default_expression && r.default_expression->reads_last_saved(); });
 }
 
 const Row* Form::find(std::string_view name) const {

@@ -146,6 +146,9 @@ public:
     // The row named `name` anywhere in the form, or nullptr. A name that questions at
     // several levels share (the top level and a repeat) gives the first in form order.
     const Row* find(std::string_view name) const;
+    // Whether a default reads ${last-saved#name}: an interview then needs the answers of
+    // the record saved last (SessionOptions::last_saved_json).
+    bool reads_last_saved() const;
     // The row named `name` answered in the instances of `repeat` (the top level when
     // nullopt), through any groups, or nullptr. Names are unique at each level.
     const Row* find_at(std::string_view name, std::optional<RowId> repeat) const;

@@ -222,6 +222,13 @@ void check_call(const Node& n, const Site& site, std::vector<std::string>& out) 
 void check_node(const Node& n, const Site& site, std::vector<std::string>& out) {
     switch (n.kind) {
         case Node::Kind::field: check_field(n.text, site, out); return;
+        case Node::Kind::last_saved:
+            if (site.column != "default")
+                out.push_back("${last-saved#" + n.text + "} is only allowed in default: it proposes the answer "
+                              "given in the last record saved");
+            else if (!site.L.names.count(n.text))
+                out.push_back("unknown field ${last-saved#" + n.text + "}");
+            return;
         case Node::Kind::current:
             if (site.column != "constraint" && !site.predicate)
                 out.push_back("'.' (the current answer) is only allowed in constraint");

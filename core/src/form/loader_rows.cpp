@@ -245,7 +245,8 @@ bool calls_known_function(const Node& n) {
 std::optional<Expression> dynamic_default(const std::string& s) {
     auto e = Expression::parse(s);
     if (!e) return std::nullopt;
-    if (e->field_references().empty() && !calls_known_function(e->root())) return std::nullopt;
+    if (e->field_references().empty() && !calls_known_function(e->root()) && !e->reads_last_saved())
+        return std::nullopt;
     return std::move(e).value();
 }
 

@@ -24,6 +24,21 @@ public:
     Value current() const override {
         return current_ ? Value::string(answer_text(*current_)) : Value{};
     }
+    // As ODK reads instance('__last-saved')/data/…/name: a field inside repeats in the
+    // first instance of each.
+    Value last_saved(std::string_view name) const override {
+        const Row* target = form_.find(name);
+        const json* obj = record_.last_saved();
+        if (!target || !obj) return {};
+        for (RowId repeat : target->repeats) {
+            auto it = obj->is_object() ? obj->find(form_.row(repeat).name) : obj->end();
+            if (!obj->is_object() || it == obj->end() || !it->is_array() || it->empty()) return {};
+            obj = &it->front();
+        }
+        if (!obj->is_object()) return {};
+        auto it = obj->find(target->name);
+        return it == obj->end() ? Value{} : Value::string(answer_text(*it));
+    }
     double position() const override {
         return at_.empty() ? std::nan("") : static_cast<double>(at_.back().index + 1);
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 #include <vector>
@@ -65,6 +66,11 @@ public:
     void set_language(std::string language) { language_ = std::move(language); }
     const RandomBits& random() const { return random_; }
     const std::string& language() const { return language_; }
+    // The answers of the last record of this form saved before this one, which
+    // ${last-saved#name} reads (none: it gives ""). Shared, since every Record a session
+    // makes reads the same one.
+    void set_last_saved(std::shared_ptr<const nlohmann::json> answers) { last_saved_ = std::move(answers); }
+    const nlohmann::json* last_saved() const { return last_saved_.get(); }
 
 private:
     using Key = std::pair<RowId, std::vector<std::size_t>>;
@@ -76,6 +82,7 @@ private:
     Clock clock_;
     RandomBits random_;
     std::string language_;
+    std::shared_ptr<const nlohmann::json> last_saved_;
     std::map<Key, bool> relevance_;
 };
 

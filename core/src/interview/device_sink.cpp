@@ -1,5 +1,6 @@
 #include "interview/device_sink.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "crypto/hash.hpp"
@@ -96,6 +97,21 @@ Result<DeviceMetadata> device_metadata(store::DeviceStore& store) {
     return m;
 }
 
+// The answers of the record of `form_id` saved last on this device (a draft or finalized,
+// as ODK Collect's last-saved), other than `self`; "" when there is none this device reads.
+Result<std::string> last_saved_answers(store::DeviceStore& store, const std::string& form_id,
+                                       const std::optional<merge::RecordId>& self) {
+    CANVASS_TRY(auto records, store.records(form_id));
+    std::erase_if(records, [&](const store::RecordSummary& r) { return r.deleted || (self && r.id == *self); });
+    std::sort(records.begin(), records.end(),
+              [](const store::RecordSummary& a, const store::RecordSummary& b) { return a.updated_ms > b.updated_ms; });
+    for (const auto& r : records) {
+        CANVASS_TRY(auto snap, store.record(r.id));
+        if (snap.readable && snap.answers.is_object()) return snap.answers.dump();
+    }
+    return std::string();
+}
+
 Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& store,
                                                         const InterviewStart& start) {
     if (start.form_id.empty() == start.resume.empty())
@@ -126,6 +142,9 @@ Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& stor
     if (start.language.empty() &&
         std::find(langs.begin(), langs.end(), options.language) == langs.end())
         options.language.clear();
+    if (out->form->reads_last_saved()) {
+        CANVASS_TRY(options.last_saved_json, last_saved_answers(store, form_id, id));
+    }
     out->sink = std::make_unique<DeviceDraftSink>(store, form_id, id);
     CANVASS_TRY(auto session, FormSession::open(*out->form, *out->sink, std::move(options)));
     out->session.emplace(std::move(session));

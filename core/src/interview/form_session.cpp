@@ -58,6 +58,7 @@ struct FormSession::Impl {
     std::string lang;
     form::Clock clock;
     form::RandomBits random;
+    std::shared_ptr<const json> last_saved;  // ${last-saved#…}'s record, or null
     json answers;
     json initial;
     std::unique_ptr<form::Record> record;  // answers with calculations, for relevance & labels
@@ -75,6 +76,11 @@ struct FormSession::Impl {
           random(std::move(o.random)) {
         if (lang.empty()) lang = form.settings().default_language;
         if (!clock) clock = form::system_clock();
+        if (!o.last_saved_json.empty()) {
+            // Another record's answers, from the store: capped, and ignored unless an object.
+            json last = form::parse_value(o.last_saved_json);
+            if (last.is_object()) last_saved = std::make_shared<const json>(std::move(last));
+        }
         draft_exists = purpose == Purpose::resume;
     }
 
@@ -118,6 +124,7 @@ struct FormSession::Impl {
         auto r = std::make_unique<form::Record>(form, std::move(a), clock);
         r->set_random(random);
         r->set_language(lang);
+        r->set_last_saved(last_saved);
         r->compute_calculations();
         return r;
     }

@@ -33,8 +33,6 @@ inline const Feature media{
 inline const Feature non_csv_files{
     "GeoJSON and XML files of select_one_from_file not yet read (only CSV files)",
     {"is not a CSV file", "instance('place') has no column", "unknown name id in a predicate"}};
-inline const Feature last_saved{
-    "${last-saved#field} (the last saved record's answer) not yet supported", {"${last-saved#"}};
 inline const Feature entities{"ODK entities (save_to) not yet supported", {"column save_to"}};
 inline const Feature osm_type{"the osm type (OpenMapKit) not yet supported", {"unknown type osm"}};
 inline const Feature uri_deviceid{"the uri:deviceid spelling of deviceid not yet supported",
@@ -122,24 +120,24 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"fmtm_building_natural_risks_survey.xlsx",
          {&files_absent, &expression_defects}},
         {"fmtm_entities_registration.xls", {&entities, &files_absent}},
-        {"fmtm_highways.xls", {&last_saved, &merged_template, &expression_defects}},
+        {"fmtm_highways.xls", {&merged_template, &expression_defects}},
         {"fmtm_simple_building_survey_wildfires.xlsx",
-         {&last_saved, &merged_template, &expression_defects}},
+         {&merged_template, &expression_defects}},
         {"fmtm_slum_assessment_survey.xlsx", {&shared_names}},
-        {"fmtm_test_form_for_mandatory_fields.xls", {&last_saved}},
+        {"fmtm_test_form_for_mandatory_fields.xls", {}},
         // OpenStreetMap field mapping (hotosm/osm-fieldwork)
         {"osm-fieldwork_amenities.xls", {&freexl_unreadable}},
-        {"osm-fieldwork_buildings.xls", {&last_saved, &merged_template, &expression_defects}},
+        {"osm-fieldwork_buildings.xls", {&merged_template, &expression_defects}},
         {"osm-fieldwork_health.xls", {&files_absent, &merged_template}},
         {"osm-fieldwork_highways.xls",
-         {&non_csv_files, &last_saved, &expression_defects, &shared_names}},
+         {&non_csv_files, &expression_defects, &shared_names}},
         {"osm-fieldwork_historical.xls", {&non_csv_files}},
         {"osm-fieldwork_mandatory_fields.xls",
          {&entities, &files_absent, &merged_template}},
         {"osm-fieldwork_nature.xls", {&non_csv_files}},
         {"osm-fieldwork_places.xls", {&non_csv_files}},
         {"osm-fieldwork_solidwaste.xlsx", {}},  // with the corpus's own communities.csv
-        {"osm-fieldwork_toilets.xls", {&non_csv_files, &last_saved}},
+        {"osm-fieldwork_toilets.xls", {&non_csv_files}},
         {"osm-fieldwork_transportation.xls", {&media, &unnamed_rows, &shared_names}},
         {"osm-fieldwork_waste_collection.xlsx",
          {&form_id_characters, &unnamed_rows, &default_not_a_choice}},
