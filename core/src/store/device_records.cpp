@@ -101,9 +101,13 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
                                              const std::optional<merge::RecordState>& state,
                                              const std::optional<json>& draft) {
     auto key = record_row_key(id);
+    // An upsert, not INSERT OR REPLACE: a replaced row would leave the table without firing
+    // the delete trigger that keeps the tallies (schema version 10).
     CANVASS_TRY(auto st, db.cached(
-        "INSERT OR REPLACE INTO records(id, form_id, finalized, deleted, conflicts, updated, "
-        "digest, state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO records(id, form_id, finalized, deleted, conflicts, updated, digest, state, draft) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET form_id = excluded.form_id, "
+        "finalized = excluded.finalized, deleted = excluded.deleted, conflicts = excluded.conflicts, "
+        "updated = excluded.updated, digest = excluded.digest, state = excluded.state, draft = excluded.draft"));
     st->bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
     if (state) {
         auto view = merge::make_view(*state);
