@@ -379,18 +379,32 @@ Result<StoreStatus> DeviceStore::status() {
         s.unsent_records = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
     }
     {
-        // Per carried chain: what it holds, and of that what the server has not acknowledged
-        // (or shown it holds) below a refusal, an index range over the chain's tail.
+        // Per carried chain: what it holds, and of that what lies above what the server
+        // acknowledged (or showed it holds) and below a refusal. A chain held whole from seq 1
+        // (its count is its last seq, as verified chains are stored) gives that by
+        // arithmetic; any other is counted over the index range.
         CANVASS_TRY(auto st, impl_->db.prepare(
-            "SELECT t.held, (SELECT count(*) FROM changesets c WHERE c.device = t.device "
-            "AND c.seq > coalesce(d.acked, 0) AND c.seq < coalesce(d.refused_seq, 9223372036854775807)) "
-            "FROM chain_tally t LEFT JOIN devices d ON d.device = t.device WHERE t.device != ?"));
+            "SELECT t.device, t.held, (SELECT max(seq) FROM changesets c WHERE c.device = t.device), "
+            "coalesce(d.acked, 0), coalesce(d.refused_seq, 9223372036854775807) "
+            "FROM chain_tally t LEFT JOIN devices d ON d.device = t.device WHERE t.device != ? AND t.held > 0"));
         st.bind(1, impl_->keys.id);
+        CANVASS_TRY(auto range, impl_->db.prepare(
+            "SELECT count(*) FROM changesets WHERE device = ? AND seq > ? AND seq < ?"));
         for (;;) {
             CANVASS_TRY(bool row, st.step());
             if (!row) break;
-            s.carried += static_cast<std::uint64_t>(st.int64(0));
-            s.carried_unsent += static_cast<std::uint64_t>(st.int64(1));
+            const auto held = st.int64(1), last = st.int64(2), acked = st.int64(3), refused = st.int64(4);
+            s.carried += static_cast<std::uint64_t>(held);
+            if (held == last) {
+                s.carried_unsent += static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::min(last, refused - 1) - acked));
+                continue;
+            }
+            merge::DeviceId device{};
+            st.blob_into(0, device);
+            range.reset();
+            range.bind(1, device).bind(2, acked).bind(3, refused);
+            CANVASS_TRY(bool counted, range.step());
+            if (counted) s.carried_unsent += static_cast<std::uint64_t>(range.int64(0));
         }
     }
     {

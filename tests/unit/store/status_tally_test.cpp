@@ -144,6 +144,17 @@ TEST(StatusTallies, CarriedChainsConflictsAcknowledgementsAndRefusalsEqualARecou
     expect_status_recounts(coordinator, home, "a tampered chain refused");
     EXPECT_EQ(coordinator.status()->carried, before.carried);
     EXPECT_EQ(coordinator.status()->digest, before.digest);
+
+    // A chain held with a gap (none is stored so; status() must not assume it) is counted.
+    {
+        auto db = Database::open(home + "/device.db", false);
+        ASSERT_TRUE(db);
+        auto del = db->prepare("DELETE FROM changesets WHERE device = ? AND seq = 3");
+        ASSERT_TRUE(del);
+        ASSERT_TRUE(del->bind(1, alice.keys().id).run());
+    }
+    expect_status_recounts(coordinator, home, "a carried chain with a gap");
+    EXPECT_EQ(coordinator.status()->carried, before.carried - 1);
 }
 
 TEST(StatusTallies, AttachmentFiguresEqualARecountAsTheyAreSavedSentAndReceived) {
