@@ -34,6 +34,25 @@ double settle(const canvass::bench::Server& server) {
     return std::chrono::duration<double>(canvass::bench::Clock::now() - t0).count();
 }
 
+struct Measured {
+    canvass::bench::Timed run;
+    double cpu = 0, server_cpu = 0;  // seconds, of this process and of the server
+    long peak_kib = 0;               // this process's peak resident memory during the sync
+};
+
+Measured measured_sync(canvass::store::DeviceStore& store, const canvass::bench::Server& server) {
+    using namespace canvass::bench;
+    reset_peak();
+    auto transport = connect(store);
+    const double cpu0 = own_cpu_seconds(), server_cpu0 = server.cpu_seconds();
+    Measured m;
+    m.run = timed_sync(store, *transport);
+    m.cpu = own_cpu_seconds() - cpu0;
+    m.server_cpu = server.cpu_seconds() - server_cpu0;
+    m.peak_kib = peak_kib_now();
+    return m;
+}
+
 const char* string_option(int argc, char** argv, const char* name, const char* fallback) {
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], name)) return argv[i + 1];
@@ -55,14 +74,8 @@ int main(int argc, char** argv) {
         auto device = enrolled_device(root + "/device", server, records, 50);
         auto puller = enrolled_device(root + "/puller", server, 0, 50, role);
 
-        reset_peak();
-        auto to_server = connect(device);
-        const double device_cpu0 = own_cpu_seconds(), push_server_cpu0 = server.cpu_seconds();
-        auto push = timed_sync(device, *to_server);
-        const double push_cpu = own_cpu_seconds() - device_cpu0,
-                     push_server_cpu = server.cpu_seconds() - push_server_cpu0;
-        const long push_peak = peak_kib_now();
-        if (push.report.stats.acknowledged != static_cast<std::uint64_t>(records))
+        const auto push = measured_sync(device, server);
+        if (push.run.report.stats.acknowledged != static_cast<std::uint64_t>(records))
             die("not everything was acknowledged");
 
         // After a push the server brings its records' merge states up to date in the background
@@ -70,15 +83,9 @@ int main(int argc, char** argv) {
         // competes with nothing of the push's.
         const double settle_s = settle(server);
 
-        reset_peak();
-        auto from_server = connect(puller);
-        const double puller_cpu0 = own_cpu_seconds(), pull_server_cpu0 = server.cpu_seconds();
-        auto pull = timed_sync(puller, *from_server);
-        const double pull_cpu = own_cpu_seconds() - puller_cpu0,
-                     pull_server_cpu = server.cpu_seconds() - pull_server_cpu0;
-        const long pull_peak = peak_kib_now();
-        if (pull.report.stats.stored != static_cast<std::uint64_t>(records))
-            die("the pull stored " + std::to_string(pull.report.stats.stored) + " changesets");
+        const auto pull = measured_sync(puller, server);
+        if (pull.run.report.stats.stored != static_cast<std::uint64_t>(records))
+            die("the pull stored " + std::to_string(pull.run.report.stats.stored) + " changesets");
 
         auto t0 = bench::Clock::now();
         auto status = puller.status();
@@ -93,16 +100,17 @@ int main(int argc, char** argv) {
                     records, role);
         std::printf("%-10s %10s %12s %14s %14s %10s %14s\n", "", "seconds", "records/s", "bytes sent",
                     "bytes recvd", "CPU s", "peak RSS KiB");
-        auto row = [&](const char* name, const Timed& t, double cpu, long peak) {
+        auto row = [&](const char* name, const Measured& m) {
+            const Timed& t = m.run;
             std::printf("%-10s %10.3f %12.0f %14llu %14llu %10.3f %14ld\n", name, t.seconds,
                         records / t.seconds, static_cast<unsigned long long>(t.report.bytes_sent),
-                        static_cast<unsigned long long>(t.report.bytes_received), cpu, peak);
+                        static_cast<unsigned long long>(t.report.bytes_received), m.cpu, m.peak_kib);
         };
-        row("push", push, push_cpu, push_peak);
-        row("pull", pull, pull_cpu, pull_peak);
-        std::printf("pull / push: %.2fx   (target: 1x or less)\n", pull.seconds / push.seconds);
+        row("push", push);
+        row("pull", pull);
+        std::printf("pull / push: %.2fx   (target: 1x or less)\n", pull.run.seconds / push.run.seconds);
         std::printf("server CPU: %.3f s during the push, %.3f s during the pull; peak RSS %ld KiB\n",
-                    push_server_cpu, pull_server_cpu, server.peak_kib());
+                    push.server_cpu, pull.server_cpu, server.peak_kib());
         std::printf("the pull began once the server had settled, %.1f s after the push\n", settle_s);
         std::printf("the %s's status() after the pull: %.2f ms\n", role, status_ms);
     }

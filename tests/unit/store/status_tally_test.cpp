@@ -3,11 +3,12 @@
 // moves a figure and checks, after each step, that every figure equals a recount of the tables.
 #include <gtest/gtest.h>
 
-#include "household_form.hpp"
+#include "photo_form.hpp"
 #include "status_recount.hpp"
 #include "store/device_store.hpp"
 #include "store/sqlite.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace canvass::store {
 namespace {
@@ -16,35 +17,13 @@ using canvass::testing::expect_status_recounts;
 using canvass::testing::TempDir;
 using nlohmann::json;
 
-constexpr const char* kPhotoForm = R"({
-  "settings": {"form_id": "stalls", "version": "1", "title": {"en": "Stalls"}, "default_language": "en"},
-  "survey": [
-    {"type": "text", "name": "market", "label": {"en": "Market"}},
-    {"type": "image", "name": "stall", "label": {"en": "Photo of the stall"}}
-  ]
-})";
+StoreOptions fast() { return canvass::testing::fast_store_options(); }
 
-StoreOptions fast() {
-    StoreOptions o;
-    o.pwhash = crypto::PwhashParams::minimum();
-    return o;
-}
-
+// A store with the household and photo forms.
 DeviceStore make_store(const std::string& home, const std::string& role = "") {
-    auto s = DeviceStore::create(home, Passphrase{"correct horse"}, fast());
-    EXPECT_TRUE(s) << (s ? "" : s.error().message);
-    EXPECT_TRUE(s->add_form(canvass::testing::kHouseholdForm));
-    EXPECT_TRUE(s->add_form(kPhotoForm));
-    if (!role.empty()) {
-        ProjectConfig config;
-        config.project = "p";
-        config.role = role;
-        config.server_address = "127.0.0.1:1";
-        RecipientPlan plan;
-        plan.adopted = first_statement("p", crypto::generate_dh_key());
-        EXPECT_TRUE(s->set_project(config, plan));
-    }
-    return std::move(s).value();
+    auto s = canvass::testing::make_test_store(home, role);
+    EXPECT_TRUE(s.add_form(canvass::testing::kPhotoForm));
+    return s;
 }
 
 // The chain of `from` from seq `first` on, as `to` would receive it from a bundle.
