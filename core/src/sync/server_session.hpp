@@ -33,7 +33,7 @@ namespace canvass::sync {
 // its 4 MiB, leaving room for the grants that travel beside them).
 // What a server takes is kept small because every session's batch is a write transaction on
 // the one database they share; a device's store has no other writer, and each batch it takes
-// costs it a commit, so fewer, larger batches make its pull as fast as its push. On a slow
+// costs it a commit, so fewer, larger batches make its pull faster. On a slow
 // link the pacer (pacing.hpp) still cuts each to seconds of transfer.
 SyncLimits server_send_limits(const SyncLimits& told);
 
