@@ -1,13 +1,12 @@
 // P8: the pull side. N interviews of 50 answers pushed from one collector to a real
-// canvass-server over loopback, then pulled by a fresh coordinator store (or an organizer's,
-// `--role organizer`) in the same run: the push is the baseline the pull is measured against.
+// canvass-server over loopback, then pulled by a fresh coordinator's store in the same run
+// (only a coordinator pulls other devices' work; an organizer is sent its own chain alone):
+// the push is the baseline the pull is measured against.
 // Printed: both wall times side by side, bytes each way, peak memory of the device process
 // during each (the server's too), and the time of the coordinator's status() after it.
 // Target: the pull as fast as the push.
 //
-//   bench_p8_pull [--records N] [--role coordinator|organizer]
-#include <cstring>
-
+//   bench_p8_pull [--records N]
 #include "sync_bench_support.hpp"
 
 namespace {
@@ -53,26 +52,18 @@ Measured measured_sync(canvass::store::DeviceStore& store, const canvass::bench:
     return m;
 }
 
-const char* string_option(int argc, char** argv, const char* name, const char* fallback) {
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], name)) return argv[i + 1];
-    }
-    return fallback;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
     using namespace canvass;
     using namespace canvass::bench;
     const int records = int_option(argc, argv, "--records", 10000);
-    const char* role = string_option(argc, argv, "--role", "coordinator");
     TempRoot temp("canvass-bench-p8");
     const std::string& root = temp.path();
     {
         Server server(root, crypto::generate_dh_key());
         auto device = enrolled_device(root + "/device", server, records, 50);
-        auto puller = enrolled_device(root + "/puller", server, 0, 50, role);
+        auto puller = enrolled_device(root + "/puller", server, 0, 50, "coordinator");
 
         const auto push = measured_sync(device, server);
         if (push.run.report.stats.acknowledged != static_cast<std::uint64_t>(records))
@@ -96,8 +87,8 @@ int main(int argc, char** argv) {
         if (status->digest != device_status->digest)
             die("the pulled store's digest differs from the device's");
 
-        std::printf("P8: pull of %d interviews x 50 answers by a %s, beside their push, loopback\n",
-                    records, role);
+        std::printf("P8: pull of %d interviews x 50 answers by a coordinator, beside their push, loopback\n",
+                    records);
         std::printf("%-10s %10s %12s %14s %14s %10s %14s\n", "", "seconds", "records/s", "bytes sent",
                     "bytes recvd", "CPU s", "peak RSS KiB");
         auto row = [&](const char* name, const Measured& m) {
@@ -112,7 +103,7 @@ int main(int argc, char** argv) {
         std::printf("server CPU: %.3f s during the push, %.3f s during the pull; peak RSS %ld KiB\n",
                     push.server_cpu, pull.server_cpu, server.peak_kib());
         std::printf("the pull began once the server had settled, %.1f s after the push\n", settle_s);
-        std::printf("the %s's status() after the pull: %.2f ms\n", role, status_ms);
+        std::printf("the coordinator's status() after the pull: %.2f ms\n", status_ms);
     }
     return 0;
 }
