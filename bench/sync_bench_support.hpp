@@ -208,14 +208,15 @@ inline long own_peak_kib() {
     return u.ru_maxrss;
 }
 
-// A device store enrolled in the bench project, holding `records` finalized interviews.
+// A device store enrolled in the bench project as `role`, holding `records` finalized
+// interviews.
 inline store::DeviceStore enrolled_device(const std::string& home, Server& server, int records,
-                                          int answers) {
+                                          int answers, const char* role = "collector") {
     store::StoreOptions options;
     options.pwhash = crypto::PwhashParams::minimum();  // not what is measured
     auto s = store::DeviceStore::create(home, store::Passphrase{"bench"}, options);
     if (!s) die(s.error().message);
-    auto token = sync::decode_token(server.token("collector"));
+    auto token = sync::decode_token(server.token(role));
     if (!token) die(token.error().message);
     auto t = net::connect_tcp(token->address);
     if (!t) die(t.error().message);

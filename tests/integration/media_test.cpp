@@ -13,6 +13,7 @@
 #include "crypto/attachment_crypto.hpp"
 #include "export/media_files.hpp"
 #include "field_device.hpp"
+#include "photo_form.hpp"
 #include "sync/bundle.hpp"
 #include "sync/frame.hpp"
 
@@ -22,13 +23,7 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-constexpr const char* kPhotoForm = R"({
-  "settings": {"form_id": "stalls", "version": "1", "title": {"en": "Stalls"}, "default_language": "en"},
-  "survey": [
-    {"type": "text", "name": "market", "label": {"en": "Market"}},
-    {"type": "image", "name": "stall", "label": {"en": "Photo of the stall"}}
-  ]
-})";
+using canvass::testing::kPhotoForm;
 
 constexpr std::string_view kMarker = "CANVASS-PLAINTEXT-PHOTO-MARKER";
 

@@ -44,6 +44,28 @@ std::vector<std::string> rows(store::Database& db, const std::string& columns,
     return out;
 }
 
+// Changesets 1..seqs of device number `device`, bodies of `body_bytes`, as an older schema holds them.
+bool insert_chain(store::Database& db, int device, int seqs, std::size_t body_bytes) {
+    auto cs = db.prepare("INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)");
+    if (!cs) return false;
+    for (int seq = 1; seq <= seqs; ++seq) {
+        cs->reset();
+        if (!cs->bind(1, blob(device, 16)).bind(2, seq).bind(3, blob(seq, 32)).bind(4, blob(seq % 7, 16))
+                 .bind(5, blob(device + seq, body_bytes)).run())
+            return false;
+    }
+    return true;
+}
+
+// A device store's database at schema version `version`, as an older canvass left it.
+store::Database device_database_at(const TempDir& dir, std::size_t version) {
+    auto all = store::device_store_migrations();
+    EXPECT_GT(all.size(), version);
+    auto db = *store::Database::open(dir / "device.db", true);
+    EXPECT_TRUE(db.migrate(all.first(version)));
+    return db;
+}
+
 std::int64_t user_version(store::Database& db) {
     auto st = db.prepare("PRAGMA user_version");
     EXPECT_TRUE(*st->step());
@@ -53,25 +75,11 @@ std::int64_t user_version(store::Database& db) {
 TEST(Migrations, DeviceStoreVersion2RowsSurviveTheMoveToRowidTables) {
     TempDir dir;
     auto all = store::device_store_migrations();
-    ASSERT_GE(all.size(), 3u);
-    auto db = *store::Database::open(dir / "device.db", true);
-    ASSERT_TRUE(db.migrate(all.first(2)));
-    auto cs = *db.prepare(
-        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)");
+    auto db = device_database_at(dir, 2);
     auto rec = *db.prepare(
         "INSERT INTO records(id, form_id, finalized, deleted, conflicts, updated, digest, "
         "state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    for (int d = 0; d < 3; ++d) {
-        for (int seq = 1; seq <= 40; ++seq) {
-            cs.reset();
-            ASSERT_TRUE(cs.bind(1, blob(d, 16))
-                            .bind(2, seq)
-                            .bind(3, blob(seq, 32))
-                            .bind(4, blob(seq % 7, 16))
-                            .bind(5, blob(d + seq, 1500))
-                            .run());
-        }
-    }
+    for (int d = 0; d < 3; ++d) ASSERT_TRUE(insert_chain(db, d, 40, 1500));
     for (int r = 0; r < 30; ++r) {
         rec.reset();
         rec.bind(1, blob(100 + r, 16))
@@ -118,9 +126,7 @@ TEST(Migrations, DeviceStoreVersion2RowsSurviveTheMoveToRowidTables) {
 TEST(Migrations, DeviceStoreVersion8AttachmentsHeldForOthersAreKeptByAuthorAndId) {
     TempDir dir;
     auto all = store::device_store_migrations();
-    ASSERT_GE(all.size(), 9u);
-    auto db = *store::Database::open(dir / "device.db", true);
-    ASSERT_TRUE(db.migrate(all.first(8)));
+    auto db = device_database_at(dir, 8);
     auto item = *db.prepare(
         "INSERT INTO attachment_inbox(id, size, chunks, author, root, signature, forward) "
         "VALUES(?, ?, ?, ?, ?, ?, ?)");
@@ -155,6 +161,56 @@ TEST(Migrations, DeviceStoreVersion8AttachmentsHeldForOthersAreKeptByAuthorAndId
                         "SELECT zeroblob(16), id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
     EXPECT_FALSE(db.exec("INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
                          "SELECT author, id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
+}
+
+// Issue 15: version 10 keeps status() figures in tallies that triggers maintain. A database of
+// version 9 is tallied as it is migrated, every row kept; the store digest is left for the store
+// to compute at its open, and a connection without the store's digest function cannot write a
+// record behind the tallies' back, while the other tallies follow raw writes.
+TEST(Migrations, DeviceStoreVersion9RowsAreTalliedWhenMigrated) {
+    TempDir dir;
+    auto all = store::device_store_migrations();
+    auto db = device_database_at(dir, 9);
+    for (int d = 0; d < 2; ++d) ASSERT_TRUE(insert_chain(db, d, 5 + d, 100));
+    auto rec = *db.prepare("INSERT INTO records(id, form_id, finalized, conflicts, updated, digest) "
+                           "VALUES(?, 'household', ?, ?, 1, ?)");
+    for (int r = 0; r < 7; ++r) {
+        rec.reset();
+        rec.bind(1, blob(100 + r, 16)).bind(2, r % 3 ? 1 : 0).bind(3, r == 4 ? 2 : 0);
+        if (r % 3) rec.bind(4, blob(r, 32));
+        else rec.bind_null(4);
+        ASSERT_TRUE(rec.run());
+    }
+    ASSERT_TRUE(db.exec("INSERT INTO attachments(key, size, chunks, header) VALUES(x'01', 1000, 1, x'00'), "
+                        "(x'02', 2500, 1, x'00');"
+                        "INSERT INTO attachment_outbox(id, key, content, epoch, seq, size, sent) VALUES "
+                        "(x'0a', x'01', x'00', x'00', 1, 1000, 0), (x'0b', x'02', x'00', x'00', 2, 2500, 1);"
+                        "INSERT INTO attachment_inbox(author, id, size, chunks, root, signature, forward) VALUES "
+                        "(x'05', x'0c', 10, 2, x'00', x'00', 1), (x'05', x'0d', 10, 1, x'00', x'00', 0);"
+                        "INSERT INTO attachment_inbox_chunks(author, id, idx, body) VALUES "
+                        "(x'05', x'0c', 0, x'00'), (x'05', x'0d', 0, x'00');"));
+    auto records_before = rows(db, "id,form_id,finalized,conflicts,digest", "FROM records ORDER BY id");
+
+    ASSERT_TRUE(db.migrate(all));
+    EXPECT_EQ(user_version(db), static_cast<std::int64_t>(all.size()));
+    EXPECT_EQ(rows(db, "id,form_id,finalized,conflicts,digest", "FROM records ORDER BY id"), records_before);
+    EXPECT_EQ(rows(db, "drafts,finalized,conflicted,digest", "FROM record_tally"),
+              std::vector<std::string>{"3|4|1|NULL"});
+    EXPECT_EQ(rows(db, "held", "FROM chain_tally ORDER BY device"), (std::vector<std::string>{"5", "6"}));
+    EXPECT_EQ(rows(db, "held,held_bytes,unsent,unsent_bytes,received,partial,carried", "FROM attachment_tally"),
+              std::vector<std::string>{"2|3500|1|1000|1|1|1"});
+    EXPECT_EQ(*db.integrity_check(), "ok");
+
+    // The other tallies follow writes made on any connection...
+    ASSERT_TRUE(db.exec("INSERT INTO attachment_inbox_chunks(author, id, idx, body) VALUES (x'05', x'0c', 1, x'00');"
+                        "UPDATE attachment_outbox SET sent = 1 WHERE id = x'0a';"
+                        "DELETE FROM changesets WHERE device = (SELECT device FROM chain_tally LIMIT 1) AND seq = 5;"));
+    EXPECT_EQ(rows(db, "held,held_bytes,unsent,unsent_bytes,received,partial,carried", "FROM attachment_tally"),
+              std::vector<std::string>{"2|3500|0|0|2|0|1"});
+    EXPECT_EQ(rows(db, "held", "FROM chain_tally ORDER BY device"), (std::vector<std::string>{"4", "6"}));
+    // ...but a record is written only where the store's digest function is registered.
+    EXPECT_FALSE(db.exec("UPDATE records SET conflicts = 0"));
+    EXPECT_EQ(rows(db, "drafts,finalized,conflicted", "FROM record_tally"), std::vector<std::string>{"3|4|1"});
 }
 
 // Issue 13: the embedded server keeps attachments under their authors' folders; an item of the

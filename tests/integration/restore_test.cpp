@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "field_device.hpp"
+#include "status_recount.hpp"
 #include "store/values.hpp"
 
 namespace canvass::server_test {
@@ -206,8 +207,12 @@ TEST_F(RestoreTest, WorkSavedAfterARestoreMovesAfterTheServersChainAndReachesThe
     restored.interview("Dembe");
     restored.interview("Eshe");
     auto new_records = record_ids(restored);
+    canvass::testing::expect_status_recounts(restored.store, copy, "restored, two interviews saved");
     auto synced = restored.sync();
     ASSERT_TRUE(synced) << synced.error().describe();
+    // Its own chain came back and its new work moved after it: the tallies followed.
+    canvass::testing::expect_status_recounts(restored.store, copy, "the lost copy's chain taken back");
+    EXPECT_EQ(restored.store.status()->finalized, 5u);
     EXPECT_EQ(synced->stats.stored, 2u) << "the lost copy's two changesets came back";
     EXPECT_EQ(synced->stats.sent, 2u);
     EXPECT_EQ(synced->stats.acknowledged, 2u);

@@ -511,32 +511,26 @@ Result<std::optional<std::vector<std::vector<std::uint8_t>>>> DeviceStore::recei
     return std::optional<Chunks>(std::move(out));
 }
 
+// The tallies are kept by the triggers of schema version 10; only the records still waiting
+// for their attachments are counted, over the outbox's undelivered rows.
 Result<AttachmentStatus> DeviceStore::Impl::attachment_status() {
     AttachmentStatus s;
-    auto count = [this](std::string_view sql, std::uint64_t& a, std::uint64_t* b = nullptr) -> Result<void> {
-        CANVASS_TRY(auto st, db.prepare(sql));
-        CANVASS_TRY(bool row, st.step());
-        if (row) {
-            a = static_cast<std::uint64_t>(st.int64(0));
-            if (b) *b = static_cast<std::uint64_t>(st.int64(1));
-        }
-        return {};
-    };
-    CANVASS_TRY_VOID(count("SELECT count(*), coalesce(sum(size), 0) FROM attachments", s.held, &s.held_bytes));
-    CANVASS_TRY_VOID(count("SELECT count(*), coalesce(sum(size), 0) FROM attachment_outbox WHERE sent = 0", s.unsent,
-                           &s.unsent_bytes));
     {
+        CANVASS_TRY(auto st, db.prepare("SELECT held, held_bytes, unsent, unsent_bytes, received, partial, carried "
+                                        "FROM attachment_tally"));
+        CANVASS_TRY(bool row, st.step());
+        if (!row) return unexpected(Domain::store, errc::corrupt, "the store's attachment tally is missing");
+        std::uint64_t* figures[] = {&s.held, &s.held_bytes, &s.unsent, &s.unsent_bytes,
+                                    &s.received, &s.partial, &s.carried};
+        for (int i = 0; i < 7; ++i) *figures[i] = static_cast<std::uint64_t>(st.int64(i));
+    }
+    if (s.unsent) {
         CANVASS_TRY(auto st, db.prepare("SELECT count(DISTINCT c.record) FROM attachment_outbox o "
                                         "JOIN changesets c ON c.device = ? AND c.seq = o.seq WHERE o.sent = 0"));
         st.bind(1, keys.id);
         CANVASS_TRY(bool row, st.step());
         if (row) s.records_waiting = static_cast<std::uint64_t>(st.int64(0));
     }
-    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks = (SELECT count(*) FROM "
-                           "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)", s.received));
-    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox i WHERE chunks > (SELECT count(*) FROM "
-                           "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)", s.partial));
-    CANVASS_TRY_VOID(count("SELECT count(*) FROM attachment_inbox WHERE forward = 1", s.carried));
     return s;
 }
 

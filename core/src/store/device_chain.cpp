@@ -514,7 +514,7 @@ Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
         }
         if (stored) {
             for (auto& [id, t] : touched) {
-                stored = impl_->write_record(id, t.form_id, t.state, t.draft);
+                stored = impl_->write_record(id, t.form_id, &t.state, t.draft);
                 if (!stored) break;
             }
         }

@@ -98,12 +98,16 @@ Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
 }
 
 Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const std::string& form_id,
-                                             const std::optional<merge::RecordState>& state,
+                                             const merge::RecordState* state,
                                              const std::optional<json>& draft) {
     auto key = record_row_key(id);
+    // An upsert, not INSERT OR REPLACE: a replaced row would leave the table without firing
+    // the delete trigger that keeps the tallies (schema version 10).
     CANVASS_TRY(auto st, db.cached(
-        "INSERT OR REPLACE INTO records(id, form_id, finalized, deleted, conflicts, updated, "
-        "digest, state, draft) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        "INSERT INTO records(id, form_id, finalized, deleted, conflicts, updated, digest, state, draft) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET form_id = excluded.form_id, "
+        "finalized = excluded.finalized, deleted = excluded.deleted, conflicts = excluded.conflicts, "
+        "updated = excluded.updated, digest = excluded.digest, state = excluded.state, draft = excluded.draft"));
     st->bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
     if (state) {
         auto view = merge::make_view(*state);
@@ -267,9 +271,9 @@ Result<merge::RecordId> DeviceStore::Impl::save_new(const form::Form& form, json
     if (finalize) {
         merge::RecordState state(id);
         CANVASS_TRY_VOID(commit_answers(form, state, std::move(completed)));
-        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, state, std::nullopt));
+        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, &state, std::nullopt));
     } else {
-        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, std::nullopt, std::move(completed)));
+        CANVASS_TRY_VOID(write_record(id, form.settings().form_id, nullptr, std::move(completed)));
     }
     return id;
 }
@@ -300,7 +304,7 @@ Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers, st
     CANVASS_TRY(auto f, form(r.form_id));
     CANVASS_TRY(auto completed, impl_->validated(*f, answers, false, lang));
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
-    CANVASS_TRY_VOID(impl_->write_record(id, r.form_id, r.state, completed));
+    CANVASS_TRY_VOID(impl_->write_record(id, r.form_id, r.state ? &*r.state : nullptr, completed));
     CANVASS_TRY_VOID(impl_->keep_draft_language(id, lang));
     return tx.commit();
 }
@@ -318,7 +322,7 @@ Result<void> DeviceStore::finalize(const merge::RecordId& id, std::string_view l
     const auto hash_before = impl_->head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     auto committed = impl_->commit_answers(*f, state, std::move(completed));
-    Result<void> written = committed ? impl_->write_record(id, r.form_id, state, std::nullopt)
+    Result<void> written = committed ? impl_->write_record(id, r.form_id, &state, std::nullopt)
                                      : Result<void>(unexpected(committed.error()));
     if (written) written = impl_->keep_draft_language(id, {});
     if (written) written = tx.commit();
@@ -361,7 +365,7 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
     const auto hash_before = impl_->head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     auto changed = impl_->commit_answers(*f, *r.state, std::move(completed), readable);
-    Result<void> written = changed ? impl_->write_record(id, r.form_id, r.state, r.draft)
+    Result<void> written = changed ? impl_->write_record(id, r.form_id, &*r.state, r.draft)
                                    : Result<void>(unexpected(changed.error()));
     if (written) written = tx.commit();
     if (!written) {
@@ -399,7 +403,7 @@ Result<void> DeviceStore::Impl::set_field(const merge::RecordId& id, const form:
     std::vector<merge::Op> ops{merge::set_op(*r.state, std::string(path))};
     std::vector<std::optional<std::string>> values{value.dump()};
     auto appended = append_changeset(form, *r.state, std::move(ops), std::move(values));
-    if (appended) appended = write_record(id, r.form_id, r.state, r.draft);
+    if (appended) appended = write_record(id, r.form_id, &*r.state, r.draft);
     if (appended) appended = tx.commit();
     if (!appended) {
         seq = seq_before;
@@ -440,7 +444,7 @@ Result<void> DeviceStore::delete_record(const merge::RecordId& id) {
     auto hash_before = impl_->head_hash;
     std::vector<merge::Op> ops{merge::delete_record_op(*r.state)};
     auto done = impl_->append_changeset(*f, *r.state, std::move(ops), {std::nullopt});
-    if (done) done = impl_->write_record(id, r.form_id, r.state, std::nullopt);
+    if (done) done = impl_->write_record(id, r.form_id, &*r.state, std::nullopt);
     if (done) done = tx.commit();
     if (!done) {
         impl_->seq = seq_before;

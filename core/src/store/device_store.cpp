@@ -10,6 +10,7 @@
 #include "merge/digest.hpp"
 #include "store/device_store_impl.hpp"
 #include "store/schema.hpp"
+#include "store/tallies.hpp"
 
 namespace canvass::store {
 
@@ -109,6 +110,7 @@ Result<DeviceStore> DeviceStore::create(const std::string& home, Unlock unlock,
     }
     CANVASS_TRY(auto db, Database::open(database_path(home), true));
     CANVASS_TRY_VOID(db.migrate(device_store_migrations()));
+    CANVASS_TRY_VOID(prepare_tallies(db));
 
     auto store_key = crypto::SecretBytes::random(32);
     auto wrapped = wrap_store_key(store_key, unlock, options.pwhash);
@@ -137,6 +139,7 @@ Result<DeviceStore> DeviceStore::open(const std::string& home, Unlock unlock, St
     }
     CANVASS_TRY(auto db, Database::open(database_path(home), false));
     CANVASS_TRY_VOID(db.migrate(device_store_migrations()));
+    CANVASS_TRY_VOID(prepare_tallies(db));
     auto read = [&db](std::string_view key) -> Result<std::vector<std::uint8_t>> {
         CANVASS_TRY(auto st, db.prepare("SELECT value FROM meta WHERE key = ?"));
         st.bind(1, key);
@@ -343,6 +346,9 @@ Result<void> DeviceStore::set_project(ProjectConfig config, const RecipientPlan&
 
 // ---- status ----
 
+// Every figure is a tally kept by the triggers of schema version 10, a count of something
+// as small as the devices or forms, or an index range over what is still to deliver: none
+// grows with the records held.
 Result<StoreStatus> DeviceStore::status() {
     StoreStatus s;
     s.device = impl_->keys.id;
@@ -353,15 +359,14 @@ Result<StoreStatus> DeviceStore::status() {
         return row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
     };
     CANVASS_TRY(auto forms, count("SELECT count(DISTINCT form_id) FROM forms"));
-    CANVASS_TRY(auto drafts, count("SELECT count(*) FROM records WHERE finalized = 0"));
-    CANVASS_TRY(auto finalized, count("SELECT count(*) FROM records WHERE finalized = 1"));
-    CANVASS_TRY(auto conflicts, count("SELECT count(*) FROM records WHERE conflicts > 0"));
     CANVASS_TRY(auto evidence, count("SELECT count(DISTINCT device || seq) FROM evidence"));
+    CANVASS_TRY(auto records, record_tally(impl_->db));
     s.forms = forms;
-    s.drafts = drafts;
-    s.finalized = finalized;
-    s.conflicts = conflicts;
+    s.drafts = records.drafts;
+    s.finalized = records.finalized;
+    s.conflicts = records.conflicted;
     s.equivocations = evidence;
+    s.digest = records.digest;
     s.own_changesets = impl_->seq;
     CANVASS_TRY(s.attachments, impl_->attachment_status());
     CANVASS_TRY(auto acked_seq, acked(impl_->keys.id));
@@ -374,19 +379,33 @@ Result<StoreStatus> DeviceStore::status() {
         s.unsent_records = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
     }
     {
-        CANVASS_TRY(auto st, impl_->db.prepare("SELECT count(*) FROM changesets WHERE device != ?"));
-        st.bind(1, impl_->keys.id);
-        CANVASS_TRY(bool row, st.step());
-        s.carried = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
-    }
-    {
-        // What the server acknowledged of each carried chain (or showed it holds) is delivered.
+        // Per carried chain: what it holds, and of that what lies above what the server
+        // acknowledged (or showed it holds) and below a refusal. A chain held whole from seq 1
+        // (its count is its last seq, as verified chains are stored) gives that by
+        // arithmetic; any other is counted over the index range.
         CANVASS_TRY(auto st, impl_->db.prepare(
-            "SELECT count(*) FROM changesets c LEFT JOIN devices d ON d.device = c.device "
-            "WHERE c.device != ? AND c.seq > coalesce(d.acked, 0) AND c.seq < coalesce(d.refused_seq, c.seq + 1)"));
+            "SELECT t.device, t.held, (SELECT max(seq) FROM changesets c WHERE c.device = t.device), "
+            "coalesce(d.acked, 0), coalesce(d.refused_seq, 9223372036854775807) "
+            "FROM chain_tally t LEFT JOIN devices d ON d.device = t.device WHERE t.device != ? AND t.held > 0"));
         st.bind(1, impl_->keys.id);
-        CANVASS_TRY(bool row, st.step());
-        s.carried_unsent = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
+        CANVASS_TRY(auto range, impl_->db.prepare(
+            "SELECT count(*) FROM changesets WHERE device = ? AND seq > ? AND seq < ?"));
+        for (;;) {
+            CANVASS_TRY(bool row, st.step());
+            if (!row) break;
+            const auto held = st.int64(1), last = st.int64(2), acked = st.int64(3), refused = st.int64(4);
+            s.carried += static_cast<std::uint64_t>(held);
+            if (held == last) {
+                s.carried_unsent += static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::min(last, refused - 1) - acked));
+                continue;
+            }
+            merge::DeviceId device{};
+            st.blob_into(0, device);
+            range.reset();
+            range.bind(1, device).bind(2, acked).bind(3, refused);
+            CANVASS_TRY(bool counted, range.step());
+            if (counted) s.carried_unsent += static_cast<std::uint64_t>(range.int64(0));
+        }
     }
     {
         CANVASS_TRY(auto st, impl_->db.prepare(
@@ -404,16 +423,6 @@ Result<StoreStatus> DeviceStore::status() {
             s.refused.push_back(std::move(r));
         }
     }
-    merge::StoreDigest digest;
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT id, digest FROM records WHERE digest IS NOT NULL"));
-    for (;;) {
-        CANVASS_TRY(bool row, st.step());
-        if (!row) break;
-        merge::RecordId id{};
-        merge::Hash h{};
-        if (st.blob_into(0, id) && st.blob_into(1, h)) digest.add(id, h);
-    }
-    s.digest = digest.value();
     return s;
 }
 

@@ -67,8 +67,9 @@ struct DeviceStore::Impl {
 
     // records
     Result<LoadedRecord> load_record(const merge::RecordId& id);
+    // `state`: the finalized record's merge state (not copied), or null for a draft alone.
     Result<void> write_record(const merge::RecordId& id, const std::string& form_id,
-                              const std::optional<merge::RecordState>& state,
+                              const merge::RecordState* state,
                               const std::optional<nlohmann::json>& draft);
     // The language kept with a record's draft ("" for none); "" drops it.
     Result<std::string> draft_language(const merge::RecordId& id);

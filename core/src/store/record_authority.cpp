@@ -82,7 +82,7 @@ Result<void> DeviceStore::Impl::rekey_legacy_drafts() {
     for (const auto& old_id : legacy) {
         CANVASS_TRY(auto r, load_record(old_id));
         CANVASS_TRY(auto id, mint_record_id());
-        CANVASS_TRY_VOID(write_record(id, r.form_id, std::nullopt, r.draft));
+        CANVASS_TRY_VOID(write_record(id, r.form_id, nullptr, r.draft));
         CANVASS_TRY(auto del, db.prepare("DELETE FROM records WHERE id = ?"));
         CANVASS_TRY_VOID(del.bind(1, old_id).run());
     }

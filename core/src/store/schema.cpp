@@ -266,7 +266,122 @@ ALTER TABLE attachment_inbox_v9 RENAME TO attachment_inbox;
 ALTER TABLE attachment_inbox_chunks_v9 RENAME TO attachment_inbox_chunks;
 )sql";
 
-constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9};
+// Version 10: the figures of DeviceStore::status() kept as they change, by triggers in the
+// statement (so the transaction) that changes them, instead of counted at every status: the
+// records' tallies and the store digest (merge/digest.hpp, an XOR over the records, toggled by
+// the function canvass_digest_toggle that the store registers on its connection; NULL until the
+// store fills it in by one pass at open), each chain's count of changesets held, and the
+// attachments' tallies (attachment_inbox.held: the chunks of each received item held so far).
+// The digest function is the store's own: a connection without it cannot write a record.
+// And an index of the drafts never finalized, which every open looks through for drafts of
+// stores older than version 4 (record_authority.cpp) instead of scanning the records.
+constexpr std::string_view v10 = R"sql(
+CREATE INDEX records_new_drafts ON records(id) WHERE finalized = 0 AND state IS NULL;
+CREATE TABLE record_tally(
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  drafts INTEGER NOT NULL,
+  finalized INTEGER NOT NULL,
+  conflicted INTEGER NOT NULL,   -- records with at least one conflict
+  digest BLOB                    -- the store digest; NULL: to be computed
+);
+INSERT INTO record_tally(one, drafts, finalized, conflicted, digest)
+  SELECT 1, coalesce(sum(finalized = 0), 0), coalesce(sum(finalized != 0), 0), coalesce(sum(conflicts > 0), 0),
+         CASE WHEN count(digest) = 0 THEN zeroblob(32) END
+  FROM records;
+CREATE TRIGGER records_tally_insert AFTER INSERT ON records BEGIN
+  UPDATE record_tally SET drafts = drafts + (NEW.finalized = 0), finalized = finalized + (NEW.finalized != 0),
+    conflicted = conflicted + (NEW.conflicts > 0), digest = canvass_digest_toggle(digest, NEW.id, NEW.digest);
+END;
+CREATE TRIGGER records_tally_delete AFTER DELETE ON records BEGIN
+  UPDATE record_tally SET drafts = drafts - (OLD.finalized = 0), finalized = finalized - (OLD.finalized != 0),
+    conflicted = conflicted - (OLD.conflicts > 0), digest = canvass_digest_toggle(digest, OLD.id, OLD.digest);
+END;
+CREATE TRIGGER records_tally_update AFTER UPDATE ON records BEGIN
+  UPDATE record_tally SET
+    drafts = drafts - (OLD.finalized = 0) + (NEW.finalized = 0),
+    finalized = finalized - (OLD.finalized != 0) + (NEW.finalized != 0),
+    conflicted = conflicted - (OLD.conflicts > 0) + (NEW.conflicts > 0),
+    digest = canvass_digest_toggle(canvass_digest_toggle(digest, OLD.id, OLD.digest), NEW.id, NEW.digest);
+END;
+
+CREATE TABLE chain_tally(
+  device BLOB PRIMARY KEY,
+  held INTEGER NOT NULL          -- changesets of its chain held here
+) WITHOUT ROWID;
+INSERT INTO chain_tally(device, held) SELECT device, count(*) FROM changesets GROUP BY device;
+CREATE TRIGGER changesets_tally_insert AFTER INSERT ON changesets BEGIN
+  INSERT INTO chain_tally(device, held) VALUES(NEW.device, 1) ON CONFLICT(device) DO UPDATE SET held = held + 1;
+END;
+CREATE TRIGGER changesets_tally_delete AFTER DELETE ON changesets BEGIN
+  UPDATE chain_tally SET held = held - 1 WHERE device = OLD.device;
+END;
+
+CREATE TABLE attachment_tally(
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  held INTEGER NOT NULL,
+  held_bytes INTEGER NOT NULL,
+  unsent INTEGER NOT NULL,       -- outbox rows not yet delivered
+  unsent_bytes INTEGER NOT NULL,
+  received INTEGER NOT NULL,     -- inbox items held whole
+  partial INTEGER NOT NULL,      -- inbox items still arriving
+  carried INTEGER NOT NULL       -- inbox items to forward
+);
+ALTER TABLE attachment_inbox ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+UPDATE attachment_inbox SET held = (SELECT count(*) FROM attachment_inbox_chunks c
+                                    WHERE c.author = attachment_inbox.author AND c.id = attachment_inbox.id);
+INSERT INTO attachment_tally(one, held, held_bytes, unsent, unsent_bytes, received, partial, carried) SELECT 1,
+  (SELECT count(*) FROM attachments), (SELECT coalesce(sum(size), 0) FROM attachments),
+  (SELECT count(*) FROM attachment_outbox WHERE sent = 0),
+  (SELECT coalesce(sum(size), 0) FROM attachment_outbox WHERE sent = 0),
+  (SELECT count(*) FROM attachment_inbox WHERE held = chunks),
+  (SELECT count(*) FROM attachment_inbox WHERE held < chunks),
+  (SELECT count(*) FROM attachment_inbox WHERE forward = 1);
+CREATE TRIGGER attachments_tally_insert AFTER INSERT ON attachments BEGIN
+  UPDATE attachment_tally SET held = held + 1, held_bytes = held_bytes + NEW.size;
+END;
+CREATE TRIGGER attachments_tally_delete AFTER DELETE ON attachments BEGIN
+  UPDATE attachment_tally SET held = held - 1, held_bytes = held_bytes - OLD.size;
+END;
+CREATE TRIGGER attachments_tally_update AFTER UPDATE OF size ON attachments BEGIN
+  UPDATE attachment_tally SET held_bytes = held_bytes - OLD.size + NEW.size;
+END;
+CREATE TRIGGER outbox_tally_insert AFTER INSERT ON attachment_outbox BEGIN
+  UPDATE attachment_tally SET unsent = unsent + (NEW.sent = 0), unsent_bytes = unsent_bytes + (NEW.sent = 0) * NEW.size;
+END;
+CREATE TRIGGER outbox_tally_delete AFTER DELETE ON attachment_outbox BEGIN
+  UPDATE attachment_tally SET unsent = unsent - (OLD.sent = 0), unsent_bytes = unsent_bytes - (OLD.sent = 0) * OLD.size;
+END;
+CREATE TRIGGER outbox_tally_update AFTER UPDATE OF sent, size ON attachment_outbox BEGIN
+  UPDATE attachment_tally SET unsent = unsent - (OLD.sent = 0) + (NEW.sent = 0),
+    unsent_bytes = unsent_bytes - (OLD.sent = 0) * OLD.size + (NEW.sent = 0) * NEW.size;
+END;
+CREATE TRIGGER inbox_chunks_insert AFTER INSERT ON attachment_inbox_chunks BEGIN
+  UPDATE attachment_inbox SET held = held + 1 WHERE author = NEW.author AND id = NEW.id;
+END;
+CREATE TRIGGER inbox_chunks_delete AFTER DELETE ON attachment_inbox_chunks BEGIN
+  UPDATE attachment_inbox SET held = held - 1 WHERE author = OLD.author AND id = OLD.id;
+END;
+-- An item's chunks may be held before the item (each row insert counts what is already there).
+CREATE TRIGGER inbox_tally_insert AFTER INSERT ON attachment_inbox BEGIN
+  UPDATE attachment_inbox SET held = (SELECT count(*) FROM attachment_inbox_chunks c
+                                      WHERE c.author = NEW.author AND c.id = NEW.id)
+    WHERE author = NEW.author AND id = NEW.id AND NEW.held = 0;
+  UPDATE attachment_tally SET received = received + (NEW.held = NEW.chunks), partial = partial + (NEW.held < NEW.chunks),
+    carried = carried + (NEW.forward = 1);
+END;
+CREATE TRIGGER inbox_tally_delete AFTER DELETE ON attachment_inbox BEGIN
+  UPDATE attachment_tally SET received = received - (OLD.held = OLD.chunks), partial = partial - (OLD.held < OLD.chunks),
+    carried = carried - (OLD.forward = 1);
+END;
+CREATE TRIGGER inbox_tally_update AFTER UPDATE OF held, chunks, forward ON attachment_inbox BEGIN
+  UPDATE attachment_tally SET
+    received = received - (OLD.held = OLD.chunks) + (NEW.held = NEW.chunks),
+    partial = partial - (OLD.held < OLD.chunks) + (NEW.held < NEW.chunks),
+    carried = carried - (OLD.forward = 1) + (NEW.forward = 1);
+END;
+)sql";
+
+constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v10};
 
 }  // namespace
 

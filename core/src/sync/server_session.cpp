@@ -1,5 +1,7 @@
 #include "sync/server_session.hpp"
 
+#include <algorithm>
+
 #include "crypto/hash.hpp"
 #include "store/keyring.hpp"
 #include "sync/enrollment.hpp"
@@ -8,6 +10,16 @@
 #include "util/log_text.hpp"
 
 namespace canvass::sync {
+
+SyncLimits server_send_limits(const SyncLimits& told) {
+    const MessageLimits decoded;  // a client's caps
+    SyncLimits out = told;
+    out.batch_changesets = static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(4ull * told.batch_changesets, decoded.max_batch_changesets));
+    out.batch_bytes = static_cast<std::uint32_t>(std::min<std::uint64_t>(4ull * told.batch_bytes, decoded.max_batch_bytes / 2));
+    return out;
+}
+
 namespace {
 
 enum class Phase { message1, sync_message3, enroll_message3, enrolled, await_hello, exchanging, media, closed };
@@ -264,7 +276,7 @@ void ServerSession::State::start_exchange(Output& out) {
     if (!replica) return fail_internal(replica.error(), out);
     Exchange::Options xo;
     xo.initiator = false;
-    xo.send_limits = opt.limits;
+    xo.send_limits = server_send_limits(opt.limits);
     xo.clock = &clock;
     xo.verify.project = device->project;
     xo.verify.sender = device->id;

@@ -28,8 +28,17 @@
 
 namespace canvass::sync {
 
+// The batches the server sends (a coordinator's pull, a restored device's chain back): four
+// times those it takes, within what a client decodes (MessageLimits: 1024 changesets, and half
+// its 4 MiB, leaving room for the grants that travel beside them).
+// What a server takes is kept small because every session's batch is a write transaction on
+// the one database they share; a device's store has no other writer, and each batch it takes
+// costs it a commit, so fewer, larger batches make its pull faster. On a slow
+// link the pacer (pacing.hpp) still cuts each to seconds of transfer.
+SyncLimits server_send_limits(const SyncLimits& told);
+
 struct ServerSessionOptions {
-    SyncLimits limits;              // told to clients; also used for the server's own sends
+    SyncLimits limits;              // told to clients; the server's own sends: server_send_limits
     MessageLimits message_limits;   // caps on what clients may send
     merge::Clock* clock = nullptr;  // nullptr: the system clock
     std::uint64_t future_threshold_ms = 24 * 3600 * 1000;

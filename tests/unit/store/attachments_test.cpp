@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "crypto/attachment_crypto.hpp"
+#include "photo_form.hpp"
 #include "store/device_store.hpp"
 #include "store/sqlite.hpp"
 #include "temp_dir.hpp"
@@ -19,13 +20,7 @@ using canvass::testing::TempDir;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr const char* kPhotoForm = R"({
-  "settings": {"form_id": "stalls", "version": "1", "title": {"en": "Stalls"}, "default_language": "en"},
-  "survey": [
-    {"type": "text", "name": "market", "label": {"en": "Market"}},
-    {"type": "image", "name": "stall", "label": {"en": "Photo of the stall"}}
-  ]
-})";
+using canvass::testing::kPhotoForm;
 
 StoreOptions fast() {
     StoreOptions o;

@@ -7,6 +7,7 @@
 #include "store/device_store.hpp"
 #include "store/sqlite.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace canvass::store {
 namespace {
@@ -14,26 +15,10 @@ namespace {
 using canvass::testing::TempDir;
 using nlohmann::json;
 
-StoreOptions fast() {
-    StoreOptions o;
-    o.pwhash = crypto::PwhashParams::minimum();
-    return o;
-}
+StoreOptions fast() { return canvass::testing::fast_store_options(); }
 
 DeviceStore make_store(const std::string& home, const std::string& role = "") {
-    auto s = DeviceStore::create(home, Passphrase{"correct horse"}, fast());
-    EXPECT_TRUE(s) << (s ? "" : s.error().message);
-    EXPECT_TRUE(s->add_form(canvass::testing::kHouseholdForm));
-    if (!role.empty()) {
-        ProjectConfig config;
-        config.project = "p";
-        config.role = role;
-        config.server_address = "127.0.0.1:1";
-        RecipientPlan plan;
-        plan.adopted = first_statement("p", crypto::generate_dh_key());
-        EXPECT_TRUE(s->set_project(config, plan));
-    }
-    return std::move(s).value();
+    return canvass::testing::make_test_store(home, role);
 }
 
 // The chain of `from` as `to` would receive it from a bundle.

@@ -95,6 +95,27 @@ TEST(Protocol, CoordinatorPullsEveryChainAndReachesTheServersDigest) {
     EXPECT_EQ(again->stats.received, 0u);
 }
 
+// Issue 15: a pull commits one transaction per batch on the device, which has no other writer;
+// the server sends batches of four times the size it takes, within what a client decodes.
+TEST(Protocol, TheServerSendsBatchesFourTimesThoseItTakes) {
+    EXPECT_EQ(server_send_limits(SyncLimits{}), (SyncLimits{1024, 2u << 20, 4}));
+    EXPECT_EQ(server_send_limits(SyncLimits{1000, 4u << 20, 2}), (SyncLimits{1024, 2u << 20, 2}));
+    Harness h;
+    h.limits.batch_changesets = 3;
+    TestDevice collector, coordinator;
+    h.directory.add_device(collector.keys, Role::collector);
+    h.directory.add_device(coordinator.keys, Role::coordinator);
+    collector.author(24);
+    auto pushed = h.sync(collector);
+    ASSERT_TRUE(pushed);
+    EXPECT_EQ(pushed->stats.batches_sent, 8u);  // 3 a batch, each ending at a signed head
+    auto pulled = h.sync(coordinator);
+    ASSERT_TRUE(pulled) << pulled.error().describe();
+    EXPECT_EQ(pulled->stats.stored, 24u);
+    EXPECT_EQ(pulled->stats.batches_received, 2u);  // 12 a batch
+    EXPECT_EQ(coordinator.replica.state_digest(), h.directory.memory_replica().state_digest());
+}
+
 TEST(Protocol, CollectorNeverReceivesOtherDevicesChangesets) {
     Harness h;
     TestDevice a, b;
