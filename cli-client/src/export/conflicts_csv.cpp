@@ -1,6 +1,7 @@
 // conflicts.csv: one row per candidate of every open conflict of the exported records, so
 // a coordinator can review them in a spreadsheet and settle each with `canvass resolve`.
 #include <map>
+#include <optional>
 
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
@@ -16,9 +17,9 @@ namespace {
 // (record, instance path) -> the KEY of that instance's row; "" is the record's own row.
 using RowKeys = std::map<std::pair<merge::RecordId, std::string>, std::string>;
 
-RowKeys row_keys(const Tables& tables) {
+RowKeys row_keys(const RecordRows& tables) {
     RowKeys out;
-    for (const auto& rows : tables.rows) {
+    for (const auto& rows : tables) {
         for (const auto& r : rows) out[{r.record->view.id, r.instance_path}] = r.key;
     }
     return out;
@@ -41,31 +42,50 @@ std::string field_of(const Conflict& c) {
     return slash == std::string::npos ? c.path : c.path.substr(slash + 1);
 }
 
-}  // namespace
+// One record at a time: the keys of its own rows are all a conflict can name.
+class ConflictsWriter final : public RecordWriter {
+public:
+    explicit ConflictsWriter(const ExportSpec& spec) : spec_(spec) {}
 
-Result<void> write_conflicts(const ExportJob& job, ExportResult& result) {
-    auto keys = row_keys(job.tables);
-    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/conflicts.csv"));
-    write_csv_record(file.stream(), {"record", "KEY", "path", "field", "conflict", "candidate", "value",
-                                     "device", "time", "shown"});
-    std::size_t n = 0;
-    for (const auto& r : job.dataset.records) {
-        if (r.view.deleted()) continue;
+    Result<void> begin() override {
+        CANVASS_TRY(auto file, OutputFile::create(spec_.dir + "/conflicts.csv"));
+        file_.emplace(std::move(file));
+        write_csv_record(file_->stream(), {"record", "KEY", "path", "field", "conflict", "candidate", "value",
+                                           "device", "time", "shown"});
+        return {};
+    }
+
+    Result<void> add(const ExportRecord& r, const RecordRows& rows) override {
+        if (r.view.deleted() || r.conflicts.empty()) return {};
+        auto keys = row_keys(rows);
         for (const auto& c : r.conflicts) {
             for (std::size_t i = 0; i < c.candidates.size(); ++i) {
                 const auto& cand = c.candidates[i];
-                write_csv_record(file.stream(),
+                write_csv_record(file_->stream(),
                                  {merge::format_uuid(r.view.id), key_for(keys, r.view.id, c.path), c.path,
                                   field_of(c), c.delete_conflict ? "delete" : "value", std::to_string(i + 1),
                                   candidate_text(cand), crypto::to_hex(cand.device), iso_time(cand.hlc),
                                   cand.shown ? "yes" : ""});
-                ++n;
+                ++n_;
             }
         }
+        return {};
     }
-    CANVASS_TRY_VOID(file.commit());
-    result.files.push_back({file.path(), n, "candidates"});
-    return {};
-}
+
+    Result<void> finish(ExportResult& result) override {
+        CANVASS_TRY_VOID(file_->commit());
+        result.files.push_back({file_->path(), n_, "candidates"});
+        return {};
+    }
+
+private:
+    const ExportSpec& spec_;
+    std::optional<OutputFile> file_;
+    std::size_t n_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordWriter> conflicts_writer(const ExportSpec& spec) { return std::make_unique<ConflictsWriter>(spec); }
 
 }  // namespace canvass::cli::exporting

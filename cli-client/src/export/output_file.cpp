@@ -67,6 +67,12 @@ OutputFile::~OutputFile() {
     std::remove(part_name(path_).c_str());
 }
 
+Result<void> OutputFile::flush() {
+    out_->flush();
+    if (!*out_) return unexpected(Domain::core, errc::io, "cannot write " + path_ + " (disk full?)");
+    return {};
+}
+
 Result<void> OutputFile::commit() {
     out_->flush();
     bool ok = static_cast<bool>(*out_);
