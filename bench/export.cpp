@@ -9,7 +9,8 @@
 // peak resident memory (the child's ru_maxrss from wait4). The machine may be shared:
 // read the figures beside the floor measured in the same run, not alone.
 //
-//   bench_export [--sizes 10000,100000] [--runs 3]
+//   bench_export [--sizes 10000,100000] [--runs 3] [--dir DIR]
+// With --dir the store, key and last export are made in DIR (which must not exist) and kept.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -39,7 +40,7 @@ namespace {
 
 using namespace canvass;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 const std::string kPassphrase = "bench export passphrase";
 constexpr int kTopQuestions = 40;
@@ -55,14 +56,7 @@ json question(int i) {
     static const char* types[] = {"integer", "decimal", "text", "select_one yn", "select_multiple goods",
                                   "date",    "text",    "integer"};
     std::string type = i == 0 ? "geopoint" : types[i % 8];
-    std::string list;
-    if (auto space = type.find(' '); space != std::string::npos) {
-        list = type.substr(space + 1);
-        type = type.substr(0, space);
-    }
-    json q{{"type", type}, {"name", "q" + std::to_string(i)}, {"label", {{"en", "Question " + std::to_string(i)}}}};
-    if (!list.empty()) q["list_name"] = list;
-    return q;
+    return {{"type", type}, {"name", "q" + std::to_string(i)}, {"label", {{"en", "Question " + std::to_string(i)}}}};
 }
 
 std::string bench_form() {
@@ -87,6 +81,7 @@ std::string bench_form() {
 
 json value(const json& q, int record, int i) {
     std::string type = q.at("type");
+    type = type.substr(0, type.find(' '));
     if (type == "integer") return record % 90 + i;
     if (type == "decimal") return record * 0.25 + i;
     if (type == "select_one") return record % 3 ? "yes" : "no";
@@ -170,31 +165,51 @@ struct Run {
     long peak_kib = 0;
 };
 
-// Runs `argv` as a child process, its output thrown away; its wall time and peak memory.
-Run run(const std::vector<std::string>& argv) {
+// Starts `argv` with its standard output thrown away and waits for it: its status and
+// resource usage.
+std::pair<int, rusage> spawn_and_wait(const std::vector<std::string>& argv) {
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    auto t0 = Clock::now();
     pid_t pid = 0;
     if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) die("cannot start " + argv[0]);
     posix_spawn_file_actions_destroy(&actions);
     int status = 0;
     rusage usage{};
     if (wait4(pid, &status, 0, &usage) != pid) die("wait4 failed");
+    return {status, usage};
+}
+
+// `--peak FILE CMD…`: runs CMD and writes its peak resident memory (KiB) to FILE. A child's
+// ru_maxrss starts at the resident size of the process it was started from, so the
+// measured command is started from this small process, not from the bench that filled the
+// store.
+int peak_main(int argc, char** argv) {
+    std::vector<std::string> command(argv + 3, argv + argc);
+    auto [status, usage] = spawn_and_wait(command);
+    std::ofstream(argv[2]) << usage.ru_maxrss << "\n";
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+// Runs `argv` in a child process; its wall time and peak memory.
+Run run(const std::string& self, const std::string& peak_file, const std::vector<std::string>& argv) {
+    std::vector<std::string> wrapped{self, "--peak", peak_file};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    auto t0 = Steady::now();
+    auto [status, usage] = spawn_and_wait(wrapped);
     Run r;
-    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-    r.peak_kib = usage.ru_maxrss;
+    r.seconds = std::chrono::duration<double>(Steady::now() - t0).count();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die(argv[0] + " " + argv[1] + " failed");
+    std::ifstream(peak_file) >> r.peak_kib;
     return r;
 }
 
-Run median(const std::vector<std::string>& argv, int runs) {
+Run median(const std::string& self, const std::string& peak_file, const std::vector<std::string>& argv, int runs) {
     std::vector<Run> all;
-    for (int i = 0; i < runs; ++i) all.push_back(run(argv));
+    for (int i = 0; i < runs; ++i) all.push_back(run(self, peak_file, argv));
     auto mid = [&](auto field) {
         std::vector<decltype(field(all[0]))> v;
         for (const auto& r : all) v.push_back(field(r));
@@ -218,6 +233,12 @@ std::vector<int> sizes_option(int argc, char** argv) {
     return out;
 }
 
+std::string dir_option(int argc, char** argv) {
+    for (int i = 1; i + 1 < argc; ++i)
+        if (!std::strcmp(argv[i], "--dir")) return argv[i + 1];
+    return {};
+}
+
 int runs_option(int argc, char** argv) {
     for (int i = 1; i + 1 < argc; ++i)
         if (!std::strcmp(argv[i], "--runs")) return std::max(1, std::atoi(argv[i + 1]));
@@ -228,12 +249,19 @@ int runs_option(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     if (argc == 4 && !std::strcmp(argv[1], "--floor")) return floor_main(argv[2], argv[3]);
+    if (argc > 3 && !std::strcmp(argv[1], "--peak")) return peak_main(argc, argv);
     const auto sizes = sizes_option(argc, argv);
     const int runs = runs_option(argc, argv);
     const std::string self = std::filesystem::canonical("/proc/self/exe").string();
-    canvass::testing::TempDir dir;
-    const std::string home = dir / "coordinator", key_file = dir / "coordinator.key",
-                      passphrase_file = dir / "passphrase.txt", out = dir / "out";
+    canvass::testing::TempDir temp;
+    std::string dir = dir_option(argc, argv);
+    if (dir.empty()) {
+        dir = temp.path().string();
+    } else if (!std::filesystem::create_directories(dir)) {
+        die(dir + " exists already");
+    }
+    const std::string home = dir + "/coordinator", key_file = dir + "/coordinator.key",
+                      passphrase_file = dir + "/passphrase.txt", out = dir + "/out";
     std::ofstream(passphrase_file) << kPassphrase << "\n";
     auto recipient = coordinator::create_key_file(key_file, kPassphrase, crypto::PwhashParams::minimum());
     if (!recipient) die(recipient.error().message);
@@ -249,16 +277,17 @@ int main(int argc, char** argv) {
         {
             auto s = store::DeviceStore::open(home, store::Passphrase{kPassphrase}, fast());
             if (!s) die(s.error().message);
-            auto t0 = Clock::now();
+            auto t0 = Steady::now();
             fill(*s, held, size);
             std::fprintf(stderr, "bench_export: %d records saved in %.1f s\n", size - held,
-                         std::chrono::duration<double>(Clock::now() - t0).count());
+                         std::chrono::duration<double>(Steady::now() - t0).count());
             held = size;
         }
-        auto floor = median({self, "--floor", home, key_file}, runs);
+        const std::string peak_file = dir + "/peak.txt";
+        auto floor = median(self, peak_file, {self, "--floor", home, key_file}, runs);
         auto exporting = [&](const std::string& formats) {
             std::filesystem::remove_all(out);
-            return median({CANVASS_CLI_BIN, "--home", home, "--passphrase-file", passphrase_file, "export", "--key",
+            return median(self, peak_file, {CANVASS_CLI_BIN, "--home", home, "--passphrase-file", passphrase_file, "export", "--key",
                            key_file, "--form", "bench", "--format", formats, "--out", out},
                           runs);
         };

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "coordinator/record_loader.hpp"
+#include "coordinator/record_stream.hpp"
 #include "crypto/hash.hpp"
 #include "store/answers.hpp"
 #include "store/values.hpp"
@@ -229,18 +230,28 @@ Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key
     return out;
 }
 
+namespace {
+
+// `r`'s conflicts that `filter` selects, if it selects the record and it has some.
+std::optional<RecordConflicts> conflicts_listed(const Record& r, const ConflictFilter& filter) {
+    if (r.view.deleted()) return std::nullopt;
+    if (!filter.form_id.empty() && r.view.meta.form_id != filter.form_id) return std::nullopt;
+    if (filter.record && r.view.id != *filter.record) return std::nullopt;
+    RecordConflicts listed{r.view.id, r.view.meta.form_id, {}};
+    for (const auto& c : r.conflicts) {
+        if (c.resolved && filter.scope == ConflictScope::open) continue;
+        listed.conflicts.push_back(c);
+    }
+    if (listed.conflicts.empty()) return std::nullopt;
+    return listed;
+}
+
+}  // namespace
+
 std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, const ConflictFilter& filter) {
     std::vector<RecordConflicts> out;
     for (const auto& r : records) {
-        if (r.view.deleted()) continue;
-        if (!filter.form_id.empty() && r.view.meta.form_id != filter.form_id) continue;
-        if (filter.record && r.view.id != *filter.record) continue;
-        RecordConflicts listed{r.view.id, r.view.meta.form_id, {}};
-        for (const auto& c : r.conflicts) {
-            if (c.resolved && filter.scope == ConflictScope::open) continue;
-            listed.conflicts.push_back(c);
-        }
-        if (!listed.conflicts.empty()) out.push_back(std::move(listed));
+        if (auto listed = conflicts_listed(r, filter)) out.push_back(std::move(*listed));
     }
     return out;
 }
@@ -248,18 +259,22 @@ std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, 
 Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyPair& key,
                                        const ConflictFilter& filter) {
     Keep keep{false, filter.scope == ConflictScope::resolved_too, filter.scope};
-    Dataset data;
     if (filter.record) {
         CANVASS_TRY(auto one, load(
                                   source, key,
                                   [&](const merge::ChangesetHeader& h) { return h.record == *filter.record; }, {},
                                   keep));
-        data = std::move(one);
-    } else {
-        CANVASS_TRY(auto all, load_dataset(source, key, filter.form_id, {}, keep));
-        data = std::move(all);
+        return ConflictListing{list_conflicts(one.records, filter), std::move(one.report)};
     }
-    return ConflictListing{list_conflicts(data.records, filter), std::move(data.report)};
+    // A record at a time: the listing holds the conflicted records' conflicts, not the project.
+    CANVASS_TRY(auto stream, RecordStream::open(source, key, filter.form_id, {}, keep));
+    ConflictListing out;
+    CANVASS_TRY_VOID(stream.for_each([&](Record& r) -> Result<void> {
+        if (auto listed = conflicts_listed(r, filter)) out.records.push_back(std::move(*listed));
+        return {};
+    }));
+    out.report = stream.report();
+    return out;
 }
 
 }  // namespace canvass::coordinator
