@@ -1,7 +1,6 @@
 // conflicts.csv: one row per candidate of every open conflict of the exported records, so
 // a coordinator can review them in a spreadsheet and settle each with `canvass resolve`.
 #include <map>
-#include <optional>
 
 #include "crypto/hash.hpp"
 #include "export/cells.hpp"
@@ -43,16 +42,13 @@ std::string field_of(const Conflict& c) {
 }
 
 // One record at a time: the keys of its own rows are all a conflict can name.
-class ConflictsWriter final : public RecordWriter {
+class ConflictsWriter final : public OneFileWriter {
 public:
-    explicit ConflictsWriter(const ExportSpec& spec) : spec_(spec) {}
+    explicit ConflictsWriter(const ExportSpec& spec) : OneFileWriter(spec.dir + "/conflicts.csv", "candidates") {}
 
-    Result<void> begin() override {
-        CANVASS_TRY(auto file, OutputFile::create(spec_.dir + "/conflicts.csv"));
-        file_.emplace(std::move(file));
-        write_csv_record(file_->stream(), {"record", "KEY", "path", "field", "conflict", "candidate", "value",
-                                           "device", "time", "shown"});
-        return {};
+    void start(std::ostream& out) override {
+        write_csv_record(out, {"record", "KEY", "path", "field", "conflict", "candidate", "value", "device", "time",
+                               "shown"});
     }
 
     Result<void> add(const ExportRecord& r, const RecordRows& rows) override {
@@ -61,27 +57,16 @@ public:
         for (const auto& c : r.conflicts) {
             for (std::size_t i = 0; i < c.candidates.size(); ++i) {
                 const auto& cand = c.candidates[i];
-                write_csv_record(file_->stream(),
+                write_csv_record(out(),
                                  {merge::format_uuid(r.view.id), key_for(keys, r.view.id, c.path), c.path,
                                   field_of(c), c.delete_conflict ? "delete" : "value", std::to_string(i + 1),
                                   candidate_text(cand), crypto::to_hex(cand.device), iso_time(cand.hlc),
                                   cand.shown ? "yes" : ""});
-                ++n_;
+                ++count;
             }
         }
         return {};
     }
-
-    Result<void> finish(ExportResult& result) override {
-        CANVASS_TRY_VOID(file_->commit());
-        result.files.push_back({file_->path(), n_, "candidates"});
-        return {};
-    }
-
-private:
-    const ExportSpec& spec_;
-    std::optional<OutputFile> file_;
-    std::size_t n_ = 0;
 };
 
 }  // namespace

@@ -21,9 +21,10 @@ bool is_geopoint(const form::Row& row) {
 
 // The collection as nlohmann::json would dump it whole ({"features":[…],"type":…}, keys
 // sorted), written a feature at a time.
-class GeojsonWriter final : public RecordWriter {
+class GeojsonWriter final : public OneFileWriter {
 public:
-    explicit GeojsonWriter(const ExportSpec& spec) : spec_(spec) {
+    explicit GeojsonWriter(const ExportSpec& spec)
+        : OneFileWriter(spec.dir + "/" + file_stem(spec.form) + ".geojson", "features"), spec_(spec) {
         for (form::RowId id : spec.layouts[0].fields) {
             if (spec.form.row(id).type == form::RowType::geopoint) {
                 point_ = &spec.form.row(id);
@@ -32,27 +33,16 @@ public:
         }
     }
 
-    Result<void> begin() override {
-        CANVASS_TRY(auto file, OutputFile::create(spec_.dir + "/" + file_stem(spec_.form) + ".geojson"));
-        file_.emplace(std::move(file));
-        file_->stream() << R"({"features":[)";
-        return {};
-    }
+    void start(std::ostream& out) override { out << R"({"features":[)"; }
+    void end(std::ostream& out) override { out << R"(],"type":"FeatureCollection"})" << "\n"; }
 
     Result<void> add(const ExportRecord&, const RecordRows& rows) override {
         for (const auto& r : rows[0]) {
             auto feature = feature_of(r);
             if (!feature) continue;
-            file_->stream() << (features_ ? "," : "") << feature->dump();
-            ++features_;
+            out() << (count ? "," : "") << feature->dump();
+            ++count;
         }
-        return {};
-    }
-
-    Result<void> finish(ExportResult& result) override {
-        file_->stream() << R"(],"type":"FeatureCollection"})" << "\n";
-        CANVASS_TRY_VOID(file_->commit());
-        result.files.push_back({file_->path(), features_, "features"});
         return {};
     }
 
@@ -83,8 +73,6 @@ private:
 
     const ExportSpec& spec_;
     const form::Row* point_ = nullptr;
-    std::optional<OutputFile> file_;
-    std::size_t features_ = 0;
 };
 
 }  // namespace

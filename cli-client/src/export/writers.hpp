@@ -17,6 +17,8 @@
 
 namespace canvass::cli::exporting {
 
+class OutputFile;
+
 // How the CSV tables are laid out, each option one of ODK Central's download choices.
 struct CsvOptions {
     bool split_select_multiples = false;  // a 1/0 `question/choice` column after each select_multiple
@@ -72,6 +74,26 @@ public:
     virtual Result<void> begin() = 0;
     virtual Result<void> add(const ExportRecord& record, const RecordRows& rows) = 0;
     virtual Result<void> finish(ExportResult& result) = 0;
+};
+
+// A writer of one file, `path`: created by begin() (then start() writes what comes before
+// the rows), committed by finish() (after end()) and listed with `count()` of `unit`.
+class OneFileWriter : public RecordWriter {
+public:
+    OneFileWriter(std::string path, std::string unit);
+    ~OneFileWriter() override;
+    Result<void> begin() override;
+    Result<void> finish(ExportResult& result) override;
+
+protected:
+    virtual void start(std::ostream&) {}
+    virtual void end(std::ostream&) {}
+    std::ostream& out();
+    std::size_t count = 0;  // what the file holds, in `unit`s
+
+private:
+    std::string path_, unit_;
+    std::unique_ptr<OutputFile> file_;
 };
 
 // The formats by name, as --format takes them, in the order an export writes them.

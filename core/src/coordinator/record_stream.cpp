@@ -33,8 +33,9 @@ Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKey
         total = count ? static_cast<std::size_t>(*count) : 0;
     }
     RecordStream out(source, key, keep);
-    std::map<merge::RecordId, std::size_t> index;
+    std::map<merge::RecordId, std::uint32_t> index;
     std::map<merge::DeviceId, std::uint32_t> device_index;
+    std::vector<std::pair<std::uint32_t, Ref>> found;  // (record in records_, changeset), as scanned
     std::size_t seen = 0;
     CANVASS_TRY_VOID(source.for_each_changeset([&](const merge::Changeset& cs) -> Result<void> {
         if (progress && ++seen % kProgressEvery == 0) progress(seen, total);
@@ -44,19 +45,41 @@ Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKey
         CANVASS_TRY_VOID(out.loader_->decrypt(cs, &out.report_, &out.media_, readable));
         auto [d, new_device] = device_index.emplace(h.device, static_cast<std::uint32_t>(out.devices_.size()));
         if (new_device) out.devices_.push_back(h.device);
-        auto [it, fresh] = index.emplace(h.record, out.records_.size());
-        if (fresh) out.records_.push_back({h.record, h.hlc, {}});
+        auto [it, fresh] = index.emplace(h.record, static_cast<std::uint32_t>(out.records_.size()));
+        if (fresh) out.records_.push_back({h.record, h.hlc, 0, 0});
         auto& entry = out.records_[it->second];
         entry.created = std::min(entry.created, h.hlc);
-        entry.refs.push_back({d->second, h.seq});
+        ++entry.count;
+        found.push_back({it->second, {d->second, h.seq}});
         return {};
     }));
+    index.clear();
     if (progress) progress(total ? total : seen, total);
     CANVASS_TRY_VOID(out.loader_->check_readable(out.report_));
-    std::sort(out.records_.begin(), out.records_.end(), [](const Entry& a, const Entry& b) {
-        return std::pair(a.created, a.id) < std::pair(b.created, b.id);
+    // The records in their order, then each one's changesets laid out together.
+    std::vector<std::uint32_t> order(out.records_.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const auto &x = out.records_[a], &y = out.records_[b];
+        return std::pair(x.created, x.id) < std::pair(y.created, y.id);
     });
-    for (auto& e : out.records_) e.refs.shrink_to_fit();
+    std::vector<Entry> sorted;
+    sorted.reserve(order.size());
+    std::vector<std::uint32_t> place(order.size());  // scanned index -> sorted index
+    std::uint32_t next = 0;
+    for (std::uint32_t i = 0; i < order.size(); ++i) {
+        sorted.push_back(out.records_[order[i]]);
+        sorted.back().first = next;
+        next += sorted.back().count;
+        place[order[i]] = i;
+    }
+    out.records_ = std::move(sorted);
+    out.refs_.resize(found.size());
+    std::vector<std::uint32_t> filled(out.records_.size(), 0);
+    for (const auto& [record, ref] : found) {
+        auto at = place[record];
+        out.refs_[out.records_[at].first + filled[at]++] = ref;
+    }
     return out;
 }
 
@@ -81,7 +104,9 @@ Result<void> RecordStream::pass_window(std::size_t first, std::size_t last,
     };
     std::vector<Want> wants;
     for (std::size_t i = first; i < last; ++i) {
-        for (const auto& ref : records_[i].refs) wants.push_back({ref.device, ref.seq, i - first});
+        const auto& e = records_[i];
+        for (std::uint32_t r = e.first; r < e.first + e.count; ++r)
+            wants.push_back({refs_[r].device, refs_[r].seq, i - first});
     }
     std::sort(wants.begin(), wants.end(), [&](const Want& a, const Want& b) {
         return std::pair(devices_[a.device], a.seq) < std::pair(devices_[b.device], b.seq);

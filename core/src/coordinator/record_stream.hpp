@@ -57,7 +57,8 @@ private:
     struct Entry {
         merge::RecordId id{};
         std::uint64_t created = 0;  // smallest hlc of its changesets
-        std::vector<Ref> refs;
+        std::uint32_t first = 0;    // its changesets: refs_[first, first + count)
+        std::uint32_t count = 0;
     };
 
     RecordStream(ChainSource& source, const crypto::DhKeyPair& key, Keep keep);
@@ -66,7 +67,10 @@ private:
     ChainSource* source_;
     std::unique_ptr<RecordLoader> loader_;
     std::vector<merge::DeviceId> devices_;
+    // One allocation for the whole index, not one per record: a heap holding 100,000 small
+    // blocks between the passes' short-lived ones makes every allocation after slower.
     std::vector<Entry> records_;  // in the order passes give them
+    std::vector<Ref> refs_;
     DecryptionReport report_;
     MediaKeys media_;
 };
