@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <deque>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "export/output_file.hpp"
@@ -102,8 +102,8 @@ public:
     Result<void> finish(ExportResult& result) {
         if (written_ != job_.survey.rows(table_)) {
             return unexpected(Domain::core, errc::io,
-                              path_ + ": " + std::to_string(written_) + " rows written, " +
-                                  std::to_string(job_.survey.rows(table_)) + " counted before (the store changed?)");
+                              path_ + ": " + std::to_string(written_) + " rows written but the survey counted " +
+                                  std::to_string(job_.survey.rows(table_)) + ": the passes saw other records");
         }
         auto e = readstat_end_writing(writer_.get());
         if (e != READSTAT_OK) return readstat_failed(path_, "cannot finish the file", e);

@@ -65,6 +65,10 @@ public:
         const std::string part = path_ + ".part";
         lxw_workbook_options options{};
         options.constant_memory = LXW_TRUE;
+        // The sheets' temporary files hold decrypted answers: beside the export (the disk the
+        // coordinator chose for them), not in the system's temporary directory. They are
+        // unlinked as soon as made, so nothing of them outlives the process.
+        options.tmpdir = const_cast<char*>(spec_.dir.c_str());
         book_ = workbook_new_opt(part.c_str(), &options);
         if (!book_) return unexpected(Domain::core, errc::io, "cannot write " + path_);
         lxw_format* bold = workbook_add_format(book_);
