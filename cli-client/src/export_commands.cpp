@@ -15,11 +15,11 @@
 #include "app.hpp"
 #include "export/all_versions.hpp"
 #include "coordinator_commands.hpp"
+#include "coordinator/record_stream.hpp"
 #include "coordinator_session.hpp"
 #include "export/dataset.hpp"
 #include "export/media_files.hpp"
 #include "export/output_file.hpp"
-#include "export/tables.hpp"
 #include "export/writers.hpp"
 
 namespace canvass::cli {
@@ -46,6 +46,16 @@ public:
         return [this](std::size_t done, std::size_t total) {
             show("decrypting and merging " + std::to_string(done) + " of " + std::to_string(total) +
                  " changesets");
+        };
+    }
+    // A pass over the records: "survey", "gather" or "write" (exporting::RecordPass).
+    exporting::Progress passing(std::string_view what) {
+        if (!on_) return {};
+        std::string doing = what == "survey"   ? "surveying the records"
+                            : what == "gather" ? "gathering long texts"
+                                               : "writing the files";
+        return [this, doing](std::size_t done, std::size_t total) {
+            show(doing + ": " + std::to_string(done) + " of " + std::to_string(total) + " records");
         };
     }
     void show(const std::string& what) {
@@ -83,30 +93,23 @@ std::optional<std::string> check_language(const form::Form& form, const std::str
     return std::nullopt;
 }
 
-Result<void> write_all(const exporting::ExportJob& job, const std::set<std::string>& formats,
-                       exporting::ExportResult& result, TerminalProgress& progress) {
-    using namespace exporting;
-    static const std::map<std::string, std::string> doing{
-        {"csv", "writing CSV"},          {"jsonl", "writing JSON Lines"}, {"xlsx", "writing the XLSX workbook"},
-        {"geojson", "writing GeoJSON"}, {"dta", "writing Stata files"},  {"sav", "writing SPSS files"}};
-    for (const auto& format : format_names()) {
-        if (!formats.count(format)) continue;
-        progress.show(doing.at(format));
-        CANVASS_TRY_VOID(write_format(job, format, result));
+// The writers of `formats`, in the order an export writes them, then the codebook and the
+// conflicts.
+std::vector<std::string> writers_of(const std::set<std::string>& formats) {
+    std::vector<std::string> out;
+    for (const auto& format : exporting::format_names()) {
+        if (formats.count(format)) out.push_back(format);
     }
-    progress.show("writing the codebook and conflicts");
-    CANVASS_TRY_VOID(write_codebook(job, result));
-    CANVASS_TRY_VOID(write_conflicts(job, result));
-    progress.clear();
-    return {};
+    out.push_back("codebook");
+    out.push_back("conflicts");
+    return out;
 }
 
-void print_summary(Context& ctx, const exporting::ExportJob& job, const exporting::ExportResult& result,
-                   std::size_t media_files) {
-    std::size_t records = job.tables.rows[0].size();
+void print_summary(Context& ctx, const form::Form& form, const std::string& lang, const std::string& dir,
+                   std::size_t records, const exporting::ExportResult& result, std::size_t media_files) {
     ctx.out << "exported " << records << " record" << (records == 1 ? "" : "s") << " of "
-            << job.form.settings().form_id << " (columns of version " << job.form.settings().version
-            << ", labels in " << job.lang << "):\n";
+            << form.settings().form_id << " (columns of version " << form.settings().version
+            << ", labels in " << lang << "):\n";
     std::size_t width = 0;
     for (const auto& f : result.files) width = std::max(width, f.path.size());
     for (const auto& f : result.files) {
@@ -115,8 +118,8 @@ void print_summary(Context& ctx, const exporting::ExportJob& job, const exportin
     }
     if (media_files) ctx.out << "  media/  " << media_files << " file" << (media_files == 1 ? "" : "s") << "\n";
     std::error_code ec;
-    auto where = std::filesystem::absolute(job.dir, ec);
-    ctx.out << "files are in " << (ec ? job.dir : where.lexically_normal().string()) << "\n"
+    auto where = std::filesystem::absolute(dir, ec);
+    ctx.out << "files are in " << (ec ? dir : where.lexically_normal().string()) << "\n"
             << "they hold decrypted answers: readable by you only (mode 0600); keep them on an "
                "encrypted disk, share them only with people allowed to read the answers, and "
                "delete them when done\n";
@@ -156,32 +159,45 @@ void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const 
 
     TerminalProgress progress(ctx);
     coordinator::DeviceStoreSource source(store);
-    auto dataset = coordinator::load_dataset(source, key, form_id, progress.decrypting());
+    auto stream = coordinator::RecordStream::open(source, key, form_id, progress.decrypting());
     progress.clear();
-    if (!dataset) return fail(ctx, dataset.error());
-    for (const auto& line : decryption_warnings(dataset->report)) ctx.err << "canvass: warning: " << line << "\n";
-    if (dataset->report.unreadable() > 0) {
+    if (!stream) return fail(ctx, stream.error());
+    for (const auto& line : decryption_warnings(stream->report())) ctx.err << "canvass: warning: " << line << "\n";
+    if (stream->report().unreadable() > 0) {
         ctx.err << "canvass: warning: records with unreadable changesets are exported with what could be "
                    "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
     }
 
     if (auto made = exporting::create_private_directories(dir); !made) return fail(ctx, made.error());
-    auto media = exporting::write_media(store, *form, *dataset, dir);
-    if (!media) return fail(ctx, media.error());
-    if (media->missing > 0)
-        ctx.err << "canvass: warning: " << media->missing << " attachment" << (media->missing == 1 ? "" : "s") << " of "
-                << media->records_missing << " record" << (media->records_missing == 1 ? "" : "s")
-                << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells name the files "
-                   "to come: sync again later\n";
-    auto tables = exporting::build_tables(*form, *dataset);
+    // Every pass sees each record after its attachments are written (or found written), with
+    // the counts and names the media folder gives it.
+    exporting::MediaFolder media(store, *form, stream->media(), dir);
+    std::size_t records = 0;
+    exporting::RecordPass pass = [&](std::string_view what, const exporting::RecordFn& fn) -> Result<void> {
+        media.new_pass();
+        records = 0;
+        return stream->for_each(
+            [&](coordinator::Record& r) -> Result<void> {
+                CANVASS_TRY_VOID(media.record(r));
+                if (!r.view.deleted()) ++records;
+                return fn(r);
+            },
+            progress.passing(what));
+    };
     exporting::CsvOptions csv = a.csv;
     csv.group_paths = !a.no_group_paths;
-    exporting::ExportJob job{*form, *dataset, tables, dir, *lang, csv};
     exporting::ExportResult result;
-    auto written = write_all(job, chosen_formats(a.formats), result, progress);
+    auto written = exporting::write_export(*form, pass, writers_of(chosen_formats(a.formats)), dir, *lang, csv, result);
+    progress.clear();
     if (!written) return fail(ctx, written.error());
+    const auto& m = media.summary();
+    if (m.missing > 0)
+        ctx.err << "canvass: warning: " << m.missing << " attachment" << (m.missing == 1 ? "" : "s") << " of "
+                << m.records_missing << " record" << (m.records_missing == 1 ? "" : "s")
+                << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells name the files "
+                   "to come: sync again later\n";
     for (const auto& w : result.warnings) ctx.err << "canvass: warning: " << w << "\n";
-    print_summary(ctx, job, result, media->written);
+    print_summary(ctx, *form, *lang, dir, records, result, m.written);
 }
 
 // Without --form, every form of the device, each in its own folder `<out>/<form id>/`, so

@@ -31,8 +31,8 @@ std::string choices_in(const form::Form& form, const form::Row& row, const std::
     return out;
 }
 
-std::string columns_of(const ExportJob& job, std::size_t table, const form::Row& row) {
-    std::string base = job.csv.group_paths ? odk_column(job.form, row, job.tables.layouts[table].repeat) : row.name;
+std::string columns_of(const ExportSpec& job, std::size_t table, const form::Row& row) {
+    std::string base = job.csv.group_paths ? odk_column(job.form, row, job.layouts[table].repeat) : row.name;
     if (row.type != form::RowType::geopoint && row.type != form::RowType::start_geopoint) return base;
     std::string out;
     for (const char* part : kGeopointParts) out += (out.empty() ? "" : " ") + base + "-" + part;
@@ -64,14 +64,14 @@ std::string codes_of(const StatModel& model, const form::Row& row) {
     return out;
 }
 
-std::string table_name(const ExportJob& job, std::size_t t) {
+std::string table_name(const ExportSpec& job, std::size_t t) {
     auto path = table_path(job, t, "csv");
     return path.substr(path.rfind('/') + 1);
 }
 
-}  // namespace
-
-Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
+// Written when the survey is complete: it names the Stata and SPSS variables and codes,
+// which depend on the select values met.
+Result<void> write_codebook(const ExportSpec& job, ExportResult& result) {
     const auto& langs = job.form.languages();
     std::vector<std::string> header{"table", "name", "column", "type"};
     for (const auto& l : langs) header.push_back("label::" + l);
@@ -98,11 +98,11 @@ Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
         write_csv_record(file.stream(), r);
         ++n;
     };
-    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
+    for (std::size_t t = 0; t < job.layouts.size(); ++t) {
         auto d = names_by_source(dta.tables[t]);
         auto s = names_by_source(sav.tables[t]);
         if (t == 0) meta_row(t, submission_date_column(), d, s);
-        for (form::RowId id : job.tables.layouts[t].fields) {
+        for (form::RowId id : job.layouts[t].fields) {
             const auto& row = job.form.row(id);
             std::vector<std::string> r{table_name(job, t), row.name, columns_of(job, t, row), type_text(row)};
             const auto& def = job.form.settings().default_language;
@@ -133,5 +133,20 @@ Result<void> write_codebook(const ExportJob& job, ExportResult& result) {
     result.files.push_back({file.path(), n, "variables"});
     return {};
 }
+
+class CodebookWriter final : public RecordWriter {
+public:
+    explicit CodebookWriter(const ExportSpec& spec) : spec_(spec) {}
+    Result<void> begin() override { return {}; }
+    Result<void> add(const ExportRecord&, const RecordRows&) override { return {}; }
+    Result<void> finish(ExportResult& result) override { return write_codebook(spec_, result); }
+
+private:
+    const ExportSpec& spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordWriter> codebook_writer(const ExportSpec& spec) { return std::make_unique<CodebookWriter>(spec); }
 
 }  // namespace canvass::cli::exporting

@@ -16,9 +16,9 @@ namespace {
 // (record, instance path) -> the KEY of that instance's row; "" is the record's own row.
 using RowKeys = std::map<std::pair<merge::RecordId, std::string>, std::string>;
 
-RowKeys row_keys(const Tables& tables) {
+RowKeys row_keys(const RecordRows& tables) {
     RowKeys out;
-    for (const auto& rows : tables.rows) {
+    for (const auto& rows : tables) {
         for (const auto& r : rows) out[{r.record->view.id, r.instance_path}] = r.key;
     }
     return out;
@@ -41,31 +41,36 @@ std::string field_of(const Conflict& c) {
     return slash == std::string::npos ? c.path : c.path.substr(slash + 1);
 }
 
-}  // namespace
+// One record at a time: the keys of its own rows are all a conflict can name.
+class ConflictsWriter final : public OneFileWriter {
+public:
+    explicit ConflictsWriter(const ExportSpec& spec) : OneFileWriter(spec.dir + "/conflicts.csv", "candidates") {}
 
-Result<void> write_conflicts(const ExportJob& job, ExportResult& result) {
-    auto keys = row_keys(job.tables);
-    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/conflicts.csv"));
-    write_csv_record(file.stream(), {"record", "KEY", "path", "field", "conflict", "candidate", "value",
-                                     "device", "time", "shown"});
-    std::size_t n = 0;
-    for (const auto& r : job.dataset.records) {
-        if (r.view.deleted()) continue;
+    void start(std::ostream& out) override {
+        write_csv_record(out, {"record", "KEY", "path", "field", "conflict", "candidate", "value", "device", "time",
+                               "shown"});
+    }
+
+    Result<void> add(const ExportRecord& r, const RecordRows& rows) override {
+        if (r.view.deleted() || r.conflicts.empty()) return {};
+        auto keys = row_keys(rows);
         for (const auto& c : r.conflicts) {
             for (std::size_t i = 0; i < c.candidates.size(); ++i) {
                 const auto& cand = c.candidates[i];
-                write_csv_record(file.stream(),
+                write_csv_record(out(),
                                  {merge::format_uuid(r.view.id), key_for(keys, r.view.id, c.path), c.path,
                                   field_of(c), c.delete_conflict ? "delete" : "value", std::to_string(i + 1),
                                   candidate_text(cand), crypto::to_hex(cand.device), iso_time(cand.hlc),
                                   cand.shown ? "yes" : ""});
-                ++n;
+                ++count;
             }
         }
+        return {};
     }
-    CANVASS_TRY_VOID(file.commit());
-    result.files.push_back({file.path(), n, "candidates"});
-    return {};
-}
+};
+
+}  // namespace
+
+std::unique_ptr<RecordWriter> conflicts_writer(const ExportSpec& spec) { return std::make_unique<ConflictsWriter>(spec); }
 
 }  // namespace canvass::cli::exporting

@@ -2,6 +2,8 @@
 
 #include <zip.h>
 
+#include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "export/output_file.hpp"
@@ -18,6 +20,28 @@ struct SourceFree {
     void operator()(zip_source_t* s) const { zip_source_free(s); }
 };
 
+// Adds `count` entries to `archive`, entry i named names(i) with data from source(i), and
+// closes it. On failure the archive is discarded.
+Result<void> fill_and_close(zip_t* archive, const std::string& path, std::size_t count,
+                            const std::function<const std::string&(std::size_t)>& name,
+                            const std::function<zip_source_t*(std::size_t)>& source) {
+    for (std::size_t i = 0; i < count; ++i) {
+        zip_source_t* data = source(i);
+        if (!data || zip_file_add(archive, name(i).c_str(), data, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
+            if (data) zip_source_free(data);
+            auto r = zip_failed(path, "cannot add " + name(i), zip_get_error(archive));
+            zip_discard(archive);
+            return r;
+        }
+    }
+    if (zip_close(archive) < 0) {
+        auto r = zip_failed(path, "cannot finish the archive", zip_get_error(archive));
+        zip_discard(archive);
+        return r;
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> write_zip(const std::string& path, const std::vector<ZipEntry>& entries) {
@@ -31,21 +55,9 @@ Result<void> write_zip(const std::string& path, const std::vector<ZipEntry>& ent
     zip_t* archive = zip_open_from_source(buffer.get(), ZIP_TRUNCATE, &error);
     if (!archive) return zip_failed(path, "cannot start the archive", &error);
     zip_source_keep(buffer.get());  // still ours after zip_close
-    for (const auto& entry : entries) {
-        zip_source_t* data = zip_source_buffer(archive, entry.data.data(), entry.data.size(), 0);
-        if (!data || zip_file_add(archive, entry.name.c_str(), data,
-                                  ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
-            if (data) zip_source_free(data);
-            auto r = zip_failed(path, "cannot add " + entry.name, zip_get_error(archive));
-            zip_discard(archive);
-            return r;
-        }
-    }
-    if (zip_close(archive) < 0) {
-        auto r = zip_failed(path, "cannot finish the archive", zip_get_error(archive));
-        zip_discard(archive);
-        return r;
-    }
+    CANVASS_TRY_VOID(fill_and_close(
+        archive, path, entries.size(), [&](std::size_t i) -> const std::string& { return entries[i].name; },
+        [&](std::size_t i) { return zip_source_buffer(archive, entries[i].data.data(), entries[i].data.size(), 0); }));
 
     if (zip_source_open(buffer.get()) < 0)
         return zip_failed(path, "cannot read the archive", zip_source_error(buffer.get()));
@@ -61,6 +73,31 @@ Result<void> write_zip(const std::string& path, const std::vector<ZipEntry>& ent
 
     CANVASS_TRY(auto file, OutputFile::create(path));
     file.stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return file.commit();
+}
+
+Result<void> write_zip_files(const std::string& path, const std::vector<ZipFileEntry>& entries) {
+    // libzip writes the archive beside its temporary name and renames it there; that name is
+    // OutputFile's, created owner-only first, and the mode is set again before the rename into
+    // place, whatever libzip gave its own temporary file.
+    CANVASS_TRY(auto file, OutputFile::create(path));
+    const std::string part = path + ".part";
+    int code = 0;
+    zip_t* archive = zip_open(part.c_str(), ZIP_TRUNCATE, &code);
+    if (!archive) {
+        zip_error_t error;
+        zip_error_init_with_code(&error, code);
+        auto r = zip_failed(path, "cannot start the archive", &error);
+        zip_error_fini(&error);
+        return r;
+    }
+    CANVASS_TRY_VOID(fill_and_close(
+        archive, path, entries.size(), [&](std::size_t i) -> const std::string& { return entries[i].name; },
+        [&](std::size_t i) { return zip_source_file(archive, entries[i].file.c_str(), 0, -1); }));
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    fs::permissions(part, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    if (ec) return unexpected(Domain::core, errc::io, part + ": cannot make it owner-only: " + ec.message());
     return file.commit();
 }
 

@@ -9,17 +9,26 @@ namespace canvass::cli::exporting {
 
 using nlohmann::json;
 
-Result<void> write_jsonl(const ExportJob& job, ExportResult& result) {
-    CANVASS_TRY(auto file, OutputFile::create(job.dir + "/" + file_stem(job.form) + ".jsonl"));
-    std::size_t n = 0;
-    for (const auto& r : job.dataset.records) {
-        if (r.view.deleted()) continue;
-        file.stream() << coordinator::record_json(&job.form, r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-        ++n;
+namespace {
+
+class JsonlWriter final : public OneFileWriter {
+public:
+    explicit JsonlWriter(const ExportSpec& spec)
+        : OneFileWriter(spec.dir + "/" + file_stem(spec.form) + ".jsonl", "rows"), spec_(spec) {}
+
+    Result<void> add(const ExportRecord& r, const RecordRows&) override {
+        if (r.view.deleted()) return {};
+        out() << coordinator::record_json(&spec_.form, r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        ++count;
+        return {};
     }
-    CANVASS_TRY_VOID(file.commit());
-    result.files.push_back({file.path(), n});
-    return {};
-}
+
+private:
+    const ExportSpec& spec_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordWriter> jsonl_writer(const ExportSpec& spec) { return std::make_unique<JsonlWriter>(spec); }
 
 }  // namespace canvass::cli::exporting

@@ -9,13 +9,12 @@
 #include "store/device_store.hpp"
 
 namespace canvass::cli::exporting {
-namespace {
 
 using nlohmann::json;
 
-class MediaFolder {
+class MediaFolder::Files {
 public:
-    MediaFolder(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys, std::string dir)
+    Files(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys, std::string dir)
         : store_(store), form_(form), keys_(keys), dir_(std::move(dir) + "/media") {}
 
     // Decrypts every attachment of `answers` into the folder, renaming answers where two
@@ -78,18 +77,34 @@ private:
     std::map<crypto::Hash, std::string> written_;
 };
 
-}  // namespace
+MediaFolder::MediaFolder(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys,
+                         const std::string& dir)
+    : files_(std::make_unique<Files>(store, form, keys, dir)) {}
+
+MediaFolder::~MediaFolder() = default;
+
+void MediaFolder::new_pass() {
+    files_->summary.missing = 0;
+    files_->summary.records_missing = 0;
+}
+
+Result<void> MediaFolder::record(ExportRecord& r) {
+    if (r.view.deleted()) return {};
+    r.attachments_expected = 0;
+    r.attachments_present = 0;
+    const auto missing_before = files_->summary.missing;
+    CANVASS_TRY_VOID(files_->record(r.answers, r));
+    if (files_->summary.missing > missing_before) ++files_->summary.records_missing;
+    return {};
+}
+
+const MediaSummary& MediaFolder::summary() const { return files_->summary; }
 
 Result<MediaSummary> write_media(store::DeviceStore& store, const form::Form& form, Dataset& dataset,
                                  const std::string& dir) {
     MediaFolder folder(store, form, dataset.media, dir);
-    for (auto& r : dataset.records) {
-        if (r.view.deleted()) continue;
-        const auto missing_before = folder.summary.missing;
-        CANVASS_TRY_VOID(folder.record(r.answers, r));
-        if (folder.summary.missing > missing_before) ++folder.summary.records_missing;
-    }
-    return folder.summary;
+    for (auto& r : dataset.records) CANVASS_TRY_VOID(folder.record(r));
+    return folder.summary();
 }
 
 }  // namespace canvass::cli::exporting

@@ -5,9 +5,11 @@
 // and shows fewer present than expected; the export says so.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "canvass/result.hpp"
+#include "coordinator/media.hpp"
 #include "export/dataset.hpp"
 #include "form/form.hpp"
 
@@ -21,6 +23,27 @@ struct MediaSummary {
     std::size_t written = 0;         // files in media/
     std::size_t missing = 0;         // attachments referenced but not arrived (or unreadable)
     std::size_t records_missing = 0; // records with at least one of those
+};
+
+// The media/ folder written a record at a time, in one pass or several: each file is
+// decrypted and written the first time a record references it and named the same in every
+// pass after. `store`, `form` and `keys` must outlive it.
+class MediaFolder {
+public:
+    MediaFolder(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys,
+                const std::string& dir);
+    ~MediaFolder();
+    // Starts counting missing attachments anew (each pass sees every record).
+    void new_pass();
+    // Writes the attachments `record` references (a deleted record has none), renames its
+    // answers where two files share a name and sets its attachment counts.
+    Result<void> record(ExportRecord& record);
+    // What the passes wrote, and the missing attachments of the last pass.
+    const MediaSummary& summary() const;
+
+private:
+    class Files;
+    std::unique_ptr<Files> files_;
 };
 
 // Writes `dir`/media/ for `dataset`'s records (created only when there is an attachment), and

@@ -30,13 +30,13 @@ std::string file_stem(const form::Form& form) {
     return name;
 }
 
-std::string table_path(const ExportJob& job, std::size_t table, const std::string& ext) {
-    return job.dir + "/" + table_file_name(job, table, ext);
+std::string table_path(const ExportSpec& spec, std::size_t table, const std::string& ext) {
+    return spec.dir + "/" + table_file_name(spec, table, ext);
 }
 
-std::string table_file_name(const ExportJob& job, std::size_t table, const std::string& ext) {
-    std::string name = file_stem(job.form);
-    if (table > 0) name += "-" + job.tables.layouts[table].name;
+std::string table_file_name(const ExportSpec& spec, std::size_t table, const std::string& ext) {
+    std::string name = file_stem(spec.form);
+    if (table > 0) name += "-" + spec.layouts[table].name;
     return name + "." + ext;
 }
 
@@ -52,45 +52,47 @@ std::string choice_text(const json& v) {
 
 // The columns a split select_multiple gets: the form's choices in order, then values the
 // data holds that the newest form does not list (answered under an older version), in the
-// order first met, so no answer is lost.
-std::vector<std::string> split_choices(const ExportJob& job, std::size_t table,
-                                       const form::Row& row) {
+// order first met (the survey's), so no answer is lost.
+std::vector<std::string> split_choices(const ExportSpec& spec, std::size_t table, const form::Row& row) {
     std::vector<std::string> out;
-    if (const auto* list = job.form.choices(row.list_name)) {
+    if (const auto* list = spec.form.choices(row.list_name)) {
         for (const auto& c : list->choices) out.push_back(c.name);
     }
-    for (const auto& r : job.tables.rows[table]) {
-        const json* a = answer_of(r, row);
-        if (!a || !a->is_array()) continue;
-        for (const auto& v : *a) {
-            auto name = choice_text(v);
-            if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
-        }
+    for (const auto& name : spec.survey.field(table, row.id).in_arrays) {
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
     }
     return out;
 }
 
-// One table's layout under the job's options: what each field becomes.
-class CsvTable {
+}  // namespace
+
+// One table's layout under the spec's options: what each field becomes.
+class OdkTable::Layout {
   public:
-    CsvTable(const ExportJob& job, std::size_t table) : job_(job), table_(table) {
-        const auto& layout = job.tables.layouts[table];
+    Layout(const ExportSpec& spec, std::size_t table) : spec_(spec), table_(table) {
+        const auto& layout = spec.layouts[table];
         for (form::RowId id : layout.fields) {
-            const auto& row = job.form.row(id);
+            const auto& row = spec.form.row(id);
             bool split =
-                job.csv.split_select_multiples && row.type == form::RowType::select_multiple;
-            splits_.push_back(split ? split_choices(job, table, row) : std::vector<std::string>{});
+                spec.csv.split_select_multiples && row.type == form::RowType::select_multiple;
+            splits_.push_back(split ? split_choices(spec, table, row) : std::vector<std::string>{});
         }
+        header_ = make_header();
+        numeric_ = numeric_columns();
     }
 
-    std::vector<std::string> header() const {
-        const auto& layout = job_.tables.layouts[table_];
+    const std::vector<std::string>& header() const { return header_; }
+    const std::vector<bool>& numeric() const { return numeric_; }
+
+  private:
+    std::vector<std::string> make_header() const {
+        const auto& layout = spec_.layouts[table_];
         std::vector<std::string> out;
         if (table_ == 0) out.push_back(submission_date_column().name);
         for (std::size_t f = 0; f < layout.fields.size(); ++f) {
-            const auto& row = job_.form.row(layout.fields[f]);
+            const auto& row = spec_.form.row(layout.fields[f]);
             std::string base =
-                job_.csv.group_paths ? odk_column(job_.form, row, layout.repeat) : row.name;
+                spec_.csv.group_paths ? odk_column(spec_.form, row, layout.repeat) : row.name;
             if (is_geopoint(row)) {
                 for (const char* part : kGeopointParts) out.push_back(base + "-" + part);
                 continue;
@@ -100,9 +102,9 @@ class CsvTable {
         }
         if (table_ == 0) {
             // ODK Central's meta group follows the form's fields: instanceID, then instanceName.
-            std::string meta = job_.csv.group_paths ? "meta-" : "";
+            std::string meta = spec_.csv.group_paths ? "meta-" : "";
             out.push_back(meta + "instanceID");
-            if (job_.form.settings().instance_name) out.push_back(meta + "instanceName");
+            if (spec_.form.settings().instance_name) out.push_back(meta + "instanceName");
             for (const auto& m : meta_columns()) out.push_back(m.name);
         } else {
             out.push_back("PARENT_KEY");
@@ -114,11 +116,11 @@ class CsvTable {
     // Which columns of header() hold numbers (numeric questions, geopoint parts, split
     // columns, counts), for formats that type their cells.
     std::vector<bool> numeric_columns() const {
-        const auto& layout = job_.tables.layouts[table_];
+        const auto& layout = spec_.layouts[table_];
         std::vector<bool> out;
         if (table_ == 0) out.push_back(false);
         for (std::size_t f = 0; f < layout.fields.size(); ++f) {
-            const auto& row = job_.form.row(layout.fields[f]);
+            const auto& row = spec_.form.row(layout.fields[f]);
             if (is_geopoint(row)) {
                 out.insert(out.end(), 4, true);
                 continue;
@@ -130,7 +132,7 @@ class CsvTable {
         }
         if (table_ == 0) {
             out.push_back(false);
-            if (job_.form.settings().instance_name) out.push_back(false);
+            if (spec_.form.settings().instance_name) out.push_back(false);
             for (const auto& m : meta_columns()) out.push_back(m.numeric);
         } else {
             out.insert(out.end(), 2, false);
@@ -138,12 +140,13 @@ class CsvTable {
         return out;
     }
 
+  public:
     std::vector<std::string> record(const TableRow& r) const {
-        const auto& layout = job_.tables.layouts[table_];
+        const auto& layout = spec_.layouts[table_];
         std::vector<std::string> out;
         if (table_ == 0) out.push_back(iso_time(r.record->view.meta.created));
         for (std::size_t f = 0; f < layout.fields.size(); ++f) {
-            const auto& row = job_.form.row(layout.fields[f]);
+            const auto& row = spec_.form.row(layout.fields[f]);
             const json* answer = answer_of(r, row);
             if (is_geopoint(row)) {
                 for (int part = 0; part < 4; ++part) {
@@ -158,8 +161,8 @@ class CsvTable {
         if (table_ == 0) {
             // The record's id as its instanceID, as ODK Central fills it (the same as KEY).
             out.push_back(record_key(r.record->view.id));
-            if (job_.form.settings().instance_name)
-                out.push_back(instance_name(job_.form, *r.record));
+            if (spec_.form.settings().instance_name)
+                out.push_back(instance_name(spec_.form, *r.record));
             for (const auto& cell : meta_values(*r.record)) out.push_back(cell_text(cell));
         } else {
             out.push_back(r.parent_key);
@@ -175,14 +178,14 @@ class CsvTable {
     std::string answer_cell(const form::Row& row, const json& answer) const {
         bool select =
             row.type == form::RowType::select_one || row.type == form::RowType::select_multiple;
-        if (job_.csv.labels.empty() || !select) return cell_text(answer);
-        const auto* list = job_.form.choices(row.list_name);
+        if (spec_.csv.labels.empty() || !select) return cell_text(answer);
+        const auto* list = spec_.form.choices(row.list_name);
         auto label = [&](const json& v) {
             auto name = choice_text(v);
             const auto* c = list ? list->find(name) : nullptr;
             if (!c) return name;
             auto text =
-                form::text_in(c->label, job_.csv.labels, job_.form.settings().default_language);
+                form::text_in(c->label, spec_.csv.labels, spec_.form.settings().default_language);
             return text.empty() ? name : text;
         };
         if (!answer.is_array()) return label(answer);
@@ -201,50 +204,79 @@ class CsvTable {
         return "0";
     }
 
-    const ExportJob& job_;
+    const ExportSpec& spec_;
     std::size_t table_;
     std::vector<std::vector<std::string>> splits_;  // per field: its split columns' choices
+    std::vector<std::string> header_;
+    std::vector<bool> numeric_;
 };
 
-void write_table(const ExportJob& job, std::size_t t, std::ostream& out,
-                 std::string_view line_end) {
-    CsvTable table(job, t);
-    write_csv_record(out, table.header(), line_end);
-    for (const auto& r : job.tables.rows[t]) write_csv_record(out, table.record(r), line_end);
-}
+OdkTable::OdkTable(const ExportSpec& spec, std::size_t table) : layout_(std::make_unique<Layout>(spec, table)) {}
+OdkTable::~OdkTable() = default;
+OdkTable::OdkTable(OdkTable&&) noexcept = default;
+const std::vector<std::string>& OdkTable::header() const { return layout_->header(); }
+const std::vector<bool>& OdkTable::numeric() const { return layout_->numeric(); }
+std::vector<std::string> OdkTable::cells(const TableRow& row) const { return layout_->record(row); }
+
+namespace {
+
+// One file per table, CRLF line ends; or with csv.zip the tables, LF line ends, into
+// `<form id>.zip` when all are written (ODK Central's download has them at its root).
+class OdkCsvWriter final : public RecordWriter {
+public:
+    explicit OdkCsvWriter(const ExportSpec& spec) : spec_(spec) {}
+
+    Result<void> begin() override {
+        for (std::size_t t = 0; t < spec_.layouts.size(); ++t) {
+            tables_.emplace_back(spec_, t);
+            // Zipped, each table waits under its temporary name until the archive takes it.
+            CANVASS_TRY(auto file, OutputFile::create(table_path(spec_, t, "csv")));
+            files_.push_back(std::move(file));
+            write_csv_record(files_.back().stream(), tables_.back().header(), line_end());
+        }
+        rows_.assign(spec_.layouts.size(), 0);
+        return {};
+    }
+
+    Result<void> add(const ExportRecord&, const RecordRows& rows) override {
+        for (std::size_t t = 0; t < rows.size(); ++t) {
+            for (const auto& r : rows[t]) write_csv_record(files_[t].stream(), tables_[t].cells(r), line_end());
+            rows_[t] += rows[t].size();
+        }
+        return {};
+    }
+
+    Result<void> finish(ExportResult& result) override {
+        if (spec_.csv.zip) {
+            std::vector<ZipFileEntry> entries;
+            for (std::size_t t = 0; t < files_.size(); ++t) {
+                CANVASS_TRY_VOID(files_[t].flush());
+                entries.push_back({table_file_name(spec_, t, "csv"), files_[t].path() + ".part"});
+            }
+            auto path = spec_.dir + "/" + file_stem(spec_.form) + ".zip";
+            CANVASS_TRY_VOID(write_zip_files(path, entries));
+            result.files.push_back({path, entries.size(), "tables"});
+            files_.clear();  // the tables' temporary files go
+            return {};
+        }
+        for (std::size_t t = 0; t < files_.size(); ++t) {
+            CANVASS_TRY_VOID(files_[t].commit());
+            result.files.push_back({files_[t].path(), rows_[t]});
+        }
+        return {};
+    }
+
+private:
+    std::string_view line_end() const { return spec_.csv.zip ? "\n" : "\r\n"; }
+
+    const ExportSpec& spec_;
+    std::vector<OdkTable> tables_;
+    std::vector<OutputFile> files_;
+    std::vector<std::size_t> rows_;
+};
 
 }  // namespace
 
-OdkTable odk_table(const ExportJob& job, std::size_t table) {
-    CsvTable t(job, table);
-    OdkTable out{t.header(), t.numeric_columns(), {}};
-    for (const auto& r : job.tables.rows[table]) out.rows.push_back(t.record(r));
-    return out;
-}
-
-Result<void> write_odk_csv(const ExportJob& job, ExportResult& result) {
-    if (job.csv.zip) {
-        // ODK Central's download: `<form id>.zip` with the tables at its root, LF line ends.
-        std::vector<ZipEntry> entries;
-        std::size_t rows = 0;
-        for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
-            std::ostringstream text;
-            write_table(job, t, text, "\n");
-            entries.push_back({table_file_name(job, t, "csv"), std::move(text).str()});
-            rows += job.tables.rows[t].size();
-        }
-        auto path = job.dir + "/" + file_stem(job.form) + ".zip";
-        CANVASS_TRY_VOID(write_zip(path, entries));
-        result.files.push_back({path, entries.size(), "tables"});
-        return {};
-    }
-    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
-        CANVASS_TRY(auto file, OutputFile::create(table_path(job, t, "csv")));
-        write_table(job, t, file.stream(), "\r\n");
-        CANVASS_TRY_VOID(file.commit());
-        result.files.push_back({file.path(), job.tables.rows[t].size()});
-    }
-    return {};
-}
+std::unique_ptr<RecordWriter> odk_csv_writer(const ExportSpec& spec) { return std::make_unique<OdkCsvWriter>(spec); }
 
 }  // namespace canvass::cli::exporting

@@ -1,5 +1,7 @@
 #include "export/output_file.hpp"
 
+#include "export/writers.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,6 +69,12 @@ OutputFile::~OutputFile() {
     std::remove(part_name(path_).c_str());
 }
 
+Result<void> OutputFile::flush() {
+    out_->flush();
+    if (!*out_) return unexpected(Domain::core, errc::io, "cannot write " + path_ + " (disk full?)");
+    return {};
+}
+
 Result<void> OutputFile::commit() {
     out_->flush();
     bool ok = static_cast<bool>(*out_);
@@ -82,5 +90,25 @@ Result<void> OutputFile::commit() {
     committed_ = true;
     return {};
 }
+
+OneFileWriter::OneFileWriter(std::string path, std::string unit) : path_(std::move(path)), unit_(std::move(unit)) {}
+
+OneFileWriter::~OneFileWriter() = default;
+
+Result<void> OneFileWriter::begin() {
+    CANVASS_TRY(auto file, OutputFile::create(path_));
+    file_ = std::make_unique<OutputFile>(std::move(file));
+    start(file_->stream());
+    return {};
+}
+
+Result<void> OneFileWriter::finish(ExportResult& result) {
+    end(file_->stream());
+    CANVASS_TRY_VOID(file_->commit());
+    result.files.push_back({path_, count, unit_});
+    return {};
+}
+
+std::ostream& OneFileWriter::out() { return file_->stream(); }
 
 }  // namespace canvass::cli::exporting

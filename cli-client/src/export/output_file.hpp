@@ -28,6 +28,9 @@ public:
 
     std::ostream& stream() { return *out_; }
     const std::string& path() const { return path_; }
+    // Flushes what was written to the temporary file (`path()` + ".part"), still open.
+    // Errors name the file.
+    Result<void> flush();
     // Flushes, closes and renames the file to its final name (replacing an older export).
     Result<void> commit();
 

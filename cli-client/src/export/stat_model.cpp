@@ -65,11 +65,11 @@ bool is_select(RowType t) { return t == RowType::select_one || t == RowType::sel
 // Shared with the variables' value functions, which outlive stat_model().
 using CodeTable = std::map<std::string, std::shared_ptr<ChoiceCodes>>;
 
-CodeTable choice_codes(const ExportJob& job) {
+CodeTable choice_codes(const ExportSpec& job) {
     const auto& settings = job.form.settings();
     CodeTable out;
-    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
-        for (form::RowId id : job.tables.layouts[t].fields) {
+    for (std::size_t t = 0; t < job.layouts.size(); ++t) {
+        for (form::RowId id : job.layouts[t].fields) {
             const auto& row = job.form.row(id);
             if (!is_select(row.type)) continue;
             auto [it, fresh] = out.try_emplace(row.list_name);
@@ -87,18 +87,8 @@ CodeTable choice_codes(const ExportJob& job) {
             }
             // A named reference, not the binding: clang 14 cannot capture structured bindings.
             ChoiceCodes& codes = *it->second;
-            auto note = [&](const json& v) {
-                auto name = choice_name(v);
+            for (const auto& name : job.survey.field(t, id).values) {
                 if (!codes.code_of(name)) codes.add(name, name);
-            };
-            for (const auto& r : job.tables.rows[t]) {
-                const json* a = answer_of(r, row);
-                if (!a) continue;
-                if (a->is_array()) {
-                    for (const auto& v : *a) note(v);
-                } else {
-                    note(*a);
-                }
             }
         }
     }
@@ -106,15 +96,9 @@ CodeTable choice_codes(const ExportJob& job) {
 }
 
 // A calculation holds whatever its expression gives: numeric only if every value is.
-bool all_numbers(const ExportJob& job, std::size_t table, const form::Row& row) {
-    bool any = false;
-    for (const auto& r : job.tables.rows[table]) {
-        const json* a = answer_of(r, row);
-        if (!a) continue;
-        if (!a->is_number()) return false;
-        any = true;
-    }
-    return any;
+bool all_numbers(const ExportSpec& job, std::size_t table, const form::Row& row) {
+    const auto& f = job.survey.field(table, row.id);
+    return f.answered && f.numbers;
 }
 
 Cell number_or_text(const json* a) {
@@ -161,23 +145,25 @@ Cell date_cell(const json* a, VarKind kind, StatFormat format) {
 }
 
 // Relevance of questions in the rows of one export, each record seen by the form engine
-// once (its answers at the time of its last change).
+// once (its answers at the time of its last change). Rows come a record at a time, so only
+// the record of the last row asked about is kept.
 class Relevance {
 public:
     explicit Relevance(const form::Form& form) : form_(form) {}
 
     MissingKind why_missing(const TableRow& r, const form::Row& row) {
-        auto& record = records_[r.record];
-        if (!record) {
+        if (!record_ || id_ != r.record->view.id) {
             auto at = static_cast<std::int64_t>(merge::hlc_ms(r.record->view.meta.updated));
-            record = std::make_unique<form::Record>(form_, r.record->answers, form::fixed_clock({at, 0}));
+            record_ = std::make_unique<form::Record>(form_, r.record->answers, form::fixed_clock({at, 0}));
+            id_ = r.record->view.id;
         }
-        return record->relevant(row.id, r.at) ? MissingKind::not_answered : MissingKind::not_relevant;
+        return record_->relevant(row.id, r.at) ? MissingKind::not_answered : MissingKind::not_relevant;
     }
 
 private:
     const form::Form& form_;
-    std::map<const ExportRecord*, std::unique_ptr<form::Record>> records_;
+    merge::RecordId id_{};
+    std::unique_ptr<form::Record> record_;
 };
 
 VarKind date_kind(RowType t) {
@@ -194,7 +180,7 @@ VarKind date_kind(RowType t) {
 
 class TableBuilder {
 public:
-    TableBuilder(const ExportJob& job, StatFormat format, const CodeTable& codes,
+    TableBuilder(const ExportSpec& job, StatFormat format, const CodeTable& codes,
                  std::map<std::string, ValueLabels>& sets, NameMaker& set_names,
                  std::shared_ptr<Relevance> relevance)
         : job_(job), format_(format), codes_(codes), sets_(sets), set_names_(set_names), names_(format),
@@ -205,7 +191,7 @@ public:
         if (table == 0) add_meta(submission_date_column(), [](const TableRow& r) -> Cell {
             return iso_time(r.record->view.meta.created);
         });
-        for (form::RowId id : job_.tables.layouts[table].fields) add_field(table, job_.form.row(id));
+        for (form::RowId id : job_.layouts[table].fields) add_field(table, job_.form.row(id));
         if (table == 0) {
             const auto& meta = meta_columns();
             for (std::size_t i = 0; i < meta.size(); ++i) {
@@ -232,7 +218,7 @@ private:
     void reserve_own_names(std::size_t table) {
         auto reserve = [&](const std::string& key, const std::string& wanted) { own_[key] = names_.make(wanted); };
         if (table == 0) reserve("m:" + submission_date_column().name, submission_date_column().name);
-        for (form::RowId id : job_.tables.layouts[table].fields) {
+        for (form::RowId id : job_.layouts[table].fields) {
             const auto& row = job_.form.row(id);
             if (has_own_variable(row.type)) reserve("f:" + row.name, row.name);
         }
@@ -354,7 +340,7 @@ private:
         add_own(row, label, VarKind::text, [p](const TableRow& r) { return text_cell(answer_of(r, *p)); });
     }
 
-    const ExportJob& job_;
+    const ExportSpec& job_;
     StatFormat format_;
     const CodeTable& codes_;
     std::map<std::string, ValueLabels>& sets_;
@@ -383,12 +369,12 @@ std::string plain_label(const std::string& text) {
     return out;
 }
 
-StatModel stat_model(const ExportJob& job, StatFormat format) {
+StatModel stat_model(const ExportSpec& job, StatFormat format) {
     StatModel model;
     auto codes = choice_codes(job);
     NameMaker set_names(format);
     auto relevance = std::make_shared<Relevance>(job.form);
-    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
+    for (std::size_t t = 0; t < job.layouts.size(); ++t) {
         TableBuilder builder(job, format, codes, model.label_sets, set_names, relevance);
         model.tables.push_back(builder.build(t));
     }

@@ -70,7 +70,8 @@ struct StatModel {
     std::string missing_set;
 };
 
-StatModel stat_model(const ExportJob& job, StatFormat format);
+// The variables of every table under `spec`, whose survey must be complete.
+StatModel stat_model(const ExportSpec& spec, StatFormat format);
 
 // A label as the packages show it: `${field}` references become `[field]`, so no raw
 // reference reaches a variable or value label (in a Stata do-file `$` starts a macro).

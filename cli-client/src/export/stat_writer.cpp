@@ -2,8 +2,11 @@
 // variables of stat_model.hpp, value labels for select_one codes.
 #include <readstat.h>
 
+#include <algorithm>
+#include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "export/output_file.hpp"
@@ -41,44 +44,72 @@ std::string fit_label(const std::string& text, StatFormat format, std::size_t sp
     return utf8_prefix(text, spss_bytes);
 }
 
-// One table's file.
+// One table's file: the variables and labels when it begins, then its rows as they come.
 class TableWriter {
 public:
-    TableWriter(const ExportJob& job, StatFormat format, const StatModel& model, std::size_t table,
-                ExportResult& result)
-        : job_(job), format_(format), model_(model), vars_(model.tables[table]),
-          rows_(job.tables.rows[table]), result_(result),
-          path_(table_path(job, table, format == StatFormat::dta ? "dta" : "sav")) {}
+    TableWriter(const ExportSpec& spec, StatFormat format, const StatModel& model, std::size_t table)
+        : job_(spec), format_(format), model_(model), table_(table), vars_(model.tables[table]),
+          path_(table_path(spec, table, format == StatFormat::dta ? "dta" : "sav")),
+          writer_(readstat_writer_init(), &readstat_writer_free) {
+        for (std::size_t i = 0; i < vars_.size(); ++i) {
+            if (is_string_ref(vars_[i])) string_refs_[i];
+        }
+    }
 
-    Result<void> write() {
-        Writer writer(readstat_writer_init(), &readstat_writer_free);
-        if (!writer) return unexpected(Domain::core, errc::limit_exceeded, "out of memory");
-        readstat_set_data_writer(writer.get(), &write_to_stream);
+    // Stata keeps texts longer than its str2045 in a table of strLs its header maps, so their
+    // every value must be known before the first row (ReadStat holds them until the end).
+    bool needs_gathering() const { return !string_refs_.empty(); }
+    void gather(const std::vector<TableRow>& rows) {
+        for (auto& [var, texts] : string_refs_) {
+            for (const auto& row : rows) {
+                auto cell = vars_[var].value(row);
+                const auto* text = std::get_if<std::string>(&cell);
+                texts.gathered.push_back(text ? std::optional<std::string>(*text) : std::nullopt);
+            }
+        }
+    }
+
+    Result<void> begin() {
+        readstat_writer_t* w = writer_.get();
+        if (!w) return unexpected(Domain::core, errc::limit_exceeded, "out of memory");
+        readstat_set_data_writer(w, &write_to_stream);
         auto title = form::text_in(job_.form.settings().title, job_.lang,
                                    job_.form.settings().default_language);
-        readstat_writer_set_file_label(writer.get(), fit_label(title, format_, kSpssFileLabel).c_str());
+        readstat_writer_set_file_label(w, fit_label(title, format_, kSpssFileLabel).c_str());
         if (format_ == StatFormat::dta) {
-            readstat_writer_set_file_format_version(writer.get(), kStataFormatVersion);
+            readstat_writer_set_file_format_version(w, kStataFormatVersion);
         } else {
-            readstat_writer_set_compression(writer.get(), READSTAT_COMPRESS_ROWS);
+            readstat_writer_set_compression(w, READSTAT_COMPRESS_ROWS);
         }
-        add_label_sets(writer.get());
-        add_variables(writer.get());
+        add_label_sets(w);
+        add_variables(w);
 
         CANVASS_TRY(auto file, OutputFile::create(path_));
-        void* ctx = &file.stream();
-        auto rows = static_cast<long>(rows_.size());
-        readstat_error_t e = format_ == StatFormat::dta
-                                 ? readstat_begin_writing_dta(writer.get(), ctx, rows)
-                                 : readstat_begin_writing_sav(writer.get(), ctx, rows);
+        file_.emplace(std::move(file));
+        void* ctx = &file_->stream();
+        auto rows = static_cast<long>(job_.survey.rows(table_));
+        readstat_error_t e = format_ == StatFormat::dta ? readstat_begin_writing_dta(w, ctx, rows)
+                                                        : readstat_begin_writing_sav(w, ctx, rows);
         if (e != READSTAT_OK) return readstat_failed(path_, "cannot start the file", e);
-        CANVASS_TRY_VOID(validate(writer.get()));
-        for (std::size_t r = 0; r < rows_.size(); ++r) CANVASS_TRY_VOID(write_row(writer.get(), r));
-        e = readstat_end_writing(writer.get());
+        return validate(w);
+    }
+
+    Result<void> add(const std::vector<TableRow>& rows) {
+        for (const auto& row : rows) CANVASS_TRY_VOID(write_row(writer_.get(), row));
+        return {};
+    }
+
+    Result<void> finish(ExportResult& result) {
+        if (written_ != job_.survey.rows(table_)) {
+            return unexpected(Domain::core, errc::io,
+                              path_ + ": " + std::to_string(written_) + " rows written but the survey counted " +
+                                  std::to_string(job_.survey.rows(table_)) + ": the passes saw other records");
+        }
+        auto e = readstat_end_writing(writer_.get());
         if (e != READSTAT_OK) return readstat_failed(path_, "cannot finish the file", e);
-        CANVASS_TRY_VOID(file.commit());
-        result_.files.push_back({path_, rows_.size()});
-        report_dropped();
+        CANVASS_TRY_VOID(file_->commit());
+        result.files.push_back({path_, written_});
+        report_dropped(result);
         return {};
     }
 
@@ -146,12 +177,12 @@ private:
 
     // Widest text of a variable, in bytes (at least 1: a zero width means "default").
     std::size_t text_width(const StatVariable& v) const {
-        std::size_t width = 1;
-        for (const auto& row : rows_) {
-            auto cell = v.value(row);
-            if (const auto* s = std::get_if<std::string>(&cell)) width = std::max(width, s->size());
-        }
-        return width;
+        const auto& survey = job_.survey;
+        return std::max<std::size_t>(
+            1, v.row ? survey.field(table_, v.row->id).text_bytes : survey.meta_bytes(table_, v.source));
+    }
+    bool is_string_ref(const StatVariable& v) const {
+        return format_ == StatFormat::dta && v.kind == VarKind::text && text_width(v) > kStataMaxStr;
     }
 
     // SPSS shows numbers with two decimals unless told; codes and counts have none.
@@ -170,7 +201,7 @@ private:
             if (v.kind == VarKind::text) {
                 width = text_width(v);
                 type = READSTAT_TYPE_STRING;
-                if (format_ == StatFormat::dta && width > kStataMaxStr) type = READSTAT_TYPE_STRING_REF;
+                if (is_string_ref(v)) type = READSTAT_TYPE_STRING_REF;
                 if (format_ == StatFormat::sav) width = std::min(width, kSpssMaxString);
             }
             auto* var = readstat_add_variable(w, v.name.c_str(), type, width);
@@ -192,21 +223,20 @@ private:
         }
     }
 
-    // A strL's texts must all be known before the file starts: Stata's header maps where
-    // they go. Empty cells share one empty text.
+    // A strL's texts, gathered: empty cells share one empty text.
     void add_string_refs(readstat_writer_t* w, std::size_t var) {
-        auto& refs = string_refs_[var];
+        auto& texts = string_refs_.at(var);
         readstat_string_ref_t* empty = nullptr;
-        for (const auto& row : rows_) {
-            auto cell = vars_[var].value(row);
-            const auto* text = std::get_if<std::string>(&cell);
+        for (const auto& text : texts.gathered) {
             if (text) {
-                refs.push_back(readstat_add_string_ref(w, text->c_str()));
+                texts.refs.push_back(readstat_add_string_ref(w, text->c_str()));
                 continue;
             }
             if (!empty) empty = readstat_add_string_ref(w, "");
-            refs.push_back(empty);
+            texts.refs.push_back(empty);
         }
+        texts.gathered.clear();
+        texts.gathered.shrink_to_fit();  // ReadStat holds its own copies
     }
 
     Result<void> validate(readstat_writer_t* w) {
@@ -219,11 +249,12 @@ private:
         return {};
     }
 
-    readstat_error_t insert(readstat_writer_t* w, std::size_t i, std::size_t row, const Cell& cell) {
+    readstat_error_t insert(readstat_writer_t* w, std::size_t i, const TableRow& row, const Cell& cell) {
         const auto& v = vars_[i];
         auto* var = variables_[i];
         if (auto refs = string_refs_.find(i); refs != string_refs_.end()) {
-            return readstat_insert_string_ref(w, var, refs->second.at(row));
+            if (written_ >= refs->second.refs.size()) return READSTAT_ERROR_ROW_COUNT_MISMATCH;
+            return readstat_insert_string_ref(w, var, refs->second.refs[written_]);
         }
         const auto* text = std::get_if<std::string>(&cell);
         const auto* number = std::get_if<double>(&cell);
@@ -241,7 +272,7 @@ private:
                 return readstat_insert_missing_value(w, var);
             }
             if (!says_why_missing(v)) return readstat_insert_missing_value(w, var);
-            bool relevant = v.why_missing(rows_[row]) == MissingKind::not_answered;
+            bool relevant = v.why_missing(row) == MissingKind::not_answered;
             if (format_ == StatFormat::dta) {
                 return readstat_insert_tagged_missing_value(w, var, relevant ? kStataNotAnswered : kStataNotRelevant);
             }
@@ -257,58 +288,92 @@ private:
         return readstat_insert_double_value(w, var, *number);
     }
 
-    Result<void> write_row(readstat_writer_t* w, std::size_t index) {
-        const auto& row = rows_[index];
+    Result<void> write_row(readstat_writer_t* w, const TableRow& row) {
         auto e = readstat_begin_row(w);
         for (std::size_t i = 0; e == READSTAT_OK && i < vars_.size(); ++i) {
-            e = insert(w, i, index, vars_[i].value(row));
+            e = insert(w, i, row, vars_[i].value(row));
             if (e != READSTAT_OK) return readstat_failed(path_, "row " + row.key + ", " + vars_[i].name, e);
         }
         if (e == READSTAT_OK) e = readstat_end_row(w);
         if (e != READSTAT_OK) return readstat_failed(path_, "row " + row.key, e);
+        ++written_;
         return {};
     }
 
-    void report_dropped() {
+    void report_dropped(ExportResult& result) {
         for (const auto& [name, n] : not_numbers_) {
-            result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
+            result.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
                                        " are not numbers (answered under an older form version?) and "
                                        "are left empty; the CSV and JSON Lines files have them");
         }
         for (const auto& [name, n] : missing_codes_) {
-            result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
+            result.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
                                        " equal a missing-value code (" + std::to_string(static_cast<long>(kSpssNotRelevant)) +
                                        " or " + std::to_string(static_cast<long>(kSpssNotAnswered)) +
                                        ") and read as missing in SPSS");
         }
         for (const auto& [name, n] : truncated_) {
-            result_.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
+            result.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
                                        " were cut to SPSS's 32767 bytes");
         }
     }
 
-    const ExportJob& job_;
+    struct StringRefs {
+        std::vector<std::optional<std::string>> gathered;  // one per row, until begin()
+        std::vector<readstat_string_ref_t*> refs;          // one per row
+    };
+
+    const ExportSpec& job_;
     StatFormat format_;
     const StatModel& model_;
+    std::size_t table_;
     const std::vector<StatVariable>& vars_;
-    const std::vector<TableRow>& rows_;
-    ExportResult& result_;
     std::string path_;
+    Writer writer_;
+    std::optional<OutputFile> file_;
+    std::size_t written_ = 0;  // rows
     std::map<std::string, readstat_label_set_t*> label_sets_;
     std::vector<readstat_variable_t*> variables_;
     std::vector<readstat_type_t> types_;  // parallel to variables_
-    std::map<std::size_t, std::vector<readstat_string_ref_t*>> string_refs_;  // by variable
+    std::map<std::size_t, StringRefs> string_refs_;  // by variable
     std::map<std::string, std::size_t> not_numbers_, truncated_, missing_codes_;
+};
+
+// Every table's file of one format, open side by side.
+class StatWriter final : public RecordWriter {
+public:
+    StatWriter(const ExportSpec& spec, StatFormat format) : model_(stat_model(spec, format)) {
+        for (std::size_t t = 0; t < spec.layouts.size(); ++t) tables_.emplace_back(spec, format, model_, t);
+    }
+
+    bool needs_gathering() const override {
+        return std::any_of(tables_.begin(), tables_.end(), [](const TableWriter& t) { return t.needs_gathering(); });
+    }
+    void gather(const RecordRows& rows) override {
+        for (std::size_t t = 0; t < tables_.size(); ++t) tables_[t].gather(rows[t]);
+    }
+    Result<void> begin() override {
+        for (auto& t : tables_) CANVASS_TRY_VOID(t.begin());
+        return {};
+    }
+    Result<void> add(const ExportRecord&, const RecordRows& rows) override {
+        for (std::size_t t = 0; t < tables_.size(); ++t) CANVASS_TRY_VOID(tables_[t].add(rows[t]));
+        return {};
+    }
+    Result<void> finish(ExportResult& result) override {
+        for (auto& t : tables_) CANVASS_TRY_VOID(t.finish(result));
+        return {};
+    }
+
+private:
+    StatModel model_;
+    std::deque<TableWriter> tables_;  // they keep references into model_
 };
 
 }  // namespace
 
-Result<void> write_stat(const ExportJob& job, StatFormat format, ExportResult& result) {
-    auto model = stat_model(job, format);
-    for (std::size_t t = 0; t < job.tables.layouts.size(); ++t) {
-        CANVASS_TRY_VOID(TableWriter(job, format, model, t, result).write());
-    }
-    return {};
+std::unique_ptr<RecordWriter> stat_writer(const ExportSpec& spec, StatFormat format) {
+    return std::make_unique<StatWriter>(spec, format);
 }
 
 }  // namespace canvass::cli::exporting

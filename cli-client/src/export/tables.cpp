@@ -1,6 +1,7 @@
 #include "export/tables.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "export/cells.hpp"
 #include "merge/path.hpp"
@@ -65,12 +66,13 @@ namespace {
 
 // Adds the instances of table `index` found in `parent` (a row of the enclosing table),
 // then, under each, the instances of the tables nested in it.
-void add_instances(const form::Form& form, Tables& t, std::size_t index, const TableRow& parent) {
-    const auto& layout = t.layouts[index];
+void add_instances(const form::Form& form, const std::vector<TableLayout>& layouts, RecordRows& rows,
+                   std::size_t index, const TableRow& parent) {
+    const auto& layout = layouts[index];
     auto it = parent.answers->find(layout.name);
     if (it == parent.answers->end() || !it->is_array()) return;
     std::string via;  // groups between the enclosing table and this repeat, as ODK keys name them
-    for (const auto& g : groups_between(form, *layout.repeat, t.layouts[*layout.parent].repeat)) {
+    for (const auto& g : groups_between(form, *layout.repeat, layouts[*layout.parent].repeat)) {
         via += "/" + g;
     }
     std::size_t position = 0, element = 0;
@@ -88,25 +90,35 @@ void add_instances(const form::Form& form, Tables& t, std::size_t index, const T
         if (auto id = merge::parse_uuid(instance.value(store::kInstanceIdKey, ""))) {
             row.instance_path = merge::instance_path(parent.instance_path, layout.name, *id);
         }
-        t.rows[index].push_back(row);
-        for (std::size_t child : layout.children) add_instances(form, t, child, row);
+        rows[index].push_back(row);
+        for (std::size_t child : layout.children) add_instances(form, layouts, rows, child, row);
     }
 }
 
 }  // namespace
+
+RecordRows record_rows(const form::Form& form, const std::vector<TableLayout>& layouts, const ExportRecord& record) {
+    RecordRows rows(layouts.size());
+    if (record.view.deleted()) return rows;
+    TableRow main;
+    main.record = &record;
+    main.answers = &record.answers;
+    main.key = record_key(record.view.id);
+    rows[0].push_back(main);
+    for (std::size_t child : layouts[0].children) add_instances(form, layouts, rows, child, main);
+    return rows;
+}
 
 Tables build_tables(const form::Form& form, const Dataset& dataset) {
     Tables t;
     t.layouts = table_layouts(form);
     t.rows.resize(t.layouts.size());
     for (const auto& record : dataset.records) {
-        if (record.view.deleted()) continue;
-        TableRow main;
-        main.record = &record;
-        main.answers = &record.answers;
-        main.key = record_key(record.view.id);
-        t.rows[0].push_back(main);
-        for (std::size_t child : t.layouts[0].children) add_instances(form, t, child, main);
+        auto rows = record_rows(form, t.layouts, record);
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            t.rows[i].insert(t.rows[i].end(), std::make_move_iterator(rows[i].begin()),
+                             std::make_move_iterator(rows[i].end()));
+        }
     }
     return t;
 }

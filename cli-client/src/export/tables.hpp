@@ -60,6 +60,11 @@ struct Tables {
     std::vector<std::vector<TableRow>> rows;  // rows[i] belong to layouts[i]
 };
 
+// The rows one record gives each table: [i] for layouts[i], empty for a deleted record.
+// They point into `record`, which must outlive them.
+using RecordRows = std::vector<std::vector<TableRow>>;
+RecordRows record_rows(const form::Form& form, const std::vector<TableLayout>& layouts, const ExportRecord& record);
+
 // Lays out `dataset` (which must outlive the result) under `form`. Deleted records and
 // deleted instances are left out; records with a delete conflict stay in.
 Tables build_tables(const form::Form& form, const Dataset& dataset);

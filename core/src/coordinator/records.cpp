@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "coordinator/history_builder.hpp"
+#include "coordinator/record_loader.hpp"
+#include "coordinator/record_stream.hpp"
 #include "crypto/hash.hpp"
 #include "store/answers.hpp"
 #include "store/values.hpp"
@@ -14,9 +15,26 @@ namespace {
 
 constexpr std::size_t kProgressEvery = 500;  // changesets between two progress calls
 
+std::string short_hex(const crypto::DhPublicKey& key) { return crypto::to_hex(key).substr(0, 16) + "…"; }
+
+Unexpected<Error> not_a_recipient(ChainSource& source, const crypto::DhKeyPair& me, std::size_t changesets) {
+    std::string message = "the coordinator key " + short_hex(me.public_key) + " cannot decrypt any of the " +
+                          std::to_string(changesets) + " changesets held here: no device sealed its data to it";
+    auto recipients = source.recipients();
+    if (recipients && !recipients->empty()) {
+        message += " (this project's recipient keys are";
+        for (const auto& r : *recipients) message += " " + short_hex(r);
+        message += ")";
+    }
+    message += ". Is this the right --key file?";
+    return unexpected(Domain::crypto, errc::wrong_key, std::move(message));
+}
+
+}  // namespace
+
 // Epoch keys opened so far: one X25519 operation per (device, epoch), not per changeset.
 // The keys are SecretBytes: wiped when the load ends.
-class EpochKeys {
+class RecordLoader::EpochKeys {
 public:
     enum class Outcome { opened, no_grant, damaged };
 
@@ -58,39 +76,19 @@ private:
     std::size_t grants_found_ = 0;
 };
 
-// The record's earliest changeset, by the order the merge uses for display.
-struct FirstAuthor {
-    merge::OrderKey key{~std::uint64_t{0}, {}, 0, 0};
-    merge::DeviceId device{};
-};
-
-std::string short_hex(const crypto::DhPublicKey& key) { return crypto::to_hex(key).substr(0, 16) + "…"; }
-
-Unexpected<Error> not_a_recipient(ChainSource& source, const crypto::DhKeyPair& me, std::size_t changesets) {
-    std::string message = "the coordinator key " + short_hex(me.public_key) + " cannot decrypt any of the " +
-                          std::to_string(changesets) + " changesets held here: no device sealed its data to it";
-    auto recipients = source.recipients();
-    if (recipients && !recipients->empty()) {
-        message += " (this project's recipient keys are";
-        for (const auto& r : *recipients) message += " " + short_hex(r);
-        message += ")";
-    }
-    message += ". Is this the right --key file?";
-    return unexpected(Domain::crypto, errc::wrong_key, std::move(message));
+RecordLoader::RecordLoader(ChainSource& source, const crypto::DhKeyPair& key, Keep keep)
+    : source_(source), me_(key), keep_(keep), keys_(std::make_unique<EpochKeys>(source, key)) {
+    if (keep_.conflicts == ConflictScope::resolved_too) keep_.history = true;
 }
 
-// What one load builds per record besides the record itself.
-struct Building {
-    FirstAuthor first;
-    HistoryBuilder history;
-};
+RecordLoader::~RecordLoader() = default;
 
-// Decrypts `cs` with `keys` and merges it into `record`, counting what could not be read.
-Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& record, Building& building,
-                       DecryptionReport& report, bool keep_history, MediaKeys* media = nullptr) {
+Result<std::vector<std::optional<std::string>>> RecordLoader::decrypt(const merge::Changeset& cs,
+                                                                       DecryptionReport* report, MediaKeys* media,
+                                                                       bool& readable) {
     const auto& h = cs.header;
     std::vector<std::optional<std::string>> values;
-    CANVASS_TRY(auto found, keys.get(h.device, h.epoch));
+    CANVASS_TRY(auto found, keys_->get(h.device, h.epoch));
     if (found.first == EpochKeys::Outcome::opened) {
         auto opened = store::decrypt_values(*found.second, cs);
         if (opened) {
@@ -100,18 +98,34 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& reco
             found.first = EpochKeys::Outcome::damaged;
         }
     }
-    ++report.changesets;
-    ++record.changesets;
-    const bool readable = found.first == EpochKeys::Outcome::opened;
-    if (readable) {
-        ++report.decrypted;
-    } else {
-        ++record.unreadable;
-        auto& tally = found.first == EpochKeys::Outcome::no_grant ? report.no_grant : report.damaged;
-        ++tally[h.device];
+    readable = found.first == EpochKeys::Outcome::opened;
+    if (report) {
+        ++report->changesets;
+        if (readable) {
+            ++report->decrypted;
+        } else {
+            auto& tally = found.first == EpochKeys::Outcome::no_grant ? report->no_grant : report->damaged;
+            ++tally[h.device];
+        }
     }
-    if (keep_history) building.history.add(h, values, readable);
-    auto applied = record.state->apply(h, std::move(values));
+    return values;
+}
+
+Result<void> RecordLoader::add(const merge::Changeset& cs, Partial& record, DecryptionReport* report,
+                               MediaKeys* media) {
+    const auto& h = cs.header;
+    bool readable = false;
+    CANVASS_TRY(auto values, decrypt(cs, report, media, readable));
+    auto& r = record.record;
+    ++r.changesets;
+    if (!readable) ++r.unreadable;
+    merge::OrderKey order{h.hlc, h.device, h.seq, 0};
+    if (order < record.first) {
+        record.first = order;
+        record.creator = h.device;
+    }
+    if (keep_.history) record.history.add(h, values, readable);
+    auto applied = r.state->apply(h, std::move(values));
     if (!applied) {
         auto e = std::move(applied).error();
         e.message = "changeset " + std::to_string(h.seq) + " of device " + crypto::to_hex(h.device) +
@@ -121,52 +135,56 @@ Result<void> merge_one(const merge::Changeset& cs, EpochKeys& keys, Record& reco
     return {};
 }
 
-// Every record of the changesets `selected` picks, decrypted and merged.
+Record RecordLoader::finish(Partial&& partial) const {
+    Record r = std::move(partial.record);
+    r.creator = partial.creator;
+    r.view = merge::make_view(*r.state);
+    r.answers = store::to_answers(r.view);
+    if (keep_.history) r.history = std::move(partial.history).finish(r.creator);
+    r.conflicts = conflicts_of(r.view, &*r.state, r.history, keep_.conflicts);
+    if (!keep_.state) r.state.reset();
+    return r;
+}
+
+Result<void> RecordLoader::check_readable(const DecryptionReport& report) const {
+    if (report.changesets == 0 || report.decrypted > 0) return {};
+    if (keys_->grants_found() == 0) return not_a_recipient(source_, me_, report.changesets);
+    return unexpected(Domain::crypto, errc::wrong_key,
+                      "the coordinator key " + short_hex(me_.public_key) + " has grants here but "
+                      "none of them opens, so none of the " + std::to_string(report.changesets) +
+                      " changesets can be read: the key file or the store is damaged");
+}
+
+namespace {
+
+// Every record of the changesets `selected` picks, decrypted and merged, all in memory: one
+// scan of the source (record_stream.hpp reads a record at a time instead).
 Result<Dataset> load(ChainSource& source, const crypto::DhKeyPair& key,
                      const std::function<bool(const merge::ChangesetHeader&)>& selected, const Progress& progress,
                      Keep keep) {
-    if (keep.conflicts == ConflictScope::resolved_too) keep.history = true;
     std::size_t total = 0;
     if (progress) {
         CANVASS_TRY(auto count, source.changeset_count());
         total = count ? static_cast<std::size_t>(*count) : 0;
     }
     Dataset out;
-    EpochKeys keys(source, key);
+    RecordLoader loader(source, key, keep);
     std::map<merge::RecordId, std::size_t> index;
-    std::vector<Building> building;
+    std::vector<RecordLoader::Partial> building;
     std::size_t seen = 0;
     CANVASS_TRY_VOID(source.for_each_changeset([&](const merge::Changeset& cs) -> Result<void> {
         if (progress && ++seen % kProgressEvery == 0) progress(seen, total);
         const auto& h = cs.header;
         if (!selected(h)) return {};
-        auto [it, fresh] = index.emplace(h.record, out.records.size());
-        if (fresh) {
-            out.records.emplace_back(h.record);
-            building.emplace_back();
-        }
-        auto& b = building[it->second];
-        merge::OrderKey order{h.hlc, h.device, h.seq, 0};
-        if (order < b.first.key) b.first = {order, h.device};
-        return merge_one(cs, keys, out.records[it->second], b, out.report, keep.history, &out.media);
+        auto [it, fresh] = index.emplace(h.record, building.size());
+        if (fresh) building.emplace_back(h.record);
+        return loader.add(cs, building[it->second], &out.report, &out.media);
     }));
     if (progress) progress(total ? total : seen, total);
-    if (out.report.changesets > 0 && out.report.decrypted == 0) {
-        if (keys.grants_found() == 0) return not_a_recipient(source, key, out.report.changesets);
-        return unexpected(Domain::crypto, errc::wrong_key,
-                          "the coordinator key " + short_hex(key.public_key) + " has grants here but "
-                          "none of them opens, so none of the " + std::to_string(out.report.changesets) +
-                          " changesets can be read: the key file or the store is damaged");
-    }
-    for (std::size_t i = 0; i < out.records.size(); ++i) {
-        auto& r = out.records[i];
-        r.creator = building[i].first.device;
-        r.view = merge::make_view(*r.state);
-        r.answers = store::to_answers(r.view);
-        if (keep.history) r.history = std::move(building[i].history).finish(r.creator);
-        r.conflicts = conflicts_of(r.view, &*r.state, r.history, keep.conflicts);
-        if (!keep.state) r.state.reset();
-    }
+    CANVASS_TRY_VOID(loader.check_readable(out.report));
+    out.records.reserve(building.size());
+    for (auto& b : building) out.records.push_back(loader.finish(std::move(b)));
+    building.clear();
     std::sort(out.records.begin(), out.records.end(), [](const Record& a, const Record& b) {
         return std::pair(a.view.meta.created, a.view.id) < std::pair(b.view.meta.created, b.view.id);
     });
@@ -212,18 +230,28 @@ Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key
     return out;
 }
 
+namespace {
+
+// `r`'s conflicts that `filter` selects, if it selects the record and it has some.
+std::optional<RecordConflicts> conflicts_listed(const Record& r, const ConflictFilter& filter) {
+    if (r.view.deleted()) return std::nullopt;
+    if (!filter.form_id.empty() && r.view.meta.form_id != filter.form_id) return std::nullopt;
+    if (filter.record && r.view.id != *filter.record) return std::nullopt;
+    RecordConflicts listed{r.view.id, r.view.meta.form_id, {}};
+    for (const auto& c : r.conflicts) {
+        if (c.resolved && filter.scope == ConflictScope::open) continue;
+        listed.conflicts.push_back(c);
+    }
+    if (listed.conflicts.empty()) return std::nullopt;
+    return listed;
+}
+
+}  // namespace
+
 std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, const ConflictFilter& filter) {
     std::vector<RecordConflicts> out;
     for (const auto& r : records) {
-        if (r.view.deleted()) continue;
-        if (!filter.form_id.empty() && r.view.meta.form_id != filter.form_id) continue;
-        if (filter.record && r.view.id != *filter.record) continue;
-        RecordConflicts listed{r.view.id, r.view.meta.form_id, {}};
-        for (const auto& c : r.conflicts) {
-            if (c.resolved && filter.scope == ConflictScope::open) continue;
-            listed.conflicts.push_back(c);
-        }
-        if (!listed.conflicts.empty()) out.push_back(std::move(listed));
+        if (auto listed = conflicts_listed(r, filter)) out.push_back(std::move(*listed));
     }
     return out;
 }
@@ -231,18 +259,22 @@ std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, 
 Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyPair& key,
                                        const ConflictFilter& filter) {
     Keep keep{false, filter.scope == ConflictScope::resolved_too, filter.scope};
-    Dataset data;
     if (filter.record) {
         CANVASS_TRY(auto one, load(
                                   source, key,
                                   [&](const merge::ChangesetHeader& h) { return h.record == *filter.record; }, {},
                                   keep));
-        data = std::move(one);
-    } else {
-        CANVASS_TRY(auto all, load_dataset(source, key, filter.form_id, {}, keep));
-        data = std::move(all);
+        return ConflictListing{list_conflicts(one.records, filter), std::move(one.report)};
     }
-    return ConflictListing{list_conflicts(data.records, filter), std::move(data.report)};
+    // A record at a time: the listing holds the conflicted records' conflicts, not the project.
+    CANVASS_TRY(auto stream, RecordStream::open(source, key, filter.form_id, {}, keep));
+    ConflictListing out;
+    CANVASS_TRY_VOID(stream.for_each([&](Record& r) -> Result<void> {
+        if (auto listed = conflicts_listed(r, filter)) out.records.push_back(std::move(*listed));
+        return {};
+    }));
+    out.report = stream.report();
+    return out;
 }
 
 }  // namespace canvass::coordinator

@@ -83,7 +83,8 @@ struct Keep {
 using Progress = std::function<void(std::size_t, std::size_t)>;
 
 // Rebuilds every record of form `form_id` (every form when empty) held in `source`,
-// decrypting with `key`. Records and changesets it cannot read are kept with what can be
+// decrypting with `key`, all of them in memory (the desk's table; the export reads a record
+// at a time through RecordStream, record_stream.hpp). Records and changesets it cannot read are kept with what can be
 // read and counted in the report. Fails with Error{crypto, wrong_key} when there are
 // changesets of the selection but not one of them can be read: no grant for `key` (it is
 // not one of the project's recipients; the message names the recipients the source knows)
@@ -125,8 +126,9 @@ struct ConflictListing {
     DecryptionReport report;
 };
 
-// Loads what `filter` selects from `source` and lists its conflicts. Errors as load_dataset's
-// (and load_record's for a filter naming one record).
+// Loads what `filter` selects from `source` and lists its conflicts, a record at a time
+// (record_stream.hpp) unless the filter names one record. Errors as load_dataset's (and
+// load_record's for a filter naming one record).
 Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyPair& key,
                                        const ConflictFilter& filter);
 

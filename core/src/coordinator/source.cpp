@@ -14,11 +14,32 @@ namespace {
 // Changesets read from a replica per call: bounded memory whatever a chain's length.
 constexpr std::uint64_t kBatch = 256;
 
+// Decodes each of `encoded` (changesets of `device`) and gives it to `fn`.
+Result<void> decode_each(const merge::DeviceId& device, const std::vector<std::vector<std::uint8_t>>& encoded,
+                         const std::function<Result<void>(const merge::Changeset&)>& fn) {
+    for (const auto& bytes : encoded) {
+        auto cs = merge::decode(bytes);
+        if (!cs) {
+            auto e = std::move(cs).error();
+            e.message = "a changeset of device " + crypto::to_hex(device) + " does not decode: " + e.message;
+            return unexpected(std::move(e));
+        }
+        CANVASS_TRY_VOID(fn(*cs));
+    }
+    return {};
+}
+
 }  // namespace
 
 Result<void> DeviceStoreSource::for_each_changeset(
     const std::function<Result<void>(const merge::Changeset&)>& fn) {
     return store_.for_each_changeset(fn);
+}
+
+Result<void> DeviceStoreSource::for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+                                            const std::function<Result<void>(const merge::Changeset&)>& fn) {
+    CANVASS_TRY(auto encoded, store_.changesets(device, first, last));
+    return decode_each(device, encoded, fn);
 }
 
 Result<std::optional<store::EpochGrant>> DeviceStoreSource::grant_for(const merge::DeviceId& device,
@@ -44,19 +65,16 @@ Result<void> ReplicaSource::for_each_changeset(
     for (const auto& [device, point] : chains.entries()) {
         for (std::uint64_t first = 1; first <= point.seq; first += kBatch) {
             std::uint64_t last = std::min(point.seq, first + kBatch - 1);
-            CANVASS_TRY(auto encoded, replica_.changesets(device, first, last));
-            for (const auto& bytes : encoded) {
-                auto cs = merge::decode(bytes);
-                if (!cs) {
-                    auto e = std::move(cs).error();
-                    e.message = "a changeset of device " + crypto::to_hex(device) + " does not decode: " + e.message;
-                    return unexpected(std::move(e));
-                }
-                CANVASS_TRY_VOID(fn(*cs));
-            }
+            CANVASS_TRY_VOID(for_each_in(device, first, last, fn));
         }
     }
     return {};
+}
+
+Result<void> ReplicaSource::for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+                                        const std::function<Result<void>(const merge::Changeset&)>& fn) {
+    CANVASS_TRY(auto encoded, replica_.changesets(device, first, last));
+    return decode_each(device, encoded, fn);
 }
 
 Result<std::optional<store::EpochGrant>> ReplicaSource::grant_for(const merge::DeviceId& device,

@@ -33,6 +33,11 @@ public:
     // Stops at the first error, of `fn` or of the source, and returns it.
     virtual Result<void> for_each_changeset(
         const std::function<Result<void>(const merge::Changeset&)>& fn) = 0;
+    // Calls `fn` with the changesets of `device`'s chain with seq in [first, last] that are
+    // held, decoded, in seq order (RecordStream reads a record's changesets back with it).
+    // Errors as for_each_changeset's.
+    virtual Result<void> for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+                                     const std::function<Result<void>(const merge::Changeset&)>& fn) = 0;
     // The grant of `device`'s epoch `epoch` sealed to `recipient`, if held.
     virtual Result<std::optional<store::EpochGrant>> grant_for(const merge::DeviceId& device,
                                                                const store::EpochId& epoch,
@@ -51,6 +56,8 @@ public:
     explicit DeviceStoreSource(store::DeviceStore& store) : store_(store) {}
 
     Result<void> for_each_changeset(const std::function<Result<void>(const merge::Changeset&)>& fn) override;
+    Result<void> for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+                             const std::function<Result<void>(const merge::Changeset&)>& fn) override;
     Result<std::optional<store::EpochGrant>> grant_for(const merge::DeviceId& device,
                                                        const store::EpochId& epoch,
                                                        const crypto::DhPublicKey& recipient) override;
@@ -69,6 +76,8 @@ public:
         : replica_(replica), recipients_(std::move(recipients)) {}
 
     Result<void> for_each_changeset(const std::function<Result<void>(const merge::Changeset&)>& fn) override;
+    Result<void> for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+                             const std::function<Result<void>(const merge::Changeset&)>& fn) override;
     Result<std::optional<store::EpochGrant>> grant_for(const merge::DeviceId& device,
                                                        const store::EpochId& epoch,
                                                        const crypto::DhPublicKey& recipient) override;
