@@ -20,24 +20,9 @@ const std::string kForm = std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/stre
 // Runs another program (the device's `canvass`) to completion, its output captured.
 Output run_program(const testing::TempDir& tmp, const std::string& program, const std::vector<std::string>& args) {
     static int n = 0;
-    std::string out = tmp / ("prog" + std::to_string(++n) + ".out"), err = tmp / ("prog" + std::to_string(n) + ".err");
-    std::vector<std::string> argv_s{program};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = -1;
-    int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    Output o;
-    o.exit_code = rc == 0 ? wait_exit(pid) : -1;
-    o.out = slurp(out);
-    o.err = slurp(err);
-    return o;
+    std::vector<std::string> argv{program};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::run(argv, tmp / ("prog" + std::to_string(++n)));
 }
 
 // Runs canvass-server as the unprivileged user `uid` (when the tests run as root, where

@@ -120,7 +120,7 @@ Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& stor
     CANVASS_TRY(auto metadata, device_metadata(store));
     SessionOptions options{Purpose::interview, "{}", start.language,
                            start.clock ? start.clock : form::local_clock(store.clock()),
-                           std::move(metadata), random_bits(store)};
+                           std::move(metadata), random_bits(store), {}};
     std::string form_id = start.form_id;
     std::optional<merge::RecordId> id;
     if (!start.resume.empty()) {
@@ -178,7 +178,7 @@ Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
     store::strip_calculations(*out->form, before);
     SessionOptions options{Purpose::edit, before.dump(), start.language,
                            start.clock ? start.clock : form::local_clock(store.clock()), {},
-                           random_bits(store)};
+                           random_bits(store), {}};
     out->sink = std::make_unique<DeviceEditSink>(store, *out->form, id, std::move(before),
                                                  start.readable_state);
     CANVASS_TRY(auto session, FormSession::open(*out->form, *out->sink, std::move(options)));

@@ -67,7 +67,7 @@ TEST(InterviewSession, EnglishWordsWorkInAnyLanguageAndOnlyTheFormsLanguagesAreT
     EXPECT_EQ(fr.type({"back"}), "! C'est la première question.\n> ");
     form::Form form = testing::market_form();
     testing::RecordingSink sink;
-    auto es = FormSession::open(form, sink, {Purpose::interview, "{}", "es", {}, {}, {}});
+    auto es = FormSession::open(form, sink, {Purpose::interview, "{}", "es", {}, {}, {}, {}});
     ASSERT_FALSE(es);  // not a language of this form: said in the language asked for
     EXPECT_EQ(es.error().message, "Este formulario no tiene el idioma es (tiene: en, fr).");
 }

@@ -51,7 +51,7 @@ struct Interviewer {
                          std::size_t width = 0)
         : engine(*FormSession::open(form, sink,
                                     {purpose, answers.dump(), std::move(lang),
-                                     form::fixed_clock({1789000000000, 120}), {}, {}})),
+                                     form::fixed_clock({1789000000000, 120}), {}, {}, {}})),
           session(engine, {false, width, [this] {
                                return sink.saves.empty() && sink.finishes.empty()
                                           ? std::string()

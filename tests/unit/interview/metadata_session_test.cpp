@@ -118,7 +118,7 @@ TEST(MetadataSession, AResumedDraftKeepsItsStartAndAnEditMovesOnlyItsEnd) {
     json draft = {{"started", "2026-09-01T08:00:00.000+02:00"}, {"day", "2026-09-01"}, {"q", "x"}};
     {
         Sink sink;
-        auto s = FormSession::open(form, sink, {Purpose::resume, draft.dump(), "", t.clock(), {}, {}});
+        auto s = FormSession::open(form, sink, {Purpose::resume, draft.dump(), "", t.clock(), {}, {}, {}});
         ASSERT_TRUE(s);
         ASSERT_TRUE(s->finalize());
         EXPECT_EQ(sink.finishes[0]["started"], "2026-09-01T08:00:00.000+02:00");
@@ -129,7 +129,7 @@ TEST(MetadataSession, AResumedDraftKeepsItsStartAndAnEditMovesOnlyItsEnd) {
     record["ended"] = "2026-09-01T08:10:00.000+02:00";
     {
         Sink sink;
-        auto s = FormSession::open(form, sink, {Purpose::edit, record.dump(), "", t.clock(), {}, {}});
+        auto s = FormSession::open(form, sink, {Purpose::edit, record.dump(), "", t.clock(), {}, {}, {}});
         ASSERT_TRUE(s);
         ASSERT_TRUE(s->finalize());  // nothing changed: nothing written, end kept
         EXPECT_EQ(s->outcome(), Outcome::unchanged);
@@ -137,7 +137,7 @@ TEST(MetadataSession, AResumedDraftKeepsItsStartAndAnEditMovesOnlyItsEnd) {
     }
     {
         Sink sink;
-        auto s = FormSession::open(form, sink, {Purpose::edit, record.dump(), "", t.clock(), {}, {}});
+        auto s = FormSession::open(form, sink, {Purpose::edit, record.dump(), "", t.clock(), {}, {}, {}});
         ASSERT_TRUE(s);
         ASSERT_TRUE(s->answer("\"y\""));
         ASSERT_TRUE(s->finalize());
