@@ -32,7 +32,7 @@ TEST(FileChoicesSession, TheStepOffersTheFilesRowsThatPassTheFilter) {
     ASSERT_TRUE(form);
     Sink sink;
     auto s = FormSession::open(*form, sink, {.purpose = Purpose::interview, .answers_json = "{}",
-                                             .language = "fr", .clock = {}, .metadata = {}, .random = {}});
+                                             .language = "fr", .clock = {}, .metadata = {}, .random = {}, .last_saved_json = {}});
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->answer("\"ca\""));
     ASSERT_TRUE(s->next());

@@ -44,7 +44,7 @@ struct Engine {
                     std::string lang = "en")
         : session(*FormSession::open(form, sink,
                                      {purpose, answers.dump(), std::move(lang),
-                                      form::fixed_clock(kTestNow), {}, {}})) {}
+                                      form::fixed_clock(kTestNow), {}, {}, {}})) {}
 
     // Answers the current question with what a person typed, then moves on; fails the test
     // if either is refused.
