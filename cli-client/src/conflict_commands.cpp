@@ -96,7 +96,7 @@ void print_text(Context& ctx, const std::vector<coordinator::RecordConflicts>& a
 }
 
 void run_list(const ListArgs& a, const DeviceOptions& d, Context& ctx) {
-    auto store = open_device(d, ctx);
+    auto store = open_store(d, ctx);
     if (!store) return;
     coordinator::ConflictFilter filter;
     filter.form_id = a.form;
@@ -142,7 +142,7 @@ struct ResolveArgs {
 };
 
 void run_resolve(const ResolveArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto store = open_device(dev, ctx);
+    auto store = open_store(dev, ctx);
     if (!store) return;
     auto id = store->find_record(a.record);
     if (!id) return fail(ctx, id.error());

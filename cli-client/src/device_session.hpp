@@ -1,38 +1,16 @@
-// Opening the device store from the command line's global options.
+// The device store itself, for the commands not yet moved onto canvass::Device
+// (device_options.hpp; docs/decisions.md, "The public API").
 #pragma once
 
-#include <memory>
 #include <optional>
-#include <string>
 
-#include "app.hpp"
-#include "canvass/result.hpp"
+#include "device_options.hpp"
 #include "store/device_store.hpp"
 
 namespace canvass::cli {
 
-// --home and --passphrase-file, shared by every device command.
-struct DeviceOptions {
-    std::string home;                      // empty: $CANVASS_HOME, else ~/.canvass
-    std::optional<std::string> passphrase_file;
-};
-
-// Adds --home and --passphrase-file to the root app the first time a command family asks, and
-// returns the object they fill at parse (the same one for every family). Callbacks capture it.
-std::shared_ptr<DeviceOptions> add_device_options(CLI::App& app, Context& ctx);
-
-// The store's directory after applying the defaults.
-std::string resolve_home(const DeviceOptions& options);
-
 // Opens the store, asking for the passphrase if needed. On failure prints the reason on
 // ctx.err and sets ctx.exit_code.
-std::optional<store::DeviceStore> open_device(const DeviceOptions& options, Context& ctx);
-
-// Prints "canvass: <message>" on ctx.err and sets the failure exit code.
-void fail(Context& ctx, const Error& e);
-void fail(Context& ctx, const std::string& message);
-
-// Reads a whole file, or standard input for "-". Errors name the file.
-Result<std::string> read_file(const std::string& path, Context& ctx);
+std::optional<store::DeviceStore> open_store(const DeviceOptions& options, Context& ctx);
 
 }  // namespace canvass::cli

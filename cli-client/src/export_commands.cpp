@@ -204,7 +204,7 @@ void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const 
 // one form's codebook.csv and conflicts.csv never overwrite another's. Stops at the first
 // form that fails.
 void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto store = open_device(dev, ctx);
+    auto store = open_store(dev, ctx);
     if (!store) return;
     std::vector<std::string> form_ids{a.form};
     if (a.form.empty()) {

@@ -251,7 +251,7 @@ void add_fill_command(CLI::App& app, Context& ctx) {
             if (!file) return fail(ctx, "cannot read " + a->answers);
             in = &file;
         }
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         Fill(*a, ctx).run(*store, *in);
     });

@@ -119,7 +119,7 @@ void run_history(const HistoryArgs& a, const DeviceOptions& dev, Context& ctx) {
         if (!read) return fail(ctx, read.error());
         labels = std::move(read).value();
     }
-    auto store = open_device(dev, ctx);
+    auto store = open_store(dev, ctx);
     if (!store) return;
     auto id = store->find_record(a.record);
     if (!id) return fail(ctx, id.error());

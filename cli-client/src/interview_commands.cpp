@@ -111,7 +111,7 @@ void run_interview(const CLI::App& root, const InterviewArgs& args, Context& ctx
         ctx.exit_code = exit_usage;
         return;
     }
-    auto store = open_device(device_options(root), ctx);
+    auto store = open_store(device_options(root), ctx);
     if (!store) return;
     std::string form_id = args.form;
     if (!args.resume.empty()) {
@@ -143,7 +143,7 @@ void add_interview_commands(CLI::App& app, Context& ctx) {
 
 void edit_interactively(const DeviceOptions& device, const std::string& record,
                         const std::string& lang, const KeyOptions& key, Context& ctx) {
-    auto store = open_device(device, ctx);
+    auto store = open_store(device, ctx);
     if (!store) return;
     auto id = store->find_record(record);
     if (!id) return fail(ctx, id.error());

@@ -1,12 +1,11 @@
 // `canvass review RECORD approved|hasIssues|rejected|none [--comment TEXT]`: a coordinator's
 // review of a record, as ODK Central's review states, written as a coordinator edit of the
-// record's reserved review field (coordinator/review.hpp) that syncs like any other.
+// record's reserved review field that syncs like any other (canvass::Device::review).
 #include <CLI/CLI.hpp>
 #include <memory>
 
 #include "app.hpp"
-#include "coordinator/review.hpp"
-#include "device_session.hpp"
+#include "device_options.hpp"
 
 namespace canvass::cli {
 
@@ -17,23 +16,17 @@ struct ReviewArgs {
 };
 
 void run_review(const ReviewArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto state = coordinator::parse_review_state(a.state);
+    // A state that does not exist is refused before the passphrase is asked for.
+    auto state = review_state_name(a.state);
     if (!state)
-        return fail(
-            ctx, "'" + a.state + "' is not a review state: approved, hasIssues, rejected or none");
-    auto store = open_device(dev, ctx);
-    if (!store) return;
-    auto id = store->find_record(a.record);
+        return fail(ctx, "'" + a.state + "' is not a review state: approved, hasIssues, rejected or none");
+    auto device = open_device(dev, ctx);
+    if (!device) return;
+    auto id = device->find_record(a.record);
     if (!id) return fail(ctx, id.error());
-    auto value = coordinator::review_value(*state, a.comment);
-    if (!value) return fail(ctx, value.error());
-    if (auto done = store->set_review(*id, *value); !done) return fail(ctx, done.error());
-    ctx.out << "reviewed " << merge::format_uuid(*id) << ": "
-            << (*state == coordinator::ReviewState::none
-                    ? std::string("review cleared")
-                    : std::string(coordinator::central_name(*state)))
-            << (a.comment.empty() ? "" : ", with a comment")
-            << "; the review syncs like any other edit\n";
+    if (auto done = device->review(*id, *state, a.comment); !done) return fail(ctx, done.error());
+    ctx.out << "reviewed " << *id << ": " << (*state == "none" ? std::string("review cleared") : *state)
+            << (a.comment.empty() ? "" : ", with a comment") << "; the review syncs like any other edit\n";
 }
 
 }  // namespace

@@ -125,7 +125,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             if (!read) return fail(ctx, read.error());
             text = std::move(read).value();
         }
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto info = store->add_form(text);
         if (!info) return fail(ctx, *add_file + ": " + info.error().message);
@@ -137,7 +137,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     auto forms_json = std::make_shared<bool>(false);
     forms->add_flag("--json", *forms_json, "machine-readable output");
     forms->callback([dev, forms_json, &ctx] {
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto list = store->forms();
         if (!list) return fail(ctx, list.error());
@@ -170,7 +170,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!text) return fail(ctx, text.error());
         auto changes = form::parse_json(*text);
         if (!changes) return fail(ctx, ea->answers + ": " + changes.error().message);
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto id = store->find_record(ea->record);
         if (!id) return fail(ctx, id.error());
@@ -207,7 +207,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     records->add_option("--form", la->form, "only records of this form");
     records->add_flag("--json", la->json, "machine-readable output");
     records->callback([dev, la, &ctx] {
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto list = store->records(la->form);
         if (!list) return fail(ctx, list.error());
@@ -245,7 +245,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     show->add_flag("--json", sa->json, "machine-readable output");
     add_record_key_options(show, sa->key);
     show->callback([dev, sa, &ctx] {
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto id = store->find_record(sa->record);
         if (!id) return fail(ctx, id.error());
@@ -299,7 +299,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             ctx.exit_code = exit_usage;
             return;
         }
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         std::vector<merge::RecordId> ids;
         if (fz->all) {
@@ -336,7 +336,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     del->add_flag("--yes,-y", da->yes,
                   "do not ask for confirmation (it is asked only when stdin and stdout are a terminal)");
     del->callback([dev, da, &ctx] {
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto id = store->find_record(da->record);
         if (!id) return fail(ctx, id.error());
@@ -354,7 +354,7 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     auto* status = app.add_subcommand("status", "what this device holds and what is waiting to sync");
     status->add_flag("--json", *status_json, "machine-readable output");
     status->callback([dev, status_json, &ctx] {
-        auto store = open_device(*dev, ctx);
+        auto store = open_store(*dev, ctx);
         if (!store) return;
         auto s = store->status();
         if (!s) return fail(ctx, s.error());

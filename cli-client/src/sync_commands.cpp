@@ -1,17 +1,11 @@
 // canvass enroll TOKEN and canvass sync: the device side of the sync protocol over TCP.
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-#include <thread>
 
 #include "app.hpp"
-#include "device/access.hpp"
-#include "device_session.hpp"
-#include "sync/bundle.hpp"
-#include "sync/device_replica.hpp"
-#include "sync/retry.hpp"
+#include "canvass/duration.hpp"
+#include "device_options.hpp"
 #include "sync_once.hpp"
-#include "util/duration.hpp"
 
 namespace canvass::cli {
 
@@ -22,7 +16,7 @@ std::string plural(std::uint64_t n, const char* word) {
 }
 
 // " and 2 attachments (4.2 MB)" when a bundle carries some ("(3 kB)" under a megabyte).
-std::string attachments_text(const sync::BundleReport& r) {
+std::string attachments_text(const BundleReport& r) {
     if (r.attachments == 0) return "";
     std::string size;
     if (r.attachment_bytes < 1'000'000) {
@@ -35,8 +29,8 @@ std::string attachments_text(const sync::BundleReport& r) {
 }
 
 // What becomes of imported chains: only an organizer (or a coordinator) sends other devices'
-// changesets on to the server; a collector's sync sends its own chain only (sync/exchange.hpp).
-std::string forwarding_note(const std::optional<store::ProjectConfig>& project) {
+// changesets on to the server; a collector's sync sends its own chain only.
+std::string forwarding_note(const std::optional<Project>& project) {
     if (!project) {
         return "this device is not enrolled: the chains stay here, and reach the server only if it "
                "enrolls as an organizer (a collector never forwards others' work)";
@@ -50,15 +44,17 @@ std::string forwarding_note(const std::optional<store::ProjectConfig>& project) 
 
 }  // namespace
 
-// Progress on stderr when it is a terminal: one line rewritten in place.
+// Progress on stderr when it is a terminal: one line rewritten in place (none otherwise).
+SyncProgress progress_line(Context& ctx) {
+    if (!ctx.interactive) return {};
+    return [&ctx](const SyncCounts& s) {
+        ctx.err << "\rsent " << s.sent << "/" << s.to_send << " (acknowledged " << s.acknowledged << "), received "
+                << s.received << "   " << std::flush;
+    };
+}
+
 Result<SyncOutcome> sync_once(Device& device, Context& ctx) {
-    SyncProgress progress;
-    if (ctx.interactive) {
-        progress = [&ctx](const SyncCounts& s) {
-            ctx.err << "\rsent " << s.sent << "/" << s.to_send << " (acknowledged " << s.acknowledged
-                    << "), received " << s.received << "   " << std::flush;
-        };
-    }
+    auto progress = progress_line(ctx);
     auto outcome = device.sync(nullptr, progress);
     if (progress) ctx.err << "\n";
     return outcome;
@@ -111,9 +107,9 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         // A token that cannot be used is refused before the passphrase is asked for.
         if (auto token = inspect_token(*token_text); !token)
             return fail(ctx, "this enrollment token cannot be used: " + token.error().message);
-        auto store = open_device(*dev, ctx);
-        if (!store) return;
-        auto enrolled = device_over(*store).enroll(*token_text, *fingerprint);
+        auto device = open_device(*dev, ctx);
+        if (!device) return;
+        auto enrolled = device->enroll(*token_text, *fingerprint);
         if (!enrolled) return fail(ctx, enrolled.error());
         ctx.out << "enrolled in project " << enrolled->project << " as " << enrolled->role << " (server "
                 << enrolled->server << ")\n"
@@ -137,73 +133,68 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
                          "with --until-done: stop trying after this long, e.g. 30m, 2h, 1d")
         ->capture_default_str();
     sync_cmd->callback([dev, req, &ctx] {
-        auto limit_s = util::parse_duration(req->give_up_after);
+        auto limit_s = parse_duration(req->give_up_after);
         if (!limit_s)
             return fail(ctx, "--give-up-after \"" + req->give_up_after + "\" is not a duration like 90s, 30m or 2h");
-        auto store = open_device(*dev, ctx);
-        if (!store) return;
-        auto project = store->project();
+        auto device = open_device(*dev, ctx);
+        if (!device) return;
+        auto project = device->project();
         if (!project) return fail(ctx, project.error());
         if (!*project) return fail(ctx, "this device is not enrolled in a project (canvass enroll TOKEN)");
-        const bool forwards = (*project)->role == "organizer" || (*project)->role == "coordinator";
-        auto device = device_over(*store);
-        auto status = store->status();
-        if (!status) return fail(ctx, status.error());
-        const std::uint64_t to_deliver = status->unsent_records;
-        // What still waits for the server: own interviews; then own attachments and what an
-        // organizer carries.
-        auto rest = [forwards](const store::StoreStatus& s) {
-            return s.attachments.unsent + (forwards ? s.carried_unsent + s.attachments.carried : 0);
+        if (!req->until_done) {
+            auto report = sync_once(*device, ctx);
+            if (!report)
+                return fail(ctx, "sync failed: " + report.error().message +
+                                     "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
+            return print_report(*report, ctx);
+        }
+        std::uint64_t interviews = 0;
+        auto delivered_text = [&interviews](std::uint64_t left) {
+            return std::to_string(interviews - std::min(interviews, left)) + " of " + plural(interviews, "interview") +
+                   " delivered";
         };
-        auto waiting = [&]() -> Result<std::pair<std::uint64_t, std::uint64_t>> {
-            CANVASS_TRY(auto now, store->status());
-            return std::pair{now.unsent_records, rest(now)};
+        // The progress line of an attempt ends before anything else is printed.
+        bool line_open = false;
+        auto end_line = [&ctx, &line_open] {
+            if (line_open) ctx.err << "\n";
+            line_open = false;
         };
-        auto delivered_text = [&](std::uint64_t left) {
-            return std::to_string(to_deliver - std::min(to_deliver, left)) + " of " +
-                   plural(to_deliver, "interview") + " delivered";
+        SyncUntilDone options;
+        options.give_up_after_ms = *limit_s * 1000;
+        if (auto line = progress_line(ctx)) {
+            options.progress = [line, &line_open](const SyncCounts& c) {
+                line(c);
+                line_open = true;
+            };
+        }
+        options.synced = [&](const SyncOutcome& outcome) {
+            end_line();
+            print_report(outcome, ctx);
         };
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(*limit_s);
-        std::optional<std::pair<std::uint64_t, std::uint64_t>> after_last_success;
-        std::pair<std::uint64_t, std::uint64_t> before{status->unsent_records, rest(*status)};
-        for (unsigned retry = 1;; ++retry) {
-            auto report = sync_once(device, ctx);
-            std::optional<Error> failure;
-            if (report) {
-                print_report(*report, ctx);
-                auto left = waiting();
-                if (!left) return fail(ctx, left.error());
-                if (!req->until_done || (left->first == 0 && left->second == 0)) {
-                    if (req->until_done) ctx.out << "done: " << delivered_text(0) << "\n";
-                    return;
-                }
-                // A whole sync that delivered nothing more will not deliver it by repeating.
-                if (after_last_success == *left)
-                    return fail(ctx, "the server took no more after a complete sync: " + delivered_text(left->first) +
-                                         ", " + std::to_string(left->second) +
-                                         " attachments or carried changesets still here (canvass status)");
-                after_last_success = *left;
-                failure = Error{Domain::net, errc::unavailable, "more is waiting to be sent"};
-            } else {
-                failure = std::move(report).error();
-                if (!req->until_done || !sync_worth_retrying(*failure))
-                    return fail(ctx, "sync failed: " + failure->message +
-                                         "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
-            }
-            auto left = waiting();
-            if (!left) return fail(ctx, left.error());
-            // An attempt that delivered something before the link dropped: the link works
-            // now and then, so the waits start short again.
-            if (left->first < before.first || left->second < before.second) retry = 1;
-            before = *left;
-            const auto wait = std::chrono::milliseconds(sync::retry_delay_ms(retry, store->random()));
-            if (std::chrono::steady_clock::now() + wait > deadline)
-                return fail(ctx, "gave up after " + req->give_up_after + ": " + failure->message + "; " +
-                                     delivered_text(left->first) +
+        options.retrying = [&](const Error& why, const Pending& left, std::uint64_t wait_ms) {
+            end_line();
+            ctx.err << "sync: " << why.message << "; " << delivered_text(left.interviews) << ", trying again in "
+                    << (wait_ms + 500) / 1000 << " s\n";
+        };
+        if (auto before = device->pending()) interviews = before->interviews;
+        auto run = device->sync_until_done(options);
+        end_line();
+        if (!run) return fail(ctx, run.error());
+        switch (run->end) {
+            case SyncEnd::delivered:
+                ctx.out << "done: " << delivered_text(0) << "\n";
+                return;
+            case SyncEnd::stalled:
+                return fail(ctx, "the server took no more after a complete sync: " +
+                                     delivered_text(run->left.interviews) + ", " + std::to_string(run->left.other) +
+                                     " attachments or carried changesets still here (canvass status)");
+            case SyncEnd::gave_up:
+                return fail(ctx, "gave up after " + req->give_up_after + ": " + run->failure->message + "; " +
+                                     delivered_text(run->left.interviews) +
                                      ". What was acknowledged is kept; run 'canvass sync --until-done' again later");
-            ctx.err << "sync: " << failure->message << "; " << delivered_text(left->first) << ", trying again in "
-                    << (wait.count() + 500) / 1000 << " s\n";
-            std::this_thread::sleep_for(wait);
+            case SyncEnd::failed:
+                return fail(ctx, "sync failed: " + run->failure->message +
+                                     "\n(what was acknowledged is kept; run 'canvass sync' again to resume)");
         }
     });
 
@@ -213,11 +204,9 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
     auto* bexport = bundle->add_subcommand("export", "write every chain this device holds to a file");
     bexport->add_option("--out", *out_path, "bundle file to write")->required();
     bexport->callback([dev, out_path, &ctx] {
-        auto store = open_device(*dev, ctx);
-        if (!store) return;
-        sync::DeviceReplica replica(*store);
-        sync::DeviceMediaReplica media(*store);
-        auto report = sync::write_bundle(replica, &media, *out_path);
+        auto device = open_device(*dev, ctx);
+        if (!device) return;
+        auto report = device->export_bundle(*out_path);
         if (!report) return fail(ctx, report.error());
         ctx.out << "wrote " << plural(report->changesets, "changeset") << " of " << plural(report->devices, "device")
                 << attachments_text(*report) << " to " << *out_path << "\n";
@@ -227,16 +216,12 @@ void add_sync_commands(CLI::App& app, Context& ctx) {
         "import", "verify and keep the chains of a bundle (an organizer's next sync forwards them to the server)");
     bimport->add_option("FILE", *in_path, "bundle file to read")->required();
     bimport->callback([dev, in_path, &ctx] {
-        auto store = open_device(*dev, ctx);
-        if (!store) return;
-        auto project = store->project();
+        auto device = open_device(*dev, ctx);
+        if (!device) return;
+        auto project = device->project();
         if (!project) return fail(ctx, project.error());
-        std::string name = *project ? (*project)->project : std::string(store::kUnenrolledProject);
-        sync::DeviceReplica replica(*store);
-        sync::DeviceMediaReplica media(*store);
-        const auto now = store->clock().now_ms();
-        auto report = sync::read_bundle(replica, &media, *in_path, name, now);
-        if (!report) return fail(ctx, *in_path + ": " + report.error().message);
+        auto report = device->import_bundle(*in_path);
+        if (!report) return fail(ctx, report.error());
         ctx.out << "kept " << plural(report->changesets, "new changeset") << " of " << plural(report->devices, "device")
                 << attachments_text(*report) << " from " << *in_path << "\n";
         if (report->evidence) {

@@ -23,7 +23,7 @@
 #include "sync/messages.hpp"
 #include "sync/token.hpp"
 #include "canvass/clock.hpp"
-#include "util/duration.hpp"
+#include "canvass/duration.hpp"
 #include "util/utc_text.hpp"
 #include "xlsform/import.hpp"
 
@@ -143,7 +143,7 @@ int cmd_form_publish(const DataDir& data, const std::string& project, const std:
 }
 
 int cmd_token_create(const DataDir& data, const TokenRequest& req) {
-    auto seconds = util::parse_duration(req.expires);
+    auto seconds = parse_duration(req.expires);
     if (!seconds) return fail("--expires \"" + req.expires + "\" is not a duration like 72h, 7d or 30m");
     auto store = open_data_store(data);
     if (!store) return fail(store.error());

@@ -307,4 +307,108 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     EXPECT_NE(project.cli({"keys", "show", key}).out.find(key_info->public_key), std::string::npos);
 }
 
+TEST(DeviceApi, AnOrganizerCarriesABundleAndSyncsUntilEverythingIsDelivered) {
+    Project project;
+    ASSERT_FALSE(project.address.empty());
+    auto phone = Device::create(project.tmp / "phone", "phone passphrase");
+    ASSERT_TRUE(phone) << phone.error().message;
+    ASSERT_TRUE(phone->enroll(project.token("collector")));
+    auto joined = phone->project();
+    ASSERT_TRUE(joined && *joined);
+    EXPECT_EQ((*joined)->project, "demo");
+    EXPECT_EQ((*joined)->role, "collector");
+    EXPECT_EQ((*joined)->server, project.address);
+
+    auto first = phone->create_record(kForm, answers_line(0), true);
+    auto second = phone->create_record(kForm, answers_line(1), true);
+    ASSERT_TRUE(first && second);
+    EXPECT_EQ(phone->find_record(first->substr(0, 8)).value_or(""), *first) << "a record is found by its first characters";
+    EXPECT_FALSE(phone->find_record("zzzzzzzz"));
+    EXPECT_EQ(phone->pending().value_or(canvass::Pending{}), (canvass::Pending{2, 0}));
+
+    // No network where the phone is: its work travels in a file.
+    const std::string file = project.tmp / "day.bundle";
+    auto written = phone->export_bundle(file);
+    ASSERT_TRUE(written) << written.error().message;
+    EXPECT_EQ(written->devices, 1u);
+    EXPECT_EQ(written->changesets, 2u);
+
+    auto organizer = Device::create(project.tmp / "organizer", "organizer passphrase");
+    ASSERT_TRUE(organizer) << organizer.error().message;
+    ASSERT_TRUE(organizer->enroll(project.token("organizer")));
+    auto kept = organizer->import_bundle(file);
+    ASSERT_TRUE(kept) << kept.error().message;
+    EXPECT_EQ(kept->changesets, 2u);
+    auto again = organizer->import_bundle(file);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(again->changesets, 0u) << "a bundle read twice keeps nothing twice";
+    {
+        std::ofstream(project.tmp / "torn.bundle") << "CVBUNDL1 and then nothing";
+    }
+    auto torn = organizer->import_bundle(project.tmp / "torn.bundle");
+    ASSERT_FALSE(torn);
+    EXPECT_NE(torn.error().message.find("torn.bundle"), std::string::npos) << torn.error().message;
+    EXPECT_EQ(organizer->pending().value_or(canvass::Pending{}), (canvass::Pending{0, 2}))
+        << "an organizer counts what it carries";
+
+    // The server is down when the organizer reaches signal; it comes back while the device waits.
+    project.stop();
+    canvass::SyncUntilDone options;
+    std::vector<std::string> retried;
+    std::vector<std::uint64_t> waits;
+    int synced = 0;
+    options.retrying = [&](const canvass::Error& why, const canvass::Pending& left, std::uint64_t wait_ms) {
+        retried.push_back(why.message);
+        EXPECT_EQ(left, (canvass::Pending{0, 2}));
+        EXPECT_GE(wait_ms, 1000u);
+    };
+    options.wait = [&](std::uint64_t ms) {
+        waits.push_back(ms);
+        if (waits.size() == 2) project.start(project.address);
+    };
+    options.synced = [&](const canvass::SyncOutcome&) { ++synced; };
+    auto run = organizer->sync_until_done(options);
+    ASSERT_TRUE(run) << run.error().message;
+    EXPECT_EQ(run->end, canvass::SyncEnd::delivered) << (run->failure ? run->failure->message : "");
+    EXPECT_FALSE(run->failure);
+    EXPECT_TRUE(run->left.empty());
+    EXPECT_EQ(retried.size(), 2u) << "two attempts failed before the server came back";
+    EXPECT_EQ(waits.size(), 2u);
+    EXPECT_GT(waits[1], waits[0]) << "the waits grow while nothing gets through";
+    EXPECT_EQ(synced, 1);
+
+    // Told to give up soon, it gives up at the first wait that would pass the limit, keeping
+    // everything.
+    auto third = phone->create_record(kForm, answers_line(2), true);
+    ASSERT_TRUE(third);
+    project.stop();
+    canvass::SyncUntilDone hurried;
+    hurried.give_up_after_ms = 1;
+    hurried.wait = [](std::uint64_t) { ADD_FAILURE() << "no wait past the limit"; };
+    auto gave_up = phone->sync_until_done(hurried);
+    ASSERT_TRUE(gave_up) << gave_up.error().message;
+    EXPECT_EQ(gave_up->end, canvass::SyncEnd::gave_up);
+    ASSERT_TRUE(gave_up->failure);
+    EXPECT_TRUE(canvass::sync_worth_retrying(*gave_up->failure)) << gave_up->failure->message;
+    EXPECT_EQ(gave_up->interviews, 3u);
+    EXPECT_EQ(gave_up->left.interviews, 3u) << "the phone's own never reached the server: only the organizer's copy did";
+
+    // A device that never enrolled: a failure no retry can cure ends the run at once.
+    auto stray = Device::create(project.tmp / "stray", "stray passphrase");
+    ASSERT_TRUE(stray);
+    auto unenrolled = stray->sync_until_done();
+    ASSERT_TRUE(unenrolled) << unenrolled.error().message;
+    EXPECT_EQ(unenrolled->end, canvass::SyncEnd::failed);
+    EXPECT_EQ(unenrolled->failure->code, canvass::errc::not_found);
+}
+
+TEST(DeviceApi, ReviewStatesAreNamedAsOdkCentralNamesThem) {
+    EXPECT_EQ(canvass::review_state_name("approved"), "approved");
+    EXPECT_EQ(canvass::review_state_name("has-issues"), "hasIssues");
+    EXPECT_EQ(canvass::review_state_name("hasIssues"), "hasIssues");
+    EXPECT_EQ(canvass::review_state_name("none"), "none");
+    EXPECT_EQ(canvass::review_state_name(""), "none");
+    EXPECT_FALSE(canvass::review_state_name("fine"));
+}
+
 }  // namespace

@@ -42,7 +42,7 @@ desk::SyncAction sync_action(store::DeviceStore& store) {
 }
 
 void run_desk(const DeskArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto store = open_device(dev, ctx);
+    auto store = open_store(dev, ctx);
     if (!store) return;
     coordinator::DeviceLabels labels;
     if (!a.devices.empty()) {

@@ -126,6 +126,59 @@ struct SyncOutcome {
     std::uint64_t bytes_received = 0;
 };
 
+// The project a device is enrolled in.
+struct Project {
+    std::string project;
+    std::string role;    // "collector", "organizer" or "coordinator"
+    std::string server;  // the address pinned, "host:port"
+    std::string label;   // the administrator's name for this device; "" if none
+};
+
+// What still waits to reach the server.
+struct Pending {
+    std::uint64_t interviews = 0;  // own records with changes the server has not acknowledged
+    // Own attachments not yet delivered and, on an organizer's or a coordinator's device, the
+    // other devices' changesets and attachments it carries (a collector never forwards them).
+    std::uint64_t other = 0;
+    bool empty() const { return interviews == 0 && other == 0; }
+    friend bool operator==(const Pending&, const Pending&) = default;
+};
+
+// A bundle file written or read (canvass bundle export/import, docs/sync.md).
+struct BundleReport {
+    std::uint64_t devices = 0;
+    std::uint64_t changesets = 0;   // in the file (export) or newly kept (import)
+    std::uint64_t evidence = 0;     // import: changesets kept as evidence of a forked chain
+    std::uint64_t attachments = 0;  // in the file (export) or newly kept (import)
+    std::uint64_t attachment_bytes = 0;
+};
+
+// How sync_until_done() goes on after a lost link or a busy server.
+struct SyncUntilDone {
+    std::uint64_t give_up_after_ms = 2ull * 60 * 60 * 1000;
+    SyncProgress progress;                            // within each attempt
+    std::function<void(const SyncOutcome&)> synced;  // after each sync that completed
+    // Before waiting `wait_ms` to try again after `why`, with what is still to deliver.
+    std::function<void(const Error& why, const Pending& left, std::uint64_t wait_ms)> retrying;
+    // Waits that long; by default the calling thread sleeps. A test or an app's scheduler
+    // may pass its own.
+    std::function<void(std::uint64_t ms)> wait;
+};
+
+enum class SyncEnd : std::uint8_t {
+    delivered,  // nothing left to send
+    stalled,    // a complete sync delivered nothing more: repeating would not either
+    gave_up,    // the next wait would pass give_up_after_ms
+    failed,     // a failure that trying again cannot cure (see sync_worth_retrying)
+};
+
+struct SyncRun {
+    SyncEnd end = SyncEnd::delivered;
+    std::optional<Error> failure;     // the last attempt's failure, unless delivered or stalled
+    std::uint64_t interviews = 0;     // own interviews waiting when the run began
+    Pending left;                     // still to deliver when it ended
+};
+
 class Interview;
 
 class Device {
@@ -178,8 +231,16 @@ public:
     Result<std::string> add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
                                        std::string_view type);
 
+    // A record's full id from the id or its first characters (at least 4), as people type
+    // it: Error{store, not_found}, or {core, invalid_argument} when several records begin so.
+    Result<std::string> find_record(std::string_view id_or_prefix) const;
+
     // Where the store stands (`canvass status --json`'s object).
     Result<std::string> status() const;
+    // The project this device is enrolled in; nullopt before enrollment.
+    Result<std::optional<Project>> project() const;
+    // What still waits for the server, found in constant time.
+    Result<Pending> pending() const;
 
     // Interviews over the engine (canvass/interview.hpp), every answer saved to the
     // encrypted draft as it is given. `language` "" : the form's default (a draft's own when
@@ -201,6 +262,18 @@ public:
     // acknowledged is kept on failure; syncing again resumes. Error{core, not_found} before
     // enrollment; sync_worth_retrying() tells which failures a later attempt may cure.
     Result<SyncOutcome> sync(std::unique_ptr<Connection> connection = nullptr, const SyncProgress& progress = {});
+    // Syncs over TCP again and again, waiting 2 s doubling up to a minute (with jitter)
+    // after each attempt a later one may cure, until nothing is left to deliver or the time
+    // runs out. An attempt that delivered something starts the waits short again. The
+    // Result fails only when the store cannot be read; how the run ended is in SyncRun.
+    Result<SyncRun> sync_until_done(const SyncUntilDone& options = {});
+
+    // Bundle files, for places with no network at all (docs/sync.md): every chain this device
+    // holds, with its attachments, written to `path` (replaced atomically); or a bundle's
+    // chains verified and kept, to go on to the server with an organizer's next sync.
+    // Errors name the file, the device and what failed; what was kept before a failure stays.
+    Result<BundleReport> export_bundle(const std::string& path);
+    Result<BundleReport> import_bundle(const std::string& path);
 
 private:
     struct Impl;
@@ -211,6 +284,10 @@ private:
     friend store::DeviceStore& device_store(Device& device);
     friend Device device_over(store::DeviceStore& store);
 };
+
+// A review state as people type it ("approved", "hasIssues" or "has-issues", "rejected",
+// "none" or "") under ODK Central's name, "none" for none; nullopt for anything else.
+std::optional<std::string> review_state_name(std::string_view state);
 
 // Whether a failed sync may succeed if tried again later (a lost link, a busy or full
 // server), and how long to wait before retry number `retry` (1, 2, ...): 2 s doubling up

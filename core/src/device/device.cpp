@@ -3,6 +3,9 @@
 // (the C ABI, the command line) uses for each thing an app does.
 #include "canvass/device.hpp"
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
 #include <utility>
 
 #include "coordinator/resolve.hpp"
@@ -14,6 +17,7 @@
 #include "interview/device_sink.hpp"
 #include "net/tcp_transport.hpp"
 #include "store/record_json.hpp"
+#include "sync/bundle.hpp"
 #include "sync/client.hpp"
 #include "sync/device_replica.hpp"
 #include "sync/retry.hpp"
@@ -215,9 +219,29 @@ Result<std::string> Device::add_attachment(std::span<const std::uint8_t> bytes, 
     return ref.to_json().dump();
 }
 
+Result<std::string> Device::find_record(std::string_view id_or_prefix) const {
+    CANVASS_TRY(auto id, impl_->store->find_record(id_or_prefix));
+    return merge::format_uuid(id);
+}
+
 Result<std::string> Device::status() const {
     CANVASS_TRY(auto s, impl_->store->status());
     return store::status_json(s).dump();
+}
+
+Result<std::optional<Project>> Device::project() const {
+    CANVASS_TRY(auto config, impl_->store->project());
+    if (!config) return std::optional<Project>();
+    return std::optional<Project>(Project{config->project, config->role, config->server_address, config->label});
+}
+
+Result<Pending> Device::pending() const {
+    CANVASS_TRY(auto s, impl_->store->status());
+    const bool forwards = s.project && (s.project->role == "organizer" || s.project->role == "coordinator");
+    Pending p;
+    p.interviews = s.unsent_records;
+    p.other = s.attachments.unsent + (forwards ? s.carried_unsent + s.attachments.carried : 0);
+    return p;
 }
 
 Result<Interview> Device::start_interview(std::string_view form_id, std::string_view language) {
@@ -326,6 +350,92 @@ Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection, const S
     out.bytes_sent = synced->bytes_sent;
     out.bytes_received = synced->bytes_received;
     return out;
+}
+
+Result<SyncRun> Device::sync_until_done(const SyncUntilDone& options) {
+    using steady = std::chrono::steady_clock;
+    const auto deadline = steady::now() + std::chrono::milliseconds(options.give_up_after_ms);
+    auto wait = options.wait ? options.wait
+                             : [](std::uint64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+    SyncRun run;
+    CANVASS_TRY(auto before, pending());
+    run.interviews = before.interviews;
+    std::optional<Pending> after_last_success;
+    for (unsigned retry = 1;; ++retry) {
+        auto outcome = sync(nullptr, options.progress);
+        Error failure;
+        if (outcome) {
+            if (options.synced) options.synced(*outcome);
+            CANVASS_TRY(run.left, pending());
+            if (run.left.empty()) {
+                run.end = SyncEnd::delivered;
+                return run;
+            }
+            // A whole sync that delivered nothing more will not deliver it by repeating.
+            if (after_last_success == run.left) {
+                run.end = SyncEnd::stalled;
+                return run;
+            }
+            after_last_success = run.left;
+            failure = Error{Domain::net, errc::unavailable, "more is waiting to be sent"};
+        } else {
+            failure = std::move(outcome).error();
+            CANVASS_TRY(run.left, pending());
+            if (!sync_worth_retrying(failure)) {
+                run.end = SyncEnd::failed;
+                run.failure = std::move(failure);
+                return run;
+            }
+        }
+        // An attempt that delivered something before the link dropped: the link works now
+        // and then, so the waits start short again.
+        if (run.left.interviews < before.interviews || run.left.other < before.other) retry = 1;
+        before = run.left;
+        const auto wait_ms = sync::retry_delay_ms(retry, impl_->store->random());
+        if (steady::now() + std::chrono::milliseconds(wait_ms) > deadline) {
+            run.end = SyncEnd::gave_up;
+            run.failure = std::move(failure);
+            return run;
+        }
+        if (options.retrying) options.retrying(failure, run.left, wait_ms);
+        wait(wait_ms);
+    }
+}
+
+namespace {
+
+BundleReport bundle_report(const sync::BundleReport& r) {
+    return {r.devices, r.changesets, r.evidence, r.attachments, r.attachment_bytes};
+}
+
+}  // namespace
+
+Result<BundleReport> Device::export_bundle(const std::string& path) {
+    sync::DeviceReplica replica(*impl_->store);
+    sync::DeviceMediaReplica media(*impl_->store);
+    CANVASS_TRY(auto report, sync::write_bundle(replica, &media, path));
+    return bundle_report(report);
+}
+
+Result<BundleReport> Device::import_bundle(const std::string& path) {
+    auto& s = *impl_->store;
+    CANVASS_TRY(auto project, s.project());
+    const std::string name = project ? project->project : std::string(store::kUnenrolledProject);
+    sync::DeviceReplica replica(s);
+    sync::DeviceMediaReplica media(s);
+    auto report = sync::read_bundle(replica, &media, path, name, s.clock().now_ms());
+    if (!report) {
+        const auto& e = report.error();
+        return unexpected(e.domain, e.code, path + ": " + e.message);
+    }
+    return bundle_report(*report);
+}
+
+std::optional<std::string> review_state_name(std::string_view state) {
+    auto parsed = coordinator::parse_review_state(state);
+    if (!parsed) return std::nullopt;
+    if (*parsed == coordinator::ReviewState::none) return std::string("none");
+    return std::string(coordinator::central_name(*parsed));
 }
 
 bool sync_worth_retrying(const Error& error) { return sync::worth_retrying(error); }

@@ -1,6 +1,6 @@
-#include "util/duration.hpp"
+#include "canvass/duration.hpp"
 
-namespace canvass::util {
+namespace canvass {
 
 std::optional<std::uint64_t> parse_duration(const std::string& text) {
     if (text.size() < 2 || text.size() > 12) return std::nullopt;
@@ -19,4 +19,4 @@ std::optional<std::uint64_t> parse_duration(const std::string& text) {
     return n * unit;
 }
 
-}  // namespace canvass::util
+}  // namespace canvass

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "util/duration.hpp"
+#include "canvass/duration.hpp"
 
-namespace canvass::util {
+namespace canvass {
 namespace {
 
 TEST(Duration, UnitsAreSecondsMinutesHoursAndDays) {
@@ -19,4 +19,4 @@ TEST(Duration, AnythingElseIsRefused) {
 }
 
 }  // namespace
-}  // namespace canvass::util
+}  // namespace canvass
