@@ -17,6 +17,7 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     // Command families register here, one line each.
     add_form_commands(app, ctx);
     add_xlsform_commands(app, ctx);
+    add_device_commands(app, ctx);
     add_store_commands(app, ctx);
     add_fill_command(app, ctx);
     add_sync_commands(app, ctx);

@@ -38,6 +38,8 @@ int run(const std::vector<std::string>& args, Context& ctx);
 
 // `form check FILE...` and `form validate FILE --answers FILE` (form_commands.cpp).
 void add_form_commands(CLI::App& app, Context& ctx);
+// init, forms, records, finalize, delete, status (device_commands.cpp).
+void add_device_commands(CLI::App& app, Context& ctx);
 void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
 void add_fill_command(CLI::App& app, Context& ctx);    // fill_command.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp

@@ -211,6 +211,10 @@ public:
     // `changes_json`: {"path": value, ...}; says whether anything changed.
     Result<bool> edit(std::string_view id, std::string_view changes_json);
     Result<void> delete_record(std::string_view id);
+    // Whether this device may change the record (edit, delete, settle): a record another
+    // device created is changed only by that device or a coordinator. The error,
+    // Error{auth, permission_denied}, says who may; edits and deletes check it themselves.
+    Result<void> may_change(std::string_view id) const;
     Result<std::string> record(std::string_view id) const;          // JSON object
     Result<std::string> records(std::string_view form_id = {}) const;  // JSON array of summaries
     // One finalized record's open conflicts; every record's with any, as a JSON array of

@@ -156,6 +156,11 @@ Result<void> Device::delete_record(std::string_view id) {
     return impl_->store->delete_record(rid);
 }
 
+Result<void> Device::may_change(std::string_view id) const {
+    CANVASS_TRY(auto rid, record_id_of(id));
+    return impl_->store->may_change(rid);
+}
+
 Result<std::string> Device::record(std::string_view id) const {
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto snapshot, impl_->store->record(rid));
