@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -201,7 +202,7 @@ Result<std::vector<OpId>> read_supersedes(Reader& r, Decoding& d, const DeviceId
             return r.fail("supersedes seq", "overflows 64 bits");
         id.seq = same_device ? ids.back().seq + seq : seq;
         if (same_device && seq == 0) {
-            // The same op seq: the index grows by at least one.
+            // The same changeset: the index grows by at least one.
             const std::uint32_t after = ids.back().index + 1;
             if (after >= kMaxOps) return r.fail("supersedes index", "above the op limit");
             CANVASS_TRY(const std::uint64_t step, r.varint("supersedes index", kMaxOps - 1 - after));
