@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "merge/changeset_compact.hpp"
 #include "merge/codec.hpp"
 
 namespace canvass::merge {
@@ -24,6 +25,10 @@ bool kind_fits_path(OpKind kind, std::optional<PathKind> path) {
 }
 
 bool is_known_kind(std::uint8_t k) { return k >= 1 && k <= 4; }
+
+bool is_known_format(std::uint8_t f) {
+    return f == kChangesetFormatText || f == kChangesetFormatCompact;
+}
 
 Result<void> validate_names(const ChangesetHeader& h) {
     for (const std::string* s : {&h.project, &h.form_id, &h.form_version}) {
@@ -102,8 +107,13 @@ void write_header(Writer& w, const ChangesetHeader& h) {
     w.string(h.form_id);
     w.string(h.form_version);
     w.fixed(h.record);
-    w.varint(h.ops.size());
-    for (const Op& op : h.ops) write_op(w, op);
+    // Only the op section differs between formats.
+    if (h.format == kChangesetFormatCompact) {
+        compact::write_ops(w, h);
+    } else {
+        w.varint(h.ops.size());
+        for (const Op& op : h.ops) write_op(w, op);
+    }
     w.fixed(h.epoch);
     w.fixed(h.nonce);
 }
@@ -138,7 +148,7 @@ Result<Op> read_op(Reader& r, std::size_t& budget) {
 Result<ChangesetHeader> read_header(Reader& r) {
     ChangesetHeader h;
     CANVASS_TRY(h.format, r.byte("format"));
-    if (h.format != kChangesetFormat)
+    if (!is_known_format(h.format))
         return r.fail("format", "unsupported format " + std::to_string(h.format));
     CANVASS_TRY(h.device, r.fixed<16>("device"));
     CANVASS_TRY(h.seq, r.varint("seq"));
@@ -148,12 +158,16 @@ Result<ChangesetHeader> read_header(Reader& r) {
     CANVASS_TRY(h.form_id, r.string("form id", kMaxNameBytes));
     CANVASS_TRY(h.form_version, r.string("form version", kMaxNameBytes));
     CANVASS_TRY(h.record, r.fixed<16>("record"));
-    CANVASS_TRY(const std::uint64_t n_ops, r.varint("op count", kMaxOps));
-    std::size_t budget = kMaxSupersedesPerChangeset;
-    h.ops.reserve(n_ops);  // at most kMaxOps
-    for (std::uint64_t i = 0; i < n_ops; ++i) {
-        CANVASS_TRY(Op op, read_op(r, budget));
-        h.ops.push_back(std::move(op));
+    if (h.format == kChangesetFormatCompact) {
+        CANVASS_TRY(h.ops, compact::read_ops(r, h.device));
+    } else {
+        CANVASS_TRY(const std::uint64_t n_ops, r.varint("op count", kMaxOps));
+        std::size_t budget = kMaxSupersedesPerChangeset;
+        h.ops.reserve(n_ops);  // at most kMaxOps
+        for (std::uint64_t i = 0; i < n_ops; ++i) {
+            CANVASS_TRY(Op op, read_op(r, budget));
+            h.ops.push_back(std::move(op));
+        }
     }
     CANVASS_TRY(h.epoch, r.fixed<16>("epoch"));
     CANVASS_TRY(h.nonce, r.fixed<24>("nonce"));
@@ -163,7 +177,7 @@ Result<ChangesetHeader> read_header(Reader& r) {
 }  // namespace
 
 Result<void> validate(const ChangesetHeader& h) {
-    if (h.format != kChangesetFormat) return invalid("unsupported format");
+    if (!is_known_format(h.format)) return invalid("unsupported format " + std::to_string(h.format));
     if (h.seq == 0) return invalid("seq starts at 1");
     if (h.seq == 1 && h.prev != Hash{}) return invalid("the first changeset has a zero prev");
     CANVASS_TRY_VOID(validate_names(h));

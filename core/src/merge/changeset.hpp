@@ -18,8 +18,15 @@ namespace canvass::merge {
 
 using crypto::Hash;
 
+// Changeset formats (schemas/protocol/changeset.md). Every format stays decodable: a stored
+// or received changeset keeps its bytes, hence its hash and its chain link, whatever format
+// the device writes now. Both encode the same ChangesetHeader; only the bytes differ.
+inline constexpr std::uint8_t kChangesetFormatText = 1;     // paths and op ids written out
+inline constexpr std::uint8_t kChangesetFormatCompact = 2;  // names, instance ids, devices in tables
+// The format new changesets are written in.
+inline constexpr std::uint8_t kChangesetFormat = kChangesetFormatCompact;
+
 // Limits of a decodable changeset. Anything larger is refused before it is allocated.
-inline constexpr std::uint8_t kChangesetFormat = 1;
 inline constexpr std::size_t kMaxOps = 10'000;
 inline constexpr std::size_t kMaxSupersedesPerChangeset = 100'000;  // summed over all ops
 inline constexpr std::size_t kMaxNameBytes = 256;                   // project, form id, version
@@ -50,7 +57,7 @@ struct Op {
 };
 
 struct ChangesetHeader {
-    std::uint8_t format = kChangesetFormat;
+    std::uint8_t format = kChangesetFormat;  // how encode() writes it; decode() keeps what it read
     DeviceId device{};
     std::uint64_t seq = 0;  // 1, 2, 3... per device, no gaps
     Hash prev{};            // hash of the device's changeset seq - 1; all zero for seq 1
@@ -79,7 +86,7 @@ inline OpId op_id(const ChangesetHeader& h, std::size_t index) {
     return OpId{h.device, h.seq, static_cast<std::uint32_t>(index)};
 }
 
-// Checks everything decode() checks except order: format, limits, seq >= 1, prev zero for
+// Checks everything decode() checks except order: a known format, limits, seq >= 1, prev zero for
 // seq 1, UTF-8 and non-empty names, at least one op, each path well-formed for its kind
 // (set: a field; delete_record: ""; delete_instance: an instance; keep: "" or an instance),
 // one op per path, supersedes pointing only at earlier changesets of the author.
@@ -99,8 +106,9 @@ std::vector<std::uint8_t> encode_header(const ChangesetHeader& h);
 // encode_header(h) then the ciphertext, length-prefixed. Same precondition.
 std::vector<std::uint8_t> encode(const Changeset& cs);
 
-// Strict inverse of encode(): refuses unknown formats, truncation, trailing bytes,
-// non-canonical forms (non-minimal varints, unsorted or repeated supersedes),
+// Strict inverse of encode(), for every format: refuses unknown formats, truncation, trailing
+// bytes, non-canonical forms (non-minimal varints, unsorted or repeated supersedes; in
+// format 2 tables out of first-use order, unused or repeated entries, references out of range),
 // invalid UTF-8, bad paths and anything above the limits, with an Error of domain protocol.
 // Never reads out of bounds nor allocates more than the input justifies.
 Result<Changeset> decode(std::span<const std::uint8_t> bytes);

@@ -15,9 +15,10 @@ using testing::uuid;
 const std::string kMember = "members[" + format_uuid(uuid(1)) + "]";
 
 // A changeset using every field: several ops and kinds, supersedes across devices.
-Changeset sample() {
+Changeset sample(std::uint8_t format) {
     Changeset cs;
     auto& h = cs.header;
+    h.format = format;
     h.device = device(1);
     h.seq = 7;
     h.prev.fill(0x55);
@@ -48,11 +49,24 @@ std::vector<std::uint8_t> replace_once(std::vector<std::uint8_t> bytes, std::str
     return bytes;
 }
 
-TEST(ChangesetEncoding, RoundTrips) {
-    const Changeset cs = sample();
+// Every format must hold each of these; the tests of one format's layout are apart.
+class ChangesetEncoding : public ::testing::TestWithParam<std::uint8_t> {};
+class ChangesetDecoding : public ::testing::TestWithParam<std::uint8_t> {};
+class ChangesetValidation : public ::testing::TestWithParam<std::uint8_t> {};
+
+std::string format_name(const ::testing::TestParamInfo<std::uint8_t>& info) {
+    return "Format" + std::to_string(info.param);
+}
+
+TEST(ChangesetFormat, NewChangesetsAreWrittenInTheCompactFormat) {
+    EXPECT_EQ(ChangesetHeader{}.format, kChangesetFormatCompact);
+}
+
+TEST_P(ChangesetEncoding, RoundTrips) {
+    const Changeset cs = sample(GetParam());
     ASSERT_TRUE(validate(cs.header));
     const auto bytes = encode(cs);
-    EXPECT_EQ(bytes[0], kChangesetFormat);
+    EXPECT_EQ(bytes[0], GetParam());
     auto back = decode(bytes);
     ASSERT_TRUE(back) << back.error().describe();
     EXPECT_EQ(*back, cs);
@@ -60,16 +74,16 @@ TEST(ChangesetEncoding, RoundTrips) {
     EXPECT_EQ(changeset_hash(cs), crypto::blake2b_256(bytes));
 }
 
-TEST(ChangesetEncoding, HeaderBytesArePrefixOfTheWhole) {
-    const Changeset cs = sample();
+TEST_P(ChangesetEncoding, HeaderBytesArePrefixOfTheWhole) {
+    const Changeset cs = sample(GetParam());
     const auto header = encode_header(cs.header);
     const auto whole = encode(cs);
     ASSERT_LT(header.size(), whole.size());
     EXPECT_TRUE(std::equal(header.begin(), header.end(), whole.begin()));
 }
 
-TEST(ChangesetEncoding, OrderInMemoryDoesNotChangeTheBytes) {
-    const Changeset cs = sample();
+TEST_P(ChangesetEncoding, OrderInMemoryDoesNotChangeTheBytes) {
+    const Changeset cs = sample(GetParam());
     Changeset shuffled = cs;
     auto& sup = shuffled.header.ops[0].supersedes;
     std::reverse(sup.begin(), sup.end());
@@ -80,9 +94,9 @@ TEST(ChangesetEncoding, OrderInMemoryDoesNotChangeTheBytes) {
     EXPECT_EQ(shuffled, cs);
 }
 
-TEST(ChangesetEncoding, AnyFieldChangeChangesTheHash) {
-    const Hash base = changeset_hash(sample());
-    std::vector<Changeset> variants(9, sample());
+TEST_P(ChangesetEncoding, AnyFieldChangeChangesTheHash) {
+    const Hash base = changeset_hash(sample(GetParam()));
+    std::vector<Changeset> variants(9, sample(GetParam()));
     variants[0].header.seq = 8;
     variants[1].header.hlc += 1;
     variants[2].header.ops[0].path = "agee";
@@ -97,8 +111,8 @@ TEST(ChangesetEncoding, AnyFieldChangeChangesTheHash) {
 
 // Epoch keys travel as signed grants (store/grant.hpp), not in the changeset: the header
 // ends with the epoch id and the nonce, nothing between them.
-TEST(ChangesetEncoding, HeaderEndsWithEpochThenNonce) {
-    const Changeset cs = sample();
+TEST_P(ChangesetEncoding, HeaderEndsWithEpochThenNonce) {
+    const Changeset cs = sample(GetParam());
     const auto header = encode_header(cs.header);
     ASSERT_GE(header.size(), 40u);
     const auto tail = header.end() - 40;
@@ -106,8 +120,8 @@ TEST(ChangesetEncoding, HeaderEndsWithEpochThenNonce) {
     EXPECT_TRUE(std::equal(cs.header.nonce.begin(), cs.header.nonce.end(), tail + 16));
 }
 
-TEST(ChangesetDecoding, RejectsEveryTruncation) {
-    const auto bytes = encode(sample());
+TEST_P(ChangesetDecoding, RejectsEveryTruncation) {
+    const auto bytes = encode(sample(GetParam()));
     for (std::size_t n = 0; n < bytes.size(); ++n) {
         auto r = decode(std::span(bytes.data(), n));
         ASSERT_FALSE(r) << "prefix of " << n << " bytes decoded";
@@ -115,12 +129,12 @@ TEST(ChangesetDecoding, RejectsEveryTruncation) {
     }
 }
 
-TEST(ChangesetDecoding, RejectsTrailingBytesAndUnknownFormat) {
-    auto bytes = encode(sample());
+TEST_P(ChangesetDecoding, RejectsTrailingBytesAndUnknownFormat) {
+    auto bytes = encode(sample(GetParam()));
     bytes.push_back(0);
     EXPECT_FALSE(decode(bytes));
     bytes.pop_back();
-    bytes[0] = 2;
+    bytes[0] = 3;
     auto r = decode(bytes);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("format"), std::string::npos);
@@ -128,8 +142,8 @@ TEST(ChangesetDecoding, RejectsTrailingBytesAndUnknownFormat) {
 
 // Every single-byte change is either rejected or decodes to a changeset that re-encodes
 // to exactly those bytes, hence a different hash: no two encodings of one changeset.
-TEST(ChangesetDecoding, EverySingleByteFlipIsRejectedOrChangesTheHash) {
-    const Changeset cs = sample();
+TEST_P(ChangesetDecoding, EverySingleByteFlipIsRejectedOrChangesTheHash) {
+    const Changeset cs = sample(GetParam());
     const auto bytes = encode(cs);
     const Hash original = changeset_hash(cs);
     for (std::size_t i = 0; i < bytes.size(); ++i) {
@@ -144,8 +158,8 @@ TEST(ChangesetDecoding, EverySingleByteFlipIsRejectedOrChangesTheHash) {
     }
 }
 
-TEST(ChangesetDecoding, RejectsNonMinimalVarints) {
-    const Changeset cs = sample();
+TEST_P(ChangesetDecoding, RejectsNonMinimalVarints) {
+    const Changeset cs = sample(GetParam());
     const auto bytes = encode(cs);
     // seq 7 is the byte after format and device; write it as 0x87 0x00 instead.
     auto padded = bytes;
@@ -157,8 +171,8 @@ TEST(ChangesetDecoding, RejectsNonMinimalVarints) {
     EXPECT_NE(r.error().message.find("non-minimal"), std::string::npos);
 }
 
-TEST(ChangesetDecoding, RejectsUnsortedSupersedes) {
-    Changeset cs = sample();
+TEST(ChangesetFormat1Decoding, RejectsUnsortedSupersedes) {
+    Changeset cs = sample(kChangesetFormatText);
     auto bytes = encode(cs);
     // Swap the two supersedes entries of op 0: each is device(16) seq index.
     std::vector<std::uint8_t> a(16, 1), b(16, 2);
@@ -177,18 +191,22 @@ TEST(ChangesetDecoding, RejectsUnsortedSupersedes) {
     EXPECT_NE(r.error().message.find("sorted"), std::string::npos);
 }
 
-TEST(ChangesetDecoding, RejectsInvalidUtf8AndBadPaths) {
-    const auto bytes = encode(sample());
+TEST_P(ChangesetDecoding, RejectsInvalidUtf8AndBadPaths) {
+    const auto bytes = encode(sample(GetParam()));
     EXPECT_FALSE(decode(replace_once(bytes, "vendors-2026", "vendors\xff""2026")));
     EXPECT_FALSE(decode(replace_once(bytes, "vendors-2026", "vendors\xc0\xaf""026")));  // overlong
     EXPECT_TRUE(decode(replace_once(bytes, "vendors-2026", "vendors\xc3\xa9""026")));
     EXPECT_FALSE(decode(replace_once(bytes, "age", "1ge")));
     EXPECT_FALSE(decode(replace_once(bytes, "age", "a/e")));
-    EXPECT_FALSE(decode(replace_once(bytes, "/name", "/na]e")));
+    if (GetParam() == kChangesetFormatText) {
+        EXPECT_FALSE(decode(replace_once(bytes, "/name", "/na]e")));
+    } else {  // the name table holds "name" once, after its length
+        EXPECT_FALSE(decode(replace_once(bytes, "\x04name", "\x04na]e")));
+    }
 }
 
-TEST(ChangesetDecoding, RejectsAbsurdSizesWithoutAllocatingThem) {
-    Changeset cs = sample();
+TEST_P(ChangesetDecoding, RejectsAbsurdSizesWithoutAllocatingThem) {
+    Changeset cs = sample(GetParam());
     cs.ciphertext.clear();
     auto bytes = encode(cs);
     ASSERT_EQ(bytes.back(), 0);  // empty ciphertext length
@@ -200,15 +218,15 @@ TEST(ChangesetDecoding, RejectsAbsurdSizesWithoutAllocatingThem) {
     EXPECT_NE(r.error().message.find("limit"), std::string::npos);
 }
 
-TEST(ChangesetDecoding, SurvivesRandomGarbage) {
+TEST_P(ChangesetDecoding, SurvivesRandomGarbage) {
     SeededRandom random(11);
-    const auto good = encode(sample());
+    const auto good = encode(sample(GetParam()));
     for (int i = 0; i < 20000; ++i) {
         std::vector<std::uint8_t> bytes;
         if (random.chance(50)) {
             bytes.resize(random.below(200));
             random.fill(bytes);
-            if (!bytes.empty()) bytes[0] = kChangesetFormat;
+            if (!bytes.empty()) bytes[0] = GetParam();
         } else {
             bytes = good;
             for (int k = 0, n = 1 + static_cast<int>(random.below(4)); k < n; ++k)
@@ -221,9 +239,9 @@ TEST(ChangesetDecoding, SurvivesRandomGarbage) {
     }
 }
 
-TEST(ChangesetValidation, LimitsAndRulesHaveNames) {
-    auto check = [](auto mutate) {
-        Changeset cs = sample();
+TEST_P(ChangesetValidation, LimitsAndRulesHaveNames) {
+    auto check = [this](auto mutate) {
+        Changeset cs = sample(GetParam());
         mutate(cs.header);
         EXPECT_FALSE(validate(cs.header));
         EXPECT_FALSE(decode(encode(cs)));  // the encoder writes it; the decoder refuses it
@@ -245,8 +263,8 @@ TEST(ChangesetValidation, LimitsAndRulesHaveNames) {
     });
 }
 
-TEST(ChangesetValidation, AcceptsTheLimitsThemselves) {
-    Changeset cs = sample();
+TEST_P(ChangesetValidation, AcceptsTheLimitsThemselves) {
+    Changeset cs = sample(GetParam());
     cs.header.ops.clear();
     for (std::size_t i = 0; i < kMaxOps; ++i)
         cs.header.ops.push_back(Op{"f" + std::to_string(i), OpKind::set, {}});
@@ -256,6 +274,13 @@ TEST(ChangesetValidation, AcceptsTheLimitsThemselves) {
     ASSERT_TRUE(r) << r.error().describe();
     EXPECT_EQ(r->header.ops.size(), kMaxOps);
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryFormat, ChangesetEncoding,
+                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact), format_name);
+INSTANTIATE_TEST_SUITE_P(EveryFormat, ChangesetDecoding,
+                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact), format_name);
+INSTANTIATE_TEST_SUITE_P(EveryFormat, ChangesetValidation,
+                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact), format_name);
 
 }  // namespace
 }  // namespace canvass::merge
