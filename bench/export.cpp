@@ -53,10 +53,13 @@ constexpr int kInstances = 2;
 }
 
 json question(int i) {
-    static const char* types[] = {"integer", "decimal", "text", "select_one yn", "select_multiple goods",
-                                  "date",    "text",    "integer"};
+    static const char* types[] = {
+        "integer", "decimal", "text",   "select_one yn", "select_multiple goods",
+        "date",    "text",    "integer"};
     std::string type = i == 0 ? "geopoint" : types[i % 8];
-    return {{"type", type}, {"name", "q" + std::to_string(i)}, {"label", {{"en", "Question " + std::to_string(i)}}}};
+    return {{"type", type},
+            {"name", "q" + std::to_string(i)},
+            {"label", {{"en", "Question " + std::to_string(i)}}}};
 }
 
 std::string bench_form() {
@@ -68,12 +71,18 @@ std::string bench_form() {
         q["name"] = "m" + std::to_string(i);
         children.push_back(q);
     }
-    survey.push_back({{"type", "repeat"}, {"name", "members"}, {"label", {{"en", "Members"}}}, {"children", children}});
+    survey.push_back({{"type", "repeat"},
+                      {"name", "members"},
+                      {"label", {{"en", "Members"}}},
+                      {"children", children}});
     auto choice = [](const char* name) { return json{{"name", name}, {"label", {{"en", name}}}}; };
     json choices{{"yn", {choice("yes"), choice("no")}},
                  {"goods", {choice("fruit"), choice("fish"), choice("cloth"), choice("tools")}}};
-    return json{{"settings", {{"form_id", "bench"}, {"version", "1"}, {"title", {{"en", "Bench"}}},
-                              {"default_language", "en"}}},
+    return json{{"settings",
+                 {{"form_id", "bench"},
+                  {"version", "1"},
+                  {"title", {{"en", "Bench"}}},
+                  {"default_language", "en"}}},
                 {"survey", survey},
                 {"choices", choices}}
         .dump();
@@ -86,15 +95,18 @@ json value(const json& q, int record, int i) {
     if (type == "decimal") return record * 0.25 + i;
     if (type == "select_one") return record % 3 ? "yes" : "no";
     if (type == "select_multiple") return record % 2 ? json{"fruit", "cloth"} : json{"fish"};
-    if (type == "date") return "2026-0" + std::to_string(1 + record % 9) + "-1" + std::to_string(record % 10);
+    if (type == "date")
+        return "2026-0" + std::to_string(1 + record % 9) + "-1" + std::to_string(record % 10);
     if (type == "geopoint") return {{"lat", 5.55 + record * 1e-6}, {"lon", -0.2 + record * 1e-6}};
-    return "answer " + std::to_string(record) + " to question " + std::to_string(i) + ", with some words";
+    return "answer " + std::to_string(record) + " to question " + std::to_string(i) +
+           ", with some words";
 }
 
 json answers(const json& form, int record) {
     json a = json::object();
     const auto& survey = form.at("survey");
-    for (int i = 0; i < kTopQuestions; ++i) a[survey[i].at("name").get<std::string>()] = value(survey[i], record, i);
+    for (int i = 0; i < kTopQuestions; ++i)
+        a[survey[i].at("name").get<std::string>()] = value(survey[i], record, i);
     json members = json::array();
     for (int n = 0; n < kInstances; ++n) {
         json m = json::object();
@@ -114,7 +126,8 @@ store::StoreOptions fast() {
 }
 
 // A coordinator's store in a project whose one recipient is `recipient`.
-store::DeviceStore coordinator_store(const std::string& home, const crypto::DhPublicKey& recipient) {
+store::DeviceStore coordinator_store(const std::string& home,
+                                     const crypto::DhPublicKey& recipient) {
     auto s = store::DeviceStore::create(home, store::Passphrase{kPassphrase}, fast());
     if (!s) die(s.error().message);
     if (auto added = s->add_form(bench_form()); !added) die(added.error().message);
@@ -135,7 +148,8 @@ void fill(store::DeviceStore& s, int first, int last) {
     auto form = json::parse(bench_form());
     for (int start = first; start < last; start += 1000) {
         std::vector<json> batch;
-        for (int i = start; i < std::min(last, start + 1000); ++i) batch.push_back(answers(form, i));
+        for (int i = start; i < std::min(last, start + 1000); ++i)
+            batch.push_back(answers(form, i));
         if (auto r = s.import_records("bench", std::move(batch), true); !r) die(r.error().message);
     }
 }
@@ -175,7 +189,8 @@ std::pair<int, rusage> spawn_and_wait(const std::vector<std::string>& argv) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     pid_t pid = 0;
-    if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) die("cannot start " + argv[0]);
+    if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0)
+        die("cannot start " + argv[0]);
     posix_spawn_file_actions_destroy(&actions);
     int status = 0;
     rusage usage{};
@@ -195,7 +210,8 @@ int peak_main(int argc, char** argv) {
 }
 
 // Runs `argv` in a child process; its wall time and peak memory.
-Run run(const std::string& self, const std::string& peak_file, const std::vector<std::string>& argv) {
+Run run(const std::string& self, const std::string& peak_file,
+        const std::vector<std::string>& argv) {
     std::vector<std::string> wrapped{self, "--peak", peak_file};
     wrapped.insert(wrapped.end(), argv.begin(), argv.end());
     auto t0 = Steady::now();
@@ -207,7 +223,8 @@ Run run(const std::string& self, const std::string& peak_file, const std::vector
     return r;
 }
 
-Run median(const std::string& self, const std::string& peak_file, const std::vector<std::string>& argv, int runs) {
+Run median(const std::string& self, const std::string& peak_file,
+           const std::vector<std::string>& argv, int runs) {
     std::vector<Run> all;
     for (int i = 0; i < runs; ++i) all.push_back(run(self, peak_file, argv));
     auto mid = [&](auto field) {
@@ -216,7 +233,8 @@ Run median(const std::string& self, const std::string& peak_file, const std::vec
         std::sort(v.begin(), v.end());
         return v[v.size() / 2];
     };
-    return {mid([](const Run& r) { return r.seconds; }), mid([](const Run& r) { return r.peak_kib; })};
+    return {mid([](const Run& r) { return r.seconds; }),
+            mid([](const Run& r) { return r.peak_kib; })};
 }
 
 std::vector<int> sizes_option(int argc, char** argv) {
@@ -263,16 +281,19 @@ int main(int argc, char** argv) {
     const std::string home = dir + "/coordinator", key_file = dir + "/coordinator.key",
                       passphrase_file = dir + "/passphrase.txt", out = dir + "/out";
     std::ofstream(passphrase_file) << kPassphrase << "\n";
-    auto recipient = coordinator::create_key_file(key_file, kPassphrase, crypto::PwhashParams::minimum());
+    auto recipient =
+        coordinator::create_key_file(key_file, kPassphrase, crypto::PwhashParams::minimum());
     if (!recipient) die(recipient.error().message);
     int held = 0;
     {
         auto s = coordinator_store(home, *recipient);
         (void)s;
     }
-    std::printf("export bench: a form of %d answers (%d questions, a repeat of %d answered %d times); "
-                "medians of %d runs, wall time and peak resident memory of each process\n",
-                kTopQuestions + kRepeatQuestions * kInstances, kTopQuestions, kRepeatQuestions, kInstances, runs);
+    std::printf(
+        "export bench: a form of %d answers (%d questions, a repeat of %d answered %d times); "
+        "medians of %d runs, wall time and peak resident memory of each process\n",
+        kTopQuestions + kRepeatQuestions * kInstances, kTopQuestions, kRepeatQuestions, kInstances,
+        runs);
     for (int size : sizes) {
         {
             auto s = store::DeviceStore::open(home, store::Passphrase{kPassphrase}, fast());
@@ -287,18 +308,21 @@ int main(int argc, char** argv) {
         auto floor = median(self, peak_file, {self, "--floor", home, key_file}, runs);
         auto exporting = [&](const std::string& formats) {
             std::filesystem::remove_all(out);
-            return median(self, peak_file, {CANVASS_CLI_BIN, "--home", home, "--passphrase-file", passphrase_file, "export", "--key",
-                           key_file, "--form", "bench", "--format", formats, "--out", out},
-                          runs);
+            return median(
+                self, peak_file,
+                {CANVASS_CLI_BIN, "--home", home, "--passphrase-file", passphrase_file, "export",
+                 "--key", key_file, "--form", "bench", "--format", formats, "--out", out},
+                runs);
         };
         auto all = exporting("all");
         auto sheets = exporting("xlsx,geojson");
         std::printf("%7d records\n", size);
-        std::printf("  floor: read and decrypt  %7.2f s  %7.1f MiB\n", floor.seconds, floor.peak_kib / 1024.0);
-        std::printf("  export --format all      %7.2f s  %7.1f MiB  (%.1fx the floor's time)\n", all.seconds,
-                    all.peak_kib / 1024.0, all.seconds / floor.seconds);
-        std::printf("  export xlsx,geojson      %7.2f s  %7.1f MiB  (%.1fx the floor's time)\n", sheets.seconds,
-                    sheets.peak_kib / 1024.0, sheets.seconds / floor.seconds);
+        std::printf("  floor: read and decrypt  %7.2f s  %7.1f MiB\n", floor.seconds,
+                    floor.peak_kib / 1024.0);
+        std::printf("  export --format all      %7.2f s  %7.1f MiB  (%.1fx the floor's time)\n",
+                    all.seconds, all.peak_kib / 1024.0, all.seconds / floor.seconds);
+        std::printf("  export xlsx,geojson      %7.2f s  %7.1f MiB  (%.1fx the floor's time)\n",
+                    sheets.seconds, sheets.peak_kib / 1024.0, sheets.seconds / floor.seconds);
         std::fflush(stdout);
     }
     return 0;

@@ -35,11 +35,15 @@ std::string fifty_question_form() {
     json survey = json::array();
     for (int i = 0; i < kAnswers; ++i) {
         std::string type = i % 3 == 0 ? "integer" : (i % 3 == 1 ? "decimal" : "text");
-        survey.push_back({{"type", type}, {"name", "q" + std::to_string(i)},
+        survey.push_back({{"type", type},
+                          {"name", "q" + std::to_string(i)},
                           {"label", {{"en", "Question " + std::to_string(i)}}}});
     }
-    return json{{"settings", {{"form_id", "bench"}, {"version", "1"}, {"title", {{"en", "Bench"}}},
-                              {"default_language", "en"}}},
+    return json{{"settings",
+                 {{"form_id", "bench"},
+                  {"version", "1"},
+                  {"title", {{"en", "Bench"}}},
+                  {"default_language", "en"}}},
                 {"survey", survey}}
         .dump();
 }
@@ -48,14 +52,19 @@ json answers(int record) {
     json a = json::object();
     for (int i = 0; i < kAnswers; ++i) {
         auto name = "q" + std::to_string(i);
-        if (i % 3 == 0) a[name] = record * 7 + i;
-        else if (i % 3 == 1) a[name] = record * 0.5 + i;
-        else a[name] = "answer " + std::to_string(record) + " to question " + std::to_string(i);
+        if (i % 3 == 0)
+            a[name] = record * 7 + i;
+        else if (i % 3 == 1)
+            a[name] = record * 0.5 + i;
+        else
+            a[name] = "answer " + std::to_string(record) + " to question " + std::to_string(i);
     }
     return a;
 }
 
-double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double ms(Clock::duration d) {
+    return std::chrono::duration<double, std::milli>(d).count();
+}
 
 struct Figures {
     double median_ms = 0, p99_ms = 0, records_per_s = 0;
@@ -141,7 +150,8 @@ void run_interleaved(Side& a, Side& b, int saves, std::size_t records) {
         const std::size_t last = std::min(records, first + kBatch);
         for (Side* side : n % 2 ? std::array{&b, &a} : std::array{&a, &b}) {
             auto t0 = Clock::now();
-            side->import(static_cast<std::size_t>(saves) + first, static_cast<std::size_t>(saves) + last);
+            side->import(static_cast<std::size_t>(saves) + first,
+                         static_cast<std::size_t>(saves) + last);
             side->import_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
         }
     }
@@ -154,9 +164,12 @@ int main(int argc, char** argv) {
     std::size_t records = 10000;
     std::string dir = std::filesystem::temp_directory_path() / "canvass-bench-p1";
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (!std::strcmp(argv[i], "--records")) records = std::stoul(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--saves")) saves = std::stoi(argv[i + 1]);
-        else if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+        if (!std::strcmp(argv[i], "--records"))
+            records = std::stoul(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--saves"))
+            saves = std::stoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--dir"))
+            dir = argv[i + 1];
     }
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir + "/baseline");
@@ -178,9 +191,10 @@ int main(int argc, char** argv) {
     auto ours = summarize(ours_side.latencies, ours_side.import_seconds, records);
     std::filesystem::remove_all(dir);
 
-    std::printf("P1: durable saves of a %d-answer interview (%d single saves, %zu records imported "
-                "in batches of %zu)\n",
-                kAnswers, saves, records, kBatch);
+    std::printf(
+        "P1: durable saves of a %d-answer interview (%d single saves, %zu records imported "
+        "in batches of %zu)\n",
+        kAnswers, saves, records, kBatch);
     std::printf("%-34s %12s %12s %14s\n", "", "median ms", "p99 ms", "import rec/s");
     std::printf("%-34s %12.3f %12.3f %14.0f\n", "canvass (signed chain, encrypted)", ours.median_ms,
                 ours.p99_ms, ours.records_per_s);

@@ -17,7 +17,8 @@ double status_ms(canvass::store::DeviceStore& device) {
     for (int i = 0; i < 5; ++i) {
         const auto t0 = canvass::bench::Clock::now();
         auto s = device.status();
-        ms.push_back(std::chrono::duration<double, std::milli>(canvass::bench::Clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(canvass::bench::Clock::now() - t0).count());
         if (!s) canvass::bench::die(s.error().message);
     }
     std::sort(ms.begin(), ms.end());
@@ -29,7 +30,8 @@ double open_and_status_ms(const std::string& home) {
     canvass::store::StoreOptions options;
     options.pwhash = canvass::crypto::PwhashParams::minimum();
     const auto t0 = canvass::bench::Clock::now();
-    auto store = canvass::store::DeviceStore::open(home, canvass::store::Passphrase{"bench"}, options);
+    auto store =
+        canvass::store::DeviceStore::open(home, canvass::store::Passphrase{"bench"}, options);
     if (!store) canvass::bench::die(store.error().message);
     auto s = store->status();
     if (!s) canvass::bench::die(s.error().message);
@@ -43,8 +45,8 @@ int main(int argc, char** argv) {
     using namespace canvass::bench;
     const int max = int_option(argc, argv, "--max", 100000);
     std::printf("P3: a sync with nothing to do (records of 5 answers)\n");
-    std::printf("%10s %12s %14s %14s %12s %16s\n", "records", "ms", "bytes sent", "bytes received", "status ms",
-                "open+status ms");
+    std::printf("%10s %12s %14s %14s %12s %16s\n", "records", "ms", "bytes sent", "bytes received",
+                "status ms", "open+status ms");
     for (int records : {10, 1000, 10000, 100000}) {
         if (records > max) break;
         TempRoot temp("canvass-bench-p3");

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
         Server server(root, crypto::generate_dh_key());
         std::vector<store::DeviceStore> attackers;
         for (int d = 0; d < devices; ++d)
-            attackers.push_back(enrolled_device(root + "/device" + std::to_string(d), server, 0, 50));
+            attackers.push_back(
+                enrolled_device(root + "/device" + std::to_string(d), server, 0, 50));
         auto config = **attackers.front().project();
         const long idle = server.peak_kib();
 
@@ -34,9 +35,11 @@ int main(int argc, char** argv) {
         std::uint64_t sent = 0;
         for (int s = 0; s < sessions; ++s) {
             const auto& device = attackers[static_cast<std::size_t>(s / per_device)];
-            auto session = testing::RawTcpSession::open(config.server_address, config.server_key, device.keys());
+            auto session = testing::RawTcpSession::open(config.server_address, config.server_key,
+                                                        device.keys());
             if (!session) die("session " + std::to_string(s) + ": " + session.error().message);
-            for (std::size_t c = 0; c < chunks && session->send_plaintext(chunk); ++c) sent += chunk.size();
+            for (std::size_t c = 0; c < chunks && session->send_plaintext(chunk); ++c)
+                sent += chunk.size();
             open.push_back(std::move(session).value());
         }
         const long peak = server.peak_kib();
@@ -48,16 +51,21 @@ int main(int argc, char** argv) {
         for (auto at = log.find("reason=unavailable"); at != std::string::npos;
              at = log.find("reason=unavailable", at + 1))
             ++refused;
-        const double unbounded_kib = static_cast<double>(sessions) * static_cast<double>(chunks * sync::max_chunk_bytes) / 1024;
+        const double unbounded_kib = static_cast<double>(sessions) *
+                                     static_cast<double>(chunks * sync::max_chunk_bytes) / 1024;
 
-        std::printf("P5: buffering attack, %d enrolled devices with %d sessions each, each sending 8 MiB but the last chunk\n",
-                    devices, per_device);
+        std::printf(
+            "P5: buffering attack, %d enrolled devices with %d sessions each, each sending 8 MiB "
+            "but the last chunk\n",
+            devices, per_device);
         std::printf("%-44s %14s\n", "", "server peak RSS KiB");
         std::printf("%-44s %14ld\n", "baseline: the same server idle, same run", idle);
         std::printf("%-44s %14ld\n", "under the attack", peak);
         std::printf("%-44s %14.0f\n", "what the sessions would hold unbounded", unbounded_kib);
-        std::printf("sent %.1f MiB in all over %d sessions; %d refusals logged as unavailable (target: peak under 100 MB)\n",
-                    static_cast<double>(sent) / (1 << 20), sessions, refused);
+        std::printf(
+            "sent %.1f MiB in all over %d sessions; %d refusals logged as unavailable (target: "
+            "peak under 100 MB)\n",
+            static_cast<double>(sent) / (1 << 20), sessions, refused);
     }
     return 0;
 }

@@ -39,7 +39,8 @@ double baseline_copy(const std::vector<std::vector<std::uint8_t>>& files, const 
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener, 1) != 0)
+    if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        listen(listener, 1) != 0)
         die("baseline socket");
     socklen_t len = sizeof addr;
     getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
@@ -66,7 +67,8 @@ double baseline_copy(const std::vector<std::vector<std::uint8_t>>& files, const 
     });
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     auto t0 = Clock::now();
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) die("baseline connect");
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        die("baseline connect");
     for (const auto& f : files) {
         std::size_t done = 0;
         while (done < f.size()) {
@@ -92,7 +94,8 @@ int main(int argc, char** argv) {
     using namespace canvass::bench;
     using Clock = canvass::bench::Clock;
     const int photos = int_option(argc, argv, "--photos", 25);
-    const std::size_t bytes_each = static_cast<std::size_t>(int_option(argc, argv, "--kib-per-photo", 4000)) * 1000;
+    const std::size_t bytes_each =
+        static_cast<std::size_t>(int_option(argc, argv, "--kib-per-photo", 4000)) * 1000;
     TempRoot temp("canvass-bench-p6");
     const std::string& root = temp.path();
     Server server(root, crypto::generate_dh_key(), kPhotoForm);
@@ -103,9 +106,12 @@ int main(int argc, char** argv) {
     for (int i = 0; i < photos; ++i) {
         files.push_back(photo_bytes(bytes_each, static_cast<std::uint32_t>(i + 1)));
         total += files.back().size();
-        auto ref = device.add_attachment(files.back(), "stall-" + std::to_string(i) + ".jpg", "image/jpeg");
+        auto ref = device.add_attachment(files.back(), "stall-" + std::to_string(i) + ".jpg",
+                                         "image/jpeg");
         if (!ref) die(ref.error().message);
-        auto id = device.create_record("photos", json{{"stall", "stall " + std::to_string(i)}, {"photo", ref->to_json()}}, true);
+        auto id = device.create_record(
+            "photos", json{{"stall", "stall " + std::to_string(i)}, {"photo", ref->to_json()}},
+            true);
         if (!id) die(id.error().message);
     }
     const double attach_seconds = std::chrono::duration<double>(Clock::now() - t_attach).count();
@@ -119,29 +125,37 @@ int main(int argc, char** argv) {
     options.media = &media;
     const double server_cpu0 = server.cpu_seconds(), device_cpu0 = own_cpu_seconds();
     const auto t0 = Clock::now();
-    auto r = sync::run_client_sync(*transport, config.server_key, device.keys(), replica, sink, options);
+    auto r =
+        sync::run_client_sync(*transport, config.server_key, device.keys(), replica, sink, options);
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     if (!r) die("sync: " + r.error().message);
-    if (!r->media || r->media->delivered != static_cast<std::uint64_t>(photos)) die("not every photo was delivered");
-    const double device_cpu = own_cpu_seconds() - device_cpu0, server_cpu = server.cpu_seconds() - server_cpu0;
+    if (!r->media || r->media->delivered != static_cast<std::uint64_t>(photos))
+        die("not every photo was delivered");
+    const double device_cpu = own_cpu_seconds() - device_cpu0,
+                 server_cpu = server.cpu_seconds() - server_cpu0;
 
     const double once = baseline_copy(files, root + "/copy-once", 0);
-    const double per_chunk = baseline_copy(files, root + "/copy-per-chunk", crypto::attachment_chunk_bytes);
+    const double per_chunk =
+        baseline_copy(files, root + "/copy-per-chunk", crypto::attachment_chunk_bytes);
     const double mb = static_cast<double>(total) / 1e6;
 
-    std::printf("P6: %d photos of %.1f MB (%.1f MB) pushed from one device, loopback\n", photos, bytes_each / 1e6, mb);
+    std::printf("P6: %d photos of %.1f MB (%.1f MB) pushed from one device, loopback\n", photos,
+                bytes_each / 1e6, mb);
     std::printf("%-52s %9s %9s %14s\n", "", "seconds", "MB/s", "bytes sent");
-    std::printf("%-52s %9.3f %9.1f %14llu\n", "canvass sync (Noise, sealed chunks, fsync per chunk)", seconds,
-                mb / seconds, static_cast<unsigned long long>(r->bytes_sent));
-    std::printf("%-52s %9.3f %9.1f %14llu\n", "baseline: TCP copy into a file, one fsync", once, mb / once,
-                static_cast<unsigned long long>(total));
-    std::printf("%-52s %9.3f %9.1f %14llu\n", "baseline: TCP copy, fsync per 63 KiB chunk", per_chunk,
-                mb / per_chunk, static_cast<unsigned long long>(total));
-    std::printf("%-52s %8.2fx / %.2fx\n", "canvass / baselines (one fsync / per chunk)", seconds / once,
-                seconds / per_chunk);
-    std::printf("peak RSS: device %ld KiB, server %ld KiB; CPU during the sync: device %.3f s, server %.3f s\n",
-                own_peak_kib(), server.peak_kib(), device_cpu, server_cpu);
-    std::printf("copying the photos into the encrypted store beforehand: %.3f s (%.1f MB/s)\n", attach_seconds,
-                mb / attach_seconds);
+    std::printf("%-52s %9.3f %9.1f %14llu\n",
+                "canvass sync (Noise, sealed chunks, fsync per chunk)", seconds, mb / seconds,
+                static_cast<unsigned long long>(r->bytes_sent));
+    std::printf("%-52s %9.3f %9.1f %14llu\n", "baseline: TCP copy into a file, one fsync", once,
+                mb / once, static_cast<unsigned long long>(total));
+    std::printf("%-52s %9.3f %9.1f %14llu\n", "baseline: TCP copy, fsync per 63 KiB chunk",
+                per_chunk, mb / per_chunk, static_cast<unsigned long long>(total));
+    std::printf("%-52s %8.2fx / %.2fx\n", "canvass / baselines (one fsync / per chunk)",
+                seconds / once, seconds / per_chunk);
+    std::printf(
+        "peak RSS: device %ld KiB, server %ld KiB; CPU during the sync: device %.3f s, server %.3f "
+        "s\n",
+        own_peak_kib(), server.peak_kib(), device_cpu, server_cpu);
+    std::printf("copying the photos into the encrypted store beforehand: %.3f s (%.1f MB/s)\n",
+                attach_seconds, mb / attach_seconds);
     return 0;
 }

@@ -12,7 +12,9 @@
 namespace {
 
 // Resets the process's peak resident memory (VmHWM), so that the pull's peak is its own.
-void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void reset_peak() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 long peak_kib_now() {
     std::ifstream in("/proc/self/status");
@@ -26,7 +28,8 @@ long peak_kib_now() {
 // sleeps when it has nothing to merge (its background work is done); returns the seconds waited.
 double settle(const canvass::bench::Server& server) {
     const auto t0 = canvass::bench::Clock::now();
-    for (double before = -1, now = server.cpu_seconds(); now != before; now = server.cpu_seconds()) {
+    for (double before = -1, now = server.cpu_seconds(); now != before;
+         now = server.cpu_seconds()) {
         before = now;
         usleep(2'500'000);
     }
@@ -80,29 +83,36 @@ int main(int argc, char** argv) {
 
         auto t0 = bench::Clock::now();
         auto status = puller.status();
-        const double status_ms = std::chrono::duration<double, std::milli>(bench::Clock::now() - t0).count();
+        const double status_ms =
+            std::chrono::duration<double, std::milli>(bench::Clock::now() - t0).count();
         if (!status) die(status.error().message);
         auto device_status = device.status();
         if (!device_status) die(device_status.error().message);
         if (status->digest != device_status->digest)
             die("the pulled store's digest differs from the device's");
 
-        std::printf("P8: pull of %d interviews x 50 answers by a coordinator, beside their push, loopback\n",
-                    records);
-        std::printf("%-10s %10s %12s %14s %14s %10s %14s\n", "", "seconds", "records/s", "bytes sent",
-                    "bytes recvd", "CPU s", "peak RSS KiB");
+        std::printf(
+            "P8: pull of %d interviews x 50 answers by a coordinator, beside their push, "
+            "loopback\n",
+            records);
+        std::printf("%-10s %10s %12s %14s %14s %10s %14s\n", "", "seconds", "records/s",
+                    "bytes sent", "bytes recvd", "CPU s", "peak RSS KiB");
         auto row = [&](const char* name, const Measured& m) {
             const Timed& t = m.run;
             std::printf("%-10s %10.3f %12.0f %14llu %14llu %10.3f %14ld\n", name, t.seconds,
                         records / t.seconds, static_cast<unsigned long long>(t.report.bytes_sent),
-                        static_cast<unsigned long long>(t.report.bytes_received), m.cpu, m.peak_kib);
+                        static_cast<unsigned long long>(t.report.bytes_received), m.cpu,
+                        m.peak_kib);
         };
         row("push", push);
         row("pull", pull);
-        std::printf("pull / push: %.2fx   (target: 1x or less)\n", pull.run.seconds / push.run.seconds);
-        std::printf("server CPU: %.3f s during the push, %.3f s during the pull; peak RSS %ld KiB\n",
-                    push.server_cpu, pull.server_cpu, server.peak_kib());
-        std::printf("the pull began once the server had settled, %.1f s after the push\n", settle_s);
+        std::printf("pull / push: %.2fx   (target: 1x or less)\n",
+                    pull.run.seconds / push.run.seconds);
+        std::printf(
+            "server CPU: %.3f s during the push, %.3f s during the pull; peak RSS %ld KiB\n",
+            push.server_cpu, pull.server_cpu, server.peak_kib());
+        std::printf("the pull began once the server had settled, %.1f s after the push\n",
+                    settle_s);
         std::printf("the coordinator's status() after the pull: %.2f ms\n", status_ms);
     }
     return 0;

@@ -56,7 +56,7 @@ inline int int_option(int argc, char** argv, const char* name, int fallback) {
 // A fresh directory under the system's temporary one, removed with all it holds at the end
 // (declare it before the Server and stores that live in it).
 class TempRoot {
-public:
+  public:
     explicit TempRoot(const std::string& name)
         : path_((fs::temp_directory_path() / (name + "-" + std::to_string(getpid()))).string()) {
         fs::remove_all(path_);
@@ -70,7 +70,7 @@ public:
     TempRoot& operator=(const TempRoot&) = delete;
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -120,17 +120,20 @@ inline std::string server_cmd(const std::string& data, const std::string& args) 
 class Server {
   public:
     // `extra_form`: the JSON of a second form to publish (empty: none).
-    Server(const std::string& root, const crypto::DhKeyPair& recipient, const std::string& extra_form = {})
+    Server(const std::string& root, const crypto::DhKeyPair& recipient,
+           const std::string& extra_form = {})
         : data_(root + "/server") {
         server_cmd(data_, "init >/dev/null 2>&1");
         std::ofstream(root + "/recipients.txt")
             << store::statement_text(store::first_statement("bench", recipient)) << "\n";
-        server_cmd(data_, "project create bench --recipients '" + root + "/recipients.txt' >/dev/null");
+        server_cmd(data_,
+                   "project create bench --recipients '" + root + "/recipients.txt' >/dev/null");
         std::ofstream(root + "/form.json") << form_of(50);
         server_cmd(data_, "form publish --project bench '" + root + "/form.json' >/dev/null");
         if (!extra_form.empty()) {
             std::ofstream(root + "/extra_form.json") << extra_form;
-            server_cmd(data_, "form publish --project bench '" + root + "/extra_form.json' >/dev/null");
+            server_cmd(data_,
+                       "form publish --project bench '" + root + "/extra_form.json' >/dev/null");
         }
         out_ = root + "/server.out";
         std::string a0 = CANVASS_SERVER_BIN, a1 = "--data", a3 = "run", a4 = "--listen",

@@ -25,8 +25,8 @@ namespace {
 
 using namespace canvass;
 using bench::die;
-using sync::Bytes;
 using nlohmann::json;
+using sync::Bytes;
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -95,7 +95,9 @@ void add_breakdown(Breakdown& b, const merge::ChangesetHeader& h) {
     b.instances += instances.size() * 16;
 }
 
-double ratio(std::size_t a, std::size_t b) { return static_cast<double>(a) / static_cast<double>(b); }
+double ratio(std::size_t a, std::size_t b) {
+    return static_cast<double>(a) / static_cast<double>(b);
+}
 
 }  // namespace
 
@@ -104,9 +106,12 @@ int main(int argc, char** argv) {
     bench::TempRoot root("canvass-bench-wire");
     store::StoreOptions options;
     options.pwhash = crypto::PwhashParams::minimum();  // not what is measured
-    auto s = store::DeviceStore::create(root.path() + "/device", store::Passphrase{"bench"}, options);
+    auto s =
+        store::DeviceStore::create(root.path() + "/device", store::Passphrase{"bench"}, options);
     if (!s) die(s.error().message);
-    if (auto f = s->add_form(slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/home_based_workers.json")); !f)
+    if (auto f = s->add_form(
+            slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/home_based_workers.json"));
+        !f)
         die(f.error().message);
 
     const auto samples = example_answers();
@@ -152,27 +157,29 @@ int main(int argc, char** argv) {
     const std::size_t push2 = on_the_wire(push_message(f2, s->keys(), grants));
 
     const double n = records;
-    std::printf("wire size: %d records of home_based_workers (%zu changesets, %.1f ops each, "
-                "%.0f bytes of ciphertext each)\n",
-                records, stored->size(), static_cast<double>(ops) / n,
-                static_cast<double>(ciphertext) / n);
+    std::printf(
+        "wire size: %d records of home_based_workers (%zu changesets, %.1f ops each, "
+        "%.0f bytes of ciphertext each)\n",
+        records, stored->size(), static_cast<double>(ops) / n, static_cast<double>(ciphertext) / n);
     std::printf("%-34s %12s %12s %8s\n", "", "per record", "total", "x JSON");
-    std::printf("%-34s %12.0f %12zu %8.2f\n", "answers as JSON", static_cast<double>(json_bytes) / n,
-                json_bytes, 1.0);
+    std::printf("%-34s %12.0f %12zu %8.2f\n", "answers as JSON",
+                static_cast<double>(json_bytes) / n, json_bytes, 1.0);
     std::printf("%-34s %12.0f %12zu %8.2f\n", "changesets, format 1 (baseline)",
                 static_cast<double>(f1_bytes) / n, f1_bytes, ratio(f1_bytes, json_bytes));
     std::printf("%-34s %12.0f %12zu %8.2f\n", "changesets, format 2",
                 static_cast<double>(f2_bytes) / n, f2_bytes, ratio(f2_bytes, json_bytes));
-    std::printf("%-34s %12.0f %12zu %8.2f\n", "push on the wire, format 1", static_cast<double>(push1) / n,
-                push1, ratio(push1, json_bytes));
-    std::printf("%-34s %12.0f %12zu %8.2f\n", "push on the wire, format 2", static_cast<double>(push2) / n,
-                push2, ratio(push2, json_bytes));
+    std::printf("%-34s %12.0f %12zu %8.2f\n", "push on the wire, format 1",
+                static_cast<double>(push1) / n, push1, ratio(push1, json_bytes));
+    std::printf("%-34s %12.0f %12zu %8.2f\n", "push on the wire, format 2",
+                static_cast<double>(push2) / n, push2, ratio(push2, json_bytes));
     std::printf("format 2 / format 1: changesets %.2f, push %.2f\n", ratio(f2_bytes, f1_bytes),
                 ratio(push2, push1));
-    const double f2_rest = static_cast<double>(f2_bytes - parts.names - parts.instances - ciphertext) / n;
-    std::printf("per record: format 1 paths as text %.0f; format 2 name table %.0f, instance ids %.0f, "
-                "ciphertext %.0f, ops and fixed fields %.0f\n",
-                static_cast<double>(parts.path_text) / n, static_cast<double>(parts.names) / n,
-                static_cast<double>(parts.instances) / n, static_cast<double>(ciphertext) / n, f2_rest);
+    const double f2_rest =
+        static_cast<double>(f2_bytes - parts.names - parts.instances - ciphertext) / n;
+    std::printf(
+        "per record: format 1 paths as text %.0f; format 2 name table %.0f, instance ids %.0f, "
+        "ciphertext %.0f, ops and fixed fields %.0f\n",
+        static_cast<double>(parts.path_text) / n, static_cast<double>(parts.names) / n,
+        static_cast<double>(parts.instances) / n, static_cast<double>(ciphertext) / n, f2_rest);
     return 0;
 }

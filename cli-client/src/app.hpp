@@ -40,11 +40,11 @@ int run(const std::vector<std::string>& args, Context& ctx);
 void add_form_commands(CLI::App& app, Context& ctx);
 // init, forms, records, finalize, delete, status (device_commands.cpp).
 void add_device_commands(CLI::App& app, Context& ctx);
-void add_store_commands(CLI::App& app, Context& ctx);  // store_commands.cpp
-void add_fill_command(CLI::App& app, Context& ctx);    // fill_command.cpp
-void add_sync_commands(CLI::App& app, Context& ctx);   // sync_commands.cpp
+void add_store_commands(CLI::App& app, Context& ctx);      // store_commands.cpp
+void add_fill_command(CLI::App& app, Context& ctx);        // fill_command.cpp
+void add_sync_commands(CLI::App& app, Context& ctx);       // sync_commands.cpp
 void add_interview_commands(CLI::App& app, Context& ctx);  // interview_commands.cpp
-void add_export_commands(CLI::App& app, Context& ctx);  // keys, export, conflicts, resolve
+void add_export_commands(CLI::App& app, Context& ctx);     // keys, export, conflicts, resolve
 // `canvass desk`, the coordinator's web page (desk/desk_command.cpp), and `canvass review`
 // (review_command.cpp).
 void add_desk_command(CLI::App& app, Context& ctx);

@@ -9,8 +9,9 @@
 namespace canvass::cli {
 namespace {
 
-void walk(const form::Form& form, nlohmann::json& obj, const std::filesystem::path& base, const std::string& where,
-          const AttachFile& attach, std::vector<form::Problem>& problems) {
+void walk(const form::Form& form, nlohmann::json& obj, const std::filesystem::path& base,
+          const std::string& where, const AttachFile& attach,
+          std::vector<form::Problem>& problems) {
     if (!obj.is_object()) return;
     for (auto& [key, value] : obj.items()) {
         const form::Row* row = form.find(key);
@@ -20,8 +21,10 @@ void walk(const form::Form& form, nlohmann::json& obj, const std::filesystem::pa
             walk(form, value, base, path, attach, problems);
         } else if (row->type == form::RowType::repeat && value.is_array()) {
             for (std::size_t i = 0; i < value.size(); ++i)
-                walk(form, value[i], base, path + "[" + std::to_string(i + 1) + "]", attach, problems);
-        } else if (form::is_media(row->type) && value.is_string() && !value.get_ref<const std::string&>().empty()) {
+                walk(form, value[i], base, path + "[" + std::to_string(i + 1) + "]", attach,
+                     problems);
+        } else if (form::is_media(row->type) && value.is_string() &&
+                   !value.get_ref<const std::string&>().empty()) {
             std::filesystem::path file = value.get<std::string>();
             if (file.is_relative()) file = base / file;
             auto ref = attach(file.string());
@@ -42,24 +45,31 @@ void walk(const form::Form& form, nlohmann::json& obj, const std::filesystem::pa
 }  // namespace
 
 std::vector<form::Problem> resolve_files(const form::Form& form, nlohmann::json& answers,
-                                         const std::filesystem::path& base, const AttachFile& attach) {
+                                         const std::filesystem::path& base,
+                                         const AttachFile& attach) {
     std::vector<form::Problem> problems;
     walk(form, answers, base, "", attach, problems);
     return problems;
 }
 
-std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form, nlohmann::json& answers,
+std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form,
+                                        nlohmann::json& answers,
                                         const std::filesystem::path& base) {
-    return resolve_files(form, answers, base, [&store](const std::string& path) { return store.add_attachment_file(path); });
+    return resolve_files(form, answers, base, [&store](const std::string& path) {
+        return store.add_attachment_file(path);
+    });
 }
 
 Result<form::AttachmentRef> describe_file(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         return unexpected(Domain::store, errc::not_found,
-                          "there is no file " + path + ": give the path of the photo, recording or file to attach");
+                          "there is no file " + path +
+                              ": give the path of the photo, recording or file to attach");
     std::ifstream in(path, std::ios::binary);
-    if (!in) return unexpected(Domain::store, errc::io, "cannot read " + path + ": " + std::strerror(errno));
+    if (!in)
+        return unexpected(Domain::store, errc::io,
+                          "cannot read " + path + ": " + std::strerror(errno));
     crypto::Blake2b hash;
     std::vector<char> buf(64 * 1024);
     form::AttachmentRef ref;

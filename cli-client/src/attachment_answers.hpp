@@ -26,11 +26,12 @@ using AttachFile = std::function<Result<form::AttachmentRef>(const std::string& 
 // could not be attached, by field (missing, unreadable, too large, wrong kind); those
 // answers are left as they were, so the record is refused by name.
 std::vector<form::Problem> resolve_files(const form::Form& form, nlohmann::json& answers,
-                                         const std::filesystem::path& base, const AttachFile& attach);
+                                         const std::filesystem::path& base,
+                                         const AttachFile& attach);
 
 // resolve_files, copying each file into `store`.
-std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form, nlohmann::json& answers,
-                                        const std::filesystem::path& base);
+std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form,
+                                        nlohmann::json& answers, const std::filesystem::path& base);
 
 // A file's reference without keeping it anywhere (its hash, size, name and type); an error
 // naming the path when it cannot be read.

@@ -35,7 +35,8 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
         fail(ctx, pk.error());
         return std::nullopt;
     }
-    auto pass = key_passphrase(key, device, "Passphrase for coordinator key " + key.file + ": ", false);
+    auto pass =
+        key_passphrase(key, device, "Passphrase for coordinator key " + key.file + ": ", false);
     if (!pass) {
         fail(ctx, pass.error());
         return std::nullopt;
@@ -45,8 +46,9 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
         auto e = pair.error();
         const char* env = std::getenv("CANVASS_KEY_PASSPHRASE");
         if (e.code == errc::wrong_key && !key.passphrase_file && !(env && *env)) {
-            e.message += " (if the key's passphrase differs from the store's, give it with "
-                         "--key-passphrase-file FILE or $CANVASS_KEY_PASSPHRASE)";
+            e.message +=
+                " (if the key's passphrase differs from the store's, give it with "
+                "--key-passphrase-file FILE or $CANVASS_KEY_PASSPHRASE)";
         }
         fail(ctx, e);
         return std::nullopt;
@@ -58,14 +60,16 @@ std::vector<std::string> decryption_warnings(const coordinator::DecryptionReport
     std::vector<std::string> lines;
     auto list = [&](const std::map<merge::DeviceId, std::size_t>& tally, const std::string& why) {
         for (const auto& [device, count] : tally) {
-            lines.push_back(std::to_string(count) + " changeset" + (count == 1 ? "" : "s") + " of device " +
-                            crypto::to_hex(device) + " " + why);
+            lines.push_back(std::to_string(count) + " changeset" + (count == 1 ? "" : "s") +
+                            " of device " + crypto::to_hex(device) + " " + why);
         }
     };
-    list(report.no_grant,
-         "could not be decrypted: the device never sealed that epoch's key to this coordinator "
-         "key (it was not a recipient when the device enrolled, or its grants have not synced yet)");
-    list(report.damaged, "could not be decrypted: the grant or the ciphertext does not open (damaged)");
+    list(
+        report.no_grant,
+        "could not be decrypted: the device never sealed that epoch's key to this coordinator "
+        "key (it was not a recipient when the device enrolled, or its grants have not synced yet)");
+    list(report.damaged,
+         "could not be decrypted: the grant or the ciphertext does not open (damaged)");
     return lines;
 }
 

@@ -23,8 +23,8 @@ namespace canvass::cli {
 // the terminal. So one passphrase can serve both the store and the key, and a script can
 // still give two.
 struct KeyOptions {
-    std::string file;                                // --key FILE
-    std::optional<std::string> passphrase_file;      // --key-passphrase-file
+    std::string file;                            // --key FILE
+    std::optional<std::string> passphrase_file;  // --key-passphrase-file
 };
 
 // Adds --key-passphrase-file to `cmd`.

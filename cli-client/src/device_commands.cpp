@@ -24,7 +24,8 @@ using nlohmann::json;
 Result<json> parsed(Result<std::string> text) {
     if (!text) return unexpected(std::move(text).error());
     auto j = json::parse(*text, nullptr, false);
-    if (j.is_discarded()) return unexpected(Domain::core, errc::corrupt, "the store gave text that is not JSON");
+    if (j.is_discarded())
+        return unexpected(Domain::core, errc::corrupt, "the store gave text that is not JSON");
     return j;
 }
 
@@ -61,15 +62,16 @@ void print_records(const json& list, Context& ctx) {
         return;
     }
     // The NAME column (the form's instance_name) only when some record has one.
-    const bool named = std::any_of(list.begin(), list.end(), [](const json& s) { return !text_of(s, "name").empty(); });
-    ctx.out << std::left << std::setw(38) << "RECORD" << std::setw(22) << "FORM" << std::setw(26) << "STATUS"
-            << std::setw(10) << "CONFLICTS" << (named ? std::setw(22) : std::setw(0)) << "UPDATED"
-            << (named ? "NAME\n" : "\n");
+    const bool named = std::any_of(list.begin(), list.end(),
+                                   [](const json& s) { return !text_of(s, "name").empty(); });
+    ctx.out << std::left << std::setw(38) << "RECORD" << std::setw(22) << "FORM" << std::setw(26)
+            << "STATUS" << std::setw(10) << "CONFLICTS" << (named ? std::setw(22) : std::setw(0))
+            << "UPDATED" << (named ? "NAME\n" : "\n");
     for (const auto& s : list) {
-        ctx.out << std::setw(38) << text_of(s, "id") << std::setw(22) << text_of(s, "form") << std::setw(26)
-                << text_of(s, "status") << std::setw(10) << count_of(s, "conflicts")
-                << (named ? std::setw(22) : std::setw(0)) << text_of(s, "updated") << (named ? text_of(s, "name") : "")
-                << "\n";
+        ctx.out << std::setw(38) << text_of(s, "id") << std::setw(22) << text_of(s, "form")
+                << std::setw(26) << text_of(s, "status") << std::setw(10)
+                << count_of(s, "conflicts") << (named ? std::setw(22) : std::setw(0))
+                << text_of(s, "updated") << (named ? text_of(s, "name") : "") << "\n";
     }
 }
 
@@ -80,41 +82,48 @@ void print_status(const json& s, Context& ctx) {
     if (!text_of(s, "label").empty()) ctx.out << " (" << text_of(s, "label") << ")";
     ctx.out << "\n";
     if (enrolled) {
-        ctx.out << "project     " << text_of(s, "project") << " (" << role << ") at " << text_of(s, "server") << "\n";
+        ctx.out << "project     " << text_of(s, "project") << " (" << role << ") at "
+                << text_of(s, "server") << "\n";
     } else {
         ctx.out << "project     none (not enrolled: canvass enroll TOKEN)\n";
     }
     const auto unsent_records = count_of(s, "unsent_records");
-    ctx.out << "forms       " << count_of(s, "forms") << "\nrecords     " << count_of(s, "finalized") << " finalized, "
-            << count_of(s, "drafts") << " drafts, " << count_of(s, "records_with_conflicts")
-            << " with conflicts\nto sync     " << unsent_records << (unsent_records == 1 ? " interview (" : " interviews (")
-            << count_of(s, "unsent_changesets") << " of " << count_of(s, "own_changesets") << " changesets)\n";
+    ctx.out << "forms       " << count_of(s, "forms") << "\nrecords     "
+            << count_of(s, "finalized") << " finalized, " << count_of(s, "drafts") << " drafts, "
+            << count_of(s, "records_with_conflicts") << " with conflicts\nto sync     "
+            << unsent_records << (unsent_records == 1 ? " interview (" : " interviews (")
+            << count_of(s, "unsent_changesets") << " of " << count_of(s, "own_changesets")
+            << " changesets)\n";
     if (const auto carried = count_of(s, "carried_changesets")) {
         const bool forwards = enrolled && (role == "organizer" || role == "coordinator");
         ctx.out << "carried     " << carried << " changesets of other devices, ";
         if (forwards)
-            ctx.out << count_of(s, "carried_unsent_changesets") << " not yet delivered to the server\n";
+            ctx.out << count_of(s, "carried_unsent_changesets")
+                    << " not yet delivered to the server\n";
         else
             ctx.out << "kept here (only an organizer delivers others' work)\n";
     }
     for (const auto& r : s.at("refused_chains"))
-        ctx.out << "REFUSED     " << count_of(r, "changesets") << " carried changesets of device " << text_of(r, "device")
-                << " from seq " << count_of(r, "from_seq") << ": the server refused them (" << text_of(r, "reason")
+        ctx.out << "REFUSED     " << count_of(r, "changesets") << " carried changesets of device "
+                << text_of(r, "device") << " from seq " << count_of(r, "from_seq")
+                << ": the server refused them (" << text_of(r, "reason")
                 << "). They stay here and are not sent again; tell your coordinator\n";
     if (const auto forks = count_of(s, "equivocations"))
         ctx.out << "WARNING     " << forks << " forked chains kept as evidence\n";
     const auto& a = s.at("attachments");
-    const auto held = count_of(a, "held"), unsent = count_of(a, "unsent"), received = count_of(a, "received"),
-               partial = count_of(a, "partial"), carried = count_of(a, "carried"),
-               waiting = count_of(a, "records_waiting");
+    const auto held = count_of(a, "held"), unsent = count_of(a, "unsent"),
+               received = count_of(a, "received"), partial = count_of(a, "partial"),
+               carried = count_of(a, "carried"), waiting = count_of(a, "records_waiting");
     if (held || received || partial || carried) {
         ctx.out << "attachments " << held << " held here";
         if (unsent)
             ctx.out << ", " << unsent << " not yet delivered (" << waiting
                     << (waiting == 1 ? " record waits" : " records wait")
                     << " for its attachments to reach the server: canvass sync)";
-        if (received || partial) ctx.out << "; " << received << " received whole, " << partial << " still arriving";
-        if (carried) ctx.out << "; " << carried << " carried for other devices, to deliver at the next sync";
+        if (received || partial)
+            ctx.out << "; " << received << " received whole, " << partial << " still arriving";
+        if (carried)
+            ctx.out << "; " << carried << " carried for other devices, to deliver at the next sync";
         ctx.out << "\n";
     }
     ctx.out << "digest      " << text_of(s, "digest") << "\n";
@@ -129,13 +138,15 @@ void add_device_commands(CLI::App& app, Context& ctx) {
     init->callback([dev, &ctx] {
         auto home = resolve_home(*dev);
         if (Device::exists(home)) return fail(ctx, "a canvass store already exists in " + home);
-        auto pass = read_passphrase({dev->passphrase_file}, "New passphrase for " + home + ": ", true);
+        auto pass =
+            read_passphrase({dev->passphrase_file}, "New passphrase for " + home + ": ", true);
         if (!pass) return fail(ctx, pass.error());
         auto created = Device::create(home, *pass);
         if (!created) return fail(ctx, created.error());
         auto status = parsed(created->status());
         if (!status) return fail(ctx, status.error());
-        ctx.out << "created a canvass store in " << home << "\ndevice " << text_of(*status, "device") << "\n";
+        ctx.out << "created a canvass store in " << home << "\ndevice "
+                << text_of(*status, "device") << "\n";
     });
 
     auto* forms = app.add_subcommand("forms", "list the forms installed on this device");
@@ -151,8 +162,8 @@ void add_device_commands(CLI::App& app, Context& ctx) {
             return;
         }
         for (const auto& f : *list) {
-            ctx.out << text_of(f, "form_id") << "  version " << text_of(f, "version") << "  " << count_of(f, "questions")
-                    << " questions  " << text_of(f, "title") << "\n";
+            ctx.out << text_of(f, "form_id") << "  version " << text_of(f, "version") << "  "
+                    << count_of(f, "questions") << " questions  " << text_of(f, "title") << "\n";
         }
         if (list->empty()) ctx.out << "no forms installed (canvass form add FILE, or enroll)\n";
     });
@@ -200,7 +211,8 @@ void add_device_commands(CLI::App& app, Context& ctx) {
             if (!list) return fail(ctx, list.error());
             for (const auto& s : *list) {
                 const auto status = text_of(s, "status");
-                if (status == "draft" || status == "finalized, edit pending") ids.push_back(text_of(s, "id"));
+                if (status == "draft" || status == "finalized, edit pending")
+                    ids.push_back(text_of(s, "id"));
             }
         } else {
             auto id = device->find_record(fz->record);
@@ -226,10 +238,12 @@ void add_device_commands(CLI::App& app, Context& ctx) {
     };
     auto da = std::make_shared<DeleteArgs>();
     auto* del = app.add_subcommand(
-        "delete", "delete a record (a draft is erased; a finalized record is deleted by an edit that syncs)");
+        "delete",
+        "delete a record (a draft is erased; a finalized record is deleted by an edit that syncs)");
     del->add_option("RECORD", da->record, "record id (or its first characters)")->required();
-    del->add_flag("--yes,-y", da->yes,
-                  "do not ask for confirmation (it is asked only when stdin and stdout are a terminal)");
+    del->add_flag(
+        "--yes,-y", da->yes,
+        "do not ask for confirmation (it is asked only when stdin and stdout are a terminal)");
     del->callback([dev, da, &ctx] {
         auto device = open_device(*dev, ctx);
         if (!device) return;
@@ -245,7 +259,8 @@ void add_device_commands(CLI::App& app, Context& ctx) {
     });
 
     auto status_json = std::make_shared<bool>(false);
-    auto* status = app.add_subcommand("status", "what this device holds and what is waiting to sync");
+    auto* status =
+        app.add_subcommand("status", "what this device holds and what is waiting to sync");
     status->add_flag("--json", *status_json, "machine-readable output");
     status->callback([dev, status_json, &ctx] {
         auto device = open_device(*dev, ctx);

@@ -34,7 +34,9 @@ void fail(Context& ctx, const std::string& message) {
     ctx.exit_code = exit_failure;
 }
 
-void fail(Context& ctx, const Error& e) { fail(ctx, e.message); }
+void fail(Context& ctx, const Error& e) {
+    fail(ctx, e.message);
+}
 
 std::optional<Unlocked> unlock_home(const DeviceOptions& options, Context& ctx) {
     auto home = resolve_home(options);

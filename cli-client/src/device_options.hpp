@@ -14,7 +14,7 @@ namespace canvass::cli {
 
 // --home and --passphrase-file, shared by every device command.
 struct DeviceOptions {
-    std::string home;                      // empty: $CANVASS_HOME, else ~/.canvass
+    std::string home;  // empty: $CANVASS_HOME, else ~/.canvass
     std::optional<std::string> passphrase_file;
 };
 

@@ -1,5 +1,5 @@
-// `canvass export --key FILE [--form F] --format csv|xlsx|jsonl|geojson|dta|sav --out DIR [--lang L]`
-// and the CSV options of ODK Central's download (--split-select-multiples, --no-group-paths,
+// `canvass export --key FILE [--form F] --format csv|xlsx|jsonl|geojson|dta|sav --out DIR [--lang
+// L]` and the CSV options of ODK Central's download (--split-select-multiples, --no-group-paths,
 // --zip) and Kobo's (--labels L):
 // the coordinator's merged, decrypted dataset (DESIGN.md section 10, docs/export.md).
 #include <CLI/CLI.hpp>
@@ -37,8 +37,9 @@ struct ExportArgs {
 
 // Progress on standard error, only when it is a terminal (never in logs or pipes).
 class TerminalProgress {
-public:
-    explicit TerminalProgress(Context& ctx) : on_(&ctx.err == &std::cerr && isatty(STDERR_FILENO)) {}
+  public:
+    explicit TerminalProgress(Context& ctx)
+        : on_(&ctx.err == &std::cerr && isatty(STDERR_FILENO)) {}
     ~TerminalProgress() { clear(); }
 
     exporting::Progress decrypting() {
@@ -68,7 +69,7 @@ public:
         shown_ = false;
     }
 
-private:
+  private:
     bool on_;
     bool shown_ = false;
 };
@@ -81,15 +82,15 @@ std::set<std::string> chosen_formats(const std::vector<std::string>& given) {
 }
 
 // `lang` given with `option`, checked against the form's languages; "" gives the default.
-std::optional<std::string> check_language(const form::Form& form, const std::string& lang, Context& ctx,
-                                          const std::string& option = "--lang") {
+std::optional<std::string> check_language(const form::Form& form, const std::string& lang,
+                                          Context& ctx, const std::string& option = "--lang") {
     if (lang.empty()) return form.settings().default_language;
     const auto& langs = form.languages();
     if (std::find(langs.begin(), langs.end(), lang) != langs.end()) return lang;
     std::string list;
     for (const auto& l : langs) list += " " + l;
-    fail(ctx, option + " " + lang + ": form " + form.settings().form_id + " has no language '" + lang +
-                  "' (it has" + list + ")");
+    fail(ctx, option + " " + lang + ": form " + form.settings().form_id + " has no language '" +
+                  lang + "' (it has" + list + ")");
     return std::nullopt;
 }
 
@@ -105,18 +106,20 @@ std::vector<std::string> writers_of(const std::set<std::string>& formats) {
     return out;
 }
 
-void print_summary(Context& ctx, const form::Form& form, const std::string& lang, const std::string& dir,
-                   std::size_t records, const exporting::ExportResult& result, std::size_t media_files) {
+void print_summary(Context& ctx, const form::Form& form, const std::string& lang,
+                   const std::string& dir, std::size_t records,
+                   const exporting::ExportResult& result, std::size_t media_files) {
     ctx.out << "exported " << records << " record" << (records == 1 ? "" : "s") << " of "
             << form.settings().form_id << " (columns of version " << form.settings().version
             << ", labels in " << lang << "):\n";
     std::size_t width = 0;
     for (const auto& f : result.files) width = std::max(width, f.path.size());
     for (const auto& f : result.files) {
-        ctx.out << "  " << std::left << std::setw(static_cast<int>(width)) << f.path << "  " << f.rows
-                << " " << f.unit << "\n";
+        ctx.out << "  " << std::left << std::setw(static_cast<int>(width)) << f.path << "  "
+                << f.rows << " " << f.unit << "\n";
     }
-    if (media_files) ctx.out << "  media/  " << media_files << " file" << (media_files == 1 ? "" : "s") << "\n";
+    if (media_files)
+        ctx.out << "  media/  " << media_files << " file" << (media_files == 1 ? "" : "s") << "\n";
     std::error_code ec;
     auto where = std::filesystem::absolute(dir, ec);
     ctx.out << "files are in " << (ec ? dir : where.lexically_normal().string()) << "\n"
@@ -131,7 +134,9 @@ Result<form::Form> every_version(store::DeviceStore& store, const form::Form& ne
     CANVASS_TRY(auto installed, store.forms());
     std::vector<std::string> texts;
     CANVASS_TRY(auto newest_text, store.form_text(id, newest.settings().version));
-    if (!newest_text) return unexpected(Domain::store, errc::not_found, "the newest version of " + id + " is not installed");
+    if (!newest_text)
+        return unexpected(Domain::store, errc::not_found,
+                          "the newest version of " + id + " is not installed");
     texts.push_back(std::move(*newest_text));
     for (auto it = installed.rbegin(); it != installed.rend(); ++it) {
         if (it->form_id != id || it->version == newest.settings().version) continue;
@@ -145,8 +150,9 @@ Result<form::Form> every_version(store::DeviceStore& store, const form::Form& ne
 void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const ExportArgs& a,
                  const std::string& form_id, const std::string& dir, Context& ctx) {
     auto newest = store.form(form_id);
-    if (!newest) return fail(ctx, "no form '" + form_id + "' on this device: " + newest.error().message +
-                                      " (canvass forms lists them; sync first)");
+    if (!newest)
+        return fail(ctx, "no form '" + form_id + "' on this device: " + newest.error().message +
+                             " (canvass forms lists them; sync first)");
     std::shared_ptr<const form::Form> form = *newest;
     if (a.all_versions) {
         auto merged = every_version(store, **newest);
@@ -162,18 +168,22 @@ void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const 
     auto stream = coordinator::RecordStream::open(source, key, form_id, progress.decrypting());
     progress.clear();
     if (!stream) return fail(ctx, stream.error());
-    for (const auto& line : decryption_warnings(stream->report())) ctx.err << "canvass: warning: " << line << "\n";
+    for (const auto& line : decryption_warnings(stream->report()))
+        ctx.err << "canvass: warning: " << line << "\n";
     if (stream->report().unreadable() > 0) {
-        ctx.err << "canvass: warning: records with unreadable changesets are exported with what could be "
+        ctx.err << "canvass: warning: records with unreadable changesets are exported with what "
+                   "could be "
                    "read; their Status column says 'partly decrypted' or 'not decrypted'\n";
     }
 
-    if (auto made = exporting::create_private_directories(dir); !made) return fail(ctx, made.error());
+    if (auto made = exporting::create_private_directories(dir); !made)
+        return fail(ctx, made.error());
     // Every pass sees each record after its attachments are written (or found written), with
     // the counts and names the media folder gives it.
     exporting::MediaFolder media(store, *form, stream->media(), dir);
     std::size_t records = 0;
-    exporting::RecordPass pass = [&](std::string_view what, const exporting::RecordFn& fn) -> Result<void> {
+    exporting::RecordPass pass = [&](std::string_view what,
+                                     const exporting::RecordFn& fn) -> Result<void> {
         media.new_pass();
         records = 0;
         return stream->for_each(
@@ -187,14 +197,16 @@ void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const 
     exporting::CsvOptions csv = a.csv;
     csv.group_paths = !a.no_group_paths;
     exporting::ExportResult result;
-    auto written = exporting::write_export(*form, pass, writers_of(chosen_formats(a.formats)), dir, *lang, csv, result);
+    auto written = exporting::write_export(*form, pass, writers_of(chosen_formats(a.formats)), dir,
+                                           *lang, csv, result);
     progress.clear();
     if (!written) return fail(ctx, written.error());
     const auto& m = media.summary();
     if (m.missing > 0)
-        ctx.err << "canvass: warning: " << m.missing << " attachment" << (m.missing == 1 ? "" : "s") << " of "
-                << m.records_missing << " record" << (m.records_missing == 1 ? "" : "s")
-                << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells name the files "
+        ctx.err << "canvass: warning: " << m.missing << " attachment" << (m.missing == 1 ? "" : "s")
+                << " of " << m.records_missing << " record" << (m.records_missing == 1 ? "" : "s")
+                << " have not arrived yet (AttachmentsPresent < AttachmentsExpected); their cells "
+                   "name the files "
                    "to come: sync again later\n";
     for (const auto& w : result.warnings) ctx.err << "canvass: warning: " << w << "\n";
     print_summary(ctx, *form, *lang, dir, records, result, m.written);
@@ -212,7 +224,8 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
         if (!forms) return fail(ctx, forms.error());
         form_ids.clear();
         for (const auto& f : *forms) {
-            if (std::find(form_ids.begin(), form_ids.end(), f.form_id) == form_ids.end()) form_ids.push_back(f.form_id);
+            if (std::find(form_ids.begin(), form_ids.end(), f.form_id) == form_ids.end())
+                form_ids.push_back(f.form_id);
         }
         if (form_ids.empty()) return fail(ctx, "no forms on this device to export (sync first)");
     }
@@ -228,19 +241,23 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
 
 void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto a = std::make_shared<ExportArgs>();
-    auto* cmd = app.add_subcommand("export", "decrypt, merge and write the project's data (coordinator)");
+    auto* cmd =
+        app.add_subcommand("export", "decrypt, merge and write the project's data (coordinator)");
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
-    cmd->add_option("--form", a->form, "form id (default: every form, each in its own folder under --out)");
+    cmd->add_option("--form", a->form,
+                    "form id (default: every form, each in its own folder under --out)");
     cmd->add_option("--format", a->formats,
-                    "csv (ODK Central's layout), xlsx, jsonl, geojson, dta (Stata), sav (SPSS) or all (every "
+                    "csv (ODK Central's layout), xlsx, jsonl, geojson, dta (Stata), sav (SPSS) or "
+                    "all (every "
                     "one but xlsx and geojson); repeat the "
                     "option or separate with commas (default: csv)")
         ->delimiter(',')
         ->check(CLI::IsMember({"csv", "xlsx", "jsonl", "geojson", "dta", "sav", "all"}));
     cmd->add_option("--out", a->out, "output directory (created if missing)")->required();
     cmd->add_option("--lang", a->lang, "language of labels (default: the form's default language)");
-    cmd->add_flag("--split-select-multiples", a->csv.split_select_multiples,
-                  "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
+    cmd->add_flag(
+        "--split-select-multiples", a->csv.split_select_multiples,
+        "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
     cmd->add_flag("--all-versions", a->all_versions,
                   "columns of every version's questions, those the newest version removed too");
     cmd->add_flag("--no-group-paths", a->no_group_paths,

@@ -44,7 +44,7 @@ struct LineProblem {
 // The records of an answers file, a line at a time. A file whose first line is not a whole
 // JSON document is one JSON object over several lines (read whole, like any answers file).
 class AnswersReader {
-public:
+  public:
     explicit AnswersReader(std::istream& in) : in_(&in) {}
 
     // The next non-blank line as (line number, text); false at the end.
@@ -63,7 +63,7 @@ public:
         return false;
     }
 
-private:
+  private:
     // The first line does not parse alone: the file may be one object over many lines. If it
     // is, it is one record (at line 1); if not, the lines are read again one by one, so each
     // is reported on its own.
@@ -91,18 +91,20 @@ Result<json> parse_line(const std::string& text) {
     auto j = form::parse_json(text);
     if (!j) {  // the line number is said before: only the column matters
         auto e = j.error();
-        if (auto at = e.message.find("at line 1, column "); at != std::string::npos) e.message.erase(at + 3, 8);
+        if (auto at = e.message.find("at line 1, column "); at != std::string::npos)
+            e.message.erase(at + 3, 8);
         return unexpected(std::move(e));
     }
     if (!j->is_object())
-        return unexpected(Domain::form, errc::invalid_argument,
-                          "a line holds one record: a JSON object keyed by field name, got " +
-                              std::string(j->is_array() ? "an array" : "a " + std::string(j->type_name())));
+        return unexpected(
+            Domain::form, errc::invalid_argument,
+            "a line holds one record: a JSON object keyed by field name, got " +
+                std::string(j->is_array() ? "an array" : "a " + std::string(j->type_name())));
     return std::move(j).value();
 }
 
 class Fill {
-public:
+  public:
     Fill(const FillArgs& a, Context& ctx) : a_(a), ctx_(ctx) {}
 
     void run(store::DeviceStore& store, std::istream& in) {
@@ -124,7 +126,8 @@ public:
             std::vector<form::Problem> problems;
             if (record && form) problems = attach_files(store, **form, *record, base_dir());
             if (record && problems.empty()) {
-                auto line = import->add(std::move(record).value(), a_.keep_valid || import->refused() == 0);
+                auto line =
+                    import->add(std::move(record).value(), a_.keep_valid || import->refused() == 0);
                 if (!line) return fail(ctx_, line.error());  // the store failed: nothing is saved
                 if (line->outcome == BulkImport::Outcome::saved && first_ids_.empty())
                     first_ids_.push_back(line->record);
@@ -148,7 +151,7 @@ public:
         summarize(*import);
     }
 
-private:
+  private:
     // Attachment paths are relative to the answers file's folder (stdin: the working folder).
     std::filesystem::path base_dir() const {
         if (a_.answers == "-") return std::filesystem::current_path();
@@ -160,8 +163,8 @@ private:
             problems_.push_back(std::move(p));
             return;
         }
-        ctx_.err << a_.answers << ":" << p.line << ": " << (p.path.empty() ? "" : p.path + ": ") << p.message
-                 << "\n";
+        ctx_.err << a_.answers << ":" << p.line << ": " << (p.path.empty() ? "" : p.path + ": ")
+                 << p.message << "\n";
     }
 
     json counts(const BulkImport& import, bool saved) const {
@@ -183,11 +186,13 @@ private:
             ctx_.out << counts(import, false).dump(2) << "\n";
             return;
         }
-        ctx_.err << "canvass: nothing saved: " << refused_lines_ << " of " << lines_ << " line"
-                 << (lines_ == 1 ? "" : "s") << " of " << a_.answers
-                 << (refused_lines_ == 1 ? " has" : " have") << " problems (listed above). Fix them and run "
-                 << "the same command again (lines saved before are skipped), or save the valid lines "
-                    "now with --keep-valid --refused FILE\n";
+        ctx_.err
+            << "canvass: nothing saved: " << refused_lines_ << " of " << lines_ << " line"
+            << (lines_ == 1 ? "" : "s") << " of " << a_.answers
+            << (refused_lines_ == 1 ? " has" : " have")
+            << " problems (listed above). Fix them and run "
+            << "the same command again (lines saved before are skipped), or save the valid lines "
+               "now with --keep-valid --refused FILE\n";
     }
 
     void summarize(const BulkImport& import) {
@@ -198,10 +203,13 @@ private:
         }
         const char* what = a_.finalize ? "finalized" : "draft";
         if (import.saved() == 1 && lines_ == 1) {
-            ctx_.out << "saved " << what << " record " << merge::format_uuid(first_ids_.front()) << "\n";
+            ctx_.out << "saved " << what << " record " << merge::format_uuid(first_ids_.front())
+                     << "\n";
         } else {
-            ctx_.out << "saved " << import.saved() << " " << what << " record" << (import.saved() == 1 ? "" : "s");
-            if (std::size_t before = import.skipped() - repeated_) ctx_.out << ", skipped " << before << " imported before";
+            ctx_.out << "saved " << import.saved() << " " << what << " record"
+                     << (import.saved() == 1 ? "" : "s");
+            if (std::size_t before = import.skipped() - repeated_)
+                ctx_.out << ", skipped " << before << " imported before";
             if (repeated_) {
                 ctx_.out << ", skipped " << repeated_ << " line" << (repeated_ == 1 ? "" : "s")
                          << " repeating an earlier one (same instanceID, or same answers)";
@@ -213,8 +221,8 @@ private:
         if (refused_lines_ > 0) {
             ctx_.err << "canvass: " << refused_lines_ << " line" << (refused_lines_ == 1 ? "" : "s")
                      << " refused (listed above) and written to " << a_.refused
-                     << ": fix them there and run 'canvass fill " << a_.form << " --answers " << a_.refused
-                     << "'\n";
+                     << ": fix them there and run 'canvass fill " << a_.form << " --answers "
+                     << a_.refused << "'\n";
         }
     }
 
@@ -230,15 +238,19 @@ private:
 void add_fill_command(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
     auto a = std::make_shared<FillArgs>();
-    auto* fill = app.add_subcommand("fill", "save answers from a file as new records (one, or a bulk import)");
+    auto* fill = app.add_subcommand(
+        "fill", "save answers from a file as new records (one, or a bulk import)");
     fill->add_option("FORM", a->form, "form id")->required();
     fill->add_option("--answers", a->answers,
-                     "JSON object, or JSON Lines of many records ('-': stdin)")->required();
+                     "JSON object, or JSON Lines of many records ('-': stdin)")
+        ->required();
     fill->add_flag("--finalize", a->finalize, "finalize the records (else they stay drafts)");
-    auto* keep = fill->add_flag("--keep-valid", a->keep_valid,
-                                "save the valid lines even if others have problems (else nothing is saved)");
-    auto* refused = fill->add_option("--refused", a->refused,
-                                     "with --keep-valid: where to write the refused lines, to fix them");
+    auto* keep =
+        fill->add_flag("--keep-valid", a->keep_valid,
+                       "save the valid lines even if others have problems (else nothing is saved)");
+    auto* refused =
+        fill->add_option("--refused", a->refused,
+                         "with --keep-valid: where to write the refused lines, to fix them");
     keep->needs(refused);
     refused->needs(keep);
     fill->add_option("--lang", a->lang, "language of the problems' messages");

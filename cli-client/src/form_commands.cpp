@@ -30,8 +30,8 @@ Result<std::string> read_text(const std::string& path, std::uintmax_t max_bytes)
     auto size = std::filesystem::file_size(path, ec);
     if (ec) return unexpected(Domain::core, errc::io, "cannot read " + path + ": " + ec.message());
     if (size > max_bytes)
-        return unexpected(Domain::core, errc::limit_exceeded, path + ": file larger than " +
-                                                                   std::to_string(max_bytes >> 20) + " MiB");
+        return unexpected(Domain::core, errc::limit_exceeded,
+                          path + ": file larger than " + std::to_string(max_bytes >> 20) + " MiB");
     std::ifstream in(path, std::ios::binary);
     std::string text(size, '\0');
     if (!in || !in.read(text.data(), static_cast<std::streamsize>(size)))
@@ -73,7 +73,8 @@ struct LoadedFile {
 
 LoadedFile load_file(const std::string& path) {
     auto text = xlsform::read_form_file(path);
-    if (!text.problems.empty()) return {std::nullopt, std::move(text.problems), std::move(text.warnings)};
+    if (!text.problems.empty())
+        return {std::nullopt, std::move(text.problems), std::move(text.warnings)};
     auto loaded = form::load_form(text.json_text);
     if (loaded) return {std::move(loaded).value(), {}, std::move(text.warnings)};
     LoadedFile out;
@@ -109,12 +110,17 @@ void run_check(const CheckOptions& o, Context& ctx) {
             continue;
         }
         const auto& s = loaded.form->settings();
-        report.push_back({{"file", file}, {"valid", true}, {"form_id", s.form_id}, {"version", s.version},
-                          {"questions", loaded.form->question_count()}, {"languages", s.languages}});
+        report.push_back({{"file", file},
+                          {"valid", true},
+                          {"form_id", s.form_id},
+                          {"version", s.version},
+                          {"questions", loaded.form->question_count()},
+                          {"languages", s.languages}});
         if (!warnings.empty()) report.back()["warnings"] = warnings;
         if (!o.json)
             ctx.out << file << ": ok: " << s.form_id << " version " << s.version << ", "
-                    << loaded.form->question_count() << " questions, languages " << join(s.languages, " ") << "\n";
+                    << loaded.form->question_count() << " questions, languages "
+                    << join(s.languages, " ") << "\n";
     }
     if (o.json) ctx.out << report.dump(2) << "\n";
     ctx.exit_code = all_valid ? exit_ok : exit_failure;
@@ -147,8 +153,10 @@ std::vector<AnswerSet> split_answers(const std::string& text) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
         auto parsed = form::parse_json(line);
         if (sets.empty() && !parsed) return {AnswerSet{json(), whole.error().message, 0}};
-        if (parsed) sets.push_back({std::move(parsed).value(), "", n});
-        else sets.push_back({json(), parsed.error().message, n});
+        if (parsed)
+            sets.push_back({std::move(parsed).value(), "", n});
+        else
+            sets.push_back({json(), parsed.error().message, n});
     }
     if (sets.empty()) return {AnswerSet{json(), whole.error().message, 0}};
     return sets;
@@ -177,8 +185,9 @@ void run_validate(const ValidateOptions& o, Context& ctx) {
     }
     form::ValidateOptions options{o.lang, o.final ? form::Mode::final : form::Mode::draft, {}};
     auto sets = split_answers(*text);
-    const std::filesystem::path base =
-        o.answers_file == "-" ? std::filesystem::path(".") : std::filesystem::path(o.answers_file).parent_path();
+    const std::filesystem::path base = o.answers_file == "-"
+                                           ? std::filesystem::path(".")
+                                           : std::filesystem::path(o.answers_file).parent_path();
     json report = json::array();
     std::size_t failing = 0;
     for (std::size_t i = 0; i < sets.size(); ++i) {
@@ -204,10 +213,12 @@ void run_validate(const ValidateOptions& o, Context& ctx) {
     if (o.json) {
         ctx.out << report.dump(2) << "\n";
     } else if (failing == 0) {
-        ctx.out << o.answers_file << ": " << sets.size() << (sets.size() == 1 ? " record" : " records")
-                << " valid against " << f.settings().form_id << " version " << f.settings().version << "\n";
+        ctx.out << o.answers_file << ": " << sets.size()
+                << (sets.size() == 1 ? " record" : " records") << " valid against "
+                << f.settings().form_id << " version " << f.settings().version << "\n";
     } else {
-        ctx.out << o.answers_file << ": " << failing << " of " << sets.size() << " records with violations\n";
+        ctx.out << o.answers_file << ": " << failing << " of " << sets.size()
+                << " records with violations\n";
     }
     ctx.exit_code = failing == 0 ? exit_ok : exit_failure;
 }
@@ -225,7 +236,8 @@ void add_form_commands(CLI::App& app, Context& ctx) {
 
     auto check = std::make_shared<CheckOptions>();
     auto* check_cmd = form_cmd->add_subcommand(
-        "check", "check form files; print a summary of each valid one, every problem of the others");
+        "check",
+        "check form files; print a summary of each valid one, every problem of the others");
     check_cmd->add_option("FILE", check->files, "form files: JSON, .xlsx or .xls")->required();
     check_cmd->add_flag("--json", check->json, "print a JSON list, one entry per file");
     check_cmd->callback([check, &ctx] { run_check(*check, ctx); });
@@ -234,9 +246,11 @@ void add_form_commands(CLI::App& app, Context& ctx) {
     auto* val_cmd = form_cmd->add_subcommand(
         "validate", "check answers (one JSON object, or JSON Lines of many) against a form");
     val_cmd->add_option("FILE", val->form_file, "form file: JSON, .xlsx or .xls")->required();
-    val_cmd->add_option("--answers", val->answers_file, "answers: a JSON object or JSON Lines")->required();
+    val_cmd->add_option("--answers", val->answers_file, "answers: a JSON object or JSON Lines")
+        ->required();
     val_cmd->add_option("--lang", val->lang, "language of the messages (default: the form's)");
-    val_cmd->add_flag("--final", val->final, "check as a finished interview: required answers must be there");
+    val_cmd->add_flag("--final", val->final,
+                      "check as a finished interview: required answers must be there");
     val_cmd->add_flag("--json", val->json, "print a JSON list of violations");
     val_cmd->callback([val, &ctx] { run_validate(*val, ctx); });
 }

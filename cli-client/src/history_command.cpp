@@ -37,8 +37,9 @@ Result<coordinator::DeviceLabels> read_labels(const std::string& path, Context& 
     auto text = read_file(path, ctx);
     if (!text) return unexpected(text.error());
     auto bad = [&](const std::string& why) {
-        return unexpected(Domain::core, errc::invalid_argument,
-                          path + ": " + why + " (give the file 'canvass-server devices --json' writes)");
+        return unexpected(
+            Domain::core, errc::invalid_argument,
+            path + ": " + why + " (give the file 'canvass-server devices --json' writes)");
     };
     if (text->size() > kMaxDevicesFileBytes) return bad("too large for a device list");
     auto doc = form::parse_json(*text);
@@ -52,7 +53,8 @@ Result<coordinator::DeviceLabels> read_labels(const std::string& path, Context& 
         if (!d.is_object() || !d.contains("device") || !d["device"].is_string() ||
             !crypto::from_hex(d["device"].get<std::string>(), id))
             return bad(where + " has no \"device\" of 32 hex digits");
-        if (d.contains("label") && !d["label"].is_string()) return bad(where + ": \"label\" is not text");
+        if (d.contains("label") && !d["label"].is_string())
+            return bad(where + ": \"label\" is not text");
         auto label = d.value("label", std::string());
         if (!label.empty()) labels[id] = label;
     }
@@ -81,10 +83,16 @@ void print_change(Context& ctx, const coordinator::FieldChange& c) {
     using coordinator::ChangeKind;
     std::string where = c.path.empty() ? std::string("the record") : c.path;
     switch (c.kind) {
-        case ChangeKind::answer: ctx.out << "    " << c.path << " = " << value_text(c.value, c.readable); break;
+        case ChangeKind::answer:
+            ctx.out << "    " << c.path << " = " << value_text(c.value, c.readable);
+            break;
         case ChangeKind::delete_record:
-        case ChangeKind::delete_instance: ctx.out << "    deleted " << where; break;
-        case ChangeKind::keep: ctx.out << "    kept " << where; break;
+        case ChangeKind::delete_instance:
+            ctx.out << "    deleted " << where;
+            break;
+        case ChangeKind::keep:
+            ctx.out << "    kept " << where;
+            break;
     }
     if (c.replaced.size() == 1 && c.kind == ChangeKind::answer) {
         ctx.out << "  (was " << value_text(c.replaced[0].value, c.replaced[0].readable) << ")";
@@ -106,8 +114,9 @@ void print_text(Context& ctx, const coordinator::History& h, const merge::Device
     ctx.out << "record " << merge::format_uuid(h.record) << "  form " << h.form_id << "  "
             << h.entries.size() << " change" << (h.entries.size() == 1 ? "" : "s") << "\n";
     for (const auto& e : h.entries) {
-        ctx.out << exporting::iso_time(e.hlc) << "  " << who(e, me) << "  " << what(e) << "  (seq " << e.seq
-                << ", form version " << e.form_version << (e.readable ? "" : ", not decrypted") << ")\n";
+        ctx.out << exporting::iso_time(e.hlc) << "  " << who(e, me) << "  " << what(e) << "  (seq "
+                << e.seq << ", form version " << e.form_version
+                << (e.readable ? "" : ", not decrypted") << ")\n";
         for (const auto& c : e.changes) print_change(ctx, c);
     }
 }
@@ -129,8 +138,8 @@ void run_history(const HistoryArgs& a, const DeviceOptions& dev, Context& ctx) {
     auto history = coordinator::record_history(source, *key, *id, labels);
     if (!history) return fail(ctx, history.error());
     if (history->unreadable > 0) {
-        ctx.err << "canvass: warning: " << history->unreadable << " of the " << history->entries.size()
-                << " changes could not be decrypted with " << a.key.file
+        ctx.err << "canvass: warning: " << history->unreadable << " of the "
+                << history->entries.size() << " changes could not be decrypted with " << a.key.file
                 << ": their values show as " << kUnreadable << "\n";
     }
     const auto& me = store->keys().id;
@@ -151,12 +160,14 @@ void add_history_command(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
     auto a = std::make_shared<HistoryArgs>();
     auto* cmd = app.add_subcommand(
-        "history", "who changed which field of a record when: edits, deletes, resolutions (coordinator)");
+        "history",
+        "who changed which field of a record when: edits, deletes, resolutions (coordinator)");
     cmd->add_option("RECORD", a->record, "record id (or its first characters)")->required();
     cmd->add_option("--key", a->key.file, "coordinator key file (canvass keys create)")->required();
     add_key_passphrase_option(cmd, a->key);
-    cmd->add_option("--devices", a->devices,
-                    "device names: the JSON 'canvass-server devices --json' prints, to label each device");
+    cmd->add_option(
+        "--devices", a->devices,
+        "device names: the JSON 'canvass-server devices --json' prints, to label each device");
     cmd->add_flag("--json", a->json, "machine-readable output");
     cmd->callback([a, dev, &ctx] { run_history(*a, *dev, ctx); });
 }

@@ -67,8 +67,8 @@ void converse(DeviceInterview& opened, store::DeviceStore& store, Context& ctx) 
     }
     if (session.outcome() == cli::interview::Outcome::draft_kept) {
         if (auto id = opened.record())
-            ctx.out << "Resume with: canvass interview --resume " << canvass::interview::short_id(*id)
-                    << "\n";
+            ctx.out << "Resume with: canvass interview --resume "
+                    << canvass::interview::short_id(*id) << "\n";
         else
             ctx.out << "No answer was given: nothing was saved.\n";
     }
@@ -120,7 +120,8 @@ void run_interview(const CLI::App& root, const InterviewArgs& args, Context& ctx
         if (snap) form_id = snap->summary.form_id;
     }
     if (auto ok = language_ok(*store, form_id, args.lang); !ok) return fail(ctx, ok.error());
-    auto opened = canvass::interview::open_interview(*store, {args.form, args.resume, args.lang, {}});
+    auto opened =
+        canvass::interview::open_interview(*store, {args.form, args.resume, args.lang, {}});
     if (!opened) return fail(ctx, opened.error());
     converse(**opened, *store, ctx);
 }
@@ -158,7 +159,8 @@ void edit_interactively(const DeviceOptions& device, const std::string& record,
     }
     auto snap = store->record(*id);
     if (!snap) return fail(ctx, snap.error());
-    if (auto ok = language_ok(*store, snap->summary.form_id, lang); !ok) return fail(ctx, ok.error());
+    if (auto ok = language_ok(*store, snap->summary.form_id, lang); !ok)
+        return fail(ctx, ok.error());
     auto opened = canvass::interview::open_edit(*store, start);
     if (!opened) return fail(ctx, opened.error());
     converse(**opened, *store, ctx);

@@ -26,11 +26,13 @@ void usage_error(Context& ctx, const std::string& message) {
 void add_create(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto k = std::make_shared<KeyOptions>();
     auto* create = keys->add_subcommand(
-        "create", "make a new coordinator key file (passphrase-protected) and print its public key");
+        "create",
+        "make a new coordinator key file (passphrase-protected) and print its public key");
     create->add_option("--out", k->file, "the key file to write (never overwritten)")->required();
     add_key_passphrase_option(create, *k);
     create->callback([k, dev, &ctx] {
-        auto pass = key_passphrase(*k, *dev, "New passphrase for coordinator key " + k->file + ": ", true);
+        auto pass =
+            key_passphrase(*k, *dev, "New passphrase for coordinator key " + k->file + ": ", true);
         if (!pass) return fail(ctx, pass.error());
         auto pk = coordinator::create_key_file(k->file, *pass);
         if (!pk) return fail(ctx, pk.error());
@@ -41,8 +43,8 @@ void add_create(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, Conte
                 << ". Keep the file and its passphrase safe: without them nobody can decrypt the "
                    "project's data.\nThe line above is its public recipient key";
         if (signing && *signing) ctx.err << "; its signing key is " << crypto::to_hex(**signing);
-        ctx.err << ".\nName the project's recipients with it: canvass keys recipients --key " << k->file
-                << " --project NAME --out recipients.txt\n";
+        ctx.err << ".\nName the project's recipients with it: canvass keys recipients --key "
+                << k->file << " --project NAME --out recipients.txt\n";
     });
 }
 
@@ -76,7 +78,8 @@ Result<std::vector<Key>> parse_keys(const std::vector<std::string>& texts, const
         Key k{};
         if (!crypto::from_hex(t, k))
             return unexpected(Domain::core, errc::invalid_argument,
-                              std::string(option) + " \"" + t + "\" is not 64 hex digits (see canvass keys show)");
+                              std::string(option) + " \"" + t +
+                                  "\" is not 64 hex digits (see canvass keys show)");
         out.push_back(k);
     }
     return out;
@@ -85,8 +88,8 @@ Result<std::vector<Key>> parse_keys(const std::vector<std::string>& texts, const
 // `set` with `add` appended and `remove` taken out, keeping order; each named key must make a
 // difference, so a typo does not pass silently.
 template <class Key>
-Result<std::vector<Key>> changed(std::vector<Key> set, const std::vector<Key>& add, const std::vector<Key>& remove,
-                                 const char* what) {
+Result<std::vector<Key>> changed(std::vector<Key> set, const std::vector<Key>& add,
+                                 const std::vector<Key>& remove, const char* what) {
     for (const auto& k : add) {
         if (std::find(set.begin(), set.end(), k) != set.end())
             return unexpected(Domain::core, errc::invalid_argument,
@@ -102,7 +105,8 @@ Result<std::vector<Key>> changed(std::vector<Key> set, const std::vector<Key>& a
     }
     if (set.empty())
         return unexpected(Domain::core, errc::invalid_argument,
-                          std::string("a project needs at least one ") + what + "; add another before removing the last");
+                          std::string("a project needs at least one ") + what +
+                              "; add another before removing the last");
     return set;
 }
 
@@ -128,9 +132,11 @@ void run_recipients(const RecipientsArgs& a, const DeviceOptions& dev, Context& 
 
     store::RecipientStatement next;
     if (a.from.empty()) {
-        if (a.project.empty()) return usage_error(ctx, "give --project NAME for a new project's first statement");
+        if (a.project.empty())
+            return usage_error(ctx, "give --project NAME for a new project's first statement");
         if (!rm_r->empty() || !rm_s->empty())
-            return usage_error(ctx, "a first statement removes nothing; give --from CURRENT to change a project");
+            return usage_error(
+                ctx, "a first statement removes nothing; give --from CURRENT to change a project");
         next.project = a.project;
         auto r = changed<crypto::DhPublicKey>({pair->public_key}, *add_r, {}, "recipient");
         auto s = changed<crypto::SigningPublicKey>({signing.public_key}, *add_s, {}, "signer");
@@ -142,11 +148,14 @@ void run_recipients(const RecipientsArgs& a, const DeviceOptions& dev, Context& 
         auto current = store::read_statement(a.from);
         if (!current) return fail(ctx, current.error());
         if (!a.project.empty() && a.project != current->project)
-            return fail(ctx, a.from + " is project " + current->project + "'s statement, not " + a.project + "'s");
-        if (std::find(current->signers.begin(), current->signers.end(), signing.public_key) == current->signers.end())
-            return fail(ctx, "this key is not a signer of " + current->project + "'s recipient statement " +
-                                 std::to_string(current->serial) +
-                                 ": devices would refuse what it signs. Ask one of its signers to make the change");
+            return fail(ctx, a.from + " is project " + current->project + "'s statement, not " +
+                                 a.project + "'s");
+        if (std::find(current->signers.begin(), current->signers.end(), signing.public_key) ==
+            current->signers.end())
+            return fail(ctx, "this key is not a signer of " + current->project +
+                                 "'s recipient statement " + std::to_string(current->serial) +
+                                 ": devices would refuse what it signs. Ask one of its signers to "
+                                 "make the change");
         auto r = changed(current->recipients, *add_r, *rm_r, "recipient");
         auto s = changed(current->signers, *add_s, *rm_s, "signer");
         if (!r) return fail(ctx, r.error());
@@ -172,8 +181,8 @@ void run_recipients(const RecipientsArgs& a, const DeviceOptions& dev, Context& 
         out.close();
         if (!out) return fail(ctx, "cannot write " + a.out);
     }
-    ctx.err << "recipient statement " << next.serial << " of " << next.project << ": " << next.recipients.size()
-            << " recipient(s), " << next.signers.size() << " signer(s)"
+    ctx.err << "recipient statement " << next.serial << " of " << next.project << ": "
+            << next.recipients.size() << " recipient(s), " << next.signers.size() << " signer(s)"
             << (next.share_past ? "; added recipients also read earlier work" : "") << "\n";
     if (next.serial == 1)
         ctx.err << "fingerprint " << crypto::to_hex(store::statement_digest(next))
@@ -187,18 +196,22 @@ void run_recipients(const RecipientsArgs& a, const DeviceOptions& dev, Context& 
 void add_recipients(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, Context& ctx) {
     auto a = std::make_shared<RecipientsArgs>();
     auto* cmd = keys->add_subcommand(
-        "recipients", "sign the statement naming who may read a project's answers (a new project, or a change)");
+        "recipients",
+        "sign the statement naming who may read a project's answers (a new project, or a change)");
     cmd->add_option("--key", a->key.file, "your coordinator key file")->required();
     add_key_passphrase_option(cmd, a->key);
     cmd->add_option("--project", a->project, "project name (for a new project's first statement)");
-    cmd->add_option("--from", a->from,
-                    "the current statement (file or text, from `canvass-server project recipients NAME`)");
+    cmd->add_option(
+        "--from", a->from,
+        "the current statement (file or text, from `canvass-server project recipients NAME`)");
     cmd->add_option("--add-recipient", a->add_recipient, "a recipient key to add (64 hex digits)");
     cmd->add_option("--remove-recipient", a->remove_recipient, "a recipient key to remove");
-    cmd->add_option("--add-signer", a->add_signer, "a coordinator's signing key to trust for later changes");
+    cmd->add_option("--add-signer", a->add_signer,
+                    "a coordinator's signing key to trust for later changes");
     cmd->add_option("--remove-signer", a->remove_signer, "a signing key to trust no longer");
     cmd->add_flag("--share-past", a->share_past,
-                  "added recipients may also read what devices saved before this change (default: only new work)");
+                  "added recipients may also read what devices saved before this change (default: "
+                  "only new work)");
     cmd->add_option("--out", a->out, "file to write the statement to (default: standard output)");
     cmd->callback([a, dev, &ctx] { run_recipients(*a, *dev, ctx); });
 }
@@ -207,7 +220,8 @@ void add_recipients(CLI::App* keys, const std::shared_ptr<DeviceOptions>& dev, C
 
 void add_keys_commands(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
-    auto* keys = app.add_subcommand("keys", "coordinator keys and the signed list of a project's recipients");
+    auto* keys = app.add_subcommand(
+        "keys", "coordinator keys and the signed list of a project's recipients");
     keys->require_subcommand(1);
     add_create(keys, dev, ctx);
     add_show(keys, dev, ctx);

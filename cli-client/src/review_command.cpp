@@ -19,14 +19,17 @@ void run_review(const ReviewArgs& a, const DeviceOptions& dev, Context& ctx) {
     // A state that does not exist is refused before the passphrase is asked for.
     auto state = review_state_name(a.state);
     if (!state)
-        return fail(ctx, "'" + a.state + "' is not a review state: approved, hasIssues, rejected or none");
+        return fail(
+            ctx, "'" + a.state + "' is not a review state: approved, hasIssues, rejected or none");
     auto device = open_device(dev, ctx);
     if (!device) return;
     auto id = device->find_record(a.record);
     if (!id) return fail(ctx, id.error());
     if (auto done = device->review(*id, *state, a.comment); !done) return fail(ctx, done.error());
-    ctx.out << "reviewed " << *id << ": " << (*state == "none" ? std::string("review cleared") : *state)
-            << (a.comment.empty() ? "" : ", with a comment") << "; the review syncs like any other edit\n";
+    ctx.out << "reviewed " << *id << ": "
+            << (*state == "none" ? std::string("review cleared") : *state)
+            << (a.comment.empty() ? "" : ", with a comment")
+            << "; the review syncs like any other edit\n";
 }
 
 }  // namespace

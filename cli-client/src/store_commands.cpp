@@ -36,7 +36,8 @@ void print_conflicts(std::ostream& out, const std::vector<coordinator::Conflict>
         }
         for (const auto& cand : c.candidates) {
             out << "    " << exporting::candidate_text(cand, "(encrypted)") << "  by device "
-                << crypto::to_hex(cand.device).substr(0, 8) << " at " << time_text(merge::hlc_ms(cand.hlc)) << "\n";
+                << crypto::to_hex(cand.device).substr(0, 8) << " at "
+                << time_text(merge::hlc_ms(cand.hlc)) << "\n";
         }
     }
 }
@@ -82,7 +83,8 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             for (const auto& w : imported.warnings)
                 ctx.err << *add_file << ": warning: " << xlsform::describe(w) << "\n";
             if (!imported.ok()) {
-                for (const auto& p : imported.problems) ctx.err << *add_file << ": " << xlsform::describe(p) << "\n";
+                for (const auto& p : imported.problems)
+                    ctx.err << *add_file << ": " << xlsform::describe(p) << "\n";
                 return fail(ctx, *add_file + " is not a valid form; nothing was installed");
             }
             text = std::move(imported.twin_text);
@@ -106,9 +108,11 @@ void add_store_commands(CLI::App& app, Context& ctx) {
     auto ea = std::make_shared<EditArgs>();
     auto* edit = app.add_subcommand("edit", "change a finalized record; the edit syncs and merges");
     edit->add_option("RECORD", ea->record, "record id (or its first characters)")->required();
-    edit->add_option("--answers", ea->answers,
-                     "JSON with only the fields to change ('-': stdin); without it, edit question by question");
-    edit->add_option("--lang", ea->lang, "language of the questions (edited one by one) and of the messages");
+    edit->add_option(
+        "--answers", ea->answers,
+        "JSON with only the fields to change ('-': stdin); without it, edit question by question");
+    edit->add_option("--lang", ea->lang,
+                     "language of the questions (edited one by one) and of the messages");
     add_record_key_options(edit, ea->key);
     edit->callback([dev, ea, &ctx] {
         if (ea->answers.empty())
@@ -132,8 +136,12 @@ void add_store_commands(CLI::App& app, Context& ctx) {
                                                  : std::filesystem::path(ea->answers).parent_path();
             auto problems = attach_files(*store, **form, *changes, base);
             if (!problems.empty()) {
-                for (const auto& p : problems) ctx.err << "canvass: " << ea->answers << ": " << p.path << ": " << p.message << "\n";
-                return fail(ctx, "nothing was saved: attach the files named above, or leave those questions out");
+                for (const auto& p : problems)
+                    ctx.err << "canvass: " << ea->answers << ": " << p.path << ": " << p.message
+                            << "\n";
+                return fail(ctx,
+                            "nothing was saved: attach the files named above, or leave those "
+                            "questions out");
             }
         }
         std::optional<coordinator::Record> readable;
@@ -142,7 +150,8 @@ void add_store_commands(CLI::App& app, Context& ctx) {
             return;
         auto changed = store->edit(*id, *changes, ea->lang, readable ? &*readable->state : nullptr);
         if (!changed) return fail(ctx, changed.error());
-        ctx.out << (*changed ? "saved the edit of " : "nothing changed in ") << merge::format_uuid(*id) << "\n";
+        ctx.out << (*changed ? "saved the edit of " : "nothing changed in ")
+                << merge::format_uuid(*id) << "\n";
     });
 
     struct ShowArgs {

@@ -43,6 +43,7 @@ enum class Access { read_write, read_only };
 
 // The store of an initialized data directory. Read-only access writes nothing there (for
 // reports: they work on a full disk and beside a running server without delaying it).
-Result<std::unique_ptr<ServerStore>> open_data_store(const DataDir& data, Access access = Access::read_write);
+Result<std::unique_ptr<ServerStore>> open_data_store(const DataDir& data,
+                                                     Access access = Access::read_write);
 
 }  // namespace canvass::server

@@ -19,15 +19,16 @@ Result<std::string> hex_prefix(std::string_view text, const char* what, const ch
 // saying `none` when no id does, Error{store, invalid_argument} asking for more digits when
 // several of the `plural` ("tokens") do.
 template <class T, class IdOf>
-Result<T> one_with_prefix(std::vector<T> items, const std::string& prefix, IdOf id_of, const std::string& none,
-                          const char* plural) {
+Result<T> one_with_prefix(std::vector<T> items, const std::string& prefix, IdOf id_of,
+                          const std::string& none, const char* plural) {
     std::vector<T> matches;
     for (auto& item : items)
         if (crypto::to_hex(id_of(item)).starts_with(prefix)) matches.push_back(std::move(item));
     if (matches.empty()) return unexpected(Domain::store, errc::not_found, none);
     if (matches.size() > 1)
         return unexpected(Domain::store, errc::invalid_argument,
-                          std::to_string(matches.size()) + " " + plural + " start with " + prefix + "; give more digits");
+                          std::to_string(matches.size()) + " " + plural + " start with " + prefix +
+                              "; give more digits");
     return std::move(matches.front());
 }
 

@@ -52,12 +52,13 @@ struct Shared {
     std::list<Connection*> handshakes;                   // unfinished, oldest first
     std::map<std::string, std::size_t> handshakes_from;  // how many of them per source address
     std::size_t authenticated = 0;
-    std::map<merge::DeviceId, std::size_t> sessions_of;  // authenticated sessions per device
+    std::map<merge::DeviceId, std::size_t> sessions_of;    // authenticated sessions per device
     std::map<merge::DeviceId, std::size_t> assembling_of;  // budget bytes their messages hold
     sync::AssemblyBudget assembly;  // messages still arriving, all sessions together
     std::uint64_t evicted = 0;      // handshakes closed to make room, not yet logged
     Clock::time_point evictions_logged{};
-    asio::steady_timer* grace = nullptr;  // set while stopping: cancelled when the last session ends
+    asio::steady_timer* grace =
+        nullptr;  // set while stopping: cancelled when the last session ends
     // Last, so that connections still held here go before what they refer to above.
     std::set<std::shared_ptr<Connection>> live;
 
@@ -66,9 +67,10 @@ struct Shared {
         if (!force) ++evicted;
         auto now = Clock::now();
         if (evicted == 0 || (!force && now - evictions_logged < std::chrono::seconds(1))) return;
-        log.line("handshakes outcome=evicted count=" + std::to_string(evicted) + " pending=" +
-                 std::to_string(handshakes.size()) +
-                 " detail=\"the oldest unfinished handshakes were closed to make room for new connections\"");
+        log.line("handshakes outcome=evicted count=" + std::to_string(evicted) +
+                 " pending=" + std::to_string(handshakes.size()) +
+                 " detail=\"the oldest unfinished handshakes were closed to make room for new "
+                 "connections\"");
         evicted = 0;
         evictions_logged = now;
     }
@@ -87,10 +89,14 @@ auto log_exceptions(Logger& log, std::string what) {
 }
 
 class Connection : public std::enable_shared_from_this<Connection> {
-public:
+  public:
     Connection(tcp::socket socket, Shared& shared, std::uint64_t id, std::string address)
-        : socket_(std::move(socket)), shared_(shared), signal_(socket_.get_executor()),
-          watchdog_(socket_.get_executor()), address_(std::move(address)), prefix_(describe(socket_, id)),
+        : socket_(std::move(socket)),
+          shared_(shared),
+          signal_(socket_.get_executor()),
+          watchdog_(socket_.get_executor()),
+          address_(std::move(address)),
+          prefix_(describe(socket_, id)),
           logic_(shared.store, shared.key, session_options()),
           handshake_deadline_(Clock::now() + shared.options.handshake_timeout) {
         signal_.expires_at(Clock::time_point::max());
@@ -107,9 +113,12 @@ public:
     void start() {
         auto ex = socket_.get_executor();
         auto self = shared_from_this();
-        asio::co_spawn(ex, [self] { return self->reader(); }, log_exceptions(shared_.log, prefix_));
-        asio::co_spawn(ex, [self] { return self->writer(); }, log_exceptions(shared_.log, prefix_));
-        asio::co_spawn(ex, [self] { return self->watch(); }, log_exceptions(shared_.log, prefix_));
+        asio::co_spawn(
+            ex, [self] { return self->reader(); }, log_exceptions(shared_.log, prefix_));
+        asio::co_spawn(
+            ex, [self] { return self->writer(); }, log_exceptions(shared_.log, prefix_));
+        asio::co_spawn(
+            ex, [self] { return self->watch(); }, log_exceptions(shared_.log, prefix_));
     }
 
     // Ends the connection now.
@@ -155,14 +164,15 @@ public:
         stop();
     }
 
-private:
+  private:
     // Leaves the first stage of admission (handshake done, or connection over).
     void leave_handshakes() {
         if (!in_handshakes_) return;
         shared_.handshakes.erase(*in_handshakes_);
         in_handshakes_.reset();
         auto from = shared_.handshakes_from.find(address_);
-        if (from != shared_.handshakes_from.end() && --from->second == 0) shared_.handshakes_from.erase(from);
+        if (from != shared_.handshakes_from.end() && --from->second == 0)
+            shared_.handshakes_from.erase(from);
     }
     // What this session holds of the budget is now `charged`: false if the device's sessions
     // together hold more than its share.
@@ -176,7 +186,8 @@ private:
     void leave_device() {
         if (!device_) return;
         charge_device(0);
-        if (auto a = shared_.assembling_of.find(*device_); a != shared_.assembling_of.end() && a->second == 0)
+        if (auto a = shared_.assembling_of.find(*device_);
+            a != shared_.assembling_of.end() && a->second == 0)
             shared_.assembling_of.erase(a);
         auto it = shared_.sessions_of.find(*device_);
         if (it != shared_.sessions_of.end() && --it->second == 0) shared_.sessions_of.erase(it);
@@ -215,7 +226,9 @@ private:
     // for admission and takes from the server's assembly budget.
     sync::ServerSessionOptions session_options() {
         auto o = shared_.options.session;
-        o.log = [&log = shared_.log, prefix = prefix_](const std::string& line) { log.line(prefix + " " + line); };
+        o.log = [&log = shared_.log, prefix = prefix_](const std::string& line) {
+            log.line(prefix + " " + line);
+        };
         o.assembly_budget = &shared_.assembly;
         o.admit = [this] { return admit(); };
         o.admit_device = [this](const merge::DeviceId& d) { return admit_device(d); };
@@ -229,18 +242,22 @@ private:
         sync::Bytes frame;
         try {
             while (!stopped_) {
-                set_read_deadline(logic_.handshaking() ? handshake_deadline_
-                                                       : Clock::now() + shared_.options.idle_timeout);
+                set_read_deadline(logic_.handshaking()
+                                      ? handshake_deadline_
+                                      : Clock::now() + shared_.options.idle_timeout);
                 co_await asio::async_read(socket_, asio::buffer(header), use_awaitable);
                 std::size_t n = sync::frame_length(header);
                 if (logic_.handshaking() && n > shared_.options.max_handshake_frame) {
-                    log(logic_.who() + " outcome=refused reason=limit detail=\"handshake frame of " +
+                    log(logic_.who() +
+                        " outcome=refused reason=limit detail=\"handshake frame of " +
                         std::to_string(n) + " bytes\"");
                     stop();
                     co_return;
                 }
                 auto frame_deadline = Clock::now() + shared_.options.read_timeout;
-                set_read_deadline(logic_.handshaking() ? std::min(frame_deadline, handshake_deadline_) : frame_deadline);
+                set_read_deadline(logic_.handshaking()
+                                      ? std::min(frame_deadline, handshake_deadline_)
+                                      : frame_deadline);
                 frame.resize(n);
                 co_await asio::async_read(socket_, asio::buffer(frame), use_awaitable);
                 if (closing_) break;  // stopping: take nothing more
@@ -255,8 +272,10 @@ private:
             }
         } catch (const boost::system::system_error& e) {
             if (!stopped_ && !logic_.closed())
-                log(logic_.who() + (closing_ ? " outcome=interrupted detail=\"the server is stopping\""
-                                             : " outcome=disconnected detail=" + util::log_quoted(e.code().message())));
+                log(logic_.who() +
+                    (closing_
+                         ? " outcome=interrupted detail=\"the server is stopping\""
+                         : " outcome=disconnected detail=" + util::log_quoted(e.code().message())));
         }
         reader_done_ = true;
         if (!closing_ || writer_done_) stop();
@@ -267,10 +286,13 @@ private:
     awaitable<void> drain() {
         closing_ = true;
         signal_.cancel_one();
-        set_read_deadline(Clock::now() + std::min<Clock::duration>(shared_.options.read_timeout, std::chrono::seconds(2)));
+        set_read_deadline(Clock::now() + std::min<Clock::duration>(shared_.options.read_timeout,
+                                                                   std::chrono::seconds(2)));
         std::array<std::uint8_t, 512> sink{};
         error_code ec;
-        while (!ec && !stopped_) co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+        while (!ec && !stopped_)
+            co_await socket_.async_read_some(asio::buffer(sink),
+                                             asio::redirect_error(use_awaitable, ec));
         stop();  // the client closed, or took too long to: either way, done
     }
 
@@ -320,7 +342,8 @@ private:
             if (deadline <= Clock::now()) {
                 if (!closing_)  // a session that already ended has logged its outcome
                     log(logic_.who() + " outcome=timeout detail=\"" +
-                        (logic_.handshaking() ? "handshake not completed in time" : "no data from the client in time") +
+                        (logic_.handshaking() ? "handshake not completed in time"
+                                              : "no data from the client in time") +
                         "\"");
                 stop();
                 co_return;
@@ -349,8 +372,8 @@ private:
     sync::ServerSession logic_;
     std::deque<sync::Bytes> queue_;
     std::optional<std::list<Connection*>::iterator> in_handshakes_;  // while in the first stage
-    bool spoken_ = false;          // a whole frame was received
-    bool authenticated_ = false;   // counted in Shared::authenticated
+    bool spoken_ = false;                                            // a whole frame was received
+    bool authenticated_ = false;             // counted in Shared::authenticated
     std::optional<merge::DeviceId> device_;  // counted in Shared::sessions_of
     std::size_t charged_ = 0;                // counted in Shared::assembling_of
     Clock::time_point handshake_deadline_;
@@ -380,12 +403,15 @@ void make_room_for_handshake(Shared& shared, const std::string& address) {
     const auto& o = shared.options;
     Connection* victim = nullptr;
     auto from = shared.handshakes_from.find(address);
-    if (from != shared.handshakes_from.end() && from->second >= std::max<std::size_t>(1, o.max_handshakes_per_address)) {
+    if (from != shared.handshakes_from.end() &&
+        from->second >= std::max<std::size_t>(1, o.max_handshakes_per_address)) {
         victim = oldest_handshake(shared, address);
     } else if (shared.handshakes.size() >= std::max<std::size_t>(1, o.max_handshakes)) {
-        auto busiest = std::max_element(shared.handshakes_from.begin(), shared.handshakes_from.end(),
-                                        [](const auto& a, const auto& b) { return a.second < b.second; });
-        if (busiest != shared.handshakes_from.end()) victim = oldest_handshake(shared, busiest->first);
+        auto busiest =
+            std::max_element(shared.handshakes_from.begin(), shared.handshakes_from.end(),
+                             [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (busiest != shared.handshakes_from.end())
+            victim = oldest_handshake(shared, busiest->first);
     }
     if (!victim) return;
     victim->evict();
@@ -403,8 +429,9 @@ void raise_descriptor_limit(const ListenOptions& o, Logger& log) {
         setrlimit(RLIMIT_NOFILE, &r);
     }
     if (r.rlim_cur < wanted)
-        log.line("server outcome=warning detail=\"the open file limit (" + std::to_string(r.rlim_cur) +
-                 ") is below what the connection caps need (" + std::to_string(wanted) +
+        log.line("server outcome=warning detail=\"the open file limit (" +
+                 std::to_string(r.rlim_cur) + ") is below what the connection caps need (" +
+                 std::to_string(wanted) +
                  "): raise it (ulimit -n) or lower --max-sessions and --max-handshakes\"");
 }
 
@@ -413,7 +440,8 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
     asio::steady_timer pause(acceptor.get_executor());
     while (acceptor.is_open()) {
         error_code ec;
-        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+        tcp::socket socket =
+            co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
         if (ec == asio::error::operation_aborted) co_return;
         if (ec) {  // out of file descriptors and the like: wait a little rather than spin
             shared.log.line("accept outcome=error detail=" + util::log_quoted(ec.message()));
@@ -427,7 +455,8 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
         make_room_for_handshake(shared, address);
         // Acks are small and latency-bound: Nagle's algorithm would hold each one back.
         socket.set_option(tcp::no_delay(true), ec);
-        auto connection = std::make_shared<Connection>(std::move(socket), shared, id, std::move(address));
+        auto connection =
+            std::make_shared<Connection>(std::move(socket), shared, id, std::move(address));
         shared.live.insert(connection);
         connection->start();
     }
@@ -435,15 +464,16 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
 
 }  // namespace
 
-Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options, Logger& log,
-                        const std::function<void(const std::string&)>& on_listening) {
+Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options,
+                        Logger& log, const std::function<void(const std::string&)>& on_listening) {
     CANVASS_TRY(auto hp, net::parse_address(options.listen, true));
     asio::io_context io(1);
     error_code ec;
     auto address = asio::ip::make_address(hp.host, ec);
     if (ec)
-        return unexpected(Domain::net, errc::invalid_argument,
-                          "cannot listen on \"" + options.listen + "\": give an IP address, e.g. 0.0.0.0:7433");
+        return unexpected(
+            Domain::net, errc::invalid_argument,
+            "cannot listen on \"" + options.listen + "\": give an IP address, e.g. 0.0.0.0:7433");
     auto port = static_cast<unsigned short>(std::stoul(hp.port));
     tcp::acceptor acceptor(io);
     tcp::endpoint endpoint(address, port);
@@ -451,10 +481,13 @@ Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, Listen
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
     if (!ec) acceptor.bind(endpoint, ec);
     if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return unexpected(Domain::net, errc::io, "cannot listen on " + options.listen + ": " + ec.message());
+    if (ec)
+        return unexpected(Domain::net, errc::io,
+                          "cannot listen on " + options.listen + ": " + ec.message());
     auto bound = acceptor.local_endpoint();
     std::string bound_text = (bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
-                                                      : bound.address().to_string()) + ":" + std::to_string(bound.port());
+                                                      : bound.address().to_string()) +
+                             ":" + std::to_string(bound.port());
 
     raise_descriptor_limit(options, log);
     Shared shared(store, key, std::move(options), log);
@@ -464,7 +497,8 @@ Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, Listen
     asio::steady_timer grace(io);
     signals.async_wait([&](const error_code& e, int signal) {
         if (e) return;
-        log.line("server outcome=stopping signal=" + std::to_string(signal) + " sessions=" + std::to_string(shared.live.size()));
+        log.line("server outcome=stopping signal=" + std::to_string(signal) +
+                 " sessions=" + std::to_string(shared.live.size()));
         error_code ignored;
         acceptor.close(ignored);
         for (const auto& c : std::set(shared.live)) c->finish();

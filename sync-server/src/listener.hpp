@@ -26,23 +26,23 @@ namespace canvass::server {
 // enrolled device cannot take the slots of the others. docs/server.md gives the figures.
 struct ListenOptions {
     std::string listen = "127.0.0.1:7433";              // host:port; port 0 lets the OS choose
-    std::chrono::milliseconds handshake_timeout{5000};   // from accept to the end of the handshake
-    std::chrono::milliseconds idle_timeout{120000};      // waiting for the next frame
-    std::chrono::milliseconds read_timeout{30000};       // for the rest of a frame once begun
-    std::chrono::milliseconds write_timeout{30000};      // for the client to take what we send
-    std::size_t max_sessions = 256;                      // authenticated sessions; more are told "busy"
-    std::size_t max_sessions_per_device = 4;             // authenticated sessions of one device
-    std::size_t max_handshakes = 512;                    // unfinished handshakes, all addresses
-    std::size_t max_handshakes_per_address = 64;         // unfinished handshakes from one address
-    std::size_t max_handshake_frame = 1024;              // handshake messages are ~100 bytes
-    std::size_t assembly_budget = 32u << 20;             // bytes of messages still arriving, all sessions
-    std::size_t assembly_per_device = 8u << 20;          // of that, what one device's sessions may hold
-    sync::ServerSessionOptions session;                  // batch caps, message caps
+    std::chrono::milliseconds handshake_timeout{5000};  // from accept to the end of the handshake
+    std::chrono::milliseconds idle_timeout{120000};     // waiting for the next frame
+    std::chrono::milliseconds read_timeout{30000};      // for the rest of a frame once begun
+    std::chrono::milliseconds write_timeout{30000};     // for the client to take what we send
+    std::size_t max_sessions = 256;               // authenticated sessions; more are told "busy"
+    std::size_t max_sessions_per_device = 4;      // authenticated sessions of one device
+    std::size_t max_handshakes = 512;             // unfinished handshakes, all addresses
+    std::size_t max_handshakes_per_address = 64;  // unfinished handshakes from one address
+    std::size_t max_handshake_frame = 1024;       // handshake messages are ~100 bytes
+    std::size_t assembly_budget = 32u << 20;      // bytes of messages still arriving, all sessions
+    std::size_t assembly_per_device = 8u << 20;   // of that, what one device's sessions may hold
+    sync::ServerSessionOptions session;           // batch caps, message caps
 };
 
 // Serves until SIGINT or SIGTERM. Calls `on_listening` with the bound "host:port" once the
 // socket listens. Returns an Error if it cannot listen (address in use, bad address).
-Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options, Logger& log,
-                        const std::function<void(const std::string&)>& on_listening);
+Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options,
+                        Logger& log, const std::function<void(const std::string&)>& on_listening);
 
 }  // namespace canvass::server

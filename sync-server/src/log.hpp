@@ -10,14 +10,14 @@
 namespace canvass::server {
 
 class Logger {
-public:
+  public:
     virtual ~Logger() = default;
     virtual void line(std::string_view text) = 0;
 };
 
 // Writes to stderr, flushing every line so a killed server loses none.
 class StderrLogger final : public Logger {
-public:
+  public:
     void line(std::string_view text) override;
 };
 

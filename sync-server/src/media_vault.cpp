@@ -11,15 +11,12 @@
 
 #include "crypto/attachment_crypto.hpp"
 #include "crypto/hash.hpp"
+#include "io_error.hpp"
 
 namespace canvass::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-Error io_error(const fs::path& p, const std::string& what) {
-    return Error{Domain::store, errc::io, what + " " + p.string() + ": " + std::strerror(errno)};
-}
 
 Result<void> fsync_dir(const fs::path& dir) {
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -57,7 +54,8 @@ Result<void> write_durably(const fs::path& path, std::span<const std::uint8_t> b
         return unexpected(std::move(e));
     }
     ::close(fd);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return unexpected(io_error(path, "cannot rename into"));
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+        return unexpected(io_error(path, "cannot rename into"));
     return fsync_dir(path.parent_path());
 }
 
@@ -65,7 +63,9 @@ Result<void> make_dirs(const fs::path& dir) {
     std::error_code ec;
     if (fs::exists(dir, ec)) return {};
     fs::create_directories(dir, ec);
-    if (ec) return unexpected(Domain::store, errc::io, "cannot create " + dir.string() + ": " + ec.message());
+    if (ec)
+        return unexpected(Domain::store, errc::io,
+                          "cannot create " + dir.string() + ": " + ec.message());
     fs::permissions(dir, fs::perms::owner_all, ec);
     return fsync_dir(dir.parent_path());
 }
@@ -73,13 +73,16 @@ Result<void> make_dirs(const fs::path& dir) {
 // Every chunk but the last has the same sealed length, so chunk i lies at i * slot.
 constexpr std::uint64_t slot = crypto::attachment_chunk_bytes + crypto::sync_chunk_overhead;
 
-fs::path chunks_path(const fs::path& dir) { return dir / "chunks"; }
+fs::path chunks_path(const fs::path& dir) {
+    return dir / "chunks";
+}
 
 std::optional<sync::MediaItem> read_item(const fs::path& dir) {
     std::ifstream in(dir / "item");
     std::string author_hex, root_hex, signature_hex;
     sync::MediaItem item;
-    if (!(in >> author_hex >> item.size >> item.chunks >> root_hex >> signature_hex)) return std::nullopt;
+    if (!(in >> author_hex >> item.size >> item.chunks >> root_hex >> signature_hex))
+        return std::nullopt;
     if (!crypto::from_hex(author_hex, item.author) || !crypto::from_hex(root_hex, item.root) ||
         !crypto::from_hex(signature_hex, item.signature))
         return std::nullopt;
@@ -92,7 +95,8 @@ std::uint64_t chunks_held(const fs::path& dir, const sync::MediaItem& item) {
     std::error_code ec;
     const auto bytes = fs::file_size(chunks_path(dir), ec);
     if (ec) return 0;
-    const std::uint64_t last_end = (item.chunks - 1) * slot + sync::sealed_chunk_bytes(item, item.chunks - 1);
+    const std::uint64_t last_end =
+        (item.chunks - 1) * slot + sync::sealed_chunk_bytes(item, item.chunks - 1);
     if (bytes >= last_end) return item.chunks;
     return std::min<std::uint64_t>(bytes / slot, item.chunks - 1);
 }
@@ -108,7 +112,8 @@ fs::path FileMediaVault::item_dir(const std::string& project, const sync::MediaI
     return project_dir(project) / crypto::to_hex(id.author) / crypto::to_hex(id.id);
 }
 
-void FileMediaVault::for_each_item(const std::string& project, const std::optional<merge::DeviceId>& author,
+void FileMediaVault::for_each_item(const std::string& project,
+                                   const std::optional<merge::DeviceId>& author,
                                    const std::function<void(const fs::path&)>& fn) const {
     auto items_of = [&fn](const fs::path& author_dir) {
         std::error_code ec;
@@ -142,19 +147,23 @@ Result<void> FileMediaVault::upgrade_layout() {
         const auto author_dir = dir.parent_path() / crypto::to_hex(item->author);
         CANVASS_TRY_VOID(make_dirs(author_dir));
         fs::rename(dir, author_dir / dir.filename(), ec);
-        if (ec) return unexpected(Domain::store, errc::io, "cannot move " + dir.string() + ": " + ec.message());
+        if (ec)
+            return unexpected(Domain::store, errc::io,
+                              "cannot move " + dir.string() + ": " + ec.message());
         CANVASS_TRY_VOID(fsync_dir(author_dir));
         CANVASS_TRY_VOID(fsync_dir(dir.parent_path()));
     }
     return {};
 }
 
-Result<std::optional<sync::MediaVault::Held>> FileMediaVault::find(const std::string& project, const sync::MediaId& id) {
+Result<std::optional<sync::MediaVault::Held>> FileMediaVault::find(const std::string& project,
+                                                                   const sync::MediaId& id) {
     auto dir = item_dir(project, id);
     std::error_code ec;
     if (!fs::exists(dir / "item", ec)) return std::optional<Held>();
     auto f = read_item(dir);
-    if (!f || f->author != id.author) return unexpected(Domain::store, errc::corrupt, (dir / "item").string() + " is damaged");
+    if (!f || f->author != id.author)
+        return unexpected(Domain::store, errc::corrupt, (dir / "item").string() + " is damaged");
     return std::optional<Held>(Held{*f, chunks_held(dir, *f)});
 }
 
@@ -163,17 +172,20 @@ Result<void> FileMediaVault::open(const std::string& project, const sync::MediaI
     std::error_code ec;
     if (fs::exists(dir / "item", ec)) return {};
     CANVASS_TRY_VOID(make_dirs(dir));
-    std::string text = crypto::to_hex(item.author) + " " + std::to_string(item.size) + " " + std::to_string(item.chunks) +
-                       " " + crypto::to_hex(item.root) + " " + crypto::to_hex(item.signature) + "\n";
-    return write_durably(dir / "item", std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    std::string text = crypto::to_hex(item.author) + " " + std::to_string(item.size) + " " +
+                       std::to_string(item.chunks) + " " + crypto::to_hex(item.root) + " " +
+                       crypto::to_hex(item.signature) + "\n";
+    return write_durably(dir / "item",
+                         std::span<const std::uint8_t>(
+                             reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
 // One write and one fdatasync per chunk (a file per chunk took a file, a rename and two
 // fsyncs): the chunk is durable when this returns. A crash may leave the file longer than
 // what was written; the torn chunk is found when the attachment is whole, since its chunks
 // then do not hash to the root its author signed, and it is discarded and sent again.
-Result<void> FileMediaVault::put(const std::string& project, const sync::MediaId& id, std::uint64_t index,
-                                 std::span<const std::uint8_t> data) {
+Result<void> FileMediaVault::put(const std::string& project, const sync::MediaId& id,
+                                 std::uint64_t index, std::span<const std::uint8_t> data) {
     const auto dir = item_dir(project, id);
     const auto path = chunks_path(dir);
     std::error_code ec;
@@ -183,7 +195,8 @@ Result<void> FileMediaVault::put(const std::string& project, const sync::MediaId
     std::size_t done = 0;
     const auto at = static_cast<off_t>(index * slot);
     while (done < data.size()) {
-        ssize_t n = ::pwrite(fd, data.data() + done, data.size() - done, at + static_cast<off_t>(done));
+        ssize_t n =
+            ::pwrite(fd, data.data() + done, data.size() - done, at + static_cast<off_t>(done));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
             auto e = io_error(path, errno == ENOSPC ? "the disk is full writing" : "cannot write");
@@ -202,27 +215,33 @@ Result<void> FileMediaVault::put(const std::string& project, const sync::MediaId
     return created ? fsync_dir(dir) : Result<void>{};
 }
 
-Result<sync::Bytes> FileMediaVault::get(const std::string& project, const sync::MediaId& id, std::uint64_t index) {
+Result<sync::Bytes> FileMediaVault::get(const std::string& project, const sync::MediaId& id,
+                                        std::uint64_t index) {
     const auto dir = item_dir(project, id);
     auto f = read_item(dir);
-    if (!f || index >= f->chunks) return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
+    if (!f || index >= f->chunks)
+        return unexpected(Domain::store, errc::not_found, "no such attachment chunk");
     const auto path = chunks_path(dir);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return unexpected(io_error(path, "cannot read"));
     sync::Bytes out(sync::sealed_chunk_bytes(*f, index));
     std::size_t done = 0;
     while (done < out.size()) {
-        ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(index * slot + done));
+        ssize_t n = ::pread(fd, out.data() + done, out.size() - done,
+                            static_cast<off_t>(index * slot + done));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         done += static_cast<std::size_t>(n);
     }
     ::close(fd);
-    if (done != out.size()) return unexpected(Domain::store, errc::corrupt, path.string() + " is shorter than its chunks");
+    if (done != out.size())
+        return unexpected(Domain::store, errc::corrupt,
+                          path.string() + " is shorter than its chunks");
     return out;
 }
 
-Result<std::uint64_t> FileMediaVault::device_bytes(const std::string& project, const merge::DeviceId& author) {
+Result<std::uint64_t> FileMediaVault::device_bytes(const std::string& project,
+                                                   const merge::DeviceId& author) {
     std::uint64_t total = 0;
     for_each_item(project, author, [&](const fs::path& dir) {
         auto f = read_item(dir);
@@ -252,7 +271,9 @@ Result<void> FileMediaVault::discard(const std::string& project, const sync::Med
     fs::remove_all(gone, ec);
     if (!fs::exists(dir, ec)) return {};
     fs::rename(dir, gone, ec);
-    if (ec) return unexpected(Domain::store, errc::io, "cannot discard " + dir.string() + ": " + ec.message());
+    if (ec)
+        return unexpected(Domain::store, errc::io,
+                          "cannot discard " + dir.string() + ": " + ec.message());
     CANVASS_TRY_VOID(fsync_dir(dir.parent_path()));
     fs::remove_all(gone, ec);
     return {};

@@ -1,7 +1,7 @@
 // Attachment chunks on the server's disk, outside server.db (docs/media.md):
 //
-//   DIR/media/<project>/<author>/<id>/item     "<author hex> <size> <chunks> <root hex> <signature hex>\n"
-//   DIR/media/<project>/<author>/<id>/chunks   the sealed chunks as the device sent them,
+//   DIR/media/<project>/<author>/<id>/item     "<author hex> <size> <chunks> <root hex> <signature
+//   hex>\n" DIR/media/<project>/<author>/<id>/chunks   the sealed chunks as the device sent them,
 //                                              chunk i at i * (63 KiB + 16)
 //
 // <project> is the hex of the first 16 bytes of BLAKE2b-256 of the project's name (no name
@@ -25,18 +25,18 @@ struct MediaCensus {
     std::uint64_t attachments = 0;  // held whole
     std::uint64_t partial = 0;      // chunks still missing
     std::uint64_t chunks = 0;
-    std::uint64_t bytes = 0;        // sealed bytes on disk
+    std::uint64_t bytes = 0;  // sealed bytes on disk
 };
 
 // A vault of the server: the protocol's MediaVault, and what `stats` counts of it.
 class ServerMediaVault : public sync::MediaVault {
-public:
+  public:
     // What `stats` shows of a project (reads only).
     virtual Result<MediaCensus> census(const std::string& project) = 0;
 };
 
 class FileMediaVault final : public ServerMediaVault {
-public:
+  public:
     explicit FileMediaVault(std::filesystem::path root) : root_(std::move(root)) {}
 
     // Moves the items of the layout before authors (DIR/media/<project>/<id>/) under their
@@ -47,14 +47,16 @@ public:
     Result<void> open(const std::string& project, const sync::MediaItem& item) override;
     Result<void> put(const std::string& project, const sync::MediaId& id, std::uint64_t index,
                      std::span<const std::uint8_t> data) override;
-    Result<sync::Bytes> get(const std::string& project, const sync::MediaId& id, std::uint64_t index) override;
-    Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& author) override;
+    Result<sync::Bytes> get(const std::string& project, const sync::MediaId& id,
+                            std::uint64_t index) override;
+    Result<std::uint64_t> device_bytes(const std::string& project,
+                                       const merge::DeviceId& author) override;
     Result<std::vector<sync::MediaItem>> complete(const std::string& project) override;
     Result<void> discard(const std::string& project, const sync::MediaId& id) override;
 
     Result<MediaCensus> census(const std::string& project) override;
 
-private:
+  private:
     std::filesystem::path project_dir(const std::string& project) const;
     std::filesystem::path item_dir(const std::string& project, const sync::MediaId& id) const;
     // Calls `fn` with the folder of every item of the project (of `author` only, if given).

@@ -30,7 +30,7 @@ struct MigrationReport {
 // project's state digest and counts on both sides. Error{store, already_exists} if the
 // database holds a project already; unsupported if server.db's schema is not the current one.
 // Stop the server first: what it stores during the copy would be missing from it.
-Result<MigrationReport> migrate_to_postgres(const std::filesystem::path& dir, const std::string& url,
-                                            std::uint64_t now_unix);
+Result<MigrationReport> migrate_to_postgres(const std::filesystem::path& dir,
+                                            const std::string& url, std::uint64_t now_unix);
 
 }  // namespace canvass::server

@@ -11,7 +11,9 @@ Result<std::string> render_qr(std::string_view text, bool dark_on_light) {
     std::string input(text);
     std::unique_ptr<QRcode, decltype(&QRcode_free)> code(
         QRcode_encodeString(input.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1), &QRcode_free);
-    if (!code) return unexpected(Domain::core, errc::invalid_argument, "the text is too long for a QR code");
+    if (!code)
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "the text is too long for a QR code");
     const int quiet = 4;
     const int size = code->width + 2 * quiet;
     // Whether the module at (x, y) of the padded grid is drawn (a block) or left blank.

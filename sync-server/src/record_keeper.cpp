@@ -31,7 +31,8 @@ void RecordKeeper::run(std::stop_token stop) {
         if (!done) {
             // Logged once per failing spell: a full disk must not fill the log as well.
             if (!failing)
-                log_.line("records outcome=error detail=\"cannot store record states: " + done.error().message +
+                log_.line("records outcome=error detail=\"cannot store record states: " +
+                          done.error().message +
                           "\" (retried every 30 s; digests stay correct meanwhile)");
             failing = true;
             pause = kAfterFailure;

@@ -16,7 +16,7 @@
 namespace canvass::server {
 
 class RecordKeeper {
-public:
+  public:
     // Records per transaction: each costs a read of its changesets and one small write, so a
     // transaction holds the write lock for milliseconds.
     static constexpr std::size_t kRecordsPerTransaction = 256;
@@ -28,7 +28,7 @@ public:
     RecordKeeper(const RecordKeeper&) = delete;
     RecordKeeper& operator=(const RecordKeeper&) = delete;
 
-private:
+  private:
     void run(std::stop_token stop);
 
     std::unique_ptr<ServerStore> store_;

@@ -5,7 +5,8 @@
 
 namespace canvass::server {
 
-Result<MergedRecord> merged_record(RecordStateStore& store, std::int64_t project, const merge::RecordId& record) {
+Result<MergedRecord> merged_record(RecordStateStore& store, std::int64_t project,
+                                   const merge::RecordId& record) {
     MergedRecord out{merge::RecordState(record), std::nullopt};
     CANVASS_TRY(auto stored, store.stored(project, record));
     if (stored) {
@@ -13,29 +14,30 @@ Result<MergedRecord> merged_record(RecordStateStore& store, std::int64_t project
         out.state = std::move(s);
         out.stored_digest = stored->digest;
     }
-    CANVASS_TRY_VOID(store.each_changeset(
-        project, record,
-        [&](const merge::DeviceId& device, std::uint64_t seq, const RecordStateStore::Bytes& body) -> Result<void> {
-            if (out.state.has_changeset(device, seq)) return {};
-            CANVASS_TRY(auto cs, merge::decode(body));
-            CANVASS_TRY_VOID(out.state.apply(cs.header));
-            return {};
-        }));
+    CANVASS_TRY_VOID(store.each_changeset(project, record,
+                                          [&](const merge::DeviceId& device, std::uint64_t seq,
+                                              const RecordStateStore::Bytes& body) -> Result<void> {
+                                              if (out.state.has_changeset(device, seq)) return {};
+                                              CANVASS_TRY(auto cs, merge::decode(body));
+                                              CANVASS_TRY_VOID(out.state.apply(cs.header));
+                                              return {};
+                                          }));
     return out;
 }
 
 Result<void> each_record(RecordStateStore& store, std::int64_t project, bool with_state,
                          const std::function<Result<void>(const RecordView&)>& visit) {
-    CANVASS_TRY_VOID(store.each_clean(project, with_state, [&](const RecordStateStore::Stored& s) -> Result<void> {
-        RecordView view{s.record, s.digest, nullptr};
-        std::optional<merge::RecordState> state;
-        if (with_state) {
-            CANVASS_TRY(auto decoded, merge::RecordState::deserialize(s.state));
-            state.emplace(std::move(decoded));
-            view.state = &*state;
-        }
-        return visit(view);
-    }));
+    CANVASS_TRY_VOID(store.each_clean(
+        project, with_state, [&](const RecordStateStore::Stored& s) -> Result<void> {
+            RecordView view{s.record, s.digest, nullptr};
+            std::optional<merge::RecordState> state;
+            if (with_state) {
+                CANVASS_TRY(auto decoded, merge::RecordState::deserialize(s.state));
+                state.emplace(std::move(decoded));
+                view.state = &*state;
+            }
+            return visit(view);
+        }));
     CANVASS_TRY(auto dirty, store.dirty(project, std::nullopt));
     for (const auto& d : dirty) {
         CANVASS_TRY(auto merged, merged_record(store, project, d.record));
@@ -69,11 +71,13 @@ Result<RecordCensus> record_census(RecordStateStore& store, std::int64_t project
     return out;
 }
 
-Result<std::size_t> refresh_record_states(RecordStateStore& store, std::int64_t project, std::size_t max_records) {
+Result<std::size_t> refresh_record_states(RecordStateStore& store, std::int64_t project,
+                                          std::size_t max_records) {
     CANVASS_TRY(auto dirty, store.dirty(project, max_records));
     for (const auto& d : dirty) {
         CANVASS_TRY(auto merged, merged_record(store, project, d.record));
-        CANVASS_TRY_VOID(store.save(project, d, merged.state.serialize(), merge::record_digest(merged.state)));
+        CANVASS_TRY_VOID(
+            store.save(project, d, merged.state.serialize(), merge::record_digest(merged.state)));
     }
     return dirty.size();
 }

@@ -25,7 +25,7 @@ namespace canvass::server {
 // What the merge needs of a store, for one project. Every call runs inside the transaction
 // the caller opened (a snapshot for reading, a write transaction for refreshing).
 class RecordStateStore {
-public:
+  public:
     using Bytes = std::vector<std::uint8_t>;
     virtual ~RecordStateStore() = default;
 
@@ -43,16 +43,20 @@ public:
         merge::RecordId record{};
         std::int64_t mark = 0;
     };
-    virtual Result<std::vector<Dirty>> dirty(std::int64_t project, std::optional<std::size_t> limit) = 0;
+    virtual Result<std::vector<Dirty>> dirty(std::int64_t project,
+                                             std::optional<std::size_t> limit) = 0;
     // The stored state of a record and its digest; nullopt if none is stored.
-    virtual Result<std::optional<Stored>> stored(std::int64_t project, const merge::RecordId& record) = 0;
+    virtual Result<std::optional<Stored>> stored(std::int64_t project,
+                                                 const merge::RecordId& record) = 0;
     // Every changeset of the project's data (not what is held apart) on `record`.
-    virtual Result<void> each_changeset(std::int64_t project, const merge::RecordId& record,
-                                        const std::function<Result<void>(const merge::DeviceId& device,
-                                                                         std::uint64_t seq, const Bytes& body)>& visit) = 0;
+    virtual Result<void> each_changeset(
+        std::int64_t project, const merge::RecordId& record,
+        const std::function<Result<void>(const merge::DeviceId& device, std::uint64_t seq,
+                                         const Bytes& body)>& visit) = 0;
     // Stores a record's state and digest, and clears its dirty mark if it is still `mark`
     // (a record marked again meanwhile stays dirty).
-    virtual Result<void> save(std::int64_t project, const Dirty& dirty, const Bytes& state, const merge::Hash& digest) = 0;
+    virtual Result<void> save(std::int64_t project, const Dirty& dirty, const Bytes& state,
+                              const merge::Hash& digest) = 0;
 };
 
 struct MergedRecord {
@@ -60,7 +64,8 @@ struct MergedRecord {
     std::optional<merge::Hash> stored_digest;  // nullopt: no state stored yet
 };
 // A record's stored state with the changesets it has not merged yet.
-Result<MergedRecord> merged_record(RecordStateStore& store, std::int64_t project, const merge::RecordId& record);
+Result<MergedRecord> merged_record(RecordStateStore& store, std::int64_t project,
+                                   const merge::RecordId& record);
 
 struct RecordView {
     merge::RecordId record{};
@@ -81,6 +86,7 @@ Result<RecordCensus> record_census(RecordStateStore& store, std::int64_t project
 
 // Stores the merged state of at most `max_records` dirty records of `project`; returns how
 // many. The caller holds one write transaction around it.
-Result<std::size_t> refresh_record_states(RecordStateStore& store, std::int64_t project, std::size_t max_records);
+Result<std::size_t> refresh_record_states(RecordStateStore& store, std::int64_t project,
+                                          std::size_t max_records);
 
 }  // namespace canvass::server

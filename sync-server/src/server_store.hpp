@@ -28,16 +28,16 @@ struct ProjectStats {
     std::uint64_t revoked_devices = 0;
     std::uint64_t records = 0;
     std::uint64_t changesets = 0;
-    std::uint64_t equivocations = 0;        // conflicting changesets kept as evidence
+    std::uint64_t equivocations = 0;  // conflicting changesets kept as evidence
     std::uint64_t equivocating_devices = 0;
-    std::uint64_t future_clock = 0;         // changesets whose clock was far ahead on arrival
+    std::uint64_t future_clock = 0;  // changesets whose clock was far ahead on arrival
     // Held apart, never merged: work of devices not enrolled in the project (it joins when
     // they enroll) and what revoked devices made after their revocation.
     std::uint64_t held_changesets = 0;
     std::uint64_t held_devices = 0;
-    std::uint64_t refused_changes = 0;      // changes of records their author may not change
-    std::uint64_t refusing_devices = 0;     // devices that made them (flagged)
-    std::uint64_t open_tokens = 0;          // neither used nor expired
+    std::uint64_t refused_changes = 0;   // changes of records their author may not change
+    std::uint64_t refusing_devices = 0;  // devices that made them (flagged)
+    std::uint64_t open_tokens = 0;       // neither used nor expired
     crypto::Hash state_digest{};
 };
 
@@ -45,10 +45,10 @@ struct ProjectStats {
 struct ProjectSummary {
     std::string name;
     std::uint64_t created_unix = 0;
-    std::uint64_t devices = 0;          // enrolled, revoked ones included
+    std::uint64_t devices = 0;  // enrolled, revoked ones included
     std::uint64_t revoked_devices = 0;
     std::uint64_t records = 0;
-    std::uint64_t forms = 0;            // form ids
+    std::uint64_t forms = 0;  // form ids
     std::uint64_t form_versions = 0;
 };
 
@@ -66,7 +66,8 @@ struct FormInfo {
 // for both).
 struct RecordCensus {
     std::uint64_t records = 0;
-    std::map<std::pair<std::string, std::string>, std::uint64_t> by_form_version;  // (form id, version)
+    std::map<std::pair<std::string, std::string>, std::uint64_t>
+        by_form_version;  // (form id, version)
     std::map<merge::DeviceId, std::uint64_t> by_device;
 };
 
@@ -94,7 +95,7 @@ struct FlaggedDevice {
 };
 
 class ServerStore : public sync::ServerDirectory {
-public:
+  public:
     // Where sessions keep attachments (media_vault.hpp); the vault must outlive the store's
     // use. Without one, the server states no media caps and devices keep their attachments.
     void attach_media(sync::MediaVault* vault) { media_ = vault; }
@@ -104,7 +105,8 @@ public:
     // coordinator (store/recipients.hpp). Error{store, already_exists} if the name is taken;
     // invalid_argument for a name check_project_name() refuses or a statement of another
     // project; Error{auth, ...} if the statement does not verify.
-    virtual Result<void> create_project(const std::string& name, const store::RecipientStatement& genesis,
+    virtual Result<void> create_project(const std::string& name,
+                                        const store::RecipientStatement& genesis,
                                         std::uint64_t now_unix) = 0;
     // Appends the next recipient statement of a project: it must follow the last one held,
     // signed by one of that one's signers (Error{auth, permission_denied} otherwise).
@@ -120,22 +122,26 @@ public:
     virtual Result<RecordCensus> census(const std::string& project) = 0;
     // Stores a form version. Publishing the same body again is a no-op; another body under
     // an existing (id, version) is Error{store, already_exists}: versions are immutable.
-    virtual Result<sync::FormRef> publish_form(const std::string& project, const std::string& form_id,
+    virtual Result<sync::FormRef> publish_form(const std::string& project,
+                                               const std::string& form_id,
                                                const std::string& version, const std::string& body,
                                                std::uint64_t now_unix) = 0;
     virtual Result<void> create_token(const sync::TokenRecord& token, std::uint64_t now_unix) = 0;
     // Every token, newest first, without secrets; `project` empty for all projects.
-    virtual Result<std::vector<TokenInfo>> tokens(const std::string& project, std::uint64_t now_unix) = 0;
+    virtual Result<std::vector<TokenInfo>> tokens(const std::string& project,
+                                                  std::uint64_t now_unix) = 0;
     // Ends an unused token now and erases its secret. `id_prefix` is at least 4 hex digits of
     // its id; Error{store, not_found} if none matches, invalid_argument if several do or it
     // was already used.
-    virtual Result<TokenInfo> revoke_token(const std::string& id_prefix, std::uint64_t now_unix) = 0;
+    virtual Result<TokenInfo> revoke_token(const std::string& id_prefix,
+                                           std::uint64_t now_unix) = 0;
     // Every enrolled device (revoked ones too), by project and enrollment.
     virtual Result<std::vector<sync::DeviceRecord>> devices() = 0;
     // Revokes the one device whose id starts with `id_prefix` (4 to 32 hex digits) and returns
     // it. Error{store, not_found} if none does, invalid_argument if several do or the prefix
     // is not hex. Revoking a revoked device again changes nothing.
-    virtual Result<sync::DeviceRecord> revoke(const std::string& id_prefix, std::uint64_t now_unix) = 0;
+    virtual Result<sync::DeviceRecord> revoke(const std::string& id_prefix,
+                                              std::uint64_t now_unix) = 0;
     // Devices flagged for changing records they may not change, by project and device.
     virtual Result<std::vector<FlaggedDevice>> flagged_devices() = 0;
     // Reads only: works on a store opened read-only, and never waits for or holds up a push.
@@ -160,7 +166,7 @@ public:
     // are files in the data directory (SQLite: FileMediaVault).
     virtual Result<std::unique_ptr<ServerMediaVault>> database_media();
 
-private:
+  private:
     sync::MediaVault* media_ = nullptr;
 };
 

@@ -10,10 +10,12 @@ namespace canvass::server {
 
 Result<void> SqliteStore::each_clean(std::int64_t project, bool with_state,
                                      const std::function<Result<void>(const Stored&)>& visit) {
-    CANVASS_TRY(auto st, db_.prepare(
-        std::string("SELECT r.record, r.digest") + (with_state ? ", r.state" : "") +
-        " FROM records r WHERE r.project = ?1 AND NOT EXISTS "
-        "(SELECT 1 FROM dirty_records d WHERE d.project = r.project AND d.record = r.record)"));
+    CANVASS_TRY(
+        auto st,
+        db_.prepare(
+            std::string("SELECT r.record, r.digest") + (with_state ? ", r.state" : "") +
+            " FROM records r WHERE r.project = ?1 AND NOT EXISTS "
+            "(SELECT 1 FROM dirty_records d WHERE d.project = r.project AND d.record = r.record)"));
     st.bind(1, project);
     for (;;) {
         CANVASS_TRY(bool row, st.step());
@@ -27,8 +29,10 @@ Result<void> SqliteStore::each_clean(std::int64_t project, bool with_state,
     return {};
 }
 
-Result<std::vector<RecordStateStore::Dirty>> SqliteStore::dirty(std::int64_t project, std::optional<std::size_t> limit) {
-    CANVASS_TRY(auto st, db_.prepare("SELECT record FROM dirty_records WHERE project = ?1 LIMIT ?2"));
+Result<std::vector<RecordStateStore::Dirty>> SqliteStore::dirty(std::int64_t project,
+                                                                std::optional<std::size_t> limit) {
+    CANVASS_TRY(auto st,
+                db_.prepare("SELECT record FROM dirty_records WHERE project = ?1 LIMIT ?2"));
     st.bind(1, project).bind(2, limit ? static_cast<std::int64_t>(*limit) : std::int64_t{-1});
     std::vector<Dirty> out;
     for (;;) {
@@ -41,8 +45,10 @@ Result<std::vector<RecordStateStore::Dirty>> SqliteStore::dirty(std::int64_t pro
     return out;
 }
 
-Result<std::optional<RecordStateStore::Stored>> SqliteStore::stored(std::int64_t project, const merge::RecordId& record) {
-    CANVASS_TRY(auto load, db_.cached("SELECT state, digest FROM records WHERE project = ?1 AND record = ?2"));
+Result<std::optional<RecordStateStore::Stored>> SqliteStore::stored(std::int64_t project,
+                                                                    const merge::RecordId& record) {
+    CANVASS_TRY(auto load,
+                db_.cached("SELECT state, digest FROM records WHERE project = ?1 AND record = ?2"));
     load->bind(1, project).bind(2, record);
     CANVASS_TRY(bool found, load->step());
     if (!found) return std::optional<Stored>{};
@@ -53,10 +59,12 @@ Result<std::optional<RecordStateStore::Stored>> SqliteStore::stored(std::int64_t
     return std::optional<Stored>{std::move(s)};
 }
 
-Result<void> SqliteStore::each_changeset(std::int64_t project, const merge::RecordId& record,
-                                         const std::function<Result<void>(const merge::DeviceId&, std::uint64_t,
-                                                                          const Bytes&)>& visit) {
-    CANVASS_TRY(auto st, db_.cached("SELECT device, seq, body FROM changesets WHERE project = ?1 AND record = ?2"));
+Result<void> SqliteStore::each_changeset(
+    std::int64_t project, const merge::RecordId& record,
+    const std::function<Result<void>(const merge::DeviceId&, std::uint64_t, const Bytes&)>& visit) {
+    CANVASS_TRY(
+        auto st,
+        db_.cached("SELECT device, seq, body FROM changesets WHERE project = ?1 AND record = ?2"));
     st->bind(1, project).bind(2, record);
     for (;;) {
         CANVASS_TRY(bool row, st->step());
@@ -68,13 +76,17 @@ Result<void> SqliteStore::each_changeset(std::int64_t project, const merge::Reco
     return {};
 }
 
-Result<void> SqliteStore::save(std::int64_t project, const Dirty& d, const Bytes& state, const merge::Hash& digest) {
-    CANVASS_TRY(auto put, db_.cached(
-        "INSERT INTO records (project, record, state, digest) VALUES (?1, ?2, ?3, ?4) "
-        "ON CONFLICT (project, record) DO UPDATE SET state = excluded.state, digest = excluded.digest"));
+Result<void> SqliteStore::save(std::int64_t project, const Dirty& d, const Bytes& state,
+                               const merge::Hash& digest) {
+    CANVASS_TRY(
+        auto put,
+        db_.cached("INSERT INTO records (project, record, state, digest) VALUES (?1, ?2, ?3, ?4) "
+                   "ON CONFLICT (project, record) DO UPDATE SET state = excluded.state, digest = "
+                   "excluded.digest"));
     put->bind(1, project).bind(2, d.record).bind(3, state).bind(4, digest);
     CANVASS_TRY_VOID(put->run());
-    CANVASS_TRY(auto clear, db_.cached("DELETE FROM dirty_records WHERE project = ?1 AND record = ?2"));
+    CANVASS_TRY(auto clear,
+                db_.cached("DELETE FROM dirty_records WHERE project = ?1 AND record = ?2"));
     clear->bind(1, project).bind(2, d.record);
     return clear->run();
 }

@@ -1,6 +1,6 @@
-// The C++ API (canvass/device.hpp, canvass/coordinator.hpp) as an app sees it: built with only core/include on the include path (no header
-// of the core's own is reachable from here), against a real canvass-server, with the
-// coordinator's side done by the real `canvass` command line.
+// The C++ API (canvass/device.hpp, canvass/coordinator.hpp) as an app sees it: built with only
+// core/include on the include path (no header of the core's own is reachable from here), against a
+// real canvass-server, with the coordinator's side done by the real `canvass` command line.
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
@@ -30,7 +30,9 @@ using namespace std::chrono_literals;
 
 const std::string kForm = "waste_pickers";
 
-std::string source(const std::string& relative) { return std::string(CANVASS_SOURCE_DIR) + "/" + relative; }
+std::string source(const std::string& relative) {
+    return std::string(CANVASS_SOURCE_DIR) + "/" + relative;
+}
 
 std::string answers_line(int n) {
     std::ifstream in(source("schemas/forms/" + kForm + ".answers.jsonl"));
@@ -42,7 +44,7 @@ std::string answers_line(int n) {
 // A project on a real server: its coordinator's key and store made by the command line, the
 // form published, the server listening on 127.0.0.1 at a port the OS chose.
 class Project {
-public:
+  public:
     Project() {
         setenv("CANVASS_PASSPHRASE", "coordinator passphrase", 1);
         cli({"init"});
@@ -50,9 +52,11 @@ public:
         cli({"keys", "recipients", "--key", tmp / "coordinator.key", "--project", "demo", "--out",
              tmp / "recipients.txt"});
         server({"init"});
-        auto created = server({"project", "create", "demo", "--recipients", tmp / "recipients.txt"});
+        auto created =
+            server({"project", "create", "demo", "--recipients", tmp / "recipients.txt"});
         fingerprint = created.out.substr(created.out.find("fingerprint ") + 12, 16);
-        server({"form", "publish", "--project", "demo", source("schemas/forms/" + kForm + ".json")});
+        server(
+            {"form", "publish", "--project", "demo", source("schemas/forms/" + kForm + ".json")});
         start();
     }
     ~Project() { stop(); }
@@ -60,13 +64,15 @@ public:
     // At `listen`: a restart takes the address the devices know.
     void start(const std::string& listen = "127.0.0.1:0") {
         const std::string out = tmp / ("server-" + std::to_string(++commands) + ".out");
-        pid = canvass::testing::spawn({CANVASS_SERVER_BIN, "--data", tmp / "server", "run", "--listen", listen}, out,
-                                      tmp / "server.log");
+        pid = canvass::testing::spawn(
+            {CANVASS_SERVER_BIN, "--data", tmp / "server", "run", "--listen", listen}, out,
+            tmp / "server.log");
         ASSERT_GT(pid, 0);
         auto until = std::chrono::steady_clock::now() + 60s;
         while (std::chrono::steady_clock::now() < until) {
             auto text = canvass::testing::slurp(out);
-            if (auto at = text.find("listening on "); at != std::string::npos && text.find('\n', at) != std::string::npos) {
+            if (auto at = text.find("listening on ");
+                at != std::string::npos && text.find('\n', at) != std::string::npos) {
                 address = text.substr(at + 13, text.find('\n', at) - at - 13);
                 return;
             }
@@ -82,12 +88,14 @@ public:
     }
 
     std::string token(const std::string& role) {
-        auto t = server({"token", "create", "--project", "demo", "--role", role, "--address", address, "--json"});
+        auto t = server({"token", "create", "--project", "demo", "--role", role, "--address",
+                         address, "--json"});
         return json::parse(t.out).at("token");
     }
     canvass::testing::Output server(std::vector<std::string> args) {
         args.insert(args.begin(), {CANVASS_SERVER_BIN, "--data", tmp / "server"});
-        auto o = canvass::testing::run(args, tmp / ("server-command-" + std::to_string(++commands)));
+        auto o =
+            canvass::testing::run(args, tmp / ("server-command-" + std::to_string(++commands)));
         EXPECT_EQ(o.exit_code, 0) << o.err;
         return o;
     }
@@ -107,12 +115,13 @@ public:
 
 // The app's own connection: a plain socket it opened, counting what crosses it.
 class AppSocket final : public canvass::Connection {
-public:
+  public:
     AppSocket(const std::string& address, int& closes) : closes_(closes) {
         fd_ = socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in to{};
         to.sin_family = AF_INET;
-        to.sin_port = htons(static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
+        to.sin_port =
+            htons(static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
         inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
         connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0;
     }
@@ -122,7 +131,8 @@ public:
     canvass::Result<void> send(std::span<const std::uint8_t> bytes) override {
         while (!bytes.empty()) {
             auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-            if (n <= 0) return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "send failed");
+            if (n <= 0)
+                return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "send failed");
             bytes = bytes.subspan(static_cast<std::size_t>(n));
             sent += static_cast<std::size_t>(n);
         }
@@ -130,7 +140,8 @@ public:
     }
     canvass::Result<std::size_t> receive(std::span<std::uint8_t> into) override {
         auto n = ::recv(fd_, into.data(), into.size(), 0);
-        if (n < 0) return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "receive failed");
+        if (n < 0)
+            return canvass::unexpected(canvass::Domain::net, canvass::errc::io, "receive failed");
         return static_cast<std::size_t>(n);
     }
     void close() override {
@@ -141,7 +152,7 @@ public:
     bool connected() const { return connected_; }
     std::size_t sent = 0;
 
-private:
+  private:
     int fd_ = -1;
     bool connected_ = false;
     int& closes_;
@@ -179,7 +190,8 @@ TEST(DeviceApi, AnInterviewIsSavedAsItGoesAndResumesInItsLanguage) {
 
     auto resumed = device->resume_interview(draft);
     ASSERT_TRUE(resumed) << resumed.error().message;
-    EXPECT_EQ(resumed->session().language(), "fr") << "a draft keeps the language it was started in";
+    EXPECT_EQ(resumed->session().language(), "fr")
+        << "a draft keeps the language it was started in";
     EXPECT_EQ(resumed->session().current().name, "country") << "resumed after its last answer";
     auto saved = json::parse(*device->record(draft));
     EXPECT_EQ(saved.at("answers").at("interviewer"), "PN01");
@@ -269,10 +281,11 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     // The coordinator reads all three.
     project.cli({"enroll", project.token("coordinator")});
     project.cli({"sync"});
-    project.cli({"export", "--key", project.tmp / "coordinator.key", "--form", kForm, "--format", "csv", "--out",
-                 project.tmp / "export"});
+    project.cli({"export", "--key", project.tmp / "coordinator.key", "--form", kForm, "--format",
+                 "csv", "--out", project.tmp / "export"});
     auto csv = canvass::testing::slurp(project.tmp / ("export/" + kForm + ".csv"));
-    for (const auto& id : {*first, *second, *third}) EXPECT_NE(csv.find("uuid:" + id), std::string::npos) << id;
+    for (const auto& id : {*first, *second, *third})
+        EXPECT_NE(csv.find("uuid:" + id), std::string::npos) << id;
 
     // And a coordinator's own app reads them through canvass::Coordinator.
     auto desk = Device::create(project.tmp / "desk", "desk passphrase");
@@ -298,7 +311,8 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     auto corrected = view->resolve(*first, "first_name", "\"Ramesh Kumar\"");
     ASSERT_TRUE(corrected) << corrected.error().message;
     EXPECT_EQ(json::parse(*view->record(*first)).at("answers").at("first_name"), "Ramesh Kumar");
-    EXPECT_FALSE(view->resolve(*first, "no_such_question", "1")) << "a path that is not a question is refused";
+    EXPECT_FALSE(view->resolve(*first, "no_such_question", "1"))
+        << "a path that is not a question is refused";
     ASSERT_TRUE(desk->review(*first, "approved", "called back to check"));
     EXPECT_FALSE(desk->review(*first, "fine")) << "not a review state";
     EXPECT_EQ(json::parse(*view->record(*first)).at("review_state"), "approved");
@@ -322,7 +336,8 @@ TEST(DeviceApi, AnOrganizerCarriesABundleAndSyncsUntilEverythingIsDelivered) {
     auto first = phone->create_record(kForm, answers_line(0), true);
     auto second = phone->create_record(kForm, answers_line(1), true);
     ASSERT_TRUE(first && second);
-    EXPECT_EQ(phone->find_record(first->substr(0, 8)).value_or(""), *first) << "a record is found by its first characters";
+    EXPECT_EQ(phone->find_record(first->substr(0, 8)).value_or(""), *first)
+        << "a record is found by its first characters";
     EXPECT_FALSE(phone->find_record("zzzzzzzz"));
     EXPECT_EQ(phone->pending().value_or(canvass::Pending{}), (canvass::Pending{2, 0}));
 
@@ -342,9 +357,7 @@ TEST(DeviceApi, AnOrganizerCarriesABundleAndSyncsUntilEverythingIsDelivered) {
     auto again = organizer->import_bundle(file);
     ASSERT_TRUE(again) << again.error().message;
     EXPECT_EQ(again->changesets, 0u) << "a bundle read twice keeps nothing twice";
-    {
-        std::ofstream(project.tmp / "torn.bundle") << "CVBUNDL1 and then nothing";
-    }
+    { std::ofstream(project.tmp / "torn.bundle") << "CVBUNDL1 and then nothing"; }
     auto torn = organizer->import_bundle(project.tmp / "torn.bundle");
     ASSERT_FALSE(torn);
     EXPECT_NE(torn.error().message.find("torn.bundle"), std::string::npos) << torn.error().message;
@@ -357,7 +370,8 @@ TEST(DeviceApi, AnOrganizerCarriesABundleAndSyncsUntilEverythingIsDelivered) {
     std::vector<std::string> retried;
     std::vector<std::uint64_t> waits;
     int synced = 0;
-    options.retrying = [&](const canvass::Error& why, const canvass::Pending& left, std::uint64_t wait_ms) {
+    options.retrying = [&](const canvass::Error& why, const canvass::Pending& left,
+                           std::uint64_t wait_ms) {
         retried.push_back(why.message);
         EXPECT_EQ(left, (canvass::Pending{0, 2}));
         EXPECT_GE(wait_ms, 1000u);
@@ -391,7 +405,8 @@ TEST(DeviceApi, AnOrganizerCarriesABundleAndSyncsUntilEverythingIsDelivered) {
     ASSERT_TRUE(gave_up->failure);
     EXPECT_TRUE(canvass::sync_worth_retrying(*gave_up->failure)) << gave_up->failure->message;
     EXPECT_EQ(gave_up->interviews, 3u);
-    EXPECT_EQ(gave_up->left.interviews, 3u) << "the phone's own never reached the server: only the organizer's copy did";
+    EXPECT_EQ(gave_up->left.interviews, 3u)
+        << "the phone's own never reached the server: only the organizer's copy did";
 
     // A device that never enrolled: a failure no retry can cure ends the run at once.
     auto stray = Device::create(project.tmp / "stray", "stray passphrase");

@@ -18,14 +18,14 @@ extern int failures;
     } while (0)
 
 /* A check that also prints the canvass_error message when it fails. */
-#define CHECK_OK(call, err)                                                                      \
-    do {                                                                                         \
-        int rc_ = (call);                                                                        \
-        if (rc_ != 0) {                                                                          \
-            fprintf(stderr, "%s:%d: %s returned %d: %s\n", __FILE__, __LINE__, #call, rc_,       \
-                    (err).message);                                                              \
-            ++failures;                                                                          \
-        }                                                                                        \
+#define CHECK_OK(call, err)                                                                \
+    do {                                                                                   \
+        int rc_ = (call);                                                                  \
+        if (rc_ != 0) {                                                                    \
+            fprintf(stderr, "%s:%d: %s returned %d: %s\n", __FILE__, __LINE__, #call, rc_, \
+                    (err).message);                                                        \
+            ++failures;                                                                    \
+        }                                                                                  \
     } while (0)
 
 /* Runs argv[0] (a path) with argv to completion, stdout and stderr together in `out`
@@ -44,6 +44,7 @@ void stop_server(pid_t pid);
 void store_tests(const char* dir);
 void error_tests(const char* dir);
 void interview_tests(const char* dir);
-void sync_tests(const char* dir, const char* source, const char* server_bin, const char* canvass_bin);
+void sync_tests(const char* dir, const char* source, const char* server_bin,
+                const char* canvass_bin);
 
 #endif

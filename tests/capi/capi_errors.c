@@ -37,7 +37,9 @@ static void locked_store_is_busy(const char* dir) {
     CHECK(err.domain == CANVASS_DOMAIN_SQLITE);
     CHECK((err.code & 0xff) == SQLITE_BUSY);
     CHECK(strstr(err.message, "locked") != NULL);
-    if (rc != CANVASS_ERR_BUSY) fprintf(stderr, "busy store: %d, domain %d code %d: %s\n", rc, err.domain, err.code, err.message);
+    if (rc != CANVASS_ERR_BUSY)
+        fprintf(stderr, "busy store: %d, domain %d code %d: %s\n", rc, err.domain, err.code,
+                err.message);
 
     /* Once the other writer is done, the same call goes through: busy means try again. */
     CHECK(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK);
@@ -54,16 +56,19 @@ static void store_errors_keep_canvass_codes(const char* dir) {
     canvass_store* store = NULL;
     CHECK_OK(canvass_store_create(home, "codes passphrase", &store, &err), err);
     canvass_store* again = NULL;
-    CHECK(canvass_store_create(home, "codes passphrase", &again, &err) == CANVASS_ERR_ALREADY_EXISTS);
+    CHECK(canvass_store_create(home, "codes passphrase", &again, &err) ==
+          CANVASS_ERR_ALREADY_EXISTS);
     CHECK(err.domain == CANVASS_DOMAIN_STORE && err.code == CANVASS_ERR_ALREADY_EXISTS);
     CHECK(again == NULL);
 
     char* json = NULL;
-    CHECK(canvass_record_get(store, "5b1f9a6e-2c4d-4e8f-9a0b-1c2d3e4f5a6b", &json, &err) == CANVASS_ERR_NOT_FOUND);
+    CHECK(canvass_record_get(store, "5b1f9a6e-2c4d-4e8f-9a0b-1c2d3e4f5a6b", &json, &err) ==
+          CANVASS_ERR_NOT_FOUND);
     CHECK(err.domain == CANVASS_DOMAIN_STORE && err.code == CANVASS_ERR_NOT_FOUND);
     CHECK(json == NULL);
 
-    CHECK(canvass_record_create(store, "no_such_form", "{}", 0, (char[37]){0}, &err) == CANVASS_ERR_NOT_FOUND);
+    CHECK(canvass_record_create(store, "no_such_form", "{}", 0, (char[37]){0}, &err) ==
+          CANVASS_ERR_NOT_FOUND);
 
     /* A store that is not enrolled cannot sync, and says why. */
     CHECK(canvass_sync(store, NULL, NULL, &json, &err) == CANVASS_ERR_NOT_FOUND);
@@ -78,7 +83,9 @@ static void store_errors_keep_canvass_codes(const char* dir) {
     CHECK(missing == NULL);
 }
 
-static void count_close(void* user) { ++*(int*)user; }
+static void count_close(void* user) {
+    ++*(int*)user;
+}
 
 /* Bad arguments are refused with a message naming what is missing; nothing crashes. */
 static void bad_arguments_are_refused(const char* dir) {
@@ -137,7 +144,8 @@ static void sync_failures_say_whether_to_retry(void) {
     CHECK(canvass_sync_retry_delay_ms(&busy, 2) >= 3000);
     canvass_error revoked = {CANVASS_DOMAIN_AUTH, CANVASS_ERR_PERMISSION_DENIED, "revoked"};
     CHECK(canvass_sync_retry_delay_ms(&revoked, 1) == 0);
-    canvass_error wrong_key = {CANVASS_DOMAIN_PROTOCOL, CANVASS_ERR_WRONG_KEY, "not the server key"};
+    canvass_error wrong_key = {CANVASS_DOMAIN_PROTOCOL, CANVASS_ERR_WRONG_KEY,
+                               "not the server key"};
     CHECK(canvass_sync_retry_delay_ms(&wrong_key, 1) == 0);
     canvass_error full = {CANVASS_DOMAIN_SQLITE, 13 /* SQLITE_FULL */, "database or disk is full"};
     CHECK(canvass_sync_retry_delay_ms(&full, 1) == 0);

@@ -12,22 +12,32 @@
 
 static const char* stalls_form =
     "{\"settings\": {\"form_id\": \"stalls\", \"version\": \"1\","
-    "  \"title\": {\"en\": \"Stalls\", \"fr\": \"Etals\"}, \"default_language\": \"en\", \"languages\": [\"en\", \"fr\"]},"
+    "  \"title\": {\"en\": \"Stalls\", \"fr\": \"Etals\"}, \"default_language\": \"en\", "
+    "\"languages\": [\"en\", \"fr\"]},"
     " \"survey\": ["
-    "  {\"type\": \"text\", \"name\": \"name\", \"label\": {\"en\": \"Name?\", \"fr\": \"Nom ?\"}, \"required\": true},"
-    "  {\"type\": \"integer\", \"name\": \"age\", \"label\": {\"en\": \"Age?\", \"fr\": \"\\u00c2ge ?\"}, \"required\": true,"
+    "  {\"type\": \"text\", \"name\": \"name\", \"label\": {\"en\": \"Name?\", \"fr\": \"Nom ?\"}, "
+    "\"required\": true},"
+    "  {\"type\": \"integer\", \"name\": \"age\", \"label\": {\"en\": \"Age?\", \"fr\": "
+    "\"\\u00c2ge ?\"}, \"required\": true,"
     "   \"constraint\": \". >= 14 and . <= 100\","
     "   \"constraint_message\": {\"en\": \"Between 14 and 100\", \"fr\": \"Entre 14 et 100\"}},"
-    "  {\"type\": \"select_one yes_no\", \"name\": \"has_stall\", \"label\": {\"en\": \"A stall?\", \"fr\": \"Un \\u00e9tal ?\"},"
+    "  {\"type\": \"select_one yes_no\", \"name\": \"has_stall\", \"label\": {\"en\": \"A "
+    "stall?\", \"fr\": \"Un \\u00e9tal ?\"},"
     "   \"required\": true},"
-    "  {\"type\": \"text\", \"name\": \"stall_place\", \"label\": {\"en\": \"Where?\", \"fr\": \"O\\u00f9 ?\"},"
+    "  {\"type\": \"text\", \"name\": \"stall_place\", \"label\": {\"en\": \"Where?\", \"fr\": "
+    "\"O\\u00f9 ?\"},"
     "   \"relevant\": \"${has_stall} = 'yes'\"},"
-    "  {\"type\": \"repeat\", \"name\": \"goods\", \"label\": {\"en\": \"Good\", \"fr\": \"Produit\"}, \"children\": ["
-    "    {\"type\": \"text\", \"name\": \"good\", \"label\": {\"en\": \"What?\", \"fr\": \"Quoi ?\"}, \"required\": true}]},"
-    "  {\"type\": \"note\", \"name\": \"bye\", \"label\": {\"en\": \"Thank you ${name}\", \"fr\": \"Merci ${name}\"}}"
+    "  {\"type\": \"repeat\", \"name\": \"goods\", \"label\": {\"en\": \"Good\", \"fr\": "
+    "\"Produit\"}, \"children\": ["
+    "    {\"type\": \"text\", \"name\": \"good\", \"label\": {\"en\": \"What?\", \"fr\": \"Quoi "
+    "?\"}, \"required\": true}]},"
+    "  {\"type\": \"note\", \"name\": \"bye\", \"label\": {\"en\": \"Thank you ${name}\", \"fr\": "
+    "\"Merci ${name}\"}}"
     " ],"
-    " \"choices\": {\"yes_no\": [{\"name\": \"yes\", \"label\": {\"en\": \"Yes\", \"fr\": \"Oui\"}},"
-    "                           {\"name\": \"no\", \"label\": {\"en\": \"No\", \"fr\": \"Non\"}}]}}";
+    " \"choices\": {\"yes_no\": [{\"name\": \"yes\", \"label\": {\"en\": \"Yes\", \"fr\": "
+    "\"Oui\"}},"
+    "                           {\"name\": \"no\", \"label\": {\"en\": \"No\", \"fr\": "
+    "\"Non\"}}]}}";
 
 /* Whether the step JSON is at question (or note, prompt) `name` of kind `kind`. Keys come
  * sorted (..., "kind", "label", "language", "name", ...) and only the step itself has a
@@ -42,16 +52,16 @@ static int at(const char* step, const char* kind, const char* name) {
     return after && strncmp(after, expect, strlen(expect)) == 0;
 }
 
-#define MOVE(call)                                                                          \
-    do {                                                                                    \
-        canvass_free(step);                                                                 \
-        step = NULL;                                                                        \
-        int rc_ = (call);                                                                   \
-        if (rc_ != CANVASS_OK) {                                                            \
+#define MOVE(call)                                                                         \
+    do {                                                                                   \
+        canvass_free(step);                                                                \
+        step = NULL;                                                                       \
+        int rc_ = (call);                                                                  \
+        if (rc_ != CANVASS_OK) {                                                           \
             fprintf(stderr, "%s:%d: %s returned %d: %s\n", __FILE__, __LINE__, #call, rc_, \
-                    err.message);                                                           \
-            ++failures;                                                                     \
-        }                                                                                   \
+                    err.message);                                                          \
+            ++failures;                                                                    \
+        }                                                                                  \
     } while (0)
 
 void interview_tests(const char* dir) {
@@ -84,7 +94,8 @@ void interview_tests(const char* dir) {
 
     /* In French from here: labels, and the form's refusal. */
     MOVE(canvass_interview_language(iv, "fr", &step, &err));
-    CHECK(step && strstr(step, "\"label\":\"\xc3\x82ge ?\"") && strstr(step, "\"language\":\"fr\""));
+    CHECK(step && strstr(step, "\"label\":\"\xc3\x82ge ?\"") &&
+          strstr(step, "\"language\":\"fr\""));
     CHECK(canvass_interview_language(iv, "de", NULL, &err) == CANVASS_ERR_INVALID_ARGUMENT);
     CHECK(canvass_interview_answer(iv, "7", NULL, &err) == CANVASS_ERR_INVALID_ARGUMENT);
     CHECK(err.domain == CANVASS_DOMAIN_FORM && strcmp(err.message, "Entre 14 et 100") == 0);
@@ -104,7 +115,8 @@ void interview_tests(const char* dir) {
     CHECK(at(step, "repeat_prompt", "goods") && strstr(step, "\"instances\":0"));
     char* hierarchy = NULL;
     CHECK_OK(canvass_interview_hierarchy(iv, &hierarchy, &err), err);
-    CHECK(hierarchy && strstr(hierarchy, "\"name\":\"has_stall\"") && !strstr(hierarchy, "stall_place"));
+    CHECK(hierarchy && strstr(hierarchy, "\"name\":\"has_stall\"") &&
+          !strstr(hierarchy, "stall_place"));
     canvass_free(hierarchy);
 
     /* Two repeat instances. */
@@ -139,7 +151,8 @@ void interview_tests(const char* dir) {
     char* json = NULL;
     CHECK_OK(canvass_record_get(store, record, &json, &err), err);
     CHECK(json && strstr(json, "\"status\":\"finalized\"") && strstr(json, "\"age\":30"));
-    CHECK(json && strstr(json, "\"fish\"") && strstr(json, "\"cloth\"") && !strstr(json, "stall_place"));
+    CHECK(json && strstr(json, "\"fish\"") && strstr(json, "\"cloth\"") &&
+          !strstr(json, "stall_place"));
     canvass_free(json);
 
     /* An edit session: one change, saved as one edit. */

@@ -73,7 +73,8 @@ int run_program(const char* const argv[], char* out, size_t cap) {
     return code;
 }
 
-pid_t start_server(const char* server_bin, const char* data, const char* log_dir, char address[64]) {
+pid_t start_server(const char* server_bin, const char* data, const char* log_dir,
+                   char address[64]) {
     char log[512];
     snprintf(log, sizeof log, "%s/server.out", log_dir);
     const char* argv[] = {server_bin, "--data", data, "run", "--listen", "127.0.0.1:0", NULL};

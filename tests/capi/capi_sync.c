@@ -49,21 +49,23 @@ static int json_string(const char* text, const char* key, char* value, size_t ca
     return 1;
 }
 
-static int server(struct world* w, const char* a, const char* b, const char* c, const char* d, const char* e,
-                  const char* f, const char* g, const char* h, const char* i) {
+static int server(struct world* w, const char* a, const char* b, const char* c, const char* d,
+                  const char* e, const char* f, const char* g, const char* h, const char* i) {
     const char* argv[] = {w->server_bin, "--data", w->data, a, b, c, d, e, f, g, h, i, NULL};
     return run_program(argv, out, sizeof out);
 }
 
-static int cli(struct world* w, const char* a, const char* b, const char* c, const char* d, const char* e,
-               const char* f, const char* g, const char* h, const char* i, const char* j) {
+static int cli(struct world* w, const char* a, const char* b, const char* c, const char* d,
+               const char* e, const char* f, const char* g, const char* h, const char* i,
+               const char* j) {
     setenv("CANVASS_HOME", w->coordinator_home, 1);
     const char* argv[] = {w->canvass_bin, a, b, c, d, e, f, g, h, i, j, NULL};
     return run_program(argv, out, sizeof out);
 }
 
 static int mint(struct world* w, const char* role, char* token, size_t cap) {
-    return server(w, "token", "create", "--project", PROJECT, "--role", role, "--address", w->address, "--json") == 0 &&
+    return server(w, "token", "create", "--project", PROJECT, "--role", role, "--address",
+                  w->address, "--json") == 0 &&
            json_string(out, "token", token, cap);
 }
 
@@ -78,16 +80,21 @@ static int set_up(struct world* w) {
     setenv("CANVASS_PASSPHRASE", "capi coordinator passphrase", 1);
     setenv("NO_COLOR", "1", 1);
     if (cli(w, "init", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) != 0) return 0;
-    if (cli(w, "keys", "create", "--out", w->key, NULL, NULL, NULL, NULL, NULL, NULL) != 0) return 0;
-    if (cli(w, "keys", "recipients", "--key", w->key, "--project", PROJECT, "--out", statement, NULL, NULL) != 0)
+    if (cli(w, "keys", "create", "--out", w->key, NULL, NULL, NULL, NULL, NULL, NULL) != 0)
+        return 0;
+    if (cli(w, "keys", "recipients", "--key", w->key, "--project", PROJECT, "--out", statement,
+            NULL, NULL) != 0)
         return 0;
     if (server(w, "init", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) != 0) return 0;
-    if (server(w, "project", "create", PROJECT, "--recipients", statement, NULL, NULL, NULL, NULL) != 0) return 0;
+    if (server(w, "project", "create", PROJECT, "--recipients", statement, NULL, NULL, NULL,
+               NULL) != 0)
+        return 0;
     const char* at = strstr(out, "fingerprint ");
     if (!at) return 0;
     at += strlen("fingerprint ");
     snprintf(w->fingerprint, sizeof w->fingerprint, "%.*s", (int)strcspn(at, " \n"), at);
-    if (server(w, "form", "publish", "--project", PROJECT, form, NULL, NULL, NULL, NULL) != 0) return 0;
+    if (server(w, "form", "publish", "--project", PROJECT, form, NULL, NULL, NULL, NULL) != 0)
+        return 0;
     return 1;
 }
 
@@ -104,7 +111,8 @@ static int link_send(void* user, const uint8_t* bytes, size_t length) {
     while (length > 0) {
         ssize_t n = send(l->fd, bytes, length, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? CANVASS_TRANSPORT_TIMEOUT : -1;
+        if (n < 0)
+            return (errno == EAGAIN || errno == EWOULDBLOCK) ? CANVASS_TRANSPORT_TIMEOUT : -1;
         bytes += n;
         length -= (size_t)n;
         l->sent += (size_t)n;
@@ -118,7 +126,8 @@ static ptrdiff_t link_receive(void* user, uint8_t* buffer, size_t capacity) {
     for (;;) {
         ssize_t n = recv(l->fd, buffer, capacity, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? CANVASS_TRANSPORT_TIMEOUT : -1;
+        if (n < 0)
+            return (errno == EAGAIN || errno == EWOULDBLOCK) ? CANVASS_TRANSPORT_TIMEOUT : -1;
         l->received += (size_t)n;
         return n;
     }
@@ -150,7 +159,8 @@ static canvass_transport open_link(struct socket_link* l, const char* address) {
 static int progress_calls = 0;
 static void count_progress(void* user, const char* progress_json) {
     (void)user;
-    if (strstr(progress_json, "\"sent\":") && strstr(progress_json, "\"acknowledged\":")) ++progress_calls;
+    if (strstr(progress_json, "\"sent\":") && strstr(progress_json, "\"acknowledged\":"))
+        ++progress_calls;
 }
 
 /* Line `index` of the example answers, as an app gives them: a photo the line names
@@ -209,18 +219,21 @@ static canvass_store* collector_over_tcp(struct world* w, char first_record[37])
     CHECK(mint(w, "collector", token, sizeof token));
     char* json = NULL;
     CHECK_OK(canvass_token_inspect(token, &json, &err), err);
-    CHECK(json && strstr(json, "\"project\":\"" PROJECT "\"") && strstr(json, "\"role\":\"collector\""));
+    CHECK(json && strstr(json, "\"project\":\"" PROJECT "\"") &&
+          strstr(json, "\"role\":\"collector\""));
     CHECK(json && strstr(json, w->address) != NULL);
     canvass_free(json);
 
     canvass_store* store = new_store(w, "collector");
     /* A fingerprint of another project: refused before any connection, nothing enrolled. */
-    CHECK(canvass_enroll(store, token, "0000 0000 0000 0000", &json, &err) == CANVASS_ERR_PERMISSION_DENIED);
+    CHECK(canvass_enroll(store, token, "0000 0000 0000 0000", &json, &err) ==
+          CANVASS_ERR_PERMISSION_DENIED);
     CHECK(err.domain == CANVASS_DOMAIN_AUTH);
     char prefix[20];
     snprintf(prefix, sizeof prefix, "%.16s", w->fingerprint);
     CHECK_OK(canvass_enroll(store, token, prefix, &json, &err), err);
-    CHECK(json && strstr(json, "\"project\":\"" PROJECT "\"") && strstr(json, "\"form_id\":\"" FORM "\""));
+    CHECK(json && strstr(json, "\"project\":\"" PROJECT "\"") &&
+          strstr(json, "\"form_id\":\"" FORM "\""));
     canvass_free(json);
     /* A token works once. */
     canvass_store* other = new_store(w, "reuser");
@@ -240,7 +253,8 @@ static canvass_store* collector_over_tcp(struct world* w, char first_record[37])
     CHECK_OK(canvass_record_create(store, FORM, "{\"age\": 30}", 0, draft, &err), err);
 
     CHECK_OK(canvass_status(store, &json, &err), err);
-    CHECK(json && strstr(json, "\"unsent_changesets\":2") && strstr(json, "\"role\":\"collector\""));
+    CHECK(json && strstr(json, "\"unsent_changesets\":2") &&
+          strstr(json, "\"role\":\"collector\""));
     canvass_free(json);
     CHECK_OK(canvass_sync(store, count_progress, NULL, &json, &err), err);
     CHECK(json && strstr(json, "\"sent\":2") && strstr(json, "\"acknowledged\":2"));
@@ -298,17 +312,19 @@ static void collector_over_host_socket(struct world* w) {
 /* The desk opens the project key over its store: the collector's answers, both candidates of
  * the conflict, the record's history and the photo read in clear, and the settlement and a
  * review go through the key's view. A key the project never named reads nothing. */
-static void coordinator_view(struct world* w, canvass_store* desk, const char* record, const uint8_t* photo,
-                             size_t photo_size) {
+static void coordinator_view(struct world* w, canvass_store* desk, const char* record,
+                             const uint8_t* photo, size_t photo_size) {
     canvass_error err;
     char* json = NULL;
     char public_key[80];
     CHECK_OK(canvass_coordinator_key_inspect(w->key, &json, &err), err);
-    CHECK(json && json_string(json, "public_key", public_key, sizeof public_key) && strlen(public_key) == 64);
+    CHECK(json && json_string(json, "public_key", public_key, sizeof public_key) &&
+          strlen(public_key) == 64);
     canvass_free(json);
 
     canvass_coordinator* c = NULL;
-    CHECK(canvass_coordinator_open(desk, w->key, "not the passphrase", &c, &err) == CANVASS_ERR_WRONG_KEY);
+    CHECK(canvass_coordinator_open(desk, w->key, "not the passphrase", &c, &err) ==
+          CANVASS_ERR_WRONG_KEY);
     CHECK(c == NULL && err.domain == CANVASS_DOMAIN_CRYPTO);
     CHECK_OK(canvass_coordinator_open(desk, w->key, "capi coordinator passphrase", &c, &err), err);
     if (!c) return;
@@ -321,7 +337,8 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
 
     CHECK_OK(canvass_coordinator_conflicts(c, FORM, 0, &json, &err), err);
     /* Both candidates decrypted: the collector's 40 and the coordinator's 41. */
-    CHECK(json && strstr(json, "\"path\":\"age\"") && strstr(json, "\"value\":40") && strstr(json, "\"value\":41"));
+    CHECK(json && strstr(json, "\"path\":\"age\"") && strstr(json, "\"value\":40") &&
+          strstr(json, "\"value\":41"));
     canvass_free(json);
 
     CHECK_OK(canvass_coordinator_record(c, record, &json, &err), err);
@@ -334,10 +351,11 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
     CHECK_OK(canvass_coordinator_attachment(c, record, hash, &bytes, &size, &err), err);
     CHECK(bytes && size == photo_size && memcmp(bytes, photo, size) == 0);
     canvass_free(bytes);
-    CHECK(canvass_coordinator_attachment(c, record, "00", &bytes, &size, &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_coordinator_attachment(c, record, "00", &bytes, &size, &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
     CHECK(canvass_coordinator_attachment(
-              c, record, "0000000000000000000000000000000000000000000000000000000000000000", &bytes, &size, &err) ==
-          CANVASS_ERR_NOT_FOUND);
+              c, record, "0000000000000000000000000000000000000000000000000000000000000000", &bytes,
+              &size, &err) == CANVASS_ERR_NOT_FOUND);
 
     CHECK_OK(canvass_coordinator_history(c, record, &json, &err), err);
     CHECK(json && strstr(json, "\"creates\":true") && strstr(json, "\"coordinator_edit\":true"));
@@ -345,8 +363,10 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
     canvass_free(json);
 
     /* The settlement, checked like any answer, then seen as resolved. */
-    CHECK(canvass_coordinator_resolve(c, record, "age", "\"forty\"", &err) == CANVASS_ERR_INVALID_ARGUMENT);
-    CHECK(canvass_coordinator_resolve(c, record, "agee", "42", &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_coordinator_resolve(c, record, "age", "\"forty\"", &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_coordinator_resolve(c, record, "agee", "42", &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
     CHECK(strstr(err.message, "no question agee") != NULL);
     CHECK_OK(canvass_coordinator_resolve(c, record, "age", "42", &err), err);
     CHECK_OK(canvass_coordinator_conflicts(c, FORM, 0, &json, &err), err);
@@ -359,7 +379,8 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
     CHECK(canvass_record_review(desk, record, "great", NULL, &err) == CANVASS_ERR_INVALID_ARGUMENT);
     CHECK_OK(canvass_record_review(desk, record, "approved", "checked with the vendor", &err), err);
     CHECK_OK(canvass_coordinator_records(c, FORM, &json, &err), err);
-    CHECK(json && strstr(json, "\"review_state\":\"approved\"") && strstr(json, "checked with the vendor"));
+    CHECK(json && strstr(json, "\"review_state\":\"approved\"") &&
+          strstr(json, "checked with the vendor"));
     canvass_free(json);
     canvass_coordinator_close(c);
 
@@ -369,7 +390,8 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
     CHECK_OK(canvass_coordinator_key_create(other, "another passphrase", &json, &err), err);
     CHECK(json && strstr(json, "\"public_key\"") && !strstr(json, public_key));
     canvass_free(json);
-    CHECK(canvass_coordinator_key_create(other, "another passphrase", NULL, &err) == CANVASS_ERR_ALREADY_EXISTS);
+    CHECK(canvass_coordinator_key_create(other, "another passphrase", NULL, &err) ==
+          CANVASS_ERR_ALREADY_EXISTS);
     CHECK_OK(canvass_coordinator_open(desk, other, "another passphrase", &c, &err), err);
     CHECK(canvass_coordinator_records(c, FORM, &json, &err) == CANVASS_ERR_WRONG_KEY);
     CHECK(json == NULL && err.domain == CANVASS_DOMAIN_CRYPTO);
@@ -379,7 +401,8 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
 /* The collector and a coordinator change the same answer; a coordinator store sees both
  * candidates, reads them with the project key, settles on a third value and approves the
  * record, and the export shows it. */
-static void conflict_settled_by_coordinator_store(struct world* w, canvass_store* collector, const char* record) {
+static void conflict_settled_by_coordinator_store(struct world* w, canvass_store* collector,
+                                                  const char* record) {
     canvass_error err;
     char token[400], edit_path[300];
     CHECK(mint(w, "coordinator", token, sizeof token));
@@ -392,7 +415,9 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     /* A photo of the stall, from bytes the app holds, answers the image question. */
     static const uint8_t photo[] = "CAPI-PHOTO-BYTES: a stall at Makola, seen from the road";
     char* ref = NULL;
-    CHECK_OK(canvass_attachment_add_bytes(collector, photo, sizeof photo, "makola.jpg", NULL, &ref, &err), err);
+    CHECK_OK(canvass_attachment_add_bytes(collector, photo, sizeof photo, "makola.jpg", NULL, &ref,
+                                          &err),
+             err);
     CHECK(ref && strstr(ref, "\"type\":\"image/jpeg\"") && strstr(ref, "\"name\":\"makola.jpg\""));
     char photo_edit[600];
     snprintf(photo_edit, sizeof photo_edit, "{\"stall_photo\": %s}", ref ? ref : "null");
@@ -401,11 +426,13 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     CHECK_OK(canvass_record_edit(collector, record, photo_edit, &changed, &err), err);
     CHECK(changed == 1);
     /* Not a photo: a text file at an image question is refused by the store. */
-    CHECK(canvass_attachment_add_bytes(collector, photo, sizeof photo, "notes.txt", NULL, &ref, &err) == 0);
+    CHECK(canvass_attachment_add_bytes(collector, photo, sizeof photo, "notes.txt", NULL, &ref,
+                                       &err) == 0);
     snprintf(photo_edit, sizeof photo_edit, "{\"stall_photo\": %s}", ref ? ref : "null");
     canvass_free(ref);
     ref = NULL;
-    CHECK(canvass_record_edit(collector, record, photo_edit, &changed, &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_record_edit(collector, record, photo_edit, &changed, &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
     snprintf(edit_path, sizeof edit_path, "%s/cleaning.json", w->dir);
     FILE* f = fopen(edit_path, "w");
     CHECK(f != NULL);
@@ -413,7 +440,8 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
         fputs("{\"age\": 41}", f);
         fclose(f);
     }
-    CHECK(cli(w, "edit", record, "--answers", edit_path, "--key", w->key, NULL, NULL, NULL, NULL) == 0);
+    CHECK(cli(w, "edit", record, "--answers", edit_path, "--key", w->key, NULL, NULL, NULL, NULL) ==
+          0);
     CHECK_OK(canvass_sync(collector, NULL, NULL, NULL, &err), err);
     CHECK(cli(w, "sync", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) == 0);
 
@@ -422,7 +450,7 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     CHECK_OK(canvass_enroll(desk, token, w->fingerprint, NULL, &err), err);
     char* json = NULL;
     CHECK_OK(canvass_sync(desk, NULL, NULL, &json, &err), err);
-    CHECK(json && strstr(json, "\"received\":7"));  /* with the photo's edit */
+    CHECK(json && strstr(json, "\"received\":7")); /* with the photo's edit */
     canvass_free(json);
     CHECK_OK(canvass_record_conflicts(desk, record, &json, &err), err);
     CHECK(json && strstr(json, "\"path\":\"age\"") && strstr(json, "\"kind\":\"value\""));
@@ -437,13 +465,14 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     CHECK(json && strstr(json, "\"records_with_conflicts\":1"));
     canvass_free(json);
 
-    CHECK(canvass_record_resolve(desk, record, "age", "\"forty\"", &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_record_resolve(desk, record, "age", "\"forty\"", &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
     coordinator_view(w, desk, record, photo, sizeof photo);
     CHECK_OK(canvass_record_conflicts(desk, record, &json, &err), err);
     CHECK(json && strcmp(json, "[]") == 0);
     canvass_free(json);
     CHECK_OK(canvass_sync(desk, NULL, NULL, &json, &err), err);
-    CHECK(json && strstr(json, "\"sent\":2"));  /* the settlement and the review */
+    CHECK(json && strstr(json, "\"sent\":2")); /* the settlement and the review */
     canvass_free(json);
     canvass_store_close(desk);
 
@@ -451,7 +480,8 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     char export_dir[300], csv_path[400];
     snprintf(export_dir, sizeof export_dir, "%s/export", w->dir);
     CHECK(cli(w, "sync", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) == 0);
-    CHECK(cli(w, "export", "--key", w->key, "--form", FORM, "--format", "csv", "--out", export_dir, NULL) == 0);
+    CHECK(cli(w, "export", "--key", w->key, "--form", FORM, "--format", "csv", "--out", export_dir,
+              NULL) == 0);
     snprintf(csv_path, sizeof csv_path, "%s/" FORM ".csv", export_dir);
     char* csv = read_text(csv_path);
     CHECK(csv != NULL);
@@ -481,7 +511,8 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     free(conflicts);
 }
 
-void sync_tests(const char* dir, const char* source, const char* server_bin, const char* canvass_bin) {
+void sync_tests(const char* dir, const char* source, const char* server_bin,
+                const char* canvass_bin) {
     struct world w;
     memset(&w, 0, sizeof w);
     w.dir = dir;

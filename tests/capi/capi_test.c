@@ -18,7 +18,8 @@ int failures = 0;
 static const char* form =
     "{\"settings\": {\"form_id\": \"c_form\", \"version\": \"1\", \"title\": {\"en\": \"C\"},"
     " \"default_language\": \"en\"},"
-    " \"survey\": [{\"type\": \"text\", \"name\": \"name\", \"label\": {\"en\": \"Name\"}, \"required\": true},"
+    " \"survey\": [{\"type\": \"text\", \"name\": \"name\", \"label\": {\"en\": \"Name\"}, "
+    "\"required\": true},"
     "  {\"type\": \"integer\", \"name\": \"age\", \"label\": {\"en\": \"Age\"},"
     "   \"constraint\": \". >= 14\", \"constraint_message\": {\"en\": \"At least 14\"}}]}";
 
@@ -45,13 +46,15 @@ void store_tests(const char* dir) {
     /* Finalizing without the required name fails and keeps the draft. */
     CHECK(canvass_record_finalize(store, id, &err) == CANVASS_ERR_INVALID_ARGUMENT);
     CHECK(strstr(err.message, "name") != NULL);
-    CHECK(canvass_record_save_draft(store, id, "{\"age\": 30, \"name\": \"Nomsa\"}", &err) == CANVASS_OK);
+    CHECK(canvass_record_save_draft(store, id, "{\"age\": 30, \"name\": \"Nomsa\"}", &err) ==
+          CANVASS_OK);
     CHECK(canvass_record_finalize(store, id, &err) == CANVASS_OK);
 
     int changed = -1;
     CHECK(canvass_record_edit(store, id, "{\"age\": 31}", &changed, &err) == CANVASS_OK);
     CHECK(changed == 1);
-    CHECK(canvass_record_edit(store, id, "{\"age\": 3}", &changed, &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(canvass_record_edit(store, id, "{\"age\": 3}", &changed, &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
     CHECK(strstr(err.message, "At least 14") != NULL);
 
     CHECK(canvass_record_get(store, id, &json, &err) == CANVASS_OK);

@@ -13,7 +13,9 @@ namespace {
 class FuzzScope : public canvass::form::Scope {
   public:
     explicit FuzzScope(std::string value) : value_(std::move(value)) {}
-    canvass::form::Value field(std::string_view) const override { return canvass::form::Value::string(value_); }
+    canvass::form::Value field(std::string_view) const override {
+        return canvass::form::Value::string(value_);
+    }
     canvass::form::Value current() const override { return canvass::form::Value::string(value_); }
     canvass::form::Instant now() const override { return {1709249400000, 60}; }
 

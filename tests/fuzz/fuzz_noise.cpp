@@ -30,7 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         std::optional<canvass::crypto::SecretBytes> psk;
         if (pattern == NoisePattern::xk_psk3) psk = canvass::crypto::SecretBytes(32);
-        auto initiator = NoiseHandshake::initiator(pattern, {}, copy(keys.device), keys.server.public_key, std::move(psk));
+        auto initiator = NoiseHandshake::initiator(pattern, {}, copy(keys.device),
+                                                   keys.server.public_key, std::move(psk));
         if (!initiator) __builtin_trap();
         if (!initiator->write_message({})) __builtin_trap();
         (void)initiator->read_message(message);

@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 const std::string kForm = std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json";
 
 // Runs another program (the device's `canvass`) to completion, its output captured.
-Output run_program(const testing::TempDir& tmp, const std::string& program, const std::vector<std::string>& args) {
+Output run_program(const testing::TempDir& tmp, const std::string& program,
+                   const std::vector<std::string>& args) {
     static int n = 0;
     std::vector<std::string> argv{program};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -76,12 +77,14 @@ struct FileState {
     friend bool operator==(const FileState&, const FileState&) = default;
 };
 FileState state_of(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return {};
     auto text = slurp(path);
-    return FileState{true, static_cast<std::uintmax_t>(st.st_size),
-                     static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                     crypto::blake2b_256(std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()))};
+    return FileState{
+        true, static_cast<std::uintmax_t>(st.st_size),
+        static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+        crypto::blake2b_256(
+            std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()))};
 }
 
 struct AdminTest : ::testing::Test {
@@ -97,18 +100,22 @@ struct AdminTest : ::testing::Test {
     }
 
     void create_project(const std::string& name) {
-        auto p = server_command(tmp, data, {"project", "create", name, "--recipients",
-                                            recipients_file(tmp, name, crypto::generate_dh_key())});
+        auto p = server_command(tmp, data,
+                                {"project", "create", name, "--recipients",
+                                 recipients_file(tmp, name, crypto::generate_dh_key())});
         ASSERT_EQ(p.exit_code, 0) << p.err;
     }
 
     void start() {
-        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000", "--batch-changesets", "200"});
+        server.emplace(
+            tmp, data,
+            std::vector<std::string>{"--handshake-timeout", "3000", "--batch-changesets", "200"});
         server->start();
     }
 
     std::string token(const std::string& label = "", const std::string& project = "demo") {
-        std::vector<std::string> args{"token", "create", "--project", project, "--role", "collector",
+        std::vector<std::string> args{"token",     "create",          "--project",
+                                      project,     "--role",          "collector",
                                       "--address", server->address(), "--json"};
         if (!label.empty()) args.insert(args.end(), {"--label", label});
         auto t = server_command(tmp, data, args);
@@ -163,7 +170,8 @@ TEST_F(AdminTest, StatsOnABigProjectNeverStopsAPush) {
         ++stats_runs;
     }
     pushes.join();
-    EXPECT_TRUE(failures.empty()) << failures.size() << " pushes failed while stats ran, first: " << failures.front();
+    EXPECT_TRUE(failures.empty()) << failures.size()
+                                  << " pushes failed while stats ran, first: " << failures.front();
     auto s = command_json({"stats", "--project", "demo", "--json"});
     EXPECT_EQ(s.at("records"), kRecords + 5 * kPushes);
     EXPECT_EQ(s.at("changesets"), kRecords + 5 * kPushes);
@@ -173,8 +181,9 @@ TEST_F(AdminTest, TheDigestIsTheSameBeforeAndAfterTheRecordStatesAreStored) {
     start();
     Device collector, coordinator;
     ASSERT_TRUE(collector.enroll(token()));
-    auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "coordinator",
-                                        "--address", server->address(), "--json"});
+    auto t = server_command(tmp, data,
+                            {"token", "create", "--project", "demo", "--role", "coordinator",
+                             "--address", server->address(), "--json"});
     ASSERT_EQ(t.exit_code, 0) << t.err;
     ASSERT_TRUE(coordinator.enroll(json::parse(t.out).at("token")));
     collector.author(300, "demo");
@@ -187,14 +196,17 @@ TEST_F(AdminTest, TheDigestIsTheSameBeforeAndAfterTheRecordStatesAreStored) {
     auto until = std::chrono::steady_clock::now() + 60s;
     for (;;) {
         sqlite3* db = nullptr;
-        ASSERT_EQ(sqlite3_open_v2((data + "/server.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        ASSERT_EQ(
+            sqlite3_open_v2((data + "/server.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
         sqlite3_stmt* st = nullptr;
         sqlite3_prepare_v2(db, "SELECT count(*) FROM dirty_records", -1, &st, nullptr);
         int dirty = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
         sqlite3_finalize(st);
         sqlite3_close(db);
         if (dirty == 0) break;
-        ASSERT_LT(std::chrono::steady_clock::now(), until) << dirty << " record states never stored";
+        ASSERT_LT(std::chrono::steady_clock::now(), until)
+            << dirty << " record states never stored";
         std::this_thread::sleep_for(100ms);
     }
     auto s = command_json({"stats", "--project", "demo", "--json"});
@@ -258,14 +270,16 @@ TEST_F(AdminTest, StatsWorksForAUserWhoCanOnlyReadTheDataDirectory) {
     if (uid == 0) {
         uid = 65534;  // nobody
         gid = 65534;
-        for (const auto& e : fs::directory_iterator(data)) ASSERT_EQ(::chown(e.path().c_str(), uid, gid), 0);
+        for (const auto& e : fs::directory_iterator(data))
+            ASSERT_EQ(::chown(e.path().c_str(), uid, gid), 0);
         ASSERT_EQ(::chown(data.c_str(), uid, gid), 0);
     }
     fs::permissions(data + "/server.db", fs::perms::owner_read);
     fs::permissions(data, fs::perms::owner_read | fs::perms::owner_exec);
     auto before = state_of(data + "/server.db");
-    auto s = ::getuid() == 0 ? server_command_as(tmp, uid, gid, data, {"stats", "--project", "demo", "--json"})
-                             : server_command(tmp, data, {"stats", "--project", "demo", "--json"});
+    auto s = ::getuid() == 0
+                 ? server_command_as(tmp, uid, gid, data, {"stats", "--project", "demo", "--json"})
+                 : server_command(tmp, data, {"stats", "--project", "demo", "--json"});
     fs::permissions(data, fs::perms::owner_all);
     ASSERT_EQ(s.exit_code, 0) << s.err;
     EXPECT_EQ(json::parse(s.out).at("records"), 25);
@@ -285,7 +299,8 @@ TEST_F(AdminTest, AServerDatabaseWithDamagedPagesIsReportedAtStartWithWhatToDo) 
     ASSERT_GT(size, 64u * 4096);
     overwrite(db, size / 2 / 4096 * 4096, 8192);  // two whole pages in the middle
 
-    pid_t pid = spawn_server(data, {"run", "--listen", "127.0.0.1:0"}, tmp / "damaged.out", tmp / "damaged.err");
+    pid_t pid = spawn_server(data, {"run", "--listen", "127.0.0.1:0"}, tmp / "damaged.out",
+                             tmp / "damaged.err");
     ASSERT_GT(pid, 0);
     EXPECT_EQ(wait_exit(pid, 60s), 1) << "a damaged database was served";
     auto err = slurp(tmp / "damaged.err");
@@ -298,12 +313,15 @@ TEST_F(AdminTest, AServerDatabaseWithDamagedPagesIsReportedAtStartWithWhatToDo) 
 TEST_F(AdminTest, EveryCommandMeetingADamagedServerDatabaseNamesItAndSaysWhatToDo) {
     auto db = data + "/server.db";
     overwrite(db, 0, 16);  // the header: not a database any more
-    for (std::vector<std::string> args : {std::vector<std::string>{"stats"}, {"devices"}, {"project", "list"},
-                                          {"token", "create", "--project", "demo", "--role", "collector",
-                                           "--address", "127.0.0.1:7433"}}) {
+    for (std::vector<std::string> args : {std::vector<std::string>{"stats"},
+                                          {"devices"},
+                                          {"project", "list"},
+                                          {"token", "create", "--project", "demo", "--role",
+                                           "collector", "--address", "127.0.0.1:7433"}}) {
         auto o = server_command(tmp, data, args);
         EXPECT_EQ(o.exit_code, 1) << args.front();
-        EXPECT_NE(o.err.find(db + " is damaged"), std::string::npos) << args.front() << ": " << o.err;
+        EXPECT_NE(o.err.find(db + " is damaged"), std::string::npos)
+            << args.front() << ": " << o.err;
         EXPECT_NE(o.err.find("restore it from a backup"), std::string::npos) << o.err;
     }
 }
@@ -319,7 +337,8 @@ TEST_F(AdminTest, ADeviceStoreCutInHalfIsNamedWithWhatToDo) {
     fs::resize_file(file, fs::file_size(file) / 2);
     std::string passphrase = tmp / "passphrase";
     std::ofstream(passphrase) << "field passphrase\n";
-    auto o = run_program(tmp, CANVASS_BIN, {"records", "--home", home, "--passphrase-file", passphrase});
+    auto o =
+        run_program(tmp, CANVASS_BIN, {"records", "--home", home, "--passphrase-file", passphrase});
     EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
     EXPECT_NE(o.err.find(file), std::string::npos) << o.err;
     EXPECT_NE(o.err.find("restore it from a backup"), std::string::npos) << o.err;
@@ -392,30 +411,35 @@ TEST_F(AdminTest, DevicesCarryTheirTokensLabelLastSeenTimeAndRecords) {
     EXPECT_GE(seen, row.at("enrolled").get<std::uint64_t>());
     std::this_thread::sleep_for(1100ms);
     ASSERT_TRUE(amina.sync());
-    EXPECT_GT(device_row(amina).at("last_seen").get<std::uint64_t>(), seen) << "a sync did not update last seen";
+    EXPECT_GT(device_row(amina).at("last_seen").get<std::uint64_t>(), seen)
+        << "a sync did not update last seen";
 
     auto text = server_command(tmp, data, {"devices"});
     ASSERT_EQ(text.exit_code, 0) << text.err;
-    EXPECT_NE(text.out.find(crypto::to_hex(amina.keys.id) + "  \"Amina (market team)\""), std::string::npos)
+    EXPECT_NE(text.out.find(crypto::to_hex(amina.keys.id) + "  \"Amina (market team)\""),
+              std::string::npos)
         << text.out;
     EXPECT_NE(text.out.find("4 records"), std::string::npos) << text.out;
     EXPECT_NE(text.out.find("last seen 20"), std::string::npos) << text.out;
     // The enrollment's log line names the device by its label too.
-    EXPECT_NE(server->log().find("device=" + crypto::to_hex(amina.keys.id) + " label=\"Amina (market team)\""),
+    EXPECT_NE(server->log().find("device=" + crypto::to_hex(amina.keys.id) +
+                                 " label=\"Amina (market team)\""),
               std::string::npos)
         << server->log();
     auto tokens = command_json({"token", "list", "--json"});
     bool listed = false;
-    for (const auto& t : tokens) listed = listed || (t.contains("label") && t.at("label") == "Amina (market team)");
+    for (const auto& t : tokens)
+        listed = listed || (t.contains("label") && t.at("label") == "Amina (market team)");
     EXPECT_TRUE(listed) << tokens.dump();
 }
 
 TEST_F(AdminTest, ALabelThatCouldForgeALogLineIsRefused) {
     start();
-    for (std::string bad : {std::string("a\nrole=coordinator outcome=ok"), std::string("say \"hi\""),
-                            std::string(65, 'x')}) {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                            "--address", server->address(), "--label", bad});
+    for (std::string bad : {std::string("a\nrole=coordinator outcome=ok"),
+                            std::string("say \"hi\""), std::string(65, 'x')}) {
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", "collector",
+                                 "--address", server->address(), "--label", bad});
         EXPECT_EQ(t.exit_code, 1) << bad;
         EXPECT_NE(t.err.find("a device label is"), std::string::npos) << t.err;
     }
@@ -437,7 +461,8 @@ TEST_F(AdminTest, RevokeTakesAUniqueIdPrefixOfAtLeastFourHexDigits) {
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     auto revoked = server_command(tmp, data, {"revoke", upper});
     ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
-    EXPECT_NE(revoked.out.find("revoked " + id + " (field phone 3)"), std::string::npos) << revoked.out;
+    EXPECT_NE(revoked.out.find("revoked " + id + " (field phone 3)"), std::string::npos)
+        << revoked.out;
     EXPECT_EQ(device_row(device).at("revoked"), true);
     device.author(1, "demo");
     EXPECT_FALSE(device.sync());

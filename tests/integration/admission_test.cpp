@@ -145,7 +145,8 @@ TEST_F(AdmissionTest, WhatARevokedDeviceMadeAfterItsRevocationIsHeldApart) {
     ASSERT_TRUE(collector.enroll(token("collector")));
     collector.author(3, "demo");
     ASSERT_TRUE(collector.sync());
-    ASSERT_EQ(server_command(tmp, data, {"revoke", crypto::to_hex(collector.keys.id)}).exit_code, 0);
+    ASSERT_EQ(server_command(tmp, data, {"revoke", crypto::to_hex(collector.keys.id)}).exit_code,
+              0);
     collector.author(2, "demo");
     EXPECT_FALSE(collector.sync()) << "a revoked device cannot sync itself";
     carry(collector.replica);  // but an organizer may still carry its chain

@@ -19,7 +19,8 @@ struct DiskFullTest : ::testing::Test {
     void SetUp() override {
         ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
         auto p = server_command(tmp, data,
-                                {"project", "create", "demo", "--recipients", recipients_file(tmp, "demo", coordinator_key)});
+                                {"project", "create", "demo", "--recipients",
+                                 recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(p.exit_code, 0) << p.err;
     }
     nlohmann::json stats() { return project_stats(tmp, data); }
@@ -28,7 +29,8 @@ struct DiskFullTest : ::testing::Test {
 TEST_F(DiskFullTest, AServerAtItsQuotaSaysItsDiskIsFullKeepsServingAndTakesTheWorkOnceThereIsRoom) {
     // Room for the devices and a little more, not for two megabytes of interviews.
     const auto quota = fs::file_size(fs::path(data) / "server.db") + (1u << 20);
-    auto server = std::make_unique<RunningServer>(tmp, data, std::vector<std::string>{"--max-db-size", std::to_string(quota)});
+    auto server = std::make_unique<RunningServer>(
+        tmp, data, std::vector<std::string>{"--max-db-size", std::to_string(quota)});
     server->start();
     Device early, heavy;
     ASSERT_TRUE(early.enroll(mint_token(tmp, data, server->address(), "collector")));
@@ -40,7 +42,8 @@ TEST_F(DiskFullTest, AServerAtItsQuotaSaysItsDiskIsFullKeepsServingAndTakesTheWo
     auto full = heavy.sync();
     ASSERT_FALSE(full);
     EXPECT_EQ(full.error().domain, Domain::net) << full.error().describe();
-    EXPECT_NE(full.error().message.find("the server's disk is full"), std::string::npos) << full.error().message;
+    EXPECT_NE(full.error().message.find("the server's disk is full"), std::string::npos)
+        << full.error().message;
     EXPECT_EQ(full.error().message.find("internal"), std::string::npos) << full.error().message;
 
     // Still serving: a device with nothing new syncs, and the administrator reads `stats`.
@@ -54,7 +57,8 @@ TEST_F(DiskFullTest, AServerAtItsQuotaSaysItsDiskIsFullKeepsServingAndTakesTheWo
 
     // Room returns (the quota raised): the work the device kept arrives whole.
     server->stop();
-    server = std::make_unique<RunningServer>(tmp, data, std::vector<std::string>{"--max-db-size", "64M"});
+    server = std::make_unique<RunningServer>(tmp, data,
+                                             std::vector<std::string>{"--max-db-size", "64M"});
     server->start();
     heavy.address = server->address();
     auto synced = heavy.sync();
@@ -66,7 +70,8 @@ TEST_F(DiskFullTest, AServerAtItsQuotaSaysItsDiskIsFullKeepsServingAndTakesTheWo
 TEST_F(DiskFullTest, AQuotaThatIsNotASizeIsRefusedNamingTheFlag) {
     auto r = server_command(tmp, data, {"run", "--listen", "127.0.0.1:0", "--max-db-size", "lots"});
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE((r.out + r.err).find("--max-db-size lots: give a size"), std::string::npos) << r.out << r.err;
+    EXPECT_NE((r.out + r.err).find("--max-db-size lots: give a size"), std::string::npos)
+        << r.out << r.err;
 }
 
 }  // namespace

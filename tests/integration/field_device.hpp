@@ -51,7 +51,8 @@ struct FieldDevice {
 
     // Saves one finalized interview and returns the epoch its changeset is encrypted under.
     store::EpochId interview(const std::string& name) {
-        auto id = store.create_record("household", nlohmann::json{{"name", name}, {"age", 40}}, true);
+        auto id =
+            store.create_record("household", nlohmann::json{{"name", name}, {"age", 40}}, true);
         EXPECT_TRUE(id) << id.error().message;
         store::EpochId epoch{};
         auto walked = store.for_each_changeset([&](const merge::Changeset& c) -> Result<void> {
@@ -78,8 +79,10 @@ struct FieldDevice {
         std::set<store::EpochId> epochs, recoverable;
         for (const auto& g : *grants) {
             epochs.insert(g.epoch);
-            if (g.recipient == recovery) recoverable.insert(g.epoch);
-            else out.insert(g.recipient);
+            if (g.recipient == recovery)
+                recoverable.insert(g.epoch);
+            else
+                out.insert(g.recipient);
         }
         EXPECT_EQ(epochs, recoverable) << "an epoch not sealed to the device's recovery key";
         return out;
@@ -96,13 +99,16 @@ struct DemoServerTest : ::testing::Test {
     void SetUp() override {
         ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
         auto p = server_command(tmp, data,
-                                {"project", "create", "demo", "--recipients", recipients_file(tmp, "demo", coordinator_key)});
+                                {"project", "create", "demo", "--recipients",
+                                 recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(p.exit_code, 0) << p.err;
         server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "3000"});
         server->start();
     }
 
-    std::string token(const std::string& role = "collector") { return mint_token(tmp, data, server->address(), role); }
+    std::string token(const std::string& role = "collector") {
+        return mint_token(tmp, data, server->address(), role);
+    }
     nlohmann::json stats() { return project_stats(tmp, data); }
 };
 

@@ -22,11 +22,14 @@ TEST(ServerKillLoop, EveryCycleKeepsWhatWasAcknowledged) {
     std::string data = tmp / "data";
     ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
     auto recipients = recipients_file(tmp, "demo", crypto::generate_dh_key());
-    ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients}).exit_code, 0);
+    ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients})
+                  .exit_code,
+              0);
     RunningServer server(tmp, data, {"--batch-changesets", "8", "--window", "2"});
     server.start();
-    auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                        "--address", server.address(), "--json"});
+    auto t = server_command(tmp, data,
+                            {"token", "create", "--project", "demo", "--role", "collector",
+                             "--address", server.address(), "--json"});
     Device device;
     ASSERT_TRUE(device.enroll(nlohmann::json::parse(t.out).at("token").get<std::string>()));
 
@@ -70,7 +73,8 @@ TEST(ServerKillLoop, EveryCycleKeepsWhatWasAcknowledged) {
     }
     auto last = device.sync();
     ASSERT_TRUE(last) << last.error().describe();
-    EXPECT_EQ(device.replica.all_chains().at(device.keys.id).acknowledged, static_cast<std::uint64_t>(authored));
+    EXPECT_EQ(device.replica.all_chains().at(device.keys.id).acknowledged,
+              static_cast<std::uint64_t>(authored));
     auto stats = server_command(tmp, data, {"stats", "--project", "demo", "--json"});
     EXPECT_EQ(nlohmann::json::parse(stats.out)["changesets"], authored);
     EXPECT_EQ(server.stop(), 0);

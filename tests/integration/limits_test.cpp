@@ -35,7 +35,9 @@ struct LimitsTest : ::testing::Test {
         setenv("CANVASS_PASSPHRASE", kPassphrase.c_str(), 1);
         ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
         auto key = crypto::generate_dh_key();
-        ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients_file(tmp, "demo", key)})
+        ASSERT_EQ(server_command(tmp, data,
+                                 {"project", "create", "demo", "--recipients",
+                                  recipients_file(tmp, "demo", key)})
                       .exit_code,
                   0);
         std::string form = tmp / "notes.json";
@@ -50,8 +52,9 @@ struct LimitsTest : ::testing::Test {
         return cli::run_captured(args);
     }
     void enroll(const RunningServer& server) {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector", "--address",
-                                            server.address(), "--json"});
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", "collector",
+                                 "--address", server.address(), "--json"});
         ASSERT_EQ(t.exit_code, 0) << t.err;
         ASSERT_EQ(canvass({"init"}).code, 0);
         auto enrolled = canvass({"enroll", json::parse(t.out).at("token").get<std::string>()});
@@ -65,7 +68,9 @@ struct LimitsTest : ::testing::Test {
 };
 
 // A text answer whose JSON text (quotes included) is `bytes` long.
-std::string text_of_json_size(std::size_t bytes) { return std::string(bytes - 2, 'x'); }
+std::string text_of_json_size(std::size_t bytes) {
+    return std::string(bytes - 2, 'x');
+}
 
 TEST_F(LimitsTest, TheLargestSavesADeviceAcceptsSyncToARealServerAndLargerOnesAreRefusedAtSave) {
     RunningServer server(tmp, data, {});
@@ -75,8 +80,10 @@ TEST_F(LimitsTest, TheLargestSavesADeviceAcceptsSyncToARealServerAndLargerOnesAr
     // The report: a 1.1 MB answer saved fine, then blocked every later sync.
     auto huge = fill(json{{"story", std::string(1'100'000, 'h')}});
     EXPECT_EQ(huge.code, 1);
-    EXPECT_NE(huge.err.find("story: the answer is 1100002 bytes long"), std::string::npos) << huge.err;
-    EXPECT_NE(huge.err.find("at most " + std::to_string(merge::kMaxAnswerBytes) + " bytes"), std::string::npos)
+    EXPECT_NE(huge.err.find("story: the answer is 1100002 bytes long"), std::string::npos)
+        << huge.err;
+    EXPECT_NE(huge.err.find("at most " + std::to_string(merge::kMaxAnswerBytes) + " bytes"),
+              std::string::npos)
         << huge.err;
 
     // One answer at its limit is saved; one byte more is refused.
@@ -94,10 +101,12 @@ TEST_F(LimitsTest, TheLargestSavesADeviceAcceptsSyncToARealServerAndLargerOnesAr
         ASSERT_TRUE(store) << store.error().message;
         const std::string story = text_of_json_size(600'000);
         std::size_t lo = 2, hi = merge::kMaxAnswerBytes;  // lo is accepted, hi refused
-        ASSERT_FALSE(store->create_record("notes", json{{"story", story}, {"more", text_of_json_size(hi)}}, true));
+        ASSERT_FALSE(store->create_record(
+            "notes", json{{"story", story}, {"more", text_of_json_size(hi)}}, true));
         while (hi - lo > 1) {
             std::size_t mid = lo + (hi - lo) / 2;
-            auto r = store->create_record("notes", json{{"story", story}, {"more", text_of_json_size(mid)}}, true);
+            auto r = store->create_record(
+                "notes", json{{"story", story}, {"more", text_of_json_size(mid)}}, true);
             if (r) {
                 lo = mid;
                 ++saved;
@@ -112,7 +121,8 @@ TEST_F(LimitsTest, TheLargestSavesADeviceAcceptsSyncToARealServerAndLargerOnesAr
         EXPECT_LE(chain->front().size(), merge::kMaxChangesetBytes);
         EXPECT_GT(chain->front().size(), merge::kMaxChangesetBytes - 64);
     }
-    EXPECT_NE(refusal.find("a server accepts at most " + std::to_string(merge::kMaxChangesetBytes)), std::string::npos)
+    EXPECT_NE(refusal.find("a server accepts at most " + std::to_string(merge::kMaxChangesetBytes)),
+              std::string::npos)
         << refusal;
     EXPECT_NE(refusal.find("the largest answer is to story"), std::string::npos) << refusal;
 

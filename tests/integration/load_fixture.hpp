@@ -19,17 +19,21 @@ struct LoadTest : ::testing::Test {
     void SetUp() override {
         auto init = server_command(tmp, data, {"init"});
         ASSERT_EQ(init.exit_code, 0) << init.err;
-        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                                  recipients_file(tmp, "demo", coordinator_key)});
+        auto project = server_command(tmp, data,
+                                      {"project", "create", "demo", "--recipients",
+                                       recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(project.exit_code, 0) << project.err;
-        auto form = server_command(tmp, data, {"form", "publish", "--project", "demo",
-                                               std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json"});
+        auto form = server_command(
+            tmp, data,
+            {"form", "publish", "--project", "demo",
+             std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json"});
         ASSERT_EQ(form.exit_code, 0) << form.err;
     }
 
     std::string token(const RunningServer& server, const std::string& role = "collector") {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", role, "--expires", "1h",
-                                            "--address", server.address(), "--json"});
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", role,
+                                 "--expires", "1h", "--address", server.address(), "--json"});
         EXPECT_EQ(t.exit_code, 0) << t.err;
         return nlohmann::json::parse(t.out).at("token").get<std::string>();
     }

@@ -16,12 +16,15 @@ namespace {
 // Linux): opened, held, and opened again as soon as the server closes one, until stopped,
 // `limit` passes or `max_opens` connections were made.
 class SilentFlood {
-public:
-    SilentFlood(std::uint16_t port, int connections, std::chrono::seconds limit, std::uint64_t max_opens)
+  public:
+    SilentFlood(std::uint16_t port, int connections, std::chrono::seconds limit,
+                std::uint64_t max_opens)
         : port_(port), connections_(connections), limit_(limit), max_opens_(max_opens) {}
     ~SilentFlood() { stop(); }
 
-    void start() { thread_ = std::thread([this] { run(); }); }
+    void start() {
+        thread_ = std::thread([this] { run(); });
+    }
     void stop() {
         stop_ = true;
         if (thread_.joinable()) thread_.join();
@@ -32,7 +35,7 @@ public:
     // Connections open right now (established or still in the server's accept queue).
     int open_now() const { return open_now_; }
 
-private:
+  private:
     int open_one(int i) {
         int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
         if (fd < 0) return -1;
@@ -53,7 +56,8 @@ private:
 
     void run() {
         std::vector<pollfd> fds(static_cast<std::size_t>(connections_));
-        for (int i = 0; i < connections_; ++i) fds[static_cast<std::size_t>(i)] = {open_one(i), POLLIN, 0};
+        for (int i = 0; i < connections_; ++i)
+            fds[static_cast<std::size_t>(i)] = {open_one(i), POLLIN, 0};
         auto until = std::chrono::steady_clock::now() + limit_;
         const auto hint = sync::handshake_hint_frame(sync::HandshakeHint::busy);
         const std::string hint_text(hint.begin(), hint.end());
@@ -69,15 +73,19 @@ private:
                 if (p.fd >= 0) {
                     ssize_t n = ::recv(p.fd, buf, sizeof buf, 0);
                     if (n > 0) {
-                        if (std::string(buf, static_cast<std::size_t>(n)).find(hint_text) != std::string::npos) ++hints_;
+                        if (std::string(buf, static_cast<std::size_t>(n)).find(hint_text) !=
+                            std::string::npos)
+                            ++hints_;
                         continue;  // the close follows
                     }
                     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
                     ::close(p.fd);
                     ++closed_;
                 }
-                if (opened_ < max_opens_) p.fd = open_one(static_cast<int>(i));
-                else p.fd = -1;
+                if (opened_ < max_opens_)
+                    p.fd = open_one(static_cast<int>(i));
+                else
+                    p.fd = -1;
                 p.revents = 0;
             }
         }
@@ -98,7 +106,8 @@ private:
 
 TEST_F(LoadTest, AThousandSilentConnectionsDoNotKeepTwentyHonestDevicesOut) {
     constexpr int kFlood = 1000, kDevices = 20, kInterviews = 10;
-    ASSERT_GE(raise_open_files(4096), rlim_t{kFlood + kDevices + 200}) << "the open file limit is too low for this test";
+    ASSERT_GE(raise_open_files(4096), rlim_t{kFlood + kDevices + 200})
+        << "the open file limit is too low for this test";
     RunningServer server(tmp, data);  // the defaults: what a real deployment runs
     server.start();
     std::vector<std::unique_ptr<Device>> devices;
@@ -117,11 +126,14 @@ TEST_F(LoadTest, AThousandSilentConnectionsDoNotKeepTwentyHonestDevicesOut) {
     while (std::chrono::steady_clock::now() < until &&
            (flood.opened() < kFlood || server.log().find("outcome=evicted") == std::string::npos))
         std::this_thread::sleep_for(50ms);
-    ASSERT_NE(server.log().find("outcome=evicted"), std::string::npos) << "the flood did not fill the handshake slots";
+    ASSERT_NE(server.log().find("outcome=evicted"), std::string::npos)
+        << "the flood did not fill the handshake slots";
 
-    std::vector<Result<sync::SyncReport>> results(kDevices, unexpected(Domain::core, errc::invalid_argument, "not run"));
+    std::vector<Result<sync::SyncReport>> results(
+        kDevices, unexpected(Domain::core, errc::invalid_argument, "not run"));
     std::vector<std::thread> syncs;
-    for (int i = 0; i < kDevices; ++i) syncs.emplace_back([&, i] { results[i] = devices[i]->sync(); });
+    for (int i = 0; i < kDevices; ++i)
+        syncs.emplace_back([&, i] { results[i] = devices[i]->sync(); });
     for (auto& t : syncs) t.join();
     const int open_at_end = flood.open_now();
     flood.stop();
@@ -133,12 +145,13 @@ TEST_F(LoadTest, AThousandSilentConnectionsDoNotKeepTwentyHonestDevicesOut) {
     }
     EXPECT_EQ(ok, kDevices);
     EXPECT_EQ(changesets(), kDevices * kInterviews);
-    EXPECT_EQ(open_at_end, kFlood) << "the flood was not holding its connections while the devices synced";
+    EXPECT_EQ(open_at_end, kFlood)
+        << "the flood was not holding its connections while the devices synced";
     EXPECT_GT(flood.closed_by_server(), 0u);
     EXPECT_GT(flood.busy_hints(), 0u) << "closed handshakes should carry the busy hint";
     std::cout << "flood: " << flood.opened() << " connections opened, " << flood.closed_by_server()
-              << " closed by the server, " << flood.busy_hints() << " told it is busy; " << ok << " of " << kDevices
-              << " devices synced\n";
+              << " closed by the server, " << flood.busy_hints() << " told it is busy; " << ok
+              << " of " << kDevices << " devices synced\n";
 }
 
 TEST_F(LoadTest, AHandshakeClosedToMakeRoomIsToldTheServerIsBusy) {
@@ -150,7 +163,8 @@ TEST_F(LoadTest, AHandshakeClosedToMakeRoomIsToldTheServerIsBusy) {
     ASSERT_GE(first, 0);
     ASSERT_GE(second, 0);
     device.author(3, "demo");
-    auto r = device.sync();  // its connection is the third from 127.0.0.1: the oldest silent one goes
+    auto r =
+        device.sync();  // its connection is the third from 127.0.0.1: the oldest silent one goes
     ASSERT_TRUE(r) << r.error().describe();
     auto hint = sync::handshake_hint_frame(sync::HandshakeHint::busy);
     auto header = sync::frame_header(hint.size());
@@ -203,7 +217,8 @@ TEST_F(LoadTest, OneDeviceHoldingManySessionsDoesNotTakeTheSlotsOfOthers) {
     net::TcpOptions quick;
     quick.read_timeout = 500ms;  // an admitted session waits for a hello and says nothing
     for (int i = 0; i < kAttempts; ++i) {
-        auto session = testing::RawTcpSession::open(greedy.address, greedy.server_key, greedy.keys, quick);
+        auto session =
+            testing::RawTcpSession::open(greedy.address, greedy.server_key, greedy.keys, quick);
         ASSERT_TRUE(session) << session.error().describe();
         held.push_back(std::move(session).value());
     }
@@ -251,7 +266,8 @@ TEST_F(LoadTest, AServerThatVanishesIsALostConnectionNotAWrongKey) {
     ::close(listener);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().domain, Domain::net) << r.error().describe();
-    EXPECT_NE(r.error().message.find("lost the connection"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("lost the connection"), std::string::npos)
+        << r.error().message;
     EXPECT_EQ(r.error().message.find("server key"), std::string::npos) << r.error().message;
 }
 
@@ -291,7 +307,8 @@ TEST_F(LoadTest, UnfinishedMessagesOfManySessionsStayWithinTheServersMemoryBound
     std::vector<testing::RawTcpSession> sessions;
     for (int s = 0; s < kSessions; ++s) {
         auto& attacker = attackers[static_cast<std::size_t>(s % kDevices)];
-        auto session = testing::RawTcpSession::open(attacker.address, attacker.server_key, attacker.keys);
+        auto session =
+            testing::RawTcpSession::open(attacker.address, attacker.server_key, attacker.keys);
         ASSERT_TRUE(session) << session.error().describe();
         hold_unfinished_message(*session);
         sessions.push_back(std::move(session).value());
@@ -304,8 +321,9 @@ TEST_F(LoadTest, UnfinishedMessagesOfManySessionsStayWithinTheServersMemoryBound
     for (auto& s : sessions) s.close();
     const int refused = count_of(server.log(), "reason=unavailable");
 
-    std::cout << "server peak RSS: idle " << idle << " KiB, under " << kSessions << " buffering sessions " << peak
-              << " KiB; " << refused << " sessions refused as busy\n";
+    std::cout << "server peak RSS: idle " << idle << " KiB, under " << kSessions
+              << " buffering sessions " << peak << " KiB; " << refused
+              << " sessions refused as busy\n";
     EXPECT_GT(refused, 0) << "the budget should have run out";
     EXPECT_LT(peak, kBoundKib);
 }

@@ -12,14 +12,17 @@ namespace {
 using json = nlohmann::json;
 
 // A line a device would like the log to show, after a newline of its own.
-const std::string kForged = "2026-01-01T00:00:00Z session=1 sync device=00 project=demo role=coordinator outcome=ok";
+const std::string kForged =
+    "2026-01-01T00:00:00Z session=1 sync device=00 project=demo role=coordinator outcome=ok";
 
 // Quotes in `line` not escaped by a backslash.
 int bare_quotes(const std::string& line) {
     int n = 0;
     for (std::size_t i = 0; i < line.size(); ++i) {
-        if (line[i] == '\\') ++i;  // skips what it escapes
-        else if (line[i] == '"') ++n;
+        if (line[i] == '\\')
+            ++i;  // skips what it escapes
+        else if (line[i] == '"')
+            ++n;
     }
     return n;
 }
@@ -36,8 +39,9 @@ TEST_F(LoadTest, NewlinesControlsAndHugeStringsFromADeviceAreEscapedAndCutInTheL
         ASSERT_TRUE(s->send(sync::Hello{"agent\nwith\" role=coordinator"}));
         ASSERT_TRUE(s->receive());  // welcome
         ASSERT_TRUE(s->send(sync::Summary{}));
-        ASSERT_TRUE(s->send(sync::FormMessage{"street\" outcome=ok\n" + kForged, std::string("1\r\x1b[2K\x07\x7f\0x", 10),
-                                              std::nullopt}));
+        ASSERT_TRUE(
+            s->send(sync::FormMessage{"street\" outcome=ok\n" + kForged,
+                                      std::string("1\r\x1b[2K\x07\x7f\0x", 10), std::nullopt}));
         auto refusal = s->refusal();
         ASSERT_TRUE(refusal);
         EXPECT_EQ(refusal->code, sync::ErrorCode::not_found);
@@ -51,14 +55,17 @@ TEST_F(LoadTest, NewlinesControlsAndHugeStringsFromADeviceAreEscapedAndCutInTheL
         auto refusal = s->refusal();
         ASSERT_TRUE(refusal);
         EXPECT_EQ(refusal->code, sync::ErrorCode::protocol);
-        EXPECT_LE(refusal->message.size(), 1024u) << "the refusal itself must fit the device's cap on text";
+        EXPECT_LE(refusal->message.size(), 1024u)
+            << "the refusal itself must fit the device's cap on text";
     }
     EXPECT_EQ(server.stop(), 0);
 
     const auto log = server.log();
     EXPECT_LT(log.size(), 64u << 10) << "one message must not make a megabyte of log";
-    for (unsigned char c : log) ASSERT_TRUE(c == '\n' || (c >= 0x20 && c <= 0x7e)) << "byte " << int(c) << " in the log";
-    const std::regex event(R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (server|session=\d+|handshakes|accept) .*)");
+    for (unsigned char c : log)
+        ASSERT_TRUE(c == '\n' || (c >= 0x20 && c <= 0x7e)) << "byte " << int(c) << " in the log";
+    const std::regex event(
+        R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (server|session=\d+|handshakes|accept) .*)");
     std::istringstream lines(log);
     int count = 0;
     for (std::string line; std::getline(lines, line); ++count) {
@@ -67,10 +74,13 @@ TEST_F(LoadTest, NewlinesControlsAndHugeStringsFromADeviceAreEscapedAndCutInTheL
         EXPECT_LT(line.size(), 4096u);
     }
     EXPECT_GT(count, 3);
-    for (auto at = log.find("2026-01-01T00:00:00Z"); at != std::string::npos; at = log.find("2026-01-01T00:00:00Z", at + 1))
-        EXPECT_EQ(log.substr(at - 4, 4), "\\x0a") << "a forged timestamp not escaped: " << log.substr(at - 40, 120);
-    EXPECT_NE(log.find("\\x0a2026-01-01T00:00:00Z"), std::string::npos) << log;  // the form id, escaped
-    EXPECT_NE(log.find("\\\" outcome=ok"), std::string::npos) << log;           // its quote, escaped
+    for (auto at = log.find("2026-01-01T00:00:00Z"); at != std::string::npos;
+         at = log.find("2026-01-01T00:00:00Z", at + 1))
+        EXPECT_EQ(log.substr(at - 4, 4), "\\x0a")
+            << "a forged timestamp not escaped: " << log.substr(at - 40, 120);
+    EXPECT_NE(log.find("\\x0a2026-01-01T00:00:00Z"), std::string::npos)
+        << log;                                                        // the form id, escaped
+    EXPECT_NE(log.find("\\\" outcome=ok"), std::string::npos) << log;  // its quote, escaped
     EXPECT_NE(log.find("1\\x0d\\x1b[2K\\x07\\x7f\\x00x"), std::string::npos) << log;
     EXPECT_NE(log.find("more bytes)"), std::string::npos) << log;  // the field name, cut
 }

@@ -50,7 +50,7 @@ std::string slurp_file(const fs::path& p) {
 // Cuts the connection once `budget` bytes were sent (after the frame that crosses it, so that
 // frame may arrive but its answer never does).
 class CuttingTransport final : public sync::Transport {
-public:
+  public:
     CuttingTransport(std::unique_ptr<sync::Transport> inner, std::uint64_t budget)
         : inner_(std::move(inner)), budget_(budget) {}
     Result<void> send_frame(std::span<const std::uint8_t> frame) override {
@@ -74,7 +74,7 @@ public:
     bool cut() const { return cut_; }
     std::string* wire = nullptr;  // when set, every frame either way is appended (a capture)
 
-private:
+  private:
     std::unique_ptr<sync::Transport> inner_;
     std::uint64_t budget_;
     std::uint64_t sent_ = 0;
@@ -83,7 +83,7 @@ private:
 
 // The store's attachments, counting the chunks read to be sent.
 class CountingMedia final : public sync::MediaReplica {
-public:
+  public:
     explicit CountingMedia(store::DeviceStore& store) : inner_(store) {}
     Result<void> caps(const sync::MediaCaps& c) override { return inner_.caps(c); }
     Result<std::vector<Outgoing>> unsent() override {
@@ -101,8 +101,8 @@ public:
     }
     Result<void> delivered(const sync::MediaId& id) override { return inner_.delivered(id); }
     Result<std::uint64_t> held(const sync::MediaId& id) override { return inner_.held(id); }
-    Result<void> keep(const sync::MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
-                      bool forward) override {
+    Result<void> keep(const sync::MediaItem& item, std::uint64_t index,
+                      std::span<const std::uint8_t> data, bool forward) override {
         return inner_.keep(item, index, data, forward);
     }
     std::uint64_t chunks_read = 0;
@@ -111,7 +111,7 @@ public:
     std::optional<sync::MediaItem> claim;
     std::vector<sync::Bytes> claim_chunks;
 
-private:
+  private:
     sync::DeviceMediaReplica inner_;
 };
 
@@ -126,8 +126,10 @@ struct MediaTest : DemoServerTest {
 
     // One sync with attachments over a link cut after `budget` bytes (0: never cut).
     // `chunks_sent` counts the chunks read to be sent (a cut one included).
-    Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget, std::uint64_t* chunks_sent = nullptr,
-                                        bool* was_cut = nullptr, std::function<void(sync::Bytes&)> tamper = {},
+    Result<sync::SyncReport> sync_media(FieldDevice& device, std::uint64_t budget,
+                                        std::uint64_t* chunks_sent = nullptr,
+                                        bool* was_cut = nullptr,
+                                        std::function<void(sync::Bytes&)> tamper = {},
                                         std::string* wire = nullptr,
                                         const std::function<void(CountingMedia&)>& arrange = {}) {
         CANVASS_TRY(auto config, device.store.project());
@@ -141,14 +143,16 @@ struct MediaTest : DemoServerTest {
         sync::DeviceProjectSink sink(device.store, config->server_address, config->server_key);
         sync::ClientOptions options;
         options.media = &media;
-        auto r = sync::run_client_sync(link, config->server_key, device.store.keys(), replica, sink, options);
+        auto r = sync::run_client_sync(link, config->server_key, device.store.keys(), replica, sink,
+                                       options);
         if (chunks_sent) *chunks_sent += media.chunks_read;
         if (was_cut) *was_cut = link.cut();
         return r;
     }
 
     // The coordinator's export of `device`'s store into `out`: every photo there, byte for byte.
-    void expect_exported(FieldDevice& coordinator, const std::map<std::string, std::vector<std::uint8_t>>& photos,
+    void expect_exported(FieldDevice& coordinator,
+                         const std::map<std::string, std::vector<std::uint8_t>>& photos,
                          const std::string& out) {
         coordinator::DeviceStoreSource source(coordinator.store);
         auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
@@ -207,7 +211,8 @@ struct MediaTest : DemoServerTest {
 
     // The bundle `path` read into `organizer`'s store, and the one attachment it carries for
     // another device as the bundle showed it: its id is now known to the organizer.
-    static std::optional<store::CarriedAttachment> learn(FieldDevice& organizer, const std::string& path) {
+    static std::optional<store::CarriedAttachment> learn(FieldDevice& organizer,
+                                                         const std::string& path) {
         if (!read_bundle(organizer, path)) return std::nullopt;
         auto carried = organizer.store.carried_attachments(false);
         if (!carried || carried->size() != 1) return std::nullopt;
@@ -216,7 +221,8 @@ struct MediaTest : DemoServerTest {
 
     // A sync of `organizer` claiming the id of `real`, which it carries, for an item of its own
     // with `chunks`, signed by itself; it offers nothing else.
-    Result<sync::SyncReport> sync_claiming(FieldDevice& organizer, const store::CarriedAttachment& real,
+    Result<sync::SyncReport> sync_claiming(FieldDevice& organizer,
+                                           const store::CarriedAttachment& real,
                                            const std::vector<sync::Bytes>& chunks) {
         sync::MediaItem claim{real.id, real.size, real.chunks, organizer.store.keys().id, {}, {}};
         sync::RootHasher root;
@@ -230,18 +236,21 @@ struct MediaTest : DemoServerTest {
     }
 
     // Interviews with photos of the given sizes; the photos, by record market name.
-    std::map<std::string, std::vector<std::uint8_t>> interviews(FieldDevice& device, const std::vector<std::size_t>& sizes,
-                                                               const std::string& prefix = "market-") {
+    std::map<std::string, std::vector<std::uint8_t>> interviews(
+        FieldDevice& device, const std::vector<std::size_t>& sizes,
+        const std::string& prefix = "market-") {
         std::map<std::string, std::vector<std::uint8_t>> photos;
         for (std::size_t i = 0; i < sizes.size(); ++i) {
             std::string market = prefix + std::to_string(i);
             auto bytes = photo(sizes[i], static_cast<std::uint32_t>(i + 1));
             std::string path = tmp / ("stall-" + market + ".jpg");
-            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                        static_cast<std::streamsize>(bytes.size()));
+            std::ofstream(path, std::ios::binary)
+                .write(reinterpret_cast<const char*>(bytes.data()),
+                       static_cast<std::streamsize>(bytes.size()));
             auto ref = device.store.add_attachment_file(path);
             EXPECT_TRUE(ref) << ref.error().message;
-            auto id = device.store.create_record("stalls", json{{"market", market}, {"stall", ref->to_json()}}, true);
+            auto id = device.store.create_record(
+                "stalls", json{{"market", market}, {"stall", ref->to_json()}}, true);
             EXPECT_TRUE(id) << id.error().message;
             photos[market] = std::move(bytes);
         }
@@ -293,7 +302,8 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
     EXPECT_EQ(wire.find(kMarker), std::string::npos) << "a photo's plaintext on the wire";
     for (const auto& [market, bytes] : photos) {
         auto h = crypto::blake2b_256(bytes);
-        EXPECT_EQ(wire.find(std::string(h.begin(), h.end())), std::string::npos) << "a photo's plain hash on the wire";
+        EXPECT_EQ(wire.find(std::string(h.begin(), h.end())), std::string::npos)
+            << "a photo's plain hash on the wire";
     }
 
     auto s = stats();
@@ -309,7 +319,8 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
     ASSERT_TRUE(pulled) << pulled.error().describe();
     ASSERT_TRUE(pulled->media);
     EXPECT_EQ(pulled->media->fetched, 20u);
-    EXPECT_EQ(pulled_wire.find(kMarker), std::string::npos) << "a photo's plaintext on the coordinator's wire";
+    EXPECT_EQ(pulled_wire.find(kMarker), std::string::npos)
+        << "a photo's plaintext on the coordinator's wire";
     expect_exported(coordinator, photos, tmp / "export");
 
     // None of the plaintext on the server: not in its files, not in its log. Nor the
@@ -323,14 +334,17 @@ TEST_F(MediaTest, PhotosPushedOverACutLinkArriveWholeResendingAtMostOneChunkPerC
     }
     std::size_t scanned = 0;
     for (const auto& e : fs::recursive_directory_iterator(data)) {
-        for (const auto& h : hashes) EXPECT_EQ(e.path().string().find(h), std::string::npos) << e.path();
+        for (const auto& h : hashes)
+            EXPECT_EQ(e.path().string().find(h), std::string::npos) << e.path();
         if (!e.is_regular_file()) continue;
         ++scanned;
         const auto content = slurp_file(e.path());
         EXPECT_EQ(content.find(kMarker), std::string::npos) << e.path();
-        for (const auto& h : hashes) EXPECT_EQ(content.find(h), std::string::npos) << e.path() << " holds a photo's hash";
+        for (const auto& h : hashes)
+            EXPECT_EQ(content.find(h), std::string::npos) << e.path() << " holds a photo's hash";
     }
-    EXPECT_GT(scanned, 2 * photos.size()) << "an item and a chunks file for each photo, and the server's own";
+    EXPECT_GT(scanned, 2 * photos.size())
+        << "an item and a chunks file for each photo, and the server's own";
     EXPECT_EQ(server->log().find(kMarker), std::string::npos);
     for (const auto& h : hashes) EXPECT_EQ(server->log().find(h), std::string::npos);
     // Nor in the devices' stores at rest.
@@ -364,7 +378,8 @@ TEST_F(MediaTest, ARecordWhoseAttachmentHasNotArrivedShowsItInStatusAndExport) {
     ASSERT_EQ(dataset->records.size(), 1u);
     EXPECT_EQ(dataset->records[0].attachments_expected, 1u);
     EXPECT_EQ(dataset->records[0].attachments_present, 0u);
-    EXPECT_EQ(dataset->records[0].answers.at("stall").at("name"), "stall-market-0.jpg");  // the cell names it
+    EXPECT_EQ(dataset->records[0].answers.at("stall").at("name"),
+              "stall-market-0.jpg");  // the cell names it
 
     // Once it is delivered, the next pull and export have it.
     ASSERT_TRUE(sync_media(collector, 0));
@@ -388,7 +403,8 @@ TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {
     auto r = sync_media(collector, 0, &begun);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::limit_exceeded);
-    EXPECT_NE(r.error().message.find("more than the 1.0 MB one attachment may be on this server"), std::string::npos)
+    EXPECT_NE(r.error().message.find("more than the 1.0 MB one attachment may be on this server"),
+              std::string::npos)
         << r.error().message;
     EXPECT_EQ(begun, 0u) << "nothing uploaded";
     EXPECT_EQ(stats().at("attachment_chunks"), 0);
@@ -399,7 +415,8 @@ TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {
     auto taken = collector.store.add_attachment_file(big);
     ASSERT_FALSE(taken);
     EXPECT_EQ(taken.error().code, errc::limit_exceeded);
-    EXPECT_NE(taken.error().message.find("more than the 1.0 MB"), std::string::npos) << taken.error().message;
+    EXPECT_NE(taken.error().message.find("more than the 1.0 MB"), std::string::npos)
+        << taken.error().message;
 }
 
 // Issue 13: an organizer carries a collector's photos, which never reached the server, in a
@@ -418,7 +435,8 @@ TEST_F(MediaTest, AnOrganizerCarriesACollectorsPhotosInABundleToTheCoordinator) 
         EXPECT_EQ(wrote->attachments, 2u);
         EXPECT_EQ(wrote->attachment_bytes, 1'600'000u);
     }
-    EXPECT_EQ(slurp_file(path).find(kMarker), std::string::npos) << "the bundle holds the photos sealed";
+    EXPECT_EQ(slurp_file(path).find(kMarker), std::string::npos)
+        << "the bundle holds the photos sealed";
 
     auto organizer = FieldDevice::create(tmp / "organizer");
     ASSERT_TRUE(organizer.enroll(token("organizer")));
@@ -486,14 +504,16 @@ TEST_F(MediaTest, ACarrierCannotPassOtherBytesOffAsACollectorsPhoto) {
         sync::DeviceMediaReplica media(organizer.store);
         auto read = sync::read_bundle(replica, &media, changed, "demo", 1'790'000'000'000);
         ASSERT_FALSE(read);
-        EXPECT_NE(read.error().message.find("not the ones its author signed"), std::string::npos) << read.error().message;
+        EXPECT_NE(read.error().message.find("not the ones its author signed"), std::string::npos)
+            << read.error().message;
         EXPECT_EQ(organizer.store.status()->attachments.carried, 0u);
         EXPECT_EQ(organizer.store.status()->attachments.partial, 0u);
     }
 
     // The organizer, holding the real bundle, sends the server other bytes in every chunk.
     ASSERT_TRUE(read_bundle(organizer, path));
-    auto forged = sync_media(organizer, 0, nullptr, nullptr, [](sync::Bytes& chunk) { chunk[0] ^= 0xff; });
+    auto forged =
+        sync_media(organizer, 0, nullptr, nullptr, [](sync::Bytes& chunk) { chunk[0] ^= 0xff; });
     ASSERT_FALSE(forged);
     EXPECT_NE(forged.error().message.find("do not match what its author signed"), std::string::npos)
         << forged.error().describe();
@@ -522,7 +542,8 @@ TEST_F(MediaTest, ACarrierCannotSquatTheIdOfACollectorsPhoto) {
     // The organizer's own item under the collector's id, of other bytes, signed by itself.
     std::vector<sync::Bytes> junk;
     for (std::uint64_t c = 0; c < real.chunks; ++c)
-        junk.emplace_back(sync::sealed_chunk_bytes(sync::MediaItem{real.id, real.size, real.chunks, {}, {}, {}}, c),
+        junk.emplace_back(sync::sealed_chunk_bytes(
+                              sync::MediaItem{real.id, real.size, real.chunks, {}, {}, {}}, c),
                           std::uint8_t{0x5a});
     auto squatted = sync_claiming(organizer, real, junk);
     ASSERT_TRUE(squatted) << squatted.error().describe();
@@ -573,7 +594,8 @@ TEST_F(MediaTest, ACoordinatorNeverOpensACarriersCopyForAnotherDevicesRecord) {
     auto form = coordinator.store.form("stalls");
     auto early = cli::exporting::write_media(coordinator.store, **form, *dataset, tmp / "early");
     ASSERT_TRUE(early);
-    EXPECT_EQ(early->written, 0u) << "the organizer's copy is not opened for the collector's record";
+    EXPECT_EQ(early->written, 0u)
+        << "the organizer's copy is not opened for the collector's record";
     EXPECT_EQ(early->missing, 1u);
 
     ASSERT_TRUE(sync_media(collector, 0));

@@ -44,14 +44,20 @@ std::vector<std::string> rows(store::Database& db, const std::string& columns,
     return out;
 }
 
-// Changesets 1..seqs of device number `device`, bodies of `body_bytes`, as an older schema holds them.
+// Changesets 1..seqs of device number `device`, bodies of `body_bytes`, as an older schema holds
+// them.
 bool insert_chain(store::Database& db, int device, int seqs, std::size_t body_bytes) {
-    auto cs = db.prepare("INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)");
+    auto cs =
+        db.prepare("INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)");
     if (!cs) return false;
     for (int seq = 1; seq <= seqs; ++seq) {
         cs->reset();
-        if (!cs->bind(1, blob(device, 16)).bind(2, seq).bind(3, blob(seq, 32)).bind(4, blob(seq % 7, 16))
-                 .bind(5, blob(device + seq, body_bytes)).run())
+        if (!cs->bind(1, blob(device, 16))
+                 .bind(2, seq)
+                 .bind(3, blob(seq, 32))
+                 .bind(4, blob(seq % 7, 16))
+                 .bind(5, blob(device + seq, body_bytes))
+                 .run())
             return false;
     }
     return true;
@@ -134,8 +140,10 @@ TEST(Migrations, DeviceStoreVersion8AttachmentsHeldForOthersAreKeptByAuthorAndId
     for (int i = 0; i < 4; ++i) {
         item.reset();
         item.bind(1, blob(i, 32)).bind(2, 70000 + i).bind(3, 2);
-        if (i == 3) item.bind_null(4).bind_null(5).bind_null(6);
-        else item.bind(4, blob(50 + i, 16)).bind(5, blob(60 + i, 32)).bind(6, blob(70 + i, 64));
+        if (i == 3)
+            item.bind_null(4).bind_null(5).bind_null(6);
+        else
+            item.bind(4, blob(50 + i, 16)).bind(5, blob(60 + i, 32)).bind(6, blob(70 + i, 64));
         ASSERT_TRUE(item.bind(7, i % 2).run());
         for (int c = 0; c < 2; ++c) {
             chunk.reset();
@@ -143,24 +151,30 @@ TEST(Migrations, DeviceStoreVersion8AttachmentsHeldForOthersAreKeptByAuthorAndId
         }
     }
     const std::string kept = "WHERE author IS NOT NULL ORDER BY id";
-    auto items_before = rows(db, "author,id,size,chunks,root,signature,forward", "FROM attachment_inbox " + kept);
-    auto chunks_before = rows(db, "i.author,c.id,c.idx,c.body",
-                              "FROM attachment_inbox_chunks c JOIN attachment_inbox i ON i.id = c.id "
-                              "WHERE i.author IS NOT NULL ORDER BY c.id, c.idx");
+    auto items_before =
+        rows(db, "author,id,size,chunks,root,signature,forward", "FROM attachment_inbox " + kept);
+    auto chunks_before =
+        rows(db, "i.author,c.id,c.idx,c.body",
+             "FROM attachment_inbox_chunks c JOIN attachment_inbox i ON i.id = c.id "
+             "WHERE i.author IS NOT NULL ORDER BY c.id, c.idx");
     ASSERT_EQ(items_before.size(), 3u);
     ASSERT_EQ(chunks_before.size(), 6u);
 
     ASSERT_TRUE(db.migrate(all));
     EXPECT_EQ(user_version(db), static_cast<std::int64_t>(all.size()));
-    EXPECT_EQ(rows(db, "author,id,size,chunks,root,signature,forward", "FROM attachment_inbox ORDER BY id"),
+    EXPECT_EQ(rows(db, "author,id,size,chunks,root,signature,forward",
+                   "FROM attachment_inbox ORDER BY id"),
               items_before);
-    EXPECT_EQ(rows(db, "author,id,idx,body", "FROM attachment_inbox_chunks ORDER BY id, idx"), chunks_before);
+    EXPECT_EQ(rows(db, "author,id,idx,body", "FROM attachment_inbox_chunks ORDER BY id, idx"),
+              chunks_before);
     EXPECT_EQ(*db.integrity_check(), "ok");
     // Another author's item under the same id is another row; the same author's is refused.
-    EXPECT_TRUE(db.exec("INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
-                        "SELECT zeroblob(16), id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
-    EXPECT_FALSE(db.exec("INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
-                         "SELECT author, id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
+    EXPECT_TRUE(db.exec(
+        "INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
+        "SELECT zeroblob(16), id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
+    EXPECT_FALSE(
+        db.exec("INSERT INTO attachment_inbox(author, id, size, chunks, root, signature) "
+                "SELECT author, id, size, chunks, root, signature FROM attachment_inbox LIMIT 1"));
 }
 
 // Issue 15: version 10 keeps status() figures in tallies that triggers maintain. A database of
@@ -172,45 +186,59 @@ TEST(Migrations, DeviceStoreVersion9RowsAreTalliedWhenMigrated) {
     auto all = store::device_store_migrations();
     auto db = device_database_at(dir, 9);
     for (int d = 0; d < 2; ++d) ASSERT_TRUE(insert_chain(db, d, 5 + d, 100));
-    auto rec = *db.prepare("INSERT INTO records(id, form_id, finalized, conflicts, updated, digest) "
-                           "VALUES(?, 'household', ?, ?, 1, ?)");
+    auto rec = *db.prepare(
+        "INSERT INTO records(id, form_id, finalized, conflicts, updated, digest) "
+        "VALUES(?, 'household', ?, ?, 1, ?)");
     for (int r = 0; r < 7; ++r) {
         rec.reset();
         rec.bind(1, blob(100 + r, 16)).bind(2, r % 3 ? 1 : 0).bind(3, r == 4 ? 2 : 0);
-        if (r % 3) rec.bind(4, blob(r, 32));
-        else rec.bind_null(4);
+        if (r % 3)
+            rec.bind(4, blob(r, 32));
+        else
+            rec.bind_null(4);
         ASSERT_TRUE(rec.run());
     }
-    ASSERT_TRUE(db.exec("INSERT INTO attachments(key, size, chunks, header) VALUES(x'01', 1000, 1, x'00'), "
-                        "(x'02', 2500, 1, x'00');"
-                        "INSERT INTO attachment_outbox(id, key, content, epoch, seq, size, sent) VALUES "
-                        "(x'0a', x'01', x'00', x'00', 1, 1000, 0), (x'0b', x'02', x'00', x'00', 2, 2500, 1);"
-                        "INSERT INTO attachment_inbox(author, id, size, chunks, root, signature, forward) VALUES "
-                        "(x'05', x'0c', 10, 2, x'00', x'00', 1), (x'05', x'0d', 10, 1, x'00', x'00', 0);"
-                        "INSERT INTO attachment_inbox_chunks(author, id, idx, body) VALUES "
-                        "(x'05', x'0c', 0, x'00'), (x'05', x'0d', 0, x'00');"));
-    auto records_before = rows(db, "id,form_id,finalized,conflicts,digest", "FROM records ORDER BY id");
+    ASSERT_TRUE(db.exec(
+        "INSERT INTO attachments(key, size, chunks, header) VALUES(x'01', 1000, 1, x'00'), "
+        "(x'02', 2500, 1, x'00');"
+        "INSERT INTO attachment_outbox(id, key, content, epoch, seq, size, sent) VALUES "
+        "(x'0a', x'01', x'00', x'00', 1, 1000, 0), (x'0b', x'02', x'00', x'00', 2, 2500, 1);"
+        "INSERT INTO attachment_inbox(author, id, size, chunks, root, signature, forward) VALUES "
+        "(x'05', x'0c', 10, 2, x'00', x'00', 1), (x'05', x'0d', 10, 1, x'00', x'00', 0);"
+        "INSERT INTO attachment_inbox_chunks(author, id, idx, body) VALUES "
+        "(x'05', x'0c', 0, x'00'), (x'05', x'0d', 0, x'00');"));
+    auto records_before =
+        rows(db, "id,form_id,finalized,conflicts,digest", "FROM records ORDER BY id");
 
     ASSERT_TRUE(db.migrate(all));
     EXPECT_EQ(user_version(db), static_cast<std::int64_t>(all.size()));
-    EXPECT_EQ(rows(db, "id,form_id,finalized,conflicts,digest", "FROM records ORDER BY id"), records_before);
+    EXPECT_EQ(rows(db, "id,form_id,finalized,conflicts,digest", "FROM records ORDER BY id"),
+              records_before);
     EXPECT_EQ(rows(db, "drafts,finalized,conflicted,digest", "FROM record_tally"),
               std::vector<std::string>{"3|4|1|NULL"});
-    EXPECT_EQ(rows(db, "held", "FROM chain_tally ORDER BY device"), (std::vector<std::string>{"5", "6"}));
-    EXPECT_EQ(rows(db, "held,held_bytes,unsent,unsent_bytes,received,partial,carried", "FROM attachment_tally"),
+    EXPECT_EQ(rows(db, "held", "FROM chain_tally ORDER BY device"),
+              (std::vector<std::string>{"5", "6"}));
+    EXPECT_EQ(rows(db, "held,held_bytes,unsent,unsent_bytes,received,partial,carried",
+                   "FROM attachment_tally"),
               std::vector<std::string>{"2|3500|1|1000|1|1|1"});
     EXPECT_EQ(*db.integrity_check(), "ok");
 
     // The other tallies follow writes made on any connection...
-    ASSERT_TRUE(db.exec("INSERT INTO attachment_inbox_chunks(author, id, idx, body) VALUES (x'05', x'0c', 1, x'00');"
-                        "UPDATE attachment_outbox SET sent = 1 WHERE id = x'0a';"
-                        "DELETE FROM changesets WHERE device = (SELECT device FROM chain_tally LIMIT 1) AND seq = 5;"));
-    EXPECT_EQ(rows(db, "held,held_bytes,unsent,unsent_bytes,received,partial,carried", "FROM attachment_tally"),
+    ASSERT_TRUE(
+        db.exec("INSERT INTO attachment_inbox_chunks(author, id, idx, body) VALUES (x'05', x'0c', "
+                "1, x'00');"
+                "UPDATE attachment_outbox SET sent = 1 WHERE id = x'0a';"
+                "DELETE FROM changesets WHERE device = (SELECT device FROM chain_tally LIMIT 1) "
+                "AND seq = 5;"));
+    EXPECT_EQ(rows(db, "held,held_bytes,unsent,unsent_bytes,received,partial,carried",
+                   "FROM attachment_tally"),
               std::vector<std::string>{"2|3500|0|0|2|0|1"});
-    EXPECT_EQ(rows(db, "held", "FROM chain_tally ORDER BY device"), (std::vector<std::string>{"4", "6"}));
+    EXPECT_EQ(rows(db, "held", "FROM chain_tally ORDER BY device"),
+              (std::vector<std::string>{"4", "6"}));
     // ...but a record is written only where the store's digest function is registered.
     EXPECT_FALSE(db.exec("UPDATE records SET conflicts = 0"));
-    EXPECT_EQ(rows(db, "drafts,finalized,conflicted", "FROM record_tally"), std::vector<std::string>{"3|4|1"});
+    EXPECT_EQ(rows(db, "drafts,finalized,conflicted", "FROM record_tally"),
+              std::vector<std::string>{"3|4|1"});
 }
 
 // Issue 13: the embedded server keeps attachments under their authors' folders; an item of the
@@ -303,15 +331,23 @@ TEST(Migrations, ServerRecordsHeldBeforeIdsWereBoundGetTheirFirstWriterAsCreator
         "body) VALUES (?1, ?2, ?3, ?4, ?5, 0, 0, ?6, x'00')");
     // (project, device, seq, record, received): record 1 of project 1 was written by device 7
     // first, then edited by device 8 with a lower seq but later; project 2 holds it by 8 only.
-    struct Row { int project, device, seq, record, received; };
-    for (const Row& r : std::vector<Row>{{1, 8, 1, 1, 30}, {1, 7, 5, 1, 20}, {1, 7, 6, 2, 40},
-                                         {2, 8, 1, 1, 10}}) {
+    struct Row {
+        int project, device, seq, record, received;
+    };
+    for (const Row& r :
+         std::vector<Row>{{1, 8, 1, 1, 30}, {1, 7, 5, 1, 20}, {1, 7, 6, 2, 40}, {2, 8, 1, 1, 10}}) {
         ins.reset();
-        ASSERT_TRUE(ins.bind(1, r.project).bind(2, blob(r.device, 16)).bind(3, r.seq)
-                        .bind(4, blob(r.seq, 32)).bind(5, blob(r.record, 16)).bind(6, r.received).run());
+        ASSERT_TRUE(ins.bind(1, r.project)
+                        .bind(2, blob(r.device, 16))
+                        .bind(3, r.seq)
+                        .bind(4, blob(r.seq, 32))
+                        .bind(5, blob(r.record, 16))
+                        .bind(6, r.received)
+                        .run());
     }
     ASSERT_TRUE(db.migrate(all));
-    auto creators = rows(db, "project,record,device", "FROM record_creators ORDER BY project, record");
+    auto creators =
+        rows(db, "project,record,device", "FROM record_creators ORDER BY project, record");
     auto quoted = [&](int seed) {
         auto st = *db.prepare("SELECT quote(?1)");
         st.bind(1, blob(seed, 16));

@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string hex_blob(std::span<const std::uint8_t> bytes) { return "x'" + crypto::to_hex(bytes) + "'"; }
+std::string hex_blob(std::span<const std::uint8_t> bytes) {
+    return "x'" + crypto::to_hex(bytes) + "'";
+}
 
 struct RecipientsTest : DemoServerTest {
     crypto::DhKeyPair& coordinator = coordinator_key;
@@ -21,7 +23,8 @@ struct RecipientsTest : DemoServerTest {
     // The next statement after `prev`, signed by `by`.
     static store::RecipientStatement successor(const store::RecipientStatement& prev,
                                                std::vector<crypto::DhPublicKey> recipients,
-                                               const crypto::DhKeyPair& by, bool share_past = false) {
+                                               const crypto::DhKeyPair& by,
+                                               bool share_past = false) {
         auto s = prev;
         s.serial = prev.serial + 1;
         s.prev = store::statement_digest(prev);
@@ -58,21 +61,26 @@ TEST_F(RecipientsTest, AKeyWrittenIntoTheServersDatabaseIsNeverSealedTo) {
 
     // The old attack: a bare key in the recipients table. The server no longer reads it.
     tamper(data + "/server.db", "INSERT INTO recipients (project, key) SELECT id, " +
-                                    hex_blob(intruder.public_key) + " FROM projects WHERE name = 'demo'");
+                                    hex_blob(intruder.public_key) +
+                                    " FROM projects WHERE name = 'demo'");
     ASSERT_TRUE(device.sync());
     // A successor statement signed by the intruder's own key.
     auto forged = successor(genesis, {coordinator.public_key, intruder.public_key}, intruder);
-    tamper(data + "/server.db", "INSERT INTO recipient_statements (project, serial, body) SELECT id, 2, " +
-                                    hex_blob(store::encode_statement(forged)) + " FROM projects WHERE name = 'demo'");
+    tamper(data + "/server.db",
+           "INSERT INTO recipient_statements (project, serial, body) SELECT id, 2, " +
+               hex_blob(store::encode_statement(forged)) + " FROM projects WHERE name = 'demo'");
     auto refused = device.sync();
     ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("cannot verify"), std::string::npos) << refused.error().message;
-    EXPECT_NE(refused.error().message.find("nothing was sealed"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("cannot verify"), std::string::npos)
+        << refused.error().message;
+    EXPECT_NE(refused.error().message.find("nothing was sealed"), std::string::npos)
+        << refused.error().message;
     // A whole new chain with the intruder's own first statement.
-    tamper(data + "/server.db", "DELETE FROM recipient_statements; INSERT INTO recipient_statements "
-                                "(project, serial, body) SELECT id, 1, " +
-                                    hex_blob(store::encode_statement(store::first_statement("demo", intruder))) +
-                                    " FROM projects WHERE name = 'demo'");
+    tamper(data + "/server.db",
+           "DELETE FROM recipient_statements; INSERT INTO recipient_statements "
+           "(project, serial, body) SELECT id, 1, " +
+               hex_blob(store::encode_statement(store::first_statement("demo", intruder))) +
+               " FROM projects WHERE name = 'demo'");
     EXPECT_FALSE(device.sync());
     device.interview("saved while the server lies");
     EXPECT_FALSE(device.granted(epoch, intruder.public_key));
@@ -83,9 +91,11 @@ TEST_F(RecipientsTest, AKeyWrittenIntoTheServersDatabaseIsNeverSealedTo) {
     // handed out (`canvass enroll TOKEN --fingerprint`) catches it before anything is sent.
     auto minted = sync::decode_token(token());
     ASSERT_TRUE(minted);
-    auto checked = sync::check_fingerprint(*minted, crypto::to_hex(store::statement_digest(genesis)).substr(0, 16));
+    auto checked = sync::check_fingerprint(
+        *minted, crypto::to_hex(store::statement_digest(genesis)).substr(0, 16));
     ASSERT_FALSE(checked);
-    EXPECT_NE(checked.error().message.find("fingerprint"), std::string::npos) << checked.error().message;
+    EXPECT_NE(checked.error().message.find("fingerprint"), std::string::npos)
+        << checked.error().message;
 }
 
 TEST_F(RecipientsTest, ACoordinatorAddsAColleagueWhoReadsOnlyNewWorkUnlessHistoryIsShared) {
@@ -112,7 +122,8 @@ TEST_F(RecipientsTest, ACoordinatorAddsAColleagueWhoReadsOnlyNewWorkUnlessHistor
 
     // A third coordinator added with --share-past also reads what came before.
     crypto::DhKeyPair archivist = crypto::generate_dh_key();
-    auto s3 = successor(s2, {coordinator.public_key, colleague.public_key, archivist.public_key}, coordinator, true);
+    auto s3 = successor(s2, {coordinator.public_key, colleague.public_key, archivist.public_key},
+                        coordinator, true);
     ASSERT_EQ(update(s3).exit_code, 0);
     ASSERT_TRUE(device.sync());
     EXPECT_TRUE(device.granted(old_epoch, archivist.public_key));

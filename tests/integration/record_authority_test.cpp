@@ -74,12 +74,16 @@ struct RecordAuthorityTest : ::testing::Test {
 
     void SetUp() override {
         ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                                  recipients_file(tmp, "demo", coordinator_key)});
+        auto project = server_command(tmp, data,
+                                      {"project", "create", "demo", "--recipients",
+                                       recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(project.exit_code, 0) << project.err;
-        ASSERT_EQ(server_command(tmp, data, {"form", "publish", "--project", "demo", kForm}).exit_code, 0);
-        server.emplace(tmp, data, std::vector<std::string>{"--handshake-timeout", "1500", "--idle-timeout",
-                                                           "30000", "--read-timeout", "10000"});
+        ASSERT_EQ(
+            server_command(tmp, data, {"form", "publish", "--project", "demo", kForm}).exit_code,
+            0);
+        server.emplace(tmp, data,
+                       std::vector<std::string>{"--handshake-timeout", "1500", "--idle-timeout",
+                                                "30000", "--read-timeout", "10000"});
         server->start();
         ASSERT_TRUE(alice.enroll(token("collector")));
         ASSERT_TRUE(mallory.enroll(token("collector")));
@@ -91,8 +95,9 @@ struct RecordAuthorityTest : ::testing::Test {
     }
 
     std::string token(const std::string& role) {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", role, "--expires", "1h",
-                                            "--address", server->address(), "--json"});
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", role,
+                                 "--expires", "1h", "--address", server->address(), "--json"});
         EXPECT_EQ(t.exit_code, 0) << t.err;
         return json::parse(t.out).at("token").get<std::string>();
     }
@@ -116,7 +121,8 @@ struct RecordAuthorityTest : ::testing::Test {
         EXPECT_NE(m.find("device " + crypto::to_hex(mallory.keys.id)), std::string::npos) << m;
         EXPECT_NE(m.find("record " + merge::format_uuid(alices_record)), std::string::npos) << m;
         EXPECT_NE(m.find("seq " + std::to_string(seq)), std::string::npos) << m;
-        EXPECT_NE(m.find("device " + crypto::to_hex(alice.keys.id)), std::string::npos) << m;  // its creator
+        EXPECT_NE(m.find("device " + crypto::to_hex(alice.keys.id)), std::string::npos)
+            << m;  // its creator
     }
     // The coordinator pulls everything: it holds no changeset of mallory's, and its merge is
     // the server's, which is the merge of the honest chains alone.
@@ -130,8 +136,8 @@ struct RecordAuthorityTest : ::testing::Test {
 };
 
 TEST_F(RecordAuthorityTest, ATamperedClientsEditOfAnotherCollectorsRecordIsRefusedAndFlagged) {
-    mallory.author(1, "demo");                                  // seq 1: an honest interview
-    sign_change(mallory, alices_record, merge::OpKind::set);    // seq 2: the forged edit
+    mallory.author(1, "demo");                                // seq 1: an honest interview
+    sign_change(mallory, alices_record, merge::OpKind::set);  // seq 2: the forged edit
     expect_refused_by_name(mallory.sync(), 2);
 
     auto s = stats();
@@ -143,7 +149,8 @@ TEST_F(RecordAuthorityTest, ATamperedClientsEditOfAnotherCollectorsRecordIsRefus
     EXPECT_EQ(flagged["refused_changes"]["changesets"], 1);
     EXPECT_TRUE(device_entry(alice).at("refused_changes").is_null());
     auto listing = server_command(tmp, data, {"devices"});
-    EXPECT_NE(listing.out.find(crypto::to_hex(mallory.keys.id) + "  -  demo  collector"), std::string::npos);
+    EXPECT_NE(listing.out.find(crypto::to_hex(mallory.keys.id) + "  -  demo  collector"),
+              std::string::npos);
     EXPECT_NE(listing.out.find("FLAGGED"), std::string::npos) << listing.out;
 
     // A retry is refused the same way, and counted once.
@@ -166,7 +173,8 @@ TEST_F(RecordAuthorityTest, ATamperedClientsDeleteOfAnotherCollectorsRecordIsRef
     expect_coordinator_unaffected(3);
 }
 
-TEST_F(RecordAuthorityTest, AnOrganizerRelayingAForgedChainHasThatChainRefusedAloneAndDeliversTheRest) {
+TEST_F(RecordAuthorityTest,
+       AnOrganizerRelayingAForgedChainHasThatChainRefusedAloneAndDeliversTheRest) {
     Device organizer, bob;
     ASSERT_TRUE(organizer.enroll(token("organizer")));
     ASSERT_TRUE(bob.enroll(token("collector")));
@@ -185,8 +193,10 @@ TEST_F(RecordAuthorityTest, AnOrganizerRelayingAForgedChainHasThatChainRefusedAl
     EXPECT_EQ(stats()["refusing_devices"], 1);
     EXPECT_TRUE(device_entry(mallory).at("refused_changes").is_object());
     EXPECT_TRUE(device_entry(organizer).at("refused_changes").is_null());  // a relay is not flagged
-    EXPECT_NE(server->log().find("outcome=flagged author=" + crypto::to_hex(mallory.keys.id)), std::string::npos);
-    EXPECT_NE(server->log().find("outcome=refused_run chain=" + crypto::to_hex(mallory.keys.id) + " seq=1"),
+    EXPECT_NE(server->log().find("outcome=flagged author=" + crypto::to_hex(mallory.keys.id)),
+              std::string::npos);
+    EXPECT_NE(server->log().find("outcome=refused_run chain=" + crypto::to_hex(mallory.keys.id) +
+                                 " seq=1"),
               std::string::npos)
         << server->log();
     expect_coordinator_unaffected(5);
@@ -220,7 +230,8 @@ TEST_F(RecordAuthorityTest, AnOrganizersStoreRemembersARefusedChainAndItsStatusS
     EXPECT_EQ(status->refused[0].device, mallory.keys.id);
     EXPECT_EQ(status->refused[0].seq, 1u);
     EXPECT_EQ(status->refused[0].changesets, 1u);
-    EXPECT_NE(status->refused[0].why.find("may not change record"), std::string::npos) << status->refused[0].why;
+    EXPECT_NE(status->refused[0].why.find("may not change record"), std::string::npos)
+        << status->refused[0].why;
     EXPECT_EQ(status->carried_unsent, 0u) << "a refused chain is not counted as still to deliver";
     auto json = store::status_json(*status);
     EXPECT_EQ(json.at("refused_chains").size(), 1u);

@@ -30,7 +30,8 @@ struct RestoreTest : DemoServerTest {
     std::string backup(const std::string& home, const std::string& name) {
         std::string copy = tmp / name;
         fs::create_directories(copy);
-        for (const auto& e : fs::directory_iterator(home)) fs::copy(e.path(), copy + "/" + e.path().filename().string());
+        for (const auto& e : fs::directory_iterator(home))
+            fs::copy(e.path(), copy + "/" + e.path().filename().string());
         return copy;
     }
 };
@@ -145,7 +146,8 @@ TEST_F(RestoreTest, TwoCopiesUsedOneAfterTheOtherBothDeliverAndEachIsToldItsChai
 
 // What a coordinator reads of `device`'s changesets: record id and the name answered,
 // decrypted with the coordinator's key from the grants that reached it through the server.
-std::map<merge::RecordId, std::string> coordinator_reads(Device& coordinator, const merge::DeviceId& device,
+std::map<merge::RecordId, std::string> coordinator_reads(Device& coordinator,
+                                                         const merge::DeviceId& device,
                                                          const crypto::DhKeyPair& key) {
     std::map<merge::RecordId, std::string> out;
     auto synced = coordinator.sync();
@@ -169,7 +171,8 @@ std::map<merge::RecordId, std::string> coordinator_reads(Device& coordinator, co
             EXPECT_TRUE(values) << "changeset " << cs->header.seq << " does not open";
             if (!values) continue;
             for (std::size_t i = 0; i < cs->header.ops.size(); ++i)
-                if (cs->header.ops[i].path == "name" && (*values)[i]) out[cs->header.record] = *(*values)[i];
+                if (cs->header.ops[i].path == "name" && (*values)[i])
+                    out[cs->header.record] = *(*values)[i];
         }
     }
     return out;
@@ -207,11 +210,13 @@ TEST_F(RestoreTest, WorkSavedAfterARestoreMovesAfterTheServersChainAndReachesThe
     restored.interview("Dembe");
     restored.interview("Eshe");
     auto new_records = record_ids(restored);
-    canvass::testing::expect_status_recounts(restored.store, copy, "restored, two interviews saved");
+    canvass::testing::expect_status_recounts(restored.store, copy,
+                                             "restored, two interviews saved");
     auto synced = restored.sync();
     ASSERT_TRUE(synced) << synced.error().describe();
     // Its own chain came back and its new work moved after it: the tallies followed.
-    canvass::testing::expect_status_recounts(restored.store, copy, "the lost copy's chain taken back");
+    canvass::testing::expect_status_recounts(restored.store, copy,
+                                             "the lost copy's chain taken back");
     EXPECT_EQ(restored.store.status()->finalized, 5u);
     EXPECT_EQ(synced->stats.stored, 2u) << "the lost copy's two changesets came back";
     EXPECT_EQ(synced->stats.sent, 2u);
@@ -227,12 +232,15 @@ TEST_F(RestoreTest, WorkSavedAfterARestoreMovesAfterTheServersChainAndReachesThe
     EXPECT_EQ(s.at("changesets"), 5);
     EXPECT_EQ(s.at("equivocations"), 0);
 
-    // The coordinator reads all five, the new ones unchanged and under the ids they were saved with.
+    // The coordinator reads all five, the new ones unchanged and under the ids they were saved
+    // with.
     auto read = coordinator_reads(coordinator, restored.store.keys().id, coordinator_key);
     std::set<std::string> names;
     for (const auto& [id, name] : read) names.insert(name);
-    EXPECT_EQ(names, (std::set<std::string>{"\"Amina\"", "\"Bongani\"", "\"Chidi\"", "\"Dembe\"", "\"Eshe\""}));
-    for (const auto& id : new_records) EXPECT_TRUE(read.count(id)) << "a record id changed on the way";
+    EXPECT_EQ(names, (std::set<std::string>{"\"Amina\"", "\"Bongani\"", "\"Chidi\"", "\"Dembe\"",
+                                            "\"Eshe\""}));
+    for (const auto& id : new_records)
+        EXPECT_TRUE(read.count(id)) << "a record id changed on the way";
     for (const auto& id : lost_copy_records) EXPECT_TRUE(read.count(id));
 
     // And the chain goes on from there.
@@ -281,7 +289,8 @@ TEST_F(RestoreTest, AnOrganizerRestoredFromAnOlderCopyLearnsItsOwnChainBackAndDe
     auto restored = reopen(copy);
     auto synced = restored.sync();
     ASSERT_TRUE(synced) << synced.error().describe();
-    EXPECT_EQ(synced->stats.stored, 2u) << "an organizer receives its own chain back, as a collector does";
+    EXPECT_EQ(synced->stats.stored, 2u)
+        << "an organizer receives its own chain back, as a collector does";
     EXPECT_EQ(*restored.unsent(), 0u);
     restored.interview("Dembe");
     auto next = restored.sync();
@@ -308,9 +317,11 @@ TEST_F(RestoreTest, TwoCopiesOfOneDeviceSavingSideBySideAreRecordedAsAForkAndTol
     ASSERT_TRUE(first.sync());
     auto refused = clone.sync();
     ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("another device uses the same identity"), std::string::npos)
+    EXPECT_NE(refused.error().message.find("another device uses the same identity"),
+              std::string::npos)
         << refused.error().message;
-    EXPECT_NE(refused.error().message.find("recorded the fork"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("recorded the fork"), std::string::npos)
+        << refused.error().message;
     auto s = stats();
     EXPECT_EQ(s.at("changesets"), 3) << "neither side of the fork was merged twice";
     EXPECT_GE(s.at("equivocations"), 1);

@@ -13,12 +13,15 @@ TEST(ServerDurability, SigkillDuringAPushLosesNothingAcknowledged) {
     std::string data = tmp / "data";
     ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
     auto recipients = recipients_file(tmp, "demo", crypto::generate_dh_key());
-    ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients}).exit_code, 0);
+    ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients", recipients})
+                  .exit_code,
+              0);
     std::vector<std::string> flags{"--batch-changesets", "40", "--window", "3"};
     RunningServer server(tmp, data, flags);
     server.start();
-    auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                        "--address", server.address(), "--json"});
+    auto t = server_command(tmp, data,
+                            {"token", "create", "--project", "demo", "--role", "collector",
+                             "--address", server.address(), "--json"});
     Device device;
     ASSERT_TRUE(device.enroll(nlohmann::json::parse(t.out).at("token").get<std::string>()));
     const int total = 2000;

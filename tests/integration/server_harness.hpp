@@ -38,7 +38,6 @@
 #include "process.hpp"
 #include "temp_dir.hpp"
 
-
 namespace canvass::server_test {
 
 using namespace std::chrono_literals;
@@ -51,8 +50,10 @@ using testing::wait_exit;
 // (what `canvass keys recipients` writes) and returns its path, for `project create --recipients`.
 inline std::string recipients_file(const testing::TempDir& tmp, const std::string& project,
                                    const crypto::DhKeyPair& coordinator) {
-    std::string path = tmp / ("recipients-" + crypto::to_hex(coordinator.public_key).substr(0, 8) + ".txt");
-    std::ofstream(path) << store::statement_text(store::first_statement(project, coordinator)) << "\n";
+    std::string path =
+        tmp / ("recipients-" + crypto::to_hex(coordinator.public_key).substr(0, 8) + ".txt");
+    std::ofstream(path) << store::statement_text(store::first_statement(project, coordinator))
+                        << "\n";
     return path;
 }
 
@@ -60,46 +61,54 @@ inline std::string recipients_file(const testing::TempDir& tmp, const std::strin
 inline nlohmann::json project_stats(const testing::TempDir& tmp, const std::string& data,
                                     const std::string& project = "demo");
 // A single-use token of `project` for `role`, for a server listening at `address`.
-inline std::string mint_token(const testing::TempDir& tmp, const std::string& data, const std::string& address,
-                              const std::string& role = "collector", const std::string& project = "demo");
+inline std::string mint_token(const testing::TempDir& tmp, const std::string& data,
+                              const std::string& address, const std::string& role = "collector",
+                              const std::string& project = "demo");
 
 // Starts CANVASS_SERVER_BIN --data DIR ARGS... with stdout and stderr going to files.
-inline pid_t spawn_server(const std::string& data, const std::vector<std::string>& args, const std::string& out_path,
-                          const std::string& err_path) {
+inline pid_t spawn_server(const std::string& data, const std::vector<std::string>& args,
+                          const std::string& out_path, const std::string& err_path) {
     std::vector<std::string> argv{CANVASS_SERVER_BIN, "--data", data};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::spawn(std::move(argv), out_path, err_path);
 }
 
 // One command of canvass-server against `data`, run to completion.
-inline Output server_command(const testing::TempDir& tmp, const std::string& data, const std::vector<std::string>& args) {
+inline Output server_command(const testing::TempDir& tmp, const std::string& data,
+                             const std::vector<std::string>& args) {
     static int n = 0;
     std::vector<std::string> argv{CANVASS_SERVER_BIN, "--data", data};
     argv.insert(argv.end(), args.begin(), args.end());
     return testing::run(argv, tmp / ("cmd" + std::to_string(++n)));
 }
 
-inline nlohmann::json project_stats(const testing::TempDir& tmp, const std::string& data, const std::string& project) {
+inline nlohmann::json project_stats(const testing::TempDir& tmp, const std::string& data,
+                                    const std::string& project) {
     auto s = server_command(tmp, data, {"stats", "--project", project, "--json"});
     EXPECT_EQ(s.exit_code, 0) << s.err;
     return nlohmann::json::parse(s.out, nullptr, false);
 }
 
-inline std::string mint_token(const testing::TempDir& tmp, const std::string& data, const std::string& address,
-                              const std::string& role, const std::string& project) {
-    auto t = server_command(tmp, data, {"token", "create", "--project", project, "--role", role, "--address", address,
-                                        "--json"});
+inline std::string mint_token(const testing::TempDir& tmp, const std::string& data,
+                              const std::string& address, const std::string& role,
+                              const std::string& project) {
+    auto t = server_command(
+        tmp, data,
+        {"token", "create", "--project", project, "--role", role, "--address", address, "--json"});
     EXPECT_EQ(t.exit_code, 0) << t.err;
     auto j = nlohmann::json::parse(t.out, nullptr, false);
     return j.is_object() ? j.value("token", "") : "";
 }
 
-inline std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
+inline std::string first_line(const std::string& s) {
+    return s.substr(0, s.find('\n'));
+}
 
 // `canvass-server run` on 127.0.0.1, port chosen by the OS, with short deadlines for tests.
 class RunningServer {
-public:
-    RunningServer(const testing::TempDir& tmp, std::string data, std::vector<std::string> extra = {})
+  public:
+    RunningServer(const testing::TempDir& tmp, std::string data,
+                  std::vector<std::string> extra = {})
         : tmp_(tmp), data_(std::move(data)), extra_(std::move(extra)) {}
     ~RunningServer() {
         kill_now();
@@ -118,7 +127,8 @@ public:
         auto until = std::chrono::steady_clock::now() + 60s;
         while (std::chrono::steady_clock::now() < until) {
             auto text = slurp(out_);
-            if (auto at = text.find("listening on "); at != std::string::npos && text.find('\n', at) != std::string::npos) {
+            if (auto at = text.find("listening on ");
+                at != std::string::npos && text.find('\n', at) != std::string::npos) {
                 address_ = first_line(text.substr(at + 13));
                 return;
             }
@@ -144,10 +154,12 @@ public:
     }
     pid_t pid() const { return pid_; }
     const std::string& address() const { return address_; }
-    std::uint16_t port() const { return static_cast<std::uint16_t>(std::stoi(address_.substr(address_.rfind(':') + 1))); }
+    std::uint16_t port() const {
+        return static_cast<std::uint16_t>(std::stoi(address_.substr(address_.rfind(':') + 1)));
+    }
     std::string log() const { return slurp(log_); }
 
-private:
+  private:
     const testing::TempDir& tmp_;
     std::string data_;
     std::vector<std::string> extra_;
@@ -158,7 +170,7 @@ private:
 
 // A raw TCP connection to the server, for sending what no client would.
 class RawSocket {
-public:
+  public:
     explicit RawSocket(std::uint16_t port) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
@@ -170,7 +182,8 @@ public:
     ~RawSocket() { ::close(fd_); }
     bool connected() const { return connected_; }
     bool send(const std::vector<std::uint8_t>& bytes) {
-        return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+        return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+               static_cast<ssize_t>(bytes.size());
     }
     // True once the server has closed the connection (read returns 0 or an error) within `limit`.
     bool closed_by_server(std::chrono::milliseconds limit) {
@@ -186,7 +199,7 @@ public:
         return false;
     }
 
-private:
+  private:
     int fd_ = -1;
     bool connected_ = false;
 };
@@ -206,7 +219,9 @@ struct Device : sync::ProjectSink {
         welcome = w;
         return {};
     }
-    bool has_form(const sync::FormRef& f) override { return forms.contains(f.id + "@" + f.version); }
+    bool has_form(const sync::FormRef& f) override {
+        return forms.contains(f.id + "@" + f.version);
+    }
     Result<void> add_form(const sync::FormRef& f, std::string_view body) override {
         forms[f.id + "@" + f.version] = std::string(body);
         return {};
@@ -249,8 +264,8 @@ struct Device : sync::ProjectSink {
         return sync_from(replica, std::move(progress));
     }
     // A sync that hands out changesets from `from` (a test's wrapper of `replica`).
-    Result<sync::SyncReport> sync_from(sync::Replica& from,
-                                       std::function<void(const sync::ExchangeStats&)> progress = {}) {
+    Result<sync::SyncReport> sync_from(
+        sync::Replica& from, std::function<void(const sync::ExchangeStats&)> progress = {}) {
         CANVASS_TRY(auto t, net::connect_tcp(address, tcp_options()));
         sync::ClientOptions options;
         options.progress = std::move(progress);

@@ -12,7 +12,8 @@ namespace {
 
 using json = nlohmann::json;
 
-const std::string kForm = std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json";
+const std::string kServerForm =
+    std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.json";
 
 struct ServerTest : ::testing::Test {
     testing::TempDir tmp;
@@ -24,16 +25,20 @@ struct ServerTest : ::testing::Test {
         auto init = server_command(tmp, data, {"init"});
         ASSERT_EQ(init.exit_code, 0) << init.err;
         server_public = first_line(init.out);
-        auto project = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                                  recipients_file(tmp, "demo", coordinator_key)});
+        auto project = server_command(tmp, data,
+                                      {"project", "create", "demo", "--recipients",
+                                       recipients_file(tmp, "demo", coordinator_key)});
         ASSERT_EQ(project.exit_code, 0) << project.err;
-        auto form = server_command(tmp, data, {"form", "publish", "--project", "demo", kForm});
+        auto form =
+            server_command(tmp, data, {"form", "publish", "--project", "demo", kServerForm});
         ASSERT_EQ(form.exit_code, 0) << form.err;
     }
 
-    std::string token(const RunningServer& server, const std::string& role, const std::string& expires = "1h") {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", role, "--expires",
-                                            expires, "--address", server.address(), "--json"});
+    std::string token(const RunningServer& server, const std::string& role,
+                      const std::string& expires = "1h") {
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", role,
+                                 "--expires", expires, "--address", server.address(), "--json"});
         EXPECT_EQ(t.exit_code, 0) << t.err;
         return json::parse(t.out).at("token").get<std::string>();
     }
@@ -46,14 +51,14 @@ struct ServerTest : ::testing::Test {
 
     // Short deadlines so refusals show quickly; still generous for a loaded machine.
     std::vector<std::string> test_flags() {
-        return {"--handshake-timeout", "1500", "--idle-timeout", "30000", "--read-timeout", "10000",
-                "--batch-changesets", "50"};
+        return {"--handshake-timeout", "1500",  "--idle-timeout",     "30000",
+                "--read-timeout",      "10000", "--batch-changesets", "50"};
     }
 };
 
 TEST_F(ServerTest, InitProjectFormAndTokenCommands) {
     EXPECT_EQ(server_public.size(), 64u);
-    struct stat st{};
+    struct stat st {};
     ASSERT_EQ(::stat((tmp / "data/server.key").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600);
     ASSERT_EQ(::stat((tmp / "data/server.db").c_str(), &st), 0);
@@ -63,50 +68,62 @@ TEST_F(ServerTest, InitProjectFormAndTokenCommands) {
     EXPECT_EQ(again.exit_code, 1);
     EXPECT_NE(again.err.find("already initialized"), std::string::npos) << again.err;
 
-    auto bare_key = server_command(tmp, data, {"project", "create", "x", "--recipient",
-                                               crypto::to_hex(coordinator_key.public_key)});
+    auto bare_key = server_command(
+        tmp, data,
+        {"project", "create", "x", "--recipient", crypto::to_hex(coordinator_key.public_key)});
     EXPECT_EQ(bare_key.exit_code, 2);
     EXPECT_NE(bare_key.err.find("signed by a coordinator"), std::string::npos) << bare_key.err;
     std::ofstream(tmp / "bad.txt") << "canvass-recipients1-00\n";
-    auto bad_statement = server_command(tmp, data, {"project", "create", "x", "--recipients", tmp / "bad.txt"});
+    auto bad_statement =
+        server_command(tmp, data, {"project", "create", "x", "--recipients", tmp / "bad.txt"});
     EXPECT_EQ(bad_statement.exit_code, 1);
     EXPECT_NE(bad_statement.err.find("bad.txt"), std::string::npos) << bad_statement.err;
-    auto other_project = server_command(tmp, data, {"project", "create", "x", "--recipients",
-                                                    recipients_file(tmp, "demo", coordinator_key)});
+    auto other_project = server_command(
+        tmp, data,
+        {"project", "create", "x", "--recipients", recipients_file(tmp, "demo", coordinator_key)});
     EXPECT_EQ(other_project.exit_code, 1);
     EXPECT_NE(other_project.err.find("not \"x\""), std::string::npos) << other_project.err;
-    auto unsafe = server_command(tmp, data, {"project", "create", "a b", "--recipients",
-                                             recipients_file(tmp, "a b", coordinator_key)});
+    auto unsafe = server_command(
+        tmp, data,
+        {"project", "create", "a b", "--recipients", recipients_file(tmp, "a b", coordinator_key)});
     EXPECT_EQ(unsafe.exit_code, 1);
     EXPECT_NE(unsafe.err.find("letters, digits"), std::string::npos) << unsafe.err;
-    auto taken = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                            recipients_file(tmp, "demo", coordinator_key)});
+    auto taken = server_command(tmp, data,
+                                {"project", "create", "demo", "--recipients",
+                                 recipients_file(tmp, "demo", coordinator_key)});
     EXPECT_EQ(taken.exit_code, 1);
 
     std::ofstream(tmp / "bad.json") << R"({"survey": []})";
-    auto bad_form = server_command(tmp, data, {"form", "publish", "--project", "demo", tmp / "bad.json"});
+    auto bad_form =
+        server_command(tmp, data, {"form", "publish", "--project", "demo", tmp / "bad.json"});
     EXPECT_EQ(bad_form.exit_code, 1);
     EXPECT_NE(bad_form.err.find("settings"), std::string::npos) << bad_form.err;
-    auto same_form = server_command(tmp, data, {"form", "publish", "--project", "demo", kForm});
+    auto same_form =
+        server_command(tmp, data, {"form", "publish", "--project", "demo", kServerForm});
     EXPECT_EQ(same_form.exit_code, 0) << same_form.err;
 
-    auto no_address = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector"});
+    auto no_address =
+        server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector"});
     EXPECT_EQ(no_address.exit_code, 1);
     EXPECT_NE(no_address.err.find("--address"), std::string::npos) << no_address.err;
-    auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "organizer",
-                                        "--address", "127.0.0.1:9", "--expires", "7d", "--json"});
+    auto t = server_command(tmp, data,
+                            {"token", "create", "--project", "demo", "--role", "organizer",
+                             "--address", "127.0.0.1:9", "--expires", "7d", "--json"});
     ASSERT_EQ(t.exit_code, 0) << t.err;
     auto decoded = sync::decode_token(json::parse(t.out).at("token").get<std::string>());
     ASSERT_TRUE(decoded) << decoded.error().describe();
     EXPECT_EQ(decoded->project, "demo");
     EXPECT_EQ(decoded->role, sync::Role::organizer);
     EXPECT_EQ(crypto::to_hex(decoded->server_key), server_public);
-    EXPECT_EQ(decoded->fingerprint, store::statement_digest(store::first_statement("demo", coordinator_key)));
+    EXPECT_EQ(decoded->fingerprint,
+              store::statement_digest(store::first_statement("demo", coordinator_key)));
 
     auto usage = server_command(tmp, data, {"token", "create", "--project", "demo"});
     EXPECT_EQ(usage.exit_code, 2);
-    auto bad_duration = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                                   "--address", "127.0.0.1:9", "--expires", "soon"});
+    auto bad_duration =
+        server_command(tmp, data,
+                       {"token", "create", "--project", "demo", "--role", "collector", "--address",
+                        "127.0.0.1:9", "--expires", "soon"});
     EXPECT_EQ(bad_duration.exit_code, 1);
 }
 
@@ -191,13 +208,15 @@ TEST_F(ServerTest, ReusedAndExpiredTokensAreRefused) {
     ASSERT_TRUE(first.enroll(once));
     auto reused = second.enroll(once);
     ASSERT_FALSE(reused);
-    EXPECT_NE(reused.error().message.find("already used"), std::string::npos) << reused.error().message;
+    EXPECT_NE(reused.error().message.find("already used"), std::string::npos)
+        << reused.error().message;
 
     auto short_lived = token(server, "collector", "1s");
     std::this_thread::sleep_for(2500ms);
     auto expired = late.enroll(short_lived);
     ASSERT_FALSE(expired);
-    EXPECT_NE(expired.error().message.find("expired"), std::string::npos) << expired.error().message;
+    EXPECT_NE(expired.error().message.find("expired"), std::string::npos)
+        << expired.error().message;
     EXPECT_EQ(stats()["devices"], 1);
 }
 
@@ -223,7 +242,8 @@ TEST_F(ServerTest, AServerWithAnotherKeyIsRefusedByTheClient) {
     Device other;
     auto enrolled = other.enroll(sync::encode_token(t));
     ASSERT_FALSE(enrolled);
-    EXPECT_NE(enrolled.error().message.find("server key"), std::string::npos) << enrolled.error().message;
+    EXPECT_NE(enrolled.error().message.find("server key"), std::string::npos)
+        << enrolled.error().message;
 }
 
 // Hands out a device's changesets with one byte changed, as a hostile or broken relay would.

@@ -29,18 +29,23 @@ struct SyncRetryTest : ::testing::Test {
         setenv("CANVASS_PASSPHRASE", kPassphrase.c_str(), 1);
         ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
         auto key = crypto::generate_dh_key();
-        ASSERT_EQ(server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                             recipients_file(tmp, "demo", key)}).exit_code, 0);
+        ASSERT_EQ(server_command(tmp, data,
+                                 {"project", "create", "demo", "--recipients",
+                                  recipients_file(tmp, "demo", key)})
+                      .exit_code,
+                  0);
         std::string form = tmp / "visit.json";
         std::ofstream(form) << R"({
           "settings": {"form_id": "visit", "version": "1", "title": {"en": "Visit"}, "default_language": "en"},
           "survey": [{"type": "text", "name": "stall", "label": {"en": "Stall"}}]})";
-        ASSERT_EQ(server_command(tmp, data, {"form", "publish", "--project", "demo", form}).exit_code, 0);
+        ASSERT_EQ(
+            server_command(tmp, data, {"form", "publish", "--project", "demo", form}).exit_code, 0);
         server = std::make_unique<RunningServer>(tmp, data);
         server->start();
         address = server->address();
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                            "--address", address, "--json"});
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", "collector",
+                                 "--address", address, "--json"});
         ASSERT_EQ(t.exit_code, 0) << t.err;
         ASSERT_EQ(canvass({"init"}).code, 0);
         auto enrolled = canvass({"enroll", json::parse(t.out).at("token").get<std::string>()});
@@ -76,7 +81,9 @@ struct SyncRetryTest : ::testing::Test {
         }
     }
 
-    std::uint64_t unsent() { return json::parse(canvass({"status", "--json"}).out).at("unsent_records"); }
+    std::uint64_t unsent() {
+        return json::parse(canvass({"status", "--json"}).out).at("unsent_records");
+    }
 };
 
 TEST_F(SyncRetryTest, UntilDoneWaitsForTheServerToComeBackAndDeliversEverything) {
@@ -90,8 +97,10 @@ TEST_F(SyncRetryTest, UntilDoneWaitsForTheServerToComeBackAndDeliversEverything)
     ASSERT_EQ(running.wait_for(120s), std::future_status::ready);
     auto synced = running.get();
     EXPECT_EQ(synced.code, 0) << synced.err;
-    EXPECT_NE(synced.err.find("0 of 2 interviews delivered, trying again in"), std::string::npos) << synced.err;
-    EXPECT_NE(synced.out.find("done: 2 of 2 interviews delivered"), std::string::npos) << synced.out;
+    EXPECT_NE(synced.err.find("0 of 2 interviews delivered, trying again in"), std::string::npos)
+        << synced.err;
+    EXPECT_NE(synced.out.find("done: 2 of 2 interviews delivered"), std::string::npos)
+        << synced.out;
     EXPECT_EQ(unsent(), 0u);
     auto stats = project_stats(tmp, data);
     EXPECT_EQ(stats["changesets"], 2);
@@ -105,7 +114,8 @@ TEST_F(SyncRetryTest, UntilDoneGivesUpWhenToldAndKeepsEverything) {
     EXPECT_EQ(synced.code, 1);
     EXPECT_NE(synced.err.find("gave up after 4s: "), std::string::npos) << synced.err;
     EXPECT_NE(synced.err.find("0 of 2 interviews delivered"), std::string::npos) << synced.err;
-    EXPECT_NE(synced.err.find("trying again in"), std::string::npos) << "it never retried: " << synced.err;
+    EXPECT_NE(synced.err.find("trying again in"), std::string::npos)
+        << "it never retried: " << synced.err;
     EXPECT_LT(took, 10s);
     EXPECT_EQ(unsent(), 2u);
 

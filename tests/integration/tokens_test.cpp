@@ -14,8 +14,9 @@ using nlohmann::json;
 struct TokensTest : DemoServerTest {
     // `token create --json` with its id, for the tests that look the token up.
     json created_token(const std::string& expires = "1h") {
-        auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector",
-                                            "--expires", expires, "--address", server->address(), "--json"});
+        auto t = server_command(tmp, data,
+                                {"token", "create", "--project", "demo", "--role", "collector",
+                                 "--expires", expires, "--address", server->address(), "--json"});
         EXPECT_EQ(t.exit_code, 0) << t.err;
         return json::parse(t.out);
     }
@@ -26,9 +27,11 @@ struct TokensTest : DemoServerTest {
         sqlite3* db = nullptr;
         EXPECT_EQ(sqlite3_open((data + "/server.db").c_str(), &db), SQLITE_OK);
         sqlite3_stmt* st = nullptr;
-        sqlite3_prepare_v2(db, ("SELECT length(secret) FROM tokens WHERE hex(id) = upper('" + id + "')").c_str(), -1,
-                           &st, nullptr);
-        if (sqlite3_step(st) == SQLITE_ROW) size = static_cast<std::size_t>(sqlite3_column_int(st, 0));
+        sqlite3_prepare_v2(
+            db, ("SELECT length(secret) FROM tokens WHERE hex(id) = upper('" + id + "')").c_str(),
+            -1, &st, nullptr);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            size = static_cast<std::size_t>(sqlite3_column_int(st, 0));
         sqlite3_finalize(st);
         sqlite3_close(db);
         return size;
@@ -70,7 +73,8 @@ TEST_F(TokensTest, AnExpiredTokenLosesItsSecretWhenNextLookedUp) {
     Device device;
     auto refused = device.enroll(t.at("token"));
     ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("expired"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("expired"), std::string::npos)
+        << refused.error().message;
     EXPECT_EQ(stored_secret(id), 0u);
     EXPECT_EQ(status_of(id), "expired");
 }
@@ -103,8 +107,9 @@ TEST_F(TokensTest, ARevokedTokenEnrollsNothing) {
 // device keeps it sealed, and a form's `username` question records it.
 TEST_F(TokensTest, TheTokensLabelIsTheUsernameOfTheDevicesInterviewsAndIsSealedOnTheDevice) {
     const std::string label = "Amina Ouedraogo (market team)";
-    auto t = server_command(tmp, data, {"token", "create", "--project", "demo", "--role", "collector", "--label",
-                                        label, "--address", server->address(), "--json"});
+    auto t = server_command(tmp, data,
+                            {"token", "create", "--project", "demo", "--role", "collector",
+                             "--label", label, "--address", server->address(), "--json"});
     ASSERT_EQ(t.exit_code, 0) << t.err;
     auto device = FieldDevice::create(tmp / "amina");
     ASSERT_TRUE(device.enroll(json::parse(t.out).at("token")));
@@ -125,7 +130,8 @@ TEST_F(TokensTest, TheTokensLabelIsTheUsernameOfTheDevicesInterviewsAndIsSealedO
     auto record = device.store.record(*(*opened)->record());
     ASSERT_TRUE(record);
     EXPECT_EQ(record->answers.value("who", ""), label);
-    EXPECT_EQ(record->answers.value("device", ""), "canvass:" + crypto::to_hex(device.store.keys().id));
+    EXPECT_EQ(record->answers.value("device", ""),
+              "canvass:" + crypto::to_hex(device.store.keys().id));
 
     // Reopened, the store still has it; on disk it is nowhere in the clear.
     const std::string home = device.home;
@@ -136,7 +142,8 @@ TEST_F(TokensTest, TheTokensLabelIsTheUsernameOfTheDevicesInterviewsAndIsSealedO
     for (const auto& entry : std::filesystem::directory_iterator(home)) {
         std::ifstream in(entry.path(), std::ios::binary);
         std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        EXPECT_EQ(bytes.find("Ouedraogo"), std::string::npos) << entry.path() << " holds the label in the clear";
+        EXPECT_EQ(bytes.find("Ouedraogo"), std::string::npos)
+            << entry.path() << " holds the label in the clear";
     }
 }
 

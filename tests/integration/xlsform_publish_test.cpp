@@ -10,9 +10,12 @@
 #include "form/loader.hpp"
 #include "canvass/interview.hpp"
 #include "xlsform/export.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::server_test {
 namespace {
+
+using canvass::testing::RecordingSink;
 
 using json = nlohmann::json;
 
@@ -34,15 +37,10 @@ struct PublishTest : DemoServerTest {
     }
 };
 
-class QuietSink : public interview::AnswerSink {
-public:
-    Result<void> save(std::string_view, std::string_view) override { return {}; }
-    Result<void> finish(std::string_view, std::string_view) override { return {}; }
-};
-
 TEST_F(PublishTest, PublishTakesAnXlsxAndDevicesReceiveTheForm) {
     auto device = device_after_publishing(kForms + "street_vendors.xlsx",
-                                          "published form street_vendors version 2026.11.1 to demo", tmp / "device");
+                                          "published form street_vendors version 2026.11.1 to demo",
+                                          tmp / "device");
 
     auto listed = json::parse(server_command(tmp, data, {"form", "list", "--json"}).out);
     bool found = false;
@@ -68,12 +66,13 @@ TEST_F(PublishTest, PublishTakesAnXlsxAndDevicesReceiveTheForm) {
 TEST_F(PublishTest, AFormWithACsvFileReachesDevicesAndOffersItsChoices) {
     // The spreadsheet and cities.csv beside it, as form export writes them.
     ASSERT_TRUE(xlsform::export_xlsform(canvass::testing::cities_form_json(), tmp / "cities.xlsx"));
-    auto device = device_after_publishing(tmp / "cities.xlsx", "published form f version 1 to demo", tmp / "device");
+    auto device = device_after_publishing(tmp / "cities.xlsx", "published form f version 1 to demo",
+                                          tmp / "device");
     auto text = device.store.form_text("f", "1");
     ASSERT_TRUE(text && *text) << "the device has no form f 1";
     auto form = form::load_form(**text);
     ASSERT_TRUE(form);
-    QuietSink sink;
+    RecordingSink sink;
     auto s = interview::FormSession::open(form.value(), sink, {});
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->answer("\"ca\""));
@@ -86,10 +85,12 @@ TEST_F(PublishTest, AFormWithACsvFileReachesDevicesAndOffersItsChoices) {
 TEST_F(DemoServerTest, PublishRefusesAFormWhoseCsvFileIsMissing) {
     ASSERT_TRUE(xlsform::export_xlsform(canvass::testing::cities_form_json(), tmp / "cities.xlsx"));
     std::filesystem::remove(tmp / "cities.csv");
-    auto r = server_command(tmp, data, {"form", "publish", "--project", "demo", tmp / "cities.xlsx"});
+    auto r =
+        server_command(tmp, data, {"form", "publish", "--project", "demo", tmp / "cities.xlsx"});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("survey row 3, column type: the file cities.csv is not attached to the form: put "
-                         "cities.csv beside the form's spreadsheet"),
+    EXPECT_NE(r.err.find(
+                  "survey row 3, column type: the file cities.csv is not attached to the form: put "
+                  "cities.csv beside the form's spreadsheet"),
               std::string::npos)
         << r.err;
     auto listed = json::parse(server_command(tmp, data, {"form", "list", "--json"}).out);
@@ -105,7 +106,8 @@ TEST_F(DemoServerTest, PublishRefusesAFormTooLargeToReachDevices) {
     std::ofstream(file) << twin.dump();
     auto r = server_command(tmp, data, {"form", "publish", "--project", "demo", file});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("more than the 4 MiB a form sent to devices may be"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("more than the 4 MiB a form sent to devices may be"), std::string::npos)
+        << r.err;
 }
 
 TEST_F(DemoServerTest, PublishRefusesABrokenSpreadsheetByCell) {

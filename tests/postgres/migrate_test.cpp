@@ -12,8 +12,9 @@ TEST(Migrate, AnEmbeddedServersStateServesOnFromPostgresWithTheSameDigest) {
     testing::TempDir tmp;
     std::string data = tmp / "data";
     ASSERT_EQ(server_command(tmp, data, {"init"}).exit_code, 0);
-    auto created = server_command(tmp, data, {"project", "create", "demo", "--recipients",
-                                              recipients_file(tmp, "demo", crypto::generate_dh_key())});
+    auto created = server_command(tmp, data,
+                                  {"project", "create", "demo", "--recipients",
+                                   recipients_file(tmp, "demo", crypto::generate_dh_key())});
     ASSERT_EQ(created.exit_code, 0) << created.err;
     std::optional<RunningServer> server;
     server.emplace(tmp, data);

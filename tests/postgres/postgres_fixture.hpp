@@ -10,7 +10,7 @@
 namespace canvass::pg_test {
 
 class PostgresServer {
-public:
+  public:
     static PostgresServer& get() {
         static PostgresServer server;
         return server;
@@ -23,7 +23,7 @@ public:
         return url;
     }
 
-private:
+  private:
     PostgresServer() = default;
     testing::PostgresCluster cluster_;
 };

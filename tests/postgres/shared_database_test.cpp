@@ -30,15 +30,28 @@ struct SharedDatabase : ::testing::Test {
         ASSERT_TRUE(second) << second.error().describe();
         a = std::move(*first);
         b = std::move(*second);
-        ASSERT_TRUE(a->create_project("demo", store::first_statement("demo", crypto::generate_dh_key()), kNow));
+        ASSERT_TRUE(a->create_project(
+            "demo", store::first_statement("demo", crypto::generate_dh_key()), kNow));
     }
 
     void enroll(const store::DeviceKeys& keys) {
-        sync::TokenRecord token{crypto::random_array<16>(), crypto::SecretBytes::random(32), "demo",
-                                sync::Role::collector, kNow + 3600, false, ""};
+        sync::TokenRecord token{crypto::random_array<16>(),
+                                crypto::SecretBytes::random(32),
+                                "demo",
+                                sync::Role::collector,
+                                kNow + 3600,
+                                false,
+                                ""};
         ASSERT_TRUE(a->create_token(token, kNow));
-        sync::DeviceRecord d{keys.id, "demo", sync::Role::collector, keys.signing.public_key,
-                             keys.transport.public_key, kNow, false, "", 0};
+        sync::DeviceRecord d{keys.id,
+                             "demo",
+                             sync::Role::collector,
+                             keys.signing.public_key,
+                             keys.transport.public_key,
+                             kNow,
+                             false,
+                             "",
+                             0};
         ASSERT_TRUE(b->enroll_device(token.id, d));
     }
 };
@@ -59,19 +72,24 @@ TEST_F(SharedDatabase, OneChainReceivedByTwoInstancesAtOnceIsStoredOnceAndGapFre
     // Each instance receives every chain in runs of its own cut, each verified against a point
     // the other instance may have passed meanwhile: the device pushing to one, an organizer
     // relaying it to the other.
-    auto push = [&](server::ServerStore& store, std::vector<std::pair<std::uint64_t, std::uint64_t>> cuts,
-                    std::latch& start, std::vector<Error>& failures) {
+    auto push = [&](server::ServerStore& store,
+                    std::vector<std::pair<std::uint64_t, std::uint64_t>> cuts, std::latch& start,
+                    std::vector<Error>& failures) {
         auto* replica = store.replica("demo").value();
         start.arrive_and_wait();
         for (const auto& [first, last] : cuts)
             for (const auto& c : chains)
-                if (auto stored = replica->store(c.batch(first, last)); !stored) failures.push_back(stored.error());
+                if (auto stored = replica->store(c.batch(first, last)); !stored)
+                    failures.push_back(stored.error());
     };
     std::latch start(2);
     std::vector<Error> failures_a, failures_b;
-    std::thread ta(push, std::ref(*a), std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 20}, {21, 40}, {41, 60}},
-                   std::ref(start), std::ref(failures_a));
-    std::thread tb(push, std::ref(*b), std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 25}, {1, 45}, {30, 60}},
+    std::thread ta(
+        push, std::ref(*a),
+        std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 20}, {21, 40}, {41, 60}},
+        std::ref(start), std::ref(failures_a));
+    std::thread tb(push, std::ref(*b),
+                   std::vector<std::pair<std::uint64_t, std::uint64_t>>{{1, 25}, {1, 45}, {30, 60}},
                    std::ref(start), std::ref(failures_b));
     ta.join();
     tb.join();
@@ -143,14 +161,33 @@ TEST_F(SharedDatabase, AForkReachingTwoInstancesAtOnceIsEvidenceWhicheverCommits
 }
 
 TEST_F(SharedDatabase, ATokenUsedAtTwoInstancesAtOnceEnrollsOneDevice) {
-    sync::TokenRecord token{crypto::random_array<16>(), crypto::SecretBytes::random(32), "demo",
-                            sync::Role::collector, kNow + 3600, false, ""};
+    sync::TokenRecord token{crypto::random_array<16>(),
+                            crypto::SecretBytes::random(32),
+                            "demo",
+                            sync::Role::collector,
+                            kNow + 3600,
+                            false,
+                            ""};
     ASSERT_TRUE(a->create_token(token, kNow));
     auto k1 = store::generate_device_keys(), k2 = store::generate_device_keys();
-    sync::DeviceRecord d1{k1.id, "demo", sync::Role::collector, k1.signing.public_key, k1.transport.public_key, kNow,
-                          false, "", 0};
-    sync::DeviceRecord d2{k2.id, "demo", sync::Role::collector, k2.signing.public_key, k2.transport.public_key, kNow,
-                          false, "", 0};
+    sync::DeviceRecord d1{k1.id,
+                          "demo",
+                          sync::Role::collector,
+                          k1.signing.public_key,
+                          k1.transport.public_key,
+                          kNow,
+                          false,
+                          "",
+                          0};
+    sync::DeviceRecord d2{k2.id,
+                          "demo",
+                          sync::Role::collector,
+                          k2.signing.public_key,
+                          k2.transport.public_key,
+                          kNow,
+                          false,
+                          "",
+                          0};
     std::latch start(2);
     Result<void> e1, e2;
     std::thread t1([&] {

@@ -20,7 +20,9 @@ namespace {
 enum class Kind { memory, sqlite, postgres };
 
 std::string kind_name(const ::testing::TestParamInfo<Kind>& info) {
-    return info.param == Kind::memory ? "Memory" : info.param == Kind::sqlite ? "Sqlite" : "Postgres";
+    return info.param == Kind::memory   ? "Memory"
+           : info.param == Kind::sqlite ? "Sqlite"
+                                        : "Postgres";
 }
 
 // A store of one kind with project "demo", and devices enrolled in it.
@@ -49,7 +51,8 @@ struct StoreUnderTest {
             if (!s) return false;
             store = std::move(*s);
         }
-        auto created = store->create_project("demo", store::first_statement("demo", coordinator), 1'790'000'000);
+        auto created = store->create_project("demo", store::first_statement("demo", coordinator),
+                                             1'790'000'000);
         EXPECT_TRUE(created) << created.error().describe();
         return created.has_value();
     }
@@ -62,8 +65,13 @@ struct StoreUnderTest {
     // Enrolls `keys` as a collector of "demo" through a token, as a session does.
     void enroll(const store::DeviceKeys& keys) {
         if (!store) return;
-        sync::TokenRecord token{crypto::random_array<16>(), crypto::SecretBytes::random(32), "demo",
-                                sync::Role::collector, 1'790'000'000 + 3600, false, ""};
+        sync::TokenRecord token{crypto::random_array<16>(),
+                                crypto::SecretBytes::random(32),
+                                "demo",
+                                sync::Role::collector,
+                                1'790'000'000 + 3600,
+                                false,
+                                ""};
         ASSERT_TRUE(store->create_token(token, 1'790'000'000));
         sync::DeviceRecord d;
         d.id = keys.id;
@@ -78,7 +86,7 @@ struct StoreUnderTest {
 };
 
 class ReplicaContract : public ::testing::TestWithParam<Kind> {
-protected:
+  protected:
     void SetUp() override {
         if (GetParam() == Kind::postgres) CANVASS_REQUIRE_POSTGRES();
         s.emplace(GetParam());
@@ -209,16 +217,28 @@ TEST_P(ServerStoreContract, ProjectsFormsAndSettingsBehaveAlike) {
 
 TEST_P(ServerStoreContract, ATokenEnrollsOneDeviceOnce) {
     auto& store = *s->store;
-    sync::TokenRecord token{crypto::random_array<16>(), crypto::SecretBytes::random(32), "demo",
-                            sync::Role::organizer, 1'790'000'000 + 3600, false, "Amina"};
+    sync::TokenRecord token{crypto::random_array<16>(),
+                            crypto::SecretBytes::random(32),
+                            "demo",
+                            sync::Role::organizer,
+                            1'790'000'000 + 3600,
+                            false,
+                            "Amina"};
     ASSERT_TRUE(store.create_token(token, 1'790'000'000));
     auto read = store.token(token.id);
     ASSERT_TRUE(read && *read);
     EXPECT_EQ((*read)->role, sync::Role::organizer);
     EXPECT_FALSE((*read)->used);
     auto other = store::generate_device_keys();
-    sync::DeviceRecord d{other.id, "demo", sync::Role::organizer, other.signing.public_key,
-                         other.transport.public_key, 1'790'000'000, false, "", 0};
+    sync::DeviceRecord d{other.id,
+                         "demo",
+                         sync::Role::organizer,
+                         other.signing.public_key,
+                         other.transport.public_key,
+                         1'790'000'000,
+                         false,
+                         "",
+                         0};
     ASSERT_TRUE(store.enroll_device(token.id, d));
     auto twice = store.enroll_device(token.id, d);
     ASSERT_FALSE(twice);
@@ -353,9 +373,11 @@ TEST_P(ServerStoreContract, AttachmentsOfTwoAuthorsUnderOneIdAreTwoItems) {
     server::FileMediaVault files(s->tmp.path() / "media");
     server::ServerMediaVault& vault = *database_media ? **database_media : files;
     const auto carrier = store::generate_device_keys();
-    const sync::MediaItem claim{crypto::random_array<32>(), 10, 1, carrier.id, crypto::random_array<32>(),
-                                crypto::random_array<64>()};
-    const sync::MediaItem real{claim.id, 20, 1, keys.id, crypto::random_array<32>(), crypto::random_array<64>()};
+    const sync::MediaItem claim{
+        crypto::random_array<32>(), 10, 1, carrier.id, crypto::random_array<32>(),
+        crypto::random_array<64>()};
+    const sync::MediaItem real{
+        claim.id, 20, 1, keys.id, crypto::random_array<32>(), crypto::random_array<64>()};
     const std::vector<std::uint8_t> junk(26, 1), photo(36, 2);
     ASSERT_TRUE(vault.open("demo", claim));
     ASSERT_TRUE(vault.put("demo", claim.media_id(), 0, junk));
@@ -380,8 +402,8 @@ TEST_P(ServerStoreContract, AttachmentsOfTwoAuthorsUnderOneIdAreTwoItems) {
     EXPECT_EQ(vault.complete("demo")->size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryServerStore, ServerStoreContract, ::testing::Values(Kind::sqlite, Kind::postgres),
-                         kind_name);
+INSTANTIATE_TEST_SUITE_P(EveryServerStore, ServerStoreContract,
+                         ::testing::Values(Kind::sqlite, Kind::postgres), kind_name);
 
 }  // namespace
 }  // namespace canvass::pg_test

@@ -54,7 +54,8 @@ struct TestChain {
     // The same device's chain up to `seq`, to be continued differently (equivocation).
     TestChain prefix(std::uint64_t seq) const {
         TestChain out(*keys);
-        out.changesets.assign(changesets.begin(), changesets.begin() + static_cast<std::ptrdiff_t>(seq));
+        out.changesets.assign(changesets.begin(),
+                              changesets.begin() + static_cast<std::ptrdiff_t>(seq));
         out.heads.assign(heads.begin(), heads.begin() + static_cast<std::ptrdiff_t>(seq));
         return out;
     }
@@ -76,10 +77,12 @@ struct TestChain {
     }
 
     // Changesets first..last as evidence against a replica whose chain holds `held` at `first`.
-    sync::VerifiedBatch evidence(std::uint64_t first, std::uint64_t last, const merge::Hash& held) const {
+    sync::VerifiedBatch evidence(std::uint64_t first, std::uint64_t last,
+                                 const merge::Hash& held) const {
         sync::VerifiedBatch b;
         auto r = run(first, last);
-        b.evidence.push_back(sync::Evidence{r.device, r.key, first, held, std::move(r.changesets), r.head});
+        b.evidence.push_back(
+            sync::Evidence{r.device, r.key, first, held, std::move(r.changesets), r.head});
         return b;
     }
 };

@@ -47,12 +47,16 @@ struct TwoInstances : ::testing::Test {
         ASSERT_EQ(init.exit_code, 0) << init.err;
         std::filesystem::create_directories(data_b);
         for (const char* f : {"server.key", "server.pub", "database"})
-            std::filesystem::copy_file(std::filesystem::path(data_a) / f, std::filesystem::path(data_b) / f);
-        auto created = server_command(tmp_a, data_a, {"project", "create", "demo", "--recipients",
-                                                      recipients_file(tmp_a, "demo", coordinator_key)});
+            std::filesystem::copy_file(std::filesystem::path(data_a) / f,
+                                       std::filesystem::path(data_b) / f);
+        auto created = server_command(tmp_a, data_a,
+                                      {"project", "create", "demo", "--recipients",
+                                       recipients_file(tmp_a, "demo", coordinator_key)});
         ASSERT_EQ(created.exit_code, 0) << created.err;
-        a.emplace(tmp_a, data_a, std::vector<std::string>{"--batch-changesets", "40", "--window", "3"});
-        b.emplace(tmp_b, data_b, std::vector<std::string>{"--batch-changesets", "40", "--window", "3"});
+        a.emplace(tmp_a, data_a,
+                  std::vector<std::string>{"--batch-changesets", "40", "--window", "3"});
+        b.emplace(tmp_b, data_b,
+                  std::vector<std::string>{"--batch-changesets", "40", "--window", "3"});
         a->start();
         b->start();
     }
@@ -60,7 +64,8 @@ struct TwoInstances : ::testing::Test {
     RunningServer& instance(int i) { return i == 0 ? *a : *b; }
     void enroll(Device& d, const std::string& role, int at) {
         // Minted through the other instance's data directory: one database behind both.
-        auto token = mint_token(at == 0 ? tmp_b : tmp_a, at == 0 ? data_b : data_a, instance(at).address(), role);
+        auto token = mint_token(at == 0 ? tmp_b : tmp_a, at == 0 ? data_b : data_a,
+                                instance(at).address(), role);
         auto enrolled = d.enroll(token);
         ASSERT_TRUE(enrolled) << enrolled.error().describe();
     }
@@ -88,7 +93,8 @@ TEST_F(TwoInstances, CollectorsAndARelayAtBothInstancesAtOnceConvergeWithNothing
             // The collector syncs to one instance while the organizer relays its same chain
             // to the other.
             const int here = static_cast<int>(random() % 2);
-            Result<sync::SyncReport> direct = unexpected(Domain::core, errc::io, "not run"), relayed = direct;
+            Result<sync::SyncReport> direct = unexpected(Domain::core, errc::io, "not run"),
+                                     relayed = direct;
             std::thread collector_sync([&] { direct = sync_to(c, here); });
             std::thread organizer_sync([&] { relayed = sync_to(organizer, 1 - here); });
             collector_sync.join();
@@ -156,8 +162,9 @@ TEST_F(TwoInstances, AnInstanceKilledMidPushLosesNothingAcknowledgedAndTheOtherS
 
 TEST_F(TwoInstances, ATokenNamingBothInstancesReachesTheOneThatAnswers) {
     const std::string both = a->address() + "," + b->address();
-    auto token = server_command(tmp_a, data_a, {"token", "create", "--project", "demo", "--role", "collector",
-                                                "--address", both, "--json"});
+    auto token = server_command(tmp_a, data_a,
+                                {"token", "create", "--project", "demo", "--role", "collector",
+                                 "--address", both, "--json"});
     ASSERT_EQ(token.exit_code, 0) << token.err;
     ASSERT_EQ(a->stop(), 0);  // the first address no longer answers
     Device device;
@@ -170,7 +177,8 @@ TEST_F(TwoInstances, ATokenNamingBothInstancesReachesTheOneThatAnswers) {
     EXPECT_EQ(synced->stats.acknowledged, 30u);
     auto none = net::connect_tcp(a->address() + "," + a->address());
     ASSERT_FALSE(none);
-    EXPECT_NE(none.error().message.find("no server address answered"), std::string::npos) << none.error().message;
+    EXPECT_NE(none.error().message.find("no server address answered"), std::string::npos)
+        << none.error().message;
     EXPECT_FALSE(net::parse_addresses(b->address() + ",nowhere"));
     EXPECT_EQ(b->stop(), 0);
 }

@@ -47,24 +47,24 @@ struct Coverage {
 };
 
 struct Replica {
-    bool reader = true;                // can decrypt values
-    std::unique_ptr<Author> author;    // null for the server, which only relays
+    bool reader = true;              // can decrypt values
+    std::unique_ptr<Author> author;  // null for the server, which only relays
     std::map<RecordId, RecordState> records;
-    std::vector<std::size_t> held;     // indexes into the global log, in arrival order
+    std::vector<std::size_t> held;  // indexes into the global log, in arrival order
     std::set<std::size_t> held_set;
 };
 
 // One seeded run. Failures are gtest failures; the caller adds the seed to them.
 class Simulation {
-public:
+  public:
     Simulation(std::uint64_t seed, Coverage& coverage) : rng_(seed), coverage_(coverage) {
         const std::size_t n = 3 + rng_.below(4);
         for (std::size_t i = 0; i < n; ++i) {
             Replica r;
-            if (i > 0) {  // replica 0 is the server
+            if (i > 0) {                               // replica 0 is the server
                 r.reader = i == 1 || rng_.chance(70);  // replica 1 is the coordinator
-                r.author = std::make_unique<Author>(static_cast<std::uint8_t>(i + 1),
-                                                    kStartMs + skew());
+                r.author =
+                    std::make_unique<Author>(static_cast<std::uint8_t>(i + 1), kStartMs + skew());
             } else {
                 r.reader = false;
             }
@@ -100,7 +100,7 @@ public:
         check_settled();
     }
 
-private:
+  private:
     // Most clocks are roughly right; some are minutes or days off, one may be in 2099.
     std::uint64_t skew() {
         const auto roll = rng_.below(100);
@@ -176,7 +176,8 @@ private:
         Values values;
         for (std::size_t i = 0; i < ops.size(); ++i) {
             if (ops[i].kind == OpKind::set)
-                values.push_back("\"" + std::to_string(log_.size()) + "." + std::to_string(i) + "\"");
+                values.push_back("\"" + std::to_string(log_.size()) + "." + std::to_string(i) +
+                                 "\"");
             else
                 values.push_back(std::nullopt);
         }
@@ -229,7 +230,8 @@ private:
         for (std::size_t to = 0; to < replicas_.size(); ++to) {
             std::vector<std::size_t> order(log_.size());
             for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-            for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng_.below(i)]);
+            for (std::size_t i = order.size(); i > 1; --i)
+                std::swap(order[i - 1], order[rng_.below(i)]);
             for (std::size_t i = 0; i < order.size(); ++i) {
                 receive(to, order[i]);
                 if (rng_.chance(10)) receive(to, order[rng_.below(i + 1)]);  // a duplicate
@@ -331,11 +333,13 @@ private:
                 for (std::size_t j = i + 1; j < replicas_.size(); ++j) {
                     auto a = replicas_[i].records.find(id);
                     auto b = replicas_[j].records.find(id);
-                    if (a == replicas_[i].records.end() || b == replicas_[j].records.end()) continue;
+                    if (a == replicas_[i].records.end() || b == replicas_[j].records.end())
+                        continue;
                     if (a->second.changesets() != b->second.changesets()) continue;
                     SCOPED_TRACE("replicas " + std::to_string(i) + " and " + std::to_string(j));
                     EXPECT_EQ(record_digest(a->second), record_digest(b->second));
-                    EXPECT_EQ(without_values(make_view(a->second)), without_values(make_view(b->second)));
+                    EXPECT_EQ(without_values(make_view(a->second)),
+                              without_values(make_view(b->second)));
                     if (replicas_[i].reader && replicas_[j].reader) {
                         EXPECT_EQ(make_view(a->second), make_view(b->second));
                     }
@@ -348,7 +352,8 @@ private:
         StoreDigest first;
         for (std::size_t i = 0; i < replicas_.size(); ++i) {
             StoreDigest store;
-            for (const auto& [id, state] : replicas_[i].records) store.add(id, record_digest(state));
+            for (const auto& [id, state] : replicas_[i].records)
+                store.add(id, record_digest(state));
             if (i == 0) first = store;
             EXPECT_EQ(store, first) << "replica " << i;
             EXPECT_EQ(replicas_[i].held.size(), log_.size());
@@ -400,8 +405,9 @@ private:
         }
         for (const auto& field : view.fields) {
             if (!field.conflict() || field.deleted) continue;
-            const bool inside_deleted = std::any_of(deleting.begin(), deleting.end(),
-                [&](const std::string& p) { return is_inside(field.path, p); });
+            const bool inside_deleted =
+                std::any_of(deleting.begin(), deleting.end(),
+                            [&](const std::string& p) { return is_inside(field.path, p); });
             if (!inside_deleted) ops.push_back(set_op(state, field.path));
         }
     }
@@ -453,8 +459,7 @@ TEST(MergeConvergence, RandomSchedulesConverge) {
     Coverage coverage;
     for (std::uint64_t seed = first; seed <= last; ++seed) {
         SCOPED_TRACE("seed " + std::to_string(seed) + " (re-run only it: CANVASS_PROPERTY_SEED=" +
-                     std::to_string(seed) +
-                     " property_tests --gtest_filter='MergeConvergence.*')");
+                     std::to_string(seed) + " property_tests --gtest_filter='MergeConvergence.*')");
         Simulation(seed, coverage).run();
         if (::testing::Test::HasFailure()) {
             std::cerr << "merge convergence failed at seed " << seed
@@ -466,8 +471,8 @@ TEST(MergeConvergence, RandomSchedulesConverge) {
               << " changesets; after the full exchange: " << coverage.conflicts
               << " conflicting fields, " << coverage.deleted_records << " deleted records, "
               << coverage.record_delete_conflicts << " record delete conflicts, "
-              << coverage.instances << " instances, " << coverage.deleted_instances
-              << " deleted, " << coverage.instance_delete_conflicts << " in delete conflict\n";
+              << coverage.instances << " instances, " << coverage.deleted_instances << " deleted, "
+              << coverage.instance_delete_conflicts << " in delete conflict\n";
     if (last - first >= 100) {  // a generator that stopped exercising a rule is a test bug
         EXPECT_GT(coverage.conflicts, 0u);
         EXPECT_GT(coverage.deleted_records, 0u);

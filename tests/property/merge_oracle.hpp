@@ -25,7 +25,7 @@ struct ModelOp {
 };
 
 struct Model {
-    std::vector<ModelOp> ops;  // every op received
+    std::vector<ModelOp> ops;   // every op received
     std::vector<ModelOp> live;  // those no op at the same path supersedes
 
     explicit Model(const std::vector<const ChangesetHeader*>& headers) {
@@ -46,7 +46,8 @@ struct Model {
         std::vector<ModelOp> out;
         for (const auto& op : live)
             if (op.kind == OpKind::set && op.path == path) out.push_back(op);
-        std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return b.key() < a.key(); });
+        std::sort(out.begin(), out.end(),
+                  [](const auto& a, const auto& b) { return b.key() < a.key(); });
         return out;
     }
 

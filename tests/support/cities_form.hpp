@@ -24,30 +24,48 @@ inline nlohmann::json cities_table() {
 // country), lookups by instance() and pulldata(), and a repeat whose choice_filter reads its
 // own instance's country with current()/../, as pyxform writes ${trip_country}.
 inline nlohmann::json cities_form_json() {
-    auto both = [](const char* en, const char* fr) { return nlohmann::json{{"en", en}, {"fr", fr}}; };
+    auto both = [](const char* en, const char* fr) {
+        return nlohmann::json{{"en", en}, {"fr", fr}};
+    };
     nlohmann::json survey = {
         {{"type", "select_one country"}, {"name", "country"}, {"label", both("Country", "Pays")}},
-        {{"type", "select_one_from_file cities.csv"}, {"name", "city"}, {"label", both("City", "Ville")},
+        {{"type", "select_one_from_file cities.csv"},
+         {"name", "city"},
+         {"label", both("City", "Ville")},
          {"choice_filter", "country = ${country}"}},
-        {{"type", "calculate"}, {"name", "country_label"},
+        {{"type", "calculate"},
+         {"name", "country_label"},
          {"calculation", "instance('country')/root/item[name = ${country}]/label"}},
-        {{"type", "calculate"}, {"name", "population"},
+        {{"type", "calculate"},
+         {"name", "population"},
          {"calculation", "pulldata('cities', 'population', 'name', ${city})"}},
-        {{"type", "calculate"}, {"name", "big_cities"},
+        {{"type", "calculate"},
+         {"name", "big_cities"},
          {"calculation", "count(instance('cities')/root/item[population > 1000000])"}},
         {{"type", "calculate"}, {"name", "country_again"}, {"calculation", "/data/country"}},
-        {{"type", "repeat"}, {"name", "trips"}, {"label", both("Trips", "Voyages")}, {"children", {
-            {{"type", "select_one country"}, {"name", "trip_country"}, {"label", both("Country", "Pays")}},
-            {{"type", "select_one_from_file cities.csv"}, {"name", "trip_city"},
-             {"label", both("City", "Ville")}, {"choice_filter", "country = current()/../trip_country"}},
-            {{"type", "calculate"}, {"name", "trip_label"},
-             {"calculation", "instance('cities')/root/item[name = current()/../trip_city]/label"}},
-        }}},
+        {{"type", "repeat"},
+         {"name", "trips"},
+         {"label", both("Trips", "Voyages")},
+         {"children",
+          {
+              {{"type", "select_one country"},
+               {"name", "trip_country"},
+               {"label", both("Country", "Pays")}},
+              {{"type", "select_one_from_file cities.csv"},
+               {"name", "trip_city"},
+               {"label", both("City", "Ville")},
+               {"choice_filter", "country = current()/../trip_country"}},
+              {{"type", "calculate"},
+               {"name", "trip_label"},
+               {"calculation",
+                "instance('cities')/root/item[name = current()/../trip_city]/label"}},
+          }}},
     };
-    nlohmann::json choices = {{"country", {{{"name", "nl"}, {"label", both("Netherlands", "Pays-Bas")}},
-                                           {{"name", "ca"}, {"label", both("Canada", "Canada")}}}}};
-    auto doc = feature_form_json(survey, choices,
-                                 {{"title", both("Cities", "Villes")}, {"languages", {"en", "fr"}}});
+    nlohmann::json choices = {{"country",
+                               {{{"name", "nl"}, {"label", both("Netherlands", "Pays-Bas")}},
+                                {{"name", "ca"}, {"label", both("Canada", "Canada")}}}}};
+    auto doc = feature_form_json(
+        survey, choices, {{"title", both("Cities", "Villes")}, {"languages", {"en", "fr"}}});
     doc["external"] = {{"cities.csv", cities_table()}};
     return doc;
 }

@@ -17,8 +17,8 @@ namespace canvass::testing {
 inline nlohmann::json feature_form_json(nlohmann::json survey,
                                         nlohmann::json choices = nlohmann::json::object(),
                                         nlohmann::json settings = nlohmann::json::object()) {
-    nlohmann::json s = {{"form_id", "f"}, {"version", "1"}, {"title", {{"en", "F"}}},
-                        {"default_language", "en"}};
+    nlohmann::json s = {
+        {"form_id", "f"}, {"version", "1"}, {"title", {{"en", "F"}}}, {"default_language", "en"}};
     s.update(settings);
     nlohmann::json doc = {{"settings", s}, {"survey", std::move(survey)}};
     if (!choices.empty()) doc["choices"] = std::move(choices);
@@ -26,7 +26,9 @@ inline nlohmann::json feature_form_json(nlohmann::json survey,
 }
 
 // A label in the one language of feature_form_json().
-inline nlohmann::json en(const std::string& text) { return {{"en", text}}; }
+inline nlohmann::json en(const std::string& text) {
+    return {{"en", text}};
+}
 
 // Loads the form; fails the test (and returns an empty optional) when it has problems.
 inline std::optional<form::Form> load_feature_form(const nlohmann::json& doc) {
@@ -50,9 +52,11 @@ inline std::vector<std::string> feature_form_problems(const nlohmann::json& doc)
 }
 
 // Every violation validate_answers() finds in `answers`, as "path: message" lines.
-inline std::vector<std::string> feature_form_violations(const form::Form& form, const nlohmann::json& answers) {
+inline std::vector<std::string> feature_form_violations(const form::Form& form,
+                                                        const nlohmann::json& answers) {
     std::vector<std::string> out;
-    for (const auto& p : form::validate_answers(form, answers).violations) out.push_back(form::describe(p));
+    for (const auto& p : form::validate_answers(form, answers).violations)
+        out.push_back(form::describe(p));
     return out;
 }
 

@@ -21,17 +21,20 @@
 namespace canvass::testing {
 
 class PostgresCluster {
-public:
+  public:
     PostgresCluster() {
         bin_ = find_bin_dir();
         if (bin_.empty()) {
-            unavailable_ = "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install the "
-                           "postgresql package (scripts/setup.sh) to run the PostgreSQL store tests";
+            unavailable_ =
+                "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); install the "
+                "postgresql package (scripts/setup.sh) to run the PostgreSQL store tests";
             return;
         }
         const passwd* pw = ::getpwnam("postgres");
         if (!pw) {
-            unavailable_ = "no `postgres` system user to run PostgreSQL as (the postgresql package creates it)";
+            unavailable_ =
+                "no `postgres` system user to run PostgreSQL as (the postgresql package creates "
+                "it)";
             return;
         }
         char pattern[] = "/tmp/canvass-pg-XXXXXX";
@@ -49,25 +52,30 @@ public:
                 return;
             }
         port_ = 20000 + static_cast<int>(::getpid() % 20000);
-        int rc = as_postgres(bin_ / "initdb", {"-D", data_.string(), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                               "--no-sync"});
+        int rc = as_postgres(bin_ / "initdb", {"-D", data_.string(), "-U", "postgres", "-A",
+                                               "trust", "-E", "UTF8", "--no-sync"});
         if (rc != 0) {
-            unavailable_ = "initdb failed (exit " + std::to_string(rc) + "): " + slurp(root_ / "initdb.log");
+            unavailable_ =
+                "initdb failed (exit " + std::to_string(rc) + "): " + slurp(root_ / "initdb.log");
             return;
         }
         // No TCP at all; the socket in our own directory. fsync stays on: durability is tested.
-        std::string options = "-c listen_addresses='' -c unix_socket_directories=" + socket_dir_.string() +
-                              " -p " + std::to_string(port_) + " -c max_connections=300 -c shared_buffers=64MB";
-        rc = as_postgres(bin_ / "pg_ctl", {"-D", data_.string(), "-o", "\"" + options + "\"", "-l",
-                                           (root_ / "server.log").string(), "-w", "-t", "60", "start"});
+        std::string options =
+            "-c listen_addresses='' -c unix_socket_directories=" + socket_dir_.string() + " -p " +
+            std::to_string(port_) + " -c max_connections=300 -c shared_buffers=64MB";
+        rc = as_postgres(bin_ / "pg_ctl",
+                         {"-D", data_.string(), "-o", "\"" + options + "\"", "-l",
+                          (root_ / "server.log").string(), "-w", "-t", "60", "start"});
         if (rc != 0) {
-            unavailable_ = "PostgreSQL did not start (exit " + std::to_string(rc) + "): " + slurp(root_ / "server.log");
+            unavailable_ = "PostgreSQL did not start (exit " + std::to_string(rc) +
+                           "): " + slurp(root_ / "server.log");
             return;
         }
         started_ = true;
     }
     ~PostgresCluster() {
-        if (started_) as_postgres(bin_ / "pg_ctl", {"-D", data_.string(), "-m", "immediate", "-w", "stop"});
+        if (started_)
+            as_postgres(bin_ / "pg_ctl", {"-D", data_.string(), "-m", "immediate", "-w", "stop"});
         std::error_code ec;
         if (!root_.empty()) std::filesystem::remove_all(root_, ec);
     }
@@ -82,29 +90,33 @@ public:
         static std::atomic<int> n{0};
         std::string name = "canvass_" + std::to_string(::getpid()) + "_" + std::to_string(++n);
         std::string cmd = (bin_ / "createdb").string() + " -h " + socket_dir_.string() + " -p " +
-                          std::to_string(port_) + " -U postgres " + name + " >>" + (root_ / "createdb.log").string() +
-                          " 2>&1";
+                          std::to_string(port_) + " -U postgres " + name + " >>" +
+                          (root_ / "createdb.log").string() + " 2>&1";
         return std::system(cmd.c_str()) == 0 ? url(name) : std::string();
     }
 
     std::string url(const std::string& database) const {
-        return "postgresql://postgres@/" + database + "?host=" + socket_dir_.string() + "&port=" + std::to_string(port_);
+        return "postgresql://postgres@/" + database + "?host=" + socket_dir_.string() +
+               "&port=" + std::to_string(port_);
     }
 
-private:
+  private:
     static std::filesystem::path find_bin_dir() {
         std::vector<std::filesystem::path> found;
         std::error_code ec;
         for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql", ec))
-            if (std::filesystem::exists(e.path() / "bin" / "initdb")) found.push_back(e.path() / "bin");
+            if (std::filesystem::exists(e.path() / "bin" / "initdb"))
+                found.push_back(e.path() / "bin");
         // The newest major version installed.
         std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-            return std::atoi(a.parent_path().filename().c_str()) < std::atoi(b.parent_path().filename().c_str());
+            return std::atoi(a.parent_path().filename().c_str()) <
+                   std::atoi(b.parent_path().filename().c_str());
         });
         return found.empty() ? std::filesystem::path() : found.back();
     }
 
-    int as_postgres(const std::filesystem::path& program, const std::vector<std::string>& args) const {
+    int as_postgres(const std::filesystem::path& program,
+                    const std::vector<std::string>& args) const {
         std::string cmd = "runuser -u postgres -- " + program.string();
         for (const auto& a : args) cmd += " " + a;
         cmd += " >>" + (root_ / (program.filename().string() + ".log")).string() + " 2>&1";

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 extern char** environ;
 
 namespace canvass::testing {
@@ -27,22 +29,18 @@ struct Output {
 };
 
 // Reads a whole file (a captured stream).
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Starts argv[0] with stdout going to `out_path` and stderr appended to `err_path`; -1 on failure.
-inline pid_t spawn(std::vector<std::string> argv_s, const std::string& out_path, const std::string& err_path) {
+inline pid_t spawn(std::vector<std::string> argv_s, const std::string& out_path,
+                   const std::string& err_path) {
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0600);
     pid_t pid = -1;
     int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);

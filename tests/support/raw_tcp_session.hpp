@@ -18,15 +18,16 @@
 namespace canvass::testing {
 
 class RawTcpSession {
-public:
+  public:
     // Connects to `address` and completes the handshake as `keys`, trusting `server_key`.
-    static Result<RawTcpSession> open(const std::string& address, const crypto::DhPublicKey& server_key,
+    static Result<RawTcpSession> open(const std::string& address,
+                                      const crypto::DhPublicKey& server_key,
                                       const store::DeviceKeys& keys, net::TcpOptions options = {}) {
         CANVASS_TRY(auto t, net::connect_tcp(address, options));
         CANVASS_TRY(auto hs, sync::NoiseHandshake::initiator(
                                  sync::NoisePattern::xk, sync::as_bytes(sync::sync_prologue),
-                                 {keys.transport.public_key, keys.transport.secret_key.clone()}, server_key,
-                                 std::nullopt));
+                                 {keys.transport.public_key, keys.transport.secret_key.clone()},
+                                 server_key, std::nullopt));
         CANVASS_TRY(auto m1, hs.write_message({}));
         CANVASS_TRY_VOID(t->send_frame(m1));
         CANVASS_TRY(auto m2, t->receive_frame());
@@ -68,7 +69,7 @@ public:
     }
     void close() { transport_->close(); }
 
-private:
+  private:
     RawTcpSession(std::unique_ptr<sync::Transport> t, sync::NoiseSession noise)
         : transport_(std::move(t)), noise_(std::move(noise)) {}
 

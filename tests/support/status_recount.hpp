@@ -40,16 +40,19 @@ inline StatusRecount recount_status(const std::string& home, const merge::Device
     r.carried = count("SELECT count(*) FROM changesets WHERE device != ?", true);
     r.carried_unsent = count(
         "SELECT count(*) FROM changesets c LEFT JOIN devices d ON d.device = c.device "
-        "WHERE c.device != ? AND c.seq > coalesce(d.acked, 0) AND c.seq < coalesce(d.refused_seq, c.seq + 1)",
+        "WHERE c.device != ? AND c.seq > coalesce(d.acked, 0) AND c.seq < coalesce(d.refused_seq, "
+        "c.seq + 1)",
         true);
     r.held = count("SELECT count(*) FROM attachments");
     r.held_bytes = count("SELECT coalesce(sum(size), 0) FROM attachments");
     r.unsent = count("SELECT count(*) FROM attachment_outbox WHERE sent = 0");
     r.unsent_bytes = count("SELECT coalesce(sum(size), 0) FROM attachment_outbox WHERE sent = 0");
-    r.received = count("SELECT count(*) FROM attachment_inbox i WHERE chunks = (SELECT count(*) FROM "
-                       "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)");
-    r.partial = count("SELECT count(*) FROM attachment_inbox i WHERE chunks > (SELECT count(*) FROM "
-                      "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)");
+    r.received = count(
+        "SELECT count(*) FROM attachment_inbox i WHERE chunks = (SELECT count(*) FROM "
+        "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)");
+    r.partial = count(
+        "SELECT count(*) FROM attachment_inbox i WHERE chunks > (SELECT count(*) FROM "
+        "attachment_inbox_chunks c WHERE c.author = i.author AND c.id = i.id)");
     r.forward = count("SELECT count(*) FROM attachment_inbox WHERE forward = 1");
     merge::StoreDigest digest;
     auto st = db->prepare("SELECT id, digest FROM records WHERE digest IS NOT NULL");

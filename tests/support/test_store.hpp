@@ -18,7 +18,8 @@ inline store::StoreOptions fast_store_options() {
 }
 
 inline store::DeviceStore make_test_store(const std::string& home, const std::string& role = "") {
-    auto s = store::DeviceStore::create(home, store::Passphrase{"correct horse"}, fast_store_options());
+    auto s =
+        store::DeviceStore::create(home, store::Passphrase{"correct horse"}, fast_store_options());
     EXPECT_TRUE(s) << (s ? "" : s.error().message);
     EXPECT_TRUE(s->add_form(kHouseholdForm));
     if (!role.empty()) {

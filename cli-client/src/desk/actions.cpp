@@ -79,7 +79,8 @@ Response Desk::settle(const Params& body, const View& v) {
     nlohmann::json value;
     if (given.empty() && !typed.empty()) {
         if (!conflict)
-            return failure(v, 409, "no open conflict at '" + path + "' (it may have been settled already)");
+            return failure(v, 409,
+                           "no open conflict at '" + path + "' (it may have been settled already)");
         value = coordinator::typed_value(typed);
     } else {
         std::size_t index = 0;
@@ -93,10 +94,11 @@ Response Desk::settle(const Params& body, const View& v) {
                            "no open conflict at '" + path +
                                "' with that candidate (it may have been settled already)");
         value = form::parse_value(*conflict->candidates[index].value);
-        if (value.is_discarded()) return failure(v, 409, "the candidate's value does not read as JSON");
+        if (value.is_discarded())
+            return failure(v, 409, "the candidate's value does not read as JSON");
     }
     auto done = coordinator::resolve_field(store_, *id, path, value,
-                              form_language(*form_of_record(*id)->form, v), &*record);
+                                           form_language(*form_of_record(*id)->form, v), &*record);
     if (!done) return failure(v, 409, done.error().message);
     if (auto reloaded = reload_record(*id); !reloaded)
         return failure(v, 500, reloaded.error().message);

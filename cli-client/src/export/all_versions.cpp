@@ -13,15 +13,17 @@ using nlohmann::json;
 
 void collect_names(const json& rows, std::set<std::string>& names) {
     for (const auto& row : rows) {
-        if (row.contains("name") && row["name"].is_string()) names.insert(row["name"].get<std::string>());
+        if (row.contains("name") && row["name"].is_string())
+            names.insert(row["name"].get<std::string>());
         if (row.contains("children")) collect_names(row["children"], names);
     }
 }
 
 // The row as it comes back: what the export reads of it, nothing it would evaluate.
 json put_back(json row) {
-    for (const char* key : {"relevant", "constraint", "constraint_message", "required", "required_message",
-                            "choice_filter", "default", "trigger", "read_only", "repeat_count"})
+    for (const char* key :
+         {"relevant", "constraint", "constraint_message", "required", "required_message",
+          "choice_filter", "default", "trigger", "read_only", "repeat_count"})
         row.erase(key);
     if (row.contains("children"))
         for (auto& child : row["children"]) child = put_back(std::move(child));
@@ -40,7 +42,8 @@ json* container(json& rows, const std::string& group) {
 }
 
 // Puts back the rows of `old_rows` (inside group `group`) that `merged` lacks.
-void put_back_missing(json& merged, const json& old_rows, const std::string& group, std::set<std::string>& names) {
+void put_back_missing(json& merged, const json& old_rows, const std::string& group,
+                      std::set<std::string>& names) {
     std::string previous;
     for (const auto& row : old_rows) {
         const std::string name = row.value("name", "");
@@ -72,7 +75,9 @@ void merge_files(json& merged, const json& old) {
             into = table;
             continue;
         }
-        if (into.value("columns", json()) != table.value("columns", json()) || !table.contains("rows")) continue;
+        if (into.value("columns", json()) != table.value("columns", json()) ||
+            !table.contains("rows"))
+            continue;
         std::set<json> have;
         for (const auto& r : into["rows"])
             if (r.is_array() && !r.empty()) have.insert(r[0]);
@@ -84,9 +89,11 @@ void merge_files(json& merged, const json& old) {
 }  // namespace
 
 Result<form::Form> all_versions_form(const std::vector<std::string>& versions) {
-    if (versions.empty()) return unexpected(Domain::form, errc::not_found, "no version of the form");
+    if (versions.empty())
+        return unexpected(Domain::form, errc::not_found, "no version of the form");
     json merged = json::parse(versions.front(), nullptr, false);
-    if (!merged.is_object()) return unexpected(Domain::form, errc::corrupt, "a form version is not JSON");
+    if (!merged.is_object())
+        return unexpected(Domain::form, errc::corrupt, "a form version is not JSON");
     std::set<std::string> names;
     collect_names(merged["survey"], names);
     for (std::size_t v = 1; v < versions.size(); ++v) {
@@ -110,7 +117,8 @@ Result<form::Form> all_versions_form(const std::vector<std::string>& versions) {
     auto loaded = form::load_form_json(merged);
     if (!loaded)
         return unexpected(Domain::form, errc::invalid_argument,
-                          "the versions of form " + merged["settings"].value("form_id", std::string()) +
+                          "the versions of form " +
+                              merged["settings"].value("form_id", std::string()) +
                               " cannot be exported together: " + loaded.to_error().message +
                               "; export without --all-versions");
     return std::move(loaded).value();

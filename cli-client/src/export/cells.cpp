@@ -22,8 +22,8 @@ std::optional<double> geopoint_part(const json& value, int part) {
 }
 
 const MetaColumn& submission_date_column() {
-    static const MetaColumn column{"SubmissionDate",
-                                   "when the record was first saved (UTC, the device's clock)", false};
+    static const MetaColumn column{
+        "SubmissionDate", "when the record was first saved (UTC, the device's clock)", false};
     return column;
 }
 
@@ -32,11 +32,15 @@ const std::vector<MetaColumn>& meta_columns() {
         {"KEY", "record key: uuid:<record id>", false},
         {"SubmitterID", "device that created the record", false},
         {"SubmitterName", "always empty: canvass identifies submitters by device", false},
-        {"AttachmentsPresent", "attachments of the record in media/ (fewer than expected: not all arrived yet)", true},
+        {"AttachmentsPresent",
+         "attachments of the record in media/ (fewer than expected: not all arrived yet)", true},
         {"AttachmentsExpected", "attachments the record's answers reference", true},
-        {"Status", "empty, or 'partly decrypted' / 'not decrypted' when the key could not read everything", false},
+        {"Status",
+         "empty, or 'partly decrypted' / 'not decrypted' when the key could not read everything",
+         false},
         {"ReviewState",
-         "hasIssues while a conflict is open, else a coordinator's review (approved, hasIssues, rejected), "
+         "hasIssues while a conflict is open, else a coordinator's review (approved, hasIssues, "
+         "rejected), "
          "else edited after a change, else empty",
          false},
         {"DeviceID", "device that created the record", false},
@@ -49,9 +53,16 @@ const std::vector<MetaColumn>& meta_columns() {
 std::vector<Cell> meta_values(const ExportRecord& record) {
     std::string creator = crypto::to_hex(record.creator);
     double edits = record.view.edits > 0 ? static_cast<double>(record.view.edits - 1) : 0.0;
-    return {record_key(record.view.id), creator, std::string(), static_cast<double>(record.attachments_present),
-            static_cast<double>(record.attachments_expected), status_text(record),
-            review_state(record), creator, edits, record.view.meta.form_version};
+    return {record_key(record.view.id),
+            creator,
+            std::string(),
+            static_cast<double>(record.attachments_present),
+            static_cast<double>(record.attachments_expected),
+            status_text(record),
+            review_state(record),
+            creator,
+            edits,
+            record.view.meta.form_version};
 }
 
 std::string utf8_prefix(std::string_view text, std::size_t max_bytes) {

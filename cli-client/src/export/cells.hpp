@@ -41,7 +41,6 @@ inline constexpr const char* kGeopointParts[4] = {"Latitude", "Longitude", "Alti
 // Part `part` (0 to 3) of a geopoint answer {"lat", "lon", "alt", "acc"}; nullopt if absent.
 std::optional<double> geopoint_part(const nlohmann::json& value, int part);
 
-
 // The columns after the answers in the main table (KEY … FormVersion), in ODK Central's
 // order; SubmissionDate, the first column, is separate.
 struct MetaColumn {

@@ -13,7 +13,9 @@ namespace canvass::cli::exporting {
 
 namespace {
 
-std::string expression(const std::optional<form::Expression>& e) { return e ? e->source() : std::string(); }
+std::string expression(const std::optional<form::Expression>& e) {
+    return e ? e->source() : std::string();
+}
 
 std::string type_text(const form::Row& row) {
     std::string t(form::type_name(row.type));
@@ -32,8 +34,9 @@ std::string choices_in(const form::Form& form, const form::Row& row, const std::
 }
 
 std::string columns_of(const ExportSpec& job, std::size_t table, const form::Row& row) {
-    std::string base = job.csv.group_paths ? odk_column(job.form, row, job.layouts[table].repeat) : row.name;
-    if (row.type != form::RowType::geopoint && row.type != form::RowType::start_geopoint) return base;
+    std::string base =
+        job.csv.group_paths ? odk_column(job.form, row, job.layouts[table].repeat) : row.name;
+    if (!form::is_geopoint(row.type)) return base;
     std::string out;
     for (const char* part : kGeopointParts) out += (out.empty() ? "" : " ") + base + "-" + part;
     return out;
@@ -51,12 +54,14 @@ std::map<std::string, std::string> names_by_source(const std::vector<StatVariabl
 
 // The Stata and SPSS codes of a select's choices, `code=name;…`, and how they were chosen.
 std::string codes_of(const StatModel& model, const form::Row& row) {
-    if (row.type != form::RowType::select_one && row.type != form::RowType::select_multiple) return {};
+    if (row.type != form::RowType::select_one && row.type != form::RowType::select_multiple)
+        return {};
     auto it = model.label_sets.find(row.list_name);
     if (row.type == form::RowType::select_multiple) return "0/1 per choice";
     if (it == model.label_sets.end()) return {};
     const auto& set = it->second;
-    std::string out = set.choice_names ? "the choice names (all integers): " : "1..n in choice order: ";
+    std::string out =
+        set.choice_names ? "the choice names (all integers): " : "1..n in choice order: ";
     const auto& names = set.names;
     for (std::size_t i = 0; i < set.labels.size(); ++i) {
         out += (i ? ";" : "") + std::to_string(set.labels[i].first) + "=" + names[i];
@@ -87,7 +92,8 @@ Result<void> write_codebook(const ExportSpec& job, ExportResult& result) {
     CANVASS_TRY(auto file, OutputFile::create(job.dir + "/codebook.csv"));
     write_csv_record(file.stream(), header);
     std::size_t n = 0;
-    auto meta_row = [&](std::size_t t, const MetaColumn& m, const std::map<std::string, std::string>& d,
+    auto meta_row = [&](std::size_t t, const MetaColumn& m,
+                        const std::map<std::string, std::string>& d,
                         const std::map<std::string, std::string>& s) {
         std::vector<std::string> r{table_name(job, t), m.name, m.name, "metadata"};
         r.resize(4 + 3 * langs.size() + 5);
@@ -104,7 +110,8 @@ Result<void> write_codebook(const ExportSpec& job, ExportResult& result) {
         if (t == 0) meta_row(t, submission_date_column(), d, s);
         for (form::RowId id : job.layouts[t].fields) {
             const auto& row = job.form.row(id);
-            std::vector<std::string> r{table_name(job, t), row.name, columns_of(job, t, row), type_text(row)};
+            std::vector<std::string> r{table_name(job, t), row.name, columns_of(job, t, row),
+                                       type_text(row)};
             const auto& def = job.form.settings().default_language;
             for (const auto& l : langs) r.push_back(form::text_in(row.label, l, def));
             for (const auto& l : langs) r.push_back(form::text_in(row.hint, l, def));
@@ -122,11 +129,23 @@ Result<void> write_codebook(const ExportSpec& job, ExportResult& result) {
         }
         if (t == 0) {
             std::string instance_id = job.csv.group_paths ? "meta-instanceID" : "instanceID";
-            meta_row(t, {instance_id, "the record's instanceID, uuid:<record id> (the same as KEY)", false}, d, s);
+            meta_row(
+                t,
+                {instance_id, "the record's instanceID, uuid:<record id> (the same as KEY)", false},
+                d, s);
             for (const auto& m : meta_columns()) meta_row(t, m, d, s);
         } else {
-            meta_row(t, {"PARENT_KEY", "key of the enclosing row (KEY of the main table or of the enclosing repeat's table)", false}, d, s);
-            meta_row(t, {"KEY", "key of this row: the parent's key, the groups, then <repeat>[<position>]", false}, d, s);
+            meta_row(t,
+                     {"PARENT_KEY",
+                      "key of the enclosing row (KEY of the main table or of the enclosing "
+                      "repeat's table)",
+                      false},
+                     d, s);
+            meta_row(
+                t,
+                {"KEY", "key of this row: the parent's key, the groups, then <repeat>[<position>]",
+                 false},
+                d, s);
         }
     }
     CANVASS_TRY_VOID(file.commit());
@@ -135,18 +154,20 @@ Result<void> write_codebook(const ExportSpec& job, ExportResult& result) {
 }
 
 class CodebookWriter final : public RecordWriter {
-public:
+  public:
     explicit CodebookWriter(const ExportSpec& spec) : spec_(spec) {}
     Result<void> begin() override { return {}; }
     Result<void> add(const ExportRecord&, const RecordRows&) override { return {}; }
     Result<void> finish(ExportResult& result) override { return write_codebook(spec_, result); }
 
-private:
+  private:
     const ExportSpec& spec_;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> codebook_writer(const ExportSpec& spec) { return std::make_unique<CodebookWriter>(spec); }
+std::unique_ptr<RecordWriter> codebook_writer(const ExportSpec& spec) {
+    return std::make_unique<CodebookWriter>(spec);
+}
 
 }  // namespace canvass::cli::exporting

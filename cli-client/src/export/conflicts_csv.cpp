@@ -43,12 +43,13 @@ std::string field_of(const Conflict& c) {
 
 // One record at a time: the keys of its own rows are all a conflict can name.
 class ConflictsWriter final : public OneFileWriter {
-public:
-    explicit ConflictsWriter(const ExportSpec& spec) : OneFileWriter(spec.dir + "/conflicts.csv", "candidates") {}
+  public:
+    explicit ConflictsWriter(const ExportSpec& spec)
+        : OneFileWriter(spec.dir + "/conflicts.csv", "candidates") {}
 
     void start(std::ostream& out) override {
-        write_csv_record(out, {"record", "KEY", "path", "field", "conflict", "candidate", "value", "device", "time",
-                               "shown"});
+        write_csv_record(out, {"record", "KEY", "path", "field", "conflict", "candidate", "value",
+                               "device", "time", "shown"});
     }
 
     Result<void> add(const ExportRecord& r, const RecordRows& rows) override {
@@ -57,11 +58,12 @@ public:
         for (const auto& c : r.conflicts) {
             for (std::size_t i = 0; i < c.candidates.size(); ++i) {
                 const auto& cand = c.candidates[i];
-                write_csv_record(out(),
-                                 {merge::format_uuid(r.view.id), key_for(keys, r.view.id, c.path), c.path,
-                                  field_of(c), c.delete_conflict ? "delete" : "value", std::to_string(i + 1),
-                                  candidate_text(cand), crypto::to_hex(cand.device), iso_time(cand.hlc),
-                                  cand.shown ? "yes" : ""});
+                write_csv_record(
+                    out(),
+                    {merge::format_uuid(r.view.id), key_for(keys, r.view.id, c.path), c.path,
+                     field_of(c), c.delete_conflict ? "delete" : "value", std::to_string(i + 1),
+                     candidate_text(cand), crypto::to_hex(cand.device), iso_time(cand.hlc),
+                     cand.shown ? "yes" : ""});
                 ++count;
             }
         }
@@ -71,6 +73,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> conflicts_writer(const ExportSpec& spec) { return std::make_unique<ConflictsWriter>(spec); }
+std::unique_ptr<RecordWriter> conflicts_writer(const ExportSpec& spec) {
+    return std::make_unique<ConflictsWriter>(spec);
+}
 
 }  // namespace canvass::cli::exporting

@@ -13,7 +13,8 @@ std::string csv_field(std::string_view field) {
     return out;
 }
 
-void write_csv_record(std::ostream& out, const std::vector<std::string>& fields, std::string_view line_end) {
+void write_csv_record(std::ostream& out, const std::vector<std::string>& fields,
+                      std::string_view line_end) {
     for (std::size_t i = 0; i < fields.size(); ++i) {
         if (i) out << ',';
         out << csv_field(fields[i]);

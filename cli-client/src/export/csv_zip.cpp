@@ -27,7 +27,8 @@ Result<void> fill_and_close(zip_t* archive, const std::string& path, std::size_t
                             const std::function<zip_source_t*(std::size_t)>& source) {
     for (std::size_t i = 0; i < count; ++i) {
         zip_source_t* data = source(i);
-        if (!data || zip_file_add(archive, name(i).c_str(), data, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
+        if (!data ||
+            zip_file_add(archive, name(i).c_str(), data, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
             if (data) zip_source_free(data);
             auto r = zip_failed(path, "cannot add " + name(i), zip_get_error(archive));
             zip_discard(archive);
@@ -56,8 +57,11 @@ Result<void> write_zip(const std::string& path, const std::vector<ZipEntry>& ent
     if (!archive) return zip_failed(path, "cannot start the archive", &error);
     zip_source_keep(buffer.get());  // still ours after zip_close
     CANVASS_TRY_VOID(fill_and_close(
-        archive, path, entries.size(), [&](std::size_t i) -> const std::string& { return entries[i].name; },
-        [&](std::size_t i) { return zip_source_buffer(archive, entries[i].data.data(), entries[i].data.size(), 0); }));
+        archive, path, entries.size(),
+        [&](std::size_t i) -> const std::string& { return entries[i].name; },
+        [&](std::size_t i) {
+            return zip_source_buffer(archive, entries[i].data.data(), entries[i].data.size(), 0);
+        }));
 
     if (zip_source_open(buffer.get()) < 0)
         return zip_failed(path, "cannot read the archive", zip_source_error(buffer.get()));
@@ -92,12 +96,16 @@ Result<void> write_zip_files(const std::string& path, const std::vector<ZipFileE
         return r;
     }
     CANVASS_TRY_VOID(fill_and_close(
-        archive, path, entries.size(), [&](std::size_t i) -> const std::string& { return entries[i].name; },
+        archive, path, entries.size(),
+        [&](std::size_t i) -> const std::string& { return entries[i].name; },
         [&](std::size_t i) { return zip_source_file(archive, entries[i].file.c_str(), 0, -1); }));
     std::error_code ec;
     namespace fs = std::filesystem;
-    fs::permissions(part, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
-    if (ec) return unexpected(Domain::core, errc::io, part + ": cannot make it owner-only: " + ec.message());
+    fs::permissions(part, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace,
+                    ec);
+    if (ec)
+        return unexpected(Domain::core, errc::io,
+                          part + ": cannot make it owner-only: " + ec.message());
     return file.commit();
 }
 

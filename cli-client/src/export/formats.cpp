@@ -12,8 +12,10 @@ const std::vector<std::string>& format_names() {
 }
 
 bool needs_survey(std::string_view format, const CsvOptions& csv) {
-    if (format == "dta" || format == "sav") return true;  // row counts, widths and codes in the header
-    return (format == "csv" || format == "xlsx") && csv.split_select_multiples;  // the split columns
+    if (format == "dta" || format == "sav")
+        return true;  // row counts, widths and codes in the header
+    return (format == "csv" || format == "xlsx") &&
+           csv.split_select_multiples;  // the split columns
 }
 
 Result<std::unique_ptr<RecordWriter>> make_writer(const ExportSpec& spec, std::string_view format) {
@@ -26,26 +28,33 @@ Result<std::unique_ptr<RecordWriter>> make_writer(const ExportSpec& spec, std::s
     if (format == "sav") w = stat_writer(spec, StatFormat::sav);
     if (format == "codebook") w = codebook_writer(spec);
     if (format == "conflicts") w = conflicts_writer(spec);
-    if (!w) return unexpected(Domain::core, errc::invalid_argument, "no export format '" + std::string(format) + "'");
+    if (!w)
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "no export format '" + std::string(format) + "'");
     return w;
 }
 
-Result<void> write_export(const form::Form& form, const RecordPass& pass, const std::vector<std::string>& writers,
-                          const std::string& dir, const std::string& lang, const CsvOptions& csv,
-                          ExportResult& result) {
+Result<void> write_export(const form::Form& form, const RecordPass& pass,
+                          const std::vector<std::string>& writers, const std::string& dir,
+                          const std::string& lang, const CsvOptions& csv, ExportResult& result) {
     const auto layouts = table_layouts(form);
     Survey survey(layouts);
     // Each record's rows, made once per pass and dropped with the record.
-    auto rows_pass = [&](std::string_view what, const std::function<Result<void>(const ExportRecord&, const RecordRows&)>& fn) {
-        return pass(what, [&](const ExportRecord& r) -> Result<void> { return fn(r, record_rows(form, layouts, r)); });
-    };
-    const bool survey_first =
-        std::any_of(writers.begin(), writers.end(), [&](const std::string& w) { return needs_survey(w, csv); });
+    auto rows_pass =
+        [&](std::string_view what,
+            const std::function<Result<void>(const ExportRecord&, const RecordRows&)>& fn) {
+            return pass(what, [&](const ExportRecord& r) -> Result<void> {
+                return fn(r, record_rows(form, layouts, r));
+            });
+        };
+    const bool survey_first = std::any_of(
+        writers.begin(), writers.end(), [&](const std::string& w) { return needs_survey(w, csv); });
     if (survey_first) {
-        CANVASS_TRY_VOID(rows_pass("survey", [&](const ExportRecord&, const RecordRows& rows) -> Result<void> {
-            survey.add(form, rows);
-            return {};
-        }));
+        CANVASS_TRY_VOID(
+            rows_pass("survey", [&](const ExportRecord&, const RecordRows& rows) -> Result<void> {
+                survey.add(form, rows);
+                return {};
+            }));
     }
     ExportSpec spec{form, layouts, survey, dir, lang, csv};
     std::vector<std::unique_ptr<RecordWriter>> open;
@@ -58,17 +67,19 @@ Result<void> write_export(const form::Form& form, const RecordPass& pass, const 
         if (w->needs_gathering()) gathering.push_back(w.get());
     }
     if (!gathering.empty()) {
-        CANVASS_TRY_VOID(rows_pass("gather", [&](const ExportRecord&, const RecordRows& rows) -> Result<void> {
-            for (auto* w : gathering) w->gather(rows);
-            return {};
-        }));
+        CANVASS_TRY_VOID(
+            rows_pass("gather", [&](const ExportRecord&, const RecordRows& rows) -> Result<void> {
+                for (auto* w : gathering) w->gather(rows);
+                return {};
+            }));
     }
     for (auto& w : open) CANVASS_TRY_VOID(w->begin());
-    CANVASS_TRY_VOID(rows_pass("write", [&](const ExportRecord& r, const RecordRows& rows) -> Result<void> {
-        if (!survey_first) survey.add(form, rows);  // for the codebook, written last
-        for (auto& w : open) CANVASS_TRY_VOID(w->add(r, rows));
-        return {};
-    }));
+    CANVASS_TRY_VOID(
+        rows_pass("write", [&](const ExportRecord& r, const RecordRows& rows) -> Result<void> {
+            if (!survey_first) survey.add(form, rows);  // for the codebook, written last
+            for (auto& w : open) CANVASS_TRY_VOID(w->add(r, rows));
+            return {};
+        }));
     for (auto& w : open) CANVASS_TRY_VOID(w->finish(result));
     return {};
 }
@@ -87,7 +98,8 @@ Result<void> write_in_memory(const ExportJob& job, std::string_view writer, Expo
 
 Result<void> write_format(const ExportJob& job, std::string_view format, ExportResult& result) {
     if (std::find(format_names().begin(), format_names().end(), format) == format_names().end())
-        return unexpected(Domain::core, errc::invalid_argument, "no export format '" + std::string(format) + "'");
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "no export format '" + std::string(format) + "'");
     return write_in_memory(job, format, result);
 }
 

@@ -15,16 +15,13 @@ using nlohmann::json;
 
 namespace {
 
-bool is_geopoint(const form::Row& row) {
-    return row.type == form::RowType::geopoint || row.type == form::RowType::start_geopoint;
-}
-
 // The collection as nlohmann::json would dump it whole ({"features":[…],"type":…}, keys
 // sorted), written a feature at a time.
 class GeojsonWriter final : public OneFileWriter {
-public:
+  public:
     explicit GeojsonWriter(const ExportSpec& spec)
-        : OneFileWriter(spec.dir + "/" + file_stem(spec.form) + ".geojson", "features"), spec_(spec) {
+        : OneFileWriter(spec.dir + "/" + file_stem(spec.form) + ".geojson", "features"),
+          spec_(spec) {
         for (form::RowId id : spec.layouts[0].fields) {
             if (spec.form.row(id).type == form::RowType::geopoint) {
                 point_ = &spec.form.row(id);
@@ -34,7 +31,10 @@ public:
     }
 
     void start(std::ostream& out) override { out << R"({"features":[)"; }
-    void end(std::ostream& out) override { out << R"(],"type":"FeatureCollection"})" << "\n"; }
+    void end(std::ostream& out) override {
+        out << R"(],"type":"FeatureCollection"})"
+            << "\n";
+    }
 
     Result<void> add(const ExportRecord&, const RecordRows& rows) override {
         for (const auto& r : rows[0]) {
@@ -46,7 +46,7 @@ public:
         return {};
     }
 
-private:
+  private:
     std::optional<json> feature_of(const TableRow& r) const {
         const auto& layout = spec_.layouts[0];
         const json* answer = point_ ? answer_of(r, *point_) : nullptr;
@@ -61,9 +61,10 @@ private:
         if (auto acc = geopoint_part(*answer, 3)) properties["accuracy"] = *acc;
         for (form::RowId id : layout.fields) {
             const auto& row = spec_.form.row(id);
-            if (is_geopoint(row)) continue;
+            if (form::is_geopoint(row.type)) continue;
             const json* a = answer_of(r, row);
-            properties[odk_column(spec_.form, row, std::nullopt)] = a ? json(cell_text(*a)) : json();
+            properties[odk_column(spec_.form, row, std::nullopt)] =
+                a ? json(cell_text(*a)) : json();
         }
         return json{{"type", "Feature"},
                     {"id", r.key},
@@ -77,6 +78,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> geojson_writer(const ExportSpec& spec) { return std::make_unique<GeojsonWriter>(spec); }
+std::unique_ptr<RecordWriter> geojson_writer(const ExportSpec& spec) {
+    return std::make_unique<GeojsonWriter>(spec);
+}
 
 }  // namespace canvass::cli::exporting

@@ -12,23 +12,27 @@ using nlohmann::json;
 namespace {
 
 class JsonlWriter final : public OneFileWriter {
-public:
+  public:
     explicit JsonlWriter(const ExportSpec& spec)
         : OneFileWriter(spec.dir + "/" + file_stem(spec.form) + ".jsonl", "rows"), spec_(spec) {}
 
     Result<void> add(const ExportRecord& r, const RecordRows&) override {
         if (r.view.deleted()) return {};
-        out() << coordinator::record_json(&spec_.form, r).dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+        out() << coordinator::record_json(&spec_.form, r)
+                     .dump(-1, ' ', false, json::error_handler_t::replace)
+              << "\n";
         ++count;
         return {};
     }
 
-private:
+  private:
     const ExportSpec& spec_;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> jsonl_writer(const ExportSpec& spec) { return std::make_unique<JsonlWriter>(spec); }
+std::unique_ptr<RecordWriter> jsonl_writer(const ExportSpec& spec) {
+    return std::make_unique<JsonlWriter>(spec);
+}
 
 }  // namespace canvass::cli::exporting

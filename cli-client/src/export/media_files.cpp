@@ -13,8 +13,9 @@ namespace canvass::cli::exporting {
 using nlohmann::json;
 
 class MediaFolder::Files {
-public:
-    Files(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys, std::string dir)
+  public:
+    Files(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys,
+          std::string dir)
         : store_(store), form_(form), keys_(keys), dir_(std::move(dir) + "/media") {}
 
     // Decrypts every attachment of `answers` into the folder, renaming answers where two
@@ -46,10 +47,11 @@ public:
 
     MediaSummary summary;
 
-private:
+  private:
     // The file's name in media/, writing it the first time; nullopt when it has not arrived.
     Result<std::optional<std::string>> write(const form::AttachmentRef& ref) {
-        if (auto it = written_.find(ref.hash); it != written_.end()) return std::optional<std::string>(it->second);
+        if (auto it = written_.find(ref.hash); it != written_.end())
+            return std::optional<std::string>(it->second);
         CANVASS_TRY(auto bytes, coordinator::open_attachment(store_, keys_, ref.hash));
         if (!bytes) return std::optional<std::string>();
         std::string name = ref.name;
@@ -61,7 +63,8 @@ private:
         }
         if (written_.empty()) CANVASS_TRY_VOID(create_private_directories(dir_));
         CANVASS_TRY(auto file, OutputFile::create(dir_ + "/" + name));
-        file.stream().write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+        file.stream().write(reinterpret_cast<const char*>(bytes->data()),
+                            static_cast<std::streamsize>(bytes->size()));
         CANVASS_TRY_VOID(file.commit());
         names_[name] = ref.hash;
         written_[ref.hash] = name;
@@ -77,8 +80,8 @@ private:
     std::map<crypto::Hash, std::string> written_;
 };
 
-MediaFolder::MediaFolder(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys,
-                         const std::string& dir)
+MediaFolder::MediaFolder(store::DeviceStore& store, const form::Form& form,
+                         const coordinator::MediaKeys& keys, const std::string& dir)
     : files_(std::make_unique<Files>(store, form, keys, dir)) {}
 
 MediaFolder::~MediaFolder() = default;
@@ -98,10 +101,12 @@ Result<void> MediaFolder::record(ExportRecord& r) {
     return {};
 }
 
-const MediaSummary& MediaFolder::summary() const { return files_->summary; }
+const MediaSummary& MediaFolder::summary() const {
+    return files_->summary;
+}
 
-Result<MediaSummary> write_media(store::DeviceStore& store, const form::Form& form, Dataset& dataset,
-                                 const std::string& dir) {
+Result<MediaSummary> write_media(store::DeviceStore& store, const form::Form& form,
+                                 Dataset& dataset, const std::string& dir) {
     MediaFolder folder(store, form, dataset.media, dir);
     for (auto& r : dataset.records) CANVASS_TRY_VOID(folder.record(r));
     return folder.summary();

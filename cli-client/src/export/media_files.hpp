@@ -20,18 +20,18 @@ class DeviceStore;
 namespace canvass::cli::exporting {
 
 struct MediaSummary {
-    std::size_t written = 0;         // files in media/
-    std::size_t missing = 0;         // attachments referenced but not arrived (or unreadable)
-    std::size_t records_missing = 0; // records with at least one of those
+    std::size_t written = 0;          // files in media/
+    std::size_t missing = 0;          // attachments referenced but not arrived (or unreadable)
+    std::size_t records_missing = 0;  // records with at least one of those
 };
 
 // The media/ folder written a record at a time, in one pass or several: each file is
 // decrypted and written the first time a record references it and named the same in every
 // pass after. `store`, `form` and `keys` must outlive it.
 class MediaFolder {
-public:
-    MediaFolder(store::DeviceStore& store, const form::Form& form, const coordinator::MediaKeys& keys,
-                const std::string& dir);
+  public:
+    MediaFolder(store::DeviceStore& store, const form::Form& form,
+                const coordinator::MediaKeys& keys, const std::string& dir);
     ~MediaFolder();
     // Starts counting missing attachments anew (each pass sees every record).
     void new_pass();
@@ -41,7 +41,7 @@ public:
     // What the passes wrote, and the missing attachments of the last pass.
     const MediaSummary& summary() const;
 
-private:
+  private:
     class Files;
     std::unique_ptr<Files> files_;
 };
@@ -50,7 +50,7 @@ private:
 // sets each record's attachments_present and attachments_expected. Two different files
 // attached under one name are told apart by the first hex digits of their hash
 // ("stall-3f2a9c1b.jpg"), and the record's answer names the file as written.
-Result<MediaSummary> write_media(store::DeviceStore& store, const form::Form& form, Dataset& dataset,
-                                 const std::string& dir);
+Result<MediaSummary> write_media(store::DeviceStore& store, const form::Form& form,
+                                 Dataset& dataset, const std::string& dir);
 
 }  // namespace canvass::cli::exporting

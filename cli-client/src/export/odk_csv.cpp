@@ -42,10 +42,6 @@ std::string table_file_name(const ExportSpec& spec, std::size_t table, const std
 
 namespace {
 
-bool is_geopoint(const form::Row& row) {
-    return row.type == form::RowType::geopoint || row.type == form::RowType::start_geopoint;
-}
-
 std::string choice_text(const json& v) {
     return v.is_string() ? v.get<std::string>() : form::answer_text(v);
 }
@@ -53,7 +49,8 @@ std::string choice_text(const json& v) {
 // The columns a split select_multiple gets: the form's choices in order, then values the
 // data holds that the newest form does not list (answered under an older version), in the
 // order first met (the survey's), so no answer is lost.
-std::vector<std::string> split_choices(const ExportSpec& spec, std::size_t table, const form::Row& row) {
+std::vector<std::string> split_choices(const ExportSpec& spec, std::size_t table,
+                                       const form::Row& row) {
     std::vector<std::string> out;
     if (const auto* list = spec.form.choices(row.list_name)) {
         for (const auto& c : list->choices) out.push_back(c.name);
@@ -93,7 +90,7 @@ class OdkTable::Layout {
             const auto& row = spec_.form.row(layout.fields[f]);
             std::string base =
                 spec_.csv.group_paths ? odk_column(spec_.form, row, layout.repeat) : row.name;
-            if (is_geopoint(row)) {
+            if (form::is_geopoint(row.type)) {
                 for (const char* part : kGeopointParts) out.push_back(base + "-" + part);
                 continue;
             }
@@ -121,7 +118,7 @@ class OdkTable::Layout {
         if (table_ == 0) out.push_back(false);
         for (std::size_t f = 0; f < layout.fields.size(); ++f) {
             const auto& row = spec_.form.row(layout.fields[f]);
-            if (is_geopoint(row)) {
+            if (form::is_geopoint(row.type)) {
                 out.insert(out.end(), 4, true);
                 continue;
             }
@@ -148,7 +145,7 @@ class OdkTable::Layout {
         for (std::size_t f = 0; f < layout.fields.size(); ++f) {
             const auto& row = spec_.form.row(layout.fields[f]);
             const json* answer = answer_of(r, row);
-            if (is_geopoint(row)) {
+            if (form::is_geopoint(row.type)) {
                 for (int part = 0; part < 4; ++part) {
                     auto v = answer ? geopoint_part(*answer, part) : std::nullopt;
                     out.push_back(v ? form::answer_text(json(*v)) : std::string());
@@ -211,19 +208,26 @@ class OdkTable::Layout {
     std::vector<bool> numeric_;
 };
 
-OdkTable::OdkTable(const ExportSpec& spec, std::size_t table) : layout_(std::make_unique<Layout>(spec, table)) {}
+OdkTable::OdkTable(const ExportSpec& spec, std::size_t table)
+    : layout_(std::make_unique<Layout>(spec, table)) {}
 OdkTable::~OdkTable() = default;
 OdkTable::OdkTable(OdkTable&&) noexcept = default;
-const std::vector<std::string>& OdkTable::header() const { return layout_->header(); }
-const std::vector<bool>& OdkTable::numeric() const { return layout_->numeric(); }
-std::vector<std::string> OdkTable::cells(const TableRow& row) const { return layout_->record(row); }
+const std::vector<std::string>& OdkTable::header() const {
+    return layout_->header();
+}
+const std::vector<bool>& OdkTable::numeric() const {
+    return layout_->numeric();
+}
+std::vector<std::string> OdkTable::cells(const TableRow& row) const {
+    return layout_->record(row);
+}
 
 namespace {
 
 // One file per table, CRLF line ends; or with csv.zip the tables, LF line ends, into
 // `<form id>.zip` when all are written (ODK Central's download has them at its root).
 class OdkCsvWriter final : public RecordWriter {
-public:
+  public:
     explicit OdkCsvWriter(const ExportSpec& spec) : spec_(spec) {}
 
     Result<void> begin() override {
@@ -240,7 +244,8 @@ public:
 
     Result<void> add(const ExportRecord&, const RecordRows& rows) override {
         for (std::size_t t = 0; t < rows.size(); ++t) {
-            for (const auto& r : rows[t]) write_csv_record(files_[t].stream(), tables_[t].cells(r), line_end());
+            for (const auto& r : rows[t])
+                write_csv_record(files_[t].stream(), tables_[t].cells(r), line_end());
             rows_[t] += rows[t].size();
         }
         return {};
@@ -266,7 +271,7 @@ public:
         return {};
     }
 
-private:
+  private:
     std::string_view line_end() const { return spec_.csv.zip ? "\n" : "\r\n"; }
 
     const ExportSpec& spec_;
@@ -277,6 +282,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> odk_csv_writer(const ExportSpec& spec) { return std::make_unique<OdkCsvWriter>(spec); }
+std::unique_ptr<RecordWriter> odk_csv_writer(const ExportSpec& spec) {
+    return std::make_unique<OdkCsvWriter>(spec);
+}
 
 }  // namespace canvass::cli::exporting

@@ -16,7 +16,9 @@ namespace canvass::cli::exporting {
 
 namespace {
 
-std::string part_name(const std::string& path) { return path + ".part"; }
+std::string part_name(const std::string& path) {
+    return path + ".part";
+}
 
 }  // namespace
 
@@ -29,14 +31,16 @@ Result<void> create_private_directories(const std::string& path) {
         std::error_code ec;
         if (fs::is_directory(dir, ec)) continue;
         if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-            return unexpected(Domain::core, errc::io,
-                              "cannot create the directory " + dir.string() + ": " + std::strerror(errno));
+            return unexpected(
+                Domain::core, errc::io,
+                "cannot create the directory " + dir.string() + ": " + std::strerror(errno));
         }
         ::chmod(dir.c_str(), 0700);  // exact, whatever the umask
     }
     std::error_code ec;
     if (!fs::is_directory(path, ec)) {
-        return unexpected(Domain::core, errc::io, "cannot create the directory " + path + ": a file is in the way");
+        return unexpected(Domain::core, errc::io,
+                          "cannot create the directory " + path + ": a file is in the way");
     }
     return {};
 }
@@ -50,7 +54,8 @@ Result<OutputFile> OutputFile::create(const std::string& path) {
     const std::string part = part_name(path);
     int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0 || ::fchmod(fd, 0600) != 0) {
-        auto err = unexpected(Domain::core, errc::io, "cannot write " + path + ": " + std::strerror(errno));
+        auto err = unexpected(Domain::core, errc::io,
+                              "cannot write " + path + ": " + std::strerror(errno));
         if (fd >= 0) ::close(fd);
         return err;
     }
@@ -71,7 +76,8 @@ OutputFile::~OutputFile() {
 
 Result<void> OutputFile::flush() {
     out_->flush();
-    if (!*out_) return unexpected(Domain::core, errc::io, "cannot write " + path_ + " (disk full?)");
+    if (!*out_)
+        return unexpected(Domain::core, errc::io, "cannot write " + path_ + " (disk full?)");
     return {};
 }
 
@@ -83,15 +89,16 @@ Result<void> OutputFile::commit() {
         return unexpected(Domain::core, errc::io, "cannot write " + path_ + " (disk full?)");
     }
     if (std::rename(part_name(path_).c_str(), path_.c_str()) != 0) {
-        return unexpected(Domain::core, errc::io,
-                          "cannot rename " + part_name(path_) + " to " + path_ + ": " +
-                              std::strerror(errno));
+        return unexpected(
+            Domain::core, errc::io,
+            "cannot rename " + part_name(path_) + " to " + path_ + ": " + std::strerror(errno));
     }
     committed_ = true;
     return {};
 }
 
-OneFileWriter::OneFileWriter(std::string path, std::string unit) : path_(std::move(path)), unit_(std::move(unit)) {}
+OneFileWriter::OneFileWriter(std::string path, std::string unit)
+    : path_(std::move(path)), unit_(std::move(unit)) {}
 
 OneFileWriter::~OneFileWriter() = default;
 
@@ -109,6 +116,8 @@ Result<void> OneFileWriter::finish(ExportResult& result) {
     return {};
 }
 
-std::ostream& OneFileWriter::out() { return file_->stream(); }
+std::ostream& OneFileWriter::out() {
+    return file_->stream();
+}
 
 }  // namespace canvass::cli::exporting

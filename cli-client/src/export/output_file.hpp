@@ -16,7 +16,7 @@ namespace canvass::cli::exporting {
 Result<void> create_private_directories(const std::string& path);
 
 class OutputFile {
-public:
+  public:
     // Opens `path` + ".part" for writing (replacing any leftover), readable and writable by
     // its owner only (0600, whatever the umask): the file holds decrypted answers. Errors name
     // the file.
@@ -34,7 +34,7 @@ public:
     // Flushes, closes and renames the file to its final name (replacing an older export).
     Result<void> commit();
 
-private:
+  private:
     OutputFile(std::string path, std::unique_ptr<std::ofstream> out);
 
     std::string path_;

@@ -13,8 +13,8 @@
 
 namespace canvass::cli::exporting {
 
-using nlohmann::json;
 using form::RowType;
+using nlohmann::json;
 
 namespace {
 
@@ -25,11 +25,14 @@ const char* const kGeopointSuffix[4] = {"latitude", "longitude", "altitude", "ac
 std::optional<int> integer_name(const std::string& name) {
     std::size_t start = !name.empty() && name[0] == '-' ? 1 : 0;
     if (name.size() == start || name.size() - start > 10) return std::nullopt;
-    if (!std::all_of(name.begin() + static_cast<long>(start), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (!std::all_of(name.begin() + static_cast<long>(start), name.end(),
+                     [](char c) { return c >= '0' && c <= '9'; }))
         return std::nullopt;
     long long v = std::stoll(name);
-    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()) return std::nullopt;
-    if (static_cast<double>(v) == kSpssNotRelevant || static_cast<double>(v) == kSpssNotAnswered) return std::nullopt;
+    if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+        return std::nullopt;
+    if (static_cast<double>(v) == kSpssNotRelevant || static_cast<double>(v) == kSpssNotAnswered)
+        return std::nullopt;
     return static_cast<int>(v);
 }
 
@@ -58,9 +61,13 @@ struct ChoiceCodes {
     }
 };
 
-std::string choice_name(const json& v) { return v.is_string() ? v.get<std::string>() : form::answer_text(v); }
+std::string choice_name(const json& v) {
+    return v.is_string() ? v.get<std::string>() : form::answer_text(v);
+}
 
-bool is_select(RowType t) { return t == RowType::select_one || t == RowType::select_multiple; }
+bool is_select(RowType t) {
+    return t == RowType::select_one || t == RowType::select_multiple;
+}
 
 // Shared with the variables' value functions, which outlive stat_model().
 using CodeTable = std::map<std::string, std::shared_ptr<ChoiceCodes>>;
@@ -78,10 +85,12 @@ CodeTable choice_codes(const ExportSpec& job) {
                 if (const auto* list = job.form.choices(row.list_name)) {
                     it->second->choice_names =
                         !list->choices.empty() &&
-                        std::all_of(list->choices.begin(), list->choices.end(),
-                                    [](const form::Choice& c) { return integer_name(c.name).has_value(); });
+                        std::all_of(
+                            list->choices.begin(), list->choices.end(),
+                            [](const form::Choice& c) { return integer_name(c.name).has_value(); });
                     for (const auto& c : list->choices) {
-                        it->second->add(c.name, plain_label(form::text_in(c.label, job.lang, settings.default_language)));
+                        it->second->add(c.name, plain_label(form::text_in(
+                                                    c.label, job.lang, settings.default_language)));
                     }
                 }
             }
@@ -148,19 +157,21 @@ Cell date_cell(const json* a, VarKind kind, StatFormat format) {
 // once (its answers at the time of its last change). Rows come a record at a time, so only
 // the record of the last row asked about is kept.
 class Relevance {
-public:
+  public:
     explicit Relevance(const form::Form& form) : form_(form) {}
 
     MissingKind why_missing(const TableRow& r, const form::Row& row) {
         if (!record_ || id_ != r.record->view.id) {
             auto at = static_cast<std::int64_t>(merge::hlc_ms(r.record->view.meta.updated));
-            record_ = std::make_unique<form::Record>(form_, r.record->answers, form::fixed_clock({at, 0}));
+            record_ = std::make_unique<form::Record>(form_, r.record->answers,
+                                                     form::fixed_clock({at, 0}));
             id_ = r.record->view.id;
         }
-        return record_->relevant(row.id, r.at) ? MissingKind::not_answered : MissingKind::not_relevant;
+        return record_->relevant(row.id, r.at) ? MissingKind::not_answered
+                                               : MissingKind::not_relevant;
     }
 
-private:
+  private:
     const form::Form& form_;
     merge::RecordId id_{};
     std::unique_ptr<form::Record> record_;
@@ -169,28 +180,38 @@ private:
 VarKind date_kind(RowType t) {
     switch (t) {
         case RowType::date:
-        case RowType::today: return VarKind::date;
-        case RowType::time: return VarKind::time;
+        case RowType::today:
+            return VarKind::date;
+        case RowType::time:
+            return VarKind::time;
         case RowType::datetime:
         case RowType::start:
-        case RowType::end: return VarKind::datetime;
-        default: return VarKind::text;
+        case RowType::end:
+            return VarKind::datetime;
+        default:
+            return VarKind::text;
     }
 }
 
 class TableBuilder {
-public:
+  public:
     TableBuilder(const ExportSpec& job, StatFormat format, const CodeTable& codes,
                  std::map<std::string, ValueLabels>& sets, NameMaker& set_names,
                  std::shared_ptr<Relevance> relevance)
-        : job_(job), format_(format), codes_(codes), sets_(sets), set_names_(set_names), names_(format),
+        : job_(job),
+          format_(format),
+          codes_(codes),
+          sets_(sets),
+          set_names_(set_names),
+          names_(format),
           relevance_(std::move(relevance)) {}
 
     std::vector<StatVariable> build(std::size_t table) {
         reserve_own_names(table);
-        if (table == 0) add_meta(submission_date_column(), [](const TableRow& r) -> Cell {
-            return iso_time(r.record->view.meta.created);
-        });
+        if (table == 0)
+            add_meta(submission_date_column(), [](const TableRow& r) -> Cell {
+                return iso_time(r.record->view.meta.created);
+            });
         for (form::RowId id : job_.layouts[table].fields) add_field(table, job_.form.row(id));
         if (table == 0) {
             const auto& meta = meta_columns();
@@ -204,8 +225,10 @@ public:
         return std::move(vars_);
     }
 
-private:
-    static MetaColumn parent_key_column() { return {"PARENT_KEY", "key of the enclosing row", false}; }
+  private:
+    static MetaColumn parent_key_column() {
+        return {"PARENT_KEY", "key of the enclosing row", false};
+    }
     static MetaColumn key_column() { return {"KEY", "key of this row", false}; }
 
     // Variables that carry a question's or a metadata column's own name get it first, in
@@ -213,11 +236,15 @@ private:
     // left. So `goods_other`, a question, is `goods_other` in every file, and the indicator
     // of choice `other` of `goods` becomes `goods_other_2`.
     static bool has_own_variable(RowType t) {
-        return t != RowType::select_multiple && t != RowType::geopoint && t != RowType::start_geopoint;
+        return t != RowType::select_multiple && t != RowType::geopoint &&
+               t != RowType::start_geopoint;
     }
     void reserve_own_names(std::size_t table) {
-        auto reserve = [&](const std::string& key, const std::string& wanted) { own_[key] = names_.make(wanted); };
-        if (table == 0) reserve("m:" + submission_date_column().name, submission_date_column().name);
+        auto reserve = [&](const std::string& key, const std::string& wanted) {
+            own_[key] = names_.make(wanted);
+        };
+        if (table == 0)
+            reserve("m:" + submission_date_column().name, submission_date_column().name);
         for (form::RowId id : job_.layouts[table].fields) {
             const auto& row = job_.form.row(id);
             if (has_own_variable(row.type)) reserve("f:" + row.name, row.name);
@@ -242,18 +269,19 @@ private:
         if (row) {
             why = [rel = relevance_, row](const TableRow& r) { return rel->why_missing(r, *row); };
         }
-        vars_.push_back({std::move(name), std::move(label), kind, row, std::move(source), std::move(set),
-                         std::move(value), std::move(why)});
+        vars_.push_back({std::move(name), std::move(label), kind, row, std::move(source),
+                         std::move(set), std::move(value), std::move(why)});
     }
     // The question's own variable, named as reserved.
-    void add_own(const form::Row& row, std::string label, VarKind kind, std::function<Cell(const TableRow&)> value,
-                 std::string set = {}) {
-        add(own_.at("f:" + row.name), std::move(label), kind, &row, std::move(value), std::move(set));
+    void add_own(const form::Row& row, std::string label, VarKind kind,
+                 std::function<Cell(const TableRow&)> value, std::string set = {}) {
+        add(own_.at("f:" + row.name), std::move(label), kind, &row, std::move(value),
+            std::move(set));
     }
 
     void add_meta(const MetaColumn& m, std::function<Cell(const TableRow&)> value) {
-        add(own_.at("m:" + m.name), m.description, m.numeric ? VarKind::number : VarKind::text, nullptr,
-            std::move(value));
+        add(own_.at("m:" + m.name), m.description, m.numeric ? VarKind::number : VarKind::text,
+            nullptr, std::move(value));
         vars_.back().source = m.name;
     }
 
@@ -263,7 +291,8 @@ private:
         if (it == sets_.end()) {
             const auto& c = *codes_.at(list);
             ValueLabels v{set_names_.make(list), {}, c.names, c.choice_names};
-            for (std::size_t i = 0; i < c.names.size(); ++i) v.labels.emplace_back(c.codes[i], c.labels[i]);
+            for (std::size_t i = 0; i < c.names.size(); ++i)
+                v.labels.emplace_back(c.codes[i], c.labels[i]);
             it = sets_.emplace(list, std::move(v)).first;
         }
         return it->second.name;
@@ -280,8 +309,9 @@ private:
                                [p](const TableRow& r) { return number_or_text(answer_of(r, *p)); });
             case RowType::calculate:
                 if (all_numbers(job_, table, row)) {
-                    return add_own(row, label, VarKind::number,
-                                   [p](const TableRow& r) { return number_or_text(answer_of(r, *p)); });
+                    return add_own(row, label, VarKind::number, [p](const TableRow& r) {
+                        return number_or_text(answer_of(r, *p));
+                    });
                 }
                 break;
             case RowType::date:
@@ -310,24 +340,28 @@ private:
                 return;
             case RowType::select_one: {
                 std::shared_ptr<const ChoiceCodes> c = codes_.at(row.list_name);
-                return add_own(row, label, VarKind::coded, [p, c](const TableRow& r) -> Cell {
-                    const json* a = answer_of(r, *p);
-                    if (!a) return {};
-                    return static_cast<double>(c->code_of(choice_name(*a)).value_or(0));
-                }, label_set(row.list_name));
+                return add_own(
+                    row, label, VarKind::coded,
+                    [p, c](const TableRow& r) -> Cell {
+                        const json* a = answer_of(r, *p);
+                        if (!a) return {};
+                        return static_cast<double>(c->code_of(choice_name(*a)).value_or(0));
+                    },
+                    label_set(row.list_name));
             }
             case RowType::select_multiple: {
                 const auto& c = codes_.at(row.list_name);
                 for (std::size_t i = 0; i < c->names.size(); ++i) {
                     std::string choice = c->names[i];
                     // Answered: 1 when chosen, 0 when not; unanswered: missing, with its reason.
-                    add(names_.make(row.name + "_" + choice), label + ": " + c->labels[i], VarKind::dummy, p,
-                        [p, choice](const TableRow& r) -> Cell {
+                    add(names_.make(row.name + "_" + choice), label + ": " + c->labels[i],
+                        VarKind::dummy, p, [p, choice](const TableRow& r) -> Cell {
                             const json* a = answer_of(r, *p);
                             if (!a) return {};
                             bool chosen = false;
                             if (a->is_array()) {
-                                for (const auto& v : *a) chosen = chosen || choice_name(v) == choice;
+                                for (const auto& v : *a)
+                                    chosen = chosen || choice_name(v) == choice;
                             }
                             return chosen ? 1.0 : 0.0;
                         });
@@ -337,7 +371,8 @@ private:
             default:
                 break;
         }
-        add_own(row, label, VarKind::text, [p](const TableRow& r) { return text_cell(answer_of(r, *p)); });
+        add_own(row, label, VarKind::text,
+                [p](const TableRow& r) { return text_cell(answer_of(r, *p)); });
     }
 
     const ExportSpec& job_;

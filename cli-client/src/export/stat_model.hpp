@@ -40,8 +40,8 @@ inline constexpr const char* kNotRelevantLabel = "not relevant";
 inline constexpr const char* kNotAnsweredLabel = "not answered";
 
 struct StatVariable {
-    std::string name;                // valid and unique in its file for the format
-    std::string label;               // variable label in the export's language
+    std::string name;   // valid and unique in its file for the format
+    std::string label;  // variable label in the export's language
     VarKind kind = VarKind::text;
     const form::Row* row = nullptr;  // nullptr for metadata variables
     std::string source;              // the field's name, or the metadata column's
@@ -59,7 +59,7 @@ struct ValueLabels {
     std::string name;  // valid label set name for the format
     std::vector<std::pair<int, std::string>> labels;
     std::vector<std::string> names;  // the choice name of each code, parallel to labels
-    bool choice_names = false;  // the codes are the choice names (every name an integer)
+    bool choice_names = false;       // the codes are the choice names (every name an integer)
 };
 
 struct StatModel {

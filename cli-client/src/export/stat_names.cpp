@@ -17,8 +17,12 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -40,14 +44,14 @@ std::string NameMaker::valid(std::string_view wanted) const {
 
 bool NameMaker::reserved(const std::string& name) const {
     if (format_ == StatFormat::sav) {
-        static const std::array<const char*, 13> words{"all", "and", "by", "eq", "ge", "gt", "le",
-                                                       "lt", "ne", "not", "or", "to", "with"};
+        static const std::array<const char*, 13> words{"all", "and", "by",  "eq", "ge", "gt",  "le",
+                                                       "lt",  "ne",  "not", "or", "to", "with"};
         auto l = lower(name);
         return std::find(words.begin(), words.end(), l) != words.end();
     }
     static const std::array<const char*, 20> words{
-        "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int",
-        "long", "_n", "_N", "_pi", "_pred", "_rc", "_skip", "strL", "using", "with"};
+        "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if",   "in",    "int",
+        "long", "_n", "_N",   "_pi",   "_pred", "_rc",    "_skip", "strL", "using", "with"};
     if (std::find(words.begin(), words.end(), name) != words.end()) return true;
     // str1 … str2045 are type names.
     return name.size() > 3 && name.compare(0, 3, "str") == 0 &&

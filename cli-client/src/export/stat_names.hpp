@@ -16,7 +16,7 @@
 namespace canvass::cli::exporting {
 
 class NameMaker {
-public:
+  public:
     explicit NameMaker(StatFormat format) : format_(format) {}
 
     // A name close to `wanted`: invalid characters become '_', a bad first character gets
@@ -24,7 +24,7 @@ public:
     // after them, and a name already given gets "_2", "_3", … Each call reserves its result.
     std::string make(std::string_view wanted);
 
-private:
+  private:
     std::string valid(std::string_view wanted) const;
     bool reserved(const std::string& name) const;
 

@@ -18,13 +18,13 @@ namespace canvass::cli::exporting {
 namespace {
 
 // Limits of the file formats, in bytes unless said otherwise.
-constexpr std::size_t kStataLabelChars = 80;         // variable and data labels, characters
-constexpr std::size_t kStataMaxStr = 2045;           // longer strings become strL
+constexpr std::size_t kStataLabelChars = 80;  // variable and data labels, characters
+constexpr std::size_t kStataMaxStr = 2045;    // longer strings become strL
 constexpr std::size_t kSpssVariableLabel = 255;
 constexpr std::size_t kSpssValueLabel = 120;
 constexpr std::size_t kSpssFileLabel = 64;
 constexpr std::size_t kSpssMaxString = 32767;
-constexpr long kStataFormatVersion = 118;            // Stata 14 and later, UTF-8
+constexpr long kStataFormatVersion = 118;  // Stata 14 and later, UTF-8
 
 using Writer = std::unique_ptr<readstat_writer_t, decltype(&readstat_writer_free)>;
 
@@ -34,7 +34,8 @@ ssize_t write_to_stream(const void* data, size_t len, void* ctx) {
     return *out ? static_cast<ssize_t>(len) : -1;
 }
 
-Unexpected<Error> readstat_failed(const std::string& path, const std::string& what, readstat_error_t e) {
+Unexpected<Error> readstat_failed(const std::string& path, const std::string& what,
+                                  readstat_error_t e) {
     return unexpected(Domain::core, errc::io,
                       path + ": " + what + ": " + readstat_error_message(e));
 }
@@ -46,9 +47,14 @@ std::string fit_label(const std::string& text, StatFormat format, std::size_t sp
 
 // One table's file: the variables and labels when it begins, then its rows as they come.
 class TableWriter {
-public:
-    TableWriter(const ExportSpec& spec, StatFormat format, const StatModel& model, std::size_t table)
-        : job_(spec), format_(format), model_(model), table_(table), vars_(model.tables[table]),
+  public:
+    TableWriter(const ExportSpec& spec, StatFormat format, const StatModel& model,
+                std::size_t table)
+        : job_(spec),
+          format_(format),
+          model_(model),
+          table_(table),
+          vars_(model.tables[table]),
           path_(table_path(spec, table, format == StatFormat::dta ? "dta" : "sav")),
           writer_(readstat_writer_init(), &readstat_writer_free) {
         for (std::size_t i = 0; i < vars_.size(); ++i) {
@@ -101,9 +107,10 @@ public:
 
     Result<void> finish(ExportResult& result) {
         if (written_ != job_.survey.rows(table_)) {
-            return unexpected(Domain::core, errc::io,
-                              path_ + ": " + std::to_string(written_) + " rows written but the survey counted " +
-                                  std::to_string(job_.survey.rows(table_)) + ": the passes saw other records");
+            return unexpected(
+                Domain::core, errc::io,
+                path_ + ": " + std::to_string(written_) + " rows written but the survey counted " +
+                    std::to_string(job_.survey.rows(table_)) + ": the passes saw other records");
         }
         auto e = readstat_end_writing(writer_.get());
         if (e != READSTAT_OK) return readstat_failed(path_, "cannot finish the file", e);
@@ -113,15 +120,17 @@ public:
         return {};
     }
 
-private:
+  private:
     // Value labels of the missing values, after a set's own labels.
     void label_missing(readstat_label_set_t* ls, bool int32) {
         if (format_ == StatFormat::dta) {
             readstat_label_tagged_value(ls, kStataNotRelevant, kNotRelevantLabel);
             readstat_label_tagged_value(ls, kStataNotAnswered, kNotAnsweredLabel);
         } else if (int32) {
-            readstat_label_int32_value(ls, static_cast<int32_t>(kSpssNotRelevant), kNotRelevantLabel);
-            readstat_label_int32_value(ls, static_cast<int32_t>(kSpssNotAnswered), kNotAnsweredLabel);
+            readstat_label_int32_value(ls, static_cast<int32_t>(kSpssNotRelevant),
+                                       kNotRelevantLabel);
+            readstat_label_int32_value(ls, static_cast<int32_t>(kSpssNotAnswered),
+                                       kNotAnsweredLabel);
         } else {
             readstat_label_double_value(ls, kSpssNotRelevant, kNotRelevantLabel);
             readstat_label_double_value(ls, kSpssNotAnswered, kNotAnsweredLabel);
@@ -161,28 +170,35 @@ private:
     // Fields whose empty values say why (dates only in Stata: SPSS dates have no codes to spare).
     bool says_why_missing(const StatVariable& v) const {
         if (!v.why_missing || v.kind == VarKind::text) return false;
-        if (format_ == StatFormat::sav) return v.kind == VarKind::number || v.kind == VarKind::coded || v.kind == VarKind::dummy;
+        if (format_ == StatFormat::sav)
+            return v.kind == VarKind::number || v.kind == VarKind::coded ||
+                   v.kind == VarKind::dummy;
         return true;
     }
 
     static const char* date_format(VarKind kind, StatFormat format) {
         bool stata = format == StatFormat::dta;
         switch (kind) {
-            case VarKind::date: return stata ? "%td" : "DATE11";
-            case VarKind::datetime: return stata ? "%tc" : "DATETIME23.3";
-            case VarKind::time: return stata ? "%tcHH:MM:SS" : "TIME8";
-            default: return nullptr;
+            case VarKind::date:
+                return stata ? "%td" : "DATE11";
+            case VarKind::datetime:
+                return stata ? "%tc" : "DATETIME23.3";
+            case VarKind::time:
+                return stata ? "%tcHH:MM:SS" : "TIME8";
+            default:
+                return nullptr;
         }
     }
 
     // Widest text of a variable, in bytes (at least 1: a zero width means "default").
     std::size_t text_width(const StatVariable& v) const {
         const auto& survey = job_.survey;
-        return std::max<std::size_t>(
-            1, v.row ? survey.field(table_, v.row->id).text_bytes : survey.meta_bytes(table_, v.source));
+        return std::max<std::size_t>(1, v.row ? survey.field(table_, v.row->id).text_bytes
+                                              : survey.meta_bytes(table_, v.source));
     }
     bool is_string_ref(const StatVariable& v) const {
-        return format_ == StatFormat::dta && v.kind == VarKind::text && text_width(v) > kStataMaxStr;
+        return format_ == StatFormat::dta && v.kind == VarKind::text &&
+               text_width(v) > kStataMaxStr;
     }
 
     // SPSS shows numbers with two decimals unless told; codes and counts have none.
@@ -206,9 +222,12 @@ private:
             }
             auto* var = readstat_add_variable(w, v.name.c_str(), type, width);
             if (type == READSTAT_TYPE_STRING_REF) add_string_refs(w, variables_.size());
-            readstat_variable_set_label(var, fit_label(v.label, format_, kSpssVariableLabel).c_str());
-            if (v.kind == VarKind::coded) readstat_variable_set_label_set(var, label_sets_.at(v.label_set));
-            if (uses_missing_set(v)) readstat_variable_set_label_set(var, label_sets_.at(model_.missing_set));
+            readstat_variable_set_label(var,
+                                        fit_label(v.label, format_, kSpssVariableLabel).c_str());
+            if (v.kind == VarKind::coded)
+                readstat_variable_set_label_set(var, label_sets_.at(v.label_set));
+            if (uses_missing_set(v))
+                readstat_variable_set_label_set(var, label_sets_.at(model_.missing_set));
             if (const char* f = date_format(v.kind, format_)) {
                 readstat_variable_set_format(var, f);
             } else if (format_ == StatFormat::sav && whole_numbers(v)) {
@@ -249,7 +268,8 @@ private:
         return {};
     }
 
-    readstat_error_t insert(readstat_writer_t* w, std::size_t i, const TableRow& row, const Cell& cell) {
+    readstat_error_t insert(readstat_writer_t* w, std::size_t i, const TableRow& row,
+                            const Cell& cell) {
         const auto& v = vars_[i];
         auto* var = variables_[i];
         if (auto refs = string_refs_.find(i); refs != string_refs_.end()) {
@@ -262,7 +282,8 @@ private:
             if (!text) return readstat_insert_missing_value(w, var);
             if (text->size() > kSpssMaxString) {
                 ++truncated_[v.name];
-                return readstat_insert_string_value(w, var, utf8_prefix(*text, kSpssMaxString).c_str());
+                return readstat_insert_string_value(w, var,
+                                                    utf8_prefix(*text, kSpssMaxString).c_str());
             }
             return readstat_insert_string_value(w, var, text->c_str());
         }
@@ -274,17 +295,22 @@ private:
             if (!says_why_missing(v)) return readstat_insert_missing_value(w, var);
             bool relevant = v.why_missing(row) == MissingKind::not_answered;
             if (format_ == StatFormat::dta) {
-                return readstat_insert_tagged_missing_value(w, var, relevant ? kStataNotAnswered : kStataNotRelevant);
+                return readstat_insert_tagged_missing_value(
+                    w, var, relevant ? kStataNotAnswered : kStataNotRelevant);
             }
             double code = relevant ? kSpssNotAnswered : kSpssNotRelevant;
-            if (types_[i] == READSTAT_TYPE_INT32) return readstat_insert_int32_value(w, var, static_cast<int32_t>(code));
+            if (types_[i] == READSTAT_TYPE_INT32)
+                return readstat_insert_int32_value(w, var, static_cast<int32_t>(code));
             return readstat_insert_double_value(w, var, code);
         }
-        if (format_ == StatFormat::sav && says_why_missing(v) && (*number == kSpssNotRelevant || *number == kSpssNotAnswered)) {
+        if (format_ == StatFormat::sav && says_why_missing(v) &&
+            (*number == kSpssNotRelevant || *number == kSpssNotAnswered)) {
             ++missing_codes_[v.name];
         }
-        if (types_[i] == READSTAT_TYPE_INT32) return readstat_insert_int32_value(w, var, static_cast<int32_t>(*number));
-        if (types_[i] == READSTAT_TYPE_INT8) return readstat_insert_int8_value(w, var, static_cast<int8_t>(*number));
+        if (types_[i] == READSTAT_TYPE_INT32)
+            return readstat_insert_int32_value(w, var, static_cast<int32_t>(*number));
+        if (types_[i] == READSTAT_TYPE_INT8)
+            return readstat_insert_int8_value(w, var, static_cast<int8_t>(*number));
         return readstat_insert_double_value(w, var, *number);
     }
 
@@ -292,7 +318,8 @@ private:
         auto e = readstat_begin_row(w);
         for (std::size_t i = 0; e == READSTAT_OK && i < vars_.size(); ++i) {
             e = insert(w, i, row, vars_[i].value(row));
-            if (e != READSTAT_OK) return readstat_failed(path_, "row " + row.key + ", " + vars_[i].name, e);
+            if (e != READSTAT_OK)
+                return readstat_failed(path_, "row " + row.key + ", " + vars_[i].name, e);
         }
         if (e == READSTAT_OK) e = readstat_end_row(w);
         if (e != READSTAT_OK) return readstat_failed(path_, "row " + row.key, e);
@@ -302,19 +329,21 @@ private:
 
     void report_dropped(ExportResult& result) {
         for (const auto& [name, n] : not_numbers_) {
-            result.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
-                                       " are not numbers (answered under an older form version?) and "
-                                       "are left empty; the CSV and JSON Lines files have them");
+            result.warnings.push_back(
+                path_ + ": " + std::to_string(n) + " value(s) of " + name +
+                " are not numbers (answered under an older form version?) and "
+                "are left empty; the CSV and JSON Lines files have them");
         }
         for (const auto& [name, n] : missing_codes_) {
             result.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
-                                       " equal a missing-value code (" + std::to_string(static_cast<long>(kSpssNotRelevant)) +
-                                       " or " + std::to_string(static_cast<long>(kSpssNotAnswered)) +
-                                       ") and read as missing in SPSS");
+                                      " equal a missing-value code (" +
+                                      std::to_string(static_cast<long>(kSpssNotRelevant)) + " or " +
+                                      std::to_string(static_cast<long>(kSpssNotAnswered)) +
+                                      ") and read as missing in SPSS");
         }
         for (const auto& [name, n] : truncated_) {
             result.warnings.push_back(path_ + ": " + std::to_string(n) + " value(s) of " + name +
-                                       " were cut to SPSS's 32767 bytes");
+                                      " were cut to SPSS's 32767 bytes");
         }
     }
 
@@ -334,20 +363,22 @@ private:
     std::size_t written_ = 0;  // rows
     std::map<std::string, readstat_label_set_t*> label_sets_;
     std::vector<readstat_variable_t*> variables_;
-    std::vector<readstat_type_t> types_;  // parallel to variables_
+    std::vector<readstat_type_t> types_;             // parallel to variables_
     std::map<std::size_t, StringRefs> string_refs_;  // by variable
     std::map<std::string, std::size_t> not_numbers_, truncated_, missing_codes_;
 };
 
 // Every table's file of one format, open side by side.
 class StatWriter final : public RecordWriter {
-public:
+  public:
     StatWriter(const ExportSpec& spec, StatFormat format) : model_(stat_model(spec, format)) {
-        for (std::size_t t = 0; t < spec.layouts.size(); ++t) tables_.emplace_back(spec, format, model_, t);
+        for (std::size_t t = 0; t < spec.layouts.size(); ++t)
+            tables_.emplace_back(spec, format, model_, t);
     }
 
     bool needs_gathering() const override {
-        return std::any_of(tables_.begin(), tables_.end(), [](const TableWriter& t) { return t.needs_gathering(); });
+        return std::any_of(tables_.begin(), tables_.end(),
+                           [](const TableWriter& t) { return t.needs_gathering(); });
     }
     void gather(const RecordRows& rows) override {
         for (std::size_t t = 0; t < tables_.size(); ++t) tables_[t].gather(rows[t]);
@@ -365,7 +396,7 @@ public:
         return {};
     }
 
-private:
+  private:
     StatModel model_;
     std::deque<TableWriter> tables_;  // they keep references into model_
 };

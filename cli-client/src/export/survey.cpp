@@ -7,18 +7,22 @@
 
 namespace canvass::cli::exporting {
 
-using nlohmann::json;
 using form::RowType;
+using nlohmann::json;
 
 namespace {
 
-std::string choice_name(const json& v) { return v.is_string() ? v.get<std::string>() : form::answer_text(v); }
+std::string choice_name(const json& v) {
+    return v.is_string() ? v.get<std::string>() : form::answer_text(v);
+}
 
 void note(std::vector<std::string>& seen, std::string name) {
     if (std::find(seen.begin(), seen.end(), name) == seen.end()) seen.push_back(std::move(name));
 }
 
-void widen(std::size_t& widest, std::size_t bytes) { widest = std::max(widest, bytes); }
+void widen(std::size_t& widest, std::size_t bytes) {
+    widest = std::max(widest, bytes);
+}
 
 }  // namespace
 
@@ -36,13 +40,18 @@ bool may_be_text(RowType type) {
         case RowType::geopoint:
         case RowType::start_geopoint:
         case RowType::select_one:
-        case RowType::select_multiple: return false;
-        default: return true;
+        case RowType::select_multiple:
+            return false;
+        default:
+            return true;
     }
 }
 
 Survey::Survey(const std::vector<TableLayout>& layouts)
-    : layouts_(layouts), rows_(layouts.size()), fields_(layouts.size()), meta_bytes_(layouts.size()) {}
+    : layouts_(layouts),
+      rows_(layouts.size()),
+      fields_(layouts.size()),
+      meta_bytes_(layouts.size()) {}
 
 void Survey::add(const form::Form& form, const RecordRows& rows) {
     for (std::size_t t = 0; t < rows.size(); ++t) {
@@ -50,7 +59,8 @@ void Survey::add(const form::Form& form, const RecordRows& rows) {
         auto& meta = meta_bytes_[t];
         for (const auto& r : rows[t]) {
             if (t == 0) {
-                widen(meta[submission_date_column().name], iso_time(r.record->view.meta.created).size());
+                widen(meta[submission_date_column().name],
+                      iso_time(r.record->view.meta.created).size());
                 auto values = meta_values(*r.record);
                 for (std::size_t i = 0; i < values.size(); ++i) {
                     if (const auto* text = std::get_if<std::string>(&values[i]))

@@ -26,7 +26,7 @@ struct FieldSurvey {
 };
 
 class Survey {
-public:
+  public:
     explicit Survey(const std::vector<TableLayout>& layouts);
 
     // Counts one record's rows in (`form` is the export's).
@@ -38,7 +38,7 @@ public:
     // The widest text of metadata column `name` in `table`.
     std::size_t meta_bytes(std::size_t table, const std::string& name) const;
 
-private:
+  private:
     const std::vector<TableLayout>& layouts_;
     std::vector<std::size_t> rows_;
     std::vector<std::map<form::RowId, FieldSurvey>> fields_;

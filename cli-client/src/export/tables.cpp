@@ -66,8 +66,8 @@ namespace {
 
 // Adds the instances of table `index` found in `parent` (a row of the enclosing table),
 // then, under each, the instances of the tables nested in it.
-void add_instances(const form::Form& form, const std::vector<TableLayout>& layouts, RecordRows& rows,
-                   std::size_t index, const TableRow& parent) {
+void add_instances(const form::Form& form, const std::vector<TableLayout>& layouts,
+                   RecordRows& rows, std::size_t index, const TableRow& parent) {
     const auto& layout = layouts[index];
     auto it = parent.answers->find(layout.name);
     if (it == parent.answers->end() || !it->is_array()) return;
@@ -97,7 +97,8 @@ void add_instances(const form::Form& form, const std::vector<TableLayout>& layou
 
 }  // namespace
 
-RecordRows record_rows(const form::Form& form, const std::vector<TableLayout>& layouts, const ExportRecord& record) {
+RecordRows record_rows(const form::Form& form, const std::vector<TableLayout>& layouts,
+                       const ExportRecord& record) {
     RecordRows rows(layouts.size());
     if (record.view.deleted()) return rows;
     TableRow main;

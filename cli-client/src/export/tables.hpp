@@ -25,11 +25,11 @@ namespace canvass::cli::exporting {
 bool is_exported(form::RowType type);
 
 struct TableLayout {
-    std::optional<form::RowId> repeat;   // nullopt: the main table
-    std::string name;                    // the repeat's name; "" for the main table
-    std::vector<form::RowId> fields;     // exported rows answered at this level, form order
-    std::vector<std::size_t> children;   // tables of the repeats nested directly in this one
-    std::optional<std::size_t> parent;   // the enclosing table
+    std::optional<form::RowId> repeat;  // nullopt: the main table
+    std::string name;                   // the repeat's name; "" for the main table
+    std::vector<form::RowId> fields;    // exported rows answered at this level, form order
+    std::vector<std::size_t> children;  // tables of the repeats nested directly in this one
+    std::optional<std::size_t> parent;  // the enclosing table
 };
 
 // Every table, depth first in form order: the main table is [0], a repeat's table comes
@@ -49,10 +49,10 @@ std::string odk_column(const form::Form& form, const form::Row& row,
 struct TableRow {
     const ExportRecord* record = nullptr;
     const nlohmann::json* answers = nullptr;  // the record's answers or one instance's object
-    std::string key;             // ODK's KEY: uuid:<record>[/group…/repeat[n]…]
-    std::string parent_key;      // the enclosing row's KEY; "" in the main table
-    std::string instance_path;   // merge path of the instance; "" in the main table
-    form::InstancePath at;       // the instance as the form engine names it; empty in the main table
+    std::string key;                          // ODK's KEY: uuid:<record>[/group…/repeat[n]…]
+    std::string parent_key;                   // the enclosing row's KEY; "" in the main table
+    std::string instance_path;                // merge path of the instance; "" in the main table
+    form::InstancePath at;  // the instance as the form engine names it; empty in the main table
 };
 
 struct Tables {
@@ -63,7 +63,8 @@ struct Tables {
 // The rows one record gives each table: [i] for layouts[i], empty for a deleted record.
 // They point into `record`, which must outlive them.
 using RecordRows = std::vector<std::vector<TableRow>>;
-RecordRows record_rows(const form::Form& form, const std::vector<TableLayout>& layouts, const ExportRecord& record);
+RecordRows record_rows(const form::Form& form, const std::vector<TableLayout>& layouts,
+                       const ExportRecord& record);
 
 // Lays out `dataset` (which must outlive the result) under `form`. Deleted records and
 // deleted instances are left out; records with a delete conflict stay in.

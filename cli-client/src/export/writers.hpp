@@ -21,10 +21,11 @@ class OutputFile;
 
 // How the CSV tables are laid out, each option one of ODK Central's download choices.
 struct CsvOptions {
-    bool split_select_multiples = false;  // a 1/0 `question/choice` column after each select_multiple
-    bool group_paths = true;              // false: bare field names as headers (groupPaths=false)
-    bool zip = false;                     // the tables in `<form id>.zip`, LF line ends
-    std::string labels;                   // a language of the form: choice labels, not names
+    bool split_select_multiples =
+        false;                // a 1/0 `question/choice` column after each select_multiple
+    bool group_paths = true;  // false: bare field names as headers (groupPaths=false)
+    bool zip = false;         // the tables in `<form id>.zip`, LF line ends
+    std::string labels;       // a language of the form: choice labels, not names
 };
 
 // What the desk hands over: a dataset held in memory, laid out.
@@ -65,7 +66,7 @@ struct ExportResult {
 // temporary names, output_file.hpp), add() writes one record's rows, finish() commits them
 // and says what was written. A writer holds what it needs across records, never the records.
 class RecordWriter {
-public:
+  public:
     virtual ~RecordWriter() = default;
     // Writers that must see every row before begin() (Stata's long texts) say so; gather()
     // is then called with each record's rows in a pass of their own.
@@ -79,19 +80,19 @@ public:
 // A writer of one file, `path`: created by begin() (then start() writes what comes before
 // the rows), committed by finish() (after end()) and listed with `count()` of `unit`.
 class OneFileWriter : public RecordWriter {
-public:
+  public:
     OneFileWriter(std::string path, std::string unit);
     ~OneFileWriter() override;
     Result<void> begin() override;
     Result<void> finish(ExportResult& result) override;
 
-protected:
+  protected:
     virtual void start(std::ostream&) {}
     virtual void end(std::ostream&) {}
     std::ostream& out();
     std::size_t count = 0;  // what the file holds, in `unit`s
 
-private:
+  private:
     std::string path_, unit_;
     std::unique_ptr<OutputFile> file_;
 };
@@ -112,9 +113,9 @@ using RecordPass = std::function<Result<void>(std::string_view what, const Recor
 // Writes `writers` (names as make_writer takes them, in that order) of form `form` into
 // `dir`: a survey pass first when one of them needs it, a gathering pass when one asks, then
 // one pass that writes them all; peak memory is what the writers hold, not the records.
-Result<void> write_export(const form::Form& form, const RecordPass& pass, const std::vector<std::string>& writers,
-                          const std::string& dir, const std::string& lang, const CsvOptions& csv,
-                          ExportResult& result);
+Result<void> write_export(const form::Form& form, const RecordPass& pass,
+                          const std::vector<std::string>& writers, const std::string& dir,
+                          const std::string& lang, const CsvOptions& csv, ExportResult& result);
 
 // `<dir>/<form id>.<ext>` for the main table, `<dir>/<form id>-<repeat>.<ext>` for a
 // repeat's, as ODK Central names the files of its export.
@@ -128,7 +129,7 @@ std::string file_stem(const form::Form& form);
 // One table in ODK Central's layout under the spec's CSV options, as the CSV and XLSX files
 // write it: its header, which columns hold numbers, and each row's cells as text.
 class OdkTable {
-public:
+  public:
     OdkTable(const ExportSpec& spec, std::size_t table);
     ~OdkTable();
     OdkTable(OdkTable&&) noexcept;
@@ -136,7 +137,7 @@ public:
     const std::vector<bool>& numeric() const;
     std::vector<std::string> cells(const TableRow& row) const;
 
-private:
+  private:
     class Layout;
     std::unique_ptr<Layout> layout_;
 };

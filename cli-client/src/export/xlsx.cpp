@@ -51,8 +51,9 @@ std::optional<double> number_in(const std::string& text) {
 // strings are written in the cells (inline strings) rather than in a shared table. The cells
 // are the same; only their encoding in the file differs.
 class XlsxWriter final : public RecordWriter {
-public:
-    explicit XlsxWriter(const ExportSpec& spec) : spec_(spec), path_(spec.dir + "/" + file_stem(spec.form) + ".xlsx") {}
+  public:
+    explicit XlsxWriter(const ExportSpec& spec)
+        : spec_(spec), path_(spec.dir + "/" + file_stem(spec.form) + ".xlsx") {}
     ~XlsxWriter() override {
         if (book_) workbook_close(book_);  // an export that failed: the OutputFile removes it
     }
@@ -78,11 +79,13 @@ public:
             const auto& table = tables_.emplace_back(spec_, t);
             std::string wanted = t == 0 ? spec_.form.settings().form_id : spec_.layouts[t].name;
             lxw_worksheet* sheet = workbook_add_worksheet(book_, sheet_name(wanted, taken).c_str());
-            if (!sheet) return unexpected(Domain::core, errc::io, path_ + ": cannot add sheet " + wanted);
+            if (!sheet)
+                return unexpected(Domain::core, errc::io, path_ + ": cannot add sheet " + wanted);
             sheets_.push_back(sheet);
             next_row_.push_back(1);
             for (std::size_t c = 0; c < table.header().size(); ++c) {
-                worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c), table.header()[c].c_str(), bold);
+                worksheet_write_string(sheet, 0, static_cast<lxw_col_t>(c),
+                                       table.header()[c].c_str(), bold);
             }
         }
         return {};
@@ -112,13 +115,14 @@ public:
     Result<void> finish(ExportResult& result) override {
         lxw_error e = workbook_close(book_);
         book_ = nullptr;
-        if (e != LXW_NO_ERROR) return unexpected(Domain::core, errc::io, path_ + ": " + lxw_strerror(e));
+        if (e != LXW_NO_ERROR)
+            return unexpected(Domain::core, errc::io, path_ + ": " + lxw_strerror(e));
         CANVASS_TRY_VOID(file_->commit());
         result.files.push_back({path_, spec_.layouts.size(), "sheets"});
         return {};
     }
 
-private:
+  private:
     const ExportSpec& spec_;
     std::string path_;
     std::optional<OutputFile> file_;
@@ -130,6 +134,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> xlsx_writer(const ExportSpec& spec) { return std::make_unique<XlsxWriter>(spec); }
+std::unique_ptr<RecordWriter> xlsx_writer(const ExportSpec& spec) {
+    return std::make_unique<XlsxWriter>(spec);
+}
 
 }  // namespace canvass::cli::exporting

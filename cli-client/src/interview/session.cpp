@@ -4,7 +4,6 @@
 #include <charconv>
 #include <vector>
 
-
 namespace canvass::cli::interview {
 namespace {
 
@@ -29,7 +28,9 @@ std::string argument_of(const std::string& in) {
     auto space = in.find(' ');
     return space == std::string::npos ? std::string() : trim(in.substr(space + 1));
 }
-std::string command_of(const std::string& in) { return in.substr(0, in.find(' ')); }
+std::string command_of(const std::string& in) {
+    return in.substr(0, in.find(' '));
+}
 
 }  // namespace
 
@@ -126,8 +127,9 @@ void Session::go_to_end() {
         return finish(Outcome::unchanged, say(Phrase::nothing_changed));
     state_ = State::confirming_end;
     view_.forget_headings();
-    out_ += view_.summary(engine_.steps(), engine_.language()) + view_.faint(say(Phrase::review_at_end)) +
-            "\n" + say(is_edit() ? Phrase::confirm_edit : Phrase::confirm_finalize) + "\n" +
+    out_ += view_.summary(engine_.steps(), engine_.language()) +
+            view_.faint(say(Phrase::review_at_end)) + "\n" +
+            say(is_edit() ? Phrase::confirm_edit : Phrase::confirm_finalize) + "\n" +
             view_.prompt();
 }
 
@@ -142,10 +144,10 @@ void Session::go_to(const std::string& target) {
         auto it = std::find_if(steps.begin(), steps.end(),
                                [&](const Step& s) { return s.number == number && number != 0; });
         std::size_t total = engine_.progress().total;
-        went = it == steps.end()
-                   ? Result<void>(unexpected(Domain::form, errc::invalid_argument,
-                                             say(Phrase::no_such_step, {target, std::to_string(total)})))
-                   : engine_.jump(it->index);
+        went = it == steps.end() ? Result<void>(unexpected(
+                                       Domain::form, errc::invalid_argument,
+                                       say(Phrase::no_such_step, {target, std::to_string(total)})))
+                                 : engine_.jump(it->index);
     } else {
         went = engine_.jump(std::string_view(target));
     }
@@ -269,8 +271,8 @@ bool Session::common_command(const std::string& in) {
         }
         Step step = engine_.current();
         state_ = State::confirming_removal;
-        out_ += say(Phrase::remove_confirm, {step.groups.back().label,
-                                             std::to_string(step.groups.back().instance)}) +
+        out_ += say(Phrase::remove_confirm,
+                    {step.groups.back().label, std::to_string(step.groups.back().instance)}) +
                 "\n" + view_.prompt();
     } else if (means(Word::summary, in)) {
         show_summary();
@@ -298,12 +300,14 @@ void Session::on_question(const std::string& in) {
             return;
         }
         given = engine_.answer_typed("");
-    } else if (step.type == "image" || step.type == "audio" || step.type == "video" || step.type == "file") {
+    } else if (step.type == "image" || step.type == "audio" || step.type == "video" ||
+               step.type == "file") {
         // A media question takes a file's path; the file is copied into the store at once, so
         // a missing or too large file is refused now and the interview goes on.
         std::string path = in[0] == '\\' ? in.substr(1) : in;
         if (!options_.attach) {
-            out_ += view_.problem("this interview cannot take files; skip the question") + view_.prompt();
+            out_ += view_.problem("this interview cannot take files; skip the question") +
+                    view_.prompt();
             return;
         }
         auto ref = options_.attach(path, step.type);

@@ -26,8 +26,8 @@ using canvass::interview::FormSession;
 using canvass::interview::Purpose;
 
 struct SessionOptions {
-    bool color = false;      // ANSI styles in the text
-    std::size_t width = 0;   // wrap lines at this many columns; 0: never
+    bool color = false;     // ANSI styles in the text
+    std::size_t width = 0;  // wrap lines at this many columns; 0: never
     // The record's id as the interviewer reads it, "" while nothing is saved: named when the
     // first save creates the draft, and at the end.
     std::function<std::string()> record_name = [] { return std::string(); };
@@ -47,7 +47,7 @@ enum class Outcome : std::uint8_t {
 };
 
 class Session {
-public:
+  public:
     // The engine must outlive the session.
     Session(FormSession& engine, SessionOptions options);
 
@@ -62,8 +62,14 @@ public:
     bool done() const { return outcome_ != Outcome::open; }
     Outcome outcome() const { return outcome_; }
 
-private:
-    enum class State : std::uint8_t { asking, browsing, confirming_end, confirming_removal, finished };
+  private:
+    enum class State : std::uint8_t {
+        asking,
+        browsing,
+        confirming_end,
+        confirming_removal,
+        finished
+    };
 
     void show();
     void ask(const Step& step);

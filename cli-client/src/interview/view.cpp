@@ -11,7 +11,9 @@ using canvass::interview::Phrase;
 using canvass::interview::say;
 using canvass::interview::StepGroup;
 
-std::string indent(std::size_t depth) { return std::string(2 * depth, ' '); }
+std::string indent(std::size_t depth) {
+    return std::string(2 * depth, ' ');
+}
 
 std::string heading_text(const StepGroup& g) {
     return g.instance ? g.label + " " + std::to_string(g.instance) : g.label;

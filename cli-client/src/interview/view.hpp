@@ -22,7 +22,7 @@ using canvass::interview::StepKind;
 std::string wrap(const std::string& text, std::size_t width);
 
 class View {
-public:
+  public:
     explicit View(bool color) : color_(color) {}
 
     // Headings of the groups and repeat instances `step` enters that the last step shown
@@ -49,7 +49,7 @@ public:
     std::string strong(const std::string& s) const { return style("1", s); }
     std::string faint(const std::string& s) const { return style("2", s); }
 
-private:
+  private:
     std::string style(const char* code, const std::string& s) const;
 
     bool color_;

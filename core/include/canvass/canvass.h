@@ -2,7 +2,8 @@
  * canvass.h: the C ABI of canvass, for phone apps and other languages (docs/embedding.md).
  *
  * Conventions (after sqlite3.h and Couchbase Lite's c4 API):
- * - Opaque handles: canvass_store, canvass_interview, canvass_coordinator. Functions are canvass_<object>_<verb>.
+ * - Opaque handles: canvass_store, canvass_interview, canvass_coordinator. Functions are
+ * canvass_<object>_<verb>.
  * - Every function returns an int: CANVASS_OK (0) on success, otherwise a CANVASS_ERR_* code,
  *   also described in the optional canvass_error* out parameter (may be NULL).
  * - Strings are UTF-8 and NUL-terminated. JSON in and out follows docs/forms.md (answers)
@@ -66,8 +67,8 @@ enum {
     CANVASS_DOMAIN_CRYPTO = 4,
     CANVASS_DOMAIN_NET = 5,
     CANVASS_DOMAIN_PROTOCOL = 6,
-    CANVASS_DOMAIN_AUTH = 7,    /* refused: a token, a device, a record that is not yours */
-    CANVASS_DOMAIN_SQLITE = 8   /* SQLite itself; see above */
+    CANVASS_DOMAIN_AUTH = 7,  /* refused: a token, a device, a record that is not yours */
+    CANVASS_DOMAIN_SQLITE = 8 /* SQLite itself; see above */
 };
 
 typedef struct canvass_error {
@@ -97,8 +98,7 @@ CANVASS_API int canvass_store_open(const char* home, const char* passphrase,
 /* Creates (create != 0) or opens a store locked by a raw 32-byte key, for apps that keep the
  * key in the platform keystore. The key is copied; the caller keeps and wipes its own copy. */
 CANVASS_API int canvass_store_open_with_key(const char* home, const uint8_t key[32], int create,
-                                            canvass_store** store /* OUT */,
-                                            canvass_error* error);
+                                            canvass_store** store /* OUT */, canvass_error* error);
 
 /* Closes a handle. NULL is allowed. */
 CANVASS_API void canvass_store_close(canvass_store* store);
@@ -172,8 +172,8 @@ CANVASS_API int canvass_record_resolve(canvass_store* store, const char* record_
  * that did not create the record may write it (else CANVASS_DOMAIN_AUTH,
  * CANVASS_ERR_PERMISSION_DENIED); an unknown state is CANVASS_DOMAIN_FORM,
  * CANVASS_ERR_INVALID_ARGUMENT. */
-CANVASS_API int canvass_record_review(canvass_store* store, const char* record_id, const char* state,
-                                      const char* comment, canvass_error* error);
+CANVASS_API int canvass_record_review(canvass_store* store, const char* record_id,
+                                      const char* state, const char* comment, canvass_error* error);
 
 /* What this device holds and what waits to sync. OUT *json: {device, project, role, server
  * (null until enrolled), forms, drafts, finalized, records_with_conflicts, own_changesets,
@@ -193,13 +193,13 @@ CANVASS_API int canvass_status(canvass_store* store, char** json /* OUT */, canv
  * CANVASS_DOMAIN_FORM, CANVASS_ERR_LIMIT_EXCEEDED before anything is kept; a missing file is
  * CANVASS_DOMAIN_STORE, CANVASS_ERR_NOT_FOUND naming the path. The same bytes added twice are
  * kept once. OUT *json: the reference, to free with canvass_free(). */
-CANVASS_API int canvass_attachment_add_file(canvass_store* store, const char* path, char** json /* OUT */,
-                                            canvass_error* error);
+CANVASS_API int canvass_attachment_add_file(canvass_store* store, const char* path,
+                                            char** json /* OUT */, canvass_error* error);
 /* The same for bytes the app holds; `name` is the file name to keep (no folders), `type` its
  * media type ("image/jpeg"), or NULL to take it from the name's extension. */
-CANVASS_API int canvass_attachment_add_bytes(canvass_store* store, const uint8_t* bytes, size_t size,
-                                             const char* name, const char* type, char** json /* OUT */,
-                                             canvass_error* error);
+CANVASS_API int canvass_attachment_add_bytes(canvass_store* store, const uint8_t* bytes,
+                                             size_t size, const char* name, const char* type,
+                                             char** json /* OUT */, canvass_error* error);
 
 /* ---- Enrollment and sync ---------------------------------------------------------------
  * Enrollment and sync block the calling thread until they end (run them off an app's UI
@@ -268,8 +268,9 @@ CANVASS_API int canvass_enroll_over(canvass_store* store, const char* token,
  * equivocations: [{device, seq}], refused_chains: [{device, from_seq, code, reason}] (carried
  * chains the server refused alone at this sync), bytes_sent, bytes_received}; free with
  * canvass_free(). */
-CANVASS_API int canvass_sync(canvass_store* store, canvass_progress_fn progress, void* progress_user,
-                             char** result_json /* OUT */, canvass_error* error);
+CANVASS_API int canvass_sync(canvass_store* store, canvass_progress_fn progress,
+                             void* progress_user, char** result_json /* OUT */,
+                             canvass_error* error);
 
 /* The same over a connection the host opened to the server (the status's "server"). */
 CANVASS_API int canvass_sync_over(canvass_store* store, const canvass_transport* transport,
@@ -308,21 +309,27 @@ typedef struct canvass_interview canvass_interview;
 
 /* A new record of `form_id` (its newest version); its draft is created at the first answer.
  * `language` NULL: the form's default. OUT *interview: close with canvass_interview_close(). */
-CANVASS_API int canvass_interview_start(canvass_store* store, const char* form_id, const char* language,
-                                        canvass_interview** interview /* OUT */, canvass_error* error);
+CANVASS_API int canvass_interview_start(canvass_store* store, const char* form_id,
+                                        const char* language,
+                                        canvass_interview** interview /* OUT */,
+                                        canvass_error* error);
 
 /* A draft, from the first step after its last answer; `language` NULL: the draft's own. */
-CANVASS_API int canvass_interview_resume(canvass_store* store, const char* record_id, const char* language,
-                                         canvass_interview** interview /* OUT */, canvass_error* error);
+CANVASS_API int canvass_interview_resume(canvass_store* store, const char* record_id,
+                                         const char* language,
+                                         canvass_interview** interview /* OUT */,
+                                         canvass_error* error);
 
 /* A finalized record this device may change: nothing is written until
  * canvass_interview_finalize(), then what changed as one changeset. */
-CANVASS_API int canvass_interview_edit(canvass_store* store, const char* record_id, const char* language,
-                                       canvass_interview** interview /* OUT */, canvass_error* error);
+CANVASS_API int canvass_interview_edit(canvass_store* store, const char* record_id,
+                                       const char* language,
+                                       canvass_interview** interview /* OUT */,
+                                       canvass_error* error);
 
 /* The record's id; CANVASS_ERR_NOT_FOUND while a new interview has no answer saved yet. */
-CANVASS_API int canvass_interview_record_id(canvass_interview* interview, char record_id[37] /* OUT */,
-                                            canvass_error* error);
+CANVASS_API int canvass_interview_record_id(canvass_interview* interview,
+                                            char record_id[37] /* OUT */, canvass_error* error);
 
 /* The current step. */
 CANVASS_API int canvass_interview_step(canvass_interview* interview, char** step_json /* OUT */,
@@ -339,15 +346,15 @@ CANVASS_API int canvass_interview_back(canvass_interview* interview, char** step
                                        canvass_error* error);
 
 /* At a repeat prompt: one more instance, at its first step. */
-CANVASS_API int canvass_interview_add_instance(canvass_interview* interview, char** step_json /* OUT */,
-                                               canvass_error* error);
+CANVASS_API int canvass_interview_add_instance(canvass_interview* interview,
+                                               char** step_json /* OUT */, canvass_error* error);
 /* Removes the repeat instance the current step is in. */
-CANVASS_API int canvass_interview_remove_instance(canvass_interview* interview, char** step_json /* OUT */,
-                                                  canvass_error* error);
+CANVASS_API int canvass_interview_remove_instance(canvass_interview* interview,
+                                                  char** step_json /* OUT */, canvass_error* error);
 
 /* To step `index` of the hierarchy (its length: the end), or to the question named `name`. */
-CANVASS_API int canvass_interview_jump(canvass_interview* interview, size_t index, char** step_json /* OUT */,
-                                       canvass_error* error);
+CANVASS_API int canvass_interview_jump(canvass_interview* interview, size_t index,
+                                       char** step_json /* OUT */, canvass_error* error);
 CANVASS_API int canvass_interview_jump_to(canvass_interview* interview, const char* name,
                                           char** step_json /* OUT */, canvass_error* error);
 
@@ -363,8 +370,8 @@ CANVASS_API int canvass_interview_hierarchy(canvass_interview* interview, char**
 /* Finalizes the record (or saves the edit). While a required answer is missing,
  * CANVASS_ERR_INVALID_ARGUMENT naming every one. OUT *result_json (may be NULL): {outcome
  * ("finalized", "edit_saved", "unchanged"), record_id}. */
-CANVASS_API int canvass_interview_finalize(canvass_interview* interview, char** result_json /* OUT */,
-                                           canvass_error* error);
+CANVASS_API int canvass_interview_finalize(canvass_interview* interview,
+                                           char** result_json /* OUT */, canvass_error* error);
 
 /* Ends the session; a draft stays saved. NULL is allowed. */
 CANVASS_API void canvass_interview_close(canvass_interview* interview);
@@ -385,19 +392,22 @@ typedef struct canvass_coordinator canvass_coordinator;
  * CANVASS_ERR_ALREADY_EXISTS), its secret locked by `passphrase` (Argon2id). OUT *json (may
  * be NULL): {public_key (64 hex digits: what `canvass-server project create --recipient`
  * takes), signing_key}. Free with canvass_free(). */
-CANVASS_API int canvass_coordinator_key_create(const char* path, const char* passphrase, char** json /* OUT */,
-                                               canvass_error* error);
+CANVASS_API int canvass_coordinator_key_create(const char* path, const char* passphrase,
+                                               char** json /* OUT */, canvass_error* error);
 
 /* The public halves of a key file, without its passphrase: OUT *json {public_key,
  * signing_key (null for a file written before it was kept)}. Free with canvass_free(). */
-CANVASS_API int canvass_coordinator_key_inspect(const char* path, char** json /* OUT */, canvass_error* error);
+CANVASS_API int canvass_coordinator_key_inspect(const char* path, char** json /* OUT */,
+                                                canvass_error* error);
 
 /* Opens the key file at `key_path` to read what `store` holds. A wrong passphrase is
  * CANVASS_DOMAIN_CRYPTO, CANVASS_ERR_WRONG_KEY; a file that is not a key file
  * CANVASS_ERR_CORRUPT. The store handle must outlive the coordinator handle and not be used on
  * another thread meanwhile. OUT *coordinator: close with canvass_coordinator_close(). */
-CANVASS_API int canvass_coordinator_open(canvass_store* store, const char* key_path, const char* passphrase,
-                                         canvass_coordinator** coordinator /* OUT */, canvass_error* error);
+CANVASS_API int canvass_coordinator_open(canvass_store* store, const char* key_path,
+                                         const char* passphrase,
+                                         canvass_coordinator** coordinator /* OUT */,
+                                         canvass_error* error);
 
 /* Wipes the key and frees the handle. NULL is allowed. */
 CANVASS_API void canvass_coordinator_close(canvass_coordinator* coordinator);
@@ -431,21 +441,24 @@ CANVASS_API int canvass_coordinator_history(canvass_coordinator* coordinator, co
  * "edited"), value, text, readable, device, time, shown}], resolution (when resolved)}],
  * unreadable}, as `canvass conflicts --key --json`. */
 CANVASS_API int canvass_coordinator_conflicts(canvass_coordinator* coordinator, const char* form_id,
-                                              int resolved_too, char** json /* OUT */, canvass_error* error);
+                                              int resolved_too, char** json /* OUT */,
+                                              canvass_error* error);
 
 /* canvass_record_resolve with the record decrypted first, so the values it supersedes are
  * the ones the coordinator saw. Every changeset of the record must decrypt (else
  * CANVASS_DOMAIN_CRYPTO, CANVASS_ERR_WRONG_KEY: sync again for the device's grants). */
 CANVASS_API int canvass_coordinator_resolve(canvass_coordinator* coordinator, const char* record_id,
-                                            const char* path, const char* value_json, canvass_error* error);
+                                            const char* path, const char* value_json,
+                                            canvass_error* error);
 
 /* The bytes of an attachment a record's decrypted answers reference, by the 64 hex digits of
  * its reference's "attachment", checked against that hash. OUT *bytes (free with
  * canvass_free()) and *size. CANVASS_ERR_NOT_FOUND when the record does not reference it or
  * its bytes have not arrived yet (its author has not synced them). */
-CANVASS_API int canvass_coordinator_attachment(canvass_coordinator* coordinator, const char* record_id,
-                                               const char* attachment, uint8_t** bytes /* OUT */,
-                                               size_t* size /* OUT */, canvass_error* error);
+CANVASS_API int canvass_coordinator_attachment(canvass_coordinator* coordinator,
+                                               const char* record_id, const char* attachment,
+                                               uint8_t** bytes /* OUT */, size_t* size /* OUT */,
+                                               canvass_error* error);
 
 #ifdef __cplusplus
 }

@@ -25,21 +25,23 @@ namespace canvass {
 
 // The public halves of a coordinator's key file.
 struct CoordinatorKeyInfo {
-    std::string public_key;                 // the recipient text a project names
+    std::string public_key;                  // the recipient text a project names
     std::optional<std::string> signing_key;  // hex; none in a key file from before signing keys
 };
 
 // Makes a key file at `path` sealed under `passphrase` (refused when the file exists).
-Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path, std::string_view passphrase);
+Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path,
+                                                  std::string_view passphrase);
 // Reads the public halves, no passphrase needed.
 Result<CoordinatorKeyInfo> inspect_coordinator_key(const std::string& path);
 
 class Coordinator {
-public:
+  public:
     // The key in `key_path` opened with `passphrase` (Error{crypto, wrong_key} when it does
     // not open) over `device`, which must outlive the Coordinator and not be used from
     // another thread meanwhile.
-    static Result<Coordinator> open(Device& device, const std::string& key_path, std::string_view passphrase);
+    static Result<Coordinator> open(Device& device, const std::string& key_path,
+                                    std::string_view passphrase);
     Coordinator(Coordinator&&) noexcept;
     Coordinator& operator=(Coordinator&&) noexcept;
     ~Coordinator();  // wipes the key
@@ -63,9 +65,10 @@ public:
     // The bytes of attachment `attachment` (64 hex digits, the reference's "attachment") of
     // record `id`, checked against the hash: Error{store, not_found} when the record's
     // decrypted answers do not name it, or it has not arrived yet.
-    Result<std::vector<std::uint8_t>> attachment(std::string_view id, std::string_view attachment) const;
+    Result<std::vector<std::uint8_t>> attachment(std::string_view id,
+                                                 std::string_view attachment) const;
 
-private:
+  private:
     struct Impl;
     explicit Coordinator(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

@@ -39,7 +39,7 @@ class DeviceStore;
 // proxy, a test's pipe): canvass writes its frames on it as on its own TCP connection.
 // Calls come from the syncing thread, one at a time.
 class Connection {
-public:
+  public:
     virtual ~Connection() = default;
     // Writes every byte, or fails with Error{net, io} (broken) or {net, timeout}.
     virtual Result<void> send(std::span<const std::uint8_t> bytes) = 0;
@@ -59,9 +59,9 @@ struct InstalledForm {
 // What an enrollment token says, before it is used.
 struct TokenInfo {
     std::string project;
-    std::string role;         // "collector", "organizer" or "coordinator"
-    std::string address;      // the server's, "host:port" (several separated by commas)
-    std::string expires;      // "2026-12-01T10:00:00.000Z"
+    std::string role;     // "collector", "organizer" or "coordinator"
+    std::string address;  // the server's, "host:port" (several separated by commas)
+    std::string expires;  // "2026-12-01T10:00:00.000Z"
     std::uint64_t expires_unix = 0;
     std::string fingerprint;  // the project fingerprint's short form
 };
@@ -106,7 +106,7 @@ struct RefusedChain {
 struct AttachmentCounts {
     std::uint64_t delivered = 0;  // attachments whose last chunk the server acknowledged
     std::uint64_t chunks_sent = 0;
-    std::uint64_t fetched = 0;    // attachments received whole
+    std::uint64_t fetched = 0;  // attachments received whole
     std::uint64_t chunks_received = 0;
 };
 
@@ -156,7 +156,7 @@ struct BundleReport {
 // How sync_until_done() goes on after a lost link or a busy server.
 struct SyncUntilDone {
     std::uint64_t give_up_after_ms = 2ull * 60 * 60 * 1000;
-    SyncProgress progress;                            // within each attempt
+    SyncProgress progress;                           // within each attempt
     std::function<void(const SyncOutcome&)> synced;  // after each sync that completed
     // Before waiting `wait_ms` to try again after `why`, with what is still to deliver.
     std::function<void(const Error& why, const Pending& left, std::uint64_t wait_ms)> retrying;
@@ -174,15 +174,15 @@ enum class SyncEnd : std::uint8_t {
 
 struct SyncRun {
     SyncEnd end = SyncEnd::delivered;
-    std::optional<Error> failure;     // the last attempt's failure, unless delivered or stalled
-    std::uint64_t interviews = 0;     // own interviews waiting when the run began
-    Pending left;                     // still to deliver when it ended
+    std::optional<Error> failure;  // the last attempt's failure, unless delivered or stalled
+    std::uint64_t interviews = 0;  // own interviews waiting when the run began
+    Pending left;                  // still to deliver when it ended
 };
 
 class Interview;
 
 class Device {
-public:
+  public:
     // A new store in directory `home` (created if missing), sealed under a key derived from
     // `passphrase`: Error{store, already_exists} when one is there.
     static Result<Device> create(const std::string& home, std::string_view passphrase);
@@ -205,7 +205,8 @@ public:
 
     // Records, each named by its id (36 characters). Answers are a JSON object (DESIGN.md
     // section 8), checked against the form as every save is.
-    Result<std::string> create_record(std::string_view form_id, std::string_view answers_json, bool finalize);
+    Result<std::string> create_record(std::string_view form_id, std::string_view answers_json,
+                                      bool finalize);
     Result<void> save_draft(std::string_view id, std::string_view answers_json);
     Result<void> finalize(std::string_view id);
     // `changes_json`: {"path": value, ...}; says whether anything changed.
@@ -215,7 +216,7 @@ public:
     // device created is changed only by that device or a coordinator. The error,
     // Error{auth, permission_denied}, says who may; edits and deletes check it themselves.
     Result<void> may_change(std::string_view id) const;
-    Result<std::string> record(std::string_view id) const;          // JSON object
+    Result<std::string> record(std::string_view id) const;             // JSON object
     Result<std::string> records(std::string_view form_id = {}) const;  // JSON array of summaries
     // One finalized record's open conflicts; every record's with any, as a JSON array of
     // {"id", "form", "conflicts"}.
@@ -265,7 +266,8 @@ public:
     // One sync with the pinned server: changesets both ways, then attachments. What was
     // acknowledged is kept on failure; syncing again resumes. Error{core, not_found} before
     // enrollment; sync_worth_retrying() tells which failures a later attempt may cure.
-    Result<SyncOutcome> sync(std::unique_ptr<Connection> connection = nullptr, const SyncProgress& progress = {});
+    Result<SyncOutcome> sync(std::unique_ptr<Connection> connection = nullptr,
+                             const SyncProgress& progress = {});
     // Syncs over TCP again and again, waiting 2 s doubling up to a minute (with jitter)
     // after each attempt a later one may cure, until nothing is left to deliver or the time
     // runs out. An attempt that delivered something starts the waits short again. The
@@ -279,7 +281,7 @@ public:
     Result<BundleReport> export_bundle(const std::string& path);
     Result<BundleReport> import_bundle(const std::string& path);
 
-private:
+  private:
     struct Impl;
     explicit Device(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
@@ -301,7 +303,7 @@ std::uint64_t sync_retry_delay_ms(unsigned retry);
 
 // An interview or edit opened on a Device; the session (canvass/interview.hpp) drives it.
 class Interview {
-public:
+  public:
     Interview(Interview&&) noexcept;
     Interview& operator=(Interview&&) noexcept;
     ~Interview();
@@ -312,7 +314,7 @@ public:
     // edited; nullopt before that.
     std::optional<std::string> record_id() const;
 
-private:
+  private:
     struct Impl;
     explicit Interview(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

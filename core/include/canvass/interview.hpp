@@ -61,13 +61,13 @@ struct Step {
     // 1-based number among the questions that take an answer (what progress counts); 0 for
     // notes, read_only questions, repeat prompts and the end.
     std::size_t number = 0;
-    std::string name;        // the row's name (the repeat's for a repeat prompt); "" at the end
-    std::string type;        // XLSForm type without its list: "integer", "select_one", "note", "repeat"
+    std::string name;  // the row's name (the repeat's for a repeat prompt); "" at the end
+    std::string type;  // XLSForm type without its list: "integer", "select_one", "note", "repeat"
     std::string appearance;  // the form's appearance column, as written
     std::string label;       // in the session's language, ${fields} filled in
     std::string hint;
-    std::string format;      // what to type, in the session's language ("a whole number")
-    bool required = false;   // required here and now (the required expression evaluated)
+    std::string format;            // what to type, in the session's language ("a whole number")
+    bool required = false;         // required here and now (the required expression evaluated)
     std::string required_message;  // a required question's refusal when left empty
     bool read_only = false;
     std::vector<StepGroup> groups;
@@ -99,7 +99,7 @@ struct Progress {
 // store. Both calls get every answer so far as JSON text (a valid draft, calculations left
 // out) and the session's language, which is kept with the draft.
 class AnswerSink {
-public:
+  public:
     virtual ~AnswerSink() = default;
     // After every change of answers or language. Failure: the session reports it (the change
     // stays in the session, and the next save carries it).
@@ -140,14 +140,14 @@ struct SessionOptions {
 };
 
 enum class Outcome : std::uint8_t {
-    open,       // still going
-    finalized,  // finalize() succeeded on an interview or resumed draft
-    edit_saved, // finalize() saved an edit that changed something
-    unchanged,  // finalize() on an edit that changed nothing: nothing written
+    open,        // still going
+    finalized,   // finalize() succeeded on an interview or resumed draft
+    edit_saved,  // finalize() saved an edit that changed something
+    unchanged,   // finalize() on an edit that changed nothing: nothing written
 };
 
 class FormSession {
-public:
+  public:
     // Starts a session on `form` (which, like `sink`, must outlive it). The answers are
     // first brought in line with the form (interview/settle.hpp): a resumed draft that
     // changes so is saved at once. Failure: Error{form, invalid_argument} when
@@ -211,8 +211,9 @@ public:
     // nothing. Not for edits, which keep the record's. Refused when it is not a geopoint.
     Result<void> supply_location(std::string_view geopoint_json);
 
-    // Saves the end (setting `end` questions to now): refused while a required question is unanswered (every one named), or
-    // with what the sink refused. On success outcome() tells what happened.
+    // Saves the end (setting `end` questions to now): refused while a required question is
+    // unanswered (every one named), or with what the sink refused. On success outcome() tells what
+    // happened.
     Result<void> finalize();
     Outcome outcome() const;
     // Whether an edit's answers differ from the record's (always true for an interview with
@@ -222,7 +223,7 @@ public:
     Purpose purpose() const;
     const form::Form& form() const;
 
-private:
+  private:
     struct Impl;
     explicit FormSession(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

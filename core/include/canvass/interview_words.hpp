@@ -75,7 +75,7 @@ enum class Phrase {
     draft_saved,       // {} {}: record id, its short form
     // refusals of typed or given answers (the form's own checks speak English)
     type_date,
-    no_such_date,      // {}: what was typed
+    no_such_date,  // {}: what was typed
     type_time,
     type_datetime,
     geopoint_range,
@@ -83,23 +83,23 @@ enum class Phrase {
     ambiguous_choice,  // {}: what was typed
     not_an_answer,     // at a step that takes no answer
     // navigation
-    at_end,            // next() at the end
-    no_such_step,      // {} {}: what was asked, the number of steps
-    no_such_question,  // {}: the name
-    not_relevant_now,  // {}: the name
-    no_language,       // {} {}: the language, the form's languages
-    missing_required,  // {}: how many, then the list
-    question_of,       // {} {}: number, total
-    review_at_end,     // after the summary: how to jump to an answer
-    help_navigation,   // go, summary, lang lines of the help
-    summary_choose,    // the prompt under a summary shown with "summary"
-    language_now,      // {}: the language
-    no_more_instances, // add_instance() elsewhere than at a repeat prompt
-    format_range,      // {} {} {}: start, end, step
+    at_end,             // next() at the end
+    no_such_step,       // {} {}: what was asked, the number of steps
+    no_such_question,   // {}: the name
+    not_relevant_now,   // {}: the name
+    no_language,        // {} {}: the language, the form's languages
+    missing_required,   // {}: how many, then the list
+    question_of,        // {} {}: number, total
+    review_at_end,      // after the summary: how to jump to an answer
+    help_navigation,    // go, summary, lang lines of the help
+    summary_choose,     // the prompt under a summary shown with "summary"
+    language_now,       // {}: the language
+    no_more_instances,  // add_instance() elsewhere than at a repeat prompt
+    format_range,       // {} {} {}: start, end, step
     format_rank,
     format_geotrace,
     format_geoshape,
-    rank_all,          // {}: how many choices
+    rank_all,  // {}: how many choices
     count_
 };
 

@@ -41,23 +41,25 @@ inline constexpr int wrong_key = 8;
 inline constexpr int limit_exceeded = 9;
 inline constexpr int timeout = 10;
 inline constexpr int unavailable = 11;  // busy or out of room for now: try again later
-inline constexpr int busy = 12;          // the database is in use by another connection: retry
-inline constexpr int read_only = 13;     // the database or its directory cannot be written
-inline constexpr int disk_full = 14;     // no room left on the disk (or the database's size cap)
+inline constexpr int busy = 12;         // the database is in use by another connection: retry
+inline constexpr int read_only = 13;    // the database or its directory cannot be written
+inline constexpr int disk_full = 14;    // no room left on the disk (or the database's size cap)
 }  // namespace errc
 
 template <class E>
 struct Unexpected {
     E error;
 };
-inline Unexpected<Error> unexpected(Error e) { return {std::move(e)}; }
+inline Unexpected<Error> unexpected(Error e) {
+    return {std::move(e)};
+}
 inline Unexpected<Error> unexpected(Domain d, int code, std::string message) {
     return {Error{d, code, std::move(message)}};
 }
 
 template <class T>
 class [[nodiscard]] Result {
-public:
+  public:
     Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
     Result(Unexpected<Error> e) : v_(std::in_place_index<1>, std::move(e.error)) {}
 
@@ -78,13 +80,13 @@ public:
         return has_value() ? value() : static_cast<T>(std::forward<U>(other));
     }
 
-private:
+  private:
     std::variant<T, Error> v_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     Result() = default;
     Result(Unexpected<Error> e) : error_(std::move(e.error)), ok_(false) {}
 
@@ -94,7 +96,7 @@ public:
     const Error& error() const& { return error_; }
     Error&& error() && { return std::move(error_); }
 
-private:
+  private:
     Error error_;
     bool ok_ = true;
 };
@@ -102,14 +104,14 @@ private:
 // Propagates an error: `CANVASS_TRY(auto x, parse(s));` or `CANVASS_TRY_VOID(save(r));`
 #define CANVASS_CONCAT_(a, b) a##b
 #define CANVASS_CONCAT(a, b) CANVASS_CONCAT_(a, b)
-#define CANVASS_TRY_IMPL(tmp, decl, expr)               \
-    auto tmp = (expr);                                  \
+#define CANVASS_TRY_IMPL(tmp, decl, expr)                           \
+    auto tmp = (expr);                                              \
     if (!tmp) return ::canvass::unexpected(std::move(tmp).error()); \
     decl = std::move(tmp).value()
 #define CANVASS_TRY(decl, expr) CANVASS_TRY_IMPL(CANVASS_CONCAT(canvass_try_, __LINE__), decl, expr)
-#define CANVASS_TRY_VOID(expr)                                          \
-    do {                                                                \
-        auto canvass_try_v = (expr);                                    \
+#define CANVASS_TRY_VOID(expr)                                                              \
+    do {                                                                                    \
+        auto canvass_try_v = (expr);                                                        \
         if (!canvass_try_v) return ::canvass::unexpected(std::move(canvass_try_v).error()); \
     } while (0)
 

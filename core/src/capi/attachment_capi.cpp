@@ -11,18 +11,22 @@ using canvass::capi::text_out;
 
 extern "C" {
 
-int canvass_attachment_add_file(canvass_store* store, const char* path, char** out, canvass_error* error) {
+int canvass_attachment_add_file(canvass_store* store, const char* path, char** out,
+                                canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !path || !out) return invalid(error, "store, path and json are required");
         return text_out(store->device.add_attachment_file(path), out, error);
     });
 }
 
-int canvass_attachment_add_bytes(canvass_store* store, const uint8_t* bytes, size_t size, const char* name,
-                                 const char* type, char** out, canvass_error* error) {
+int canvass_attachment_add_bytes(canvass_store* store, const uint8_t* bytes, size_t size,
+                                 const char* name, const char* type, char** out,
+                                 canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!store || (!bytes && size > 0) || !name || !out) return invalid(error, "store, bytes, name and json are required");
-        return text_out(store->device.add_attachment({bytes, size}, name, type ? type : ""), out, error);
+        if (!store || (!bytes && size > 0) || !name || !out)
+            return invalid(error, "store, bytes, name and json are required");
+        return text_out(store->device.add_attachment({bytes, size}, name, type ? type : ""), out,
+                        error);
     });
 }
 

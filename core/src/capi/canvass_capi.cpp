@@ -27,14 +27,19 @@ int opened(canvass::Result<Device> r, canvass_store** out, canvass_error* error)
 
 extern "C" {
 
-const char* canvass_version(void) { return CANVASS_VERSION; }
+const char* canvass_version(void) {
+    return CANVASS_VERSION;
+}
 
-void canvass_free(void* p) { std::free(p); }
+void canvass_free(void* p) {
+    std::free(p);
+}
 
 int canvass_store_create(const char* home, const char* passphrase, canvass_store** store,
                          canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!home || !passphrase || !store) return invalid(error, "home, passphrase and store are required");
+        if (!home || !passphrase || !store)
+            return invalid(error, "home, passphrase and store are required");
         *store = nullptr;
         return opened(Device::create(home, passphrase), store, error);
     });
@@ -43,7 +48,8 @@ int canvass_store_create(const char* home, const char* passphrase, canvass_store
 int canvass_store_open(const char* home, const char* passphrase, canvass_store** store,
                        canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!home || !passphrase || !store) return invalid(error, "home, passphrase and store are required");
+        if (!home || !passphrase || !store)
+            return invalid(error, "home, passphrase and store are required");
         *store = nullptr;
         return opened(Device::open(home, passphrase), store, error);
     });
@@ -59,7 +65,9 @@ int canvass_store_open_with_key(const char* home, const uint8_t key[32], int cre
     });
 }
 
-void canvass_store_close(canvass_store* store) { delete store; }
+void canvass_store_close(canvass_store* store) {
+    delete store;
+}
 
 int canvass_form_add(canvass_store* store, const char* form_json, canvass_error* error) {
     return guarded(error, [&]() -> int {
@@ -78,7 +86,8 @@ int canvass_forms_list(canvass_store* store, char** out, canvass_error* error) {
 int canvass_record_create(canvass_store* store, const char* form_id, const char* answers_json,
                           int finalize, char record_id_out[37], canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!store || !form_id || !record_id_out) return invalid(error, "store, form_id and record_id are required");
+        if (!store || !form_id || !record_id_out)
+            return invalid(error, "store, form_id and record_id are required");
         if (!answers_json) return invalid(error, "no JSON given");
         auto r = store->device.create_record(form_id, answers_json, finalize != 0);
         if (!r) return report(error, r.error());
@@ -129,14 +138,16 @@ int canvass_record_get(canvass_store* store, const char* id, char** out, canvass
     });
 }
 
-int canvass_records_list(canvass_store* store, const char* form_id, char** out, canvass_error* error) {
+int canvass_records_list(canvass_store* store, const char* form_id, char** out,
+                         canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
         return text_out(store->device.records(text(form_id)), out, error);
     });
 }
 
-int canvass_record_conflicts(canvass_store* store, const char* id, char** out, canvass_error* error) {
+int canvass_record_conflicts(canvass_store* store, const char* id, char** out,
+                             canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
         return text_out(store->device.conflicts(text(id)), out, error);
@@ -150,8 +161,8 @@ int canvass_conflicts_list(canvass_store* store, char** out, canvass_error* erro
     });
 }
 
-int canvass_record_resolve(canvass_store* store, const char* id, const char* path, const char* value_json,
-                           canvass_error* error) {
+int canvass_record_resolve(canvass_store* store, const char* id, const char* path,
+                           const char* value_json, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !path || !*path) return invalid(error, "store and path are required");
         if (!value_json) return invalid(error, "no JSON given");

@@ -9,11 +9,15 @@
 namespace canvass::capi {
 
 // The C ABI publishes the C++ numbers: both lists only ever grow, together.
-static_assert(CANVASS_ERR_INVALID_ARGUMENT == errc::invalid_argument && CANVASS_ERR_NOT_FOUND == errc::not_found &&
-              CANVASS_ERR_ALREADY_EXISTS == errc::already_exists && CANVASS_ERR_CORRUPT == errc::corrupt &&
-              CANVASS_ERR_PERMISSION_DENIED == errc::permission_denied && CANVASS_ERR_IO == errc::io &&
-              CANVASS_ERR_UNSUPPORTED == errc::unsupported && CANVASS_ERR_WRONG_KEY == errc::wrong_key &&
-              CANVASS_ERR_LIMIT_EXCEEDED == errc::limit_exceeded && CANVASS_ERR_TIMEOUT == errc::timeout &&
+static_assert(CANVASS_ERR_INVALID_ARGUMENT == errc::invalid_argument &&
+              CANVASS_ERR_NOT_FOUND == errc::not_found &&
+              CANVASS_ERR_ALREADY_EXISTS == errc::already_exists &&
+              CANVASS_ERR_CORRUPT == errc::corrupt &&
+              CANVASS_ERR_PERMISSION_DENIED == errc::permission_denied &&
+              CANVASS_ERR_IO == errc::io && CANVASS_ERR_UNSUPPORTED == errc::unsupported &&
+              CANVASS_ERR_WRONG_KEY == errc::wrong_key &&
+              CANVASS_ERR_LIMIT_EXCEEDED == errc::limit_exceeded &&
+              CANVASS_ERR_TIMEOUT == errc::timeout &&
               CANVASS_ERR_UNAVAILABLE == errc::unavailable && CANVASS_ERR_BUSY == errc::busy &&
               CANVASS_ERR_READ_ONLY == errc::read_only && CANVASS_ERR_DISK_FULL == errc::disk_full);
 static_assert(CANVASS_DOMAIN_CORE == static_cast<int>(Domain::core) &&
@@ -28,7 +32,8 @@ static_assert(CANVASS_DOMAIN_CORE == static_cast<int>(Domain::core) &&
 namespace {
 
 bool published(int code) {
-    return (code >= CANVASS_ERR_INVALID_ARGUMENT && code <= CANVASS_ERR_DISK_FULL) || code == CANVASS_ERR_INTERNAL;
+    return (code >= CANVASS_ERR_INVALID_ARGUMENT && code <= CANVASS_ERR_DISK_FULL) ||
+           code == CANVASS_ERR_INTERNAL;
 }
 
 }  // namespace
@@ -63,6 +68,8 @@ int text_out(Result<std::string> r, char** out, canvass_error* error) {
     return CANVASS_OK;
 }
 
-int done(const Result<void>& r, canvass_error* error) { return r ? CANVASS_OK : report(error, r.error()); }
+int done(const Result<void>& r, canvass_error* error) {
+    return r ? CANVASS_OK : report(error, r.error());
+}
 
 }  // namespace canvass::capi

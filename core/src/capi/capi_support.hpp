@@ -47,6 +47,8 @@ int text_out(Result<std::string> r, char** out, canvass_error* error);
 // CANVASS_OK, or `r`'s error reported.
 int done(const Result<void>& r, canvass_error* error);
 // A C string as the text the C++ API takes: NULL is "", which each call refuses as it should.
-inline std::string_view text(const char* s) { return s ? std::string_view(s) : std::string_view(); }
+inline std::string_view text(const char* s) {
+    return s ? std::string_view(s) : std::string_view();
+}
 
 }  // namespace canvass::capi

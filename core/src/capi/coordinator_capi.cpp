@@ -31,7 +31,8 @@ using nlohmann::json;
 int key_out(const Result<canvass::CoordinatorKeyInfo>& info, char** out, canvass_error* error) {
     if (!info) return report(error, info.error());
     if (!out) return CANVASS_OK;
-    json j{{"public_key", info->public_key}, {"signing_key", info->signing_key ? json(*info->signing_key) : json()}};
+    json j{{"public_key", info->public_key},
+           {"signing_key", info->signing_key ? json(*info->signing_key) : json()}};
     *out = copy_out(j.dump());
     return CANVASS_OK;
 }
@@ -40,9 +41,11 @@ int key_out(const Result<canvass::CoordinatorKeyInfo>& info, char** out, canvass
 
 extern "C" {
 
-int canvass_coordinator_key_create(const char* path, const char* passphrase, char** out, canvass_error* error) {
+int canvass_coordinator_key_create(const char* path, const char* passphrase, char** out,
+                                   canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!path || !passphrase || !*passphrase) return invalid(error, "path and a passphrase are required");
+        if (!path || !passphrase || !*passphrase)
+            return invalid(error, "path and a passphrase are required");
         if (out) *out = nullptr;
         return key_out(canvass::create_coordinator_key(path, passphrase), out, error);
     });
@@ -69,9 +72,12 @@ int canvass_coordinator_open(canvass_store* store, const char* key_path, const c
     });
 }
 
-void canvass_coordinator_close(canvass_coordinator* c) { delete c; }
+void canvass_coordinator_close(canvass_coordinator* c) {
+    delete c;
+}
 
-int canvass_coordinator_records(canvass_coordinator* c, const char* form_id, char** out, canvass_error* error) {
+int canvass_coordinator_records(canvass_coordinator* c, const char* form_id, char** out,
+                                canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
@@ -79,7 +85,8 @@ int canvass_coordinator_records(canvass_coordinator* c, const char* form_id, cha
     });
 }
 
-int canvass_coordinator_record(canvass_coordinator* c, const char* id, char** out, canvass_error* error) {
+int canvass_coordinator_record(canvass_coordinator* c, const char* id, char** out,
+                               canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
@@ -87,7 +94,8 @@ int canvass_coordinator_record(canvass_coordinator* c, const char* id, char** ou
     });
 }
 
-int canvass_coordinator_history(canvass_coordinator* c, const char* id, char** out, canvass_error* error) {
+int canvass_coordinator_history(canvass_coordinator* c, const char* id, char** out,
+                                canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
@@ -95,8 +103,8 @@ int canvass_coordinator_history(canvass_coordinator* c, const char* id, char** o
     });
 }
 
-int canvass_coordinator_conflicts(canvass_coordinator* c, const char* form_id, int resolved_too, char** out,
-                                  canvass_error* error) {
+int canvass_coordinator_conflicts(canvass_coordinator* c, const char* form_id, int resolved_too,
+                                  char** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
@@ -104,8 +112,8 @@ int canvass_coordinator_conflicts(canvass_coordinator* c, const char* form_id, i
     });
 }
 
-int canvass_coordinator_resolve(canvass_coordinator* c, const char* id, const char* path, const char* value_json,
-                                canvass_error* error) {
+int canvass_coordinator_resolve(canvass_coordinator* c, const char* id, const char* path,
+                                const char* value_json, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!c || !path) return invalid(error, "coordinator and path are required");
         if (!value_json) return invalid(error, "no JSON given");
@@ -113,10 +121,11 @@ int canvass_coordinator_resolve(canvass_coordinator* c, const char* id, const ch
     });
 }
 
-int canvass_coordinator_attachment(canvass_coordinator* c, const char* id, const char* attachment, uint8_t** bytes,
-                                   size_t* size, canvass_error* error) {
+int canvass_coordinator_attachment(canvass_coordinator* c, const char* id, const char* attachment,
+                                   uint8_t** bytes, size_t* size, canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!c || !attachment || !bytes || !size) return invalid(error, "coordinator, attachment, bytes and size are required");
+        if (!c || !attachment || !bytes || !size)
+            return invalid(error, "coordinator, attachment, bytes and size are required");
         *bytes = nullptr;
         *size = 0;
         auto b = c->view.attachment(text(id), attachment);
@@ -130,8 +139,8 @@ int canvass_coordinator_attachment(canvass_coordinator* c, const char* id, const
     });
 }
 
-int canvass_record_review(canvass_store* store, const char* id, const char* state, const char* comment,
-                          canvass_error* error) {
+int canvass_record_review(canvass_store* store, const char* id, const char* state,
+                          const char* comment, canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !state) return invalid(error, "store and state are required");
         return done(store->device.review(text(id), state, text(comment)), error);

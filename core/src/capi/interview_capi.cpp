@@ -38,10 +38,14 @@ int opened(Result<canvass::Interview> r, canvass_interview** out, canvass_error*
 
 const char* outcome_name(interview::Outcome o) {
     switch (o) {
-        case interview::Outcome::open: return "open";
-        case interview::Outcome::finalized: return "finalized";
-        case interview::Outcome::edit_saved: return "edit_saved";
-        case interview::Outcome::unchanged: return "unchanged";
+        case interview::Outcome::open:
+            return "open";
+        case interview::Outcome::finalized:
+            return "finalized";
+        case interview::Outcome::edit_saved:
+            return "edit_saved";
+        case interview::Outcome::unchanged:
+            return "unchanged";
     }
     return "open";
 }
@@ -77,7 +81,8 @@ extern "C" {
 int canvass_interview_start(canvass_store* store, const char* form_id, const char* language,
                             canvass_interview** out, canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!store || !form_id || !*form_id || !out) return invalid(error, "store, form_id and interview are required");
+        if (!store || !form_id || !*form_id || !out)
+            return invalid(error, "store, form_id and interview are required");
         *out = nullptr;
         return opened(store->device.start_interview(form_id, text(language)), out, error);
     });
@@ -108,8 +113,9 @@ int canvass_interview_record_id(canvass_interview* iv, char record_id[37], canva
         if (!iv || !record_id) return invalid(error, "interview and record_id are required");
         auto id = iv->opened.record_id();
         if (!id) {
-            return report(error, Error{Domain::core, errc::not_found,
-                                       "nothing is saved yet: the record is created at the first answer"});
+            return report(error,
+                          Error{Domain::core, errc::not_found,
+                                "nothing is saved yet: the record is created at the first answer"});
         }
         std::snprintf(record_id, 37, "%s", id->c_str());
         return CANVASS_OK;
@@ -124,24 +130,32 @@ int canvass_interview_step(canvass_interview* iv, char** step, canvass_error* er
     });
 }
 
-int canvass_interview_answer(canvass_interview* iv, const char* value_json, char** step, canvass_error* error) {
+int canvass_interview_answer(canvass_interview* iv, const char* value_json, char** step,
+                             canvass_error* error) {
     return guarded(error, [&]() -> int {
-        if (!value_json) return invalid(error, "value_json is required (\"null\" clears the answer)");
-        return move(iv, step, error, [&](interview::FormSession& s) { return s.answer(value_json); });
+        if (!value_json)
+            return invalid(error, "value_json is required (\"null\" clears the answer)");
+        return move(iv, step, error,
+                    [&](interview::FormSession& s) { return s.answer(value_json); });
     });
 }
 
 int canvass_interview_next(canvass_interview* iv, char** step, canvass_error* error) {
-    return guarded(error, [&] { return move(iv, step, error, [](interview::FormSession& s) { return s.next(); }); });
+    return guarded(error, [&] {
+        return move(iv, step, error, [](interview::FormSession& s) { return s.next(); });
+    });
 }
 
 int canvass_interview_back(canvass_interview* iv, char** step, canvass_error* error) {
-    return guarded(error, [&] { return move(iv, step, error, [](interview::FormSession& s) { return s.back(); }); });
+    return guarded(error, [&] {
+        return move(iv, step, error, [](interview::FormSession& s) { return s.back(); });
+    });
 }
 
 int canvass_interview_add_instance(canvass_interview* iv, char** step, canvass_error* error) {
-    return guarded(error,
-                   [&] { return move(iv, step, error, [](interview::FormSession& s) { return s.add_instance(); }); });
+    return guarded(error, [&] {
+        return move(iv, step, error, [](interview::FormSession& s) { return s.add_instance(); });
+    });
 }
 
 int canvass_interview_remove_instance(canvass_interview* iv, char** step, canvass_error* error) {
@@ -152,21 +166,26 @@ int canvass_interview_remove_instance(canvass_interview* iv, char** step, canvas
 
 int canvass_interview_jump(canvass_interview* iv, size_t index, char** step, canvass_error* error) {
     return guarded(error, [&] {
-        return move(iv, step, error, [index](interview::FormSession& s) { return s.jump(std::size_t{index}); });
+        return move(iv, step, error,
+                    [index](interview::FormSession& s) { return s.jump(std::size_t{index}); });
     });
 }
 
-int canvass_interview_jump_to(canvass_interview* iv, const char* name, char** step, canvass_error* error) {
+int canvass_interview_jump_to(canvass_interview* iv, const char* name, char** step,
+                              canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!name || !*name) return invalid(error, "name is required");
-        return move(iv, step, error, [name](interview::FormSession& s) { return s.jump(std::string_view(name)); });
+        return move(iv, step, error,
+                    [name](interview::FormSession& s) { return s.jump(std::string_view(name)); });
     });
 }
 
-int canvass_interview_language(canvass_interview* iv, const char* language, char** step, canvass_error* error) {
+int canvass_interview_language(canvass_interview* iv, const char* language, char** step,
+                               canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!language || !*language) return invalid(error, "language is required");
-        return move(iv, step, error, [language](interview::FormSession& s) { return s.set_language(language); });
+        return move(iv, step, error,
+                    [language](interview::FormSession& s) { return s.set_language(language); });
     });
 }
 
@@ -191,6 +210,8 @@ int canvass_interview_finalize(canvass_interview* iv, char** result, canvass_err
     });
 }
 
-void canvass_interview_close(canvass_interview* iv) { delete iv; }
+void canvass_interview_close(canvass_interview* iv) {
+    delete iv;
+}
 
 }  // extern "C"

@@ -25,22 +25,26 @@ using nlohmann::json;
 // The host's callbacks as a canvass::Connection. Made first thing, so that close() runs
 // whatever happens next, as canvass.h promises.
 class HostConnection final : public canvass::Connection {
-public:
+  public:
     explicit HostConnection(const canvass_transport& t) : t_(t) {}
     ~HostConnection() override { close(); }
     Result<void> send(std::span<const std::uint8_t> bytes) override {
         int rc = t_.send(t_.user, bytes.data(), bytes.size());
         if (rc == 0) return {};
         if (rc == CANVASS_TRANSPORT_TIMEOUT)
-            return canvass::unexpected(Domain::net, errc::timeout, "the app's connection timed out sending to the server");
-        return canvass::unexpected(Domain::net, errc::io, "the app's connection to the server failed while sending");
+            return canvass::unexpected(Domain::net, errc::timeout,
+                                       "the app's connection timed out sending to the server");
+        return canvass::unexpected(Domain::net, errc::io,
+                                   "the app's connection to the server failed while sending");
     }
     Result<std::size_t> receive(std::span<std::uint8_t> into) override {
         std::ptrdiff_t n = t_.receive(t_.user, into.data(), into.size());
         if (n >= 0) return static_cast<std::size_t>(n);
         if (n == CANVASS_TRANSPORT_TIMEOUT)
-            return canvass::unexpected(Domain::net, errc::timeout, "nothing arrived from the server in time");
-        return canvass::unexpected(Domain::net, errc::io, "the app's connection to the server failed while receiving");
+            return canvass::unexpected(Domain::net, errc::timeout,
+                                       "nothing arrived from the server in time");
+        return canvass::unexpected(Domain::net, errc::io,
+                                   "the app's connection to the server failed while receiving");
     }
     void close() override {
         if (closed_) return;
@@ -48,17 +52,19 @@ public:
         if (t_.close) t_.close(t_.user);
     }
 
-private:
+  private:
     canvass_transport t_;
     bool closed_ = false;
 };
 
 // A struct without send or receive is refused; its close is still called.
 Result<std::unique_ptr<canvass::Connection>> adopt(const canvass_transport* t) {
-    if (!t) return canvass::unexpected(Domain::core, errc::invalid_argument, "transport is required");
+    if (!t)
+        return canvass::unexpected(Domain::core, errc::invalid_argument, "transport is required");
     if (!t->send || !t->receive) {
         if (t->close) t->close(t->user);
-        return canvass::unexpected(Domain::core, errc::invalid_argument, "a canvass_transport needs send and receive");
+        return canvass::unexpected(Domain::core, errc::invalid_argument,
+                                   "a canvass_transport needs send and receive");
     }
     return std::unique_ptr<canvass::Connection>(std::make_unique<HostConnection>(*t));
 }
@@ -70,8 +76,11 @@ json forms_installed(const std::vector<canvass::InstalledForm>& forms) {
 }
 
 json counts_json(const canvass::SyncCounts& s) {
-    return {{"to_send", s.to_send}, {"sent", s.sent}, {"acknowledged", s.acknowledged},
-            {"received", s.received}, {"stored", s.stored}};
+    return {{"to_send", s.to_send},
+            {"sent", s.sent},
+            {"acknowledged", s.acknowledged},
+            {"received", s.received},
+            {"stored", s.stored}};
 }
 
 int set_result(char** out, const json& result) {
@@ -94,8 +103,8 @@ int enroll(canvass_store* store, const char* token, const char* fingerprint,
                             {"forms_installed", forms_installed(e.forms_installed)}});
 }
 
-int run_sync(canvass_store* store, std::unique_ptr<canvass::Connection> host, canvass_progress_fn progress,
-             void* progress_user, char** out, canvass_error* error) {
+int run_sync(canvass_store* store, std::unique_ptr<canvass::Connection> host,
+             canvass_progress_fn progress, void* progress_user, char** out, canvass_error* error) {
     if (!store) return invalid(error, "store is required");
     if (out) *out = nullptr;
     canvass::SyncProgress on_progress;
@@ -109,7 +118,8 @@ int run_sync(canvass_store* store, std::unique_ptr<canvass::Connection> host, ca
         const auto& e = synced.error();
         if (e.domain == Domain::core && e.code == errc::not_found) return report(error, e);
         return report(error, Error{e.domain, e.code,
-                                   "sync failed: " + e.message + " (what was acknowledged is kept; sync again to resume)"});
+                                   "sync failed: " + e.message +
+                                       " (what was acknowledged is kept; sync again to resume)"});
     }
     const auto& s = *synced;
     json result = counts_json(s.changesets);
@@ -125,7 +135,10 @@ int run_sync(canvass_store* store, std::unique_ptr<canvass::Connection> host, ca
     result["equivocations"] = forks;
     json refused = json::array();
     for (const auto& r : s.refused_chains)
-        refused.push_back({{"device", r.device}, {"from_seq", r.from_seq}, {"code", r.code}, {"reason", r.reason}});
+        refused.push_back({{"device", r.device},
+                           {"from_seq", r.from_seq},
+                           {"code", r.code},
+                           {"reason", r.reason}});
     result["refused_chains"] = refused;
     result["bytes_sent"] = s.bytes_sent;
     result["bytes_received"] = s.bytes_received;
@@ -151,13 +164,15 @@ int canvass_token_inspect(const char* token_text, char** out, canvass_error* err
     });
 }
 
-int canvass_enroll(canvass_store* store, const char* token, const char* fingerprint, char** result_json,
-                   canvass_error* error) {
-    return guarded(error, [&] { return enroll(store, token, fingerprint, nullptr, result_json, error); });
+int canvass_enroll(canvass_store* store, const char* token, const char* fingerprint,
+                   char** result_json, canvass_error* error) {
+    return guarded(error,
+                   [&] { return enroll(store, token, fingerprint, nullptr, result_json, error); });
 }
 
 int canvass_enroll_over(canvass_store* store, const char* token, const char* fingerprint,
-                        const canvass_transport* transport, char** result_json, canvass_error* error) {
+                        const canvass_transport* transport, char** result_json,
+                        canvass_error* error) {
     return guarded(error, [&]() -> int {
         auto host = adopt(transport);
         if (!host) return report(error, host.error());
@@ -165,17 +180,21 @@ int canvass_enroll_over(canvass_store* store, const char* token, const char* fin
     });
 }
 
-int canvass_sync(canvass_store* store, canvass_progress_fn progress, void* progress_user, char** result_json,
-                 canvass_error* error) {
-    return guarded(error, [&] { return run_sync(store, nullptr, progress, progress_user, result_json, error); });
+int canvass_sync(canvass_store* store, canvass_progress_fn progress, void* progress_user,
+                 char** result_json, canvass_error* error) {
+    return guarded(error, [&] {
+        return run_sync(store, nullptr, progress, progress_user, result_json, error);
+    });
 }
 
-int canvass_sync_over(canvass_store* store, const canvass_transport* transport, canvass_progress_fn progress,
-                      void* progress_user, char** result_json, canvass_error* error) {
+int canvass_sync_over(canvass_store* store, const canvass_transport* transport,
+                      canvass_progress_fn progress, void* progress_user, char** result_json,
+                      canvass_error* error) {
     return guarded(error, [&]() -> int {
         auto host = adopt(transport);
         if (!host) return report(error, host.error());
-        return run_sync(store, std::move(host).value(), progress, progress_user, result_json, error);
+        return run_sync(store, std::move(host).value(), progress, progress_user, result_json,
+                        error);
     });
 }
 

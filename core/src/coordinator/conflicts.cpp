@@ -55,10 +55,13 @@ std::vector<ConflictCandidate> delete_candidates(const merge::RecordState& state
 
 CandidateKind candidate_kind(ChangeKind k) {
     switch (k) {
-        case ChangeKind::answer: return CandidateKind::value;
-        case ChangeKind::keep: return CandidateKind::kept;
+        case ChangeKind::answer:
+            return CandidateKind::value;
+        case ChangeKind::keep:
+            return CandidateKind::kept;
         case ChangeKind::delete_record:
-        case ChangeKind::delete_instance: return CandidateKind::deleted;
+        case ChangeKind::delete_instance:
+            return CandidateKind::deleted;
     }
     return CandidateKind::value;
 }

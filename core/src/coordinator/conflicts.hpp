@@ -56,7 +56,7 @@ enum class ConflictScope {
 // Which conflicts a listing holds. Deleted records are never listed.
 struct ConflictFilter {
     ConflictScope scope = ConflictScope::open;
-    std::string form_id;                   // empty: every form
+    std::string form_id;                    // empty: every form
     std::optional<merge::RecordId> record;  // only this record
 };
 

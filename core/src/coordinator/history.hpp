@@ -54,7 +54,8 @@ struct HistoryEntry {
     std::uint64_t hlc = 0;
     std::string form_version;
     bool creates = false;    // the record's first changeset
-    bool by_creator = true;  // false: a coordinator's edit (only the creator or a coordinator may change a record)
+    bool by_creator = true;  // false: a coordinator's edit (only the creator or a coordinator may
+                             // change a record)
     bool readable = true;    // its values were decrypted
     std::vector<FieldChange> changes;  // in the changeset's op order
 

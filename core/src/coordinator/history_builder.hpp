@@ -12,15 +12,15 @@
 namespace canvass::coordinator {
 
 class HistoryBuilder {
-public:
+  public:
     // One changeset of the record, with its values (one per op) when `readable`.
-    void add(const merge::ChangesetHeader& header, const std::vector<std::optional<std::string>>& values,
-             bool readable);
+    void add(const merge::ChangesetHeader& header,
+             const std::vector<std::optional<std::string>>& values, bool readable);
     // The entries, oldest first, each change with the earlier values it replaced.
     // `creator` is the record's creator, to tell its own edits from coordinators'.
     std::vector<HistoryEntry> finish(const merge::DeviceId& creator) &&;
 
-private:
+  private:
     struct Pending {
         HistoryEntry entry;
         bool creates_record = false;

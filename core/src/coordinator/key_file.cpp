@@ -68,10 +68,12 @@ Result<void> write_new_private_file(const std::string& path, const std::string& 
     if (fd < 0) {
         if (errno == EEXIST) {
             return unexpected(Domain::core, errc::already_exists,
-                              path + " already exists: a key file is never overwritten "
-                                     "(choose another --out, or move the old key away first)");
+                              path +
+                                  " already exists: a key file is never overwritten "
+                                  "(choose another --out, or move the old key away first)");
         }
-        return unexpected(Domain::core, errc::io, "cannot create " + path + ": " + std::strerror(errno));
+        return unexpected(Domain::core, errc::io,
+                          "cannot create " + path + ": " + std::strerror(errno));
     }
     auto fail = [&](const char* what) {
         int e = errno;
@@ -101,17 +103,20 @@ Result<void> write_new_private_file(const std::string& path, const std::string& 
 
 }  // namespace
 
-std::string recipient_text(const crypto::DhPublicKey& key) { return crypto::to_hex(key); }
+std::string recipient_text(const crypto::DhPublicKey& key) {
+    return crypto::to_hex(key);
+}
 
 Result<crypto::DhPublicKey> create_key_file(const std::string& path, const std::string& passphrase,
                                             crypto::PwhashParams params) {
     auto pair = crypto::generate_dh_key();
     auto blob = crypto::wrap_with_passphrase(pair.secret_key, passphrase, params);
-    json doc{{"format", kKeyFileFormat},
-             {"version", kKeyFileVersion},
-             {"public_key", recipient_text(pair.public_key)},
-             {"signing_key", crypto::to_hex(store::coordinator_signing_key(pair.secret_key).public_key)},
-             {"secret", crypto::to_hex(blob)}};
+    json doc{
+        {"format", kKeyFileFormat},
+        {"version", kKeyFileVersion},
+        {"public_key", recipient_text(pair.public_key)},
+        {"signing_key", crypto::to_hex(store::coordinator_signing_key(pair.secret_key).public_key)},
+        {"secret", crypto::to_hex(blob)}};
     CANVASS_TRY_VOID(write_new_private_file(path, doc.dump(2) + "\n"));
     return pair.public_key;
 }

@@ -6,8 +6,9 @@
 
 namespace canvass::coordinator {
 
-void note_media(const std::vector<std::optional<std::string>>& values, const merge::DeviceId& author,
-                const crypto::SecretBytes& epoch_key, MediaKeys& into) {
+void note_media(const std::vector<std::optional<std::string>>& values,
+                const merge::DeviceId& author, const crypto::SecretBytes& epoch_key,
+                MediaKeys& into) {
     for (const auto& v : values) {
         if (!v || v->empty() || (*v)[0] != '{') continue;
         auto ref = form::attachment_from_json(form::parse_value(*v));
@@ -17,11 +18,14 @@ void note_media(const std::vector<std::optional<std::string>>& values, const mer
         bool known = false;
         for (const auto& k : list) known = known || (k.author == author && k.id == id);
         if (!known)
-            list.push_back({.author = author, .id = id, .key = crypto::attachment_sync_key(epoch_key, ref->hash)});
+            list.push_back({.author = author,
+                            .id = id,
+                            .key = crypto::attachment_sync_key(epoch_key, ref->hash)});
     }
 }
 
-Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceStore& store, const MediaKeys& keys,
+Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceStore& store,
+                                                                 const MediaKeys& keys,
                                                                  const crypto::Hash& content) {
     using Bytes = std::vector<std::uint8_t>;
     CANVASS_TRY(auto own, store.attachment(content));
@@ -35,8 +39,10 @@ Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceSt
         bool ok = true;
         for (std::size_t i = 0; i < chunks->size() && ok; ++i) {
             auto plain = crypto::open_sync_chunk(k.key, k.id, i, chunks->size(), (*chunks)[i]);
-            if (!plain) ok = false;
-            else out.insert(out.end(), plain->begin(), plain->end());
+            if (!plain)
+                ok = false;
+            else
+                out.insert(out.end(), plain->begin(), plain->end());
         }
         if (ok && crypto::blake2b_256(out) == content) return std::optional<Bytes>(std::move(out));
     }
@@ -45,12 +51,14 @@ Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceSt
 
 namespace {
 
-void walk(const form::Form& form, const nlohmann::json& obj, std::vector<form::AttachmentRef>& out) {
+void walk(const form::Form& form, const nlohmann::json& obj,
+          std::vector<form::AttachmentRef>& out) {
     if (!obj.is_object()) return;
     for (const auto& [key, value] : obj.items()) {
         const form::Row* row = form.find(key);
         if (!row) continue;
-        if (row->type == form::RowType::group) walk(form, value, out);
+        if (row->type == form::RowType::group)
+            walk(form, value, out);
         else if (row->type == form::RowType::repeat && value.is_array())
             for (const auto& inst : value) walk(form, inst, out);
         else if (form::is_media(row->type))
@@ -60,7 +68,8 @@ void walk(const form::Form& form, const nlohmann::json& obj, std::vector<form::A
 
 }  // namespace
 
-std::vector<form::AttachmentRef> attachments_in(const form::Form& form, const nlohmann::json& answers) {
+std::vector<form::AttachmentRef> attachments_in(const form::Form& form,
+                                                const nlohmann::json& answers) {
     std::vector<form::AttachmentRef> out;
     walk(form, answers, out);
     return out;

@@ -36,15 +36,18 @@ using MediaKeys = std::map<crypto::Hash, std::vector<MediaKey>>;
 // Notes the attachments referenced by a changeset of `author`, its decrypted `values`, under
 // its `epoch_key`. Only that author's item of each id is ever opened for them: another
 // device's item under the same id (a carrier's claim) is not.
-void note_media(const std::vector<std::optional<std::string>>& values, const merge::DeviceId& author,
-                const crypto::SecretBytes& epoch_key, MediaKeys& into);
+void note_media(const std::vector<std::optional<std::string>>& values,
+                const merge::DeviceId& author, const crypto::SecretBytes& epoch_key,
+                MediaKeys& into);
 
 // The bytes of the attachment `content`, checked against its hash: the store's own copy, or a
 // fetched copy opened with one of `keys`; nullopt when none has arrived whole.
-Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceStore& store, const MediaKeys& keys,
+Result<std::optional<std::vector<std::uint8_t>>> open_attachment(store::DeviceStore& store,
+                                                                 const MediaKeys& keys,
                                                                  const crypto::Hash& content);
 
 // Every attachment reference in a record's answers, in form order (repeats included).
-std::vector<form::AttachmentRef> attachments_in(const form::Form& form, const nlohmann::json& answers);
+std::vector<form::AttachmentRef> attachments_in(const form::Form& form,
+                                                const nlohmann::json& answers);
 
 }  // namespace canvass::coordinator

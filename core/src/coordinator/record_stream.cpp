@@ -11,7 +11,6 @@ namespace canvass::coordinator {
 
 namespace {
 
-constexpr std::size_t kProgressEvery = 500;  // changesets or records between two progress calls
 // Records loaded together: their changesets are read in runs of consecutive seqs per device,
 // and held only while the window is written.
 constexpr std::size_t kWindow = 128;
@@ -25,8 +24,9 @@ RecordStream::RecordStream(RecordStream&&) noexcept = default;
 RecordStream& RecordStream::operator=(RecordStream&&) noexcept = default;
 RecordStream::~RecordStream() = default;
 
-Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKeyPair& key, std::string_view form_id,
-                                        const Progress& progress, Keep keep) {
+Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKeyPair& key,
+                                        std::string_view form_id, const Progress& progress,
+                                        Keep keep) {
     std::size_t total = 0;
     if (progress) {
         CANVASS_TRY(auto count, source.changeset_count());
@@ -35,7 +35,8 @@ Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKey
     RecordStream out(source, key, keep);
     std::map<merge::RecordId, std::uint32_t> index;
     std::map<merge::DeviceId, std::uint32_t> device_index;
-    std::vector<std::pair<std::uint32_t, Ref>> found;  // (record in records_, changeset), as scanned
+    std::vector<std::pair<std::uint32_t, Ref>>
+        found;  // (record in records_, changeset), as scanned
     std::size_t seen = 0;
     CANVASS_TRY_VOID(source.for_each_changeset([&](const merge::Changeset& cs) -> Result<void> {
         if (progress && ++seen % kProgressEvery == 0) progress(seen, total);
@@ -43,7 +44,8 @@ Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKey
         if (!form_id.empty() && h.form_id != form_id) return {};
         bool readable = false;
         CANVASS_TRY_VOID(out.loader_->decrypt(cs, &out.report_, &out.media_, readable));
-        auto [d, new_device] = device_index.emplace(h.device, static_cast<std::uint32_t>(out.devices_.size()));
+        auto [d, new_device] =
+            device_index.emplace(h.device, static_cast<std::uint32_t>(out.devices_.size()));
         if (new_device) out.devices_.push_back(h.device);
         auto [it, fresh] = index.emplace(h.record, static_cast<std::uint32_t>(out.records_.size()));
         if (fresh) out.records_.push_back({h.record, h.hlc, 0, 0});
@@ -83,11 +85,13 @@ Result<RecordStream> RecordStream::open(ChainSource& source, const crypto::DhKey
     return out;
 }
 
-Result<void> RecordStream::for_each(const std::function<Result<void>(Record&)>& fn, const Progress& progress) {
+Result<void> RecordStream::for_each(const std::function<Result<void>(Record&)>& fn,
+                                    const Progress& progress) {
     for (std::size_t first = 0; first < records_.size(); first += kWindow) {
         std::size_t last = std::min(records_.size(), first + kWindow);
         CANVASS_TRY_VOID(pass_window(first, last, fn));
-        if (progress && (last / kProgressEvery != first / kProgressEvery || last == records_.size()))
+        if (progress &&
+            (last / kProgressEvery != first / kProgressEvery || last == records_.size()))
             progress(last, records_.size());
     }
     return {};
@@ -122,14 +126,16 @@ Result<void> RecordStream::pass_window(std::size_t first, std::size_t last,
             ++end;
         const auto& device = devices_[wants[run].device];
         std::size_t next = run;
-        CANVASS_TRY_VOID(source_->for_each_in(device, wants[run].seq, wants[end - 1].seq,
-                                              [&](const merge::Changeset& cs) -> Result<void> {
-                                                  if (next == end || cs.header.seq != wants[next].seq) return {};
-                                                  return loader_->add(cs, partials[wants[next++].slot]);
-                                              }));
+        CANVASS_TRY_VOID(
+            source_->for_each_in(device, wants[run].seq, wants[end - 1].seq,
+                                 [&](const merge::Changeset& cs) -> Result<void> {
+                                     if (next == end || cs.header.seq != wants[next].seq) return {};
+                                     return loader_->add(cs, partials[wants[next++].slot]);
+                                 }));
         if (next != end) {
             return unexpected(Domain::store, errc::not_found,
-                              "changeset " + std::to_string(wants[next].seq) + " of device " + crypto::to_hex(device) +
+                              "changeset " + std::to_string(wants[next].seq) + " of device " +
+                                  crypto::to_hex(device) +
                                   " is no longer held here (the store changed during the export?)");
         }
         run = end;

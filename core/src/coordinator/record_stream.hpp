@@ -24,12 +24,13 @@ namespace canvass::coordinator {
 class RecordLoader;
 
 class RecordStream {
-public:
+  public:
     // Indexes the records of form `form_id` (every form when empty) held in `source`, which
     // and `key` must outlive the stream. Errors as load_dataset's: Error{crypto, wrong_key}
     // when there are changesets of the selection but not one can be read.
-    static Result<RecordStream> open(ChainSource& source, const crypto::DhKeyPair& key, std::string_view form_id,
-                                     const Progress& progress = {}, Keep keep = {});
+    static Result<RecordStream> open(ChainSource& source, const crypto::DhKeyPair& key,
+                                     std::string_view form_id, const Progress& progress = {},
+                                     Keep keep = {});
 
     RecordStream(RecordStream&&) noexcept;
     RecordStream& operator=(RecordStream&&) noexcept;
@@ -47,9 +48,10 @@ public:
     // Each call is a pass of its own, reading the source again. Stops at the first error of
     // `fn` or the source and returns it; a changeset that went missing since open() is
     // Error{store, not_found}.
-    Result<void> for_each(const std::function<Result<void>(Record&)>& fn, const Progress& progress = {});
+    Result<void> for_each(const std::function<Result<void>(Record&)>& fn,
+                          const Progress& progress = {});
 
-private:
+  private:
     struct Ref {
         std::uint32_t device = 0;  // index in devices_
         std::uint64_t seq = 0;
@@ -62,7 +64,8 @@ private:
     };
 
     RecordStream(ChainSource& source, const crypto::DhKeyPair& key, Keep keep);
-    Result<void> pass_window(std::size_t first, std::size_t last, const std::function<Result<void>(Record&)>& fn);
+    Result<void> pass_window(std::size_t first, std::size_t last,
+                             const std::function<Result<void>(Record&)>& fn);
 
     ChainSource* source_;
     std::unique_ptr<RecordLoader> loader_;

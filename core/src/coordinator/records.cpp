@@ -13,13 +13,15 @@ namespace canvass::coordinator {
 
 namespace {
 
-constexpr std::size_t kProgressEvery = 500;  // changesets between two progress calls
+std::string short_hex(const crypto::DhPublicKey& key) {
+    return crypto::to_hex(key).substr(0, 16) + "…";
+}
 
-std::string short_hex(const crypto::DhPublicKey& key) { return crypto::to_hex(key).substr(0, 16) + "…"; }
-
-Unexpected<Error> not_a_recipient(ChainSource& source, const crypto::DhKeyPair& me, std::size_t changesets) {
-    std::string message = "the coordinator key " + short_hex(me.public_key) + " cannot decrypt any of the " +
-                          std::to_string(changesets) + " changesets held here: no device sealed its data to it";
+Unexpected<Error> not_a_recipient(ChainSource& source, const crypto::DhKeyPair& me,
+                                  std::size_t changesets) {
+    std::string message = "the coordinator key " + short_hex(me.public_key) +
+                          " cannot decrypt any of the " + std::to_string(changesets) +
+                          " changesets held here: no device sealed its data to it";
     auto recipients = source.recipients();
     if (recipients && !recipients->empty()) {
         message += " (this project's recipient keys are";
@@ -35,7 +37,7 @@ Unexpected<Error> not_a_recipient(ChainSource& source, const crypto::DhKeyPair& 
 // Epoch keys opened so far: one X25519 operation per (device, epoch), not per changeset.
 // The keys are SecretBytes: wiped when the load ends.
 class RecordLoader::EpochKeys {
-public:
+  public:
     enum class Outcome { opened, no_grant, damaged };
 
     EpochKeys(ChainSource& source, const crypto::DhKeyPair& me) : source_(source), me_(me) {}
@@ -55,7 +57,7 @@ public:
     }
     std::size_t grants_found() const { return grants_found_; }
 
-private:
+  private:
     struct Entry {
         Outcome outcome = Outcome::no_grant;
         crypto::SecretBytes key;
@@ -84,8 +86,9 @@ RecordLoader::RecordLoader(ChainSource& source, const crypto::DhKeyPair& key, Ke
 RecordLoader::~RecordLoader() = default;
 
 Result<std::vector<std::optional<std::string>>> RecordLoader::decrypt(const merge::Changeset& cs,
-                                                                       DecryptionReport* report, MediaKeys* media,
-                                                                       bool& readable) {
+                                                                      DecryptionReport* report,
+                                                                      MediaKeys* media,
+                                                                      bool& readable) {
     const auto& h = cs.header;
     std::vector<std::optional<std::string>> values;
     CANVASS_TRY(auto found, keys_->get(h.device, h.epoch));
@@ -104,15 +107,16 @@ Result<std::vector<std::optional<std::string>>> RecordLoader::decrypt(const merg
         if (readable) {
             ++report->decrypted;
         } else {
-            auto& tally = found.first == EpochKeys::Outcome::no_grant ? report->no_grant : report->damaged;
+            auto& tally =
+                found.first == EpochKeys::Outcome::no_grant ? report->no_grant : report->damaged;
             ++tally[h.device];
         }
     }
     return values;
 }
 
-Result<void> RecordLoader::add(const merge::Changeset& cs, Partial& record, DecryptionReport* report,
-                               MediaKeys* media) {
+Result<void> RecordLoader::add(const merge::Changeset& cs, Partial& record,
+                               DecryptionReport* report, MediaKeys* media) {
     const auto& h = cs.header;
     bool readable = false;
     CANVASS_TRY(auto values, decrypt(cs, report, media, readable));
@@ -128,8 +132,8 @@ Result<void> RecordLoader::add(const merge::Changeset& cs, Partial& record, Decr
     auto applied = r.state->apply(h, std::move(values));
     if (!applied) {
         auto e = std::move(applied).error();
-        e.message = "changeset " + std::to_string(h.seq) + " of device " + crypto::to_hex(h.device) +
-                    " does not merge: " + e.message;
+        e.message = "changeset " + std::to_string(h.seq) + " of device " +
+                    crypto::to_hex(h.device) + " does not merge: " + e.message;
         return unexpected(std::move(e));
     }
     return {};
@@ -150,9 +154,11 @@ Result<void> RecordLoader::check_readable(const DecryptionReport& report) const 
     if (report.changesets == 0 || report.decrypted > 0) return {};
     if (keys_->grants_found() == 0) return not_a_recipient(source_, me_, report.changesets);
     return unexpected(Domain::crypto, errc::wrong_key,
-                      "the coordinator key " + short_hex(me_.public_key) + " has grants here but "
-                      "none of them opens, so none of the " + std::to_string(report.changesets) +
-                      " changesets can be read: the key file or the store is damaged");
+                      "the coordinator key " + short_hex(me_.public_key) +
+                          " has grants here but "
+                          "none of them opens, so none of the " +
+                          std::to_string(report.changesets) +
+                          " changesets can be read: the key file or the store is damaged");
 }
 
 namespace {
@@ -160,8 +166,8 @@ namespace {
 // Every record of the changesets `selected` picks, decrypted and merged, all in memory: one
 // scan of the source (record_stream.hpp reads a record at a time instead).
 Result<Dataset> load(ChainSource& source, const crypto::DhKeyPair& key,
-                     const std::function<bool(const merge::ChangesetHeader&)>& selected, const Progress& progress,
-                     Keep keep) {
+                     const std::function<bool(const merge::ChangesetHeader&)>& selected,
+                     const Progress& progress, Keep keep) {
     std::size_t total = 0;
     if (progress) {
         CANVASS_TRY(auto count, source.changeset_count());
@@ -186,37 +192,42 @@ Result<Dataset> load(ChainSource& source, const crypto::DhKeyPair& key,
     for (auto& b : building) out.records.push_back(loader.finish(std::move(b)));
     building.clear();
     std::sort(out.records.begin(), out.records.end(), [](const Record& a, const Record& b) {
-        return std::pair(a.view.meta.created, a.view.id) < std::pair(b.view.meta.created, b.view.id);
+        return std::pair(a.view.meta.created, a.view.id) <
+               std::pair(b.view.meta.created, b.view.id);
     });
     return out;
 }
 
 }  // namespace
 
-Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key, std::string_view form_id,
-                             const Progress& progress, Keep keep) {
+Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key,
+                             std::string_view form_id, const Progress& progress, Keep keep) {
     return load(
-        source, key, [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
+        source, key,
+        [&](const merge::ChangesetHeader& h) { return form_id.empty() || h.form_id == form_id; },
         progress, keep);
 }
 
-Result<Dataset> load_record_data(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                                 Keep keep) {
+Result<Dataset> load_record_data(ChainSource& source, const crypto::DhKeyPair& key,
+                                 const merge::RecordId& id, Keep keep) {
     CANVASS_TRY(auto one,
-                load(source, key, [&](const merge::ChangesetHeader& h) { return h.record == id; }, {}, keep));
+                load(
+                    source, key, [&](const merge::ChangesetHeader& h) { return h.record == id; },
+                    {}, keep));
     if (one.records.empty())
-        return unexpected(Domain::store, errc::not_found, "no changeset of record " + merge::format_uuid(id) + " here");
+        return unexpected(Domain::store, errc::not_found,
+                          "no changeset of record " + merge::format_uuid(id) + " here");
     return one;
 }
 
-Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                           Keep keep) {
+Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key,
+                           const merge::RecordId& id, Keep keep) {
     CANVASS_TRY(auto one, load_record_data(source, key, id, keep));
     return std::move(one.records.front());
 }
 
-Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                               const DeviceLabels& labels) {
+Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key,
+                               const merge::RecordId& id, const DeviceLabels& labels) {
     CANVASS_TRY(auto record, load_record(source, key, id, Keep{false, true, ConflictScope::open}));
     History out;
     out.record = id;
@@ -248,7 +259,8 @@ std::optional<RecordConflicts> conflicts_listed(const Record& r, const ConflictF
 
 }  // namespace
 
-std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, const ConflictFilter& filter) {
+std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records,
+                                            const ConflictFilter& filter) {
     std::vector<RecordConflicts> out;
     for (const auto& r : records) {
         if (auto listed = conflicts_listed(r, filter)) out.push_back(std::move(*listed));
@@ -260,10 +272,11 @@ Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyP
                                        const ConflictFilter& filter) {
     Keep keep{false, filter.scope == ConflictScope::resolved_too, filter.scope};
     if (filter.record) {
-        CANVASS_TRY(auto one, load(
-                                  source, key,
-                                  [&](const merge::ChangesetHeader& h) { return h.record == *filter.record; }, {},
-                                  keep));
+        CANVASS_TRY(auto one,
+                    load(
+                        source, key,
+                        [&](const merge::ChangesetHeader& h) { return h.record == *filter.record; },
+                        {}, keep));
         return ConflictListing{list_conflicts(one.records, filter), std::move(one.report)};
     }
     // A record at a time: the listing holds the conflicted records' conflicts, not the project.

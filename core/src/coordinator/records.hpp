@@ -41,8 +41,8 @@ struct Record {
     nlohmann::json answers;     // store::to_answers(view): winners, repeats nested, "_id"s
     merge::DeviceId creator{};  // author of its first changeset (smallest hlc)
     std::size_t changesets = 0;
-    std::size_t unreadable = 0;       // changesets whose values could not be decrypted
-    std::vector<Conflict> conflicts;  // conflicts_of(view, state, history, the scope loaded)
+    std::size_t unreadable = 0;         // changesets whose values could not be decrypted
+    std::vector<Conflict> conflicts;    // conflicts_of(view, state, history, the scope loaded)
     std::vector<HistoryEntry> history;  // when asked: every changeset, oldest first
     // Attachments the answers reference, and those of them whose bytes are here (set by the
     // export, which decrypts them: cli-client/src/export/media_files.hpp).
@@ -69,14 +69,15 @@ struct DecryptionReport {
 struct Dataset {
     std::vector<Record> records;  // ordered by creation time, then id
     DecryptionReport report;
-    MediaKeys media;              // the keys of every attachment the decrypted values reference
+    MediaKeys media;  // the keys of every attachment the decrypted values reference
 };
 
 // What a load keeps beside each record's view and answers.
 struct Keep {
     bool state = false;    // Record::state
     bool history = false;  // Record::history (needed for resolved conflicts)
-    ConflictScope conflicts = ConflictScope::open;  // Record::conflicts; resolved_too implies history
+    ConflictScope conflicts =
+        ConflictScope::open;  // Record::conflicts; resolved_too implies history
 };
 
 // Called now and then with (changesets read, changesets held in total, 0 when unknown).
@@ -84,30 +85,32 @@ using Progress = std::function<void(std::size_t, std::size_t)>;
 
 // Rebuilds every record of form `form_id` (every form when empty) held in `source`,
 // decrypting with `key`, all of them in memory (the desk's table; the export reads a record
-// at a time through RecordStream, record_stream.hpp). Records and changesets it cannot read are kept with what can be
-// read and counted in the report. Fails with Error{crypto, wrong_key} when there are
-// changesets of the selection but not one of them can be read: no grant for `key` (it is
+// at a time through RecordStream, record_stream.hpp). Records and changesets it cannot read are
+// kept with what can be read and counted in the report. Fails with Error{crypto, wrong_key} when
+// there are changesets of the selection but not one of them can be read: no grant for `key` (it is
 // not one of the project's recipients; the message names the recipients the source knows)
 // or none that opens. Source errors pass through; a changeset that does not merge is
 // Error{protocol} naming its device and seq.
-Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key, std::string_view form_id,
-                             const Progress& progress = {}, Keep keep = {});
+Result<Dataset> load_dataset(ChainSource& source, const crypto::DhKeyPair& key,
+                             std::string_view form_id, const Progress& progress = {},
+                             Keep keep = {});
 
 // One record, rebuilt and decrypted the same way, its state kept (for a coordinator's show
 // and edit). Errors as load_dataset's; Error{store, not_found} when no changeset of it is held.
-Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
+Result<Record> load_record(ChainSource& source, const crypto::DhKeyPair& key,
+                           const merge::RecordId& id,
                            Keep keep = {true, false, ConflictScope::open});
 
 // Record `id` alone as a Dataset: the record, loaded as `keep` says, and the keys of the
 // attachments its values reference (open_attachment, media.hpp). Errors as load_record's.
-Result<Dataset> load_record_data(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                                 Keep keep = {});
+Result<Dataset> load_record_data(ChainSource& source, const crypto::DhKeyPair& key,
+                                 const merge::RecordId& id, Keep keep = {});
 
 // Record `id`'s history: who changed which field when, oldest first, including deletes,
 // resolutions and coordinators' edits, with each device's label from `labels` where given.
 // Errors as load_record's.
-Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                               const DeviceLabels& labels = {});
+Result<History> record_history(ChainSource& source, const crypto::DhKeyPair& key,
+                               const merge::RecordId& id, const DeviceLabels& labels = {});
 
 // One record's conflicts in a listing.
 struct RecordConflicts {
@@ -119,7 +122,8 @@ struct RecordConflicts {
 // The records of `records` that `filter` selects and that have conflicts in its scope, in
 // their order. Resolved conflicts are there only for records loaded with
 // Keep{.conflicts = resolved_too}.
-std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records, const ConflictFilter& filter);
+std::vector<RecordConflicts> list_conflicts(const std::vector<Record>& records,
+                                            const ConflictFilter& filter);
 
 struct ConflictListing {
     std::vector<RecordConflicts> records;

@@ -25,8 +25,8 @@ namespace canvass::coordinator {
 // it must open: a record read in part would look as if answers had been cleared, so one
 // that does not is Error{crypto, wrong_key} saying how many could not be read (`key_name`,
 // the key file's name, is in the message). Errors as load_record's otherwise.
-Result<Record> load_whole_record(ChainSource& source, const crypto::DhKeyPair& key, const merge::RecordId& id,
-                                 std::string_view key_name);
+Result<Record> load_whole_record(ChainSource& source, const crypto::DhKeyPair& key,
+                                 const merge::RecordId& id, std::string_view key_name);
 
 // A value as a person types it for a settlement: JSON when it reads as JSON ("42", "[\"a\"]",
 // "null"), else the text itself as a string ("Ana" needs no quotes).

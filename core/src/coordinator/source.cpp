@@ -15,13 +15,15 @@ namespace {
 constexpr std::uint64_t kBatch = 256;
 
 // Decodes each of `encoded` (changesets of `device`) and gives it to `fn`.
-Result<void> decode_each(const merge::DeviceId& device, const std::vector<std::vector<std::uint8_t>>& encoded,
+Result<void> decode_each(const merge::DeviceId& device,
+                         const std::vector<std::vector<std::uint8_t>>& encoded,
                          const std::function<Result<void>(const merge::Changeset&)>& fn) {
     for (const auto& bytes : encoded) {
         auto cs = merge::decode(bytes);
         if (!cs) {
             auto e = std::move(cs).error();
-            e.message = "a changeset of device " + crypto::to_hex(device) + " does not decode: " + e.message;
+            e.message = "a changeset of device " + crypto::to_hex(device) +
+                        " does not decode: " + e.message;
             return unexpected(std::move(e));
         }
         CANVASS_TRY_VOID(fn(*cs));
@@ -36,15 +38,16 @@ Result<void> DeviceStoreSource::for_each_changeset(
     return store_.for_each_changeset(fn);
 }
 
-Result<void> DeviceStoreSource::for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
-                                            const std::function<Result<void>(const merge::Changeset&)>& fn) {
+Result<void> DeviceStoreSource::for_each_in(
+    const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+    const std::function<Result<void>(const merge::Changeset&)>& fn) {
     CANVASS_TRY(auto encoded, store_.changesets(device, first, last));
     return decode_each(device, encoded, fn);
 }
 
-Result<std::optional<store::EpochGrant>> DeviceStoreSource::grant_for(const merge::DeviceId& device,
-                                                                      const store::EpochId& epoch,
-                                                                      const crypto::DhPublicKey& recipient) {
+Result<std::optional<store::EpochGrant>> DeviceStoreSource::grant_for(
+    const merge::DeviceId& device, const store::EpochId& epoch,
+    const crypto::DhPublicKey& recipient) {
     return store_.grant_for(device, epoch, recipient);
 }
 
@@ -71,16 +74,18 @@ Result<void> ReplicaSource::for_each_changeset(
     return {};
 }
 
-Result<void> ReplicaSource::for_each_in(const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
-                                        const std::function<Result<void>(const merge::Changeset&)>& fn) {
+Result<void> ReplicaSource::for_each_in(
+    const merge::DeviceId& device, std::uint64_t first, std::uint64_t last,
+    const std::function<Result<void>(const merge::Changeset&)>& fn) {
     CANVASS_TRY(auto encoded, replica_.changesets(device, first, last));
     return decode_each(device, encoded, fn);
 }
 
-Result<std::optional<store::EpochGrant>> ReplicaSource::grant_for(const merge::DeviceId& device,
-                                                                  const store::EpochId& epoch,
-                                                                  const crypto::DhPublicKey& recipient) {
-    auto it = std::find_if(grants_.begin(), grants_.end(), [&](const auto& e) { return e.first == device; });
+Result<std::optional<store::EpochGrant>> ReplicaSource::grant_for(
+    const merge::DeviceId& device, const store::EpochId& epoch,
+    const crypto::DhPublicKey& recipient) {
+    auto it = std::find_if(grants_.begin(), grants_.end(),
+                           [&](const auto& e) { return e.first == device; });
     if (it == grants_.end()) {
         CANVASS_TRY(auto encoded, replica_.grants(device));
         std::vector<store::EpochGrant> decoded;
@@ -92,7 +97,8 @@ Result<std::optional<store::EpochGrant>> ReplicaSource::grant_for(const merge::D
         it = std::prev(grants_.end());
     }
     for (const auto& g : it->second) {
-        if (g.epoch == epoch && g.recipient == recipient) return std::optional<store::EpochGrant>(g);
+        if (g.epoch == epoch && g.recipient == recipient)
+            return std::optional<store::EpochGrant>(g);
     }
     return std::optional<store::EpochGrant>();
 }

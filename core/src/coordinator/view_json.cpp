@@ -12,9 +12,13 @@ namespace canvass::coordinator {
 
 using nlohmann::json;
 
-std::string iso_time(std::uint64_t hlc) { return util::utc_text(merge::hlc_ms(hlc), true); }
+std::string iso_time(std::uint64_t hlc) {
+    return util::utc_text(merge::hlc_ms(hlc), true);
+}
 
-std::string record_key(const merge::RecordId& id) { return "uuid:" + merge::format_uuid(id); }
+std::string record_key(const merge::RecordId& id) {
+    return "uuid:" + merge::format_uuid(id);
+}
 
 std::string instance_name(const form::Form& form, const Record& record) {
     if (!form.settings().instance_name) return {};
@@ -24,9 +28,12 @@ std::string instance_name(const form::Form& form, const Record& record) {
 
 std::string status_text(const Record& record) {
     switch (record.readability()) {
-        case Readability::full: return {};
-        case Readability::partial: return "partly decrypted";
-        case Readability::none: return "not decrypted";
+        case Readability::full:
+            return {};
+        case Readability::partial:
+            return "partly decrypted";
+        case Readability::none:
+            return "not decrypted";
     }
     return {};
 }
@@ -57,12 +64,14 @@ std::string cell_text(const json& value) {
         return out;
     }
     // An attachment's cell is its file's name in media/, as in ODK Central's export.
-    if (auto name = value.find("name"); value.contains("attachment") && name != value.end() && name->is_string())
+    if (auto name = value.find("name");
+        value.contains("attachment") && name != value.end() && name->is_string())
         return name->get<std::string>();
     return value.dump();
 }
 
-std::string answer_text(const std::optional<std::string>& json_text, bool readable, const char* unreadable) {
+std::string answer_text(const std::optional<std::string>& json_text, bool readable,
+                        const char* unreadable) {
     if (!readable || !json_text) return unreadable;
     auto v = form::parse_value(*json_text);
     if (v.is_discarded()) return *json_text;
@@ -72,31 +81,43 @@ std::string answer_text(const std::optional<std::string>& json_text, bool readab
 
 std::string candidate_text(const ConflictCandidate& c, const char* unreadable) {
     switch (c.kind) {
-        case CandidateKind::deleted: return "(deleted)";
-        case CandidateKind::kept: return "(kept)";
+        case CandidateKind::deleted:
+            return "(deleted)";
+        case CandidateKind::kept:
+            return "(kept)";
         case CandidateKind::edited:
-            return "(edited " + c.edited_path + ": " + answer_text(c.value, c.readable, unreadable) + ")";
-        case CandidateKind::value: return answer_text(c.value, c.readable, unreadable);
+            return "(edited " + c.edited_path + ": " +
+                   answer_text(c.value, c.readable, unreadable) + ")";
+        case CandidateKind::value:
+            return answer_text(c.value, c.readable, unreadable);
     }
     return {};
 }
 
 const char* candidate_kind_name(CandidateKind kind) {
     switch (kind) {
-        case CandidateKind::value: return "value";
-        case CandidateKind::deleted: return "deleted";
-        case CandidateKind::kept: return "kept";
-        case CandidateKind::edited: return "edited";
+        case CandidateKind::value:
+            return "value";
+        case CandidateKind::deleted:
+            return "deleted";
+        case CandidateKind::kept:
+            return "kept";
+        case CandidateKind::edited:
+            return "edited";
     }
     return "value";
 }
 
 const char* change_kind_name(ChangeKind kind) {
     switch (kind) {
-        case ChangeKind::answer: return "answer";
-        case ChangeKind::delete_record: return "delete record";
-        case ChangeKind::delete_instance: return "delete instance";
-        case ChangeKind::keep: return "keep";
+        case ChangeKind::answer:
+            return "answer";
+        case ChangeKind::delete_record:
+            return "delete record";
+        case ChangeKind::delete_instance:
+            return "delete instance";
+        case ChangeKind::keep:
+            return "keep";
     }
     return "answer";
 }
@@ -137,7 +158,8 @@ json candidate_json(const ConflictCandidate& c, const char* unreadable) {
 
 json tally_json(const std::map<merge::DeviceId, std::size_t>& tally) {
     json out = json::array();
-    for (const auto& [device, count] : tally) out.push_back({{"device", crypto::to_hex(device)}, {"changesets", count}});
+    for (const auto& [device, count] : tally)
+        out.push_back({{"device", crypto::to_hex(device)}, {"changesets", count}});
     return out;
 }
 
@@ -169,7 +191,8 @@ json conflicts_json(const std::vector<RecordConflicts>& records, const char* unr
     for (const auto& r : records) {
         for (const auto& c : r.conflicts) {
             json candidates = json::array();
-            for (const auto& cand : c.candidates) candidates.push_back(candidate_json(cand, unreadable));
+            for (const auto& cand : c.candidates)
+                candidates.push_back(candidate_json(cand, unreadable));
             json item{{"record", merge::format_uuid(r.record)},
                       {"form", r.form_id},
                       {"path", c.path},

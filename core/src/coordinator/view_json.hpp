@@ -45,7 +45,8 @@ std::string review_comment(const Record& record);
 std::string cell_text(const nlohmann::json& value);
 // An answer's JSON text as a person reads it: cell_text, "(cleared)" for null, `unreadable`
 // when it was not decrypted.
-std::string answer_text(const std::optional<std::string>& json_text, bool readable, const char* unreadable);
+std::string answer_text(const std::optional<std::string>& json_text, bool readable,
+                        const char* unreadable);
 // A candidate: the answer, "(cleared)", `unreadable`, "(deleted)", "(kept)", or
 // "(edited <path>: <answer>)".
 std::string candidate_text(const ConflictCandidate& c, const char* unreadable = "(not decrypted)");

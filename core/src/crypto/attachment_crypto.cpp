@@ -16,9 +16,11 @@ static_assert(crypto_secretstream_xchacha20poly1305_ABYTES == secretstream_overh
 
 namespace {
 
-auto* state_of(unsigned char* s) { return reinterpret_cast<crypto_secretstream_xchacha20poly1305_state*>(s); }
+auto* state_of(unsigned char* s) {
+    return reinterpret_cast<crypto_secretstream_xchacha20poly1305_state*>(s);
+}
 
-void require_key(const SecretBytes& key) {
+void require_stream_key(const SecretBytes& key) {
     if (key.size() != crypto_secretstream_xchacha20poly1305_KEYBYTES)
         throw std::invalid_argument("attachment key must be 32 bytes");
 }
@@ -54,31 +56,39 @@ std::uint64_t attachment_chunks(std::uint64_t size) {
 
 StreamSealer::StreamSealer(const SecretBytes& key) : header_(secretstream_header_bytes) {
     ensure_initialized();
-    require_key(key);
+    require_stream_key(key);
     crypto_secretstream_xchacha20poly1305_init_push(state_of(state_), header_.data(), key.data());
 }
 
-StreamSealer::~StreamSealer() { sodium_memzero(state_, sizeof state_); }
+StreamSealer::~StreamSealer() {
+    sodium_memzero(state_, sizeof state_);
+}
 
 std::vector<std::uint8_t> StreamSealer::push(std::span<const std::uint8_t> chunk, bool last,
                                              std::span<const std::uint8_t> ad) {
     std::vector<std::uint8_t> out(chunk.size() + secretstream_overhead);
     unsigned long long written = 0;
     crypto_secretstream_xchacha20poly1305_push(
-        state_of(state_), out.data(), &written, detail::in(chunk), chunk.size(), detail::in(ad), ad.size(),
-        last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+        state_of(state_), out.data(), &written, detail::in(chunk), chunk.size(), detail::in(ad),
+        ad.size(),
+        last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+             : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
     out.resize(written);
     return out;
 }
 
-Result<StreamOpener> StreamOpener::open(const SecretBytes& key, std::span<const std::uint8_t> header) {
+Result<StreamOpener> StreamOpener::open(const SecretBytes& key,
+                                        std::span<const std::uint8_t> header) {
     ensure_initialized();
-    require_key(key);
+    require_stream_key(key);
     if (header.size() != secretstream_header_bytes)
-        return unexpected(Domain::crypto, errc::corrupt, "an attachment's stream header is not 24 bytes");
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "an attachment's stream header is not 24 bytes");
     StreamOpener o;
-    if (crypto_secretstream_xchacha20poly1305_init_pull(state_of(o.state_), header.data(), key.data()) != 0)
-        return unexpected(Domain::crypto, errc::corrupt, "an attachment's stream header does not open");
+    if (crypto_secretstream_xchacha20poly1305_init_pull(state_of(o.state_), header.data(),
+                                                        key.data()) != 0)
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "an attachment's stream header does not open");
     return o;
 }
 
@@ -87,21 +97,27 @@ StreamOpener::StreamOpener(StreamOpener&& other) noexcept {
     sodium_memzero(other.state_, sizeof other.state_);
 }
 
-StreamOpener::~StreamOpener() { sodium_memzero(state_, sizeof state_); }
+StreamOpener::~StreamOpener() {
+    sodium_memzero(state_, sizeof state_);
+}
 
-Result<std::vector<std::uint8_t>> StreamOpener::pull(std::span<const std::uint8_t> sealed, bool last,
-                                                     std::span<const std::uint8_t> ad) {
+Result<std::vector<std::uint8_t>> StreamOpener::pull(std::span<const std::uint8_t> sealed,
+                                                     bool last, std::span<const std::uint8_t> ad) {
     if (sealed.size() < secretstream_overhead)
-        return unexpected(Domain::crypto, errc::corrupt, "an attachment chunk is shorter than its tag");
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "an attachment chunk is shorter than its tag");
     std::vector<std::uint8_t> out(sealed.size() - secretstream_overhead);
     unsigned long long written = 0;
     unsigned char tag = 0;
-    if (crypto_secretstream_xchacha20poly1305_pull(state_of(state_), out.data(), &written, &tag, sealed.data(),
-                                                   sealed.size(), detail::in(ad), ad.size()) != 0)
-        return unexpected(Domain::crypto, errc::corrupt, "an attachment chunk failed authentication");
-    if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last)
+    if (crypto_secretstream_xchacha20poly1305_pull(state_of(state_), out.data(), &written, &tag,
+                                                   sealed.data(), sealed.size(), detail::in(ad),
+                                                   ad.size()) != 0)
         return unexpected(Domain::crypto, errc::corrupt,
-                          last ? "an attachment's stream is truncated" : "an attachment's stream ends early");
+                          "an attachment chunk failed authentication");
+    if ((tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL) != last)
+        return unexpected(
+            Domain::crypto, errc::corrupt,
+            last ? "an attachment's stream is truncated" : "an attachment's stream ends early");
     out.resize(written);
     return out;
 }
@@ -117,16 +133,21 @@ SecretBytes attachment_sync_key(const SecretBytes& epoch_key, const Hash& conten
     return key;
 }
 
-std::vector<std::uint8_t> seal_sync_chunk(const SecretBytes& key, const Hash& id, std::uint64_t index,
-                                          std::uint64_t chunks, std::span<const std::uint8_t> plaintext) {
-    return xchacha_encrypt(key, sync_nonce(index, index + 1 == chunks), plaintext, sync_ad(id, index, chunks));
+std::vector<std::uint8_t> seal_sync_chunk(const SecretBytes& key, const Hash& id,
+                                          std::uint64_t index, std::uint64_t chunks,
+                                          std::span<const std::uint8_t> plaintext) {
+    return xchacha_encrypt(key, sync_nonce(index, index + 1 == chunks), plaintext,
+                           sync_ad(id, index, chunks));
 }
 
-Result<std::vector<std::uint8_t>> open_sync_chunk(const SecretBytes& key, const Hash& id, std::uint64_t index,
-                                                  std::uint64_t chunks, std::span<const std::uint8_t> sealed) {
-    auto r = xchacha_decrypt(key, sync_nonce(index, index + 1 == chunks), sealed, sync_ad(id, index, chunks));
-    if (!r) return unexpected(Domain::crypto, errc::corrupt, "attachment chunk " + std::to_string(index) +
-                                                                 " failed authentication");
+Result<std::vector<std::uint8_t>> open_sync_chunk(const SecretBytes& key, const Hash& id,
+                                                  std::uint64_t index, std::uint64_t chunks,
+                                                  std::span<const std::uint8_t> sealed) {
+    auto r = xchacha_decrypt(key, sync_nonce(index, index + 1 == chunks), sealed,
+                             sync_ad(id, index, chunks));
+    if (!r)
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "attachment chunk " + std::to_string(index) + " failed authentication");
     return r;
 }
 

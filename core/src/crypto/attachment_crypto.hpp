@@ -45,7 +45,7 @@ std::uint64_t attachment_chunks(std::uint64_t size);
 
 // crypto_secretstream_xchacha20poly1305, encrypting. `key32` is 32 bytes.
 class StreamSealer {
-public:
+  public:
     explicit StreamSealer(const SecretBytes& key32);
     ~StreamSealer();
     StreamSealer(const StreamSealer&) = delete;
@@ -55,16 +55,17 @@ public:
     std::vector<std::uint8_t> push(std::span<const std::uint8_t> chunk, bool last,
                                    std::span<const std::uint8_t> ad);
 
-private:
+  private:
     std::vector<std::uint8_t> header_;
     alignas(16) unsigned char state_[64];
 };
 
 // crypto_secretstream_xchacha20poly1305, decrypting chunks in order.
 class StreamOpener {
-public:
+  public:
     // Error{crypto, corrupt} when the header is not one.
-    static Result<StreamOpener> open(const SecretBytes& key32, std::span<const std::uint8_t> header);
+    static Result<StreamOpener> open(const SecretBytes& key32,
+                                     std::span<const std::uint8_t> header);
     StreamOpener(StreamOpener&&) noexcept;
     ~StreamOpener();
     // The plaintext of the next chunk; Error{crypto, corrupt} if it was altered, moved,
@@ -72,7 +73,7 @@ public:
     Result<std::vector<std::uint8_t>> pull(std::span<const std::uint8_t> sealed, bool last,
                                            std::span<const std::uint8_t> ad);
 
-private:
+  private:
     StreamOpener() = default;
     alignas(16) unsigned char state_[64];
 };

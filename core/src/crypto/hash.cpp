@@ -29,11 +29,12 @@ Hash blake2b_256_keyed(std::span<const std::uint8_t> key, std::span<const std::u
 
 Blake2b::Blake2b() {
     ensure_initialized();
-    crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0,
-                            32);
+    crypto_generichash_init(reinterpret_cast<crypto_generichash_state*>(state_), nullptr, 0, 32);
 }
 
-Blake2b::~Blake2b() { sodium_memzero(state_, sizeof state_); }
+Blake2b::~Blake2b() {
+    sodium_memzero(state_, sizeof state_);
+}
 
 void Blake2b::update(std::span<const std::uint8_t> data) {
     crypto_generichash_update(reinterpret_cast<crypto_generichash_state*>(state_), data.data(),

@@ -25,7 +25,7 @@ Hash blake2b_256_keyed(std::span<const std::uint8_t> key, std::span<const std::u
 
 // Incremental BLAKE2b-256 for data that arrives in pieces.
 class Blake2b {
-public:
+  public:
     Blake2b();
     ~Blake2b();
     Blake2b(const Blake2b&) = delete;
@@ -36,7 +36,7 @@ public:
     }
     Hash finish();
 
-private:
+  private:
     alignas(64) unsigned char state_[384];  // crypto_generichash_state, opaque here
 };
 

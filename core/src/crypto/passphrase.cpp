@@ -102,7 +102,7 @@ Result<void> check_prefix(std::span<const std::uint8_t> blob,
     return {};
 }
 
-void require_key(const SecretBytes& key32) {
+void require_wrapping_key(const SecretBytes& key32) {
     if (key32.size() != aead_key_bytes)
         throw std::invalid_argument("wrapping key must be 32 bytes");
 }
@@ -154,7 +154,7 @@ Result<SecretBytes> unwrap_with_passphrase(std::span<const std::uint8_t> blob,
 
 std::vector<std::uint8_t> wrap_with_key(const SecretBytes& secret, const SecretBytes& key32) {
     ensure_initialized();
-    require_key(key32);
+    require_wrapping_key(key32);
     std::vector<std::uint8_t> blob(key_magic.begin(), key_magic.end());
     blob.reserve(key_header_bytes + secret.size() + aead_tag_bytes);
     blob.push_back(format_version);
@@ -167,7 +167,7 @@ std::vector<std::uint8_t> wrap_with_key(const SecretBytes& secret, const SecretB
 
 Result<SecretBytes> unwrap_with_key(std::span<const std::uint8_t> blob, const SecretBytes& key32) {
     ensure_initialized();
-    require_key(key32);
+    require_wrapping_key(key32);
     CANVASS_TRY_VOID(
         check_prefix(blob, key_magic, alg_xchacha, key_header_bytes, "key-wrapped secret"));
     SecretBytes secret;

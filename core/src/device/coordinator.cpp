@@ -38,44 +38,54 @@ Result<CoordinatorKeyInfo> key_info(const std::string& path) {
 
 // The form a record names, by id, read once per call.
 class Forms {
-public:
+  public:
     explicit Forms(store::DeviceStore& store) : store_(store) {}
     const form::Form* operator()(const std::string& form_id) {
         auto [it, fresh] = forms_.try_emplace(form_id);
         if (fresh) {
             auto f = store_.form(form_id);
-            if (f) it->second = std::move(f).value();  // a form not installed: the record has no name
+            if (f)
+                it->second = std::move(f).value();  // a form not installed: the record has no name
         }
         return it->second.get();
     }
 
-private:
+  private:
     store::DeviceStore& store_;
     std::map<std::string, std::shared_ptr<const form::Form>> forms_;
 };
 
 // Decrypted text from other devices may hold invalid UTF-8: replaced, never thrown on.
-std::string text(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string text(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 }  // namespace
 
-Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path, std::string_view passphrase) {
-    if (passphrase.empty()) return unexpected(Domain::core, errc::invalid_argument, "a coordinator key needs a passphrase");
+Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path,
+                                                  std::string_view passphrase) {
+    if (passphrase.empty())
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "a coordinator key needs a passphrase");
     CANVASS_TRY(auto made, coordinator::create_key_file(path, std::string(passphrase)));
     (void)made;
     return key_info(path);
 }
 
-Result<CoordinatorKeyInfo> inspect_coordinator_key(const std::string& path) { return key_info(path); }
+Result<CoordinatorKeyInfo> inspect_coordinator_key(const std::string& path) {
+    return key_info(path);
+}
 
 Coordinator::Coordinator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Coordinator::Coordinator(Coordinator&&) noexcept = default;
 Coordinator& Coordinator::operator=(Coordinator&&) noexcept = default;
 Coordinator::~Coordinator() = default;
 
-Result<Coordinator> Coordinator::open(Device& device, const std::string& key_path, std::string_view passphrase) {
+Result<Coordinator> Coordinator::open(Device& device, const std::string& key_path,
+                                      std::string_view passphrase) {
     CANVASS_TRY(auto pair, coordinator::open_key_file(key_path, std::string(passphrase)));
-    return Coordinator(std::make_unique<Impl>(Impl{device_store(device), std::move(pair), key_path}));
+    return Coordinator(
+        std::make_unique<Impl>(Impl{device_store(device), std::move(pair), key_path}));
 }
 
 Result<std::string> Coordinator::records(std::string_view form_id) const {
@@ -93,13 +103,15 @@ Result<std::string> Coordinator::records(std::string_view form_id) const {
 Result<std::string> Coordinator::record(std::string_view id) const {
     CANVASS_TRY(auto rid, record_id_of(id));
     coordinator::DeviceStoreSource source(impl_->store);
-    CANVASS_TRY(auto r, coordinator::load_record(source, impl_->key, rid,
-                                                 {false, true, coordinator::ConflictScope::resolved_too}));
+    CANVASS_TRY(auto r,
+                coordinator::load_record(source, impl_->key, rid,
+                                         {false, true, coordinator::ConflictScope::resolved_too}));
     Forms forms(impl_->store);
     json j = coordinator::record_json(forms(r.view.meta.form_id), r);
     j["deleted"] = r.view.deleted();
     j["readable"] = coordinator::status_text(r).empty();
-    j["conflict_list"] = coordinator::conflicts_json({{r.view.id, r.view.meta.form_id, r.conflicts}}, "(not decrypted)");
+    j["conflict_list"] = coordinator::conflicts_json(
+        {{r.view.id, r.view.meta.form_id, r.conflicts}}, "(not decrypted)");
     return text(j);
 }
 
@@ -113,46 +125,57 @@ Result<std::string> Coordinator::history(std::string_view id) const {
 Result<std::string> Coordinator::conflicts(std::string_view form_id, bool resolved_too) const {
     coordinator::ConflictFilter filter;
     filter.form_id = form_id;
-    filter.scope = resolved_too ? coordinator::ConflictScope::resolved_too : coordinator::ConflictScope::open;
+    filter.scope =
+        resolved_too ? coordinator::ConflictScope::resolved_too : coordinator::ConflictScope::open;
     coordinator::DeviceStoreSource source(impl_->store);
     CANVASS_TRY(auto listing, coordinator::list_conflicts(source, impl_->key, filter));
     return text({{"conflicts", coordinator::conflicts_json(listing.records, "(not decrypted)")},
                  {"unreadable", coordinator::report_json(listing.report)}});
 }
 
-Result<void> Coordinator::resolve(std::string_view id, std::string_view path, std::string_view value_json) {
-    if (path.empty()) return unexpected(Domain::core, errc::invalid_argument, "the path of the conflict is required");
+Result<void> Coordinator::resolve(std::string_view id, std::string_view path,
+                                  std::string_view value_json) {
+    if (path.empty())
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "the path of the conflict is required");
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto value, form::parse_json(value_json));
     coordinator::DeviceStoreSource source(impl_->store);
-    CANVASS_TRY(auto readable, coordinator::load_whole_record(source, impl_->key, rid, impl_->key_path));
-    CANVASS_TRY(auto settled, coordinator::resolve_field(impl_->store, rid, std::string(path), value, "", &readable));
+    CANVASS_TRY(auto readable,
+                coordinator::load_whole_record(source, impl_->key, rid, impl_->key_path));
+    CANVASS_TRY(auto settled, coordinator::resolve_field(impl_->store, rid, std::string(path),
+                                                         value, "", &readable));
     (void)settled;
     return {};
 }
 
-Result<std::vector<std::uint8_t>> Coordinator::attachment(std::string_view id, std::string_view attachment) const {
+Result<std::vector<std::uint8_t>> Coordinator::attachment(std::string_view id,
+                                                          std::string_view attachment) const {
     CANVASS_TRY(auto rid, record_id_of(id));
     crypto::Hash hash{};
     if (attachment.size() != 64 || !crypto::from_hex(attachment, hash))
-        return unexpected(Domain::core, errc::invalid_argument,
-                          "attachment must be the 64 hex digits of an attachment reference's \"attachment\"");
+        return unexpected(
+            Domain::core, errc::invalid_argument,
+            "attachment must be the 64 hex digits of an attachment reference's \"attachment\"");
     coordinator::DeviceStoreSource source(impl_->store);
     CANVASS_TRY(auto data, coordinator::load_record_data(source, impl_->key, rid));
     const auto& record = data.records.front();
     Forms forms(impl_->store);
     bool referenced = false;
     if (const auto* form = forms(record.view.meta.form_id)) {
-        for (const auto& ref : coordinator::attachments_in(*form, record.answers)) referenced |= ref.hash == hash;
+        for (const auto& ref : coordinator::attachments_in(*form, record.answers))
+            referenced |= ref.hash == hash;
     }
     const std::string name(attachment);
     if (!referenced)
         return unexpected(Domain::store, errc::not_found,
-                          "record " + merge::format_uuid(rid) + " has no attachment " + name + " among its decrypted answers");
+                          "record " + merge::format_uuid(rid) + " has no attachment " + name +
+                              " among its decrypted answers");
     CANVASS_TRY(auto opened, coordinator::open_attachment(impl_->store, data.media, hash));
     if (!opened)
-        return unexpected(Domain::store, errc::not_found,
-                          "attachment " + name + " has not arrived yet: sync again once its author has synced");
+        return unexpected(
+            Domain::store, errc::not_found,
+            "attachment " + name + " has not arrived yet: sync again once its author has synced");
     return std::move(*opened);
 }
 

@@ -48,7 +48,8 @@ Result<Device> opened(Result<store::DeviceStore> r, auto make) {
 }
 
 store::RawKey raw_key(std::span<const std::uint8_t, 32> key) {
-    return store::RawKey{crypto::SecretBytes(std::span<const std::uint8_t>(key.data(), key.size()))};
+    return store::RawKey{
+        crypto::SecretBytes(std::span<const std::uint8_t>(key.data(), key.size()))};
 }
 
 // The host's connection as the sync core's Transport; its close() runs when the Transport
@@ -63,7 +64,8 @@ std::unique_ptr<sync::Transport> transport_over(std::unique_ptr<Connection> conn
 }
 
 // The host's connection when there is one, else a TCP connection to `address`.
-Result<std::unique_ptr<sync::Transport>> connect(std::unique_ptr<sync::Transport> host, std::string_view address) {
+Result<std::unique_ptr<sync::Transport>> connect(std::unique_ptr<sync::Transport> host,
+                                                 std::string_view address) {
     if (host) return host;
     return net::connect_tcp(address);
 }
@@ -86,34 +88,46 @@ Device& Device::operator=(Device&&) noexcept = default;
 Device::~Device() = default;
 
 Result<Device> Device::create(const std::string& home, std::string_view passphrase) {
-    return opened(store::DeviceStore::create(home, store::Passphrase{std::string(passphrase)}),
-                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+    return opened(
+        store::DeviceStore::create(home, store::Passphrase{std::string(passphrase)}),
+        [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
 }
 
 Result<Device> Device::open(const std::string& home, std::string_view passphrase) {
-    return opened(store::DeviceStore::open(home, store::Passphrase{std::string(passphrase)}),
-                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+    return opened(
+        store::DeviceStore::open(home, store::Passphrase{std::string(passphrase)}),
+        [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
 }
 
 Result<Device> Device::create(const std::string& home, std::span<const std::uint8_t, 32> key) {
-    return opened(store::DeviceStore::create(home, raw_key(key)),
-                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+    return opened(store::DeviceStore::create(home, raw_key(key)), [](store::DeviceStore s) {
+        return Device(std::make_unique<Impl>(std::move(s)));
+    });
 }
 
 Result<Device> Device::open(const std::string& home, std::span<const std::uint8_t, 32> key) {
-    return opened(store::DeviceStore::open(home, raw_key(key)),
-                  [](store::DeviceStore s) { return Device(std::make_unique<Impl>(std::move(s))); });
+    return opened(store::DeviceStore::open(home, raw_key(key)), [](store::DeviceStore s) {
+        return Device(std::make_unique<Impl>(std::move(s)));
+    });
 }
 
-bool Device::exists(const std::string& home) { return store::DeviceStore::exists(home); }
+bool Device::exists(const std::string& home) {
+    return store::DeviceStore::exists(home);
+}
 
-store::DeviceStore& device_store(Device& device) { return *device.impl_->store; }
+store::DeviceStore& device_store(Device& device) {
+    return *device.impl_->store;
+}
 
-Device device_over(store::DeviceStore& store) { return Device(std::make_unique<Device::Impl>(store)); }
+Device device_over(store::DeviceStore& store) {
+    return Device(std::make_unique<Device::Impl>(store));
+}
 
 Result<merge::RecordId> record_id_of(std::string_view text) {
     auto id = merge::parse_uuid(text);
-    if (!id) return unexpected(Domain::core, errc::invalid_argument, "\"" + std::string(text) + "\" is not a record id");
+    if (!id)
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "\"" + std::string(text) + "\" is not a record id");
     return *id;
 }
 
@@ -128,9 +142,11 @@ Result<std::string> Device::forms() const {
     return store::forms_json(forms).dump();
 }
 
-Result<std::string> Device::create_record(std::string_view form_id, std::string_view answers_json, bool finalize) {
+Result<std::string> Device::create_record(std::string_view form_id, std::string_view answers_json,
+                                          bool finalize) {
     CANVASS_TRY(auto answers, form::parse_json(answers_json));
-    CANVASS_TRY(auto id, impl_->store->create_record(std::string(form_id), std::move(answers), finalize));
+    CANVASS_TRY(auto id,
+                impl_->store->create_record(std::string(form_id), std::move(answers), finalize));
     return merge::format_uuid(id);
 }
 
@@ -178,7 +194,8 @@ Result<std::string> Device::conflicts(std::string_view id) const {
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto snapshot, impl_->store->record(rid));
     if (!snapshot.view)
-        return unexpected(Domain::core, errc::invalid_argument, "a draft has no conflicts: only finalized records merge");
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "a draft has no conflicts: only finalized records merge");
     return store::record_json(snapshot)["conflicts"].dump();
 }
 
@@ -194,11 +211,15 @@ Result<std::string> Device::conflicts() const {
     return list.dump();
 }
 
-Result<void> Device::resolve(std::string_view id, std::string_view path, std::string_view value_json) {
-    if (path.empty()) return unexpected(Domain::core, errc::invalid_argument, "the path of the conflict is required");
+Result<void> Device::resolve(std::string_view id, std::string_view path,
+                             std::string_view value_json) {
+    if (path.empty())
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "the path of the conflict is required");
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto value, form::parse_json(value_json));
-    CANVASS_TRY(auto settled, coordinator::resolve_field(*impl_->store, rid, std::string(path), value, "", nullptr));
+    CANVASS_TRY(auto settled, coordinator::resolve_field(*impl_->store, rid, std::string(path),
+                                                         value, "", nullptr));
     (void)settled;
     return {};
 }
@@ -208,7 +229,8 @@ Result<void> Device::review(std::string_view id, std::string_view state, std::st
     auto parsed = coordinator::parse_review_state(state);
     if (!parsed)
         return unexpected(Domain::form, errc::invalid_argument,
-                          "'" + std::string(state) + "' is not a review state: approved, hasIssues, rejected or none");
+                          "'" + std::string(state) +
+                              "' is not a review state: approved, hasIssues, rejected or none");
     CANVASS_TRY(auto value, coordinator::review_value(*parsed, comment));
     return impl_->store->set_review(rid, value);
 }
@@ -218,8 +240,8 @@ Result<std::string> Device::add_attachment_file(const std::string& path) {
     return ref.to_json().dump();
 }
 
-Result<std::string> Device::add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
-                                           std::string_view type) {
+Result<std::string> Device::add_attachment(std::span<const std::uint8_t> bytes,
+                                           std::string_view name, std::string_view type) {
     CANVASS_TRY(auto ref, impl_->store->add_attachment(bytes, name, type));
     return ref.to_json().dump();
 }
@@ -237,12 +259,14 @@ Result<std::string> Device::status() const {
 Result<std::optional<Project>> Device::project() const {
     CANVASS_TRY(auto config, impl_->store->project());
     if (!config) return std::optional<Project>();
-    return std::optional<Project>(Project{config->project, config->role, config->server_address, config->label});
+    return std::optional<Project>(
+        Project{config->project, config->role, config->server_address, config->label});
 }
 
 Result<Pending> Device::pending() const {
     CANVASS_TRY(auto s, impl_->store->status());
-    const bool forwards = s.project && (s.project->role == "organizer" || s.project->role == "coordinator");
+    const bool forwards =
+        s.project && (s.project->role == "organizer" || s.project->role == "coordinator");
     Pending p;
     p.interviews = s.unsent_records;
     p.other = s.attachments.unsent + (forwards ? s.carried_unsent + s.attachments.carried : 0);
@@ -250,7 +274,9 @@ Result<Pending> Device::pending() const {
 }
 
 Result<Interview> Device::start_interview(std::string_view form_id, std::string_view language) {
-    if (form_id.empty()) return unexpected(Domain::core, errc::invalid_argument, "the form to interview with is required");
+    if (form_id.empty())
+        return unexpected(Domain::core, errc::invalid_argument,
+                          "the form to interview with is required");
     interview::InterviewStart start;
     start.form_id = form_id;
     start.language = language;
@@ -259,7 +285,8 @@ Result<Interview> Device::start_interview(std::string_view form_id, std::string_
 }
 
 Result<Interview> Device::resume_interview(std::string_view record, std::string_view language) {
-    if (record.empty()) return unexpected(Domain::core, errc::invalid_argument, "the draft to resume is required");
+    if (record.empty())
+        return unexpected(Domain::core, errc::invalid_argument, "the draft to resume is required");
     interview::InterviewStart start;
     start.resume = record;
     start.language = language;
@@ -268,7 +295,8 @@ Result<Interview> Device::resume_interview(std::string_view record, std::string_
 }
 
 Result<Interview> Device::edit_interview(std::string_view record, std::string_view language) {
-    if (record.empty()) return unexpected(Domain::core, errc::invalid_argument, "the record to edit is required");
+    if (record.empty())
+        return unexpected(Domain::core, errc::invalid_argument, "the record to edit is required");
     interview::EditStart start;
     start.record = record;
     start.language = language;
@@ -278,12 +306,9 @@ Result<Interview> Device::edit_interview(std::string_view record, std::string_vi
 
 Result<TokenInfo> inspect_token(std::string_view text) {
     CANVASS_TRY(auto token, sync::decode_token(text));
-    return TokenInfo{token.project,
-                     std::string(sync::role_name(token.role)),
-                     token.address,
-                     store::time_text(token.expires_unix * 1000),
-                     token.expires_unix,
-                     sync::short_fingerprint(token.fingerprint)};
+    return TokenInfo{token.project,      std::string(sync::role_name(token.role)),
+                     token.address,      store::time_text(token.expires_unix * 1000),
+                     token.expires_unix, sync::short_fingerprint(token.fingerprint)};
 }
 
 Result<Enrollment> Device::enroll(std::string_view token_text, std::string_view fingerprint,
@@ -317,12 +342,14 @@ Result<Enrollment> Device::enroll(std::string_view token_text, std::string_view 
                       installed(enrolled->forms_received)};
 }
 
-Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection, const SyncProgress& progress) {
+Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection,
+                                 const SyncProgress& progress) {
     auto host = connection ? transport_over(std::move(connection)) : nullptr;
     auto& s = *impl_->store;
     CANVASS_TRY(auto project, s.project());
     if (!project) {
-        return unexpected(Domain::core, errc::not_found, "this device is not enrolled in a project (enroll with a token)");
+        return unexpected(Domain::core, errc::not_found,
+                          "this device is not enrolled in a project (enroll with a token)");
     }
     const auto config = *project;
     CANVASS_TRY(auto transport, connect(std::move(host), config.server_address));
@@ -331,8 +358,10 @@ Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection, const S
     sync::DeviceMediaReplica media(s);  // attachments follow the changesets
     sync::ClientOptions options;
     options.media = &media;
-    if (progress) options.progress = [&progress](const sync::ExchangeStats& st) { progress(counts(st)); };
-    auto synced = sync::run_client_sync(*transport, config.server_key, s.keys(), replica, sink, options);
+    if (progress)
+        options.progress = [&progress](const sync::ExchangeStats& st) { progress(counts(st)); };
+    auto synced =
+        sync::run_client_sync(*transport, config.server_key, s.keys(), replica, sink, options);
     transport->close();
     if (!synced) return unexpected(std::move(synced).error());
     const auto& st = synced->stats;
@@ -345,12 +374,15 @@ Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection, const S
     out.far_future = st.far_future;
     out.own_returned = st.own_returned;
     out.forms_installed = installed(synced->forms_received);
-    for (const auto& e : synced->equivocations) out.forks.push_back({crypto::to_hex(e.device), e.seq});
+    for (const auto& e : synced->equivocations)
+        out.forks.push_back({crypto::to_hex(e.device), e.seq});
     for (const auto& r : synced->refused)
-        out.refused_chains.push_back({crypto::to_hex(r.device), r.seq, std::string(sync::error_code_name(r.code)), r.message});
+        out.refused_chains.push_back({crypto::to_hex(r.device), r.seq,
+                                      std::string(sync::error_code_name(r.code)), r.message});
     if (synced->media) {
         const auto& m = *synced->media;
-        out.attachments = AttachmentCounts{m.delivered, m.chunks_sent, m.fetched, m.chunks_received};
+        out.attachments =
+            AttachmentCounts{m.delivered, m.chunks_sent, m.fetched, m.chunks_received};
     }
     out.bytes_sent = synced->bytes_sent;
     out.bytes_received = synced->bytes_received;
@@ -360,8 +392,9 @@ Result<SyncOutcome> Device::sync(std::unique_ptr<Connection> connection, const S
 Result<SyncRun> Device::sync_until_done(const SyncUntilDone& options) {
     using steady = std::chrono::steady_clock;
     const auto deadline = steady::now() + std::chrono::milliseconds(options.give_up_after_ms);
-    auto wait = options.wait ? options.wait
-                             : [](std::uint64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
+    auto wait = options.wait ? options.wait : [](std::uint64_t ms) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    };
     SyncRun run;
     CANVASS_TRY(auto before, pending());
     run.interviews = before.interviews;
@@ -443,7 +476,9 @@ std::optional<std::string> review_state_name(std::string_view state) {
     return std::string(coordinator::central_name(*parsed));
 }
 
-bool sync_worth_retrying(const Error& error) { return sync::worth_retrying(error); }
+bool sync_worth_retrying(const Error& error) {
+    return sync::worth_retrying(error);
+}
 
 std::uint64_t sync_retry_delay_ms(unsigned retry) {
     struct OsRandom final : merge::Random {
@@ -457,8 +492,12 @@ Interview::Interview(Interview&&) noexcept = default;
 Interview& Interview::operator=(Interview&&) noexcept = default;
 Interview::~Interview() = default;
 
-interview::FormSession& Interview::session() { return *impl_->opened->session; }
-const interview::FormSession& Interview::session() const { return *impl_->opened->session; }
+interview::FormSession& Interview::session() {
+    return *impl_->opened->session;
+}
+const interview::FormSession& Interview::session() const {
+    return *impl_->opened->session;
+}
 
 std::optional<std::string> Interview::record_id() const {
     auto id = impl_->opened->record();

@@ -14,7 +14,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string got(const json& v) { return ", got " + short_json(v); }
+std::string got(const json& v) {
+    return ", got " + short_json(v);
+}
 
 // 2^63 as a double: integral doubles in [-2^63, 2^63) fit in int64.
 constexpr double two_to_63 = 9223372036854775808.0;
@@ -58,8 +60,8 @@ std::optional<std::string> multiple_problem(const ChoiceList* list, const json& 
 std::optional<std::string> rank_problem(const ChoiceList* list, const json& v) {
     if (auto p = multiple_problem(list, v)) return p;
     if (list && v.size() != list->choices.size())
-        return "a rank orders every choice of list " + list->name + " (" + std::to_string(list->choices.size()) +
-               "), got " + std::to_string(v.size());
+        return "a rank orders every choice of list " + list->name + " (" +
+               std::to_string(list->choices.size()) + "), got " + std::to_string(v.size());
     return std::nullopt;
 }
 
@@ -67,12 +69,14 @@ std::optional<std::string> rank_problem(const ChoiceList* list, const json& v) {
 std::optional<std::string> range_problem(const Row& row, const json& v) {
     if (!v.is_number()) return "expected a number" + got(v);
     double d = v.get<double>();
-    double lo = std::min(row.range_start, row.range_end), hi = std::max(row.range_start, row.range_end);
+    double lo = std::min(row.range_start, row.range_end),
+           hi = std::max(row.range_start, row.range_end);
     std::string span = format_number(row.range_start) + " to " + format_number(row.range_end) +
                        " in steps of " + format_number(row.range_step);
     if (d < lo || d > hi) return "expected a number from " + span + got(v);
     double steps = (d - row.range_start) / row.range_step;
-    if (std::fabs(steps - std::round(steps)) > 1e-9) return "expected a number from " + span + got(v);
+    if (std::fabs(steps - std::round(steps)) > 1e-9)
+        return "expected a number from " + span + got(v);
     return std::nullopt;
 }
 
@@ -99,15 +103,16 @@ std::optional<std::string> geoline_problem(const json& v, bool shape) {
             numbers.push_back(parse_decimal(std::string_view(part).substr(i, e - i)));
             i = e;
         }
-        bool ok = numbers.size() >= 2 && numbers.size() <= 4 && numbers[0] >= -90 && numbers[0] <= 90 &&
-                  numbers[1] >= -180 && numbers[1] <= 180;
+        bool ok = numbers.size() >= 2 && numbers.size() <= 4 && numbers[0] >= -90 &&
+                  numbers[0] <= 90 && numbers[1] >= -180 && numbers[1] <= 180;
         for (double n : numbers) ok = ok && std::isfinite(n);
         if (!ok) return "expected a " + kind + form + ": bad point \"" + part + "\"";
         points.emplace_back(numbers[0], numbers[1]);
     }
     std::size_t least = shape ? 3 : 2;
     if (points.size() < least)
-        return "a " + kind + " needs at least " + std::to_string(least) + " points, got " + std::to_string(points.size());
+        return "a " + kind + " needs at least " + std::to_string(least) + " points, got " +
+               std::to_string(points.size());
     if (shape && points.front() != points.back()) return "a geoshape must end at its first point";
     return std::nullopt;
 }
@@ -134,7 +139,8 @@ std::optional<std::string> datetime_problem(const json& v) {
 }
 
 // `key` of geopoint `g`, when present, is a number in [lo, hi].
-std::optional<std::string> coordinate_problem(const json& g, const char* key, double lo, double hi) {
+std::optional<std::string> coordinate_problem(const json& g, const char* key, double lo,
+                                              double hi) {
     auto it = g.find(key);
     if (it == g.end()) return std::nullopt;
     if (!it->is_number()) return std::string(key) + " must be a number" + got(*it);
@@ -171,23 +177,34 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list, 
         case RowType::text:
             if (v.is_string()) return std::nullopt;
             return "expected text (a JSON string)" + got(v);
-        case RowType::integer: return integer_problem(v);
+        case RowType::integer:
+            return integer_problem(v);
         case RowType::decimal:
             if (v.is_number()) return std::nullopt;
             return "expected a number" + got(v);
-        case RowType::select_one: return choice_problem(list, v);
-        case RowType::select_multiple: return multiple_problem(list, v);
-        case RowType::date: return date_problem(v);
-        case RowType::time: return time_problem(v);
-        case RowType::datetime: return datetime_problem(v);
-        case RowType::geopoint: return geopoint_problem(v);
+        case RowType::select_one:
+            return choice_problem(list, v);
+        case RowType::select_multiple:
+            return multiple_problem(list, v);
+        case RowType::date:
+            return date_problem(v);
+        case RowType::time:
+            return time_problem(v);
+        case RowType::datetime:
+            return datetime_problem(v);
+        case RowType::geopoint:
+            return geopoint_problem(v);
         case RowType::acknowledge:
             if (v == "OK") return std::nullopt;
             return "expected \"OK\"" + got(v);
-        case RowType::range: return range_problem(row, v);
-        case RowType::rank: return rank_problem(list, v);
-        case RowType::geotrace: return geoline_problem(v, false);
-        case RowType::geoshape: return geoline_problem(v, true);
+        case RowType::range:
+            return range_problem(row, v);
+        case RowType::rank:
+            return rank_problem(list, v);
+        case RowType::geotrace:
+            return geoline_problem(v, false);
+        case RowType::geoshape:
+            return geoline_problem(v, true);
         case RowType::barcode:
         case RowType::hidden:
             if (v.is_string()) return std::nullopt;
@@ -195,28 +212,38 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list, 
         case RowType::image:
         case RowType::audio:
         case RowType::video:
-        case RowType::file: return attachment_problem(v, type_name(row.type));
+        case RowType::file:
+            return attachment_problem(v, type_name(row.type));
         case RowType::start:
-        case RowType::end: return datetime_problem(v);
-        case RowType::today: return date_problem(v);
-        case RowType::start_geopoint: return geopoint_problem(v);
+        case RowType::end:
+            return datetime_problem(v);
+        case RowType::today:
+            return date_problem(v);
+        case RowType::start_geopoint:
+            return geopoint_problem(v);
         case RowType::deviceid:
         case RowType::username:
         case RowType::phonenumber:
         case RowType::email:
             if (v.is_string()) return std::nullopt;
             return "expected text (a JSON string)" + got(v);
-        default: return "a " + std::string(type_name(row.type)) + " row takes no answer";
+        default:
+            return "a " + std::string(type_name(row.type)) + " row takes no answer";
     }
 }
 
 std::string answer_text(const json& v) {
     switch (v.type()) {
-        case json::value_t::string: return v.get<std::string>();
-        case json::value_t::number_integer: return std::to_string(v.get<std::int64_t>());
-        case json::value_t::number_unsigned: return std::to_string(v.get<std::uint64_t>());
-        case json::value_t::number_float: return format_number(v.get<double>());
-        case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+        case json::value_t::string:
+            return v.get<std::string>();
+        case json::value_t::number_integer:
+            return std::to_string(v.get<std::int64_t>());
+        case json::value_t::number_unsigned:
+            return std::to_string(v.get<std::uint64_t>());
+        case json::value_t::number_float:
+            return format_number(v.get<double>());
+        case json::value_t::boolean:
+            return v.get<bool>() ? "true" : "false";
         case json::value_t::array: {
             std::string out;
             for (const auto& item : v) {
@@ -227,7 +254,8 @@ std::string answer_text(const json& v) {
         }
         case json::value_t::object: {
             // An attachment reads as its file name, as a media answer does in ODK.
-            if (auto name = v.find("name"); v.contains("attachment") && name != v.end() && name->is_string())
+            if (auto name = v.find("name");
+                v.contains("attachment") && name != v.end() && name->is_string())
                 return name->get<std::string>();
             if (!v.contains("lat") || !v.contains("lon")) return {};
             auto part = [&](const char* key) {
@@ -235,7 +263,8 @@ std::string answer_text(const json& v) {
             };
             return part("lat") + " " + part("lon") + " " + part("alt") + " " + part("acc");
         }
-        default: return {};
+        default:
+            return {};
     }
 }
 
@@ -244,15 +273,18 @@ std::optional<json> answer_from_value(const Row& row, const Value& value) {
     std::string text = value.as_string();
     if (text.empty()) return std::nullopt;
     auto number = [&]() -> std::optional<json> {
-        double d = value.kind() == Value::Kind::number ? value.as_number() : Value::string(text).as_number();
+        double d = value.kind() == Value::Kind::number ? value.as_number()
+                                                       : Value::string(text).as_number();
         if (!std::isfinite(d)) return std::nullopt;
-        if (std::trunc(d) == d && std::fabs(d) < 9007199254740992.0) return json(static_cast<std::int64_t>(d));
+        if (std::trunc(d) == d && std::fabs(d) < 9007199254740992.0)
+            return json(static_cast<std::int64_t>(d));
         return json(d);
     };
     switch (row.type) {
         case RowType::integer:
         case RowType::decimal:
-        case RowType::range: return number();
+        case RowType::range:
+            return number();
         case RowType::calculate:  // as calculations are saved: numbers stay numbers
             if (value.kind() == Value::Kind::number) return number();
             if (value.kind() == Value::Kind::boolean) return json(value.as_boolean());
@@ -287,7 +319,8 @@ std::optional<json> answer_from_value(const Row& row, const Value& value) {
             if (k < 2) return std::nullopt;
             return point;
         }
-        default: return json(text);
+        default:
+            return json(text);
     }
 }
 

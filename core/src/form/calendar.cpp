@@ -4,9 +4,7 @@
 #include <cstdio>
 
 namespace canvass::form {
-namespace {
 
-// Reads exactly `n` ASCII digits at `s[at]`.
 std::optional<int> digits(std::string_view s, std::size_t at, std::size_t n) {
     if (at + n > s.size()) return std::nullopt;
     int v = 0;
@@ -16,6 +14,8 @@ std::optional<int> digits(std::string_view s, std::size_t at, std::size_t n) {
     }
     return v;
 }
+
+namespace {
 
 // Offset `Z` or `±HH:MM` at the end of a datetime, in minutes; nullopt when malformed.
 std::optional<int> parse_offset(std::string_view s) {
@@ -32,7 +32,8 @@ std::optional<int> parse_offset(std::string_view s) {
 
 std::int64_t days_from_civil(const CivilDate& d) {
     using namespace std::chrono;
-    auto ymd = year{d.year} / month{static_cast<unsigned>(d.month)} / day{static_cast<unsigned>(d.day)};
+    auto ymd =
+        year{d.year} / month{static_cast<unsigned>(d.month)} / day{static_cast<unsigned>(d.day)};
     return sys_days{ymd}.time_since_epoch().count();
 }
 

@@ -22,6 +22,9 @@ struct CivilDate {
 std::int64_t days_from_civil(const CivilDate& d);
 CivilDate civil_from_days(std::int64_t days);
 
+// Exactly `n` ASCII digits at `s[at]` as a number; nullopt when they are not all there.
+std::optional<int> digits(std::string_view s, std::size_t at, std::size_t n);
+
 // `YYYY-MM-DD` naming a day that exists (no 2023-02-29).
 std::optional<CivilDate> parse_date(std::string_view s);
 // `HH:MM` or `HH:MM:SS`, 00:00 to 23:59:59; the seconds of the day.

@@ -18,19 +18,18 @@ struct WallTime {
     std::int64_t days = 0;  // date as days since 1970-01-01, for the weekday
 };
 
-int digits(std::string_view s, std::size_t at, std::size_t n) {
-    int v = 0;
-    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + (s[i] - '0');
-    return v;
+// Digits that parse_time or parse_date checked already.
+int checked_digits(std::string_view s, std::size_t at, std::size_t n) {
+    return digits(s, at, n).value_or(0);
 }
 
 // "HH:MM[:SS[.fff]]" at `at` of `s`, checked by parse_time first; the end of it.
 std::size_t read_clock(std::string_view s, std::size_t at, WallTime& w) {
-    w.hour = digits(s, at, 2);
-    w.minute = digits(s, at + 3, 2);
+    w.hour = checked_digits(s, at, 2);
+    w.minute = checked_digits(s, at + 3, 2);
     std::size_t end = at + 5;
     if (end < s.size() && s[end] == ':') {
-        w.second = digits(s, end + 1, 2);
+        w.second = checked_digits(s, end + 1, 2);
         end += 3;
         if (end < s.size() && s[end] == '.') {
             std::size_t start = ++end;
@@ -92,13 +91,20 @@ struct DateNames {
     const char* days[7];  // from Sunday
 };
 constexpr DateNames date_names[] = {
-    {"en", {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+    {"en",
+     {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
      {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}},
-    {"fr", {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."},
+    {"fr",
+     {"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+      "déc."},
      {"dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."}},
-    {"es", {"ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."},
+    {"es",
+     {"ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.",
+      "dic."},
      {"dom.", "lun.", "mar.", "mié.", "jue.", "vie.", "sáb."}},
-    {"pt", {"jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.", "dez."},
+    {"pt",
+     {"jan.", "fev.", "mar.", "abr.", "mai.", "jun.", "jul.", "ago.", "set.", "out.", "nov.",
+      "dez."},
      {"dom.", "seg.", "ter.", "qua.", "qui.", "sex.", "sáb."}},
 };
 
@@ -123,25 +129,55 @@ std::string format(const WallTime& w, const std::string& pattern, bool with_time
         }
         char c = pattern[++i];
         switch (c) {
-            case 'Y': out += padded(w.date.year, 4); continue;
-            case 'y': out += padded(((w.date.year % 100) + 100) % 100, 2); continue;
-            case 'm': out += padded(w.date.month, 2); continue;
-            case 'n': out += std::to_string(w.date.month); continue;
-            case 'b': out += names.months[w.date.month - 1]; continue;
-            case 'd': out += padded(w.date.day, 2); continue;
-            case 'e': out += std::to_string(w.date.day); continue;
-            case 'a': out += names.days[((w.days % 7) + 7 + 4) % 7]; continue;  // 1970-01-01: Thursday
-            case '%': out += '%'; continue;
-            default: break;
+            case 'Y':
+                out += padded(w.date.year, 4);
+                continue;
+            case 'y':
+                out += padded(((w.date.year % 100) + 100) % 100, 2);
+                continue;
+            case 'm':
+                out += padded(w.date.month, 2);
+                continue;
+            case 'n':
+                out += std::to_string(w.date.month);
+                continue;
+            case 'b':
+                out += names.months[w.date.month - 1];
+                continue;
+            case 'd':
+                out += padded(w.date.day, 2);
+                continue;
+            case 'e':
+                out += std::to_string(w.date.day);
+                continue;
+            case 'a':
+                out += names.days[((w.days % 7) + 7 + 4) % 7];
+                continue;  // 1970-01-01: Thursday
+            case '%':
+                out += '%';
+                continue;
+            default:
+                break;
         }
         if (with_time) {
             switch (c) {
-                case 'H': out += padded(w.hour, 2); continue;
-                case 'h': out += std::to_string(w.hour); continue;
-                case 'M': out += padded(w.minute, 2); continue;
-                case 'S': out += padded(w.second, 2); continue;
-                case '3': out += padded(w.millis, 3); continue;
-                default: break;
+                case 'H':
+                    out += padded(w.hour, 2);
+                    continue;
+                case 'h':
+                    out += std::to_string(w.hour);
+                    continue;
+                case 'M':
+                    out += padded(w.minute, 2);
+                    continue;
+                case 'S':
+                    out += padded(w.second, 2);
+                    continue;
+                case '3':
+                    out += padded(w.millis, 3);
+                    continue;
+                default:
+                    break;
             }
         }
         out += '%';
@@ -179,8 +215,10 @@ std::string date_time(const Value& v, int offset_minutes) {
     if (v.kind() != Value::Kind::number && v.kind() != Value::Kind::boolean) {
         std::string s = v.as_string();
         if (parse_datetime(s)) return s;
-        if (auto d = parse_date(s)) days = static_cast<double>(days_from_civil(*d)) - offset_minutes / 1440.0;
-        else days = v.as_number();
+        if (auto d = parse_date(s))
+            days = static_cast<double>(days_from_civil(*d)) - offset_minutes / 1440.0;
+        else
+            days = v.as_number();
     } else {
         days = v.as_number();
     }

@@ -9,13 +9,20 @@ namespace {
 
 bool compare_numbers(BinaryOp op, double a, double b) {
     switch (op) {
-        case BinaryOp::eq: return a == b;
-        case BinaryOp::ne: return a != b;
-        case BinaryOp::lt: return a < b;
-        case BinaryOp::le: return a <= b;
-        case BinaryOp::gt: return a > b;
-        case BinaryOp::ge: return a >= b;
-        default: return false;
+        case BinaryOp::eq:
+            return a == b;
+        case BinaryOp::ne:
+            return a != b;
+        case BinaryOp::lt:
+            return a < b;
+        case BinaryOp::le:
+            return a <= b;
+        case BinaryOp::gt:
+            return a > b;
+        case BinaryOp::ge:
+            return a >= b;
+        default:
+            return false;
     }
 }
 
@@ -57,12 +64,18 @@ bool compare(BinaryOp op, const Value& a, const Value& b) {
 
 double arithmetic(BinaryOp op, double a, double b) {
     switch (op) {
-        case BinaryOp::add: return a + b;
-        case BinaryOp::sub: return a - b;
-        case BinaryOp::mul: return a * b;
-        case BinaryOp::div: return a / b;  // IEEE: x div 0 is ±Infinity, 0 div 0 NaN
-        case BinaryOp::mod: return std::fmod(a, b);  // XPath mod truncates, like fmod
-        default: return std::numeric_limits<double>::quiet_NaN();
+        case BinaryOp::add:
+            return a + b;
+        case BinaryOp::sub:
+            return a - b;
+        case BinaryOp::mul:
+            return a * b;
+        case BinaryOp::div:
+            return a / b;  // IEEE: x div 0 is ±Infinity, 0 div 0 NaN
+        case BinaryOp::mod:
+            return std::fmod(a, b);  // XPath mod truncates, like fmod
+        default:
+            return std::numeric_limits<double>::quiet_NaN();
     }
 }
 
@@ -71,9 +84,11 @@ Value eval_binary(const Node& n, const Scope& scope) {
     const Node& rhs = *n.args[1];
     switch (n.op) {
         case BinaryOp::or_:
-            return Value::boolean(eval_node(lhs, scope).as_boolean() || eval_node(rhs, scope).as_boolean());
+            return Value::boolean(eval_node(lhs, scope).as_boolean() ||
+                                  eval_node(rhs, scope).as_boolean());
         case BinaryOp::and_:
-            return Value::boolean(eval_node(lhs, scope).as_boolean() && eval_node(rhs, scope).as_boolean());
+            return Value::boolean(eval_node(lhs, scope).as_boolean() &&
+                                  eval_node(rhs, scope).as_boolean());
         case BinaryOp::eq:
         case BinaryOp::ne:
         case BinaryOp::lt:
@@ -82,8 +97,8 @@ Value eval_binary(const Node& n, const Scope& scope) {
         case BinaryOp::ge:
             return Value::boolean(compare(n.op, eval_node(lhs, scope), eval_node(rhs, scope)));
         default:
-            return Value::number(
-                arithmetic(n.op, eval_node(lhs, scope).as_number(), eval_node(rhs, scope).as_number()));
+            return Value::number(arithmetic(n.op, eval_node(lhs, scope).as_number(),
+                                            eval_node(rhs, scope).as_number()));
     }
 }
 
@@ -91,18 +106,30 @@ Value eval_binary(const Node& n, const Scope& scope) {
 
 Value eval_node(const Node& n, const Scope& scope) {
     switch (n.kind) {
-        case Node::Kind::number: return Value::number(n.number);
-        case Node::Kind::string: return Value::string(n.text);
-        case Node::Kind::field: return scope.field(n.text);
-        case Node::Kind::last_saved: return scope.last_saved(n.text);
-        case Node::Kind::current: return scope.current();
-        case Node::Kind::parent: return {};  // only position(..) gives '..' a meaning
-        case Node::Kind::name: return scope.choice_column(n.text);
-        case Node::Kind::negate: return Value::number(-eval_node(*n.args[0], scope).as_number());
-        case Node::Kind::binary: return eval_binary(n, scope);
-        case Node::Kind::call: return call_function(n, scope);
-        case Node::Kind::path: return eval_path(n, scope);
-        case Node::Kind::step: return {};  // only inside a path
+        case Node::Kind::number:
+            return Value::number(n.number);
+        case Node::Kind::string:
+            return Value::string(n.text);
+        case Node::Kind::field:
+            return scope.field(n.text);
+        case Node::Kind::last_saved:
+            return scope.last_saved(n.text);
+        case Node::Kind::current:
+            return scope.current();
+        case Node::Kind::parent:
+            return {};  // only position(..) gives '..' a meaning
+        case Node::Kind::name:
+            return scope.choice_column(n.text);
+        case Node::Kind::negate:
+            return Value::number(-eval_node(*n.args[0], scope).as_number());
+        case Node::Kind::binary:
+            return eval_binary(n, scope);
+        case Node::Kind::call:
+            return call_function(n, scope);
+        case Node::Kind::path:
+            return eval_path(n, scope);
+        case Node::Kind::step:
+            return {};  // only inside a path
     }
     return {};
 }

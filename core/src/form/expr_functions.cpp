@@ -14,37 +14,85 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // source in the XForms specification).
 using G = FunctionGroup;
 constexpr FunctionInfo functions[] = {
-    {"not", 1, 1, G::core},          {"if", 3, 3, G::core},         {"selected", 2, 2, G::core},
-    {"count-selected", 1, 1, G::core}, {"string-length", 1, 1, G::core}, {"regex", 2, 2, G::core},
-    {"concat", 1, -1, G::core},      {"coalesce", 2, 2, G::core},   {"today", 0, 0, G::core},
-    {"now", 0, 0, G::core},          {"int", 1, 1, G::core},        {"number", 1, 1, G::core},
-    {"round", 1, 2, G::core},        {"position", 1, 1, G::core},   {"count", 1, 1, G::core},
-    {"sum", 1, 1, G::core},          {"max", 1, -1, G::core},       {"min", 1, -1, G::core},
-    {"true", 0, 0, G::core},         {"false", 0, 0, G::core},
+    {"not", 1, 1, G::core},
+    {"if", 3, 3, G::core},
+    {"selected", 2, 2, G::core},
+    {"count-selected", 1, 1, G::core},
+    {"string-length", 1, 1, G::core},
+    {"regex", 2, 2, G::core},
+    {"concat", 1, -1, G::core},
+    {"coalesce", 2, 2, G::core},
+    {"today", 0, 0, G::core},
+    {"now", 0, 0, G::core},
+    {"int", 1, 1, G::core},
+    {"number", 1, 1, G::core},
+    {"round", 1, 2, G::core},
+    {"position", 1, 1, G::core},
+    {"count", 1, 1, G::core},
+    {"sum", 1, 1, G::core},
+    {"max", 1, -1, G::core},
+    {"min", 1, -1, G::core},
+    {"true", 0, 0, G::core},
+    {"false", 0, 0, G::core},
     // strings and selects (expr_text.cpp)
-    {"string", 1, 1, G::text},       {"join", 1, -1, G::text},      {"substr", 2, 3, G::text},
-    {"substring-before", 2, 2, G::text}, {"substring-after", 2, 2, G::text}, {"translate", 3, 3, G::text},
-    {"normalize-space", 0, 1, G::text}, {"contains", 2, 2, G::text}, {"starts-with", 2, 2, G::text},
-    {"ends-with", 2, 2, G::text},    {"uuid", 0, 1, G::text},       {"boolean", 1, 1, G::text},
-    {"boolean-from-string", 1, 1, G::text}, {"once", 1, 1, G::text}, {"checklist", 2, -1, G::text},
-    {"weighted-checklist", 2, -1, G::text}, {"count-non-empty", 1, 1, G::text}, {"selected-at", 2, 2, G::text},
-    {"jr:choice-name", 2, 2, G::text}, {"indexed-repeat", 3, 7, G::text}, {"base64-decode", 1, 1, G::text},
+    {"string", 1, 1, G::text},
+    {"join", 1, -1, G::text},
+    {"substr", 2, 3, G::text},
+    {"substring-before", 2, 2, G::text},
+    {"substring-after", 2, 2, G::text},
+    {"translate", 3, 3, G::text},
+    {"normalize-space", 0, 1, G::text},
+    {"contains", 2, 2, G::text},
+    {"starts-with", 2, 2, G::text},
+    {"ends-with", 2, 2, G::text},
+    {"uuid", 0, 1, G::text},
+    {"boolean", 1, 1, G::text},
+    {"boolean-from-string", 1, 1, G::text},
+    {"once", 1, 1, G::text},
+    {"checklist", 2, -1, G::text},
+    {"weighted-checklist", 2, -1, G::text},
+    {"count-non-empty", 1, 1, G::text},
+    {"selected-at", 2, 2, G::text},
+    {"jr:choice-name", 2, 2, G::text},
+    {"indexed-repeat", 3, 7, G::text},
+    {"base64-decode", 1, 1, G::text},
     // numbers and places (expr_math.cpp)
-    {"random", 0, 0, G::math},       {"pow", 2, 2, G::math},        {"log", 1, 1, G::math},
-    {"log10", 1, 1, G::math},        {"abs", 1, 1, G::math},        {"sin", 1, 1, G::math},
-    {"cos", 1, 1, G::math},          {"tan", 1, 1, G::math},        {"asin", 1, 1, G::math},
-    {"acos", 1, 1, G::math},         {"atan", 1, 1, G::math},       {"atan2", 2, 2, G::math},
-    {"sqrt", 1, 1, G::math},         {"exp", 1, 1, G::math},        {"exp10", 1, 1, G::math},
-    {"pi", 0, 0, G::math},           {"distance", 1, 1, G::math},   {"area", 1, 1, G::math},
-    {"floor", 1, 1, G::math},        {"ceiling", 1, 1, G::math},
+    {"random", 0, 0, G::math},
+    {"pow", 2, 2, G::math},
+    {"log", 1, 1, G::math},
+    {"log10", 1, 1, G::math},
+    {"abs", 1, 1, G::math},
+    {"sin", 1, 1, G::math},
+    {"cos", 1, 1, G::math},
+    {"tan", 1, 1, G::math},
+    {"asin", 1, 1, G::math},
+    {"acos", 1, 1, G::math},
+    {"atan", 1, 1, G::math},
+    {"atan2", 2, 2, G::math},
+    {"sqrt", 1, 1, G::math},
+    {"exp", 1, 1, G::math},
+    {"exp10", 1, 1, G::math},
+    {"pi", 0, 0, G::math},
+    {"distance", 1, 1, G::math},
+    {"area", 1, 1, G::math},
+    {"floor", 1, 1, G::math},
+    {"ceiling", 1, 1, G::math},
     // dates (expr_dates.cpp)
-    {"date", 1, 1, G::dates},         {"format-date", 2, 2, G::dates}, {"format-date-time", 2, 2, G::dates},
-    {"decimal-date-time", 1, 1, G::dates}, {"decimal-time", 1, 1, G::dates}, {"date-time", 1, 1, G::dates},
+    {"date", 1, 1, G::dates},
+    {"format-date", 2, 2, G::dates},
+    {"format-date-time", 2, 2, G::dates},
+    {"decimal-date-time", 1, 1, G::dates},
+    {"decimal-time", 1, 1, G::dates},
+    {"date-time", 1, 1, G::dates},
     // secondary instances (expr_paths.cpp)
-    {"instance", 1, 1, G::paths},     {"current", 0, 0, G::paths},   {"pulldata", 4, 4, G::paths},
+    {"instance", 1, 1, G::paths},
+    {"current", 0, 0, G::paths},
+    {"pulldata", 4, 4, G::paths},
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 double utf8_length(const std::string& s) {
     double n = 0;
@@ -99,12 +147,15 @@ Value concat(const Node& call, const Scope& scope) {
     return Value::string(std::move(out));
 }
 
-Value arg(const Node& call, std::size_t i, const Scope& scope) { return eval_arg(call, i, scope); }
+Value arg(const Node& call, std::size_t i, const Scope& scope) {
+    return eval_arg(call, i, scope);
+}
 
 Value call_aggregate(const std::string& name, const Node& call, const Scope& scope) {
     if (name == "count") {
         Value v = arg(call, 0, scope);
-        return Value::number(v.kind() == Value::Kind::list ? static_cast<double>(v.items().size()) : 1);
+        return Value::number(v.kind() == Value::Kind::list ? static_cast<double>(v.items().size())
+                                                           : 1);
     }
     if (name == "sum") {
         double total = 0;
@@ -118,14 +169,17 @@ Value call_core_text(const std::string& name, const Node& call, const Scope& sco
     if (name == "selected") {
         auto words = split_words(arg(call, 0, scope).as_string());
         auto wanted = split_words(arg(call, 1, scope).as_string());
-        bool found = wanted.size() == 1 && std::find(words.begin(), words.end(), wanted[0]) != words.end();
+        bool found =
+            wanted.size() == 1 && std::find(words.begin(), words.end(), wanted[0]) != words.end();
         return Value::boolean(found);
     }
     if (name == "count-selected")
-        return Value::number(static_cast<double>(split_words(arg(call, 0, scope).as_string()).size()));
+        return Value::number(
+            static_cast<double>(split_words(arg(call, 0, scope).as_string()).size()));
     if (name == "string-length") return Value::number(utf8_length(arg(call, 0, scope).as_string()));
     if (name == "regex")
-        return Value::boolean(regex_matches(arg(call, 0, scope).as_string(), arg(call, 1, scope).as_string()));
+        return Value::boolean(
+            regex_matches(arg(call, 0, scope).as_string(), arg(call, 1, scope).as_string()));
     if (name == "concat") return concat(call, scope);
     // coalesce
     std::string first = arg(call, 0, scope).as_string();
@@ -215,11 +269,16 @@ Value call_function(const Node& call, const Scope& scope) {
         return call_aggregate(name, call, scope);
     if (name == "int" || name == "number" || name == "round") return call_number(name, call, scope);
     switch (f->group) {
-        case FunctionGroup::text: return call_text_function(name, call, scope);
-        case FunctionGroup::math: return call_math_function(name, call, scope);
-        case FunctionGroup::dates: return call_date_function(name, call, scope);
-        case FunctionGroup::paths: return call_path_function(name, call, scope);
-        case FunctionGroup::core: break;
+        case FunctionGroup::text:
+            return call_text_function(name, call, scope);
+        case FunctionGroup::math:
+            return call_math_function(name, call, scope);
+        case FunctionGroup::dates:
+            return call_date_function(name, call, scope);
+        case FunctionGroup::paths:
+            return call_path_function(name, call, scope);
+        case FunctionGroup::core:
+            break;
     }
     return call_core_text(name, call, scope);
 }

@@ -51,7 +51,9 @@ std::vector<LatLon> points_of(const Value& v) {
     return out;
 }
 
-double radians(double deg) { return deg * std::numbers::pi / 180.0; }
+double radians(double deg) {
+    return deg * std::numbers::pi / 180.0;
+}
 
 // Great-circle distance (haversine) from point to point, in order.
 double distance(const std::vector<LatLon>& pts) {
@@ -72,7 +74,8 @@ double distance(const std::vector<LatLon>& pts) {
 // Chamberlain and Duquette, JPL 2007), as JavaRosa's area().
 double area(std::vector<LatLon> pts) {
     if (pts.size() < 3) return std::nan("");
-    if (pts.front().lat != pts.back().lat || pts.front().lon != pts.back().lon) pts.push_back(pts.front());
+    if (pts.front().lat != pts.back().lat || pts.front().lon != pts.back().lon)
+        pts.push_back(pts.front());
     double sum = 0;
     for (std::size_t i = 0; i + 1 < pts.size(); ++i) {
         sum += radians(pts[i + 1].lon - pts[i].lon) *
@@ -94,14 +97,21 @@ Value call_math_function(const std::string& name, const Node& call, const Scope&
         F f;
     };
     static const Unary unary[] = {
-        {"log", [](double v) { return std::log(v); }},     {"log10", [](double v) { return std::log10(v); }},
-        {"abs", [](double v) { return std::fabs(v); }},    {"sin", [](double v) { return std::sin(v); }},
-        {"cos", [](double v) { return std::cos(v); }},     {"tan", [](double v) { return std::tan(v); }},
-        {"asin", [](double v) { return std::asin(v); }},   {"acos", [](double v) { return std::acos(v); }},
-        {"atan", [](double v) { return std::atan(v); }},   {"sqrt", [](double v) { return std::sqrt(v); }},
-        {"exp", [](double v) { return std::exp(v); }},     {"exp10", [](double v) { return std::pow(10.0, v); }},
+        {"log", [](double v) { return std::log(v); }},
+        {"log10", [](double v) { return std::log10(v); }},
+        {"abs", [](double v) { return std::fabs(v); }},
+        {"sin", [](double v) { return std::sin(v); }},
+        {"cos", [](double v) { return std::cos(v); }},
+        {"tan", [](double v) { return std::tan(v); }},
+        {"asin", [](double v) { return std::asin(v); }},
+        {"acos", [](double v) { return std::acos(v); }},
+        {"atan", [](double v) { return std::atan(v); }},
+        {"sqrt", [](double v) { return std::sqrt(v); }},
+        {"exp", [](double v) { return std::exp(v); }},
+        {"exp10", [](double v) { return std::pow(10.0, v); }},
         // XPath 1.0's floor() and ceiling(), which the ODK XForms specification takes over.
-        {"floor", [](double v) { return std::floor(v); }}, {"ceiling", [](double v) { return std::ceil(v); }},
+        {"floor", [](double v) { return std::floor(v); }},
+        {"ceiling", [](double v) { return std::ceil(v); }},
     };
     for (const auto& u : unary)
         if (u.name == name) return Value::number(u.f(x(call, scope)));

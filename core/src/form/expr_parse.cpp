@@ -16,8 +16,29 @@ namespace canvass::form {
 namespace {
 
 enum class Tok : std::uint8_t {
-    end, number, string, field, last_saved, dot, dotdot, name, lparen, rparen, comma,
-    plus, minus, star, eq, ne, lt, le, gt, ge, slash, lbracket, rbracket
+    end,
+    number,
+    string,
+    field,
+    last_saved,
+    dot,
+    dotdot,
+    name,
+    lparen,
+    rparen,
+    comma,
+    plus,
+    minus,
+    star,
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    slash,
+    lbracket,
+    rbracket
 };
 
 struct Token {
@@ -38,21 +59,25 @@ bool is_name_start(char c) {
 bool is_name_char(char c) {
     return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 class Lexer {
-public:
+  public:
     explicit Lexer(std::string_view s) : s_(s) {}
 
     // Next token, or a SyntaxError describing the first character that cannot start one.
     std::optional<SyntaxError> next(Token& t) {
-        while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
+        while (i_ < s_.size() &&
+               (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r'))
             ++i_;
         t = Token{};
         t.offset = i_;
         if (i_ >= s_.size()) return std::nullopt;
         char c = s_[i_];
-        if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1]))) return number(t);
+        if (is_digit(c) || (c == '.' && i_ + 1 < s_.size() && is_digit(s_[i_ + 1])))
+            return number(t);
         if (c == '\'' || c == '"') return string(t);
         if (c == '$') return field(t);
         if (is_name_start(c)) {
@@ -70,7 +95,7 @@ public:
         return punctuation(t);
     }
 
-private:
+  private:
     std::optional<SyntaxError> number(Token& t) {
         std::size_t start = i_;
         while (i_ < s_.size() && is_digit(s_[i_])) ++i_;
@@ -114,12 +139,15 @@ private:
 
     std::optional<SyntaxError> punctuation(Token& t) {
         auto two = s_.substr(i_, 2);
-        struct Sym { std::string_view text; Tok kind; };
+        struct Sym {
+            std::string_view text;
+            Tok kind;
+        };
         static constexpr Sym symbols[] = {
-            {"!=", Tok::ne}, {"<=", Tok::le}, {">=", Tok::ge}, {"..", Tok::dotdot},
-            {"(", Tok::lparen}, {")", Tok::rparen}, {",", Tok::comma}, {"+", Tok::plus},
-            {"-", Tok::minus}, {"*", Tok::star}, {"=", Tok::eq}, {"<", Tok::lt},
-            {">", Tok::gt}, {".", Tok::dot}, {"/", Tok::slash}, {"[", Tok::lbracket},
+            {"!=", Tok::ne},     {"<=", Tok::le},    {">=", Tok::ge},   {"..", Tok::dotdot},
+            {"(", Tok::lparen},  {")", Tok::rparen}, {",", Tok::comma}, {"+", Tok::plus},
+            {"-", Tok::minus},   {"*", Tok::star},   {"=", Tok::eq},    {"<", Tok::lt},
+            {">", Tok::gt},      {".", Tok::dot},    {"/", Tok::slash}, {"[", Tok::lbracket},
             {"]", Tok::rbracket}};
         for (const auto& sym : symbols) {
             if (two.substr(0, sym.text.size()) == sym.text) {
@@ -130,7 +158,8 @@ private:
             }
         }
         std::size_t len = 1;  // show the whole UTF-8 character
-        while (i_ + len < s_.size() && (static_cast<unsigned char>(s_[i_ + len]) & 0xC0) == 0x80) ++len;
+        while (i_ + len < s_.size() && (static_cast<unsigned char>(s_[i_ + len]) & 0xC0) == 0x80)
+            ++len;
         return SyntaxError{i_, "unexpected character '" + std::string(s_.substr(i_, len)) + "'"};
     }
 
@@ -141,7 +170,7 @@ private:
 using NodePtr = std::unique_ptr<Node>;
 
 class Parser {
-public:
+  public:
     explicit Parser(std::string_view s) : lexer_(s) {}
 
     // The whole source as one expression; throws SyntaxError (caught by Expression::parse).
@@ -153,15 +182,21 @@ public:
         return n;
     }
 
-private:
+  private:
     static std::string describe(const Token& t) {
         switch (t.kind) {
-            case Tok::end: return "end of expression";
-            case Tok::string: return "string '" + t.text + "'";
-            case Tok::field: return "${" + t.text + "}";
-            case Tok::last_saved: return "${last-saved#" + t.text + "}";
-            case Tok::number: return "number " + format_number(t.number);
-            default: return "'" + t.text + "'";
+            case Tok::end:
+                return "end of expression";
+            case Tok::string:
+                return "string '" + t.text + "'";
+            case Tok::field:
+                return "${" + t.text + "}";
+            case Tok::last_saved:
+                return "${last-saved#" + t.text + "}";
+            case Tok::number:
+                return "number " + format_number(t.number);
+            default:
+                return "'" + t.text + "'";
         }
     }
 
@@ -246,11 +281,20 @@ private:
         for (;;) {
             BinaryOp op;
             switch (tok_.kind) {
-                case Tok::lt: op = BinaryOp::lt; break;
-                case Tok::le: op = BinaryOp::le; break;
-                case Tok::gt: op = BinaryOp::gt; break;
-                case Tok::ge: op = BinaryOp::ge; break;
-                default: return lhs;
+                case Tok::lt:
+                    op = BinaryOp::lt;
+                    break;
+                case Tok::le:
+                    op = BinaryOp::le;
+                    break;
+                case Tok::gt:
+                    op = BinaryOp::gt;
+                    break;
+                case Tok::ge:
+                    op = BinaryOp::ge;
+                    break;
+                default:
+                    return lhs;
             }
             std::size_t at = tok_.offset;
             advance();
@@ -273,10 +317,14 @@ private:
         NodePtr lhs = parse_unary();
         for (;;) {
             BinaryOp op;
-            if (tok_.kind == Tok::star) op = BinaryOp::mul;
-            else if (at_word("div")) op = BinaryOp::div;
-            else if (at_word("mod")) op = BinaryOp::mod;
-            else return lhs;
+            if (tok_.kind == Tok::star)
+                op = BinaryOp::mul;
+            else if (at_word("div"))
+                op = BinaryOp::div;
+            else if (at_word("mod"))
+                op = BinaryOp::mod;
+            else
+                return lhs;
             std::size_t at = tok_.offset;
             advance();
             lhs = binary(op, std::move(lhs), parse_unary(), at);
@@ -302,9 +350,12 @@ private:
                 n->number = t.number;
                 return n;
             }
-            case Tok::string: return leaf(Node::Kind::string, t);
-            case Tok::field: return leaf(Node::Kind::field, t);
-            case Tok::last_saved: return leaf(Node::Kind::last_saved, t);
+            case Tok::string:
+                return leaf(Node::Kind::string, t);
+            case Tok::field:
+                return leaf(Node::Kind::field, t);
+            case Tok::last_saved:
+                return leaf(Node::Kind::last_saved, t);
             case Tok::slash: {
                 advance();
                 auto n = make(Node::Kind::path, t.offset);
@@ -346,8 +397,10 @@ private:
                 n->text = t.text;
                 return n;
             }
-            case Tok::end: throw SyntaxError{t.offset, "unexpected end of expression"};
-            default: throw SyntaxError{t.offset, "unexpected " + describe(t)};
+            case Tok::end:
+                throw SyntaxError{t.offset, "unexpected end of expression"};
+            default:
+                throw SyntaxError{t.offset, "unexpected " + describe(t)};
         }
     }
 
@@ -356,7 +409,8 @@ private:
         auto n = make(Node::Kind::path, first.offset);
         auto step = make(Node::Kind::step, first.offset);
         step->text = first.text;
-        n->args.push_back(first.kind == Tok::name ? parse_predicates(std::move(step)) : finish(std::move(step)));
+        n->args.push_back(first.kind == Tok::name ? parse_predicates(std::move(step))
+                                                  : finish(std::move(step)));
         return parse_steps(std::move(n));
     }
 
@@ -374,9 +428,11 @@ private:
     NodePtr parse_step() {
         Token t = tok_;
         if (t.kind == Tok::slash)
-            throw SyntaxError{t.offset, "'//' (any descendant) is not supported: write each step of the path"};
+            throw SyntaxError{
+                t.offset, "'//' (any descendant) is not supported: write each step of the path"};
         if (t.kind != Tok::name && t.kind != Tok::dot && t.kind != Tok::dotdot)
-            throw SyntaxError{t.offset, "expected a name, '..' or '.' after '/' but found " + describe(t)};
+            throw SyntaxError{t.offset,
+                              "expected a name, '..' or '.' after '/' but found " + describe(t)};
         advance();
         auto step = make(Node::Kind::step, t.offset);
         step->text = t.text;
@@ -496,11 +552,14 @@ Expression Expression::constant_true() {
 namespace {
 bool has_last_saved(const Node& n) {
     if (n.kind == Node::Kind::last_saved) return true;
-    return std::any_of(n.args.begin(), n.args.end(), [](const auto& a) { return has_last_saved(*a); });
+    return std::any_of(n.args.begin(), n.args.end(),
+                       [](const auto& a) { return has_last_saved(*a); });
 }
 }  // namespace
 
-bool Expression::reads_last_saved() const { return root_ && has_last_saved(*root_); }
+bool Expression::reads_last_saved() const {
+    return root_ && has_last_saved(*root_);
+}
 
 std::vector<std::string> Expression::field_references() const {
     std::vector<std::string> out;

@@ -39,7 +39,7 @@ std::string text_of(const DataInstance& data, const Place& p) {
 // What a predicate sees: the node it tests as its context (`.`, and bare names are an item's
 // children), its position in the node-set, and everything else of the enclosing scope.
 class PredicateScope : public Scope {
-public:
+  public:
     PredicateScope(const Scope& outer, const DataInstance& data, const Place& at, double position)
         : outer_(outer), data_(data), at_(at), position_(position) {}
 
@@ -65,7 +65,7 @@ public:
     }
     std::string language() const override { return outer_.language(); }
 
-private:
+  private:
     const Scope& outer_;
     const DataInstance& data_;
     Place at_;
@@ -105,16 +105,18 @@ std::vector<Place> step(const DataInstance& data, const std::vector<Place>& from
     std::vector<Place> next;
     for (const auto& p : from) {
         std::vector<Place> reached;
-        if (s.text == ".") reached = {p};
-        else if (s.text == "..") reached = {parent(p)};
-        else reached = children(data, p, s.text);
+        if (s.text == ".")
+            reached = {p};
+        else if (s.text == "..")
+            reached = {parent(p)};
+        else
+            reached = children(data, p, s.text);
         for (const auto& r : reached)
             if (std::find(next.begin(), next.end(), r) == next.end()) next.push_back(r);
     }
     for (const auto& predicate : s.args) next = filter(data, std::move(next), *predicate, scope);
     return next;
 }
-
 
 }  // namespace
 

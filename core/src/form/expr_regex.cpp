@@ -28,7 +28,8 @@ std::string oversized_repeat(const std::string& pattern) {
                 std::size_t start = j;
                 unsigned long value = 0;
                 while (j < pattern.size() && pattern[j] >= '0' && pattern[j] <= '9') {
-                    if (value <= regex_max_repeat) value = value * 10 + static_cast<unsigned long>(pattern[j] - '0');
+                    if (value <= regex_max_repeat)
+                        value = value * 10 + static_cast<unsigned long>(pattern[j] - '0');
                     ++j;
                 }
                 if (value > regex_max_repeat) return pattern.substr(start, j - start);

@@ -14,7 +14,9 @@ std::string text(const Node& call, std::size_t i, const Scope& scope) {
     return eval_arg(call, i, scope).as_string();
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // XPath normalize-space(): leading and trailing whitespace removed, runs of it made one space.
 std::string normalize_space(const std::string& s) {
@@ -60,7 +62,8 @@ std::string substr(const std::string& s, double start, double end) {
     double from = std::clamp(std::trunc(start), 0.0, n);
     double to = std::clamp(std::trunc(end), 0.0, n);
     std::string out;
-    for (auto i = static_cast<std::size_t>(from); i < static_cast<std::size_t>(to); ++i) out += chars[i];
+    for (auto i = static_cast<std::size_t>(from); i < static_cast<std::size_t>(to); ++i)
+        out += chars[i];
     return out;
 }
 
@@ -117,8 +120,8 @@ Value uuid(const Node& call, const Scope& scope) {
     if (!scope.random_bits()) return {};
     if (call.args.empty()) {
         std::uint64_t hi = *scope.random_bits(), lo = *scope.random_bits();
-        hi = (hi & ~0xF000ull) | 0x4000ull;                           // version 4
-        lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // variant 10
+        hi = (hi & ~0xF000ull) | 0x4000ull;                         // version 4
+        lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
         std::string out;
         for (int i = 0; i < 32; ++i) {
             if (i == 8 || i == 12 || i == 16 || i == 20) out += '-';
@@ -163,7 +166,8 @@ Value base64_decode(const std::string& s) {
 
 // The field name inside '${name}', jr:choice-name()'s second argument as XLSForm writes it.
 std::string field_in(const std::string& s) {
-    if (s.size() > 3 && s.compare(0, 2, "${") == 0 && s.back() == '}') return s.substr(2, s.size() - 3);
+    if (s.size() > 3 && s.compare(0, 2, "${") == 0 && s.back() == '}')
+        return s.substr(2, s.size() - 3);
     return s;
 }
 
@@ -185,7 +189,8 @@ Value call_select(const std::string& name, const Node& call, const Scope& scope)
         return Value::string(words[static_cast<std::size_t>(i)]);
     }
     if (name == "jr:choice-name")
-        return Value::string(scope.choice_label(field_in(text(call, 1, scope)), text(call, 0, scope)));
+        return Value::string(
+            scope.choice_label(field_in(text(call, 1, scope)), text(call, 0, scope)));
     if (name == "count-non-empty") {
         double n = 0;
         for (const auto& v : flat_args(call, scope)) n += v.as_string().empty() ? 0 : 1;
@@ -201,21 +206,28 @@ Value call_text_function(const std::string& name, const Node& call, const Scope&
     if (name == "join") return join(call, scope);
     if (name == "substr") {
         double end = call.args.size() > 2 ? eval_arg(call, 2, scope).as_number() : std::nan("");
-        return Value::string(substr(text(call, 0, scope), eval_arg(call, 1, scope).as_number(), end));
+        return Value::string(
+            substr(text(call, 0, scope), eval_arg(call, 1, scope).as_number(), end));
     }
     if (name == "substring-before" || name == "substring-after") {
         std::string s = text(call, 0, scope), what = text(call, 1, scope);
         auto at = s.find(what);
         if (at == std::string::npos) return Value::string("");
-        return Value::string(name == "substring-before" ? s.substr(0, at) : s.substr(at + what.size()));
+        return Value::string(name == "substring-before" ? s.substr(0, at)
+                                                        : s.substr(at + what.size()));
     }
     if (name == "translate")
-        return Value::string(translate(text(call, 0, scope), text(call, 1, scope), text(call, 2, scope)));
+        return Value::string(
+            translate(text(call, 0, scope), text(call, 1, scope), text(call, 2, scope)));
     if (name == "normalize-space")
-        return Value::string(normalize_space(call.args.empty() ? scope.current().as_string() : text(call, 0, scope)));
-    if (name == "contains") return Value::boolean(text(call, 0, scope).find(text(call, 1, scope)) != std::string::npos);
-    if (name == "starts-with") return Value::boolean(text(call, 0, scope).starts_with(text(call, 1, scope)));
-    if (name == "ends-with") return Value::boolean(text(call, 0, scope).ends_with(text(call, 1, scope)));
+        return Value::string(normalize_space(call.args.empty() ? scope.current().as_string()
+                                                               : text(call, 0, scope)));
+    if (name == "contains")
+        return Value::boolean(text(call, 0, scope).find(text(call, 1, scope)) != std::string::npos);
+    if (name == "starts-with")
+        return Value::boolean(text(call, 0, scope).starts_with(text(call, 1, scope)));
+    if (name == "ends-with")
+        return Value::boolean(text(call, 0, scope).ends_with(text(call, 1, scope)));
     if (name == "uuid") return uuid(call, scope);
     if (name == "boolean") return Value::boolean(eval_arg(call, 0, scope).as_boolean());
     if (name == "boolean-from-string") {

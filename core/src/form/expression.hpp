@@ -30,7 +30,7 @@ namespace canvass::form {
 // A value during evaluation: a string, a number, a boolean, or a list of answers (what a
 // reference to a field inside a repeat gives from outside the repeat, and `${repeat}`).
 class Value {
-public:
+  public:
     enum class Kind : std::uint8_t { string, number, boolean, list };
 
     Value() = default;  // the empty string
@@ -51,7 +51,7 @@ public:
     // The items of a list; a single value is a list of one.
     std::vector<std::string> items() const;
 
-private:
+  private:
     Kind kind_ = Kind::string;
     std::string text_;
     double number_ = 0;
@@ -105,21 +105,21 @@ enum class BinaryOp : std::uint8_t { or_, and_, eq, ne, lt, le, gt, ge, add, sub
 // of an Expression.
 struct Node {
     enum class Kind : std::uint8_t {
-        number,   // literal: `number`
-        string,   // literal: `text`
-        field,    // ${text}
+        number,      // literal: `number`
+        string,      // literal: `text`
+        field,       // ${text}
         last_saved,  // ${last-saved#text}: the field's answer in the last record saved of the form
-        current,  // .
-        parent,   // .. (only meaningful as the argument of position)
-        name,     // a bare name: a column of the choice list inside choice_filter
-        negate,   // -args[0]
-        binary,   // args[0] op args[1]
-        call,     // text(args...)
+        current,     // .
+        parent,      // .. (only meaningful as the argument of position)
+        name,        // a bare name: a column of the choice list inside choice_filter
+        negate,      // -args[0]
+        binary,      // args[0] op args[1]
+        call,        // text(args...)
         // An XPath location path (ODK XForms): `text` is "/" for an absolute path, "" for a
         // relative one, "(" when args[0] is the expression it starts from (instance('x'),
         // current()); the other args are its steps, in order.
         path,
-        step,     // one step of a path: `text` a name, ".." or "."; args its predicates [..]
+        step,  // one step of a path: `text` a name, ".." or "."; args its predicates [..]
     };
     Kind kind = Kind::string;
     BinaryOp op = BinaryOp::add;
@@ -133,7 +133,7 @@ struct Node {
 // ---- expressions ---------------------------------------------------------------------
 
 class Expression {
-public:
+  public:
     // Maximum height of a syntax tree; deeper input is refused so that evaluation and
     // destruction (both recursive) stay within a small stack.
     static constexpr int max_depth = 200;
@@ -153,7 +153,7 @@ public:
     // Whether it reads ${last-saved#name} anywhere.
     bool reads_last_saved() const;
 
-private:
+  private:
     Expression() = default;
     std::string source_;
     std::shared_ptr<const Node> root_;
@@ -162,7 +162,7 @@ private:
 // What an expression can see while it is evaluated. The validator implements it over a
 // record's answers; an interviewing app can implement it over its own state.
 class Scope {
-public:
+  public:
     virtual ~Scope() = default;
     // ${name}: a string, or a list when the field sits in repeat instances other than
     // the current one (see docs/forms.md). Unknown names give "".

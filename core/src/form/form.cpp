@@ -11,22 +11,38 @@ struct TypeName {
 };
 
 constexpr TypeName type_names[] = {
-    {RowType::text, "text"},           {RowType::integer, "integer"},
-    {RowType::decimal, "decimal"},     {RowType::select_one, "select_one"},
-    {RowType::select_multiple, "select_multiple"}, {RowType::date, "date"},
-    {RowType::time, "time"},           {RowType::datetime, "datetime"},
-    {RowType::geopoint, "geopoint"},   {RowType::note, "note"},
-    {RowType::acknowledge, "acknowledge"}, {RowType::calculate, "calculate"},
-    {RowType::group, "group"},         {RowType::repeat, "repeat"},
-    {RowType::start, "start"},         {RowType::end, "end"},
-    {RowType::today, "today"},         {RowType::deviceid, "deviceid"},
-    {RowType::username, "username"},   {RowType::phonenumber, "phonenumber"},
-    {RowType::email, "email"},         {RowType::start_geopoint, "start-geopoint"},
-    {RowType::range, "range"},         {RowType::rank, "rank"},
-    {RowType::geotrace, "geotrace"},   {RowType::geoshape, "geoshape"},
-    {RowType::barcode, "barcode"},     {RowType::hidden, "hidden"},
-    {RowType::image, "image"},         {RowType::audio, "audio"},
-    {RowType::video, "video"},         {RowType::file, "file"},
+    {RowType::text, "text"},
+    {RowType::integer, "integer"},
+    {RowType::decimal, "decimal"},
+    {RowType::select_one, "select_one"},
+    {RowType::select_multiple, "select_multiple"},
+    {RowType::date, "date"},
+    {RowType::time, "time"},
+    {RowType::datetime, "datetime"},
+    {RowType::geopoint, "geopoint"},
+    {RowType::note, "note"},
+    {RowType::acknowledge, "acknowledge"},
+    {RowType::calculate, "calculate"},
+    {RowType::group, "group"},
+    {RowType::repeat, "repeat"},
+    {RowType::start, "start"},
+    {RowType::end, "end"},
+    {RowType::today, "today"},
+    {RowType::deviceid, "deviceid"},
+    {RowType::username, "username"},
+    {RowType::phonenumber, "phonenumber"},
+    {RowType::email, "email"},
+    {RowType::start_geopoint, "start-geopoint"},
+    {RowType::range, "range"},
+    {RowType::rank, "rank"},
+    {RowType::geotrace, "geotrace"},
+    {RowType::geoshape, "geoshape"},
+    {RowType::barcode, "barcode"},
+    {RowType::hidden, "hidden"},
+    {RowType::image, "image"},
+    {RowType::audio, "audio"},
+    {RowType::video, "video"},
+    {RowType::file, "file"},
 };
 
 }  // namespace
@@ -56,6 +72,10 @@ bool is_media(RowType t) {
     return t == RowType::image || t == RowType::audio || t == RowType::video || t == RowType::file;
 }
 
+bool is_geopoint(RowType t) {
+    return t == RowType::geopoint || t == RowType::start_geopoint;
+}
+
 bool is_metadata(RowType t) {
     switch (t) {
         case RowType::start:
@@ -65,8 +85,10 @@ bool is_metadata(RowType t) {
         case RowType::username:
         case RowType::phonenumber:
         case RowType::email:
-        case RowType::start_geopoint: return true;
-        default: return false;
+        case RowType::start_geopoint:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -83,8 +105,9 @@ const Choice* ChoiceList::find(std::string_view choice_name) const {
 }
 
 bool Form::reads_last_saved() const {
-    return std::any_of(rows_.begin(), rows_.end(),
-                       [](const Row& r) { return r.default_expression && r.default_expression->reads_last_saved(); });
+    return std::any_of(rows_.begin(), rows_.end(), [](const Row& r) {
+        return r.default_expression && r.default_expression->reads_last_saved();
+    });
 }
 
 const Row* Form::find(std::string_view name) const {

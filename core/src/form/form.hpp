@@ -24,13 +24,39 @@ namespace canvass::form {
 using RowId = std::size_t;
 
 enum class RowType : std::uint8_t {
-    text, integer, decimal, select_one, select_multiple, date, time, datetime,
-    geopoint, note, acknowledge, calculate, group, repeat,
+    text,
+    integer,
+    decimal,
+    select_one,
+    select_multiple,
+    date,
+    time,
+    datetime,
+    geopoint,
+    note,
+    acknowledge,
+    calculate,
+    group,
+    repeat,
     // Metadata: filled in by the interview, never asked (docs/forms.md "metadata").
-    start, end, today, deviceid, username, phonenumber, email, start_geopoint,
-    range, rank, geotrace, geoshape, barcode,
+    start,
+    end,
+    today,
+    deviceid,
+    username,
+    phonenumber,
+    email,
+    start_geopoint,
+    range,
+    rank,
+    geotrace,
+    geoshape,
+    barcode,
     // Media: the answer references an attachment held beside the record (docs/media.md).
-    image, audio, video, file,
+    image,
+    audio,
+    video,
+    file,
     // XLSForm's hidden: a text value kept with the record and never shown (its default, its
     // calculation, or what the app puts there).
     hidden,
@@ -51,6 +77,8 @@ bool uses_choices(RowType t);
 // The media types (image, audio, video, file): the answer is an attachment reference
 // (form/attachment_ref.hpp), the file's bytes are kept apart from the answers.
 bool is_media(RowType t);
+// The types answered by a place: geopoint and start-geopoint ("lat lon [alt [acc]]").
+bool is_geopoint(RowType t);
 
 // Text in every language of the form, keyed by language code.
 using Label = std::map<std::string, std::string>;
@@ -88,11 +116,11 @@ struct ChoiceList {
 };
 
 struct Row {
-    RowId id = 0;                  // index in Form::rows(), i.e. order in the form
+    RowId id = 0;  // index in Form::rows(), i.e. order in the form
     RowType type = RowType::text;
     std::string name;
-    std::string list_name;         // select_one, select_multiple and rank only
-    std::string source_path;       // where it is in the form file: `survey[3].children[1]`
+    std::string list_name;    // select_one, select_multiple and rank only
+    std::string source_path;  // where it is in the form file: `survey[3].children[1]`
 
     Label label, hint, constraint_message, required_message;
     std::string appearance;
@@ -128,13 +156,13 @@ struct Row {
         return type == RowType::calculate && (calculated_once || !triggers.empty() || !calculation);
     }
 
-    std::optional<RowId> parent;   // the enclosing group or repeat
-    std::vector<RowId> children;   // groups and repeats
-    std::vector<RowId> repeats;    // enclosing repeats, outermost first (not the row itself)
+    std::optional<RowId> parent;  // the enclosing group or repeat
+    std::vector<RowId> children;  // groups and repeats
+    std::vector<RowId> repeats;   // enclosing repeats, outermost first (not the row itself)
 };
 
 class Form {
-public:
+  public:
     const Settings& settings() const { return settings_; }
     const std::vector<std::string>& languages() const { return settings_.languages; }
 
@@ -172,13 +200,14 @@ public:
     // rows excepted (they take a value but are never shown).
     std::size_t question_count() const;
 
-private:
+  private:
     friend class FormBuilder;
     Settings settings_;
     std::vector<Row> rows_;
     std::vector<RowId> top_;
     std::map<std::string, RowId, std::less<>> by_name_;
-    std::map<std::pair<RowId, std::string>, RowId, std::less<>> by_level_;  // (repeat + 1 or 0, name)
+    std::map<std::pair<RowId, std::string>, RowId, std::less<>>
+        by_level_;  // (repeat + 1 or 0, name)
     std::map<std::string, ChoiceList, std::less<>> lists_;
     std::map<std::string, DataInstance, std::less<>> instances_;
     std::vector<RowId> calc_order_;
@@ -187,7 +216,7 @@ private:
 // Assembles a Form; used by the loader once every check has passed. Callers outside the
 // loader normally never need it.
 class FormBuilder {
-public:
+  public:
     Settings& settings() { return form_.settings_; }
     std::vector<Row>& rows() { return form_.rows_; }
     std::map<std::string, ChoiceList, std::less<>>& choice_lists() { return form_.lists_; }
@@ -196,7 +225,7 @@ public:
     // Indexes names and top rows. Precondition: rows are in document order with ids set.
     Form build() &&;
 
-private:
+  private:
     Form form_;
 };
 

@@ -49,10 +49,14 @@ bool regex_matches(const std::string& subject, const std::string& pattern);
 
 // The groups of functions, each in its own file; `call` has been checked for its name and
 // arity. Unknown names give "".
-Value call_text_function(const std::string& name, const Node& call, const Scope& scope);  // expr_text.cpp
-Value call_math_function(const std::string& name, const Node& call, const Scope& scope);  // expr_math.cpp
-Value call_date_function(const std::string& name, const Node& call, const Scope& scope);  // expr_dates.cpp
-Value call_path_function(const std::string& name, const Node& call, const Scope& scope);  // expr_paths.cpp
+Value call_text_function(const std::string& name, const Node& call,
+                         const Scope& scope);  // expr_text.cpp
+Value call_math_function(const std::string& name, const Node& call,
+                         const Scope& scope);  // expr_math.cpp
+Value call_date_function(const std::string& name, const Node& call,
+                         const Scope& scope);  // expr_dates.cpp
+Value call_path_function(const std::string& name, const Node& call,
+                         const Scope& scope);  // expr_paths.cpp
 // A location path (Node::Kind::path): a list of the texts of the nodes it selects, or the
 // field a path into the form's own instance names (expr_paths.cpp).
 Value eval_path(const Node& path, const Scope& scope);

@@ -49,9 +49,9 @@ std::string reason_of(const std::string& what) {
 
 Error error_at(std::string_view text, std::size_t offset, const std::string& what) {
     auto pos = position_of(text, offset);
-    return Error{Domain::form, errc::invalid_argument,
-                 what + " at line " + std::to_string(pos.line) + ", column " +
-                     std::to_string(pos.column)};
+    return Error{
+        Domain::form, errc::invalid_argument,
+        what + " at line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column)};
 }
 
 // Offset of the first bracket deeper than `max_depth`, or npos.
@@ -62,9 +62,12 @@ std::size_t too_deep_at(std::string_view text, int max_depth) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
@@ -95,14 +98,13 @@ TextPosition position_of(std::string_view text, std::size_t offset) {
 
 Result<json> parse_json(std::string_view text, const JsonLimits& limits) {
     if (text.size() > limits.max_bytes) {
-        return unexpected(Domain::form, errc::limit_exceeded,
-                          "JSON text larger than " + std::to_string(limits.max_bytes >> 20) +
-                              " MiB");
+        return unexpected(
+            Domain::form, errc::limit_exceeded,
+            "JSON text larger than " + std::to_string(limits.max_bytes >> 20) + " MiB");
     }
     if (auto at = too_deep_at(text, limits.max_depth); at != std::string_view::npos) {
-        Error e = error_at(text, at,
-                           "JSON nested deeper than " + std::to_string(limits.max_depth) +
-                               " levels");
+        Error e = error_at(
+            text, at, "JSON nested deeper than " + std::to_string(limits.max_depth) + " levels");
         e.code = errc::limit_exceeded;
         return unexpected(std::move(e));
     }

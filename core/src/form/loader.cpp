@@ -31,8 +31,8 @@ namespace {
 bool is_form_id(const std::string& s) {
     if (s.empty() || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z'))) return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
-               c == ':';
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == ':';
     });
 }
 
@@ -80,7 +80,8 @@ void load_instance_name(const json& s, Loading& L) {
     auto it = s.find("instance_name");
     if (it == s.end()) return;
     if (!it->is_string() || it->get_ref<const std::string&>().empty())
-        return L.add("settings.instance_name", "must be an expression (a string), like concat(${name}, ' ', today())");
+        return L.add("settings.instance_name",
+                     "must be an expression (a string), like concat(${name}, ' ', today())");
     auto e = Expression::parse(it->get<std::string>());
     if (!e) return L.add("settings.instance_name", e.error().message);
     L.settings.instance_name = std::move(e).value();
@@ -95,8 +96,10 @@ void load_choice_duplicates(const json& s, Loading& L) {
         return;
     }
     std::string word = it->is_string() ? it->get<std::string>() : std::string();
-    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (word == "yes" || word == "true") L.settings.allow_choice_duplicates = true;
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (word == "yes" || word == "true")
+        L.settings.allow_choice_duplicates = true;
     else if (word != "no" && word != "false")
         L.add("settings.allow_choice_duplicates", "must be yes or no (or true or false)");
 }
@@ -120,18 +123,25 @@ void load_choice(const json& c, const std::string& path, ChoiceList& list, Loadi
         bool trimmed = !n.empty() && n.find_first_of("\t\r\n") == std::string::npos &&
                        n.front() != ' ' && n.back() != ' ';
         if (!trimmed)
-            L.add(child_path(path, "name"), "must be non-empty, without tabs or line breaks, and not start or end with a space");
+            L.add(child_path(path, "name"),
+                  "must be non-empty, without tabs or line breaks, and not start or end with a "
+                  "space");
         else if (list.find(choice.name) && !L.settings.allow_choice_duplicates)
-            L.add(child_path(path, "name"), "duplicate choice " + choice.name + " in list " + list.name +
-                                                " (settings.allow_choice_duplicates: yes allows it)");
+            L.add(child_path(path, "name"),
+                  "duplicate choice " + choice.name + " in list " + list.name +
+                      " (settings.allow_choice_duplicates: yes allows it)");
     }
     auto label = c.find("label");
-    choice.label = load_label(label == c.end() ? nullptr : &*label, child_path(path, "label"), true, L);
+    choice.label =
+        load_label(label == c.end() ? nullptr : &*label, child_path(path, "label"), true, L);
     for (const auto& [key, value] : c.items()) {
         if (key == "name" || key == "label") continue;
-        if (!is_valid_name(key)) L.add(child_path(path, key), "invalid column name " + key);
-        else if (value.is_string()) choice.columns.emplace(key, value.get<std::string>());
-        else L.add(child_path(path, key), "must be a string");
+        if (!is_valid_name(key))
+            L.add(child_path(path, key), "invalid column name " + key);
+        else if (value.is_string())
+            choice.columns.emplace(key, value.get<std::string>());
+        else
+            L.add(child_path(path, key), "must be a string");
     }
     list.choices.push_back(std::move(choice));
 }
@@ -143,7 +153,8 @@ std::string child_path(const std::string& parent, const std::string& key) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                c == '_' || c == '-' || c == '$';
     });
-    if (!plain) return parent + "[" + json(key).dump(-1, ' ', false, json::error_handler_t::replace) + "]";
+    if (!plain)
+        return parent + "[" + json(key).dump(-1, ' ', false, json::error_handler_t::replace) + "]";
     return parent.empty() ? key : parent + "." + key;
 }
 
@@ -153,7 +164,9 @@ std::string index_path(const std::string& parent, std::size_t i) {
 
 bool is_valid_name(std::string_view s) {
     if (s.empty()) return false;
-    auto start = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+    auto start = [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+    };
     if (!start(s[0])) return false;
     return std::all_of(s.begin(), s.end(), [&](char c) {
         return start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
@@ -179,11 +192,14 @@ Label load_label(const json* v, const std::string& path, bool required, Loading&
         return label;
     }
     for (const auto& [lang, text] : v->items()) {
-        bool declared = std::find(L.languages.begin(), L.languages.end(), lang) != L.languages.end();
+        bool declared =
+            std::find(L.languages.begin(), L.languages.end(), lang) != L.languages.end();
         if (!declared && !L.languages.empty())
             L.add(child_path(path, lang), "language " + lang + " is not in settings.languages");
-        if (!text.is_string()) L.add(child_path(path, lang), "must be a string");
-        else label.emplace(lang, text.get<std::string>());
+        if (!text.is_string())
+            L.add(child_path(path, lang), "must be a string");
+        else
+            label.emplace(lang, text.get<std::string>());
     }
     for (const auto& lang : L.languages)
         if (!v->contains(lang)) L.add(path, "missing language " + lang);
@@ -201,9 +217,14 @@ void load_settings(const json& doc, Loading& L) {
         L.add("settings", "must be an object");
         return;
     }
-    static const std::set<std::string> known = {"form_id", "version", "title", "default_language",
-                                                "languages", "instance_name",
-                                                "allow_choice_duplicates", "style"};
+    static const std::set<std::string> known = {"form_id",
+                                                "version",
+                                                "title",
+                                                "default_language",
+                                                "languages",
+                                                "instance_name",
+                                                "allow_choice_duplicates",
+                                                "style"};
     for (const auto& [key, _] : s.items())
         if (!known.count(key)) L.add(child_path("settings", key), "unknown setting");
     L.settings.form_id = string_setting(s, "form_id", L);
@@ -269,10 +290,12 @@ Checked<Form> load_form_json(const nlohmann::json& document) {
     using namespace detail;
     if (!document.is_object()) return std::vector<Problem>{{"", "a form must be a JSON object"}};
     Loading L;
-    static const std::set<std::string> known = {"settings", "survey", "choices", "external", "$schema"};
+    static const std::set<std::string> known = {"settings", "survey", "choices", "external",
+                                                "$schema"};
     for (const auto& [key, _] : document.items())
         if (!known.count(key))
-            L.add(child_path("", key), "unknown key (a form has settings, survey, choices and external)");
+            L.add(child_path("", key),
+                  "unknown key (a form has settings, survey, choices and external)");
     load_settings(document, L);
     load_choices(document, L);
     load_external(document, L);

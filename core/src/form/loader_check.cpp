@@ -38,14 +38,17 @@ const Row* row_named(const Site& site, const std::string& name) {
 void check_choice_name(const Node& n, const Site& site, std::vector<std::string>& out) {
     const Node& which = *n.args[1];
     const std::string& t = which.text;
-    bool named = which.kind == Node::Kind::string && t.size() > 3 && t.compare(0, 2, "${") == 0 && t.back() == '}';
+    bool named = which.kind == Node::Kind::string && t.size() > 3 && t.compare(0, 2, "${") == 0 &&
+                 t.back() == '}';
     if (!named) {
-        out.push_back("jr:choice-name() names its select question in quotes: jr:choice-name(${q}, '${q}')");
+        out.push_back(
+            "jr:choice-name() names its select question in quotes: jr:choice-name(${q}, '${q}')");
         return;
     }
     std::string name = t.substr(2, t.size() - 3);
     const Row* row = row_named(site, name);
-    if (!row) out.push_back("unknown field ${" + name + "} in jr:choice-name()");
+    if (!row)
+        out.push_back("unknown field ${" + name + "} in jr:choice-name()");
     else if (!uses_choices(row->type))
         out.push_back("jr:choice-name() needs a select question, and ${" + name + "} is a " +
                       std::string(type_name(row->type)));
@@ -57,7 +60,8 @@ void check_indexed_repeat(const Node& n, const Site& site, std::vector<std::stri
         out.push_back("indexed-repeat() takes a field, then pairs of repeat and index");
         return;
     }
-    const Row* field = n.args[0]->kind == Node::Kind::field ? row_named(site, n.args[0]->text) : nullptr;
+    const Row* field =
+        n.args[0]->kind == Node::Kind::field ? row_named(site, n.args[0]->text) : nullptr;
     if (n.args[0]->kind != Node::Kind::field) {
         out.push_back("indexed-repeat() takes a field ${name} as its first argument");
         return;
@@ -66,9 +70,11 @@ void check_indexed_repeat(const Node& n, const Site& site, std::vector<std::stri
         const Node& r = *n.args[i];
         const Row* repeat = r.kind == Node::Kind::field ? row_named(site, r.text) : nullptr;
         if (r.kind != Node::Kind::field || (repeat && repeat->type != RowType::repeat)) {
-            out.push_back("indexed-repeat() argument " + std::to_string(i + 1) + " must be a repeat ${name}");
+            out.push_back("indexed-repeat() argument " + std::to_string(i + 1) +
+                          " must be a repeat ${name}");
         } else if (repeat && field &&
-                   std::find(field->repeats.begin(), field->repeats.end(), repeat->id) == field->repeats.end()) {
+                   std::find(field->repeats.begin(), field->repeats.end(), repeat->id) ==
+                       field->repeats.end()) {
             out.push_back("${" + field->name + "} is not inside repeat ${" + repeat->name + "}");
         }
     }
@@ -82,25 +88,31 @@ std::string columns_text(const DataInstance& data) {
 
 void check_field(const std::string& name, const Site& site, std::vector<std::string>& out) {
     auto it = site.L.names.find(name);
-    if (it == site.L.names.end()) out.push_back("unknown field ${" + name + "}");
+    if (it == site.L.names.end())
+        out.push_back("unknown field ${" + name + "}");
     else if (site.L.shared_names.count(name))
-        out.push_back("${" + name + "} is ambiguous: questions at different levels (the top "
-                      "level, repeats) are named " + name + "; rename one to refer to it");
+        out.push_back("${" + name +
+                      "} is ambiguous: questions at different levels (the top "
+                      "level, repeats) are named " +
+                      name + "; rename one to refer to it");
     else if (site.L.rows[it->second].type == RowType::group)
         out.push_back("${" + name + "} is a group, which has no value");
 }
 
 // instance('id') with the id in quotes, naming a choice list or an attached file.
-const DataInstance* named_instance(const Node& id, const Site& site, std::vector<std::string>& out) {
+const DataInstance* named_instance(const Node& id, const Site& site,
+                                   std::vector<std::string>& out) {
     if (id.kind != Node::Kind::string) {
-        out.push_back("instance() and pulldata() name the list or file in quotes: instance('villages')");
+        out.push_back(
+            "instance() and pulldata() name the list or file in quotes: instance('villages')");
         return nullptr;
     }
     auto it = site.L.instances.find(id.text);
     if (it != site.L.instances.end()) return &it->second;
     for (const auto& file : site.L.unread_files)
         if (file_stem(file) == id.text) {
-            out.push_back("instance('" + id.text + "') is the file " + file + ", which is not a CSV file: canvass "
+            out.push_back("instance('" + id.text + "') is the file " + file +
+                          ", which is not a CSV file: canvass "
                           "reads CSV files only so far (not yet GeoJSON or XML)");
             return nullptr;
         }
@@ -123,10 +135,14 @@ void check_instance_path(const Node& n, const Site& site, std::vector<std::strin
     int level = 0;  // the document, root, an item, an item's column
     for (std::size_t i = 1; i < n.args.size(); ++i) {
         const Node& step = *n.args[i];
-        if (step.text == "..") level = std::max(level - 1, 0);
-        else if (level == 0 && step.text == "root") level = 1;
-        else if (level == 1 && step.text == "item") level = 2;
-        else if (level == 2 && data->column(step.text)) level = 3;
+        if (step.text == "..")
+            level = std::max(level - 1, 0);
+        else if (level == 0 && step.text == "root")
+            level = 1;
+        else if (level == 1 && step.text == "item")
+            level = 2;
+        else if (level == 2 && data->column(step.text))
+            level = 3;
         else if (step.text != ".") {
             out.push_back(level == 2 ? "instance('" + id + "') has no column " + step.text +
                                            " (its columns: " + columns_text(*data) + ")"
@@ -134,7 +150,8 @@ void check_instance_path(const Node& n, const Site& site, std::vector<std::strin
                                            "')/root/item[…]/column, not with " + step.text);
             return;
         }
-        Site inside{site.L, site.row, site.column, site.filter_list, level == 2 ? data : nullptr, true};
+        Site inside{site.L, site.row, site.column, site.filter_list, level == 2 ? data : nullptr,
+                    true};
         for (const auto& predicate : step.args) check_node(*predicate, inside, out);
     }
 }
@@ -146,8 +163,9 @@ void check_path(const Node& n, const Site& site, std::vector<std::string>& out) 
     if (from_call && n.args[0]->kind == Node::Kind::call && n.args[0]->text == "instance")
         return check_instance_path(n, site, out);
     if (from_call && !(n.args[0]->kind == Node::Kind::call && n.args[0]->text == "current")) {
-        out.push_back("a path starts from instance('name'), current(), '/', '..' or a name, not from " +
-                      n.args[0]->text + "()");
+        out.push_back(
+            "a path starts from instance('name'), current(), '/', '..' or a name, not from " +
+            n.args[0]->text + "()");
         return;
     }
     if (from_call && !n.args[0]->args.empty()) out.push_back("current() takes no arguments");
@@ -160,8 +178,9 @@ void check_path(const Node& n, const Site& site, std::vector<std::string>& out) 
     for (std::size_t i = first; i < n.args.size(); ++i) {
         const Node& step = *n.args[i];
         if (!step.args.empty()) {
-            out.push_back("a predicate [..] on the form's own fields is not supported: use "
-                          "indexed-repeat() to read one instance of a repeat");
+            out.push_back(
+                "a predicate [..] on the form's own fields is not supported: use "
+                "indexed-repeat() to read one instance of a repeat");
             return;
         }
         if (i + 1 == n.args.size() || step.text == ".." || step.text == ".") continue;
@@ -182,8 +201,8 @@ void check_pulldata(const Node& n, const Site& site, std::vector<std::string>& o
     for (std::size_t i : {std::size_t{1}, std::size_t{2}}) {
         const Node& c = *n.args[i];
         if (c.kind == Node::Kind::string && !data->column(c.text))
-            out.push_back("pulldata(): '" + n.args[0]->text + "' has no column " + c.text + " (its columns: " +
-                          columns_text(*data) + ")");
+            out.push_back("pulldata(): '" + n.args[0]->text + "' has no column " + c.text +
+                          " (its columns: " + columns_text(*data) + ")");
     }
 }
 
@@ -203,7 +222,8 @@ void check_call(const Node& n, const Site& site, std::vector<std::string>& out) 
             out.push_back("position(..) is only allowed inside a repeat");
         return;  // its '..' is not checked as a stray '..'
     }
-    if (n.text == "instance") out.push_back("instance('name') starts a path: instance('name')/root/item[…]/column");
+    if (n.text == "instance")
+        out.push_back("instance('name') starts a path: instance('name')/root/item[…]/column");
     if (n.text == "current") out.push_back("current() starts a path: current()/../field");
     if (n.text == "pulldata" && count == 4) check_pulldata(n, site, out);
     if (n.text == "once" && site.column != "calculation")
@@ -221,10 +241,13 @@ void check_call(const Node& n, const Site& site, std::vector<std::string>& out) 
 
 void check_node(const Node& n, const Site& site, std::vector<std::string>& out) {
     switch (n.kind) {
-        case Node::Kind::field: check_field(n.text, site, out); return;
+        case Node::Kind::field:
+            check_field(n.text, site, out);
+            return;
         case Node::Kind::last_saved:
             if (site.column != "default")
-                out.push_back("${last-saved#" + n.text + "} is only allowed in default: it proposes the answer "
+                out.push_back("${last-saved#" + n.text +
+                              "} is only allowed in default: it proposes the answer "
                               "given in the last record saved");
             else if (!site.L.names.count(n.text))
                 out.push_back("unknown field ${last-saved#" + n.text + "}");
@@ -233,26 +256,35 @@ void check_node(const Node& n, const Site& site, std::vector<std::string>& out) 
             if (site.column != "constraint" && !site.predicate)
                 out.push_back("'.' (the current answer) is only allowed in constraint");
             return;
-        case Node::Kind::parent: out.push_back("'..' is only allowed in position(..)"); return;
-        case Node::Kind::path: check_path(n, site, out); return;
-        case Node::Kind::step: return;  // checked with its path
+        case Node::Kind::parent:
+            out.push_back("'..' is only allowed in position(..)");
+            return;
+        case Node::Kind::path:
+            check_path(n, site, out);
+            return;
+        case Node::Kind::step:
+            return;  // checked with its path
         case Node::Kind::name:
             if (site.item) {
                 if (!site.item->column(n.text))
-                    out.push_back("unknown name " + n.text + " in a predicate: the items have the columns " +
+                    out.push_back("unknown name " + n.text +
+                                  " in a predicate: the items have the columns " +
                                   columns_text(*site.item));
             } else if (!site.filter_list)
                 out.push_back("unknown name " + n.text + " (a field is written ${" + n.text + "})");
             else if (!list_has_column(*site.filter_list, n.text))
                 out.push_back("choice list " + site.filter_list->name + " has no column " + n.text);
             return;
-        case Node::Kind::call: check_call(n, site, out); return;
+        case Node::Kind::call:
+            check_call(n, site, out);
+            return;
         default:
             for (const auto& a : n.args) check_node(*a, site, out);
     }
 }
 
-void check_expression(const std::optional<Expression>& e, const char* column, const Row& row, Loading& L) {
+void check_expression(const std::optional<Expression>& e, const char* column, const Row& row,
+                      Loading& L) {
     if (!e) return;
     const ChoiceList* list = nullptr;
     if (std::string_view(column) == "choice_filter") {
@@ -270,7 +302,7 @@ void check_expression(const std::optional<Expression>& e, const char* column, co
 // Depth-first search over calculate -> calculate references. Finds cycles and, when
 // there is none, the order in which calculations can run (dependencies first).
 class CycleFinder {
-public:
+  public:
     explicit CycleFinder(Loading& L) : L_(L), state_(L.rows.size(), State::fresh) {}
 
     std::vector<RowId> run() {
@@ -279,7 +311,7 @@ public:
         return order_;
     }
 
-private:
+  private:
     enum class State { fresh, active, done };
 
     std::vector<RowId> dependencies(RowId id) const {
@@ -313,8 +345,10 @@ private:
             Frame& f = frames.back();
             if (f.next < f.deps.size()) {
                 RowId dep = f.deps[f.next++];
-                if (state_[dep] == State::active) report(dep);
-                else if (state_[dep] == State::fresh) enter(dep);
+                if (state_[dep] == State::active)
+                    report(dep);
+                else if (state_[dep] == State::fresh)
+                    enter(dep);
                 continue;
             }
             state_[f.id] = State::done;
@@ -335,7 +369,8 @@ private:
         std::string text;
         for (RowId r : cycle) text += L_.rows[r].name + " -> ";
         text += L_.rows[cycle.front()].name;
-        L_.add(child_path(L_.rows[cycle.front()].source_path, "calculation"), "calculation cycle: " + text);
+        L_.add(child_path(L_.rows[cycle.front()].source_path, "calculation"),
+               "calculation cycle: " + text);
     }
 
     Loading& L_;
@@ -364,13 +399,18 @@ void check_expressions(Loading& L) {
         for (const auto& name : row.triggers) {
             auto it = L.names.find(name);
             std::string path = child_path(row.source_path, "trigger");
-            if (it == L.names.end()) L.add(path, "unknown field ${" + name + "}");
+            if (it == L.names.end())
+                L.add(path, "unknown field ${" + name + "}");
             else if (L.shared_names.count(name))
-                L.add(path, "${" + name + "} is ambiguous: questions at different levels are named " + name);
-            else if (L.rows[it->second].type == RowType::group || L.rows[it->second].type == RowType::repeat)
-                L.add(path, "${" + name + "} is a " + std::string(type_name(L.rows[it->second].type)) +
+                L.add(path, "${" + name +
+                                "} is ambiguous: questions at different levels are named " + name);
+            else if (L.rows[it->second].type == RowType::group ||
+                     L.rows[it->second].type == RowType::repeat)
+                L.add(path, "${" + name + "} is a " +
+                                std::string(type_name(L.rows[it->second].type)) +
                                 ": a trigger is a question or calculate");
-            else if (it->second == row.id) L.add(path, "a row cannot trigger itself");
+            else if (it->second == row.id)
+                L.add(path, "a row cannot trigger itself");
         }
     }
 }

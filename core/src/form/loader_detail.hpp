@@ -22,7 +22,7 @@ struct Loading {
     std::vector<std::string> languages;
     Settings settings;
     std::map<std::string, ChoiceList, std::less<>> lists;
-    std::vector<Row> rows;                    // document order, ids set
+    std::vector<Row> rows;                            // document order, ids set
     std::map<std::string, RowId, std::less<>> names;  // first row of each name
     // Names given to questions at more than one level (the top level and a repeat, or two
     // repeats): each answered in its own JSON object, so allowed, but a ${name} reference
@@ -69,8 +69,8 @@ struct FileColumns {
 // columns, its other columns for choice_filter) and kept in L.lists under the file's name
 // (with the columns after it when they are not the default ones); nullptr, with the
 // problem added at `type_path`, when the file is not attached or is no choice list.
-const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns, const std::string& type_path,
-                                   Loading& L);
+const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns,
+                                   const std::string& type_path, Loading& L);
 
 // The passes, in the order load_form runs them.
 void load_settings(const json& doc, Loading& L);

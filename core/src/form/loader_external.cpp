@@ -26,13 +26,15 @@ std::string join(const std::vector<std::string>& words, const char* between) {
 }
 
 bool is_text(const json& v) {
-    return v.is_string() && v.get_ref<const std::string&>().find_first_of("\r\n") == std::string::npos;
+    return v.is_string() &&
+           v.get_ref<const std::string&>().find_first_of("\r\n") == std::string::npos;
 }
 
 std::optional<DataInstance> load_table(const json& t, const std::string& path, Loading& L) {
     if (!t.is_object()) return L.add(path, "must be an object with columns and rows"), std::nullopt;
     for (const auto& [key, _] : t.items())
-        if (key != "columns" && key != "rows") L.add(child_path(path, key), "unknown key (a file has columns and rows)");
+        if (key != "columns" && key != "rows")
+            L.add(child_path(path, key), "unknown key (a file has columns and rows)");
     DataInstance data;
     auto columns = t.find("columns");
     std::string cpath = child_path(path, "columns");
@@ -41,19 +43,24 @@ std::optional<DataInstance> load_table(const json& t, const std::string& path, L
     for (std::size_t j = 0; j < columns->size(); ++j) {
         const json& c = (*columns)[j];
         std::string name = is_text(c) ? c.get<std::string>() : std::string();
-        if (name.empty()) L.add(index_path(cpath, j), "must be a non-empty column name");
-        else if (data.column(name)) L.add(index_path(cpath, j), "duplicate column " + name);
+        if (name.empty())
+            L.add(index_path(cpath, j), "must be a non-empty column name");
+        else if (data.column(name))
+            L.add(index_path(cpath, j), "duplicate column " + name);
         data.columns.push_back(name);
     }
     auto rows = t.find("rows");
     std::string rpath = child_path(path, "rows");
-    if (rows == t.end() || !rows->is_array()) return L.add(rpath, "must be an array of rows"), std::nullopt;
+    if (rows == t.end() || !rows->is_array())
+        return L.add(rpath, "must be an array of rows"), std::nullopt;
     for (std::size_t i = 0; i < rows->size(); ++i) {
         const json& r = (*rows)[i];
-        bool ok = r.is_array() && r.size() == data.columns.size() &&
-                  std::all_of(r.begin(), r.end(), [](const json& cell) { return cell.is_string(); });
+        bool ok =
+            r.is_array() && r.size() == data.columns.size() &&
+            std::all_of(r.begin(), r.end(), [](const json& cell) { return cell.is_string(); });
         if (!ok) {
-            L.add(index_path(rpath, i), "must be an array of " + std::to_string(data.columns.size()) +
+            L.add(index_path(rpath, i), "must be an array of " +
+                                            std::to_string(data.columns.size()) +
                                             " strings, one per column");
             continue;
         }
@@ -90,16 +97,20 @@ std::string file_stem(const std::string& file) {
 void load_external(const json& doc, Loading& L) {
     auto it = doc.find("external");
     if (it == doc.end()) return;
-    if (!it->is_object()) return L.add("external", "must be an object mapping file names to tables");
+    if (!it->is_object())
+        return L.add("external", "must be an object mapping file names to tables");
     for (const auto& [file, table] : it->items()) {
         std::string path = child_path("external", file);
         if (!is_file_name(file)) {
-            L.add(path, "invalid file name " + file + ": letters, digits, _, - and ., ending in .csv");
+            L.add(path,
+                  "invalid file name " + file + ": letters, digits, _, - and ., ending in .csv");
             continue;
         }
         if (!is_valid_name(file_stem(file))) {
-            L.add(path, "the file's name without .csv must be a name (letters, digits, _, - and ., "
-                        "starting with a letter or _): instance('" + file_stem(file) + "') names it");
+            L.add(path,
+                  "the file's name without .csv must be a name (letters, digits, _, - and ., "
+                  "starting with a letter or _): instance('" +
+                      file_stem(file) + "') names it");
             continue;
         }
         auto data = load_table(table, path, L);
@@ -109,20 +120,23 @@ void load_external(const json& doc, Loading& L) {
     }
 }
 
-const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns, const std::string& type_path,
-                                   Loading& L) {
+const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns,
+                                   const std::string& type_path, Loading& L) {
     const bool plain = columns.value == "name" && columns.label == "label";
-    const std::string key = plain ? file : file + " (value=" + columns.value + ", label=" + columns.label + ")";
+    const std::string key =
+        plain ? file : file + " (value=" + columns.value + ", label=" + columns.label + ")";
     if (auto it = L.lists.find(key); it != L.lists.end()) {
         if (it->second.file == file) return &it->second;
-        L.add(type_path, "the choice list " + file + " has the name of the file " + file + ": rename the list");
+        L.add(type_path, "the choice list " + file + " has the name of the file " + file +
+                             ": rename the list");
         return nullptr;
     }
     auto table = L.files.find(file);
     if (file.size() < 4 || file.compare(file.size() - 4, 4, ".csv") != 0) {
         L.unread_files.insert(file);
-        L.add(type_path, "the file " + file + " is not a CSV file: canvass reads choices from CSV files only "
-                         "so far (not yet GeoJSON or XML)");
+        L.add(type_path, "the file " + file +
+                             " is not a CSV file: canvass reads choices from CSV files only "
+                             "so far (not yet GeoJSON or XML)");
         return nullptr;
     }
     if (table == L.files.end()) {
@@ -134,20 +148,24 @@ const ChoiceList* file_choice_list(const std::string& file, const FileColumns& c
     auto name = data.column(columns.value);
     if (!name) {
         if (plain)
-            L.add(type_path, file + " has no column name: each row of a choice file gives a choice's "
-                                    "name in the column name and its label in label (or label::fr, …)");
+            L.add(type_path,
+                  file +
+                      " has no column name: each row of a choice file gives a choice's "
+                      "name in the column name and its label in label (or label::fr, …)");
         else
-            L.add(type_path, file + " has no column " + columns.value + " (the parameter value=" + columns.value +
+            L.add(type_path, file + " has no column " + columns.value +
+                                 " (the parameter value=" + columns.value +
                                  " names the column of the choices' names); its columns are " +
                                  join(data.columns, ", "));
         return nullptr;
     }
     if (!plain && !data.column(columns.label)) {
-        bool per_language = std::any_of(data.columns.begin(), data.columns.end(), [&](const std::string& c) {
-            return c.rfind(columns.label + "::", 0) == 0;
-        });
+        bool per_language = std::any_of(
+            data.columns.begin(), data.columns.end(),
+            [&](const std::string& c) { return c.rfind(columns.label + "::", 0) == 0; });
         if (!per_language) {
-            L.add(type_path, file + " has no column " + columns.label + " (the parameter label=" + columns.label +
+            L.add(type_path, file + " has no column " + columns.label +
+                                 " (the parameter label=" + columns.label +
                                  " names the column of the choices' labels); its columns are " +
                                  join(data.columns, ", "));
             return nullptr;
@@ -165,13 +183,15 @@ const ChoiceList* file_choice_list(const std::string& file, const FileColumns& c
         c.name = item[*name];
         if (c.name.empty() || c.name.front() == ' ' || c.name.back() == ' ' ||
             c.name.find('\t') != std::string::npos) {
-            L.add(index_path(rows_path, i), "the name of a choice must be non-empty, without tabs, and "
-                                            "not start or end with a space");
+            L.add(index_path(rows_path, i),
+                  "the name of a choice must be non-empty, without tabs, and "
+                  "not start or end with a space");
             continue;
         }
         if (!seen.insert(c.name).second && !L.settings.allow_choice_duplicates)
-            L.add(index_path(rows_path, i), "duplicate choice " + c.name + " in " + file +
-                                                " (settings.allow_choice_duplicates: yes allows it)");
+            L.add(index_path(rows_path, i),
+                  "duplicate choice " + c.name + " in " + file +
+                      " (settings.allow_choice_duplicates: yes allows it)");
         for (const auto& lang : L.languages) {
             auto own = data.column(columns.label + "::" + lang);
             std::string text = own ? item[*own] : std::string();
@@ -179,7 +199,8 @@ const ChoiceList* file_choice_list(const std::string& file, const FileColumns& c
             c.label[lang] = text.empty() ? c.name : text;
         }
         for (std::size_t j = 0; j < data.columns.size(); ++j)
-            if (j != *name && data.columns[j].rfind(columns.label, 0) != 0 && is_valid_name(data.columns[j]))
+            if (j != *name && data.columns[j].rfind(columns.label, 0) != 0 &&
+                is_valid_name(data.columns[j]))
                 c.columns.emplace(data.columns[j], item[j]);
         list.choices.push_back(std::move(c));
     }
@@ -196,7 +217,8 @@ void add_list_instances(Loading& L) {
         if (!list.file.empty()) continue;
         if (L.instances.count(name)) {
             L.add(child_path("choices", name), "the choice list " + name + " and the file " + name +
-                                                   ".csv give the same instance('" + name + "'): rename one");
+                                                   ".csv give the same instance('" + name +
+                                                   "'): rename one");
             continue;
         }
         L.instances.emplace(name, instance_of(list, L.settings.default_language));

@@ -11,9 +11,12 @@ namespace canvass::form::detail {
 namespace {
 
 const std::set<std::string, std::less<>> known_columns = {
-    "type", "name", "label", "hint", "required", "required_message", "relevant",
-    "constraint", "constraint_message", "calculation", "default", "choice_filter",
-    "appearance", "read_only", "repeat_count", "children", "trigger", "parameters"};
+    "type",        "name",       "label",
+    "hint",        "required",   "required_message",
+    "relevant",    "constraint", "constraint_message",
+    "calculation", "default",    "choice_filter",
+    "appearance",  "read_only",  "repeat_count",
+    "children",    "trigger",    "parameters"};
 
 // Columns that only make sense on some types, and the message when used elsewhere.
 struct Restriction {
@@ -22,20 +25,29 @@ struct Restriction {
     std::string_view message;  // empty: "COLUMN is not allowed on a TYPE row"
 };
 
-bool is_select(RowType t) { return uses_choices(t); }
-bool is_container(RowType t) { return t == RowType::group || t == RowType::repeat; }
-bool is_question_or_calculate(RowType t) { return is_question(t) || t == RowType::calculate; }
+bool is_select(RowType t) {
+    return uses_choices(t);
+}
+bool is_container(RowType t) {
+    return t == RowType::group || t == RowType::repeat;
+}
+bool is_question_or_calculate(RowType t) {
+    return is_question(t) || t == RowType::calculate;
+}
 
 const Restriction restrictions[] = {
     {"calculation", [](RowType t) { return t == RowType::calculate || is_question(t); },
      "calculation is only allowed on calculate rows and questions"},
-    {"parameters", [](RowType t) { return t == RowType::range || t == RowType::image || is_select(t); },
-     "parameters is only allowed on range rows (start=1 end=10 step=1), image rows (max-pixels=1024) and "
+    {"parameters",
+     [](RowType t) { return t == RowType::range || t == RowType::image || is_select(t); },
+     "parameters is only allowed on range rows (start=1 end=10 step=1), image rows "
+     "(max-pixels=1024) and "
      "selects from a file (value=code label=title)"},
     {"trigger", [](RowType t) { return t == RowType::calculate || is_question(t); },
      "trigger is only allowed on calculate rows and questions"},
     {"children", is_container, "children are only allowed on group and repeat rows"},
-    {"choice_filter", is_select, "choice_filter is only allowed on select_one, select_multiple and rank rows"},
+    {"choice_filter", is_select,
+     "choice_filter is only allowed on select_one, select_multiple and rank rows"},
     {"repeat_count", [](RowType t) { return t == RowType::repeat; },
      "repeat_count is only allowed on repeat rows"},
     // pyxform writes required and default on a calculate too: the default is its first value
@@ -57,8 +69,10 @@ struct Refused {
 };
 const Refused refused_types[] = {
     {"audit", "is not supported: canvass records no audit log of the interview; remove the row"},
-    {"subscriberid", "is not supported: phones no longer give apps the SIM's subscriber id; remove the row"},
-    {"simserial", "is not supported: phones no longer give apps the SIM serial number; remove the row"},
+    {"subscriberid",
+     "is not supported: phones no longer give apps the SIM's subscriber id; remove the row"},
+    {"simserial",
+     "is not supported: phones no longer give apps the SIM serial number; remove the row"},
     {"background-audio", "is not supported: canvass records no audio; remove the row"},
 };
 
@@ -83,7 +97,8 @@ std::optional<FileColumns> file_columns(const json& r, const std::string& path, 
     auto it = r.find("parameters");
     if (it == r.end()) return columns;
     std::string ppath = child_path(path, "parameters");
-    if (!it->is_string()) return L.add(ppath, "must be text like value=code label=title"), std::nullopt;
+    if (!it->is_string())
+        return L.add(ppath, "must be text like value=code label=title"), std::nullopt;
     std::string text = it->get<std::string>();
     for (char& c : text)
         if (c == ',' || c == ';') c = ' ';
@@ -91,12 +106,16 @@ std::optional<FileColumns> file_columns(const json& r, const std::string& path, 
         auto eq = word.find('=');
         std::string key = word.substr(0, eq);
         std::string value = eq == std::string::npos ? std::string() : word.substr(eq + 1);
-        std::string* target = key == "value" ? &columns.value : key == "label" ? &columns.label : nullptr;
+        std::string* target = key == "value"   ? &columns.value
+                              : key == "label" ? &columns.label
+                                               : nullptr;
         if (!target)
-            return L.add(ppath, "unknown parameter " + key + " (a select from a file takes value= and label=, "
-                                "the columns of the choices' names and labels)"),
+            return L.add(ppath, "unknown parameter " + key +
+                                    " (a select from a file takes value= and label=, "
+                                    "the columns of the choices' names and labels)"),
                    std::nullopt;
-        if (value.empty()) return L.add(ppath, key + "= needs the name of a column of the file"), std::nullopt;
+        if (value.empty())
+            return L.add(ppath, key + "= needs the name of a column of the file"), std::nullopt;
         *target = value;
     }
     return columns;
@@ -113,10 +132,12 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     // XLSForm's select_one_from_file FILE: a select whose list is an attached file.
     bool from_file = words[0] == "select_one_from_file" || words[0] == "select_multiple_from_file";
     auto type = !from_file ? type_from_name(words[0])
-                           : std::optional<RowType>(words[0] == "select_one_from_file" ? RowType::select_one
-                                                                                       : RowType::select_multiple);
+                           : std::optional<RowType>(words[0] == "select_one_from_file"
+                                                        ? RowType::select_one
+                                                        : RowType::select_multiple);
     for (const auto& r : refused_types)
-        if (r.type == words[0]) return L.add(tpath, "type " + words[0] + " " + std::string(r.why)), false;
+        if (r.type == words[0])
+            return L.add(tpath, "type " + words[0] + " " + std::string(r.why)), false;
     if (!type) return L.add(tpath, "unknown type " + words[0]), false;
     row.type = *type;
     if (!is_select(*type)) {
@@ -125,7 +146,8 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     }
     row.or_other = words.size() == 3 && words[2] == "or_other" && *type != RowType::rank;
     if (words.size() != 2 && !row.or_other)
-        return L.add(tpath, words[0] + " needs one choice list: " + words[0] + " LIST [or_other]"), false;
+        return L.add(tpath, words[0] + " needs one choice list: " + words[0] + " LIST [or_other]"),
+               false;
     row.list_name = words[1];
     const ChoiceList* list = nullptr;
     if (from_file) {
@@ -134,7 +156,8 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
         list = file_choice_list(row.list_name, *columns, tpath, L);
         if (!list) return true;
         row.list_name = list->name;
-    } else if (auto it = L.lists.find(row.list_name); it != L.lists.end() && it->second.file.empty()) {
+    } else if (auto it = L.lists.find(row.list_name);
+               it != L.lists.end() && it->second.file.empty()) {
         list = &it->second;
     } else {
         return L.add(tpath, "unknown choice list " + row.list_name), true;
@@ -143,7 +166,8 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     for (const auto& c : list->choices) {
         if (c.name.find(' ') == std::string::npos) continue;
         L.add(tpath, words[0] + " cannot use list " + row.list_name + ": its choice '" + c.name +
-                         "' has a space, and a " + words[0] + " answer is its choice names separated "
+                         "' has a space, and a " + words[0] +
+                         " answer is its choice names separated "
                          "by spaces (rename the choice, or use select_one)");
         break;
     }
@@ -161,7 +185,8 @@ std::optional<RowId> answer_level(const Row& row) {
 // structure the answers or are found by name alone.
 bool may_share_name(const Loading& L, const Row& row) {
     auto plain = [](const Row& r) {
-        return r.type != RowType::group && r.type != RowType::repeat && r.type != RowType::calculate;
+        return r.type != RowType::group && r.type != RowType::repeat &&
+               r.type != RowType::calculate;
     };
     if (!plain(row)) return false;
     for (const Row& other : L.rows) {
@@ -181,7 +206,8 @@ void load_name(const json& r, const std::string& path, Row& row, Loading& L) {
         return L.add(npath, "invalid name " + row.name +
                                 ": use letters, digits, _, . and -, starting with a letter or _");
     if (row.name == "_id") return L.add(npath, "the name _id is reserved for repeat instance ids");
-    if (row.name == "_review") return L.add(npath, "the name _review is reserved for coordinators' reviews");
+    if (row.name == "_review")
+        return L.add(npath, "the name _review is reserved for coordinators' reviews");
     auto [first, fresh] = L.names.emplace(row.name, row.id);
     if (fresh) return;
     if (may_share_name(L, row)) {
@@ -189,9 +215,11 @@ void load_name(const json& r, const std::string& path, Row& row, Loading& L) {
         return;
     }
     const Row& taken = L.rows[first->second];
-    bool made = taken.id > 0 && L.rows[taken.id - 1].or_other && L.rows[taken.id - 1].name + "_other" == taken.name;
+    bool made = taken.id > 0 && L.rows[taken.id - 1].or_other &&
+                L.rows[taken.id - 1].name + "_other" == taken.name;
     L.add(npath, "duplicate name " + row.name +
-                     (made ? " (or_other at " + taken.source_path + " adds it)" : " (also at " + taken.source_path + ")"));
+                     (made ? " (or_other at " + taken.source_path + " adds it)"
+                           : " (also at " + taken.source_path + ")"));
 }
 
 std::optional<Expression> load_expression(const json& r, const std::string& path,
@@ -207,7 +235,8 @@ std::optional<Expression> load_expression(const json& r, const std::string& path
 
 bool calls(const Node& n, std::string_view function) {
     if (n.kind == Node::Kind::call && n.text == function) return true;
-    return std::any_of(n.args.begin(), n.args.end(), [&](const auto& a) { return calls(*a, function); });
+    return std::any_of(n.args.begin(), n.args.end(),
+                       [&](const auto& a) { return calls(*a, function); });
 }
 
 void load_required(const json& r, const std::string& path, Row& row, Loading& L) {
@@ -225,12 +254,16 @@ void load_required(const json& r, const std::string& path, Row& row, Loading& L)
 
 void load_plain_columns(const json& r, const std::string& path, Row& row, Loading& L) {
     if (auto it = r.find("appearance"); it != r.end()) {
-        if (it->is_string()) row.appearance = it->get<std::string>();
-        else L.add(child_path(path, "appearance"), "must be a string");
+        if (it->is_string())
+            row.appearance = it->get<std::string>();
+        else
+            L.add(child_path(path, "appearance"), "must be a string");
     }
     if (auto it = r.find("read_only"); it != r.end()) {
-        if (it->is_boolean()) row.read_only = it->get<bool>();
-        else L.add(child_path(path, "read_only"), "must be true or false");
+        if (it->is_boolean())
+            row.read_only = it->get<bool>();
+        else
+            L.add(child_path(path, "read_only"), "must be true or false");
     }
 }
 
@@ -239,7 +272,8 @@ void load_plain_columns(const json& r, const std::string& path, Row& row, Loadin
 // text).
 bool calls_known_function(const Node& n) {
     if (n.kind == Node::Kind::call && find_function(n.text)) return true;
-    return std::any_of(n.args.begin(), n.args.end(), [](const auto& a) { return calls_known_function(*a); });
+    return std::any_of(n.args.begin(), n.args.end(),
+                       [](const auto& a) { return calls_known_function(*a); });
 }
 
 std::optional<Expression> dynamic_default(const std::string& s) {
@@ -258,10 +292,13 @@ void load_default(const json& r, const std::string& path, Row& row, bool type_kn
     if (row.type == RowType::calculate) {
         // A calculation recomputes the value at once, so only a calculate without one keeps
         // its default, which pyxform then requires to be an expression.
-        if (!it->is_string() && !it->is_number()) return L.add(dpath, "must be text, a number or an expression");
+        if (!it->is_string() && !it->is_number())
+            return L.add(dpath, "must be text, a number or an expression");
         std::string text = it->is_string() ? it->get<std::string>() : it->dump();
-        if (auto e = dynamic_default(text)) row.default_expression = std::move(*e);
-        else row.default_value = *it;
+        if (auto e = dynamic_default(text))
+            row.default_expression = std::move(*e);
+        else
+            row.default_value = *it;
         return;
     }
     auto list = L.lists.find(row.list_name);
@@ -291,12 +328,16 @@ void load_default(const json& r, const std::string& path, Row& row, bool type_kn
 
 // XLSForm's parameters of an image: "max-pixels=1024", the longest side an app scales a
 // photo down to before it is kept.
-void load_image_parameters(const std::vector<std::string>& words, const std::string& ppath, Row& row, Loading& L) {
+void load_image_parameters(const std::vector<std::string>& words, const std::string& ppath,
+                           Row& row, Loading& L) {
     for (const auto& word : words) {
         auto eq = word.find('=');
         std::string key = word.substr(0, eq);
-        if (key != "max-pixels") return L.add(ppath, "unknown parameter " + key + " (an image takes max-pixels)");
-        double value = eq == std::string::npos ? std::nan("") : parse_decimal(std::string_view(word).substr(eq + 1));
+        if (key != "max-pixels")
+            return L.add(ppath, "unknown parameter " + key + " (an image takes max-pixels)");
+        double value = eq == std::string::npos
+                           ? std::nan("")
+                           : parse_decimal(std::string_view(word).substr(eq + 1));
         if (!(value >= 1 && value <= 1e6) || value != std::floor(value))
             return L.add(ppath, "max-pixels must be a whole number of pixels, got " + word);
         row.max_pixels = static_cast<std::uint32_t>(value);
@@ -316,23 +357,33 @@ void load_parameters(const json& r, const std::string& path, Row& row, Loading& 
     if (is_select(row.type)) {  // a select from a file read them with its type (file_columns)
         auto list = L.lists.find(row.list_name);
         if (list != L.lists.end() && list->second.file.empty())
-            L.add(ppath, "parameters value= and label= are for selects from a file "
-                         "(select_one_from_file FILE.csv); list " + row.list_name + " is the form's own");
+            L.add(ppath,
+                  "parameters value= and label= are for selects from a file "
+                  "(select_one_from_file FILE.csv); list " +
+                      row.list_name + " is the form's own");
         return;
     }
     if (row.type != RowType::range) return;  // refused by check_columns
     for (const auto& word : words_of(text)) {
         auto eq = word.find('=');
         std::string key = word.substr(0, eq);
-        double value = eq == std::string::npos ? std::nan("") : parse_decimal(std::string_view(word).substr(eq + 1));
-        double* target = key == "start" ? &row.range_start : key == "end" ? &row.range_end
-                         : key == "step" ? &row.range_step : nullptr;
-        if (!target) return L.add(ppath, "unknown parameter " + key + " (a range takes start, end and step)");
+        double value = eq == std::string::npos
+                           ? std::nan("")
+                           : parse_decimal(std::string_view(word).substr(eq + 1));
+        double* target = key == "start"  ? &row.range_start
+                         : key == "end"  ? &row.range_end
+                         : key == "step" ? &row.range_step
+                                         : nullptr;
+        if (!target)
+            return L.add(ppath,
+                         "unknown parameter " + key + " (a range takes start, end and step)");
         if (!std::isfinite(value)) return L.add(ppath, key + " must be a number, got " + word);
         *target = value;
     }
-    if (!(row.range_step > 0)) L.add(ppath, "step must be more than 0");
-    else if (row.range_start == row.range_end) L.add(ppath, "start and end must differ");
+    if (!(row.range_step > 0))
+        L.add(ppath, "step must be more than 0");
+    else if (row.range_start == row.range_end)
+        L.add(ppath, "start and end must differ");
 }
 
 // trigger: one or more ${field}, separated by spaces or commas.
@@ -347,13 +398,15 @@ void load_trigger(const json& r, const std::string& path, Row& row, Loading& L) 
     for (const auto& word : words_of(text)) {
         auto e = Expression::parse(word);
         if (!e || e->root().kind != Node::Kind::field)
-            return L.add(tpath, "must be field references like ${age} (or ${a}, ${b}), got " + word);
+            return L.add(tpath,
+                         "must be field references like ${age} (or ${a}, ${b}), got " + word);
         row.triggers.push_back(e->root().text);
     }
     if (row.triggers.empty()) L.add(tpath, "must not be empty");
 }
 
-void check_columns(const json& r, const std::string& path, const Row& row, bool type_known, Loading& L) {
+void check_columns(const json& r, const std::string& path, const Row& row, bool type_known,
+                   Loading& L) {
     for (const auto& [key, _] : r.items()) {
         if (!known_columns.count(key)) {
             L.add(child_path(path, key), "unknown column");
@@ -362,9 +415,10 @@ void check_columns(const json& r, const std::string& path, const Row& row, bool 
         if (!type_known) continue;
         for (const auto& rule : restrictions) {
             if (rule.column != key || rule.allowed(row.type)) continue;
-            std::string message = rule.message.empty()
-                                      ? key + " is not allowed on a " + std::string(type_name(row.type)) + " row"
-                                      : std::string(rule.message);
+            std::string message =
+                rule.message.empty()
+                    ? key + " is not allowed on a " + std::string(type_name(row.type)) + " row"
+                    : std::string(rule.message);
             L.add(child_path(path, key), message);
         }
     }
@@ -398,12 +452,14 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
     };
     // As pyxform: a group or repeat may have no label (a field-list page of questions often
     // has none), and a question may have a hint instead of one.
-    bool needs_label = type_known && row.type != RowType::calculate && row.type != RowType::hidden &&
-                       !is_metadata(row.type) && !is_container(row.type) && !r.contains("hint");
+    bool needs_label = type_known && row.type != RowType::calculate &&
+                       row.type != RowType::hidden && !is_metadata(row.type) &&
+                       !is_container(row.type) && !r.contains("hint");
     row.label = label("label", needs_label);
     if (type_known && is_metadata(row.type) && !row.repeats.empty())
-        L.add(child_path(path, "type"), "a " + std::string(type_name(row.type)) +
-                                            " row belongs outside repeats: it has one value per record");
+        L.add(child_path(path, "type"),
+              "a " + std::string(type_name(row.type)) +
+                  " row belongs outside repeats: it has one value per record");
     row.hint = label("hint", false);
     row.constraint_message = label("constraint_message", false);
     row.required_message = label("required_message", false);
@@ -419,7 +475,8 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
     load_trigger(r, path, row, L);
     load_parameters(r, path, row, L);
     RowType type = row.type;
-    if (type_known && type == RowType::calculate && !r.contains("calculation") && !row.default_expression)
+    if (type_known && type == RowType::calculate && !r.contains("calculation") &&
+        !row.default_expression)
         L.add(child_path(path, "calculation"),
               "missing: a calculate row needs a calculation (or a default that is an expression)");
     auto children = r.find("children");
@@ -428,7 +485,8 @@ void load_row(const json& r, const std::string& path, std::optional<RowId> paren
     }
     bool empty = children == r.end() || (children->is_array() && children->empty());
     if (type_known && is_container(type) && empty)
-        L.add(child_path(path, "children"), "a " + std::string(type_name(type)) + " must have at least one row");
+        L.add(child_path(path, "children"),
+              "a " + std::string(type_name(type)) + " must have at least one row");
 }
 
 // pyxform's or_other: an "other" choice in the list, labelled Other, and after the select a
@@ -438,7 +496,10 @@ void add_or_other(RowId select, std::optional<RowId> parent, Loading& L) {
     auto list = L.lists.find(s.list_name);
     std::string tpath = child_path(s.source_path, "type");
     if (list == L.lists.end()) return;
-    if (s.choice_filter) return L.add(tpath, "or_other cannot be used with a choice_filter (as in pyxform): add an other choice to the list instead");
+    if (s.choice_filter)
+        return L.add(tpath,
+                     "or_other cannot be used with a choice_filter (as in pyxform): add an other "
+                     "choice to the list instead");
     auto all = [&](const std::string& text) {
         Label label;
         for (const auto& lang : L.languages) label[lang] = text;
@@ -456,7 +517,8 @@ void add_or_other(RowId select, std::optional<RowId> parent, Loading& L) {
     other.relevant = Expression::parse("selected(${" + s.name + "}, 'other')").value();
     auto [first, fresh] = L.names.emplace(other.name, other.id);
     if (!fresh)
-        return L.add(tpath, "or_other adds the row " + other.name + ", but that name is taken (at " +
+        return L.add(tpath, "or_other adds the row " + other.name +
+                                ", but that name is taken (at " +
                                 L.rows[first->second].source_path + ")");
     L.rows.push_back(std::move(other));
 }
@@ -469,7 +531,8 @@ void load_rows(const json& rows, const std::string& path, std::optional<RowId> p
         if (parent && L.rows.size() > before) L.rows[*parent].children.push_back(before);
         if (L.rows.size() > before && L.rows[before].or_other && L.rows.size() == before + 1) {
             add_or_other(before, parent, L);
-            if (parent && L.rows.size() > before + 1) L.rows[*parent].children.push_back(before + 1);
+            if (parent && L.rows.size() > before + 1)
+                L.rows[*parent].children.push_back(before + 1);
         }
     }
 }
@@ -487,6 +550,8 @@ void load_survey(const json& doc, Loading& L) {
 
 namespace canvass::form {
 
-bool is_survey_column(std::string_view column) { return detail::known_columns.count(column) > 0; }
+bool is_survey_column(std::string_view column) {
+    return detail::known_columns.count(column) > 0;
+}
 
 }  // namespace canvass::form

@@ -10,7 +10,8 @@ Error problems_to_error(const std::vector<Problem>& problems) {
     if (problems.empty()) return Error{Domain::form, errc::invalid_argument, "invalid form"};
     std::string message = describe(problems.front());
     if (std::size_t more = problems.size() - 1; more > 0)
-        message += " (and " + std::to_string(more) + (more == 1 ? " more problem)" : " more problems)");
+        message +=
+            " (and " + std::to_string(more) + (more == 1 ? " more problem)" : " more problems)");
     return Error{Domain::form, errc::invalid_argument, std::move(message)};
 }
 

@@ -32,7 +32,7 @@ std::string describe(const Problem& p);
 // follow std::expected (and canvass::Result) so callers read the same way.
 template <class T>
 class [[nodiscard]] Checked {
-public:
+  public:
     Checked(T value) : v_(std::in_place_index<0>, std::move(value)) {}
     Checked(std::vector<Problem> problems) : v_(std::in_place_index<1>, std::move(problems)) {}
 
@@ -47,7 +47,7 @@ public:
     // The problems as one canvass::Error (domain form): the first problem and how many more.
     Error to_error() const;
 
-private:
+  private:
     std::variant<T, std::vector<Problem>> v_;
 };
 

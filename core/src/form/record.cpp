@@ -12,10 +12,15 @@ using nlohmann::json;
 
 // What an expression written on some row sees while evaluated in one instance.
 class RecordScope : public Scope {
-public:
+  public:
     RecordScope(const Record& record, const Form& form, const InstancePath& at, const json* current,
                 const Choice* choice, const Clock& clock)
-        : record_(record), form_(form), at_(at), current_(current), choice_(choice), clock_(clock) {}
+        : record_(record),
+          form_(form),
+          at_(at),
+          current_(current),
+          choice_(choice),
+          clock_(clock) {}
 
     Value field(std::string_view name) const override {
         const Row* target = form_.find(name);
@@ -61,7 +66,8 @@ public:
         for (const auto& [repeat, index] : picks) {
             const Row* r = form_.find(repeat);
             // A 1-based index that is not a whole number from 1 on selects nothing.
-            if (!r || r->type != RowType::repeat || !(index >= 1) || std::trunc(index) != index) return {};
+            if (!r || r->type != RowType::repeat || !(index >= 1) || std::trunc(index) != index)
+                return {};
             fixed[r->id] = static_cast<std::size_t>(index) - 1;
         }
         return record_.field_value(*target, at_, &fixed);
@@ -82,7 +88,7 @@ public:
         return record_.language().empty() ? form_.settings().default_language : record_.language();
     }
 
-private:
+  private:
     const Record& record_;
     const Form& form_;
     const InstancePath& at_;
@@ -102,7 +108,8 @@ std::optional<json> stored_value(const Value& v) {
                 return json(static_cast<std::int64_t>(d));
             return json(d);
         }
-        case Value::Kind::boolean: return json(v.as_boolean());
+        case Value::Kind::boolean:
+            return json(v.as_boolean());
         default: {
             std::string s = v.as_string();
             if (s.empty()) return std::nullopt;
@@ -134,7 +141,8 @@ Record::Record(const Form& form, json answers, Clock clock)
 
 Record::Key Record::key_of(const Row& row, const InstancePath& at) {
     Key key{row.id, {}};
-    for (std::size_t i = 0; i < row.repeats.size() && i < at.size(); ++i) key.second.push_back(at[i].index);
+    for (std::size_t i = 0; i < row.repeats.size() && i < at.size(); ++i)
+        key.second.push_back(at[i].index);
     return key;
 }
 
@@ -171,8 +179,10 @@ Value Record::field_value(const Row& target, const InstancePath& at,
         if (!obj.is_object()) return;
         auto it = obj.find(k == chain.size() ? target.name : form_.row(chain[k]).name);
         if (k == chain.size()) {
-            if (!is_repeat) items.push_back(it == obj.end() ? "" : answer_text(*it));
-            else if (it != obj.end() && it->is_array()) items.resize(items.size() + it->size());
+            if (!is_repeat)
+                items.push_back(it == obj.end() ? "" : answer_text(*it));
+            else if (it != obj.end() && it->is_array())
+                items.resize(items.size() + it->size());
             return;
         }
         if (it == obj.end() || !it->is_array()) return;
@@ -214,21 +224,26 @@ std::set<Record::Key> Record::compute_round(const std::set<Key>& off) {
     InstancePath at;
     for (RowId id : form_.calculation_order()) {
         const Row& row = form_.row(id);
-        each_instance(form_, answers_, row.repeats, 0, at, [&](const InstancePath& where, json& obj) {
-            // A triggered calculate changes only when its trigger does, and one without a
-            // calculation keeps its default (the interview sets both).
-            if (!row.triggers.empty() || !row.calculation) {
-                if (off.count(key_of(row, where))) obj.erase(row.name);
-                return;
-            }
-            std::optional<json> v;
-            // The value so far is the calculation's `.`-less context, what once() keeps.
-            json before = obj.contains(row.name) ? obj[row.name] : json();
-            if (!off.count(key_of(row, where)) && row.calculation)
-                v = stored_value(evaluate(*row.calculation, id, where, before.is_null() ? nullptr : &before));
-            if (v) obj[row.name] = std::move(*v);
-            else obj.erase(row.name);
-        });
+        each_instance(form_, answers_, row.repeats, 0, at,
+                      [&](const InstancePath& where, json& obj) {
+                          // A triggered calculate changes only when its trigger does, and one
+                          // without a calculation keeps its default (the interview sets both).
+                          if (!row.triggers.empty() || !row.calculation) {
+                              if (off.count(key_of(row, where))) obj.erase(row.name);
+                              return;
+                          }
+                          std::optional<json> v;
+                          // The value so far is the calculation's `.`-less context, what once()
+                          // keeps.
+                          json before = obj.contains(row.name) ? obj[row.name] : json();
+                          if (!off.count(key_of(row, where)) && row.calculation)
+                              v = stored_value(evaluate(*row.calculation, id, where,
+                                                        before.is_null() ? nullptr : &before));
+                          if (v)
+                              obj[row.name] = std::move(*v);
+                          else
+                              obj.erase(row.name);
+                      });
     }
     relevance_.clear();
     std::set<Key> now_off;
@@ -253,9 +268,10 @@ void Record::compute_calculations() {
     InstancePath at;
     for (RowId id : form_.calculation_order()) {
         const Row& row = form_.row(id);
-        each_instance(form_, answers_, row.repeats, 0, at, [&](const InstancePath& where, json& obj) {
-            if (off.count(key_of(row, where))) obj.erase(row.name);
-        });
+        each_instance(form_, answers_, row.repeats, 0, at,
+                      [&](const InstancePath& where, json& obj) {
+                          if (off.count(key_of(row, where))) obj.erase(row.name);
+                      });
     }
     relevance_.clear();
 }

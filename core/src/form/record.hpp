@@ -25,7 +25,7 @@ struct InstanceStep {
 using InstancePath = std::vector<InstanceStep>;
 
 class Record {
-public:
+  public:
     // `answers`: an answers object in the shape of DESIGN.md section 8, already cleaned
     // of empty values (validate.cpp does that). Calculations are not computed until
     // compute_calculations(). The form must outlive the Record.
@@ -69,10 +69,12 @@ public:
     // The answers of the last record of this form saved before this one, which
     // ${last-saved#name} reads (none: it gives ""). Shared, since every Record a session
     // makes reads the same one.
-    void set_last_saved(std::shared_ptr<const nlohmann::json> answers) { last_saved_ = std::move(answers); }
+    void set_last_saved(std::shared_ptr<const nlohmann::json> answers) {
+        last_saved_ = std::move(answers);
+    }
     const nlohmann::json* last_saved() const { return last_saved_.get(); }
 
-private:
+  private:
     using Key = std::pair<RowId, std::vector<std::size_t>>;
     static Key key_of(const Row& row, const InstancePath& at);
     std::set<Key> compute_round(const std::set<Key>& off);

@@ -37,7 +37,8 @@ void clean(const Form& form, json& obj, std::optional<RowId> level = std::nullop
     if (!obj.is_object()) return;
     for (auto it = obj.begin(); it != obj.end();) {
         const Row* row = form.find_at(it.key(), level);
-        if (is_unanswered(*it) || (row && row->type == RowType::calculate && !row->kept_calculation())) {
+        if (is_unanswered(*it) ||
+            (row && row->type == RowType::calculate && !row->kept_calculation())) {
             it = obj.erase(it);
             continue;
         }
@@ -49,7 +50,7 @@ void clean(const Form& form, json& obj, std::optional<RowId> level = std::nullop
 }
 
 class Validator {
-public:
+  public:
     Validator(const Form& form, const ValidateOptions& options, Record& record)
         : form_(form), record_(record), mode_(options.mode) {
         const auto& langs = form.languages();
@@ -64,8 +65,10 @@ public:
         return std::move(out_);
     }
 
-private:
-    void add(std::string path, std::string message) { out_.push_back({std::move(path), std::move(message)}); }
+  private:
+    void add(std::string path, std::string message) {
+        out_.push_back({std::move(path), std::move(message)});
+    }
 
     std::string text(const Label& label) const {
         return text_in(label, lang_, form_.settings().default_language);
@@ -86,7 +89,8 @@ private:
             } else if (row->type == RowType::group) {
                 add(path, key + " is a group: answer its questions by name, without nesting them");
             } else if (!row->repeats.empty()) {
-                add(path, "belongs in the instances of repeat " + form_.row(row->repeats.back()).name);
+                add(path,
+                    "belongs in the instances of repeat " + form_.row(row->repeats.back()).name);
             } else {
                 add(path, "belongs at the top level, not in repeat " + form_.row(*level).name);
             }
@@ -117,7 +121,8 @@ private:
         return "answered but not relevant";
     }
 
-    void visit_field(const Row& row, const json& obj, const InstancePath& at, const std::string& path) {
+    void visit_field(const Row& row, const json& obj, const InstancePath& at,
+                     const std::string& path) {
         auto it = obj.find(row.name);
         const json* given = it == obj.end() || is_unanswered(*it) ? nullptr : &*it;
         // A calculate's given value is ignored: it is recomputed, and a stored record
@@ -136,9 +141,11 @@ private:
         if (given && row.type == RowType::note) return add(path, "a note is not answered");
         // A read_only question may hold what its calculation or trigger computed.
         bool computed = row.calculation || !row.triggers.empty();
-        if (given && row.read_only && !computed) return add(path, "a read_only question is not answered");
+        if (given && row.read_only && !computed)
+            return add(path, "a read_only question is not answered");
         if (!given) {
-            if (mode_ == Mode::final && row.required && record_.evaluate(*row.required, row.id, at).as_boolean()) {
+            if (mode_ == Mode::final && row.required &&
+                record_.evaluate(*row.required, row.id, at).as_boolean()) {
                 std::string message = text(row.required_message);
                 add(path, message.empty() ? "an answer is required" : message);
             }
@@ -149,28 +156,33 @@ private:
         if (row.choice_filter && !check_filter(row, *list, *given, at, path)) return;
         if (row.constraint && !record_.evaluate(*row.constraint, row.id, at, given).as_boolean()) {
             std::string message = text(row.constraint_message);
-            add(path, message.empty() ? "refused by the constraint " + row.constraint->source() : message);
+            add(path, message.empty() ? "refused by the constraint " + row.constraint->source()
+                                      : message);
         }
     }
 
-    bool check_filter(const Row& row, const ChoiceList& list, const json& given, const InstancePath& at,
-                      const std::string& path) {
+    bool check_filter(const Row& row, const ChoiceList& list, const json& given,
+                      const InstancePath& at, const std::string& path) {
         std::vector<json> names = given.is_array() ? std::vector<json>(given.begin(), given.end())
                                                    : std::vector<json>{given};
         for (const auto& name : names) {
             // A name the list holds twice (allow_choice_duplicates) is offered when one is.
-            bool offered = std::any_of(list.choices.begin(), list.choices.end(), [&](const Choice& c) {
-                return c.name == name.get<std::string>() &&
-                       record_.evaluate(*row.choice_filter, row.id, at, nullptr, &c).as_boolean();
-            });
+            bool offered =
+                std::any_of(list.choices.begin(), list.choices.end(), [&](const Choice& c) {
+                    return c.name == name.get<std::string>() &&
+                           record_.evaluate(*row.choice_filter, row.id, at, nullptr, &c)
+                               .as_boolean();
+                });
             if (offered) continue;
-            add(path, short_json(name) + " is not offered here (choice_filter: " + row.choice_filter->source() + ")");
+            add(path, short_json(name) + " is not offered here (choice_filter: " +
+                          row.choice_filter->source() + ")");
             return false;
         }
         return true;
     }
 
-    void visit_repeat(const Row& row, const json& obj, InstancePath& at, const std::string& prefix) {
+    void visit_repeat(const Row& row, const json& obj, InstancePath& at,
+                      const std::string& prefix) {
         std::string path = join_path(prefix, row.name);
         auto it = obj.find(row.name);
         const json* given = it == obj.end() || is_unanswered(*it) ? nullptr : &*it;
@@ -178,7 +190,9 @@ private:
             if (given) add(path, not_relevant(row, at));
             return;
         }
-        if (given && !given->is_array()) return add(path, "expected an array of instances" + std::string(", got ") + short_json(*given));
+        if (given && !given->is_array())
+            return add(path, "expected an array of instances" + std::string(", got ") +
+                                 short_json(*given));
         std::size_t count = given ? given->size() : 0;
         check_count(row, count, at, path);
         std::map<std::string, std::size_t> ids;
@@ -186,7 +200,8 @@ private:
             const json& inst = (*given)[i];
             std::string ipath = path + "[" + std::to_string(i + 1) + "]";
             if (!inst.is_object()) {
-                add(ipath, "an instance must be an object" + std::string(", got ") + short_json(inst));
+                add(ipath,
+                    "an instance must be an object" + std::string(", got ") + short_json(inst));
                 continue;
             }
             check_instance_id(inst, ipath, path, ids, i);
@@ -201,20 +216,26 @@ private:
                            std::map<std::string, std::size_t>& ids, std::size_t i) {
         auto id = inst.find("_id");
         if (id == inst.end()) return;
-        if (!is_uuid(*id)) return add(ipath + "._id", "must be a UUID string" + std::string(", got ") + short_json(*id));
+        if (!is_uuid(*id))
+            return add(ipath + "._id",
+                       "must be a UUID string" + std::string(", got ") + short_json(*id));
         auto [first, fresh] = ids.emplace(id->get<std::string>(), i);
-        if (!fresh) add(ipath + "._id", "same _id as " + path + "[" + std::to_string(first->second + 1) + "]");
+        if (!fresh)
+            add(ipath + "._id",
+                "same _id as " + path + "[" + std::to_string(first->second + 1) + "]");
     }
 
-    void check_count(const Row& row, std::size_t count, const InstancePath& at, const std::string& path) {
+    void check_count(const Row& row, std::size_t count, const InstancePath& at,
+                     const std::string& path) {
         if (!row.repeat_count) return;
         double n = record_.evaluate(*row.repeat_count, row.id, at).as_number();
         double expected = std::isfinite(n) && n > 0 ? std::floor(n) : 0;
         bool too_many = static_cast<double>(count) > expected;
         bool too_few = static_cast<double>(count) < expected && mode_ == Mode::final;
         if (too_many || too_few)
-            add(path, "repeat_count (" + row.repeat_count->source() + ") is " + format_number(expected) +
-                          " but there are " + std::to_string(count) + " instances");
+            add(path, "repeat_count (" + row.repeat_count->source() + ") is " +
+                          format_number(expected) + " but there are " + std::to_string(count) +
+                          " instances");
     }
 
     const Form& form_;
@@ -229,7 +250,8 @@ private:
 Validation validate_answers(const Form& form, const json& answers, const ValidateOptions& options) {
     Validation v;
     if (!answers.is_object()) {
-        v.violations.push_back({"", "answers must be a JSON object keyed by field name, got " + short_json(answers)});
+        v.violations.push_back(
+            {"", "answers must be a JSON object keyed by field name, got " + short_json(answers)});
         v.completed = answers;
         return v;
     }

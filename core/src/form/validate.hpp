@@ -25,7 +25,7 @@ enum class Mode : std::uint8_t {
 struct ValidateOptions {
     std::string language;  // of constraint and required messages; "" or unknown: the default
     Mode mode = Mode::draft;
-    Clock clock;           // for today() and now(); empty: the system clock
+    Clock clock;  // for today() and now(); empty: the system clock
 };
 
 struct Validation {

@@ -13,7 +13,9 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // XPath's Number production: optional minus, digits with an optional fraction; nothing
 // else (no '+', no exponent, no "Infinity"). Surrounding whitespace is allowed.
@@ -25,9 +27,12 @@ double xpath_number(std::string_view s) {
     std::size_t digits = 0;
     bool point = false;
     for (; i < s.size(); ++i) {
-        if (s[i] >= '0' && s[i] <= '9') ++digits;
-        else if (s[i] == '.' && !point) point = true;
-        else return nan;
+        if (s[i] >= '0' && s[i] <= '9')
+            ++digits;
+        else if (s[i] == '.' && !point)
+            point = true;
+        else
+            return nan;
     }
     if (digits == 0) return nan;
     return parse_decimal(s);
@@ -73,20 +78,27 @@ Value Value::list(std::vector<std::string> items) {
 
 std::string Value::as_string() const {
     switch (kind_) {
-        case Kind::string: return text_;
-        case Kind::number: return format_number(number_);
-        case Kind::boolean: return boolean_ ? "true" : "false";
-        case Kind::list: return items_.empty() ? std::string() : items_.front();
+        case Kind::string:
+            return text_;
+        case Kind::number:
+            return format_number(number_);
+        case Kind::boolean:
+            return boolean_ ? "true" : "false";
+        case Kind::list:
+            return items_.empty() ? std::string() : items_.front();
     }
     return {};
 }
 
 double Value::as_number() const {
     switch (kind_) {
-        case Kind::number: return number_;
-        case Kind::boolean: return boolean_ ? 1 : 0;
+        case Kind::number:
+            return number_;
+        case Kind::boolean:
+            return boolean_ ? 1 : 0;
         case Kind::string:
-        case Kind::list: break;
+        case Kind::list:
+            break;
     }
     std::string s = as_string();
     double d = xpath_number(s);
@@ -98,10 +110,14 @@ double Value::as_number() const {
 
 bool Value::as_boolean() const {
     switch (kind_) {
-        case Kind::string: return !text_.empty();
-        case Kind::number: return number_ != 0 && !std::isnan(number_);
-        case Kind::boolean: return boolean_;
-        case Kind::list: return !items_.empty();
+        case Kind::string:
+            return !text_.empty();
+        case Kind::number:
+            return number_ != 0 && !std::isnan(number_);
+        case Kind::boolean:
+            return boolean_;
+        case Kind::list:
+            return !items_.empty();
     }
     return false;
 }
@@ -122,9 +138,13 @@ std::string format_number(double d) {
     return std::string(buf, r.ptr);
 }
 
-double Scope::position() const { return nan; }
+double Scope::position() const {
+    return nan;
+}
 
-Value Scope::choice_column(std::string_view) const { return {}; }
+Value Scope::choice_column(std::string_view) const {
+    return {};
+}
 
 Clock local_clock(canvass::Clock& clock) {
     return [&clock] {
@@ -133,7 +153,9 @@ Clock local_clock(canvass::Clock& clock) {
     };
 }
 
-Clock system_clock() { return local_clock(canvass::system_clock()); }
+Clock system_clock() {
+    return local_clock(canvass::system_clock());
+}
 
 Clock fixed_clock(Instant at) {
     return [at] { return at; };

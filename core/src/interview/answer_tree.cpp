@@ -50,8 +50,8 @@ std::size_t instance_count(const form::Form& form, const json& answers,
 
 namespace {
 
-void collect(const form::Form& form, const json& obj, const std::vector<form::RowId>& chain, std::size_t k,
-             form::InstancePath& at, std::vector<form::InstancePath>& out) {
+void collect(const form::Form& form, const json& obj, const std::vector<form::RowId>& chain,
+             std::size_t k, form::InstancePath& at, std::vector<form::InstancePath>& out) {
     if (k == chain.size()) return out.push_back(at);
     auto it = obj.is_object() ? obj.find(form.row(chain[k]).name) : obj.end();
     if (!obj.is_object() || it == obj.end() || !it->is_array()) return;

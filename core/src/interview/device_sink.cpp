@@ -12,14 +12,14 @@ namespace {
 
 using nlohmann::json;
 
-Unexpected<Error> refuse(std::string message) {
+Unexpected<Error> store_refuses(std::string message) {
     return unexpected(Domain::store, errc::invalid_argument, std::move(message));
 }
 
 Result<json> parsed(std::string_view answers_json) {
     json answers = json::parse(answers_json, nullptr, false);
     if (answers.is_discarded() || !answers.is_object())
-        return refuse("the answers to save are not a JSON object");
+        return store_refuses("the answers to save are not a JSON object");
     return answers;
 }
 
@@ -36,7 +36,9 @@ Result<std::shared_ptr<const form::Form>> installed_form(store::DeviceStore& sto
 
 }  // namespace
 
-std::string short_id(const merge::RecordId& id) { return merge::format_uuid(id).substr(0, 8); }
+std::string short_id(const merge::RecordId& id) {
+    return merge::format_uuid(id).substr(0, 8);
+}
 
 DeviceDraftSink::DeviceDraftSink(store::DeviceStore& store, std::string form_id,
                                  std::optional<merge::RecordId> id)
@@ -56,11 +58,12 @@ Result<void> DeviceDraftSink::finish(std::string_view answers_json, std::string_
 }
 
 DeviceEditSink::DeviceEditSink(store::DeviceStore& store, const form::Form& form,
-                               merge::RecordId id, json before,
-                               const merge::RecordState* readable)
+                               merge::RecordId id, json before, const merge::RecordState* readable)
     : store_(store), form_(form), id_(id), before_(std::move(before)), readable_(readable) {}
 
-Result<void> DeviceEditSink::save(std::string_view, std::string_view) { return {}; }
+Result<void> DeviceEditSink::save(std::string_view, std::string_view) {
+    return {};
+}
 
 Result<void> DeviceEditSink::finish(std::string_view answers_json, std::string_view language) {
     CANVASS_TRY(json after, parsed(answers_json));
@@ -71,7 +74,8 @@ Result<void> DeviceEditSink::finish(std::string_view answers_json, std::string_v
 }
 
 std::optional<merge::RecordId> DeviceInterview::record() const {
-    if (const auto* draft = dynamic_cast<const DeviceDraftSink*>(sink.get())) return draft->record();
+    if (const auto* draft = dynamic_cast<const DeviceDraftSink*>(sink.get()))
+        return draft->record();
     if (const auto* edit = dynamic_cast<const DeviceEditSink*>(sink.get())) return edit->record();
     return std::nullopt;
 }
@@ -102,9 +106,13 @@ Result<DeviceMetadata> device_metadata(store::DeviceStore& store) {
 Result<std::string> last_saved_answers(store::DeviceStore& store, const std::string& form_id,
                                        const std::optional<merge::RecordId>& self) {
     CANVASS_TRY(auto records, store.records(form_id));
-    std::erase_if(records, [&](const store::RecordSummary& r) { return r.deleted || (self && r.id == *self); });
+    std::erase_if(records, [&](const store::RecordSummary& r) {
+        return r.deleted || (self && r.id == *self);
+    });
     std::sort(records.begin(), records.end(),
-              [](const store::RecordSummary& a, const store::RecordSummary& b) { return a.updated_ms > b.updated_ms; });
+              [](const store::RecordSummary& a, const store::RecordSummary& b) {
+                  return a.updated_ms > b.updated_ms;
+              });
     for (const auto& r : records) {
         CANVASS_TRY(auto snap, store.record(r.id));
         if (snap.readable && snap.answers.is_object()) return snap.answers.dump();
@@ -115,22 +123,27 @@ Result<std::string> last_saved_answers(store::DeviceStore& store, const std::str
 Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& store,
                                                         const InterviewStart& start) {
     if (start.form_id.empty() == start.resume.empty())
-        return refuse("an interview starts from a form, or resumes a draft: give one of them");
+        return store_refuses(
+            "an interview starts from a form, or resumes a draft: give one of them");
     auto out = std::make_unique<DeviceInterview>();
     CANVASS_TRY(auto metadata, device_metadata(store));
-    SessionOptions options{Purpose::interview, "{}", start.language,
+    SessionOptions options{Purpose::interview,
+                           "{}",
+                           start.language,
                            start.clock ? start.clock : form::local_clock(store.clock()),
-                           std::move(metadata), random_bits(store), {}};
+                           std::move(metadata),
+                           random_bits(store),
+                           {}};
     std::string form_id = start.form_id;
     std::optional<merge::RecordId> id;
     if (!start.resume.empty()) {
         CANVASS_TRY(id, store.find_record(start.resume));
         CANVASS_TRY(auto snap, store.record(*id));
         std::string name = merge::format_uuid(*id);
-        if (snap.summary.deleted) return refuse("record " + name + " is deleted");
+        if (snap.summary.deleted) return store_refuses("record " + name + " is deleted");
         if (snap.summary.status != store::RecordStatus::draft)
-            return refuse("record " + name + " is finalized: change it with 'canvass edit " +
-                          short_id(*id) + "'");
+            return store_refuses("record " + name + " is finalized: change it with 'canvass edit " +
+                                 short_id(*id) + "'");
         form_id = snap.summary.form_id;
         options.purpose = Purpose::resume;
         options.answers_json = snap.answers.dump();
@@ -156,10 +169,11 @@ Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
     CANVASS_TRY(auto id, store.find_record(start.record));
     CANVASS_TRY(auto snap, store.record(id));
     std::string name = merge::format_uuid(id);
-    if (snap.summary.deleted) return refuse("record " + name + " is deleted");
+    if (snap.summary.deleted) return store_refuses("record " + name + " is deleted");
     if (snap.summary.status == store::RecordStatus::draft)
-        return refuse("record " + name + " is a draft: continue it with 'canvass interview --resume " +
-                      short_id(id) + "'");
+        return store_refuses("record " + name +
+                             " is a draft: continue it with 'canvass interview --resume " +
+                             short_id(id) + "'");
     // Before any question: an edit this device may not save is refused now, not at the end.
     CANVASS_TRY_VOID(store.may_change(id));
     if (start.readable_answers) {
@@ -176,9 +190,13 @@ Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
     CANVASS_TRY(out->form, installed_form(store, snap.summary.form_id));
     json before = snap.answers;
     store::strip_calculations(*out->form, before);
-    SessionOptions options{Purpose::edit, before.dump(), start.language,
-                           start.clock ? start.clock : form::local_clock(store.clock()), {},
-                           random_bits(store), {}};
+    SessionOptions options{Purpose::edit,
+                           before.dump(),
+                           start.language,
+                           start.clock ? start.clock : form::local_clock(store.clock()),
+                           {},
+                           random_bits(store),
+                           {}};
     out->sink = std::make_unique<DeviceEditSink>(store, *out->form, id, std::move(before),
                                                  start.readable_state);
     CANVASS_TRY(auto session, FormSession::open(*out->form, *out->sink, std::move(options)));

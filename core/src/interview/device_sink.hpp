@@ -22,7 +22,7 @@ namespace canvass::interview {
 
 // A new interview's or a resumed draft's answers into the store.
 class DeviceDraftSink final : public AnswerSink {
-public:
+  public:
     // `id`: the draft resumed, or nullopt for a new interview of `form_id`.
     DeviceDraftSink(store::DeviceStore& store, std::string form_id,
                     std::optional<merge::RecordId> id = std::nullopt);
@@ -31,7 +31,7 @@ public:
     // The draft's id once one is saved.
     const std::optional<merge::RecordId>& record() const { return id_; }
 
-private:
+  private:
     store::DeviceStore& store_;
     std::string form_id_;
     std::optional<merge::RecordId> id_;
@@ -40,7 +40,7 @@ private:
 // An edit of a finalized record: finish() saves the difference from `before` (the record's
 // answers without calculations, repeat instances with their "_id") as one edit.
 class DeviceEditSink final : public AnswerSink {
-public:
+  public:
     // `readable`: a coordinator's decryption of the record (DeviceStore::edit), or null. It
     // must outlive the sink.
     DeviceEditSink(store::DeviceStore& store, const form::Form& form, merge::RecordId id,
@@ -49,7 +49,7 @@ public:
     Result<void> finish(std::string_view answers_json, std::string_view language) override;
     const merge::RecordId& record() const { return id_; }
 
-private:
+  private:
     store::DeviceStore& store_;
     const form::Form& form_;
     merge::RecordId id_;

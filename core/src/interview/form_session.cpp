@@ -29,11 +29,9 @@ StepKey end_key() {
     return {{max, max}};
 }
 
-Unexpected<Error> refuse(std::string message) {
-    return unexpected(Domain::form, errc::invalid_argument, std::move(message));
+bool takes_answer(const Place& p) {
+    return p.kind == PlaceKind::question;
 }
-
-bool takes_answer(const Place& p) { return p.kind == PlaceKind::question; }
 
 }  // namespace
 
@@ -72,7 +70,11 @@ struct FormSession::Impl {
     bool draft_exists = false;
 
     Impl(const form::Form& f, AnswerSink& s, SessionOptions& o)
-        : form(f), sink(s), purpose(o.purpose), lang(o.language), clock(std::move(o.clock)),
+        : form(f),
+          sink(s),
+          purpose(o.purpose),
+          lang(o.language),
+          clock(std::move(o.clock)),
           random(std::move(o.random)) {
         if (lang.empty()) lang = form.settings().default_language;
         if (!clock) clock = form::system_clock();
@@ -92,13 +94,26 @@ struct FormSession::Impl {
             if (!form::is_metadata(row.type) || answer_at(form, answers, {}, row)) continue;
             std::string value;
             switch (row.type) {
-                case RowType::start: value = form::format_local_datetime(now); break;
-                case RowType::today: value = form::format_local_date(now); break;
-                case RowType::deviceid: value = device.deviceid; break;
-                case RowType::username: value = device.username; break;
-                case RowType::phonenumber: value = device.phonenumber; break;
-                case RowType::email: value = device.email; break;
-                default: break;  // end at finalize, start-geopoint from the host
+                case RowType::start:
+                    value = form::format_local_datetime(now);
+                    break;
+                case RowType::today:
+                    value = form::format_local_date(now);
+                    break;
+                case RowType::deviceid:
+                    value = device.deviceid;
+                    break;
+                case RowType::username:
+                    value = device.username;
+                    break;
+                case RowType::phonenumber:
+                    value = device.phonenumber;
+                    break;
+                case RowType::email:
+                    value = device.email;
+                    break;
+                default:
+                    break;  // end at finalize, start-geopoint from the host
             }
             if (!value.empty()) set_answer(form, answers, {}, row, json(value));
         }
@@ -171,7 +186,8 @@ struct FormSession::Impl {
         for (const auto& [id, index] : context_of(form, p)) {
             const form::Row& row = form.row(id);
             bool repeat = row.type == RowType::repeat;
-            out.push_back({row.name, fill(form, row.label, lang, repeat ? up_to(p.at, id) : p.at, *record),
+            out.push_back({row.name,
+                           fill(form, row.label, lang, repeat ? up_to(p.at, id) : p.at, *record),
                            repeat ? index + 1 : 0});
         }
         return out;
@@ -212,9 +228,12 @@ struct FormSession::Impl {
         s.max_pixels = row.max_pixels;
         const json* value = answer_of(p);
         std::optional<json> dynamic;
-        if (!value && row.default_expression && purpose != Purpose::edit && s.kind == StepKind::question) {
-            dynamic = form::answer_from_value(row, record->evaluate(*row.default_expression, row.id, p.at));
-            if (dynamic && form::type_problem(row, form.choices(row.list_name), *dynamic)) dynamic.reset();
+        if (!value && row.default_expression && purpose != Purpose::edit &&
+            s.kind == StepKind::question) {
+            dynamic = form::answer_from_value(
+                row, record->evaluate(*row.default_expression, row.id, p.at));
+            if (dynamic && form::type_problem(row, form.choices(row.list_name), *dynamic))
+                dynamic.reset();
         }
         if (!value && dynamic) {
             value = &*dynamic;
@@ -271,8 +290,8 @@ struct FormSession::Impl {
         set_answer(form, trial, p.at, row, value);
         auto with = computed(std::move(trial));
         if (row.constraint && !with->evaluate(*row.constraint, row.id, p.at, &value).as_boolean()) {
-            std::string message = form::text_in(row.constraint_message, lang,
-                                                form.settings().default_language);
+            std::string message =
+                form::text_in(row.constraint_message, lang, form.settings().default_language);
             return message.empty() ? say(Phrase::not_allowed, {row.constraint->source()}) : message;
         }
         return std::nullopt;
@@ -280,7 +299,8 @@ struct FormSession::Impl {
 
     Result<void> set(const json& value) {
         std::size_t i = index();
-        if (i >= places.size() || !takes_answer(places[i])) return refuse(say(Phrase::not_an_answer));
+        if (i >= places.size() || !takes_answer(places[i]))
+            return refuse(say(Phrase::not_an_answer));
         const Place p = places[i];
         const form::Row& row = form.row(p.row);
         if (!form::is_unanswered(value)) {
@@ -309,9 +329,12 @@ struct FormSession::Impl {
             for (const auto& at : instances_of(form, answers, row)) {
                 if (!fires(row, at, *was, *now)) continue;
                 std::optional<json> value;
-                if (row.calculation) value = form::answer_from_value(row, now->evaluate(*row.calculation, row.id, at));
+                if (row.calculation)
+                    value =
+                        form::answer_from_value(row, now->evaluate(*row.calculation, row.id, at));
                 const form::ChoiceList* list = form.choices(row.list_name);
-                if (value && form::is_question(row.type) && form::type_problem(row, list, *value)) continue;
+                if (value && form::is_question(row.type) && form::type_problem(row, list, *value))
+                    continue;
                 set_answer(form, answers, at, row, value ? *value : json());
             }
         }
@@ -324,7 +347,8 @@ struct FormSession::Impl {
                    now.evaluate(*row.calculation, row.id, at).as_string();
         for (const auto& name : row.triggers) {
             const form::Row* t = now.form().find(name);
-            if (t && was.field_value(*t, at).items() != now.field_value(*t, at).items()) return true;
+            if (t && was.field_value(*t, at).items() != now.field_value(*t, at).items())
+                return true;
         }
         return false;
     }
@@ -337,14 +361,16 @@ struct FormSession::Impl {
         if (purpose == Purpose::edit) return;
         auto now = computed(answers);
         for (const auto& row : form.rows()) {
-            if ((row.type == RowType::hidden || row.type == RowType::calculate) && !row.calculation) {
+            if ((row.type == RowType::hidden || row.type == RowType::calculate) &&
+                !row.calculation) {
                 set_initial_default(row, *now, {});
                 continue;
             }
             if (!form::is_question(row.type) || !row.calculation || !row.triggers.empty()) continue;
             for (const auto& at : instances_of(form, answers, row)) {
                 if (answer_at(form, answers, at, row)) continue;
-                auto value = form::answer_from_value(row, now->evaluate(*row.calculation, row.id, at));
+                auto value =
+                    form::answer_from_value(row, now->evaluate(*row.calculation, row.id, at));
                 if (value && !form::type_problem(row, form.choices(row.list_name), *value))
                     set_answer(form, answers, at, row, *value);
             }
@@ -354,7 +380,7 @@ struct FormSession::Impl {
     // Sets the default of `row` (hidden, or a calculate without a calculation) where it has no
     // value, in the instances inside `within` (every instance when it is empty).
     void set_initial_default(const form::Row& row, const form::Record& now,
-                            const form::InstancePath& within) {
+                             const form::InstancePath& within) {
         if (row.default_value.is_null() && !row.default_expression) return;
         for (const auto& at : instances_of(form, answers, row)) {
             if (at.size() < within.size() || !std::equal(within.begin(), within.end(), at.begin()))
@@ -362,7 +388,8 @@ struct FormSession::Impl {
             if (answer_at(form, answers, at, row)) continue;
             std::optional<json> value = row.default_value;
             if (row.default_expression)
-                value = form::answer_from_value(row, now.evaluate(*row.default_expression, row.id, at));
+                value =
+                    form::answer_from_value(row, now.evaluate(*row.default_expression, row.id, at));
             if (value && !value->is_null()) set_answer(form, answers, at, row, *value);
         }
     }
@@ -378,8 +405,8 @@ struct FormSession::Impl {
     }
 
     std::string required_message(const Place& p) const {
-        std::string message = form::text_in(form.row(p.row).required_message, lang,
-                                            form.settings().default_language);
+        std::string message =
+            form::text_in(form.row(p.row).required_message, lang, form.settings().default_language);
         return message.empty() ? say(Phrase::needs_answer) : message;
     }
 };
@@ -417,7 +444,9 @@ Result<FormSession> FormSession::open(const form::Form& form, AnswerSink& sink,
     return FormSession(std::move(impl));
 }
 
-Step FormSession::current() const { return impl_->step(impl_->index()); }
+Step FormSession::current() const {
+    return impl_->step(impl_->index());
+}
 
 std::vector<Step> FormSession::steps() const {
     std::vector<Step> out;
@@ -455,14 +484,18 @@ Result<void> FormSession::answer_typed(std::string_view text) {
         return refuse(impl_->say(Phrase::not_an_answer));
     if (text.empty()) return impl_->set(json());
     const Place& p = impl_->places[i];
-    auto value = read_answer(impl_->form.row(p.row), impl_->choices(p), text, impl_->clock(),
-                             impl_->lang);
+    auto value =
+        read_answer(impl_->form.row(p.row), impl_->choices(p), text, impl_->clock(), impl_->lang);
     if (!value) return unexpected(value.error());
     return impl_->set(*value);
 }
 
-const std::vector<std::string>& FormSession::removed() const { return impl_->removed; }
-const std::string& FormSession::save_problem() const { return impl_->save_problem; }
+const std::vector<std::string>& FormSession::removed() const {
+    return impl_->removed;
+}
+const std::string& FormSession::save_problem() const {
+    return impl_->save_problem;
+}
 
 Result<void> FormSession::next() {
     std::size_t i = impl_->index();
@@ -488,7 +521,8 @@ Result<void> FormSession::add_instance() {
     json& list = (*holder)[impl_->form.row(p.row).name];
     if (!list.is_array()) list = json::array();
     list.push_back(json::object());
-    // The new instance's hidden rows start with their defaults, as its questions are offered theirs.
+    // The new instance's hidden rows start with their defaults, as its questions are offered
+    // theirs.
     form::InstancePath added = p.at;
     added.push_back({p.row, list.size() - 1});
     auto now = impl_->computed(impl_->answers);
@@ -579,8 +613,12 @@ Result<void> FormSession::set_language(std::string_view language) {
     return {};
 }
 
-const std::string& FormSession::language() const { return impl_->lang; }
-std::vector<std::string> FormSession::languages() const { return impl_->form.languages(); }
+const std::string& FormSession::language() const {
+    return impl_->lang;
+}
+std::vector<std::string> FormSession::languages() const {
+    return impl_->form.languages();
+}
 std::string FormSession::title() const {
     const auto& settings = impl_->form.settings();
     return form::text_in(settings.title, impl_->lang, settings.default_language);
@@ -616,7 +654,8 @@ Result<void> FormSession::supply_location(std::string_view geopoint_json) {
     json value = form::parse_value(geopoint_json);
     form::Row probe;
     probe.type = RowType::start_geopoint;
-    if (value.is_discarded() || form::is_unanswered(value) || form::type_problem(probe, nullptr, value))
+    if (value.is_discarded() || form::is_unanswered(value) ||
+        form::type_problem(probe, nullptr, value))
         return refuse(impl_->say(Phrase::type_geopoint));
     if (impl_->purpose == Purpose::edit) return {};
     if (!impl_->set_metadata(RowType::start_geopoint, value, true)) return {};
@@ -625,10 +664,20 @@ Result<void> FormSession::supply_location(std::string_view geopoint_json) {
     return {};
 }
 
-Outcome FormSession::outcome() const { return impl_->outcome; }
-bool FormSession::changed() const { return impl_->answers != impl_->initial; }
-std::string FormSession::answers_json() const { return impl_->answers.dump(); }
-Purpose FormSession::purpose() const { return impl_->purpose; }
-const form::Form& FormSession::form() const { return impl_->form; }
+Outcome FormSession::outcome() const {
+    return impl_->outcome;
+}
+bool FormSession::changed() const {
+    return impl_->answers != impl_->initial;
+}
+std::string FormSession::answers_json() const {
+    return impl_->answers.dump();
+}
+Purpose FormSession::purpose() const {
+    return impl_->purpose;
+}
+const form::Form& FormSession::form() const {
+    return impl_->form;
+}
 
 }  // namespace canvass::interview

@@ -118,7 +118,8 @@ class Pass {
             return !form::is_unanswered(value) && !form::type_problem(row, nullptr, value);
         // A read_only question holds only what its calculation or trigger put there.
         bool computed = row.calculation || !row.triggers.empty();
-        if (!form::is_question(row.type) || (row.read_only && !computed) || form::is_unanswered(value))
+        if (!form::is_question(row.type) || (row.read_only && !computed) ||
+            form::is_unanswered(value))
             return false;
         if (!record_.relevant(row.id, at)) return false;
         const form::ChoiceList* list = form_.choices(row.list_name);
@@ -179,7 +180,8 @@ std::vector<std::string> settle(const form::Form& form, json& answers, const for
 
 namespace {
 
-void copy_once(const form::Form& form, const std::vector<form::RowId>& rows, const json& from, json& to) {
+void copy_once(const form::Form& form, const std::vector<form::RowId>& rows, const json& from,
+               json& to) {
     if (!from.is_object() || !to.is_object()) return;
     for (form::RowId id : rows) {
         const Row& row = form.row(id);
@@ -193,8 +195,10 @@ void copy_once(const form::Form& form, const std::vector<form::RowId>& rows, con
                 copy_once(form, row.children, (*f)[i], (*t)[i]);
         } else if (row.kept_calculation()) {
             auto f = from.find(row.name);
-            if (f != from.end()) to[row.name] = *f;
-            else to.erase(row.name);
+            if (f != from.end())
+                to[row.name] = *f;
+            else
+                to.erase(row.name);
         }
     }
 }

@@ -32,6 +32,7 @@ std::vector<std::string> settle(const form::Form& form, nlohmann::json& answers,
 // Copies into `answers` the values of calculations using once() from `computed` (the same
 // answers with calculations computed, form::Record::answers()), instance by instance: such a
 // value is kept with the answers so that once(random()) stays what it first was.
-void keep_once_values(const form::Form& form, const nlohmann::json& computed, nlohmann::json& answers);
+void keep_once_values(const form::Form& form, const nlohmann::json& computed,
+                      nlohmann::json& answers);
 
 }  // namespace canvass::interview

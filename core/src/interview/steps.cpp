@@ -45,7 +45,8 @@ void walk(const form::Form& form, form::Record& record, const std::vector<form::
                 out.push_back({PlaceKind::display, id, at, 0});
                 break;
             default:
-                out.push_back({row.read_only ? PlaceKind::display : PlaceKind::question, id, at, 0});
+                out.push_back(
+                    {row.read_only ? PlaceKind::display : PlaceKind::question, id, at, 0});
         }
     }
 }

@@ -48,7 +48,8 @@ std::vector<Place> list_places(const form::Form& form, form::Record& record);
 
 // Index in `places` of the first place whose key is greater than `key` (or, with
 // `or_equal`, not less); places.size() when there is none.
-std::size_t first_after(const std::vector<Place>& places, const StepKey& key, bool or_equal = false);
+std::size_t first_after(const std::vector<Place>& places, const StepKey& key,
+                        bool or_equal = false);
 
 // The groups and repeat instances a step sits in, outermost first: (row, instance index),
 // the index being npos for a group. Used to print section headings.

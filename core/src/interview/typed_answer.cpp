@@ -11,14 +11,15 @@
 #include "canvass/interview_words.hpp"
 
 namespace canvass::interview {
-namespace {
-
-using form::RowType;
-using nlohmann::json;
 
 Unexpected<Error> refuse(std::string message) {
     return unexpected(Domain::form, errc::invalid_argument, std::move(message));
 }
+
+namespace {
+
+using form::RowType;
+using nlohmann::json;
 
 // Items separated by spaces, tabs or commas.
 std::vector<std::string> split_items(std::string_view text) {
@@ -163,7 +164,8 @@ Result<json> read_select_multiple(const std::vector<StepChoice>& offered, std::s
 
 // A rank: every offered choice once, in the order typed ("3 1 2", or names or labels
 // between commas).
-Result<json> read_rank(const std::vector<StepChoice>& offered, std::string_view text, std::string_view lang) {
+Result<json> read_rank(const std::vector<StepChoice>& offered, std::string_view text,
+                       std::string_view lang) {
     std::vector<std::string> order;
     for (const auto& part : comma_parts(text)) {
         if (auto whole = choose(offered, part, lang)) {
@@ -271,7 +273,8 @@ std::optional<std::string> refusal(const form::Row& row, const form::ChoiceList*
     if (!problem) return std::nullopt;
     switch (row.type) {
         case RowType::integer:
-            return say(lang, value.is_number() ? Phrase::number_too_large : Phrase::type_whole_number);
+            return say(lang,
+                       value.is_number() ? Phrase::number_too_large : Phrase::type_whole_number);
         case RowType::decimal:
             return say(lang, Phrase::type_number);
         case RowType::range:
@@ -284,9 +287,8 @@ std::optional<std::string> refusal(const form::Row& row, const form::ChoiceList*
             // A date of the right shape that does not exist (2026-02-30).
             std::string s = value.is_string() ? value.get<std::string>() : std::string();
             bool shaped = s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-                          std::all_of(s.begin(), s.end(), [](char c) {
-                              return c == '-' || (c >= '0' && c <= '9');
-                          });
+                          std::all_of(s.begin(), s.end(),
+                                      [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
             return shaped ? say(lang, Phrase::no_such_date, {s}) : say(lang, Phrase::type_date);
         }
         case RowType::time:

@@ -15,13 +15,17 @@
 
 namespace canvass::interview {
 
+// Error{form, invalid_argument} with `message`: what the interviewer or app gave is refused.
+Unexpected<Error> refuse(std::string message);
+
 // Reads `text` (trimmed, not empty) as an answer to `row`, a question. `offered`: for a
 // select, its choices that pass the choice_filter, in the order shown (numbers count from
 // 1 in that order); a choice is typed by its number, name or label (case and accents
-// ignored, a label only when it fits one choice). `now` gives "today" and "now" (or their words in `lang`, the
-// interview's language: canvass/interview_words.hpp). Failure: Error{form, invalid_argument} whose
-// message, in `lang`, tells the interviewer what to type instead. Type checks of the form
-// (form/answer_types.hpp) and constraints are the caller's to apply to the result.
+// ignored, a label only when it fits one choice). `now` gives "today" and "now" (or their words in
+// `lang`, the interview's language: canvass/interview_words.hpp). Failure: Error{form,
+// invalid_argument} whose message, in `lang`, tells the interviewer what to type instead. Type
+// checks of the form (form/answer_types.hpp) and constraints are the caller's to apply to the
+// result.
 Result<nlohmann::json> read_answer(const form::Row& row, const std::vector<StepChoice>& offered,
                                    std::string_view text, const form::Instant& now,
                                    std::string_view lang = "en");

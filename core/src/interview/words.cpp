@@ -53,7 +53,8 @@ constexpr std::array<Texts, static_cast<std::size_t>(Phrase::count_)> kPhrases{{
     {"This answer is not allowed ({}).", "Cette réponse n'est pas permise ({}).",
      "Esta respuesta no está permitida ({})."},
     {"This answer is too long to sync ({} bytes; at most {}): shorten it.",
-     "Cette réponse est trop longue pour être synchronisée ({} octets ; au plus {}) : raccourcissez-la.",
+     "Cette réponse est trop longue pour être synchronisée ({} octets ; au plus {}) : "
+     "raccourcissez-la.",
      "Esta respuesta es demasiado larga para sincronizarse ({} bytes; como máximo {}): acórtela."},
     {"Answers that no longer apply were removed:",
      "Les réponses qui ne s'appliquent plus ont été retirées :",

@@ -23,7 +23,9 @@ RecordId record_id_for(const DeviceId& creator, const ChangesetNonce& nonce) {
     return id;
 }
 
-bool creates_record(const ChangesetHeader& h) { return record_id_for(h.device, h.nonce) == h.record; }
+bool creates_record(const ChangesetHeader& h) {
+    return record_id_for(h.device, h.nonce) == h.record;
+}
 
 std::string short_device(const DeviceId& device) {
     return crypto::to_hex(std::span<const std::uint8_t>(device).first(4));
@@ -37,13 +39,14 @@ std::string who_may_change(const std::optional<DeviceId>& creator) {
 namespace {
 
 bool writes_review(const ChangesetHeader& h) {
-    return std::any_of(h.ops.begin(), h.ops.end(), [](const Op& op) { return op.path == kReviewPath; });
+    return std::any_of(h.ops.begin(), h.ops.end(),
+                       [](const Op& op) { return op.path == kReviewPath; });
 }
 
 Unexpected<Error> self_review(const ChangesetHeader& h) {
     return unexpected(Domain::auth, errc::permission_denied,
-                      "device " + crypto::to_hex(h.device) + " may not review record " + format_uuid(h.record) +
-                          " (changeset seq " + std::to_string(h.seq) +
+                      "device " + crypto::to_hex(h.device) + " may not review record " +
+                          format_uuid(h.record) + " (changeset seq " + std::to_string(h.seq) +
                           "): it created the record; only a coordinator who did not may review it");
 }
 

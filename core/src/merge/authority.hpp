@@ -55,8 +55,9 @@ struct RecordAuthority {
 };
 
 // The rule. A changeset by device D on record R is allowed iff it creates R, or R's creator is
-// D, or D is a coordinator; and, when it writes kReviewPath, iff D is not R's creator. Error{auth, permission_denied} otherwise, naming the device, the
-// record, the seq and who may change the record.
+// D, or D is a coordinator; and, when it writes kReviewPath, iff D is not R's creator. Error{auth,
+// permission_denied} otherwise, naming the device, the record, the seq and who may change the
+// record.
 Result<ChangeRight> may_change(const ChangesetHeader& h, const RecordAuthority& known);
 
 // "0a1b2c3d": the id prefix people compare (device ids in messages and listings).

@@ -64,15 +64,15 @@ Result<ChainPoint> verify_chain(const DeviceId& device, const std::optional<Chai
         return chain_error(errc::corrupt, device,
                            "signed head does not name changeset " + std::to_string(point.seq));
     if (!verify_head(head, public_key))
-        return chain_error(errc::wrong_key, device, "bad signature on head " +
-                                                        std::to_string(head.seq));
+        return chain_error(errc::wrong_key, device,
+                           "bad signature on head " + std::to_string(head.seq));
     return point;
 }
 
 std::optional<Equivocation> find_equivocation(const Changeset& a, const Changeset& b) {
     if (a.header.device != b.header.device || a.header.seq != b.header.seq) return std::nullopt;
-    return compare(a.header.device, a.header.seq, changeset_hash(a), b.header.device,
-                   b.header.seq, changeset_hash(b));
+    return compare(a.header.device, a.header.seq, changeset_hash(a), b.header.device, b.header.seq,
+                   changeset_hash(b));
 }
 
 std::optional<Equivocation> find_equivocation(const SignedHead& a, const SignedHead& b) {

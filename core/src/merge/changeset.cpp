@@ -16,15 +16,21 @@ Unexpected<Error> invalid(const std::string& message) {
 bool kind_fits_path(OpKind kind, std::optional<PathKind> path) {
     if (!path) return false;
     switch (kind) {
-        case OpKind::set: return *path == PathKind::field;
-        case OpKind::delete_record: return *path == PathKind::record;
-        case OpKind::delete_instance: return *path == PathKind::instance;
-        case OpKind::keep: return *path == PathKind::record || *path == PathKind::instance;
+        case OpKind::set:
+            return *path == PathKind::field;
+        case OpKind::delete_record:
+            return *path == PathKind::record;
+        case OpKind::delete_instance:
+            return *path == PathKind::instance;
+        case OpKind::keep:
+            return *path == PathKind::record || *path == PathKind::instance;
     }
     return false;
 }
 
-bool is_known_kind(std::uint8_t k) { return k >= 1 && k <= 4; }
+bool is_known_kind(std::uint8_t k) {
+    return k >= 1 && k <= 4;
+}
 
 bool is_known_format(std::uint8_t f) {
     return f == kChangesetFormatText || f == kChangesetFormatCompact;
@@ -66,9 +72,8 @@ Result<void> validate_ops(const ChangesetHeader& h) {
 }
 
 bool strictly_sorted(const std::vector<OpId>& ids) {
-    return std::adjacent_find(ids.begin(), ids.end(), [](const OpId& a, const OpId& b) {
-               return !(a < b);
-           }) == ids.end();
+    return std::adjacent_find(ids.begin(), ids.end(),
+                              [](const OpId& a, const OpId& b) { return !(a < b); }) == ids.end();
 }
 
 void sort_unique(std::vector<OpId>& ids) {
@@ -177,7 +182,8 @@ Result<ChangesetHeader> read_header(Reader& r) {
 }  // namespace
 
 Result<void> validate(const ChangesetHeader& h) {
-    if (!is_known_format(h.format)) return invalid("unsupported format " + std::to_string(h.format));
+    if (!is_known_format(h.format))
+        return invalid("unsupported format " + std::to_string(h.format));
     if (h.seq == 0) return invalid("seq starts at 1");
     if (h.seq == 1 && h.prev != Hash{}) return invalid("the first changeset has a zero prev");
     CANVASS_TRY_VOID(validate_names(h));
@@ -213,6 +219,8 @@ Result<Changeset> decode(std::span<const std::uint8_t> bytes) {
     return cs;
 }
 
-Hash changeset_hash(const Changeset& cs) { return crypto::blake2b_256(encode(cs)); }
+Hash changeset_hash(const Changeset& cs) {
+    return crypto::blake2b_256(encode(cs));
+}
 
 }  // namespace canvass::merge

@@ -21,8 +21,9 @@ using crypto::Hash;
 // Changeset formats (schemas/protocol/changeset.md). Every format stays decodable: a stored
 // or received changeset keeps its bytes, hence its hash and its chain link, whatever format
 // the device writes now. Both encode the same ChangesetHeader; only the bytes differ.
-inline constexpr std::uint8_t kChangesetFormatText = 1;     // paths and op ids written out
-inline constexpr std::uint8_t kChangesetFormatCompact = 2;  // names, instance ids, devices in tables
+inline constexpr std::uint8_t kChangesetFormatText = 1;  // paths and op ids written out
+inline constexpr std::uint8_t kChangesetFormatCompact =
+    2;  // names, instance ids, devices in tables
 // The format new changesets are written in.
 inline constexpr std::uint8_t kChangesetFormat = kChangesetFormatCompact;
 

@@ -19,7 +19,7 @@ constexpr std::size_t kMaxDepth = kMaxPathBytes / (1 + 2 + kUuidTextLength);
 // Values in order of first use: index() is a value's place in the table, adding it when new.
 template <typename T>
 class FirstUse {
-public:
+  public:
     std::uint64_t index(const T& value) {
         auto [it, added] = at_.try_emplace(value, order_.size());
         if (added) order_.push_back(value);
@@ -27,7 +27,7 @@ public:
     }
     const std::vector<T>& order() const { return order_; }
 
-private:
+  private:
     std::map<T, std::uint64_t> at_;
     std::vector<T> order_;
 };
@@ -39,9 +39,8 @@ struct Tables {
 };
 
 bool strictly_sorted(const std::vector<OpId>& ids) {
-    return std::adjacent_find(ids.begin(), ids.end(), [](const OpId& a, const OpId& b) {
-               return !(a < b);
-           }) == ids.end();
+    return std::adjacent_find(ids.begin(), ids.end(),
+                              [](const OpId& a, const OpId& b) { return !(a < b); }) == ids.end();
 }
 
 // An op's path as references. A path breaking the grammar (a broken precondition) gets the
@@ -50,7 +49,8 @@ void write_path(Writer& w, Tables& t, std::string_view path, bool ends_in_field)
     std::vector<std::string_view> segments;
     for (std::size_t start = 0; !path.empty();) {
         const std::size_t slash = path.find('/', start);
-        segments.push_back(path.substr(start, slash == std::string_view::npos ? slash : slash - start));
+        segments.push_back(
+            path.substr(start, slash == std::string_view::npos ? slash : slash - start));
         if (slash == std::string_view::npos) break;
         start = slash + 1;
     }
@@ -65,7 +65,8 @@ void write_path(Writer& w, Tables& t, std::string_view path, bool ends_in_field)
         w.varint(t.names.index(id ? std::string(seg.substr(0, open)) : std::string()));
         w.varint(t.instances.index(id.value_or(InstanceId{})));
     }
-    if (ends_in_field) w.varint(t.names.index(segments.empty() ? std::string() : std::string(segments.back())));
+    if (ends_in_field)
+        w.varint(t.names.index(segments.empty() ? std::string() : std::string(segments.back())));
 }
 
 // Sorted op ids, each device as a reference (0: the author) and seq and index as
@@ -129,13 +130,13 @@ Result<std::vector<std::string>> read_names(Reader& r) {
             return r.fail("name", "\"" + name.substr(0, 64) + "\" is not a field or repeat name");
         names.push_back(std::move(name));
     }
-    CANVASS_TRY_VOID(refuse_repeats(r, std::vector<std::string_view>(names.begin(), names.end()),
-                                    "name table"));
+    CANVASS_TRY_VOID(
+        refuse_repeats(r, std::vector<std::string_view>(names.begin(), names.end()), "name table"));
     return names;
 }
 
 Result<std::vector<std::array<std::uint8_t, 16>>> read_ids(Reader& r, const char* count_field,
-                                                            const char* field, const char* table) {
+                                                           const char* field, const char* table) {
     CANVASS_TRY(const std::uint64_t n, r.varint(count_field, r.remaining() / 16));
     std::vector<std::array<std::uint8_t, 16>> ids;
     ids.reserve(n);  // 16 bytes of input each, checked above
@@ -170,8 +171,8 @@ Result<std::string> read_path(Reader& r, Decoding& d, bool ends_in_field) {
     for (std::uint64_t i = 0; i < depth; ++i) {
         CANVASS_TRY(const std::size_t name, read_ref(r, d.name_refs, "path name"));
         CANVASS_TRY(const std::size_t id, read_ref(r, d.instance_refs, "path instance"));
-        const std::string segment = (i ? "/" : "") + d.names[name] + "[" +
-                                    format_uuid(d.instances[id]) + "]";
+        const std::string segment =
+            (i ? "/" : "") + d.names[name] + "[" + format_uuid(d.instances[id]) + "]";
         CANVASS_TRY_VOID(append(r, path, segment));
     }
     if (ends_in_field) {
@@ -191,7 +192,8 @@ Result<std::vector<OpId>> read_supersedes(Reader& r, Decoding& d, const DeviceId
         if (ref == 0) {
             id.device = author;
         } else {  // the device table's entry ref - 1
-            CANVASS_TRY(const std::size_t entry, check_ref(r, d.device_refs, ref - 1, "supersedes device"));
+            CANVASS_TRY(const std::size_t entry,
+                        check_ref(r, d.device_refs, ref - 1, "supersedes device"));
             id.device = d.devices[entry];
         }
         const bool same_device = !ids.empty() && ids.back().device == id.device;
@@ -205,7 +207,8 @@ Result<std::vector<OpId>> read_supersedes(Reader& r, Decoding& d, const DeviceId
             // The same changeset: the index grows by at least one.
             const std::uint32_t after = ids.back().index + 1;
             if (after >= kMaxOps) return r.fail("supersedes index", "above the op limit");
-            CANVASS_TRY(const std::uint64_t step, r.varint("supersedes index", kMaxOps - 1 - after));
+            CANVASS_TRY(const std::uint64_t step,
+                        r.varint("supersedes index", kMaxOps - 1 - after));
             id.index = static_cast<std::uint32_t>(after + step);
         } else {
             CANVASS_TRY(const std::uint64_t index, r.varint("supersedes index", kMaxOps - 1));

@@ -52,7 +52,9 @@ Unexpected<Error> Reader::fail(const char* field, const std::string& problem) co
                           std::to_string(pos_) + ")");
 }
 
-Unexpected<Error> Reader::truncated(const char* field) const { return fail(field, "truncated"); }
+Unexpected<Error> Reader::truncated(const char* field) const {
+    return fail(field, "truncated");
+}
 
 Result<std::uint8_t> Reader::byte(const char* field) {
     if (remaining() < 1) return truncated(field);
@@ -73,7 +75,8 @@ Result<std::uint64_t> Reader::varint(const char* field, std::uint64_t max) {
             break;
         }
     }
-    if (v > max) return fail(field, "value " + std::to_string(v) + " above limit " + std::to_string(max));
+    if (v > max)
+        return fail(field, "value " + std::to_string(v) + " above limit " + std::to_string(max));
     return v;
 }
 

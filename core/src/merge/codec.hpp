@@ -21,7 +21,7 @@ namespace canvass::merge {
 bool is_valid_utf8(std::string_view s);
 
 class Writer {
-public:
+  public:
     void byte(std::uint8_t b) { out_.push_back(b); }
     void varint(std::uint64_t v);
     template <std::size_t N>
@@ -42,12 +42,12 @@ public:
     std::vector<std::uint8_t>& buffer() { return out_; }
     std::vector<std::uint8_t> take() { return std::move(out_); }
 
-private:
+  private:
     std::vector<std::uint8_t> out_;
 };
 
 class Reader {
-public:
+  public:
     // `what` names the encoding in error messages ("changeset", "record state").
     Reader(std::span<const std::uint8_t> in, const char* what) : in_(in), what_(what) {}
 
@@ -72,7 +72,7 @@ public:
     std::size_t remaining() const { return in_.size() - pos_; }
     Unexpected<Error> fail(const char* field, const std::string& problem) const;
 
-private:
+  private:
     Unexpected<Error> truncated(const char* field) const;
 
     std::span<const std::uint8_t> in_;

@@ -19,7 +19,7 @@ Hash record_digest(const RecordState& state);
 // record's old digest by its new one after each merge. The empty store is all zeros.
 // It detects divergence between honest replicas; it is not an authenticator.
 class StoreDigest {
-public:
+  public:
     void add(const RecordId& record, const Hash& digest) { toggle(record, digest); }
     void remove(const RecordId& record, const Hash& digest) { toggle(record, digest); }
     void replace(const RecordId& record, const Hash& old_digest, const Hash& new_digest) {
@@ -29,7 +29,7 @@ public:
     const Hash& value() const { return value_; }
     friend bool operator==(const StoreDigest&, const StoreDigest&) = default;
 
-private:
+  private:
     void toggle(const RecordId& record, const Hash& digest);
     Hash value_{};
 };

@@ -14,7 +14,9 @@ std::uint64_t bump(std::uint64_t ms, std::uint64_t counter) {
     return make_hlc(kHlcMaxMs, kHlcMaxCounter);  // saturated: year 10889
 }
 
-std::uint64_t physical_ms(Clock& clock) { return std::min(clock.now_ms(), kHlcMaxMs); }
+std::uint64_t physical_ms(Clock& clock) {
+    return std::min(clock.now_ms(), kHlcMaxMs);
+}
 
 }  // namespace
 

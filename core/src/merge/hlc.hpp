@@ -16,8 +16,12 @@ using ManualClock = canvass::ManualClock;
 inline constexpr std::uint64_t kHlcMaxMs = (std::uint64_t{1} << 48) - 1;
 inline constexpr std::uint64_t kHlcMaxCounter = 0xffff;
 
-constexpr std::uint64_t hlc_ms(std::uint64_t stamp) { return stamp >> 16; }
-constexpr std::uint64_t hlc_counter(std::uint64_t stamp) { return stamp & kHlcMaxCounter; }
+constexpr std::uint64_t hlc_ms(std::uint64_t stamp) {
+    return stamp >> 16;
+}
+constexpr std::uint64_t hlc_counter(std::uint64_t stamp) {
+    return stamp & kHlcMaxCounter;
+}
 // ms is clamped to 48 bits and counter to 16 bits.
 constexpr std::uint64_t make_hlc(std::uint64_t ms, std::uint64_t counter) {
     return (ms > kHlcMaxMs ? kHlcMaxMs : ms) << 16 |
@@ -26,7 +30,8 @@ constexpr std::uint64_t make_hlc(std::uint64_t ms, std::uint64_t counter) {
 
 // True when `stamp` is more than `threshold_ms` ahead of `now_ms`: a phone whose clock is
 // wrong. Such a stamp is flagged, never a reason to drop the data that carries it.
-constexpr bool hlc_far_ahead(std::uint64_t stamp, std::uint64_t now_ms, std::uint64_t threshold_ms) {
+constexpr bool hlc_far_ahead(std::uint64_t stamp, std::uint64_t now_ms,
+                             std::uint64_t threshold_ms) {
     return hlc_ms(stamp) > now_ms && hlc_ms(stamp) - now_ms > threshold_ms;
 }
 
@@ -34,7 +39,7 @@ constexpr bool hlc_far_ahead(std::uint64_t stamp, std::uint64_t now_ms, std::uin
 // returned or observed before (until the 48-bit millisecond range is exhausted, in the
 // year 10889, where it saturates). Not thread-safe: one per device store.
 class Hlc {
-public:
+  public:
     // `last` is the greatest stamp this device has issued or observed, persisted by the
     // caller so a restart never goes backwards.
     explicit Hlc(Clock& clock, std::uint64_t last = 0) : clock_(clock), last_(last) {}
@@ -51,7 +56,7 @@ public:
     }
     std::uint64_t last() const { return last_; }
 
-private:
+  private:
     Clock& clock_;
     std::uint64_t last_;
 };

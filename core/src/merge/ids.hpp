@@ -45,7 +45,7 @@ std::optional<Uuid> parse_uuid(std::string_view text);
 // Where new ids and keys come from. Production code injects one backed by the OS
 // (written in crypto/, which owns libsodium); tests inject SeededRandom.
 class Random {
-public:
+  public:
     virtual ~Random() = default;
     virtual void fill(std::span<std::uint8_t> out) = 0;
 };
@@ -53,7 +53,7 @@ public:
 // Deterministic xoshiro256** seeded through splitmix64: the same seed gives the same
 // stream on every platform. Not for keys: only for tests and simulations.
 class SeededRandom final : public Random {
-public:
+  public:
     explicit SeededRandom(std::uint64_t seed);
     void fill(std::span<std::uint8_t> out) override;
     std::uint64_t next();
@@ -62,7 +62,7 @@ public:
     // True with probability percent/100.
     bool chance(unsigned percent) { return below(100) < percent; }
 
-private:
+  private:
     std::array<std::uint64_t, 4> s_{};
 };
 

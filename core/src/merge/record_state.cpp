@@ -18,7 +18,9 @@ void insert_sorted(std::vector<T>& v, const T& x) {
     if (it == v.end() || !(*it == x)) v.insert(it, x);
 }
 
-bool is_delete(OpKind k) { return k == OpKind::delete_record || k == OpKind::delete_instance; }
+bool is_delete(OpKind k) {
+    return k == OpKind::delete_record || k == OpKind::delete_instance;
+}
 
 }  // namespace
 

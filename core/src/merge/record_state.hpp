@@ -70,9 +70,9 @@ struct RecordMeta {
     std::string project;
     std::string form_id;
     std::string form_version;
-    OrderKey latest;             // index unused (0)
-    std::uint64_t created = 0;   // smallest hlc of its changesets
-    std::uint64_t updated = 0;   // greatest hlc of its changesets
+    OrderKey latest;            // index unused (0)
+    std::uint64_t created = 0;  // smallest hlc of its changesets
+    std::uint64_t updated = 0;  // greatest hlc of its changesets
 
     friend bool operator==(const RecordMeta&, const RecordMeta&) = default;
 };
@@ -87,7 +87,7 @@ struct DeleteStatus {
 enum class Applied { merged, duplicate };
 
 class RecordState {
-public:
+  public:
     explicit RecordState(const RecordId& id) : id_(id) {}
 
     // Merges one changeset. `values` is empty (this replica cannot decrypt) or holds one
@@ -133,7 +133,7 @@ public:
 
     friend bool operator==(const RecordState&, const RecordState&) = default;
 
-private:
+  private:
     friend class RecordStateCodec;
 
     void note_meta(const ChangesetHeader& h);

@@ -47,10 +47,14 @@ bool kind_fits(OpKind kind, std::string_view path) {
     const auto pk = path_kind(path);
     if (!pk) return false;
     switch (kind) {
-        case OpKind::set: return *pk == PathKind::field;
-        case OpKind::delete_record: return *pk == PathKind::record;
-        case OpKind::delete_instance: return *pk == PathKind::instance;
-        case OpKind::keep: return *pk != PathKind::field;
+        case OpKind::set:
+            return *pk == PathKind::field;
+        case OpKind::delete_record:
+            return *pk == PathKind::record;
+        case OpKind::delete_instance:
+            return *pk == PathKind::instance;
+        case OpKind::keep:
+            return *pk != PathKind::field;
     }
     return false;
 }
@@ -59,11 +63,11 @@ bool kind_fits(OpKind kind, std::string_view path) {
 
 // Friend of RecordState: reads and writes its private members.
 class RecordStateCodec {
-public:
+  public:
     static void write(Writer& w, const RecordState& s);
     static Result<RecordState> read(Reader& r);
 
-private:
+  private:
     static void write_live(Writer& w, const RecordState& s);
     static Result<void> read_meta(Reader& r, RecordState& s);
     static Result<void> read_changesets(Reader& r, RecordState& s);

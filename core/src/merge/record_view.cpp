@@ -65,7 +65,8 @@ RecordView make_view(const RecordState& state) {
     for (const auto& [path, key] : state.instances()) {
         auto ref = split_instance(path);
         InstanceView inst{path, ref->id, state.delete_status(path), false};
-        inst.deleted = inst.status.deleted || parent_deleted(path, record_deleted, instance_deleted);
+        inst.deleted =
+            inst.status.deleted || parent_deleted(path, record_deleted, instance_deleted);
         instance_deleted.emplace(path, inst.deleted);
         by_repeat[ref->repeat].emplace_back(key, std::move(inst));
     }

@@ -36,14 +36,14 @@ struct FieldView {
 struct InstanceView {
     std::string path;  // `members[<uuid>]`
     InstanceId id{};
-    DeleteStatus status;  // of its own delete and keep ops
+    DeleteStatus status;   // of its own delete and keep ops
     bool deleted = false;  // deleted itself or inside a deleted record or instance
 
     friend bool operator==(const InstanceView&, const InstanceView&) = default;
 };
 
 struct RepeatView {
-    std::string path;                      // `members`, `members[<uuid>]/jobs`
+    std::string path;                     // `members`, `members[<uuid>]/jobs`
     std::vector<InstanceView> instances;  // in order of their first op
 
     friend bool operator==(const RepeatView&, const RepeatView&) = default;
@@ -54,9 +54,9 @@ struct RecordView {
     RecordMeta meta;
     std::size_t edits = 0;
     std::vector<DeviceId> devices;
-    DeleteStatus status;             // of the record's own delete and keep ops
-    std::vector<FieldView> fields;   // sorted by path
-    std::vector<RepeatView> repeats; // sorted by path
+    DeleteStatus status;              // of the record's own delete and keep ops
+    std::vector<FieldView> fields;    // sorted by path
+    std::vector<RepeatView> repeats;  // sorted by path
     // The coordinators' review (merge::kReviewPath, coordinator/review.hpp), never among
     // `fields`: it is not an answer, so answers, edits and exports of answers never see it.
     std::optional<FieldView> review;

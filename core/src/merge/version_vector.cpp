@@ -24,7 +24,8 @@ std::vector<SeqRange> missing(const VersionVector& have, const VersionVector& ot
     const auto mine_end = have.entries().end();
     for (const auto& [device, point] : other.entries()) {
         while (mine != mine_end && mine->first < device) ++mine;
-        const std::uint64_t held = (mine != mine_end && mine->first == device) ? mine->second.seq : 0;
+        const std::uint64_t held =
+            (mine != mine_end && mine->first == device) ? mine->second.seq : 0;
         if (point.seq > held) out.push_back(SeqRange{device, held + 1, point.seq});
     }
     return out;

@@ -30,7 +30,7 @@ struct SeqRange {
 };
 
 class VersionVector {
-public:
+  public:
     // The point of `device`, or nullopt if none of its changesets is held.
     std::optional<ChainPoint> get(const DeviceId& device) const;
     // Records that `device`'s chain is now held up to `point`. Ignored unless it advances
@@ -41,7 +41,7 @@ public:
 
     friend bool operator==(const VersionVector&, const VersionVector&) = default;
 
-private:
+  private:
     std::map<DeviceId, ChainPoint> entries_;
 };
 

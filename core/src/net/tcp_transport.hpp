@@ -38,6 +38,7 @@ Result<std::vector<HostPort>> parse_addresses(std::string_view addresses);
 // when refused or unreachable, each naming the address (for several, the last one's code,
 // and every address's reason in the message). The transport's errors follow
 // sync::Transport's contract.
-Result<std::unique_ptr<sync::Transport>> connect_tcp(std::string_view address, TcpOptions options = {});
+Result<std::unique_ptr<sync::Transport>> connect_tcp(std::string_view address,
+                                                     TcpOptions options = {});
 
 }  // namespace canvass::net

@@ -95,8 +95,10 @@ Result<void> merge_changes(const form::Form& form, json& current, const json& ch
         const auto* row = form.find(key);
         if (!row) return bad(here + ": the form has no field named '" + key + "'");
         if (row->type != form::RowType::repeat) {
-            if (value.is_null()) current.erase(key);
-            else current[key] = value;
+            if (value.is_null())
+                current.erase(key);
+            else
+                current[key] = value;
             continue;
         }
         if (!value.is_array()) return bad(here + ": a repeat takes an array of objects");

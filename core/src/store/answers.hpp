@@ -29,11 +29,10 @@ inline constexpr const char* kDeleteInstanceKey = "_delete";
 // Every instance path is listed too, so an instance with no answers yet is not lost.
 struct FlatAnswers {
     std::map<std::string, nlohmann::json> fields;
-    std::vector<std::string> instances;     // instance paths, in the order of the answers
-    std::set<std::string> instance_set;     // the same, for lookups
+    std::vector<std::string> instances;  // instance paths, in the order of the answers
+    std::set<std::string> instance_set;  // the same, for lookups
 };
-Result<FlatAnswers> flatten(const form::Form& form, nlohmann::json& answers,
-                            merge::Random& random);
+Result<FlatAnswers> flatten(const form::Form& form, nlohmann::json& answers, merge::Random& random);
 
 // The answers of a merged record as JSON: winners only, deleted parts left out, instances in
 // their merged order each with its "_id". Paths hold names only, so no form is needed, and

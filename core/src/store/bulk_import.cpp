@@ -13,7 +13,9 @@ namespace {
 
 constexpr const char* kInstanceId = "instanceID";
 
-std::string mac_key(const crypto::Hash& mac) { return std::string(mac.begin(), mac.end()); }
+std::string mac_key(const crypto::Hash& mac) {
+    return std::string(mac.begin(), mac.end());
+}
 
 // Takes the instanceID out of `record`, if it carries one. `keep` leaves a top-level
 // "instanceID" in place: the form asks it as a question.
@@ -48,12 +50,13 @@ std::optional<std::string> take_instance_id(json& record, bool keep) {
 std::string import_key(const form::Form& form, json& record) {
     if (!record.is_object()) return "answers:" + record.dump();
     std::string canonical = record.dump();  // nlohmann keeps object keys sorted
-    if (auto id = take_instance_id(record, form.find(kInstanceId) != nullptr)) return "instance:" + *id;
+    if (auto id = take_instance_id(record, form.find(kInstanceId) != nullptr))
+        return "instance:" + *id;
     return "answers:" + canonical;
 }
 
-BulkImport::BulkImport(DeviceStore::Impl& impl, std::shared_ptr<const form::Form> form, bool finalize,
-                       std::string lang, Transaction tx)
+BulkImport::BulkImport(DeviceStore::Impl& impl, std::shared_ptr<const form::Form> form,
+                       bool finalize, std::string lang, Transaction tx)
     : impl_(&impl),
       form_(std::move(form)),
       finalize_(finalize),
@@ -99,7 +102,8 @@ Result<std::optional<merge::RecordId>> BulkImport::saved_before(const crypto::Ha
     // A first import of the form (the common case) has nothing to look up: what it saved
     // itself is in keys_.
     if (!keys_before_) {
-        CANVASS_TRY(auto any, impl_->db.cached("SELECT EXISTS(SELECT 1 FROM import_keys WHERE form_id = ?)"));
+        CANVASS_TRY(auto any,
+                    impl_->db.cached("SELECT EXISTS(SELECT 1 FROM import_keys WHERE form_id = ?)"));
         any->bind(1, form_->settings().form_id);
         CANVASS_TRY(bool row, any->step());
         keys_before_ = row && any->int64(0) != 0;
@@ -107,8 +111,8 @@ Result<std::optional<merge::RecordId>> BulkImport::saved_before(const crypto::Ha
     if (!*keys_before_) return std::optional<merge::RecordId>();
     // Joined with records: a draft erased since ('canvass delete') is imported again.
     CANVASS_TRY(auto st, impl_->db.cached(
-        "SELECT k.record FROM import_keys k JOIN records r ON r.id = k.record "
-        "WHERE k.form_id = ? AND k.mac = ?"));
+                             "SELECT k.record FROM import_keys k JOIN records r ON r.id = k.record "
+                             "WHERE k.form_id = ? AND k.mac = ?"));
     st->bind(1, form_->settings().form_id).bind(2, mac);
     CANVASS_TRY(bool row, st->step());
     if (!row) return std::optional<merge::RecordId>();
@@ -157,8 +161,9 @@ Result<BulkImport::Line> BulkImport::add(json record, bool save) {
         return line;
     }
     if (!id) return unexpected(id.error());
-    CANVASS_TRY(auto ins, impl_->db.cached(
-        "INSERT OR REPLACE INTO import_keys(form_id, mac, record) VALUES(?, ?, ?)"));
+    CANVASS_TRY(auto ins,
+                impl_->db.cached(
+                    "INSERT OR REPLACE INTO import_keys(form_id, mac, record) VALUES(?, ?, ?)"));
     CANVASS_TRY_VOID(ins->bind(1, form_id).bind(2, mac).bind(3, *id).run());
     line.outcome = Outcome::saved;
     line.record = earlier->second.record = *id;
@@ -191,7 +196,8 @@ Result<std::vector<merge::RecordId>> DeviceStore::import_records(std::string_vie
         ids.push_back(line.record);
         if (line.outcome != BulkImport::Outcome::refused) continue;
         ++refused;
-        std::string prefix = records.size() > 1 ? "record " + std::to_string(i + 1) + ": " : std::string();
+        std::string prefix =
+            records.size() > 1 ? "record " + std::to_string(i + 1) + ": " : std::string();
         for (const auto& p : line.problems) problems += "\n  " + prefix + form::describe(p);
     }
     if (refused > 0) {

@@ -37,7 +37,7 @@ namespace canvass::store {
 std::string import_key(const form::Form& form, nlohmann::json& record);
 
 class BulkImport {
-public:
+  public:
     enum class Outcome { saved, skipped, refused };
 
     // What became of one record.
@@ -74,7 +74,7 @@ public:
     std::size_t skipped() const { return skipped_; }
     std::size_t refused() const { return refused_; }
 
-private:
+  private:
     BulkImport(DeviceStore::Impl& impl, std::shared_ptr<const form::Form> form, bool finalize,
                std::string lang, Transaction tx);
     Result<std::optional<merge::RecordId>> saved_before(const crypto::Hash& mac);

@@ -12,7 +12,8 @@ namespace canvass::store {
 
 Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::current_epoch() {
     const auto now = clock->now_ms();
-    CANVASS_TRY(auto st, db.cached("SELECT id, created, key FROM epochs ORDER BY ord DESC LIMIT 1"));
+    CANVASS_TRY(auto st,
+                db.cached("SELECT id, created, key FROM epochs ORDER BY ord DESC LIMIT 1"));
     CANVASS_TRY(bool row, st->step());
     if (row) {
         auto created = static_cast<std::uint64_t>(st->int64(1));
@@ -35,15 +36,20 @@ Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::new_epoch() {
     EpochId id = crypto::random_array<16>();
     auto key = crypto::SecretBytes::random(32);
     CANVASS_TRY(auto ins, db.cached("INSERT INTO epochs(id, created, key) VALUES(?, ?, ?)"));
-    CANVASS_TRY_VOID(ins->bind(1, id).bind(2, now).bind(3, sealer.seal(Purpose::epoch_key, id, key.span())).run());
-    CANVASS_TRY_VOID(store_grant(make_grant(keys.id, id, key, recovery.public_key, keys.signing.secret_key)));
+    CANVASS_TRY_VOID(ins->bind(1, id)
+                         .bind(2, now)
+                         .bind(3, sealer.seal(Purpose::epoch_key, id, key.span()))
+                         .run());
+    CANVASS_TRY_VOID(
+        store_grant(make_grant(keys.id, id, key, recovery.public_key, keys.signing.secret_key)));
     CANVASS_TRY(auto raw, get_meta("project"));
     if (raw) {
         auto j = nlohmann::json::parse(raw->begin(), raw->end(), nullptr, false);
         for (const auto& r : j.value("recipients", nlohmann::json::array())) {
             crypto::DhPublicKey pk{};
             if (r.is_string() && crypto::from_hex(r.get<std::string>(), pk)) {
-                CANVASS_TRY_VOID(store_grant(make_grant(keys.id, id, key, pk, keys.signing.secret_key)));
+                CANVASS_TRY_VOID(
+                    store_grant(make_grant(keys.id, id, key, pk, keys.signing.secret_key)));
             }
         }
     }
@@ -52,8 +58,9 @@ Result<std::pair<EpochId, crypto::SecretBytes>> DeviceStore::Impl::new_epoch() {
 
 Result<void> DeviceStore::Impl::grant_epochs(const std::vector<crypto::DhPublicKey>& recipients) {
     CANVASS_TRY(auto st, db.prepare("SELECT id, key FROM epochs"));
-    CANVASS_TRY(auto have, db.prepare(
-        "SELECT 1 FROM grants WHERE device = ? AND epoch = ? AND recipient = ?"));
+    CANVASS_TRY(
+        auto have,
+        db.prepare("SELECT 1 FROM grants WHERE device = ? AND epoch = ? AND recipient = ?"));
     for (;;) {
         CANVASS_TRY(bool row, st.step());
         if (!row) break;
@@ -67,21 +74,30 @@ Result<void> DeviceStore::Impl::grant_epochs(const std::vector<crypto::DhPublicK
             have.bind(1, keys.id).bind(2, id).bind(3, r);
             CANVASS_TRY(bool exists, have.step());
             if (exists) continue;
-            CANVASS_TRY_VOID(store_grant(make_grant(keys.id, id, secret, r, keys.signing.secret_key)));
+            CANVASS_TRY_VOID(
+                store_grant(make_grant(keys.id, id, secret, r, keys.signing.secret_key)));
         }
     }
     return {};
 }
 
 Result<void> DeviceStore::Impl::store_grant(const EpochGrant& g) {
-    CANVASS_TRY(auto st, db.prepare(
-        "INSERT OR IGNORE INTO grants(device, epoch, recipient, body) VALUES(?, ?, ?, ?)"));
-    return st.bind(1, g.device).bind(2, g.epoch).bind(3, g.recipient).bind(4, encode_grant(g)).run();
+    CANVASS_TRY(
+        auto st,
+        db.prepare(
+            "INSERT OR IGNORE INTO grants(device, epoch, recipient, body) VALUES(?, ?, ?, ?)"));
+    return st.bind(1, g.device)
+        .bind(2, g.epoch)
+        .bind(3, g.recipient)
+        .bind(4, encode_grant(g))
+        .run();
 }
 
-Result<std::optional<merge::ChainPoint>> DeviceStore::Impl::chain_point(const merge::DeviceId& device) {
-    CANVASS_TRY(auto st, db.cached(
-        "SELECT seq, hash FROM changesets WHERE device = ? ORDER BY seq DESC LIMIT 1"));
+Result<std::optional<merge::ChainPoint>> DeviceStore::Impl::chain_point(
+    const merge::DeviceId& device) {
+    CANVASS_TRY(
+        auto st,
+        db.cached("SELECT seq, hash FROM changesets WHERE device = ? ORDER BY seq DESC LIMIT 1"));
     st->bind(1, device);
     CANVASS_TRY(bool row, st->step());
     if (!row) return std::optional<merge::ChainPoint>();
@@ -118,11 +134,12 @@ Result<std::optional<merge::ChainPoint>> DeviceStore::chain_point(const merge::D
     return impl_->chain_point(device);
 }
 
-Result<std::vector<std::vector<std::uint8_t>>> DeviceStore::changesets(const merge::DeviceId& device,
-                                                                        std::uint64_t first,
-                                                                        std::uint64_t last) {
-    CANVASS_TRY(auto st, impl_->db.prepare(
-        "SELECT body FROM changesets WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq"));
+Result<std::vector<std::vector<std::uint8_t>>> DeviceStore::changesets(
+    const merge::DeviceId& device, std::uint64_t first, std::uint64_t last) {
+    CANVASS_TRY(
+        auto st,
+        impl_->db.prepare(
+            "SELECT body FROM changesets WHERE device = ? AND seq BETWEEN ? AND ? ORDER BY seq"));
     st.bind(1, device).bind(2, first).bind(3, last);
     std::vector<std::vector<std::uint8_t>> out;
     for (;;) {
@@ -134,8 +151,9 @@ Result<std::vector<std::vector<std::uint8_t>>> DeviceStore::changesets(const mer
 }
 
 Result<std::optional<merge::Hash>> DeviceStore::chain_hash(const merge::DeviceId& device,
-                                                          std::uint64_t seq) {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
+                                                           std::uint64_t seq) {
+    CANVASS_TRY(auto st,
+                impl_->db.prepare("SELECT hash FROM changesets WHERE device = ? AND seq = ?"));
     st.bind(1, device).bind(2, seq);
     CANVASS_TRY(bool row, st.step());
     if (!row) return std::optional<merge::Hash>();
@@ -170,14 +188,16 @@ Result<std::optional<std::pair<merge::SignedHead, crypto::SigningPublicKey>>> De
         }
         return Out(std::pair{h, pk});
     };
-    CANVASS_TRY(auto within, impl_->db.prepare(
-        "SELECT seq, hash, signature FROM heads WHERE device = ? AND seq BETWEEN ? AND ? "
-        "ORDER BY seq DESC LIMIT 1"));
+    CANVASS_TRY(
+        auto within,
+        impl_->db.prepare(
+            "SELECT seq, hash, signature FROM heads WHERE device = ? AND seq BETWEEN ? AND ? "
+            "ORDER BY seq DESC LIMIT 1"));
     within.bind(1, device).bind(2, first).bind(3, last);
     CANVASS_TRY(auto found, first_head(within));
     if (found) return found;
-    CANVASS_TRY(auto above, impl_->db.prepare(
-        "SELECT seq, hash, signature FROM heads WHERE device = ? AND seq > ? ORDER BY seq LIMIT 1"));
+    CANVASS_TRY(auto above, impl_->db.prepare("SELECT seq, hash, signature FROM heads WHERE device "
+                                              "= ? AND seq > ? ORDER BY seq LIMIT 1"));
     above.bind(1, device).bind(2, last);
     return first_head(above);
 }
@@ -198,8 +218,9 @@ Result<std::vector<EpochGrant>> DeviceStore::grants(const merge::DeviceId& devic
 Result<std::optional<EpochGrant>> DeviceStore::grant_for(const merge::DeviceId& device,
                                                          const EpochId& epoch,
                                                          const crypto::DhPublicKey& recipient) {
-    CANVASS_TRY(auto st, impl_->db.prepare(
-        "SELECT body FROM grants WHERE device = ? AND epoch = ? AND recipient = ?"));
+    CANVASS_TRY(auto st,
+                impl_->db.prepare(
+                    "SELECT body FROM grants WHERE device = ? AND epoch = ? AND recipient = ?"));
     st.bind(1, device).bind(2, epoch).bind(3, recipient);
     CANVASS_TRY(bool row, st.step());
     if (!row) return std::optional<EpochGrant>();
@@ -217,12 +238,16 @@ Unexpected<Error> refuse(std::string message) {
 
 Result<void> DeviceStore::Impl::keep_evidence(const merge::DeviceId& device, std::uint64_t seq,
                                               std::span<const std::vector<std::uint8_t>> bodies) {
-    CANVASS_TRY(auto ev, db.prepare(
-        "INSERT OR IGNORE INTO evidence(device, seq, hash, body, received) VALUES(?, ?, ?, ?, ?)"));
+    CANVASS_TRY(auto ev, db.prepare("INSERT OR IGNORE INTO evidence(device, seq, hash, body, "
+                                    "received) VALUES(?, ?, ?, ?, ?)"));
     for (const auto& body : bodies) {
         ev.reset();
-        CANVASS_TRY_VOID(ev.bind(1, device).bind(2, seq++).bind(3, crypto::blake2b_256(body))
-                             .bind(4, body).bind(5, clock->now_ms()).run());
+        CANVASS_TRY_VOID(ev.bind(1, device)
+                             .bind(2, seq++)
+                             .bind(3, crypto::blake2b_256(body))
+                             .bind(4, body)
+                             .bind(5, clock->now_ms())
+                             .run());
     }
     return {};
 }
@@ -231,7 +256,8 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
                                            std::map<merge::RecordId, TouchedRecord>& touched) {
     const auto& device = run.device;
     if (device_id_of(run.signing_key) != device) {
-        return refuse("device " + crypto::to_hex(device) + ": its id does not match its signing key");
+        return refuse("device " + crypto::to_hex(device) +
+                      ": its id does not match its signing key");
     }
     // This device's own chain comes back only to a store restored from an older copy: it
     // must continue the chain exactly where this store ends, signed by this device's key.
@@ -240,7 +266,8 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
         return refuse("received changesets claiming to be this device's own, under another key");
     for (const auto& g : run.grants) {
         if (g.device != device || !verify_grant(g, run.signing_key)) {
-            return refuse("device " + crypto::to_hex(device) + ": an epoch grant is not signed by it");
+            return refuse("device " + crypto::to_hex(device) +
+                          ": an epoch grant is not signed by it");
         }
     }
     std::vector<merge::Changeset> decoded;
@@ -282,13 +309,19 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
     if (!fresh.empty() || !known || run.head.seq > known->seq) {
         CANVASS_TRY_VOID(merge::verify_chain(device, known, fresh, run.head, run.signing_key));
     }
-    CANVASS_TRY(auto ins, db.prepare(
-        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
+    CANVASS_TRY(
+        auto ins,
+        db.prepare(
+            "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
     for (std::size_t i = 0; i < fresh.size(); ++i) {
         const auto& cs = fresh[i];
         ins.reset();
-        CANVASS_TRY_VOID(ins.bind(1, device).bind(2, cs.header.seq).bind(3, merge::changeset_hash(cs))
-                             .bind(4, cs.header.record).bind(5, run.changesets[skip + i]).run());
+        CANVASS_TRY_VOID(ins.bind(1, device)
+                             .bind(2, cs.header.seq)
+                             .bind(3, merge::changeset_hash(cs))
+                             .bind(4, cs.header.record)
+                             .bind(5, run.changesets[skip + i])
+                             .run());
         auto it = touched.find(cs.header.record);
         if (it == touched.end()) {
             merge::RecordState state(cs.header.record);
@@ -296,8 +329,10 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
             auto loaded = load_record(cs.header.record);
             if (loaded && loaded->state) state = std::move(*loaded->state);
             if (loaded) draft = std::move(loaded->draft);
-            it = touched.emplace(cs.header.record,
-                                 TouchedRecord{cs.header.form_id, std::move(state), std::move(draft)}).first;
+            it = touched
+                     .emplace(cs.header.record,
+                              TouchedRecord{cs.header.form_id, std::move(state), std::move(draft)})
+                     .first;
         }
         std::vector<std::optional<std::string>> values;
         if (own) {
@@ -306,25 +341,37 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
         CANVASS_TRY(auto applied, it->second.state.apply(cs.header, std::move(values)));
         (void)applied;
     }
-    CANVASS_TRY(auto head_st, db.prepare(
-        "INSERT OR IGNORE INTO heads(device, seq, hash, signature) VALUES(?, ?, ?, ?)"));
-    CANVASS_TRY_VOID(head_st.bind(1, device).bind(2, run.head.seq).bind(3, run.head.hash)
-                         .bind(4, run.head.signature).run());
+    CANVASS_TRY(
+        auto head_st,
+        db.prepare("INSERT OR IGNORE INTO heads(device, seq, hash, signature) VALUES(?, ?, ?, ?)"));
+    CANVASS_TRY_VOID(head_st.bind(1, device)
+                         .bind(2, run.head.seq)
+                         .bind(3, run.head.hash)
+                         .bind(4, run.head.signature)
+                         .run());
     if (!fresh.empty()) {
-        CANVASS_TRY(auto dev, db.prepare(
-            "INSERT INTO devices(device, signing_key, head_seq, head_hash, head_signature) "
-            "VALUES(?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET head_seq = excluded.head_seq, "
-            "head_hash = excluded.head_hash, head_signature = excluded.head_signature, "
-            "signing_key = excluded.signing_key WHERE excluded.head_seq > devices.head_seq"));
-        CANVASS_TRY_VOID(dev.bind(1, device).bind(2, run.signing_key).bind(3, run.head.seq)
-                             .bind(4, run.head.hash).bind(5, run.head.signature).run());
+        CANVASS_TRY(
+            auto dev,
+            db.prepare(
+                "INSERT INTO devices(device, signing_key, head_seq, head_hash, head_signature) "
+                "VALUES(?, ?, ?, ?, ?) ON CONFLICT(device) DO UPDATE SET head_seq = "
+                "excluded.head_seq, "
+                "head_hash = excluded.head_hash, head_signature = excluded.head_signature, "
+                "signing_key = excluded.signing_key WHERE excluded.head_seq > devices.head_seq"));
+        CANVASS_TRY_VOID(dev.bind(1, device)
+                             .bind(2, run.signing_key)
+                             .bind(3, run.head.seq)
+                             .bind(4, run.head.hash)
+                             .bind(5, run.head.signature)
+                             .run());
     }
     for (const auto& g : run.grants) CANVASS_TRY_VOID(store_grant(g));
     if (own && !fresh.empty()) {
         // The server held these: they are delivered, and what this device saves next follows them.
         seq = fresh.back().header.seq;
         head_hash = merge::changeset_hash(fresh.back());
-        CANVASS_TRY(auto ack, db.prepare("UPDATE devices SET acked = max(acked, ?) WHERE device = ?"));
+        CANVASS_TRY(auto ack,
+                    db.prepare("UPDATE devices SET acked = max(acked, ?) WHERE device = ?"));
         CANVASS_TRY_VOID(ack.bind(1, seq).bind(2, device).run());
     }
     if (!taken.empty()) CANVASS_TRY_VOID(append_taken(taken, touched));
@@ -350,12 +397,15 @@ Result<void> DeviceStore::Impl::recover_epochs(const std::vector<EpochGrant>& gr
         CANVASS_TRY(auto key, open_grant(g, recovery));
         // Kept as an old epoch (created at 0), so that new work never reuses it.
         CANVASS_TRY(auto ins, db.cached("INSERT INTO epochs(id, created, key) VALUES(?, 0, ?)"));
-        CANVASS_TRY_VOID(ins->bind(1, g.epoch).bind(2, sealer.seal(Purpose::epoch_key, g.epoch, key.span())).run());
+        CANVASS_TRY_VOID(ins->bind(1, g.epoch)
+                             .bind(2, sealer.seal(Purpose::epoch_key, g.epoch, key.span()))
+                             .run());
     }
     return {};
 }
 
-Result<std::vector<std::optional<std::string>>> DeviceStore::Impl::own_values(const merge::Changeset& cs) {
+Result<std::vector<std::optional<std::string>>> DeviceStore::Impl::own_values(
+    const merge::Changeset& cs) {
     CANVASS_TRY(auto key, epoch_key(cs.header.epoch));
     if (!key) return std::vector<std::optional<std::string>>{};
     auto opened = decrypt_values(*key, cs);
@@ -365,7 +415,9 @@ Result<std::vector<std::optional<std::string>>> DeviceStore::Impl::own_values(co
 
 Result<merge::RecordState> DeviceStore::Impl::replay_record(const merge::RecordId& id) {
     merge::RecordState state(id);
-    CANVASS_TRY(auto st, db.prepare("SELECT device, body FROM changesets WHERE record = ? ORDER BY device, seq"));
+    CANVASS_TRY(
+        auto st,
+        db.prepare("SELECT device, body FROM changesets WHERE record = ? ORDER BY device, seq"));
     st.bind(1, id);
     for (;;) {
         CANVASS_TRY(bool row, st.step());
@@ -410,7 +462,9 @@ Result<bool> DeviceStore::Impl::take_unsent_tail(const std::vector<merge::Change
     CANVASS_TRY(bool has_acked, acked_st.step());
     if (has_acked && static_cast<std::uint64_t>(acked_st.int64(0)) >= from) return false;
 
-    CANVASS_TRY(auto tail_st, db.prepare("SELECT body FROM changesets WHERE device = ? AND seq >= ? ORDER BY seq"));
+    CANVASS_TRY(
+        auto tail_st,
+        db.prepare("SELECT body FROM changesets WHERE device = ? AND seq >= ? ORDER BY seq"));
     tail_st.bind(1, keys.id).bind(2, from);
     std::vector<TakenChangeset> tail;
     for (;;) {
@@ -432,7 +486,8 @@ Result<bool> DeviceStore::Impl::take_unsent_tail(const std::vector<merge::Change
         if (!key)
             return unexpected(Domain::store, errc::not_found,
                               "this store lacks the epoch key of its own changeset " +
-                                  std::to_string(t.changeset.header.seq) + ", so it cannot move it after the server's");
+                                  std::to_string(t.changeset.header.seq) +
+                                  ", so it cannot move it after the server's");
         CANVASS_TRY(t.values, decrypt_values(*key, t.changeset));
     }
     CANVASS_TRY(auto drop, db.prepare("DELETE FROM changesets WHERE device = ? AND seq >= ?"));
@@ -452,7 +507,8 @@ Result<bool> DeviceStore::Impl::take_unsent_tail(const std::vector<merge::Change
         if (touched.count(record)) touched.erase(record);
         CANVASS_TRY(auto loaded, load_record(record));
         CANVASS_TRY(auto state, replay_record(record));
-        touched.emplace(record, TouchedRecord{loaded.form_id, std::move(state), std::move(loaded.draft)});
+        touched.emplace(record,
+                        TouchedRecord{loaded.form_id, std::move(state), std::move(loaded.draft)});
     }
     taken = std::move(tail);
     return true;
@@ -461,8 +517,10 @@ Result<bool> DeviceStore::Impl::take_unsent_tail(const std::vector<merge::Change
 Result<void> DeviceStore::Impl::append_taken(std::vector<TakenChangeset>& taken,
                                              std::map<merge::RecordId, TouchedRecord>& touched) {
     std::map<std::uint64_t, std::uint64_t> renumbered;  // old seq -> new seq
-    CANVASS_TRY(auto ins, db.prepare(
-        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
+    CANVASS_TRY(
+        auto ins,
+        db.prepare(
+            "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
     for (auto& t : taken) {
         merge::ChangesetHeader h = t.changeset.header;
         const std::uint64_t old_seq = h.seq;
@@ -470,16 +528,24 @@ Result<void> DeviceStore::Impl::append_taken(std::vector<TakenChangeset>& taken,
         h.prev = head_hash;
         for (auto& op : h.ops)
             for (auto& s : op.supersedes)
-                if (auto it = renumbered.find(s.seq); s.device == keys.id && it != renumbered.end()) s.seq = it->second;
+                if (auto it = renumbered.find(s.seq); s.device == keys.id && it != renumbered.end())
+                    s.seq = it->second;
         merge::canonicalize(h);
         CANVASS_TRY_VOID(merge::validate(h));
         CANVASS_TRY(auto key, epoch_key(h.epoch));
-        if (!key) return unexpected(Domain::store, errc::not_found, "an epoch key vanished while re-basing");
+        if (!key)
+            return unexpected(Domain::store, errc::not_found,
+                              "an epoch key vanished while re-basing");
         merge::Changeset cs{h, encrypt_values(*key, h, t.values)};
         auto bytes = merge::encode(cs);
         auto hash = crypto::blake2b_256(bytes);
         ins.reset();
-        CANVASS_TRY_VOID(ins.bind(1, keys.id).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
+        CANVASS_TRY_VOID(ins.bind(1, keys.id)
+                             .bind(2, h.seq)
+                             .bind(3, hash)
+                             .bind(4, h.record)
+                             .bind(5, bytes)
+                             .run());
         auto it = touched.find(h.record);
         if (it == touched.end())
             return unexpected(Domain::store, errc::corrupt, "a re-based record was not prepared");
@@ -547,32 +613,39 @@ Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
     }
     CANVASS_TRY_VOID(tx.commit());
     // already_exists: the exchange tells a fork of this device's own chain apart (exchange.cpp).
-    return unexpected(Domain::protocol, errc::already_exists,
-                      "a device forked its chain: the conflicting changesets were kept as evidence, "
-                      "nothing was merged");
+    return unexpected(
+        Domain::protocol, errc::already_exists,
+        "a device forked its chain: the conflicting changesets were kept as evidence, "
+        "nothing was merged");
 }
 
 Result<void> DeviceStore::mark_acked(const merge::DeviceId& device, std::uint64_t seq) {
-    CANVASS_TRY(auto st, impl_->db.prepare(
-        "INSERT INTO devices(device, signing_key, acked) VALUES(?, ?, ?) "
-        "ON CONFLICT(device) DO UPDATE SET acked = excluded.acked WHERE excluded.acked > devices.acked"));
+    CANVASS_TRY(auto st,
+                impl_->db.prepare("INSERT INTO devices(device, signing_key, acked) VALUES(?, ?, ?) "
+                                  "ON CONFLICT(device) DO UPDATE SET acked = excluded.acked WHERE "
+                                  "excluded.acked > devices.acked"));
     crypto::SigningPublicKey pk{};
     if (device == impl_->keys.id) pk = impl_->keys.signing.public_key;
     return st.bind(1, device).bind(2, pk).bind(3, seq).run();
 }
 
-Result<void> DeviceStore::mark_refused(const merge::DeviceId& device, std::uint64_t seq, std::string_view why) {
+Result<void> DeviceStore::mark_refused(const merge::DeviceId& device, std::uint64_t seq,
+                                       std::string_view why) {
     if (device == impl_->keys.id)
-        return unexpected(Domain::protocol, errc::invalid_argument, "a device's own chain is never refused alone");
+        return unexpected(Domain::protocol, errc::invalid_argument,
+                          "a device's own chain is never refused alone");
     // The first refusal stands: a later one of the same chain only says again what follows.
-    CANVASS_TRY(auto st, impl_->db.prepare(
-        "UPDATE devices SET refused_seq = ?, refused_why = ? "
-        "WHERE device = ? AND (refused_seq IS NULL OR refused_seq > ?)"));
+    CANVASS_TRY(auto st,
+                impl_->db.prepare("UPDATE devices SET refused_seq = ?, refused_why = ? "
+                                  "WHERE device = ? AND (refused_seq IS NULL OR refused_seq > ?)"));
     return st.bind(1, seq).bind(2, why).bind(3, device).bind(4, seq).run();
 }
 
 Result<std::optional<std::uint64_t>> DeviceStore::refused_from(const merge::DeviceId& device) {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT refused_seq FROM devices WHERE device = ? AND refused_seq IS NOT NULL"));
+    CANVASS_TRY(
+        auto st,
+        impl_->db.prepare(
+            "SELECT refused_seq FROM devices WHERE device = ? AND refused_seq IS NOT NULL"));
     st.bind(1, device);
     CANVASS_TRY(bool row, st.step());
     if (!row) return std::optional<std::uint64_t>{};

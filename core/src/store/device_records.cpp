@@ -24,7 +24,8 @@ namespace {
 Result<void> same_record(const merge::RecordId& id, const merge::RecordState* readable,
                          const merge::RecordState& held) {
     if (!readable) return {};
-    if (readable->id() == id && merge::record_digest(*readable) == merge::record_digest(held)) return {};
+    if (readable->id() == id && merge::record_digest(*readable) == merge::record_digest(held))
+        return {};
     return unexpected(Domain::store, errc::invalid_argument,
                       "the decrypted record " + merge::format_uuid(id) +
                           " is not the one this store holds (it changed meanwhile); nothing "
@@ -75,7 +76,8 @@ bool inside_any(const std::string& path, const std::set<std::string>& prefixes) 
 }  // namespace
 
 Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
-    CANVASS_TRY(auto st, db.cached("SELECT form_id, finalized, state, draft FROM records WHERE id = ?"));
+    CANVASS_TRY(auto st,
+                db.cached("SELECT form_id, finalized, state, draft FROM records WHERE id = ?"));
     st->bind(1, id);
     CANVASS_TRY(bool row, st->step());
     if (!row) return record_not_found(id);
@@ -84,7 +86,8 @@ Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
     r.finalized = st->int64(1) != 0;
     auto key = record_row_key(id);
     if (!st->is_null(2)) {
-        CANVASS_TRY(auto bytes, sealer.open(Purpose::record, as_bytes(key), st->blob(2), "a record"));
+        CANVASS_TRY(auto bytes,
+                    sealer.open(Purpose::record, as_bytes(key), st->blob(2), "a record"));
         CANVASS_TRY(auto state, merge::RecordState::deserialize(bytes));
         r.state = std::move(state);
     }
@@ -103,27 +106,35 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
     auto key = record_row_key(id);
     // An upsert, not INSERT OR REPLACE: a replaced row would leave the table without firing
     // the delete trigger that keeps the tallies (schema version 10).
-    CANVASS_TRY(auto st, db.cached(
-        "INSERT INTO records(id, form_id, finalized, deleted, conflicts, updated, digest, state, draft) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET form_id = excluded.form_id, "
-        "finalized = excluded.finalized, deleted = excluded.deleted, conflicts = excluded.conflicts, "
-        "updated = excluded.updated, digest = excluded.digest, state = excluded.state, draft = excluded.draft"));
+    CANVASS_TRY(auto st, db.cached("INSERT INTO records(id, form_id, finalized, deleted, "
+                                   "conflicts, updated, digest, state, draft) "
+                                   "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                                   "SET form_id = excluded.form_id, "
+                                   "finalized = excluded.finalized, deleted = excluded.deleted, "
+                                   "conflicts = excluded.conflicts, "
+                                   "updated = excluded.updated, digest = excluded.digest, state = "
+                                   "excluded.state, draft = excluded.draft"));
     st->bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
     if (state) {
         auto view = merge::make_view(*state);
-        st->bind(4, view.deleted() ? 1 : 0).bind(5, static_cast<std::int64_t>(conflict_count(view)));
+        st->bind(4, view.deleted() ? 1 : 0)
+            .bind(5, static_cast<std::int64_t>(conflict_count(view)));
         st->bind(7, merge::record_digest(*state));
         st->bind(8, sealer.seal(Purpose::record, as_bytes(key), state->serialize()));
     } else {
         st->bind(4, 0).bind(5, 0).bind_null(7).bind_null(8);
     }
-    if (draft) st->bind(9, sealer.seal(Purpose::draft, key, draft->dump()));
-    else st->bind_null(9);
+    if (draft)
+        st->bind(9, sealer.seal(Purpose::draft, key, draft->dump()));
+    else
+        st->bind_null(9);
     return st->run();
 }
 
 namespace {
-std::string language_row_key(const merge::RecordId& id) { return record_row_key(id) + "/language"; }
+std::string language_row_key(const merge::RecordId& id) {
+    return record_row_key(id) + "/language";
+}
 }  // namespace
 
 Result<std::string> DeviceStore::Impl::draft_language(const merge::RecordId& id) {
@@ -131,15 +142,18 @@ Result<std::string> DeviceStore::Impl::draft_language(const merge::RecordId& id)
     st->bind(1, id);
     CANVASS_TRY(bool row, st->step());
     if (!row) return std::string();
-    return sealer.open_text(Purpose::draft, language_row_key(id), st->blob(0), "a draft's language");
+    return sealer.open_text(Purpose::draft, language_row_key(id), st->blob(0),
+                            "a draft's language");
 }
 
-Result<void> DeviceStore::Impl::keep_draft_language(const merge::RecordId& id, std::string_view lang) {
+Result<void> DeviceStore::Impl::keep_draft_language(const merge::RecordId& id,
+                                                    std::string_view lang) {
     if (lang.empty()) {
         CANVASS_TRY(auto st, db.cached("DELETE FROM draft_languages WHERE record = ?"));
         return st->bind(1, id).run();
     }
-    CANVASS_TRY(auto st, db.cached("INSERT OR REPLACE INTO draft_languages(record, language) VALUES(?, ?)"));
+    CANVASS_TRY(auto st,
+                db.cached("INSERT OR REPLACE INTO draft_languages(record, language) VALUES(?, ?)"));
     return st->bind(1, id).bind(2, sealer.seal(Purpose::draft, language_row_key(id), lang)).run();
 }
 
@@ -158,8 +172,8 @@ Result<json> DeviceStore::Impl::validated(const form::Form& form, const json& an
                                           std::string_view lang) {
     auto result = checked(form, answers, final, lang);
     if (!result.ok()) {
-        std::string msg = "the answers have " + std::to_string(result.violations.size()) + " problem" +
-                          (result.violations.size() == 1 ? "" : "s") + ":";
+        std::string msg = "the answers have " + std::to_string(result.violations.size()) +
+                          " problem" + (result.violations.size() == 1 ? "" : "s") + ":";
         for (const auto& p : result.violations) msg += "\n  " + form::describe(p);
         return unexpected(Domain::form, errc::invalid_argument, msg);
     }
@@ -238,8 +252,10 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     h.nonce = creation.value_or(crypto::random_xnonce());
     if (h.ops.size() > merge::kMaxOps) {
         return unexpected(Domain::form, errc::limit_exceeded,
-                          "this save changes " + std::to_string(h.ops.size()) + " answers, and one save may change at most " +
-                              std::to_string(merge::kMaxOps) + " (what a server accepts): save it in parts. "
+                          "this save changes " + std::to_string(h.ops.size()) +
+                              " answers, and one save may change at most " +
+                              std::to_string(merge::kMaxOps) +
+                              " (what a server accepts): save it in parts. "
                               "Nothing was saved.");
     }
     merge::canonicalize(h);
@@ -254,9 +270,11 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
     auto hash = crypto::blake2b_256(bytes);
     CANVASS_TRY(auto applied, state.apply(h, std::move(values)));
     (void)applied;
-    CANVASS_TRY(auto ins, db.cached(
-        "INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
-    CANVASS_TRY_VOID(ins->bind(1, h.device).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
+    CANVASS_TRY(
+        auto ins,
+        db.cached("INSERT INTO changesets(device, seq, hash, record, body) VALUES(?, ?, ?, ?, ?)"));
+    CANVASS_TRY_VOID(
+        ins->bind(1, h.device).bind(2, h.seq).bind(3, hash).bind(4, h.record).bind(5, bytes).run());
     CANVASS_TRY_VOID(put_meta("hlc", std::to_string(hlc.last())));
     seq = h.seq;
     head_hash = hash;
@@ -266,8 +284,10 @@ Result<void> DeviceStore::Impl::append_changeset(const form::Form& form, merge::
 
 // ---- public record operations ----
 
-Result<merge::RecordId> DeviceStore::Impl::save_new(const form::Form& form, json completed, bool finalize) {
-    CANVASS_TRY(const merge::RecordId id, mint_record_id());  // bound to this device (merge/authority.hpp)
+Result<merge::RecordId> DeviceStore::Impl::save_new(const form::Form& form, json completed,
+                                                    bool finalize) {
+    CANVASS_TRY(const merge::RecordId id,
+                mint_record_id());  // bound to this device (merge/authority.hpp)
     if (finalize) {
         merge::RecordState state(id);
         CANVASS_TRY_VOID(commit_answers(form, state, std::move(completed)));
@@ -299,7 +319,8 @@ Result<merge::RecordId> DeviceStore::create_record(std::string_view form_id, jso
     return *id;
 }
 
-Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers, std::string_view lang) {
+Result<void> DeviceStore::save_draft(const merge::RecordId& id, json answers,
+                                     std::string_view lang) {
     CANVASS_TRY(auto r, impl_->load_record(id));
     CANVASS_TRY(auto f, form(r.form_id));
     CANVASS_TRY(auto completed, impl_->validated(*f, answers, false, lang));
@@ -334,7 +355,8 @@ Result<void> DeviceStore::finalize(const merge::RecordId& id, std::string_view l
     return {};
 }
 
-Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes, std::string_view lang) {
+Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
+                               std::string_view lang) {
     return edit(id, changes, lang, nullptr);
 }
 
@@ -342,9 +364,10 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
                                std::string_view lang, const merge::RecordState* readable) {
     CANVASS_TRY(auto r, impl_->load_record(id));
     if (!r.finalized || !r.state) {
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "record " + merge::format_uuid(id) +
-                              " is a draft: change it with 'canvass interview --resume' or finalize it first");
+        return unexpected(
+            Domain::store, errc::invalid_argument,
+            "record " + merge::format_uuid(id) +
+                " is a draft: change it with 'canvass interview --resume' or finalize it first");
     }
     CANVASS_TRY_VOID(same_record(id, readable, *r.state));
     const auto view = merge::make_view(readable ? *readable : *r.state);
@@ -376,17 +399,21 @@ Result<bool> DeviceStore::edit(const merge::RecordId& id, const json& changes,
     return *changed;
 }
 
-Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value) {
+Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path,
+                                  const json& value) {
     return resolve(id, path, value, {}, nullptr);
 }
 
-Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path, const json& value,
-                                  std::string_view lang, const merge::RecordState* readable) {
+Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view path,
+                                  const json& value, std::string_view lang,
+                                  const merge::RecordState* readable) {
     CANVASS_TRY(auto r, impl_->load_record(id));
-    if (!r.state) return unexpected(Domain::store, errc::invalid_argument, "a draft has no conflicts");
+    if (!r.state)
+        return unexpected(Domain::store, errc::invalid_argument, "a draft has no conflicts");
     if (merge::path_kind(path) != merge::PathKind::field) {
-        return unexpected(Domain::store, errc::invalid_argument,
-                          "'" + std::string(path) + "' is not a field path (see 'canvass conflicts')");
+        return unexpected(
+            Domain::store, errc::invalid_argument,
+            "'" + std::string(path) + "' is not a field path (see 'canvass conflicts')");
     }
     CANVASS_TRY_VOID(same_record(id, readable, *r.state));
     CANVASS_TRY(auto f, form(r.form_id));
@@ -395,8 +422,9 @@ Result<void> DeviceStore::resolve(const merge::RecordId& id, std::string_view pa
     return impl_->set_field(id, *f, r, path, value);
 }
 
-Result<void> DeviceStore::Impl::set_field(const merge::RecordId& id, const form::Form& form, LoadedRecord& r,
-                                         std::string_view path, const json& value) {
+Result<void> DeviceStore::Impl::set_field(const merge::RecordId& id, const form::Form& form,
+                                          LoadedRecord& r, std::string_view path,
+                                          const json& value) {
     auto seq_before = seq;
     auto hash_before = head_hash;
     CANVASS_TRY(auto tx, Transaction::begin(db));
@@ -416,14 +444,16 @@ Result<void> DeviceStore::set_review(const merge::RecordId& id, std::string_view
     CANVASS_TRY(auto r, impl_->load_record(id));
     if (!r.state || !r.finalized)
         return unexpected(Domain::store, errc::invalid_argument,
-                          "record " + merge::format_uuid(id) + " is a draft: only finalized records are reviewed");
+                          "record " + merge::format_uuid(id) +
+                              " is a draft: only finalized records are reviewed");
     auto value = json::parse(value_json, nullptr, false);
     if (!value.is_object() || value_json.size() > 8192)
         return unexpected(Domain::form, errc::invalid_argument, "a review is a small JSON object");
     CANVASS_TRY(bool coordinator, impl_->is_coordinator());
     if (!coordinator)
-        return unexpected(Domain::auth, errc::permission_denied,
-                          "only a coordinator reviews records (this device is not enrolled as one)");
+        return unexpected(
+            Domain::auth, errc::permission_denied,
+            "only a coordinator reviews records (this device is not enrolled as one)");
     CANVASS_TRY(auto f, form(r.form_id));
     return impl_->set_field(id, *f, r, merge::kReviewPath, value);
 }
@@ -491,8 +521,9 @@ std::string DeviceStore::display_name(const RecordSnapshot& snap) {
 }
 
 Result<std::vector<RecordSummary>> DeviceStore::records(std::string_view form_id) {
-    std::string sql = "SELECT id, form_id, finalized, deleted, conflicts, updated, draft IS NOT NULL "
-                      "FROM records";
+    std::string sql =
+        "SELECT id, form_id, finalized, deleted, conflicts, updated, draft IS NOT NULL "
+        "FROM records";
     if (!form_id.empty()) sql += " WHERE form_id = ?";
     sql += " ORDER BY updated, id";
     CANVASS_TRY(auto st, impl_->db.prepare(sql));
@@ -534,13 +565,16 @@ Result<merge::RecordId> DeviceStore::find_record(std::string_view text) {
     for (const auto& r : all) {
         if (merge::format_uuid(r.id).starts_with(text)) {
             if (found) {
-                return unexpected(Domain::store, errc::invalid_argument,
-                                  "'" + std::string(text) + "' matches several records; give more of the id");
+                return unexpected(
+                    Domain::store, errc::invalid_argument,
+                    "'" + std::string(text) + "' matches several records; give more of the id");
             }
             found = r.id;
         }
     }
-    if (!found) return unexpected(Domain::store, errc::not_found, "no record starts with '" + std::string(text) + "'");
+    if (!found)
+        return unexpected(Domain::store, errc::not_found,
+                          "no record starts with '" + std::string(text) + "'");
     return *found;
 }
 

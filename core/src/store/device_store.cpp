@@ -21,13 +21,16 @@ namespace {
 
 constexpr const char* kDatabaseFile = "device.db";
 
-std::string database_path(const std::string& home) { return (fs::path(home) / kDatabaseFile).string(); }
+std::string database_path(const std::string& home) {
+    return (fs::path(home) / kDatabaseFile).string();
+}
 
 std::string form_key(std::string_view id, std::string_view version) {
     return std::string(id) + "\n" + std::string(version);
 }
 
-Result<crypto::SecretBytes> unwrap_store_key(std::span<const std::uint8_t> wrapped, const Unlock& unlock) {
+Result<crypto::SecretBytes> unwrap_store_key(std::span<const std::uint8_t> wrapped,
+                                             const Unlock& unlock) {
     if (const auto* p = std::get_if<Passphrase>(&unlock)) {
         auto key = crypto::unwrap_with_passphrase(wrapped, p->text);
         if (!key && key.error().code == errc::wrong_key) {
@@ -79,16 +82,24 @@ std::span<const std::uint8_t> as_bytes(std::string_view s) {
     return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-std::string record_row_key(const merge::RecordId& id) { return "record " + merge::format_uuid(id); }
+std::string record_row_key(const merge::RecordId& id) {
+    return "record " + merge::format_uuid(id);
+}
 
 DeviceStore::DeviceStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DeviceStore::DeviceStore(DeviceStore&&) noexcept = default;
 DeviceStore& DeviceStore::operator=(DeviceStore&&) noexcept = default;
 DeviceStore::~DeviceStore() = default;
 
-const DeviceKeys& DeviceStore::keys() const { return impl_->keys; }
-Clock& DeviceStore::clock() const { return *impl_->clock; }
-merge::Random& DeviceStore::random() const { return *impl_->random; }
+const DeviceKeys& DeviceStore::keys() const {
+    return impl_->keys;
+}
+Clock& DeviceStore::clock() const {
+    return *impl_->clock;
+}
+merge::Random& DeviceStore::random() const {
+    return *impl_->random;
+}
 
 bool DeviceStore::exists(const std::string& home) {
     std::error_code ec;
@@ -131,7 +142,8 @@ Result<DeviceStore> DeviceStore::create(const std::string& home, Unlock unlock,
     return DeviceStore(std::move(impl));
 }
 
-Result<DeviceStore> DeviceStore::open(const std::string& home, Unlock unlock, StoreOptions options) {
+Result<DeviceStore> DeviceStore::open(const std::string& home, Unlock unlock,
+                                      StoreOptions options) {
     CANVASS_TRY_VOID(check_unlock(unlock));
     if (!exists(home)) {
         return unexpected(Domain::store, errc::not_found,
@@ -180,7 +192,8 @@ Result<std::optional<std::vector<std::uint8_t>>> DeviceStore::Impl::get_meta(std
     return std::optional<std::vector<std::uint8_t>>(st->blob(0));
 }
 
-Result<void> DeviceStore::Impl::put_meta(std::string_view key, std::span<const std::uint8_t> value) {
+Result<void> DeviceStore::Impl::put_meta(std::string_view key,
+                                         std::span<const std::uint8_t> value) {
     CANVASS_TRY(auto st, db.cached("INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)"));
     return st->bind(1, key).bind(2, value).run();
 }
@@ -194,7 +207,8 @@ Result<void> DeviceStore::Impl::put_meta(std::string_view key, std::string_view 
 namespace {
 FormInfo info_of(const form::Form& f) {
     const auto& s = f.settings();
-    return FormInfo{s.form_id, s.version, form::text_in(s.title, s.default_language, s.default_language),
+    return FormInfo{s.form_id, s.version,
+                    form::text_in(s.title, s.default_language, s.default_language),
                     f.question_count(), s.languages};
 }
 
@@ -211,11 +225,13 @@ Result<FormInfo> DeviceStore::add_form(std::string_view json_text) {
     if (!loaded) return unexpected(form_problems(loaded.error()));
     const auto& s = loaded->settings();
     auto key = form_key(s.form_id, s.version);
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM forms WHERE form_id = ? AND version = ?"));
+    CANVASS_TRY(auto st,
+                impl_->db.prepare("SELECT body FROM forms WHERE form_id = ? AND version = ?"));
     st.bind(1, s.form_id).bind(2, s.version);
     CANVASS_TRY(bool row, st.step());
     if (row) {
-        CANVASS_TRY(auto existing, impl_->sealer.open_text(Purpose::form, key, st.blob(0), "a form"));
+        CANVASS_TRY(auto existing,
+                    impl_->sealer.open_text(Purpose::form, key, st.blob(0), "a form"));
         if (existing != json_text) {
             return unexpected(Domain::form, errc::already_exists,
                               "form " + s.form_id + " version " + s.version +
@@ -224,14 +240,18 @@ Result<FormInfo> DeviceStore::add_form(std::string_view json_text) {
         }
         return info_of(loaded.value());
     }
-    CANVASS_TRY(auto ins, impl_->db.prepare("INSERT INTO forms(form_id, version, body) VALUES(?, ?, ?)"));
-    CANVASS_TRY_VOID(
-        ins.bind(1, s.form_id).bind(2, s.version).bind(3, impl_->sealer.seal(Purpose::form, key, json_text)).run());
+    CANVASS_TRY(auto ins,
+                impl_->db.prepare("INSERT INTO forms(form_id, version, body) VALUES(?, ?, ?)"));
+    CANVASS_TRY_VOID(ins.bind(1, s.form_id)
+                         .bind(2, s.version)
+                         .bind(3, impl_->sealer.seal(Purpose::form, key, json_text))
+                         .run());
     return info_of(loaded.value());
 }
 
 Result<std::vector<FormInfo>> DeviceStore::forms() {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT form_id, version FROM forms ORDER BY form_id, ord"));
+    CANVASS_TRY(auto st,
+                impl_->db.prepare("SELECT form_id, version FROM forms ORDER BY form_id, ord"));
     std::vector<FormInfo> out;
     for (;;) {
         CANVASS_TRY(bool row, st.step());
@@ -244,7 +264,8 @@ Result<std::vector<FormInfo>> DeviceStore::forms() {
 
 Result<std::optional<std::string>> DeviceStore::form_text(std::string_view form_id,
                                                           std::string_view version) {
-    CANVASS_TRY(auto st, impl_->db.prepare("SELECT body FROM forms WHERE form_id = ? AND version = ?"));
+    CANVASS_TRY(auto st,
+                impl_->db.prepare("SELECT body FROM forms WHERE form_id = ? AND version = ?"));
     st.bind(1, form_id).bind(2, version);
     CANVASS_TRY(bool row, st.step());
     if (!row) return std::optional<std::string>();
@@ -255,9 +276,10 @@ Result<std::optional<std::string>> DeviceStore::form_text(std::string_view form_
 
 Result<std::shared_ptr<const form::Form>> DeviceStore::form(std::string_view form_id,
                                                             std::string_view version) {
-    std::string sql = version.empty()
-                          ? "SELECT version, body FROM forms WHERE form_id = ? ORDER BY ord DESC LIMIT 1"
-                          : "SELECT version, body FROM forms WHERE form_id = ? AND version = ?";
+    std::string sql =
+        version.empty()
+            ? "SELECT version, body FROM forms WHERE form_id = ? ORDER BY ord DESC LIMIT 1"
+            : "SELECT version, body FROM forms WHERE form_id = ? AND version = ?";
     CANVASS_TRY(auto st, impl_->db.prepare(sql));
     st.bind(1, form_id);
     if (!version.empty()) st.bind(2, version);
@@ -301,7 +323,8 @@ Result<ProjectConfig> config_from_json(const json& j) {
         c.role = j.at("role").get<std::string>();
         c.server_address = j.at("server_address").get<std::string>();
         bool ok = crypto::from_hex(j.at("server_key").get<std::string>(), c.server_key);
-        if (j.contains("fingerprint")) ok = ok && crypto::from_hex(j.at("fingerprint").get<std::string>(), c.fingerprint);
+        if (j.contains("fingerprint"))
+            ok = ok && crypto::from_hex(j.at("fingerprint").get<std::string>(), c.fingerprint);
         for (const auto& r : j.at("recipients")) {
             crypto::DhPublicKey k{};
             ok = ok && crypto::from_hex(r.get<std::string>(), k);
@@ -326,7 +349,8 @@ Result<std::optional<ProjectConfig>> DeviceStore::project() {
     CANVASS_TRY(auto c, config_from_json(j));
     CANVASS_TRY(auto label, impl_->get_meta("label"));
     if (label) {  // stores enrolled before labels were kept have none
-        CANVASS_TRY(c.label, impl_->sealer.open_text(Purpose::profile, "label", *label, "the device's label"));
+        CANVASS_TRY(c.label, impl_->sealer.open_text(Purpose::profile, "label", *label,
+                                                     "the device's label"));
     }
     return std::optional<ProjectConfig>(std::move(c));
 }
@@ -336,7 +360,8 @@ Result<void> DeviceStore::set_project(ProjectConfig config, const RecipientPlan&
     config.recipients = plan.adopted.recipients;
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     CANVASS_TRY_VOID(impl_->put_meta("project", config_to_json(config).dump()));
-    CANVASS_TRY_VOID(impl_->put_meta("label", impl_->sealer.seal(Purpose::profile, "label", config.label)));
+    CANVASS_TRY_VOID(
+        impl_->put_meta("label", impl_->sealer.seal(Purpose::profile, "label", config.label)));
     if (plan.new_epoch) CANVASS_TRY_VOID(impl_->new_epoch());
     CANVASS_TRY_VOID(impl_->grant_epochs(plan.grant_past_to));
     // Epochs drawn before recovery grants existed get theirs too.
@@ -372,8 +397,10 @@ Result<StoreStatus> DeviceStore::status() {
     CANVASS_TRY(auto acked_seq, acked(impl_->keys.id));
     s.unsent = impl_->seq - std::min(impl_->seq, acked_seq);
     {
-        CANVASS_TRY(auto st, impl_->db.prepare(
-            "SELECT count(DISTINCT record) FROM changesets WHERE device = ?1 AND seq > ?2"));
+        CANVASS_TRY(
+            auto st,
+            impl_->db.prepare(
+                "SELECT count(DISTINCT record) FROM changesets WHERE device = ?1 AND seq > ?2"));
         st.bind(1, impl_->keys.id).bind(2, static_cast<std::int64_t>(acked_seq));
         CANVASS_TRY(bool row, st.step());
         s.unsent_records = row ? static_cast<std::uint64_t>(st.int64(0)) : 0;
@@ -383,20 +410,27 @@ Result<StoreStatus> DeviceStore::status() {
         // acknowledged (or showed it holds) and below a refusal. A chain held whole from seq 1
         // (its count is its last seq, as verified chains are stored) gives that by
         // arithmetic; any other is counted over the index range.
-        CANVASS_TRY(auto st, impl_->db.prepare(
-            "SELECT t.device, t.held, (SELECT max(seq) FROM changesets c WHERE c.device = t.device), "
-            "coalesce(d.acked, 0), coalesce(d.refused_seq, 9223372036854775807) "
-            "FROM chain_tally t LEFT JOIN devices d ON d.device = t.device WHERE t.device != ? AND t.held > 0"));
+        CANVASS_TRY(
+            auto st,
+            impl_->db.prepare("SELECT t.device, t.held, (SELECT max(seq) FROM changesets c WHERE "
+                              "c.device = t.device), "
+                              "coalesce(d.acked, 0), coalesce(d.refused_seq, 9223372036854775807) "
+                              "FROM chain_tally t LEFT JOIN devices d ON d.device = t.device WHERE "
+                              "t.device != ? AND t.held > 0"));
         st.bind(1, impl_->keys.id);
-        CANVASS_TRY(auto range, impl_->db.prepare(
-            "SELECT count(*) FROM changesets WHERE device = ? AND seq > ? AND seq < ?"));
+        CANVASS_TRY(
+            auto range,
+            impl_->db.prepare(
+                "SELECT count(*) FROM changesets WHERE device = ? AND seq > ? AND seq < ?"));
         for (;;) {
             CANVASS_TRY(bool row, st.step());
             if (!row) break;
-            const auto held = st.int64(1), last = st.int64(2), acked = st.int64(3), refused = st.int64(4);
+            const auto held = st.int64(1), last = st.int64(2), acked = st.int64(3),
+                       refused = st.int64(4);
             s.carried += static_cast<std::uint64_t>(held);
             if (held == last) {
-                s.carried_unsent += static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::min(last, refused - 1) - acked));
+                s.carried_unsent += static_cast<std::uint64_t>(
+                    std::max<std::int64_t>(0, std::min(last, refused - 1) - acked));
                 continue;
             }
             merge::DeviceId device{};
@@ -408,10 +442,12 @@ Result<StoreStatus> DeviceStore::status() {
         }
     }
     {
-        CANVASS_TRY(auto st, impl_->db.prepare(
-            "SELECT d.device, d.refused_seq, d.refused_why, "
-            "(SELECT count(*) FROM changesets c WHERE c.device = d.device AND c.seq >= d.refused_seq) "
-            "FROM devices d WHERE d.refused_seq IS NOT NULL ORDER BY d.device"));
+        CANVASS_TRY(
+            auto st,
+            impl_->db.prepare("SELECT d.device, d.refused_seq, d.refused_why, "
+                              "(SELECT count(*) FROM changesets c WHERE c.device = d.device AND "
+                              "c.seq >= d.refused_seq) "
+                              "FROM devices d WHERE d.refused_seq IS NOT NULL ORDER BY d.device"));
         for (;;) {
             CANVASS_TRY(bool row, st.step());
             if (!row) break;
@@ -426,6 +462,8 @@ Result<StoreStatus> DeviceStore::status() {
     return s;
 }
 
-Result<std::string> DeviceStore::integrity_check() { return impl_->db.integrity_check(); }
+Result<std::string> DeviceStore::integrity_check() {
+    return impl_->db.integrity_check();
+}
 
 }  // namespace canvass::store

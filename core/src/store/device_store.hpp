@@ -66,10 +66,10 @@ struct RecordSummary {
 struct RecordSnapshot {
     RecordSummary summary;
     std::string form_version;
-    nlohmann::json answers;           // merged winners (or the draft, for a draft)
+    nlohmann::json answers;                 // merged winners (or the draft, for a draft)
     std::optional<merge::RecordView> view;  // for finalized records
-    bool readable = true;             // false: others' answers this device cannot decrypt
-    std::string language;             // a draft's: the language it is being taken in, or ""
+    bool readable = true;                   // false: others' answers this device cannot decrypt
+    std::string language;                   // a draft's: the language it is being taken in, or ""
 };
 
 // What one sync or enrollment set: where the server is and what the project wants.
@@ -93,17 +93,17 @@ struct ProjectConfig {
 // Caps on attachments (docs/media.md, docs/limits.md): the server's, told in its welcome and
 // kept; these defaults until the device has synced with a server that states them.
 struct MediaLimits {
-    std::uint64_t file_bytes = 64ull << 20;     // one attachment
-    std::uint64_t device_bytes = 2ull << 30;    // everything one device delivers
+    std::uint64_t file_bytes = 64ull << 20;   // one attachment
+    std::uint64_t device_bytes = 2ull << 30;  // everything one device delivers
 };
 
 // One of this device's attachments to deliver (sync/media_exchange.hpp).
 struct OutgoingAttachment {
-    crypto::Hash id{};          // server-visible: keyed BLAKE2b under the epoch key
-    std::uint64_t size = 0;     // plaintext bytes (the sealed chunks add 16 bytes each)
+    crypto::Hash id{};       // server-visible: keyed BLAKE2b under the epoch key
+    std::uint64_t size = 0;  // plaintext bytes (the sealed chunks add 16 bytes each)
     std::uint64_t chunks = 0;
-    std::uint64_t seq = 0;      // the first changeset of this device referencing it
-    std::string name;           // the file's name, for messages on this device only
+    std::uint64_t seq = 0;  // the first changeset of this device referencing it
+    std::string name;       // the file's name, for messages on this device only
 };
 
 // Another device's attachment held sealed, as the server and relays see it (sync's
@@ -119,14 +119,14 @@ struct CarriedAttachment {
 
 // Attachments this device holds or misses, for `canvass status`.
 struct AttachmentStatus {
-    std::uint64_t held = 0;         // attachments in the store (own, copied in)
+    std::uint64_t held = 0;  // attachments in the store (own, copied in)
     std::uint64_t held_bytes = 0;
-    std::uint64_t unsent = 0;       // own ones the server has not acknowledged whole
+    std::uint64_t unsent = 0;  // own ones the server has not acknowledged whole
     std::uint64_t unsent_bytes = 0;
     std::uint64_t records_waiting = 0;  // own records with an attachment not yet delivered
-    std::uint64_t received = 0;     // others' received whole (coordinator)
-    std::uint64_t partial = 0;      // others' with chunks still missing
-    std::uint64_t carried = 0;      // others' from a bundle, still to deliver (an organizer)
+    std::uint64_t received = 0;         // others' received whole (coordinator)
+    std::uint64_t partial = 0;          // others' with chunks still missing
+    std::uint64_t carried = 0;          // others' from a bundle, still to deliver (an organizer)
 };
 
 struct StoreStatus {
@@ -135,18 +135,18 @@ struct StoreStatus {
     std::size_t forms = 0;
     std::size_t drafts = 0;
     std::size_t finalized = 0;
-    std::size_t conflicts = 0;    // records with at least one conflict
+    std::size_t conflicts = 0;  // records with at least one conflict
     std::uint64_t own_changesets = 0;
-    std::uint64_t unsent = 0;     // own changesets the server has not acknowledged
+    std::uint64_t unsent = 0;          // own changesets the server has not acknowledged
     std::uint64_t unsent_records = 0;  // records (interviews) those changesets are of
-    std::uint64_t carried = 0;    // other devices' changesets held here
+    std::uint64_t carried = 0;         // other devices' changesets held here
     std::uint64_t carried_unsent = 0;  // of those, the ones still to deliver (refused ones apart)
     // Carried chains the server refused from some seq on: never sent again.
     struct RefusedChain {
         merge::DeviceId device{};
-        std::uint64_t seq = 0;          // refused from this seq
-        std::uint64_t changesets = 0;   // held here from that seq
-        std::string why;                // the server's reason
+        std::uint64_t seq = 0;         // refused from this seq
+        std::uint64_t changesets = 0;  // held here from that seq
+        std::string why;               // the server's reason
     };
     std::vector<RefusedChain> refused;
     std::size_t equivocations = 0;
@@ -161,7 +161,7 @@ struct StoreOptions {
 };
 
 class DeviceStore {
-public:
+  public:
     // Creates the store in `home` (created with mode 0700 if missing). Fails if a store is
     // already there.
     static Result<DeviceStore> create(const std::string& home, Unlock unlock,
@@ -189,7 +189,8 @@ public:
     Result<FormInfo> add_form(std::string_view json_text);
     Result<std::vector<FormInfo>> forms();
     // The JSON text of an installed form version, or nullopt if it is not installed.
-    Result<std::optional<std::string>> form_text(std::string_view form_id, std::string_view version);
+    Result<std::optional<std::string>> form_text(std::string_view form_id,
+                                                 std::string_view version);
     // The form `form_id` at `version`, or its newest version when empty.
     Result<std::shared_ptr<const form::Form>> form(std::string_view form_id,
                                                    std::string_view version = {});
@@ -313,14 +314,13 @@ public:
     // The server refused a chain this device carries from `seq` on (sync/replica.hpp
     // Replica::refused): remembered, with the server's words, so that the chain is sent no
     // further and the status shows it. Only other devices' chains; the first refusal stands.
-    Result<void> mark_refused(const merge::DeviceId& device, std::uint64_t seq, std::string_view why);
+    Result<void> mark_refused(const merge::DeviceId& device, std::uint64_t seq,
+                              std::string_view why);
     Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device);
 
     // For export and checks: every changeset held (own and others'), decoded, in chain order.
-    Result<void> for_each_changeset(
-        const std::function<Result<void>(const merge::Changeset&)>& fn);
-    Result<std::optional<EpochGrant>> grant_for(const merge::DeviceId& device,
-                                                const EpochId& epoch,
+    Result<void> for_each_changeset(const std::function<Result<void>(const merge::Changeset&)>& fn);
+    Result<std::optional<EpochGrant>> grant_for(const merge::DeviceId& device, const EpochId& epoch,
                                                 const crypto::DhPublicKey& recipient);
 
     Result<std::string> integrity_check();
@@ -332,10 +332,11 @@ public:
     // to do: Error{store, not_found} missing, Error{store, io} unreadable or not a regular
     // file, Error{form, limit_exceeded} too large. Nothing is kept on failure; a file already
     // held (same bytes) is kept once.
-    Result<form::AttachmentRef> add_attachment_file(const std::string& path, std::string_view type = {});
+    Result<form::AttachmentRef> add_attachment_file(const std::string& path,
+                                                    std::string_view type = {});
     // The same for bytes an app holds (the C ABI), named `name`.
-    Result<form::AttachmentRef> add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
-                                               std::string_view type = {});
+    Result<form::AttachmentRef> add_attachment(std::span<const std::uint8_t> bytes,
+                                               std::string_view name, std::string_view type = {});
     // The bytes of an attachment held, decrypted and checked against `content`; nullopt when
     // not held. Error{store, corrupt} when its rows were altered.
     Result<std::optional<std::vector<std::uint8_t>>> attachment(const crypto::Hash& content);
@@ -365,15 +366,15 @@ public:
     // `forward`: it came from a bundle, and this device's next sync delivers it.
     Result<void> keep_received_chunk(const CarriedAttachment& a, std::uint64_t index,
                                      std::span<const std::uint8_t> body, bool forward);
-    Result<std::vector<std::uint8_t>> received_chunk(const merge::DeviceId& author, const crypto::Hash& id,
-                                                     std::uint64_t index);
+    Result<std::vector<std::uint8_t>> received_chunk(const merge::DeviceId& author,
+                                                     const crypto::Hash& id, std::uint64_t index);
     // Other devices' attachments held whole; `to_forward`: only those still to deliver.
     Result<std::vector<CarriedAttachment>> carried_attachments(bool to_forward);
     // Every sealed chunk of a received attachment, in order; nullopt until all are held.
-    Result<std::optional<std::vector<std::vector<std::uint8_t>>>> received_attachment(const merge::DeviceId& author,
-                                                                                      const crypto::Hash& id);
+    Result<std::optional<std::vector<std::vector<std::uint8_t>>>> received_attachment(
+        const merge::DeviceId& author, const crypto::Hash& id);
 
-private:
+  private:
     friend class BulkImport;
     friend class AttachmentWriter;
     friend struct AttachmentRows;

@@ -17,7 +17,7 @@
 namespace canvass::store {
 
 class OsRandom final : public merge::Random {
-public:
+  public:
     void fill(std::span<std::uint8_t> out) override { crypto::random_bytes(out); }
 };
 
@@ -55,7 +55,10 @@ struct DeviceStore::Impl {
     std::optional<ChunkCursor> cursor;
 
     Impl(Database d, Sealer s, DeviceKeys k, const StoreOptions& o)
-        : db(std::move(d)), sealer(std::move(s)), keys(std::move(k)), recovery(epoch_recovery_key(keys)) {
+        : db(std::move(d)),
+          sealer(std::move(s)),
+          keys(std::move(k)),
+          recovery(epoch_recovery_key(keys)) {
         clock = o.clock ? o.clock : &canvass::system_clock();
         random = o.random ? o.random : &os_random;
     }
@@ -95,7 +98,8 @@ struct DeviceStore::Impl {
                                   std::string_view lang);
     // Saves validated answers as a new record (a finalized one appends its changeset). Must
     // run inside a transaction; on failure the caller restores the chain head.
-    Result<merge::RecordId> save_new(const form::Form& form, nlohmann::json completed, bool finalize);
+    Result<merge::RecordId> save_new(const form::Form& form, nlohmann::json completed,
+                                     bool finalize);
     // One changeset setting `path` of the finalized record `r` to `value`, with the record
     // written, in one transaction; the chain's head is put back if anything fails.
     Result<void> set_field(const merge::RecordId& id, const form::Form& form, LoadedRecord& r,
@@ -142,7 +146,8 @@ struct DeviceStore::Impl {
         merge::RecordState state;
         std::optional<nlohmann::json> draft;
     };
-    Result<void> ingest_run(const IncomingRun& run, std::map<merge::RecordId, TouchedRecord>& touched);
+    Result<void> ingest_run(const IncomingRun& run,
+                            std::map<merge::RecordId, TouchedRecord>& touched);
 
     // Re-basing (device_chain.cpp): a store restored from an older copy that saved new work
     // before its first sync holds changesets at seqs the server already holds from the lost

@@ -41,7 +41,8 @@ bool verify_grant(const EpochGrant& g, const crypto::SigningPublicKey& device_pk
 Result<crypto::SecretBytes> open_grant(const EpochGrant& g, const crypto::DhKeyPair& recipient) {
     CANVASS_TRY(auto key, crypto::open_sealed(g.sealed, recipient));
     if (key.size() != 32) {
-        return unexpected(Domain::crypto, errc::corrupt, "an epoch grant holds a key of wrong size");
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "an epoch grant holds a key of wrong size");
     }
     return key;
 }
@@ -60,8 +61,8 @@ std::vector<std::uint8_t> encode_grant(const EpochGrant& g) {
 Result<EpochGrant> decode_grant(std::span<const std::uint8_t> bytes) {
     if (bytes.size() != encoded_size) {
         return unexpected(Domain::protocol, errc::corrupt,
-                          "an epoch grant must be " + std::to_string(encoded_size) + " bytes, got " +
-                              std::to_string(bytes.size()));
+                          "an epoch grant must be " + std::to_string(encoded_size) +
+                              " bytes, got " + std::to_string(bytes.size()));
     }
     EpochGrant g;
     auto take = [&bytes](auto& field) {

@@ -21,15 +21,17 @@ void append(std::vector<std::uint8_t>& out, const Range& r) {
 }
 
 void append_u64(std::vector<std::uint8_t>& out, std::uint64_t v) {
-    for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<std::uint8_t>(v >> shift));
+    for (int shift = 56; shift >= 0; shift -= 8)
+        out.push_back(static_cast<std::uint8_t>(v >> shift));
 }
 
 // Everything the signature covers, without the tag.
 std::vector<std::uint8_t> body(const RecipientStatement& s) {
     if (s.project.empty() || s.project.size() > 255 || s.recipients.empty() ||
         s.recipients.size() > kMaxRecipients || s.signers.empty() || s.signers.size() > kMaxSigners)
-        throw std::invalid_argument("a recipient statement needs a project name of 1 to 255 bytes, 1 to " +
-                                    std::to_string(kMaxRecipients) + " recipients and signers");
+        throw std::invalid_argument(
+            "a recipient statement needs a project name of 1 to 255 bytes, 1 to " +
+            std::to_string(kMaxRecipients) + " recipients and signers");
     std::vector<std::uint8_t> out;
     out.push_back(kFormat);
     append_u64(out, s.serial);
@@ -56,13 +58,14 @@ Unexpected<Error> malformed(const std::string& why) {
 }
 
 Unexpected<Error> refused(const RecipientStatement& s, const std::string& why) {
-    return unexpected(Domain::auth, errc::permission_denied,
-                      "recipient statement " + std::to_string(s.serial) + " of project " + s.project + " " + why);
+    return unexpected(
+        Domain::auth, errc::permission_denied,
+        "recipient statement " + std::to_string(s.serial) + " of project " + s.project + " " + why);
 }
 
 // Reads the encoded fields in order; every read checks what is left first.
 class Reader {
-public:
+  public:
     explicit Reader(std::span<const std::uint8_t> b) : b_(b) {}
     bool take(std::span<std::uint8_t> out) {
         if (b_.size() - pos_ < out.size()) return false;
@@ -80,7 +83,7 @@ public:
     }
     bool done() const { return pos_ == b_.size(); }
 
-private:
+  private:
     std::span<const std::uint8_t> b_;
     std::size_t pos_ = 0;
 };
@@ -95,7 +98,8 @@ bool read_keys(Reader& r, std::vector<Key>& keys, std::size_t max) {
     return std::set<Key>(keys.begin(), keys.end()).size() == keys.size();
 }
 
-bool signed_by_one_of(const RecipientStatement& s, const std::vector<crypto::SigningPublicKey>& trusted) {
+bool signed_by_one_of(const RecipientStatement& s,
+                      const std::vector<crypto::SigningPublicKey>& trusted) {
     return std::find(trusted.begin(), trusted.end(), s.signer) != trusted.end() &&
            crypto::verify(s.signature, signing_bytes(s), s.signer);
 }
@@ -144,26 +148,32 @@ Result<RecipientStatement> decode_statement(std::span<const std::uint8_t> bytes)
         return malformed("truncated project name");
     if (!read_keys(r, s.recipients, kMaxRecipients))
         return malformed("recipients: 1 to 64 distinct keys expected");
-    if (!read_keys(r, s.signers, kMaxSigners)) return malformed("signers: 1 to 64 distinct keys expected");
+    if (!read_keys(r, s.signers, kMaxSigners))
+        return malformed("signers: 1 to 64 distinct keys expected");
     if (!r.take(s.signer) || !r.take(s.signature)) return malformed("truncated signature");
     if (!r.done()) return malformed("bytes after the signature");
     return s;
 }
 
-crypto::Hash statement_digest(const RecipientStatement& s) { return crypto::blake2b_256(encode_statement(s)); }
+crypto::Hash statement_digest(const RecipientStatement& s) {
+    return crypto::blake2b_256(encode_statement(s));
+}
 
 std::string statement_text(const RecipientStatement& s) {
     return std::string(kStatementTextPrefix) + crypto::to_hex(encode_statement(s));
 }
 
 Result<RecipientStatement> parse_statement_text(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
     if (!text.starts_with(kStatementTextPrefix))
         return malformed("it does not start with " + std::string(kStatementTextPrefix) +
                          " (make one with 'canvass keys recipients')");
     text.remove_prefix(kStatementTextPrefix.size());
-    if (text.size() % 2 != 0 || text.size() / 2 > kMaxStatementBytes) return malformed("damaged text");
+    if (text.size() % 2 != 0 || text.size() / 2 > kMaxStatementBytes)
+        return malformed("damaged text");
     std::vector<std::uint8_t> bytes(text.size() / 2);
     if (!crypto::from_hex(text, bytes)) return malformed("damaged text (not hex)");
     return decode_statement(bytes);
@@ -182,7 +192,9 @@ Result<RecipientStatement> read_statement(const std::string& file_or_text) {
         text = all.str();
     }
     auto s = parse_statement_text(text);
-    if (!s) return unexpected(s.error().domain, s.error().code, file_or_text + ": " + s.error().message);
+    if (!s)
+        return unexpected(s.error().domain, s.error().code,
+                          file_or_text + ": " + s.error().message);
     return s;
 }
 
@@ -191,30 +203,36 @@ Result<void> verify_successor(const RecipientStatement& current, const Recipient
     if (next.serial != current.serial + 1)
         return refused(next, "does not follow statement " + std::to_string(current.serial));
     if (next.prev != statement_digest(current))
-        return refused(next, "does not name statement " + std::to_string(current.serial) + " as its predecessor");
+        return refused(next, "does not name statement " + std::to_string(current.serial) +
+                                 " as its predecessor");
     if (!signed_by_one_of(next, current.signers))
-        return refused(next, "is not signed by a coordinator that statement " + std::to_string(current.serial) +
-                                 " trusts");
+        return refused(next, "is not signed by a coordinator that statement " +
+                                 std::to_string(current.serial) + " trusts");
     return {};
 }
 
-Result<RecipientStatement> verify_chain(std::span<const RecipientStatement> chain, const crypto::Hash& fingerprint,
-                                        std::string_view project) {
+Result<RecipientStatement> verify_chain(std::span<const RecipientStatement> chain,
+                                        const crypto::Hash& fingerprint, std::string_view project) {
     if (chain.empty())
         return unexpected(Domain::auth, errc::permission_denied,
                           "the project " + std::string(project) +
                               " has no recipient set signed by a coordinator");
     const auto& genesis = chain.front();
-    if (genesis.project != project) return refused(genesis, "names another project than " + std::string(project));
-    if (genesis.serial != 1 || genesis.prev != crypto::Hash{}) return refused(genesis, "is not a first statement");
+    if (genesis.project != project)
+        return refused(genesis, "names another project than " + std::string(project));
+    if (genesis.serial != 1 || genesis.prev != crypto::Hash{})
+        return refused(genesis, "is not a first statement");
     if (statement_digest(genesis) != fingerprint)
         return refused(genesis, "is not the one this device's enrollment token pinned");
-    if (!signed_by_one_of(genesis, genesis.signers)) return refused(genesis, "is not signed by one of its signers");
-    for (std::size_t i = 1; i < chain.size(); ++i) CANVASS_TRY_VOID(verify_successor(chain[i - 1], chain[i]));
+    if (!signed_by_one_of(genesis, genesis.signers))
+        return refused(genesis, "is not signed by one of its signers");
+    for (std::size_t i = 1; i < chain.size(); ++i)
+        CANVASS_TRY_VOID(verify_successor(chain[i - 1], chain[i]));
     return chain.back();
 }
 
-Result<RecipientPlan> plan_recipients(const RecipientStatement* held, std::span<const RecipientStatement> chain,
+Result<RecipientPlan> plan_recipients(const RecipientStatement* held,
+                                      std::span<const RecipientStatement> chain,
                                       const crypto::Hash& fingerprint, std::string_view project) {
     CANVASS_TRY(auto last, verify_chain(chain, fingerprint, project));
     RecipientPlan plan;
@@ -228,10 +246,11 @@ Result<RecipientPlan> plan_recipients(const RecipientStatement* held, std::span<
         return plan;
     }
     if (statement_digest(chain[held->serial - 1]) != statement_digest(*held))
-        return unexpected(Domain::auth, errc::permission_denied,
-                          "the server's recipient statement " + std::to_string(held->serial) +
-                              " differs from the one this device adopted: two different sets were signed, or "
-                              "one was forged");
+        return unexpected(
+            Domain::auth, errc::permission_denied,
+            "the server's recipient statement " + std::to_string(held->serial) +
+                " differs from the one this device adopted: two different sets were signed, or "
+                "one was forged");
     for (std::size_t i = held->serial; i < chain.size(); ++i) {
         const auto& s = chain[i];
         if (s.share_past)
@@ -241,7 +260,8 @@ Result<RecipientPlan> plan_recipients(const RecipientStatement* held, std::span<
                     plan.grant_past_to.push_back(r);
     }
     std::erase_if(plan.grant_past_to, [&](const crypto::DhPublicKey& k) {
-        return std::find(last.recipients.begin(), last.recipients.end(), k) == last.recipients.end();
+        return std::find(last.recipients.begin(), last.recipients.end(), k) ==
+               last.recipients.end();
     });
     auto sorted = [](std::vector<crypto::DhPublicKey> v) {
         std::sort(v.begin(), v.end());

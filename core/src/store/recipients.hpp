@@ -48,7 +48,7 @@ struct RecipientStatement {
     crypto::Hash prev{};       // digest of statement serial - 1; zero for the genesis
     bool share_past = false;
     std::string project;
-    std::vector<crypto::DhPublicKey> recipients;   // seal epoch keys to these
+    std::vector<crypto::DhPublicKey> recipients;    // seal epoch keys to these
     std::vector<crypto::SigningPublicKey> signers;  // may sign the next statement
     crypto::SigningPublicKey signer{};
     crypto::Signature signature{};
@@ -93,7 +93,7 @@ Result<void> verify_successor(const RecipientStatement& current, const Recipient
 
 // What a device does with the statements a server sends (every welcome carries the chain).
 struct RecipientPlan {
-    RecipientStatement adopted;                     // seal new epochs to adopted.recipients
+    RecipientStatement adopted;                      // seal new epochs to adopted.recipients
     std::vector<crypto::DhPublicKey> grant_past_to;  // also seal every existing epoch to these
     bool new_epoch = false;  // the recipients changed: stop using the current epoch key
 };
@@ -106,7 +106,8 @@ struct RecipientPlan {
 // existing epoch (work saved before enrolling) is granted to the adopted recipients; later,
 // only keys added by a share_past statement and still listed receive past epochs. Errors are
 // Error{auth, permission_denied} with a message for the person at the device.
-Result<RecipientPlan> plan_recipients(const RecipientStatement* held, std::span<const RecipientStatement> chain,
+Result<RecipientPlan> plan_recipients(const RecipientStatement* held,
+                                      std::span<const RecipientStatement> chain,
                                       const crypto::Hash& fingerprint, std::string_view project);
 
 // The Ed25519 key of a coordinator key file's X25519 secret: BLAKE2b-256 of a domain tag and

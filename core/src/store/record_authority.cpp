@@ -17,28 +17,33 @@ Result<merge::RecordId> DeviceStore::Impl::mint_record_id() {
     return id;
 }
 
-Result<std::optional<merge::ChangesetNonce>> DeviceStore::Impl::take_creation_nonce(const merge::RecordId& id) {
+Result<std::optional<merge::ChangesetNonce>> DeviceStore::Impl::take_creation_nonce(
+    const merge::RecordId& id) {
     CANVASS_TRY(auto st, db.cached("SELECT nonce FROM record_nonces WHERE record = ?"));
     st->bind(1, id);
     CANVASS_TRY(bool row, st->step());
     if (!row) return std::optional<merge::ChangesetNonce>();
     merge::ChangesetNonce nonce{};
-    if (!st->blob_into(0, nonce)) return unexpected(Domain::store, errc::corrupt, "a record nonce is damaged");
+    if (!st->blob_into(0, nonce))
+        return unexpected(Domain::store, errc::corrupt, "a record nonce is damaged");
     st->reset();
     CANVASS_TRY(auto del, db.cached("DELETE FROM record_nonces WHERE record = ?"));
     CANVASS_TRY_VOID(del->bind(1, id).run());
     return std::optional<merge::ChangesetNonce>(nonce);
 }
 
-Result<std::optional<merge::DeviceId>> DeviceStore::Impl::record_creator(const merge::RecordId& id) {
-    CANVASS_TRY(auto st, db.cached("SELECT device, body FROM changesets WHERE record = ? ORDER BY n"));
+Result<std::optional<merge::DeviceId>> DeviceStore::Impl::record_creator(
+    const merge::RecordId& id) {
+    CANVASS_TRY(auto st,
+                db.cached("SELECT device, body FROM changesets WHERE record = ? ORDER BY n"));
     st->bind(1, id);
     std::optional<merge::DeviceId> first_writer;
     for (;;) {
         CANVASS_TRY(bool row, st->step());
         if (!row) break;
         CANVASS_TRY(auto cs, merge::decode(st->blob(1)));
-        if (merge::creates_record(cs.header)) return std::optional<merge::DeviceId>(cs.header.device);
+        if (merge::creates_record(cs.header))
+            return std::optional<merge::DeviceId>(cs.header.device);
         if (!first_writer) first_writer = cs.header.device;
     }
     // No creation held: a record minted before ids were bound to their creator, whose first
@@ -67,8 +72,9 @@ Result<void> DeviceStore::Impl::check_may_change(const merge::ChangesetHeader& h
 Result<void> DeviceStore::Impl::rekey_legacy_drafts() {
     // Drafts never left the device, so a draft minted before ids were bound to their creator
     // can take a bound id now: its first changeset then proves this device created it.
-    CANVASS_TRY(auto st, db.prepare("SELECT id FROM records WHERE finalized = 0 AND state IS NULL AND "
-                                    "id NOT IN (SELECT record FROM record_nonces)"));
+    CANVASS_TRY(auto st,
+                db.prepare("SELECT id FROM records WHERE finalized = 0 AND state IS NULL AND "
+                           "id NOT IN (SELECT record FROM record_nonces)"));
     std::vector<merge::RecordId> legacy;
     for (;;) {
         CANVASS_TRY(bool row, st.step());

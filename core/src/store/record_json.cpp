@@ -8,7 +8,9 @@ namespace canvass::store {
 
 using nlohmann::json;
 
-std::string time_text(std::uint64_t ms) { return ms == 0 ? "-" : util::utc_text(ms); }
+std::string time_text(std::uint64_t ms) {
+    return ms == 0 ? "-" : util::utc_text(ms);
+}
 
 std::string status_text(const RecordSummary& s) {
     if (s.deleted) return "deleted";
@@ -17,8 +19,8 @@ std::string status_text(const RecordSummary& s) {
 }
 
 json summary_json(const RecordSummary& s) {
-    return json{{"id", merge::format_uuid(s.id)},   {"form", s.form_id},
-                {"status", status_text(s)},          {"conflicts", s.conflicts},
+    return json{{"id", merge::format_uuid(s.id)},     {"form", s.form_id},
+                {"status", status_text(s)},           {"conflicts", s.conflicts},
                 {"updated", time_text(s.updated_ms)}, {"name", s.name}};
 }
 
@@ -61,8 +63,11 @@ json record_json(const RecordSnapshot& snap) {
 json forms_json(const std::vector<FormInfo>& forms) {
     json out = json::array();
     for (const auto& f : forms) {
-        out.push_back({{"form_id", f.form_id}, {"version", f.version}, {"title", f.title},
-                       {"questions", f.questions}, {"languages", f.languages}});
+        out.push_back({{"form_id", f.form_id},
+                       {"version", f.version},
+                       {"title", f.title},
+                       {"questions", f.questions},
+                       {"languages", f.languages}});
     }
     return out;
 }
@@ -71,8 +76,10 @@ json status_json(const StoreStatus& s) {
     const auto& p = s.project;
     json refused = json::array();
     for (const auto& r : s.refused)
-        refused.push_back({{"device", crypto::to_hex(r.device)}, {"from_seq", r.seq},
-                           {"changesets", r.changesets}, {"reason", r.why}});
+        refused.push_back({{"device", crypto::to_hex(r.device)},
+                           {"from_seq", r.seq},
+                           {"changesets", r.changesets},
+                           {"reason", r.why}});
     return json{{"device", crypto::to_hex(s.device)},
                 {"project", p ? json(p->project) : json()},
                 {"role", p ? json(p->role) : json()},
@@ -89,14 +96,15 @@ json status_json(const StoreStatus& s) {
                 {"carried_unsent_changesets", s.carried_unsent},
                 {"refused_chains", std::move(refused)},
                 {"equivocations", s.equivocations},
-                {"attachments", {{"held", s.attachments.held},
-                                 {"held_bytes", s.attachments.held_bytes},
-                                 {"unsent", s.attachments.unsent},
-                                 {"unsent_bytes", s.attachments.unsent_bytes},
-                                 {"records_waiting", s.attachments.records_waiting},
-                                 {"carried", s.attachments.carried},
-                                 {"received", s.attachments.received},
-                                 {"partial", s.attachments.partial}}},
+                {"attachments",
+                 {{"held", s.attachments.held},
+                  {"held_bytes", s.attachments.held_bytes},
+                  {"unsent", s.attachments.unsent},
+                  {"unsent_bytes", s.attachments.unsent_bytes},
+                  {"records_waiting", s.attachments.records_waiting},
+                  {"carried", s.attachments.carried},
+                  {"received", s.attachments.received},
+                  {"partial", s.attachments.partial}}},
                 {"digest", crypto::to_hex(s.digest)}};
 }
 

@@ -385,6 +385,8 @@ constexpr std::string_view migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8, v9, v
 
 }  // namespace
 
-std::span<const std::string_view> device_store_migrations() { return migrations; }
+std::span<const std::string_view> device_store_migrations() {
+    return migrations;
+}
 
 }  // namespace canvass::store

@@ -14,7 +14,8 @@ std::span<const std::uint8_t> bytes_of(std::string_view s) {
 }  // namespace
 
 Sealer::Sealer(crypto::SecretBytes store_key) {
-    for (std::uint64_t i = 0; i < kSealPurposes; ++i) keys_[i] = crypto::derive_subkey(store_key, i + 1, "cnvstore");
+    for (std::uint64_t i = 0; i < kSealPurposes; ++i)
+        keys_[i] = crypto::derive_subkey(store_key, i + 1, "cnvstore");
 }
 
 const crypto::SecretBytes& Sealer::key(Purpose p) const {

@@ -21,15 +21,15 @@ enum class Purpose : std::uint64_t {
     form = 3,
     record = 4,
     draft = 5,
-    import_key = 6,  // MACs of bulk import keys (store/bulk_import.hpp)
-    attachment = 7,  // attachment bytes (secretstream) and their outbox rows (docs/media.md)
+    import_key = 6,     // MACs of bulk import keys (store/bulk_import.hpp)
+    attachment = 7,     // attachment bytes (secretstream) and their outbox rows (docs/media.md)
     attachment_id = 8,  // MACs naming attachment rows without their BLAKE2b in clear
-    profile = 9,     // what names the person using the device: its enrolled label
+    profile = 9,        // what names the person using the device: its enrolled label
 };
 inline constexpr std::uint64_t kSealPurposes = 9;
 
 class Sealer {
-public:
+  public:
     explicit Sealer(crypto::SecretBytes store_key);
 
     // nonce (24 bytes) || ciphertext of `plaintext`, bound to `purpose` and `row`.
@@ -51,7 +51,7 @@ public:
     // The subkey for `purpose` itself, for a stream cipher that takes a raw key (attachments).
     const crypto::SecretBytes& subkey(Purpose purpose) const { return key(purpose); }
 
-private:
+  private:
     const crypto::SecretBytes& key(Purpose p) const;
     crypto::SecretBytes keys_[kSealPurposes];
 };

@@ -22,7 +22,8 @@ std::string explain_damage(sqlite3* db, int rc, std::string detail) {
     if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) return detail;
     const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
     std::string file = name && *name ? name : "the database file";
-    return file + " is damaged (" + detail + "). Stop using it and restore it from a backup copy; " +
+    return file + " is damaged (" + detail +
+           "). Stop using it and restore it from a backup copy; " +
            "to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'";
 }
 
@@ -41,17 +42,20 @@ Result<void> make_owner_only(const std::string& path, bool create) {
     if (create) {
         int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) {
-            return unexpected(Domain::store, errc::io, "cannot create " + path + ": " + std::strerror(errno));
+            return unexpected(Domain::store, errc::io,
+                              "cannot create " + path + ": " + std::strerror(errno));
         }
         ::close(fd);
     }
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
         std::string file = path + suffix;
         struct stat st {};
-        if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) continue;
+        if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
+            continue;
         if (::chmod(file.c_str(), st.st_mode & 0700) != 0 && suffix[0] == '\0') {
-            return unexpected(Domain::store, errc::io,
-                              "cannot make " + file + " private (chmod 600): " + std::strerror(errno));
+            return unexpected(
+                Domain::store, errc::io,
+                "cannot make " + file + " private (chmod 600): " + std::strerror(errno));
         }
     }
     return {};
@@ -59,28 +63,40 @@ Result<void> make_owner_only(const std::string& path, bool create) {
 
 }  // namespace
 
-bool is_disk_full(const Error& e) { return e.domain == Domain::sqlite && (e.code & 0xff) == SQLITE_FULL; }
+bool is_disk_full(const Error& e) {
+    return e.domain == Domain::sqlite && (e.code & 0xff) == SQLITE_FULL;
+}
 
 int errc_for_sqlite(int rc) {
     switch (rc & 0xff) {
         case SQLITE_BUSY:
-        case SQLITE_LOCKED: return errc::busy;
-        case SQLITE_READONLY: return errc::read_only;
-        case SQLITE_FULL: return errc::disk_full;
+        case SQLITE_LOCKED:
+            return errc::busy;
+        case SQLITE_READONLY:
+            return errc::read_only;
+        case SQLITE_FULL:
+            return errc::disk_full;
         case SQLITE_PERM:
-        case SQLITE_AUTH: return errc::permission_denied;
+        case SQLITE_AUTH:
+            return errc::permission_denied;
         case SQLITE_CORRUPT:
-        case SQLITE_NOTADB: return errc::corrupt;
+        case SQLITE_NOTADB:
+            return errc::corrupt;
         case SQLITE_IOERR:
         case SQLITE_CANTOPEN:
-        case SQLITE_PROTOCOL: return errc::io;
+        case SQLITE_PROTOCOL:
+            return errc::io;
         case SQLITE_NOMEM:
-        case SQLITE_TOOBIG: return errc::limit_exceeded;
-        case SQLITE_NOLFS: return errc::unsupported;
+        case SQLITE_TOOBIG:
+            return errc::limit_exceeded;
+        case SQLITE_NOLFS:
+            return errc::unsupported;
         case SQLITE_CONSTRAINT:
-            if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) return errc::already_exists;
+            if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+                return errc::already_exists;
             return errc::invalid_argument;
-        default: return 0;  // SQLITE_ERROR, MISUSE, SCHEMA...: a fault of canvass's own
+        default:
+            return 0;  // SQLITE_ERROR, MISUSE, SCHEMA...: a fault of canvass's own
     }
 }
 
@@ -102,8 +118,9 @@ Result<Database> Database::open(const std::string& path, bool create) {
     Database d(db);
     sqlite3_busy_timeout(db, 5000);
     // journal_mode returns a row; exec() ignores it.
-    CANVASS_TRY_VOID(d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                            " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
+    CANVASS_TRY_VOID(
+        d.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+               " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
     return d;
 }
 
@@ -114,7 +131,8 @@ std::string file_uri(const std::string& path, std::string_view query) {
     static const char* hex = "0123456789ABCDEF";
     std::string uri = "file:";
     for (unsigned char c : path) {
-        if (std::isalnum(c) || std::string_view("/-._~").find(static_cast<char>(c)) != std::string_view::npos) {
+        if (std::isalnum(c) ||
+            std::string_view("/-._~").find(static_cast<char>(c)) != std::string_view::npos) {
             uri.push_back(static_cast<char>(c));
         } else {
             uri += '%';
@@ -212,8 +230,12 @@ Result<Statement> Database::prepare(std::string_view sql) {
     return Statement(stmt, db_);
 }
 
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+std::int64_t Database::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+    return sqlite3_changes(db_);
+}
 
 Result<void> Database::migrate(std::span<const std::string_view> migrations) {
     std::int64_t current = 0;
@@ -242,8 +264,12 @@ Result<std::int64_t> Database::schema_version() {
     return row ? st.int64(0) : 0;
 }
 
-Result<std::string> Database::integrity_check() { return check("PRAGMA integrity_check"); }
-Result<std::string> Database::quick_check() { return check("PRAGMA quick_check"); }
+Result<std::string> Database::integrity_check() {
+    return check("PRAGMA integrity_check");
+}
+Result<std::string> Database::quick_check() {
+    return check("PRAGMA quick_check");
+}
 
 Result<std::string> Database::check(const char* pragma) {
     CANVASS_TRY(auto st, prepare(pragma));
@@ -290,16 +316,16 @@ Statement& Statement::bind(int index, std::int64_t value) {
     return *this;
 }
 Statement& Statement::bind(int index, std::string_view text) {
-    check_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                   SQLITE_UTF8),
-               db_, error_, bind_failed_);
+    check_bind(
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+        db_, error_, bind_failed_);
     return *this;
 }
 Statement& Statement::bind(int index, std::span<const std::uint8_t> blob) {
     // A zero-length blob must still be a blob, not NULL: give SQLite a valid pointer.
     static const std::uint8_t empty = 0;
-    check_bind(sqlite3_bind_blob64(stmt_, index, blob.empty() ? &empty : blob.data(),
-                                   blob.size(), SQLITE_TRANSIENT),
+    check_bind(sqlite3_bind_blob64(stmt_, index, blob.empty() ? &empty : blob.data(), blob.size(),
+                                   SQLITE_TRANSIENT),
                db_, error_, bind_failed_);
     return *this;
 }
@@ -325,10 +351,16 @@ Result<void> Statement::run() {
     return {};
 }
 
-void Statement::reset() { sqlite3_reset(stmt_); }
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+}
 
-bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-std::int64_t Statement::int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+bool Statement::is_null(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::int64_t Statement::int64(int col) const {
+    return sqlite3_column_int64(stmt_, col);
+}
 std::string Statement::text(int col) const {
     auto p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))

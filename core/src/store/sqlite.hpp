@@ -33,7 +33,7 @@ bool is_disk_full(const Error& e);
 int errc_for_sqlite(int rc);
 
 class Database {
-public:
+  public:
     // Opens (creating if asked) a database file in WAL mode with synchronous=FULL, so a
     // committed transaction survives power loss, and foreign keys on. The file and its -wal
     // and -shm are owner-only (0600) whatever the umask; wider ones are narrowed on open.
@@ -69,7 +69,7 @@ public:
     Result<std::string> quick_check();
     sqlite3* handle() const { return db_; }
 
-private:
+  private:
     explicit Database(sqlite3* db);
     Result<std::string> check(const char* pragma);
     sqlite3* db_ = nullptr;
@@ -79,7 +79,7 @@ private:
 
 // A prepared statement; parameters are 1-based as in SQLite, columns 0-based.
 class Statement {
-public:
+  public:
     Statement(Statement&&) noexcept;
     Statement& operator=(Statement&&) noexcept;
     ~Statement();
@@ -119,8 +119,15 @@ public:
         std::copy(b.begin(), b.end(), out.begin());
         return true;
     }
+    // Column `col` as N bytes; all zero when it holds another size (or NULL).
+    template <std::size_t N>
+    std::array<std::uint8_t, N> fixed_blob(int col) const {
+        std::array<std::uint8_t, N> out{};
+        (void)blob_into(col, out);
+        return out;
+    }
 
-private:
+  private:
     friend class Database;
     Statement(sqlite3_stmt* s, sqlite3* db) : stmt_(s), db_(db) {}
     sqlite3_stmt* stmt_ = nullptr;
@@ -130,7 +137,7 @@ private:
 };
 
 class Database::Cached {
-public:
+  public:
     explicit Cached(Statement* s) : s_(s) {}
     Cached(Cached&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
     Cached& operator=(Cached&&) = delete;
@@ -140,20 +147,20 @@ public:
     Statement* operator->() const { return s_; }
     Statement& operator*() const { return *s_; }
 
-private:
+  private:
     Statement* s_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.
 class Transaction {
-public:
+  public:
     static Result<Transaction> begin(Database& db);
     Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
     Transaction& operator=(Transaction&&) = delete;
     ~Transaction();
     Result<void> commit();
 
-private:
+  private:
     explicit Transaction(Database* db) : db_(db) {}
     Database* db_;
 };

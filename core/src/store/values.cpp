@@ -16,7 +16,7 @@ constexpr std::string_view kValueKeyContext = "cnvsval1";
 // an honest device never nests deeper. Values come from other devices, so this is checked
 // here, the one door where they become plaintext, and every later reader sees shallow JSON.
 constexpr int kMaxValueDepth = 8;
-}
+}  // namespace
 
 std::vector<std::uint8_t> encrypt_values(const crypto::SecretBytes& epoch_key,
                                          const merge::ChangesetHeader& header,
@@ -40,10 +40,10 @@ Result<std::vector<std::optional<std::string>>> decrypt_values(const crypto::Sec
                                                                const merge::Changeset& cs) {
     const auto& h = cs.header;
     auto key = crypto::derive_subkey(epoch_key, h.seq, kValueKeyContext);
-    CANVASS_TRY(auto plain, crypto::xchacha_decrypt(key, h.nonce, cs.ciphertext, merge::encode_header(h)));
-    auto parsed = form::parse_json(
-        {reinterpret_cast<const char*>(plain.data()), plain.size()},
-        form::JsonLimits{plain.size(), kMaxValueDepth});
+    CANVASS_TRY(auto plain,
+                crypto::xchacha_decrypt(key, h.nonce, cs.ciphertext, merge::encode_header(h)));
+    auto parsed = form::parse_json({reinterpret_cast<const char*>(plain.data()), plain.size()},
+                                   form::JsonLimits{plain.size(), kMaxValueDepth});
     crypto::wipe(plain);
     if (!parsed) {
         return unexpected(Domain::crypto, errc::corrupt,
@@ -51,13 +51,16 @@ Result<std::vector<std::optional<std::string>>> decrypt_values(const crypto::Sec
     }
     json values = std::move(*parsed);
     if (!values.is_array() || values.size() != h.ops.size()) {
-        return unexpected(Domain::crypto, errc::corrupt, "a changeset's values do not match its ops");
+        return unexpected(Domain::crypto, errc::corrupt,
+                          "a changeset's values do not match its ops");
     }
     std::vector<std::optional<std::string>> out;
     out.reserve(values.size());
     for (std::size_t i = 0; i < values.size(); ++i) {
-        if (h.ops[i].kind == merge::OpKind::set) out.emplace_back(values[i].dump());
-        else out.emplace_back();
+        if (h.ops[i].kind == merge::OpKind::set)
+            out.emplace_back(values[i].dump());
+        else
+            out.emplace_back();
     }
     return out;
 }

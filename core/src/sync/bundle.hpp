@@ -48,6 +48,7 @@ Result<BundleReport> read_bundle(Replica& replica, MediaReplica* media, const st
 
 // The signing key of the device whose chain `replica` holds, or nullopt (for checking the
 // items a bundle or a relay brings).
-Result<std::optional<crypto::SigningPublicKey>> chain_key(Replica& replica, const merge::DeviceId& device);
+Result<std::optional<crypto::SigningPublicKey>> chain_key(Replica& replica,
+                                                          const merge::DeviceId& device);
 
 }  // namespace canvass::sync

@@ -18,8 +18,8 @@
 namespace canvass::sync {
 
 struct CborLimits {
-    std::size_t max_depth = 8;          // arrays and maps nested in one another
-    std::size_t max_items = 1u << 16;   // elements announced by one array or map
+    std::size_t max_depth = 8;         // arrays and maps nested in one another
+    std::size_t max_items = 1u << 16;  // elements announced by one array or map
 };
 
 // The document encoded by `bytes` (exactly one CBOR item, nothing after it), or

@@ -7,7 +7,8 @@ Unexpected<Error> Fields::bad(std::string_view key, const std::string& what) con
 }
 
 Result<const json*> Fields::field(std::string_view key) {
-    if (!map_.is_object()) return unexpected(Domain::protocol, errc::corrupt, path_ + ": expected a map");
+    if (!map_.is_object())
+        return unexpected(Domain::protocol, errc::corrupt, path_ + ": expected a map");
     auto it = map_.find(key);
     if (it == map_.end()) return bad(key, "missing");
     seen_.emplace(key);
@@ -24,7 +25,8 @@ Result<std::string> Fields::text(std::string_view key, std::size_t max_bytes) {
     CANVASS_TRY(const json* v, field(key));
     if (!v->is_string()) return bad(key, "expected text");
     const auto& s = v->get_ref<const std::string&>();
-    if (s.size() > max_bytes) return bad(key, "longer than " + std::to_string(max_bytes) + " bytes");
+    if (s.size() > max_bytes)
+        return bad(key, "longer than " + std::to_string(max_bytes) + " bytes");
     if (!valid_utf8(s)) return bad(key, "invalid UTF-8");
     return s;
 }
@@ -33,7 +35,8 @@ Result<std::vector<std::uint8_t>> Fields::bytes(std::string_view key, std::size_
     CANVASS_TRY(const json* v, field(key));
     if (!v->is_binary()) return bad(key, "expected a byte string");
     const auto& b = v->get_binary();
-    if (b.size() > max_bytes) return bad(key, "longer than " + std::to_string(max_bytes) + " bytes");
+    if (b.size() > max_bytes)
+        return bad(key, "longer than " + std::to_string(max_bytes) + " bytes");
     return std::vector<std::uint8_t>(b.begin(), b.end());
 }
 
@@ -63,11 +66,21 @@ bool valid_utf8(std::string_view s) {
         auto c = static_cast<unsigned char>(s[i]);
         std::size_t n;
         std::uint32_t cp;
-        if (c < 0x80) { ++i; continue; }
-        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-        else return false;
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else
+            return false;
         if (i + n >= s.size()) return false;  // truncated sequence
         for (std::size_t k = 1; k <= n; ++k) {
             auto d = static_cast<unsigned char>(s[i + k]);

@@ -19,7 +19,7 @@ namespace canvass::sync::detail {
 using json = nlohmann::json;
 
 class Fields {
-public:
+  public:
     // `path` names the map in error messages ("welcome", "changesets.runs[2]").
     Fields(const json& map, std::string path) : map_(map), path_(std::move(path)) {}
 
@@ -48,7 +48,7 @@ public:
     std::string path(std::string_view key) const { return path_ + "." + std::string(key); }
     Unexpected<Error> bad(std::string_view key, const std::string& what) const;
 
-private:
+  private:
     Result<const json*> field(std::string_view key);
 
     const json& map_;

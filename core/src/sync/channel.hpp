@@ -14,10 +14,12 @@
 namespace canvass::sync {
 
 class SecureChannel {
-public:
+  public:
     // `transport` must outlive the channel.
     SecureChannel(Transport& transport, NoiseSession session, MessageLimits limits = {})
-        : transport_(transport), session_(std::move(session)), limits_(limits),
+        : transport_(transport),
+          session_(std::move(session)),
+          limits_(limits),
           assembler_(limits.max_message_bytes) {}
 
     // Encrypts and sends one message. Errors: the transport's, or protocol/limit_exceeded.
@@ -28,11 +30,11 @@ public:
     Result<Message> receive();
 
     void close() { transport_.close(); }
-    std::uint64_t bytes_sent() const { return bytes_sent_; }          // on the wire, headers included
+    std::uint64_t bytes_sent() const { return bytes_sent_; }  // on the wire, headers included
     std::uint64_t bytes_received() const { return bytes_received_; }
     const MessageLimits& limits() const { return limits_; }
 
-private:
+  private:
     Transport& transport_;
     NoiseSession session_;
     MessageLimits limits_;

@@ -29,7 +29,10 @@ bool AssemblyBudget::take(std::size_t n) {
 }
 
 MessageAssembler::MessageAssembler(MessageAssembler&& other) noexcept
-    : max_(other.max_), budget_(other.budget_), free_window_(other.free_window_), charged_(other.charged_),
+    : max_(other.max_),
+      budget_(other.budget_),
+      free_window_(other.free_window_),
+      charged_(other.charged_),
       pending_(std::move(other.pending_)) {
     other.charged_ = 0;
     other.pending_ = Bytes{};
@@ -49,7 +52,9 @@ MessageAssembler& MessageAssembler::operator=(MessageAssembler&& other) noexcept
     return *this;
 }
 
-MessageAssembler::~MessageAssembler() { release(); }
+MessageAssembler::~MessageAssembler() {
+    release();
+}
 
 void MessageAssembler::release() {
     if (budget_) budget_->give_back(charged_);
@@ -80,9 +85,11 @@ Result<std::optional<Bytes>> MessageAssembler::add(std::span<const std::uint8_t>
     if (size > max_)
         return unexpected(Domain::protocol, errc::limit_exceeded,
                           "message larger than " + std::to_string(max_) + " bytes");
-    if (size > pending_.capacity() && !grow_to(std::min(max_, std::max(size, 2 * pending_.capacity()))))
-        return unexpected(Domain::net, errc::unavailable,
-                          "the server is busy, try again in a minute (no memory left for messages arriving)");
+    if (size > pending_.capacity() &&
+        !grow_to(std::min(max_, std::max(size, 2 * pending_.capacity()))))
+        return unexpected(
+            Domain::net, errc::unavailable,
+            "the server is busy, try again in a minute (no memory left for messages arriving)");
     pending_.insert(pending_.end(), chunk.begin(), chunk.end());
     if (flag == 1) return std::optional<Bytes>{};
     Bytes message = std::move(pending_);

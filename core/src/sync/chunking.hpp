@@ -36,7 +36,7 @@ std::vector<Bytes> split_message(std::span<const std::uint8_t> message,
 // this budget, and gives back when its message is complete or it is destroyed. Not
 // thread-safe: one budget per io_context thread.
 class AssemblyBudget {
-public:
+  public:
     explicit AssemblyBudget(std::size_t total_bytes) : total_(total_bytes) {}
     AssemblyBudget(const AssemblyBudget&) = delete;
     AssemblyBudget& operator=(const AssemblyBudget&) = delete;
@@ -47,7 +47,7 @@ public:
     std::size_t used() const { return used_; }
     std::size_t total() const { return total_; }
 
-private:
+  private:
     std::size_t total_;
     std::size_t used_ = 0;
 };
@@ -58,7 +58,7 @@ inline constexpr std::size_t assembly_free_window = 64u << 10;
 
 // Puts messages back together from frame plaintexts.
 class MessageAssembler {
-public:
+  public:
     // `budget`, if given, must outlive the assembler; without one only max_message_bytes
     // bounds what it holds.
     explicit MessageAssembler(std::size_t max_message_bytes, AssemblyBudget* budget = nullptr,
@@ -78,7 +78,7 @@ public:
     // Bytes this assembler holds from the shared budget now.
     std::size_t charged() const { return charged_; }
 
-private:
+  private:
     bool grow_to(std::size_t capacity);
     void release();
 

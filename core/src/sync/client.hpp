@@ -29,7 +29,7 @@ namespace canvass::sync {
 
 // Where the device keeps what the server tells it besides changesets.
 class ProjectSink {
-public:
+  public:
     virtual ~ProjectSink() = default;
     // The server's welcome, before anything else of the session: project name, role,
     // recipient keys (seal epoch keys to these), the published forms and the server's time.
@@ -41,9 +41,9 @@ public:
 };
 
 struct ClientOptions {
-    std::string agent = "canvass";       // told to the server, for its logs
-    merge::Clock* clock = nullptr;       // nullptr: the system clock
-    MessageLimits limits;                // caps on what the server may send
+    std::string agent = "canvass";  // told to the server, for its logs
+    merge::Clock* clock = nullptr;  // nullptr: the system clock
+    MessageLimits limits;           // caps on what the server may send
     std::uint64_t future_threshold_ms = 24 * 3600 * 1000;
     std::function<void(const ExchangeStats&)> progress;
     // Where this device's attachments are (sync/media_exchange.hpp): with it, the hello asks
@@ -54,8 +54,8 @@ struct ClientOptions {
 };
 
 struct EnrollmentResult {
-    Welcome welcome;                       // project, role, device id, recipients, forms
-    std::vector<FormRef> forms_received;   // the forms fetched and handed to the sink
+    Welcome welcome;                      // project, role, device id, recipients, forms
+    std::vector<FormRef> forms_received;  // the forms fetched and handed to the sink
 };
 
 struct SyncReport {
@@ -66,7 +66,7 @@ struct SyncReport {
     std::vector<RefusedTip> refused;                 // carried chains the server refused alone
     std::uint64_t bytes_sent = 0;                    // on the wire, framing included
     std::uint64_t bytes_received = 0;
-    std::optional<MediaStats> media;                 // when attachments were exchanged
+    std::optional<MediaStats> media;  // when attachments were exchanged
 };
 
 // Enrolls this device with a token: runs Noise_XKpsk3 against the token's server key with
@@ -90,7 +90,7 @@ Result<EnrollmentResult> enroll(Transport& transport, const EnrollmentToken& tok
 // when the connection breaks. After a failure, running it again resumes: everything
 // acknowledged stays acknowledged and only unacknowledged batches are sent again.
 Result<SyncReport> run_client_sync(Transport& transport, const crypto::DhPublicKey& server_key,
-                                   const store::DeviceKeys& keys, Replica& replica, ProjectSink& sink,
-                                   const ClientOptions& options = {});
+                                   const store::DeviceKeys& keys, Replica& replica,
+                                   ProjectSink& sink, const ClientOptions& options = {});
 
 }  // namespace canvass::sync

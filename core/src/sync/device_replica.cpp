@@ -6,7 +6,9 @@
 
 namespace canvass::sync {
 
-Result<merge::VersionVector> DeviceReplica::chains() { return store_.summary(); }
+Result<merge::VersionVector> DeviceReplica::chains() {
+    return store_.summary();
+}
 
 Result<std::optional<merge::ChainPoint>> DeviceReplica::chain_point(const merge::DeviceId& device) {
     return store_.chain_point(device);
@@ -23,7 +25,8 @@ Result<std::vector<Bytes>> DeviceReplica::changesets(const merge::DeviceId& devi
 }
 
 Result<std::optional<KeyedHead>> DeviceReplica::cover_head(const merge::DeviceId& device,
-                                                           std::uint64_t first, std::uint64_t last) {
+                                                           std::uint64_t first,
+                                                           std::uint64_t last) {
     CANVASS_TRY(auto head, store_.head_at(device, first, last));
     if (!head) return std::optional<KeyedHead>();
     return std::optional<KeyedHead>(KeyedHead{head->first, head->second});
@@ -37,7 +40,8 @@ Result<std::vector<Bytes>> DeviceReplica::grants(const merge::DeviceId& device) 
     return out;
 }
 
-Result<std::optional<merge::DeviceId>> DeviceReplica::record_creator(const merge::RecordId& record) {
+Result<std::optional<merge::DeviceId>> DeviceReplica::record_creator(
+    const merge::RecordId& record) {
     return store_.record_creator(record);
 }
 
@@ -67,7 +71,8 @@ Result<std::uint64_t> DeviceReplica::acknowledged_seq(const merge::DeviceId& dev
     return store_.acked(device);
 }
 
-Result<void> DeviceReplica::refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) {
+Result<void> DeviceReplica::refused(const merge::DeviceId& device, std::uint64_t seq,
+                                    const std::string& why) {
     return store_.mark_refused(device, seq, why);
 }
 
@@ -107,11 +112,14 @@ Result<void> DeviceProjectSink::on_welcome(const Welcome& welcome) {
         auto pin = legacy_pin(*held, welcome);
         if (pin) config.fingerprint = *pin;
     }
-    const store::RecipientStatement* adopted = held && !fingerprint_ && held->statement ? &*held->statement : nullptr;
-    auto plan = store::plan_recipients(adopted, welcome.recipients, config.fingerprint, welcome.project);
+    const store::RecipientStatement* adopted =
+        held && !fingerprint_ && held->statement ? &*held->statement : nullptr;
+    auto plan =
+        store::plan_recipients(adopted, welcome.recipients, config.fingerprint, welcome.project);
     if (!plan)
         return unexpected(Domain::auth, errc::permission_denied,
-                          "the server sent a recipient set this device cannot verify (" + plan.error().message +
+                          "the server sent a recipient set this device cannot verify (" +
+                              plan.error().message +
                               "); nothing was sealed to it. Tell the project's coordinator.");
     return store_.set_project(std::move(config), *plan);
 }
@@ -199,14 +207,19 @@ Result<Bytes> DeviceMediaReplica::chunk(const MediaId& id, std::uint64_t index) 
     return own;
 }
 
-Result<void> DeviceMediaReplica::delivered(const MediaId& id) { return store_.mark_attachment_sent(id.author, id.id); }
+Result<void> DeviceMediaReplica::delivered(const MediaId& id) {
+    return store_.mark_attachment_sent(id.author, id.id);
+}
 
-Result<std::uint64_t> DeviceMediaReplica::held(const MediaId& id) { return store_.received_chunks(id.author, id.id); }
+Result<std::uint64_t> DeviceMediaReplica::held(const MediaId& id) {
+    return store_.received_chunks(id.author, id.id);
+}
 
-Result<void> DeviceMediaReplica::keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
-                                      bool forward) {
-    return store_.keep_received_chunk({item.id, item.size, item.chunks, item.author, item.root, item.signature}, index,
-                                      data, forward);
+Result<void> DeviceMediaReplica::keep(const MediaItem& item, std::uint64_t index,
+                                      std::span<const std::uint8_t> data, bool forward) {
+    return store_.keep_received_chunk(
+        {item.id, item.size, item.chunks, item.author, item.root, item.signature}, index, data,
+        forward);
 }
 
 }  // namespace canvass::sync

@@ -10,7 +10,7 @@
 namespace canvass::sync {
 
 class DeviceReplica final : public Replica {
-public:
+  public:
     explicit DeviceReplica(store::DeviceStore& store) : store_(store) {}
 
     Result<merge::VersionVector> chains() override;
@@ -26,10 +26,11 @@ public:
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
     Result<std::uint64_t> acknowledged_seq(const merge::DeviceId& device) override;
-    Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) override;
+    Result<void> refused(const merge::DeviceId& device, std::uint64_t seq,
+                         const std::string& why) override;
     Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device) override;
 
-private:
+  private:
     store::DeviceStore& store_;
 };
 
@@ -37,7 +38,7 @@ private:
 // server acknowledged), signed here, and other devices' kept sealed as received (what a
 // coordinator fetched, what a bundle brought to carry on).
 class DeviceMediaReplica final : public MediaReplica {
-public:
+  public:
     explicit DeviceMediaReplica(store::DeviceStore& store) : store_(store) {}
     Result<void> caps(const MediaCaps& caps) override;
     Result<std::vector<Outgoing>> unsent() override;
@@ -46,10 +47,10 @@ public:
     Result<Bytes> chunk(const MediaId& id, std::uint64_t index) override;
     Result<void> delivered(const MediaId& id) override;
     Result<std::uint64_t> held(const MediaId& id) override;
-    Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
-                      bool forward) override;
+    Result<void> keep(const MediaItem& item, std::uint64_t index,
+                      std::span<const std::uint8_t> data, bool forward) override;
 
-private:
+  private:
     Result<MediaItem> own_item(const store::OutgoingAttachment& a);
     store::DeviceStore& store_;
 };
@@ -59,20 +60,22 @@ private:
 // descends from the pinned fingerprint (store/recipients.hpp): a welcome whose chain does not
 // verify fails with Error{auth, permission_denied} and nothing is sealed.
 class DeviceProjectSink final : public ProjectSink {
-public:
+  public:
     // `server_address` and `server_key` are the pinned server, kept with the project. When
     // enrolling, `fingerprint` is the token's; when syncing, the store's pin is used.
     DeviceProjectSink(store::DeviceStore& store, std::string server_address,
                       const crypto::DhPublicKey& server_key,
                       std::optional<crypto::Hash> fingerprint = std::nullopt)
-        : store_(store), address_(std::move(server_address)), server_key_(server_key),
+        : store_(store),
+          address_(std::move(server_address)),
+          server_key_(server_key),
           fingerprint_(fingerprint) {}
 
     Result<void> on_welcome(const Welcome& welcome) override;
     bool has_form(const FormRef& form) override;
     Result<void> add_form(const FormRef& form, std::string_view body) override;
 
-private:
+  private:
     store::DeviceStore& store_;
     std::string address_;
     crypto::DhPublicKey server_key_;

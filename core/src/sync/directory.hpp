@@ -49,16 +49,18 @@ struct TokenRecord {
 
 struct ProjectInfo {
     std::string name;
-    std::vector<store::RecipientStatement> recipients;  // genesis first; never verified by the server's word
+    std::vector<store::RecipientStatement>
+        recipients;  // genesis first; never verified by the server's word
     std::vector<FormRef> forms;
 };
 
 class ServerDirectory {
-public:
+  public:
     virtual ~ServerDirectory() = default;
 
     // The device that authenticates with this Noise static key, if enrolled (revoked ones too).
-    virtual Result<std::optional<DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) = 0;
+    virtual Result<std::optional<DeviceRecord>> device_by_transport_key(
+        const crypto::DhPublicKey& key) = 0;
     virtual Result<std::optional<DeviceRecord>> device(const merge::DeviceId& id) = 0;
     // Notes that `device` authenticated now (its last-seen time). One small write per sync;
     // a failure is logged by the caller and does not stop the sync.
@@ -71,14 +73,16 @@ public:
     virtual Result<void> enroll_device(const TokenId& token, const DeviceRecord& device) = 0;
     virtual Result<ProjectInfo> project(const std::string& name) = 0;
     // A published form's JSON text; nullopt if that version does not exist.
-    virtual Result<std::optional<std::string>> form_body(const std::string& project, const std::string& id,
+    virtual Result<std::optional<std::string>> form_body(const std::string& project,
+                                                         const std::string& id,
                                                          const std::string& version) = 0;
     // The changesets of a project. The reference stays valid while the directory lives.
     virtual Result<Replica*> replica(const std::string& project) = 0;
     // Keeps the note that `change`, delivered by device `delivered_by`, was refused: its
     // author is flagged (stats, devices). In a transaction of its own: nothing of the refused
     // batch is stored.
-    virtual Result<void> flag_unauthorized(const std::string& project, const UnauthorizedChange& change,
+    virtual Result<void> flag_unauthorized(const std::string& project,
+                                           const UnauthorizedChange& change,
                                            const merge::DeviceId& delivered_by) = 0;
     // Where attachments are kept; nullptr when this server carries none (it then states no
     // media caps and devices keep their attachments).

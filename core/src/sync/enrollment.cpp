@@ -5,7 +5,8 @@
 
 namespace canvass::sync {
 
-std::vector<std::uint8_t> enroll_binding(const crypto::Sha256& h, const crypto::DhPublicKey& transport_key,
+std::vector<std::uint8_t> enroll_binding(const crypto::Sha256& h,
+                                         const crypto::DhPublicKey& transport_key,
                                          const TokenId& token) {
     constexpr std::string_view tag{"canvass enroll v1\0", 18};
     std::vector<std::uint8_t> out(tag.begin(), tag.end());

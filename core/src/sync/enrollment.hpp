@@ -45,7 +45,8 @@ struct EnrollRequest {
 // "canvass enroll v1\0" || handshake hash after message 2 (32) || the device's X25519 static
 // key (32) || token id (16).
 std::vector<std::uint8_t> enroll_binding(const crypto::Sha256& handshake_hash,
-                                         const crypto::DhPublicKey& transport_key, const TokenId& token);
+                                         const crypto::DhPublicKey& transport_key,
+                                         const TokenId& token);
 
 Bytes encode_enroll_request(const EnrollRequest& request);
 // Strict: Error{protocol, corrupt, "enroll.<field>: ..."} for anything malformed.

@@ -12,13 +12,16 @@ namespace {
 // `shown`: this store's conflicting changesets went to the server, which keeps them as
 // evidence of the fork.
 Error own_chain_forked(std::uint64_t seq, bool shown = false) {
-    return Error{Domain::protocol, errc::already_exists,
-                 "the server holds changesets of this device that differ from this store's at seq " +
-                     std::to_string(seq) +
-                     ": another device uses the same identity and saved work at the same time as this one. " +
-                     (shown ? std::string("The server recorded the fork (an equivocation) and merged neither side; ")
-                            : std::string("Nothing of it was sent; ")) +
-                     "keep this store as it is and tell your coordinator"};
+    return Error{
+        Domain::protocol, errc::already_exists,
+        "the server holds changesets of this device that differ from this store's at seq " +
+            std::to_string(seq) +
+            ": another device uses the same identity and saved work at the same time as this "
+            "one. " +
+            (shown ? std::string(
+                         "The server recorded the fork (an equivocation) and merged neither side; ")
+                   : std::string("Nothing of it was sent; ")) +
+            "keep this store as it is and tell your coordinator"};
 }
 
 Error out_of_place(std::string_view what) {
@@ -83,12 +86,14 @@ ExchangePolicy server_policy(Role role, const merge::DeviceId& peer) {
 
 ErrorCode refusal_code(const Error& e) {
     switch (e.domain) {
-        case Domain::auth: return ErrorCode::forbidden;
+        case Domain::auth:
+            return ErrorCode::forbidden;
         case Domain::protocol:
             if (e.code == errc::limit_exceeded) return ErrorCode::limit;
             if (e.code == errc::corrupt || e.code == errc::wrong_key) return ErrorCode::bad_batch;
             return ErrorCode::protocol;
-        default: return store::is_disk_full(e) ? ErrorCode::disk_full : ErrorCode::internal;
+        default:
+            return store::is_disk_full(e) ? ErrorCode::disk_full : ErrorCode::internal;
     }
 }
 
@@ -101,26 +106,42 @@ Error peer_error(const ErrorMessage& m, std::string_view peer) {
         case ErrorCode::forbidden:
         case ErrorCode::invalid_token:
         case ErrorCode::token_used:
-        case ErrorCode::token_expired: domain = Domain::auth; code = errc::permission_denied; break;
-        case ErrorCode::limit: code = errc::limit_exceeded; break;
-        case ErrorCode::not_found: code = errc::not_found; break;
+        case ErrorCode::token_expired:
+            domain = Domain::auth;
+            code = errc::permission_denied;
+            break;
+        case ErrorCode::limit:
+            code = errc::limit_exceeded;
+            break;
+        case ErrorCode::not_found:
+            code = errc::not_found;
+            break;
         // Said by the server when it is short of room: the device's own words, not the server's.
         case ErrorCode::unavailable:
             return Error{Domain::net, errc::unavailable, std::string(busy_text)};
         case ErrorCode::disk_full:
             return Error{Domain::net, errc::unavailable,
                          "the " + std::string(peer) +
-                             "'s disk is full: it can store nothing more until its administrator frees space; "
+                             "'s disk is full: it can store nothing more until its administrator "
+                             "frees space; "
                              "everything stays on this device, sync again later"};
-        case ErrorCode::internal: domain = Domain::net; code = errc::io; break;
-        default: break;
+        case ErrorCode::internal:
+            domain = Domain::net;
+            code = errc::io;
+            break;
+        default:
+            break;
     }
     return Error{domain, code,
-                 "the " + std::string(peer) + " refused (" + std::string(error_code_name(m.code)) + "): " + m.message};
+                 "the " + std::string(peer) + " refused (" + std::string(error_code_name(m.code)) +
+                     "): " + m.message};
 }
 
 Exchange::Exchange(Replica& replica, ExchangePolicy policy, Options options)
-    : replica_(replica), policy_(policy), options_(std::move(options)), pacer_(options_.send_limits) {
+    : replica_(replica),
+      policy_(policy),
+      options_(std::move(options)),
+      pacer_(options_.send_limits) {
     options_.verify.may_deliver = [p = policy_](const merge::DeviceId& d) {
         return p.accept == ExchangePolicy::Accept::any_chain ||
                (p.accept == ExchangePolicy::Accept::one_chain && d == p.accepted_device);
@@ -131,21 +152,26 @@ std::vector<Message> Exchange::start() {
     if (!options_.initiator) return {};
     auto summary = our_summary(nullptr);
     if (!summary) return fail(std::move(summary).error(), true);
-    if (auto told = tell_own_at_acknowledged(*summary); !told) return fail(std::move(told).error(), true);
+    if (auto told = tell_own_at_acknowledged(*summary); !told)
+        return fail(std::move(told).error(), true);
     summary_sent_ = true;
     return {Message{std::move(summary).value()}};
 }
 
 std::vector<Message> Exchange::receive(const Message& message) {
     if (error_) return {};
-    if (const auto* e = std::get_if<ErrorMessage>(&message)) return fail(peer_error(*e, options_.peer_name), false);
+    if (const auto* e = std::get_if<ErrorMessage>(&message))
+        return fail(peer_error(*e, options_.peer_name), false);
     std::vector<Message> out;
     Result<void> r = std::visit(
         [&](const auto& m) -> Result<void> {
             using T = std::decay_t<decltype(m)>;
-            if constexpr (std::is_same_v<T, Summary>) return on_summary(m, out);
-            else if constexpr (std::is_same_v<T, Changesets>) return on_changesets(m, out);
-            else if constexpr (std::is_same_v<T, Ack>) return on_ack(m, out);
+            if constexpr (std::is_same_v<T, Summary>)
+                return on_summary(m, out);
+            else if constexpr (std::is_same_v<T, Changesets>)
+                return on_changesets(m, out);
+            else if constexpr (std::is_same_v<T, Ack>)
+                return on_ack(m, out);
             else if constexpr (std::is_same_v<T, Bye>) {
                 if (!summary_received_) return unexpected(out_of_place("bye before the summaries"));
                 if (bye_received_) return unexpected(out_of_place("a second bye"));
@@ -175,7 +201,9 @@ Result<Summary> Exchange::our_summary(const std::vector<ChainTip>* peer_listed) 
         return {};
     };
     switch (policy_.disclose) {
-        case ExchangePolicy::Disclose::one_chain: CANVASS_TRY_VOID(add(policy_.disclosed_device)); break;
+        case ExchangePolicy::Disclose::one_chain:
+            CANVASS_TRY_VOID(add(policy_.disclosed_device));
+            break;
         case ExchangePolicy::Disclose::chains_peer_listed:
             if (peer_listed)
                 for (const auto& t : *peer_listed) CANVASS_TRY_VOID(add(t.device));
@@ -194,7 +222,8 @@ Result<Summary> Exchange::our_summary(const std::vector<ChainTip>* peer_listed) 
 
 Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out) {
     if (summary_received_) return unexpected(out_of_place("a second summary"));
-    if (options_.initiator && !summary_sent_) return unexpected(out_of_place("summary before ours"));
+    if (options_.initiator && !summary_sent_)
+        return unexpected(out_of_place("summary before ours"));
     summary_received_ = true;
     CANVASS_TRY(auto ours, our_summary(&peer.chains));
     if (!options_.initiator) {
@@ -205,7 +234,8 @@ Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out
     auto peer_vv = to_vector(peer);
     auto our_vv = to_vector(ours);
     for (const auto& d : merge::forked(our_vv, peer_vv))
-        equivocations_.push_back({d, our_vv.get(d)->seq, our_vv.get(d)->hash, peer_vv.get(d)->hash});
+        equivocations_.push_back(
+            {d, our_vv.get(d)->seq, our_vv.get(d)->hash, peer_vv.get(d)->hash});
     std::vector<merge::SeqRange> plan;
     if (policy_.send) {
         plan = merge::missing(peer_vv, our_vv);
@@ -224,7 +254,8 @@ Result<void> Exchange::on_summary(const Summary& peer, std::vector<Message>& out
 Result<void> Exchange::check_own_chain(const Summary& peer, std::vector<merge::SeqRange>& plan) {
     if (!options_.self) return {};
     const auto& self = *options_.self;
-    auto theirs = std::find_if(peer.chains.begin(), peer.chains.end(), [&](const ChainTip& t) { return t.device == self; });
+    auto theirs = std::find_if(peer.chains.begin(), peer.chains.end(),
+                               [&](const ChainTip& t) { return t.device == self; });
     if (theirs == peer.chains.end()) return {};
     CANVASS_TRY(auto mine, replica_.chain_point(self));
     const std::uint64_t held = mine ? mine->seq : 0;
@@ -333,7 +364,8 @@ Result<void> Exchange::clip_refused(std::vector<merge::SeqRange>& plan) {
     return {};
 }
 
-void Exchange::add_grant_refreshes(const Summary& peer, const Summary& ours, std::vector<merge::SeqRange>& plan) {
+void Exchange::add_grant_refreshes(const Summary& peer, const Summary& ours,
+                                   std::vector<merge::SeqRange>& plan) {
     std::map<merge::DeviceId, const ChainTip*> held;
     for (const auto& t : peer.chains) held.emplace(t.device, &t);
     for (const auto& mine : ours.chains) {
@@ -350,7 +382,8 @@ void Exchange::add_grant_refreshes(const Summary& peer, const Summary& ours, std
 
 Result<void> Exchange::pump(std::vector<Message>& out) {
     while (outbox_ && !outbox_->empty() && in_flight_.size() < options_.send_limits.window) {
-        CANVASS_TRY(auto batch, outbox_->next_batch(next_batch_, options_.clock ? pacer_.next_bytes() : SIZE_MAX));
+        CANVASS_TRY(auto batch, outbox_->next_batch(
+                                    next_batch_, options_.clock ? pacer_.next_bytes() : SIZE_MAX));
         std::size_t n = 0;
         std::uint64_t bytes = 0;
         for (const auto& run : batch.runs) n += run.changesets.size(), bytes += run_bytes(run);
@@ -369,10 +402,12 @@ Result<void> Exchange::pump(std::vector<Message>& out) {
 }
 
 Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Message>& out) {
-    if (!summary_received_ || !summary_sent_) return unexpected(out_of_place("changesets before the summaries"));
+    if (!summary_received_ || !summary_sent_)
+        return unexpected(out_of_place("changesets before the summaries"));
     if (bye_received_) return unexpected(out_of_place("changesets after bye"));
     if (policy_.accept == ExchangePolicy::Accept::nothing)
-        return unexpected(Domain::auth, errc::permission_denied, "this side does not accept changesets");
+        return unexpected(Domain::auth, errc::permission_denied,
+                          "this side does not accept changesets");
     if (batch.batch != expected_batch_)
         return unexpected(out_of_place("batch " + std::to_string(batch.batch) + " where " +
                                        std::to_string(expected_batch_) + " was expected"));
@@ -405,7 +440,8 @@ Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Messag
     if (own) CANVASS_TRY_VOID(store_own_chain(std::move(*own)));
     for (const auto& run : verified.runs) {
         stats_.stored += run.changesets.size();
-        if (options_.self && run.device == *options_.self) stats_.own_returned += run.changesets.size();
+        if (options_.self && run.device == *options_.self)
+            stats_.own_returned += run.changesets.size();
         for (const auto& c : run.changesets) stats_.far_future += c.far_future ? 1 : 0;
     }
     for (const auto& e : verified.evidence) {
@@ -429,7 +465,8 @@ Result<void> Exchange::on_changesets(const Changesets& batch, std::vector<Messag
 
 Result<void> Exchange::on_ack(const Ack& ack, std::vector<Message>& out) {
     if (in_flight_.empty() || in_flight_.front().first != ack.batch)
-        return unexpected(out_of_place("ack for batch " + std::to_string(ack.batch) + ", which is not in flight"));
+        return unexpected(out_of_place("ack for batch " + std::to_string(ack.batch) +
+                                       ", which is not in flight"));
     stats_.acknowledged += in_flight_.front().second;
     in_flight_.pop_front();
     if (options_.clock) pacer_.acknowledged(ack.batch, options_.clock->now_ms());
@@ -457,7 +494,8 @@ std::vector<Message> Exchange::fail(Error error, bool tell_peer) {
     if (tell_peer) {
         ErrorCode code = refusal_code(error);
         // A local failure (storage) is ours to log, not the peer's to read.
-        std::string text = code == ErrorCode::internal    ? "could not store the batch; try again later"
+        std::string text = code == ErrorCode::internal
+                               ? "could not store the batch; try again later"
                            : code == ErrorCode::disk_full ? std::string(disk_full_text)
                                                           : error.message;
         out.push_back(ErrorMessage{code, std::move(text)});

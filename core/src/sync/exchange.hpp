@@ -42,7 +42,7 @@ struct ExchangePolicy {
     merge::DeviceId own_device{};
     enum class Accept { nothing, one_chain, any_chain };
     Accept accept = Accept::nothing;
-    merge::DeviceId accepted_device{};   // for one_chain
+    merge::DeviceId accepted_device{};  // for one_chain
 };
 
 // The device's side, for its role. `self` is the device's own id.
@@ -51,14 +51,14 @@ ExchangePolicy device_policy(Role role, const merge::DeviceId& self);
 ExchangePolicy server_policy(Role role, const merge::DeviceId& peer);
 
 struct ExchangeStats {
-    std::uint64_t to_send = 0;          // changesets planned after the summaries
-    std::uint64_t sent = 0;             // changesets sent
-    std::uint64_t acknowledged = 0;     // changesets the peer acknowledged as durable
-    std::uint64_t received = 0;         // changesets received (including duplicates)
-    std::uint64_t stored = 0;           // new changesets stored
-    std::uint64_t evidence = 0;         // changesets kept as evidence of equivocation
-    std::uint64_t far_future = 0;       // stored changesets flagged for their clock
-    std::uint64_t refused_runs = 0;     // relayed runs refused alone, either way (Ack::refused)
+    std::uint64_t to_send = 0;       // changesets planned after the summaries
+    std::uint64_t sent = 0;          // changesets sent
+    std::uint64_t acknowledged = 0;  // changesets the peer acknowledged as durable
+    std::uint64_t received = 0;      // changesets received (including duplicates)
+    std::uint64_t stored = 0;        // new changesets stored
+    std::uint64_t evidence = 0;      // changesets kept as evidence of equivocation
+    std::uint64_t far_future = 0;    // stored changesets flagged for their clock
+    std::uint64_t refused_runs = 0;  // relayed runs refused alone, either way (Ack::refused)
     // Of `stored`, changesets of the initiator's own chain the peer sent back: the store was
     // restored from an older copy, or another copy of it is in use.
     std::uint64_t own_returned = 0;
@@ -67,11 +67,11 @@ struct ExchangeStats {
 };
 
 class Exchange {
-public:
+  public:
     struct Options {
-        bool initiator = true;       // the device; the server is the responder
-        SyncLimits send_limits;      // batch caps and window for what this side sends
-        VerifyContext verify;        // project, clock; may_deliver is set from the policy
+        bool initiator = true;   // the device; the server is the responder
+        SyncLimits send_limits;  // batch caps and window for what this side sends
+        VerifyContext verify;    // project, clock; may_deliver is set from the policy
         // The initiator's own device id: its chain is never sent where the peer's copy of it
         // differs (a store restored from an older copy, or a clone).
         std::optional<merge::DeviceId> self;
@@ -99,7 +99,7 @@ public:
     // The relayed runs refused alone: by this side (responder) or by the peer (initiator).
     const std::vector<RefusedTip>& refused() const { return refused_; }
 
-private:
+  private:
     Result<void> on_summary(const Summary& summary, std::vector<Message>& out);
     Result<void> on_changesets(const Changesets& batch, std::vector<Message>& out);
     Result<void> on_ack(const Ack& ack, std::vector<Message>& out);
@@ -119,10 +119,13 @@ private:
     // Keeps out of `plan` what the peer once refused of the chains we carry.
     Result<void> clip_refused(std::vector<merge::SeqRange>& plan);
     // Plans the chains the peer holds whole but with fewer grants than ours.
-    static void add_grant_refreshes(const Summary& peer, const Summary& ours, std::vector<merge::SeqRange>& plan);
+    static void add_grant_refreshes(const Summary& peer, const Summary& ours,
+                                    std::vector<merge::SeqRange>& plan);
     Result<Summary> our_summary(const std::vector<ChainTip>* peer_listed);
     std::vector<Message> fail(Error error, bool tell_peer);
-    void report() { if (options_.progress) options_.progress(stats_); }
+    void report() {
+        if (options_.progress) options_.progress(stats_);
+    }
 
     Replica& replica_;
     ExchangePolicy policy_;

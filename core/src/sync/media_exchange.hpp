@@ -40,7 +40,7 @@ namespace canvass::sync {
 // Where a server keeps attachment chunks (sync-server: files under its data directory). Items
 // are kept by author and id (MediaId): two authors' items of one id are two items.
 class MediaVault {
-public:
+  public:
     virtual ~MediaVault() = default;
     // The item as registered; nullopt if unknown.
     struct Held {
@@ -53,9 +53,11 @@ public:
     // Stores chunk `index`: durable (fsync'd) when this returns.
     virtual Result<void> put(const std::string& project, const MediaId& id, std::uint64_t index,
                              std::span<const std::uint8_t> data) = 0;
-    virtual Result<Bytes> get(const std::string& project, const MediaId& id, std::uint64_t index) = 0;
+    virtual Result<Bytes> get(const std::string& project, const MediaId& id,
+                              std::uint64_t index) = 0;
     // Plaintext bytes of every item of `author` registered in the project.
-    virtual Result<std::uint64_t> device_bytes(const std::string& project, const merge::DeviceId& author) = 0;
+    virtual Result<std::uint64_t> device_bytes(const std::string& project,
+                                               const merge::DeviceId& author) = 0;
     // Every item of the project held whole, by id then author.
     virtual Result<std::vector<MediaItem>> complete(const std::string& project) = 0;
     // Forgets the item and every chunk of it (its chunks did not match its signed root).
@@ -71,7 +73,8 @@ bool signed_by(const MediaItem& item, const crypto::SigningPublicKey& key);
 using RootHasher = crypto::Blake2b;
 
 // The signing key of a device of the project, or nullopt when it is not one.
-using AuthorKeys = std::function<Result<std::optional<crypto::SigningPublicKey>>(const merge::DeviceId&)>;
+using AuthorKeys =
+    std::function<Result<std::optional<crypto::SigningPublicKey>>(const merge::DeviceId&)>;
 
 // Why an item, offered or carried, is not one to take: its chunks do not match its size,
 // its author is unknown here, or its signature is not the author's; nullopt when it is.
@@ -86,29 +89,35 @@ bool well_formed(const MediaItem& item);
 // at the server (the device's own check and the server's, one function), or nullopt.
 // `names` (may be empty) names the items for the device's message. The server applies it to
 // the items of each author apart: a relay's offer counts against each author's own total.
-std::optional<std::string> media_cap_problem(const std::vector<MediaItem>& items, std::uint64_t already,
-                                             const MediaCaps& caps, const std::vector<std::string>& names = {});
+std::optional<std::string> media_cap_problem(const std::vector<MediaItem>& items,
+                                             std::uint64_t already, const MediaCaps& caps,
+                                             const std::vector<std::string>& names = {});
 
 struct MediaStats {
-    std::uint64_t offered = 0;         // attachments offered
+    std::uint64_t offered = 0;  // attachments offered
     std::uint64_t chunks_sent = 0;
     std::uint64_t chunks_received = 0;
-    std::uint64_t delivered = 0;       // attachments the server now holds whole
-    std::uint64_t relayed = 0;         // of those offered, carried for other devices
-    std::uint64_t fetched = 0;         // attachments received whole
-    std::uint64_t bytes_sent = 0;      // sealed chunk bytes
+    std::uint64_t delivered = 0;   // attachments the server now holds whole
+    std::uint64_t relayed = 0;     // of those offered, carried for other devices
+    std::uint64_t fetched = 0;     // attachments received whole
+    std::uint64_t bytes_sent = 0;  // sealed chunk bytes
 };
 
 // The server's side, after the exchange finished. Feed it each message; send what it returns.
 class MediaResponder {
-public:
+  public:
     // `keys` gives the signing key of a device of the project: an item is taken only signed
     // by its author, and a collector offers only its own. `version`: the media version the
     // device's hello named (1: it names no author beside an id).
-    MediaResponder(MediaVault& vault, std::string project, merge::DeviceId device, Role role, MediaCaps caps,
-                   AuthorKeys keys, std::uint32_t version = media_version)
-        : vault_(vault), project_(std::move(project)), device_(device), role_(role), caps_(caps),
-          keys_(std::move(keys)), version_(version) {}
+    MediaResponder(MediaVault& vault, std::string project, merge::DeviceId device, Role role,
+                   MediaCaps caps, AuthorKeys keys, std::uint32_t version = media_version)
+        : vault_(vault),
+          project_(std::move(project)),
+          device_(device),
+          role_(role),
+          caps_(caps),
+          keys_(std::move(keys)),
+          version_(version) {}
     // The replies; `done()` after a bye (answered), `failed()` after a refusal (an `error`
     // ends the returned messages; close the connection).
     std::vector<Message> receive(const Message& m);
@@ -117,7 +126,7 @@ public:
     const Error& error() const { return *error_; }
     const MediaStats& stats() const { return stats_; }
 
-private:
+  private:
     Result<void> on_offer(const MediaOffer& m, std::vector<Message>& out);
     Result<void> on_chunk(const MediaChunk& m, std::vector<Message>& out);
     Result<void> on_get(const MediaGet& m, std::vector<Message>& out);
@@ -139,13 +148,13 @@ private:
 
 // What a device's store gives the client's side.
 class MediaReplica {
-public:
+  public:
     virtual ~MediaReplica() = default;
     // The server's caps: kept, so the store refuses a file over them when it is added.
     virtual Result<void> caps(const MediaCaps& caps) = 0;
     struct Outgoing {
-        MediaItem item;    // signed by its author
-        std::string name;  // for messages on this device (empty for an attachment carried)
+        MediaItem item;        // signed by its author
+        std::string name;      // for messages on this device (empty for an attachment carried)
         bool carried = false;  // another device's, from a bundle
     };
     // This device's attachments not yet delivered whole, referenced by changesets the
@@ -162,8 +171,8 @@ public:
     // Attachments of other devices (a coordinator's pull, a bundle's): chunks held from the
     // first on, and keeping one. `forward`: to deliver to the server (it came from a bundle).
     virtual Result<std::uint64_t> held(const MediaId& id) = 0;
-    virtual Result<void> keep(const MediaItem& item, std::uint64_t index, std::span<const std::uint8_t> data,
-                              bool forward) = 0;
+    virtual Result<void> keep(const MediaItem& item, std::uint64_t index,
+                              std::span<const std::uint8_t> data, bool forward) = 0;
 };
 
 // The device's side, on a channel whose exchange just finished, against a server whose
@@ -171,7 +180,8 @@ public:
 // project's. Errors: Error{form, limit_exceeded} when a cap refuses an attachment (nothing
 // sent), the server's refusal, or the channel's. Everything acknowledged stays so: running
 // it again resumes from the first chunk the server lacks.
-Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replica, Role role, const MediaCaps& caps,
+Result<MediaStats> run_media_client(SecureChannel& channel, MediaReplica& replica, Role role,
+                                    const MediaCaps& caps,
                                     const std::function<void(const MediaStats&)>& progress = {});
 
 }  // namespace canvass::sync

@@ -16,7 +16,8 @@ void MemoryReplica::append_own(const merge::Changeset& cs, const crypto::Signing
     auto hash = merge::changeset_hash(cs);
     chain.encoded.push_back(merge::encode(cs));
     chain.hashes.push_back(hash);
-    chain.heads[cs.header.seq] = merge::sign_head(cs.header.device, cs.header.seq, hash, signing.secret_key);
+    chain.heads[cs.header.seq] =
+        merge::sign_head(cs.header.device, cs.header.seq, hash, signing.secret_key);
     if (merge::creates_record(cs.header)) creators_.try_emplace(cs.header.record, cs.header.device);
 }
 
@@ -34,7 +35,8 @@ merge::Hash MemoryReplica::state_digest() const {
             if (!cs) throw std::logic_error("memory replica holds an undecodable changeset");
             auto id = cs->header.record;
             auto [it, inserted] = records.try_emplace(id, merge::RecordState(id));
-            if (!it->second.apply(cs->header)) throw std::logic_error("memory replica: merge failed");
+            if (!it->second.apply(cs->header))
+                throw std::logic_error("memory replica: merge failed");
         }
     }
     merge::StoreDigest digest;
@@ -51,18 +53,22 @@ Result<merge::VersionVector> MemoryReplica::chains() {
 
 Result<std::optional<merge::ChainPoint>> MemoryReplica::chain_point(const merge::DeviceId& device) {
     auto it = chains_.find(device);
-    if (it == chains_.end() || it->second.encoded.empty()) return std::optional<merge::ChainPoint>{};
-    return std::optional<merge::ChainPoint>{merge::ChainPoint{it->second.encoded.size(), it->second.hashes.back()}};
+    if (it == chains_.end() || it->second.encoded.empty())
+        return std::optional<merge::ChainPoint>{};
+    return std::optional<merge::ChainPoint>{
+        merge::ChainPoint{it->second.encoded.size(), it->second.hashes.back()}};
 }
 
-Result<std::optional<merge::Hash>> MemoryReplica::chain_hash(const merge::DeviceId& device, std::uint64_t seq) {
+Result<std::optional<merge::Hash>> MemoryReplica::chain_hash(const merge::DeviceId& device,
+                                                             std::uint64_t seq) {
     auto it = chains_.find(device);
-    if (it == chains_.end() || seq == 0 || seq > it->second.hashes.size()) return std::optional<merge::Hash>{};
+    if (it == chains_.end() || seq == 0 || seq > it->second.hashes.size())
+        return std::optional<merge::Hash>{};
     return std::optional<merge::Hash>{it->second.hashes[seq - 1]};
 }
 
-Result<std::vector<Bytes>> MemoryReplica::changesets(const merge::DeviceId& device, std::uint64_t first,
-                                                     std::uint64_t last) {
+Result<std::vector<Bytes>> MemoryReplica::changesets(const merge::DeviceId& device,
+                                                     std::uint64_t first, std::uint64_t last) {
     auto it = chains_.find(device);
     if (it == chains_.end() || first == 0 || first > last || last > it->second.encoded.size())
         return unexpected(Domain::store, errc::not_found, "changesets out of the chain's range");
@@ -70,7 +76,8 @@ Result<std::vector<Bytes>> MemoryReplica::changesets(const merge::DeviceId& devi
                               it->second.encoded.begin() + static_cast<std::ptrdiff_t>(last));
 }
 
-Result<std::optional<KeyedHead>> MemoryReplica::cover_head(const merge::DeviceId& device, std::uint64_t first,
+Result<std::optional<KeyedHead>> MemoryReplica::cover_head(const merge::DeviceId& device,
+                                                           std::uint64_t first,
                                                            std::uint64_t last) {
     auto it = chains_.find(device);
     if (it == chains_.end()) return std::optional<KeyedHead>{};
@@ -78,7 +85,8 @@ Result<std::optional<KeyedHead>> MemoryReplica::cover_head(const merge::DeviceId
     auto above = heads.upper_bound(last);  // first head after `last`
     if (above != heads.begin()) {
         auto within = std::prev(above);
-        if (within->first >= first) return std::optional<KeyedHead>{KeyedHead{within->second, it->second.key}};
+        if (within->first >= first)
+            return std::optional<KeyedHead>{KeyedHead{within->second, it->second.key}};
     }
     if (above != heads.end() && above->first <= it->second.encoded.size())
         return std::optional<KeyedHead>{KeyedHead{above->second, it->second.key}};
@@ -91,7 +99,8 @@ Result<std::vector<Bytes>> MemoryReplica::grants(const merge::DeviceId& device) 
     return std::vector<Bytes>(it->second.grants.begin(), it->second.grants.end());
 }
 
-Result<std::optional<merge::DeviceId>> MemoryReplica::record_creator(const merge::RecordId& record) {
+Result<std::optional<merge::DeviceId>> MemoryReplica::record_creator(
+    const merge::RecordId& record) {
     auto it = creators_.find(record);
     if (it == creators_.end()) return std::optional<merge::DeviceId>{};
     return std::optional<merge::DeviceId>{it->second};
@@ -109,7 +118,8 @@ Result<void> MemoryReplica::store(const VerifiedBatch& batch) {
         auto it = chains_.find(run.device);
         std::uint64_t have = it == chains_.end() ? 0 : it->second.encoded.size();
         if (!run.changesets.empty() && run.changesets.front().changeset.header.seq > have + 1)
-            return unexpected(Domain::store, errc::invalid_argument, "run does not continue the chain");
+            return unexpected(Domain::store, errc::invalid_argument,
+                              "run does not continue the chain");
     }
     for (const auto& run : batch.runs) {
         auto& chain = chains_[run.device];
@@ -135,7 +145,8 @@ Result<void> MemoryReplica::acknowledged(const merge::DeviceId& device, std::uin
     return {};
 }
 
-Result<void> MemoryReplica::refused(const merge::DeviceId& device, std::uint64_t seq, const std::string&) {
+Result<void> MemoryReplica::refused(const merge::DeviceId& device, std::uint64_t seq,
+                                    const std::string&) {
     auto& chain = chains_[device];
     if (!chain.refused_from || seq < *chain.refused_from) chain.refused_from = seq;
     return {};

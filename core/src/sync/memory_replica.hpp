@@ -12,16 +12,16 @@
 namespace canvass::sync {
 
 class MemoryReplica final : public Replica {
-public:
+  public:
     struct Chain {
         crypto::SigningPublicKey key{};
-        std::vector<Bytes> encoded;              // encoded[i] is changeset seq i + 1
-        std::vector<merge::Hash> hashes;         // hashes[i] is its hash
+        std::vector<Bytes> encoded;       // encoded[i] is changeset seq i + 1
+        std::vector<merge::Hash> hashes;  // hashes[i] is its hash
         std::map<std::uint64_t, merge::SignedHead> heads;
         std::set<Bytes> grants;
         std::uint64_t acknowledged = 0;
         std::optional<std::uint64_t> refused_from;  // the peer refused it from this seq
-        std::uint64_t far_future = 0;            // changesets flagged for their clock
+        std::uint64_t far_future = 0;               // changesets flagged for their clock
     };
 
     // Appends a changeset this replica's own device authored, and a head signed at it.
@@ -44,7 +44,8 @@ public:
 
     Result<merge::VersionVector> chains() override;
     Result<std::optional<merge::ChainPoint>> chain_point(const merge::DeviceId& device) override;
-    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& device, std::uint64_t seq) override;
+    Result<std::optional<merge::Hash>> chain_hash(const merge::DeviceId& device,
+                                                  std::uint64_t seq) override;
     Result<std::vector<Bytes>> changesets(const merge::DeviceId& device, std::uint64_t first,
                                           std::uint64_t last) override;
     Result<std::optional<KeyedHead>> cover_head(const merge::DeviceId& device, std::uint64_t first,
@@ -53,10 +54,11 @@ public:
     Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) override;
     Result<void> store(const VerifiedBatch& batch) override;
     Result<void> acknowledged(const merge::DeviceId& device, std::uint64_t seq) override;
-    Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) override;
+    Result<void> refused(const merge::DeviceId& device, std::uint64_t seq,
+                         const std::string& why) override;
     Result<std::optional<std::uint64_t>> refused_from(const merge::DeviceId& device) override;
 
-private:
+  private:
     std::map<merge::DeviceId, Chain> chains_;
     std::vector<Evidence> evidence_;
     std::map<merge::RecordId, merge::DeviceId> creators_;  // from the creating changesets held

@@ -19,10 +19,12 @@ struct Link {
     bool closed = false;
 };
 
-Error closed_error() { return Error{Domain::net, errc::io, "connection closed by peer"}; }
+Error closed_error() {
+    return Error{Domain::net, errc::io, "connection closed by peer"};
+}
 
 class MemoryEnd final : public Transport {
-public:
+  public:
     MemoryEnd(std::shared_ptr<Link> link, LinkSide side) : link_(std::move(link)), side_(side) {}
     ~MemoryEnd() override { close(); }
 
@@ -64,7 +66,7 @@ public:
         link_->arrived.notify_all();
     }
 
-private:
+  private:
     int own_index() const { return side_ == LinkSide::first ? 0 : 1; }
     int peer_index() const { return 1 - own_index(); }
 

@@ -11,30 +11,40 @@ using detail::Fields;
 using json = nlohmann::json;
 
 constexpr std::string_view kErrorNames[] = {
-    "protocol", "unknown_device", "revoked", "forbidden", "invalid_token", "token_used",
-    "token_expired", "bad_batch", "limit", "not_found", "unavailable", "internal", "disk_full"};
+    "protocol",    "unknown_device", "revoked",   "forbidden", "invalid_token",
+    "token_used",  "token_expired",  "bad_batch", "limit",     "not_found",
+    "unavailable", "internal",       "disk_full"};
 
-std::string at(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+std::string at(const std::string& path, std::size_t i) {
+    return path + "[" + std::to_string(i) + "]";
+}
 
 // ---- encoding -------------------------------------------------------------------------
 
 json encode_tip(const ChainTip& t) {
-    return {{"device", binary(t.device)}, {"seq", t.seq}, {"hash", binary(t.hash)}, {"grants", t.grants}};
+    return {{"device", binary(t.device)},
+            {"seq", t.seq},
+            {"hash", binary(t.hash)},
+            {"grants", t.grants}};
 }
 
 json encode_run(const ChainRun& r) {
     json changesets = json::array(), grants = json::array();
     for (const auto& c : r.changesets) changesets.push_back(binary(c));
     for (const auto& g : r.grants) grants.push_back(binary(g));
-    return {{"device", binary(r.device)},
-            {"key", binary(r.key)},
-            {"changesets", std::move(changesets)},
-            {"head", {{"seq", r.head.seq}, {"hash", binary(r.head.hash)}, {"sig", binary(r.head.signature)}}},
-            {"grants", std::move(grants)}};
+    return {
+        {"device", binary(r.device)},
+        {"key", binary(r.key)},
+        {"changesets", std::move(changesets)},
+        {"head",
+         {{"seq", r.head.seq}, {"hash", binary(r.head.hash)}, {"sig", binary(r.head.signature)}}},
+        {"grants", std::move(grants)}};
 }
 
 json encode_limits(const SyncLimits& l) {
-    return {{"batch_changesets", l.batch_changesets}, {"batch_bytes", l.batch_bytes}, {"window", l.window}};
+    return {{"batch_changesets", l.batch_changesets},
+            {"batch_bytes", l.batch_bytes},
+            {"window", l.window}};
 }
 
 struct Encoder {
@@ -45,7 +55,9 @@ struct Encoder {
     }
     json operator()(const Welcome& m) const {
         json j = welcome(m);
-        if (m.media) j["media"] = {{"file_bytes", m.media->file_bytes}, {"device_bytes", m.media->device_bytes}};
+        if (m.media)
+            j["media"] = {{"file_bytes", m.media->file_bytes},
+                          {"device_bytes", m.media->device_bytes}};
         return j;
     }
     json welcome(const Welcome& m) const {
@@ -53,9 +65,13 @@ struct Encoder {
         for (const auto& r : m.recipients) statements.push_back(binary(store::encode_statement(r)));
         for (const auto& f : m.forms)
             forms.push_back({{"id", f.id}, {"version", f.version}, {"hash", binary(f.hash)}});
-        json out{{"t", "welcome"}, {"project", m.project}, {"role", role_name(m.role)},
-                 {"device", binary(m.device)}, {"time", m.server_time_ms},
-                 {"recipients", std::move(statements)}, {"forms", std::move(forms)},
+        json out{{"t", "welcome"},
+                 {"project", m.project},
+                 {"role", role_name(m.role)},
+                 {"device", binary(m.device)},
+                 {"time", m.server_time_ms},
+                 {"recipients", std::move(statements)},
+                 {"forms", std::move(forms)},
                  {"limits", encode_limits(m.limits)}};
         if (!m.label.empty()) out["label"] = m.label;
         return out;
@@ -72,13 +88,16 @@ struct Encoder {
     }
     json operator()(const Ack& m) const {
         json durable = json::array();
-        for (const auto& d : m.durable) durable.push_back({{"device", binary(d.device)}, {"seq", d.seq}});
+        for (const auto& d : m.durable)
+            durable.push_back({{"device", binary(d.device)}, {"seq", d.seq}});
         json j = {{"t", "ack"}, {"batch", m.batch}, {"durable", std::move(durable)}};
         if (!m.refused.empty()) {
             json refused = json::array();
             for (const auto& r : m.refused)
-                refused.push_back({{"device", binary(r.device)}, {"seq", r.seq},
-                                   {"code", error_code_name(r.code)}, {"message", r.message}});
+                refused.push_back({{"device", binary(r.device)},
+                                   {"seq", r.seq},
+                                   {"code", error_code_name(r.code)},
+                                   {"message", r.message}});
             j["refused"] = std::move(refused);
         }
         return j;
@@ -95,18 +114,29 @@ struct Encoder {
     static json items(const std::vector<MediaItem>& list) {
         json out = json::array();
         for (const auto& i : list)
-            out.push_back({{"id", binary(i.id)}, {"size", i.size}, {"chunks", i.chunks}, {"author", binary(i.author)},
-                           {"root", binary(i.root)}, {"sig", binary(i.signature)}});
+            out.push_back({{"id", binary(i.id)},
+                           {"size", i.size},
+                           {"chunks", i.chunks},
+                           {"author", binary(i.author)},
+                           {"root", binary(i.root)},
+                           {"sig", binary(i.signature)}});
         return out;
     }
-    json operator()(const MediaOffer& m) const { return {{"t", "media_offer"}, {"items", items(m.items)}}; }
+    json operator()(const MediaOffer& m) const {
+        return {{"t", "media_offer"}, {"items", items(m.items)}};
+    }
     json operator()(const MediaNeed& m) const { return {{"t", "media_need"}, {"held", m.held}}; }
     json operator()(const MediaChunk& m) const {
-        json j = {{"t", "media_chunk"}, {"id", binary(m.id)}, {"index", m.index}, {"data", binary(m.data)}};
+        json j = {{"t", "media_chunk"},
+                  {"id", binary(m.id)},
+                  {"index", m.index},
+                  {"data", binary(m.data)}};
         if (m.author) j["author"] = binary(*m.author);
         return j;
     }
-    json operator()(const MediaAck& m) const { return {{"t", "media_ack"}, {"id", binary(m.id)}, {"index", m.index}}; }
+    json operator()(const MediaAck& m) const {
+        return {{"t", "media_ack"}, {"id", binary(m.id)}, {"index", m.index}};
+    }
     json operator()(const MediaList& m) const {
         json j = {{"t", "media_list"}};
         if (m.items) j["items"] = items(*m.items);
@@ -134,7 +164,8 @@ Result<ChainTip> decode_tip(const json& j, const std::string& path) {
     return t;
 }
 
-Result<std::vector<Bytes>> decode_blobs(const json& list, const std::string& path, std::size_t max_bytes) {
+Result<std::vector<Bytes>> decode_blobs(const json& list, const std::string& path,
+                                        std::size_t max_bytes) {
     std::vector<Bytes> out;
     out.reserve(list.size());
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -154,7 +185,8 @@ Result<ChainRun> decode_run(const json& j, const std::string& path, const Messag
     CANVASS_TRY(r.device, f.fixed<16>("device"));
     CANVASS_TRY(r.key, f.fixed<32>("key"));
     CANVASS_TRY(const json* changesets, f.array("changesets", lim.max_batch_changesets));
-    CANVASS_TRY(r.changesets, decode_blobs(*changesets, f.path("changesets"), lim.max_changeset_bytes));
+    CANVASS_TRY(r.changesets,
+                decode_blobs(*changesets, f.path("changesets"), lim.max_changeset_bytes));
     if (r.changesets.empty()) return f.bad("changesets", "a run holds at least one changeset");
     CANVASS_TRY(const json* grants, f.array("grants", lim.max_batch_changesets));
     CANVASS_TRY(r.grants, decode_blobs(*grants, f.path("grants"), 1024));
@@ -199,7 +231,8 @@ Result<Message> decode_welcome(Fields& f, const MessageLimits& lim) {
     CANVASS_TRY(const json* statements, f.array("recipients", lim.max_recipient_statements));
     for (std::size_t i = 0; i < statements->size(); ++i) {
         const json& r = (*statements)[i];
-        if (!r.is_binary()) return f.bad(at("recipients", i), "expected a recipient statement (bytes)");
+        if (!r.is_binary())
+            return f.bad(at("recipients", i), "expected a recipient statement (bytes)");
         auto statement = store::decode_statement(r.get_binary());
         if (!statement) return f.bad(at("recipients", i), statement.error().message);
         m.recipients.push_back(std::move(statement).value());
@@ -261,7 +294,8 @@ Result<Message> decode_media(const std::string& type, Fields& f, const MessageLi
         MediaNeed m;
         CANVASS_TRY(const json* held, f.array("held", lim.max_media_items));
         for (std::size_t i = 0; i < held->size(); ++i) {
-            if (!(*held)[i].is_number_unsigned()) return f.bad(at("held", i), "expected an unsigned integer");
+            if (!(*held)[i].is_number_unsigned())
+                return f.bad(at("held", i), "expected an unsigned integer");
             m.held.push_back((*held)[i].get<std::uint64_t>());
         }
         return Message{std::move(m)};
@@ -320,11 +354,13 @@ Result<Message> decode_changesets(Fields& f, const MessageLimits& lim) {
         m.runs.push_back(std::move(run));
     }
     if (count > lim.max_batch_changesets)
-        return unexpected(Domain::protocol, errc::limit_exceeded, "changesets: batch holds more than " +
-                                                                      std::to_string(lim.max_batch_changesets) + " changesets");
-    if (bytes > lim.max_batch_bytes)
         return unexpected(Domain::protocol, errc::limit_exceeded,
-                          "changesets: batch larger than " + std::to_string(lim.max_batch_bytes) + " bytes");
+                          "changesets: batch holds more than " +
+                              std::to_string(lim.max_batch_changesets) + " changesets");
+    if (bytes > lim.max_batch_bytes)
+        return unexpected(
+            Domain::protocol, errc::limit_exceeded,
+            "changesets: batch larger than " + std::to_string(lim.max_batch_bytes) + " bytes");
     return Message{std::move(m)};
 }
 
@@ -395,8 +431,8 @@ Result<Message> decode_body(const std::string& type, Fields& f, const MessageLim
     if (type == "form") return decode_form(f, lim);
     if (type == "error") return decode_error(f, lim);
     if (type == "bye") return Message{Bye{}};
-    if (type == "media_offer" || type == "media_need" || type == "media_chunk" || type == "media_ack" ||
-        type == "media_list" || type == "media_get")
+    if (type == "media_offer" || type == "media_need" || type == "media_chunk" ||
+        type == "media_ack" || type == "media_list" || type == "media_get")
         return decode_media(type, f, lim);
     return unexpected(Domain::protocol, errc::unsupported, "unknown message type \"" + type + "\"");
 }
@@ -423,9 +459,10 @@ std::optional<ErrorCode> parse_error_code(std::string_view name) {
 }
 
 std::string_view message_name(const Message& m) {
-    constexpr std::string_view names[] = {"hello",       "welcome",    "summary",     "changesets", "ack",
-                                          "form",        "error",      "bye",         "media_offer", "media_need",
-                                          "media_chunk", "media_ack",  "media_list",  "media_get"};
+    constexpr std::string_view names[] = {"hello",       "welcome",    "summary",     "changesets",
+                                          "ack",         "form",       "error",       "bye",
+                                          "media_offer", "media_need", "media_chunk", "media_ack",
+                                          "media_list",  "media_get"};
     return names[m.index()];
 }
 
@@ -435,12 +472,15 @@ std::size_t run_bytes(const ChainRun& run) {
     return n;
 }
 
-Bytes encode_message(const Message& m) { return json::to_cbor(std::visit(Encoder{}, m)); }
+Bytes encode_message(const Message& m) {
+    return json::to_cbor(std::visit(Encoder{}, m));
+}
 
 Result<Message> decode_message(std::span<const std::uint8_t> bytes, const MessageLimits& limits) {
     if (bytes.size() > limits.max_message_bytes)
-        return unexpected(Domain::protocol, errc::limit_exceeded, "message larger than " +
-                                                                      std::to_string(limits.max_message_bytes) + " bytes");
+        return unexpected(
+            Domain::protocol, errc::limit_exceeded,
+            "message larger than " + std::to_string(limits.max_message_bytes) + " bytes");
     CborLimits cbor;
     cbor.max_items = std::max<std::size_t>(limits.max_chains, limits.max_batch_changesets);
     CANVASS_TRY(json j, parse_cbor(bytes, cbor));

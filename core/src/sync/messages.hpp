@@ -28,16 +28,16 @@ namespace canvass::sync {
 
 // Caps applied when decoding (and respected when encoding by well-behaved peers).
 struct MessageLimits {
-    std::size_t max_message_bytes = 8u << 20;      // a whole message, all frames together
-    std::size_t max_batch_changesets = 1024;       // changesets in one `changesets` message
-    std::size_t max_batch_bytes = 4u << 20;        // their encoded bytes together
+    std::size_t max_message_bytes = 8u << 20;  // a whole message, all frames together
+    std::size_t max_batch_changesets = 1024;   // changesets in one `changesets` message
+    std::size_t max_batch_bytes = 4u << 20;    // their encoded bytes together
     std::size_t max_changeset_bytes = merge::kMaxChangesetBytes;  // one encoded changeset
-    std::size_t max_chains = 100000;               // entries of a summary
-    std::size_t max_forms = 1000;                  // forms listed in a welcome
-    std::size_t max_form_bytes = 4u << 20;         // one form body
-    std::size_t max_recipient_statements = 256;    // the chain of a project's recipient sets
-    std::size_t max_text = 1024;                   // names, versions, messages
-    std::size_t max_media_items = 10000;           // attachments in one offer or list
+    std::size_t max_chains = 100000;                              // entries of a summary
+    std::size_t max_forms = 1000;                                 // forms listed in a welcome
+    std::size_t max_form_bytes = 4u << 20;                        // one form body
+    std::size_t max_recipient_statements = 256;  // the chain of a project's recipient sets
+    std::size_t max_text = 1024;                 // names, versions, messages
+    std::size_t max_media_items = 10000;         // attachments in one offer or list
 };
 
 // A published form: its id, version and the BLAKE2b-256 of its body.
@@ -86,7 +86,7 @@ struct Welcome {
     // The project's recipient statements, genesis first (store/recipients.hpp): a device
     // seals epoch keys only to the last one that chains down from the fingerprint it pinned.
     std::vector<store::RecipientStatement> recipients;
-    std::vector<FormRef> forms;                   // every published version
+    std::vector<FormRef> forms;  // every published version
     SyncLimits limits;
     // The administrator's name for the device (`token create --label`), "" if none: what a
     // form's `username` question records. Absent from older servers.
@@ -148,19 +148,19 @@ struct FormMessage {
 };
 
 enum class ErrorCode {
-    protocol,          // a message out of place or malformed
-    unknown_device,    // this key is not enrolled
-    revoked,           // this device was revoked
-    forbidden,         // the role does not allow it
-    invalid_token,     // unknown token id
-    token_used,        // the token was already used
+    protocol,        // a message out of place or malformed
+    unknown_device,  // this key is not enrolled
+    revoked,         // this device was revoked
+    forbidden,       // the role does not allow it
+    invalid_token,   // unknown token id
+    token_used,      // the token was already used
     token_expired,
-    bad_batch,         // a changeset, head, signature or grant did not verify
-    limit,             // a cap was exceeded
-    not_found,         // a requested form does not exist
-    unavailable,       // the server is busy or shutting down
-    internal,          // the peer failed (a storage error); try again later
-    disk_full,         // the server's disk is full: nothing more is stored until space is freed
+    bad_batch,    // a changeset, head, signature or grant did not verify
+    limit,        // a cap was exceeded
+    not_found,    // a requested form does not exist
+    unavailable,  // the server is busy or shutting down
+    internal,     // the peer failed (a storage error); try again later
+    disk_full,    // the server's disk is full: nothing more is stored until space is freed
 };
 std::string_view error_code_name(ErrorCode code);
 
@@ -168,7 +168,8 @@ std::string_view error_code_name(ErrorCode code);
 // `disk_full`. Clients show their own words for both (peer_error in exchange.hpp).
 inline constexpr std::string_view busy_text = "the server is busy, try again in a minute";
 inline constexpr std::string_view disk_full_text =
-    "the server's disk is full: nothing more can be stored there until its administrator frees space";
+    "the server's disk is full: nothing more can be stored there until its administrator frees "
+    "space";
 std::optional<ErrorCode> parse_error_code(std::string_view name);
 
 struct RefusedTip {
@@ -268,14 +269,15 @@ struct MediaGet {
     std::optional<merge::DeviceId> author;
 };
 
-using Message = std::variant<Hello, Welcome, Summary, Changesets, Ack, FormMessage, ErrorMessage, Bye, MediaOffer,
-                             MediaNeed, MediaChunk, MediaAck, MediaList, MediaGet>;
+using Message = std::variant<Hello, Welcome, Summary, Changesets, Ack, FormMessage, ErrorMessage,
+                             Bye, MediaOffer, MediaNeed, MediaChunk, MediaAck, MediaList, MediaGet>;
 
 // "hello", "welcome", ...: the value of "t".
 std::string_view message_name(const Message& m);
 
 Bytes encode_message(const Message& m);
-Result<Message> decode_message(std::span<const std::uint8_t> bytes, const MessageLimits& limits = {});
+Result<Message> decode_message(std::span<const std::uint8_t> bytes,
+                               const MessageLimits& limits = {});
 
 // The encoded size of a changeset run, as counted against max_batch_bytes.
 std::size_t run_bytes(const ChainRun& run);

@@ -28,7 +28,8 @@ Result<bool> Outbox::add_run(Changesets& batch, std::size_t& count, std::size_t&
     merge::SeqRange& range = plan_.front();
     for (const auto& run : batch.runs)
         if (run.device == range.device) return false;  // one run per device per batch
-    std::size_t room = limits_.batch_changesets - std::min<std::size_t>(count, limits_.batch_changesets);
+    std::size_t room =
+        limits_.batch_changesets - std::min<std::size_t>(count, limits_.batch_changesets);
     if (room == 0) return false;
     std::uint64_t last = std::min<std::uint64_t>(range.last, range.first + room - 1);
     CANVASS_TRY(auto changesets, replica_.changesets(range.device, range.first, last));
@@ -43,8 +44,9 @@ Result<bool> Outbox::add_run(Changesets& batch, std::size_t& count, std::size_t&
     last = range.first + keep - 1;
     CANVASS_TRY(auto head, replica_.cover_head(range.device, range.first, last));
     if (!head)
-        return unexpected(Domain::store, errc::corrupt,
-                          "no signed head covers changesets of device " + crypto::to_hex(range.device));
+        return unexpected(
+            Domain::store, errc::corrupt,
+            "no signed head covers changesets of device " + crypto::to_hex(range.device));
     if (head->head.seq > range.last)
         return unexpected(Domain::store, errc::corrupt, "a signed head lies beyond the chain");
     if (head->head.seq > last) {
@@ -67,8 +69,10 @@ Result<bool> Outbox::add_run(Changesets& batch, std::size_t& count, std::size_t&
     count += run.changesets.size();
     bytes += run_bytes(run);
     batch.runs.push_back(std::move(run));
-    if (last >= range.last) plan_.pop_front();
-    else range.first = last + 1;
+    if (last >= range.last)
+        plan_.pop_front();
+    else
+        range.first = last + 1;
     return true;
 }
 

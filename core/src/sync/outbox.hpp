@@ -15,7 +15,7 @@
 namespace canvass::sync {
 
 class Outbox {
-public:
+  public:
     // `plan`: the seq ranges to send, per device, as merge::missing() computes them.
     Outbox(Replica& replica, std::vector<merge::SeqRange> plan, SyncLimits limits)
         : replica_(replica), plan_(plan.begin(), plan.end()), limits_(limits) {}
@@ -30,14 +30,14 @@ public:
     // larger batches). Precondition: !empty().
     Result<Changesets> next_batch(std::uint64_t batch_number, std::size_t max_bytes = SIZE_MAX);
 
-private:
+  private:
     // Adds the next run of the front range to `batch`; false if it does not fit anymore.
     Result<bool> add_run(Changesets& batch, std::size_t& count, std::size_t& bytes);
 
     Replica& replica_;
     std::deque<merge::SeqRange> plan_;
     SyncLimits limits_;
-    std::size_t budget_ = 0;  // the byte budget of the batch being made
+    std::size_t budget_ = 0;             // the byte budget of the batch being made
     std::set<merge::DeviceId> granted_;  // devices whose grants went out in this session
 };
 

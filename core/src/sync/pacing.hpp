@@ -14,7 +14,7 @@
 namespace canvass::sync {
 
 class BatchPacer {
-public:
+  public:
     static constexpr std::uint32_t first_bytes = 8 * 1024;  // about 1.3 s at 50 kbit/s
     static constexpr std::uint32_t least_bytes = 4 * 1024;
     static constexpr std::uint64_t target_ms = 2000;
@@ -31,10 +31,10 @@ public:
     // Bytes per second measured so far (0 before the first acknowledgement).
     double rate() const { return rate_; }
 
-private:
+  private:
     std::uint32_t cap_;
     std::uint32_t next_ = first_bytes;
-    double rate_ = 0;                   // bytes per second, smoothed
+    double rate_ = 0;  // bytes per second, smoothed
     std::uint64_t last_ack_ms_ = 0;
     bool acked_any_ = false;
     struct InFlight {

@@ -64,8 +64,8 @@ struct VerifiedRun {
 struct Evidence {
     merge::DeviceId device{};
     crypto::SigningPublicKey key{};
-    std::uint64_t seq = 0;      // the first seq where the two histories differ
-    merge::Hash held{};         // the replica's chain hash at `seq` (zero if it ends before)
+    std::uint64_t seq = 0;  // the first seq where the two histories differ
+    merge::Hash held{};     // the replica's chain hash at `seq` (zero if it ends before)
     std::vector<IncomingChangeset> changesets;  // the conflicting ones, as received
     merge::SignedHead head;                     // the signed head covering them
 };
@@ -86,7 +86,7 @@ struct VerifiedBatch {
 };
 
 class Replica {
-public:
+  public:
     virtual ~Replica() = default;
 
     // Every chain held: device -> point, for devices with at least one changeset.
@@ -111,7 +111,8 @@ public:
     // changeset. A replica always has a head at its point (every stored run ends with one),
     // so nullopt means a broken store.
     virtual Result<std::optional<KeyedHead>> cover_head(const merge::DeviceId& device,
-                                                        std::uint64_t first, std::uint64_t last) = 0;
+                                                        std::uint64_t first,
+                                                        std::uint64_t last) = 0;
 
     // The device's epoch grants (encoded, store/grant.hpp), sent with its changesets.
     virtual Result<std::vector<Bytes>> grants(const merge::DeviceId& device) = 0;
@@ -126,7 +127,8 @@ public:
     // held, or for a record minted before ids were bound to their creator, the creator the
     // replica recorded for it; nullopt if neither is known. store() must record the creator
     // of every creating changeset it stores.
-    virtual Result<std::optional<merge::DeviceId>> record_creator(const merge::RecordId& record) = 0;
+    virtual Result<std::optional<merge::DeviceId>> record_creator(
+        const merge::RecordId& record) = 0;
 
     // Stores a verified batch in one transaction: appends each run's changesets to its chain,
     // keeps its head, the device key and the grants (ignoring grants already held), and keeps
@@ -149,7 +151,8 @@ public:
     // The peer refused the device's chain from `seq` on (a chain this replica carries for
     // another device: see RefusedRun). A device remembers it, sends that chain no further
     // than seq - 1, and shows it in its status; by default nothing is remembered.
-    virtual Result<void> refused(const merge::DeviceId& device, std::uint64_t seq, const std::string& why) {
+    virtual Result<void> refused(const merge::DeviceId& device, std::uint64_t seq,
+                                 const std::string& why) {
         (void)device, (void)seq, (void)why;
         return {};
     }

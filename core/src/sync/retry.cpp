@@ -19,7 +19,8 @@ std::uint64_t retry_delay_ms(unsigned retry, merge::Random& random) {
     const std::uint64_t base = std::min(cap_ms, first_ms << doublings);
     std::array<std::uint8_t, 2> bits{};
     random.fill(bits);
-    const std::uint64_t spread = (static_cast<std::uint64_t>(bits[0]) << 8 | bits[1]) % 501;  // 0..500
+    const std::uint64_t spread =
+        (static_cast<std::uint64_t>(bits[0]) << 8 | bits[1]) % 501;  // 0..500
     return base * (750 + spread) / 1000;
 }
 

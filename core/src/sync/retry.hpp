@@ -10,8 +10,9 @@
 namespace canvass::sync {
 
 // True for what passes: the link dropped or timed out, the server was unreachable, busy or
-// out of room, its name could not be looked up. False for what waiting does not change: a revoked or unknown device, a wrong
-// server key, a refused or damaged batch, a store that cannot be written.
+// out of room, its name could not be looked up. False for what waiting does not change: a revoked
+// or unknown device, a wrong server key, a refused or damaged batch, a store that cannot be
+// written.
 bool worth_retrying(const Error& e);
 
 // The wait before retry number `retry` (1 for the first): 2 s, doubling, at most 60 s, each

@@ -4,9 +4,12 @@ namespace canvass::sync {
 
 std::string_view role_name(Role role) {
     switch (role) {
-        case Role::collector: return "collector";
-        case Role::organizer: return "organizer";
-        case Role::coordinator: return "coordinator";
+        case Role::collector:
+            return "collector";
+        case Role::organizer:
+            return "organizer";
+        case Role::coordinator:
+            return "coordinator";
     }
     return "unknown";
 }

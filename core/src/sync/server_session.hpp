@@ -67,14 +67,15 @@ struct ServerSessionOptions {
 };
 
 class ServerSession {
-public:
+  public:
     struct Output {
         std::vector<Bytes> frames;  // to write, in order
         bool close = false;         // close the connection once they are written
     };
 
     // `server_key` and `directory` must outlive the session.
-    ServerSession(ServerDirectory& directory, const crypto::DhKeyPair& server_key, ServerSessionOptions options);
+    ServerSession(ServerDirectory& directory, const crypto::DhKeyPair& server_key,
+                  ServerSessionOptions options);
     ~ServerSession();
 
     // Handles one frame from the client. After an Output with close, call nothing more.
@@ -85,7 +86,7 @@ public:
     // "device=0a1b… project=p role=collector", or "device=?" before the handshake, for logs.
     std::string who() const;
 
-private:
+  private:
     struct State;
     Output handle(std::span<const std::uint8_t> frame);
     std::unique_ptr<State> s_;

@@ -10,7 +10,7 @@ namespace canvass::sync {
 namespace {
 
 class StreamTransport final : public Transport {
-public:
+  public:
     explicit StreamTransport(ByteStream stream) : stream_(std::move(stream)) {}
     ~StreamTransport() override { close(); }
 
@@ -18,7 +18,8 @@ public:
         if (frame.size() > max_frame_bytes)
             return unexpected(Domain::net, errc::invalid_argument, "frame longer than 65535 bytes");
         if (closed_) return unexpected(Domain::net, errc::io, "connection closed");
-        if (!stream_.write) return unexpected(Domain::net, errc::invalid_argument, "the stream cannot be written");
+        if (!stream_.write)
+            return unexpected(Domain::net, errc::invalid_argument, "the stream cannot be written");
         Bytes out;
         out.reserve(frame_header_bytes + frame.size());
         auto header = frame_header(frame.size());
@@ -42,15 +43,17 @@ public:
         if (stream_.close) stream_.close();
     }
 
-private:
+  private:
     Result<void> read_exactly(std::span<std::uint8_t> into) {
-        if (!stream_.read) return unexpected(Domain::net, errc::invalid_argument, "the stream cannot be read");
+        if (!stream_.read)
+            return unexpected(Domain::net, errc::invalid_argument, "the stream cannot be read");
         std::size_t got = 0;
         while (got < into.size()) {
             CANVASS_TRY(std::size_t n, stream_.read(into.subspan(got)));
             if (n == 0) return unexpected(Domain::net, errc::io, "connection closed by peer");
             if (n > into.size() - got)
-                return unexpected(Domain::net, errc::io, "the stream returned more bytes than were asked for");
+                return unexpected(Domain::net, errc::io,
+                                  "the stream returned more bytes than were asked for");
             got += n;
         }
         return {};

@@ -81,9 +81,9 @@ Result<std::vector<std::uint8_t>> base32_decode(std::string_view text) {
         char c = static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
         const char* p = std::find(kAlphabet, kAlphabet + 32, c);
         if (p == kAlphabet + 32)
-            return unexpected(Domain::auth, errc::corrupt,
-                              "enrollment token has an invalid character at position " +
-                                  std::to_string(i + 1));
+            return unexpected(
+                Domain::auth, errc::corrupt,
+                "enrollment token has an invalid character at position " + std::to_string(i + 1));
         buffer = (buffer << 5) | static_cast<std::uint32_t>(p - kAlphabet);
         bits += 5;
         if (bits >= 8) {
@@ -99,7 +99,8 @@ std::string encode_token(const EnrollmentToken& t) {
     std::vector<std::uint8_t> b;
     b.push_back(kVersion);
     b.push_back(static_cast<std::uint8_t>(t.role));
-    for (int shift = 56; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(t.expires_unix >> shift));
+    for (int shift = 56; shift >= 0; shift -= 8)
+        b.push_back(static_cast<std::uint8_t>(t.expires_unix >> shift));
     b.insert(b.end(), t.id.begin(), t.id.end());
     b.insert(b.end(), t.secret.span().begin(), t.secret.span().end());
     b.insert(b.end(), t.server_key.begin(), t.server_key.end());
@@ -131,21 +132,24 @@ Result<EnrollmentToken> decode_token(std::string_view text) {
     if (!std::equal(expected.begin(), expected.end(), all.end() - kCheckBytes))
         return damaged("check mismatch; was it copied completely and without typos?");
     if (bytes[0] == 1)
-        return unexpected(Domain::auth, errc::unsupported,
-                          "this enrollment token was made by an older canvass-server and does not pin the "
-                          "project's coordinators; ask for a new token");
+        return unexpected(
+            Domain::auth, errc::unsupported,
+            "this enrollment token was made by an older canvass-server and does not pin the "
+            "project's coordinators; ask for a new token");
     if (bytes[0] != kVersion)
         return unexpected(Domain::auth, errc::unsupported,
                           "enrollment token version " + std::to_string(bytes[0]) +
                               " is not supported by this version of canvass");
-    if (bytes.size() < 2 + 8 + 16 + 32 + 32 + 32 + 2 + kCheckBytes) return damaged("too short; was it copied completely?");
+    if (bytes.size() < 2 + 8 + 16 + 32 + 32 + 32 + 2 + kCheckBytes)
+        return damaged("too short; was it copied completely?");
     EnrollmentToken t;
     Cursor c{body, 1};
     std::uint8_t role = 0;
     std::array<std::uint8_t, 8> expires{};
     crypto::SecretBytes secret(32);
     if (!c.byte(role) || !c.take(expires) || !c.take(t.id) || !c.take(secret.span()) ||
-        !c.take(t.server_key) || !c.take(t.fingerprint) || !c.text(t.project) || !c.text(t.address) || c.pos != body.size())
+        !c.take(t.server_key) || !c.take(t.fingerprint) || !c.text(t.project) ||
+        !c.text(t.address) || c.pos != body.size())
         return damaged("fields do not fit the token's layout");
     if (role > static_cast<std::uint8_t>(Role::coordinator)) return damaged("unknown role");
     t.role = static_cast<Role>(role);
@@ -162,20 +166,24 @@ Result<void> check_fingerprint(const EnrollmentToken& token, std::string_view ex
         if (c == ' ' || c == '-' || c == ':') continue;
         digits.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
     }
-    if (digits.size() < 16 || digits.size() > 64 || digits.find_first_not_of("0123456789abcdef") != std::string::npos)
-        return unexpected(Domain::core, errc::invalid_argument,
-                          "a fingerprint is 16 to 64 hex digits, as `canvass-server project create` prints it");
+    if (digits.size() < 16 || digits.size() > 64 ||
+        digits.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return unexpected(
+            Domain::core, errc::invalid_argument,
+            "a fingerprint is 16 to 64 hex digits, as `canvass-server project create` prints it");
     if (crypto::to_hex(token.fingerprint).substr(0, digits.size()) != digits)
-        return unexpected(Domain::auth, errc::permission_denied,
-                          "this token's project fingerprint is " + short_fingerprint(token.fingerprint) +
-                              ", not the one you were given: it was not made for your project's coordinators. "
-                              "Do not enroll with it; tell your coordinator");
+        return unexpected(
+            Domain::auth, errc::permission_denied,
+            "this token's project fingerprint is " + short_fingerprint(token.fingerprint) +
+                ", not the one you were given: it was not made for your project's coordinators. "
+                "Do not enroll with it; tell your coordinator");
     return {};
 }
 
 std::string short_fingerprint(const crypto::Hash& fingerprint) {
     auto hex = crypto::to_hex(fingerprint).substr(0, 16);
-    return hex.substr(0, 4) + " " + hex.substr(4, 4) + " " + hex.substr(8, 4) + " " + hex.substr(12, 4);
+    return hex.substr(0, 4) + " " + hex.substr(4, 4) + " " + hex.substr(8, 4) + " " +
+           hex.substr(12, 4);
 }
 
 }  // namespace canvass::sync

@@ -6,8 +6,9 @@
 // Binary token (integers big-endian):
 //   version u8 = 2 | role u8 (0 collector, 1 organizer, 2 coordinator) | expires u64 (Unix
 //   seconds) | token id [16] | token secret [32] | server X25519 public key [32] |
-//   project fingerprint [32] (store/recipients.hpp) | project length u8 | project (UTF-8) | address length u8 | address "host:port" (UTF-8) |
-//   check [4] = the first 4 bytes of BLAKE2b-256("canvass token v1" || everything before)
+//   project fingerprint [32] (store/recipients.hpp) | project length u8 | project (UTF-8) | address
+//   length u8 | address "host:port" (UTF-8) | check [4] = the first 4 bytes of BLAKE2b-256("canvass
+//   token v1" || everything before)
 //
 // Base32 (RFC 4648 alphabet) survives being read aloud, typed and scanned: decoding ignores
 // case and whitespace, and the check catches a mistyped or truncated token before any

@@ -19,7 +19,7 @@ namespace canvass::sync {
 using Bytes = std::vector<std::uint8_t>;
 
 class Transport {
-public:
+  public:
     virtual ~Transport() = default;
 
     // Sends one frame of at most max_frame_bytes (frame.hpp). Returns once the frame is handed

@@ -26,7 +26,8 @@ Result<std::vector<IncomingChangeset>> check_run(const ChainRun& run, const Veri
     out.reserve(run.changesets.size());
     for (const auto& bytes : run.changesets) {
         auto decoded = merge::decode(bytes);
-        if (!decoded) return refuse(run.device, "undecodable changeset: " + decoded.error().message);
+        if (!decoded)
+            return refuse(run.device, "undecodable changeset: " + decoded.error().message);
         const auto& h = decoded->header;
         std::string where = "changeset " + std::to_string(h.seq);
         if (h.device != run.device) return refuse(run.device, where + " belongs to another device");
@@ -39,7 +40,8 @@ Result<std::vector<IncomingChangeset>> check_run(const ChainRun& run, const Veri
             if (h.seq != before.changeset.header.seq + 1)
                 return refuse(run.device, where + " does not follow seq " +
                                               std::to_string(before.changeset.header.seq));
-            if (h.prev != before.hash) return refuse(run.device, where + " does not link to the one before");
+            if (h.prev != before.hash)
+                return refuse(run.device, where + " does not link to the one before");
         } else if (h.seq == 1 && h.prev != merge::Hash{}) {
             return refuse(run.device, "changeset 1 has a predecessor");
         }
@@ -54,7 +56,8 @@ Result<std::vector<IncomingChangeset>> check_run(const ChainRun& run, const Veri
     merge::SignedHead head{run.device, run.head.seq, run.head.hash, run.head.signature};
     if (head.seq != last.changeset.header.seq || head.hash != last.hash)
         return refuse(run.device, "the signed head does not name the last changeset of the run");
-    if (!merge::verify_head(head, run.key)) return refuse(run.device, "bad signature on the chain head");
+    if (!merge::verify_head(head, run.key))
+        return refuse(run.device, "bad signature on the chain head");
     return out;
 }
 
@@ -64,7 +67,8 @@ Result<std::vector<store::EpochGrant>> check_grants(const ChainRun& run) {
         auto g = store::decode_grant(bytes);
         if (!g) return refuse(run.device, "undecodable grant: " + g.error().message);
         if (g->device != run.device) return refuse(run.device, "a grant of another device");
-        if (!store::verify_grant(*g, run.key)) return refuse(run.device, "bad signature on a grant");
+        if (!store::verify_grant(*g, run.key))
+            return refuse(run.device, "bad signature on a grant");
         out.push_back(std::move(g).value());
     }
     return out;
@@ -72,7 +76,8 @@ Result<std::vector<store::EpochGrant>> check_grants(const ChainRun& run) {
 
 // Where the run meets the replica's chain: drops what is held, detects forks and gaps.
 Result<void> place_run(const ChainRun& run, std::vector<IncomingChangeset> changesets,
-                       std::vector<store::EpochGrant> grants, Replica& replica, VerifiedBatch& out) {
+                       std::vector<store::EpochGrant> grants, Replica& replica,
+                       VerifiedBatch& out) {
     CANVASS_TRY(auto point, replica.chain_point(run.device));
     std::uint64_t held = point ? point->seq : 0;
     std::uint64_t first = changesets.front().changeset.header.seq;
@@ -87,7 +92,8 @@ Result<void> place_run(const ChainRun& run, std::vector<IncomingChangeset> chang
         std::uint64_t seq = changesets[skip].changeset.header.seq;
         if (seq > held) {
             merge::Hash expected = point && seq == held + 1 ? point->hash : merge::Hash{};
-            if (seq == held + 1 && changesets[skip].changeset.header.prev != expected) fork = seq - 1;
+            if (seq == held + 1 && changesets[skip].changeset.header.prev != expected)
+                fork = seq - 1;
             break;
         }
         CANVASS_TRY(auto h, replica.chain_hash(run.device, seq));
@@ -102,14 +108,16 @@ Result<void> place_run(const ChainRun& run, std::vector<IncomingChangeset> chang
             CANVASS_TRY(auto h, replica.chain_hash(run.device, *fork));
             e.held = h.value_or(merge::Hash{});
         }
-        e.changesets.assign(std::make_move_iterator(changesets.begin() + static_cast<std::ptrdiff_t>(skip)),
-                            std::make_move_iterator(changesets.end()));
+        e.changesets.assign(
+            std::make_move_iterator(changesets.begin() + static_cast<std::ptrdiff_t>(skip)),
+            std::make_move_iterator(changesets.end()));
         out.evidence.push_back(std::move(e));
         return {};
     }
     changesets.erase(changesets.begin(), changesets.begin() + static_cast<std::ptrdiff_t>(skip));
     if (changesets.empty() && grants.empty()) return {};  // all held already
-    out.runs.push_back(VerifiedRun{run.device, run.key, std::move(changesets), head, std::move(grants)});
+    out.runs.push_back(
+        VerifiedRun{run.device, run.key, std::move(changesets), head, std::move(grants)});
     return {};
 }
 
@@ -137,18 +145,22 @@ Result<void> check_authority(const VerifiedRun& run, Replica& replica, const Ver
         if (!right) {
             refused_at = h.seq;
             if (ctx.on_unauthorized)
-                ctx.on_unauthorized({h.device, h.record, h.seq, known.creator, right.error().message});
+                ctx.on_unauthorized(
+                    {h.device, h.record, h.seq, known.creator, right.error().message});
             return unexpected(std::move(right).error());
         }
-        if (*right == merge::ChangeRight::creates) creators.try_emplace(h.record, h.device);
-        else if (known.creator) creators.try_emplace(h.record, *known.creator);
+        if (*right == merge::ChangeRight::creates)
+            creators.try_emplace(h.record, h.device);
+        else if (known.creator)
+            creators.try_emplace(h.record, *known.creator);
     }
     return {};
 }
 
 }  // namespace
 
-Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, const VerifyContext& ctx) {
+Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica,
+                                   const VerifyContext& ctx) {
     VerifiedBatch out;
     std::set<merge::DeviceId> seen;
     std::map<merge::RecordId, merge::DeviceId> creators;
@@ -156,8 +168,9 @@ Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, co
         if (!seen.insert(run.device).second)
             return refuse(run.device, "two runs of one device in one batch");
         if (!ctx.may_deliver(run.device))
-            return unexpected(Domain::auth, errc::permission_denied,
-                              "this device may not deliver changesets of device " + crypto::to_hex(run.device));
+            return unexpected(
+                Domain::auth, errc::permission_denied,
+                "this device may not deliver changesets of device " + crypto::to_hex(run.device));
         // A run is checked into copies, so that a relayed run refused alone leaves nothing
         // of itself behind.
         VerifiedBatch placed;
@@ -166,15 +179,18 @@ Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, co
         auto checked = [&]() -> Result<void> {
             CANVASS_TRY(auto changesets, check_run(run, ctx));
             CANVASS_TRY(auto grants, check_grants(run));
-            CANVASS_TRY_VOID(place_run(run, std::move(changesets), std::move(grants), replica, placed));
+            CANVASS_TRY_VOID(
+                place_run(run, std::move(changesets), std::move(grants), replica, placed));
             if (ctx.is_coordinator && !placed.runs.empty())
-                CANVASS_TRY_VOID(check_authority(placed.runs.back(), replica, ctx, known, refused_at));
+                CANVASS_TRY_VOID(
+                    check_authority(placed.runs.back(), replica, ctx, known, refused_at));
             return {};
         }();
         if (!checked) {
             const auto& e = checked.error();
             const bool refusal = e.domain == Domain::protocol || e.domain == Domain::auth;
-            if (!refusal || !ctx.sender || run.device == *ctx.sender) return unexpected(checked.error());
+            if (!refusal || !ctx.sender || run.device == *ctx.sender)
+                return unexpected(checked.error());
             // Refused from the offending changeset, or else from the first this replica lacks:
             // a relay sends what the receiver lacks, so its run starts there.
             if (!refused_at) {

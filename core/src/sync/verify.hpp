@@ -52,11 +52,12 @@ struct VerifyContext {
     std::uint64_t future_threshold_ms = 24 * 3600 * 1000;  // "far ahead": more than a day
 };
 
-// The verified batch, ready for Replica::store(), with the relayed runs refused alone. Errors: Error{auth, permission_denied} for
-// a device the sender may not deliver, or for a change of a record its author may not make
-// (naming the device, record and seq); Error{protocol, ...} naming the run and changeset for
-// anything that does not verify; the replica's own errors pass through. On error nothing of
-// the batch may be stored.
-Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica, const VerifyContext& context);
+// The verified batch, ready for Replica::store(), with the relayed runs refused alone. Errors:
+// Error{auth, permission_denied} for a device the sender may not deliver, or for a change of a
+// record its author may not make (naming the device, record and seq); Error{protocol, ...} naming
+// the run and changeset for anything that does not verify; the replica's own errors pass through.
+// On error nothing of the batch may be stored.
+Result<VerifiedBatch> verify_batch(const Changesets& batch, Replica& replica,
+                                   const VerifyContext& context);
 
 }  // namespace canvass::sync

@@ -11,7 +11,8 @@ class SystemClock final : public Clock {
   public:
     std::uint64_t now_ms() override {
         auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
-        return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count());
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count());
     }
 };
 

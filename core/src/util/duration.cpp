@@ -9,11 +9,20 @@ std::optional<std::uint64_t> parse_duration(const std::string& text) {
     std::uint64_t n = std::stoull(digits);
     std::uint64_t unit;
     switch (text.back()) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        default: return std::nullopt;
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        default:
+            return std::nullopt;
     }
     if (n == 0 || n > 3650 * 86400 / unit) return std::nullopt;
     return n * unit;

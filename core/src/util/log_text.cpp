@@ -5,7 +5,9 @@
 namespace canvass::util {
 namespace {
 
-bool printable(unsigned char c) { return c >= 0x20 && c <= 0x7e; }
+bool printable(unsigned char c) {
+    return c >= 0x20 && c <= 0x7e;
+}
 
 void append_hex(std::string& out, unsigned char c) {
     static constexpr char digits[] = "0123456789abcdef";
@@ -18,7 +20,8 @@ void append_hex(std::string& out, unsigned char c) {
 void append_escaped(std::string& out, std::string_view text, bool quotes) {
     for (char ch : text) {
         auto c = static_cast<unsigned char>(ch);
-        if (!printable(c)) append_hex(out, c);
+        if (!printable(c))
+            append_hex(out, c);
         else if (quotes && (c == '"' || c == '\\')) {
             out += '\\';
             out += ch;
@@ -27,7 +30,9 @@ void append_escaped(std::string& out, std::string_view text, bool quotes) {
     }
 }
 
-std::string cut_note(std::size_t left_out) { return "...(" + std::to_string(left_out) + " more bytes)"; }
+std::string cut_note(std::size_t left_out) {
+    return "...(" + std::to_string(left_out) + " more bytes)";
+}
 
 }  // namespace
 

@@ -76,7 +76,8 @@ std::string column_name(const std::string& header) {
 }
 
 // The quoted first argument of each call of `function` in `text`: instance('x') gives x.
-void quoted_arguments(const std::string& text, const std::string& function, std::vector<std::string>& out) {
+void quoted_arguments(const std::string& text, const std::string& function,
+                      std::vector<std::string>& out) {
     for (std::size_t at = text.find(function + "("); at != std::string::npos;
          at = text.find(function + "(", at + 1)) {
         std::size_t i = at + function.size() + 1;
@@ -123,7 +124,8 @@ FileSource files_in(std::string dir) {
         std::error_code ec;
         if (!std::filesystem::is_regular_file(path, ec)) return std::optional<std::string>();
         auto size = std::filesystem::file_size(path, ec);
-        if (ec) return unexpected(Domain::form, errc::io, "cannot read " + name + ": " + ec.message());
+        if (ec)
+            return unexpected(Domain::form, errc::io, "cannot read " + name + ": " + ec.message());
         if (size > max_attached_bytes)
             return unexpected(Domain::form, errc::limit_exceeded,
                               name + " is larger than 4 MiB, the most a form carries to devices");
@@ -140,12 +142,14 @@ CsvTable read_csv_table(std::string_view bytes, const std::string& file) {
     if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
     Records r = split_records(bytes);
     if (r.unclosed_quote) {
-        out.problems.push_back({file, *r.unclosed_quote, "", "", "a quote opened here is never closed"});
+        out.problems.push_back(
+            {file, *r.unclosed_quote, "", "", "a quote opened here is never closed"});
         return out;
     }
     if (r.records.empty()) {
-        out.problems.push_back({file, 0, "", "", "the file is empty: its first line names the columns, "
-                                                 "like name,label"});
+        out.problems.push_back({file, 0, "", "",
+                                "the file is empty: its first line names the columns, "
+                                "like name,label"});
         return out;
     }
     ojson columns = ojson::array();
@@ -155,7 +159,8 @@ CsvTable read_csv_table(std::string_view bytes, const std::string& file) {
         auto& [line, cells] = r.records[k];
         if (cells.size() > columns.size()) {
             out.problems.push_back({file, line, "", "",
-                                    std::to_string(cells.size()) + " cells, but the first line names " +
+                                    std::to_string(cells.size()) +
+                                        " cells, but the first line names " +
                                         std::to_string(columns.size()) + " columns"});
             continue;
         }
@@ -203,7 +208,8 @@ std::string twin_text(ojson twin) {
     text += ",\n  \"external\": {";
     bool first_file = true;
     for (const auto& [name, table] : external.items()) {
-        text += std::string(first_file ? "" : ",") + "\n    " + ojson(name).dump(-1, ' ', false, replace) + ": {";
+        text += std::string(first_file ? "" : ",") + "\n    " +
+                ojson(name).dump(-1, ' ', false, replace) + ": {";
         first_file = false;
         bool first_key = true;
         for (const auto& [key, value] : table.items()) {
@@ -215,7 +221,8 @@ std::string twin_text(ojson twin) {
             }
             text += "[";
             for (std::size_t i = 0; i < value.size(); ++i)
-                text += std::string(i ? "," : "") + "\n        " + value[i].dump(-1, ' ', false, replace);
+                text += std::string(i ? "," : "") + "\n        " +
+                        value[i].dump(-1, ' ', false, replace);
             text += "\n      ]";
         }
         text += "\n    }";
@@ -248,7 +255,8 @@ void attach_files(ojson& twin, const FileSource& files, detail::SourceMap& map,
         map.add_row({std::string("external"), name}, name, 0);
         auto records = split_records(**bytes).records;
         for (std::size_t i = 0; i + 1 < records.size(); ++i)
-            map.add_row({std::string("external"), name, std::string("rows"), i}, name, records[i + 1].first);
+            map.add_row({std::string("external"), name, std::string("rows"), i}, name,
+                        records[i + 1].first);
         twin["external"][name] = std::move(t.table);
     }
 }

@@ -94,8 +94,9 @@ class Converter {
             std::string given = name;
             if (lists.contains(given)) given += "_external";
             if (lists.contains(given)) {
-                problem(sheet.name, 0, "", "the list " + name + " is on both the choices and the " +
-                                               sheet.name + " sheets, and so is " + given + ": rename one");
+                problem(sheet.name, 0, "",
+                        "the list " + name + " is on both the choices and the " + sheet.name +
+                            " sheets, and so is " + given + ": rename one");
                 continue;
             }
             std::set<std::string> seen;
@@ -107,9 +108,10 @@ class Converter {
         auto& settings = out_.twin["settings"];
         if (duplicates && !settings.contains("allow_choice_duplicates")) {
             settings["allow_choice_duplicates"] = "yes";
-            out_.warnings.push_back({sheet.name, 0, "", "",
-                                     "a list holds a choice name twice, as ODK allows in external choices: "
-                                     "allow_choice_duplicates is set to yes"});
+            out_.warnings.push_back(
+                {sheet.name, 0, "", "",
+                 "a list holds a choice name twice, as ODK allows in external choices: "
+                 "allow_choice_duplicates is set to yes"});
         }
     }
 
@@ -145,7 +147,8 @@ class Converter {
             if (c.ignored) {
                 std::string why =
                     kind == SheetKind::choices
-                        ? "not a name a choice_filter can use (letters, digits, _, . and -), ignored"
+                        ? "not a name a choice_filter can use (letters, digits, _, . and -), "
+                          "ignored"
                         : "unknown column, ignored" +
                               (c.suggestion.empty() ? std::string(" (pyxform ignores it too)")
                                                     : " (did you mean " + c.suggestion + "?)");

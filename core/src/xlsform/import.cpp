@@ -48,7 +48,8 @@ bool could_be_json(std::string_view text) {
 void version_by_content(nlohmann::ordered_json& twin) {
     auto& settings = twin["settings"];
     if (!settings.is_object() || settings.contains("version")) return;
-    const auto digest = crypto::blake2b_256(twin.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    const auto digest = crypto::blake2b_256(
+        twin.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
     nlohmann::ordered_json with = nlohmann::ordered_json::object();
     for (auto& [key, value] : settings.items()) {
         with[key] = value;
@@ -65,7 +66,9 @@ void attach_files_beside(FormText& out, const std::string& path) {
     if (!form::parse_json(out.json_text)) return;  // capped first: the loader says what is wrong
     auto twin = nlohmann::ordered_json::parse(out.json_text, nullptr, false);
     if (!twin.is_object()) return;
-    auto held = [&](const std::string& name) { return twin.contains("external") && twin["external"].contains(name); };
+    auto held = [&](const std::string& name) {
+        return twin.contains("external") && twin["external"].contains(name);
+    };
     auto named = named_files(twin);
     auto count_held = [&] { return std::count_if(named.begin(), named.end(), held); };
     const auto before = count_held();

@@ -36,7 +36,8 @@ struct Import {
 
 // Converts and checks `book`; `file_stem` names the form when its settings do not. The CSV
 // files it names (select_one_from_file, instance(), pulldata()) are read from `files`.
-Import import_workbook(const Workbook& book, std::string_view file_stem, const FileSource& files = {});
+Import import_workbook(const Workbook& book, std::string_view file_stem,
+                       const FileSource& files = {});
 
 // Reads `path` (.xlsx or .xls, by content) and imports it, with the CSV files it names
 // read from the folder it is in. A file that cannot be read as a workbook is one problem

@@ -118,10 +118,9 @@ SurveyType survey_type(std::string_view text) {
         return select("select_multiple", from ? 5 : 4);
     }
     // The twin's own type words in any case (`Integer`); list names keep theirs.
-    static const char* const twin_types[] = {"text",      "integer",    "decimal",  "date",
-                                             "time",      "datetime",   "geopoint", "note",
-                                             "calculate", "acknowledge", "image",
-                                             "audio",     "video",      "file"};
+    static const char* const twin_types[] = {
+        "text", "integer",   "decimal",     "date",  "time",  "datetime", "geopoint",
+        "note", "calculate", "acknowledge", "image", "audio", "video",    "file"};
     for (const char* known : twin_types)
         if (w.size() == 1 && first == known) return t.type = first, t;
     t.type = collapse_spaces(text);

@@ -15,7 +15,8 @@ constexpr unsigned int kInt8 = 20, kBool = 16, kBytea = 17, kText = 25;
 
 std::string big_endian(std::uint64_t v) {
     std::string out(8, '\0');
-    for (int i = 7; i >= 0; --i, v >>= 8) out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+    for (int i = 7; i >= 0; --i, v >>= 8)
+        out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
     return out;
 }
 
@@ -34,12 +35,18 @@ Error error_of(pg_result* r, pg_conn* c) {
     std::string message = words(r ? PQresultErrorMessage(r) : PQerrorMessage(c));
     if (message.empty()) message = words(PQerrorMessage(c));
     int code = errc::io;
-    if (sqlstate == "40001" || sqlstate == "40P01") code = errc::busy;
-    else if (sqlstate == "23505") code = errc::already_exists;
-    else if (sqlstate == "53100") code = errc::disk_full;
-    else if (sqlstate.starts_with("08") || PQstatus(c) != CONNECTION_OK) code = errc::unavailable;
+    if (sqlstate == "40001" || sqlstate == "40P01")
+        code = errc::busy;
+    else if (sqlstate == "23505")
+        code = errc::already_exists;
+    else if (sqlstate == "53100")
+        code = errc::disk_full;
+    else if (sqlstate.starts_with("08") || PQstatus(c) != CONNECTION_OK)
+        code = errc::unavailable;
     return Error{Domain::store, code,
-                 "PostgreSQL" + (sqlstate.empty() ? std::string() : " (SQLSTATE " + sqlstate + ")") + ": " + message};
+                 "PostgreSQL" +
+                     (sqlstate.empty() ? std::string() : " (SQLSTATE " + sqlstate + ")") + ": " +
+                     message};
 }
 
 }  // namespace
@@ -97,8 +104,12 @@ Rows::~Rows() {
     if (r_) PQclear(r_);
 }
 
-int Rows::size() const { return r_ ? PQntuples(r_) : 0; }
-bool Rows::is_null(int row, int col) const { return PQgetisnull(r_, row, col) != 0; }
+int Rows::size() const {
+    return r_ ? PQntuples(r_) : 0;
+}
+bool Rows::is_null(int row, int col) const {
+    return PQgetisnull(r_, row, col) != 0;
+}
 
 std::span<const std::uint8_t> Rows::raw(int row, int col) const {
     if (!r_ || PQgetisnull(r_, row, col)) return {};
@@ -110,7 +121,7 @@ std::int64_t Rows::int64(int row, int col) const {
     auto v = raw(row, col);
     if (v.empty()) return 0;
     std::uint64_t u = (v[0] & 0x80) ? ~std::uint64_t{0} : 0;  // sign-extends int2 and int4
-    if (v.size() == 1) return v[0];                            // a bool
+    if (v.size() == 1) return v[0];                           // a bool
     for (auto b : v) u = (u << 8) | b;
     return static_cast<std::int64_t>(u);
 }
@@ -137,7 +148,8 @@ std::uint64_t Rows::affected() const {
 
 Result<Connection> Connection::open(const std::string& url) {
     pg_conn* c = PQconnectdb(url.c_str());
-    if (!c) return unexpected(Domain::store, errc::unavailable, "PostgreSQL: out of memory connecting");
+    if (!c)
+        return unexpected(Domain::store, errc::unavailable, "PostgreSQL: out of memory connecting");
     if (PQstatus(c) != CONNECTION_OK) {
         auto why = words(PQerrorMessage(c));
         PQfinish(c);
@@ -150,7 +162,9 @@ Result<Connection> Connection::open(const std::string& url) {
 }
 
 Connection::Connection(Connection&& o) noexcept
-    : c_(std::exchange(o.c_, nullptr)), prepared_(std::move(o.prepared_)), depth_(o.depth_),
+    : c_(std::exchange(o.c_, nullptr)),
+      prepared_(std::move(o.prepared_)),
+      depth_(o.depth_),
       retryable_(o.retryable_) {}
 Connection& Connection::operator=(Connection&& o) noexcept {
     if (this != &o) {
@@ -186,9 +200,10 @@ Result<Rows> Connection::query(const std::string& sql, const Params& params) {
     if (it == prepared_.end()) {
         std::string name = "s" + std::to_string(prepared_.size() + 1);
         std::vector<unsigned int> types(params.types_.begin(), params.types_.end());
-        CANVASS_TRY(auto done, check(PQprepare(c_, name.c_str(), sql.c_str(), static_cast<int>(types.size()),
-                                               types.empty() ? nullptr : types.data()),
-                                     sql));
+        CANVASS_TRY(auto done,
+                    check(PQprepare(c_, name.c_str(), sql.c_str(), static_cast<int>(types.size()),
+                                    types.empty() ? nullptr : types.data()),
+                          sql));
         (void)done;
         it = prepared_.emplace(sql, std::move(name)).first;
     }
@@ -200,9 +215,10 @@ Result<Rows> Connection::query(const std::string& sql, const Params& params) {
         values[i] = v ? v->data() : nullptr;
         lengths[i] = v ? static_cast<int>(v->size()) : 0;
     }
-    return check(PQexecPrepared(c_, it->second.c_str(), static_cast<int>(n), n ? values.data() : nullptr,
-                                n ? lengths.data() : nullptr, n ? formats.data() : nullptr, 1),
-                 sql);
+    return check(
+        PQexecPrepared(c_, it->second.c_str(), static_cast<int>(n), n ? values.data() : nullptr,
+                       n ? lengths.data() : nullptr, n ? formats.data() : nullptr, 1),
+        sql);
 }
 
 Result<void> Connection::run(const std::string& sql, const Params& params) {
@@ -217,9 +233,10 @@ Result<void> Connection::script(const std::string& sql) {
     return {};
 }
 
-Result<void> Connection::transaction(Isolation level, const std::function<Result<void>()>& body, bool read_only,
-                                     int attempts) {
-    static const char* begin[] = {"BEGIN ISOLATION LEVEL READ COMMITTED", "BEGIN ISOLATION LEVEL REPEATABLE READ",
+Result<void> Connection::transaction(Isolation level, const std::function<Result<void>()>& body,
+                                     bool read_only, int attempts) {
+    static const char* begin[] = {"BEGIN ISOLATION LEVEL READ COMMITTED",
+                                  "BEGIN ISOLATION LEVEL REPEATABLE READ",
                                   "BEGIN ISOLATION LEVEL SERIALIZABLE"};
     if (depth_ > 0) return body();  // already inside one: part of it
     Error last{Domain::store, errc::busy, "PostgreSQL: no attempt made"};
@@ -243,7 +260,8 @@ Result<void> Connection::transaction(Isolation level, const std::function<Result
         // serialization failure too, reported by the constraint.
         if (!retryable_ || (last.code != errc::busy && last.code != errc::already_exists))
             return unexpected(std::move(last));
-        auto pause = std::chrono::microseconds(200 + crypto::random_uniform(1000u << std::min(attempt, 6)));
+        auto pause =
+            std::chrono::microseconds(200 + crypto::random_uniform(1000u << std::min(attempt, 6)));
         std::this_thread::sleep_for(pause);
     }
     return unexpected(std::move(last));

@@ -30,14 +30,16 @@ using Bytes = std::vector<std::uint8_t>;
 
 // The parameters of one statement ($1, $2, ... in the order added), all in binary.
 class Params {
-public:
+  public:
     Params& add(std::int64_t v);
     Params& add(std::uint64_t v) { return add(static_cast<std::int64_t>(v)); }
     Params& add(int v) { return add(static_cast<std::int64_t>(v)); }
     Params& add(bool v);
     Params& add(std::span<const std::uint8_t> bytes);
     template <std::size_t N>
-    Params& add(const std::array<std::uint8_t, N>& bytes) { return add(std::span<const std::uint8_t>(bytes)); }
+    Params& add(const std::array<std::uint8_t, N>& bytes) {
+        return add(std::span<const std::uint8_t>(bytes));
+    }
     Params& add(const Bytes& bytes) { return add(std::span<const std::uint8_t>(bytes)); }
     Params& text(std::string_view s);
     Params& null_bytes();  // a NULL bytea
@@ -45,7 +47,7 @@ public:
 
     std::size_t size() const { return values_.size(); }
 
-private:
+  private:
     friend class Connection;
     std::vector<std::optional<std::string>> values_;
     std::vector<unsigned int> types_;  // OIDs
@@ -53,7 +55,7 @@ private:
 
 // The rows of a result, columns read by index. Integer columns may be int2, int4 or int8.
 class Rows {
-public:
+  public:
     Rows() = default;
     explicit Rows(pg_result* r);
     Rows(Rows&&) noexcept;
@@ -64,7 +66,9 @@ public:
     bool empty() const { return size() == 0; }
     bool is_null(int row, int col) const;
     std::int64_t int64(int row, int col) const;
-    std::uint64_t uint64(int row, int col) const { return static_cast<std::uint64_t>(int64(row, col)); }
+    std::uint64_t uint64(int row, int col) const {
+        return static_cast<std::uint64_t>(int64(row, col));
+    }
     bool boolean(int row, int col) const;
     Bytes bytes(int row, int col) const;
     std::string text(int row, int col) const;
@@ -79,7 +83,7 @@ public:
     // Rows affected by an INSERT, UPDATE or DELETE.
     std::uint64_t affected() const;
 
-private:
+  private:
     std::span<const std::uint8_t> raw(int row, int col) const;
     pg_result* r_ = nullptr;
 };
@@ -87,7 +91,7 @@ private:
 enum class Isolation { read_committed, repeatable_read, serializable };
 
 class Connection {
-public:
+  public:
     // Connects to `url` (postgresql://user@host:port/db?host=/socket/dir, or key=value
     // words). Error{store, unavailable} saying why if it cannot.
     static Result<Connection> open(const std::string& url);
@@ -106,17 +110,18 @@ public:
     // again, up to `attempts` times with a short random pause: `body` must only touch the
     // database (and what it returns), so that running it again is safe. A read-only
     // transaction never writes.
-    Result<void> transaction(Isolation level, const std::function<Result<void>()>& body, bool read_only = false,
-                             int attempts = 50);
+    Result<void> transaction(Isolation level, const std::function<Result<void>()>& body,
+                             bool read_only = false, int attempts = 50);
     bool in_transaction() const { return depth_ > 0; }
 
-private:
+  private:
     explicit Connection(pg_conn* c) : c_(c) {}
     Result<Rows> check(pg_result* r, const std::string& sql);
     pg_conn* c_ = nullptr;
     std::map<std::string, std::string> prepared_;  // statement text -> its name
     int depth_ = 0;
-    bool retryable_ = false;  // the last failure was a serialization failure, deadlock or unique violation
+    bool retryable_ =
+        false;  // the last failure was a serialization failure, deadlock or unique violation
 };
 
 // Whether `text` names a PostgreSQL database (postgresql:// or postgres://).

@@ -11,7 +11,7 @@ using canvass::testing::TempDir;
 const std::string kForm = "home_based_workers";
 
 class CoordinatorChecksTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     Coordinator coord = Coordinator::create(dir);
     std::string collector_home = dir / "collector";
@@ -29,7 +29,8 @@ protected:
     }
 
     Outcome on_coordinator(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--home", coordinator_home, "--passphrase-file", coord.passphrase_file});
+        args.insert(args.begin(),
+                    {"--home", coordinator_home, "--passphrase-file", coord.passphrase_file});
         return canvass(args);
     }
     Outcome resolve(const std::string& path, const std::string& value, bool with_key) {
@@ -41,7 +42,8 @@ protected:
         return json::parse(on_coordinator({"status", "--json"}).out)["own_changesets"];
     }
     json answers() {
-        return json::parse(on_coordinator({"show", record, "--json", "--key", coord.key_file}).out)["answers"];
+        return json::parse(
+            on_coordinator({"show", record, "--json", "--key", coord.key_file}).out)["answers"];
     }
 };
 
@@ -73,7 +75,8 @@ TEST_F(CoordinatorChecksTest, ARuleOnOtherAnswersNeedsTheKeyAndIsThenChecked) {
     // settle that, an edit of both can.
     auto incomplete = resolve("rejected_pieces", "10", true);
     EXPECT_EQ(incomplete.code, 1);
-    EXPECT_NE(incomplete.err.find("rejected_deducted: an answer is required"), std::string::npos) << incomplete.err;
+    EXPECT_NE(incomplete.err.find("rejected_deducted: an answer is required"), std::string::npos)
+        << incomplete.err;
     EXPECT_NE(incomplete.err.find("canvass edit"), std::string::npos) << incomplete.err;
     EXPECT_EQ(changesets(), 0u);
     auto ok = resolve("pieces_week", "60", true);

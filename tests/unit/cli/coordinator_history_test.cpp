@@ -8,10 +8,10 @@ namespace {
 
 using canvass::testing::TempDir;
 
-const std::string kForm = "home_based_workers";
+const std::string kHistoryForm = "home_based_workers";
 
 class CoordinatorHistoryTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     Coordinator coord = Coordinator::create(dir);
     std::string collector_home = dir / "collector";
@@ -20,11 +20,11 @@ protected:
     std::string record, collector_id, coordinator_id;
 
     void SetUp() override {
-        std::string form_text = source_file("schemas/forms/" + kForm + ".json");
-        auto answers = answer_sets(kForm);
+        std::string form_text = source_file("schemas/forms/" + kHistoryForm + ".json");
+        auto answers = answer_sets(kHistoryForm);
         answers.resize(2);
         auto collector = make_store(collector_home, {form_text}, {coord.public_key}, "collector");
-        auto made = collector.import_records(kForm, answers, true);
+        auto made = collector.import_records(kHistoryForm, answers, true);
         ASSERT_TRUE(made) << made.error().message;
         ids = *made;
         record = merge::format_uuid(ids[0]);
@@ -37,7 +37,8 @@ protected:
     }
 
     Outcome on_coordinator(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--home", coordinator_home, "--passphrase-file", coord.passphrase_file});
+        args.insert(args.begin(),
+                    {"--home", coordinator_home, "--passphrase-file", coord.passphrase_file});
         return canvass(args);
     }
 };
@@ -45,9 +46,12 @@ protected:
 TEST_F(CoordinatorHistoryTest, HistoryPrintsWhoChangedWhatWhenOldestFirst) {
     ASSERT_EQ(on_coordinator({"resolve", record, "marital_status", "--value", "widowed"}).code, 0);
     std::string devices = dir / "devices.json";
-    std::ofstream(devices) << json::array({{{"device", collector_id}, {"label", "Ana's phone"}, {"role", "collector"}}})
+    std::ofstream(devices) << json::array({{{"device", collector_id},
+                                            {"label", "Ana's phone"},
+                                            {"role", "collector"}}})
                                   .dump();
-    auto r = on_coordinator({"history", record.substr(0, 8), "--key", coord.key_file, "--devices", devices});
+    auto r = on_coordinator(
+        {"history", record.substr(0, 8), "--key", coord.key_file, "--devices", devices});
     ASSERT_EQ(r.code, 0) << r.err;
     auto created = r.out.find("created the record");
     auto edited = r.out.find("  edited");
@@ -61,22 +65,25 @@ TEST_F(CoordinatorHistoryTest, HistoryPrintsWhoChangedWhatWhenOldestFirst) {
     EXPECT_NE(r.out.find("(this device)"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("age = 35  (was "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("marital_status = widowed  (was "), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("record " + record + "  form " + kForm + "  3 changes"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("record " + record + "  form " + kHistoryForm + "  3 changes"),
+              std::string::npos)
+        << r.out;
 }
 
 TEST_F(CoordinatorHistoryTest, HistoryJsonNamesDevicesKindsAndResolutions) {
     // A real clash: the coordinator's edit from before the collector's arrived.
     std::string fresh = dir / "coordinator2";
     {
-        auto c2 = make_store(fresh, {source_file("schemas/forms/" + kForm + ".json")}, {coord.public_key},
-                             "coordinator");
+        auto c2 = make_store(fresh, {source_file("schemas/forms/" + kHistoryForm + ".json")},
+                             {coord.public_key}, "coordinator");
         auto collector = store::DeviceStore::open(collector_home, store::Passphrase{kPassphrase});
         ASSERT_TRUE(collector);
         // c2 received only the collector's first changesets, then edits, then gets the rest.
         std::vector<store::DeviceStore::IncomingRun> runs(1);
         const auto& id = collector->keys().id;
         auto head = **collector->head_at(id, 1, 2);
-        runs[0] = {id, head.second, *collector->changesets(id, 1, 2), head.first, *collector->grants(id)};
+        runs[0] = {id, head.second, *collector->changesets(id, 1, 2), head.first,
+                   *collector->grants(id)};
         ASSERT_TRUE(c2.ingest(runs));
         ASSERT_TRUE(c2.resolve(ids[0], "age", json(36)));
         ship(*collector, c2);
@@ -91,7 +98,7 @@ TEST_F(CoordinatorHistoryTest, HistoryJsonNamesDevicesKindsAndResolutions) {
     ASSERT_EQ(r.code, 0) << r.err;
     auto h = json::parse(r.out);
     EXPECT_EQ(h["record"], record);
-    EXPECT_EQ(h["form"], kForm);
+    EXPECT_EQ(h["form"], kHistoryForm);
     EXPECT_EQ(h["creator"], collector_id);
     const auto& entries = h["entries"];
     ASSERT_EQ(entries.size(), 4u) << r.out;
@@ -107,7 +114,8 @@ TEST_F(CoordinatorHistoryTest, HistoryJsonNamesDevicesKindsAndResolutions) {
     EXPECT_EQ(last["changes"][0]["value"], 40);
     EXPECT_EQ(last["changes"][0]["replaced"].size(), 2u);
 
-    auto deleted = json::parse(on_c2({"history", merge::format_uuid(ids[1]), "--key", coord.key_file, "--json"}).out);
+    auto deleted = json::parse(
+        on_c2({"history", merge::format_uuid(ids[1]), "--key", coord.key_file, "--json"}).out);
     const auto& del = deleted["entries"].back();
     EXPECT_EQ(del["changes"][0]["kind"], "delete record");
     EXPECT_EQ(del["changes"][0]["path"], "");
@@ -124,15 +132,20 @@ TEST_F(CoordinatorHistoryTest, HistoryJsonNamesDevicesKindsAndResolutions) {
     EXPECT_EQ(list[0]["path"], "age");
     EXPECT_EQ(list[0]["resolution"]["value"], 40);
     EXPECT_EQ(list[0]["candidates"].size(), 2u);
-    auto text = on_c2({"conflicts", "--key", coord.key_file, "--resolved", "--record", record.substr(0, 6)});
+    auto text = on_c2(
+        {"conflicts", "--key", coord.key_file, "--resolved", "--record", record.substr(0, 6)});
     ASSERT_EQ(text.code, 0) << text.err;
-    EXPECT_NE(text.out.find("age: resolved, 2 candidates replaced by"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("age: resolved, 2 candidates replaced by"), std::string::npos)
+        << text.out;
     auto other_record = on_c2({"conflicts", "--key", coord.key_file, "--resolved", "--record",
                                merge::format_uuid(ids[1])});
     ASSERT_EQ(other_record.code, 0) << other_record.err;
-    EXPECT_NE(other_record.out.find("no conflicts, open or resolved"), std::string::npos) << other_record.out;
-    auto other_form = on_c2({"conflicts", "--key", coord.key_file, "--resolved", "--form", "street_vendors"});
-    EXPECT_NE(other_form.out.find("no conflicts, open or resolved"), std::string::npos) << other_form.out;
+    EXPECT_NE(other_record.out.find("no conflicts, open or resolved"), std::string::npos)
+        << other_record.out;
+    auto other_form =
+        on_c2({"conflicts", "--key", coord.key_file, "--resolved", "--form", "street_vendors"});
+    EXPECT_NE(other_form.out.find("no conflicts, open or resolved"), std::string::npos)
+        << other_form.out;
 }
 
 TEST_F(CoordinatorHistoryTest, HistoryRefusesBadInputClearly) {
@@ -143,7 +156,10 @@ TEST_F(CoordinatorHistoryTest, HistoryRefusesBadInputClearly) {
     EXPECT_EQ(missing.code, 1);
     EXPECT_NE(missing.err.find("cannot read coordinator key"), std::string::npos) << missing.err;
     std::string other = dir / "other.key";
-    ASSERT_EQ(canvass({"keys", "create", "--out", other, "--key-passphrase-file", coord.passphrase_file}).code, 0);
+    ASSERT_EQ(
+        canvass({"keys", "create", "--out", other, "--key-passphrase-file", coord.passphrase_file})
+            .code,
+        0);
     auto wrong = on_coordinator({"history", record, "--key", other});
     EXPECT_EQ(wrong.code, 1);
     EXPECT_NE(wrong.err.find("cannot decrypt any"), std::string::npos) << wrong.err;
@@ -151,12 +167,14 @@ TEST_F(CoordinatorHistoryTest, HistoryRefusesBadInputClearly) {
     std::ofstream(devices) << "[{\"label\": \"no id\"}]";
     auto bad = on_coordinator({"history", record, "--key", coord.key_file, "--devices", devices});
     EXPECT_EQ(bad.code, 1);
-    EXPECT_NE(bad.err.find("device 1 has no \"device\" of 32 hex digits"), std::string::npos) << bad.err;
+    EXPECT_NE(bad.err.find("device 1 has no \"device\" of 32 hex digits"), std::string::npos)
+        << bad.err;
     auto unknown = on_coordinator({"history", "ffffffff", "--key", coord.key_file});
     EXPECT_EQ(unknown.code, 1);
     auto resolved_without_key = on_coordinator({"conflicts", "--resolved"});
     EXPECT_EQ(resolved_without_key.code, 1);
-    EXPECT_NE(resolved_without_key.err.find("give --key FILE"), std::string::npos) << resolved_without_key.err;
+    EXPECT_NE(resolved_without_key.err.find("give --key FILE"), std::string::npos)
+        << resolved_without_key.err;
 }
 
 }  // namespace

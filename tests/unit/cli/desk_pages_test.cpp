@@ -86,7 +86,8 @@ class DeskPagesTest : public ::testing::Test {
         coordinator::DeviceStoreSource source(*coordinator_store);
         auto readable = coordinator::load_record(source, *key, id);
         ASSERT_TRUE(readable) << readable.error().message;
-        auto corrected = coordinator::resolve_field(*coordinator_store, id, "age", 40, "", &*readable);
+        auto corrected =
+            coordinator::resolve_field(*coordinator_store, id, "age", 40, "", &*readable);
         ASSERT_TRUE(corrected) << corrected.error().message;
         auto edited = collector->edit(id, json{{"age", 41}});
         ASSERT_TRUE(edited) << edited.error().message;
@@ -191,8 +192,8 @@ TEST_F(DeskPagesTest, AConflictIsSettledWithAValueTheCoordinatorTypes) {
     auto settled = post(desk, "/settle", "record=" + rid + "&path=age&value=44");
     ASSERT_EQ(settled.status, 303) << settled.body;
     EXPECT_TRUE(has(get(desk, "/record?id=" + rid).body, "id=\"no-conflicts\""));
-    auto shown = canvass({"show", rid, "--home", dir / "coord", "--passphrase-file", coord.passphrase_file,
-                          "--key", coord.key_file, "--json"});
+    auto shown = canvass({"show", rid, "--home", dir / "coord", "--passphrase-file",
+                          coord.passphrase_file, "--key", coord.key_file, "--json"});
     ASSERT_EQ(shown.code, 0) << shown.err;
     EXPECT_EQ(json::parse(shown.out)["answers"]["age"], 44) << shown.out;
     // Nothing left to settle there.

@@ -12,7 +12,8 @@ TEST(AllFormsExport, EachFormGetsItsOwnFolderWithItsOwnCodebook) {
     std::vector<std::string> texts;
     for (const auto& id : ids) texts.push_back(source_file("schemas/forms/" + id + ".json"));
     auto collector = make_store(dir / "collector", texts, {coord.public_key}, "collector");
-    for (const auto& id : ids) ASSERT_TRUE(collector.import_records(id, answer_sets(id, collector), true));
+    for (const auto& id : ids)
+        ASSERT_TRUE(collector.import_records(id, answer_sets(id, collector), true));
     auto c = make_store(dir / "coordinator", texts, {coord.public_key}, "coordinator");
     ship(collector, c);
 

@@ -14,7 +14,8 @@ using canvass::testing::load_feature_form;
 
 TEST(ExportFileNames, AColonInTheFormIdBecomesAHyphen) {
     nlohmann::json survey = {{{"type", "text"}, {"name", "a"}, {"label", en("A?")}}};
-    auto cht = load_feature_form(feature_form_json(survey, {}, {{"form_id", "contact:person:create"}}));
+    auto cht =
+        load_feature_form(feature_form_json(survey, {}, {{"form_id", "contact:person:create"}}));
     ASSERT_TRUE(cht);
     EXPECT_EQ(file_stem(*cht), "contact-person-create");
     auto plain = load_feature_form(feature_form_json(survey, {}, {{"form_id", "market_survey"}}));

@@ -8,7 +8,7 @@
 namespace canvass::cli::export_test {
 namespace {
 
-const std::string kForm = "home_based_workers";
+const std::string kOptionsForm = "home_based_workers";
 
 // The files of a .zip and their contents, read with libzip.
 std::map<std::string, std::string> unzip(const std::string& path) {
@@ -32,13 +32,13 @@ std::map<std::string, std::string> unzip(const std::string& path) {
 
 class OdkOptionsTest : public ::testing::Test, public FormExport {
   protected:
-    std::vector<json> answers = answer_sets(kForm);
-    void SetUp() override { load(source_file("schemas/forms/" + kForm + ".json"), answers); }
+    std::vector<json> answers = answer_sets(kOptionsForm);
+    void SetUp() override { load(source_file("schemas/forms/" + kOptionsForm + ".json"), answers); }
 };
 
 TEST_F(OdkOptionsTest, MetaInstanceIdComesJustBeforeKeyAndHoldsTheRecordsUuid) {
     ASSERT_EQ(run().code, 0);
-    auto t = table(kForm + ".csv");
+    auto t = table(kOptionsForm + ".csv");
     auto key = t.col("KEY");
     ASSERT_GT(key, 0u);
     EXPECT_EQ(t.header[key - 1], "meta-instanceID");
@@ -48,14 +48,14 @@ TEST_F(OdkOptionsTest, MetaInstanceIdComesJustBeforeKeyAndHoldsTheRecordsUuid) {
         EXPECT_EQ(t.cell(i, "meta-instanceID"), t.cell(i, "KEY"));
         EXPECT_EQ(t.cell(i, "meta-instanceID").rfind("uuid:", 0), 0u);
     }
-    auto members = table(kForm + "-hh_members.csv");
+    auto members = table(kOptionsForm + "-hh_members.csv");
     EXPECT_FALSE(members.has("meta-instanceID")) << "repeat tables have no meta group";
 }
 
 TEST_F(OdkOptionsTest, SplitSelectMultiplesAddsOneColumnPerChoiceAfterTheQuestion) {
     ASSERT_EQ(run({"--split-select-multiples"}).code, 0);
-    auto t = table(kForm + ".csv");
-    auto form = json::parse(source_file("schemas/forms/" + kForm + ".json"));
+    auto t = table(kOptionsForm + ".csv");
+    auto form = json::parse(source_file("schemas/forms/" + kOptionsForm + ".json"));
     std::vector<std::string> choices;
     for (const auto& c : form["choices"]["input"]) choices.push_back(c["name"]);
     ASSERT_FALSE(choices.empty());
@@ -78,12 +78,12 @@ TEST_F(OdkOptionsTest, SplitSelectMultiplesAddsOneColumnPerChoiceAfterTheQuestio
     }
     // Without the option the columns are not there.
     ASSERT_EQ(run().code, 0);
-    EXPECT_FALSE(table(kForm + ".csv").has("piece_rate-inputs_provided/" + choices[0]));
+    EXPECT_FALSE(table(kOptionsForm + ".csv").has("piece_rate-inputs_provided/" + choices[0]));
 }
 
 TEST_F(OdkOptionsTest, NoGroupPathsWritesBareFieldNames) {
     ASSERT_EQ(run({"--no-group-paths"}).code, 0);
-    auto t = table(kForm + ".csv");
+    auto t = table(kOptionsForm + ".csv");
     EXPECT_TRUE(t.has("age"));
     EXPECT_FALSE(t.has("respondent-age"));
     EXPECT_TRUE(t.has("location-Latitude"));
@@ -100,16 +100,16 @@ TEST_F(OdkOptionsTest, NoGroupPathsWritesBareFieldNames) {
 TEST_F(OdkOptionsTest, ZipHoldsEveryTableWithLfLineEndsAndTheSameCells) {
     ASSERT_EQ(run().code, 0);
     std::map<std::string, std::string> loose;
-    for (const auto& name :
-         {kForm + ".csv", kForm + "-hh_members.csv", kForm + "-member_jobs.csv"}) {
+    for (const auto& name : {kOptionsForm + ".csv", kOptionsForm + "-hh_members.csv",
+                             kOptionsForm + "-member_jobs.csv"}) {
         loose[name] = slurp(out + "/" + name);
         std::filesystem::remove(out + "/" + name);
     }
     auto r = run({"--zip"});
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv"))
+    EXPECT_FALSE(std::filesystem::exists(out + "/" + kOptionsForm + ".csv"))
         << "the tables are in the zip only";
-    auto files = unzip(out + "/" + kForm + ".zip");
+    auto files = unzip(out + "/" + kOptionsForm + ".zip");
     ASSERT_EQ(files.size(), loose.size());
     for (const auto& [name, text] : loose) {
         ASSERT_TRUE(files.count(name)) << name;
@@ -120,15 +120,15 @@ TEST_F(OdkOptionsTest, ZipHoldsEveryTableWithLfLineEndsAndTheSameCells) {
             << name << ": the same cells as the loose file";
     }
     struct stat st {};
-    ASSERT_EQ(::stat((out + "/" + kForm + ".zip").c_str(), &st), 0);
+    ASSERT_EQ(::stat((out + "/" + kOptionsForm + ".zip").c_str(), &st), 0);
     EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST_F(OdkOptionsTest, LabelsWritesChoiceLabelsInTheLanguageAsked) {
     auto r = run({"--labels", "fr"});
     ASSERT_EQ(r.code, 0) << r.err;
-    auto t = table(kForm + ".csv");
-    auto form = json::parse(source_file("schemas/forms/" + kForm + ".json"));
+    auto t = table(kOptionsForm + ".csv");
+    auto form = json::parse(source_file("schemas/forms/" + kOptionsForm + ".json"));
     auto label_of = [&](const std::string& list, const std::string& name) -> std::string {
         for (const auto& c : form["choices"][list])
             if (c["name"] == name) return c["label"]["fr"];
@@ -144,7 +144,7 @@ TEST_F(OdkOptionsTest, LabelsWritesChoiceLabelsInTheLanguageAsked) {
         EXPECT_EQ(t.cell(row, "respondent-age"), odk_text(answers[i]["age"]))
             << "other answers stay";
     }
-    auto members = table(kForm + "-hh_members.csv");
+    auto members = table(kOptionsForm + "-hh_members.csv");
     EXPECT_EQ(members.cell(0, "member_relation"),
               label_of("relation", answers[0]["hh_members"][0]["member_relation"]));
 }
@@ -156,7 +156,7 @@ TEST_F(OdkOptionsTest, LabelsInALanguageTheFormLacksIsAClearError) {
         r.err.find("--labels de: form home_based_workers has no language 'de' (it has en fr es)"),
         std::string::npos)
         << r.err;
-    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv"));
+    EXPECT_FALSE(std::filesystem::exists(out + "/" + kOptionsForm + ".csv"));
 }
 
 // A form whose settings name its records: ODK Central writes meta-instanceID, then

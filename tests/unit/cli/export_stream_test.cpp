@@ -8,11 +8,11 @@
 namespace canvass::cli::export_test {
 namespace {
 
-const std::string kForm = "home_based_workers";
+const std::string kStreamForm = "home_based_workers";
 
 // `n` answer sets, the examples again and again with another age each time.
 std::vector<json> answers(std::size_t n, int offset) {
-    auto samples = answer_sets(kForm);
+    auto samples = answer_sets(kStreamForm);
     std::vector<json> out;
     for (std::size_t i = 0; i < n; ++i) {
         json a = samples[i % samples.size()];
@@ -23,9 +23,9 @@ std::vector<json> answers(std::size_t n, int offset) {
 }
 
 class ExportStream : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
-        const std::string form = source_file("schemas/forms/" + kForm + ".json");
+        const std::string form = source_file("schemas/forms/" + kStreamForm + ".json");
         auto a = make_store(dir / "a", {form}, {coord.public_key}, "collector");
         auto b = make_store(dir / "b", {form}, {coord.public_key}, "collector");
         // Two collectors take turns, so their records interleave in creation order, and more
@@ -33,7 +33,7 @@ protected:
         std::vector<merge::RecordId> first_ids;
         for (int round = 0; round < 3; ++round) {
             for (auto* s : {&a, &b}) {
-                auto ids = s->import_records(kForm, answers(60, round), true);
+                auto ids = s->import_records(kStreamForm, answers(60, round), true);
                 ASSERT_TRUE(ids) << ids.error().message;
                 if (first_ids.empty()) first_ids = *ids;
             }
@@ -58,10 +58,10 @@ protected:
 
 TEST_F(ExportStream, GivesTheRecordsLoadDatasetBuildsInTheSameOrderPassAfterPass) {
     coordinator::DeviceStoreSource source(*coordinator_store);
-    auto all = coordinator::load_dataset(source, *key, kForm);
+    auto all = coordinator::load_dataset(source, *key, kStreamForm);
     ASSERT_TRUE(all) << all.error().message;
     ASSERT_EQ(all->records.size(), 360u);
-    auto stream = coordinator::RecordStream::open(source, *key, kForm);
+    auto stream = coordinator::RecordStream::open(source, *key, kStreamForm);
     ASSERT_TRUE(stream) << stream.error().message;
     EXPECT_EQ(stream->size(), all->records.size());
     EXPECT_EQ(stream->report().changesets, all->report.changesets);
@@ -91,7 +91,7 @@ TEST_F(ExportStream, GivesTheRecordsLoadDatasetBuildsInTheSameOrderPassAfterPass
 
 TEST_F(ExportStream, AnErrorOfTheWritersStopsThePassAndComesBack) {
     coordinator::DeviceStoreSource source(*coordinator_store);
-    auto stream = coordinator::RecordStream::open(source, *key, kForm);
+    auto stream = coordinator::RecordStream::open(source, *key, kStreamForm);
     ASSERT_TRUE(stream) << stream.error().message;
     std::size_t seen = 0;
     auto done = stream->for_each([&](coordinator::Record&) -> Result<void> {
@@ -106,7 +106,7 @@ TEST_F(ExportStream, AnErrorOfTheWritersStopsThePassAndComesBack) {
 TEST_F(ExportStream, AKeyThatIsNoRecipientFailsBeforeAnyRecord) {
     coordinator::DeviceStoreSource source(*coordinator_store);
     auto stranger = crypto::generate_dh_key();
-    auto stream = coordinator::RecordStream::open(source, stranger, kForm);
+    auto stream = coordinator::RecordStream::open(source, stranger, kStreamForm);
     ASSERT_FALSE(stream);
     EXPECT_EQ(stream.error().code, errc::wrong_key) << stream.error().message;
 }

@@ -15,17 +15,24 @@ namespace {
 
 using canvass::testing::TempDir;
 
-const std::string kForm = "home_based_workers";
-const std::vector<std::string> kOdkMeta{"KEY",    "SubmitterID", "SubmitterName", "AttachmentsPresent",
-                                        "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
-                                        "Edits",  "FormVersion"};
+const std::string kExportForm = "home_based_workers";
+const std::vector<std::string> kOdkMeta{"KEY",
+                                        "SubmitterID",
+                                        "SubmitterName",
+                                        "AttachmentsPresent",
+                                        "AttachmentsExpected",
+                                        "Status",
+                                        "ReviewState",
+                                        "DeviceID",
+                                        "Edits",
+                                        "FormVersion"};
 
 class ExportTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     Coordinator coord = Coordinator::create(dir);
-    std::string form_text = source_file("schemas/forms/" + kForm + ".json");
-    std::vector<json> answers = answer_sets(kForm);
+    std::string form_text = source_file("schemas/forms/" + kExportForm + ".json");
+    std::vector<json> answers = answer_sets(kExportForm);
     std::string collector_home = dir / "collector";
     std::string coordinator_home = dir / "coordinator";
     std::string out = dir / "out";
@@ -34,7 +41,7 @@ protected:
 
     void SetUp() override {
         auto collector = make_store(collector_home, {form_text}, {coord.public_key}, "collector");
-        auto imported = collector.import_records(kForm, answers, true);
+        auto imported = collector.import_records(kExportForm, answers, true);
         ASSERT_TRUE(imported) << imported.error().message;
         ids = *imported;
         collector_id = crypto::to_hex(collector.keys().id);
@@ -47,13 +54,14 @@ protected:
     }
 
     std::vector<std::string> on_coordinator(std::vector<std::string> args) {
-        args.insert(args.begin(), {"--home", coordinator_home, "--passphrase-file", coord.passphrase_file});
+        args.insert(args.begin(),
+                    {"--home", coordinator_home, "--passphrase-file", coord.passphrase_file});
         return args;
     }
 
     Outcome export_all(const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> args{"export", "--key", coord.key_file, "--form", kForm,
-                                      "--format", "all", "--out", out};
+        std::vector<std::string> args{"export",   "--key", coord.key_file, "--form", kExportForm,
+                                      "--format", "all",   "--out",        out};
         args.insert(args.end(), extra.begin(), extra.end());
         return canvass(on_coordinator(args));
     }
@@ -66,10 +74,11 @@ TEST_F(ExportTest, MainCsvFollowsOdkCentralsLayoutAndHoldsEveryAnswer) {
     auto r = export_all();
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("files are in " + out), std::string::npos) << r.out;
-    auto t = table(kForm + ".csv");
+    auto t = table(kExportForm + ".csv");
     ASSERT_EQ(t.rows.size(), answers.size());
     EXPECT_EQ(t.header.front(), "SubmissionDate");
-    std::vector<std::string> tail(t.header.end() - static_cast<long>(kOdkMeta.size()), t.header.end());
+    std::vector<std::string> tail(t.header.end() - static_cast<long>(kOdkMeta.size()),
+                                  t.header.end());
     EXPECT_EQ(tail, kOdkMeta);
     for (const char* part : {"Latitude", "Longitude", "Altitude", "Accuracy"}) {
         EXPECT_TRUE(t.has(std::string("place-location-") + part)) << part;
@@ -89,12 +98,15 @@ TEST_F(ExportTest, MainCsvFollowsOdkCentralsLayoutAndHoldsEveryAnswer) {
             if (name == "location") {
                 EXPECT_EQ(t.cell(row, "place-location-Latitude"), odk_text(value["lat"]));
                 EXPECT_EQ(t.cell(row, "place-location-Longitude"), odk_text(value["lon"]));
-                EXPECT_EQ(t.cell(row, "place-location-Altitude"), value.contains("alt") ? odk_text(value["alt"]) : "");
-                EXPECT_EQ(t.cell(row, "place-location-Accuracy"), value.contains("acc") ? odk_text(value["acc"]) : "");
+                EXPECT_EQ(t.cell(row, "place-location-Altitude"),
+                          value.contains("alt") ? odk_text(value["alt"]) : "");
+                EXPECT_EQ(t.cell(row, "place-location-Accuracy"),
+                          value.contains("acc") ? odk_text(value["acc"]) : "");
                 continue;
             }
             if (value.is_array() && value.empty()) continue;
-            EXPECT_EQ(t.cell(row, columns.at(name)), odk_text(value)) << "record " << i << " " << name;
+            EXPECT_EQ(t.cell(row, columns.at(name)), odk_text(value))
+                << "record " << i << " " << name;
         }
         EXPECT_EQ(t.cell(row, "SubmitterID"), collector_id);
         EXPECT_EQ(t.cell(row, "DeviceID"), collector_id);
@@ -105,13 +117,14 @@ TEST_F(ExportTest, MainCsvFollowsOdkCentralsLayoutAndHoldsEveryAnswer) {
         EXPECT_EQ(t.cell(row, "SubmissionDate").size(), 24u) << t.cell(row, "SubmissionDate");
     }
     // select_multiple: names joined by spaces, in the order given.
-    EXPECT_EQ(t.cell(t.where("KEY", key_of(0))[0], "piece_rate-inputs_provided"), "raw_material tools accessories");
+    EXPECT_EQ(t.cell(t.where("KEY", key_of(0))[0], "piece_rate-inputs_provided"),
+              "raw_material tools accessories");
 }
 
 TEST_F(ExportTest, RepeatFilesCarryParentKeyAndKeyDownToNestedRepeats) {
     ASSERT_EQ(export_all().code, 0);
-    auto members = table(kForm + "-hh_members.csv");
-    auto jobs = table(kForm + "-member_jobs.csv");
+    auto members = table(kExportForm + "-hh_members.csv");
+    auto jobs = table(kExportForm + "-member_jobs.csv");
     ASSERT_GE(members.header.size(), 3u);
     EXPECT_EQ(members.header[members.header.size() - 2], "PARENT_KEY");
     EXPECT_EQ(members.header.back(), "KEY");
@@ -138,27 +151,33 @@ TEST_F(ExportTest, RepeatFilesCarryParentKeyAndKeyDownToNestedRepeats) {
             std::size_t row = 0;
             bool found = false;
             for (auto candidate : mine) {
-                if (members.cell(candidate, "PARENT_KEY") == key_of(i)) row = candidate, found = true;
+                if (members.cell(candidate, "PARENT_KEY") == key_of(i))
+                    row = candidate, found = true;
             }
             ASSERT_TRUE(found) << m["member_name"];
-            EXPECT_EQ(members.cell(row, "KEY"), key_of(i) + "/household/hh_members[" + std::to_string(k + 1) + "]")
+            EXPECT_EQ(members.cell(row, "KEY"),
+                      key_of(i) + "/household/hh_members[" + std::to_string(k + 1) + "]")
                 << m["member_name"];
             EXPECT_EQ(members.cell(row, "member_age"), odk_text(m["member_age"]));
-            EXPECT_EQ(members.cell(row, "member_relation"), m["member_relation"].get<std::string>());
+            EXPECT_EQ(members.cell(row, "member_relation"),
+                      m["member_relation"].get<std::string>());
             const auto& given_jobs = m.value("member_jobs", json::array());
             auto job_rows = jobs.where("PARENT_KEY", members.cell(row, "KEY"));
             ASSERT_EQ(job_rows.size(), given_jobs.size()) << m["member_name"];
             all_jobs += job_rows.size();
             for (std::size_t j = 0; j < given_jobs.size(); ++j) {
                 EXPECT_TRUE(jobs.where("KEY", members.cell(row, "KEY") + "/member_jobs[" +
-                                                  std::to_string(j + 1) + "]").size() == 1);
+                                                  std::to_string(j + 1) + "]")
+                                .size() == 1);
             }
             // Instances saved together keep the order of the answers: member_jobs[n] is the
             // n-th job given.
             for (std::size_t j = 0; j < given_jobs.size(); ++j) {
-                auto at = jobs.where("KEY", members.cell(row, "KEY") + "/member_jobs[" + std::to_string(j + 1) + "]");
+                auto at = jobs.where("KEY", members.cell(row, "KEY") + "/member_jobs[" +
+                                                std::to_string(j + 1) + "]");
                 ASSERT_EQ(at.size(), 1u);
-                EXPECT_EQ(jobs.cell(at[0], "job_type"), given_jobs[j]["job_type"].get<std::string>());
+                EXPECT_EQ(jobs.cell(at[0], "job_type"),
+                          given_jobs[j]["job_type"].get<std::string>());
             }
         }
     }
@@ -168,12 +187,13 @@ TEST_F(ExportTest, RepeatFilesCarryParentKeyAndKeyDownToNestedRepeats) {
 }
 
 TEST_F(ExportTest, JsonLinesHoldOneMergedRecordPerLine) {
-    ASSERT_EQ(canvass(on_coordinator({"export", "--key", coord.key_file, "--form", kForm, "--format",
-                                      "jsonl", "--out", out}))
+    ASSERT_EQ(canvass(on_coordinator({"export", "--key", coord.key_file, "--form", kExportForm,
+                                      "--format", "jsonl", "--out", out}))
                   .code,
               0);
-    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv")) << "only the formats asked for";
-    std::istringstream lines(slurp(out + "/" + kForm + ".jsonl"));
+    EXPECT_FALSE(std::filesystem::exists(out + "/" + kExportForm + ".csv"))
+        << "only the formats asked for";
+    std::istringstream lines(slurp(out + "/" + kExportForm + ".jsonl"));
     std::map<std::string, json> by_id;
     for (std::string line; std::getline(lines, line);) {
         auto j = json::parse(line);
@@ -199,7 +219,7 @@ TEST_F(ExportTest, CodebookDescribesEveryVariableInEveryLanguage) {
     auto cb = table("codebook.csv");
     auto row = cb.where("name", "age");
     ASSERT_EQ(row.size(), 1u);
-    EXPECT_EQ(cb.cell(row[0], "table"), kForm + ".csv");
+    EXPECT_EQ(cb.cell(row[0], "table"), kExportForm + ".csv");
     EXPECT_EQ(cb.cell(row[0], "column"), "respondent-age");
     EXPECT_EQ(cb.cell(row[0], "type"), "integer");
     EXPECT_EQ(cb.cell(row[0], "label::en"), "How old are you?");
@@ -214,11 +234,13 @@ TEST_F(ExportTest, CodebookDescribesEveryVariableInEveryLanguage) {
     ASSERT_EQ(loc.size(), 1u);
     EXPECT_EQ(cb.cell(loc[0], "relevant"), "${interview_mode} = 'home'");
     EXPECT_EQ(cb.cell(loc[0], "column"),
-              "place-location-Latitude place-location-Longitude place-location-Altitude place-location-Accuracy");
-    EXPECT_EQ(cb.cell(loc[0], "stata"), "location_latitude location_longitude location_altitude location_accuracy");
+              "place-location-Latitude place-location-Longitude place-location-Altitude "
+              "place-location-Accuracy");
+    EXPECT_EQ(cb.cell(loc[0], "stata"),
+              "location_latitude location_longitude location_altitude location_accuracy");
     auto job = cb.where("name", "job_type");
     ASSERT_EQ(job.size(), 1u);
-    EXPECT_EQ(cb.cell(job[0], "table"), kForm + "-member_jobs.csv");
+    EXPECT_EQ(cb.cell(job[0], "table"), kExportForm + "-member_jobs.csv");
     EXPECT_EQ(cb.where("name", "KEY").size(), 3u) << "main table and each repeat table";
     EXPECT_TRUE(cb.where("name", "intro").empty());
 }
@@ -233,7 +255,12 @@ TEST_F(ExportTest, RecordsOfAnOlderVersionExportUnderTheNewestColumns) {
             break;
         }
     }
-    survey.push_back({{"type", "text"}, {"name", "phone_owner"}, {"label", {{"en", "Whose phone?"}, {"fr", "Téléphone de qui ?"}, {"es", "¿De quién es el teléfono?"}}}});
+    survey.push_back({{"type", "text"},
+                      {"name", "phone_owner"},
+                      {"label",
+                       {{"en", "Whose phone?"},
+                        {"fr", "Téléphone de qui ?"},
+                        {"es", "¿De quién es el teléfono?"}}}});
     json newer = answers[1];
     newer.erase("comments");
     newer["phone_owner"] = "her own";
@@ -241,7 +268,7 @@ TEST_F(ExportTest, RecordsOfAnOlderVersionExportUnderTheNewestColumns) {
     {
         auto collector = open(collector_home);
         ASSERT_TRUE(collector.add_form(v2.dump()));
-        auto created = collector.create_record(kForm, newer, true);
+        auto created = collector.create_record(kExportForm, newer, true);
         ASSERT_TRUE(created) << created.error().message;
         new_id = *created;
         auto c = open(coordinator_home);
@@ -249,7 +276,7 @@ TEST_F(ExportTest, RecordsOfAnOlderVersionExportUnderTheNewestColumns) {
         ship(collector, c);
     }
     ASSERT_EQ(export_all().code, 0);
-    auto t = table(kForm + ".csv");
+    auto t = table(kExportForm + ".csv");
     ASSERT_EQ(t.rows.size(), answers.size() + 1);
     ASSERT_TRUE(t.has("phone_owner"));
     EXPECT_FALSE(t.has("comments")) << "the newest version dropped it";
@@ -261,7 +288,7 @@ TEST_F(ExportTest, RecordsOfAnOlderVersionExportUnderTheNewestColumns) {
     EXPECT_EQ(t.cell(new_row, "phone_owner"), "her own");
     EXPECT_EQ(t.cell(new_row, "FormVersion"), "2027.01.1");
     // JSON Lines keeps what the old record answered to the question now gone.
-    std::istringstream lines(slurp(out + "/" + kForm + ".jsonl"));
+    std::istringstream lines(slurp(out + "/" + kExportForm + ".jsonl"));
     bool seen = false;
     for (std::string line; std::getline(lines, line);) {
         auto j = json::parse(line);
@@ -290,21 +317,26 @@ TEST_F(ExportTest, AllVersionsKeepsTheColumnsOfQuestionsTheNewestVersionRemoved)
         }
     }
     ASSERT_FALSE(before_comments.empty());
-    survey.push_back({{"type", "text"}, {"name", "phone_owner"}, {"label", {{"en", "Whose phone?"}, {"fr", "Téléphone de qui ?"}, {"es", "¿De quién es el teléfono?"}}}});
+    survey.push_back({{"type", "text"},
+                      {"name", "phone_owner"},
+                      {"label",
+                       {{"en", "Whose phone?"},
+                        {"fr", "Téléphone de qui ?"},
+                        {"es", "¿De quién es el teléfono?"}}}});
     {
         auto collector = open(collector_home);
         ASSERT_TRUE(collector.add_form(v2.dump()));
         json newer = answers[1];
         newer.erase("comments");
         newer["phone_owner"] = "her own";
-        ASSERT_TRUE(collector.create_record(kForm, newer, true));
+        ASSERT_TRUE(collector.create_record(kExportForm, newer, true));
         auto c = open(coordinator_home);
         ASSERT_TRUE(c.add_form(v2.dump()));
         ship(collector, c);
     }
     auto r = export_all({"--all-versions"});
     ASSERT_EQ(r.code, 0) << r.err;
-    auto t = table(kForm + ".csv");
+    auto t = table(kExportForm + ".csv");
     ASSERT_TRUE(t.has("phone_owner"));
     ASSERT_TRUE(t.has("comments")) << "the newest version removed it; --all-versions keeps it";
     const auto at = std::find(t.header.begin(), t.header.end(), "comments");
@@ -343,7 +375,7 @@ TEST_F(ExportTest, ASameFieldClashListsBothCandidatesUntilResolved) {
     }
     EXPECT_EQ(values, (std::set<std::string>{"35", "36"}));
     EXPECT_EQ(conflicts.where("shown", "yes").size(), 1u);
-    auto main = table(kForm + ".csv");
+    auto main = table(kExportForm + ".csv");
     auto row = main.where("KEY", key_of(0))[0];
     EXPECT_EQ(main.cell(row, "ReviewState"), "hasIssues");
     EXPECT_EQ(main.cell(row, "Edits"), "2");
@@ -356,25 +388,30 @@ TEST_F(ExportTest, ASameFieldClashListsBothCandidatesUntilResolved) {
     EXPECT_EQ(list[0]["path"], "age");
     EXPECT_EQ(list[0]["candidates"].size(), 2u);
     auto sealed = canvass(on_coordinator({"conflicts"}));
-    EXPECT_NE(sealed.out.find("(encrypted)"), std::string::npos) << "the collector's value, without the key";
+    EXPECT_NE(sealed.out.find("(encrypted)"), std::string::npos)
+        << "the collector's value, without the key";
 
-    auto resolved = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "age", "--value", "40"}));
+    auto resolved =
+        canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "age", "--value", "40"}));
     ASSERT_EQ(resolved.code, 0) << resolved.err;
     EXPECT_NE(resolved.out.find("superseding 2 candidates"), std::string::npos) << resolved.out;
     // Without a conflict it is a correction; a path the form does not have is refused.
-    auto typo = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "agee", "--value", "41"}));
+    auto typo =
+        canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "agee", "--value", "41"}));
     EXPECT_EQ(typo.code, 1);
     EXPECT_NE(typo.err.find("has no question agee"), std::string::npos) << typo.err;
-    auto misplaced = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "member_age", "--value", "4"}));
+    auto misplaced = canvass(
+        on_coordinator({"resolve", merge::format_uuid(ids[0]), "member_age", "--value", "4"}));
     EXPECT_EQ(misplaced.code, 1);
     EXPECT_NE(misplaced.err.find("is in repeat hh_members"), std::string::npos) << misplaced.err;
-    auto corrected = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "can_read", "--value", "yes"}));
+    auto corrected = canvass(
+        on_coordinator({"resolve", merge::format_uuid(ids[0]), "can_read", "--value", "yes"}));
     ASSERT_EQ(corrected.code, 0) << corrected.err;
     EXPECT_NE(corrected.out.find("corrected can_read"), std::string::npos) << corrected.out;
 
     ASSERT_EQ(export_all().code, 0);
     EXPECT_TRUE(table("conflicts.csv").rows.empty());
-    main = table(kForm + ".csv");
+    main = table(kExportForm + ".csv");
     row = main.where("KEY", key_of(0))[0];
     EXPECT_EQ(main.cell(row, "respondent-age"), "40");
     EXPECT_EQ(main.cell(row, "respondent-can_read"), "yes");
@@ -431,7 +468,7 @@ TEST_F(ExportTest, ACoordinatorReadsAndEditsACollectorsRecordWithTheKey) {
     after["age"] = before["age"];
     EXPECT_EQ(after, before);
     ASSERT_EQ(export_all().code, 0);
-    auto main = table(kForm + ".csv");
+    auto main = table(kExportForm + ".csv");
     auto row = main.where("KEY", key_of(0))[0];
     EXPECT_EQ(main.cell(row, "respondent-age"), "52");
     EXPECT_EQ(main.cell(row, "ReviewState"), "edited");
@@ -455,10 +492,12 @@ TEST_F(ExportTest, ResolveRefusesAValueOfTheWrongType) {
         ASSERT_TRUE(c.resolve(ids[0], "gender", json("female")));
         ship(collector, c);
     }
-    auto r = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), "gender", "--value", "martian"}));
+    auto r = canvass(
+        on_coordinator({"resolve", merge::format_uuid(ids[0]), "gender", "--value", "martian"}));
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("not an answer to gender"), std::string::npos) << r.err;
-    r = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]).substr(0, 8), "gender", "--value", "female"}));
+    r = canvass(on_coordinator(
+        {"resolve", merge::format_uuid(ids[0]).substr(0, 8), "gender", "--value", "female"}));
     EXPECT_EQ(r.code, 0) << r.err;
 
     // A correction inside a repeat instance, addressed by the instance's path.
@@ -472,16 +511,19 @@ TEST_F(ExportTest, ResolveRefusesAValueOfTheWrongType) {
         }
     }
     ASSERT_FALSE(instance.empty());
-    r = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]), instance + "/member_age", "--value", "12"}));
+    r = canvass(on_coordinator(
+        {"resolve", merge::format_uuid(ids[0]), instance + "/member_age", "--value", "12"}));
     ASSERT_EQ(r.code, 0) << r.err;
     r = canvass(on_coordinator({"resolve", merge::format_uuid(ids[0]),
-                                "hh_members[00000000-0000-4000-8000-000000000000]/member_age", "--value", "12"}));
+                                "hh_members[00000000-0000-4000-8000-000000000000]/member_age",
+                                "--value", "12"}));
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("has no instance"), std::string::npos) << r.err;
     ASSERT_EQ(export_all().code, 0);
-    auto members = table(kForm + "-hh_members.csv");
+    auto members = table(kExportForm + "-hh_members.csv");
     bool found = false;
-    for (auto row : members.where("PARENT_KEY", key_of(0))) found = found || members.cell(row, "member_age") == "12";
+    for (auto row : members.where("PARENT_KEY", key_of(0)))
+        found = found || members.cell(row, "member_age") == "12";
     EXPECT_TRUE(found);
 }
 
@@ -498,18 +540,19 @@ TEST_F(ExportTest, DeletedRecordsAndInstancesAreLeftOutAndDeleteConflictsKept) {
         auto current = collector.record(ids[0])->answers;
         ASSERT_GE(current["hh_members"].size(), 2u);
         removed_member = current["hh_members"][1]["member_name"];
-        json change{{"hh_members", json::array({{{"_id", current["hh_members"][1]["_id"]}, {"_delete", true}}})}};
+        json change{{"hh_members",
+                     json::array({{{"_id", current["hh_members"][1]["_id"]}, {"_delete", true}}})}};
         ASSERT_TRUE(collector.edit(ids[0], change));
         ship(collector, c);
     }
     ASSERT_EQ(export_all().code, 0);
-    auto main = table(kForm + ".csv");
+    auto main = table(kExportForm + ".csv");
     EXPECT_EQ(main.rows.size(), answers.size() - 1);
     EXPECT_TRUE(main.where("KEY", key_of(2)).empty());
     auto kept = main.where("KEY", key_of(1));
     ASSERT_EQ(kept.size(), 1u);
     EXPECT_EQ(main.cell(kept[0], "ReviewState"), "hasIssues");
-    auto members = table(kForm + "-hh_members.csv");
+    auto members = table(kExportForm + "-hh_members.csv");
     EXPECT_EQ(members.where("PARENT_KEY", key_of(0)).size(), answers[0]["hh_members"].size() - 1);
     for (auto row : members.where("PARENT_KEY", key_of(0))) {
         EXPECT_NE(members.cell(row, "member_name"), removed_member);
@@ -530,8 +573,9 @@ TEST_F(ExportTest, DeletedRecordsAndInstancesAreLeftOutAndDeleteConflictsKept) {
 TEST_F(ExportTest, ChangesetsWithoutAGrantAreReportedAndTheirRecordsKept) {
     {
         // A device whose recipients never included this coordinator key: nothing sealed to it.
-        auto stranger = make_store(dir / "stranger", {form_text}, {crypto::generate_dh_key().public_key}, "collector");
-        ASSERT_TRUE(stranger.create_record(kForm, answers[3], true));
+        auto stranger = make_store(dir / "stranger", {form_text},
+                                   {crypto::generate_dh_key().public_key}, "collector");
+        ASSERT_TRUE(stranger.create_record(kExportForm, answers[3], true));
         auto c = open(coordinator_home);
         ship(stranger, c);
     }
@@ -539,7 +583,7 @@ TEST_F(ExportTest, ChangesetsWithoutAGrantAreReportedAndTheirRecordsKept) {
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.err.find("1 changeset of device"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("could not be decrypted"), std::string::npos) << r.err;
-    auto main = table(kForm + ".csv");
+    auto main = table(kExportForm + ".csv");
     ASSERT_EQ(main.rows.size(), answers.size() + 1);
     auto sealed = main.where("Status", "not decrypted");
     ASSERT_EQ(sealed.size(), 1u);
@@ -548,30 +592,35 @@ TEST_F(ExportTest, ChangesetsWithoutAGrantAreReportedAndTheirRecordsKept) {
 
 TEST_F(ExportTest, AWrongKeyIsAClearError) {
     auto other = Coordinator::create(dir, "other.key");
-    auto r = canvass(on_coordinator({"export", "--key", other.key_file, "--form", kForm, "--out", out}));
+    auto r = canvass(
+        on_coordinator({"export", "--key", other.key_file, "--form", kExportForm, "--out", out}));
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("cannot decrypt any of the"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("--key"), std::string::npos) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(out + "/" + kForm + ".csv"));
+    EXPECT_FALSE(std::filesystem::exists(out + "/" + kExportForm + ".csv"));
 }
 
 TEST_F(ExportTest, AWrongPassphraseIsAClearError) {
     std::string wrong = dir / "wrong.txt";
     std::ofstream(wrong) << "not the passphrase\n";
-    auto r = canvass(on_coordinator({"export", "--key", coord.key_file, "--key-passphrase-file", wrong,
-                                     "--form", kForm, "--out", out}));
+    auto r = canvass(on_coordinator({"export", "--key", coord.key_file, "--key-passphrase-file",
+                                     wrong, "--form", kExportForm, "--out", out}));
     EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.err.find("wrong passphrase for coordinator key " + coord.key_file), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("wrong passphrase for coordinator key " + coord.key_file),
+              std::string::npos)
+        << r.err;
 }
 
 TEST_F(ExportTest, UnknownLanguageAndFormAreClearErrors) {
     auto r = export_all({"--lang", "de"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("has no language 'de' (it has en fr es)"), std::string::npos) << r.err;
-    r = canvass(on_coordinator({"export", "--key", coord.key_file, "--form", "nope", "--out", out}));
+    r = canvass(
+        on_coordinator({"export", "--key", coord.key_file, "--form", "nope", "--out", out}));
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("no form 'nope'"), std::string::npos) << r.err;
-    r = canvass(on_coordinator({"export", "--key", coord.key_file, "--form", kForm, "--format", "xls", "--out", out}));
+    r = canvass(on_coordinator({"export", "--key", coord.key_file, "--form", kExportForm,
+                                "--format", "xls", "--out", out}));
     EXPECT_EQ(r.code, 2);
 }
 
@@ -586,7 +635,8 @@ TEST(KeysCommands, CreateWritesAPrivateFileOnceAndShowPrintsItsPublicKey) {
     EXPECT_EQ(shown.out, crypto::to_hex(c.public_key) + "\n");
     EXPECT_EQ(shown.out.size(), 65u);
     std::string before = slurp(c.key_file);
-    auto again = canvass({"keys", "create", "--out", c.key_file, "--key-passphrase-file", c.passphrase_file});
+    auto again = canvass(
+        {"keys", "create", "--out", c.key_file, "--key-passphrase-file", c.passphrase_file});
     EXPECT_EQ(again.code, 1);
     EXPECT_NE(again.err.find("already exists"), std::string::npos);
     EXPECT_EQ(slurp(c.key_file), before);
@@ -605,7 +655,8 @@ TEST(KeysCommands, ADamagedKeyFileIsAClearError) {
     auto opened = coordinator::open_key_file(mixed, kPassphrase);
     ASSERT_FALSE(opened);
     EXPECT_EQ(opened.error().code, errc::corrupt);
-    EXPECT_NE(opened.error().message.find("does not match"), std::string::npos) << opened.error().message;
+    EXPECT_NE(opened.error().message.find("does not match"), std::string::npos)
+        << opened.error().message;
     EXPECT_EQ(coordinator::open_key_file(c.key_file, "wrong").error().code, errc::wrong_key);
 
     std::string foreign = dir / "foreign.key";

@@ -34,12 +34,7 @@ inline Outcome canvass(const std::vector<std::string>& args) {
     return run_captured(args);
 }
 
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using canvass::testing::slurp;
 
 inline std::string source_file(const std::string& relative) {
     return slurp(std::string(CANVASS_SOURCE_DIR) + "/" + relative);
@@ -61,8 +56,10 @@ inline std::vector<json> answer_sets(const std::string& form_id, store::DeviceSt
     auto form = store.form(form_id);
     if (!form) throw std::runtime_error(form.error().message);
     for (auto& set : sets) {
-        auto problems = attach_files(store, **form, set, std::string(CANVASS_SOURCE_DIR) + "/schemas/forms");
-        if (!problems.empty()) throw std::runtime_error(problems.front().path + ": " + problems.front().message);
+        auto problems =
+            attach_files(store, **form, set, std::string(CANVASS_SOURCE_DIR) + "/schemas/forms");
+        if (!problems.empty())
+            throw std::runtime_error(problems.front().path + ": " + problems.front().message);
     }
     return sets;
 }
@@ -94,7 +91,8 @@ inline std::vector<std::vector<std::string>> parse_csv(const std::string& text) 
                 ++i;
             } else {
                 quoted = false;
-                if (i + 1 < text.size() && std::string(",\r\n").find(text[i + 1]) == std::string::npos) {
+                if (i + 1 < text.size() &&
+                    std::string(",\r\n").find(text[i + 1]) == std::string::npos) {
                     throw std::runtime_error("CSV: text after a closing quote");
                 }
             }
@@ -141,7 +139,8 @@ struct CsvTable {
         t.header = all.front();
         t.rows.assign(all.begin() + 1, all.end());
         for (const auto& r : t.rows) {
-            EXPECT_EQ(r.size(), t.header.size()) << path << ": a row has another width than the header";
+            EXPECT_EQ(r.size(), t.header.size())
+                << path << ": a row has another width than the header";
         }
         return t;
     }
@@ -153,7 +152,9 @@ struct CsvTable {
         EXPECT_NE(it, header.end()) << "no column " << column;
         return static_cast<std::size_t>(it - header.begin());
     }
-    const std::string& cell(std::size_t row, const std::string& column) const { return rows.at(row).at(col(column)); }
+    const std::string& cell(std::size_t row, const std::string& column) const {
+        return rows.at(row).at(col(column));
+    }
     // Rows whose `column` equals `value`.
     std::vector<std::size_t> where(const std::string& column, const std::string& value) const {
         std::vector<std::size_t> out;
@@ -217,12 +218,14 @@ struct Coordinator {
     std::string passphrase_file;
     crypto::DhPublicKey public_key{};
 
-    static Coordinator create(const canvass::testing::TempDir& dir, const std::string& name = "coordinator.key") {
+    static Coordinator create(const canvass::testing::TempDir& dir,
+                              const std::string& name = "coordinator.key") {
         Coordinator c;
         c.key_file = dir / name;
         c.passphrase_file = dir / "passphrase.txt";
         std::ofstream(c.passphrase_file) << kPassphrase << "\n";
-        auto r = canvass({"keys", "create", "--out", c.key_file, "--key-passphrase-file", c.passphrase_file});
+        auto r = canvass(
+            {"keys", "create", "--out", c.key_file, "--key-passphrase-file", c.passphrase_file});
         EXPECT_EQ(r.code, 0) << r.err;
         std::string hex = r.out.substr(0, r.out.find('\n'));
         EXPECT_TRUE(crypto::from_hex(hex, c.public_key)) << r.out;
@@ -239,7 +242,8 @@ inline std::string odk_text(const json& v) {
         return out;
     }
     // 5.0 and 5 are the same number; the export writes the shorter form.
-    if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>()))) {
+    if (v.is_number_float() &&
+        v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>()))) {
         return std::to_string(static_cast<long long>(v.get<double>()));
     }
     return v.dump();

@@ -8,20 +8,20 @@
 namespace canvass::cli::export_test {
 namespace {
 
-const std::string kForm = "home_based_workers";
+const std::string kXlsxForm = "home_based_workers";
 
 TEST(XlsxExport, OneSheetPerTableWithTheCellsOfTheCsvFiles) {
     FormExport e;
-    e.load(source_file("schemas/forms/" + kForm + ".json"), answer_sets(kForm));
+    e.load(source_file("schemas/forms/" + kXlsxForm + ".json"), answer_sets(kXlsxForm));
     auto r = e.run({"--format", "csv,xlsx", "--split-select-multiples"});
     ASSERT_EQ(r.code, 0) << r.err;
-    std::string path = e.out + "/" + kForm + ".xlsx";
+    std::string path = e.out + "/" + kXlsxForm + ".xlsx";
     auto book = xlsform::read_workbook(path);
     ASSERT_TRUE(book) << book.error().message;
     const std::vector<std::pair<std::string, std::string>> tables{
-        {kForm, kForm + ".csv"},
-        {"hh_members", kForm + "-hh_members.csv"},
-        {"member_jobs", kForm + "-member_jobs.csv"}};
+        {kXlsxForm, kXlsxForm + ".csv"},
+        {"hh_members", kXlsxForm + "-hh_members.csv"},
+        {"member_jobs", kXlsxForm + "-member_jobs.csv"}};
     ASSERT_EQ(book->sheets.size(), tables.size());
     for (std::size_t s = 0; s < tables.size(); ++s) {
         const auto& sheet = book->sheets[s];

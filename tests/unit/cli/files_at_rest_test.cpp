@@ -21,7 +21,7 @@ unsigned mode_of(const std::string& path) {
 
 // A permissive umask for the test's duration: what the files get is then their own doing.
 class FilesAtRestTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { old_ = ::umask(022); }
     void TearDown() override { ::umask(old_); }
     mode_t old_ = 0;
@@ -30,7 +30,8 @@ protected:
 TEST_F(FilesAtRestTest, TheDeviceStoreAndItsWriteAheadFilesAreOwnerOnly) {
     TempDir dir;
     std::string home = dir / "home";
-    auto store = make_store(home, {source_file("schemas/forms/street_vendors.json")}, {}, "collector");
+    auto store =
+        make_store(home, {source_file("schemas/forms/street_vendors.json")}, {}, "collector");
     // A second connection keeps the -wal and -shm files on disk while the first writes.
     auto holder = store::DeviceStore::open(home, store::Passphrase{kPassphrase}, fast());
     ASSERT_TRUE(holder) << holder.error().message;
@@ -66,8 +67,9 @@ TEST_F(FilesAtRestTest, EveryExportedFileIsOwnerOnlyAndTheExportSaysWhereTheyAre
         ship(collector, c);
     }
     std::string out = dir / "exports/today";  // neither directory exists yet
-    auto r = canvass({"--home", coordinator_home, "--passphrase-file", coord.passphrase_file, "export", "--key",
-                      coord.key_file, "--form", form, "--format", "all", "--out", out});
+    auto r =
+        canvass({"--home", coordinator_home, "--passphrase-file", coord.passphrase_file, "export",
+                 "--key", coord.key_file, "--form", form, "--format", "all", "--out", out});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("files are in " + out), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("they hold decrypted answers"), std::string::npos) << r.out;
@@ -84,8 +86,8 @@ TEST_F(FilesAtRestTest, EveryExportedFileIsOwnerOnlyAndTheExportSaysWhereTheyAre
 
     // A second export over the first keeps them private (the files are replaced, not reused).
     ASSERT_EQ(::chmod((out + "/codebook.csv").c_str(), 0644), 0);
-    r = canvass({"--home", coordinator_home, "--passphrase-file", coord.passphrase_file, "export", "--key",
-                 coord.key_file, "--form", form, "--out", out});
+    r = canvass({"--home", coordinator_home, "--passphrase-file", coord.passphrase_file, "export",
+                 "--key", coord.key_file, "--form", form, "--out", out});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(mode_of(out + "/codebook.csv"), 0600u);
 }

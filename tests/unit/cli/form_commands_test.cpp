@@ -21,7 +21,7 @@ Outcome canvass(const std::vector<std::string>& args) {
 }
 
 class FormCommandsTest : public ::testing::Test {
-protected:
+  protected:
     canvass::testing::TempDir dir;
 
     std::string write(const std::string& name, const std::string& text) {
@@ -50,9 +50,9 @@ TEST_F(FormCommandsTest, CheckPrintsEveryProblemAndFails) {
     std::string bad = bad_form();
     auto r = canvass({"form", "check", good, bad});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.out, good + ": ok: vendors version 1, 13 questions, languages en fr\n" +
-                         bad + ": survey[0].type: unknown type integr\n" +
-                         bad + ": survey[3].relevant: unknown field ${agee}\n");
+    EXPECT_EQ(r.out, good + ": ok: vendors version 1, 13 questions, languages en fr\n" + bad +
+                         ": survey[0].type: unknown type integr\n" + bad +
+                         ": survey[3].relevant: unknown field ${agee}\n");
 }
 
 TEST_F(FormCommandsTest, CheckReportsUnreadableAndInvalidJsonFiles) {
@@ -60,8 +60,10 @@ TEST_F(FormCommandsTest, CheckReportsUnreadableAndInvalidJsonFiles) {
     std::string broken = write("broken.json", "{\n\"settings\": }");
     auto r = canvass({"form", "check", missing, broken});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.out, missing + ": cannot read " + missing + ": No such file or directory\n" + broken +
-                         ": invalid JSON at line 2, column 13: unexpected '}'; expected '[', '{', or a literal\n");
+    EXPECT_EQ(r.out, missing + ": cannot read " + missing + ": No such file or directory\n" +
+                         broken +
+                         ": invalid JSON at line 2, column 13: unexpected '}'; expected '[', '{', "
+                         "or a literal\n");
 }
 
 TEST_F(FormCommandsTest, CheckJson) {
@@ -76,7 +78,8 @@ TEST_F(FormCommandsTest, CheckJson) {
     EXPECT_EQ(report[0]["questions"], 13);
     EXPECT_EQ(report[0]["languages"], json({"en", "fr"}));
     EXPECT_EQ(report[1]["valid"], false);
-    EXPECT_EQ(report[1]["problems"][1], json({{"path", "survey[3].relevant"}, {"message", "unknown field ${agee}"}}));
+    EXPECT_EQ(report[1]["problems"][1],
+              json({{"path", "survey[3].relevant"}, {"message", "unknown field ${agee}"}}));
 }
 
 TEST_F(FormCommandsTest, UsageErrorsExitTwoAndNameTheWholeCommand) {
@@ -89,14 +92,15 @@ TEST_F(FormCommandsTest, UsageErrorsExitTwoAndNameTheWholeCommand) {
     r = canvass({"form", "validate", good_form()});
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("--answers is required"), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find("Run 'canvass form validate --help' for usage."), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Run 'canvass form validate --help' for usage."), std::string::npos)
+        << r.err;
     r = canvass({"form", "check", "--bogus", good_form()});
     EXPECT_EQ(r.code, 2);
 }
 
 TEST_F(FormCommandsTest, HelpOnEveryCommand) {
-    for (auto args : std::vector<std::vector<std::string>>{{"form", "--help"}, {"form", "check", "--help"},
-                                                           {"form", "validate", "--help"}}) {
+    for (auto args : std::vector<std::vector<std::string>>{
+             {"form", "--help"}, {"form", "check", "--help"}, {"form", "validate", "--help"}}) {
         auto r = canvass(args);
         EXPECT_EQ(r.code, 0);
         EXPECT_NE(r.out.find("Usage"), std::string::npos) << r.out;
@@ -107,7 +111,8 @@ TEST_F(FormCommandsTest, HelpOnEveryCommand) {
 
 TEST_F(FormCommandsTest, ValidateOneValidRecord) {
     std::string f = good_form();
-    std::string a = write("a.json", R"({"age": 30, "job": "vendor", "members": [{"member_name": "Ann"}]})");
+    std::string a =
+        write("a.json", R"({"age": 30, "job": "vendor", "members": [{"member_name": "Ann"}]})");
     auto r = canvass({"form", "validate", f, "--answers", a});
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     EXPECT_EQ(r.out, a + ": 1 record valid against vendors version 1\n");
@@ -115,11 +120,13 @@ TEST_F(FormCommandsTest, ValidateOneValidRecord) {
 
 TEST_F(FormCommandsTest, ValidateJsonLinesReportsEachRecordByLine) {
     std::string f = good_form();
-    std::string a = write("a.jsonl", "{\"age\": 30}\n\n{\"age\": 12}\n{\"age\": 40, \"agee\": 1}\n{\"age\": \n");
+    std::string a = write(
+        "a.jsonl", "{\"age\": 30}\n\n{\"age\": 12}\n{\"age\": 40, \"agee\": 1}\n{\"age\": \n");
     auto r = canvass({"form", "validate", f, "--answers", a});
     EXPECT_EQ(r.code, 1);
     EXPECT_EQ(r.out, a + ":3: age: Between 14 and 110\n" + a + ":4: agee: unknown field\n" + a +
-                         ":5: invalid JSON at line 1, column 9: unexpected end of input; expected '[', '{', or a literal\n" +
+                         ":5: invalid JSON at line 1, column 9: unexpected end of input; expected "
+                         "'[', '{', or a literal\n" +
                          a + ": 3 of 4 records with violations\n");
 }
 
@@ -139,8 +146,9 @@ TEST_F(FormCommandsTest, ValidateJson) {
     std::string a = write("a.jsonl", "{\"age\": 30}\n{\"age\": 12, \"bye\": \"x\"}\n");
     auto r = canvass({"form", "validate", f, "--answers", a, "--json"});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(json::parse(r.out),
-              json::parse(R"([{"record": 2, "line": 2, "path": "age", "message": "Between 14 and 110"},
+    EXPECT_EQ(
+        json::parse(r.out),
+        json::parse(R"([{"record": 2, "line": 2, "path": "age", "message": "Between 14 and 110"},
                               {"record": 2, "line": 2, "path": "bye", "message": "a note is not answered"}])"));
     std::string one = write("one.json", "{\n  \"age\": 30\n}\n");
     r = canvass({"form", "validate", f, "--answers", one, "--json"});
@@ -159,15 +167,18 @@ TEST_F(FormCommandsTest, ValidateWithAnInvalidFormOrUnreadableAnswers) {
     std::string a = write("a.json", "{}");
     auto r = canvass({"form", "validate", bad_form(), "--answers", a});
     EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.out.find("bad.json: survey[0].type: unknown type integr\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("bad.json: survey[0].type: unknown type integr\n"), std::string::npos)
+        << r.out;
     r = canvass({"form", "validate", good_form(), "--answers", dir / "nope.json"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("cannot read"), std::string::npos);
     std::string broken = write("broken.json", "{\n  \"age\": 30,\n  \"job\" \"x\"\n}\n");
     r = canvass({"form", "validate", good_form(), "--answers", broken});
     EXPECT_EQ(r.code, 1);
-    EXPECT_EQ(r.out, broken + ": invalid JSON at line 3, column 11: unexpected string literal; expected ':'\n" +
-                         broken + ": 1 of 1 records with violations\n");
+    EXPECT_EQ(r.out,
+              broken +
+                  ": invalid JSON at line 3, column 11: unexpected string literal; expected ':'\n" +
+                  broken + ": 1 of 1 records with violations\n");
 }
 
 // The example questionnaires of schemas/forms/ must load, and their answers validate.

@@ -25,8 +25,9 @@ TEST(InterviewNavigation, GoJumpsToAQuestionByNumberOrName) {
     i.type({"Ana", "30", "1"});
     EXPECT_THAT(i.type({"go 1"}), HasSubstr("* Name?\n  (Enter keeps Ana)\n> "));
     EXPECT_THAT(i.type({"go country"}), HasSubstr("* Country?\n"));
-    EXPECT_EQ(i.type({"go 99"}),
-              "! There is no question 99 here: type a number from 1 to 8, or a question's name.\n> ");
+    EXPECT_EQ(
+        i.type({"go 99"}),
+        "! There is no question 99 here: type a number from 1 to 8, or a question's name.\n> ");
     EXPECT_EQ(i.type({"go agee"}), "! This form has no question named agee.\n> ");
     // The interview goes on from where it jumped.
     EXPECT_THAT(i.type({""}), HasSubstr("\nCity?\n"));
@@ -51,7 +52,8 @@ TEST(InterviewNavigation, TheSummaryListsNumberedAnswersAndTakesANumber) {
     i.type({"Ana", "30", "1"});
     const auto& summary = i.type({"summary"});
     EXPECT_THAT(summary, HasSubstr("  1. Name?: Ana\n  2. Age?: 30\n  3. Country?: Kenya\n"));
-    EXPECT_THAT(summary, HasSubstr("Type a number or a name to change that answer, or Enter to go on.\n> "));
+    EXPECT_THAT(summary,
+                HasSubstr("Type a number or a name to change that answer, or Enter to go on.\n> "));
     EXPECT_THAT(i.type({"2"}), HasSubstr("* Age?\n  In years\n  (a whole number; Enter keeps 30)"));
     EXPECT_THAT(i.type({"31"}), HasSubstr("* Country?"));
     EXPECT_EQ(i.sink.saves.back()["age"], 31);
@@ -97,7 +99,8 @@ TEST(InterviewNavigation, DateRefusalsAndFormatHintsAreTranslated) {
     i.type({"Ana", "16", "1", "", "n", "1"});
     EXPECT_THAT(i.last, HasSubstr("(une date AAAA-MM-JJ, ou aujourd'hui)"));
     EXPECT_EQ(i.type({"2026-02-30"}), "! cette date n'existe pas : 2026-02-30\n> ");
-    EXPECT_EQ(i.type({"hier"}), "! tapez une date comme 2026-09-12 (AAAA-MM-JJ), ou aujourd'hui\n> ");
+    EXPECT_EQ(i.type({"hier"}),
+              "! tapez une date comme 2026-09-12 (AAAA-MM-JJ), ou aujourd'hui\n> ");
 }
 
 TEST(InterviewNavigation, EnterAtAddAnotherGoesOnWithoutAdding) {
@@ -114,7 +117,8 @@ TEST(InterviewNavigation, LinesWrapAtWordBoundariesToTheWidth) {
     i.type({"Ana"});
     EXPECT_THAT(i.type({"?"}), HasSubstr("  < or back   go back to\n  the previous question\n"));
     Interviewer unwrapped;
-    EXPECT_THAT(unwrapped.last, HasSubstr("Each answer is saved as it is given. Type ? for help.\n"));
+    EXPECT_THAT(unwrapped.last,
+                HasSubstr("Each answer is saved as it is given. Type ? for help.\n"));
 }
 
 }  // namespace

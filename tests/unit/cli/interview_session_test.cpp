@@ -94,7 +94,9 @@ TEST(InterviewSession, SavesEveryAnswerAsItIsGiven) {
     Interviewer i;
     i.type({"Ana"});
     ASSERT_EQ(i.sink.saves.size(), 1u);
-    EXPECT_THAT(i.last, HasSubstr("(saved as draft draft-1; resume it with canvass interview --resume draft-1)\n"));
+    EXPECT_THAT(
+        i.last,
+        HasSubstr("(saved as draft draft-1; resume it with canvass interview --resume draft-1)\n"));
     i.type({"30", "2"});
     ASSERT_EQ(i.sink.saves.size(), 3u);
     EXPECT_EQ(i.sink.saves.back(), json({{"name", "Ana"}, {"age", 30}, {"country", "sn"}}));
@@ -167,9 +169,8 @@ TEST(InterviewSession, RepeatCountAsksExactlyThatManyInstances) {
     Interviewer i;
     answer_adult(i);
     i.type({"n", "2"});
-    EXPECT_THAT(
-        i.last,
-        HasSubstr("── Visit 1 ──\n\nquestion 8 of 10\n* Date of visit 1?\n  (a date YYYY-MM-DD, or today)\n> "));
+    EXPECT_THAT(i.last, HasSubstr("── Visit 1 ──\n\nquestion 8 of 10\n* Date of visit 1?\n  (a "
+                                  "date YYYY-MM-DD, or today)\n> "));
     i.type({"2026-09-01"});
     EXPECT_THAT(i.last, HasSubstr("── Visit 2 ──\n\nquestion 9 of 10\n* Date of visit 2?"));
     EXPECT_EQ(i.type({"2026-02-30"}), "! no such date: 2026-02-30\n> ");
@@ -201,9 +202,8 @@ TEST(InterviewSession, BackCrossesRepeatBoundaries) {
     // Back from the second member goes into the first one's jobs, then into its last job.
     EXPECT_THAT(i.type({"<"}),
                 HasSubstr("── Member 1 ──\n\nAdd a \"Job of Ana K\"? (1 so far) [y/N]"));
-    EXPECT_THAT(
-        i.type({"<"}),
-        HasSubstr("── Job of Ana K 1 ──\n\nquestion 8 of 11\n* Wage of job 1?\n  (a number; Enter keeps 10)"));
+    EXPECT_THAT(i.type({"<"}), HasSubstr("── Job of Ana K 1 ──\n\nquestion 8 of 11\n* Wage of job "
+                                         "1?\n  (a number; Enter keeps 10)"));
     i.type({"15", "n"});
     EXPECT_THAT(i.last, HasSubstr("── Member 2 ──\n\nquestion 9 of 11\n* Member name?"));
     // Back from the question after a repeat reaches its add step.
@@ -246,9 +246,10 @@ TEST(InterviewSession, SummaryThenFinalize) {
     i.type({"y", "Ana K", "n", "n", "0", "y"});
     EXPECT_THAT(
         i.last,
-        HasSubstr("\nSummary\n  1. Name?: Ana\n  2. Age?: 30\n  3. Country?: Kenya\n  4. City?: Nairobi\n"
-                  "  ── Work ──\n    5. Income?: 12.5\n    6. Goods?: Fruit, Tools\n"
-                  "  ── Member 1 ──\n    7. Member name?: Ana K\n  8. Visits?: 0\n  9. Confirm: OK\n"));
+        HasSubstr(
+            "\nSummary\n  1. Name?: Ana\n  2. Age?: 30\n  3. Country?: Kenya\n  4. City?: Nairobi\n"
+            "  ── Work ──\n    5. Income?: 12.5\n    6. Goods?: Fruit, Tools\n"
+            "  ── Member 1 ──\n    7. Member name?: Ana K\n  8. Visits?: 0\n  9. Confirm: OK\n"));
     EXPECT_THAT(i.last, HasSubstr("Finalize this interview? [y/n]\n> "));
     EXPECT_EQ(i.type({"maybe"}), "! Type y or n.\n> ");
     EXPECT_EQ(i.type({"y"}), "Finalized record draft-1: it is sent at the next canvass sync.\n");

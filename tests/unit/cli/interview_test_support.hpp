@@ -50,13 +50,21 @@ struct Interviewer {
                          Purpose purpose = Purpose::interview, std::string lang = "en",
                          std::size_t width = 0)
         : engine(*FormSession::open(form, sink,
-                                    {purpose, answers.dump(), std::move(lang),
-                                     form::fixed_clock({1789000000000, 120}), {}, {}, {}})),
-          session(engine, {false, width, [this] {
+                                    {purpose,
+                                     answers.dump(),
+                                     std::move(lang),
+                                     form::fixed_clock({1789000000000, 120}),
+                                     {},
+                                     {},
+                                     {}})),
+          session(engine, {false,
+                           width,
+                           [this] {
                                return sink.saves.empty() && sink.finishes.empty()
                                           ? std::string()
                                           : std::string("draft-1");
-                           }, {}}) {
+                           },
+                           {}}) {
         last = session.start();
         screen = last;
     }

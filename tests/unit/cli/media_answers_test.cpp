@@ -29,7 +29,7 @@ constexpr const char* kStallForm = R"({
 })";
 
 class MediaAnswers : public ::testing::Test {
-protected:
+  protected:
     canvass::testing::TempDir dir;
     std::string home = dir / "home";
 
@@ -51,7 +51,8 @@ protected:
 
 TEST_F(MediaAnswers, AnInterviewTakesAPathRefusingAMissingFileByNameAndGoingOn) {
     std::string missing = dir / "nope.jpg";
-    auto r = canvass({"interview", "stalls"}, "Gikomba\n" + missing + "\n" + (dir / "stall.jpg") + "\ny\n");
+    auto r = canvass({"interview", "stalls"},
+                     "Gikomba\n" + missing + "\n" + (dir / "stall.jpg") + "\ny\n");
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("there is no file " + missing));
     EXPECT_THAT(r.out, HasSubstr("Finalized record "));
@@ -66,13 +67,16 @@ TEST_F(MediaAnswers, AnInterviewTakesAPathRefusingAMissingFileByNameAndGoingOn) 
     EXPECT_EQ(status["attachments"]["held"], 1);
     EXPECT_EQ(status["attachments"]["unsent"], 1);
     EXPECT_EQ(status["attachments"]["records_waiting"], 1);
-    EXPECT_THAT(canvass({"status"}).out, HasSubstr("1 record waits for its attachments to reach the server"));
+    EXPECT_THAT(canvass({"status"}).out,
+                HasSubstr("1 record waits for its attachments to reach the server"));
 }
 
 TEST_F(MediaAnswers, FillReadsPathsBesideTheAnswersFileAndRefusesAMissingOneByField) {
     std::string answers = dir / "answers.jsonl";
-    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})" << "\n"
-                           << R"({"market": "Toi", "stall": "gone.jpg"})" << "\n";
+    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})"
+                           << "\n"
+                           << R"({"market": "Toi", "stall": "gone.jpg"})"
+                           << "\n";
     auto r = canvass({"fill", "stalls", "--answers", answers, "--finalize"});
     EXPECT_EQ(r.code, 1);
     EXPECT_THAT(r.err, HasSubstr(":2: stall: there is no file"));
@@ -80,17 +84,21 @@ TEST_F(MediaAnswers, FillReadsPathsBesideTheAnswersFileAndRefusesAMissingOneByFi
     EXPECT_EQ(json::parse(canvass({"records", "--json"}).out).size(), 0u);  // all or nothing
     EXPECT_EQ(json::parse(canvass({"status", "--json"}).out)["attachments"]["held"], 0);
 
-    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})" << "\n";
+    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})"
+                           << "\n";
     r = canvass({"fill", "stalls", "--answers", answers, "--finalize"});
     ASSERT_EQ(r.code, 0) << r.err;
     auto list = json::parse(canvass({"records", "--json"}).out);
     ASSERT_EQ(list.size(), 1u);
-    EXPECT_EQ(json::parse(canvass({"show", list[0]["id"], "--json"}).out)["answers"]["stall"]["name"], "stall.jpg");
+    EXPECT_EQ(
+        json::parse(canvass({"show", list[0]["id"], "--json"}).out)["answers"]["stall"]["name"],
+        "stall.jpg");
 }
 
 TEST_F(MediaAnswers, AnEditTakesANewPhotoByPathAndRefusesAMissingOneSavingNothing) {
     std::string answers = dir / "answers.jsonl";
-    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})" << "\n";
+    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})"
+                           << "\n";
     ASSERT_EQ(canvass({"fill", "stalls", "--answers", answers, "--finalize"}).code, 0);
     const std::string id = json::parse(canvass({"records", "--json"}).out)[0]["id"];
     std::ofstream(dir / "better.jpg", std::ios::binary) << std::string(90000, 'y');
@@ -101,7 +109,8 @@ TEST_F(MediaAnswers, AnEditTakesANewPhotoByPathAndRefusesAMissingOneSavingNothin
     EXPECT_EQ(refused.code, 1);
     EXPECT_THAT(refused.err, HasSubstr("stall: there is no file"));
     EXPECT_THAT(refused.err, HasSubstr("nothing was saved"));
-    EXPECT_EQ(json::parse(canvass({"show", id, "--json"}).out)["answers"]["stall"]["name"], "stall.jpg");
+    EXPECT_EQ(json::parse(canvass({"show", id, "--json"}).out)["answers"]["stall"]["name"],
+              "stall.jpg");
 
     std::string change = dir / "edit.json";
     std::ofstream(change) << R"({"stall": "better.jpg"})";
@@ -116,16 +125,20 @@ TEST_F(MediaAnswers, AnEditTakesANewPhotoByPathAndRefusesAMissingOneSavingNothin
 TEST_F(MediaAnswers, FormValidateReadsPathsAsFillWouldAndNamesAMissingFile) {
     std::string form = dir / "stalls.json";
     std::string answers = dir / "answers.jsonl";
-    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})" << "\n"
-                           << R"({"market": "Toi", "stall": "gone.jpg"})" << "\n"
-                           << R"({"market": "Toi", "stall": "stalls.json"})" << "\n";
+    std::ofstream(answers) << R"({"market": "Gikomba", "stall": "stall.jpg"})"
+                           << "\n"
+                           << R"({"market": "Toi", "stall": "gone.jpg"})"
+                           << "\n"
+                           << R"({"market": "Toi", "stall": "stalls.json"})"
+                           << "\n";
     auto r = canvass({"form", "validate", form, "--answers", answers, "--final"});
     EXPECT_EQ(r.code, 1);
     EXPECT_THAT(r.out, Not(HasSubstr(":1:")));
     EXPECT_THAT(r.out, HasSubstr(":2: stall: there is no file"));
     EXPECT_THAT(r.out, HasSubstr(":3: stall:"));  // a .json file is not an image
     EXPECT_THAT(r.out, HasSubstr("2 of 3 records"));
-    EXPECT_EQ(json::parse(canvass({"status", "--json"}).out)["attachments"]["held"], 0) << "validate keeps nothing";
+    EXPECT_EQ(json::parse(canvass({"status", "--json"}).out)["attachments"]["held"], 0)
+        << "validate keeps nothing";
 }
 
 }  // namespace

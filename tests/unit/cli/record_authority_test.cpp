@@ -24,7 +24,7 @@ Outcome run_on_terminal(const std::vector<std::string>& args, const std::string&
 }
 
 class RecordAuthorityCliTest : public ::testing::Test {
-protected:
+  protected:
     TempDir dir;
     Coordinator coord = Coordinator::create(dir);
     std::string form_text = source_file("schemas/forms/" + kForm + ".json");
@@ -50,7 +50,9 @@ protected:
         return args;
     }
     std::uint64_t own_changesets(const std::string& home) {
-        return json::parse(canvass(on(home, {"status", "--json"})).out).at("own_changesets").get<std::uint64_t>();
+        return json::parse(canvass(on(home, {"status", "--json"})).out)
+            .at("own_changesets")
+            .get<std::uint64_t>();
     }
     void expect_refused(const Outcome& r) {
         EXPECT_EQ(r.code, 1) << r.out;
@@ -65,14 +67,16 @@ protected:
 TEST_F(RecordAuthorityCliTest, AnotherCollectorsRecordIsRefusedBeforeAnythingIsSaved) {
     const auto record = merge::format_uuid(ids[0]);
     expect_refused(canvass(on(bob_home, {"edit", record, "--answers", edit_file})));
-    expect_refused(canvass(on(bob_home, {"edit", record, "--answers", edit_file, "--key", coord.key_file})));
+    expect_refused(
+        canvass(on(bob_home, {"edit", record, "--answers", edit_file, "--key", coord.key_file})));
     expect_refused(canvass(on(bob_home, {"delete", record, "--yes"})));
     expect_refused(canvass(on(bob_home, {"resolve", record, "age", "--value", "40"})));
     // The interactive edit is refused before its first question.
     auto interactive = run_on_terminal(on(bob_home, {"edit", record.substr(0, 8)}), "60\n\n\n\n\n");
     expect_refused(interactive);
     EXPECT_EQ(own_changesets(bob_home), 0u);
-    EXPECT_EQ(json::parse(canvass(on(bob_home, {"show", record, "--json"})).out)["status"], "finalized");
+    EXPECT_EQ(json::parse(canvass(on(bob_home, {"show", record, "--json"})).out)["status"],
+              "finalized");
 }
 
 TEST_F(RecordAuthorityCliTest, TheCreatorAndACoordinatorMayChangeIt) {
@@ -82,7 +86,8 @@ TEST_F(RecordAuthorityCliTest, TheCreatorAndACoordinatorMayChangeIt) {
     std::string coordinator_home = dir / "coordinator";
     {
         auto c = make_store(coordinator_home, {form_text}, {coord.public_key}, "coordinator");
-        auto alice = std::move(store::DeviceStore::open(alice_home, store::Passphrase{kPassphrase})).value();
+        auto alice =
+            std::move(store::DeviceStore::open(alice_home, store::Passphrase{kPassphrase})).value();
         ship(alice, c);
     }
     auto corrected = canvass(on(coordinator_home, {"resolve", record, "age", "--value", "40"}));
@@ -94,7 +99,8 @@ TEST_F(RecordAuthorityCliTest, DeleteAsksOnATerminalUnlessToldYes) {
     const auto first = merge::format_uuid(ids[0]);
     auto declined = run_on_terminal(on(alice_home, {"delete", first}), "n\n");
     ASSERT_EQ(declined.code, 0) << declined.err;
-    EXPECT_NE(declined.out.find("delete record " + first + " (" + kForm + ", finalized)"), std::string::npos)
+    EXPECT_NE(declined.out.find("delete record " + first + " (" + kForm + ", finalized)"),
+              std::string::npos)
         << declined.out;
     EXPECT_NE(declined.out.find("? [y/N]"), std::string::npos) << declined.out;
     EXPECT_NE(declined.out.find("nothing deleted"), std::string::npos) << declined.out;
@@ -105,7 +111,8 @@ TEST_F(RecordAuthorityCliTest, DeleteAsksOnATerminalUnlessToldYes) {
     auto confirmed = run_on_terminal(on(alice_home, {"delete", first}), "yes\n");
     ASSERT_EQ(confirmed.code, 0) << confirmed.err;
     EXPECT_NE(confirmed.out.find("deleted " + first), std::string::npos) << confirmed.out;
-    EXPECT_EQ(json::parse(canvass(on(alice_home, {"show", first, "--json"})).out)["status"], "deleted");
+    EXPECT_EQ(json::parse(canvass(on(alice_home, {"show", first, "--json"})).out)["status"],
+              "deleted");
 
     // --yes skips the question; off a terminal (a script) nothing is asked.
     const auto second = merge::format_uuid(ids[1]);
@@ -130,8 +137,9 @@ TEST_F(RecordAuthorityCliTest, BundleImportSaysOnlyOrganizersForwardOthersWork) 
     make_store(organizer_home, {form_text}, {coord.public_key}, "organizer");
     auto collector = canvass(on(carol_home, {"bundle", "import", bundle}));
     ASSERT_EQ(collector.code, 0) << collector.err;
-    EXPECT_NE(collector.out.find("only organizers forward others' work: this device is a collector"),
-              std::string::npos)
+    EXPECT_NE(
+        collector.out.find("only organizers forward others' work: this device is a collector"),
+        std::string::npos)
         << collector.out;
     EXPECT_EQ(collector.out.find("go on to the server"), std::string::npos) << collector.out;
     auto organizer = canvass(on(organizer_home, {"bundle", "import", bundle}));
@@ -141,11 +149,13 @@ TEST_F(RecordAuthorityCliTest, BundleImportSaysOnlyOrganizersForwardOthersWork) 
         << organizer.out;
     // status says what is carried and whether it will be delivered.
     auto carrying = canvass(on(organizer_home, {"status"}));
-    EXPECT_NE(carrying.out.find("not yet delivered to the server"), std::string::npos) << carrying.out;
+    EXPECT_NE(carrying.out.find("not yet delivered to the server"), std::string::npos)
+        << carrying.out;
     auto carried = json::parse(canvass(on(organizer_home, {"status", "--json"})).out);
     EXPECT_GT(carried.at("carried_changesets").get<int>(), 0);
     EXPECT_EQ(carried.at("carried_unsent_changesets"), carried.at("carried_changesets"));
-    EXPECT_NE(canvass(on(carol_home, {"status"})).out.find("kept here (only an organizer delivers others' work)"),
+    EXPECT_NE(canvass(on(carol_home, {"status"}))
+                  .out.find("kept here (only an organizer delivers others' work)"),
               std::string::npos);
 }
 
@@ -162,16 +172,21 @@ TEST_F(RecordAuthorityCliTest, StatusNamesACarriedChainTheServerRefused) {
         auto organizer = make_store(organizer_home, {form_text}, {coord.public_key}, "organizer");
         ship(*alice, organizer);
         // What a sync records when the server refuses that chain (sync/exchange.cpp).
-        ASSERT_TRUE(organizer.mark_refused(alice->keys().id, 2, "device x may not change record y"));
-        EXPECT_FALSE(organizer.mark_refused(organizer.keys().id, 1, "own")) << "never its own chain";
+        ASSERT_TRUE(
+            organizer.mark_refused(alice->keys().id, 2, "device x may not change record y"));
+        EXPECT_FALSE(organizer.mark_refused(organizer.keys().id, 1, "own"))
+            << "never its own chain";
     }
     auto status = canvass(on(organizer_home, {"status"}));
     ASSERT_EQ(status.code, 0) << status.err;
-    EXPECT_NE(status.out.find("REFUSED     " + std::to_string(held - 1) + " carried changesets of device " + alice_hex +
-                              " from seq 2: the server refused them (device x may not change record y)"),
-              std::string::npos)
+    EXPECT_NE(
+        status.out.find("REFUSED     " + std::to_string(held - 1) +
+                        " carried changesets of device " + alice_hex +
+                        " from seq 2: the server refused them (device x may not change record y)"),
+        std::string::npos)
         << status.out;
-    EXPECT_NE(status.out.find("1 not yet delivered to the server"), std::string::npos) << status.out;
+    EXPECT_NE(status.out.find("1 not yet delivered to the server"), std::string::npos)
+        << status.out;
     auto j = json::parse(canvass(on(organizer_home, {"status", "--json"})).out);
     ASSERT_EQ(j.at("refused_chains").size(), 1u);
     EXPECT_EQ(j.at("refused_chains")[0].at("device"), alice_hex);

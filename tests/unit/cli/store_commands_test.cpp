@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 class StoreCommandsTest : public ::testing::Test {
-protected:
+  protected:
     canvass::testing::TempDir dir;
     std::string home = dir / "home";
 
@@ -87,7 +87,10 @@ TEST_F(StoreCommandsTest, FillShowEditFinalizeDelete) {
 
 TEST_F(StoreCommandsTest, DraftsFinalizeAllAndBulkImportFromJsonLines) {
     ready();
-    std::string lines = R"({"name": "A"})" "\n" R"({"age": 30})" "\n";
+    std::string lines = R"({"name": "A"})"
+                        "\n"
+                        R"({"age": 30})"
+                        "\n";
     ASSERT_EQ(canvass({"fill", "household", "--answers", write("d.jsonl", lines)}).code, 0);
     auto fin = canvass({"finalize", "--all"});
     EXPECT_EQ(fin.code, 1);  // the second draft has no name
@@ -95,7 +98,10 @@ TEST_F(StoreCommandsTest, DraftsFinalizeAllAndBulkImportFromJsonLines) {
     EXPECT_NE(fin.err.find("name"), std::string::npos);
 
     auto bad = canvass({"fill", "household", "--answers",
-                        write("bad.jsonl", R"({"name": "B"})" "\n" R"({"name": "C", "age": 2})" "\n"),
+                        write("bad.jsonl", R"({"name": "B"})"
+                                           "\n"
+                                           R"({"name": "C", "age": 2})"
+                                           "\n"),
                         "--finalize"});
     EXPECT_EQ(bad.code, 1);
     EXPECT_NE(bad.err.find("bad.jsonl:2: age: Between 14 and 110"), std::string::npos) << bad.err;

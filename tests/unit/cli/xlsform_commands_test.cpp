@@ -18,12 +18,7 @@ namespace {
 using nlohmann::json;
 using xlsform::testing::xlsx_of;
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using canvass::testing::slurp;
 
 json example(const std::string& name) {
     json j =
@@ -165,21 +160,25 @@ TEST_F(XlsformCommandsTest, AddInstallsASpreadsheetAndRefusesABrokenOne) {
 }
 
 TEST_F(XlsformCommandsTest, ColumnsNoToolReadsAreWarningsOfImportCheckAndAdd) {
-    std::string noted = write("noted.xlsx", xlsx_of({{"survey",
-                                                     {{"type", "name", "label", "notes", "relevent"},
-                                                      {"text", "a", "A?", "ask twice", "1 = 1"}}},
-                                                    {"settings", {{"form_id", "version"}, {"noted", "1"}}}}));
-    const std::string notes = noted + ": warning: survey row 1, column notes: unknown column, ignored "
-                                      "(pyxform ignores it too)\n";
-    const std::string typo = noted + ": warning: survey row 1, column relevent: unknown column, ignored "
-                                     "(did you mean relevant?)\n";
+    std::string noted =
+        write("noted.xlsx", xlsx_of({{"survey",
+                                      {{"type", "name", "label", "notes", "relevent"},
+                                       {"text", "a", "A?", "ask twice", "1 = 1"}}},
+                                     {"settings", {{"form_id", "version"}, {"noted", "1"}}}}));
+    const std::string notes = noted +
+                              ": warning: survey row 1, column notes: unknown column, ignored "
+                              "(pyxform ignores it too)\n";
+    const std::string typo = noted +
+                             ": warning: survey row 1, column relevent: unknown column, ignored "
+                             "(did you mean relevant?)\n";
     auto r = run_captured({"form", "import", noted});
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.err, notes + typo);  // stdout is the twin
     EXPECT_FALSE(json::parse(r.out)["survey"][0].contains("notes"));
     r = run_captured({"form", "check", noted});
     EXPECT_EQ(r.code, 0) << r.out;
-    EXPECT_EQ(r.out.rfind(notes + typo + noted + ": ok: noted version 1, 1 questions", 0), 0u) << r.out;
+    EXPECT_EQ(r.out.rfind(notes + typo + noted + ": ok: noted version 1, 1 questions", 0), 0u)
+        << r.out;
     r = run_captured({"form", "check", noted, "--json"});
     json report = json::parse(r.out);
     EXPECT_EQ(report[0]["valid"], true);

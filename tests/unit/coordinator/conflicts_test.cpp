@@ -118,7 +118,8 @@ TEST(CoordinatorConflicts, AnEditConcurrentWithADeleteIsADeleteConflictWithItsCa
     bool deleted = false, edited = false;
     for (const auto& cand : c.candidates) {
         deleted = deleted || cand.kind == CandidateKind::deleted;
-        if (cand.kind == CandidateKind::edited && cand.edited_path == "age") edited = cand.value == "61";
+        if (cand.kind == CandidateKind::edited && cand.edited_path == "age")
+            edited = cand.value == "61";
     }
     EXPECT_TRUE(deleted);
     EXPECT_TRUE(edited);

@@ -24,19 +24,15 @@ using nlohmann::json;
 inline const std::string kPassphrase = "mango leaves in the rain";
 inline const std::string kForm = "home_based_workers";
 
-inline std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using canvass::testing::slurp;
 
 inline std::string form_text(const std::string& form_id) {
     return slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/" + form_id + ".json");
 }
 
 inline std::vector<json> answer_sets(const std::string& form_id) {
-    std::istringstream lines(slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/" + form_id + ".answers.jsonl"));
+    std::istringstream lines(
+        slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/" + form_id + ".answers.jsonl"));
     std::vector<json> out;
     for (std::string line; std::getline(lines, line);)
         if (!line.empty()) out.push_back(json::parse(line));
@@ -44,7 +40,8 @@ inline std::vector<json> answer_sets(const std::string& form_id) {
 }
 
 inline store::DeviceStore make_store(const std::string& home, const std::vector<std::string>& forms,
-                                     const crypto::DhPublicKey& recipient, const std::string& role) {
+                                     const crypto::DhPublicKey& recipient,
+                                     const std::string& role) {
     store::StoreOptions o;
     o.pwhash = crypto::PwhashParams::minimum();
     auto s = store::DeviceStore::create(home, store::Passphrase{kPassphrase}, o);
@@ -86,7 +83,8 @@ inline void ship(store::DeviceStore& from, store::DeviceStore& to) {
 struct Project {
     testing::TempDir dir;
     crypto::DhKeyPair key = crypto::generate_dh_key();
-    store::DeviceStore collector = make_store(dir / "collector", {form_text(kForm)}, key.public_key, "collector");
+    store::DeviceStore collector =
+        make_store(dir / "collector", {form_text(kForm)}, key.public_key, "collector");
     store::DeviceStore coordinator =
         make_store(dir / "coordinator", {form_text(kForm)}, key.public_key, "coordinator");
     std::vector<json> answers = answer_sets(kForm);

@@ -53,7 +53,8 @@ TEST(CoordinatorHistory, ListsEveryChangeInOrderWithItsAuthor) {
     EXPECT_FALSE(edit.changes[0].resolves());
 
     const auto& by_coordinator = h->entries[2];
-    EXPECT_FALSE(by_coordinator.by_creator) << "a change by another device than the creator is a coordinator's";
+    EXPECT_FALSE(by_coordinator.by_creator)
+        << "a change by another device than the creator is a coordinator's";
     EXPECT_EQ(by_coordinator.device, coordinator);
     EXPECT_EQ(by_coordinator.label, "") << "no label given for it";
     ASSERT_NE(change_at(by_coordinator, "marital_status"), nullptr);
@@ -81,7 +82,8 @@ TEST(CoordinatorHistory, ResolutionsAndDeletesAreChangesToo) {
     EXPECT_EQ(settled.path, "age");
     EXPECT_EQ(settled.value, "40");
     ASSERT_EQ(settled.replaced.size(), 2u);
-    std::set<std::string> replaced{settled.replaced[0].value.value_or(""), settled.replaced[1].value.value_or("")};
+    std::set<std::string> replaced{settled.replaced[0].value.value_or(""),
+                                   settled.replaced[1].value.value_or("")};
     EXPECT_EQ(replaced, (std::set<std::string>{"35", "36"}));
     EXPECT_GE(settled.replaced[0].hlc, settled.replaced[1].hlc) << "newest first";
 

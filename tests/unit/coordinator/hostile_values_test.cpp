@@ -21,7 +21,9 @@ merge::FieldView field(const std::string& path, std::vector<std::string> values)
     return f;
 }
 
-std::string deep(std::size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); }
+std::string deep(std::size_t levels) {
+    return std::string(levels, '[') + std::string(levels, ']');
+}
 
 TEST(HostileValues, AValueNestedDeeperThanTheCapsIsDroppedFromAnswersAndShownAsNoValue) {
     merge::RecordView view;
@@ -39,7 +41,8 @@ TEST(HostileValues, AValueNestedDeeperThanTheCapsIsDroppedFromAnswersAndShownAsN
     ConflictCandidate hostile;
     hostile.value = deep(200000);
     EXPECT_EQ(answer_text(hostile.value, true, "?").size(), 400000u);  // its text as it came
-    RecordConflicts listed{view.id, "f", {Conflict{"first_name", false, false, {hostile}, std::nullopt}}};
+    RecordConflicts listed{
+        view.id, "f", {Conflict{"first_name", false, false, {hostile}, std::nullopt}}};
     auto j = conflicts_json({listed}, "?");
     EXPECT_TRUE(j[0]["candidates"][0]["value"].is_null());
     EXPECT_NO_THROW(j.dump());

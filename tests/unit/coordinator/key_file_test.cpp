@@ -31,7 +31,8 @@ TEST(CoordinatorKeyFile, AWrongPassphraseOrAMissingFileIsAClearError) {
     auto wrong = open_key_file(path, "not the passphrase");
     ASSERT_FALSE(wrong);
     EXPECT_EQ(wrong.error().code, errc::wrong_key);
-    EXPECT_NE(wrong.error().message.find("wrong passphrase for coordinator key " + path), std::string::npos)
+    EXPECT_NE(wrong.error().message.find("wrong passphrase for coordinator key " + path),
+              std::string::npos)
         << wrong.error().message;
     auto missing = open_key_file(dir / "absent.key", kPassphrase);
     ASSERT_FALSE(missing);

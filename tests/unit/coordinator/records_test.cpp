@@ -30,7 +30,8 @@ TEST(CoordinatorRecords, TheProjectKeyDecryptsEveryRecordOfAnotherDevice) {
     EXPECT_EQ(data->report.decrypted, 3u);
     EXPECT_TRUE(data->report.no_grant.empty());
     for (const auto& r : data->records) {
-        auto i = static_cast<std::size_t>(std::find(p.ids.begin(), p.ids.end(), r.view.id) - p.ids.begin());
+        auto i = static_cast<std::size_t>(std::find(p.ids.begin(), p.ids.end(), r.view.id) -
+                                          p.ids.begin());
         ASSERT_LT(i, p.ids.size());
         EXPECT_EQ(r.readability(), Readability::full);
         EXPECT_EQ(r.creator, p.collector.keys().id);

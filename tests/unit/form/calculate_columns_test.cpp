@@ -19,10 +19,13 @@ using nlohmann::json;
 using ::testing::ElementsAre;
 
 TEST(CalculateColumns, RequiredIsAcceptedAndIgnored) {
-    auto form = load_feature_form(feature_form_json(
-        {{{"type", "text"}, {"name", "name"}, {"label", en("Name?")}},
-         {{"type", "calculate"}, {"name", "greeting"}, {"calculation", "if(${name} = '', '', concat('Hi ', ${name}))"},
-          {"required", true}, {"required_message", en("Needed")}}}));
+    auto form = load_feature_form(
+        feature_form_json({{{"type", "text"}, {"name", "name"}, {"label", en("Name?")}},
+                           {{"type", "calculate"},
+                            {"name", "greeting"},
+                            {"calculation", "if(${name} = '', '', concat('Hi ', ${name}))"},
+                            {"required", true},
+                            {"required_message", en("Needed")}}}));
     ASSERT_TRUE(form);
     EXPECT_FALSE(form->find("greeting")->required);
     // The calculation is empty, and a finished record is still valid.
@@ -45,14 +48,18 @@ TEST(CalculateColumns, ADefaultThatIsAnExpressionStandsForTheCalculation) {
 }
 
 TEST(CalculateColumns, ACalculateNeedsACalculationOrADynamicDefault) {
-    EXPECT_THAT(feature_form_problems(feature_form_json(
-                    {{{"type", "calculate"}, {"name", "c"}, {"default", "5"}},
-                     {{"type", "calculate"}, {"name", "d"}, {"default", json::array()}, {"calculation", "1"}},
-                     {{"type", "calculate"}, {"name", "e"}, {"default", "${nowhere}"}}})),
-                ElementsAre("survey[0].calculation: missing: a calculate row needs a calculation (or a "
-                            "default that is an expression)",
-                            "survey[1].default: must not be empty",
-                            "survey[2].default: unknown field ${nowhere}"));
+    EXPECT_THAT(
+        feature_form_problems(
+            feature_form_json({{{"type", "calculate"}, {"name", "c"}, {"default", "5"}},
+                               {{"type", "calculate"},
+                                {"name", "d"},
+                                {"default", json::array()},
+                                {"calculation", "1"}},
+                               {{"type", "calculate"}, {"name", "e"}, {"default", "${nowhere}"}}})),
+        ElementsAre("survey[0].calculation: missing: a calculate row needs a calculation (or a "
+                    "default that is an expression)",
+                    "survey[1].default: must not be empty",
+                    "survey[2].default: unknown field ${nowhere}"));
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ namespace {
 
 // A scope over a fixed set of values: what an expression sees, nothing more.
 class TestScope : public Scope {
-public:
+  public:
     std::map<std::string, Value, std::less<>> fields;
     Value dot;
     double pos = std::nan("");
@@ -34,7 +34,7 @@ public:
 };
 
 class ExpressionTest : public ::testing::Test {
-protected:
+  protected:
     TestScope scope;
 
     Value eval(const std::string& text) {
@@ -68,11 +68,11 @@ TEST_F(ExpressionTest, ArithmeticPrecedenceAndAssociativity) {
 }
 
 TEST_F(ExpressionTest, LogicalAndComparisonPrecedence) {
-    EXPECT_TRUE(yes("1 or 0 and 0"));          // and binds tighter than or
+    EXPECT_TRUE(yes("1 or 0 and 0"));  // and binds tighter than or
     EXPECT_FALSE(yes("(1 or 0) and 0"));
-    EXPECT_TRUE(yes("1 + 2 = 3"));             // arithmetic before comparison
-    EXPECT_TRUE(yes("2 < 3 = true()"));        // relational before equality
-    EXPECT_FALSE(yes("3 > 2 > 1"));            // (3 > 2) is true, true > 1 is 1 > 1
+    EXPECT_TRUE(yes("1 + 2 = 3"));       // arithmetic before comparison
+    EXPECT_TRUE(yes("2 < 3 = true()"));  // relational before equality
+    EXPECT_FALSE(yes("3 > 2 > 1"));      // (3 > 2) is true, true > 1 is 1 > 1
     EXPECT_TRUE(yes("1 = 1 and 2 != 3 or 0"));
     EXPECT_TRUE(yes("not(1 > 2) and 2 >= 2 and 2 <= 2"));
 }
@@ -83,7 +83,7 @@ TEST_F(ExpressionTest, EqualityComparesNumbersWhenEitherSideIsANumber) {
     EXPECT_FALSE(yes("'10' = '10.0'"));  // two strings compare as strings
     EXPECT_TRUE(yes("'abc' != 'abd'"));
     EXPECT_FALSE(yes("'abc' = 1"));
-    EXPECT_TRUE(yes("'abc' != 1"));      // NaN != 1
+    EXPECT_TRUE(yes("'abc' != 1"));  // NaN != 1
 }
 
 TEST_F(ExpressionTest, BooleansCompareAsBooleans) {
@@ -97,7 +97,7 @@ TEST_F(ExpressionTest, OrderComparisonsAreNumeric) {
     EXPECT_FALSE(yes("'abc' < 'abd'"));  // both NaN
     EXPECT_TRUE(yes("'9' < '10'"));
     EXPECT_TRUE(yes("' 9 ' < 10"));
-    EXPECT_TRUE(yes("'2024-02-28' < '2024-03-01'"));  // dates count days
+    EXPECT_TRUE(yes("'2024-02-28' < '2024-03-01'"));   // dates count days
     EXPECT_EQ(num("'2024-03-01' - '2024-02-28'"), 2);  // leap year
     EXPECT_EQ(num("'1970-01-02'"), 1);
     EXPECT_EQ(num("'1970-01-01T12:00:00Z'"), 0.5);
@@ -170,11 +170,11 @@ TEST_F(ExpressionTest, RegexSearchesAndNeverThrows) {
     EXPECT_TRUE(yes("regex('0712345678', '^07[0-9]{8}$')"));
     EXPECT_FALSE(yes("regex('071234567', '^07[0-9]{8}$')"));
     EXPECT_TRUE(yes("regex('abc123', '[0-9]')"));  // matches anywhere, like ODK
-    EXPECT_FALSE(yes("regex('abc', '(')"));         // invalid pattern: no match
+    EXPECT_FALSE(yes("regex('abc', '(')"));        // invalid pattern: no match
     scope.dot = Value::string(std::string(60000, 'a'));
-    EXPECT_TRUE(yes("regex(., '^(a|b)*$')"));       // linear time: long text is fine
+    EXPECT_TRUE(yes("regex(., '^(a|b)*$')"));  // linear time: long text is fine
     scope.dot = Value::string(std::string(regex_max_subject + 1, 'a'));
-    EXPECT_FALSE(yes("regex(., 'a')"));             // past the size limit: no match
+    EXPECT_FALSE(yes("regex(., 'a')"));  // past the size limit: no match
 }
 
 // libstdc++ overflowed a signed int reading this count (undefined behaviour).
@@ -253,12 +253,14 @@ TEST_F(ExpressionTest, NumbersPrintLikeXPath) {
 
 TEST_F(ExpressionTest, SyntaxErrorsNameTheColumn) {
     EXPECT_EQ(error_of("1 +"), "syntax error at column 4: unexpected end of expression");
-    EXPECT_EQ(error_of("(1 + 2"), "syntax error at column 7: expected ')' but found end of expression");
+    EXPECT_EQ(error_of("(1 + 2"),
+              "syntax error at column 7: expected ')' but found end of expression");
     EXPECT_EQ(error_of("1 # 2"), "syntax error at column 3: unexpected character '#'");
     EXPECT_EQ(error_of("1 = 'abc"), "syntax error at column 5: unterminated string");
     EXPECT_EQ(error_of("${age > 1"), "syntax error at column 1: unterminated ${");
     EXPECT_EQ(error_of("${1a} > 1"), "syntax error at column 3: invalid field name in ${1a}");
-    EXPECT_EQ(error_of("$age"), "syntax error at column 1: '$' must start a field reference ${name}");
+    EXPECT_EQ(error_of("$age"),
+              "syntax error at column 1: '$' must start a field reference ${name}");
     EXPECT_EQ(error_of(""), "syntax error at column 1: empty expression");
     EXPECT_EQ(error_of("   "), "syntax error at column 4: empty expression");
     EXPECT_EQ(error_of("1 2"), "syntax error at column 3: unexpected number 2");
@@ -271,9 +273,9 @@ TEST_F(ExpressionTest, SyntaxErrorsNameTheColumn) {
 // fuzz finding: `if(x, y)` (one argument short) read past the call's arguments. The form
 // loader refuses such calls; evaluated without it they give "", for every function.
 TEST_F(ExpressionTest, WrongArgumentCountsGiveEmptyNotAnOverflow) {
-    for (const char* text : {"if(1, 2)", "not()", "selected('a')", "regex('a')", "coalesce(1)",
-                             "round()", "count()", "position()", "today(1)", "true(1)",
-                             "string-length()", "no-such-function(1)"}) {
+    for (const char* text :
+         {"if(1, 2)", "not()", "selected('a')", "regex('a')", "coalesce(1)", "round()", "count()",
+          "position()", "today(1)", "true(1)", "string-length()", "no-such-function(1)"}) {
         EXPECT_EQ(str(text), "") << text;
     }
     EXPECT_EQ(str("if(1, 2, 3)"), "2");
@@ -290,16 +292,19 @@ TEST_F(ExpressionTest, LongExpressionsParseInOnePass) {
     // 'é' is one column though two bytes: the error's column counts characters.
     std::string broken = "concat(" + args + ",)";
     auto chars = broken.size() - 1;  // one two-byte character
-    EXPECT_EQ(error_of(broken), "syntax error at column " + std::to_string(chars) + ": unexpected ')'");
+    EXPECT_EQ(error_of(broken),
+              "syntax error at column " + std::to_string(chars) + ": unexpected ')'");
 }
 
 TEST_F(ExpressionTest, DeepInputIsRefusedNotOverflowed) {
     std::string parens = std::string(100000, '(') + "1" + std::string(100000, ')');
-    EXPECT_EQ(error_of(parens), "syntax error at column 201: expression nested too deeply (more than 200 levels)");
+    EXPECT_EQ(error_of(parens),
+              "syntax error at column 201: expression nested too deeply (more than 200 levels)");
     std::string chain = "1";
     for (int i = 0; i < 50000; ++i) chain += "+1";
     EXPECT_NE(error_of(chain).find("nested too deeply"), std::string::npos);
-    EXPECT_NE(error_of(std::string(100000, '-') + "1").find("nested too deeply"), std::string::npos);
+    EXPECT_NE(error_of(std::string(100000, '-') + "1").find("nested too deeply"),
+              std::string::npos);
     std::string ok = "1";
     for (int i = 0; i < 150; ++i) ok += "+1";
     EXPECT_EQ(num(ok), 151);

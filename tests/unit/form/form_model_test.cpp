@@ -8,7 +8,7 @@ namespace canvass::form {
 namespace {
 
 class FormModelTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto loaded = load_form(testing::vendors_form().dump());
         ASSERT_TRUE(loaded.has_value()) << describe(loaded.error().front());
@@ -30,10 +30,11 @@ TEST_F(FormModelTest, Settings) {
 TEST_F(FormModelTest, RowsAreInDocumentOrderWithTheirTree) {
     std::vector<std::string> names;
     for (const auto& r : form->rows()) names.push_back(r.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"age", "country", "city", "work", "job", "goods", "members",
-                                               "member_name", "member_age", "member_pos", "jobs", "wage",
-                                               "job_tag", "adults", "visit", "start", "stamp", "place",
-                                               "consent", "bye"}));
+    EXPECT_EQ(names, (std::vector<std::string>{"age",        "country",    "city",    "work",
+                                               "job",        "goods",      "members", "member_name",
+                                               "member_age", "member_pos", "jobs",    "wage",
+                                               "job_tag",    "adults",     "visit",   "start",
+                                               "stamp",      "place",      "consent", "bye"}));
     for (std::size_t i = 0; i < form->rows().size(); ++i) EXPECT_EQ(form->rows()[i].id, i);
     EXPECT_EQ(form->top_rows().size(), 12u);
     EXPECT_EQ(row("job").parent, row("work").id);
@@ -49,8 +50,10 @@ TEST_F(FormModelTest, RepeatAncestry) {
     EXPECT_EQ(row("member_age").repeats, (std::vector<RowId>{row("members").id}));
     EXPECT_EQ(row("wage").repeats, (std::vector<RowId>{row("members").id, row("jobs").id}));
     EXPECT_EQ(form->rows_answered_at(row("members").id),
-              (std::vector<RowId>{row("member_name").id, row("member_age").id, row("member_pos").id, row("jobs").id}));
-    EXPECT_EQ(form->rows_answered_at(row("jobs").id), (std::vector<RowId>{row("wage").id, row("job_tag").id}));
+              (std::vector<RowId>{row("member_name").id, row("member_age").id, row("member_pos").id,
+                                  row("jobs").id}));
+    EXPECT_EQ(form->rows_answered_at(row("jobs").id),
+              (std::vector<RowId>{row("wage").id, row("job_tag").id}));
 }
 
 TEST_F(FormModelTest, TypesListsLabelsAndExpressions) {
@@ -82,13 +85,17 @@ TEST_F(FormModelTest, ChoicesKeepExtraColumns) {
 
 TEST_F(FormModelTest, CalculationsAreOrderedAfterWhatTheyUse) {
     auto json = testing::vendors_form();
-    json["survey"].push_back({{"type", "calculate"}, {"name", "z"}, {"calculation", "${y} + ${adults}"}});
-    json["survey"].push_back({{"type", "calculate"}, {"name", "y"}, {"calculation", "${adults} * 2"}});
+    json["survey"].push_back(
+        {{"type", "calculate"}, {"name", "z"}, {"calculation", "${y} + ${adults}"}});
+    json["survey"].push_back(
+        {{"type", "calculate"}, {"name", "y"}, {"calculation", "${adults} * 2"}});
     auto loaded = load_form(json.dump());
     ASSERT_TRUE(loaded.has_value());
     std::vector<std::string> order;
     for (RowId id : loaded->calculation_order()) order.push_back(loaded->row(id).name);
-    auto pos = [&](const char* n) { return std::find(order.begin(), order.end(), n) - order.begin(); };
+    auto pos = [&](const char* n) {
+        return std::find(order.begin(), order.end(), n) - order.begin();
+    };
     EXPECT_EQ(order.size(), 5u);
     EXPECT_LT(pos("adults"), pos("y"));
     EXPECT_LT(pos("y"), pos("z"));

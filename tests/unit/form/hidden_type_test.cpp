@@ -50,11 +50,14 @@ TEST(HiddenType, HoldsTextLikeAnyAnswer) {
 }
 
 TEST(HiddenType, TakesTheColumnsOfAQuestionButNoChoices) {
-    EXPECT_THAT(feature_form_problems(feature_form_json(
-                    {{{"type", "hidden"}, {"name", "h"}, {"choice_filter", "name = 'a'"}},
-                     {{"type", "hidden"}, {"name", "g"}, {"parameters", "start=1"}}})),
-                ElementsAre(::testing::HasSubstr("survey[0].choice_filter: choice_filter is only allowed on"),
-                            ::testing::HasSubstr("survey[1].parameters: parameters is only allowed on range rows")));
+    EXPECT_THAT(
+        feature_form_problems(
+            feature_form_json({{{"type", "hidden"}, {"name", "h"}, {"choice_filter", "name = 'a'"}},
+                               {{"type", "hidden"}, {"name", "g"}, {"parameters", "start=1"}}})),
+        ElementsAre(
+            ::testing::HasSubstr("survey[0].choice_filter: choice_filter is only allowed on"),
+            ::testing::HasSubstr(
+                "survey[1].parameters: parameters is only allowed on range rows")));
 }
 
 }  // namespace

@@ -13,15 +13,12 @@ namespace {
 
 using canvass::testing::en;
 using canvass::testing::feature_form_json;
+using canvass::testing::feature_form_violations;
 using canvass::testing::load_feature_form;
 using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-std::vector<std::string> violations(const Form& form, const json& answers) {
-    return canvass::testing::feature_form_violations(form, answers);
-}
 
 const std::string hash64(64, 'a');
 
@@ -32,7 +29,10 @@ json photo(std::string type = "image/jpeg", std::string name = "stall.jpg") {
 std::optional<Form> media_form() {
     auto form = load_feature_form(feature_form_json(
         {{{"type", "image"}, {"name", "stall"}, {"label", en("Photo of the stall")}},
-         {{"type", "image"}, {"name", "consent"}, {"label", en("Signature")}, {"appearance", "signature"}},
+         {{"type", "image"},
+          {"name", "consent"},
+          {"label", en("Signature")},
+          {"appearance", "signature"}},
          {{"type", "audio"}, {"name", "voice"}, {"label", en("Voice note")}},
          {{"type", "video"}, {"name", "clip"}, {"label", en("Clip")}},
          {{"type", "file"}, {"name", "doc"}, {"label", en("Document")}}}));
@@ -55,11 +55,11 @@ TEST(MediaTypes, LoadWithTheirAppearanceKeptForApps) {
 TEST(MediaTypes, AcceptAnAttachmentReferenceOfTheirKind) {
     auto form = media_form();
     ASSERT_TRUE(form);
-    EXPECT_THAT(violations(*form, {{"stall", photo()},
-                                   {"consent", photo("image/png", "consent.png")},
-                                   {"voice", photo("audio/ogg", "note.ogg")},
-                                   {"clip", photo("video/mp4", "clip.mp4")},
-                                   {"doc", photo("application/pdf", "permit.pdf")}}),
+    EXPECT_THAT(feature_form_violations(*form, {{"stall", photo()},
+                                                {"consent", photo("image/png", "consent.png")},
+                                                {"voice", photo("audio/ogg", "note.ogg")},
+                                                {"clip", photo("video/mp4", "clip.mp4")},
+                                                {"doc", photo("application/pdf", "permit.pdf")}}),
                 IsEmpty());
 }
 
@@ -70,16 +70,18 @@ TEST(MediaTypes, RefuseWhatIsNotAReferenceSayingWhatIsExpected) {
     short_hash["attachment"] = "abc";
     json no_size = photo();
     no_size.erase("size");
-    EXPECT_THAT(violations(*form, {{"stall", "photo.jpg"},
-                                   {"consent", short_hash},
-                                   {"voice", photo("image/png", "x.png")},
-                                   {"clip", no_size},
-                                   {"doc", photo("text/plain", "../../etc/passwd")}}),
-                ElementsAre(HasSubstr("stall: expected an attachment"),
-                            HasSubstr("consent: an attachment needs \"attachment\": its BLAKE2b-256"),
-                            "voice: an audio question takes a audio/… file, got image/png (use a file question for other files)",
-                            HasSubstr("clip: an attachment needs \"size\""),
-                            HasSubstr("doc: an attachment's name must not hold a folder")));
+    EXPECT_THAT(
+        feature_form_violations(*form, {{"stall", "photo.jpg"},
+                                        {"consent", short_hash},
+                                        {"voice", photo("image/png", "x.png")},
+                                        {"clip", no_size},
+                                        {"doc", photo("text/plain", "../../etc/passwd")}}),
+        ElementsAre(HasSubstr("stall: expected an attachment"),
+                    HasSubstr("consent: an attachment needs \"attachment\": its BLAKE2b-256"),
+                    "voice: an audio question takes a audio/… file, got image/png (use a file "
+                    "question for other files)",
+                    HasSubstr("clip: an attachment needs \"size\""),
+                    HasSubstr("doc: an attachment's name must not hold a folder")));
 }
 
 TEST(MediaTypes, ReadInExpressionsAsTheFileName) {
@@ -110,22 +112,32 @@ namespace {
 
 // ODK's image parameter: max-pixels=N, the longest side an app scales a photo down to.
 TEST(ImageParameters, MaxPixelsIsKeptAndBadValuesAreLoadTimeErrors) {
-    auto form = canvass::testing::load_feature_form(canvass::testing::feature_form_json(
-        {{{"type", "image"}, {"name", "stall"}, {"label", canvass::testing::en("Stall")},
-          {"parameters", "max-pixels=1024"}}}));
+    auto form = canvass::testing::load_feature_form(
+        canvass::testing::feature_form_json({{{"type", "image"},
+                                              {"name", "stall"},
+                                              {"label", canvass::testing::en("Stall")},
+                                              {"parameters", "max-pixels=1024"}}}));
     ASSERT_TRUE(form);
     EXPECT_EQ(form->find("stall")->max_pixels, 1024u);
-    EXPECT_THAT(canvass::testing::feature_form_problems(canvass::testing::feature_form_json(
-                    {{{"type", "image"}, {"name", "a"}, {"label", canvass::testing::en("A")},
-                      {"parameters", "max-pixels=big"}},
-                     {{"type", "image"}, {"name", "b"}, {"label", canvass::testing::en("B")},
-                      {"parameters", "quality=high"}},
-                     {{"type", "audio"}, {"name", "c"}, {"label", canvass::testing::en("C")},
-                      {"parameters", "max-pixels=10"}}})),
-                ::testing::ElementsAre(
-                    "survey[0].parameters: max-pixels must be a whole number of pixels, got max-pixels=big",
-                    "survey[1].parameters: unknown parameter quality (an image takes max-pixels)",
-                    ::testing::HasSubstr("survey[2].parameters: parameters is only allowed on range rows")));
+    EXPECT_THAT(
+        canvass::testing::feature_form_problems(
+            canvass::testing::feature_form_json({{{"type", "image"},
+                                                  {"name", "a"},
+                                                  {"label", canvass::testing::en("A")},
+                                                  {"parameters", "max-pixels=big"}},
+                                                 {{"type", "image"},
+                                                  {"name", "b"},
+                                                  {"label", canvass::testing::en("B")},
+                                                  {"parameters", "quality=high"}},
+                                                 {{"type", "audio"},
+                                                  {"name", "c"},
+                                                  {"label", canvass::testing::en("C")},
+                                                  {"parameters", "max-pixels=10"}}})),
+        ::testing::ElementsAre(
+            "survey[0].parameters: max-pixels must be a whole number of pixels, got max-pixels=big",
+            "survey[1].parameters: unknown parameter quality (an image takes max-pixels)",
+            ::testing::HasSubstr(
+                "survey[2].parameters: parameters is only allowed on range rows")));
 }
 
 }  // namespace

@@ -44,40 +44,51 @@ TEST(MetadataRows, LoadWithoutLabelsAndAreNotQuestions) {
 }
 
 TEST(MetadataRows, AuditIsRefusedSayingItIsNotSupported) {
-    auto problems = feature_form_problems(feature_form_json(
-        {{{"type", "audit"}, {"name", "audit"}}, {{"type", "text"}, {"name", "q"}, {"label", en("Q")}}}));
+    auto problems = feature_form_problems(
+        feature_form_json({{{"type", "audit"}, {"name", "audit"}},
+                           {{"type", "text"}, {"name", "q"}, {"label", en("Q")}}}));
     ASSERT_THAT(problems, ElementsAre(HasSubstr("survey[0].type: type audit is not supported")));
     EXPECT_THAT(problems[0], HasSubstr("remove the row"));
 }
 
 TEST(MetadataRows, InsideARepeatIsAnErrorNamingTheRow) {
-    json survey = {{{"type", "repeat"}, {"name", "r"}, {"label", en("R")},
+    json survey = {{{"type", "repeat"},
+                    {"name", "r"},
+                    {"label", en("R")},
                     {"children", {{{"type", "start"}, {"name", "s"}}}}}};
-    EXPECT_THAT(feature_form_problems(feature_form_json(survey)),
-                ElementsAre("survey[0].children[0].type: a start row belongs outside repeats: it has "
-                            "one value per record"));
+    EXPECT_THAT(
+        feature_form_problems(feature_form_json(survey)),
+        ElementsAre("survey[0].children[0].type: a start row belongs outside repeats: it has "
+                    "one value per record"));
 }
 
 TEST(MetadataRows, TakeNoRelevantNorRequired) {
     json survey = {{{"type", "end"}, {"name", "e"}, {"relevant", "true()"}, {"required", true}}};
-    EXPECT_THAT(feature_form_problems(feature_form_json(survey)),
-                ElementsAre(HasSubstr("survey[0].relevant: relevant is not allowed on a metadata row"),
-                            "survey[0].required: required is not allowed on a end row"));
+    EXPECT_THAT(
+        feature_form_problems(feature_form_json(survey)),
+        ElementsAre(HasSubstr("survey[0].relevant: relevant is not allowed on a metadata row"),
+                    "survey[0].required: required is not allowed on a end row"));
 }
 
 TEST(MetadataRows, ValuesAreCheckedByTheirTypeAndKept) {
     auto form = load_feature_form(feature_form_json(metadata_survey()));
     ASSERT_TRUE(form);
-    json good = {{"start", "2026-09-10T12:00:00.000+02:00"}, {"end", "2026-09-10T12:30:05.000+02:00"},
-                 {"today", "2026-09-10"}, {"deviceid", "00ff"}, {"username", "team 3"},
-                 {"where", {{"lat", 1.5}, {"lon", 36.8}}}, {"q", "x"}};
+    json good = {{"start", "2026-09-10T12:00:00.000+02:00"},
+                 {"end", "2026-09-10T12:30:05.000+02:00"},
+                 {"today", "2026-09-10"},
+                 {"deviceid", "00ff"},
+                 {"username", "team 3"},
+                 {"where", {{"lat", 1.5}, {"lon", 36.8}}},
+                 {"q", "x"}};
     ValidateOptions final_check;
     final_check.mode = Mode::final;
     auto ok = validate_answers(*form, good, final_check);
     EXPECT_THAT(ok.violations, IsEmpty());
     EXPECT_EQ(ok.completed, good);
 
-    json bad = {{"start", "yesterday"}, {"today", "2026-02-30"}, {"deviceid", 12},
+    json bad = {{"start", "yesterday"},
+                {"today", "2026-02-30"},
+                {"deviceid", 12},
                 {"where", {{"lat", 91}, {"lon", 0}}}};
     auto v = validate_answers(*form, bad);
     ASSERT_EQ(v.violations.size(), 4u);
@@ -92,11 +103,15 @@ TEST(MetadataRows, ValuesAreCheckedByTheirTypeAndKept) {
 
 TEST(MetadataRows, AreSeenByExpressions) {
     json survey = metadata_survey();
-    survey.push_back({{"type", "calculate"}, {"name", "minutes"},
-                      {"calculation", "round((decimal-date-time(${end}) - decimal-date-time(${start})) * 1440, 0)"}});
+    survey.push_back(
+        {{"type", "calculate"},
+         {"name", "minutes"},
+         {"calculation",
+          "round((decimal-date-time(${end}) - decimal-date-time(${start})) * 1440, 0)"}});
     auto form = load_feature_form(feature_form_json(survey));
     ASSERT_TRUE(form);
-    json answers = {{"start", "2026-09-10T12:00:00.000+02:00"}, {"end", "2026-09-10T12:30:00.000+02:00"}};
+    json answers = {{"start", "2026-09-10T12:00:00.000+02:00"},
+                    {"end", "2026-09-10T12:30:00.000+02:00"}};
     auto v = validate_answers(*form, answers);
     EXPECT_THAT(v.violations, IsEmpty());
     EXPECT_EQ(v.completed["minutes"], 30);

@@ -22,7 +22,9 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 json name_form(const std::string& constraint) {
-    return feature_form_json({{{"type", "text"}, {"name", "full_name"}, {"label", en("Name")},
+    return feature_form_json({{{"type", "text"},
+                               {"name", "full_name"},
+                               {"label", en("Name")},
                                {"constraint", constraint}}});
 }
 
@@ -44,7 +46,7 @@ TEST(Regex, LatinLettersWithAccentsAreCharacters) {
 TEST(Regex, DotAndCountsCountCharactersNotBytes) {
     auto form = load_feature_form(name_form("regex(., '^.{3}$')"));
     ASSERT_TRUE(form);
-    EXPECT_TRUE(accepted(*form, "Ñúñ"));   // 3 characters, 6 bytes
+    EXPECT_TRUE(accepted(*form, "Ñúñ"));     // 3 characters, 6 bytes
     EXPECT_TRUE(accepted(*form, "東京都"));  // 3 characters, 9 bytes
     EXPECT_FALSE(accepted(*form, "ab"));
 }
@@ -63,8 +65,8 @@ TEST(Regex, MatchesAnywhereUnlessAnchoredAsInODK) {
 // XLSForm's documented phone and e-mail examples.
 TEST(Regex, XLSFormDocumentationExamples) {
     auto phone = load_feature_form(name_form("regex(., '^\\d{10}$')"));
-    auto mail = load_feature_form(name_form(
-        "regex(., '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$')"));
+    auto mail = load_feature_form(
+        name_form("regex(., '^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$')"));
     ASSERT_TRUE(phone && mail);
     EXPECT_TRUE(accepted(*phone, "0712345678"));
     EXPECT_FALSE(accepted(*phone, "071234567"));
@@ -75,14 +77,16 @@ TEST(Regex, XLSFormDocumentationExamples) {
 // A fuzzer found patterns that took std::regex seconds; RE2 refuses counts above 1000 and
 // the form says so at load time, naming the row and the count.
 TEST(Regex, HugeCountIsALoadTimeErrorNamingTheRow) {
-    EXPECT_THAT(feature_form_problems(name_form("regex(., 'a{0,40000}b')")),
-                ElementsAre("survey[0].constraint: invalid regular expression 'a{0,40000}b': repeat "
-                            "count 40000 is more than 1000"));
+    EXPECT_THAT(
+        feature_form_problems(name_form("regex(., 'a{0,40000}b')")),
+        ElementsAre("survey[0].constraint: invalid regular expression 'a{0,40000}b': repeat "
+                    "count 40000 is more than 1000"));
 }
 
 TEST(Regex, RE2SyntaxProblemsAreLoadTimeErrors) {
     EXPECT_THAT(feature_form_problems(name_form("regex(., '[a-')")),
-                ElementsAre(HasSubstr("survey[0].constraint: invalid regular expression '[a-': missing ]")));
+                ElementsAre(HasSubstr(
+                    "survey[0].constraint: invalid regular expression '[a-': missing ]")));
     EXPECT_THAT(feature_form_problems(name_form("regex(., '^(?=a)')")),
                 ElementsAre(HasSubstr("look-ahead and look-behind are not supported")));
     EXPECT_THAT(feature_form_problems(name_form("regex(., '(a)\\1')")),

@@ -21,7 +21,7 @@ using ::testing::HasSubstr;
 
 // A scope holding one instance, the spec's cities, and the fields it is given.
 class InstanceScope : public Scope {
-public:
+  public:
     DataInstance cities{{"name", "country"}, {{"ams", "nl"}, {"rtm", "nl"}, {"tor", "ca"}}};
     std::map<std::string, std::string, std::less<>> fields;
 
@@ -52,8 +52,11 @@ TEST(SecondaryInstances, PredicatesSelectItemsAndTheLastStepTheirColumn) {
     EXPECT_EQ(eval("count(instance('cities')/root/item)", scope).as_number(), 3);
     EXPECT_EQ(eval("count(instance('cities')/root/item[country = 'nl'][2])", scope).as_number(), 1);
     // '..' climbs back from a column to its item.
-    EXPECT_EQ(eval("instance('cities')/root/item/name[. = 'tor']/../country", scope).as_string(), "ca");
-    EXPECT_EQ(eval("instance('cities')/root/item[country = 'ca']/name/../country", scope).as_string(), "ca");
+    EXPECT_EQ(eval("instance('cities')/root/item/name[. = 'tor']/../country", scope).as_string(),
+              "ca");
+    EXPECT_EQ(
+        eval("instance('cities')/root/item[country = 'ca']/name/../country", scope).as_string(),
+        "ca");
     // No match, an unknown instance: an empty node-set, whose string is "".
     EXPECT_EQ(eval("instance('cities')/root/item[name = 'paris']/country", scope).as_string(), "");
     EXPECT_EQ(eval("count(instance('towns')/root/item)", scope).as_number(), 0);
@@ -80,7 +83,8 @@ TEST(SecondaryInstances, PulldataReadsTheFirstRowWithTheKey) {
 TEST(SecondaryInstances, PathSyntaxErrorsNameTheColumn) {
     auto descendant = Expression::parse("instance('c')//item");
     ASSERT_FALSE(descendant);
-    EXPECT_THAT(descendant.error().message, HasSubstr("column 15: '//' (any descendant) is not supported"));
+    EXPECT_THAT(descendant.error().message,
+                HasSubstr("column 15: '//' (any descendant) is not supported"));
     auto open = Expression::parse("instance('c')/root/item[name = 'a'/name");
     ASSERT_FALSE(open);
     EXPECT_THAT(open.error().message, HasSubstr("expected ']'"));
@@ -105,7 +109,8 @@ TEST(SelectFromFile, ChoicesComeFromTheFileWithLabelsPerLanguage) {
 TEST(SelectFromFile, LookupsAndCurrentComputeAsTheSpecSays) {
     auto form = load_feature_form(cities_form_json());
     ASSERT_TRUE(form);
-    json answers = {{"country", "ca"}, {"city", "tor"},
+    json answers = {{"country", "ca"},
+                    {"city", "tor"},
                     {"trips", {{{"trip_country", "nl"}, {"trip_city", "dhg"}}}}};
     auto v = validate_answers(*form, answers);
     ASSERT_TRUE(v.ok()) << describe(v.violations.front());
@@ -123,7 +128,8 @@ TEST(SelectFromFile, AnAnswerNotInTheFileOrFilteredOutIsRefused) {
                 ElementsAre(HasSubstr("city: ")));
     EXPECT_THAT(feature_form_violations(*form, {{"country", "ca"}, {"city", "ams"}}),
                 ElementsAre(HasSubstr("city: ")));
-    EXPECT_THAT(feature_form_violations(*form, {{"trips", {{{"trip_country", "nl"}, {"trip_city", "tor"}}}}}),
+    EXPECT_THAT(feature_form_violations(
+                    *form, {{"trips", {{{"trip_country", "nl"}, {"trip_city", "tor"}}}}}),
                 ElementsAre(HasSubstr("trips[1].trip_city: ")));
 }
 
@@ -131,8 +137,9 @@ TEST(SelectFromFile, AMissingFileOrNameColumnIsAProblemAtTheType) {
     json missing = cities_form_json();
     missing.erase("external");
     EXPECT_THAT(feature_form_problems(missing),
-                ::testing::Contains(HasSubstr("survey[1].type: the file cities.csv is not attached to the form: "
-                                              "put cities.csv beside the form's spreadsheet")));
+                ::testing::Contains(
+                    HasSubstr("survey[1].type: the file cities.csv is not attached to the form: "
+                              "put cities.csv beside the form's spreadsheet")));
     json nameless = cities_form_json();
     nameless["external"]["cities.csv"]["columns"][0] = "code";
     EXPECT_THAT(feature_form_problems(nameless),
@@ -143,7 +150,8 @@ TEST(SelectFromFile, AMissingFileOrNameColumnIsAProblemAtTheType) {
 // and labels, so a file made for something else (a registry of stalls by code) serves as is.
 TEST(SelectFromFile, ValueAndLabelParametersNameTheColumnsOfNamesAndLabels) {
     json doc = cities_form_json();
-    doc["survey"].push_back({{"type", "select_one_from_file cities.csv"}, {"name", "city_by_count"},
+    doc["survey"].push_back({{"type", "select_one_from_file cities.csv"},
+                             {"name", "city_by_count"},
                              {"label", {{"en", "City"}, {"fr", "Ville"}}},
                              {"parameters", "value=population, label=name"}});
     auto form = load_feature_form(doc);
@@ -155,30 +163,36 @@ TEST(SelectFromFile, ValueAndLabelParametersNameTheColumnsOfNamesAndLabels) {
     ASSERT_EQ(list->choices.size(), 5u);
     EXPECT_EQ(list->choices[3].name, "2794356");
     EXPECT_EQ(list->choices[3].label.at("en"), "tor");
-    EXPECT_EQ(list->choices[3].columns.at("country"), "ca") << "the other columns stay for choice_filter";
+    EXPECT_EQ(list->choices[3].columns.at("country"), "ca")
+        << "the other columns stay for choice_filter";
     // The same file read the usual way by another question is its own list.
     EXPECT_EQ(form->choices("cities.csv")->choices[3].name, "tor");
     EXPECT_TRUE(feature_form_violations(*form, {{"city_by_count", "2794356"}}).empty());
-    EXPECT_THAT(feature_form_violations(*form, {{"city_by_count", "tor"}}), ElementsAre(HasSubstr("city_by_count")));
+    EXPECT_THAT(feature_form_violations(*form, {{"city_by_count", "tor"}}),
+                ElementsAre(HasSubstr("city_by_count")));
 }
 
 TEST(SelectFromFile, ParametersNamingNoColumnOrOnTheFormsOwnListAreProblems) {
     json doc = cities_form_json();
     doc["survey"][1]["parameters"] = "value=code";
     EXPECT_THAT(feature_form_problems(doc),
-                ::testing::Contains(HasSubstr("survey[1].type: cities.csv has no column code (the parameter "
-                                              "value=code names the column of the choices' names); its columns "
-                                              "are name, label, label::fr, country, population")));
+                ::testing::Contains(
+                    HasSubstr("survey[1].type: cities.csv has no column code (the parameter "
+                              "value=code names the column of the choices' names); its columns "
+                              "are name, label, label::fr, country, population")));
     doc["survey"][1]["parameters"] = "label=title";
-    EXPECT_THAT(feature_form_problems(doc), ::testing::Contains(HasSubstr("cities.csv has no column title")));
-    doc["survey"][1]["parameters"] = "randomize=true";
     EXPECT_THAT(feature_form_problems(doc),
-                ::testing::Contains(HasSubstr("survey[1].parameters: unknown parameter randomize")));
+                ::testing::Contains(HasSubstr("cities.csv has no column title")));
+    doc["survey"][1]["parameters"] = "randomize=true";
+    EXPECT_THAT(
+        feature_form_problems(doc),
+        ::testing::Contains(HasSubstr("survey[1].parameters: unknown parameter randomize")));
     json own = cities_form_json();
     own["survey"][0]["parameters"] = "value=name";
     EXPECT_THAT(feature_form_problems(own),
-                ::testing::Contains(HasSubstr("survey[0].parameters: parameters value= and label= are for selects "
-                                              "from a file")));
+                ::testing::Contains(
+                    HasSubstr("survey[0].parameters: parameters value= and label= are for selects "
+                              "from a file")));
 }
 
 TEST(SelectFromFile, UnknownInstancesAndColumnsAreProblemsAtTheirExpression) {
@@ -187,13 +201,15 @@ TEST(SelectFromFile, UnknownInstancesAndColumnsAreProblemsAtTheirExpression) {
     doc["survey"][3]["calculation"] = "pulldata('cities', 'people', 'name', ${city})";
     doc["survey"][4]["calculation"] = "instance('cities')/root/item[size > 1]/label";
     doc["survey"][5]["calculation"] = "/data/nowhere/country";
-    EXPECT_THAT(feature_form_problems(doc),
-                ElementsAre("survey[2].calculation: unknown instance 'towns': the form has no choice list "
-                            "towns and no file towns.csv attached (put towns.csv beside the form's "
-                            "spreadsheet)",
-                            HasSubstr("survey[3].calculation: pulldata(): 'cities' has no column people"),
-                            HasSubstr("survey[4].calculation: unknown name size in a predicate"),
-                            HasSubstr("survey[5].calculation: the path to ${country} goes through nowhere")));
+    EXPECT_THAT(
+        feature_form_problems(doc),
+        ElementsAre(
+            "survey[2].calculation: unknown instance 'towns': the form has no choice list "
+            "towns and no file towns.csv attached (put towns.csv beside the form's "
+            "spreadsheet)",
+            HasSubstr("survey[3].calculation: pulldata(): 'cities' has no column people"),
+            HasSubstr("survey[4].calculation: unknown name size in a predicate"),
+            HasSubstr("survey[5].calculation: the path to ${country} goes through nowhere")));
 }
 
 }  // namespace

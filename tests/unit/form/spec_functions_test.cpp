@@ -24,7 +24,7 @@ using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 
 class SpecScope : public Scope {
-public:
+  public:
     std::map<std::string, Value, std::less<>> fields;
     Value dot;
     // 2024-02-29T23:30:00Z seen from UTC+01:00.
@@ -48,7 +48,7 @@ public:
 };
 
 class SpecFunctions : public ::testing::Test {
-protected:
+  protected:
     SpecScope scope;
     Value eval(const std::string& text) {
         auto e = Expression::parse(text);
@@ -133,7 +133,9 @@ TEST_F(SpecFunctions, RandomAndUuidComeFromTheInjectedSource) {
     EXPECT_GE(r, 0);
     EXPECT_LT(r, 1);
     EXPECT_NE(num("random()"), r);  // the next draw
-    EXPECT_THAT(str("uuid()"), MatchesRegex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+    EXPECT_THAT(
+        str("uuid()"),
+        MatchesRegex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
     EXPECT_THAT(str("uuid(12)"), MatchesRegex("[0-9A-Za-z]{12}"));
     SpecScope other;  // the same stream gives the same values: nothing comes from the OS
     EXPECT_EQ(evaluate(*Expression::parse("random()"), other).as_number(), r);
@@ -160,7 +162,8 @@ TEST_F(SpecFunctions, DateFunctions) {
     EXPECT_EQ(str("date(today() + 7)"), "2024-03-08");
     EXPECT_EQ(str("date('2024-01-05T23:10:00.000-05:00')"), "2024-01-05");  // as written
     // format-date(): the specification's identifiers.
-    EXPECT_EQ(str("format-date('2024-03-07', '%Y/%y/%m/%n/%b/%d/%e/%a')"), "2024/24/03/3/Mar/07/7/Thu");
+    EXPECT_EQ(str("format-date('2024-03-07', '%Y/%y/%m/%n/%b/%d/%e/%a')"),
+              "2024/24/03/3/Mar/07/7/Thu");
     EXPECT_EQ(str("format-date(today(), '%e %b %Y')"), "1 Mar 2024");
     EXPECT_EQ(str("format-date('not a date', '%Y')"), "");
     // Month and day names in the interview's language, as CLDR abbreviates them.
@@ -169,12 +172,14 @@ TEST_F(SpecFunctions, DateFunctions) {
     scope.lang = "es";
     EXPECT_EQ(str("format-date('2024-08-10', '%a %e %b')"), "sáb. 10 ago.");
     scope.lang = "pt-BR";
-    EXPECT_EQ(str("format-date-time('2024-09-02T10:30:00Z', '%a %e %b %H:%M')"), "seg. 2 set. 10:30");
+    EXPECT_EQ(str("format-date-time('2024-09-02T10:30:00Z', '%a %e %b %H:%M')"),
+              "seg. 2 set. 10:30");
     scope.lang = "sw";  // a language without names here: English
     EXPECT_EQ(str("format-date('2024-03-07', '%b %a')"), "Mar Thu");
     scope.lang.clear();
     // format-date-time(): the time as written with its offset, or now() in local time.
-    EXPECT_EQ(str("format-date-time('2024-01-05T07:03:09.250+03:00', '%H:%M:%S.%3 %h')"), "07:03:09.250 7");
+    EXPECT_EQ(str("format-date-time('2024-01-05T07:03:09.250+03:00', '%H:%M:%S.%3 %h')"),
+              "07:03:09.250 7");
     EXPECT_EQ(str("format-date-time(now(), '%Y-%m-%d %H:%M')"), "2024-03-01 00:30");
     // decimal-date-time(): days since 1970-01-01T00:00Z.
     EXPECT_DOUBLE_EQ(num("decimal-date-time('1970-01-02T12:00:00Z')"), 1.5);
@@ -192,7 +197,8 @@ TEST_F(SpecFunctions, DateFunctions) {
     EXPECT_EQ(str("date-time(1.5)"), "1970-01-02T13:00:00.000+01:00");
     EXPECT_EQ(str("date-time('2024-01-05')"), "2024-01-05T00:00:00.000+01:00");
     EXPECT_EQ(str("date-time('2024-01-05T07:03:09.250+03:00')"), "2024-01-05T07:03:09.250+03:00");
-    EXPECT_EQ(str("date-time(decimal-date-time('2024-01-05T07:00:00Z'))"), "2024-01-05T08:00:00.000+01:00");
+    EXPECT_EQ(str("date-time(decimal-date-time('2024-01-05T07:00:00Z'))"),
+              "2024-01-05T08:00:00.000+01:00");
     EXPECT_EQ(str("date-time('soon')"), "");
 }
 
@@ -203,36 +209,51 @@ TEST_F(SpecFunctions, DistanceAndArea) {
     EXPECT_NEAR(num("distance(${points})"), 2 * (2 * M_PI * 6378100 / 360), 1);
     // A square of 0.001 degree at the equator: about 111.3 m a side.
     double side = 2 * M_PI * 6378100 / 360 * 0.001;
-    EXPECT_NEAR(num("area('0 0; 0 0.001; 0.001 0.001; 0.001 0; 0 0')"), side * side, side * side * 1e-3);
+    EXPECT_NEAR(num("area('0 0; 0 0.001; 0.001 0.001; 0.001 0; 0 0')"), side * side,
+                side * side * 1e-3);
     EXPECT_TRUE(std::isnan(num("area('0 0; 0 1')")));
     EXPECT_TRUE(std::isnan(num("distance('nowhere')")));
 }
 
 // Functions that need the form: indexed-repeat(), jr:choice-name(), once() in a calculate.
-json household() {
+json members_form() {
     json survey = {
-        {{"type", "repeat"}, {"name", "member"}, {"label", en("Member")}, {"children", {
-            {{"type", "text"}, {"name", "member_name"}, {"label", en("Name")}},
-            {{"type", "repeat"}, {"name", "visit"}, {"label", en("Visit")}, {"children", {
-                {{"type", "date"}, {"name", "visit_date"}, {"label", en("Date")}}}}}}}},
-        {{"type", "calculate"}, {"name", "second_name"}, {"calculation", "indexed-repeat(${member_name}, ${member}, 2)"}},
-        {{"type", "calculate"}, {"name", "first_second_visit"},
+        {{"type", "repeat"},
+         {"name", "member"},
+         {"label", en("Member")},
+         {"children",
+          {{{"type", "text"}, {"name", "member_name"}, {"label", en("Name")}},
+           {{"type", "repeat"},
+            {"name", "visit"},
+            {"label", en("Visit")},
+            {"children", {{{"type", "date"}, {"name", "visit_date"}, {"label", en("Date")}}}}}}}},
+        {{"type", "calculate"},
+         {"name", "second_name"},
+         {"calculation", "indexed-repeat(${member_name}, ${member}, 2)"}},
+        {{"type", "calculate"},
+         {"name", "first_second_visit"},
          {"calculation", "indexed-repeat(${visit_date}, ${member}, 1, ${visit}, 2)"}},
-        {{"type", "calculate"}, {"name", "no_such"}, {"calculation", "indexed-repeat(${member_name}, ${member}, 9)"}},
+        {{"type", "calculate"},
+         {"name", "no_such"},
+         {"calculation", "indexed-repeat(${member_name}, ${member}, 9)"}},
         {{"type", "select_one fruit"}, {"name", "fruit"}, {"label", en("Fruit")}},
-        {{"type", "calculate"}, {"name", "fruit_label"}, {"calculation", "jr:choice-name(${fruit}, '${fruit}')"}},
+        {{"type", "calculate"},
+         {"name", "fruit_label"},
+         {"calculation", "jr:choice-name(${fruit}, '${fruit}')"}},
     };
-    json choices = {{"fruit", {{{"name", "mango"}, {"label", en("Ripe mango")}},
-                               {{"name", "guava"}, {"label", en("Guava")}}}}};
+    json choices = {{"fruit",
+                     {{{"name", "mango"}, {"label", en("Ripe mango")}},
+                      {{"name", "guava"}, {"label", en("Guava")}}}}};
     return feature_form_json(survey, choices);
 }
 
 TEST(SpecFunctionsInForms, IndexedRepeatAndChoiceName) {
-    auto form = load_feature_form(household());
+    auto form = load_feature_form(members_form());
     ASSERT_TRUE(form);
-    json answers = {{"member", {{{"member_name", "Ana"}, {"visit", {{{"visit_date", "2024-01-01"}},
-                                                                    {{"visit_date", "2024-02-01"}}}}},
-                                {{"member_name", "Ben"}}}},
+    json answers = {{"member",
+                     {{{"member_name", "Ana"},
+                       {"visit", {{{"visit_date", "2024-01-01"}}, {{"visit_date", "2024-02-01"}}}}},
+                      {{"member_name", "Ben"}}}},
                     {"fruit", "mango"}};
     auto v = validate_answers(*form, answers);
     ASSERT_TRUE(v.ok()) << v.violations[0].message;
@@ -244,25 +265,41 @@ TEST(SpecFunctionsInForms, IndexedRepeatAndChoiceName) {
 
 TEST(SpecFunctionsInForms, MisusesAreLoadTimeErrorsNamingTheRow) {
     json survey = {
-        {{"type", "repeat"}, {"name", "r"}, {"label", en("R")}, {"children", {{{"type", "text"}, {"name", "t"}, {"label", en("T")}}}}},
+        {{"type", "repeat"},
+         {"name", "r"},
+         {"label", en("R")},
+         {"children", {{{"type", "text"}, {"name", "t"}, {"label", en("T")}}}}},
         {{"type", "text"}, {"name", "outside"}, {"label", en("O")}},
-        {{"type", "calculate"}, {"name", "a"}, {"calculation", "indexed-repeat(${outside}, ${r}, 1)"}},
-        {{"type", "calculate"}, {"name", "b"}, {"calculation", "indexed-repeat(${t}, ${outside}, 1)"}},
-        {{"type", "calculate"}, {"name", "c"}, {"calculation", "jr:choice-name(${outside}, ${outside})"}},
-        {{"type", "calculate"}, {"name", "d"}, {"calculation", "jr:choice-name(${outside}, '${outside}')"}},
+        {{"type", "calculate"},
+         {"name", "a"},
+         {"calculation", "indexed-repeat(${outside}, ${r}, 1)"}},
+        {{"type", "calculate"},
+         {"name", "b"},
+         {"calculation", "indexed-repeat(${t}, ${outside}, 1)"}},
+        {{"type", "calculate"},
+         {"name", "c"},
+         {"calculation", "jr:choice-name(${outside}, ${outside})"}},
+        {{"type", "calculate"},
+         {"name", "d"},
+         {"calculation", "jr:choice-name(${outside}, '${outside}')"}},
         {{"type", "text"}, {"name", "e"}, {"label", en("E")}, {"relevant", "once(true())"}},
     };
-    EXPECT_THAT(feature_form_problems(feature_form_json(survey)),
-                ElementsAre("survey[2].calculation: ${outside} is not inside repeat ${r}",
-                            "survey[3].calculation: indexed-repeat() argument 2 must be a repeat ${name}",
-                            HasSubstr("survey[4].calculation: jr:choice-name() names its select question in quotes"),
-                            "survey[5].calculation: jr:choice-name() needs a select question, and ${outside} is a text",
-                            HasSubstr("survey[6].relevant: once() is only allowed in a calculation")));
+    EXPECT_THAT(
+        feature_form_problems(feature_form_json(survey)),
+        ElementsAre(
+            "survey[2].calculation: ${outside} is not inside repeat ${r}",
+            "survey[3].calculation: indexed-repeat() argument 2 must be a repeat ${name}",
+            HasSubstr(
+                "survey[4].calculation: jr:choice-name() names its select question in quotes"),
+            "survey[5].calculation: jr:choice-name() needs a select question, and ${outside} is a "
+            "text",
+            HasSubstr("survey[6].relevant: once() is only allowed in a calculation")));
 }
 
 TEST(SpecFunctionsInForms, OnceKeepsTheFirstValueAcrossValidations) {
-    json survey = {{{"type", "text"}, {"name", "q"}, {"label", en("Q")}},
-                   {{"type", "calculate"}, {"name", "code"}, {"calculation", "once(concat('v', ${q}))"}}};
+    json survey = {
+        {{"type", "text"}, {"name", "q"}, {"label", en("Q")}},
+        {{"type", "calculate"}, {"name", "code"}, {"calculation", "once(concat('v', ${q}))"}}};
     auto form = load_feature_form(feature_form_json(survey));
     ASSERT_TRUE(form);
     auto first = validate_answers(*form, {{"q", "1"}});

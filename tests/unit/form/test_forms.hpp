@@ -9,7 +9,9 @@
 
 namespace canvass::form {
 // How GoogleTest prints a Problem in a failed assertion.
-inline void PrintTo(const Problem& p, std::ostream* os) { *os << "{" << p.path << ": " << p.message << "}"; }
+inline void PrintTo(const Problem& p, std::ostream* os) {
+    *os << "{" << p.path << ": " << p.message << "}";
+}
 }  // namespace canvass::form
 
 namespace canvass::form::testing {

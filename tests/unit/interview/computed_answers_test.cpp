@@ -8,24 +8,17 @@
 #include "feature_form.hpp"
 #include "form/validate.hpp"
 #include "canvass/interview.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
+
+using canvass::testing::RecordingSink;
 
 using canvass::testing::en;
 using canvass::testing::feature_form_json;
 using canvass::testing::load_feature_form;
 using nlohmann::json;
-
-class Sink : public AnswerSink {
-public:
-    std::vector<json> saves;
-    Result<void> save(std::string_view a, std::string_view) override {
-        saves.push_back(json::parse(a));
-        return {};
-    }
-    Result<void> finish(std::string_view, std::string_view) override { return {}; }
-};
 
 SessionOptions at_noon() {
     SessionOptions o;
@@ -33,24 +26,36 @@ SessionOptions at_noon() {
     return o;
 }
 
-json answers_of(const FormSession& s) { return json::parse(s.answers_json()); }
+json answers_of(const FormSession& s) {
+    return json::parse(s.answers_json());
+}
 
 // The XLSForm documentation's trigger example: the time a weight was recorded, set again
 // whenever the weight changes.
 form::Form trigger_form() {
     json survey = {
         {{"type", "decimal"}, {"name", "weight"}, {"label", en("Weight")}},
-        {{"type", "datetime"}, {"name", "weight_time"}, {"label", en("When")}, {"trigger", "${weight}"},
-         {"calculation", "now()"}, {"read_only", true}},
-        {{"type", "text"}, {"name", "note_to_clear"}, {"label", en("Comment")}, {"trigger", "${weight}"}},
-        {{"type", "calculate"}, {"name", "weight_kg"}, {"trigger", "${weight}"}, {"calculation", "${weight} div 1000"}},
+        {{"type", "datetime"},
+         {"name", "weight_time"},
+         {"label", en("When")},
+         {"trigger", "${weight}"},
+         {"calculation", "now()"},
+         {"read_only", true}},
+        {{"type", "text"},
+         {"name", "note_to_clear"},
+         {"label", en("Comment")},
+         {"trigger", "${weight}"}},
+        {{"type", "calculate"},
+         {"name", "weight_kg"},
+         {"trigger", "${weight}"},
+         {"calculation", "${weight} div 1000"}},
     };
     return *load_feature_form(feature_form_json(survey));
 }
 
 TEST(Trigger, SetsTheValueWhenTheTriggerChangesAndOnlyThen) {
     form::Form form = trigger_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, at_noon());
     ASSERT_TRUE(s);
     EXPECT_FALSE(answers_of(*s).contains("weight_time"));  // nothing before the trigger
@@ -88,10 +93,15 @@ form::Form computed_form() {
     json survey = {
         {{"type", "integer"}, {"name", "adults"}, {"label", en("Adults")}},
         {{"type", "integer"}, {"name", "children"}, {"label", en("Children")}},
-        {{"type", "integer"}, {"name", "household"}, {"label", en("Household size")},
+        {{"type", "integer"},
+         {"name", "household"},
+         {"label", en("Household size")},
          {"calculation", "coalesce(${adults}, 0) + coalesce(${children}, 0)"}},
         {{"type", "text"}, {"name", "village"}, {"label", en("Village")}},
-        {{"type", "text"}, {"name", "market"}, {"label", en("Market")}, {"default", "concat(${village}, ' market')"}},
+        {{"type", "text"},
+         {"name", "market"},
+         {"label", en("Market")},
+         {"default", "concat(${village}, ' market')"}},
         {{"type", "date"}, {"name", "visit"}, {"label", en("Visit")}, {"default", "today()"}},
         {{"type", "integer"}, {"name", "count"}, {"label", en("Count")}, {"default", "12"}},
     };
@@ -100,7 +110,7 @@ form::Form computed_form() {
 
 TEST(ComputedAnswer, FollowsItsCalculationButTheInterviewerMayChangeIt) {
     form::Form form = computed_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, at_noon());
     ASSERT_TRUE(s);
     EXPECT_EQ(answers_of(*s)["household"], 0);  // computed when the interview opens
@@ -127,7 +137,7 @@ TEST(DynamicDefault, IsEvaluatedWhenTheQuestionIsReached) {
     ASSERT_TRUE(form.find("market")->default_expression);
     ASSERT_TRUE(form.find("visit")->default_expression);
     EXPECT_EQ(form.find("count")->default_value, 12);  // "12" from a spreadsheet cell is static
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, at_noon());
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->jump("village"));

@@ -17,7 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 class DeviceInterviewTest : public ::testing::Test {
-protected:
+  protected:
     canvass::testing::TempDir dir;
     store::DeviceStore store = make_store();
     form::Clock clock = form::fixed_clock({1789041600000, 0});
@@ -65,7 +65,8 @@ TEST_F(DeviceInterviewTest, NothingIsSavedBeforeTheFirstAnswerThenEveryAnswerIs)
     give(s, "30");
     auto snap = store.record(*id);
     ASSERT_TRUE(snap);
-    EXPECT_EQ(snap->answers, json({{"name", "Ana"}, {"age", 30}, {"household", 1}}));  // with calculations
+    EXPECT_EQ(snap->answers,
+              json({{"name", "Ana"}, {"age", 30}, {"household", 1}}));  // with calculations
 }
 
 TEST_F(DeviceInterviewTest, TheLanguageIsKeptWithTheDraftAndResumedIn) {
@@ -93,9 +94,8 @@ TEST_F(DeviceInterviewTest, TheLanguageIsKeptWithTheDraftAndResumedIn) {
 }
 
 TEST_F(DeviceInterviewTest, AFinalizedRecordIsNotResumed) {
-    auto id = store.create_record("market", json{{"name", "Ana"}, {"age", 30}, {"country", "ke"},
-                                                 {"consent", "OK"}},
-                                  true);
+    auto id = store.create_record(
+        "market", json{{"name", "Ana"}, {"age", 30}, {"country", "ke"}, {"consent", "OK"}}, true);
     ASSERT_TRUE(id);
     auto resumed = open_interview(store, {"", merge::format_uuid(*id), "", clock});
     ASSERT_FALSE(resumed);
@@ -118,7 +118,7 @@ TEST_F(DeviceInterviewTest, AnEditSavesOneChangesetOfExactlyTheChangedFields) {
     ASSERT_TRUE(s.jump(std::string_view("age")));
     give(s, "31");
     ASSERT_TRUE(s.jump(std::string_view("income")));
-    give(s, "");  // income removed
+    give(s, "");                                        // income removed
     EXPECT_EQ(store.status()->own_changesets, before);  // nothing written before the end
     ASSERT_TRUE(s.finalize()) << "edit refused";
     EXPECT_EQ(s.outcome(), Outcome::edit_saved);
@@ -135,7 +135,8 @@ TEST_F(DeviceInterviewTest, AnEditOfADraftIsRefusedWithWhatToDoInstead) {
     ASSERT_TRUE(id);
     auto opened = open_edit(store, {merge::format_uuid(*id), "", clock, std::nullopt, nullptr});
     ASSERT_FALSE(opened);
-    EXPECT_THAT(opened.error().message, HasSubstr("is a draft: continue it with 'canvass interview --resume"));
+    EXPECT_THAT(opened.error().message,
+                HasSubstr("is a draft: continue it with 'canvass interview --resume"));
 }
 
 }  // namespace

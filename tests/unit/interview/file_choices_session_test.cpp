@@ -8,18 +8,15 @@
 
 #include "cities_form.hpp"
 #include "canvass/interview.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
 
+using canvass::testing::RecordingSink;
+
 using nlohmann::json;
 using ::testing::ElementsAre;
-
-class Sink : public AnswerSink {
-public:
-    Result<void> save(std::string_view, std::string_view) override { return {}; }
-    Result<void> finish(std::string_view, std::string_view) override { return {}; }
-};
 
 std::vector<std::string> offered(const Step& step) {
     std::vector<std::string> out;
@@ -30,9 +27,15 @@ std::vector<std::string> offered(const Step& step) {
 TEST(FileChoicesSession, TheStepOffersTheFilesRowsThatPassTheFilter) {
     auto form = canvass::testing::load_feature_form(canvass::testing::cities_form_json());
     ASSERT_TRUE(form);
-    Sink sink;
-    auto s = FormSession::open(*form, sink, {.purpose = Purpose::interview, .answers_json = "{}",
-                                             .language = "fr", .clock = {}, .metadata = {}, .random = {}, .last_saved_json = {}});
+    RecordingSink sink;
+    auto s = FormSession::open(*form, sink,
+                               {.purpose = Purpose::interview,
+                                .answers_json = "{}",
+                                .language = "fr",
+                                .clock = {},
+                                .metadata = {},
+                                .random = {},
+                                .last_saved_json = {}});
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->answer("\"ca\""));
     ASSERT_TRUE(s->next());
@@ -46,7 +49,7 @@ TEST(FileChoicesSession, TheStepOffersTheFilesRowsThatPassTheFilter) {
 TEST(FileChoicesSession, CurrentInARepeatFiltersByTheSameInstance) {
     auto form = canvass::testing::load_feature_form(canvass::testing::cities_form_json());
     ASSERT_TRUE(form);
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(*form, sink, {});
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->jump("trips"));
@@ -54,7 +57,8 @@ TEST(FileChoicesSession, CurrentInARepeatFiltersByTheSameInstance) {
     ASSERT_TRUE(s->answer("\"nl\""));
     ASSERT_TRUE(s->next());
     EXPECT_EQ(s->current().name, "trip_city");
-    EXPECT_THAT(offered(s->current()), ElementsAre("ams=Amsterdam", "rtm=Rotterdam", "dhg=The Hague"));
+    EXPECT_THAT(offered(s->current()),
+                ElementsAre("ams=Amsterdam", "rtm=Rotterdam", "dhg=The Hague"));
 }
 
 }  // namespace

@@ -7,30 +7,16 @@
 
 #include "canvass/interview.hpp"
 #include "market_form.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
 
+using canvass::testing::RecordingSink;
+
 using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-class RecordingSink : public AnswerSink {
-public:
-    std::vector<json> saves;
-    std::vector<std::string> languages;
-    std::vector<json> finishes;
-
-    Result<void> save(std::string_view answers, std::string_view language) override {
-        saves.push_back(json::parse(answers));
-        languages.emplace_back(language);
-        return {};
-    }
-    Result<void> finish(std::string_view answers, std::string_view) override {
-        finishes.push_back(json::parse(answers));
-        return {};
-    }
-};
 
 // 2026-09-10 at noon UTC.
 constexpr form::Instant kTestNow{1789041600000, 0};
@@ -43,8 +29,13 @@ struct Engine {
     explicit Engine(json answers = json::object(), Purpose purpose = Purpose::interview,
                     std::string lang = "en")
         : session(*FormSession::open(form, sink,
-                                     {purpose, answers.dump(), std::move(lang),
-                                      form::fixed_clock(kTestNow), {}, {}, {}})) {}
+                                     {purpose,
+                                      answers.dump(),
+                                      std::move(lang),
+                                      form::fixed_clock(kTestNow),
+                                      {},
+                                      {},
+                                      {}})) {}
 
     // Answers the current question with what a person typed, then moves on; fails the test
     // if either is refused.
@@ -90,12 +81,12 @@ TEST(FormSession, SkipLogicLeavesOutAGroupThatDoesNotApply) {
     EXPECT_EQ(e.session.current().kind, StepKind::repeat_prompt);
     EXPECT_EQ(e.at(), "members");
     auto names = e.session.steps();
-    EXPECT_TRUE(std::none_of(names.begin(), names.end(),
-                             [](const Step& s) { return s.name == "income"; }));
+    EXPECT_TRUE(
+        std::none_of(names.begin(), names.end(), [](const Step& s) { return s.name == "income"; }));
     ASSERT_TRUE(e.session.back());
     ASSERT_TRUE(e.session.back());
     ASSERT_TRUE(e.session.back());
-    e.give("30");  // now an adult: the group applies
+    e.give("30");                   // now an adult: the group applies
     ASSERT_TRUE(e.session.next());  // country kept
     ASSERT_TRUE(e.session.next());  // city kept
     EXPECT_EQ(e.at(), "income");
@@ -123,7 +114,8 @@ TEST(FormSession, AnAnswerNestedPastTheJsonCapsIsRefusedAndChangesNothing) {
     const std::string deep = std::string(300000, '[') + std::string(300000, ']');
     auto refused = e.session.answer(deep);
     ASSERT_FALSE(refused);
-    EXPECT_NE(refused.error().message.find("not JSON"), std::string::npos) << refused.error().message;
+    EXPECT_NE(refused.error().message.find("not JSON"), std::string::npos)
+        << refused.error().message;
     EXPECT_FALSE(e.session.supply_location(deep));
     EXPECT_TRUE(e.sink.saves.empty() || e.sink.saves.back() == json::object());
     EXPECT_EQ(e.at(), "name");
@@ -211,10 +203,10 @@ TEST(FormSession, HierarchyListsEveryStepWithItsAnswer) {
     std::vector<std::string> listed;
     for (const auto& s : e.session.steps())
         listed.push_back(s.name + "=" + (s.answer_is_default ? "" : s.answer));
-    EXPECT_THAT(listed, ElementsAre("intro=", "name=\"Ana\"", "age=30", "country=\"ke\"",
-                                    "city=\"nairobi\"", "income=12.5",
-                                    "goods=[\"fruit\",\"tools\"]", "members=", "size_note=",
-                                    "visits=", "consent="));
+    EXPECT_THAT(listed,
+                ElementsAre("intro=", "name=\"Ana\"", "age=30", "country=\"ke\"",
+                            "city=\"nairobi\"", "income=12.5", "goods=[\"fruit\",\"tools\"]",
+                            "members=", "size_note=", "visits=", "consent="));
     EXPECT_EQ(e.session.steps()[6].answer_text, "Fruit, Tools");
 }
 
@@ -285,8 +277,9 @@ TEST(FormSession, FinalizeNamesEveryMissingRequiredAnswer) {
     ASSERT_TRUE(e.session.jump(e.session.steps().size()));
     auto refused = e.session.finalize();
     ASSERT_FALSE(refused);
-    EXPECT_EQ(refused.error().message,
-              "2 required questions have no answer yet:\n  7. Member name? (Member 1)\n  9. Confirm");
+    EXPECT_EQ(
+        refused.error().message,
+        "2 required questions have no answer yet:\n  7. Member name? (Member 1)\n  9. Confirm");
     EXPECT_TRUE(e.sink.finishes.empty());
     ASSERT_EQ(e.session.missing().size(), 2u);
     ASSERT_TRUE(e.session.jump(std::string_view("member_name")));

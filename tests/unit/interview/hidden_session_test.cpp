@@ -7,24 +7,17 @@
 
 #include "feature_form.hpp"
 #include "canvass/interview.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
+
+using canvass::testing::RecordingSink;
 
 using canvass::testing::en;
 using canvass::testing::feature_form_json;
 using canvass::testing::load_feature_form;
 using nlohmann::json;
-
-class Sink : public AnswerSink {
-public:
-    std::vector<json> finishes;
-    Result<void> save(std::string_view, std::string_view) override { return {}; }
-    Result<void> finish(std::string_view a, std::string_view) override {
-        finishes.push_back(json::parse(a));
-        return {};
-    }
-};
 
 form::Form hidden_form() {
     json survey = {
@@ -32,16 +25,19 @@ form::Form hidden_form() {
         {{"type", "text"}, {"name", "village"}, {"label", en("Village?")}},
         {{"type", "hidden"}, {"name", "place"}, {"calculation", "concat('v-', ${village})"}},
         {{"type", "hidden"}, {"name", "from_app"}},
-        {{"type", "repeat"}, {"name", "visits"}, {"label", en("Visit")},
-         {"children", {{{"type", "hidden"}, {"name", "visit_team"}, {"default", "concat(${team}, '-1')"}},
-                       {{"type", "integer"}, {"name", "minutes"}, {"label", en("Minutes?")}}}}},
+        {{"type", "repeat"},
+         {"name", "visits"},
+         {"label", en("Visit")},
+         {"children",
+          {{{"type", "hidden"}, {"name", "visit_team"}, {"default", "concat(${team}, '-1')"}},
+           {{"type", "integer"}, {"name", "minutes"}, {"label", en("Minutes?")}}}}},
     };
     return *load_feature_form(feature_form_json(survey));
 }
 
 TEST(HiddenSession, HiddenRowsAreNeverSteps) {
     form::Form form = hidden_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, {});
     ASSERT_TRUE(s);
     std::vector<std::string> names;
@@ -52,7 +48,7 @@ TEST(HiddenSession, HiddenRowsAreNeverSteps) {
 
 TEST(HiddenSession, DefaultsAndCalculationsAreSavedWithTheRecord) {
     form::Form form = hidden_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, {});
     ASSERT_TRUE(s);
     EXPECT_EQ(json::parse(s->answers_json()).value("team", ""), "north");
@@ -72,7 +68,7 @@ TEST(HiddenSession, DefaultsAndCalculationsAreSavedWithTheRecord) {
 
 TEST(HiddenSession, AValueTheAppGaveIsKept) {
     form::Form form = hidden_form();
-    Sink sink;
+    RecordingSink sink;
     SessionOptions o;
     o.answers_json = R"({"team": "south", "from_app": "contact-42"})";
     auto s = FormSession::open(form, sink, o);

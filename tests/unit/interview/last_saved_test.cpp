@@ -9,9 +9,12 @@
 #include "feature_form.hpp"
 #include "interview/device_sink.hpp"
 #include "temp_dir.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
+
+using canvass::testing::RecordingSink;
 
 using canvass::testing::en;
 using canvass::testing::feature_form_json;
@@ -23,30 +26,41 @@ using ::testing::HasSubstr;
 
 json stalls_survey() {
     return {
-        {{"type", "text"}, {"name", "enumerator"}, {"label", en("Your code")}, {"default", "${last-saved#enumerator}"}},
-        {{"type", "integer"}, {"name", "stall_no"}, {"label", en("Stall number")},
+        {{"type", "text"},
+         {"name", "enumerator"},
+         {"label", en("Your code")},
+         {"default", "${last-saved#enumerator}"}},
+        {{"type", "integer"},
+         {"name", "stall_no"},
+         {"label", en("Stall number")},
          {"default", "${last-saved#stall_no} + 1"}},
-        {{"type", "text"}, {"name", "street"}, {"label", en("Street")}, {"default", "${last-saved#street}"}},
-        {{"type", "repeat"}, {"name", "workers"}, {"label", en("Workers")}, {"children", {
-            {{"type", "text"}, {"name", "worker"}, {"label", en("Name")}, {"default", "${last-saved#worker}"}},
-        }}},
+        {{"type", "text"},
+         {"name", "street"},
+         {"label", en("Street")},
+         {"default", "${last-saved#street}"}},
+        {{"type", "repeat"},
+         {"name", "workers"},
+         {"label", en("Workers")},
+         {"children",
+          {
+              {{"type", "text"},
+               {"name", "worker"},
+               {"label", en("Name")},
+               {"default", "${last-saved#worker}"}},
+          }}},
     };
 }
-
-class Sink : public AnswerSink {
-public:
-    Result<void> save(std::string_view, std::string_view) override { return {}; }
-    Result<void> finish(std::string_view, std::string_view) override { return {}; }
-};
 
 TEST(LastSaved, ADefaultProposesTheLastRecordsAnswerAndExpressionsComputeOnIt) {
     auto form = load_feature_form(feature_form_json(stalls_survey()));
     ASSERT_TRUE(form);
     EXPECT_TRUE(form->reads_last_saved());
-    Sink sink;
+    RecordingSink sink;
     SessionOptions options;
-    options.last_saved_json = json{{"enumerator", "PN01"}, {"stall_no", 14},
-                                   {"workers", {{{"worker", "Amina"}}, {{"worker", "Wanjiru"}}}}}.dump();
+    options.last_saved_json = json{{"enumerator", "PN01"},
+                                   {"stall_no", 14},
+                                   {"workers", {{{"worker", "Amina"}}, {{"worker", "Wanjiru"}}}}}
+                                  .dump();
     auto s = FormSession::open(*form, sink, options);
     ASSERT_TRUE(s) << s.error().message;
     EXPECT_EQ(s->current().answer, "\"PN01\"");
@@ -69,7 +83,7 @@ TEST(LastSaved, ADefaultProposesTheLastRecordsAnswerAndExpressionsComputeOnIt) {
 TEST(LastSaved, WithoutALastRecordNothingIsProposed) {
     auto form = load_feature_form(feature_form_json(stalls_survey()));
     ASSERT_TRUE(form);
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(*form, sink, {});
     ASSERT_TRUE(s);
     EXPECT_EQ(s->current().answer, "");
@@ -79,9 +93,11 @@ TEST(LastSaved, WithoutALastRecordNothingIsProposed) {
 
 TEST(LastSaved, IsOnlyReadInADefaultAndMustNameAField) {
     json survey = stalls_survey();
-    survey.push_back({{"type", "calculate"}, {"name", "same"}, {"calculation", "${last-saved#street}"}});
+    survey.push_back(
+        {{"type", "calculate"}, {"name", "same"}, {"calculation", "${last-saved#street}"}});
     EXPECT_THAT(feature_form_problems(feature_form_json(survey)),
-                Contains(HasSubstr("survey[4].calculation: ${last-saved#street} is only allowed in default")));
+                Contains(HasSubstr(
+                    "survey[4].calculation: ${last-saved#street} is only allowed in default")));
     json typo = stalls_survey();
     typo[2]["default"] = "${last-saved#stret}";
     EXPECT_THAT(feature_form_problems(feature_form_json(typo)),
@@ -114,7 +130,8 @@ TEST(LastSaved, TheStoreGivesTheLastRecordSavedOfTheFormButNotTheDraftItself) {
 
     auto third = open_interview(*store, {"f", "", "", {}});
     ASSERT_TRUE(third);
-    EXPECT_EQ((*third)->session->current().answer, "\"PN02\"") << "a draft saved is the last record saved";
+    EXPECT_EQ((*third)->session->current().answer, "\"PN02\"")
+        << "a draft saved is the last record saved";
 }
 
 }  // namespace

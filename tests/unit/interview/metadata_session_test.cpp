@@ -8,27 +8,17 @@
 
 #include "feature_form.hpp"
 #include "canvass/interview.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
+
+using canvass::testing::RecordingSink;
 
 using canvass::testing::en;
 using canvass::testing::feature_form_json;
 using canvass::testing::load_feature_form;
 using nlohmann::json;
-
-class Sink : public AnswerSink {
-public:
-    std::vector<json> saves, finishes;
-    Result<void> save(std::string_view a, std::string_view) override {
-        saves.push_back(json::parse(a));
-        return {};
-    }
-    Result<void> finish(std::string_view a, std::string_view) override {
-        finishes.push_back(json::parse(a));
-        return {};
-    }
-};
 
 // A clock the test moves: 2026-09-10T12:00:00Z, seen at UTC+02:00.
 struct MovingClock {
@@ -59,7 +49,7 @@ form::Form metadata_form() {
 
 TEST(MetadataSession, MetadataRowsAreNotSteps) {
     form::Form form = metadata_form();
-    Sink sink;
+    RecordingSink sink;
     MovingClock t;
     auto s = FormSession::open(form, sink, on(t));
     ASSERT_TRUE(s);
@@ -71,11 +61,12 @@ TEST(MetadataSession, MetadataRowsAreNotSteps) {
 
 TEST(MetadataSession, StartTodayAndDeviceAtOpenEndAtFinalize) {
     form::Form form = metadata_form();
-    Sink sink;
+    RecordingSink sink;
     MovingClock t;
     SessionOptions o;
     o.clock = t.clock();
-    o.metadata = {.deviceid = "0a1b", .username = "Team 3", .phonenumber = "", .email = "ana@example.org"};
+    o.metadata = {
+        .deviceid = "0a1b", .username = "Team 3", .phonenumber = "", .email = "ana@example.org"};
     auto s = FormSession::open(form, sink, std::move(o));
     ASSERT_TRUE(s);
     EXPECT_TRUE(sink.saves.empty());  // nothing saved before the first answer
@@ -100,7 +91,7 @@ TEST(MetadataSession, StartTodayAndDeviceAtOpenEndAtFinalize) {
 
 TEST(MetadataSession, StartGeopointIsTheFirstPositionSupplied) {
     form::Form form = metadata_form();
-    Sink sink;
+    RecordingSink sink;
     MovingClock t;
     auto s = FormSession::open(form, sink, on(t));
     ASSERT_TRUE(s);
@@ -117,8 +108,9 @@ TEST(MetadataSession, AResumedDraftKeepsItsStartAndAnEditMovesOnlyItsEnd) {
     MovingClock t;
     json draft = {{"started", "2026-09-01T08:00:00.000+02:00"}, {"day", "2026-09-01"}, {"q", "x"}};
     {
-        Sink sink;
-        auto s = FormSession::open(form, sink, {Purpose::resume, draft.dump(), "", t.clock(), {}, {}, {}});
+        RecordingSink sink;
+        auto s = FormSession::open(form, sink,
+                                   {Purpose::resume, draft.dump(), "", t.clock(), {}, {}, {}});
         ASSERT_TRUE(s);
         ASSERT_TRUE(s->finalize());
         EXPECT_EQ(sink.finishes[0]["started"], "2026-09-01T08:00:00.000+02:00");
@@ -128,16 +120,18 @@ TEST(MetadataSession, AResumedDraftKeepsItsStartAndAnEditMovesOnlyItsEnd) {
     json record = draft;
     record["ended"] = "2026-09-01T08:10:00.000+02:00";
     {
-        Sink sink;
-        auto s = FormSession::open(form, sink, {Purpose::edit, record.dump(), "", t.clock(), {}, {}, {}});
+        RecordingSink sink;
+        auto s = FormSession::open(form, sink,
+                                   {Purpose::edit, record.dump(), "", t.clock(), {}, {}, {}});
         ASSERT_TRUE(s);
         ASSERT_TRUE(s->finalize());  // nothing changed: nothing written, end kept
         EXPECT_EQ(s->outcome(), Outcome::unchanged);
         EXPECT_TRUE(sink.finishes.empty());
     }
     {
-        Sink sink;
-        auto s = FormSession::open(form, sink, {Purpose::edit, record.dump(), "", t.clock(), {}, {}, {}});
+        RecordingSink sink;
+        auto s = FormSession::open(form, sink,
+                                   {Purpose::edit, record.dump(), "", t.clock(), {}, {}, {}});
         ASSERT_TRUE(s);
         ASSERT_TRUE(s->answer("\"y\""));
         ASSERT_TRUE(s->finalize());

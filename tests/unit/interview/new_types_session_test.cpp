@@ -7,39 +7,40 @@
 
 #include "feature_form.hpp"
 #include "canvass/interview.hpp"
+#include "recording_sink.hpp"
 
 namespace canvass::interview {
 namespace {
+
+using canvass::testing::RecordingSink;
 
 using canvass::testing::en;
 using canvass::testing::feature_form_json;
 using canvass::testing::load_feature_form;
 using nlohmann::json;
 
-class Sink : public AnswerSink {
-public:
-    Result<void> save(std::string_view, std::string_view) override { return {}; }
-    Result<void> finish(std::string_view, std::string_view) override { return {}; }
-};
-
 form::Form types_form() {
     json survey = {
-        {{"type", "range"}, {"name", "pain"}, {"label", en("Pain")}, {"parameters", "start=0 end=10 step=2"}},
+        {{"type", "range"},
+         {"name", "pain"},
+         {"label", en("Pain")},
+         {"parameters", "start=0 end=10 step=2"}},
         {{"type", "rank fruit"}, {"name", "liked"}, {"label", en("Rank")}},
         {{"type", "geotrace"}, {"name", "road"}, {"label", en("Road")}},
         {{"type", "barcode"}, {"name", "code"}, {"label", en("Code")}},
         {{"type", "select_one kind or_other"}, {"name", "best"}, {"label", en("Best")}},
     };
-    json choices = {{"fruit", {{{"name", "mango"}, {"label", en("Mango")}},
-                               {{"name", "guava"}, {"label", en("Guava")}},
-                               {{"name", "passion"}, {"label", en("Passion fruit")}}}},
+    json choices = {{"fruit",
+                     {{{"name", "mango"}, {"label", en("Mango")}},
+                      {{"name", "guava"}, {"label", en("Guava")}},
+                      {{"name", "passion"}, {"label", en("Passion fruit")}}}},
                     {"kind", {{{"name", "sweet"}, {"label", en("Sweet")}}}}};
     return *load_feature_form(feature_form_json(survey, choices));
 }
 
 TEST(NewTypesSession, RangeStepCarriesItsParameters) {
     form::Form form = types_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, {});
     ASSERT_TRUE(s);
     Step pain = s->current();
@@ -47,14 +48,15 @@ TEST(NewTypesSession, RangeStepCarriesItsParameters) {
     EXPECT_EQ(pain.range_end, 10);
     EXPECT_EQ(pain.range_step, 2);
     EXPECT_EQ(pain.format, "a number from 0 to 10, in steps of 2");
-    EXPECT_THAT(to_json(pain), ::testing::HasSubstr("\"range\":{\"end\":10.0,\"start\":0.0,\"step\":2.0}"));
+    EXPECT_THAT(to_json(pain),
+                ::testing::HasSubstr("\"range\":{\"end\":10.0,\"start\":0.0,\"step\":2.0}"));
     EXPECT_FALSE(s->answer_typed("3"));
     ASSERT_TRUE(s->answer_typed("4"));
 }
 
 TEST(NewTypesSession, RankIsTypedInOrderAndShownByLabels) {
     form::Form form = types_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, {});
     ASSERT_TRUE(s->jump("liked"));
     EXPECT_EQ(s->current().choices.size(), 3u);
@@ -68,7 +70,7 @@ TEST(NewTypesSession, RankIsTypedInOrderAndShownByLabels) {
 
 TEST(NewTypesSession, GeotraceBarcodeAndOrOtherAreTyped) {
     form::Form form = types_form();
-    Sink sink;
+    RecordingSink sink;
     auto s = FormSession::open(form, sink, {});
     ASSERT_TRUE(s->jump("road"));
     EXPECT_FALSE(s->answer_typed("1 2"));

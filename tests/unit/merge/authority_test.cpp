@@ -2,14 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "merge_test_support.hpp"
+
 namespace canvass::merge {
 namespace {
 
-DeviceId device(std::uint8_t b) {
-    DeviceId d{};
-    d.fill(b);
-    return d;
-}
+using testing::device;
 
 ChangesetNonce nonce(std::uint8_t b) {
     ChangesetNonce n{};
@@ -48,8 +46,10 @@ TEST(RecordAuthority, OnlyTheCreatorsChangesetWithThatNonceIsACreation) {
 TEST(RecordAuthority, TheCreatorAndCoordinatorsMayChangeARecordAndNobodyElse) {
     const auto id = record_id_for(device(1), nonce(2));
     EXPECT_EQ(may_change(change(device(1), id, nonce(2)), {}).value(), ChangeRight::creates);
-    EXPECT_EQ(may_change(change(device(1), id, nonce(9)), {device(1), false}).value(), ChangeRight::creator);
-    EXPECT_EQ(may_change(change(device(3), id, nonce(9)), {device(1), true}).value(), ChangeRight::coordinator);
+    EXPECT_EQ(may_change(change(device(1), id, nonce(9)), {device(1), false}).value(),
+              ChangeRight::creator);
+    EXPECT_EQ(may_change(change(device(3), id, nonce(9)), {device(1), true}).value(),
+              ChangeRight::coordinator);
 
     auto refused = may_change(change(device(3), id, nonce(9), 12), {device(1), false});
     ASSERT_FALSE(refused);
@@ -77,7 +77,8 @@ TEST(RecordAuthority, AChangeOfARecordWhoseCreationIsUnknownIsNotTakenAsACreatio
 
 TEST(RecordAuthority, ALegacyRecordBelongsToTheCreatorTheReplicaRecorded) {
     const RecordId legacy{0x11, 0x22, 0x33};  // a random id, bound to nobody
-    EXPECT_EQ(may_change(change(device(1), legacy), {device(1), false}).value(), ChangeRight::creator);
+    EXPECT_EQ(may_change(change(device(1), legacy), {device(1), false}).value(),
+              ChangeRight::creator);
     EXPECT_FALSE(may_change(change(device(3), legacy), {device(1), false}));
 }
 

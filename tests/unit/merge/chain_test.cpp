@@ -11,7 +11,7 @@ using testing::Author;
 using testing::uuid;
 
 class Chain : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         for (int i = 0; i < 5; ++i)
             log.push_back(author.write(uuid(static_cast<std::uint8_t>(i % 2)),
@@ -107,10 +107,14 @@ TEST_F(Chain, EveryByteFlipOfAChangesetOrItsHeadIsDetected) {
     const std::vector<Changeset> batch{log[0]};
     for (std::size_t i = 0; i < head.signature.size() + head.hash.size() + 16 + 1; ++i) {
         SignedHead bad = head;
-        if (i < 64) bad.signature[i] ^= 1;
-        else if (i < 96) bad.hash[i - 64] ^= 1;
-        else if (i < 112) bad.device[i - 96] ^= 1;
-        else bad.seq ^= 2;
+        if (i < 64)
+            bad.signature[i] ^= 1;
+        else if (i < 96)
+            bad.hash[i - 64] ^= 1;
+        else if (i < 112)
+            bad.device[i - 96] ^= 1;
+        else
+            bad.seq ^= 2;
         EXPECT_FALSE(verify_chain(author.id(), std::nullopt, batch, bad, key.public_key)) << i;
         EXPECT_FALSE(verify_head(bad, key.public_key)) << i;
     }

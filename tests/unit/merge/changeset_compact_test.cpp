@@ -19,7 +19,8 @@ using testing::device;
 std::vector<std::uint8_t> from_hex(std::string_view hex) {
     std::vector<std::uint8_t> out;
     for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+        out.push_back(
+            static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
     return out;
 }
 
@@ -33,7 +34,7 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
     return out;
 }
 
-const std::string kMember = "hh_members[0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0]";
+const std::string kHouseholdMember = "hh_members[0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f0]";
 const std::string kJob = "member_jobs[00000000-0000-4000-8000-000000000001]";
 
 // The changeset of the fixed vectors below: nested repeats, a keep, supersedes of the
@@ -52,8 +53,8 @@ Changeset vector_changeset(std::uint8_t format) {
     h.record.fill(0x33);
     h.ops = {
         Op{"age", OpKind::set, {OpId{h.device, 1, 0}, OpId{DeviceId{}, 5, 2}}},
-        Op{kMember + "/" + kJob + "/job_type", OpKind::set, {}},
-        Op{kMember, OpKind::keep, {}},
+        Op{kHouseholdMember + "/" + kJob + "/job_type", OpKind::set, {}},
+        Op{kHouseholdMember, OpKind::keep, {}},
     };
     h.epoch.fill(0x44);
     h.nonce.fill(0x55);
@@ -108,25 +109,47 @@ TEST(ChangesetFormat2, HoldsTheSameChangesetInFewerBytes) {
 TEST(ChangesetFormat2, WritesTheDocumentedLayout) {
     const auto bytes = encode(vector_changeset(kChangesetFormatCompact));
     const std::string hex = to_hex(bytes);
-    const std::string common =
-        "02" + std::string(32, '1') + "02" + std::string(64, '2') + "818080c0d6fcf3c501" +
-        "0170" "12686f6d655f62617365645f776f726b657273" "0131" + std::string(32, '3');
+    const std::string common = "02" + std::string(32, '1') + "02" + std::string(64, '2') +
+                               "818080c0d6fcf3c501" +
+                               "0170"
+                               "12686f6d655f62617365645f776f726b657273"
+                               "0131" +
+                               std::string(32, '3');
     ASSERT_EQ(hex.substr(0, common.size()), common);
     const std::string ops =
-        "04"                                        // names
-        "03616765"                                  //   age
-        "0a68685f6d656d62657273"                    //   hh_members
-        "0b6d656d6265725f6a6f6273"                  //   member_jobs
-        "086a6f625f74797065"                        //   job_type
-        "02"                                        // instances
-        "0f1e2d3c4b5a49788695a4b3c2d1e0f0"          //   0
-        "00000000000040008000000000000001"          //   1
-        "01" "00000000000000000000000000000000"     // devices other than the author
-        "03"                                        // ops
-        "01" "00" "00" "02" "01" "05" "02" "00" "01" "00"  // set age: (devices[0], 5, 2), (author, 1, 0)
-        "01" "02" "0100" "0201" "03" "00"           // set hh_members[0]/member_jobs[1]/job_type
-        "04" "01" "0100" "00";                      // keep hh_members[0]
-    EXPECT_EQ(hex.substr(common.size()), ops + std::string(32, '4') + std::string(48, '5') + "04deadbeef");
+        "04"                                // names
+        "03616765"                          //   age
+        "0a68685f6d656d62657273"            //   hh_members
+        "0b6d656d6265725f6a6f6273"          //   member_jobs
+        "086a6f625f74797065"                //   job_type
+        "02"                                // instances
+        "0f1e2d3c4b5a49788695a4b3c2d1e0f0"  //   0
+        "00000000000040008000000000000001"  //   1
+        "01"
+        "00000000000000000000000000000000"  // devices other than the author
+        "03"                                // ops
+        "01"
+        "00"
+        "00"
+        "02"
+        "01"
+        "05"
+        "02"
+        "00"
+        "01"
+        "00"  // set age: (devices[0], 5, 2), (author, 1, 0)
+        "01"
+        "02"
+        "0100"
+        "0201"
+        "03"
+        "00"  // set hh_members[0]/member_jobs[1]/job_type
+        "04"
+        "01"
+        "0100"
+        "00";  // keep hh_members[0]
+    EXPECT_EQ(hex.substr(common.size()),
+              ops + std::string(32, '4') + std::string(48, '5') + "04deadbeef");
 }
 
 // Builds format 2 bytes around a hand-written op section, so each refusal below is of
@@ -210,7 +233,8 @@ TEST(ChangesetFormat2, RefusesUnusedAndRepeatedTableEntries) {
         w.varint(0), w.varint(1);
         w.byte(1), w.varint(0), w.varint(0), w.varint(0);
     });
-    EXPECT_TRUE(mentions(unused_instance, "instance table are never referenced")) << unused_instance;
+    EXPECT_TRUE(mentions(unused_instance, "instance table are never referenced"))
+        << unused_instance;
     auto repeated_instance = refusal([](Writer& w) {
         w.varint(2), w.string("a"), w.string("r");
         w.varint(2), w.fixed(instance(1)), w.fixed(instance(1));
@@ -218,7 +242,8 @@ TEST(ChangesetFormat2, RefusesUnusedAndRepeatedTableEntries) {
         w.byte(4), w.varint(1), w.varint(1), w.varint(0), w.varint(0);
         w.byte(4), w.varint(1), w.varint(1), w.varint(1), w.varint(0);
     });
-    EXPECT_TRUE(mentions(repeated_instance, "instance table: an entry is repeated")) << repeated_instance;
+    EXPECT_TRUE(mentions(repeated_instance, "instance table: an entry is repeated"))
+        << repeated_instance;
     auto unused_device = refusal([](Writer& w) {
         w.varint(1), w.string("a");
         w.varint(0), w.varint(1), w.fixed(device(2));
@@ -255,7 +280,8 @@ TEST(ChangesetFormat2, RefusesReferencesOutOfRangeOrOutOfFirstUseOrder) {
     EXPECT_TRUE(mentions(no_instances, "beyond the instance table of 0")) << no_instances;
     auto no_devices = refusal([](Writer& w) {
         w.varint(1), w.string("a"), w.varint(0), w.varint(0);
-        w.varint(1), w.byte(1), w.varint(0), w.varint(0), w.varint(1), w.varint(1), w.varint(3), w.varint(0);
+        w.varint(1), w.byte(1), w.varint(0), w.varint(0), w.varint(1), w.varint(1), w.varint(3),
+            w.varint(0);
     });
     EXPECT_TRUE(mentions(no_devices, "beyond the device table of 0")) << no_devices;
     auto huge_ref = refusal([](Writer& w) {
@@ -269,14 +295,16 @@ TEST(ChangesetFormat2, RefusesHugeCountsBeforeAllocatingThem) {
     for (std::uint64_t n : {std::uint64_t{1} << 40, std::uint64_t{1000}, UINT64_MAX}) {
         auto names = refusal([n](Writer& w) { w.varint(n), w.string("a"); });
         EXPECT_TRUE(mentions(names, "name count")) << names;
-        auto instances = refusal([n](Writer& w) { w.varint(0), w.varint(n), w.fixed(instance(1)); });
+        auto instances =
+            refusal([n](Writer& w) { w.varint(0), w.varint(n), w.fixed(instance(1)); });
         EXPECT_TRUE(mentions(instances, "instance count")) << instances;
         auto devices = refusal([n](Writer& w) { w.varint(0), w.varint(0), w.varint(n); });
         EXPECT_TRUE(mentions(devices, "device count")) << devices;
         auto ops = refusal([n](Writer& w) { w.varint(0), w.varint(0), w.varint(0), w.varint(n); });
         EXPECT_TRUE(mentions(ops, "op count") || mentions(ops, "op kind")) << ops;
         auto depth = refusal([n](Writer& w) {
-            w.varint(1), w.string("a"), w.varint(0), w.varint(0), w.varint(1), w.byte(1), w.varint(n);
+            w.varint(1), w.string("a"), w.varint(0), w.varint(0), w.varint(1), w.byte(1),
+                w.varint(n);
         });
         EXPECT_TRUE(mentions(depth, "path depth")) << depth;
         auto supersedes = refusal([n](Writer& w) {
@@ -288,7 +316,8 @@ TEST(ChangesetFormat2, RefusesHugeCountsBeforeAllocatingThem) {
 }
 
 TEST(ChangesetFormat2, RefusesNamesOutsideThePathGrammar) {
-    for (std::string bad : {"", "1a", "a/b", "a[b]", "r[00000000-0000-4000-8000-000000000001]", "a b"}) {
+    for (std::string bad :
+         {"", "1a", "a/b", "a[b]", "r[00000000-0000-4000-8000-000000000001]", "a b"}) {
         auto m = refusal([&bad](Writer& w) {
             w.varint(1), w.string(bad), w.varint(0), w.varint(0);
             w.varint(1), w.byte(1), w.varint(0), w.varint(0), w.varint(0);

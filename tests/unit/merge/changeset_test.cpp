@@ -193,9 +193,15 @@ TEST(ChangesetFormat1Decoding, RejectsUnsortedSupersedes) {
 
 TEST_P(ChangesetDecoding, RejectsInvalidUtf8AndBadPaths) {
     const auto bytes = encode(sample(GetParam()));
-    EXPECT_FALSE(decode(replace_once(bytes, "vendors-2026", "vendors\xff""2026")));
-    EXPECT_FALSE(decode(replace_once(bytes, "vendors-2026", "vendors\xc0\xaf""026")));  // overlong
-    EXPECT_TRUE(decode(replace_once(bytes, "vendors-2026", "vendors\xc3\xa9""026")));
+    EXPECT_FALSE(decode(replace_once(bytes, "vendors-2026",
+                                     "vendors\xff"
+                                     "2026")));
+    EXPECT_FALSE(decode(replace_once(bytes, "vendors-2026",
+                                     "vendors\xc0\xaf"
+                                     "026")));  // overlong
+    EXPECT_TRUE(decode(replace_once(bytes, "vendors-2026",
+                                    "vendors\xc3\xa9"
+                                    "026")));
     EXPECT_FALSE(decode(replace_once(bytes, "age", "1ge")));
     EXPECT_FALSE(decode(replace_once(bytes, "age", "a/e")));
     if (GetParam() == kChangesetFormatText) {
@@ -276,11 +282,14 @@ TEST_P(ChangesetValidation, AcceptsTheLimitsThemselves) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryFormat, ChangesetEncoding,
-                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact), format_name);
+                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact),
+                         format_name);
 INSTANTIATE_TEST_SUITE_P(EveryFormat, ChangesetDecoding,
-                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact), format_name);
+                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact),
+                         format_name);
 INSTANTIATE_TEST_SUITE_P(EveryFormat, ChangesetValidation,
-                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact), format_name);
+                         ::testing::Values(kChangesetFormatText, kChangesetFormatCompact),
+                         format_name);
 
 }  // namespace
 }  // namespace canvass::merge

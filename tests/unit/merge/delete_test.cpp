@@ -19,7 +19,7 @@ const FieldView* field(const RecordView& v, std::string_view path) {
 }
 
 class Delete : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         base = alice.save(a, {set_op(a, "age"), set_op(a, "name"), set_op(a, member + "/age")},
                           Values{"34", "\"Ama\"", "12"});

@@ -29,7 +29,7 @@ using Values = std::vector<std::optional<std::string>>;
 
 // A device writing changesets for records; its HLC runs on a manual clock.
 class Author {
-public:
+  public:
     explicit Author(std::uint8_t n, std::uint64_t start_ms = 1'700'000'000'000)
         : device_(device(n)), clock_(start_ms), hlc_(clock_) {}
 
@@ -66,7 +66,7 @@ public:
 
     void observe(std::uint64_t stamp) { hlc_.observe(stamp); }
 
-private:
+  private:
     DeviceId device_;
     ManualClock clock_;
     Hlc hlc_;

@@ -19,10 +19,11 @@ TEST(Path, KindsOfWellFormedPaths) {
 }
 
 TEST(Path, RejectsEverythingElse) {
-    for (const std::string& bad : std::vector<std::string>{"/", "age/", "/age", "1age", "a ge", "âge", "household/age", "members[]",
-          "members[" + u1 + "", "members(" + u1 + ")", "members[" + u1 + "]x", "[" + u1 + "]",
-          "members[0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F0]", "members[1]", "members[" + u1 + "]//age",
-          "members[" + u1 + "]/", std::string("a\0b", 3)}) {
+    for (const std::string& bad : std::vector<std::string>{
+             "/", "age/", "/age", "1age", "a ge", "âge", "household/age", "members[]",
+             "members[" + u1 + "", "members(" + u1 + ")", "members[" + u1 + "]x", "[" + u1 + "]",
+             "members[0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0F0]", "members[1]",
+             "members[" + u1 + "]//age", "members[" + u1 + "]/", std::string("a\0b", 3)}) {
         EXPECT_FALSE(path_kind(bad)) << bad;
     }
     EXPECT_EQ(path_kind(std::string(kMaxPathBytes, 'a')), PathKind::field);

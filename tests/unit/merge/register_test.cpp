@@ -27,7 +27,7 @@ RecordState replay(const RecordId& id, const std::vector<Changeset>& changesets)
 }
 
 class Register : public ::testing::Test {
-protected:
+  protected:
     RecordId record = uuid(1);
     Author alice{1}, bob{2}, coordinator{3};
     RecordState a{record}, b{record}, c{record};

@@ -53,15 +53,11 @@ std::vector<std::uint8_t> photo_bytes(std::size_t n) {
 
 void write_file(const std::string& path, const std::vector<std::uint8_t>& bytes) {
     std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
 }
 
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using canvass::testing::slurp;
 
 TEST(Attachments, AFileIsCopiedInSealedAndReadBackByteForByte) {
     TempDir dir;
@@ -97,7 +93,8 @@ TEST(Attachments, NeitherThePlaintextNorItsHashIsInTheStoreFiles) {
         auto ref = store.add_attachment(bytes, "stall.jpg");
         ASSERT_TRUE(ref);
         hash_bytes.assign(ref->hash.begin(), ref->hash.end());
-        auto id = store.create_record("stalls", json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true);
+        auto id = store.create_record("stalls",
+                                      json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true);
         ASSERT_TRUE(id) << id.error().message;
     }
     for (const auto& entry : std::filesystem::directory_iterator(dir / "home")) {
@@ -120,9 +117,7 @@ TEST(Attachments, MissingUnreadableAndTooLargeFilesAreRefusedByName) {
     EXPECT_THAT(folder.error().message, HasSubstr("is not a file"));
 
     // A sparse 3 GB file: refused from its size, before a byte is read.
-    {
-        std::ofstream big(dir / "huge.mp4", std::ios::binary);
-    }
+    { std::ofstream big(dir / "huge.mp4", std::ios::binary); }
     std::filesystem::resize_file(dir / "huge.mp4", 3ull << 30);
     auto huge = store.add_attachment_file(dir / "huge.mp4");
     ASSERT_FALSE(huge);
@@ -142,10 +137,14 @@ TEST(Attachments, MissingUnreadableAndTooLargeFilesAreRefusedByName) {
 TEST(Attachments, AnAnswerNamingAnAttachmentNotHeldIsRefusedAndNothingSaved) {
     TempDir dir;
     auto store = make_store(dir / "home");
-    json ghost = {{"attachment", std::string(64, 'b')}, {"size", 10}, {"name", "ghost.jpg"}, {"type", "image/jpeg"}};
+    json ghost = {{"attachment", std::string(64, 'b')},
+                  {"size", 10},
+                  {"name", "ghost.jpg"},
+                  {"type", "image/jpeg"}};
     auto id = store.create_record("stalls", json{{"market", "Gikomba"}, {"stall", ghost}}, true);
     ASSERT_FALSE(id);
-    EXPECT_THAT(id.error().message, HasSubstr("stall: the attachment ghost.jpg is not in this store"));
+    EXPECT_THAT(id.error().message,
+                HasSubstr("stall: the attachment ghost.jpg is not in this store"));
     auto records = store.records();
     ASSERT_TRUE(records);
     EXPECT_TRUE(records->empty());
@@ -157,7 +156,8 @@ TEST(Attachments, AFinalizedRecordListsItsAttachmentForSyncUnderAKeyedId) {
     auto bytes = photo_bytes(70 * 1024);
     auto ref = store.add_attachment(bytes, "stall.jpg");
     ASSERT_TRUE(ref);
-    ASSERT_TRUE(store.create_record("stalls", json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true));
+    ASSERT_TRUE(store.create_record("stalls",
+                                    json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true));
     auto unsent = store.unsent_attachments(1);
     ASSERT_TRUE(unsent);
     ASSERT_EQ(unsent->size(), 1u);
@@ -165,7 +165,7 @@ TEST(Attachments, AFinalizedRecordListsItsAttachmentForSyncUnderAKeyedId) {
     EXPECT_EQ(a.size, bytes.size());
     EXPECT_EQ(a.chunks, 2u);
     EXPECT_EQ(a.seq, 1u);
-    EXPECT_NE(a.id, ref->hash);  // never the plain BLAKE2b
+    EXPECT_NE(a.id, ref->hash);                         // never the plain BLAKE2b
     EXPECT_TRUE(store.unsent_attachments(0)->empty());  // only once its changeset may go
 
     // The sealed chunks are stable (a re-sent chunk is the same bytes) and open with the
@@ -195,7 +195,8 @@ TEST(Attachments, ReceivedChunksAreKeptUntilComplete) {
     EXPECT_FALSE(*store.received_attachment(author, id));
     EXPECT_EQ(store.status()->attachments.partial, 1u);
     ASSERT_TRUE(store.keep_received_chunk(a, 1, std::vector<std::uint8_t>(10, 2), false));
-    ASSERT_TRUE(store.keep_received_chunk(a, 1, std::vector<std::uint8_t>(10, 2), false));  // twice: kept once
+    ASSERT_TRUE(store.keep_received_chunk(a, 1, std::vector<std::uint8_t>(10, 2),
+                                          false));  // twice: kept once
     auto all = store.received_attachment(author, id);
     ASSERT_TRUE(all && *all);
     EXPECT_EQ((*all)->size(), 2u);
@@ -210,7 +211,8 @@ TEST(Attachments, ReceivedItemsOfTwoAuthorsUnderOneIdAreKeptApart) {
     crypto::Hash id{};
     id[0] = 9;
     const merge::DeviceId author{5}, carrier{6};
-    const store::CarriedAttachment real{id, 10, 1, author, {}, {}}, claim{id, 20, 1, carrier, {}, {}};
+    const store::CarriedAttachment real{id, 10, 1, author, {}, {}},
+        claim{id, 20, 1, carrier, {}, {}};
     ASSERT_TRUE(store.keep_received_chunk(claim, 0, std::vector<std::uint8_t>(36, 0xcc), true));
     EXPECT_EQ(*store.received_chunks(author, id), 0u) << "the carrier's chunk is not the author's";
     EXPECT_FALSE(*store.received_attachment(author, id));
@@ -228,7 +230,8 @@ TEST(Attachments, ReceivedItemsOfTwoAuthorsUnderOneIdAreKeptApart) {
     carried = store.carried_attachments(true);
     ASSERT_TRUE(carried);
     ASSERT_EQ(carried->size(), 1u);
-    EXPECT_EQ(carried->at(0).author, carrier) << "delivering the author's leaves the carrier's to deliver";
+    EXPECT_EQ(carried->at(0).author, carrier)
+        << "delivering the author's leaves the carrier's to deliver";
     EXPECT_EQ(store.status()->attachments.carried, 1u);
 }
 

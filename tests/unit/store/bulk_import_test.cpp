@@ -6,6 +6,7 @@
 
 #include "household_form.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace canvass::store {
 namespace {
@@ -13,18 +14,9 @@ namespace {
 using canvass::testing::TempDir;
 using nlohmann::json;
 
-DeviceStore make_store(const std::string& home) {
-    StoreOptions o;
-    o.pwhash = crypto::PwhashParams::minimum();
-    auto s = DeviceStore::create(home, Passphrase{"bulk import"}, o);
-    EXPECT_TRUE(s) << (s ? "" : s.error().message);
-    EXPECT_TRUE(s->add_form(canvass::testing::kHouseholdForm));
-    return std::move(s).value();
-}
-
 TEST(BulkImport, WithoutCommitNothingIsSavedAndTheChainHeadIsRestored) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     {
         auto import = BulkImport::begin(s, "household", true);
         ASSERT_TRUE(import) << import.error().message;
@@ -38,12 +30,13 @@ TEST(BulkImport, WithoutCommitNothingIsSavedAndTheChainHeadIsRestored) {
     EXPECT_TRUE(s.records()->empty());
     EXPECT_EQ(s.status()->own_changesets, 0u);
     ASSERT_TRUE(s.create_record("household", json{{"name", "After"}}, true));
-    EXPECT_EQ(s.changesets(s.keys().id, 1, 1)->size(), 1u);  // seq 1: the abandoned ones left no gap
+    EXPECT_EQ(s.changesets(s.keys().id, 1, 1)->size(),
+              1u);  // seq 1: the abandoned ones left no gap
 }
 
 TEST(BulkImport, ARefusedRecordHasEveryProblemAndARepeatOfItIsRefusedAgain) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto import = BulkImport::begin(s, "household", true);
     ASSERT_TRUE(import);
     json bad{{"age", 3}, {"bogus", true}};
@@ -53,13 +46,14 @@ TEST(BulkImport, ARefusedRecordHasEveryProblemAndARepeatOfItIsRefusedAgain) {
     ASSERT_EQ(first->problems.size(), 3u);  // no name (required), the age, the unknown field
     auto again = import->add(bad);
     ASSERT_TRUE(again);
-    EXPECT_EQ(again->outcome, BulkImport::Outcome::refused) << "not skipped as a duplicate of a refused line";
+    EXPECT_EQ(again->outcome, BulkImport::Outcome::refused)
+        << "not skipped as a duplicate of a refused line";
     EXPECT_EQ(import->refused(), 2u);
 }
 
 TEST(BulkImport, ACommittedKeyIsSkippedByTheNextImportAndNamesItsRecord) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     merge::RecordId saved{};
     {
         auto import = BulkImport::begin(s, "household", true);
@@ -82,10 +76,11 @@ TEST(BulkImport, ACommittedKeyIsSkippedByTheNextImportAndNamesItsRecord) {
 
 TEST(BulkImport, TheKeyIsTheInstanceIdOrTheCanonicalAnswers) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto form = s.form("household");
     ASSERT_TRUE(form);
-    json a = json::parse(R"({"name": "A", "age": 30})"), b = json::parse(R"({"age":30,"name":"A"})");
+    json a = json::parse(R"({"name": "A", "age": 30})"),
+         b = json::parse(R"({"age":30,"name":"A"})");
     EXPECT_EQ(import_key(**form, a), import_key(**form, b));
     EXPECT_EQ(import_key(**form, a), "answers:{\"age\":30,\"name\":\"A\"}");
     json nested{{"meta", {{"instanceID", "uuid:1"}, {"deprecatedID", "x"}}}, {"name", "N"}};

@@ -9,6 +9,7 @@
 #include "household_form.hpp"
 #include "merge/hlc.hpp"
 #include "temp_dir.hpp"
+#include "test_store.hpp"
 
 namespace canvass::store {
 namespace {
@@ -16,32 +17,13 @@ namespace {
 using canvass::testing::TempDir;
 using nlohmann::json;
 
-StoreOptions fast() {
-    StoreOptions o;
-    o.pwhash = crypto::PwhashParams::minimum();
-    return o;
-}
-
-DeviceStore make_store(const std::string& home) {
-    auto s = DeviceStore::create(home, Passphrase{"correct horse"}, fast());
-    EXPECT_TRUE(s) << (s ? "" : s.error().message);
-    auto f = s->add_form(canvass::testing::kHouseholdForm);
-    EXPECT_TRUE(f) << (f ? "" : f.error().message);
-    return std::move(s).value();
-}
-
-std::string slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using canvass::testing::slurp;
 
 TEST(DeviceStore, CreateThenOpenWithTheSamePassphrase) {
     TempDir dir;
     merge::DeviceId id;
     {
-        auto s = make_store(dir / "home");
+        auto s = canvass::testing::make_test_store(dir / "home");
         id = s.keys().id;
     }
     auto again = DeviceStore::open(dir / "home", Passphrase{"correct horse"});
@@ -55,7 +37,7 @@ TEST(DeviceStore, CreateThenOpenWithTheSamePassphrase) {
 
 TEST(DeviceStore, WrongPassphraseIsAClearErrorAndOpensNothing) {
     TempDir dir;
-    { make_store(dir / "home"); }
+    { canvass::testing::make_test_store(dir / "home"); }
     auto s = DeviceStore::open(dir / "home", Passphrase{"wrong"});
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, errc::wrong_key);
@@ -75,8 +57,9 @@ TEST(DeviceStore, RawKeyUnlocksAndAPassphraseDoesNot) {
 
 TEST(DeviceStore, CreateRefusesAnExistingStoreAndOpenAMissingOne) {
     TempDir dir;
-    { make_store(dir / "home"); }
-    auto again = DeviceStore::create(dir / "home", Passphrase{"x"}, fast());
+    { canvass::testing::make_test_store(dir / "home"); }
+    auto again =
+        DeviceStore::create(dir / "home", Passphrase{"x"}, canvass::testing::fast_store_options());
     ASSERT_FALSE(again);
     EXPECT_NE(again.error().message.find("already exists"), std::string::npos);
     auto missing = DeviceStore::open(dir / "nowhere", Passphrase{"x"});
@@ -86,7 +69,7 @@ TEST(DeviceStore, CreateRefusesAnExistingStoreAndOpenAMissingOne) {
 
 TEST(DeviceStore, AddFormReportsEveryProblemAndRefusesChangedContentUnderOneVersion) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto bad = s.add_form(R"({"settings": {}, "survey": []})");
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("problem"), std::string::npos);
@@ -100,9 +83,11 @@ TEST(DeviceStore, AddFormReportsEveryProblemAndRefusesChangedContentUnderOneVers
 
 TEST(DeviceStore, FinalizedRecordReadsBackWithCalculationsAndInstanceIds) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto id = s.create_record("household",
-                              json{{"name", "Amina"}, {"age", 34}, {"work", "vendor"},
+                              json{{"name", "Amina"},
+                                   {"age", 34},
+                                   {"work", "vendor"},
                                    {"members", json::array({json{{"member_name", "Ali"}}})}},
                               true);
     ASSERT_TRUE(id) << id.error().message;
@@ -118,7 +103,7 @@ TEST(DeviceStore, FinalizedRecordReadsBackWithCalculationsAndInstanceIds) {
 
 TEST(DeviceStore, InvalidAnswersSaveNothing) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto r = s.create_record("household", json{{"name", "A"}, {"age", 5}}, true);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("age: Between 14 and 110"), std::string::npos);
@@ -131,7 +116,7 @@ TEST(DeviceStore, InvalidAnswersSaveNothing) {
 
 TEST(DeviceStore, ADraftMayMissRequiredAnswersUntilFinalized) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto id = s.create_record("household", json{{"age", 30}}, false);
     ASSERT_TRUE(id) << id.error().message;
     EXPECT_EQ(s.status()->own_changesets, 0u);  // drafts never enter the chain
@@ -144,7 +129,7 @@ TEST(DeviceStore, ADraftMayMissRequiredAnswersUntilFinalized) {
 
 TEST(DeviceStore, EditWritesOnlyWhatChangedAndNothingWhenNothingDid) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto id = *s.create_record("household", json{{"name", "A"}, {"age", 30}}, true);
     auto changed = s.edit(id, json{{"age", 31}});
     ASSERT_TRUE(changed) << changed.error().message;
@@ -164,25 +149,28 @@ TEST(DeviceStore, EditWritesOnlyWhatChangedAndNothingWhenNothingDid) {
 
 TEST(DeviceStore, EditAddsAndRemovesRepeatInstancesById) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto id = *s.create_record(
-        "household", json{{"name", "A"}, {"members", json::array({json{{"member_name", "X"}}})}}, true);
+        "household", json{{"name", "A"}, {"members", json::array({json{{"member_name", "X"}}})}},
+        true);
     auto member = s.record(id)->answers["members"][0]["_id"];
     auto added = s.edit(id, json{{"members", json::array({json{{"member_name", "Y"}}})}});
     ASSERT_TRUE(added) << added.error().message;
     auto two = s.record(id)->answers["members"];
     ASSERT_EQ(two.size(), 2u);
     EXPECT_EQ(s.record(id)->answers["size"], 3);
-    ASSERT_TRUE(s.edit(id, json{{"members", json::array({json{{"_id", member}, {"_delete", true}}})}}));
+    ASSERT_TRUE(
+        s.edit(id, json{{"members", json::array({json{{"_id", member}, {"_delete", true}}})}}));
     auto one = s.record(id)->answers["members"];
     ASSERT_EQ(one.size(), 1u);
     EXPECT_EQ(one[0]["member_name"], "Y");
-    EXPECT_FALSE(s.edit(id, json{{"members", json::array({json{{"_id", member}, {"member_age", 3}}})}}));
+    EXPECT_FALSE(
+        s.edit(id, json{{"members", json::array({json{{"_id", member}, {"member_age", 3}}})}}));
 }
 
 TEST(DeviceStore, RepeatInstancesKeepTheOrderTheyWereGivenIn) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     json members = json::array();
     for (const char* name : {"first", "second", "third", "fourth", "fifth", "sixth"}) {
         members.push_back(json{{"member_name", name}});
@@ -191,13 +179,14 @@ TEST(DeviceStore, RepeatInstancesKeepTheOrderTheyWereGivenIn) {
     ASSERT_TRUE(s.edit(id, json{{"members", json::array({json{{"member_name", "seventh"}}})}}));
     auto back = s.record(id)->answers["members"];
     ASSERT_EQ(back.size(), 7u);
-    for (std::size_t i = 0; i < 6; ++i) EXPECT_EQ(back[i]["member_name"], members[i]["member_name"]);
+    for (std::size_t i = 0; i < 6; ++i)
+        EXPECT_EQ(back[i]["member_name"], members[i]["member_name"]);
     EXPECT_EQ(back[6]["member_name"], "seventh");
 }
 
 TEST(DeviceStore, DeletingADraftErasesItAndAFinalizedRecordIsMarkedDeleted) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto draft = *s.create_record("household", json{{"name", "D"}}, false);
     auto final = *s.create_record("household", json{{"name", "F"}}, true);
     ASSERT_TRUE(s.delete_record(draft));
@@ -209,7 +198,7 @@ TEST(DeviceStore, DeletingADraftErasesItAndAFinalizedRecordIsMarkedDeleted) {
 
 TEST(DeviceStore, BulkImportIsAllOrNothing) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     std::vector<json> batch{json{{"name", "A"}}, json{{"name", "B"}, {"age", 3}}};
     auto r = s.import_records("household", batch, true);
     ASSERT_FALSE(r);
@@ -224,7 +213,7 @@ TEST(DeviceStore, BulkImportIsAllOrNothing) {
 TEST(DeviceStore, NoAnswerIsStoredInClear) {
     TempDir dir;
     {
-        auto s = make_store(dir / "home");
+        auto s = canvass::testing::make_test_store(dir / "home");
         ASSERT_TRUE(s.create_record("household", json{{"name", "Zanele Mokoena-Dlamini"}}, true));
         ASSERT_TRUE(s.create_record("household", json{{"name", "Thabo Sekgobela-Draft"}}, false));
     }
@@ -238,15 +227,16 @@ TEST(DeviceStore, NoAnswerIsStoredInClear) {
 
 TEST(DeviceStore, AnotherStoreIngestsAChainAndRefusesATamperedOne) {
     TempDir dir;
-    auto a = make_store(dir / "a");
-    auto b = make_store(dir / "b");
+    auto a = canvass::testing::make_test_store(dir / "a");
+    auto b = canvass::testing::make_test_store(dir / "b");
     ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
     ASSERT_TRUE(a.create_record("household", json{{"name", "B"}}, true));
     auto batch = *a.changesets(a.keys().id, 1, 2);
     auto head = **a.head_at(a.keys().id, 1, 2);
     auto run = [&](std::vector<std::vector<std::uint8_t>> changesets) {
         std::vector<DeviceStore::IncomingRun> runs(1);
-        runs[0] = {a.keys().id, head.second, std::move(changesets), head.first, *a.grants(a.keys().id)};
+        runs[0] = {a.keys().id, head.second, std::move(changesets), head.first,
+                   *a.grants(a.keys().id)};
         return runs;
     };
     auto tampered = batch;
@@ -268,8 +258,8 @@ TEST(DeviceStore, AnotherStoreIngestsAChainAndRefusesATamperedOne) {
 
 TEST(DeviceStore, AForkedChainIsKeptAsEvidenceAndNotMerged) {
     TempDir dir;
-    auto a = make_store(dir / "a");
-    auto b = make_store(dir / "b");
+    auto a = canvass::testing::make_test_store(dir / "a");
+    auto b = canvass::testing::make_test_store(dir / "b");
     ASSERT_TRUE(a.create_record("household", json{{"name", "A"}}, true));
     auto first = *a.changesets(a.keys().id, 1, 1);
     auto head = **a.head_at(a.keys().id, 1, 1);
@@ -307,14 +297,15 @@ TEST(DeviceStoreClock, TodayInConstraintsReadsTheStoresClock) {
       "choices": {}})json";
     TempDir dir;
     ManualClock clock(1'577'880'000'000);  // 2020-01-01T12:00Z
-    StoreOptions options = fast();
+    StoreOptions options = canvass::testing::fast_store_options();
     options.clock = &clock;
     auto s = DeviceStore::create(dir / "home", Passphrase{"correct horse"}, options);
     ASSERT_TRUE(s) << s.error().message;
     ASSERT_TRUE(s->add_form(form));
     auto later = s->create_record("visit", json{{"visited", "2021-06-01"}}, true);
     ASSERT_FALSE(later) << "2021-06-01 is in the future of the store's clock";
-    EXPECT_NE(later.error().message.find("not in the future"), std::string::npos) << later.error().message;
+    EXPECT_NE(later.error().message.find("not in the future"), std::string::npos)
+        << later.error().message;
     EXPECT_TRUE(s->create_record("visit", json{{"visited", "2019-12-31"}}, true));
     clock.set(1'640'995'200'000);  // 2022-01-01
     EXPECT_TRUE(s->create_record("visit", json{{"visited", "2021-06-01"}}, true));

@@ -68,12 +68,14 @@ TEST(RecipientStatement, ARecipientAddedWithoutATrustedSignatureIsRefused) {
     auto s1 = genesis(c);
     Coordinator intruder;
     // The intruder signs a successor adding its own key: not a signer of statement 1.
-    auto forged = next(s1, {c.recipient.public_key, intruder.recipient.public_key}, intruder.signing);
+    auto forged =
+        next(s1, {c.recipient.public_key, intruder.recipient.public_key}, intruder.signing);
     std::vector chain{s1, forged};
     auto r = verify_chain(chain, statement_digest(s1), "vendors");
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().domain, Domain::auth);
-    EXPECT_NE(r.error().message.find("not signed by a coordinator"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("not signed by a coordinator"), std::string::npos)
+        << r.error().message;
     // Altering a signed statement breaks its signature.
     auto altered = next(s1, {c.recipient.public_key}, c.signing);
     altered.recipients.push_back(intruder.recipient.public_key);
@@ -91,7 +93,8 @@ TEST(RecipientStatement, ATrustedCoordinatorAddsAColleagueWhoMaySignTheNextChang
     auto s2 = next(s1, {c.recipient.public_key, colleague.recipient.public_key}, c.signing);
     s2.signers.push_back(colleague.signing.public_key);
     sign_statement(s2, c.signing);
-    auto s3 = next(s2, {colleague.recipient.public_key, third.recipient.public_key}, colleague.signing);
+    auto s3 =
+        next(s2, {colleague.recipient.public_key, third.recipient.public_key}, colleague.signing);
     std::vector chain{s1, s2, s3};
     auto last = verify_chain(chain, statement_digest(s1), "vendors");
     ASSERT_TRUE(last) << last.error().message;
@@ -105,7 +108,8 @@ TEST(RecipientStatement, DecodingRefusesDamagedBytes) {
     Coordinator c;
     auto bytes = encode_statement(genesis(c));
     for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
-        std::vector<std::uint8_t> shorter(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+        std::vector<std::uint8_t> shorter(bytes.begin(),
+                                          bytes.begin() + static_cast<std::ptrdiff_t>(cut));
         EXPECT_FALSE(decode_statement(shorter)) << "cut at " << cut;
     }
     auto longer = bytes;

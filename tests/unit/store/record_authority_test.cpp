@@ -15,18 +15,13 @@ namespace {
 using canvass::testing::TempDir;
 using nlohmann::json;
 
-StoreOptions fast() { return canvass::testing::fast_store_options(); }
-
-DeviceStore make_store(const std::string& home, const std::string& role = "") {
-    return canvass::testing::make_test_store(home, role);
-}
-
 // The chain of `from` as `to` would receive it from a bundle.
 void carry(DeviceStore& from, DeviceStore& to) {
     const auto& id = from.keys().id;
     auto last = from.status()->own_changesets;
     auto head = **from.head_at(id, 1, last);
-    std::vector<DeviceStore::IncomingRun> runs{{id, head.second, *from.changesets(id, 1, last), head.first, *from.grants(id)}};
+    std::vector<DeviceStore::IncomingRun> runs{
+        {id, head.second, *from.changesets(id, 1, last), head.first, *from.grants(id)}};
     ASSERT_TRUE(to.ingest(runs));
 }
 
@@ -41,7 +36,7 @@ std::vector<merge::Changeset> own_chain(DeviceStore& s) {
 
 TEST(RecordAuthorityStore, RecordsFinalizedAtOnceOrAsDraftsAreCreatedUnderIdsBoundToThisDevice) {
     TempDir dir;
-    auto s = make_store(dir / "home");
+    auto s = canvass::testing::make_test_store(dir / "home");
     auto finalized = s.create_record("household", json{{"name", "A"}}, true);
     auto draft = s.create_record("household", json{{"name", "B"}}, false);
     ASSERT_TRUE(finalized && draft);
@@ -59,10 +54,10 @@ TEST(RecordAuthorityStore, RecordsFinalizedAtOnceOrAsDraftsAreCreatedUnderIdsBou
 
 TEST(RecordAuthorityStore, AnotherDevicesRecordIsRefusedAndNothingIsAppended) {
     TempDir dir;
-    auto alice = make_store(dir / "alice", "collector");
+    auto alice = canvass::testing::make_test_store(dir / "alice", "collector");
     auto id = alice.create_record("household", json{{"name", "A"}}, true);
     ASSERT_TRUE(id);
-    auto bob = make_store(dir / "bob", "collector");
+    auto bob = canvass::testing::make_test_store(dir / "bob", "collector");
     carry(alice, bob);
     EXPECT_EQ(*bob.record_creator(*id), alice.keys().id);
 
@@ -89,9 +84,9 @@ TEST(RecordAuthorityStore, AnotherDevicesRecordIsRefusedAndNothingIsAppended) {
 
 TEST(RecordAuthorityStore, ACoordinatorsDeviceMayChangeAnyRecord) {
     TempDir dir;
-    auto alice = make_store(dir / "alice", "collector");
+    auto alice = canvass::testing::make_test_store(dir / "alice", "collector");
     auto id = alice.create_record("household", json{{"name", "A"}}, true);
-    auto coordinator = make_store(dir / "coordinator", "coordinator");
+    auto coordinator = canvass::testing::make_test_store(dir / "coordinator", "coordinator");
     carry(alice, coordinator);
     EXPECT_TRUE(coordinator.may_change(*id));
     ASSERT_TRUE(coordinator.resolve(*id, "age", json(40)));
@@ -104,7 +99,7 @@ TEST(RecordAuthorityStore, ADraftOfAnOlderStoreGetsABoundIdWhenTheStoreOpens) {
     std::string home = dir / "home";
     merge::RecordId old_id{};
     {
-        auto s = make_store(home);
+        auto s = canvass::testing::make_test_store(home);
         auto draft = s.create_record("household", json{{"name", "Old"}}, false);
         ASSERT_TRUE(draft);
         old_id = *draft;
@@ -114,7 +109,9 @@ TEST(RecordAuthorityStore, ADraftOfAnOlderStoreGetsABoundIdWhenTheStoreOpens) {
         ASSERT_TRUE(db);
         ASSERT_TRUE(db->exec("DELETE FROM record_nonces"));
     }
-    auto s = std::move(DeviceStore::open(home, Passphrase{"correct horse"}, fast())).value();
+    auto s = std::move(DeviceStore::open(home, Passphrase{"correct horse"},
+                                         canvass::testing::fast_store_options()))
+                 .value();
     auto list = s.records();
     ASSERT_TRUE(list);
     ASSERT_EQ(list->size(), 1u);

@@ -6,7 +6,9 @@
 namespace canvass::store {
 namespace {
 
-TEST(RecordJson, NoTimeIsADash) { EXPECT_EQ(time_text(0), "-"); }
+TEST(RecordJson, NoTimeIsADash) {
+    EXPECT_EQ(time_text(0), "-");
+}
 
 // Through a 32-bit time_t (32-bit ARM) this was printed as 1901-12-13T20:45:52Z.
 TEST(RecordJson, ATimeAfterJanuary2038IsWrittenWithItsYear) {

@@ -21,11 +21,13 @@ TEST(RecordName, InstanceNameNamesRecordsInListingsAndTheirJson) {
     TempDir dir;
     StoreOptions o;
     o.pwhash = crypto::PwhashParams::minimum();
-    auto store = DeviceStore::create((dir.path() / "home").string(), Passphrase{"correct horse"}, o);
+    auto store =
+        DeviceStore::create((dir.path() / "home").string(), Passphrase{"correct horse"}, o);
     ASSERT_TRUE(store) << store.error().message;
-    json named = feature_form_json({{{"type", "text"}, {"name", "village"}, {"label", en("Village")}},
-                                    {{"type", "integer"}, {"name", "hh"}, {"label", en("Household")}}},
-                                   json::object(), {{"instance_name", "concat(${village}, ' #', ${hh})"}});
+    json named =
+        feature_form_json({{{"type", "text"}, {"name", "village"}, {"label", en("Village")}},
+                           {{"type", "integer"}, {"name", "hh"}, {"label", en("Household")}}},
+                          json::object(), {{"instance_name", "concat(${village}, ' #', ${hh})"}});
     ASSERT_TRUE(store->add_form(named.dump()));
     auto final_id = store->create_record("f", {{"village", "Kisumu"}, {"hh", 12}}, true);
     auto draft_id = store->create_record("f", {{"village", "Siaya"}}, false);

@@ -17,7 +17,9 @@ using canvass::testing::expect_status_recounts;
 using canvass::testing::TempDir;
 using nlohmann::json;
 
-StoreOptions fast() { return canvass::testing::fast_store_options(); }
+StoreOptions fast() {
+    return canvass::testing::fast_store_options();
+}
 
 // A store with the household and photo forms.
 DeviceStore make_store(const std::string& home, const std::string& role = "") {
@@ -33,7 +35,8 @@ Result<void> carry(DeviceStore& from, DeviceStore& to, std::uint64_t first = 1) 
     CANVASS_TRY(auto head, from.head_at(id, first, last));
     CANVASS_TRY(auto bodies, from.changesets(id, first, last));
     CANVASS_TRY(auto grants, from.grants(id));
-    std::vector<DeviceStore::IncomingRun> runs{{id, head->second, std::move(bodies), head->first, std::move(grants)}};
+    std::vector<DeviceStore::IncomingRun> runs{
+        {id, head->second, std::move(bodies), head->first, std::move(grants)}};
     return to.ingest(runs);
 }
 
@@ -118,7 +121,8 @@ TEST(StatusTallies, CarriedChainsConflictsAcknowledgementsAndRefusalsEqualARecou
     auto head = **bob.head_at(bob.keys().id, 1, 1);
     auto bodies = *bob.changesets(bob.keys().id, 1, 1);
     bodies[0].back() ^= 1;
-    std::vector<DeviceStore::IncomingRun> runs{{bob.keys().id, head.second, bodies, head.first, *bob.grants(bob.keys().id)}};
+    std::vector<DeviceStore::IncomingRun> runs{
+        {bob.keys().id, head.second, bodies, head.first, *bob.grants(bob.keys().id)}};
     EXPECT_FALSE(coordinator.ingest(runs));
     expect_status_recounts(coordinator, home, "a tampered chain refused");
     EXPECT_EQ(coordinator.status()->carried, before.carried);
@@ -144,7 +148,8 @@ TEST(StatusTallies, AttachmentFiguresEqualARecountAsTheyAreSavedSentAndReceived)
     auto ref = s.add_attachment(photo, "stall.jpg");
     ASSERT_TRUE(ref);
     expect_status_recounts(s, home, "an attachment copied in");
-    ASSERT_TRUE(s.create_record("stalls", json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true));
+    ASSERT_TRUE(
+        s.create_record("stalls", json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true));
     expect_status_recounts(s, home, "a record naming it");
     auto unsent = s.unsent_attachments(1);
     ASSERT_TRUE(unsent && unsent->size() == 1u);
@@ -182,7 +187,8 @@ TEST(StatusTallies, AStoreOfVersion9IsTalliedWhenItIsUpgraded) {
         ASSERT_TRUE(s.create_record("household", json{{"name", "B"}}, false));
         auto ref = s.add_attachment(std::vector<std::uint8_t>(1000, 1), "stall.jpg");
         ASSERT_TRUE(ref);
-        ASSERT_TRUE(s.create_record("stalls", json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true));
+        ASSERT_TRUE(s.create_record("stalls",
+                                    json{{"market", "Gikomba"}, {"stall", ref->to_json()}}, true));
         ASSERT_TRUE(alice.create_record("household", json{{"name", "C"}}, true));
         ASSERT_TRUE(carry(alice, s));
         crypto::Hash item{};
@@ -198,9 +204,10 @@ TEST(StatusTallies, AStoreOfVersion9IsTalliedWhenItIsUpgraded) {
         while (*st->step()) triggers.push_back(st->text(0));
         EXPECT_FALSE(triggers.empty());
         for (const auto& t : triggers) ASSERT_TRUE(db->exec("DROP TRIGGER " + t));
-        ASSERT_TRUE(db->exec("DROP TABLE record_tally; DROP TABLE chain_tally; DROP TABLE attachment_tally; "
-                             "DROP INDEX records_new_drafts; ALTER TABLE attachment_inbox DROP COLUMN held; "
-                             "PRAGMA user_version = 9"));
+        ASSERT_TRUE(db->exec(
+            "DROP TABLE record_tally; DROP TABLE chain_tally; DROP TABLE attachment_tally; "
+            "DROP INDEX records_new_drafts; ALTER TABLE attachment_inbox DROP COLUMN held; "
+            "PRAGMA user_version = 9"));
     }
     auto s = std::move(DeviceStore::open(home, Passphrase{"correct horse"}, fast())).value();
     expect_status_recounts(s, home, "upgraded");

@@ -6,13 +6,15 @@
 namespace canvass::store {
 namespace {
 
-merge::Changeset changeset_with(const crypto::SecretBytes& key, const std::vector<std::optional<std::string>>& values) {
+merge::Changeset changeset_with(const crypto::SecretBytes& key,
+                                const std::vector<std::optional<std::string>>& values) {
     merge::Changeset cs;
     cs.header.seq = 1;
     cs.header.project = "p";
     cs.header.form_id = "f";
     cs.header.form_version = "1";
-    for (std::size_t i = 0; i < values.size(); ++i) cs.header.ops.push_back({"q" + std::to_string(i), merge::OpKind::set, {}});
+    for (std::size_t i = 0; i < values.size(); ++i)
+        cs.header.ops.push_back({"q" + std::to_string(i), merge::OpKind::set, {}});
     cs.ciphertext = encrypt_values(key, cs.header, values);
     return cs;
 }
@@ -22,7 +24,8 @@ TEST(ValuesTest, RoundTripKeepsEachAnswer) {
     auto cs = changeset_with(key, {"\"oui\"", "[\"a\",\"b\"]", "null"});
     auto values = decrypt_values(key, cs);
     ASSERT_TRUE(values) << values.error().message;
-    EXPECT_EQ(*values, (std::vector<std::optional<std::string>>{"\"oui\"", "[\"a\",\"b\"]", "null"}));
+    EXPECT_EQ(*values,
+              (std::vector<std::optional<std::string>>{"\"oui\"", "[\"a\",\"b\"]", "null"}));
 }
 
 TEST(ValuesTest, WrongKeyIsCorruptNotGarbage) {
@@ -40,7 +43,8 @@ TEST(ValuesTest, DeeplyNestedValueFromAnotherDeviceIsRefused) {
     auto values = decrypt_values(key, changeset_with(key, {deep}));
     ASSERT_FALSE(values);
     EXPECT_EQ(values.error().code, errc::corrupt);
-    EXPECT_NE(values.error().message.find("nested deeper"), std::string::npos) << values.error().message;
+    EXPECT_NE(values.error().message.find("nested deeper"), std::string::npos)
+        << values.error().message;
 }
 
 }  // namespace

@@ -51,8 +51,8 @@ TEST_F(AuthorityTest, TheCreatorEditsAndDeletesItsOwnRecord) {
 }
 
 TEST_F(AuthorityTest, AnotherCollectorsEditIsRefusedByNameAndNothingOfItsBatchIsStored) {
-    mallory.author(1);                      // an honest interview first, in the same batch
-    mallory.change(alices_record);          // then the forged edit, seq 2
+    mallory.author(1);              // an honest interview first, in the same batch
+    mallory.change(alices_record);  // then the forged edit, seq 2
     auto r = h.sync(mallory);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().domain, Domain::auth) << r.error().describe();
@@ -74,7 +74,8 @@ TEST_F(AuthorityTest, ADeleteOfAnotherDevicesRecordIsRefusedToo) {
     mallory.change(alices_record, merge::OpKind::delete_record);
     auto r = h.sync(mallory);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("may not change record"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("may not change record"), std::string::npos)
+        << r.error().message;
     EXPECT_EQ(held(), 2u);
 }
 
@@ -90,7 +91,8 @@ TEST_F(AuthorityTest, ACoordinatorMayChangeAnyRecord) {
 TEST_F(AuthorityTest, ARevokedCoordinatorIsNoLongerOne) {
     TestDevice coordinator;
     h.directory.add_device(coordinator.keys, Role::coordinator);
-    h.directory.devices[coordinator.keys.id].role = Role::collector;  // what its enrollment says now
+    h.directory.devices[coordinator.keys.id].role =
+        Role::collector;  // what its enrollment says now
     coordinator.change(alices_record);
     EXPECT_FALSE(h.sync(coordinator));
     EXPECT_EQ(held(), 2u);
@@ -100,9 +102,9 @@ TEST_F(AuthorityTest, AnOrganizerRelayingAForgedChainHasThatChainRefusedAloneAnd
     TestDevice organizer, bob;
     h.directory.add_device(organizer.keys, Role::organizer);
     h.directory.add_device(bob.keys, Role::collector);
-    bob.author(3);                        // honest work the organizer also carries
-    mallory.author(1);                    // seq 1: honest
-    mallory.change(alices_record);        // seq 2: forged
+    bob.author(3);                  // honest work the organizer also carries
+    mallory.author(1);              // seq 1: honest
+    mallory.change(alices_record);  // seq 2: forged
     relay(bob.replica, organizer.replica, bob.keys.id);
     relay(mallory.replica, organizer.replica, mallory.keys.id);
 
@@ -113,9 +115,11 @@ TEST_F(AuthorityTest, AnOrganizerRelayingAForgedChainHasThatChainRefusedAloneAnd
     EXPECT_EQ(r->refused[0].device, mallory.keys.id);
     EXPECT_EQ(r->refused[0].seq, 2u);
     EXPECT_EQ(r->refused[0].code, ErrorCode::forbidden);
-    EXPECT_NE(r->refused[0].message.find("record " + merge::format_uuid(alices_record)), std::string::npos)
+    EXPECT_NE(r->refused[0].message.find("record " + merge::format_uuid(alices_record)),
+              std::string::npos)
         << r->refused[0].message;
-    EXPECT_EQ(organizer.replica.refused_from(mallory.keys.id).value(), std::optional<std::uint64_t>(2));
+    EXPECT_EQ(organizer.replica.refused_from(mallory.keys.id).value(),
+              std::optional<std::uint64_t>(2));
     ASSERT_EQ(h.directory.flagged.size(), 1u);
     EXPECT_EQ(h.directory.flagged[0].change.device, mallory.keys.id);
     EXPECT_EQ(h.directory.flagged[0].delivered_by, organizer.keys.id);
@@ -136,7 +140,7 @@ TEST_F(AuthorityTest, WhatARelayHoldsSignedBelowARefusedChangesetStillGoesThroug
     h.directory.add_device(organizer.keys, Role::organizer);
     mallory.author(1);
     relay(mallory.replica, organizer.replica, mallory.keys.id);  // seq 1, with its own head
-    mallory.change(alices_record);                                 // seq 2: forged
+    mallory.change(alices_record);                               // seq 2: forged
     relay(mallory.replica, organizer.replica, mallory.keys.id);
     auto r = h.sync(organizer);
     ASSERT_TRUE(r) << r.error().describe();
@@ -171,7 +175,8 @@ TEST_F(AuthorityTest, AForgedEditSentBeforeTheCreationNeverLocksTheCreatorOut) {
 TEST_F(AuthorityTest, ARecordIdCannotBeClaimedByCopyingItsCreationNonce) {
     // Mallory copies the nonce of alice's creation into a changeset of her own: the id derives
     // from the creator too, so this is an edit of alice's record, not a creation.
-    auto alices = merge::decode(alice.replica.changesets(alice.keys.id, 1, 1).value().front()).value();
+    auto alices =
+        merge::decode(alice.replica.changesets(alice.keys.id, 1, 1).value().front()).value();
     auto cs = mallory.next();
     cs.header.record = alices_record;
     cs.header.nonce = alices.header.nonce;

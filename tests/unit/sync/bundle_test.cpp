@@ -37,7 +37,8 @@ int run_capped(std::size_t bytes, const std::function<int()>& body) {
         rlimit cap{bytes, bytes};
         setrlimit(RLIMIT_AS, &cap);
         // A direct mmap, not new: a compiler may elide an allocation that is never used.
-        void* probe = mmap(nullptr, 2 * bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        void* probe =
+            mmap(nullptr, 2 * bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (probe != MAP_FAILED) _exit(kCapNotEnforced);
         int rc = 1;
         try {
@@ -54,7 +55,7 @@ int run_capped(std::size_t bytes, const std::function<int()>& body) {
 // fuzz finding: a 12-byte bundle whose header claimed 512 MiB made the reader allocate it
 // all before finding the file truncated (a phone app would have been killed).
 TEST(BundleTest, ALengthBeyondTheFileIsTruncatedWithoutAllocatingIt) {
-    testing::TempDir dir;
+    canvass::testing::TempDir dir;
     const auto path = (dir.path() / "short.bundle").string();
     {
         std::ofstream out(path, std::ios::binary);
@@ -67,7 +68,8 @@ TEST(BundleTest, ALengthBeyondTheFileIsTruncatedWithoutAllocatingIt) {
         if (read) return 2;
         return read.error().message == path + " is truncated" ? 0 : 3;
     });
-    if (rc == kCapNotEnforced) GTEST_SKIP() << "the address space cap is not enforced here (an emulator)";
+    if (rc == kCapNotEnforced)
+        GTEST_SKIP() << "the address space cap is not enforced here (an emulator)";
     EXPECT_EQ(rc, 0) << "1: the reader ran out of memory; 2: accepted; 3: another error";
 }
 

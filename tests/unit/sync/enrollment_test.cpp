@@ -10,14 +10,18 @@ struct EnrollmentTest : ::testing::Test {
     Harness h;
     std::uint64_t tomorrow = kNowMs / 1000 + 86400;
 
-    Result<EnrollmentResult> enroll_with(const EnrollmentToken& token, TestDevice& device, MemorySink& sink) {
-        return h.run([&](Transport& t) { return enroll(t, token, device.keys, sink, h.client_options()); });
+    Result<EnrollmentResult> enroll_with(const EnrollmentToken& token, TestDevice& device,
+                                         MemorySink& sink) {
+        return h.run(
+            [&](Transport& t) { return enroll(t, token, device.keys, sink, h.client_options()); });
     }
 };
 
 TEST_F(EnrollmentTest, RegistersTheDeviceAndDeliversProjectAndForms) {
-    h.directory.publish(kProject, "street_vendors", "1", R"({"settings":{"form_id":"street_vendors"}})");
-    h.directory.publish(kProject, "street_vendors", "2", R"({"settings":{"form_id":"street_vendors","v":2}})");
+    h.directory.publish(kProject, "street_vendors", "1",
+                        R"({"settings":{"form_id":"street_vendors"}})");
+    h.directory.publish(kProject, "street_vendors", "2",
+                        R"({"settings":{"form_id":"street_vendors","v":2}})");
     auto token = h.directory.add_token(h.server_key.public_key, Role::organizer, tomorrow);
     TestDevice device;
     MemorySink sink;
@@ -47,12 +51,14 @@ TEST_F(EnrollmentTest, ATokenWorksOnlyOnce) {
     auto again = enroll_with(token, second, sink);
     ASSERT_FALSE(again);
     EXPECT_EQ(again.error().domain, Domain::auth);
-    EXPECT_NE(again.error().message.find("already used"), std::string::npos) << again.error().message;
+    EXPECT_NE(again.error().message.find("already used"), std::string::npos)
+        << again.error().message;
     EXPECT_FALSE(h.directory.devices.contains(second.keys.id));
 }
 
 TEST_F(EnrollmentTest, ExpiredAndUnknownTokensAreRefused) {
-    auto expired = h.directory.add_token(h.server_key.public_key, Role::collector, kNowMs / 1000 - 1);
+    auto expired =
+        h.directory.add_token(h.server_key.public_key, Role::collector, kNowMs / 1000 - 1);
     auto unknown = h.directory.add_token(h.server_key.public_key, Role::collector, tomorrow);
     h.directory.tokens.erase(unknown.id);
     TestDevice device;
@@ -74,13 +80,15 @@ TEST_F(EnrollmentTest, AWrongSecretFailsTheHandshakeAndEnrollsNothing) {
     MemorySink sink;
     auto r = enroll_with(token, device, sink);
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message.find("secret does not match"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("secret does not match"), std::string::npos)
+        << r.error().message;
     EXPECT_TRUE(h.directory.devices.empty());
     EXPECT_FALSE(h.directory.tokens[token.id].used);
 }
 
 TEST_F(EnrollmentTest, ATokenForAnotherServerKeyIsRefusedByTheClient) {
-    auto token = h.directory.add_token(crypto::generate_dh_key().public_key, Role::collector, tomorrow);
+    auto token =
+        h.directory.add_token(crypto::generate_dh_key().public_key, Role::collector, tomorrow);
     TestDevice device;
     MemorySink sink;
     auto r = enroll_with(token, device, sink);

@@ -9,7 +9,8 @@ namespace canvass::sync::testing {
 namespace {
 
 // Opens an exchange as `device`, sends `batch`, returns the server's answer.
-Result<Message> send_batch(Harness& h, TestDevice& device, Changesets batch, std::vector<ChainTip> chains = {}) {
+Result<Message> send_batch(Harness& h, TestDevice& device, Changesets batch,
+                           std::vector<ChainTip> chains = {}) {
     return h.run([&](Transport& t) -> Result<Message> {
         CANVASS_TRY(auto ch, raw_sync_channel(t, h.server_key.public_key, device.keys));
         CANVASS_TRY_VOID(raw_open_exchange(ch, chains));
@@ -60,7 +61,8 @@ TEST(Hostile, AForgedHeadSignatureIsRefused) {
     h.directory.add_device(collector.keys, Role::collector);
     collector.author(2);
     auto run = make_run(collector, 1, 2);
-    auto forged = merge::sign_head(collector.keys.id, 2, run.head.hash, forger.keys.signing.secret_key);
+    auto forged =
+        merge::sign_head(collector.keys.id, 2, run.head.hash, forger.keys.signing.secret_key);
     run.head.signature = forged.signature;
     auto r = send_batch(h, collector, Changesets{1, {run}});
     EXPECT_EQ(error_code_of(r), ErrorCode::bad_batch);
@@ -146,15 +148,17 @@ TEST(Hostile, EquivocationIsKeptAsEvidenceAndNotMerged) {
     h.directory.add_device(organizer.keys, Role::organizer);
     // Same keys, a second history that diverges at seq 3.
     TestDevice fork;
-    fork.keys = store::DeviceKeys{store::DeviceKeys{crypto::SigningKeyPair{collector.keys.signing.public_key,
-                                                                           collector.keys.signing.secret_key.clone()},
-                                                    crypto::DhKeyPair{collector.keys.transport.public_key,
-                                                                      collector.keys.transport.secret_key.clone()},
-                                                    collector.keys.id}};
+    fork.keys = store::DeviceKeys{
+        store::DeviceKeys{crypto::SigningKeyPair{collector.keys.signing.public_key,
+                                                 collector.keys.signing.secret_key.clone()},
+                          crypto::DhKeyPair{collector.keys.transport.public_key,
+                                            collector.keys.transport.secret_key.clone()},
+                          collector.keys.id}};
     collector.author(3);
     for (int i = 1; i <= 2; ++i)
-        fork.replica.append_own(merge::decode(collector.replica.changesets(collector.keys.id, i, i)->front()).value(),
-                                fork.keys.signing);
+        fork.replica.append_own(
+            merge::decode(collector.replica.changesets(collector.keys.id, i, i)->front()).value(),
+            fork.keys.signing);
     fork.seq = 2;
     fork.last = collector.replica.chain_point(collector.keys.id).value()->hash;
     fork.last = *collector.replica.chain_hash(collector.keys.id, 2).value();
@@ -212,8 +216,10 @@ TEST(Hostile, AMessageOverTheCapIsRefused) {
         CANVASS_TRY_VOID(ch.send(huge));
         return ch.receive();
     });
-    if (r) EXPECT_EQ(error_code_of(r), ErrorCode::limit);
-    else EXPECT_EQ(r.error().domain, Domain::protocol);  // refused locally: over our own cap
+    if (r)
+        EXPECT_EQ(error_code_of(r), ErrorCode::limit);
+    else
+        EXPECT_EQ(r.error().domain, Domain::protocol);  // refused locally: over our own cap
 }
 
 }  // namespace

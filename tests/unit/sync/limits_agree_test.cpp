@@ -24,9 +24,11 @@ TEST(LimitsAgree, TheServersChangesetLimitIsTheDevicesSaveLimit) {
 }
 
 TEST(LimitsAgree, ABatchOfTheLargestChangesetADeviceSavesDecodesAndOneByteMoreDoesNot) {
-    auto fits = decode_message(encode_message(Message{Changesets{1, {run_of(merge::kMaxChangesetBytes)}}}));
+    auto fits =
+        decode_message(encode_message(Message{Changesets{1, {run_of(merge::kMaxChangesetBytes)}}}));
     ASSERT_TRUE(fits) << fits.error().message;
-    auto over = decode_message(encode_message(Message{Changesets{1, {run_of(merge::kMaxChangesetBytes + 1)}}}));
+    auto over = decode_message(
+        encode_message(Message{Changesets{1, {run_of(merge::kMaxChangesetBytes + 1)}}}));
     ASSERT_FALSE(over);
     EXPECT_NE(over.error().message.find("changesets"), std::string::npos) << over.error().message;
 }

@@ -23,7 +23,8 @@ Result<SyncReport> sync_against(Harness& h, TestDevice& device, F&& serve) {
         t->close();
     });
     MemorySink sink;
-    auto r = run_client_sync(*c, h.server_key.public_key, device.keys, device.replica, sink, h.client_options());
+    auto r = run_client_sync(*c, h.server_key.public_key, device.keys, device.replica, sink,
+                             h.client_options());
     c->close();
     server.join();
     return r;
@@ -51,7 +52,8 @@ TEST(LoadRefusals, AWrongKeyHintIsReportedAsAWrongKey) {
     });
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::wrong_key) << r.error().describe();
-    EXPECT_NE(r.error().message.find("does not hold the server key this device trusts"), std::string::npos);
+    EXPECT_NE(r.error().message.find("does not hold the server key this device trusts"),
+              std::string::npos);
 }
 
 TEST(LoadRefusals, AServerThatVanishesDuringTheHandshakeIsALostConnectionNotAWrongKey) {
@@ -61,7 +63,8 @@ TEST(LoadRefusals, AServerThatVanishesDuringTheHandshakeIsALostConnectionNotAWro
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().domain, Domain::net) << r.error().describe();
     EXPECT_EQ(r.error().code, errc::io);
-    EXPECT_NE(r.error().message.find("lost the connection"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("lost the connection"), std::string::npos)
+        << r.error().message;
     EXPECT_EQ(r.error().message.find("key"), std::string::npos) << r.error().message;
 }
 
@@ -106,7 +109,8 @@ TEST(LoadRefusals, AFullDiskReachesTheDeviceAsAFullDisk) {
     auto r = h.sync(device);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::unavailable) << r.error().describe();
-    EXPECT_NE(r.error().message.find("the server's disk is full"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("the server's disk is full"), std::string::npos)
+        << r.error().message;
     EXPECT_EQ(r.error().message.find("internal"), std::string::npos) << r.error().message;
     EXPECT_EQ(device.replica.all_chains().at(device.keys.id).acknowledged, 0u);
     ASSERT_TRUE(h.sync(device));  // once there is room again, everything goes through

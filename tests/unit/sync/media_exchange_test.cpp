@@ -15,7 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 
 class MemoryVault final : public MediaVault {
-public:
+  public:
     Result<std::optional<Held>> find(const std::string&, const MediaId& id) override {
         auto it = items.find(id);
         if (it == items.end()) return std::optional<Held>();
@@ -27,11 +27,14 @@ public:
         items.emplace(item.media_id(), item);
         return {};
     }
-    Result<void> put(const std::string&, const MediaId& id, std::uint64_t i, std::span<const std::uint8_t> data) override {
+    Result<void> put(const std::string&, const MediaId& id, std::uint64_t i,
+                     std::span<const std::uint8_t> data) override {
         chunks[{id, i}] = Bytes(data.begin(), data.end());
         return {};
     }
-    Result<Bytes> get(const std::string&, const MediaId& id, std::uint64_t i) override { return chunks.at({id, i}); }
+    Result<Bytes> get(const std::string&, const MediaId& id, std::uint64_t i) override {
+        return chunks.at({id, i});
+    }
     Result<std::uint64_t> device_bytes(const std::string&, const merge::DeviceId& d) override {
         std::uint64_t n = 0;
         for (const auto& [id, item] : items)
@@ -98,7 +101,9 @@ MediaChunk delivery(const MediaItem& i, std::uint64_t c, Bytes data) {
     return MediaChunk{.id = i.id, .index = c, .data = std::move(data), .author = i.author};
 }
 
-MediaGet get_of(const MediaItem& i, std::uint64_t c) { return MediaGet{.id = i.id, .index = c, .author = i.author}; }
+MediaGet get_of(const MediaItem& i, std::uint64_t c) {
+    return MediaGet{.id = i.id, .index = c, .author = i.author};
+}
 
 TEST(MediaResponder, RefusesA2GBFileBeforeAnyChunkAndStoresNothing) {
     MemoryVault vault;
@@ -108,7 +113,8 @@ TEST(MediaResponder, RefusesA2GBFileBeforeAnyChunkAndStoresNothing) {
     auto* e = std::get_if<ErrorMessage>(&out[0]);
     ASSERT_TRUE(e);
     EXPECT_EQ(e->code, ErrorCode::limit);
-    EXPECT_THAT(e->message, HasSubstr("more than the 64.0 MB one attachment may be on this server"));
+    EXPECT_THAT(e->message,
+                HasSubstr("more than the 64.0 MB one attachment may be on this server"));
     EXPECT_TRUE(server.failed());
     EXPECT_TRUE(vault.items.empty());
 }
@@ -116,7 +122,8 @@ TEST(MediaResponder, RefusesA2GBFileBeforeAnyChunkAndStoresNothing) {
 TEST(MediaResponder, RefusesWhatWouldTakeTheDevicePastItsTotal) {
     MemoryVault vault;
     auto first = responder(vault, phone, Role::collector, MediaCaps{1u << 20, 1500000});
-    ASSERT_TRUE(std::holds_alternative<MediaNeed>(first.receive(MediaOffer{{item(1, 1000000)}}).at(0)));
+    ASSERT_TRUE(
+        std::holds_alternative<MediaNeed>(first.receive(MediaOffer{{item(1, 1000000)}}).at(0)));
     auto second = responder(vault, phone, Role::collector, MediaCaps{1u << 20, 1500000});
     auto out = second.receive(MediaOffer{{item(2, 900000)}});
     auto* e = std::get_if<ErrorMessage>(&out.at(0));
@@ -135,7 +142,8 @@ TEST(MediaResponder, TakesChunksInOrderOfTheirExactLengthAndAcknowledgesEach) {
     ASSERT_TRUE(std::holds_alternative<MediaAck>(ack.at(0)));
     // A new session resumes where the vault stands.
     auto again = responder(vault, phone, Role::collector, MediaCaps{});
-    ASSERT_EQ(std::get<MediaNeed>(again.receive(MediaOffer{{a}}).at(0)).held, std::vector<std::uint64_t>{1});
+    ASSERT_EQ(std::get<MediaNeed>(again.receive(MediaOffer{{a}}).at(0)).held,
+              std::vector<std::uint64_t>{1});
     auto wrong = again.receive(delivery(a, 1, full));
     ASSERT_TRUE(std::holds_alternative<ErrorMessage>(wrong.at(0)));
     EXPECT_THAT(std::get<ErrorMessage>(wrong.at(0)).message, HasSubstr("wrong length"));
@@ -201,14 +209,16 @@ TEST(MediaResponder, AnOrganizerCarriesAnotherDevicesAttachmentCountedAgainstIts
     auto relay = responder(vault, phone, Role::organizer);
     ASSERT_TRUE(std::holds_alternative<MediaNeed>(relay.receive(MediaOffer{{a}}).at(0)));
     for (std::uint64_t c = 0; c < a.chunks; ++c)
-        ASSERT_TRUE(std::holds_alternative<MediaAck>(relay.receive(delivery(a, c, chunk_of(a, c))).at(0)));
+        ASSERT_TRUE(
+            std::holds_alternative<MediaAck>(relay.receive(delivery(a, c, chunk_of(a, c))).at(0)));
     EXPECT_EQ(relay.stats().relayed, 1u);
     EXPECT_EQ(relay.stats().delivered, 1u);
     EXPECT_EQ(*vault.device_bytes("demo", other), a.size);
     EXPECT_EQ(*vault.device_bytes("demo", phone), 0u);
     // Its author offering it later finds it whole.
     auto author = responder(vault, other, Role::collector);
-    EXPECT_EQ(std::get<MediaNeed>(author.receive(MediaOffer{{a}}).at(0)).held, std::vector<std::uint64_t>{2});
+    EXPECT_EQ(std::get<MediaNeed>(author.receive(MediaOffer{{a}}).at(0)).held,
+              std::vector<std::uint64_t>{2});
 }
 
 TEST(MediaResponder, ChunksThatAreNotTheOnesTheAuthorSignedAreDiscardedAndTheAuthorStillDelivers) {
@@ -220,15 +230,18 @@ TEST(MediaResponder, ChunksThatAreNotTheOnesTheAuthorSignedAreDiscardedAndTheAut
     ASSERT_TRUE(std::holds_alternative<MediaAck>(relay.receive(delivery(a, 0, junk)).at(0)));
     auto last = relay.receive(delivery(a, 1, chunk_of(a, 1)));
     ASSERT_TRUE(std::holds_alternative<ErrorMessage>(last.at(0)));
-    EXPECT_THAT(std::get<ErrorMessage>(last.at(0)).message, HasSubstr("do not match what its author signed"));
+    EXPECT_THAT(std::get<ErrorMessage>(last.at(0)).message,
+                HasSubstr("do not match what its author signed"));
     EXPECT_TRUE(vault.items.empty());
     EXPECT_TRUE(vault.chunks.empty());
     EXPECT_TRUE(vault.complete("demo")->empty());
 
     auto author = responder(vault, other, Role::collector);
-    ASSERT_EQ(std::get<MediaNeed>(author.receive(MediaOffer{{a}}).at(0)).held, std::vector<std::uint64_t>{0});
+    ASSERT_EQ(std::get<MediaNeed>(author.receive(MediaOffer{{a}}).at(0)).held,
+              std::vector<std::uint64_t>{0});
     for (std::uint64_t c = 0; c < a.chunks; ++c)
-        ASSERT_TRUE(std::holds_alternative<MediaAck>(author.receive(delivery(a, c, chunk_of(a, c))).at(0)));
+        ASSERT_TRUE(
+            std::holds_alternative<MediaAck>(author.receive(delivery(a, c, chunk_of(a, c))).at(0)));
     EXPECT_EQ(vault.complete("demo")->size(), 1u);
 }
 
@@ -242,14 +255,17 @@ TEST(MediaResponder, AClaimOfAnotherDevicesIdLeavesTheAuthorsItemToBeDelivered) 
     ASSERT_EQ(claim.id, real.id);
     auto squatter = responder(vault, phone, Role::organizer);
     ASSERT_TRUE(std::holds_alternative<MediaNeed>(squatter.receive(MediaOffer{{claim}}).at(0)));
-    ASSERT_TRUE(std::holds_alternative<MediaAck>(squatter.receive(delivery(claim, 0, chunk_of(claim, 0))).at(0)));
+    ASSERT_TRUE(std::holds_alternative<MediaAck>(
+        squatter.receive(delivery(claim, 0, chunk_of(claim, 0))).at(0)));
 
     auto author = responder(vault, other, Role::collector);
     auto need = author.receive(MediaOffer{{real}});
-    ASSERT_TRUE(std::holds_alternative<MediaNeed>(need.at(0))) << std::get<ErrorMessage>(need.at(0)).message;
+    ASSERT_TRUE(std::holds_alternative<MediaNeed>(need.at(0)))
+        << std::get<ErrorMessage>(need.at(0)).message;
     EXPECT_EQ(std::get<MediaNeed>(need.at(0)).held, std::vector<std::uint64_t>{0});
     for (std::uint64_t c = 0; c < real.chunks; ++c)
-        ASSERT_TRUE(std::holds_alternative<MediaAck>(author.receive(delivery(real, c, chunk_of(real, c))).at(0)));
+        ASSERT_TRUE(std::holds_alternative<MediaAck>(
+            author.receive(delivery(real, c, chunk_of(real, c))).at(0)));
     EXPECT_EQ(author.stats().delivered, 1u);
     EXPECT_EQ(vault.complete("demo")->size(), 2u);
     EXPECT_EQ(*vault.device_bytes("demo", other), real.size);
@@ -267,8 +283,10 @@ TEST(MediaResponder, AnOfferMayHoldOneIdForTwoAuthorsAndEachChunkNamesWhich) {
     const auto claim = item(8, 700, phone);
     auto relay = responder(vault, phone, Role::organizer);
     ASSERT_TRUE(std::holds_alternative<MediaNeed>(relay.receive(MediaOffer{{claim, real}}).at(0)));
-    ASSERT_TRUE(std::holds_alternative<MediaAck>(relay.receive(delivery(real, 0, chunk_of(real, 0))).at(0)));
-    ASSERT_TRUE(std::holds_alternative<MediaAck>(relay.receive(delivery(claim, 0, chunk_of(claim, 0))).at(0)));
+    ASSERT_TRUE(std::holds_alternative<MediaAck>(
+        relay.receive(delivery(real, 0, chunk_of(real, 0))).at(0)));
+    ASSERT_TRUE(std::holds_alternative<MediaAck>(
+        relay.receive(delivery(claim, 0, chunk_of(claim, 0))).at(0)));
     EXPECT_EQ(vault.complete("demo")->size(), 2u);
     EXPECT_EQ(vault.chunks.at({real.media_id(), 0}), chunk_of(real, 0));
 
@@ -276,7 +294,8 @@ TEST(MediaResponder, AnOfferMayHoldOneIdForTwoAuthorsAndEachChunkNamesWhich) {
     MemoryVault fresh;
     auto again = responder(fresh, phone, Role::organizer);
     ASSERT_TRUE(std::holds_alternative<MediaNeed>(again.receive(MediaOffer{{claim, real}}).at(0)));
-    auto bare = again.receive(MediaChunk{.id = real.id, .index = 0, .data = chunk_of(real, 0), .author = std::nullopt});
+    auto bare = again.receive(
+        MediaChunk{.id = real.id, .index = 0, .data = chunk_of(real, 0), .author = std::nullopt});
     ASSERT_TRUE(std::holds_alternative<ErrorMessage>(bare.at(0)));
     EXPECT_EQ(std::get<ErrorMessage>(bare.at(0)).code, ErrorCode::protocol);
     EXPECT_TRUE(fresh.chunks.empty());
@@ -296,7 +315,8 @@ TEST(MediaResponder, ADeviceOfMediaVersion1NamesItemsByIdAndIsListedNoIdTwoAutho
     EXPECT_EQ(std::get<MediaChunk>(chunk.at(0)).data, chunk_of(alone, 0));
     auto shared = desk.receive(MediaGet{.id = real.id, .index = 0, .author = std::nullopt});
     ASSERT_TRUE(std::holds_alternative<ErrorMessage>(shared.at(0)));
-    EXPECT_THAT(std::get<ErrorMessage>(shared.at(0)).message, HasSubstr("no such attachment chunk"));
+    EXPECT_THAT(std::get<ErrorMessage>(shared.at(0)).message,
+                HasSubstr("no such attachment chunk"));
 
     // Its chunks name no author, so its offer holds one item per id.
     MemoryVault fresh;
@@ -306,7 +326,8 @@ TEST(MediaResponder, ADeviceOfMediaVersion1NamesItemsByIdAndIsListedNoIdTwoAutho
     EXPECT_THAT(std::get<ErrorMessage>(out.at(0)).message, HasSubstr("offered twice"));
     auto old = responder(fresh, other, Role::collector, MediaCaps{}, 1);
     ASSERT_TRUE(std::holds_alternative<MediaNeed>(old.receive(MediaOffer{{real}}).at(0)));
-    auto ack = old.receive(MediaChunk{.id = real.id, .index = 0, .data = chunk_of(real, 0), .author = std::nullopt});
+    auto ack = old.receive(
+        MediaChunk{.id = real.id, .index = 0, .data = chunk_of(real, 0), .author = std::nullopt});
     ASSERT_TRUE(std::holds_alternative<MediaAck>(ack.at(0)));
     EXPECT_EQ(fresh.complete("demo")->size(), 1u);
 }
@@ -329,14 +350,15 @@ TEST(MediaMessages, RoundTripAndAnOldHelloStaysAsItWas) {
     auto offer = decode_message(encode_message(Message{MediaOffer{{item(1, 100)}}}));
     ASSERT_TRUE(offer);
     EXPECT_EQ(std::get<MediaOffer>(*offer).items, std::vector<MediaItem>{item(1, 100)});
-    auto chunk = decode_message(encode_message(Message{delivery(item(1, 1, other), 3, Bytes(100, 1))}));
+    auto chunk =
+        decode_message(encode_message(Message{delivery(item(1, 1, other), 3, Bytes(100, 1))}));
     ASSERT_TRUE(chunk);
     EXPECT_EQ(std::get<MediaChunk>(*chunk).index, 3u);
     EXPECT_EQ(std::get<MediaChunk>(*chunk).author, other);
     EXPECT_EQ(message_name(*chunk), "media_chunk");
     // Without an author (a server's answer to a get, a bundle, a device of media version 1).
-    auto bare = decode_message(encode_message(
-        Message{MediaChunk{.id = item(1, 1).id, .index = 3, .data = Bytes(100, 1), .author = std::nullopt}}));
+    auto bare = decode_message(encode_message(Message{MediaChunk{
+        .id = item(1, 1).id, .index = 3, .data = Bytes(100, 1), .author = std::nullopt}}));
     ASSERT_TRUE(bare);
     EXPECT_FALSE(std::get<MediaChunk>(*bare).author);
     auto get = decode_message(encode_message(Message{get_of(item(1, 1, other), 2)}));

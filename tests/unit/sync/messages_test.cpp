@@ -55,7 +55,11 @@ TEST(Messages, EveryTypeRoundTrips) {
     Summary s{{ChainTip{device(1), 5, crypto::Hash{9}}, ChainTip{device(2), 1, crypto::Hash{8}}}};
     EXPECT_EQ(round_trip(s).chains, s.chains);
 
-    ChainRun run{device(1), crypto::SigningPublicKey{4}, {Bytes{1, 2}, Bytes{3}}, {2, crypto::Hash{5}, crypto::Signature{6}}, {Bytes{7}}};
+    ChainRun run{device(1),
+                 crypto::SigningPublicKey{4},
+                 {Bytes{1, 2}, Bytes{3}},
+                 {2, crypto::Hash{5}, crypto::Signature{6}},
+                 {Bytes{7}}};
     auto c = round_trip(Changesets{42, {run}});
     EXPECT_EQ(c.batch, 42u);
     ASSERT_EQ(c.runs.size(), 1u);
@@ -67,7 +71,8 @@ TEST(Messages, EveryTypeRoundTrips) {
     EXPECT_EQ(a.batch, 3u);
     EXPECT_EQ(a.durable.at(0).seq, 9u);
     EXPECT_TRUE(a.refused.empty());
-    auto refused = round_trip(Ack{4, {}, {RefusedTip{device(2), 7, ErrorCode::forbidden, "may not"}}});
+    auto refused =
+        round_trip(Ack{4, {}, {RefusedTip{device(2), 7, ErrorCode::forbidden, "may not"}}});
     ASSERT_EQ(refused.refused.size(), 1u);
     EXPECT_EQ(refused.refused[0].device, device(2));
     EXPECT_EQ(refused.refused[0].seq, 7u);

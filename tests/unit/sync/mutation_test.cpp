@@ -37,8 +37,10 @@ std::vector<Bytes> seeds() {
     cs.header.form_version = "2026.11.1";
     cs.header.record = id(9);
     cs.header.ops.push_back({"age", merge::OpKind::set, {}});
-    cs.header.ops.push_back({"members[00000000-0000-4000-8000-000000000001]", merge::OpKind::keep, {}});
-    cs.header.ops.push_back({"members[00000000-0000-4000-8000-000000000001]/name", merge::OpKind::set,
+    cs.header.ops.push_back(
+        {"members[00000000-0000-4000-8000-000000000001]", merge::OpKind::keep, {}});
+    cs.header.ops.push_back({"members[00000000-0000-4000-8000-000000000001]/name",
+                             merge::OpKind::set,
                              {merge::OpId{id(1), 1, 0}}});
     cs.ciphertext.assign(80, 0x5a);
     auto changeset = merge::encode(cs);
@@ -46,8 +48,15 @@ std::vector<Bytes> seeds() {
     ChainRun run{id(1), {}, {changeset, changeset}, {2, {}, {}}, {Bytes(160, 3)}};
     std::vector<Message> messages{
         Hello{"canvass/test"},
-        Welcome{"vendors", Role::coordinator, id(2), 123,
-                {store::first_statement("vendors", crypto::generate_dh_key())}, {{"f", "1", {}}}, {}, "Amina", std::nullopt},
+        Welcome{"vendors",
+                Role::coordinator,
+                id(2),
+                123,
+                {store::first_statement("vendors", crypto::generate_dh_key())},
+                {{"f", "1", {}}},
+                {},
+                "Amina",
+                std::nullopt},
         Summary{{{id(1), 3, {}, 4}, {id(2), 1, {}, 0}}},
         Changesets{1, {run}},
         Ack{1, {{id(1), 2}}, {RefusedTip{id(3), 4, ErrorCode::forbidden, "may not change record"}}},
@@ -58,7 +67,8 @@ std::vector<Bytes> seeds() {
     std::vector<Bytes> out{changeset};
     for (const auto& m : messages) out.push_back(encode_message(m));
     out.push_back(encode_enroll_request(EnrollRequest{{}, {}, "canvass/test"}));
-    out.push_back(store::encode_statement(store::first_statement("vendors", crypto::generate_dh_key())));
+    out.push_back(
+        store::encode_statement(store::first_statement("vendors", crypto::generate_dh_key())));
     return out;
 }
 
@@ -81,11 +91,12 @@ Bytes mutate(Bytes b, std::mt19937_64& rng) {
             break;
         default:
             if (!b.empty()) {
-                auto from = pick(b.size()), len = 1 + pick(std::min<std::size_t>(16, b.size() - from));
+                auto from = pick(b.size()),
+                     len = 1 + pick(std::min<std::size_t>(16, b.size() - from));
                 Bytes stretch(b.begin() + static_cast<std::ptrdiff_t>(from),
                               b.begin() + static_cast<std::ptrdiff_t>(from + len));
-                b.insert(b.begin() + static_cast<std::ptrdiff_t>(pick(b.size() + 1)), stretch.begin(),
-                         stretch.end());
+                b.insert(b.begin() + static_cast<std::ptrdiff_t>(pick(b.size() + 1)),
+                         stretch.begin(), stretch.end());
             }
     }
     return b;
@@ -113,9 +124,10 @@ TEST(Mutation, DamagedInputsAreRefusedAsValuesNeverCrashes) {
                 auto g = store::decode_grant(b);
                 auto r = store::decode_statement(b);
                 auto j = parse_cbor(b);
-                auto t = decode_token(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
-                accepted += m.has_value() + c.has_value() + e.has_value() + g.has_value() + r.has_value() +
-                            j.has_value() + t.has_value();
+                auto t = decode_token(
+                    std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+                accepted += m.has_value() + c.has_value() + e.has_value() + g.has_value() +
+                            r.has_value() + j.has_value() + t.has_value();
                 refused += !m + !c + !e + !g + !r + !j + !t;
                 // What decodes re-encodes to something that decodes again. Braces: ASSERT_*
                 // expands to an if/else, so a bare `if (x) ASSERT_TRUE(...)` is a dangling else.
@@ -123,14 +135,16 @@ TEST(Mutation, DamagedInputsAreRefusedAsValuesNeverCrashes) {
                     ASSERT_TRUE(store::decode_statement(store::encode_statement(*r)));
                 }
                 if (m) {
-                    ASSERT_TRUE(decode_message(encode_message(*m))) << "seed " << seed << " round " << round;
+                    ASSERT_TRUE(decode_message(encode_message(*m)))
+                        << "seed " << seed << " round " << round;
                 }
                 if (c) {
-                    ASSERT_TRUE(merge::decode(merge::encode(*c))) << "seed " << seed << " round " << round;
+                    ASSERT_TRUE(merge::decode(merge::encode(*c)))
+                        << "seed " << seed << " round " << round;
                 }
             } catch (const std::exception& ex) {
-                FAIL() << "threw " << ex.what() << " (CANVASS_MUTATION_SEED=" << seed << ", round " << round
-                       << ")";
+                FAIL() << "threw " << ex.what() << " (CANVASS_MUTATION_SEED=" << seed << ", round "
+                       << round << ")";
             }
         }
     }

@@ -25,7 +25,8 @@ struct Batch {
 
 // Pushes `total` bytes of 1 KB changesets over `link`, `window` batches in flight, each of
 // the pacer's size (or `fixed` bytes when set); every batch as it went.
-std::vector<Batch> push(const Link& link, std::uint64_t total, std::uint32_t fixed = 0, std::uint32_t window = 4) {
+std::vector<Batch> push(const Link& link, std::uint64_t total, std::uint32_t fixed = 0,
+                        std::uint32_t window = 4) {
     SyncLimits caps;
     BatchPacer pacer(caps);
     std::vector<Batch> batches;
@@ -39,7 +40,8 @@ std::vector<Batch> push(const Link& link, std::uint64_t total, std::uint32_t fix
             left -= bytes;
             double start = std::max(static_cast<double>(now), link_free);
             link_free = start + static_cast<double>(bytes) * 1000.0 / link.bytes_per_second;
-            batches.push_back({bytes, now, static_cast<std::uint64_t>(link_free) + link.round_trip_ms});
+            batches.push_back(
+                {bytes, now, static_cast<std::uint64_t>(link_free) + link.round_trip_ms});
             pacer.sent(batches.size(), bytes, now);
             in_flight.push_back(batches.size() - 1);
         }
@@ -67,7 +69,7 @@ TEST(BatchPacer, OnA50kbitLinkAnAcknowledgementComesEveryFewSeconds) {
     EXPECT_LE(paced.front().bytes, BatchPacer::first_bytes);
     EXPECT_LE(longest_wait_for_an_ack(paced), 4'000u) << "ms without an acknowledgement";
     for (std::size_t i = 3; i + 1 < paced.size(); ++i) {
-        EXPECT_GE(paced[i].bytes, 6'000u) << i;   // about 2 s of the link each
+        EXPECT_GE(paced[i].bytes, 6'000u) << i;  // about 2 s of the link each
         EXPECT_LE(paced[i].bytes, 20'000u) << i;
     }
     // What 1 MiB batches did: the first acknowledgement only once everything went through.

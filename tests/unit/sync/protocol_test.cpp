@@ -65,7 +65,9 @@ TEST(Protocol, BatchesRespectTheServersLimitsAndWindow) {
     collector.author(20);
     std::uint64_t most_unacked = 0;
     ClientOptions options;
-    options.progress = [&](const ExchangeStats& s) { most_unacked = std::max(most_unacked, s.sent - s.acknowledged); };
+    options.progress = [&](const ExchangeStats& s) {
+        most_unacked = std::max(most_unacked, s.sent - s.acknowledged);
+    };
     MemorySink sink;
     auto report = h.sync(collector, sink, {}, options);
     ASSERT_TRUE(report) << report.error().describe();
@@ -209,7 +211,8 @@ TEST(Protocol, StorageFailureIsNeverAcknowledged) {
     h.directory.memory_replica().fail_next_store();
     auto report = h.sync(collector);
     ASSERT_FALSE(report);
-    EXPECT_NE(report.error().message.find("try again later"), std::string::npos) << report.error().message;
+    EXPECT_NE(report.error().message.find("try again later"), std::string::npos)
+        << report.error().message;
     EXPECT_EQ(collector.replica.all_chains().at(collector.keys.id).acknowledged, 0u);
     EXPECT_EQ(h.directory.memory_replica().changeset_count(), 0u);
     ASSERT_TRUE(h.sync(collector));
@@ -255,7 +258,8 @@ TEST(Protocol, WrongServerKeyPinnedIsRefusedByTheClient) {
     auto impostor = crypto::generate_dh_key();
     MemorySink sink;
     auto r = h.run([&](Transport& t) {
-        return run_client_sync(t, impostor.public_key, collector.keys, collector.replica, sink, h.client_options());
+        return run_client_sync(t, impostor.public_key, collector.keys, collector.replica, sink,
+                               h.client_options());
     });
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("server key"), std::string::npos) << r.error().message;

@@ -13,9 +13,10 @@ namespace canvass::sync::testing {
 // Completes the Noise_XK handshake as `keys` and returns the encrypted channel.
 inline Result<SecureChannel> raw_sync_channel(Transport& t, const crypto::DhPublicKey& server,
                                               const store::DeviceKeys& keys) {
-    CANVASS_TRY(auto hs, NoiseHandshake::initiator(NoisePattern::xk, as_bytes(sync_prologue),
-                                                   {keys.transport.public_key, keys.transport.secret_key.clone()},
-                                                   server, std::nullopt));
+    CANVASS_TRY(auto hs, NoiseHandshake::initiator(
+                             NoisePattern::xk, as_bytes(sync_prologue),
+                             {keys.transport.public_key, keys.transport.secret_key.clone()}, server,
+                             std::nullopt));
     CANVASS_TRY(auto m1, hs.write_message({}));
     CANVASS_TRY_VOID(t.send_frame(m1));
     CANVASS_TRY(auto m2, t.receive_frame());

@@ -73,7 +73,7 @@ struct TestDevice {
 
 // Forms and project state the device receives.
 class MemorySink final : public ProjectSink {
-public:
+  public:
     Result<void> on_welcome(const Welcome& w) override {
         welcome = w;
         ++welcomes;
@@ -91,7 +91,7 @@ public:
 
 // The server's devices, tokens, projects and replicas, in memory.
 class MemoryDirectory final : public ServerDirectory {
-public:
+  public:
     struct Project {
         ProjectInfo info;
         std::map<std::string, std::string> bodies;  // "id@version" -> JSON
@@ -110,7 +110,8 @@ public:
         p.info.forms.push_back(FormRef{id, version, crypto::blake2b_256(body)});
         p.bodies[id + "@" + version] = body;
     }
-    void add_device(const store::DeviceKeys& keys, Role role, const std::string& project = kProject) {
+    void add_device(const store::DeviceKeys& keys, Role role,
+                    const std::string& project = kProject) {
         DeviceRecord r;
         r.id = keys.id;
         r.project = project;
@@ -120,8 +121,8 @@ public:
         devices[keys.id] = r;
     }
     // A fresh token; its text as a device would receive it.
-    EnrollmentToken add_token(const crypto::DhPublicKey& server_key, Role role, std::uint64_t expires_unix,
-                              const std::string& project = kProject) {
+    EnrollmentToken add_token(const crypto::DhPublicKey& server_key, Role role,
+                              std::uint64_t expires_unix, const std::string& project = kProject) {
         EnrollmentToken t;
         t.address = "127.0.0.1:1";
         t.server_key = server_key;
@@ -133,10 +134,15 @@ public:
         tokens[t.id] = TokenRecord{t.id, t.secret.clone(), project, role, expires_unix, false, {}};
         return t;
     }
-    Replica& replica_of(const std::string& project = kProject) { return projects.at(project).replica; }
-    MemoryReplica& memory_replica(const std::string& project = kProject) { return projects.at(project).replica; }
+    Replica& replica_of(const std::string& project = kProject) {
+        return projects.at(project).replica;
+    }
+    MemoryReplica& memory_replica(const std::string& project = kProject) {
+        return projects.at(project).replica;
+    }
 
-    Result<std::optional<DeviceRecord>> device_by_transport_key(const crypto::DhPublicKey& key) override {
+    Result<std::optional<DeviceRecord>> device_by_transport_key(
+        const crypto::DhPublicKey& key) override {
         for (const auto& [id, d] : devices)
             if (d.transport_key == key) return std::optional<DeviceRecord>{d};
         return std::optional<DeviceRecord>{};
@@ -154,13 +160,17 @@ public:
         auto it = tokens.find(id);
         if (it == tokens.end()) return std::optional<TokenRecord>{};
         const auto& t = it->second;
-        return std::optional<TokenRecord>{TokenRecord{t.id, t.secret.clone(), t.project, t.role, t.expires_unix, t.used, t.label}};
+        return std::optional<TokenRecord>{TokenRecord{t.id, t.secret.clone(), t.project, t.role,
+                                                      t.expires_unix, t.used, t.label}};
     }
     Result<void> enroll_device(const TokenId& token, const DeviceRecord& device) override {
         auto& t = tokens.at(token);
-        if (t.used) return unexpected(Domain::auth, errc::already_exists, "this enrollment token was already used");
+        if (t.used)
+            return unexpected(Domain::auth, errc::already_exists,
+                              "this enrollment token was already used");
         if (devices.contains(device.id))
-            return unexpected(Domain::auth, errc::permission_denied, "this device is already enrolled");
+            return unexpected(Domain::auth, errc::permission_denied,
+                              "this device is already enrolled");
         t.used = true;
         devices[device.id] = device;
         return {};
@@ -173,7 +183,9 @@ public:
         if (it == bodies.end()) return std::optional<std::string>{};
         return std::optional<std::string>{it->second};
     }
-    Result<Replica*> replica(const std::string& project) override { return &projects.at(project).replica; }
+    Result<Replica*> replica(const std::string& project) override {
+        return &projects.at(project).replica;
+    }
     Result<void> flag_unauthorized(const std::string& project, const UnauthorizedChange& change,
                                    const merge::DeviceId& delivered_by) override {
         flagged.push_back({project, change, delivered_by});
@@ -233,9 +245,12 @@ struct Harness {
     Result<SyncReport> sync(TestDevice& device, MemorySink& sink, MemoryLinkOptions link = {},
                             ClientOptions options = {}) {
         if (!options.clock) options.clock = &clock;
-        return run([&](Transport& t) {
-            return run_client_sync(t, server_key.public_key, device.keys, device.replica, sink, options);
-        }, std::move(link));
+        return run(
+            [&](Transport& t) {
+                return run_client_sync(t, server_key.public_key, device.keys, device.replica, sink,
+                                       options);
+            },
+            std::move(link));
     }
     Result<SyncReport> sync(TestDevice& device) {
         MemorySink sink;

@@ -57,7 +57,8 @@ TEST(Token, AVersion1TokenWithoutAFingerprintIsRefusedAndSaysWhy) {
     auto r = decode_token(std::string(token_prefix) + base32_encode(b));
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::unsupported);
-    EXPECT_NE(r.error().message.find("ask for a new token"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("ask for a new token"), std::string::npos)
+        << r.error().message;
 }
 
 TEST(Token, TheFingerprintIsCheckedAgainstWhatTheCoordinatorGaveOut) {
@@ -78,7 +79,8 @@ TEST(Token, TheFingerprintIsCheckedAgainstWhatTheCoordinatorGaveOut) {
 TEST(Token, IgnoresCaseAndWhitespace) {
     auto text = encode_token(sample());
     std::string upper = text;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return std::toupper(c); });
     EXPECT_TRUE(decode_token(upper));
     std::string wrapped = "  " + text.substr(0, 40) + "\n" + text.substr(40) + "\n";
     EXPECT_TRUE(decode_token(wrapped));
@@ -90,7 +92,8 @@ TEST(Token, RefusesWhatIsNotAToken) {
     EXPECT_NE(r.error().message.find("not a canvass enrollment token"), std::string::npos);
     auto bad_char = decode_token("canvass1-abc!def");
     ASSERT_FALSE(bad_char);
-    EXPECT_NE(bad_char.error().message.find("position 4"), std::string::npos) << bad_char.error().message;
+    EXPECT_NE(bad_char.error().message.find("position 4"), std::string::npos)
+        << bad_char.error().message;
 }
 
 TEST(Token, DetectsTyposAndTruncation) {

@@ -13,7 +13,8 @@ TEST(Duration, UnitsAreSecondsMinutesHoursAndDays) {
 }
 
 TEST(Duration, AnythingElseIsRefused) {
-    for (const char* bad : {"", "5", "h", "0h", "-5m", "5 m", "1.5h", "5w", "3651d", "99999999999s"})
+    for (const char* bad :
+         {"", "5", "h", "0h", "-5m", "5 m", "1.5h", "5w", "3651d", "99999999999s"})
         EXPECT_FALSE(parse_duration(bad)) << bad;
     EXPECT_EQ(parse_duration("3650d"), 3650u * 86400);
 }

@@ -15,7 +15,8 @@ TEST(LogText, NewlinesControlsAndQuotesAreEscaped) {
 }
 
 TEST(LogText, AForgedLineStaysInsideItsValue) {
-    auto forged = log_quoted("x\" role=coordinator outcome=ok\n2026-01-01T00:00:00Z session=1 outcome=ok");
+    auto forged =
+        log_quoted("x\" role=coordinator outcome=ok\n2026-01-01T00:00:00Z session=1 outcome=ok");
     EXPECT_EQ(forged.find('\n'), std::string::npos);
     // The only unescaped quotes are the two around the value.
     int quotes = 0;
@@ -28,7 +29,9 @@ TEST(LogText, HugeTextIsCutAndSaysHowMuchWasLeftOut) {
     std::string huge(1u << 20, 'F');
     auto q = log_quoted(huge);
     EXPECT_LE(q.size(), log_value_bytes + 40);
-    EXPECT_NE(q.find("...(" + std::to_string(huge.size() - log_value_bytes) + " more bytes)"), std::string::npos) << q;
+    EXPECT_NE(q.find("...(" + std::to_string(huge.size() - log_value_bytes) + " more bytes)"),
+              std::string::npos)
+        << q;
     EXPECT_EQ(log_quoted("abcdef", 3), "\"abc\"...(3 more bytes)");
 }
 

@@ -42,8 +42,10 @@ class ZoneForTest {
         tzset();
     }
     ~ZoneForTest() {
-        if (old_) setenv("TZ", old_->c_str(), 1);
-        else unsetenv("TZ");
+        if (old_)
+            setenv("TZ", old_->c_str(), 1);
+        else
+            unsetenv("TZ");
         tzset();
     }
 
@@ -56,7 +58,7 @@ TEST(UtcOffset, DaylightSavingTimeAfter2038IsStillCounted) {
         GTEST_SKIP() << "no time zone database here (/usr/share/zoneinfo)";
     ZoneForTest zone("Europe/Berlin");
     Clock& clock = system_clock();
-    const std::uint64_t july_2026 = 20635 * kDayMs + 12 * 3'600'000;    // 2026-07-01T12:00Z
+    const std::uint64_t july_2026 = 20635 * kDayMs + 12 * 3'600'000;     // 2026-07-01T12:00Z
     const std::uint64_t january_2040 = 25567 * kDayMs + 12 * 3'600'000;  // 2040-01-01T12:00Z
     const std::uint64_t july_2040 = 25749 * kDayMs + 12 * 3'600'000;     // 2040-07-01T12:00Z
     EXPECT_EQ(clock.utc_offset_minutes(july_2026), 120);

@@ -21,16 +21,18 @@ namespace {
 
 using nlohmann::json;
 using testing::book;
-using testing::Grid;
-using testing::sheet;
 using ::testing::Contains;
 using ::testing::ElementsAre;
+using testing::Grid;
 using ::testing::HasSubstr;
+using testing::problems_of;
+using testing::sheet;
 
 const Grid settings = {{"form_id", "version", "default_language"}, {"towns", "1", "English (en)"}};
 
 // The XLSForm documentation's example: a select_one_from_file whose choices are a CSV file.
-Workbook towns_book(const std::string& calculation = "pulldata('villages', 'district', 'name', ${village})") {
+Workbook towns_book(
+    const std::string& calculation = "pulldata('villages', 'district', 'name', ${village})") {
     return book({{"survey",
                   {{"type", "name", "label::English (en)", "calculation"},
                    {"select_one_from_file villages.csv", "village", "Village", ""},
@@ -39,17 +41,12 @@ Workbook towns_book(const std::string& calculation = "pulldata('villages', 'dist
 }
 
 FileSource files_of(std::map<std::string, std::string> files) {
-    return [files = std::move(files)](const std::string& name) -> Result<std::optional<std::string>> {
-        auto it = files.find(name);
-        if (it == files.end()) return std::optional<std::string>();
-        return std::optional<std::string>(it->second);
-    };
-}
-
-std::vector<std::string> problems_of(const Import& i) {
-    std::vector<std::string> out;
-    for (const auto& p : i.problems) out.push_back(describe(p));
-    return out;
+    return
+        [files = std::move(files)](const std::string& name) -> Result<std::optional<std::string>> {
+            auto it = files.find(name);
+            if (it == files.end()) return std::optional<std::string>();
+            return std::optional<std::string>(it->second);
+        };
 }
 
 const std::string villages_csv =
@@ -81,39 +78,52 @@ TEST(AttachedFiles, AnEditedFileGivesAnUnversionedFormANewVersion) {
 
 TEST(AttachedFiles, AMissingFileIsAProblemAtTheRowThatNamesIt) {
     Import i = import_workbook(towns_book(), "towns", files_of({}));
-    EXPECT_THAT(problems_of(i),
-                Contains("survey row 2, column type: the file villages.csv is not attached to the form: put "
-                         "villages.csv beside the form's spreadsheet (or under external in its JSON) "
-                         "(survey[0].type)"));
+    EXPECT_THAT(
+        problems_of(i),
+        Contains(
+            "survey row 2, column type: the file villages.csv is not attached to the form: put "
+            "villages.csv beside the form's spreadsheet (or under external in its JSON) "
+            "(survey[0].type)"));
 }
 
 TEST(AttachedFiles, AFileWithoutANameColumnIsAProblemAtTheRow) {
-    Import i = import_workbook(towns_book(), "towns", files_of({{"villages.csv", "code,label\nkib,Kibera\n"}}));
-    EXPECT_THAT(problems_of(i), Contains(HasSubstr("survey row 2, column type: villages.csv has no column name: "
-                                                   "each row of a choice file gives a choice's name in the "
-                                                   "column name")));
+    Import i = import_workbook(towns_book(), "towns",
+                               files_of({{"villages.csv", "code,label\nkib,Kibera\n"}}));
+    EXPECT_THAT(problems_of(i),
+                Contains(HasSubstr("survey row 2, column type: villages.csv has no column name: "
+                                   "each row of a choice file gives a choice's name in the "
+                                   "column name")));
 }
 
 TEST(AttachedFiles, AnUnknownInstanceIsAProblemAtItsExpression) {
-    Import i = import_workbook(towns_book("instance('towns')/root/item[name = ${village}]/district"), "towns",
-                               files_of({{"villages.csv", villages_csv}}));
-    EXPECT_THAT(problems_of(i), ElementsAre("survey row 3, column calculation: unknown instance 'towns': the form "
-                                            "has no choice list towns and no file towns.csv attached (put "
-                                            "towns.csv beside the form's spreadsheet) (survey[1].calculation)"));
+    Import i =
+        import_workbook(towns_book("instance('towns')/root/item[name = ${village}]/district"),
+                        "towns", files_of({{"villages.csv", villages_csv}}));
+    EXPECT_THAT(problems_of(i),
+                ElementsAre("survey row 3, column calculation: unknown instance 'towns': the form "
+                            "has no choice list towns and no file towns.csv attached (put "
+                            "towns.csv beside the form's spreadsheet) (survey[1].calculation)"));
 }
 
 TEST(AttachedFiles, ProblemsInsideAFileNameItsLine) {
-    Import quote = import_workbook(towns_book(), "towns", files_of({{"villages.csv", "name,label\n\"kib,Kibera\n"}}));
-    EXPECT_THAT(problems_of(quote), Contains("villages.csv row 2: a quote opened here is never closed"));
-    Import wide = import_workbook(towns_book(), "towns", files_of({{"villages.csv", "name,label\nkib,Kibera,x\n"}}));
-    EXPECT_THAT(problems_of(wide), Contains("villages.csv row 2: 3 cells, but the first line names 2 columns"));
-    Import twice = import_workbook(towns_book(), "towns",
-                                   files_of({{"villages.csv", "name,label\nkib,Kibera\n\nkib,Kibera again\n"}}));
-    EXPECT_THAT(problems_of(twice), Contains(HasSubstr("villages.csv row 4: duplicate choice kib in villages.csv")));
+    Import quote = import_workbook(towns_book(), "towns",
+                                   files_of({{"villages.csv", "name,label\n\"kib,Kibera\n"}}));
+    EXPECT_THAT(problems_of(quote),
+                Contains("villages.csv row 2: a quote opened here is never closed"));
+    Import wide = import_workbook(towns_book(), "towns",
+                                  files_of({{"villages.csv", "name,label\nkib,Kibera,x\n"}}));
+    EXPECT_THAT(problems_of(wide),
+                Contains("villages.csv row 2: 3 cells, but the first line names 2 columns"));
+    Import twice = import_workbook(
+        towns_book(), "towns",
+        files_of({{"villages.csv", "name,label\nkib,Kibera\n\nkib,Kibera again\n"}}));
+    EXPECT_THAT(problems_of(twice),
+                Contains(HasSubstr("villages.csv row 4: duplicate choice kib in villages.csv")));
 }
 
 TEST(AttachedFiles, ExportWritesTheFilesBesideTheSpreadsheetAndImportReadsThemBack) {
-    Import first = import_workbook(towns_book(), "towns", files_of({{"villages.csv", villages_csv}}));
+    Import first =
+        import_workbook(towns_book(), "towns", files_of({{"villages.csv", villages_csv}}));
     ASSERT_TRUE(first.ok());
     canvass::testing::TempDir dir;
     json twin = json::parse(first.twin_text);
@@ -126,11 +136,13 @@ TEST(AttachedFiles, ExportWritesTheFilesBesideTheSpreadsheetAndImportReadsThemBa
 }
 
 TEST(AttachedFiles, TheParametersValueAndLabelPickTheFilesColumns) {
-    Workbook b = book({{"survey",
-                        {{"type", "name", "label::English (en)", "parameters"},
-                         {"select_one_from_file stalls.csv", "stall", "Stall", "value=stall_code label=owner"}}},
-                       {"settings", settings}});
-    Import i = import_workbook(b, "towns", files_of({{"stalls.csv", "stall_code,owner,market\nS-14,Amina,gikomba\n"}}));
+    Workbook b = book(
+        {{"survey",
+          {{"type", "name", "label::English (en)", "parameters"},
+           {"select_one_from_file stalls.csv", "stall", "Stall", "value=stall_code label=owner"}}},
+         {"settings", settings}});
+    Import i = import_workbook(
+        b, "towns", files_of({{"stalls.csv", "stall_code,owner,market\nS-14,Amina,gikomba\n"}}));
     ASSERT_TRUE(i.ok()) << problems_of(i).front();
     auto form = form::load_form(i.twin_text);
     ASSERT_TRUE(form);
@@ -138,15 +150,18 @@ TEST(AttachedFiles, TheParametersValueAndLabelPickTheFilesColumns) {
     ASSERT_NE(list, nullptr);
     EXPECT_EQ(list->choices.at(0).name, "S-14");
     EXPECT_EQ(list->choices.at(0).label.at("en"), "Amina");
-    Import wrong = import_workbook(b, "towns", files_of({{"stalls.csv", "code,owner\nS-14,Amina\n"}}));
-    EXPECT_THAT(problems_of(wrong), Contains(HasSubstr("survey row 2, column type: stalls.csv has no column "
-                                                       "stall_code (the parameter value=stall_code")));
+    Import wrong =
+        import_workbook(b, "towns", files_of({{"stalls.csv", "code,owner\nS-14,Amina\n"}}));
+    EXPECT_THAT(problems_of(wrong),
+                Contains(HasSubstr("survey row 2, column type: stalls.csv has no column "
+                                   "stall_code (the parameter value=stall_code")));
 }
 
 // A JSON twin written by hand (or by another tool) names its files the same way: they are
 // read from its folder too, unless its external already holds them.
 TEST(AttachedFiles, AJsonFormReadsTheFilesBesideItAsASpreadsheetDoes) {
-    Import first = import_workbook(towns_book(), "towns", files_of({{"villages.csv", villages_csv}}));
+    Import first =
+        import_workbook(towns_book(), "towns", files_of({{"villages.csv", villages_csv}}));
     ASSERT_TRUE(first.ok());
     json twin = json::parse(first.twin_text);
     const json carried = twin["external"];
@@ -173,7 +188,8 @@ TEST(AttachedFiles, AJsonFormReadsTheFilesBesideItAsASpreadsheetDoes) {
     EXPECT_TRUE(alone.problems.empty());
     auto loaded = form::load_form(alone.json_text);
     ASSERT_FALSE(loaded);
-    EXPECT_THAT(loaded.error().front().message, HasSubstr("the file villages.csv is not attached to the form"));
+    EXPECT_THAT(loaded.error().front().message,
+                HasSubstr("the file villages.csv is not attached to the form"));
 }
 
 TEST(ExternalChoices, SelectOneExternalReadsItsListFromTheSheet) {
@@ -182,7 +198,10 @@ TEST(ExternalChoices, SelectOneExternalReadsItsListFromTheSheet) {
                         {{"type", "name", "label", "choice_filter"},
                          {"select_one states", "state", "State", ""},
                          {"select_one_external counties", "county", "County", "state=${state}"}}},
-                       {"choices", {{"list_name", "name", "label"}, {"states", "tx", "Texas"}, {"states", "wa", "Washington"}}},
+                       {"choices",
+                        {{"list_name", "name", "label"},
+                         {"states", "tx", "Texas"},
+                         {"states", "wa", "Washington"}}},
                        {"external_choices",
                         {{"list_name", "name", "label", "state"},
                          {"states", "tx", "Texas", ""},
@@ -197,15 +216,18 @@ TEST(ExternalChoices, SelectOneExternalReadsItsListFromTheSheet) {
     EXPECT_EQ(t["choices"]["states_external"].size(), 1u);  // the choices sheet keeps "states"
     EXPECT_EQ(t["settings"]["allow_choice_duplicates"], "yes");
     ASSERT_EQ(i.warnings.size(), 1u);
-    EXPECT_THAT(describe(i.warnings[0]), HasSubstr("external_choices sheet: a list holds a choice name twice"));
+    EXPECT_THAT(describe(i.warnings[0]),
+                HasSubstr("external_choices sheet: a list holds a choice name twice"));
     auto form = form::load_form(i.twin_text);
     ASSERT_TRUE(form);
     EXPECT_TRUE(form::validate_answers(form.value(), {{"state", "tx"}, {"county", "king"}}).ok());
-    EXPECT_FALSE(form::validate_answers(form.value(), {{"state", "tx"}, {"county", "pierce"}}).ok());
+    EXPECT_FALSE(
+        form::validate_answers(form.value(), {{"state", "tx"}, {"county", "pierce"}}).ok());
 }
 
 TEST(CsvTables, WriteAndReadAreInverse) {
-    json table = json::parse(R"({"columns": ["name", "label"], "rows": [["a", "x, \"y\"\nz"], ["b", ""]]})");
+    json table =
+        json::parse(R"({"columns": ["name", "label"], "rows": [["a", "x, \"y\"\nz"], ["b", ""]]})");
     std::string text = write_csv_table(table);
     EXPECT_EQ(text, "name,label\r\na,\"x, \"\"y\"\"\nz\"\r\nb,\r\n");
     CsvTable back = read_csv_table(text, "t.csv");

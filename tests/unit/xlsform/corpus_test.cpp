@@ -109,12 +109,30 @@ int questions_of_type(const std::string& cell) {
     std::string t = lower(collapsed(cell));
     if (t.empty()) return 0;
     std::string first = t.substr(0, t.find(' '));
-    static const std::set<std::string> plain = {
-        "text",       "string",          "integer",  "int",   "decimal",  "date",
-        "time",       "datetime",        "geopoint", "gps",   "location", "geotrace",
-        "geoshape",   "acknowledge",     "trigger",  "range", "barcode",  "rank",
-        "select_one", "select_multiple", "select1", "select_one_from_file",
-        "select_multiple_from_file", "select_one_external"};
+    static const std::set<std::string> plain = {"text",
+                                                "string",
+                                                "integer",
+                                                "int",
+                                                "decimal",
+                                                "date",
+                                                "time",
+                                                "datetime",
+                                                "geopoint",
+                                                "gps",
+                                                "location",
+                                                "geotrace",
+                                                "geoshape",
+                                                "acknowledge",
+                                                "trigger",
+                                                "range",
+                                                "barcode",
+                                                "rank",
+                                                "select_one",
+                                                "select_multiple",
+                                                "select1",
+                                                "select_one_from_file",
+                                                "select_multiple_from_file",
+                                                "select_one_external"};
     bool select_words = t.starts_with("select one ") || t.starts_with("select all that apply ") ||
                         t.starts_with("select multiple ");
     if (!plain.count(first) && !select_words) return 0;

@@ -19,13 +19,8 @@ namespace {
 using namespace testing;
 using nlohmann::json;
 
-const Grid settings_en = {{"form_id", "version", "default_language"}, {"readings", "1", "en"}};
-
-std::vector<std::string> problems_of(const Workbook& b) {
-    std::vector<std::string> out;
-    for (const auto& p : import_workbook(b, "readings").problems) out.push_back(describe(p));
-    return out;
-}
+const Grid readings_settings = {{"form_id", "version", "default_language"},
+                                {"readings", "1", "en"}};
 
 form::Form form_of(const Workbook& b) {
     Import i = import_workbook(b, "readings");
@@ -43,7 +38,7 @@ TEST(EngineReadings, ChoiceListsMayBeNamedAfterOsmKeys) {
                             {{"list_name", "name", "label"},
                              {"building:material", "brick", "Brick"},
                              {"building:material", "wood", "Wood"}}},
-                           {"settings", settings_en}}));
+                           {"settings", readings_settings}}));
     EXPECT_EQ(f.find("material")->list_name, "building:material");
     EXPECT_TRUE(form::validate_answers(f, json{{"material", {"wood"}}}).ok());
     EXPECT_FALSE(form::validate_answers(f, json{{"material", {"steel"}}}).ok());
@@ -52,8 +47,8 @@ TEST(EngineReadings, ChoiceListsMayBeNamedAfterOsmKeys) {
 TEST(EngineReadings, AListNameStillStartsLikeAFieldName) {
     auto b = book({{"survey", {{"type", "name", "label"}, {"select_one :material", "m", "M?"}}},
                    {"choices", {{"list_name", "name", "label"}, {":material", "brick", "Brick"}}},
-                   {"settings", settings_en}});
-    EXPECT_EQ(problems_of(b),
+                   {"settings", readings_settings}});
+    EXPECT_EQ(problems_of(b, "readings"),
               (std::vector<std::string>{"choices row 2: invalid list name :material "
                                         "(choices[\":material\"])"}));
 }
@@ -81,7 +76,7 @@ TEST(EngineReadings, GroupsAndRepeatsNeedNoLabel) {
                              {"begin repeat", "members", "", ""},
                              {"integer", "age", "Age?", ""},
                              {"end repeat"}}},
-                           {"settings", settings_en}}));
+                           {"settings", readings_settings}}));
     EXPECT_TRUE(f.find("page")->label.empty());
     EXPECT_TRUE(f.find("members")->label.empty());
     EXPECT_TRUE(form::validate_answers(
@@ -92,11 +87,11 @@ TEST(EngineReadings, GroupsAndRepeatsNeedNoLabel) {
 TEST(EngineReadings, AQuestionNeedsALabelOrAHint) {
     auto f = form_of(book(
         {{"survey", {{"type", "name", "label", "hint"}, {"date", "visit", "", "Day of the visit"}}},
-         {"settings", settings_en}}));
+         {"settings", readings_settings}}));
     EXPECT_EQ(f.find("visit")->hint.at("en"), "Day of the visit");
     auto b = book({{"survey", {{"type", "name", "label", "hint"}, {"date", "visit"}}},
-                   {"settings", settings_en}});
-    EXPECT_EQ(problems_of(b),
+                   {"settings", readings_settings}});
+    EXPECT_EQ(problems_of(b, "readings"),
               (std::vector<std::string>{"survey row 2, column label: missing (survey[0].label)"}));
 }
 
@@ -108,7 +103,7 @@ TEST(EngineReadings, FloorAndCeilingRoundTowardsMinusAndPlusInfinity) {
                              {"decimal", "x", "X?", ""},
                              {"calculate", "down", "", "floor(${x})"},
                              {"calculate", "up", "", "ceiling(${x})"}}},
-                           {"settings", settings_en}}));
+                           {"settings", readings_settings}}));
     auto at = [&](double x) {
         auto v = form::validate_answers(f, json{{"x", x}});
         EXPECT_TRUE(v.ok());

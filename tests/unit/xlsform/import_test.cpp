@@ -15,21 +15,8 @@ namespace {
 using namespace testing;
 using nlohmann::json;
 
-const Grid settings_en = {{"form_id", "version", "form_title", "default_language"},
-                          {"market", "3", "Market survey", "English (en)"}};
-
-json twin_of(const Workbook& b) {
-    Import i = import_workbook(b, "market_file");
-    EXPECT_TRUE(i.ok()) << (i.problems.empty() ? "" : describe(i.problems[0]));
-    return json::parse(i.twin_text);
-}
-
-std::vector<std::string> problems_of(const Workbook& b) {
-    Import i = import_workbook(b, "market_file");
-    std::vector<std::string> out;
-    for (const auto& p : i.problems) out.push_back(describe(p));
-    return out;
-}
+const Grid market_settings = {{"form_id", "version", "form_title", "default_language"},
+                              {"market", "3", "Market survey", "English (en)"}};
 
 TEST(Import, ConvertsAPlainFormWithGroupsRepeatsAndChoices) {
     auto b = book({{"survey",
@@ -45,8 +32,8 @@ TEST(Import, ConvertsAPlainFormWithGroupsRepeatsAndChoices) {
                     {{"list_name", "name", "label::English (en)"},
                      {"goods", "food", "Food"},
                      {"goods", "1", "Other"}}},
-                   {"settings", settings_en}});
-    json t = twin_of(b);
+                   {"settings", market_settings}});
+    json t = twin_of(b, "market_file");
     EXPECT_EQ(t["settings"],
               json::parse(R"({"form_id":"market","version":"3","title":{"en":"Market survey"},
         "default_language":"en","languages":["en"]})"));
@@ -71,7 +58,7 @@ TEST(Import, ReadsHeadersAndSheetsInAnyCaseAndOrder) {
           {{"Relevance", "Label", "Name", "Type", "Constraint Message", "Constraint"},
            {"", "Sold?", "sold", "select one yn", "", ""},
            {"${sold} = 'y'", "Price?", "price", "Decimal", "Positive", ". > 0"}}}});
-    json t = twin_of(b);
+    json t = twin_of(b, "market_file");
     EXPECT_EQ(t["survey"][1],
               json::parse(R"({"type":"decimal","name":"price","label":{"en":"Price?"},
         "relevant":"${sold} = 'y'","constraint_message":{"en":"Positive"},"constraint":". > 0"})"));
@@ -87,8 +74,8 @@ TEST(Import, AcceptsEveryGroupAndRepeatSpelling) {
              {"begin  repeat", "end_repeat", "repeat"}}) {
         auto b = book(
             {{"survey", {{"type", "name", "label"}, {begin, "g", "G"}, {"text", "t", "T"}, {end}}},
-             {"settings", settings_en}});
-        json t = twin_of(b);
+             {"settings", market_settings}});
+        json t = twin_of(b, "market_file");
         EXPECT_EQ(t["survey"][0]["type"], type) << begin;
         EXPECT_EQ(t["survey"][0]["children"][0]["name"], "t") << begin;
     }
@@ -106,8 +93,8 @@ TEST(Import, AcceptsPyxformSelectAndTypeAliases) {
                      {"int", "g", "G"},
                      {"trigger", "h", "H"}}},
                    {"choices", {{"list name", "name", "label"}, {"yn", "y", "Y"}}},
-                   {"settings", settings_en}});
-    json t = twin_of(b);
+                   {"settings", market_settings}});
+    json t = twin_of(b, "market_file");
     std::vector<std::string> types;
     for (const auto& r : t["survey"]) types.push_back(r["type"]);
     EXPECT_EQ(types,
@@ -124,7 +111,7 @@ TEST(Import, ReadsLanguageColumnsByCodeNameOrBoth) {
             "jr:constraintMsg::English (en)"},
            {"integer", "n", "N?", "N ?", "¿N?", "Un número", "A number", ". > 0", "Positive"}}},
          {"settings", {{"form_id", "version"}, {"f", "1"}}}});
-    json t = twin_of(b);
+    json t = twin_of(b, "market_file");
     EXPECT_EQ(t["settings"]["languages"], json::parse(R"(["en","fr","es"])"));
     EXPECT_EQ(t["settings"]["default_language"], "en");
     EXPECT_EQ(t["survey"][0]["label"], json::parse(R"({"en":"N?","fr":"N ?","es":"¿N?"})"));
@@ -140,14 +127,14 @@ TEST(Import, ReadsOldSingleColonHeadersAndPlainColumnsInTheDefaultLanguage) {
         {{"survey",
           {{"type", "name", "label:english", "required_message"}, {"text", "t", "T?", "Needed"}}},
          {"settings", {{"form_id", "version", "default_language"}, {"f", "1", "English"}}}});
-    json t = twin_of(b);
+    json t = twin_of(b, "market_file");
     EXPECT_EQ(t["survey"][0]["label"], json::parse(R"({"en":"T?"})"));
     EXPECT_EQ(t["survey"][0]["required_message"], json::parse(R"({"en":"Needed"})"));
     // Without a default language, plain columns beside named ones are "und" (undetermined).
     b = book(
         {{"survey", {{"type", "name", "label", "label::French (fr)"}, {"text", "t", "T?", "T ?"}}},
          {"settings", {{"form_id", "version"}, {"f", "1"}}}});
-    t = twin_of(b);
+    t = twin_of(b, "market_file");
     EXPECT_EQ(t["settings"]["languages"], json::parse(R"(["und","fr"])"));
     EXPECT_EQ(t["survey"][0]["label"], json::parse(R"({"und":"T?","fr":"T ?"})"));
 }
@@ -164,7 +151,7 @@ TEST(Import, TypesDefaultsAndRequiredValues) {
                 {"text", "s", "S", "12", "", "yes"}}},
               {"choices", {{"list_name", "name", "label"}, {"yn", "y", "Y"}, {"yn", "n", "N"}}},
               {"settings", {{"form_id", "version"}, {"f", "1"}}}});
-    json t = twin_of(b);
+    json t = twin_of(b, "market_file");
     EXPECT_EQ(t["survey"][0]["default"], 12);
     EXPECT_EQ(t["survey"][0]["required"], true);
     EXPECT_EQ(t["survey"][0]["read_only"], false);
@@ -229,9 +216,9 @@ TEST(ImportProblems, NameTheSheetRowAndColumnOfLoaderProblems) {
                      {"text", "age", "Again?", "", ""},
                      {"end group"},
                      {"calculate", "c", "", "", ""}}},
-                   {"settings", settings_en}});
+                   {"settings", market_settings}});
     // The loader's order: each row's own columns first, then the expressions of every row.
-    EXPECT_EQ(problems_of(b),
+    EXPECT_EQ(problems_of(b, "market_file"),
               (std::vector<std::string>{
                   "survey row 5, column type: unknown type integr (survey[1].children[0].type)",
                   "survey row 6, column name: duplicate name age (also at survey row 2) "
@@ -244,8 +231,8 @@ TEST(ImportProblems, NameTheSheetRowAndColumnOfLoaderProblems) {
 TEST(ImportProblems, NameTheColumnOfAMissingLabel) {
     auto b = book(
         {{"survey", {{"type", "name", "label::English (en)", "label::French (fr)"}, {"note", "n"}}},
-         {"settings", settings_en}});
-    EXPECT_EQ(problems_of(b),
+         {"settings", market_settings}});
+    EXPECT_EQ(problems_of(b, "market_file"),
               (std::vector<std::string>{
                   "survey row 2, column label::English (en): missing (survey[0].label)"}));
 }
@@ -263,7 +250,7 @@ TEST(ImportProblems, ReportEverySpreadsheetProblemAtOnce) {
               {"choices", {{"name", "label"}, {"y", "Y"}}},
               {"settings", {{"form_id", "version", "default_language"}, {"f", "1", "Elvish"}}}});
     EXPECT_EQ(
-        problems_of(b),
+        problems_of(b, "market_file"),
         (std::vector<std::string>{
             "survey row 1, column label::Klingon: cannot tell which language \"Klingon\" is: write "
             "it with its "
@@ -282,7 +269,7 @@ TEST(ImportProblems, NameMissingSheetsAndUnknownColumns) {
     auto b =
         book({{"Sheet1", {{"a"}}}, {"choices", {{"list_name", "name", "label"}, {"", "y", "Y"}}}});
     EXPECT_EQ(
-        problems_of(b),
+        problems_of(b, "market_file"),
         (std::vector<std::string>{
             "the workbook has no sheet named survey (its sheets: Sheet1, choices)",
             "choices row 2, column list_name: missing: every choice needs the name of its list",
@@ -291,10 +278,10 @@ TEST(ImportProblems, NameMissingSheetsAndUnknownColumns) {
     // unknown_columns_test.cpp); an unknown choices column is a filter column, kept.
     b = book({{"survey", {{"type", "name", "label", "relevent"}, {"text", "t", "T", "${x}"}}},
               {"settings", {{"form_id", "version"}, {"f", "1"}}}});
-    EXPECT_EQ(problems_of(b), (std::vector<std::string>{}));
+    EXPECT_EQ(problems_of(b, "market_file"), (std::vector<std::string>{}));
     b = book({{"survey", {{"type", "name", "label"}}},
               {"settings", {{"form_id", "version"}, {"f", "1"}}}});
-    EXPECT_EQ(problems_of(b),
+    EXPECT_EQ(problems_of(b, "market_file"),
               (std::vector<std::string>{"survey sheet: must have at least one row (survey)"}));
 }
 
@@ -321,7 +308,8 @@ TEST(Import, ReadsPyxformsOwnXlsWorkbooks) {
     const std::string version = t["settings"]["version"];
     EXPECT_EQ(version.size(), 13u);
     EXPECT_EQ(version[0], 'c');
-    EXPECT_EQ(json::parse(import_file(std::string(CANVASS_SOURCE_DIR) + "/tests/data/xlsform/yes_or_no_question.xls")
+    EXPECT_EQ(json::parse(import_file(std::string(CANVASS_SOURCE_DIR) +
+                                      "/tests/data/xlsform/yes_or_no_question.xls")
                               .twin_text)["settings"]["version"],
               version)
         << "the same spreadsheet, the same version";
@@ -340,7 +328,7 @@ TEST(ImportProblems, MapQuotedJsonPathsOfColumnsTheFormDoesNotHold) {
           {{"type", "name", "label::English (en)", "image::English (en)"},
            {"note", "n", "Look", "market.jpg"}}},
          {"external_choices", {{"list_name", "name", "label::English (en)"}, {"towns", "a", "A"}}},
-         {"settings", settings_en}});
+         {"settings", market_settings}});
     Import i = import_workbook(b, "f");
     json t = json::parse(i.twin_text);
     EXPECT_EQ(t["survey"][0]["media::image"], json::parse(R"({"en":"market.jpg"})"));
@@ -359,7 +347,7 @@ TEST(ImportProblems, RefuseGroupsNestedBeyondTheTwinsDepth) {
     for (int i = 0; i < 40; ++i) survey.push_back({"begin group", "g" + std::to_string(i), "G"});
     survey.push_back({"text", "t", "T"});
     for (int i = 0; i < 40; ++i) survey.push_back({"end group"});
-    auto b = book({{"survey", survey}, {"settings", settings_en}});
+    auto b = book({{"survey", survey}, {"settings", market_settings}});
     Import i = import_workbook(b, "f");
     ASSERT_EQ(i.problems.size(), 10u);
     EXPECT_EQ(describe(i.problems[0]),
@@ -378,7 +366,8 @@ TEST(Import, ReadsTheTitleInEveryLanguage) {
          {"settings",
           {{"form_id", "version", "form_title", "form_title::French (fr)", "default_language"},
            {"m", "1", "Market", "Marché", "English (en)"}}}});
-    EXPECT_EQ(twin_of(b)["settings"]["title"], json::parse(R"({"en":"Market","fr":"Marché"})"));
+    EXPECT_EQ(twin_of(b, "market_file")["settings"]["title"],
+              json::parse(R"({"en":"Market","fr":"Marché"})"));
 }
 
 TEST(Import, APlainFormTitleBesideNamedLanguagesIsInTheFirstLanguage) {
@@ -386,7 +375,7 @@ TEST(Import, APlainFormTitleBesideNamedLanguagesIsInTheFirstLanguage) {
         {{"survey",
           {{"type", "name", "label::English (en)", "label::French (fr)"}, {"note", "n", "N", "N"}}},
          {"settings", {{"form_id", "version", "form_title"}, {"m", "1", "Market"}}}});
-    json t = twin_of(b);
+    json t = twin_of(b, "market_file");
     EXPECT_EQ(t["settings"]["languages"], json::parse(R"(["en","fr"])"));
     EXPECT_EQ(t["settings"]["default_language"], "en");
     EXPECT_EQ(t["settings"]["title"], json::parse(R"({"en":"Market","fr":"Market"})"));

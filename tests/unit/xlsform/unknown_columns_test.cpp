@@ -14,41 +14,38 @@ namespace {
 using namespace testing;
 using nlohmann::json;
 
-const Grid settings_en = {{"form_id", "version", "default_language"}, {"columns", "1", "en"}};
-
-std::vector<std::string> described(const std::vector<CellProblem>& list) {
-    std::vector<std::string> out;
-    for (const auto& p : list) out.push_back(describe(p));
-    return out;
-}
+const Grid columns_settings = {{"form_id", "version", "default_language"}, {"columns", "1", "en"}};
 
 TEST(UnknownColumns, ADesignersOwnColumnIsIgnoredWithAWarning) {
     auto b = book({{"survey",
                     {{"type", "name", "label", "notes", "Tutorial Notes"},
                      {"text", "village", "Village?", "ask the chief", "a text question"}}},
-                   {"settings", settings_en}});
+                   {"settings", columns_settings}});
     Import i = import_workbook(b, "columns");
     EXPECT_TRUE(i.ok()) << ::testing::PrintToString(described(i.problems));
     EXPECT_EQ(described(i.warnings),
               (std::vector<std::string>{
                   "survey row 1, column notes: unknown column, ignored (pyxform ignores it too)",
-                  "survey row 1, column Tutorial Notes: unknown column, ignored (pyxform ignores it too)"}));
+                  "survey row 1, column Tutorial Notes: unknown column, ignored (pyxform ignores "
+                  "it too)"}));
     json twin = json::parse(i.twin_text);
-    EXPECT_EQ(twin["survey"][0], (json{{"type", "text"}, {"name", "village"}, {"label", {{"en", "Village?"}}}}));
+    EXPECT_EQ(twin["survey"][0],
+              (json{{"type", "text"}, {"name", "village"}, {"label", {{"en", "Village?"}}}}));
 }
 
 TEST(UnknownColumns, AMisspeltColumnNamesTheColumnItIsClosestTo) {
     auto b = book({{"survey",
                     {{"type", "name", "lable", "relevent", "constrant", "hnt"},
                      {"integer", "age", "Age?", "1 = 1", ". > 0", "years"}}},
-                   {"settings", settings_en}});
+                   {"settings", columns_settings}});
     Import i = import_workbook(b, "columns");
-    EXPECT_EQ(described(i.warnings),
-              (std::vector<std::string>{
-                  "survey row 1, column lable: unknown column, ignored (did you mean label?)",
-                  "survey row 1, column relevent: unknown column, ignored (did you mean relevant?)",
-                  "survey row 1, column constrant: unknown column, ignored (did you mean constraint?)",
-                  "survey row 1, column hnt: unknown column, ignored (did you mean hint?)"}));
+    EXPECT_EQ(
+        described(i.warnings),
+        (std::vector<std::string>{
+            "survey row 1, column lable: unknown column, ignored (did you mean label?)",
+            "survey row 1, column relevent: unknown column, ignored (did you mean relevant?)",
+            "survey row 1, column constrant: unknown column, ignored (did you mean constraint?)",
+            "survey row 1, column hnt: unknown column, ignored (did you mean hint?)"}));
     // Without its label column the question has none: the loader says so, at its cell.
     EXPECT_EQ(described(i.problems),
               (std::vector<std::string>{"survey row 2, column label: missing (survey[0].label)"}));
@@ -61,13 +58,14 @@ TEST(UnknownColumns, ColumnsCanvassOrPyxformReadAreKept) {
                     {{"type", "name", "label", "Trigger", "rows", "instance::tag"},
                      {"text", "a", "A?", "", "", ""},
                      {"text", "b", "B?", "${a}", "3", "x"}}},
-                   {"settings", settings_en}});
+                   {"settings", columns_settings}});
     Import i = import_workbook(b, "columns");
     EXPECT_TRUE(i.warnings.empty()) << ::testing::PrintToString(described(i.warnings));
-    EXPECT_EQ(described(i.problems),
-              (std::vector<std::string>{"survey row 3, column instance::tag: unknown column "
-                                        "(survey[1][\"instance::tag\"])",
-                                        "survey row 3, column rows: unknown column (survey[1].rows)"}));
+    EXPECT_EQ(
+        described(i.problems),
+        (std::vector<std::string>{"survey row 3, column instance::tag: unknown column "
+                                  "(survey[1][\"instance::tag\"])",
+                                  "survey row 3, column rows: unknown column (survey[1].rows)"}));
     EXPECT_EQ(json::parse(i.twin_text)["survey"][1]["trigger"], "${a}");
 }
 
@@ -76,12 +74,13 @@ TEST(UnknownColumns, AChoicesColumnIsAFilterColumnWhenItCanBeAName) {
                    {"choices",
                     {{"list_name", "name", "label", "country", "tutorial notes"},
                      {"city", "nbo", "Nairobi", "ke", "the capital"}}},
-                   {"settings", settings_en}});
+                   {"settings", columns_settings}});
     Import i = import_workbook(b, "columns");
     EXPECT_TRUE(i.ok()) << ::testing::PrintToString(described(i.problems));
     EXPECT_EQ(described(i.warnings),
-              (std::vector<std::string>{"choices row 1, column tutorial notes: not a name a choice_filter "
-                                        "can use (letters, digits, _, . and -), ignored"}));
+              (std::vector<std::string>{
+                  "choices row 1, column tutorial notes: not a name a choice_filter "
+                  "can use (letters, digits, _, . and -), ignored"}));
     json city = json::parse(i.twin_text)["choices"]["city"][0];
     EXPECT_EQ(city["country"], "ke");
     EXPECT_FALSE(city.contains("tutorial notes"));

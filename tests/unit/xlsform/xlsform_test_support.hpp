@@ -2,10 +2,12 @@
 // (zip archives assembled with libzip from XML parts written here).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <zip.h>
 
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -13,6 +15,8 @@
 #include <vector>
 
 #include "temp_dir.hpp"
+#include "xlsform/import.hpp"
+#include "xlsform/source_map.hpp"
 #include "xlsform/workbook.hpp"
 
 namespace canvass::xlsform::testing {
@@ -143,6 +147,30 @@ inline std::string write_file(const canvass::testing::TempDir& dir, const std::s
     std::string path = dir / name;
     std::ofstream(path, std::ios::binary) << bytes;
     return path;
+}
+
+// Each problem as the command line describes it.
+inline std::vector<std::string> described(const std::vector<CellProblem>& list) {
+    std::vector<std::string> out;
+    for (const auto& p : list) out.push_back(describe(p));
+    return out;
+}
+
+inline std::vector<std::string> problems_of(const Import& i) {
+    return described(i.problems);
+}
+
+// The problems of importing `b` as the file `stem`.
+inline std::vector<std::string> problems_of(const Workbook& b, std::string_view stem) {
+    return problems_of(import_workbook(b, stem));
+}
+
+// The form twin of `b`, imported as the file `stem`; a test failure naming the first problem
+// when it does not convert.
+inline nlohmann::json twin_of(const Workbook& b, std::string_view stem) {
+    Import i = import_workbook(b, stem);
+    EXPECT_TRUE(i.ok()) << (i.problems.empty() ? "" : describe(i.problems[0]));
+    return i.ok() ? nlohmann::json::parse(i.twin_text) : nlohmann::json();
 }
 
 }  // namespace canvass::xlsform::testing

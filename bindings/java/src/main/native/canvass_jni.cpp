@@ -18,7 +18,7 @@ namespace {
 // A Java byte[] as a NUL-terminated string; null stays null. A NUL inside is refused: the C
 // ABI would read the text only up to it.
 class Text {
-public:
+  public:
     Text(JNIEnv* env, jbyteArray bytes) {
         if (!bytes) return;
         jsize n = env->GetArrayLength(bytes);
@@ -30,7 +30,7 @@ public:
     const char* c_str() const { return present_ ? text_.c_str() : nullptr; }
     bool has_nul() const { return nul_; }
 
-private:
+  private:
     std::string text_;
     bool present_ = false;
     bool nul_ = false;
@@ -38,7 +38,8 @@ private:
 
 jbyteArray to_bytes(JNIEnv* env, const char* s, std::size_t n) {
     jbyteArray out = env->NewByteArray(static_cast<jsize>(n));
-    if (out) env->SetByteArrayRegion(out, 0, static_cast<jsize>(n), reinterpret_cast<const jbyte*>(s));
+    if (out)
+        env->SetByteArrayRegion(out, 0, static_cast<jsize>(n), reinterpret_cast<const jbyte*>(s));
     return out;
 }
 
@@ -64,7 +65,8 @@ bool failed(JNIEnv* env, int rc, const canvass_error& err) {
 bool refuse_nul(JNIEnv* env, std::initializer_list<const Text*> texts) {
     for (const Text* t : texts) {
         if (t->has_nul()) {
-            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE, CANVASS_ERR_INVALID_ARGUMENT,
+            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE,
+                          CANVASS_ERR_INVALID_ARGUMENT,
                           "text given to canvass holds a NUL character");
             return true;
         }
@@ -80,7 +82,9 @@ jbyteArray take(JNIEnv* env, char* s) {
     return out;
 }
 
-canvass_store* store_of(jlong handle) { return reinterpret_cast<canvass_store*>(handle); }
+canvass_store* store_of(jlong handle) {
+    return reinterpret_cast<canvass_store*>(handle);
+}
 
 // Runs a JNI body: a C++ exception (out of memory) becomes a CanvassException, never
 // unwinds into the JVM.
@@ -110,7 +114,8 @@ struct JavaTransport {
         env->ExceptionClear();
         bool timeout = timeout_class && env->IsInstanceOf(t, timeout_class);
         jclass object = env->FindClass("java/lang/Object");
-        jmethodID to_string = object ? env->GetMethodID(object, "toString", "()Ljava/lang/String;") : nullptr;
+        jmethodID to_string =
+            object ? env->GetMethodID(object, "toString", "()Ljava/lang/String;") : nullptr;
         auto text = to_string ? static_cast<jstring>(env->CallObjectMethod(t, to_string)) : nullptr;
         if (env->ExceptionCheck()) env->ExceptionClear();
         if (text) {
@@ -177,13 +182,18 @@ struct JavaTransport {
 // Sets up `jt` for `transport`; false (with a Java exception pending) if its class lacks a method.
 bool bind(JNIEnv* env, jobject transport, JavaTransport& jt, canvass_transport& ct) {
     jclass cls = env->GetObjectClass(transport);
-    jt = JavaTransport{env, transport, env->GetMethodID(cls, "send", "([BI)V"),
-                       env->GetMethodID(cls, "receive", "([B)I"), env->GetMethodID(cls, "close", "()V"),
-                       nullptr, {}};
+    jt = JavaTransport{env,
+                       transport,
+                       env->GetMethodID(cls, "send", "([BI)V"),
+                       env->GetMethodID(cls, "receive", "([B)I"),
+                       env->GetMethodID(cls, "close", "()V"),
+                       nullptr,
+                       {}};
     if (!jt.send || !jt.receive || !jt.close) return false;
     jt.timeout_class = env->FindClass("java/net/SocketTimeoutException");
     if (!jt.timeout_class) env->ExceptionClear();
-    ct = canvass_transport{&jt, &JavaTransport::on_send, &JavaTransport::on_receive, &JavaTransport::on_close};
+    ct = canvass_transport{&jt, &JavaTransport::on_send, &JavaTransport::on_receive,
+                           &JavaTransport::on_close};
     return true;
 }
 
@@ -204,10 +214,14 @@ struct JavaProgress {
     static void call(void* user, const char* json) noexcept {
         auto* p = static_cast<JavaProgress*>(user);
         jclass string_class = p->env->FindClass("java/lang/String");
-        jmethodID init = string_class ? p->env->GetMethodID(string_class, "<init>", "([BLjava/lang/String;)V") : nullptr;
+        jmethodID init =
+            string_class ? p->env->GetMethodID(string_class, "<init>", "([BLjava/lang/String;)V")
+                         : nullptr;
         jbyteArray bytes = to_bytes(p->env, json, std::strlen(json));
         jstring charset = p->env->NewStringUTF("UTF-8");
-        jobject text = init && bytes && charset ? p->env->NewObject(string_class, init, bytes, charset) : nullptr;
+        jobject text = init && bytes && charset
+                           ? p->env->NewObject(string_class, init, bytes, charset)
+                           : nullptr;
         if (text) p->env->CallVoidMethod(p->progress, p->on_progress, text);
         if (p->env->ExceptionCheck()) p->env->ExceptionClear();  // documented: dropped
         p->env->DeleteLocalRef(text);
@@ -217,14 +231,17 @@ struct JavaProgress {
     }
 };
 
-
 // ---- The interview session -------------------------------------------------------------
 
-canvass_interview* interview_of(jlong handle) { return reinterpret_cast<canvass_interview*>(handle); }
+canvass_interview* interview_of(jlong handle) {
+    return reinterpret_cast<canvass_interview*>(handle);
+}
 
-using OpenInterview = int (*)(canvass_store*, const char*, const char*, canvass_interview**, canvass_error*);
+using OpenInterview = int (*)(canvass_store*, const char*, const char*, canvass_interview**,
+                              canvass_error*);
 
-jlong open_interview(JNIEnv* env, OpenInterview open, jlong store, jbyteArray what, jbyteArray language) {
+jlong open_interview(JNIEnv* env, OpenInterview open, jlong store, jbyteArray what,
+                     jbyteArray language) {
     Text w(env, what), l(env, language);
     if (refuse_nul(env, {&w, &l})) return 0;
     canvass_interview* iv = nullptr;
@@ -251,7 +268,8 @@ jbyteArray coordinator_read(JNIEnv* env, CoordinatorRead read, jlong c, jbyteArr
     if (refuse_nul(env, {&i})) return nullptr;
     char* out = nullptr;
     canvass_error err{};
-    if (failed(env, read(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), &out, &err), err)) return nullptr;
+    if (failed(env, read(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), &out, &err), err))
+        return nullptr;
     return take(env, out);
 }
 
@@ -279,14 +297,15 @@ JNIEXPORT jlong JNICALL Java_org_canvass_Native_storeOpen(JNIEnv* env, jclass, j
     });
 }
 
-JNIEXPORT jlong JNICALL Java_org_canvass_Native_storeOpenWithKey(JNIEnv* env, jclass, jbyteArray home,
-                                                                 jbyteArray key, jboolean create) {
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_storeOpenWithKey(JNIEnv* env, jclass,
+                                                                 jbyteArray home, jbyteArray key,
+                                                                 jboolean create) {
     return guard(env, [&]() -> jlong {
         Text h(env, home);
         if (refuse_nul(env, {&h})) return 0;
         if (!key || env->GetArrayLength(key) != 32) {
-            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE, CANVASS_ERR_INVALID_ARGUMENT,
-                          "a store key is 32 bytes");
+            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE,
+                          CANVASS_ERR_INVALID_ARGUMENT, "a store key is 32 bytes");
             return 0;
         }
         uint8_t raw[32];
@@ -300,12 +319,11 @@ JNIEXPORT jlong JNICALL Java_org_canvass_Native_storeOpenWithKey(JNIEnv* env, jc
 }
 
 JNIEXPORT void JNICALL Java_org_canvass_Native_storeClose(JNIEnv* env, jclass, jlong store) {
-    return guard(env, [&]() -> void {
-        canvass_store_close(store_of(store));
-    });
+    return guard(env, [&]() -> void { canvass_store_close(store_of(store)); });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_formAdd(JNIEnv* env, jclass, jlong store, jbyteArray form) {
+JNIEXPORT void JNICALL Java_org_canvass_Native_formAdd(JNIEnv* env, jclass, jlong store,
+                                                       jbyteArray form) {
     return guard(env, [&]() -> void {
         Text f(env, form);
         if (refuse_nul(env, {&f})) return;
@@ -323,21 +341,26 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_formsList(JNIEnv* env, jcla
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordCreate(JNIEnv* env, jclass, jlong store, jbyteArray form,
-                                                                  jbyteArray answers, jboolean finalize) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordCreate(JNIEnv* env, jclass, jlong store,
+                                                                  jbyteArray form,
+                                                                  jbyteArray answers,
+                                                                  jboolean finalize) {
     return guard(env, [&]() -> jbyteArray {
         Text f(env, form), a(env, answers);
         if (refuse_nul(env, {&f, &a})) return nullptr;
         char id[37] = {0};
         canvass_error err{};
-        if (failed(env, canvass_record_create(store_of(store), f.c_str(), a.c_str(), finalize ? 1 : 0, id, &err), err))
+        if (failed(env,
+                   canvass_record_create(store_of(store), f.c_str(), a.c_str(), finalize ? 1 : 0,
+                                         id, &err),
+                   err))
             return nullptr;
         return to_bytes(env, id, std::strlen(id));
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_recordSaveDraft(JNIEnv* env, jclass, jlong store, jbyteArray id,
-                                                               jbyteArray answers) {
+JNIEXPORT void JNICALL Java_org_canvass_Native_recordSaveDraft(JNIEnv* env, jclass, jlong store,
+                                                               jbyteArray id, jbyteArray answers) {
     return guard(env, [&]() -> void {
         Text i(env, id), a(env, answers);
         if (refuse_nul(env, {&i, &a})) return;
@@ -346,7 +369,8 @@ JNIEXPORT void JNICALL Java_org_canvass_Native_recordSaveDraft(JNIEnv* env, jcla
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_recordFinalize(JNIEnv* env, jclass, jlong store, jbyteArray id) {
+JNIEXPORT void JNICALL Java_org_canvass_Native_recordFinalize(JNIEnv* env, jclass, jlong store,
+                                                              jbyteArray id) {
     return guard(env, [&]() -> void {
         Text i(env, id);
         if (refuse_nul(env, {&i})) return;
@@ -355,19 +379,22 @@ JNIEXPORT void JNICALL Java_org_canvass_Native_recordFinalize(JNIEnv* env, jclas
     });
 }
 
-JNIEXPORT jboolean JNICALL Java_org_canvass_Native_recordEdit(JNIEnv* env, jclass, jlong store, jbyteArray id,
-                                                              jbyteArray changes) {
+JNIEXPORT jboolean JNICALL Java_org_canvass_Native_recordEdit(JNIEnv* env, jclass, jlong store,
+                                                              jbyteArray id, jbyteArray changes) {
     return guard(env, [&]() -> jboolean {
         Text i(env, id), c(env, changes);
         if (refuse_nul(env, {&i, &c})) return JNI_FALSE;
         int changed = 0;
         canvass_error err{};
-        if (failed(env, canvass_record_edit(store_of(store), i.c_str(), c.c_str(), &changed, &err), err)) return JNI_FALSE;
+        if (failed(env, canvass_record_edit(store_of(store), i.c_str(), c.c_str(), &changed, &err),
+                   err))
+            return JNI_FALSE;
         return changed ? JNI_TRUE : JNI_FALSE;
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_recordDelete(JNIEnv* env, jclass, jlong store, jbyteArray id) {
+JNIEXPORT void JNICALL Java_org_canvass_Native_recordDelete(JNIEnv* env, jclass, jlong store,
+                                                            jbyteArray id) {
     return guard(env, [&]() -> void {
         Text i(env, id);
         if (refuse_nul(env, {&i})) return;
@@ -376,41 +403,47 @@ JNIEXPORT void JNICALL Java_org_canvass_Native_recordDelete(JNIEnv* env, jclass,
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordGet(JNIEnv* env, jclass, jlong store, jbyteArray id) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordGet(JNIEnv* env, jclass, jlong store,
+                                                               jbyteArray id) {
     return guard(env, [&]() -> jbyteArray {
         Text i(env, id);
         if (refuse_nul(env, {&i})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_record_get(store_of(store), i.c_str(), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_record_get(store_of(store), i.c_str(), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordsList(JNIEnv* env, jclass, jlong store, jbyteArray form) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordsList(JNIEnv* env, jclass, jlong store,
+                                                                 jbyteArray form) {
     return guard(env, [&]() -> jbyteArray {
         Text f(env, form);
         if (refuse_nul(env, {&f})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_records_list(store_of(store), f.c_str(), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_records_list(store_of(store), f.c_str(), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordConflicts(JNIEnv* env, jclass, jlong store,
-                                                                     jbyteArray id) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_recordConflicts(JNIEnv* env, jclass,
+                                                                     jlong store, jbyteArray id) {
     return guard(env, [&]() -> jbyteArray {
         Text i(env, id);
         if (refuse_nul(env, {&i})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_record_conflicts(store_of(store), i.c_str(), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_record_conflicts(store_of(store), i.c_str(), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_conflictsList(JNIEnv* env, jclass, jlong store) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_conflictsList(JNIEnv* env, jclass,
+                                                                   jlong store) {
     return guard(env, [&]() -> jbyteArray {
         char* out = nullptr;
         canvass_error err{};
@@ -419,13 +452,15 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_conflictsList(JNIEnv* env, 
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_recordResolve(JNIEnv* env, jclass, jlong store, jbyteArray id,
-                                                             jbyteArray path, jbyteArray value) {
+JNIEXPORT void JNICALL Java_org_canvass_Native_recordResolve(JNIEnv* env, jclass, jlong store,
+                                                             jbyteArray id, jbyteArray path,
+                                                             jbyteArray value) {
     return guard(env, [&]() -> void {
         Text i(env, id), p(env, path), v(env, value);
         if (refuse_nul(env, {&i, &p, &v})) return;
         canvass_error err{};
-        failed(env, canvass_record_resolve(store_of(store), i.c_str(), p.c_str(), v.c_str(), &err), err);
+        failed(env, canvass_record_resolve(store_of(store), i.c_str(), p.c_str(), v.c_str(), &err),
+               err);
     });
 }
 
@@ -438,7 +473,8 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_status(JNIEnv* env, jclass,
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_tokenInspect(JNIEnv* env, jclass, jbyteArray token) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_tokenInspect(JNIEnv* env, jclass,
+                                                                  jbyteArray token) {
     return guard(env, [&]() -> jbyteArray {
         Text t(env, token);
         if (refuse_nul(env, {&t})) return nullptr;
@@ -449,15 +485,18 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_tokenInspect(JNIEnv* env, j
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_enroll(JNIEnv* env, jclass, jlong store, jbyteArray token,
-                                                            jbyteArray fingerprint, jobject transport) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_enroll(JNIEnv* env, jclass, jlong store,
+                                                            jbyteArray token,
+                                                            jbyteArray fingerprint,
+                                                            jobject transport) {
     return guard(env, [&]() -> jbyteArray {
         Text t(env, token), f(env, fingerprint);
         if (refuse_nul(env, {&t, &f})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
         if (!transport) {
-            if (failed(env, canvass_enroll(store_of(store), t.c_str(), f.c_str(), &out, &err), err)) return nullptr;
+            if (failed(env, canvass_enroll(store_of(store), t.c_str(), f.c_str(), &out, &err), err))
+                return nullptr;
             return take(env, out);
         }
         JavaTransport jt{};
@@ -469,19 +508,21 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_enroll(JNIEnv* env, jclass,
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_sync(JNIEnv* env, jclass, jlong store, jobject transport,
-                                                          jobject progress) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_sync(JNIEnv* env, jclass, jlong store,
+                                                          jobject transport, jobject progress) {
     return guard(env, [&]() -> jbyteArray {
         JavaProgress jp{env, progress, nullptr};
         if (progress) {
-            jp.on_progress = env->GetMethodID(env->GetObjectClass(progress), "onProgress", "(Ljava/lang/String;)V");
+            jp.on_progress = env->GetMethodID(env->GetObjectClass(progress), "onProgress",
+                                              "(Ljava/lang/String;)V");
             if (!jp.on_progress) return nullptr;
         }
         canvass_progress_fn fn = progress ? &JavaProgress::call : nullptr;
         char* out = nullptr;
         canvass_error err{};
         if (!transport) {
-            if (failed(env, canvass_sync(store_of(store), fn, &jp, &out, &err), err)) return nullptr;
+            if (failed(env, canvass_sync(store_of(store), fn, &jp, &out, &err), err))
+                return nullptr;
             return take(env, out);
         }
         JavaTransport jt{};
@@ -493,30 +534,40 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_sync(JNIEnv* env, jclass, j
     });
 }
 
-JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewStart(JNIEnv* env, jclass, jlong store, jbyteArray form,
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewStart(JNIEnv* env, jclass, jlong store,
+                                                               jbyteArray form,
                                                                jbyteArray language) {
-    return guard(env, [&]() -> jlong { return open_interview(env, canvass_interview_start, store, form, language); });
+    return guard(env, [&]() -> jlong {
+        return open_interview(env, canvass_interview_start, store, form, language);
+    });
 }
 
-JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewResume(JNIEnv* env, jclass, jlong store, jbyteArray id,
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewResume(JNIEnv* env, jclass, jlong store,
+                                                                jbyteArray id,
                                                                 jbyteArray language) {
-    return guard(env, [&]() -> jlong { return open_interview(env, canvass_interview_resume, store, id, language); });
+    return guard(env, [&]() -> jlong {
+        return open_interview(env, canvass_interview_resume, store, id, language);
+    });
 }
 
-JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewEdit(JNIEnv* env, jclass, jlong store, jbyteArray id,
-                                                              jbyteArray language) {
-    return guard(env, [&]() -> jlong { return open_interview(env, canvass_interview_edit, store, id, language); });
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_interviewEdit(JNIEnv* env, jclass, jlong store,
+                                                              jbyteArray id, jbyteArray language) {
+    return guard(env, [&]() -> jlong {
+        return open_interview(env, canvass_interview_edit, store, id, language);
+    });
 }
 
 JNIEXPORT void JNICALL Java_org_canvass_Native_interviewClose(JNIEnv* env, jclass, jlong iv) {
     return guard(env, [&]() -> void { canvass_interview_close(interview_of(iv)); });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewRecordId(JNIEnv* env, jclass, jlong iv) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewRecordId(JNIEnv* env, jclass,
+                                                                       jlong iv) {
     return guard(env, [&]() -> jbyteArray {
         char id[37] = {0};
         canvass_error err{};
-        if (failed(env, canvass_interview_record_id(interview_of(iv), id, &err), err)) return nullptr;
+        if (failed(env, canvass_interview_record_id(interview_of(iv), id, &err), err))
+            return nullptr;
         return to_bytes(env, id, std::strlen(id));
     });
 }
@@ -530,181 +581,225 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewStep(JNIEnv* env, 
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewAnswer(JNIEnv* env, jclass, jlong iv, jbyteArray value) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewAnswer(JNIEnv* env, jclass, jlong iv,
+                                                                     jbyteArray value) {
     return guard(env, [&]() -> jbyteArray {
         Text v(env, value);
         if (refuse_nul(env, {&v})) return nullptr;
         char* step = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_interview_answer(interview_of(iv), v.c_str(), &step, &err), err)) return nullptr;
+        if (failed(env, canvass_interview_answer(interview_of(iv), v.c_str(), &step, &err), err))
+            return nullptr;
         return take(env, step);
     });
 }
 
 JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewNext(JNIEnv* env, jclass, jlong iv) {
-    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_next, iv); });
+    return guard(env,
+                 [&]() -> jbyteArray { return move_interview(env, canvass_interview_next, iv); });
 }
 
 JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewBack(JNIEnv* env, jclass, jlong iv) {
-    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_back, iv); });
+    return guard(env,
+                 [&]() -> jbyteArray { return move_interview(env, canvass_interview_back, iv); });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewAddInstance(JNIEnv* env, jclass, jlong iv) {
-    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_add_instance, iv); });
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewAddInstance(JNIEnv* env, jclass,
+                                                                          jlong iv) {
+    return guard(env, [&]() -> jbyteArray {
+        return move_interview(env, canvass_interview_add_instance, iv);
+    });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewRemoveInstance(JNIEnv* env, jclass, jlong iv) {
-    return guard(env, [&]() -> jbyteArray { return move_interview(env, canvass_interview_remove_instance, iv); });
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewRemoveInstance(JNIEnv* env, jclass,
+                                                                             jlong iv) {
+    return guard(env, [&]() -> jbyteArray {
+        return move_interview(env, canvass_interview_remove_instance, iv);
+    });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewJump(JNIEnv* env, jclass, jlong iv, jint index) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewJump(JNIEnv* env, jclass, jlong iv,
+                                                                   jint index) {
     return guard(env, [&]() -> jbyteArray {
         if (index < 0) {
-            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE, CANVASS_ERR_INVALID_ARGUMENT,
-                          "a step index is 0 or more");
+            throw_canvass(env, CANVASS_ERR_INVALID_ARGUMENT, CANVASS_DOMAIN_CORE,
+                          CANVASS_ERR_INVALID_ARGUMENT, "a step index is 0 or more");
             return nullptr;
         }
         char* step = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_interview_jump(interview_of(iv), static_cast<size_t>(index), &step, &err), err))
+        if (failed(
+                env,
+                canvass_interview_jump(interview_of(iv), static_cast<size_t>(index), &step, &err),
+                err))
             return nullptr;
         return take(env, step);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewJumpTo(JNIEnv* env, jclass, jlong iv, jbyteArray name) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewJumpTo(JNIEnv* env, jclass, jlong iv,
+                                                                     jbyteArray name) {
     return guard(env, [&]() -> jbyteArray {
         Text n(env, name);
         if (refuse_nul(env, {&n})) return nullptr;
         char* step = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_interview_jump_to(interview_of(iv), n.c_str(), &step, &err), err)) return nullptr;
+        if (failed(env, canvass_interview_jump_to(interview_of(iv), n.c_str(), &step, &err), err))
+            return nullptr;
         return take(env, step);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewLanguage(JNIEnv* env, jclass, jlong iv,
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewLanguage(JNIEnv* env, jclass,
+                                                                       jlong iv,
                                                                        jbyteArray language) {
     return guard(env, [&]() -> jbyteArray {
         Text l(env, language);
         if (refuse_nul(env, {&l})) return nullptr;
         char* step = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_interview_language(interview_of(iv), l.c_str(), &step, &err), err)) return nullptr;
+        if (failed(env, canvass_interview_language(interview_of(iv), l.c_str(), &step, &err), err))
+            return nullptr;
         return take(env, step);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewHierarchy(JNIEnv* env, jclass, jlong iv) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewHierarchy(JNIEnv* env, jclass,
+                                                                        jlong iv) {
     return guard(env, [&]() -> jbyteArray {
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_interview_hierarchy(interview_of(iv), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_interview_hierarchy(interview_of(iv), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewFinalize(JNIEnv* env, jclass, jlong iv) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_interviewFinalize(JNIEnv* env, jclass,
+                                                                       jlong iv) {
     return guard(env, [&]() -> jbyteArray {
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_interview_finalize(interview_of(iv), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_interview_finalize(interview_of(iv), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
 // ---- The coordinator's view ------------------------------------------------------------
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorKeyCreate(JNIEnv* env, jclass, jbyteArray path,
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorKeyCreate(JNIEnv* env, jclass,
+                                                                          jbyteArray path,
                                                                           jbyteArray passphrase) {
     return guard(env, [&]() -> jbyteArray {
         Text p(env, path), pass(env, passphrase);
         if (refuse_nul(env, {&p, &pass})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_coordinator_key_create(p.c_str(), pass.c_str(), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_coordinator_key_create(p.c_str(), pass.c_str(), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorKeyInspect(JNIEnv* env, jclass, jbyteArray path) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorKeyInspect(JNIEnv* env, jclass,
+                                                                           jbyteArray path) {
     return guard(env, [&]() -> jbyteArray {
         Text p(env, path);
         if (refuse_nul(env, {&p})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_coordinator_key_inspect(p.c_str(), &out, &err), err)) return nullptr;
+        if (failed(env, canvass_coordinator_key_inspect(p.c_str(), &out, &err), err))
+            return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT jlong JNICALL Java_org_canvass_Native_coordinatorOpen(JNIEnv* env, jclass, jlong store, jbyteArray path,
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_coordinatorOpen(JNIEnv* env, jclass, jlong store,
+                                                                jbyteArray path,
                                                                 jbyteArray passphrase) {
     return guard(env, [&]() -> jlong {
         Text p(env, path), pass(env, passphrase);
         if (refuse_nul(env, {&p, &pass})) return 0;
         canvass_coordinator* c = nullptr;
         canvass_error err{};
-        if (failed(env, canvass_coordinator_open(store_of(store), p.c_str(), pass.c_str(), &c, &err), err)) return 0;
+        if (failed(env,
+                   canvass_coordinator_open(store_of(store), p.c_str(), pass.c_str(), &c, &err),
+                   err))
+            return 0;
         return reinterpret_cast<jlong>(c);
     });
 }
 
 JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorClose(JNIEnv* env, jclass, jlong c) {
-    return guard(env, [&]() -> void { canvass_coordinator_close(reinterpret_cast<canvass_coordinator*>(c)); });
-}
-
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorRecords(JNIEnv* env, jclass, jlong c, jbyteArray form) {
-    return guard(env, [&]() -> jbyteArray {
-        Text f(env, form);
-        if (refuse_nul(env, {&f})) return nullptr;
-        char* out = nullptr;
-        canvass_error err{};
-        if (failed(env, canvass_coordinator_records(reinterpret_cast<canvass_coordinator*>(c), f.c_str(), &out, &err),
-                   err))
-            return nullptr;
-        return take(env, out);
+    return guard(env, [&]() -> void {
+        canvass_coordinator_close(reinterpret_cast<canvass_coordinator*>(c));
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorRecord(JNIEnv* env, jclass, jlong c, jbyteArray id) {
-    return guard(env, [&]() -> jbyteArray { return coordinator_read(env, canvass_coordinator_record, c, id); });
-}
-
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorHistory(JNIEnv* env, jclass, jlong c, jbyteArray id) {
-    return guard(env, [&]() -> jbyteArray { return coordinator_read(env, canvass_coordinator_history, c, id); });
-}
-
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorConflicts(JNIEnv* env, jclass, jlong c,
-                                                                          jbyteArray form, jboolean resolved) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorRecords(JNIEnv* env, jclass,
+                                                                        jlong c, jbyteArray form) {
     return guard(env, [&]() -> jbyteArray {
         Text f(env, form);
         if (refuse_nul(env, {&f})) return nullptr;
         char* out = nullptr;
         canvass_error err{};
         if (failed(env,
-                   canvass_coordinator_conflicts(reinterpret_cast<canvass_coordinator*>(c), f.c_str(),
-                                                 resolved ? 1 : 0, &out, &err),
+                   canvass_coordinator_records(reinterpret_cast<canvass_coordinator*>(c), f.c_str(),
+                                               &out, &err),
                    err))
             return nullptr;
         return take(env, out);
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorResolve(JNIEnv* env, jclass, jlong c, jbyteArray id,
-                                                                  jbyteArray path, jbyteArray value) {
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorRecord(JNIEnv* env, jclass, jlong c,
+                                                                       jbyteArray id) {
+    return guard(env, [&]() -> jbyteArray {
+        return coordinator_read(env, canvass_coordinator_record, c, id);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorHistory(JNIEnv* env, jclass,
+                                                                        jlong c, jbyteArray id) {
+    return guard(env, [&]() -> jbyteArray {
+        return coordinator_read(env, canvass_coordinator_history, c, id);
+    });
+}
+
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorConflicts(JNIEnv* env, jclass,
+                                                                          jlong c, jbyteArray form,
+                                                                          jboolean resolved) {
+    return guard(env, [&]() -> jbyteArray {
+        Text f(env, form);
+        if (refuse_nul(env, {&f})) return nullptr;
+        char* out = nullptr;
+        canvass_error err{};
+        if (failed(env,
+                   canvass_coordinator_conflicts(reinterpret_cast<canvass_coordinator*>(c),
+                                                 f.c_str(), resolved ? 1 : 0, &out, &err),
+                   err))
+            return nullptr;
+        return take(env, out);
+    });
+}
+
+JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorResolve(JNIEnv* env, jclass, jlong c,
+                                                                  jbyteArray id, jbyteArray path,
+                                                                  jbyteArray value) {
     return guard(env, [&]() -> void {
         Text i(env, id), p(env, path), v(env, value);
         if (refuse_nul(env, {&i, &p, &v})) return;
         canvass_error err{};
         failed(env,
-               canvass_coordinator_resolve(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), p.c_str(), v.c_str(),
-                                           &err),
+               canvass_coordinator_resolve(reinterpret_cast<canvass_coordinator*>(c), i.c_str(),
+                                           p.c_str(), v.c_str(), &err),
                err);
     });
 }
 
-JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorAttachment(JNIEnv* env, jclass, jlong c, jbyteArray id,
+JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorAttachment(JNIEnv* env, jclass,
+                                                                           jlong c, jbyteArray id,
                                                                            jbyteArray attachment) {
     return guard(env, [&]() -> jbyteArray {
         Text i(env, id), a(env, attachment);
@@ -713,8 +808,8 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorAttachment(JNIEn
         size_t size = 0;
         canvass_error err{};
         if (failed(env,
-                   canvass_coordinator_attachment(reinterpret_cast<canvass_coordinator*>(c), i.c_str(), a.c_str(),
-                                                  &bytes, &size, &err),
+                   canvass_coordinator_attachment(reinterpret_cast<canvass_coordinator*>(c),
+                                                  i.c_str(), a.c_str(), &bytes, &size, &err),
                    err))
             return nullptr;
         jbyteArray out = to_bytes(env, reinterpret_cast<const char*>(bytes), size);
@@ -723,13 +818,15 @@ JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorAttachment(JNIEn
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_recordReview(JNIEnv* env, jclass, jlong store, jbyteArray id,
-                                                            jbyteArray state, jbyteArray comment) {
+JNIEXPORT void JNICALL Java_org_canvass_Native_recordReview(JNIEnv* env, jclass, jlong store,
+                                                            jbyteArray id, jbyteArray state,
+                                                            jbyteArray comment) {
     return guard(env, [&]() -> void {
         Text i(env, id), st(env, state), cm(env, comment);
         if (refuse_nul(env, {&i, &st, &cm})) return;
         canvass_error err{};
-        failed(env, canvass_record_review(store_of(store), i.c_str(), st.c_str(), cm.c_str(), &err), err);
+        failed(env, canvass_record_review(store_of(store), i.c_str(), st.c_str(), cm.c_str(), &err),
+               err);
     });
 }
 
