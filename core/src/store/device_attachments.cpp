@@ -38,37 +38,6 @@ Unexpected<Error> too_large(std::string_view what, std::uint64_t size, std::uint
 
 }  // namespace
 
-// The transaction an attachment is copied in: its own, or a savepoint inside the caller's
-// (a bulk import copies files in while its one transaction is open).
-class AttachmentTx {
-  public:
-    static Result<AttachmentTx> begin(Database& db) {
-        const bool nested = sqlite3_get_autocommit(db.handle()) == 0;
-        CANVASS_TRY_VOID(db.exec(nested ? "SAVEPOINT attachment" : "BEGIN IMMEDIATE"));
-        return AttachmentTx(db, nested);
-    }
-    AttachmentTx(AttachmentTx&& o) noexcept
-        : db_(std::exchange(o.db_, nullptr)), nested_(o.nested_) {}
-    AttachmentTx& operator=(AttachmentTx&&) = delete;
-    ~AttachmentTx() {
-        if (!db_) return;
-        if (nested_)
-            (void)db_->exec("ROLLBACK TO attachment; RELEASE attachment");
-        else
-            (void)db_->exec("ROLLBACK");
-    }
-    Result<void> commit() {
-        CANVASS_TRY_VOID(db_->exec(nested_ ? "RELEASE attachment" : "COMMIT"));
-        db_ = nullptr;
-        return {};
-    }
-
-  private:
-    AttachmentTx(Database& db, bool nested) : db_(&db), nested_(nested) {}
-    Database* db_;
-    bool nested_;
-};
-
 // Writes an attachment's chunks as they come, under a temporary row key, then names it by
 // the MAC of its content hash once the last chunk is in: one pass over the file.
 class AttachmentWriter {
@@ -233,7 +202,7 @@ Result<form::AttachmentRef> DeviceStore::add_attachment_file(const std::string& 
     if (!in)
         return unexpected(Domain::store, errc::io,
                           "cannot read " + path + ": " + std::strerror(errno));
-    CANVASS_TRY(auto tx, AttachmentTx::begin(impl_->db));
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     AttachmentWriter writer(*impl_, limits.file_bytes, path);
     std::vector<std::uint8_t> buf(crypto::attachment_chunk_bytes);
     while (in) {
@@ -255,7 +224,7 @@ Result<form::AttachmentRef> DeviceStore::add_attachment(std::span<const std::uin
     if (bytes.size() > limits.file_bytes)
         return too_large("the attachment " + std::string(name), bytes.size(), limits.file_bytes);
     CANVASS_TRY_VOID(check_name(name));
-    CANVASS_TRY(auto tx, AttachmentTx::begin(impl_->db));
+    CANVASS_TRY(auto tx, Transaction::begin(impl_->db));
     AttachmentWriter writer(*impl_, limits.file_bytes, std::string(name));
     CANVASS_TRY_VOID(writer.add(bytes));
     CANVASS_TRY(auto content, writer.finish());

@@ -327,6 +327,11 @@ Result<void> DeviceStore::Impl::ingest_run(const IncomingRun& run,
             merge::RecordState state(cs.header.record);
             std::optional<nlohmann::json> draft;
             auto loaded = load_record(cs.header.record);
+            // A record not held yet starts empty; any other failure (a read that failed) must
+            // not pass for one, or the record would be rebuilt without what it held.
+            if (!loaded &&
+                !(loaded.error().domain == Domain::store && loaded.error().code == errc::not_found))
+                return unexpected(loaded.error());
             if (loaded && loaded->state) state = std::move(*loaded->state);
             if (loaded) draft = std::move(loaded->draft);
             it = touched
@@ -595,7 +600,9 @@ Result<void> DeviceStore::ingest(std::span<const IncomingRun> runs,
             guard.keep = true;
             return {};
         }
-        if (stored.error().code != errc::already_exists) return stored;
+        if (stored.error().domain != Domain::protocol ||
+            stored.error().code != errc::already_exists)
+            return stored;
     }
     // A fork: keep the offending changesets as evidence in a transaction of their own.
     CANVASS_TRY(auto tx, Transaction::begin(impl_->db));

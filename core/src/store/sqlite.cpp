@@ -15,24 +15,80 @@ namespace canvass::store {
 
 namespace {
 
-// A damaged file is named, with what to do about it: SQLite's own words ("database disk
-// image is malformed") say neither which file nor that only a backup brings it back.
-std::string explain_damage(sqlite3* db, int rc, std::string detail) {
-    int primary = rc & 0xff;
-    if (primary != SQLITE_CORRUPT && primary != SQLITE_NOTADB) return detail;
-    const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
-    std::string file = name && *name ? name : "the database file";
-    return file + " is damaged (" + detail +
-           "). Stop using it and restore it from a backup copy; " +
-           "to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'";
+// What a failure SQLite reports means to the person who ran the command. Where the cause is
+// the file or the disk (damage, a full or failing disk, a file that cannot be opened or
+// written) the message names the file and says what to do: SQLite's own words ("disk I/O
+// error", "database disk image is malformed") say neither. Other failures are canvass's own
+// and keep SQLite's words after `what`.
+const char* io_step(int rc) {
+    switch (rc) {
+        case SQLITE_IOERR_READ:
+        case SQLITE_IOERR_SHORT_READ:
+            return "reading it";
+        case SQLITE_IOERR_WRITE:
+            return "writing it";
+        case SQLITE_IOERR_FSYNC:
+        case SQLITE_IOERR_DIR_FSYNC:
+            return "flushing it to the disk";
+        case SQLITE_IOERR_TRUNCATE:
+            return "truncating it";
+        default:
+            return "reading or writing it";
+    }
 }
 
-Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what) {
+std::string explain(sqlite3* db, int rc, std::string_view what, const std::string& detail,
+                    const std::string& path = {}) {
+    const char* name = db ? sqlite3_db_filename(db, "main") : nullptr;
+    std::string file = name && *name ? name : path.empty() ? "the database file" : path;
+    switch (rc & 0xff) {
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return file + " is damaged (" + detail +
+                   "). Stop using it and restore it from a backup copy; " +
+                   "to see the damage, check a copy with: sqlite3 COPY 'PRAGMA integrity_check'";
+        case SQLITE_FULL:
+            return file + ": the disk is full (" + detail +
+                   "). What was saved before is kept; free some space on this disk and run the "
+                   "command again";
+        case SQLITE_IOERR:
+            return file + ": the disk failed while " + io_step(rc) + " (" + detail +
+                   "). What was saved before is kept; the last change may not be. Check the "
+                   "storage (a memory card taken out, a failing disk), then run the command "
+                   "again and look whether that change is there";
+        case SQLITE_READONLY:
+            return file + " cannot be written (" + detail +
+                   "): check that this user may write the file and its folder";
+        case SQLITE_CANTOPEN:
+            if (what.starts_with("cannot open")) {
+                return std::string(what) + ": " + detail +
+                       ": check that its folder exists and this user may write in it";
+            }
+            return file + " or its -wal or -shm file cannot be opened (" + detail +
+                   "): check that its folder exists and this user may write in it";
+        default:
+            return std::string(what) + ": " + detail;
+    }
+}
+
+// `path`: the file, where the connection cannot name it yet (its open failed).
+Unexpected<Error> sqlite_error(sqlite3* db, int rc, std::string_view what,
+                               const std::string& path = {}) {
     std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    int primary = rc & 0xff;
-    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-        return unexpected(Domain::sqlite, rc, explain_damage(db, rc, std::move(detail)));
-    return unexpected(Domain::sqlite, rc, std::string(what) + ": " + detail);
+    return unexpected(Domain::sqlite, rc, explain(db, rc, what, detail, path));
+}
+
+// Whether SQLite rolled back the Transaction open on the connection (see Transaction).
+bool rolled_back_under_us(sqlite3* db, const int* transactions) {
+    return transactions && *transactions > 0 && sqlite3_get_autocommit(db) != 0;
+}
+
+Unexpected<Error> rolled_back_error(sqlite3* db) {
+    const char* name = sqlite3_db_filename(db, "main");
+    return unexpected(Domain::sqlite, SQLITE_ABORT_ROLLBACK,
+                      std::string(name && *name ? name : "the database file") +
+                          ": an earlier failure rolled this change back, so nothing of it was "
+                          "saved; what was saved before is kept. Run the command again");
 }
 
 // The database and its -wal and -shm files readable by their owner only. SQLite creates the
@@ -91,6 +147,9 @@ int errc_for_sqlite(int rc) {
             return errc::limit_exceeded;
         case SQLITE_NOLFS:
             return errc::unsupported;
+        case SQLITE_ABORT:
+            // A transaction SQLite rolled back after an I/O or full-disk failure.
+            return rc == SQLITE_ABORT_ROLLBACK ? errc::io : 0;
         case SQLITE_CONSTRAINT:
             if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
                 return errc::already_exists;
@@ -110,7 +169,7 @@ Result<Database> Database::open(const std::string& path, bool create) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        auto err = sqlite_error(db, rc, "cannot open " + path);
+        auto err = sqlite_error(db, rc, "cannot open " + path, path);
         sqlite3_close(db);
         return err;
     }
@@ -147,7 +206,7 @@ Result<sqlite3*> open_handle(const std::string& name, int flags, const std::stri
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(name.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        auto err = sqlite_error(db, rc, "cannot open " + path);
+        auto err = sqlite_error(db, rc, "cannot open " + path, path);
         sqlite3_close(db);
         return err;
     }
@@ -182,12 +241,15 @@ Result<Database> Database::open_read_only(const std::string& path) {
 Database::Database(sqlite3* db)
     : db_(db), cache_(std::make_unique<std::map<std::string, Statement, std::less<>>>()) {}
 Database::Database(Database&& o) noexcept
-    : db_(std::exchange(o.db_, nullptr)), cache_(std::move(o.cache_)) {}
+    : db_(std::exchange(o.db_, nullptr)),
+      transactions_(std::move(o.transactions_)),
+      cache_(std::move(o.cache_)) {}
 Database& Database::operator=(Database&& o) noexcept {
     if (this != &o) {
         if (cache_) cache_->clear();
         if (db_) sqlite3_close_v2(db_);
         db_ = std::exchange(o.db_, nullptr);
+        transactions_ = std::move(o.transactions_);
         cache_ = std::move(o.cache_);
     }
     return *this;
@@ -209,16 +271,18 @@ Result<Database::Cached> Database::cached(std::string_view sql) {
 }
 
 Result<void> Database::exec(std::string_view sql) {
+    if (rolled_back_under_us(db_, transactions_.get())) return rolled_back_error(db_);
+    return exec_unchecked(sql);
+}
+
+Result<void> Database::exec_unchecked(std::string_view sql) {
     std::string s(sql);
     char* msg = nullptr;
     int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &msg);
     if (rc != SQLITE_OK) {
         std::string text = msg ? msg : sqlite3_errstr(rc);
         sqlite3_free(msg);
-        int primary = rc & 0xff;
-        if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB)
-            return unexpected(Domain::sqlite, rc, explain_damage(db_, rc, std::move(text)));
-        return unexpected(Domain::sqlite, rc, "database: " + text);
+        return unexpected(Domain::sqlite, rc, explain(db_, rc, "database", text));
     }
     return {};
 }
@@ -227,7 +291,7 @@ Result<Statement> Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db_, rc, "cannot prepare statement");
-    return Statement(stmt, db_);
+    return Statement(stmt, db_, transactions_.get());
 }
 
 std::int64_t Database::last_insert_rowid() const {
@@ -286,6 +350,7 @@ Result<std::string> Database::check(const char* pragma) {
 Statement::Statement(Statement&& o) noexcept
     : stmt_(std::exchange(o.stmt_, nullptr)),
       db_(o.db_),
+      transactions_(o.transactions_),
       error_(std::move(o.error_)),
       bind_failed_(o.bind_failed_) {}
 Statement& Statement::operator=(Statement&& o) noexcept {
@@ -293,6 +358,7 @@ Statement& Statement::operator=(Statement&& o) noexcept {
         if (stmt_) sqlite3_finalize(stmt_);
         stmt_ = std::exchange(o.stmt_, nullptr);
         db_ = o.db_;
+        transactions_ = o.transactions_;
         error_ = std::move(o.error_);
         bind_failed_ = o.bind_failed_;
     }
@@ -336,6 +402,7 @@ Statement& Statement::bind_null(int index) {
 
 Result<bool> Statement::step() {
     if (bind_failed_) return unexpected(error_);
+    if (rolled_back_under_us(db_, transactions_)) return rolled_back_error(db_);
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
@@ -373,16 +440,36 @@ std::vector<std::uint8_t> Statement::blob(int col) const {
 }
 
 Result<Transaction> Transaction::begin(Database& db) {
-    CANVASS_TRY_VOID(db.exec("BEGIN IMMEDIATE"));
-    return Transaction(&db);
+    const int depth = *db.transactions_ + 1;
+    Transaction tx(nullptr, depth);
+    CANVASS_TRY_VOID(
+        db.exec(depth == 1 ? std::string("BEGIN IMMEDIATE") : "SAVEPOINT " + tx.savepoint()));
+    tx.db_ = &db;
+    ++*db.transactions_;
+    return tx;
+}
+
+std::string Transaction::savepoint() const {
+    return "canvass_" + std::to_string(depth_);
 }
 
 Transaction::~Transaction() {
-    if (db_) (void)db_->exec("ROLLBACK");
+    if (!db_) return;
+    // After SQLite rolled the transaction back itself there is nothing left to roll back.
+    if (sqlite3_get_autocommit(db_->db_) == 0) {
+        (void)db_->exec_unchecked(depth_ == 1
+                                      ? std::string("ROLLBACK")
+                                      : "ROLLBACK TO " + savepoint() + "; RELEASE " + savepoint());
+    }
+    --*db_->transactions_;
 }
 
 Result<void> Transaction::commit() {
-    CANVASS_TRY_VOID(db_->exec("COMMIT"));
+    if (rolled_back_under_us(db_->db_, db_->transactions_.get()))
+        return rolled_back_error(db_->db_);
+    CANVASS_TRY_VOID(
+        db_->exec_unchecked(depth_ == 1 ? std::string("COMMIT") : "RELEASE " + savepoint()));
+    --*db_->transactions_;
     db_ = nullptr;
     return {};
 }

@@ -1,8 +1,10 @@
 // RAII over SQLite: a connection, prepared statements, transactions and schema migrations.
 // The only code besides the stores themselves that includes <sqlite3.h>; the server's store
-// uses it too. Errors are Error{Domain::sqlite, <SQLite extended code>, message}; when SQLite
-// finds the file damaged (SQLITE_CORRUPT, SQLITE_NOTADB) the message names the file and says
-// to restore it from a backup and how to check it.
+// uses it too. Errors are Error{Domain::sqlite, <SQLite extended code>, message}. When the
+// cause is the file or the disk the message names the file and says what to do: damaged
+// (SQLITE_CORRUPT, SQLITE_NOTADB: restore it from a backup, and how to check it), a full disk
+// (free space), a failing disk (SQLITE_IOERR: check the storage, look whether the last change
+// is there), a file that cannot be written or opened (check permissions and the folder).
 #pragma once
 
 #include <cstdint>
@@ -70,9 +72,14 @@ class Database {
     sqlite3* handle() const { return db_; }
 
   private:
+    friend class Transaction;
     explicit Database(sqlite3* db);
     Result<std::string> check(const char* pragma);
+    Result<void> exec_unchecked(std::string_view sql);
     sqlite3* db_ = nullptr;
+    // How many Transactions are open on the connection; on the heap, so the statements can
+    // see it through a move of the Database.
+    std::unique_ptr<int> transactions_ = std::make_unique<int>(0);
     // Declared after db_ so the statements are finalized before the connection closes.
     std::unique_ptr<std::map<std::string, Statement, std::less<>>> cache_;
 };
@@ -129,9 +136,11 @@ class Statement {
 
   private:
     friend class Database;
-    Statement(sqlite3_stmt* s, sqlite3* db) : stmt_(s), db_(db) {}
+    Statement(sqlite3_stmt* s, sqlite3* db, const int* transactions)
+        : stmt_(s), db_(db), transactions_(transactions) {}
     sqlite3_stmt* stmt_ = nullptr;
     sqlite3* db_ = nullptr;
+    const int* transactions_ = nullptr;
     Error error_;  // a bind error, reported by the next step()
     bool bind_failed_ = false;
 };
@@ -151,18 +160,27 @@ class Database::Cached {
     Statement* s_;
 };
 
-// BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless commit() succeeded.
+// BEGIN IMMEDIATE on construction, or a savepoint when a transaction is already open (a
+// bulk import copying attachments in); ROLLBACK (to the savepoint) on destruction unless
+// commit() succeeded.
+//
+// Some failures (a full disk, an I/O error, out of memory) make SQLite roll the whole
+// transaction back itself. Statements run after that would each commit on their own, outside
+// any transaction: half a change saved. So while a Transaction is open and SQLite has rolled
+// it back, every statement and exec() of the connection fails, saying so, until it ends.
 class Transaction {
   public:
     static Result<Transaction> begin(Database& db);
-    Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+    Transaction(Transaction&& o) noexcept : db_(std::exchange(o.db_, nullptr)), depth_(o.depth_) {}
     Transaction& operator=(Transaction&&) = delete;
     ~Transaction();
     Result<void> commit();
 
   private:
-    explicit Transaction(Database* db) : db_(db) {}
+    Transaction(Database* db, int depth) : db_(db), depth_(depth) {}
+    std::string savepoint() const;
     Database* db_;
+    int depth_;  // 1: the transaction itself; more: a savepoint inside it
 };
 
 }  // namespace canvass::store

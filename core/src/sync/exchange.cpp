@@ -307,7 +307,9 @@ Result<void> Exchange::store_own_chain(Evidence own) {
         stats_.own_returned += batch.runs.front().changesets.size();
         return {};
     }
-    if (stored.error().code != errc::already_exists) return stored;
+    // A fork is the protocol's already_exists; a storage failure with the same number is not.
+    if (stored.error().domain != Domain::protocol || stored.error().code != errc::already_exists)
+        return stored;
     own_fork_ = own_fork_ ? std::min(*own_fork_, seq) : seq;
     return {};
 }

@@ -5,6 +5,7 @@
 #include <array>
 #include <string_view>
 
+#include "fault_vfs.hpp"
 #include "temp_dir.hpp"
 
 namespace canvass::store {
@@ -75,6 +76,67 @@ TEST(Sqlite, TransactionRollsBackUnlessCommitted) {
     auto sel = *db.prepare("SELECT group_concat(x) FROM t");
     ASSERT_TRUE(*sel.step());
     EXPECT_EQ(sel.text(0), "2");
+}
+
+TEST(Sqlite, NestedTransactionsAreSavepoints) {
+    TempDir dir;
+    auto db = *Database::open(dir / "a.db", true);
+    ASSERT_TRUE(db.exec("CREATE TABLE t(x)"));
+    {
+        auto outer = *Transaction::begin(db);
+        ASSERT_TRUE(db.exec("INSERT INTO t VALUES(1)"));
+        {
+            auto inner = *Transaction::begin(db);
+            ASSERT_TRUE(db.exec("INSERT INTO t VALUES(2)"));
+        }  // rolls back to its savepoint only
+        {
+            auto inner = *Transaction::begin(db);
+            ASSERT_TRUE(db.exec("INSERT INTO t VALUES(3)"));
+            ASSERT_TRUE(inner.commit());
+        }
+        ASSERT_TRUE(outer.commit());
+    }
+    auto sel = *db.prepare("SELECT group_concat(x) FROM t");
+    ASSERT_TRUE(*sel.step());
+    EXPECT_EQ(sel.text(0), "1,3");
+}
+
+// A failing disk makes SQLite roll a transaction back itself: what follows must not commit
+// statement by statement outside it (half a change saved), but fail, saying so.
+TEST(Sqlite, NothingRunsOutsideATransactionSqliteRolledBack) {
+    TempDir dir;
+    const std::string path = dir / "a.db";
+    canvass::testing::FaultVfs disk;
+    auto db = *Database::open(path, true);
+    ASSERT_TRUE(db.exec("CREATE TABLE t(x BLOB); PRAGMA cache_size = 2"));
+    {
+        auto tx = *Transaction::begin(db);
+        // A cache of two pages spills to the WAL long before the commit: the write fails.
+        disk.arm(canvass::testing::FaultVfs::Op::write, 1, true);
+        Result<void> insert;
+        for (int i = 0; i < 50 && insert; ++i)
+            insert = db.exec("INSERT INTO t VALUES(zeroblob(3000))");
+        ASSERT_FALSE(insert);
+        ASSERT_TRUE(disk.fired());
+        disk.disarm();
+        if (sqlite3_get_autocommit(db.handle()) == 0)
+            GTEST_SKIP() << "this SQLite kept the transaction open after the failed write";
+        auto after = db.exec("INSERT INTO t VALUES(zeroblob(10))");
+        ASSERT_FALSE(after);
+        EXPECT_EQ(after.error().code, SQLITE_ABORT_ROLLBACK);
+        EXPECT_EQ(errc_for_sqlite(after.error().code), errc::io);
+        EXPECT_NE(after.error().message.find(path), std::string::npos) << after.error().message;
+        EXPECT_NE(after.error().message.find("nothing of it was saved"), std::string::npos);
+        auto statement = db.prepare("INSERT INTO t VALUES(1)");
+        ASSERT_TRUE(statement);
+        EXPECT_FALSE(statement->run());
+        EXPECT_FALSE(tx.commit());
+    }
+    auto sel = *db.prepare("SELECT count(*) FROM t");
+    ASSERT_TRUE(*sel.step());
+    EXPECT_EQ(sel.int64(0), 0);
+    // The connection works again once the transaction is over.
+    ASSERT_TRUE(db.exec("INSERT INTO t VALUES(1)"));
 }
 
 TEST(Sqlite, MigratesOnceAndRefusesNewerSchema) {
