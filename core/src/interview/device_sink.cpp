@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <ranges>
 
 #include "crypto/hash.hpp"
 #include "interview/edit_changes.hpp"
@@ -109,11 +110,8 @@ Result<std::string> last_saved_answers(store::DeviceStore& store, const std::str
     std::erase_if(records, [&](const store::RecordSummary& r) {
         return r.deleted || (self && r.id == *self);
     });
-    std::sort(records.begin(), records.end(),
-              [](const store::RecordSummary& a, const store::RecordSummary& b) {
-                  return a.updated_ms > b.updated_ms;
-              });
-    for (const auto& r : records) {
+    // records() lists in the order saved (stamps only grow): the newest is last.
+    for (const auto& r : std::views::reverse(records)) {
         CANVASS_TRY(auto snap, store.record(r.id));
         if (snap.readable && snap.answers.is_object()) return snap.answers.dump();
     }

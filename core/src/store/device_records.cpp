@@ -100,10 +100,21 @@ Result<LoadedRecord> DeviceStore::Impl::load_record(const merge::RecordId& id) {
     return r;
 }
 
+Result<std::int64_t> DeviceStore::Impl::next_record_stamp() {
+    if (!record_stamp) {
+        CANVASS_TRY(auto st, db.cached("SELECT coalesce(max(updated), 0) FROM records"));
+        CANVASS_TRY(bool row, st->step());
+        record_stamp = row ? st->int64(0) : 0;
+    }
+    record_stamp = std::max(static_cast<std::int64_t>(clock->now_ms()), *record_stamp + 1);
+    return *record_stamp;
+}
+
 Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const std::string& form_id,
                                              const merge::RecordState* state,
                                              const std::optional<json>& draft) {
     auto key = record_row_key(id);
+    CANVASS_TRY(auto stamp, next_record_stamp());
     // An upsert, not INSERT OR REPLACE: a replaced row would leave the table without firing
     // the delete trigger that keeps the tallies (schema version 10).
     CANVASS_TRY(auto st, db.cached("INSERT INTO records(id, form_id, finalized, deleted, "
@@ -114,7 +125,7 @@ Result<void> DeviceStore::Impl::write_record(const merge::RecordId& id, const st
                                    "conflicts = excluded.conflicts, "
                                    "updated = excluded.updated, digest = excluded.digest, state = "
                                    "excluded.state, draft = excluded.draft"));
-    st->bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, clock->now_ms());
+    st->bind(1, id).bind(2, form_id).bind(3, state ? 1 : 0).bind(6, stamp);
     if (state) {
         auto view = merge::make_view(*state);
         st->bind(4, view.deleted() ? 1 : 0)

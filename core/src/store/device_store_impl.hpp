@@ -41,6 +41,9 @@ struct DeviceStore::Impl {
     merge::Clock* clock = nullptr;
     merge::Random* random = nullptr;
     std::uint64_t hlc_last = 0;
+    // The last `updated` stamp written to the records table (write_record), read at the first
+    // write: stamps only grow, so saves in one millisecond still list in the order made.
+    std::optional<std::int64_t> record_stamp;
     std::uint64_t seq = 0;  // own chain head
     merge::Hash head_hash{};
     std::map<std::string, std::shared_ptr<const form::Form>> forms;  // "id\nversion"
@@ -70,6 +73,9 @@ struct DeviceStore::Impl {
 
     // records
     Result<LoadedRecord> load_record(const merge::RecordId& id);
+    // The `updated` stamp of a record written now: the clock's ms, or one more than the last
+    // stamp when the clock has not moved past it.
+    Result<std::int64_t> next_record_stamp();
     // `state`: the finalized record's merge state (not copied), or null for a draft alone.
     Result<void> write_record(const merge::RecordId& id, const std::string& form_id,
                               const merge::RecordState* state,

@@ -311,5 +311,47 @@ TEST(DeviceStoreClock, TodayInConstraintsReadsTheStoresClock) {
     EXPECT_TRUE(s->create_record("visit", json{{"visited", "2021-06-01"}}, true));
 }
 
+// A clock that does not move between saves (a fast machine, a phone's coarse clock, one set
+// back) still lists records in the order they were saved: ${last-saved#…} and "the newest
+// record" mean the one saved last, never a draw among equal milliseconds.
+TEST(DeviceStoreClock, RecordsSavedInOneMillisecondListInTheOrderSaved) {
+    static constexpr std::string_view form = R"json({
+      "settings": {"form_id": "visit", "version": "1", "title": {"en": "Visit"}, "default_language": "en"},
+      "survey": [{"type": "integer", "name": "n", "label": {"en": "N"}}],
+      "choices": {}})json";
+    TempDir dir;
+    ManualClock clock(1'577'880'000'000);
+    StoreOptions options = canvass::testing::fast_store_options();
+    options.clock = &clock;
+    std::vector<merge::RecordId> saved;
+    {
+        auto s = DeviceStore::create(dir / "home", Passphrase{"correct horse"}, options);
+        ASSERT_TRUE(s) << s.error().message;
+        ASSERT_TRUE(s->add_form(form));
+        for (int i = 0; i < 12; ++i) {
+            auto id = s->create_record("visit", json{{"n", i}}, i % 3 != 0);
+            ASSERT_TRUE(id) << id.error().message;
+            saved.push_back(*id);
+        }
+        ASSERT_TRUE(s->save_draft(saved[0], json{{"n", 100}}));  // touched last
+        saved.push_back(saved[0]);
+        saved.erase(saved.begin());
+    }
+    clock.set(1'577'870'000'000);  // set back ten thousand seconds, then the store reopened
+    auto s = DeviceStore::open(dir / "home", Passphrase{"correct horse"}, options);
+    ASSERT_TRUE(s) << s.error().message;
+    auto after = s->create_record("visit", json{{"n", 13}}, true);
+    ASSERT_TRUE(after);
+    saved.push_back(*after);
+
+    auto listed = s->records("visit");
+    ASSERT_TRUE(listed);
+    std::vector<merge::RecordId> order;
+    for (const auto& r : *listed) order.push_back(r.id);
+    EXPECT_EQ(order, saved);
+    for (std::size_t i = 1; i < listed->size(); ++i)
+        EXPECT_LT((*listed)[i - 1].updated_ms, (*listed)[i].updated_ms);
+}
+
 }  // namespace
 }  // namespace canvass::store
