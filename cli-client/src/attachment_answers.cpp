@@ -27,17 +27,12 @@ void walk(const form::Form& form, nlohmann::json& obj, const std::filesystem::pa
                    !value.get_ref<const std::string&>().empty()) {
             std::filesystem::path file = value.get<std::string>();
             if (file.is_relative()) file = base / file;
-            auto ref = attach(file.string());
+            auto ref = attach(file.string(), form::type_name(row->type));
             if (!ref) {
                 problems.push_back({path, ref.error().message});
                 continue;
             }
-            auto j = ref->to_json();
-            if (auto p = form::attachment_problem(j, form::type_name(row->type))) {
-                problems.push_back({path, file.string() + ": " + *p});
-                continue;
-            }
-            value = std::move(j);
+            value = ref->to_json();
         }
     }
 }
@@ -55,12 +50,13 @@ std::vector<form::Problem> resolve_files(const form::Form& form, nlohmann::json&
 std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form,
                                         nlohmann::json& answers,
                                         const std::filesystem::path& base) {
-    return resolve_files(form, answers, base, [&store](const std::string& path) {
-        return store.add_attachment_file(path);
-    });
+    return resolve_files(form, answers, base,
+                         [&store](const std::string& path, std::string_view kind) {
+                             return store.add_attachment_file(path, kind);
+                         });
 }
 
-Result<form::AttachmentRef> describe_file(const std::string& path) {
+Result<form::AttachmentRef> describe_file(const std::string& path, std::string_view kind) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
         return unexpected(Domain::store, errc::not_found,
@@ -83,6 +79,8 @@ Result<form::AttachmentRef> describe_file(const std::string& path) {
     ref.hash = hash.finish();
     ref.name = form::file_name_of(path);
     ref.type = form::media_type_for_name(ref.name);
+    if (auto p = form::attachment_problem(ref.to_json(), kind))
+        return unexpected(Domain::form, errc::invalid_argument, path + ": " + *p);
     return ref;
 }
 

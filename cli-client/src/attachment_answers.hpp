@@ -18,8 +18,10 @@
 
 namespace canvass::cli {
 
-// What a file named at a media question becomes: its reference, or why it cannot be attached.
-using AttachFile = std::function<Result<form::AttachmentRef>(const std::string& path)>;
+// What a file named at a media question (of type `kind`: image, audio, video, file) becomes:
+// its reference, or why it cannot be attached.
+using AttachFile =
+    std::function<Result<form::AttachmentRef>(const std::string& path, std::string_view kind)>;
 
 // Replaces, in `answers` (a record keyed by field name, groups and repeats nested), each
 // path at a media question by the reference `attach` gives for it. Returns the files that
@@ -34,7 +36,7 @@ std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::F
                                         nlohmann::json& answers, const std::filesystem::path& base);
 
 // A file's reference without keeping it anywhere (its hash, size, name and type); an error
-// naming the path when it cannot be read.
-Result<form::AttachmentRef> describe_file(const std::string& path);
+// naming the path when it cannot be read or is not of the kind the question takes.
+Result<form::AttachmentRef> describe_file(const std::string& path, std::string_view kind);
 
 }  // namespace canvass::cli

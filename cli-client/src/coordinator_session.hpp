@@ -11,36 +11,14 @@
 #include "crypto/box.hpp"
 #include "device_session.hpp"
 #include "export/dataset.hpp"
-
-namespace CLI {
-class App;
-}
+#include "key_options.hpp"
 
 namespace canvass::cli {
-
-// Where the coordinator key's passphrase comes from, first found wins:
-// --key-passphrase-file, $CANVASS_KEY_PASSPHRASE, --passphrase-file, $CANVASS_PASSPHRASE,
-// the terminal. So one passphrase can serve both the store and the key, and a script can
-// still give two.
-struct KeyOptions {
-    std::string file;                            // --key FILE
-    std::optional<std::string> passphrase_file;  // --key-passphrase-file
-};
-
-// Adds --key-passphrase-file to `cmd`.
-void add_key_passphrase_option(CLI::App* cmd, KeyOptions& options);
-
-Result<std::string> key_passphrase(const KeyOptions& key, const DeviceOptions& device,
-                                   const std::string& prompt, bool confirm);
 
 // Opens the coordinator key file. On failure prints the reason on ctx.err and sets the
 // failure exit code.
 std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
                                                       const DeviceOptions& device, Context& ctx);
-
-// Adds --key FILE (to read answers other devices sealed to the project's coordinators) and
-// --key-passphrase-file to `cmd`.
-void add_record_key_options(CLI::App* cmd, KeyOptions& options);
 
 // One line per problem for the user: how many changesets of which devices could not be
 // read, and why. Empty when everything was decrypted.

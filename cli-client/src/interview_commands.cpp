@@ -1,6 +1,6 @@
 // `canvass interview FORM | --resume RECORD [--lang L]` and the interactive `canvass edit`:
-// the terminal face of the interview engine (canvass/interview.hpp) over the device
-// store (interview/device_sink.hpp).
+// the terminal face of the interview engine (canvass/interview.hpp) on a canvass::Device,
+// through the public API alone.
 #include "interview_commands.hpp"
 
 #include <sys/ioctl.h>
@@ -14,14 +14,10 @@
 #include <memory>
 #include <optional>
 
-#include "form/attachment_ref.hpp"
-#include "interview/device_sink.hpp"
 #include "interview/session.hpp"
 
 namespace canvass::cli {
 namespace {
-
-using canvass::interview::DeviceInterview;
 
 // Where lines wrap: $COLUMNS when set, else the terminal's width; no wrapping when the
 // output is not a terminal (a transcript or a pipe keeps its lines whole).
@@ -39,19 +35,13 @@ std::size_t line_width(const Context& ctx) {
 }
 
 // Feeds the session one line at a time until it is done or the input ends.
-void converse(DeviceInterview& opened, store::DeviceStore& store, Context& ctx) {
+void converse(Interview& opened, Device& device, Context& ctx) {
     cli::interview::Session session(
-        *opened.session,
-        {ctx.color, line_width(ctx),
-         [&opened] {
-             auto id = opened.record();
-             return id ? merge::format_uuid(*id) : std::string();
-         },
-         [&store](const std::string& path, const std::string& type) -> Result<std::string> {
-             CANVASS_TRY(auto ref, store.add_attachment_file(path));
-             if (auto problem = form::attachment_problem(ref.to_json(), type))
-                 return unexpected(Domain::form, errc::invalid_argument, path + ": " + *problem);
-             return ref.to_json().dump();
+        opened.session(),
+        {ctx.color, line_width(ctx), [&opened] { return opened.record_id().value_or(""); },
+         // A kind of file the question does not take is refused before it is copied in.
+         [&device](const std::string& path, const std::string& type) {
+             return device.add_attachment_file(path, type);
          }});
     ctx.out << session.start() << std::flush;
     std::string line;
@@ -66,13 +56,13 @@ void converse(DeviceInterview& opened, store::DeviceStore& store, Context& ctx) 
         ctx.out << session.respond(line) << std::flush;
     }
     if (session.outcome() == cli::interview::Outcome::draft_kept) {
-        if (auto id = opened.record())
-            ctx.out << "Resume with: canvass interview --resume "
-                    << canvass::interview::short_id(*id) << "\n";
+        // A record's first 8 characters find it again (Device::find_record).
+        if (auto id = opened.record_id())
+            ctx.out << "Resume with: canvass interview --resume " << id->substr(0, 8) << "\n";
         else
             ctx.out << "No answer was given: nothing was saved.\n";
     }
-    if (!opened.session->save_problem().empty()) ctx.exit_code = exit_failure;
+    if (!opened.session().save_problem().empty()) ctx.exit_code = exit_failure;
 }
 
 // --home and --passphrase-file as given to the root app, where the store commands add them
@@ -86,20 +76,6 @@ DeviceOptions device_options(const CLI::App& root) {
     return device;
 }
 
-// The form's languages, to name them when --lang is not one.
-Result<void> language_ok(store::DeviceStore& store, const std::string& form_id,
-                         const std::string& lang) {
-    if (lang.empty()) return {};
-    auto form = store.form(form_id);
-    if (!form) return {};  // opening says which form is missing
-    const auto& langs = (*form)->languages();
-    if (std::find(langs.begin(), langs.end(), lang) != langs.end()) return {};
-    std::string list;
-    for (const auto& l : langs) list += " " + l;
-    return unexpected(Domain::form, errc::invalid_argument,
-                      "form " + form_id + " has no language " + lang + " (it has:" + list + ")");
-}
-
 struct InterviewArgs {
     std::string form, resume, lang;
 };
@@ -111,19 +87,12 @@ void run_interview(const CLI::App& root, const InterviewArgs& args, Context& ctx
         ctx.exit_code = exit_usage;
         return;
     }
-    auto store = open_store(device_options(root), ctx);
-    if (!store) return;
-    std::string form_id = args.form;
-    if (!args.resume.empty()) {
-        auto id = store->find_record(args.resume);
-        auto snap = id ? store->record(*id) : Result<store::RecordSnapshot>(unexpected(id.error()));
-        if (snap) form_id = snap->summary.form_id;
-    }
-    if (auto ok = language_ok(*store, form_id, args.lang); !ok) return fail(ctx, ok.error());
-    auto opened =
-        canvass::interview::open_interview(*store, {args.form, args.resume, args.lang, {}});
+    auto device = open_device(device_options(root), ctx);
+    if (!device) return;
+    auto opened = args.form.empty() ? device->resume_interview(args.resume, args.lang)
+                                    : device->start_interview(args.form, args.lang);
     if (!opened) return fail(ctx, opened.error());
-    converse(**opened, *store, ctx);
+    converse(*opened, *device, ctx);
 }
 
 }  // namespace
@@ -142,28 +111,24 @@ void add_interview_commands(CLI::App& app, Context& ctx) {
     cmd->callback([&app, args, &ctx] { run_interview(app, *args, ctx); });
 }
 
-void edit_interactively(const DeviceOptions& device, const std::string& record,
+void edit_interactively(const DeviceOptions& options, const std::string& record,
                         const std::string& lang, const KeyOptions& key, Context& ctx) {
-    auto store = open_store(device, ctx);
-    if (!store) return;
-    auto id = store->find_record(record);
-    if (!id) return fail(ctx, id.error());
-    canvass::interview::EditStart start{record, lang, {}, std::nullopt, nullptr};
-    std::optional<exporting::ExportRecord> readable;
-    if (!key.file.empty()) {
-        // Refused before the key is opened when the device may not change the record.
-        if (auto may = store->may_change(*id); !may) return fail(ctx, may.error());
-        if (!(readable = open_record_with_key(*store, *id, key, device, ctx))) return;
-        start.readable_answers = readable->answers;
-        start.readable_state = &*readable->state;
+    auto device = open_device(options, ctx);
+    if (!device) return;
+    if (key.file.empty()) {
+        auto opened = device->edit_interview(record, lang);
+        if (!opened) return fail(ctx, opened.error());
+        return converse(*opened, *device, ctx);
     }
-    auto snap = store->record(*id);
-    if (!snap) return fail(ctx, snap.error());
-    if (auto ok = language_ok(*store, snap->summary.form_id, lang); !ok)
-        return fail(ctx, ok.error());
-    auto opened = canvass::interview::open_edit(*store, start);
+    // Refused before the key is opened when the device may not change the record.
+    auto id = device->find_record(record);
+    if (!id) return fail(ctx, id.error());
+    if (auto may = device->may_change(*id); !may) return fail(ctx, may.error());
+    auto view = open_coordinator(*device, key, options, ctx);
+    if (!view) return;
+    auto opened = view->edit_interview(*id, lang);
     if (!opened) return fail(ctx, opened.error());
-    converse(**opened, *store, ctx);
+    converse(*opened, *device, ctx);
 }
 
 }  // namespace canvass::cli

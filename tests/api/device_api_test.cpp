@@ -313,6 +313,35 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     EXPECT_EQ(json::parse(*view->record(*first)).at("answers").at("first_name"), "Ramesh Kumar");
     EXPECT_FALSE(view->resolve(*first, "no_such_question", "1"))
         << "a path that is not a question is refused";
+    // An edit of the whole record: refused without the key (the answers are sealed to the
+    // coordinators), opened through the view with it, saving only what changed.
+    auto sealed = desk->edit_interview(*second);
+    ASSERT_FALSE(sealed);
+    EXPECT_EQ(sealed.error().code, canvass::errc::wrong_key) << sealed.error().message;
+    const std::string changesets_before = *view->history(*second);
+    auto edit = view->edit_interview(second->substr(0, 8));
+    ASSERT_TRUE(edit) << edit.error().message;
+    auto& session = edit->session();
+    ASSERT_TRUE(session.jump(std::string_view("first_name")));
+    EXPECT_EQ(session.current().answer, json::parse(answers_line(1)).at("first_name").dump())
+        << "the edit starts from the decrypted answers";
+    ASSERT_TRUE(session.answer("\"Sunita Devi\""));
+    ASSERT_TRUE(session.finalize()) << "every other answer is kept as it was";
+    EXPECT_EQ(edit->record_id(), *second);
+    auto edited = json::parse(*view->record(*second));
+    EXPECT_EQ(edited.at("answers").at("first_name"), "Sunita Devi");
+    auto before = json::parse(answers_line(1));
+    for (const auto& [name, value] : before.items())
+        if (name != "first_name" && value.is_primitive())
+            EXPECT_EQ(edited.at("answers").at(name), value) << name;
+    auto entries = json::parse(*view->history(*second)).at("entries");
+    ASSERT_EQ(entries.size(), json::parse(changesets_before).at("entries").size() + 1)
+        << "one changeset for the edit";
+    EXPECT_EQ(entries.back().at("coordinator_edit"), true);
+    ASSERT_EQ(entries.back().at("changes").size(), 1u) << entries.back().dump();
+    EXPECT_EQ(entries.back().at("changes")[0].at("path"), "first_name");
+    EXPECT_FALSE(view->edit_interview("ffffffff")) << "no such record";
+
     ASSERT_TRUE(desk->review(*first, "approved", "called back to check"));
     EXPECT_FALSE(desk->review(*first, "fine")) << "not a review state";
     EXPECT_EQ(json::parse(*view->record(*first)).at("review_state"), "approved");

@@ -62,6 +62,12 @@ class Coordinator {
     // record decrypted first so the value is checked against what was answered, as
     // `canvass resolve` does.
     Result<void> resolve(std::string_view id, std::string_view path, std::string_view value_json);
+    // An edit of finalized record `id` (or its first characters) over the answers this key
+    // decrypts, as `canvass edit --key` runs it: nothing is written until finalize(), then
+    // what changed as one changeset. Refused before any question when this device may not
+    // change the record, or when a changeset of it does not open with this key (a record
+    // read in part would look as if answers had been cleared).
+    Result<Interview> edit_interview(std::string_view id, std::string_view language = {});
     // The bytes of attachment `attachment` (64 hex digits, the reference's "attachment") of
     // record `id`, checked against the hash: Error{store, not_found} when the record's
     // decrypted answers do not name it, or it has not arrived yet.

@@ -34,6 +34,9 @@ namespace canvass {
 namespace store {
 class DeviceStore;
 }
+namespace interview {
+struct DeviceInterview;
+}
 
 // A connection to the project's server that the host opens itself (its own socket, a
 // proxy, a test's pipe): canvass writes its frames on it as on its own TCP connection.
@@ -231,8 +234,10 @@ class Device {
     Result<void> review(std::string_view id, std::string_view state, std::string_view comment = {});
 
     // Attachments: the file or bytes copied into the store, encrypted; the JSON reference to
-    // answer a media question with.
-    Result<std::string> add_attachment_file(const std::string& path);
+    // answer a media question with. `question_type` (image, audio, video or file) refuses a
+    // kind of file that question does not take (a .txt for a photo) before anything is kept.
+    Result<std::string> add_attachment_file(const std::string& path,
+                                            std::string_view question_type = "file");
     Result<std::string> add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
                                        std::string_view type);
 
@@ -318,7 +323,8 @@ class Interview {
     struct Impl;
     explicit Interview(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
-    friend class Device;
+    // The engine's interview over a store (core/src/device/access.hpp); not part of the API.
+    friend Interview interview_over(std::unique_ptr<interview::DeviceInterview> opened);
 };
 
 }  // namespace canvass

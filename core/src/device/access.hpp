@@ -3,9 +3,11 @@
 // commands not yet moved over to Device (docs/decisions.md, "The public API").
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "canvass/device.hpp"
+#include "interview/device_sink.hpp"
 #include "merge/ids.hpp"
 #include "store/device_store.hpp"
 
@@ -15,6 +17,9 @@ namespace canvass {
 store::DeviceStore& device_store(Device& device);
 // A Device over a store someone else owns and keeps open for as long as the Device lives.
 Device device_over(store::DeviceStore& store);
+
+// An Interview (canvass/device.hpp) driving an interview or edit the engine opened.
+Interview interview_over(std::unique_ptr<interview::DeviceInterview> opened);
 
 // `text` as a record id (all 36 characters), or Error{core, invalid_argument} naming it.
 Result<merge::RecordId> record_id_of(std::string_view text);

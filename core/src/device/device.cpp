@@ -123,6 +123,10 @@ Device device_over(store::DeviceStore& store) {
     return Device(std::make_unique<Device::Impl>(store));
 }
 
+Interview interview_over(std::unique_ptr<interview::DeviceInterview> opened) {
+    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(opened)}));
+}
+
 Result<merge::RecordId> record_id_of(std::string_view text) {
     auto id = merge::parse_uuid(text);
     if (!id)
@@ -235,8 +239,9 @@ Result<void> Device::review(std::string_view id, std::string_view state, std::st
     return impl_->store->set_review(rid, value);
 }
 
-Result<std::string> Device::add_attachment_file(const std::string& path) {
-    CANVASS_TRY(auto ref, impl_->store->add_attachment_file(path));
+Result<std::string> Device::add_attachment_file(const std::string& path,
+                                                std::string_view question_type) {
+    CANVASS_TRY(auto ref, impl_->store->add_attachment_file(path, question_type));
     return ref.to_json().dump();
 }
 
@@ -281,7 +286,7 @@ Result<Interview> Device::start_interview(std::string_view form_id, std::string_
     start.form_id = form_id;
     start.language = language;
     CANVASS_TRY(auto iv, interview::open_interview(*impl_->store, start));
-    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(iv)}));
+    return interview_over(std::move(iv));
 }
 
 Result<Interview> Device::resume_interview(std::string_view record, std::string_view language) {
@@ -291,7 +296,7 @@ Result<Interview> Device::resume_interview(std::string_view record, std::string_
     start.resume = record;
     start.language = language;
     CANVASS_TRY(auto iv, interview::open_interview(*impl_->store, start));
-    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(iv)}));
+    return interview_over(std::move(iv));
 }
 
 Result<Interview> Device::edit_interview(std::string_view record, std::string_view language) {
@@ -301,7 +306,7 @@ Result<Interview> Device::edit_interview(std::string_view record, std::string_vi
     start.record = record;
     start.language = language;
     CANVASS_TRY(auto iv, interview::open_edit(*impl_->store, start));
-    return Interview(std::make_unique<Interview::Impl>(Interview::Impl{std::move(iv)}));
+    return interview_over(std::move(iv));
 }
 
 Result<TokenInfo> inspect_token(std::string_view text) {

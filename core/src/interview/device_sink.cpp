@@ -162,8 +162,7 @@ Result<std::unique_ptr<DeviceInterview>> open_interview(store::DeviceStore& stor
     return out;
 }
 
-Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
-                                                   const EditStart& start) {
+Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store, EditStart start) {
     CANVASS_TRY(auto id, store.find_record(start.record));
     CANVASS_TRY(auto snap, store.record(id));
     std::string name = merge::format_uuid(id);
@@ -195,8 +194,9 @@ Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
                            {},
                            random_bits(store),
                            {}};
+    out->readable = std::move(start.readable_state);
     out->sink = std::make_unique<DeviceEditSink>(store, *out->form, id, std::move(before),
-                                                 start.readable_state);
+                                                 out->readable ? &*out->readable : nullptr);
     CANVASS_TRY(auto session, FormSession::open(*out->form, *out->sink, std::move(options)));
     out->session.emplace(std::move(session));
     return out;

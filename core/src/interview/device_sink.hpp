@@ -62,6 +62,7 @@ struct DeviceInterview {
     std::shared_ptr<const form::Form> form;
     std::unique_ptr<AnswerSink> sink;
     std::optional<FormSession> session;
+    std::optional<merge::RecordState> readable;  // an edit's decrypted record (EditStart)
 
     // The record being filled in: the draft (once saved) or the record edited.
     std::optional<merge::RecordId> record() const;
@@ -91,16 +92,15 @@ struct EditStart {
     std::string record;    // the finalized record's id or a unique prefix of it
     std::string language;  // "" : the form's default
     form::Clock clock;     // today() and now(); empty: the store's clock
-    // A coordinator's decryption of the record (answers and state, DeviceStore::edit); the
-    // state must outlive the interview. Without it, a record holding answers this device
-    // cannot read is refused.
+    // A coordinator's decryption of the record (answers and state, DeviceStore::edit), kept
+    // by the interview. Without it, a record holding answers this device cannot read is
+    // refused.
     std::optional<nlohmann::json> readable_answers;
-    const merge::RecordState* readable_state = nullptr;
+    std::optional<merge::RecordState> readable_state;
 };
 
 // Opens an edit session on a finalized record this device may change.
-Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store,
-                                                   const EditStart& start);
+Result<std::unique_ptr<DeviceInterview>> open_edit(store::DeviceStore& store, EditStart start);
 
 // What a person types to find a record again (find_record takes a unique prefix).
 std::string short_id(const merge::RecordId& id);

@@ -151,10 +151,14 @@ form::AttachmentRef make_ref(const crypto::Hash& content, std::uint64_t size, st
     return ref;
 }
 
-Result<void> check_name(std::string_view name) {
-    form::AttachmentRef probe = make_ref({}, 0, name, "application/octet-stream");
-    if (auto p = form::attachment_problem(probe.to_json(), "file"))
-        return unexpected(Domain::form, errc::invalid_argument, *p);
+// Refuses a name no attachment may have and, for a file (`kind` a question type: image,
+// audio, video or file), a type that question does not take; before anything is kept.
+Result<void> check_name(std::string_view name, std::string_view type = "application/octet-stream",
+                        std::string_view kind = "file", std::string_view path = {}) {
+    form::AttachmentRef probe = make_ref({}, 0, name, type);
+    if (auto p = form::attachment_problem(probe.to_json(), kind))
+        return unexpected(Domain::form, errc::invalid_argument,
+                          path.empty() ? *p : std::string(path) + ": " + *p);
     return {};
 }
 
@@ -179,7 +183,7 @@ Result<void> DeviceStore::set_media_limits(const MediaLimits& limits) {
 }
 
 Result<form::AttachmentRef> DeviceStore::add_attachment_file(const std::string& path,
-                                                             std::string_view type) {
+                                                             std::string_view kind) {
     const std::string name = form::file_name_of(path);
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
@@ -197,7 +201,8 @@ Result<form::AttachmentRef> DeviceStore::add_attachment_file(const std::string& 
     CANVASS_TRY(auto limits, media_limits());
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size > limits.file_bytes) return too_large(path, size, limits.file_bytes);
-    CANVASS_TRY_VOID(check_name(name));
+    const std::string type = form::media_type_for_name(name);
+    CANVASS_TRY_VOID(check_name(name, type, kind.empty() ? "file" : kind, path));
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return unexpected(Domain::store, errc::io,

@@ -327,13 +327,15 @@ class DeviceStore {
 
     // -- Attachments (device_attachments.cpp, docs/media.md) --
     // Copies the file at `path` into the store, sealed in chunks; its name is the path's last
-    // component and its type from the extension unless `type` is given. The size is checked
-    // against media_limits().file_bytes before a byte is read. Errors name the path and what
-    // to do: Error{store, not_found} missing, Error{store, io} unreadable or not a regular
-    // file, Error{form, limit_exceeded} too large. Nothing is kept on failure; a file already
-    // held (same bytes) is kept once.
+    // component and its type from the extension. The size is checked against
+    // media_limits().file_bytes, and the type against `kind` (the question's type: image,
+    // audio, video or file), before a byte is read. Errors name the path and what to do:
+    // Error{store, not_found} missing, Error{store, io} unreadable or not a regular file,
+    // Error{form, limit_exceeded} too large, Error{form, invalid_argument} a kind of file the
+    // question does not take. Nothing is kept on failure; a file already held (same bytes)
+    // is kept once.
     Result<form::AttachmentRef> add_attachment_file(const std::string& path,
-                                                    std::string_view type = {});
+                                                    std::string_view kind = "file");
     // The same for bytes an app holds (the C ABI), named `name`.
     Result<form::AttachmentRef> add_attachment(std::span<const std::uint8_t> bytes,
                                                std::string_view name, std::string_view type = {});

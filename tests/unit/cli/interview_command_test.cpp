@@ -147,7 +147,7 @@ TEST_F(InterviewCommand, ClearErrorsAndUsage) {
     EXPECT_THAT(r.err, HasSubstr("no form nosuch on this device"));
     r = canvass({"interview", "market", "--lang", "de"});
     EXPECT_EQ(r.code, 1);
-    EXPECT_THAT(r.err, HasSubstr("form market has no language de (it has: en fr)"));
+    EXPECT_THAT(r.err, HasSubstr("This form has no language de (it has: en, fr)."));
 
     ASSERT_EQ(canvass({"interview", "market"}, std::string(kWholeInterview) + "y\n").code, 0);
     std::string id = records()[0]["id"];

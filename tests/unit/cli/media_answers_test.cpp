@@ -51,10 +51,13 @@ class MediaAnswers : public ::testing::Test {
 
 TEST_F(MediaAnswers, AnInterviewTakesAPathRefusingAMissingFileByNameAndGoingOn) {
     std::string missing = dir / "nope.jpg";
+    std::string notes = dir / "notes.txt";
+    std::ofstream(notes) << "not a photo";
     auto r = canvass({"interview", "stalls"},
-                     "Gikomba\n" + missing + "\n" + (dir / "stall.jpg") + "\ny\n");
+                     "Gikomba\n" + missing + "\n" + notes + "\n" + (dir / "stall.jpg") + "\ny\n");
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_THAT(r.out, HasSubstr("there is no file " + missing));
+    EXPECT_THAT(r.out, HasSubstr("an image question takes a image/… file, got text/plain"));
     EXPECT_THAT(r.out, HasSubstr("Finalized record "));
     auto list = json::parse(canvass({"records", "--json"}).out);
     ASSERT_EQ(list.size(), 1u);

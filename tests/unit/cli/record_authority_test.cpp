@@ -71,9 +71,12 @@ TEST_F(RecordAuthorityCliTest, AnotherCollectorsRecordIsRefusedBeforeAnythingIsS
         canvass(on(bob_home, {"edit", record, "--answers", edit_file, "--key", coord.key_file})));
     expect_refused(canvass(on(bob_home, {"delete", record, "--yes"})));
     expect_refused(canvass(on(bob_home, {"resolve", record, "age", "--value", "40"})));
-    // The interactive edit is refused before its first question.
+    // The interactive edit is refused before its first question, with the key before it is
+    // opened.
     auto interactive = run_on_terminal(on(bob_home, {"edit", record.substr(0, 8)}), "60\n\n\n\n\n");
     expect_refused(interactive);
+    expect_refused(run_on_terminal(
+        on(bob_home, {"edit", record.substr(0, 8), "--key", coord.key_file}), "60\n\n\n\n\n"));
     EXPECT_EQ(own_changesets(bob_home), 0u);
     EXPECT_EQ(json::parse(canvass(on(bob_home, {"show", record, "--json"})).out)["status"],
               "finalized");
@@ -93,6 +96,21 @@ TEST_F(RecordAuthorityCliTest, TheCreatorAndACoordinatorMayChangeIt) {
     auto corrected = canvass(on(coordinator_home, {"resolve", record, "age", "--value", "40"}));
     ASSERT_EQ(corrected.code, 0) << corrected.err;
     EXPECT_EQ(own_changesets(coordinator_home), 1u);
+
+    // Question by question: the answers are sealed to the coordinators, so the key opens them.
+    auto sealed = run_captured(on(coordinator_home, {"edit", record.substr(0, 8)}), "quit\ny\n");
+    EXPECT_EQ(sealed.code, 1);
+    EXPECT_NE(sealed.err.find("give --key FILE, a coordinator key"), std::string::npos)
+        << sealed.err;
+    auto walked =
+        run_captured(on(coordinator_home, {"edit", record.substr(0, 8), "--key", coord.key_file}),
+                     "go age\n41\nquit\ny\n");
+    ASSERT_EQ(walked.code, 0) << walked.err << walked.out;
+    EXPECT_NE(walked.out.find("Saved the edit of record " + record), std::string::npos)
+        << walked.out;
+    EXPECT_EQ(own_changesets(coordinator_home), 2u);
+    auto shown = canvass(on(coordinator_home, {"show", record, "--json", "--key", coord.key_file}));
+    EXPECT_EQ(json::parse(shown.out).at("answers").at("age"), 41) << shown.out;
 }
 
 TEST_F(RecordAuthorityCliTest, DeleteAsksOnATerminalUnlessToldYes) {

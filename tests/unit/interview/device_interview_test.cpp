@@ -112,7 +112,8 @@ TEST_F(DeviceInterviewTest, AnEditSavesOneChangesetOfExactlyTheChangedFields) {
         true);
     ASSERT_TRUE(id);
     auto before = store.status()->own_changesets;
-    auto opened = open_edit(store, {merge::format_uuid(*id), "", clock, std::nullopt, nullptr});
+    auto opened =
+        open_edit(store, {merge::format_uuid(*id), "", clock, std::nullopt, std::nullopt});
     ASSERT_TRUE(opened) << opened.error().message;
     FormSession& s = *(*opened)->session;
     ASSERT_TRUE(s.jump(std::string_view("age")));
@@ -133,7 +134,8 @@ TEST_F(DeviceInterviewTest, AnEditSavesOneChangesetOfExactlyTheChangedFields) {
 TEST_F(DeviceInterviewTest, AnEditOfADraftIsRefusedWithWhatToDoInstead) {
     auto id = store.create_record("market", json{{"name", "Ana"}}, false);
     ASSERT_TRUE(id);
-    auto opened = open_edit(store, {merge::format_uuid(*id), "", clock, std::nullopt, nullptr});
+    auto opened =
+        open_edit(store, {merge::format_uuid(*id), "", clock, std::nullopt, std::nullopt});
     ASSERT_FALSE(opened);
     EXPECT_THAT(opened.error().message,
                 HasSubstr("is a draft: continue it with 'canvass interview --resume"));

@@ -125,6 +125,13 @@ TEST(Attachments, MissingUnreadableAndTooLargeFilesAreRefusedByName) {
     EXPECT_THAT(huge.error().message, HasSubstr("huge.mp4 is 3072.0 MB"));
     EXPECT_THAT(huge.error().message, HasSubstr("more than the 64.0 MB"));
 
+    // A kind of file the question does not take: refused by name before it is copied in.
+    std::ofstream(dir / "notes.txt") << "not a photo";
+    auto text = store.add_attachment_file(dir / "notes.txt", "image");
+    ASSERT_FALSE(text);
+    EXPECT_EQ(text.error().code, errc::invalid_argument);
+    EXPECT_THAT(text.error().message,
+                HasSubstr("notes.txt: an image question takes a image/… file, got text/plain"));
     ASSERT_TRUE(store.set_media_limits({1000, 5000}));
     auto over = store.add_attachment(photo_bytes(1001), "x.jpg");
     ASSERT_FALSE(over);
