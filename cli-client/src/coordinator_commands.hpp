@@ -2,12 +2,7 @@
 // add_export_commands() (export_commands.cpp).
 #pragma once
 
-#include <optional>
-#include <string>
-
 #include "app.hpp"
-#include "coordinator/history.hpp"
-#include "device_session.hpp"
 
 namespace canvass::cli {
 
@@ -17,8 +12,5 @@ void add_keys_commands(CLI::App& app, Context& ctx);
 void add_conflict_commands(CLI::App& app, Context& ctx);
 // history (history_command.cpp).
 void add_history_command(CLI::App& app, Context& ctx);
-
-// Device labels from the JSON `canvass-server devices --json` prints (history_command.cpp).
-Result<coordinator::DeviceLabels> read_device_labels(const std::string& path, Context& ctx);
 
 }  // namespace canvass::cli

@@ -32,8 +32,7 @@ Result<std::string> key_passphrase(const KeyOptions& key, const DeviceOptions& d
 
 Result<std::string> opening_passphrase(const KeyOptions& key, const DeviceOptions& device) {
     CANVASS_TRY_VOID(inspect_coordinator_key(key.file));
-    return key_passphrase(key, device, "Passphrase for coordinator key " + key.file + ": ",
-                          false);
+    return key_passphrase(key, device, "Passphrase for coordinator key " + key.file + ": ", false);
 }
 
 Error with_passphrase_hint(Error e, const KeyOptions& key) {

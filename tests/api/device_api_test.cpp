@@ -307,6 +307,15 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     EXPECT_EQ(one.at("answers").at("first_name"), expected) << one.dump();
     EXPECT_EQ(one.at("readable"), true);
     EXPECT_NE(view->history(*first)->find("\"path\":\"first_name\""), std::string::npos);
+    EXPECT_FALSE(view->label_devices(R"([{"label": "no id"}])"));
+    ASSERT_TRUE(view->label_devices(
+        json::array({{{"device", enrolled->device}, {"label", "Asha's phone"}}}).dump()));
+    auto created = json::parse(*view->history(*first)).at("entries").at(0);
+    EXPECT_EQ(created.at("label"), "Asha's phone");
+    bool named = false;
+    for (const auto& c : created.at("changes"))
+        named |= c.at("path") == "first_name" && c.at("text") == expected.get<std::string>();
+    EXPECT_TRUE(named) << "each value also as a person reads it: " << created.dump();
 
     auto corrected = view->resolve(*first, "first_name", "\"Ramesh Kumar\"");
     ASSERT_TRUE(corrected) << corrected.error().message;

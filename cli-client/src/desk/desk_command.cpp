@@ -11,6 +11,7 @@
 #include "coordinator_session.hpp"
 #include "desk/desk.hpp"
 #include "desk/server.hpp"
+#include "coordinator/view_json.hpp"
 #include "device/access.hpp"
 #include "sync_once.hpp"
 
@@ -46,8 +47,10 @@ void run_desk(const DeskArgs& a, const DeviceOptions& dev, Context& ctx) {
     if (!store) return;
     coordinator::DeviceLabels labels;
     if (!a.devices.empty()) {
-        auto read = read_device_labels(a.devices, ctx);
-        if (!read) return fail(ctx, read.error());
+        auto text = read_file(a.devices, ctx);
+        if (!text) return fail(ctx, text.error());
+        auto read = coordinator::parse_device_labels(*text);
+        if (!read) return fail(ctx, a.devices + ": " + read.error().message);
         labels = std::move(read).value();
     }
     auto key = open_coordinator_key(a.key, dev, ctx);

@@ -53,8 +53,14 @@ class Coordinator {
     // One record as in records(), with "deleted", "readable" and "conflict_list" (open and
     // resolved, candidates decrypted).
     Result<std::string> record(std::string_view id) const;
-    // Who changed which field when, oldest first (`canvass history --json`).
+    // Who changed which field when, oldest first (`canvass history --json`): each change
+    // with its value as JSON and as a person reads it ("text"), the device's label where
+    // label_devices() gave one.
     Result<std::string> history(std::string_view id) const;
+    // People's names for devices, from the JSON `canvass-server devices --json` prints (an
+    // array of {"device": 32 hex digits, "label": text}); replaces those given before.
+    // Error{core, invalid_argument} naming the entry that is wrong.
+    Result<void> label_devices(std::string_view devices_json);
     // {"conflicts": [...], "unreadable": {...}}: the open conflicts of `form_id` (every form
     // when empty), with the settled ones too when `resolved_too`.
     Result<std::string> conflicts(std::string_view form_id = {}, bool resolved_too = false) const;

@@ -124,6 +124,8 @@ const char* change_kind_name(ChangeKind kind) {
 
 namespace {
 
+constexpr const char* kNotDecrypted = "(not decrypted)";
+
 // A value's JSON text as JSON; null where it was not decrypted (or is not JSON).
 json value_json(const std::optional<std::string>& value, bool readable) {
     if (!readable || !value) return nullptr;
@@ -218,11 +220,13 @@ json history_json(const History& h, const merge::DeviceId& me) {
                                     {"time", iso_time(r.hlc)},
                                     {"kind", change_kind_name(r.kind)},
                                     {"value", value_json(r.value, r.readable)},
+                                    {"text", answer_text(r.value, r.readable, kNotDecrypted)},
                                     {"readable", r.readable}});
             }
             changes.push_back({{"path", c.path},
                                {"kind", change_kind_name(c.kind)},
                                {"value", value_json(c.value, c.readable)},
+                               {"text", answer_text(c.value, c.readable, kNotDecrypted)},
                                {"readable", c.readable},
                                {"resolves", c.resolves()},
                                {"replaced", replaced}});
@@ -244,6 +248,32 @@ json history_json(const History& h, const merge::DeviceId& me) {
                 {"creator", crypto::to_hex(h.creator)},
                 {"unreadable", h.unreadable},
                 {"entries", entries}};
+}
+
+Result<DeviceLabels> parse_device_labels(std::string_view devices_json) {
+    auto bad = [](const std::string& why) {
+        return unexpected(Domain::core, errc::invalid_argument,
+                          why + " (give the file 'canvass-server devices --json' writes)");
+    };
+    constexpr std::size_t max_bytes = 16u << 20;
+    if (devices_json.size() > max_bytes) return bad("too large for a device list");
+    auto doc = form::parse_json(devices_json);
+    if (!doc) return bad(doc.error().message);
+    if (!doc->is_array()) return bad("not a JSON array of devices");
+    DeviceLabels labels;
+    for (std::size_t i = 0; i < doc->size(); ++i) {
+        const auto& d = (*doc)[i];
+        merge::DeviceId id{};
+        auto where = "device " + std::to_string(i + 1);
+        if (!d.is_object() || !d.contains("device") || !d["device"].is_string() ||
+            !crypto::from_hex(d["device"].get<std::string>(), id))
+            return bad(where + " has no \"device\" of 32 hex digits");
+        if (d.contains("label") && !d["label"].is_string())
+            return bad(where + ": \"label\" is not text");
+        auto label = d.value("label", std::string());
+        if (!label.empty()) labels[id] = label;
+    }
+    return labels;
 }
 
 json report_json(const DecryptionReport& report) {

@@ -7,10 +7,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "canvass/result.hpp"
 #include "coordinator/conflicts.hpp"
 #include "coordinator/history.hpp"
 #include "coordinator/records.hpp"
@@ -69,9 +71,15 @@ nlohmann::json conflicts_json(const std::vector<RecordConflicts>& records, const
 
 // A record's history: {record, form, creator, unreadable, entries: [{time, device, label,
 // this_device, seq, form_version, creates, coordinator_edit, resolves, readable, changes:
-// [{path, kind, value, readable, resolves, replaced: [{device, seq, time, kind, value,
-// readable}]}]}]}. `me` is the device reading it.
+// [{path, kind, value, text, readable, resolves, replaced: [{device, seq, time, kind, value,
+// text, readable}]}]}]}, `text` the value as a person reads it (answer_text, "(not
+// decrypted)" when not). `me` is the device reading it.
 nlohmann::json history_json(const History& history, const merge::DeviceId& me);
+
+// Device labels from the JSON `canvass-server devices --json` prints: an array of objects
+// with "device" (32 hex digits) and "label". Error{core, invalid_argument} naming the entry
+// that is wrong and which file to give.
+Result<DeviceLabels> parse_device_labels(std::string_view devices_json);
 
 // What could not be decrypted: {changesets, decrypted, no_grant: [{device, changesets}],
 // damaged: [{device, changesets}]}.

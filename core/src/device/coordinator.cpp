@@ -22,6 +22,7 @@ struct Coordinator::Impl {
     store::DeviceStore& store;  // the Device's: it outlives the view
     crypto::DhKeyPair key;
     std::string key_path;
+    coordinator::DeviceLabels labels;
 };
 
 namespace {
@@ -85,7 +86,7 @@ Result<Coordinator> Coordinator::open(Device& device, const std::string& key_pat
                                       std::string_view passphrase) {
     CANVASS_TRY(auto pair, coordinator::open_key_file(key_path, std::string(passphrase)));
     return Coordinator(
-        std::make_unique<Impl>(Impl{device_store(device), std::move(pair), key_path}));
+        std::make_unique<Impl>(Impl{device_store(device), std::move(pair), key_path, {}}));
 }
 
 Result<std::string> Coordinator::records(std::string_view form_id) const {
@@ -118,8 +119,13 @@ Result<std::string> Coordinator::record(std::string_view id) const {
 Result<std::string> Coordinator::history(std::string_view id) const {
     CANVASS_TRY(auto rid, record_id_of(id));
     coordinator::DeviceStoreSource source(impl_->store);
-    CANVASS_TRY(auto h, coordinator::record_history(source, impl_->key, rid));
+    CANVASS_TRY(auto h, coordinator::record_history(source, impl_->key, rid, impl_->labels));
     return text(coordinator::history_json(h, impl_->store.keys().id));
+}
+
+Result<void> Coordinator::label_devices(std::string_view devices_json) {
+    CANVASS_TRY(impl_->labels, coordinator::parse_device_labels(devices_json));
+    return {};
 }
 
 Result<std::string> Coordinator::conflicts(std::string_view form_id, bool resolved_too) const {
