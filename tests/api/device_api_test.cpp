@@ -350,6 +350,12 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     ASSERT_EQ(entries.back().at("changes").size(), 1u) << entries.back().dump();
     EXPECT_EQ(entries.back().at("changes")[0].at("path"), "first_name");
     EXPECT_FALSE(view->edit_interview("ffffffff")) << "no such record";
+    auto draft = desk->create_record(kForm, answers_line(3), false);
+    ASSERT_TRUE(draft) << draft.error().message;
+    auto of_draft = view->edit_interview(*draft);
+    ASSERT_FALSE(of_draft);
+    EXPECT_NE(of_draft.error().message.find("is a draft: continue it with"), std::string::npos)
+        << of_draft.error().message;
 
     ASSERT_TRUE(desk->review(*first, "approved", "called back to check"));
     EXPECT_FALSE(desk->review(*first, "fine")) << "not a review state";

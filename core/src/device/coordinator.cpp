@@ -157,15 +157,19 @@ Result<void> Coordinator::resolve(std::string_view id, std::string_view path,
 
 Result<Interview> Coordinator::edit_interview(std::string_view id, std::string_view language) {
     CANVASS_TRY(auto rid, impl_->store.find_record(id));
-    CANVASS_TRY_VOID(impl_->store.may_change(rid));
-    coordinator::DeviceStoreSource source(impl_->store);
-    CANVASS_TRY(auto readable,
-                coordinator::load_whole_record(source, impl_->key, rid, impl_->key_path));
+    CANVASS_TRY(auto snapshot, impl_->store.record(rid));
     interview::EditStart start;
     start.record = merge::format_uuid(rid);
     start.language = language;
-    start.readable_answers = std::move(readable.answers);
-    start.readable_state = std::move(readable.state);
+    // A draft or a deleted record has nothing to decrypt: open_edit says what to do instead.
+    if (snapshot.summary.status == store::RecordStatus::finalized && !snapshot.summary.deleted) {
+        CANVASS_TRY_VOID(impl_->store.may_change(rid));
+        coordinator::DeviceStoreSource source(impl_->store);
+        CANVASS_TRY(auto readable,
+                    coordinator::load_whole_record(source, impl_->key, rid, impl_->key_path));
+        start.readable_answers = std::move(readable.answers);
+        start.readable_state = std::move(readable.state);
+    }
     CANVASS_TRY(auto opened, interview::open_edit(impl_->store, std::move(start)));
     return interview_over(std::move(opened));
 }

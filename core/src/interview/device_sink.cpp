@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ranges>
 
 #include "crypto/hash.hpp"
 #include "interview/edit_changes.hpp"
@@ -110,9 +109,10 @@ Result<std::string> last_saved_answers(store::DeviceStore& store, const std::str
     std::erase_if(records, [&](const store::RecordSummary& r) {
         return r.deleted || (self && r.id == *self);
     });
-    // records() lists in the order saved (stamps only grow): the newest is last.
-    for (const auto& r : std::views::reverse(records)) {
-        CANVASS_TRY(auto snap, store.record(r.id));
+    // records() lists in the order saved (stamps only grow): the newest is last. (Not
+    // std::views::reverse: clang 14 cannot compile libstdc++ 12's ranges.)
+    for (auto r = records.rbegin(); r != records.rend(); ++r) {
+        CANVASS_TRY(auto snap, store.record(r->id));
         if (snap.readable && snap.answers.is_object()) return snap.answers.dump();
     }
     return std::string();

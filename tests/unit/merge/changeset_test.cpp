@@ -246,7 +246,7 @@ TEST_P(ChangesetDecoding, SurvivesRandomGarbage) {
 }
 
 TEST_P(ChangesetValidation, LimitsAndRulesHaveNames) {
-    auto check = [this](auto mutate) {
+    auto check = [](auto mutate) {
         Changeset cs = sample(GetParam());
         mutate(cs.header);
         EXPECT_FALSE(validate(cs.header));
