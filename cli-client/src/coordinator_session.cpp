@@ -1,14 +1,9 @@
 #include "coordinator_session.hpp"
 
-#include <CLI/CLI.hpp>
-
-#include <cstdlib>
-
 #include "coordinator/key_file.hpp"
 #include "coordinator/resolve.hpp"
 #include "coordinator/source.hpp"
 #include "crypto/hash.hpp"
-#include "passphrase.hpp"
 
 namespace canvass::cli {
 

@@ -376,6 +376,34 @@ static void coordinator_view(struct world* w, canvass_store* desk, const char* r
     CHECK(json && strstr(json, "\"resolved\":true") && strstr(json, "\"resolution\""));
     canvass_free(json);
 
+    /* The whole record, question by question, over the decrypted answers. */
+    canvass_interview* edit = NULL;
+    CHECK(canvass_coordinator_edit(c, "", NULL, &edit, &err) == CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK_OK(canvass_coordinator_edit(c, record, "en", &edit, &err), err);
+    if (edit) {
+        char* step = NULL;
+        CHECK_OK(canvass_interview_jump_to(edit, "age", &step, &err), err);
+        CHECK(step && strstr(step, "\"answer\":42"));
+        canvass_free(step);
+        CHECK_OK(canvass_interview_answer(edit, "43", NULL, &err), err);
+        char* result = NULL;
+        CHECK_OK(canvass_interview_finalize(edit, &result, &err), err);
+        CHECK(result && strstr(result, "\"outcome\":\"edit_saved\""));
+        canvass_free(result);
+        canvass_interview_close(edit);
+    }
+    CHECK_OK(canvass_coordinator_record(c, record, &json, &err), err);
+    CHECK(json && strstr(json, "\"age\":43"));
+    canvass_free(json);
+
+    CHECK(canvass_coordinator_label_devices(c, "[{\"label\": \"no id\"}]", &err) ==
+          CANVASS_ERR_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "device 1 has no \"device\"") != NULL);
+    CHECK_OK(
+        canvass_coordinator_label_devices(
+            c, "[{\"device\": \"00112233445566778899aabbccddeeff\", \"label\": \"Ana\"}]", &err),
+        err);
+
     CHECK(canvass_record_review(desk, record, "great", NULL, &err) == CANVASS_ERR_INVALID_ARGUMENT);
     CHECK_OK(canvass_record_review(desk, record, "approved", "checked with the vendor", &err), err);
     CHECK_OK(canvass_coordinator_records(c, FORM, &json, &err), err);
@@ -472,7 +500,7 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     CHECK(json && strcmp(json, "[]") == 0);
     canvass_free(json);
     CHECK_OK(canvass_sync(desk, NULL, NULL, &json, &err), err);
-    CHECK(json && strstr(json, "\"sent\":2")); /* the settlement and the review */
+    CHECK(json && strstr(json, "\"sent\":3")); /* the settlement, the edit and the review */
     canvass_free(json);
     canvass_store_close(desk);
 
@@ -492,10 +520,10 @@ static void conflict_settled_by_coordinator_store(struct world* w, canvass_store
     snprintf(key, sizeof key, "uuid:%s", record);
     const char* row = csv ? strstr(csv, key) : NULL;
     CHECK(row != NULL);
-    /* The settled age is in the record's row: find the line that holds its key. */
+    /* The age settled, then edited, is in the record's row: find the line with its key. */
     const char* line = row;
     while (line && line > csv && line[-1] != '\n') --line;
-    CHECK(line && strstr(line, ",42,") && strstr(line, ",42,") < row);
+    CHECK(line && strstr(line, ",43,") && strstr(line, ",43,") < row);
     CHECK(csv && strstr(csv, "makola") != NULL);
     free(csv);
     /* The photo reached the coordinator's export, byte for byte. */

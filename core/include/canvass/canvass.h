@@ -430,10 +430,27 @@ CANVASS_API int canvass_coordinator_record(canvass_coordinator* coordinator, con
 /* Who changed which field of a record when, oldest first, as `canvass history --json`:
  * {record, form, creator, unreadable (changesets not decrypted), entries: [{time, device,
  * label, this_device, seq, form_version, creates, coordinator_edit, resolves, readable,
- * changes: [{path, kind ("answer", "delete record", "delete instance", "keep"), value,
- * readable, resolves, replaced: [{device, seq, time, kind, value, readable}]}]}]}. */
+ * changes: [{path, kind ("answer", "delete record", "delete instance", "keep"), value, text,
+ * readable, resolves, replaced: [{device, seq, time, kind, value, text, readable}]}]}]},
+ * `text` the value as a person reads it. */
 CANVASS_API int canvass_coordinator_history(canvass_coordinator* coordinator, const char* record_id,
                                             char** json /* OUT */, canvass_error* error);
+
+/* People's names for devices, as the history's "label": the JSON `canvass-server devices
+ * --json` prints, an array of {"device": 32 hex digits, "label": text}. Replaces the names
+ * given before; CANVASS_ERR_INVALID_ARGUMENT naming the entry that is wrong. */
+CANVASS_API int canvass_coordinator_label_devices(canvass_coordinator* coordinator,
+                                                  const char* devices_json, canvass_error* error);
+
+/* An edit of a finalized record (its id or first characters) over the answers this key
+ * decrypts, driven with the canvass_interview_* functions like canvass_interview_edit:
+ * nothing is written until canvass_interview_finalize(), then what changed as one
+ * changeset. Refused before any step when this device may not change the record, or when a
+ * changeset of it does not decrypt. */
+CANVASS_API int canvass_coordinator_edit(canvass_coordinator* coordinator, const char* record_id,
+                                         const char* language,
+                                         canvass_interview** interview /* OUT */,
+                                         canvass_error* error);
 
 /* The conflicts of `form_id`'s records (NULL: every form), with their candidates decrypted;
  * settled ones too when `resolved_too` != 0. OUT *json: {conflicts: [{record, form, path,

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "canvass/canvass.h"
+#include "canvass/coordinator.hpp"
 #include "canvass/device.hpp"
 #include "canvass/result.hpp"
 
@@ -16,6 +17,10 @@
 // (the coordinator's view through canvass::Coordinator over it).
 struct canvass_store {
     canvass::Device device;
+};
+
+struct canvass_coordinator {
+    canvass::Coordinator view;
 };
 
 namespace canvass::capi {

@@ -11,10 +11,6 @@
 #include "canvass/coordinator.hpp"
 #include "capi/capi_support.hpp"
 
-struct canvass_coordinator {
-    canvass::Coordinator view;
-};
-
 namespace {
 
 using canvass::Result;
@@ -100,6 +96,14 @@ int canvass_coordinator_history(canvass_coordinator* c, const char* id, char** o
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
         return text_out(c->view.history(text(id)), out, error);
+    });
+}
+
+int canvass_coordinator_label_devices(canvass_coordinator* c, const char* devices_json,
+                                      canvass_error* error) {
+    return guarded(error, [&]() -> int {
+        if (!c || !devices_json) return invalid(error, "coordinator and devices_json are required");
+        return done(c->view.label_devices(devices_json), error);
     });
 }
 

@@ -108,6 +108,16 @@ int canvass_interview_edit(canvass_store* store, const char* record_id, const ch
     });
 }
 
+int canvass_coordinator_edit(canvass_coordinator* coordinator, const char* record_id,
+                             const char* language, canvass_interview** out, canvass_error* error) {
+    return guarded(error, [&]() -> int {
+        if (!coordinator || !record_id || !*record_id || !out)
+            return invalid(error, "coordinator, record_id and interview are required");
+        *out = nullptr;
+        return opened(coordinator->view.edit_interview(record_id, text(language)), out, error);
+    });
+}
+
 int canvass_interview_record_id(canvass_interview* iv, char record_id[37], canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!iv || !record_id) return invalid(error, "interview and record_id are required");
