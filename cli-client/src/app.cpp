@@ -19,6 +19,7 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     add_xlsform_commands(app, ctx);
     add_device_commands(app, ctx);
     add_store_commands(app, ctx);
+    add_show_command(app, ctx);
     add_fill_command(app, ctx);
     add_sync_commands(app, ctx);
     add_interview_commands(app, ctx);

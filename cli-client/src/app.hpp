@@ -41,6 +41,7 @@ void add_form_commands(CLI::App& app, Context& ctx);
 // init, forms, records, finalize, delete, status (device_commands.cpp).
 void add_device_commands(CLI::App& app, Context& ctx);
 void add_store_commands(CLI::App& app, Context& ctx);      // store_commands.cpp
+void add_show_command(CLI::App& app, Context& ctx);        // show_command.cpp
 void add_fill_command(CLI::App& app, Context& ctx);        // fill_command.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);       // sync_commands.cpp
 void add_interview_commands(CLI::App& app, Context& ctx);  // interview_commands.cpp

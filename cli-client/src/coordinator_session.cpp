@@ -22,23 +22,6 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
     return std::move(pair).value();
 }
 
-std::vector<std::string> decryption_warnings(const coordinator::DecryptionReport& report) {
-    std::vector<std::string> lines;
-    auto list = [&](const std::map<merge::DeviceId, std::size_t>& tally, const std::string& why) {
-        for (const auto& [device, count] : tally) {
-            lines.push_back(std::to_string(count) + " changeset" + (count == 1 ? "" : "s") +
-                            " of device " + crypto::to_hex(device) + " " + why);
-        }
-    };
-    list(
-        report.no_grant,
-        "could not be decrypted: the device never sealed that epoch's key to this coordinator "
-        "key (it was not a recipient when the device enrolled, or its grants have not synced yet)");
-    list(report.damaged,
-         "could not be decrypted: the grant or the ciphertext does not open (damaged)");
-    return lines;
-}
-
 std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store,
                                                             const merge::RecordId& id,
                                                             const KeyOptions& key,

@@ -20,10 +20,6 @@ namespace canvass::cli {
 std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
                                                       const DeviceOptions& device, Context& ctx);
 
-// One line per problem for the user: how many changesets of which devices could not be
-// read, and why. Empty when everything was decrypted.
-std::vector<std::string> decryption_warnings(const coordinator::DecryptionReport& report);
-
 // Record `id` rebuilt with the answers the coordinator key in `key` decrypts, for show and
 // edit. Every changeset of it must open: a record read in part would look as if answers
 // had been cleared. On failure prints the reason on ctx.err, sets the exit code and returns

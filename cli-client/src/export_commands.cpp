@@ -16,6 +16,7 @@
 #include "export/all_versions.hpp"
 #include "coordinator_commands.hpp"
 #include "coordinator/record_stream.hpp"
+#include "coordinator/view_json.hpp"
 #include "coordinator_session.hpp"
 #include "export/dataset.hpp"
 #include "export/media_files.hpp"
@@ -168,7 +169,7 @@ void export_form(store::DeviceStore& store, const crypto::DhKeyPair& key, const 
     auto stream = coordinator::RecordStream::open(source, key, form_id, progress.decrypting());
     progress.clear();
     if (!stream) return fail(ctx, stream.error());
-    for (const auto& line : decryption_warnings(stream->report()))
+    for (const auto& line : coordinator::report_lines(stream->report()))
         ctx.err << "canvass: warning: " << line << "\n";
     if (stream->report().unreadable() > 0) {
         ctx.err << "canvass: warning: records with unreadable changesets are exported with what "

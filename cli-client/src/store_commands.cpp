@@ -1,68 +1,19 @@
-// Device commands that still work on the store itself: form add, edit, show (the others are
-// in device_commands.cpp on canvass::Device, fill in fill_command.cpp).
+// Device commands that still work on the store itself: form add, edit --answers (the others
+// are in device_commands.cpp and show_command.cpp on canvass::Device, fill in fill_command.cpp).
 #include <CLI/CLI.hpp>
-#include <ctime>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "app.hpp"
 #include "attachment_answers.hpp"
-#include "coordinator/conflicts.hpp"
 #include "coordinator_session.hpp"
-#include "crypto/hash.hpp"
 #include "device_session.hpp"
-#include "export/cells.hpp"
 #include "form/json_text.hpp"
 #include "interview_commands.hpp"
-#include "store/record_json.hpp"
 #include "xlsform/import.hpp"
 
 namespace canvass::cli {
 
 using nlohmann::json;
-using store::status_text;
-using store::time_text;
-
-namespace {
-
-// A record's open conflicts, as the core's one listing gives them (coordinator/conflicts.hpp).
-void print_conflicts(std::ostream& out, const std::vector<coordinator::Conflict>& conflicts) {
-    for (const auto& c : conflicts) {
-        if (c.delete_conflict) {
-            out << "  " << (c.path.empty() ? std::string("the record") : c.path)
-                << " deleted on one device and edited or kept on another\n";
-        } else {
-            out << "  conflict at " << c.path << ":\n";
-        }
-        for (const auto& cand : c.candidates) {
-            out << "    " << exporting::candidate_text(cand, "(encrypted)") << "  by device "
-                << crypto::to_hex(cand.device).substr(0, 8) << " at "
-                << time_text(merge::hlc_ms(cand.hlc)) << "\n";
-        }
-    }
-}
-
-// The same as `show --json` gives them: [{path, kind, candidates: [{value, device, time}]}].
-json conflicts_json(const std::vector<coordinator::Conflict>& conflicts) {
-    json out = json::array();
-    for (const auto& c : conflicts) {
-        json item{{"path", c.path}, {"kind", c.delete_conflict ? "delete" : "value"}};
-        json candidates = json::array();
-        for (const auto& cand : c.candidates) {
-            json value;
-            if (cand.readable && cand.value) value = form::parse_value(*cand.value);
-            if (value.is_discarded()) value = nullptr;
-            candidates.push_back({{"value", value},
-                                  {"device", crypto::to_hex(cand.device)},
-                                  {"time", time_text(merge::hlc_ms(cand.hlc))}});
-        }
-        if (!c.delete_conflict || !candidates.empty()) item["candidates"] = std::move(candidates);
-        out.push_back(std::move(item));
-    }
-    return out;
-}
-
-}  // namespace
 
 void add_store_commands(CLI::App& app, Context& ctx) {
     auto dev = add_device_options(app, ctx);
@@ -152,56 +103,6 @@ void add_store_commands(CLI::App& app, Context& ctx) {
         if (!changed) return fail(ctx, changed.error());
         ctx.out << (*changed ? "saved the edit of " : "nothing changed in ")
                 << merge::format_uuid(*id) << "\n";
-    });
-
-    struct ShowArgs {
-        std::string record;
-        bool json = false;
-        KeyOptions key;
-    };
-    auto sa = std::make_shared<ShowArgs>();
-    auto* show = app.add_subcommand("show", "show one record, with its conflicts");
-    show->add_option("RECORD", sa->record, "record id (or its first characters)")->required();
-    show->add_flag("--json", sa->json, "machine-readable output");
-    add_record_key_options(show, sa->key);
-    show->callback([dev, sa, &ctx] {
-        auto store = open_store(*dev, ctx);
-        if (!store) return;
-        auto id = store->find_record(sa->record);
-        if (!id) return fail(ctx, id.error());
-        auto snap = store->record(*id);
-        if (!snap) return fail(ctx, snap.error());
-        std::vector<coordinator::Conflict> conflicts;
-        if (!sa->key.file.empty() && snap->view) {
-            auto readable = open_record_with_key(*store, *id, sa->key, *dev, ctx);
-            if (!readable) return;
-            snap->readable = true;
-            snap->answers = std::move(readable->answers);
-            snap->view = std::move(readable->view);
-            conflicts = std::move(readable->conflicts);
-        } else if (snap->view) {
-            conflicts = coordinator::conflicts_of(*snap->view, nullptr);
-        }
-        if (sa->json) {
-            auto out = store::record_json(*snap);
-            out["conflicts"] = conflicts_json(conflicts);
-            ctx.out << out.dump(2) << "\n";
-            return;
-        }
-        ctx.out << "record " << merge::format_uuid(*id) << "\n";
-        if (!snap->summary.name.empty()) ctx.out << "name " << snap->summary.name << "\n";
-        ctx.out << "form " << snap->summary.form_id << " version " << snap->form_version
-                << "\nstatus " << status_text(snap->summary) << "\n";
-        if (!snap->readable) {
-            ctx.out << "answers: encrypted for the project's coordinators "
-                       "(--key FILE, a coordinator key, decrypts them)\n";
-        } else {
-            ctx.out << "answers:\n" << snap->answers.dump(2) << "\n";
-        }
-        if (!conflicts.empty()) {
-            ctx.out << "conflicts:\n";
-            print_conflicts(ctx.out, conflicts);
-        }
     });
 }
 

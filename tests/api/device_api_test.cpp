@@ -11,6 +11,7 @@
 #include <canvass/device.hpp>
 #include <canvass/interview.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iterator>
 #include <thread>
@@ -471,3 +472,110 @@ TEST(DeviceApi, ReviewStatesAreNamedAsOdkCentralNamesThem) {
 }
 
 }  // namespace
+
+// The keys of a conflict object and of its candidates, to compare two listings' shapes.
+std::vector<std::string> shape(const json& conflict) {
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : conflict.items()) keys.push_back(k);
+    for (const auto& [k, v] : conflict.at("candidates").at(0).items()) keys.push_back("." + k);
+    return keys;
+}
+
+TEST(DeviceApi, ConflictsAreListedInOneShapeWithAndWithoutTheKeyAndSettledThroughEither) {
+    Project project;
+    ASSERT_FALSE(project.address.empty());
+    auto phone = Device::create(project.tmp / "phone", "phone passphrase");
+    ASSERT_TRUE(phone && phone->enroll(project.token("collector"), project.fingerprint));
+    auto desk = Device::create(project.tmp / "desk", "desk passphrase");
+    ASSERT_TRUE(desk && desk->enroll(project.token("coordinator"), project.fingerprint));
+    auto kept = phone->create_record(kForm, answers_line(0), true);
+    auto dropped = phone->create_record(kForm, answers_line(1), true);
+    ASSERT_TRUE(kept && dropped);
+    ASSERT_TRUE(phone->sync());
+    ASSERT_TRUE(desk->sync());
+    auto view = canvass::Coordinator::open(*desk, project.tmp / "coordinator.key",
+                                           "coordinator passphrase");
+    ASSERT_TRUE(view) << view.error().message;
+
+    // Both change age while apart; the phone deletes a record the desk corrects.
+    ASSERT_TRUE(phone->edit(*kept, R"({"age": 33})"));
+    ASSERT_TRUE(phone->delete_record(*dropped));
+    auto fixed = view->resolve(*kept, "age", "34");
+    ASSERT_TRUE(fixed) << fixed.error().message;
+    EXPECT_FALSE(fixed->settled) << "no conflict was open: a correction";
+    EXPECT_EQ(fixed->record, *kept);
+    EXPECT_EQ(fixed->value, "34");
+    ASSERT_TRUE(view->resolve(*dropped, "first_name", "\"Sunil\""));
+    ASSERT_TRUE(phone->sync());
+    ASSERT_TRUE(desk->sync());
+
+    // The desk's own view: its value readable, the phone's sealed to the coordinators.
+    auto held = json::parse(*desk->conflicts());
+    ASSERT_EQ(held.size(), 2u) << held.dump();
+    const auto& age = held.at(0).at("record") == *kept ? held.at(0) : held.at(1);
+    const auto& gone = held.at(0).at("record") == *kept ? held.at(1) : held.at(0);
+    EXPECT_EQ(age.at("path"), "age");
+    EXPECT_EQ(age.at("conflict"), "value");
+    EXPECT_EQ(age.at("form"), kForm);
+    ASSERT_EQ(age.at("candidates").size(), 2u);
+    int sealed = 0;
+    for (const auto& c : age.at("candidates")) {
+        if (c.at("readable").get<bool>()) {
+            EXPECT_EQ(c.at("value"), 34);
+        } else {
+            ++sealed;
+            EXPECT_EQ(c.at("text"), "(encrypted)");
+        }
+    }
+    EXPECT_EQ(sealed, 1) << age.dump();
+    EXPECT_EQ(gone.at("path"), "");
+    EXPECT_EQ(gone.at("conflict"), "delete");
+    std::vector<std::string> kinds;
+    for (const auto& c : gone.at("candidates")) kinds.push_back(c.at("kind"));
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), "deleted"), kinds.end()) << gone.dump();
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), "edited"), kinds.end()) << gone.dump();
+    EXPECT_EQ(json::parse(*desk->record(*kept)).at("conflicts"), json::array({age}))
+        << "a record's conflicts are the listing's";
+    canvass::ConflictQuery one;
+    one.record = kept->substr(0, 8);
+    EXPECT_EQ(json::parse(*desk->conflicts(one)), json::array({age}));
+    canvass::ConflictQuery other_form;
+    other_form.form_id = "no_such_form";
+    EXPECT_EQ(json::parse(*desk->conflicts(other_form)), json::array());
+    canvass::ConflictQuery settled;
+    settled.resolved_too = true;
+    EXPECT_FALSE(desk->conflicts(settled)) << "settled conflicts need the key";
+    auto draft = desk->create_record(kForm, answers_line(2), false);
+    ASSERT_TRUE(draft);
+    canvass::ConflictQuery of_draft;
+    of_draft.record = *draft;
+    auto refused = desk->conflicts(of_draft);
+    ASSERT_FALSE(refused);
+    EXPECT_NE(refused.error().message.find("is a draft"), std::string::npos);
+
+    // The coordinator's view lists the same conflicts in the same shape, every value read.
+    auto read = json::parse(*view->conflicts());
+    EXPECT_EQ(read.at("unreadable").at("warnings"), json::array());
+    ASSERT_EQ(read.at("conflicts").size(), 2u);
+    for (const auto& c : read.at("conflicts")) {
+        if (c.at("path") != "age") continue;
+        EXPECT_EQ(shape(c), shape(age));
+        for (const auto& cand : c.at("candidates")) EXPECT_EQ(cand.at("readable"), true);
+    }
+
+    // Settled through the view: it says what it replaced, and the listing moves it to the
+    // settled ones.
+    auto done = view->resolve(*kept, "age", "35");
+    ASSERT_TRUE(done) << done.error().message;
+    EXPECT_TRUE(done->settled);
+    EXPECT_EQ(done->superseded, 2u);
+    EXPECT_EQ(json::parse(*desk->conflicts(one)), json::array());
+    canvass::ConflictQuery all_of_kept = one;
+    all_of_kept.resolved_too = true;
+    auto history = json::parse(*view->conflicts(all_of_kept)).at("conflicts");
+    ASSERT_EQ(history.size(), 1u) << history.dump();
+    EXPECT_EQ(history.at(0).at("resolved"), true);
+    EXPECT_EQ(history.at(0).at("resolution").at("value"), 35);
+    auto refused_delete = desk->resolve(*dropped, "", "null");
+    EXPECT_FALSE(refused_delete) << "a path is required";
+}

@@ -146,15 +146,17 @@ CANVASS_API int canvass_record_get(canvass_store* store, const char* record_id,
 CANVASS_API int canvass_records_list(canvass_store* store, const char* form_id,
                                      char** json /* OUT */, canvass_error* error);
 
-/* A record's conflicts, as in canvass_record_get: OUT *json is a JSON array of
- * {path, kind: "value", candidates: [{value, device, time}]} and {path, kind: "delete"} (a
- * delete against an edit; path "" is the record itself); empty when there is none. A draft
- * has no conflicts: CANVASS_ERR_INVALID_ARGUMENT. Free with canvass_free(). */
+/* A record's open conflicts, as in canvass_record_get: OUT *json is a JSON array of
+ * {record, form, path, conflict: "value" | "delete", resolved, candidates: [{kind, value,
+ * text, readable, device, time, shown[, path]}]}; a delete conflict (path "" is the record
+ * itself, else a repeat instance) lists the deletes, keeps and unseen edits. Another
+ * device's value is {readable: false, value: null, text: "(encrypted)"}. Empty when there is
+ * none. A draft has no conflicts: CANVASS_ERR_INVALID_ARGUMENT. Free with canvass_free(). */
 CANVASS_API int canvass_record_conflicts(canvass_store* store, const char* record_id,
                                          char** json /* OUT */, canvass_error* error);
 
-/* Every record with a conflict: OUT *json is a JSON array of {id, form, conflicts: [as in
- * canvass_record_conflicts]}, oldest change first. Free with canvass_free(). */
+/* Every record's open conflicts: OUT *json is one JSON array of the objects
+ * canvass_record_conflicts gives, record after record. Free with canvass_free(). */
 CANVASS_API int canvass_conflicts_list(canvass_store* store, char** json /* OUT */,
                                        canvass_error* error);
 

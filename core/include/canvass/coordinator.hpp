@@ -48,7 +48,8 @@ class Coordinator {
 
     // Every record of `form_id` (every form when empty) that is not deleted, each as its
     // JSON Lines export line: {"records": [...], "unreadable": {what could not be decrypted,
-    // per device}}. Error{crypto, wrong_key} when not one changeset opens with this key.
+    // per device, and "warnings": a line of words for each}}. Error{crypto, wrong_key} when
+    // not one changeset opens with this key.
     Result<std::string> records(std::string_view form_id = {}) const;
     // One record as in records(), with "deleted", "readable" and "conflict_list" (open and
     // resolved, candidates decrypted).
@@ -61,13 +62,15 @@ class Coordinator {
     // array of {"device": 32 hex digits, "label": text}); replaces those given before.
     // Error{core, invalid_argument} naming the entry that is wrong.
     Result<void> label_devices(std::string_view devices_json);
-    // {"conflicts": [...], "unreadable": {...}}: the open conflicts of `form_id` (every form
-    // when empty), with the settled ones too when `resolved_too`.
-    Result<std::string> conflicts(std::string_view form_id = {}, bool resolved_too = false) const;
+    // {"conflicts": [...], "unreadable": {...}}: the conflicts `query` selects, in the shape
+    // of Device::conflicts with every candidate decrypted ("(not decrypted)" where a
+    // changeset does not open with this key), the settled ones too when it says so.
+    Result<std::string> conflicts(const ConflictQuery& query = {}) const;
     // Settles the conflict at `path` with `value_json` (or corrects the value there), the
     // record decrypted first so the value is checked against what was answered, as
-    // `canvass resolve` does.
-    Result<void> resolve(std::string_view id, std::string_view path, std::string_view value_json);
+    // `canvass resolve --key` does (messages in `language`).
+    Result<Resolution> resolve(std::string_view id, std::string_view path,
+                               std::string_view value_json, std::string_view language = {});
     // An edit of finalized record `id` (or its first characters) over the answers this key
     // decrypts, as `canvass edit --key` runs it: nothing is written until finalize(), then
     // what changed as one changeset. Refused before any question when this device may not

@@ -182,6 +182,25 @@ struct SyncRun {
     Pending left;                  // still to deliver when it ended
 };
 
+// Which conflicts a listing holds (Device::conflicts, Coordinator::conflicts).
+struct ConflictQuery {
+    std::string form_id;        // empty: every form
+    std::string record;         // a record's id or its first characters; empty: every record
+    bool resolved_too = false;  // the settled ones too, with what settled them
+};
+
+// What resolve() wrote.
+struct Resolution {
+    std::string record;            // the record's full id
+    std::string value;             // the value written, as JSON
+    bool settled = false;          // false: a correction, no conflict was open at the path
+    std::uint64_t superseded = 0;  // the candidates it replaced, when settled
+};
+
+// A value as a person types it for an answer ("42", "[\"a\"]", "null", or "Ana" with no
+// quotes) as JSON text: itself when it reads as JSON, else the text as a JSON string.
+std::string typed_answer(std::string_view text);
+
 class Interview;
 
 class Device {
@@ -221,13 +240,21 @@ class Device {
     Result<void> may_change(std::string_view id) const;
     Result<std::string> record(std::string_view id) const;             // JSON object
     Result<std::string> records(std::string_view form_id = {}) const;  // JSON array of summaries
-    // One finalized record's open conflicts; every record's with any, as a JSON array of
-    // {"id", "form", "conflicts"}.
-    Result<std::string> conflicts(std::string_view id) const;
-    Result<std::string> conflicts() const;
+    // Open conflicts as this device sees them, oldest record first: a JSON array of
+    // {record, form, path, conflict ("value" | "delete"), resolved, candidates: [{kind,
+    // value, text, readable, device, time, shown[, path]}]} (docs/embedding.md), the same
+    // objects Coordinator::conflicts lists. Values this device cannot decrypt (other
+    // devices' answers) have readable false and text "(encrypted)". Error{core,
+    // invalid_argument} for a draft named by `query.record`, or for `resolved_too`: settled
+    // conflicts are read from a record's history, which takes the coordinator key.
+    Result<std::string> conflicts(const ConflictQuery& query = {}) const;
     // Settles the conflict at `path` (a question's path) with `value_json`, as
-    // `canvass resolve` does.
-    Result<void> resolve(std::string_view id, std::string_view path, std::string_view value_json);
+    // `canvass resolve` does: the value is checked as every save is (messages in
+    // `language`), then written as an edit that supersedes every value seen there. With no
+    // conflict open there it is a correction, which only the record's creator or a
+    // coordinator may make.
+    Result<Resolution> resolve(std::string_view id, std::string_view path,
+                               std::string_view value_json, std::string_view language = {});
 
     // A coordinator's review of a finalized record: `state` "approved", "hasIssues",
     // "rejected" or "none" (ODK Central's), with an optional comment; it syncs like an edit.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "capi/capi_support.hpp"
+#include "device/access.hpp"
 
 namespace {
 
@@ -150,7 +151,11 @@ int canvass_record_conflicts(canvass_store* store, const char* id, char** out,
                              canvass_error* error) {
     return guarded(error, [&]() -> int {
         if (!store || !out) return invalid(error, "store and json are required");
-        return text_out(store->device.conflicts(text(id)), out, error);
+        auto rid = canvass::record_id_of(text(id));  // the whole id, as every record call
+        if (!rid) return done(rid, error);
+        canvass::ConflictQuery query;
+        query.record = text(id);
+        return text_out(store->device.conflicts(query), out, error);
     });
 }
 

@@ -51,6 +51,11 @@ char* copy_out(const std::string& s);
 int text_out(Result<std::string> r, char** out, canvass_error* error);
 // CANVASS_OK, or `r`'s error reported.
 int done(const Result<void>& r, canvass_error* error);
+// The same for a call whose value the C function does not pass on.
+template <class T>
+int done(const Result<T>& r, canvass_error* error) {
+    return r ? done(Result<void>{}, error) : done(Result<void>(unexpected(r.error())), error);
+}
 // A C string as the text the C++ API takes: NULL is "", which each call refuses as it should.
 inline std::string_view text(const char* s) {
     return s ? std::string_view(s) : std::string_view();

@@ -112,7 +112,10 @@ int canvass_coordinator_conflicts(canvass_coordinator* c, const char* form_id, i
     return guarded(error, [&]() -> int {
         if (!c || !out) return invalid(error, "coordinator and json are required");
         *out = nullptr;
-        return text_out(c->view.conflicts(text(form_id), resolved_too != 0), out, error);
+        canvass::ConflictQuery query;
+        query.form_id = text(form_id);
+        query.resolved_too = resolved_too != 0;
+        return text_out(c->view.conflicts(query), out, error);
     });
 }
 

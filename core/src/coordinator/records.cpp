@@ -6,6 +6,7 @@
 #include "coordinator/record_loader.hpp"
 #include "coordinator/record_stream.hpp"
 #include "crypto/hash.hpp"
+#include "store/device_store.hpp"
 #include "store/answers.hpp"
 #include "store/values.hpp"
 
@@ -287,6 +288,31 @@ Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyP
         return {};
     }));
     out.report = stream.report();
+    return out;
+}
+
+Result<std::vector<RecordConflicts>> list_conflicts(store::DeviceStore& store,
+                                                    const ConflictFilter& filter) {
+    std::vector<RecordConflicts> out;
+    auto list_one = [&](const merge::RecordId& id) -> Result<void> {
+        CANVASS_TRY(auto snap, store.record(id));
+        if (!snap.view) return {};  // a draft: nothing merged, nothing in conflict
+        Record r(id);
+        r.view = std::move(*snap.view);
+        r.conflicts = conflicts_of(r.view, snap.state ? &*snap.state : nullptr);
+        if (auto listed = conflicts_listed(r, filter)) out.push_back(std::move(*listed));
+        return {};
+    };
+    if (filter.record) {
+        CANVASS_TRY_VOID(list_one(*filter.record));
+        return out;
+    }
+    CANVASS_TRY(auto summaries, store.records(filter.form_id));
+    for (const auto& s : summaries) {
+        // The store counts every conflict this listing finds: a record with none is not read.
+        if (s.conflicts == 0 || s.deleted) continue;
+        CANVASS_TRY_VOID(list_one(s.id));
+    }
     return out;
 }
 

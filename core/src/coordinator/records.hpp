@@ -28,6 +28,10 @@
 #include "merge/record_state.hpp"
 #include "merge/record_view.hpp"
 
+namespace canvass::store {
+class DeviceStore;
+}
+
 namespace canvass::coordinator {
 
 // How much of one record could be read.
@@ -135,5 +139,13 @@ struct ConflictListing {
 // load_record's for a filter naming one record).
 Result<ConflictListing> list_conflicts(ChainSource& source, const crypto::DhKeyPair& key,
                                        const ConflictFilter& filter);
+
+// The same listing from a device store's own view, without a key: the values this device
+// can decrypt (its own) and the others' marked unreadable; delete conflicts with their
+// deletes, keeps and unseen edits. Open conflicts only: the resolved ones are found in a
+// record's history, which takes the key. Error{store, not_found} when the filter names a
+// record not held.
+Result<std::vector<RecordConflicts>> list_conflicts(store::DeviceStore& store,
+                                                    const ConflictFilter& filter);
 
 }  // namespace canvass::coordinator

@@ -124,8 +124,6 @@ const char* change_kind_name(ChangeKind kind) {
 
 namespace {
 
-constexpr const char* kNotDecrypted = "(not decrypted)";
-
 // A value's JSON text as JSON; null where it was not decrypted (or is not JSON).
 json value_json(const std::optional<std::string>& value, bool readable) {
     if (!readable || !value) return nullptr;
@@ -276,11 +274,29 @@ Result<DeviceLabels> parse_device_labels(std::string_view devices_json) {
     return labels;
 }
 
+std::vector<std::string> report_lines(const DecryptionReport& report) {
+    std::vector<std::string> lines;
+    auto list = [&](const std::map<merge::DeviceId, std::size_t>& tally, const std::string& why) {
+        for (const auto& [device, count] : tally) {
+            lines.push_back(std::to_string(count) + " changeset" + (count == 1 ? "" : "s") +
+                            " of device " + crypto::to_hex(device) + " " + why);
+        }
+    };
+    list(
+        report.no_grant,
+        "could not be decrypted: the device never sealed that epoch's key to this coordinator "
+        "key (it was not a recipient when the device enrolled, or its grants have not synced yet)");
+    list(report.damaged,
+         "could not be decrypted: the grant or the ciphertext does not open (damaged)");
+    return lines;
+}
+
 json report_json(const DecryptionReport& report) {
     return json{{"changesets", report.changesets},
                 {"decrypted", report.decrypted},
                 {"no_grant", tally_json(report.no_grant)},
-                {"damaged", tally_json(report.damaged)}};
+                {"damaged", tally_json(report.damaged)},
+                {"warnings", report_lines(report)}};
 }
 
 }  // namespace canvass::coordinator

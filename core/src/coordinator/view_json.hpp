@@ -20,6 +20,11 @@
 
 namespace canvass::coordinator {
 
+// The text of a value the reader cannot see: with a coordinator key, one whose changeset did
+// not open; on a device without it, another device's answer.
+inline constexpr const char* kNotDecrypted = "(not decrypted)";
+inline constexpr const char* kEncrypted = "(encrypted)";
+
 // A hybrid logical clock stamp's wall time as ISO 8601 UTC with milliseconds
 // ("2026-09-12T04:10:39.123Z", JavaScript's toISOString, which ODK Central writes).
 std::string iso_time(std::uint64_t hlc);
@@ -81,8 +86,11 @@ nlohmann::json history_json(const History& history, const merge::DeviceId& me);
 // that is wrong and which file to give.
 Result<DeviceLabels> parse_device_labels(std::string_view devices_json);
 
+// One line per problem for a person: how many changesets of which device could not be read,
+// and why. Empty when everything was decrypted.
+std::vector<std::string> report_lines(const DecryptionReport& report);
 // What could not be decrypted: {changesets, decrypted, no_grant: [{device, changesets}],
-// damaged: [{device, changesets}]}.
+// damaged: [{device, changesets}], warnings: report_lines}.
 nlohmann::json report_json(const DecryptionReport& report);
 
 }  // namespace canvass::coordinator

@@ -6,7 +6,10 @@
 #include <memory>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "canvass/device.hpp"
+#include "coordinator/conflicts.hpp"
 #include "interview/device_sink.hpp"
 #include "merge/ids.hpp"
 #include "store/device_store.hpp"
@@ -23,5 +26,15 @@ Interview interview_over(std::unique_ptr<interview::DeviceInterview> opened);
 
 // `text` as a record id (all 36 characters), or Error{core, invalid_argument} naming it.
 Result<merge::RecordId> record_id_of(std::string_view text);
+
+// What Device::conflicts and Coordinator::conflicts list for `query`: its record found by
+// its first characters, and refused when it is a draft (nothing merged, nothing to list).
+Result<coordinator::ConflictFilter> conflict_filter(store::DeviceStore& store,
+                                                    const ConflictQuery& query);
+
+// What Device::resolve and Coordinator::resolve wrote: `value` at record `id`, settling
+// `settled` (nullopt: a correction).
+Resolution resolution(const merge::RecordId& id, const nlohmann::json& value,
+                      const std::optional<coordinator::Conflict>& settled);
 
 }  // namespace canvass

@@ -112,7 +112,7 @@ Result<std::string> Coordinator::record(std::string_view id) const {
     j["deleted"] = r.view.deleted();
     j["readable"] = coordinator::status_text(r).empty();
     j["conflict_list"] = coordinator::conflicts_json(
-        {{r.view.id, r.view.meta.form_id, r.conflicts}}, "(not decrypted)");
+        {{r.view.id, r.view.meta.form_id, r.conflicts}}, coordinator::kNotDecrypted);
     return text(j);
 }
 
@@ -128,19 +128,17 @@ Result<void> Coordinator::label_devices(std::string_view devices_json) {
     return {};
 }
 
-Result<std::string> Coordinator::conflicts(std::string_view form_id, bool resolved_too) const {
-    coordinator::ConflictFilter filter;
-    filter.form_id = form_id;
-    filter.scope =
-        resolved_too ? coordinator::ConflictScope::resolved_too : coordinator::ConflictScope::open;
+Result<std::string> Coordinator::conflicts(const ConflictQuery& query) const {
+    CANVASS_TRY(auto filter, conflict_filter(impl_->store, query));
     coordinator::DeviceStoreSource source(impl_->store);
     CANVASS_TRY(auto listing, coordinator::list_conflicts(source, impl_->key, filter));
-    return text({{"conflicts", coordinator::conflicts_json(listing.records, "(not decrypted)")},
-                 {"unreadable", coordinator::report_json(listing.report)}});
+    return text(
+        {{"conflicts", coordinator::conflicts_json(listing.records, coordinator::kNotDecrypted)},
+         {"unreadable", coordinator::report_json(listing.report)}});
 }
 
-Result<void> Coordinator::resolve(std::string_view id, std::string_view path,
-                                  std::string_view value_json) {
+Result<Resolution> Coordinator::resolve(std::string_view id, std::string_view path,
+                                        std::string_view value_json, std::string_view language) {
     if (path.empty())
         return unexpected(Domain::core, errc::invalid_argument,
                           "the path of the conflict is required");
@@ -150,9 +148,8 @@ Result<void> Coordinator::resolve(std::string_view id, std::string_view path,
     CANVASS_TRY(auto readable,
                 coordinator::load_whole_record(source, impl_->key, rid, impl_->key_path));
     CANVASS_TRY(auto settled, coordinator::resolve_field(impl_->store, rid, std::string(path),
-                                                         value, "", &readable));
-    (void)settled;
-    return {};
+                                                         value, std::string(language), &readable));
+    return resolution(rid, value, settled);
 }
 
 Result<Interview> Coordinator::edit_interview(std::string_view id, std::string_view language) {

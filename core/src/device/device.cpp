@@ -8,7 +8,9 @@
 #include <thread>
 #include <utility>
 
+#include "coordinator/records.hpp"
 #include "coordinator/resolve.hpp"
+#include "coordinator/view_json.hpp"
 #include "coordinator/review.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
@@ -135,6 +137,38 @@ Result<merge::RecordId> record_id_of(std::string_view text) {
     return *id;
 }
 
+Result<coordinator::ConflictFilter> conflict_filter(store::DeviceStore& store,
+                                                    const ConflictQuery& query) {
+    coordinator::ConflictFilter filter;
+    filter.form_id = query.form_id;
+    filter.scope = query.resolved_too ? coordinator::ConflictScope::resolved_too
+                                      : coordinator::ConflictScope::open;
+    if (!query.record.empty()) {
+        CANVASS_TRY(auto id, store.find_record(query.record));
+        CANVASS_TRY(auto summary, store.record(id));
+        if (summary.summary.status == store::RecordStatus::draft)
+            return unexpected(Domain::core, errc::invalid_argument,
+                              "record " + merge::format_uuid(id) +
+                                  " is a draft: it has no conflicts, only finalized records merge");
+        filter.record = id;
+    }
+    return filter;
+}
+
+Resolution resolution(const merge::RecordId& id, const json& value,
+                      const std::optional<coordinator::Conflict>& settled) {
+    Resolution r;
+    r.record = merge::format_uuid(id);
+    r.value = value.dump();
+    r.settled = settled.has_value();
+    if (settled) r.superseded = settled->candidates.size();
+    return r;
+}
+
+std::string typed_answer(std::string_view text) {
+    return coordinator::typed_value(text).dump();
+}
+
 Result<void> Device::add_form(std::string_view form_json) {
     CANVASS_TRY(auto installed, impl_->store->add_form(form_json));
     (void)installed;
@@ -184,7 +218,12 @@ Result<void> Device::may_change(std::string_view id) const {
 Result<std::string> Device::record(std::string_view id) const {
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto snapshot, impl_->store->record(rid));
-    return store::record_json(snapshot).dump();
+    auto out = store::record_json(snapshot);
+    coordinator::ConflictFilter filter;
+    filter.record = rid;
+    CANVASS_TRY(auto listed, coordinator::list_conflicts(*impl_->store, filter));
+    out["conflicts"] = coordinator::conflicts_json(listed, coordinator::kEncrypted);
+    return out.dump();
 }
 
 Result<std::string> Device::records(std::string_view form_id) const {
@@ -194,38 +233,27 @@ Result<std::string> Device::records(std::string_view form_id) const {
     return list.dump();
 }
 
-Result<std::string> Device::conflicts(std::string_view id) const {
-    CANVASS_TRY(auto rid, record_id_of(id));
-    CANVASS_TRY(auto snapshot, impl_->store->record(rid));
-    if (!snapshot.view)
+Result<std::string> Device::conflicts(const ConflictQuery& query) const {
+    if (query.resolved_too)
         return unexpected(Domain::core, errc::invalid_argument,
-                          "a draft has no conflicts: only finalized records merge");
-    return store::record_json(snapshot)["conflicts"].dump();
+                          "settled conflicts are read from a record's history, which takes the "
+                          "coordinator key: list them through a Coordinator (canvass conflicts "
+                          "--resolved --key FILE)");
+    CANVASS_TRY(auto filter, conflict_filter(*impl_->store, query));
+    CANVASS_TRY(auto listed, coordinator::list_conflicts(*impl_->store, filter));
+    return coordinator::conflicts_json(listed, coordinator::kEncrypted).dump();
 }
 
-Result<std::string> Device::conflicts() const {
-    CANVASS_TRY(auto summaries, impl_->store->records());
-    json list = json::array();
-    for (const auto& s : summaries) {
-        if (s.conflicts == 0) continue;
-        CANVASS_TRY(auto snapshot, impl_->store->record(s.id));
-        auto j = store::record_json(snapshot);
-        list.push_back({{"id", j["id"]}, {"form", j["form"]}, {"conflicts", j["conflicts"]}});
-    }
-    return list.dump();
-}
-
-Result<void> Device::resolve(std::string_view id, std::string_view path,
-                             std::string_view value_json) {
+Result<Resolution> Device::resolve(std::string_view id, std::string_view path,
+                                   std::string_view value_json, std::string_view language) {
     if (path.empty())
         return unexpected(Domain::core, errc::invalid_argument,
                           "the path of the conflict is required");
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto value, form::parse_json(value_json));
     CANVASS_TRY(auto settled, coordinator::resolve_field(*impl_->store, rid, std::string(path),
-                                                         value, "", nullptr));
-    (void)settled;
-    return {};
+                                                         value, std::string(language), nullptr));
+    return resolution(rid, value, settled);
 }
 
 Result<void> Device::review(std::string_view id, std::string_view state, std::string_view comment) {

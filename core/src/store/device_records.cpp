@@ -510,6 +510,7 @@ Result<RecordSnapshot> DeviceStore::record(const merge::RecordId& id) {
         snap.readable = is_readable(view);
         snap.answers = to_answers(view);
         snap.view = std::move(view);
+        snap.state = std::move(r.state);
     } else {
         snap.answers = r.draft.value_or(json::object());
         CANVASS_TRY(snap.language, impl_->draft_language(id));

@@ -27,6 +27,7 @@
 #include "merge/changeset.hpp"
 #include "merge/chain.hpp"
 #include "merge/hlc.hpp"
+#include "merge/record_state.hpp"
 #include "merge/record_view.hpp"
 #include "merge/version_vector.hpp"
 #include "store/grant.hpp"
@@ -68,8 +69,11 @@ struct RecordSnapshot {
     std::string form_version;
     nlohmann::json answers;                 // merged winners (or the draft, for a draft)
     std::optional<merge::RecordView> view;  // for finalized records
-    bool readable = true;                   // false: others' answers this device cannot decrypt
-    std::string language;                   // a draft's: the language it is being taken in, or ""
+    // The merged state the view was made from (finalized records): who deleted or kept what,
+    // for the candidates of a delete conflict.
+    std::optional<merge::RecordState> state;
+    bool readable = true;  // false: others' answers this device cannot decrypt
+    std::string language;  // a draft's: the language it is being taken in, or ""
 };
 
 // What one sync or enrollment set: where the server is and what the project wants.

@@ -2,7 +2,6 @@
 
 #include "crypto/hash.hpp"
 #include "util/utc_text.hpp"
-#include "form/json_text.hpp"
 
 namespace canvass::store {
 
@@ -24,39 +23,11 @@ json summary_json(const RecordSummary& s) {
                 {"updated", time_text(s.updated_ms)}, {"name", s.name}};
 }
 
-namespace {
-
-json conflicts_json(const merge::RecordView& view) {
-    json out = json::array();
-    for (const auto& f : view.fields) {
-        if (f.deleted || !f.conflict()) continue;
-        json candidates = json::array();
-        for (const auto& c : f.candidates) {
-            json value = c.value ? form::parse_value(*c.value) : json();
-            if (value.is_discarded()) value = nullptr;  // not JSON, or nested past the caps
-            candidates.push_back({{"value", std::move(value)},
-                                  {"device", crypto::to_hex(c.op.device)},
-                                  {"time", time_text(merge::hlc_ms(c.hlc))}});
-        }
-        out.push_back({{"path", f.path}, {"kind", "value"}, {"candidates", candidates}});
-    }
-    if (view.status.conflict) out.push_back({{"path", ""}, {"kind", "delete"}});
-    for (const auto& r : view.repeats) {
-        for (const auto& i : r.instances) {
-            if (i.status.conflict) out.push_back({{"path", i.path}, {"kind", "delete"}});
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 json record_json(const RecordSnapshot& snap) {
     json out = summary_json(snap.summary);
     out["form_version"] = snap.form_version;
     out["readable"] = snap.readable;
     out["answers"] = snap.readable ? snap.answers : json();
-    out["conflicts"] = snap.view ? conflicts_json(*snap.view) : json::array();
     return out;
 }
 

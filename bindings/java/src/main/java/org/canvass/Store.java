@@ -147,12 +147,14 @@ public final class Store implements AutoCloseable {
         return text(Native.recordsList(handle(), utf8(formId)));
     }
 
-    /** A finalized record's conflicts: [{path, kind, candidates: [{value, device, time}]}]. */
+    /** A finalized record's open conflicts: [{record, form, path, conflict, resolved,
+     * candidates: [{kind, value, text, readable, device, time, shown}]}], as canvass.h's
+     * canvass_record_conflicts gives them. */
     public synchronized String conflicts(String recordId) throws CanvassException {
         return text(Native.recordConflicts(handle(), utf8(recordId)));
     }
 
-    /** Every record with a conflict: [{id, form, conflicts}]. */
+    /** Every record's open conflicts, as one array of the objects conflicts() gives. */
     public synchronized String allConflicts() throws CanvassException {
         return text(Native.conflictsList(handle()));
     }
