@@ -18,7 +18,7 @@ int run(const std::vector<std::string>& args, Context& ctx) {
     add_form_commands(app, ctx);
     add_xlsform_commands(app, ctx);
     add_device_commands(app, ctx);
-    add_store_commands(app, ctx);
+    add_edit_command(app, ctx);
     add_show_command(app, ctx);
     add_fill_command(app, ctx);
     add_sync_commands(app, ctx);

@@ -12,7 +12,7 @@ class App;
 
 namespace canvass::cli {
 
-struct DeviceOptions;  // device_session.hpp
+struct DeviceOptions;  // device_options.hpp
 
 // What every command may use: where to print, and how the user wants it printed.
 struct Context {
@@ -22,7 +22,7 @@ struct Context {
     bool color = false;        // stdout is a terminal and NO_COLOR is unset
     bool interactive = false;  // stdin and stdout are terminals
     int exit_code = 0;         // set by the command that ran
-    // --home and --passphrase-file, shared by every command family (device_session.hpp).
+    // --home and --passphrase-file, shared by every command family (device_options.hpp).
     std::shared_ptr<DeviceOptions> device_options{};
 };
 
@@ -36,11 +36,12 @@ int run(const std::vector<std::string>& args, Context& ctx);
 
 // Each command family adds its subcommands to the root app (declared below, one per family).
 
-// `form check FILE...` and `form validate FILE --answers FILE` (form_commands.cpp).
+// `form check FILE...`, `form validate FILE --answers FILE` and `form add FILE`
+// (form_commands.cpp).
 void add_form_commands(CLI::App& app, Context& ctx);
 // init, forms, records, finalize, delete, status (device_commands.cpp).
 void add_device_commands(CLI::App& app, Context& ctx);
-void add_store_commands(CLI::App& app, Context& ctx);      // store_commands.cpp
+void add_edit_command(CLI::App& app, Context& ctx);        // edit_command.cpp
 void add_show_command(CLI::App& app, Context& ctx);        // show_command.cpp
 void add_fill_command(CLI::App& app, Context& ctx);        // fill_command.cpp
 void add_sync_commands(CLI::App& app, Context& ctx);       // sync_commands.cpp

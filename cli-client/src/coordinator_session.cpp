@@ -1,9 +1,6 @@
 #include "coordinator_session.hpp"
 
 #include "coordinator/key_file.hpp"
-#include "coordinator/resolve.hpp"
-#include "coordinator/source.hpp"
-#include "crypto/hash.hpp"
 
 namespace canvass::cli {
 
@@ -20,22 +17,6 @@ std::optional<crypto::DhKeyPair> open_coordinator_key(const KeyOptions& key,
         return std::nullopt;
     }
     return std::move(pair).value();
-}
-
-std::optional<exporting::ExportRecord> open_record_with_key(store::DeviceStore& store,
-                                                            const merge::RecordId& id,
-                                                            const KeyOptions& key,
-                                                            const DeviceOptions& device,
-                                                            Context& ctx) {
-    auto pair = open_coordinator_key(key, device, ctx);
-    if (!pair) return std::nullopt;
-    coordinator::DeviceStoreSource source(store);
-    auto record = coordinator::load_whole_record(source, *pair, id, key.file);
-    if (!record) {
-        fail(ctx, record.error());
-        return std::nullopt;
-    }
-    return std::move(record).value();
 }
 
 }  // namespace canvass::cli

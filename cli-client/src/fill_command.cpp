@@ -15,16 +15,12 @@
 #include <sstream>
 
 #include "app.hpp"
-#include "attachment_answers.hpp"
-#include "device_session.hpp"
+#include "device_options.hpp"
 #include "export/output_file.hpp"
-#include "form/json_text.hpp"
-#include "store/bulk_import.hpp"
 
 namespace canvass::cli {
 
 using nlohmann::json;
-using store::BulkImport;
 
 namespace {
 
@@ -56,7 +52,7 @@ class AnswersReader {
             if (text.find_first_not_of(" \t") == std::string::npos) continue;
             if (!first_seen_) {
                 first_seen_ = true;
-                if (!form::parse_json(text)) whole_document(text);
+                if (!json::accept(text)) whole_document(text);
             }
             return true;
         }
@@ -71,7 +67,7 @@ class AnswersReader {
         std::ostringstream rest;
         rest << in_->rdbuf();
         std::string all = text + "\n" + rest.str();
-        if (auto whole = form::parse_json(all); whole && whole->is_object()) {
+        if (json::parse(all, nullptr, false).is_object()) {
             text = std::move(all);
             buffer_.str("");
         } else {
@@ -86,29 +82,20 @@ class AnswersReader {
     bool first_seen_ = false;
 };
 
-// The record of one line, or why the line is not one.
-Result<json> parse_line(const std::string& text) {
-    auto j = form::parse_json(text);
-    if (!j) {  // the line number is said before: only the column matters
-        auto e = j.error();
-        if (auto at = e.message.find("at line 1, column "); at != std::string::npos)
-            e.message.erase(at + 3, 8);
-        return unexpected(std::move(e));
-    }
-    if (!j->is_object())
-        return unexpected(
-            Domain::form, errc::invalid_argument,
-            "a line holds one record: a JSON object keyed by field name, got " +
-                std::string(j->is_array() ? "an array" : "a " + std::string(j->type_name())));
-    return std::move(j).value();
+// A parse error's message without its line number within the line: the file's line number
+// is said before it.
+std::string without_line_one(std::string message) {
+    if (auto at = message.find("at line 1, column "); at != std::string::npos)
+        message.erase(at + 3, 8);
+    return message;
 }
 
 class Fill {
   public:
     Fill(const FillArgs& a, Context& ctx) : a_(a), ctx_(ctx) {}
 
-    void run(store::DeviceStore& store, std::istream& in) {
-        auto import = BulkImport::begin(store, a_.form, a_.finalize, a_.lang);
+    void run(Device& device, std::istream& in) {
+        auto import = device.begin_import(a_.form, a_.finalize, a_.lang, base_dir().string());
         if (!import) return fail(ctx_, import.error());
         std::optional<exporting::OutputFile> refused_file;
         if (a_.keep_valid) {
@@ -116,28 +103,19 @@ class Fill {
             if (!f) return fail(ctx_, f.error());
             refused_file.emplace(std::move(f).value());
         }
-        auto form = store.form(a_.form);  // for the paths of attachments
         AnswersReader reader(in);
         std::size_t number = 0;
         std::string text;
         while (reader.next(number, text)) {
             ++lines_;
-            auto record = parse_line(text);
-            std::vector<form::Problem> problems;
-            if (record && form) problems = attach_files(store, **form, *record, base_dir());
-            if (record && problems.empty()) {
-                auto line =
-                    import->add(std::move(record).value(), a_.keep_valid || import->refused() == 0);
-                if (!line) return fail(ctx_, line.error());  // the store failed: nothing is saved
-                if (line->outcome == BulkImport::Outcome::saved && first_ids_.empty())
-                    first_ids_.push_back(line->record);
-                if (line->outcome == BulkImport::Outcome::skipped && line->same_as) ++repeated_;
-                if (line->outcome != BulkImport::Outcome::refused) continue;
-                problems = std::move(line->problems);
-            } else if (!record) {
-                problems.push_back({"", record.error().message});
-            }
-            for (auto& p : problems) report({number, std::move(p.path), std::move(p.message)});
+            auto line = import->add(text, a_.keep_valid || import->refused() == 0);
+            if (!line) return fail(ctx_, line.error());  // the store failed: nothing is saved
+            if (line->outcome == Import::Outcome::saved && first_id_.empty())
+                first_id_ = line->record;
+            if (line->outcome == Import::Outcome::skipped && line->same_as) ++repeated_;
+            if (line->outcome != Import::Outcome::refused) continue;
+            for (auto& p : line->problems)
+                report({number, std::move(p.path), without_line_one(std::move(p.message))});
             ++refused_lines_;
             if (refused_file) refused_file->stream() << text << "\n";
         }
@@ -167,7 +145,7 @@ class Fill {
                  << p.message << "\n";
     }
 
-    json counts(const BulkImport& import, bool saved) const {
+    json counts(const Import& import, bool saved) const {
         json problems = json::array();
         for (const auto& p : problems_)
             problems.push_back({{"line", p.line}, {"path", p.path}, {"message", p.message}});
@@ -180,7 +158,7 @@ class Fill {
                 {"problems", problems}};
     }
 
-    void refuse_all(const BulkImport& import) {
+    void refuse_all(const Import& import) {
         ctx_.exit_code = exit_failure;
         if (a_.json) {
             ctx_.out << counts(import, false).dump(2) << "\n";
@@ -195,7 +173,7 @@ class Fill {
                "now with --keep-valid --refused FILE\n";
     }
 
-    void summarize(const BulkImport& import) {
+    void summarize(const Import& import) {
         if (refused_lines_ > 0) ctx_.exit_code = exit_failure;
         if (a_.json) {
             ctx_.out << counts(import, true).dump(2) << "\n";
@@ -203,8 +181,7 @@ class Fill {
         }
         const char* what = a_.finalize ? "finalized" : "draft";
         if (import.saved() == 1 && lines_ == 1) {
-            ctx_.out << "saved " << what << " record " << merge::format_uuid(first_ids_.front())
-                     << "\n";
+            ctx_.out << "saved " << what << " record " << first_id_ << "\n";
         } else {
             ctx_.out << "saved " << import.saved() << " " << what << " record"
                      << (import.saved() == 1 ? "" : "s");
@@ -229,7 +206,7 @@ class Fill {
     const FillArgs& a_;
     Context& ctx_;
     std::size_t lines_ = 0, refused_lines_ = 0, repeated_ = 0;
-    std::vector<merge::RecordId> first_ids_;
+    std::string first_id_;               // the first record saved
     std::vector<LineProblem> problems_;  // --json only
 };
 
@@ -263,9 +240,9 @@ void add_fill_command(CLI::App& app, Context& ctx) {
             if (!file) return fail(ctx, "cannot read " + a->answers);
             in = &file;
         }
-        auto store = open_store(*dev, ctx);
-        if (!store) return;
-        Fill(*a, ctx).run(*store, *in);
+        auto device = open_device(*dev, ctx);
+        if (!device) return;
+        Fill(*a, ctx).run(*device, *in);
     });
 }
 

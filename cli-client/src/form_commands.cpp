@@ -1,4 +1,5 @@
-// `canvass form check` and `canvass form validate`: the form engine on files, no store.
+// `canvass form check` and `canvass form validate`: the form engine on files, no store;
+// `canvass form add`, the form installed on this device (canvass::Device).
 // Form files are JSON twins or XLSForm spreadsheets (.xlsx, .xls), decided by content.
 #include <CLI/CLI.hpp>
 
@@ -11,7 +12,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
-#include "attachment_answers.hpp"
+#include "device_options.hpp"
+#include "store/answer_files.hpp"
 #include "form/json_text.hpp"
 #include "form/loader.hpp"
 #include "form/validate.hpp"
@@ -81,6 +83,33 @@ LoadedFile load_file(const std::string& path) {
     out.warnings = std::move(text.warnings);
     for (const auto& p : loaded.error()) out.problems.push_back({"", 0, "", p.path, p.message});
     return out;
+}
+
+// `form add FILE`: the form installed on this device, from a JSON twin or a spreadsheet.
+void run_add(const std::string& file, const DeviceOptions& dev, Context& ctx) {
+    std::string text;
+    if (file == "-") {
+        auto read = read_file(file, ctx);
+        if (!read) return fail(ctx, read.error());
+        text = std::move(read).value();
+    } else {
+        auto read = xlsform::read_form_file(file);
+        for (const auto& w : read.warnings)
+            ctx.err << file << ": warning: " << xlsform::describe(w) << "\n";
+        if (!read.problems.empty()) {
+            for (const auto& p : read.problems) ctx.err << problem_line(file, p) << "\n";
+            return fail(ctx, file + " is not a valid form; nothing was installed");
+        }
+        text = std::move(read.json_text);
+    }
+    auto device = open_device(dev, ctx);
+    if (!device) return;
+    auto added = device->add_form(text);
+    if (!added) return fail(ctx, file + ": " + added.error().message);
+    const auto info = json::parse(*added);
+    ctx.out << "installed " << info.at("form_id").get<std::string>() << " version "
+            << info.at("version").get<std::string>() << " (" << info.at("questions")
+            << " questions)\n";
 }
 
 struct CheckOptions {
@@ -198,7 +227,7 @@ void run_validate(const ValidateOptions& o, Context& ctx) {
         } else {
             // A file named at a media question is read as `fill` would attach it.
             json answers = set.answers;
-            problems = resolve_files(f, answers, base, describe_file);
+            problems = store::resolve_files(f, answers, base, store::describe_file);
             if (problems.empty()) problems = form::validate_answers(f, answers, options).violations;
         }
         if (!problems.empty()) ++failing;
@@ -233,6 +262,12 @@ void add_form_commands(CLI::App& app, Context& ctx) {
         form_cmd = app.add_subcommand("form", "check, validate and install forms");
     }
     form_cmd->require_subcommand(1);
+
+    auto dev = add_device_options(app, ctx);
+    auto add_file = std::make_shared<std::string>();
+    auto* add = form_cmd->add_subcommand("add", "install a form on this device (no server needed)");
+    add->add_option("FILE", *add_file, "form file: JSON, .xlsx or .xls")->required();
+    add->callback([dev, add_file, &ctx] { run_add(*add_file, *dev, ctx); });
 
     auto check = std::make_shared<CheckOptions>();
     auto* check_cmd = form_cmd->add_subcommand(

@@ -65,8 +65,8 @@ void converse(Interview& opened, Device& device, Context& ctx) {
     if (!opened.session().save_problem().empty()) ctx.exit_code = exit_failure;
 }
 
-// --home and --passphrase-file as given to the root app, where the store commands add them
-// (device_session.hpp); read when the command runs.
+// --home and --passphrase-file as given to the root app, where the device commands add them
+// (device_options.hpp); read when the command runs.
 DeviceOptions device_options(const CLI::App& root) {
     DeviceOptions device;
     if (const auto* home = root.get_option_no_throw("--home"); home && home->count())

@@ -35,8 +35,8 @@ void print_conflicts(std::ostream& out, const json& conflicts) {
         else
             out << "  conflict at " << path << ":\n";
         for (const auto& cand : c.at("candidates"))
-            out << "    " << str(cand, "text") << "  by device "
-                << str(cand, "device").substr(0, 8) << " at " << str(cand, "time") << "\n";
+            out << "    " << str(cand, "text") << "  by device " << str(cand, "device").substr(0, 8)
+                << " at " << str(cand, "time") << "\n";
     }
 }
 
@@ -53,8 +53,8 @@ bool decrypt_into(json& shown, Device& device, const ShowArgs& a, const DeviceOp
     }
     auto read = json::parse(*text);
     if (!read.at("readable").get<bool>())
-        ctx.err << "canvass: warning: record " << str(shown, "id") << " is "
-                << str(read, "status") << " with " << a.key.file
+        ctx.err << "canvass: warning: record " << str(shown, "id") << " is " << str(read, "status")
+                << " with " << a.key.file
                 << ": answers of the changesets that did not open are missing\n";
     shown["readable"] = read.at("readable");
     shown["answers"] = std::move(read.at("answers"));

@@ -576,6 +576,92 @@ TEST(DeviceApi, ConflictsAreListedInOneShapeWithAndWithoutTheKeyAndSettledThroug
     ASSERT_EQ(history.size(), 1u) << history.dump();
     EXPECT_EQ(history.at(0).at("resolved"), true);
     EXPECT_EQ(history.at(0).at("resolution").at("value"), 35);
+    // A coordinator's edit from the fields to change, over the decrypted answers.
+    auto edited = view->edit(*kept, R"({"first_name": "Ramesh K."})");
+    ASSERT_TRUE(edited) << edited.error().message;
+    EXPECT_TRUE(*edited);
+    EXPECT_FALSE(*view->edit(*kept, R"({"first_name": "Ramesh K."})")) << "nothing changed";
+    EXPECT_FALSE(desk->edit(*kept, R"({"first_name": "R."})"))
+        << "without the key the record's answers are sealed: the edit is refused, not guessed";
+    EXPECT_EQ(json::parse(*view->record(*kept)).at("answers").at("first_name"), "Ramesh K.");
     auto refused_delete = desk->resolve(*dropped, "", "null");
     EXPECT_FALSE(refused_delete) << "a path is required";
+}
+
+TEST(DeviceApi, AnImportSavesAllOrNothingNeverTwiceAndAttachesTheFilesItNames) {
+    canvass::testing::TempDir tmp;
+    const std::string files = tmp.path().string();
+    auto device = Device::create(tmp / "home", "passphrase");
+    ASSERT_TRUE(device) << device.error().message;
+    auto added = device->add_form(R"({
+      "settings": {"form_id": "stalls", "version": "1", "title": {"en": "Stalls"},
+                   "default_language": "en"},
+      "survey": [
+        {"type": "text", "name": "market", "label": {"en": "Market?"}, "required": true},
+        {"type": "image", "name": "stall", "label": {"en": "Photo of the stall?"}}
+      ]})");
+    ASSERT_TRUE(added) << added.error().message;
+    EXPECT_EQ(json::parse(*added).at("form_id"), "stalls");
+    EXPECT_EQ(json::parse(*added).at("questions"), 2);
+    EXPECT_FALSE(device->add_form(R"({"settings": {}})")) << "a form with problems";
+    std::ofstream(tmp / "stall.png", std::ios::binary)
+        << std::string("\x89PNG\r\n\x1a\n", 8) << std::string(5000, 'x');
+    std::ofstream(tmp / "notes.txt") << "not a photo";
+
+    // A bad line refuses the import; nothing of it is kept.
+    {
+        auto import = device->begin_import("stalls", true, {}, files);
+        ASSERT_TRUE(import) << import.error().message;
+        auto good = import->add(R"({"market": "Gikomba", "stall": "stall.png"})");
+        ASSERT_TRUE(good);
+        EXPECT_EQ(good->outcome, canvass::Import::Outcome::saved);
+        auto array = import->add("[1, 2]");
+        ASSERT_TRUE(array);
+        EXPECT_EQ(array->outcome, canvass::Import::Outcome::refused);
+        EXPECT_NE(array->problems.at(0).message.find("a JSON object"), std::string::npos);
+        auto wrong_file = import->add(R"({"market": "Toi", "stall": "notes.txt"})");
+        ASSERT_TRUE(wrong_file);
+        EXPECT_EQ(wrong_file->outcome, canvass::Import::Outcome::refused);
+        EXPECT_EQ(wrong_file->problems.at(0).path, "stall");
+        auto missing = import->add(R"({"stall": "stall.png"})");
+        ASSERT_TRUE(missing);
+        EXPECT_EQ(missing->outcome, canvass::Import::Outcome::refused) << "market is required";
+        EXPECT_EQ(import->refused(), 3u);
+    }  // dropped, not committed
+    EXPECT_EQ(json::parse(*device->records("stalls")).size(), 0u);
+
+    // Committed: saved once, with the photo attached; the same lines again are skipped.
+    for (int run = 0; run < 2; ++run) {
+        auto import = device->begin_import("stalls", true, {}, files);
+        ASSERT_TRUE(import);
+        auto first = import->add(R"({"market": "Gikomba", "stall": "stall.png"})");
+        auto again = import->add(R"({"market": "Gikomba", "stall": "stall.png"})");
+        ASSERT_TRUE(first && again);
+        EXPECT_EQ(first->outcome,
+                  run == 0 ? canvass::Import::Outcome::saved : canvass::Import::Outcome::skipped);
+        EXPECT_EQ(again->outcome, canvass::Import::Outcome::skipped);
+        EXPECT_EQ(again->record, first->record);
+        EXPECT_EQ(again->same_as, 1u) << "it repeats the import's first record";
+        ASSERT_TRUE(import->commit());
+        EXPECT_EQ(import->saved(), run == 0 ? 1u : 0u);
+    }
+    auto records = json::parse(*device->records("stalls"));
+    ASSERT_EQ(records.size(), 1u);
+    const std::string id = records[0].at("id");
+    auto stall = json::parse(*device->record(id)).at("answers").at("stall");
+    EXPECT_EQ(stall.at("name"), "stall.png");
+    EXPECT_EQ(stall.at("size"), 5008);
+
+    // Fields to change that name a file: attached the same way, or refused by question.
+    auto changes = device->attach_files("stalls", R"({"stall": "notes.txt"})", files);
+    ASSERT_TRUE(changes);
+    ASSERT_EQ(changes->problems.size(), 1u);
+    EXPECT_EQ(changes->problems[0].path, "stall");
+    changes = device->attach_files("stalls", R"({"market": "Toi", "stall": "stall.png"})", files);
+    ASSERT_TRUE(changes && changes->problems.empty());
+    EXPECT_EQ(json::parse(changes->answers).at("stall").at("name"), "stall.png");
+    ASSERT_TRUE(device->edit(id, changes->answers));
+    EXPECT_EQ(json::parse(*device->record(id)).at("answers").at("market"), "Toi");
+    EXPECT_FALSE(device->attach_files("no_such_form", "{}", files));
+    EXPECT_FALSE(device->begin_import("no_such_form", true));
 }

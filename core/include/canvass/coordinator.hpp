@@ -71,6 +71,12 @@ class Coordinator {
     // `canvass resolve --key` does (messages in `language`).
     Result<Resolution> resolve(std::string_view id, std::string_view path,
                                std::string_view value_json, std::string_view language = {});
+    // Changes finalized record `id` with `changes_json` ({"path": value, ...}, only the fields
+    // to change) over the answers this key decrypts, as `canvass edit --answers --key` does;
+    // says whether anything changed (one changeset of what did). Refused as edit_interview
+    // is when this device may not change the record or a changeset of it does not open.
+    Result<bool> edit(std::string_view id, std::string_view changes_json,
+                      std::string_view language = {});
     // An edit of finalized record `id` (or its first characters) over the answers this key
     // decrypts, as `canvass edit --key` runs it: nothing is written until finalize(), then
     // what changed as one changeset. Refused before any question when this device may not

@@ -201,7 +201,21 @@ struct Resolution {
 // quotes) as JSON text: itself when it reads as JSON, else the text as a JSON string.
 std::string typed_answer(std::string_view text);
 
+// A problem with one answer: where it is (a JSON path, "" for the whole record) and what is
+// wrong, in the words the store's checks give.
+struct AnswerProblem {
+    std::string path;
+    std::string message;
+};
+
+// Answers whose files were attached (Device::attach_files).
+struct AttachedAnswers {
+    std::string answers;                  // JSON, each file's path replaced by its reference
+    std::vector<AnswerProblem> problems;  // the files that could not be attached
+};
+
 class Interview;
+class Import;
 
 class Device {
   public:
@@ -221,8 +235,10 @@ class Device {
     Device& operator=(Device&&) noexcept;
     ~Device();  // closes the store and wipes its keys from memory
 
-    // Forms: a form file's JSON (docs/forms.md), installed as a new version when it differs.
-    Result<void> add_form(std::string_view form_json);
+    // Forms: a form file's JSON (docs/forms.md), installed as a new version when it differs;
+    // the version installed as one entry of forms(): {form_id, version, title, questions,
+    // languages}. Error{form, invalid_argument} with every problem of the form.
+    Result<std::string> add_form(std::string_view form_json);
     Result<std::string> forms() const;  // JSON array of the installed versions
 
     // Records, each named by its id (36 characters). Answers are a JSON object (DESIGN.md
@@ -231,8 +247,10 @@ class Device {
                                       bool finalize);
     Result<void> save_draft(std::string_view id, std::string_view answers_json);
     Result<void> finalize(std::string_view id);
-    // `changes_json`: {"path": value, ...}; says whether anything changed.
-    Result<bool> edit(std::string_view id, std::string_view changes_json);
+    // `changes_json`: {"path": value, ...}; says whether anything changed. Messages in
+    // `language`.
+    Result<bool> edit(std::string_view id, std::string_view changes_json,
+                      std::string_view language = {});
     Result<void> delete_record(std::string_view id);
     // Whether this device may change the record (edit, delete, settle): a record another
     // device created is changed only by that device or a coordinator. The error,
@@ -267,6 +285,23 @@ class Device {
                                             std::string_view question_type = "file");
     Result<std::string> add_attachment(std::span<const std::uint8_t> bytes, std::string_view name,
                                        std::string_view type);
+
+    // Answers that name files (docs/media.md): in `answers_json`, a record or the fields to
+    // change keyed by field name (groups and repeats nested), each string at an image, audio,
+    // video or file question of form `form_id` (its newest version unless `form_version` is
+    // given) is the path of a file, relative to `base_dir`. Each is copied into the store,
+    // encrypted, and replaced by its reference. A file that cannot be attached (missing,
+    // unreadable, too large, not of the kind the question takes) is listed by question with
+    // its answer left as it was, so saving the answers is refused by name.
+    Result<AttachedAnswers> attach_files(std::string_view form_id, std::string_view answers_json,
+                                         const std::string& base_dir,
+                                         std::string_view form_version = {});
+
+    // Many records from another tool's file (`canvass fill`), all or nothing, never twice:
+    // see Import. Paths of files its answers name are relative to `files_dir` (empty: the
+    // working directory). Error{store, not_found} when the form is not installed.
+    Result<Import> begin_import(std::string_view form_id, bool finalize,
+                                std::string_view language = {}, const std::string& files_dir = {});
 
     // A record's full id from the id or its first characters (at least 4), as people type
     // it: Error{store, not_found}, or {core, invalid_argument} when several records begin so.
@@ -332,6 +367,47 @@ std::optional<std::string> review_state_name(std::string_view state);
 // to a minute, with jitter.
 bool sync_worth_retrying(const Error& error);
 std::uint64_t sync_retry_delay_ms(unsigned retry);
+
+// A bulk import into the newest version of one form, in one transaction: nothing is saved
+// until commit(), and dropping the Import saves nothing. Each record carries an import key,
+// its instanceID when it has one (as "instanceID", "meta/instanceID" or "meta":
+// {"instanceID"}), else its answers; a record whose key was imported before, by this import
+// or an earlier one, is skipped, so importing a file again after fixing some of its lines
+// saves only what was missing. The store keeps only a keyed MAC of each key.
+class Import {
+  public:
+    enum class Outcome : std::uint8_t { saved, skipped, refused };
+    struct Line {
+        Outcome outcome = Outcome::refused;
+        std::string record;         // saved, or skipped: the record that has its key
+        std::uint64_t same_as = 0;  // skipped for repeating record number same_as (1-based) of
+                                    // this import; 0 when an earlier import saved it
+        std::vector<AnswerProblem> problems;  // refused: every problem
+    };
+
+    Import(Import&&) noexcept;
+    Import& operator=(Import&&) noexcept;
+    ~Import();
+
+    // The next record, a JSON object keyed by field name: skipped, refused with every problem
+    // (text that is not one JSON object, a file it names that cannot be attached, answers
+    // the form refuses, a record too large to sync), or saved, when `save` (only checked
+    // otherwise: a caller that will not commit spares the work). Files named at media
+    // questions are attached from begin_import's `files_dir`. An error is a failure of the
+    // store itself, and the import must then be dropped.
+    Result<Line> add(std::string_view record_json, bool save = true);
+    // Makes every saved record durable, with its import key.
+    Result<void> commit();
+    std::uint64_t saved() const;
+    std::uint64_t skipped() const;
+    std::uint64_t refused() const;
+
+  private:
+    struct Impl;
+    explicit Import(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+    friend class Device;
+};
 
 // An interview or edit opened on a Device; the session (canvass/interview.hpp) drives it.
 class Interview {

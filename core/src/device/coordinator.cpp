@@ -152,6 +152,17 @@ Result<Resolution> Coordinator::resolve(std::string_view id, std::string_view pa
     return resolution(rid, value, settled);
 }
 
+Result<bool> Coordinator::edit(std::string_view id, std::string_view changes_json,
+                               std::string_view language) {
+    CANVASS_TRY(auto rid, impl_->store.find_record(id));
+    CANVASS_TRY(auto changes, form::parse_json(changes_json));
+    CANVASS_TRY_VOID(impl_->store.may_change(rid));
+    coordinator::DeviceStoreSource source(impl_->store);
+    CANVASS_TRY(auto readable,
+                coordinator::load_whole_record(source, impl_->key, rid, impl_->key_path));
+    return impl_->store.edit(rid, changes, language, &*readable.state);
+}
+
 Result<Interview> Coordinator::edit_interview(std::string_view id, std::string_view language) {
     CANVASS_TRY(auto rid, impl_->store.find_record(id));
     CANVASS_TRY(auto snapshot, impl_->store.record(rid));

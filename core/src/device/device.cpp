@@ -17,6 +17,8 @@
 #include "device/access.hpp"
 #include "form/json_text.hpp"
 #include "interview/device_sink.hpp"
+#include "store/answer_files.hpp"
+#include "store/bulk_import.hpp"
 #include "net/tcp_transport.hpp"
 #include "store/record_json.hpp"
 #include "sync/bundle.hpp"
@@ -38,6 +40,12 @@ struct Device::Impl {
 
 struct Interview::Impl {
     std::unique_ptr<interview::DeviceInterview> opened;
+};
+
+struct Import::Impl {
+    store::DeviceStore& store;
+    std::string files_dir;  // where the files its answers name are
+    store::BulkImport import;
 };
 
 namespace {
@@ -169,10 +177,9 @@ std::string typed_answer(std::string_view text) {
     return coordinator::typed_value(text).dump();
 }
 
-Result<void> Device::add_form(std::string_view form_json) {
+Result<std::string> Device::add_form(std::string_view form_json) {
     CANVASS_TRY(auto installed, impl_->store->add_form(form_json));
-    (void)installed;
-    return {};
+    return store::forms_json({installed}).at(0).dump();
 }
 
 Result<std::string> Device::forms() const {
@@ -199,10 +206,11 @@ Result<void> Device::finalize(std::string_view id) {
     return impl_->store->finalize(rid);
 }
 
-Result<bool> Device::edit(std::string_view id, std::string_view changes_json) {
+Result<bool> Device::edit(std::string_view id, std::string_view changes_json,
+                          std::string_view language) {
     CANVASS_TRY(auto rid, record_id_of(id));
     CANVASS_TRY(auto changes, form::parse_json(changes_json));
-    return impl_->store->edit(rid, changes);
+    return impl_->store->edit(rid, changes, language);
 }
 
 Result<void> Device::delete_record(std::string_view id) {
@@ -277,6 +285,83 @@ Result<std::string> Device::add_attachment(std::span<const std::uint8_t> bytes,
                                            std::string_view name, std::string_view type) {
     CANVASS_TRY(auto ref, impl_->store->add_attachment(bytes, name, type));
     return ref.to_json().dump();
+}
+
+namespace {
+
+std::vector<AnswerProblem> answer_problems(std::vector<form::Problem> problems) {
+    std::vector<AnswerProblem> out;
+    out.reserve(problems.size());
+    for (auto& p : problems) out.push_back({std::move(p.path), std::move(p.message)});
+    return out;
+}
+
+}  // namespace
+
+Result<AttachedAnswers> Device::attach_files(std::string_view form_id,
+                                             std::string_view answers_json,
+                                             const std::string& base_dir,
+                                             std::string_view form_version) {
+    CANVASS_TRY(auto answers, form::parse_json(answers_json));
+    CANVASS_TRY(auto f, form_version.empty() ? impl_->store->form(form_id)
+                                             : impl_->store->form(form_id, form_version));
+    auto problems = store::attach_files(*impl_->store, *f, answers, base_dir);
+    return AttachedAnswers{answers.dump(), answer_problems(std::move(problems))};
+}
+
+Result<Import> Device::begin_import(std::string_view form_id, bool finalize,
+                                    std::string_view language, const std::string& files_dir) {
+    CANVASS_TRY(auto import,
+                store::BulkImport::begin(*impl_->store, form_id, finalize, std::string(language)));
+    return Import(
+        std::make_unique<Import::Impl>(Import::Impl{*impl_->store, files_dir, std::move(import)}));
+}
+
+Import::Import(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Import::Import(Import&&) noexcept = default;
+Import& Import::operator=(Import&&) noexcept = default;
+Import::~Import() = default;
+
+Result<Import::Line> Import::add(std::string_view record_json, bool save) {
+    Line line;
+    auto record = form::parse_json(record_json);
+    if (record && !record->is_object()) {
+        line.problems.push_back(
+            {"", "a record is a JSON object keyed by field name, got " +
+                     std::string(record->is_array() ? "an array"
+                                                    : "a " + std::string(record->type_name()))});
+    } else if (!record) {
+        line.problems.push_back({"", record.error().message});
+    } else {
+        line.problems = answer_problems(
+            store::attach_files(impl_->store, impl_->import.form(), *record, impl_->files_dir));
+    }
+    if (!line.problems.empty()) {
+        impl_->import.refuse();
+        return line;
+    }
+    CANVASS_TRY(auto added, impl_->import.add(std::move(record).value(), save));
+    line.outcome = added.outcome == store::BulkImport::Outcome::saved     ? Outcome::saved
+                   : added.outcome == store::BulkImport::Outcome::skipped ? Outcome::skipped
+                                                                          : Outcome::refused;
+    if (added.outcome != store::BulkImport::Outcome::refused)
+        line.record = merge::format_uuid(added.record);
+    line.same_as = added.same_as;
+    line.problems = answer_problems(std::move(added.problems));
+    return line;
+}
+
+Result<void> Import::commit() {
+    return impl_->import.commit();
+}
+std::uint64_t Import::saved() const {
+    return impl_->import.saved();
+}
+std::uint64_t Import::skipped() const {
+    return impl_->import.skipped();
+}
+std::uint64_t Import::refused() const {
+    return impl_->import.refused();
 }
 
 Result<std::string> Device::find_record(std::string_view id_or_prefix) const {

@@ -67,6 +67,14 @@ class BulkImport {
     // large to sync is refused too. An error is a failure of the store itself; the import
     // must then be abandoned.
     Result<Line> add(nlohmann::json record, bool save = true);
+    // Counts a record refused before it could be given to add() (not a JSON object, a file it
+    // names that cannot be attached): record numbers and refused() count every record.
+    void refuse() {
+        ++count_;
+        ++refused_;
+    }
+    // The form version the records are checked against.
+    const form::Form& form() const { return *form_; }
     // Makes every saved record durable, with its import key.
     Result<void> commit();
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "app.hpp"
-#include "attachment_answers.hpp"
+#include "store/answer_files.hpp"
 #include "crypto/hash.hpp"
 #include "run_captured.hpp"
 #include "store/device_store.hpp"
@@ -56,8 +56,8 @@ inline std::vector<json> answer_sets(const std::string& form_id, store::DeviceSt
     auto form = store.form(form_id);
     if (!form) throw std::runtime_error(form.error().message);
     for (auto& set : sets) {
-        auto problems =
-            attach_files(store, **form, set, std::string(CANVASS_SOURCE_DIR) + "/schemas/forms");
+        auto problems = store::attach_files(store, **form, set,
+                                            std::string(CANVASS_SOURCE_DIR) + "/schemas/forms");
         if (!problems.empty())
             throw std::runtime_error(problems.front().path + ": " + problems.front().message);
     }

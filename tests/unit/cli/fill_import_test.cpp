@@ -73,8 +73,9 @@ TEST_F(FillImportTest, OneBadLineSavesNothingAndEveryProblemIsReportedWithItsLin
     EXPECT_EQ(r.code, 1);
     for (const char* expected :
          {"people.jsonl:7: age: Between 14 and 110", "people.jsonl:19: age: Between 14 and 110",
-          "people.jsonl:31: bogus: unknown field", "people.jsonl:31: members[1].member_age: ",
-          "people.jsonl:32: invalid JSON at column", "people.jsonl:33: a line holds one record",
+          "people.jsonl:31: bogus: unknown field",
+          "people.jsonl:31: members[1].member_age: ", "people.jsonl:32: invalid JSON at column",
+          "people.jsonl:33: a record is a JSON object keyed by field name",
           "nothing saved: 5 of 33 lines", "--keep-valid --refused FILE"}) {
         EXPECT_NE(r.err.find(expected), std::string::npos) << expected << "\n" << r.err;
     }

@@ -1,4 +1,4 @@
-#include "attachment_answers.hpp"
+#include "store/answer_files.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -6,7 +6,7 @@
 
 #include "crypto/hash.hpp"
 
-namespace canvass::cli {
+namespace canvass::store {
 namespace {
 
 void walk(const form::Form& form, nlohmann::json& obj, const std::filesystem::path& base,
@@ -47,7 +47,7 @@ std::vector<form::Problem> resolve_files(const form::Form& form, nlohmann::json&
     return problems;
 }
 
-std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form,
+std::vector<form::Problem> attach_files(DeviceStore& store, const form::Form& form,
                                         nlohmann::json& answers,
                                         const std::filesystem::path& base) {
     return resolve_files(form, answers, base,
@@ -84,4 +84,4 @@ Result<form::AttachmentRef> describe_file(const std::string& path, std::string_v
     return ref;
 }
 
-}  // namespace canvass::cli
+}  // namespace canvass::store

@@ -1,7 +1,8 @@
 // Answers files name attachments by path (docs/media.md): at an image, audio, video or file
 // question a string is the path of the file to attach, relative to the answers file's
-// folder. `fill` copies these into the store and `form validate` reads them; either way they
-// are replaced by their attachment references before the answers are checked.
+// folder. `fill`, `edit --answers` and Device::attach_files copy these into the store and
+// `form validate` reads them; either way they are replaced by their attachment references
+// before the answers are checked.
 #pragma once
 
 #include <filesystem>
@@ -16,7 +17,7 @@
 #include "form/problem.hpp"
 #include "store/device_store.hpp"
 
-namespace canvass::cli {
+namespace canvass::store {
 
 // What a file named at a media question (of type `kind`: image, audio, video, file) becomes:
 // its reference, or why it cannot be attached.
@@ -32,11 +33,11 @@ std::vector<form::Problem> resolve_files(const form::Form& form, nlohmann::json&
                                          const AttachFile& attach);
 
 // resolve_files, copying each file into `store`.
-std::vector<form::Problem> attach_files(store::DeviceStore& store, const form::Form& form,
+std::vector<form::Problem> attach_files(DeviceStore& store, const form::Form& form,
                                         nlohmann::json& answers, const std::filesystem::path& base);
 
 // A file's reference without keeping it anywhere (its hash, size, name and type); an error
 // naming the path when it cannot be read or is not of the kind the question takes.
 Result<form::AttachmentRef> describe_file(const std::string& path, std::string_view kind);
 
-}  // namespace canvass::cli
+}  // namespace canvass::store
