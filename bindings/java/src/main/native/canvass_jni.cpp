@@ -798,6 +798,37 @@ JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorResolve(JNIEnv* env, j
     });
 }
 
+JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorLabelDevices(JNIEnv* env, jclass,
+                                                                       jlong c,
+                                                                       jbyteArray devices) {
+    return guard(env, [&]() -> void {
+        Text d(env, devices);
+        if (refuse_nul(env, {&d})) return;
+        canvass_error err{};
+        failed(env,
+               canvass_coordinator_label_devices(reinterpret_cast<canvass_coordinator*>(c),
+                                                 d.c_str(), &err),
+               err);
+    });
+}
+
+JNIEXPORT jlong JNICALL Java_org_canvass_Native_coordinatorEdit(JNIEnv* env, jclass, jlong c,
+                                                               jbyteArray id,
+                                                               jbyteArray language) {
+    return guard(env, [&]() -> jlong {
+        Text i(env, id), l(env, language);
+        if (refuse_nul(env, {&i, &l})) return 0;
+        canvass_interview* iv = nullptr;
+        canvass_error err{};
+        if (failed(env,
+                   canvass_coordinator_edit(reinterpret_cast<canvass_coordinator*>(c), i.c_str(),
+                                            l.c_str(), &iv, &err),
+                   err))
+            return 0;
+        return reinterpret_cast<jlong>(iv);
+    });
+}
+
 JNIEXPORT jbyteArray JNICALL Java_org_canvass_Native_coordinatorAttachment(JNIEnv* env, jclass,
                                                                            jlong c, jbyteArray id,
                                                                            jbyteArray attachment) {

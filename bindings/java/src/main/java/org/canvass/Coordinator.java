@@ -71,6 +71,25 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
+    /** People's names for devices, which the history then gives as each change's "label": the
+     * JSON `canvass-server devices --json` prints, [{device, label}]. Replaces the names given
+     * before; an entry that is wrong is {@link CanvassException#INVALID_ARGUMENT}. */
+    public void labelDevices(String devicesJson) throws CanvassException {
+        synchronized (store) {
+            Native.coordinatorLabelDevices(handle(), utf8(devicesJson));
+        }
+    }
+
+    /** Edits a finalized record step by step over the answers this key decrypts, as
+     * {@link Store#editInterview} does for a record the store can read: what changed is saved
+     * as one edit at {@link InterviewSession#finalizeInterview()}. Refused before the first
+     * step when the store may not change the record or a changeset of it does not decrypt. */
+    public InterviewSession edit(String recordId, String language) throws CanvassException {
+        synchronized (store) {
+            return store.opened(Native.coordinatorEdit(handle(), utf8(recordId), utf8(language)));
+        }
+    }
+
     /** The conflicts of `formId`'s records (null: every form), candidates decrypted; settled
      * ones too when `resolvedToo`: {conflicts: [...], unreadable}. */
     public String conflicts(String formId, boolean resolvedToo) throws CanvassException {

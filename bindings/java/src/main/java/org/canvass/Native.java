@@ -66,6 +66,8 @@ final class Native {
     static native byte[] coordinatorRecords(long coordinator, byte[] formId) throws CanvassException;
     static native byte[] coordinatorRecord(long coordinator, byte[] id) throws CanvassException;
     static native byte[] coordinatorHistory(long coordinator, byte[] id) throws CanvassException;
+    static native void coordinatorLabelDevices(long coordinator, byte[] devicesJson) throws CanvassException;
+    static native long coordinatorEdit(long coordinator, byte[] id, byte[] language) throws CanvassException;
     static native byte[] coordinatorConflicts(long coordinator, byte[] formId, boolean resolvedToo)
             throws CanvassException;
     static native void coordinatorResolve(long coordinator, byte[] id, byte[] path, byte[] value)

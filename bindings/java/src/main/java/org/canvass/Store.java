@@ -72,7 +72,7 @@ public final class Store implements AutoCloseable {
         return c;
     }
 
-    private InterviewSession opened(long interview) {
+    InterviewSession opened(long interview) {
         InterviewSession s = new InterviewSession(this, interview);
         interviews.add(s);
         return s;

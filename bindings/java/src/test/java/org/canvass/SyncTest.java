@@ -163,6 +163,26 @@ public class SyncTest {
                             && history.contains("\"value\":\"Ramesh\""));
                     c.resolve(recordId, "first_name", "\"Lakshmi Devi\"");
                     assertTrue(c.record(recordId).contains("\"Lakshmi Devi\""));
+                    // The devices named: the history labels each change with its person.
+                    Matcher author = Pattern.compile("\"device\":\"([0-9a-f]{32})\"").matcher(history);
+                    assertTrue(history, author.find());
+                    c.labelDevices("[{\"device\":\"" + author.group(1) + "\",\"label\":\"Asha's tablet\"}]");
+                    assertTrue(c.history(recordId).contains("\"label\":\"Asha's tablet\""));
+                    CanvassException badLabels = assertThrows(CanvassException.class,
+                            () -> c.labelDevices("[{\"label\":\"no device\"}]"));
+                    assertEquals(CanvassException.INVALID_ARGUMENT, badLabels.getCode());
+                    // An edit over the decrypted answers: refused without the key, one
+                    // changeset of what changed with it.
+                    CanvassException sealed = assertThrows(CanvassException.class,
+                            () -> desk.editInterview(recordId, null));
+                    assertEquals(CanvassException.WRONG_KEY, sealed.getCode());
+                    try (InterviewSession edit = c.edit(recordId, null)) {
+                        String step = edit.jumpTo("first_name");
+                        assertTrue(step, step.contains("Lakshmi Devi"));
+                        edit.answer("\"Lakshmi D.\"");
+                        edit.finalizeInterview();
+                    }
+                    assertTrue(c.record(recordId).contains("\"Lakshmi D.\""));
                     desk.review(recordId, "approved", "called back to check");
                     assertTrue(c.records(FORM).contains("\"review_state\":\"approved\""));
                     assertTrue(c.conflicts(FORM, false).contains("\"conflicts\":[]"));
