@@ -40,14 +40,15 @@ void run_edit(const EditArgs& a, const DeviceOptions& dev, Context& ctx) {
     // A path at a media question is the file to attach, as in `fill`.
     const auto base = a.answers == "-" ? std::filesystem::path(".")
                                        : std::filesystem::path(a.answers).parent_path();
-    auto attached = device->attach_files(record.at("form").get<std::string>(), *changes,
-                                         base.string(), record.at("form_version").get<std::string>());
+    auto attached =
+        device->attach_files(record.at("form").get<std::string>(), *changes, base.string(),
+                             record.at("form_version").get<std::string>());
     if (!attached) return fail(ctx, a.answers + ": " + attached.error().message);
     if (!attached->problems.empty()) {
         for (const auto& p : attached->problems)
             ctx.err << "canvass: " << a.answers << ": " << p.path << ": " << p.message << "\n";
-        return fail(ctx,
-                    "nothing was saved: attach the files named above, or leave those questions out");
+        return fail(
+            ctx, "nothing was saved: attach the files named above, or leave those questions out");
     }
     std::optional<Coordinator> view;
     if (!a.key.file.empty() && !(view = open_coordinator(*device, a.key, dev, ctx))) return;

@@ -798,8 +798,7 @@ JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorResolve(JNIEnv* env, j
     });
 }
 
-JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorLabelDevices(JNIEnv* env, jclass,
-                                                                       jlong c,
+JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorLabelDevices(JNIEnv* env, jclass, jlong c,
                                                                        jbyteArray devices) {
     return guard(env, [&]() -> void {
         Text d(env, devices);
@@ -813,8 +812,8 @@ JNIEXPORT void JNICALL Java_org_canvass_Native_coordinatorLabelDevices(JNIEnv* e
 }
 
 JNIEXPORT jlong JNICALL Java_org_canvass_Native_coordinatorEdit(JNIEnv* env, jclass, jlong c,
-                                                               jbyteArray id,
-                                                               jbyteArray language) {
+                                                                jbyteArray id,
+                                                                jbyteArray language) {
     return guard(env, [&]() -> jlong {
         Text i(env, id), l(env, language);
         if (refuse_nul(env, {&i, &l})) return 0;
