@@ -665,3 +665,66 @@ TEST(DeviceApi, AnImportSavesAllOrNothingNeverTwiceAndAttachesTheFilesItNames) {
     EXPECT_FALSE(device->attach_files("no_such_form", "{}", files));
     EXPECT_FALSE(device->begin_import("no_such_form", true));
 }
+
+TEST(DeviceApi, ACoordinatorSignsWhoMayReadAndNobodyElseCanChangeIt) {
+    canvass::testing::TempDir tmp;
+    const std::string mine = tmp / "mine.key", colleague = tmp / "colleague.key";
+    auto me = canvass::create_coordinator_key(mine, "my passphrase");
+    auto them = canvass::create_coordinator_key(colleague, "their passphrase");
+    ASSERT_TRUE(me && them);
+    EXPECT_FALSE(canvass::create_coordinator_key(mine, "again")) << "never overwritten";
+    auto unlocked = canvass::unlock_coordinator_key(mine, "my passphrase");
+    ASSERT_TRUE(unlocked);
+    EXPECT_EQ(unlocked->signing_key, me->signing_key);
+    auto wrong = canvass::unlock_coordinator_key(mine, "not it");
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, canvass::errc::wrong_key);
+
+    canvass::RecipientChange first;
+    first.project = "vendors";
+    auto genesis = canvass::sign_recipients(mine, "my passphrase", first);
+    ASSERT_TRUE(genesis) << genesis.error().message;
+    EXPECT_EQ(genesis->serial, 1u);
+    EXPECT_EQ(genesis->recipients, 1u);
+    EXPECT_EQ(genesis->signers, 1u);
+    EXPECT_EQ(genesis->fingerprint.size(), 64u);
+    EXPECT_EQ(genesis->text.rfind("canvass-recipients1-", 0), 0u);
+    auto removing = first;
+    removing.remove_recipients = {me->public_key};
+    EXPECT_FALSE(canvass::sign_recipients(mine, "my passphrase", removing))
+        << "a first statement removes nothing";
+
+    // Adding the colleague: only a signer of the current statement may.
+    canvass::RecipientChange add;
+    add.from = genesis->text;
+    add.add_recipients = {them->public_key};
+    auto forged = canvass::sign_recipients(colleague, "their passphrase", add);
+    ASSERT_FALSE(forged);
+    EXPECT_EQ(forged.error().code, canvass::errc::permission_denied) << forged.error().message;
+    auto next = canvass::sign_recipients(mine, "my passphrase", add);
+    ASSERT_TRUE(next) << next.error().message;
+    EXPECT_EQ(next->serial, 2u);
+    EXPECT_EQ(next->recipients, 2u);
+    EXPECT_EQ(next->project, "vendors");
+
+    auto twice = add;
+    twice.from = next->text;
+    auto again = canvass::sign_recipients(mine, "my passphrase", twice);
+    ASSERT_FALSE(again);
+    EXPECT_NE(again.error().message.find("already listed"), std::string::npos);
+    auto last_signer = add;
+    last_signer.add_recipients.clear();
+    last_signer.remove_signers = {*me->signing_key};
+    auto alone = canvass::sign_recipients(mine, "my passphrase", last_signer);
+    ASSERT_FALSE(alone);
+    EXPECT_NE(alone.error().message.find("at least one signer"), std::string::npos);
+    auto typo = add;
+    typo.add_recipients = {"not hex"};
+    auto bad = canvass::sign_recipients(mine, "my passphrase", typo);
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("is not 64 hex digits"), std::string::npos);
+    auto elsewhere = add;
+    elsewhere.project = "waste";
+    EXPECT_FALSE(canvass::sign_recipients(mine, "my passphrase", elsewhere))
+        << "a statement of another project";
+}

@@ -34,6 +34,41 @@ Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path,
                                                   std::string_view passphrase);
 // Reads the public halves, no passphrase needed.
 Result<CoordinatorKeyInfo> inspect_coordinator_key(const std::string& path);
+// The same with the key opened, so a file written before key files named their signing key
+// gives it too (derived from the secret). Error{crypto, wrong_key} for a wrong passphrase.
+Result<CoordinatorKeyInfo> unlock_coordinator_key(const std::string& path,
+                                                  std::string_view passphrase);
+
+// Who may read a project's answers, as a change to its recipient statement
+// (docs/security.md): keys are 64 hex digits, as `canvass keys show` prints them.
+struct RecipientChange {
+    std::string project;  // a new project's name; with `from`, checked against the statement's
+    // The current statement, a file's path or its text (`canvass-server project recipients
+    // NAME` prints it); empty for a new project's first statement, which names the key
+    // itself as recipient and signer, and removes nothing.
+    std::string from;
+    std::vector<std::string> add_recipients, remove_recipients;
+    std::vector<std::string> add_signers, remove_signers;
+    bool share_past = false;  // added recipients also read what was saved before the change
+};
+
+// A recipient statement signed with a coordinator key, for the server's administrator.
+struct SignedStatement {
+    std::string text;  // "canvass-recipients1-..."
+    std::string project;
+    std::uint64_t serial = 0;  // 1 for a new project's first statement
+    std::uint64_t recipients = 0;
+    std::uint64_t signers = 0;
+    bool share_past = false;
+    std::string fingerprint;  // the statement's digest, hex: the project's for serial 1
+};
+
+// Signs `change` with the key in `key_path`. Refused, naming what is wrong: a key that is
+// not 64 hex digits, one added twice or removed but not listed, the last recipient or signer
+// removed, a statement of another project, or a key that is not one of the current
+// statement's signers (devices would refuse what it signs).
+Result<SignedStatement> sign_recipients(const std::string& key_path, std::string_view passphrase,
+                                        const RecipientChange& change);
 
 class Coordinator {
   public:

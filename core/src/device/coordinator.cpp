@@ -3,7 +3,9 @@
 // settlement and attachments, in the JSON shapes the command line's --json gives.
 #include "canvass/coordinator.hpp"
 
+#include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <utility>
 
 #include "coordinator/key_file.hpp"
@@ -15,6 +17,7 @@
 #include "crypto/hash.hpp"
 #include "device/access.hpp"
 #include "form/json_text.hpp"
+#include "store/recipients.hpp"
 
 namespace canvass {
 
@@ -75,6 +78,117 @@ Result<CoordinatorKeyInfo> create_coordinator_key(const std::string& path,
 
 Result<CoordinatorKeyInfo> inspect_coordinator_key(const std::string& path) {
     return key_info(path);
+}
+
+Result<CoordinatorKeyInfo> unlock_coordinator_key(const std::string& path,
+                                                  std::string_view passphrase) {
+    CANVASS_TRY(auto info, key_info(path));
+    CANVASS_TRY(auto pair, coordinator::open_key_file(path, std::string(passphrase)));
+    if (!info.signing_key)
+        info.signing_key =
+            crypto::to_hex(store::coordinator_signing_key(pair.secret_key).public_key);
+    return info;
+}
+
+namespace {
+
+template <class Key>
+Result<std::vector<Key>> parse_keys(const std::vector<std::string>& texts, const char* what) {
+    std::vector<Key> out;
+    for (const auto& t : texts) {
+        Key k{};
+        if (!crypto::from_hex(t, k))
+            return unexpected(
+                Domain::core, errc::invalid_argument,
+                std::string(what) + " \"" + t + "\" is not 64 hex digits (see canvass keys show)");
+        out.push_back(k);
+    }
+    return out;
+}
+
+// `set` with the keys of `add` appended and those of `remove` taken out, keeping order; each
+// named key must make a difference, so a typo does not pass silently.
+template <class Key>
+Result<std::vector<Key>> changed(std::vector<Key> set, const std::vector<std::string>& add_text,
+                                 const std::vector<std::string>& remove_text, const char* what) {
+    CANVASS_TRY(auto add, parse_keys<Key>(add_text, what));
+    CANVASS_TRY(auto remove, parse_keys<Key>(remove_text, what));
+    for (const auto& k : add) {
+        if (std::find(set.begin(), set.end(), k) != set.end())
+            return unexpected(Domain::core, errc::invalid_argument,
+                              std::string(what) + " " + crypto::to_hex(k) + " is already listed");
+        set.push_back(k);
+    }
+    for (const auto& k : remove) {
+        auto it = std::find(set.begin(), set.end(), k);
+        if (it == set.end())
+            return unexpected(Domain::core, errc::invalid_argument,
+                              std::string(what) + " " + crypto::to_hex(k) + " is not listed");
+        set.erase(it);
+    }
+    if (set.empty())
+        return unexpected(Domain::core, errc::invalid_argument,
+                          std::string("a project needs at least one ") + what +
+                              "; add another before removing the last");
+    return set;
+}
+
+}  // namespace
+
+Result<SignedStatement> sign_recipients(const std::string& key_path, std::string_view passphrase,
+                                        const RecipientChange& change) {
+    CANVASS_TRY(auto pair, coordinator::open_key_file(key_path, std::string(passphrase)));
+    auto signing = store::coordinator_signing_key(pair.secret_key);
+    store::RecipientStatement next;
+    if (change.from.empty()) {
+        if (change.project.empty())
+            return unexpected(Domain::core, errc::invalid_argument,
+                              "a new project's first statement needs the project's name");
+        if (!change.remove_recipients.empty() || !change.remove_signers.empty())
+            return unexpected(Domain::core, errc::invalid_argument,
+                              "a first statement removes nothing; start from the current "
+                              "statement to change a project");
+        next.project = change.project;
+        CANVASS_TRY(next.recipients,
+                    changed<crypto::DhPublicKey>({pair.public_key}, change.add_recipients, {},
+                                                 "recipient"));
+        CANVASS_TRY(next.signers, changed<crypto::SigningPublicKey>(
+                                      {signing.public_key}, change.add_signers, {}, "signer"));
+    } else {
+        CANVASS_TRY(auto current, store::read_statement(change.from));
+        if (!change.project.empty() && change.project != current.project)
+            return unexpected(Domain::core, errc::invalid_argument,
+                              "the current statement is project " + current.project + "'s, not " +
+                                  change.project + "'s");
+        if (std::find(current.signers.begin(), current.signers.end(), signing.public_key) ==
+            current.signers.end())
+            return unexpected(Domain::auth, errc::permission_denied,
+                              "this key is not a signer of " + current.project +
+                                  "'s recipient statement " + std::to_string(current.serial) +
+                                  ": devices would refuse what it signs. Ask one of its signers "
+                                  "to make the change");
+        next.project = current.project;
+        next.serial = current.serial + 1;
+        next.prev = store::statement_digest(current);
+        CANVASS_TRY(next.recipients, changed(current.recipients, change.add_recipients,
+                                             change.remove_recipients, "recipient"));
+        CANVASS_TRY(next.signers,
+                    changed(current.signers, change.add_signers, change.remove_signers, "signer"));
+    }
+    next.share_past = change.share_past;
+    try {
+        store::sign_statement(next, signing);
+    } catch (const std::invalid_argument& e) {
+        return unexpected(Domain::core, errc::invalid_argument,
+                          std::string("cannot sign this statement: ") + e.what());
+    }
+    return SignedStatement{store::statement_text(next),
+                           next.project,
+                           next.serial,
+                           next.recipients.size(),
+                           next.signers.size(),
+                           next.share_past,
+                           crypto::to_hex(store::statement_digest(next))};
 }
 
 Coordinator::Coordinator(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
