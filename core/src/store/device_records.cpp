@@ -37,11 +37,14 @@ Unexpected<Error> record_not_found(const merge::RecordId& id) {
                       "no record " + merge::format_uuid(id) + " in this store");
 }
 
+// The number of conflicts coordinator::conflicts_of lists for the record (the one rule:
+// nothing hidden inside a deleted instance counts), which `canvass records` and the status
+// show and the listing uses to skip records with none.
 std::size_t conflict_count(const merge::RecordView& view) {
     std::size_t n = 0;
     for (const auto& f : view.fields) n += (!f.deleted && f.conflict()) ? 1 : 0;
     for (const auto& r : view.repeats) {
-        for (const auto& i : r.instances) n += i.status.conflict ? 1 : 0;
+        for (const auto& i : r.instances) n += (i.status.conflict && !i.deleted) ? 1 : 0;
     }
     return n + (view.status.conflict ? 1 : 0);
 }
