@@ -3,6 +3,7 @@
 // Form files are JSON twins or XLSForm spreadsheets (.xlsx, .xls), decided by content.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -12,12 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
+#include "canvass/forms.hpp"
 #include "device_options.hpp"
-#include "store/answer_files.hpp"
-#include "form/json_text.hpp"
-#include "form/loader.hpp"
-#include "form/validate.hpp"
-#include "xlsform/import.hpp"
 
 namespace canvass::cli {
 namespace {
@@ -41,23 +38,13 @@ Result<std::string> read_text(const std::string& path, std::uintmax_t max_bytes)
     return text;
 }
 
-std::string problem_line(const std::string& where, const form::Problem& p) {
-    return where + ": " + form::describe(p);
-}
-std::string problem_line(const std::string& file, const xlsform::CellProblem& p);
-
 std::string join(const std::vector<std::string>& items, const char* sep) {
     std::string out;
     for (const auto& s : items) out += (out.empty() ? "" : sep) + s;
     return out;
 }
 
-// One problem of a form file as a line (`FILE: where: message (path)`) and as JSON.
-std::string problem_line(const std::string& file, const xlsform::CellProblem& p) {
-    return file + ": " + xlsform::describe(p);
-}
-
-json problem_json(const xlsform::CellProblem& p) {
+json problem_json(const FormProblem& p) {
     json j = {{"path", p.path}, {"message", p.message}};
     if (!p.sheet.empty()) j["sheet"] = p.sheet;
     if (p.row) j["row"] = p.row;
@@ -65,24 +52,8 @@ json problem_json(const xlsform::CellProblem& p) {
     return j;
 }
 
-// Reads and loads one form (a JSON twin or a spreadsheet); on failure every problem,
-// spreadsheet ones with their sheet, row and column.
-struct LoadedFile {
-    std::optional<form::Form> form;
-    std::vector<xlsform::CellProblem> problems;
-    std::vector<xlsform::CellProblem> warnings;  // what a spreadsheet's reading ignored
-};
-
-LoadedFile load_file(const std::string& path) {
-    auto text = xlsform::read_form_file(path);
-    if (!text.problems.empty())
-        return {std::nullopt, std::move(text.problems), std::move(text.warnings)};
-    auto loaded = form::load_form(text.json_text);
-    if (loaded) return {std::move(loaded).value(), {}, std::move(text.warnings)};
-    LoadedFile out;
-    out.warnings = std::move(text.warnings);
-    for (const auto& p : loaded.error()) out.problems.push_back({"", 0, "", p.path, p.message});
-    return out;
+std::string answer_line(const std::string& where, const AnswerProblem& p) {
+    return where + ": " + (p.path.empty() ? p.message : p.path + ": " + p.message);
 }
 
 // `form add FILE`: the form installed on this device, from a JSON twin or a spreadsheet.
@@ -93,11 +64,10 @@ void run_add(const std::string& file, const DeviceOptions& dev, Context& ctx) {
         if (!read) return fail(ctx, read.error());
         text = std::move(read).value();
     } else {
-        auto read = xlsform::read_form_file(file);
-        for (const auto& w : read.warnings)
-            ctx.err << file << ": warning: " << xlsform::describe(w) << "\n";
-        if (!read.problems.empty()) {
-            for (const auto& p : read.problems) ctx.err << problem_line(file, p) << "\n";
+        auto read = check_form_file(file);
+        for (const auto& w : read.warnings) ctx.err << file << ": warning: " << w.text << "\n";
+        if (!read.valid()) {
+            for (const auto& p : read.problems) ctx.err << file << ": " << p.text << "\n";
             return fail(ctx, file + " is not a valid form; nothing was installed");
         }
         text = std::move(read.json_text);
@@ -121,35 +91,34 @@ void run_check(const CheckOptions& o, Context& ctx) {
     json report = json::array();
     bool all_valid = true;
     for (const auto& file : o.files) {
-        auto loaded = load_file(file);
+        auto checked = check_form_file(file);
         json warnings = json::array();
-        for (const auto& w : loaded.warnings) {
+        for (const auto& w : checked.warnings) {
             warnings.push_back(problem_json(w));
-            if (!o.json) ctx.out << file << ": warning: " << xlsform::describe(w) << "\n";
+            if (!o.json) ctx.out << file << ": warning: " << w.text << "\n";
         }
-        if (!loaded.form) {
+        if (!checked.valid()) {
             all_valid = false;
             json problems = json::array();
-            for (const auto& p : loaded.problems) {
+            for (const auto& p : checked.problems) {
                 problems.push_back(problem_json(p));
-                if (!o.json) ctx.out << problem_line(file, p) << "\n";
+                if (!o.json) ctx.out << file << ": " << p.text << "\n";
             }
             report.push_back({{"file", file}, {"valid", false}, {"problems", problems}});
             if (!warnings.empty()) report.back()["warnings"] = warnings;
             continue;
         }
-        const auto& s = loaded.form->settings();
+        const auto& s = *checked.form;
         report.push_back({{"file", file},
                           {"valid", true},
                           {"form_id", s.form_id},
                           {"version", s.version},
-                          {"questions", loaded.form->question_count()},
+                          {"questions", s.questions},
                           {"languages", s.languages}});
         if (!warnings.empty()) report.back()["warnings"] = warnings;
         if (!o.json)
             ctx.out << file << ": ok: " << s.form_id << " version " << s.version << ", "
-                    << loaded.form->question_count() << " questions, languages "
-                    << join(s.languages, " ") << "\n";
+                    << s.questions << " questions, languages " << join(s.languages, " ") << "\n";
     }
     if (o.json) ctx.out << report.dump(2) << "\n";
     ctx.exit_code = all_valid ? exit_ok : exit_failure;
@@ -163,46 +132,41 @@ struct ValidateOptions {
     bool json = false;
 };
 
-// One answer set of an answers file: its JSON (or why it is not JSON) and its line.
+// One answer set of an answers file: its text and its line.
 struct AnswerSet {
-    json answers;
-    std::string parse_error;
+    std::string text;
     std::size_t line = 0;  // 0 when the file is a single JSON document
 };
 
-// A file is one JSON document, or else JSON Lines (one answer set per non-blank line).
-// A file that is neither gets the whole-document parse error, which names line and column.
+// A file is one JSON document, or else JSON Lines (one answer set per non-blank line). A
+// file that is neither is one set, whose check reports the whole-document parse error
+// (which names line and column).
 std::vector<AnswerSet> split_answers(const std::string& text) {
-    auto whole = form::parse_json(text);
-    if (whole) return {AnswerSet{std::move(whole).value(), "", 0}};
+    if (json::accept(text)) return {AnswerSet{text, 0}};
     std::vector<AnswerSet> sets;
     std::istringstream lines(text);
     std::string line;
     for (std::size_t n = 1; std::getline(lines, line); ++n) {
         if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        auto parsed = form::parse_json(line);
-        if (sets.empty() && !parsed) return {AnswerSet{json(), whole.error().message, 0}};
-        if (parsed)
-            sets.push_back({std::move(parsed).value(), "", n});
-        else
-            sets.push_back({json(), parsed.error().message, n});
+        if (sets.empty() && !json::accept(line)) return {AnswerSet{text, 0}};
+        sets.push_back({line, n});
     }
-    if (sets.empty()) return {AnswerSet{json(), whole.error().message, 0}};
+    if (sets.empty()) return {AnswerSet{text, 0}};
     return sets;
 }
 
 void run_validate(const ValidateOptions& o, Context& ctx) {
-    auto loaded = load_file(o.form_file);
-    if (!loaded.form) {
-        for (const auto& p : loaded.problems) ctx.out << problem_line(o.form_file, p) << "\n";
+    auto checked = check_form_file(o.form_file);
+    if (!checked.valid()) {
+        for (const auto& p : checked.problems) ctx.out << o.form_file << ": " << p.text << "\n";
         ctx.exit_code = exit_failure;
         return;
     }
-    const form::Form& f = *loaded.form;
-    const auto& langs = f.languages();
-    if (!o.lang.empty() && std::find(langs.begin(), langs.end(), o.lang) == langs.end()) {
-        ctx.err << "canvass: --lang " << o.lang << ": form " << f.settings().form_id
-                << " is written in " << join(langs, ", ") << "\n";
+    const auto& f = *checked.form;
+    if (!o.lang.empty() &&
+        std::find(f.languages.begin(), f.languages.end(), o.lang) == f.languages.end()) {
+        ctx.err << "canvass: --lang " << o.lang << ": form " << f.form_id << " is written in "
+                << join(f.languages, ", ") << "\n";
         ctx.exit_code = exit_usage;
         return;
     }
@@ -212,39 +176,39 @@ void run_validate(const ValidateOptions& o, Context& ctx) {
         ctx.exit_code = exit_failure;
         return;
     }
-    form::ValidateOptions options{o.lang, o.final ? form::Mode::final : form::Mode::draft, {}};
+    AnswersCheck how;
+    how.final = o.final;
+    how.language = o.lang;
+    // A file named at a media question is read as `fill` would attach it.
+    how.files_dir = o.answers_file == "-"
+                        ? std::string(".")
+                        : std::filesystem::path(o.answers_file).parent_path().string();
     auto sets = split_answers(*text);
-    const std::filesystem::path base = o.answers_file == "-"
-                                           ? std::filesystem::path(".")
-                                           : std::filesystem::path(o.answers_file).parent_path();
     json report = json::array();
     std::size_t failing = 0;
     for (std::size_t i = 0; i < sets.size(); ++i) {
         const AnswerSet& set = sets[i];
-        std::vector<form::Problem> problems;
-        if (!set.parse_error.empty()) {
-            problems.push_back({"", set.parse_error});
-        } else {
-            // A file named at a media question is read as `fill` would attach it.
-            json answers = set.answers;
-            problems = store::resolve_files(f, answers, base, store::describe_file);
-            if (problems.empty()) problems = form::validate_answers(f, answers, options).violations;
-        }
+        std::vector<AnswerProblem> problems;
+        // The form and the language were checked above: a failure is the set's JSON.
+        if (auto found = check_answers(checked.json_text, set.text, how))
+            problems = std::move(found).value();
+        else
+            problems.push_back({"", found.error().message});
         if (!problems.empty()) ++failing;
         std::string where = o.answers_file + (set.line ? ":" + std::to_string(set.line) : "");
         for (const auto& p : problems) {
             json item = {{"record", i + 1}, {"path", p.path}, {"message", p.message}};
             if (set.line) item["line"] = set.line;
             report.push_back(std::move(item));
-            if (!o.json) ctx.out << problem_line(where, p) << "\n";
+            if (!o.json) ctx.out << answer_line(where, p) << "\n";
         }
     }
     if (o.json) {
         ctx.out << report.dump(2) << "\n";
     } else if (failing == 0) {
         ctx.out << o.answers_file << ": " << sets.size()
-                << (sets.size() == 1 ? " record" : " records") << " valid against "
-                << f.settings().form_id << " version " << f.settings().version << "\n";
+                << (sets.size() == 1 ? " record" : " records") << " valid against " << f.form_id
+                << " version " << f.version << "\n";
     } else {
         ctx.out << o.answers_file << ": " << failing << " of " << sets.size()
                 << " records with violations\n";

@@ -4,13 +4,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "app.hpp"
-#include "form/json_text.hpp"
-#include "form/loader.hpp"
-#include "xlsform/export.hpp"
-#include "xlsform/import.hpp"
+#include "canvass/forms.hpp"
 
 namespace canvass::cli {
 namespace {
@@ -21,13 +17,11 @@ struct ImportOptions {
 };
 
 void run_import(const ImportOptions& o, Context& ctx) {
-    auto imported = xlsform::import_file(o.file);
+    auto imported = import_xlsform(o.file);
     // On stderr: without --out, stdout is the twin itself.
-    for (const auto& w : imported.warnings)
-        ctx.err << o.file << ": warning: " << xlsform::describe(w) << "\n";
-    if (!imported.ok()) {
-        for (const auto& p : imported.problems)
-            ctx.out << o.file << ": " << xlsform::describe(p) << "\n";
+    for (const auto& w : imported.warnings) ctx.err << o.file << ": warning: " << w.text << "\n";
+    if (!imported.valid()) {
+        for (const auto& p : imported.problems) ctx.out << o.file << ": " << p.text << "\n";
         ctx.err << "canvass: " << o.file << ": " << imported.problems.size()
                 << (imported.problems.size() == 1 ? " problem" : " problems")
                 << "; nothing was written\n";
@@ -35,20 +29,19 @@ void run_import(const ImportOptions& o, Context& ctx) {
         return;
     }
     if (o.out.empty()) {
-        ctx.out << imported.twin_text;
+        ctx.out << imported.json_text;
         return;
     }
     std::ofstream out(o.out, std::ios::binary | std::ios::trunc);
-    out << imported.twin_text;
+    out << imported.json_text;
     out.close();
     if (!out) {
         ctx.err << "canvass: cannot write " << o.out << "\n";
         ctx.exit_code = exit_failure;
         return;
     }
-    auto loaded = form::load_form(imported.twin_text);
-    ctx.out << "wrote " << o.out << ": " << loaded->settings().form_id << " version "
-            << loaded->settings().version << ", " << loaded->question_count() << " questions\n";
+    ctx.out << "wrote " << o.out << ": " << imported.form->form_id << " version "
+            << imported.form->version << ", " << imported.form->questions << " questions\n";
 }
 
 struct ExportOptions {
@@ -57,30 +50,20 @@ struct ExportOptions {
 };
 
 void run_export(const ExportOptions& o, Context& ctx) {
-    auto text = xlsform::read_form_file(o.form);
-    auto report = [&](const std::vector<xlsform::CellProblem>& problems) {
-        for (const auto& p : problems) ctx.out << o.form << ": " << xlsform::describe(p) << "\n";
+    auto checked = check_form_file(o.form);
+    if (!checked.valid()) {
+        for (const auto& p : checked.problems) ctx.out << o.form << ": " << p.text << "\n";
         ctx.err << "canvass: " << o.form << " is not a valid form; nothing was written\n";
         ctx.exit_code = exit_failure;
-    };
-    if (!text.problems.empty()) return report(text.problems);
-    auto loaded = form::load_form(text.json_text);
-    if (!loaded) {
-        std::vector<xlsform::CellProblem> problems;
-        for (const auto& p : loaded.error()) problems.push_back({"", 0, "", p.path, p.message});
-        return report(problems);
+        return;
     }
-    auto doc = form::parse_json(text.json_text,
-                                form::JsonLimits{form::max_form_bytes, form::max_form_depth});
-    auto written = xlsform::export_xlsform(doc.value(), o.out);
-    if (!written) {
+    if (auto written = write_xlsform(checked.json_text, o.out); !written) {
         ctx.err << "canvass: " << written.error().message << "\n";
         ctx.exit_code = exit_failure;
         return;
     }
-    ctx.out << "wrote " << o.out << ": " << loaded->settings().form_id << " version "
-            << loaded->settings().version
-            << " as an XLSForm (survey, choices and settings sheets)\n";
+    ctx.out << "wrote " << o.out << ": " << checked.form->form_id << " version "
+            << checked.form->version << " as an XLSForm (survey, choices and settings sheets)\n";
 }
 
 }  // namespace

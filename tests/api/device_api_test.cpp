@@ -9,6 +9,7 @@
 
 #include <canvass/coordinator.hpp>
 #include <canvass/device.hpp>
+#include <canvass/forms.hpp>
 #include <canvass/interview.hpp>
 
 #include <algorithm>
@@ -727,4 +728,62 @@ TEST(DeviceApi, ACoordinatorSignsWhoMayReadAndNobodyElseCanChangeIt) {
     elsewhere.project = "waste";
     EXPECT_FALSE(canvass::sign_recipients(mine, "my passphrase", elsewhere))
         << "a statement of another project";
+}
+
+TEST(DeviceApi, FormFilesAndAnswersAreCheckedBeforeAnythingIsInstalled) {
+    canvass::testing::TempDir tmp;
+    auto bad = canvass::check_form(R"({"settings": {"form_id": "x"}, "survey": []})");
+    EXPECT_FALSE(bad.valid());
+    ASSERT_FALSE(bad.problems.empty());
+    EXPECT_FALSE(bad.problems[0].text.empty());
+
+    // The same form as a spreadsheet and as its twin.
+    auto sheet = canvass::check_form_file(source("schemas/forms/street_vendors.xlsx"));
+    ASSERT_TRUE(sheet.valid()) << (sheet.problems.empty() ? "" : sheet.problems[0].text);
+    EXPECT_TRUE(sheet.spreadsheet);
+    auto twin = canvass::check_form_file(source("schemas/forms/street_vendors.json"));
+    ASSERT_TRUE(twin.valid());
+    EXPECT_FALSE(twin.spreadsheet);
+    EXPECT_EQ(sheet.form->form_id, twin.form->form_id);
+    EXPECT_EQ(sheet.form->questions, twin.form->questions);
+    EXPECT_FALSE(canvass::import_xlsform(source("schemas/forms/street_vendors.json")).valid())
+        << "import takes spreadsheets only";
+    std::ofstream(tmp / "notes.txt") << "hello";
+    auto neither = canvass::check_form_file(tmp / "notes.txt");
+    ASSERT_FALSE(neither.valid());
+    EXPECT_NE(neither.problems[0].text.find("is not a form"), std::string::npos);
+
+    // Written back as a spreadsheet, it reads as the same form.
+    const std::string out = tmp / "again.xlsx";
+    ASSERT_TRUE(canvass::write_xlsform(twin.json_text, out));
+    auto again = canvass::check_form_file(out);
+    ASSERT_TRUE(again.valid());
+    EXPECT_EQ(again.form->questions, twin.form->questions);
+    EXPECT_FALSE(canvass::write_xlsform(bad.json_text, tmp / "bad.xlsx"));
+
+    // Answers: the line of a street vendors' answers file is valid; broken, it is refused.
+    std::ifstream lines(source("schemas/forms/street_vendors.answers.jsonl"));
+    std::string line;
+    std::getline(lines, line);
+    canvass::AnswersCheck beside;  // the photo it names is in the same folder
+    beside.files_dir = source("schemas/forms");
+    auto fine = canvass::check_answers(twin.json_text, line, beside);
+    ASSERT_TRUE(fine) << fine.error().message;
+    EXPECT_TRUE(fine->empty()) << fine->at(0).path << ": " << fine->at(0).message;
+    auto record = json::parse(line);
+    record["no_such_question"] = 1;
+    auto wrong = canvass::check_answers(twin.json_text, record.dump(), beside);
+    ASSERT_TRUE(wrong);
+    ASSERT_EQ(wrong->size(), 1u);
+    EXPECT_EQ(wrong->at(0).path, "no_such_question");
+    EXPECT_FALSE(canvass::check_answers(twin.json_text, "{not json"));
+    canvass::AnswersCheck in_klingon;
+    in_klingon.language = "tlh";
+    EXPECT_FALSE(canvass::check_answers(twin.json_text, line, in_klingon));
+    EXPECT_FALSE(canvass::check_answers(bad.json_text, line)) << "the form itself is not valid";
+    canvass::AnswersCheck finished;
+    finished.final = true;
+    auto empty = canvass::check_answers(twin.json_text, "{}", finished);
+    ASSERT_TRUE(empty);
+    EXPECT_FALSE(empty->empty()) << "a finished interview needs its required answers";
 }

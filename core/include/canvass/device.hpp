@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "canvass/forms.hpp"
 #include "canvass/interview.hpp"
 #include "canvass/result.hpp"
 
@@ -200,13 +201,6 @@ struct Resolution {
 // A value as a person types it for an answer ("42", "[\"a\"]", "null", or "Ana" with no
 // quotes) as JSON text: itself when it reads as JSON, else the text as a JSON string.
 std::string typed_answer(std::string_view text);
-
-// A problem with one answer: where it is (a JSON path, "" for the whole record) and what is
-// wrong, in the words the store's checks give.
-struct AnswerProblem {
-    std::string path;
-    std::string message;
-};
 
 // Answers whose files were attached (Device::attach_files).
 struct AttachedAnswers {

@@ -1,4 +1,5 @@
 #include "store/grant.hpp"
+#include "util/bytes.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -10,10 +11,7 @@ constexpr std::string_view grant_tag = "canvass epoch grant v1";
 constexpr std::size_t sealed_size = 32 + crypto::sealed_overhead;
 constexpr std::size_t encoded_size = 16 + 16 + 32 + 64 + sealed_size;
 
-template <class Range>
-void append(std::vector<std::uint8_t>& out, const Range& r) {
-    out.insert(out.end(), std::begin(r), std::end(r));
-}
+using util::append;
 }  // namespace
 
 std::vector<std::uint8_t> grant_signing_bytes(const EpochGrant& g) {

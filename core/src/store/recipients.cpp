@@ -1,4 +1,5 @@
 #include "store/recipients.hpp"
+#include "util/bytes.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -15,10 +16,7 @@ constexpr std::string_view kTag = "canvass recipients v1";
 constexpr std::string_view kSigningSeedTag = "canvass coordinator signing key v1";
 constexpr std::uint8_t kFormat = 1;
 
-template <class Range>
-void append(std::vector<std::uint8_t>& out, const Range& r) {
-    out.insert(out.end(), std::begin(r), std::end(r));
-}
+using util::append;
 
 void append_u64(std::vector<std::uint8_t>& out, std::uint64_t v) {
     for (int shift = 56; shift >= 0; shift -= 8)
