@@ -367,7 +367,9 @@ std::uint64_t sync_retry_delay_ms(unsigned retry);
 // its instanceID when it has one (as "instanceID", "meta/instanceID" or "meta":
 // {"instanceID"}), else its answers; a record whose key was imported before, by this import
 // or an earlier one, is skipped, so importing a file again after fixing some of its lines
-// saves only what was missing. The store keeps only a keyed MAC of each key.
+// saves only what was missing. The store keeps only a keyed MAC of each key. The Device
+// must outlive its Import, and is not used for anything else until the Import is committed
+// or dropped (its transaction is open on the Device's store).
 class Import {
   public:
     enum class Outcome : std::uint8_t { saved, skipped, refused };
