@@ -7,8 +7,8 @@
 //   if (!checked.valid()) for (auto& p : checked.problems) show(p.text);
 //   device->add_form(checked.json_text);
 //
-// check_form_file, import_xlsform and write_xlsform read and write spreadsheets: they are in the desktop
-// build, not in the core-only build a phone embeds (CANVASS_CORE_ONLY).
+// check_form_file, import_xlsform and write_xlsform read and write spreadsheets: they are in the
+// desktop build, not in the core-only build a phone embeds (CANVASS_CORE_ONLY).
 #pragma once
 
 #include <cstdint>
@@ -49,10 +49,10 @@ struct FormSummary {
 };
 
 struct CheckedForm {
-    std::string json_text;               // the twin (a spreadsheet converted); "" if unread
-    std::optional<FormSummary> form;     // set when the form is valid
-    std::vector<FormProblem> problems;   // every problem when it is not
-    std::vector<FormProblem> warnings;   // what a spreadsheet's reading ignored
+    std::string json_text;              // the twin (a spreadsheet converted); "" if unread
+    std::optional<FormSummary> form;    // set when the form is valid
+    std::vector<FormProblem> problems;  // every problem when it is not
+    std::vector<FormProblem> warnings;  // what a spreadsheet's reading ignored
     bool spreadsheet = false;
     bool valid() const { return form.has_value(); }
 };

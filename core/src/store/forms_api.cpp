@@ -18,7 +18,8 @@ Result<std::vector<AnswerProblem>> check_answers(std::string_view form_json,
     if (!loaded) return unexpected(loaded.to_error());
     const form::Form& f = loaded.value();
     const auto& langs = f.languages();
-    if (!how.language.empty() && std::find(langs.begin(), langs.end(), how.language) == langs.end()) {
+    if (!how.language.empty() &&
+        std::find(langs.begin(), langs.end(), how.language) == langs.end()) {
         std::string written;
         for (const auto& l : langs) written += (written.empty() ? "" : ", ") + l;
         return unexpected(Domain::form, errc::invalid_argument,
@@ -28,8 +29,8 @@ Result<std::vector<AnswerProblem>> check_answers(std::string_view form_json,
     CANVASS_TRY(auto answers, form::parse_json(answers_json));
     auto problems = store::resolve_files(f, answers, how.files_dir, store::describe_file);
     if (problems.empty()) {
-        form::ValidateOptions options{how.language, how.final ? form::Mode::final : form::Mode::draft,
-                                      {}};
+        form::ValidateOptions options{
+            how.language, how.final ? form::Mode::final : form::Mode::draft, {}};
         problems = form::validate_answers(f, answers, options).violations;
     }
     std::vector<AnswerProblem> out;

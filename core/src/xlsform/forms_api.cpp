@@ -1,5 +1,5 @@
-// canvass::check_form_file, import_xlsform and write_xlsform (canvass/forms.hpp): form files read and
-// written as spreadsheets, for the desktop build.
+// canvass::check_form_file, import_xlsform and write_xlsform (canvass/forms.hpp): form files read
+// and written as spreadsheets, for the desktop build.
 #include "canvass/forms.hpp"
 
 #include "form/json_text.hpp"
@@ -54,7 +54,7 @@ Result<void> write_xlsform(std::string_view form_json, const std::string& path) 
         return unexpected(Domain::form, errc::invalid_argument,
                           "the form is not valid: " + checked.problems.front().text);
     CANVASS_TRY(auto doc, form::parse_json(form_json, form::JsonLimits{form::max_form_bytes,
-                                                                        form::max_form_depth}));
+                                                                       form::max_form_depth}));
     return xlsform::export_xlsform(doc, path);
 }
 
