@@ -16,7 +16,7 @@
 
 #include "app.hpp"
 #include "device_options.hpp"
-#include "export/output_file.hpp"
+#include "canvass/output_file.hpp"
 
 namespace canvass::cli {
 
@@ -97,9 +97,9 @@ class Fill {
     void run(Device& device, std::istream& in) {
         auto import = device.begin_import(a_.form, a_.finalize, a_.lang, base_dir().string());
         if (!import) return fail(ctx_, import.error());
-        std::optional<exporting::OutputFile> refused_file;
+        std::optional<OutputFile> refused_file;
         if (a_.keep_valid) {
-            auto f = exporting::OutputFile::create(a_.refused);
+            auto f = OutputFile::create(a_.refused);
             if (!f) return fail(ctx_, f.error());
             refused_file.emplace(std::move(f).value());
         }

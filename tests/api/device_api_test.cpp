@@ -9,14 +9,17 @@
 
 #include <canvass/coordinator.hpp>
 #include <canvass/device.hpp>
+#include <canvass/export.hpp>
 #include <canvass/forms.hpp>
 #include <canvass/interview.hpp>
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <thread>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -28,6 +31,7 @@ namespace {
 
 using canvass::Device;
 using nlohmann::json;
+namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const std::string kForm = "waste_pickers";
@@ -365,6 +369,49 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     auto key_info = canvass::inspect_coordinator_key(key);
     ASSERT_TRUE(key_info) << key_info.error().message;
     EXPECT_NE(project.cli({"keys", "show", key}).out.find(key_info->public_key), std::string::npos);
+
+    // The dataset as files, from the app itself: what `canvass export` writes.
+    canvass::ExportRequest request;
+    request.form_id = kForm;
+    request.dir = project.tmp / "app-export";
+    request.formats = {"csv", "dta"};
+    std::vector<std::string> stages;
+    request.progress = [&](std::string_view stage, std::size_t, std::size_t) {
+        if (stages.empty() || stages.back() != stage) stages.emplace_back(stage);
+    };
+    auto exported = canvass::export_form(*view, request);
+    ASSERT_TRUE(exported) << exported.error().message;
+    EXPECT_EQ(exported->records, 3u) << "the draft is not exported";
+    EXPECT_EQ(exported->form_id, kForm);
+    std::vector<std::string> files;
+    for (const auto& f : exported->files) files.push_back(fs::path(f.path).filename().string());
+    EXPECT_EQ(files,
+              (std::vector<std::string>{
+                  kForm + ".csv", kForm + "-sales.csv", kForm + "-children.csv", kForm + ".dta",
+                  kForm + "-sales.dta", kForm + "-children.dta", "codebook.csv", "conflicts.csv"}))
+        << "a table for each repeat, as ODK Central names them";
+    const auto table = canvass::testing::slurp(fs::path(request.dir) / (kForm + ".csv"));
+    EXPECT_NE(table.find("Sunita Devi"), std::string::npos) << "the coordinator's edit";
+    EXPECT_NE(table.find("Ramesh Kumar"), std::string::npos) << "the correction";
+    EXPECT_EQ(fs::status(fs::path(request.dir) / (kForm + ".dta")).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << "decrypted answers are readable by their owner only";
+    EXPECT_EQ(stages, (std::vector<std::string>{"decrypt", "survey", "write"}));
+    // Refused before anything is written, naming what is wrong.
+    for (auto [change, says] :
+         std::vector<std::pair<std::function<void(canvass::ExportRequest&)>, std::string>>{
+             {[](auto& r) { r.formats = {"pdf"}; }, "no export format 'pdf'"},
+             {[](auto& r) { r.language = "de"; }, "has no language 'de'"},
+             {[](auto& r) { r.labels = "de"; }, "choice labels in de"},
+             {[](auto& r) { r.form_id = "nosuch"; }, "no form 'nosuch' on this device"}}) {
+        canvass::ExportRequest bad = request;
+        bad.dir = project.tmp / "refused-export";
+        change(bad);
+        auto refused = canvass::export_form(*view, bad);
+        ASSERT_FALSE(refused) << says;
+        EXPECT_NE(refused.error().message.find(says), std::string::npos) << refused.error().message;
+        EXPECT_FALSE(fs::exists(bad.dir)) << says;
+    }
 }
 
 TEST(DeviceApi, AnOrganizerCarriesABundleAndSyncsUntilEverythingIsDelivered) {

@@ -160,7 +160,7 @@ struct MediaTest : DemoServerTest {
         auto form = coordinator.store.form("stalls");
         ASSERT_TRUE(form);
         fs::create_directories(out);
-        auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, out);
+        auto media = exporting::write_media(coordinator.store, **form, *dataset, out);
         ASSERT_TRUE(media) << media.error().message;
         EXPECT_EQ(media->written, photos.size());
         EXPECT_EQ(media->missing, 0u);
@@ -371,7 +371,7 @@ TEST_F(MediaTest, ARecordWhoseAttachmentHasNotArrivedShowsItInStatusAndExport) {
     auto dataset = coordinator::load_dataset(source, coordinator_key, "stalls");
     ASSERT_TRUE(dataset);
     auto form = coordinator.store.form("stalls");
-    auto media = cli::exporting::write_media(coordinator.store, **form, *dataset, tmp / "export");
+    auto media = exporting::write_media(coordinator.store, **form, *dataset, tmp / "export");
     ASSERT_TRUE(media);
     EXPECT_EQ(media->missing, 1u);
     EXPECT_EQ(media->records_missing, 1u);
@@ -386,7 +386,7 @@ TEST_F(MediaTest, ARecordWhoseAttachmentHasNotArrivedShowsItInStatusAndExport) {
     ASSERT_TRUE(sync_media(coordinator, 0));
     auto again = coordinator::load_dataset(source, coordinator_key, "stalls");
     ASSERT_TRUE(again);
-    auto media2 = cli::exporting::write_media(coordinator.store, **form, *again, tmp / "export2");
+    auto media2 = exporting::write_media(coordinator.store, **form, *again, tmp / "export2");
     ASSERT_TRUE(media2);
     EXPECT_EQ(media2->written, 1u);
     EXPECT_EQ(again->records[0].attachments_present, 1u);
@@ -592,7 +592,7 @@ TEST_F(MediaTest, ACoordinatorNeverOpensACarriersCopyForAnotherDevicesRecord) {
     ASSERT_TRUE(dataset);
     ASSERT_EQ(dataset->records.size(), 1u) << "the collector's record, relayed by the organizer";
     auto form = coordinator.store.form("stalls");
-    auto early = cli::exporting::write_media(coordinator.store, **form, *dataset, tmp / "early");
+    auto early = exporting::write_media(coordinator.store, **form, *dataset, tmp / "early");
     ASSERT_TRUE(early);
     EXPECT_EQ(early->written, 0u)
         << "the organizer's copy is not opened for the collector's record";

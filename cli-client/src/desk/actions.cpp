@@ -1,7 +1,7 @@
 // The desk's changes (POST, past the guard's CSRF and Origin checks): settling a conflict,
 // reviewing a record, syncing, and downloading an export. Each is what the command line
 // does, through the same code: resolve_field (`canvass resolve`), the store's review
-// (`canvass review`), sync_once (`canvass sync`), the export writers (`canvass export`).
+// (`canvass review`), sync_once (`canvass sync`), export_form (`canvass export`).
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -18,9 +18,7 @@
 #include "desk/html.hpp"
 #include "desk/words.hpp"
 #include "export/csv_zip.hpp"
-#include "export/media_files.hpp"
-#include "export/output_file.hpp"
-#include "export/tables.hpp"
+#include "export/export_form.hpp"
 #include "export/writers.hpp"
 #include "form/json_text.hpp"
 
@@ -157,17 +155,12 @@ Response Desk::download(const Params& body, const View& v) {
     ScratchDir scratch;
     const std::string dir = scratch.path() + "/" + exporting::file_stem(form);
     auto written = [&]() -> Result<std::string> {
-        CANVASS_TRY_VOID(exporting::create_private_directories(dir));
-        coordinator::DeviceStoreSource source(store_);
-        CANVASS_TRY(auto dataset, coordinator::load_dataset(source, key_, form_id));
-        CANVASS_TRY(auto media, exporting::write_media(store_, form, dataset, dir));
-        (void)media;
-        auto tables = exporting::build_tables(form, dataset);
-        exporting::ExportJob job{form, dataset, tables, dir, form_language(form, v), {}};
-        exporting::ExportResult result;
-        CANVASS_TRY_VOID(exporting::write_format(job, format, result));
-        CANVASS_TRY_VOID(exporting::write_codebook(job, result));
-        CANVASS_TRY_VOID(exporting::write_conflicts(job, result));
+        ExportRequest request;
+        request.form_id = form_id;
+        request.dir = dir;
+        request.formats = {format};
+        request.language = form_language(form, v);
+        CANVASS_TRY_VOID(exporting::export_form(store_, key_, request));
         std::vector<exporting::ZipEntry> entries;
         for (const auto& e : fs::recursive_directory_iterator(dir)) {
             if (!e.is_regular_file()) continue;

@@ -23,6 +23,10 @@
 
 namespace canvass {
 
+namespace crypto {
+struct DhKeyPair;
+}
+
 // The public halves of a coordinator's key file.
 struct CoordinatorKeyInfo {
     std::string public_key;                  // the recipient text a project names
@@ -128,6 +132,10 @@ class Coordinator {
     struct Impl;
     explicit Coordinator(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
+    // For the parts of the core built over the view (core/src/device/access.hpp, the
+    // export writers); not part of the API.
+    friend store::DeviceStore& coordinator_store(Coordinator& coordinator);
+    friend const crypto::DhKeyPair& coordinator_key(const Coordinator& coordinator);
 };
 
 }  // namespace canvass

@@ -1,6 +1,6 @@
-// The store behind a Device (canvass/device.hpp), for the code inside the project that
-// still works on the store itself: the C ABI's coordinator view and the command line's
-// commands not yet moved over to Device (docs/decisions.md, "The public API").
+// The store behind a Device (canvass/device.hpp) and a Coordinator (canvass/coordinator.hpp),
+// for the code inside the project that works on the store itself: the C ABI's coordinator
+// view, the export writers and the desk (docs/decisions.md, "The public API").
 #pragma once
 
 #include <memory>
@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "canvass/coordinator.hpp"
 #include "canvass/device.hpp"
 #include "coordinator/conflicts.hpp"
+#include "crypto/box.hpp"
 #include "interview/device_sink.hpp"
 #include "merge/ids.hpp"
 #include "store/device_store.hpp"
@@ -20,6 +22,10 @@ namespace canvass {
 store::DeviceStore& device_store(Device& device);
 // A Device over a store someone else owns and keeps open for as long as the Device lives.
 Device device_over(store::DeviceStore& store);
+
+// The store under a Coordinator (its Device's), and the key it opened.
+store::DeviceStore& coordinator_store(Coordinator& coordinator);
+const crypto::DhKeyPair& coordinator_key(const Coordinator& coordinator);
 
 // An Interview (canvass/device.hpp) driving an interview or edit the engine opened.
 Interview interview_over(std::unique_ptr<interview::DeviceInterview> opened);

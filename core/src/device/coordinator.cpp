@@ -196,6 +196,14 @@ Coordinator::Coordinator(Coordinator&&) noexcept = default;
 Coordinator& Coordinator::operator=(Coordinator&&) noexcept = default;
 Coordinator::~Coordinator() = default;
 
+store::DeviceStore& coordinator_store(Coordinator& coordinator) {
+    return coordinator.impl_->store;
+}
+
+const crypto::DhKeyPair& coordinator_key(const Coordinator& coordinator) {
+    return coordinator.impl_->key;
+}
+
 Result<Coordinator> Coordinator::open(Device& device, const std::string& key_path,
                                       std::string_view passphrase) {
     CANVASS_TRY(auto pair, coordinator::open_key_file(key_path, std::string(passphrase)));

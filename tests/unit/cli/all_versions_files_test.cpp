@@ -5,7 +5,7 @@
 #include "cities_form.hpp"
 #include "export/all_versions.hpp"
 
-namespace canvass::cli::exporting {
+namespace canvass::exporting {
 namespace {
 
 using nlohmann::json;
@@ -27,4 +27,4 @@ TEST(AllVersionsFiles, AFileOnlyAnOlderVersionCarriedIsKept) {
 }
 
 }  // namespace
-}  // namespace canvass::cli::exporting
+}  // namespace canvass::exporting

@@ -5,7 +5,7 @@
 #include "export/writers.hpp"
 #include "feature_form.hpp"
 
-namespace canvass::cli::exporting {
+namespace canvass::exporting {
 namespace {
 
 using canvass::testing::en;
@@ -24,4 +24,4 @@ TEST(ExportFileNames, AColonInTheFormIdBecomesAHyphen) {
 }
 
 }  // namespace
-}  // namespace canvass::cli::exporting
+}  // namespace canvass::exporting

@@ -153,7 +153,8 @@ TEST_F(OdkOptionsTest, LabelsInALanguageTheFormLacksIsAClearError) {
     auto r = run({"--labels", "de"});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(
-        r.err.find("--labels de: form home_based_workers has no language 'de' (it has en fr es)"),
+        r.err.find(
+            "choice labels in de: form home_based_workers has no language 'de' (it has en fr es)"),
         std::string::npos)
         << r.err;
     EXPECT_FALSE(std::filesystem::exists(out + "/" + kOptionsForm + ".csv"));
