@@ -66,7 +66,8 @@ class TerminalProgress {
     bool shown_ = false;
 };
 
-void print_summary(Context& ctx, const ExportSummary& s, const std::string& dir) {
+void print_summary(Context& ctx, const ExportSummary& s, const std::string& dir,
+                   bool files_by_record) {
     ctx.out << "exported " << s.records << " record" << (s.records == 1 ? "" : "s") << " of "
             << s.form_id << " (columns of version " << s.version << ", labels in " << s.language
             << "):\n";
@@ -77,8 +78,8 @@ void print_summary(Context& ctx, const ExportSummary& s, const std::string& dir)
                 << f.rows << " " << f.unit << "\n";
     }
     if (s.media_files)
-        ctx.out << "  media/  " << s.media_files << " file" << (s.media_files == 1 ? "" : "s")
-                << "\n";
+        ctx.out << "  " << (files_by_record ? "files/" : "media/") << "  " << s.media_files
+                << " file" << (s.media_files == 1 ? "" : "s") << "\n";
     std::error_code ec;
     auto where = std::filesystem::absolute(dir, ec);
     ctx.out << "files are in " << (ec ? dir : where.lexically_normal().string()) << "\n"
@@ -131,7 +132,7 @@ void run_export(const ExportArgs& a, const DeviceOptions& dev, Context& ctx) {
         progress.clear();
         if (!summary) return fail(ctx, summary.error());
         for (const auto& w : summary->warnings) ctx.err << "canvass: warning: " << w << "\n";
-        print_summary(ctx, *summary, request.dir);
+        print_summary(ctx, *summary, request.dir, request.files_by_record);
     }
 }
 
@@ -158,6 +159,9 @@ void add_export(CLI::App& app, const std::shared_ptr<DeviceOptions>& dev, Contex
         "CSV: after each select_multiple column, one 1/0 column per choice (question/choice)");
     cmd->add_flag("--all-versions", a->request.all_versions,
                   "columns of every version's questions, those the newest version removed too");
+    cmd->add_flag("--files-by-record", a->request.files_by_record,
+                  "attachments in files/uuid<record>/<name>, a folder per record as ODK "
+                  "Central's zip holds them (default: media/<name>)");
     cmd->add_flag("--no-group-paths", a->no_group_paths,
                   "CSV: bare field names as column headers, without their groups");
     cmd->add_option("--labels", a->request.labels,

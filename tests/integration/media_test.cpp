@@ -11,6 +11,7 @@
 #include "coordinator/records.hpp"
 #include "coordinator/source.hpp"
 #include "crypto/attachment_crypto.hpp"
+#include "export/export_form.hpp"
 #include "export/media_files.hpp"
 #include "field_device.hpp"
 #include "photo_form.hpp"
@@ -390,6 +391,66 @@ TEST_F(MediaTest, ARecordWhoseAttachmentHasNotArrivedShowsItInStatusAndExport) {
     ASSERT_TRUE(media2);
     EXPECT_EQ(media2->written, 1u);
     EXPECT_EQ(again->records[0].attachments_present, 1u);
+}
+
+TEST_F(MediaTest, AnExportLaysTheFilesOutInMediaOrAFolderPerRecordAsOdkCentralsZipDoes) {
+    auto collector = FieldDevice::create(tmp / "phone");
+    ASSERT_TRUE(collector.enroll(token()));
+    // Two records, each with a photo of its own under the same name, as two phones' cameras
+    // would name them.
+    std::vector<std::vector<std::uint8_t>> photos{photo(200'000, 1), photo(210'000, 2)};
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < photos.size(); ++i) {
+        const fs::path dir = tmp / ("camera-" + std::to_string(i));
+        fs::create_directories(dir);
+        std::ofstream(dir / "stall.jpg", std::ios::binary)
+            .write(reinterpret_cast<const char*>(photos[i].data()),
+                   static_cast<std::streamsize>(photos[i].size()));
+        auto ref = collector.store.add_attachment_file((dir / "stall.jpg").string());
+        ASSERT_TRUE(ref) << ref.error().message;
+        auto id = collector.store.create_record(
+            "stalls", json{{"market", "market-" + std::to_string(i)}, {"stall", ref->to_json()}},
+            true);
+        ASSERT_TRUE(id) << id.error().message;
+        ids.push_back(merge::format_uuid(*id));
+    }
+    ASSERT_TRUE(sync_media(collector, 0));
+    auto coordinator = FieldDevice::create(tmp / "desk");
+    ASSERT_TRUE(coordinator.enroll(token("coordinator")));
+    ASSERT_TRUE(sync_media(coordinator, 0));
+
+    auto exported = [&](bool by_record) {
+        ExportRequest request;
+        request.form_id = "stalls";
+        request.dir = tmp / (by_record ? "central" : "briefcase");
+        request.files_by_record = by_record;
+        auto summary = exporting::export_form(coordinator.store, coordinator_key, request);
+        EXPECT_TRUE(summary) << summary.error().message;
+        if (summary) EXPECT_EQ(summary->media_files, 2u);
+        return fs::path(request.dir);
+    };
+    auto central = exported(true);
+    for (std::size_t i = 0; i < photos.size(); ++i) {
+        EXPECT_EQ(slurp_file(central / "files" / ("uuid" + ids[i]) / "stall.jpg"),
+                  std::string(photos[i].begin(), photos[i].end()))
+            << "files/<instanceID without its colon>/<name>, as ODK Central's zip holds them";
+    }
+    EXPECT_FALSE(fs::exists(central / "media"));
+    const auto central_csv = slurp_file(central / "stalls.csv");
+    EXPECT_EQ(central_csv.find("stall-"), std::string::npos)
+        << "each record's folder keeps the name as attached: " << central_csv;
+
+    // In media/, one folder for every record, the second file under the name gets its hash's
+    // first digits, and its cell says so.
+    auto media = exported(false);
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(media / "media"))
+        names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    ASSERT_EQ(names.size(), 2u);
+    EXPECT_EQ(names[1], "stall.jpg");
+    EXPECT_EQ(names[0].substr(0, 6), "stall-");
+    EXPECT_NE(slurp_file(media / "stalls.csv").find(names[0]), std::string::npos);
 }
 
 TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {

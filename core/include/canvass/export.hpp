@@ -39,6 +39,9 @@ struct ExportRequest {
     // Columns of every installed version's questions, those the newest version removed too
     // (the newest version's otherwise).
     bool all_versions = false;
+    // Attachments in `files/uuid<record id>/<name>`, a folder per record as ODK Central's
+    // zip lays them out, instead of `media/<name>` (each file once).
+    bool files_by_record = false;
     // The CSV tables, as ODK Central's download options lay them out:
     bool split_select_multiples = false;  // a 1/0 `question/choice` column after each one
     bool group_paths = true;              // false: bare field names as headers
@@ -51,18 +54,18 @@ struct ExportRequest {
 };
 
 struct ExportedFile {
-    std::string path;   // under the request's dir
+    std::string path;  // under the request's dir
     std::size_t rows = 0;
-    std::string unit;   // what `rows` counts: "rows", "variables", "records"…
+    std::string unit;  // what `rows` counts: "rows", "variables", "records"…
 };
 
 struct ExportSummary {
     std::string form_id;
-    std::string version;   // whose columns the tables have: the newest installed
-    std::string language;  // of the labels
-    std::size_t records = 0;  // not deleted
+    std::string version;              // whose columns the tables have: the newest installed
+    std::string language;             // of the labels
+    std::size_t records = 0;          // not deleted
     std::vector<ExportedFile> files;  // in the order written
-    std::size_t media_files = 0;      // in `<dir>/media/`
+    std::size_t media_files = 0;      // in `<dir>/media/` (or `<dir>/files/`)
     // Attachments the records name that have not arrived yet (their cells name the files to
     // come; AttachmentsPresent < AttachmentsExpected), and the records with one of those.
     std::size_t attachments_missing = 0;

@@ -113,8 +113,8 @@ Result<ExportSummary> export_form(store::DeviceStore& store, const crypto::DhKey
     auto newest = store.form(request.form_id);
     if (!newest)
         return unexpected(Domain::store, errc::not_found,
-                          "no form '" + request.form_id + "' on this device: " +
-                              newest.error().message + " (sync first)");
+                          "no form '" + request.form_id +
+                              "' on this device: " + newest.error().message + " (sync first)");
     std::shared_ptr<const form::Form> form = *newest;
     if (request.all_versions) {
         CANVASS_TRY(auto merged, every_version(store, **newest));
@@ -142,7 +142,8 @@ Result<ExportSummary> export_form(store::DeviceStore& store, const crypto::DhKey
     CANVASS_TRY_VOID(create_private_directories(request.dir));
     // Every pass sees each record after its attachments are written (or found written), with
     // the counts and names the media folder gives it.
-    MediaFolder media(store, *form, stream.media(), request.dir);
+    MediaFolder media(store, *form, stream.media(), request.dir,
+                      request.files_by_record ? MediaLayout::by_record : MediaLayout::media);
     RecordPass pass = [&](std::string_view what, const RecordFn& fn) -> Result<void> {
         media.new_pass();
         summary.records = 0;

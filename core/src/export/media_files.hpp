@@ -25,13 +25,21 @@ struct MediaSummary {
     std::size_t records_missing = 0;  // records with at least one of those
 };
 
-// The media/ folder written a record at a time, in one pass or several: each file is
-// decrypted and written the first time a record references it and named the same in every
-// pass after. `store`, `form` and `keys` must outlive it.
+// Where the attachments go: `media/<name>`, each file once however many records name it,
+// or `files/uuid<record id>/<name>`, a folder per record, as ODK Central's zip of
+// submissions and attachments lays them out.
+enum class MediaLayout { media, by_record };
+
+// The attachments' folder written a record at a time, in one pass or several: each file is
+// decrypted and written the first time a record references it (in media/, the first time
+// any record does) and named the same in every pass after. Two different files under one
+// name in one folder are told apart by the first hex digits of their hash. `store`, `form`
+// and `keys` must outlive it.
 class MediaFolder {
   public:
     MediaFolder(store::DeviceStore& store, const form::Form& form,
-                const coordinator::MediaKeys& keys, const std::string& dir);
+                const coordinator::MediaKeys& keys, const std::string& dir,
+                MediaLayout layout = MediaLayout::media);
     ~MediaFolder();
     // Starts counting missing attachments anew (each pass sees every record).
     void new_pass();
