@@ -20,10 +20,12 @@
 #include <string>
 #include <thread>
 
+#include "canvass/coordinator.hpp"
 #include "coordinator/records.hpp"
-#include "crypto/box.hpp"
 #include "desk/desk.hpp"
 #include "desk/server.hpp"
+#include "device/access.hpp"
+#include "device/record_table_build.hpp"
 #include "form/loader.hpp"
 #include "merge/hlc.hpp"
 #include "store/device_store.hpp"
@@ -42,7 +44,7 @@ std::string slurp(const std::string& path) {
 }
 
 // `count` records of street_vendors: the example answers again and again, new ids.
-cli::desk::FormRecords make_table(std::shared_ptr<const form::Form> form, std::size_t count) {
+RecordTable make_table(std::shared_ptr<const form::Form> form, std::size_t count) {
     std::vector<nlohmann::json> samples;
     std::istringstream lines(
         slurp(std::string(CANVASS_SOURCE_DIR) + "/schemas/forms/street_vendors.answers.jsonl"));
@@ -63,7 +65,7 @@ cli::desk::FormRecords make_table(std::shared_ptr<const form::Form> form, std::s
         r.answers["age"] = 18 + static_cast<int>(i % 60);
         r.changesets = 1;
     }
-    return cli::desk::index_records(std::move(form), std::move(dataset));
+    return RecordTableAccess::build(std::move(form), std::move(dataset));
 }
 
 struct Timing {
@@ -135,14 +137,23 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", store.error().message.c_str());
         return 1;
     }
-    auto key = crypto::generate_dh_key();
+    auto device = device_over(*store);
+    const std::string key_file = dir / "coordinator.key";
+    auto made = create_coordinator_key(key_file, "bench");
+    auto coordinator = made ? Coordinator::open(device, key_file, "bench")
+                            : Result<Coordinator>(unexpected(made.error()));
+    if (!coordinator) {
+        std::fprintf(stderr, "%s\n", coordinator.error().message.c_str());
+        return 1;
+    }
     auto server = cli::desk::DeskServer::bind(0);
     if (!server) {
         std::fprintf(stderr, "%s\n", server.error().message.c_str());
         return 1;
     }
     const unsigned port = server->port();
-    cli::desk::Desk desk(*store, key, cli::desk::Guard("url", "session", "csrf", port), {});
+    cli::desk::Desk desk(device, *coordinator, cli::desk::Guard("url", "session", "csrf", port),
+                         {});
     const std::string cookie = "canvass_desk_" + std::to_string(port) + "=session";
 
     std::printf("desk table bench: %zu records (baseline: 1,000)\n", count);
@@ -157,7 +168,7 @@ int main(int argc, char** argv) {
     });
     for (std::size_t n : {std::size_t{1000}, count}) {
         auto built = Steady::now();
-        std::vector<cli::desk::FormRecords> tables;
+        std::vector<RecordTable> tables;
         tables.push_back(make_table(form, n));
         double index_ms = std::chrono::duration<double, std::milli>(Steady::now() - built).count();
         {

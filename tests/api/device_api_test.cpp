@@ -12,6 +12,7 @@
 #include <canvass/export.hpp>
 #include <canvass/forms.hpp>
 #include <canvass/interview.hpp>
+#include <canvass/record_table.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -366,6 +367,41 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     ASSERT_TRUE(desk->review(*first, "approved", "called back to check"));
     EXPECT_FALSE(desk->review(*first, "fine")) << "not a review state";
     EXPECT_EQ(json::parse(*view->record(*first)).at("review_state"), "approved");
+    // The records as a table the coordinator filters, searches and pages (the desk's), and
+    // the form's words in its languages.
+    auto records_table = canvass::RecordTable::load(*view, kForm);
+    ASSERT_TRUE(records_table) << records_table.error().message;
+    EXPECT_EQ(records_table->rows().size(), 3u) << "the draft is not in the table";
+    ASSERT_TRUE(records_table->find(*first));
+    EXPECT_EQ(records_table->find(*first)->review, "approved");
+    EXPECT_EQ(records_table->find(*first)->device, enrolled->device);
+    EXPECT_EQ(records_table->count_by_device().at(enrolled->device), 3u);
+    ASSERT_TRUE(records_table->find(*first)->point) << "the record's place, for a map";
+    canvass::TableQuery search;
+    search.search = "sunita";
+    auto found = records_table->query(search);
+    ASSERT_EQ(found.matched, 1u);
+    EXPECT_EQ(records_table->rows()[found.rows.at(0)].id, *second);
+    canvass::TableQuery by_city;
+    by_city.field = "city";
+    by_city.value = records_table->rows()[0].cells.at([&] {
+        std::size_t c = 0;
+        while (records_table->columns().at(c).name != "city") ++c;
+        return c;
+    }());
+    EXPECT_GE(records_table->query(by_city).matched, 1u);
+    const auto& form = records_table->form();
+    EXPECT_EQ(form.label("first_name", "fr"), "Prénom ou surnom");
+    EXPECT_FALSE(form.find("sales_section")->main_table) << "a group is no column";
+    EXPECT_FALSE(canvass::RecordTable::load(*view, "nosuch"));
+    auto viewed = desk->form_view(kForm);
+    ASSERT_TRUE(viewed) << viewed.error().message;
+    EXPECT_EQ(viewed->form_id(), kForm);
+    EXPECT_EQ(desk->form_ids().value(), std::vector<std::string>{kForm});
+    auto not_a_form = canvass::FormView::parse(R"({"settings": {}})");
+    ASSERT_FALSE(not_a_form);
+    EXPECT_NE(not_a_form.error().message.find("the form is not valid"), std::string::npos);
+
     auto key_info = canvass::inspect_coordinator_key(key);
     ASSERT_TRUE(key_info) << key_info.error().message;
     EXPECT_NE(project.cli({"keys", "show", key}).out.find(key_info->public_key), std::string::npos);

@@ -1,26 +1,22 @@
 // The desk's changes (POST, past the guard's CSRF and Origin checks): settling a conflict,
 // reviewing a record, syncing, and downloading an export. Each is what the command line
-// does, through the same code: resolve_field (`canvass resolve`), the store's review
+// does, through the same calls: Coordinator::resolve (`canvass resolve`), Device::review
 // (`canvass review`), sync_once (`canvass sync`), export_form (`canvass export`).
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "canvass/export.hpp"
 #include "coordinator/records.hpp"
-#include "coordinator/resolve.hpp"
-#include "coordinator/review.hpp"
 #include "coordinator/source.hpp"
-#include "coordinator_commands.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
+#include "device/access.hpp"
 #include "export/csv_zip.hpp"
-#include "export/export_form.hpp"
-#include "export/writers.hpp"
-#include "form/json_text.hpp"
 
 namespace canvass::cli::desk {
 
@@ -57,16 +53,25 @@ Result<std::string> read_bytes(const std::string& path) {
     return s.str();
 }
 
+// The form id as export file names spell it (':' is not allowed in Windows names).
+std::string file_stem(const std::string& form_id) {
+    std::string name = form_id;
+    std::replace(name.begin(), name.end(), ':', '-');
+    return name;
+}
+
 }  // namespace
 
 Response Desk::settle(const Params& body, const View& v) {
     auto id = merge::parse_uuid(param(body, "record"));
-    if (!id || !form_of_record(*id)) return failure(v, 404, std::string(say(v.lang, "not_found")));
+    const auto rid = id ? merge::format_uuid(*id) : std::string();
+    auto* table = id ? table_of_record(rid) : nullptr;
+    if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")));
     const auto path = param(body, "path");
-    // The candidates as they stand now, from a fresh decryption with the record's state: the
-    // page may be older than the last sync.
-    coordinator::DeviceStoreSource source(store_);
-    auto record = coordinator::load_record(source, key_, *id);
+    // The candidates as they stand now, from a fresh decryption: the page may be older than
+    // the last sync.
+    coordinator::DeviceStoreSource source(coordinator_store(coordinator_));
+    auto record = coordinator::load_record(source, coordinator_key(coordinator_), *id);
     if (!record) return failure(v, 409, record.error().message);
     const coordinator::Conflict* conflict = nullptr;
     for (const auto& c : record->conflicts)
@@ -74,12 +79,12 @@ Response Desk::settle(const Params& body, const View& v) {
     // Either one of the candidates, by its place, or a value the coordinator typed.
     const auto given = param(body, "candidate");
     const auto typed = param(body, "value");
-    nlohmann::json value;
+    std::string value;
     if (given.empty() && !typed.empty()) {
         if (!conflict)
             return failure(v, 409,
                            "no open conflict at '" + path + "' (it may have been settled already)");
-        value = coordinator::typed_value(typed);
+        value = typed_answer(typed);
     } else {
         std::size_t index = 0;
         bool number =
@@ -91,31 +96,27 @@ Response Desk::settle(const Params& body, const View& v) {
             return failure(v, 409,
                            "no open conflict at '" + path +
                                "' with that candidate (it may have been settled already)");
-        value = form::parse_value(*conflict->candidates[index].value);
-        if (value.is_discarded())
-            return failure(v, 409, "the candidate's value does not read as JSON");
+        value = *conflict->candidates[index].value;
     }
-    auto done = coordinator::resolve_field(store_, *id, path, value,
-                                           form_language(*form_of_record(*id)->form, v), &*record);
+    auto done = coordinator_.resolve(rid, path, value, form_language(table->form(), v));
     if (!done) return failure(v, 409, done.error().message);
-    if (auto reloaded = reload_record(*id); !reloaded)
+    if (auto reloaded = table->reload(coordinator_, rid); !reloaded)
         return failure(v, 500, reloaded.error().message);
-    return redirect(link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "settled"}}));
+    return redirect(link(v, "/record", {{"id", rid}, {"notice", "settled"}}));
 }
 
 Response Desk::review(const Params& body, const View& v) {
     auto id = merge::parse_uuid(param(body, "record"));
-    if (!id || !form_of_record(*id)) return failure(v, 404, std::string(say(v.lang, "not_found")));
-    auto state = coordinator::parse_review_state(param(body, "state"));
+    const auto rid = id ? merge::format_uuid(*id) : std::string();
+    auto* table = id ? table_of_record(rid) : nullptr;
+    if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")));
+    auto state = review_state_name(param(body, "state"));
     if (!state) return failure(v, 400, "no review state '" + param(body, "state") + "'");
-    auto value = coordinator::review_value(*state, param(body, "comment"));
-    if (!value) return failure(v, 400, value.error().message);
-    if (auto done = store_.set_review(*id, *value); !done)
+    if (auto done = device_.review(rid, *state, param(body, "comment")); !done)
         return failure(v, 409, done.error().message);
-    if (auto reloaded = reload_record(*id); !reloaded)
+    if (auto reloaded = table->reload(coordinator_, rid); !reloaded)
         return failure(v, 500, reloaded.error().message);
-    return redirect(
-        link(v, "/record", {{"id", merge::format_uuid(*id)}, {"notice", "review_saved"}}));
+    return redirect(link(v, "/record", {{"id", rid}, {"notice", "review_saved"}}));
 }
 
 Response Desk::sync(const View& v) {
@@ -147,20 +148,20 @@ Response Desk::sync(const View& v) {
 Response Desk::download(const Params& body, const View& v) {
     const auto form_id = param(body, "form");
     const auto format = param(body, "format");
-    const auto& names = exporting::format_names();
-    auto* table = form_named(form_id);
+    const auto& names = export_formats();
+    auto* table = table_named(form_id);
     if (!table || std::find(names.begin(), names.end(), format) == names.end())
         return failure(v, 404, std::string(say(v.lang, "not_found")));
-    const auto& form = *table->form;
     ScratchDir scratch;
-    const std::string dir = scratch.path() + "/" + exporting::file_stem(form);
+    const std::string stem = file_stem(form_id);
+    const std::string dir = scratch.path() + "/" + stem;
     auto written = [&]() -> Result<std::string> {
         ExportRequest request;
         request.form_id = form_id;
         request.dir = dir;
         request.formats = {format};
-        request.language = form_language(form, v);
-        CANVASS_TRY_VOID(exporting::export_form(store_, key_, request));
+        request.language = form_language(table->form(), v);
+        CANVASS_TRY_VOID(export_form(coordinator_, request));
         std::vector<exporting::ZipEntry> entries;
         for (const auto& e : fs::recursive_directory_iterator(dir)) {
             if (!e.is_regular_file()) continue;
@@ -177,8 +178,7 @@ Response Desk::download(const Params& body, const View& v) {
     if (!written) return failure(v, 500, written.error().message);
     Response r;
     r.set("Content-Type", "application/zip");
-    r.set("Content-Disposition",
-          "attachment; filename=\"" + exporting::file_stem(form) + "-" + format + ".zip\"");
+    r.set("Content-Disposition", "attachment; filename=\"" + stem + "-" + format + ".zip\"");
     r.body = std::move(written).value();
     return r;
 }

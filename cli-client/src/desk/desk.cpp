@@ -1,28 +1,33 @@
 #include "desk/desk.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <set>
 
-#include "coordinator/source.hpp"
-#include "crypto/hash.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
-#include "merge/authority.hpp"
 
 namespace canvass::cli::desk {
 
-std::string form_language(const form::Form& form, const Desk::View& v) {
+std::string form_language(const FormView& form, const Desk::View& v) {
     const auto& langs = form.languages();
     if (!v.asked.empty() && std::find(langs.begin(), langs.end(), v.asked) != langs.end())
         return v.asked;
-    if (std::find(langs.begin(), langs.end(), v.lang) != langs.end()) return v.lang;
-    return form.settings().default_language;
+    return form.language(v.lang);
 }
 
-std::string form_title(const form::Form& form, const Desk::View& v) {
-    auto title = form::text_in(form.settings().title, form_language(form, v),
-                               form.settings().default_language);
-    return title.empty() ? form.settings().form_id : title;
+std::string form_title(const FormView& form, const Desk::View& v) {
+    return form.title(form_language(form, v));
+}
+
+std::string answer_shown(const FormView& form, const std::string& path,
+                         const std::optional<std::string>& text, bool readable,
+                         const std::string& unreadable, const std::string& unanswered,
+                         const std::string& lang) {
+    if (!readable) return unreadable;
+    if (!text) return unanswered;
+    auto shown = form.answer_text(path, *text, lang);
+    return shown.empty() ? unanswered : shown;
 }
 
 std::string link(const Desk::View& v, const std::string& path, const Params& params) {
@@ -37,51 +42,39 @@ std::string link(const Desk::View& v, const std::string& path, const Params& par
     return out;
 }
 
-Desk::Desk(store::DeviceStore& store, const crypto::DhKeyPair& key, Guard guard, DeskSetup setup)
-    : store_(store), key_(key), guard_(std::move(guard)), setup_(std::move(setup)) {}
+Desk::Desk(Device& device, Coordinator& coordinator, Guard guard, DeskSetup setup)
+    : device_(device),
+      coordinator_(coordinator),
+      guard_(std::move(guard)),
+      setup_(std::move(setup)) {}
 
 Result<void> Desk::load() {
-    CANVASS_TRY(auto infos, store_.forms());
-    std::vector<std::string> ids;
-    for (const auto& f : infos)
-        if (std::find(ids.begin(), ids.end(), f.form_id) == ids.end()) ids.push_back(f.form_id);
-    std::vector<FormRecords> loaded;
-    coordinator::DeviceStoreSource source(store_);
-    for (const auto& id : ids) {
-        CANVASS_TRY(auto form, store_.form(id));
-        CANVASS_TRY(auto dataset, coordinator::load_dataset(source, key_, id));
-        loaded.push_back(index_records(form, std::move(dataset)));
+    CANVASS_TRY(auto forms, device_.form_ids());
+    std::vector<RecordTable> loaded;
+    for (const auto& id : forms) {
+        CANVASS_TRY(auto table, RecordTable::load(coordinator_, id));
+        loaded.push_back(std::move(table));
     }
-    forms_ = std::move(loaded);
+    tables_ = std::move(loaded);
     return {};
 }
 
-Result<void> Desk::reload_record(const merge::RecordId& id) {
-    coordinator::DeviceStoreSource source(store_);
-    CANVASS_TRY(auto record, coordinator::load_record(source, key_, id, coordinator::Keep{}));
-    CANVASS_TRY(auto snap, store_.record(id));
-    auto* table = form_named(snap.summary.form_id);
-    if (!table) return {};
-    replace_record(*table, std::move(record));
-    return {};
-}
-
-FormRecords* Desk::form_of_record(const merge::RecordId& id) {
-    for (auto& f : forms_)
-        if (f.find(id)) return &f;
+RecordTable* Desk::table_of_record(std::string_view id) {
+    for (auto& t : tables_)
+        if (t.find(id)) return &t;
     return nullptr;
 }
 
-FormRecords* Desk::form_named(const std::string& form_id) {
-    for (auto& f : forms_)
-        if (f.form->settings().form_id == form_id) return &f;
+RecordTable* Desk::table_named(std::string_view form_id) {
+    for (auto& t : tables_)
+        if (t.form().form_id() == form_id) return &t;
     return nullptr;
 }
 
-std::string Desk::device_name(const merge::DeviceId& device) const {
-    auto it = setup_.labels.find(device);
-    std::string hex = merge::short_device(device);
-    return it == setup_.labels.end() ? "device " + hex : it->second + " (" + hex + ")";
+std::string Desk::device_name(const std::string& device_hex) const {
+    auto label = coordinator_.device_label(device_hex);
+    std::string hex = device_hex.substr(0, 8);
+    return label.empty() ? "device " + hex : label + " (" + hex + ")";
 }
 
 Response Desk::handle(const Request& request) {
@@ -189,20 +182,19 @@ Response Desk::failure(const View& v, int status, const std::string& message) {
 Response Desk::forms_page(const View& v) {
     Html m;
     m.raw("<h1>").text(say(v.lang, "forms")).raw("</h1>");
-    for (const auto& f : forms_) {
-        const auto& s = f.form->settings();
-        const auto& id = s.form_id;
+    for (const auto& f : tables_) {
+        const auto& id = f.form().form_id();
         m.raw("<section class=\"form\" data-form=\"")
             .text(id)
             .raw("\"><h2><a href=\"")
             .text(link(v, "/form", {{"id", id}}))
             .raw("\">")
-            .text(form_title(*f.form, v))
+            .text(form_title(f.form(), v))
             .raw("</a></h2>")
             .raw("<p><span class=\"count\" data-count=\"")
-            .text(std::to_string(f.records.size()))
+            .text(std::to_string(f.rows().size()))
             .raw("\">")
-            .text(std::to_string(f.records.size()))
+            .text(std::to_string(f.rows().size()))
             .raw("</span> ")
             .text(say(v.lang, "records"))
             .raw(" · <a href=\"")
@@ -210,11 +202,11 @@ Response Desk::forms_page(const View& v) {
             .raw("\">")
             .text(say(v.lang, "map"))
             .raw("</a></p>");
-        if (f.report.unreadable() > 0)
+        if (f.unreadable() > 0)
             m.raw("<p class=\"warning\">")
                 .text(say(v.lang, "decryption_warning"))
                 .raw(": ")
-                .text(std::to_string(f.report.unreadable()))
+                .text(std::to_string(f.unreadable()))
                 .raw("</p>");
         m.raw("<div class=\"counts\"><table class=\"by-device\"><caption>")
             .text(say(v.lang, "by_researcher"))
@@ -223,7 +215,7 @@ Response Desk::forms_page(const View& v) {
             .raw("</th><th scope=\"col\">")
             .text(say(v.lang, "count"))
             .raw("</th></tr></thead><tbody>");
-        for (const auto& [device, n] : count_by_device(f)) {
+        for (const auto& [device, n] : f.count_by_device()) {
             m.raw("<tr><td>")
                 .text(device_name(device))
                 .raw("</td><td class=\"n\">")
@@ -237,7 +229,7 @@ Response Desk::forms_page(const View& v) {
             .raw("</th><th scope=\"col\">")
             .text(say(v.lang, "count"))
             .raw("</th></tr></thead><tbody>");
-        for (const auto& [day, n] : count_by_day(f)) {
+        for (const auto& [day, n] : f.count_by_day()) {
             m.raw("<tr><td>")
                 .text(day)
                 .raw("</td><td class=\"n\">")

@@ -12,16 +12,16 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "coordinator/history.hpp"
-#include "crypto/box.hpp"
+#include "canvass/coordinator.hpp"
+#include "canvass/record_table.hpp"
 #include "desk/guard.hpp"
 #include "desk/http.hpp"
-#include "desk/submissions.hpp"
-#include "store/device_store.hpp"
 
 namespace canvass::cli::desk {
 
@@ -29,28 +29,27 @@ namespace canvass::cli::desk {
 using SyncAction = std::function<Result<std::string>()>;
 
 struct DeskSetup {
-    coordinator::DeviceLabels labels;  // device -> the person's name, where known
-    SyncAction sync;                   // empty: the page has no sync button
+    SyncAction sync;  // empty: the page has no sync button
 };
 
 class Desk {
   public:
-    // `store` (the coordinator's) and `key` must outlive the desk.
-    Desk(store::DeviceStore& store, const crypto::DhKeyPair& key, Guard guard, DeskSetup setup);
+    // `device` and `coordinator` (the view over it) must outlive the desk.
+    Desk(Device& device, Coordinator& coordinator, Guard guard, DeskSetup setup);
 
-    // Decrypts and lays out every form's records (again: after a sync). Errors of the
-    // coordinator view pass through (a key that is not the project's).
+    // Decrypts and lays out every form's records (again: after a sync), a RecordTable per
+    // form. Errors of the coordinator view pass through (a key that is not the project's).
     Result<void> load();
     // Every request goes through here: the guard, then the page or action, then the
     // headers every answer carries. Never throws.
     Response handle(const Request& request);
 
-    // Replaces the records shown with `forms`, laid out by index_records (a bench builds
-    // 100,000 records this way, without encrypting them first).
-    void adopt(std::vector<FormRecords> forms) { forms_ = std::move(forms); }
+    // Replaces the records shown with `tables` (a bench builds 100,000 records this way,
+    // without encrypting them first).
+    void adopt(std::vector<RecordTable> tables) { tables_ = std::move(tables); }
 
     Guard& guard() { return guard_; }
-    const std::vector<FormRecords>& forms() const { return forms_; }
+    const std::vector<RecordTable>& tables() const { return tables_; }
 
     // Per request: the page's language and the pieces every page shares.
     struct View {
@@ -73,17 +72,16 @@ class Desk {
     // The page shell around `main` (escaped by the caller), with the nav bar.
     std::string page(const View& v, const std::string& title, const std::string& main);
     Response failure(const View& v, int status, const std::string& message);
-    std::string device_name(const merge::DeviceId& device) const;
-    FormRecords* form_of_record(const merge::RecordId& id);
-    FormRecords* form_named(const std::string& form_id);
-    // Decrypts `id` again (after a change) into its form's table.
-    Result<void> reload_record(const merge::RecordId& id);
+    // "Ana (3f2a9c1d)", or "device 3f2a9c1d" when the coordinator's view has no label.
+    std::string device_name(const std::string& device_hex) const;
+    RecordTable* table_of_record(std::string_view id);
+    RecordTable* table_named(std::string_view form_id);
 
-    store::DeviceStore& store_;
-    const crypto::DhKeyPair& key_;
+    Device& device_;
+    Coordinator& coordinator_;
     Guard guard_;
     DeskSetup setup_;
-    std::vector<FormRecords> forms_;
+    std::vector<RecordTable> tables_;
 };
 
 // A link to `path` with `params` (encoded), keeping the page language when one was asked.
@@ -91,8 +89,15 @@ std::string link(const Desk::View& v, const std::string& path, const Params& par
 
 // The language of the form's own labels on a page: the one asked when the form has it, else
 // the page's when the form has it, else the form's default.
-std::string form_language(const form::Form& form, const Desk::View& v);
-std::string form_title(const form::Form& form, const Desk::View& v);
+std::string form_language(const FormView& form, const Desk::View& v);
+std::string form_title(const FormView& form, const Desk::View& v);
+
+// An answer's JSON text as the page shows it: `unreadable` when not decrypted, `unanswered`
+// when absent, null or empty, choices by their labels in `lang`.
+std::string answer_shown(const FormView& form, const std::string& path,
+                         const std::optional<std::string>& text, bool readable,
+                         const std::string& unreadable, const std::string& unanswered,
+                         const std::string& lang);
 
 // The stylesheet (assets.cpp).
 std::string_view stylesheet();

@@ -7,12 +7,9 @@
 #include <sstream>
 
 #include "app.hpp"
-#include "coordinator_commands.hpp"
-#include "coordinator_session.hpp"
 #include "desk/desk.hpp"
 #include "desk/server.hpp"
-#include "coordinator/view_json.hpp"
-#include "device/access.hpp"
+#include "key_options.hpp"
 #include "sync_once.hpp"
 
 namespace canvass::cli {
@@ -26,16 +23,15 @@ struct DeskArgs {
 };
 
 // The sync button: `canvass sync` once, its report as text.
-desk::SyncAction sync_action(store::DeviceStore& store) {
-    return [&store]() -> Result<std::string> {
-        CANVASS_TRY(auto project, store.project());
+desk::SyncAction sync_action(Device& device) {
+    return [&device]() -> Result<std::string> {
+        CANVASS_TRY(auto project, device.project());
         if (!project)
             return unexpected(Domain::core, errc::invalid_argument,
                               "this store is not enrolled in a project (canvass enroll TOKEN)");
         std::ostringstream out, err;
         std::istringstream in;
         Context quiet{out, err, in};
-        auto device = device_over(store);
         CANVASS_TRY(auto outcome, sync_once(device, quiet));
         print_report(outcome, quiet);
         return out.str();
@@ -43,28 +39,29 @@ desk::SyncAction sync_action(store::DeviceStore& store) {
 }
 
 void run_desk(const DeskArgs& a, const DeviceOptions& dev, Context& ctx) {
-    auto store = open_store(dev, ctx);
-    if (!store) return;
-    coordinator::DeviceLabels labels;
+    auto device = open_device(dev, ctx);
+    if (!device) return;
+    std::optional<std::string> devices_text;
     if (!a.devices.empty()) {
         auto text = read_file(a.devices, ctx);
         if (!text) return fail(ctx, text.error());
-        auto read = coordinator::parse_device_labels(*text);
-        if (!read) return fail(ctx, a.devices + ": " + read.error().message);
-        labels = std::move(read).value();
+        devices_text = std::move(text).value();
     }
-    auto key = open_coordinator_key(a.key, dev, ctx);
-    if (!key) return;
+    auto coordinator = open_coordinator(*device, a.key, dev, ctx);
+    if (!coordinator) return;
+    if (devices_text)
+        if (auto read = coordinator->label_devices(*devices_text); !read)
+            return fail(ctx, a.devices + ": " + read.error().message);
     auto server = desk::DeskServer::bind(a.port);
     if (!server) return fail(ctx, server.error());
-    desk::Desk page(*store, *key, desk::Guard::random(server->port()),
-                    desk::DeskSetup{std::move(labels), sync_action(*store)});
+    desk::Desk page(*device, *coordinator, desk::Guard::random(server->port()),
+                    desk::DeskSetup{sync_action(*device)});
     if (auto loaded = page.load(); !loaded) return fail(ctx, loaded.error());
     std::size_t records = 0;
-    for (const auto& f : page.forms()) records += f.records.size();
+    for (const auto& t : page.tables()) records += t.rows().size();
     ctx.out
         << "canvass desk: " << records << " record" << (records == 1 ? "" : "s") << " of "
-        << page.forms().size() << " form" << (page.forms().size() == 1 ? "" : "s")
+        << page.tables().size() << " form" << (page.tables().size() == 1 ? "" : "s")
         << " decrypted in memory\n"
         << "open " << page.guard().first_url() << "\n"
         << "(the link works once, in one browser; it listens on 127.0.0.1 only; stop with Ctrl-C)\n"

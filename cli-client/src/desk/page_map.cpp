@@ -8,7 +8,6 @@
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
-#include "export/cells.hpp"
 
 namespace canvass::cli::desk {
 
@@ -29,23 +28,13 @@ struct Point {
 
 Response Desk::map_page(const Params& q, const View& v) {
     auto id = param(q, "id");
-    auto* table = form_named(id);
+    auto* table = table_named(id);
     if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")) + ": " + id);
-    const auto& form = *table->form;
-    std::optional<std::string> field;
-    for (const auto& c : table->columns)
-        if (form.row(c.row).type == form::RowType::geopoint && !field) field = c.name;
-
+    const auto& form = table->form();
     std::vector<Point> points;
-    for (std::size_t i = 0; field && i < table->records.size(); ++i) {
-        const auto& answers = table->records[i].answers;
-        auto it = answers.is_object() ? answers.find(*field) : answers.end();
-        if (it == answers.end()) continue;
-        auto lat = exporting::geopoint_part(*it, 0);
-        auto lon = exporting::geopoint_part(*it, 1);
-        if (!lat || !lon || std::abs(*lat) > 90 || std::abs(*lon) > 180) continue;
-        points.push_back(Point{*lat, *lon, i});
-    }
+    for (std::size_t i = 0; i < table->rows().size(); ++i)
+        if (const auto& p = table->rows()[i].point)
+            points.push_back(Point{p->latitude, p->longitude, i});
 
     Html m;
     m.raw("<h1>").text(say(v.lang, "map")).raw(": ").text(form_title(form, v)).raw("</h1>");
@@ -117,8 +106,8 @@ Response Desk::map_page(const Params& q, const View& v) {
             .text(num(-lat))
             .raw("\"/>");
     for (const auto& p : points) {
-        const auto& rec = table->records[p.record];
-        auto rid = merge::format_uuid(rec.view.id);
+        const auto& rec = table->rows()[p.record];
+        const auto& rid = rec.id;
         m.raw("<a href=\"")
             .text(link(v, "/record", {{"id", rid}}))
             .raw("\" class=\"point\"><circle cx=\"")
@@ -128,7 +117,7 @@ Response Desk::map_page(const Params& q, const View& v) {
             .raw("\" r=\"")
             .text(num(r))
             .raw("\"")
-            .raw(open_conflicts(rec) ? " class=\"conflict\"" : "")
+            .raw(rec.open_conflicts ? " class=\"conflict\"" : "")
             .raw("><title>")
             .text(rid.substr(0, 8))
             .raw(" · ")

@@ -6,30 +6,45 @@
 #include "coordinator/records.hpp"
 #include "coordinator/review.hpp"
 #include "coordinator/source.hpp"
-#include "desk/answer_text.hpp"
+#include "crypto/hash.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
 #include "export/cells.hpp"
+#include "device/access.hpp"
 #include "merge/authority.hpp"
 #include "merge/path.hpp"
 
 namespace canvass::cli::desk {
 
+namespace {
+
+// The field's name: the last segment of its path.
+std::string field_name(const std::string& path) {
+    auto slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
 Response Desk::record_page(const Params& q, const View& v) {
     auto id = merge::parse_uuid(param(q, "id"));
-    FormRecords* table = id ? form_of_record(*id) : nullptr;
+    const auto rid = id ? merge::format_uuid(*id) : std::string();
+    RecordTable* table = id ? table_of_record(rid) : nullptr;
     if (!table)
         return failure(v, 404, std::string(say(v.lang, "not_found")) + ": " + param(q, "id"));
-    const auto& record = *table->find(*id);
-    const auto& form = *table->form;
+    const auto& form = table->form();
     const auto flang = form_language(form, v);
-    const auto rid = merge::format_uuid(*id);
     const std::string unreadable(say(v.lang, "unreadable"));
     const std::string unanswered(say(v.lang, "unanswered"));
 
-    coordinator::DeviceStoreSource source(store_);
-    auto history = coordinator::record_history(source, key_, *id, setup_.labels);
+    // The record as it stands now, and its history.
+    coordinator::DeviceStoreSource source(coordinator_store(coordinator_));
+    const auto& key = coordinator_key(coordinator_);
+    auto loaded = coordinator::load_record(source, key, *id, coordinator::Keep{});
+    if (!loaded) return failure(v, 500, loaded.error().message);
+    const auto& record = *loaded;
+    auto history = coordinator::record_history(source, key, *id, {});
     if (!history) return failure(v, 500, history.error().message);
 
     Html m;
@@ -39,13 +54,13 @@ Response Desk::record_page(const Params& q, const View& v) {
         .text(rid.substr(0, 8))
         .raw("</code></h1>")
         .raw("<p><a href=\"")
-        .text(link(v, "/form", {{"id", form.settings().form_id}}))
+        .text(link(v, "/form", {{"id", form.form_id()}}))
         .raw("\">")
         .text(form_title(form, v))
         .raw("</a> · ")
         .text(say(v.lang, "device"))
         .raw(": ")
-        .text(device_name(record.creator))
+        .text(device_name(crypto::to_hex(record.creator)))
         .raw(" · ")
         .text(say(v.lang, "submitted"))
         .raw(" ")
@@ -87,7 +102,7 @@ Response Desk::record_page(const Params& q, const View& v) {
             .raw(" · ")
             .text(say(v.lang, "by"))
             .raw(" ")
-            .text(device_name(current->by))
+            .text(device_name(crypto::to_hex(current->by)))
             .raw(" ")
             .text(say(v.lang, "at"))
             .raw(" ")
@@ -108,7 +123,7 @@ Response Desk::record_page(const Params& q, const View& v) {
             line.raw("<li>")
                 .text(exporting::iso_time(e.hlc))
                 .raw(" · ")
-                .text(device_name(e.device))
+                .text(device_name(crypto::to_hex(e.device)))
                 .raw(" · ");
             if (!r.readable) {
                 line.text(say(v.lang, "unreadable"));
@@ -171,9 +186,7 @@ Response Desk::record_page(const Params& q, const View& v) {
     for (const auto& c : record.conflicts) {
         if (c.resolved) continue;
         any = true;
-        const form::Row* row = form.find(field_name(c.path));
-        std::string label =
-            row ? form::text_in(row->label, flang, form.settings().default_language) : c.path;
+        std::string label = form.label(c.path, flang);
         m.raw("<div class=\"conflict\" data-path=\"")
             .text(c.path)
             .raw("\"><h3>")
@@ -206,12 +219,12 @@ Response Desk::record_page(const Params& q, const View& v) {
                 .text(std::to_string(i))
                 .raw("\">")
                 .raw("<strong class=\"value\">")
-                .text(answer_display(form, row, cand.value, cand.readable, unreadable, unanswered,
-                                     flang))
+                .text(answer_shown(form, c.path, cand.value, cand.readable, unreadable, unanswered,
+                                   flang))
                 .raw("</strong> ")
                 .text(say(v.lang, "by"))
                 .raw(" ")
-                .text(device_name(cand.device))
+                .text(device_name(crypto::to_hex(cand.device)))
                 .raw(" ")
                 .text(say(v.lang, "at"))
                 .raw(" ")
@@ -243,8 +256,8 @@ Response Desk::record_page(const Params& q, const View& v) {
     for (const auto& f : record.view.fields)
         if (!f.deleted) fields.push_back(&f);
     auto order = [&](const merge::FieldView* f) {
-        const auto* row = form.find(field_name(f->path));
-        return row ? row->id : form.rows().size();
+        const auto* question = form.find(f->path);
+        return question ? question->position : form.questions().size();
     };
     std::stable_sort(fields.begin(), fields.end(),
                      [&](auto* a, auto* b) { return order(a) < order(b); });
@@ -252,9 +265,7 @@ Response Desk::record_page(const Params& q, const View& v) {
         .text(say(v.lang, "answers"))
         .raw("</h2><dl>");
     for (const auto* f : fields) {
-        const form::Row* row = form.find(field_name(f->path));
-        std::string label =
-            row ? form::text_in(row->label, flang, form.settings().default_language) : "";
+        std::string label = form.label(f->path, flang);
         const auto& w = f->winner();
         m.raw("<div class=\"field\" data-path=\"")
             .text(f->path)
@@ -264,7 +275,7 @@ Response Desk::record_page(const Params& q, const View& v) {
         m.raw("</dt><dd><span class=\"answer")
             .raw(f->conflict() ? " conflict" : "")
             .raw("\">")
-            .text(answer_display(form, row, w.value, true, unreadable, unanswered, flang))
+            .text(answer_shown(form, f->path, w.value, true, unreadable, unanswered, flang))
             .raw("</span>");
         m.raw("<details><summary>")
             .text(say(v.lang, "history"))
@@ -280,13 +291,12 @@ Response Desk::record_page(const Params& q, const View& v) {
                 m.raw("<li>")
                     .text(exporting::iso_time(e.hlc))
                     .raw(" · ")
-                    .text(e.label.empty() ? device_name(e.device)
-                                          : e.label + " (" + merge::short_device(e.device) + ")")
+                    .text(device_name(crypto::to_hex(e.device)))
                     .raw(" · ")
                     .text(what)
                     .raw(": <span class=\"value\">")
-                    .text(answer_display(form, row, change.value, change.readable, unreadable,
-                                         unanswered, flang))
+                    .text(answer_shown(form, f->path, change.value, change.readable, unreadable,
+                                       unanswered, flang))
                     .raw("</span></li>");
             }
         }

@@ -1,10 +1,8 @@
 // /form?id=F: the submissions table, filtered, searched, sorted and paged on the server.
-#include "desk/answer_text.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
 #include "export/cells.hpp"
-#include "merge/authority.hpp"
 
 namespace canvass::cli::desk {
 
@@ -20,18 +18,18 @@ std::size_t number(const std::string& text, std::size_t fallback) {
     return n == 0 ? fallback : n;
 }
 
-std::string question_label(const form::Form& form, const form::Row& row, const std::string& lang) {
-    auto label = form::text_in(row.label, lang, form.settings().default_language);
-    return label.empty() ? row.name : label;
+std::string question_label(const FormView& form, const std::string& name, const std::string& lang) {
+    auto label = form.label(name, lang);
+    return label.empty() ? name : label;
 }
 
 }  // namespace
 
 Response Desk::table_page(const Params& q, const View& v) {
     auto id = param(q, "id");
-    auto* table = form_named(id);
+    auto* table = table_named(id);
     if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")) + ": " + id);
-    const auto& form = *table->form;
+    const auto& form = table->form();
     const auto flang = form_language(form, v);
     TableQuery query;
     query.search = param(q, "q");
@@ -40,7 +38,7 @@ Response Desk::table_page(const Params& q, const View& v) {
     if (auto s = param(q, "sort"); !s.empty()) query.sort = s;
     query.descending = param(q, "dir") != "asc";
     query.page = number(param(q, "page"), 1);
-    auto result = query_table(*table, query);
+    auto result = table->query(query);
 
     // The query as it stands, for links that change one part of it.
     auto with = [&](Params changes) {
@@ -86,13 +84,13 @@ Response Desk::table_page(const Params& q, const View& v) {
         .raw(" <select name=\"field\" id=\"field\"><option value=\"\">")
         .text(say(v.lang, "any_question"))
         .raw("</option>");
-    for (const auto& c : table->columns) {
+    for (const auto& c : table->columns()) {
         m.raw("<option value=\"")
             .text(c.name)
             .raw("\"")
             .raw(c.name == query.field ? " selected" : "")
             .raw(">")
-            .text(question_label(form, form.row(c.row), flang))
+            .text(question_label(form, c.name, flang))
             .raw("</option>");
     }
     m.raw("</select></label> <label>")
@@ -138,15 +136,15 @@ Response Desk::table_page(const Params& q, const View& v) {
         std::string word(say(v.lang, key));
         header(key, word, word);
     }
-    for (const auto& c : table->columns)
-        header(c.name, c.name, question_label(form, form.row(c.row), flang));
+    for (const auto& c : table->columns())
+        header(c.name, c.name, question_label(form, c.name, flang));
     m.raw("</tr></thead><tbody>");
     for (auto i : result.rows) {
-        const auto& r = table->records[i];
-        auto rid = merge::format_uuid(r.view.id);
-        auto conflicts = open_conflicts(r);
-        auto review = review_name(r);
-        auto when = exporting::iso_time(r.view.meta.created).substr(0, 16);
+        const auto& r = table->rows()[i];
+        const auto& rid = r.id;
+        auto conflicts = r.open_conflicts;
+        const auto& review = r.review;
+        auto when = r.submitted.substr(0, 16);
         when[10] = ' ';
         m.raw("<tr data-record=\"")
             .text(rid)
@@ -155,16 +153,15 @@ Response Desk::table_page(const Params& q, const View& v) {
             .raw("\">")
             .text(when)
             .raw("</a></td><td>")
-            .text(device_name(r.creator))
+            .text(device_name(r.device))
             .raw("</td><td>")
             .text(review.empty() ? std::string() : std::string(say(v.lang, review)))
             .raw("</td><td")
             .raw(conflicts ? " class=\"conflict\">" : ">")
             .text(conflicts ? std::to_string(conflicts) : "")
             .raw("</td>");
-        for (std::size_t c = 0; c < table->columns.size(); ++c) {
-            auto shown =
-                cell_display(form, form.row(table->columns[c].row), table->cells[i][c], flang);
+        for (std::size_t c = 0; c < table->columns().size(); ++c) {
+            auto shown = form.cell_text(table->columns()[c].name, r.cells[c], flang);
             m.raw("<td>").text(exporting::utf8_chars(shown, 80)).raw("</td>");
         }
         m.raw("</tr>");

@@ -101,6 +101,8 @@ class Coordinator {
     // array of {"device": 32 hex digits, "label": text}); replaces those given before.
     // Error{core, invalid_argument} naming the entry that is wrong.
     Result<void> label_devices(std::string_view devices_json);
+    // The label label_devices() gave device `device_hex` (32 hex digits), "" when none.
+    std::string device_label(std::string_view device_hex) const;
     // {"conflicts": [...], "unreadable": {...}}: the conflicts `query` selects, in the shape
     // of Device::conflicts with every candidate decrypted ("(not decrypted)" where a
     // changeset does not open with this key), the settled ones too when it says so.

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "canvass/form_view.hpp"
 #include "canvass/forms.hpp"
 #include "canvass/interview.hpp"
 #include "canvass/result.hpp"
@@ -234,6 +235,11 @@ class Device {
     // languages}. Error{form, invalid_argument} with every problem of the form.
     Result<std::string> add_form(std::string_view form_json);
     Result<std::string> forms() const;  // JSON array of the installed versions
+    // The ids of the installed forms, each once, in the order they were first installed.
+    Result<std::vector<std::string>> form_ids() const;
+    // The words of form `form_id` (its newest version unless `version` is given) in any of
+    // its languages. Error{form, not_found} when it is not installed.
+    Result<FormView> form_view(std::string_view form_id, std::string_view version = {}) const;
 
     // Records, each named by its id (36 characters). Answers are a JSON object (DESIGN.md
     // section 8), checked against the form as every save is.

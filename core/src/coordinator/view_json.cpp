@@ -51,25 +51,6 @@ std::string review_comment(const Record& record) {
     return review ? review->comment : std::string();
 }
 
-std::string cell_text(const json& value) {
-    if (value.is_null()) return {};
-    if (value.is_string()) return value.get<std::string>();
-    if (value.is_number() || value.is_boolean()) return form::answer_text(value);
-    if (value.is_array()) {
-        std::string out;
-        for (const auto& v : value) {
-            if (!out.empty()) out += ' ';
-            out += v.is_string() ? v.get<std::string>() : v.dump();
-        }
-        return out;
-    }
-    // An attachment's cell is its file's name in media/, as in ODK Central's export.
-    if (auto name = value.find("name");
-        value.contains("attachment") && name != value.end() && name->is_string())
-        return name->get<std::string>();
-    return value.dump();
-}
-
 std::string answer_text(const std::optional<std::string>& json_text, bool readable,
                         const char* unreadable) {
     if (!readable || !json_text) return unreadable;

@@ -16,6 +16,7 @@
 #include "coordinator/conflicts.hpp"
 #include "coordinator/history.hpp"
 #include "coordinator/records.hpp"
+#include "form/answer_types.hpp"
 #include "form/form.hpp"
 
 namespace canvass::coordinator {
@@ -46,10 +47,8 @@ std::string review_state(const Record& record);
 // The comment of the coordinators' review, "" when none.
 std::string review_comment(const Record& record);
 
-// Text of an answer as a cell shows it: strings as they are, numbers without exponent,
-// select_multiple names joined by spaces (ODK's form), an attachment by its file name,
-// anything else as compact JSON; "" for null.
-std::string cell_text(const nlohmann::json& value);
+// Text of an answer as a cell shows it (form/answer_types.hpp).
+using form::cell_text;
 // An answer's JSON text as a person reads it: cell_text, "(cleared)" for null, `unreadable`
 // when it was not decrypted.
 std::string answer_text(const std::optional<std::string>& json_text, bool readable,

@@ -250,6 +250,13 @@ Result<void> Coordinator::label_devices(std::string_view devices_json) {
     return {};
 }
 
+std::string Coordinator::device_label(std::string_view device_hex) const {
+    merge::DeviceId device{};
+    if (!crypto::from_hex(device_hex, device)) return {};
+    auto it = impl_->labels.find(device);
+    return it == impl_->labels.end() ? std::string() : it->second;
+}
+
 Result<std::string> Coordinator::conflicts(const ConflictQuery& query) const {
     CANVASS_TRY(auto filter, conflict_filter(impl_->store, query));
     coordinator::DeviceStoreSource source(impl_->store);

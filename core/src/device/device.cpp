@@ -187,6 +187,19 @@ Result<std::string> Device::forms() const {
     return store::forms_json(forms).dump();
 }
 
+Result<std::vector<std::string>> Device::form_ids() const {
+    CANVASS_TRY(auto forms, impl_->store->forms());
+    std::vector<std::string> ids;
+    for (const auto& f : forms)
+        if (std::find(ids.begin(), ids.end(), f.form_id) == ids.end()) ids.push_back(f.form_id);
+    return ids;
+}
+
+Result<FormView> Device::form_view(std::string_view form_id, std::string_view version) const {
+    CANVASS_TRY(auto form, impl_->store->form(form_id, version));
+    return FormView(std::move(form));
+}
+
 Result<std::string> Device::create_record(std::string_view form_id, std::string_view answers_json,
                                           bool finalize) {
     CANVASS_TRY(auto answers, form::parse_json(answers_json));

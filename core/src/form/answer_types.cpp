@@ -331,4 +331,23 @@ json canonical_integer(const json& v) {
     return json(static_cast<std::int64_t>(d));
 }
 
+std::string cell_text(const json& value) {
+    if (value.is_null()) return {};
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_number() || value.is_boolean()) return answer_text(value);
+    if (value.is_array()) {
+        std::string out;
+        for (const auto& v : value) {
+            if (!out.empty()) out += ' ';
+            out += v.is_string() ? v.get<std::string>() : v.dump();
+        }
+        return out;
+    }
+    // An attachment's cell is its file's name in media/, as in ODK Central's export.
+    if (auto name = value.find("name");
+        value.contains("attachment") && name != value.end() && name->is_string())
+        return name->get<std::string>();
+    return value.dump();
+}
+
 }  // namespace canvass::form

@@ -27,6 +27,11 @@ std::optional<std::string> type_problem(const Row& row, const ChoiceList* list,
 // "lat lon alt acc" (ODK's form), booleans as "true"/"false", anything else "".
 std::string answer_text(const nlohmann::json& value);
 
+// An answer as a table's cell shows it (the export's CSV, the coordinator's views): strings
+// as they are, numbers without exponent, select_multiple names joined by spaces (ODK's
+// form), an attachment by its file name, anything else as compact JSON; "" for null.
+std::string cell_text(const nlohmann::json& value);
+
 // An expression's value as an answer to `row` (a computed answer, a trigger's value, a
 // dynamic default): a number for integer and decimal questions, an array of names for a
 // select_multiple, a geopoint object from "lat lon [alt [acc]]", text otherwise; nullopt

@@ -13,6 +13,7 @@
 #include "coordinator/source.hpp"
 #include "coordinator_commands.hpp"
 #include "desk/desk.hpp"
+#include "device/access.hpp"
 #include "export_test_support.hpp"
 #include "merge/authority.hpp"
 
@@ -29,11 +30,13 @@ const std::string kScript = "<script>alert(1)</script>";
 class DeskPagesTest : public ::testing::Test {
   protected:
     TempDir dir;
-    Coordinator coord = Coordinator::create(dir);
+    export_test::Coordinator coord = export_test::Coordinator::create(dir);
     std::string form_text = source_file("schemas/forms/" + kForm + ".json");
     std::optional<store::DeviceStore> collector;
     std::optional<store::DeviceStore> coordinator_store;
     std::optional<crypto::DhKeyPair> key;
+    std::optional<Device> device;              // over coordinator_store
+    std::optional<canvass::Coordinator> view;  // its coordinator's view, the key opened
     std::vector<merge::RecordId> ids;
     std::vector<json> answers;  // the example answers, their photos attached (SetUp)
 
@@ -51,10 +54,14 @@ class DeskPagesTest : public ::testing::Test {
         auto opened = coordinator::open_key_file(coord.key_file, kPassphrase);
         ASSERT_TRUE(opened) << opened.error().message;
         key.emplace(std::move(opened).value());
+        device.emplace(device_over(*coordinator_store));
+        auto viewed = canvass::Coordinator::open(*device, coord.key_file, kPassphrase);
+        ASSERT_TRUE(viewed) << viewed.error().message;
+        view.emplace(std::move(viewed).value());
     }
 
     Desk open_desk() {
-        Desk desk(*coordinator_store, *key, Guard("secret", "session", "csrf", 8123), DeskSetup{});
+        Desk desk(*device, *view, Guard("secret", "session", "csrf", 8123), DeskSetup{});
         auto loaded = desk.load();
         EXPECT_TRUE(loaded) << (loaded ? "" : loaded.error().message);
         return desk;
@@ -123,22 +130,22 @@ TEST_F(DeskPagesTest, TheTableSearchesFiltersAndPagesOnTheServer) {
                     "id=\"matched\">" + std::to_string(makola) + "<"));
     EXPECT_TRUE(has(get(desk, "/form?id=" + kForm + "&q=MAKOLA").body,
                     "id=\"matched\">" + std::to_string(makola) + "<"));
-    auto& table = desk.forms().front();
+    const auto& table = desk.tables().front();
     TableQuery q;
     q.per_page = 5;
     q.sort = "age";
     q.descending = false;
-    auto first = query_table(table, q);
+    auto first = table.query(q);
     EXPECT_EQ(first.pages, (answers.size() + 4) / 5);
     ASSERT_EQ(first.rows.size(), 5u);
     q.page = first.pages;
-    auto last = query_table(table, q);
+    auto last = table.query(q);
     EXPECT_EQ(last.rows.size(), answers.size() - 5 * (first.pages - 1));
     std::size_t age = 0;
-    for (std::size_t c = 0; c < table.columns.size(); ++c)
-        if (table.columns[c].name == "age") age = c;
-    EXPECT_LE(std::stod(table.cells[first.rows[0]][age]),
-              std::stod(table.cells[first.rows[4]][age]));
+    for (std::size_t c = 0; c < table.columns().size(); ++c)
+        if (table.columns()[c].name == "age") age = c;
+    EXPECT_LE(std::stod(table.rows()[first.rows[0]].cells[age]),
+              std::stod(table.rows()[first.rows[4]].cells[age]));
 }
 
 TEST_F(DeskPagesTest, AnswersAreEscapedEverywhere) {
@@ -248,13 +255,13 @@ TEST_F(DeskPagesTest, AReviewIsSavedShownAndExportedAsCentralsReviewState) {
 
 TEST_F(DeskPagesTest, TheSyncButtonSyncsAndSaysWhyWhenItCannot) {
     bool fail = true;
-    Desk desk(*coordinator_store, *key, Guard("secret", "session", "csrf", 8123),
-              DeskSetup{{}, [&fail]() -> Result<std::string> {
-                            if (fail)
-                                return unexpected(Domain::net, errc::unavailable,
-                                                  "cannot reach 127.0.0.1:1 <now>");
-                            return std::string("synced with <server>\nsent 0 changesets");
-                        }});
+    Desk desk(*device, *view, Guard("secret", "session", "csrf", 8123),
+              DeskSetup{[&fail]() -> Result<std::string> {
+                  if (fail)
+                      return unexpected(Domain::net, errc::unavailable,
+                                        "cannot reach 127.0.0.1:1 <now>");
+                  return std::string("synced with <server>\nsent 0 changesets");
+              }});
     ASSERT_TRUE(desk.load());
     EXPECT_TRUE(has(get(desk, "/").body, "id=\"sync\""));
     auto failed = post(desk, "/sync", "");

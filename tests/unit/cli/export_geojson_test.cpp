@@ -4,15 +4,15 @@
 namespace canvass::cli::export_test {
 namespace {
 
-const std::string kForm = "home_based_workers";
+const std::string kGeoForm = "home_based_workers";
 
 TEST(GeoJsonExport, OneFeaturePerRecordAtItsGeopointWithItsKey) {
     FormExport e;
-    auto answers = answer_sets(kForm);
-    e.load(source_file("schemas/forms/" + kForm + ".json"), answers);
+    auto answers = answer_sets(kGeoForm);
+    e.load(source_file("schemas/forms/" + kGeoForm + ".json"), answers);
     auto r = e.run({"--format", "geojson"});
     ASSERT_EQ(r.code, 0) << r.err;
-    auto doc = json::parse(slurp(e.out + "/" + kForm + ".geojson"));
+    auto doc = json::parse(slurp(e.out + "/" + kGeoForm + ".geojson"));
     EXPECT_EQ(doc["type"], "FeatureCollection");
     std::map<std::string, json> by_key;
     for (const auto& f : doc["features"]) by_key[f["id"]] = f;
