@@ -26,11 +26,11 @@ class Form;
 // A question (any row of the survey sheet: notes, groups and calculations too).
 struct FormQuestion {
     std::string name;
-    std::string type;           // the type's word: "integer", "select_one", "geopoint", "group"…
-    std::size_t position = 0;   // in the form's order, from 0
-    bool choices = false;       // answered from a choice list (select_one, select_multiple, rank)
-    bool main_table = false;    // a column of the main table (the export's FORM.csv): answered
-                                // outside any repeat, and holding a value
+    std::string type;          // the type's word: "integer", "select_one", "geopoint", "group"…
+    std::size_t position = 0;  // in the form's order, from 0
+    bool choices = false;      // answered from a choice list (select_one, select_multiple, rank)
+    bool main_table = false;   // a column of the main table (the export's FORM.csv): answered
+                               // outside any repeat, and holding a value
 };
 
 class FormView {

@@ -32,17 +32,17 @@ struct TablePoint {
 };
 
 struct TableRow {
-    std::string id;                // the record id, 36 characters
-    std::string device;            // the device that created it, 32 hex digits
-    std::int64_t submitted_ms = 0; // when it was first saved, ms since 1970 (UTC)
-    std::string submitted;         // the same as ISO 8601 text ("2026-12-01T09:30:00.000Z")
-    std::string review;            // the coordinators' review by ODK Central's name
-                                   // (approved, hasIssues, rejected), "" when none
+    std::string id;                 // the record id, 36 characters
+    std::string device;             // the device that created it, 32 hex digits
+    std::int64_t submitted_ms = 0;  // when it was first saved, ms since 1970 (UTC)
+    std::string submitted;          // the same as ISO 8601 text ("2026-12-01T09:30:00.000Z")
+    std::string review;             // the coordinators' review by ODK Central's name
+                                    // (approved, hasIssues, rejected), "" when none
     std::size_t open_conflicts = 0;
-    std::vector<std::string> cells;  // per column: the answer as the export's CSV cell, ""
-                                     // when unanswered
-    std::optional<TablePoint> point; // the record's first geopoint column, when it holds a
-                                     // place on the globe
+    std::vector<std::string> cells;   // per column: the answer as the export's CSV cell, ""
+                                      // when unanswered
+    std::optional<TablePoint> point;  // the record's first geopoint column, when it holds a
+                                      // place on the globe
 };
 
 // What a page of the table asks for.

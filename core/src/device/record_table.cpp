@@ -122,17 +122,16 @@ Result<RecordTable> RecordTable::load(Coordinator& coordinator, std::string_view
     auto& store = coordinator_store(coordinator);
     CANVASS_TRY(auto form, store.form(form_id));
     coordinator::DeviceStoreSource source(store);
-    CANVASS_TRY(auto dataset, coordinator::load_dataset(source, coordinator_key(coordinator),
-                                                        form_id));
+    CANVASS_TRY(auto dataset,
+                coordinator::load_dataset(source, coordinator_key(coordinator), form_id));
     return RecordTableAccess::build(std::move(form), std::move(dataset));
 }
 
 Result<void> RecordTable::reload(Coordinator& coordinator, std::string_view id) {
     CANVASS_TRY(auto rid, record_id_of(id));
     coordinator::DeviceStoreSource source(coordinator_store(coordinator));
-    CANVASS_TRY(auto record,
-                coordinator::load_record(source, coordinator_key(coordinator), rid,
-                                         coordinator::Keep{}));
+    CANVASS_TRY(auto record, coordinator::load_record(source, coordinator_key(coordinator), rid,
+                                                      coordinator::Keep{}));
     if (record.view.meta.form_id != form_.form_id())
         return unexpected(Domain::core, errc::invalid_argument,
                           "record " + std::string(id) + " is of form " + record.view.meta.form_id +

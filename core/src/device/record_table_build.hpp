@@ -12,8 +12,7 @@ namespace canvass {
 
 struct RecordTableAccess {
     // The table of `dataset`'s records (deleted ones left out), columns from `form`.
-    static RecordTable build(std::shared_ptr<const form::Form> form,
-                             coordinator::Dataset dataset);
+    static RecordTable build(std::shared_ptr<const form::Form> form, coordinator::Dataset dataset);
     // One row of `record` for `table`'s columns.
     static TableRow row_of(const RecordTable& table, const coordinator::Record& record);
 };

@@ -43,17 +43,23 @@ Result<FormView> FormView::parse(std::string_view form_json) {
     return FormView(std::make_shared<const form::Form>(std::move(loaded).value()));
 }
 
-const std::string& FormView::form_id() const { return form_->settings().form_id; }
-const std::string& FormView::version() const { return form_->settings().version; }
+const std::string& FormView::form_id() const {
+    return form_->settings().form_id;
+}
+const std::string& FormView::version() const {
+    return form_->settings().version;
+}
 const std::string& FormView::default_language() const {
     return form_->settings().default_language;
 }
-const std::vector<std::string>& FormView::languages() const { return form_->languages(); }
+const std::vector<std::string>& FormView::languages() const {
+    return form_->languages();
+}
 
 std::string FormView::language(std::string_view wanted) const {
     const auto& langs = languages();
     return std::find(langs.begin(), langs.end(), wanted) != langs.end() ? std::string(wanted)
-                                                                         : default_language();
+                                                                        : default_language();
 }
 
 std::string FormView::title(std::string_view lang) const {
@@ -61,7 +67,9 @@ std::string FormView::title(std::string_view lang) const {
     return t.empty() ? form_id() : t;
 }
 
-const std::vector<FormQuestion>& FormView::questions() const { return questions_; }
+const std::vector<FormQuestion>& FormView::questions() const {
+    return questions_;
+}
 
 const FormQuestion* FormView::find(std::string_view name) const {
     const auto* row = form_->find(last_segment(name));
@@ -76,8 +84,8 @@ std::string FormView::label(std::string_view name, std::string_view lang) const 
 std::string FormView::choice_label(std::string_view question, std::string_view choice,
                                    std::string_view lang) const {
     const auto* row = form_->find(last_segment(question));
-    const auto* list = row && form::uses_choices(row->type) ? form_->choices(row->list_name)
-                                                            : nullptr;
+    const auto* list =
+        row && form::uses_choices(row->type) ? form_->choices(row->list_name) : nullptr;
     const auto* c = list ? list->find(choice) : nullptr;
     if (!c) return std::string(choice);
     auto text = form::text_in(c->label, std::string(lang), default_language());
@@ -95,8 +103,8 @@ std::string FormView::answer_text(std::string_view question, std::string_view va
             std::string out;
             for (const auto& v : value) {
                 if (!out.empty()) out += ", ";
-                out += v.is_string() ? choice_label(question, v.get<std::string>(), lang)
-                                     : v.dump();
+                out +=
+                    v.is_string() ? choice_label(question, v.get<std::string>(), lang) : v.dump();
             }
             return out;
         }
@@ -112,8 +120,8 @@ std::string FormView::cell_text(std::string_view question, std::string_view cell
     std::size_t at = 0;
     while (at <= cell.size()) {
         auto space = cell.find(' ', at);
-        auto name = cell.substr(at, space == std::string_view::npos ? std::string_view::npos
-                                                                    : space - at);
+        auto name =
+            cell.substr(at, space == std::string_view::npos ? std::string_view::npos : space - at);
         if (!out.empty()) out += ", ";
         out += choice_label(question, name, lang);
         if (space == std::string_view::npos) break;
