@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <optional>
 #include <thread>
 #include <fstream>
 #include <functional>
@@ -367,6 +368,32 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     ASSERT_TRUE(desk->review(*first, "approved", "called back to check"));
     EXPECT_FALSE(desk->review(*first, "fine")) << "not a review state";
     EXPECT_EQ(json::parse(*view->record(*first)).at("review_state"), "approved");
+    // One record as its page shows it: answers in form order, the review, each field's history.
+    auto detail = view->record_detail(*first);
+    ASSERT_TRUE(detail) << detail.error().message;
+    EXPECT_EQ(detail->device, enrolled->device);
+    ASSERT_TRUE(detail->review);
+    EXPECT_EQ(detail->review->state, "approved");
+    EXPECT_EQ(detail->review->comment, "called back to check");
+    ASSERT_EQ(detail->reviews.size(), 1u);
+    EXPECT_TRUE(detail->conflicts.empty());
+    auto field = std::find_if(detail->fields.begin(), detail->fields.end(),
+                              [](const auto& f) { return f.path == "first_name"; });
+    ASSERT_NE(field, detail->fields.end());
+    EXPECT_EQ(field->value_json, std::optional<std::string>("\"Ramesh Kumar\""));
+    auto age = std::find_if(detail->fields.begin(), detail->fields.end(),
+                            [](const auto& f) { return f.path == "age"; });
+    EXPECT_LT(field, age) << "in form order: first_name is asked before age";
+    std::vector<bool> by_creator;
+    for (const auto& changeset : detail->history)
+        for (const auto& change : changeset.changes)
+            if (change.path == "first_name") by_creator.push_back(changeset.by_creator);
+    EXPECT_EQ(by_creator, (std::vector<bool>{true, false})) << "answered, then corrected";
+    for (const auto& changeset : detail->history)
+        for (const auto& change : changeset.changes)
+            EXPECT_NE(change.path, "_review") << "reviews are apart from the answers";
+    EXPECT_FALSE(view->record_detail("ffffffff"));
+
     // The records as a table the coordinator filters, searches and pages (the desk's), and
     // the form's words in its languages.
     auto records_table = canvass::RecordTable::load(*view, kForm);

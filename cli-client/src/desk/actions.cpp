@@ -8,14 +8,11 @@
 #include <sstream>
 
 #include "canvass/export.hpp"
-#include "coordinator/records.hpp"
-#include "coordinator/source.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
-#include "device/access.hpp"
 #include "export/csv_zip.hpp"
 
 namespace canvass::cli::desk {
@@ -63,19 +60,17 @@ std::string file_stem(const std::string& form_id) {
 }  // namespace
 
 Response Desk::settle(const Params& body, const View& v) {
-    auto id = merge::parse_uuid(param(body, "record"));
-    const auto rid = id ? merge::format_uuid(*id) : std::string();
-    auto* table = id ? table_of_record(rid) : nullptr;
+    const auto rid = param(body, "record");
+    auto* table = table_of_record(rid);
     if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")));
     const auto path = param(body, "path");
     // The candidates as they stand now, from a fresh decryption: the page may be older than
     // the last sync.
-    coordinator::DeviceStoreSource source(coordinator_store(coordinator_));
-    auto record = coordinator::load_record(source, coordinator_key(coordinator_), *id);
+    auto record = coordinator_.record_detail(rid);
     if (!record) return failure(v, 409, record.error().message);
-    const coordinator::Conflict* conflict = nullptr;
+    const RecordConflict* conflict = nullptr;
     for (const auto& c : record->conflicts)
-        if (c.path == path && !c.resolved && !c.delete_conflict) conflict = &c;
+        if (c.path == path && !c.delete_conflict) conflict = &c;
     // Either one of the candidates, by its place, or a value the coordinator typed.
     const auto given = param(body, "candidate");
     const auto typed = param(body, "value");
@@ -92,11 +87,11 @@ Response Desk::settle(const Params& body, const View& v) {
             std::all_of(given.begin(), given.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (number) index = static_cast<std::size_t>(std::stoul(given));
         if (!conflict || !number || index >= conflict->candidates.size() ||
-            !conflict->candidates[index].value)
+            !conflict->candidates[index].value_json)
             return failure(v, 409,
                            "no open conflict at '" + path +
                                "' with that candidate (it may have been settled already)");
-        value = *conflict->candidates[index].value;
+        value = *conflict->candidates[index].value_json;
     }
     auto done = coordinator_.resolve(rid, path, value, form_language(table->form(), v));
     if (!done) return failure(v, 409, done.error().message);
@@ -106,9 +101,8 @@ Response Desk::settle(const Params& body, const View& v) {
 }
 
 Response Desk::review(const Params& body, const View& v) {
-    auto id = merge::parse_uuid(param(body, "record"));
-    const auto rid = id ? merge::format_uuid(*id) : std::string();
-    auto* table = id ? table_of_record(rid) : nullptr;
+    const auto rid = param(body, "record");
+    auto* table = table_of_record(rid);
     if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")));
     auto state = review_state_name(param(body, "state"));
     if (!state) return failure(v, 400, "no review state '" + param(body, "state") + "'");

@@ -28,24 +28,18 @@ std::string field_name(const std::string& path) {
 }  // namespace
 
 Response Desk::record_page(const Params& q, const View& v) {
-    auto id = merge::parse_uuid(param(q, "id"));
-    const auto rid = id ? merge::format_uuid(*id) : std::string();
-    RecordTable* table = id ? table_of_record(rid) : nullptr;
-    if (!table)
-        return failure(v, 404, std::string(say(v.lang, "not_found")) + ": " + param(q, "id"));
+    const auto rid = param(q, "id");
+    RecordTable* table = table_of_record(rid);
+    if (!table) return failure(v, 404, std::string(say(v.lang, "not_found")) + ": " + rid);
     const auto& form = table->form();
     const auto flang = form_language(form, v);
     const std::string unreadable(say(v.lang, "unreadable"));
     const std::string unanswered(say(v.lang, "unanswered"));
 
-    // The record as it stands now, and its history.
-    coordinator::DeviceStoreSource source(coordinator_store(coordinator_));
-    const auto& key = coordinator_key(coordinator_);
-    auto loaded = coordinator::load_record(source, key, *id, coordinator::Keep{});
+    // The record as it stands now, with its history.
+    auto loaded = coordinator_.record_detail(rid);
     if (!loaded) return failure(v, 500, loaded.error().message);
     const auto& record = *loaded;
-    auto history = coordinator::record_history(source, key, *id, {});
-    if (!history) return failure(v, 500, history.error().message);
 
     Html m;
     m.raw("<h1>")
@@ -60,11 +54,11 @@ Response Desk::record_page(const Params& q, const View& v) {
         .raw("</a> · ")
         .text(say(v.lang, "device"))
         .raw(": ")
-        .text(device_name(crypto::to_hex(record.creator)))
+        .text(device_name(record.device))
         .raw(" · ")
         .text(say(v.lang, "submitted"))
         .raw(" ")
-        .text(exporting::iso_time(record.view.meta.created))
+        .text(record.submitted)
         .raw("</p>");
     if (auto notice = param(q, "notice"); notice == "settled" || notice == "review_saved")
         m.raw("<p class=\"notice\" role=\"status\">").text(say(v.lang, notice)).raw("</p>");
@@ -89,24 +83,25 @@ Response Desk::record_page(const Params& q, const View& v) {
     m.raw("</nav>");
 
     // The review.
-    auto current = coordinator::review_of(record.view);
+    const auto& current = record.review;
+    const bool reviewed = current && !current->state.empty();
     m.raw("<section class=\"review\" aria-labelledby=\"review-h\"><h2 id=\"review-h\">")
         .text(say(v.lang, "review"))
         .raw("</h2><p id=\"review-state\" data-state=\"")
-        .text(current ? std::string(coordinator::central_name(current->state)) : std::string())
+        .text(current ? current->state : std::string())
         .raw("\">");
-    if (!current || current->state == coordinator::ReviewState::none) {
+    if (!reviewed) {
         m.text(say(v.lang, "no_review"));
     } else {
-        m.text(say(v.lang, coordinator::central_name(current->state)))
+        m.text(say(v.lang, current->state))
             .raw(" · ")
             .text(say(v.lang, "by"))
             .raw(" ")
-            .text(device_name(crypto::to_hex(current->by)))
+            .text(device_name(current->by))
             .raw(" ")
             .text(say(v.lang, "at"))
             .raw(" ")
-            .text(exporting::iso_time(current->hlc));
+            .text(current->at);
     }
     m.raw("</p>");
     if (current && !current->comment.empty())
@@ -115,26 +110,16 @@ Response Desk::record_page(const Params& q, const View& v) {
         m.raw("<p class=\"warning\">").text(say(v.lang, "review_contested")).raw("</p>");
     // Every review written, oldest first: who judged what, when.
     std::string reviews;
-    for (const auto& e : history->entries) {
-        for (const auto& change : e.changes) {
-            if (change.path != merge::kReviewPath) continue;
-            auto r = coordinator::read_review(change.readable ? change.value : std::nullopt);
-            Html line;
-            line.raw("<li>")
-                .text(exporting::iso_time(e.hlc))
-                .raw(" · ")
-                .text(device_name(crypto::to_hex(e.device)))
-                .raw(" · ");
-            if (!r.readable) {
-                line.text(say(v.lang, "unreadable"));
-            } else {
-                line.text(r.state == coordinator::ReviewState::none
-                              ? say(v.lang, "no_review")
-                              : say(v.lang, coordinator::central_name(r.state)));
-                if (!r.comment.empty()) line.raw(": ").text(r.comment);
-            }
-            reviews += line.str() + "</li>";
+    for (const auto& r : record.reviews) {
+        Html line;
+        line.raw("<li>").text(r.at).raw(" · ").text(device_name(r.by)).raw(" · ");
+        if (!r.readable) {
+            line.text(say(v.lang, "unreadable"));
+        } else {
+            line.text(r.state.empty() ? say(v.lang, "no_review") : say(v.lang, r.state));
+            if (!r.comment.empty()) line.raw(": ").text(r.comment);
         }
+        reviews += line.str() + "</li>";
     }
     if (!reviews.empty())
         m.raw("<details><summary>")
@@ -153,10 +138,8 @@ Response Desk::record_page(const Params& q, const View& v) {
         .raw("\"><fieldset><legend>")
         .text(say(v.lang, "review"))
         .raw("</legend>");
-    for (auto state : {coordinator::ReviewState::approved, coordinator::ReviewState::has_issues,
-                       coordinator::ReviewState::rejected}) {
-        std::string name(coordinator::central_name(state));
-        bool checked = current && current->state == state;
+    for (std::string name : {"approved", "hasIssues", "rejected"}) {
+        bool checked = current && current->state == name;
         m.raw("<label><input type=\"radio\" name=\"state\" id=\"state-")
             .text(name)
             .raw("\" value=\"")
@@ -170,7 +153,7 @@ Response Desk::record_page(const Params& q, const View& v) {
     m.raw("</fieldset><label>")
         .text(say(v.lang, "comment"))
         .raw(" <textarea name=\"comment\" id=\"comment\" rows=\"2\" maxlength=\"")
-        .text(std::to_string(coordinator::kMaxReviewCommentBytes))
+        .text(std::to_string(kMaxReviewCommentBytes))
         .raw("\">")
         .text(current ? current->comment : std::string())
         .raw("</textarea></label> ")
@@ -184,7 +167,6 @@ Response Desk::record_page(const Params& q, const View& v) {
         .raw("</h2>");
     bool any = false;
     for (const auto& c : record.conflicts) {
-        if (c.resolved) continue;
         any = true;
         std::string label = form.label(c.path, flang);
         m.raw("<div class=\"conflict\" data-path=\"")
@@ -219,18 +201,18 @@ Response Desk::record_page(const Params& q, const View& v) {
                 .text(std::to_string(i))
                 .raw("\">")
                 .raw("<strong class=\"value\">")
-                .text(answer_shown(form, c.path, cand.value, cand.readable, unreadable, unanswered,
-                                   flang))
+                .text(answer_shown(form, c.path, cand.value_json, cand.readable, unreadable,
+                                   unanswered, flang))
                 .raw("</strong> ")
                 .text(say(v.lang, "by"))
                 .raw(" ")
-                .text(device_name(crypto::to_hex(cand.device)))
+                .text(device_name(cand.device))
                 .raw(" ")
                 .text(say(v.lang, "at"))
                 .raw(" ")
-                .text(exporting::iso_time(cand.hlc));
+                .text(cand.at);
             if (cand.shown) m.raw(" <em>(").text(say(v.lang, "shown")).raw(")</em>");
-            if (cand.readable && cand.value)
+            if (cand.readable && cand.value_json)
                 m.raw(" <button type=\"submit\">").text(say(v.lang, "keep_this")).raw("</button>");
             m.raw("</form></li>");
         }
@@ -252,50 +234,40 @@ Response Desk::record_page(const Params& q, const View& v) {
     m.raw("</section>");
 
     // Answers in form order, each with its history.
-    std::vector<const merge::FieldView*> fields;
-    for (const auto& f : record.view.fields)
-        if (!f.deleted) fields.push_back(&f);
-    auto order = [&](const merge::FieldView* f) {
-        const auto* question = form.find(f->path);
-        return question ? question->position : form.questions().size();
-    };
-    std::stable_sort(fields.begin(), fields.end(),
-                     [&](auto* a, auto* b) { return order(a) < order(b); });
     m.raw("<section class=\"answers\" aria-labelledby=\"answers-h\"><h2 id=\"answers-h\">")
         .text(say(v.lang, "answers"))
         .raw("</h2><dl>");
-    for (const auto* f : fields) {
-        std::string label = form.label(f->path, flang);
-        const auto& w = f->winner();
+    for (const auto& f : record.fields) {
+        std::string label = form.label(f.path, flang);
         m.raw("<div class=\"field\" data-path=\"")
-            .text(f->path)
+            .text(f.path)
             .raw("\"><dt>")
-            .text(label.empty() ? field_name(f->path) : label);
-        if (f->path.find('/') != std::string::npos) m.raw(" <code>").text(f->path).raw("</code>");
+            .text(label.empty() ? field_name(f.path) : label);
+        if (f.path.find('/') != std::string::npos) m.raw(" <code>").text(f.path).raw("</code>");
         m.raw("</dt><dd><span class=\"answer")
-            .raw(f->conflict() ? " conflict" : "")
+            .raw(f.conflict ? " conflict" : "")
             .raw("\">")
-            .text(answer_shown(form, f->path, w.value, true, unreadable, unanswered, flang))
+            .text(answer_shown(form, f.path, f.value_json, true, unreadable, unanswered, flang))
             .raw("</span>");
         m.raw("<details><summary>")
             .text(say(v.lang, "history"))
             .raw("</summary><ol class=\"history\">");
-        for (const auto& e : history->entries) {
+        for (const auto& e : record.history) {
             for (const auto& change : e.changes) {
-                if (change.path != f->path) continue;
+                if (change.path != f.path) continue;
                 std::string what =
                     e.creates
                         ? std::string(say(v.lang, "created"))
                         : std::string(say(v.lang, e.by_creator ? "edited" : "coordinator_edit"));
-                if (change.resolves()) what += ", " + std::string(say(v.lang, "resolving"));
+                if (change.resolves) what += ", " + std::string(say(v.lang, "resolving"));
                 m.raw("<li>")
-                    .text(exporting::iso_time(e.hlc))
+                    .text(e.at)
                     .raw(" · ")
-                    .text(device_name(crypto::to_hex(e.device)))
+                    .text(device_name(e.device))
                     .raw(" · ")
                     .text(what)
                     .raw(": <span class=\"value\">")
-                    .text(answer_shown(form, f->path, change.value, change.readable, unreadable,
+                    .text(answer_shown(form, f.path, change.value_json, change.readable, unreadable,
                                        unanswered, flang))
                     .raw("</span></li>");
             }

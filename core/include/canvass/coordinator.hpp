@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "canvass/device.hpp"
+#include "canvass/record_detail.hpp"
 #include "canvass/result.hpp"
 
 namespace canvass {
@@ -93,6 +94,9 @@ class Coordinator {
     // One record as in records(), with "deleted", "readable" and "conflict_list" (open and
     // resolved, candidates decrypted).
     Result<std::string> record(std::string_view id) const;
+    // Record `id` as its page shows it: answers in form order, open conflicts with their
+    // candidates, the review and every review written, each field's history.
+    Result<RecordDetail> record_detail(std::string_view id) const;
     // Who changed which field when, oldest first (`canvass history --json`): each change
     // with its value as JSON and as a person reads it ("text"), the device's label where
     // label_devices() gave one.

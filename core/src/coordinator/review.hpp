@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "canvass/result.hpp"
+#include "canvass/record_detail.hpp"
 #include "merge/ids.hpp"
 #include "merge/record_view.hpp"
 
@@ -23,7 +24,7 @@ namespace canvass::coordinator {
 
 enum class ReviewState { none, approved, has_issues, rejected };
 
-inline constexpr std::size_t kMaxReviewCommentBytes = 4000;
+using canvass::kMaxReviewCommentBytes;  // canvass/record_detail.hpp
 
 struct Review {
     ReviewState state = ReviewState::none;

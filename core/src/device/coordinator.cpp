@@ -4,6 +4,7 @@
 #include "canvass/coordinator.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -12,11 +13,13 @@
 #include "coordinator/media.hpp"
 #include "coordinator/records.hpp"
 #include "coordinator/resolve.hpp"
+#include "coordinator/review.hpp"
 #include "coordinator/source.hpp"
 #include "coordinator/view_json.hpp"
 #include "crypto/hash.hpp"
 #include "device/access.hpp"
 #include "form/json_text.hpp"
+#include "merge/authority.hpp"
 #include "store/recipients.hpp"
 
 namespace canvass {
@@ -236,6 +239,76 @@ Result<std::string> Coordinator::record(std::string_view id) const {
     j["conflict_list"] = coordinator::conflicts_json(
         {{r.view.id, r.view.meta.form_id, r.conflicts}}, coordinator::kNotDecrypted);
     return text(j);
+}
+
+Result<RecordDetail> Coordinator::record_detail(std::string_view id) const {
+    CANVASS_TRY(auto rid, record_id_of(id));
+    coordinator::DeviceStoreSource source(impl_->store);
+    CANVASS_TRY(auto r, coordinator::load_record(source, impl_->key, rid, coordinator::Keep{}));
+    CANVASS_TRY(auto h, coordinator::record_history(source, impl_->key, rid, {}));
+    using coordinator::iso_time;
+    RecordDetail d;
+    d.id = merge::format_uuid(rid);
+    d.form_id = r.view.meta.form_id;
+    d.device = crypto::to_hex(r.creator);
+    d.submitted = iso_time(r.view.meta.created);
+    d.deleted = r.view.deleted();
+
+    // Answers in form order; paths the form does not name (a newer version's) last.
+    Forms forms(impl_->store);
+    const form::Form* form = forms(d.form_id);
+    auto position = [&](const std::string& path) {
+        auto slash = path.rfind('/');
+        const auto* row =
+            form ? form->find(slash == std::string::npos ? std::string_view(path)
+                                                         : std::string_view(path).substr(slash + 1))
+                 : nullptr;
+        return row ? row->id : std::numeric_limits<std::size_t>::max();
+    };
+    std::vector<const merge::FieldView*> fields;
+    for (const auto& f : r.view.fields)
+        if (!f.deleted) fields.push_back(&f);
+    std::stable_sort(fields.begin(), fields.end(),
+                     [&](auto* a, auto* b) { return position(a->path) < position(b->path); });
+    for (const auto* f : fields) d.fields.push_back({f->path, f->winner().value, f->conflict()});
+
+    for (const auto& c : r.conflicts) {
+        if (c.resolved) continue;
+        RecordConflict out{c.path, c.delete_conflict, {}};
+        for (const auto& cand : c.candidates)
+            out.candidates.push_back({cand.value, cand.readable, crypto::to_hex(cand.device),
+                                      iso_time(cand.hlc), cand.shown});
+        d.conflicts.push_back(std::move(out));
+    }
+
+    auto review_text = [](const coordinator::Review& review, bool contested) {
+        return RecordReview{std::string(coordinator::central_name(review.state)),
+                            review.comment,
+                            crypto::to_hex(review.by),
+                            iso_time(review.hlc),
+                            review.readable,
+                            contested};
+    };
+    if (auto current = coordinator::review_of(r.view))
+        d.review = review_text(*current, current->contested);
+    for (const auto& e : h.entries) {
+        RecordChangeset changeset{
+            crypto::to_hex(e.device), iso_time(e.hlc), e.creates, e.by_creator, {}};
+        for (const auto& change : e.changes) {
+            if (change.path == merge::kReviewPath) {
+                auto written =
+                    coordinator::read_review(change.readable ? change.value : std::nullopt);
+                written.by = e.device;
+                written.hlc = e.hlc;
+                d.reviews.push_back(review_text(written, false));
+                continue;
+            }
+            changeset.changes.push_back(
+                {change.path, change.value, change.readable, change.resolves()});
+        }
+        if (!changeset.changes.empty()) d.history.push_back(std::move(changeset));
+    }
+    return d;
 }
 
 Result<std::string> Coordinator::history(std::string_view id) const {
