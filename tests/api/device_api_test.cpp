@@ -460,6 +460,18 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
               fs::perms::owner_read | fs::perms::owner_write)
         << "decrypted answers are readable by their owner only";
     EXPECT_EQ(stages, (std::vector<std::string>{"decrypt", "survey", "write"}));
+    // The export handed over as one file.
+    const std::string zip = project.tmp / "app-export.zip";
+    ASSERT_TRUE(canvass::zip_folder(request.dir, zip));
+    const auto packed = canvass::testing::slurp(zip);
+    EXPECT_EQ(packed.substr(0, 2), "PK");
+    EXPECT_NE(packed.find("app-export/" + kForm + "-sales.csv"), std::string::npos)
+        << "entries named from the folder's parent";
+    EXPECT_EQ(fs::status(zip).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write);
+    auto no_folder = canvass::zip_folder(project.tmp / "no-such-export", zip);
+    ASSERT_FALSE(no_folder);
+    EXPECT_NE(no_folder.error().message.find("no such folder"), std::string::npos);
     // Refused before anything is written, naming what is wrong.
     for (auto [change, says] :
          std::vector<std::pair<std::function<void(canvass::ExportRequest&)>, std::string>>{

@@ -8,12 +8,10 @@
 #include <sstream>
 
 #include "canvass/export.hpp"
-#include "crypto/hash.hpp"
-#include "crypto/random.hpp"
 #include "desk/desk.hpp"
+#include "desk/guard.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
-#include "export/csv_zip.hpp"
 
 namespace canvass::cli::desk {
 
@@ -26,7 +24,7 @@ namespace {
 class ScratchDir {
   public:
     ScratchDir() {
-        auto name = "canvass-desk-export-" + crypto::to_hex(crypto::random_array<12>());
+        auto name = "canvass-desk-export-" + random_hex(12);
         std::error_code ec;
         path_ = (fs::temp_directory_path(ec) / name).string();
     }
@@ -156,17 +154,8 @@ Response Desk::download(const Params& body, const View& v) {
         request.formats = {format};
         request.language = form_language(table->form(), v);
         CANVASS_TRY_VOID(export_form(coordinator_, request));
-        std::vector<exporting::ZipEntry> entries;
-        for (const auto& e : fs::recursive_directory_iterator(dir)) {
-            if (!e.is_regular_file()) continue;
-            CANVASS_TRY(auto bytes, read_bytes(e.path().string()));
-            entries.push_back(
-                {fs::relative(e.path(), scratch.path()).generic_string(), std::move(bytes)});
-        }
-        std::sort(entries.begin(), entries.end(),
-                  [](const auto& a, const auto& b) { return a.name < b.name; });
         const std::string zip = scratch.path() + "/export.zip";
-        CANVASS_TRY_VOID(exporting::write_zip(zip, entries));
+        CANVASS_TRY_VOID(zip_folder(dir, zip));
         return read_bytes(zip);
     }();
     if (!written) return failure(v, 500, written.error().message);

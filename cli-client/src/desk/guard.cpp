@@ -1,17 +1,25 @@
 #include "desk/guard.hpp"
 
-#include "crypto/hash.hpp"
-#include "crypto/random.hpp"
-#include "crypto/secret.hpp"
+#include <sodium.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "canvass/clock.hpp"
 
 namespace canvass::cli::desk {
 
-namespace {
-
-std::string random_hex() {
-    auto bytes = crypto::random_array<32>();
-    return crypto::to_hex(bytes);
+std::string random_hex(std::size_t bytes) {
+    // The desk's secrets come from the source the core's keys come from.
+    std::vector<std::uint8_t> raw(bytes);
+    secure_random(raw);
+    std::string hex(bytes * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), raw.data(), raw.size());
+    hex.pop_back();
+    return hex;
 }
+
+namespace {
 
 Response refuse(int status, const std::string& why) {
     auto r = plain(status, why);
@@ -23,9 +31,7 @@ Response refuse(int status, const std::string& why) {
 
 bool same_secret(const std::string& a, const std::string& b) {
     if (a.size() != b.size() || a.empty()) return false;
-    return crypto::constant_time_equal(
-        std::span(reinterpret_cast<const std::uint8_t*>(a.data()), a.size()),
-        std::span(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
+    return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 Guard::Guard(std::string url_secret, std::string session, std::string csrf, unsigned port)
@@ -35,7 +41,7 @@ Guard::Guard(std::string url_secret, std::string session, std::string csrf, unsi
       port_(port) {}
 
 Guard Guard::random(unsigned port) {
-    return Guard(random_hex(), random_hex(), random_hex(), port);
+    return Guard(random_hex(32), random_hex(32), random_hex(32), port);
 }
 
 std::string Guard::authority() const {

@@ -12,6 +12,7 @@
 // Pure: no socket, no clock; tested in tests/unit/cli/desk_guard_test.cpp.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -52,5 +53,8 @@ class Guard {
 
 // Constant-time equality of two texts (a guess must not be timed letter by letter).
 bool same_secret(const std::string& a, const std::string& b);
+
+// `bytes` random bytes from libsodium's CSPRNG, as hex.
+std::string random_hex(std::size_t bytes);
 
 }  // namespace canvass::cli::desk

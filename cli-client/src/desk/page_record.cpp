@@ -1,19 +1,9 @@
 // /record?id=R: one record in any of its form's languages: each answer with its history
 // (who changed it, when) and its conflicts, every candidate with a button that settles it,
 // and the coordinators' review.
-#include <nlohmann/json.hpp>
-
-#include "coordinator/records.hpp"
-#include "coordinator/review.hpp"
-#include "coordinator/source.hpp"
-#include "crypto/hash.hpp"
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
-#include "export/cells.hpp"
-#include "device/access.hpp"
-#include "merge/authority.hpp"
-#include "merge/path.hpp"
 
 namespace canvass::cli::desk {
 

@@ -2,7 +2,6 @@
 #include "desk/desk.hpp"
 #include "desk/html.hpp"
 #include "desk/words.hpp"
-#include "export/cells.hpp"
 
 namespace canvass::cli::desk {
 
@@ -16,6 +15,17 @@ std::size_t number(const std::string& text, std::size_t fallback) {
         n = n * 10 + static_cast<std::size_t>(c - '0');
     }
     return n == 0 ? fallback : n;
+}
+
+// At most `max_chars` characters of `text` (UTF-8, cut between characters), with "…" when
+// some were left out: a long answer does not stretch the table.
+std::string shortened(const std::string& text, std::size_t max_chars) {
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // continuation
+        if (chars++ == max_chars) return text.substr(0, i) + "…";
+    }
+    return text;
 }
 
 std::string question_label(const FormView& form, const std::string& name, const std::string& lang) {
@@ -162,7 +172,7 @@ Response Desk::table_page(const Params& q, const View& v) {
             .raw("</td>");
         for (std::size_t c = 0; c < table->columns().size(); ++c) {
             auto shown = form.cell_text(table->columns()[c].name, r.cells[c], flang);
-            m.raw("<td>").text(exporting::utf8_chars(shown, 80)).raw("</td>");
+            m.raw("<td>").text(shortened(shown, 80)).raw("</td>");
         }
         m.raw("</tr>");
     }

@@ -1,10 +1,11 @@
-// The one clock of canvass: every part that needs the time (HLC stamps, today() and now()
-// in forms, token expiry, epoch lifetimes) is handed a Clock, so a test or a simulation
-// runs the whole core on its own time.
+// The one clock of canvass, and its one random source: every part that needs the time (HLC stamps,
+// today() and now() in forms, token expiry, epoch lifetimes) is handed a Clock, so a test or a
+// simulation runs the whole core on its own time.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <span>
 
 namespace canvass {
 
@@ -49,5 +50,9 @@ using InstantSource = std::function<Instant()>;
 
 // Where a form's random() and uuid() draw from: 64 random bits per call.
 using RandomBits = std::function<std::uint64_t()>;
+
+// The one unpredictable source canvass draws keys, salts and nonces from (the operating
+// system's CSPRNG, through libsodium), for an app's own secrets: fills `out`. Thread-safe.
+void secure_random(std::span<std::uint8_t> out);
 
 }  // namespace canvass

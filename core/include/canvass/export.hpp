@@ -82,4 +82,10 @@ struct ExportSummary {
 // Error{crypto, wrong_key} when not one changeset of the form opens with this key.
 Result<ExportSummary> export_form(Coordinator& coordinator, const ExportRequest& request);
 
+// The files under `dir` (an export's folder) packed, deflated, into one owner-only zip at
+// `zip_path`, each named by its path from `dir`'s parent (`street_vendors/street_vendors.csv`,
+// `street_vendors/media/…`), in name order: an export handed over as one file. Files are
+// read while the archive is written, never held in memory whole.
+Result<void> zip_folder(const std::string& dir, const std::string& zip_path);
+
 }  // namespace canvass

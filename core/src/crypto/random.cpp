@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "canvass/clock.hpp"
 #include "crypto/hash.hpp"
 
 namespace canvass::crypto {
@@ -17,3 +18,11 @@ std::uint32_t random_uniform(std::uint32_t upper_bound) {
 }
 
 }  // namespace canvass::crypto
+
+namespace canvass {
+
+void secure_random(std::span<std::uint8_t> out) {
+    crypto::random_bytes(out);
+}
+
+}  // namespace canvass

@@ -1,6 +1,7 @@
 #include "export/export_form.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <memory>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "coordinator/view_json.hpp"
 #include "device/access.hpp"
 #include "export/all_versions.hpp"
+#include "export/csv_zip.hpp"
 #include "export/media_files.hpp"
 #include "export/writers.hpp"
 
@@ -21,6 +23,27 @@ const std::vector<std::string>& export_formats() {
 Result<ExportSummary> export_form(Coordinator& coordinator, const ExportRequest& request) {
     return exporting::export_form(coordinator_store(coordinator), coordinator_key(coordinator),
                                   request);
+}
+
+Result<void> zip_folder(const std::string& dir, const std::string& zip_path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        return unexpected(Domain::core, errc::not_found, dir + ": no such folder to zip");
+    auto folder = fs::path(dir).lexically_normal();
+    if (folder.filename().empty()) folder = folder.parent_path();  // "export/"
+    const fs::path base = folder.parent_path();
+    std::vector<exporting::ZipFileEntry> entries;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+        if (!it->is_regular_file(ec)) continue;
+        entries.push_back(
+            {it->path().lexically_relative(base).generic_string(), it->path().string()});
+    }
+    if (ec) return unexpected(Domain::core, errc::io, dir + ": cannot list it: " + ec.message());
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+    return exporting::write_zip_files(zip_path, entries);
 }
 
 }  // namespace canvass
