@@ -15,6 +15,7 @@
 #include "export/media_files.hpp"
 #include "field_device.hpp"
 #include "photo_form.hpp"
+#include "unzip.hpp"
 #include "sync/bundle.hpp"
 #include "sync/frame.hpp"
 
@@ -419,11 +420,12 @@ TEST_F(MediaTest, AnExportLaysTheFilesOutInMediaOrAFolderPerRecordAsOdkCentralsZ
     ASSERT_TRUE(coordinator.enroll(token("coordinator")));
     ASSERT_TRUE(sync_media(coordinator, 0));
 
-    auto exported = [&](bool by_record) {
+    auto exported = [&](bool by_record, bool zip = false) {
         ExportRequest request;
         request.form_id = "stalls";
-        request.dir = tmp / (by_record ? "central" : "briefcase");
+        request.dir = tmp / (by_record ? (zip ? "central-zip" : "central") : "briefcase");
         request.files_by_record = by_record;
+        request.zip = zip;
         auto summary = exporting::export_form(coordinator.store, coordinator_key, request);
         if (summary) {
             EXPECT_EQ(summary->media_files, 2u);
@@ -454,6 +456,14 @@ TEST_F(MediaTest, AnExportLaysTheFilesOutInMediaOrAFolderPerRecordAsOdkCentralsZ
     EXPECT_EQ(names[1], "stall.jpg");
     EXPECT_EQ(names[0].substr(0, 6), "stall-");
     EXPECT_NE(slurp_file(media / "stalls.csv").find(names[0]), std::string::npos);
+
+    // --zip: ODK Central's zip of submissions and attachments, the files beside the table.
+    auto packed = canvass::testing::unzip((exported(true, true) / "stalls.zip").string());
+    ASSERT_TRUE(packed.count("stalls.csv")) << "the table at the archive's root";
+    for (std::size_t i = 0; i < photos.size(); ++i)
+        EXPECT_EQ(packed["files/uuid" + ids[i] + "/stall.jpg"],
+                  std::string(photos[i].begin(), photos[i].end()));
+    EXPECT_EQ(packed.size(), 1 + photos.size()) << "nothing else, nothing twice";
 }
 
 TEST_F(MediaTest, AFileOverTheServersCapIsRefusedOnTheDeviceBeforeAnyUpload) {

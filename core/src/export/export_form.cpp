@@ -178,8 +178,8 @@ Result<ExportSummary> export_form(store::DeviceStore& store, const crypto::DhKey
             },
             stage(request, what));
     };
-    CsvOptions csv{request.split_select_multiples, request.group_paths, request.zip,
-                   request.labels};
+    CsvOptions csv{request.split_select_multiples, request.group_paths, request.zip, request.labels,
+                   [&media] { return media.files(); }};
     ExportResult result;
     CANVASS_TRY_VOID(write_export(*form, pass, writers, request.dir, lang, csv, result));
     for (auto& f : result.files) summary.files.push_back({std::move(f.path), f.rows, f.unit});

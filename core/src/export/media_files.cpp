@@ -86,6 +86,7 @@ class MediaFolder::Files {
         CANVASS_TRY_VOID(file.commit());
         names_[folder_ + "/" + name] = ref.hash;
         written_[key] = name;
+        files.push_back(dir + "/" + name);
         ++summary.written;
         return std::optional<std::string>(name);
     }
@@ -100,6 +101,9 @@ class MediaFolder::Files {
     // By "<folder>/<name>" and "<folder>/<hash hex>": the files written, each once.
     std::map<std::string, crypto::Hash> names_;
     std::map<std::string, std::string> written_;
+
+  public:
+    std::vector<std::string> files;  // the files written, in that order
 };
 
 MediaFolder::MediaFolder(store::DeviceStore& store, const form::Form& form,
@@ -126,6 +130,10 @@ Result<void> MediaFolder::record(ExportRecord& r) {
 
 const MediaSummary& MediaFolder::summary() const {
     return files_->summary;
+}
+
+const std::vector<std::string>& MediaFolder::files() const {
+    return files_->files;
 }
 
 Result<MediaSummary> write_media(store::DeviceStore& store, const form::Form& form,

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "canvass/result.hpp"
 #include "coordinator/media.hpp"
@@ -48,6 +49,9 @@ class MediaFolder {
     Result<void> record(ExportRecord& record);
     // What the passes wrote, and the missing attachments of the last pass.
     const MediaSummary& summary() const;
+    // The files the passes wrote (their paths: the export's folder, then media/… or files/…),
+    // in the order written.
+    const std::vector<std::string>& files() const;
 
   private:
     class Files;

@@ -9,6 +9,7 @@
 // The download options of ODK Central (split select multiples, group paths off, the .zip)
 // are CsvOptions. Deviations are listed in docs/export.md.
 #include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -258,6 +259,11 @@ class OdkCsvWriter final : public RecordWriter {
                 CANVASS_TRY_VOID(files_[t].flush());
                 entries.push_back({table_file_name(spec_, t, "csv"), files_[t].path() + ".part"});
             }
+            if (spec_.csv.attachment_files)
+                for (const auto& file : spec_.csv.attachment_files())
+                    entries.push_back(
+                        {std::filesystem::path(file).lexically_relative(spec_.dir).generic_string(),
+                         file});
             auto path = spec_.dir + "/" + file_stem(spec_.form) + ".zip";
             CANVASS_TRY_VOID(write_zip_files(path, entries));
             result.files.push_back({path, entries.size(), "tables"});

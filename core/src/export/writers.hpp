@@ -28,6 +28,10 @@ struct CsvOptions {
     bool group_paths = true;  // false: bare field names as headers (groupPaths=false)
     bool zip = false;         // the tables in `<form id>.zip`, LF line ends
     std::string labels;       // a language of the form: choice labels, not names
+    // With zip: the attachments' files written by then (paths under the export's folder),
+    // packed into the archive after the tables under the same relative names, as ODK
+    // Central's zip of submissions and attachments holds them.
+    std::function<std::vector<std::string>()> attachment_files;
 };
 
 // What every writer knows before the first record: the form, its tables, and what a survey of

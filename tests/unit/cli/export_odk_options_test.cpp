@@ -1,34 +1,16 @@
 // The CSV export as ODK Central's download options shape it: meta-instanceID before KEY,
 // split select_multiple columns, headers without group paths, and the .zip package.
 #include <sys/stat.h>
-#include <zip.h>
 
 #include "export_form_support.hpp"
+#include "unzip.hpp"
 
 namespace canvass::cli::export_test {
 namespace {
 
 const std::string kOptionsForm = "home_based_workers";
 
-// The files of a .zip and their contents, read with libzip.
-std::map<std::string, std::string> unzip(const std::string& path) {
-    std::map<std::string, std::string> out;
-    int error = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_RDONLY, &error);
-    EXPECT_NE(z, nullptr) << path << ": libzip error " << error;
-    if (!z) return out;
-    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); ++i) {
-        zip_stat_t st;
-        zip_stat_index(z, static_cast<zip_uint64_t>(i), 0, &st);
-        std::string data(st.size, '\0');
-        zip_file_t* f = zip_fopen_index(z, static_cast<zip_uint64_t>(i), 0);
-        EXPECT_EQ(zip_fread(f, data.data(), st.size), static_cast<zip_int64_t>(st.size));
-        zip_fclose(f);
-        out[st.name] = data;
-    }
-    zip_close(z);
-    return out;
-}
+using canvass::testing::unzip;
 
 class OdkOptionsTest : public ::testing::Test, public FormExport {
   protected:
