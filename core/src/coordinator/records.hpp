@@ -49,7 +49,7 @@ struct Record {
     std::vector<Conflict> conflicts;    // conflicts_of(view, state, history, the scope loaded)
     std::vector<HistoryEntry> history;  // when asked: every changeset, oldest first
     // Attachments the answers reference, and those of them whose bytes are here (set by the
-    // export, which decrypts them: cli-client/src/export/media_files.hpp).
+    // export, which decrypts them: export/media_files.hpp).
     std::size_t attachments_expected = 0;
     std::size_t attachments_present = 0;
 

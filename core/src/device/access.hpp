@@ -1,6 +1,7 @@
 // The store behind a Device (canvass/device.hpp) and a Coordinator (canvass/coordinator.hpp),
-// for the code inside the project that works on the store itself: the C ABI's coordinator
-// view, the export writers and the desk (docs/decisions.md, "The public API").
+// for the code inside the core that works on the store itself (the C ABI's coordinator view,
+// the export writers, the coordinator's table) and for tests and benches that build a store
+// first (docs/decisions.md, "The public API").
 #pragma once
 
 #include <memory>
