@@ -20,6 +20,7 @@
 #include "device/access.hpp"
 #include "form/json_text.hpp"
 #include "merge/authority.hpp"
+#include "merge/path.hpp"
 #include "store/recipients.hpp"
 
 namespace canvass {
@@ -258,11 +259,7 @@ Result<RecordDetail> Coordinator::record_detail(std::string_view id) const {
     Forms forms(impl_->store);
     const form::Form* form = forms(d.form_id);
     auto position = [&](const std::string& path) {
-        auto slash = path.rfind('/');
-        const auto* row =
-            form ? form->find(slash == std::string::npos ? std::string_view(path)
-                                                         : std::string_view(path).substr(slash + 1))
-                 : nullptr;
+        const auto* row = form ? form->find(merge::field_name(path)) : nullptr;
         return row ? row->id : std::numeric_limits<std::size_t>::max();
     };
     std::vector<const merge::FieldView*> fields;

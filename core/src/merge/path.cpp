@@ -92,4 +92,9 @@ std::string field_path(std::string_view parent, std::string_view name) {
     return out;
 }
 
+std::string_view field_name(std::string_view path) {
+    auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace canvass::merge

@@ -45,5 +45,7 @@ std::optional<InstanceRef> split_instance(std::string_view instance_path);
 // Builders: `parent` is "" or an instance path; `name` a field or repeat name.
 std::string instance_path(std::string_view parent, std::string_view repeat, const InstanceId& id);
 std::string field_path(std::string_view parent, std::string_view name);
+// The field's name in a field path: its last segment ("members/<id>/age" -> "age").
+std::string_view field_name(std::string_view path);
 
 }  // namespace canvass::merge
