@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
             die("not everything was acknowledged");
 
         // After a push the server brings its records' merge states up to date in the background
-        // (sync-server/src/record_keeper.hpp): the pull is timed once that is done, so that it
+        // (core/src/server/record_keeper.hpp): the pull is timed once that is done, so that it
         // competes with nothing of the push's.
         const double settle_s = settle(server);
 

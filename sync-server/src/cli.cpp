@@ -41,7 +41,7 @@ std::string size_help(const std::string& text) {
 }
 
 // Adds the flags that tune `run`: deadlines and caps, shortened by tests.
-void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
+void add_run_options(CLI::App& run, ServeOptions& o, std::uint64_t (&ms)[4]) {
     run.add_option("--listen", o.listen, "address to listen on, HOST:PORT (port 0: any free port)")
         ->required();
     run.add_option("--handshake-timeout", ms[0],
@@ -77,22 +77,21 @@ void add_run_options(CLI::App& run, ListenOptions& o, std::uint64_t (&ms)[4]) {
                    "bytes all sessions together may hold in messages still arriving")
         ->capture_default_str()
         ->check(CLI::Range(std::size_t{1} << 20, std::size_t{1} << 34));
-    run.add_option("--batch-changesets", o.session.limits.batch_changesets, "changesets per batch")
+    run.add_option("--batch-changesets", o.batch_changesets, "changesets per batch")
         ->capture_default_str()
         ->check(CLI::Range(1, 1024));
-    run.add_option("--batch-bytes", o.session.limits.batch_bytes, "bytes of changesets per batch")
+    run.add_option("--batch-bytes", o.batch_bytes, "bytes of changesets per batch")
         ->capture_default_str()
         ->check(CLI::Range(1024, 4 << 20));
-    run.add_option("--window", o.session.limits.window,
-                   "batches in flight before an acknowledgement")
+    run.add_option("--window", o.window, "batches in flight before an acknowledgement")
         ->capture_default_str()
         ->check(CLI::Range(1, 64));
-    run.add_option("--max-attachment-bytes", o.session.media.file_bytes,
+    run.add_option("--max-attachment-bytes", o.max_attachment_bytes,
                    "bytes one attachment (photo, recording, file) may have; told to devices, "
                    "checked before upload")
         ->capture_default_str()
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
-    run.add_option("--max-device-attachment-bytes", o.session.media.device_bytes,
+    run.add_option("--max-device-attachment-bytes", o.max_device_attachment_bytes,
                    "bytes of attachments one device may deliver in all; told to devices, checked "
                    "before upload")
         ->capture_default_str()
@@ -109,7 +108,7 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     // Answered before anything else is checked: no --data needed.
     app.set_version_flag("--version", std::string("canvass-server ") + CANVASS_VERSION);
-    DataDir data;
+    ServerPaths data;
     app.add_option("--data", data.dir, "the server's data directory (every command but migrate)");
     bool needs_data = true;
     app.add_option("--database", data.database,
@@ -227,8 +226,10 @@ int run_cli(int argc, char** argv) {
     token_revoke->callback([&] { command = [&] { return cmd_token_revoke(data, token_id); }; });
 
     auto* run = app.add_subcommand("run", "serve devices until SIGINT or SIGTERM");
-    ListenOptions listen;
-    std::uint64_t ms[4] = {5000, 120000, 30000, 30000};
+    ServeOptions listen;
+    auto millis = [](std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); };
+    std::uint64_t ms[4] = {millis(listen.handshake_timeout), millis(listen.idle_timeout),
+                           millis(listen.read_timeout), millis(listen.write_timeout)};
     add_run_options(*run, listen, ms);
     std::string max_db_size;
     run->add_option(
@@ -244,7 +245,8 @@ int run_cli(int argc, char** argv) {
             listen.idle_timeout = std::chrono::milliseconds(ms[1]);
             listen.read_timeout = std::chrono::milliseconds(ms[2]);
             listen.write_timeout = std::chrono::milliseconds(ms[3]);
-            return cmd_run(data, listen, max_db_size.empty() ? 0 : *parse_size(max_db_size));
+            if (!max_db_size.empty()) listen.max_db_bytes = *parse_size(max_db_size);
+            return cmd_run(data, listen);
         };
     });
 

@@ -2,39 +2,19 @@
 
 #include <unistd.h>
 
-#include <csignal>
-#include <fstream>
-#include <map>
+#include <ctime>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
-#include "crypto/hash.hpp"
-#include "crypto/random.hpp"
-#include "data_dir.hpp"
-#include "form/loader.hpp"
-#include "media_vault.hpp"
-#include "migrate.hpp"
-#include "pg/connection.hpp"
-#include "net/tcp_transport.hpp"
-#include "qr.hpp"
-#include "record_keeper.hpp"
-#include "store/recipients.hpp"
-#include "sync/messages.hpp"
-#include "sync/token.hpp"
-#include "canvass/clock.hpp"
 #include "canvass/duration.hpp"
-#include "util/utc_text.hpp"
-#include "xlsform/import.hpp"
+#include "canvass/forms.hpp"
+#include "qr.hpp"
 
 namespace canvass::server {
 namespace {
 
 using json = nlohmann::json;
-
-std::uint64_t now_unix() {
-    return system_clock().now_ms() / 1000;
-}
 
 int fail(const Error& e) {
     std::cerr << "canvass-server: " << e.message << "\n";
@@ -44,315 +24,206 @@ int fail(const std::string& message) {
     return fail(Error{Domain::core, errc::invalid_argument, message});
 }
 
+// "2026-12-01 17:31 UTC"
 std::string date_of(std::uint64_t unix_seconds) {
-    auto text = util::utc_text(unix_seconds * 1000);  // 2026-12-01T17:31:13Z
-    return text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &tm);
+    return text;
 }
 
 // What a statement says, for the administrator to compare with what the coordinator meant.
-void describe_statement(std::ostream& out, const store::RecipientStatement& s) {
+void describe_statement(std::ostream& out, const Server::Statement& s) {
     out << "recipient statement " << s.serial << " of " << s.project << ": " << s.recipients.size()
         << " recipient key(s), " << s.signers.size() << " signer(s)"
         << (s.share_past ? ", shares past epochs" : "") << "\n";
-    for (const auto& r : s.recipients) out << "  recipient " << crypto::to_hex(r) << "\n";
-    for (const auto& k : s.signers) out << "  signer    " << crypto::to_hex(k) << "\n";
+    for (const auto& r : s.recipients) out << "  recipient " << r << "\n";
+    for (const auto& k : s.signers) out << "  signer    " << k << "\n";
 }
 
 }  // namespace
 
-int cmd_init(const DataDir& data, const std::string& address, bool as_json) {
-    if (!address.empty()) {
-        if (auto a = net::parse_addresses(address); !a) return fail(a.error());
-    }
-    auto key = init_data_dir(data);
+int cmd_init(const ServerPaths& data, const std::string& address, bool as_json) {
+    auto key = Server::init(data, address);
     if (!key) return fail(key.error());
-    if (!address.empty()) {
-        auto store = open_data_store(data);
-        if (!store) return fail(store.error());
-        if (auto r = (*store)->set_setting("address", address); !r) return fail(r.error());
-    }
-    auto hex = crypto::to_hex(*key);
     if (as_json)
-        std::cout << json{{"public_key", hex}, {"data", data.dir.string()}}.dump() << "\n";
+        std::cout << json{{"public_key", *key}, {"data", data.dir.string()}}.dump() << "\n";
     else
-        std::cout << hex << "\n";
+        std::cout << *key << "\n";
     std::cerr << "initialized " << data.dir.string()
               << "; the line above is the server's public key\n";
     return 0;
 }
 
-int cmd_project_create(const DataDir& data, const std::string& name,
+int cmd_project_create(const ServerPaths& data, const std::string& name,
                        const std::string& statement_file) {
-    auto statement = store::read_statement(statement_file);
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
+    auto statement = server->create_project(name, statement_file);
     if (!statement) return fail(statement.error());
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
-    if (auto r = (*store)->create_project(name, *statement, now_unix()); !r) return fail(r.error());
-    std::cout << "created project " << name << "; fingerprint "
-              << crypto::to_hex(store::statement_digest(*statement)) << "\n";
+    std::cout << "created project " << name << "; fingerprint " << statement->fingerprint << "\n";
     describe_statement(std::cout, *statement);
     return 0;
 }
 
-int cmd_project_recipients(const DataDir& data, const std::string& name,
+int cmd_project_recipients(const ServerPaths& data, const std::string& name,
                            const std::string& update_file) {
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
     if (!update_file.empty()) {
-        auto statement = store::read_statement(update_file);
+        auto statement = server->update_recipients(name, update_file);
         if (!statement) return fail(statement.error());
-        if (auto r = (*store)->add_recipient_statement(name, *statement); !r)
-            return fail(r.error());
         std::cerr << "devices adopt it at their next sync\n";
         describe_statement(std::cerr, *statement);
         return 0;
     }
-    auto project = (*store)->project(name);
-    if (!project) return fail(project.error());
-    if (project->recipients.empty()) return fail("project " + name + " has no recipient statement");
-    const auto& last = project->recipients.back();
-    std::cout << store::statement_text(last) << "\n";
-    std::cerr << "fingerprint "
-              << crypto::to_hex(store::statement_digest(project->recipients.front())) << "\n";
-    describe_statement(std::cerr, last);
+    auto statement = server->recipients(name);
+    if (!statement) return fail(statement.error());
+    std::cout << statement->text << "\n";
+    std::cerr << "fingerprint " << statement->fingerprint << "\n";
+    describe_statement(std::cerr, *statement);
     return 0;
 }
 
-int cmd_form_publish(const DataDir& data, const std::string& project, const std::string& file) {
+int cmd_form_publish(const ServerPaths& data, const std::string& project, const std::string& file) {
     // A JSON form is published as written; an XLSForm (.xlsx, .xls) as its JSON twin.
-    auto read = xlsform::read_form_file(file);
-    for (const auto& w : read.warnings)
-        std::cerr << file << ": warning: " << xlsform::describe(w) << "\n";
-    if (!read.problems.empty()) {
-        for (const auto& p : read.problems)
-            std::cerr << file << ": " << xlsform::describe(p) << "\n";
+    auto checked = check_form_file(file);
+    for (const auto& w : checked.warnings) std::cerr << file << ": warning: " << w.text << "\n";
+    auto refuse = [&](const std::string& why) {
+        if (!why.empty()) std::cerr << file << ": " << why << "\n";
         std::cerr << "canvass-server: " << file << " is not a valid form; nothing was published\n";
         return 1;
+    };
+    if (!checked.valid()) {
+        for (const auto& p : checked.problems) std::cerr << file << ": " << p.text << "\n";
+        return refuse("");
     }
-    std::string body = std::move(read.json_text);
-    // Devices take a form body of at most this size in a sync or bundle message: a larger form
-    // (its attached files count) would publish and then never reach them.
-    if (const std::size_t most = sync::MessageLimits{}.max_form_bytes; body.size() > most) {
-        std::cerr << file << ": the form with its attached files is " << body.size()
-                  << " bytes, more than the " << (most >> 20)
-                  << " MiB a form sent to devices may be: make its CSV files smaller\n";
-        std::cerr << "canvass-server: " << file << " is not a valid form; nothing was published\n";
-        return 1;
-    }
-    auto form = form::load_form(body);
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
+    auto form = server->publish_form(project, checked.json_text);
     if (!form) {
-        for (const auto& p : form.error()) std::cerr << file << ": " << form::describe(p) << "\n";
-        std::cerr << "canvass-server: " << file << " is not a valid form; nothing was published\n";
-        return 1;
+        if (form.error().domain == Domain::form) return refuse(form.error().message);
+        return fail(form.error());
     }
-    const auto& settings = form.value().settings();
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
-    auto ref =
-        (*store)->publish_form(project, settings.form_id, settings.version, body, now_unix());
-    if (!ref) return fail(ref.error());
-    std::cout << "published form " << ref->id << " version " << ref->version << " to " << project
-              << " (hash " << crypto::to_hex(ref->hash).substr(0, 16) << ")\n";
+    std::cout << "published form " << form->form_id << " version " << form->version << " to "
+              << project << " (hash " << form->hash.substr(0, 16) << ")\n";
     return 0;
 }
 
-int cmd_token_create(const DataDir& data, const TokenRequest& req) {
+int cmd_token_create(const ServerPaths& data, const TokenRequest& req) {
     auto seconds = parse_duration(req.expires);
     if (!seconds)
         return fail("--expires \"" + req.expires + "\" is not a duration like 72h, 7d or 30m");
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
-    auto key = load_server_key(data.dir);
-    if (!key) return fail(key.error());
-    std::string address = req.address;
-    if (address.empty()) {
-        auto saved = (*store)->setting("address");
-        if (!saved) return fail(saved.error());
-        if (!*saved)
-            return fail(
-                "give --address HOST:PORT (where devices reach this server), or set it with init "
-                "--address");
-        address = **saved;
-    }
-    if (auto a = net::parse_addresses(address); !a) return fail(a.error());
-    auto project = (*store)->project(req.project);
-    if (!project) return fail(project.error());
-    if (project->recipients.empty())
-        return fail("project " + req.project +
-                    " has no recipient statement signed by a coordinator");
-    sync::EnrollmentToken token;
-    token.fingerprint = store::statement_digest(project->recipients.front());
-    token.address = address;
-    token.server_key = key->public_key;
-    token.id = crypto::random_array<16>();
-    token.secret = crypto::SecretBytes::random(32);
-    token.project = req.project;
-    token.expires_unix = now_unix() + *seconds;
-    token.role = *sync::parse_role(req.role);
-    if (auto ok = check_device_label(req.label); !ok) return fail(ok.error());
-    sync::TokenRecord record{token.id,   token.secret.clone(), token.project,
-                             token.role, token.expires_unix,   false,
-                             req.label};
-    if (auto r = (*store)->create_token(record, now_unix()); !r) return fail(r.error());
-    auto text = sync::encode_token(token);
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
+    auto made = server->create_token({req.project, req.role, *seconds, req.address, req.label});
+    if (!made) return fail(made.error());
+    const auto& token = made->token;
     if (req.json) {
-        std::cout << json{{"token", text},
-                          {"id", crypto::to_hex(token.id)},
-                          {"project", token.project},
-                          {"role", req.role},
-                          {"expires", token.expires_unix},
-                          {"address", address},
-                          {"label", req.label}}
+        std::cout << json{{"token", made->text},           {"id", token.id},
+                          {"project", token.project},      {"role", token.role},
+                          {"expires", token.expires_unix}, {"address", made->address},
+                          {"label", token.label}}
                          .dump()
                   << "\n";
         return 0;
     }
-    std::cout << text << "\n";
+    std::cout << made->text << "\n";
     if (::isatty(STDOUT_FILENO)) {
-        std::string upper = text;  // uppercase fits QR's compact alphanumeric mode
+        std::string upper = made->text;  // uppercase fits QR's compact alphanumeric mode
         for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         if (auto qr = render_qr(upper, req.dark_on_light)) std::cout << *qr;
-        std::cout << "single use, " << req.role << " of " << token.project
-                  << (req.label.empty() ? "" : " (" + req.label + ")") << ", valid until "
-                  << date_of(token.expires_unix) << "; token id "
-                  << crypto::to_hex(token.id).substr(0, 16) << " (token revoke ID ends it)\n";
+        std::cout << "single use, " << token.role << " of " << token.project
+                  << (token.label.empty() ? "" : " (" + token.label + ")") << ", valid until "
+                  << date_of(token.expires_unix) << "; token id " << token.id.substr(0, 16)
+                  << " (token revoke ID ends it)\n";
     }
     return 0;
 }
 
-int cmd_token_list(const DataDir& data, const std::string& project, bool as_json) {
-    auto store = open_data_store(data, Access::read_only);
-    if (!store) return fail(store.error());
-    auto now = now_unix();
-    auto tokens = (*store)->tokens(project, now);
+int cmd_token_list(const ServerPaths& data, const std::string& project, bool as_json) {
+    auto server = Server::open(data, Server::Access::read_only);
+    if (!server) return fail(server.error());
+    auto tokens = server->tokens(project);
     if (!tokens) return fail(tokens.error());
     json out = json::array();
     for (const auto& t : *tokens) {
-        json j{{"id", crypto::to_hex(t.id)},      {"project", t.project},
-               {"role", sync::role_name(t.role)}, {"created", t.created_unix},
-               {"expires", t.expires_unix},       {"status", t.status(now)}};
-        if (t.used_by) j["used_by"] = crypto::to_hex(*t.used_by);
+        json j{{"id", t.id},
+               {"project", t.project},
+               {"role", t.role},
+               {"created", t.created_unix},
+               {"expires", t.expires_unix},
+               {"status", t.status}};
+        if (!t.used_by.empty()) j["used_by"] = t.used_by;
         if (!t.label.empty()) j["label"] = t.label;
         if (as_json) {
             out.push_back(std::move(j));
             continue;
         }
-        std::cout << crypto::to_hex(t.id).substr(0, 16) << "  " << t.project << "  "
-                  << sync::role_name(t.role) << "  " << t.status(now);
+        std::cout << t.id.substr(0, 16) << "  " << t.project << "  " << t.role << "  " << t.status;
         if (!t.label.empty()) std::cout << "  \"" << t.label << "\"";
-        if (t.used_by)
-            std::cout << " by " << crypto::to_hex(*t.used_by).substr(0, 16) << " "
-                      << date_of(t.used_unix);
+        if (!t.used_by.empty())
+            std::cout << " by " << t.used_by.substr(0, 16) << " " << date_of(t.used_unix);
         else
-            std::cout << (t.status(now) == "open" ? " until " : " since ")
-                      << date_of(t.expires_unix);
+            std::cout << (t.status == "open" ? " until " : " since ") << date_of(t.expires_unix);
         std::cout << "\n";
     }
     if (as_json) std::cout << out.dump() << "\n";
     return 0;
 }
 
-int cmd_token_revoke(const DataDir& data, const std::string& id) {
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
-    auto t = (*store)->revoke_token(id, now_unix());
+int cmd_token_revoke(const ServerPaths& data, const std::string& id) {
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
+    auto t = server->revoke_token(id);
     if (!t) return fail(t.error());
-    std::cout << "revoked token " << crypto::to_hex(t->id).substr(0, 16) << " ("
-              << sync::role_name(t->role) << " of " << t->project
+    std::cout << "revoked token " << t->id.substr(0, 16) << " (" << t->role << " of " << t->project
               << "): it can no longer enroll a device, and its secret is erased\n";
     return 0;
 }
 
-int cmd_run(const DataDir& data, ListenOptions options, std::uint64_t max_db_bytes) {
-    auto key = load_server_key(data.dir);
-    if (!key) return fail(key.error());
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
-    if (max_db_bytes > 0)
-        if (auto limited = (*store)->limit_size(max_db_bytes); !limited)
-            return fail(limited.error());
-    // A damaged page found now is reported before any device is told its work is stored.
-    auto check = (*store)->quick_check();
-    if (!check) return fail(check.error());
-    if (*check != "ok")
-        return fail(
-            (database_url(data).value_or("").empty() ? (data.dir / "server.db").string()
-                                                     : "the PostgreSQL store") +
-            " is damaged; the server will not start on it:\n" + check->substr(0, 2000) +
-            "\nStop here and restore the data directory from a backup (devices send again what the "
-            "backup lacks); to see the damage, check a copy with: sqlite3 COPY 'PRAGMA "
-            "integrity_check'");
-    std::signal(SIGPIPE, SIG_IGN);
-    StderrLogger log;
-    auto keeper_store = open_data_store(data);
-    if (!keeper_store) return fail(keeper_store.error());
-    if (max_db_bytes > 0)
-        if (auto limited = (*keeper_store)->limit_size(max_db_bytes); !limited)
-            return fail(limited.error());
-    RecordKeeper keeper(std::move(*keeper_store), log);
-    // A shared store keeps attachments itself, so that every instance serves them.
-    auto database_media = (*store)->database_media();
-    if (!database_media) return fail(database_media.error());
-    FileMediaVault files(data.dir / "media");
-    if (!*database_media)
-        if (auto moved = files.upgrade_layout(); !moved) return fail(moved.error());
-    (*store)->attach_media(*database_media ? database_media->get()
-                                           : static_cast<ServerMediaVault*>(&files));
-    auto done = run_server(**store, *key, options, log, [](const std::string& address) {
+int cmd_run(const ServerPaths& data, const ServeOptions& options) {
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
+    auto done = server->serve(options, [](const std::string& address) {
         std::cout << "listening on " << address << std::endl;
     });
     if (!done) return fail(done.error());
     return 0;
 }
 
-int cmd_devices(const DataDir& data, bool as_json) {
-    auto store = open_data_store(data, Access::read_only);
-    if (!store) return fail(store.error());
-    auto devices = (*store)->devices();
+int cmd_devices(const ServerPaths& data, bool as_json) {
+    auto server = Server::open(data, Server::Access::read_only);
+    if (!server) return fail(server.error());
+    auto devices = server->devices();
     if (!devices) return fail(devices.error());
-    std::map<std::string, RecordCensus> census;  // by project
-    for (const auto& d : *devices) {
-        if (census.contains(d.project)) continue;
-        auto c = (*store)->census(d.project);
-        if (!c) return fail(c.error());
-        census.emplace(d.project, std::move(*c));
-    }
-    auto flagged = (*store)->flagged_devices();
-    if (!flagged) return fail(flagged.error());
-    auto flag_of = [&](const sync::DeviceRecord& d) -> const FlaggedDevice* {
-        for (const auto& f : *flagged)
-            if (f.device == d.id && f.project == d.project) return &f;
-        return nullptr;
-    };
     json out = json::array();
     for (const auto& d : *devices) {
-        const auto* flag = flag_of(d);
+        bool flagged = d.refused_changes > 0;
         json refused =
-            flag ? json{{"changesets", flag->refused}, {"last", flag->last_reason}} : json();
-        const auto& by_device = census.at(d.project).by_device;
-        auto it = by_device.find(d.id);
-        std::uint64_t records = it == by_device.end() ? 0 : it->second;
-        out.push_back({{"device", crypto::to_hex(d.id)},
+            flagged ? json{{"changesets", d.refused_changes}, {"last", d.last_refusal}} : json();
+        out.push_back({{"device", d.id},
                        {"label", d.label},
                        {"project", d.project},
-                       {"role", sync::role_name(d.role)},
+                       {"role", d.role},
                        {"enrolled", d.enrolled_unix},
                        {"last_seen", d.last_seen_unix},
-                       {"records", records},
+                       {"records", d.records},
                        {"revoked", d.revoked},
                        {"refused_changes", refused}});
         if (!as_json) {
-            std::cout << crypto::to_hex(d.id) << "  "
-                      << (d.label.empty() ? "-" : "\"" + d.label + "\"") << "  " << d.project
-                      << "  " << sync::role_name(d.role) << "  enrolled "
-                      << date_of(d.enrolled_unix) << "  last seen "
-                      << (d.last_seen_unix ? date_of(d.last_seen_unix) : "never") << "  " << records
-                      << (records == 1 ? " record" : " records") << (d.revoked ? "  REVOKED" : "")
-                      << (flag ? "  FLAGGED: " + std::to_string(flag->refused) +
-                                     " refused change(s) of records it may not change"
-                               : std::string())
+            std::cout << d.id << "  " << (d.label.empty() ? "-" : "\"" + d.label + "\"") << "  "
+                      << d.project << "  " << d.role << "  enrolled " << date_of(d.enrolled_unix)
+                      << "  last seen " << (d.last_seen_unix ? date_of(d.last_seen_unix) : "never")
+                      << "  " << d.records << (d.records == 1 ? " record" : " records")
+                      << (d.revoked ? "  REVOKED" : "")
+                      << (flagged ? "  FLAGGED: " + std::to_string(d.refused_changes) +
+                                        " refused change(s) of records it may not change"
+                                  : std::string())
                       << "\n";
-            if (flag) std::cout << "    last: " << flag->last_reason << "\n";
+            if (flagged) std::cout << "    last: " << d.last_refusal << "\n";
         }
     }
     if (as_json)
@@ -362,21 +233,20 @@ int cmd_devices(const DataDir& data, bool as_json) {
     return 0;
 }
 
-int cmd_revoke(const DataDir& data, const std::string& device) {
-    auto store = open_data_store(data);
-    if (!store) return fail(store.error());
-    auto d = (*store)->revoke(device, now_unix());
+int cmd_revoke(const ServerPaths& data, const std::string& device) {
+    auto server = Server::open(data);
+    if (!server) return fail(server.error());
+    auto d = server->revoke_device(device);
     if (!d) return fail(d.error());
-    std::cout << "revoked " << crypto::to_hex(d->id)
-              << (d->label.empty() ? "" : " (" + d->label + ")") << " of " << d->project
-              << ": its next sync will be refused\n";
+    std::cout << "revoked " << d->id << (d->label.empty() ? "" : " (" + d->label + ")") << " of "
+              << d->project << ": its next sync will be refused\n";
     return 0;
 }
 
-int cmd_project_list(const DataDir& data, bool as_json) {
-    auto store = open_data_store(data, Access::read_only);
-    if (!store) return fail(store.error());
-    auto projects = (*store)->projects();
+int cmd_project_list(const ServerPaths& data, bool as_json) {
+    auto server = Server::open(data, Server::Access::read_only);
+    if (!server) return fail(server.error());
+    auto projects = server->projects();
     if (!projects) return fail(projects.error());
     json out = json::array();
     for (const auto& p : *projects) {
@@ -402,33 +272,23 @@ int cmd_project_list(const DataDir& data, bool as_json) {
     return 0;
 }
 
-int cmd_form_list(const DataDir& data, const std::string& project, bool as_json) {
-    auto store = open_data_store(data, Access::read_only);
-    if (!store) return fail(store.error());
-    auto forms = (*store)->forms(project);
+int cmd_form_list(const ServerPaths& data, const std::string& project, bool as_json) {
+    auto server = Server::open(data, Server::Access::read_only);
+    if (!server) return fail(server.error());
+    auto forms = server->forms(project);
     if (!forms) return fail(forms.error());
-    std::map<std::string, RecordCensus> census;  // by project
-    for (const auto& f : *forms) {
-        if (census.contains(f.project)) continue;
-        auto c = (*store)->census(f.project);
-        if (!c) return fail(c.error());
-        census.emplace(f.project, std::move(*c));
-    }
     json out = json::array();
     for (const auto& f : *forms) {
-        const auto& by_version = census.at(f.project).by_form_version;
-        auto it = by_version.find({f.form_id, f.version});
-        std::uint64_t records = it == by_version.end() ? 0 : it->second;
         out.push_back({{"project", f.project},
                        {"form", f.form_id},
                        {"version", f.version},
                        {"published", f.published_unix},
-                       {"hash", crypto::to_hex(f.hash)},
-                       {"records", records}});
+                       {"hash", f.hash},
+                       {"records", f.records}});
         if (!as_json)
             std::cout << f.project << "  " << f.form_id << "  " << f.version << "  published "
-                      << date_of(f.published_unix) << "  " << records
-                      << (records == 1 ? " record" : " records") << "\n";
+                      << date_of(f.published_unix) << "  " << f.records
+                      << (f.records == 1 ? " record" : " records") << "\n";
     }
     if (as_json)
         std::cout << out.dump() << "\n";
@@ -439,36 +299,32 @@ int cmd_form_list(const DataDir& data, const std::string& project, bool as_json)
 }
 
 int cmd_migrate(const std::filesystem::path& from, const std::string& to, bool as_json) {
-    if (!pg::is_postgres_url(to)) return fail("--to takes a postgresql://USER@HOST:PORT/DB URL");
-    auto report = migrate_to_postgres(from, to, now_unix());
+    auto report = migrate_to_postgresql(from, to);
     if (!report) return fail(report.error());
-    bool equal = true;
-    json projects = json::array();
-    for (const auto& p : report->projects) {
-        equal = equal && p.equal;
-        projects.push_back({{"project", p.name},
-                            {"changesets", p.changesets},
-                            {"state_digest", crypto::to_hex(p.state_digest)},
-                            {"equal", p.equal}});
-    }
     if (as_json) {
         json rows = json::object();
-        for (const auto& [table, n] : report->rows) rows[table] = n;
+        for (const auto& t : report->tables) rows[t.name] = t.rows;
+        json projects = json::array();
+        for (const auto& p : report->projects)
+            projects.push_back({{"project", p.name},
+                                {"changesets", p.changesets},
+                                {"state_digest", p.state_digest},
+                                {"equal", p.equal}});
         std::cout << json{{"rows", rows},
                           {"attachments", report->attachments},
                           {"projects", projects}}
                          .dump()
                   << "\n";
     } else {
-        for (const auto& [table, n] : report->rows)
-            std::cout << "  " << table << ": " << n << " row(s)\n";
+        for (const auto& t : report->tables)
+            std::cout << "  " << t.name << ": " << t.rows << " row(s)\n";
         std::cout << "  attachments: " << report->attachments << "\n";
         for (const auto& p : report->projects)
             std::cout << "project " << p.name << ": " << p.changesets
-                      << " changeset(s), state digest " << crypto::to_hex(p.state_digest)
+                      << " changeset(s), state digest " << p.state_digest
                       << (p.equal ? " (equal in both stores)" : " (DIFFERS)") << "\n";
     }
-    if (!equal)
+    if (!report->equal())
         return fail("the PostgreSQL copy differs from " + (from / "server.db").string() +
                     "; do not use it");
     std::cerr << "copied; to serve from PostgreSQL, stop the server, save the URL as "
@@ -476,46 +332,33 @@ int cmd_migrate(const std::filesystem::path& from, const std::string& to, bool a
     return 0;
 }
 
-int cmd_stats(const DataDir& data, const std::string& project, bool as_json) {
-    auto store = open_data_store(data, Access::read_only);
-    if (!store) return fail(store.error());
-    auto shared_media = (*store)->database_media();
-    if (!shared_media) return fail(shared_media.error());
-    auto* database_media = shared_media->get() ? &*shared_media : nullptr;
-    std::vector<std::string> names{project};
-    if (project.empty()) {
-        auto all = (*store)->project_names();
-        if (!all) return fail(all.error());
-        names = *all;
-    }
+int cmd_stats(const ServerPaths& data, const std::string& project, bool as_json) {
+    auto server = Server::open(data, Server::Access::read_only);
+    if (!server) return fail(server.error());
+    auto stats = server->stats(project);
+    if (!stats) return fail(stats.error());
     json out = json::array();
-    for (const auto& name : names) {
-        auto s = (*store)->stats(name, now_unix());
-        if (!s) return fail(s.error());
-        json j = {{"project", s->project},
-                  {"devices", s->devices},
-                  {"revoked_devices", s->revoked_devices},
-                  {"records", s->records},
-                  {"changesets", s->changesets},
-                  {"equivocations", s->equivocations},
-                  {"equivocating_devices", s->equivocating_devices},
-                  {"future_clock", s->future_clock},
-                  {"held_changesets", s->held_changesets},
-                  {"held_devices", s->held_devices},
-                  {"refused_changes", s->refused_changes},
-                  {"refusing_devices", s->refusing_devices},
-                  {"open_tokens", s->open_tokens},
-                  {"state_digest", crypto::to_hex(s->state_digest)}};
-        // Attachments are files beside server.db (media_vault.hpp), or rows of a shared store.
-        FileMediaVault files(data.dir / "media");
-        auto media = database_media ? (*database_media)->census(name) : files.census(name);
-        if (!media) return fail(media.error());
-        j["attachments"] = media->attachments;
-        j["attachments_partial"] = media->partial;
-        j["attachment_chunks"] = media->chunks;
-        j["attachment_bytes"] = media->bytes;
+    for (const auto& s : *stats) {
+        json j = {{"project", s.project},
+                  {"devices", s.devices},
+                  {"revoked_devices", s.revoked_devices},
+                  {"records", s.records},
+                  {"changesets", s.changesets},
+                  {"equivocations", s.equivocations},
+                  {"equivocating_devices", s.equivocating_devices},
+                  {"future_clock", s.future_clock},
+                  {"held_changesets", s.held_changesets},
+                  {"held_devices", s.held_devices},
+                  {"refused_changes", s.refused_changes},
+                  {"refusing_devices", s.refusing_devices},
+                  {"open_tokens", s.open_tokens},
+                  {"state_digest", s.state_digest},
+                  {"attachments", s.attachments},
+                  {"attachments_partial", s.attachments_partial},
+                  {"attachment_chunks", s.attachment_chunks},
+                  {"attachment_bytes", s.attachment_bytes}};
         if (!as_json) {
-            std::cout << "project " << s->project << "\n";
+            std::cout << "project " << s.project << "\n";
             for (const char* k :
                  {"devices", "revoked_devices", "records", "changesets", "equivocations",
                   "equivocating_devices", "future_clock", "held_changesets", "held_devices",

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "example_form.hpp"
 #include "process.hpp"
 #include "temp_dir.hpp"
 
@@ -35,19 +36,9 @@ using canvass::Device;
 using nlohmann::json;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-const std::string kForm = "waste_pickers";
-
-std::string source(const std::string& relative) {
-    return std::string(CANVASS_SOURCE_DIR) + "/" + relative;
-}
-
-std::string answers_line(int n) {
-    std::ifstream in(source("schemas/forms/" + kForm + ".answers.jsonl"));
-    std::string line;
-    for (int i = 0; i <= n; ++i) std::getline(in, line);
-    return line;
-}
+using canvass::testing::answers_line;
+using canvass::testing::kForm;
+using canvass::testing::source;
 
 // A project on a real server: its coordinator's key and store made by the command line, the
 // form published, the server listening on 127.0.0.1 at a port the OS chose.

@@ -7,7 +7,7 @@
 
 #include "crypto/box.hpp"
 #include "server_harness.hpp"
-#include "server_store.hpp"
+#include "server/server_store.hpp"
 
 namespace canvass::server_test {
 namespace {

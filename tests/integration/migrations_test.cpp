@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "crypto/hash.hpp"
-#include "media_vault.hpp"
-#include "sqlite_schema.hpp"
+#include "server/media_vault.hpp"
+#include "server/sqlite_schema.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 #include "temp_dir.hpp"

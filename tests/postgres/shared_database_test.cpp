@@ -6,7 +6,7 @@
 #include <latch>
 #include <thread>
 
-#include "pg/store.hpp"
+#include "server/pg_store.hpp"
 #include "postgres_fixture.hpp"
 #include "store/recipients.hpp"
 #include "sync/memory_replica.hpp"

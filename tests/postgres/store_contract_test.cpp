@@ -5,10 +5,10 @@
 #include <gtest/gtest.h>
 
 #include "crypto/attachment_crypto.hpp"
-#include "media_vault.hpp"
-#include "pg/store.hpp"
+#include "server/media_vault.hpp"
+#include "server/pg_store.hpp"
 #include "postgres_fixture.hpp"
-#include "server_store.hpp"
+#include "server/server_store.hpp"
 #include "store/recipients.hpp"
 #include "sync/memory_replica.hpp"
 #include "temp_dir.hpp"

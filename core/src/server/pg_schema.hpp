@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "canvass/result.hpp"
-#include "pg/connection.hpp"
+#include "server/pg_connection.hpp"
 
 namespace canvass::server::pg {
 

@@ -1,5 +1,5 @@
 #include "merge/authority.hpp"
-#include "sqlite_store.hpp"
+#include "server/sqlite_store.hpp"
 
 namespace canvass::server {
 namespace {

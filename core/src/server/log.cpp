@@ -1,4 +1,4 @@
-#include "log.hpp"
+#include "server/log.hpp"
 
 #include <cstdio>
 #include <string>

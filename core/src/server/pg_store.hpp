@@ -20,10 +20,10 @@
 #include <memory>
 #include <string>
 
-#include "media_vault.hpp"
-#include "pg/connection.hpp"
-#include "record_states.hpp"
-#include "server_store.hpp"
+#include "server/media_vault.hpp"
+#include "server/pg_connection.hpp"
+#include "server/record_states.hpp"
+#include "server/server_store.hpp"
 #include "sync/replica.hpp"
 #include "canvass/clock.hpp"
 

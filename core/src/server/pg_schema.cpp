@@ -1,4 +1,4 @@
-#include "pg/schema.hpp"
+#include "server/pg_schema.hpp"
 
 namespace canvass::server::pg {
 namespace {

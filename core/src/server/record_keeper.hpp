@@ -10,8 +10,8 @@
 #include <mutex>
 #include <thread>
 
-#include "log.hpp"
-#include "server_store.hpp"
+#include "server/log.hpp"
+#include "server/server_store.hpp"
 
 namespace canvass::server {
 

@@ -1,7 +1,7 @@
 // The server's state behind one interface (DESIGN.md section 7): what the protocol needs
 // (sync::ServerDirectory: devices, tokens, projects, forms, and a Replica per project) plus
 // the administrator's commands. The SQLite implementation is the embedded default; the
-// PostgreSQL one (pg/store.hpp) lets several server instances share one database.
+// PostgreSQL one (pg_store.hpp) lets several server instances share one database.
 #pragma once
 
 #include <cstdint>

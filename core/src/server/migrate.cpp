@@ -1,11 +1,11 @@
 // `canvass-server migrate`: an embedded server's state copied into an empty PostgreSQL
 // database, table by table, in one transaction, then checked by equal state digests.
-#include "migrate.hpp"
+#include "server/migrate.hpp"
 
-#include "media_vault.hpp"
-#include "pg/connection.hpp"
-#include "pg/store.hpp"
-#include "sqlite_schema.hpp"
+#include "server/media_vault.hpp"
+#include "server/pg_connection.hpp"
+#include "server/pg_store.hpp"
+#include "server/sqlite_schema.hpp"
 #include "store/sqlite.hpp"
 
 namespace canvass::server {

@@ -1,13 +1,13 @@
 // The PostgreSQL ServerStore: the statements of sqlite_store.cpp in PostgreSQL's dialect,
-// every multi-statement write in a SERIALIZABLE transaction (pg/store.hpp).
-#include "pg/store.hpp"
+// every multi-statement write in a SERIALIZABLE transaction (pg_store.hpp).
+#include "server/pg_store.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "crypto/hash.hpp"
-#include "id_prefix.hpp"
-#include "pg/schema.hpp"
+#include "server/id_prefix.hpp"
+#include "server/pg_schema.hpp"
 #include "store/grant.hpp"
 
 namespace canvass::server::pg {

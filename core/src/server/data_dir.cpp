@@ -1,4 +1,4 @@
-#include "data_dir.hpp"
+#include "server/data_dir.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "crypto/hash.hpp"
-#include "io_error.hpp"
-#include "pg/connection.hpp"
-#include "pg/store.hpp"
+#include "server/io_error.hpp"
+#include "server/pg_connection.hpp"
+#include "server/pg_store.hpp"
 
 namespace canvass::server {
 namespace {

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "merge/record_state.hpp"
-#include "record_states.hpp"
-#include "server_store.hpp"
+#include "server/record_states.hpp"
+#include "server/server_store.hpp"
 #include "store/sqlite.hpp"
 #include "sync/replica.hpp"
 #include "canvass/clock.hpp"

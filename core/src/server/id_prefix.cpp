@@ -1,4 +1,4 @@
-#include "id_prefix.hpp"
+#include "server/id_prefix.hpp"
 
 #include <cctype>
 

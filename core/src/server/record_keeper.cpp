@@ -1,4 +1,4 @@
-#include "record_keeper.hpp"
+#include "server/record_keeper.hpp"
 
 #include <chrono>
 #include <string>

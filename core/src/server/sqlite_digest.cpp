@@ -3,8 +3,8 @@
 // committing beside it), stored states are refreshed in one short write transaction. SQLite
 // has one writer at a time, so no push can mark a record while its state is being stored:
 // the dirty marks carry no counter here (Dirty::mark is 0).
-#include "record_states.hpp"
-#include "sqlite_store.hpp"
+#include "server/record_states.hpp"
+#include "server/sqlite_store.hpp"
 
 namespace canvass::server {
 

@@ -1,4 +1,4 @@
-#include "media_vault.hpp"
+#include "server/media_vault.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -11,7 +11,7 @@
 
 #include "crypto/attachment_crypto.hpp"
 #include "crypto/hash.hpp"
-#include "io_error.hpp"
+#include "server/io_error.hpp"
 
 namespace canvass::server {
 namespace {

@@ -1,10 +1,11 @@
 #include <utility>  // before Asio: its awaitable.hpp misses it with g++ 12
 
-#include "listener.hpp"
+#include "server/listener.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -464,8 +465,15 @@ awaitable<void> accept_loop(tcp::acceptor& acceptor, Shared& shared) {
 
 }  // namespace
 
+void StopHook::request() {
+    std::lock_guard lock(mutex);
+    requested = true;
+    if (fire) fire();
+}
+
 Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, ListenOptions options,
-                        Logger& log, const std::function<void(const std::string&)>& on_listening) {
+                        Logger& log, const std::function<void(const std::string&)>& on_listening,
+                        StopHook* stop) {
     CANVASS_TRY(auto hp, net::parse_address(options.listen, true));
     asio::io_context io(1);
     error_code ec;
@@ -495,11 +503,14 @@ Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, Listen
 
     asio::signal_set signals(io, SIGINT, SIGTERM);
     asio::steady_timer grace(io);
-    signals.async_wait([&](const error_code& e, int signal) {
-        if (e) return;
-        log.line("server outcome=stopping signal=" + std::to_string(signal) +
+    bool stopping = false;
+    auto begin_stop = [&](const std::string& cause) {
+        if (stopping) return;
+        stopping = true;
+        log.line("server outcome=stopping " + cause +
                  " sessions=" + std::to_string(shared.live.size()));
         error_code ignored;
+        signals.cancel(ignored);
         acceptor.close(ignored);
         for (const auto& c : std::set(shared.live)) c->finish();
         // Whatever has not finished writing within the grace period is cut.
@@ -510,10 +521,22 @@ Result<void> run_server(ServerStore& store, const crypto::DhKeyPair& key, Listen
             if (!g)
                 for (const auto& c : std::set(shared.live)) c->stop();
         });
+    };
+    signals.async_wait([&](const error_code& e, int signal) {
+        if (!e) begin_stop("signal=" + std::to_string(signal));
     });
+    if (stop) {
+        std::lock_guard lock(stop->mutex);
+        stop->fire = [&] { asio::post(io, [&] { begin_stop("by=request"); }); };
+        if (stop->requested) stop->fire();
+    }
     log.line("server outcome=listening address=" + bound_text);
     on_listening(bound_text);
     io.run();
+    if (stop) {
+        std::lock_guard lock(stop->mutex);
+        stop->fire = nullptr;
+    }
     shared.note_eviction(true);
     log.line("server outcome=stopped");
     return {};

@@ -1,7 +1,7 @@
-// Attachment chunks in PostgreSQL (pg/store.hpp): the rows of media_items and media_chunks
+// Attachment chunks in PostgreSQL (pg_store.hpp): the rows of media_items and media_chunks
 // stand for the item and chunk files of media_vault.hpp, by author (`device`) and id. Each write is
 // one autocommitted statement, durable when it returns.
-#include "pg/store.hpp"
+#include "server/pg_store.hpp"
 
 namespace canvass::server::pg {
 

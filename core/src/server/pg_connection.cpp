@@ -1,4 +1,4 @@
-#include "pg/connection.hpp"
+#include "server/pg_connection.hpp"
 
 #include <libpq-fe.h>
 

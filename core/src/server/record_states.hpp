@@ -18,7 +18,7 @@
 #include "canvass/result.hpp"
 #include "merge/ids.hpp"
 #include "merge/record_state.hpp"
-#include "server_store.hpp"
+#include "server/server_store.hpp"
 
 namespace canvass::server {
 

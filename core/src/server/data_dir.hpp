@@ -12,7 +12,7 @@
 
 #include "canvass/result.hpp"
 #include "crypto/box.hpp"
-#include "server_store.hpp"
+#include "server/server_store.hpp"
 
 namespace canvass::server {
 

@@ -1,15 +1,15 @@
-#include "sqlite_store.hpp"
+#include "server/sqlite_store.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "crypto/hash.hpp"
-#include "id_prefix.hpp"
+#include "server/id_prefix.hpp"
 #include "store/device_store.hpp"
 #include "merge/codec.hpp"
-#include "media_vault.hpp"
+#include "server/media_vault.hpp"
 #include "merge/digest.hpp"
-#include "sqlite_schema.hpp"
+#include "server/sqlite_schema.hpp"
 
 namespace canvass::server {
 namespace {

@@ -1,8 +1,8 @@
 // The changesets of one project in PostgreSQL. The queries are those of sqlite_replica.cpp;
 // store() differs: it re-checks inside its transaction what another instance may have
-// written since verification read the chain (pg/store.hpp).
+// written since verification read the chain (pg_store.hpp).
 #include "merge/authority.hpp"
-#include "pg/store.hpp"
+#include "server/pg_store.hpp"
 #include "store/grant.hpp"
 
 namespace canvass::server::pg {

@@ -1,4 +1,4 @@
-#include "record_states.hpp"
+#include "server/record_states.hpp"
 
 #include "merge/codec.hpp"
 #include "merge/digest.hpp"
