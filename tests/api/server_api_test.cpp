@@ -8,6 +8,7 @@
 #include <canvass/forms.hpp>
 #include <canvass/server.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -210,6 +211,51 @@ TEST(ServerApi, AnAdminToolRunsAProjectAndServesAPhoneUntilItIsToldToStop) {
     ASSERT_TRUE(last && last->size() == 1u);
     EXPECT_EQ((*last)[0].records, 1u) << "nothing of the revoked device's later work merged";
     EXPECT_EQ((*last)[0].revoked_devices, 1u);
+}
+
+// The server's own time, moved by the test while the server runs in another thread.
+class TestClock final : public canvass::Clock {
+  public:
+    explicit TestClock(std::uint64_t ms) : ms_(ms) {}
+    std::uint64_t now_ms() override { return ms_.load(); }
+    int utc_offset_minutes(std::uint64_t) override { return 0; }
+    void advance(std::uint64_t ms) { ms_ += ms; }
+
+  private:
+    std::atomic<std::uint64_t> ms_;
+};
+
+TEST(ServerApi, TokensExpireOnTheClockTheServerIsGiven) {
+    canvass::testing::TempDir tmp;
+    const canvass::ServerPaths paths{tmp / "server"};
+    ASSERT_TRUE(Server::init(paths));
+    TestClock clock(1'900'000'000'000);  // 2030
+    auto server = Server::open(paths, Server::Access::read_write, &clock);
+    ASSERT_TRUE(server) << server.error().message;
+    const std::string coordinator_key = tmp / "coordinator.key";
+    ASSERT_TRUE(canvass::create_coordinator_key(coordinator_key, "key passphrase"));
+    canvass::RecipientChange first;
+    first.project = "demo";
+    auto statement = canvass::sign_recipients(coordinator_key, "key passphrase", first);
+    ASSERT_TRUE(statement) << statement.error().message;
+    auto created = server->create_project("demo", statement->text);
+    ASSERT_TRUE(created) << created.error().message;
+
+    Serving serving(*server);
+    ASSERT_FALSE(serving.address.empty());
+    auto token = server->create_token(
+        {.project = "demo", .role = "collector", .valid_seconds = 60, .address = serving.address});
+    ASSERT_TRUE(token) << token.error().message;
+    EXPECT_EQ(token->token.expires_unix, 1'900'000'000u + 60u);
+    clock.advance(120'000);
+    auto tokens = server->tokens();
+    ASSERT_TRUE(tokens && tokens->size() == 1u);
+    EXPECT_EQ((*tokens)[0].status, "expired");
+    auto phone = canvass::Device::create(tmp / "phone", "phone passphrase");
+    ASSERT_TRUE(phone) << phone.error().message;
+    auto late = phone->enroll(token->text, created->fingerprint);
+    ASSERT_FALSE(late) << "the server's clock says the token has expired";
+    EXPECT_NE(late.error().message.find("expired"), std::string::npos) << late.error().message;
 }
 
 TEST(ServerApi, AStopRequestedBeforeServingEndsItAsSoonAsItListens) {

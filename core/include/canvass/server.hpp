@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "canvass/clock.hpp"
 #include "canvass/result.hpp"
 
 namespace canvass {
@@ -181,8 +182,11 @@ class Server {
     // there and the URL saved as DIR/database.
     static Result<std::string> init(const ServerPaths& paths, const std::string& address = {});
     // An initialized data directory's store. Read-only access writes nothing there: reports
-    // work on a full disk, on a read-only directory and beside a running server.
-    static Result<Server> open(const ServerPaths& paths, Access access = Access::read_write);
+    // work on a full disk, on a read-only directory and beside a running server. `clock`
+    // (nullptr: the machine's) dates tokens, enrollments and arrivals; it must outlive the
+    // Server.
+    static Result<Server> open(const ServerPaths& paths, Access access = Access::read_write,
+                               Clock* clock = nullptr);
 
     Server(Server&&) noexcept;
     Server& operator=(Server&&) noexcept;

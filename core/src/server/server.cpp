@@ -29,14 +29,12 @@ using server::ServerStore;
 struct Server::State {
     DataDir data;
     Server::Access access = Server::Access::read_write;
+    Clock* clock = &system_clock();
     std::unique_ptr<ServerStore> store;
+    std::uint64_t now_unix() const { return clock->now_ms() / 1000; }
 };
 
 namespace {
-
-std::uint64_t now_unix() {
-    return system_clock().now_ms() / 1000;
-}
 
 DataDir data_dir_of(const ServerPaths& paths) {
     return DataDir{paths.dir, paths.database};
@@ -140,8 +138,9 @@ Result<std::string> Server::init(const ServerPaths& paths, const std::string& ad
     return crypto::to_hex(*key);
 }
 
-Result<Server> Server::open(const ServerPaths& paths, Access access) {
+Result<Server> Server::open(const ServerPaths& paths, Access access, Clock* clock) {
     auto state = std::make_unique<State>();
+    if (clock) state->clock = clock;
     state->data = data_dir_of(paths);
     state->access = access;
     auto store = server::open_data_store(state->data, access == Access::read_only
@@ -156,7 +155,7 @@ Result<Server::Statement> Server::create_project(const std::string& name,
                                                  const std::string& statement) {
     auto genesis = store::read_statement(statement);
     if (!genesis) return unexpected(genesis.error());
-    if (auto r = state_->store->create_project(name, *genesis, now_unix()); !r)
+    if (auto r = state_->store->create_project(name, *genesis, state_->now_unix()); !r)
         return unexpected(r.error());
     return statement_of(*genesis, *genesis);
 }
@@ -208,7 +207,7 @@ Result<Server::Form> Server::publish_form(const std::string& project,
     }
     const auto& settings = form.value().settings();
     auto ref = state_->store->publish_form(project, settings.form_id, settings.version, form_json,
-                                           now_unix());
+                                           state_->now_unix());
     if (!ref) return unexpected(ref.error());
     auto published = forms(project);
     if (!published) return unexpected(published.error());
@@ -262,7 +261,7 @@ Result<Server::NewToken> Server::create_token(const TokenRequest& req) {
         return unexpected(
             Domain::store, errc::not_found,
             "project " + req.project + " has no recipient statement signed by a coordinator");
-    auto now = now_unix();
+    auto now = state_->now_unix();
     sync::EnrollmentToken token;
     token.fingerprint = store::statement_digest(project->recipients.front());
     token.address = address;
@@ -287,7 +286,7 @@ Result<Server::NewToken> Server::create_token(const TokenRequest& req) {
 }
 
 Result<std::vector<Server::Token>> Server::tokens(const std::string& project) {
-    auto now = now_unix();
+    auto now = state_->now_unix();
     auto tokens = state_->store->tokens(project, now);
     if (!tokens) return unexpected(tokens.error());
     std::vector<Token> out;
@@ -296,7 +295,7 @@ Result<std::vector<Server::Token>> Server::tokens(const std::string& project) {
 }
 
 Result<Server::Token> Server::revoke_token(const std::string& id_prefix) {
-    auto now = now_unix();
+    auto now = state_->now_unix();
     auto t = state_->store->revoke_token(id_prefix, now);
     if (!t) return unexpected(t.error());
     return token_of(*t, now);
@@ -334,7 +333,7 @@ Result<std::vector<Server::Device>> Server::devices() {
 }
 
 Result<Server::Device> Server::revoke_device(const std::string& id_prefix) {
-    auto d = state_->store->revoke(id_prefix, now_unix());
+    auto d = state_->store->revoke(id_prefix, state_->now_unix());
     if (!d) return unexpected(d.error());
     auto all = devices();
     if (!all) return unexpected(all.error());
@@ -361,7 +360,7 @@ Result<std::vector<Server::Stats>> Server::stats(const std::string& project) {
     }
     std::vector<Stats> out;
     for (const auto& name : names) {
-        auto s = store.stats(name, now_unix());
+        auto s = store.stats(name, state_->now_unix());
         if (!s) return unexpected(s.error());
         auto m = media.census(name);
         if (!m) return unexpected(m.error());
@@ -411,7 +410,9 @@ Result<void> Server::serve(const ServeOptions& options,
         if (auto moved = files.upgrade_layout(); !moved) return unexpected(moved.error());
     store.attach_media(*database_media ? database_media->get()
                                        : static_cast<server::ServerMediaVault*>(&files));
-    auto done = server::run_server(store, *key, listen_options(options), log, on_listening,
+    auto listen = listen_options(options);
+    listen.session.clock = state_->clock;
+    auto done = server::run_server(store, *key, std::move(listen), log, on_listening,
                                    stop ? stop->hook_.get() : nullptr);
     store.attach_media(nullptr);
     return done;
@@ -428,7 +429,7 @@ Result<MigrationReport> migrate_to_postgresql(const std::filesystem::path& dir,
     if (!server::pg::is_postgres_url(url))
         return unexpected(Domain::core, errc::invalid_argument,
                           "\"" + url + "\" is not a postgresql://USER@HOST:PORT/DB URL");
-    auto report = server::migrate_to_postgres(dir, url, now_unix());
+    auto report = server::migrate_to_postgres(dir, url, system_clock().now_ms() / 1000);
     if (!report) return unexpected(report.error());
     MigrationReport out;
     for (const auto& [table, n] : report->rows) out.tables.push_back({table, n});
