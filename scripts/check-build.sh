@@ -4,7 +4,7 @@
 #                                     as errors, the whole suite (build-sanitize/)
 #   scripts/check-build.sh sanitize-core
 #                                     the same, for the core parts and their unit tests only
-#                                     (build-sanitize-core/): what .ci/run runs today
+#                                     (build-sanitize-core/), as phones build them
 #   scripts/check-build.sh clang      clang, warnings as errors, the whole suite (build-clang/)
 # A finding stops the run: UBSan does not recover, ASan aborts, and leaks fail the test.
 set -euo pipefail

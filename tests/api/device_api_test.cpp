@@ -339,9 +339,11 @@ TEST(DeviceApi, APhoneEnrollsAndSyncsOverTcpAndOverItsOwnConnectionAndTheCoordin
     auto edited = json::parse(*view->record(*second));
     EXPECT_EQ(edited.at("answers").at("first_name"), "Sunita Devi");
     auto before = json::parse(answers_line(1));
-    for (const auto& [name, value] : before.items())
-        if (name != "first_name" && value.is_primitive())
+    for (const auto& [name, value] : before.items()) {
+        if (name != "first_name" && value.is_primitive()) {
             EXPECT_EQ(edited.at("answers").at(name), value) << name;
+        }
+    }
     auto entries = json::parse(*view->history(*second)).at("entries");
     ASSERT_EQ(entries.size(), json::parse(changesets_before).at("entries").size() + 1)
         << "one changeset for the edit";

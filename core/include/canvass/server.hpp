@@ -112,11 +112,11 @@ class Server {
         std::uint64_t records = 0;  // whose latest changeset is of this version
     };
     struct TokenRequest {
-        std::string project;
-        std::string role;                         // collector, organizer or coordinator
+        std::string project = {};
+        std::string role = {};                    // collector, organizer or coordinator
         std::uint64_t valid_seconds = 72 * 3600;  // parse_duration("72h")
-        std::string address;  // HOST:PORT[,HOST:PORT…]; empty: the one init saved
-        std::string label;    // the name of the device it enrolls, shown in lists and logs
+        std::string address = {};  // HOST:PORT[,HOST:PORT…]; empty: the one init saved
+        std::string label = {};    // the name of the device it enrolls, shown in lists and logs
     };
     // An enrollment token as lists show it: never its secret.
     struct Token {
