@@ -109,11 +109,11 @@ const DataInstance* named_instance(const Node& id, const Site& site,
     }
     auto it = site.L.instances.find(id.text);
     if (it != site.L.instances.end()) return &it->second;
-    for (const auto& file : site.L.unread_files)
+    for (const auto& file : site.L.missing_files)
         if (file_stem(file) == id.text) {
-            out.push_back("instance('" + id.text + "') is the file " + file +
-                          ", which is not a CSV file: canvass "
-                          "reads CSV files only so far (not yet GeoJSON or XML)");
+            out.push_back("instance('" + id.text + "') reads " + file +
+                          ", which is not attached to the form: put " + file +
+                          " beside the form's spreadsheet (or under external in its JSON)");
             return nullptr;
         }
     out.push_back("unknown instance '" + id.text + "': the form has no choice list " + id.text +

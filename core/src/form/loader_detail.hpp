@@ -33,8 +33,9 @@ struct Loading {
     // The secondary instances expressions read: each choice list by its name, each file by
     // its stem.
     std::map<std::string, DataInstance, std::less<>> instances;
-    // Files select_*_from_file rows name that canvass does not read yet (GeoJSON, XML).
-    std::set<std::string, std::less<>> unread_files;
+    // Files select_*_from_file rows name that are not attached, so that an instance() of one
+    // says which file it misses.
+    std::set<std::string, std::less<>> missing_files;
 
     void add(std::string path, std::string message) {
         problems.push_back({std::move(path), std::move(message)});
@@ -56,12 +57,16 @@ Label load_label(const json* v, const std::string& path, bool required, Loading&
 
 // `villages` of `villages.csv`: the id instance() gives an attached file.
 std::string file_stem(const std::string& file);
+// Whether `file` names a kind of file choices and instance() read: .csv, .geojson or .xml.
+bool is_choice_file(const std::string& file);
 
 // Which columns of a file give a choice's name and label: XLSForm's parameters `value=`
 // and `label=` of a select_one_from_file row (pyxform's), name and label by default.
 struct FileColumns {
     std::string value = "name";
     std::string label = "label";
+    // A GeoJSON file's choices are its features' id and title (pyxform's, ODK Collect's).
+    static FileColumns defaults_for(const std::string& file);
 };
 
 // The choice list a `select_one_from_file FILE` row answers from, made from the attached

@@ -10,9 +10,9 @@ namespace canvass::form::detail {
 namespace {
 
 // A file name as XLSForm names one: letters, digits, `_`, `-` and `.`, no folder, ending in
-// `.csv`; its stem (`villages` of `villages.csv`) is the instance's id.
+// `.csv`, `.geojson` or `.xml`; its stem (`villages` of `villages.csv`) is the instance's id.
 bool is_file_name(const std::string& s) {
-    if (s.size() < 5 || s.compare(s.size() - 4, 4, ".csv") != 0) return false;
+    if (!is_choice_file(s)) return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                c == '_' || c == '-' || c == '.';
@@ -94,6 +94,20 @@ std::string file_stem(const std::string& file) {
     return file.substr(0, file.rfind('.'));
 }
 
+bool is_choice_file(const std::string& file) {
+    for (std::string_view ending : {".csv", ".geojson", ".xml"})
+        if (file.size() > ending.size() &&
+            file.compare(file.size() - ending.size(), ending.size(), ending) == 0)
+            return true;
+    return false;
+}
+
+FileColumns FileColumns::defaults_for(const std::string& file) {
+    if (file.size() > 8 && file.compare(file.size() - 8, 8, ".geojson") == 0)
+        return {"id", "title"};
+    return {};
+}
+
 void load_external(const json& doc, Loading& L) {
     auto it = doc.find("external");
     if (it == doc.end()) return;
@@ -102,27 +116,33 @@ void load_external(const json& doc, Loading& L) {
     for (const auto& [file, table] : it->items()) {
         std::string path = child_path("external", file);
         if (!is_file_name(file)) {
-            L.add(path,
-                  "invalid file name " + file + ": letters, digits, _, - and ., ending in .csv");
+            L.add(path, "invalid file name " + file +
+                            ": letters, digits, _, - and ., ending in .csv, .geojson or .xml");
             continue;
         }
         if (!is_valid_name(file_stem(file))) {
             L.add(path,
-                  "the file's name without .csv must be a name (letters, digits, _, - and ., "
+                  "the file's name without its ending must be a name (letters, digits, _, - and ., "
                   "starting with a letter or _): instance('" +
                       file_stem(file) + "') names it");
             continue;
         }
         auto data = load_table(table, path, L);
         if (!data) continue;
-        L.instances.emplace(file_stem(file), *data);
+        if (!L.instances.emplace(file_stem(file), *data).second) {
+            L.add(path, "two attached files give instance('" + file_stem(file) +
+                            "'): keep one file named " + file_stem(file) +
+                            " (.csv, .geojson or .xml)");
+            continue;
+        }
         L.files.emplace(file, std::move(*data));
     }
 }
 
 const ChoiceList* file_choice_list(const std::string& file, const FileColumns& columns,
                                    const std::string& type_path, Loading& L) {
-    const bool plain = columns.value == "name" && columns.label == "label";
+    const FileColumns defaults = FileColumns::defaults_for(file);
+    const bool plain = columns.value == defaults.value && columns.label == defaults.label;
     const std::string key =
         plain ? file : file + " (value=" + columns.value + ", label=" + columns.label + ")";
     if (auto it = L.lists.find(key); it != L.lists.end()) {
@@ -132,14 +152,14 @@ const ChoiceList* file_choice_list(const std::string& file, const FileColumns& c
         return nullptr;
     }
     auto table = L.files.find(file);
-    if (file.size() < 4 || file.compare(file.size() - 4, 4, ".csv") != 0) {
-        L.unread_files.insert(file);
+    if (!is_choice_file(file)) {
         L.add(type_path, "the file " + file +
-                             " is not a CSV file: canvass reads choices from CSV files only "
-                             "so far (not yet GeoJSON or XML)");
+                             " is not a choice file: choices come from .csv, .geojson or .xml "
+                             "files");
         return nullptr;
     }
     if (table == L.files.end()) {
+        L.missing_files.insert(file);
         L.add(type_path, "the file " + file + " is not attached to the form: put " + file +
                              " beside the form's spreadsheet (or under external in its JSON)");
         return nullptr;
@@ -148,10 +168,11 @@ const ChoiceList* file_choice_list(const std::string& file, const FileColumns& c
     auto name = data.column(columns.value);
     if (!name) {
         if (plain)
-            L.add(type_path,
-                  file +
-                      " has no column name: each row of a choice file gives a choice's "
-                      "name in the column name and its label in label (or label::fr, …)");
+            L.add(type_path, file + " has no column " + columns.value +
+                                 ": each row of a choice file gives a choice's name in the "
+                                 "column " +
+                                 columns.value + " and its label in " + columns.label + " (or " +
+                                 columns.label + "::fr, …)");
         else
             L.add(type_path, file + " has no column " + columns.value +
                                  " (the parameter value=" + columns.value +
@@ -213,16 +234,11 @@ const ChoiceList* file_choice_list(const std::string& file, const FileColumns& c
 }
 
 void add_list_instances(Loading& L) {
-    for (const auto& [name, list] : L.lists) {
-        if (!list.file.empty()) continue;
-        if (L.instances.count(name)) {
-            L.add(child_path("choices", name), "the choice list " + name + " and the file " + name +
-                                                   ".csv give the same instance('" + name +
-                                                   "'): rename one");
-            continue;
-        }
-        L.instances.emplace(name, instance_of(list, L.settings.default_language));
-    }
+    // As pyxform does, an attached file's instance wins a name clash: instance('place') reads
+    // place.geojson, and the choice list place still serves the selects that name it.
+    for (const auto& [name, list] : L.lists)
+        if (list.file.empty() && !L.instances.count(name))
+            L.instances.emplace(name, instance_of(list, L.settings.default_language));
 }
 
 }  // namespace canvass::form::detail

@@ -92,8 +92,9 @@ std::vector<std::string> words_of(const std::string& s) {
 
 // The parameters of a select_one_from_file row: `value=code label=title` (pyxform's),
 // separated by spaces, commas or semicolons; nullopt with the problem added.
-std::optional<FileColumns> file_columns(const json& r, const std::string& path, Loading& L) {
-    FileColumns columns;
+std::optional<FileColumns> file_columns(const json& r, const std::string& file,
+                                        const std::string& path, Loading& L) {
+    FileColumns columns = FileColumns::defaults_for(file);
     auto it = r.find("parameters");
     if (it == r.end()) return columns;
     std::string ppath = child_path(path, "parameters");
@@ -151,7 +152,7 @@ bool load_type(const json& r, const std::string& path, Row& row, Loading& L) {
     row.list_name = words[1];
     const ChoiceList* list = nullptr;
     if (from_file) {
-        auto columns = file_columns(r, path, L);
+        auto columns = file_columns(r, row.list_name, path, L);
         if (!columns) return true;
         list = file_choice_list(row.list_name, *columns, tpath, L);
         if (!list) return true;

@@ -1,4 +1,4 @@
-// Reading the CSV files a form names (attached_files.hpp).
+// Reading the files a form names (attached_files.hpp); GeoJSON and XML in choice_files.cpp.
 #include "xlsform/attached_files.hpp"
 
 #include <algorithm>
@@ -249,14 +249,16 @@ void attach_files(ojson& twin, const FileSource& files, detail::SourceMap& map,
             continue;
         }
         if (!*bytes) continue;  // the loader says which row names it
-        CsvTable t = read_csv_table(**bytes, name);
+        CsvTable t = read_attached_table(**bytes, name);
         problems.insert(problems.end(), t.problems.begin(), t.problems.end());
         if (!t.problems.empty()) continue;
         map.add_row({std::string("external"), name}, name, 0);
-        auto records = split_records(**bytes).records;
-        for (std::size_t i = 0; i + 1 < records.size(); ++i)
-            map.add_row({std::string("external"), name, std::string("rows"), i}, name,
-                        records[i + 1].first);
+        if (!is_geojson_file(name) && !is_xml_file(name)) {
+            auto records = split_records(**bytes).records;
+            for (std::size_t i = 0; i + 1 < records.size(); ++i)
+                map.add_row({std::string("external"), name, std::string("rows"), i}, name,
+                            records[i + 1].first);
+        }
         twin["external"][name] = std::move(t.table);
     }
 }

@@ -1,6 +1,6 @@
-// The files an XLSForm names beside itself (docs/xlsform.md "Attached files"): the CSV
-// files of `select_one_from_file`, `instance('name')` and pulldata(), read and carried in
-// the JSON twin as tables under `external`, so that they travel with the form's version.
+// The files an XLSForm names beside itself (docs/xlsform.md "Attached files"): the CSV,
+// GeoJSON and XML files of `select_one_from_file`, `instance('name')` and pulldata(), read and
+// carried in the JSON twin as tables under `external`, so that they travel with the form's version.
 #pragma once
 
 #include <functional>
@@ -41,6 +41,23 @@ CsvTable read_csv_table(std::string_view bytes, const std::string& file);
 // A table of the twin's `external` as CSV text that read_csv_table reads back to it: cells
 // quoted when they hold a comma, a quote or a line break, lines ending in CRLF (RFC 4180).
 std::string write_csv_table(const nlohmann::json& table);
+
+// A GeoJSON FeatureCollection (RFC 7946) as ODK Collect reads a choice file: a row per
+// feature; the column geometry holds its geometry as ODK's geo text ("lat lon 0 0", points
+// separated by "; "; a Polygon's outer ring), the column id the feature's id (which wins over
+// an id property), then one column per property, by name. Points, LineStrings and Polygons
+// only; properties are text, numbers or booleans.
+bool is_geojson_file(const std::string& name);
+CsvTable read_geojson_table(std::string_view bytes, const std::string& file);
+// An XML file as ODK Collect reads one: each child of the root element (<item>) a row, its
+// child elements the columns, in the order they first appear. No DTD, no deeper nesting.
+bool is_xml_file(const std::string& name);
+CsvTable read_xml_table(std::string_view bytes, const std::string& file);
+// The table of an attached file by its name's ending: .geojson, .xml, else CSV.
+CsvTable read_attached_table(std::string_view bytes, const std::string& file);
+// A table written back in its file's format, read back by read_attached_table to the same
+// table (a closed line comes back as a Polygon, with the same points).
+std::string write_attached_table(const nlohmann::json& table, const std::string& file);
 
 // The files `twin` names (its select_*_from_file types, the instance('x') and pulldata('x')
 // of its expressions that name no choice list of its own, as x.csv), in order of first

@@ -176,15 +176,15 @@ void write_rows(SheetWriter& w, const json& rows, const std::vector<OutColumn>& 
     }
 }
 
-// The files the form carries (its `external` tables), as CSV beside the spreadsheet, where
-// import_file reads them back.
+// The files the form carries (its `external` tables), each in its own format (CSV, GeoJSON,
+// XML) beside the spreadsheet, where import_file reads them back.
 Result<void> write_attached_files(const json& twin, const std::string& path) {
     if (!twin.contains("external") || !twin["external"].is_object()) return {};
     std::filesystem::path dir = std::filesystem::path(path).parent_path();
     for (const auto& [name, table] : twin["external"].items()) {
         std::filesystem::path file = dir / name;
         std::ofstream out(file, std::ios::binary | std::ios::trunc);
-        std::string text = write_csv_table(table);
+        std::string text = write_attached_table(table, name);
         if (!out || !out.write(text.data(), static_cast<std::streamsize>(text.size())))
             return unexpected(Domain::core, errc::io, "cannot write " + file.string());
     }

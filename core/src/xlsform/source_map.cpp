@@ -5,9 +5,19 @@
 
 namespace canvass::xlsform {
 
+namespace {
+
+// "survey row 12", "survey sheet", or a whole attached file by its name ("stalls.geojson").
+std::string place(const std::string& sheet, std::uint32_t row) {
+    if (row) return sheet + " row " + std::to_string(row);
+    return sheet.find('.') == std::string::npos ? sheet + " sheet" : sheet;
+}
+
+}  // namespace
+
 std::string where(const CellProblem& p) {
     if (p.sheet.empty()) return {};
-    std::string w = p.sheet + (p.row ? " row " + std::to_string(p.row) : " sheet");
+    std::string w = place(p.sheet, p.row);
     if (!p.column.empty()) w += ", column " + p.column;
     return w;
 }
@@ -74,8 +84,7 @@ void SourceMap::add_column(const std::string& sheet, std::string key, std::strin
 std::string SourceMap::row_name(const std::string& path) const {
     auto it = rows_.find(split_path(path));
     if (it == rows_.end()) return {};
-    return it->second.sheet +
-           (it->second.row ? " row " + std::to_string(it->second.row) : " sheet");
+    return place(it->second.sheet, it->second.row);
 }
 
 CellProblem SourceMap::locate(const std::string& path, const std::string& message) const {

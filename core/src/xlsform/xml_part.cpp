@@ -79,7 +79,8 @@ void XmlParse::on_text(void* p, const char* s, int len) {
 
 void XmlParse::on_doctype(void* p, const char*, const char*, const char*, int) {
     auto* self = static_cast<XmlParse*>(p);
-    self->handler_.failure = "a document type declaration is not allowed in a spreadsheet part";
+    self->handler_.failure =
+        "a document type declaration is not allowed (canvass reads XML without DTDs)";
     XML_StopParser(self->parser_, XML_FALSE);
 }
 

@@ -30,9 +30,6 @@ inline const Feature media{
     {"media::", "media:audio", "column image", "column audio", "column video",
      "column label: missing (choices.", "column label::english: missing (survey",
      "column label::en: missing (survey"}};
-inline const Feature non_csv_files{
-    "GeoJSON and XML files of select_one_from_file not yet read (only CSV files)",
-    {"is not a CSV file", "instance('place') has no column", "unknown name id in a predicate"}};
 inline const Feature entities{"ODK entities (save_to) not yet supported", {"column save_to"}};
 inline const Feature osm_type{"the osm type (OpenMapKit) not yet supported", {"unknown type osm"}};
 inline const Feature uri_deviceid{"the uri:deviceid spelling of deviceid not yet supported",
@@ -50,8 +47,8 @@ inline const Feature odk_columns{
 // Files a form names that its repository does not publish beside it: FMTM's features come from
 // its server, the others were never shared.
 inline const Feature files_absent{
-    "the CSV files the form names are not published beside it (FMTM's features.csv comes from "
-    "its server)",
+    "the CSV or GeoJSON files the form names are not published beside it (FMTM's features.csv "
+    "and OSM's GeoJSON layers come from its server)",
     {"is not attached to the form", "and no file features.csv attached"}};
 
 // Community Health Toolkit's extensions to XLSForm, which only its app reads.
@@ -127,18 +124,18 @@ inline const std::map<std::string, std::vector<const Feature*>>& corpus_expectat
         {"osm-fieldwork_amenities.xls", {&freexl_unreadable}},
         {"osm-fieldwork_buildings.xls", {&merged_template, &expression_defects}},
         {"osm-fieldwork_health.xls", {&files_absent, &merged_template}},
-        {"osm-fieldwork_highways.xls", {&non_csv_files, &expression_defects, &shared_names}},
-        {"osm-fieldwork_historical.xls", {&non_csv_files}},
+        {"osm-fieldwork_highways.xls", {&files_absent, &expression_defects, &shared_names}},
+        {"osm-fieldwork_historical.xls", {&files_absent}},
         {"osm-fieldwork_mandatory_fields.xls", {&entities, &files_absent, &merged_template}},
-        {"osm-fieldwork_nature.xls", {&non_csv_files}},
-        {"osm-fieldwork_places.xls", {&non_csv_files}},
+        {"osm-fieldwork_nature.xls", {&files_absent}},
+        {"osm-fieldwork_places.xls", {}},       // with the corpus's own place.geojson
         {"osm-fieldwork_solidwaste.xlsx", {}},  // with the corpus's own communities.csv
-        {"osm-fieldwork_toilets.xls", {&non_csv_files}},
+        {"osm-fieldwork_toilets.xls", {&files_absent}},
         {"osm-fieldwork_transportation.xls", {&media, &unnamed_rows, &shared_names}},
         {"osm-fieldwork_waste_collection.xlsx",
          {&form_id_characters, &unnamed_rows, &default_not_a_choice}},
-        {"osm-fieldwork_wastedisposal.xls", {&non_csv_files, &expression_defects}},
-        {"osm-fieldwork_waterpoints.xls", {&non_csv_files, &expression_defects}},
+        {"osm-fieldwork_wastedisposal.xls", {&files_absent, &expression_defects}},
+        {"osm-fieldwork_waterpoints.xls", {&files_absent, &expression_defects}},
         // pyxform's test workbooks (XLSForm/pyxform)
         {"pyxform_UCL_Biomass_Plot_Form.xlsx", {&files_absent}},
         {"pyxform_cascading_select_test_equivalent.xls", {}},
