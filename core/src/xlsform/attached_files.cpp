@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "xlsform/columns.hpp"
 
@@ -239,16 +240,27 @@ std::vector<std::string> named_files(const ojson& twin) {
 }
 
 void attach_files(ojson& twin, const FileSource& files, detail::SourceMap& map,
-                  std::vector<CellProblem>& problems) {
+                  std::vector<CellProblem>& problems, const std::vector<DeclaredFile>& declared) {
     if (!files) return;
-    for (const auto& name : named_files(twin)) {
+    std::vector<std::string> names = named_files(twin);
+    for (const auto& d : declared)
+        if (std::find(names.begin(), names.end(), d.name) == names.end()) names.push_back(d.name);
+    for (const auto& name : names) {
         if (twin.contains("external") && twin["external"].contains(name)) continue;
         auto bytes = files(name);
         if (!bytes) {
             problems.push_back({name, 0, "", "", bytes.error().message});
             continue;
         }
-        if (!*bytes) continue;  // the loader says which row names it
+        if (!*bytes) {  // the loader says which row names it; a declaration says so here
+            for (const auto& d : declared)
+                if (d.name == name)
+                    problems.push_back({d.sheet, d.row, d.column, "",
+                                        "the file " + name +
+                                            " is not beside the form: put it in the "
+                                            "spreadsheet's folder"});
+            continue;
+        }
         CsvTable t = read_attached_table(**bytes, name);
         problems.insert(problems.end(), t.problems.begin(), t.problems.end());
         if (!t.problems.empty()) continue;
@@ -261,6 +273,27 @@ void attach_files(ojson& twin, const FileSource& files, detail::SourceMap& map,
         }
         twin["external"][name] = std::move(t.table);
     }
+}
+
+std::vector<std::string> undeclared_files(const nlohmann::json& twin) {
+    std::vector<std::string> out;
+    if (!twin.contains("external") || !twin["external"].is_object()) return out;
+    std::vector<std::string> selected;
+    std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& rows) {
+        if (!rows.is_array()) return;
+        for (const auto& r : rows) {
+            std::string type = r.value("type", "");
+            auto space = type.find(' ');
+            if (space != std::string::npos) selected.push_back(type.substr(space + 1));
+            if (r.contains("children")) walk(r["children"]);
+        }
+    };
+    if (twin.contains("survey")) walk(twin["survey"]);
+    for (const auto& [name, _] : twin["external"].items())
+        if (!is_geojson_file(name) &&
+            std::find(selected.begin(), selected.end(), name) == selected.end())
+            out.push_back(name);
+    return out;
 }
 
 }  // namespace canvass::xlsform

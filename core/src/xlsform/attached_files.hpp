@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,10 +69,25 @@ std::vector<std::string> named_files(const nlohmann::ordered_json& twin);
 // line (a file's rows one cell a line would make a form many times the file's size).
 std::string twin_text(nlohmann::ordered_json twin);
 
-// Reads every file `twin` names from `files` into twin["external"]; a file that is absent is
-// left for the loader to report at the row that names it. Adds to `map` the lines of each
+// A file an `xml-external NAME` or `csv-external NAME` row declares (NAME.xml, NAME.csv),
+// with the cell of its type.
+struct DeclaredFile {
+    std::string name;
+    std::string sheet;
+    std::uint32_t row = 0;
+    std::string column;
+};
+
+// Reads every file `twin` names, and every `declared` one, from `files` into
+// twin["external"]; a named file that is absent is left for the loader to report at the row
+// that names it, a declared one is a problem at its row. Adds to `map` the lines of each
 // file, so that the loader's problems in a table name the file's line.
 void attach_files(nlohmann::ordered_json& twin, const FileSource& files, detail::SourceMap& map,
-                  std::vector<CellProblem>& problems);
+                  std::vector<CellProblem>& problems,
+                  const std::vector<DeclaredFile>& declared = {});
+
+// The files xml-external and csv-external rows would declare for `twin`: those of its
+// external that no select_*_from_file row names, as `export` writes them back.
+std::vector<std::string> undeclared_files(const nlohmann::json& twin);
 
 }  // namespace canvass::xlsform

@@ -78,11 +78,20 @@ class Converter {
         if (external) add_external_lists(*external, external_cols, lists);
         if (out_.twin.contains("survey")) point_external_selects(out_.twin["survey"]);
         if (!lists.empty()) out_.twin["choices"] = std::move(lists);
-        attach_files(out_.twin, files_, out_.map, out_.problems);
+        attach_files(out_.twin, files_, out_.map, out_.problems, declared_);
         return std::move(out_);
     }
 
   private:
+    // ".xml" for an `xml-external` row, ".csv" for `csv-external`.
+    static std::optional<std::string> declared_ending(const std::string& type) {
+        std::string t = detail::clean_text(type, false);
+        for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (t == "xml-external") return ".xml";
+        if (t == "csv-external") return ".csv";
+        return std::nullopt;
+    }
+
     // The lists of select_one_external rows: choices like the others, which canvass carries in
     // the form (pyxform writes them to a file itemsets.csv beside it). A list whose name the
     // choices sheet also has is renamed L_external; one holding a name twice (ODK's external
@@ -411,6 +420,21 @@ class Converter {
                 ++too_deep;
                 continue;
             }
+            // `xml-external NAME` and `csv-external NAME` declare an instance read from the
+            // file NAME.xml or NAME.csv beside the form; the file, not a row, is what the twin
+            // carries (under external), and export writes the declaration back.
+            if (auto ending = declared_ending(raw_type)) {
+                std::string name = obj.contains("name") && obj["name"].is_string()
+                                       ? obj["name"].get<std::string>()
+                                       : std::string();
+                if (name.empty())
+                    problem(sheet.name, row.number, type_header,
+                            raw_type + " needs a name: the file NAME" + *ending +
+                                " gives instance('NAME')");
+                else
+                    declared_.push_back({name + *ending, sheet.name, row.number, type_header});
+                continue;
+            }
             JsonPath path = stack.back().path;
             path.emplace_back(children_of(stack.back()).size());
             out_.map.add_row(path, sheet.name, row.number);
@@ -445,6 +469,7 @@ class Converter {
     const Workbook& book_;
     std::string stem_;
     const FileSource& files_;
+    std::vector<DeclaredFile> declared_;                 // by xml-external and csv-external rows
     std::map<std::string, std::string> external_names_;  // external_choices list -> twin list
     Conversion out_;
     std::vector<std::string> languages_;

@@ -220,6 +220,16 @@ Result<void> export_xlsform(const json& twin, const std::string& path) {
     survey.header(survey_cols);
     std::size_t line = 1;
     write_rows(survey, twin.at("survey"), survey_cols, line);
+    // The files no select names, declared as pyxform reads them: xml-external, csv-external.
+    for (const auto& file : undeclared_files(twin)) {
+        for (std::size_t c = 0; c < survey_cols.size(); ++c) {
+            if (survey_cols[c].key == "type")
+                survey.string(line, c, is_xml_file(file) ? "xml-external" : "csv-external");
+            else if (survey_cols[c].key == "name")
+                survey.string(line, c, file.substr(0, file.rfind('.')));
+        }
+        ++line;
+    }
 
     SheetWriter choices(book, "choices", bold);
     std::vector<const json*> all_choices;

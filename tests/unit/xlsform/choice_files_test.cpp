@@ -207,5 +207,46 @@ TEST(ChoiceFiles, AFileGivesItsInstanceBeforeAChoiceListOfTheSameName) {
                 HasSubstr("two attached files give instance('stalls')"));
 }
 
+// pyxform's xml-external and csv-external rows: an instance read from a file, with no select.
+TEST(ChoiceFiles, XmlExternalAndCsvExternalDeclareInstancesThatExportWritesBack) {
+    auto b = book({{"survey",
+                    {{"type", "name", "label", "calculation"},
+                     {"xml-external", "houses", "", ""},
+                     {"csv-external", "prices", "", ""},
+                     {"text", "house", "House", ""},
+                     {"calculate", "owner", "", "instance('houses')/root/item[id=${house}]/owner"},
+                     {"calculate", "rent", "", "instance('prices')/root/item[id=${house}]/rent"}}},
+                   {"settings", kStallSettings}});
+    const std::map<std::string, std::string> files = {
+        {"houses.xml", "<root><item><id>h1</id><owner>Amina</owner></item></root>"},
+        {"prices.csv", "id,rent\nh1,1200\n"}};
+    Import i = import_workbook(b, "stalls", files_from(files));
+    ASSERT_TRUE(i.ok()) << problems_of(i).front();
+    json twin = json::parse(i.twin_text);
+    EXPECT_EQ(twin["survey"].size(), 3u) << "the declarations are files, not rows";
+    EXPECT_TRUE(twin["external"].contains("houses.xml"));
+    auto form = form::load_form(i.twin_text);
+    ASSERT_TRUE(form);
+    auto v = form::validate_answers(form.value(), {{"house", "h1"}});
+    ASSERT_TRUE(v.ok()) << form::describe(v.violations.front());
+    EXPECT_EQ(v.completed["owner"], "Amina");
+    EXPECT_EQ(v.completed["rent"], "1200");
+
+    canvass::testing::TempDir dir;
+    ASSERT_TRUE(export_xlsform(twin, dir / "houses.xlsx"));
+    Import again = import_file(dir / "houses.xlsx");
+    ASSERT_TRUE(again.ok()) << problems_of(again).front();
+    EXPECT_EQ(json::parse(again.twin_text), twin) << "export writes the declarations back";
+
+    Import missing = import_workbook(b, "stalls", files_from({{"prices.csv", "id,rent\n"}}));
+    EXPECT_THAT(problems_of(missing),
+                Contains("survey row 2, column type: the file houses.xml is not beside the form: "
+                         "put it in the spreadsheet's folder"));
+    auto unnamed = book({{"survey", {{"type", "name"}, {"xml-external", ""}, {"text", "a"}}},
+                         {"settings", kStallSettings}});
+    EXPECT_THAT(problems_of(import_workbook(unnamed, "stalls", files_from({}))),
+                Contains(HasSubstr("survey row 2, column type: xml-external needs a name")));
+}
+
 }  // namespace
 }  // namespace canvass::xlsform
