@@ -7,6 +7,8 @@
 
 #include <string_view>
 
+#include "canvass/clock.hpp"
+
 namespace canvass::server {
 
 class Logger {
@@ -15,10 +17,15 @@ class Logger {
     virtual void line(std::string_view text) = 0;
 };
 
-// Writes to stderr, flushing every line so a killed server loses none.
+// Writes to stderr, flushing every line so a killed server loses none; lines are dated by
+// `clock` (the server's, canvass::Server::open).
 class StderrLogger final : public Logger {
   public:
+    explicit StderrLogger(Clock& clock = system_clock()) : clock_(clock) {}
     void line(std::string_view text) override;
+
+  private:
+    Clock& clock_;
 };
 
 }  // namespace canvass::server

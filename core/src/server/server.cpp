@@ -397,7 +397,7 @@ Result<void> Server::serve(const ServeOptions& options,
                 "what the backup lacks); to see the damage, check a copy with: sqlite3 COPY "
                 "'PRAGMA integrity_check'");
     std::signal(SIGPIPE, SIG_IGN);
-    server::StderrLogger log;
+    server::StderrLogger log(*state_->clock);
     auto keeper_store = server::open_data_store(data);
     if (!keeper_store) return unexpected(keeper_store.error());
     if (auto limited = limit(**keeper_store, options.max_db_bytes); !limited) return limited;
