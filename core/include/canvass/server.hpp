@@ -226,7 +226,9 @@ class Server {
     // Serves devices until SIGINT or SIGTERM, or until `stop` is requested, logging one line
     // per event on stderr (never a secret or an answer). First checks every page of the
     // store: a damaged store is refused before any device is told its work is stored. Calls
-    // `on_listening` with the bound HOST:PORT once the socket listens.
+    // `on_listening` with the bound HOST:PORT once the socket listens. While it runs it
+    // handles SIGINT and SIGTERM, and it sets SIGPIPE to be ignored for the process (a peer
+    // gone mid-write is an error of that session, not the end of the program).
     Result<void> serve(const ServeOptions& options,
                        const std::function<void(const std::string& address)>& on_listening,
                        ServerStop* stop = nullptr);
