@@ -301,6 +301,34 @@ Result<Server::Token> Server::revoke_token(const std::string& id_prefix) {
     return token_of(*t, now);
 }
 
+namespace {
+
+// A device as lists show it: its records from its project's census, its refusals if flagged.
+Result<Server::Device> device_of(const sync::DeviceRecord& d, Censuses& census,
+                                 const std::vector<server::FlaggedDevice>& flagged) {
+    auto c = census.of(d.project);
+    if (!c) return unexpected(c.error());
+    auto it = (*c)->by_device.find(d.id);
+    Server::Device device{crypto::to_hex(d.id),
+                          d.label,
+                          d.project,
+                          std::string(sync::role_name(d.role)),
+                          d.enrolled_unix,
+                          d.last_seen_unix,
+                          it == (*c)->by_device.end() ? 0 : it->second,
+                          d.revoked,
+                          0,
+                          {}};
+    for (const auto& f : flagged)
+        if (f.device == d.id && f.project == d.project) {
+            device.refused_changes = f.refused;
+            device.last_refusal = f.last_reason;
+        }
+    return device;
+}
+
+}  // namespace
+
 Result<std::vector<Server::Device>> Server::devices() {
     auto devices = state_->store->devices();
     if (!devices) return unexpected(devices.error());
@@ -309,25 +337,9 @@ Result<std::vector<Server::Device>> Server::devices() {
     Censuses census(*state_->store);
     std::vector<Device> out;
     for (const auto& d : *devices) {
-        auto c = census.of(d.project);
-        if (!c) return unexpected(c.error());
-        auto it = (*c)->by_device.find(d.id);
-        Device device{crypto::to_hex(d.id),
-                      d.label,
-                      d.project,
-                      std::string(sync::role_name(d.role)),
-                      d.enrolled_unix,
-                      d.last_seen_unix,
-                      it == (*c)->by_device.end() ? 0 : it->second,
-                      d.revoked,
-                      0,
-                      {}};
-        for (const auto& f : *flagged)
-            if (f.device == d.id && f.project == d.project) {
-                device.refused_changes = f.refused;
-                device.last_refusal = f.last_reason;
-            }
-        out.push_back(std::move(device));
+        auto device = device_of(d, census, *flagged);
+        if (!device) return unexpected(device.error());
+        out.push_back(std::move(*device));
     }
     return out;
 }
@@ -335,13 +347,10 @@ Result<std::vector<Server::Device>> Server::devices() {
 Result<Server::Device> Server::revoke_device(const std::string& id_prefix) {
     auto d = state_->store->revoke(id_prefix, state_->now_unix());
     if (!d) return unexpected(d.error());
-    auto all = devices();
-    if (!all) return unexpected(all.error());
-    for (auto& device : *all)
-        if (device.id == crypto::to_hex(d->id) && device.project == d->project)
-            return std::move(device);
-    return unexpected(Domain::store, errc::not_found,
-                      "device " + crypto::to_hex(d->id) + " was revoked but is not listed");
+    auto flagged = state_->store->flagged_devices();
+    if (!flagged) return unexpected(flagged.error());
+    Censuses census(*state_->store);
+    return device_of(*d, census, *flagged);
 }
 
 Result<std::vector<Server::Stats>> Server::stats(const std::string& project) {
